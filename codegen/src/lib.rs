@@ -1,0 +1,11 @@
+//! The generator: load a pinned OpenAPI spec, resolve it into a Rust type model, emit Rust code.
+//!
+//! Each stage is one module with one job; `ir` is the contract between `resolve` and `emit`.
+
+pub mod error;
+pub mod load;
+pub mod ir;
+pub mod resolve;
+pub mod emit;
+pub mod pipeline;
+pub mod golden;

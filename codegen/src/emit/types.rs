@@ -1,0 +1,173 @@
+//! Type definitions → Rust items. Enums and unions go through the runtime's macros so that the
+//! generated source stays small; structs use serde's derives directly.
+
+use super::docs::{deprecated_attr, doc_attrs};
+use crate::ir::{Field, Presence, Prim, TypeDef, TypeKind, TypeRef, Variant, EXTRA_FIELD};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+
+pub fn type_item(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref());
+    let deprecated = deprecated_attr(def.deprecated);
+    match &def.kind {
+        TypeKind::Struct { fields, extra } => {
+            let fields = fields.iter().map(field);
+            let extra = extra.as_ref().map(|ty| {
+                let ty = type_ref(ty);
+                let name = ident(EXTRA_FIELD);
+                quote! {
+                    #[doc = " Properties the schema does not name (it allows any)."]
+                    #[serde(flatten)]
+                    pub #name: crate::runtime::Map<#ty>,
+                }
+            });
+            quote! {
+                #docs
+                #deprecated
+                #[derive(Debug, Clone, Serialize, Deserialize)]
+                pub struct #name { #(#fields)* #extra }
+            }
+        }
+        TypeKind::Alias(ty) => {
+            let ty = type_ref(ty);
+            quote! { #docs #deprecated pub type #name = #ty; }
+        }
+        TypeKind::StringEnum { variants } => {
+            let rows = variants.iter().map(|v| {
+                let variant = ident(&v.rust);
+                let wire = &v.wire;
+                quote! { #variant => #wire, }
+            });
+            quote! { crate::runtime::string_enum! { #docs #deprecated pub enum #name { #(#rows)* } } }
+        }
+        TypeKind::IntEnum { variants } => {
+            let rows = variants.iter().map(|(rust, value)| {
+                let variant = ident(rust);
+                let value = Literal::i64_unsuffixed(*value);
+                quote! { #variant => #value, }
+            });
+            quote! { crate::runtime::int_enum! { #docs #deprecated pub enum #name { #(#rows)* } } }
+        }
+        TypeKind::Const { value } => {
+            let literal = json_literal(value);
+            quote! { crate::runtime::const_value! { #docs #deprecated pub struct #name = #literal; } }
+        }
+        TypeKind::Union { tag: Some(tag), variants } => {
+            let rows = variants.iter().map(|v| {
+                let variant = ident(&v.rust);
+                let value = v.tag_value.as_deref().unwrap_or_default();
+                let ty = variant_type(v);
+                quote! { #variant = #value => #ty, }
+            });
+            quote! { crate::runtime::tagged_union! { #docs #deprecated pub enum #name { tag = #tag; #(#rows)* } } }
+        }
+        TypeKind::Union { tag: None, variants } => {
+            let rows = variants.iter().map(|v| {
+                let variant = ident(&v.rust);
+                let ty = variant_type(v);
+                quote! { #variant(#ty), }
+            });
+            quote! { crate::runtime::untagged_union! { #docs #deprecated pub enum #name { #(#rows)* } } }
+        }
+    }
+}
+
+fn field(field: &Field) -> TokenStream {
+    let name = ident(&field.rust);
+    let docs = doc_attrs(field.doc.as_deref());
+    let deprecated = deprecated_attr(field.deprecated);
+    let mut inner = type_ref(&field.ty);
+    if field.boxed {
+        inner = quote! { Box<#inner> };
+    }
+    let mut serde_args = Vec::new();
+    if field.wire != field.rust.trim_start_matches("r#") {
+        let wire = &field.wire;
+        serde_args.push(quote! { rename = #wire });
+    }
+    let ty = match field.presence {
+        Presence::Required => inner,
+        Presence::RequiredNullable => quote! { Option<#inner> },
+        Presence::Optional => {
+            serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
+            quote! { Option<#inner> }
+        }
+        Presence::TriState => {
+            serde_args.push(quote! { default, skip_serializing_if = "crate::runtime::Patch::is_absent" });
+            quote! { crate::runtime::Patch<#inner> }
+        }
+    };
+    let serde = if serde_args.is_empty() { TokenStream::new() } else { quote! { #[serde(#(#serde_args),*)] } };
+    quote! { #docs #deprecated #serde pub #name: #ty, }
+}
+
+fn variant_type(variant: &Variant) -> TokenStream {
+    let ty = type_ref(&variant.ty);
+    if variant.boxed {
+        quote! { Box<#ty> }
+    } else {
+        ty
+    }
+}
+
+pub fn type_ref(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote! { #name }
+        }
+        TypeRef::Prim(prim) => match prim {
+            Prim::String => quote! { String },
+            Prim::Bool => quote! { bool },
+            Prim::I32 => quote! { i32 },
+            Prim::I64 => quote! { i64 },
+            Prim::F32 => quote! { f32 },
+            Prim::F64 => quote! { f64 },
+            Prim::DateTime => quote! { crate::runtime::DateTime },
+            Prim::Date => quote! { crate::runtime::Date },
+            Prim::Uuid => quote! { crate::runtime::Uuid },
+            Prim::Binary => quote! { crate::runtime::Binary },
+        },
+        TypeRef::List(inner) => {
+            let inner = type_ref(inner);
+            quote! { Vec<#inner> }
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_ref(inner);
+            quote! { crate::runtime::Map<#inner> }
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_ref(inner);
+            quote! { Option<#inner> }
+        }
+        TypeRef::Any => quote! { serde_json::Value },
+    }
+}
+
+/// An identifier; `r#type` style names become raw identifiers.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+fn json_literal(value: &serde_json::Value) -> TokenStream {
+    match value {
+        serde_json::Value::String(s) => quote! { #s },
+        serde_json::Value::Bool(b) => quote! { #b },
+        serde_json::Value::Number(n) if n.is_i64() => {
+            let literal = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
+            quote! { #literal }
+        }
+        serde_json::Value::Number(n) => {
+            let literal = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+            quote! { #literal }
+        }
+        other => {
+            let text = other.to_string();
+            quote! { #text }
+        }
+    }
+}

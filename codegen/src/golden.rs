@@ -1,0 +1,128 @@
+//! The committed `generated/` directory is a golden file: compare it with a fresh generation and
+//! say, readably, what differs and how to fix it.
+
+use crate::emit::GeneratedFile;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// One way the committed crate differs from what the pinned specs generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Drift {
+    /// Generation makes this file; it is not committed.
+    Missing(PathBuf),
+    /// Committed, but generation no longer makes it.
+    Stale(PathBuf),
+    /// Both exist and differ; the first differing line (1-based) with both versions of it.
+    Changed { path: PathBuf, line: usize, committed: String, generated: String, lines_changed: usize },
+}
+
+/// Compares generated files with the files under `root/src` (the committed crate).
+pub fn compare(root: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<Drift>> {
+    let mut drifts = Vec::new();
+    let expected: BTreeSet<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+    for file in files {
+        match std::fs::read_to_string(root.join(&file.path)) {
+            Ok(committed) if committed == file.contents => {}
+            Ok(committed) => drifts.push(changed(&file.path, &committed, &file.contents)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => drifts.push(Drift::Missing(file.path.clone())),
+            Err(e) => return Err(e),
+        }
+    }
+    for path in list_files(root, Path::new("src"))? {
+        if !expected.contains(&path) {
+            drifts.push(Drift::Stale(path));
+        }
+    }
+    Ok(drifts)
+}
+
+/// Writes the generated files and removes stale ones; untouched files keep their timestamps,
+/// so cargo does not rebuild the (large) generated crate for nothing.
+pub fn write(root: &Path, files: &[GeneratedFile]) -> std::io::Result<usize> {
+    let mut written = 0;
+    for drift in compare(root, files)? {
+        match drift {
+            Drift::Stale(path) => std::fs::remove_file(root.join(path))?,
+            Drift::Missing(path) | Drift::Changed { path, .. } => {
+                let target = root.join(&path);
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                let contents = files.iter().find(|f| f.path == path).map(|f| f.contents.as_str()).unwrap_or_default();
+                std::fs::write(target, contents)?;
+                written += 1;
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// A report a person can act on.
+pub fn render(drifts: &[Drift], fix_command: &str) -> String {
+    let mut out = format!("generated/ does not match the pinned specs ({} file(s) differ):\n", drifts.len());
+    for drift in drifts {
+        match drift {
+            Drift::Missing(path) => out.push_str(&format!("  missing  {} (generation makes it; it is not committed)\n", path.display())),
+            Drift::Stale(path) => out.push_str(&format!("  stale    {} (committed; generation no longer makes it)\n", path.display())),
+            Drift::Changed { path, line, committed, generated, lines_changed } => {
+                out.push_str(&format!("  changed  {} ({lines_changed} line(s) differ), first at line {line}:\n", path.display()));
+                out.push_str(&format!("           - {}\n           + {}\n", clip(committed), clip(generated)));
+            }
+        }
+    }
+    out.push_str(&format!("Fix: run `{fix_command}` and commit the result.\n"));
+    out
+}
+
+fn clip(line: &str) -> String {
+    let line = line.trim();
+    match line.char_indices().nth(160) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_string(),
+    }
+}
+
+fn changed(path: &Path, committed: &str, generated: &str) -> Drift {
+    let old: Vec<&str> = committed.lines().collect();
+    let new: Vec<&str> = generated.lines().collect();
+    let first = (0..old.len().max(new.len())).find(|&i| old.get(i) != new.get(i)).unwrap_or(0);
+    let old_set: std::collections::HashMap<&str, usize> = count(&old);
+    let new_set: std::collections::HashMap<&str, usize> = count(&new);
+    let lines_changed = new_set.iter().map(|(l, n)| n.saturating_sub(*old_set.get(l).unwrap_or(&0))).sum::<usize>()
+        + old_set.iter().map(|(l, n)| n.saturating_sub(*new_set.get(l).unwrap_or(&0))).sum::<usize>();
+    Drift::Changed {
+        path: path.to_path_buf(),
+        line: first + 1,
+        committed: old.get(first).copied().unwrap_or("<end of file>").to_string(),
+        generated: new.get(first).copied().unwrap_or("<end of file>").to_string(),
+        lines_changed,
+    }
+}
+
+fn count<'a>(lines: &[&'a str]) -> std::collections::HashMap<&'a str, usize> {
+    let mut counts = std::collections::HashMap::new();
+    for line in lines {
+        *counts.entry(*line).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Files below `root/dir`, relative to `root`, sorted.
+fn list_files(root: &Path, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let full = root.join(dir);
+    if !full.exists() {
+        return Ok(out);
+    }
+    for entry in std::fs::read_dir(full)? {
+        let entry = entry?;
+        let relative = dir.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            out.extend(list_files(root, &relative)?);
+        } else {
+            out.push(relative);
+        }
+    }
+    out.sort();
+    Ok(out)
+}

@@ -1,0 +1,109 @@
+//! The type model: everything `emit` needs, decided by `resolve`. `emit` makes no decisions.
+
+use serde::Serialize;
+
+/// The Rust field that keeps additional properties of an object that allows them.
+pub const EXTRA_FIELD: &str = "additional_properties";
+
+/// One API's generated types, in a stable order.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeSpace {
+    pub types: Vec<TypeDef>,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    /// Rust type name (PascalCase, unique within the API).
+    pub name: String,
+    /// JSON pointer of the schema this type was made from (first one, when shared).
+    pub source: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum TypeKind {
+    /// An object with known properties; `extra` keeps additional properties when the schema allows them.
+    Struct { fields: Vec<Field>, extra: Option<TypeRef> },
+    /// A string enum; unknown values decode to a fallback variant.
+    StringEnum { variants: Vec<EnumVariant> },
+    /// An integer enum; unknown values decode to a fallback variant.
+    IntEnum { variants: Vec<(String, i64)> },
+    /// A single allowed value (`const`, or an `enum` of one value), checked on decode.
+    Const { value: serde_json::Value },
+    /// `oneOf`/`anyOf`: tagged when `tag` is set (each variant has a distinct tag value), else tried in order.
+    Union { tag: Option<String>, variants: Vec<Variant> },
+    /// Another name for a type.
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct EnumVariant {
+    pub rust: String,
+    pub wire: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Variant {
+    pub rust: String,
+    /// The tag value, for tagged unions.
+    pub tag_value: Option<String>,
+    pub ty: TypeRef,
+    pub boxed: bool,
+}
+
+/// How a field is present on the wire and how Rust holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Presence {
+    /// Required, never null: `T`.
+    Required,
+    /// Required but may be null: `Option<T>`, `None` sent as `null`.
+    RequiredNullable,
+    /// May be absent: `Option<T>`, `None` omitted.
+    Optional,
+    /// May be absent or null, and the difference matters (request bodies): `Patch<T>`.
+    TriState,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    /// Property name on the wire.
+    pub wire: String,
+    /// Rust field name (snake_case, keyword-safe, unique within the struct).
+    pub rust: String,
+    pub ty: TypeRef,
+    pub presence: Presence,
+    /// The schema admits `null` (kept apart from `presence` so request types can become tri-state).
+    pub nullable: bool,
+    pub boxed: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum TypeRef {
+    Named(String),
+    Prim(Prim),
+    List(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    /// A list item or map value that may be `null`.
+    Nullable(Box<TypeRef>),
+    /// Any JSON value.
+    Any,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Prim {
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    DateTime,
+    Date,
+    Uuid,
+    Binary,
+}

@@ -1,0 +1,62 @@
+//! Load: bytes of a spec (and our overlays) → a checked, normalised `openapiv3` document.
+
+mod normalise;
+mod overlay;
+mod parse;
+mod refs;
+
+use crate::error::SpecError;
+use serde_json::Value;
+
+pub use parse::parse_document;
+
+/// An overlay file as read from disk.
+pub struct OverlaySource<'a> {
+    pub file: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// A loaded spec: the typed document plus the normalised JSON it came from (examples and
+/// extensions are read from there), and the file name every later error names.
+pub struct Spec {
+    pub file: String,
+    pub document: openapiv3::OpenAPI,
+    pub json: Value,
+}
+
+/// Parses, applies overlays, checks references, normalises, and reads the document as OpenAPI 3.0.
+pub fn load_spec(file: &str, bytes: &[u8], overlays: &[OverlaySource<'_>]) -> Result<Spec, SpecError> {
+    let mut json = parse_document(file, bytes)?;
+    for source in overlays {
+        let overlay = parse_document(source.file, source.bytes)?;
+        overlay::apply_overlay(&mut json, source.file, &overlay)?;
+    }
+    refs::check_refs(file, &json)?;
+    normalise::normalise_document(file, &mut json)?;
+    let document = read_openapi(file, &json)?;
+    Ok(Spec { file: file.to_string(), document, json })
+}
+
+fn read_openapi(file: &str, json: &Value) -> Result<openapiv3::OpenAPI, SpecError> {
+    serde_path_to_error::deserialize(json).map_err(|e| {
+        let pointer = path_to_pointer(e.path());
+        SpecError::new(file, pointer, format!("not a valid OpenAPI document here: {}", e.inner()))
+    })
+}
+
+/// serde_path_to_error's dotted path → a JSON pointer.
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                pointer.push('/');
+                pointer.push_str(&crate::error::escape_token(key));
+            }
+            Segment::Unknown => pointer.push_str("/?"),
+        }
+    }
+    pointer
+}

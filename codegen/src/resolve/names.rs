@@ -1,0 +1,150 @@
+//! Rust names for wire names: case conversion, keywords, invalid identifiers, collisions.
+//! Every function here is pure, so the same spec always gives the same names.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::HashSet;
+
+const KEYWORDS: [&str; 50] = [
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if",
+    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
+    "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "async",
+    "await", "dyn", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof",
+    "unsized", "virtual", "yield",
+];
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: [&str; 4] = ["crate", "self", "Self", "super"];
+/// Type names the generated code uses unqualified; a schema named like one gets a suffix.
+const RESERVED_TYPES: [&str; 12] =
+    ["Option", "Result", "Vec", "String", "Box", "Value", "Map", "Patch", "Serialize", "Deserialize", "Self", "DateTime"];
+
+/// Spelled-out names for symbols, so that values like `>=` still get a readable variant name.
+fn symbol_word(c: char) -> Option<&'static str> {
+    Some(match c {
+        '=' => "Eq",
+        '>' => "Gt",
+        '<' => "Lt",
+        '!' => "Not",
+        '+' => "Plus",
+        '-' => "Minus",
+        '*' => "Star",
+        '/' => "Slash",
+        '.' => "Dot",
+        '%' => "Percent",
+        '&' => "And",
+        '|' => "Or",
+        '~' => "Tilde",
+        '^' => "Caret",
+        '@' => "At",
+        '#' => "Hash",
+        '$' => "Dollar",
+        ':' => "Colon",
+        '?' => "Question",
+        _ => return None,
+    })
+}
+
+/// PascalCase type or variant name; never empty, never starting with a digit.
+pub fn pascal(raw: &str) -> String {
+    let mut name = raw.to_upper_camel_case();
+    if name.is_empty() {
+        name = raw.chars().filter_map(symbol_word).collect();
+    }
+    if name.is_empty() {
+        name = "Empty".to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    name
+}
+
+/// A type name for a schema name: PascalCase, not shadowing a name the generated code relies on.
+pub fn type_name(raw: &str) -> String {
+    let name = pascal(raw);
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        format!("{name}Model")
+    } else {
+        name
+    }
+}
+
+/// A snake_case field or method name, keyword-safe: `type` → `r#type`, `01ai` → `_01ai`.
+pub fn snake(raw: &str) -> String {
+    let mut name = raw.to_snake_case();
+    if name.is_empty() {
+        name = raw.chars().filter_map(symbol_word).collect::<String>().to_snake_case();
+    }
+    if name.is_empty() {
+        name = "empty".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    if NOT_RAW.contains(&name.as_str()) {
+        name.push('_');
+    } else if KEYWORDS.contains(&name.as_str()) {
+        name.insert_str(0, "r#");
+    }
+    name
+}
+
+/// Hands out names unique within one scope: the first asker gets `base`, later ones `base2`, `base3`…
+#[derive(Debug, Default)]
+pub struct Namer {
+    taken: HashSet<String>,
+}
+
+impl Namer {
+    pub fn take(&mut self, base: &str) -> String {
+        self.take_with(base, "")
+    }
+
+    /// Like `take`, with a separator before the number (`_` for snake_case names).
+    pub fn take_with(&mut self, base: &str, separator: &str) -> String {
+        if self.taken.insert(base.to_string()) {
+            return base.to_string();
+        }
+        (2..)
+            .map(|n| format!("{base}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or_default()
+    }
+
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn awkward_wire_names_become_valid_identifiers() {
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("_shape"), "shape");
+        assert_eq!(snake("01ai"), "_01ai");
+        assert_eq!(snake("amazon-bedrock/claude-on-aws"), "amazon_bedrock_claude_on_aws");
+        assert_eq!(snake("timestamp_granularities[]"), "timestamp_granularities");
+        assert_eq!(snake("Resources"), "resources");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(pascal(">="), "GtEq");
+        assert_eq!(pascal("<>"), "LtGt");
+        assert_eq!(pascal("5m"), "V5m");
+        assert_eq!(pascal("image/png"), "ImagePng");
+        assert_eq!(pascal("response.output_text.delta"), "ResponseOutputTextDelta");
+        assert_eq!(type_name("unstablePublicApiError"), "UnstablePublicApiError");
+        assert_eq!(type_name("Preview_20250311_WebSearchServerTool"), "Preview20250311WebSearchServerTool");
+        assert_eq!(type_name("BYOKKey"), "ByokKey");
+        assert_eq!(type_name("Option"), "OptionModel");
+    }
+
+    #[test]
+    fn collisions_get_numbered_in_request_order() {
+        let mut namer = Namer::default();
+        assert_eq!(namer.take("Foo"), "Foo");
+        assert_eq!(namer.take("Foo"), "Foo2");
+        assert_eq!(namer.take_with("bar", "_"), "bar");
+        assert_eq!(namer.take_with("bar", "_"), "bar_2");
+    }
+}

@@ -1,0 +1,129 @@
+//! Objects: properties from the schema itself and, through `allOf`, from every member, merged the
+//! way these specs mean it — later members override earlier ones, `required` accumulates.
+
+use super::schema::{is_trivial, Node};
+use super::{names::Namer, Resolver};
+use crate::error::{child, SpecError};
+use crate::ir::{Field, Presence, TypeKind, TypeRef};
+use indexmap::{IndexMap, IndexSet};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+
+/// The merged view of an object schema.
+#[derive(Default)]
+pub(crate) struct Collected<'a> {
+    pub properties: IndexMap<String, (Node<'a>, String)>,
+    pub required: IndexSet<String>,
+    pub additional: Option<(&'a AdditionalProperties, String)>,
+}
+
+impl<'a> Resolver<'a> {
+    pub(crate) fn object_kind(&mut self, schema: &'a Schema, name: &str, at: &str) -> Result<TypeKind, SpecError> {
+        let mut collected = Collected::default();
+        self.collect(Node::Inline(schema), at, &mut collected, 0)?;
+        self.struct_from(collected, name)
+    }
+
+    /// Adds one schema's object keywords (and its allOf members', recursively) to `out`.
+    pub(crate) fn collect(&self, node: Node<'a>, at: &str, out: &mut Collected<'a>, depth: usize) -> Result<(), SpecError> {
+        if depth > 64 {
+            return Err(self.err(at, "allOf nests more than 64 levels deep"));
+        }
+        let (schema, at) = match node {
+            Node::Inline(schema) => (schema, at.to_string()),
+            Node::Ref(reference) => {
+                let raw = self.component_for_ref(reference, at)?;
+                let at = child("/components/schemas", &raw);
+                match &self.schemas[&raw] {
+                    ReferenceOr::Item(schema) => (schema, at),
+                    ReferenceOr::Reference { reference } => return self.collect(Node::Ref(reference), &at, out, depth + 1),
+                }
+            }
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                add_properties(out, &object.properties, &object.required, &at);
+                if let Some(extra) = &object.additional_properties {
+                    out.additional = Some((extra, child(&at, "additionalProperties")));
+                }
+            }
+            SchemaKind::AllOf { all_of } => {
+                for (index, member) in all_of.iter().enumerate() {
+                    self.collect(member.into(), &format!("{at}/allOf/{index}"), out, depth + 1)?;
+                }
+            }
+            SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                add_properties(out, &any.properties, &any.required, &at);
+                if let Some(extra) = &any.additional_properties {
+                    out.additional = Some((extra, child(&at, "additionalProperties")));
+                }
+                for (index, member) in any.all_of.iter().enumerate() {
+                    self.collect(member.into(), &format!("{at}/allOf/{index}"), out, depth + 1)?;
+                }
+            }
+            _ if is_trivial(schema) => {}
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Any(_) => {
+                return Err(self.err(&at, "an allOf member here is a union (oneOf/anyOf) merged with other members; only objects can be merged"));
+            }
+            _ => return Err(self.err(&at, "an allOf member here is not an object, so it cannot be merged into one")),
+        }
+        Ok(())
+    }
+
+    /// Turns the merged view into a struct (or a map, for objects without properties).
+    pub(crate) fn struct_from(&mut self, collected: Collected<'a>, name: &str) -> Result<TypeKind, SpecError> {
+        let extra = match &collected.additional {
+            None | Some((AdditionalProperties::Any(false), _)) => None,
+            Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Any),
+            Some((AdditionalProperties::Schema(schema), at)) => {
+                let shape = self.shape(schema.as_ref().into(), &format!("{name}Value"), at)?;
+                Some(if shape.nullable { TypeRef::Nullable(Box::new(shape.ty)) } else { shape.ty })
+            }
+        };
+        if collected.properties.is_empty() {
+            return Ok(TypeKind::Alias(TypeRef::Map(Box::new(extra.unwrap_or(TypeRef::Any)))));
+        }
+        let mut field_names = Namer::default();
+        if extra.is_some() {
+            field_names.reserve(crate::ir::EXTRA_FIELD);
+        }
+        let mut fields = Vec::with_capacity(collected.properties.len());
+        for (wire, (node, at)) in collected.properties {
+            let hint = format!("{name}{}", super::pascal(&wire));
+            let shape = self.shape(node, &hint, &at)?;
+            let required = collected.required.contains(&wire);
+            let presence = match (required, shape.nullable) {
+                (true, false) => Presence::Required,
+                (true, true) => Presence::RequiredNullable,
+                (false, _) => Presence::Optional,
+            };
+            let doc = match node {
+                Node::Inline(schema) => schema.schema_data.description.clone(),
+                Node::Ref(_) => None,
+            };
+            fields.push(Field {
+                rust: field_names.take_with(&super::snake(&wire), "_"),
+                wire,
+                ty: shape.ty,
+                presence,
+                nullable: shape.nullable,
+                boxed: false,
+                doc,
+                deprecated: shape.deprecated,
+            });
+        }
+        Ok(TypeKind::Struct { fields, extra })
+    }
+}
+
+fn add_properties<'a>(
+    out: &mut Collected<'a>,
+    properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: &[String],
+    at: &str,
+) {
+    for (name, schema) in properties {
+        // `insert` on an existing key keeps its position and takes the later schema.
+        out.properties.insert(name.clone(), (Node::from(schema), child(&child(at, "properties"), name)));
+    }
+    out.required.extend(required.iter().cloned());
+}

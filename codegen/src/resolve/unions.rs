@@ -1,0 +1,269 @@
+//! `oneOf` / `anyOf`: tagged enums where a tag can be read (discriminator, or a one-value property
+//! every variant has), untagged enums tried most-specific-first otherwise.
+
+use super::objects::Collected;
+use super::schema::{enum_from_values, Node};
+use super::{names::Namer, Resolver};
+use crate::error::SpecError;
+use crate::ir::{Presence, Prim, TypeKind, TypeRef, Variant};
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+
+/// A union member after resolution.
+struct Member {
+    ty: TypeRef,
+    /// For members that are `$ref`s: the component name (discriminator mappings name these).
+    reference: Option<String>,
+}
+
+impl<'a> Resolver<'a> {
+    pub(crate) fn union_kind(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        schema: &'a Schema,
+        siblings: &[(String, Node<'a>)],
+        name: &str,
+        at: &str,
+    ) -> Result<(TypeKind, bool), SpecError> {
+        let mut nullable = schema.schema_data.nullable;
+        if siblings.is_empty() {
+            if let Some(kind) = merged_string_enum(members) {
+                return Ok((kind, nullable));
+            }
+        }
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut resolved = Vec::with_capacity(members.len());
+        for (index, member) in members.iter().enumerate() {
+            let member_at = format!("{at}/{index}");
+            let hint = format!("{name}{}", member_label(member, discriminator.map(|d| d.property_name.as_str()), index));
+            let shape = if siblings.is_empty() {
+                self.shape(member.into(), &hint, &member_at)?
+            } else {
+                self.member_with_siblings(member.into(), siblings, &hint, &member_at)?
+            };
+            nullable |= shape.nullable;
+            let reference = match member {
+                ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/").map(str::to_string),
+                ReferenceOr::Item(_) => None,
+            };
+            resolved.push(Member { ty: shape.ty, reference });
+        }
+        match resolved.len() {
+            0 => return Ok((TypeKind::Alias(TypeRef::Any), nullable)),
+            1 => return Ok((TypeKind::Alias(resolved.remove(0).ty), nullable)),
+            _ => {}
+        }
+        if let Some(open_enum) = self.open_enum(&resolved) {
+            return Ok((TypeKind::Alias(open_enum), nullable));
+        }
+        if let Some(kind) = self.tagged(&resolved, discriminator) {
+            return Ok((kind, nullable));
+        }
+        Ok((self.untagged(resolved, name), nullable))
+    }
+
+    /// A `oneOf` with sibling `properties`: the properties belong to every variant.
+    fn member_with_siblings(
+        &mut self,
+        member: Node<'a>,
+        siblings: &[(String, Node<'a>)],
+        hint: &str,
+        at: &str,
+    ) -> Result<super::Shape, SpecError> {
+        let mut collected = Collected::default();
+        self.collect(member, at, &mut collected, 0)?;
+        for (name, node) in siblings {
+            collected.properties.insert(name.clone(), (*node, at.to_string()));
+        }
+        let kind = self.struct_from(collected, hint)?;
+        let name = self.intern(hint, kind, at, None, false);
+        Ok(super::Shape { ty: TypeRef::Named(name), nullable: false, deprecated: false })
+    }
+
+    /// `anyOf: [SomeEnum, string]`: our enums are already open, so this is just the enum.
+    fn open_enum(&self, members: &[Member]) -> Option<TypeRef> {
+        let [a, b] = members else { return None };
+        let is_string = |m: &Member| m.ty == TypeRef::Prim(Prim::String);
+        let is_enum = |m: &Member| matches!(self.kind_behind(&m.ty), Some(TypeKind::StringEnum { .. }));
+        if is_enum(a) && is_string(b) {
+            Some(a.ty.clone())
+        } else if is_string(a) && is_enum(b) {
+            Some(b.ty.clone())
+        } else {
+            None
+        }
+    }
+
+    /// The definition behind a reference, through aliases.
+    pub(crate) fn kind_behind(&self, ty: &TypeRef) -> Option<&TypeKind> {
+        let mut ty = ty;
+        for _ in 0..32 {
+            let TypeRef::Named(name) = ty else { return None };
+            match &self.types.get(name)?.kind {
+                TypeKind::Alias(next) => ty = next,
+                kind => return Some(kind),
+            }
+        }
+        None
+    }
+
+    /// The constant value of a required property of a struct member, if it has one.
+    fn tag_value(&self, ty: &TypeRef, property: &str) -> Option<String> {
+        let Some(TypeKind::Struct { fields, .. }) = self.kind_behind(ty) else { return None };
+        let field = fields.iter().find(|f| f.wire == property && f.presence == Presence::Required)?;
+        match self.kind_behind(&field.ty)? {
+            TypeKind::Const { value: serde_json::Value::String(value) } => Some(value.clone()),
+            _ => None,
+        }
+    }
+
+    fn tagged(&self, members: &[Member], discriminator: Option<&openapiv3::Discriminator>) -> Option<TypeKind> {
+        let candidates: Vec<String> = match discriminator {
+            Some(d) => vec![d.property_name.clone()],
+            None => self.tag_candidates(&members[0].ty),
+        };
+        'candidate: for property in candidates {
+            let mut values = Vec::with_capacity(members.len());
+            for member in members {
+                let from_mapping = discriminator.and_then(|d| {
+                    let reference = member.reference.as_ref()?;
+                    d.mapping.iter().find(|(_, target)| target.strip_prefix("#/components/schemas/") == Some(reference.as_str()))
+                        .map(|(key, _)| key.clone())
+                });
+                let Some(value) = self.tag_value(&member.ty, &property).or(from_mapping) else { continue 'candidate };
+                if values.contains(&value) {
+                    continue 'candidate;
+                }
+                values.push(value);
+            }
+            let mut namer = Namer::default();
+            namer.reserve("Unknown");
+            let variants = members
+                .iter()
+                .zip(values)
+                .map(|(member, value)| Variant {
+                    rust: namer.take(&super::pascal(&value)),
+                    tag_value: Some(value),
+                    ty: member.ty.clone(),
+                    boxed: false,
+                })
+                .collect();
+            return Some(TypeKind::Union { tag: Some(property), variants });
+        }
+        None
+    }
+
+    /// Required one-value string properties of a struct, `type` first.
+    fn tag_candidates(&self, ty: &TypeRef) -> Vec<String> {
+        let Some(TypeKind::Struct { fields, .. }) = self.kind_behind(ty) else { return Vec::new() };
+        let mut names: Vec<String> = fields.iter().filter(|f| self.tag_value(ty, &f.wire).is_some()).map(|f| f.wire.clone()).collect();
+        names.sort_by_key(|name| name != "type");
+        names
+    }
+
+    fn untagged(&self, members: Vec<Member>, union_name: &str) -> TypeKind {
+        let mut ranked: Vec<(u32, usize, Member)> =
+            members.into_iter().enumerate().map(|(index, m)| (self.specificity(&m.ty), index, m)).collect();
+        ranked.sort_by_key(|(rank, index, _)| (*rank, *index));
+        let mut namer = Namer::default();
+        namer.reserve("Unknown");
+        let variants = ranked
+            .into_iter()
+            .map(|(_, _, member)| Variant {
+                rust: namer.take(&variant_label(&member.ty, union_name)),
+                tag_value: None,
+                ty: member.ty,
+                boxed: false,
+            })
+            .collect();
+        TypeKind::Union { tag: None, variants }
+    }
+
+    /// Lower ranks are tried first: values that match narrowly before values that match anything.
+    fn specificity(&self, ty: &TypeRef) -> u32 {
+        match ty {
+            TypeRef::Prim(Prim::Bool) => 10,
+            TypeRef::Prim(Prim::I32 | Prim::I64) => 20,
+            TypeRef::Prim(Prim::F32 | Prim::F64) => 30,
+            TypeRef::Prim(Prim::DateTime | Prim::Date | Prim::Uuid) => 40,
+            TypeRef::Prim(Prim::String | Prim::Binary) => 60,
+            TypeRef::List(_) => 300,
+            TypeRef::Map(_) => 400,
+            TypeRef::Any | TypeRef::Nullable(_) => 500,
+            TypeRef::Named(_) => match self.kind_behind(ty) {
+                Some(TypeKind::Const { .. }) => 0,
+                Some(TypeKind::IntEnum { .. }) => 15,
+                Some(TypeKind::StringEnum { .. }) => 50,
+                Some(TypeKind::Struct { fields, .. }) => {
+                    // Structs with more required (and constant) fields reject more, so go first.
+                    let required = fields.iter().filter(|f| f.presence == Presence::Required).count() as u32;
+                    let consts = fields.iter().filter(|f| matches!(self.kind_behind(&f.ty), Some(TypeKind::Const { .. }))).count() as u32;
+                    200 - (required + 4 * consts).min(99)
+                }
+                Some(TypeKind::Union { .. }) => 250,
+                _ => 450,
+            },
+        }
+    }
+}
+
+/// `anyOf: [{enum: [user]}, {enum: [system]}, …]` is one enum.
+fn merged_string_enum(members: &[ReferenceOr<Schema>]) -> Option<TypeKind> {
+    let mut values = Vec::new();
+    for member in members {
+        let ReferenceOr::Item(schema) = member else { return None };
+        let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else { return None };
+        if string.enumeration.is_empty() {
+            return None;
+        }
+        values.extend(string.enumeration.iter().flatten().map(|v| serde_json::Value::String(v.clone())));
+    }
+    (values.len() > 1).then(|| enum_from_values(values))
+}
+
+/// The name part for an inline member: its tag value when it has one, else its position.
+fn member_label(member: &ReferenceOr<Schema>, tag_property: Option<&str>, index: usize) -> String {
+    if let ReferenceOr::Item(schema) = member {
+        if let Some(value) = inline_tag(schema, tag_property.unwrap_or("type")) {
+            return super::pascal(&value);
+        }
+    }
+    format!("Variant{}", index + 1)
+}
+
+/// A one-value enum property named `property` in an inline schema or its inline allOf members.
+fn inline_tag(schema: &Schema, property: &str) -> Option<String> {
+    let from_props = |props: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>| {
+        let ReferenceOr::Item(prop) = props.get(property)? else { return None };
+        match &prop.schema_kind {
+            SchemaKind::Type(Type::String(s)) if s.enumeration.len() == 1 => s.enumeration[0].clone(),
+            _ => None,
+        }
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => from_props(&object.properties),
+        SchemaKind::Any(any) => from_props(&any.properties).or_else(|| any.all_of.iter().find_map(|m| match m {
+            ReferenceOr::Item(member) => inline_tag(member, property),
+            ReferenceOr::Reference { .. } => None,
+        })),
+        SchemaKind::AllOf { all_of } => all_of.iter().find_map(|m| match m {
+            ReferenceOr::Item(member) => inline_tag(member, property),
+            ReferenceOr::Reference { .. } => None,
+        }),
+        _ => None,
+    }
+}
+
+/// A variant name for an untagged member: the type's name without the union's own prefix.
+fn variant_label(ty: &TypeRef, union_name: &str) -> String {
+    match ty {
+        TypeRef::Named(name) => {
+            let trimmed = name.strip_prefix(union_name).unwrap_or(name);
+            if trimmed.is_empty() || trimmed.starts_with(|c: char| c.is_ascii_digit()) { name.clone() } else { trimmed.to_string() }
+        }
+        TypeRef::Prim(prim) => format!("{prim:?}").replace("I64", "Integer").replace("I32", "Integer").replace("F64", "Number").replace("F32", "Number"),
+        TypeRef::List(_) => "List".into(),
+        TypeRef::Map(_) => "Map".into(),
+        TypeRef::Nullable(inner) => variant_label(inner, union_name),
+        TypeRef::Any => "Any".into(),
+    }
+}
