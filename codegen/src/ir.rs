@@ -107,3 +107,105 @@ pub enum Prim {
     Uuid,
     Binary,
 }
+
+/// One API's operations, grouped by tag, with the names `emit` uses.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    pub name: String,
+    pub types: TypeSpace,
+    pub operations: Vec<Operation>,
+    pub default_server: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// The spec's operationId (or `METHOD /path` when it has none).
+    pub id: String,
+    pub tag: Tag,
+    /// Method name on the tag's accessor (`list`, `get_queue`).
+    pub method: String,
+    /// Request builder type name (`ListQueues`), unique within the API.
+    pub builder: String,
+    pub http_method: String,
+    pub path: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub responses: Vec<Response>,
+    pub auth: AuthScheme,
+    /// Name of the error-body enum (`ListQueuesError`), or `None` when every error body is free JSON.
+    pub error_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Tag {
+    /// As the spec spells it.
+    pub wire: String,
+    /// Module and accessor name (`annotation_queues`).
+    pub module: String,
+    /// Accessor type name (`AnnotationQueues`).
+    pub type_name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AuthScheme {
+    None,
+    Bearer,
+    Basic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    pub wire: String,
+    pub rust: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    /// Arrays as repeated `name=value` pairs (form style, explode), else comma-joined.
+    pub explode: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BodyMedia {
+    Json,
+    Multipart,
+    Binary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Body {
+    pub media: BodyMedia,
+    pub ty: TypeRef,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ResponseContent {
+    Empty,
+    Json(TypeRef),
+    Text,
+    Binary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    /// `200`, or `0` for `default`; ranges (`5XX`) are stored as their first code with `range` set.
+    pub status: u16,
+    pub range: bool,
+    pub content: ResponseContent,
+    /// Schema of each `text/event-stream` event's `data`, when the response can stream.
+    pub stream: Option<TypeRef>,
+    /// Rust variant name in the error enum (`BadRequest`, `Status418`).
+    pub variant: String,
+}

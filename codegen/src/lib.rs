@@ -9,3 +9,4 @@ pub mod resolve;
 pub mod emit;
 pub mod pipeline;
 pub mod golden;
+pub mod profile;

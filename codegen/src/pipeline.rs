@@ -18,6 +18,8 @@ pub struct ApiInput {
     pub spec: Vec<u8>,
     /// Overlays in order: (display name, bytes).
     pub overlays: Vec<(String, Vec<u8>)>,
+    /// The `[client]` table of the pin.
+    pub profile: crate::profile::ClientProfile,
 }
 
 /// Why generation failed.
@@ -68,9 +70,9 @@ fn generate_api(input: &ApiInput) -> Result<Vec<GeneratedFile>, GenerateError> {
     let overlays: Vec<OverlaySource<'_>> =
         input.overlays.iter().map(|(file, bytes)| OverlaySource { file, bytes }).collect();
     let spec = load_spec(&input.spec_file, &input.spec, &overlays)?;
-    let space = crate::resolve::resolve(&spec)?;
+    let api = crate::resolve::resolve(&input.name, &spec)?;
     let provenance = Provenance { pin_file: &input.pin_file, sha256: &input.sha256 };
-    emit::emit_api(&input.name, &space, &provenance).map_err(|message| GenerateError::Emit { api: input.name.clone(), message })
+    emit::emit_api(&api, &input.profile, &provenance).map_err(|message| GenerateError::Emit { api: input.name.clone(), message })
 }
 
 /// The runtime sources, copied verbatim under `src/runtime/`.

@@ -34,6 +34,7 @@ fn generate_into_tmp_for_inspection() {
             spec_file: file.into(),
             spec: std::fs::read(mirror().join(file)).unwrap(),
             overlays: vec![],
+            profile: Default::default(),
         })
         .collect();
     let start = std::time::Instant::now();

@@ -1,1 +1,39 @@
-fn main() {}
+//! Developer tasks: `cargo xtask fetch | regen | check`.
+
+mod fetch;
+mod regen;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "Fetch pinned specs, regenerate the client crate, check it for drift")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Download (or copy from a mirror) every pinned spec into the cache, verifying its sha256.
+    Fetch(fetch::FetchArgs),
+    /// Regenerate `generated/` from the pinned specs.
+    Regen(regen::RegenArgs),
+    /// Fail when `generated/` differs from what the pinned specs generate (spec drift).
+    Check(regen::RegenArgs),
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Fetch(args) => fetch::run(args),
+        Command::Regen(args) => regen::regen(args),
+        Command::Check(args) => regen::check(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -112,10 +112,16 @@ fn variant_type(variant: &Variant) -> TokenStream {
 }
 
 pub fn type_ref(ty: &TypeRef) -> TokenStream {
+    type_ref_in(ty, &TokenStream::new())
+}
+
+/// A type reference from another module: named types get `prefix` (`super::types::`).
+pub fn type_ref_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+    let type_ref = |inner: &TypeRef| type_ref_in(inner, prefix);
     match ty {
         TypeRef::Named(name) => {
             let name = ident(name);
-            quote! { #name }
+            quote! { #prefix #name }
         }
         TypeRef::Prim(prim) => match prim {
             Prim::String => quote! { String },

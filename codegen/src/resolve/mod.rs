@@ -11,21 +11,23 @@ mod operations;
 mod schema;
 mod unions;
 
-pub use names::{pascal, snake, type_name};
+pub use names::{pascal, snake, type_name, Namer};
 
 use crate::error::SpecError;
-use crate::ir::{TypeDef, TypeKind, TypeSpace};
+use crate::ir::{Api, TypeDef, TypeKind, TypeSpace};
 use crate::load::Spec;
 use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema};
 use std::collections::{HashMap, HashSet};
 
-/// Resolves every component schema and every inline schema the operations use.
-pub fn resolve(spec: &Spec) -> Result<TypeSpace, SpecError> {
+/// Resolves every component schema, every operation and every inline schema they use.
+pub fn resolve(api: &str, spec: &Spec) -> Result<Api, SpecError> {
     let mut resolver = Resolver::new(spec);
     resolver.resolve_components()?;
-    resolver.resolve_operation_schemas()?;
-    resolver.finish()
+    let operations = resolver.resolve_operations()?;
+    let types = resolver.finish()?;
+    let default_server = spec.document.servers.first().map(|s| s.url.clone());
+    Ok(Api { name: api.to_string(), types, operations, default_server })
 }
 
 /// What a schema is, seen from the place that uses it.

@@ -1,57 +1,289 @@
-//! The inline schemas operations use (parameters, bodies, responses) get named types too, named
-//! after the operation: `{Operation}Request`, `{Operation}Response`, `{Operation}{Parameter}`.
+//! Operations: names per tag, parameters, bodies and responses. The inline schemas they use get
+//! named types after the operation: `{Operation}Request`, `{Operation}Response`, `{Operation}{Parameter}`.
 
+use super::names::Namer;
 use super::Resolver;
 use crate::error::{child, SpecError};
-use crate::ir::{TypeKind, TypeRef};
-use openapiv3::{ReferenceOr, StatusCode};
-use std::collections::HashSet;
+use crate::ir::{AuthScheme, Body, BodyMedia, Operation, Param, ParamLocation, Response, ResponseContent, Tag, TypeKind, TypeRef};
+use openapiv3::{Parameter, ReferenceOr, SecurityRequirement, StatusCode};
+use std::collections::{HashMap, HashSet};
 
 impl<'a> Resolver<'a> {
-    pub(crate) fn resolve_operation_schemas(&mut self) -> Result<(), SpecError> {
-        let paths = &self.document.paths.paths;
-        for (path, item) in paths {
-            let ReferenceOr::Item(item) = item else { continue };
-            let path_at = child("/paths", path);
+    pub(crate) fn resolve_operations(&mut self) -> Result<Vec<Operation>, SpecError> {
+        let document = self.document;
+        let mut operations = Vec::new();
+        let mut builders = Namer::default();
+        let mut methods: HashMap<String, Namer> = HashMap::new();
+        for (path, item) in &document.paths.paths {
+            let ReferenceOr::Item(item) = item else {
+                return Err(self.err(&child("/paths", path), "path item references are not supported"));
+            };
             for (method, operation) in item.iter() {
-                let at = child(&path_at, method);
-                let op_name = super::pascal(&operation_label(operation.operation_id.as_deref(), method, path));
+                let at = child(&child("/paths", path), method);
+                let id = operation_label(operation.operation_id.as_deref(), method, path);
+                let op_name = super::pascal(&id);
+                let tag = tag_of(operation.tags.first().map(String::as_str).unwrap_or("default"));
+                let short = short_method_name(operation, &id);
+                let method_name = methods.entry(tag.module.clone()).or_default().take_with(&short, "_");
+                let mut params = Vec::new();
+                let mut param_names = Namer::default();
+                param_names.reserve("body");
                 for (index, parameter) in operation.parameters.iter().chain(&item.parameters).enumerate() {
-                    let ReferenceOr::Item(parameter) = parameter else { continue };
-                    let data = parameter.parameter_data_ref();
-                    if let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format {
-                        let hint = format!("{op_name}{}", super::pascal(&data.name));
-                        self.shape(schema.into(), &hint, &format!("{at}/parameters/{index}/schema"))?;
-                    }
-                }
-                if let Some(ReferenceOr::Item(body)) = &operation.request_body {
-                    for (media, content) in &body.content {
-                        if let Some(schema) = &content.schema {
-                            let body_at = child(&child(&child(&at, "requestBody"), "content"), media);
-                            let shape = self.shape(schema.into(), &format!("{op_name}Request"), &child(&body_at, "schema"))?;
-                            self.request_roots.push(shape.ty);
-                        }
-                    }
-                }
-                for (status, response) in &operation.responses.responses {
-                    let ReferenceOr::Item(response) = response else { continue };
-                    let code = match status {
-                        StatusCode::Code(code) => code.to_string(),
-                        StatusCode::Range(range) => format!("{range}XX"),
+                    let param_at = format!("{at}/parameters/{index}");
+                    let parameter = match parameter {
+                        ReferenceOr::Item(parameter) => parameter,
+                        ReferenceOr::Reference { reference } => self.parameter_ref(reference, &param_at)?,
                     };
-                    let hint = if code.starts_with('2') { format!("{op_name}Response") } else { format!("{op_name}{code}Response") };
-                    for (media, content) in &response.content {
-                        if let Some(schema) = &content.schema {
-                            let response_at = child(&child(&child(&child(&at, "responses"), &code), "content"), media);
-                            self.shape(schema.into(), &hint, &child(&response_at, "schema"))?;
-                        }
-                    }
+                    params.push(self.parameter(parameter, &op_name, &mut param_names, &param_at)?);
+                }
+                let body = self.request_body(operation, &op_name, &at)?;
+                let responses = self.responses(operation, &op_name, &at)?;
+                let error_type = self.error_type(&responses, &op_name);
+                operations.push(Operation {
+                    builder: builders.take(&op_name),
+                    id,
+                    tag,
+                    method: method_name,
+                    http_method: method.to_uppercase(),
+                    path: path.clone(),
+                    summary: operation.summary.clone(),
+                    description: operation.description.clone(),
+                    deprecated: operation.deprecated,
+                    params,
+                    body,
+                    responses,
+                    auth: self.auth(operation.security.as_ref().or(document.security.as_ref()), &at)?,
+                    error_type,
+                });
+            }
+        }
+        Ok(operations)
+    }
+
+    fn parameter_ref(&self, reference: &str, at: &str) -> Result<&'a Parameter, SpecError> {
+        let name = reference.strip_prefix("#/components/parameters/");
+        let found = name.and_then(|n| self.document.components.as_ref()?.parameters.get(n));
+        match found {
+            Some(ReferenceOr::Item(parameter)) => Ok(parameter),
+            _ => Err(self.err(at, format!("unsupported parameter reference {reference:?}"))),
+        }
+    }
+
+    fn parameter(&mut self, parameter: &'a Parameter, op_name: &str, names: &mut Namer, at: &str) -> Result<Param, SpecError> {
+        let (location, explode_default) = match parameter {
+            Parameter::Path { .. } => (ParamLocation::Path, false),
+            Parameter::Query { .. } => (ParamLocation::Query, true),
+            Parameter::Header { .. } => (ParamLocation::Header, false),
+            Parameter::Cookie { .. } => return Err(self.err(at, "cookie parameters are not supported")),
+        };
+        let explode = match parameter {
+            Parameter::Query { style: openapiv3::QueryStyle::Form, .. } => parameter.parameter_data_ref().explode.unwrap_or(explode_default),
+            Parameter::Query { .. } => false,
+            _ => parameter.parameter_data_ref().explode.unwrap_or(explode_default),
+        };
+        let data = parameter.parameter_data_ref();
+        let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            return Err(self.err(at, "parameters with `content` instead of `schema` are not supported"));
+        };
+        let mut shape = self.shape(schema.into(), &format!("{op_name}{}", super::pascal(&data.name)), &child(at, "schema"))?;
+        // OpenRouter marks string parameters that carry booleans.
+        if data.extensions.get("x-openrouter-type").and_then(|v| v.as_str()) == Some("boolean") {
+            shape.ty = TypeRef::Prim(crate::ir::Prim::Bool);
+        }
+        let schema_doc = match schema {
+            ReferenceOr::Item(schema) => schema.schema_data.description.clone(),
+            ReferenceOr::Reference { .. } => None,
+        };
+        Ok(Param {
+            wire: data.name.clone(),
+            rust: names.take_with(&super::snake(&data.name), "_"),
+            location,
+            ty: shape.ty,
+            required: data.required || location == ParamLocation::Path,
+            explode,
+            doc: data.description.clone().or(schema_doc),
+            deprecated: data.deprecated.unwrap_or(false) || shape.deprecated,
+        })
+    }
+
+    fn request_body(&mut self, operation: &'a openapiv3::Operation, op_name: &str, at: &str) -> Result<Option<Body>, SpecError> {
+        let Some(body) = &operation.request_body else { return Ok(None) };
+        let ReferenceOr::Item(body) = body else {
+            return Err(self.err(&child(at, "requestBody"), "request body references are not supported"));
+        };
+        // JSON first: where a body may be JSON or multipart, JSON is the richer typed form.
+        let mut chosen = None;
+        for (media, content) in &body.content {
+            let kind = media_kind(media);
+            let body_at = child(&child(&child(at, "requestBody"), "content"), media);
+            let ty = match &content.schema {
+                Some(schema) => self.shape(schema.into(), &format!("{op_name}Request"), &child(&body_at, "schema"))?.ty,
+                None => TypeRef::Any,
+            };
+            let media = match kind {
+                MediaKind::Json => BodyMedia::Json,
+                MediaKind::Multipart => BodyMedia::Multipart,
+                MediaKind::EventStream | MediaKind::Text | MediaKind::Binary => BodyMedia::Binary,
+            };
+            self.request_roots.push(ty.clone());
+            let rank = match media { BodyMedia::Json => 0, BodyMedia::Multipart => 1, BodyMedia::Binary => 2 };
+            if chosen.as_ref().is_none_or(|(r, _)| rank < *r) {
+                chosen = Some((rank, Body { media, ty, required: body.required }));
+            }
+        }
+        Ok(chosen.map(|(_, body)| body))
+    }
+
+    fn responses(&mut self, operation: &'a openapiv3::Operation, op_name: &str, at: &str) -> Result<Vec<Response>, SpecError> {
+        let mut out = Vec::new();
+        let mut variants = Namer::default();
+        let entries = operation.responses.responses.iter().map(|(s, r)| (Some(s), r)).chain(operation.responses.default.iter().map(|r| (None, r)));
+        for (status, response) in entries {
+            let (code, range, label) = match status {
+                Some(StatusCode::Code(code)) => (*code, false, code.to_string()),
+                Some(StatusCode::Range(range)) => (*range * 100, true, format!("{range}XX")),
+                None => (0, false, "default".to_string()),
+            };
+            let response_at = child(&child(at, "responses"), &label);
+            let ReferenceOr::Item(response) = response else {
+                return Err(self.err(&response_at, "response references are not supported"));
+            };
+            let success = (200..300).contains(&code);
+            let hint = if success { format!("{op_name}Response") } else { format!("{op_name}{}Response", super::pascal(&label)) };
+            let mut content = ResponseContent::Empty;
+            let mut stream = None;
+            for (media, object) in &response.content {
+                let media_at = child(&child(&response_at, "content"), media);
+                let kind = media_kind(media);
+                let ty = match &object.schema {
+                    Some(schema) => Some(self.shape(schema.into(), &hint, &child(&media_at, "schema"))?.ty),
+                    None => None,
+                };
+                match kind {
+                    MediaKind::Json => content = ResponseContent::Json(ty.unwrap_or(TypeRef::Any)),
+                    MediaKind::EventStream => stream = ty.and_then(|ty| self.stream_event(&ty)),
+                    MediaKind::Text if content == ResponseContent::Empty => content = ResponseContent::Text,
+                    MediaKind::Binary | MediaKind::Multipart if content == ResponseContent::Empty => content = ResponseContent::Binary,
+                    _ => {}
+                }
+            }
+            let variant = variants.take(&status_variant(code, range, status.is_none()));
+            out.push(Response { status: code, range, content, stream, variant });
+        }
+        Ok(out)
+    }
+
+    /// An SSE response schema describes the frame (`{data, event?}`); the payload is `data`.
+    /// A plain string schema is the specs' way of saying "never streams".
+    fn stream_event(&self, frame: &TypeRef) -> Option<TypeRef> {
+        match self.kind_behind(frame)? {
+            TypeKind::Struct { fields, .. } => fields.iter().find(|f| f.wire == "data").map(|f| f.ty.clone()),
+            _ => None,
+        }
+    }
+
+    /// Errors need an enum when any error status carries a typed (non-free-form) body.
+    fn error_type(&self, responses: &[Response], op_name: &str) -> Option<String> {
+        let typed = responses.iter().filter(|r| !(200..300).contains(&r.status)).any(|r| match &r.content {
+            ResponseContent::Json(ty) => *ty != TypeRef::Any,
+            _ => false,
+        });
+        typed.then(|| format!("{op_name}Error"))
+    }
+
+    fn auth(&self, security: Option<&Vec<SecurityRequirement>>, at: &str) -> Result<AuthScheme, SpecError> {
+        let Some(requirements) = security else { return Ok(AuthScheme::None) };
+        if requirements.is_empty() || requirements.iter().any(|r| r.is_empty()) {
+            return Ok(AuthScheme::None);
+        }
+        let schemes = self.document.components.as_ref().map(|c| &c.security_schemes);
+        for requirement in requirements {
+            for name in requirement.keys() {
+                let scheme = schemes.and_then(|s| s.get(name));
+                match scheme {
+                    Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })) => match scheme.to_ascii_lowercase().as_str() {
+                        "bearer" => return Ok(AuthScheme::Bearer),
+                        "basic" => return Ok(AuthScheme::Basic),
+                        _ => {}
+                    },
+                    None => return Err(self.err(&child(at, "security"), format!("security scheme {name:?} is not defined"))),
+                    _ => {}
                 }
             }
         }
-        Ok(())
+        Err(self.err(&child(at, "security"), "no supported security scheme (http bearer or basic) among the requirements"))
     }
+}
 
+enum MediaKind {
+    Json,
+    Multipart,
+    EventStream,
+    Text,
+    Binary,
+}
+
+fn media_kind(media: &str) -> MediaKind {
+    let media = media.to_ascii_lowercase();
+    if media == "application/json" || media.ends_with("+json") {
+        MediaKind::Json
+    } else if media.starts_with("multipart/") {
+        MediaKind::Multipart
+    } else if media == "text/event-stream" {
+        MediaKind::EventStream
+    } else if media.starts_with("text/") || media.ends_with("+xml") || media.ends_with("/xml") {
+        MediaKind::Text
+    } else {
+        MediaKind::Binary
+    }
+}
+
+/// Variant names for statuses: the reason phrase when there is one.
+fn status_variant(code: u16, range: bool, default: bool) -> String {
+    if default {
+        return "Default".into();
+    }
+    if range {
+        return format!("Status{}xx", code / 100);
+    }
+    let phrase = match code {
+        200 => "Ok", 201 => "Created", 202 => "Accepted", 204 => "NoContent", 207 => "MultiStatus",
+        400 => "BadRequest", 401 => "Unauthorized", 402 => "PaymentRequired", 403 => "Forbidden",
+        404 => "NotFound", 405 => "MethodNotAllowed", 408 => "RequestTimeout", 409 => "Conflict",
+        410 => "Gone", 413 => "PayloadTooLarge", 422 => "UnprocessableEntity", 429 => "TooManyRequests",
+        500 => "InternalServerError", 502 => "BadGateway", 503 => "ServiceUnavailable", 504 => "GatewayTimeout",
+        _ => return format!("Status{code}"),
+    };
+    phrase.into()
+}
+
+/// The tag, sanitised for a module and a type name (`API Keys` → `api_keys`, `ApiKeys`).
+fn tag_of(wire: &str) -> Tag {
+    let cleaned = wire.replace('.', " ");
+    let mut module = super::snake(&cleaned).trim_start_matches("r#").to_string();
+    // `types` and `client` are the API module's own children.
+    if matches!(module.as_str(), "types" | "client") {
+        module.push_str("_operations");
+    }
+    Tag { wire: wire.to_string(), module, type_name: super::type_name(&cleaned) }
+}
+
+/// The short name users know from the official SDKs: `x-speakeasy-name-override`, else the part
+/// of a `group_method` operationId after the last `_`, else the whole id.
+fn short_method_name(operation: &openapiv3::Operation, id: &str) -> String {
+    if let Some(name) = operation.extensions.get("x-speakeasy-name-override").and_then(|v| v.as_str()) {
+        return super::snake(name);
+    }
+    let last = id.rsplit('_').next().unwrap_or(id);
+    super::snake(if last.is_empty() { id } else { last })
+}
+
+/// operationId, or `{method} {path}` for operations without one.
+pub(crate) fn operation_label(operation_id: Option<&str>, method: &str, path: &str) -> String {
+    operation_id.map(str::to_string).unwrap_or_else(|| format!("{method} {path}"))
+}
+
+impl Resolver<'_> {
     /// Optional nullable fields of types sent in request bodies become tri-state.
     pub(crate) fn apply_tri_state(&mut self) {
         let mut seen = HashSet::new();
@@ -88,9 +320,4 @@ impl<'a> Resolver<'a> {
             }
         }
     }
-}
-
-/// operationId, or `{method} {path}` for operations without one.
-pub(crate) fn operation_label(operation_id: Option<&str>, method: &str, path: &str) -> String {
-    operation_id.map(str::to_string).unwrap_or_else(|| format!("{method} {path}"))
 }

@@ -1,0 +1,442 @@
+//! Operations → one module per tag: an accessor with one method per operation, a request builder
+//! per operation (required parameters are arguments, optional ones are setters, then `send()`),
+//! and a typed error-body enum where the spec declares typed error bodies.
+
+use super::docs::doc_attrs;
+use super::types::{ident, type_ref_in};
+use crate::ir::{Api, AuthScheme, Body, BodyMedia, Field, Operation, ParamLocation, Presence, Prim, ResponseContent, Tag, TypeKind, TypeRef};
+use crate::resolve::Namer;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::HashMap;
+
+/// Names a builder already uses for its own controls.
+const CONTROL_SETTERS: [&str; 5] = ["send", "timeout", "retry", "header", "body"];
+
+pub fn tag_module(api: &Api, tag: &Tag, operations: &[&Operation]) -> Result<TokenStream, String> {
+    let types: HashMap<&str, &TypeKind> = api.types.types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
+    let accessor = ident(&tag.type_name);
+    let module_doc = format!(" Operations tagged `{}`.", tag.wire);
+    let mut methods = Vec::new();
+    let mut items = Vec::new();
+    for op in operations {
+        let (method, builder) = operation(op, &types)?;
+        methods.push(method);
+        items.push(builder);
+        if let Some(error) = error_enum(op) {
+            items.push(error);
+        }
+    }
+    Ok(quote! {
+        #![doc = #module_doc]
+        #![allow(deprecated)]
+
+        #[doc = #module_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #accessor<'a> {
+            pub(crate) client: &'a super::Client,
+        }
+
+        impl #accessor<'_> {
+            #(#methods)*
+        }
+
+        #(#items)*
+    })
+}
+
+fn types_path() -> TokenStream {
+    quote! { super::types:: }
+}
+
+/// Follows aliases to a struct's fields.
+fn struct_fields<'t>(ty: &TypeRef, types: &HashMap<&str, &'t TypeKind>) -> Option<&'t [Field]> {
+    let mut ty = ty.clone();
+    for _ in 0..16 {
+        let TypeRef::Named(name) = &ty else { return None };
+        match types.get(name.as_str())? {
+            TypeKind::Struct { fields, extra: None } => return Some(fields),
+            TypeKind::Alias(next) => ty = next.clone(),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// A body whose every field may be left out is built field by field, like a PATCH.
+fn patch_fields<'t>(body: &Body, types: &HashMap<&str, &'t TypeKind>) -> Option<&'t [Field]> {
+    if body.media != BodyMedia::Json {
+        return None;
+    }
+    struct_fields(&body.ty, types).filter(|fields| !fields.is_empty() && fields.iter().all(|f| f.presence != Presence::Required))
+}
+
+fn operation(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<(TokenStream, TokenStream), String> {
+    let tp = types_path();
+    let builder = ident(&op.builder);
+    let method = ident(&op.method);
+    let op_id = &op.id;
+    let mut setter_names = Namer::default();
+    for name in CONTROL_SETTERS {
+        setter_names.reserve(name);
+    }
+
+    // Required parameters and a required non-patch body are arguments of the accessor method.
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for param in &op.params {
+        let name = ident(&param.rust);
+        let ty = type_ref_in(&param.ty, &tp);
+        setter_names.reserve(param.rust.trim_start_matches("r#"));
+        if param.required {
+            let (arg_ty, convert) = into_arg(&param.ty, &ty);
+            args.push(quote! { #name: #arg_ty });
+            inits.push(quote! { #name: #name #convert, });
+            fields.push(quote! { #name: #ty, });
+        } else {
+            let doc = doc_attrs(param.doc.as_deref());
+            inits.push(quote! { #name: None, });
+            fields.push(quote! { #name: Option<#ty>, });
+            setters.push(quote! {
+                #doc
+                pub fn #name(mut self, value: impl Into<#ty>) -> Self {
+                    self.#name = Some(value.into());
+                    self
+                }
+            });
+        }
+    }
+    let patch = op.body.as_ref().and_then(|b| patch_fields(b, types));
+    if let Some(body) = &op.body {
+        let ty = type_ref_in(&body.ty, &tp);
+        fields.push(quote! { body: #ty, });
+        match patch {
+            Some(body_fields) => {
+                let defaults = body_fields.iter().map(|f| {
+                    let name = ident(&f.rust);
+                    match f.presence {
+                        Presence::TriState => quote! { #name: crate::runtime::Patch::Absent, },
+                        _ => quote! { #name: None, },
+                    }
+                });
+                let TypeRef::Named(struct_name) = &body.ty else { return Err(format!("{}: patch body is not a named type", op.id)) };
+                let struct_path = {
+                    let name = ident(struct_name);
+                    quote! { #tp #name }
+                };
+                inits.push(quote! { body: #struct_path { #(#defaults)* }, });
+                for f in body_fields {
+                    setters.push(body_field_setter(f, &mut setter_names, &tp));
+                }
+                setters.push(quote! {
+                    /// Replaces the whole request body.
+                    pub fn body(mut self, body: #ty) -> Self {
+                        self.body = body;
+                        self
+                    }
+                });
+            }
+            None => {
+                args.push(quote! { body: #ty });
+                inits.push(quote! { body, });
+            }
+        }
+    }
+
+    let (success_ty, success_decode) = success(op, &tp);
+    let error_ty = match &op.error_type {
+        Some(name) => {
+            let name = ident(name);
+            quote! { #name }
+        }
+        None => quote! { serde_json::Value },
+    };
+    let path_expr = path_expression(op);
+    let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
+        let name = ident(&p.rust);
+        let wire = &p.wire;
+        let explode = p.explode;
+        quote! { crate::runtime::push_query(&mut query, #wire, #explode, &self.#name); }
+    });
+    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
+        let name = ident(&p.rust);
+        let wire = &p.wire;
+        quote! { if let Some(value) = crate::runtime::header_value(&self.#name) { headers.push((#wire, value)); } }
+    });
+    let body_expr = body_payload(op, types)?;
+    let http_method = format_ident!("{}", op.http_method);
+    let authenticated = op.auth != AuthScheme::None;
+
+    let mut doc_text = String::new();
+    if let Some(summary) = &op.summary {
+        doc_text.push_str(summary.trim());
+        doc_text.push_str("\n\n");
+    }
+    if let Some(description) = &op.description {
+        if op.summary.as_deref().map(str::trim) != Some(description.trim()) {
+            doc_text.push_str(description.trim());
+            doc_text.push_str("\n\n");
+        }
+    }
+    doc_text.push_str(&format!("`{} {}` (operation `{}`)", op.http_method, op.path, op.id));
+    let docs = doc_attrs(Some(&doc_text));
+    let deprecated = if op.deprecated { quote! { #[deprecated] } } else { TokenStream::new() };
+    let builder_doc = format!(" Request builder for `{}` (`{} {}`); finish with [`{}::send`].", op.id, op.http_method, op.path, op.builder);
+
+    let method_tokens = quote! {
+        #docs
+        #deprecated
+        pub fn #method(&self, #(#args),*) -> #builder {
+            #builder { client: self.client.clone(), #(#inits)* options: crate::runtime::CallOptions::default() }
+        }
+    };
+    let query_decl = if op.params.iter().any(|p| p.location == ParamLocation::Query) {
+        quote! { let mut query = Vec::new(); }
+    } else {
+        quote! { let query = Vec::new(); }
+    };
+    let header_decl = if op.params.iter().any(|p| p.location == ParamLocation::Header) {
+        quote! { let mut headers = Vec::new(); }
+    } else {
+        quote! { let headers = Vec::new(); }
+    };
+    let builder_tokens = quote! {
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `.send().await`"]
+        pub struct #builder {
+            client: super::Client,
+            #(#fields)*
+            options: crate::runtime::CallOptions,
+        }
+
+        impl #builder {
+            #(#setters)*
+
+            /// Overrides the client's whole-request timeout for this call.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Overrides the client's retry policy for this call.
+            pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+
+            /// Adds a header to this call.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.headers.push((name.into(), value.into()));
+                self
+            }
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> Result<crate::runtime::Response<#success_ty>, crate::runtime::Error<#error_ty>> {
+                #query_decl
+                #(#query)*
+                #header_decl
+                #(#headers)*
+                let body = #body_expr;
+                let parts = crate::runtime::RequestParts {
+                    operation: #op_id,
+                    method: crate::runtime::Method::#http_method,
+                    path: #path_expr,
+                    query,
+                    headers,
+                    body,
+                    authenticated: #authenticated,
+                    options: self.options,
+                };
+                let raw = self.client.http.execute(parts).await?;
+                #success_decode
+            }
+        }
+    };
+    Ok((method_tokens, builder_tokens))
+}
+
+/// Argument type and conversion for a required value: strings take `impl Into<String>`.
+fn into_arg(ty: &TypeRef, tokens: &TokenStream) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::Prim(Prim::String) => (quote! { impl Into<String> }, quote! { .into() }),
+        _ => (tokens.clone(), TokenStream::new()),
+    }
+}
+
+fn body_field_setter(field: &Field, names: &mut Namer, tp: &TokenStream) -> TokenStream {
+    let member = ident(&field.rust);
+    let setter = ident(&names.take_with(field.rust.trim_start_matches("r#"), "_body"));
+    let setter = if is_keyword(&setter.to_string()) { ident(&format!("r#{setter}")) } else { setter };
+    let ty = type_ref_in(&field.ty, tp);
+    let doc = doc_attrs(field.doc.as_deref());
+    let wrap = |value: TokenStream| if field.boxed { quote! { Box::new(#value) } } else { value };
+    match field.presence {
+        Presence::TriState => {
+            let doc_line = format!(" Sets `{}`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.", field.wire);
+            let value = if field.boxed { quote! { value.into().map(Box::new) } } else { quote! { value.into() } };
+            quote! {
+                #doc
+                #[doc = ""]
+                #[doc = #doc_line]
+                pub fn #setter(mut self, value: impl Into<crate::runtime::Patch<#ty>>) -> Self {
+                    self.body.#member = #value;
+                    self
+                }
+            }
+        }
+        Presence::RequiredNullable => {
+            let value = wrap(quote! { v });
+            quote! {
+                #doc
+                pub fn #setter(mut self, value: impl Into<Option<#ty>>) -> Self {
+                    self.body.#member = value.into().map(|v| #value);
+                    self
+                }
+            }
+        }
+        _ => {
+            let value = wrap(quote! { value.into() });
+            quote! {
+                #doc
+                pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                    self.body.#member = Some(#value);
+                    self
+                }
+            }
+        }
+    }
+}
+
+fn is_keyword(name: &str) -> bool {
+    crate::resolve::snake(name).starts_with("r#")
+}
+
+/// `format!("/keys/{}", path_segment(&self.hash))`.
+fn path_expression(op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        template.push_str("{}");
+        let wire = &rest[start + 1..start + end];
+        if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == wire) {
+            let name = ident(&param.rust);
+            args.push(quote! { crate::runtime::path_segment(&self.#name) });
+        }
+        rest = &rest[start + end + 1..];
+    }
+    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    if args.is_empty() {
+        quote! { #template.to_string() }
+    } else {
+        quote! { format!(#template, #(#args),*) }
+    }
+}
+
+fn body_payload(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<TokenStream, String> {
+    let op_id = &op.id;
+    let Some(body) = &op.body else { return Ok(quote! { crate::runtime::Payload::None }) };
+    match body.media {
+        BodyMedia::Json => Ok(quote! {
+            crate::runtime::json_body(#op_id, &self.body).map_err(|message| crate::runtime::Error::Request { operation: #op_id, message })?
+        }),
+        BodyMedia::Multipart => {
+            let fields = struct_fields(&body.ty, types).ok_or_else(|| format!("{}: a multipart body must be an object with properties", op.id))?;
+            let pushes = fields.iter().map(|f| {
+                let member = ident(&f.rust);
+                let wire = &f.wire;
+                let binary = f.ty == TypeRef::Prim(Prim::Binary);
+                match (binary, f.presence) {
+                    (true, Presence::Required) => quote! {
+                        parts.push(crate::runtime::Part { name: #wire.to_string(), value: crate::runtime::PartValue::File(self.body.#member.clone()) });
+                    },
+                    (true, _) => quote! {
+                        if let Some(file) = Option::from(self.body.#member.clone()) {
+                            parts.push(crate::runtime::Part { name: #wire.to_string(), value: crate::runtime::PartValue::File(file) });
+                        }
+                    },
+                    (false, _) => quote! { crate::runtime::push_part(&mut parts, #wire, &self.body.#member); },
+                }
+            });
+            Ok(quote! {{
+                let mut parts = Vec::new();
+                #(#pushes)*
+                crate::runtime::Payload::Multipart(parts)
+            }})
+        }
+        BodyMedia::Binary => Err(format!("{}: raw binary request bodies are not supported yet", op.id)),
+    }
+}
+
+/// The success type and how to decode it; the first 2xx response the spec declares decides.
+fn success(op: &Operation, tp: &TokenStream) -> (TokenStream, TokenStream) {
+    let op_id = &op.id;
+    let error_ty = match &op.error_type {
+        Some(name) => {
+            let name = ident(name);
+            quote! { #name }
+        }
+        None => quote! { serde_json::Value },
+    };
+    let content = op.responses.iter().find(|r| (200..300).contains(&r.status)).map(|r| &r.content).unwrap_or(&ResponseContent::Empty);
+    match content {
+        ResponseContent::Json(ty) => {
+            let ty = type_ref_in(ty, tp);
+            (ty.clone(), quote! { crate::runtime::finish::<crate::runtime::Json<#ty>, #error_ty>(#op_id, raw).map(crate::runtime::unwrap_json) })
+        }
+        ResponseContent::Empty => (quote! { () }, quote! { crate::runtime::finish::<(), #error_ty>(#op_id, raw) }),
+        ResponseContent::Binary => (quote! { crate::runtime::Bytes }, quote! { crate::runtime::finish::<crate::runtime::Bytes, #error_ty>(#op_id, raw) }),
+        ResponseContent::Text => (quote! { String }, quote! { crate::runtime::finish::<String, #error_ty>(#op_id, raw) }),
+    }
+}
+
+/// `enum XError { BadRequest(BadRequestResponse), … }` with the status dispatch.
+fn error_enum(op: &Operation) -> Option<TokenStream> {
+    let name = ident(op.error_type.as_ref()?);
+    let tp = types_path();
+    let mut errors: Vec<_> = op.responses.iter().filter(|r| !(200..300).contains(&r.status)).collect();
+    // Exact codes before ranges before `default`.
+    errors.sort_by_key(|r| (r.status == 0, r.range, r.status));
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for response in errors {
+        let ResponseContent::Json(ty) = &response.content else { continue };
+        let variant = ident(&response.variant);
+        let ty = type_ref_in(ty, &tp);
+        let doc = if response.status == 0 { " Any other status.".to_string() } else if response.range { format!(" Status {}xx.", response.status / 100) } else { format!(" Status {}.", response.status) };
+        variants.push(quote! { #[doc = #doc] #variant(#ty), });
+        let pattern = if response.status == 0 {
+            quote! { _ }
+        } else if response.range {
+            let low = response.status;
+            let high = response.status + 99;
+            quote! { #low..=#high }
+        } else {
+            let code = response.status;
+            quote! { #code }
+        };
+        arms.push(quote! { #pattern => serde_json::from_slice(body).ok().map(#name::#variant), });
+    }
+    let has_default = op.responses.iter().any(|r| r.status == 0);
+    let fallback = if has_default { TokenStream::new() } else { quote! { _ => None, } };
+    let doc = format!(" The error bodies `{}` declares, by status.", op.id);
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub enum #name { #(#variants)* }
+
+        impl crate::runtime::ErrorBody for #name {
+            fn decode(status: u16, body: &[u8]) -> Option<Self> {
+                match status {
+                    #(#arms)*
+                    #fallback
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every check this repository has. Needs SPECS_MIRROR (a directory holding the pinned spec
+# files) unless the specs are already in the cache (`cargo xtask fetch`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n== %s\n' "$*"; }
+
+step "fetch pinned specs (verifies sha256)"
+cargo xtask fetch
+
+step "drift check: generated/ matches the pinned specs"
+cargo xtask check
+
+step "generated crate: zero warnings, clippy -D warnings, per feature and both"
+for features in "openrouter" "langfuse" "openrouter,langfuse"; do
+  cargo clippy -q -p openrouter-langfuse --no-default-features --features "$features" --all-targets -- -D warnings
+done
+
+step "generated crate: docs build cleanly"
+RUSTDOCFLAGS="-D warnings" cargo doc -q -p openrouter-langfuse --no-deps
+
+step "tests"
+cargo test --workspace
