@@ -1,7 +1,8 @@
 //! Support code shared by every generated type and operation: HTTP, auth, retries, streaming,
 //! errors, and the serde helpers behind enums, constants and unions.
 //!
-//! Written into the generated crate by `cargo xtask regen` from `codegen/runtime/`; edit it there.
+//! Written into the generated crates by `cargo xtask regen` from `codegen/runtime/`; edit it there.
+//! A crate of its own, so that each API's (large) crate compiles in parallel with the other.
 
 mod binary;
 mod config;
@@ -27,9 +28,12 @@ pub use sse::{RawEvent, SseParser};
 pub use stream::{open_stream, EventStream};
 #[doc(hidden)]
 pub use values::{decode_variant, deserialize_const, deserialize_str_enum, no_variant_error, tag_of, variant_error, StrEnum};
-pub(crate) use values::{const_value, int_enum, string_enum, tagged_union, untagged_union};
 
 pub use bytes::Bytes;
+#[doc(hidden)]
+pub use serde;
+#[doc(hidden)]
+pub use serde_json;
 pub use reqwest::Method;
 
 /// JSON objects with string keys, in the order the server sent them.

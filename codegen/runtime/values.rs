@@ -3,6 +3,7 @@
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+
 use std::fmt;
 
 /// A string enum: known values map to variants, anything else to `Unknown`.
@@ -80,6 +81,7 @@ pub fn tag_of<'a>(value: &'a serde_json::Value, tag: &str) -> Option<&'a str> {
 }
 
 /// Declares an open string enum: known values, plus `Unknown` for values added after generation.
+#[macro_export]
 macro_rules! string_enum {
     ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident => $wire:literal,)* }) => {
         $(#[$meta])*
@@ -100,7 +102,7 @@ macro_rules! string_enum {
             }
         }
 
-        impl crate::runtime::StrEnum for $name {
+        impl $crate::StrEnum for $name {
             fn from_wire(value: &str) -> Self {
                 match value {
                     $($wire => $name::$variant,)*
@@ -111,7 +113,7 @@ macro_rules! string_enum {
 
         impl From<&str> for $name {
             fn from(value: &str) -> Self {
-                <$name as crate::runtime::StrEnum>::from_wire(value)
+                <$name as $crate::StrEnum>::from_wire(value)
             }
         }
 
@@ -121,22 +123,22 @@ macro_rules! string_enum {
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::deserialize_str_enum(deserializer)
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::deserialize_str_enum(deserializer)
             }
         }
     };
 }
-pub(crate) use string_enum;
 
 /// Declares an open integer enum.
+#[macro_export]
 macro_rules! int_enum {
     ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident => $value:literal,)* }) => {
         $(#[$meta])*
@@ -165,44 +167,44 @@ macro_rules! int_enum {
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_i64(self.as_i64())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <i64 as serde::Deserialize>::deserialize(deserializer).map($name::from_i64)
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <i64 as $crate::serde::Deserialize>::deserialize(deserializer).map($name::from_i64)
             }
         }
     };
 }
-pub(crate) use int_enum;
 
 /// Declares a constant: a unit type that encodes as one fixed value and accepts only it.
+#[macro_export]
 macro_rules! const_value {
     ($(#[$meta:meta])* pub struct $name:ident = $value:literal;) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
         pub struct $name;
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serde::Serialize::serialize(&$value, serializer)
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                $crate::serde::Serialize::serialize(&$value, serializer)
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::deserialize_const(deserializer, serde_json::json!($value)).map(|()| $name)
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::deserialize_const(deserializer, $crate::serde_json::json!($value)).map(|()| $name)
             }
         }
     };
 }
-pub(crate) use const_value;
 
 /// Declares a union told apart by a tag property; unknown tags keep the raw JSON.
+#[macro_export]
 macro_rules! tagged_union {
     ($(#[$meta:meta])* pub enum $name:ident { tag = $tag:literal; $($variant:ident = $value:literal => $ty:ty,)* }) => {
         $(#[$meta])*
@@ -210,34 +212,34 @@ macro_rules! tagged_union {
         pub enum $name {
             $(#[doc = concat!("`", $tag, ": ", $value, "`")] $variant($ty),)*
             /// A variant this version of the client does not know; the raw JSON is kept.
-            Unknown(serde_json::Value),
+            Unknown($crate::serde_json::Value),
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    $($name::$variant(value) => serde::Serialize::serialize(value, serializer),)*
-                    $name::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                    $($name::$variant(value) => $crate::serde::Serialize::serialize(value, serializer),)*
+                    $name::Unknown(value) => $crate::serde::Serialize::serialize(value, serializer),
                 }
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                match crate::runtime::tag_of(&value, $tag) {
-                    $(Some($value) => crate::runtime::decode_variant(&value)
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <$crate::serde_json::Value as $crate::serde::Deserialize>::deserialize(deserializer)?;
+                match $crate::tag_of(&value, $tag) {
+                    $(Some($value) => $crate::decode_variant(&value)
                         .map($name::$variant)
-                        .map_err(|reason| crate::runtime::variant_error(stringify!($name), stringify!($variant), $value, reason)),)*
+                        .map_err(|reason| $crate::variant_error(stringify!($name), stringify!($variant), $value, reason)),)*
                     _ => Ok($name::Unknown(value)),
                 }
             }
         }
     };
 }
-pub(crate) use tagged_union;
 
 /// Declares a union without a tag: variants are tried in order, the first that decodes wins.
+#[macro_export]
 macro_rules! untagged_union {
     ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident($ty:ty),)* }) => {
         $(#[$meta])*
@@ -246,27 +248,26 @@ macro_rules! untagged_union {
             $(#[allow(missing_docs)] $variant($ty),)*
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    $($name::$variant(value) => serde::Serialize::serialize(value, serializer),)*
+                    $($name::$variant(value) => $crate::serde::Serialize::serialize(value, serializer),)*
                 }
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <$crate::serde_json::Value as $crate::serde::Deserialize>::deserialize(deserializer)?;
                 let mut reasons: Vec<(&str, String)> = Vec::new();
                 $(
-                    match crate::runtime::decode_variant::<$ty>(&value) {
+                    match $crate::decode_variant::<$ty>(&value) {
                         Ok(decoded) => return Ok($name::$variant(decoded)),
                         Err(reason) => reasons.push((stringify!($variant), reason)),
                     }
                 )*
-                Err(crate::runtime::no_variant_error(stringify!($name), &reasons))
+                Err($crate::no_variant_error(stringify!($name), &reasons))
             }
         }
     };
 }
-pub(crate) use untagged_union;

@@ -16,7 +16,7 @@ pub enum Drift {
     Changed { path: PathBuf, line: usize, committed: String, generated: String, lines_changed: usize },
 }
 
-/// Compares generated files with the files under `root/src` (the committed crate).
+/// Compares generated files with the committed ones under `root`.
 pub fn compare(root: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<Drift>> {
     let mut drifts = Vec::new();
     let expected: BTreeSet<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
@@ -28,9 +28,13 @@ pub fn compare(root: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<Drif
             Err(e) => return Err(e),
         }
     }
-    for path in list_files(root, Path::new("src"))? {
-        if !expected.contains(&path) {
-            drifts.push(Drift::Stale(path));
+    // Every `src` directory generation writes to is owned by it: other files there are stale.
+    let owned: BTreeSet<PathBuf> = files.iter().filter_map(|f| src_dir(&f.path)).collect();
+    for dir in owned {
+        for path in list_files(root, &dir)? {
+            if !expected.contains(&path) {
+                drifts.push(Drift::Stale(path));
+            }
         }
     }
     Ok(drifts)
@@ -105,6 +109,18 @@ fn count<'a>(lines: &[&'a str]) -> std::collections::HashMap<&'a str, usize> {
         *counts.entry(*line).or_insert(0) += 1;
     }
     counts
+}
+
+/// `x/src/a/b.rs` → `x/src`; `src/lib.rs` → `src`.
+fn src_dir(path: &Path) -> Option<PathBuf> {
+    let mut dir = PathBuf::new();
+    for part in path.components() {
+        dir.push(part);
+        if part.as_os_str() == "src" {
+            return Some(dir);
+        }
+    }
+    None
 }
 
 /// Files below `root/dir`, relative to `root`, sorted.

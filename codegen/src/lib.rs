@@ -7,6 +7,7 @@ pub mod load;
 pub mod ir;
 pub mod resolve;
 pub mod emit;
+pub mod pin;
 pub mod pipeline;
 pub mod golden;
 pub mod profile;

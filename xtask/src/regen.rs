@@ -45,7 +45,10 @@ pub fn generate_all(root: &Path, mirror: Option<&Path>) -> Result<Vec<codegen::e
             let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
             overlays.push((relative(root, path), bytes));
         }
+        let pin_text = std::fs::read_to_string(&pin.pin_path).map_err(|e| format!("{}: {e}", pin.pin_path.display()))?;
+        let profile = codegen::profile::client_profile(&relative(root, &pin.pin_path), &pin_text)?;
         inputs.push(ApiInput {
+            profile,
             pin_file: relative(root, &pin.pin_path),
             sha256: pin.sha256.clone(),
             spec_file: pin.file.clone(),

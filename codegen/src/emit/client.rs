@@ -34,6 +34,7 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
         let name = ident(&h.setting);
         Some(quote! { if let Some(value) = crate::runtime::env_var(#env) { config.#name = Some(value); } })
     });
+    let headers_mut = if profile.headers.is_empty() { TokenStream::new() } else { quote! { mut } };
     let header_pushes = profile.headers.iter().map(|h| {
         let name = ident(&h.setting);
         let header = &h.header;
@@ -134,7 +135,7 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
         impl Client {
             /// Builds a client from explicit settings.
             pub fn new(config: Config) -> Result<Self, crate::runtime::ConfigError> {
-                let mut headers = config.default_headers.clone();
+                let #headers_mut headers = config.default_headers.clone();
                 #(#header_pushes)*
                 let options = crate::runtime::ClientOptions {
                     base_url: config.base_url.trim_end_matches('/').to_string(),

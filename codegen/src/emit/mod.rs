@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 pub use types::{ident, type_ref};
 
-/// A file of the generated crate, relative to `generated/`.
+/// A file of the generated crates, relative to `generated/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
     pub path: PathBuf,
@@ -54,22 +54,26 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
     let module_doc = format!(" The {api} API: [`Client`], one module per tag, and every schema in [`types`].");
     let mod_tokens = quote! {
         #![doc = #module_doc]
+        // Upstream descriptions are prose written for web docs, not rustdoc.
+        #![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::bare_urls, rustdoc::invalid_rust_codeblocks)]
+        /// The support code every generated API shares.
+        pub use openrouter_langfuse_runtime as runtime;
         mod client;
         pub mod types;
         pub use client::{Client, Config};
         #(#tag_modules)*
     };
     let mut files = vec![
-        GeneratedFile { path: PathBuf::from(format!("src/{api}/types.rs")), contents: format_file(&header, types_tokens)? },
-        GeneratedFile { path: PathBuf::from(format!("src/{api}/mod.rs")), contents: format_file(&header, mod_tokens)? },
+        GeneratedFile { path: PathBuf::from(format!("{api}/src/types.rs")), contents: format_file(&header, types_tokens)? },
+        GeneratedFile { path: PathBuf::from(format!("{api}/src/lib.rs")), contents: format_file(&header, mod_tokens)? },
         GeneratedFile {
-            path: PathBuf::from(format!("src/{api}/client.rs")),
+            path: PathBuf::from(format!("{api}/src/client.rs")),
             contents: format_file(&header, client::client_module(api_model, profile))?,
         },
     ];
     for (tag, operations) in &by_tag {
         let tokens = operations::tag_module(api_model, tag, operations)?;
-        files.push(GeneratedFile { path: PathBuf::from(format!("src/{api}/{}.rs", tag.module)), contents: format_file(&header, tokens)? });
+        files.push(GeneratedFile { path: PathBuf::from(format!("{api}/src/{}.rs", tag.module)), contents: format_file(&header, tokens)? });
     }
     Ok(files)
 }

@@ -1,0 +1,46 @@
+//! Support code shared by every generated type and operation: HTTP, auth, retries, streaming,
+//! errors, and the serde helpers behind enums, constants and unions.
+//!
+//! Written into the generated crates by `cargo xtask regen` from `codegen/runtime/`; edit it there.
+//! A crate of its own, so that each API's (large) crate compiles in parallel with the other.
+
+mod binary;
+mod config;
+mod error;
+mod http;
+mod patch;
+mod request;
+mod retry;
+mod secret;
+mod sse;
+mod stream;
+mod values;
+
+pub use binary::Binary;
+pub use config::{env_var, ConfigError};
+pub use error::{ApiError, DecodeError, Error, ErrorBody};
+pub use http::{finish, unwrap_json, ClientOptions, HttpClient, Json, RawResponse, Response, SuccessBody};
+pub use patch::Patch;
+pub use request::{header_value, json_body, path_segment, push_part, push_query, CallOptions, Part, PartValue, Payload, RequestParts};
+pub use retry::RetryPolicy;
+pub use secret::{Credentials, Secret};
+pub use sse::{RawEvent, SseParser};
+pub use stream::{open_stream, EventStream};
+#[doc(hidden)]
+pub use values::{decode_variant, deserialize_const, deserialize_str_enum, no_variant_error, tag_of, variant_error, StrEnum};
+
+pub use bytes::Bytes;
+#[doc(hidden)]
+pub use serde;
+#[doc(hidden)]
+pub use serde_json;
+pub use reqwest::Method;
+
+/// JSON objects with string keys, in the order the server sent them.
+pub type Map<V> = indexmap::IndexMap<String, V>;
+/// `format: date-time`.
+pub type DateTime = chrono::DateTime<chrono::Utc>;
+/// `format: date`.
+pub type Date = chrono::NaiveDate;
+/// `format: uuid`.
+pub type Uuid = uuid::Uuid;

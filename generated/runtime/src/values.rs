@@ -1,0 +1,273 @@
+//! Enums, constants and unions: the macros generated types are declared with, and the generic
+//! helpers their expansions call (so each type adds little code of its own).
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+
+use std::fmt;
+
+/// A string enum: known values map to variants, anything else to `Unknown`.
+#[doc(hidden)]
+pub trait StrEnum: Sized {
+    fn from_wire(value: &str) -> Self;
+}
+
+/// Deserializes a string enum from borrowed or owned strings.
+#[doc(hidden)]
+pub fn deserialize_str_enum<'de, D: Deserializer<'de>, T: StrEnum>(deserializer: D) -> Result<T, D::Error> {
+    struct StrVisitor<T>(std::marker::PhantomData<T>);
+    impl<T: StrEnum> Visitor<'_> for StrVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from_wire(value))
+        }
+    }
+    deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
+}
+
+/// Checks a constant on decode.
+#[doc(hidden)]
+pub fn deserialize_const<'de, D: Deserializer<'de>>(deserializer: D, expected: serde_json::Value) -> Result<(), D::Error> {
+    let found = serde_json::Value::deserialize(deserializer)?;
+    if found == expected {
+        Ok(())
+    } else {
+        Err(de::Error::custom(format_args!("expected the constant {expected}, found {found}")))
+    }
+}
+
+/// Decodes one variant's payload from a buffered value, with the inner JSON path in the error.
+#[doc(hidden)]
+pub fn decode_variant<'a, T: Deserialize<'a>>(value: &'a serde_json::Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        if path.is_empty() || path == "." {
+            e.inner().to_string()
+        } else {
+            format!("at {path}: {}", e.inner())
+        }
+    })
+}
+
+/// The error for a tagged union whose payload failed to decode.
+#[doc(hidden)]
+pub fn variant_error<E: de::Error>(union: &str, variant: &str, tag: &str, reason: String) -> E {
+    E::custom(format_args!("{union}::{variant} ({tag:?}): {reason}"))
+}
+
+/// The error for an untagged union no variant matched: every variant's reason, bounded.
+#[doc(hidden)]
+pub fn no_variant_error<E: de::Error>(union: &str, reasons: &[(&str, String)]) -> E {
+    let listed: Vec<String> = reasons
+        .iter()
+        .map(|(variant, reason)| {
+            let reason = match reason.char_indices().nth(200) {
+                Some((cut, _)) => format!("{}…", &reason[..cut]),
+                None => reason.clone(),
+            };
+            format!("{variant}: {reason}")
+        })
+        .collect();
+    E::custom(format_args!("no variant of {union} matched: {}", listed.join("; ")))
+}
+
+/// The tag of a tagged union, when the value is an object with a string there.
+#[doc(hidden)]
+pub fn tag_of<'a>(value: &'a serde_json::Value, tag: &str) -> Option<&'a str> {
+    value.get(tag).and_then(serde_json::Value::as_str)
+}
+
+/// Declares an open string enum: known values, plus `Unknown` for values added after generation.
+#[macro_export]
+macro_rules! string_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident => $wire:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $(#[doc = concat!("`", $wire, "`")] $variant,)*
+            /// A value this version of the client does not know (servers add values over time).
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $wire,)*
+                    $name::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl $crate::StrEnum for $name {
+            fn from_wire(value: &str) -> Self {
+                match value {
+                    $($wire => $name::$variant,)*
+                    other => $name::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                <$name as $crate::StrEnum>::from_wire(value)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::deserialize_str_enum(deserializer)
+            }
+        }
+    };
+}
+
+/// Declares an open integer enum.
+#[macro_export]
+macro_rules! int_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident => $value:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $(#[doc = concat!("`", stringify!($value), "`")] $variant,)*
+            /// A value this version of the client does not know.
+            Unknown(i64),
+        }
+
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_i64(&self) -> i64 {
+                match self {
+                    $($name::$variant => $value,)*
+                    $name::Unknown(value) => *value,
+                }
+            }
+
+            /// The variant for a wire value.
+            pub fn from_i64(value: i64) -> Self {
+                match value {
+                    $($value => $name::$variant,)*
+                    other => $name::Unknown(other),
+                }
+            }
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.as_i64())
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <i64 as $crate::serde::Deserialize>::deserialize(deserializer).map($name::from_i64)
+            }
+        }
+    };
+}
+
+/// Declares a constant: a unit type that encodes as one fixed value and accepts only it.
+#[macro_export]
+macro_rules! const_value {
+    ($(#[$meta:meta])* pub struct $name:ident = $value:literal;) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+        pub struct $name;
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                $crate::serde::Serialize::serialize(&$value, serializer)
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::deserialize_const(deserializer, $crate::serde_json::json!($value)).map(|()| $name)
+            }
+        }
+    };
+}
+
+/// Declares a union told apart by a tag property; unknown tags keep the raw JSON.
+#[macro_export]
+macro_rules! tagged_union {
+    ($(#[$meta:meta])* pub enum $name:ident { tag = $tag:literal; $($variant:ident = $value:literal => $ty:ty,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub enum $name {
+            $(#[doc = concat!("`", $tag, ": ", $value, "`")] $variant($ty),)*
+            /// A variant this version of the client does not know; the raw JSON is kept.
+            Unknown($crate::serde_json::Value),
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $($name::$variant(value) => $crate::serde::Serialize::serialize(value, serializer),)*
+                    $name::Unknown(value) => $crate::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <$crate::serde_json::Value as $crate::serde::Deserialize>::deserialize(deserializer)?;
+                match $crate::tag_of(&value, $tag) {
+                    $(Some($value) => $crate::decode_variant(&value)
+                        .map($name::$variant)
+                        .map_err(|reason| $crate::variant_error(stringify!($name), stringify!($variant), $value, reason)),)*
+                    _ => Ok($name::Unknown(value)),
+                }
+            }
+        }
+    };
+}
+
+/// Declares a union without a tag: variants are tried in order, the first that decodes wins.
+#[macro_export]
+macro_rules! untagged_union {
+    ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident($ty:ty),)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub enum $name {
+            $(#[allow(missing_docs)] $variant($ty),)*
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $($name::$variant(value) => $crate::serde::Serialize::serialize(value, serializer),)*
+                }
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <$crate::serde_json::Value as $crate::serde::Deserialize>::deserialize(deserializer)?;
+                let mut reasons: Vec<(&str, String)> = Vec::new();
+                $(
+                    match $crate::decode_variant::<$ty>(&value) {
+                        Ok(decoded) => return Ok($name::$variant(decoded)),
+                        Err(reason) => reasons.push((stringify!($variant), reason)),
+                    }
+                )*
+                Err($crate::no_variant_error(stringify!($name), &reasons))
+            }
+        }
+    };
+}
