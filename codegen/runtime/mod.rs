@@ -21,7 +21,7 @@ pub use config::{env_var, ConfigError};
 pub use error::{ApiError, DecodeError, Error, ErrorBody};
 pub use http::{finish, unwrap_json, ClientOptions, HttpClient, Json, RawResponse, Response, SuccessBody};
 pub use patch::Patch;
-pub use request::{header_value, json_body, path_segment, push_part, push_query, CallOptions, Part, PartValue, Payload, RequestParts};
+pub use request::{header_value, json_body, path_segment, push_file, push_part, push_query, CallOptions, Part, PartValue, Payload, RequestParts};
 pub use retry::RetryPolicy;
 pub use secret::{Credentials, Secret};
 pub use sse::{RawEvent, SseParser};

@@ -133,3 +133,8 @@ pub fn push_part<T: Serialize + ?Sized>(parts: &mut Vec<Part>, name: &str, value
 pub fn json_body<T: Serialize + ?Sized>(operation: &'static str, body: &T) -> Result<Payload, String> {
     serde_json::to_vec(body).map(Payload::Json).map_err(|e| format!("{operation}: request body does not encode as JSON: {e}"))
 }
+
+/// A multipart file part.
+pub fn push_file(parts: &mut Vec<Part>, name: &str, file: &super::Binary) {
+    parts.push(Part { name: name.to_string(), value: PartValue::File(file.clone()) });
+}

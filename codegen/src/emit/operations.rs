@@ -93,7 +93,11 @@ fn operation(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<(TokenS
         if param.required {
             let (arg_ty, convert) = into_arg(&param.ty, &ty);
             args.push(quote! { #name: #arg_ty });
-            inits.push(quote! { #name: #name #convert, });
+            if convert.is_empty() {
+                inits.push(quote! { #name, });
+            } else {
+                inits.push(quote! { #name: #name #convert, });
+            }
             fields.push(quote! { #name: #ty, });
         } else {
             let doc = doc_attrs(param.doc.as_deref());
@@ -352,13 +356,12 @@ fn body_payload(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<Toke
                 let wire = &f.wire;
                 let binary = f.ty == TypeRef::Prim(Prim::Binary);
                 match (binary, f.presence) {
-                    (true, Presence::Required) => quote! {
-                        parts.push(crate::runtime::Part { name: #wire.to_string(), value: crate::runtime::PartValue::File(self.body.#member.clone()) });
+                    (true, Presence::Required) => quote! { crate::runtime::push_file(&mut parts, #wire, &self.body.#member); },
+                    (true, Presence::TriState) => quote! {
+                        if let Some(file) = self.body.#member.value() { crate::runtime::push_file(&mut parts, #wire, file); }
                     },
                     (true, _) => quote! {
-                        if let Some(file) = Option::from(self.body.#member.clone()) {
-                            parts.push(crate::runtime::Part { name: #wire.to_string(), value: crate::runtime::PartValue::File(file) });
-                        }
+                        if let Some(file) = &self.body.#member { crate::runtime::push_file(&mut parts, #wire, file); }
                     },
                     (false, _) => quote! { crate::runtime::push_part(&mut parts, #wire, &self.body.#member); },
                 }

@@ -19,7 +19,7 @@ impl PromptVersion<'_> {
         PromptVersionUpdate {
             client: self.client.clone(),
             name: name.into(),
-            version: version,
+            version,
             body,
             options: crate::runtime::CallOptions::default(),
         }

@@ -42,7 +42,7 @@ impl Byok<'_> {
     pub fn get(&self, id: crate::runtime::Uuid) -> GetByokKey {
         GetByokKey {
             client: self.client.clone(),
-            id: id,
+            id,
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -54,7 +54,7 @@ impl Byok<'_> {
     pub fn delete(&self, id: crate::runtime::Uuid) -> DeleteByokKey {
         DeleteByokKey {
             client: self.client.clone(),
-            id: id,
+            id,
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -66,7 +66,7 @@ impl Byok<'_> {
     pub fn update(&self, id: crate::runtime::Uuid) -> UpdateByokKey {
         UpdateByokKey {
             client: self.client.clone(),
-            id: id,
+            id,
             body: super::types::UpdateByokKeyRequest {
                 allowed_api_key_hashes: crate::runtime::Patch::Absent,
                 allowed_models: crate::runtime::Patch::Absent,

@@ -282,11 +282,7 @@ impl UploadFile {
         let headers = Vec::new();
         let body = {
             let mut parts = Vec::new();
-            parts
-                .push(crate::runtime::Part {
-                    name: "file".to_string(),
-                    value: crate::runtime::PartValue::File(self.body.file.clone()),
-                });
+            crate::runtime::push_file(&mut parts, "file", &self.body.file);
             crate::runtime::Payload::Multipart(parts)
         };
         let parts = crate::runtime::RequestParts {

@@ -41,7 +41,7 @@ impl Guardrails<'_> {
     pub fn get(&self, id: crate::runtime::Uuid) -> GetGuardrail {
         GetGuardrail {
             client: self.client.clone(),
-            id: id,
+            id,
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -53,7 +53,7 @@ impl Guardrails<'_> {
     pub fn delete(&self, id: crate::runtime::Uuid) -> DeleteGuardrail {
         DeleteGuardrail {
             client: self.client.clone(),
-            id: id,
+            id,
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -65,7 +65,7 @@ impl Guardrails<'_> {
     pub fn update(&self, id: crate::runtime::Uuid) -> UpdateGuardrail {
         UpdateGuardrail {
             client: self.client.clone(),
-            id: id,
+            id,
             body: super::types::UpdateGuardrailRequest {
                 allowed_models: crate::runtime::Patch::Absent,
                 allowed_providers: crate::runtime::Patch::Absent,
@@ -102,7 +102,7 @@ impl Guardrails<'_> {
     ) -> ListGuardrailKeyAssignments {
         ListGuardrailKeyAssignments {
             client: self.client.clone(),
-            id: id,
+            id,
             offset: None,
             limit: None,
             options: crate::runtime::CallOptions::default(),
@@ -120,7 +120,7 @@ impl Guardrails<'_> {
     ) -> BulkAssignKeysToGuardrail {
         BulkAssignKeysToGuardrail {
             client: self.client.clone(),
-            id: id,
+            id,
             body,
             options: crate::runtime::CallOptions::default(),
         }
@@ -137,7 +137,7 @@ impl Guardrails<'_> {
     ) -> BulkUnassignKeysFromGuardrail {
         BulkUnassignKeysFromGuardrail {
             client: self.client.clone(),
-            id: id,
+            id,
             body,
             options: crate::runtime::CallOptions::default(),
         }
@@ -153,7 +153,7 @@ impl Guardrails<'_> {
     ) -> ListGuardrailMemberAssignments {
         ListGuardrailMemberAssignments {
             client: self.client.clone(),
-            id: id,
+            id,
             offset: None,
             limit: None,
             options: crate::runtime::CallOptions::default(),
@@ -171,7 +171,7 @@ impl Guardrails<'_> {
     ) -> BulkAssignMembersToGuardrail {
         BulkAssignMembersToGuardrail {
             client: self.client.clone(),
-            id: id,
+            id,
             body,
             options: crate::runtime::CallOptions::default(),
         }
@@ -188,7 +188,7 @@ impl Guardrails<'_> {
     ) -> BulkUnassignMembersFromGuardrail {
         BulkUnassignMembersFromGuardrail {
             client: self.client.clone(),
-            id: id,
+            id,
             body,
             options: crate::runtime::CallOptions::default(),
         }

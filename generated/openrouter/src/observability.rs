@@ -44,7 +44,7 @@ impl Observability<'_> {
     pub fn get(&self, id: crate::runtime::Uuid) -> GetObservabilityDestination {
         GetObservabilityDestination {
             client: self.client.clone(),
-            id: id,
+            id,
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -56,7 +56,7 @@ impl Observability<'_> {
     pub fn delete(&self, id: crate::runtime::Uuid) -> DeleteObservabilityDestination {
         DeleteObservabilityDestination {
             client: self.client.clone(),
-            id: id,
+            id,
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -68,7 +68,7 @@ impl Observability<'_> {
     pub fn update(&self, id: crate::runtime::Uuid) -> UpdateObservabilityDestination {
         UpdateObservabilityDestination {
             client: self.client.clone(),
-            id: id,
+            id,
             body: super::types::UpdateObservabilityDestinationRequest {
                 api_key_hashes: crate::runtime::Patch::Absent,
                 broadcast_generation_cost: None,

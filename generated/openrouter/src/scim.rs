@@ -43,7 +43,7 @@ impl Scim<'_> {
     pub fn read(&self, id: crate::runtime::Uuid) -> GetScimGroupMapping {
         GetScimGroupMapping {
             client: self.client.clone(),
-            id: id,
+            id,
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -59,8 +59,8 @@ impl Scim<'_> {
     ) -> DeleteScimGroupMapping {
         DeleteScimGroupMapping {
             client: self.client.clone(),
-            id: id,
-            keep_members: keep_members,
+            id,
+            keep_members,
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -76,7 +76,7 @@ impl Scim<'_> {
     ) -> UpdateScimGroupMapping {
         UpdateScimGroupMapping {
             client: self.client.clone(),
-            id: id,
+            id,
             body,
             options: crate::runtime::CallOptions::default(),
         }

@@ -106,7 +106,7 @@ impl Workspaces<'_> {
         GetWorkspaceBudget {
             client: self.client.clone(),
             id: id.into(),
-            interval: interval,
+            interval,
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -124,7 +124,7 @@ impl Workspaces<'_> {
         UpsertWorkspaceBudget {
             client: self.client.clone(),
             id: id.into(),
-            interval: interval,
+            interval,
             body,
             options: crate::runtime::CallOptions::default(),
         }
@@ -142,7 +142,7 @@ impl Workspaces<'_> {
         DeleteWorkspaceBudget {
             client: self.client.clone(),
             id: id.into(),
-            interval: interval,
+            interval,
             options: crate::runtime::CallOptions::default(),
         }
     }
