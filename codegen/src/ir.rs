@@ -115,6 +115,9 @@ pub struct Api {
     pub types: TypeSpace,
     pub operations: Vec<Operation>,
     pub default_server: Option<String>,
+    /// The Rust type of every schema position (JSON pointer) that was resolved, and whether it
+    /// admits null there: how examples and error messages find their type.
+    pub schema_types: std::collections::BTreeMap<String, (TypeRef, bool)>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -9,5 +9,6 @@ pub mod resolve;
 pub mod emit;
 pub mod pin;
 pub mod pipeline;
+pub mod examples;
 pub mod golden;
 pub mod profile;

@@ -59,3 +59,8 @@ pub fn client_profile(pin_file: &str, text: &str) -> Result<ClientProfile, Strin
     let parsed: PinFile = wrapped.try_into().map_err(|e: toml::de::Error| format!("{pin_file}: [client]: {e}"))?;
     Ok(parsed.client)
 }
+
+/// Parses any TOML document into a type (the tests' data files use it).
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    toml::from_str(text).map_err(|e| e.to_string())
+}

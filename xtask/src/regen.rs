@@ -1,8 +1,8 @@
 //! `regen` writes the generated crate; `check` compares it with a fresh in-memory generation.
 
 use codegen::golden;
-use codegen::pin::{self, Pin};
-use codegen::pipeline::{self, ApiInput};
+use codegen::pin;
+use codegen::pipeline;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -35,31 +35,6 @@ pub fn check(args: RegenArgs) -> Result<(), String> {
 
 /// Reads every pin, its spec (cache or mirror) and overlays, and generates the crate's files.
 pub fn generate_all(root: &Path, mirror: Option<&Path>) -> Result<Vec<codegen::emit::GeneratedFile>, String> {
-    let pins = Pin::load_all(&root.join("specs")).map_err(|e| e.to_string())?;
-    let cache = pin::default_cache_dir();
-    let mut inputs = Vec::with_capacity(pins.len());
-    for pin in pins {
-        let spec = pin.read(&cache, mirror).map_err(|e| e.to_string())?;
-        let mut overlays = Vec::new();
-        for path in &pin.overlays {
-            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            overlays.push((relative(root, path), bytes));
-        }
-        let pin_text = std::fs::read_to_string(&pin.pin_path).map_err(|e| format!("{}: {e}", pin.pin_path.display()))?;
-        let profile = codegen::profile::client_profile(&relative(root, &pin.pin_path), &pin_text)?;
-        inputs.push(ApiInput {
-            profile,
-            pin_file: relative(root, &pin.pin_path),
-            sha256: pin.sha256.clone(),
-            spec_file: pin.file.clone(),
-            name: pin.name,
-            spec,
-            overlays,
-        });
-    }
+    let inputs = pipeline::inputs_from_pins(root, mirror)?;
     pipeline::generate(&inputs).map_err(|e| e.to_string())
-}
-
-fn relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).display().to_string()
 }

@@ -25,9 +25,10 @@ pub fn resolve(api: &str, spec: &Spec) -> Result<Api, SpecError> {
     let mut resolver = Resolver::new(spec);
     resolver.resolve_components()?;
     let operations = resolver.resolve_operations()?;
+    let schema_types = std::mem::take(&mut resolver.schema_types);
     let types = resolver.finish()?;
     let default_server = spec.document.servers.first().map(|s| s.url.clone());
-    Ok(Api { name: api.to_string(), types, operations, default_server })
+    Ok(Api { name: api.to_string(), types, operations, default_server, schema_types })
 }
 
 /// What a schema is, seen from the place that uses it.
@@ -54,6 +55,7 @@ pub(crate) struct Resolver<'a> {
     shared: HashMap<String, String>,
     /// Types used as (parts of) request bodies: their optional nullable fields are tri-state.
     request_roots: Vec<crate::ir::TypeRef>,
+    schema_types: std::collections::BTreeMap<String, (crate::ir::TypeRef, bool)>,
 }
 
 impl<'a> Resolver<'a> {
@@ -79,6 +81,7 @@ impl<'a> Resolver<'a> {
             types: IndexMap::new(),
             shared: HashMap::new(),
             request_roots: Vec::new(),
+            schema_types: Default::default(),
         }
     }
 
@@ -121,6 +124,7 @@ impl<'a> Resolver<'a> {
         };
         let (kind, nullable) = self.kind_of(schema, &name, &at)?;
         self.component_nullable.insert(raw.to_string(), nullable);
+        self.schema_types.insert(at.clone(), (crate::ir::TypeRef::Named(name.clone()), nullable));
         let kind = self.register_shared_component(&name, kind);
         self.insert(TypeDef {
             name,

@@ -57,6 +57,12 @@ pub(crate) fn is_trivial(schema: &Schema) -> bool {
 impl<'a> Resolver<'a> {
     /// The shape of a schema where it is used; inline named types get `hint` as their name.
     pub(crate) fn shape(&mut self, node: Node<'a>, hint: &str, at: &str) -> Result<Shape, SpecError> {
+        let shape = self.shape_here(node, hint, at)?;
+        self.schema_types.insert(at.to_string(), (shape.ty.clone(), shape.nullable));
+        Ok(shape)
+    }
+
+    fn shape_here(&mut self, node: Node<'a>, hint: &str, at: &str) -> Result<Shape, SpecError> {
         let schema = match node {
             Node::Ref(reference) => return self.shape_of_ref(reference, at),
             Node::Inline(schema) => schema,

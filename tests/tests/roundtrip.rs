@@ -1,0 +1,78 @@
+#![allow(deprecated)]
+//! Every example in both specs decodes into its generated type and re-encodes to equal JSON.
+//! Examples that contradict their own schema are listed in `example_defects.toml` with the
+//! reason; the test fails if that list is wrong in either direction.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+fn round_trip<T: DeserializeOwned + Serialize>(value: serde_json::Value) -> Result<serde_json::Value, String> {
+    let typed: T = serde_path_to_error::deserialize(&value).map_err(|e| format!("decode at `{}`: {}", e.path(), e.inner()))?;
+    serde_json::to_value(&typed).map_err(|e| format!("encode: {e}"))
+}
+
+include!(concat!(env!("OUT_DIR"), "/registry.rs"));
+
+#[derive(serde::Deserialize)]
+struct Defects {
+    defect: Vec<Defect>,
+}
+
+#[derive(serde::Deserialize)]
+struct Defect {
+    api: String,
+    pointer: String,
+    reason: String,
+}
+
+#[test]
+fn every_example_round_trips() {
+    let defects: Defects = toml_edit_free_parse(include_str!("example_defects.toml"));
+    let expected: BTreeMap<(String, String), String> =
+        defects.defect.into_iter().map(|d| ((d.api, d.pointer), d.reason)).collect();
+    let mut failures: BTreeMap<(String, String), String> = BTreeMap::new();
+    for input in spec_tests::inputs() {
+        let (spec, api) = codegen::pipeline::resolve_input(&input).unwrap_or_else(|e| panic!("{e}"));
+        let examples = codegen::examples::collect(&spec.json);
+        let mut tested = 0;
+        let mut not_json = 0;
+        for example in &examples {
+            // Examples of multipart forms, files, audio and video are placeholders for bytes, not JSON.
+            if is_non_json_media(&example.schema) {
+                not_json += 1;
+                continue;
+            }
+            let Some((ty, nullable)) = codegen::examples::type_at(&api, &example.schema) else {
+                failures.insert((input.name.clone(), example.pointer.clone()), format!("no generated type for schema {}", example.schema));
+                continue;
+            };
+            let key = codegen::examples::type_key(&input.name, ty, *nullable);
+            let check = lookup(&key).unwrap_or_else(|| panic!("registry has no entry for {key}"));
+            tested += 1;
+            let outcome = check(example.value.clone()).and_then(|encoded| match spec_tests::json::first_difference(&example.value, &encoded, "") {
+                None => Ok(()),
+                Some(difference) => Err(format!("re-encoded differently: {difference}")),
+            });
+            if let Err(message) = outcome {
+                failures.insert((input.name.clone(), example.pointer.clone()), format!("{key}: {message}"));
+            }
+        }
+        eprintln!("{}: {} examples found, {tested} decoded and re-encoded, {not_json} of non-JSON media not applicable", input.name, examples.len());
+        assert!(tested > 0 || examples.is_empty());
+    }
+    let unexpected: Vec<String> = failures.iter().filter(|(k, _)| !expected.contains_key(*k)).map(|((api, p), m)| format!("{api} {p}: {m}")).collect();
+    let fixed: Vec<String> = expected.keys().filter(|k| !failures.contains_key(*k)).map(|(api, p)| format!("{api} {p}")).collect();
+    assert!(unexpected.is_empty() && fixed.is_empty(), "examples failing that are not listed as spec defects:\n{}\n\nlisted defects that now pass (remove them):\n{}", unexpected.join("\n"), fixed.join("\n"));
+}
+
+/// The defects file is a tiny TOML subset; parse it with the toml crate via codegen's dependency.
+fn toml_edit_free_parse(text: &str) -> Defects {
+    codegen::profile::parse_toml(text).unwrap_or_else(|e| panic!("example_defects.toml: {e}"))
+}
+
+fn is_non_json_media(schema_pointer: &str) -> bool {
+    let Some((_, after)) = schema_pointer.split_once("/content/") else { return false };
+    let media = after.split('/').next().unwrap_or_default().replace("~1", "/");
+    !(media == "application/json" || media.ends_with("+json"))
+}
