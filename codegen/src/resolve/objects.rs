@@ -52,12 +52,13 @@ impl<'a> Resolver<'a> {
                 }
             }
             SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                // Base members first: the schema's own properties extend and override them.
+                for (index, member) in any.all_of.iter().enumerate() {
+                    self.collect(member.into(), &format!("{at}/allOf/{index}"), out, depth + 1)?;
+                }
                 add_properties(out, &any.properties, &any.required, &at);
                 if let Some(extra) = &any.additional_properties {
                     out.additional = Some((extra, child(&at, "additionalProperties")));
-                }
-                for (index, member) in any.all_of.iter().enumerate() {
-                    self.collect(member.into(), &format!("{at}/allOf/{index}"), out, depth + 1)?;
                 }
             }
             _ if is_trivial(schema) => {}
