@@ -369,11 +369,6 @@ crate::runtime::string_enum! {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BooleanScore {
-    /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
-    pub value: f64,
-    /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -409,14 +404,14 @@ pub struct BooleanScore {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct BooleanScoreV1 {
     /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
     pub value: f64,
     /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
     #[serde(rename = "stringValue")]
     pub string_value: String,
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BooleanScoreV1 {
     pub id: String,
     #[serde(rename = "traceId")]
     pub trace_id: String,
@@ -445,11 +440,14 @@ pub struct BooleanScoreV1 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
+    pub value: f64,
+    /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BooleanScoreV3 {
-    /// The boolean value of the score.
-    pub value: bool,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -480,6 +478,8 @@ pub struct BooleanScoreV3 {
     /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<ScoreSubjectV3>,
+    /// The boolean value of the score.
+    pub value: bool,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BulkConfig {
@@ -491,11 +491,6 @@ pub struct BulkConfig {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CategoricalScore {
-    /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
-    pub value: f64,
-    /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -531,14 +526,14 @@ pub struct CategoricalScore {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CategoricalScoreV1 {
     /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
     pub value: f64,
     /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
     #[serde(rename = "stringValue")]
     pub string_value: String,
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CategoricalScoreV1 {
     pub id: String,
     #[serde(rename = "traceId")]
     pub trace_id: String,
@@ -567,11 +562,14 @@ pub struct CategoricalScoreV1 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
+    pub value: f64,
+    /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CategoricalScoreV3 {
-    /// The string category value of the score.
-    pub value: String,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -602,6 +600,8 @@ pub struct CategoricalScoreV3 {
     /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<ScoreSubjectV3>,
+    /// The string category value of the score.
+    pub value: String,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChatMessage {
@@ -619,7 +619,6 @@ crate::runtime::untagged_union! {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChatPrompt {
-    pub prompt: Vec<ChatMessageWithPlaceholders>,
     pub name: String,
     pub version: i64,
     pub config: serde_json::Value,
@@ -637,6 +636,7 @@ pub struct ChatPrompt {
         skip_serializing_if = "Option::is_none"
     )]
     pub resolution_graph: Option<crate::runtime::Map<serde_json::Value>>,
+    pub prompt: Vec<ChatMessageWithPlaceholders>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Comment {
@@ -667,11 +667,6 @@ pub struct ConfigCategory {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CorrectionScore {
-    /// The numeric value of the score. Always 0 for correction scores.
-    pub value: f64,
-    /// The string representation of the correction content
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -707,11 +702,14 @@ pub struct CorrectionScore {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The numeric value of the score. Always 0 for correction scores.
+    pub value: f64,
+    /// The string representation of the correction content
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CorrectionScoreV3 {
-    /// The correction content of the score. Empty string if not set.
-    pub value: String,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -742,6 +740,8 @@ pub struct CorrectionScoreV3 {
     /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<ScoreSubjectV3>,
+    /// The correction content of the score. Empty string if not set.
+    pub value: String,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateAnnotationQueueAssignmentResponse {
@@ -997,8 +997,6 @@ pub struct CreateDatasetRunItemRequest {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateEventBody {
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub id: crate::runtime::Patch<String>,
     #[serde(
         rename = "traceId",
         default,
@@ -1037,10 +1035,11 @@ pub struct CreateEventBody {
     pub version: crate::runtime::Patch<String>,
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub environment: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub id: crate::runtime::Patch<String>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateEventEvent {
-    pub body: CreateEventBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -1048,9 +1047,56 @@ pub struct CreateEventEvent {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+    pub body: CreateEventBody,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateGenerationBody {
+    #[serde(
+        rename = "traceId",
+        default,
+        skip_serializing_if = "crate::runtime::Patch::is_absent"
+    )]
+    pub trace_id: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub name: crate::runtime::Patch<String>,
+    #[serde(
+        rename = "startTime",
+        default,
+        skip_serializing_if = "crate::runtime::Patch::is_absent"
+    )]
+    pub start_time: crate::runtime::Patch<crate::runtime::DateTime>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub input: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub output: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub level: crate::runtime::Patch<ObservationLevel>,
+    #[serde(
+        rename = "statusMessage",
+        default,
+        skip_serializing_if = "crate::runtime::Patch::is_absent"
+    )]
+    pub status_message: crate::runtime::Patch<String>,
+    #[serde(
+        rename = "parentObservationId",
+        default,
+        skip_serializing_if = "crate::runtime::Patch::is_absent"
+    )]
+    pub parent_observation_id: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub version: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub environment: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub id: crate::runtime::Patch<String>,
+    #[serde(
+        rename = "endTime",
+        default,
+        skip_serializing_if = "crate::runtime::Patch::is_absent"
+    )]
+    pub end_time: crate::runtime::Patch<crate::runtime::DateTime>,
     #[serde(
         rename = "completionStartTime",
         default,
@@ -1091,56 +1137,9 @@ pub struct CreateGenerationBody {
         skip_serializing_if = "crate::runtime::Patch::is_absent"
     )]
     pub prompt_version: crate::runtime::Patch<i64>,
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub end_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub id: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub trace_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub name: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub start_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub input: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub output: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub level: crate::runtime::Patch<ObservationLevel>,
-    #[serde(
-        rename = "statusMessage",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub status_message: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "parentObservationId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub parent_observation_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub version: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub environment: crate::runtime::Patch<String>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateGenerationEvent {
-    pub body: CreateGenerationBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -1148,6 +1147,7 @@ pub struct CreateGenerationEvent {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+    pub body: CreateGenerationBody,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateModelRequest {
@@ -1229,7 +1229,6 @@ pub struct CreateModelRequest {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateObservationEvent {
-    pub body: ObservationBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -1237,6 +1236,7 @@ pub struct CreateObservationEvent {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+    pub body: ObservationBody,
 }
 crate::runtime::untagged_union! {
     pub enum CreatePromptRequest { CreateChatPromptRequest(CreateChatPromptRequest),
@@ -1351,14 +1351,6 @@ crate::runtime::untagged_union! {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateSpanBody {
     #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub end_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub id: crate::runtime::Patch<String>,
-    #[serde(
         rename = "traceId",
         default,
         skip_serializing_if = "crate::runtime::Patch::is_absent"
@@ -1396,10 +1388,17 @@ pub struct CreateSpanBody {
     pub version: crate::runtime::Patch<String>,
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub environment: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub id: crate::runtime::Patch<String>,
+    #[serde(
+        rename = "endTime",
+        default,
+        skip_serializing_if = "crate::runtime::Patch::is_absent"
+    )]
+    pub end_time: crate::runtime::Patch<crate::runtime::DateTime>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateSpanEvent {
-    pub body: CreateSpanBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -1407,6 +1406,7 @@ pub struct CreateSpanEvent {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+    pub body: CreateSpanBody,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateTextPromptRequest {
@@ -1561,10 +1561,6 @@ pub struct DatasetRunItem {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DatasetRunWithItems {
-    #[serde(rename = "datasetRunItems")]
-    pub dataset_run_items: Vec<DatasetRunItem>,
-    #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
-    pub deprecation: Option<Deprecation>,
     /// Unique identifier of the dataset run
     pub id: String,
     /// Name of the dataset run
@@ -1585,6 +1581,10 @@ pub struct DatasetRunWithItems {
     /// The date and time when the dataset run was last updated
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
+    #[serde(rename = "datasetRunItems")]
+    pub dataset_run_items: Vec<DatasetRunItem>,
+    #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
+    pub deprecation: Option<Deprecation>,
 }
 crate::runtime::string_enum! {
     pub enum DatasetStatus { Active => "ACTIVE", Archived => "ARCHIVED", }
@@ -1850,13 +1850,51 @@ crate::runtime::tagged_union! {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GetScoresResponseDataBoolean {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
     /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
     pub value: f64,
     /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
     #[serde(rename = "stringValue")]
     pub string_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetScoresResponseDataCategorical {
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -1892,16 +1930,16 @@ pub struct GetScoresResponseDataBoolean {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GetScoresResponseDataCategorical {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
     /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
     pub value: f64,
     /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
     #[serde(rename = "stringValue")]
     pub string_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetScoresResponseDataCorrection {
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -1937,58 +1975,16 @@ pub struct GetScoresResponseDataCategorical {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GetScoresResponseDataCorrection {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
     /// The numeric value of the score. Always 0 for correction scores.
     pub value: f64,
     /// The string representation of the correction content
     #[serde(rename = "stringValue")]
     pub string_value: String,
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GetScoresResponseDataNumeric {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
-    /// The numeric value of the score
-    pub value: f64,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -2024,14 +2020,13 @@ pub struct GetScoresResponseDataNumeric {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The numeric value of the score
+    pub value: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GetScoresResponseDataText {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
-    /// The text content of the score (1-500 characters)
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -2067,15 +2062,16 @@ pub struct GetScoresResponseDataText {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The text content of the score (1-500 characters)
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GetScoresResponseDataVariant1 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant1DataType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
-    /// The numeric value of the score
-    pub value: f64,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -2111,157 +2107,156 @@ pub struct GetScoresResponseDataVariant1 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The numeric value of the score
+    pub value: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GetScoresResponseDataVariant2 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant2DataType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
     /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
     pub value: f64,
     /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
     #[serde(rename = "stringValue")]
     pub string_value: String,
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GetScoresResponseDataVariant3 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant3DataType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
     /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
     pub value: f64,
     /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
     #[serde(rename = "stringValue")]
     pub string_value: String,
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GetScoresResponseDataVariant4 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreVariant4DataType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
     /// The numeric value of the score. Always 0 for correction scores.
     pub value: f64,
     /// The string representation of the correction content
     #[serde(rename = "stringValue")]
     pub string_value: String,
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GetScoresResponseDataVariant5 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant4DataType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
-    /// The text content of the score (1-500 characters)
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -2297,6 +2292,11 @@ pub struct GetScoresResponseDataVariant5 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The text content of the score (1-500 characters)
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GetScoresResponseTraceData {
@@ -2362,7 +2362,6 @@ crate::runtime::tagged_union! {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IngestionEventEventCreate {
     pub r#type: IngestionEventEventCreateType,
-    pub body: CreateEventBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -2370,6 +2369,7 @@ pub struct IngestionEventEventCreate {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub metadata: crate::runtime::Patch<serde_json::Value>,
+    pub body: CreateEventBody,
 }
 crate::runtime::const_value! {
     pub struct IngestionEventEventCreateType = "event-create";
@@ -2377,7 +2377,6 @@ crate::runtime::const_value! {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IngestionEventGenerationCreate {
     pub r#type: IngestionEventGenerationCreateType,
-    pub body: CreateGenerationBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -2385,6 +2384,7 @@ pub struct IngestionEventGenerationCreate {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub metadata: crate::runtime::Patch<serde_json::Value>,
+    pub body: CreateGenerationBody,
 }
 crate::runtime::const_value! {
     pub struct IngestionEventGenerationCreateType = "generation-create";
@@ -2392,7 +2392,6 @@ crate::runtime::const_value! {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IngestionEventGenerationUpdate {
     pub r#type: IngestionEventGenerationUpdateType,
-    pub body: UpdateGenerationBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -2400,6 +2399,7 @@ pub struct IngestionEventGenerationUpdate {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub metadata: crate::runtime::Patch<serde_json::Value>,
+    pub body: UpdateGenerationBody,
 }
 crate::runtime::const_value! {
     pub struct IngestionEventGenerationUpdateType = "generation-update";
@@ -2407,7 +2407,6 @@ crate::runtime::const_value! {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IngestionEventObservationCreate {
     pub r#type: IngestionEventObservationCreateType,
-    pub body: ObservationBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -2415,6 +2414,7 @@ pub struct IngestionEventObservationCreate {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub metadata: crate::runtime::Patch<serde_json::Value>,
+    pub body: ObservationBody,
 }
 crate::runtime::const_value! {
     pub struct IngestionEventObservationCreateType = "observation-create";
@@ -2422,7 +2422,6 @@ crate::runtime::const_value! {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IngestionEventObservationUpdate {
     pub r#type: IngestionEventObservationUpdateType,
-    pub body: ObservationBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -2430,6 +2429,7 @@ pub struct IngestionEventObservationUpdate {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub metadata: crate::runtime::Patch<serde_json::Value>,
+    pub body: ObservationBody,
 }
 crate::runtime::const_value! {
     pub struct IngestionEventObservationUpdateType = "observation-update";
@@ -2437,7 +2437,6 @@ crate::runtime::const_value! {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IngestionEventScoreCreate {
     pub r#type: IngestionEventScoreCreateType,
-    pub body: ScoreBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -2445,6 +2444,7 @@ pub struct IngestionEventScoreCreate {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub metadata: crate::runtime::Patch<serde_json::Value>,
+    pub body: ScoreBody,
 }
 crate::runtime::const_value! {
     pub struct IngestionEventScoreCreateType = "score-create";
@@ -2452,7 +2452,6 @@ crate::runtime::const_value! {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IngestionEventSdkLog {
     pub r#type: IngestionEventSdkLogType,
-    pub body: SdkLogBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -2460,6 +2459,7 @@ pub struct IngestionEventSdkLog {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub metadata: crate::runtime::Patch<serde_json::Value>,
+    pub body: SdkLogBody,
 }
 crate::runtime::const_value! {
     pub struct IngestionEventSdkLogType = "sdk-log";
@@ -2467,7 +2467,6 @@ crate::runtime::const_value! {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IngestionEventSpanCreate {
     pub r#type: IngestionEventSpanCreateType,
-    pub body: CreateSpanBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -2475,6 +2474,7 @@ pub struct IngestionEventSpanCreate {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub metadata: crate::runtime::Patch<serde_json::Value>,
+    pub body: CreateSpanBody,
 }
 crate::runtime::const_value! {
     pub struct IngestionEventSpanCreateType = "span-create";
@@ -2482,7 +2482,6 @@ crate::runtime::const_value! {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IngestionEventSpanUpdate {
     pub r#type: IngestionEventSpanUpdateType,
-    pub body: UpdateSpanBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -2490,6 +2489,7 @@ pub struct IngestionEventSpanUpdate {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub metadata: crate::runtime::Patch<serde_json::Value>,
+    pub body: UpdateSpanBody,
 }
 crate::runtime::const_value! {
     pub struct IngestionEventSpanUpdateType = "span-update";
@@ -2497,7 +2497,6 @@ crate::runtime::const_value! {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IngestionEventTraceCreate {
     pub r#type: IngestionEventTraceCreateType,
-    pub body: TraceBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -2505,6 +2504,7 @@ pub struct IngestionEventTraceCreate {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub metadata: crate::runtime::Patch<serde_json::Value>,
+    pub body: TraceBody,
 }
 crate::runtime::const_value! {
     pub struct IngestionEventTraceCreateType = "trace-create";
@@ -2720,8 +2720,6 @@ crate::runtime::string_enum! {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NumericScore {
-    /// The numeric value of the score
-    pub value: f64,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -2757,11 +2755,11 @@ pub struct NumericScore {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The numeric value of the score
+    pub value: f64,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NumericScoreV1 {
-    /// The numeric value of the score
-    pub value: f64,
     pub id: String,
     #[serde(rename = "traceId")]
     pub trace_id: String,
@@ -2790,11 +2788,11 @@ pub struct NumericScoreV1 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The numeric value of the score
+    pub value: f64,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NumericScoreV3 {
-    /// The numeric value of the score.
-    pub value: f64,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -2825,6 +2823,8 @@ pub struct NumericScoreV3 {
     /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<ScoreSubjectV3>,
+    /// The numeric value of the score.
+    pub value: f64,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Observation {
@@ -3135,38 +3135,6 @@ pub struct ObservationsV2Response {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ObservationsView {
-    /// The name of the prompt associated with the observation
-    #[serde(rename = "promptName")]
-    pub prompt_name: Option<String>,
-    /// The version of the prompt associated with the observation
-    #[serde(rename = "promptVersion")]
-    pub prompt_version: Option<i64>,
-    /// The unique identifier of the model
-    #[serde(rename = "modelId")]
-    pub model_id: Option<String>,
-    /// The price of the input in USD
-    #[serde(rename = "inputPrice")]
-    pub input_price: Option<f64>,
-    /// The price of the output in USD.
-    #[serde(rename = "outputPrice")]
-    pub output_price: Option<f64>,
-    /// The total price in USD.
-    #[serde(rename = "totalPrice")]
-    pub total_price: Option<f64>,
-    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated cost of the input in USD
-    #[serde(rename = "calculatedInputCost")]
-    pub calculated_input_cost: Option<f64>,
-    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated cost of the output in USD
-    #[serde(rename = "calculatedOutputCost")]
-    pub calculated_output_cost: Option<f64>,
-    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated total cost in USD
-    #[serde(rename = "calculatedTotalCost")]
-    pub calculated_total_cost: Option<f64>,
-    /// The latency in seconds.
-    pub latency: Option<f64>,
-    /// The time to the first token in seconds
-    #[serde(rename = "timeToFirstToken")]
-    pub time_to_first_token: Option<f64>,
     /// The unique identifier of the observation
     pub id: String,
     /// The trace ID associated with the observation
@@ -3219,43 +3187,41 @@ pub struct ObservationsView {
     pub cost_details: crate::runtime::Map<f64>,
     /// The environment from which this observation originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The name of the prompt associated with the observation
+    #[serde(rename = "promptName")]
+    pub prompt_name: Option<String>,
+    /// The version of the prompt associated with the observation
+    #[serde(rename = "promptVersion")]
+    pub prompt_version: Option<i64>,
+    /// The unique identifier of the model
+    #[serde(rename = "modelId")]
+    pub model_id: Option<String>,
+    /// The price of the input in USD
+    #[serde(rename = "inputPrice")]
+    pub input_price: Option<f64>,
+    /// The price of the output in USD.
+    #[serde(rename = "outputPrice")]
+    pub output_price: Option<f64>,
+    /// The total price in USD.
+    #[serde(rename = "totalPrice")]
+    pub total_price: Option<f64>,
+    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated cost of the input in USD
+    #[serde(rename = "calculatedInputCost")]
+    pub calculated_input_cost: Option<f64>,
+    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated cost of the output in USD
+    #[serde(rename = "calculatedOutputCost")]
+    pub calculated_output_cost: Option<f64>,
+    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated total cost in USD
+    #[serde(rename = "calculatedTotalCost")]
+    pub calculated_total_cost: Option<f64>,
+    /// The latency in seconds.
+    pub latency: Option<f64>,
+    /// The time to the first token in seconds
+    #[serde(rename = "timeToFirstToken")]
+    pub time_to_first_token: Option<f64>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ObservationsViewSingle {
-    #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
-    pub deprecation: Option<Deprecation>,
-    /// The name of the prompt associated with the observation
-    #[serde(rename = "promptName")]
-    pub prompt_name: Option<String>,
-    /// The version of the prompt associated with the observation
-    #[serde(rename = "promptVersion")]
-    pub prompt_version: Option<i64>,
-    /// The unique identifier of the model
-    #[serde(rename = "modelId")]
-    pub model_id: Option<String>,
-    /// The price of the input in USD
-    #[serde(rename = "inputPrice")]
-    pub input_price: Option<f64>,
-    /// The price of the output in USD.
-    #[serde(rename = "outputPrice")]
-    pub output_price: Option<f64>,
-    /// The total price in USD.
-    #[serde(rename = "totalPrice")]
-    pub total_price: Option<f64>,
-    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated cost of the input in USD
-    #[serde(rename = "calculatedInputCost")]
-    pub calculated_input_cost: Option<f64>,
-    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated cost of the output in USD
-    #[serde(rename = "calculatedOutputCost")]
-    pub calculated_output_cost: Option<f64>,
-    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated total cost in USD
-    #[serde(rename = "calculatedTotalCost")]
-    pub calculated_total_cost: Option<f64>,
-    /// The latency in seconds.
-    pub latency: Option<f64>,
-    /// The time to the first token in seconds
-    #[serde(rename = "timeToFirstToken")]
-    pub time_to_first_token: Option<f64>,
     /// The unique identifier of the observation
     pub id: String,
     /// The trace ID associated with the observation
@@ -3308,6 +3274,40 @@ pub struct ObservationsViewSingle {
     pub cost_details: crate::runtime::Map<f64>,
     /// The environment from which this observation originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The name of the prompt associated with the observation
+    #[serde(rename = "promptName")]
+    pub prompt_name: Option<String>,
+    /// The version of the prompt associated with the observation
+    #[serde(rename = "promptVersion")]
+    pub prompt_version: Option<i64>,
+    /// The unique identifier of the model
+    #[serde(rename = "modelId")]
+    pub model_id: Option<String>,
+    /// The price of the input in USD
+    #[serde(rename = "inputPrice")]
+    pub input_price: Option<f64>,
+    /// The price of the output in USD.
+    #[serde(rename = "outputPrice")]
+    pub output_price: Option<f64>,
+    /// The total price in USD.
+    #[serde(rename = "totalPrice")]
+    pub total_price: Option<f64>,
+    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated cost of the input in USD
+    #[serde(rename = "calculatedInputCost")]
+    pub calculated_input_cost: Option<f64>,
+    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated cost of the output in USD
+    #[serde(rename = "calculatedOutputCost")]
+    pub calculated_output_cost: Option<f64>,
+    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated total cost in USD
+    #[serde(rename = "calculatedTotalCost")]
+    pub calculated_total_cost: Option<f64>,
+    /// The latency in seconds.
+    pub latency: Option<f64>,
+    /// The time to the first token in seconds
+    #[serde(rename = "timeToFirstToken")]
+    pub time_to_first_token: Option<f64>,
+    #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
+    pub deprecation: Option<Deprecation>,
 }
 /// OpenAI Usage schema from (Chat-)Completion APIs
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -3874,7 +3874,6 @@ crate::runtime::tagged_union! {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PromptChat {
     pub r#type: CreateChatPromptType,
-    pub prompt: Vec<ChatMessageWithPlaceholders>,
     pub name: String,
     pub version: i64,
     pub config: serde_json::Value,
@@ -3892,6 +3891,7 @@ pub struct PromptChat {
         skip_serializing_if = "Option::is_none"
     )]
     pub resolution_graph: Option<crate::runtime::Map<serde_json::Value>>,
+    pub prompt: Vec<ChatMessageWithPlaceholders>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PromptMeta {
@@ -3915,7 +3915,6 @@ pub struct PromptMetaListResponse {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PromptText {
     pub r#type: CreateTextPromptType,
-    pub prompt: String,
     pub name: String,
     pub version: i64,
     pub config: serde_json::Value,
@@ -3933,6 +3932,7 @@ pub struct PromptText {
         skip_serializing_if = "Option::is_none"
     )]
     pub resolution_graph: Option<crate::runtime::Map<serde_json::Value>>,
+    pub prompt: String,
 }
 crate::runtime::string_enum! {
     pub enum PromptType { Chat => "chat", Text => "text", }
@@ -4154,7 +4154,6 @@ crate::runtime::string_enum! {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScoreEvent {
-    pub body: ScoreBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -4162,6 +4161,7 @@ pub struct ScoreEvent {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+    pub body: ScoreBody,
 }
 crate::runtime::string_enum! {
     pub enum ScoreSource { Annotation => "ANNOTATION", Api => "API", Eval => "EVAL", }
@@ -4244,8 +4244,6 @@ crate::runtime::tagged_union! {
 pub struct ScoreV1Variant1 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant1DataType,
-    /// The numeric value of the score
-    pub value: f64,
     pub id: String,
     #[serde(rename = "traceId")]
     pub trace_id: String,
@@ -4274,6 +4272,8 @@ pub struct ScoreV1Variant1 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The numeric value of the score
+    pub value: f64,
 }
 crate::runtime::const_value! {
     pub struct ScoreV1Variant1DataType = "NUMERIC";
@@ -4282,11 +4282,6 @@ crate::runtime::const_value! {
 pub struct ScoreV1Variant2 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant2DataType,
-    /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
-    pub value: f64,
-    /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
     pub id: String,
     #[serde(rename = "traceId")]
     pub trace_id: String,
@@ -4315,6 +4310,11 @@ pub struct ScoreV1Variant2 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
+    pub value: f64,
+    /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
 }
 crate::runtime::const_value! {
     pub struct ScoreV1Variant2DataType = "CATEGORICAL";
@@ -4323,11 +4323,6 @@ crate::runtime::const_value! {
 pub struct ScoreV1Variant3 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant3DataType,
-    /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
-    pub value: f64,
-    /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
     pub id: String,
     #[serde(rename = "traceId")]
     pub trace_id: String,
@@ -4356,6 +4351,11 @@ pub struct ScoreV1Variant3 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
+    pub value: f64,
+    /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
 }
 crate::runtime::const_value! {
     pub struct ScoreV1Variant3DataType = "BOOLEAN";
@@ -4364,9 +4364,6 @@ crate::runtime::const_value! {
 pub struct ScoreV1Variant4 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant4DataType,
-    /// The text content of the score (1-500 characters)
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
     pub id: String,
     #[serde(rename = "traceId")]
     pub trace_id: String,
@@ -4395,6 +4392,9 @@ pub struct ScoreV1Variant4 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The text content of the score (1-500 characters)
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
 }
 crate::runtime::const_value! {
     pub struct ScoreV1Variant4DataType = "TEXT";
@@ -4408,8 +4408,6 @@ crate::runtime::tagged_union! {
 pub struct ScoreV3Variant1 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant1DataType,
-    /// The numeric value of the score.
-    pub value: f64,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -4440,13 +4438,13 @@ pub struct ScoreV3Variant1 {
     /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<ScoreSubjectV3>,
+    /// The numeric value of the score.
+    pub value: f64,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScoreV3Variant2 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant3DataType,
-    /// The boolean value of the score.
-    pub value: bool,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -4477,13 +4475,13 @@ pub struct ScoreV3Variant2 {
     /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<ScoreSubjectV3>,
+    /// The boolean value of the score.
+    pub value: bool,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScoreV3Variant3 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant2DataType,
-    /// The string category value of the score.
-    pub value: String,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -4514,13 +4512,13 @@ pub struct ScoreV3Variant3 {
     /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<ScoreSubjectV3>,
+    /// The string category value of the score.
+    pub value: String,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScoreV3Variant4 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant4DataType,
-    /// The text content of the score.
-    pub value: String,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -4551,13 +4549,13 @@ pub struct ScoreV3Variant4 {
     /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<ScoreSubjectV3>,
+    /// The text content of the score.
+    pub value: String,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScoreV3Variant5 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreVariant4DataType,
-    /// The correction content of the score. Empty string if not set.
-    pub value: String,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -4588,13 +4586,13 @@ pub struct ScoreV3Variant5 {
     /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<ScoreSubjectV3>,
+    /// The correction content of the score. Empty string if not set.
+    pub value: String,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScoreVariant1 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant1DataType,
-    /// The numeric value of the score
-    pub value: f64,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -4630,6 +4628,8 @@ pub struct ScoreVariant1 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The numeric value of the score
+    pub value: f64,
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
@@ -4637,11 +4637,6 @@ pub struct ScoreVariant1 {
 pub struct ScoreVariant2 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant2DataType,
-    /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
-    pub value: f64,
-    /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -4677,6 +4672,11 @@ pub struct ScoreVariant2 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
+    pub value: f64,
+    /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
@@ -4684,11 +4684,6 @@ pub struct ScoreVariant2 {
 pub struct ScoreVariant3 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant3DataType,
-    /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
-    pub value: f64,
-    /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -4724,6 +4719,11 @@ pub struct ScoreVariant3 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
+    pub value: f64,
+    /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
@@ -4731,11 +4731,6 @@ pub struct ScoreVariant3 {
 pub struct ScoreVariant4 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreVariant4DataType,
-    /// The numeric value of the score. Always 0 for correction scores.
-    pub value: f64,
-    /// The string representation of the correction content
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -4771,6 +4766,11 @@ pub struct ScoreVariant4 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The numeric value of the score. Always 0 for correction scores.
+    pub value: f64,
+    /// The string representation of the correction content
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
@@ -4781,9 +4781,6 @@ crate::runtime::const_value! {
 pub struct ScoreVariant5 {
     #[serde(rename = "dataType")]
     pub data_type: ScoreV1Variant4DataType,
-    /// The text content of the score (1-500 characters)
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -4819,6 +4816,9 @@ pub struct ScoreVariant5 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The text content of the score (1-500 characters)
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
@@ -4828,7 +4828,6 @@ pub struct SdkLogBody {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SdkLogEvent {
-    pub body: SdkLogBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -4836,6 +4835,7 @@ pub struct SdkLogEvent {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+    pub body: SdkLogBody,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ServiceProviderConfig {
@@ -4865,9 +4865,6 @@ pub struct Session {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SessionWithTraces {
-    pub traces: Vec<Trace>,
-    #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
-    pub deprecation: Option<Deprecation>,
     pub id: String,
     #[serde(rename = "createdAt")]
     pub created_at: crate::runtime::DateTime,
@@ -4875,6 +4872,9 @@ pub struct SessionWithTraces {
     pub project_id: String,
     /// The environment from which this session originated.
     pub environment: String,
+    pub traces: Vec<Trace>,
+    #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
+    pub deprecation: Option<Deprecation>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Sort {
@@ -4907,7 +4907,6 @@ pub struct SubmitFeedbackResponse {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TextPrompt {
-    pub prompt: String,
     pub name: String,
     pub version: i64,
     pub config: serde_json::Value,
@@ -4925,12 +4924,10 @@ pub struct TextPrompt {
         skip_serializing_if = "Option::is_none"
     )]
     pub resolution_graph: Option<crate::runtime::Map<serde_json::Value>>,
+    pub prompt: String,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TextScore {
-    /// The text content of the score (1-500 characters)
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -4966,12 +4963,12 @@ pub struct TextScore {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TextScoreV1 {
     /// The text content of the score (1-500 characters)
     #[serde(rename = "stringValue")]
     pub string_value: String,
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TextScoreV1 {
     pub id: String,
     #[serde(rename = "traceId")]
     pub trace_id: String,
@@ -5000,11 +4997,12 @@ pub struct TextScoreV1 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
+    /// The text content of the score (1-500 characters)
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TextScoreV3 {
-    /// The text content of the score.
-    pub value: String,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -5035,6 +5033,8 @@ pub struct TextScoreV3 {
     /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<ScoreSubjectV3>,
+    /// The text content of the score.
+    pub value: String,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Trace {
@@ -5116,7 +5116,6 @@ pub struct TraceDeleteMultipleRequest {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TraceEvent {
-    pub body: TraceBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -5124,9 +5123,41 @@ pub struct TraceEvent {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+    pub body: TraceBody,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TraceWithDetails {
+    /// The unique identifier of a trace
+    pub id: String,
+    /// The timestamp when the trace was created
+    pub timestamp: crate::runtime::DateTime,
+    /// The name of the trace
+    pub name: Option<String>,
+    /// The input data of the trace. Can be any JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<serde_json::Value>,
+    /// The output data of the trace. Can be any JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<serde_json::Value>,
+    /// The session identifier associated with the trace
+    #[serde(rename = "sessionId")]
+    pub session_id: Option<String>,
+    /// The release version of the application when the trace was created
+    pub release: Option<String>,
+    /// The version of the trace
+    pub version: Option<String>,
+    /// The user identifier associated with the trace
+    #[serde(rename = "userId")]
+    pub user_id: Option<String>,
+    /// The metadata associated with the trace. Can be any JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    /// The tags associated with the trace.
+    pub tags: Vec<String>,
+    /// Public traces are accessible via url without login
+    pub public: bool,
+    /// The environment from which this trace originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
     /// Path of trace in Langfuse UI
     #[serde(rename = "htmlPath")]
     pub html_path: String,
@@ -5142,6 +5173,9 @@ pub struct TraceWithDetails {
     /// List of score ids
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scores: Option<Vec<String>>,
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TraceWithFullDetails {
     /// The unique identifier of a trace
     pub id: String,
     /// The timestamp when the trace was created
@@ -5173,9 +5207,6 @@ pub struct TraceWithDetails {
     pub public: bool,
     /// The environment from which this trace originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TraceWithFullDetails {
     /// Path of trace in Langfuse UI
     #[serde(rename = "htmlPath")]
     pub html_path: String,
@@ -5191,37 +5222,6 @@ pub struct TraceWithFullDetails {
     pub scores: Vec<ScoreV1>,
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
-    /// The unique identifier of a trace
-    pub id: String,
-    /// The timestamp when the trace was created
-    pub timestamp: crate::runtime::DateTime,
-    /// The name of the trace
-    pub name: Option<String>,
-    /// The input data of the trace. Can be any JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input: Option<serde_json::Value>,
-    /// The output data of the trace. Can be any JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output: Option<serde_json::Value>,
-    /// The session identifier associated with the trace
-    #[serde(rename = "sessionId")]
-    pub session_id: Option<String>,
-    /// The release version of the application when the trace was created
-    pub release: Option<String>,
-    /// The version of the trace
-    pub version: Option<String>,
-    /// The user identifier associated with the trace
-    #[serde(rename = "userId")]
-    pub user_id: Option<String>,
-    /// The metadata associated with the trace. Can be any JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Value>,
-    /// The tags associated with the trace.
-    pub tags: Vec<String>,
-    /// Public traces are accessible via url without login
-    pub public: bool,
-    /// The environment from which this trace originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Traces {
@@ -5268,12 +5268,6 @@ crate::runtime::const_value! {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnstableCodeEvaluator {
-    /// Source code executed for each matched observation.
-    #[serde(rename = "sourceCode")]
-    pub source_code: String,
-    /// Runtime language for `sourceCode`.
-    #[serde(rename = "sourceCodeLanguage")]
-    pub source_code_language: UnstableCodeEvaluatorSourceCodeLanguage,
     /// Stable identifier of this evaluator across all versions.
     pub id: String,
     /// Evaluator name.
@@ -5299,6 +5293,12 @@ pub struct UnstableCodeEvaluator {
     /// Timestamp when this evaluator was last updated.
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
+    /// Source code executed for each matched observation.
+    #[serde(rename = "sourceCode")]
+    pub source_code: String,
+    /// Runtime language for `sourceCode`.
+    #[serde(rename = "sourceCodeLanguage")]
+    pub source_code_language: UnstableCodeEvaluatorSourceCodeLanguage,
 }
 crate::runtime::string_enum! {
     #[doc = " Code evaluator runtime language."] pub enum
@@ -5818,14 +5818,6 @@ pub struct UnstableDeleteEvaluatorResponse {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnstableEvaluationRule {
-    /// Evaluators attached to this rule in deterministic assignment order. A `null` mapping inherits the evaluator version's default mapping.
-    pub evaluators: Vec<UnstableEvaluationRuleEvaluatorAssignment>,
-    /// Target object type that should trigger scoring.
-    pub target: UnstableEvaluationRuleTarget,
-    /// List of filter conditions used to decide whether a target should be evaluated.
-    pub filter: Vec<UnstableEvaluationRuleFilter>,
-    /// Deprecated compatibility alias containing the effective mapping for `evaluators[0]`.
-    pub mapping: Vec<UnstableEvaluationRuleReadMapping>,
     /// Stable evaluation rule identifier.
     pub id: String,
     /// Human-readable deployment name. This is independent from the evaluator name.
@@ -5858,6 +5850,14 @@ pub struct UnstableEvaluationRule {
     /// Timestamp when the evaluation rule was last updated.
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
+    /// Evaluators attached to this rule in deterministic assignment order. A `null` mapping inherits the evaluator version's default mapping.
+    pub evaluators: Vec<UnstableEvaluationRuleEvaluatorAssignment>,
+    /// Target object type that should trigger scoring.
+    pub target: UnstableEvaluationRuleTarget,
+    /// List of filter conditions used to decide whether a target should be evaluated.
+    pub filter: Vec<UnstableEvaluationRuleFilter>,
+    /// Deprecated compatibility alias containing the effective mapping for `evaluators[0]`.
+    pub mapping: Vec<UnstableEvaluationRuleReadMapping>,
 }
 crate::runtime::string_enum! {
     pub enum UnstableEvaluationRuleArrayOptionsFilterOperator { AnyOf => "any of", NoneOf
@@ -6299,12 +6299,6 @@ pub struct UnstableEvaluatorBase {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnstableEvaluatorCode {
     pub r#type: UnstableCodeEvaluationRuleEvaluatorReferenceType,
-    /// Source code executed for each matched observation.
-    #[serde(rename = "sourceCode")]
-    pub source_code: String,
-    /// Runtime language for `sourceCode`.
-    #[serde(rename = "sourceCodeLanguage")]
-    pub source_code_language: UnstableCodeEvaluatorSourceCodeLanguage,
     /// Stable identifier of this evaluator across all versions.
     pub id: String,
     /// Evaluator name.
@@ -6330,10 +6324,41 @@ pub struct UnstableEvaluatorCode {
     /// Timestamp when this evaluator was last updated.
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
+    /// Source code executed for each matched observation.
+    #[serde(rename = "sourceCode")]
+    pub source_code: String,
+    /// Runtime language for `sourceCode`.
+    #[serde(rename = "sourceCodeLanguage")]
+    pub source_code_language: UnstableCodeEvaluatorSourceCodeLanguage,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnstableEvaluatorLlmAsJudge {
     pub r#type: UnstableLlmAsJudgeEvaluatorType,
+    /// Stable identifier of this evaluator across all versions.
+    pub id: String,
+    /// Evaluator name.
+    pub name: String,
+    /// Version number of this evaluator.
+    pub version: i64,
+    /// Variables that can be mapped when creating an evaluation rule.
+    ///
+    /// LLM evaluators require every variable to be mapped exactly once. Code evaluators always expose the fixed runtime payload fields and Langfuse maps them automatically.
+    pub variables: Vec<String>,
+    /// Default variable mapping for this evaluator version, or `null` when no default is configured.
+    ///
+    /// An entry's `source` is `null` when that variable was never fully configured, and sources
+    /// are not restricted by rule `target` here, because the default is stored on the evaluator
+    /// rather than on any one rule.
+    pub mapping: Option<Vec<UnstableEvaluationRuleReadMapping>>,
+    /// Number of evaluation rules in the project that currently use this evaluator.
+    #[serde(rename = "evaluationRuleCount")]
+    pub evaluation_rule_count: i64,
+    /// Timestamp when this evaluator was created.
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    /// Timestamp when this evaluator was last updated.
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
     /// Prompt template used during evaluation.
     pub prompt: String,
     /// Structured output schema returned by this evaluator.
@@ -6345,31 +6370,6 @@ pub struct UnstableEvaluatorLlmAsJudge {
     /// Explicit model configuration, or `null` when the project default evaluation model is used.
     #[serde(rename = "modelConfig")]
     pub model_config: Option<UnstableEvaluatorModelConfig>,
-    /// Stable identifier of this evaluator across all versions.
-    pub id: String,
-    /// Evaluator name.
-    pub name: String,
-    /// Version number of this evaluator.
-    pub version: i64,
-    /// Variables that can be mapped when creating an evaluation rule.
-    ///
-    /// LLM evaluators require every variable to be mapped exactly once. Code evaluators always expose the fixed runtime payload fields and Langfuse maps them automatically.
-    pub variables: Vec<String>,
-    /// Default variable mapping for this evaluator version, or `null` when no default is configured.
-    ///
-    /// An entry's `source` is `null` when that variable was never fully configured, and sources
-    /// are not restricted by rule `target` here, because the default is stored on the evaluator
-    /// rather than on any one rule.
-    pub mapping: Option<Vec<UnstableEvaluationRuleReadMapping>>,
-    /// Number of evaluation rules in the project that currently use this evaluator.
-    #[serde(rename = "evaluationRuleCount")]
-    pub evaluation_rule_count: i64,
-    /// Timestamp when this evaluator was created.
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    /// Timestamp when this evaluator was last updated.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
 }
 /// Optional explicit model configuration for an evaluator.
 ///
@@ -6464,18 +6464,6 @@ crate::runtime::string_enum! {
 /// This resource is read-only through the unstable public API. Its mapping preserves the trace, dataset item, or named observation selected for each evaluator variable.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnstableLegacyEvaluationRule {
-    /// Evaluators attached to this rule in deterministic assignment order.
-    pub evaluators: Vec<UnstableLegacyEvaluationRuleEvaluatorAssignment>,
-    pub target: UnstableLegacyEvaluationRuleTarget,
-    /// Delay in milliseconds before the legacy evaluation job runs.
-    pub delay: i64,
-    /// Whether the legacy rule evaluates newly ingested data, existing data, or both.
-    #[serde(rename = "timeScope")]
-    pub time_scope: Vec<UnstableEvaluationRuleTimeScope>,
-    /// Stored filters used by the legacy trace or dataset rule.
-    pub filter: Vec<UnstableEvaluationRuleFilter>,
-    /// Stored variable mappings, including the trace, dataset item, or named observation selected for each variable.
-    pub mapping: Vec<UnstableLegacyEvaluationRuleMapping>,
     /// Stable evaluation rule identifier.
     pub id: String,
     /// Human-readable deployment name. This is independent from the evaluator name.
@@ -6508,6 +6496,18 @@ pub struct UnstableLegacyEvaluationRule {
     /// Timestamp when the evaluation rule was last updated.
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
+    /// Evaluators attached to this rule in deterministic assignment order.
+    pub evaluators: Vec<UnstableLegacyEvaluationRuleEvaluatorAssignment>,
+    pub target: UnstableLegacyEvaluationRuleTarget,
+    /// Delay in milliseconds before the legacy evaluation job runs.
+    pub delay: i64,
+    /// Whether the legacy rule evaluates newly ingested data, existing data, or both.
+    #[serde(rename = "timeScope")]
+    pub time_scope: Vec<UnstableEvaluationRuleTimeScope>,
+    /// Stored filters used by the legacy trace or dataset rule.
+    pub filter: Vec<UnstableEvaluationRuleFilter>,
+    /// Stored variable mappings, including the trace, dataset item, or named observation selected for each variable.
+    pub mapping: Vec<UnstableLegacyEvaluationRuleMapping>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnstableLegacyEvaluationRuleEvaluatorAssignment {
@@ -6542,17 +6542,6 @@ pub struct UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnstableLlmAsJudgeEvaluator {
-    /// Prompt template used during evaluation.
-    pub prompt: String,
-    /// Structured output schema returned by this evaluator.
-    ///
-    /// Responses always include `dataType` and omit the internal output-definition `version`.
-    /// Use `dataType` to decide how future scores should be interpreted.
-    #[serde(rename = "outputDefinition")]
-    pub output_definition: UnstablePublicEvaluatorOutputDefinition,
-    /// Explicit model configuration, or `null` when the project default evaluation model is used.
-    #[serde(rename = "modelConfig")]
-    pub model_config: Option<UnstableEvaluatorModelConfig>,
     /// Stable identifier of this evaluator across all versions.
     pub id: String,
     /// Evaluator name.
@@ -6578,6 +6567,17 @@ pub struct UnstableLlmAsJudgeEvaluator {
     /// Timestamp when this evaluator was last updated.
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
+    /// Prompt template used during evaluation.
+    pub prompt: String,
+    /// Structured output schema returned by this evaluator.
+    ///
+    /// Responses always include `dataType` and omit the internal output-definition `version`.
+    /// Use `dataType` to decide how future scores should be interpreted.
+    #[serde(rename = "outputDefinition")]
+    pub output_definition: UnstablePublicEvaluatorOutputDefinition,
+    /// Explicit model configuration, or `null` when the project default evaluation model is used.
+    #[serde(rename = "modelConfig")]
+    pub model_config: Option<UnstableEvaluatorModelConfig>,
 }
 crate::runtime::const_value! {
     pub struct UnstableLlmAsJudgeEvaluatorType = "llm_as_judge";
@@ -6944,7 +6944,6 @@ pub struct UpdateAnnotationQueueItemRequest {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UpdateEventBody {
-    pub id: String,
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6971,9 +6970,55 @@ pub struct UpdateEventBody {
     pub version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
+    pub id: String,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UpdateGenerationBody {
+    #[serde(
+        rename = "traceId",
+        default,
+        skip_serializing_if = "crate::runtime::Patch::is_absent"
+    )]
+    pub trace_id: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub name: crate::runtime::Patch<String>,
+    #[serde(
+        rename = "startTime",
+        default,
+        skip_serializing_if = "crate::runtime::Patch::is_absent"
+    )]
+    pub start_time: crate::runtime::Patch<crate::runtime::DateTime>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub input: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub output: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub level: crate::runtime::Patch<ObservationLevel>,
+    #[serde(
+        rename = "statusMessage",
+        default,
+        skip_serializing_if = "crate::runtime::Patch::is_absent"
+    )]
+    pub status_message: crate::runtime::Patch<String>,
+    #[serde(
+        rename = "parentObservationId",
+        default,
+        skip_serializing_if = "crate::runtime::Patch::is_absent"
+    )]
+    pub parent_observation_id: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub version: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
+    pub environment: crate::runtime::Patch<String>,
+    pub id: String,
+    #[serde(
+        rename = "endTime",
+        default,
+        skip_serializing_if = "crate::runtime::Patch::is_absent"
+    )]
+    pub end_time: crate::runtime::Patch<crate::runtime::DateTime>,
     #[serde(
         rename = "completionStartTime",
         default,
@@ -7014,55 +7059,9 @@ pub struct UpdateGenerationBody {
         skip_serializing_if = "crate::runtime::Patch::is_absent"
     )]
     pub prompt_version: crate::runtime::Patch<i64>,
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub end_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    pub id: String,
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub trace_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub name: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub start_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub input: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub output: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub level: crate::runtime::Patch<ObservationLevel>,
-    #[serde(
-        rename = "statusMessage",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub status_message: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "parentObservationId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub parent_observation_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub version: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub environment: crate::runtime::Patch<String>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UpdateGenerationEvent {
-    pub body: UpdateGenerationBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -7070,10 +7069,10 @@ pub struct UpdateGenerationEvent {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+    pub body: UpdateGenerationBody,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UpdateObservationEvent {
-    pub body: ObservationBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -7081,6 +7080,7 @@ pub struct UpdateObservationEvent {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+    pub body: ObservationBody,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UpdateScoreConfigRequest {
@@ -7118,13 +7118,6 @@ pub struct UpdateScoreConfigRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UpdateSpanBody {
     #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub end_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    pub id: String,
-    #[serde(
         rename = "traceId",
         default,
         skip_serializing_if = "crate::runtime::Patch::is_absent"
@@ -7162,10 +7155,16 @@ pub struct UpdateSpanBody {
     pub version: crate::runtime::Patch<String>,
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub environment: crate::runtime::Patch<String>,
+    pub id: String,
+    #[serde(
+        rename = "endTime",
+        default,
+        skip_serializing_if = "crate::runtime::Patch::is_absent"
+    )]
+    pub end_time: crate::runtime::Patch<crate::runtime::DateTime>,
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UpdateSpanEvent {
-    pub body: UpdateSpanBody,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
@@ -7173,6 +7172,7 @@ pub struct UpdateSpanEvent {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+    pub body: UpdateSpanBody,
 }
 /// Request to create or update an LLM connection (upsert)
 #[derive(Debug, Clone, Serialize, Deserialize)]
