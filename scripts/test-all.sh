@@ -19,5 +19,10 @@ done
 step "generated crate: docs build cleanly"
 RUSTDOCFLAGS="-D warnings" cargo doc -q -p openrouter-langfuse --no-deps
 
-step "tests"
+step "install the conformance mock server (Stoplight Prism, pinned in conformance/package-lock.json)"
+if [ ! -x conformance/node_modules/.bin/prism ]; then
+  npm ci --prefix conformance --no-audit --no-fund
+fi
+
+step "tests (unit, fixtures, drift, round-trips, conformance against Prism)"
 cargo test --workspace

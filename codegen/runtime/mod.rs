@@ -34,7 +34,8 @@ pub use bytes::Bytes;
 pub use serde;
 #[doc(hidden)]
 pub use serde_json;
-pub use reqwest::Method;
+pub use reqwest::header::HeaderMap;
+pub use reqwest::{Method, StatusCode};
 
 /// JSON objects with string keys, in the order the server sent them.
 pub type Map<V> = indexmap::IndexMap<String, V>;

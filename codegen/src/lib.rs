@@ -4,8 +4,10 @@
 
 pub mod error;
 pub mod load;
+pub mod mock_spec;
 pub mod ir;
 pub mod resolve;
+pub mod sample;
 pub mod emit;
 pub mod pin;
 pub mod pipeline;

@@ -21,6 +21,8 @@ enum Command {
     Regen(regen::RegenArgs),
     /// Fail when `generated/` differs from what the pinned specs generate (spec drift).
     Check(regen::RegenArgs),
+    /// Write each spec, normalised for the conformance mock server, as `<dir>/<api>.json`.
+    MockSpec(regen::MockSpecArgs),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         Command::Fetch(args) => fetch::run(args),
         Command::Regen(args) => regen::regen(args),
         Command::Check(args) => regen::check(args),
+        Command::MockSpec(args) => regen::mock_spec(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

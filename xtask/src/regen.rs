@@ -38,3 +38,27 @@ pub fn generate_all(root: &Path, mirror: Option<&Path>) -> Result<Vec<codegen::e
     let inputs = pipeline::inputs_from_pins(root, mirror)?;
     pipeline::generate(&inputs).map_err(|e| e.to_string())
 }
+
+#[derive(clap::Args, Debug)]
+pub struct MockSpecArgs {
+    /// Directory holding the spec files by their pinned file name (also: SPECS_MIRROR)
+    #[arg(long, env = pin::MIRROR_ENV)]
+    pub mirror: Option<PathBuf>,
+    /// Where to write `<api>.json`
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+pub fn mock_spec(args: MockSpecArgs) -> Result<(), String> {
+    let root = pin::workspace_root();
+    std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
+    for input in pipeline::inputs_from_pins(&root, args.mirror.as_deref())? {
+        let (spec, _) = pipeline::resolve_input(&input).map_err(|e| e.to_string())?;
+        let doc = codegen::mock_spec::for_mock_server(&spec.json);
+        let path = args.out.join(format!("{}.json", input.name));
+        let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("{}", path.display());
+    }
+    Ok(())
+}

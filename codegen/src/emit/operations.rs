@@ -63,6 +63,12 @@ fn struct_fields<'t>(ty: &TypeRef, types: &HashMap<&str, &'t TypeKind>) -> Optio
     None
 }
 
+/// Whether an operation's body is built field by field (every field optional) rather than passed whole.
+pub fn body_is_patch(api: &Api, op: &Operation) -> bool {
+    let types: HashMap<&str, &TypeKind> = api.types.types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
+    op.body.as_ref().and_then(|b| patch_fields(b, &types)).is_some()
+}
+
 /// A body whose every field may be left out is built field by field, like a PATCH.
 fn patch_fields<'t>(body: &Body, types: &HashMap<&str, &'t TypeKind>) -> Option<&'t [Field]> {
     if body.media != BodyMedia::Json {

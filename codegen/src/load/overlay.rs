@@ -58,8 +58,8 @@ fn apply_action(doc: &mut Value, file: &str, at: &str, action: &Value) -> Result
     }
 }
 
-/// Overlay merge: objects merge key by key, recursively; an array target gets the value appended;
-/// anything else is replaced.
+/// Overlay merge: objects merge key by key, recursively (a key holding an array or a scalar is
+/// replaced); an array target gets the value appended; anything else is replaced.
 fn merge(target: &mut Value, update: &Value) {
     match (target, update) {
         (Value::Object(target), Value::Object(update)) => {

@@ -7111,9 +7111,11 @@ pub struct ModelsCountResponseData {
 pub struct ModelsListResponse {
     pub data: ModelsListResponseData,
     /// Pagination links
-    pub links: ModelsListResponseLinks,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<ModelsListResponseLinks>,
     /// Total number of models matching the query
-    pub total_count: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
 }
 /// List of available models
 pub type ModelsListResponseData = Vec<Model>;
