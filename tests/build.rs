@@ -73,7 +73,11 @@ fn conformance_calls(api_name: &str, doc: &serde_json::Value, api: &codegen::ir:
                     object.insert("stream".into(), serde_json::json!(false));
                 }
             }
-            if codegen::emit::body_is_patch(api, op) {
+            if let Some(required) = codegen::emit::fieldwise_body_arguments(api, op) {
+                for field in required {
+                    let ty = if field.ty == TypeRef::Prim(Prim::String) { "::<String>" } else { "" };
+                    args.push(format!("arg{ty}(r###\"{}\"###)", value.get(&field.wire).cloned().unwrap_or(serde_json::Value::Null)));
+                }
                 body_setter = format!(".body(arg(r###\"{value}\"###))");
             } else {
                 args.push(format!("arg(r###\"{value}\"###)"));

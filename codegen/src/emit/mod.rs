@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::path::PathBuf;
 
-pub use operations::body_is_patch;
+pub use operations::fieldwise_body_arguments;
 pub use types::{ident, type_ref, type_ref_in};
 
 /// A file of the generated crates, relative to `generated/`.

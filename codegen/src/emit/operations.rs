@@ -63,18 +63,26 @@ fn struct_fields<'t>(ty: &TypeRef, types: &HashMap<&str, &'t TypeKind>) -> Optio
     None
 }
 
-/// Whether an operation's body is built field by field (every field optional) rather than passed whole.
-pub fn body_is_patch(api: &Api, op: &Operation) -> bool {
+/// The required fields of a body built field by field (their values are arguments of the
+/// operation's method), or `None` when the body is passed whole.
+pub fn fieldwise_body_arguments<'a>(api: &'a Api, op: &Operation) -> Option<Vec<&'a Field>> {
     let types: HashMap<&str, &TypeKind> = api.types.types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
-    op.body.as_ref().and_then(|b| patch_fields(b, &types)).is_some()
+    let fields = fieldwise_fields(op, &types)?;
+    Some(fields.iter().filter(|f| f.presence == Presence::Required).collect())
 }
 
-/// A body whose every field may be left out is built field by field, like a PATCH.
-fn patch_fields<'t>(body: &Body, types: &HashMap<&str, &'t TypeKind>) -> Option<&'t [Field]> {
+/// Most arguments a method takes before the body is passed whole instead (readable call sites).
+const MAX_ARGUMENTS: usize = 6;
+
+/// A JSON object body is built field by field: required fields are arguments, the rest setters.
+fn fieldwise_fields<'t>(op: &Operation, types: &HashMap<&str, &'t TypeKind>) -> Option<&'t [Field]> {
+    let body = op.body.as_ref()?;
     if body.media != BodyMedia::Json {
         return None;
     }
-    struct_fields(&body.ty, types).filter(|fields| !fields.is_empty() && fields.iter().all(|f| f.presence != Presence::Required))
+    let fields = struct_fields(&body.ty, types).filter(|fields| !fields.is_empty())?;
+    let arguments = op.params.iter().filter(|p| p.required).count() + fields.iter().filter(|f| f.presence == Presence::Required).count();
+    (arguments <= MAX_ARGUMENTS).then_some(fields)
 }
 
 fn operation(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<(TokenStream, TokenStream), String> {
@@ -118,26 +126,43 @@ fn operation(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<(TokenS
             });
         }
     }
-    let patch = op.body.as_ref().and_then(|b| patch_fields(b, types));
+    let patch = fieldwise_fields(op, types);
+    let mut arg_names = Namer::default();
+    for param in &op.params {
+        arg_names.reserve(&param.rust);
+    }
     if let Some(body) = &op.body {
         let ty = type_ref_in(&body.ty, &tp);
         fields.push(quote! { body: #ty, });
         match patch {
             Some(body_fields) => {
-                let defaults = body_fields.iter().map(|f| {
+                let mut defaults = Vec::new();
+                for f in body_fields {
                     let name = ident(&f.rust);
-                    match f.presence {
+                    defaults.push(match f.presence {
                         Presence::TriState => quote! { #name: crate::runtime::Patch::Absent, },
+                        Presence::Required => {
+                            let arg = ident(&arg_names.take_with(&f.rust, "_"));
+                            let field_ty = type_ref_in(&f.ty, &tp);
+                            let (arg_ty, convert) = into_arg(&f.ty, &field_ty);
+                            args.push(quote! { #arg: #arg_ty });
+                            if !f.boxed && convert.is_empty() && arg == name {
+                                quote! { #name, }
+                            } else {
+                                let value = if f.boxed { quote! { Box::new(#arg #convert) } } else { quote! { #arg #convert } };
+                                quote! { #name: #value, }
+                            }
+                        }
                         _ => quote! { #name: None, },
-                    }
-                });
+                    });
+                }
                 let TypeRef::Named(struct_name) = &body.ty else { return Err(format!("{}: patch body is not a named type", op.id)) };
                 let struct_path = {
                     let name = ident(struct_name);
                     quote! { #tp #name }
                 };
                 inits.push(quote! { body: #struct_path { #(#defaults)* }, });
-                for f in body_fields {
+                for f in body_fields.iter().filter(|f| f.presence != Presence::Required) {
                     setters.push(body_field_setter(f, &mut setter_names, &tp));
                 }
                 setters.push(quote! {
@@ -298,11 +323,11 @@ fn body_field_setter(field: &Field, names: &mut Namer, tp: &TokenStream) -> Toke
             }
         }
         Presence::RequiredNullable => {
-            let value = wrap(quote! { v });
+            let value = if field.boxed { quote! { value.into().map(Box::new) } } else { quote! { value.into() } };
             quote! {
                 #doc
                 pub fn #setter(mut self, value: impl Into<Option<#ty>>) -> Self {
-                    self.body.#member = value.into().map(|v| #value);
+                    self.body.#member = #value;
                     self
                 }
             }

@@ -11,8 +11,8 @@ pub fn type_item(def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(def.doc.as_deref());
     let deprecated = deprecated_attr(def.deprecated);
     match &def.kind {
-        TypeKind::Struct { fields, extra } => {
-            let fields = fields.iter().map(field);
+        TypeKind::Struct { fields: field_list, extra } => {
+            let fields = field_list.iter().map(field);
             let extra = extra.as_ref().map(|ty| {
                 let ty = type_ref(ty);
                 let name = ident(EXTRA_FIELD);
@@ -22,10 +22,16 @@ pub fn type_item(def: &TypeDef) -> TokenStream {
                     pub #name: crate::runtime::Map<#ty>,
                 }
             });
+            // Structs without required fields can be written `T { a, ..Default::default() }`.
+            let derives = if field_list.iter().all(|f| f.presence != Presence::Required) {
+                quote! { #[derive(Debug, Clone, Default, Serialize, Deserialize)] }
+            } else {
+                quote! { #[derive(Debug, Clone, Serialize, Deserialize)] }
+            };
             quote! {
                 #docs
                 #deprecated
-                #[derive(Debug, Clone, Serialize, Deserialize)]
+                #derives
                 pub struct #name { #(#fields)* #extra }
             }
         }

@@ -23,11 +23,16 @@ impl AnnotationQueues<'_> {
     /// `POST /api/public/annotation-queues` (operation `annotationQueues_createQueue`)
     pub fn create_queue(
         &self,
-        body: super::types::CreateAnnotationQueueRequest,
+        name: impl Into<String>,
+        score_config_ids: Vec<String>,
     ) -> AnnotationQueuesCreateQueue {
         AnnotationQueuesCreateQueue {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateAnnotationQueueRequest {
+                name: name.into(),
+                description: crate::runtime::Patch::Absent,
+                score_config_ids,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -63,12 +68,17 @@ impl AnnotationQueues<'_> {
     pub fn create_queue_item(
         &self,
         queue_id: impl Into<String>,
-        body: super::types::CreateAnnotationQueueItemRequest,
+        object_id: impl Into<String>,
+        object_type: super::types::AnnotationQueueObjectType,
     ) -> AnnotationQueuesCreateQueueItem {
         AnnotationQueuesCreateQueueItem {
             client: self.client.clone(),
             queue_id: queue_id.into(),
-            body,
+            body: super::types::CreateAnnotationQueueItemRequest {
+                object_id: object_id.into(),
+                object_type,
+                status: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -126,12 +136,14 @@ impl AnnotationQueues<'_> {
     pub fn create_queue_assignment(
         &self,
         queue_id: impl Into<String>,
-        body: super::types::AnnotationQueueAssignmentRequest,
+        user_id: impl Into<String>,
     ) -> AnnotationQueuesCreateQueueAssignment {
         AnnotationQueuesCreateQueueAssignment {
             client: self.client.clone(),
             queue_id: queue_id.into(),
-            body,
+            body: super::types::AnnotationQueueAssignmentRequest {
+                user_id: user_id.into(),
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -141,12 +153,14 @@ impl AnnotationQueues<'_> {
     pub fn delete_queue_assignment(
         &self,
         queue_id: impl Into<String>,
-        body: super::types::AnnotationQueueAssignmentRequest,
+        user_id: impl Into<String>,
     ) -> AnnotationQueuesDeleteQueueAssignment {
         AnnotationQueuesDeleteQueueAssignment {
             client: self.client.clone(),
             queue_id: queue_id.into(),
-            body,
+            body: super::types::AnnotationQueueAssignmentRequest {
+                user_id: user_id.into(),
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -225,6 +239,20 @@ pub struct AnnotationQueuesCreateQueue {
     options: crate::runtime::CallOptions,
 }
 impl AnnotationQueuesCreateQueue {
+    ///
+    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn description(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.description = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateAnnotationQueueRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -416,6 +444,21 @@ pub struct AnnotationQueuesCreateQueueItem {
     options: crate::runtime::CallOptions,
 }
 impl AnnotationQueuesCreateQueueItem {
+    /// Defaults to PENDING for new queue items
+    ///
+    /// Sets `status`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn status(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::AnnotationQueueStatus>>,
+    ) -> Self {
+        self.body.status = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateAnnotationQueueItemRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -672,6 +715,11 @@ pub struct AnnotationQueuesCreateQueueAssignment {
     options: crate::runtime::CallOptions,
 }
 impl AnnotationQueuesCreateQueueAssignment {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::AnnotationQueueAssignmentRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -735,6 +783,11 @@ pub struct AnnotationQueuesDeleteQueueAssignment {
     options: crate::runtime::CallOptions,
 }
 impl AnnotationQueuesDeleteQueueAssignment {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::AnnotationQueueAssignmentRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

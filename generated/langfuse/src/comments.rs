@@ -24,10 +24,22 @@ impl Comments<'_> {
     /// Create a comment. Comments may be attached to different object types (trace, observation, session, prompt).
     ///
     /// `POST /api/public/comments` (operation `comments_create`)
-    pub fn create(&self, body: super::types::CreateCommentRequest) -> CommentsCreate {
+    pub fn create(
+        &self,
+        project_id: impl Into<String>,
+        object_type: impl Into<String>,
+        object_id: impl Into<String>,
+        content: impl Into<String>,
+    ) -> CommentsCreate {
         CommentsCreate {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateCommentRequest {
+                project_id: project_id.into(),
+                object_type: object_type.into(),
+                object_id: object_id.into(),
+                content: content.into(),
+                author_user_id: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -142,6 +154,21 @@ pub struct CommentsCreate {
     options: crate::runtime::CallOptions,
 }
 impl CommentsCreate {
+    /// The id of the user who created the comment. Must be a member of the organization that owns the project, otherwise an error will be thrown.
+    ///
+    /// Sets `authorUserId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn author_user_id(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.author_user_id = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateCommentRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

@@ -26,13 +26,19 @@ impl DatasetItems<'_> {
     /// Create a dataset item
     ///
     /// `POST /api/public/dataset-items` (operation `datasetItems_create`)
-    pub fn create(
-        &self,
-        body: super::types::CreateDatasetItemRequest,
-    ) -> DatasetItemsCreate {
+    pub fn create(&self, dataset_name: impl Into<String>) -> DatasetItemsCreate {
         DatasetItemsCreate {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateDatasetItemRequest {
+                dataset_name: dataset_name.into(),
+                input: crate::runtime::Patch::Absent,
+                expected_output: crate::runtime::Patch::Absent,
+                metadata: crate::runtime::Patch::Absent,
+                source_trace_id: crate::runtime::Patch::Absent,
+                source_observation_id: crate::runtime::Patch::Absent,
+                id: crate::runtime::Patch::Absent,
+                status: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -168,6 +174,73 @@ pub struct DatasetItemsCreate {
     options: crate::runtime::CallOptions,
 }
 impl DatasetItemsCreate {
+    ///
+    /// Sets `input`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn input(
+        mut self,
+        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
+    ) -> Self {
+        self.body.input = value.into();
+        self
+    }
+    ///
+    /// Sets `expectedOutput`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn expected_output(
+        mut self,
+        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
+    ) -> Self {
+        self.body.expected_output = value.into();
+        self
+    }
+    ///
+    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn metadata(
+        mut self,
+        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
+    ) -> Self {
+        self.body.metadata = value.into();
+        self
+    }
+    ///
+    /// Sets `sourceTraceId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn source_trace_id(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.source_trace_id = value.into();
+        self
+    }
+    ///
+    /// Sets `sourceObservationId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn source_observation_id(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.source_observation_id = value.into();
+        self
+    }
+    /// Dataset items are upserted on their id. Id needs to be unique (project-level), cannot be reused across datasets, and must be at most 255 characters.
+    ///
+    /// Sets `id`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn id(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.body.id = value.into();
+        self
+    }
+    /// Defaults to ACTIVE for newly created items
+    ///
+    /// Sets `status`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn status(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::DatasetStatus>>,
+    ) -> Self {
+        self.body.status = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateDatasetItemRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

@@ -35,11 +35,21 @@ impl DatasetRunItems<'_> {
     #[deprecated]
     pub fn create(
         &self,
-        body: super::types::CreateDatasetRunItemRequest,
+        run_name: impl Into<String>,
+        dataset_item_id: impl Into<String>,
     ) -> DatasetRunItemsCreate {
         DatasetRunItemsCreate {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateDatasetRunItemRequest {
+                run_name: run_name.into(),
+                run_description: crate::runtime::Patch::Absent,
+                metadata: crate::runtime::Patch::Absent,
+                dataset_item_id: dataset_item_id.into(),
+                observation_id: crate::runtime::Patch::Absent,
+                trace_id: crate::runtime::Patch::Absent,
+                dataset_version: crate::runtime::Patch::Absent,
+                created_at: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -122,6 +132,70 @@ pub struct DatasetRunItemsCreate {
     options: crate::runtime::CallOptions,
 }
 impl DatasetRunItemsCreate {
+    /// Description of the run. If run exists, description will be updated.
+    ///
+    /// Sets `runDescription`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn run_description(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.run_description = value.into();
+        self
+    }
+    /// Metadata of the dataset run, updates run if run already exists
+    ///
+    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn metadata(
+        mut self,
+        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
+    ) -> Self {
+        self.body.metadata = value.into();
+        self
+    }
+    ///
+    /// Sets `observationId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn observation_id(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.observation_id = value.into();
+        self
+    }
+    /// traceId should always be provided. For compatibility with older SDK versions it can also be inferred from the provided observationId.
+    ///
+    /// Sets `traceId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn trace_id(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.body.trace_id = value.into();
+        self
+    }
+    /// ISO 8601 timestamp (RFC 3339, Section 5.6) in UTC (e.g., "2026-01-21T14:35:42Z").
+    /// Specifies the dataset version to use for this experiment run.
+    /// If provided, the experiment will use dataset items as they existed at or before this timestamp.
+    /// If not provided, uses the latest version of dataset items.
+    ///
+    /// Sets `datasetVersion`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn dataset_version(
+        mut self,
+        value: impl Into<crate::runtime::Patch<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.body.dataset_version = value.into();
+        self
+    }
+    /// Optional timestamp to set the createdAt field of the dataset run item. If not provided or null, defaults to current timestamp.
+    ///
+    /// Sets `createdAt`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn created_at(
+        mut self,
+        value: impl Into<crate::runtime::Patch<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.body.created_at = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateDatasetRunItemRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

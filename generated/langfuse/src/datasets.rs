@@ -21,10 +21,16 @@ impl Datasets<'_> {
     /// Create a dataset
     ///
     /// `POST /api/public/v2/datasets` (operation `datasets_create`)
-    pub fn create(&self, body: super::types::CreateDatasetRequest) -> DatasetsCreate {
+    pub fn create(&self, name: impl Into<String>) -> DatasetsCreate {
         DatasetsCreate {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateDatasetRequest {
+                name: name.into(),
+                description: crate::runtime::Patch::Absent,
+                metadata: crate::runtime::Patch::Absent,
+                input_schema: crate::runtime::Patch::Absent,
+                expected_output_schema: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -164,6 +170,49 @@ pub struct DatasetsCreate {
     options: crate::runtime::CallOptions,
 }
 impl DatasetsCreate {
+    ///
+    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn description(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.description = value.into();
+        self
+    }
+    ///
+    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn metadata(
+        mut self,
+        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
+    ) -> Self {
+        self.body.metadata = value.into();
+        self
+    }
+    /// JSON Schema for validating dataset item inputs. When set, all new and existing dataset items will be validated against this schema.
+    ///
+    /// Sets `inputSchema`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn input_schema(
+        mut self,
+        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
+    ) -> Self {
+        self.body.input_schema = value.into();
+        self
+    }
+    /// JSON Schema for validating dataset item expected outputs. When set, all new and existing dataset items will be validated against this schema.
+    ///
+    /// Sets `expectedOutputSchema`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn expected_output_schema(
+        mut self,
+        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
+    ) -> Self {
+        self.body.expected_output_schema = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateDatasetRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

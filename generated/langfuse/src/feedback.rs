@@ -10,10 +10,21 @@ impl Feedback<'_> {
     /// Submit explicit user-approved feedback about Langfuse skills, MCP tools, CLI, docs, or public API. Do not include secrets, credentials, customer data, trace payloads, or unrelated use-case details.
     ///
     /// `POST /api/public/feedback` (operation `feedback_submit`)
-    pub fn submit(&self, body: super::types::SubmitFeedbackRequest) -> FeedbackSubmit {
+    pub fn submit(
+        &self,
+        target_type: super::types::FeedbackTargetType,
+        target: impl Into<String>,
+        feedback: impl Into<String>,
+    ) -> FeedbackSubmit {
         FeedbackSubmit {
             client: self.client.clone(),
-            body,
+            body: super::types::SubmitFeedbackRequest {
+                target_type,
+                target: target.into(),
+                feedback: feedback.into(),
+                goal: crate::runtime::Patch::Absent,
+                reference_url: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -27,6 +38,28 @@ pub struct FeedbackSubmit {
     options: crate::runtime::CallOptions,
 }
 impl FeedbackSubmit {
+    /// Optional user-approved goal or use case they were trying to achieve. Must be between 1 and 1500 characters when provided. Do not include secrets, customer data, trace payloads, or broad unrelated context.
+    ///
+    /// Sets `goal`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn goal(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.body.goal = value.into();
+        self
+    }
+    /// Optional HTTP(S) reference URL. Langfuse stores it as text for triage and does not fetch it.
+    ///
+    /// Sets `referenceUrl`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn reference_url(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.reference_url = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::SubmitFeedbackRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

@@ -27,10 +27,13 @@ impl Ingestion<'_> {
     ///
     /// `POST /api/public/ingestion` (operation `ingestion_batch`)
     #[deprecated]
-    pub fn batch(&self, body: super::types::IngestionBatchRequest) -> IngestionBatch {
+    pub fn batch(&self, batch: Vec<super::types::IngestionEvent>) -> IngestionBatch {
         IngestionBatch {
             client: self.client.clone(),
-            body,
+            body: super::types::IngestionBatchRequest {
+                batch,
+                metadata: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -44,6 +47,21 @@ pub struct IngestionBatch {
     options: crate::runtime::CallOptions,
 }
 impl IngestionBatch {
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
+    ///
+    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn metadata(
+        mut self,
+        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
+    ) -> Self {
+        self.body.metadata = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::IngestionBatchRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

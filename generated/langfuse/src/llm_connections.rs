@@ -23,11 +23,22 @@ impl LlmConnections<'_> {
     /// `PUT /api/public/llm-connections` (operation `llmConnections_upsert`)
     pub fn upsert(
         &self,
-        body: super::types::UpsertLlmConnectionRequest,
+        provider: impl Into<String>,
+        adapter: super::types::LlmAdapter,
+        secret_key: impl Into<String>,
     ) -> LlmConnectionsUpsert {
         LlmConnectionsUpsert {
             client: self.client.clone(),
-            body,
+            body: super::types::UpsertLlmConnectionRequest {
+                provider: provider.into(),
+                adapter,
+                secret_key: secret_key.into(),
+                base_url: crate::runtime::Patch::Absent,
+                custom_models: crate::runtime::Patch::Absent,
+                with_default_models: crate::runtime::Patch::Absent,
+                extra_headers: crate::runtime::Patch::Absent,
+                config: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -116,6 +127,58 @@ pub struct LlmConnectionsUpsert {
     options: crate::runtime::CallOptions,
 }
 impl LlmConnectionsUpsert {
+    /// Custom base URL for the LLM API
+    ///
+    /// Sets `baseURL`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn base_url(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.body.base_url = value.into();
+        self
+    }
+    /// List of custom model names
+    ///
+    /// Sets `customModels`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn custom_models(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<String>>>,
+    ) -> Self {
+        self.body.custom_models = value.into();
+        self
+    }
+    /// Whether to include default models. Default is true.
+    ///
+    /// Sets `withDefaultModels`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn with_default_models(
+        mut self,
+        value: impl Into<crate::runtime::Patch<bool>>,
+    ) -> Self {
+        self.body.with_default_models = value.into();
+        self
+    }
+    /// Extra headers to send with requests
+    ///
+    /// Sets `extraHeaders`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn extra_headers(
+        mut self,
+        value: impl Into<crate::runtime::Patch<crate::runtime::Map<String>>>,
+    ) -> Self {
+        self.body.extra_headers = value.into();
+        self
+    }
+    /// Adapter-specific configuration. Validation rules: - **Bedrock**: Required. Must be `{"region": "<aws-region>"}` (e.g., `{"region":"us-east-1"}`) - **OpenAI**: Optional. If provided, must be `{"useResponsesApi": <boolean>}` to control whether Langfuse routes calls through OpenAI's Responses API. - **VertexAI**: Optional. If provided, must be `{"location": "<gcp-location>"}` (e.g., `{"location":"us-central1"}`) - **Other adapters**: Not supported. Omit this field or set to null.
+    ///
+    /// Sets `config`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn config(
+        mut self,
+        value: impl Into<crate::runtime::Patch<crate::runtime::Map<serde_json::Value>>>,
+    ) -> Self {
+        self.body.config = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::UpsertLlmConnectionRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

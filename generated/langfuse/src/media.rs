@@ -23,12 +23,18 @@ impl Media<'_> {
     pub fn patch(
         &self,
         media_id: impl Into<String>,
-        body: super::types::PatchMediaBody,
+        uploaded_at: crate::runtime::DateTime,
+        upload_http_status: i64,
     ) -> MediaPatch {
         MediaPatch {
             client: self.client.clone(),
             media_id: media_id.into(),
-            body,
+            body: super::types::PatchMediaBody {
+                uploaded_at,
+                upload_http_status,
+                upload_http_error: crate::runtime::Patch::Absent,
+                upload_time_ms: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -37,11 +43,23 @@ impl Media<'_> {
     /// `POST /api/public/media` (operation `media_getUploadUrl`)
     pub fn get_upload_url(
         &self,
-        body: super::types::GetMediaUploadUrlRequest,
+        content_type: super::types::MediaContentType,
+        content_length: i64,
+        sha256_hash: impl Into<String>,
+        field: impl Into<String>,
     ) -> MediaGetUploadUrl {
         MediaGetUploadUrl {
             client: self.client.clone(),
-            body,
+            body: super::types::GetMediaUploadUrlRequest {
+                trace_id: crate::runtime::Patch::Absent,
+                observation_id: crate::runtime::Patch::Absent,
+                dataset_id: crate::runtime::Patch::Absent,
+                dataset_item_id: crate::runtime::Patch::Absent,
+                content_type,
+                content_length,
+                sha256_hash: sha256_hash.into(),
+                field: field.into(),
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -110,6 +128,31 @@ pub struct MediaPatch {
     options: crate::runtime::CallOptions,
 }
 impl MediaPatch {
+    /// The HTTP error message of the upload
+    ///
+    /// Sets `uploadHttpError`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn upload_http_error(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.upload_http_error = value.into();
+        self
+    }
+    /// The time in milliseconds it took to upload the media record
+    ///
+    /// Sets `uploadTimeMs`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn upload_time_ms(
+        mut self,
+        value: impl Into<crate::runtime::Patch<i64>>,
+    ) -> Self {
+        self.body.upload_time_ms = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::PatchMediaBody) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -161,6 +204,48 @@ pub struct MediaGetUploadUrl {
     options: crate::runtime::CallOptions,
 }
 impl MediaGetUploadUrl {
+    /// The trace the media is associated with. Null for dataset item media uploads.
+    ///
+    /// Sets `traceId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn trace_id(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.body.trace_id = value.into();
+        self
+    }
+    /// The observation ID associated with the media record. If the media record is associated directly with a trace, this will be null.
+    ///
+    /// Sets `observationId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn observation_id(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.observation_id = value.into();
+        self
+    }
+    /// The dataset the media belongs to. Null for trace/observation media uploads.
+    ///
+    /// Sets `datasetId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn dataset_id(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.dataset_id = value.into();
+        self
+    }
+    /// The dataset item the media is associated with (need not exist yet). Null for trace/observation media uploads.
+    ///
+    /// Sets `datasetItemId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn dataset_item_id(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.dataset_item_id = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::GetMediaUploadUrlRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

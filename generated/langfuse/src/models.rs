@@ -21,10 +21,25 @@ impl Models<'_> {
     /// Create a model
     ///
     /// `POST /api/public/models` (operation `models_create`)
-    pub fn create(&self, body: super::types::CreateModelRequest) -> ModelsCreate {
+    pub fn create(
+        &self,
+        model_name: impl Into<String>,
+        match_pattern: impl Into<String>,
+    ) -> ModelsCreate {
         ModelsCreate {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateModelRequest {
+                model_name: model_name.into(),
+                match_pattern: match_pattern.into(),
+                start_date: crate::runtime::Patch::Absent,
+                unit: crate::runtime::Patch::Absent,
+                input_price: crate::runtime::Patch::Absent,
+                output_price: crate::runtime::Patch::Absent,
+                total_price: crate::runtime::Patch::Absent,
+                pricing_tiers: crate::runtime::Patch::Absent,
+                tokenizer_id: crate::runtime::Patch::Absent,
+                tokenizer_config: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -123,6 +138,99 @@ pub struct ModelsCreate {
     options: crate::runtime::CallOptions,
 }
 impl ModelsCreate {
+    /// Apply only to generations which are newer than this ISO date.
+    ///
+    /// Sets `startDate`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn start_date(
+        mut self,
+        value: impl Into<crate::runtime::Patch<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.body.start_date = value.into();
+        self
+    }
+    /// Unit used by this model.
+    ///
+    /// Sets `unit`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn unit(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::ModelUsageUnit>>,
+    ) -> Self {
+        self.body.unit = value.into();
+        self
+    }
+    /// Deprecated. Use 'pricingTiers' instead. Price (USD) per input unit. Creates a default tier if pricingTiers not provided.
+    ///
+    /// Sets `inputPrice`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn input_price(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
+        self.body.input_price = value.into();
+        self
+    }
+    /// Deprecated. Use 'pricingTiers' instead. Price (USD) per output unit. Creates a default tier if pricingTiers not provided.
+    ///
+    /// Sets `outputPrice`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn output_price(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
+        self.body.output_price = value.into();
+        self
+    }
+    /// Deprecated. Use 'pricingTiers' instead. Price (USD) per total units. Cannot be set if input or output price is set. Creates a default tier if pricingTiers not provided.
+    ///
+    /// Sets `totalPrice`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn total_price(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
+        self.body.total_price = value.into();
+        self
+    }
+    /// Optional. Array of pricing tiers for this model.
+    ///
+    /// Use pricing tiers for all models - both those with threshold-based pricing variations and those with simple flat pricing:
+    ///
+    /// - For models with standard flat pricing: Create a single default tier with your prices
+    ///   (e.g., one tier with isDefault=true, priority=0, conditions=[], and your standard prices)
+    ///
+    /// - For models with threshold-based pricing: Create a default tier plus additional conditional tiers
+    ///   (e.g., default tier for standard usage + high-volume tier for usage above certain thresholds)
+    ///
+    /// Requirements:
+    /// - Cannot be provided with flat prices (inputPrice/outputPrice/totalPrice) - use one approach or the other
+    /// - Must include exactly one default tier with isDefault=true, priority=0, and conditions=[]
+    /// - All tier names and priorities must be unique within the model
+    /// - Each tier must define at least one price
+    ///
+    /// If omitted, you must provide flat prices instead (inputPrice/outputPrice/totalPrice),
+    /// which will automatically create a single default tier named "Standard".
+    ///
+    /// Sets `pricingTiers`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn pricing_tiers(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<super::types::PricingTierInput>>>,
+    ) -> Self {
+        self.body.pricing_tiers = value.into();
+        self
+    }
+    /// Optional. Tokenizer to be applied to observations which match to this model. See docs for more details.
+    ///
+    /// Sets `tokenizerId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn tokenizer_id(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.tokenizer_id = value.into();
+        self
+    }
+    /// Optional. Configuration for the selected tokenizer. Needs to be JSON. See docs for more details.
+    ///
+    /// Sets `tokenizerConfig`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn tokenizer_config(
+        mut self,
+        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
+    ) -> Self {
+        self.body.tokenizer_config = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateModelRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

@@ -27,11 +27,13 @@ impl Opentelemetry<'_> {
     /// `POST /api/public/otel/v1/traces` (operation `opentelemetry_exportTraces`)
     pub fn export_traces(
         &self,
-        body: super::types::OpentelemetryExportTracesRequest,
+        resource_spans: Vec<super::types::OtelResourceSpan>,
     ) -> OpentelemetryExportTraces {
         OpentelemetryExportTraces {
             client: self.client.clone(),
-            body,
+            body: super::types::OpentelemetryExportTracesRequest {
+                resource_spans,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -45,6 +47,11 @@ pub struct OpentelemetryExportTraces {
     options: crate::runtime::CallOptions,
 }
 impl OpentelemetryExportTraces {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::OpentelemetryExportTracesRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

@@ -23,11 +23,15 @@ impl Organizations<'_> {
     /// `PUT /api/public/organizations/memberships` (operation `organizations_updateOrganizationMembership`)
     pub fn update_organization_membership(
         &self,
-        body: super::types::MembershipRequest,
+        user_id: impl Into<String>,
+        role: super::types::MembershipRole,
     ) -> OrganizationsUpdateOrganizationMembership {
         OrganizationsUpdateOrganizationMembership {
             client: self.client.clone(),
-            body,
+            body: super::types::MembershipRequest {
+                user_id: user_id.into(),
+                role,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -36,11 +40,13 @@ impl Organizations<'_> {
     /// `DELETE /api/public/organizations/memberships` (operation `organizations_deleteOrganizationMembership`)
     pub fn delete_organization_membership(
         &self,
-        body: super::types::DeleteMembershipRequest,
+        user_id: impl Into<String>,
     ) -> OrganizationsDeleteOrganizationMembership {
         OrganizationsDeleteOrganizationMembership {
             client: self.client.clone(),
-            body,
+            body: super::types::DeleteMembershipRequest {
+                user_id: user_id.into(),
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -63,12 +69,16 @@ impl Organizations<'_> {
     pub fn update_project_membership(
         &self,
         project_id: impl Into<String>,
-        body: super::types::MembershipRequest,
+        user_id: impl Into<String>,
+        role: super::types::MembershipRole,
     ) -> OrganizationsUpdateProjectMembership {
         OrganizationsUpdateProjectMembership {
             client: self.client.clone(),
             project_id: project_id.into(),
-            body,
+            body: super::types::MembershipRequest {
+                user_id: user_id.into(),
+                role,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -78,12 +88,14 @@ impl Organizations<'_> {
     pub fn delete_project_membership(
         &self,
         project_id: impl Into<String>,
-        body: super::types::DeleteMembershipRequest,
+        user_id: impl Into<String>,
     ) -> OrganizationsDeleteProjectMembership {
         OrganizationsDeleteProjectMembership {
             client: self.client.clone(),
             project_id: project_id.into(),
-            body,
+            body: super::types::DeleteMembershipRequest {
+                user_id: user_id.into(),
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -166,6 +178,11 @@ pub struct OrganizationsUpdateOrganizationMembership {
     options: crate::runtime::CallOptions,
 }
 impl OrganizationsUpdateOrganizationMembership {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::MembershipRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -225,6 +242,11 @@ pub struct OrganizationsDeleteOrganizationMembership {
     options: crate::runtime::CallOptions,
 }
 impl OrganizationsDeleteOrganizationMembership {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::DeleteMembershipRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -340,6 +362,11 @@ pub struct OrganizationsUpdateProjectMembership {
     options: crate::runtime::CallOptions,
 }
 impl OrganizationsUpdateProjectMembership {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::MembershipRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -403,6 +430,11 @@ pub struct OrganizationsDeleteProjectMembership {
     options: crate::runtime::CallOptions,
 }
 impl OrganizationsDeleteProjectMembership {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::DeleteMembershipRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

@@ -19,10 +19,14 @@ impl Projects<'_> {
     /// Create a new project (requires organization-scoped API key)
     ///
     /// `POST /api/public/projects` (operation `projects_create`)
-    pub fn create(&self, body: super::types::ProjectsCreateRequest) -> ProjectsCreate {
+    pub fn create(&self, name: impl Into<String>, retention: i64) -> ProjectsCreate {
         ProjectsCreate {
             client: self.client.clone(),
-            body,
+            body: super::types::ProjectsCreateRequest {
+                name: name.into(),
+                metadata: crate::runtime::Patch::Absent,
+                retention,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -32,12 +36,16 @@ impl Projects<'_> {
     pub fn update(
         &self,
         project_id: impl Into<String>,
-        body: super::types::ProjectsUpdateRequest,
+        name: impl Into<String>,
     ) -> ProjectsUpdate {
         ProjectsUpdate {
             client: self.client.clone(),
             project_id: project_id.into(),
-            body,
+            body: super::types::ProjectsUpdateRequest {
+                name: name.into(),
+                metadata: crate::runtime::Patch::Absent,
+                retention: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -152,6 +160,21 @@ pub struct ProjectsCreate {
     options: crate::runtime::CallOptions,
 }
 impl ProjectsCreate {
+    /// Optional metadata for the project
+    ///
+    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn metadata(
+        mut self,
+        value: impl Into<crate::runtime::Patch<crate::runtime::Map<serde_json::Value>>>,
+    ) -> Self {
+        self.body.metadata = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::ProjectsCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -209,6 +232,31 @@ pub struct ProjectsUpdate {
     options: crate::runtime::CallOptions,
 }
 impl ProjectsUpdate {
+    /// Optional metadata for the project
+    ///
+    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn metadata(
+        mut self,
+        value: impl Into<crate::runtime::Patch<crate::runtime::Map<serde_json::Value>>>,
+    ) -> Self {
+        self.body.metadata = value.into();
+        self
+    }
+    /// Number of days to retain data.
+    /// Must be 0 or at least 3 days.
+    /// Requires data-retention entitlement for non-zero values.
+    /// Optional. Will retain existing retention setting if omitted.
+    ///
+    /// Sets `retention`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn retention(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
+        self.body.retention = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::ProjectsUpdateRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

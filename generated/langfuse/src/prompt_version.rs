@@ -14,13 +14,15 @@ impl PromptVersion<'_> {
         &self,
         name: impl Into<String>,
         version: i64,
-        body: super::types::PromptVersionUpdateRequest,
+        new_labels: Vec<String>,
     ) -> PromptVersionUpdate {
         PromptVersionUpdate {
             client: self.client.clone(),
             name: name.into(),
             version,
-            body,
+            body: super::types::PromptVersionUpdateRequest {
+                new_labels,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -36,6 +38,11 @@ pub struct PromptVersionUpdate {
     options: crate::runtime::CallOptions,
 }
 impl PromptVersionUpdate {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::PromptVersionUpdateRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

@@ -51,11 +51,18 @@ impl Scim<'_> {
     /// `POST /api/public/scim/Users` (operation `scim_createUser`)
     pub fn create_user(
         &self,
-        body: super::types::ScimCreateUserRequest,
+        user_name: impl Into<String>,
+        name: super::types::ScimName,
     ) -> ScimCreateUser {
         ScimCreateUser {
             client: self.client.clone(),
-            body,
+            body: super::types::ScimCreateUserRequest {
+                user_name: user_name.into(),
+                name,
+                emails: crate::runtime::Patch::Absent,
+                active: crate::runtime::Patch::Absent,
+                password: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -314,6 +321,35 @@ pub struct ScimCreateUser {
     options: crate::runtime::CallOptions,
 }
 impl ScimCreateUser {
+    /// User's email addresses
+    ///
+    /// Sets `emails`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn emails(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<super::types::ScimEmail>>>,
+    ) -> Self {
+        self.body.emails = value.into();
+        self
+    }
+    /// Whether the user is active
+    ///
+    /// Sets `active`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn active(mut self, value: impl Into<crate::runtime::Patch<bool>>) -> Self {
+        self.body.active = value.into();
+        self
+    }
+    /// Ignored. Accepted only for compatibility with identity providers that always send a password on user creation (Okta sends a placeholder value even when password sync is disabled). No credential is created for the user; provisioned users authenticate via SSO or set a password themselves through the password reset flow.
+    ///
+    /// Sets `password`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn password(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.body.password = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::ScimCreateUserRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

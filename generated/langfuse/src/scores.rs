@@ -10,10 +10,29 @@ impl Scores<'_> {
     /// Create a score (supports trace, observation, session, and dataset run scores)
     ///
     /// `POST /api/public/scores` (operation `scores_create`)
-    pub fn create(&self, body: super::types::CreateScoreRequest) -> ScoresCreate {
+    pub fn create(
+        &self,
+        name: impl Into<String>,
+        value: super::types::CreateScoreValue,
+    ) -> ScoresCreate {
         ScoresCreate {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateScoreRequest {
+                id: crate::runtime::Patch::Absent,
+                trace_id: crate::runtime::Patch::Absent,
+                session_id: crate::runtime::Patch::Absent,
+                observation_id: crate::runtime::Patch::Absent,
+                dataset_run_id: crate::runtime::Patch::Absent,
+                name: name.into(),
+                value,
+                comment: crate::runtime::Patch::Absent,
+                metadata: crate::runtime::Patch::Absent,
+                environment: crate::runtime::Patch::Absent,
+                queue_id: crate::runtime::Patch::Absent,
+                data_type: crate::runtime::Patch::Absent,
+                config_id: crate::runtime::Patch::Absent,
+                source: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -73,6 +92,109 @@ pub struct ScoresCreate {
     options: crate::runtime::CallOptions,
 }
 impl ScoresCreate {
+    ///
+    /// Sets `id`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn id(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.body.id = value.into();
+        self
+    }
+    ///
+    /// Sets `traceId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn trace_id(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.body.trace_id = value.into();
+        self
+    }
+    ///
+    /// Sets `sessionId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn session_id(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.session_id = value.into();
+        self
+    }
+    ///
+    /// Sets `observationId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn observation_id(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.observation_id = value.into();
+        self
+    }
+    ///
+    /// Sets `datasetRunId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn dataset_run_id(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.dataset_run_id = value.into();
+        self
+    }
+    ///
+    /// Sets `comment`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn comment(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.body.comment = value.into();
+        self
+    }
+    ///
+    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn metadata(
+        mut self,
+        value: impl Into<crate::runtime::Patch<crate::runtime::Map<serde_json::Value>>>,
+    ) -> Self {
+        self.body.metadata = value.into();
+        self
+    }
+    /// The environment of the score. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    ///
+    /// Sets `environment`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn environment(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.environment = value.into();
+        self
+    }
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    ///
+    /// Sets `queueId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn queue_id(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.body.queue_id = value.into();
+        self
+    }
+    /// The data type of the score. When passing a configId this field is inferred. Otherwise, this field must be passed or will default to numeric.
+    ///
+    /// Sets `dataType`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn data_type(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::ScoreDataType>>,
+    ) -> Self {
+        self.body.data_type = value.into();
+        self
+    }
+    /// Reference a score config on a score. The unique langfuse identifier of a score config. When passing this field, the dataType and stringValue fields are automatically populated.
+    ///
+    /// Sets `configId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn config_id(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.body.config_id = value.into();
+        self
+    }
+    /// The source of the score. Defaults to API. Set to ANNOTATION to prefill scores (e.g. from an LLM) for a human reviewer to verify in an annotation queue. When source is ANNOTATION, a configId is required unless dataType is CORRECTION. EVAL is reserved for internal evaluator outputs and is not accepted on this endpoint.
+    ///
+    /// Sets `source`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn source(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::CreateScoreSource>>,
+    ) -> Self {
+        self.body.source = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateScoreRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

@@ -60,13 +60,12 @@ impl Trace<'_> {
     /// Delete multiple traces
     ///
     /// `DELETE /api/public/traces` (operation `trace_deleteMultiple`)
-    pub fn delete_multiple(
-        &self,
-        body: super::types::TraceDeleteMultipleRequest,
-    ) -> TraceDeleteMultiple {
+    pub fn delete_multiple(&self, trace_ids: Vec<String>) -> TraceDeleteMultiple {
         TraceDeleteMultiple {
             client: self.client.clone(),
-            body,
+            body: super::types::TraceDeleteMultipleRequest {
+                trace_ids,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -452,6 +451,11 @@ pub struct TraceDeleteMultiple {
     options: crate::runtime::CallOptions,
 }
 impl TraceDeleteMultiple {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::TraceDeleteMultipleRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

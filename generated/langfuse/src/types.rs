@@ -995,7 +995,7 @@ pub struct CreateDatasetRunItemRequest {
     )]
     pub created_at: crate::runtime::Patch<crate::runtime::DateTime>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CreateEventBody {
     #[serde(
         rename = "traceId",
@@ -1049,7 +1049,7 @@ pub struct CreateEventEvent {
     pub metadata: Option<serde_json::Value>,
     pub body: CreateEventBody,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CreateGenerationBody {
     #[serde(
         rename = "traceId",
@@ -1348,7 +1348,7 @@ crate::runtime::untagged_union! {
     " The value of the score. Must be passed as string for categorical and text scores, and numeric for boolean and numeric scores"]
     pub enum CreateScoreValue { Number(f64), String(String), }
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CreateSpanBody {
     #[serde(
         rename = "traceId",
@@ -1742,7 +1742,7 @@ pub struct ExperimentsResponse {
     pub data: Vec<Experiment>,
     pub meta: ExperimentsResponseMeta,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ExperimentsResponseMeta {
     /// Versioned base64url cursor for retrieving the next page. Absent when there are no more results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2298,7 +2298,7 @@ pub struct GetScoresResponseDataVariant5 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<GetScoresResponseTraceData>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct GetScoresResponseTraceData {
     /// The user ID associated with the trace referenced by score
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
@@ -3117,7 +3117,7 @@ pub struct ObservationV2 {
     pub release: Option<String>,
 }
 /// Metadata for cursor-based pagination
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ObservationsV2Meta {
     /// Base64-encoded cursor to use for retrieving the next page. If not present, there are no more results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3334,7 +3334,7 @@ pub struct OpenAiResponseUsageSchema {
     pub output_tokens_details: crate::runtime::Patch<crate::runtime::Map<Option<i64>>>,
 }
 /// Usage interface of OpenAI for improved compatibility.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OpenAiUsage {
     #[serde(
         rename = "promptTokens",
@@ -3361,7 +3361,7 @@ pub struct OpentelemetryExportTracesRequest {
     #[serde(rename = "resourceSpans")]
     pub resource_spans: Vec<OtelResourceSpan>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OptionalObservationBody {
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
@@ -3434,7 +3434,7 @@ pub struct OrganizationProjectsResponse {
     pub projects: Vec<OrganizationProject>,
 }
 /// Key-value attribute pair for resources, scopes, or spans
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OtelAttribute {
     /// Attribute key (e.g., "service.name", "langfuse.observation.type")
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -3444,7 +3444,7 @@ pub struct OtelAttribute {
     pub value: crate::runtime::Patch<OtelAttributeValue>,
 }
 /// Attribute value wrapper supporting different value types
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OtelAttributeValue {
     /// String value
     #[serde(
@@ -3476,14 +3476,14 @@ pub struct OtelAttributeValue {
     pub bool_value: crate::runtime::Patch<bool>,
 }
 /// Resource attributes identifying the source of telemetry
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OtelResource {
     /// Resource attributes like service.name, service.version, etc.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub attributes: crate::runtime::Patch<Vec<OtelAttribute>>,
 }
 /// Represents a collection of spans from a single resource as per OTLP specification
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OtelResourceSpan {
     /// Resource information
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -3497,7 +3497,7 @@ pub struct OtelResourceSpan {
     pub scope_spans: crate::runtime::Patch<Vec<OtelScopeSpan>>,
 }
 /// Instrumentation scope information
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OtelScope {
     /// Instrumentation scope name
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -3510,7 +3510,7 @@ pub struct OtelScope {
     pub attributes: crate::runtime::Patch<Vec<OtelAttribute>>,
 }
 /// Collection of spans from a single instrumentation scope
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OtelScopeSpan {
     /// Instrumentation scope information
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -3520,7 +3520,7 @@ pub struct OtelScopeSpan {
     pub spans: crate::runtime::Patch<Vec<OtelSpan>>,
 }
 /// Individual span representing a unit of work or operation
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OtelSpan {
     /// Trace ID (16 bytes, hex-encoded string in JSON or Buffer in binary)
     #[serde(
@@ -3825,7 +3825,7 @@ pub struct ProjectDeletionResponse {
 pub struct Projects {
     pub data: Vec<Project>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProjectsCreateApiKeyRequest {
     /// Optional note for the API key
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -4018,7 +4018,7 @@ pub struct ScimEmail {
 pub struct ScimFeatureSupport {
     pub supported: bool,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ScimName {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub formatted: crate::runtime::Patch<String>,
@@ -5070,7 +5070,7 @@ pub struct Trace {
     /// The environment from which this trace originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TraceBody {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub id: crate::runtime::Patch<String>,
@@ -5695,7 +5695,7 @@ pub struct UnstableDashboardWidgetChartConfig {
 }
 /// Input-side chart config. `type` is optional and defaults to the
 /// widget's `chartType`; when given it must match.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UnstableDashboardWidgetChartConfigInput {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub r#type: crate::runtime::Patch<UnstableDashboardWidgetChartType>,
@@ -6660,7 +6660,7 @@ crate::runtime::string_enum! {
 /// - JSONPath validation failures populate `field`, `variable`, and `value`
 /// - evaluator preflight failures populate `evaluatorName`, `provider`, and `model`
 /// - rate limiting populates `retryAfterSeconds`, `limit`, `remaining`, and `resetAt`
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UnstablePublicApiErrorDetails {
     /// Validation issues for malformed request bodies or query parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6822,7 +6822,7 @@ pub struct UnstableStringOptionsEvaluationRuleFilter {
     /// One or more allowed string values.
     pub value: Vec<String>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UnstableUpdateDashboardPlacementRequest {
     /// Grid column (12-column grid).
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -6837,7 +6837,7 @@ pub struct UnstableUpdateDashboardPlacementRequest {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub height: crate::runtime::Patch<i64>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UnstableUpdateDashboardRequest {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub name: crate::runtime::Patch<String>,
@@ -6848,7 +6848,7 @@ pub struct UnstableUpdateDashboardRequest {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub filters: crate::runtime::Patch<Vec<UnstableDashboardWidgetFilter>>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UnstableUpdateDashboardWidgetRequest {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub name: crate::runtime::Patch<String>,
@@ -6888,7 +6888,7 @@ pub struct UnstableUpdateDashboardWidgetRequest {
 /// - If you change `target` for an LLM-as-judge rule, usually send both `filter` and `mapping` in the same request.
 /// - For code evaluator rules, omit `mapping`; Langfuse stores the fixed code runtime mapping automatically.
 /// - If you change an experiment `datasetId` filter, call `GET /api/public/v2/datasets` and use dataset `id` values from that response.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UnstableUpdateEvaluationRuleRequest {
     /// Updated deployment name.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -6937,7 +6937,7 @@ pub struct UnstableWidgetPlacement {
     pub width: i64,
     pub height: i64,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UpdateAnnotationQueueItemRequest {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub status: crate::runtime::Patch<AnnotationQueueStatus>,
@@ -7082,7 +7082,7 @@ pub struct UpdateObservationEvent {
     pub metadata: Option<serde_json::Value>,
     pub body: ObservationBody,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UpdateScoreConfigRequest {
     /// The status of the score config showing if it is archived or not
     #[serde(

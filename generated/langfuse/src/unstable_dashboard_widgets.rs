@@ -42,11 +42,25 @@ impl UnstableDashboardWidgets<'_> {
     /// `POST /api/public/unstable/dashboard-widgets` (operation `unstable_dashboardWidgets_create`)
     pub fn create(
         &self,
-        body: super::types::UnstableCreateDashboardWidgetRequest,
+        name: impl Into<String>,
+        view: super::types::UnstableDashboardWidgetView,
+        dimensions: Vec<super::types::UnstableDashboardWidgetDimension>,
+        metrics: Vec<super::types::UnstableDashboardWidgetMetric>,
+        filters: Vec<super::types::UnstableDashboardWidgetFilter>,
+        chart_type: super::types::UnstableDashboardWidgetChartType,
     ) -> UnstableDashboardWidgetsCreate {
         UnstableDashboardWidgetsCreate {
             client: self.client.clone(),
-            body,
+            body: super::types::UnstableCreateDashboardWidgetRequest {
+                name: name.into(),
+                description: crate::runtime::Patch::Absent,
+                view,
+                dimensions,
+                metrics,
+                filters,
+                chart_type,
+                chart_config: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -244,6 +258,36 @@ pub struct UnstableDashboardWidgetsCreate {
     options: crate::runtime::CallOptions,
 }
 impl UnstableDashboardWidgetsCreate {
+    /// Defaults to an empty string.
+    ///
+    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn description(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.description = value.into();
+        self
+    }
+    /// Defaults to the plain config for `chartType`.
+    ///
+    /// Sets `chartConfig`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn chart_config(
+        mut self,
+        value: impl Into<
+            crate::runtime::Patch<super::types::UnstableDashboardWidgetChartConfigInput>,
+        >,
+    ) -> Self {
+        self.body.chart_config = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(
+        mut self,
+        body: super::types::UnstableCreateDashboardWidgetRequest,
+    ) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

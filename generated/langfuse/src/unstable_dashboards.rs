@@ -22,13 +22,15 @@ impl UnstableDashboards<'_> {
     /// Create a dashboard.
     ///
     /// `POST /api/public/unstable/dashboards` (operation `unstable_dashboards_create`)
-    pub fn create(
-        &self,
-        body: super::types::UnstableCreateDashboardRequest,
-    ) -> UnstableDashboardsCreate {
+    pub fn create(&self, name: impl Into<String>) -> UnstableDashboardsCreate {
         UnstableDashboardsCreate {
             client: self.client.clone(),
-            body,
+            body: super::types::UnstableCreateDashboardRequest {
+                name: name.into(),
+                description: crate::runtime::Patch::Absent,
+                definition: crate::runtime::Patch::Absent,
+                filters: crate::runtime::Patch::Absent,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -266,6 +268,42 @@ pub struct UnstableDashboardsCreate {
     options: crate::runtime::CallOptions,
 }
 impl UnstableDashboardsCreate {
+    ///
+    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn description(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.description = value.into();
+        self
+    }
+    ///
+    /// Sets `definition`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn definition(
+        mut self,
+        value: impl Into<
+            crate::runtime::Patch<super::types::UnstableDashboardDefinition>,
+        >,
+    ) -> Self {
+        self.body.definition = value.into();
+        self
+    }
+    ///
+    /// Sets `filters`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn filters(
+        mut self,
+        value: impl Into<
+            crate::runtime::Patch<Vec<super::types::UnstableDashboardWidgetFilter>>,
+        >,
+    ) -> Self {
+        self.body.filters = value.into();
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::UnstableCreateDashboardRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

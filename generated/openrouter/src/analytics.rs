@@ -39,13 +39,21 @@ impl Analytics<'_> {
     /// Execute an analytics query with specified metrics, dimensions, filters, and time range. [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /analytics/query` (operation `queryAnalytics`)
-    pub fn query_analytics(
-        &self,
-        body: super::types::QueryAnalyticsRequest,
-    ) -> QueryAnalytics {
+    pub fn query_analytics(&self, metrics: Vec<String>) -> QueryAnalytics {
         QueryAnalytics {
             client: self.client.clone(),
-            body,
+            body: super::types::QueryAnalyticsRequest {
+                classifier_dimensions: None,
+                classifier_filters: None,
+                dimensions: None,
+                filters: None,
+                granularity: None,
+                group_limit: None,
+                limit: None,
+                metrics,
+                order_by: None,
+                time_range: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -267,6 +275,67 @@ pub struct QueryAnalytics {
     options: crate::runtime::CallOptions,
 }
 impl QueryAnalytics {
+    /// Group results by custom classifier tags, breaking down metrics by the specified dimension values. Requires an active classifier on the workspace.
+    pub fn classifier_dimensions(
+        mut self,
+        value: impl Into<super::types::QueryAnalyticsRequestClassifierDimensions>,
+    ) -> Self {
+        self.body.classifier_dimensions = Some(value.into());
+        self
+    }
+    /// Filter results to generations with specific classifier tag values. Can be combined with classifier_dimensions (must use the same classifier_id) or used independently with standard dimensions.
+    pub fn classifier_filters(
+        mut self,
+        value: impl Into<super::types::QueryAnalyticsRequestClassifierFilters>,
+    ) -> Self {
+        self.body.classifier_filters = Some(value.into());
+        self
+    }
+    pub fn dimensions(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.body.dimensions = Some(value.into());
+        self
+    }
+    pub fn filters(
+        mut self,
+        value: impl Into<Vec<super::types::QueryAnalyticsRequestFiltersItem>>,
+    ) -> Self {
+        self.body.filters = Some(value.into());
+        self
+    }
+    /// Time granularity
+    pub fn granularity(mut self, value: impl Into<String>) -> Self {
+        self.body.granularity = Some(value.into());
+        self
+    }
+    /// Maximum rows per distinct combination of dimensions. When omitted on time-series queries (granularity + dimensions), auto-computed to avoid truncating time windows. Explicit values override the default and may truncate time buckets if set lower than the number of buckets in the range. Ignored when no dimensions are specified.
+    pub fn group_limit(mut self, value: impl Into<i64>) -> Self {
+        self.body.group_limit = Some(value.into());
+        self
+    }
+    /// Maximum total rows returned. Defaults to 1000. On time-series queries with dimensions and no explicit group_limit, the server may raise this to accommodate the expected number of unique time-bucket/dimension combinations.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.body.limit = Some(value.into());
+        self
+    }
+    pub fn order_by(
+        mut self,
+        value: impl Into<super::types::QueryAnalyticsRequestOrderBy>,
+    ) -> Self {
+        self.body.order_by = Some(value.into());
+        self
+    }
+    pub fn time_range(
+        mut self,
+        value: impl Into<super::types::QueryAnalyticsRequestTimeRange>,
+    ) -> Self {
+        self.body.time_range = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::QueryAnalyticsRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

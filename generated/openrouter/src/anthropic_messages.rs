@@ -12,11 +12,39 @@ impl AnthropicMessages<'_> {
     /// Creates a message using the Anthropic Messages API format. Supports text, images, PDFs, tools, and extended thinking.
     ///
     /// `POST /messages` (operation `createMessages`)
-    pub fn create(&self, body: super::types::MessagesRequest) -> CreateMessages {
+    pub fn create(&self, model: impl Into<String>) -> CreateMessages {
         CreateMessages {
             client: self.client.clone(),
             x_open_router_metadata: None,
-            body,
+            body: super::types::MessagesRequest {
+                cache_control: None,
+                context_management: crate::runtime::Patch::Absent,
+                fallbacks: crate::runtime::Patch::Absent,
+                max_tokens: None,
+                messages: None,
+                metadata: None,
+                model: model.into(),
+                models: None,
+                output_config: None,
+                plugins: None,
+                provider: crate::runtime::Patch::Absent,
+                route: crate::runtime::Patch::Absent,
+                service_tier: None,
+                session_id: None,
+                speed: crate::runtime::Patch::Absent,
+                stop_sequences: None,
+                stop_server_tools_when: None,
+                stream: None,
+                system: None,
+                temperature: None,
+                thinking: None,
+                tool_choice: None,
+                tools: None,
+                top_k: None,
+                top_p: None,
+                trace: None,
+                user: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -37,6 +65,176 @@ impl CreateMessages {
         value: impl Into<super::types::MetadataLevel>,
     ) -> Self {
         self.x_open_router_metadata = Some(value.into());
+        self
+    }
+    pub fn cache_control(
+        mut self,
+        value: impl Into<super::types::AnthropicCacheControlDirective>,
+    ) -> Self {
+        self.body.cache_control = Some(value.into());
+        self
+    }
+    ///
+    /// Sets `context_management`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn context_management(
+        mut self,
+        value: impl Into<
+            crate::runtime::Patch<super::types::MessagesRequestContextManagement>,
+        >,
+    ) -> Self {
+        self.body.context_management = value.into();
+        self
+    }
+    /// Fallback models to try if the primary model fails or refuses, in order. Handled by OpenRouter multi-model routing rather than Anthropic server-side fallbacks; cannot be combined with `models`. Each entry accepts only `model`. Maximum of 3 entries.
+    ///
+    /// Sets `fallbacks`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn fallbacks(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<super::types::MessagesFallbackParam>>>,
+    ) -> Self {
+        self.body.fallbacks = value.into();
+        self
+    }
+    pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.body.max_tokens = Some(value.into());
+        self
+    }
+    pub fn messages(
+        mut self,
+        value: impl Into<Option<Vec<super::types::MessagesMessageParam>>>,
+    ) -> Self {
+        self.body.messages = value.into();
+        self
+    }
+    pub fn metadata(
+        mut self,
+        value: impl Into<super::types::MessagesRequestMetadata>,
+    ) -> Self {
+        self.body.metadata = Some(value.into());
+        self
+    }
+    pub fn models(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.body.models = Some(value.into());
+        self
+    }
+    pub fn output_config(
+        mut self,
+        value: impl Into<super::types::MessagesOutputConfig>,
+    ) -> Self {
+        self.body.output_config = Some(value.into());
+        self
+    }
+    /// Plugins you want to enable for this request, including their settings.
+    pub fn plugins(
+        mut self,
+        value: impl Into<Vec<super::types::ChatRequestPluginsItem>>,
+    ) -> Self {
+        self.body.plugins = Some(value.into());
+        self
+    }
+    ///
+    /// Sets `provider`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn provider(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::ProviderPreferences>>,
+    ) -> Self {
+        self.body.provider = value.into();
+        self
+    }
+    ///
+    /// Sets `route`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn route(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::DeprecatedRoute>>,
+    ) -> Self {
+        self.body.route = value.into();
+        self
+    }
+    pub fn service_tier(mut self, value: impl Into<String>) -> Self {
+        self.body.service_tier = Some(value.into());
+        self
+    }
+    /// A unique identifier for grouping related requests (e.g., a conversation or agent workflow). When provided, OpenRouter uses it as the sticky routing key, routing all requests in the session to the same provider to maximize prompt cache hits. Also used for observability grouping. If provided in both the request body and the x-session-id header, the body value takes precedence. Maximum of 256 characters.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.body.session_id = Some(value.into());
+        self
+    }
+    ///
+    /// Sets `speed`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn speed(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::AnthropicSpeed>>,
+    ) -> Self {
+        self.body.speed = value.into();
+        self
+    }
+    pub fn stop_sequences(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.body.stop_sequences = Some(value.into());
+        self
+    }
+    pub fn stop_server_tools_when(
+        mut self,
+        value: impl Into<super::types::StopServerToolsWhen>,
+    ) -> Self {
+        self.body.stop_server_tools_when = Some(value.into());
+        self
+    }
+    pub fn stream(mut self, value: impl Into<bool>) -> Self {
+        self.body.stream = Some(value.into());
+        self
+    }
+    pub fn system(
+        mut self,
+        value: impl Into<super::types::MessagesRequestSystem>,
+    ) -> Self {
+        self.body.system = Some(value.into());
+        self
+    }
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.body.temperature = Some(value.into());
+        self
+    }
+    pub fn thinking(
+        mut self,
+        value: impl Into<super::types::MessagesRequestThinking>,
+    ) -> Self {
+        self.body.thinking = Some(value.into());
+        self
+    }
+    pub fn tool_choice(
+        mut self,
+        value: impl Into<super::types::MessagesRequestToolChoice>,
+    ) -> Self {
+        self.body.tool_choice = Some(value.into());
+        self
+    }
+    pub fn tools(
+        mut self,
+        value: impl Into<Vec<super::types::MessagesRequestToolsItem>>,
+    ) -> Self {
+        self.body.tools = Some(value.into());
+        self
+    }
+    pub fn top_k(mut self, value: impl Into<i64>) -> Self {
+        self.body.top_k = Some(value.into());
+        self
+    }
+    pub fn top_p(mut self, value: impl Into<f64>) -> Self {
+        self.body.top_p = Some(value.into());
+        self
+    }
+    pub fn trace(mut self, value: impl Into<super::types::TraceConfig>) -> Self {
+        self.body.trace = Some(value.into());
+        self
+    }
+    /// A unique identifier representing your end-user, which helps distinguish between different users of your app. This allows your app to identify specific users in case of abuse reports, preventing your entire app from being affected by the actions of individual users. Maximum of 256 characters.
+    pub fn user(mut self, value: impl Into<String>) -> Self {
+        self.body.user = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::MessagesRequest) -> Self {
+        self.body = body;
         self
     }
     /// Overrides the client's whole-request timeout for this call.

@@ -37,10 +37,18 @@ impl ApiKeys<'_> {
     /// Create a new API key for the authenticated user. The plaintext `key` is returned only in this response. Treat it as a write-only, sensitive value; it cannot be retrieved later. [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /keys` (operation `createKeys`)
-    pub fn create(&self, body: super::types::CreateKeysRequest) -> CreateKeys {
+    pub fn create(&self, name: impl Into<String>) -> CreateKeys {
         CreateKeys {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateKeysRequest {
+                creator_user_id: crate::runtime::Patch::Absent,
+                expires_at: crate::runtime::Patch::Absent,
+                include_byok_in_limit: None,
+                limit: crate::runtime::Patch::Absent,
+                limit_reset: crate::runtime::Patch::Absent,
+                name: name.into(),
+                workspace_id: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -273,6 +281,58 @@ pub struct CreateKeys {
     options: crate::runtime::CallOptions,
 }
 impl CreateKeys {
+    /// Optional user ID of the key creator. Only meaningful for organization-owned keys where a specific member is creating the key.
+    ///
+    /// Sets `creator_user_id`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn creator_user_id(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.creator_user_id = value.into();
+        self
+    }
+    /// Optional ISO 8601 UTC timestamp when the API key should expire. Must be UTC, other timezones will be rejected
+    ///
+    /// Sets `expires_at`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn expires_at(
+        mut self,
+        value: impl Into<crate::runtime::Patch<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.body.expires_at = value.into();
+        self
+    }
+    /// Whether to include BYOK usage in the limit
+    pub fn include_byok_in_limit(mut self, value: impl Into<bool>) -> Self {
+        self.body.include_byok_in_limit = Some(value.into());
+        self
+    }
+    /// Optional spending limit for the API key in USD
+    ///
+    /// Sets `limit`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn limit(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
+        self.body.limit = value.into();
+        self
+    }
+    /// Type of limit reset for the API key (daily, weekly, monthly, or null for no reset). Resets happen automatically at midnight UTC, and weeks are Monday through Sunday.
+    ///
+    /// Sets `limit_reset`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn limit_reset(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::GuardrailInterval>>,
+    ) -> Self {
+        self.body.limit_reset = value.into();
+        self
+    }
+    /// The workspace to create the API key in. Defaults to the default workspace if not provided.
+    pub fn workspace_id(mut self, value: impl Into<crate::runtime::Uuid>) -> Self {
+        self.body.workspace_id = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateKeysRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

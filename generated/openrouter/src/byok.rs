@@ -27,10 +27,24 @@ impl Byok<'_> {
     /// Create a new bring-your-own-key (BYOK) provider credential. The raw key is encrypted at rest and never returned in API responses. When `workspace_id` is omitted, the credential is created in the default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly. Treat the raw key as write-only; it is never returned after creation. Use `allowed_api_key_hashes` to restrict the credential to specific OpenRouter API keys. [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /byok` (operation `createBYOKKey`)
-    pub fn create(&self, body: super::types::CreateByokKeyRequest) -> CreateByokKey {
+    pub fn create(
+        &self,
+        key: impl Into<String>,
+        provider: super::types::ByokProviderSlug,
+    ) -> CreateByokKey {
         CreateByokKey {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateByokKeyRequest {
+                allowed_api_key_hashes: crate::runtime::Patch::Absent,
+                allowed_models: crate::runtime::Patch::Absent,
+                allowed_user_ids: crate::runtime::Patch::Absent,
+                disabled: None,
+                is_fallback: None,
+                key: key.into(),
+                name: crate::runtime::Patch::Absent,
+                provider,
+                workspace_id: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -196,6 +210,63 @@ pub struct CreateByokKey {
     options: crate::runtime::CallOptions,
 }
 impl CreateByokKey {
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` means no restriction. Must contain at least one hash if provided. Hashes that do not belong to your account return a 400.
+    ///
+    /// Sets `allowed_api_key_hashes`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn allowed_api_key_hashes(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<String>>>,
+    ) -> Self {
+        self.body.allowed_api_key_hashes = value.into();
+        self
+    }
+    /// Optional allowlist of model slugs this credential may be used for. `null` means no restriction.
+    ///
+    /// Sets `allowed_models`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn allowed_models(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<String>>>,
+    ) -> Self {
+        self.body.allowed_models = value.into();
+        self
+    }
+    /// Optional allowlist of user IDs that may use this credential. `null` means no restriction.
+    ///
+    /// Sets `allowed_user_ids`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn allowed_user_ids(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<String>>>,
+    ) -> Self {
+        self.body.allowed_user_ids = value.into();
+        self
+    }
+    /// Whether this credential should be created in a disabled state.
+    pub fn disabled(mut self, value: impl Into<bool>) -> Self {
+        self.body.disabled = Some(value.into());
+        self
+    }
+    /// Whether this credential is treated as a fallback — used only after non-fallback keys for the same provider have been tried.
+    pub fn is_fallback(mut self, value: impl Into<bool>) -> Self {
+        self.body.is_fallback = Some(value.into());
+        self
+    }
+    /// Optional human-readable name for the credential.
+    ///
+    /// Sets `name`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn name(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.body.name = value.into();
+        self
+    }
+    /// Optional workspace ID to scope the credential to. When omitted, the credential is created in the account's default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly.
+    pub fn workspace_id(mut self, value: impl Into<crate::runtime::Uuid>) -> Self {
+        self.body.workspace_id = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateByokKeyRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

@@ -14,11 +14,20 @@ impl Embeddings<'_> {
     /// `POST /embeddings` (operation `createEmbeddings`)
     pub fn generate(
         &self,
-        body: super::types::CreateEmbeddingsRequest,
+        input: super::types::CreateEmbeddingsRequestInput,
+        model: impl Into<String>,
     ) -> CreateEmbeddings {
         CreateEmbeddings {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateEmbeddingsRequest {
+                dimensions: None,
+                encoding_format: None,
+                input,
+                input_type: None,
+                model: model.into(),
+                provider: crate::runtime::Patch::Absent,
+                user: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -45,6 +54,43 @@ pub struct CreateEmbeddings {
     options: crate::runtime::CallOptions,
 }
 impl CreateEmbeddings {
+    /// The number of dimensions for the output embeddings
+    pub fn dimensions(mut self, value: impl Into<i64>) -> Self {
+        self.body.dimensions = Some(value.into());
+        self
+    }
+    /// The format of the output embeddings
+    pub fn encoding_format(
+        mut self,
+        value: impl Into<super::types::CreateEmbeddingsRequestEncodingFormat>,
+    ) -> Self {
+        self.body.encoding_format = Some(value.into());
+        self
+    }
+    /// The type of input (e.g. search_query, search_document)
+    pub fn input_type(mut self, value: impl Into<String>) -> Self {
+        self.body.input_type = Some(value.into());
+        self
+    }
+    ///
+    /// Sets `provider`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn provider(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::ProviderPreferences>>,
+    ) -> Self {
+        self.body.provider = value.into();
+        self
+    }
+    /// A unique identifier for the end-user
+    pub fn user(mut self, value: impl Into<String>) -> Self {
+        self.body.user = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateEmbeddingsRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

@@ -37,11 +37,16 @@ impl Generations<'_> {
     /// `POST /generation/feedback` (operation `submitGenerationFeedback`)
     pub fn submit_feedback(
         &self,
-        body: super::types::SubmitGenerationFeedbackRequest,
+        category: super::types::SubmitGenerationFeedbackRequestCategory,
+        generation_id: impl Into<String>,
     ) -> SubmitGenerationFeedback {
         SubmitGenerationFeedback {
             client: self.client.clone(),
-            body,
+            body: super::types::SubmitGenerationFeedbackRequest {
+                category,
+                comment: None,
+                generation_id: generation_id.into(),
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -283,6 +288,16 @@ pub struct SubmitGenerationFeedback {
     options: crate::runtime::CallOptions,
 }
 impl SubmitGenerationFeedback {
+    /// An optional free-text comment describing the feedback
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.body.comment = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::SubmitGenerationFeedbackRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

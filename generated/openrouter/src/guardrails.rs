@@ -26,10 +26,32 @@ impl Guardrails<'_> {
     /// Create a new guardrail for the authenticated user. A newly created guardrail enforces nothing until it is assigned to API keys or organization members; `workspace_id` places the guardrail in a workspace but does not apply it to that workspace's traffic. To restrict all traffic in a workspace, update the workspace's default guardrail instead. [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /guardrails` (operation `createGuardrail`)
-    pub fn create(&self, body: super::types::CreateGuardrailRequest) -> CreateGuardrail {
+    pub fn create(&self, name: impl Into<String>) -> CreateGuardrail {
         CreateGuardrail {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateGuardrailRequest {
+                allowed_models: crate::runtime::Patch::Absent,
+                allowed_providers: crate::runtime::Patch::Absent,
+                content_filter_builtins: crate::runtime::Patch::Absent,
+                content_filters: crate::runtime::Patch::Absent,
+                description: crate::runtime::Patch::Absent,
+                enable_free_model_publication: crate::runtime::Patch::Absent,
+                enable_free_model_training: crate::runtime::Patch::Absent,
+                enable_paid_model_training: crate::runtime::Patch::Absent,
+                enforce_zdr: crate::runtime::Patch::Absent,
+                enforce_zdr_anthropic: crate::runtime::Patch::Absent,
+                enforce_zdr_google: crate::runtime::Patch::Absent,
+                enforce_zdr_openai: crate::runtime::Patch::Absent,
+                enforce_zdr_other: crate::runtime::Patch::Absent,
+                enforce_zdr_xai: crate::runtime::Patch::Absent,
+                ignored_models: crate::runtime::Patch::Absent,
+                ignored_providers: crate::runtime::Patch::Absent,
+                include_byok_in_budgets: None,
+                limit_usd: crate::runtime::Patch::Absent,
+                name: name.into(),
+                reset_interval: crate::runtime::Patch::Absent,
+                workspace_id: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -116,12 +138,14 @@ impl Guardrails<'_> {
     pub fn bulk_assign_keys(
         &self,
         id: crate::runtime::Uuid,
-        body: super::types::BulkAssignKeysRequest,
+        key_hashes: Vec<String>,
     ) -> BulkAssignKeysToGuardrail {
         BulkAssignKeysToGuardrail {
             client: self.client.clone(),
             id,
-            body,
+            body: super::types::BulkAssignKeysRequest {
+                key_hashes,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -133,12 +157,14 @@ impl Guardrails<'_> {
     pub fn bulk_unassign_keys(
         &self,
         id: crate::runtime::Uuid,
-        body: super::types::BulkUnassignKeysRequest,
+        key_hashes: Vec<String>,
     ) -> BulkUnassignKeysFromGuardrail {
         BulkUnassignKeysFromGuardrail {
             client: self.client.clone(),
             id,
-            body,
+            body: super::types::BulkUnassignKeysRequest {
+                key_hashes,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -167,12 +193,14 @@ impl Guardrails<'_> {
     pub fn bulk_assign_members(
         &self,
         id: crate::runtime::Uuid,
-        body: super::types::BulkAssignMembersRequest,
+        member_user_ids: Vec<String>,
     ) -> BulkAssignMembersToGuardrail {
         BulkAssignMembersToGuardrail {
             client: self.client.clone(),
             id,
-            body,
+            body: super::types::BulkAssignMembersRequest {
+                member_user_ids,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -184,12 +212,14 @@ impl Guardrails<'_> {
     pub fn bulk_unassign_members(
         &self,
         id: crate::runtime::Uuid,
-        body: super::types::BulkUnassignMembersRequest,
+        member_user_ids: Vec<String>,
     ) -> BulkUnassignMembersFromGuardrail {
         BulkUnassignMembersFromGuardrail {
             client: self.client.clone(),
             id,
-            body,
+            body: super::types::BulkUnassignMembersRequest {
+                member_user_ids,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -329,6 +359,196 @@ pub struct CreateGuardrail {
     options: crate::runtime::CallOptions,
 }
 impl CreateGuardrail {
+    /// Array of model identifiers (slug or canonical_slug accepted)
+    ///
+    /// Sets `allowed_models`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn allowed_models(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<String>>>,
+    ) -> Self {
+        self.body.allowed_models = value.into();
+        self
+    }
+    /// List of allowed provider IDs
+    ///
+    /// Sets `allowed_providers`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn allowed_providers(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<String>>>,
+    ) -> Self {
+        self.body.allowed_providers = value.into();
+        self
+    }
+    /// Builtin content filters to apply. Every builtin slug supports "block", "redact", and the detect-only "flag" action.
+    ///
+    /// Sets `content_filter_builtins`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn content_filter_builtins(
+        mut self,
+        value: impl Into<
+            crate::runtime::Patch<Vec<super::types::ContentFilterBuiltinEntryInput>>,
+        >,
+    ) -> Self {
+        self.body.content_filter_builtins = value.into();
+        self
+    }
+    /// Custom regex content filters to apply to request messages
+    ///
+    /// Sets `content_filters`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn content_filters(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<super::types::ContentFilterEntry>>>,
+    ) -> Self {
+        self.body.content_filters = value.into();
+        self
+    }
+    /// Description of the guardrail
+    ///
+    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn description(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.description = value.into();
+        self
+    }
+    /// Whether this guardrail allows free endpoints that publish prompts.
+    ///
+    /// Sets `enable_free_model_publication`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn enable_free_model_publication(
+        mut self,
+        value: impl Into<crate::runtime::Patch<bool>>,
+    ) -> Self {
+        self.body.enable_free_model_publication = value.into();
+        self
+    }
+    /// Whether this guardrail allows free endpoints that train on request data.
+    ///
+    /// Sets `enable_free_model_training`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn enable_free_model_training(
+        mut self,
+        value: impl Into<crate::runtime::Patch<bool>>,
+    ) -> Self {
+        self.body.enable_free_model_training = value.into();
+        self
+    }
+    /// Whether this guardrail allows paid endpoints that train on request data.
+    ///
+    /// Sets `enable_paid_model_training`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn enable_paid_model_training(
+        mut self,
+        value: impl Into<crate::runtime::Patch<bool>>,
+    ) -> Self {
+        self.body.enable_paid_model_training = value.into();
+        self
+    }
+    /// Deprecated. Use enforce_zdr_anthropic, enforce_zdr_openai, enforce_zdr_google, enforce_zdr_xai, and enforce_zdr_other instead. When provided, its value is copied into any of those per-provider fields that are not explicitly specified on the request.
+    ///
+    /// Sets `enforce_zdr`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn enforce_zdr(mut self, value: impl Into<crate::runtime::Patch<bool>>) -> Self {
+        self.body.enforce_zdr = value.into();
+        self
+    }
+    /// Whether to enforce zero data retention for Anthropic models. Falls back to enforce_zdr when not provided.
+    ///
+    /// Sets `enforce_zdr_anthropic`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn enforce_zdr_anthropic(
+        mut self,
+        value: impl Into<crate::runtime::Patch<bool>>,
+    ) -> Self {
+        self.body.enforce_zdr_anthropic = value.into();
+        self
+    }
+    /// Whether to enforce zero data retention for Google models. Falls back to enforce_zdr when not provided.
+    ///
+    /// Sets `enforce_zdr_google`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn enforce_zdr_google(
+        mut self,
+        value: impl Into<crate::runtime::Patch<bool>>,
+    ) -> Self {
+        self.body.enforce_zdr_google = value.into();
+        self
+    }
+    /// Whether to enforce zero data retention for OpenAI models. Falls back to enforce_zdr when not provided.
+    ///
+    /// Sets `enforce_zdr_openai`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn enforce_zdr_openai(
+        mut self,
+        value: impl Into<crate::runtime::Patch<bool>>,
+    ) -> Self {
+        self.body.enforce_zdr_openai = value.into();
+        self
+    }
+    /// Whether to enforce zero data retention for models that are not from Anthropic, OpenAI, Google, or xAI. Falls back to enforce_zdr when not provided.
+    ///
+    /// Sets `enforce_zdr_other`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn enforce_zdr_other(
+        mut self,
+        value: impl Into<crate::runtime::Patch<bool>>,
+    ) -> Self {
+        self.body.enforce_zdr_other = value.into();
+        self
+    }
+    /// Whether to enforce zero data retention for xAI models. Falls back to enforce_zdr when not provided.
+    ///
+    /// Sets `enforce_zdr_xai`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn enforce_zdr_xai(
+        mut self,
+        value: impl Into<crate::runtime::Patch<bool>>,
+    ) -> Self {
+        self.body.enforce_zdr_xai = value.into();
+        self
+    }
+    /// Array of model identifiers to exclude from routing (slug or canonical_slug accepted)
+    ///
+    /// Sets `ignored_models`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn ignored_models(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<String>>>,
+    ) -> Self {
+        self.body.ignored_models = value.into();
+        self
+    }
+    /// List of provider IDs to exclude from routing
+    ///
+    /// Sets `ignored_providers`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn ignored_providers(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<String>>>,
+    ) -> Self {
+        self.body.ignored_providers = value.into();
+        self
+    }
+    /// Whether BYOK (bring-your-own-key) inference spend counts toward this guardrail's limit_usd, in addition to OpenRouter credit spend. Defaults to false.
+    pub fn include_byok_in_budgets(mut self, value: impl Into<bool>) -> Self {
+        self.body.include_byok_in_budgets = Some(value.into());
+        self
+    }
+    /// Spending limit in USD
+    ///
+    /// Sets `limit_usd`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn limit_usd(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
+        self.body.limit_usd = value.into();
+        self
+    }
+    ///
+    /// Sets `reset_interval`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn reset_interval(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::GuardrailInterval>>,
+    ) -> Self {
+        self.body.reset_interval = value.into();
+        self
+    }
+    /// The workspace to create the guardrail in. When omitted, the guardrail is created in the default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly. This only places the guardrail in the workspace; the created guardrail enforces nothing for that workspace's traffic until it is assigned to API keys or members. To restrict all traffic in a workspace, update the workspace's default guardrail instead.
+    pub fn workspace_id(mut self, value: impl Into<crate::runtime::Uuid>) -> Self {
+        self.body.workspace_id = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateGuardrailRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -958,6 +1178,11 @@ pub struct BulkAssignKeysToGuardrail {
     options: crate::runtime::CallOptions,
 }
 impl BulkAssignKeysToGuardrail {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::BulkAssignKeysRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -1057,6 +1282,11 @@ pub struct BulkUnassignKeysFromGuardrail {
     options: crate::runtime::CallOptions,
 }
 impl BulkUnassignKeysFromGuardrail {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::BulkUnassignKeysRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -1257,6 +1487,11 @@ pub struct BulkAssignMembersToGuardrail {
     options: crate::runtime::CallOptions,
 }
 impl BulkAssignMembersToGuardrail {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::BulkAssignMembersRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -1356,6 +1591,11 @@ pub struct BulkUnassignMembersFromGuardrail {
     options: crate::runtime::CallOptions,
 }
 impl BulkUnassignMembersFromGuardrail {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::BulkUnassignMembersRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

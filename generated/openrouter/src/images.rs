@@ -12,10 +12,29 @@ impl Images<'_> {
     /// Generates an image from a text prompt via the image generation router
     ///
     /// `POST /images` (operation `createImages`)
-    pub fn generate(&self, body: super::types::ImageGenerationRequest) -> CreateImages {
+    pub fn generate(
+        &self,
+        model: impl Into<String>,
+        prompt: impl Into<String>,
+    ) -> CreateImages {
         CreateImages {
             client: self.client.clone(),
-            body,
+            body: super::types::ImageGenerationRequest {
+                aspect_ratio: None,
+                background: None,
+                input_references: None,
+                model: model.into(),
+                n: None,
+                output_compression: None,
+                output_format: None,
+                prompt: prompt.into(),
+                provider: None,
+                quality: None,
+                resolution: None,
+                seed: None,
+                size: None,
+                stream: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -57,6 +76,91 @@ pub struct CreateImages {
     options: crate::runtime::CallOptions,
 }
 impl CreateImages {
+    /// Normalized aspect ratio of the generated image. Providers clamp to their supported subset.
+    pub fn aspect_ratio(
+        mut self,
+        value: impl Into<super::types::ImageGenerationRequestAspectRatio>,
+    ) -> Self {
+        self.body.aspect_ratio = Some(value.into());
+        self
+    }
+    /// Background treatment. `transparent` requires an output_format that supports alpha (png or webp).
+    pub fn background(
+        mut self,
+        value: impl Into<super::types::ImageGenerationRequestBackground>,
+    ) -> Self {
+        self.body.background = Some(value.into());
+        self
+    }
+    /// Reference images to guide image-to-image generation, as base64 data URLs or HTTP(S) URLs.
+    pub fn input_references(
+        mut self,
+        value: impl Into<Vec<super::types::ContentPartImage>>,
+    ) -> Self {
+        self.body.input_references = Some(value.into());
+        self
+    }
+    /// Upper bound on the number of images to generate (1-10). Providers may return fewer images, and providers that only support single-image generation reject n > 1.
+    pub fn n(mut self, value: impl Into<i64>) -> Self {
+        self.body.n = Some(value.into());
+        self
+    }
+    /// Compression level (0-100) for webp/jpeg output. Ignored for png and by providers without a compression knob.
+    pub fn output_compression(mut self, value: impl Into<i64>) -> Self {
+        self.body.output_compression = Some(value.into());
+        self
+    }
+    /// Encoding of the returned image bytes. Most models produce raster formats (png, jpeg, webp). SVG is supported by vectorization models (e.g. Quiver) — the SVG markup is UTF-8 base64-encoded in `b64_json`.
+    pub fn output_format(
+        mut self,
+        value: impl Into<super::types::ImageGenerationRequestOutputFormat>,
+    ) -> Self {
+        self.body.output_format = Some(value.into());
+        self
+    }
+    pub fn provider(
+        mut self,
+        value: impl Into<super::types::ImageGenerationProviderPreferences>,
+    ) -> Self {
+        self.body.provider = Some(value.into());
+        self
+    }
+    /// Rendering quality. Providers without a quality knob ignore this.
+    pub fn quality(
+        mut self,
+        value: impl Into<super::types::ImageGenerationRequestQuality>,
+    ) -> Self {
+        self.body.quality = Some(value.into());
+        self
+    }
+    /// Normalized resolution tier of the generated image. Concrete pixel dimensions are derived per-provider.
+    pub fn resolution(
+        mut self,
+        value: impl Into<super::types::ImageGenerationRequestResolution>,
+    ) -> Self {
+        self.body.resolution = Some(value.into());
+        self
+    }
+    /// If specified, the generation will sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed for all providers.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body.seed = Some(value.into());
+        self
+    }
+    /// Optional. A convenience shorthand for output dimensions — pass a tier ("2K", "4K") or explicit pixels ("2048x2048") and we normalize it to the right dimensions for the chosen provider. A tier size is equivalent to setting `resolution` and combines with `aspect_ratio`. An explicit pixel size is authoritative: a mismatched `resolution` or `aspect_ratio` alongside it is rejected with a 400.
+    pub fn size(mut self, value: impl Into<String>) -> Self {
+        self.body.size = Some(value.into());
+        self
+    }
+    /// If true, partial images are streamed as SSE events as they become available. Only supported by providers with native streaming (currently OpenAI). Non-streaming providers ignore this flag and return a buffered response.
+    pub fn stream(mut self, value: impl Into<bool>) -> Self {
+        self.body.stream = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::ImageGenerationRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

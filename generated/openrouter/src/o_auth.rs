@@ -14,11 +14,15 @@ impl OAuth<'_> {
     /// `POST /auth/keys` (operation `exchangeAuthCodeForAPIKey`)
     pub fn exchange_auth_code_for_api_key(
         &self,
-        body: super::types::ExchangeAuthCodeForApiKeyRequest,
+        code: impl Into<String>,
     ) -> ExchangeAuthCodeForApiKey {
         ExchangeAuthCodeForApiKey {
             client: self.client.clone(),
-            body,
+            body: super::types::ExchangeAuthCodeForApiKeyRequest {
+                code: code.into(),
+                code_challenge_method: crate::runtime::Patch::Absent,
+                code_verifier: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -29,11 +33,22 @@ impl OAuth<'_> {
     /// `POST /auth/keys/code` (operation `createAuthKeysCode`)
     pub fn create_auth_code(
         &self,
-        body: super::types::CreateAuthKeysCodeRequest,
+        callback_url: impl Into<String>,
     ) -> CreateAuthKeysCode {
         CreateAuthKeysCode {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateAuthKeysCodeRequest {
+                callback_url: callback_url.into(),
+                code_challenge: None,
+                code_challenge_method: None,
+                expires_at: crate::runtime::Patch::Absent,
+                key_label: None,
+                limit: None,
+                spawn_agent: None,
+                spawn_cloud: None,
+                usage_limit_type: None,
+                workspace_id: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -47,6 +62,30 @@ pub struct ExchangeAuthCodeForApiKey {
     options: crate::runtime::CallOptions,
 }
 impl ExchangeAuthCodeForApiKey {
+    /// The method used to generate the code challenge
+    ///
+    /// Sets `code_challenge_method`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn code_challenge_method(
+        mut self,
+        value: impl Into<
+            crate::runtime::Patch<
+                super::types::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod,
+            >,
+        >,
+    ) -> Self {
+        self.body.code_challenge_method = value.into();
+        self
+    }
+    /// The code verifier if code_challenge was used in the authorization request
+    pub fn code_verifier(mut self, value: impl Into<String>) -> Self {
+        self.body.code_verifier = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::ExchangeAuthCodeForApiKeyRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -135,6 +174,69 @@ pub struct CreateAuthKeysCode {
     options: crate::runtime::CallOptions,
 }
 impl CreateAuthKeysCode {
+    /// PKCE code challenge for enhanced security
+    pub fn code_challenge(mut self, value: impl Into<String>) -> Self {
+        self.body.code_challenge = Some(value.into());
+        self
+    }
+    /// The method used to generate the code challenge
+    pub fn code_challenge_method(
+        mut self,
+        value: impl Into<
+            super::types::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod,
+        >,
+    ) -> Self {
+        self.body.code_challenge_method = Some(value.into());
+        self
+    }
+    /// Optional expiration time for the API key to be created
+    ///
+    /// Sets `expires_at`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn expires_at(
+        mut self,
+        value: impl Into<crate::runtime::Patch<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.body.expires_at = value.into();
+        self
+    }
+    /// Optional custom label for the API key. Defaults to the app name if not provided.
+    pub fn key_label(mut self, value: impl Into<String>) -> Self {
+        self.body.key_label = Some(value.into());
+        self
+    }
+    /// Credit limit for the API key to be created
+    pub fn limit(mut self, value: impl Into<f64>) -> Self {
+        self.body.limit = Some(value.into());
+        self
+    }
+    /// Agent identifier for spawn telemetry
+    pub fn spawn_agent(mut self, value: impl Into<String>) -> Self {
+        self.body.spawn_agent = Some(value.into());
+        self
+    }
+    /// Cloud identifier for spawn telemetry
+    pub fn spawn_cloud(mut self, value: impl Into<String>) -> Self {
+        self.body.spawn_cloud = Some(value.into());
+        self
+    }
+    /// Optional credit limit reset interval. When set, the credit limit resets on this interval.
+    pub fn usage_limit_type(
+        mut self,
+        value: impl Into<super::types::GuardrailInterval>,
+    ) -> Self {
+        self.body.usage_limit_type = Some(value.into());
+        self
+    }
+    /// Optional workspace ID to associate the API key with
+    pub fn workspace_id(mut self, value: impl Into<crate::runtime::Uuid>) -> Self {
+        self.body.workspace_id = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateAuthKeysCodeRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

@@ -28,11 +28,26 @@ impl Observability<'_> {
     /// `POST /observability/destinations` (operation `createObservabilityDestination`)
     pub fn create(
         &self,
-        body: super::types::CreateObservabilityDestinationRequest,
+        config: crate::runtime::Map<serde_json::Value>,
+        name: impl Into<String>,
+        r#type: super::types::CreateObservabilityDestinationRequestType,
     ) -> CreateObservabilityDestination {
         CreateObservabilityDestination {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateObservabilityDestinationRequest {
+                api_key_hashes: crate::runtime::Patch::Absent,
+                broadcast_generation_cost: None,
+                broadcast_generation_identity: None,
+                broadcast_generation_request_context: None,
+                config,
+                enabled: None,
+                filter_rules: crate::runtime::Patch::Absent,
+                name: name.into(),
+                privacy_mode: None,
+                sampling_rate: None,
+                r#type,
+                workspace_id: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -198,6 +213,73 @@ pub struct CreateObservabilityDestination {
     options: crate::runtime::CallOptions,
 }
 impl CreateObservabilityDestination {
+    /// Optional allowlist of OpenRouter API key hashes whose traffic is forwarded. `null` or omitted means all keys. Must contain at least one hash if provided.
+    ///
+    /// Sets `api_key_hashes`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn api_key_hashes(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<String>>>,
+    ) -> Self {
+        self.body.api_key_hashes = value.into();
+        self
+    }
+    /// When true, include cost and billing generation metadata.
+    pub fn broadcast_generation_cost(mut self, value: impl Into<bool>) -> Self {
+        self.body.broadcast_generation_cost = Some(value.into());
+        self
+    }
+    /// When true, include identity generation metadata.
+    pub fn broadcast_generation_identity(mut self, value: impl Into<bool>) -> Self {
+        self.body.broadcast_generation_identity = Some(value.into());
+        self
+    }
+    /// When true, include request-context generation metadata.
+    pub fn broadcast_generation_request_context(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.body.broadcast_generation_request_context = Some(value.into());
+        self
+    }
+    /// Whether this destination should be enabled immediately.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.body.enabled = Some(value.into());
+        self
+    }
+    ///
+    /// Sets `filter_rules`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn filter_rules(
+        mut self,
+        value: impl Into<
+            crate::runtime::Patch<super::types::ObservabilityFilterRulesConfigNullable>,
+        >,
+    ) -> Self {
+        self.body.filter_rules = value.into();
+        self
+    }
+    /// When true, request/response bodies are not forwarded — only metadata.
+    pub fn privacy_mode(mut self, value: impl Into<bool>) -> Self {
+        self.body.privacy_mode = Some(value.into());
+        self
+    }
+    /// Sampling rate between 0.0001 and 1 (1 = 100%).
+    pub fn sampling_rate(mut self, value: impl Into<f64>) -> Self {
+        self.body.sampling_rate = Some(value.into());
+        self
+    }
+    /// Optional workspace ID. Defaults to the authenticated entity's default workspace.
+    pub fn workspace_id(mut self, value: impl Into<crate::runtime::Uuid>) -> Self {
+        self.body.workspace_id = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(
+        mut self,
+        body: super::types::CreateObservabilityDestinationRequest,
+    ) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

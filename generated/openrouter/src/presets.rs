@@ -40,12 +40,55 @@ impl Presets<'_> {
     pub fn create_presets_chat_completions(
         &self,
         slug: impl Into<String>,
-        body: super::types::ChatRequest,
+        messages: Vec<super::types::ChatMessages>,
     ) -> CreatePresetsChatCompletions {
         CreatePresetsChatCompletions {
             client: self.client.clone(),
             slug: slug.into(),
-            body,
+            body: super::types::ChatRequest {
+                cache_control: None,
+                debug: None,
+                frequency_penalty: crate::runtime::Patch::Absent,
+                image_config: None,
+                logit_bias: crate::runtime::Patch::Absent,
+                logprobs: crate::runtime::Patch::Absent,
+                max_completion_tokens: crate::runtime::Patch::Absent,
+                max_tokens: crate::runtime::Patch::Absent,
+                messages,
+                metadata: None,
+                min_p: crate::runtime::Patch::Absent,
+                modalities: None,
+                model: None,
+                models: None,
+                parallel_tool_calls: crate::runtime::Patch::Absent,
+                plugins: None,
+                prediction: crate::runtime::Patch::Absent,
+                presence_penalty: crate::runtime::Patch::Absent,
+                prompt_cache_key: crate::runtime::Patch::Absent,
+                prompt_cache_options: crate::runtime::Patch::Absent,
+                provider: crate::runtime::Patch::Absent,
+                reasoning: None,
+                reasoning_effort: crate::runtime::Patch::Absent,
+                repetition_penalty: crate::runtime::Patch::Absent,
+                response_format: None,
+                route: crate::runtime::Patch::Absent,
+                seed: crate::runtime::Patch::Absent,
+                service_tier: crate::runtime::Patch::Absent,
+                session_id: None,
+                stop: crate::runtime::Patch::Absent,
+                stop_server_tools_when: None,
+                stream: None,
+                stream_options: crate::runtime::Patch::Absent,
+                temperature: crate::runtime::Patch::Absent,
+                tool_choice: None,
+                tools: None,
+                top_a: crate::runtime::Patch::Absent,
+                top_k: crate::runtime::Patch::Absent,
+                top_logprobs: crate::runtime::Patch::Absent,
+                top_p: crate::runtime::Patch::Absent,
+                trace: None,
+                user: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -57,12 +100,40 @@ impl Presets<'_> {
     pub fn create_presets_messages(
         &self,
         slug: impl Into<String>,
-        body: super::types::MessagesRequest,
+        model: impl Into<String>,
     ) -> CreatePresetsMessages {
         CreatePresetsMessages {
             client: self.client.clone(),
             slug: slug.into(),
-            body,
+            body: super::types::MessagesRequest {
+                cache_control: None,
+                context_management: crate::runtime::Patch::Absent,
+                fallbacks: crate::runtime::Patch::Absent,
+                max_tokens: None,
+                messages: None,
+                metadata: None,
+                model: model.into(),
+                models: None,
+                output_config: None,
+                plugins: None,
+                provider: crate::runtime::Patch::Absent,
+                route: crate::runtime::Patch::Absent,
+                service_tier: None,
+                session_id: None,
+                speed: crate::runtime::Patch::Absent,
+                stop_sequences: None,
+                stop_server_tools_when: None,
+                stream: None,
+                system: None,
+                temperature: None,
+                thinking: None,
+                tool_choice: None,
+                tools: None,
+                top_k: None,
+                top_p: None,
+                trace: None,
+                user: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -335,6 +406,319 @@ pub struct CreatePresetsChatCompletions {
     options: crate::runtime::CallOptions,
 }
 impl CreatePresetsChatCompletions {
+    pub fn cache_control(
+        mut self,
+        value: impl Into<super::types::AnthropicCacheControlDirective>,
+    ) -> Self {
+        self.body.cache_control = Some(value.into());
+        self
+    }
+    pub fn debug(mut self, value: impl Into<super::types::ChatDebugOptions>) -> Self {
+        self.body.debug = Some(value.into());
+        self
+    }
+    /// Frequency penalty (-2.0 to 2.0)
+    ///
+    /// Sets `frequency_penalty`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn frequency_penalty(
+        mut self,
+        value: impl Into<crate::runtime::Patch<f64>>,
+    ) -> Self {
+        self.body.frequency_penalty = value.into();
+        self
+    }
+    pub fn image_config(mut self, value: impl Into<super::types::ImageConfig>) -> Self {
+        self.body.image_config = Some(value.into());
+        self
+    }
+    /// Token logit bias adjustments
+    ///
+    /// Sets `logit_bias`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn logit_bias(
+        mut self,
+        value: impl Into<crate::runtime::Patch<crate::runtime::Map<f64>>>,
+    ) -> Self {
+        self.body.logit_bias = value.into();
+        self
+    }
+    /// Return log probabilities
+    ///
+    /// Sets `logprobs`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn logprobs(mut self, value: impl Into<crate::runtime::Patch<bool>>) -> Self {
+        self.body.logprobs = value.into();
+        self
+    }
+    /// Maximum tokens in completion
+    ///
+    /// Sets `max_completion_tokens`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn max_completion_tokens(
+        mut self,
+        value: impl Into<crate::runtime::Patch<i64>>,
+    ) -> Self {
+        self.body.max_completion_tokens = value.into();
+        self
+    }
+    /// Maximum tokens (deprecated, use max_completion_tokens). Note: some providers enforce a minimum of 16.
+    ///
+    /// Sets `max_tokens`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn max_tokens(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
+        self.body.max_tokens = value.into();
+        self
+    }
+    /// Key-value pairs for additional object information (max 16 pairs, 64 char keys, 512 char values)
+    pub fn metadata(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
+        self.body.metadata = Some(value.into());
+        self
+    }
+    /// Minimum probability threshold relative to the most likely token. Tokens with probability below min_p * (probability of top token) are filtered out. Not all providers support this parameter.
+    ///
+    /// Sets `min_p`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn min_p(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
+        self.body.min_p = value.into();
+        self
+    }
+    /// Output modalities for the response. Supported values are "text", "image", and "audio".
+    pub fn modalities(
+        mut self,
+        value: impl Into<Vec<super::types::ChatRequestModalitiesItem>>,
+    ) -> Self {
+        self.body.modalities = Some(value.into());
+        self
+    }
+    pub fn model(mut self, value: impl Into<super::types::ModelName>) -> Self {
+        self.body.model = Some(value.into());
+        self
+    }
+    pub fn models(mut self, value: impl Into<super::types::ChatModelNames>) -> Self {
+        self.body.models = Some(value.into());
+        self
+    }
+    /// Whether to enable parallel function calling during tool use. When true, the model may generate multiple tool calls in a single response.
+    ///
+    /// Sets `parallel_tool_calls`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn parallel_tool_calls(
+        mut self,
+        value: impl Into<crate::runtime::Patch<bool>>,
+    ) -> Self {
+        self.body.parallel_tool_calls = value.into();
+        self
+    }
+    /// Plugins you want to enable for this request, including their settings.
+    pub fn plugins(
+        mut self,
+        value: impl Into<Vec<super::types::ChatRequestPluginsItem>>,
+    ) -> Self {
+        self.body.plugins = Some(value.into());
+        self
+    }
+    ///
+    /// Sets `prediction`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn prediction(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::Prediction>>,
+    ) -> Self {
+        self.body.prediction = value.into();
+        self
+    }
+    /// Presence penalty (-2.0 to 2.0)
+    ///
+    /// Sets `presence_penalty`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn presence_penalty(
+        mut self,
+        value: impl Into<crate::runtime::Patch<f64>>,
+    ) -> Self {
+        self.body.presence_penalty = value.into();
+        self
+    }
+    ///
+    /// Sets `prompt_cache_key`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn prompt_cache_key(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.prompt_cache_key = value.into();
+        self
+    }
+    ///
+    /// Sets `prompt_cache_options`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn prompt_cache_options(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::PromptCacheOptions>>,
+    ) -> Self {
+        self.body.prompt_cache_options = value.into();
+        self
+    }
+    ///
+    /// Sets `provider`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn provider(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::ProviderPreferences>>,
+    ) -> Self {
+        self.body.provider = value.into();
+        self
+    }
+    /// Configuration options for reasoning models
+    pub fn reasoning(
+        mut self,
+        value: impl Into<super::types::ChatRequestReasoning>,
+    ) -> Self {
+        self.body.reasoning = Some(value.into());
+        self
+    }
+    /// Shorthand for setting reasoning effort. Equivalent to setting reasoning.effort. Cannot be used simultaneously with reasoning.effort if they differ.
+    ///
+    /// Sets `reasoning_effort`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn reasoning_effort(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::AdvisorReasoningEffort>>,
+    ) -> Self {
+        self.body.reasoning_effort = value.into();
+        self
+    }
+    /// Penalizes tokens based on how much they have already appeared in the text. A value of 1.0 means no penalty. Values above 1.0 penalize repeated tokens more strongly. Not all providers support this parameter.
+    ///
+    /// Sets `repetition_penalty`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn repetition_penalty(
+        mut self,
+        value: impl Into<crate::runtime::Patch<f64>>,
+    ) -> Self {
+        self.body.repetition_penalty = value.into();
+        self
+    }
+    /// Response format configuration
+    pub fn response_format(
+        mut self,
+        value: impl Into<super::types::ChatRequestResponseFormat>,
+    ) -> Self {
+        self.body.response_format = Some(value.into());
+        self
+    }
+    ///
+    /// Sets `route`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn route(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::DeprecatedRoute>>,
+    ) -> Self {
+        self.body.route = value.into();
+        self
+    }
+    /// Random seed for deterministic outputs
+    ///
+    /// Sets `seed`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn seed(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
+        self.body.seed = value.into();
+        self
+    }
+    /// The service tier to use for processing this request. `fast` is accepted as an alias for `priority`.
+    ///
+    /// Sets `service_tier`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn service_tier(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::ChatRequestServiceTier>>,
+    ) -> Self {
+        self.body.service_tier = value.into();
+        self
+    }
+    /// A unique identifier for grouping related requests (e.g., a conversation or agent workflow). When provided, OpenRouter uses it as the sticky routing key, routing all requests in the session to the same provider to maximize prompt cache hits. Also used for observability grouping. If provided in both the request body and the x-session-id header, the body value takes precedence. Maximum of 256 characters.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.body.session_id = Some(value.into());
+        self
+    }
+    /// Stop sequences (up to 4)
+    ///
+    /// Sets `stop`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn stop(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::ChatRequestStop>>,
+    ) -> Self {
+        self.body.stop = value.into();
+        self
+    }
+    pub fn stop_server_tools_when(
+        mut self,
+        value: impl Into<super::types::StopServerToolsWhen>,
+    ) -> Self {
+        self.body.stop_server_tools_when = Some(value.into());
+        self
+    }
+    /// Enable streaming response
+    pub fn stream(mut self, value: impl Into<bool>) -> Self {
+        self.body.stream = Some(value.into());
+        self
+    }
+    ///
+    /// Sets `stream_options`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn stream_options(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::ChatStreamOptions>>,
+    ) -> Self {
+        self.body.stream_options = value.into();
+        self
+    }
+    /// Sampling temperature (0-2)
+    ///
+    /// Sets `temperature`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn temperature(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
+        self.body.temperature = value.into();
+        self
+    }
+    pub fn tool_choice(
+        mut self,
+        value: impl Into<super::types::ChatToolChoice>,
+    ) -> Self {
+        self.body.tool_choice = Some(value.into());
+        self
+    }
+    /// Available tools for function calling
+    pub fn tools(
+        mut self,
+        value: impl Into<Vec<super::types::ChatFunctionTool>>,
+    ) -> Self {
+        self.body.tools = Some(value.into());
+        self
+    }
+    /// Consider only tokens with "sufficiently high" probabilities based on the probability of the most likely token. Not all providers support this parameter.
+    ///
+    /// Sets `top_a`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn top_a(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
+        self.body.top_a = value.into();
+        self
+    }
+    /// Limits the model to choose from the top K most likely tokens at each step. A value of 1 means the model will always pick the most likely next token. Not all providers support this parameter.
+    ///
+    /// Sets `top_k`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn top_k(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
+        self.body.top_k = value.into();
+        self
+    }
+    /// Number of top log probabilities to return (0-20)
+    ///
+    /// Sets `top_logprobs`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn top_logprobs(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
+        self.body.top_logprobs = value.into();
+        self
+    }
+    /// Nucleus sampling parameter (0-1)
+    ///
+    /// Sets `top_p`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn top_p(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
+        self.body.top_p = value.into();
+        self
+    }
+    pub fn trace(mut self, value: impl Into<super::types::TraceConfig>) -> Self {
+        self.body.trace = Some(value.into());
+        self
+    }
+    /// Per-end-user identifier for abuse isolation. Use a stable ID, hash, or pseudonym. When a provider requires a user identity, OpenRouter folds it into the hashed identity sent upstream and never forwards it raw. If omitted, requests use an account-level identity, so provider policy blocks can affect the whole account.
+    pub fn user(mut self, value: impl Into<String>) -> Self {
+        self.body.user = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::ChatRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -448,6 +832,176 @@ pub struct CreatePresetsMessages {
     options: crate::runtime::CallOptions,
 }
 impl CreatePresetsMessages {
+    pub fn cache_control(
+        mut self,
+        value: impl Into<super::types::AnthropicCacheControlDirective>,
+    ) -> Self {
+        self.body.cache_control = Some(value.into());
+        self
+    }
+    ///
+    /// Sets `context_management`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn context_management(
+        mut self,
+        value: impl Into<
+            crate::runtime::Patch<super::types::MessagesRequestContextManagement>,
+        >,
+    ) -> Self {
+        self.body.context_management = value.into();
+        self
+    }
+    /// Fallback models to try if the primary model fails or refuses, in order. Handled by OpenRouter multi-model routing rather than Anthropic server-side fallbacks; cannot be combined with `models`. Each entry accepts only `model`. Maximum of 3 entries.
+    ///
+    /// Sets `fallbacks`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn fallbacks(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<super::types::MessagesFallbackParam>>>,
+    ) -> Self {
+        self.body.fallbacks = value.into();
+        self
+    }
+    pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.body.max_tokens = Some(value.into());
+        self
+    }
+    pub fn messages(
+        mut self,
+        value: impl Into<Option<Vec<super::types::MessagesMessageParam>>>,
+    ) -> Self {
+        self.body.messages = value.into();
+        self
+    }
+    pub fn metadata(
+        mut self,
+        value: impl Into<super::types::MessagesRequestMetadata>,
+    ) -> Self {
+        self.body.metadata = Some(value.into());
+        self
+    }
+    pub fn models(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.body.models = Some(value.into());
+        self
+    }
+    pub fn output_config(
+        mut self,
+        value: impl Into<super::types::MessagesOutputConfig>,
+    ) -> Self {
+        self.body.output_config = Some(value.into());
+        self
+    }
+    /// Plugins you want to enable for this request, including their settings.
+    pub fn plugins(
+        mut self,
+        value: impl Into<Vec<super::types::ChatRequestPluginsItem>>,
+    ) -> Self {
+        self.body.plugins = Some(value.into());
+        self
+    }
+    ///
+    /// Sets `provider`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn provider(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::ProviderPreferences>>,
+    ) -> Self {
+        self.body.provider = value.into();
+        self
+    }
+    ///
+    /// Sets `route`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn route(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::DeprecatedRoute>>,
+    ) -> Self {
+        self.body.route = value.into();
+        self
+    }
+    pub fn service_tier(mut self, value: impl Into<String>) -> Self {
+        self.body.service_tier = Some(value.into());
+        self
+    }
+    /// A unique identifier for grouping related requests (e.g., a conversation or agent workflow). When provided, OpenRouter uses it as the sticky routing key, routing all requests in the session to the same provider to maximize prompt cache hits. Also used for observability grouping. If provided in both the request body and the x-session-id header, the body value takes precedence. Maximum of 256 characters.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.body.session_id = Some(value.into());
+        self
+    }
+    ///
+    /// Sets `speed`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn speed(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::AnthropicSpeed>>,
+    ) -> Self {
+        self.body.speed = value.into();
+        self
+    }
+    pub fn stop_sequences(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.body.stop_sequences = Some(value.into());
+        self
+    }
+    pub fn stop_server_tools_when(
+        mut self,
+        value: impl Into<super::types::StopServerToolsWhen>,
+    ) -> Self {
+        self.body.stop_server_tools_when = Some(value.into());
+        self
+    }
+    pub fn stream(mut self, value: impl Into<bool>) -> Self {
+        self.body.stream = Some(value.into());
+        self
+    }
+    pub fn system(
+        mut self,
+        value: impl Into<super::types::MessagesRequestSystem>,
+    ) -> Self {
+        self.body.system = Some(value.into());
+        self
+    }
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.body.temperature = Some(value.into());
+        self
+    }
+    pub fn thinking(
+        mut self,
+        value: impl Into<super::types::MessagesRequestThinking>,
+    ) -> Self {
+        self.body.thinking = Some(value.into());
+        self
+    }
+    pub fn tool_choice(
+        mut self,
+        value: impl Into<super::types::MessagesRequestToolChoice>,
+    ) -> Self {
+        self.body.tool_choice = Some(value.into());
+        self
+    }
+    pub fn tools(
+        mut self,
+        value: impl Into<Vec<super::types::MessagesRequestToolsItem>>,
+    ) -> Self {
+        self.body.tools = Some(value.into());
+        self
+    }
+    pub fn top_k(mut self, value: impl Into<i64>) -> Self {
+        self.body.top_k = Some(value.into());
+        self
+    }
+    pub fn top_p(mut self, value: impl Into<f64>) -> Self {
+        self.body.top_p = Some(value.into());
+        self
+    }
+    pub fn trace(mut self, value: impl Into<super::types::TraceConfig>) -> Self {
+        self.body.trace = Some(value.into());
+        self
+    }
+    /// A unique identifier representing your end-user, which helps distinguish between different users of your app. This allows your app to identify specific users in case of abuse reports, preventing your entire app from being affected by the actions of individual users. Maximum of 256 characters.
+    pub fn user(mut self, value: impl Into<String>) -> Self {
+        self.body.user = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::MessagesRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

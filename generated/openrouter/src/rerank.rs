@@ -12,10 +12,21 @@ impl Rerank<'_> {
     /// Submits a rerank request to the rerank router
     ///
     /// `POST /rerank` (operation `createRerank`)
-    pub fn rerank(&self, body: super::types::CreateRerankRequest) -> CreateRerank {
+    pub fn rerank(
+        &self,
+        documents: Vec<super::types::CreateRerankRequestDocumentsItem>,
+        model: impl Into<String>,
+        query: impl Into<String>,
+    ) -> CreateRerank {
         CreateRerank {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateRerankRequest {
+                documents,
+                model: model.into(),
+                provider: crate::runtime::Patch::Absent,
+                query: query.into(),
+                top_n: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -29,6 +40,25 @@ pub struct CreateRerank {
     options: crate::runtime::CallOptions,
 }
 impl CreateRerank {
+    ///
+    /// Sets `provider`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn provider(
+        mut self,
+        value: impl Into<crate::runtime::Patch<super::types::ProviderPreferences>>,
+    ) -> Self {
+        self.body.provider = value.into();
+        self
+    }
+    /// Number of most relevant documents to return
+    pub fn top_n(mut self, value: impl Into<i64>) -> Self {
+        self.body.top_n = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateRerankRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

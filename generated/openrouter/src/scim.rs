@@ -27,11 +27,17 @@ impl Scim<'_> {
     /// `POST /scim/group-mappings` (operation `createScimGroupMapping`)
     pub fn create(
         &self,
-        body: super::types::CreateScimGroupMappingRequest,
+        role: super::types::WorkspaceMemberRole,
+        scim_group_id: crate::runtime::Uuid,
+        workspace_id: crate::runtime::Uuid,
     ) -> CreateScimGroupMapping {
         CreateScimGroupMapping {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateScimGroupMappingRequest {
+                role,
+                scim_group_id,
+                workspace_id,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -72,12 +78,14 @@ impl Scim<'_> {
     pub fn update(
         &self,
         id: crate::runtime::Uuid,
-        body: super::types::UpdateScimGroupMappingRequest,
+        role: super::types::WorkspaceMemberRole,
     ) -> UpdateScimGroupMapping {
         UpdateScimGroupMapping {
             client: self.client.clone(),
             id,
-            body,
+            body: super::types::UpdateScimGroupMappingRequest {
+                role,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -201,6 +209,11 @@ pub struct CreateScimGroupMapping {
     options: crate::runtime::CallOptions,
 }
 impl CreateScimGroupMapping {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateScimGroupMappingRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -483,6 +496,11 @@ pub struct UpdateScimGroupMapping {
     options: crate::runtime::CallOptions,
 }
 impl UpdateScimGroupMapping {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::UpdateScimGroupMappingRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

@@ -14,11 +14,20 @@ impl Stt<'_> {
     /// `POST /audio/transcriptions` (operation `createAudioTranscriptions`)
     pub fn create_transcription(
         &self,
-        body: super::types::SttRequest,
+        input_audio: super::types::SttInputAudio,
+        model: impl Into<String>,
     ) -> CreateAudioTranscriptions {
         CreateAudioTranscriptions {
             client: self.client.clone(),
-            body,
+            body: super::types::SttRequest {
+                input_audio,
+                language: None,
+                model: model.into(),
+                provider: None,
+                response_format: None,
+                temperature: None,
+                timestamp_granularities: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -32,6 +41,45 @@ pub struct CreateAudioTranscriptions {
     options: crate::runtime::CallOptions,
 }
 impl CreateAudioTranscriptions {
+    /// ISO-639-1 language code (e.g., "en", "ja"). Auto-detected if omitted.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.body.language = Some(value.into());
+        self
+    }
+    /// Provider-specific passthrough configuration
+    pub fn provider(
+        mut self,
+        value: impl Into<super::types::SpeechRequestProvider>,
+    ) -> Self {
+        self.body.provider = Some(value.into());
+        self
+    }
+    /// Output format. "json" (default) returns { text, usage }. "verbose_json" additionally returns task, language, duration, and segment-level timestamps; only supported by OpenAI-compatible providers.
+    pub fn response_format(
+        mut self,
+        value: impl Into<super::types::SttRequestResponseFormat>,
+    ) -> Self {
+        self.body.response_format = Some(value.into());
+        self
+    }
+    /// Sampling temperature for transcription
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.body.temperature = Some(value.into());
+        self
+    }
+    /// Timestamp detail levels to include when response_format is "verbose_json". "segment" returns segment-level timestamps; "word" additionally returns word-level timestamps in the words array. Ignored unless response_format is "verbose_json".
+    pub fn timestamp_granularities(
+        mut self,
+        value: impl Into<Vec<super::types::SttTimestampGranularity>>,
+    ) -> Self {
+        self.body.timestamp_granularities = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::SttRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

@@ -12,10 +12,22 @@ impl Tts<'_> {
     /// Synthesizes audio from the input text. Returns a raw audio bytestream in the requested format (e.g. mp3, pcm, wav).
     ///
     /// `POST /audio/speech` (operation `createAudioSpeech`)
-    pub fn create_speech(&self, body: super::types::SpeechRequest) -> CreateAudioSpeech {
+    pub fn create_speech(
+        &self,
+        input: impl Into<String>,
+        model: impl Into<String>,
+    ) -> CreateAudioSpeech {
         CreateAudioSpeech {
             client: self.client.clone(),
-            body,
+            body: super::types::SpeechRequest {
+                input: input.into(),
+                input_references: None,
+                model: model.into(),
+                provider: None,
+                response_format: None,
+                speed: None,
+                voice: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -29,6 +41,45 @@ pub struct CreateAudioSpeech {
     options: crate::runtime::CallOptions,
 }
 impl CreateAudioSpeech {
+    /// Reference content for stateless voice cloning: one `input_audio` part carrying the voice sample, optionally accompanied by one `text` part with its transcript. Only routed to endpoints that support voice cloning.
+    pub fn input_references(
+        mut self,
+        value: impl Into<Vec<super::types::SpeechInputReference>>,
+    ) -> Self {
+        self.body.input_references = Some(value.into());
+        self
+    }
+    /// Provider-specific passthrough configuration
+    pub fn provider(
+        mut self,
+        value: impl Into<super::types::SpeechRequestProvider>,
+    ) -> Self {
+        self.body.provider = Some(value.into());
+        self
+    }
+    /// Audio output format
+    pub fn response_format(
+        mut self,
+        value: impl Into<super::types::SpeechRequestResponseFormat>,
+    ) -> Self {
+        self.body.response_format = Some(value.into());
+        self
+    }
+    /// Playback speed multiplier. Only used by models that support it (e.g. OpenAI TTS). Ignored by other providers.
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.body.speed = Some(value.into());
+        self
+    }
+    /// Voice identifier (provider-specific).
+    pub fn voice(mut self, value: impl Into<String>) -> Self {
+        self.body.voice = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::SpeechRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

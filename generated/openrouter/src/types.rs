@@ -10,7 +10,7 @@
 )]
 use serde::{Deserialize, Serialize};
 /// Artificial Analysis benchmark index scores.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AaBenchmarkEntry {
     /// Artificial Analysis Agentic Index score
     pub agentic_index: Option<f64>,
@@ -119,7 +119,7 @@ crate::runtime::const_value! {
     pub struct AdditionalToolsItemType = "additional_tools";
 }
 /// Reasoning configuration forwarded to the advisor call. Use this to control reasoning effort and token budget for models that support extended thinking.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AdvisorReasoning {
     /// Reasoning effort level for the advisor call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,7 +134,7 @@ crate::runtime::string_enum! {
     "medium", Low => "low", Minimal => "minimal", None => "none", }
 }
 /// Configuration for one openrouter:advisor server tool entry.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AdvisorServerToolConfig {
     /// When true, the full parent conversation is forwarded to the advisor so it sees the same context the executor does (and the tool-call `prompt`, if given, is appended as a final user turn). When false or omitted, the advisor receives only the `prompt` the executor passes in the tool call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -263,7 +263,7 @@ pub struct AnthropicBase64PdfSource {
 crate::runtime::const_value! {
     pub struct AnthropicBase64PdfSourceMediaType = "application/pdf";
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AnthropicBaseUsageIteration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_creation: Option<AnthropicIterationCacheCreation>,
@@ -588,7 +588,7 @@ pub struct AnthropicDocumentBlockParam {
     pub title: crate::runtime::Patch<String>,
     pub r#type: AnthropicDocumentBlockType,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AnthropicDocumentBlockParamCitations {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -711,7 +711,7 @@ pub struct AnthropicInputTokensTrigger {
     pub r#type: AnthropicInputTokensClearAtLeastType,
     pub value: i64,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AnthropicIterationCacheCreation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_1h_input_tokens: Option<i64>,
@@ -1352,7 +1352,7 @@ pub struct ApplyPatchServerTool {
     pub r#type: ApplyPatchServerToolType,
 }
 /// Configuration for the openrouter:apply_patch server tool
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ApplyPatchServerToolConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<ApplyPatchEngineEnum>,
@@ -1646,7 +1646,7 @@ pub struct BaseMessagesResultUsage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<AnthropicSpeed>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct BaseReasoningConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<ReasoningContext>,
@@ -1885,7 +1885,7 @@ pub struct BashServerTool {
     pub r#type: BashServerToolType,
 }
 /// Configuration for the openrouter:bash server tool
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct BashServerToolConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<BashServerToolEngine>,
@@ -2090,7 +2090,7 @@ crate::runtime::untagged_union! {
     String(String), List(Vec < ChatContentItems >), }
 }
 /// Audio output data or reference
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ChatAudioOutput {
     /// Base64 encoded audio data
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2136,7 +2136,7 @@ pub struct ChatContentFile {
     pub file: ChatContentFileFile,
     pub r#type: AnthropicFileDocumentSourceType,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ChatContentFileFile {
     /// File content as base64 data URL or URL
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2204,7 +2204,7 @@ crate::runtime::const_value! {
     pub struct ChatContentVideoType = "video_url";
 }
 /// Debug options for inspecting request transformations (streaming only)
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ChatDebugOptions {
     /// If true, includes the transformed upstream request body in a debug chunk at the start of the stream. Only works with streaming mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2470,7 +2470,7 @@ crate::runtime::tagged_union! {
     = "pareto-router" => ParetoRouterPlugin, Fusion = "fusion" => FusionPlugin, }
 }
 /// Configuration options for reasoning models
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ChatRequestReasoning {
     /// Constrains effort on reasoning for reasoning models
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -2592,7 +2592,7 @@ crate::runtime::const_value! {
     pub struct ChatStreamChunkObject = "chat.completion.chunk";
 }
 /// Delta changes in streaming response
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ChatStreamDelta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio: Option<ChatAudioOutput>,
@@ -2615,7 +2615,7 @@ pub struct ChatStreamDelta {
     pub tool_calls: Option<Vec<ChatStreamToolCall>>,
 }
 /// Streaming configuration options
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ChatStreamOptions {
     /// Deprecated: This field has no effect. Full usage details are always included.
     #[deprecated]
@@ -2640,7 +2640,7 @@ pub struct ChatStreamToolCall {
     pub r#type: Option<AdditionalToolsItemToolsItemVariant1Type>,
 }
 /// Function call details
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ChatStreamToolCallFunction {
     /// Function arguments as JSON string
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2685,7 +2685,7 @@ pub struct ChatTokenLogprobTopLogprobsItem {
     pub token: String,
 }
 /// Log probabilities for the completion
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ChatTokenLogprobs {
     /// Log probabilities for content tokens
     pub content: Option<Vec<ChatTokenLogprob>>,
@@ -2755,7 +2755,7 @@ pub struct ChatUsage {
     pub total_tokens: i64,
 }
 /// Detailed completion token usage
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ChatUsageCompletionTokensDetails {
     /// Accepted prediction tokens
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2771,7 +2771,7 @@ pub struct ChatUsageCompletionTokensDetails {
     pub rejected_prediction_tokens: Option<i64>,
 }
 /// Detailed prompt token usage
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ChatUsagePromptTokensDetails {
     /// Audio input tokens
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3361,7 +3361,7 @@ pub struct CreateEmbeddingsResponseUsage {
     pub total_tokens: i64,
 }
 /// Per-modality token breakdown. Only present when the input contains 2+ modalities (e.g. text + image) and the upstream provider returns modality-level usage data. Only non-zero modality counts are included.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CreateEmbeddingsResponseUsagePromptTokensDetails {
     /// Number of audio tokens in the input
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3555,7 +3555,7 @@ crate::runtime::untagged_union! {
     Variant2(CreateRerankRequestDocumentsItemVariant2), }
 }
 /// A structured document with optional text and/or image content. At least one of `text` or `image` must be provided.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CreateRerankRequestDocumentsItemVariant2 {
     /// An image associated with the document, as a remote URL (http/https) or a base64-encoded data URI (data:image/...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3592,7 +3592,7 @@ pub struct CreateRerankResponseResultsItem {
     pub relevance_score: f64,
 }
 /// Usage statistics
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CreateRerankResponseUsage {
     /// Cost of the request in credits
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3748,7 +3748,7 @@ pub struct DatetimeServerTool {
     pub r#type: DatetimeServerToolType,
 }
 /// Configuration for the openrouter:datetime server tool
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DatetimeServerToolConfig {
     /// IANA timezone name (e.g. "America/New_York"). Defaults to UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3764,7 +3764,7 @@ pub struct DebugEvent {
     pub sequence_number: i64,
     pub r#type: DebugEventType,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DebugEventDebug {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echo_upstream_body: Option<crate::runtime::Map<serde_json::Value>>,
@@ -3786,7 +3786,7 @@ crate::runtime::const_value! {
     pub struct DebugEventType = "response.debug";
 }
 /// Default parameters for this model
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DefaultParameters {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency_penalty: Option<f64>,
@@ -4035,7 +4035,7 @@ crate::runtime::untagged_union! {
     pub enum FileSearchServerToolFiltersVariant1ValueVariant4Item { Number(f64),
     String(String), }
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FileSearchServerToolRankingOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ranker: Option<FileSearchServerToolRankingOptionsRanker>,
@@ -4368,7 +4368,7 @@ crate::runtime::untagged_union! {
     String(String), }
 }
 /// Configuration for the openrouter:fusion server tool.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FusionServerToolConfig {
     /// Slugs of models to run in parallel as the analysis panel. Each model receives the user prompt with openrouter:web_search and openrouter:web_fetch enabled, then an analyst model summarizes the collective output into structured analysis JSON. Capped at 8 models to bound cost amplification. Defaults to the Quality preset from /labs/fusion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4444,7 +4444,7 @@ pub struct GenerationContentDataInputVariant2 {
     pub messages: Vec<serde_json::Value>,
 }
 /// The output from the generation
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct GenerationContentDataOutput {
     /// The completion output
     pub completion: Option<String>,
@@ -4825,7 +4825,7 @@ pub struct GetPresetResponse {
     pub data: PresetWithDesignatedVersion,
 }
 /// A single version of a preset.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct GetPresetVersionResponse {
     pub data: Option<PresetDesignatedVersion>,
 }
@@ -5081,7 +5081,7 @@ crate::runtime::const_value! {
     "image_generation.text_chunk";
 }
 /// Provider routing preferences and provider-specific passthrough configuration.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ImageGenerationProviderPreferences {
     /// Whether to allow backup providers to serve requests
     /// - true: (default) when the primary provider (or your custom providers in "order") is unavailable, use the next best provider.
@@ -5226,7 +5226,7 @@ crate::runtime::string_enum! {
     => "opaque", Auto => "auto", }
 }
 /// Configuration for the openrouter:image_generation server tool. Accepts all image_config params (aspect_ratio, quality, size, background, output_format, output_compression, moderation, etc.) plus a model field.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ImageGenerationServerToolConfig {
     /// Which image generation model to use (e.g. "openai/gpt-5-image"). Defaults to "openai/gpt-5-image".
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5242,7 +5242,7 @@ crate::runtime::untagged_union! {
 crate::runtime::string_enum! {
     pub enum ImageGenerationServerToolInputFidelity { High => "high", Low => "low", }
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ImageGenerationServerToolInputImageMask {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
@@ -5312,7 +5312,7 @@ pub struct ImageGenerationUsage {
     /// Sum of the above two fields
     pub total_tokens: i64,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ImageGenerationUsageCompletionTokensDetails {
     /// Tokens generated by the model for audio output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5325,7 +5325,7 @@ pub struct ImageGenerationUsageCompletionTokensDetails {
     pub reasoning_tokens: Option<i64>,
 }
 /// Breakdown of tokens used in the prompt.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ImageGenerationUsagePromptTokensDetails {
     /// Tokens used for input audio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5427,7 +5427,7 @@ pub struct InProgressEvent {
 crate::runtime::const_value! {
     pub struct InProgressEventType = "response.in_progress";
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct IncompleteDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<IncompleteDetailsReason>,
@@ -6086,7 +6086,7 @@ crate::runtime::untagged_union! {
     pub enum McpServerToolAllowedTools { Variant2(McpServerToolAllowedToolsVariant2),
     List(Vec < String >), }
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct McpServerToolAllowedToolsVariant2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -6107,14 +6107,14 @@ crate::runtime::untagged_union! {
     Variant3(McpServerToolRequireApprovalVariant3),
     Variant1(McpServerToolRequireApprovalVariant1), }
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct McpServerToolRequireApprovalVariant1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always: Option<McpServerToolRequireApprovalVariant1Always>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub never: Option<McpServerToolRequireApprovalVariant1Always>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct McpServerToolRequireApprovalVariant1Always {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_names: Option<Vec<String>>,
@@ -6275,7 +6275,7 @@ pub struct MessagesDeltaEvent {
     pub r#type: MessagesDeltaEventType,
     pub usage: MessagesDeltaEventUsage,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct MessagesDeltaEventDelta {
     pub container: Option<AnthropicContainer>,
     pub stop_details: Option<AnthropicRefusalStopDetails>,
@@ -6434,7 +6434,7 @@ crate::runtime::string_enum! {
     => "system", }
 }
 /// Configuration for controlling output behavior. Supports the effort parameter and structured output format.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct MessagesOutputConfig {
     /// How much effort the model should put into its response. Higher effort levels may result in more thorough analysis but take longer. Valid values are `low`, `medium`, `high`, `xhigh`, or `max`.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -6532,7 +6532,7 @@ pub struct MessagesRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct MessagesRequestContextManagement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edits: Option<Vec<MessagesRequestContextManagementEditsItem>>,
@@ -6615,7 +6615,7 @@ crate::runtime::const_value! {
     pub struct MessagesRequestContextManagementEditsItemCompact20260112Type =
     "compact_20260112";
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct MessagesRequestMetadata {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub user_id: crate::runtime::Patch<String>,
@@ -6755,7 +6755,7 @@ pub struct MessagesRequestToolsItemCustom {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CustomToolType>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct MessagesRequestToolsItemCustomInputSchema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<serde_json::Value>,
@@ -7120,7 +7120,7 @@ pub struct ModelsListResponse {
 /// List of available models
 pub type ModelsListResponseData = Vec<Model>;
 /// Pagination links
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ModelsListResponseLinks {
     /// URL for the next page of results, or null if this is the last page
     pub next: Option<String>,
@@ -8448,7 +8448,7 @@ pub struct OpenResponsesResult {
     pub openrouter_metadata: Option<OpenRouterMetadata>,
 }
 /// Alternative token with its log probability
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct OpenResponsesTopLogprobs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytes: Option<Vec<i64>>,
@@ -9425,7 +9425,7 @@ crate::runtime::string_enum! {
     CloudflareAi => "cloudflare-ai", PdfText => "pdf-text", }
 }
 /// Options for PDF parsing.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PdfParserOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<PdfParserEngine>,
@@ -9439,7 +9439,7 @@ pub struct PerRequestLimits {
     pub prompt_tokens: f64,
 }
 /// Percentile-based latency cutoffs. All specified cutoffs must be met for an endpoint to be preferred.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PercentileLatencyCutoffs {
     /// Maximum p50 latency (seconds)
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -9467,7 +9467,7 @@ pub struct PercentileStats {
     pub p99: f64,
 }
 /// Percentile-based throughput cutoffs. All specified cutoffs must be met for an endpoint to be preferred.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PercentileThroughputCutoffs {
     /// Minimum p50 throughput (tokens/sec)
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -9642,7 +9642,7 @@ crate::runtime::const_value! {
     pub struct PreviewWebSearchUserLocationType = "approximate";
 }
 /// A conditional override of the base pricing. An entry applies only when all of its condition fields (e.g. min_prompt_tokens, or the utc_start/utc_end time window) match the request; among applicable entries, later entries win per price key; price keys absent from an entry inherit the base price.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PricingOverride {
     /// Overridden price in USD per audio input token
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9731,7 +9731,7 @@ crate::runtime::string_enum! {
     => "Z.AI", FakeProvider => "FakeProvider", }
 }
 /// Provider-specific options keyed by provider slug. Only options for the matched provider are forwarded; the rest are ignored. Unrecognized keys are silently dropped.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProviderOptions {
     #[serde(rename = "01ai", default, skip_serializing_if = "Option::is_none")]
     pub _01ai: Option<crate::runtime::Map<serde_json::Value>>,
@@ -10044,7 +10044,7 @@ pub struct ProviderOverloadedResponseErrorData {
     pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
 }
 /// When multiple model providers are available, optionally indicate your routing preference.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProviderPreferences {
     /// Whether to allow backup providers to serve requests
     /// - true: (default) when the primary provider (or your custom providers in "order") is unavailable, use the next best provider.
@@ -10098,7 +10098,7 @@ crate::runtime::string_enum! {
     pub enum ProviderPreferencesDataCollection { Deny => "deny", Allow => "allow", }
 }
 /// The object specifying the maximum price you want to pay for this request. USD price per million tokens, for prompt and completion.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProviderPreferencesMaxPrice {
     /// Maximum price in USD per audio unit
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10123,7 +10123,7 @@ crate::runtime::untagged_union! {
     ProviderSortConfig(ProviderSortConfig), }
 }
 /// Details of a provider response for a generation attempt
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProviderResponse {
     /// Internal endpoint identifier
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10203,7 +10203,7 @@ crate::runtime::string_enum! {
     Exacto => "exacto", }
 }
 /// The provider sorting strategy (price, throughput, latency)
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProviderSortConfig {
     /// The provider sorting strategy (price, throughput, latency)
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -10498,7 +10498,7 @@ pub struct RankingsDailyResponse {
 }
 /// Configuration for reasoning mode in the response
 pub type ReasoningConfig = ReasoningConfigVariant1;
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ReasoningConfigVariant1 {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub context: crate::runtime::Patch<ReasoningContext>,
@@ -10745,7 +10745,7 @@ crate::runtime::string_enum! {
     DataResidencyMismatch => "data_residency_mismatch", }
 }
 /// Request schema for Responses endpoint
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ResponsesRequest {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub background: crate::runtime::Patch<bool>,
@@ -10878,7 +10878,7 @@ pub struct RouterAttempt {
     pub provider: String,
     pub status: i64,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct RouterParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality_floor: Option<f64>,
@@ -10921,7 +10921,7 @@ crate::runtime::string_enum! {
     SearchContextSizeEnum { Low => "low", Medium => "medium", High => "high", }
 }
 /// Configuration for the openrouter:experimental__search_models server tool
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SearchModelsServerToolConfig {
     /// Maximum number of models to return. Defaults to 5, max 20.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10944,7 +10944,7 @@ crate::runtime::string_enum! {
     pub enum SearchQualityLevel { Low => "low", Medium => "medium", High => "high", }
 }
 /// Usage for server-side tool execution (e.g., web search)
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ServerToolUseDetails {
     /// Number of OpenRouter server tool calls that executed and produced a result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11092,7 +11092,7 @@ pub struct ShellServerTool {
     pub r#type: ShellServerToolType,
 }
 /// Configuration for the openrouter:shell server tool
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ShellServerToolConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<ShellServerToolEngine>,
@@ -11177,7 +11177,7 @@ pub struct SpeechRequest {
     pub voice: Option<String>,
 }
 /// Provider-specific passthrough configuration
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SpeechRequestProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<ProviderOptions>,
@@ -11469,7 +11469,7 @@ crate::runtime::string_enum! {
     enum SttTimestampGranularity { Word => "word", Segment => "segment", }
 }
 /// Aggregated usage statistics for the request
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SttUsage {
     /// Total cost of the request in USD
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11511,7 +11511,7 @@ pub struct SubagentNestedTool {
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
 }
 /// Reasoning configuration forwarded to the subagent call. Use this to control reasoning effort and token budget for models that support extended thinking.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SubagentReasoning {
     /// Reasoning effort level for the subagent call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11521,7 +11521,7 @@ pub struct SubagentReasoning {
     pub max_tokens: Option<i64>,
 }
 /// Configuration for one openrouter:subagent server tool entry.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SubagentServerToolConfig {
     /// EXPERIMENTAL — subject to change without notice. When true, the subagent inherits every client function defined in the request's top-level `tools` list. Supported on the Responses API (`/api/v1/responses`) only; other APIs reject it with a `400`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11647,7 +11647,7 @@ pub struct TaskClassificationResponseData {
     pub window_days: i64,
 }
 /// Text output configuration including format and verbosity
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TextConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<Formats>,
@@ -11680,7 +11680,7 @@ pub struct TextDoneEvent {
     pub r#type: BaseTextDoneEventType,
 }
 /// Text output configuration including format and verbosity
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TextExtendedConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<Formats>,
@@ -11729,7 +11729,7 @@ pub struct ToolSearchServerTool {
     pub r#type: ToolSearchServerToolType,
 }
 /// Configuration for the openrouter:tool_search server tool
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ToolSearchServerToolConfig {
     /// Maximum tools returned by one search. Defaults to 5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11751,7 +11751,7 @@ pub struct TopProviderInfo {
     pub max_completion_tokens: Option<i64>,
 }
 /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TraceConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation_name: Option<String>,
@@ -11842,7 +11842,7 @@ crate::runtime::const_value! {
     = "design-arena";
 }
 /// Placement distribution from tournament matches.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UnifiedBenchmarksDaItemTournamentStats {
     pub first_place: Option<i64>,
     pub fourth_place: Option<i64>,
@@ -11957,7 +11957,7 @@ crate::runtime::string_enum! {
     "plugin", }
 }
 /// Published lane configuration, included only when include_run_config=true. Only the agent turn count, reasoning effort, and temperature are exposed; other harness settings are intentionally not part of the public contract.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UnifiedBenchmarksSearchRunConfig {
     /// Agent-turn count for the published lane, or null for plugin lanes.
     pub max_agent_turns: Option<i64>,
@@ -11983,7 +11983,7 @@ pub struct UnprocessableEntityResponseErrorData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UpdateByokKeyRequest {
     /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` clears the restriction. Must contain at least one hash if provided. Hashes that do not belong to your account return a 400.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -12011,7 +12011,7 @@ pub struct UpdateByokKeyRequest {
 pub struct UpdateByokKeyResponse {
     pub data: ByokKey,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UpdateGuardrailRequest {
     /// Array of model identifiers (slug or canonical_slug accepted)
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -12080,7 +12080,7 @@ pub struct UpdateGuardrailRequest {
 pub struct UpdateGuardrailResponse {
     pub data: Guardrail,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UpdateKeysRequest {
     /// Whether to disable the API key
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12098,7 +12098,7 @@ pub struct UpdateKeysRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UpdateObservabilityDestinationRequest {
     /// Optional allowlist of OpenRouter API key hashes. `null` clears the filter (all keys). Omitting leaves the current value. Must contain at least one hash if provided.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -12142,7 +12142,7 @@ pub struct UpdateScimGroupMappingRequest {
 pub struct UpdateScimGroupMappingResponse {
     pub data: ScimGroupMapping,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct UpdateWorkspaceRequest {
     /// Default image model for this workspace
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -12315,7 +12315,7 @@ crate::runtime::string_enum! {
     "cancelled", Expired => "expired", }
 }
 /// Usage and cost information for the video generation. Available once the job has completed.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct VideoGenerationUsage {
     /// The cost of the video generation in USD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12387,7 +12387,7 @@ crate::runtime::string_enum! {
     "3360x1440", V3840x2160 => "3840x2160", V5040x2160 => "5040x2160", }
 }
 /// Supported upscale factor range for video upscaling models
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct VideoModelUpscaleFactor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
@@ -12431,7 +12431,7 @@ pub struct WebFetchServerTool {
     pub r#type: WebFetchServerToolType,
 }
 /// Configuration for the openrouter:web_fetch server tool
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct WebFetchServerToolConfig {
     /// Only fetch from these domains.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12457,7 +12457,7 @@ pub type WebSearchCallCompletedEvent = OpenAiResponsesSearchCompleted;
 pub type WebSearchCallInProgressEvent = OpenAiResponsesWebSearchCallInProgress;
 /// Web search call is searching
 pub type WebSearchCallSearchingEvent = OpenAiResponsesWebSearchCallSearching;
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct WebSearchConfig {
     /// Limit search results to these domains. Supported by Exa, Firecrawl, Parallel, Perplexity, and most native providers (Anthropic, OpenAI, xAI). Cannot be used with excluded_domains.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12486,7 +12486,7 @@ pub struct WebSearchConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_location: Option<WebSearchUserLocationServerTool>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct WebSearchDomainFilter {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub allowed_domains: crate::runtime::Patch<Vec<String>>,
@@ -12564,7 +12564,7 @@ pub struct WebSearchServerTool {
     pub user_location: crate::runtime::Patch<WebSearchUserLocation>,
 }
 /// Configuration for the openrouter:web_search server tool
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct WebSearchServerToolConfig {
     /// Limit search results to these domains. Supported by Exa, Firecrawl, Parallel, Perplexity, and most native providers (Anthropic, OpenAI, xAI). Cannot be used with excluded_domains.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12616,7 +12616,7 @@ crate::runtime::string_enum! {
     InProgress => "in_progress", Failed => "failed", }
 }
 /// User location information for web search
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct WebSearchUserLocation {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub city: crate::runtime::Patch<String>,
@@ -12630,7 +12630,7 @@ pub struct WebSearchUserLocation {
     pub r#type: Option<PreviewWebSearchUserLocationType>,
 }
 /// Approximate user location for location-biased results.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct WebSearchUserLocationServerTool {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub city: crate::runtime::Patch<String>,

@@ -12,10 +12,25 @@ impl VideoGeneration<'_> {
     /// Submits a video generation request and returns a polling URL to check status
     ///
     /// `POST /videos` (operation `createVideos`)
-    pub fn generate(&self, body: super::types::VideoGenerationRequest) -> CreateVideos {
+    pub fn generate(&self, model: impl Into<String>) -> CreateVideos {
         CreateVideos {
             client: self.client.clone(),
-            body,
+            body: super::types::VideoGenerationRequest {
+                aspect_ratio: None,
+                callback_url: None,
+                creativity: None,
+                duration: None,
+                frame_images: None,
+                generate_audio: None,
+                input_references: None,
+                model: model.into(),
+                prompt: None,
+                provider: None,
+                resolution: None,
+                seed: None,
+                size: None,
+                upscale_factor: None,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -65,6 +80,91 @@ pub struct CreateVideos {
     options: crate::runtime::CallOptions,
 }
 impl CreateVideos {
+    /// Aspect ratio of the generated video
+    pub fn aspect_ratio(
+        mut self,
+        value: impl Into<super::types::VideoGenerationRequestAspectRatio>,
+    ) -> Self {
+        self.body.aspect_ratio = Some(value.into());
+        self
+    }
+    /// URL to receive a webhook notification when the video generation job completes. Overrides the workspace-level default callback URL if set. Must be HTTPS.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.body.callback_url = Some(value.into());
+        self
+    }
+    /// Creativity level for video upscaling models only. This parameter is not supported by video generation models.
+    pub fn creativity(mut self, value: impl Into<i64>) -> Self {
+        self.body.creativity = Some(value.into());
+        self
+    }
+    /// Duration of the generated video in seconds
+    pub fn duration(mut self, value: impl Into<i64>) -> Self {
+        self.body.duration = Some(value.into());
+        self
+    }
+    /// Images to use as the first and/or last frame of the generated video. Each image must specify a frame_type of first_frame or last_frame.
+    pub fn frame_images(
+        mut self,
+        value: impl Into<Vec<super::types::FrameImage>>,
+    ) -> Self {
+        self.body.frame_images = Some(value.into());
+        self
+    }
+    /// Whether to generate audio alongside the video. Defaults to the endpoint's generate_audio capability flag, false if not set.
+    pub fn generate_audio(mut self, value: impl Into<bool>) -> Self {
+        self.body.generate_audio = Some(value.into());
+        self
+    }
+    /// Reference assets to guide video generation. Accepts image, audio, and video references. Audio and video references are only honored by providers that support them (including BytePlus Seedance generation 2 and newer); other providers use image references and ignore the rest.
+    pub fn input_references(
+        mut self,
+        value: impl Into<Vec<super::types::InputReference>>,
+    ) -> Self {
+        self.body.input_references = Some(value.into());
+        self
+    }
+    /// Text prompt describing the video to generate. Optional for models that support generating a video from image input alone; required by all other models.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.body.prompt = Some(value.into());
+        self
+    }
+    /// Provider-specific passthrough configuration
+    pub fn provider(
+        mut self,
+        value: impl Into<super::types::SpeechRequestProvider>,
+    ) -> Self {
+        self.body.provider = Some(value.into());
+        self
+    }
+    /// Resolution of the generated video
+    pub fn resolution(
+        mut self,
+        value: impl Into<super::types::VideoGenerationRequestResolution>,
+    ) -> Self {
+        self.body.resolution = Some(value.into());
+        self
+    }
+    /// If specified, the generation will sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed for all providers.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body.seed = Some(value.into());
+        self
+    }
+    /// Exact pixel dimensions of the generated video in "WIDTHxHEIGHT" format (e.g. "1280x720"). Interchangeable with resolution + aspect_ratio.
+    pub fn size(mut self, value: impl Into<String>) -> Self {
+        self.body.size = Some(value.into());
+        self
+    }
+    /// Upscale factor for video upscaling models only. This parameter is not supported by video generation models.
+    pub fn upscale_factor(mut self, value: impl Into<f64>) -> Self {
+        self.body.upscale_factor = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::VideoGenerationRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);

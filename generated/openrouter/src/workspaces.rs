@@ -25,10 +25,26 @@ impl Workspaces<'_> {
     /// Create a new workspace for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /workspaces` (operation `createWorkspace`)
-    pub fn create(&self, body: super::types::CreateWorkspaceRequest) -> CreateWorkspace {
+    pub fn create(
+        &self,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+    ) -> CreateWorkspace {
         CreateWorkspace {
             client: self.client.clone(),
-            body,
+            body: super::types::CreateWorkspaceRequest {
+                default_image_model: crate::runtime::Patch::Absent,
+                default_provider_sort: crate::runtime::Patch::Absent,
+                default_text_model: crate::runtime::Patch::Absent,
+                description: crate::runtime::Patch::Absent,
+                io_logging_api_key_ids: crate::runtime::Patch::Absent,
+                io_logging_sampling_rate: None,
+                is_data_discount_logging_enabled: None,
+                is_observability_broadcast_enabled: None,
+                is_observability_io_logging_enabled: None,
+                name: name.into(),
+                slug: slug.into(),
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -119,13 +135,16 @@ impl Workspaces<'_> {
         &self,
         id: impl Into<String>,
         interval: super::types::WorkspaceBudgetInterval,
-        body: super::types::UpsertWorkspaceBudgetRequest,
+        limit_usd: f64,
     ) -> UpsertWorkspaceBudget {
         UpsertWorkspaceBudget {
             client: self.client.clone(),
             id: id.into(),
             interval,
-            body,
+            body: super::types::UpsertWorkspaceBudgetRequest {
+                include_byok_in_budgets: None,
+                limit_usd,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -168,12 +187,14 @@ impl Workspaces<'_> {
     pub fn bulk_add_members(
         &self,
         id: impl Into<String>,
-        body: super::types::BulkAddWorkspaceMembersRequest,
+        user_ids: Vec<String>,
     ) -> BulkAddWorkspaceMembers {
         BulkAddWorkspaceMembers {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: super::types::BulkAddWorkspaceMembersRequest {
+                user_ids,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -185,12 +206,14 @@ impl Workspaces<'_> {
     pub fn bulk_remove_members(
         &self,
         id: impl Into<String>,
-        body: super::types::BulkRemoveWorkspaceMembersRequest,
+        user_ids: Vec<String>,
     ) -> BulkRemoveWorkspaceMembers {
         BulkRemoveWorkspaceMembers {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: super::types::BulkRemoveWorkspaceMembersRequest {
+                user_ids,
+            },
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -292,6 +315,84 @@ pub struct CreateWorkspace {
     options: crate::runtime::CallOptions,
 }
 impl CreateWorkspace {
+    /// Default image model for this workspace
+    ///
+    /// Sets `default_image_model`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn default_image_model(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.default_image_model = value.into();
+        self
+    }
+    /// Default provider sort preference (price, throughput, latency, exacto)
+    ///
+    /// Sets `default_provider_sort`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn default_provider_sort(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.default_provider_sort = value.into();
+        self
+    }
+    /// Default text model for this workspace
+    ///
+    /// Sets `default_text_model`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn default_text_model(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.default_text_model = value.into();
+        self
+    }
+    /// Description of the workspace
+    ///
+    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn description(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.body.description = value.into();
+        self
+    }
+    /// Optional array of API key IDs to filter I/O logging
+    ///
+    /// Sets `io_logging_api_key_ids`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn io_logging_api_key_ids(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<i64>>>,
+    ) -> Self {
+        self.body.io_logging_api_key_ids = value.into();
+        self
+    }
+    /// Sampling rate for I/O logging (0.0001-1)
+    pub fn io_logging_sampling_rate(mut self, value: impl Into<f64>) -> Self {
+        self.body.io_logging_sampling_rate = Some(value.into());
+        self
+    }
+    /// Whether data discount logging is enabled
+    pub fn is_data_discount_logging_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.body.is_data_discount_logging_enabled = Some(value.into());
+        self
+    }
+    /// Whether broadcast is enabled
+    pub fn is_observability_broadcast_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.body.is_observability_broadcast_enabled = Some(value.into());
+        self
+    }
+    /// Whether private logging is enabled
+    pub fn is_observability_io_logging_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.body.is_observability_io_logging_enabled = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::CreateWorkspaceRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -913,6 +1014,16 @@ pub struct UpsertWorkspaceBudget {
     options: crate::runtime::CallOptions,
 }
 impl UpsertWorkspaceBudget {
+    /// Whether to include BYOK (bring-your-own-key) spend when enforcing the workspace's budgets. This is a workspace-wide setting: it applies to every budget interval (daily, weekly, monthly, and lifetime), not just the interval being upserted in this request. Omit to leave the current setting unchanged.
+    pub fn include_byok_in_budgets(mut self, value: impl Into<bool>) -> Self {
+        self.body.include_byok_in_budgets = Some(value.into());
+        self
+    }
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::UpsertWorkspaceBudgetRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -1214,6 +1325,11 @@ pub struct BulkAddWorkspaceMembers {
     options: crate::runtime::CallOptions,
 }
 impl BulkAddWorkspaceMembers {
+    /// Replaces the whole request body.
+    pub fn body(mut self, body: super::types::BulkAddWorkspaceMembersRequest) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -1319,6 +1435,14 @@ pub struct BulkRemoveWorkspaceMembers {
     options: crate::runtime::CallOptions,
 }
 impl BulkRemoveWorkspaceMembers {
+    /// Replaces the whole request body.
+    pub fn body(
+        mut self,
+        body: super::types::BulkRemoveWorkspaceMembersRequest,
+    ) -> Self {
+        self.body = body;
+        self
+    }
     /// Overrides the client's whole-request timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
