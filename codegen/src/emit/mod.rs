@@ -3,6 +3,8 @@
 mod client;
 mod docs;
 mod operations;
+mod pagination;
+mod streaming;
 mod types;
 
 use crate::ir::{Api, Operation, Tag};
@@ -13,6 +15,8 @@ use quote::quote;
 use std::path::PathBuf;
 
 pub use operations::fieldwise_body_arguments;
+pub use pagination::{paging_of, Paging};
+pub use streaming::stream_event;
 pub use types::{ident, type_ref, type_ref_in};
 
 /// A file of the generated crates, relative to `generated/`.

@@ -4,7 +4,7 @@
 
 use super::docs::doc_attrs;
 use super::types::{ident, type_ref_in};
-use crate::ir::{Api, AuthScheme, Body, BodyMedia, Field, Operation, ParamLocation, Presence, Prim, ResponseContent, Tag, TypeKind, TypeRef};
+use crate::ir::{Api, AuthScheme, BodyMedia, Field, Operation, ParamLocation, Presence, Prim, ResponseContent, Tag, TypeKind, TypeRef};
 use crate::resolve::Namer;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -50,7 +50,7 @@ fn types_path() -> TokenStream {
 }
 
 /// Follows aliases to a struct's fields.
-fn struct_fields<'t>(ty: &TypeRef, types: &HashMap<&str, &'t TypeKind>) -> Option<&'t [Field]> {
+pub(super) fn struct_fields<'t>(ty: &TypeRef, types: &HashMap<&str, &'t TypeKind>) -> Option<&'t [Field]> {
     let mut ty = ty.clone();
     for _ in 0..16 {
         let TypeRef::Named(name) = &ty else { return None };
@@ -237,6 +237,8 @@ fn operation(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<(TokenS
     } else {
         quote! { let headers = Vec::new(); }
     };
+    let mut extra_methods = super::streaming::stream_methods(op, types, &tp, &error_ty);
+    extra_methods.extend(super::pagination::paginate_method(op, types, &tp, &error_ty));
     let builder_tokens = quote! {
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
@@ -270,6 +272,14 @@ fn operation(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<(TokenS
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> Result<crate::runtime::Response<#success_ty>, crate::runtime::Error<#error_ty>> {
+                let (client, parts) = self.into_parts()?;
+                let raw = client.http.execute(parts).await?;
+                #success_decode
+            }
+
+            #extra_methods
+
+            fn into_parts(self) -> Result<(super::Client, crate::runtime::RequestParts), crate::runtime::Error<#error_ty>> {
                 #query_decl
                 #(#query)*
                 #header_decl
@@ -285,8 +295,7 @@ fn operation(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<(TokenS
                     authenticated: #authenticated,
                     options: self.options,
                 };
-                let raw = self.client.http.execute(parts).await?;
-                #success_decode
+                Ok((self.client, parts))
             }
         }
     };

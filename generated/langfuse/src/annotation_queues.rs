@@ -207,6 +207,42 @@ impl AnnotationQueuesListQueues {
         crate::runtime::Response<super::types::PaginatedAnnotationQueues>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::PaginatedAnnotationQueues>,
+            serde_json::Value,
+        >("annotationQueues_listQueues", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::AnnotationQueue, serde_json::Value> {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.page = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let more = position < value.meta.total_pages;
+                        (more.then_some(position + 1), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "page", true, &self.page);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -222,12 +258,7 @@ impl AnnotationQueuesListQueues {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::PaginatedAnnotationQueues>,
-            serde_json::Value,
-        >("annotationQueues_listQueues", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `annotationQueues_createQueue` (`POST /api/public/annotation-queues`); finish with [`AnnotationQueuesCreateQueue::send`].
@@ -275,6 +306,20 @@ impl AnnotationQueuesCreateQueue {
         crate::runtime::Response<super::types::AnnotationQueue>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::AnnotationQueue>,
+            serde_json::Value,
+        >("annotationQueues_createQueue", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("annotationQueues_createQueue", &self.body)
@@ -292,12 +337,7 @@ impl AnnotationQueuesCreateQueue {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::AnnotationQueue>,
-            serde_json::Value,
-        >("annotationQueues_createQueue", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `annotationQueues_getQueue` (`GET /api/public/annotation-queues/{queueId}`); finish with [`AnnotationQueuesGetQueue::send`].
@@ -331,6 +371,20 @@ impl AnnotationQueuesGetQueue {
         crate::runtime::Response<super::types::AnnotationQueue>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::AnnotationQueue>,
+            serde_json::Value,
+        >("annotationQueues_getQueue", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -347,12 +401,7 @@ impl AnnotationQueuesGetQueue {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::AnnotationQueue>,
-            serde_json::Value,
-        >("annotationQueues_getQueue", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `annotationQueues_listQueueItems` (`GET /api/public/annotation-queues/{queueId}/items`); finish with [`AnnotationQueuesListQueueItems::send`].
@@ -407,6 +456,45 @@ impl AnnotationQueuesListQueueItems {
         crate::runtime::Response<super::types::PaginatedAnnotationQueueItems>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::PaginatedAnnotationQueueItems>,
+            serde_json::Value,
+        >("annotationQueues_listQueueItems", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<
+        super::types::AnnotationQueueItem,
+        serde_json::Value,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.page = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let more = position < value.meta.total_pages;
+                        (more.then_some(position + 1), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "status", true, &self.status);
         crate::runtime::push_query(&mut query, "page", true, &self.page);
@@ -426,12 +514,7 @@ impl AnnotationQueuesListQueueItems {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::PaginatedAnnotationQueueItems>,
-            serde_json::Value,
-        >("annotationQueues_listQueueItems", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `annotationQueues_createQueueItem` (`POST /api/public/annotation-queues/{queueId}/items`); finish with [`AnnotationQueuesCreateQueueItem::send`].
@@ -481,6 +564,20 @@ impl AnnotationQueuesCreateQueueItem {
         crate::runtime::Response<super::types::AnnotationQueueItem>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::AnnotationQueueItem>,
+            serde_json::Value,
+        >("annotationQueues_createQueueItem", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -504,12 +601,7 @@ impl AnnotationQueuesCreateQueueItem {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::AnnotationQueueItem>,
-            serde_json::Value,
-        >("annotationQueues_createQueueItem", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `annotationQueues_getQueueItem` (`GET /api/public/annotation-queues/{queueId}/items/{itemId}`); finish with [`AnnotationQueuesGetQueueItem::send`].
@@ -544,6 +636,20 @@ impl AnnotationQueuesGetQueueItem {
         crate::runtime::Response<super::types::AnnotationQueueItem>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::AnnotationQueueItem>,
+            serde_json::Value,
+        >("annotationQueues_getQueueItem", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -561,12 +667,7 @@ impl AnnotationQueuesGetQueueItem {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::AnnotationQueueItem>,
-            serde_json::Value,
-        >("annotationQueues_getQueueItem", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `annotationQueues_deleteQueueItem` (`DELETE /api/public/annotation-queues/{queueId}/items/{itemId}`); finish with [`AnnotationQueuesDeleteQueueItem::send`].
@@ -601,6 +702,20 @@ impl AnnotationQueuesDeleteQueueItem {
         crate::runtime::Response<super::types::DeleteAnnotationQueueItemResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DeleteAnnotationQueueItemResponse>,
+            serde_json::Value,
+        >("annotationQueues_deleteQueueItem", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -618,12 +733,7 @@ impl AnnotationQueuesDeleteQueueItem {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DeleteAnnotationQueueItemResponse>,
-            serde_json::Value,
-        >("annotationQueues_deleteQueueItem", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `annotationQueues_updateQueueItem` (`PATCH /api/public/annotation-queues/{queueId}/items/{itemId}`); finish with [`AnnotationQueuesUpdateQueueItem::send`].
@@ -673,6 +783,20 @@ impl AnnotationQueuesUpdateQueueItem {
         crate::runtime::Response<super::types::AnnotationQueueItem>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::AnnotationQueueItem>,
+            serde_json::Value,
+        >("annotationQueues_updateQueueItem", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -697,12 +821,7 @@ impl AnnotationQueuesUpdateQueueItem {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::AnnotationQueueItem>,
-            serde_json::Value,
-        >("annotationQueues_updateQueueItem", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `annotationQueues_createQueueAssignment` (`POST /api/public/annotation-queues/{queueId}/assignments`); finish with [`AnnotationQueuesCreateQueueAssignment::send`].
@@ -742,6 +861,20 @@ impl AnnotationQueuesCreateQueueAssignment {
         crate::runtime::Response<super::types::CreateAnnotationQueueAssignmentResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::CreateAnnotationQueueAssignmentResponse>,
+            serde_json::Value,
+        >("annotationQueues_createQueueAssignment", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -765,12 +898,7 @@ impl AnnotationQueuesCreateQueueAssignment {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::CreateAnnotationQueueAssignmentResponse>,
-            serde_json::Value,
-        >("annotationQueues_createQueueAssignment", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `annotationQueues_deleteQueueAssignment` (`DELETE /api/public/annotation-queues/{queueId}/assignments`); finish with [`AnnotationQueuesDeleteQueueAssignment::send`].
@@ -810,6 +938,20 @@ impl AnnotationQueuesDeleteQueueAssignment {
         crate::runtime::Response<super::types::DeleteAnnotationQueueAssignmentResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DeleteAnnotationQueueAssignmentResponse>,
+            serde_json::Value,
+        >("annotationQueues_deleteQueueAssignment", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -833,11 +975,6 @@ impl AnnotationQueuesDeleteQueueAssignment {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DeleteAnnotationQueueAssignmentResponse>,
-            serde_json::Value,
-        >("annotationQueues_deleteQueueAssignment", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

@@ -88,6 +88,20 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrations {
         crate::runtime::Response<super::types::BlobStorageIntegrationsResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::BlobStorageIntegrationsResponse>,
+            serde_json::Value,
+        >("blobStorageIntegrations_getBlobStorageIntegrations", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -101,12 +115,7 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrations {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::BlobStorageIntegrationsResponse>,
-            serde_json::Value,
-        >("blobStorageIntegrations_getBlobStorageIntegrations", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `blobStorageIntegrations_upsertBlobStorageIntegration` (`PUT /api/public/integrations/blob-storage`); finish with [`BlobStorageIntegrationsUpsertBlobStorageIntegration::send`].
@@ -140,6 +149,20 @@ impl BlobStorageIntegrationsUpsertBlobStorageIntegration {
         crate::runtime::Response<super::types::BlobStorageIntegrationResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::BlobStorageIntegrationResponse>,
+            serde_json::Value,
+        >("blobStorageIntegrations_upsertBlobStorageIntegration", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -160,12 +183,7 @@ impl BlobStorageIntegrationsUpsertBlobStorageIntegration {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::BlobStorageIntegrationResponse>,
-            serde_json::Value,
-        >("blobStorageIntegrations_upsertBlobStorageIntegration", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `blobStorageIntegrations_getBlobStorageIntegrationStatus` (`GET /api/public/integrations/blob-storage/{id}`); finish with [`BlobStorageIntegrationsGetBlobStorageIntegrationStatus::send`].
@@ -199,6 +217,20 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrationStatus {
         crate::runtime::Response<super::types::BlobStorageIntegrationStatusResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::BlobStorageIntegrationStatusResponse>,
+            serde_json::Value,
+        >("blobStorageIntegrations_getBlobStorageIntegrationStatus", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -215,12 +247,7 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrationStatus {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::BlobStorageIntegrationStatusResponse>,
-            serde_json::Value,
-        >("blobStorageIntegrations_getBlobStorageIntegrationStatus", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `blobStorageIntegrations_deleteBlobStorageIntegration` (`DELETE /api/public/integrations/blob-storage/{id}`); finish with [`BlobStorageIntegrationsDeleteBlobStorageIntegration::send`].
@@ -254,6 +281,20 @@ impl BlobStorageIntegrationsDeleteBlobStorageIntegration {
         crate::runtime::Response<super::types::BlobStorageIntegrationDeletionResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::BlobStorageIntegrationDeletionResponse>,
+            serde_json::Value,
+        >("blobStorageIntegrations_deleteBlobStorageIntegration", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -270,11 +311,6 @@ impl BlobStorageIntegrationsDeleteBlobStorageIntegration {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::BlobStorageIntegrationDeletionResponse>,
-            serde_json::Value,
-        >("blobStorageIntegrations_deleteBlobStorageIntegration", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

@@ -128,6 +128,42 @@ impl DatasetItemsList {
         crate::runtime::Response<super::types::PaginatedDatasetItems>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::PaginatedDatasetItems>,
+            serde_json::Value,
+        >("datasetItems_list", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::DatasetItem, serde_json::Value> {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.page = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let more = position < value.meta.total_pages;
+                        (more.then_some(position + 1), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "datasetName", true, &self.dataset_name);
         crate::runtime::push_query(
@@ -157,12 +193,7 @@ impl DatasetItemsList {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::PaginatedDatasetItems>,
-            serde_json::Value,
-        >("datasetItems_list", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `datasetItems_create` (`POST /api/public/dataset-items`); finish with [`DatasetItemsCreate::send`].
@@ -263,6 +294,20 @@ impl DatasetItemsCreate {
         crate::runtime::Response<super::types::DatasetItem>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DatasetItem>,
+            serde_json::Value,
+        >("datasetItems_create", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("datasetItems_create", &self.body)
@@ -280,12 +325,7 @@ impl DatasetItemsCreate {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DatasetItem>,
-            serde_json::Value,
-        >("datasetItems_create", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `datasetItems_get` (`GET /api/public/dataset-items/{id}`); finish with [`DatasetItemsGet::send`].
@@ -319,6 +359,20 @@ impl DatasetItemsGet {
         crate::runtime::Response<super::types::DatasetItem>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DatasetItem>,
+            serde_json::Value,
+        >("datasetItems_get", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -334,12 +388,7 @@ impl DatasetItemsGet {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DatasetItem>,
-            serde_json::Value,
-        >("datasetItems_get", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `datasetItems_delete` (`DELETE /api/public/dataset-items/{id}`); finish with [`DatasetItemsDelete::send`].
@@ -373,6 +422,20 @@ impl DatasetItemsDelete {
         crate::runtime::Response<super::types::DeleteDatasetItemResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DeleteDatasetItemResponse>,
+            serde_json::Value,
+        >("datasetItems_delete", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -388,11 +451,6 @@ impl DatasetItemsDelete {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DeleteDatasetItemResponse>,
-            serde_json::Value,
-        >("datasetItems_delete", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

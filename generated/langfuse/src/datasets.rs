@@ -138,6 +138,42 @@ impl DatasetsList {
         crate::runtime::Response<super::types::PaginatedDatasets>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::PaginatedDatasets>,
+            serde_json::Value,
+        >("datasets_list", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::Dataset, serde_json::Value> {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.page = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let more = position < value.meta.total_pages;
+                        (more.then_some(position + 1), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "page", true, &self.page);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -153,12 +189,7 @@ impl DatasetsList {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::PaginatedDatasets>,
-            serde_json::Value,
-        >("datasets_list", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `datasets_create` (`POST /api/public/v2/datasets`); finish with [`DatasetsCreate::send`].
@@ -235,6 +266,20 @@ impl DatasetsCreate {
         crate::runtime::Response<super::types::Dataset>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::Dataset>,
+            serde_json::Value,
+        >("datasets_create", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("datasets_create", &self.body)
@@ -252,12 +297,7 @@ impl DatasetsCreate {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::Dataset>,
-            serde_json::Value,
-        >("datasets_create", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `datasets_get` (`GET /api/public/v2/datasets/{datasetName}`); finish with [`DatasetsGet::send`].
@@ -291,6 +331,20 @@ impl DatasetsGet {
         crate::runtime::Response<super::types::Dataset>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::Dataset>,
+            serde_json::Value,
+        >("datasets_get", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -307,12 +361,7 @@ impl DatasetsGet {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::Dataset>,
-            serde_json::Value,
-        >("datasets_get", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `datasets_getRun` (`GET /api/public/datasets/{datasetName}/runs/{runName}`); finish with [`DatasetsGetRun::send`].
@@ -347,6 +396,20 @@ impl DatasetsGetRun {
         crate::runtime::Response<super::types::DatasetRunWithItems>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DatasetRunWithItems>,
+            serde_json::Value,
+        >("datasets_getRun", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -363,12 +426,7 @@ impl DatasetsGetRun {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DatasetRunWithItems>,
-            serde_json::Value,
-        >("datasets_getRun", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `datasets_deleteRun` (`DELETE /api/public/datasets/{datasetName}/runs/{runName}`); finish with [`DatasetsDeleteRun::send`].
@@ -403,6 +461,20 @@ impl DatasetsDeleteRun {
         crate::runtime::Response<super::types::DeleteDatasetRunResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DeleteDatasetRunResponse>,
+            serde_json::Value,
+        >("datasets_deleteRun", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -419,12 +491,7 @@ impl DatasetsDeleteRun {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DeleteDatasetRunResponse>,
-            serde_json::Value,
-        >("datasets_deleteRun", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `datasets_getRuns` (`GET /api/public/datasets/{datasetName}/runs`); finish with [`DatasetsGetRuns::send`].
@@ -470,6 +537,42 @@ impl DatasetsGetRuns {
         crate::runtime::Response<super::types::PaginatedDatasetRuns>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::PaginatedDatasetRuns>,
+            serde_json::Value,
+        >("datasets_getRuns", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::DatasetRun, serde_json::Value> {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.page = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let more = position < value.meta.total_pages;
+                        (more.then_some(position + 1), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "page", true, &self.page);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -488,11 +591,6 @@ impl DatasetsGetRuns {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::PaginatedDatasetRuns>,
-            serde_json::Value,
-        >("datasets_getRuns", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

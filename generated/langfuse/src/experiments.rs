@@ -141,6 +141,46 @@ impl ExperimentsList {
         crate::runtime::Response<super::types::ExperimentsResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ExperimentsResponse>,
+            serde_json::Value,
+        >("experiments_list", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::Experiment, serde_json::Value> {
+        let start = self.cursor.clone().unwrap_or_default();
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.cursor = (!position.is_empty()).then_some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let next = value
+                            .meta
+                            .cursor
+                            .clone()
+                            .filter(|cursor: &String| !cursor.is_empty());
+                        (next, value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "fields", true, &self.fields);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -169,12 +209,7 @@ impl ExperimentsList {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ExperimentsResponse>,
-            serde_json::Value,
-        >("experiments_list", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `experiments_listItems` (`GET /api/public/experiment-items`); finish with [`ExperimentsListItems::send`].
@@ -273,6 +308,46 @@ impl ExperimentsListItems {
         crate::runtime::Response<super::types::ExperimentItemsResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ExperimentItemsResponse>,
+            serde_json::Value,
+        >("experiments_listItems", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::ExperimentItem, serde_json::Value> {
+        let start = self.cursor.clone().unwrap_or_default();
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.cursor = (!position.is_empty()).then_some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let next = value
+                            .meta
+                            .cursor
+                            .clone()
+                            .filter(|cursor: &String| !cursor.is_empty());
+                        (next, value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "fields", true, &self.fields);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -317,11 +392,6 @@ impl ExperimentsListItems {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ExperimentItemsResponse>,
-            serde_json::Value,
-        >("experiments_listItems", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

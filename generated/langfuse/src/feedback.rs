@@ -82,6 +82,20 @@ impl FeedbackSubmit {
         crate::runtime::Response<super::types::SubmitFeedbackResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::SubmitFeedbackResponse>,
+            serde_json::Value,
+        >("feedback_submit", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("feedback_submit", &self.body)
@@ -99,11 +113,6 @@ impl FeedbackSubmit {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::SubmitFeedbackResponse>,
-            serde_json::Value,
-        >("feedback_submit", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

@@ -56,6 +56,20 @@ impl LegacyMetricsV1Metrics {
         crate::runtime::Response<super::types::LegacyMetricsResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::LegacyMetricsResponse>,
+            serde_json::Value,
+        >("legacy_metricsV1_metrics", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "query", true, &self.query);
         let headers = Vec::new();
@@ -70,11 +84,6 @@ impl LegacyMetricsV1Metrics {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::LegacyMetricsResponse>,
-            serde_json::Value,
-        >("legacy_metricsV1_metrics", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

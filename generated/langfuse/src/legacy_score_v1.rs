@@ -46,6 +46,16 @@ impl LegacyScoreV1Delete {
     pub async fn send(
         self,
     ) -> Result<crate::runtime::Response<()>, crate::runtime::Error<serde_json::Value>> {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<(), serde_json::Value>("legacy_scoreV1_delete", raw)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -61,7 +71,6 @@ impl LegacyScoreV1Delete {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<(), serde_json::Value>("legacy_scoreV1_delete", raw)
+        Ok((self.client, parts))
     }
 }

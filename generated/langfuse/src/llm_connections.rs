@@ -95,6 +95,42 @@ impl LlmConnectionsList {
         crate::runtime::Response<super::types::PaginatedLlmConnections>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::PaginatedLlmConnections>,
+            serde_json::Value,
+        >("llmConnections_list", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::LlmConnection, serde_json::Value> {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.page = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let more = position < value.meta.total_pages;
+                        (more.then_some(position + 1), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "page", true, &self.page);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -110,12 +146,7 @@ impl LlmConnectionsList {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::PaginatedLlmConnections>,
-            serde_json::Value,
-        >("llmConnections_list", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `llmConnections_upsert` (`PUT /api/public/llm-connections`); finish with [`LlmConnectionsUpsert::send`].
@@ -201,6 +232,20 @@ impl LlmConnectionsUpsert {
         crate::runtime::Response<super::types::LlmConnection>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::LlmConnection>,
+            serde_json::Value,
+        >("llmConnections_upsert", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("llmConnections_upsert", &self.body)
@@ -218,12 +263,7 @@ impl LlmConnectionsUpsert {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::LlmConnection>,
-            serde_json::Value,
-        >("llmConnections_upsert", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `llmConnections_delete` (`DELETE /api/public/llm-connections/{id}`); finish with [`LlmConnectionsDelete::send`].
@@ -257,6 +297,20 @@ impl LlmConnectionsDelete {
         crate::runtime::Response<super::types::DeleteLlmConnectionResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DeleteLlmConnectionResponse>,
+            serde_json::Value,
+        >("llmConnections_delete", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -273,11 +327,6 @@ impl LlmConnectionsDelete {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DeleteLlmConnectionResponse>,
-            serde_json::Value,
-        >("llmConnections_delete", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

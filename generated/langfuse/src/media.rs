@@ -95,6 +95,20 @@ impl MediaGet {
         crate::runtime::Response<super::types::GetMediaResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetMediaResponse>,
+            serde_json::Value,
+        >("media_get", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -110,12 +124,7 @@ impl MediaGet {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetMediaResponse>,
-            serde_json::Value,
-        >("media_get", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `media_patch` (`PATCH /api/public/media/{mediaId}`); finish with [`MediaPatch::send`].
@@ -172,6 +181,16 @@ impl MediaPatch {
     pub async fn send(
         self,
     ) -> Result<crate::runtime::Response<()>, crate::runtime::Error<serde_json::Value>> {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<(), serde_json::Value>("media_patch", raw)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("media_patch", &self.body)
@@ -191,8 +210,7 @@ impl MediaPatch {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<(), serde_json::Value>("media_patch", raw)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `media_getUploadUrl` (`POST /api/public/media`); finish with [`MediaGetUploadUrl::send`].
@@ -268,6 +286,20 @@ impl MediaGetUploadUrl {
         crate::runtime::Response<super::types::GetMediaUploadUrlResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetMediaUploadUrlResponse>,
+            serde_json::Value,
+        >("media_getUploadUrl", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("media_getUploadUrl", &self.body)
@@ -285,11 +317,6 @@ impl MediaGetUploadUrl {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetMediaUploadUrlResponse>,
-            serde_json::Value,
-        >("media_getUploadUrl", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

@@ -161,6 +161,20 @@ impl MetricsMetrics {
         crate::runtime::Response<super::types::MetricsV2Response>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::MetricsV2Response>,
+            serde_json::Value,
+        >("metrics_metrics", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "query", true, &self.query);
         let headers = Vec::new();
@@ -175,11 +189,6 @@ impl MetricsMetrics {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::MetricsV2Response>,
-            serde_json::Value,
-        >("metrics_metrics", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

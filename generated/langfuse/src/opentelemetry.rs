@@ -74,6 +74,20 @@ impl OpentelemetryExportTraces {
         crate::runtime::Response<super::types::OtelTraceResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::OtelTraceResponse>,
+            serde_json::Value,
+        >("opentelemetry_exportTraces", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("opentelemetry_exportTraces", &self.body)
@@ -91,11 +105,6 @@ impl OpentelemetryExportTraces {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::OtelTraceResponse>,
-            serde_json::Value,
-        >("opentelemetry_exportTraces", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

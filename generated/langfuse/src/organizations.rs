@@ -148,6 +148,20 @@ impl OrganizationsGetOrganizationMemberships {
         crate::runtime::Response<super::types::MembershipsResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::MembershipsResponse>,
+            serde_json::Value,
+        >("organizations_getOrganizationMemberships", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -161,12 +175,7 @@ impl OrganizationsGetOrganizationMemberships {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::MembershipsResponse>,
-            serde_json::Value,
-        >("organizations_getOrganizationMemberships", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `organizations_updateOrganizationMembership` (`PUT /api/public/organizations/memberships`); finish with [`OrganizationsUpdateOrganizationMembership::send`].
@@ -205,6 +214,20 @@ impl OrganizationsUpdateOrganizationMembership {
         crate::runtime::Response<super::types::MembershipResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::MembershipResponse>,
+            serde_json::Value,
+        >("organizations_updateOrganizationMembership", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -225,12 +248,7 @@ impl OrganizationsUpdateOrganizationMembership {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::MembershipResponse>,
-            serde_json::Value,
-        >("organizations_updateOrganizationMembership", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `organizations_deleteOrganizationMembership` (`DELETE /api/public/organizations/memberships`); finish with [`OrganizationsDeleteOrganizationMembership::send`].
@@ -269,6 +287,20 @@ impl OrganizationsDeleteOrganizationMembership {
         crate::runtime::Response<super::types::MembershipDeletionResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::MembershipDeletionResponse>,
+            serde_json::Value,
+        >("organizations_deleteOrganizationMembership", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -289,12 +321,7 @@ impl OrganizationsDeleteOrganizationMembership {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::MembershipDeletionResponse>,
-            serde_json::Value,
-        >("organizations_deleteOrganizationMembership", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `organizations_getProjectMemberships` (`GET /api/public/projects/{projectId}/memberships`); finish with [`OrganizationsGetProjectMemberships::send`].
@@ -328,6 +355,20 @@ impl OrganizationsGetProjectMemberships {
         crate::runtime::Response<super::types::MembershipsResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::MembershipsResponse>,
+            serde_json::Value,
+        >("organizations_getProjectMemberships", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -344,12 +385,7 @@ impl OrganizationsGetProjectMemberships {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::MembershipsResponse>,
-            serde_json::Value,
-        >("organizations_getProjectMemberships", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `organizations_updateProjectMembership` (`PUT /api/public/projects/{projectId}/memberships`); finish with [`OrganizationsUpdateProjectMembership::send`].
@@ -389,6 +425,20 @@ impl OrganizationsUpdateProjectMembership {
         crate::runtime::Response<super::types::MembershipResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::MembershipResponse>,
+            serde_json::Value,
+        >("organizations_updateProjectMembership", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -412,12 +462,7 @@ impl OrganizationsUpdateProjectMembership {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::MembershipResponse>,
-            serde_json::Value,
-        >("organizations_updateProjectMembership", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `organizations_deleteProjectMembership` (`DELETE /api/public/projects/{projectId}/memberships`); finish with [`OrganizationsDeleteProjectMembership::send`].
@@ -457,6 +502,20 @@ impl OrganizationsDeleteProjectMembership {
         crate::runtime::Response<super::types::MembershipDeletionResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::MembershipDeletionResponse>,
+            serde_json::Value,
+        >("organizations_deleteProjectMembership", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -480,12 +539,7 @@ impl OrganizationsDeleteProjectMembership {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::MembershipDeletionResponse>,
-            serde_json::Value,
-        >("organizations_deleteProjectMembership", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `organizations_getOrganizationProjects` (`GET /api/public/organizations/projects`); finish with [`OrganizationsGetOrganizationProjects::send`].
@@ -518,6 +572,20 @@ impl OrganizationsGetOrganizationProjects {
         crate::runtime::Response<super::types::OrganizationProjectsResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::OrganizationProjectsResponse>,
+            serde_json::Value,
+        >("organizations_getOrganizationProjects", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -531,12 +599,7 @@ impl OrganizationsGetOrganizationProjects {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::OrganizationProjectsResponse>,
-            serde_json::Value,
-        >("organizations_getOrganizationProjects", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `organizations_getOrganizationApiKeys` (`GET /api/public/organizations/apiKeys`); finish with [`OrganizationsGetOrganizationApiKeys::send`].
@@ -569,6 +632,20 @@ impl OrganizationsGetOrganizationApiKeys {
         crate::runtime::Response<super::types::OrganizationApiKeysResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::OrganizationApiKeysResponse>,
+            serde_json::Value,
+        >("organizations_getOrganizationApiKeys", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -582,11 +659,6 @@ impl OrganizationsGetOrganizationApiKeys {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::OrganizationApiKeysResponse>,
-            serde_json::Value,
-        >("organizations_getOrganizationApiKeys", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

@@ -130,6 +130,20 @@ impl ProjectsGet {
         crate::runtime::Response<super::types::Projects>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::Projects>,
+            serde_json::Value,
+        >("projects_get", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -143,12 +157,7 @@ impl ProjectsGet {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::Projects>,
-            serde_json::Value,
-        >("projects_get", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `projects_create` (`POST /api/public/projects`); finish with [`ProjectsCreate::send`].
@@ -197,6 +206,20 @@ impl ProjectsCreate {
         crate::runtime::Response<super::types::Project>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::Project>,
+            serde_json::Value,
+        >("projects_create", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("projects_create", &self.body)
@@ -214,12 +237,7 @@ impl ProjectsCreate {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::Project>,
-            serde_json::Value,
-        >("projects_create", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `projects_update` (`PUT /api/public/projects/{projectId}`); finish with [`ProjectsUpdate::send`].
@@ -279,6 +297,20 @@ impl ProjectsUpdate {
         crate::runtime::Response<super::types::Project>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::Project>,
+            serde_json::Value,
+        >("projects_update", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("projects_update", &self.body)
@@ -299,12 +331,7 @@ impl ProjectsUpdate {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::Project>,
-            serde_json::Value,
-        >("projects_update", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `projects_delete` (`DELETE /api/public/projects/{projectId}`); finish with [`ProjectsDelete::send`].
@@ -338,6 +365,20 @@ impl ProjectsDelete {
         crate::runtime::Response<super::types::ProjectDeletionResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ProjectDeletionResponse>,
+            serde_json::Value,
+        >("projects_delete", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -354,12 +395,7 @@ impl ProjectsDelete {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ProjectDeletionResponse>,
-            serde_json::Value,
-        >("projects_delete", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `projects_getApiKeys` (`GET /api/public/projects/{projectId}/apiKeys`); finish with [`ProjectsGetApiKeys::send`].
@@ -393,6 +429,20 @@ impl ProjectsGetApiKeys {
         crate::runtime::Response<super::types::ApiKeyList>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ApiKeyList>,
+            serde_json::Value,
+        >("projects_getApiKeys", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -409,12 +459,7 @@ impl ProjectsGetApiKeys {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ApiKeyList>,
-            serde_json::Value,
-        >("projects_getApiKeys", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `projects_createApiKey` (`POST /api/public/projects/{projectId}/apiKeys`); finish with [`ProjectsCreateApiKey::send`].
@@ -481,6 +526,20 @@ impl ProjectsCreateApiKey {
         crate::runtime::Response<super::types::ApiKeyResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ApiKeyResponse>,
+            serde_json::Value,
+        >("projects_createApiKey", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("projects_createApiKey", &self.body)
@@ -501,12 +560,7 @@ impl ProjectsCreateApiKey {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ApiKeyResponse>,
-            serde_json::Value,
-        >("projects_createApiKey", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `projects_deleteApiKey` (`DELETE /api/public/projects/{projectId}/apiKeys/{apiKeyId}`); finish with [`ProjectsDeleteApiKey::send`].
@@ -541,6 +595,20 @@ impl ProjectsDeleteApiKey {
         crate::runtime::Response<super::types::ApiKeyDeletionResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ApiKeyDeletionResponse>,
+            serde_json::Value,
+        >("projects_deleteApiKey", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -557,11 +625,6 @@ impl ProjectsDeleteApiKey {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ApiKeyDeletionResponse>,
-            serde_json::Value,
-        >("projects_deleteApiKey", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

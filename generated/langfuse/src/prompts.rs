@@ -108,6 +108,20 @@ impl PromptsGet {
         crate::runtime::Response<super::types::Prompt>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::Prompt>,
+            serde_json::Value,
+        >("prompts_get", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "version", true, &self.version);
         crate::runtime::push_query(&mut query, "label", true, &self.label);
@@ -127,12 +141,7 @@ impl PromptsGet {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::Prompt>,
-            serde_json::Value,
-        >("prompts_get", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `prompts_delete` (`DELETE /api/public/v2/prompts/{promptName}`); finish with [`PromptsDelete::send`].
@@ -175,6 +184,16 @@ impl PromptsDelete {
     pub async fn send(
         self,
     ) -> Result<crate::runtime::Response<()>, crate::runtime::Error<serde_json::Value>> {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<(), serde_json::Value>("prompts_delete", raw)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "label", true, &self.label);
         crate::runtime::push_query(&mut query, "version", true, &self.version);
@@ -193,8 +212,7 @@ impl PromptsDelete {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<(), serde_json::Value>("prompts_delete", raw)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `prompts_list` (`GET /api/public/v2/prompts`); finish with [`PromptsList::send`].
@@ -269,6 +287,42 @@ impl PromptsList {
         crate::runtime::Response<super::types::PromptMetaListResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::PromptMetaListResponse>,
+            serde_json::Value,
+        >("prompts_list", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::PromptMeta, serde_json::Value> {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.page = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let more = position < value.meta.total_pages;
+                        (more.then_some(position + 1), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "name", true, &self.name);
         crate::runtime::push_query(&mut query, "label", true, &self.label);
@@ -294,12 +348,7 @@ impl PromptsList {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::PromptMetaListResponse>,
-            serde_json::Value,
-        >("prompts_list", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `prompts_create` (`POST /api/public/v2/prompts`); finish with [`PromptsCreate::send`].
@@ -333,6 +382,20 @@ impl PromptsCreate {
         crate::runtime::Response<super::types::Prompt>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::Prompt>,
+            serde_json::Value,
+        >("prompts_create", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("prompts_create", &self.body)
@@ -350,11 +413,6 @@ impl PromptsCreate {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::Prompt>,
-            serde_json::Value,
-        >("prompts_create", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

@@ -117,6 +117,20 @@ impl ScimGetServiceProviderConfig {
         crate::runtime::Response<super::types::ServiceProviderConfig>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ServiceProviderConfig>,
+            serde_json::Value,
+        >("scim_getServiceProviderConfig", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -130,12 +144,7 @@ impl ScimGetServiceProviderConfig {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ServiceProviderConfig>,
-            serde_json::Value,
-        >("scim_getServiceProviderConfig", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `scim_getResourceTypes` (`GET /api/public/scim/ResourceTypes`); finish with [`ScimGetResourceTypes::send`].
@@ -168,6 +177,20 @@ impl ScimGetResourceTypes {
         crate::runtime::Response<super::types::ResourceTypesResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ResourceTypesResponse>,
+            serde_json::Value,
+        >("scim_getResourceTypes", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -181,12 +204,7 @@ impl ScimGetResourceTypes {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ResourceTypesResponse>,
-            serde_json::Value,
-        >("scim_getResourceTypes", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `scim_getSchemas` (`GET /api/public/scim/Schemas`); finish with [`ScimGetSchemas::send`].
@@ -219,6 +237,20 @@ impl ScimGetSchemas {
         crate::runtime::Response<super::types::SchemasResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::SchemasResponse>,
+            serde_json::Value,
+        >("scim_getSchemas", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -232,12 +264,7 @@ impl ScimGetSchemas {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::SchemasResponse>,
-            serde_json::Value,
-        >("scim_getSchemas", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `scim_listUsers` (`GET /api/public/scim/Users`); finish with [`ScimListUsers::send`].
@@ -288,6 +315,20 @@ impl ScimListUsers {
         crate::runtime::Response<super::types::ScimUsersListResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ScimUsersListResponse>,
+            serde_json::Value,
+        >("scim_listUsers", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "filter", true, &self.filter);
         crate::runtime::push_query(&mut query, "startIndex", true, &self.start_index);
@@ -304,12 +345,7 @@ impl ScimListUsers {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ScimUsersListResponse>,
-            serde_json::Value,
-        >("scim_listUsers", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `scim_createUser` (`POST /api/public/scim/Users`); finish with [`ScimCreateUser::send`].
@@ -372,6 +408,20 @@ impl ScimCreateUser {
         crate::runtime::Response<super::types::ScimUser>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ScimUser>,
+            serde_json::Value,
+        >("scim_createUser", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("scim_createUser", &self.body)
@@ -389,12 +439,7 @@ impl ScimCreateUser {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ScimUser>,
-            serde_json::Value,
-        >("scim_createUser", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `scim_getUser` (`GET /api/public/scim/Users/{userId}`); finish with [`ScimGetUser::send`].
@@ -428,6 +473,20 @@ impl ScimGetUser {
         crate::runtime::Response<super::types::ScimUser>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ScimUser>,
+            serde_json::Value,
+        >("scim_getUser", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -444,12 +503,7 @@ impl ScimGetUser {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ScimUser>,
-            serde_json::Value,
-        >("scim_getUser", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `scim_deleteUser` (`DELETE /api/public/scim/Users/{userId}`); finish with [`ScimDeleteUser::send`].
@@ -483,6 +537,20 @@ impl ScimDeleteUser {
         crate::runtime::Response<super::types::EmptyResponse>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::EmptyResponse>,
+            serde_json::Value,
+        >("scim_deleteUser", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -499,11 +567,6 @@ impl ScimDeleteUser {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::EmptyResponse>,
-            serde_json::Value,
-        >("scim_deleteUser", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

@@ -110,6 +110,42 @@ impl ScoreConfigsGet {
         crate::runtime::Response<super::types::ScoreConfigs>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ScoreConfigs>,
+            serde_json::Value,
+        >("scoreConfigs_get", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::ScoreConfig, serde_json::Value> {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.page = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let more = position < value.meta.total_pages;
+                        (more.then_some(position + 1), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "page", true, &self.page);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -125,12 +161,7 @@ impl ScoreConfigsGet {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ScoreConfigs>,
-            serde_json::Value,
-        >("scoreConfigs_get", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `scoreConfigs_create` (`POST /api/public/score-configs`); finish with [`ScoreConfigsCreate::send`].
@@ -203,6 +234,20 @@ impl ScoreConfigsCreate {
         crate::runtime::Response<super::types::ScoreConfig>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ScoreConfig>,
+            serde_json::Value,
+        >("scoreConfigs_create", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("scoreConfigs_create", &self.body)
@@ -220,12 +265,7 @@ impl ScoreConfigsCreate {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ScoreConfig>,
-            serde_json::Value,
-        >("scoreConfigs_create", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `scoreConfigs_get-by-id` (`GET /api/public/score-configs/{configId}`); finish with [`ScoreConfigsGetById::send`].
@@ -259,6 +299,20 @@ impl ScoreConfigsGetById {
         crate::runtime::Response<super::types::ScoreConfig>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ScoreConfig>,
+            serde_json::Value,
+        >("scoreConfigs_get-by-id", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -275,12 +329,7 @@ impl ScoreConfigsGetById {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ScoreConfig>,
-            serde_json::Value,
-        >("scoreConfigs_get-by-id", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `scoreConfigs_update` (`PATCH /api/public/score-configs/{configId}`); finish with [`ScoreConfigsUpdate::send`].
@@ -368,6 +417,20 @@ impl ScoreConfigsUpdate {
         crate::runtime::Response<super::types::ScoreConfig>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ScoreConfig>,
+            serde_json::Value,
+        >("scoreConfigs_update", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("scoreConfigs_update", &self.body)
@@ -388,11 +451,6 @@ impl ScoreConfigsUpdate {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ScoreConfig>,
-            serde_json::Value,
-        >("scoreConfigs_update", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

@@ -108,6 +108,42 @@ impl SessionsList {
         crate::runtime::Response<super::types::PaginatedSessions>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::PaginatedSessions>,
+            serde_json::Value,
+        >("sessions_list", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::Session, serde_json::Value> {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.page = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let more = position < value.meta.total_pages;
+                        (more.then_some(position + 1), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "page", true, &self.page);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -131,12 +167,7 @@ impl SessionsList {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::PaginatedSessions>,
-            serde_json::Value,
-        >("sessions_list", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// Request builder for `sessions_get` (`GET /api/public/sessions/{sessionId}`); finish with [`SessionsGet::send`].
@@ -170,6 +201,20 @@ impl SessionsGet {
         crate::runtime::Response<super::types::SessionWithTraces>,
         crate::runtime::Error<serde_json::Value>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::SessionWithTraces>,
+            serde_json::Value,
+        >("sessions_get", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<serde_json::Value>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -186,11 +231,6 @@ impl SessionsGet {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::SessionWithTraces>,
-            serde_json::Value,
-        >("sessions_get", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }

@@ -166,6 +166,45 @@ impl UnstableDashboardWidgetsList {
         crate::runtime::Response<super::types::UnstableDashboardWidgetList>,
         crate::runtime::Error<UnstableDashboardWidgetsListError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDashboardWidgetList>,
+            UnstableDashboardWidgetsListError,
+        >("unstable_dashboardWidgets_list", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<
+        super::types::UnstableDashboardWidget,
+        UnstableDashboardWidgetsListError,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.page = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let more = position < value.meta.total_pages;
+                        (more.then_some(position + 1), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableDashboardWidgetsListError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "page", true, &self.page);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -181,12 +220,7 @@ impl UnstableDashboardWidgetsList {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDashboardWidgetList>,
-            UnstableDashboardWidgetsListError,
-        >("unstable_dashboardWidgets_list", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_dashboardWidgets_list` declares, by status.
@@ -310,6 +344,20 @@ impl UnstableDashboardWidgetsCreate {
         crate::runtime::Response<super::types::UnstableDashboardWidget>,
         crate::runtime::Error<UnstableDashboardWidgetsCreateError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDashboardWidget>,
+            UnstableDashboardWidgetsCreateError,
+        >("unstable_dashboardWidgets_create", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableDashboardWidgetsCreateError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -330,12 +378,7 @@ impl UnstableDashboardWidgetsCreate {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDashboardWidget>,
-            UnstableDashboardWidgetsCreateError,
-        >("unstable_dashboardWidgets_create", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_dashboardWidgets_create` declares, by status.
@@ -429,6 +472,20 @@ impl UnstableDashboardWidgetsGet {
         crate::runtime::Response<super::types::UnstableDashboardWidget>,
         crate::runtime::Error<UnstableDashboardWidgetsGetError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDashboardWidget>,
+            UnstableDashboardWidgetsGetError,
+        >("unstable_dashboardWidgets_get", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableDashboardWidgetsGetError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -445,12 +502,7 @@ impl UnstableDashboardWidgetsGet {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDashboardWidget>,
-            UnstableDashboardWidgetsGetError,
-        >("unstable_dashboardWidgets_get", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_dashboardWidgets_get` declares, by status.
@@ -544,6 +596,20 @@ impl UnstableDashboardWidgetsDelete {
         crate::runtime::Response<super::types::UnstableDeleteDashboardWidgetResponse>,
         crate::runtime::Error<UnstableDashboardWidgetsDeleteError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDeleteDashboardWidgetResponse>,
+            UnstableDashboardWidgetsDeleteError,
+        >("unstable_dashboardWidgets_delete", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableDashboardWidgetsDeleteError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -560,12 +626,7 @@ impl UnstableDashboardWidgetsDelete {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDeleteDashboardWidgetResponse>,
-            UnstableDashboardWidgetsDeleteError,
-        >("unstable_dashboardWidgets_delete", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_dashboardWidgets_delete` declares, by status.
@@ -756,6 +817,20 @@ impl UnstableDashboardWidgetsUpdate {
         crate::runtime::Response<super::types::UnstableDashboardWidget>,
         crate::runtime::Error<UnstableDashboardWidgetsUpdateError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDashboardWidget>,
+            UnstableDashboardWidgetsUpdateError,
+        >("unstable_dashboardWidgets_update", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableDashboardWidgetsUpdateError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -779,12 +854,7 @@ impl UnstableDashboardWidgetsUpdate {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDashboardWidget>,
-            UnstableDashboardWidgetsUpdateError,
-        >("unstable_dashboardWidgets_update", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_dashboardWidgets_update` declares, by status.

@@ -176,6 +176,45 @@ impl UnstableDashboardsList {
         crate::runtime::Response<super::types::UnstableDashboardList>,
         crate::runtime::Error<UnstableDashboardsListError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDashboardList>,
+            UnstableDashboardsListError,
+        >("unstable_dashboards_list", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<
+        super::types::UnstableDashboard,
+        UnstableDashboardsListError,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.page = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let more = position < value.meta.total_pages;
+                        (more.then_some(position + 1), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableDashboardsListError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "page", true, &self.page);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -191,12 +230,7 @@ impl UnstableDashboardsList {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDashboardList>,
-            UnstableDashboardsListError,
-        >("unstable_dashboards_list", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_dashboards_list` declares, by status.
@@ -326,6 +360,20 @@ impl UnstableDashboardsCreate {
         crate::runtime::Response<super::types::UnstableDashboard>,
         crate::runtime::Error<UnstableDashboardsCreateError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDashboard>,
+            UnstableDashboardsCreateError,
+        >("unstable_dashboards_create", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableDashboardsCreateError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("unstable_dashboards_create", &self.body)
@@ -343,12 +391,7 @@ impl UnstableDashboardsCreate {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDashboard>,
-            UnstableDashboardsCreateError,
-        >("unstable_dashboards_create", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_dashboards_create` declares, by status.
@@ -442,6 +485,20 @@ impl UnstableDashboardsGet {
         crate::runtime::Response<super::types::UnstableDashboard>,
         crate::runtime::Error<UnstableDashboardsGetError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDashboard>,
+            UnstableDashboardsGetError,
+        >("unstable_dashboards_get", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableDashboardsGetError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -458,12 +515,7 @@ impl UnstableDashboardsGet {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDashboard>,
-            UnstableDashboardsGetError,
-        >("unstable_dashboards_get", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_dashboards_get` declares, by status.
@@ -557,6 +609,20 @@ impl UnstableDashboardsDelete {
         crate::runtime::Response<super::types::UnstableDeleteDashboardResponse>,
         crate::runtime::Error<UnstableDashboardsDeleteError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDeleteDashboardResponse>,
+            UnstableDashboardsDeleteError,
+        >("unstable_dashboards_delete", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableDashboardsDeleteError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -573,12 +639,7 @@ impl UnstableDashboardsDelete {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDeleteDashboardResponse>,
-            UnstableDashboardsDeleteError,
-        >("unstable_dashboards_delete", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_dashboards_delete` declares, by status.
@@ -715,6 +776,20 @@ impl UnstableDashboardsUpdate {
         crate::runtime::Response<super::types::UnstableDashboard>,
         crate::runtime::Error<UnstableDashboardsUpdateError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDashboard>,
+            UnstableDashboardsUpdateError,
+        >("unstable_dashboards_update", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableDashboardsUpdateError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("unstable_dashboards_update", &self.body)
@@ -735,12 +810,7 @@ impl UnstableDashboardsUpdate {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDashboard>,
-            UnstableDashboardsUpdateError,
-        >("unstable_dashboards_update", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_dashboards_update` declares, by status.
@@ -835,6 +905,20 @@ impl UnstableDashboardsAddPlacement {
         crate::runtime::Response<super::types::UnstableDashboardPlacement>,
         crate::runtime::Error<UnstableDashboardsAddPlacementError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDashboardPlacement>,
+            UnstableDashboardsAddPlacementError,
+        >("unstable_dashboards_addPlacement", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableDashboardsAddPlacementError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -858,12 +942,7 @@ impl UnstableDashboardsAddPlacement {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDashboardPlacement>,
-            UnstableDashboardsAddPlacementError,
-        >("unstable_dashboards_addPlacement", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_dashboards_addPlacement` declares, by status.
@@ -965,6 +1044,20 @@ impl UnstableDashboardsDeletePlacement {
         crate::runtime::Response<super::types::UnstableDeleteDashboardPlacementResponse>,
         crate::runtime::Error<UnstableDashboardsDeletePlacementError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDeleteDashboardPlacementResponse>,
+            UnstableDashboardsDeletePlacementError,
+        >("unstable_dashboards_deletePlacement", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableDashboardsDeletePlacementError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -982,12 +1075,7 @@ impl UnstableDashboardsDeletePlacement {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDeleteDashboardPlacementResponse>,
-            UnstableDashboardsDeletePlacementError,
-        >("unstable_dashboards_deletePlacement", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_dashboards_deletePlacement` declares, by status.
@@ -1119,6 +1207,20 @@ impl UnstableDashboardsUpdatePlacement {
         crate::runtime::Response<super::types::UnstableDashboardPlacement>,
         crate::runtime::Error<UnstableDashboardsUpdatePlacementError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDashboardPlacement>,
+            UnstableDashboardsUpdatePlacementError,
+        >("unstable_dashboards_updatePlacement", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableDashboardsUpdatePlacementError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -1143,12 +1245,7 @@ impl UnstableDashboardsUpdatePlacement {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDashboardPlacement>,
-            UnstableDashboardsUpdatePlacementError,
-        >("unstable_dashboards_updatePlacement", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_dashboards_updatePlacement` declares, by status.

@@ -186,6 +186,45 @@ impl UnstableEvaluationRulesList {
         crate::runtime::Response<super::types::UnstableEvaluationRules>,
         crate::runtime::Error<UnstableEvaluationRulesListError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableEvaluationRules>,
+            UnstableEvaluationRulesListError,
+        >("unstable_evaluationRules_list", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<
+        super::types::UnstableReadableEvaluationRule,
+        UnstableEvaluationRulesListError,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.page = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let more = position < value.meta.total_pages;
+                        (more.then_some(position + 1), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableEvaluationRulesListError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "page", true, &self.page);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -201,12 +240,7 @@ impl UnstableEvaluationRulesList {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableEvaluationRules>,
-            UnstableEvaluationRulesListError,
-        >("unstable_evaluationRules_list", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_evaluationRules_list` declares, by status.
@@ -300,6 +334,20 @@ impl UnstableEvaluationRulesCreate {
         crate::runtime::Response<super::types::UnstableEvaluationRule>,
         crate::runtime::Error<UnstableEvaluationRulesCreateError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableEvaluationRule>,
+            UnstableEvaluationRulesCreateError,
+        >("unstable_evaluationRules_create", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableEvaluationRulesCreateError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -320,12 +368,7 @@ impl UnstableEvaluationRulesCreate {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableEvaluationRule>,
-            UnstableEvaluationRulesCreateError,
-        >("unstable_evaluationRules_create", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_evaluationRules_create` declares, by status.
@@ -433,6 +476,20 @@ impl UnstableEvaluationRulesGet {
         crate::runtime::Response<super::types::UnstableReadableEvaluationRule>,
         crate::runtime::Error<UnstableEvaluationRulesGetError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableReadableEvaluationRule>,
+            UnstableEvaluationRulesGetError,
+        >("unstable_evaluationRules_get", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableEvaluationRulesGetError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -449,12 +506,7 @@ impl UnstableEvaluationRulesGet {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableReadableEvaluationRule>,
-            UnstableEvaluationRulesGetError,
-        >("unstable_evaluationRules_get", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_evaluationRules_get` declares, by status.
@@ -548,6 +600,20 @@ impl UnstableEvaluationRulesDelete {
         crate::runtime::Response<super::types::UnstableDeleteEvaluationRuleResponse>,
         crate::runtime::Error<UnstableEvaluationRulesDeleteError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDeleteEvaluationRuleResponse>,
+            UnstableEvaluationRulesDeleteError,
+        >("unstable_evaluationRules_delete", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableEvaluationRulesDeleteError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -564,12 +630,7 @@ impl UnstableEvaluationRulesDelete {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDeleteEvaluationRuleResponse>,
-            UnstableEvaluationRulesDeleteError,
-        >("unstable_evaluationRules_delete", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_evaluationRules_delete` declares, by status.
@@ -765,6 +826,20 @@ impl UnstableEvaluationRulesUpdate {
         crate::runtime::Response<super::types::UnstableEvaluationRule>,
         crate::runtime::Error<UnstableEvaluationRulesUpdateError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableEvaluationRule>,
+            UnstableEvaluationRulesUpdateError,
+        >("unstable_evaluationRules_update", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableEvaluationRulesUpdateError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -788,12 +863,7 @@ impl UnstableEvaluationRulesUpdate {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableEvaluationRule>,
-            UnstableEvaluationRulesUpdateError,
-        >("unstable_evaluationRules_update", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_evaluationRules_update` declares, by status.

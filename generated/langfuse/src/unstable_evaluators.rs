@@ -134,6 +134,45 @@ impl UnstableEvaluatorsList {
         crate::runtime::Response<super::types::UnstableEvaluators>,
         crate::runtime::Error<UnstableEvaluatorsListError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableEvaluators>,
+            UnstableEvaluatorsListError,
+        >("unstable_evaluators_list", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<
+        super::types::UnstableEvaluator,
+        UnstableEvaluatorsListError,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.page = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let more = position < value.meta.total_pages;
+                        (more.then_some(position + 1), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableEvaluatorsListError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "page", true, &self.page);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -149,12 +188,7 @@ impl UnstableEvaluatorsList {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableEvaluators>,
-            UnstableEvaluatorsListError,
-        >("unstable_evaluators_list", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_evaluators_list` declares, by status.
@@ -248,6 +282,20 @@ impl UnstableEvaluatorsCreate {
         crate::runtime::Response<super::types::UnstableEvaluator>,
         crate::runtime::Error<UnstableEvaluatorsCreateError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableEvaluator>,
+            UnstableEvaluatorsCreateError,
+        >("unstable_evaluators_create", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableEvaluatorsCreateError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("unstable_evaluators_create", &self.body)
@@ -265,12 +313,7 @@ impl UnstableEvaluatorsCreate {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableEvaluator>,
-            UnstableEvaluatorsCreateError,
-        >("unstable_evaluators_create", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_evaluators_create` declares, by status.
@@ -378,6 +421,20 @@ impl UnstableEvaluatorsGet {
         crate::runtime::Response<super::types::UnstableEvaluator>,
         crate::runtime::Error<UnstableEvaluatorsGetError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableEvaluator>,
+            UnstableEvaluatorsGetError,
+        >("unstable_evaluators_get", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableEvaluatorsGetError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -394,12 +451,7 @@ impl UnstableEvaluatorsGet {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableEvaluator>,
-            UnstableEvaluatorsGetError,
-        >("unstable_evaluators_get", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_evaluators_get` declares, by status.
@@ -493,6 +545,20 @@ impl UnstableEvaluatorsDelete {
         crate::runtime::Response<super::types::UnstableDeleteEvaluatorResponse>,
         crate::runtime::Error<UnstableEvaluatorsDeleteError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnstableDeleteEvaluatorResponse>,
+            UnstableEvaluatorsDeleteError,
+        >("unstable_evaluators_delete", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UnstableEvaluatorsDeleteError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -509,12 +575,7 @@ impl UnstableEvaluatorsDelete {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnstableDeleteEvaluatorResponse>,
-            UnstableEvaluatorsDeleteError,
-        >("unstable_evaluators_delete", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `unstable_evaluators_delete` declares, by status.

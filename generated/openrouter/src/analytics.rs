@@ -121,6 +121,20 @@ impl GetUserActivity {
         crate::runtime::Response<super::types::ActivityResponse>,
         crate::runtime::Error<GetUserActivityError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ActivityResponse>,
+            GetUserActivityError,
+        >("getUserActivity", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetUserActivityError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "date", true, &self.date);
         crate::runtime::push_query(&mut query, "api_key_hash", true, &self.api_key_hash);
@@ -139,12 +153,7 @@ impl GetUserActivity {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ActivityResponse>,
-            GetUserActivityError,
-        >("getUserActivity", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getUserActivity` declares, by status.
@@ -215,6 +224,20 @@ impl GetAnalyticsMeta {
         crate::runtime::Response<super::types::GetAnalyticsMetaResponse>,
         crate::runtime::Error<GetAnalyticsMetaError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetAnalyticsMetaResponse>,
+            GetAnalyticsMetaError,
+        >("getAnalyticsMeta", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetAnalyticsMetaError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -228,12 +251,7 @@ impl GetAnalyticsMeta {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetAnalyticsMetaResponse>,
-            GetAnalyticsMetaError,
-        >("getAnalyticsMeta", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getAnalyticsMeta` declares, by status.
@@ -358,6 +376,20 @@ impl QueryAnalytics {
         crate::runtime::Response<super::types::QueryAnalyticsResponse>,
         crate::runtime::Error<QueryAnalyticsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::QueryAnalyticsResponse>,
+            QueryAnalyticsError,
+        >("queryAnalytics", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<QueryAnalyticsError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("queryAnalytics", &self.body)
@@ -375,12 +407,7 @@ impl QueryAnalytics {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::QueryAnalyticsResponse>,
-            QueryAnalyticsError,
-        >("queryAnalytics", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `queryAnalytics` declares, by status.

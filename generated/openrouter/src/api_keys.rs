@@ -126,6 +126,20 @@ impl GetCurrentKey {
         crate::runtime::Response<super::types::GetCurrentKeyResponse>,
         crate::runtime::Error<GetCurrentKeyError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetCurrentKeyResponse>,
+            GetCurrentKeyError,
+        >("getCurrentKey", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetCurrentKeyError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -139,12 +153,7 @@ impl GetCurrentKey {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetCurrentKeyResponse>,
-            GetCurrentKeyError,
-        >("getCurrentKey", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getCurrentKey` declares, by status.
@@ -218,6 +227,44 @@ impl List {
         crate::runtime::Response<super::types::ListResponse>,
         crate::runtime::Error<ListError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListResponse>,
+            ListError,
+        >("list", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::ListResponseDataItem, ListError> {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(
             &mut query,
@@ -239,12 +286,7 @@ impl List {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListResponse>,
-            ListError,
-        >("list", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `list` declares, by status.
@@ -355,6 +397,20 @@ impl CreateKeys {
         crate::runtime::Response<super::types::CreateKeysResponse>,
         crate::runtime::Error<CreateKeysError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::CreateKeysResponse>,
+            CreateKeysError,
+        >("createKeys", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreateKeysError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createKeys", &self.body)
@@ -372,12 +428,7 @@ impl CreateKeys {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::CreateKeysResponse>,
-            CreateKeysError,
-        >("createKeys", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createKeys` declares, by status.
@@ -445,6 +496,20 @@ impl GetKey {
         crate::runtime::Response<super::types::GetKeyResponse>,
         crate::runtime::Error<GetKeyError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetKeyResponse>,
+            GetKeyError,
+        >("getKey", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetKeyError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -458,12 +523,7 @@ impl GetKey {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetKeyResponse>,
-            GetKeyError,
-        >("getKey", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getKey` declares, by status.
@@ -522,6 +582,20 @@ impl DeleteKeys {
         crate::runtime::Response<super::types::DeleteByokKeyResponse>,
         crate::runtime::Error<DeleteKeysError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DeleteByokKeyResponse>,
+            DeleteKeysError,
+        >("deleteKeys", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<DeleteKeysError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -535,12 +609,7 @@ impl DeleteKeys {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DeleteByokKeyResponse>,
-            DeleteKeysError,
-        >("deleteKeys", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `deleteKeys` declares, by status.
@@ -643,6 +712,20 @@ impl UpdateKeys {
         crate::runtime::Response<super::types::GetKeyResponse>,
         crate::runtime::Error<UpdateKeysError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetKeyResponse>,
+            UpdateKeysError,
+        >("updateKeys", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UpdateKeysError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("updateKeys", &self.body)
@@ -660,12 +743,7 @@ impl UpdateKeys {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetKeyResponse>,
-            UpdateKeysError,
-        >("updateKeys", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `updateKeys` declares, by status.

@@ -124,6 +124,20 @@ impl GetBenchmarks {
         crate::runtime::Response<super::types::UnifiedBenchmarksResponse>,
         crate::runtime::Error<GetBenchmarksError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UnifiedBenchmarksResponse>,
+            GetBenchmarksError,
+        >("getBenchmarks", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetBenchmarksError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "source", true, &self.source);
         crate::runtime::push_query(&mut query, "task_type", true, &self.task_type);
@@ -166,12 +180,7 @@ impl GetBenchmarks {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UnifiedBenchmarksResponse>,
-            GetBenchmarksError,
-        >("getBenchmarks", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getBenchmarks` declares, by status.

@@ -148,6 +148,44 @@ impl ListByokKeys {
         crate::runtime::Response<super::types::ListByokKeysResponse>,
         crate::runtime::Error<ListByokKeysError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListByokKeysResponse>,
+            ListByokKeysError,
+        >("listBYOKKeys", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::ByokKey, ListByokKeysError> {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0 && next < value.total_count;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListByokKeysError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -165,12 +203,7 @@ impl ListByokKeys {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListByokKeysResponse>,
-            ListByokKeysError,
-        >("listBYOKKeys", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listBYOKKeys` declares, by status.
@@ -289,6 +322,20 @@ impl CreateByokKey {
         crate::runtime::Response<super::types::CreateByokKeyResponse>,
         crate::runtime::Error<CreateByokKeyError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::CreateByokKeyResponse>,
+            CreateByokKeyError,
+        >("createBYOKKey", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreateByokKeyError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createBYOKKey", &self.body)
@@ -306,12 +353,7 @@ impl CreateByokKey {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::CreateByokKeyResponse>,
-            CreateByokKeyError,
-        >("createBYOKKey", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createBYOKKey` declares, by status.
@@ -378,6 +420,20 @@ impl GetByokKey {
         crate::runtime::Response<super::types::GetByokKeyResponse>,
         crate::runtime::Error<GetByokKeyError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetByokKeyResponse>,
+            GetByokKeyError,
+        >("getBYOKKey", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetByokKeyError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -391,12 +447,7 @@ impl GetByokKey {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetByokKeyResponse>,
-            GetByokKeyError,
-        >("getBYOKKey", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getBYOKKey` declares, by status.
@@ -456,6 +507,20 @@ impl DeleteByokKey {
         crate::runtime::Response<super::types::DeleteByokKeyResponse>,
         crate::runtime::Error<DeleteByokKeyError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DeleteByokKeyResponse>,
+            DeleteByokKeyError,
+        >("deleteBYOKKey", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<DeleteByokKeyError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -469,12 +534,7 @@ impl DeleteByokKey {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DeleteByokKeyResponse>,
-            DeleteByokKeyError,
-        >("deleteBYOKKey", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `deleteBYOKKey` declares, by status.
@@ -592,6 +652,20 @@ impl UpdateByokKey {
         crate::runtime::Response<super::types::UpdateByokKeyResponse>,
         crate::runtime::Error<UpdateByokKeyError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UpdateByokKeyResponse>,
+            UpdateByokKeyError,
+        >("updateBYOKKey", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UpdateByokKeyError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("updateBYOKKey", &self.body)
@@ -609,12 +683,7 @@ impl UpdateByokKey {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UpdateByokKeyResponse>,
-            UpdateByokKeyError,
-        >("updateBYOKKey", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `updateBYOKKey` declares, by status.

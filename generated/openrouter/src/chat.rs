@@ -420,6 +420,42 @@ impl SendChatCompletionRequest {
         crate::runtime::Response<super::types::ChatResult>,
         crate::runtime::Error<SendChatCompletionRequestError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ChatResult>,
+            SendChatCompletionRequestError,
+        >("sendChatCompletionRequest", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Sends the request with streaming on and yields each server-sent event as `ChatStreamChunk`.
+    ///
+    /// `data: [DONE]` ends the stream and keep-alive comments are skipped; an event that does
+    /// not decode is an error item (the stream goes on). Dropping the stream cancels the request.
+    pub async fn send_stream(
+        mut self,
+    ) -> Result<
+        crate::runtime::EventStream<
+            super::types::ChatStreamChunk,
+            SendChatCompletionRequestError,
+        >,
+        crate::runtime::Error<SendChatCompletionRequestError>,
+    > {
+        self.body.stream = Some(true);
+        let (client, parts) = self.into_parts()?;
+        crate::runtime::open_stream(&client.http, parts).await
+    }
+    /// The longest wait for the next event of a stream (default: the whole-request timeout).
+    pub fn idle_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.idle_timeout = Some(timeout);
+        self
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<SendChatCompletionRequestError>,
+    > {
         let query = Vec::new();
         let mut headers = Vec::new();
         if let Some(value) = crate::runtime::header_value(&self.x_open_router_metadata) {
@@ -440,12 +476,7 @@ impl SendChatCompletionRequest {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ChatResult>,
-            SendChatCompletionRequestError,
-        >("sendChatCompletionRequest", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `sendChatCompletionRequest` declares, by status.

@@ -77,6 +77,20 @@ impl GetTaskClassifications {
         crate::runtime::Response<super::types::TaskClassificationResponse>,
         crate::runtime::Error<GetTaskClassificationsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::TaskClassificationResponse>,
+            GetTaskClassificationsError,
+        >("getTaskClassifications", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetTaskClassificationsError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "window", true, &self.window);
         let headers = Vec::new();
@@ -91,12 +105,7 @@ impl GetTaskClassifications {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::TaskClassificationResponse>,
-            GetTaskClassificationsError,
-        >("getTaskClassifications", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getTaskClassifications` declares, by status.

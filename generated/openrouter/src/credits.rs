@@ -61,6 +61,20 @@ impl GetCredits {
         crate::runtime::Response<super::types::GetCreditsResponse>,
         crate::runtime::Error<GetCreditsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetCreditsResponse>,
+            GetCreditsError,
+        >("getCredits", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetCreditsError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -74,12 +88,7 @@ impl GetCredits {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetCreditsResponse>,
-            GetCreditsError,
-        >("getCredits", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getCredits` declares, by status.
@@ -138,6 +147,19 @@ impl CreateCoinbaseCharge {
         crate::runtime::Response<()>,
         crate::runtime::Error<CreateCoinbaseChargeError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            (),
+            CreateCoinbaseChargeError,
+        >("createCoinbaseCharge", raw)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreateCoinbaseChargeError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -151,11 +173,7 @@ impl CreateCoinbaseCharge {
             authenticated: false,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            (),
-            CreateCoinbaseChargeError,
-        >("createCoinbaseCharge", raw)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createCoinbaseCharge` declares, by status.

@@ -197,6 +197,44 @@ impl GetAppRankings {
         crate::runtime::Response<super::types::AppRankingsResponse>,
         crate::runtime::Error<GetAppRankingsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::AppRankingsResponse>,
+            GetAppRankingsError,
+        >("getAppRankings", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::AppRankingsItem, GetAppRankingsError> {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetAppRankingsError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "category", true, &self.category);
         crate::runtime::push_query(&mut query, "subcategory", true, &self.subcategory);
@@ -217,12 +255,7 @@ impl GetAppRankings {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::AppRankingsResponse>,
-            GetAppRankingsError,
-        >("getAppRankings", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getAppRankings` declares, by status.
@@ -347,6 +380,20 @@ impl GetRankingsDaily {
         crate::runtime::Response<super::types::RankingsDailyResponse>,
         crate::runtime::Error<GetRankingsDailyError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::RankingsDailyResponse>,
+            GetRankingsDailyError,
+        >("getRankingsDaily", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetRankingsDailyError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "start_date", true, &self.start_date);
         crate::runtime::push_query(&mut query, "end_date", true, &self.end_date);
@@ -377,12 +424,7 @@ impl GetRankingsDaily {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::RankingsDailyResponse>,
-            GetRankingsDailyError,
-        >("getRankingsDaily", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getRankingsDaily` declares, by status.
@@ -485,6 +527,44 @@ impl GetSessionCost {
         crate::runtime::Response<super::types::SessionCostResponse>,
         crate::runtime::Error<GetSessionCostError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::SessionCostResponse>,
+            GetSessionCostError,
+        >("getSessionCost", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::SessionCostItem, GetSessionCostError> {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetSessionCostError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "app_slug", true, &self.app_slug);
         crate::runtime::push_query(&mut query, "model", true, &self.model);
@@ -503,12 +583,7 @@ impl GetSessionCost {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::SessionCostResponse>,
-            GetSessionCostError,
-        >("getSessionCost", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getSessionCost` declares, by status.

@@ -113,6 +113,20 @@ impl CreateEmbeddings {
         crate::runtime::Response<super::types::CreateEmbeddingsResponse>,
         crate::runtime::Error<CreateEmbeddingsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::CreateEmbeddingsResponse>,
+            CreateEmbeddingsError,
+        >("createEmbeddings", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreateEmbeddingsError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createEmbeddings", &self.body)
@@ -130,12 +144,7 @@ impl CreateEmbeddings {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::CreateEmbeddingsResponse>,
-            CreateEmbeddingsError,
-        >("createEmbeddings", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createEmbeddings` declares, by status.
@@ -265,6 +274,20 @@ impl ListEmbeddingsModels {
         crate::runtime::Response<super::types::ModelsListResponse>,
         crate::runtime::Error<ListEmbeddingsModelsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ModelsListResponse>,
+            ListEmbeddingsModelsError,
+        >("listEmbeddingsModels", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListEmbeddingsModelsError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -280,12 +303,7 @@ impl ListEmbeddingsModels {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ModelsListResponse>,
-            ListEmbeddingsModelsError,
-        >("listEmbeddingsModels", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listEmbeddingsModels` declares, by status.

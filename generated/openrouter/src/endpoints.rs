@@ -62,6 +62,20 @@ impl ListEndpointsZdr {
         crate::runtime::Response<super::types::ListEndpointsZdrResponse>,
         crate::runtime::Error<ListEndpointsZdrError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListEndpointsZdrResponse>,
+            ListEndpointsZdrError,
+        >("listEndpointsZdr", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListEndpointsZdrError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -75,12 +89,7 @@ impl ListEndpointsZdr {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListEndpointsZdrResponse>,
-            ListEndpointsZdrError,
-        >("listEndpointsZdr", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listEndpointsZdr` declares, by status.
@@ -138,6 +147,20 @@ impl ListEndpoints {
         crate::runtime::Response<super::types::ListEndpointsResponse2>,
         crate::runtime::Error<ListEndpointsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListEndpointsResponse2>,
+            ListEndpointsError,
+        >("listEndpoints", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListEndpointsError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -154,12 +177,7 @@ impl ListEndpoints {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListEndpointsResponse2>,
-            ListEndpointsError,
-        >("listEndpoints", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listEndpoints` declares, by status.

@@ -164,6 +164,20 @@ impl ListFiles {
         crate::runtime::Response<super::types::FileListResponse>,
         crate::runtime::Error<ListFilesError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::FileListResponse>,
+            ListFilesError,
+        >("listFiles", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListFilesError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
         crate::runtime::push_query(&mut query, "cursor", true, &self.cursor);
@@ -185,12 +199,7 @@ impl ListFiles {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::FileListResponse>,
-            ListFilesError,
-        >("listFiles", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listFiles` declares, by status.
@@ -276,6 +285,20 @@ impl UploadFile {
         crate::runtime::Response<super::types::FileResponse>,
         crate::runtime::Error<UploadFileError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::FileResponse>,
+            UploadFileError,
+        >("uploadFile", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UploadFileError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "workspace_id", true, &self.workspace_id);
         crate::runtime::push_query(&mut query, "provider", true, &self.provider);
@@ -295,12 +318,7 @@ impl UploadFile {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::FileResponse>,
-            UploadFileError,
-        >("uploadFile", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `uploadFile` declares, by status.
@@ -395,6 +413,20 @@ impl GetFileMetadata {
         crate::runtime::Response<super::types::FileResponse>,
         crate::runtime::Error<GetFileMetadataError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::FileResponse>,
+            GetFileMetadataError,
+        >("getFileMetadata", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetFileMetadataError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "workspace_id", true, &self.workspace_id);
         crate::runtime::push_query(&mut query, "provider", true, &self.provider);
@@ -410,12 +442,7 @@ impl GetFileMetadata {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::FileResponse>,
-            GetFileMetadataError,
-        >("getFileMetadata", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getFileMetadata` declares, by status.
@@ -513,6 +540,20 @@ impl DeleteFile {
         crate::runtime::Response<super::types::FileDeleteResponse>,
         crate::runtime::Error<DeleteFileError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::FileDeleteResponse>,
+            DeleteFileError,
+        >("deleteFile", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<DeleteFileError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "workspace_id", true, &self.workspace_id);
         crate::runtime::push_query(&mut query, "provider", true, &self.provider);
@@ -528,12 +569,7 @@ impl DeleteFile {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::FileDeleteResponse>,
-            DeleteFileError,
-        >("deleteFile", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `deleteFile` declares, by status.
@@ -623,6 +659,19 @@ impl DownloadFileContent {
         crate::runtime::Response<crate::runtime::Bytes>,
         crate::runtime::Error<DownloadFileContentError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Bytes,
+            DownloadFileContentError,
+        >("downloadFileContent", raw)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<DownloadFileContentError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "workspace_id", true, &self.workspace_id);
         crate::runtime::push_query(&mut query, "provider", true, &self.provider);
@@ -640,11 +689,7 @@ impl DownloadFileContent {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Bytes,
-            DownloadFileContentError,
-        >("downloadFileContent", raw)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `downloadFileContent` declares, by status.

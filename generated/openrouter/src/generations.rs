@@ -82,6 +82,20 @@ impl GetGeneration {
         crate::runtime::Response<super::types::GenerationResponse>,
         crate::runtime::Error<GetGenerationError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GenerationResponse>,
+            GetGenerationError,
+        >("getGeneration", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetGenerationError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "id", true, &self.id);
         let headers = Vec::new();
@@ -96,12 +110,7 @@ impl GetGeneration {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GenerationResponse>,
-            GetGenerationError,
-        >("getGeneration", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getGeneration` declares, by status.
@@ -190,6 +199,20 @@ impl ListGenerationContent {
         crate::runtime::Response<super::types::GenerationContentResponse>,
         crate::runtime::Error<ListGenerationContentError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GenerationContentResponse>,
+            ListGenerationContentError,
+        >("listGenerationContent", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListGenerationContentError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "id", true, &self.id);
         let headers = Vec::new();
@@ -204,12 +227,7 @@ impl ListGenerationContent {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GenerationContentResponse>,
-            ListGenerationContentError,
-        >("listGenerationContent", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listGenerationContent` declares, by status.
@@ -320,6 +338,20 @@ impl SubmitGenerationFeedback {
         crate::runtime::Response<super::types::SubmitGenerationFeedbackResponse>,
         crate::runtime::Error<SubmitGenerationFeedbackError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::SubmitGenerationFeedbackResponse>,
+            SubmitGenerationFeedbackError,
+        >("submitGenerationFeedback", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<SubmitGenerationFeedbackError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("submitGenerationFeedback", &self.body)
@@ -337,12 +369,7 @@ impl SubmitGenerationFeedback {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::SubmitGenerationFeedbackResponse>,
-            SubmitGenerationFeedbackError,
-        >("submitGenerationFeedback", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `submitGenerationFeedback` declares, by status.

@@ -298,6 +298,44 @@ impl ListGuardrails {
         crate::runtime::Response<super::types::ListGuardrailsResponse>,
         crate::runtime::Error<ListGuardrailsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListGuardrailsResponse>,
+            ListGuardrailsError,
+        >("listGuardrails", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::Guardrail, ListGuardrailsError> {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0 && next < value.total_count;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListGuardrailsError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -314,12 +352,7 @@ impl ListGuardrails {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListGuardrailsResponse>,
-            ListGuardrailsError,
-        >("listGuardrails", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listGuardrails` declares, by status.
@@ -571,6 +604,20 @@ impl CreateGuardrail {
         crate::runtime::Response<super::types::CreateGuardrailResponse>,
         crate::runtime::Error<CreateGuardrailError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::CreateGuardrailResponse>,
+            CreateGuardrailError,
+        >("createGuardrail", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreateGuardrailError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createGuardrail", &self.body)
@@ -588,12 +635,7 @@ impl CreateGuardrail {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::CreateGuardrailResponse>,
-            CreateGuardrailError,
-        >("createGuardrail", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createGuardrail` declares, by status.
@@ -660,6 +702,20 @@ impl GetGuardrail {
         crate::runtime::Response<super::types::GetGuardrailResponse>,
         crate::runtime::Error<GetGuardrailError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetGuardrailResponse>,
+            GetGuardrailError,
+        >("getGuardrail", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetGuardrailError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -673,12 +729,7 @@ impl GetGuardrail {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetGuardrailResponse>,
-            GetGuardrailError,
-        >("getGuardrail", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getGuardrail` declares, by status.
@@ -738,6 +789,20 @@ impl DeleteGuardrail {
         crate::runtime::Response<super::types::DeleteGuardrailResponse>,
         crate::runtime::Error<DeleteGuardrailError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DeleteGuardrailResponse>,
+            DeleteGuardrailError,
+        >("deleteGuardrail", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<DeleteGuardrailError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -751,12 +816,7 @@ impl DeleteGuardrail {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DeleteGuardrailResponse>,
-            DeleteGuardrailError,
-        >("deleteGuardrail", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `deleteGuardrail` declares, by status.
@@ -1009,6 +1069,20 @@ impl UpdateGuardrail {
         crate::runtime::Response<super::types::UpdateGuardrailResponse>,
         crate::runtime::Error<UpdateGuardrailError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UpdateGuardrailResponse>,
+            UpdateGuardrailError,
+        >("updateGuardrail", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UpdateGuardrailError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("updateGuardrail", &self.body)
@@ -1026,12 +1100,7 @@ impl UpdateGuardrail {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UpdateGuardrailResponse>,
-            UpdateGuardrailError,
-        >("updateGuardrail", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `updateGuardrail` declares, by status.
@@ -1110,6 +1179,47 @@ impl ListGuardrailKeyAssignments {
         crate::runtime::Response<super::types::ListKeyAssignmentsResponse>,
         crate::runtime::Error<ListGuardrailKeyAssignmentsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListKeyAssignmentsResponse>,
+            ListGuardrailKeyAssignmentsError,
+        >("listGuardrailKeyAssignments", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<
+        super::types::KeyAssignment,
+        ListGuardrailKeyAssignmentsError,
+    > {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0 && next < value.total_count;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListGuardrailKeyAssignmentsError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -1128,12 +1238,7 @@ impl ListGuardrailKeyAssignments {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListKeyAssignmentsResponse>,
-            ListGuardrailKeyAssignmentsError,
-        >("listGuardrailKeyAssignments", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listGuardrailKeyAssignments` declares, by status.
@@ -1205,6 +1310,20 @@ impl BulkAssignKeysToGuardrail {
         crate::runtime::Response<super::types::BulkAssignKeysResponse>,
         crate::runtime::Error<BulkAssignKeysToGuardrailError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::BulkAssignKeysResponse>,
+            BulkAssignKeysToGuardrailError,
+        >("bulkAssignKeysToGuardrail", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<BulkAssignKeysToGuardrailError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("bulkAssignKeysToGuardrail", &self.body)
@@ -1225,12 +1344,7 @@ impl BulkAssignKeysToGuardrail {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::BulkAssignKeysResponse>,
-            BulkAssignKeysToGuardrailError,
-        >("bulkAssignKeysToGuardrail", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `bulkAssignKeysToGuardrail` declares, by status.
@@ -1309,6 +1423,20 @@ impl BulkUnassignKeysFromGuardrail {
         crate::runtime::Response<super::types::BulkUnassignKeysResponse>,
         crate::runtime::Error<BulkUnassignKeysFromGuardrailError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::BulkUnassignKeysResponse>,
+            BulkUnassignKeysFromGuardrailError,
+        >("bulkUnassignKeysFromGuardrail", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<BulkUnassignKeysFromGuardrailError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("bulkUnassignKeysFromGuardrail", &self.body)
@@ -1329,12 +1457,7 @@ impl BulkUnassignKeysFromGuardrail {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::BulkUnassignKeysResponse>,
-            BulkUnassignKeysFromGuardrailError,
-        >("bulkUnassignKeysFromGuardrail", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `bulkUnassignKeysFromGuardrail` declares, by status.
@@ -1419,6 +1542,47 @@ impl ListGuardrailMemberAssignments {
         crate::runtime::Response<super::types::ListMemberAssignmentsResponse>,
         crate::runtime::Error<ListGuardrailMemberAssignmentsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListMemberAssignmentsResponse>,
+            ListGuardrailMemberAssignmentsError,
+        >("listGuardrailMemberAssignments", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<
+        super::types::MemberAssignment,
+        ListGuardrailMemberAssignmentsError,
+    > {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0 && next < value.total_count;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListGuardrailMemberAssignmentsError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -1437,12 +1601,7 @@ impl ListGuardrailMemberAssignments {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListMemberAssignmentsResponse>,
-            ListGuardrailMemberAssignmentsError,
-        >("listGuardrailMemberAssignments", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listGuardrailMemberAssignments` declares, by status.
@@ -1514,6 +1673,20 @@ impl BulkAssignMembersToGuardrail {
         crate::runtime::Response<super::types::BulkAssignMembersResponse>,
         crate::runtime::Error<BulkAssignMembersToGuardrailError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::BulkAssignMembersResponse>,
+            BulkAssignMembersToGuardrailError,
+        >("bulkAssignMembersToGuardrail", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<BulkAssignMembersToGuardrailError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("bulkAssignMembersToGuardrail", &self.body)
@@ -1534,12 +1707,7 @@ impl BulkAssignMembersToGuardrail {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::BulkAssignMembersResponse>,
-            BulkAssignMembersToGuardrailError,
-        >("bulkAssignMembersToGuardrail", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `bulkAssignMembersToGuardrail` declares, by status.
@@ -1618,6 +1786,20 @@ impl BulkUnassignMembersFromGuardrail {
         crate::runtime::Response<super::types::BulkUnassignMembersResponse>,
         crate::runtime::Error<BulkUnassignMembersFromGuardrailError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::BulkUnassignMembersResponse>,
+            BulkUnassignMembersFromGuardrailError,
+        >("bulkUnassignMembersFromGuardrail", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<BulkUnassignMembersFromGuardrailError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -1641,12 +1823,7 @@ impl BulkUnassignMembersFromGuardrail {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::BulkUnassignMembersResponse>,
-            BulkUnassignMembersFromGuardrailError,
-        >("bulkUnassignMembersFromGuardrail", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `bulkUnassignMembersFromGuardrail` declares, by status.
@@ -1730,6 +1907,47 @@ impl ListKeyAssignments {
         crate::runtime::Response<super::types::ListKeyAssignmentsResponse>,
         crate::runtime::Error<ListKeyAssignmentsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListKeyAssignmentsResponse>,
+            ListKeyAssignmentsError,
+        >("listKeyAssignments", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<
+        super::types::KeyAssignment,
+        ListKeyAssignmentsError,
+    > {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0 && next < value.total_count;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListKeyAssignmentsError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -1745,12 +1963,7 @@ impl ListKeyAssignments {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListKeyAssignmentsResponse>,
-            ListKeyAssignmentsError,
-        >("listKeyAssignments", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listKeyAssignments` declares, by status.
@@ -1820,6 +2033,47 @@ impl ListMemberAssignments {
         crate::runtime::Response<super::types::ListMemberAssignmentsResponse>,
         crate::runtime::Error<ListMemberAssignmentsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListMemberAssignmentsResponse>,
+            ListMemberAssignmentsError,
+        >("listMemberAssignments", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<
+        super::types::MemberAssignment,
+        ListMemberAssignmentsError,
+    > {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0 && next < value.total_count;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListMemberAssignmentsError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -1835,12 +2089,7 @@ impl ListMemberAssignments {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListMemberAssignmentsResponse>,
-            ListMemberAssignmentsError,
-        >("listMemberAssignments", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listMemberAssignments` declares, by status.

@@ -183,6 +183,42 @@ impl CreateImages {
         crate::runtime::Response<super::types::ImageGenerationResponse>,
         crate::runtime::Error<CreateImagesError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ImageGenerationResponse>,
+            CreateImagesError,
+        >("createImages", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Sends the request with streaming on and yields each server-sent event as `ImageStreamingResponseData`.
+    ///
+    /// `data: [DONE]` ends the stream and keep-alive comments are skipped; an event that does
+    /// not decode is an error item (the stream goes on). Dropping the stream cancels the request.
+    pub async fn send_stream(
+        mut self,
+    ) -> Result<
+        crate::runtime::EventStream<
+            super::types::ImageStreamingResponseData,
+            CreateImagesError,
+        >,
+        crate::runtime::Error<CreateImagesError>,
+    > {
+        self.body.stream = Some(true);
+        let (client, parts) = self.into_parts()?;
+        crate::runtime::open_stream(&client.http, parts).await
+    }
+    /// The longest wait for the next event of a stream (default: the whole-request timeout).
+    pub fn idle_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.idle_timeout = Some(timeout);
+        self
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreateImagesError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createImages", &self.body)
@@ -200,12 +236,7 @@ impl CreateImages {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ImageGenerationResponse>,
-            CreateImagesError,
-        >("createImages", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createImages` declares, by status.
@@ -298,6 +329,20 @@ impl ListImageModels {
         crate::runtime::Response<super::types::ImageModelsListResponse>,
         crate::runtime::Error<ListImageModelsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ImageModelsListResponse>,
+            ListImageModelsError,
+        >("listImageModels", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListImageModelsError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -311,12 +356,7 @@ impl ListImageModels {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ImageModelsListResponse>,
-            ListImageModelsError,
-        >("listImageModels", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listImageModels` declares, by status.
@@ -369,6 +409,20 @@ impl ListImageModelEndpoints {
         crate::runtime::Response<super::types::ImageModelEndpointsResponse>,
         crate::runtime::Error<ListImageModelEndpointsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ImageModelEndpointsResponse>,
+            ListImageModelEndpointsError,
+        >("listImageModelEndpoints", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListImageModelEndpointsError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -385,12 +439,7 @@ impl ListImageModelEndpoints {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ImageModelEndpointsResponse>,
-            ListImageModelEndpointsError,
-        >("listImageModelEndpoints", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listImageModelEndpoints` declares, by status.

@@ -116,6 +116,20 @@ impl GetModel {
         crate::runtime::Response<super::types::ModelResponse>,
         crate::runtime::Error<GetModelError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ModelResponse>,
+            GetModelError,
+        >("getModel", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetModelError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -132,12 +146,7 @@ impl GetModel {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ModelResponse>,
-            GetModelError,
-        >("getModel", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getModel` declares, by status.
@@ -384,6 +393,20 @@ impl GetModels {
         crate::runtime::Response<super::types::ModelsListResponse>,
         crate::runtime::Error<GetModelsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ModelsListResponse>,
+            GetModelsError,
+        >("getModels", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetModelsError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -503,12 +526,7 @@ impl GetModels {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ModelsListResponse>,
-            GetModelsError,
-        >("getModels", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getModels` declares, by status.
@@ -571,6 +589,20 @@ impl ListModelsCount {
         crate::runtime::Response<super::types::ModelsCountResponse>,
         crate::runtime::Error<ListModelsCountError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ModelsCountResponse>,
+            ListModelsCountError,
+        >("listModelsCount", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListModelsCountError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(
             &mut query,
@@ -590,12 +622,7 @@ impl ListModelsCount {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ModelsCountResponse>,
-            ListModelsCountError,
-        >("listModelsCount", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listModelsCount` declares, by status.
@@ -668,6 +695,20 @@ impl ListModelsUser {
         crate::runtime::Response<super::types::ModelsListResponse>,
         crate::runtime::Error<ListModelsUserError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ModelsListResponse>,
+            ListModelsUserError,
+        >("listModelsUser", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListModelsUserError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -683,12 +724,7 @@ impl ListModelsUser {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ModelsListResponse>,
-            ListModelsUserError,
-        >("listModelsUser", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listModelsUser` declares, by status.

@@ -108,6 +108,20 @@ impl ExchangeAuthCodeForApiKey {
         crate::runtime::Response<super::types::ExchangeAuthCodeForApiKeyResponse>,
         crate::runtime::Error<ExchangeAuthCodeForApiKeyError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ExchangeAuthCodeForApiKeyResponse>,
+            ExchangeAuthCodeForApiKeyError,
+        >("exchangeAuthCodeForAPIKey", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ExchangeAuthCodeForApiKeyError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("exchangeAuthCodeForAPIKey", &self.body)
@@ -125,12 +139,7 @@ impl ExchangeAuthCodeForApiKey {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ExchangeAuthCodeForApiKeyResponse>,
-            ExchangeAuthCodeForApiKeyError,
-        >("exchangeAuthCodeForAPIKey", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `exchangeAuthCodeForAPIKey` declares, by status.
@@ -259,6 +268,20 @@ impl CreateAuthKeysCode {
         crate::runtime::Response<super::types::CreateAuthKeysCodeResponse>,
         crate::runtime::Error<CreateAuthKeysCodeError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::CreateAuthKeysCodeResponse>,
+            CreateAuthKeysCodeError,
+        >("createAuthKeysCode", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreateAuthKeysCodeError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createAuthKeysCode", &self.body)
@@ -276,12 +299,7 @@ impl CreateAuthKeysCode {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::CreateAuthKeysCodeResponse>,
-            CreateAuthKeysCodeError,
-        >("createAuthKeysCode", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createAuthKeysCode` declares, by status.

@@ -148,6 +148,47 @@ impl ListObservabilityDestinations {
         crate::runtime::Response<super::types::ListObservabilityDestinationsResponse>,
         crate::runtime::Error<ListObservabilityDestinationsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListObservabilityDestinationsResponse>,
+            ListObservabilityDestinationsError,
+        >("listObservabilityDestinations", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<
+        super::types::ObservabilityDestination,
+        ListObservabilityDestinationsError,
+    > {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0 && next < value.total_count;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListObservabilityDestinationsError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -164,12 +205,7 @@ impl ListObservabilityDestinations {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListObservabilityDestinationsResponse>,
-            ListObservabilityDestinationsError,
-        >("listObservabilityDestinations", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listObservabilityDestinations` declares, by status.
@@ -302,6 +338,20 @@ impl CreateObservabilityDestination {
         crate::runtime::Response<super::types::CreateObservabilityDestinationResponse>,
         crate::runtime::Error<CreateObservabilityDestinationError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::CreateObservabilityDestinationResponse>,
+            CreateObservabilityDestinationError,
+        >("createObservabilityDestination", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreateObservabilityDestinationError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -322,12 +372,7 @@ impl CreateObservabilityDestination {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::CreateObservabilityDestinationResponse>,
-            CreateObservabilityDestinationError,
-        >("createObservabilityDestination", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createObservabilityDestination` declares, by status.
@@ -407,6 +452,20 @@ impl GetObservabilityDestination {
         crate::runtime::Response<super::types::GetObservabilityDestinationResponse>,
         crate::runtime::Error<GetObservabilityDestinationError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetObservabilityDestinationResponse>,
+            GetObservabilityDestinationError,
+        >("getObservabilityDestination", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetObservabilityDestinationError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -423,12 +482,7 @@ impl GetObservabilityDestination {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetObservabilityDestinationResponse>,
-            GetObservabilityDestinationError,
-        >("getObservabilityDestination", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getObservabilityDestination` declares, by status.
@@ -494,6 +548,20 @@ impl DeleteObservabilityDestination {
         crate::runtime::Response<super::types::DeleteObservabilityDestinationResponse>,
         crate::runtime::Error<DeleteObservabilityDestinationError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DeleteObservabilityDestinationResponse>,
+            DeleteObservabilityDestinationError,
+        >("deleteObservabilityDestination", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<DeleteObservabilityDestinationError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -510,12 +578,7 @@ impl DeleteObservabilityDestination {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DeleteObservabilityDestinationResponse>,
-            DeleteObservabilityDestinationError,
-        >("deleteObservabilityDestination", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `deleteObservabilityDestination` declares, by status.
@@ -657,6 +720,20 @@ impl UpdateObservabilityDestination {
         crate::runtime::Response<super::types::UpdateObservabilityDestinationResponse>,
         crate::runtime::Error<UpdateObservabilityDestinationError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UpdateObservabilityDestinationResponse>,
+            UpdateObservabilityDestinationError,
+        >("updateObservabilityDestination", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UpdateObservabilityDestinationError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body(
@@ -680,12 +757,7 @@ impl UpdateObservabilityDestination {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UpdateObservabilityDestinationResponse>,
-            UpdateObservabilityDestinationError,
-        >("updateObservabilityDestination", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `updateObservabilityDestination` declares, by status.

@@ -63,6 +63,47 @@ impl ListOrganizationMembers {
         crate::runtime::Response<super::types::ListOrganizationMembersResponse>,
         crate::runtime::Error<ListOrganizationMembersError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListOrganizationMembersResponse>,
+            ListOrganizationMembersError,
+        >("listOrganizationMembers", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<
+        super::types::ListOrganizationMembersResponseDataItem,
+        ListOrganizationMembersError,
+    > {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0 && next < value.total_count;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListOrganizationMembersError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -78,12 +119,7 @@ impl ListOrganizationMembers {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListOrganizationMembersResponse>,
-            ListOrganizationMembersError,
-        >("listOrganizationMembers", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listOrganizationMembers` declares, by status.

@@ -268,6 +268,44 @@ impl ListPresets {
         crate::runtime::Response<super::types::ListPresetsResponse>,
         crate::runtime::Error<ListPresetsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListPresetsResponse>,
+            ListPresetsError,
+        >("listPresets", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::Preset, ListPresetsError> {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0 && next < value.total_count;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListPresetsError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -283,12 +321,7 @@ impl ListPresets {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListPresetsResponse>,
-            ListPresetsError,
-        >("listPresets", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listPresets` declares, by status.
@@ -348,6 +381,20 @@ impl GetPreset {
         crate::runtime::Response<super::types::GetPresetResponse>,
         crate::runtime::Error<GetPresetError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetPresetResponse>,
+            GetPresetError,
+        >("getPreset", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetPresetError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -361,12 +408,7 @@ impl GetPreset {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetPresetResponse>,
-            GetPresetError,
-        >("getPreset", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getPreset` declares, by status.
@@ -741,6 +783,20 @@ impl CreatePresetsChatCompletions {
         crate::runtime::Response<super::types::CreatePresetFromInferenceResponse>,
         crate::runtime::Error<CreatePresetsChatCompletionsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::CreatePresetFromInferenceResponse>,
+            CreatePresetsChatCompletionsError,
+        >("createPresetsChatCompletions", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreatePresetsChatCompletionsError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createPresetsChatCompletions", &self.body)
@@ -761,12 +817,7 @@ impl CreatePresetsChatCompletions {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::CreatePresetFromInferenceResponse>,
-            CreatePresetsChatCompletionsError,
-        >("createPresetsChatCompletions", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createPresetsChatCompletions` declares, by status.
@@ -1024,6 +1075,20 @@ impl CreatePresetsMessages {
         crate::runtime::Response<super::types::CreatePresetFromInferenceResponse>,
         crate::runtime::Error<CreatePresetsMessagesError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::CreatePresetFromInferenceResponse>,
+            CreatePresetsMessagesError,
+        >("createPresetsMessages", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreatePresetsMessagesError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createPresetsMessages", &self.body)
@@ -1043,12 +1108,7 @@ impl CreatePresetsMessages {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::CreatePresetFromInferenceResponse>,
-            CreatePresetsMessagesError,
-        >("createPresetsMessages", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createPresetsMessages` declares, by status.
@@ -1423,6 +1483,20 @@ impl CreatePresetsResponses {
         crate::runtime::Response<super::types::CreatePresetFromInferenceResponse>,
         crate::runtime::Error<CreatePresetsResponsesError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::CreatePresetFromInferenceResponse>,
+            CreatePresetsResponsesError,
+        >("createPresetsResponses", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreatePresetsResponsesError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createPresetsResponses", &self.body)
@@ -1442,12 +1516,7 @@ impl CreatePresetsResponses {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::CreatePresetFromInferenceResponse>,
-            CreatePresetsResponsesError,
-        >("createPresetsResponses", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createPresetsResponses` declares, by status.
@@ -1546,6 +1615,47 @@ impl ListPresetVersions {
         crate::runtime::Response<super::types::ListPresetVersionsResponse>,
         crate::runtime::Error<ListPresetVersionsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListPresetVersionsResponse>,
+            ListPresetVersionsError,
+        >("listPresetVersions", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<
+        Option<super::types::PresetDesignatedVersion>,
+        ListPresetVersionsError,
+    > {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0 && next < value.total_count;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListPresetVersionsError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -1563,12 +1673,7 @@ impl ListPresetVersions {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListPresetVersionsResponse>,
-            ListPresetVersionsError,
-        >("listPresetVersions", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listPresetVersions` declares, by status.
@@ -1640,6 +1745,20 @@ impl GetPresetVersion {
         crate::runtime::Response<super::types::GetPresetVersionResponse>,
         crate::runtime::Error<GetPresetVersionError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetPresetVersionResponse>,
+            GetPresetVersionError,
+        >("getPresetVersion", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetPresetVersionError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -1656,12 +1775,7 @@ impl GetPresetVersion {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetPresetVersionResponse>,
-            GetPresetVersionError,
-        >("getPresetVersion", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getPresetVersion` declares, by status.

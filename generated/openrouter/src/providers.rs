@@ -47,6 +47,20 @@ impl ListProviders {
         crate::runtime::Response<super::types::ListProvidersResponse>,
         crate::runtime::Error<ListProvidersError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListProvidersResponse>,
+            ListProvidersError,
+        >("listProviders", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListProvidersError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -60,12 +74,7 @@ impl ListProviders {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListProvidersResponse>,
-            ListProvidersError,
-        >("listProviders", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listProviders` declares, by status.

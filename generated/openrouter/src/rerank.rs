@@ -81,6 +81,20 @@ impl CreateRerank {
         crate::runtime::Response<super::types::CreateRerankResponse>,
         crate::runtime::Error<CreateRerankError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::CreateRerankResponse>,
+            CreateRerankError,
+        >("createRerank", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreateRerankError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createRerank", &self.body)
@@ -98,12 +112,7 @@ impl CreateRerank {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::CreateRerankResponse>,
-            CreateRerankError,
-        >("createRerank", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createRerank` declares, by status.

@@ -145,6 +145,47 @@ impl ListScimGroupMappings {
         crate::runtime::Response<super::types::ListScimGroupMappingsResponse>,
         crate::runtime::Error<ListScimGroupMappingsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListScimGroupMappingsResponse>,
+            ListScimGroupMappingsError,
+        >("listScimGroupMappings", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<
+        super::types::ScimGroupMapping,
+        ListScimGroupMappingsError,
+    > {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0 && next < value.total_count;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListScimGroupMappingsError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -160,12 +201,7 @@ impl ListScimGroupMappings {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListScimGroupMappingsResponse>,
-            ListScimGroupMappingsError,
-        >("listScimGroupMappings", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listScimGroupMappings` declares, by status.
@@ -236,6 +272,20 @@ impl CreateScimGroupMapping {
         crate::runtime::Response<super::types::CreateScimGroupMappingResponse>,
         crate::runtime::Error<CreateScimGroupMappingError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::CreateScimGroupMappingResponse>,
+            CreateScimGroupMappingError,
+        >("createScimGroupMapping", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreateScimGroupMappingError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createScimGroupMapping", &self.body)
@@ -253,12 +303,7 @@ impl CreateScimGroupMapping {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::CreateScimGroupMappingResponse>,
-            CreateScimGroupMappingError,
-        >("createScimGroupMapping", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createScimGroupMapping` declares, by status.
@@ -338,6 +383,20 @@ impl GetScimGroupMapping {
         crate::runtime::Response<super::types::GetScimGroupMappingResponse>,
         crate::runtime::Error<GetScimGroupMappingError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetScimGroupMappingResponse>,
+            GetScimGroupMappingError,
+        >("getScimGroupMapping", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetScimGroupMappingError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -353,12 +412,7 @@ impl GetScimGroupMapping {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetScimGroupMappingResponse>,
-            GetScimGroupMappingError,
-        >("getScimGroupMapping", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getScimGroupMapping` declares, by status.
@@ -423,6 +477,20 @@ impl DeleteScimGroupMapping {
         crate::runtime::Response<super::types::DeleteScimGroupMappingResponse>,
         crate::runtime::Error<DeleteScimGroupMappingError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DeleteScimGroupMappingResponse>,
+            DeleteScimGroupMappingError,
+        >("deleteScimGroupMapping", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<DeleteScimGroupMappingError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "keep_members", true, &self.keep_members);
         let headers = Vec::new();
@@ -439,12 +507,7 @@ impl DeleteScimGroupMapping {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DeleteScimGroupMappingResponse>,
-            DeleteScimGroupMappingError,
-        >("deleteScimGroupMapping", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `deleteScimGroupMapping` declares, by status.
@@ -523,6 +586,20 @@ impl UpdateScimGroupMapping {
         crate::runtime::Response<super::types::UpdateScimGroupMappingResponse>,
         crate::runtime::Error<UpdateScimGroupMappingError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UpdateScimGroupMappingResponse>,
+            UpdateScimGroupMappingError,
+        >("updateScimGroupMapping", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UpdateScimGroupMappingError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("updateScimGroupMapping", &self.body)
@@ -542,12 +619,7 @@ impl UpdateScimGroupMapping {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UpdateScimGroupMappingResponse>,
-            UpdateScimGroupMappingError,
-        >("updateScimGroupMapping", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `updateScimGroupMapping` declares, by status.
@@ -631,6 +703,44 @@ impl ListScimGroups {
         crate::runtime::Response<super::types::ListScimGroupsResponse>,
         crate::runtime::Error<ListScimGroupsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListScimGroupsResponse>,
+            ListScimGroupsError,
+        >("listScimGroups", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::ScimGroup, ListScimGroupsError> {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0 && next < value.total_count;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListScimGroupsError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -646,12 +756,7 @@ impl ListScimGroups {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListScimGroupsResponse>,
-            ListScimGroupsError,
-        >("listScimGroups", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listScimGroups` declares, by status.

@@ -102,6 +102,20 @@ impl CreateAudioTranscriptions {
         crate::runtime::Response<super::types::SttResponse>,
         crate::runtime::Error<CreateAudioTranscriptionsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::SttResponse>,
+            CreateAudioTranscriptionsError,
+        >("createAudioTranscriptions", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreateAudioTranscriptionsError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createAudioTranscriptions", &self.body)
@@ -119,12 +133,7 @@ impl CreateAudioTranscriptions {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::SttResponse>,
-            CreateAudioTranscriptionsError,
-        >("createAudioTranscriptions", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createAudioTranscriptions` declares, by status.

@@ -102,6 +102,19 @@ impl CreateAudioSpeech {
         crate::runtime::Response<crate::runtime::Bytes>,
         crate::runtime::Error<CreateAudioSpeechError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Bytes,
+            CreateAudioSpeechError,
+        >("createAudioSpeech", raw)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreateAudioSpeechError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createAudioSpeech", &self.body)
@@ -119,11 +132,7 @@ impl CreateAudioSpeech {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Bytes,
-            CreateAudioSpeechError,
-        >("createAudioSpeech", raw)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createAudioSpeech` declares, by status.

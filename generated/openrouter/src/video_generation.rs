@@ -187,6 +187,20 @@ impl CreateVideos {
         crate::runtime::Response<super::types::VideoGenerationResponse>,
         crate::runtime::Error<CreateVideosError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::VideoGenerationResponse>,
+            CreateVideosError,
+        >("createVideos", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreateVideosError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createVideos", &self.body)
@@ -204,12 +218,7 @@ impl CreateVideos {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::VideoGenerationResponse>,
-            CreateVideosError,
-        >("createVideos", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createVideos` declares, by status.
@@ -284,6 +293,20 @@ impl GetVideos {
         crate::runtime::Response<super::types::VideoGenerationResponse>,
         crate::runtime::Error<GetVideosError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::VideoGenerationResponse>,
+            GetVideosError,
+        >("getVideos", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetVideosError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -297,12 +320,7 @@ impl GetVideos {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::VideoGenerationResponse>,
-            GetVideosError,
-        >("getVideos", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getVideos` declares, by status.
@@ -365,6 +383,19 @@ impl ListVideosContent {
         crate::runtime::Response<crate::runtime::Bytes>,
         crate::runtime::Error<ListVideosContentError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Bytes,
+            ListVideosContentError,
+        >("listVideosContent", raw)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListVideosContentError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "index", true, &self.index);
         let headers = Vec::new();
@@ -381,11 +412,7 @@ impl ListVideosContent {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Bytes,
-            ListVideosContentError,
-        >("listVideosContent", raw)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listVideosContent` declares, by status.
@@ -458,6 +485,20 @@ impl ListVideosModels {
         crate::runtime::Response<super::types::VideoModelsListResponse>,
         crate::runtime::Error<ListVideosModelsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::VideoModelsListResponse>,
+            ListVideosModelsError,
+        >("listVideosModels", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListVideosModelsError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -471,12 +512,7 @@ impl ListVideosModels {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::VideoModelsListResponse>,
-            ListVideosModelsError,
-        >("listVideosModels", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listVideosModels` declares, by status.

@@ -260,6 +260,44 @@ impl ListWorkspaces {
         crate::runtime::Response<super::types::ListWorkspacesResponse>,
         crate::runtime::Error<ListWorkspacesError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListWorkspacesResponse>,
+            ListWorkspacesError,
+        >("listWorkspaces", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<super::types::Workspace, ListWorkspacesError> {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0 && next < value.total_count;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListWorkspacesError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -275,12 +313,7 @@ impl ListWorkspaces {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListWorkspacesResponse>,
-            ListWorkspacesError,
-        >("listWorkspaces", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listWorkspaces` declares, by status.
@@ -415,6 +448,20 @@ impl CreateWorkspace {
         crate::runtime::Response<super::types::CreateWorkspaceResponse>,
         crate::runtime::Error<CreateWorkspaceError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::CreateWorkspaceResponse>,
+            CreateWorkspaceError,
+        >("createWorkspace", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<CreateWorkspaceError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("createWorkspace", &self.body)
@@ -432,12 +479,7 @@ impl CreateWorkspace {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::CreateWorkspaceResponse>,
-            CreateWorkspaceError,
-        >("createWorkspace", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `createWorkspace` declares, by status.
@@ -504,6 +546,20 @@ impl GetWorkspace {
         crate::runtime::Response<super::types::GetWorkspaceResponse>,
         crate::runtime::Error<GetWorkspaceError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetWorkspaceResponse>,
+            GetWorkspaceError,
+        >("getWorkspace", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetWorkspaceError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -517,12 +573,7 @@ impl GetWorkspace {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetWorkspaceResponse>,
-            GetWorkspaceError,
-        >("getWorkspace", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getWorkspace` declares, by status.
@@ -582,6 +633,20 @@ impl DeleteWorkspace {
         crate::runtime::Response<super::types::DeleteWorkspaceResponse>,
         crate::runtime::Error<DeleteWorkspaceError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DeleteWorkspaceResponse>,
+            DeleteWorkspaceError,
+        >("deleteWorkspace", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<DeleteWorkspaceError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -595,12 +660,7 @@ impl DeleteWorkspace {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DeleteWorkspaceResponse>,
-            DeleteWorkspaceError,
-        >("deleteWorkspace", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `deleteWorkspace` declares, by status.
@@ -761,6 +821,20 @@ impl UpdateWorkspace {
         crate::runtime::Response<super::types::UpdateWorkspaceResponse>,
         crate::runtime::Error<UpdateWorkspaceError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UpdateWorkspaceResponse>,
+            UpdateWorkspaceError,
+        >("updateWorkspace", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UpdateWorkspaceError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("updateWorkspace", &self.body)
@@ -778,12 +852,7 @@ impl UpdateWorkspace {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UpdateWorkspaceResponse>,
-            UpdateWorkspaceError,
-        >("updateWorkspace", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `updateWorkspace` declares, by status.
@@ -855,6 +924,20 @@ impl ListWorkspaceBudgets {
         crate::runtime::Response<super::types::ListWorkspaceBudgetsResponse>,
         crate::runtime::Error<ListWorkspaceBudgetsError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListWorkspaceBudgetsResponse>,
+            ListWorkspaceBudgetsError,
+        >("listWorkspaceBudgets", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListWorkspaceBudgetsError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -870,12 +953,7 @@ impl ListWorkspaceBudgets {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListWorkspaceBudgetsResponse>,
-            ListWorkspaceBudgetsError,
-        >("listWorkspaceBudgets", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listWorkspaceBudgets` declares, by status.
@@ -942,6 +1020,20 @@ impl GetWorkspaceBudget {
         crate::runtime::Response<super::types::GetWorkspaceBudgetResponse>,
         crate::runtime::Error<GetWorkspaceBudgetError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::GetWorkspaceBudgetResponse>,
+            GetWorkspaceBudgetError,
+        >("getWorkspaceBudget", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<GetWorkspaceBudgetError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -958,12 +1050,7 @@ impl GetWorkspaceBudget {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetWorkspaceBudgetResponse>,
-            GetWorkspaceBudgetError,
-        >("getWorkspaceBudget", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `getWorkspaceBudget` declares, by status.
@@ -1046,6 +1133,20 @@ impl UpsertWorkspaceBudget {
         crate::runtime::Response<super::types::UpsertWorkspaceBudgetResponse>,
         crate::runtime::Error<UpsertWorkspaceBudgetError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::UpsertWorkspaceBudgetResponse>,
+            UpsertWorkspaceBudgetError,
+        >("upsertWorkspaceBudget", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<UpsertWorkspaceBudgetError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("upsertWorkspaceBudget", &self.body)
@@ -1066,12 +1167,7 @@ impl UpsertWorkspaceBudget {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::UpsertWorkspaceBudgetResponse>,
-            UpsertWorkspaceBudgetError,
-        >("upsertWorkspaceBudget", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `upsertWorkspaceBudget` declares, by status.
@@ -1145,6 +1241,20 @@ impl DeleteWorkspaceBudget {
         crate::runtime::Response<super::types::DeleteWorkspaceBudgetResponse>,
         crate::runtime::Error<DeleteWorkspaceBudgetError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::DeleteWorkspaceBudgetResponse>,
+            DeleteWorkspaceBudgetError,
+        >("deleteWorkspaceBudget", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<DeleteWorkspaceBudgetError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
@@ -1161,12 +1271,7 @@ impl DeleteWorkspaceBudget {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::DeleteWorkspaceBudgetResponse>,
-            DeleteWorkspaceBudgetError,
-        >("deleteWorkspaceBudget", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `deleteWorkspaceBudget` declares, by status.
@@ -1251,6 +1356,47 @@ impl ListWorkspaceMembers {
         crate::runtime::Response<super::types::ListWorkspaceMembersResponse>,
         crate::runtime::Error<ListWorkspaceMembersError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::ListWorkspaceMembersResponse>,
+            ListWorkspaceMembersError,
+        >("listWorkspaceMembers", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    /// Every item of every page, as one lazy stream: the next page is requested only when the
+    /// items of the previous one have been consumed. Starts at this builder's position.
+    pub fn send_paginated(
+        self,
+    ) -> crate::runtime::ItemStream<
+        super::types::WorkspaceMember,
+        ListWorkspaceMembersError,
+    > {
+        let start = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            start,
+            move |position| {
+                let mut page = self.clone();
+                page.offset = Some(position);
+                async move {
+                    let value = page.send().await?.value;
+                    let (following, items) = {
+                        let count = value.data.len() as i64;
+                        let next = position + count;
+                        let more = count > 0 && next < value.total_count;
+                        (more.then_some(next), value.data)
+                    };
+                    Ok((items, following))
+                }
+            },
+        )
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<ListWorkspaceMembersError>,
+    > {
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "offset", true, &self.offset);
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
@@ -1268,12 +1414,7 @@ impl ListWorkspaceMembers {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListWorkspaceMembersResponse>,
-            ListWorkspaceMembersError,
-        >("listWorkspaceMembers", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `listWorkspaceMembers` declares, by status.
@@ -1352,6 +1493,20 @@ impl BulkAddWorkspaceMembers {
         crate::runtime::Response<super::types::BulkAddWorkspaceMembersResponse>,
         crate::runtime::Error<BulkAddWorkspaceMembersError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::BulkAddWorkspaceMembersResponse>,
+            BulkAddWorkspaceMembersError,
+        >("bulkAddWorkspaceMembers", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<BulkAddWorkspaceMembersError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("bulkAddWorkspaceMembers", &self.body)
@@ -1371,12 +1526,7 @@ impl BulkAddWorkspaceMembers {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::BulkAddWorkspaceMembersResponse>,
-            BulkAddWorkspaceMembersError,
-        >("bulkAddWorkspaceMembers", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `bulkAddWorkspaceMembers` declares, by status.
@@ -1465,6 +1615,20 @@ impl BulkRemoveWorkspaceMembers {
         crate::runtime::Response<super::types::BulkRemoveWorkspaceMembersResponse>,
         crate::runtime::Error<BulkRemoveWorkspaceMembersError>,
     > {
+        let (client, parts) = self.into_parts()?;
+        let raw = client.http.execute(parts).await?;
+        crate::runtime::finish::<
+            crate::runtime::Json<super::types::BulkRemoveWorkspaceMembersResponse>,
+            BulkRemoveWorkspaceMembersError,
+        >("bulkRemoveWorkspaceMembers", raw)
+            .map(crate::runtime::unwrap_json)
+    }
+    fn into_parts(
+        self,
+    ) -> Result<
+        (super::Client, crate::runtime::RequestParts),
+        crate::runtime::Error<BulkRemoveWorkspaceMembersError>,
+    > {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::json_body("bulkRemoveWorkspaceMembers", &self.body)
@@ -1484,12 +1648,7 @@ impl BulkRemoveWorkspaceMembers {
             authenticated: true,
             options: self.options,
         };
-        let raw = self.client.http.execute(parts).await?;
-        crate::runtime::finish::<
-            crate::runtime::Json<super::types::BulkRemoveWorkspaceMembersResponse>,
-            BulkRemoveWorkspaceMembersError,
-        >("bulkRemoveWorkspaceMembers", raw)
-            .map(crate::runtime::unwrap_json)
+        Ok((self.client, parts))
     }
 }
 /// The error bodies `bulkRemoveWorkspaceMembers` declares, by status.
