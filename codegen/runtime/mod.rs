@@ -27,7 +27,7 @@ pub use request::{header_value, json_body, path_segment, push_file, push_part, p
 pub use retry::RetryPolicy;
 pub use secret::{Credentials, Secret};
 pub use sse::{RawEvent, SseParser};
-pub use stream::{open_stream, EventStream};
+pub use stream::{decode_event, open_stream, EventStream};
 #[doc(hidden)]
 pub use values::{decode_variant, deserialize_const, deserialize_str_enum, no_variant_error, tag_of, variant_error, StrEnum};
 

@@ -96,7 +96,8 @@ struct State {
 }
 
 /// `None` ends the stream (`[DONE]`); a malformed event is an error item, and the stream goes on.
-fn decode_event<T: DeserializeOwned, E>(operation: &'static str, status: u16, event: &RawEvent) -> Option<Result<T, Error<E>>> {
+#[doc(hidden)]
+pub fn decode_event<T: DeserializeOwned, E>(operation: &'static str, status: u16, event: &RawEvent) -> Option<Result<T, Error<E>>> {
     if event.data.trim() == DONE {
         return None;
     }

@@ -133,7 +133,21 @@ impl HttpClient {
         let mut retry = 0;
         loop {
             let request = self.build(parts)?;
-            let outcome = self.http.execute(request).await;
+            // One span per attempt; credentials and bodies are never recorded.
+            let span = tracing::info_span!(
+                "http_request",
+                operation = parts.operation,
+                method = %parts.method,
+                attempt = retry + 1,
+                status = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+            let attempt_started = Instant::now();
+            let outcome = tracing::Instrument::instrument(self.http.execute(request), span.clone()).await;
+            span.record("latency_ms", attempt_started.elapsed().as_millis() as u64);
+            if let Ok(response) = &outcome {
+                span.record("status", response.status().as_u16());
+            }
             let wait = match &outcome {
                 Ok(response) => {
                     let status = response.status().as_u16();
