@@ -8,6 +8,7 @@ pub mod mock_spec;
 pub mod ir;
 pub mod resolve;
 pub mod sample;
+pub mod diff;
 pub mod emit;
 pub mod pin;
 pub mod pipeline;

@@ -7,6 +7,7 @@ use crate::load::{load_spec, OverlaySource};
 use std::path::{Path, PathBuf};
 
 /// One API's inputs, as read from its pin.
+#[derive(Clone)]
 pub struct ApiInput {
     /// Module name in the generated crate (`openrouter`).
     pub name: String,
@@ -150,4 +151,12 @@ pub fn resolve_input(input: &ApiInput) -> Result<(crate::load::Spec, crate::ir::
     let spec = load_spec(&input.spec_file, &input.spec, &overlays)?;
     let api = crate::resolve::resolve(&input.name, &spec)?;
     Ok((spec, api))
+}
+
+impl ApiInput {
+    /// The same API read from other spec bytes (an older or newer version). The pin's overlays are
+    /// not applied: they fix the pinned version, and other versions may lack what they target.
+    pub fn with_spec(&self, spec_file: &str, spec: Vec<u8>) -> ApiInput {
+        ApiInput { spec_file: spec_file.to_string(), spec, overlays: Vec::new(), ..self.clone() }
+    }
 }

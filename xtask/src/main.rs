@@ -1,5 +1,6 @@
 //! Developer tasks: `cargo xtask fetch | regen | check`.
 
+mod diff;
 mod fetch;
 mod regen;
 
@@ -23,6 +24,8 @@ enum Command {
     Check(regen::RegenArgs),
     /// Write each spec, normalised for the conformance mock server, as `<dir>/<api>.json`.
     MockSpec(regen::MockSpecArgs),
+    /// What changed between two spec versions, and whether it breaks users (exit 1 if so).
+    Diff(diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +34,11 @@ fn main() -> ExitCode {
         Command::Regen(args) => regen::regen(args),
         Command::Check(args) => regen::check(args),
         Command::MockSpec(args) => regen::mock_spec(args),
+        Command::Diff(args) => match diff::run(args) {
+            Ok(false) => Ok(()),
+            Ok(true) => return ExitCode::from(1),
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

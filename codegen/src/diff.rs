@@ -1,0 +1,239 @@
+//! Spec drift in plain words: what changed between two versions of an API, computed on the
+//! resolved model (so a rewrite of how the spec spells nullability is not a change), and whether
+//! each change breaks users of the generated crate (their code stops compiling, or a valid
+//! response stops decoding). The rules are written down in the README.
+
+use crate::ir::{Api, Field, Operation, Presence, TypeDef, TypeKind, TypeRef};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Breaking,
+    Compatible,
+}
+
+/// One change, with where it is and what it means.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Change {
+    pub severity: Severity,
+    /// `operation-added`, `field-removed`, `enum-value-added`, …
+    pub kind: &'static str,
+    /// `GET /models`, `Model.pricing`, …
+    pub location: String,
+    pub detail: String,
+}
+
+/// Every change from `old` to `new`, breaking ones first, then by kind and place.
+pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
+    let mut changes = Vec::new();
+    operations(old, new, &mut changes);
+    types(old, new, &mut changes);
+    changes.sort();
+    changes
+}
+
+fn change(changes: &mut Vec<Change>, severity: Severity, kind: &'static str, location: impl Into<String>, detail: impl Into<String>) {
+    changes.push(Change { severity, kind, location: location.into(), detail: detail.into() });
+}
+
+fn operations(old: &Api, new: &Api, changes: &mut Vec<Change>) {
+    let key = |op: &Operation| format!("{} {}", op.http_method, op.path);
+    let old_ops: BTreeMap<String, &Operation> = old.operations.iter().map(|op| (key(op), op)).collect();
+    let new_ops: BTreeMap<String, &Operation> = new.operations.iter().map(|op| (key(op), op)).collect();
+    for (at, op) in &new_ops {
+        if !old_ops.contains_key(at) {
+            change(changes, Severity::Compatible, "operation-added", at, format!("`{}().{}()`", op.tag.module, op.method));
+        }
+    }
+    for (at, before) in &old_ops {
+        let Some(after) = new_ops.get(at) else {
+            change(changes, Severity::Breaking, "operation-removed", at, format!("`{}().{}()` no longer exists", before.tag.module, before.method));
+            continue;
+        };
+        if (&before.tag.module, &before.method) != (&after.tag.module, &after.method) {
+            change(changes, Severity::Breaking, "operation-renamed", at, format!("`{}().{}()` is now `{}().{}()`", before.tag.module, before.method, after.tag.module, after.method));
+        }
+        if !before.deprecated && after.deprecated {
+            change(changes, Severity::Compatible, "operation-deprecated", at, "marked deprecated (calls now warn)");
+        }
+        let old_params: BTreeMap<&str, _> = before.params.iter().map(|p| (p.wire.as_str(), p)).collect();
+        let new_params: BTreeMap<&str, _> = after.params.iter().map(|p| (p.wire.as_str(), p)).collect();
+        for (name, param) in &new_params {
+            match old_params.get(name) {
+                None if param.required => change(changes, Severity::Breaking, "parameter-added", at, format!("required `{name}` (a new argument)")),
+                None => change(changes, Severity::Compatible, "parameter-added", at, format!("optional `{name}`")),
+                Some(old) if old.required != param.required => change(changes, Severity::Breaking, "parameter-requiredness-changed", at, format!("`{name}`: {} → {}", required_word(old.required), required_word(param.required))),
+                Some(old) if old.ty != param.ty => change(changes, Severity::Breaking, "parameter-type-changed", at, format!("`{name}`: {} → {}", show(&old.ty), show(&param.ty))),
+                Some(_) => {}
+            }
+        }
+        for name in old_params.keys().filter(|n| !new_params.contains_key(*n)) {
+            change(changes, Severity::Breaking, "parameter-removed", at, format!("`{name}`"));
+        }
+        let body = |op: &Operation| op.body.as_ref().map(|b| show(&b.ty));
+        if body(before) != body(after) {
+            change(changes, Severity::Breaking, "request-body-changed", at, format!("{} → {}", body(before).unwrap_or("none".into()), body(after).unwrap_or("none".into())));
+        }
+        let success = |op: &Operation| op.responses.iter().find(|r| (200..300).contains(&r.status)).map(|r| format!("{:?}", r.content));
+        if success(before) != success(after) {
+            change(changes, Severity::Breaking, "response-changed", at, format!("success body {} → {}", success(before).unwrap_or_default(), success(after).unwrap_or_default()));
+        }
+        let statuses = |op: &Operation| op.responses.iter().map(|r| r.status).collect::<BTreeSet<u16>>();
+        for status in statuses(after).difference(&statuses(before)) {
+            change(changes, Severity::Compatible, "response-status-added", at, status.to_string());
+        }
+        for status in statuses(before).difference(&statuses(after)) {
+            change(changes, Severity::Breaking, "response-status-removed", at, format!("{status} (its error variant goes away)"));
+        }
+    }
+}
+
+fn required_word(required: bool) -> &'static str {
+    if required { "required" } else { "optional" }
+}
+
+fn show(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Prim(prim) => format!("{prim:?}"),
+        TypeRef::List(inner) => format!("[{}]", show(inner)),
+        TypeRef::Map(inner) => format!("map<{}>", show(inner)),
+        TypeRef::Nullable(inner) => format!("{}?", show(inner)),
+        TypeRef::Any => "any".into(),
+    }
+}
+
+/// Whether a type comes from `components/schemas` (inline types are reported through their owner).
+pub fn is_component(def: &TypeDef) -> bool {
+    def.source.strip_prefix("/components/schemas/").is_some_and(|rest| !rest.contains('/'))
+}
+
+fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
+    let old_types: BTreeMap<&str, &TypeDef> = old.types.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let new_types: BTreeMap<&str, &TypeDef> = new.types.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    for (name, def) in &new_types {
+        if !old_types.contains_key(name) && is_component(def) {
+            change(changes, Severity::Compatible, "type-added", *name, kind_word(&def.kind));
+        }
+    }
+    for (name, before) in &old_types {
+        match new_types.get(name) {
+            None if is_component(before) => change(changes, Severity::Breaking, "type-removed", *name, kind_word(&before.kind)),
+            None => {}
+            Some(after) => type_changes(name, &before.kind, &after.kind, changes),
+        }
+    }
+}
+
+fn kind_word(kind: &TypeKind) -> &'static str {
+    match kind {
+        TypeKind::Struct { .. } => "struct",
+        TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => "enum",
+        TypeKind::Const { .. } => "constant",
+        TypeKind::Union { .. } => "union",
+        TypeKind::Alias(_) => "alias",
+    }
+}
+
+fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, changes: &mut Vec<Change>) {
+    match (before, after) {
+        (TypeKind::Struct { fields: old, .. }, TypeKind::Struct { fields: new, .. }) => field_changes(name, old, new, changes),
+        (TypeKind::StringEnum { variants: old }, TypeKind::StringEnum { variants: new }) => {
+            let old: BTreeSet<&str> = old.iter().map(|v| v.wire.as_str()).collect();
+            let new: BTreeSet<&str> = new.iter().map(|v| v.wire.as_str()).collect();
+            for value in new.difference(&old) {
+                change(changes, Severity::Compatible, "enum-value-added", name, format!("`{value}`"));
+            }
+            for value in old.difference(&new) {
+                change(changes, Severity::Breaking, "enum-value-removed", name, format!("`{value}`"));
+            }
+        }
+        (TypeKind::Union { variants: old, .. }, TypeKind::Union { variants: new, .. }) => {
+            let label = |v: &crate::ir::Variant| v.tag_value.clone().unwrap_or_else(|| v.rust.clone());
+            let old: BTreeSet<String> = old.iter().map(label).collect();
+            let new: BTreeSet<String> = new.iter().map(label).collect();
+            for variant in new.difference(&old) {
+                change(changes, Severity::Compatible, "union-variant-added", name, format!("`{variant}`"));
+            }
+            for variant in old.difference(&new) {
+                change(changes, Severity::Breaking, "union-variant-removed", name, format!("`{variant}`"));
+            }
+        }
+        (TypeKind::Alias(old), TypeKind::Alias(new)) if old != new => {
+            change(changes, Severity::Breaking, "type-changed", name, format!("{} → {}", show(old), show(new)));
+        }
+        (old, new) if kind_word(old) != kind_word(new) => {
+            change(changes, Severity::Breaking, "type-kind-changed", name, format!("{} → {}", kind_word(old), kind_word(new)));
+        }
+        _ => {}
+    }
+}
+
+fn field_changes(name: &str, old: &[Field], new: &[Field], changes: &mut Vec<Change>) {
+    let old_fields: BTreeMap<&str, &Field> = old.iter().map(|f| (f.wire.as_str(), f)).collect();
+    for field in new {
+        let at = format!("{name}.{}", field.wire);
+        match old_fields.get(field.wire.as_str()) {
+            None if field.presence == Presence::Required => change(changes, Severity::Breaking, "field-added", at, "required (struct literals must now set it; older servers' responses lack it)"),
+            None => change(changes, Severity::Compatible, "field-added", at, "optional"),
+            Some(before) => {
+                let holds_option = |p: Presence| p != Presence::Required;
+                if before.presence != field.presence {
+                    let severity = if holds_option(before.presence) == holds_option(field.presence) && before.presence != Presence::TriState && field.presence != Presence::TriState {
+                        Severity::Compatible
+                    } else {
+                        Severity::Breaking
+                    };
+                    change(changes, severity, "field-presence-changed", at.clone(), format!("{:?} → {:?}", before.presence, field.presence));
+                } else if before.nullable != field.nullable {
+                    change(changes, Severity::Compatible, "field-nullability-changed", at.clone(), format!("nullable: {} → {}", before.nullable, field.nullable));
+                }
+                if before.ty != field.ty {
+                    change(changes, Severity::Breaking, "field-type-changed", at, format!("{} → {}", show(&before.ty), show(&field.ty)));
+                }
+            }
+        }
+    }
+    let new_names: BTreeSet<&str> = new.iter().map(|f| f.wire.as_str()).collect();
+    for field in old.iter().filter(|f| !new_names.contains(f.wire.as_str())) {
+        change(changes, Severity::Breaking, "field-removed", format!("{name}.{}", field.wire), "");
+    }
+}
+
+/// Counts per severity and kind.
+pub fn summary(changes: &[Change]) -> BTreeMap<(Severity, &'static str), usize> {
+    let mut counts = BTreeMap::new();
+    for c in changes {
+        *counts.entry((c.severity, c.kind)).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The report as plain text (default) or Markdown (for a pull-request comment).
+pub fn render(api: &str, changes: &[Change], markdown: bool) -> String {
+    let breaking = changes.iter().filter(|c| c.severity == Severity::Breaking).count();
+    let mut out = String::new();
+    let title = format!("{api}: {} change(s), {breaking} breaking, {} compatible", changes.len(), changes.len() - breaking);
+    if markdown {
+        out.push_str(&format!("### {title}\n\n| kind | count |\n| --- | --- |\n"));
+        for ((severity, kind), count) in summary(changes) {
+            out.push_str(&format!("| {kind} ({severity:?}) | {count} |\n"));
+        }
+        out.push('\n');
+        for c in changes {
+            out.push_str(&format!("- **{:?}** `{}` {}: {}\n", c.severity, c.kind, c.location, c.detail));
+        }
+    } else {
+        out.push_str(&format!("{title}\n"));
+        for ((severity, kind), count) in summary(changes) {
+            out.push_str(&format!("  {count:>5}  {kind} ({severity:?})\n"));
+        }
+        for c in changes {
+            let mark = if c.severity == Severity::Breaking { "BREAKING " } else { "" };
+            out.push_str(&format!("{mark}{}: {} {}\n", c.kind, c.location, c.detail).replace("  ", " "));
+        }
+    }
+    out
+}
