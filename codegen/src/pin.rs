@@ -172,8 +172,15 @@ pub fn mirror_from_env() -> Option<PathBuf> {
     std::env::var_os(MIRROR_ENV).filter(|v| !v.is_empty()).map(PathBuf::from)
 }
 
-/// The workspace root (the parent of this crate).
+/// Environment variable that points the tools at another checkout (used by tests that must not
+/// touch this one's pins).
+pub const ROOT_ENV: &str = "SPECS_WORKSPACE_ROOT";
+
+/// The workspace root (the parent of this crate, unless `SPECS_WORKSPACE_ROOT` says otherwise).
 pub fn workspace_root() -> PathBuf {
+    if let Some(root) = std::env::var_os(ROOT_ENV).filter(|v| !v.is_empty()) {
+        return PathBuf::from(root);
+    }
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 

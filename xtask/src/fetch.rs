@@ -15,6 +15,9 @@ pub struct FetchArgs {
     /// Fetch the newest spec from the API's published URL and update the pin
     #[arg(long)]
     pub latest: bool,
+    /// With --latest: fetch from this URL instead of the pin's latest_url
+    #[arg(long, requires = "latest")]
+    pub url: Option<String>,
 }
 
 pub fn run(args: FetchArgs) -> Result<(), String> {
@@ -27,7 +30,7 @@ pub fn run(args: FetchArgs) -> Result<(), String> {
     }
     for pin in selected {
         if args.latest {
-            latest(pin, &cache, args.mirror.as_deref())?;
+            latest(pin, &cache, args.mirror.as_deref(), args.url.as_deref())?;
         } else {
             pinned(pin, &cache, args.mirror.as_deref())?;
         }
@@ -55,24 +58,30 @@ fn pinned(pin: &Pin, cache: &std::path::Path, mirror: Option<&std::path::Path>) 
     Ok(())
 }
 
-fn latest(pin: &Pin, cache: &std::path::Path, mirror: Option<&std::path::Path>) -> Result<(), String> {
-    let (bytes, url) = match (mirror, &pin.latest_url) {
-        (Some(mirror), _) => {
-            let path = mirror.join(&pin.file);
-            (std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?, pin.url.clone())
-        }
-        (None, Some(url)) => (download(url)?, url.clone()),
-        (None, None) => return Err(format!("{}: the pin has no latest_url", pin.pin_path.display())),
-    };
+fn latest(pin: &Pin, cache: &std::path::Path, mirror: Option<&std::path::Path>, url: Option<&str>) -> Result<(), String> {
+    let url = url.map(str::to_string).or_else(|| pin.latest_url.clone()).ok_or_else(|| format!("{}: the pin has no latest_url", pin.pin_path.display()))?;
+    let bytes = download(&url)?;
     let sha = sha256_hex(&bytes);
     if sha == pin.sha256 {
         println!("{}: unchanged (sha256 {})", pin.name, &sha[..12]);
         return Ok(());
     }
+    // The semantic report needs the old spec: from the cache or the mirror, before the pin moves.
+    let old_bytes = pin.read(cache, mirror).map_err(|e| e.to_string())?;
+    let root = pin::workspace_root();
+    let pinned = codegen::pipeline::inputs_from_pins(&root, mirror)?;
+    let old = pinned.into_iter().find(|p| p.name == pin.name).ok_or("pin vanished")?.with_spec(&pin.file, old_bytes);
+    let new = old.with_spec(&url, bytes.clone());
+    let (_, old_api) = codegen::pipeline::resolve_input(&old).map_err(|e| e.to_string())?;
+    let (_, new_api) = codegen::pipeline::resolve_input(&new).map_err(|e| e.to_string())?;
+    let changes = codegen::diff::diff(&old_api, &new_api);
+
     pin.rewrite(&url, &sha).map_err(|e| e.to_string())?;
     let updated = Pin::load(&pin.pin_path).map_err(|e| e.to_string())?;
     updated.store(cache, &bytes).map_err(|e| e.to_string())?;
-    println!("{}: sha256 {} → {}; run `cargo xtask regen`", pin.name, &pin.sha256[..12], &sha[..12]);
+    println!("{}: pin moved to {url} (sha256 {} → {})", pin.name, &pin.sha256[..12], &sha[..12]);
+    print!("{}", codegen::diff::render(&pin.name, &changes, false));
+    println!("Next: `cargo xtask regen`, then review and commit specs/ and generated/.");
     Ok(())
 }
 
