@@ -1,0 +1,78 @@
+//! `scripts/spec-drift.sh` (what the user-facing CI workflow runs), offline: a loopback server
+//! publishes an older OpenRouter spec and the current Langfuse one; the script must move only the
+//! OpenRouter pin, regenerate, report the breaking change in Markdown and exit 1.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn mirror() -> PathBuf {
+    PathBuf::from(std::env::var("SPECS_MIRROR").expect("set SPECS_MIRROR to the specs directory (with history/)"))
+}
+
+/// Serves `/openrouter` and `/langfuse` from memory.
+fn serve(openrouter: Vec<u8>, langfuse: Vec<u8>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 4096];
+            let read = stream.read(&mut request).unwrap_or(0);
+            let line = String::from_utf8_lossy(&request[..read]).to_string();
+            let body = if line.starts_with("GET /openrouter") { &openrouter } else { &langfuse };
+            let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body);
+        }
+    });
+    port
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_drift_script_moves_changed_pins_regenerates_and_reports() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let port = serve(
+        std::fs::read(mirror().join("history/openrouter-2026-08-03.yaml")).unwrap(),
+        std::fs::read(mirror().join("langfuse.yml")).unwrap(),
+    );
+    let root = std::env::temp_dir().join(format!("spec-drift-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    copy_dir(&repo.join("specs"), &root.join("specs"));
+    let report = root.join("report.md");
+    let output = Command::new("bash")
+        .arg(repo.join("scripts/spec-drift.sh"))
+        .env("SPECS_WORKSPACE_ROOT", &root)
+        .env("SPECS_MIRROR", mirror())
+        .env("XTASK", env!("CARGO_BIN_EXE_xtask"))
+        .env("REPORT", &report)
+        .env("LATEST_URL_openrouter", format!("http://127.0.0.1:{port}/openrouter"))
+        .env("LATEST_URL_langfuse", format!("http://127.0.0.1:{port}/langfuse"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "drift must exit 1: {stderr}");
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("## openrouter: the published spec changed"), "{text}");
+    assert!(text.contains("BREAKING operation-removed: GET /datasets/session-cost"), "{text}");
+    assert!(!text.contains("## langfuse"), "Langfuse did not change: {text}");
+    assert!(text.contains("Regenerated: regen:"), "{text}");
+    assert!(root.join("generated/openrouter/src/types.rs").exists(), "generated/ was regenerated");
+    let pin = std::fs::read_to_string(root.join("specs/openrouter.toml")).unwrap();
+    assert!(pin.contains("b0afa90ea2e8517d9a9ecfca7cedb133dc71dfd370b4b338e4eb9f6b0516bc4d"));
+    let _ = std::fs::remove_dir_all(&root);
+}
