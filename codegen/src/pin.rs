@@ -102,12 +102,24 @@ impl Pin {
         cache_dir.join(&self.file)
     }
 
+    /// Where the cache keeps every version it has seen, by hash (so that `check` can explain a
+    /// pin change semantically after the pin has moved).
+    pub fn versioned_path(&self, cache_dir: &Path, sha256: &str) -> PathBuf {
+        cache_dir.join("by-sha256").join(format!("{sha256}-{}", self.file))
+    }
+
     /// The pinned spec's bytes: from the cache when it holds the right ones, else from the
     /// mirror (then cached). Always verified against the pin.
     pub fn read(&self, cache_dir: &Path, mirror: Option<&Path>) -> Result<Vec<u8>, PinError> {
         let cached = self.cached_path(cache_dir);
         if let Ok(bytes) = std::fs::read(&cached) {
             if sha256_hex(&bytes) == self.sha256 {
+                let versioned = self.versioned_path(cache_dir, &self.sha256);
+                if !versioned.exists() {
+                    // Best effort: only `check`'s semantic summary reads it.
+                    let _ = versioned.parent().map(std::fs::create_dir_all);
+                    let _ = std::fs::write(versioned, &bytes);
+                }
                 return Ok(bytes);
             }
         }
@@ -143,6 +155,11 @@ impl Pin {
         std::fs::create_dir_all(cache_dir).map_err(|source| PinError::Io { path: cache_dir.to_path_buf(), source })?;
         let path = self.cached_path(cache_dir);
         std::fs::write(&path, bytes).map_err(|source| PinError::Io { path: path.clone(), source })?;
+        let versioned = self.versioned_path(cache_dir, &self.sha256);
+        if let Some(dir) = versioned.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| PinError::Io { path: dir.to_path_buf(), source })?;
+        }
+        std::fs::write(&versioned, bytes).map_err(|source| PinError::Io { path: versioned, source })?;
         Ok(path)
     }
 

@@ -30,7 +30,9 @@ pub fn check(args: RegenArgs) -> Result<(), String> {
         println!("check: generated/ matches the pinned specs ({} files)", files.len());
         return Ok(());
     }
-    Err(golden::render(&drifts, "cargo xtask regen"))
+    let mut message = semantic_summary(&root, args.mirror.as_deref());
+    message.push_str(&golden::render(&drifts, "cargo xtask regen"));
+    Err(message)
 }
 
 /// Reads every pin, its spec (cache or mirror) and overlays, and generates the crate's files.
@@ -61,4 +63,30 @@ pub fn mock_spec(args: MockSpecArgs) -> Result<(), String> {
         println!("{}", path.display());
     }
     Ok(())
+}
+
+/// When a pin moved since `generated/` was made, what changed in the API, in words: the old
+/// spec's hash is in the generated files' header and its bytes in the cache.
+fn semantic_summary(root: &Path, mirror: Option<&Path>) -> String {
+    let Ok(inputs) = pipeline::inputs_from_pins(root, mirror) else { return String::new() };
+    let Ok(pins) = pin::Pin::load_all(&root.join("specs")) else { return String::new() };
+    let cache = pin::default_cache_dir();
+    let mut out = String::new();
+    for (input, pin) in inputs.iter().zip(&pins) {
+        let header = std::fs::read_to_string(root.join("generated").join(&input.name).join("src/lib.rs")).unwrap_or_default();
+        let Some(old_sha) = header.split("(sha256 ").nth(1).and_then(|rest| rest.split(')').next()) else { continue };
+        if old_sha == input.sha256 {
+            continue;
+        }
+        let Ok(old_bytes) = std::fs::read(pin.versioned_path(&cache, old_sha)) else {
+            out.push_str(&format!("{}: the pin moved from sha256 {old_sha} (that version is not in the cache, so no semantic summary)\n\n", input.name));
+            continue;
+        };
+        let old = input.with_spec(&pin.file, old_bytes);
+        if let (Ok((_, old_api)), Ok((_, new_api))) = (pipeline::resolve_input(&old), pipeline::resolve_input(input)) {
+            out.push_str(&codegen::diff::render(&input.name, &codegen::diff::diff(&old_api, &new_api), false));
+            out.push('\n');
+        }
+    }
+    out
 }

@@ -69,6 +69,22 @@ fn fetch_latest_moves_the_pin_and_reports_what_changed() {
     assert!(pin.contains("[client]"), "the rest of the pin is kept: {pin}");
     assert_eq!(std::fs::read(root.join(".spec-cache/openrouter.yaml")).unwrap(), published);
 
+    // `check` now fails, and says first what changed in the API, then which files differ.
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated"), &root.join("generated"));
+    let check = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("check")
+        .env("SPECS_WORKSPACE_ROOT", &root)
+        .env("SPECS_MIRROR", mirror())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(!check.status.success());
+    let summary = stderr.find("openrouter: ").expect("a semantic summary");
+    let files = stderr.find("generated/ does not match").expect("the file-level report");
+    assert!(summary < files, "summary first, code diff after: {stderr}");
+    assert!(stderr.contains("BREAKING operation-removed: GET /datasets/session-cost"), "{stderr}");
+    assert!(stderr.contains("Fix: run `cargo xtask regen`"), "{stderr}");
+
     // Fetching the same version again changes nothing.
     let again = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["fetch", "--latest", "--api", "openrouter", "--url", &url])
