@@ -2,49 +2,17 @@
 //! OpenRouter spec (one from `history/`); the pin must move to it, with the semantic report printed.
 //! Runs against a copy of `specs/`, so this checkout's pins are untouched.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::Command;
-
-fn mirror() -> PathBuf {
-    PathBuf::from(std::env::var("SPECS_MIRROR").expect("set SPECS_MIRROR to the specs directory (with history/)"))
-}
-
-/// Serves `body` to every request, forever (the test process ends it).
-fn serve(body: Vec<u8>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/yaml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(&body);
-        }
-    });
-    port
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use support::{copy_dir, mirror, serve};
 
 #[test]
 fn fetch_latest_moves_the_pin_and_reports_what_changed() {
     let published = std::fs::read(mirror().join("history/openrouter-2026-08-03.yaml")).unwrap();
-    let port = serve(published.clone());
+    let served = published.clone();
+    let port = serve(move |_| served.clone());
     let root = std::env::temp_dir().join(format!("fetch-latest-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs"), &root.join("specs"));

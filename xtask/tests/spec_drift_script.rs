@@ -2,54 +2,18 @@
 //! publishes an older OpenRouter spec and the current Langfuse one; the script must move only the
 //! OpenRouter pin, regenerate, report the breaking change in Markdown and exit 1.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::Command;
-
-fn mirror() -> PathBuf {
-    PathBuf::from(std::env::var("SPECS_MIRROR").expect("set SPECS_MIRROR to the specs directory (with history/)"))
-}
-
-/// Serves `/openrouter` and `/langfuse` from memory.
-fn serve(openrouter: Vec<u8>, langfuse: Vec<u8>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = [0u8; 4096];
-            let read = stream.read(&mut request).unwrap_or(0);
-            let line = String::from_utf8_lossy(&request[..read]).to_string();
-            let body = if line.starts_with("GET /openrouter") { &openrouter } else { &langfuse };
-            let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(body);
-        }
-    });
-    port
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use support::{copy_dir, mirror, serve};
 
 #[test]
 fn the_drift_script_moves_changed_pins_regenerates_and_reports() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let port = serve(
-        std::fs::read(mirror().join("history/openrouter-2026-08-03.yaml")).unwrap(),
-        std::fs::read(mirror().join("langfuse.yml")).unwrap(),
-    );
+    let openrouter = std::fs::read(mirror().join("history/openrouter-2026-08-03.yaml")).unwrap();
+    let langfuse = std::fs::read(mirror().join("langfuse.yml")).unwrap();
+    let port = serve(move |request| if request.starts_with("GET /openrouter") { openrouter.clone() } else { langfuse.clone() });
     let root = std::env::temp_dir().join(format!("spec-drift-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     copy_dir(&repo.join("specs"), &root.join("specs"));
