@@ -237,3 +237,21 @@ async fn secrets_never_appear_in_debug_output_or_errors() {
     }
     assert!(format!("{config:?}").contains("***"));
 }
+
+#[tokio::test]
+async fn an_undeclared_success_status_is_still_a_success() {
+    // The spec declares 200 for this operation; a 202 with a valid body is a success to inspect.
+    let server = Server::start(|_, _| Reply::Full(202, vec![("x-request-id", "req-1".into())], br#"{"data":{"count":3}}"#.to_vec())).await;
+    let response = openrouter_client(&server, RetryPolicy::none()).models().count().send().await.unwrap();
+    assert_eq!(response.status.as_u16(), 202);
+    assert_eq!(response.data.count, 3);
+    assert_eq!(response.headers.get("x-request-id").unwrap(), "req-1");
+}
+
+#[tokio::test]
+async fn operations_without_security_send_no_credentials() {
+    let server = Server::start(|_, _| json(200, json!({"version": "3", "status": "OK"}))).await;
+    let response = langfuse_client(&server).health().health().send().await.unwrap();
+    assert_eq!(response.status.as_u16(), 200);
+    assert_eq!(server.requests()[0].header("authorization"), None, "GET /api/public/health declares no security");
+}
