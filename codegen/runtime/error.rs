@@ -27,6 +27,15 @@ pub enum Error<E = serde_json::Value> {
     Api(Box<ApiError<E>>),
     /// The server answered with a success status, but the body does not match the spec.
     Decode(Box<DecodeError>),
+    /// The server reported an error inside a stream (after a 2xx status), as an event.
+    Stream {
+        /// The operation's id in the spec.
+        operation: &'static str,
+        /// The event's `event:` name, when it had one.
+        event: Option<String>,
+        /// The error object as sent (e.g. `{"code": 502, "message": "…"}`).
+        error: serde_json::Value,
+    },
     /// The request could not be built (for example an invalid header value).
     Request {
         /// The operation's id in the spec.
@@ -70,7 +79,10 @@ impl<E> Error<E> {
     /// The operation's id in the spec.
     pub fn operation(&self) -> &'static str {
         match self {
-            Error::Transport { operation, .. } | Error::Timeout { operation, .. } | Error::Request { operation, .. } => operation,
+            Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Request { operation, .. }
+            | Error::Stream { operation, .. } => operation,
             Error::Api(e) => e.operation,
             Error::Decode(e) => e.operation,
         }
@@ -99,6 +111,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 }
             }
             Error::Decode(e) => write!(f, "{e}"),
+            Error::Stream { operation, error, .. } => write!(f, "{operation}: the server reported an error mid-stream: {error}"),
             Error::Request { operation, message } => write!(f, "{operation}: invalid request: {message}"),
         }
     }

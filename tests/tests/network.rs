@@ -255,3 +255,19 @@ async fn operations_without_security_send_no_credentials() {
     assert_eq!(response.status.as_u16(), 200);
     assert_eq!(server.requests()[0].header("authorization"), None, "GET /api/public/health declares no security");
 }
+
+#[tokio::test]
+async fn an_error_sent_mid_stream_is_a_typed_error_item() {
+    let error = json!({"id": "gen-1", "object": "chat.completion.chunk", "created": 1, "model": "m",
+        "error": {"code": 502, "message": "provider disconnected"}, "choices": []});
+    let body = format!("{}data: {error}\n\ndata: [DONE]\n\n", chunk(1, "a"));
+    let server = Server::start(move |_, _| Reply::Chunks(vec![(Duration::ZERO, body.clone().into_bytes())])).await;
+    let messages = serde_json::from_value(json!([{"role": "user", "content": "hi"}])).unwrap();
+    let items: Vec<_> = openrouter_client(&server, RetryPolicy::none()).chat().send(messages).send_stream().await.unwrap().collect().await;
+    assert_eq!(items.len(), 2);
+    assert!(items[0].is_ok());
+    match &items[1] {
+        Err(Error::Stream { error, .. }) => assert_eq!(error["code"], 502),
+        other => panic!("expected a stream error item, got {other:?}"),
+    }
+}

@@ -101,6 +101,9 @@ pub fn decode_event<T: DeserializeOwned, E>(operation: &'static str, status: u16
     if event.data.trim() == DONE {
         return None;
     }
+    if let Some(error) = in_band_error(event) {
+        return Some(Err(Error::Stream { operation, event: event.event.clone(), error }));
+    }
     let mut deserializer = serde_json::Deserializer::from_str(&event.data);
     Some(serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         Error::Decode(Box::new(DecodeError {
@@ -111,4 +114,19 @@ pub fn decode_event<T: DeserializeOwned, E>(operation: &'static str, status: u16
             snippet: snippet(event.data.as_bytes()),
         }))
     }))
+}
+
+/// An error the server sends as an event: `event: error`, a payload of `type: "error"`, or a
+/// payload carrying an `error` object (OpenRouter's mid-stream chunk errors).
+fn in_band_error(event: &RawEvent) -> Option<serde_json::Value> {
+    let looks_like_error = event.event.as_deref() == Some("error") || event.data.contains("\"error\"");
+    if !looks_like_error {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_str(&event.data).ok()?;
+    match value.get("error") {
+        Some(error) if error.is_object() => Some(error.clone()),
+        _ if event.event.as_deref() == Some("error") || value.get("type").and_then(|t| t.as_str()) == Some("error") => Some(value),
+        _ => None,
+    }
 }
