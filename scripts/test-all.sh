@@ -24,5 +24,17 @@ if [ ! -x conformance/node_modules/.bin/prism ]; then
   npm ci --prefix conformance --no-audit --no-fund
 fi
 
-step "tests (unit, fixtures, drift, round-trips, conformance against Prism)"
-cargo test --workspace
+step "tests (unit, fixtures, drift, round-trips, conformance against Prism, loopback, trybuild)"
+log=$(mktemp)
+set +e
+cargo test --workspace 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole run (cargo prints one per test binary, the last often a doc-test
+# binary with nothing in it).
+passed=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{ total += $1 } END { print total + 0 }')
+failed=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{ total += $1 } END { print total + 0 }')
+rm -f "$log"
+echo
+echo "tests: ${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
