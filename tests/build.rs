@@ -51,12 +51,8 @@ fn conformance_calls(api_name: &str, doc: &serde_json::Value, api: &codegen::ir:
             if param.location == ParamLocation::Path && value.is_string() && value.as_str() == Some("") {
                 value = serde_json::json!("sample");
             }
-            let ty = if param.ty == TypeRef::Prim(Prim::String) || param.ty == TypeRef::Prim(Prim::Bool) && param.location != ParamLocation::Path {
-                format!("::<{}>", if param.ty == TypeRef::Prim(Prim::String) { "String" } else { "bool" })
-            } else {
-                String::new()
-            };
-            args.push(format!("arg{ty}(r###\"{value}\"###)"));
+            let ty = rust_type(api_name, &param.ty);
+            args.push(format!("arg::<{ty}>(r###\"{value}\"###)"));
         }
         let mut body_setter = String::new();
         if let Some(body) = &op.body {
@@ -75,12 +71,13 @@ fn conformance_calls(api_name: &str, doc: &serde_json::Value, api: &codegen::ir:
             }
             if let Some(required) = codegen::emit::fieldwise_body_arguments(api, op) {
                 for field in required {
-                    let ty = if field.ty == TypeRef::Prim(Prim::String) { "::<String>" } else { "" };
-                    args.push(format!("arg{ty}(r###\"{}\"###)", value.get(&field.wire).cloned().unwrap_or(serde_json::Value::Null)));
+                    let ty = rust_type(api_name, &field.ty);
+                    args.push(format!("arg::<{ty}>(r###\"{}\"###)", value.get(&field.wire).cloned().unwrap_or(serde_json::Value::Null)));
                 }
                 body_setter = format!(".body(arg(r###\"{value}\"###))");
             } else {
-                args.push(format!("arg(r###\"{value}\"###)"));
+                let ty = rust_type(api_name, &body.ty);
+                args.push(format!("arg::<{ty}>(r###\"{value}\"###)"));
             }
         }
         let errors: Vec<String> = op
@@ -104,6 +101,13 @@ fn conformance_calls(api_name: &str, doc: &serde_json::Value, api: &codegen::ir:
             args = args.join(", "),
         );
     }
+}
+
+/// The generated crate's Rust type for `ty`, spelled from outside the crate: arguments take
+/// `impl Into<T>`, so the sample value must be decoded as exactly `T`.
+fn rust_type(api_name: &str, ty: &codegen::ir::TypeRef) -> String {
+    let prefix: proc_macro2::TokenStream = format!("openrouter_langfuse::{api_name}::types::").parse().expect("a path");
+    codegen::emit::type_ref_in(ty, &prefix).to_string().replace("crate :: runtime", "openrouter_langfuse::runtime")
 }
 
 /// Whether a value of `ty` can contain an object property named `property`.

@@ -69,6 +69,13 @@ impl<T> From<Option<T>> for Patch<T> {
     }
 }
 
+/// `.name("prod")` on a `Patch<String>` setter.
+impl From<&str> for Patch<String> {
+    fn from(value: &str) -> Self {
+        Patch::Value(value.to_string())
+    }
+}
+
 impl<T: Serialize> Serialize for Patch<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

@@ -52,6 +52,17 @@ pub struct Variant {
     pub tag_value: Option<String>,
     pub ty: TypeRef,
     pub boxed: bool,
+    /// The `From` impls the union gets for this variant (none when another variant has the same type).
+    pub conversions: Vec<Conversion>,
+}
+
+/// A value a union converts from, for one variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Conversion {
+    /// The variant's own type.
+    Own,
+    /// `&str`, for a `String` variant.
+    Str,
 }
 
 /// How a field is present on the wire and how Rust holds it.
@@ -78,7 +89,11 @@ pub struct Field {
     /// The schema admits `null` (kept apart from `presence` so request types can become tri-state).
     pub nullable: bool,
     pub boxed: bool,
+    /// A required field of a one-value type: constructors fill it, users never pass it.
+    pub constant: bool,
     pub doc: Option<String>,
+    /// Examples the spec gives for this field, as JSON text.
+    pub example: Option<String>,
     pub deprecated: bool,
 }
 
@@ -118,6 +133,17 @@ pub struct Api {
     /// The Rust type of every schema position (JSON pointer) that was resolved, and whether it
     /// admits null there: how examples and error messages find their type.
     pub schema_types: std::collections::BTreeMap<String, (TypeRef, bool)>,
+    /// Names that are not simply the one their place asks for, with the reason.
+    pub naming_notes: Vec<NamingNote>,
+}
+
+/// A type name that had to deviate from the name its place asks for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct NamingNote {
+    pub name: String,
+    /// JSON pointer of the schema.
+    pub source: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -2,19 +2,16 @@
 //! API-key filter by sending `null` (not calling a setter leaves a field unchanged).
 //! Run: `OPENROUTER_API_KEY=… cargo run --example observability_destination`
 
-use openrouter_langfuse::openrouter::{types, Client};
-use openrouter_langfuse::runtime::Map;
+use openrouter_langfuse::openrouter::Client;
+use openrouter_langfuse::prelude::*;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
-    let mut config = Map::new();
-    config.insert("url".to_string(), serde_json::json!("https://example.com/webhook"));
     let created = client
         .observability()
-        .create(config, "my-webhook", types::CreateObservabilityDestinationRequestType::from("webhook"))
+        .create(json!({"url": "https://example.com/webhook"}), "my-webhook", "webhook")
         .api_key_hashes(vec!["0123abcd".to_string()])
-        .send()
         .await?;
     let destination: serde_json::Value = serde_json::to_value(&created.data)?;
     let id: openrouter_langfuse::runtime::Uuid = serde_json::from_value(destination["id"].clone())?;
@@ -24,7 +21,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .update(id)
         .name("my-webhook (renamed)")
         .api_key_hashes(None) // sends "api_key_hashes": null — clears the filter
-        .send()
         .await?;
     println!("updated: status {}", updated.status);
     Ok(())

@@ -215,7 +215,7 @@ async fn wire_multipart_upload() {
     let server = Server::start(|_, _| json(404, json!({"error": {"code": 404, "message": "no"}}))).await;
     let client = openrouter_client(&server, RetryPolicy::none());
     let file = openrouter_langfuse::runtime::Binary::new(b"hello bytes".to_vec(), "notes.txt").with_content_type("text/plain");
-    let body = openrouter::types::UploadFileRequest { file };
+    let body = openrouter::types::UploadFileRequest::new(file);
     let _ = client.files().upload(body).send().await;
     let request = &server.requests()[0];
     let content_type = request.header("content-type").unwrap();

@@ -25,11 +25,38 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
-/// Extra doc line for a deprecated item plus the attribute itself.
+/// The attribute for a type the spec marks deprecated.
 pub fn deprecated_attr(deprecated: bool) -> TokenStream {
     if deprecated {
-        quote! { #[deprecated] }
+        quote! { #[deprecated(note = "deprecated by the API's spec")] }
     } else {
         TokenStream::new()
     }
+}
+
+/// `what` is deprecated, with the spec's own reason when its description gives one (the first
+/// sentence that mentions deprecation).
+pub fn deprecation_note(what: &str, description: Option<&str>) -> String {
+    let reason = description.and_then(|text| {
+        text.split_inclusive(['.', '\n'])
+            .map(str::trim)
+            .find(|sentence| sentence.to_ascii_lowercase().contains("deprecat"))
+            .map(|sentence| sentence.trim_end_matches('.').to_string())
+    });
+    match reason {
+        Some(reason) => format!("{what} is deprecated by the API: {reason}"),
+        None => format!("{what} is deprecated by the API"),
+    }
+}
+
+/// A field's docs: its description (or the referenced schema's) and the spec's example.
+pub fn field_doc_attrs(field: &crate::ir::Field) -> TokenStream {
+    let mut text = field.doc.clone().unwrap_or_default();
+    if let Some(example) = &field.example {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!("Example: `{}`", example.replace('`', "'")));
+    }
+    doc_attrs(Some(&text))
 }

@@ -1,6 +1,7 @@
 //! Emit: the type model → formatted Rust files for the generated crate.
 
 mod client;
+mod construction;
 mod docs;
 mod operations;
 mod pagination;

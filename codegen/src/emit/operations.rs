@@ -20,7 +20,7 @@ pub fn tag_module(api: &Api, tag: &Tag, operations: &[&Operation]) -> Result<Tok
     let mut methods = Vec::new();
     let mut items = Vec::new();
     for op in operations {
-        let (method, builder) = operation(op, &types)?;
+        let (method, builder) = operation(&api.name, op, &types)?;
         methods.push(method);
         items.push(builder);
         if let Some(error) = error_enum(op) {
@@ -85,7 +85,7 @@ fn fieldwise_fields<'t>(op: &Operation, types: &HashMap<&str, &'t TypeKind>) -> 
     (arguments <= MAX_ARGUMENTS).then_some(fields)
 }
 
-fn operation(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<(TokenStream, TokenStream), String> {
+fn operation(api_name: &str, op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<(TokenStream, TokenStream), String> {
     let tp = types_path();
     let builder = ident(&op.builder);
     let method = ident(&op.method);
@@ -117,10 +117,11 @@ fn operation(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<(TokenS
             let doc = doc_attrs(param.doc.as_deref());
             inits.push(quote! { #name: None, });
             fields.push(quote! { #name: Option<#ty>, });
+            let (arg_ty, convert) = into_arg(&param.ty, &ty);
             setters.push(quote! {
                 #doc
-                pub fn #name(mut self, value: impl Into<#ty>) -> Self {
-                    self.#name = Some(value.into());
+                pub fn #name(mut self, value: #arg_ty) -> Self {
+                    self.#name = Some(value #convert);
                     self
                 }
             });
@@ -217,7 +218,15 @@ fn operation(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<(TokenS
     }
     doc_text.push_str(&format!("`{} {}` (operation `{}`)", op.http_method, op.path, op.id));
     let docs = doc_attrs(Some(&doc_text));
-    let deprecated = if op.deprecated { quote! { #[deprecated] } } else { TokenStream::new() };
+    let deprecated = if op.deprecated {
+        let note = super::docs::deprecation_note(
+            &format!("`{}::{}().{}()` (`{} {}`)", api_name, op.tag.module, op.method, op.http_method, op.path),
+            op.description.as_deref(),
+        );
+        quote! { #[deprecated(note = #note)] }
+    } else {
+        TokenStream::new()
+    };
     let builder_doc = format!(" Request builder for `{}` (`{} {}`); finish with [`{}::send`].", op.id, op.http_method, op.path, op.builder);
 
     let method_tokens = quote! {
@@ -242,7 +251,7 @@ fn operation(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<(TokenS
     let builder_tokens = quote! {
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until `.send().await`"]
+        #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
         pub struct #builder {
             client: super::Client,
             #(#fields)*
@@ -279,6 +288,7 @@ fn operation(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<(TokenS
 
             #extra_methods
 
+            #[doc(hidden)]
             fn into_parts(self) -> Result<(super::Client, crate::runtime::RequestParts), crate::runtime::Error<#error_ty>> {
                 #query_decl
                 #(#query)*
@@ -298,15 +308,26 @@ fn operation(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<(TokenS
                 Ok((self.client, parts))
             }
         }
+
+        /// `.await` sends the request, like [`send`](Self::send).
+        impl std::future::IntoFuture for #builder {
+            type Output = Result<crate::runtime::Response<#success_ty>, crate::runtime::Error<#error_ty>>;
+            type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
     };
     Ok((method_tokens, builder_tokens))
 }
 
-/// Argument type and conversion for a required value: strings take `impl Into<String>`.
-fn into_arg(ty: &TypeRef, tokens: &TokenStream) -> (TokenStream, TokenStream) {
+/// Argument type and conversion for a value: `impl Into<T>`, except lists, which stay `Vec<T>`
+/// so that `vec![a.into(), b.into()]` infers its item type.
+pub(super) fn into_arg(ty: &TypeRef, tokens: &TokenStream) -> (TokenStream, TokenStream) {
     match ty {
-        TypeRef::Prim(Prim::String) => (quote! { impl Into<String> }, quote! { .into() }),
-        _ => (tokens.clone(), TokenStream::new()),
+        TypeRef::List(_) => (tokens.clone(), TokenStream::new()),
+        _ => (quote! { impl Into<#tokens> }, quote! { .into() }),
     }
 }
 
@@ -342,10 +363,11 @@ fn body_field_setter(field: &Field, names: &mut Namer, tp: &TokenStream) -> Toke
             }
         }
         _ => {
-            let value = wrap(quote! { value.into() });
+            let (arg_ty, convert) = into_arg(&field.ty, &ty);
+            let value = wrap(quote! { value #convert });
             quote! {
                 #doc
-                pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                pub fn #setter(mut self, value: #arg_ty) -> Self {
                     self.body.#member = Some(#value);
                     self
                 }

@@ -22,17 +22,21 @@ pub fn type_item(def: &TypeDef) -> TokenStream {
                     pub #name: crate::runtime::Map<#ty>,
                 }
             });
-            // Structs without required fields can be written `T { a, ..Default::default() }`.
-            let derives = if field_list.iter().all(|f| f.presence != Presence::Required) {
-                quote! { #[derive(Debug, Clone, Default, Serialize, Deserialize)] }
-            } else {
+            let needs_arguments = field_list.iter().any(|f| f.presence == Presence::Required && !f.constant);
+            let derives = if needs_arguments {
                 quote! { #[derive(Debug, Clone, Serialize, Deserialize)] }
+            } else {
+                quote! { #[derive(Debug, Clone, Default, Serialize, Deserialize)] }
             };
+            let construction = super::construction::struct_impl(def, field_list, extra.is_some());
             quote! {
                 #docs
                 #deprecated
                 #derives
+                #[non_exhaustive]
                 pub struct #name { #(#fields)* #extra }
+
+                #construction
             }
         }
         TypeKind::Alias(ty) => {
@@ -66,7 +70,8 @@ pub fn type_item(def: &TypeDef) -> TokenStream {
                 let ty = variant_type(v);
                 quote! { #variant = #value => #ty, }
             });
-            quote! { crate::runtime::tagged_union! { #docs #deprecated pub enum #name { tag = #tag; #(#rows)* } } }
+            let conversions = super::construction::union_conversions(&def.name, variants);
+            quote! { crate::runtime::tagged_union! { #docs #deprecated pub enum #name { tag = #tag; #(#rows)* } } #conversions }
         }
         TypeKind::Union { tag: None, variants } => {
             let rows = variants.iter().map(|v| {
@@ -74,14 +79,15 @@ pub fn type_item(def: &TypeDef) -> TokenStream {
                 let ty = variant_type(v);
                 quote! { #variant(#ty), }
             });
-            quote! { crate::runtime::untagged_union! { #docs #deprecated pub enum #name { #(#rows)* } } }
+            let conversions = super::construction::union_conversions(&def.name, variants);
+            quote! { crate::runtime::untagged_union! { #docs #deprecated pub enum #name { #(#rows)* } } #conversions }
         }
     }
 }
 
 fn field(field: &Field) -> TokenStream {
     let name = ident(&field.rust);
-    let docs = doc_attrs(field.doc.as_deref());
+    let docs = super::docs::field_doc_attrs(field);
     let deprecated = deprecated_attr(field.deprecated);
     let mut inner = type_ref(&field.ty);
     if field.boxed {

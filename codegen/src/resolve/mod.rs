@@ -1,13 +1,16 @@
 //! Resolve: an `openapiv3` document → the type model in `ir`.
 //!
 //! Components are named first, so references never wait on each other; a component's body is
-//! resolved on first use (or in spec order), inline schemas are named from where they sit and
-//! shared when structurally identical.
+//! resolved on first use (or in spec order). Inline schemas are named from where they sit and
+//! resolved once per place (JSON pointer); `places` settles the final names at the end, so that
+//! no name depends on spec order or on unrelated schemas.
 
+mod construction;
 mod cycles;
 mod names;
 mod objects;
 mod operations;
+mod places;
 mod schema;
 mod unions;
 
@@ -24,11 +27,32 @@ use std::collections::{HashMap, HashSet};
 pub fn resolve(api: &str, spec: &Spec) -> Result<Api, SpecError> {
     let mut resolver = Resolver::new(spec);
     resolver.resolve_components()?;
-    let operations = resolver.resolve_operations()?;
-    let schema_types = std::mem::take(&mut resolver.schema_types);
-    let types = resolver.finish()?;
+    let mut operations = resolver.resolve_operations()?;
+    resolver.apply_tri_state(&operations);
+    let (mut names, naming_notes) = places::final_names(&resolver.requests);
+    for (inner, component) in &resolver.promoted {
+        let name = names.get(component).cloned().unwrap_or_else(|| component.clone());
+        names.insert(inner.clone(), name);
+    }
+    for op in &mut operations {
+        places::rename_operation(op, &names);
+    }
+    let mut schema_types = std::mem::take(&mut resolver.schema_types);
+    for (ty, _) in schema_types.values_mut() {
+        places::rename_ref(ty, &names);
+    }
+    let types = resolver.finish(&names)?;
     let default_server = spec.document.servers.first().map(|s| s.url.clone());
-    Ok(Api { name: api.to_string(), types, operations, default_server, schema_types })
+    Ok(Api { name: api.to_string(), types, operations, default_server, schema_types, naming_notes })
+}
+
+/// A component's Rust name chosen by one of our overlays (`x-rust-name`), where the spec's own
+/// name misleads (`ChatMessages` is one message).
+fn curated_name(schema: &ReferenceOr<Schema>) -> Option<&str> {
+    match schema {
+        ReferenceOr::Item(schema) => schema.schema_data.extensions.get("x-rust-name")?.as_str(),
+        ReferenceOr::Reference { .. } => None,
+    }
 }
 
 /// What a schema is, seen from the place that uses it.
@@ -49,12 +73,19 @@ pub(crate) struct Resolver<'a> {
     started: HashSet<String>,
     /// Nullability of each component as seen by users of a `$ref` to it.
     component_nullable: HashMap<String, bool>,
+    /// Component name → the name it asks for (curated, else from the component name).
+    component_desired: HashMap<String, String>,
+    /// Hands out provisional names (unique while resolving; `places` decides the final ones).
     namer: names::Namer,
     types: IndexMap<String, TypeDef>,
-    /// Structural key of each inline-able type → the name it was first given.
-    shared: HashMap<String, String>,
-    /// Types used as (parts of) request bodies: their optional nullable fields are tri-state.
-    request_roots: Vec<crate::ir::TypeRef>,
+    /// Provisional name → the name its place asks for.
+    requests: HashMap<String, places::Request>,
+    /// JSON pointer of a resolved inline schema → its shape, so that one place is one type.
+    inline_shapes: HashMap<String, Shape>,
+    /// JSON pointer → the name its place asks for (owners of properties are looked up here).
+    place_names: HashMap<String, String>,
+    /// Inline types that turned out to be their component (provisional name → component's).
+    promoted: HashMap<String, String>,
     schema_types: std::collections::BTreeMap<String, (crate::ir::TypeRef, bool)>,
 }
 
@@ -68,8 +99,15 @@ impl<'a> Resolver<'a> {
             .map(|c| &c.schemas)
             .unwrap_or_else(|| EMPTY.get_or_init(IndexMap::new));
         let mut namer = names::Namer::default();
-        let component_names =
-            schemas.keys().map(|raw| (raw.clone(), namer.take(&type_name(raw)))).collect();
+        let component_desired: HashMap<String, String> = schemas
+            .iter()
+            .map(|(raw, schema)| (raw.clone(), type_name(curated_name(schema).unwrap_or(raw))))
+            .collect();
+        let component_names = schemas.keys().map(|raw| (raw.clone(), namer.take(&component_desired[raw]))).collect();
+        let place_names = schemas
+            .keys()
+            .map(|raw| (crate::error::child("/components/schemas", raw), component_desired[raw].clone()))
+            .collect();
         Resolver {
             file: &spec.file,
             document: &spec.document,
@@ -77,10 +115,13 @@ impl<'a> Resolver<'a> {
             component_names,
             started: HashSet::new(),
             component_nullable: HashMap::new(),
+            component_desired,
             namer,
             types: IndexMap::new(),
-            shared: HashMap::new(),
-            request_roots: Vec::new(),
+            requests: HashMap::new(),
+            inline_shapes: HashMap::new(),
+            place_names,
+            promoted: HashMap::new(),
             schema_types: Default::default(),
         }
     }
@@ -112,31 +153,45 @@ impl<'a> Resolver<'a> {
                 let target_name = self.component_names[&target].clone();
                 let nullable = self.nullable_of_component(&target)?;
                 self.component_nullable.insert(raw.to_string(), nullable);
-                self.insert(TypeDef {
-                    name,
-                    source: at,
-                    doc: None,
-                    deprecated: false,
-                    kind: TypeKind::Alias(crate::ir::TypeRef::Named(target_name)),
-                });
+                let desired = self.component_desired[raw].clone();
+                self.insert(
+                    TypeDef { name, source: at, doc: None, deprecated: false, kind: TypeKind::Alias(crate::ir::TypeRef::Named(target_name)) },
+                    desired,
+                    true,
+                );
                 return Ok(());
             }
         };
-        let (kind, nullable) = self.kind_of(schema, &name, &at)?;
+        // Inline types inside a component are named after what the component asks to be called.
+        let desired = self.component_desired[raw].clone();
+        let (mut kind, nullable) = self.kind_of(schema, &desired, &at)?;
+        // `anyOf: [{…}, null]` made its one member under the component's own name: that member
+        // is the component, not a second type the component aliases.
+        if let TypeKind::Alias(crate::ir::TypeRef::Named(inner)) = &kind {
+            if self.requests.get(inner).is_some_and(|r| !r.component && r.desired == desired) {
+                let inner = inner.clone();
+                self.requests.remove(&inner);
+                if let Some(def) = self.types.shift_remove(&inner) {
+                    kind = def.kind;
+                }
+                self.promoted.insert(inner, name.clone());
+            }
+        }
         self.component_nullable.insert(raw.to_string(), nullable);
         self.schema_types.insert(at.clone(), (crate::ir::TypeRef::Named(name.clone()), nullable));
-        let kind = self.register_shared_component(&name, kind);
-        self.insert(TypeDef {
+        let def = TypeDef {
             name,
             source: at,
             doc: schema.schema_data.description.clone(),
             deprecated: schema.schema_data.deprecated,
             kind,
-        });
+        };
+        self.insert(def, desired, true);
         Ok(())
     }
 
-    fn insert(&mut self, def: TypeDef) {
+    fn insert(&mut self, def: TypeDef, desired: String, component: bool) {
+        self.requests.insert(def.name.clone(), places::Request { desired, source: def.source.clone(), component });
         self.types.insert(def.name.clone(), def);
     }
 
@@ -163,10 +218,13 @@ impl<'a> Resolver<'a> {
         })
     }
 
-    fn finish(mut self) -> Result<TypeSpace, SpecError> {
-        self.apply_tri_state();
+    fn finish(self, names: &HashMap<String, String>) -> Result<TypeSpace, SpecError> {
         let mut types: Vec<TypeDef> = self.types.into_values().collect();
+        for def in &mut types {
+            places::rename_type(def, names);
+        }
         cycles::box_cycles(&mut types);
+        construction::decide(&mut types);
         types.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(TypeSpace { types })
     }

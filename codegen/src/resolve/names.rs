@@ -88,6 +88,23 @@ pub fn snake(raw: &str) -> String {
     name
 }
 
+/// `owner` + `suffix` as one PascalCase name, never repeating a word: a suffix that starts with
+/// the owner's last word drops it (`ChatContentImage` + `ImageUrl` → `ChatContentImageUrl`); a
+/// suffix that is only that word becomes `Def` (`ChatFunctionToolFunction` + `Function` →
+/// `ChatFunctionToolFunctionDef`).
+pub fn join(owner: &str, suffix: &str) -> String {
+    let last = owner.rfind(|c: char| c.is_ascii_uppercase()).map(|i| &owner[i..]).unwrap_or(owner);
+    let first_end = suffix.char_indices().skip(1).find(|(_, c)| c.is_ascii_uppercase()).map(|(i, _)| i).unwrap_or(suffix.len());
+    let (first, rest) = suffix.split_at(first_end);
+    if last.is_empty() || last != first {
+        format!("{owner}{suffix}")
+    } else if rest.is_empty() {
+        format!("{owner}Def")
+    } else {
+        format!("{owner}{rest}")
+    }
+}
+
 /// Hands out names unique within one scope: the first asker gets `base`, later ones `base2`, `base3`…
 #[derive(Debug, Default)]
 pub struct Namer {
@@ -137,6 +154,15 @@ mod tests {
         assert_eq!(type_name("Preview_20250311_WebSearchServerTool"), "Preview20250311WebSearchServerTool");
         assert_eq!(type_name("BYOKKey"), "ByokKey");
         assert_eq!(type_name("Option"), "OptionModel");
+    }
+
+    #[test]
+    fn joined_names_never_repeat_a_word() {
+        assert_eq!(join("ChatFunctionToolFunction", "Function"), "ChatFunctionToolFunctionDef");
+        assert_eq!(join("ChatUserMessage", "Content"), "ChatUserMessageContent");
+        assert_eq!(join("FooItems", "Item"), "FooItemsItem");
+        assert_eq!(join("FooType", "TypeName"), "FooTypeName");
+        assert_eq!(join("ChatContentImage", "ImageUrl"), "ChatContentImageUrl");
     }
 
     #[test]

@@ -89,7 +89,9 @@ impl<'a> Resolver<'a> {
         }
         let mut fields = Vec::with_capacity(collected.properties.len());
         for (wire, (node, at)) in collected.properties {
-            let hint = format!("{name}{}", super::pascal(&wire));
+            // Named after the type that declares the property, wherever it is merged into.
+            let owner = self.owner_name(&at).unwrap_or_else(|| name.to_string());
+            let hint = super::names::join(&owner, &super::pascal(&wire));
             let shape = self.shape(node, &hint, &at)?;
             let required = collected.required.contains(&wire);
             let presence = match (required, shape.nullable) {
@@ -97,10 +99,7 @@ impl<'a> Resolver<'a> {
                 (true, true) => Presence::RequiredNullable,
                 (false, _) => Presence::Optional,
             };
-            let doc = match node {
-                Node::Inline(schema) => schema.schema_data.description.clone(),
-                Node::Ref(_) => None,
-            };
+            let (doc, example) = self.field_docs(node);
             fields.push(Field {
                 rust: field_names.take_with(&super::snake(&wire), "_"),
                 wire,
@@ -108,11 +107,58 @@ impl<'a> Resolver<'a> {
                 presence,
                 nullable: shape.nullable,
                 boxed: false,
+                constant: false,
                 doc,
+                example,
                 deprecated: shape.deprecated,
             });
         }
         Ok(TypeKind::Struct { fields, extra })
+    }
+}
+
+/// Longest example (as JSON text) worth showing in a field's docs.
+const MAX_EXAMPLE: usize = 300;
+
+impl Resolver<'_> {
+    /// A field's description and example: its own, else those of the schema it refers to.
+    fn field_docs(&self, node: Node<'_>) -> (Option<String>, Option<String>) {
+        let own = match node {
+            Node::Inline(schema) => Some(schema),
+            Node::Ref(_) => None,
+        };
+        let target = match node {
+            Node::Ref(reference) => Some(reference),
+            Node::Inline(schema) => super::schema::single_ref_wrapper(schema),
+        };
+        let referenced = target
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .map(|token| token.replace("~1", "/").replace("~0", "~"))
+            .and_then(|raw| match self.schemas.get(&raw) {
+                Some(ReferenceOr::Item(schema)) => Some(schema),
+                _ => None,
+            });
+        let doc = own.and_then(|s| s.schema_data.description.clone()).or_else(|| referenced.and_then(|s| s.schema_data.description.clone()));
+        let example = own
+            .and_then(|s| s.schema_data.example.as_ref())
+            .or_else(|| referenced.and_then(|s| s.schema_data.example.as_ref()))
+            .and_then(|example| serde_json::to_string(example).ok())
+            .filter(|text| text.len() <= MAX_EXAMPLE);
+        (doc, example)
+    }
+
+    /// The name asked for by the type that declares the property at `at`.
+    fn owner_name(&mut self, at: &str) -> Option<String> {
+        let owner = super::places::owner_of_property(at)?.to_string();
+        if !self.place_names.contains_key(&owner) {
+            // Declared inside a component not resolved yet: resolve it, which names its places.
+            let token = owner.strip_prefix("/components/schemas/")?.split('/').next()?;
+            let raw = token.replace("~1", "/").replace("~0", "~");
+            if self.schemas.contains_key(&raw) {
+                self.define_component(&raw).ok()?;
+            }
+        }
+        self.place_names.get(&owner).cloned()
     }
 }
 

@@ -6,7 +6,7 @@ use super::Resolver;
 use crate::error::{child, SpecError};
 use crate::ir::{AuthScheme, Body, BodyMedia, Operation, Param, ParamLocation, Response, ResponseContent, Tag, TypeKind, TypeRef};
 use openapiv3::{Parameter, ReferenceOr, SecurityRequirement, StatusCode};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 impl<'a> Resolver<'a> {
     pub(crate) fn resolve_operations(&mut self) -> Result<Vec<Operation>, SpecError> {
@@ -125,7 +125,6 @@ impl<'a> Resolver<'a> {
                 MediaKind::Multipart => BodyMedia::Multipart,
                 MediaKind::EventStream | MediaKind::Text | MediaKind::Binary => BodyMedia::Binary,
             };
-            self.request_roots.push(ty.clone());
             let rank = match media { BodyMedia::Json => 0, BodyMedia::Multipart => 1, BodyMedia::Binary => 2 };
             if chosen.as_ref().is_none_or(|(r, _)| rank < *r) {
                 chosen = Some((rank, Body { media, ty, required: body.required }));
@@ -284,38 +283,25 @@ pub(crate) fn operation_label(operation_id: Option<&str>, method: &str, path: &s
 }
 
 impl Resolver<'_> {
-    /// Optional nullable fields of types sent in request bodies become tri-state.
-    pub(crate) fn apply_tri_state(&mut self) {
-        let mut seen = HashSet::new();
-        let mut queue: Vec<TypeRef> = self.request_roots.clone();
-        while let Some(ty) = queue.pop() {
-            match ty {
-                TypeRef::Named(name) => {
-                    if !seen.insert(name.clone()) {
-                        continue;
-                    }
-                    if let Some(def) = self.types.get(&name) {
-                        match &def.kind {
-                            TypeKind::Struct { fields, extra } => {
-                                queue.extend(fields.iter().map(|f| f.ty.clone()));
-                                queue.extend(extra.iter().cloned());
-                            }
-                            TypeKind::Union { variants, .. } => queue.extend(variants.iter().map(|v| v.ty.clone())),
-                            TypeKind::Alias(target) => queue.push(target.clone()),
-                            _ => {}
+    /// In the body of a `PATCH`, leaving a field out keeps the server's value and `null` clears
+    /// it, so there (and only there) optional nullable fields are tri-state. Decided by the
+    /// operation that sends the type, never by what else happens to reach it.
+    pub(crate) fn apply_tri_state(&mut self, operations: &[Operation]) {
+        for op in operations.iter().filter(|op| op.http_method == "PATCH") {
+            let Some(body) = op.body.as_ref().filter(|b| b.media == BodyMedia::Json) else { continue };
+            let mut ty = body.ty.clone();
+            for _ in 0..16 {
+                let TypeRef::Named(name) = &ty else { break };
+                let Some(def) = self.types.get_mut(name) else { break };
+                match &mut def.kind {
+                    TypeKind::Alias(next) => ty = next.clone(),
+                    TypeKind::Struct { fields, .. } => {
+                        for field in fields.iter_mut().filter(|f| f.nullable && f.presence == crate::ir::Presence::Optional) {
+                            field.presence = crate::ir::Presence::TriState;
                         }
+                        break;
                     }
-                }
-                TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => queue.push(*inner),
-                TypeRef::Prim(_) | TypeRef::Any => {}
-            }
-        }
-        for name in seen {
-            if let Some(def) = self.types.get_mut(&name) {
-                if let TypeKind::Struct { fields, .. } = &mut def.kind {
-                    for field in fields.iter_mut().filter(|f| f.nullable && f.presence == crate::ir::Presence::Optional) {
-                        field.presence = crate::ir::Presence::TriState;
-                    }
+                    _ => break,
                 }
             }
         }

@@ -55,9 +55,13 @@ pub(crate) fn is_trivial(schema: &Schema) -> bool {
 }
 
 impl<'a> Resolver<'a> {
-    /// The shape of a schema where it is used; inline named types get `hint` as their name.
+    /// The shape of a schema where it is used; inline named types ask for `hint` as their name.
     pub(crate) fn shape(&mut self, node: Node<'a>, hint: &str, at: &str) -> Result<Shape, SpecError> {
-        let shape = self.shape_here(node, hint, at)?;
+        let mut shape = self.shape_here(node, hint, at)?;
+        // `Value` already holds `null`: `{}` and `{nullable: true}` are the same "any JSON".
+        if shape.ty == TypeRef::Any {
+            shape.nullable = false;
+        }
         self.schema_types.insert(at.to_string(), (shape.ty.clone(), shape.nullable));
         Ok(shape)
     }
@@ -67,13 +71,24 @@ impl<'a> Resolver<'a> {
             Node::Ref(reference) => return self.shape_of_ref(reference, at),
             Node::Inline(schema) => schema,
         };
+        // One place, one type: a schema reached again (through another allOf) is not re-made.
+        if let Some(shape) = self.inline_shapes.get(at) {
+            return Ok(shape.clone());
+        }
+        self.place_names.entry(at.to_string()).or_insert_with(|| hint.to_string());
+        let shape = self.inline_shape(schema, hint, at)?;
+        self.inline_shapes.insert(at.to_string(), shape.clone());
+        Ok(shape)
+    }
+
+    fn inline_shape(&mut self, schema: &'a Schema, hint: &str, at: &str) -> Result<Shape, SpecError> {
         let data = &schema.schema_data;
         if let Some(ty) = self.anonymous(schema, hint, at)? {
             return Ok(Shape { ty, nullable: data.nullable, deprecated: data.deprecated });
         }
         // `allOf: [$ref]` + annotations (description, nullable): that type, not a new one.
         if let Some(target) = single_ref_wrapper(schema) {
-            let mut shape = self.shape_of_ref(target, &child(at, "allOf/0"))?;
+            let mut shape = self.shape_of_ref(target, &format!("{at}/allOf/0"))?;
             shape.nullable |= data.nullable;
             shape.deprecated |= data.deprecated;
             return Ok(shape);
@@ -122,8 +137,6 @@ impl<'a> Resolver<'a> {
                 let typed = |t: &str| any.typ.as_deref() == Some(t);
                 if any.items.is_some() && (any.typ.is_none() || typed("array")) && any.properties.is_empty() {
                     self.list(any.items.as_ref(), hint, &child(at, "items"))?
-                } else if is_trivial(schema) && typed("object") {
-                    TypeRef::Map(Box::new(TypeRef::Any))
                 } else if is_trivial(schema) {
                     TypeRef::Any
                 } else if any.properties.is_empty()
@@ -155,6 +168,7 @@ impl<'a> Resolver<'a> {
         Ok(TypeRef::List(Box::new(nullable_inner(shape))))
     }
 
+    /// A map, or plain JSON for a free-form object (users pass `json!({…})` straight in).
     fn map(&mut self, extra: Option<&'a AdditionalProperties>, hint: &str, at: &str) -> Result<TypeRef, SpecError> {
         let value = match extra {
             None | Some(AdditionalProperties::Any(_)) => TypeRef::Any,
@@ -163,7 +177,7 @@ impl<'a> Resolver<'a> {
                 nullable_inner(shape)
             }
         };
-        Ok(TypeRef::Map(Box::new(value)))
+        Ok(if value == TypeRef::Any { TypeRef::Any } else { TypeRef::Map(Box::new(value)) })
     }
 
     /// The definition of a named type, and whether the schema admits `null`.
@@ -174,7 +188,7 @@ impl<'a> Resolver<'a> {
             return Ok((kind, nullable || has_null));
         }
         if let Some(target) = single_ref_wrapper(schema) {
-            let shape = self.shape_of_ref(target, &child(at, "allOf/0"))?;
+            let shape = self.shape_of_ref(target, &format!("{at}/allOf/0"))?;
             return Ok((TypeKind::Alias(shape.ty), nullable || shape.nullable));
         }
         match &schema.schema_kind {
@@ -196,24 +210,14 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Names an inline type, or returns the name of an identical one made earlier.
+    /// Names the inline type at `at` (once: later visits of the same place get the same type).
     pub(crate) fn intern(&mut self, hint: &str, kind: TypeKind, at: &str, doc: Option<String>, deprecated: bool) -> String {
-        let key = structural_key(&kind);
-        if let Some(existing) = self.shared.get(&key) {
+        if let Some(Shape { ty: TypeRef::Named(existing), .. }) = self.inline_shapes.get(at) {
             return existing.clone();
         }
         let name = self.namer.take(hint);
-        self.shared.insert(key, name.clone());
-        self.insert(TypeDef { name: name.clone(), source: at.to_string(), doc, deprecated, kind });
+        self.insert(TypeDef { name: name.clone(), source: at.to_string(), doc, deprecated, kind }, hint.to_string(), false);
         name
-    }
-
-    /// Lets later identical inline schemas reuse a component's name.
-    pub(crate) fn register_shared_component(&mut self, name: &str, kind: TypeKind) -> TypeKind {
-        if !matches!(kind, TypeKind::Alias(_)) {
-            self.shared.entry(structural_key(&kind)).or_insert_with(|| name.to_string());
-        }
-        kind
     }
 }
 
@@ -229,7 +233,7 @@ impl SiblingProperties for openapiv3::AnySchema {
 }
 
 fn nullable_inner(shape: Shape) -> TypeRef {
-    if shape.nullable {
+    if shape.nullable && shape.ty != TypeRef::Any {
         TypeRef::Nullable(Box::new(shape.ty))
     } else {
         shape.ty
@@ -346,16 +350,5 @@ fn enum_has_null(schema: &Schema) -> bool {
         SchemaKind::Type(Type::Boolean(b)) => b.enumeration.iter().any(Option::is_none),
         SchemaKind::Any(any) => any.enumeration.iter().any(serde_json::Value::is_null),
         _ => false,
-    }
-}
-
-/// Identity of a type's structure, ignoring documentation.
-pub(crate) fn structural_key(kind: &TypeKind) -> String {
-    match kind {
-        TypeKind::Struct { fields, extra } => {
-            let stripped: Vec<_> = fields.iter().map(|f| (&f.wire, &f.ty, f.presence, f.nullable)).collect();
-            format!("struct {}", serde_json::to_string(&(stripped, extra)).unwrap_or_default())
-        }
-        other => serde_json::to_string(other).unwrap_or_default(),
     }
 }

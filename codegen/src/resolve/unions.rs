@@ -31,14 +31,20 @@ impl<'a> Resolver<'a> {
             }
         }
         let discriminator = schema.schema_data.discriminator.as_ref();
+        let union_at = at.rsplit_once('/').map(|(head, _)| head).unwrap_or(at);
         let mut resolved = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
             let member_at = format!("{at}/{index}");
-            let hint = format!("{name}{}", member_label(member, discriminator.map(|d| d.property_name.as_str()), index));
+            // A union of one (what is left of `anyOf: [X, null]`) is that member, under the union's name.
+            let hint = if members.len() == 1 {
+                name.to_string()
+            } else {
+                super::names::join(name, &member_label(member, discriminator.map(|d| d.property_name.as_str())))
+            };
             let shape = if siblings.is_empty() {
                 self.shape(member.into(), &hint, &member_at)?
             } else {
-                self.member_with_siblings(member.into(), siblings, &hint, &member_at)?
+                self.member_with_siblings(member.into(), siblings, union_at, &hint, &member_at)?
             };
             nullable |= shape.nullable;
             let reference = match member {
@@ -66,17 +72,25 @@ impl<'a> Resolver<'a> {
         &mut self,
         member: Node<'a>,
         siblings: &[(String, Node<'a>)],
+        union_at: &str,
         hint: &str,
         at: &str,
     ) -> Result<super::Shape, SpecError> {
+        if let Some(shape) = self.inline_shapes.get(at) {
+            return Ok(shape.clone());
+        }
+        self.place_names.entry(at.to_string()).or_insert_with(|| hint.to_string());
         let mut collected = Collected::default();
         self.collect(member, at, &mut collected, 0)?;
         for (name, node) in siblings {
-            collected.properties.insert(name.clone(), (*node, at.to_string()));
+            let sibling_at = crate::error::child(&format!("{union_at}/properties"), name);
+            collected.properties.insert(name.clone(), (*node, sibling_at));
         }
         let kind = self.struct_from(collected, hint)?;
         let name = self.intern(hint, kind, at, None, false);
-        Ok(super::Shape { ty: TypeRef::Named(name), nullable: false, deprecated: false })
+        let shape = super::Shape { ty: TypeRef::Named(name), nullable: false, deprecated: false };
+        self.inline_shapes.insert(at.to_string(), shape.clone());
+        Ok(shape)
     }
 
     /// `anyOf: [SomeEnum, string]`: our enums are already open, so this is just the enum.
@@ -145,6 +159,7 @@ impl<'a> Resolver<'a> {
                     tag_value: Some(value),
                     ty: member.ty.clone(),
                     boxed: false,
+                    conversions: Vec::new(),
                 })
                 .collect();
             return Some(TypeKind::Union { tag: Some(property), variants });
@@ -173,6 +188,7 @@ impl<'a> Resolver<'a> {
                 tag_value: None,
                 ty: member.ty,
                 boxed: false,
+                conversions: Vec::new(),
             })
             .collect();
         TypeKind::Union { tag: None, variants }
@@ -220,14 +236,82 @@ fn merged_string_enum(members: &[ReferenceOr<Schema>]) -> Option<TypeKind> {
     (values.len() > 1).then(|| enum_from_values(values))
 }
 
-/// The name part for an inline member: its tag value when it has one, else its position.
-fn member_label(member: &ReferenceOr<Schema>, tag_property: Option<&str>, index: usize) -> String {
-    if let ReferenceOr::Item(schema) = member {
-        if let Some(value) = inline_tag(schema, tag_property.unwrap_or("type")) {
+/// The name part for an inline member, from what the member says of itself: its `title`, else
+/// its tag value (the discriminator's, `type`, or any one-value property), else the one `$ref`
+/// it extends, else its shape (`Object`, `List`, `Enum`, `Union`, `Value`). Never its position,
+/// so that adding or moving a variant renames no other.
+fn member_label(member: &ReferenceOr<Schema>, tag_property: Option<&str>) -> String {
+    let ReferenceOr::Item(schema) = member else { return "Value".into() };
+    if let Some(title) = schema.schema_data.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        return super::pascal(title);
+    }
+    for property in tag_property.into_iter().chain(["type"]) {
+        if let Some(value) = inline_tag(schema, property) {
             return super::pascal(&value);
         }
     }
-    format!("Variant{}", index + 1)
+    if let Some(value) = any_inline_tag(schema) {
+        return super::pascal(&value);
+    }
+    if let Some(reference) = extended_ref(schema) {
+        return super::type_name(reference.rsplit('/').next().unwrap_or(reference));
+    }
+    shape_label(schema)
+}
+
+fn shape_label(schema: &Schema) -> String {
+    // A one-value enum member is named by its value (`anyOf: [{enum: [auto]}, …]` → `Auto`).
+    let single = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if s.enumeration.len() == 1 => s.enumeration[0].clone(),
+        SchemaKind::Any(any) if any.enumeration.len() == 1 => any.enumeration[0].as_str().map(str::to_string),
+        _ => None,
+    };
+    if let Some(value) = single {
+        return super::pascal(&value);
+    }
+    let label = match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(_)) => "List",
+        SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => "Object",
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => "Enum",
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Boolean(_)) => "Bool",
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => "Union",
+        SchemaKind::Any(any) if any.items.is_some() => "List",
+        SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => "Union",
+        SchemaKind::Any(any) if !any.enumeration.is_empty() => "Enum",
+        SchemaKind::Any(any) if !any.properties.is_empty() || !any.all_of.is_empty() || any.typ.as_deref() == Some("object") => "Object",
+        _ => "Value",
+    };
+    label.to_string()
+}
+
+/// The single `$ref` among an inline member's `allOf` (`allOf: [$ref Base, {…}]` → `Base`).
+fn extended_ref(schema: &Schema) -> Option<&str> {
+    let members = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) => &any.all_of,
+        _ => return None,
+    };
+    let mut refs = members.iter().filter_map(|m| match m {
+        ReferenceOr::Reference { reference } => Some(reference.as_str()),
+        ReferenceOr::Item(_) => None,
+    });
+    let first = refs.next()?;
+    refs.next().is_none().then_some(first)
+}
+
+/// The value of the first (by name) one-value string property of an inline member.
+fn any_inline_tag(schema: &Schema) -> Option<String> {
+    let properties = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => &object.properties,
+        SchemaKind::Any(any) => &any.properties,
+        _ => return None,
+    };
+    let mut names: Vec<&String> = properties.keys().collect();
+    names.sort();
+    names.into_iter().find_map(|name| inline_tag(schema, name))
 }
 
 /// A one-value enum property named `property` in an inline schema or its inline allOf members.

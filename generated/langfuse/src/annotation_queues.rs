@@ -30,7 +30,7 @@ impl AnnotationQueues<'_> {
             client: self.client.clone(),
             body: super::types::CreateAnnotationQueueRequest {
                 name: name.into(),
-                description: crate::runtime::Patch::Absent,
+                description: None,
                 score_config_ids,
             },
             options: crate::runtime::CallOptions::default(),
@@ -69,15 +69,15 @@ impl AnnotationQueues<'_> {
         &self,
         queue_id: impl Into<String>,
         object_id: impl Into<String>,
-        object_type: super::types::AnnotationQueueObjectType,
+        object_type: impl Into<super::types::AnnotationQueueObjectType>,
     ) -> AnnotationQueuesCreateQueueItem {
         AnnotationQueuesCreateQueueItem {
             client: self.client.clone(),
             queue_id: queue_id.into(),
             body: super::types::CreateAnnotationQueueItemRequest {
                 object_id: object_id.into(),
-                object_type,
-                status: crate::runtime::Patch::Absent,
+                object_type: object_type.into(),
+                status: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -167,7 +167,7 @@ impl AnnotationQueues<'_> {
 }
 /// Request builder for `annotationQueues_listQueues` (`GET /api/public/annotation-queues`); finish with [`AnnotationQueuesListQueues::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct AnnotationQueuesListQueues {
     client: super::Client,
     page: Option<i64>,
@@ -237,6 +237,7 @@ impl AnnotationQueuesListQueues {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -261,22 +262,28 @@ impl AnnotationQueuesListQueues {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for AnnotationQueuesListQueues {
+    type Output = Result<
+        crate::runtime::Response<super::types::PaginatedAnnotationQueues>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `annotationQueues_createQueue` (`POST /api/public/annotation-queues`); finish with [`AnnotationQueuesCreateQueue::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct AnnotationQueuesCreateQueue {
     client: super::Client,
     body: super::types::CreateAnnotationQueueRequest,
     options: crate::runtime::CallOptions,
 }
 impl AnnotationQueuesCreateQueue {
-    ///
-    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn description(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.description = value.into();
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.body.description = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -314,6 +321,7 @@ impl AnnotationQueuesCreateQueue {
         >("annotationQueues_createQueue", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -340,9 +348,20 @@ impl AnnotationQueuesCreateQueue {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for AnnotationQueuesCreateQueue {
+    type Output = Result<
+        crate::runtime::Response<super::types::AnnotationQueue>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `annotationQueues_getQueue` (`GET /api/public/annotation-queues/{queueId}`); finish with [`AnnotationQueuesGetQueue::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct AnnotationQueuesGetQueue {
     client: super::Client,
     queue_id: String,
@@ -379,6 +398,7 @@ impl AnnotationQueuesGetQueue {
         >("annotationQueues_getQueue", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -404,9 +424,20 @@ impl AnnotationQueuesGetQueue {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for AnnotationQueuesGetQueue {
+    type Output = Result<
+        crate::runtime::Response<super::types::AnnotationQueue>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `annotationQueues_listQueueItems` (`GET /api/public/annotation-queues/{queueId}/items`); finish with [`AnnotationQueuesListQueueItems::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct AnnotationQueuesListQueueItems {
     client: super::Client,
     queue_id: String,
@@ -489,6 +520,7 @@ impl AnnotationQueuesListQueueItems {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -517,9 +549,20 @@ impl AnnotationQueuesListQueueItems {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for AnnotationQueuesListQueueItems {
+    type Output = Result<
+        crate::runtime::Response<super::types::PaginatedAnnotationQueueItems>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `annotationQueues_createQueueItem` (`POST /api/public/annotation-queues/{queueId}/items`); finish with [`AnnotationQueuesCreateQueueItem::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct AnnotationQueuesCreateQueueItem {
     client: super::Client,
     queue_id: String,
@@ -528,13 +571,11 @@ pub struct AnnotationQueuesCreateQueueItem {
 }
 impl AnnotationQueuesCreateQueueItem {
     /// Defaults to PENDING for new queue items
-    ///
-    /// Sets `status`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn status(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::AnnotationQueueStatus>>,
+        value: impl Into<super::types::AnnotationQueueStatus>,
     ) -> Self {
-        self.body.status = value.into();
+        self.body.status = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -572,6 +613,7 @@ impl AnnotationQueuesCreateQueueItem {
         >("annotationQueues_createQueueItem", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -604,9 +646,20 @@ impl AnnotationQueuesCreateQueueItem {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for AnnotationQueuesCreateQueueItem {
+    type Output = Result<
+        crate::runtime::Response<super::types::AnnotationQueueItem>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `annotationQueues_getQueueItem` (`GET /api/public/annotation-queues/{queueId}/items/{itemId}`); finish with [`AnnotationQueuesGetQueueItem::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct AnnotationQueuesGetQueueItem {
     client: super::Client,
     queue_id: String,
@@ -644,6 +697,7 @@ impl AnnotationQueuesGetQueueItem {
         >("annotationQueues_getQueueItem", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -670,9 +724,20 @@ impl AnnotationQueuesGetQueueItem {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for AnnotationQueuesGetQueueItem {
+    type Output = Result<
+        crate::runtime::Response<super::types::AnnotationQueueItem>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `annotationQueues_deleteQueueItem` (`DELETE /api/public/annotation-queues/{queueId}/items/{itemId}`); finish with [`AnnotationQueuesDeleteQueueItem::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct AnnotationQueuesDeleteQueueItem {
     client: super::Client,
     queue_id: String,
@@ -710,6 +775,7 @@ impl AnnotationQueuesDeleteQueueItem {
         >("annotationQueues_deleteQueueItem", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -736,9 +802,20 @@ impl AnnotationQueuesDeleteQueueItem {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for AnnotationQueuesDeleteQueueItem {
+    type Output = Result<
+        crate::runtime::Response<super::types::DeleteAnnotationQueueItemResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `annotationQueues_updateQueueItem` (`PATCH /api/public/annotation-queues/{queueId}/items/{itemId}`); finish with [`AnnotationQueuesUpdateQueueItem::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct AnnotationQueuesUpdateQueueItem {
     client: super::Client,
     queue_id: String,
@@ -791,6 +868,7 @@ impl AnnotationQueuesUpdateQueueItem {
         >("annotationQueues_updateQueueItem", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -824,9 +902,20 @@ impl AnnotationQueuesUpdateQueueItem {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for AnnotationQueuesUpdateQueueItem {
+    type Output = Result<
+        crate::runtime::Response<super::types::AnnotationQueueItem>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `annotationQueues_createQueueAssignment` (`POST /api/public/annotation-queues/{queueId}/assignments`); finish with [`AnnotationQueuesCreateQueueAssignment::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct AnnotationQueuesCreateQueueAssignment {
     client: super::Client,
     queue_id: String,
@@ -869,6 +958,7 @@ impl AnnotationQueuesCreateQueueAssignment {
         >("annotationQueues_createQueueAssignment", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -901,9 +991,20 @@ impl AnnotationQueuesCreateQueueAssignment {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for AnnotationQueuesCreateQueueAssignment {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreateAnnotationQueueAssignmentResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `annotationQueues_deleteQueueAssignment` (`DELETE /api/public/annotation-queues/{queueId}/assignments`); finish with [`AnnotationQueuesDeleteQueueAssignment::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct AnnotationQueuesDeleteQueueAssignment {
     client: super::Client,
     queue_id: String,
@@ -946,6 +1047,7 @@ impl AnnotationQueuesDeleteQueueAssignment {
         >("annotationQueues_deleteQueueAssignment", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -976,5 +1078,16 @@ impl AnnotationQueuesDeleteQueueAssignment {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for AnnotationQueuesDeleteQueueAssignment {
+    type Output = Result<
+        crate::runtime::Response<super::types::DeleteAnnotationQueueAssignmentResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -60,7 +60,7 @@ impl BlobStorageIntegrations<'_> {
 }
 /// Request builder for `blobStorageIntegrations_getBlobStorageIntegrations` (`GET /api/public/integrations/blob-storage`); finish with [`BlobStorageIntegrationsGetBlobStorageIntegrations::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct BlobStorageIntegrationsGetBlobStorageIntegrations {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -96,6 +96,7 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrations {
         >("blobStorageIntegrations_getBlobStorageIntegrations", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -118,9 +119,20 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrations {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for BlobStorageIntegrationsGetBlobStorageIntegrations {
+    type Output = Result<
+        crate::runtime::Response<super::types::BlobStorageIntegrationsResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `blobStorageIntegrations_upsertBlobStorageIntegration` (`PUT /api/public/integrations/blob-storage`); finish with [`BlobStorageIntegrationsUpsertBlobStorageIntegration::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct BlobStorageIntegrationsUpsertBlobStorageIntegration {
     client: super::Client,
     body: super::types::CreateBlobStorageIntegrationRequest,
@@ -157,6 +169,7 @@ impl BlobStorageIntegrationsUpsertBlobStorageIntegration {
         >("blobStorageIntegrations_upsertBlobStorageIntegration", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -186,9 +199,20 @@ impl BlobStorageIntegrationsUpsertBlobStorageIntegration {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for BlobStorageIntegrationsUpsertBlobStorageIntegration {
+    type Output = Result<
+        crate::runtime::Response<super::types::BlobStorageIntegrationResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `blobStorageIntegrations_getBlobStorageIntegrationStatus` (`GET /api/public/integrations/blob-storage/{id}`); finish with [`BlobStorageIntegrationsGetBlobStorageIntegrationStatus::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct BlobStorageIntegrationsGetBlobStorageIntegrationStatus {
     client: super::Client,
     id: String,
@@ -225,6 +249,7 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrationStatus {
         >("blobStorageIntegrations_getBlobStorageIntegrationStatus", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -250,9 +275,20 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrationStatus {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for BlobStorageIntegrationsGetBlobStorageIntegrationStatus {
+    type Output = Result<
+        crate::runtime::Response<super::types::BlobStorageIntegrationStatusResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `blobStorageIntegrations_deleteBlobStorageIntegration` (`DELETE /api/public/integrations/blob-storage/{id}`); finish with [`BlobStorageIntegrationsDeleteBlobStorageIntegration::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct BlobStorageIntegrationsDeleteBlobStorageIntegration {
     client: super::Client,
     id: String,
@@ -289,6 +325,7 @@ impl BlobStorageIntegrationsDeleteBlobStorageIntegration {
         >("blobStorageIntegrations_deleteBlobStorageIntegration", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -312,5 +349,16 @@ impl BlobStorageIntegrationsDeleteBlobStorageIntegration {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for BlobStorageIntegrationsDeleteBlobStorageIntegration {
+    type Output = Result<
+        crate::runtime::Response<super::types::BlobStorageIntegrationDeletionResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

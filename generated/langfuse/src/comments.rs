@@ -38,7 +38,7 @@ impl Comments<'_> {
                 object_type: object_type.into(),
                 object_id: object_id.into(),
                 content: content.into(),
-                author_user_id: crate::runtime::Patch::Absent,
+                author_user_id: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -56,7 +56,7 @@ impl Comments<'_> {
 }
 /// Request builder for `comments_get` (`GET /api/public/comments`); finish with [`CommentsGet::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CommentsGet {
     client: super::Client,
     page: Option<i64>,
@@ -144,6 +144,7 @@ impl CommentsGet {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -176,9 +177,20 @@ impl CommentsGet {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CommentsGet {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetCommentsResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `comments_create` (`POST /api/public/comments`); finish with [`CommentsCreate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CommentsCreate {
     client: super::Client,
     body: super::types::CreateCommentRequest,
@@ -186,13 +198,8 @@ pub struct CommentsCreate {
 }
 impl CommentsCreate {
     /// The id of the user who created the comment. Must be a member of the organization that owns the project, otherwise an error will be thrown.
-    ///
-    /// Sets `authorUserId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn author_user_id(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.author_user_id = value.into();
+    pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
+        self.body.author_user_id = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -230,6 +237,7 @@ impl CommentsCreate {
         >("comments_create", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -256,9 +264,20 @@ impl CommentsCreate {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CommentsCreate {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreateCommentResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `comments_get-by-id` (`GET /api/public/comments/{commentId}`); finish with [`CommentsGetById::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CommentsGetById {
     client: super::Client,
     comment_id: String,
@@ -295,6 +314,7 @@ impl CommentsGetById {
         >("comments_get-by-id", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -318,5 +338,16 @@ impl CommentsGetById {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CommentsGetById {
+    type Output = Result<
+        crate::runtime::Response<super::types::Comment>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -31,13 +31,13 @@ impl DatasetItems<'_> {
             client: self.client.clone(),
             body: super::types::CreateDatasetItemRequest {
                 dataset_name: dataset_name.into(),
-                input: crate::runtime::Patch::Absent,
-                expected_output: crate::runtime::Patch::Absent,
-                metadata: crate::runtime::Patch::Absent,
-                source_trace_id: crate::runtime::Patch::Absent,
-                source_observation_id: crate::runtime::Patch::Absent,
-                id: crate::runtime::Patch::Absent,
-                status: crate::runtime::Patch::Absent,
+                input: None,
+                expected_output: None,
+                metadata: None,
+                source_trace_id: None,
+                source_observation_id: None,
+                id: None,
+                status: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -65,7 +65,7 @@ impl DatasetItems<'_> {
 }
 /// Request builder for `datasetItems_list` (`GET /api/public/dataset-items`); finish with [`DatasetItemsList::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DatasetItemsList {
     client: super::Client,
     dataset_name: Option<String>,
@@ -158,6 +158,7 @@ impl DatasetItemsList {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -196,75 +197,54 @@ impl DatasetItemsList {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DatasetItemsList {
+    type Output = Result<
+        crate::runtime::Response<super::types::PaginatedDatasetItems>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `datasetItems_create` (`POST /api/public/dataset-items`); finish with [`DatasetItemsCreate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DatasetItemsCreate {
     client: super::Client,
     body: super::types::CreateDatasetItemRequest,
     options: crate::runtime::CallOptions,
 }
 impl DatasetItemsCreate {
-    ///
-    /// Sets `input`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn input(
-        mut self,
-        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
-    ) -> Self {
-        self.body.input = value.into();
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body.input = Some(value.into());
         self
     }
-    ///
-    /// Sets `expectedOutput`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn expected_output(
-        mut self,
-        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
-    ) -> Self {
-        self.body.expected_output = value.into();
+    pub fn expected_output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body.expected_output = Some(value.into());
         self
     }
-    ///
-    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn metadata(
-        mut self,
-        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
-    ) -> Self {
-        self.body.metadata = value.into();
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body.metadata = Some(value.into());
         self
     }
-    ///
-    /// Sets `sourceTraceId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn source_trace_id(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.source_trace_id = value.into();
+    pub fn source_trace_id(mut self, value: impl Into<String>) -> Self {
+        self.body.source_trace_id = Some(value.into());
         self
     }
-    ///
-    /// Sets `sourceObservationId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn source_observation_id(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.source_observation_id = value.into();
+    pub fn source_observation_id(mut self, value: impl Into<String>) -> Self {
+        self.body.source_observation_id = Some(value.into());
         self
     }
     /// Dataset items are upserted on their id. Id needs to be unique (project-level), cannot be reused across datasets, and must be at most 255 characters.
-    ///
-    /// Sets `id`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn id(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
-        self.body.id = value.into();
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.body.id = Some(value.into());
         self
     }
     /// Defaults to ACTIVE for newly created items
-    ///
-    /// Sets `status`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn status(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::DatasetStatus>>,
-    ) -> Self {
-        self.body.status = value.into();
+    pub fn status(mut self, value: impl Into<super::types::DatasetStatus>) -> Self {
+        self.body.status = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -302,6 +282,7 @@ impl DatasetItemsCreate {
         >("datasetItems_create", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -328,9 +309,20 @@ impl DatasetItemsCreate {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DatasetItemsCreate {
+    type Output = Result<
+        crate::runtime::Response<super::types::DatasetItem>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `datasetItems_get` (`GET /api/public/dataset-items/{id}`); finish with [`DatasetItemsGet::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DatasetItemsGet {
     client: super::Client,
     id: String,
@@ -367,6 +359,7 @@ impl DatasetItemsGet {
         >("datasetItems_get", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -391,9 +384,20 @@ impl DatasetItemsGet {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DatasetItemsGet {
+    type Output = Result<
+        crate::runtime::Response<super::types::DatasetItem>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `datasetItems_delete` (`DELETE /api/public/dataset-items/{id}`); finish with [`DatasetItemsDelete::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DatasetItemsDelete {
     client: super::Client,
     id: String,
@@ -430,6 +434,7 @@ impl DatasetItemsDelete {
         >("datasetItems_delete", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -452,5 +457,16 @@ impl DatasetItemsDelete {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DatasetItemsDelete {
+    type Output = Result<
+        crate::runtime::Response<super::types::DeleteDatasetItemResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

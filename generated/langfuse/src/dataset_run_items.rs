@@ -12,7 +12,9 @@ impl DatasetRunItems<'_> {
     /// List dataset run items
     ///
     /// `GET /api/public/dataset-run-items` (operation `datasetRunItems_list`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::dataset_run_items().list()` (`GET /api/public/dataset-run-items`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn list(
         &self,
         dataset_id: impl Into<String>,
@@ -32,7 +34,9 @@ impl DatasetRunItems<'_> {
     /// Create a dataset run item
     ///
     /// `POST /api/public/dataset-run-items` (operation `datasetRunItems_create`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::dataset_run_items().create()` (`POST /api/public/dataset-run-items`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn create(
         &self,
         run_name: impl Into<String>,
@@ -42,13 +46,13 @@ impl DatasetRunItems<'_> {
             client: self.client.clone(),
             body: super::types::CreateDatasetRunItemRequest {
                 run_name: run_name.into(),
-                run_description: crate::runtime::Patch::Absent,
-                metadata: crate::runtime::Patch::Absent,
+                run_description: None,
+                metadata: None,
                 dataset_item_id: dataset_item_id.into(),
-                observation_id: crate::runtime::Patch::Absent,
-                trace_id: crate::runtime::Patch::Absent,
-                dataset_version: crate::runtime::Patch::Absent,
-                created_at: crate::runtime::Patch::Absent,
+                observation_id: None,
+                trace_id: None,
+                dataset_version: None,
+                created_at: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -56,7 +60,7 @@ impl DatasetRunItems<'_> {
 }
 /// Request builder for `datasetRunItems_list` (`GET /api/public/dataset-run-items`); finish with [`DatasetRunItemsList::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DatasetRunItemsList {
     client: super::Client,
     dataset_id: String,
@@ -128,6 +132,7 @@ impl DatasetRunItemsList {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -154,9 +159,20 @@ impl DatasetRunItemsList {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DatasetRunItemsList {
+    type Output = Result<
+        crate::runtime::Response<super::types::PaginatedDatasetRunItems>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `datasetRunItems_create` (`POST /api/public/dataset-run-items`); finish with [`DatasetRunItemsCreate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DatasetRunItemsCreate {
     client: super::Client,
     body: super::types::CreateDatasetRunItemRequest,
@@ -164,62 +180,38 @@ pub struct DatasetRunItemsCreate {
 }
 impl DatasetRunItemsCreate {
     /// Description of the run. If run exists, description will be updated.
-    ///
-    /// Sets `runDescription`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn run_description(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.run_description = value.into();
+    pub fn run_description(mut self, value: impl Into<String>) -> Self {
+        self.body.run_description = Some(value.into());
         self
     }
     /// Metadata of the dataset run, updates run if run already exists
-    ///
-    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn metadata(
-        mut self,
-        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
-    ) -> Self {
-        self.body.metadata = value.into();
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body.metadata = Some(value.into());
         self
     }
-    ///
-    /// Sets `observationId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn observation_id(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.observation_id = value.into();
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.body.observation_id = Some(value.into());
         self
     }
     /// traceId should always be provided. For compatibility with older SDK versions it can also be inferred from the provided observationId.
-    ///
-    /// Sets `traceId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn trace_id(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
-        self.body.trace_id = value.into();
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.body.trace_id = Some(value.into());
         self
     }
     /// ISO 8601 timestamp (RFC 3339, Section 5.6) in UTC (e.g., "2026-01-21T14:35:42Z").
     /// Specifies the dataset version to use for this experiment run.
     /// If provided, the experiment will use dataset items as they existed at or before this timestamp.
     /// If not provided, uses the latest version of dataset items.
-    ///
-    /// Sets `datasetVersion`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn dataset_version(
         mut self,
-        value: impl Into<crate::runtime::Patch<crate::runtime::DateTime>>,
+        value: impl Into<crate::runtime::DateTime>,
     ) -> Self {
-        self.body.dataset_version = value.into();
+        self.body.dataset_version = Some(value.into());
         self
     }
     /// Optional timestamp to set the createdAt field of the dataset run item. If not provided or null, defaults to current timestamp.
-    ///
-    /// Sets `createdAt`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn created_at(
-        mut self,
-        value: impl Into<crate::runtime::Patch<crate::runtime::DateTime>>,
-    ) -> Self {
-        self.body.created_at = value.into();
+    pub fn created_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.body.created_at = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -257,6 +249,7 @@ impl DatasetRunItemsCreate {
         >("datasetRunItems_create", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -281,5 +274,16 @@ impl DatasetRunItemsCreate {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DatasetRunItemsCreate {
+    type Output = Result<
+        crate::runtime::Response<super::types::DatasetRunItem>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

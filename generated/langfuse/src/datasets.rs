@@ -26,10 +26,10 @@ impl Datasets<'_> {
             client: self.client.clone(),
             body: super::types::CreateDatasetRequest {
                 name: name.into(),
-                description: crate::runtime::Patch::Absent,
-                metadata: crate::runtime::Patch::Absent,
-                input_schema: crate::runtime::Patch::Absent,
-                expected_output_schema: crate::runtime::Patch::Absent,
+                description: None,
+                metadata: None,
+                input_schema: None,
+                expected_output_schema: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -49,7 +49,9 @@ impl Datasets<'_> {
     /// Get a dataset run and its items
     ///
     /// `GET /api/public/datasets/{datasetName}/runs/{runName}` (operation `datasets_getRun`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::datasets().get_run()` (`GET /api/public/datasets/{datasetName}/runs/{runName}`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn get_run(
         &self,
         dataset_name: impl Into<String>,
@@ -67,7 +69,9 @@ impl Datasets<'_> {
     /// Delete a dataset run and all its run items. This action is irreversible.
     ///
     /// `DELETE /api/public/datasets/{datasetName}/runs/{runName}` (operation `datasets_deleteRun`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::datasets().delete_run()` (`DELETE /api/public/datasets/{datasetName}/runs/{runName}`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn delete_run(
         &self,
         dataset_name: impl Into<String>,
@@ -85,7 +89,9 @@ impl Datasets<'_> {
     /// Get dataset runs
     ///
     /// `GET /api/public/datasets/{datasetName}/runs` (operation `datasets_getRuns`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::datasets().get_runs()` (`GET /api/public/datasets/{datasetName}/runs`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn get_runs(&self, dataset_name: impl Into<String>) -> DatasetsGetRuns {
         DatasetsGetRuns {
             client: self.client.clone(),
@@ -98,7 +104,7 @@ impl Datasets<'_> {
 }
 /// Request builder for `datasets_list` (`GET /api/public/v2/datasets`); finish with [`DatasetsList::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DatasetsList {
     client: super::Client,
     page: Option<i64>,
@@ -168,6 +174,7 @@ impl DatasetsList {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -192,51 +199,45 @@ impl DatasetsList {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DatasetsList {
+    type Output = Result<
+        crate::runtime::Response<super::types::PaginatedDatasets>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `datasets_create` (`POST /api/public/v2/datasets`); finish with [`DatasetsCreate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DatasetsCreate {
     client: super::Client,
     body: super::types::CreateDatasetRequest,
     options: crate::runtime::CallOptions,
 }
 impl DatasetsCreate {
-    ///
-    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn description(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.description = value.into();
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.body.description = Some(value.into());
         self
     }
-    ///
-    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn metadata(
-        mut self,
-        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
-    ) -> Self {
-        self.body.metadata = value.into();
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body.metadata = Some(value.into());
         self
     }
     /// JSON Schema for validating dataset item inputs. When set, all new and existing dataset items will be validated against this schema.
-    ///
-    /// Sets `inputSchema`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn input_schema(
-        mut self,
-        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
-    ) -> Self {
-        self.body.input_schema = value.into();
+    pub fn input_schema(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body.input_schema = Some(value.into());
         self
     }
     /// JSON Schema for validating dataset item expected outputs. When set, all new and existing dataset items will be validated against this schema.
-    ///
-    /// Sets `expectedOutputSchema`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn expected_output_schema(
         mut self,
-        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
+        value: impl Into<serde_json::Value>,
     ) -> Self {
-        self.body.expected_output_schema = value.into();
+        self.body.expected_output_schema = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -274,6 +275,7 @@ impl DatasetsCreate {
         >("datasets_create", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -300,9 +302,20 @@ impl DatasetsCreate {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DatasetsCreate {
+    type Output = Result<
+        crate::runtime::Response<super::types::Dataset>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `datasets_get` (`GET /api/public/v2/datasets/{datasetName}`); finish with [`DatasetsGet::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DatasetsGet {
     client: super::Client,
     dataset_name: String,
@@ -339,6 +352,7 @@ impl DatasetsGet {
         >("datasets_get", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -364,9 +378,20 @@ impl DatasetsGet {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DatasetsGet {
+    type Output = Result<
+        crate::runtime::Response<super::types::Dataset>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `datasets_getRun` (`GET /api/public/datasets/{datasetName}/runs/{runName}`); finish with [`DatasetsGetRun::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DatasetsGetRun {
     client: super::Client,
     dataset_name: String,
@@ -404,6 +429,7 @@ impl DatasetsGetRun {
         >("datasets_getRun", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -429,9 +455,20 @@ impl DatasetsGetRun {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DatasetsGetRun {
+    type Output = Result<
+        crate::runtime::Response<super::types::DatasetRunWithItems>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `datasets_deleteRun` (`DELETE /api/public/datasets/{datasetName}/runs/{runName}`); finish with [`DatasetsDeleteRun::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DatasetsDeleteRun {
     client: super::Client,
     dataset_name: String,
@@ -469,6 +506,7 @@ impl DatasetsDeleteRun {
         >("datasets_deleteRun", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -494,9 +532,20 @@ impl DatasetsDeleteRun {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DatasetsDeleteRun {
+    type Output = Result<
+        crate::runtime::Response<super::types::DeleteDatasetRunResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `datasets_getRuns` (`GET /api/public/datasets/{datasetName}/runs`); finish with [`DatasetsGetRuns::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DatasetsGetRuns {
     client: super::Client,
     dataset_name: String,
@@ -567,6 +616,7 @@ impl DatasetsGetRuns {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -592,5 +642,16 @@ impl DatasetsGetRuns {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DatasetsGetRuns {
+    type Output = Result<
+        crate::runtime::Response<super::types::PaginatedDatasetRuns>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -11,14 +11,17 @@ impl Experiments<'_> {
     /// latest experiment activity descending.
     ///
     /// `GET /api/public/experiments` (operation `experiments_list`)
-    pub fn list(&self, from_start_time: crate::runtime::DateTime) -> ExperimentsList {
+    pub fn list(
+        &self,
+        from_start_time: impl Into<crate::runtime::DateTime>,
+    ) -> ExperimentsList {
         ExperimentsList {
             client: self.client.clone(),
             fields: None,
             limit: None,
             score_limit: None,
             cursor: None,
-            from_start_time,
+            from_start_time: from_start_time.into(),
             to_start_time: None,
             id: None,
             name: None,
@@ -35,7 +38,7 @@ impl Experiments<'_> {
     /// `GET /api/public/experiment-items` (operation `experiments_listItems`)
     pub fn list_items(
         &self,
-        from_start_time: crate::runtime::DateTime,
+        from_start_time: impl Into<crate::runtime::DateTime>,
     ) -> ExperimentsListItems {
         ExperimentsListItems {
             client: self.client.clone(),
@@ -43,7 +46,7 @@ impl Experiments<'_> {
             limit: None,
             score_limit: None,
             cursor: None,
-            from_start_time,
+            from_start_time: from_start_time.into(),
             to_start_time: None,
             experiment_id: None,
             experiment_name: None,
@@ -56,7 +59,7 @@ impl Experiments<'_> {
 }
 /// Request builder for `experiments_list` (`GET /api/public/experiments`); finish with [`ExperimentsList::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ExperimentsList {
     client: super::Client,
     fields: Option<String>,
@@ -175,6 +178,7 @@ impl ExperimentsList {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -212,9 +216,20 @@ impl ExperimentsList {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ExperimentsList {
+    type Output = Result<
+        crate::runtime::Response<super::types::ExperimentsResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `experiments_listItems` (`GET /api/public/experiment-items`); finish with [`ExperimentsListItems::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ExperimentsListItems {
     client: super::Client,
     fields: Option<String>,
@@ -342,6 +357,7 @@ impl ExperimentsListItems {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -393,5 +409,16 @@ impl ExperimentsListItems {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ExperimentsListItems {
+    type Output = Result<
+        crate::runtime::Response<super::types::ExperimentItemsResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

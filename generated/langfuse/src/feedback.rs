@@ -12,18 +12,18 @@ impl Feedback<'_> {
     /// `POST /api/public/feedback` (operation `feedback_submit`)
     pub fn submit(
         &self,
-        target_type: super::types::FeedbackTargetType,
+        target_type: impl Into<super::types::FeedbackTargetType>,
         target: impl Into<String>,
         feedback: impl Into<String>,
     ) -> FeedbackSubmit {
         FeedbackSubmit {
             client: self.client.clone(),
             body: super::types::SubmitFeedbackRequest {
-                target_type,
+                target_type: target_type.into(),
                 target: target.into(),
                 feedback: feedback.into(),
-                goal: crate::runtime::Patch::Absent,
-                reference_url: crate::runtime::Patch::Absent,
+                goal: None,
+                reference_url: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -31,7 +31,7 @@ impl Feedback<'_> {
 }
 /// Request builder for `feedback_submit` (`POST /api/public/feedback`); finish with [`FeedbackSubmit::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct FeedbackSubmit {
     client: super::Client,
     body: super::types::SubmitFeedbackRequest,
@@ -39,20 +39,13 @@ pub struct FeedbackSubmit {
 }
 impl FeedbackSubmit {
     /// Optional user-approved goal or use case they were trying to achieve. Must be between 1 and 1500 characters when provided. Do not include secrets, customer data, trace payloads, or broad unrelated context.
-    ///
-    /// Sets `goal`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn goal(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
-        self.body.goal = value.into();
+    pub fn goal(mut self, value: impl Into<String>) -> Self {
+        self.body.goal = Some(value.into());
         self
     }
     /// Optional HTTP(S) reference URL. Langfuse stores it as text for triage and does not fetch it.
-    ///
-    /// Sets `referenceUrl`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn reference_url(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.reference_url = value.into();
+    pub fn reference_url(mut self, value: impl Into<String>) -> Self {
+        self.body.reference_url = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -90,6 +83,7 @@ impl FeedbackSubmit {
         >("feedback_submit", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -114,5 +108,16 @@ impl FeedbackSubmit {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for FeedbackSubmit {
+    type Output = Result<
+        crate::runtime::Response<super::types::SubmitFeedbackResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

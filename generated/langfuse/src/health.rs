@@ -19,7 +19,7 @@ impl Health<'_> {
 }
 /// Request builder for `health_health` (`GET /api/public/health`); finish with [`HealthHealth::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct HealthHealth {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -55,6 +55,7 @@ impl HealthHealth {
         >("health_health", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -75,5 +76,16 @@ impl HealthHealth {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for HealthHealth {
+    type Output = Result<
+        crate::runtime::Response<super::types::HealthResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

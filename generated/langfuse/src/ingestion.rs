@@ -26,13 +26,15 @@ impl Ingestion<'_> {
     /// - The API does not return a 4xx status code for input errors. Instead, it responds with a 207 status code, which includes a list of the encountered errors.
     ///
     /// `POST /api/public/ingestion` (operation `ingestion_batch`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::ingestion().batch()` (`POST /api/public/ingestion`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn batch(&self, batch: Vec<super::types::IngestionEvent>) -> IngestionBatch {
         IngestionBatch {
             client: self.client.clone(),
             body: super::types::IngestionBatchRequest {
                 batch,
-                metadata: crate::runtime::Patch::Absent,
+                metadata: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -40,7 +42,7 @@ impl Ingestion<'_> {
 }
 /// Request builder for `ingestion_batch` (`POST /api/public/ingestion`); finish with [`IngestionBatch::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct IngestionBatch {
     client: super::Client,
     body: super::types::IngestionBatchRequest,
@@ -48,13 +50,8 @@ pub struct IngestionBatch {
 }
 impl IngestionBatch {
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
-    ///
-    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn metadata(
-        mut self,
-        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
-    ) -> Self {
-        self.body.metadata = value.into();
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body.metadata = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -92,6 +89,7 @@ impl IngestionBatch {
         >("ingestion_batch", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -116,5 +114,16 @@ impl IngestionBatch {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for IngestionBatch {
+    type Output = Result<
+        crate::runtime::Response<super::types::IngestionResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

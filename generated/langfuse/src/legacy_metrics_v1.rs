@@ -16,7 +16,9 @@ impl LegacyMetricsV1<'_> {
     /// For more details, see the [Metrics API documentation](https://langfuse.com/docs/metrics/features/metrics-api).
     ///
     /// `GET /api/public/metrics` (operation `legacy_metricsV1_metrics`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::legacy_metrics_v1().metrics()` (`GET /api/public/metrics`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn metrics(&self, query: impl Into<String>) -> LegacyMetricsV1Metrics {
         LegacyMetricsV1Metrics {
             client: self.client.clone(),
@@ -27,7 +29,7 @@ impl LegacyMetricsV1<'_> {
 }
 /// Request builder for `legacy_metricsV1_metrics` (`GET /api/public/metrics`); finish with [`LegacyMetricsV1Metrics::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct LegacyMetricsV1Metrics {
     client: super::Client,
     query: String,
@@ -64,6 +66,7 @@ impl LegacyMetricsV1Metrics {
         >("legacy_metricsV1_metrics", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -85,5 +88,16 @@ impl LegacyMetricsV1Metrics {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for LegacyMetricsV1Metrics {
+    type Output = Result<
+        crate::runtime::Response<super::types::LegacyMetricsResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -12,7 +12,9 @@ impl LegacyObservationsV1<'_> {
     /// Get a observation
     ///
     /// `GET /api/public/observations/{observationId}` (operation `legacy_observationsV1_get`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::legacy_observations_v1().get()` (`GET /api/public/observations/{observationId}`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn get(&self, observation_id: impl Into<String>) -> LegacyObservationsV1Get {
         LegacyObservationsV1Get {
             client: self.client.clone(),
@@ -27,7 +29,9 @@ impl LegacyObservationsV1<'_> {
     /// Consider using the [v2 observations endpoint](/api-reference#tag/observationsv2/GET/api/public/v2/observations) for cursor-based pagination and field selection.
     ///
     /// `GET /api/public/observations` (operation `legacy_observationsV1_getMany`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::legacy_observations_v1().get_many()` (`GET /api/public/observations`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn get_many(&self) -> LegacyObservationsV1GetMany {
         LegacyObservationsV1GetMany {
             client: self.client.clone(),
@@ -50,7 +54,7 @@ impl LegacyObservationsV1<'_> {
 }
 /// Request builder for `legacy_observationsV1_get` (`GET /api/public/observations/{observationId}`); finish with [`LegacyObservationsV1Get::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct LegacyObservationsV1Get {
     client: super::Client,
     observation_id: String,
@@ -87,6 +91,7 @@ impl LegacyObservationsV1Get {
         >("legacy_observationsV1_get", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -112,9 +117,20 @@ impl LegacyObservationsV1Get {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for LegacyObservationsV1Get {
+    type Output = Result<
+        crate::runtime::Response<super::types::ObservationsViewSingle>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `legacy_observationsV1_getMany` (`GET /api/public/observations`); finish with [`LegacyObservationsV1GetMany::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct LegacyObservationsV1GetMany {
     client: super::Client,
     page: Option<i64>,
@@ -169,8 +185,8 @@ impl LegacyObservationsV1GetMany {
         self
     }
     /// Optional filter for observations where the environment is one of the provided values.
-    pub fn environment(mut self, value: impl Into<Vec<Option<String>>>) -> Self {
-        self.environment = Some(value.into());
+    pub fn environment(mut self, value: Vec<Option<String>>) -> Self {
+        self.environment = Some(value);
         self
     }
     /// Retrieve only observations with a start_time on or after this datetime (ISO 8601).
@@ -340,6 +356,7 @@ impl LegacyObservationsV1GetMany {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -383,5 +400,16 @@ impl LegacyObservationsV1GetMany {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for LegacyObservationsV1GetMany {
+    type Output = Result<
+        crate::runtime::Response<super::types::LegacyObservationsViews>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -20,7 +20,7 @@ impl LegacyScoreV1<'_> {
 }
 /// Request builder for `legacy_scoreV1_delete` (`DELETE /api/public/scores/{scoreId}`); finish with [`LegacyScoreV1Delete::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct LegacyScoreV1Delete {
     client: super::Client,
     score_id: String,
@@ -50,6 +50,7 @@ impl LegacyScoreV1Delete {
         let raw = client.http.execute(parts).await?;
         crate::runtime::finish::<(), serde_json::Value>("legacy_scoreV1_delete", raw)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -72,5 +73,16 @@ impl LegacyScoreV1Delete {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for LegacyScoreV1Delete {
+    type Output = Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -77,3 +77,4 @@ pub mod unstable_dashboards;
 pub mod unstable_evaluation_rules;
 /// Operations tagged `UnstableEvaluators`.
 pub mod unstable_evaluators;
+mod extensions;

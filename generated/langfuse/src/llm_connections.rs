@@ -24,20 +24,20 @@ impl LlmConnections<'_> {
     pub fn upsert(
         &self,
         provider: impl Into<String>,
-        adapter: super::types::LlmAdapter,
+        adapter: impl Into<super::types::LlmAdapter>,
         secret_key: impl Into<String>,
     ) -> LlmConnectionsUpsert {
         LlmConnectionsUpsert {
             client: self.client.clone(),
             body: super::types::UpsertLlmConnectionRequest {
                 provider: provider.into(),
-                adapter,
+                adapter: adapter.into(),
                 secret_key: secret_key.into(),
-                base_url: crate::runtime::Patch::Absent,
-                custom_models: crate::runtime::Patch::Absent,
-                with_default_models: crate::runtime::Patch::Absent,
-                extra_headers: crate::runtime::Patch::Absent,
-                config: crate::runtime::Patch::Absent,
+                base_url: None,
+                custom_models: None,
+                with_default_models: None,
+                extra_headers: None,
+                config: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -55,7 +55,7 @@ impl LlmConnections<'_> {
 }
 /// Request builder for `llmConnections_list` (`GET /api/public/llm-connections`); finish with [`LlmConnectionsList::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct LlmConnectionsList {
     client: super::Client,
     page: Option<i64>,
@@ -125,6 +125,7 @@ impl LlmConnectionsList {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -149,9 +150,20 @@ impl LlmConnectionsList {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for LlmConnectionsList {
+    type Output = Result<
+        crate::runtime::Response<super::types::PaginatedLlmConnections>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `llmConnections_upsert` (`PUT /api/public/llm-connections`); finish with [`LlmConnectionsUpsert::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct LlmConnectionsUpsert {
     client: super::Client,
     body: super::types::UpsertLlmConnectionRequest,
@@ -159,50 +171,31 @@ pub struct LlmConnectionsUpsert {
 }
 impl LlmConnectionsUpsert {
     /// Custom base URL for the LLM API
-    ///
-    /// Sets `baseURL`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn base_url(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
-        self.body.base_url = value.into();
+    pub fn base_url(mut self, value: impl Into<String>) -> Self {
+        self.body.base_url = Some(value.into());
         self
     }
     /// List of custom model names
-    ///
-    /// Sets `customModels`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn custom_models(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<String>>>,
-    ) -> Self {
-        self.body.custom_models = value.into();
+    pub fn custom_models(mut self, value: Vec<String>) -> Self {
+        self.body.custom_models = Some(value);
         self
     }
     /// Whether to include default models. Default is true.
-    ///
-    /// Sets `withDefaultModels`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn with_default_models(
-        mut self,
-        value: impl Into<crate::runtime::Patch<bool>>,
-    ) -> Self {
-        self.body.with_default_models = value.into();
+    pub fn with_default_models(mut self, value: impl Into<bool>) -> Self {
+        self.body.with_default_models = Some(value.into());
         self
     }
     /// Extra headers to send with requests
-    ///
-    /// Sets `extraHeaders`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn extra_headers(
         mut self,
-        value: impl Into<crate::runtime::Patch<crate::runtime::Map<String>>>,
+        value: impl Into<crate::runtime::Map<String>>,
     ) -> Self {
-        self.body.extra_headers = value.into();
+        self.body.extra_headers = Some(value.into());
         self
     }
     /// Adapter-specific configuration. Validation rules: - **Bedrock**: Required. Must be `{"region": "<aws-region>"}` (e.g., `{"region":"us-east-1"}`) - **OpenAI**: Optional. If provided, must be `{"useResponsesApi": <boolean>}` to control whether Langfuse routes calls through OpenAI's Responses API. - **VertexAI**: Optional. If provided, must be `{"location": "<gcp-location>"}` (e.g., `{"location":"us-central1"}`) - **Other adapters**: Not supported. Omit this field or set to null.
-    ///
-    /// Sets `config`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn config(
-        mut self,
-        value: impl Into<crate::runtime::Patch<crate::runtime::Map<serde_json::Value>>>,
-    ) -> Self {
-        self.body.config = value.into();
+    pub fn config(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body.config = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -240,6 +233,7 @@ impl LlmConnectionsUpsert {
         >("llmConnections_upsert", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -266,9 +260,20 @@ impl LlmConnectionsUpsert {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for LlmConnectionsUpsert {
+    type Output = Result<
+        crate::runtime::Response<super::types::LlmConnection>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `llmConnections_delete` (`DELETE /api/public/llm-connections/{id}`); finish with [`LlmConnectionsDelete::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct LlmConnectionsDelete {
     client: super::Client,
     id: String,
@@ -305,6 +310,7 @@ impl LlmConnectionsDelete {
         >("llmConnections_delete", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -328,5 +334,16 @@ impl LlmConnectionsDelete {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for LlmConnectionsDelete {
+    type Output = Result<
+        crate::runtime::Response<super::types::DeleteLlmConnectionResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -23,15 +23,15 @@ impl Media<'_> {
     pub fn patch(
         &self,
         media_id: impl Into<String>,
-        uploaded_at: crate::runtime::DateTime,
-        upload_http_status: i64,
+        uploaded_at: impl Into<crate::runtime::DateTime>,
+        upload_http_status: impl Into<i64>,
     ) -> MediaPatch {
         MediaPatch {
             client: self.client.clone(),
             media_id: media_id.into(),
             body: super::types::PatchMediaBody {
-                uploaded_at,
-                upload_http_status,
+                uploaded_at: uploaded_at.into(),
+                upload_http_status: upload_http_status.into(),
                 upload_http_error: crate::runtime::Patch::Absent,
                 upload_time_ms: crate::runtime::Patch::Absent,
             },
@@ -43,20 +43,20 @@ impl Media<'_> {
     /// `POST /api/public/media` (operation `media_getUploadUrl`)
     pub fn get_upload_url(
         &self,
-        content_type: super::types::MediaContentType,
-        content_length: i64,
+        content_type: impl Into<super::types::MediaContentType>,
+        content_length: impl Into<i64>,
         sha256_hash: impl Into<String>,
         field: impl Into<String>,
     ) -> MediaGetUploadUrl {
         MediaGetUploadUrl {
             client: self.client.clone(),
             body: super::types::GetMediaUploadUrlRequest {
-                trace_id: crate::runtime::Patch::Absent,
-                observation_id: crate::runtime::Patch::Absent,
-                dataset_id: crate::runtime::Patch::Absent,
-                dataset_item_id: crate::runtime::Patch::Absent,
-                content_type,
-                content_length,
+                trace_id: None,
+                observation_id: None,
+                dataset_id: None,
+                dataset_item_id: None,
+                content_type: content_type.into(),
+                content_length: content_length.into(),
                 sha256_hash: sha256_hash.into(),
                 field: field.into(),
             },
@@ -66,7 +66,7 @@ impl Media<'_> {
 }
 /// Request builder for `media_get` (`GET /api/public/media/{mediaId}`); finish with [`MediaGet::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct MediaGet {
     client: super::Client,
     media_id: String,
@@ -103,6 +103,7 @@ impl MediaGet {
         >("media_get", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -127,9 +128,20 @@ impl MediaGet {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for MediaGet {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetMediaResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `media_patch` (`PATCH /api/public/media/{mediaId}`); finish with [`MediaPatch::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct MediaPatch {
     client: super::Client,
     media_id: String,
@@ -185,6 +197,7 @@ impl MediaPatch {
         let raw = client.http.execute(parts).await?;
         crate::runtime::finish::<(), serde_json::Value>("media_patch", raw)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -213,9 +226,20 @@ impl MediaPatch {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for MediaPatch {
+    type Output = Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `media_getUploadUrl` (`POST /api/public/media`); finish with [`MediaGetUploadUrl::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct MediaGetUploadUrl {
     client: super::Client,
     body: super::types::GetMediaUploadUrlRequest,
@@ -223,40 +247,23 @@ pub struct MediaGetUploadUrl {
 }
 impl MediaGetUploadUrl {
     /// The trace the media is associated with. Null for dataset item media uploads.
-    ///
-    /// Sets `traceId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn trace_id(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
-        self.body.trace_id = value.into();
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.body.trace_id = Some(value.into());
         self
     }
     /// The observation ID associated with the media record. If the media record is associated directly with a trace, this will be null.
-    ///
-    /// Sets `observationId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn observation_id(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.observation_id = value.into();
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.body.observation_id = Some(value.into());
         self
     }
     /// The dataset the media belongs to. Null for trace/observation media uploads.
-    ///
-    /// Sets `datasetId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn dataset_id(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.dataset_id = value.into();
+    pub fn dataset_id(mut self, value: impl Into<String>) -> Self {
+        self.body.dataset_id = Some(value.into());
         self
     }
     /// The dataset item the media is associated with (need not exist yet). Null for trace/observation media uploads.
-    ///
-    /// Sets `datasetItemId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn dataset_item_id(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.dataset_item_id = value.into();
+    pub fn dataset_item_id(mut self, value: impl Into<String>) -> Self {
+        self.body.dataset_item_id = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -294,6 +301,7 @@ impl MediaGetUploadUrl {
         >("media_getUploadUrl", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -318,5 +326,16 @@ impl MediaGetUploadUrl {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for MediaGetUploadUrl {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetMediaUploadUrlResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -132,7 +132,7 @@ impl Metrics<'_> {
 }
 /// Request builder for `metrics_metrics` (`GET /api/public/v2/metrics`); finish with [`MetricsMetrics::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct MetricsMetrics {
     client: super::Client,
     query: String,
@@ -169,6 +169,7 @@ impl MetricsMetrics {
         >("metrics_metrics", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -190,5 +191,16 @@ impl MetricsMetrics {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for MetricsMetrics {
+    type Output = Result<
+        crate::runtime::Response<super::types::MetricsV2Response>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -31,14 +31,14 @@ impl Models<'_> {
             body: super::types::CreateModelRequest {
                 model_name: model_name.into(),
                 match_pattern: match_pattern.into(),
-                start_date: crate::runtime::Patch::Absent,
-                unit: crate::runtime::Patch::Absent,
-                input_price: crate::runtime::Patch::Absent,
-                output_price: crate::runtime::Patch::Absent,
-                total_price: crate::runtime::Patch::Absent,
-                pricing_tiers: crate::runtime::Patch::Absent,
-                tokenizer_id: crate::runtime::Patch::Absent,
-                tokenizer_config: crate::runtime::Patch::Absent,
+                start_date: None,
+                unit: None,
+                input_price: None,
+                output_price: None,
+                total_price: None,
+                pricing_tiers: None,
+                tokenizer_id: None,
+                tokenizer_config: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -66,7 +66,7 @@ impl Models<'_> {
 }
 /// Request builder for `models_list` (`GET /api/public/models`); finish with [`ModelsList::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ModelsList {
     client: super::Client,
     page: Option<i64>,
@@ -136,6 +136,7 @@ impl ModelsList {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -160,9 +161,20 @@ impl ModelsList {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ModelsList {
+    type Output = Result<
+        crate::runtime::Response<super::types::PaginatedModels>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `models_create` (`POST /api/public/models`); finish with [`ModelsCreate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ModelsCreate {
     client: super::Client,
     body: super::types::CreateModelRequest,
@@ -170,44 +182,28 @@ pub struct ModelsCreate {
 }
 impl ModelsCreate {
     /// Apply only to generations which are newer than this ISO date.
-    ///
-    /// Sets `startDate`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn start_date(
-        mut self,
-        value: impl Into<crate::runtime::Patch<crate::runtime::DateTime>>,
-    ) -> Self {
-        self.body.start_date = value.into();
+    pub fn start_date(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.body.start_date = Some(value.into());
         self
     }
     /// Unit used by this model.
-    ///
-    /// Sets `unit`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn unit(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ModelUsageUnit>>,
-    ) -> Self {
-        self.body.unit = value.into();
+    pub fn unit(mut self, value: impl Into<super::types::ModelUsageUnit>) -> Self {
+        self.body.unit = Some(value.into());
         self
     }
     /// Deprecated. Use 'pricingTiers' instead. Price (USD) per input unit. Creates a default tier if pricingTiers not provided.
-    ///
-    /// Sets `inputPrice`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn input_price(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.input_price = value.into();
+    pub fn input_price(mut self, value: impl Into<f64>) -> Self {
+        self.body.input_price = Some(value.into());
         self
     }
     /// Deprecated. Use 'pricingTiers' instead. Price (USD) per output unit. Creates a default tier if pricingTiers not provided.
-    ///
-    /// Sets `outputPrice`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn output_price(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.output_price = value.into();
+    pub fn output_price(mut self, value: impl Into<f64>) -> Self {
+        self.body.output_price = Some(value.into());
         self
     }
     /// Deprecated. Use 'pricingTiers' instead. Price (USD) per total units. Cannot be set if input or output price is set. Creates a default tier if pricingTiers not provided.
-    ///
-    /// Sets `totalPrice`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn total_price(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.total_price = value.into();
+    pub fn total_price(mut self, value: impl Into<f64>) -> Self {
+        self.body.total_price = Some(value.into());
         self
     }
     /// Optional. Array of pricing tiers for this model.
@@ -228,33 +224,18 @@ impl ModelsCreate {
     ///
     /// If omitted, you must provide flat prices instead (inputPrice/outputPrice/totalPrice),
     /// which will automatically create a single default tier named "Standard".
-    ///
-    /// Sets `pricingTiers`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn pricing_tiers(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<super::types::PricingTierInput>>>,
-    ) -> Self {
-        self.body.pricing_tiers = value.into();
+    pub fn pricing_tiers(mut self, value: Vec<super::types::PricingTierInput>) -> Self {
+        self.body.pricing_tiers = Some(value);
         self
     }
     /// Optional. Tokenizer to be applied to observations which match to this model. See docs for more details.
-    ///
-    /// Sets `tokenizerId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn tokenizer_id(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.tokenizer_id = value.into();
+    pub fn tokenizer_id(mut self, value: impl Into<String>) -> Self {
+        self.body.tokenizer_id = Some(value.into());
         self
     }
     /// Optional. Configuration for the selected tokenizer. Needs to be JSON. See docs for more details.
-    ///
-    /// Sets `tokenizerConfig`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn tokenizer_config(
-        mut self,
-        value: impl Into<crate::runtime::Patch<serde_json::Value>>,
-    ) -> Self {
-        self.body.tokenizer_config = value.into();
+    pub fn tokenizer_config(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body.tokenizer_config = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -292,6 +273,7 @@ impl ModelsCreate {
         >("models_create", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -318,9 +300,20 @@ impl ModelsCreate {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ModelsCreate {
+    type Output = Result<
+        crate::runtime::Response<super::types::Model>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `models_get` (`GET /api/public/models/{id}`); finish with [`ModelsGet::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ModelsGet {
     client: super::Client,
     id: String,
@@ -357,6 +350,7 @@ impl ModelsGet {
         >("models_get", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -381,9 +375,20 @@ impl ModelsGet {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ModelsGet {
+    type Output = Result<
+        crate::runtime::Response<super::types::Model>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `models_delete` (`DELETE /api/public/models/{id}`); finish with [`ModelsDelete::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ModelsDelete {
     client: super::Client,
     id: String,
@@ -413,6 +418,7 @@ impl ModelsDelete {
         let raw = client.http.execute(parts).await?;
         crate::runtime::finish::<(), serde_json::Value>("models_delete", raw)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -435,5 +441,16 @@ impl ModelsDelete {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ModelsDelete {
+    type Output = Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

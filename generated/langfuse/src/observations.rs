@@ -61,7 +61,7 @@ impl Observations<'_> {
 }
 /// Request builder for `observations_getMany` (`GET /api/public/v2/observations`); finish with [`ObservationsGetMany::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ObservationsGetMany {
     client: super::Client,
     fields: Option<String>,
@@ -159,8 +159,8 @@ impl ObservationsGetMany {
         self
     }
     /// Optional filter for observations where the environment is one of the provided values.
-    pub fn environment(mut self, value: impl Into<Vec<Option<String>>>) -> Self {
-        self.environment = Some(value.into());
+    pub fn environment(mut self, value: Vec<Option<String>>) -> Self {
+        self.environment = Some(value);
         self
     }
     /// Retrieve only observations with a start_time on or after this datetime (ISO 8601).
@@ -352,6 +352,7 @@ impl ObservationsGetMany {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -415,5 +416,16 @@ impl ObservationsGetMany {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ObservationsGetMany {
+    type Output = Result<
+        crate::runtime::Response<super::types::ObservationsV2Response>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -40,7 +40,7 @@ impl Opentelemetry<'_> {
 }
 /// Request builder for `opentelemetry_exportTraces` (`POST /api/public/otel/v1/traces`); finish with [`OpentelemetryExportTraces::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct OpentelemetryExportTraces {
     client: super::Client,
     body: super::types::OpentelemetryExportTracesRequest,
@@ -82,6 +82,7 @@ impl OpentelemetryExportTraces {
         >("opentelemetry_exportTraces", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -106,5 +107,16 @@ impl OpentelemetryExportTraces {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for OpentelemetryExportTraces {
+    type Output = Result<
+        crate::runtime::Response<super::types::OtelTraceResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -24,13 +24,13 @@ impl Organizations<'_> {
     pub fn update_organization_membership(
         &self,
         user_id: impl Into<String>,
-        role: super::types::MembershipRole,
+        role: impl Into<super::types::MembershipRole>,
     ) -> OrganizationsUpdateOrganizationMembership {
         OrganizationsUpdateOrganizationMembership {
             client: self.client.clone(),
             body: super::types::MembershipRequest {
                 user_id: user_id.into(),
-                role,
+                role: role.into(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -70,14 +70,14 @@ impl Organizations<'_> {
         &self,
         project_id: impl Into<String>,
         user_id: impl Into<String>,
-        role: super::types::MembershipRole,
+        role: impl Into<super::types::MembershipRole>,
     ) -> OrganizationsUpdateProjectMembership {
         OrganizationsUpdateProjectMembership {
             client: self.client.clone(),
             project_id: project_id.into(),
             body: super::types::MembershipRequest {
                 user_id: user_id.into(),
-                role,
+                role: role.into(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -120,7 +120,7 @@ impl Organizations<'_> {
 }
 /// Request builder for `organizations_getOrganizationMemberships` (`GET /api/public/organizations/memberships`); finish with [`OrganizationsGetOrganizationMemberships::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct OrganizationsGetOrganizationMemberships {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -156,6 +156,7 @@ impl OrganizationsGetOrganizationMemberships {
         >("organizations_getOrganizationMemberships", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -178,9 +179,20 @@ impl OrganizationsGetOrganizationMemberships {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for OrganizationsGetOrganizationMemberships {
+    type Output = Result<
+        crate::runtime::Response<super::types::MembershipsResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `organizations_updateOrganizationMembership` (`PUT /api/public/organizations/memberships`); finish with [`OrganizationsUpdateOrganizationMembership::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct OrganizationsUpdateOrganizationMembership {
     client: super::Client,
     body: super::types::MembershipRequest,
@@ -222,6 +234,7 @@ impl OrganizationsUpdateOrganizationMembership {
         >("organizations_updateOrganizationMembership", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -251,9 +264,20 @@ impl OrganizationsUpdateOrganizationMembership {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for OrganizationsUpdateOrganizationMembership {
+    type Output = Result<
+        crate::runtime::Response<super::types::MembershipResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `organizations_deleteOrganizationMembership` (`DELETE /api/public/organizations/memberships`); finish with [`OrganizationsDeleteOrganizationMembership::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct OrganizationsDeleteOrganizationMembership {
     client: super::Client,
     body: super::types::DeleteMembershipRequest,
@@ -295,6 +319,7 @@ impl OrganizationsDeleteOrganizationMembership {
         >("organizations_deleteOrganizationMembership", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -324,9 +349,20 @@ impl OrganizationsDeleteOrganizationMembership {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for OrganizationsDeleteOrganizationMembership {
+    type Output = Result<
+        crate::runtime::Response<super::types::MembershipDeletionResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `organizations_getProjectMemberships` (`GET /api/public/projects/{projectId}/memberships`); finish with [`OrganizationsGetProjectMemberships::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct OrganizationsGetProjectMemberships {
     client: super::Client,
     project_id: String,
@@ -363,6 +399,7 @@ impl OrganizationsGetProjectMemberships {
         >("organizations_getProjectMemberships", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -388,9 +425,20 @@ impl OrganizationsGetProjectMemberships {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for OrganizationsGetProjectMemberships {
+    type Output = Result<
+        crate::runtime::Response<super::types::MembershipsResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `organizations_updateProjectMembership` (`PUT /api/public/projects/{projectId}/memberships`); finish with [`OrganizationsUpdateProjectMembership::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct OrganizationsUpdateProjectMembership {
     client: super::Client,
     project_id: String,
@@ -433,6 +481,7 @@ impl OrganizationsUpdateProjectMembership {
         >("organizations_updateProjectMembership", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -465,9 +514,20 @@ impl OrganizationsUpdateProjectMembership {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for OrganizationsUpdateProjectMembership {
+    type Output = Result<
+        crate::runtime::Response<super::types::MembershipResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `organizations_deleteProjectMembership` (`DELETE /api/public/projects/{projectId}/memberships`); finish with [`OrganizationsDeleteProjectMembership::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct OrganizationsDeleteProjectMembership {
     client: super::Client,
     project_id: String,
@@ -510,6 +570,7 @@ impl OrganizationsDeleteProjectMembership {
         >("organizations_deleteProjectMembership", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -542,9 +603,20 @@ impl OrganizationsDeleteProjectMembership {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for OrganizationsDeleteProjectMembership {
+    type Output = Result<
+        crate::runtime::Response<super::types::MembershipDeletionResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `organizations_getOrganizationProjects` (`GET /api/public/organizations/projects`); finish with [`OrganizationsGetOrganizationProjects::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct OrganizationsGetOrganizationProjects {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -580,6 +652,7 @@ impl OrganizationsGetOrganizationProjects {
         >("organizations_getOrganizationProjects", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -602,9 +675,20 @@ impl OrganizationsGetOrganizationProjects {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for OrganizationsGetOrganizationProjects {
+    type Output = Result<
+        crate::runtime::Response<super::types::OrganizationProjectsResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `organizations_getOrganizationApiKeys` (`GET /api/public/organizations/apiKeys`); finish with [`OrganizationsGetOrganizationApiKeys::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct OrganizationsGetOrganizationApiKeys {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -640,6 +724,7 @@ impl OrganizationsGetOrganizationApiKeys {
         >("organizations_getOrganizationApiKeys", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -660,5 +745,16 @@ impl OrganizationsGetOrganizationApiKeys {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for OrganizationsGetOrganizationApiKeys {
+    type Output = Result<
+        crate::runtime::Response<super::types::OrganizationApiKeysResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

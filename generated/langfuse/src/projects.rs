@@ -19,13 +19,17 @@ impl Projects<'_> {
     /// Create a new project (requires organization-scoped API key)
     ///
     /// `POST /api/public/projects` (operation `projects_create`)
-    pub fn create(&self, name: impl Into<String>, retention: i64) -> ProjectsCreate {
+    pub fn create(
+        &self,
+        name: impl Into<String>,
+        retention: impl Into<i64>,
+    ) -> ProjectsCreate {
         ProjectsCreate {
             client: self.client.clone(),
             body: super::types::ProjectsCreateRequest {
                 name: name.into(),
-                metadata: crate::runtime::Patch::Absent,
-                retention,
+                metadata: None,
+                retention: retention.into(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -43,8 +47,8 @@ impl Projects<'_> {
             project_id: project_id.into(),
             body: super::types::ProjectsUpdateRequest {
                 name: name.into(),
-                metadata: crate::runtime::Patch::Absent,
-                retention: crate::runtime::Patch::Absent,
+                metadata: None,
+                retention: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -77,9 +81,9 @@ impl Projects<'_> {
             client: self.client.clone(),
             project_id: project_id.into(),
             body: super::types::ProjectsCreateApiKeyRequest {
-                note: crate::runtime::Patch::Absent,
-                public_key: crate::runtime::Patch::Absent,
-                secret_key: crate::runtime::Patch::Absent,
+                note: None,
+                public_key: None,
+                secret_key: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -102,7 +106,7 @@ impl Projects<'_> {
 }
 /// Request builder for `projects_get` (`GET /api/public/projects`); finish with [`ProjectsGet::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ProjectsGet {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -138,6 +142,7 @@ impl ProjectsGet {
         >("projects_get", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -160,9 +165,20 @@ impl ProjectsGet {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ProjectsGet {
+    type Output = Result<
+        crate::runtime::Response<super::types::Projects>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `projects_create` (`POST /api/public/projects`); finish with [`ProjectsCreate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ProjectsCreate {
     client: super::Client,
     body: super::types::ProjectsCreateRequest,
@@ -170,13 +186,8 @@ pub struct ProjectsCreate {
 }
 impl ProjectsCreate {
     /// Optional metadata for the project
-    ///
-    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn metadata(
-        mut self,
-        value: impl Into<crate::runtime::Patch<crate::runtime::Map<serde_json::Value>>>,
-    ) -> Self {
-        self.body.metadata = value.into();
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body.metadata = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -214,6 +225,7 @@ impl ProjectsCreate {
         >("projects_create", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -240,9 +252,20 @@ impl ProjectsCreate {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ProjectsCreate {
+    type Output = Result<
+        crate::runtime::Response<super::types::Project>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `projects_update` (`PUT /api/public/projects/{projectId}`); finish with [`ProjectsUpdate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ProjectsUpdate {
     client: super::Client,
     project_id: String,
@@ -251,23 +274,16 @@ pub struct ProjectsUpdate {
 }
 impl ProjectsUpdate {
     /// Optional metadata for the project
-    ///
-    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn metadata(
-        mut self,
-        value: impl Into<crate::runtime::Patch<crate::runtime::Map<serde_json::Value>>>,
-    ) -> Self {
-        self.body.metadata = value.into();
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body.metadata = Some(value.into());
         self
     }
     /// Number of days to retain data.
     /// Must be 0 or at least 3 days.
     /// Requires data-retention entitlement for non-zero values.
     /// Optional. Will retain existing retention setting if omitted.
-    ///
-    /// Sets `retention`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn retention(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
-        self.body.retention = value.into();
+    pub fn retention(mut self, value: impl Into<i64>) -> Self {
+        self.body.retention = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -305,6 +321,7 @@ impl ProjectsUpdate {
         >("projects_update", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -334,9 +351,20 @@ impl ProjectsUpdate {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ProjectsUpdate {
+    type Output = Result<
+        crate::runtime::Response<super::types::Project>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `projects_delete` (`DELETE /api/public/projects/{projectId}`); finish with [`ProjectsDelete::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ProjectsDelete {
     client: super::Client,
     project_id: String,
@@ -373,6 +401,7 @@ impl ProjectsDelete {
         >("projects_delete", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -398,9 +427,20 @@ impl ProjectsDelete {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ProjectsDelete {
+    type Output = Result<
+        crate::runtime::Response<super::types::ProjectDeletionResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `projects_getApiKeys` (`GET /api/public/projects/{projectId}/apiKeys`); finish with [`ProjectsGetApiKeys::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ProjectsGetApiKeys {
     client: super::Client,
     project_id: String,
@@ -437,6 +477,7 @@ impl ProjectsGetApiKeys {
         >("projects_getApiKeys", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -462,9 +503,20 @@ impl ProjectsGetApiKeys {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ProjectsGetApiKeys {
+    type Output = Result<
+        crate::runtime::Response<super::types::ApiKeyList>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `projects_createApiKey` (`POST /api/public/projects/{projectId}/apiKeys`); finish with [`ProjectsCreateApiKey::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ProjectsCreateApiKey {
     client: super::Client,
     project_id: String,
@@ -473,30 +525,18 @@ pub struct ProjectsCreateApiKey {
 }
 impl ProjectsCreateApiKey {
     /// Optional note for the API key
-    ///
-    /// Sets `note`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn note(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
-        self.body.note = value.into();
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.body.note = Some(value.into());
         self
     }
     /// Optional predefined public key. Must start with 'pk-lf-'. If provided, secretKey must also be provided.
-    ///
-    /// Sets `publicKey`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn public_key(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.public_key = value.into();
+    pub fn public_key(mut self, value: impl Into<String>) -> Self {
+        self.body.public_key = Some(value.into());
         self
     }
     /// Optional predefined secret key. Must start with 'sk-lf-'. If provided, publicKey must also be provided.
-    ///
-    /// Sets `secretKey`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn secret_key(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.secret_key = value.into();
+    pub fn secret_key(mut self, value: impl Into<String>) -> Self {
+        self.body.secret_key = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -534,6 +574,7 @@ impl ProjectsCreateApiKey {
         >("projects_createApiKey", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -563,9 +604,20 @@ impl ProjectsCreateApiKey {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ProjectsCreateApiKey {
+    type Output = Result<
+        crate::runtime::Response<super::types::ApiKeyResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `projects_deleteApiKey` (`DELETE /api/public/projects/{projectId}/apiKeys/{apiKeyId}`); finish with [`ProjectsDeleteApiKey::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ProjectsDeleteApiKey {
     client: super::Client,
     project_id: String,
@@ -603,6 +655,7 @@ impl ProjectsDeleteApiKey {
         >("projects_deleteApiKey", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -626,5 +679,16 @@ impl ProjectsDeleteApiKey {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ProjectsDeleteApiKey {
+    type Output = Result<
+        crate::runtime::Response<super::types::ApiKeyDeletionResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -13,13 +13,13 @@ impl PromptVersion<'_> {
     pub fn update(
         &self,
         name: impl Into<String>,
-        version: i64,
+        version: impl Into<i64>,
         new_labels: Vec<String>,
     ) -> PromptVersionUpdate {
         PromptVersionUpdate {
             client: self.client.clone(),
             name: name.into(),
-            version,
+            version: version.into(),
             body: super::types::PromptVersionUpdateRequest {
                 new_labels,
             },
@@ -29,7 +29,7 @@ impl PromptVersion<'_> {
 }
 /// Request builder for `promptVersion_update` (`PATCH /api/public/v2/prompts/{name}/versions/{version}`); finish with [`PromptVersionUpdate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct PromptVersionUpdate {
     client: super::Client,
     name: String,
@@ -73,6 +73,7 @@ impl PromptVersionUpdate {
         >("promptVersion_update", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -100,5 +101,16 @@ impl PromptVersionUpdate {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for PromptVersionUpdate {
+    type Output = Result<
+        crate::runtime::Response<super::types::Prompt>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

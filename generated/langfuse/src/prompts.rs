@@ -61,7 +61,7 @@ impl Prompts<'_> {
 }
 /// Request builder for `prompts_get` (`GET /api/public/v2/prompts/{promptName}`); finish with [`PromptsGet::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct PromptsGet {
     client: super::Client,
     prompt_name: String,
@@ -116,6 +116,7 @@ impl PromptsGet {
         >("prompts_get", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -144,9 +145,20 @@ impl PromptsGet {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for PromptsGet {
+    type Output = Result<
+        crate::runtime::Response<super::types::Prompt>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `prompts_delete` (`DELETE /api/public/v2/prompts/{promptName}`); finish with [`PromptsDelete::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct PromptsDelete {
     client: super::Client,
     prompt_name: String,
@@ -188,6 +200,7 @@ impl PromptsDelete {
         let raw = client.http.execute(parts).await?;
         crate::runtime::finish::<(), serde_json::Value>("prompts_delete", raw)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -215,9 +228,20 @@ impl PromptsDelete {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for PromptsDelete {
+    type Output = Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `prompts_list` (`GET /api/public/v2/prompts`); finish with [`PromptsList::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct PromptsList {
     client: super::Client,
     name: Option<String>,
@@ -317,6 +341,7 @@ impl PromptsList {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -351,9 +376,20 @@ impl PromptsList {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for PromptsList {
+    type Output = Result<
+        crate::runtime::Response<super::types::PromptMetaListResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `prompts_create` (`POST /api/public/v2/prompts`); finish with [`PromptsCreate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct PromptsCreate {
     client: super::Client,
     body: super::types::CreatePromptRequest,
@@ -390,6 +426,7 @@ impl PromptsCreate {
         >("prompts_create", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -414,5 +451,16 @@ impl PromptsCreate {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for PromptsCreate {
+    type Output = Result<
+        crate::runtime::Response<super::types::Prompt>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -52,16 +52,16 @@ impl Scim<'_> {
     pub fn create_user(
         &self,
         user_name: impl Into<String>,
-        name: super::types::ScimName,
+        name: impl Into<super::types::ScimName>,
     ) -> ScimCreateUser {
         ScimCreateUser {
             client: self.client.clone(),
             body: super::types::ScimCreateUserRequest {
                 user_name: user_name.into(),
-                name,
-                emails: crate::runtime::Patch::Absent,
-                active: crate::runtime::Patch::Absent,
-                password: crate::runtime::Patch::Absent,
+                name: name.into(),
+                emails: None,
+                active: None,
+                password: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -89,7 +89,7 @@ impl Scim<'_> {
 }
 /// Request builder for `scim_getServiceProviderConfig` (`GET /api/public/scim/ServiceProviderConfig`); finish with [`ScimGetServiceProviderConfig::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ScimGetServiceProviderConfig {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -125,6 +125,7 @@ impl ScimGetServiceProviderConfig {
         >("scim_getServiceProviderConfig", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -147,9 +148,20 @@ impl ScimGetServiceProviderConfig {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ScimGetServiceProviderConfig {
+    type Output = Result<
+        crate::runtime::Response<super::types::ServiceProviderConfig>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `scim_getResourceTypes` (`GET /api/public/scim/ResourceTypes`); finish with [`ScimGetResourceTypes::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ScimGetResourceTypes {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -185,6 +197,7 @@ impl ScimGetResourceTypes {
         >("scim_getResourceTypes", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -207,9 +220,20 @@ impl ScimGetResourceTypes {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ScimGetResourceTypes {
+    type Output = Result<
+        crate::runtime::Response<super::types::ResourceTypesResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `scim_getSchemas` (`GET /api/public/scim/Schemas`); finish with [`ScimGetSchemas::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ScimGetSchemas {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -245,6 +269,7 @@ impl ScimGetSchemas {
         >("scim_getSchemas", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -267,9 +292,20 @@ impl ScimGetSchemas {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ScimGetSchemas {
+    type Output = Result<
+        crate::runtime::Response<super::types::SchemasResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `scim_listUsers` (`GET /api/public/scim/Users`); finish with [`ScimListUsers::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ScimListUsers {
     client: super::Client,
     filter: Option<String>,
@@ -323,6 +359,7 @@ impl ScimListUsers {
         >("scim_listUsers", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -348,9 +385,20 @@ impl ScimListUsers {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ScimListUsers {
+    type Output = Result<
+        crate::runtime::Response<super::types::ScimUsersListResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `scim_createUser` (`POST /api/public/scim/Users`); finish with [`ScimCreateUser::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ScimCreateUser {
     client: super::Client,
     body: super::types::ScimCreateUserRequest,
@@ -358,27 +406,18 @@ pub struct ScimCreateUser {
 }
 impl ScimCreateUser {
     /// User's email addresses
-    ///
-    /// Sets `emails`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn emails(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<super::types::ScimEmail>>>,
-    ) -> Self {
-        self.body.emails = value.into();
+    pub fn emails(mut self, value: Vec<super::types::ScimEmail>) -> Self {
+        self.body.emails = Some(value);
         self
     }
     /// Whether the user is active
-    ///
-    /// Sets `active`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn active(mut self, value: impl Into<crate::runtime::Patch<bool>>) -> Self {
-        self.body.active = value.into();
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.body.active = Some(value.into());
         self
     }
     /// Ignored. Accepted only for compatibility with identity providers that always send a password on user creation (Okta sends a placeholder value even when password sync is disabled). No credential is created for the user; provisioned users authenticate via SSO or set a password themselves through the password reset flow.
-    ///
-    /// Sets `password`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn password(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
-        self.body.password = value.into();
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.body.password = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -416,6 +455,7 @@ impl ScimCreateUser {
         >("scim_createUser", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -442,9 +482,20 @@ impl ScimCreateUser {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ScimCreateUser {
+    type Output = Result<
+        crate::runtime::Response<super::types::ScimUser>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `scim_getUser` (`GET /api/public/scim/Users/{userId}`); finish with [`ScimGetUser::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ScimGetUser {
     client: super::Client,
     user_id: String,
@@ -481,6 +532,7 @@ impl ScimGetUser {
         >("scim_getUser", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -506,9 +558,20 @@ impl ScimGetUser {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ScimGetUser {
+    type Output = Result<
+        crate::runtime::Response<super::types::ScimUser>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `scim_deleteUser` (`DELETE /api/public/scim/Users/{userId}`); finish with [`ScimDeleteUser::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ScimDeleteUser {
     client: super::Client,
     user_id: String,
@@ -545,6 +608,7 @@ impl ScimDeleteUser {
         >("scim_deleteUser", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -568,5 +632,16 @@ impl ScimDeleteUser {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ScimDeleteUser {
+    type Output = Result<
+        crate::runtime::Response<super::types::EmptyResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -13,25 +13,25 @@ impl Scores<'_> {
     pub fn create(
         &self,
         name: impl Into<String>,
-        value: super::types::CreateScoreValue,
+        value: impl Into<super::types::CreateScoreValue>,
     ) -> ScoresCreate {
         ScoresCreate {
             client: self.client.clone(),
             body: super::types::CreateScoreRequest {
-                id: crate::runtime::Patch::Absent,
-                trace_id: crate::runtime::Patch::Absent,
-                session_id: crate::runtime::Patch::Absent,
-                observation_id: crate::runtime::Patch::Absent,
-                dataset_run_id: crate::runtime::Patch::Absent,
+                id: None,
+                trace_id: None,
+                session_id: None,
+                observation_id: None,
+                dataset_run_id: None,
                 name: name.into(),
-                value,
-                comment: crate::runtime::Patch::Absent,
-                metadata: crate::runtime::Patch::Absent,
-                environment: crate::runtime::Patch::Absent,
-                queue_id: crate::runtime::Patch::Absent,
-                data_type: crate::runtime::Patch::Absent,
-                config_id: crate::runtime::Patch::Absent,
-                source: crate::runtime::Patch::Absent,
+                value: value.into(),
+                comment: None,
+                metadata: None,
+                environment: None,
+                queue_id: None,
+                data_type: None,
+                config_id: None,
+                source: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -41,7 +41,9 @@ impl Scores<'_> {
     /// Get a list of scores (supports both trace and session scores)
     ///
     /// `GET /api/public/v2/scores` (operation `scores_get-many`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::scores().get_many()` (`GET /api/public/v2/scores`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn get_many(&self) -> ScoresGetMany {
         ScoresGetMany {
             client: self.client.clone(),
@@ -74,7 +76,9 @@ impl Scores<'_> {
     /// Get a score (supports both trace and session scores)
     ///
     /// `GET /api/public/v2/scores/{scoreId}` (operation `scores_get-by-id`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::scores().get_by_id()` (`GET /api/public/v2/scores/{scoreId}`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn get_by_id(&self, score_id: impl Into<String>) -> ScoresGetById {
         ScoresGetById {
             client: self.client.clone(),
@@ -85,109 +89,64 @@ impl Scores<'_> {
 }
 /// Request builder for `scores_create` (`POST /api/public/scores`); finish with [`ScoresCreate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ScoresCreate {
     client: super::Client,
     body: super::types::CreateScoreRequest,
     options: crate::runtime::CallOptions,
 }
 impl ScoresCreate {
-    ///
-    /// Sets `id`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn id(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
-        self.body.id = value.into();
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.body.id = Some(value.into());
         self
     }
-    ///
-    /// Sets `traceId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn trace_id(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
-        self.body.trace_id = value.into();
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.body.trace_id = Some(value.into());
         self
     }
-    ///
-    /// Sets `sessionId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn session_id(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.session_id = value.into();
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.body.session_id = Some(value.into());
         self
     }
-    ///
-    /// Sets `observationId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn observation_id(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.observation_id = value.into();
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.body.observation_id = Some(value.into());
         self
     }
-    ///
-    /// Sets `datasetRunId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn dataset_run_id(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.dataset_run_id = value.into();
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.body.dataset_run_id = Some(value.into());
         self
     }
-    ///
-    /// Sets `comment`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn comment(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
-        self.body.comment = value.into();
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.body.comment = Some(value.into());
         self
     }
-    ///
-    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn metadata(
-        mut self,
-        value: impl Into<crate::runtime::Patch<crate::runtime::Map<serde_json::Value>>>,
-    ) -> Self {
-        self.body.metadata = value.into();
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body.metadata = Some(value.into());
         self
     }
     /// The environment of the score. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    ///
-    /// Sets `environment`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn environment(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.environment = value.into();
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.body.environment = Some(value.into());
         self
     }
     /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    ///
-    /// Sets `queueId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn queue_id(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
-        self.body.queue_id = value.into();
+    pub fn queue_id(mut self, value: impl Into<String>) -> Self {
+        self.body.queue_id = Some(value.into());
         self
     }
     /// The data type of the score. When passing a configId this field is inferred. Otherwise, this field must be passed or will default to numeric.
-    ///
-    /// Sets `dataType`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn data_type(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ScoreDataType>>,
-    ) -> Self {
-        self.body.data_type = value.into();
+    pub fn data_type(mut self, value: impl Into<super::types::ScoreDataType>) -> Self {
+        self.body.data_type = Some(value.into());
         self
     }
     /// Reference a score config on a score. The unique langfuse identifier of a score config. When passing this field, the dataType and stringValue fields are automatically populated.
-    ///
-    /// Sets `configId`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn config_id(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
-        self.body.config_id = value.into();
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.body.config_id = Some(value.into());
         self
     }
     /// The source of the score. Defaults to API. Set to ANNOTATION to prefill scores (e.g. from an LLM) for a human reviewer to verify in an annotation queue. When source is ANNOTATION, a configId is required unless dataType is CORRECTION. EVAL is reserved for internal evaluator outputs and is not accepted on this endpoint.
-    ///
-    /// Sets `source`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn source(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::CreateScoreSource>>,
-    ) -> Self {
-        self.body.source = value.into();
+    pub fn source(mut self, value: impl Into<super::types::CreateScoreSource>) -> Self {
+        self.body.source = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -225,6 +184,7 @@ impl ScoresCreate {
         >("scores_create", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -251,9 +211,20 @@ impl ScoresCreate {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ScoresCreate {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreateScoreResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `scores_get-many` (`GET /api/public/v2/scores`); finish with [`ScoresGetMany::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ScoresGetMany {
     client: super::Client,
     page: Option<i64>,
@@ -311,8 +282,8 @@ impl ScoresGetMany {
         self
     }
     /// Optional filter for scores where the environment is one of the provided values.
-    pub fn environment(mut self, value: impl Into<Vec<Option<String>>>) -> Self {
-        self.environment = Some(value.into());
+    pub fn environment(mut self, value: Vec<Option<String>>) -> Self {
+        self.environment = Some(value);
         self
     }
     /// Retrieve only scores from a specific source.
@@ -371,8 +342,8 @@ impl ScoresGetMany {
         self
     }
     /// Only scores linked to traces that include all of these tags will be returned.
-    pub fn trace_tags(mut self, value: impl Into<Vec<Option<String>>>) -> Self {
-        self.trace_tags = Some(value.into());
+    pub fn trace_tags(mut self, value: Vec<Option<String>>) -> Self {
+        self.trace_tags = Some(value);
         self
     }
     /// Comma-separated list of field groups to include in the response. Available field groups: 'score' (core score fields), 'trace' (trace properties: userId, tags, environment, sessionId). If not specified, both 'score' and 'trace' are returned by default. Example: 'score' to exclude trace data, 'score,trace' to include both. Note: When filtering by trace properties (using userId or traceTags parameters), the 'trace' field group must be included, otherwise a 400 error will be returned.
@@ -440,6 +411,7 @@ impl ScoresGetMany {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -498,9 +470,20 @@ impl ScoresGetMany {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ScoresGetMany {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetScoresResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `scores_get-by-id` (`GET /api/public/v2/scores/{scoreId}`); finish with [`ScoresGetById::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ScoresGetById {
     client: super::Client,
     score_id: String,
@@ -537,6 +520,7 @@ impl ScoresGetById {
         >("scores_get-by-id", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -560,5 +544,16 @@ impl ScoresGetById {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ScoresGetById {
+    type Output = Result<
+        crate::runtime::Response<super::types::Score>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

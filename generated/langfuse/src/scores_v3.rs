@@ -56,7 +56,7 @@ impl ScoresV3<'_> {
 }
 /// Request builder for `scoresV3_getManyV3` (`GET /api/public/v3/scores`); finish with [`ScoresV3GetManyV3::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ScoresV3GetManyV3 {
     client: super::Client,
     limit: Option<i64>,
@@ -238,6 +238,7 @@ impl ScoresV3GetManyV3 {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -298,5 +299,16 @@ impl ScoresV3GetManyV3 {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ScoresV3GetManyV3 {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetScoresV3Response>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

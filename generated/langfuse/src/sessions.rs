@@ -17,7 +17,9 @@ impl Sessions<'_> {
     /// `GET /api/public/v2/observations?fromStartTime=<from>&toStartTime=<to>`.
     ///
     /// `GET /api/public/sessions` (operation `sessions_list`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::sessions().list()` (`GET /api/public/sessions`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn list(&self) -> SessionsList {
         SessionsList {
             client: self.client.clone(),
@@ -39,7 +41,9 @@ impl Sessions<'_> {
     /// `GET /api/public/v2/observations?filter=<sessionId filter>&fromStartTime=<from>&toStartTime=<to>`.
     ///
     /// `GET /api/public/sessions/{sessionId}` (operation `sessions_get`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::sessions().get()` (`GET /api/public/sessions/{sessionId}`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn get(&self, session_id: impl Into<String>) -> SessionsGet {
         SessionsGet {
             client: self.client.clone(),
@@ -50,7 +54,7 @@ impl Sessions<'_> {
 }
 /// Request builder for `sessions_list` (`GET /api/public/sessions`); finish with [`SessionsList::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct SessionsList {
     client: super::Client,
     page: Option<i64>,
@@ -82,8 +86,8 @@ impl SessionsList {
         self
     }
     /// Optional filter for sessions where the environment is one of the provided values.
-    pub fn environment(mut self, value: impl Into<Vec<Option<String>>>) -> Self {
-        self.environment = Some(value.into());
+    pub fn environment(mut self, value: Vec<Option<String>>) -> Self {
+        self.environment = Some(value);
         self
     }
     /// Overrides the client's whole-request timeout for this call.
@@ -138,6 +142,7 @@ impl SessionsList {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -170,9 +175,20 @@ impl SessionsList {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for SessionsList {
+    type Output = Result<
+        crate::runtime::Response<super::types::PaginatedSessions>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `sessions_get` (`GET /api/public/sessions/{sessionId}`); finish with [`SessionsGet::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct SessionsGet {
     client: super::Client,
     session_id: String,
@@ -209,6 +225,7 @@ impl SessionsGet {
         >("sessions_get", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -232,5 +249,16 @@ impl SessionsGet {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for SessionsGet {
+    type Output = Result<
+        crate::runtime::Response<super::types::SessionWithTraces>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

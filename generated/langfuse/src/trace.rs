@@ -12,7 +12,9 @@ impl Trace<'_> {
     /// Get a specific trace
     ///
     /// `GET /api/public/traces/{traceId}` (operation `trace_get`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::trace().get()` (`GET /api/public/traces/{traceId}`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn get(&self, trace_id: impl Into<String>) -> TraceGet {
         TraceGet {
             client: self.client.clone(),
@@ -36,7 +38,9 @@ impl Trace<'_> {
     /// Get list of traces
     ///
     /// `GET /api/public/traces` (operation `trace_list`)
-    #[deprecated]
+    #[deprecated(
+        note = "`langfuse::trace().list()` (`GET /api/public/traces`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+    )]
     pub fn list(&self) -> TraceList {
         TraceList {
             client: self.client.clone(),
@@ -72,7 +76,7 @@ impl Trace<'_> {
 }
 /// Request builder for `trace_get` (`GET /api/public/traces/{traceId}`); finish with [`TraceGet::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct TraceGet {
     client: super::Client,
     trace_id: String,
@@ -115,6 +119,7 @@ impl TraceGet {
         >("trace_get", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -140,9 +145,20 @@ impl TraceGet {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for TraceGet {
+    type Output = Result<
+        crate::runtime::Response<super::types::TraceWithFullDetails>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `trace_delete` (`DELETE /api/public/traces/{traceId}`); finish with [`TraceDelete::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct TraceDelete {
     client: super::Client,
     trace_id: String,
@@ -179,6 +195,7 @@ impl TraceDelete {
         >("trace_delete", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -203,9 +220,20 @@ impl TraceDelete {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for TraceDelete {
+    type Output = Result<
+        crate::runtime::Response<super::types::DeleteTraceResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `trace_list` (`GET /api/public/traces`); finish with [`TraceList::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct TraceList {
     client: super::Client,
     page: Option<i64>,
@@ -263,8 +291,8 @@ impl TraceList {
         self
     }
     /// Only traces that include all of these tags will be returned.
-    pub fn tags(mut self, value: impl Into<Vec<Option<String>>>) -> Self {
-        self.tags = Some(value.into());
+    pub fn tags(mut self, value: Vec<Option<String>>) -> Self {
+        self.tags = Some(value);
         self
     }
     /// Optional filter to only include traces with a certain version.
@@ -278,8 +306,8 @@ impl TraceList {
         self
     }
     /// Optional filter for traces where the environment is one of the provided values.
-    pub fn environment(mut self, value: impl Into<Vec<Option<String>>>) -> Self {
-        self.environment = Some(value.into());
+    pub fn environment(mut self, value: Vec<Option<String>>) -> Self {
+        self.environment = Some(value);
         self
     }
     /// Comma-separated list of fields to include in the response. Available field groups: 'core' (always included), 'io' (input, output, metadata), 'scores', 'observations', 'metrics'. If not specified, all fields are returned. Example: 'core,scores,metrics'. Note: Excluded 'observations' or 'scores' fields return empty arrays; excluded 'metrics' returns -1 for 'totalCost' and 'latency'.
@@ -450,6 +478,7 @@ impl TraceList {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -491,9 +520,20 @@ impl TraceList {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for TraceList {
+    type Output = Result<
+        crate::runtime::Response<super::types::Traces>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for `trace_deleteMultiple` (`DELETE /api/public/traces`); finish with [`TraceDeleteMultiple::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct TraceDeleteMultiple {
     client: super::Client,
     body: super::types::TraceDeleteMultipleRequest,
@@ -535,6 +575,7 @@ impl TraceDeleteMultiple {
         >("trace_deleteMultiple", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -559,5 +600,16 @@ impl TraceDeleteMultiple {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for TraceDeleteMultiple {
+    type Output = Result<
+        crate::runtime::Response<super::types::DeleteTraceResponse>,
+        crate::runtime::Error<serde_json::Value>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -10,6 +10,7 @@
 )]
 use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AnnotationQueue {
     pub id: String,
     pub name: String,
@@ -21,12 +22,46 @@ pub struct AnnotationQueue {
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
 }
+#[allow(deprecated)]
+impl AnnotationQueue {
+    /// A `AnnotationQueue` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        score_config_ids: Vec<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: None,
+            score_config_ids: score_config_ids,
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+        }
+    }
+    /// Sets `description` (`None` sends `null`).
+    pub fn description(mut self, value: impl Into<Option<String>>) -> Self {
+        self.description = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AnnotationQueueAssignmentRequest {
     #[serde(rename = "userId")]
     pub user_id: String,
 }
+#[allow(deprecated)]
+impl AnnotationQueueAssignmentRequest {
+    /// A `AnnotationQueueAssignmentRequest` from its required fields; set the others with the methods below.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AnnotationQueueItem {
     pub id: String,
     #[serde(rename = "queueId")]
@@ -43,6 +78,35 @@ pub struct AnnotationQueueItem {
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
 }
+#[allow(deprecated)]
+impl AnnotationQueueItem {
+    /// A `AnnotationQueueItem` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        queue_id: impl Into<String>,
+        object_id: impl Into<String>,
+        object_type: impl Into<AnnotationQueueObjectType>,
+        status: impl Into<AnnotationQueueStatus>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            queue_id: queue_id.into(),
+            object_id: object_id.into(),
+            object_type: object_type.into(),
+            status: status.into(),
+            completed_at: None,
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+        }
+    }
+    /// Sets `completedAt`.
+    pub fn completed_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.completed_at = Some(value.into());
+        self
+    }
+}
 crate::runtime::string_enum! {
     pub enum AnnotationQueueObjectType { Trace => "TRACE", Observation => "OBSERVATION",
     Session => "SESSION", }
@@ -52,17 +116,34 @@ crate::runtime::string_enum! {
 }
 /// Response for API key deletion
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiKeyDeletionResponse {
     pub success: bool,
 }
+#[allow(deprecated)]
+impl ApiKeyDeletionResponse {
+    /// A `ApiKeyDeletionResponse` from its required fields; set the others with the methods below.
+    pub fn new(success: impl Into<bool>) -> Self {
+        Self { success: success.into() }
+    }
+}
 /// List of API keys for a project
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiKeyList {
     #[serde(rename = "apiKeys")]
     pub api_keys: Vec<ApiKeySummary>,
 }
+#[allow(deprecated)]
+impl ApiKeyList {
+    /// A `ApiKeyList` from its required fields; set the others with the methods below.
+    pub fn new(api_keys: Vec<ApiKeySummary>) -> Self {
+        Self { api_keys: api_keys }
+    }
+}
 /// Response for API key creation
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiKeyResponse {
     pub id: String,
     #[serde(rename = "createdAt")]
@@ -76,8 +157,34 @@ pub struct ApiKeyResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+#[allow(deprecated)]
+impl ApiKeyResponse {
+    /// A `ApiKeyResponse` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        public_key: impl Into<String>,
+        secret_key: impl Into<String>,
+        display_secret_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            public_key: public_key.into(),
+            secret_key: secret_key.into(),
+            display_secret_key: display_secret_key.into(),
+            note: None,
+        }
+    }
+    /// Sets `note`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+}
 /// Summary of an API key
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiKeySummary {
     pub id: String,
     #[serde(rename = "createdAt")]
@@ -93,7 +200,43 @@ pub struct ApiKeySummary {
     #[serde(rename = "displaySecretKey")]
     pub display_secret_key: String,
 }
+#[allow(deprecated)]
+impl ApiKeySummary {
+    /// A `ApiKeySummary` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        public_key: impl Into<String>,
+        display_secret_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            expires_at: None,
+            last_used_at: None,
+            note: None,
+            public_key: public_key.into(),
+            display_secret_key: display_secret_key.into(),
+        }
+    }
+    /// Sets `expiresAt`.
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `lastUsedAt`.
+    pub fn last_used_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.last_used_at = Some(value.into());
+        self
+    }
+    /// Sets `note`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AuthenticationScheme {
     pub name: String,
     pub description: String,
@@ -102,7 +245,27 @@ pub struct AuthenticationScheme {
     pub r#type: String,
     pub primary: bool,
 }
+#[allow(deprecated)]
+impl AuthenticationScheme {
+    /// A `AuthenticationScheme` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        spec_uri: impl Into<String>,
+        r#type: impl Into<String>,
+        primary: impl Into<bool>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            description: description.into(),
+            spec_uri: spec_uri.into(),
+            r#type: r#type.into(),
+            primary: primary.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BaseEvent {
     /// UUID v4 that identifies the event
     pub id: String,
@@ -112,7 +275,24 @@ pub struct BaseEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
 }
+#[allow(deprecated)]
+impl BaseEvent {
+    /// A `BaseEvent` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>, timestamp: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BasePrompt {
     pub name: String,
     pub version: i64,
@@ -130,9 +310,41 @@ pub struct BasePrompt {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resolution_graph: Option<crate::runtime::Map<serde_json::Value>>,
+    pub resolution_graph: Option<serde_json::Value>,
+}
+#[allow(deprecated)]
+impl BasePrompt {
+    /// A `BasePrompt` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        version: impl Into<i64>,
+        config: impl Into<serde_json::Value>,
+        labels: Vec<String>,
+        tags: Vec<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            version: version.into(),
+            config: config.into(),
+            labels: labels,
+            tags: tags,
+            commit_message: None,
+            resolution_graph: None,
+        }
+    }
+    /// Sets `commitMessage`.
+    pub fn commit_message(mut self, value: impl Into<String>) -> Self {
+        self.commit_message = Some(value.into());
+        self
+    }
+    /// Sets `resolutionGraph`.
+    pub fn resolution_graph(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.resolution_graph = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BaseScore {
     pub id: String,
     /// The trace ID associated with the score
@@ -170,7 +382,82 @@ pub struct BaseScore {
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
 }
+#[allow(deprecated)]
+impl BaseScore {
+    /// A `BaseScore` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BaseScoreV1 {
     pub id: String,
     #[serde(rename = "traceId")]
@@ -201,7 +488,66 @@ pub struct BaseScoreV1 {
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
 }
+#[allow(deprecated)]
+impl BaseScoreV1 {
+    /// A `BaseScoreV1` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        trace_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: trace_id.into(),
+            name: name.into(),
+            source: source.into(),
+            observation_id: None,
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+        }
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BaseScoreV3 {
     pub id: String,
     #[serde(rename = "projectId")]
@@ -223,7 +569,7 @@ pub struct BaseScoreV3 {
     pub config_id: Option<String>,
     /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
+    pub metadata: Option<serde_json::Value>,
     /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
     pub author_user_id: Option<String>,
@@ -233,6 +579,68 @@ pub struct BaseScoreV3 {
     /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<ScoreSubjectV3>,
+}
+#[allow(deprecated)]
+impl BaseScoreV3 {
+    /// A `BaseScoreV3` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        environment: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            project_id: project_id.into(),
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            environment: environment.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            comment: None,
+            config_id: None,
+            metadata: None,
+            author_user_id: None,
+            queue_id: None,
+            subject: None,
+        }
+    }
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `configId`.
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.config_id = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId`.
+    pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
+        self.author_user_id = Some(value.into());
+        self
+    }
+    /// Sets `queueId`.
+    pub fn queue_id(mut self, value: impl Into<String>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
 }
 crate::runtime::string_enum! {
     #[doc =
@@ -264,8 +672,16 @@ crate::runtime::string_enum! {
     LegacyTracesAndEnrichedObservations => "LEGACY_TRACES_AND_ENRICHED_OBSERVATIONS", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BlobStorageIntegrationDeletionResponse {
     pub message: String,
+}
+#[allow(deprecated)]
+impl BlobStorageIntegrationDeletionResponse {
+    /// A `BlobStorageIntegrationDeletionResponse` from its required fields; set the others with the methods below.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
 }
 crate::runtime::string_enum! {
     #[doc =
@@ -279,6 +695,7 @@ crate::runtime::string_enum! {
     "JSONL", Parquet => "PARQUET", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BlobStorageIntegrationResponse {
     pub id: String,
     #[serde(rename = "projectId")]
@@ -296,6 +713,7 @@ pub struct BlobStorageIntegrationResponse {
     pub enabled: bool,
     #[serde(rename = "forcePathStyle")]
     pub force_path_style: bool,
+    /// File type reported for an existing integration.
     #[serde(rename = "fileType")]
     pub file_type: BlobStorageIntegrationFileTypeResponse,
     #[serde(rename = "exportMode")]
@@ -303,6 +721,12 @@ pub struct BlobStorageIntegrationResponse {
     #[serde(rename = "exportStartDate")]
     pub export_start_date: Option<crate::runtime::DateTime>,
     pub compressed: bool,
+    /// What data the integration exports.
+    /// - `LEGACY_TRACES_OBSERVATIONS`: traces, observations, and scores tables. Observation columns are controlled by `exportFieldGroups`; field groups without a counterpart in this data model (e.g. `trace_context`) are omitted.
+    /// - `OBSERVATIONS_V2`: same data model as the `/api/public/v2/observations` endpoint, plus scores. Columns are controlled by `exportFieldGroups`.
+    /// - `LEGACY_TRACES_AND_ENRICHED_OBSERVATIONS`: both sets. Observation columns of both portions are controlled by `exportFieldGroups`.
+    ///
+    /// **Note:** which sources a deployment accepts depends on how far it has moved to the v4 data model. `OBSERVATIONS_V2` and the enriched-observations portion of `LEGACY_TRACES_AND_ENRICHED_OBSERVATIONS` read the enriched observations table, so they require a deployment that already populates it. `LEGACY_TRACES_OBSERVATIONS` and the legacy portion of `LEGACY_TRACES_AND_ENRICHED_OBSERVATIONS` read the legacy traces and observations tables, so they require a deployment that still populates those. A deployment part-way through the migration populates both and accepts every source. Selecting a source the deployment cannot serve is rejected with `400`, rather than exporting an empty result. See https://langfuse.com/docs/v4.
     #[serde(rename = "exportSource")]
     pub export_source: BlobStorageExportSource,
     /// Field groups included in each exported observation row. An empty list is treated as all groups during export.
@@ -321,11 +745,126 @@ pub struct BlobStorageIntegrationResponse {
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
 }
+#[allow(deprecated)]
+impl BlobStorageIntegrationResponse {
+    /// A `BlobStorageIntegrationResponse` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        r#type: impl Into<BlobStorageIntegrationType>,
+        bucket_name: impl Into<String>,
+        region: impl Into<String>,
+        prefix: impl Into<String>,
+        export_frequency: impl Into<BlobStorageExportFrequency>,
+        enabled: impl Into<bool>,
+        force_path_style: impl Into<bool>,
+        file_type: impl Into<BlobStorageIntegrationFileTypeResponse>,
+        export_mode: impl Into<BlobStorageExportMode>,
+        compressed: impl Into<bool>,
+        export_source: impl Into<BlobStorageExportSource>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            project_id: project_id.into(),
+            r#type: r#type.into(),
+            bucket_name: bucket_name.into(),
+            endpoint: None,
+            region: region.into(),
+            access_key_id: None,
+            prefix: prefix.into(),
+            export_frequency: export_frequency.into(),
+            enabled: enabled.into(),
+            force_path_style: force_path_style.into(),
+            file_type: file_type.into(),
+            export_mode: export_mode.into(),
+            export_start_date: None,
+            compressed: compressed.into(),
+            export_source: export_source.into(),
+            export_field_groups: None,
+            next_sync_at: None,
+            last_sync_at: None,
+            last_error: None,
+            last_error_at: None,
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+        }
+    }
+    /// Sets `endpoint` (`None` sends `null`).
+    pub fn endpoint(mut self, value: impl Into<Option<String>>) -> Self {
+        self.endpoint = value.into();
+        self
+    }
+    /// Sets `accessKeyId` (`None` sends `null`).
+    pub fn access_key_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.access_key_id = value.into();
+        self
+    }
+    /// Sets `exportStartDate` (`None` sends `null`).
+    pub fn export_start_date(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.export_start_date = value.into();
+        self
+    }
+    /// Sets `exportFieldGroups` (`None` sends `null`).
+    pub fn export_field_groups(
+        mut self,
+        value: impl Into<Option<Vec<BlobStorageExportFieldGroup>>>,
+    ) -> Self {
+        self.export_field_groups = value.into();
+        self
+    }
+    /// Sets `nextSyncAt` (`None` sends `null`).
+    pub fn next_sync_at(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.next_sync_at = value.into();
+        self
+    }
+    /// Sets `lastSyncAt` (`None` sends `null`).
+    pub fn last_sync_at(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.last_sync_at = value.into();
+        self
+    }
+    /// Sets `lastError` (`None` sends `null`).
+    pub fn last_error(mut self, value: impl Into<Option<String>>) -> Self {
+        self.last_error = value.into();
+        self
+    }
+    /// Sets `lastErrorAt` (`None` sends `null`).
+    pub fn last_error_at(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.last_error_at = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BlobStorageIntegrationStatusResponse {
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
+    /// Sync status of the blob storage integration:
+    /// - `disabled` — integration is not enabled
+    /// - `error` — last export failed (see `lastError` for details)
+    /// - `running` — an export job is currently being processed
+    /// - `queued` — next export is overdue (`nextSyncAt` is in the past) and waiting to be picked up by the worker
+    /// - `idle` — enabled but has never exported yet and no export is queued
+    /// - `up_to_date` — all available data has been exported; next export is scheduled for the future
+    ///
+    /// **ETL usage**: poll this endpoint and check for `up_to_date` status. Compare `lastSyncAt` against your
+    /// ETL bookmark to determine if new data is available. Note that exports run with a 20-minute lag buffer,
+    /// so `lastSyncAt` will always be at least 20 minutes behind real-time.
     #[serde(rename = "syncStatus")]
     pub sync_status: BlobStorageSyncStatus,
     pub enabled: bool,
@@ -342,13 +881,71 @@ pub struct BlobStorageIntegrationStatusResponse {
     #[serde(rename = "lastErrorAt")]
     pub last_error_at: Option<crate::runtime::DateTime>,
 }
+#[allow(deprecated)]
+impl BlobStorageIntegrationStatusResponse {
+    /// A `BlobStorageIntegrationStatusResponse` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        sync_status: impl Into<BlobStorageSyncStatus>,
+        enabled: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            project_id: project_id.into(),
+            sync_status: sync_status.into(),
+            enabled: enabled.into(),
+            last_sync_at: None,
+            next_sync_at: None,
+            last_error: None,
+            last_error_at: None,
+        }
+    }
+    /// Sets `lastSyncAt` (`None` sends `null`).
+    pub fn last_sync_at(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.last_sync_at = value.into();
+        self
+    }
+    /// Sets `nextSyncAt` (`None` sends `null`).
+    pub fn next_sync_at(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.next_sync_at = value.into();
+        self
+    }
+    /// Sets `lastError` (`None` sends `null`).
+    pub fn last_error(mut self, value: impl Into<Option<String>>) -> Self {
+        self.last_error = value.into();
+        self
+    }
+    /// Sets `lastErrorAt` (`None` sends `null`).
+    pub fn last_error_at(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.last_error_at = value.into();
+        self
+    }
+}
 crate::runtime::string_enum! {
     pub enum BlobStorageIntegrationType { S3 => "S3", S3Compatible => "S3_COMPATIBLE",
     AzureBlobStorage => "AZURE_BLOB_STORAGE", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BlobStorageIntegrationsResponse {
     pub data: Vec<BlobStorageIntegrationResponse>,
+}
+#[allow(deprecated)]
+impl BlobStorageIntegrationsResponse {
+    /// A `BlobStorageIntegrationsResponse` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<BlobStorageIntegrationResponse>) -> Self {
+        Self { data: data }
+    }
 }
 crate::runtime::string_enum! {
     #[doc = " Sync status of the blob storage integration:"] #[doc =
@@ -368,6 +965,7 @@ crate::runtime::string_enum! {
     "queued", UpToDate => "up_to_date", Disabled => "disabled", Error => "error", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BooleanScore {
     pub id: String,
     /// The trace ID associated with the score
@@ -410,7 +1008,86 @@ pub struct BooleanScore {
     #[serde(rename = "stringValue")]
     pub string_value: String,
 }
+#[allow(deprecated)]
+impl BooleanScore {
+    /// A `BooleanScore` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BooleanScoreV1 {
     pub id: String,
     #[serde(rename = "traceId")]
@@ -446,7 +1123,70 @@ pub struct BooleanScoreV1 {
     #[serde(rename = "stringValue")]
     pub string_value: String,
 }
+#[allow(deprecated)]
+impl BooleanScoreV1 {
+    /// A `BooleanScoreV1` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        trace_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: trace_id.into(),
+            name: name.into(),
+            source: source.into(),
+            observation_id: None,
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+        }
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BooleanScoreV3 {
     pub id: String,
     #[serde(rename = "projectId")]
@@ -468,7 +1208,7 @@ pub struct BooleanScoreV3 {
     pub config_id: Option<String>,
     /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
+    pub metadata: Option<serde_json::Value>,
     /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
     pub author_user_id: Option<String>,
@@ -481,7 +1221,72 @@ pub struct BooleanScoreV3 {
     /// The boolean value of the score.
     pub value: bool,
 }
+#[allow(deprecated)]
+impl BooleanScoreV3 {
+    /// A `BooleanScoreV3` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        environment: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        value: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            project_id: project_id.into(),
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            environment: environment.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            comment: None,
+            config_id: None,
+            metadata: None,
+            author_user_id: None,
+            queue_id: None,
+            subject: None,
+            value: value.into(),
+        }
+    }
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `configId`.
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.config_id = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId`.
+    pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
+        self.author_user_id = Some(value.into());
+        self
+    }
+    /// Sets `queueId`.
+    pub fn queue_id(mut self, value: impl Into<String>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BulkConfig {
     pub supported: bool,
     #[serde(rename = "maxOperations")]
@@ -489,7 +1294,23 @@ pub struct BulkConfig {
     #[serde(rename = "maxPayloadSize")]
     pub max_payload_size: i64,
 }
+#[allow(deprecated)]
+impl BulkConfig {
+    /// A `BulkConfig` from its required fields; set the others with the methods below.
+    pub fn new(
+        supported: impl Into<bool>,
+        max_operations: impl Into<i64>,
+        max_payload_size: impl Into<i64>,
+    ) -> Self {
+        Self {
+            supported: supported.into(),
+            max_operations: max_operations.into(),
+            max_payload_size: max_payload_size.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CategoricalScore {
     pub id: String,
     /// The trace ID associated with the score
@@ -532,7 +1353,86 @@ pub struct CategoricalScore {
     #[serde(rename = "stringValue")]
     pub string_value: String,
 }
+#[allow(deprecated)]
+impl CategoricalScore {
+    /// A `CategoricalScore` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CategoricalScoreV1 {
     pub id: String,
     #[serde(rename = "traceId")]
@@ -568,7 +1468,70 @@ pub struct CategoricalScoreV1 {
     #[serde(rename = "stringValue")]
     pub string_value: String,
 }
+#[allow(deprecated)]
+impl CategoricalScoreV1 {
+    /// A `CategoricalScoreV1` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        trace_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: trace_id.into(),
+            name: name.into(),
+            source: source.into(),
+            observation_id: None,
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+        }
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CategoricalScoreV3 {
     pub id: String,
     #[serde(rename = "projectId")]
@@ -590,7 +1553,7 @@ pub struct CategoricalScoreV3 {
     pub config_id: Option<String>,
     /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
+    pub metadata: Option<serde_json::Value>,
     /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
     pub author_user_id: Option<String>,
@@ -603,12 +1566,93 @@ pub struct CategoricalScoreV3 {
     /// The string category value of the score.
     pub value: String,
 }
+#[allow(deprecated)]
+impl CategoricalScoreV3 {
+    /// A `CategoricalScoreV3` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        environment: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            project_id: project_id.into(),
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            environment: environment.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            comment: None,
+            config_id: None,
+            metadata: None,
+            author_user_id: None,
+            queue_id: None,
+            subject: None,
+            value: value.into(),
+        }
+    }
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `configId`.
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.config_id = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId`.
+    pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
+        self.author_user_id = Some(value.into());
+        self
+    }
+    /// Sets `queueId`.
+    pub fn queue_id(mut self, value: impl Into<String>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatMessage {
     pub role: String,
     pub content: String,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub r#type: crate::runtime::Patch<ChatMessageType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ChatMessageType>,
+}
+#[allow(deprecated)]
+impl ChatMessage {
+    /// A `ChatMessage` from its required fields; set the others with the methods below.
+    pub fn new(role: impl Into<String>, content: impl Into<String>) -> Self {
+        Self {
+            role: role.into(),
+            content: content.into(),
+            r#type: None,
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<ChatMessageType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 crate::runtime::const_value! {
     pub struct ChatMessageType = "chatmessage";
@@ -617,7 +1661,12 @@ crate::runtime::untagged_union! {
     pub enum ChatMessageWithPlaceholders { ChatMessage(ChatMessage),
     PlaceholderMessage(PlaceholderMessage), }
 }
+crate::runtime::union_from! {
+    ChatMessageWithPlaceholders { ChatMessage(ChatMessage),
+    PlaceholderMessage(PlaceholderMessage), }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatPrompt {
     pub name: String,
     pub version: i64,
@@ -635,10 +1684,44 @@ pub struct ChatPrompt {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resolution_graph: Option<crate::runtime::Map<serde_json::Value>>,
+    pub resolution_graph: Option<serde_json::Value>,
     pub prompt: Vec<ChatMessageWithPlaceholders>,
 }
+#[allow(deprecated)]
+impl ChatPrompt {
+    /// A `ChatPrompt` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        version: impl Into<i64>,
+        config: impl Into<serde_json::Value>,
+        labels: Vec<String>,
+        tags: Vec<String>,
+        prompt: Vec<ChatMessageWithPlaceholders>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            version: version.into(),
+            config: config.into(),
+            labels: labels,
+            tags: tags,
+            commit_message: None,
+            resolution_graph: None,
+            prompt: prompt,
+        }
+    }
+    /// Sets `commitMessage`.
+    pub fn commit_message(mut self, value: impl Into<String>) -> Self {
+        self.commit_message = Some(value.into());
+        self
+    }
+    /// Sets `resolutionGraph`.
+    pub fn resolution_graph(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.resolution_graph = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Comment {
     pub id: String,
     #[serde(rename = "projectId")]
@@ -656,16 +1739,57 @@ pub struct Comment {
     #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
     pub author_user_id: Option<String>,
 }
+#[allow(deprecated)]
+impl Comment {
+    /// A `Comment` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        object_type: impl Into<CommentObjectType>,
+        object_id: impl Into<String>,
+        content: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            project_id: project_id.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            object_type: object_type.into(),
+            object_id: object_id.into(),
+            content: content.into(),
+            author_user_id: None,
+        }
+    }
+    /// Sets `authorUserId`.
+    pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
+        self.author_user_id = Some(value.into());
+        self
+    }
+}
 crate::runtime::string_enum! {
     pub enum CommentObjectType { Trace => "TRACE", Observation => "OBSERVATION", Session
     => "SESSION", Prompt => "PROMPT", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConfigCategory {
     pub value: f64,
     pub label: String,
 }
+#[allow(deprecated)]
+impl ConfigCategory {
+    /// A `ConfigCategory` from its required fields; set the others with the methods below.
+    pub fn new(value: impl Into<f64>, label: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            label: label.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CorrectionScore {
     pub id: String,
     /// The trace ID associated with the score
@@ -708,7 +1832,86 @@ pub struct CorrectionScore {
     #[serde(rename = "stringValue")]
     pub string_value: String,
 }
+#[allow(deprecated)]
+impl CorrectionScore {
+    /// A `CorrectionScore` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CorrectionScoreV3 {
     pub id: String,
     #[serde(rename = "projectId")]
@@ -730,7 +1933,7 @@ pub struct CorrectionScoreV3 {
     pub config_id: Option<String>,
     /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
+    pub metadata: Option<serde_json::Value>,
     /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
     pub author_user_id: Option<String>,
@@ -743,7 +1946,72 @@ pub struct CorrectionScoreV3 {
     /// The correction content of the score. Empty string if not set.
     pub value: String,
 }
+#[allow(deprecated)]
+impl CorrectionScoreV3 {
+    /// A `CorrectionScoreV3` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        environment: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            project_id: project_id.into(),
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            environment: environment.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            comment: None,
+            config_id: None,
+            metadata: None,
+            author_user_id: None,
+            queue_id: None,
+            subject: None,
+            value: value.into(),
+        }
+    }
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `configId`.
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.config_id = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId`.
+    pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
+        self.author_user_id = Some(value.into());
+        self
+    }
+    /// Sets `queueId`.
+    pub fn queue_id(mut self, value: impl Into<String>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAnnotationQueueAssignmentResponse {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -752,25 +2020,78 @@ pub struct CreateAnnotationQueueAssignmentResponse {
     #[serde(rename = "projectId")]
     pub project_id: String,
 }
+#[allow(deprecated)]
+impl CreateAnnotationQueueAssignmentResponse {
+    /// A `CreateAnnotationQueueAssignmentResponse` from its required fields; set the others with the methods below.
+    pub fn new(
+        user_id: impl Into<String>,
+        queue_id: impl Into<String>,
+        project_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            queue_id: queue_id.into(),
+            project_id: project_id.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAnnotationQueueItemRequest {
     #[serde(rename = "objectId")]
     pub object_id: String,
     #[serde(rename = "objectType")]
     pub object_type: AnnotationQueueObjectType,
     /// Defaults to PENDING for new queue items
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub status: crate::runtime::Patch<AnnotationQueueStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AnnotationQueueStatus>,
+}
+#[allow(deprecated)]
+impl CreateAnnotationQueueItemRequest {
+    /// A `CreateAnnotationQueueItemRequest` from its required fields; set the others with the methods below.
+    pub fn new(
+        object_id: impl Into<String>,
+        object_type: impl Into<AnnotationQueueObjectType>,
+    ) -> Self {
+        Self {
+            object_id: object_id.into(),
+            object_type: object_type.into(),
+            status: None,
+        }
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<AnnotationQueueStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAnnotationQueueRequest {
     pub name: String,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub description: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     #[serde(rename = "scoreConfigIds")]
     pub score_config_ids: Vec<String>,
 }
+#[allow(deprecated)]
+impl CreateAnnotationQueueRequest {
+    /// A `CreateAnnotationQueueRequest` from its required fields; set the others with the methods below.
+    pub fn new(name: impl Into<String>, score_config_ids: Vec<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            score_config_ids: score_config_ids,
+        }
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateBlobStorageIntegrationRequest {
     /// ID of the project in which to configure the blob storage integration
     #[serde(rename = "projectId")]
@@ -780,27 +2101,23 @@ pub struct CreateBlobStorageIntegrationRequest {
     #[serde(rename = "bucketName")]
     pub bucket_name: String,
     /// Custom endpoint URL (required for S3_COMPATIBLE type)
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub endpoint: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
     /// Storage region
     pub region: String,
     /// Access key ID for authentication
-    #[serde(
-        rename = "accessKeyId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub access_key_id: crate::runtime::Patch<String>,
+    #[serde(rename = "accessKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
     /// Secret access key for authentication (will be encrypted when stored)
     #[serde(
         rename = "secretAccessKey",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub secret_access_key: crate::runtime::Patch<String>,
+    pub secret_access_key: Option<String>,
     /// Path prefix for exported files (must end with forward slash if provided)
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub prefix: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
     #[serde(rename = "exportFrequency")]
     pub export_frequency: BlobStorageExportFrequency,
     /// Whether the integration is active
@@ -808,6 +2125,7 @@ pub struct CreateBlobStorageIntegrationRequest {
     /// Use path-style URLs for S3 requests
     #[serde(rename = "forcePathStyle")]
     pub force_path_style: bool,
+    /// File format for exported data. `PARQUET` is a columnar binary format encoded and compressed by the storage engine; gzip compression does not apply to it. Note that the model-price columns (`input_price`, `output_price`, `total_price`) are not included in Parquet observation exports.
     #[serde(rename = "fileType")]
     pub file_type: BlobStorageIntegrationFileType,
     #[serde(rename = "exportMode")]
@@ -816,58 +2134,172 @@ pub struct CreateBlobStorageIntegrationRequest {
     #[serde(
         rename = "exportStartDate",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub export_start_date: crate::runtime::Patch<crate::runtime::DateTime>,
+    pub export_start_date: Option<crate::runtime::DateTime>,
     /// Enable gzip compression for exported files (.csv.gz, .json.gz, .jsonl.gz). Defaults to true.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub compressed: crate::runtime::Patch<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compressed: Option<bool>,
     /// Data to export. When omitted on update, the existing value is preserved. When omitted on create, the default is `OBSERVATIONS_V2` on Langfuse Cloud, and on self-hosted deployments `LEGACY_TRACES_OBSERVATIONS` — or `OBSERVATIONS_V2` where the deployment no longer populates the legacy tables. The default is never a source the deployment cannot serve. Required when `exportFieldGroups` is provided.
     ///
     /// **Cloud-only project deprecation gate (effective 2026-05-20):** For projects created on or after 2026-05-20 on Langfuse Cloud, `LEGACY_TRACES_OBSERVATIONS` and `LEGACY_TRACES_AND_ENRICHED_OBSERVATIONS` are rejected with HTTP 400. Use `OBSERVATIONS_V2` for all new integrations. Self-hosted deployments are unaffected.
     ///
     /// **Cloud-only integration deprecation gate (effective 2026-06-22):** On Langfuse Cloud, legacy export sources are only accepted for blob storage integrations created before 2026-06-22, regardless of project age. Requests that would create a new integration with `LEGACY_TRACES_OBSERVATIONS` or `LEGACY_TRACES_AND_ENRICHED_OBSERVATIONS` are rejected with HTTP 400. Use `OBSERVATIONS_V2` instead. Self-hosted deployments are unaffected.
-    #[serde(
-        rename = "exportSource",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub export_source: crate::runtime::Patch<BlobStorageExportSource>,
+    #[serde(rename = "exportSource", default, skip_serializing_if = "Option::is_none")]
+    pub export_source: Option<BlobStorageExportSource>,
     /// Field groups to include in each exported observation row. Applies to all export sources; must include `core` if provided. When omitted on create, the column default (all groups) applies. When omitted on update, the existing value is preserved.
     ///
     /// `exportFieldGroups` requires `exportSource` to be provided in the same request.
     #[serde(
         rename = "exportFieldGroups",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub export_field_groups: crate::runtime::Patch<Vec<BlobStorageExportFieldGroup>>,
+    pub export_field_groups: Option<Vec<BlobStorageExportFieldGroup>>,
+}
+#[allow(deprecated)]
+impl CreateBlobStorageIntegrationRequest {
+    /// A `CreateBlobStorageIntegrationRequest` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        project_id: impl Into<String>,
+        r#type: impl Into<BlobStorageIntegrationType>,
+        bucket_name: impl Into<String>,
+        region: impl Into<String>,
+        export_frequency: impl Into<BlobStorageExportFrequency>,
+        enabled: impl Into<bool>,
+        force_path_style: impl Into<bool>,
+        file_type: impl Into<BlobStorageIntegrationFileType>,
+        export_mode: impl Into<BlobStorageExportMode>,
+    ) -> Self {
+        Self {
+            project_id: project_id.into(),
+            r#type: r#type.into(),
+            bucket_name: bucket_name.into(),
+            endpoint: None,
+            region: region.into(),
+            access_key_id: None,
+            secret_access_key: None,
+            prefix: None,
+            export_frequency: export_frequency.into(),
+            enabled: enabled.into(),
+            force_path_style: force_path_style.into(),
+            file_type: file_type.into(),
+            export_mode: export_mode.into(),
+            export_start_date: None,
+            compressed: None,
+            export_source: None,
+            export_field_groups: None,
+        }
+    }
+    /// Sets `endpoint`.
+    pub fn endpoint(mut self, value: impl Into<String>) -> Self {
+        self.endpoint = Some(value.into());
+        self
+    }
+    /// Sets `accessKeyId`.
+    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
+        self.access_key_id = Some(value.into());
+        self
+    }
+    /// Sets `secretAccessKey`.
+    pub fn secret_access_key(mut self, value: impl Into<String>) -> Self {
+        self.secret_access_key = Some(value.into());
+        self
+    }
+    /// Sets `prefix`.
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.prefix = Some(value.into());
+        self
+    }
+    /// Sets `exportStartDate`.
+    pub fn export_start_date(
+        mut self,
+        value: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        self.export_start_date = Some(value.into());
+        self
+    }
+    /// Sets `compressed`.
+    pub fn compressed(mut self, value: impl Into<bool>) -> Self {
+        self.compressed = Some(value.into());
+        self
+    }
+    /// Sets `exportSource`.
+    pub fn export_source(mut self, value: impl Into<BlobStorageExportSource>) -> Self {
+        self.export_source = Some(value.into());
+        self
+    }
+    /// Sets `exportFieldGroups`.
+    pub fn export_field_groups(
+        mut self,
+        value: Vec<BlobStorageExportFieldGroup>,
+    ) -> Self {
+        self.export_field_groups = Some(value);
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateChatPromptRequest {
     pub name: String,
     pub prompt: Vec<ChatMessageWithPlaceholders>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub config: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<serde_json::Value>,
     pub r#type: CreateChatPromptType,
     /// List of deployment labels of this prompt version.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub labels: crate::runtime::Patch<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
     /// List of tags to apply to all versions of this prompt.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub tags: crate::runtime::Patch<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
     /// Commit message for this prompt version.
-    #[serde(
-        rename = "commitMessage",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub commit_message: crate::runtime::Patch<String>,
+    #[serde(rename = "commitMessage", default, skip_serializing_if = "Option::is_none")]
+    pub commit_message: Option<String>,
+}
+#[allow(deprecated)]
+impl CreateChatPromptRequest {
+    /// A `CreateChatPromptRequest` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        prompt: Vec<ChatMessageWithPlaceholders>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            prompt: prompt,
+            config: None,
+            r#type: Default::default(),
+            labels: None,
+            tags: None,
+            commit_message: None,
+        }
+    }
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+    /// Sets `labels`.
+    pub fn labels(mut self, value: Vec<String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+    /// Sets `commitMessage`.
+    pub fn commit_message(mut self, value: impl Into<String>) -> Self {
+        self.commit_message = Some(value.into());
+        self
+    }
 }
 crate::runtime::const_value! {
     pub struct CreateChatPromptType = "chat";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateCommentRequest {
     /// The id of the project to attach the comment to.
     #[serde(rename = "projectId")]
@@ -881,164 +2313,368 @@ pub struct CreateCommentRequest {
     /// The content of the comment. May include markdown. Currently limited to 5000 characters.
     pub content: String,
     /// The id of the user who created the comment. Must be a member of the organization that owns the project, otherwise an error will be thrown.
-    #[serde(
-        rename = "authorUserId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub author_user_id: crate::runtime::Patch<String>,
+    #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
+    pub author_user_id: Option<String>,
+}
+#[allow(deprecated)]
+impl CreateCommentRequest {
+    /// A `CreateCommentRequest` from its required fields; set the others with the methods below.
+    pub fn new(
+        project_id: impl Into<String>,
+        object_type: impl Into<String>,
+        object_id: impl Into<String>,
+        content: impl Into<String>,
+    ) -> Self {
+        Self {
+            project_id: project_id.into(),
+            object_type: object_type.into(),
+            object_id: object_id.into(),
+            content: content.into(),
+            author_user_id: None,
+        }
+    }
+    /// Sets `authorUserId`.
+    pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
+        self.author_user_id = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateCommentResponse {
     /// The id of the created object in Langfuse
     pub id: String,
 }
+#[allow(deprecated)]
+impl CreateCommentResponse {
+    /// A `CreateCommentResponse` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateDatasetItemRequest {
     #[serde(rename = "datasetName")]
     pub dataset_name: String,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub input: crate::runtime::Patch<serde_json::Value>,
-    #[serde(
-        rename = "expectedOutput",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub expected_output: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
-    #[serde(
-        rename = "sourceTraceId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub source_trace_id: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<serde_json::Value>,
+    #[serde(rename = "expectedOutput", default, skip_serializing_if = "Option::is_none")]
+    pub expected_output: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    #[serde(rename = "sourceTraceId", default, skip_serializing_if = "Option::is_none")]
+    pub source_trace_id: Option<String>,
     #[serde(
         rename = "sourceObservationId",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub source_observation_id: crate::runtime::Patch<String>,
+    pub source_observation_id: Option<String>,
     /// Dataset items are upserted on their id. Id needs to be unique (project-level), cannot be reused across datasets, and must be at most 255 characters.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub id: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Defaults to ACTIVE for newly created items
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub status: crate::runtime::Patch<DatasetStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DatasetStatus>,
+}
+#[allow(deprecated)]
+impl CreateDatasetItemRequest {
+    /// A `CreateDatasetItemRequest` from its required fields; set the others with the methods below.
+    pub fn new(dataset_name: impl Into<String>) -> Self {
+        Self {
+            dataset_name: dataset_name.into(),
+            input: None,
+            expected_output: None,
+            metadata: None,
+            source_trace_id: None,
+            source_observation_id: None,
+            id: None,
+            status: None,
+        }
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `expectedOutput`.
+    pub fn expected_output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.expected_output = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `sourceTraceId`.
+    pub fn source_trace_id(mut self, value: impl Into<String>) -> Self {
+        self.source_trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sourceObservationId`.
+    pub fn source_observation_id(mut self, value: impl Into<String>) -> Self {
+        self.source_observation_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<DatasetStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateDatasetRequest {
     pub name: String,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub description: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     /// JSON Schema for validating dataset item inputs. When set, all new and existing dataset items will be validated against this schema.
-    #[serde(
-        rename = "inputSchema",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub input_schema: crate::runtime::Patch<serde_json::Value>,
+    #[serde(rename = "inputSchema", default, skip_serializing_if = "Option::is_none")]
+    pub input_schema: Option<serde_json::Value>,
     /// JSON Schema for validating dataset item expected outputs. When set, all new and existing dataset items will be validated against this schema.
     #[serde(
         rename = "expectedOutputSchema",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub expected_output_schema: crate::runtime::Patch<serde_json::Value>,
+    pub expected_output_schema: Option<serde_json::Value>,
+}
+#[allow(deprecated)]
+impl CreateDatasetRequest {
+    /// A `CreateDatasetRequest` from its required fields; set the others with the methods below.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            metadata: None,
+            input_schema: None,
+            expected_output_schema: None,
+        }
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `inputSchema`.
+    pub fn input_schema(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input_schema = Some(value.into());
+        self
+    }
+    /// Sets `expectedOutputSchema`.
+    pub fn expected_output_schema(
+        mut self,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.expected_output_schema = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateDatasetRunItemRequest {
     #[serde(rename = "runName")]
     pub run_name: String,
     /// Description of the run. If run exists, description will be updated.
-    #[serde(
-        rename = "runDescription",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub run_description: crate::runtime::Patch<String>,
+    #[serde(rename = "runDescription", default, skip_serializing_if = "Option::is_none")]
+    pub run_description: Option<String>,
     /// Metadata of the dataset run, updates run if run already exists
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     #[serde(rename = "datasetItemId")]
     pub dataset_item_id: String,
-    #[serde(
-        rename = "observationId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub observation_id: crate::runtime::Patch<String>,
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
     /// traceId should always be provided. For compatibility with older SDK versions it can also be inferred from the provided observationId.
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub trace_id: crate::runtime::Patch<String>,
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
     /// ISO 8601 timestamp (RFC 3339, Section 5.6) in UTC (e.g., "2026-01-21T14:35:42Z").
     /// Specifies the dataset version to use for this experiment run.
     /// If provided, the experiment will use dataset items as they existed at or before this timestamp.
     /// If not provided, uses the latest version of dataset items.
-    #[serde(
-        rename = "datasetVersion",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub dataset_version: crate::runtime::Patch<crate::runtime::DateTime>,
+    #[serde(rename = "datasetVersion", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_version: Option<crate::runtime::DateTime>,
     /// Optional timestamp to set the createdAt field of the dataset run item. If not provided or null, defaults to current timestamp.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub created_at: crate::runtime::Patch<crate::runtime::DateTime>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::runtime::DateTime>,
+}
+#[allow(deprecated)]
+impl CreateDatasetRunItemRequest {
+    /// A `CreateDatasetRunItemRequest` from its required fields; set the others with the methods below.
+    pub fn new(run_name: impl Into<String>, dataset_item_id: impl Into<String>) -> Self {
+        Self {
+            run_name: run_name.into(),
+            run_description: None,
+            metadata: None,
+            dataset_item_id: dataset_item_id.into(),
+            observation_id: None,
+            trace_id: None,
+            dataset_version: None,
+            created_at: None,
+        }
+    }
+    /// Sets `runDescription`.
+    pub fn run_description(mut self, value: impl Into<String>) -> Self {
+        self.run_description = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetVersion`.
+    pub fn dataset_version(
+        mut self,
+        value: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        self.dataset_version = Some(value.into());
+        self
+    }
+    /// Sets `createdAt`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateEventBody {
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub trace_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub name: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub start_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub input: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub output: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub level: crate::runtime::Patch<ObservationLevel>,
-    #[serde(
-        rename = "statusMessage",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub status_message: crate::runtime::Patch<String>,
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<crate::runtime::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<ObservationLevel>,
+    #[serde(rename = "statusMessage", default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
     #[serde(
         rename = "parentObservationId",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub parent_observation_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub version: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub environment: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub id: crate::runtime::Patch<String>,
+    pub parent_observation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+#[allow(deprecated)]
+impl CreateEventBody {
+    /// An empty `CreateEventBody`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            trace_id: None,
+            name: None,
+            start_time: None,
+            metadata: None,
+            input: None,
+            output: None,
+            level: None,
+            status_message: None,
+            parent_observation_id: None,
+            version: None,
+            environment: None,
+            id: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `startTime`.
+    pub fn start_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `level`.
+    pub fn level(mut self, value: impl Into<ObservationLevel>) -> Self {
+        self.level = Some(value.into());
+        self
+    }
+    /// Sets `statusMessage`.
+    pub fn status_message(mut self, value: impl Into<String>) -> Self {
+        self.status_message = Some(value.into());
+        self
+    }
+    /// Sets `parentObservationId`.
+    pub fn parent_observation_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_observation_id = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateEventEvent {
     /// UUID v4 that identifies the event
     pub id: String,
@@ -1049,96 +2685,227 @@ pub struct CreateEventEvent {
     pub metadata: Option<serde_json::Value>,
     pub body: CreateEventBody,
 }
+#[allow(deprecated)]
+impl CreateEventEvent {
+    /// A `CreateEventEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<CreateEventBody>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateGenerationBody {
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub trace_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub name: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub start_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub input: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub output: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub level: crate::runtime::Patch<ObservationLevel>,
-    #[serde(
-        rename = "statusMessage",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub status_message: crate::runtime::Patch<String>,
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<crate::runtime::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<ObservationLevel>,
+    #[serde(rename = "statusMessage", default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
     #[serde(
         rename = "parentObservationId",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub parent_observation_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub version: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub environment: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub id: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub end_time: crate::runtime::Patch<crate::runtime::DateTime>,
+    pub parent_observation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "endTime", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<crate::runtime::DateTime>,
     #[serde(
         rename = "completionStartTime",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub completion_start_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub model: crate::runtime::Patch<String>,
+    pub completion_start_time: Option<crate::runtime::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     #[serde(
         rename = "modelParameters",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub model_parameters: crate::runtime::Patch<crate::runtime::Map<Option<MapValue>>>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub usage: crate::runtime::Patch<IngestionUsage>,
-    #[serde(
-        rename = "usageDetails",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub usage_details: crate::runtime::Patch<UsageDetails>,
-    #[serde(
-        rename = "costDetails",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub cost_details: crate::runtime::Patch<crate::runtime::Map<f64>>,
-    #[serde(
-        rename = "promptName",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub prompt_name: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "promptVersion",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub prompt_version: crate::runtime::Patch<i64>,
+    pub model_parameters: Option<crate::runtime::Map<Option<MapValue>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<IngestionUsage>,
+    #[serde(rename = "usageDetails", default, skip_serializing_if = "Option::is_none")]
+    pub usage_details: Option<UsageDetails>,
+    #[serde(rename = "costDetails", default, skip_serializing_if = "Option::is_none")]
+    pub cost_details: Option<crate::runtime::Map<f64>>,
+    #[serde(rename = "promptName", default, skip_serializing_if = "Option::is_none")]
+    pub prompt_name: Option<String>,
+    #[serde(rename = "promptVersion", default, skip_serializing_if = "Option::is_none")]
+    pub prompt_version: Option<i64>,
+}
+#[allow(deprecated)]
+impl CreateGenerationBody {
+    /// An empty `CreateGenerationBody`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            trace_id: None,
+            name: None,
+            start_time: None,
+            metadata: None,
+            input: None,
+            output: None,
+            level: None,
+            status_message: None,
+            parent_observation_id: None,
+            version: None,
+            environment: None,
+            id: None,
+            end_time: None,
+            completion_start_time: None,
+            model: None,
+            model_parameters: None,
+            usage: None,
+            usage_details: None,
+            cost_details: None,
+            prompt_name: None,
+            prompt_version: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `startTime`.
+    pub fn start_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `level`.
+    pub fn level(mut self, value: impl Into<ObservationLevel>) -> Self {
+        self.level = Some(value.into());
+        self
+    }
+    /// Sets `statusMessage`.
+    pub fn status_message(mut self, value: impl Into<String>) -> Self {
+        self.status_message = Some(value.into());
+        self
+    }
+    /// Sets `parentObservationId`.
+    pub fn parent_observation_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_observation_id = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `endTime`.
+    pub fn end_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+    /// Sets `completionStartTime`.
+    pub fn completion_start_time(
+        mut self,
+        value: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        self.completion_start_time = Some(value.into());
+        self
+    }
+    /// Sets `model`.
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+    /// Sets `modelParameters`.
+    pub fn model_parameters(
+        mut self,
+        value: impl Into<crate::runtime::Map<Option<MapValue>>>,
+    ) -> Self {
+        self.model_parameters = Some(value.into());
+        self
+    }
+    /// Sets `usage`.
+    pub fn usage(mut self, value: impl Into<IngestionUsage>) -> Self {
+        self.usage = Some(value.into());
+        self
+    }
+    /// Sets `usageDetails`.
+    pub fn usage_details(mut self, value: impl Into<UsageDetails>) -> Self {
+        self.usage_details = Some(value.into());
+        self
+    }
+    /// Sets `costDetails`.
+    pub fn cost_details(mut self, value: impl Into<crate::runtime::Map<f64>>) -> Self {
+        self.cost_details = Some(value.into());
+        self
+    }
+    /// Sets `promptName`.
+    pub fn prompt_name(mut self, value: impl Into<String>) -> Self {
+        self.prompt_name = Some(value.into());
+        self
+    }
+    /// Sets `promptVersion`.
+    pub fn prompt_version(mut self, value: impl Into<i64>) -> Self {
+        self.prompt_version = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateGenerationEvent {
     /// UUID v4 that identifies the event
     pub id: String,
@@ -1149,7 +2916,29 @@ pub struct CreateGenerationEvent {
     pub metadata: Option<serde_json::Value>,
     pub body: CreateGenerationBody,
 }
+#[allow(deprecated)]
+impl CreateGenerationEvent {
+    /// A `CreateGenerationEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<CreateGenerationBody>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateModelRequest {
     /// Name of the model definition. If multiple with the same name exist, they are applied in the following order: (1) custom over built-in, (2) newest according to startTime where model.startTime<observation.startTime
     #[serde(rename = "modelName")]
@@ -1158,36 +2947,20 @@ pub struct CreateModelRequest {
     #[serde(rename = "matchPattern")]
     pub match_pattern: String,
     /// Apply only to generations which are newer than this ISO date.
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub start_date: crate::runtime::Patch<crate::runtime::DateTime>,
+    #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<crate::runtime::DateTime>,
     /// Unit used by this model.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub unit: crate::runtime::Patch<ModelUsageUnit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<ModelUsageUnit>,
     /// Deprecated. Use 'pricingTiers' instead. Price (USD) per input unit. Creates a default tier if pricingTiers not provided.
-    #[serde(
-        rename = "inputPrice",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub input_price: crate::runtime::Patch<f64>,
+    #[serde(rename = "inputPrice", default, skip_serializing_if = "Option::is_none")]
+    pub input_price: Option<f64>,
     /// Deprecated. Use 'pricingTiers' instead. Price (USD) per output unit. Creates a default tier if pricingTiers not provided.
-    #[serde(
-        rename = "outputPrice",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub output_price: crate::runtime::Patch<f64>,
+    #[serde(rename = "outputPrice", default, skip_serializing_if = "Option::is_none")]
+    pub output_price: Option<f64>,
     /// Deprecated. Use 'pricingTiers' instead. Price (USD) per total units. Cannot be set if input or output price is set. Creates a default tier if pricingTiers not provided.
-    #[serde(
-        rename = "totalPrice",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub total_price: crate::runtime::Patch<f64>,
+    #[serde(rename = "totalPrice", default, skip_serializing_if = "Option::is_none")]
+    pub total_price: Option<f64>,
     /// Optional. Array of pricing tiers for this model.
     ///
     /// Use pricing tiers for all models - both those with threshold-based pricing variations and those with simple flat pricing:
@@ -1206,28 +2979,79 @@ pub struct CreateModelRequest {
     ///
     /// If omitted, you must provide flat prices instead (inputPrice/outputPrice/totalPrice),
     /// which will automatically create a single default tier named "Standard".
-    #[serde(
-        rename = "pricingTiers",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub pricing_tiers: crate::runtime::Patch<Vec<PricingTierInput>>,
+    #[serde(rename = "pricingTiers", default, skip_serializing_if = "Option::is_none")]
+    pub pricing_tiers: Option<Vec<PricingTierInput>>,
     /// Optional. Tokenizer to be applied to observations which match to this model. See docs for more details.
-    #[serde(
-        rename = "tokenizerId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub tokenizer_id: crate::runtime::Patch<String>,
+    #[serde(rename = "tokenizerId", default, skip_serializing_if = "Option::is_none")]
+    pub tokenizer_id: Option<String>,
     /// Optional. Configuration for the selected tokenizer. Needs to be JSON. See docs for more details.
     #[serde(
         rename = "tokenizerConfig",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub tokenizer_config: crate::runtime::Patch<serde_json::Value>,
+    pub tokenizer_config: Option<serde_json::Value>,
+}
+#[allow(deprecated)]
+impl CreateModelRequest {
+    /// A `CreateModelRequest` from its required fields; set the others with the methods below.
+    pub fn new(model_name: impl Into<String>, match_pattern: impl Into<String>) -> Self {
+        Self {
+            model_name: model_name.into(),
+            match_pattern: match_pattern.into(),
+            start_date: None,
+            unit: None,
+            input_price: None,
+            output_price: None,
+            total_price: None,
+            pricing_tiers: None,
+            tokenizer_id: None,
+            tokenizer_config: None,
+        }
+    }
+    /// Sets `startDate`.
+    pub fn start_date(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+    /// Sets `unit`.
+    pub fn unit(mut self, value: impl Into<ModelUsageUnit>) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
+    /// Sets `inputPrice`.
+    pub fn input_price(mut self, value: impl Into<f64>) -> Self {
+        self.input_price = Some(value.into());
+        self
+    }
+    /// Sets `outputPrice`.
+    pub fn output_price(mut self, value: impl Into<f64>) -> Self {
+        self.output_price = Some(value.into());
+        self
+    }
+    /// Sets `totalPrice`.
+    pub fn total_price(mut self, value: impl Into<f64>) -> Self {
+        self.total_price = Some(value.into());
+        self
+    }
+    /// Sets `pricingTiers`.
+    pub fn pricing_tiers(mut self, value: Vec<PricingTierInput>) -> Self {
+        self.pricing_tiers = Some(value);
+        self
+    }
+    /// Sets `tokenizerId`.
+    pub fn tokenizer_id(mut self, value: impl Into<String>) -> Self {
+        self.tokenizer_id = Some(value.into());
+        self
+    }
+    /// Sets `tokenizerConfig`.
+    pub fn tokenizer_config(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.tokenizer_config = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateObservationEvent {
     /// UUID v4 that identifies the event
     pub id: String,
@@ -1238,104 +3062,222 @@ pub struct CreateObservationEvent {
     pub metadata: Option<serde_json::Value>,
     pub body: ObservationBody,
 }
+#[allow(deprecated)]
+impl CreateObservationEvent {
+    /// A `CreateObservationEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<ObservationBody>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 crate::runtime::untagged_union! {
     pub enum CreatePromptRequest { CreateChatPromptRequest(CreateChatPromptRequest),
     CreateTextPromptRequest(CreateTextPromptRequest), }
 }
+crate::runtime::union_from! {
+    CreatePromptRequest { CreateChatPromptRequest(CreateChatPromptRequest),
+    CreateTextPromptRequest(CreateTextPromptRequest), }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateScoreConfigRequest {
     /// Name of the score config. Max 35 characters. Only letters, numbers, underscores, spaces, periods, parentheses, and hyphens are allowed.
     pub name: String,
     #[serde(rename = "dataType")]
     pub data_type: ScoreConfigDataType,
     /// Configure custom categories for categorical scores. Pass a list of objects with `label` and `value` properties. Categories are autogenerated for boolean configs and cannot be passed
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub categories: crate::runtime::Patch<Vec<ConfigCategory>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<ConfigCategory>>,
     /// Configure a minimum value for numerical scores. If not set, the minimum value defaults to -∞
-    #[serde(
-        rename = "minValue",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub min_value: crate::runtime::Patch<f64>,
+    #[serde(rename = "minValue", default, skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<f64>,
     /// Configure a maximum value for numerical scores. If not set, the maximum value defaults to +∞
-    #[serde(
-        rename = "maxValue",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub max_value: crate::runtime::Patch<f64>,
+    #[serde(rename = "maxValue", default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<f64>,
     /// Description is shown across the Langfuse UI and can be used to e.g. explain the config categories in detail, why a numeric range was set, or provide additional context on config name or usage
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub description: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+#[allow(deprecated)]
+impl CreateScoreConfigRequest {
+    /// A `CreateScoreConfigRequest` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        data_type: impl Into<ScoreConfigDataType>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            data_type: data_type.into(),
+            categories: None,
+            min_value: None,
+            max_value: None,
+            description: None,
+        }
+    }
+    /// Sets `categories`.
+    pub fn categories(mut self, value: Vec<ConfigCategory>) -> Self {
+        self.categories = Some(value);
+        self
+    }
+    /// Sets `minValue`.
+    pub fn min_value(mut self, value: impl Into<f64>) -> Self {
+        self.min_value = Some(value.into());
+        self
+    }
+    /// Sets `maxValue`.
+    pub fn max_value(mut self, value: impl Into<f64>) -> Self {
+        self.max_value = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateScoreRequest {
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub id: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub trace_id: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "sessionId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub session_id: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "observationId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub observation_id: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "datasetRunId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub dataset_run_id: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
     pub name: String,
     /// The value of the score. Must be passed as string for categorical and text scores, and numeric for boolean and numeric scores. Boolean score values must equal either 1 or 0 (true or false). Text score values must be between 1 and 500 characters.
     pub value: CreateScoreValue,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub comment: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<crate::runtime::Map<serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     /// The environment of the score. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub environment: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
     /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub queue_id: crate::runtime::Patch<String>,
+    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
     /// The data type of the score. When passing a configId this field is inferred. Otherwise, this field must be passed or will default to numeric.
-    #[serde(
-        rename = "dataType",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub data_type: crate::runtime::Patch<ScoreDataType>,
+    #[serde(rename = "dataType", default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<ScoreDataType>,
     /// Reference a score config on a score. The unique langfuse identifier of a score config. When passing this field, the dataType and stringValue fields are automatically populated.
-    #[serde(
-        rename = "configId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub config_id: crate::runtime::Patch<String>,
+    #[serde(rename = "configId", default, skip_serializing_if = "Option::is_none")]
+    pub config_id: Option<String>,
     /// The source of the score. Defaults to API. Set to ANNOTATION to prefill scores (e.g. from an LLM) for a human reviewer to verify in an annotation queue. When source is ANNOTATION, a configId is required unless dataType is CORRECTION. EVAL is reserved for internal evaluator outputs and is not accepted on this endpoint.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub source: crate::runtime::Patch<CreateScoreSource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<CreateScoreSource>,
+}
+#[allow(deprecated)]
+impl CreateScoreRequest {
+    /// A `CreateScoreRequest` from its required fields; set the others with the methods below.
+    pub fn new(name: impl Into<String>, value: impl Into<CreateScoreValue>) -> Self {
+        Self {
+            id: None,
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            value: value.into(),
+            comment: None,
+            metadata: None,
+            environment: None,
+            queue_id: None,
+            data_type: None,
+            config_id: None,
+            source: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+    /// Sets `queueId`.
+    pub fn queue_id(mut self, value: impl Into<String>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+    /// Sets `dataType`.
+    pub fn data_type(mut self, value: impl Into<ScoreDataType>) -> Self {
+        self.data_type = Some(value.into());
+        self
+    }
+    /// Sets `configId`.
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.config_id = Some(value.into());
+        self
+    }
+    /// Sets `source`.
+    pub fn source(mut self, value: impl Into<CreateScoreSource>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateScoreResponse {
     /// The id of the created object in Langfuse
     pub id: String,
+}
+#[allow(deprecated)]
+impl CreateScoreResponse {
+    /// A `CreateScoreResponse` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
 }
 crate::runtime::string_enum! {
     #[doc = " Source values accepted when creating a score via the public REST API."]
@@ -1348,56 +3290,141 @@ crate::runtime::untagged_union! {
     " The value of the score. Must be passed as string for categorical and text scores, and numeric for boolean and numeric scores"]
     pub enum CreateScoreValue { Number(f64), String(String), }
 }
+crate::runtime::union_from! {
+    CreateScoreValue { Number(f64), String(String), String(& str), }
+}
+impl CreateScoreValue {
+    /// The text, when this value is the text variant.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            CreateScoreValue::String(text) => Some(text),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSpanBody {
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub trace_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub name: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub start_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub input: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub output: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub level: crate::runtime::Patch<ObservationLevel>,
-    #[serde(
-        rename = "statusMessage",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub status_message: crate::runtime::Patch<String>,
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<crate::runtime::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<ObservationLevel>,
+    #[serde(rename = "statusMessage", default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
     #[serde(
         rename = "parentObservationId",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub parent_observation_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub version: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub environment: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub id: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub end_time: crate::runtime::Patch<crate::runtime::DateTime>,
+    pub parent_observation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "endTime", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<crate::runtime::DateTime>,
+}
+#[allow(deprecated)]
+impl CreateSpanBody {
+    /// An empty `CreateSpanBody`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            trace_id: None,
+            name: None,
+            start_time: None,
+            metadata: None,
+            input: None,
+            output: None,
+            level: None,
+            status_message: None,
+            parent_observation_id: None,
+            version: None,
+            environment: None,
+            id: None,
+            end_time: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `startTime`.
+    pub fn start_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `level`.
+    pub fn level(mut self, value: impl Into<ObservationLevel>) -> Self {
+        self.level = Some(value.into());
+        self
+    }
+    /// Sets `statusMessage`.
+    pub fn status_message(mut self, value: impl Into<String>) -> Self {
+        self.status_message = Some(value.into());
+        self
+    }
+    /// Sets `parentObservationId`.
+    pub fn parent_observation_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_observation_id = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `endTime`.
+    pub fn end_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSpanEvent {
     /// UUID v4 that identifies the event
     pub id: String,
@@ -1408,32 +3435,91 @@ pub struct CreateSpanEvent {
     pub metadata: Option<serde_json::Value>,
     pub body: CreateSpanBody,
 }
+#[allow(deprecated)]
+impl CreateSpanEvent {
+    /// A `CreateSpanEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<CreateSpanBody>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateTextPromptRequest {
     pub name: String,
     pub prompt: String,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub config: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub r#type: crate::runtime::Patch<CreateTextPromptType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<CreateTextPromptType>,
     /// List of deployment labels of this prompt version.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub labels: crate::runtime::Patch<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
     /// List of tags to apply to all versions of this prompt.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub tags: crate::runtime::Patch<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
     /// Commit message for this prompt version.
-    #[serde(
-        rename = "commitMessage",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub commit_message: crate::runtime::Patch<String>,
+    #[serde(rename = "commitMessage", default, skip_serializing_if = "Option::is_none")]
+    pub commit_message: Option<String>,
+}
+#[allow(deprecated)]
+impl CreateTextPromptRequest {
+    /// A `CreateTextPromptRequest` from its required fields; set the others with the methods below.
+    pub fn new(name: impl Into<String>, prompt: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            prompt: prompt.into(),
+            config: None,
+            r#type: None,
+            labels: None,
+            tags: None,
+            commit_message: None,
+        }
+    }
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<CreateTextPromptType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `labels`.
+    pub fn labels(mut self, value: Vec<String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+    /// Sets `commitMessage`.
+    pub fn commit_message(mut self, value: impl Into<String>) -> Self {
+        self.commit_message = Some(value.into());
+        self
+    }
 }
 crate::runtime::const_value! {
     pub struct CreateTextPromptType = "text";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Dataset {
     pub id: String,
     pub name: String,
@@ -1443,10 +3529,10 @@ pub struct Dataset {
     pub metadata: serde_json::Value,
     /// JSON Schema for validating dataset item inputs
     #[serde(rename = "inputSchema")]
-    pub input_schema: Option<serde_json::Value>,
+    pub input_schema: serde_json::Value,
     /// JSON Schema for validating dataset item expected outputs
     #[serde(rename = "expectedOutputSchema")]
-    pub expected_output_schema: Option<serde_json::Value>,
+    pub expected_output_schema: serde_json::Value,
     #[serde(rename = "projectId")]
     pub project_id: String,
     #[serde(rename = "createdAt")]
@@ -1454,7 +3540,40 @@ pub struct Dataset {
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
 }
+#[allow(deprecated)]
+impl Dataset {
+    /// A `Dataset` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        metadata: impl Into<serde_json::Value>,
+        input_schema: impl Into<serde_json::Value>,
+        expected_output_schema: impl Into<serde_json::Value>,
+        project_id: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: None,
+            metadata: metadata.into(),
+            input_schema: input_schema.into(),
+            expected_output_schema: expected_output_schema.into(),
+            project_id: project_id.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+        }
+    }
+    /// Sets `description` (`None` sends `null`).
+    pub fn description(mut self, value: impl Into<Option<String>>) -> Self {
+        self.description = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatasetItem {
     pub id: String,
     pub status: DatasetStatus,
@@ -1483,7 +3602,50 @@ pub struct DatasetItem {
     #[serde(rename = "mediaReferences")]
     pub media_references: Vec<DatasetItemMediaReference>,
 }
+#[allow(deprecated)]
+impl DatasetItem {
+    /// A `DatasetItem` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        status: impl Into<DatasetStatus>,
+        input: impl Into<serde_json::Value>,
+        expected_output: impl Into<serde_json::Value>,
+        metadata: impl Into<serde_json::Value>,
+        dataset_id: impl Into<String>,
+        dataset_name: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        media_references: Vec<DatasetItemMediaReference>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            status: status.into(),
+            input: input.into(),
+            expected_output: expected_output.into(),
+            metadata: metadata.into(),
+            source_trace_id: None,
+            source_observation_id: None,
+            dataset_id: dataset_id.into(),
+            dataset_name: dataset_name.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            media_references: media_references,
+        }
+    }
+    /// Sets `sourceTraceId` (`None` sends `null`).
+    pub fn source_trace_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.source_trace_id = value.into();
+        self
+    }
+    /// Sets `sourceObservationId` (`None` sends `null`).
+    pub fn source_observation_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.source_observation_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatasetItemMediaReference {
     /// The dataset item field containing the reference
     pub field: DatasetItemMediaReferenceField,
@@ -1496,11 +3658,29 @@ pub struct DatasetItemMediaReference {
     /// The resolved media record.
     pub media: DatasetItemMediaReferenceMedia,
 }
+#[allow(deprecated)]
+impl DatasetItemMediaReference {
+    /// A `DatasetItemMediaReference` from its required fields; set the others with the methods below.
+    pub fn new(
+        field: impl Into<DatasetItemMediaReferenceField>,
+        reference_string: impl Into<String>,
+        json_path: impl Into<String>,
+        media: impl Into<DatasetItemMediaReferenceMedia>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            reference_string: reference_string.into(),
+            json_path: json_path.into(),
+            media: media.into(),
+        }
+    }
+}
 crate::runtime::string_enum! {
     pub enum DatasetItemMediaReferenceField { Input => "input", ExpectedOutput =>
     "expectedOutput", Metadata => "metadata", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatasetItemMediaReferenceMedia {
     /// The unique langfuse identifier of the media record
     #[serde(rename = "mediaId")]
@@ -1517,7 +3697,27 @@ pub struct DatasetItemMediaReferenceMedia {
     #[serde(rename = "urlExpiry")]
     pub url_expiry: String,
 }
+#[allow(deprecated)]
+impl DatasetItemMediaReferenceMedia {
+    /// A `DatasetItemMediaReferenceMedia` from its required fields; set the others with the methods below.
+    pub fn new(
+        media_id: impl Into<String>,
+        content_type: impl Into<String>,
+        content_length: impl Into<i64>,
+        url: impl Into<String>,
+        url_expiry: impl Into<String>,
+    ) -> Self {
+        Self {
+            media_id: media_id.into(),
+            content_type: content_type.into(),
+            content_length: content_length.into(),
+            url: url.into(),
+            url_expiry: url_expiry.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatasetRun {
     /// Unique identifier of the dataset run
     pub id: String,
@@ -1540,7 +3740,37 @@ pub struct DatasetRun {
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
 }
+#[allow(deprecated)]
+impl DatasetRun {
+    /// A `DatasetRun` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        metadata: impl Into<serde_json::Value>,
+        dataset_id: impl Into<String>,
+        dataset_name: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: None,
+            metadata: metadata.into(),
+            dataset_id: dataset_id.into(),
+            dataset_name: dataset_name.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+        }
+    }
+    /// Sets `description` (`None` sends `null`).
+    pub fn description(mut self, value: impl Into<Option<String>>) -> Self {
+        self.description = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatasetRunItem {
     pub id: String,
     #[serde(rename = "datasetRunId")]
@@ -1559,7 +3789,37 @@ pub struct DatasetRunItem {
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
 }
+#[allow(deprecated)]
+impl DatasetRunItem {
+    /// A `DatasetRunItem` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        dataset_run_id: impl Into<String>,
+        dataset_run_name: impl Into<String>,
+        dataset_item_id: impl Into<String>,
+        trace_id: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            dataset_run_id: dataset_run_id.into(),
+            dataset_run_name: dataset_run_name.into(),
+            dataset_item_id: dataset_item_id.into(),
+            trace_id: trace_id.into(),
+            observation_id: None,
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+        }
+    }
+    /// Sets `observationId` (`None` sends `null`).
+    pub fn observation_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.observation_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DatasetRunWithItems {
     /// Unique identifier of the dataset run
     pub id: String,
@@ -1583,45 +3843,144 @@ pub struct DatasetRunWithItems {
     pub updated_at: crate::runtime::DateTime,
     #[serde(rename = "datasetRunItems")]
     pub dataset_run_items: Vec<DatasetRunItem>,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
+}
+#[allow(deprecated)]
+impl DatasetRunWithItems {
+    /// A `DatasetRunWithItems` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        metadata: impl Into<serde_json::Value>,
+        dataset_id: impl Into<String>,
+        dataset_name: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        dataset_run_items: Vec<DatasetRunItem>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: None,
+            metadata: metadata.into(),
+            dataset_id: dataset_id.into(),
+            dataset_name: dataset_name.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            dataset_run_items: dataset_run_items,
+            deprecation: None,
+        }
+    }
+    /// Sets `description` (`None` sends `null`).
+    pub fn description(mut self, value: impl Into<Option<String>>) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
 }
 crate::runtime::string_enum! {
     pub enum DatasetStatus { Active => "ACTIVE", Archived => "ARCHIVED", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteAnnotationQueueAssignmentResponse {
     pub success: bool,
 }
+#[allow(deprecated)]
+impl DeleteAnnotationQueueAssignmentResponse {
+    /// A `DeleteAnnotationQueueAssignmentResponse` from its required fields; set the others with the methods below.
+    pub fn new(success: impl Into<bool>) -> Self {
+        Self { success: success.into() }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteAnnotationQueueItemResponse {
     pub success: bool,
     pub message: String,
 }
+#[allow(deprecated)]
+impl DeleteAnnotationQueueItemResponse {
+    /// A `DeleteAnnotationQueueItemResponse` from its required fields; set the others with the methods below.
+    pub fn new(success: impl Into<bool>, message: impl Into<String>) -> Self {
+        Self {
+            success: success.into(),
+            message: message.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteDatasetItemResponse {
     /// Success message after deletion
     pub message: String,
 }
+#[allow(deprecated)]
+impl DeleteDatasetItemResponse {
+    /// A `DeleteDatasetItemResponse` from its required fields; set the others with the methods below.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteDatasetRunResponse {
     pub message: String,
 }
+#[allow(deprecated)]
+impl DeleteDatasetRunResponse {
+    /// A `DeleteDatasetRunResponse` from its required fields; set the others with the methods below.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteLlmConnectionResponse {
     pub message: String,
 }
+#[allow(deprecated)]
+impl DeleteLlmConnectionResponse {
+    /// A `DeleteLlmConnectionResponse` from its required fields; set the others with the methods below.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteMembershipRequest {
     #[serde(rename = "userId")]
     pub user_id: String,
 }
+#[allow(deprecated)]
+impl DeleteMembershipRequest {
+    /// A `DeleteMembershipRequest` from its required fields; set the others with the methods below.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteTraceResponse {
     pub message: String,
 }
+#[allow(deprecated)]
+impl DeleteTraceResponse {
+    /// A `DeleteTraceResponse` from its required fields; set the others with the methods below.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
 /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Deprecation {
     /// Human- and agent-readable summary of the deprecation and its replacement.
     pub message: String,
@@ -1635,9 +3994,37 @@ pub struct Deprecation {
     #[serde(rename = "sunsetAt", default, skip_serializing_if = "Option::is_none")]
     pub sunset_at: Option<String>,
 }
+#[allow(deprecated)]
+impl Deprecation {
+    /// A `Deprecation` from its required fields; set the others with the methods below.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            replacement: None,
+            docs_url: None,
+            sunset_at: None,
+        }
+    }
+    /// Sets `replacement`.
+    pub fn replacement(mut self, value: impl Into<String>) -> Self {
+        self.replacement = Some(value.into());
+        self
+    }
+    /// Sets `docsUrl`.
+    pub fn docs_url(mut self, value: impl Into<String>) -> Self {
+        self.docs_url = Some(value.into());
+        self
+    }
+    /// Sets `sunsetAt`.
+    pub fn sunset_at(mut self, value: impl Into<String>) -> Self {
+        self.sunset_at = Some(value.into());
+        self
+    }
+}
 /// Empty response for 204 No Content responses
 pub type EmptyResponse = crate::runtime::Map<serde_json::Value>;
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Experiment {
     pub id: String,
     pub name: String,
@@ -1659,12 +4046,56 @@ pub struct Experiment {
     pub dataset_id: Option<String>,
     /// Included only when `fields=metadata` is requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
+    pub metadata: Option<serde_json::Value>,
     /// Included only when `fields=scores` is requested. Contains scores directly attached to the experiment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scores: Option<Vec<ScoreV3>>,
 }
+#[allow(deprecated)]
+impl Experiment {
+    /// A `Experiment` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        start_time: impl Into<crate::runtime::DateTime>,
+        end_time: impl Into<crate::runtime::DateTime>,
+        item_count: impl Into<i64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: None,
+            start_time: start_time.into(),
+            end_time: end_time.into(),
+            item_count: item_count.into(),
+            dataset_id: None,
+            metadata: None,
+            scores: None,
+        }
+    }
+    /// Sets `description` (`None` sends `null`).
+    pub fn description(mut self, value: impl Into<Option<String>>) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets `datasetId` (`None` sends `null`).
+    pub fn dataset_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.dataset_id = value.into();
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `scores`.
+    pub fn scores(mut self, value: Vec<ScoreV3>) -> Self {
+        self.scores = Some(value);
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExperimentItem {
     pub id: String,
     #[serde(rename = "traceId")]
@@ -1706,21 +4137,21 @@ pub struct ExperimentItem {
     pub expected_output: Option<serde_json::Value>,
     /// Included when `fields=metadata` is requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
+    pub metadata: Option<serde_json::Value>,
     /// Included when `fields=itemMetadata` is requested.
     #[serde(
         rename = "experimentItemMetadata",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub experiment_item_metadata: Option<crate::runtime::Map<serde_json::Value>>,
+    pub experiment_item_metadata: Option<serde_json::Value>,
     /// Included when `fields=experimentMetadata` is requested.
     #[serde(
         rename = "experimentMetadata",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub experiment_metadata: Option<crate::runtime::Map<serde_json::Value>>,
+    pub experiment_metadata: Option<serde_json::Value>,
     /// Included when `fields=experimentMetadata` is requested.
     #[serde(
         rename = "experimentDescription",
@@ -1732,38 +4163,200 @@ pub struct ExperimentItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scores: Option<Vec<ScoreV3>>,
 }
+#[allow(deprecated)]
+impl ExperimentItem {
+    /// A `ExperimentItem` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        trace_id: impl Into<String>,
+        start_time: impl Into<crate::runtime::DateTime>,
+        level: impl Into<ObservationLevel>,
+        environment: impl Into<String>,
+        experiment_id: impl Into<String>,
+        experiment_name: impl Into<String>,
+        experiment_item_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: trace_id.into(),
+            start_time: start_time.into(),
+            end_time: None,
+            level: level.into(),
+            environment: environment.into(),
+            experiment_id: experiment_id.into(),
+            experiment_name: experiment_name.into(),
+            experiment_item_id: experiment_item_id.into(),
+            experiment_dataset_id: None,
+            experiment_item_version: None,
+            input: None,
+            output: None,
+            expected_output: None,
+            metadata: None,
+            experiment_item_metadata: None,
+            experiment_metadata: None,
+            experiment_description: None,
+            scores: None,
+        }
+    }
+    /// Sets `endTime` (`None` sends `null`).
+    pub fn end_time(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.end_time = value.into();
+        self
+    }
+    /// Sets `experimentDatasetId`.
+    pub fn experiment_dataset_id(mut self, value: impl Into<String>) -> Self {
+        self.experiment_dataset_id = Some(value.into());
+        self
+    }
+    /// Sets `experimentItemVersion`.
+    pub fn experiment_item_version(
+        mut self,
+        value: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        self.experiment_item_version = Some(value.into());
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `expectedOutput`.
+    pub fn expected_output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.expected_output = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `experimentItemMetadata`.
+    pub fn experiment_item_metadata(
+        mut self,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.experiment_item_metadata = Some(value.into());
+        self
+    }
+    /// Sets `experimentMetadata`.
+    pub fn experiment_metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.experiment_metadata = Some(value.into());
+        self
+    }
+    /// Sets `experimentDescription`.
+    pub fn experiment_description(mut self, value: impl Into<String>) -> Self {
+        self.experiment_description = Some(value.into());
+        self
+    }
+    /// Sets `scores`.
+    pub fn scores(mut self, value: Vec<ScoreV3>) -> Self {
+        self.scores = Some(value);
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExperimentItemsResponse {
     pub data: Vec<ExperimentItem>,
     pub meta: ExperimentsResponseMeta,
 }
+#[allow(deprecated)]
+impl ExperimentItemsResponse {
+    /// A `ExperimentItemsResponse` from its required fields; set the others with the methods below.
+    pub fn new(
+        data: Vec<ExperimentItem>,
+        meta: impl Into<ExperimentsResponseMeta>,
+    ) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExperimentsResponse {
     pub data: Vec<Experiment>,
     pub meta: ExperimentsResponseMeta,
 }
+#[allow(deprecated)]
+impl ExperimentsResponse {
+    /// A `ExperimentsResponse` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<Experiment>, meta: impl Into<ExperimentsResponseMeta>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExperimentsResponseMeta {
     /// Versioned base64url cursor for retrieving the next page. Absent when there are no more results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
+}
+#[allow(deprecated)]
+impl ExperimentsResponseMeta {
+    /// An empty `ExperimentsResponseMeta`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self { cursor: None }
+    }
+    /// Sets `cursor`.
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
+        self
+    }
 }
 crate::runtime::string_enum! {
     pub enum FeedbackTargetType { Skill => "skill", McpTool => "mcp-tool", Cli => "cli",
     Docs => "docs", PublicApi => "public-api", Other => "other", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FilterConfig {
     pub supported: bool,
     #[serde(rename = "maxResults")]
     pub max_results: i64,
 }
+#[allow(deprecated)]
+impl FilterConfig {
+    /// A `FilterConfig` from its required fields; set the others with the methods below.
+    pub fn new(supported: impl Into<bool>, max_results: impl Into<i64>) -> Self {
+        Self {
+            supported: supported.into(),
+            max_results: max_results.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetCommentsResponse {
     pub data: Vec<Comment>,
     pub meta: UtilsMetaResponse,
 }
+#[allow(deprecated)]
+impl GetCommentsResponse {
+    /// A `GetCommentsResponse` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<Comment>, meta: impl Into<UtilsMetaResponse>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetMediaResponse {
     /// The unique langfuse identifier of a media record
     #[serde(rename = "mediaId")]
@@ -1783,37 +4376,44 @@ pub struct GetMediaResponse {
     #[serde(rename = "urlExpiry")]
     pub url_expiry: String,
 }
+#[allow(deprecated)]
+impl GetMediaResponse {
+    /// A `GetMediaResponse` from its required fields; set the others with the methods below.
+    pub fn new(
+        media_id: impl Into<String>,
+        content_type: impl Into<String>,
+        content_length: impl Into<i64>,
+        uploaded_at: impl Into<crate::runtime::DateTime>,
+        url: impl Into<String>,
+        url_expiry: impl Into<String>,
+    ) -> Self {
+        Self {
+            media_id: media_id.into(),
+            content_type: content_type.into(),
+            content_length: content_length.into(),
+            uploaded_at: uploaded_at.into(),
+            url: url.into(),
+            url_expiry: url_expiry.into(),
+        }
+    }
+}
 /// Request a presigned media upload URL. Provide exactly one context: a trace (traceId, optionally observationId) or a dataset item (datasetId + datasetItemId). field is required and must match the chosen context.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetMediaUploadUrlRequest {
     /// The trace the media is associated with. Null for dataset item media uploads.
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub trace_id: crate::runtime::Patch<String>,
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
     /// The observation ID associated with the media record. If the media record is associated directly with a trace, this will be null.
-    #[serde(
-        rename = "observationId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub observation_id: crate::runtime::Patch<String>,
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
     /// The dataset the media belongs to. Null for trace/observation media uploads.
-    #[serde(
-        rename = "datasetId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub dataset_id: crate::runtime::Patch<String>,
+    #[serde(rename = "datasetId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_id: Option<String>,
     /// The dataset item the media is associated with (need not exist yet). Null for trace/observation media uploads.
-    #[serde(
-        rename = "datasetItemId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub dataset_item_id: crate::runtime::Patch<String>,
+    #[serde(rename = "datasetItemId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_item_id: Option<String>,
+    /// The MIME type of the media record
     #[serde(rename = "contentType")]
     pub content_type: MediaContentType,
     /// The size of the media record in bytes
@@ -1825,7 +4425,49 @@ pub struct GetMediaUploadUrlRequest {
     /// The item field the media is in: `input`/`output`/`metadata` (trace) or `input`/`expectedOutput`/`metadata` (dataset item).
     pub field: String,
 }
+#[allow(deprecated)]
+impl GetMediaUploadUrlRequest {
+    /// A `GetMediaUploadUrlRequest` from its required fields; set the others with the methods below.
+    pub fn new(
+        content_type: impl Into<MediaContentType>,
+        content_length: impl Into<i64>,
+        sha256_hash: impl Into<String>,
+        field: impl Into<String>,
+    ) -> Self {
+        Self {
+            trace_id: None,
+            observation_id: None,
+            dataset_id: None,
+            dataset_item_id: None,
+            content_type: content_type.into(),
+            content_length: content_length.into(),
+            sha256_hash: sha256_hash.into(),
+            field: field.into(),
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetId`.
+    pub fn dataset_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetItemId`.
+    pub fn dataset_item_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_item_id = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetMediaUploadUrlResponse {
     /// The presigned upload URL. If the asset is already uploaded, this will be null
     #[serde(rename = "uploadUrl", default, skip_serializing_if = "Option::is_none")]
@@ -1834,21 +4476,66 @@ pub struct GetMediaUploadUrlResponse {
     #[serde(rename = "mediaId")]
     pub media_id: String,
 }
+#[allow(deprecated)]
+impl GetMediaUploadUrlResponse {
+    /// A `GetMediaUploadUrlResponse` from its required fields; set the others with the methods below.
+    pub fn new(media_id: impl Into<String>) -> Self {
+        Self {
+            upload_url: None,
+            media_id: media_id.into(),
+        }
+    }
+    /// Sets `uploadUrl`.
+    pub fn upload_url(mut self, value: impl Into<String>) -> Self {
+        self.upload_url = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetScoresResponse {
     pub data: Vec<GetScoresResponseData>,
     pub meta: UtilsMetaResponse,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
+#[allow(deprecated)]
+impl GetScoresResponse {
+    /// A `GetScoresResponse` from its required fields; set the others with the methods below.
+    pub fn new(
+        data: Vec<GetScoresResponseData>,
+        meta: impl Into<UtilsMetaResponse>,
+    ) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+            deprecation: None,
+        }
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+}
 crate::runtime::tagged_union! {
     pub enum GetScoresResponseData { tag = "dataType"; Numeric = "NUMERIC" =>
-    GetScoresResponseDataVariant1, Categorical = "CATEGORICAL" =>
-    GetScoresResponseDataVariant2, Boolean = "BOOLEAN" => GetScoresResponseDataVariant3,
-    Correction = "CORRECTION" => GetScoresResponseDataVariant4, Text = "TEXT" =>
-    GetScoresResponseDataVariant5, }
+    GetScoresResponseDataGetScoresResponseDataNumeric, Categorical = "CATEGORICAL" =>
+    GetScoresResponseDataGetScoresResponseDataCategorical, Boolean = "BOOLEAN" =>
+    GetScoresResponseDataGetScoresResponseDataBoolean, Correction = "CORRECTION" =>
+    GetScoresResponseDataGetScoresResponseDataCorrection, Text = "TEXT" =>
+    GetScoresResponseDataGetScoresResponseDataText, }
+}
+crate::runtime::union_from! {
+    GetScoresResponseData { Numeric(GetScoresResponseDataGetScoresResponseDataNumeric),
+    Categorical(GetScoresResponseDataGetScoresResponseDataCategorical),
+    Boolean(GetScoresResponseDataGetScoresResponseDataBoolean),
+    Correction(GetScoresResponseDataGetScoresResponseDataCorrection),
+    Text(GetScoresResponseDataGetScoresResponseDataText), }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetScoresResponseDataBoolean {
     pub id: String,
     /// The trace ID associated with the score
@@ -1893,7 +4580,92 @@ pub struct GetScoresResponseDataBoolean {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<GetScoresResponseTraceData>,
 }
+#[allow(deprecated)]
+impl GetScoresResponseDataBoolean {
+    /// A `GetScoresResponseDataBoolean` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+            trace: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `trace`.
+    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
+        self.trace = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetScoresResponseDataCategorical {
     pub id: String,
     /// The trace ID associated with the score
@@ -1938,7 +4710,92 @@ pub struct GetScoresResponseDataCategorical {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<GetScoresResponseTraceData>,
 }
+#[allow(deprecated)]
+impl GetScoresResponseDataCategorical {
+    /// A `GetScoresResponseDataCategorical` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+            trace: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `trace`.
+    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
+        self.trace = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetScoresResponseDataCorrection {
     pub id: String,
     /// The trace ID associated with the score
@@ -1983,186 +4840,95 @@ pub struct GetScoresResponseDataCorrection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<GetScoresResponseTraceData>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GetScoresResponseDataNumeric {
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// The numeric value of the score
-    pub value: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
+#[allow(deprecated)]
+impl GetScoresResponseDataCorrection {
+    /// A `GetScoresResponseDataCorrection` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+            trace: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `trace`.
+    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
+        self.trace = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GetScoresResponseDataText {
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// The text content of the score (1-500 characters)
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GetScoresResponseDataVariant1 {
+#[non_exhaustive]
+pub struct GetScoresResponseDataGetScoresResponseDataBoolean {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant1DataType,
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// The numeric value of the score
-    pub value: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GetScoresResponseDataVariant2 {
-    #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant2DataType,
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
-    pub value: f64,
-    /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GetScoresResponseDataVariant3 {
-    #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant3DataType,
+    pub data_type: GetScoresResponseDataGetScoresResponseDataBooleanDataType,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -2206,10 +4972,236 @@ pub struct GetScoresResponseDataVariant3 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<GetScoresResponseTraceData>,
 }
+#[allow(deprecated)]
+impl GetScoresResponseDataGetScoresResponseDataBoolean {
+    /// A `GetScoresResponseDataGetScoresResponseDataBoolean` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+            trace: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `trace`.
+    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
+        self.trace = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct GetScoresResponseDataGetScoresResponseDataBooleanDataType = "BOOLEAN";
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GetScoresResponseDataVariant4 {
+#[non_exhaustive]
+pub struct GetScoresResponseDataGetScoresResponseDataCategorical {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreVariant4DataType,
+    pub data_type: GetScoresResponseDataGetScoresResponseDataCategoricalDataType,
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
+    pub value: f64,
+    /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
+}
+#[allow(deprecated)]
+impl GetScoresResponseDataGetScoresResponseDataCategorical {
+    /// A `GetScoresResponseDataGetScoresResponseDataCategorical` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+            trace: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `trace`.
+    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
+        self.trace = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct GetScoresResponseDataGetScoresResponseDataCategoricalDataType =
+    "CATEGORICAL";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetScoresResponseDataGetScoresResponseDataCorrection {
+    #[serde(rename = "dataType")]
+    pub data_type: GetScoresResponseDataGetScoresResponseDataCorrectionDataType,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -2253,10 +5245,231 @@ pub struct GetScoresResponseDataVariant4 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<GetScoresResponseTraceData>,
 }
+#[allow(deprecated)]
+impl GetScoresResponseDataGetScoresResponseDataCorrection {
+    /// A `GetScoresResponseDataGetScoresResponseDataCorrection` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+            trace: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `trace`.
+    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
+        self.trace = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct GetScoresResponseDataGetScoresResponseDataCorrectionDataType =
+    "CORRECTION";
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GetScoresResponseDataVariant5 {
+#[non_exhaustive]
+pub struct GetScoresResponseDataGetScoresResponseDataNumeric {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant4DataType,
+    pub data_type: GetScoresResponseDataGetScoresResponseDataNumericDataType,
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// The numeric value of the score
+    pub value: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
+}
+#[allow(deprecated)]
+impl GetScoresResponseDataGetScoresResponseDataNumeric {
+    /// A `GetScoresResponseDataGetScoresResponseDataNumeric` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            trace: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `trace`.
+    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
+        self.trace = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct GetScoresResponseDataGetScoresResponseDataNumericDataType = "NUMERIC";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetScoresResponseDataGetScoresResponseDataText {
+    #[serde(rename = "dataType")]
+    pub data_type: GetScoresResponseDataGetScoresResponseDataTextDataType,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -2298,7 +5511,345 @@ pub struct GetScoresResponseDataVariant5 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<GetScoresResponseTraceData>,
 }
+#[allow(deprecated)]
+impl GetScoresResponseDataGetScoresResponseDataText {
+    /// A `GetScoresResponseDataGetScoresResponseDataText` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            string_value: string_value.into(),
+            trace: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `trace`.
+    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
+        self.trace = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct GetScoresResponseDataGetScoresResponseDataTextDataType = "TEXT";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetScoresResponseDataNumeric {
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// The numeric value of the score
+    pub value: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
+}
+#[allow(deprecated)]
+impl GetScoresResponseDataNumeric {
+    /// A `GetScoresResponseDataNumeric` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            trace: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `trace`.
+    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
+        self.trace = Some(value.into());
+        self
+    }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetScoresResponseDataText {
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// The text content of the score (1-500 characters)
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
+}
+#[allow(deprecated)]
+impl GetScoresResponseDataText {
+    /// A `GetScoresResponseDataText` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            string_value: string_value.into(),
+            trace: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `trace`.
+    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
+        self.trace = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetScoresResponseTraceData {
     /// The user ID associated with the trace referenced by score
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
@@ -2313,33 +5864,120 @@ pub struct GetScoresResponseTraceData {
     #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
 }
+#[allow(deprecated)]
+impl GetScoresResponseTraceData {
+    /// An empty `GetScoresResponseTraceData`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            user_id: None,
+            tags: None,
+            environment: None,
+            session_id: None,
+        }
+    }
+    /// Sets `userId`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetScoresV3Meta {
     pub limit: i64,
     /// URL-safe base64 (base64url) cursor for the next page. Absent when there are no more results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
+#[allow(deprecated)]
+impl GetScoresV3Meta {
+    /// A `GetScoresV3Meta` from its required fields; set the others with the methods below.
+    pub fn new(limit: impl Into<i64>) -> Self {
+        Self {
+            limit: limit.into(),
+            cursor: None,
+        }
+    }
+    /// Sets `cursor`.
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetScoresV3Response {
     pub data: Vec<ScoreV3>,
     pub meta: GetScoresV3Meta,
 }
+#[allow(deprecated)]
+impl GetScoresV3Response {
+    /// A `GetScoresV3Response` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<ScoreV3>, meta: impl Into<GetScoresV3Meta>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HealthResponse {
     /// Langfuse server version
     pub version: String,
     pub status: String,
 }
+#[allow(deprecated)]
+impl HealthResponse {
+    /// A `HealthResponse` from its required fields; set the others with the methods below.
+    pub fn new(version: impl Into<String>, status: impl Into<String>) -> Self {
+        Self {
+            version: version.into(),
+            status: status.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestionBatchRequest {
     /// Batch of tracing events to be ingested. Discriminated by attribute `type`.
     pub batch: Vec<IngestionEvent>,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+}
+#[allow(deprecated)]
+impl IngestionBatchRequest {
+    /// A `IngestionBatchRequest` from its required fields; set the others with the methods below.
+    pub fn new(batch: Vec<IngestionEvent>) -> Self {
+        Self {
+            batch: batch,
+            metadata: None,
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestionError {
     pub id: String,
     pub status: i64,
@@ -2348,33 +5986,88 @@ pub struct IngestionError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
 }
+#[allow(deprecated)]
+impl IngestionError {
+    /// A `IngestionError` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>, status: impl Into<i64>) -> Self {
+        Self {
+            id: id.into(),
+            status: status.into(),
+            message: None,
+            error: None,
+        }
+    }
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+}
 crate::runtime::tagged_union! {
     pub enum IngestionEvent { tag = "type"; TraceCreate = "trace-create" =>
     IngestionEventTraceCreate, ScoreCreate = "score-create" => IngestionEventScoreCreate,
     SpanCreate = "span-create" => IngestionEventSpanCreate, SpanUpdate = "span-update" =>
     IngestionEventSpanUpdate, GenerationCreate = "generation-create" =>
     IngestionEventGenerationCreate, GenerationUpdate = "generation-update" =>
-    IngestionEventGenerationUpdate, EventCreate = "event-create" =>
-    IngestionEventEventCreate, SdkLog = "sdk-log" => IngestionEventSdkLog,
-    ObservationCreate = "observation-create" => IngestionEventObservationCreate,
-    ObservationUpdate = "observation-update" => IngestionEventObservationUpdate, }
+    IngestionEventGenerationUpdate, EventCreate = "event-create" => IngestionEventCreate,
+    SdkLog = "sdk-log" => IngestionEventSdkLog, ObservationCreate = "observation-create"
+    => IngestionEventObservationCreate, ObservationUpdate = "observation-update" =>
+    IngestionEventObservationUpdate, }
+}
+crate::runtime::union_from! {
+    IngestionEvent { TraceCreate(IngestionEventTraceCreate),
+    ScoreCreate(IngestionEventScoreCreate), SpanCreate(IngestionEventSpanCreate),
+    SpanUpdate(IngestionEventSpanUpdate),
+    GenerationCreate(IngestionEventGenerationCreate),
+    GenerationUpdate(IngestionEventGenerationUpdate), EventCreate(IngestionEventCreate),
+    SdkLog(IngestionEventSdkLog), ObservationCreate(IngestionEventObservationCreate),
+    ObservationUpdate(IngestionEventObservationUpdate), }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct IngestionEventEventCreate {
-    pub r#type: IngestionEventEventCreateType,
+#[non_exhaustive]
+pub struct IngestionEventCreate {
+    pub r#type: IngestionEventCreateType,
     /// UUID v4 that identifies the event
     pub id: String,
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     pub body: CreateEventBody,
 }
+#[allow(deprecated)]
+impl IngestionEventCreate {
+    /// A `IngestionEventCreate` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<CreateEventBody>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 crate::runtime::const_value! {
-    pub struct IngestionEventEventCreateType = "event-create";
+    pub struct IngestionEventCreateType = "event-create";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestionEventGenerationCreate {
     pub r#type: IngestionEventGenerationCreateType,
     /// UUID v4 that identifies the event
@@ -2382,14 +6075,37 @@ pub struct IngestionEventGenerationCreate {
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     pub body: CreateGenerationBody,
+}
+#[allow(deprecated)]
+impl IngestionEventGenerationCreate {
+    /// A `IngestionEventGenerationCreate` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<CreateGenerationBody>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 crate::runtime::const_value! {
     pub struct IngestionEventGenerationCreateType = "generation-create";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestionEventGenerationUpdate {
     pub r#type: IngestionEventGenerationUpdateType,
     /// UUID v4 that identifies the event
@@ -2397,14 +6113,37 @@ pub struct IngestionEventGenerationUpdate {
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     pub body: UpdateGenerationBody,
+}
+#[allow(deprecated)]
+impl IngestionEventGenerationUpdate {
+    /// A `IngestionEventGenerationUpdate` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<UpdateGenerationBody>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 crate::runtime::const_value! {
     pub struct IngestionEventGenerationUpdateType = "generation-update";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestionEventObservationCreate {
     pub r#type: IngestionEventObservationCreateType,
     /// UUID v4 that identifies the event
@@ -2412,14 +6151,37 @@ pub struct IngestionEventObservationCreate {
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     pub body: ObservationBody,
+}
+#[allow(deprecated)]
+impl IngestionEventObservationCreate {
+    /// A `IngestionEventObservationCreate` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<ObservationBody>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 crate::runtime::const_value! {
     pub struct IngestionEventObservationCreateType = "observation-create";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestionEventObservationUpdate {
     pub r#type: IngestionEventObservationUpdateType,
     /// UUID v4 that identifies the event
@@ -2427,14 +6189,37 @@ pub struct IngestionEventObservationUpdate {
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     pub body: ObservationBody,
+}
+#[allow(deprecated)]
+impl IngestionEventObservationUpdate {
+    /// A `IngestionEventObservationUpdate` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<ObservationBody>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 crate::runtime::const_value! {
     pub struct IngestionEventObservationUpdateType = "observation-update";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestionEventScoreCreate {
     pub r#type: IngestionEventScoreCreateType,
     /// UUID v4 that identifies the event
@@ -2442,14 +6227,37 @@ pub struct IngestionEventScoreCreate {
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     pub body: ScoreBody,
+}
+#[allow(deprecated)]
+impl IngestionEventScoreCreate {
+    /// A `IngestionEventScoreCreate` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<ScoreBody>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 crate::runtime::const_value! {
     pub struct IngestionEventScoreCreateType = "score-create";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestionEventSdkLog {
     pub r#type: IngestionEventSdkLogType,
     /// UUID v4 that identifies the event
@@ -2457,14 +6265,37 @@ pub struct IngestionEventSdkLog {
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     pub body: SdkLogBody,
+}
+#[allow(deprecated)]
+impl IngestionEventSdkLog {
+    /// A `IngestionEventSdkLog` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<SdkLogBody>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 crate::runtime::const_value! {
     pub struct IngestionEventSdkLogType = "sdk-log";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestionEventSpanCreate {
     pub r#type: IngestionEventSpanCreateType,
     /// UUID v4 that identifies the event
@@ -2472,14 +6303,37 @@ pub struct IngestionEventSpanCreate {
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     pub body: CreateSpanBody,
+}
+#[allow(deprecated)]
+impl IngestionEventSpanCreate {
+    /// A `IngestionEventSpanCreate` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<CreateSpanBody>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 crate::runtime::const_value! {
     pub struct IngestionEventSpanCreateType = "span-create";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestionEventSpanUpdate {
     pub r#type: IngestionEventSpanUpdateType,
     /// UUID v4 that identifies the event
@@ -2487,14 +6341,37 @@ pub struct IngestionEventSpanUpdate {
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     pub body: UpdateSpanBody,
+}
+#[allow(deprecated)]
+impl IngestionEventSpanUpdate {
+    /// A `IngestionEventSpanUpdate` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<UpdateSpanBody>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 crate::runtime::const_value! {
     pub struct IngestionEventSpanUpdateType = "span-update";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestionEventTraceCreate {
     pub r#type: IngestionEventTraceCreateType,
     /// UUID v4 that identifies the event
@@ -2502,46 +6379,139 @@ pub struct IngestionEventTraceCreate {
     /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     pub body: TraceBody,
+}
+#[allow(deprecated)]
+impl IngestionEventTraceCreate {
+    /// A `IngestionEventTraceCreate` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<TraceBody>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
 }
 crate::runtime::const_value! {
     pub struct IngestionEventTraceCreateType = "trace-create";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestionResponse {
     pub successes: Vec<IngestionSuccess>,
     pub errors: Vec<IngestionError>,
 }
+#[allow(deprecated)]
+impl IngestionResponse {
+    /// A `IngestionResponse` from its required fields; set the others with the methods below.
+    pub fn new(successes: Vec<IngestionSuccess>, errors: Vec<IngestionError>) -> Self {
+        Self {
+            successes: successes,
+            errors: errors,
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IngestionSuccess {
     pub id: String,
     pub status: i64,
 }
+#[allow(deprecated)]
+impl IngestionSuccess {
+    /// A `IngestionSuccess` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>, status: impl Into<i64>) -> Self {
+        Self {
+            id: id.into(),
+            status: status.into(),
+        }
+    }
+}
 crate::runtime::untagged_union! {
     pub enum IngestionUsage { Usage(Usage), OpenAiUsage(OpenAiUsage), }
 }
+crate::runtime::union_from! {
+    IngestionUsage { Usage(Usage), OpenAiUsage(OpenAiUsage), }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LegacyMetricsResponse {
     /// The metrics data. Each item in the list contains the metric values and dimensions requested in the query.
     /// Format varies based on the query parameters.
     /// Histograms will return an array with [lower, upper, height] tuples.
-    pub data: Vec<crate::runtime::Map<serde_json::Value>>,
+    pub data: Vec<serde_json::Value>,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
+#[allow(deprecated)]
+impl LegacyMetricsResponse {
+    /// A `LegacyMetricsResponse` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<serde_json::Value>) -> Self {
+        Self {
+            data: data,
+            deprecation: None,
+        }
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LegacyObservations {
     pub data: Vec<Observation>,
     pub meta: UtilsMetaResponse,
 }
+#[allow(deprecated)]
+impl LegacyObservations {
+    /// A `LegacyObservations` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<Observation>, meta: impl Into<UtilsMetaResponse>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LegacyObservationsViews {
     pub data: Vec<ObservationsView>,
     pub meta: UtilsMetaResponse,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
+}
+#[allow(deprecated)]
+impl LegacyObservationsViews {
+    /// A `LegacyObservationsViews` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<ObservationsView>, meta: impl Into<UtilsMetaResponse>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+            deprecation: None,
+        }
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
 }
 crate::runtime::string_enum! {
     pub enum LlmAdapter { Anthropic => "anthropic", Openai => "openai", Azure => "azure",
@@ -2550,6 +6520,7 @@ crate::runtime::string_enum! {
 }
 /// LLM API connection configuration (secrets excluded)
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LlmConnection {
     pub id: String,
     /// Provider name (e.g., 'openai', 'my-gateway'). Must be unique in project, used for upserting.
@@ -2573,15 +6544,69 @@ pub struct LlmConnection {
     pub extra_header_keys: Vec<String>,
     /// Adapter-specific configuration. Required for Bedrock (`{"region":"us-east-1"}`), optional for OpenAI (`{"useResponsesApi":true}`), optional for VertexAI (`{"location":"us-central1"}`), not used by other adapters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config: Option<crate::runtime::Map<serde_json::Value>>,
+    pub config: Option<serde_json::Value>,
     #[serde(rename = "createdAt")]
     pub created_at: crate::runtime::DateTime,
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
 }
+#[allow(deprecated)]
+impl LlmConnection {
+    /// A `LlmConnection` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        provider: impl Into<String>,
+        adapter: impl Into<String>,
+        display_secret_key: impl Into<String>,
+        custom_models: Vec<String>,
+        with_default_models: impl Into<bool>,
+        extra_header_keys: Vec<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            provider: provider.into(),
+            adapter: adapter.into(),
+            display_secret_key: display_secret_key.into(),
+            base_url: None,
+            custom_models: custom_models,
+            with_default_models: with_default_models.into(),
+            extra_header_keys: extra_header_keys,
+            config: None,
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+        }
+    }
+    /// Sets `baseURL`.
+    pub fn base_url(mut self, value: impl Into<String>) -> Self {
+        self.base_url = Some(value.into());
+        self
+    }
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+}
 crate::runtime::untagged_union! {
     pub enum MapValue { Bool(bool), Integer(i64), Number(f32), String(String), List(Vec <
     String >), }
+}
+crate::runtime::union_from! {
+    MapValue { Bool(bool), Integer(i64), Number(f32), String(String), String(& str),
+    List(Vec < String >), }
+}
+impl MapValue {
+    /// The text, when this value is the text variant.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            MapValue::String(text) => Some(text),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
 }
 crate::runtime::string_enum! {
     #[doc = " The MIME type of the media record"] pub enum MediaContentType { ImagePng =>
@@ -2614,18 +6639,41 @@ crate::runtime::string_enum! {
     => "application/x-7z-compressed", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MembershipDeletionResponse {
     pub message: String,
     #[serde(rename = "userId")]
     pub user_id: String,
 }
+#[allow(deprecated)]
+impl MembershipDeletionResponse {
+    /// A `MembershipDeletionResponse` from its required fields; set the others with the methods below.
+    pub fn new(message: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            user_id: user_id.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MembershipRequest {
     #[serde(rename = "userId")]
     pub user_id: String,
     pub role: MembershipRole,
 }
+#[allow(deprecated)]
+impl MembershipRequest {
+    /// A `MembershipRequest` from its required fields; set the others with the methods below.
+    pub fn new(user_id: impl Into<String>, role: impl Into<MembershipRole>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            role: role.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MembershipResponse {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -2633,20 +6681,53 @@ pub struct MembershipResponse {
     pub email: String,
     pub name: String,
 }
+#[allow(deprecated)]
+impl MembershipResponse {
+    /// A `MembershipResponse` from its required fields; set the others with the methods below.
+    pub fn new(
+        user_id: impl Into<String>,
+        role: impl Into<MembershipRole>,
+        email: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            role: role.into(),
+            email: email.into(),
+            name: name.into(),
+        }
+    }
+}
 crate::runtime::string_enum! {
     pub enum MembershipRole { Owner => "OWNER", Admin => "ADMIN", Member => "MEMBER",
     Viewer => "VIEWER", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MembershipsResponse {
     pub memberships: Vec<MembershipResponse>,
 }
+#[allow(deprecated)]
+impl MembershipsResponse {
+    /// A `MembershipsResponse` from its required fields; set the others with the methods below.
+    pub fn new(memberships: Vec<MembershipResponse>) -> Self {
+        Self { memberships: memberships }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MetricsV2Response {
     /// The metrics data. Each item in the list contains the metric values and dimensions requested in the query.
     /// Format varies based on the query parameters.
     /// Histograms will return an array with [lower, upper, height] tuples.
-    pub data: Vec<crate::runtime::Map<serde_json::Value>>,
+    pub data: Vec<serde_json::Value>,
+}
+#[allow(deprecated)]
+impl MetricsV2Response {
+    /// A `MetricsV2Response` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<serde_json::Value>) -> Self {
+        Self { data: data }
+    }
 }
 /// Model definition used for transforming usage into USD cost and/or tokenization.
 ///
@@ -2658,6 +6739,7 @@ pub struct MetricsV2Response {
 /// When using tiered pricing, the flat price fields (inputPrice, outputPrice, prices) are populated
 /// from the default tier for backward compatibility.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Model {
     pub id: String,
     /// Name of the model definition. If multiple with the same name exist, they are applied in the following order: (1) custom over built-in, (2) newest according to startTime where model.startTime<observation.startTime
@@ -2709,9 +6791,82 @@ pub struct Model {
     #[serde(rename = "pricingTiers")]
     pub pricing_tiers: Vec<PricingTier>,
 }
+#[allow(deprecated)]
+impl Model {
+    /// A `Model` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        model_name: impl Into<String>,
+        match_pattern: impl Into<String>,
+        tokenizer_config: impl Into<serde_json::Value>,
+        is_langfuse_managed: impl Into<bool>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        prices: impl Into<crate::runtime::Map<ModelPrice>>,
+        pricing_tiers: Vec<PricingTier>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            model_name: model_name.into(),
+            match_pattern: match_pattern.into(),
+            start_date: None,
+            unit: None,
+            input_price: None,
+            output_price: None,
+            total_price: None,
+            tokenizer_id: None,
+            tokenizer_config: tokenizer_config.into(),
+            is_langfuse_managed: is_langfuse_managed.into(),
+            created_at: created_at.into(),
+            prices: prices.into(),
+            pricing_tiers: pricing_tiers,
+        }
+    }
+    /// Sets `startDate` (`None` sends `null`).
+    pub fn start_date(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.start_date = value.into();
+        self
+    }
+    /// Sets `unit`.
+    pub fn unit(mut self, value: impl Into<ModelUsageUnit>) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
+    /// Sets `inputPrice` (`None` sends `null`).
+    pub fn input_price(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.input_price = value.into();
+        self
+    }
+    /// Sets `outputPrice` (`None` sends `null`).
+    pub fn output_price(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.output_price = value.into();
+        self
+    }
+    /// Sets `totalPrice` (`None` sends `null`).
+    pub fn total_price(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.total_price = value.into();
+        self
+    }
+    /// Sets `tokenizerId` (`None` sends `null`).
+    pub fn tokenizer_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.tokenizer_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ModelPrice {
     pub price: f64,
+}
+#[allow(deprecated)]
+impl ModelPrice {
+    /// A `ModelPrice` from its required fields; set the others with the methods below.
+    pub fn new(price: impl Into<f64>) -> Self {
+        Self { price: price.into() }
+    }
 }
 crate::runtime::string_enum! {
     #[doc = " Unit of usage in Langfuse"] pub enum ModelUsageUnit { Characters =>
@@ -2719,6 +6874,7 @@ crate::runtime::string_enum! {
     "SECONDS", Images => "IMAGES", Requests => "REQUESTS", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NumericScore {
     pub id: String,
     /// The trace ID associated with the score
@@ -2758,7 +6914,84 @@ pub struct NumericScore {
     /// The numeric value of the score
     pub value: f64,
 }
+#[allow(deprecated)]
+impl NumericScore {
+    /// A `NumericScore` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NumericScoreV1 {
     pub id: String,
     #[serde(rename = "traceId")]
@@ -2791,7 +7024,68 @@ pub struct NumericScoreV1 {
     /// The numeric value of the score
     pub value: f64,
 }
+#[allow(deprecated)]
+impl NumericScoreV1 {
+    /// A `NumericScoreV1` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        trace_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: trace_id.into(),
+            name: name.into(),
+            source: source.into(),
+            observation_id: None,
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+        }
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NumericScoreV3 {
     pub id: String,
     #[serde(rename = "projectId")]
@@ -2813,7 +7107,7 @@ pub struct NumericScoreV3 {
     pub config_id: Option<String>,
     /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
+    pub metadata: Option<serde_json::Value>,
     /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
     pub author_user_id: Option<String>,
@@ -2826,7 +7120,72 @@ pub struct NumericScoreV3 {
     /// The numeric value of the score.
     pub value: f64,
 }
+#[allow(deprecated)]
+impl NumericScoreV3 {
+    /// A `NumericScoreV3` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        environment: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            project_id: project_id.into(),
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            environment: environment.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            comment: None,
+            config_id: None,
+            metadata: None,
+            author_user_id: None,
+            queue_id: None,
+            subject: None,
+            value: value.into(),
+        }
+    }
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `configId`.
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.config_id = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId`.
+    pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
+        self.author_user_id = Some(value.into());
+        self
+    }
+    /// Sets `queueId`.
+    pub fn queue_id(mut self, value: impl Into<String>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Observation {
     /// The unique identifier of the observation
     pub id: String,
@@ -2881,71 +7240,268 @@ pub struct Observation {
     /// The environment from which this observation originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
 }
+#[allow(deprecated)]
+impl Observation {
+    /// A `Observation` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        r#type: impl Into<String>,
+        start_time: impl Into<crate::runtime::DateTime>,
+        model_parameters: impl Into<serde_json::Value>,
+        input: impl Into<serde_json::Value>,
+        metadata: impl Into<serde_json::Value>,
+        output: impl Into<serde_json::Value>,
+        usage: impl Into<Usage>,
+        level: impl Into<ObservationLevel>,
+        usage_details: impl Into<crate::runtime::Map<i64>>,
+        cost_details: impl Into<crate::runtime::Map<f64>>,
+        environment: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            r#type: r#type.into(),
+            name: None,
+            start_time: start_time.into(),
+            end_time: None,
+            completion_start_time: None,
+            model: None,
+            model_parameters: model_parameters.into(),
+            input: input.into(),
+            version: None,
+            metadata: metadata.into(),
+            output: output.into(),
+            usage: usage.into(),
+            level: level.into(),
+            status_message: None,
+            parent_observation_id: None,
+            prompt_id: None,
+            usage_details: usage_details.into(),
+            cost_details: cost_details.into(),
+            environment: environment.into(),
+        }
+    }
+    /// Sets `traceId` (`None` sends `null`).
+    pub fn trace_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.trace_id = value.into();
+        self
+    }
+    /// Sets `name` (`None` sends `null`).
+    pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `endTime` (`None` sends `null`).
+    pub fn end_time(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.end_time = value.into();
+        self
+    }
+    /// Sets `completionStartTime` (`None` sends `null`).
+    pub fn completion_start_time(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.completion_start_time = value.into();
+        self
+    }
+    /// Sets `model` (`None` sends `null`).
+    pub fn model(mut self, value: impl Into<Option<String>>) -> Self {
+        self.model = value.into();
+        self
+    }
+    /// Sets `version` (`None` sends `null`).
+    pub fn version(mut self, value: impl Into<Option<String>>) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `statusMessage` (`None` sends `null`).
+    pub fn status_message(mut self, value: impl Into<Option<String>>) -> Self {
+        self.status_message = value.into();
+        self
+    }
+    /// Sets `parentObservationId` (`None` sends `null`).
+    pub fn parent_observation_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.parent_observation_id = value.into();
+        self
+    }
+    /// Sets `promptId` (`None` sends `null`).
+    pub fn prompt_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.prompt_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ObservationBody {
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub id: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub trace_id: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
     pub r#type: ObservationType,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub name: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub start_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub end_time: crate::runtime::Patch<crate::runtime::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<crate::runtime::DateTime>,
+    #[serde(rename = "endTime", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<crate::runtime::DateTime>,
     #[serde(
         rename = "completionStartTime",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub completion_start_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub model: crate::runtime::Patch<String>,
+    pub completion_start_time: Option<crate::runtime::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     #[serde(
         rename = "modelParameters",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub model_parameters: crate::runtime::Patch<crate::runtime::Map<Option<MapValue>>>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub input: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub version: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub output: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub usage: crate::runtime::Patch<Usage>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub level: crate::runtime::Patch<ObservationLevel>,
-    #[serde(
-        rename = "statusMessage",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub status_message: crate::runtime::Patch<String>,
+    pub model_parameters: Option<crate::runtime::Map<Option<MapValue>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<serde_json::Value>,
+    /// (Deprecated. Use usageDetails and costDetails instead.) Standard interface for usage and cost
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<ObservationLevel>,
+    #[serde(rename = "statusMessage", default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
     #[serde(
         rename = "parentObservationId",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub parent_observation_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub environment: crate::runtime::Patch<String>,
+    pub parent_observation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+}
+#[allow(deprecated)]
+impl ObservationBody {
+    /// A `ObservationBody` from its required fields; set the others with the methods below.
+    pub fn new(r#type: impl Into<ObservationType>) -> Self {
+        Self {
+            id: None,
+            trace_id: None,
+            r#type: r#type.into(),
+            name: None,
+            start_time: None,
+            end_time: None,
+            completion_start_time: None,
+            model: None,
+            model_parameters: None,
+            input: None,
+            version: None,
+            metadata: None,
+            output: None,
+            usage: None,
+            level: None,
+            status_message: None,
+            parent_observation_id: None,
+            environment: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `startTime`.
+    pub fn start_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+    /// Sets `endTime`.
+    pub fn end_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+    /// Sets `completionStartTime`.
+    pub fn completion_start_time(
+        mut self,
+        value: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        self.completion_start_time = Some(value.into());
+        self
+    }
+    /// Sets `model`.
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+    /// Sets `modelParameters`.
+    pub fn model_parameters(
+        mut self,
+        value: impl Into<crate::runtime::Map<Option<MapValue>>>,
+    ) -> Self {
+        self.model_parameters = Some(value.into());
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `usage`.
+    pub fn usage(mut self, value: impl Into<Usage>) -> Self {
+        self.usage = Some(value.into());
+        self
+    }
+    /// Sets `level`.
+    pub fn level(mut self, value: impl Into<ObservationLevel>) -> Self {
+        self.level = Some(value.into());
+        self
+    }
+    /// Sets `statusMessage`.
+    pub fn status_message(mut self, value: impl Into<String>) -> Self {
+        self.status_message = Some(value.into());
+        self
+    }
+    /// Sets `parentObservationId`.
+    pub fn parent_observation_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_observation_id = Some(value.into());
+        self
+    }
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
 }
 crate::runtime::string_enum! {
     pub enum ObservationLevel { Debug => "DEBUG", Default => "DEFAULT", Warning =>
@@ -2960,6 +7516,7 @@ crate::runtime::string_enum! {
 /// An observation from the v2 API with field-group-based selection.
 /// Core fields are always present. Other fields are included only when their field group is requested.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ObservationV2 {
     /// The unique identifier of the observation
     pub id: String,
@@ -3116,24 +7673,301 @@ pub struct ObservationV2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release: Option<String>,
 }
+#[allow(deprecated)]
+impl ObservationV2 {
+    /// A `ObservationV2` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        start_time: impl Into<crate::runtime::DateTime>,
+        project_id: impl Into<String>,
+        r#type: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            start_time: start_time.into(),
+            end_time: None,
+            project_id: project_id.into(),
+            parent_observation_id: None,
+            r#type: r#type.into(),
+            is_root_observation: None,
+            name: None,
+            level: None,
+            status_message: None,
+            version: None,
+            environment: None,
+            bookmarked: None,
+            public: None,
+            user_id: None,
+            session_id: None,
+            completion_start_time: None,
+            created_at: None,
+            updated_at: None,
+            input: None,
+            output: None,
+            metadata: None,
+            provided_model_name: None,
+            internal_model_id: None,
+            model_parameters: None,
+            usage_details: None,
+            cost_details: None,
+            total_cost: None,
+            usage_pricing_tier_name: None,
+            prompt_id: None,
+            prompt_name: None,
+            prompt_version: None,
+            latency: None,
+            time_to_first_token: None,
+            model_id: None,
+            input_price: None,
+            output_price: None,
+            total_price: None,
+            trace_name: None,
+            tags: None,
+            release: None,
+        }
+    }
+    /// Sets `traceId` (`None` sends `null`).
+    pub fn trace_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.trace_id = value.into();
+        self
+    }
+    /// Sets `endTime` (`None` sends `null`).
+    pub fn end_time(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.end_time = value.into();
+        self
+    }
+    /// Sets `parentObservationId` (`None` sends `null`).
+    pub fn parent_observation_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.parent_observation_id = value.into();
+        self
+    }
+    /// Sets `isRootObservation`.
+    pub fn is_root_observation(mut self, value: impl Into<bool>) -> Self {
+        self.is_root_observation = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `level`.
+    pub fn level(mut self, value: impl Into<ObservationLevel>) -> Self {
+        self.level = Some(value.into());
+        self
+    }
+    /// Sets `statusMessage`.
+    pub fn status_message(mut self, value: impl Into<String>) -> Self {
+        self.status_message = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+    /// Sets `bookmarked`.
+    pub fn bookmarked(mut self, value: impl Into<bool>) -> Self {
+        self.bookmarked = Some(value.into());
+        self
+    }
+    /// Sets `public`.
+    pub fn public(mut self, value: impl Into<bool>) -> Self {
+        self.public = Some(value.into());
+        self
+    }
+    /// Sets `userId`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `completionStartTime`.
+    pub fn completion_start_time(
+        mut self,
+        value: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        self.completion_start_time = Some(value.into());
+        self
+    }
+    /// Sets `createdAt`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `updatedAt`.
+    pub fn updated_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `providedModelName`.
+    pub fn provided_model_name(mut self, value: impl Into<String>) -> Self {
+        self.provided_model_name = Some(value.into());
+        self
+    }
+    /// Sets `internalModelId`.
+    pub fn internal_model_id(mut self, value: impl Into<String>) -> Self {
+        self.internal_model_id = Some(value.into());
+        self
+    }
+    /// Sets `modelParameters`.
+    pub fn model_parameters(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.model_parameters = Some(value.into());
+        self
+    }
+    /// Sets `usageDetails`.
+    pub fn usage_details(mut self, value: impl Into<crate::runtime::Map<i64>>) -> Self {
+        self.usage_details = Some(value.into());
+        self
+    }
+    /// Sets `costDetails`.
+    pub fn cost_details(mut self, value: impl Into<crate::runtime::Map<f64>>) -> Self {
+        self.cost_details = Some(value.into());
+        self
+    }
+    /// Sets `totalCost`.
+    pub fn total_cost(mut self, value: impl Into<f64>) -> Self {
+        self.total_cost = Some(value.into());
+        self
+    }
+    /// Sets `usagePricingTierName`.
+    pub fn usage_pricing_tier_name(mut self, value: impl Into<String>) -> Self {
+        self.usage_pricing_tier_name = Some(value.into());
+        self
+    }
+    /// Sets `promptId`.
+    pub fn prompt_id(mut self, value: impl Into<String>) -> Self {
+        self.prompt_id = Some(value.into());
+        self
+    }
+    /// Sets `promptName`.
+    pub fn prompt_name(mut self, value: impl Into<String>) -> Self {
+        self.prompt_name = Some(value.into());
+        self
+    }
+    /// Sets `promptVersion`.
+    pub fn prompt_version(mut self, value: impl Into<i64>) -> Self {
+        self.prompt_version = Some(value.into());
+        self
+    }
+    /// Sets `latency`.
+    pub fn latency(mut self, value: impl Into<f64>) -> Self {
+        self.latency = Some(value.into());
+        self
+    }
+    /// Sets `timeToFirstToken`.
+    pub fn time_to_first_token(mut self, value: impl Into<f64>) -> Self {
+        self.time_to_first_token = Some(value.into());
+        self
+    }
+    /// Sets `modelId` (`None` sends `null`).
+    pub fn model_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.model_id = value.into();
+        self
+    }
+    /// Sets `inputPrice` (`None` sends `null`).
+    pub fn input_price(mut self, value: impl Into<Option<String>>) -> Self {
+        self.input_price = value.into();
+        self
+    }
+    /// Sets `outputPrice` (`None` sends `null`).
+    pub fn output_price(mut self, value: impl Into<Option<String>>) -> Self {
+        self.output_price = value.into();
+        self
+    }
+    /// Sets `totalPrice` (`None` sends `null`).
+    pub fn total_price(mut self, value: impl Into<Option<String>>) -> Self {
+        self.total_price = value.into();
+        self
+    }
+    /// Sets `traceName`.
+    pub fn trace_name(mut self, value: impl Into<String>) -> Self {
+        self.trace_name = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+    /// Sets `release`.
+    pub fn release(mut self, value: impl Into<String>) -> Self {
+        self.release = Some(value.into());
+        self
+    }
+}
 /// Metadata for cursor-based pagination
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ObservationsV2Meta {
     /// Base64-encoded cursor to use for retrieving the next page. If not present, there are no more results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
+}
+#[allow(deprecated)]
+impl ObservationsV2Meta {
+    /// An empty `ObservationsV2Meta`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self { cursor: None }
+    }
+    /// Sets `cursor`.
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
+        self
+    }
 }
 /// Response containing observations with field-group-based filtering and cursor-based pagination.
 ///
 /// The `data` array contains observation objects with only the requested field groups included.
 /// Use the `cursor` in `meta` to retrieve the next page of results.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ObservationsV2Response {
     /// Array of observation objects. Fields included depend on the `fields` parameter in the request.
     pub data: Vec<ObservationV2>,
+    /// Metadata for cursor-based pagination
     pub meta: ObservationsV2Meta,
 }
+#[allow(deprecated)]
+impl ObservationsV2Response {
+    /// A `ObservationsV2Response` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<ObservationV2>, meta: impl Into<ObservationsV2Meta>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ObservationsView {
     /// The unique identifier of the observation
     pub id: String,
@@ -3220,7 +8054,168 @@ pub struct ObservationsView {
     #[serde(rename = "timeToFirstToken")]
     pub time_to_first_token: Option<f64>,
 }
+#[allow(deprecated)]
+impl ObservationsView {
+    /// A `ObservationsView` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        r#type: impl Into<String>,
+        start_time: impl Into<crate::runtime::DateTime>,
+        model_parameters: impl Into<serde_json::Value>,
+        input: impl Into<serde_json::Value>,
+        metadata: impl Into<serde_json::Value>,
+        output: impl Into<serde_json::Value>,
+        usage: impl Into<Usage>,
+        level: impl Into<ObservationLevel>,
+        usage_details: impl Into<crate::runtime::Map<i64>>,
+        cost_details: impl Into<crate::runtime::Map<f64>>,
+        environment: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            r#type: r#type.into(),
+            name: None,
+            start_time: start_time.into(),
+            end_time: None,
+            completion_start_time: None,
+            model: None,
+            model_parameters: model_parameters.into(),
+            input: input.into(),
+            version: None,
+            metadata: metadata.into(),
+            output: output.into(),
+            usage: usage.into(),
+            level: level.into(),
+            status_message: None,
+            parent_observation_id: None,
+            prompt_id: None,
+            usage_details: usage_details.into(),
+            cost_details: cost_details.into(),
+            environment: environment.into(),
+            prompt_name: None,
+            prompt_version: None,
+            model_id: None,
+            input_price: None,
+            output_price: None,
+            total_price: None,
+            calculated_input_cost: None,
+            calculated_output_cost: None,
+            calculated_total_cost: None,
+            latency: None,
+            time_to_first_token: None,
+        }
+    }
+    /// Sets `traceId` (`None` sends `null`).
+    pub fn trace_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.trace_id = value.into();
+        self
+    }
+    /// Sets `name` (`None` sends `null`).
+    pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `endTime` (`None` sends `null`).
+    pub fn end_time(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.end_time = value.into();
+        self
+    }
+    /// Sets `completionStartTime` (`None` sends `null`).
+    pub fn completion_start_time(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.completion_start_time = value.into();
+        self
+    }
+    /// Sets `model` (`None` sends `null`).
+    pub fn model(mut self, value: impl Into<Option<String>>) -> Self {
+        self.model = value.into();
+        self
+    }
+    /// Sets `version` (`None` sends `null`).
+    pub fn version(mut self, value: impl Into<Option<String>>) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `statusMessage` (`None` sends `null`).
+    pub fn status_message(mut self, value: impl Into<Option<String>>) -> Self {
+        self.status_message = value.into();
+        self
+    }
+    /// Sets `parentObservationId` (`None` sends `null`).
+    pub fn parent_observation_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.parent_observation_id = value.into();
+        self
+    }
+    /// Sets `promptId` (`None` sends `null`).
+    pub fn prompt_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.prompt_id = value.into();
+        self
+    }
+    /// Sets `promptName` (`None` sends `null`).
+    pub fn prompt_name(mut self, value: impl Into<Option<String>>) -> Self {
+        self.prompt_name = value.into();
+        self
+    }
+    /// Sets `promptVersion` (`None` sends `null`).
+    pub fn prompt_version(mut self, value: impl Into<Option<i64>>) -> Self {
+        self.prompt_version = value.into();
+        self
+    }
+    /// Sets `modelId` (`None` sends `null`).
+    pub fn model_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.model_id = value.into();
+        self
+    }
+    /// Sets `inputPrice` (`None` sends `null`).
+    pub fn input_price(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.input_price = value.into();
+        self
+    }
+    /// Sets `outputPrice` (`None` sends `null`).
+    pub fn output_price(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.output_price = value.into();
+        self
+    }
+    /// Sets `totalPrice` (`None` sends `null`).
+    pub fn total_price(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.total_price = value.into();
+        self
+    }
+    /// Sets `calculatedInputCost` (`None` sends `null`).
+    pub fn calculated_input_cost(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.calculated_input_cost = value.into();
+        self
+    }
+    /// Sets `calculatedOutputCost` (`None` sends `null`).
+    pub fn calculated_output_cost(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.calculated_output_cost = value.into();
+        self
+    }
+    /// Sets `calculatedTotalCost` (`None` sends `null`).
+    pub fn calculated_total_cost(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.calculated_total_cost = value.into();
+        self
+    }
+    /// Sets `latency` (`None` sends `null`).
+    pub fn latency(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.latency = value.into();
+        self
+    }
+    /// Sets `timeToFirstToken` (`None` sends `null`).
+    pub fn time_to_first_token(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.time_to_first_token = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ObservationsViewSingle {
     /// The unique identifier of the observation
     pub id: String,
@@ -3306,62 +8301,325 @@ pub struct ObservationsViewSingle {
     /// The time to the first token in seconds
     #[serde(rename = "timeToFirstToken")]
     pub time_to_first_token: Option<f64>,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
+#[allow(deprecated)]
+impl ObservationsViewSingle {
+    /// A `ObservationsViewSingle` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        r#type: impl Into<String>,
+        start_time: impl Into<crate::runtime::DateTime>,
+        model_parameters: impl Into<serde_json::Value>,
+        input: impl Into<serde_json::Value>,
+        metadata: impl Into<serde_json::Value>,
+        output: impl Into<serde_json::Value>,
+        usage: impl Into<Usage>,
+        level: impl Into<ObservationLevel>,
+        usage_details: impl Into<crate::runtime::Map<i64>>,
+        cost_details: impl Into<crate::runtime::Map<f64>>,
+        environment: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            r#type: r#type.into(),
+            name: None,
+            start_time: start_time.into(),
+            end_time: None,
+            completion_start_time: None,
+            model: None,
+            model_parameters: model_parameters.into(),
+            input: input.into(),
+            version: None,
+            metadata: metadata.into(),
+            output: output.into(),
+            usage: usage.into(),
+            level: level.into(),
+            status_message: None,
+            parent_observation_id: None,
+            prompt_id: None,
+            usage_details: usage_details.into(),
+            cost_details: cost_details.into(),
+            environment: environment.into(),
+            prompt_name: None,
+            prompt_version: None,
+            model_id: None,
+            input_price: None,
+            output_price: None,
+            total_price: None,
+            calculated_input_cost: None,
+            calculated_output_cost: None,
+            calculated_total_cost: None,
+            latency: None,
+            time_to_first_token: None,
+            deprecation: None,
+        }
+    }
+    /// Sets `traceId` (`None` sends `null`).
+    pub fn trace_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.trace_id = value.into();
+        self
+    }
+    /// Sets `name` (`None` sends `null`).
+    pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `endTime` (`None` sends `null`).
+    pub fn end_time(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.end_time = value.into();
+        self
+    }
+    /// Sets `completionStartTime` (`None` sends `null`).
+    pub fn completion_start_time(
+        mut self,
+        value: impl Into<Option<crate::runtime::DateTime>>,
+    ) -> Self {
+        self.completion_start_time = value.into();
+        self
+    }
+    /// Sets `model` (`None` sends `null`).
+    pub fn model(mut self, value: impl Into<Option<String>>) -> Self {
+        self.model = value.into();
+        self
+    }
+    /// Sets `version` (`None` sends `null`).
+    pub fn version(mut self, value: impl Into<Option<String>>) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `statusMessage` (`None` sends `null`).
+    pub fn status_message(mut self, value: impl Into<Option<String>>) -> Self {
+        self.status_message = value.into();
+        self
+    }
+    /// Sets `parentObservationId` (`None` sends `null`).
+    pub fn parent_observation_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.parent_observation_id = value.into();
+        self
+    }
+    /// Sets `promptId` (`None` sends `null`).
+    pub fn prompt_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.prompt_id = value.into();
+        self
+    }
+    /// Sets `promptName` (`None` sends `null`).
+    pub fn prompt_name(mut self, value: impl Into<Option<String>>) -> Self {
+        self.prompt_name = value.into();
+        self
+    }
+    /// Sets `promptVersion` (`None` sends `null`).
+    pub fn prompt_version(mut self, value: impl Into<Option<i64>>) -> Self {
+        self.prompt_version = value.into();
+        self
+    }
+    /// Sets `modelId` (`None` sends `null`).
+    pub fn model_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.model_id = value.into();
+        self
+    }
+    /// Sets `inputPrice` (`None` sends `null`).
+    pub fn input_price(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.input_price = value.into();
+        self
+    }
+    /// Sets `outputPrice` (`None` sends `null`).
+    pub fn output_price(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.output_price = value.into();
+        self
+    }
+    /// Sets `totalPrice` (`None` sends `null`).
+    pub fn total_price(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.total_price = value.into();
+        self
+    }
+    /// Sets `calculatedInputCost` (`None` sends `null`).
+    pub fn calculated_input_cost(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.calculated_input_cost = value.into();
+        self
+    }
+    /// Sets `calculatedOutputCost` (`None` sends `null`).
+    pub fn calculated_output_cost(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.calculated_output_cost = value.into();
+        self
+    }
+    /// Sets `calculatedTotalCost` (`None` sends `null`).
+    pub fn calculated_total_cost(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.calculated_total_cost = value.into();
+        self
+    }
+    /// Sets `latency` (`None` sends `null`).
+    pub fn latency(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.latency = value.into();
+        self
+    }
+    /// Sets `timeToFirstToken` (`None` sends `null`).
+    pub fn time_to_first_token(mut self, value: impl Into<Option<f64>>) -> Self {
+        self.time_to_first_token = value.into();
+        self
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+}
 /// OpenAI Usage schema from (Chat-)Completion APIs
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OpenAiCompletionUsageSchema {
     pub prompt_tokens: i64,
     pub completion_tokens: i64,
     pub total_tokens: i64,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub prompt_tokens_details: crate::runtime::Patch<crate::runtime::Map<Option<i64>>>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub completion_tokens_details: crate::runtime::Patch<
-        crate::runtime::Map<Option<i64>>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt_tokens_details: Option<crate::runtime::Map<Option<i64>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion_tokens_details: Option<crate::runtime::Map<Option<i64>>>,
+}
+#[allow(deprecated)]
+impl OpenAiCompletionUsageSchema {
+    /// A `OpenAiCompletionUsageSchema` from its required fields; set the others with the methods below.
+    pub fn new(
+        prompt_tokens: impl Into<i64>,
+        completion_tokens: impl Into<i64>,
+        total_tokens: impl Into<i64>,
+    ) -> Self {
+        Self {
+            prompt_tokens: prompt_tokens.into(),
+            completion_tokens: completion_tokens.into(),
+            total_tokens: total_tokens.into(),
+            prompt_tokens_details: None,
+            completion_tokens_details: None,
+        }
+    }
+    /// Sets `prompt_tokens_details`.
+    pub fn prompt_tokens_details(
+        mut self,
+        value: impl Into<crate::runtime::Map<Option<i64>>>,
+    ) -> Self {
+        self.prompt_tokens_details = Some(value.into());
+        self
+    }
+    /// Sets `completion_tokens_details`.
+    pub fn completion_tokens_details(
+        mut self,
+        value: impl Into<crate::runtime::Map<Option<i64>>>,
+    ) -> Self {
+        self.completion_tokens_details = Some(value.into());
+        self
+    }
 }
 /// OpenAI Usage schema from Response API
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OpenAiResponseUsageSchema {
     pub input_tokens: i64,
     pub output_tokens: i64,
     pub total_tokens: i64,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub input_tokens_details: crate::runtime::Patch<crate::runtime::Map<Option<i64>>>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub output_tokens_details: crate::runtime::Patch<crate::runtime::Map<Option<i64>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens_details: Option<crate::runtime::Map<Option<i64>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens_details: Option<crate::runtime::Map<Option<i64>>>,
+}
+#[allow(deprecated)]
+impl OpenAiResponseUsageSchema {
+    /// A `OpenAiResponseUsageSchema` from its required fields; set the others with the methods below.
+    pub fn new(
+        input_tokens: impl Into<i64>,
+        output_tokens: impl Into<i64>,
+        total_tokens: impl Into<i64>,
+    ) -> Self {
+        Self {
+            input_tokens: input_tokens.into(),
+            output_tokens: output_tokens.into(),
+            total_tokens: total_tokens.into(),
+            input_tokens_details: None,
+            output_tokens_details: None,
+        }
+    }
+    /// Sets `input_tokens_details`.
+    pub fn input_tokens_details(
+        mut self,
+        value: impl Into<crate::runtime::Map<Option<i64>>>,
+    ) -> Self {
+        self.input_tokens_details = Some(value.into());
+        self
+    }
+    /// Sets `output_tokens_details`.
+    pub fn output_tokens_details(
+        mut self,
+        value: impl Into<crate::runtime::Map<Option<i64>>>,
+    ) -> Self {
+        self.output_tokens_details = Some(value.into());
+        self
+    }
 }
 /// Usage interface of OpenAI for improved compatibility.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OpenAiUsage {
-    #[serde(
-        rename = "promptTokens",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub prompt_tokens: crate::runtime::Patch<i64>,
+    #[serde(rename = "promptTokens", default, skip_serializing_if = "Option::is_none")]
+    pub prompt_tokens: Option<i64>,
     #[serde(
         rename = "completionTokens",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub completion_tokens: crate::runtime::Patch<i64>,
-    #[serde(
-        rename = "totalTokens",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub total_tokens: crate::runtime::Patch<i64>,
+    pub completion_tokens: Option<i64>,
+    #[serde(rename = "totalTokens", default, skip_serializing_if = "Option::is_none")]
+    pub total_tokens: Option<i64>,
+}
+#[allow(deprecated)]
+impl OpenAiUsage {
+    /// An empty `OpenAiUsage`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            prompt_tokens: None,
+            completion_tokens: None,
+            total_tokens: None,
+        }
+    }
+    /// Sets `promptTokens`.
+    pub fn prompt_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.prompt_tokens = Some(value.into());
+        self
+    }
+    /// Sets `completionTokens`.
+    pub fn completion_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.completion_tokens = Some(value.into());
+        self
+    }
+    /// Sets `totalTokens`.
+    pub fn total_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.total_tokens = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OpentelemetryExportTracesRequest {
     /// Array of resource spans containing trace data as defined in the OTLP specification
     #[serde(rename = "resourceSpans")]
     pub resource_spans: Vec<OtelResourceSpan>,
 }
+#[allow(deprecated)]
+impl OpentelemetryExportTracesRequest {
+    /// A `OpentelemetryExportTracesRequest` from its required fields; set the others with the methods below.
+    pub fn new(resource_spans: Vec<OtelResourceSpan>) -> Self {
+        Self {
+            resource_spans: resource_spans,
+        }
+    }
+}
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OptionalObservationBody {
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
@@ -3390,14 +8648,100 @@ pub struct OptionalObservationBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
 }
+#[allow(deprecated)]
+impl OptionalObservationBody {
+    /// An empty `OptionalObservationBody`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            trace_id: None,
+            name: None,
+            start_time: None,
+            metadata: None,
+            input: None,
+            output: None,
+            level: None,
+            status_message: None,
+            parent_observation_id: None,
+            version: None,
+            environment: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `startTime`.
+    pub fn start_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `level`.
+    pub fn level(mut self, value: impl Into<ObservationLevel>) -> Self {
+        self.level = Some(value.into());
+        self
+    }
+    /// Sets `statusMessage`.
+    pub fn status_message(mut self, value: impl Into<String>) -> Self {
+        self.status_message = Some(value.into());
+        self
+    }
+    /// Sets `parentObservationId`.
+    pub fn parent_observation_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_observation_id = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Organization {
     /// The unique identifier of the organization
     pub id: String,
     /// The name of the organization
     pub name: String,
 }
+#[allow(deprecated)]
+impl Organization {
+    /// A `Organization` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationApiKey {
     pub id: String,
     #[serde(rename = "createdAt")]
@@ -3413,217 +8757,577 @@ pub struct OrganizationApiKey {
     #[serde(rename = "displaySecretKey")]
     pub display_secret_key: String,
 }
+#[allow(deprecated)]
+impl OrganizationApiKey {
+    /// A `OrganizationApiKey` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        public_key: impl Into<String>,
+        display_secret_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            expires_at: None,
+            last_used_at: None,
+            note: None,
+            public_key: public_key.into(),
+            display_secret_key: display_secret_key.into(),
+        }
+    }
+    /// Sets `expiresAt`.
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `lastUsedAt`.
+    pub fn last_used_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.last_used_at = Some(value.into());
+        self
+    }
+    /// Sets `note`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationApiKeysResponse {
     #[serde(rename = "apiKeys")]
     pub api_keys: Vec<OrganizationApiKey>,
 }
+#[allow(deprecated)]
+impl OrganizationApiKeysResponse {
+    /// A `OrganizationApiKeysResponse` from its required fields; set the others with the methods below.
+    pub fn new(api_keys: Vec<OrganizationApiKey>) -> Self {
+        Self { api_keys: api_keys }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationProject {
     pub id: String,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
+    pub metadata: Option<serde_json::Value>,
     #[serde(rename = "createdAt")]
     pub created_at: crate::runtime::DateTime,
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
 }
+#[allow(deprecated)]
+impl OrganizationProject {
+    /// A `OrganizationProject` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            metadata: None,
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationProjectsResponse {
     pub projects: Vec<OrganizationProject>,
 }
+#[allow(deprecated)]
+impl OrganizationProjectsResponse {
+    /// A `OrganizationProjectsResponse` from its required fields; set the others with the methods below.
+    pub fn new(projects: Vec<OrganizationProject>) -> Self {
+        Self { projects: projects }
+    }
+}
 /// Key-value attribute pair for resources, scopes, or spans
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OtelAttribute {
     /// Attribute key (e.g., "service.name", "langfuse.observation.type")
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub key: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// Attribute value
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub value: crate::runtime::Patch<OtelAttributeValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<OtelAttributeValue>,
+}
+#[allow(deprecated)]
+impl OtelAttribute {
+    /// An empty `OtelAttribute`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self { key: None, value: None }
+    }
+    /// Sets `key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<OtelAttributeValue>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 /// Attribute value wrapper supporting different value types
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OtelAttributeValue {
     /// String value
-    #[serde(
-        rename = "stringValue",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub string_value: crate::runtime::Patch<String>,
+    #[serde(rename = "stringValue", default, skip_serializing_if = "Option::is_none")]
+    pub string_value: Option<String>,
     /// Integer value
-    #[serde(
-        rename = "intValue",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub int_value: crate::runtime::Patch<i64>,
+    #[serde(rename = "intValue", default, skip_serializing_if = "Option::is_none")]
+    pub int_value: Option<i64>,
     /// Double value
-    #[serde(
-        rename = "doubleValue",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub double_value: crate::runtime::Patch<f64>,
+    #[serde(rename = "doubleValue", default, skip_serializing_if = "Option::is_none")]
+    pub double_value: Option<f64>,
     /// Boolean value
-    #[serde(
-        rename = "boolValue",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub bool_value: crate::runtime::Patch<bool>,
+    #[serde(rename = "boolValue", default, skip_serializing_if = "Option::is_none")]
+    pub bool_value: Option<bool>,
+}
+#[allow(deprecated)]
+impl OtelAttributeValue {
+    /// An empty `OtelAttributeValue`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            string_value: None,
+            int_value: None,
+            double_value: None,
+            bool_value: None,
+        }
+    }
+    /// Sets `stringValue`.
+    pub fn string_value(mut self, value: impl Into<String>) -> Self {
+        self.string_value = Some(value.into());
+        self
+    }
+    /// Sets `intValue`.
+    pub fn int_value(mut self, value: impl Into<i64>) -> Self {
+        self.int_value = Some(value.into());
+        self
+    }
+    /// Sets `doubleValue`.
+    pub fn double_value(mut self, value: impl Into<f64>) -> Self {
+        self.double_value = Some(value.into());
+        self
+    }
+    /// Sets `boolValue`.
+    pub fn bool_value(mut self, value: impl Into<bool>) -> Self {
+        self.bool_value = Some(value.into());
+        self
+    }
 }
 /// Resource attributes identifying the source of telemetry
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OtelResource {
     /// Resource attributes like service.name, service.version, etc.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub attributes: crate::runtime::Patch<Vec<OtelAttribute>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<OtelAttribute>>,
+}
+#[allow(deprecated)]
+impl OtelResource {
+    /// An empty `OtelResource`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self { attributes: None }
+    }
+    /// Sets `attributes`.
+    pub fn attributes(mut self, value: Vec<OtelAttribute>) -> Self {
+        self.attributes = Some(value);
+        self
+    }
 }
 /// Represents a collection of spans from a single resource as per OTLP specification
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OtelResourceSpan {
     /// Resource information
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub resource: crate::runtime::Patch<OtelResource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<OtelResource>,
     /// Array of scope spans
-    #[serde(
-        rename = "scopeSpans",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub scope_spans: crate::runtime::Patch<Vec<OtelScopeSpan>>,
+    #[serde(rename = "scopeSpans", default, skip_serializing_if = "Option::is_none")]
+    pub scope_spans: Option<Vec<OtelScopeSpan>>,
+}
+#[allow(deprecated)]
+impl OtelResourceSpan {
+    /// An empty `OtelResourceSpan`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            resource: None,
+            scope_spans: None,
+        }
+    }
+    /// Sets `resource`.
+    pub fn resource(mut self, value: impl Into<OtelResource>) -> Self {
+        self.resource = Some(value.into());
+        self
+    }
+    /// Sets `scopeSpans`.
+    pub fn scope_spans(mut self, value: Vec<OtelScopeSpan>) -> Self {
+        self.scope_spans = Some(value);
+        self
+    }
 }
 /// Instrumentation scope information
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OtelScope {
     /// Instrumentation scope name
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub name: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Instrumentation scope version
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub version: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     /// Additional scope attributes
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub attributes: crate::runtime::Patch<Vec<OtelAttribute>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<OtelAttribute>>,
+}
+#[allow(deprecated)]
+impl OtelScope {
+    /// An empty `OtelScope`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            version: None,
+            attributes: None,
+        }
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `attributes`.
+    pub fn attributes(mut self, value: Vec<OtelAttribute>) -> Self {
+        self.attributes = Some(value);
+        self
+    }
 }
 /// Collection of spans from a single instrumentation scope
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OtelScopeSpan {
     /// Instrumentation scope information
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub scope: crate::runtime::Patch<OtelScope>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<OtelScope>,
     /// Array of spans
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub spans: crate::runtime::Patch<Vec<OtelSpan>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spans: Option<Vec<OtelSpan>>,
+}
+#[allow(deprecated)]
+impl OtelScopeSpan {
+    /// An empty `OtelScopeSpan`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self { scope: None, spans: None }
+    }
+    /// Sets `scope`.
+    pub fn scope(mut self, value: impl Into<OtelScope>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+    /// Sets `spans`.
+    pub fn spans(mut self, value: Vec<OtelSpan>) -> Self {
+        self.spans = Some(value);
+        self
+    }
 }
 /// Individual span representing a unit of work or operation
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OtelSpan {
     /// Trace ID (16 bytes, hex-encoded string in JSON or Buffer in binary)
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub trace_id: crate::runtime::Patch<serde_json::Value>,
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<serde_json::Value>,
     /// Span ID (8 bytes, hex-encoded string in JSON or Buffer in binary)
-    #[serde(
-        rename = "spanId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub span_id: crate::runtime::Patch<serde_json::Value>,
+    #[serde(rename = "spanId", default, skip_serializing_if = "Option::is_none")]
+    pub span_id: Option<serde_json::Value>,
     /// Parent span ID if this is a child span
-    #[serde(
-        rename = "parentSpanId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub parent_span_id: crate::runtime::Patch<serde_json::Value>,
+    #[serde(rename = "parentSpanId", default, skip_serializing_if = "Option::is_none")]
+    pub parent_span_id: Option<serde_json::Value>,
     /// Span name describing the operation
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub name: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Span kind (1=INTERNAL, 2=SERVER, 3=CLIENT, 4=PRODUCER, 5=CONSUMER)
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub kind: crate::runtime::Patch<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<i64>,
     /// Start time in nanoseconds since Unix epoch
     #[serde(
         rename = "startTimeUnixNano",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub start_time_unix_nano: crate::runtime::Patch<serde_json::Value>,
+    pub start_time_unix_nano: Option<serde_json::Value>,
     /// End time in nanoseconds since Unix epoch
     #[serde(
         rename = "endTimeUnixNano",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub end_time_unix_nano: crate::runtime::Patch<serde_json::Value>,
+    pub end_time_unix_nano: Option<serde_json::Value>,
     /// Span attributes including Langfuse-specific attributes (langfuse.observation.*)
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub attributes: crate::runtime::Patch<Vec<OtelAttribute>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<OtelAttribute>>,
     /// Span status object
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub status: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<serde_json::Value>,
+}
+#[allow(deprecated)]
+impl OtelSpan {
+    /// An empty `OtelSpan`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            trace_id: None,
+            span_id: None,
+            parent_span_id: None,
+            name: None,
+            kind: None,
+            start_time_unix_nano: None,
+            end_time_unix_nano: None,
+            attributes: None,
+            status: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `spanId`.
+    pub fn span_id(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.span_id = Some(value.into());
+        self
+    }
+    /// Sets `parentSpanId`.
+    pub fn parent_span_id(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.parent_span_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `kind`.
+    pub fn kind(mut self, value: impl Into<i64>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+    /// Sets `startTimeUnixNano`.
+    pub fn start_time_unix_nano(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.start_time_unix_nano = Some(value.into());
+        self
+    }
+    /// Sets `endTimeUnixNano`.
+    pub fn end_time_unix_nano(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.end_time_unix_nano = Some(value.into());
+        self
+    }
+    /// Sets `attributes`.
+    pub fn attributes(mut self, value: Vec<OtelAttribute>) -> Self {
+        self.attributes = Some(value);
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 /// Response from trace export request. Empty object indicates success.
 pub type OtelTraceResponse = crate::runtime::Map<serde_json::Value>;
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedAnnotationQueueItems {
     pub data: Vec<AnnotationQueueItem>,
     pub meta: UtilsMetaResponse,
 }
+#[allow(deprecated)]
+impl PaginatedAnnotationQueueItems {
+    /// A `PaginatedAnnotationQueueItems` from its required fields; set the others with the methods below.
+    pub fn new(
+        data: Vec<AnnotationQueueItem>,
+        meta: impl Into<UtilsMetaResponse>,
+    ) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedAnnotationQueues {
     pub data: Vec<AnnotationQueue>,
     pub meta: UtilsMetaResponse,
 }
+#[allow(deprecated)]
+impl PaginatedAnnotationQueues {
+    /// A `PaginatedAnnotationQueues` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<AnnotationQueue>, meta: impl Into<UtilsMetaResponse>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedDatasetItems {
     pub data: Vec<DatasetItem>,
     pub meta: UtilsMetaResponse,
 }
+#[allow(deprecated)]
+impl PaginatedDatasetItems {
+    /// A `PaginatedDatasetItems` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<DatasetItem>, meta: impl Into<UtilsMetaResponse>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedDatasetRunItems {
     pub data: Vec<DatasetRunItem>,
     pub meta: UtilsMetaResponse,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
+#[allow(deprecated)]
+impl PaginatedDatasetRunItems {
+    /// A `PaginatedDatasetRunItems` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<DatasetRunItem>, meta: impl Into<UtilsMetaResponse>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+            deprecation: None,
+        }
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedDatasetRuns {
     pub data: Vec<DatasetRun>,
     pub meta: UtilsMetaResponse,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
+#[allow(deprecated)]
+impl PaginatedDatasetRuns {
+    /// A `PaginatedDatasetRuns` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<DatasetRun>, meta: impl Into<UtilsMetaResponse>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+            deprecation: None,
+        }
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedDatasets {
     pub data: Vec<Dataset>,
     pub meta: UtilsMetaResponse,
 }
+#[allow(deprecated)]
+impl PaginatedDatasets {
+    /// A `PaginatedDatasets` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<Dataset>, meta: impl Into<UtilsMetaResponse>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedLlmConnections {
     pub data: Vec<LlmConnection>,
     pub meta: UtilsMetaResponse,
 }
+#[allow(deprecated)]
+impl PaginatedLlmConnections {
+    /// A `PaginatedLlmConnections` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<LlmConnection>, meta: impl Into<UtilsMetaResponse>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedModels {
     pub data: Vec<Model>,
     pub meta: UtilsMetaResponse,
 }
+#[allow(deprecated)]
+impl PaginatedModels {
+    /// A `PaginatedModels` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<Model>, meta: impl Into<UtilsMetaResponse>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedSessions {
     pub data: Vec<Session>,
     pub meta: UtilsMetaResponse,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
+#[allow(deprecated)]
+impl PaginatedSessions {
+    /// A `PaginatedSessions` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<Session>, meta: impl Into<UtilsMetaResponse>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+            deprecation: None,
+        }
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PatchMediaBody {
     /// The date and time when the media record was uploaded
     #[serde(rename = "uploadedAt")]
@@ -3646,11 +9350,58 @@ pub struct PatchMediaBody {
     )]
     pub upload_time_ms: crate::runtime::Patch<i64>,
 }
+#[allow(deprecated)]
+impl PatchMediaBody {
+    /// A `PatchMediaBody` from its required fields; set the others with the methods below.
+    pub fn new(
+        uploaded_at: impl Into<crate::runtime::DateTime>,
+        upload_http_status: impl Into<i64>,
+    ) -> Self {
+        Self {
+            uploaded_at: uploaded_at.into(),
+            upload_http_status: upload_http_status.into(),
+            upload_http_error: crate::runtime::Patch::Absent,
+            upload_time_ms: crate::runtime::Patch::Absent,
+        }
+    }
+    /// Sets `uploadHttpError`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn upload_http_error(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.upload_http_error = value.into();
+        self
+    }
+    /// Sets `uploadTimeMs`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn upload_time_ms(
+        mut self,
+        value: impl Into<crate::runtime::Patch<i64>>,
+    ) -> Self {
+        self.upload_time_ms = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PlaceholderMessage {
     pub name: String,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub r#type: crate::runtime::Patch<PlaceholderMessageType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<PlaceholderMessageType>,
+}
+#[allow(deprecated)]
+impl PlaceholderMessage {
+    /// A `PlaceholderMessage` from its required fields; set the others with the methods below.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            r#type: None,
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<PlaceholderMessageType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 crate::runtime::const_value! {
     pub struct PlaceholderMessageType = "placeholder";
@@ -3673,6 +9424,7 @@ crate::runtime::const_value! {
 ///
 /// Every model must have exactly one default tier to ensure cost calculation always succeeds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PricingTier {
     /// Unique identifier for the pricing tier
     pub id: String,
@@ -3712,8 +9464,30 @@ pub struct PricingTier {
     /// Example: {"input": 0.000003, "output": 0.000015} means $3 per million input tokens and $15 per million output tokens.
     pub prices: crate::runtime::Map<f64>,
 }
+#[allow(deprecated)]
+impl PricingTier {
+    /// A `PricingTier` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        is_default: impl Into<bool>,
+        priority: impl Into<i64>,
+        conditions: Vec<PricingTierCondition>,
+        prices: impl Into<crate::runtime::Map<f64>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            is_default: is_default.into(),
+            priority: priority.into(),
+            conditions: conditions,
+            prices: prices.into(),
+        }
+    }
+}
 /// Condition that matches any configured value for a top-level observation attribute.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PricingTierAttributeCondition {
     /// Observation attribute object evaluated by this condition.
     pub source: PricingTierAttributeSource,
@@ -3723,6 +9497,22 @@ pub struct PricingTierAttributeCondition {
     pub operator: PricingTierAttributeConditionOperator,
     /// Accepted string attribute values. At least one value is required.
     pub values: Vec<String>,
+}
+#[allow(deprecated)]
+impl PricingTierAttributeCondition {
+    /// A `PricingTierAttributeCondition` from its required fields; set the others with the methods below.
+    pub fn new(
+        source: impl Into<PricingTierAttributeSource>,
+        key: impl Into<String>,
+        values: Vec<String>,
+    ) -> Self {
+        Self {
+            source: source.into(),
+            key: key.into(),
+            operator: Default::default(),
+            values: values,
+        }
+    }
 }
 crate::runtime::const_value! {
     #[doc = " Membership operator."] pub struct PricingTierAttributeConditionOperator =
@@ -3741,6 +9531,10 @@ crate::runtime::untagged_union! {
     PricingTierAttributeCondition(PricingTierAttributeCondition),
     PricingTierUsageCondition(PricingTierUsageCondition), }
 }
+crate::runtime::union_from! {
+    PricingTierCondition { PricingTierAttributeCondition(PricingTierAttributeCondition),
+    PricingTierUsageCondition(PricingTierUsageCondition), }
+}
 /// Input schema for creating a pricing tier. The tier ID will be automatically generated server-side.
 ///
 /// When creating a model with pricing tiers:
@@ -3751,6 +9545,7 @@ crate::runtime::untagged_union! {
 ///
 /// See PricingTier for detailed information about how tiers work and why they're useful.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PricingTierInput {
     /// Name of the pricing tier for display and identification purposes.
     ///
@@ -3786,6 +9581,25 @@ pub struct PricingTierInput {
     /// Example: {"input": 0.000003, "output": 0.000015} represents $3 per million input tokens and $15 per million output tokens.
     pub prices: crate::runtime::Map<f64>,
 }
+#[allow(deprecated)]
+impl PricingTierInput {
+    /// A `PricingTierInput` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        is_default: impl Into<bool>,
+        priority: impl Into<i64>,
+        conditions: Vec<PricingTierCondition>,
+        prices: impl Into<crate::runtime::Map<f64>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            is_default: is_default.into(),
+            priority: priority.into(),
+            conditions: conditions,
+            prices: prices.into(),
+        }
+    }
+}
 crate::runtime::string_enum! {
     #[doc = " Comparison operators for pricing tier conditions"] pub enum
     PricingTierOperator { Gt => "gt", Gte => "gte", Lt => "lt", Lte => "lte", Eq => "eq",
@@ -3793,10 +9607,12 @@ crate::runtime::string_enum! {
 }
 /// Condition that sums usage details whose keys match a regex.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PricingTierUsageCondition {
     /// Regex pattern matched against usage detail keys.
     #[serde(rename = "usageDetailPattern")]
     pub usage_detail_pattern: String,
+    /// Comparison operators for pricing tier conditions
     pub operator: PricingTierOperator,
     /// Numeric threshold for the summed matching usage values.
     pub value: f64,
@@ -3804,76 +9620,198 @@ pub struct PricingTierUsageCondition {
     #[serde(rename = "caseSensitive")]
     pub case_sensitive: bool,
 }
+#[allow(deprecated)]
+impl PricingTierUsageCondition {
+    /// A `PricingTierUsageCondition` from its required fields; set the others with the methods below.
+    pub fn new(
+        usage_detail_pattern: impl Into<String>,
+        operator: impl Into<PricingTierOperator>,
+        value: impl Into<f64>,
+        case_sensitive: impl Into<bool>,
+    ) -> Self {
+        Self {
+            usage_detail_pattern: usage_detail_pattern.into(),
+            operator: operator.into(),
+            value: value.into(),
+            case_sensitive: case_sensitive.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Project {
     pub id: String,
     pub name: String,
     /// The organization this project belongs to
     pub organization: Organization,
     /// Metadata for the project
-    pub metadata: crate::runtime::Map<serde_json::Value>,
+    pub metadata: serde_json::Value,
     /// Number of days to retain data. Null or 0 means no retention. Omitted if no retention is configured.
     #[serde(rename = "retentionDays", default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<i64>,
 }
+#[allow(deprecated)]
+impl Project {
+    /// A `Project` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        organization: impl Into<Organization>,
+        metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            organization: organization.into(),
+            metadata: metadata.into(),
+            retention_days: None,
+        }
+    }
+    /// Sets `retentionDays`.
+    pub fn retention_days(mut self, value: impl Into<i64>) -> Self {
+        self.retention_days = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProjectDeletionResponse {
     pub success: bool,
     pub message: String,
 }
+#[allow(deprecated)]
+impl ProjectDeletionResponse {
+    /// A `ProjectDeletionResponse` from its required fields; set the others with the methods below.
+    pub fn new(success: impl Into<bool>, message: impl Into<String>) -> Self {
+        Self {
+            success: success.into(),
+            message: message.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Projects {
     pub data: Vec<Project>,
 }
+#[allow(deprecated)]
+impl Projects {
+    /// A `Projects` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<Project>) -> Self {
+        Self { data: data }
+    }
+}
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProjectsCreateApiKeyRequest {
     /// Optional note for the API key
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub note: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Optional predefined public key. Must start with 'pk-lf-'. If provided, secretKey must also be provided.
-    #[serde(
-        rename = "publicKey",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub public_key: crate::runtime::Patch<String>,
+    #[serde(rename = "publicKey", default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
     /// Optional predefined secret key. Must start with 'sk-lf-'. If provided, publicKey must also be provided.
-    #[serde(
-        rename = "secretKey",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub secret_key: crate::runtime::Patch<String>,
+    #[serde(rename = "secretKey", default, skip_serializing_if = "Option::is_none")]
+    pub secret_key: Option<String>,
+}
+#[allow(deprecated)]
+impl ProjectsCreateApiKeyRequest {
+    /// An empty `ProjectsCreateApiKeyRequest`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            note: None,
+            public_key: None,
+            secret_key: None,
+        }
+    }
+    /// Sets `note`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+    /// Sets `publicKey`.
+    pub fn public_key(mut self, value: impl Into<String>) -> Self {
+        self.public_key = Some(value.into());
+        self
+    }
+    /// Sets `secretKey`.
+    pub fn secret_key(mut self, value: impl Into<String>) -> Self {
+        self.secret_key = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProjectsCreateRequest {
     pub name: String,
     /// Optional metadata for the project
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<crate::runtime::Map<serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     /// Number of days to retain data. Must be 0 or at least 3 days. Requires data-retention entitlement for non-zero values. Optional.
     pub retention: i64,
 }
+#[allow(deprecated)]
+impl ProjectsCreateRequest {
+    /// A `ProjectsCreateRequest` from its required fields; set the others with the methods below.
+    pub fn new(name: impl Into<String>, retention: impl Into<i64>) -> Self {
+        Self {
+            name: name.into(),
+            metadata: None,
+            retention: retention.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProjectsUpdateRequest {
     pub name: String,
     /// Optional metadata for the project
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<crate::runtime::Map<serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     /// Number of days to retain data.
     /// Must be 0 or at least 3 days.
     /// Requires data-retention entitlement for non-zero values.
     /// Optional. Will retain existing retention setting if omitted.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub retention: crate::runtime::Patch<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<i64>,
+}
+#[allow(deprecated)]
+impl ProjectsUpdateRequest {
+    /// A `ProjectsUpdateRequest` from its required fields; set the others with the methods below.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            metadata: None,
+            retention: None,
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `retention`.
+    pub fn retention(mut self, value: impl Into<i64>) -> Self {
+        self.retention = Some(value.into());
+        self
+    }
 }
 crate::runtime::tagged_union! {
     pub enum Prompt { tag = "type"; Chat = "chat" => PromptChat, Text = "text" =>
     PromptText, }
 }
+crate::runtime::union_from! {
+    Prompt { Chat(PromptChat), Text(PromptText), }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PromptChat {
-    pub r#type: CreateChatPromptType,
+    pub r#type: PromptChatType,
     pub name: String,
     pub version: i64,
     pub config: serde_json::Value,
@@ -3890,10 +9828,48 @@ pub struct PromptChat {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resolution_graph: Option<crate::runtime::Map<serde_json::Value>>,
+    pub resolution_graph: Option<serde_json::Value>,
     pub prompt: Vec<ChatMessageWithPlaceholders>,
 }
+#[allow(deprecated)]
+impl PromptChat {
+    /// A `PromptChat` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        version: impl Into<i64>,
+        config: impl Into<serde_json::Value>,
+        labels: Vec<String>,
+        tags: Vec<String>,
+        prompt: Vec<ChatMessageWithPlaceholders>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            name: name.into(),
+            version: version.into(),
+            config: config.into(),
+            labels: labels,
+            tags: tags,
+            commit_message: None,
+            resolution_graph: None,
+            prompt: prompt,
+        }
+    }
+    /// Sets `commitMessage`.
+    pub fn commit_message(mut self, value: impl Into<String>) -> Self {
+        self.commit_message = Some(value.into());
+        self
+    }
+    /// Sets `resolutionGraph`.
+    pub fn resolution_graph(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.resolution_graph = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct PromptChatType = "chat";
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PromptMeta {
     pub name: String,
     /// Indicates whether the prompt is a text or chat prompt.
@@ -3907,14 +9883,49 @@ pub struct PromptMeta {
     #[serde(rename = "lastConfig")]
     pub last_config: serde_json::Value,
 }
+#[allow(deprecated)]
+impl PromptMeta {
+    /// A `PromptMeta` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        r#type: impl Into<PromptType>,
+        versions: Vec<i64>,
+        labels: Vec<String>,
+        tags: Vec<String>,
+        last_updated_at: impl Into<crate::runtime::DateTime>,
+        last_config: impl Into<serde_json::Value>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            r#type: r#type.into(),
+            versions: versions,
+            labels: labels,
+            tags: tags,
+            last_updated_at: last_updated_at.into(),
+            last_config: last_config.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PromptMetaListResponse {
     pub data: Vec<PromptMeta>,
     pub meta: UtilsMetaResponse,
 }
+#[allow(deprecated)]
+impl PromptMetaListResponse {
+    /// A `PromptMetaListResponse` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<PromptMeta>, meta: impl Into<UtilsMetaResponse>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PromptText {
-    pub r#type: CreateTextPromptType,
+    pub r#type: PromptTextType,
     pub name: String,
     pub version: i64,
     pub config: serde_json::Value,
@@ -3931,25 +9942,82 @@ pub struct PromptText {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resolution_graph: Option<crate::runtime::Map<serde_json::Value>>,
+    pub resolution_graph: Option<serde_json::Value>,
     pub prompt: String,
+}
+#[allow(deprecated)]
+impl PromptText {
+    /// A `PromptText` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        version: impl Into<i64>,
+        config: impl Into<serde_json::Value>,
+        labels: Vec<String>,
+        tags: Vec<String>,
+        prompt: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            name: name.into(),
+            version: version.into(),
+            config: config.into(),
+            labels: labels,
+            tags: tags,
+            commit_message: None,
+            resolution_graph: None,
+            prompt: prompt.into(),
+        }
+    }
+    /// Sets `commitMessage`.
+    pub fn commit_message(mut self, value: impl Into<String>) -> Self {
+        self.commit_message = Some(value.into());
+        self
+    }
+    /// Sets `resolutionGraph`.
+    pub fn resolution_graph(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.resolution_graph = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct PromptTextType = "text";
 }
 crate::runtime::string_enum! {
     pub enum PromptType { Chat => "chat", Text => "text", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PromptVersionUpdateRequest {
     /// New labels for the prompt version. Labels are unique across versions. The "latest" label is reserved and managed by Langfuse.
     #[serde(rename = "newLabels")]
     pub new_labels: Vec<String>,
 }
+#[allow(deprecated)]
+impl PromptVersionUpdateRequest {
+    /// A `PromptVersionUpdateRequest` from its required fields; set the others with the methods below.
+    pub fn new(new_labels: Vec<String>) -> Self {
+        Self { new_labels: new_labels }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResourceMeta {
     #[serde(rename = "resourceType")]
     pub resource_type: String,
     pub location: String,
 }
+#[allow(deprecated)]
+impl ResourceMeta {
+    /// A `ResourceMeta` from its required fields; set the others with the methods below.
+    pub fn new(resource_type: impl Into<String>, location: impl Into<String>) -> Self {
+        Self {
+            resource_type: resource_type.into(),
+            location: location.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResourceType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schemas: Option<Vec<String>>,
@@ -3962,7 +10030,37 @@ pub struct ResourceType {
     pub schema_extensions: Vec<SchemaExtension>,
     pub meta: ResourceMeta,
 }
+#[allow(deprecated)]
+impl ResourceType {
+    /// A `ResourceType` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        endpoint: impl Into<String>,
+        description: impl Into<String>,
+        schema: impl Into<String>,
+        schema_extensions: Vec<SchemaExtension>,
+        meta: impl Into<ResourceMeta>,
+    ) -> Self {
+        Self {
+            schemas: None,
+            id: id.into(),
+            name: name.into(),
+            endpoint: endpoint.into(),
+            description: description.into(),
+            schema: schema.into(),
+            schema_extensions: schema_extensions,
+            meta: meta.into(),
+        }
+    }
+    /// Sets `schemas`.
+    pub fn schemas(mut self, value: Vec<String>) -> Self {
+        self.schemas = Some(value);
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResourceTypesResponse {
     pub schemas: Vec<String>,
     #[serde(rename = "totalResults")]
@@ -3970,12 +10068,39 @@ pub struct ResourceTypesResponse {
     #[serde(rename = "Resources")]
     pub resources: Vec<ResourceType>,
 }
+#[allow(deprecated)]
+impl ResourceTypesResponse {
+    /// A `ResourceTypesResponse` from its required fields; set the others with the methods below.
+    pub fn new(
+        schemas: Vec<String>,
+        total_results: impl Into<i64>,
+        resources: Vec<ResourceType>,
+    ) -> Self {
+        Self {
+            schemas: schemas,
+            total_results: total_results.into(),
+            resources: resources,
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SchemaExtension {
     pub schema: String,
     pub required: bool,
 }
+#[allow(deprecated)]
+impl SchemaExtension {
+    /// A `SchemaExtension` from its required fields; set the others with the methods below.
+    pub fn new(schema: impl Into<String>, required: impl Into<bool>) -> Self {
+        Self {
+            schema: schema.into(),
+            required: required.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SchemaResource {
     pub id: String,
     pub name: String,
@@ -3983,7 +10108,27 @@ pub struct SchemaResource {
     pub attributes: Vec<serde_json::Value>,
     pub meta: ResourceMeta,
 }
+#[allow(deprecated)]
+impl SchemaResource {
+    /// A `SchemaResource` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        attributes: Vec<serde_json::Value>,
+        meta: impl Into<ResourceMeta>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: description.into(),
+            attributes: attributes,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SchemasResponse {
     pub schemas: Vec<String>,
     #[serde(rename = "totalResults")]
@@ -3991,7 +10136,23 @@ pub struct SchemasResponse {
     #[serde(rename = "Resources")]
     pub resources: Vec<SchemaResource>,
 }
+#[allow(deprecated)]
+impl SchemasResponse {
+    /// A `SchemasResponse` from its required fields; set the others with the methods below.
+    pub fn new(
+        schemas: Vec<String>,
+        total_results: impl Into<i64>,
+        resources: Vec<SchemaResource>,
+    ) -> Self {
+        Self {
+            schemas: schemas,
+            total_results: total_results.into(),
+            resources: resources,
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScimCreateUserRequest {
     /// User's email address (required)
     #[serde(rename = "userName")]
@@ -3999,31 +10160,99 @@ pub struct ScimCreateUserRequest {
     /// User's name information
     pub name: ScimName,
     /// User's email addresses
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub emails: crate::runtime::Patch<Vec<ScimEmail>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<ScimEmail>>,
     /// Whether the user is active
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub active: crate::runtime::Patch<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
     /// Ignored. Accepted only for compatibility with identity providers that always send a password on user creation (Okta sends a placeholder value even when password sync is disabled). No credential is created for the user; provisioned users authenticate via SSO or set a password themselves through the password reset flow.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub password: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+#[allow(deprecated)]
+impl ScimCreateUserRequest {
+    /// A `ScimCreateUserRequest` from its required fields; set the others with the methods below.
+    pub fn new(user_name: impl Into<String>, name: impl Into<ScimName>) -> Self {
+        Self {
+            user_name: user_name.into(),
+            name: name.into(),
+            emails: None,
+            active: None,
+            password: None,
+        }
+    }
+    /// Sets `emails`.
+    pub fn emails(mut self, value: Vec<ScimEmail>) -> Self {
+        self.emails = Some(value);
+        self
+    }
+    /// Sets `active`.
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.active = Some(value.into());
+        self
+    }
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScimEmail {
     pub primary: bool,
     pub value: String,
     pub r#type: String,
 }
+#[allow(deprecated)]
+impl ScimEmail {
+    /// A `ScimEmail` from its required fields; set the others with the methods below.
+    pub fn new(
+        primary: impl Into<bool>,
+        value: impl Into<String>,
+        r#type: impl Into<String>,
+    ) -> Self {
+        Self {
+            primary: primary.into(),
+            value: value.into(),
+            r#type: r#type.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScimFeatureSupport {
     pub supported: bool,
 }
+#[allow(deprecated)]
+impl ScimFeatureSupport {
+    /// A `ScimFeatureSupport` from its required fields; set the others with the methods below.
+    pub fn new(supported: impl Into<bool>) -> Self {
+        Self {
+            supported: supported.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScimName {
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub formatted: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formatted: Option<String>,
+}
+#[allow(deprecated)]
+impl ScimName {
+    /// An empty `ScimName`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self { formatted: None }
+    }
+    /// Sets `formatted`.
+    pub fn formatted(mut self, value: impl Into<String>) -> Self {
+        self.formatted = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScimUser {
     pub schemas: Vec<String>,
     pub id: String,
@@ -4033,7 +10262,29 @@ pub struct ScimUser {
     pub emails: Vec<ScimEmail>,
     pub meta: UserMeta,
 }
+#[allow(deprecated)]
+impl ScimUser {
+    /// A `ScimUser` from its required fields; set the others with the methods below.
+    pub fn new(
+        schemas: Vec<String>,
+        id: impl Into<String>,
+        user_name: impl Into<String>,
+        name: impl Into<ScimName>,
+        emails: Vec<ScimEmail>,
+        meta: impl Into<UserMeta>,
+    ) -> Self {
+        Self {
+            schemas: schemas,
+            id: id.into(),
+            user_name: user_name.into(),
+            name: name.into(),
+            emails: emails,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScimUsersListResponse {
     pub schemas: Vec<String>,
     #[serde(rename = "totalResults")]
@@ -4045,73 +10296,421 @@ pub struct ScimUsersListResponse {
     #[serde(rename = "Resources")]
     pub resources: Vec<ScimUser>,
 }
+#[allow(deprecated)]
+impl ScimUsersListResponse {
+    /// A `ScimUsersListResponse` from its required fields; set the others with the methods below.
+    pub fn new(
+        schemas: Vec<String>,
+        total_results: impl Into<i64>,
+        start_index: impl Into<i64>,
+        items_per_page: impl Into<i64>,
+        resources: Vec<ScimUser>,
+    ) -> Self {
+        Self {
+            schemas: schemas,
+            total_results: total_results.into(),
+            start_index: start_index.into(),
+            items_per_page: items_per_page.into(),
+            resources: resources,
+        }
+    }
+}
 crate::runtime::tagged_union! {
-    pub enum Score { tag = "dataType"; Numeric = "NUMERIC" => ScoreVariant1, Categorical
-    = "CATEGORICAL" => ScoreVariant2, Boolean = "BOOLEAN" => ScoreVariant3, Correction =
-    "CORRECTION" => ScoreVariant4, Text = "TEXT" => ScoreVariant5, }
+    pub enum Score { tag = "dataType"; Numeric = "NUMERIC" => ScoreNumericScore,
+    Categorical = "CATEGORICAL" => ScoreCategoricalScore, Boolean = "BOOLEAN" =>
+    ScoreBooleanScore, Correction = "CORRECTION" => ScoreCorrectionScore, Text = "TEXT"
+    => ScoreTextScore, }
+}
+crate::runtime::union_from! {
+    Score { Numeric(ScoreNumericScore), Categorical(ScoreCategoricalScore),
+    Boolean(ScoreBooleanScore), Correction(ScoreCorrectionScore), Text(ScoreTextScore), }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScoreBody {
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub id: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub trace_id: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "sessionId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub session_id: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "observationId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub observation_id: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "datasetRunId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub dataset_run_id: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
     /// The name of the score. Always overrides "output" for correction scores.
     pub name: String,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub environment: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
     /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(
-        rename = "queueId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub queue_id: crate::runtime::Patch<String>,
+    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
     /// The value of the score. Must be passed as string for categorical and text scores, and numeric for boolean and numeric scores. Boolean score values must equal either 1 or 0 (true or false). Text score values must be between 1 and 500 characters.
     pub value: CreateScoreValue,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub comment: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     /// When set, must match the score value's type. If not set, will be inferred from the score value or config
-    #[serde(
-        rename = "dataType",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub data_type: crate::runtime::Patch<ScoreDataType>,
+    #[serde(rename = "dataType", default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<ScoreDataType>,
     /// Reference a score config on a score. When set, the score name must equal the config name and scores must comply with the config's range and data type. For categorical scores, the value must map to a config category. Numeric scores might be constrained by the score config's max and min values
-    #[serde(
-        rename = "configId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub config_id: crate::runtime::Patch<String>,
+    #[serde(rename = "configId", default, skip_serializing_if = "Option::is_none")]
+    pub config_id: Option<String>,
+}
+#[allow(deprecated)]
+impl ScoreBody {
+    /// A `ScoreBody` from its required fields; set the others with the methods below.
+    pub fn new(name: impl Into<String>, value: impl Into<CreateScoreValue>) -> Self {
+        Self {
+            id: None,
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            environment: None,
+            queue_id: None,
+            value: value.into(),
+            comment: None,
+            metadata: None,
+            data_type: None,
+            config_id: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+    /// Sets `queueId`.
+    pub fn queue_id(mut self, value: impl Into<String>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `dataType`.
+    pub fn data_type(mut self, value: impl Into<ScoreDataType>) -> Self {
+        self.data_type = Some(value.into());
+        self
+    }
+    /// Sets `configId`.
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.config_id = Some(value.into());
+        self
+    }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreBooleanScore {
+    #[serde(rename = "dataType")]
+    pub data_type: ScoreBooleanScoreDataType,
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
+    pub value: f64,
+    /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
+    #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
+    pub deprecation: Option<Deprecation>,
+}
+#[allow(deprecated)]
+impl ScoreBooleanScore {
+    /// A `ScoreBooleanScore` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+            deprecation: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreBooleanScoreDataType = "BOOLEAN";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreCategoricalScore {
+    #[serde(rename = "dataType")]
+    pub data_type: ScoreCategoricalScoreDataType,
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
+    pub value: f64,
+    /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
+    #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
+    pub deprecation: Option<Deprecation>,
+}
+#[allow(deprecated)]
+impl ScoreCategoricalScore {
+    /// A `ScoreCategoricalScore` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+            deprecation: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreCategoricalScoreDataType = "CATEGORICAL";
 }
 /// Configuration for a score
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScoreConfig {
     pub id: String,
     pub name: String,
@@ -4139,598 +10738,78 @@ pub struct ScoreConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+#[allow(deprecated)]
+impl ScoreConfig {
+    /// A `ScoreConfig` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        project_id: impl Into<String>,
+        data_type: impl Into<ScoreConfigDataType>,
+        is_archived: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            project_id: project_id.into(),
+            data_type: data_type.into(),
+            is_archived: is_archived.into(),
+            min_value: None,
+            max_value: None,
+            categories: None,
+            description: None,
+        }
+    }
+    /// Sets `minValue`.
+    pub fn min_value(mut self, value: impl Into<f64>) -> Self {
+        self.min_value = Some(value.into());
+        self
+    }
+    /// Sets `maxValue`.
+    pub fn max_value(mut self, value: impl Into<f64>) -> Self {
+        self.max_value = Some(value.into());
+        self
+    }
+    /// Sets `categories`.
+    pub fn categories(mut self, value: Vec<ConfigCategory>) -> Self {
+        self.categories = Some(value);
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
 crate::runtime::string_enum! {
     pub enum ScoreConfigDataType { Numeric => "NUMERIC", Boolean => "BOOLEAN",
     Categorical => "CATEGORICAL", Text => "TEXT", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScoreConfigs {
     pub data: Vec<ScoreConfig>,
     pub meta: UtilsMetaResponse,
 }
-crate::runtime::string_enum! {
-    pub enum ScoreDataType { Numeric => "NUMERIC", Boolean => "BOOLEAN", Categorical =>
-    "CATEGORICAL", Correction => "CORRECTION", Text => "TEXT", }
+#[allow(deprecated)]
+impl ScoreConfigs {
+    /// A `ScoreConfigs` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<ScoreConfig>, meta: impl Into<UtilsMetaResponse>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreEvent {
-    /// UUID v4 that identifies the event
-    pub id: String,
-    /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
-    pub timestamp: String,
-    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Value>,
-    pub body: ScoreBody,
-}
-crate::runtime::string_enum! {
-    pub enum ScoreSource { Annotation => "ANNOTATION", Api => "API", Eval => "EVAL", }
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreSubjectExperimentV3 {
-    /// The dataset run ID (experiment ID).
-    pub id: String,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreSubjectObservationV3 {
-    /// The observation ID.
-    pub id: String,
-    /// The parent trace ID, if available.
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreSubjectSessionV3 {
-    /// The session ID.
-    pub id: String,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreSubjectTraceV3 {
-    /// The trace ID.
-    pub id: String,
-}
-crate::runtime::tagged_union! {
-    #[doc =
-    " A reference to the entity this score is attached to. Discriminated by \"kind\" — one of trace, observation, session, or experiment."]
-    pub enum ScoreSubjectV3 { tag = "kind"; Trace = "trace" => ScoreSubjectV3Variant1,
-    Observation = "observation" => ScoreSubjectV3Variant2, Session = "session" =>
-    ScoreSubjectV3Variant3, Experiment = "experiment" => ScoreSubjectV3Variant4, }
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreSubjectV3Variant1 {
-    pub kind: ScoreSubjectV3Variant1Kind,
-    /// The trace ID.
-    pub id: String,
-}
-crate::runtime::const_value! {
-    pub struct ScoreSubjectV3Variant1Kind = "trace";
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreSubjectV3Variant2 {
-    pub kind: ScoreSubjectV3Variant2Kind,
-    /// The observation ID.
-    pub id: String,
-    /// The parent trace ID, if available.
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-}
-crate::runtime::const_value! {
-    pub struct ScoreSubjectV3Variant2Kind = "observation";
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreSubjectV3Variant3 {
-    pub kind: ScoreSubjectV3Variant3Kind,
-    /// The session ID.
-    pub id: String,
-}
-crate::runtime::const_value! {
-    pub struct ScoreSubjectV3Variant3Kind = "session";
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreSubjectV3Variant4 {
-    pub kind: ScoreSubjectV3Variant4Kind,
-    /// The dataset run ID (experiment ID).
-    pub id: String,
-}
-crate::runtime::const_value! {
-    pub struct ScoreSubjectV3Variant4Kind = "experiment";
-}
-crate::runtime::tagged_union! {
-    pub enum ScoreV1 { tag = "dataType"; Numeric = "NUMERIC" => ScoreV1Variant1,
-    Categorical = "CATEGORICAL" => ScoreV1Variant2, Boolean = "BOOLEAN" =>
-    ScoreV1Variant3, Text = "TEXT" => ScoreV1Variant4, }
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreV1Variant1 {
+#[non_exhaustive]
+pub struct ScoreCorrectionScore {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant1DataType,
-    pub id: String,
-    #[serde(rename = "traceId")]
-    pub trace_id: String,
-    pub name: String,
-    pub source: ScoreSource,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// The numeric value of the score
-    pub value: f64,
-}
-crate::runtime::const_value! {
-    pub struct ScoreV1Variant1DataType = "NUMERIC";
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreV1Variant2 {
-    #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant2DataType,
-    pub id: String,
-    #[serde(rename = "traceId")]
-    pub trace_id: String,
-    pub name: String,
-    pub source: ScoreSource,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
-    pub value: f64,
-    /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
-}
-crate::runtime::const_value! {
-    pub struct ScoreV1Variant2DataType = "CATEGORICAL";
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreV1Variant3 {
-    #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant3DataType,
-    pub id: String,
-    #[serde(rename = "traceId")]
-    pub trace_id: String,
-    pub name: String,
-    pub source: ScoreSource,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
-    pub value: f64,
-    /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
-}
-crate::runtime::const_value! {
-    pub struct ScoreV1Variant3DataType = "BOOLEAN";
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreV1Variant4 {
-    #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant4DataType,
-    pub id: String,
-    #[serde(rename = "traceId")]
-    pub trace_id: String,
-    pub name: String,
-    pub source: ScoreSource,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// The text content of the score (1-500 characters)
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
-}
-crate::runtime::const_value! {
-    pub struct ScoreV1Variant4DataType = "TEXT";
-}
-crate::runtime::tagged_union! {
-    pub enum ScoreV3 { tag = "dataType"; Numeric = "NUMERIC" => ScoreV3Variant1, Boolean
-    = "BOOLEAN" => ScoreV3Variant2, Categorical = "CATEGORICAL" => ScoreV3Variant3, Text
-    = "TEXT" => ScoreV3Variant4, Correction = "CORRECTION" => ScoreV3Variant5, }
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreV3Variant1 {
-    #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant1DataType,
-    pub id: String,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    /// The environment from which this score originated.
-    pub environment: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
-    #[serde(rename = "configId", default, skip_serializing_if = "Option::is_none")]
-    pub config_id: Option<String>,
-    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
-    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
-    #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
-    pub author_user_id: Option<String>,
-    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
-    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
-    pub queue_id: Option<String>,
-    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<ScoreSubjectV3>,
-    /// The numeric value of the score.
-    pub value: f64,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreV3Variant2 {
-    #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant3DataType,
-    pub id: String,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    /// The environment from which this score originated.
-    pub environment: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
-    #[serde(rename = "configId", default, skip_serializing_if = "Option::is_none")]
-    pub config_id: Option<String>,
-    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
-    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
-    #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
-    pub author_user_id: Option<String>,
-    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
-    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
-    pub queue_id: Option<String>,
-    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<ScoreSubjectV3>,
-    /// The boolean value of the score.
-    pub value: bool,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreV3Variant3 {
-    #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant2DataType,
-    pub id: String,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    /// The environment from which this score originated.
-    pub environment: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
-    #[serde(rename = "configId", default, skip_serializing_if = "Option::is_none")]
-    pub config_id: Option<String>,
-    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
-    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
-    #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
-    pub author_user_id: Option<String>,
-    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
-    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
-    pub queue_id: Option<String>,
-    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<ScoreSubjectV3>,
-    /// The string category value of the score.
-    pub value: String,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreV3Variant4 {
-    #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant4DataType,
-    pub id: String,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    /// The environment from which this score originated.
-    pub environment: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
-    #[serde(rename = "configId", default, skip_serializing_if = "Option::is_none")]
-    pub config_id: Option<String>,
-    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
-    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
-    #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
-    pub author_user_id: Option<String>,
-    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
-    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
-    pub queue_id: Option<String>,
-    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<ScoreSubjectV3>,
-    /// The text content of the score.
-    pub value: String,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreV3Variant5 {
-    #[serde(rename = "dataType")]
-    pub data_type: ScoreVariant4DataType,
-    pub id: String,
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    /// The environment from which this score originated.
-    pub environment: String,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
-    #[serde(rename = "configId", default, skip_serializing_if = "Option::is_none")]
-    pub config_id: Option<String>,
-    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
-    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
-    #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
-    pub author_user_id: Option<String>,
-    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
-    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
-    pub queue_id: Option<String>,
-    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<ScoreSubjectV3>,
-    /// The correction content of the score. Empty string if not set.
-    pub value: String,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreVariant1 {
-    #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant1DataType,
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// The numeric value of the score
-    pub value: f64,
-    #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
-    pub deprecation: Option<Deprecation>,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreVariant2 {
-    #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant2DataType,
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
-    pub value: f64,
-    /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
-    #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
-    pub deprecation: Option<Deprecation>,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreVariant3 {
-    #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant3DataType,
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
-    pub value: f64,
-    /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
-    #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
-    pub deprecation: Option<Deprecation>,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreVariant4 {
-    #[serde(rename = "dataType")]
-    pub data_type: ScoreVariant4DataType,
+    pub data_type: ScoreCorrectionScoreDataType,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -4771,16 +10850,442 @@ pub struct ScoreVariant4 {
     /// The string representation of the correction content
     #[serde(rename = "stringValue")]
     pub string_value: String,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
+#[allow(deprecated)]
+impl ScoreCorrectionScore {
+    /// A `ScoreCorrectionScore` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+            deprecation: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+}
 crate::runtime::const_value! {
-    pub struct ScoreVariant4DataType = "CORRECTION";
+    pub struct ScoreCorrectionScoreDataType = "CORRECTION";
+}
+crate::runtime::string_enum! {
+    pub enum ScoreDataType { Numeric => "NUMERIC", Boolean => "BOOLEAN", Categorical =>
+    "CATEGORICAL", Correction => "CORRECTION", Text => "TEXT", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoreVariant5 {
+#[non_exhaustive]
+pub struct ScoreEvent {
+    /// UUID v4 that identifies the event
+    pub id: String,
+    /// Datetime (ISO 8601) of event creation in client. Should be as close to actual event creation in client as possible, this timestamp will be used for ordering of events in future release. Resolution: milliseconds (required), microseconds (optimal).
+    pub timestamp: String,
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    pub body: ScoreBody,
+}
+#[allow(deprecated)]
+impl ScoreEvent {
+    /// A `ScoreEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<ScoreBody>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreNumericScore {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreV1Variant4DataType,
+    pub data_type: ScoreNumericScoreDataType,
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// The numeric value of the score
+    pub value: f64,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
+    #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
+    pub deprecation: Option<Deprecation>,
+}
+#[allow(deprecated)]
+impl ScoreNumericScore {
+    /// A `ScoreNumericScore` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            deprecation: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreNumericScoreDataType = "NUMERIC";
+}
+crate::runtime::string_enum! {
+    pub enum ScoreSource { Annotation => "ANNOTATION", Api => "API", Eval => "EVAL", }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreSubjectExperimentV3 {
+    /// The dataset run ID (experiment ID).
+    pub id: String,
+}
+#[allow(deprecated)]
+impl ScoreSubjectExperimentV3 {
+    /// A `ScoreSubjectExperimentV3` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreSubjectObservationV3 {
+    /// The observation ID.
+    pub id: String,
+    /// The parent trace ID, if available.
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+}
+#[allow(deprecated)]
+impl ScoreSubjectObservationV3 {
+    /// A `ScoreSubjectObservationV3` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreSubjectSessionV3 {
+    /// The session ID.
+    pub id: String,
+}
+#[allow(deprecated)]
+impl ScoreSubjectSessionV3 {
+    /// A `ScoreSubjectSessionV3` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreSubjectTraceV3 {
+    /// The trace ID.
+    pub id: String,
+}
+#[allow(deprecated)]
+impl ScoreSubjectTraceV3 {
+    /// A `ScoreSubjectTraceV3` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+crate::runtime::tagged_union! {
+    #[doc =
+    " A reference to the entity this score is attached to. Discriminated by \"kind\" — one of trace, observation, session, or experiment."]
+    pub enum ScoreSubjectV3 { tag = "kind"; Trace = "trace" =>
+    ScoreSubjectV3ScoreSubjectTraceV3, Observation = "observation" =>
+    ScoreSubjectV3ScoreSubjectObservationV3, Session = "session" =>
+    ScoreSubjectV3ScoreSubjectSessionV3, Experiment = "experiment" =>
+    ScoreSubjectV3ScoreSubjectExperimentV3, }
+}
+crate::runtime::union_from! {
+    ScoreSubjectV3 { Trace(ScoreSubjectV3ScoreSubjectTraceV3),
+    Observation(ScoreSubjectV3ScoreSubjectObservationV3),
+    Session(ScoreSubjectV3ScoreSubjectSessionV3),
+    Experiment(ScoreSubjectV3ScoreSubjectExperimentV3), }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreSubjectV3ScoreSubjectExperimentV3 {
+    pub kind: ScoreSubjectV3ScoreSubjectExperimentV3Kind,
+    /// The dataset run ID (experiment ID).
+    pub id: String,
+}
+#[allow(deprecated)]
+impl ScoreSubjectV3ScoreSubjectExperimentV3 {
+    /// A `ScoreSubjectV3ScoreSubjectExperimentV3` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            kind: Default::default(),
+            id: id.into(),
+        }
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreSubjectV3ScoreSubjectExperimentV3Kind = "experiment";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreSubjectV3ScoreSubjectObservationV3 {
+    pub kind: ScoreSubjectV3ScoreSubjectObservationV3Kind,
+    /// The observation ID.
+    pub id: String,
+    /// The parent trace ID, if available.
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+}
+#[allow(deprecated)]
+impl ScoreSubjectV3ScoreSubjectObservationV3 {
+    /// A `ScoreSubjectV3ScoreSubjectObservationV3` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            kind: Default::default(),
+            id: id.into(),
+            trace_id: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreSubjectV3ScoreSubjectObservationV3Kind = "observation";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreSubjectV3ScoreSubjectSessionV3 {
+    pub kind: ScoreSubjectV3ScoreSubjectSessionV3Kind,
+    /// The session ID.
+    pub id: String,
+}
+#[allow(deprecated)]
+impl ScoreSubjectV3ScoreSubjectSessionV3 {
+    /// A `ScoreSubjectV3ScoreSubjectSessionV3` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            kind: Default::default(),
+            id: id.into(),
+        }
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreSubjectV3ScoreSubjectSessionV3Kind = "session";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreSubjectV3ScoreSubjectTraceV3 {
+    pub kind: ScoreSubjectV3ScoreSubjectTraceV3Kind,
+    /// The trace ID.
+    pub id: String,
+}
+#[allow(deprecated)]
+impl ScoreSubjectV3ScoreSubjectTraceV3 {
+    /// A `ScoreSubjectV3ScoreSubjectTraceV3` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            kind: Default::default(),
+            id: id.into(),
+        }
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreSubjectV3ScoreSubjectTraceV3Kind = "trace";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreTextScore {
+    #[serde(rename = "dataType")]
+    pub data_type: ScoreTextScoreDataType,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -4819,14 +11324,1071 @@ pub struct ScoreVariant5 {
     /// The text content of the score (1-500 characters)
     #[serde(rename = "stringValue")]
     pub string_value: String,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
+#[allow(deprecated)]
+impl ScoreTextScore {
+    /// A `ScoreTextScore` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            string_value: string_value.into(),
+            deprecation: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreTextScoreDataType = "TEXT";
+}
+crate::runtime::tagged_union! {
+    pub enum ScoreV1 { tag = "dataType"; Numeric = "NUMERIC" => ScoreV1NumericScoreV1,
+    Categorical = "CATEGORICAL" => ScoreV1CategoricalScoreV1, Boolean = "BOOLEAN" =>
+    ScoreV1BooleanScoreV1, Text = "TEXT" => ScoreV1TextScoreV1, }
+}
+crate::runtime::union_from! {
+    ScoreV1 { Numeric(ScoreV1NumericScoreV1), Categorical(ScoreV1CategoricalScoreV1),
+    Boolean(ScoreV1BooleanScoreV1), Text(ScoreV1TextScoreV1), }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreV1BooleanScoreV1 {
+    #[serde(rename = "dataType")]
+    pub data_type: ScoreV1BooleanScoreV1DataType,
+    pub id: String,
+    #[serde(rename = "traceId")]
+    pub trace_id: String,
+    pub name: String,
+    pub source: ScoreSource,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
+    pub value: f64,
+    /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
+}
+#[allow(deprecated)]
+impl ScoreV1BooleanScoreV1 {
+    /// A `ScoreV1BooleanScoreV1` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        trace_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: trace_id.into(),
+            name: name.into(),
+            source: source.into(),
+            observation_id: None,
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+        }
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreV1BooleanScoreV1DataType = "BOOLEAN";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreV1CategoricalScoreV1 {
+    #[serde(rename = "dataType")]
+    pub data_type: ScoreV1CategoricalScoreV1DataType,
+    pub id: String,
+    #[serde(rename = "traceId")]
+    pub trace_id: String,
+    pub name: String,
+    pub source: ScoreSource,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
+    pub value: f64,
+    /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
+}
+#[allow(deprecated)]
+impl ScoreV1CategoricalScoreV1 {
+    /// A `ScoreV1CategoricalScoreV1` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        trace_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: trace_id.into(),
+            name: name.into(),
+            source: source.into(),
+            observation_id: None,
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+        }
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreV1CategoricalScoreV1DataType = "CATEGORICAL";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreV1NumericScoreV1 {
+    #[serde(rename = "dataType")]
+    pub data_type: ScoreV1NumericScoreV1DataType,
+    pub id: String,
+    #[serde(rename = "traceId")]
+    pub trace_id: String,
+    pub name: String,
+    pub source: ScoreSource,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// The numeric value of the score
+    pub value: f64,
+}
+#[allow(deprecated)]
+impl ScoreV1NumericScoreV1 {
+    /// A `ScoreV1NumericScoreV1` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        trace_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: trace_id.into(),
+            name: name.into(),
+            source: source.into(),
+            observation_id: None,
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+        }
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreV1NumericScoreV1DataType = "NUMERIC";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreV1TextScoreV1 {
+    #[serde(rename = "dataType")]
+    pub data_type: ScoreV1TextScoreV1DataType,
+    pub id: String,
+    #[serde(rename = "traceId")]
+    pub trace_id: String,
+    pub name: String,
+    pub source: ScoreSource,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// The text content of the score (1-500 characters)
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
+}
+#[allow(deprecated)]
+impl ScoreV1TextScoreV1 {
+    /// A `ScoreV1TextScoreV1` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        trace_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: trace_id.into(),
+            name: name.into(),
+            source: source.into(),
+            observation_id: None,
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            string_value: string_value.into(),
+        }
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreV1TextScoreV1DataType = "TEXT";
+}
+crate::runtime::tagged_union! {
+    pub enum ScoreV3 { tag = "dataType"; Numeric = "NUMERIC" => ScoreV3NumericScoreV3,
+    Boolean = "BOOLEAN" => ScoreV3BooleanScoreV3, Categorical = "CATEGORICAL" =>
+    ScoreV3CategoricalScoreV3, Text = "TEXT" => ScoreV3TextScoreV3, Correction =
+    "CORRECTION" => ScoreV3CorrectionScoreV3, }
+}
+crate::runtime::union_from! {
+    ScoreV3 { Numeric(ScoreV3NumericScoreV3), Boolean(ScoreV3BooleanScoreV3),
+    Categorical(ScoreV3CategoricalScoreV3), Text(ScoreV3TextScoreV3),
+    Correction(ScoreV3CorrectionScoreV3), }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreV3BooleanScoreV3 {
+    #[serde(rename = "dataType")]
+    pub data_type: ScoreV3BooleanScoreV3DataType,
+    pub id: String,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    /// The environment from which this score originated.
+    pub environment: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
+    #[serde(rename = "configId", default, skip_serializing_if = "Option::is_none")]
+    pub config_id: Option<String>,
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
+    #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
+    pub author_user_id: Option<String>,
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
+    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<ScoreSubjectV3>,
+    /// The boolean value of the score.
+    pub value: bool,
+}
+#[allow(deprecated)]
+impl ScoreV3BooleanScoreV3 {
+    /// A `ScoreV3BooleanScoreV3` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        environment: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        value: impl Into<bool>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            project_id: project_id.into(),
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            environment: environment.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            comment: None,
+            config_id: None,
+            metadata: None,
+            author_user_id: None,
+            queue_id: None,
+            subject: None,
+            value: value.into(),
+        }
+    }
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `configId`.
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.config_id = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId`.
+    pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
+        self.author_user_id = Some(value.into());
+        self
+    }
+    /// Sets `queueId`.
+    pub fn queue_id(mut self, value: impl Into<String>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreV3BooleanScoreV3DataType = "BOOLEAN";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreV3CategoricalScoreV3 {
+    #[serde(rename = "dataType")]
+    pub data_type: ScoreV3CategoricalScoreV3DataType,
+    pub id: String,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    /// The environment from which this score originated.
+    pub environment: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
+    #[serde(rename = "configId", default, skip_serializing_if = "Option::is_none")]
+    pub config_id: Option<String>,
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
+    #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
+    pub author_user_id: Option<String>,
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
+    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<ScoreSubjectV3>,
+    /// The string category value of the score.
+    pub value: String,
+}
+#[allow(deprecated)]
+impl ScoreV3CategoricalScoreV3 {
+    /// A `ScoreV3CategoricalScoreV3` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        environment: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            project_id: project_id.into(),
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            environment: environment.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            comment: None,
+            config_id: None,
+            metadata: None,
+            author_user_id: None,
+            queue_id: None,
+            subject: None,
+            value: value.into(),
+        }
+    }
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `configId`.
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.config_id = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId`.
+    pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
+        self.author_user_id = Some(value.into());
+        self
+    }
+    /// Sets `queueId`.
+    pub fn queue_id(mut self, value: impl Into<String>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreV3CategoricalScoreV3DataType = "CATEGORICAL";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreV3CorrectionScoreV3 {
+    #[serde(rename = "dataType")]
+    pub data_type: ScoreV3CorrectionScoreV3DataType,
+    pub id: String,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    /// The environment from which this score originated.
+    pub environment: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
+    #[serde(rename = "configId", default, skip_serializing_if = "Option::is_none")]
+    pub config_id: Option<String>,
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
+    #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
+    pub author_user_id: Option<String>,
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
+    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<ScoreSubjectV3>,
+    /// The correction content of the score. Empty string if not set.
+    pub value: String,
+}
+#[allow(deprecated)]
+impl ScoreV3CorrectionScoreV3 {
+    /// A `ScoreV3CorrectionScoreV3` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        environment: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            project_id: project_id.into(),
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            environment: environment.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            comment: None,
+            config_id: None,
+            metadata: None,
+            author_user_id: None,
+            queue_id: None,
+            subject: None,
+            value: value.into(),
+        }
+    }
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `configId`.
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.config_id = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId`.
+    pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
+        self.author_user_id = Some(value.into());
+        self
+    }
+    /// Sets `queueId`.
+    pub fn queue_id(mut self, value: impl Into<String>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreV3CorrectionScoreV3DataType = "CORRECTION";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreV3NumericScoreV3 {
+    #[serde(rename = "dataType")]
+    pub data_type: ScoreV3NumericScoreV3DataType,
+    pub id: String,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    /// The environment from which this score originated.
+    pub environment: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
+    #[serde(rename = "configId", default, skip_serializing_if = "Option::is_none")]
+    pub config_id: Option<String>,
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
+    #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
+    pub author_user_id: Option<String>,
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
+    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<ScoreSubjectV3>,
+    /// The numeric value of the score.
+    pub value: f64,
+}
+#[allow(deprecated)]
+impl ScoreV3NumericScoreV3 {
+    /// A `ScoreV3NumericScoreV3` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        environment: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            project_id: project_id.into(),
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            environment: environment.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            comment: None,
+            config_id: None,
+            metadata: None,
+            author_user_id: None,
+            queue_id: None,
+            subject: None,
+            value: value.into(),
+        }
+    }
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `configId`.
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.config_id = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId`.
+    pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
+        self.author_user_id = Some(value.into());
+        self
+    }
+    /// Sets `queueId`.
+    pub fn queue_id(mut self, value: impl Into<String>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreV3NumericScoreV3DataType = "NUMERIC";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreV3TextScoreV3 {
+    #[serde(rename = "dataType")]
+    pub data_type: ScoreV3TextScoreV3DataType,
+    pub id: String,
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    /// The environment from which this score originated.
+    pub environment: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
+    #[serde(rename = "configId", default, skip_serializing_if = "Option::is_none")]
+    pub config_id: Option<String>,
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
+    #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
+    pub author_user_id: Option<String>,
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
+    #[serde(rename = "queueId", default, skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<ScoreSubjectV3>,
+    /// The text content of the score.
+    pub value: String,
+}
+#[allow(deprecated)]
+impl ScoreV3TextScoreV3 {
+    /// A `ScoreV3TextScoreV3` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        environment: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            project_id: project_id.into(),
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            environment: environment.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            comment: None,
+            config_id: None,
+            metadata: None,
+            author_user_id: None,
+            queue_id: None,
+            subject: None,
+            value: value.into(),
+        }
+    }
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `configId`.
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.config_id = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId`.
+    pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
+        self.author_user_id = Some(value.into());
+        self
+    }
+    /// Sets `queueId`.
+    pub fn queue_id(mut self, value: impl Into<String>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct ScoreV3TextScoreV3DataType = "TEXT";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SdkLogBody {
     pub log: serde_json::Value,
 }
+#[allow(deprecated)]
+impl SdkLogBody {
+    /// A `SdkLogBody` from its required fields; set the others with the methods below.
+    pub fn new(log: impl Into<serde_json::Value>) -> Self {
+        Self { log: log.into() }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SdkLogEvent {
     /// UUID v4 that identifies the event
     pub id: String,
@@ -4837,7 +12399,29 @@ pub struct SdkLogEvent {
     pub metadata: Option<serde_json::Value>,
     pub body: SdkLogBody,
 }
+#[allow(deprecated)]
+impl SdkLogEvent {
+    /// A `SdkLogEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<SdkLogBody>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ServiceProviderConfig {
     pub schemas: Vec<String>,
     #[serde(rename = "documentationUri")]
@@ -4853,7 +12437,38 @@ pub struct ServiceProviderConfig {
     pub authentication_schemes: Vec<AuthenticationScheme>,
     pub meta: ResourceMeta,
 }
+#[allow(deprecated)]
+impl ServiceProviderConfig {
+    /// A `ServiceProviderConfig` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        schemas: Vec<String>,
+        documentation_uri: impl Into<String>,
+        patch: impl Into<ScimFeatureSupport>,
+        bulk: impl Into<BulkConfig>,
+        filter: impl Into<FilterConfig>,
+        change_password: impl Into<ScimFeatureSupport>,
+        sort: impl Into<ScimFeatureSupport>,
+        etag: impl Into<ScimFeatureSupport>,
+        authentication_schemes: Vec<AuthenticationScheme>,
+        meta: impl Into<ResourceMeta>,
+    ) -> Self {
+        Self {
+            schemas: schemas,
+            documentation_uri: documentation_uri.into(),
+            patch: patch.into(),
+            bulk: bulk.into(),
+            filter: filter.into(),
+            change_password: change_password.into(),
+            sort: sort.into(),
+            etag: etag.into(),
+            authentication_schemes: authentication_schemes,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Session {
     pub id: String,
     #[serde(rename = "createdAt")]
@@ -4863,7 +12478,25 @@ pub struct Session {
     /// The environment from which this session originated.
     pub environment: String,
 }
+#[allow(deprecated)]
+impl Session {
+    /// A `Session` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        project_id: impl Into<String>,
+        environment: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            project_id: project_id.into(),
+            environment: environment.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SessionWithTraces {
     pub id: String,
     #[serde(rename = "createdAt")]
@@ -4873,14 +12506,49 @@ pub struct SessionWithTraces {
     /// The environment from which this session originated.
     pub environment: String,
     pub traces: Vec<Trace>,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
+#[allow(deprecated)]
+impl SessionWithTraces {
+    /// A `SessionWithTraces` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        project_id: impl Into<String>,
+        environment: impl Into<String>,
+        traces: Vec<Trace>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            project_id: project_id.into(),
+            environment: environment.into(),
+            traces: traces,
+            deprecation: None,
+        }
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Sort {
     pub id: String,
 }
+#[allow(deprecated)]
+impl Sort {
+    /// A `Sort` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubmitFeedbackRequest {
     /// Category of the thing the feedback is about.
     #[serde(rename = "targetType")]
@@ -4890,22 +12558,54 @@ pub struct SubmitFeedbackRequest {
     /// Concise feedback text approved by the user. Must be between 1 and 3000 characters.
     pub feedback: String,
     /// Optional user-approved goal or use case they were trying to achieve. Must be between 1 and 1500 characters when provided. Do not include secrets, customer data, trace payloads, or broad unrelated context.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub goal: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<String>,
     /// Optional HTTP(S) reference URL. Langfuse stores it as text for triage and does not fetch it.
-    #[serde(
-        rename = "referenceUrl",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub reference_url: crate::runtime::Patch<String>,
+    #[serde(rename = "referenceUrl", default, skip_serializing_if = "Option::is_none")]
+    pub reference_url: Option<String>,
+}
+#[allow(deprecated)]
+impl SubmitFeedbackRequest {
+    /// A `SubmitFeedbackRequest` from its required fields; set the others with the methods below.
+    pub fn new(
+        target_type: impl Into<FeedbackTargetType>,
+        target: impl Into<String>,
+        feedback: impl Into<String>,
+    ) -> Self {
+        Self {
+            target_type: target_type.into(),
+            target: target.into(),
+            feedback: feedback.into(),
+            goal: None,
+            reference_url: None,
+        }
+    }
+    /// Sets `goal`.
+    pub fn goal(mut self, value: impl Into<String>) -> Self {
+        self.goal = Some(value.into());
+        self
+    }
+    /// Sets `referenceUrl`.
+    pub fn reference_url(mut self, value: impl Into<String>) -> Self {
+        self.reference_url = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubmitFeedbackResponse {
     /// Correlation ID for the submitted feedback.
     pub id: String,
 }
+#[allow(deprecated)]
+impl SubmitFeedbackResponse {
+    /// A `SubmitFeedbackResponse` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TextPrompt {
     pub name: String,
     pub version: i64,
@@ -4923,10 +12623,44 @@ pub struct TextPrompt {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resolution_graph: Option<crate::runtime::Map<serde_json::Value>>,
+    pub resolution_graph: Option<serde_json::Value>,
     pub prompt: String,
 }
+#[allow(deprecated)]
+impl TextPrompt {
+    /// A `TextPrompt` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        version: impl Into<i64>,
+        config: impl Into<serde_json::Value>,
+        labels: Vec<String>,
+        tags: Vec<String>,
+        prompt: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            version: version.into(),
+            config: config.into(),
+            labels: labels,
+            tags: tags,
+            commit_message: None,
+            resolution_graph: None,
+            prompt: prompt.into(),
+        }
+    }
+    /// Sets `commitMessage`.
+    pub fn commit_message(mut self, value: impl Into<String>) -> Self {
+        self.commit_message = Some(value.into());
+        self
+    }
+    /// Sets `resolutionGraph`.
+    pub fn resolution_graph(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.resolution_graph = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TextScore {
     pub id: String,
     /// The trace ID associated with the score
@@ -4967,7 +12701,84 @@ pub struct TextScore {
     #[serde(rename = "stringValue")]
     pub string_value: String,
 }
+#[allow(deprecated)]
+impl TextScore {
+    /// A `TextScore` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            string_value: string_value.into(),
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TextScoreV1 {
     pub id: String,
     #[serde(rename = "traceId")]
@@ -5001,7 +12812,68 @@ pub struct TextScoreV1 {
     #[serde(rename = "stringValue")]
     pub string_value: String,
 }
+#[allow(deprecated)]
+impl TextScoreV1 {
+    /// A `TextScoreV1` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        trace_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trace_id: trace_id.into(),
+            name: name.into(),
+            source: source.into(),
+            observation_id: None,
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            string_value: string_value.into(),
+        }
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TextScoreV3 {
     pub id: String,
     #[serde(rename = "projectId")]
@@ -5023,7 +12895,7 @@ pub struct TextScoreV3 {
     pub config_id: Option<String>,
     /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::runtime::Map<serde_json::Value>>,
+    pub metadata: Option<serde_json::Value>,
     /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     #[serde(rename = "authorUserId", default, skip_serializing_if = "Option::is_none")]
     pub author_user_id: Option<String>,
@@ -5036,7 +12908,72 @@ pub struct TextScoreV3 {
     /// The text content of the score.
     pub value: String,
 }
+#[allow(deprecated)]
+impl TextScoreV3 {
+    /// A `TextScoreV3` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        project_id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        environment: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            project_id: project_id.into(),
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            environment: environment.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            comment: None,
+            config_id: None,
+            metadata: None,
+            author_user_id: None,
+            queue_id: None,
+            subject: None,
+            value: value.into(),
+        }
+    }
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets `configId`.
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
+        self.config_id = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId`.
+    pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
+        self.author_user_id = Some(value.into());
+        self
+    }
+    /// Sets `queueId`.
+    pub fn queue_id(mut self, value: impl Into<String>) -> Self {
+        self.queue_id = Some(value.into());
+        self
+    }
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Trace {
     /// The unique identifier of a trace
     pub id: String,
@@ -5070,51 +13007,206 @@ pub struct Trace {
     /// The environment from which this trace originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
 }
+#[allow(deprecated)]
+impl Trace {
+    /// A `Trace` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        tags: Vec<String>,
+        public: impl Into<bool>,
+        environment: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            name: None,
+            input: None,
+            output: None,
+            session_id: None,
+            release: None,
+            version: None,
+            user_id: None,
+            metadata: None,
+            tags: tags,
+            public: public.into(),
+            environment: environment.into(),
+        }
+    }
+    /// Sets `name` (`None` sends `null`).
+    pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `sessionId` (`None` sends `null`).
+    pub fn session_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.session_id = value.into();
+        self
+    }
+    /// Sets `release` (`None` sends `null`).
+    pub fn release(mut self, value: impl Into<Option<String>>) -> Self {
+        self.release = value.into();
+        self
+    }
+    /// Sets `version` (`None` sends `null`).
+    pub fn version(mut self, value: impl Into<Option<String>>) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `userId` (`None` sends `null`).
+    pub fn user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.user_id = value.into();
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TraceBody {
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub timestamp: crate::runtime::Patch<crate::runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub name: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "userId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub user_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub input: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub output: crate::runtime::Patch<serde_json::Value>,
-    #[serde(
-        rename = "sessionId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub session_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub release: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub version: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub tags: crate::runtime::Patch<Vec<String>>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub environment: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<crate::runtime::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<serde_json::Value>,
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
     /// Make trace publicly accessible via url
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub public: crate::runtime::Patch<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<bool>,
+}
+#[allow(deprecated)]
+impl TraceBody {
+    /// An empty `TraceBody`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            timestamp: None,
+            name: None,
+            user_id: None,
+            input: None,
+            output: None,
+            session_id: None,
+            release: None,
+            version: None,
+            metadata: None,
+            tags: None,
+            environment: None,
+            public: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `timestamp`.
+    pub fn timestamp(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.timestamp = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `userId`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `release`.
+    pub fn release(mut self, value: impl Into<String>) -> Self {
+        self.release = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+    /// Sets `public`.
+    pub fn public(mut self, value: impl Into<bool>) -> Self {
+        self.public = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TraceDeleteMultipleRequest {
     /// List of trace IDs to delete
     #[serde(rename = "traceIds")]
     pub trace_ids: Vec<String>,
 }
+#[allow(deprecated)]
+impl TraceDeleteMultipleRequest {
+    /// A `TraceDeleteMultipleRequest` from its required fields; set the others with the methods below.
+    pub fn new(trace_ids: Vec<String>) -> Self {
+        Self { trace_ids: trace_ids }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TraceEvent {
     /// UUID v4 that identifies the event
     pub id: String,
@@ -5125,7 +13217,29 @@ pub struct TraceEvent {
     pub metadata: Option<serde_json::Value>,
     pub body: TraceBody,
 }
+#[allow(deprecated)]
+impl TraceEvent {
+    /// A `TraceEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<TraceBody>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TraceWithDetails {
     /// The unique identifier of a trace
     pub id: String,
@@ -5174,7 +13288,101 @@ pub struct TraceWithDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scores: Option<Vec<String>>,
 }
+#[allow(deprecated)]
+impl TraceWithDetails {
+    /// A `TraceWithDetails` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        tags: Vec<String>,
+        public: impl Into<bool>,
+        environment: impl Into<String>,
+        html_path: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            name: None,
+            input: None,
+            output: None,
+            session_id: None,
+            release: None,
+            version: None,
+            user_id: None,
+            metadata: None,
+            tags: tags,
+            public: public.into(),
+            environment: environment.into(),
+            html_path: html_path.into(),
+            latency: None,
+            total_cost: None,
+            observations: None,
+            scores: None,
+        }
+    }
+    /// Sets `name` (`None` sends `null`).
+    pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `sessionId` (`None` sends `null`).
+    pub fn session_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.session_id = value.into();
+        self
+    }
+    /// Sets `release` (`None` sends `null`).
+    pub fn release(mut self, value: impl Into<Option<String>>) -> Self {
+        self.release = value.into();
+        self
+    }
+    /// Sets `version` (`None` sends `null`).
+    pub fn version(mut self, value: impl Into<Option<String>>) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `userId` (`None` sends `null`).
+    pub fn user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.user_id = value.into();
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `latency`.
+    pub fn latency(mut self, value: impl Into<f64>) -> Self {
+        self.latency = Some(value.into());
+        self
+    }
+    /// Sets `totalCost`.
+    pub fn total_cost(mut self, value: impl Into<f64>) -> Self {
+        self.total_cost = Some(value.into());
+        self
+    }
+    /// Sets `observations`.
+    pub fn observations(mut self, value: Vec<String>) -> Self {
+        self.observations = Some(value);
+        self
+    }
+    /// Sets `scores`.
+    pub fn scores(mut self, value: Vec<String>) -> Self {
+        self.scores = Some(value);
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TraceWithFullDetails {
     /// The unique identifier of a trace
     pub id: String,
@@ -5220,17 +13428,129 @@ pub struct TraceWithFullDetails {
     pub observations: Vec<ObservationsView>,
     /// List of scores
     pub scores: Vec<ScoreV1>,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
+#[allow(deprecated)]
+impl TraceWithFullDetails {
+    /// A `TraceWithFullDetails` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        tags: Vec<String>,
+        public: impl Into<bool>,
+        environment: impl Into<String>,
+        html_path: impl Into<String>,
+        observations: Vec<ObservationsView>,
+        scores: Vec<ScoreV1>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            name: None,
+            input: None,
+            output: None,
+            session_id: None,
+            release: None,
+            version: None,
+            user_id: None,
+            metadata: None,
+            tags: tags,
+            public: public.into(),
+            environment: environment.into(),
+            html_path: html_path.into(),
+            latency: None,
+            total_cost: None,
+            observations: observations,
+            scores: scores,
+            deprecation: None,
+        }
+    }
+    /// Sets `name` (`None` sends `null`).
+    pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `sessionId` (`None` sends `null`).
+    pub fn session_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.session_id = value.into();
+        self
+    }
+    /// Sets `release` (`None` sends `null`).
+    pub fn release(mut self, value: impl Into<Option<String>>) -> Self {
+        self.release = value.into();
+        self
+    }
+    /// Sets `version` (`None` sends `null`).
+    pub fn version(mut self, value: impl Into<Option<String>>) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `userId` (`None` sends `null`).
+    pub fn user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.user_id = value.into();
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `latency`.
+    pub fn latency(mut self, value: impl Into<f64>) -> Self {
+        self.latency = Some(value.into());
+        self
+    }
+    /// Sets `totalCost`.
+    pub fn total_cost(mut self, value: impl Into<f64>) -> Self {
+        self.total_cost = Some(value.into());
+        self
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Traces {
     pub data: Vec<TraceWithDetails>,
     pub meta: UtilsMetaResponse,
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     #[serde(rename = "_deprecation", default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<Deprecation>,
 }
+#[allow(deprecated)]
+impl Traces {
+    /// A `Traces` from its required fields; set the others with the methods below.
+    pub fn new(data: Vec<TraceWithDetails>, meta: impl Into<UtilsMetaResponse>) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+            deprecation: None,
+        }
+    }
+    /// Sets `_deprecation`.
+    pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableArrayOptionsEvaluationRuleFilter {
     /// Column to filter on.
     pub column: String,
@@ -5238,14 +13558,46 @@ pub struct UnstableArrayOptionsEvaluationRuleFilter {
     /// One or more array elements to match.
     pub value: Vec<String>,
 }
+#[allow(deprecated)]
+impl UnstableArrayOptionsEvaluationRuleFilter {
+    /// A `UnstableArrayOptionsEvaluationRuleFilter` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleArrayOptionsFilterOperator>,
+        value: Vec<String>,
+    ) -> Self {
+        Self {
+            column: column.into(),
+            operator: operator.into(),
+            value: value,
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableBooleanEvaluationRuleFilter {
     /// Column to filter on.
     pub column: String,
     pub operator: UnstableEvaluationRuleBooleanFilterOperator,
     pub value: bool,
 }
+#[allow(deprecated)]
+impl UnstableBooleanEvaluationRuleFilter {
+    /// A `UnstableBooleanEvaluationRuleFilter` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleBooleanFilterOperator>,
+        value: impl Into<bool>,
+    ) -> Self {
+        Self {
+            column: column.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCategoryOptionsEvaluationRuleFilter {
     /// Object-valued column to filter on.
     pub column: String,
@@ -5254,19 +13606,48 @@ pub struct UnstableCategoryOptionsEvaluationRuleFilter {
     pub operator: UnstableEvaluationRuleOptionsFilterOperator,
     pub value: Vec<String>,
 }
+#[allow(deprecated)]
+impl UnstableCategoryOptionsEvaluationRuleFilter {
+    /// A `UnstableCategoryOptionsEvaluationRuleFilter` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        key: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleOptionsFilterOperator>,
+        value: Vec<String>,
+    ) -> Self {
+        Self {
+            column: column.into(),
+            key: key.into(),
+            operator: operator.into(),
+            value: value,
+        }
+    }
+}
 /// Code evaluator family reference used when creating an evaluation rule.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCodeEvaluationRuleEvaluatorReference {
     /// Evaluator family name.
     pub name: String,
     /// Must be `code`.
     pub r#type: UnstableCodeEvaluationRuleEvaluatorReferenceType,
 }
+#[allow(deprecated)]
+impl UnstableCodeEvaluationRuleEvaluatorReference {
+    /// A `UnstableCodeEvaluationRuleEvaluatorReference` from its required fields; set the others with the methods below.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            r#type: Default::default(),
+        }
+    }
+}
 crate::runtime::const_value! {
     #[doc = " Must be `code`."] pub struct
     UnstableCodeEvaluationRuleEvaluatorReferenceType = "code";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCodeEvaluator {
     /// Stable identifier of this evaluator across all versions.
     pub id: String,
@@ -5300,12 +13681,50 @@ pub struct UnstableCodeEvaluator {
     #[serde(rename = "sourceCodeLanguage")]
     pub source_code_language: UnstableCodeEvaluatorSourceCodeLanguage,
 }
+#[allow(deprecated)]
+impl UnstableCodeEvaluator {
+    /// A `UnstableCodeEvaluator` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        version: impl Into<i64>,
+        variables: Vec<String>,
+        evaluation_rule_count: impl Into<i64>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        source_code: impl Into<String>,
+        source_code_language: impl Into<UnstableCodeEvaluatorSourceCodeLanguage>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            version: version.into(),
+            variables: variables,
+            mapping: None,
+            evaluation_rule_count: evaluation_rule_count.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            source_code: source_code.into(),
+            source_code_language: source_code_language.into(),
+        }
+    }
+    /// Sets `mapping` (`None` sends `null`).
+    pub fn mapping(
+        mut self,
+        value: impl Into<Option<Vec<UnstableEvaluationRuleReadMapping>>>,
+    ) -> Self {
+        self.mapping = value.into();
+        self
+    }
+}
 crate::runtime::string_enum! {
     #[doc = " Code evaluator runtime language."] pub enum
     UnstableCodeEvaluatorSourceCodeLanguage { Python => "PYTHON", Typescript =>
     "TYPESCRIPT", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreateCodeEvaluationRuleRequest {
     /// Human-readable deployment name.
     pub name: String,
@@ -5319,17 +13738,47 @@ pub struct UnstableCreateCodeEvaluationRuleRequest {
     /// Whether the deployment should be active immediately after creation.
     pub enabled: bool,
     /// Optional sampling fraction. Defaults to `1`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub sampling: crate::runtime::Patch<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<f64>,
     /// Optional filter list.
     ///
     /// Omit or pass an empty list to evaluate all matching targets for the selected `target`.
     /// Each filter object must use a column that is valid for that `target`.
     /// For `target=experiment`, `column=datasetId` expects dataset `id` values from `GET /api/public/v2/datasets`, not dataset names.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub filter: crate::runtime::Patch<Vec<UnstableEvaluationRuleFilter>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Vec<UnstableEvaluationRuleFilter>>,
+}
+#[allow(deprecated)]
+impl UnstableCreateCodeEvaluationRuleRequest {
+    /// A `UnstableCreateCodeEvaluationRuleRequest` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        evaluator: impl Into<UnstableCodeEvaluationRuleEvaluatorReference>,
+        target: impl Into<UnstableEvaluationRuleTarget>,
+        enabled: impl Into<bool>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            evaluator: evaluator.into(),
+            target: target.into(),
+            enabled: enabled.into(),
+            sampling: None,
+            filter: None,
+        }
+    }
+    /// Sets `sampling`.
+    pub fn sampling(mut self, value: impl Into<f64>) -> Self {
+        self.sampling = Some(value.into());
+        self
+    }
+    /// Sets `filter`.
+    pub fn filter(mut self, value: Vec<UnstableEvaluationRuleFilter>) -> Self {
+        self.filter = Some(value);
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreateCodeEvaluatorRequest {
     /// Evaluator name within the authenticated project.
     pub name: String,
@@ -5340,69 +13789,206 @@ pub struct UnstableCreateCodeEvaluatorRequest {
     #[serde(rename = "sourceCodeLanguage")]
     pub source_code_language: UnstableCodeEvaluatorSourceCodeLanguage,
 }
+#[allow(deprecated)]
+impl UnstableCreateCodeEvaluatorRequest {
+    /// A `UnstableCreateCodeEvaluatorRequest` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        source_code: impl Into<String>,
+        source_code_language: impl Into<UnstableCodeEvaluatorSourceCodeLanguage>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            source_code: source_code.into(),
+            source_code_language: source_code_language.into(),
+        }
+    }
+}
 crate::runtime::tagged_union! {
     pub enum UnstableCreateDashboardPlacementRequest { tag = "type"; Widget = "widget" =>
     UnstableCreateDashboardPlacementRequestWidget, Preset = "preset" =>
     UnstableCreateDashboardPlacementRequestPreset, }
 }
+crate::runtime::union_from! {
+    UnstableCreateDashboardPlacementRequest {
+    Widget(UnstableCreateDashboardPlacementRequestWidget),
+    Preset(UnstableCreateDashboardPlacementRequestPreset), }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreateDashboardPlacementRequestPreset {
-    pub r#type: UnstableDashboardPlacementPresetType,
+    pub r#type: UnstableCreateDashboardPlacementRequestPresetType,
     /// Server-generated when omitted.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub id: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     #[serde(rename = "presetId")]
     pub preset_id: String,
     /// Grid column (12-column grid). Defaults to `0`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub x: crate::runtime::Patch<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<i64>,
     /// Grid row. Defaults to the first row below all existing tiles.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub y: crate::runtime::Patch<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<i64>,
     /// Width in grid columns. Defaults to `6`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub width: crate::runtime::Patch<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
     /// Height in grid rows. Defaults to `6`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub height: crate::runtime::Patch<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+}
+#[allow(deprecated)]
+impl UnstableCreateDashboardPlacementRequestPreset {
+    /// A `UnstableCreateDashboardPlacementRequestPreset` from its required fields; set the others with the methods below.
+    pub fn new(preset_id: impl Into<String>) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: None,
+            preset_id: preset_id.into(),
+            x: None,
+            y: None,
+            width: None,
+            height: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `x`.
+    pub fn x(mut self, value: impl Into<i64>) -> Self {
+        self.x = Some(value.into());
+        self
+    }
+    /// Sets `y`.
+    pub fn y(mut self, value: impl Into<i64>) -> Self {
+        self.y = Some(value.into());
+        self
+    }
+    /// Sets `width`.
+    pub fn width(mut self, value: impl Into<i64>) -> Self {
+        self.width = Some(value.into());
+        self
+    }
+    /// Sets `height`.
+    pub fn height(mut self, value: impl Into<i64>) -> Self {
+        self.height = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct UnstableCreateDashboardPlacementRequestPresetType = "preset";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreateDashboardPlacementRequestWidget {
-    pub r#type: UnstableDashboardPlacementWidgetType,
+    pub r#type: UnstableCreateDashboardPlacementRequestWidgetType,
     /// Server-generated when omitted.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub id: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     #[serde(rename = "widgetId")]
     pub widget_id: String,
     /// Grid column (12-column grid). Defaults to `0`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub x: crate::runtime::Patch<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<i64>,
     /// Grid row. Defaults to the first row below all existing tiles.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub y: crate::runtime::Patch<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<i64>,
     /// Width in grid columns. Defaults to `6`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub width: crate::runtime::Patch<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
     /// Height in grid rows. Defaults to `6`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub height: crate::runtime::Patch<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+}
+#[allow(deprecated)]
+impl UnstableCreateDashboardPlacementRequestWidget {
+    /// A `UnstableCreateDashboardPlacementRequestWidget` from its required fields; set the others with the methods below.
+    pub fn new(widget_id: impl Into<String>) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: None,
+            widget_id: widget_id.into(),
+            x: None,
+            y: None,
+            width: None,
+            height: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `x`.
+    pub fn x(mut self, value: impl Into<i64>) -> Self {
+        self.x = Some(value.into());
+        self
+    }
+    /// Sets `y`.
+    pub fn y(mut self, value: impl Into<i64>) -> Self {
+        self.y = Some(value.into());
+        self
+    }
+    /// Sets `width`.
+    pub fn width(mut self, value: impl Into<i64>) -> Self {
+        self.width = Some(value.into());
+        self
+    }
+    /// Sets `height`.
+    pub fn height(mut self, value: impl Into<i64>) -> Self {
+        self.height = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct UnstableCreateDashboardPlacementRequestWidgetType = "widget";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreateDashboardRequest {
     pub name: String,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub description: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub definition: crate::runtime::Patch<UnstableDashboardDefinition>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub filters: crate::runtime::Patch<Vec<UnstableDashboardWidgetFilter>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<UnstableDashboardDefinition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<UnstableDashboardWidgetFilter>>,
+}
+#[allow(deprecated)]
+impl UnstableCreateDashboardRequest {
+    /// A `UnstableCreateDashboardRequest` from its required fields; set the others with the methods below.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            definition: None,
+            filters: None,
+        }
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `definition`.
+    pub fn definition(mut self, value: impl Into<UnstableDashboardDefinition>) -> Self {
+        self.definition = Some(value.into());
+        self
+    }
+    /// Sets `filters`.
+    pub fn filters(mut self, value: Vec<UnstableDashboardWidgetFilter>) -> Self {
+        self.filters = Some(value);
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreateDashboardWidgetRequest {
     pub name: String,
     /// Defaults to an empty string.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub description: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     pub view: UnstableDashboardWidgetView,
     pub dimensions: Vec<UnstableDashboardWidgetDimension>,
     pub metrics: Vec<UnstableDashboardWidgetMetric>,
@@ -5410,26 +13996,92 @@ pub struct UnstableCreateDashboardWidgetRequest {
     #[serde(rename = "chartType")]
     pub chart_type: UnstableDashboardWidgetChartType,
     /// Defaults to the plain config for `chartType`.
-    #[serde(
-        rename = "chartConfig",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub chart_config: crate::runtime::Patch<UnstableDashboardWidgetChartConfigInput>,
+    #[serde(rename = "chartConfig", default, skip_serializing_if = "Option::is_none")]
+    pub chart_config: Option<UnstableDashboardWidgetChartConfigInput>,
+}
+#[allow(deprecated)]
+impl UnstableCreateDashboardWidgetRequest {
+    /// A `UnstableCreateDashboardWidgetRequest` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        view: impl Into<UnstableDashboardWidgetView>,
+        dimensions: Vec<UnstableDashboardWidgetDimension>,
+        metrics: Vec<UnstableDashboardWidgetMetric>,
+        filters: Vec<UnstableDashboardWidgetFilter>,
+        chart_type: impl Into<UnstableDashboardWidgetChartType>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            view: view.into(),
+            dimensions: dimensions,
+            metrics: metrics,
+            filters: filters,
+            chart_type: chart_type.into(),
+            chart_config: None,
+        }
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `chartConfig`.
+    pub fn chart_config(
+        mut self,
+        value: impl Into<UnstableDashboardWidgetChartConfigInput>,
+    ) -> Self {
+        self.chart_config = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreateEvaluationRuleEvaluatorAssignment {
     pub evaluator: UnstableCreateEvaluationRuleEvaluatorReference,
     /// Optional rule-specific override. Omit to inherit the evaluator version's default mapping. Omit for code evaluators.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub mapping: crate::runtime::Patch<Vec<UnstableEvaluationRuleMapping>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<Vec<UnstableEvaluationRuleMapping>>,
+}
+#[allow(deprecated)]
+impl UnstableCreateEvaluationRuleEvaluatorAssignment {
+    /// A `UnstableCreateEvaluationRuleEvaluatorAssignment` from its required fields; set the others with the methods below.
+    pub fn new(
+        evaluator: impl Into<UnstableCreateEvaluationRuleEvaluatorReference>,
+    ) -> Self {
+        Self {
+            evaluator: evaluator.into(),
+            mapping: None,
+        }
+    }
+    /// Sets `mapping`.
+    pub fn mapping(mut self, value: Vec<UnstableEvaluationRuleMapping>) -> Self {
+        self.mapping = Some(value);
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreateEvaluationRuleEvaluatorReference {
     pub name: String,
     /// Defaults to `llm_as_judge`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub r#type: crate::runtime::Patch<UnstableEvaluatorType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<UnstableEvaluatorType>,
+}
+#[allow(deprecated)]
+impl UnstableCreateEvaluationRuleEvaluatorReference {
+    /// A `UnstableCreateEvaluationRuleEvaluatorReference` from its required fields; set the others with the methods below.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            r#type: None,
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<UnstableEvaluatorType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 crate::runtime::untagged_union! {
     #[doc = " Request body for creating an evaluation rule."] #[doc = " "] #[doc =
@@ -5449,7 +14101,15 @@ crate::runtime::untagged_union! {
     UnstableCreateEvaluationRuleWithEvaluatorsRequest(UnstableCreateEvaluationRuleWithEvaluatorsRequest),
     }
 }
+crate::runtime::union_from! {
+    UnstableCreateEvaluationRuleRequest {
+    UnstableCreateLlmAsJudgeEvaluationRuleRequest(UnstableCreateLlmAsJudgeEvaluationRuleRequest),
+    UnstableCreateCodeEvaluationRuleRequest(UnstableCreateCodeEvaluationRuleRequest),
+    UnstableCreateEvaluationRuleWithEvaluatorsRequest(UnstableCreateEvaluationRuleWithEvaluatorsRequest),
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     /// Human-readable deployment name.
     pub name: String,
@@ -5457,12 +14117,49 @@ pub struct UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     ///
     /// Multiple assignments are supported on writable targets.
     pub evaluators: Vec<UnstableCreateEvaluationRuleEvaluatorAssignment>,
+    /// The ingestion object type that should trigger evaluation runs.
+    ///
+    /// Choose the target first, because it changes both the valid filter columns and the valid variable-mapping sources:
+    /// - `observation` evaluates live-ingested observations such as generations, spans, and events.
+    ///   It supports mapping from `input`, `output`, `metadata`, and `tool_calls`.
+    /// - `experiment` evaluates live experiment executions and can additionally map `expected_output` and `experiment_item_metadata`.
+    ///   It currently supports filtering by `datasetId`.
+    ///   Discover valid dataset IDs with `GET /api/public/v2/datasets`, then use the returned dataset `id` values in your filter.
     pub target: UnstableEvaluationRuleTarget,
     pub enabled: bool,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub sampling: crate::runtime::Patch<f64>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub filter: crate::runtime::Patch<Vec<UnstableEvaluationRuleFilter>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Vec<UnstableEvaluationRuleFilter>>,
+}
+#[allow(deprecated)]
+impl UnstableCreateEvaluationRuleWithEvaluatorsRequest {
+    /// A `UnstableCreateEvaluationRuleWithEvaluatorsRequest` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        evaluators: Vec<UnstableCreateEvaluationRuleEvaluatorAssignment>,
+        target: impl Into<UnstableEvaluationRuleTarget>,
+        enabled: impl Into<bool>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            evaluators: evaluators,
+            target: target.into(),
+            enabled: enabled.into(),
+            sampling: None,
+            filter: None,
+        }
+    }
+    /// Sets `sampling`.
+    pub fn sampling(mut self, value: impl Into<f64>) -> Self {
+        self.sampling = Some(value.into());
+        self
+    }
+    /// Sets `filter`.
+    pub fn filter(mut self, value: Vec<UnstableEvaluationRuleFilter>) -> Self {
+        self.filter = Some(value);
+        self
+    }
 }
 crate::runtime::tagged_union! {
     #[doc = " Request body for creating an evaluator."] #[doc = " "] #[doc =
@@ -5474,9 +14171,15 @@ crate::runtime::tagged_union! {
     => UnstableCreateEvaluatorRequestLlmAsJudge, Code = "code" =>
     UnstableCreateEvaluatorRequestCode, }
 }
+crate::runtime::union_from! {
+    UnstableCreateEvaluatorRequest {
+    LlmAsJudge(UnstableCreateEvaluatorRequestLlmAsJudge),
+    Code(UnstableCreateEvaluatorRequestCode), }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreateEvaluatorRequestCode {
-    pub r#type: UnstableCodeEvaluationRuleEvaluatorReferenceType,
+    pub r#type: UnstableCreateEvaluatorRequestCodeType,
     /// Evaluator name within the authenticated project.
     pub name: String,
     /// Code executed for each matched observation.
@@ -5486,9 +14189,29 @@ pub struct UnstableCreateEvaluatorRequestCode {
     #[serde(rename = "sourceCodeLanguage")]
     pub source_code_language: UnstableCodeEvaluatorSourceCodeLanguage,
 }
+#[allow(deprecated)]
+impl UnstableCreateEvaluatorRequestCode {
+    /// A `UnstableCreateEvaluatorRequestCode` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        source_code: impl Into<String>,
+        source_code_language: impl Into<UnstableCodeEvaluatorSourceCodeLanguage>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            name: name.into(),
+            source_code: source_code.into(),
+            source_code_language: source_code_language.into(),
+        }
+    }
+}
+crate::runtime::const_value! {
+    pub struct UnstableCreateEvaluatorRequestCodeType = "code";
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreateEvaluatorRequestLlmAsJudge {
-    pub r#type: UnstableLlmAsJudgeEvaluatorType,
+    pub r#type: UnstableCreateEvaluatorRequestLlmAsJudgeType,
     /// Evaluator name within the authenticated project.
     pub name: String,
     /// Prompt template used by the evaluator.
@@ -5500,17 +14223,48 @@ pub struct UnstableCreateEvaluatorRequestLlmAsJudge {
     #[serde(rename = "outputDefinition")]
     pub output_definition: UnstableEvaluatorOutputDefinition,
     /// Optional explicit model configuration. Omit or set to `null` to use the project default evaluation model.
-    #[serde(
-        rename = "modelConfig",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub model_config: crate::runtime::Patch<UnstableEvaluatorModelConfig>,
+    #[serde(rename = "modelConfig", default, skip_serializing_if = "Option::is_none")]
+    pub model_config: Option<UnstableEvaluatorModelConfig>,
     /// Optional default variable mapping inherited by rule assignments that do not provide an override.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub mapping: crate::runtime::Patch<Vec<UnstableEvaluationRuleMapping>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<Vec<UnstableEvaluationRuleMapping>>,
+}
+#[allow(deprecated)]
+impl UnstableCreateEvaluatorRequestLlmAsJudge {
+    /// A `UnstableCreateEvaluatorRequestLlmAsJudge` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        prompt: impl Into<String>,
+        output_definition: impl Into<UnstableEvaluatorOutputDefinition>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            name: name.into(),
+            prompt: prompt.into(),
+            output_definition: output_definition.into(),
+            model_config: None,
+            mapping: None,
+        }
+    }
+    /// Sets `modelConfig`.
+    pub fn model_config(
+        mut self,
+        value: impl Into<UnstableEvaluatorModelConfig>,
+    ) -> Self {
+        self.model_config = Some(value.into());
+        self
+    }
+    /// Sets `mapping`.
+    pub fn mapping(mut self, value: Vec<UnstableEvaluationRuleMapping>) -> Self {
+        self.mapping = Some(value);
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct UnstableCreateEvaluatorRequestLlmAsJudgeType = "llm_as_judge";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     /// Human-readable deployment name.
     pub name: String,
@@ -5524,22 +14278,54 @@ pub struct UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     /// Whether the deployment should be active immediately after creation.
     pub enabled: bool,
     /// Optional sampling fraction. Defaults to `1`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub sampling: crate::runtime::Patch<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<f64>,
     /// Optional filter list.
     ///
     /// Omit or pass an empty list to evaluate all matching targets for the selected `target`.
     /// Each filter object must use a column that is valid for that `target`.
     /// For `target=experiment`, `column=datasetId` expects dataset `id` values from `GET /api/public/v2/datasets`, not dataset names.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub filter: crate::runtime::Patch<Vec<UnstableEvaluationRuleFilter>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Vec<UnstableEvaluationRuleFilter>>,
     /// LLM-as-judge variable mappings.
     ///
     /// Every evaluator variable must appear exactly once.
     /// Build this list from the evaluator `variables` array returned by the evaluator endpoints.
     pub mapping: Vec<UnstableEvaluationRuleMapping>,
 }
+#[allow(deprecated)]
+impl UnstableCreateLlmAsJudgeEvaluationRuleRequest {
+    /// A `UnstableCreateLlmAsJudgeEvaluationRuleRequest` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        evaluator: impl Into<UnstableLlmAsJudgeEvaluationRuleEvaluatorReference>,
+        target: impl Into<UnstableEvaluationRuleTarget>,
+        enabled: impl Into<bool>,
+        mapping: Vec<UnstableEvaluationRuleMapping>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            evaluator: evaluator.into(),
+            target: target.into(),
+            enabled: enabled.into(),
+            sampling: None,
+            filter: None,
+            mapping: mapping,
+        }
+    }
+    /// Sets `sampling`.
+    pub fn sampling(mut self, value: impl Into<f64>) -> Self {
+        self.sampling = Some(value.into());
+        self
+    }
+    /// Sets `filter`.
+    pub fn filter(mut self, value: Vec<UnstableEvaluationRuleFilter>) -> Self {
+        self.filter = Some(value);
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreateLlmAsJudgeEvaluatorRequest {
     /// Evaluator name within the authenticated project.
     pub name: String,
@@ -5558,7 +14344,38 @@ pub struct UnstableCreateLlmAsJudgeEvaluatorRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping: Option<Vec<UnstableEvaluationRuleMapping>>,
 }
+#[allow(deprecated)]
+impl UnstableCreateLlmAsJudgeEvaluatorRequest {
+    /// A `UnstableCreateLlmAsJudgeEvaluatorRequest` from its required fields; set the others with the methods below.
+    pub fn new(
+        name: impl Into<String>,
+        prompt: impl Into<String>,
+        output_definition: impl Into<UnstableEvaluatorOutputDefinition>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            prompt: prompt.into(),
+            output_definition: output_definition.into(),
+            model_config: None,
+            mapping: None,
+        }
+    }
+    /// Sets `modelConfig`.
+    pub fn model_config(
+        mut self,
+        value: impl Into<UnstableEvaluatorModelConfig>,
+    ) -> Self {
+        self.model_config = Some(value.into());
+        self
+    }
+    /// Sets `mapping`.
+    pub fn mapping(mut self, value: Vec<UnstableEvaluationRuleMapping>) -> Self {
+        self.mapping = Some(value);
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreatePresetPlacement {
     /// Server-generated when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5578,7 +14395,47 @@ pub struct UnstableCreatePresetPlacement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
 }
+#[allow(deprecated)]
+impl UnstableCreatePresetPlacement {
+    /// A `UnstableCreatePresetPlacement` from its required fields; set the others with the methods below.
+    pub fn new(preset_id: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            preset_id: preset_id.into(),
+            x: None,
+            y: None,
+            width: None,
+            height: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `x`.
+    pub fn x(mut self, value: impl Into<i64>) -> Self {
+        self.x = Some(value.into());
+        self
+    }
+    /// Sets `y`.
+    pub fn y(mut self, value: impl Into<i64>) -> Self {
+        self.y = Some(value.into());
+        self
+    }
+    /// Sets `width`.
+    pub fn width(mut self, value: impl Into<i64>) -> Self {
+        self.width = Some(value.into());
+        self
+    }
+    /// Sets `height`.
+    pub fn height(mut self, value: impl Into<i64>) -> Self {
+        self.height = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableCreateWidgetPlacement {
     /// Server-generated when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5598,7 +14455,47 @@ pub struct UnstableCreateWidgetPlacement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
 }
+#[allow(deprecated)]
+impl UnstableCreateWidgetPlacement {
+    /// A `UnstableCreateWidgetPlacement` from its required fields; set the others with the methods below.
+    pub fn new(widget_id: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            widget_id: widget_id.into(),
+            x: None,
+            y: None,
+            width: None,
+            height: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `x`.
+    pub fn x(mut self, value: impl Into<i64>) -> Self {
+        self.x = Some(value.into());
+        self
+    }
+    /// Sets `y`.
+    pub fn y(mut self, value: impl Into<i64>) -> Self {
+        self.y = Some(value.into());
+        self
+    }
+    /// Sets `width`.
+    pub fn width(mut self, value: impl Into<i64>) -> Self {
+        self.width = Some(value.into());
+        self
+    }
+    /// Sets `height`.
+    pub fn height(mut self, value: impl Into<i64>) -> Self {
+        self.height = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDashboard {
     pub id: String,
     #[serde(rename = "createdAt")]
@@ -5611,14 +14508,59 @@ pub struct UnstableDashboard {
     /// Dashboard-level filters applied to all widgets on the dashboard.
     pub filters: Vec<UnstableDashboardWidgetFilter>,
 }
+#[allow(deprecated)]
+impl UnstableDashboard {
+    /// A `UnstableDashboard` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        definition: impl Into<UnstableDashboardDefinition>,
+        filters: Vec<UnstableDashboardWidgetFilter>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            name: name.into(),
+            description: description.into(),
+            definition: definition.into(),
+            filters: filters,
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDashboardDefinition {
     pub widgets: Vec<UnstableDashboardPlacement>,
 }
+#[allow(deprecated)]
+impl UnstableDashboardDefinition {
+    /// A `UnstableDashboardDefinition` from its required fields; set the others with the methods below.
+    pub fn new(widgets: Vec<UnstableDashboardPlacement>) -> Self {
+        Self { widgets: widgets }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDashboardList {
     pub data: Vec<UnstableDashboard>,
     pub meta: UtilsMetaResponse,
+}
+#[allow(deprecated)]
+impl UnstableDashboardList {
+    /// A `UnstableDashboardList` from its required fields; set the others with the methods below.
+    pub fn new(
+        data: Vec<UnstableDashboard>,
+        meta: impl Into<UtilsMetaResponse>,
+    ) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
 }
 crate::runtime::tagged_union! {
     #[doc = " A tile on the dashboard's 12-column grid. `x`/`y` are the tile's"] #[doc =
@@ -5629,7 +14571,12 @@ crate::runtime::tagged_union! {
     { tag = "type"; Widget = "widget" => UnstableDashboardPlacementWidget, Preset =
     "preset" => UnstableDashboardPlacementPreset, }
 }
+crate::runtime::union_from! {
+    UnstableDashboardPlacement { Widget(UnstableDashboardPlacementWidget),
+    Preset(UnstableDashboardPlacementPreset), }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDashboardPlacementPreset {
     pub r#type: UnstableDashboardPlacementPresetType,
     pub id: String,
@@ -5640,10 +14587,33 @@ pub struct UnstableDashboardPlacementPreset {
     pub width: i64,
     pub height: i64,
 }
+#[allow(deprecated)]
+impl UnstableDashboardPlacementPreset {
+    /// A `UnstableDashboardPlacementPreset` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        preset_id: impl Into<String>,
+        x: impl Into<i64>,
+        y: impl Into<i64>,
+        width: impl Into<i64>,
+        height: impl Into<i64>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            preset_id: preset_id.into(),
+            x: x.into(),
+            y: y.into(),
+            width: width.into(),
+            height: height.into(),
+        }
+    }
+}
 crate::runtime::const_value! {
     pub struct UnstableDashboardPlacementPresetType = "preset";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDashboardPlacementWidget {
     pub r#type: UnstableDashboardPlacementWidgetType,
     pub id: String,
@@ -5654,10 +14624,33 @@ pub struct UnstableDashboardPlacementWidget {
     pub width: i64,
     pub height: i64,
 }
+#[allow(deprecated)]
+impl UnstableDashboardPlacementWidget {
+    /// A `UnstableDashboardPlacementWidget` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        widget_id: impl Into<String>,
+        x: impl Into<i64>,
+        y: impl Into<i64>,
+        width: impl Into<i64>,
+        height: impl Into<i64>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            widget_id: widget_id.into(),
+            x: x.into(),
+            y: y.into(),
+            width: width.into(),
+            height: height.into(),
+        }
+    }
+}
 crate::runtime::const_value! {
     pub struct UnstableDashboardPlacementWidgetType = "widget";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDashboardWidget {
     pub id: String,
     #[serde(rename = "createdAt")]
@@ -5666,14 +14659,54 @@ pub struct UnstableDashboardWidget {
     pub updated_at: crate::runtime::DateTime,
     pub name: String,
     pub description: String,
+    /// Widget data view. Responses may include the legacy `traces` value for
+    /// widgets created before this API existed.
     pub view: UnstableDashboardWidgetViewWithLegacy,
     pub dimensions: Vec<UnstableDashboardWidgetDimension>,
     pub metrics: Vec<UnstableDashboardWidgetMetric>,
     pub filters: Vec<UnstableDashboardWidgetFilter>,
     #[serde(rename = "chartType")]
     pub chart_type: UnstableDashboardWidgetChartType,
+    /// Chart-specific widget configuration.
+    ///
+    /// `type` must match the top-level `chartType`.
+    /// `row_limit` applies to total-value charts and pivot tables.
+    /// `bins` applies to histograms.
+    /// `defaultSort` applies to pivot tables.
     #[serde(rename = "chartConfig")]
     pub chart_config: UnstableDashboardWidgetChartConfig,
+}
+#[allow(deprecated)]
+impl UnstableDashboardWidget {
+    /// A `UnstableDashboardWidget` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        view: impl Into<UnstableDashboardWidgetViewWithLegacy>,
+        dimensions: Vec<UnstableDashboardWidgetDimension>,
+        metrics: Vec<UnstableDashboardWidgetMetric>,
+        filters: Vec<UnstableDashboardWidgetFilter>,
+        chart_type: impl Into<UnstableDashboardWidgetChartType>,
+        chart_config: impl Into<UnstableDashboardWidgetChartConfig>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            name: name.into(),
+            description: description.into(),
+            view: view.into(),
+            dimensions: dimensions,
+            metrics: metrics,
+            filters: filters,
+            chart_type: chart_type.into(),
+            chart_config: chart_config.into(),
+        }
+    }
 }
 /// Chart-specific widget configuration.
 ///
@@ -5682,6 +14715,7 @@ pub struct UnstableDashboardWidget {
 /// `bins` applies to histograms.
 /// `defaultSort` applies to pivot tables.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDashboardWidgetChartConfig {
     pub r#type: UnstableDashboardWidgetChartType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5693,24 +14727,98 @@ pub struct UnstableDashboardWidgetChartConfig {
     #[serde(rename = "defaultSort", default, skip_serializing_if = "Option::is_none")]
     pub default_sort: Option<UnstableDashboardWidgetDefaultSort>,
 }
+#[allow(deprecated)]
+impl UnstableDashboardWidgetChartConfig {
+    /// A `UnstableDashboardWidgetChartConfig` from its required fields; set the others with the methods below.
+    pub fn new(r#type: impl Into<UnstableDashboardWidgetChartType>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            row_limit: None,
+            show_value_labels: None,
+            bins: None,
+            default_sort: None,
+        }
+    }
+    /// Sets `row_limit`.
+    pub fn row_limit(mut self, value: impl Into<i64>) -> Self {
+        self.row_limit = Some(value.into());
+        self
+    }
+    /// Sets `show_value_labels`.
+    pub fn show_value_labels(mut self, value: impl Into<bool>) -> Self {
+        self.show_value_labels = Some(value.into());
+        self
+    }
+    /// Sets `bins`.
+    pub fn bins(mut self, value: impl Into<i64>) -> Self {
+        self.bins = Some(value.into());
+        self
+    }
+    /// Sets `defaultSort`.
+    pub fn default_sort(
+        mut self,
+        value: impl Into<UnstableDashboardWidgetDefaultSort>,
+    ) -> Self {
+        self.default_sort = Some(value.into());
+        self
+    }
+}
 /// Input-side chart config. `type` is optional and defaults to the
 /// widget's `chartType`; when given it must match.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDashboardWidgetChartConfigInput {
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub r#type: crate::runtime::Patch<UnstableDashboardWidgetChartType>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub row_limit: crate::runtime::Patch<i64>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub show_value_labels: crate::runtime::Patch<bool>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub bins: crate::runtime::Patch<i64>,
-    #[serde(
-        rename = "defaultSort",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub default_sort: crate::runtime::Patch<UnstableDashboardWidgetDefaultSort>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<UnstableDashboardWidgetChartType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_limit: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_value_labels: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bins: Option<i64>,
+    #[serde(rename = "defaultSort", default, skip_serializing_if = "Option::is_none")]
+    pub default_sort: Option<UnstableDashboardWidgetDefaultSort>,
+}
+#[allow(deprecated)]
+impl UnstableDashboardWidgetChartConfigInput {
+    /// An empty `UnstableDashboardWidgetChartConfigInput`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            row_limit: None,
+            show_value_labels: None,
+            bins: None,
+            default_sort: None,
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<UnstableDashboardWidgetChartType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `row_limit`.
+    pub fn row_limit(mut self, value: impl Into<i64>) -> Self {
+        self.row_limit = Some(value.into());
+        self
+    }
+    /// Sets `show_value_labels`.
+    pub fn show_value_labels(mut self, value: impl Into<bool>) -> Self {
+        self.show_value_labels = Some(value.into());
+        self
+    }
+    /// Sets `bins`.
+    pub fn bins(mut self, value: impl Into<i64>) -> Self {
+        self.bins = Some(value.into());
+        self
+    }
+    /// Sets `defaultSort`.
+    pub fn default_sort(
+        mut self,
+        value: impl Into<UnstableDashboardWidgetDefaultSort>,
+    ) -> Self {
+        self.default_sort = Some(value.into());
+        self
+    }
 }
 crate::runtime::string_enum! {
     pub enum UnstableDashboardWidgetChartType { LineTimeSeries => "LINE_TIME_SERIES",
@@ -5719,13 +14827,35 @@ crate::runtime::string_enum! {
     Number => "NUMBER", Histogram => "HISTOGRAM", PivotTable => "PIVOT_TABLE", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDashboardWidgetDefaultSort {
     pub column: String,
     pub order: UnstableDashboardWidgetSortOrder,
 }
+#[allow(deprecated)]
+impl UnstableDashboardWidgetDefaultSort {
+    /// A `UnstableDashboardWidgetDefaultSort` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        order: impl Into<UnstableDashboardWidgetSortOrder>,
+    ) -> Self {
+        Self {
+            column: column.into(),
+            order: order.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDashboardWidgetDimension {
     pub field: String,
+}
+#[allow(deprecated)]
+impl UnstableDashboardWidgetDimension {
+    /// A `UnstableDashboardWidgetDimension` from its required fields; set the others with the methods below.
+    pub fn new(field: impl Into<String>) -> Self {
+        Self { field: field.into() }
+    }
 }
 /// A filter in Langfuse filter-state shape. The `value` shape and the
 /// allowed operators depend on `type`:
@@ -5744,24 +14874,80 @@ pub struct UnstableDashboardWidgetDimension {
 /// | `numberObject` | number (requires `key`, e.g. a score name) | same as `number` |
 /// | `booleanObject` | boolean (requires `key`) | `=`, `<>` |
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDashboardWidgetFilter {
     pub column: String,
     pub operator: String,
     pub r#type: String,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub value: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub key: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+#[allow(deprecated)]
+impl UnstableDashboardWidgetFilter {
+    /// A `UnstableDashboardWidgetFilter` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<String>,
+        r#type: impl Into<String>,
+    ) -> Self {
+        Self {
+            column: column.into(),
+            operator: operator.into(),
+            r#type: r#type.into(),
+            value: None,
+            key: None,
+        }
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDashboardWidgetList {
     pub data: Vec<UnstableDashboardWidget>,
     pub meta: UtilsMetaResponse,
 }
+#[allow(deprecated)]
+impl UnstableDashboardWidgetList {
+    /// A `UnstableDashboardWidgetList` from its required fields; set the others with the methods below.
+    pub fn new(
+        data: Vec<UnstableDashboardWidget>,
+        meta: impl Into<UtilsMetaResponse>,
+    ) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDashboardWidgetMetric {
     pub measure: String,
     pub agg: UnstableDashboardWidgetMetricAggregation,
+}
+#[allow(deprecated)]
+impl UnstableDashboardWidgetMetric {
+    /// A `UnstableDashboardWidgetMetric` from its required fields; set the others with the methods below.
+    pub fn new(
+        measure: impl Into<String>,
+        agg: impl Into<UnstableDashboardWidgetMetricAggregation>,
+    ) -> Self {
+        Self {
+            measure: measure.into(),
+            agg: agg.into(),
+        }
+    }
 }
 crate::runtime::string_enum! {
     pub enum UnstableDashboardWidgetMetricAggregation { Sum => "sum", Avg => "avg", Count
@@ -5784,6 +14970,7 @@ crate::runtime::string_enum! {
     "scores-categorical", Traces => "traces", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDateTimeEvaluationRuleFilter {
     /// Column to filter on.
     pub column: String,
@@ -5792,31 +14979,87 @@ pub struct UnstableDateTimeEvaluationRuleFilter {
     /// Datetime value to compare against.
     pub value: crate::runtime::DateTime,
 }
+#[allow(deprecated)]
+impl UnstableDateTimeEvaluationRuleFilter {
+    /// A `UnstableDateTimeEvaluationRuleFilter` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleNumberFilterOperator>,
+        value: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        Self {
+            column: column.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDeleteDashboardPlacementResponse {
     pub message: String,
 }
+#[allow(deprecated)]
+impl UnstableDeleteDashboardPlacementResponse {
+    /// A `UnstableDeleteDashboardPlacementResponse` from its required fields; set the others with the methods below.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDeleteDashboardResponse {
     pub message: String,
 }
+#[allow(deprecated)]
+impl UnstableDeleteDashboardResponse {
+    /// A `UnstableDeleteDashboardResponse` from its required fields; set the others with the methods below.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDeleteDashboardWidgetResponse {
     pub message: String,
 }
+#[allow(deprecated)]
+impl UnstableDeleteDashboardWidgetResponse {
+    /// A `UnstableDeleteDashboardWidgetResponse` from its required fields; set the others with the methods below.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
 /// Confirmation response returned after successful deletion.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDeleteEvaluationRuleResponse {
     /// Always `Evaluation rule successfully deleted`.
     pub message: String,
 }
+#[allow(deprecated)]
+impl UnstableDeleteEvaluationRuleResponse {
+    /// A `UnstableDeleteEvaluationRuleResponse` from its required fields; set the others with the methods below.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
 /// Confirmation response returned after successful deletion.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableDeleteEvaluatorResponse {
     /// Always `Evaluator successfully deleted`.
     pub message: String,
 }
+#[allow(deprecated)]
+impl UnstableDeleteEvaluatorResponse {
+    /// A `UnstableDeleteEvaluatorResponse` from its required fields; set the others with the methods below.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRule {
     /// Stable evaluation rule identifier.
     pub id: String,
@@ -5859,6 +15102,59 @@ pub struct UnstableEvaluationRule {
     /// Deprecated compatibility alias containing the effective mapping for `evaluators[0]`.
     pub mapping: Vec<UnstableEvaluationRuleReadMapping>,
 }
+#[allow(deprecated)]
+impl UnstableEvaluationRule {
+    /// A `UnstableEvaluationRule` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        enabled: impl Into<bool>,
+        status: impl Into<UnstableEvaluationRuleStatus>,
+        sampling: impl Into<f64>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        evaluators: Vec<UnstableEvaluationRuleEvaluatorAssignment>,
+        target: impl Into<UnstableEvaluationRuleTarget>,
+        filter: Vec<UnstableEvaluationRuleFilter>,
+        mapping: Vec<UnstableEvaluationRuleReadMapping>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            evaluator: None,
+            enabled: enabled.into(),
+            status: status.into(),
+            paused_reason: None,
+            paused_message: None,
+            sampling: sampling.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            evaluators: evaluators,
+            target: target.into(),
+            filter: filter,
+            mapping: mapping,
+        }
+    }
+    /// Sets `evaluator` (`None` sends `null`).
+    pub fn evaluator(
+        mut self,
+        value: impl Into<Option<UnstableEvaluationRuleEvaluator>>,
+    ) -> Self {
+        self.evaluator = value.into();
+        self
+    }
+    /// Sets `pausedReason` (`None` sends `null`).
+    pub fn paused_reason(mut self, value: impl Into<Option<String>>) -> Self {
+        self.paused_reason = value.into();
+        self
+    }
+    /// Sets `pausedMessage` (`None` sends `null`).
+    pub fn paused_message(mut self, value: impl Into<Option<String>>) -> Self {
+        self.paused_message = value.into();
+        self
+    }
+}
 crate::runtime::string_enum! {
     pub enum UnstableEvaluationRuleArrayOptionsFilterOperator { AnyOf => "any of", NoneOf
     => "none of", AllOf => "all of", }
@@ -5877,6 +15173,7 @@ crate::runtime::string_enum! {
 /// - `status` is the effective runtime state after Langfuse applies validation and blocking rules
 /// - `enabled=true` with `status=paused` means the rule should run, but Langfuse has paused it until the underlying problem is fixed
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleBase {
     /// Stable evaluation rule identifier.
     pub id: String,
@@ -5911,6 +15208,50 @@ pub struct UnstableEvaluationRuleBase {
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
 }
+#[allow(deprecated)]
+impl UnstableEvaluationRuleBase {
+    /// A `UnstableEvaluationRuleBase` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        enabled: impl Into<bool>,
+        status: impl Into<UnstableEvaluationRuleStatus>,
+        sampling: impl Into<f64>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            evaluator: None,
+            enabled: enabled.into(),
+            status: status.into(),
+            paused_reason: None,
+            paused_message: None,
+            sampling: sampling.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+        }
+    }
+    /// Sets `evaluator` (`None` sends `null`).
+    pub fn evaluator(
+        mut self,
+        value: impl Into<Option<UnstableEvaluationRuleEvaluator>>,
+    ) -> Self {
+        self.evaluator = value.into();
+        self
+    }
+    /// Sets `pausedReason` (`None` sends `null`).
+    pub fn paused_reason(mut self, value: impl Into<Option<String>>) -> Self {
+        self.paused_reason = value.into();
+        self
+    }
+    /// Sets `pausedMessage` (`None` sends `null`).
+    pub fn paused_message(mut self, value: impl Into<Option<String>>) -> Self {
+        self.paused_message = value.into();
+        self
+    }
+}
 crate::runtime::string_enum! {
     pub enum UnstableEvaluationRuleBooleanFilterOperator { Eq => "=", LtGt => "<>", }
 }
@@ -5919,6 +15260,7 @@ crate::runtime::string_enum! {
 /// `id` identifies the evaluator family. Evaluation runs automatically use
 /// the latest available evaluator version.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleEvaluator {
     /// Identifier of the exact evaluator version currently used by the rule.
     pub id: String,
@@ -5927,20 +15269,66 @@ pub struct UnstableEvaluationRuleEvaluator {
     /// Evaluator engine type.
     pub r#type: UnstableEvaluatorType,
 }
+#[allow(deprecated)]
+impl UnstableEvaluationRuleEvaluator {
+    /// A `UnstableEvaluationRuleEvaluator` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        r#type: impl Into<UnstableEvaluatorType>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            r#type: r#type.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleEvaluatorAssignment {
+    /// Resolved evaluator currently used by the evaluation rule.
+    ///
+    /// `id` identifies the evaluator family. Evaluation runs automatically use
+    /// the latest available evaluator version.
     pub evaluator: UnstableEvaluationRuleEvaluator,
     /// Rule-specific override, or `null` to inherit the evaluator version's default mapping.
     pub mapping: Option<Vec<UnstableEvaluationRuleReadMapping>>,
+}
+#[allow(deprecated)]
+impl UnstableEvaluationRuleEvaluatorAssignment {
+    /// A `UnstableEvaluationRuleEvaluatorAssignment` from its required fields; set the others with the methods below.
+    pub fn new(evaluator: impl Into<UnstableEvaluationRuleEvaluator>) -> Self {
+        Self {
+            evaluator: evaluator.into(),
+            mapping: None,
+        }
+    }
+    /// Sets `mapping` (`None` sends `null`).
+    pub fn mapping(
+        mut self,
+        value: impl Into<Option<Vec<UnstableEvaluationRuleReadMapping>>>,
+    ) -> Self {
+        self.mapping = value.into();
+        self
+    }
 }
 /// Evaluator family reference used when updating an evaluation rule.
 ///
 /// `name` identifies the evaluator family in the authenticated project context.
 /// A rule's evaluator type cannot be changed, so this reference does not accept a `type`; the family must match the rule's current evaluator type.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleEvaluatorReference {
     /// Evaluator family name.
     pub name: String,
+}
+#[allow(deprecated)]
+impl UnstableEvaluationRuleEvaluatorReference {
+    /// A `UnstableEvaluationRuleEvaluatorReference` from its required fields; set the others with the methods below.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
 }
 crate::runtime::tagged_union! {
     #[doc =
@@ -5996,7 +15384,20 @@ crate::runtime::tagged_union! {
     UnstableEvaluationRuleFilterBoolean, Null = "null" =>
     UnstableEvaluationRuleFilterNull, }
 }
+crate::runtime::union_from! {
+    UnstableEvaluationRuleFilter { Datetime(UnstableEvaluationRuleFilterDatetime),
+    String(UnstableEvaluationRuleFilterString),
+    Number(UnstableEvaluationRuleFilterNumber),
+    StringOptions(UnstableEvaluationRuleFilterStringOptions),
+    CategoryOptions(UnstableEvaluationRuleFilterCategoryOptions),
+    ArrayOptions(UnstableEvaluationRuleFilterArrayOptions),
+    StringObject(UnstableEvaluationRuleFilterStringObject),
+    NumberObject(UnstableEvaluationRuleFilterNumberObject),
+    Boolean(UnstableEvaluationRuleFilterBoolean), Null(UnstableEvaluationRuleFilterNull),
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterArrayOptions {
     pub r#type: UnstableEvaluationRuleFilterArrayOptionsType,
     /// Column to filter on.
@@ -6005,10 +15406,27 @@ pub struct UnstableEvaluationRuleFilterArrayOptions {
     /// One or more array elements to match.
     pub value: Vec<String>,
 }
+#[allow(deprecated)]
+impl UnstableEvaluationRuleFilterArrayOptions {
+    /// A `UnstableEvaluationRuleFilterArrayOptions` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleArrayOptionsFilterOperator>,
+        value: Vec<String>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            column: column.into(),
+            operator: operator.into(),
+            value: value,
+        }
+    }
+}
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterArrayOptionsType = "arrayOptions";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterBoolean {
     pub r#type: UnstableEvaluationRuleFilterBooleanType,
     /// Column to filter on.
@@ -6016,10 +15434,27 @@ pub struct UnstableEvaluationRuleFilterBoolean {
     pub operator: UnstableEvaluationRuleBooleanFilterOperator,
     pub value: bool,
 }
+#[allow(deprecated)]
+impl UnstableEvaluationRuleFilterBoolean {
+    /// A `UnstableEvaluationRuleFilterBoolean` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleBooleanFilterOperator>,
+        value: impl Into<bool>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            column: column.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterBooleanType = "boolean";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterCategoryOptions {
     pub r#type: UnstableEvaluationRuleFilterCategoryOptionsType,
     /// Object-valued column to filter on.
@@ -6029,10 +15464,29 @@ pub struct UnstableEvaluationRuleFilterCategoryOptions {
     pub operator: UnstableEvaluationRuleOptionsFilterOperator,
     pub value: Vec<String>,
 }
+#[allow(deprecated)]
+impl UnstableEvaluationRuleFilterCategoryOptions {
+    /// A `UnstableEvaluationRuleFilterCategoryOptions` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        key: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleOptionsFilterOperator>,
+        value: Vec<String>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            column: column.into(),
+            key: key.into(),
+            operator: operator.into(),
+            value: value,
+        }
+    }
+}
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterCategoryOptionsType = "categoryOptions";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterDatetime {
     pub r#type: UnstableEvaluationRuleFilterDatetimeType,
     /// Column to filter on.
@@ -6042,23 +15496,61 @@ pub struct UnstableEvaluationRuleFilterDatetime {
     /// Datetime value to compare against.
     pub value: crate::runtime::DateTime,
 }
+#[allow(deprecated)]
+impl UnstableEvaluationRuleFilterDatetime {
+    /// A `UnstableEvaluationRuleFilterDatetime` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleNumberFilterOperator>,
+        value: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            column: column.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterDatetimeType = "datetime";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterNull {
     pub r#type: UnstableEvaluationRuleFilterNullType,
     /// Column to filter on. In the unstable public API this is currently `parentObservationId`.
     pub column: String,
     pub operator: UnstableEvaluationRuleNullFilterOperator,
     /// Ignored placeholder value. Clients may omit it or send an empty string.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub value: crate::runtime::Patch<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+#[allow(deprecated)]
+impl UnstableEvaluationRuleFilterNull {
+    /// A `UnstableEvaluationRuleFilterNull` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleNullFilterOperator>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            column: column.into(),
+            operator: operator.into(),
+            value: None,
+        }
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterNullType = "null";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterNumber {
     pub r#type: UnstableEvaluationRuleFilterNumberType,
     /// Column to filter on.
@@ -6066,7 +15558,24 @@ pub struct UnstableEvaluationRuleFilterNumber {
     pub operator: UnstableEvaluationRuleNumberFilterOperator,
     pub value: f64,
 }
+#[allow(deprecated)]
+impl UnstableEvaluationRuleFilterNumber {
+    /// A `UnstableEvaluationRuleFilterNumber` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleNumberFilterOperator>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            column: column.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterNumberObject {
     pub r#type: UnstableEvaluationRuleFilterNumberObjectType,
     /// Object-valued column to filter on.
@@ -6076,6 +15585,24 @@ pub struct UnstableEvaluationRuleFilterNumberObject {
     pub operator: UnstableEvaluationRuleNumberFilterOperator,
     pub value: f64,
 }
+#[allow(deprecated)]
+impl UnstableEvaluationRuleFilterNumberObject {
+    /// A `UnstableEvaluationRuleFilterNumberObject` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        key: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleNumberFilterOperator>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            column: column.into(),
+            key: key.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterNumberObjectType = "numberObject";
 }
@@ -6083,6 +15610,7 @@ crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterNumberType = "number";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterString {
     pub r#type: UnstableEvaluationRuleFilterStringType,
     /// Column to filter on.
@@ -6090,7 +15618,24 @@ pub struct UnstableEvaluationRuleFilterString {
     pub operator: UnstableEvaluationRuleStringFilterOperator,
     pub value: String,
 }
+#[allow(deprecated)]
+impl UnstableEvaluationRuleFilterString {
+    /// A `UnstableEvaluationRuleFilterString` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleStringFilterOperator>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            column: column.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterStringObject {
     pub r#type: UnstableEvaluationRuleFilterStringObjectType,
     /// Object-valued column to filter on. In the unstable public API this is currently `metadata`.
@@ -6100,10 +15645,29 @@ pub struct UnstableEvaluationRuleFilterStringObject {
     pub operator: UnstableEvaluationRuleStringFilterOperator,
     pub value: String,
 }
+#[allow(deprecated)]
+impl UnstableEvaluationRuleFilterStringObject {
+    /// A `UnstableEvaluationRuleFilterStringObject` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        key: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleStringFilterOperator>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            column: column.into(),
+            key: key.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterStringObjectType = "stringObject";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterStringOptions {
     pub r#type: UnstableEvaluationRuleFilterStringOptionsType,
     /// Column to filter on.
@@ -6111,6 +15675,22 @@ pub struct UnstableEvaluationRuleFilterStringOptions {
     pub operator: UnstableEvaluationRuleOptionsFilterOperator,
     /// One or more allowed string values.
     pub value: Vec<String>,
+}
+#[allow(deprecated)]
+impl UnstableEvaluationRuleFilterStringOptions {
+    /// A `UnstableEvaluationRuleFilterStringOptions` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleOptionsFilterOperator>,
+        value: Vec<String>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            column: column.into(),
+            operator: operator.into(),
+            value: value,
+        }
+    }
 }
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterStringOptionsType = "stringOptions";
@@ -6137,6 +15717,7 @@ crate::runtime::const_value! {
 /// - `duplicate_variable_mapping`: the same evaluator variable appears more than once
 /// - `invalid_json_path`: the JSONPath expression is malformed. Remove it or correct it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleMapping {
     /// Prompt variable name without braces.
     ///
@@ -6154,12 +15735,27 @@ pub struct UnstableEvaluationRuleMapping {
     /// - Must start with `$`
     /// - Must be a syntactically valid JSONPath expression
     /// - Most useful with `source=metadata`
-    #[serde(
-        rename = "jsonPath",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub json_path: crate::runtime::Patch<String>,
+    #[serde(rename = "jsonPath", default, skip_serializing_if = "Option::is_none")]
+    pub json_path: Option<String>,
+}
+#[allow(deprecated)]
+impl UnstableEvaluationRuleMapping {
+    /// A `UnstableEvaluationRuleMapping` from its required fields; set the others with the methods below.
+    pub fn new(
+        variable: impl Into<String>,
+        source: impl Into<UnstableEvaluationRuleMappingSource>,
+    ) -> Self {
+        Self {
+            variable: variable.into(),
+            source: source.into(),
+            json_path: None,
+        }
+    }
+    /// Sets `jsonPath`.
+    pub fn json_path(mut self, value: impl Into<String>) -> Self {
+        self.json_path = Some(value.into());
+        self
+    }
 }
 crate::runtime::string_enum! {
     #[doc = " Source field used to populate a prompt variable."] #[doc = " "] #[doc =
@@ -6204,6 +15800,7 @@ crate::runtime::string_enum! {
 ///
 /// Requests always require a concrete `source` that is valid for the selected `target`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRuleReadMapping {
     /// Prompt variable name without braces.
     pub variable: String,
@@ -6212,6 +15809,30 @@ pub struct UnstableEvaluationRuleReadMapping {
     /// Optional JSONPath selector applied to the selected source.
     #[serde(rename = "jsonPath", default, skip_serializing_if = "Option::is_none")]
     pub json_path: Option<String>,
+}
+#[allow(deprecated)]
+impl UnstableEvaluationRuleReadMapping {
+    /// A `UnstableEvaluationRuleReadMapping` from its required fields; set the others with the methods below.
+    pub fn new(variable: impl Into<String>) -> Self {
+        Self {
+            variable: variable.into(),
+            source: None,
+            json_path: None,
+        }
+    }
+    /// Sets `source` (`None` sends `null`).
+    pub fn source(
+        mut self,
+        value: impl Into<Option<UnstableEvaluationRuleMappingSource>>,
+    ) -> Self {
+        self.source = value.into();
+        self
+    }
+    /// Sets `jsonPath`.
+    pub fn json_path(mut self, value: impl Into<String>) -> Self {
+        self.json_path = Some(value.into());
+        self
+    }
 }
 crate::runtime::string_enum! {
     #[doc = " Effective runtime status of the evaluation rule."] #[doc = " "] #[doc =
@@ -6246,11 +15867,25 @@ crate::runtime::string_enum! {
 }
 /// Paginated list of evaluation rules.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluationRules {
     /// Evaluation rules in the current page.
     pub data: Vec<UnstableReadableEvaluationRule>,
     /// Standard pagination metadata.
     pub meta: UtilsMetaResponse,
+}
+#[allow(deprecated)]
+impl UnstableEvaluationRules {
+    /// A `UnstableEvaluationRules` from its required fields; set the others with the methods below.
+    pub fn new(
+        data: Vec<UnstableReadableEvaluationRule>,
+        meta: impl Into<UtilsMetaResponse>,
+    ) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
 }
 crate::runtime::tagged_union! {
     #[doc = " One evaluator that can be used for scoring."] #[doc = " "] #[doc =
@@ -6268,7 +15903,12 @@ crate::runtime::tagged_union! {
     pub enum UnstableEvaluator { tag = "type"; LlmAsJudge = "llm_as_judge" =>
     UnstableEvaluatorLlmAsJudge, Code = "code" => UnstableEvaluatorCode, }
 }
+crate::runtime::union_from! {
+    UnstableEvaluator { LlmAsJudge(UnstableEvaluatorLlmAsJudge),
+    Code(UnstableEvaluatorCode), }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluatorBase {
     /// Stable identifier of this evaluator across all versions.
     pub id: String,
@@ -6296,9 +15936,42 @@ pub struct UnstableEvaluatorBase {
     #[serde(rename = "updatedAt")]
     pub updated_at: crate::runtime::DateTime,
 }
+#[allow(deprecated)]
+impl UnstableEvaluatorBase {
+    /// A `UnstableEvaluatorBase` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        version: impl Into<i64>,
+        variables: Vec<String>,
+        evaluation_rule_count: impl Into<i64>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            version: version.into(),
+            variables: variables,
+            mapping: None,
+            evaluation_rule_count: evaluation_rule_count.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+        }
+    }
+    /// Sets `mapping` (`None` sends `null`).
+    pub fn mapping(
+        mut self,
+        value: impl Into<Option<Vec<UnstableEvaluationRuleReadMapping>>>,
+    ) -> Self {
+        self.mapping = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluatorCode {
-    pub r#type: UnstableCodeEvaluationRuleEvaluatorReferenceType,
+    pub r#type: UnstableEvaluatorCodeType,
     /// Stable identifier of this evaluator across all versions.
     pub id: String,
     /// Evaluator name.
@@ -6331,9 +16004,51 @@ pub struct UnstableEvaluatorCode {
     #[serde(rename = "sourceCodeLanguage")]
     pub source_code_language: UnstableCodeEvaluatorSourceCodeLanguage,
 }
+#[allow(deprecated)]
+impl UnstableEvaluatorCode {
+    /// A `UnstableEvaluatorCode` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        version: impl Into<i64>,
+        variables: Vec<String>,
+        evaluation_rule_count: impl Into<i64>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        source_code: impl Into<String>,
+        source_code_language: impl Into<UnstableCodeEvaluatorSourceCodeLanguage>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            name: name.into(),
+            version: version.into(),
+            variables: variables,
+            mapping: None,
+            evaluation_rule_count: evaluation_rule_count.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            source_code: source_code.into(),
+            source_code_language: source_code_language.into(),
+        }
+    }
+    /// Sets `mapping` (`None` sends `null`).
+    pub fn mapping(
+        mut self,
+        value: impl Into<Option<Vec<UnstableEvaluationRuleReadMapping>>>,
+    ) -> Self {
+        self.mapping = value.into();
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct UnstableEvaluatorCodeType = "code";
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluatorLlmAsJudge {
-    pub r#type: UnstableLlmAsJudgeEvaluatorType,
+    pub r#type: UnstableEvaluatorLlmAsJudgeType,
     /// Stable identifier of this evaluator across all versions.
     pub id: String,
     /// Evaluator name.
@@ -6371,6 +16086,56 @@ pub struct UnstableEvaluatorLlmAsJudge {
     #[serde(rename = "modelConfig")]
     pub model_config: Option<UnstableEvaluatorModelConfig>,
 }
+#[allow(deprecated)]
+impl UnstableEvaluatorLlmAsJudge {
+    /// A `UnstableEvaluatorLlmAsJudge` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        version: impl Into<i64>,
+        variables: Vec<String>,
+        evaluation_rule_count: impl Into<i64>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        prompt: impl Into<String>,
+        output_definition: impl Into<UnstablePublicEvaluatorOutputDefinition>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            name: name.into(),
+            version: version.into(),
+            variables: variables,
+            mapping: None,
+            evaluation_rule_count: evaluation_rule_count.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            prompt: prompt.into(),
+            output_definition: output_definition.into(),
+            model_config: None,
+        }
+    }
+    /// Sets `mapping` (`None` sends `null`).
+    pub fn mapping(
+        mut self,
+        value: impl Into<Option<Vec<UnstableEvaluationRuleReadMapping>>>,
+    ) -> Self {
+        self.mapping = value.into();
+        self
+    }
+    /// Sets `modelConfig` (`None` sends `null`).
+    pub fn model_config(
+        mut self,
+        value: impl Into<Option<UnstableEvaluatorModelConfig>>,
+    ) -> Self {
+        self.model_config = value.into();
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct UnstableEvaluatorLlmAsJudgeType = "llm_as_judge";
+}
 /// Optional explicit model configuration for an evaluator.
 ///
 /// If omitted, Langfuse uses the project's default evaluation model.
@@ -6382,6 +16147,7 @@ pub struct UnstableEvaluatorLlmAsJudge {
 /// Recovery guidance:
 /// - If evaluator creation returns `422` with `code=evaluator_preflight_failed`, either provide a valid explicit `modelConfig` here or configure the project's default evaluation model, then retry the same request.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluatorModelConfig {
     /// Provider identifier to use for this evaluator, for example `openai` or `anthropic`.
     ///
@@ -6389,6 +16155,16 @@ pub struct UnstableEvaluatorModelConfig {
     pub provider: String,
     /// Model identifier exposed by the provider, for example `gpt-4.1-mini`.
     pub model: String,
+}
+#[allow(deprecated)]
+impl UnstableEvaluatorModelConfig {
+    /// A `UnstableEvaluatorModelConfig` from its required fields; set the others with the methods below.
+    pub fn new(provider: impl Into<String>, model: impl Into<String>) -> Self {
+        Self {
+            provider: provider.into(),
+            model: model.into(),
+        }
+    }
 }
 crate::runtime::string_enum! {
     #[doc = " Structured score type returned by an evaluator."] #[doc = " "] #[doc =
@@ -6410,38 +16186,104 @@ crate::runtime::untagged_union! {
     #[doc =
     " - For `CATEGORICAL`, also provide `score.categories` and `score.shouldAllowMultipleMatches`."]
     pub enum UnstableEvaluatorOutputDefinition {
-    Variant1(UnstableEvaluatorOutputDefinitionVariant1),
-    Variant2(UnstableEvaluatorOutputDefinitionVariant2),
-    Variant3(UnstableEvaluatorOutputDefinitionVariant3), }
+    UnstablePublicNumericEvaluatorOutputDefinition(UnstableEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition),
+    UnstablePublicBooleanEvaluatorOutputDefinition(UnstableEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition),
+    UnstablePublicCategoricalEvaluatorOutputDefinition(UnstableEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition),
+    }
+}
+crate::runtime::union_from! {
+    UnstableEvaluatorOutputDefinition {
+    UnstablePublicNumericEvaluatorOutputDefinition(UnstableEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition),
+    UnstablePublicBooleanEvaluatorOutputDefinition(UnstableEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition),
+    UnstablePublicCategoricalEvaluatorOutputDefinition(UnstableEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition),
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct UnstableEvaluatorOutputDefinitionVariant1 {
-    /// Always `NUMERIC`.
-    #[serde(rename = "dataType")]
-    pub data_type: UnstableEvaluatorOutputDataType,
-    pub reasoning: UnstableEvaluatorOutputFieldDefinition,
-    pub score: UnstablePublicNumericEvaluatorOutputScoreDefinition,
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct UnstableEvaluatorOutputDefinitionVariant2 {
+#[non_exhaustive]
+pub struct UnstableEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition {
     /// Always `BOOLEAN`.
     #[serde(rename = "dataType")]
     pub data_type: UnstableEvaluatorOutputDataType,
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
     pub score: UnstableEvaluatorOutputFieldDefinition,
 }
+#[allow(deprecated)]
+impl UnstableEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition {
+    /// A `UnstableEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+    pub fn new(
+        data_type: impl Into<UnstableEvaluatorOutputDataType>,
+        reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
+        score: impl Into<UnstableEvaluatorOutputFieldDefinition>,
+    ) -> Self {
+        Self {
+            data_type: data_type.into(),
+            reasoning: reasoning.into(),
+            score: score.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct UnstableEvaluatorOutputDefinitionVariant3 {
+#[non_exhaustive]
+pub struct UnstableEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition {
     /// Always `CATEGORICAL`.
     #[serde(rename = "dataType")]
     pub data_type: UnstableEvaluatorOutputDataType,
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
     pub score: UnstablePublicCategoricalEvaluatorOutputScoreDefinition,
 }
+#[allow(deprecated)]
+impl UnstableEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition {
+    /// A `UnstableEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+    pub fn new(
+        data_type: impl Into<UnstableEvaluatorOutputDataType>,
+        reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
+        score: impl Into<UnstablePublicCategoricalEvaluatorOutputScoreDefinition>,
+    ) -> Self {
+        Self {
+            data_type: data_type.into(),
+            reasoning: reasoning.into(),
+            score: score.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UnstableEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition {
+    /// Always `NUMERIC`.
+    #[serde(rename = "dataType")]
+    pub data_type: UnstableEvaluatorOutputDataType,
+    pub reasoning: UnstableEvaluatorOutputFieldDefinition,
+    pub score: UnstablePublicNumericEvaluatorOutputScoreDefinition,
+}
+#[allow(deprecated)]
+impl UnstableEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition {
+    /// A `UnstableEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+    pub fn new(
+        data_type: impl Into<UnstableEvaluatorOutputDataType>,
+        reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
+        score: impl Into<UnstablePublicNumericEvaluatorOutputScoreDefinition>,
+    ) -> Self {
+        Self {
+            data_type: data_type.into(),
+            reasoning: reasoning.into(),
+            score: score.into(),
+        }
+    }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluatorOutputFieldDefinition {
     /// Human-readable instructions for what the evaluator should return in this field.
     pub description: String,
+}
+#[allow(deprecated)]
+impl UnstableEvaluatorOutputFieldDefinition {
+    /// A `UnstableEvaluatorOutputFieldDefinition` from its required fields; set the others with the methods below.
+    pub fn new(description: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+        }
+    }
 }
 crate::runtime::string_enum! {
     #[doc = " The evaluator engine type."] #[doc = " "] #[doc =
@@ -6449,9 +16291,23 @@ crate::runtime::string_enum! {
     UnstableEvaluatorType { LlmAsJudge => "llm_as_judge", Code => "code", }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableEvaluators {
     pub data: Vec<UnstableEvaluator>,
     pub meta: UtilsMetaResponse,
+}
+#[allow(deprecated)]
+impl UnstableEvaluators {
+    /// A `UnstableEvaluators` from its required fields; set the others with the methods below.
+    pub fn new(
+        data: Vec<UnstableEvaluator>,
+        meta: impl Into<UtilsMetaResponse>,
+    ) -> Self {
+        Self {
+            data: data,
+            meta: meta.into(),
+        }
+    }
 }
 crate::runtime::string_enum! {
     pub enum UnstableLegacyEvaluationObject { Trace => "trace", Span => "span",
@@ -6463,6 +16319,7 @@ crate::runtime::string_enum! {
 ///
 /// This resource is read-only through the unstable public API. Its mapping preserves the trace, dataset item, or named observation selected for each evaluator variable.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableLegacyEvaluationRule {
     /// Stable evaluation rule identifier.
     pub id: String,
@@ -6509,13 +16366,94 @@ pub struct UnstableLegacyEvaluationRule {
     /// Stored variable mappings, including the trace, dataset item, or named observation selected for each variable.
     pub mapping: Vec<UnstableLegacyEvaluationRuleMapping>,
 }
+#[allow(deprecated)]
+impl UnstableLegacyEvaluationRule {
+    /// A `UnstableLegacyEvaluationRule` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        enabled: impl Into<bool>,
+        status: impl Into<UnstableEvaluationRuleStatus>,
+        sampling: impl Into<f64>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        evaluators: Vec<UnstableLegacyEvaluationRuleEvaluatorAssignment>,
+        target: impl Into<UnstableLegacyEvaluationRuleTarget>,
+        delay: impl Into<i64>,
+        time_scope: Vec<UnstableEvaluationRuleTimeScope>,
+        filter: Vec<UnstableEvaluationRuleFilter>,
+        mapping: Vec<UnstableLegacyEvaluationRuleMapping>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            evaluator: None,
+            enabled: enabled.into(),
+            status: status.into(),
+            paused_reason: None,
+            paused_message: None,
+            sampling: sampling.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            evaluators: evaluators,
+            target: target.into(),
+            delay: delay.into(),
+            time_scope: time_scope,
+            filter: filter,
+            mapping: mapping,
+        }
+    }
+    /// Sets `evaluator` (`None` sends `null`).
+    pub fn evaluator(
+        mut self,
+        value: impl Into<Option<UnstableEvaluationRuleEvaluator>>,
+    ) -> Self {
+        self.evaluator = value.into();
+        self
+    }
+    /// Sets `pausedReason` (`None` sends `null`).
+    pub fn paused_reason(mut self, value: impl Into<Option<String>>) -> Self {
+        self.paused_reason = value.into();
+        self
+    }
+    /// Sets `pausedMessage` (`None` sends `null`).
+    pub fn paused_message(mut self, value: impl Into<Option<String>>) -> Self {
+        self.paused_message = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableLegacyEvaluationRuleEvaluatorAssignment {
+    /// Resolved evaluator currently used by the evaluation rule.
+    ///
+    /// `id` identifies the evaluator family. Evaluation runs automatically use
+    /// the latest available evaluator version.
     pub evaluator: UnstableEvaluationRuleEvaluator,
     pub mapping: Option<Vec<UnstableLegacyEvaluationRuleMapping>>,
 }
+#[allow(deprecated)]
+impl UnstableLegacyEvaluationRuleEvaluatorAssignment {
+    /// A `UnstableLegacyEvaluationRuleEvaluatorAssignment` from its required fields; set the others with the methods below.
+    pub fn new(evaluator: impl Into<UnstableEvaluationRuleEvaluator>) -> Self {
+        Self {
+            evaluator: evaluator.into(),
+            mapping: None,
+        }
+    }
+    /// Sets `mapping` (`None` sends `null`).
+    pub fn mapping(
+        mut self,
+        value: impl Into<Option<Vec<UnstableLegacyEvaluationRuleMapping>>>,
+    ) -> Self {
+        self.mapping = value.into();
+        self
+    }
+}
 /// Maps one evaluator variable to a trace, dataset item, or field on a named observation in a legacy rule.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableLegacyEvaluationRuleMapping {
     pub variable: String,
     #[serde(rename = "langfuseObject")]
@@ -6527,20 +16465,64 @@ pub struct UnstableLegacyEvaluationRuleMapping {
     #[serde(rename = "jsonPath", default, skip_serializing_if = "Option::is_none")]
     pub json_path: Option<String>,
 }
+#[allow(deprecated)]
+impl UnstableLegacyEvaluationRuleMapping {
+    /// A `UnstableLegacyEvaluationRuleMapping` from its required fields; set the others with the methods below.
+    pub fn new(
+        variable: impl Into<String>,
+        langfuse_object: impl Into<UnstableLegacyEvaluationObject>,
+        source: impl Into<String>,
+    ) -> Self {
+        Self {
+            variable: variable.into(),
+            langfuse_object: langfuse_object.into(),
+            object_name: None,
+            source: source.into(),
+            json_path: None,
+        }
+    }
+    /// Sets `objectName` (`None` sends `null`).
+    pub fn object_name(mut self, value: impl Into<Option<String>>) -> Self {
+        self.object_name = value.into();
+        self
+    }
+    /// Sets `jsonPath`.
+    pub fn json_path(mut self, value: impl Into<String>) -> Self {
+        self.json_path = Some(value.into());
+        self
+    }
+}
 crate::runtime::string_enum! {
     pub enum UnstableLegacyEvaluationRuleTarget { Trace => "trace", Dataset => "dataset",
     }
 }
 /// LLM-as-judge evaluator family reference used when creating an evaluation rule.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     /// Evaluator family name.
     pub name: String,
     /// Evaluator engine type. Defaults to `llm_as_judge` when omitted.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub r#type: crate::runtime::Patch<UnstableLlmAsJudgeEvaluatorType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<UnstableLlmAsJudgeEvaluatorType>,
+}
+#[allow(deprecated)]
+impl UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
+    /// A `UnstableLlmAsJudgeEvaluationRuleEvaluatorReference` from its required fields; set the others with the methods below.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            r#type: None,
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<UnstableLlmAsJudgeEvaluatorType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableLlmAsJudgeEvaluator {
     /// Stable identifier of this evaluator across all versions.
     pub id: String,
@@ -6579,10 +16561,57 @@ pub struct UnstableLlmAsJudgeEvaluator {
     #[serde(rename = "modelConfig")]
     pub model_config: Option<UnstableEvaluatorModelConfig>,
 }
+#[allow(deprecated)]
+impl UnstableLlmAsJudgeEvaluator {
+    /// A `UnstableLlmAsJudgeEvaluator` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        version: impl Into<i64>,
+        variables: Vec<String>,
+        evaluation_rule_count: impl Into<i64>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        prompt: impl Into<String>,
+        output_definition: impl Into<UnstablePublicEvaluatorOutputDefinition>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            version: version.into(),
+            variables: variables,
+            mapping: None,
+            evaluation_rule_count: evaluation_rule_count.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            prompt: prompt.into(),
+            output_definition: output_definition.into(),
+            model_config: None,
+        }
+    }
+    /// Sets `mapping` (`None` sends `null`).
+    pub fn mapping(
+        mut self,
+        value: impl Into<Option<Vec<UnstableEvaluationRuleReadMapping>>>,
+    ) -> Self {
+        self.mapping = value.into();
+        self
+    }
+    /// Sets `modelConfig` (`None` sends `null`).
+    pub fn model_config(
+        mut self,
+        value: impl Into<Option<UnstableEvaluatorModelConfig>>,
+    ) -> Self {
+        self.model_config = value.into();
+        self
+    }
+}
 crate::runtime::const_value! {
     pub struct UnstableLlmAsJudgeEvaluatorType = "llm_as_judge";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableNullEvaluationRuleFilter {
     /// Column to filter on. In the unstable public API this is currently `parentObservationId`.
     pub column: String,
@@ -6591,14 +16620,50 @@ pub struct UnstableNullEvaluationRuleFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+#[allow(deprecated)]
+impl UnstableNullEvaluationRuleFilter {
+    /// A `UnstableNullEvaluationRuleFilter` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleNullFilterOperator>,
+    ) -> Self {
+        Self {
+            column: column.into(),
+            operator: operator.into(),
+            value: None,
+        }
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableNumberEvaluationRuleFilter {
     /// Column to filter on.
     pub column: String,
     pub operator: UnstableEvaluationRuleNumberFilterOperator,
     pub value: f64,
 }
+#[allow(deprecated)]
+impl UnstableNumberEvaluationRuleFilter {
+    /// A `UnstableNumberEvaluationRuleFilter` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleNumberFilterOperator>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            column: column.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableNumberObjectEvaluationRuleFilter {
     /// Object-valued column to filter on.
     pub column: String,
@@ -6607,7 +16672,25 @@ pub struct UnstableNumberObjectEvaluationRuleFilter {
     pub operator: UnstableEvaluationRuleNumberFilterOperator,
     pub value: f64,
 }
+#[allow(deprecated)]
+impl UnstableNumberObjectEvaluationRuleFilter {
+    /// A `UnstableNumberObjectEvaluationRuleFilter` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        key: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleNumberFilterOperator>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            column: column.into(),
+            key: key.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstablePresetPlacement {
     pub id: String,
     #[serde(rename = "presetId")]
@@ -6617,6 +16700,27 @@ pub struct UnstablePresetPlacement {
     pub width: i64,
     pub height: i64,
 }
+#[allow(deprecated)]
+impl UnstablePresetPlacement {
+    /// A `UnstablePresetPlacement` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        preset_id: impl Into<String>,
+        x: impl Into<i64>,
+        y: impl Into<i64>,
+        width: impl Into<i64>,
+        height: impl Into<i64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            preset_id: preset_id.into(),
+            x: x.into(),
+            y: y.into(),
+            width: width.into(),
+            height: height.into(),
+        }
+    }
+}
 /// Standard error envelope for the unstable evaluators API.
 ///
 /// Response handling guidance:
@@ -6625,6 +16729,7 @@ pub struct UnstablePresetPlacement {
 /// - Inspect `details` for field-level validation context such as invalid filter values, malformed JSONPath expressions, or missing variable mappings.
 /// - Retry only after fixing the specific issue described by `code` and `details`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstablePublicApiError {
     /// Human-readable description of the failure.
     pub message: String,
@@ -6633,6 +16738,25 @@ pub struct UnstablePublicApiError {
     /// Optional structured error context. Inspect the populated fields based on `code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<UnstablePublicApiErrorDetails>,
+}
+#[allow(deprecated)]
+impl UnstablePublicApiError {
+    /// A `UnstablePublicApiError` from its required fields; set the others with the methods below.
+    pub fn new(
+        message: impl Into<String>,
+        code: impl Into<UnstablePublicApiErrorCode>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            code: code.into(),
+            details: None,
+        }
+    }
+    /// Sets `details`.
+    pub fn details(mut self, value: impl Into<UnstablePublicApiErrorDetails>) -> Self {
+        self.details = Some(value.into());
+        self
+    }
 }
 crate::runtime::string_enum! {
     #[doc = " Machine-readable error code returned by the unstable evaluators API."]
@@ -6661,6 +16785,7 @@ crate::runtime::string_enum! {
 /// - evaluator preflight failures populate `evaluatorName`, `provider`, and `model`
 /// - rate limiting populates `retryAfterSeconds`, `limit`, `remaining`, and `resetAt`
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstablePublicApiErrorDetails {
     /// Validation issues for malformed request bodies or query parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6712,11 +16837,110 @@ pub struct UnstablePublicApiErrorDetails {
     #[serde(rename = "resetAt", default, skip_serializing_if = "Option::is_none")]
     pub reset_at: Option<String>,
 }
+#[allow(deprecated)]
+impl UnstablePublicApiErrorDetails {
+    /// An empty `UnstablePublicApiErrorDetails`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            issues: None,
+            field: None,
+            column: None,
+            invalid_values: None,
+            allowed_values: None,
+            variable: None,
+            variables: None,
+            value: None,
+            evaluator_name: None,
+            provider: None,
+            model: None,
+            retry_after_seconds: None,
+            limit: None,
+            remaining: None,
+            reset_at: None,
+        }
+    }
+    /// Sets `issues`.
+    pub fn issues(mut self, value: Vec<UnstablePublicApiValidationIssue>) -> Self {
+        self.issues = Some(value);
+        self
+    }
+    /// Sets `field`.
+    pub fn field(mut self, value: impl Into<String>) -> Self {
+        self.field = Some(value.into());
+        self
+    }
+    /// Sets `column`.
+    pub fn column(mut self, value: impl Into<String>) -> Self {
+        self.column = Some(value.into());
+        self
+    }
+    /// Sets `invalidValues`.
+    pub fn invalid_values(mut self, value: Vec<String>) -> Self {
+        self.invalid_values = Some(value);
+        self
+    }
+    /// Sets `allowedValues`.
+    pub fn allowed_values(mut self, value: Vec<String>) -> Self {
+        self.allowed_values = Some(value);
+        self
+    }
+    /// Sets `variable`.
+    pub fn variable(mut self, value: impl Into<String>) -> Self {
+        self.variable = Some(value.into());
+        self
+    }
+    /// Sets `variables`.
+    pub fn variables(mut self, value: Vec<String>) -> Self {
+        self.variables = Some(value);
+        self
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `evaluatorName`.
+    pub fn evaluator_name(mut self, value: impl Into<String>) -> Self {
+        self.evaluator_name = Some(value.into());
+        self
+    }
+    /// Sets `provider`.
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.provider = Some(value.into());
+        self
+    }
+    /// Sets `model`.
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+    /// Sets `retryAfterSeconds`.
+    pub fn retry_after_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.retry_after_seconds = Some(value.into());
+        self
+    }
+    /// Sets `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    /// Sets `remaining`.
+    pub fn remaining(mut self, value: impl Into<i64>) -> Self {
+        self.remaining = Some(value.into());
+        self
+    }
+    /// Sets `resetAt`.
+    pub fn reset_at(mut self, value: impl Into<String>) -> Self {
+        self.reset_at = Some(value.into());
+        self
+    }
+}
 /// One validation issue returned for malformed request bodies or query parameters.
 ///
 /// This mirrors the most important parts of a Zod issue: a machine-readable `code`,
 /// a human-readable `message`, and a structured `path`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstablePublicApiValidationIssue {
     /// Machine-readable validation issue code emitted by the server validator.
     pub code: String,
@@ -6725,7 +16949,23 @@ pub struct UnstablePublicApiValidationIssue {
     /// Path to the invalid field, for example `["mapping", 0, "jsonPath"]`.
     pub path: Vec<serde_json::Value>,
 }
+#[allow(deprecated)]
+impl UnstablePublicApiValidationIssue {
+    /// A `UnstablePublicApiValidationIssue` from its required fields; set the others with the methods below.
+    pub fn new(
+        code: impl Into<String>,
+        message: impl Into<String>,
+        path: Vec<serde_json::Value>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            path: path,
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstablePublicBooleanEvaluatorOutputDefinition {
     /// Always `BOOLEAN`.
     #[serde(rename = "dataType")]
@@ -6733,7 +16973,23 @@ pub struct UnstablePublicBooleanEvaluatorOutputDefinition {
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
     pub score: UnstableEvaluatorOutputFieldDefinition,
 }
+#[allow(deprecated)]
+impl UnstablePublicBooleanEvaluatorOutputDefinition {
+    /// A `UnstablePublicBooleanEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+    pub fn new(
+        data_type: impl Into<UnstableEvaluatorOutputDataType>,
+        reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
+        score: impl Into<UnstableEvaluatorOutputFieldDefinition>,
+    ) -> Self {
+        Self {
+            data_type: data_type.into(),
+            reasoning: reasoning.into(),
+            score: score.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstablePublicCategoricalEvaluatorOutputDefinition {
     /// Always `CATEGORICAL`.
     #[serde(rename = "dataType")]
@@ -6741,12 +16997,43 @@ pub struct UnstablePublicCategoricalEvaluatorOutputDefinition {
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
     pub score: UnstablePublicCategoricalEvaluatorOutputScoreDefinition,
 }
+#[allow(deprecated)]
+impl UnstablePublicCategoricalEvaluatorOutputDefinition {
+    /// A `UnstablePublicCategoricalEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+    pub fn new(
+        data_type: impl Into<UnstableEvaluatorOutputDataType>,
+        reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
+        score: impl Into<UnstablePublicCategoricalEvaluatorOutputScoreDefinition>,
+    ) -> Self {
+        Self {
+            data_type: data_type.into(),
+            reasoning: reasoning.into(),
+            score: score.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
     pub description: String,
     pub categories: Vec<String>,
     #[serde(rename = "shouldAllowMultipleMatches")]
     pub should_allow_multiple_matches: bool,
+}
+#[allow(deprecated)]
+impl UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
+    /// A `UnstablePublicCategoricalEvaluatorOutputScoreDefinition` from its required fields; set the others with the methods below.
+    pub fn new(
+        description: impl Into<String>,
+        categories: Vec<String>,
+        should_allow_multiple_matches: impl Into<bool>,
+    ) -> Self {
+        Self {
+            description: description.into(),
+            categories: categories,
+            should_allow_multiple_matches: should_allow_multiple_matches.into(),
+        }
+    }
 }
 crate::runtime::untagged_union! {
     #[doc = " Evaluator output definition returned by the public API."] #[doc = " "]
@@ -6760,12 +17047,92 @@ crate::runtime::untagged_union! {
     " - `BOOLEAN`: expect `true` / `false`"] #[doc =
     " - `CATEGORICAL`: expect one or more values from `score.categories`"] pub enum
     UnstablePublicEvaluatorOutputDefinition {
-    UnstableEvaluatorOutputDefinitionVariant1(UnstableEvaluatorOutputDefinitionVariant1),
-    UnstableEvaluatorOutputDefinitionVariant2(UnstableEvaluatorOutputDefinitionVariant2),
-    UnstableEvaluatorOutputDefinitionVariant3(UnstableEvaluatorOutputDefinitionVariant3),
+    UnstablePublicNumericEvaluatorOutputDefinition(UnstablePublicEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition),
+    UnstablePublicBooleanEvaluatorOutputDefinition(UnstablePublicEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition),
+    UnstablePublicCategoricalEvaluatorOutputDefinition(UnstablePublicEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition),
+    }
+}
+crate::runtime::union_from! {
+    UnstablePublicEvaluatorOutputDefinition {
+    UnstablePublicNumericEvaluatorOutputDefinition(UnstablePublicEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition),
+    UnstablePublicBooleanEvaluatorOutputDefinition(UnstablePublicEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition),
+    UnstablePublicCategoricalEvaluatorOutputDefinition(UnstablePublicEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition),
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UnstablePublicEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition {
+    /// Always `BOOLEAN`.
+    #[serde(rename = "dataType")]
+    pub data_type: UnstableEvaluatorOutputDataType,
+    pub reasoning: UnstableEvaluatorOutputFieldDefinition,
+    pub score: UnstableEvaluatorOutputFieldDefinition,
+}
+#[allow(deprecated)]
+impl UnstablePublicEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition {
+    /// A `UnstablePublicEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+    pub fn new(
+        data_type: impl Into<UnstableEvaluatorOutputDataType>,
+        reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
+        score: impl Into<UnstableEvaluatorOutputFieldDefinition>,
+    ) -> Self {
+        Self {
+            data_type: data_type.into(),
+            reasoning: reasoning.into(),
+            score: score.into(),
+        }
+    }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UnstablePublicEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition {
+    /// Always `CATEGORICAL`.
+    #[serde(rename = "dataType")]
+    pub data_type: UnstableEvaluatorOutputDataType,
+    pub reasoning: UnstableEvaluatorOutputFieldDefinition,
+    pub score: UnstablePublicCategoricalEvaluatorOutputScoreDefinition,
+}
+#[allow(deprecated)]
+impl UnstablePublicEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition {
+    /// A `UnstablePublicEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+    pub fn new(
+        data_type: impl Into<UnstableEvaluatorOutputDataType>,
+        reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
+        score: impl Into<UnstablePublicCategoricalEvaluatorOutputScoreDefinition>,
+    ) -> Self {
+        Self {
+            data_type: data_type.into(),
+            reasoning: reasoning.into(),
+            score: score.into(),
+        }
+    }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UnstablePublicEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition {
+    /// Always `NUMERIC`.
+    #[serde(rename = "dataType")]
+    pub data_type: UnstableEvaluatorOutputDataType,
+    pub reasoning: UnstableEvaluatorOutputFieldDefinition,
+    pub score: UnstablePublicNumericEvaluatorOutputScoreDefinition,
+}
+#[allow(deprecated)]
+impl UnstablePublicEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition {
+    /// A `UnstablePublicEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+    pub fn new(
+        data_type: impl Into<UnstableEvaluatorOutputDataType>,
+        reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
+        score: impl Into<UnstablePublicNumericEvaluatorOutputScoreDefinition>,
+    ) -> Self {
+        Self {
+            data_type: data_type.into(),
+            reasoning: reasoning.into(),
+            score: score.into(),
+        }
+    }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstablePublicNumericEvaluatorOutputDefinition {
     /// Always `NUMERIC`.
     #[serde(rename = "dataType")]
@@ -6773,23 +17140,52 @@ pub struct UnstablePublicNumericEvaluatorOutputDefinition {
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
     pub score: UnstablePublicNumericEvaluatorOutputScoreDefinition,
 }
+#[allow(deprecated)]
+impl UnstablePublicNumericEvaluatorOutputDefinition {
+    /// A `UnstablePublicNumericEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+    pub fn new(
+        data_type: impl Into<UnstableEvaluatorOutputDataType>,
+        reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
+        score: impl Into<UnstablePublicNumericEvaluatorOutputScoreDefinition>,
+    ) -> Self {
+        Self {
+            data_type: data_type.into(),
+            reasoning: reasoning.into(),
+            score: score.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstablePublicNumericEvaluatorOutputScoreDefinition {
     pub description: String,
     /// Inclusive minimum value for numeric evaluator scores.
-    #[serde(
-        rename = "minValue",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub min_value: crate::runtime::Patch<f64>,
+    #[serde(rename = "minValue", default, skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<f64>,
     /// Inclusive maximum value for numeric evaluator scores.
-    #[serde(
-        rename = "maxValue",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub max_value: crate::runtime::Patch<f64>,
+    #[serde(rename = "maxValue", default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<f64>,
+}
+#[allow(deprecated)]
+impl UnstablePublicNumericEvaluatorOutputScoreDefinition {
+    /// A `UnstablePublicNumericEvaluatorOutputScoreDefinition` from its required fields; set the others with the methods below.
+    pub fn new(description: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            min_value: None,
+            max_value: None,
+        }
+    }
+    /// Sets `minValue`.
+    pub fn min_value(mut self, value: impl Into<f64>) -> Self {
+        self.min_value = Some(value.into());
+        self
+    }
+    /// Sets `maxValue`.
+    pub fn max_value(mut self, value: impl Into<f64>) -> Self {
+        self.max_value = Some(value.into());
+        self
+    }
 }
 crate::runtime::untagged_union! {
     #[doc =
@@ -6798,14 +17194,36 @@ crate::runtime::untagged_union! {
     UnstableLegacyEvaluationRule(UnstableLegacyEvaluationRule),
     UnstableEvaluationRule(UnstableEvaluationRule), }
 }
+crate::runtime::union_from! {
+    UnstableReadableEvaluationRule {
+    UnstableLegacyEvaluationRule(UnstableLegacyEvaluationRule),
+    UnstableEvaluationRule(UnstableEvaluationRule), }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableStringEvaluationRuleFilter {
     /// Column to filter on.
     pub column: String,
     pub operator: UnstableEvaluationRuleStringFilterOperator,
     pub value: String,
 }
+#[allow(deprecated)]
+impl UnstableStringEvaluationRuleFilter {
+    /// A `UnstableStringEvaluationRuleFilter` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleStringFilterOperator>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            column: column.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableStringObjectEvaluationRuleFilter {
     /// Object-valued column to filter on. In the unstable public API this is currently `metadata`.
     pub column: String,
@@ -6814,7 +17232,25 @@ pub struct UnstableStringObjectEvaluationRuleFilter {
     pub operator: UnstableEvaluationRuleStringFilterOperator,
     pub value: String,
 }
+#[allow(deprecated)]
+impl UnstableStringObjectEvaluationRuleFilter {
+    /// A `UnstableStringObjectEvaluationRuleFilter` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        key: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleStringFilterOperator>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            column: column.into(),
+            key: key.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableStringOptionsEvaluationRuleFilter {
     /// Column to filter on.
     pub column: String,
@@ -6822,7 +17258,23 @@ pub struct UnstableStringOptionsEvaluationRuleFilter {
     /// One or more allowed string values.
     pub value: Vec<String>,
 }
+#[allow(deprecated)]
+impl UnstableStringOptionsEvaluationRuleFilter {
+    /// A `UnstableStringOptionsEvaluationRuleFilter` from its required fields; set the others with the methods below.
+    pub fn new(
+        column: impl Into<String>,
+        operator: impl Into<UnstableEvaluationRuleOptionsFilterOperator>,
+        value: Vec<String>,
+    ) -> Self {
+        Self {
+            column: column.into(),
+            operator: operator.into(),
+            value: value,
+        }
+    }
+}
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableUpdateDashboardPlacementRequest {
     /// Grid column (12-column grid).
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -6837,7 +17289,40 @@ pub struct UnstableUpdateDashboardPlacementRequest {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub height: crate::runtime::Patch<i64>,
 }
+#[allow(deprecated)]
+impl UnstableUpdateDashboardPlacementRequest {
+    /// An empty `UnstableUpdateDashboardPlacementRequest`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            x: crate::runtime::Patch::Absent,
+            y: crate::runtime::Patch::Absent,
+            width: crate::runtime::Patch::Absent,
+            height: crate::runtime::Patch::Absent,
+        }
+    }
+    /// Sets `x`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn x(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
+        self.x = value.into();
+        self
+    }
+    /// Sets `y`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn y(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
+        self.y = value.into();
+        self
+    }
+    /// Sets `width`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn width(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
+        self.width = value.into();
+        self
+    }
+    /// Sets `height`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn height(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
+        self.height = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableUpdateDashboardRequest {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub name: crate::runtime::Patch<String>,
@@ -6848,7 +17333,49 @@ pub struct UnstableUpdateDashboardRequest {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub filters: crate::runtime::Patch<Vec<UnstableDashboardWidgetFilter>>,
 }
+#[allow(deprecated)]
+impl UnstableUpdateDashboardRequest {
+    /// An empty `UnstableUpdateDashboardRequest`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: crate::runtime::Patch::Absent,
+            description: crate::runtime::Patch::Absent,
+            definition: crate::runtime::Patch::Absent,
+            filters: crate::runtime::Patch::Absent,
+        }
+    }
+    /// Sets `name`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn name(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn description(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets `definition`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn definition(
+        mut self,
+        value: impl Into<crate::runtime::Patch<UnstableDashboardDefinition>>,
+    ) -> Self {
+        self.definition = value.into();
+        self
+    }
+    /// Sets `filters`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn filters(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<UnstableDashboardWidgetFilter>>>,
+    ) -> Self {
+        self.filters = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableUpdateDashboardWidgetRequest {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub name: crate::runtime::Patch<String>,
@@ -6868,12 +17395,91 @@ pub struct UnstableUpdateDashboardWidgetRequest {
         skip_serializing_if = "crate::runtime::Patch::is_absent"
     )]
     pub chart_type: crate::runtime::Patch<UnstableDashboardWidgetChartType>,
+    /// Input-side chart config. `type` is optional and defaults to the
+    /// widget's `chartType`; when given it must match.
     #[serde(
         rename = "chartConfig",
         default,
         skip_serializing_if = "crate::runtime::Patch::is_absent"
     )]
     pub chart_config: crate::runtime::Patch<UnstableDashboardWidgetChartConfigInput>,
+}
+#[allow(deprecated)]
+impl UnstableUpdateDashboardWidgetRequest {
+    /// An empty `UnstableUpdateDashboardWidgetRequest`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: crate::runtime::Patch::Absent,
+            description: crate::runtime::Patch::Absent,
+            view: crate::runtime::Patch::Absent,
+            dimensions: crate::runtime::Patch::Absent,
+            metrics: crate::runtime::Patch::Absent,
+            filters: crate::runtime::Patch::Absent,
+            chart_type: crate::runtime::Patch::Absent,
+            chart_config: crate::runtime::Patch::Absent,
+        }
+    }
+    /// Sets `name`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn name(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn description(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets `view`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn view(
+        mut self,
+        value: impl Into<crate::runtime::Patch<UnstableDashboardWidgetView>>,
+    ) -> Self {
+        self.view = value.into();
+        self
+    }
+    /// Sets `dimensions`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn dimensions(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<UnstableDashboardWidgetDimension>>>,
+    ) -> Self {
+        self.dimensions = value.into();
+        self
+    }
+    /// Sets `metrics`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn metrics(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<UnstableDashboardWidgetMetric>>>,
+    ) -> Self {
+        self.metrics = value.into();
+        self
+    }
+    /// Sets `filters`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn filters(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<UnstableDashboardWidgetFilter>>>,
+    ) -> Self {
+        self.filters = value.into();
+        self
+    }
+    /// Sets `chartType`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn chart_type(
+        mut self,
+        value: impl Into<crate::runtime::Patch<UnstableDashboardWidgetChartType>>,
+    ) -> Self {
+        self.chart_type = value.into();
+        self
+    }
+    /// Sets `chartConfig`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn chart_config(
+        mut self,
+        value: impl Into<crate::runtime::Patch<UnstableDashboardWidgetChartConfigInput>>,
+    ) -> Self {
+        self.chart_config = value.into();
+        self
+    }
 }
 /// Partial update body for an evaluation rule.
 ///
@@ -6889,6 +17495,7 @@ pub struct UnstableUpdateDashboardWidgetRequest {
 /// - For code evaluator rules, omit `mapping`; Langfuse stores the fixed code runtime mapping automatically.
 /// - If you change an experiment `datasetId` filter, call `GET /api/public/v2/datasets` and use dataset `id` values from that response.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableUpdateEvaluationRuleRequest {
     /// Updated deployment name.
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
@@ -6927,7 +17534,81 @@ pub struct UnstableUpdateEvaluationRuleRequest {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub mapping: crate::runtime::Patch<Vec<UnstableEvaluationRuleMapping>>,
 }
+#[allow(deprecated)]
+impl UnstableUpdateEvaluationRuleRequest {
+    /// An empty `UnstableUpdateEvaluationRuleRequest`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            name: crate::runtime::Patch::Absent,
+            evaluators: crate::runtime::Patch::Absent,
+            evaluator: crate::runtime::Patch::Absent,
+            target: crate::runtime::Patch::Absent,
+            enabled: crate::runtime::Patch::Absent,
+            sampling: crate::runtime::Patch::Absent,
+            filter: crate::runtime::Patch::Absent,
+            mapping: crate::runtime::Patch::Absent,
+        }
+    }
+    /// Sets `name`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn name(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `evaluators`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn evaluators(
+        mut self,
+        value: impl Into<
+            crate::runtime::Patch<Vec<UnstableCreateEvaluationRuleEvaluatorAssignment>>,
+        >,
+    ) -> Self {
+        self.evaluators = value.into();
+        self
+    }
+    /// Sets `evaluator`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn evaluator(
+        mut self,
+        value: impl Into<crate::runtime::Patch<UnstableEvaluationRuleEvaluatorReference>>,
+    ) -> Self {
+        self.evaluator = value.into();
+        self
+    }
+    /// Sets `target`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn target(
+        mut self,
+        value: impl Into<crate::runtime::Patch<UnstableEvaluationRuleTarget>>,
+    ) -> Self {
+        self.target = value.into();
+        self
+    }
+    /// Sets `enabled`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn enabled(mut self, value: impl Into<crate::runtime::Patch<bool>>) -> Self {
+        self.enabled = value.into();
+        self
+    }
+    /// Sets `sampling`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn sampling(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
+        self.sampling = value.into();
+        self
+    }
+    /// Sets `filter`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<UnstableEvaluationRuleFilter>>>,
+    ) -> Self {
+        self.filter = value.into();
+        self
+    }
+    /// Sets `mapping`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn mapping(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<UnstableEvaluationRuleMapping>>>,
+    ) -> Self {
+        self.mapping = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnstableWidgetPlacement {
     pub id: String,
     #[serde(rename = "widgetId")]
@@ -6937,12 +17618,52 @@ pub struct UnstableWidgetPlacement {
     pub width: i64,
     pub height: i64,
 }
+#[allow(deprecated)]
+impl UnstableWidgetPlacement {
+    /// A `UnstableWidgetPlacement` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        widget_id: impl Into<String>,
+        x: impl Into<i64>,
+        y: impl Into<i64>,
+        width: impl Into<i64>,
+        height: impl Into<i64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            widget_id: widget_id.into(),
+            x: x.into(),
+            y: y.into(),
+            width: width.into(),
+            height: height.into(),
+        }
+    }
+}
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateAnnotationQueueItemRequest {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub status: crate::runtime::Patch<AnnotationQueueStatus>,
 }
+#[allow(deprecated)]
+impl UpdateAnnotationQueueItemRequest {
+    /// An empty `UpdateAnnotationQueueItemRequest`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            status: crate::runtime::Patch::Absent,
+        }
+    }
+    /// Sets `status`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn status(
+        mut self,
+        value: impl Into<crate::runtime::Patch<AnnotationQueueStatus>>,
+    ) -> Self {
+        self.status = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateEventBody {
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
@@ -6972,95 +17693,275 @@ pub struct UpdateEventBody {
     pub environment: Option<String>,
     pub id: String,
 }
+#[allow(deprecated)]
+impl UpdateEventBody {
+    /// A `UpdateEventBody` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            trace_id: None,
+            name: None,
+            start_time: None,
+            metadata: None,
+            input: None,
+            output: None,
+            level: None,
+            status_message: None,
+            parent_observation_id: None,
+            version: None,
+            environment: None,
+            id: id.into(),
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `startTime`.
+    pub fn start_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `level`.
+    pub fn level(mut self, value: impl Into<ObservationLevel>) -> Self {
+        self.level = Some(value.into());
+        self
+    }
+    /// Sets `statusMessage`.
+    pub fn status_message(mut self, value: impl Into<String>) -> Self {
+        self.status_message = Some(value.into());
+        self
+    }
+    /// Sets `parentObservationId`.
+    pub fn parent_observation_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_observation_id = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateGenerationBody {
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub trace_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub name: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub start_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub input: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub output: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub level: crate::runtime::Patch<ObservationLevel>,
-    #[serde(
-        rename = "statusMessage",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub status_message: crate::runtime::Patch<String>,
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<crate::runtime::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<ObservationLevel>,
+    #[serde(rename = "statusMessage", default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
     #[serde(
         rename = "parentObservationId",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub parent_observation_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub version: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub environment: crate::runtime::Patch<String>,
+    pub parent_observation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
     pub id: String,
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub end_time: crate::runtime::Patch<crate::runtime::DateTime>,
+    #[serde(rename = "endTime", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<crate::runtime::DateTime>,
     #[serde(
         rename = "completionStartTime",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub completion_start_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub model: crate::runtime::Patch<String>,
+    pub completion_start_time: Option<crate::runtime::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     #[serde(
         rename = "modelParameters",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub model_parameters: crate::runtime::Patch<crate::runtime::Map<Option<MapValue>>>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub usage: crate::runtime::Patch<IngestionUsage>,
-    #[serde(
-        rename = "promptName",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub prompt_name: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "usageDetails",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub usage_details: crate::runtime::Patch<UsageDetails>,
-    #[serde(
-        rename = "costDetails",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub cost_details: crate::runtime::Patch<crate::runtime::Map<f64>>,
-    #[serde(
-        rename = "promptVersion",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub prompt_version: crate::runtime::Patch<i64>,
+    pub model_parameters: Option<crate::runtime::Map<Option<MapValue>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<IngestionUsage>,
+    #[serde(rename = "promptName", default, skip_serializing_if = "Option::is_none")]
+    pub prompt_name: Option<String>,
+    #[serde(rename = "usageDetails", default, skip_serializing_if = "Option::is_none")]
+    pub usage_details: Option<UsageDetails>,
+    #[serde(rename = "costDetails", default, skip_serializing_if = "Option::is_none")]
+    pub cost_details: Option<crate::runtime::Map<f64>>,
+    #[serde(rename = "promptVersion", default, skip_serializing_if = "Option::is_none")]
+    pub prompt_version: Option<i64>,
+}
+#[allow(deprecated)]
+impl UpdateGenerationBody {
+    /// A `UpdateGenerationBody` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            trace_id: None,
+            name: None,
+            start_time: None,
+            metadata: None,
+            input: None,
+            output: None,
+            level: None,
+            status_message: None,
+            parent_observation_id: None,
+            version: None,
+            environment: None,
+            id: id.into(),
+            end_time: None,
+            completion_start_time: None,
+            model: None,
+            model_parameters: None,
+            usage: None,
+            prompt_name: None,
+            usage_details: None,
+            cost_details: None,
+            prompt_version: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `startTime`.
+    pub fn start_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `level`.
+    pub fn level(mut self, value: impl Into<ObservationLevel>) -> Self {
+        self.level = Some(value.into());
+        self
+    }
+    /// Sets `statusMessage`.
+    pub fn status_message(mut self, value: impl Into<String>) -> Self {
+        self.status_message = Some(value.into());
+        self
+    }
+    /// Sets `parentObservationId`.
+    pub fn parent_observation_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_observation_id = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+    /// Sets `endTime`.
+    pub fn end_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+    /// Sets `completionStartTime`.
+    pub fn completion_start_time(
+        mut self,
+        value: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
+        self.completion_start_time = Some(value.into());
+        self
+    }
+    /// Sets `model`.
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+    /// Sets `modelParameters`.
+    pub fn model_parameters(
+        mut self,
+        value: impl Into<crate::runtime::Map<Option<MapValue>>>,
+    ) -> Self {
+        self.model_parameters = Some(value.into());
+        self
+    }
+    /// Sets `usage`.
+    pub fn usage(mut self, value: impl Into<IngestionUsage>) -> Self {
+        self.usage = Some(value.into());
+        self
+    }
+    /// Sets `promptName`.
+    pub fn prompt_name(mut self, value: impl Into<String>) -> Self {
+        self.prompt_name = Some(value.into());
+        self
+    }
+    /// Sets `usageDetails`.
+    pub fn usage_details(mut self, value: impl Into<UsageDetails>) -> Self {
+        self.usage_details = Some(value.into());
+        self
+    }
+    /// Sets `costDetails`.
+    pub fn cost_details(mut self, value: impl Into<crate::runtime::Map<f64>>) -> Self {
+        self.cost_details = Some(value.into());
+        self
+    }
+    /// Sets `promptVersion`.
+    pub fn prompt_version(mut self, value: impl Into<i64>) -> Self {
+        self.prompt_version = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateGenerationEvent {
     /// UUID v4 that identifies the event
     pub id: String,
@@ -7071,7 +17972,29 @@ pub struct UpdateGenerationEvent {
     pub metadata: Option<serde_json::Value>,
     pub body: UpdateGenerationBody,
 }
+#[allow(deprecated)]
+impl UpdateGenerationEvent {
+    /// A `UpdateGenerationEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<UpdateGenerationBody>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateObservationEvent {
     /// UUID v4 that identifies the event
     pub id: String,
@@ -7082,7 +18005,29 @@ pub struct UpdateObservationEvent {
     pub metadata: Option<serde_json::Value>,
     pub body: ObservationBody,
 }
+#[allow(deprecated)]
+impl UpdateObservationEvent {
+    /// A `UpdateObservationEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<ObservationBody>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateScoreConfigRequest {
     /// The status of the score config showing if it is archived or not
     #[serde(
@@ -7115,55 +18060,172 @@ pub struct UpdateScoreConfigRequest {
     #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
     pub description: crate::runtime::Patch<String>,
 }
+#[allow(deprecated)]
+impl UpdateScoreConfigRequest {
+    /// An empty `UpdateScoreConfigRequest`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            is_archived: crate::runtime::Patch::Absent,
+            name: crate::runtime::Patch::Absent,
+            categories: crate::runtime::Patch::Absent,
+            min_value: crate::runtime::Patch::Absent,
+            max_value: crate::runtime::Patch::Absent,
+            description: crate::runtime::Patch::Absent,
+        }
+    }
+    /// Sets `isArchived`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn is_archived(mut self, value: impl Into<crate::runtime::Patch<bool>>) -> Self {
+        self.is_archived = value.into();
+        self
+    }
+    /// Sets `name`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn name(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `categories`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn categories(
+        mut self,
+        value: impl Into<crate::runtime::Patch<Vec<ConfigCategory>>>,
+    ) -> Self {
+        self.categories = value.into();
+        self
+    }
+    /// Sets `minValue`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn min_value(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
+        self.min_value = value.into();
+        self
+    }
+    /// Sets `maxValue`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn max_value(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
+        self.max_value = value.into();
+        self
+    }
+    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    pub fn description(
+        mut self,
+        value: impl Into<crate::runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSpanBody {
-    #[serde(
-        rename = "traceId",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub trace_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub name: crate::runtime::Patch<String>,
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub start_time: crate::runtime::Patch<crate::runtime::DateTime>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub metadata: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub input: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub output: crate::runtime::Patch<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub level: crate::runtime::Patch<ObservationLevel>,
-    #[serde(
-        rename = "statusMessage",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub status_message: crate::runtime::Patch<String>,
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "startTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<crate::runtime::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<ObservationLevel>,
+    #[serde(rename = "statusMessage", default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
     #[serde(
         rename = "parentObservationId",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub parent_observation_id: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub version: crate::runtime::Patch<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub environment: crate::runtime::Patch<String>,
+    pub parent_observation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
     pub id: String,
-    #[serde(
-        rename = "endTime",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub end_time: crate::runtime::Patch<crate::runtime::DateTime>,
+    #[serde(rename = "endTime", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<crate::runtime::DateTime>,
+}
+#[allow(deprecated)]
+impl UpdateSpanBody {
+    /// A `UpdateSpanBody` from its required fields; set the others with the methods below.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            trace_id: None,
+            name: None,
+            start_time: None,
+            metadata: None,
+            input: None,
+            output: None,
+            level: None,
+            status_message: None,
+            parent_observation_id: None,
+            version: None,
+            environment: None,
+            id: id.into(),
+            end_time: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `startTime`.
+    pub fn start_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets `output`.
+    pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+    /// Sets `level`.
+    pub fn level(mut self, value: impl Into<ObservationLevel>) -> Self {
+        self.level = Some(value.into());
+        self
+    }
+    /// Sets `statusMessage`.
+    pub fn status_message(mut self, value: impl Into<String>) -> Self {
+        self.status_message = Some(value.into());
+        self
+    }
+    /// Sets `parentObservationId`.
+    pub fn parent_observation_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_observation_id = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+    /// Sets `endTime`.
+    pub fn end_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSpanEvent {
     /// UUID v4 that identifies the event
     pub id: String,
@@ -7174,8 +18236,30 @@ pub struct UpdateSpanEvent {
     pub metadata: Option<serde_json::Value>,
     pub body: UpdateSpanBody,
 }
+#[allow(deprecated)]
+impl UpdateSpanEvent {
+    /// A `UpdateSpanEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        timestamp: impl Into<String>,
+        body: impl Into<UpdateSpanBody>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            metadata: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 /// Request to create or update an LLM connection (upsert)
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpsertLlmConnectionRequest {
     /// Provider name (e.g., 'openai', 'my-gateway'). Must be unique in project, used for upserting.
     pub provider: String,
@@ -7185,39 +18269,76 @@ pub struct UpsertLlmConnectionRequest {
     #[serde(rename = "secretKey")]
     pub secret_key: String,
     /// Custom base URL for the LLM API
-    #[serde(
-        rename = "baseURL",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub base_url: crate::runtime::Patch<String>,
+    #[serde(rename = "baseURL", default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
     /// List of custom model names
-    #[serde(
-        rename = "customModels",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub custom_models: crate::runtime::Patch<Vec<String>>,
+    #[serde(rename = "customModels", default, skip_serializing_if = "Option::is_none")]
+    pub custom_models: Option<Vec<String>>,
     /// Whether to include default models. Default is true.
     #[serde(
         rename = "withDefaultModels",
         default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub with_default_models: crate::runtime::Patch<bool>,
+    pub with_default_models: Option<bool>,
     /// Extra headers to send with requests
-    #[serde(
-        rename = "extraHeaders",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub extra_headers: crate::runtime::Patch<crate::runtime::Map<String>>,
+    #[serde(rename = "extraHeaders", default, skip_serializing_if = "Option::is_none")]
+    pub extra_headers: Option<crate::runtime::Map<String>>,
     /// Adapter-specific configuration. Validation rules: - **Bedrock**: Required. Must be `{"region": "<aws-region>"}` (e.g., `{"region":"us-east-1"}`) - **OpenAI**: Optional. If provided, must be `{"useResponsesApi": <boolean>}` to control whether Langfuse routes calls through OpenAI's Responses API. - **VertexAI**: Optional. If provided, must be `{"location": "<gcp-location>"}` (e.g., `{"location":"us-central1"}`) - **Other adapters**: Not supported. Omit this field or set to null.
-    #[serde(default, skip_serializing_if = "crate::runtime::Patch::is_absent")]
-    pub config: crate::runtime::Patch<crate::runtime::Map<serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<serde_json::Value>,
+}
+#[allow(deprecated)]
+impl UpsertLlmConnectionRequest {
+    /// A `UpsertLlmConnectionRequest` from its required fields; set the others with the methods below.
+    pub fn new(
+        provider: impl Into<String>,
+        adapter: impl Into<LlmAdapter>,
+        secret_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            provider: provider.into(),
+            adapter: adapter.into(),
+            secret_key: secret_key.into(),
+            base_url: None,
+            custom_models: None,
+            with_default_models: None,
+            extra_headers: None,
+            config: None,
+        }
+    }
+    /// Sets `baseURL`.
+    pub fn base_url(mut self, value: impl Into<String>) -> Self {
+        self.base_url = Some(value.into());
+        self
+    }
+    /// Sets `customModels`.
+    pub fn custom_models(mut self, value: Vec<String>) -> Self {
+        self.custom_models = Some(value);
+        self
+    }
+    /// Sets `withDefaultModels`.
+    pub fn with_default_models(mut self, value: impl Into<bool>) -> Self {
+        self.with_default_models = Some(value.into());
+        self
+    }
+    /// Sets `extraHeaders`.
+    pub fn extra_headers(
+        mut self,
+        value: impl Into<crate::runtime::Map<String>>,
+    ) -> Self {
+        self.extra_headers = Some(value.into());
+        self
+    }
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
 }
 /// (Deprecated. Use usageDetails and costDetails instead.) Standard interface for usage and cost
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Usage {
     /// Number of input units (e.g. tokens)
     pub input: i64,
@@ -7228,33 +18349,66 @@ pub struct Usage {
     /// Unit of measurement
     pub unit: Option<String>,
     /// USD input cost
-    #[serde(
-        rename = "inputCost",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub input_cost: crate::runtime::Patch<f64>,
+    #[serde(rename = "inputCost", default, skip_serializing_if = "Option::is_none")]
+    pub input_cost: Option<f64>,
     /// USD output cost
-    #[serde(
-        rename = "outputCost",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub output_cost: crate::runtime::Patch<f64>,
+    #[serde(rename = "outputCost", default, skip_serializing_if = "Option::is_none")]
+    pub output_cost: Option<f64>,
     /// USD total cost, defaults to input+output
-    #[serde(
-        rename = "totalCost",
-        default,
-        skip_serializing_if = "crate::runtime::Patch::is_absent"
-    )]
-    pub total_cost: crate::runtime::Patch<f64>,
+    #[serde(rename = "totalCost", default, skip_serializing_if = "Option::is_none")]
+    pub total_cost: Option<f64>,
+}
+#[allow(deprecated)]
+impl Usage {
+    /// A `Usage` from its required fields; set the others with the methods below.
+    pub fn new(
+        input: impl Into<i64>,
+        output: impl Into<i64>,
+        total: impl Into<i64>,
+    ) -> Self {
+        Self {
+            input: input.into(),
+            output: output.into(),
+            total: total.into(),
+            unit: None,
+            input_cost: None,
+            output_cost: None,
+            total_cost: None,
+        }
+    }
+    /// Sets `unit` (`None` sends `null`).
+    pub fn unit(mut self, value: impl Into<Option<String>>) -> Self {
+        self.unit = value.into();
+        self
+    }
+    /// Sets `inputCost`.
+    pub fn input_cost(mut self, value: impl Into<f64>) -> Self {
+        self.input_cost = Some(value.into());
+        self
+    }
+    /// Sets `outputCost`.
+    pub fn output_cost(mut self, value: impl Into<f64>) -> Self {
+        self.output_cost = Some(value.into());
+        self
+    }
+    /// Sets `totalCost`.
+    pub fn total_cost(mut self, value: impl Into<f64>) -> Self {
+        self.total_cost = Some(value.into());
+        self
+    }
 }
 crate::runtime::untagged_union! {
     pub enum UsageDetails { OpenAiCompletionUsageSchema(OpenAiCompletionUsageSchema),
     OpenAiResponseUsageSchema(OpenAiResponseUsageSchema), Map(crate ::runtime::Map < i64
     >), }
 }
+crate::runtime::union_from! {
+    UsageDetails { OpenAiCompletionUsageSchema(OpenAiCompletionUsageSchema),
+    OpenAiResponseUsageSchema(OpenAiResponseUsageSchema), Map(crate ::runtime::Map < i64
+    >), }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserMeta {
     #[serde(rename = "resourceType")]
     pub resource_type: String,
@@ -7263,7 +18417,29 @@ pub struct UserMeta {
     #[serde(rename = "lastModified", default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<String>,
 }
+#[allow(deprecated)]
+impl UserMeta {
+    /// A `UserMeta` from its required fields; set the others with the methods below.
+    pub fn new(resource_type: impl Into<String>) -> Self {
+        Self {
+            resource_type: resource_type.into(),
+            created: None,
+            last_modified: None,
+        }
+    }
+    /// Sets `created`.
+    pub fn created(mut self, value: impl Into<String>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+    /// Sets `lastModified`.
+    pub fn last_modified(mut self, value: impl Into<String>) -> Self {
+        self.last_modified = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UtilsMetaResponse {
     /// current page number
     pub page: i64,
@@ -7275,4 +18451,21 @@ pub struct UtilsMetaResponse {
     /// number of total pages given the current limit
     #[serde(rename = "totalPages")]
     pub total_pages: i64,
+}
+#[allow(deprecated)]
+impl UtilsMetaResponse {
+    /// A `UtilsMetaResponse` from its required fields; set the others with the methods below.
+    pub fn new(
+        page: impl Into<i64>,
+        limit: impl Into<i64>,
+        total_items: impl Into<i64>,
+        total_pages: impl Into<i64>,
+    ) -> Self {
+        Self {
+            page: page.into(),
+            limit: limit.into(),
+            total_items: total_items.into(),
+            total_pages: total_pages.into(),
+        }
+    }
 }

@@ -43,23 +43,23 @@ impl UnstableDashboardWidgets<'_> {
     pub fn create(
         &self,
         name: impl Into<String>,
-        view: super::types::UnstableDashboardWidgetView,
+        view: impl Into<super::types::UnstableDashboardWidgetView>,
         dimensions: Vec<super::types::UnstableDashboardWidgetDimension>,
         metrics: Vec<super::types::UnstableDashboardWidgetMetric>,
         filters: Vec<super::types::UnstableDashboardWidgetFilter>,
-        chart_type: super::types::UnstableDashboardWidgetChartType,
+        chart_type: impl Into<super::types::UnstableDashboardWidgetChartType>,
     ) -> UnstableDashboardWidgetsCreate {
         UnstableDashboardWidgetsCreate {
             client: self.client.clone(),
             body: super::types::UnstableCreateDashboardWidgetRequest {
                 name: name.into(),
-                description: crate::runtime::Patch::Absent,
-                view,
+                description: None,
+                view: view.into(),
                 dimensions,
                 metrics,
                 filters,
-                chart_type,
-                chart_config: crate::runtime::Patch::Absent,
+                chart_type: chart_type.into(),
+                chart_config: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -126,7 +126,7 @@ impl UnstableDashboardWidgets<'_> {
 }
 /// Request builder for `unstable_dashboardWidgets_list` (`GET /api/public/unstable/dashboard-widgets`); finish with [`UnstableDashboardWidgetsList::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableDashboardWidgetsList {
     client: super::Client,
     page: Option<i64>,
@@ -199,6 +199,7 @@ impl UnstableDashboardWidgetsList {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -221,6 +222,17 @@ impl UnstableDashboardWidgetsList {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableDashboardWidgetsList {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDashboardWidgetList>,
+        crate::runtime::Error<UnstableDashboardWidgetsListError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_dashboardWidgets_list` declares, by status.
@@ -285,7 +297,7 @@ impl crate::runtime::ErrorBody for UnstableDashboardWidgetsListError {
 }
 /// Request builder for `unstable_dashboardWidgets_create` (`POST /api/public/unstable/dashboard-widgets`); finish with [`UnstableDashboardWidgetsCreate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableDashboardWidgetsCreate {
     client: super::Client,
     body: super::types::UnstableCreateDashboardWidgetRequest,
@@ -293,25 +305,16 @@ pub struct UnstableDashboardWidgetsCreate {
 }
 impl UnstableDashboardWidgetsCreate {
     /// Defaults to an empty string.
-    ///
-    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn description(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.description = value.into();
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.body.description = Some(value.into());
         self
     }
     /// Defaults to the plain config for `chartType`.
-    ///
-    /// Sets `chartConfig`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn chart_config(
         mut self,
-        value: impl Into<
-            crate::runtime::Patch<super::types::UnstableDashboardWidgetChartConfigInput>,
-        >,
+        value: impl Into<super::types::UnstableDashboardWidgetChartConfigInput>,
     ) -> Self {
-        self.body.chart_config = value.into();
+        self.body.chart_config = Some(value.into());
         self
     }
     /// Replaces the whole request body.
@@ -352,6 +355,7 @@ impl UnstableDashboardWidgetsCreate {
         >("unstable_dashboardWidgets_create", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -379,6 +383,17 @@ impl UnstableDashboardWidgetsCreate {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableDashboardWidgetsCreate {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDashboardWidget>,
+        crate::runtime::Error<UnstableDashboardWidgetsCreateError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_dashboardWidgets_create` declares, by status.
@@ -443,7 +458,7 @@ impl crate::runtime::ErrorBody for UnstableDashboardWidgetsCreateError {
 }
 /// Request builder for `unstable_dashboardWidgets_get` (`GET /api/public/unstable/dashboard-widgets/{widgetId}`); finish with [`UnstableDashboardWidgetsGet::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableDashboardWidgetsGet {
     client: super::Client,
     widget_id: String,
@@ -480,6 +495,7 @@ impl UnstableDashboardWidgetsGet {
         >("unstable_dashboardWidgets_get", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -503,6 +519,17 @@ impl UnstableDashboardWidgetsGet {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableDashboardWidgetsGet {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDashboardWidget>,
+        crate::runtime::Error<UnstableDashboardWidgetsGetError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_dashboardWidgets_get` declares, by status.
@@ -567,7 +594,7 @@ impl crate::runtime::ErrorBody for UnstableDashboardWidgetsGetError {
 }
 /// Request builder for `unstable_dashboardWidgets_delete` (`DELETE /api/public/unstable/dashboard-widgets/{widgetId}`); finish with [`UnstableDashboardWidgetsDelete::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableDashboardWidgetsDelete {
     client: super::Client,
     widget_id: String,
@@ -604,6 +631,7 @@ impl UnstableDashboardWidgetsDelete {
         >("unstable_dashboardWidgets_delete", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -627,6 +655,17 @@ impl UnstableDashboardWidgetsDelete {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableDashboardWidgetsDelete {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDeleteDashboardWidgetResponse>,
+        crate::runtime::Error<UnstableDashboardWidgetsDeleteError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_dashboardWidgets_delete` declares, by status.
@@ -698,7 +737,7 @@ impl crate::runtime::ErrorBody for UnstableDashboardWidgetsDeleteError {
 }
 /// Request builder for `unstable_dashboardWidgets_update` (`PATCH /api/public/unstable/dashboard-widgets/{widgetId}`); finish with [`UnstableDashboardWidgetsUpdate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableDashboardWidgetsUpdate {
     client: super::Client,
     widget_id: String,
@@ -776,6 +815,8 @@ impl UnstableDashboardWidgetsUpdate {
         self.body.chart_type = value.into();
         self
     }
+    /// Input-side chart config. `type` is optional and defaults to the
+    /// widget's `chartType`; when given it must match.
     ///
     /// Sets `chartConfig`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn chart_config(
@@ -825,6 +866,7 @@ impl UnstableDashboardWidgetsUpdate {
         >("unstable_dashboardWidgets_update", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -855,6 +897,17 @@ impl UnstableDashboardWidgetsUpdate {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableDashboardWidgetsUpdate {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDashboardWidget>,
+        crate::runtime::Error<UnstableDashboardWidgetsUpdateError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_dashboardWidgets_update` declares, by status.

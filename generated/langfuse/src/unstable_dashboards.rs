@@ -27,9 +27,9 @@ impl UnstableDashboards<'_> {
             client: self.client.clone(),
             body: super::types::UnstableCreateDashboardRequest {
                 name: name.into(),
-                description: crate::runtime::Patch::Absent,
-                definition: crate::runtime::Patch::Absent,
-                filters: crate::runtime::Patch::Absent,
+                description: None,
+                definition: None,
+                filters: None,
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -136,7 +136,7 @@ impl UnstableDashboards<'_> {
 }
 /// Request builder for `unstable_dashboards_list` (`GET /api/public/unstable/dashboards`); finish with [`UnstableDashboardsList::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableDashboardsList {
     client: super::Client,
     page: Option<i64>,
@@ -209,6 +209,7 @@ impl UnstableDashboardsList {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -231,6 +232,17 @@ impl UnstableDashboardsList {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableDashboardsList {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDashboardList>,
+        crate::runtime::Error<UnstableDashboardsListError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_dashboards_list` declares, by status.
@@ -295,42 +307,29 @@ impl crate::runtime::ErrorBody for UnstableDashboardsListError {
 }
 /// Request builder for `unstable_dashboards_create` (`POST /api/public/unstable/dashboards`); finish with [`UnstableDashboardsCreate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableDashboardsCreate {
     client: super::Client,
     body: super::types::UnstableCreateDashboardRequest,
     options: crate::runtime::CallOptions,
 }
 impl UnstableDashboardsCreate {
-    ///
-    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn description(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.description = value.into();
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.body.description = Some(value.into());
         self
     }
-    ///
-    /// Sets `definition`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn definition(
         mut self,
-        value: impl Into<
-            crate::runtime::Patch<super::types::UnstableDashboardDefinition>,
-        >,
+        value: impl Into<super::types::UnstableDashboardDefinition>,
     ) -> Self {
-        self.body.definition = value.into();
+        self.body.definition = Some(value.into());
         self
     }
-    ///
-    /// Sets `filters`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn filters(
         mut self,
-        value: impl Into<
-            crate::runtime::Patch<Vec<super::types::UnstableDashboardWidgetFilter>>,
-        >,
+        value: Vec<super::types::UnstableDashboardWidgetFilter>,
     ) -> Self {
-        self.body.filters = value.into();
+        self.body.filters = Some(value);
         self
     }
     /// Replaces the whole request body.
@@ -368,6 +367,7 @@ impl UnstableDashboardsCreate {
         >("unstable_dashboards_create", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -392,6 +392,17 @@ impl UnstableDashboardsCreate {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableDashboardsCreate {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDashboard>,
+        crate::runtime::Error<UnstableDashboardsCreateError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_dashboards_create` declares, by status.
@@ -456,7 +467,7 @@ impl crate::runtime::ErrorBody for UnstableDashboardsCreateError {
 }
 /// Request builder for `unstable_dashboards_get` (`GET /api/public/unstable/dashboards/{dashboardId}`); finish with [`UnstableDashboardsGet::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableDashboardsGet {
     client: super::Client,
     dashboard_id: String,
@@ -493,6 +504,7 @@ impl UnstableDashboardsGet {
         >("unstable_dashboards_get", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -516,6 +528,17 @@ impl UnstableDashboardsGet {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableDashboardsGet {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDashboard>,
+        crate::runtime::Error<UnstableDashboardsGetError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_dashboards_get` declares, by status.
@@ -580,7 +603,7 @@ impl crate::runtime::ErrorBody for UnstableDashboardsGetError {
 }
 /// Request builder for `unstable_dashboards_delete` (`DELETE /api/public/unstable/dashboards/{dashboardId}`); finish with [`UnstableDashboardsDelete::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableDashboardsDelete {
     client: super::Client,
     dashboard_id: String,
@@ -617,6 +640,7 @@ impl UnstableDashboardsDelete {
         >("unstable_dashboards_delete", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -640,6 +664,17 @@ impl UnstableDashboardsDelete {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableDashboardsDelete {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDeleteDashboardResponse>,
+        crate::runtime::Error<UnstableDashboardsDeleteError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_dashboards_delete` declares, by status.
@@ -704,7 +739,7 @@ impl crate::runtime::ErrorBody for UnstableDashboardsDeleteError {
 }
 /// Request builder for `unstable_dashboards_update` (`PATCH /api/public/unstable/dashboards/{dashboardId}`); finish with [`UnstableDashboardsUpdate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableDashboardsUpdate {
     client: super::Client,
     dashboard_id: String,
@@ -784,6 +819,7 @@ impl UnstableDashboardsUpdate {
         >("unstable_dashboards_update", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -811,6 +847,17 @@ impl UnstableDashboardsUpdate {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableDashboardsUpdate {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDashboard>,
+        crate::runtime::Error<UnstableDashboardsUpdateError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_dashboards_update` declares, by status.
@@ -875,7 +922,7 @@ impl crate::runtime::ErrorBody for UnstableDashboardsUpdateError {
 }
 /// Request builder for `unstable_dashboards_addPlacement` (`POST /api/public/unstable/dashboards/{dashboardId}/placements`); finish with [`UnstableDashboardsAddPlacement::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableDashboardsAddPlacement {
     client: super::Client,
     dashboard_id: String,
@@ -913,6 +960,7 @@ impl UnstableDashboardsAddPlacement {
         >("unstable_dashboards_addPlacement", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -943,6 +991,17 @@ impl UnstableDashboardsAddPlacement {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableDashboardsAddPlacement {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDashboardPlacement>,
+        crate::runtime::Error<UnstableDashboardsAddPlacementError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_dashboards_addPlacement` declares, by status.
@@ -1014,7 +1073,7 @@ impl crate::runtime::ErrorBody for UnstableDashboardsAddPlacementError {
 }
 /// Request builder for `unstable_dashboards_deletePlacement` (`DELETE /api/public/unstable/dashboards/{dashboardId}/placements/{placementId}`); finish with [`UnstableDashboardsDeletePlacement::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableDashboardsDeletePlacement {
     client: super::Client,
     dashboard_id: String,
@@ -1052,6 +1111,7 @@ impl UnstableDashboardsDeletePlacement {
         >("unstable_dashboards_deletePlacement", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1076,6 +1136,17 @@ impl UnstableDashboardsDeletePlacement {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableDashboardsDeletePlacement {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDeleteDashboardPlacementResponse>,
+        crate::runtime::Error<UnstableDashboardsDeletePlacementError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_dashboards_deletePlacement` declares, by status.
@@ -1140,7 +1211,7 @@ impl crate::runtime::ErrorBody for UnstableDashboardsDeletePlacementError {
 }
 /// Request builder for `unstable_dashboards_updatePlacement` (`PATCH /api/public/unstable/dashboards/{dashboardId}/placements/{placementId}`); finish with [`UnstableDashboardsUpdatePlacement::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableDashboardsUpdatePlacement {
     client: super::Client,
     dashboard_id: String,
@@ -1215,6 +1286,7 @@ impl UnstableDashboardsUpdatePlacement {
         >("unstable_dashboards_updatePlacement", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1246,6 +1318,17 @@ impl UnstableDashboardsUpdatePlacement {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableDashboardsUpdatePlacement {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDashboardPlacement>,
+        crate::runtime::Error<UnstableDashboardsUpdatePlacementError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_dashboards_updatePlacement` declares, by status.

@@ -146,7 +146,7 @@ impl UnstableEvaluationRules<'_> {
 }
 /// Request builder for `unstable_evaluationRules_list` (`GET /api/public/unstable/evaluation-rules`); finish with [`UnstableEvaluationRulesList::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableEvaluationRulesList {
     client: super::Client,
     page: Option<i64>,
@@ -219,6 +219,7 @@ impl UnstableEvaluationRulesList {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -241,6 +242,17 @@ impl UnstableEvaluationRulesList {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableEvaluationRulesList {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableEvaluationRules>,
+        crate::runtime::Error<UnstableEvaluationRulesListError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_evaluationRules_list` declares, by status.
@@ -305,7 +317,7 @@ impl crate::runtime::ErrorBody for UnstableEvaluationRulesListError {
 }
 /// Request builder for `unstable_evaluationRules_create` (`POST /api/public/unstable/evaluation-rules`); finish with [`UnstableEvaluationRulesCreate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableEvaluationRulesCreate {
     client: super::Client,
     body: super::types::UnstableCreateEvaluationRuleRequest,
@@ -342,6 +354,7 @@ impl UnstableEvaluationRulesCreate {
         >("unstable_evaluationRules_create", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -369,6 +382,17 @@ impl UnstableEvaluationRulesCreate {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableEvaluationRulesCreate {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableEvaluationRule>,
+        crate::runtime::Error<UnstableEvaluationRulesCreateError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_evaluationRules_create` declares, by status.
@@ -447,7 +471,7 @@ impl crate::runtime::ErrorBody for UnstableEvaluationRulesCreateError {
 }
 /// Request builder for `unstable_evaluationRules_get` (`GET /api/public/unstable/evaluation-rules/{evaluationRuleId}`); finish with [`UnstableEvaluationRulesGet::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableEvaluationRulesGet {
     client: super::Client,
     evaluation_rule_id: String,
@@ -484,6 +508,7 @@ impl UnstableEvaluationRulesGet {
         >("unstable_evaluationRules_get", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -507,6 +532,17 @@ impl UnstableEvaluationRulesGet {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableEvaluationRulesGet {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableReadableEvaluationRule>,
+        crate::runtime::Error<UnstableEvaluationRulesGetError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_evaluationRules_get` declares, by status.
@@ -571,7 +607,7 @@ impl crate::runtime::ErrorBody for UnstableEvaluationRulesGetError {
 }
 /// Request builder for `unstable_evaluationRules_delete` (`DELETE /api/public/unstable/evaluation-rules/{evaluationRuleId}`); finish with [`UnstableEvaluationRulesDelete::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableEvaluationRulesDelete {
     client: super::Client,
     evaluation_rule_id: String,
@@ -608,6 +644,7 @@ impl UnstableEvaluationRulesDelete {
         >("unstable_evaluationRules_delete", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -631,6 +668,17 @@ impl UnstableEvaluationRulesDelete {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableEvaluationRulesDelete {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDeleteEvaluationRuleResponse>,
+        crate::runtime::Error<UnstableEvaluationRulesDeleteError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_evaluationRules_delete` declares, by status.
@@ -695,7 +743,7 @@ impl crate::runtime::ErrorBody for UnstableEvaluationRulesDeleteError {
 }
 /// Request builder for `unstable_evaluationRules_update` (`PATCH /api/public/unstable/evaluation-rules/{evaluationRuleId}`); finish with [`UnstableEvaluationRulesUpdate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableEvaluationRulesUpdate {
     client: super::Client,
     evaluation_rule_id: String,
@@ -834,6 +882,7 @@ impl UnstableEvaluationRulesUpdate {
         >("unstable_evaluationRules_update", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -864,6 +913,17 @@ impl UnstableEvaluationRulesUpdate {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableEvaluationRulesUpdate {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableEvaluationRule>,
+        crate::runtime::Error<UnstableEvaluationRulesUpdateError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_evaluationRules_update` declares, by status.

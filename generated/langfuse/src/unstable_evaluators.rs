@@ -94,7 +94,7 @@ impl UnstableEvaluators<'_> {
 }
 /// Request builder for `unstable_evaluators_list` (`GET /api/public/unstable/evaluators`); finish with [`UnstableEvaluatorsList::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableEvaluatorsList {
     client: super::Client,
     page: Option<i64>,
@@ -167,6 +167,7 @@ impl UnstableEvaluatorsList {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -189,6 +190,17 @@ impl UnstableEvaluatorsList {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableEvaluatorsList {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableEvaluators>,
+        crate::runtime::Error<UnstableEvaluatorsListError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_evaluators_list` declares, by status.
@@ -253,7 +265,7 @@ impl crate::runtime::ErrorBody for UnstableEvaluatorsListError {
 }
 /// Request builder for `unstable_evaluators_create` (`POST /api/public/unstable/evaluators`); finish with [`UnstableEvaluatorsCreate::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableEvaluatorsCreate {
     client: super::Client,
     body: super::types::UnstableCreateEvaluatorRequest,
@@ -290,6 +302,7 @@ impl UnstableEvaluatorsCreate {
         >("unstable_evaluators_create", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -314,6 +327,17 @@ impl UnstableEvaluatorsCreate {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableEvaluatorsCreate {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableEvaluator>,
+        crate::runtime::Error<UnstableEvaluatorsCreateError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_evaluators_create` declares, by status.
@@ -392,7 +416,7 @@ impl crate::runtime::ErrorBody for UnstableEvaluatorsCreateError {
 }
 /// Request builder for `unstable_evaluators_get` (`GET /api/public/unstable/evaluators/{evaluatorId}`); finish with [`UnstableEvaluatorsGet::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableEvaluatorsGet {
     client: super::Client,
     evaluator_id: String,
@@ -429,6 +453,7 @@ impl UnstableEvaluatorsGet {
         >("unstable_evaluators_get", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -452,6 +477,17 @@ impl UnstableEvaluatorsGet {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableEvaluatorsGet {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableEvaluator>,
+        crate::runtime::Error<UnstableEvaluatorsGetError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_evaluators_get` declares, by status.
@@ -516,7 +552,7 @@ impl crate::runtime::ErrorBody for UnstableEvaluatorsGetError {
 }
 /// Request builder for `unstable_evaluators_delete` (`DELETE /api/public/unstable/evaluators/{evaluatorId}`); finish with [`UnstableEvaluatorsDelete::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UnstableEvaluatorsDelete {
     client: super::Client,
     evaluator_id: String,
@@ -553,6 +589,7 @@ impl UnstableEvaluatorsDelete {
         >("unstable_evaluators_delete", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -576,6 +613,17 @@ impl UnstableEvaluatorsDelete {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UnstableEvaluatorsDelete {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnstableDeleteEvaluatorResponse>,
+        crate::runtime::Error<UnstableEvaluatorsDeleteError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `unstable_evaluators_delete` declares, by status.

@@ -60,7 +60,7 @@ impl Analytics<'_> {
 }
 /// Request builder for `getUserActivity` (`GET /activity`); finish with [`GetUserActivity::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetUserActivity {
     client: super::Client,
     date: Option<String>,
@@ -129,6 +129,7 @@ impl GetUserActivity {
         >("getUserActivity", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -154,6 +155,17 @@ impl GetUserActivity {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetUserActivity {
+    type Output = Result<
+        crate::runtime::Response<super::types::ActivityResponse>,
+        crate::runtime::Error<GetUserActivityError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getUserActivity` declares, by status.
@@ -196,7 +208,7 @@ impl crate::runtime::ErrorBody for GetUserActivityError {
 }
 /// Request builder for `getAnalyticsMeta` (`GET /analytics/meta`); finish with [`GetAnalyticsMeta::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetAnalyticsMeta {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -232,6 +244,7 @@ impl GetAnalyticsMeta {
         >("getAnalyticsMeta", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -252,6 +265,17 @@ impl GetAnalyticsMeta {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetAnalyticsMeta {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetAnalyticsMetaResponse>,
+        crate::runtime::Error<GetAnalyticsMetaError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getAnalyticsMeta` declares, by status.
@@ -286,7 +310,7 @@ impl crate::runtime::ErrorBody for GetAnalyticsMetaError {
 }
 /// Request builder for `queryAnalytics` (`POST /analytics/query`); finish with [`QueryAnalytics::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct QueryAnalytics {
     client: super::Client,
     body: super::types::QueryAnalyticsRequest,
@@ -309,15 +333,15 @@ impl QueryAnalytics {
         self.body.classifier_filters = Some(value.into());
         self
     }
-    pub fn dimensions(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.dimensions = Some(value.into());
+    pub fn dimensions(mut self, value: Vec<String>) -> Self {
+        self.body.dimensions = Some(value);
         self
     }
     pub fn filters(
         mut self,
-        value: impl Into<Vec<super::types::QueryAnalyticsRequestFiltersItem>>,
+        value: Vec<super::types::QueryAnalyticsRequestFiltersItem>,
     ) -> Self {
-        self.body.filters = Some(value.into());
+        self.body.filters = Some(value);
         self
     }
     /// Time granularity
@@ -384,6 +408,7 @@ impl QueryAnalytics {
         >("queryAnalytics", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -408,6 +433,17 @@ impl QueryAnalytics {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for QueryAnalytics {
+    type Output = Result<
+        crate::runtime::Response<super::types::QueryAnalyticsResponse>,
+        crate::runtime::Error<QueryAnalyticsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `queryAnalytics` declares, by status.

@@ -18,8 +18,8 @@ impl AnthropicMessages<'_> {
             x_open_router_metadata: None,
             body: super::types::MessagesRequest {
                 cache_control: None,
-                context_management: crate::runtime::Patch::Absent,
-                fallbacks: crate::runtime::Patch::Absent,
+                context_management: None,
+                fallbacks: None,
                 max_tokens: None,
                 messages: None,
                 metadata: None,
@@ -27,11 +27,11 @@ impl AnthropicMessages<'_> {
                 models: None,
                 output_config: None,
                 plugins: None,
-                provider: crate::runtime::Patch::Absent,
-                route: crate::runtime::Patch::Absent,
+                provider: None,
+                route: None,
                 service_tier: None,
                 session_id: None,
-                speed: crate::runtime::Patch::Absent,
+                speed: None,
                 stop_sequences: None,
                 stop_server_tools_when: None,
                 stream: None,
@@ -51,7 +51,7 @@ impl AnthropicMessages<'_> {
 }
 /// Request builder for `createMessages` (`POST /messages`); finish with [`CreateMessages::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateMessages {
     client: super::Client,
     x_open_router_metadata: Option<super::types::MetadataLevel>,
@@ -67,6 +67,7 @@ impl CreateMessages {
         self.x_open_router_metadata = Some(value.into());
         self
     }
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<super::types::AnthropicCacheControlDirective>,
@@ -74,25 +75,16 @@ impl CreateMessages {
         self.body.cache_control = Some(value.into());
         self
     }
-    ///
-    /// Sets `context_management`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn context_management(
         mut self,
-        value: impl Into<
-            crate::runtime::Patch<super::types::MessagesRequestContextManagement>,
-        >,
+        value: impl Into<super::types::MessagesRequestContextManagement>,
     ) -> Self {
-        self.body.context_management = value.into();
+        self.body.context_management = Some(value.into());
         self
     }
     /// Fallback models to try if the primary model fails or refuses, in order. Handled by OpenRouter multi-model routing rather than Anthropic server-side fallbacks; cannot be combined with `models`. Each entry accepts only `model`. Maximum of 3 entries.
-    ///
-    /// Sets `fallbacks`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn fallbacks(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<super::types::MessagesFallbackParam>>>,
-    ) -> Self {
-        self.body.fallbacks = value.into();
+    pub fn fallbacks(mut self, value: Vec<super::types::MessagesFallbackParam>) -> Self {
+        self.body.fallbacks = Some(value);
         self
     }
     pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
@@ -113,10 +105,11 @@ impl CreateMessages {
         self.body.metadata = Some(value.into());
         self
     }
-    pub fn models(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.models = Some(value.into());
+    pub fn models(mut self, value: Vec<String>) -> Self {
+        self.body.models = Some(value);
         self
     }
+    /// Configuration for controlling output behavior. Supports the effort parameter and structured output format.
     pub fn output_config(
         mut self,
         value: impl Into<super::types::MessagesOutputConfig>,
@@ -127,27 +120,22 @@ impl CreateMessages {
     /// Plugins you want to enable for this request, including their settings.
     pub fn plugins(
         mut self,
-        value: impl Into<Vec<super::types::ChatRequestPluginsItem>>,
+        value: Vec<super::types::MessagesRequestPluginsItem>,
     ) -> Self {
-        self.body.plugins = Some(value.into());
+        self.body.plugins = Some(value);
         self
     }
-    ///
-    /// Sets `provider`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// When multiple model providers are available, optionally indicate your routing preference.
     pub fn provider(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ProviderPreferences>>,
+        value: impl Into<super::types::ProviderPreferences>,
     ) -> Self {
-        self.body.provider = value.into();
+        self.body.provider = Some(value.into());
         self
     }
-    ///
-    /// Sets `route`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn route(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::DeprecatedRoute>>,
-    ) -> Self {
-        self.body.route = value.into();
+    /// **DEPRECATED** Use providers.sort.partition instead. Backwards-compatible alias for providers.sort.partition. Accepts legacy values: "fallback" (maps to "model"), "sort" (maps to "none").
+    pub fn route(mut self, value: impl Into<super::types::DeprecatedRoute>) -> Self {
+        self.body.route = Some(value.into());
         self
     }
     pub fn service_tier(mut self, value: impl Into<String>) -> Self {
@@ -159,19 +147,15 @@ impl CreateMessages {
         self.body.session_id = Some(value.into());
         self
     }
-    ///
-    /// Sets `speed`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn speed(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::AnthropicSpeed>>,
-    ) -> Self {
-        self.body.speed = value.into();
+    pub fn speed(mut self, value: impl Into<super::types::AnthropicSpeed>) -> Self {
+        self.body.speed = Some(value.into());
         self
     }
-    pub fn stop_sequences(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.stop_sequences = Some(value.into());
+    pub fn stop_sequences(mut self, value: Vec<String>) -> Self {
+        self.body.stop_sequences = Some(value);
         self
     }
+    /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
     pub fn stop_server_tools_when(
         mut self,
         value: impl Into<super::types::StopServerToolsWhen>,
@@ -208,11 +192,8 @@ impl CreateMessages {
         self.body.tool_choice = Some(value.into());
         self
     }
-    pub fn tools(
-        mut self,
-        value: impl Into<Vec<super::types::MessagesRequestToolsItem>>,
-    ) -> Self {
-        self.body.tools = Some(value.into());
+    pub fn tools(mut self, value: Vec<super::types::MessagesRequestToolsItem>) -> Self {
+        self.body.tools = Some(value);
         self
     }
     pub fn top_k(mut self, value: impl Into<i64>) -> Self {
@@ -223,6 +204,7 @@ impl CreateMessages {
         self.body.top_p = Some(value.into());
         self
     }
+    /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
     pub fn trace(mut self, value: impl Into<super::types::TraceConfig>) -> Self {
         self.body.trace = Some(value.into());
         self
@@ -289,6 +271,7 @@ impl CreateMessages {
         self.options.idle_timeout = Some(timeout);
         self
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -316,6 +299,17 @@ impl CreateMessages {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateMessages {
+    type Output = Result<
+        crate::runtime::Response<super::types::MessagesResult>,
+        crate::runtime::Error<CreateMessagesError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createMessages` declares, by status.

@@ -41,11 +41,11 @@ impl ApiKeys<'_> {
         CreateKeys {
             client: self.client.clone(),
             body: super::types::CreateKeysRequest {
-                creator_user_id: crate::runtime::Patch::Absent,
-                expires_at: crate::runtime::Patch::Absent,
+                creator_user_id: None,
+                expires_at: None,
                 include_byok_in_limit: None,
-                limit: crate::runtime::Patch::Absent,
-                limit_reset: crate::runtime::Patch::Absent,
+                limit: None,
+                limit_reset: None,
                 name: name.into(),
                 workspace_id: None,
             },
@@ -98,7 +98,7 @@ impl ApiKeys<'_> {
 }
 /// Request builder for `getCurrentKey` (`GET /key`); finish with [`GetCurrentKey::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetCurrentKey {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -134,6 +134,7 @@ impl GetCurrentKey {
         >("getCurrentKey", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -154,6 +155,17 @@ impl GetCurrentKey {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetCurrentKey {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetCurrentKeyResponse>,
+        crate::runtime::Error<GetCurrentKeyError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getCurrentKey` declares, by status.
@@ -181,7 +193,7 @@ impl crate::runtime::ErrorBody for GetCurrentKeyError {
 }
 /// Request builder for `list` (`GET /keys`); finish with [`List::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct List {
     client: super::Client,
     include_disabled: Option<String>,
@@ -259,6 +271,7 @@ impl List {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -289,6 +302,17 @@ impl List {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for List {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListResponse>,
+        crate::runtime::Error<ListError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// The error bodies `list` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListError {
@@ -316,7 +340,7 @@ impl crate::runtime::ErrorBody for ListError {
 }
 /// Request builder for `createKeys` (`POST /keys`); finish with [`CreateKeys::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateKeys {
     client: super::Client,
     body: super::types::CreateKeysRequest,
@@ -324,23 +348,13 @@ pub struct CreateKeys {
 }
 impl CreateKeys {
     /// Optional user ID of the key creator. Only meaningful for organization-owned keys where a specific member is creating the key.
-    ///
-    /// Sets `creator_user_id`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn creator_user_id(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.creator_user_id = value.into();
+    pub fn creator_user_id(mut self, value: impl Into<String>) -> Self {
+        self.body.creator_user_id = Some(value.into());
         self
     }
     /// Optional ISO 8601 UTC timestamp when the API key should expire. Must be UTC, other timezones will be rejected
-    ///
-    /// Sets `expires_at`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn expires_at(
-        mut self,
-        value: impl Into<crate::runtime::Patch<crate::runtime::DateTime>>,
-    ) -> Self {
-        self.body.expires_at = value.into();
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.body.expires_at = Some(value.into());
         self
     }
     /// Whether to include BYOK usage in the limit
@@ -349,20 +363,16 @@ impl CreateKeys {
         self
     }
     /// Optional spending limit for the API key in USD
-    ///
-    /// Sets `limit`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn limit(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.limit = value.into();
+    pub fn limit(mut self, value: impl Into<f64>) -> Self {
+        self.body.limit = Some(value.into());
         self
     }
     /// Type of limit reset for the API key (daily, weekly, monthly, or null for no reset). Resets happen automatically at midnight UTC, and weeks are Monday through Sunday.
-    ///
-    /// Sets `limit_reset`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn limit_reset(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::GuardrailInterval>>,
+        value: impl Into<super::types::CreateKeysRequestLimitReset>,
     ) -> Self {
-        self.body.limit_reset = value.into();
+        self.body.limit_reset = Some(value.into());
         self
     }
     /// The workspace to create the API key in. Defaults to the default workspace if not provided.
@@ -405,6 +415,7 @@ impl CreateKeys {
         >("createKeys", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -429,6 +440,17 @@ impl CreateKeys {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateKeys {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreateKeysResponse>,
+        crate::runtime::Error<CreateKeysError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createKeys` declares, by status.
@@ -467,7 +489,7 @@ impl crate::runtime::ErrorBody for CreateKeysError {
 }
 /// Request builder for `getKey` (`GET /keys/{hash}`); finish with [`GetKey::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetKey {
     client: super::Client,
     hash: String,
@@ -504,6 +526,7 @@ impl GetKey {
         >("getKey", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -524,6 +547,17 @@ impl GetKey {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetKey {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetKeyResponse>,
+        crate::runtime::Error<GetKeyError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getKey` declares, by status.
@@ -553,7 +587,7 @@ impl crate::runtime::ErrorBody for GetKeyError {
 }
 /// Request builder for `deleteKeys` (`DELETE /keys/{hash}`); finish with [`DeleteKeys::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DeleteKeys {
     client: super::Client,
     hash: String,
@@ -579,17 +613,18 @@ impl DeleteKeys {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::Response<super::types::DeleteByokKeyResponse>,
+        crate::runtime::Response<super::types::DeleteKeysResponse>,
         crate::runtime::Error<DeleteKeysError>,
     > {
         let (client, parts) = self.into_parts()?;
         let raw = client.http.execute(parts).await?;
         crate::runtime::finish::<
-            crate::runtime::Json<super::types::DeleteByokKeyResponse>,
+            crate::runtime::Json<super::types::DeleteKeysResponse>,
             DeleteKeysError,
         >("deleteKeys", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -610,6 +645,17 @@ impl DeleteKeys {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DeleteKeys {
+    type Output = Result<
+        crate::runtime::Response<super::types::DeleteKeysResponse>,
+        crate::runtime::Error<DeleteKeysError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `deleteKeys` declares, by status.
@@ -645,7 +691,7 @@ impl crate::runtime::ErrorBody for DeleteKeysError {
 }
 /// Request builder for `updateKeys` (`PATCH /keys/{hash}`); finish with [`UpdateKeys::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UpdateKeys {
     client: super::Client,
     hash: String,
@@ -675,7 +721,9 @@ impl UpdateKeys {
     /// Sets `limit_reset`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn limit_reset(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::GuardrailInterval>>,
+        value: impl Into<
+            crate::runtime::Patch<super::types::UpdateKeysRequestLimitReset>,
+        >,
     ) -> Self {
         self.body.limit_reset = value.into();
         self
@@ -709,17 +757,18 @@ impl UpdateKeys {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::Response<super::types::GetKeyResponse>,
+        crate::runtime::Response<super::types::UpdateKeysResponse>,
         crate::runtime::Error<UpdateKeysError>,
     > {
         let (client, parts) = self.into_parts()?;
         let raw = client.http.execute(parts).await?;
         crate::runtime::finish::<
-            crate::runtime::Json<super::types::GetKeyResponse>,
+            crate::runtime::Json<super::types::UpdateKeysResponse>,
             UpdateKeysError,
         >("updateKeys", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -744,6 +793,17 @@ impl UpdateKeys {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UpdateKeys {
+    type Output = Result<
+        crate::runtime::Response<super::types::UpdateKeysResponse>,
+        crate::runtime::Error<UpdateKeysError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `updateKeys` declares, by status.

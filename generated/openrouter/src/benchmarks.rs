@@ -30,15 +30,15 @@ impl Benchmarks<'_> {
 }
 /// Request builder for `getBenchmarks` (`GET /benchmarks`); finish with [`GetBenchmarks::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetBenchmarks {
     client: super::Client,
-    source: Option<super::types::UnifiedBenchmarksMetaSource>,
+    source: Option<super::types::GetBenchmarksSource>,
     task_type: Option<super::types::GetBenchmarksTaskType>,
     benchmark_type: Option<super::types::GetBenchmarksBenchmarkType>,
     include_run_config: Option<bool>,
     search_engine: Option<String>,
-    search_surface: Option<super::types::UnifiedBenchmarksSearchItemSearchSurface>,
+    search_surface: Option<super::types::GetBenchmarksSearchSurface>,
     arena: Option<super::types::GetBenchmarksArena>,
     category: Option<String>,
     max_results: Option<i64>,
@@ -48,7 +48,7 @@ impl GetBenchmarks {
     /// Benchmark source to query. Determines the shape of the returned items. When omitted, returns results from all sources.
     pub fn source(
         mut self,
-        value: impl Into<super::types::UnifiedBenchmarksMetaSource>,
+        value: impl Into<super::types::GetBenchmarksSource>,
     ) -> Self {
         self.source = Some(value.into());
         self
@@ -82,7 +82,7 @@ impl GetBenchmarks {
     /// OpenRouter search benchmarks only: filter by the request surface the lane ran on.
     pub fn search_surface(
         mut self,
-        value: impl Into<super::types::UnifiedBenchmarksSearchItemSearchSurface>,
+        value: impl Into<super::types::GetBenchmarksSearchSurface>,
     ) -> Self {
         self.search_surface = Some(value.into());
         self
@@ -132,6 +132,7 @@ impl GetBenchmarks {
         >("getBenchmarks", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -181,6 +182,17 @@ impl GetBenchmarks {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetBenchmarks {
+    type Output = Result<
+        crate::runtime::Response<super::types::UnifiedBenchmarksResponse>,
+        crate::runtime::Error<GetBenchmarksError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getBenchmarks` declares, by status.

@@ -30,19 +30,19 @@ impl Byok<'_> {
     pub fn create(
         &self,
         key: impl Into<String>,
-        provider: super::types::ByokProviderSlug,
+        provider: impl Into<super::types::ByokProviderSlug>,
     ) -> CreateByokKey {
         CreateByokKey {
             client: self.client.clone(),
             body: super::types::CreateByokKeyRequest {
-                allowed_api_key_hashes: crate::runtime::Patch::Absent,
-                allowed_models: crate::runtime::Patch::Absent,
-                allowed_user_ids: crate::runtime::Patch::Absent,
+                allowed_api_key_hashes: None,
+                allowed_models: None,
+                allowed_user_ids: None,
                 disabled: None,
                 is_fallback: None,
                 key: key.into(),
-                name: crate::runtime::Patch::Absent,
-                provider,
+                name: None,
+                provider: provider.into(),
                 workspace_id: None,
             },
             options: crate::runtime::CallOptions::default(),
@@ -53,10 +53,10 @@ impl Byok<'_> {
     /// Get a single bring-your-own-key (BYOK) provider credential by its `id`. [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /byok/{id}` (operation `getBYOKKey`)
-    pub fn get(&self, id: crate::runtime::Uuid) -> GetByokKey {
+    pub fn get(&self, id: impl Into<crate::runtime::Uuid>) -> GetByokKey {
         GetByokKey {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -65,10 +65,10 @@ impl Byok<'_> {
     /// Delete (soft-delete) a bring-your-own-key (BYOK) provider credential by its `id`. The encrypted key material is wiped and the record is marked as deleted. [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `DELETE /byok/{id}` (operation `deleteBYOKKey`)
-    pub fn delete(&self, id: crate::runtime::Uuid) -> DeleteByokKey {
+    pub fn delete(&self, id: impl Into<crate::runtime::Uuid>) -> DeleteByokKey {
         DeleteByokKey {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -77,10 +77,10 @@ impl Byok<'_> {
     /// Update an existing bring-your-own-key (BYOK) provider credential by its `id`. Include the `key` field to rotate the raw provider API key in-place (the previous key material is overwritten). Use `allowed_api_key_hashes` to restrict the credential to specific OpenRouter API keys (`null` clears the restriction). [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `PATCH /byok/{id}` (operation `updateBYOKKey`)
-    pub fn update(&self, id: crate::runtime::Uuid) -> UpdateByokKey {
+    pub fn update(&self, id: impl Into<crate::runtime::Uuid>) -> UpdateByokKey {
         UpdateByokKey {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             body: super::types::UpdateByokKeyRequest {
                 allowed_api_key_hashes: crate::runtime::Patch::Absent,
                 allowed_models: crate::runtime::Patch::Absent,
@@ -96,13 +96,13 @@ impl Byok<'_> {
 }
 /// Request builder for `listBYOKKeys` (`GET /byok`); finish with [`ListByokKeys::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListByokKeys {
     client: super::Client,
     offset: Option<i64>,
     limit: Option<i64>,
     workspace_id: Option<crate::runtime::Uuid>,
-    provider: Option<super::types::ByokProviderSlug>,
+    provider: Option<super::types::ListByokKeysProvider>,
     options: crate::runtime::CallOptions,
 }
 impl ListByokKeys {
@@ -122,7 +122,10 @@ impl ListByokKeys {
         self
     }
     /// Optional provider slug to filter by (e.g. `openai`, `anthropic`, `amazon-bedrock`).
-    pub fn provider(mut self, value: impl Into<super::types::ByokProviderSlug>) -> Self {
+    pub fn provider(
+        mut self,
+        value: impl Into<super::types::ListByokKeysProvider>,
+    ) -> Self {
         self.provider = Some(value.into());
         self
     }
@@ -180,6 +183,7 @@ impl ListByokKeys {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -204,6 +208,17 @@ impl ListByokKeys {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListByokKeys {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListByokKeysResponse>,
+        crate::runtime::Error<ListByokKeysError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listBYOKKeys` declares, by status.
@@ -236,7 +251,7 @@ impl crate::runtime::ErrorBody for ListByokKeysError {
 }
 /// Request builder for `createBYOKKey` (`POST /byok`); finish with [`CreateByokKey::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateByokKey {
     client: super::Client,
     body: super::types::CreateByokKeyRequest,
@@ -244,33 +259,18 @@ pub struct CreateByokKey {
 }
 impl CreateByokKey {
     /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` means no restriction. Must contain at least one hash if provided. Hashes that do not belong to your account return a 400.
-    ///
-    /// Sets `allowed_api_key_hashes`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn allowed_api_key_hashes(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<String>>>,
-    ) -> Self {
-        self.body.allowed_api_key_hashes = value.into();
+    pub fn allowed_api_key_hashes(mut self, value: Vec<String>) -> Self {
+        self.body.allowed_api_key_hashes = Some(value);
         self
     }
     /// Optional allowlist of model slugs this credential may be used for. `null` means no restriction.
-    ///
-    /// Sets `allowed_models`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn allowed_models(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<String>>>,
-    ) -> Self {
-        self.body.allowed_models = value.into();
+    pub fn allowed_models(mut self, value: Vec<String>) -> Self {
+        self.body.allowed_models = Some(value);
         self
     }
     /// Optional allowlist of user IDs that may use this credential. `null` means no restriction.
-    ///
-    /// Sets `allowed_user_ids`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn allowed_user_ids(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<String>>>,
-    ) -> Self {
-        self.body.allowed_user_ids = value.into();
+    pub fn allowed_user_ids(mut self, value: Vec<String>) -> Self {
+        self.body.allowed_user_ids = Some(value);
         self
     }
     /// Whether this credential should be created in a disabled state.
@@ -284,10 +284,8 @@ impl CreateByokKey {
         self
     }
     /// Optional human-readable name for the credential.
-    ///
-    /// Sets `name`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn name(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
-        self.body.name = value.into();
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body.name = Some(value.into());
         self
     }
     /// Optional workspace ID to scope the credential to. When omitted, the credential is created in the account's default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly.
@@ -330,6 +328,7 @@ impl CreateByokKey {
         >("createBYOKKey", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -354,6 +353,17 @@ impl CreateByokKey {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateByokKey {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreateByokKeyResponse>,
+        crate::runtime::Error<CreateByokKeyError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createBYOKKey` declares, by status.
@@ -391,7 +401,7 @@ impl crate::runtime::ErrorBody for CreateByokKeyError {
 }
 /// Request builder for `getBYOKKey` (`GET /byok/{id}`); finish with [`GetByokKey::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetByokKey {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -428,6 +438,7 @@ impl GetByokKey {
         >("getBYOKKey", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -448,6 +459,17 @@ impl GetByokKey {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetByokKey {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetByokKeyResponse>,
+        crate::runtime::Error<GetByokKeyError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getBYOKKey` declares, by status.
@@ -478,7 +500,7 @@ impl crate::runtime::ErrorBody for GetByokKeyError {
 }
 /// Request builder for `deleteBYOKKey` (`DELETE /byok/{id}`); finish with [`DeleteByokKey::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DeleteByokKey {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -515,6 +537,7 @@ impl DeleteByokKey {
         >("deleteBYOKKey", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -535,6 +558,17 @@ impl DeleteByokKey {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DeleteByokKey {
+    type Output = Result<
+        crate::runtime::Response<super::types::DeleteByokKeyResponse>,
+        crate::runtime::Error<DeleteByokKeyError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `deleteBYOKKey` declares, by status.
@@ -565,7 +599,7 @@ impl crate::runtime::ErrorBody for DeleteByokKeyError {
 }
 /// Request builder for `updateBYOKKey` (`PATCH /byok/{id}`); finish with [`UpdateByokKey::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UpdateByokKey {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -660,6 +694,7 @@ impl UpdateByokKey {
         >("updateBYOKKey", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -684,6 +719,17 @@ impl UpdateByokKey {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UpdateByokKey {
+    type Output = Result<
+        crate::runtime::Response<super::types::UpdateByokKeyResponse>,
+        crate::runtime::Error<UpdateByokKeyError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `updateBYOKKey` declares, by status.

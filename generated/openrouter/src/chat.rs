@@ -14,7 +14,7 @@ impl Chat<'_> {
     /// `POST /chat/completions` (operation `sendChatCompletionRequest`)
     pub fn send(
         &self,
-        messages: Vec<super::types::ChatMessages>,
+        messages: Vec<super::types::ChatMessage>,
     ) -> SendChatCompletionRequest {
         SendChatCompletionRequest {
             client: self.client.clone(),
@@ -22,44 +22,44 @@ impl Chat<'_> {
             body: super::types::ChatRequest {
                 cache_control: None,
                 debug: None,
-                frequency_penalty: crate::runtime::Patch::Absent,
+                frequency_penalty: None,
                 image_config: None,
-                logit_bias: crate::runtime::Patch::Absent,
-                logprobs: crate::runtime::Patch::Absent,
-                max_completion_tokens: crate::runtime::Patch::Absent,
-                max_tokens: crate::runtime::Patch::Absent,
+                logit_bias: None,
+                logprobs: None,
+                max_completion_tokens: None,
+                max_tokens: None,
                 messages,
                 metadata: None,
-                min_p: crate::runtime::Patch::Absent,
+                min_p: None,
                 modalities: None,
                 model: None,
                 models: None,
-                parallel_tool_calls: crate::runtime::Patch::Absent,
+                parallel_tool_calls: None,
                 plugins: None,
-                prediction: crate::runtime::Patch::Absent,
-                presence_penalty: crate::runtime::Patch::Absent,
-                prompt_cache_key: crate::runtime::Patch::Absent,
-                prompt_cache_options: crate::runtime::Patch::Absent,
-                provider: crate::runtime::Patch::Absent,
+                prediction: None,
+                presence_penalty: None,
+                prompt_cache_key: None,
+                prompt_cache_options: None,
+                provider: None,
                 reasoning: None,
-                reasoning_effort: crate::runtime::Patch::Absent,
-                repetition_penalty: crate::runtime::Patch::Absent,
+                reasoning_effort: None,
+                repetition_penalty: None,
                 response_format: None,
-                route: crate::runtime::Patch::Absent,
-                seed: crate::runtime::Patch::Absent,
-                service_tier: crate::runtime::Patch::Absent,
+                route: None,
+                seed: None,
+                service_tier: None,
                 session_id: None,
-                stop: crate::runtime::Patch::Absent,
+                stop: None,
                 stop_server_tools_when: None,
                 stream: None,
-                stream_options: crate::runtime::Patch::Absent,
-                temperature: crate::runtime::Patch::Absent,
+                stream_options: None,
+                temperature: None,
                 tool_choice: None,
                 tools: None,
-                top_a: crate::runtime::Patch::Absent,
-                top_k: crate::runtime::Patch::Absent,
-                top_logprobs: crate::runtime::Patch::Absent,
-                top_p: crate::runtime::Patch::Absent,
+                top_a: None,
+                top_k: None,
+                top_logprobs: None,
+                top_p: None,
                 trace: None,
                 user: None,
             },
@@ -69,7 +69,7 @@ impl Chat<'_> {
 }
 /// Request builder for `sendChatCompletionRequest` (`POST /chat/completions`); finish with [`SendChatCompletionRequest::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct SendChatCompletionRequest {
     client: super::Client,
     x_open_router_metadata: Option<super::types::MetadataLevel>,
@@ -85,6 +85,7 @@ impl SendChatCompletionRequest {
         self.x_open_router_metadata = Some(value.into());
         self
     }
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<super::types::AnthropicCacheControlDirective>,
@@ -92,56 +93,39 @@ impl SendChatCompletionRequest {
         self.body.cache_control = Some(value.into());
         self
     }
+    /// Debug options for inspecting request transformations (streaming only)
     pub fn debug(mut self, value: impl Into<super::types::ChatDebugOptions>) -> Self {
         self.body.debug = Some(value.into());
         self
     }
     /// Frequency penalty (-2.0 to 2.0)
-    ///
-    /// Sets `frequency_penalty`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn frequency_penalty(
-        mut self,
-        value: impl Into<crate::runtime::Patch<f64>>,
-    ) -> Self {
-        self.body.frequency_penalty = value.into();
+    pub fn frequency_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.body.frequency_penalty = Some(value.into());
         self
     }
+    /// Provider-specific image configuration options. Keys and values vary by model/provider. See https://openrouter.ai/docs/guides/overview/multimodal/image-generation for more details.
     pub fn image_config(mut self, value: impl Into<super::types::ImageConfig>) -> Self {
         self.body.image_config = Some(value.into());
         self
     }
     /// Token logit bias adjustments
-    ///
-    /// Sets `logit_bias`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn logit_bias(
-        mut self,
-        value: impl Into<crate::runtime::Patch<crate::runtime::Map<f64>>>,
-    ) -> Self {
-        self.body.logit_bias = value.into();
+    pub fn logit_bias(mut self, value: impl Into<crate::runtime::Map<f64>>) -> Self {
+        self.body.logit_bias = Some(value.into());
         self
     }
     /// Return log probabilities
-    ///
-    /// Sets `logprobs`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn logprobs(mut self, value: impl Into<crate::runtime::Patch<bool>>) -> Self {
-        self.body.logprobs = value.into();
+    pub fn logprobs(mut self, value: impl Into<bool>) -> Self {
+        self.body.logprobs = Some(value.into());
         self
     }
     /// Maximum tokens in completion
-    ///
-    /// Sets `max_completion_tokens`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn max_completion_tokens(
-        mut self,
-        value: impl Into<crate::runtime::Patch<i64>>,
-    ) -> Self {
-        self.body.max_completion_tokens = value.into();
+    pub fn max_completion_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.body.max_completion_tokens = Some(value.into());
         self
     }
     /// Maximum tokens (deprecated, use max_completion_tokens). Note: some providers enforce a minimum of 16.
-    ///
-    /// Sets `max_tokens`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn max_tokens(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
-        self.body.max_tokens = value.into();
+    pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.body.max_tokens = Some(value.into());
         self
     }
     /// Key-value pairs for additional object information (max 16 pairs, 64 char keys, 512 char values)
@@ -150,90 +134,66 @@ impl SendChatCompletionRequest {
         self
     }
     /// Minimum probability threshold relative to the most likely token. Tokens with probability below min_p * (probability of top token) are filtered out. Not all providers support this parameter.
-    ///
-    /// Sets `min_p`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn min_p(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.min_p = value.into();
+    pub fn min_p(mut self, value: impl Into<f64>) -> Self {
+        self.body.min_p = Some(value.into());
         self
     }
     /// Output modalities for the response. Supported values are "text", "image", and "audio".
     pub fn modalities(
         mut self,
-        value: impl Into<Vec<super::types::ChatRequestModalitiesItem>>,
+        value: Vec<super::types::ChatRequestModalitiesItem>,
     ) -> Self {
-        self.body.modalities = Some(value.into());
+        self.body.modalities = Some(value);
         self
     }
+    /// Model to use for completion
     pub fn model(mut self, value: impl Into<super::types::ModelName>) -> Self {
         self.body.model = Some(value.into());
         self
     }
+    /// Models to use for completion
     pub fn models(mut self, value: impl Into<super::types::ChatModelNames>) -> Self {
         self.body.models = Some(value.into());
         self
     }
     /// Whether to enable parallel function calling during tool use. When true, the model may generate multiple tool calls in a single response.
-    ///
-    /// Sets `parallel_tool_calls`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn parallel_tool_calls(
-        mut self,
-        value: impl Into<crate::runtime::Patch<bool>>,
-    ) -> Self {
-        self.body.parallel_tool_calls = value.into();
+    pub fn parallel_tool_calls(mut self, value: impl Into<bool>) -> Self {
+        self.body.parallel_tool_calls = Some(value.into());
         self
     }
     /// Plugins you want to enable for this request, including their settings.
-    pub fn plugins(
-        mut self,
-        value: impl Into<Vec<super::types::ChatRequestPluginsItem>>,
-    ) -> Self {
-        self.body.plugins = Some(value.into());
+    pub fn plugins(mut self, value: Vec<super::types::ChatRequestPluginsItem>) -> Self {
+        self.body.plugins = Some(value);
         self
     }
-    ///
-    /// Sets `prediction`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn prediction(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::Prediction>>,
-    ) -> Self {
-        self.body.prediction = value.into();
+    /// Static predicted output content. Supported models can use this to reduce latency when much of the response is known in advance.
+    pub fn prediction(mut self, value: impl Into<super::types::Prediction>) -> Self {
+        self.body.prediction = Some(value.into());
         self
     }
     /// Presence penalty (-2.0 to 2.0)
-    ///
-    /// Sets `presence_penalty`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn presence_penalty(
-        mut self,
-        value: impl Into<crate::runtime::Patch<f64>>,
-    ) -> Self {
-        self.body.presence_penalty = value.into();
+    pub fn presence_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.body.presence_penalty = Some(value.into());
         self
     }
-    ///
-    /// Sets `prompt_cache_key`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn prompt_cache_key(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.prompt_cache_key = value.into();
+    pub fn prompt_cache_key(mut self, value: impl Into<String>) -> Self {
+        self.body.prompt_cache_key = Some(value.into());
         self
     }
-    ///
-    /// Sets `prompt_cache_options`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
     pub fn prompt_cache_options(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::PromptCacheOptions>>,
+        value: impl Into<super::types::PromptCacheOptions>,
     ) -> Self {
-        self.body.prompt_cache_options = value.into();
+        self.body.prompt_cache_options = Some(value.into());
         self
     }
-    ///
-    /// Sets `provider`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// When multiple model providers are available, optionally indicate your routing preference.
     pub fn provider(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ProviderPreferences>>,
+        value: impl Into<super::types::ProviderPreferences>,
     ) -> Self {
-        self.body.provider = value.into();
+        self.body.provider = Some(value.into());
         self
     }
     /// Configuration options for reasoning models
@@ -245,23 +205,16 @@ impl SendChatCompletionRequest {
         self
     }
     /// Shorthand for setting reasoning effort. Equivalent to setting reasoning.effort. Cannot be used simultaneously with reasoning.effort if they differ.
-    ///
-    /// Sets `reasoning_effort`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn reasoning_effort(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::AdvisorReasoningEffort>>,
+        value: impl Into<super::types::ChatRequestReasoningEffort2>,
     ) -> Self {
-        self.body.reasoning_effort = value.into();
+        self.body.reasoning_effort = Some(value.into());
         self
     }
     /// Penalizes tokens based on how much they have already appeared in the text. A value of 1.0 means no penalty. Values above 1.0 penalize repeated tokens more strongly. Not all providers support this parameter.
-    ///
-    /// Sets `repetition_penalty`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn repetition_penalty(
-        mut self,
-        value: impl Into<crate::runtime::Patch<f64>>,
-    ) -> Self {
-        self.body.repetition_penalty = value.into();
+    pub fn repetition_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.body.repetition_penalty = Some(value.into());
         self
     }
     /// Response format configuration
@@ -272,30 +225,22 @@ impl SendChatCompletionRequest {
         self.body.response_format = Some(value.into());
         self
     }
-    ///
-    /// Sets `route`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn route(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::DeprecatedRoute>>,
-    ) -> Self {
-        self.body.route = value.into();
+    /// **DEPRECATED** Use providers.sort.partition instead. Backwards-compatible alias for providers.sort.partition. Accepts legacy values: "fallback" (maps to "model"), "sort" (maps to "none").
+    pub fn route(mut self, value: impl Into<super::types::DeprecatedRoute>) -> Self {
+        self.body.route = Some(value.into());
         self
     }
     /// Random seed for deterministic outputs
-    ///
-    /// Sets `seed`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn seed(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
-        self.body.seed = value.into();
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body.seed = Some(value.into());
         self
     }
     /// The service tier to use for processing this request. `fast` is accepted as an alias for `priority`.
-    ///
-    /// Sets `service_tier`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn service_tier(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ChatRequestServiceTier>>,
+        value: impl Into<super::types::ChatRequestServiceTier>,
     ) -> Self {
-        self.body.service_tier = value.into();
+        self.body.service_tier = Some(value.into());
         self
     }
     /// A unique identifier for grouping related requests (e.g., a conversation or agent workflow). When provided, OpenRouter uses it as the sticky routing key, routing all requests in the session to the same provider to maximize prompt cache hits. Also used for observability grouping. If provided in both the request body and the x-session-id header, the body value takes precedence. Maximum of 256 characters.
@@ -304,15 +249,11 @@ impl SendChatCompletionRequest {
         self
     }
     /// Stop sequences (up to 4)
-    ///
-    /// Sets `stop`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn stop(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ChatRequestStop>>,
-    ) -> Self {
-        self.body.stop = value.into();
+    pub fn stop(mut self, value: impl Into<super::types::ChatRequestStop>) -> Self {
+        self.body.stop = Some(value.into());
         self
     }
+    /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
     pub fn stop_server_tools_when(
         mut self,
         value: impl Into<super::types::StopServerToolsWhen>,
@@ -325,22 +266,20 @@ impl SendChatCompletionRequest {
         self.body.stream = Some(value.into());
         self
     }
-    ///
-    /// Sets `stream_options`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// Streaming configuration options
     pub fn stream_options(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ChatStreamOptions>>,
+        value: impl Into<super::types::ChatStreamOptions>,
     ) -> Self {
-        self.body.stream_options = value.into();
+        self.body.stream_options = Some(value.into());
         self
     }
     /// Sampling temperature (0-2)
-    ///
-    /// Sets `temperature`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn temperature(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.temperature = value.into();
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.body.temperature = Some(value.into());
         self
     }
+    /// Tool choice configuration
     pub fn tool_choice(
         mut self,
         value: impl Into<super::types::ChatToolChoice>,
@@ -349,41 +288,31 @@ impl SendChatCompletionRequest {
         self
     }
     /// Available tools for function calling
-    pub fn tools(
-        mut self,
-        value: impl Into<Vec<super::types::ChatFunctionTool>>,
-    ) -> Self {
-        self.body.tools = Some(value.into());
+    pub fn tools(mut self, value: Vec<super::types::ChatFunctionTool>) -> Self {
+        self.body.tools = Some(value);
         self
     }
     /// Consider only tokens with "sufficiently high" probabilities based on the probability of the most likely token. Not all providers support this parameter.
-    ///
-    /// Sets `top_a`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn top_a(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.top_a = value.into();
+    pub fn top_a(mut self, value: impl Into<f64>) -> Self {
+        self.body.top_a = Some(value.into());
         self
     }
     /// Limits the model to choose from the top K most likely tokens at each step. A value of 1 means the model will always pick the most likely next token. Not all providers support this parameter.
-    ///
-    /// Sets `top_k`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn top_k(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
-        self.body.top_k = value.into();
+    pub fn top_k(mut self, value: impl Into<i64>) -> Self {
+        self.body.top_k = Some(value.into());
         self
     }
     /// Number of top log probabilities to return (0-20)
-    ///
-    /// Sets `top_logprobs`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn top_logprobs(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
-        self.body.top_logprobs = value.into();
+    pub fn top_logprobs(mut self, value: impl Into<i64>) -> Self {
+        self.body.top_logprobs = Some(value.into());
         self
     }
     /// Nucleus sampling parameter (0-1)
-    ///
-    /// Sets `top_p`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn top_p(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.top_p = value.into();
+    pub fn top_p(mut self, value: impl Into<f64>) -> Self {
+        self.body.top_p = Some(value.into());
         self
     }
+    /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
     pub fn trace(mut self, value: impl Into<super::types::TraceConfig>) -> Self {
         self.body.trace = Some(value.into());
         self
@@ -450,6 +379,7 @@ impl SendChatCompletionRequest {
         self.options.idle_timeout = Some(timeout);
         self
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -477,6 +407,17 @@ impl SendChatCompletionRequest {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for SendChatCompletionRequest {
+    type Output = Result<
+        crate::runtime::Response<super::types::ChatResult>,
+        crate::runtime::Error<SendChatCompletionRequestError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `sendChatCompletionRequest` declares, by status.

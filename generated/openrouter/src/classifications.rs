@@ -40,7 +40,7 @@ impl Classifications<'_> {
 }
 /// Request builder for `getTaskClassifications` (`GET /classifications/task`); finish with [`GetTaskClassifications::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetTaskClassifications {
     client: super::Client,
     window: Option<super::types::GetTaskClassificationsWindow>,
@@ -85,6 +85,7 @@ impl GetTaskClassifications {
         >("getTaskClassifications", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -106,6 +107,17 @@ impl GetTaskClassifications {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetTaskClassifications {
+    type Output = Result<
+        crate::runtime::Response<super::types::TaskClassificationResponse>,
+        crate::runtime::Error<GetTaskClassificationsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getTaskClassifications` declares, by status.

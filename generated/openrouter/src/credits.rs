@@ -23,7 +23,9 @@ impl Credits<'_> {
     /// Deprecated. The Coinbase APIs used by this endpoint have been deprecated, so Coinbase Commerce charges have been removed. Use the web credits purchase flow instead.
     ///
     /// `POST /credits/coinbase` (operation `createCoinbaseCharge`)
-    #[deprecated]
+    #[deprecated(
+        note = "`openrouter::credits().create_coinbase_charge()` (`POST /credits/coinbase`) is deprecated by the API: Deprecated"
+    )]
     pub fn create_coinbase_charge(&self) -> CreateCoinbaseCharge {
         CreateCoinbaseCharge {
             client: self.client.clone(),
@@ -33,7 +35,7 @@ impl Credits<'_> {
 }
 /// Request builder for `getCredits` (`GET /credits`); finish with [`GetCredits::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetCredits {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -69,6 +71,7 @@ impl GetCredits {
         >("getCredits", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -89,6 +92,17 @@ impl GetCredits {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetCredits {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetCreditsResponse>,
+        crate::runtime::Error<GetCreditsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getCredits` declares, by status.
@@ -119,7 +133,7 @@ impl crate::runtime::ErrorBody for GetCreditsError {
 }
 /// Request builder for `createCoinbaseCharge` (`POST /credits/coinbase`); finish with [`CreateCoinbaseCharge::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateCoinbaseCharge {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -154,6 +168,7 @@ impl CreateCoinbaseCharge {
             CreateCoinbaseChargeError,
         >("createCoinbaseCharge", raw)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -174,6 +189,17 @@ impl CreateCoinbaseCharge {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateCoinbaseCharge {
+    type Output = Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<CreateCoinbaseChargeError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createCoinbaseCharge` declares, by status.

@@ -121,7 +121,7 @@ impl Datasets<'_> {
 }
 /// Request builder for `getAppRankings` (`GET /datasets/app-rankings`); finish with [`GetAppRankings::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetAppRankings {
     client: super::Client,
     category: Option<super::types::GetAppRankingsCategory>,
@@ -229,6 +229,7 @@ impl GetAppRankings {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -256,6 +257,17 @@ impl GetAppRankings {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetAppRankings {
+    type Output = Result<
+        crate::runtime::Response<super::types::AppRankingsResponse>,
+        crate::runtime::Error<GetAppRankingsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getAppRankings` declares, by status.
@@ -295,7 +307,7 @@ impl crate::runtime::ErrorBody for GetAppRankingsError {
 }
 /// Request builder for `getRankingsDaily` (`GET /datasets/rankings-daily`); finish with [`GetRankingsDaily::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetRankingsDaily {
     client: super::Client,
     start_date: Option<String>,
@@ -388,6 +400,7 @@ impl GetRankingsDaily {
         >("getRankingsDaily", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -425,6 +438,17 @@ impl GetRankingsDaily {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetRankingsDaily {
+    type Output = Result<
+        crate::runtime::Response<super::types::RankingsDailyResponse>,
+        crate::runtime::Error<GetRankingsDailyError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getRankingsDaily` declares, by status.
@@ -466,12 +490,12 @@ impl crate::runtime::ErrorBody for GetRankingsDailyError {
 }
 /// Request builder for `getSessionCost` (`GET /datasets/session-cost`); finish with [`GetSessionCost::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetSessionCost {
     client: super::Client,
     app_slug: Option<String>,
     model: Option<String>,
-    turn_range: Option<super::types::SessionCostItemTurnRange>,
+    turn_range: Option<super::types::GetSessionCostTurnRange>,
     limit: Option<i64>,
     offset: Option<i64>,
     options: crate::runtime::CallOptions,
@@ -490,7 +514,7 @@ impl GetSessionCost {
     /// Filter by the inclusive number of turns in a session.
     pub fn turn_range(
         mut self,
-        value: impl Into<super::types::SessionCostItemTurnRange>,
+        value: impl Into<super::types::GetSessionCostTurnRange>,
     ) -> Self {
         self.turn_range = Some(value.into());
         self
@@ -559,6 +583,7 @@ impl GetSessionCost {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -584,6 +609,17 @@ impl GetSessionCost {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetSessionCost {
+    type Output = Result<
+        crate::runtime::Response<super::types::SessionCostResponse>,
+        crate::runtime::Error<GetSessionCostError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getSessionCost` declares, by status.

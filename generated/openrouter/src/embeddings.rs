@@ -14,7 +14,7 @@ impl Embeddings<'_> {
     /// `POST /embeddings` (operation `createEmbeddings`)
     pub fn generate(
         &self,
-        input: super::types::CreateEmbeddingsRequestInput,
+        input: impl Into<super::types::CreateEmbeddingsRequestInput>,
         model: impl Into<String>,
     ) -> CreateEmbeddings {
         CreateEmbeddings {
@@ -22,10 +22,10 @@ impl Embeddings<'_> {
             body: super::types::CreateEmbeddingsRequest {
                 dimensions: None,
                 encoding_format: None,
-                input,
+                input: input.into(),
                 input_type: None,
                 model: model.into(),
-                provider: crate::runtime::Patch::Absent,
+                provider: None,
                 user: None,
             },
             options: crate::runtime::CallOptions::default(),
@@ -47,7 +47,7 @@ impl Embeddings<'_> {
 }
 /// Request builder for `createEmbeddings` (`POST /embeddings`); finish with [`CreateEmbeddings::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateEmbeddings {
     client: super::Client,
     body: super::types::CreateEmbeddingsRequest,
@@ -72,13 +72,12 @@ impl CreateEmbeddings {
         self.body.input_type = Some(value.into());
         self
     }
-    ///
-    /// Sets `provider`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// When multiple model providers are available, optionally indicate your routing preference.
     pub fn provider(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ProviderPreferences>>,
+        value: impl Into<super::types::ProviderPreferences>,
     ) -> Self {
-        self.body.provider = value.into();
+        self.body.provider = Some(value.into());
         self
     }
     /// A unique identifier for the end-user
@@ -121,6 +120,7 @@ impl CreateEmbeddings {
         >("createEmbeddings", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -145,6 +145,17 @@ impl CreateEmbeddings {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateEmbeddings {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreateEmbeddingsResponse>,
+        crate::runtime::Error<CreateEmbeddingsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createEmbeddings` declares, by status.
@@ -234,7 +245,7 @@ impl crate::runtime::ErrorBody for CreateEmbeddingsError {
 }
 /// Request builder for `listEmbeddingsModels` (`GET /embeddings/models`); finish with [`ListEmbeddingsModels::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListEmbeddingsModels {
     client: super::Client,
     offset: Option<i64>,
@@ -282,6 +293,7 @@ impl ListEmbeddingsModels {
         >("listEmbeddingsModels", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -304,6 +316,17 @@ impl ListEmbeddingsModels {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListEmbeddingsModels {
+    type Output = Result<
+        crate::runtime::Response<super::types::ModelsListResponse>,
+        crate::runtime::Error<ListEmbeddingsModelsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listEmbeddingsModels` declares, by status.

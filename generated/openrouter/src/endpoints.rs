@@ -34,7 +34,7 @@ impl Endpoints<'_> {
 }
 /// Request builder for `listEndpointsZdr` (`GET /endpoints/zdr`); finish with [`ListEndpointsZdr::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListEndpointsZdr {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -70,6 +70,7 @@ impl ListEndpointsZdr {
         >("listEndpointsZdr", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -90,6 +91,17 @@ impl ListEndpointsZdr {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListEndpointsZdr {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListEndpointsZdrResponse>,
+        crate::runtime::Error<ListEndpointsZdrError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listEndpointsZdr` declares, by status.
@@ -117,7 +129,7 @@ impl crate::runtime::ErrorBody for ListEndpointsZdrError {
 }
 /// Request builder for `listEndpoints` (`GET /models/{author}/{slug}/endpoints`); finish with [`ListEndpoints::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListEndpoints {
     client: super::Client,
     author: String,
@@ -155,6 +167,7 @@ impl ListEndpoints {
         >("listEndpoints", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -178,6 +191,17 @@ impl ListEndpoints {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListEndpoints {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListEndpointsResponse2>,
+        crate::runtime::Error<ListEndpointsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listEndpoints` declares, by status.

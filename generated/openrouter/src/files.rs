@@ -85,7 +85,7 @@ impl Files<'_> {
 }
 /// Request builder for `listFiles` (`GET /files`); finish with [`ListFiles::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListFiles {
     client: super::Client,
     limit: Option<i64>,
@@ -95,7 +95,7 @@ pub struct ListFiles {
     after: Option<String>,
     after_id: Option<String>,
     before_id: Option<String>,
-    order: Option<super::types::QueryAnalyticsRequestOrderByDirection>,
+    order: Option<super::types::ListFilesOrder>,
     options: crate::runtime::CallOptions,
 }
 impl ListFiles {
@@ -135,10 +135,7 @@ impl ListFiles {
         self
     }
     /// Sort direction. Only `asc` is supported by OpenRouter storage.
-    pub fn order(
-        mut self,
-        value: impl Into<super::types::QueryAnalyticsRequestOrderByDirection>,
-    ) -> Self {
+    pub fn order(mut self, value: impl Into<super::types::ListFilesOrder>) -> Self {
         self.order = Some(value.into());
         self
     }
@@ -172,6 +169,7 @@ impl ListFiles {
         >("listFiles", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -200,6 +198,17 @@ impl ListFiles {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListFiles {
+    type Output = Result<
+        crate::runtime::Response<super::types::FileListResponse>,
+        crate::runtime::Error<ListFilesError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listFiles` declares, by status.
@@ -244,7 +253,7 @@ impl crate::runtime::ErrorBody for ListFilesError {
 }
 /// Request builder for `uploadFile` (`POST /files`); finish with [`UploadFile::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UploadFile {
     client: super::Client,
     workspace_id: Option<crate::runtime::Uuid>,
@@ -293,6 +302,7 @@ impl UploadFile {
         >("uploadFile", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -319,6 +329,17 @@ impl UploadFile {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UploadFile {
+    type Output = Result<
+        crate::runtime::Response<super::types::FileResponse>,
+        crate::runtime::Error<UploadFileError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `uploadFile` declares, by status.
@@ -372,7 +393,7 @@ impl crate::runtime::ErrorBody for UploadFileError {
 }
 /// Request builder for `getFileMetadata` (`GET /files/{file_id}`); finish with [`GetFileMetadata::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetFileMetadata {
     client: super::Client,
     file_id: String,
@@ -421,6 +442,7 @@ impl GetFileMetadata {
         >("getFileMetadata", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -443,6 +465,17 @@ impl GetFileMetadata {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetFileMetadata {
+    type Output = Result<
+        crate::runtime::Response<super::types::FileResponse>,
+        crate::runtime::Error<GetFileMetadataError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getFileMetadata` declares, by status.
@@ -499,7 +532,7 @@ impl crate::runtime::ErrorBody for GetFileMetadataError {
 }
 /// Request builder for `deleteFile` (`DELETE /files/{file_id}`); finish with [`DeleteFile::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DeleteFile {
     client: super::Client,
     file_id: String,
@@ -548,6 +581,7 @@ impl DeleteFile {
         >("deleteFile", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -570,6 +604,17 @@ impl DeleteFile {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DeleteFile {
+    type Output = Result<
+        crate::runtime::Response<super::types::FileDeleteResponse>,
+        crate::runtime::Error<DeleteFileError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `deleteFile` declares, by status.
@@ -618,7 +663,7 @@ impl crate::runtime::ErrorBody for DeleteFileError {
 }
 /// Request builder for `downloadFileContent` (`GET /files/{file_id}/content`); finish with [`DownloadFileContent::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DownloadFileContent {
     client: super::Client,
     file_id: String,
@@ -666,6 +711,7 @@ impl DownloadFileContent {
             DownloadFileContentError,
         >("downloadFileContent", raw)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -690,6 +736,17 @@ impl DownloadFileContent {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DownloadFileContent {
+    type Output = Result<
+        crate::runtime::Response<crate::runtime::Bytes>,
+        crate::runtime::Error<DownloadFileContentError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `downloadFileContent` declares, by status.

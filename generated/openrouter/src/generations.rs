@@ -37,13 +37,13 @@ impl Generations<'_> {
     /// `POST /generation/feedback` (operation `submitGenerationFeedback`)
     pub fn submit_feedback(
         &self,
-        category: super::types::SubmitGenerationFeedbackRequestCategory,
+        category: impl Into<super::types::SubmitGenerationFeedbackRequestCategory>,
         generation_id: impl Into<String>,
     ) -> SubmitGenerationFeedback {
         SubmitGenerationFeedback {
             client: self.client.clone(),
             body: super::types::SubmitGenerationFeedbackRequest {
-                category,
+                category: category.into(),
                 comment: None,
                 generation_id: generation_id.into(),
             },
@@ -53,7 +53,7 @@ impl Generations<'_> {
 }
 /// Request builder for `getGeneration` (`GET /generation`); finish with [`GetGeneration::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetGeneration {
     client: super::Client,
     id: String,
@@ -90,6 +90,7 @@ impl GetGeneration {
         >("getGeneration", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -111,6 +112,17 @@ impl GetGeneration {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetGeneration {
+    type Output = Result<
+        crate::runtime::Response<super::types::GenerationResponse>,
+        crate::runtime::Error<GetGenerationError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getGeneration` declares, by status.
@@ -170,7 +182,7 @@ impl crate::runtime::ErrorBody for GetGenerationError {
 }
 /// Request builder for `listGenerationContent` (`GET /generation/content`); finish with [`ListGenerationContent::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListGenerationContent {
     client: super::Client,
     id: String,
@@ -207,6 +219,7 @@ impl ListGenerationContent {
         >("listGenerationContent", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -228,6 +241,17 @@ impl ListGenerationContent {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListGenerationContent {
+    type Output = Result<
+        crate::runtime::Response<super::types::GenerationContentResponse>,
+        crate::runtime::Error<ListGenerationContentError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listGenerationContent` declares, by status.
@@ -299,7 +323,7 @@ impl crate::runtime::ErrorBody for ListGenerationContentError {
 }
 /// Request builder for `submitGenerationFeedback` (`POST /generation/feedback`); finish with [`SubmitGenerationFeedback::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct SubmitGenerationFeedback {
     client: super::Client,
     body: super::types::SubmitGenerationFeedbackRequest,
@@ -346,6 +370,7 @@ impl SubmitGenerationFeedback {
         >("submitGenerationFeedback", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -370,6 +395,17 @@ impl SubmitGenerationFeedback {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for SubmitGenerationFeedback {
+    type Output = Result<
+        crate::runtime::Response<super::types::SubmitGenerationFeedbackResponse>,
+        crate::runtime::Error<SubmitGenerationFeedbackError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `submitGenerationFeedback` declares, by status.

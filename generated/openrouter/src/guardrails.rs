@@ -30,26 +30,26 @@ impl Guardrails<'_> {
         CreateGuardrail {
             client: self.client.clone(),
             body: super::types::CreateGuardrailRequest {
-                allowed_models: crate::runtime::Patch::Absent,
-                allowed_providers: crate::runtime::Patch::Absent,
-                content_filter_builtins: crate::runtime::Patch::Absent,
-                content_filters: crate::runtime::Patch::Absent,
-                description: crate::runtime::Patch::Absent,
-                enable_free_model_publication: crate::runtime::Patch::Absent,
-                enable_free_model_training: crate::runtime::Patch::Absent,
-                enable_paid_model_training: crate::runtime::Patch::Absent,
-                enforce_zdr: crate::runtime::Patch::Absent,
-                enforce_zdr_anthropic: crate::runtime::Patch::Absent,
-                enforce_zdr_google: crate::runtime::Patch::Absent,
-                enforce_zdr_openai: crate::runtime::Patch::Absent,
-                enforce_zdr_other: crate::runtime::Patch::Absent,
-                enforce_zdr_xai: crate::runtime::Patch::Absent,
-                ignored_models: crate::runtime::Patch::Absent,
-                ignored_providers: crate::runtime::Patch::Absent,
+                allowed_models: None,
+                allowed_providers: None,
+                content_filter_builtins: None,
+                content_filters: None,
+                description: None,
+                enable_free_model_publication: None,
+                enable_free_model_training: None,
+                enable_paid_model_training: None,
+                enforce_zdr: None,
+                enforce_zdr_anthropic: None,
+                enforce_zdr_google: None,
+                enforce_zdr_openai: None,
+                enforce_zdr_other: None,
+                enforce_zdr_xai: None,
+                ignored_models: None,
+                ignored_providers: None,
                 include_byok_in_budgets: None,
-                limit_usd: crate::runtime::Patch::Absent,
+                limit_usd: None,
                 name: name.into(),
-                reset_interval: crate::runtime::Patch::Absent,
+                reset_interval: None,
                 workspace_id: None,
             },
             options: crate::runtime::CallOptions::default(),
@@ -60,10 +60,10 @@ impl Guardrails<'_> {
     /// Get a single guardrail by ID. [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /guardrails/{id}` (operation `getGuardrail`)
-    pub fn get(&self, id: crate::runtime::Uuid) -> GetGuardrail {
+    pub fn get(&self, id: impl Into<crate::runtime::Uuid>) -> GetGuardrail {
         GetGuardrail {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -72,10 +72,10 @@ impl Guardrails<'_> {
     /// Delete an existing guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `DELETE /guardrails/{id}` (operation `deleteGuardrail`)
-    pub fn delete(&self, id: crate::runtime::Uuid) -> DeleteGuardrail {
+    pub fn delete(&self, id: impl Into<crate::runtime::Uuid>) -> DeleteGuardrail {
         DeleteGuardrail {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -84,10 +84,10 @@ impl Guardrails<'_> {
     /// Update an existing guardrail, or materialize an unconfigured workspace default guardrail. Collection fields use replace semantics: send the full desired set on every update. [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `PATCH /guardrails/{id}` (operation `updateGuardrail`)
-    pub fn update(&self, id: crate::runtime::Uuid) -> UpdateGuardrail {
+    pub fn update(&self, id: impl Into<crate::runtime::Uuid>) -> UpdateGuardrail {
         UpdateGuardrail {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             body: super::types::UpdateGuardrailRequest {
                 allowed_models: crate::runtime::Patch::Absent,
                 allowed_providers: crate::runtime::Patch::Absent,
@@ -120,11 +120,11 @@ impl Guardrails<'_> {
     /// `GET /guardrails/{id}/assignments/keys` (operation `listGuardrailKeyAssignments`)
     pub fn list_guardrail_key_assignments(
         &self,
-        id: crate::runtime::Uuid,
+        id: impl Into<crate::runtime::Uuid>,
     ) -> ListGuardrailKeyAssignments {
         ListGuardrailKeyAssignments {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             offset: None,
             limit: None,
             options: crate::runtime::CallOptions::default(),
@@ -137,12 +137,12 @@ impl Guardrails<'_> {
     /// `POST /guardrails/{id}/assignments/keys` (operation `bulkAssignKeysToGuardrail`)
     pub fn bulk_assign_keys(
         &self,
-        id: crate::runtime::Uuid,
+        id: impl Into<crate::runtime::Uuid>,
         key_hashes: Vec<String>,
     ) -> BulkAssignKeysToGuardrail {
         BulkAssignKeysToGuardrail {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             body: super::types::BulkAssignKeysRequest {
                 key_hashes,
             },
@@ -156,12 +156,12 @@ impl Guardrails<'_> {
     /// `POST /guardrails/{id}/assignments/keys/remove` (operation `bulkUnassignKeysFromGuardrail`)
     pub fn bulk_unassign_keys(
         &self,
-        id: crate::runtime::Uuid,
+        id: impl Into<crate::runtime::Uuid>,
         key_hashes: Vec<String>,
     ) -> BulkUnassignKeysFromGuardrail {
         BulkUnassignKeysFromGuardrail {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             body: super::types::BulkUnassignKeysRequest {
                 key_hashes,
             },
@@ -175,11 +175,11 @@ impl Guardrails<'_> {
     /// `GET /guardrails/{id}/assignments/members` (operation `listGuardrailMemberAssignments`)
     pub fn list_guardrail_member_assignments(
         &self,
-        id: crate::runtime::Uuid,
+        id: impl Into<crate::runtime::Uuid>,
     ) -> ListGuardrailMemberAssignments {
         ListGuardrailMemberAssignments {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             offset: None,
             limit: None,
             options: crate::runtime::CallOptions::default(),
@@ -192,12 +192,12 @@ impl Guardrails<'_> {
     /// `POST /guardrails/{id}/assignments/members` (operation `bulkAssignMembersToGuardrail`)
     pub fn bulk_assign_members(
         &self,
-        id: crate::runtime::Uuid,
+        id: impl Into<crate::runtime::Uuid>,
         member_user_ids: Vec<String>,
     ) -> BulkAssignMembersToGuardrail {
         BulkAssignMembersToGuardrail {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             body: super::types::BulkAssignMembersRequest {
                 member_user_ids,
             },
@@ -211,12 +211,12 @@ impl Guardrails<'_> {
     /// `POST /guardrails/{id}/assignments/members/remove` (operation `bulkUnassignMembersFromGuardrail`)
     pub fn bulk_unassign_members(
         &self,
-        id: crate::runtime::Uuid,
+        id: impl Into<crate::runtime::Uuid>,
         member_user_ids: Vec<String>,
     ) -> BulkUnassignMembersFromGuardrail {
         BulkUnassignMembersFromGuardrail {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             body: super::types::BulkUnassignMembersRequest {
                 member_user_ids,
             },
@@ -252,7 +252,7 @@ impl Guardrails<'_> {
 }
 /// Request builder for `listGuardrails` (`GET /guardrails`); finish with [`ListGuardrails::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListGuardrails {
     client: super::Client,
     offset: Option<i64>,
@@ -330,6 +330,7 @@ impl ListGuardrails {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -353,6 +354,17 @@ impl ListGuardrails {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListGuardrails {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListGuardrailsResponse>,
+        crate::runtime::Error<ListGuardrailsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listGuardrails` declares, by status.
@@ -385,7 +397,7 @@ impl crate::runtime::ErrorBody for ListGuardrailsError {
 }
 /// Request builder for `createGuardrail` (`POST /guardrails`); finish with [`CreateGuardrail::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateGuardrail {
     client: super::Client,
     body: super::types::CreateGuardrailRequest,
@@ -393,162 +405,89 @@ pub struct CreateGuardrail {
 }
 impl CreateGuardrail {
     /// Array of model identifiers (slug or canonical_slug accepted)
-    ///
-    /// Sets `allowed_models`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn allowed_models(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<String>>>,
-    ) -> Self {
-        self.body.allowed_models = value.into();
+    pub fn allowed_models(mut self, value: Vec<String>) -> Self {
+        self.body.allowed_models = Some(value);
         self
     }
     /// List of allowed provider IDs
-    ///
-    /// Sets `allowed_providers`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn allowed_providers(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<String>>>,
-    ) -> Self {
-        self.body.allowed_providers = value.into();
+    pub fn allowed_providers(mut self, value: Vec<String>) -> Self {
+        self.body.allowed_providers = Some(value);
         self
     }
     /// Builtin content filters to apply. Every builtin slug supports "block", "redact", and the detect-only "flag" action.
-    ///
-    /// Sets `content_filter_builtins`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn content_filter_builtins(
         mut self,
-        value: impl Into<
-            crate::runtime::Patch<Vec<super::types::ContentFilterBuiltinEntryInput>>,
-        >,
+        value: Vec<super::types::ContentFilterBuiltinEntryInput>,
     ) -> Self {
-        self.body.content_filter_builtins = value.into();
+        self.body.content_filter_builtins = Some(value);
         self
     }
     /// Custom regex content filters to apply to request messages
-    ///
-    /// Sets `content_filters`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn content_filters(
         mut self,
-        value: impl Into<crate::runtime::Patch<Vec<super::types::ContentFilterEntry>>>,
+        value: Vec<super::types::ContentFilterEntry>,
     ) -> Self {
-        self.body.content_filters = value.into();
+        self.body.content_filters = Some(value);
         self
     }
     /// Description of the guardrail
-    ///
-    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn description(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.description = value.into();
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.body.description = Some(value.into());
         self
     }
     /// Whether this guardrail allows free endpoints that publish prompts.
-    ///
-    /// Sets `enable_free_model_publication`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn enable_free_model_publication(
-        mut self,
-        value: impl Into<crate::runtime::Patch<bool>>,
-    ) -> Self {
-        self.body.enable_free_model_publication = value.into();
+    pub fn enable_free_model_publication(mut self, value: impl Into<bool>) -> Self {
+        self.body.enable_free_model_publication = Some(value.into());
         self
     }
     /// Whether this guardrail allows free endpoints that train on request data.
-    ///
-    /// Sets `enable_free_model_training`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn enable_free_model_training(
-        mut self,
-        value: impl Into<crate::runtime::Patch<bool>>,
-    ) -> Self {
-        self.body.enable_free_model_training = value.into();
+    pub fn enable_free_model_training(mut self, value: impl Into<bool>) -> Self {
+        self.body.enable_free_model_training = Some(value.into());
         self
     }
     /// Whether this guardrail allows paid endpoints that train on request data.
-    ///
-    /// Sets `enable_paid_model_training`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn enable_paid_model_training(
-        mut self,
-        value: impl Into<crate::runtime::Patch<bool>>,
-    ) -> Self {
-        self.body.enable_paid_model_training = value.into();
+    pub fn enable_paid_model_training(mut self, value: impl Into<bool>) -> Self {
+        self.body.enable_paid_model_training = Some(value.into());
         self
     }
     /// Deprecated. Use enforce_zdr_anthropic, enforce_zdr_openai, enforce_zdr_google, enforce_zdr_xai, and enforce_zdr_other instead. When provided, its value is copied into any of those per-provider fields that are not explicitly specified on the request.
-    ///
-    /// Sets `enforce_zdr`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn enforce_zdr(mut self, value: impl Into<crate::runtime::Patch<bool>>) -> Self {
-        self.body.enforce_zdr = value.into();
+    pub fn enforce_zdr(mut self, value: impl Into<bool>) -> Self {
+        self.body.enforce_zdr = Some(value.into());
         self
     }
     /// Whether to enforce zero data retention for Anthropic models. Falls back to enforce_zdr when not provided.
-    ///
-    /// Sets `enforce_zdr_anthropic`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn enforce_zdr_anthropic(
-        mut self,
-        value: impl Into<crate::runtime::Patch<bool>>,
-    ) -> Self {
-        self.body.enforce_zdr_anthropic = value.into();
+    pub fn enforce_zdr_anthropic(mut self, value: impl Into<bool>) -> Self {
+        self.body.enforce_zdr_anthropic = Some(value.into());
         self
     }
     /// Whether to enforce zero data retention for Google models. Falls back to enforce_zdr when not provided.
-    ///
-    /// Sets `enforce_zdr_google`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn enforce_zdr_google(
-        mut self,
-        value: impl Into<crate::runtime::Patch<bool>>,
-    ) -> Self {
-        self.body.enforce_zdr_google = value.into();
+    pub fn enforce_zdr_google(mut self, value: impl Into<bool>) -> Self {
+        self.body.enforce_zdr_google = Some(value.into());
         self
     }
     /// Whether to enforce zero data retention for OpenAI models. Falls back to enforce_zdr when not provided.
-    ///
-    /// Sets `enforce_zdr_openai`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn enforce_zdr_openai(
-        mut self,
-        value: impl Into<crate::runtime::Patch<bool>>,
-    ) -> Self {
-        self.body.enforce_zdr_openai = value.into();
+    pub fn enforce_zdr_openai(mut self, value: impl Into<bool>) -> Self {
+        self.body.enforce_zdr_openai = Some(value.into());
         self
     }
     /// Whether to enforce zero data retention for models that are not from Anthropic, OpenAI, Google, or xAI. Falls back to enforce_zdr when not provided.
-    ///
-    /// Sets `enforce_zdr_other`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn enforce_zdr_other(
-        mut self,
-        value: impl Into<crate::runtime::Patch<bool>>,
-    ) -> Self {
-        self.body.enforce_zdr_other = value.into();
+    pub fn enforce_zdr_other(mut self, value: impl Into<bool>) -> Self {
+        self.body.enforce_zdr_other = Some(value.into());
         self
     }
     /// Whether to enforce zero data retention for xAI models. Falls back to enforce_zdr when not provided.
-    ///
-    /// Sets `enforce_zdr_xai`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn enforce_zdr_xai(
-        mut self,
-        value: impl Into<crate::runtime::Patch<bool>>,
-    ) -> Self {
-        self.body.enforce_zdr_xai = value.into();
+    pub fn enforce_zdr_xai(mut self, value: impl Into<bool>) -> Self {
+        self.body.enforce_zdr_xai = Some(value.into());
         self
     }
     /// Array of model identifiers to exclude from routing (slug or canonical_slug accepted)
-    ///
-    /// Sets `ignored_models`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn ignored_models(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<String>>>,
-    ) -> Self {
-        self.body.ignored_models = value.into();
+    pub fn ignored_models(mut self, value: Vec<String>) -> Self {
+        self.body.ignored_models = Some(value);
         self
     }
     /// List of provider IDs to exclude from routing
-    ///
-    /// Sets `ignored_providers`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn ignored_providers(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<String>>>,
-    ) -> Self {
-        self.body.ignored_providers = value.into();
+    pub fn ignored_providers(mut self, value: Vec<String>) -> Self {
+        self.body.ignored_providers = Some(value);
         self
     }
     /// Whether BYOK (bring-your-own-key) inference spend counts toward this guardrail's limit_usd, in addition to OpenRouter credit spend. Defaults to false.
@@ -557,19 +496,16 @@ impl CreateGuardrail {
         self
     }
     /// Spending limit in USD
-    ///
-    /// Sets `limit_usd`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn limit_usd(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.limit_usd = value.into();
+    pub fn limit_usd(mut self, value: impl Into<f64>) -> Self {
+        self.body.limit_usd = Some(value.into());
         self
     }
-    ///
-    /// Sets `reset_interval`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// Interval at which the limit resets (daily, weekly, monthly)
     pub fn reset_interval(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::GuardrailInterval>>,
+        value: impl Into<super::types::GuardrailInterval>,
     ) -> Self {
-        self.body.reset_interval = value.into();
+        self.body.reset_interval = Some(value.into());
         self
     }
     /// The workspace to create the guardrail in. When omitted, the guardrail is created in the default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly. This only places the guardrail in the workspace; the created guardrail enforces nothing for that workspace's traffic until it is assigned to API keys or members. To restrict all traffic in a workspace, update the workspace's default guardrail instead.
@@ -612,6 +548,7 @@ impl CreateGuardrail {
         >("createGuardrail", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -636,6 +573,17 @@ impl CreateGuardrail {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateGuardrail {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreateGuardrailResponse>,
+        crate::runtime::Error<CreateGuardrailError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createGuardrail` declares, by status.
@@ -673,7 +621,7 @@ impl crate::runtime::ErrorBody for CreateGuardrailError {
 }
 /// Request builder for `getGuardrail` (`GET /guardrails/{id}`); finish with [`GetGuardrail::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetGuardrail {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -710,6 +658,7 @@ impl GetGuardrail {
         >("getGuardrail", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -730,6 +679,17 @@ impl GetGuardrail {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetGuardrail {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetGuardrailResponse>,
+        crate::runtime::Error<GetGuardrailError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getGuardrail` declares, by status.
@@ -760,7 +720,7 @@ impl crate::runtime::ErrorBody for GetGuardrailError {
 }
 /// Request builder for `deleteGuardrail` (`DELETE /guardrails/{id}`); finish with [`DeleteGuardrail::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DeleteGuardrail {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -797,6 +757,7 @@ impl DeleteGuardrail {
         >("deleteGuardrail", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -817,6 +778,17 @@ impl DeleteGuardrail {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DeleteGuardrail {
+    type Output = Result<
+        crate::runtime::Response<super::types::DeleteGuardrailResponse>,
+        crate::runtime::Error<DeleteGuardrailError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `deleteGuardrail` declares, by status.
@@ -849,7 +821,7 @@ impl crate::runtime::ErrorBody for DeleteGuardrailError {
 }
 /// Request builder for `updateGuardrail` (`PATCH /guardrails/{id}`); finish with [`UpdateGuardrail::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UpdateGuardrail {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -1033,6 +1005,7 @@ impl UpdateGuardrail {
         self.body.name = Some(value.into());
         self
     }
+    /// Interval at which the limit resets (daily, weekly, monthly)
     ///
     /// Sets `reset_interval`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn reset_interval(
@@ -1077,6 +1050,7 @@ impl UpdateGuardrail {
         >("updateGuardrail", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1101,6 +1075,17 @@ impl UpdateGuardrail {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UpdateGuardrail {
+    type Output = Result<
+        crate::runtime::Response<super::types::UpdateGuardrailResponse>,
+        crate::runtime::Error<UpdateGuardrailError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `updateGuardrail` declares, by status.
@@ -1138,7 +1123,7 @@ impl crate::runtime::ErrorBody for UpdateGuardrailError {
 }
 /// Request builder for `listGuardrailKeyAssignments` (`GET /guardrails/{id}/assignments/keys`); finish with [`ListGuardrailKeyAssignments::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListGuardrailKeyAssignments {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -1214,6 +1199,7 @@ impl ListGuardrailKeyAssignments {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1239,6 +1225,17 @@ impl ListGuardrailKeyAssignments {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListGuardrailKeyAssignments {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListKeyAssignmentsResponse>,
+        crate::runtime::Error<ListGuardrailKeyAssignmentsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listGuardrailKeyAssignments` declares, by status.
@@ -1275,7 +1272,7 @@ impl crate::runtime::ErrorBody for ListGuardrailKeyAssignmentsError {
 }
 /// Request builder for `bulkAssignKeysToGuardrail` (`POST /guardrails/{id}/assignments/keys`); finish with [`BulkAssignKeysToGuardrail::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct BulkAssignKeysToGuardrail {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -1318,6 +1315,7 @@ impl BulkAssignKeysToGuardrail {
         >("bulkAssignKeysToGuardrail", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1345,6 +1343,17 @@ impl BulkAssignKeysToGuardrail {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for BulkAssignKeysToGuardrail {
+    type Output = Result<
+        crate::runtime::Response<super::types::BulkAssignKeysResponse>,
+        crate::runtime::Error<BulkAssignKeysToGuardrailError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `bulkAssignKeysToGuardrail` declares, by status.
@@ -1388,7 +1397,7 @@ impl crate::runtime::ErrorBody for BulkAssignKeysToGuardrailError {
 }
 /// Request builder for `bulkUnassignKeysFromGuardrail` (`POST /guardrails/{id}/assignments/keys/remove`); finish with [`BulkUnassignKeysFromGuardrail::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct BulkUnassignKeysFromGuardrail {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -1431,6 +1440,7 @@ impl BulkUnassignKeysFromGuardrail {
         >("bulkUnassignKeysFromGuardrail", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1458,6 +1468,17 @@ impl BulkUnassignKeysFromGuardrail {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for BulkUnassignKeysFromGuardrail {
+    type Output = Result<
+        crate::runtime::Response<super::types::BulkUnassignKeysResponse>,
+        crate::runtime::Error<BulkUnassignKeysFromGuardrailError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `bulkUnassignKeysFromGuardrail` declares, by status.
@@ -1501,7 +1522,7 @@ impl crate::runtime::ErrorBody for BulkUnassignKeysFromGuardrailError {
 }
 /// Request builder for `listGuardrailMemberAssignments` (`GET /guardrails/{id}/assignments/members`); finish with [`ListGuardrailMemberAssignments::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListGuardrailMemberAssignments {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -1577,6 +1598,7 @@ impl ListGuardrailMemberAssignments {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1602,6 +1624,17 @@ impl ListGuardrailMemberAssignments {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListGuardrailMemberAssignments {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListMemberAssignmentsResponse>,
+        crate::runtime::Error<ListGuardrailMemberAssignmentsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listGuardrailMemberAssignments` declares, by status.
@@ -1638,7 +1671,7 @@ impl crate::runtime::ErrorBody for ListGuardrailMemberAssignmentsError {
 }
 /// Request builder for `bulkAssignMembersToGuardrail` (`POST /guardrails/{id}/assignments/members`); finish with [`BulkAssignMembersToGuardrail::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct BulkAssignMembersToGuardrail {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -1681,6 +1714,7 @@ impl BulkAssignMembersToGuardrail {
         >("bulkAssignMembersToGuardrail", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1708,6 +1742,17 @@ impl BulkAssignMembersToGuardrail {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for BulkAssignMembersToGuardrail {
+    type Output = Result<
+        crate::runtime::Response<super::types::BulkAssignMembersResponse>,
+        crate::runtime::Error<BulkAssignMembersToGuardrailError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `bulkAssignMembersToGuardrail` declares, by status.
@@ -1751,7 +1796,7 @@ impl crate::runtime::ErrorBody for BulkAssignMembersToGuardrailError {
 }
 /// Request builder for `bulkUnassignMembersFromGuardrail` (`POST /guardrails/{id}/assignments/members/remove`); finish with [`BulkUnassignMembersFromGuardrail::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct BulkUnassignMembersFromGuardrail {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -1794,6 +1839,7 @@ impl BulkUnassignMembersFromGuardrail {
         >("bulkUnassignMembersFromGuardrail", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1824,6 +1870,17 @@ impl BulkUnassignMembersFromGuardrail {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for BulkUnassignMembersFromGuardrail {
+    type Output = Result<
+        crate::runtime::Response<super::types::BulkUnassignMembersResponse>,
+        crate::runtime::Error<BulkUnassignMembersFromGuardrailError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `bulkUnassignMembersFromGuardrail` declares, by status.
@@ -1867,7 +1924,7 @@ impl crate::runtime::ErrorBody for BulkUnassignMembersFromGuardrailError {
 }
 /// Request builder for `listKeyAssignments` (`GET /guardrails/assignments/keys`); finish with [`ListKeyAssignments::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListKeyAssignments {
     client: super::Client,
     offset: Option<i64>,
@@ -1942,6 +1999,7 @@ impl ListKeyAssignments {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1964,6 +2022,17 @@ impl ListKeyAssignments {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListKeyAssignments {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListKeyAssignmentsResponse>,
+        crate::runtime::Error<ListKeyAssignmentsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listKeyAssignments` declares, by status.
@@ -1993,7 +2062,7 @@ impl crate::runtime::ErrorBody for ListKeyAssignmentsError {
 }
 /// Request builder for `listMemberAssignments` (`GET /guardrails/assignments/members`); finish with [`ListMemberAssignments::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListMemberAssignments {
     client: super::Client,
     offset: Option<i64>,
@@ -2068,6 +2137,7 @@ impl ListMemberAssignments {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -2090,6 +2160,17 @@ impl ListMemberAssignments {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListMemberAssignments {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListMemberAssignmentsResponse>,
+        crate::runtime::Error<ListMemberAssignmentsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listMemberAssignments` declares, by status.

@@ -69,7 +69,7 @@ impl Images<'_> {
 }
 /// Request builder for `createImages` (`POST /images`); finish with [`CreateImages::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateImages {
     client: super::Client,
     body: super::types::ImageGenerationRequest,
@@ -95,9 +95,9 @@ impl CreateImages {
     /// Reference images to guide image-to-image generation, as base64 data URLs or HTTP(S) URLs.
     pub fn input_references(
         mut self,
-        value: impl Into<Vec<super::types::ContentPartImage>>,
+        value: Vec<super::types::ContentPartImage>,
     ) -> Self {
-        self.body.input_references = Some(value.into());
+        self.body.input_references = Some(value);
         self
     }
     /// Upper bound on the number of images to generate (1-10). Providers may return fewer images, and providers that only support single-image generation reject n > 1.
@@ -118,6 +118,7 @@ impl CreateImages {
         self.body.output_format = Some(value.into());
         self
     }
+    /// Provider routing preferences and provider-specific passthrough configuration.
     pub fn provider(
         mut self,
         value: impl Into<super::types::ImageGenerationProviderPreferences>,
@@ -213,6 +214,7 @@ impl CreateImages {
         self.options.idle_timeout = Some(timeout);
         self
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -237,6 +239,17 @@ impl CreateImages {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateImages {
+    type Output = Result<
+        crate::runtime::Response<super::types::ImageGenerationResponse>,
+        crate::runtime::Error<CreateImagesError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createImages` declares, by status.
@@ -301,7 +314,7 @@ impl crate::runtime::ErrorBody for CreateImagesError {
 }
 /// Request builder for `listImageModels` (`GET /images/models`); finish with [`ListImageModels::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListImageModels {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -337,6 +350,7 @@ impl ListImageModels {
         >("listImageModels", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -359,6 +373,17 @@ impl ListImageModels {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListImageModels {
+    type Output = Result<
+        crate::runtime::Response<super::types::ImageModelsListResponse>,
+        crate::runtime::Error<ListImageModelsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// The error bodies `listImageModels` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListImageModelsError {
@@ -379,7 +404,7 @@ impl crate::runtime::ErrorBody for ListImageModelsError {
 }
 /// Request builder for `listImageModelEndpoints` (`GET /images/models/{author}/{slug}/endpoints`); finish with [`ListImageModelEndpoints::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListImageModelEndpoints {
     client: super::Client,
     author: String,
@@ -417,6 +442,7 @@ impl ListImageModelEndpoints {
         >("listImageModelEndpoints", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -440,6 +466,17 @@ impl ListImageModelEndpoints {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListImageModelEndpoints {
+    type Output = Result<
+        crate::runtime::Response<super::types::ImageModelEndpointsResponse>,
+        crate::runtime::Error<ListImageModelEndpointsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listImageModelEndpoints` declares, by status.

@@ -86,7 +86,7 @@ impl Models<'_> {
 }
 /// Request builder for `getModel` (`GET /model/{author}/{slug}`); finish with [`GetModel::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetModel {
     client: super::Client,
     author: String,
@@ -124,6 +124,7 @@ impl GetModel {
         >("getModel", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -147,6 +148,17 @@ impl GetModel {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetModel {
+    type Output = Result<
+        crate::runtime::Response<super::types::ModelResponse>,
+        crate::runtime::Error<GetModelError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getModel` declares, by status.
@@ -173,12 +185,12 @@ impl crate::runtime::ErrorBody for GetModelError {
 }
 /// Request builder for `getModels` (`GET /models`); finish with [`GetModels::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetModels {
     client: super::Client,
     offset: Option<i64>,
     limit: Option<i64>,
-    category: Option<super::types::GetRankingsDailyCategory>,
+    category: Option<super::types::GetModelsCategory>,
     supported_parameters: Option<String>,
     output_modalities: Option<String>,
     sort: Option<super::types::GetModelsSort>,
@@ -223,7 +235,7 @@ impl GetModels {
     /// Filter models by use case category
     pub fn category(
         mut self,
-        value: impl Into<super::types::GetRankingsDailyCategory>,
+        value: impl Into<super::types::GetModelsCategory>,
     ) -> Self {
         self.category = Some(value.into());
         self
@@ -401,6 +413,7 @@ impl GetModels {
         >("getModels", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -529,6 +542,17 @@ impl GetModels {
         Ok((self.client, parts))
     }
 }
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetModels {
+    type Output = Result<
+        crate::runtime::Response<super::types::ModelsListResponse>,
+        crate::runtime::Error<GetModelsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// The error bodies `getModels` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetModelsError {
@@ -555,7 +579,7 @@ impl crate::runtime::ErrorBody for GetModelsError {
 }
 /// Request builder for `listModelsCount` (`GET /models/count`); finish with [`ListModelsCount::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListModelsCount {
     client: super::Client,
     output_modalities: Option<String>,
@@ -597,6 +621,7 @@ impl ListModelsCount {
         >("listModelsCount", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -623,6 +648,17 @@ impl ListModelsCount {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListModelsCount {
+    type Output = Result<
+        crate::runtime::Response<super::types::ModelsCountResponse>,
+        crate::runtime::Error<ListModelsCountError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listModelsCount` declares, by status.
@@ -655,7 +691,7 @@ impl crate::runtime::ErrorBody for ListModelsCountError {
 }
 /// Request builder for `listModelsUser` (`GET /models/user`); finish with [`ListModelsUser::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListModelsUser {
     client: super::Client,
     offset: Option<i64>,
@@ -703,6 +739,7 @@ impl ListModelsUser {
         >("listModelsUser", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -725,6 +762,17 @@ impl ListModelsUser {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListModelsUser {
+    type Output = Result<
+        crate::runtime::Response<super::types::ModelsListResponse>,
+        crate::runtime::Error<ListModelsUserError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listModelsUser` declares, by status.

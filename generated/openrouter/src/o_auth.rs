@@ -20,7 +20,7 @@ impl OAuth<'_> {
             client: self.client.clone(),
             body: super::types::ExchangeAuthCodeForApiKeyRequest {
                 code: code.into(),
-                code_challenge_method: crate::runtime::Patch::Absent,
+                code_challenge_method: None,
                 code_verifier: None,
             },
             options: crate::runtime::CallOptions::default(),
@@ -41,7 +41,7 @@ impl OAuth<'_> {
                 callback_url: callback_url.into(),
                 code_challenge: None,
                 code_challenge_method: None,
-                expires_at: crate::runtime::Patch::Absent,
+                expires_at: None,
                 key_label: None,
                 limit: None,
                 spawn_agent: None,
@@ -55,7 +55,7 @@ impl OAuth<'_> {
 }
 /// Request builder for `exchangeAuthCodeForAPIKey` (`POST /auth/keys`); finish with [`ExchangeAuthCodeForApiKey::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ExchangeAuthCodeForApiKey {
     client: super::Client,
     body: super::types::ExchangeAuthCodeForApiKeyRequest,
@@ -63,17 +63,13 @@ pub struct ExchangeAuthCodeForApiKey {
 }
 impl ExchangeAuthCodeForApiKey {
     /// The method used to generate the code challenge
-    ///
-    /// Sets `code_challenge_method`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn code_challenge_method(
         mut self,
         value: impl Into<
-            crate::runtime::Patch<
-                super::types::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod,
-            >,
+            super::types::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod,
         >,
     ) -> Self {
-        self.body.code_challenge_method = value.into();
+        self.body.code_challenge_method = Some(value.into());
         self
     }
     /// The code verifier if code_challenge was used in the authorization request
@@ -116,6 +112,7 @@ impl ExchangeAuthCodeForApiKey {
         >("exchangeAuthCodeForAPIKey", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -140,6 +137,17 @@ impl ExchangeAuthCodeForApiKey {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ExchangeAuthCodeForApiKey {
+    type Output = Result<
+        crate::runtime::Response<super::types::ExchangeAuthCodeForApiKeyResponse>,
+        crate::runtime::Error<ExchangeAuthCodeForApiKeyError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `exchangeAuthCodeForAPIKey` declares, by status.
@@ -176,7 +184,7 @@ impl crate::runtime::ErrorBody for ExchangeAuthCodeForApiKeyError {
 }
 /// Request builder for `createAuthKeysCode` (`POST /auth/keys/code`); finish with [`CreateAuthKeysCode::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateAuthKeysCode {
     client: super::Client,
     body: super::types::CreateAuthKeysCodeRequest,
@@ -191,21 +199,14 @@ impl CreateAuthKeysCode {
     /// The method used to generate the code challenge
     pub fn code_challenge_method(
         mut self,
-        value: impl Into<
-            super::types::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod,
-        >,
+        value: impl Into<super::types::CreateAuthKeysCodeRequestCodeChallengeMethod>,
     ) -> Self {
         self.body.code_challenge_method = Some(value.into());
         self
     }
     /// Optional expiration time for the API key to be created
-    ///
-    /// Sets `expires_at`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn expires_at(
-        mut self,
-        value: impl Into<crate::runtime::Patch<crate::runtime::DateTime>>,
-    ) -> Self {
-        self.body.expires_at = value.into();
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+        self.body.expires_at = Some(value.into());
         self
     }
     /// Optional custom label for the API key. Defaults to the app name if not provided.
@@ -231,7 +232,7 @@ impl CreateAuthKeysCode {
     /// Optional credit limit reset interval. When set, the credit limit resets on this interval.
     pub fn usage_limit_type(
         mut self,
-        value: impl Into<super::types::GuardrailInterval>,
+        value: impl Into<super::types::CreateAuthKeysCodeRequestUsageLimitType>,
     ) -> Self {
         self.body.usage_limit_type = Some(value.into());
         self
@@ -276,6 +277,7 @@ impl CreateAuthKeysCode {
         >("createAuthKeysCode", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -300,6 +302,17 @@ impl CreateAuthKeysCode {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateAuthKeysCode {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreateAuthKeysCodeResponse>,
+        crate::runtime::Error<CreateAuthKeysCodeError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createAuthKeysCode` declares, by status.

@@ -28,24 +28,24 @@ impl Observability<'_> {
     /// `POST /observability/destinations` (operation `createObservabilityDestination`)
     pub fn create(
         &self,
-        config: crate::runtime::Map<serde_json::Value>,
+        config: impl Into<serde_json::Value>,
         name: impl Into<String>,
-        r#type: super::types::CreateObservabilityDestinationRequestType,
+        r#type: impl Into<super::types::CreateObservabilityDestinationRequestType>,
     ) -> CreateObservabilityDestination {
         CreateObservabilityDestination {
             client: self.client.clone(),
             body: super::types::CreateObservabilityDestinationRequest {
-                api_key_hashes: crate::runtime::Patch::Absent,
+                api_key_hashes: None,
                 broadcast_generation_cost: None,
                 broadcast_generation_identity: None,
                 broadcast_generation_request_context: None,
-                config,
+                config: config.into(),
                 enabled: None,
-                filter_rules: crate::runtime::Patch::Absent,
+                filter_rules: None,
                 name: name.into(),
                 privacy_mode: None,
                 sampling_rate: None,
-                r#type,
+                r#type: r#type.into(),
                 workspace_id: None,
             },
             options: crate::runtime::CallOptions::default(),
@@ -56,10 +56,13 @@ impl Observability<'_> {
     /// Fetch a single observability destination by its UUID. [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /observability/destinations/{id}` (operation `getObservabilityDestination`)
-    pub fn get(&self, id: crate::runtime::Uuid) -> GetObservabilityDestination {
+    pub fn get(
+        &self,
+        id: impl Into<crate::runtime::Uuid>,
+    ) -> GetObservabilityDestination {
         GetObservabilityDestination {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -68,10 +71,13 @@ impl Observability<'_> {
     /// Delete an existing observability destination. This performs a soft delete. [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `DELETE /observability/destinations/{id}` (operation `deleteObservabilityDestination`)
-    pub fn delete(&self, id: crate::runtime::Uuid) -> DeleteObservabilityDestination {
+    pub fn delete(
+        &self,
+        id: impl Into<crate::runtime::Uuid>,
+    ) -> DeleteObservabilityDestination {
         DeleteObservabilityDestination {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -80,10 +86,13 @@ impl Observability<'_> {
     /// Update an existing observability destination. Only the fields provided in the request body are updated. [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `PATCH /observability/destinations/{id}` (operation `updateObservabilityDestination`)
-    pub fn update(&self, id: crate::runtime::Uuid) -> UpdateObservabilityDestination {
+    pub fn update(
+        &self,
+        id: impl Into<crate::runtime::Uuid>,
+    ) -> UpdateObservabilityDestination {
         UpdateObservabilityDestination {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             body: super::types::UpdateObservabilityDestinationRequest {
                 api_key_hashes: crate::runtime::Patch::Absent,
                 broadcast_generation_cost: None,
@@ -102,7 +111,7 @@ impl Observability<'_> {
 }
 /// Request builder for `listObservabilityDestinations` (`GET /observability/destinations`); finish with [`ListObservabilityDestinations::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListObservabilityDestinations {
     client: super::Client,
     offset: Option<i64>,
@@ -183,6 +192,7 @@ impl ListObservabilityDestinations {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -206,6 +216,17 @@ impl ListObservabilityDestinations {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListObservabilityDestinations {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListObservabilityDestinationsResponse>,
+        crate::runtime::Error<ListObservabilityDestinationsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listObservabilityDestinations` declares, by status.
@@ -242,7 +263,7 @@ impl crate::runtime::ErrorBody for ListObservabilityDestinationsError {
 }
 /// Request builder for `createObservabilityDestination` (`POST /observability/destinations`); finish with [`CreateObservabilityDestination::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateObservabilityDestination {
     client: super::Client,
     body: super::types::CreateObservabilityDestinationRequest,
@@ -250,13 +271,8 @@ pub struct CreateObservabilityDestination {
 }
 impl CreateObservabilityDestination {
     /// Optional allowlist of OpenRouter API key hashes whose traffic is forwarded. `null` or omitted means all keys. Must contain at least one hash if provided.
-    ///
-    /// Sets `api_key_hashes`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn api_key_hashes(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<String>>>,
-    ) -> Self {
-        self.body.api_key_hashes = value.into();
+    pub fn api_key_hashes(mut self, value: Vec<String>) -> Self {
+        self.body.api_key_hashes = Some(value);
         self
     }
     /// When true, include cost and billing generation metadata.
@@ -282,15 +298,12 @@ impl CreateObservabilityDestination {
         self.body.enabled = Some(value.into());
         self
     }
-    ///
-    /// Sets `filter_rules`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
-        value: impl Into<
-            crate::runtime::Patch<super::types::ObservabilityFilterRulesConfigNullable>,
-        >,
+        value: impl Into<super::types::ObservabilityFilterRulesConfigNullable>,
     ) -> Self {
-        self.body.filter_rules = value.into();
+        self.body.filter_rules = Some(value.into());
         self
     }
     /// When true, request/response bodies are not forwarded — only metadata.
@@ -346,6 +359,7 @@ impl CreateObservabilityDestination {
         >("createObservabilityDestination", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -373,6 +387,17 @@ impl CreateObservabilityDestination {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateObservabilityDestination {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreateObservabilityDestinationResponse>,
+        crate::runtime::Error<CreateObservabilityDestinationError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createObservabilityDestination` declares, by status.
@@ -423,7 +448,7 @@ impl crate::runtime::ErrorBody for CreateObservabilityDestinationError {
 }
 /// Request builder for `getObservabilityDestination` (`GET /observability/destinations/{id}`); finish with [`GetObservabilityDestination::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetObservabilityDestination {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -460,6 +485,7 @@ impl GetObservabilityDestination {
         >("getObservabilityDestination", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -483,6 +509,17 @@ impl GetObservabilityDestination {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetObservabilityDestination {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetObservabilityDestinationResponse>,
+        crate::runtime::Error<GetObservabilityDestinationError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getObservabilityDestination` declares, by status.
@@ -519,7 +556,7 @@ impl crate::runtime::ErrorBody for GetObservabilityDestinationError {
 }
 /// Request builder for `deleteObservabilityDestination` (`DELETE /observability/destinations/{id}`); finish with [`DeleteObservabilityDestination::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DeleteObservabilityDestination {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -556,6 +593,7 @@ impl DeleteObservabilityDestination {
         >("deleteObservabilityDestination", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -579,6 +617,17 @@ impl DeleteObservabilityDestination {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DeleteObservabilityDestination {
+    type Output = Result<
+        crate::runtime::Response<super::types::DeleteObservabilityDestinationResponse>,
+        crate::runtime::Error<DeleteObservabilityDestinationError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `deleteObservabilityDestination` declares, by status.
@@ -615,7 +664,7 @@ impl crate::runtime::ErrorBody for DeleteObservabilityDestinationError {
 }
 /// Request builder for `updateObservabilityDestination` (`PATCH /observability/destinations/{id}`); finish with [`UpdateObservabilityDestination::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UpdateObservabilityDestination {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -652,10 +701,7 @@ impl UpdateObservabilityDestination {
         self
     }
     /// Provider-specific configuration fields to update. Masked values are ignored; unset fields keep their current value.
-    pub fn config(
-        mut self,
-        value: impl Into<crate::runtime::Map<serde_json::Value>>,
-    ) -> Self {
+    pub fn config(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.body.config = Some(value.into());
         self
     }
@@ -664,6 +710,7 @@ impl UpdateObservabilityDestination {
         self.body.enabled = Some(value.into());
         self
     }
+    /// Optional structured filter rules controlling which events are forwarded.
     ///
     /// Sets `filter_rules`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn filter_rules(
@@ -728,6 +775,7 @@ impl UpdateObservabilityDestination {
         >("updateObservabilityDestination", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -758,6 +806,17 @@ impl UpdateObservabilityDestination {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UpdateObservabilityDestination {
+    type Output = Result<
+        crate::runtime::Response<super::types::UpdateObservabilityDestinationResponse>,
+        crate::runtime::Error<UpdateObservabilityDestinationError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `updateObservabilityDestination` declares, by status.

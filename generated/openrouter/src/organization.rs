@@ -23,7 +23,7 @@ impl Organization<'_> {
 }
 /// Request builder for `listOrganizationMembers` (`GET /organization/members`); finish with [`ListOrganizationMembers::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListOrganizationMembers {
     client: super::Client,
     offset: Option<i64>,
@@ -98,6 +98,7 @@ impl ListOrganizationMembers {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -120,6 +121,17 @@ impl ListOrganizationMembers {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListOrganizationMembers {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListOrganizationMembersResponse>,
+        crate::runtime::Error<ListOrganizationMembersError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listOrganizationMembers` declares, by status.

@@ -40,7 +40,7 @@ impl Presets<'_> {
     pub fn create_presets_chat_completions(
         &self,
         slug: impl Into<String>,
-        messages: Vec<super::types::ChatMessages>,
+        messages: Vec<super::types::ChatMessage>,
     ) -> CreatePresetsChatCompletions {
         CreatePresetsChatCompletions {
             client: self.client.clone(),
@@ -48,44 +48,44 @@ impl Presets<'_> {
             body: super::types::ChatRequest {
                 cache_control: None,
                 debug: None,
-                frequency_penalty: crate::runtime::Patch::Absent,
+                frequency_penalty: None,
                 image_config: None,
-                logit_bias: crate::runtime::Patch::Absent,
-                logprobs: crate::runtime::Patch::Absent,
-                max_completion_tokens: crate::runtime::Patch::Absent,
-                max_tokens: crate::runtime::Patch::Absent,
+                logit_bias: None,
+                logprobs: None,
+                max_completion_tokens: None,
+                max_tokens: None,
                 messages,
                 metadata: None,
-                min_p: crate::runtime::Patch::Absent,
+                min_p: None,
                 modalities: None,
                 model: None,
                 models: None,
-                parallel_tool_calls: crate::runtime::Patch::Absent,
+                parallel_tool_calls: None,
                 plugins: None,
-                prediction: crate::runtime::Patch::Absent,
-                presence_penalty: crate::runtime::Patch::Absent,
-                prompt_cache_key: crate::runtime::Patch::Absent,
-                prompt_cache_options: crate::runtime::Patch::Absent,
-                provider: crate::runtime::Patch::Absent,
+                prediction: None,
+                presence_penalty: None,
+                prompt_cache_key: None,
+                prompt_cache_options: None,
+                provider: None,
                 reasoning: None,
-                reasoning_effort: crate::runtime::Patch::Absent,
-                repetition_penalty: crate::runtime::Patch::Absent,
+                reasoning_effort: None,
+                repetition_penalty: None,
                 response_format: None,
-                route: crate::runtime::Patch::Absent,
-                seed: crate::runtime::Patch::Absent,
-                service_tier: crate::runtime::Patch::Absent,
+                route: None,
+                seed: None,
+                service_tier: None,
                 session_id: None,
-                stop: crate::runtime::Patch::Absent,
+                stop: None,
                 stop_server_tools_when: None,
                 stream: None,
-                stream_options: crate::runtime::Patch::Absent,
-                temperature: crate::runtime::Patch::Absent,
+                stream_options: None,
+                temperature: None,
                 tool_choice: None,
                 tools: None,
-                top_a: crate::runtime::Patch::Absent,
-                top_k: crate::runtime::Patch::Absent,
-                top_logprobs: crate::runtime::Patch::Absent,
-                top_p: crate::runtime::Patch::Absent,
+                top_a: None,
+                top_k: None,
+                top_logprobs: None,
+                top_p: None,
                 trace: None,
                 user: None,
             },
@@ -107,8 +107,8 @@ impl Presets<'_> {
             slug: slug.into(),
             body: super::types::MessagesRequest {
                 cache_control: None,
-                context_management: crate::runtime::Patch::Absent,
-                fallbacks: crate::runtime::Patch::Absent,
+                context_management: None,
+                fallbacks: None,
                 max_tokens: None,
                 messages: None,
                 metadata: None,
@@ -116,11 +116,11 @@ impl Presets<'_> {
                 models: None,
                 output_config: None,
                 plugins: None,
-                provider: crate::runtime::Patch::Absent,
-                route: crate::runtime::Patch::Absent,
+                provider: None,
+                route: None,
                 service_tier: None,
                 session_id: None,
-                speed: crate::runtime::Patch::Absent,
+                speed: None,
                 stop_sequences: None,
                 stop_server_tools_when: None,
                 stream: None,
@@ -150,45 +150,45 @@ impl Presets<'_> {
             client: self.client.clone(),
             slug: slug.into(),
             body: super::types::ResponsesRequest {
-                background: crate::runtime::Patch::Absent,
+                background: None,
                 cache_control: None,
                 debug: None,
-                frequency_penalty: crate::runtime::Patch::Absent,
+                frequency_penalty: None,
                 image_config: None,
-                include: crate::runtime::Patch::Absent,
+                include: None,
                 input: None,
-                instructions: crate::runtime::Patch::Absent,
-                max_output_tokens: crate::runtime::Patch::Absent,
-                max_tool_calls: crate::runtime::Patch::Absent,
-                metadata: crate::runtime::Patch::Absent,
+                instructions: None,
+                max_output_tokens: None,
+                max_tool_calls: None,
+                metadata: None,
                 modalities: None,
                 model: None,
                 models: None,
-                parallel_tool_calls: crate::runtime::Patch::Absent,
+                parallel_tool_calls: None,
                 plugins: None,
-                presence_penalty: crate::runtime::Patch::Absent,
+                presence_penalty: None,
                 previous_response_id: None,
-                prompt: crate::runtime::Patch::Absent,
-                prompt_cache_key: crate::runtime::Patch::Absent,
-                prompt_cache_options: crate::runtime::Patch::Absent,
-                provider: crate::runtime::Patch::Absent,
-                reasoning: crate::runtime::Patch::Absent,
-                route: crate::runtime::Patch::Absent,
-                safety_identifier: crate::runtime::Patch::Absent,
-                service_tier: crate::runtime::Patch::Absent,
+                prompt: None,
+                prompt_cache_key: None,
+                prompt_cache_options: None,
+                provider: None,
+                reasoning: None,
+                route: None,
+                safety_identifier: None,
+                service_tier: None,
                 session_id: None,
                 stop_server_tools_when: None,
                 store: None,
                 stream: None,
-                temperature: crate::runtime::Patch::Absent,
+                temperature: None,
                 text: None,
                 tool_choice: None,
                 tools: None,
                 top_k: None,
-                top_logprobs: crate::runtime::Patch::Absent,
-                top_p: crate::runtime::Patch::Absent,
+                top_logprobs: None,
+                top_p: None,
                 trace: None,
-                truncation: crate::runtime::Patch::Absent,
+                truncation: None,
                 user: None,
             },
             options: crate::runtime::CallOptions::default(),
@@ -228,7 +228,7 @@ impl Presets<'_> {
 }
 /// Request builder for `listPresets` (`GET /presets`); finish with [`ListPresets::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListPresets {
     client: super::Client,
     offset: Option<i64>,
@@ -300,6 +300,7 @@ impl ListPresets {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -322,6 +323,17 @@ impl ListPresets {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListPresets {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListPresetsResponse>,
+        crate::runtime::Error<ListPresetsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listPresets` declares, by status.
@@ -352,7 +364,7 @@ impl crate::runtime::ErrorBody for ListPresetsError {
 }
 /// Request builder for `getPreset` (`GET /presets/{slug}`); finish with [`GetPreset::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetPreset {
     client: super::Client,
     slug: String,
@@ -389,6 +401,7 @@ impl GetPreset {
         >("getPreset", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -409,6 +422,17 @@ impl GetPreset {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetPreset {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetPresetResponse>,
+        crate::runtime::Error<GetPresetError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getPreset` declares, by status.
@@ -440,7 +464,7 @@ impl crate::runtime::ErrorBody for GetPresetError {
 }
 /// Request builder for `createPresetsChatCompletions` (`POST /presets/{slug}/chat/completions`); finish with [`CreatePresetsChatCompletions::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreatePresetsChatCompletions {
     client: super::Client,
     slug: String,
@@ -448,6 +472,7 @@ pub struct CreatePresetsChatCompletions {
     options: crate::runtime::CallOptions,
 }
 impl CreatePresetsChatCompletions {
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<super::types::AnthropicCacheControlDirective>,
@@ -455,56 +480,39 @@ impl CreatePresetsChatCompletions {
         self.body.cache_control = Some(value.into());
         self
     }
+    /// Debug options for inspecting request transformations (streaming only)
     pub fn debug(mut self, value: impl Into<super::types::ChatDebugOptions>) -> Self {
         self.body.debug = Some(value.into());
         self
     }
     /// Frequency penalty (-2.0 to 2.0)
-    ///
-    /// Sets `frequency_penalty`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn frequency_penalty(
-        mut self,
-        value: impl Into<crate::runtime::Patch<f64>>,
-    ) -> Self {
-        self.body.frequency_penalty = value.into();
+    pub fn frequency_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.body.frequency_penalty = Some(value.into());
         self
     }
+    /// Provider-specific image configuration options. Keys and values vary by model/provider. See https://openrouter.ai/docs/guides/overview/multimodal/image-generation for more details.
     pub fn image_config(mut self, value: impl Into<super::types::ImageConfig>) -> Self {
         self.body.image_config = Some(value.into());
         self
     }
     /// Token logit bias adjustments
-    ///
-    /// Sets `logit_bias`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn logit_bias(
-        mut self,
-        value: impl Into<crate::runtime::Patch<crate::runtime::Map<f64>>>,
-    ) -> Self {
-        self.body.logit_bias = value.into();
+    pub fn logit_bias(mut self, value: impl Into<crate::runtime::Map<f64>>) -> Self {
+        self.body.logit_bias = Some(value.into());
         self
     }
     /// Return log probabilities
-    ///
-    /// Sets `logprobs`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn logprobs(mut self, value: impl Into<crate::runtime::Patch<bool>>) -> Self {
-        self.body.logprobs = value.into();
+    pub fn logprobs(mut self, value: impl Into<bool>) -> Self {
+        self.body.logprobs = Some(value.into());
         self
     }
     /// Maximum tokens in completion
-    ///
-    /// Sets `max_completion_tokens`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn max_completion_tokens(
-        mut self,
-        value: impl Into<crate::runtime::Patch<i64>>,
-    ) -> Self {
-        self.body.max_completion_tokens = value.into();
+    pub fn max_completion_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.body.max_completion_tokens = Some(value.into());
         self
     }
     /// Maximum tokens (deprecated, use max_completion_tokens). Note: some providers enforce a minimum of 16.
-    ///
-    /// Sets `max_tokens`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn max_tokens(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
-        self.body.max_tokens = value.into();
+    pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.body.max_tokens = Some(value.into());
         self
     }
     /// Key-value pairs for additional object information (max 16 pairs, 64 char keys, 512 char values)
@@ -513,90 +521,66 @@ impl CreatePresetsChatCompletions {
         self
     }
     /// Minimum probability threshold relative to the most likely token. Tokens with probability below min_p * (probability of top token) are filtered out. Not all providers support this parameter.
-    ///
-    /// Sets `min_p`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn min_p(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.min_p = value.into();
+    pub fn min_p(mut self, value: impl Into<f64>) -> Self {
+        self.body.min_p = Some(value.into());
         self
     }
     /// Output modalities for the response. Supported values are "text", "image", and "audio".
     pub fn modalities(
         mut self,
-        value: impl Into<Vec<super::types::ChatRequestModalitiesItem>>,
+        value: Vec<super::types::ChatRequestModalitiesItem>,
     ) -> Self {
-        self.body.modalities = Some(value.into());
+        self.body.modalities = Some(value);
         self
     }
+    /// Model to use for completion
     pub fn model(mut self, value: impl Into<super::types::ModelName>) -> Self {
         self.body.model = Some(value.into());
         self
     }
+    /// Models to use for completion
     pub fn models(mut self, value: impl Into<super::types::ChatModelNames>) -> Self {
         self.body.models = Some(value.into());
         self
     }
     /// Whether to enable parallel function calling during tool use. When true, the model may generate multiple tool calls in a single response.
-    ///
-    /// Sets `parallel_tool_calls`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn parallel_tool_calls(
-        mut self,
-        value: impl Into<crate::runtime::Patch<bool>>,
-    ) -> Self {
-        self.body.parallel_tool_calls = value.into();
+    pub fn parallel_tool_calls(mut self, value: impl Into<bool>) -> Self {
+        self.body.parallel_tool_calls = Some(value.into());
         self
     }
     /// Plugins you want to enable for this request, including their settings.
-    pub fn plugins(
-        mut self,
-        value: impl Into<Vec<super::types::ChatRequestPluginsItem>>,
-    ) -> Self {
-        self.body.plugins = Some(value.into());
+    pub fn plugins(mut self, value: Vec<super::types::ChatRequestPluginsItem>) -> Self {
+        self.body.plugins = Some(value);
         self
     }
-    ///
-    /// Sets `prediction`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn prediction(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::Prediction>>,
-    ) -> Self {
-        self.body.prediction = value.into();
+    /// Static predicted output content. Supported models can use this to reduce latency when much of the response is known in advance.
+    pub fn prediction(mut self, value: impl Into<super::types::Prediction>) -> Self {
+        self.body.prediction = Some(value.into());
         self
     }
     /// Presence penalty (-2.0 to 2.0)
-    ///
-    /// Sets `presence_penalty`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn presence_penalty(
-        mut self,
-        value: impl Into<crate::runtime::Patch<f64>>,
-    ) -> Self {
-        self.body.presence_penalty = value.into();
+    pub fn presence_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.body.presence_penalty = Some(value.into());
         self
     }
-    ///
-    /// Sets `prompt_cache_key`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn prompt_cache_key(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.prompt_cache_key = value.into();
+    pub fn prompt_cache_key(mut self, value: impl Into<String>) -> Self {
+        self.body.prompt_cache_key = Some(value.into());
         self
     }
-    ///
-    /// Sets `prompt_cache_options`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
     pub fn prompt_cache_options(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::PromptCacheOptions>>,
+        value: impl Into<super::types::PromptCacheOptions>,
     ) -> Self {
-        self.body.prompt_cache_options = value.into();
+        self.body.prompt_cache_options = Some(value.into());
         self
     }
-    ///
-    /// Sets `provider`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// When multiple model providers are available, optionally indicate your routing preference.
     pub fn provider(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ProviderPreferences>>,
+        value: impl Into<super::types::ProviderPreferences>,
     ) -> Self {
-        self.body.provider = value.into();
+        self.body.provider = Some(value.into());
         self
     }
     /// Configuration options for reasoning models
@@ -608,23 +592,16 @@ impl CreatePresetsChatCompletions {
         self
     }
     /// Shorthand for setting reasoning effort. Equivalent to setting reasoning.effort. Cannot be used simultaneously with reasoning.effort if they differ.
-    ///
-    /// Sets `reasoning_effort`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn reasoning_effort(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::AdvisorReasoningEffort>>,
+        value: impl Into<super::types::ChatRequestReasoningEffort2>,
     ) -> Self {
-        self.body.reasoning_effort = value.into();
+        self.body.reasoning_effort = Some(value.into());
         self
     }
     /// Penalizes tokens based on how much they have already appeared in the text. A value of 1.0 means no penalty. Values above 1.0 penalize repeated tokens more strongly. Not all providers support this parameter.
-    ///
-    /// Sets `repetition_penalty`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn repetition_penalty(
-        mut self,
-        value: impl Into<crate::runtime::Patch<f64>>,
-    ) -> Self {
-        self.body.repetition_penalty = value.into();
+    pub fn repetition_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.body.repetition_penalty = Some(value.into());
         self
     }
     /// Response format configuration
@@ -635,30 +612,22 @@ impl CreatePresetsChatCompletions {
         self.body.response_format = Some(value.into());
         self
     }
-    ///
-    /// Sets `route`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn route(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::DeprecatedRoute>>,
-    ) -> Self {
-        self.body.route = value.into();
+    /// **DEPRECATED** Use providers.sort.partition instead. Backwards-compatible alias for providers.sort.partition. Accepts legacy values: "fallback" (maps to "model"), "sort" (maps to "none").
+    pub fn route(mut self, value: impl Into<super::types::DeprecatedRoute>) -> Self {
+        self.body.route = Some(value.into());
         self
     }
     /// Random seed for deterministic outputs
-    ///
-    /// Sets `seed`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn seed(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
-        self.body.seed = value.into();
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body.seed = Some(value.into());
         self
     }
     /// The service tier to use for processing this request. `fast` is accepted as an alias for `priority`.
-    ///
-    /// Sets `service_tier`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn service_tier(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ChatRequestServiceTier>>,
+        value: impl Into<super::types::ChatRequestServiceTier>,
     ) -> Self {
-        self.body.service_tier = value.into();
+        self.body.service_tier = Some(value.into());
         self
     }
     /// A unique identifier for grouping related requests (e.g., a conversation or agent workflow). When provided, OpenRouter uses it as the sticky routing key, routing all requests in the session to the same provider to maximize prompt cache hits. Also used for observability grouping. If provided in both the request body and the x-session-id header, the body value takes precedence. Maximum of 256 characters.
@@ -667,15 +636,11 @@ impl CreatePresetsChatCompletions {
         self
     }
     /// Stop sequences (up to 4)
-    ///
-    /// Sets `stop`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn stop(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ChatRequestStop>>,
-    ) -> Self {
-        self.body.stop = value.into();
+    pub fn stop(mut self, value: impl Into<super::types::ChatRequestStop>) -> Self {
+        self.body.stop = Some(value.into());
         self
     }
+    /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
     pub fn stop_server_tools_when(
         mut self,
         value: impl Into<super::types::StopServerToolsWhen>,
@@ -688,22 +653,20 @@ impl CreatePresetsChatCompletions {
         self.body.stream = Some(value.into());
         self
     }
-    ///
-    /// Sets `stream_options`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// Streaming configuration options
     pub fn stream_options(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ChatStreamOptions>>,
+        value: impl Into<super::types::ChatStreamOptions>,
     ) -> Self {
-        self.body.stream_options = value.into();
+        self.body.stream_options = Some(value.into());
         self
     }
     /// Sampling temperature (0-2)
-    ///
-    /// Sets `temperature`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn temperature(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.temperature = value.into();
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.body.temperature = Some(value.into());
         self
     }
+    /// Tool choice configuration
     pub fn tool_choice(
         mut self,
         value: impl Into<super::types::ChatToolChoice>,
@@ -712,41 +675,31 @@ impl CreatePresetsChatCompletions {
         self
     }
     /// Available tools for function calling
-    pub fn tools(
-        mut self,
-        value: impl Into<Vec<super::types::ChatFunctionTool>>,
-    ) -> Self {
-        self.body.tools = Some(value.into());
+    pub fn tools(mut self, value: Vec<super::types::ChatFunctionTool>) -> Self {
+        self.body.tools = Some(value);
         self
     }
     /// Consider only tokens with "sufficiently high" probabilities based on the probability of the most likely token. Not all providers support this parameter.
-    ///
-    /// Sets `top_a`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn top_a(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.top_a = value.into();
+    pub fn top_a(mut self, value: impl Into<f64>) -> Self {
+        self.body.top_a = Some(value.into());
         self
     }
     /// Limits the model to choose from the top K most likely tokens at each step. A value of 1 means the model will always pick the most likely next token. Not all providers support this parameter.
-    ///
-    /// Sets `top_k`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn top_k(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
-        self.body.top_k = value.into();
+    pub fn top_k(mut self, value: impl Into<i64>) -> Self {
+        self.body.top_k = Some(value.into());
         self
     }
     /// Number of top log probabilities to return (0-20)
-    ///
-    /// Sets `top_logprobs`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn top_logprobs(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
-        self.body.top_logprobs = value.into();
+    pub fn top_logprobs(mut self, value: impl Into<i64>) -> Self {
+        self.body.top_logprobs = Some(value.into());
         self
     }
     /// Nucleus sampling parameter (0-1)
-    ///
-    /// Sets `top_p`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn top_p(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.top_p = value.into();
+    pub fn top_p(mut self, value: impl Into<f64>) -> Self {
+        self.body.top_p = Some(value.into());
         self
     }
+    /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
     pub fn trace(mut self, value: impl Into<super::types::TraceConfig>) -> Self {
         self.body.trace = Some(value.into());
         self
@@ -791,6 +744,7 @@ impl CreatePresetsChatCompletions {
         >("createPresetsChatCompletions", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -818,6 +772,17 @@ impl CreatePresetsChatCompletions {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreatePresetsChatCompletions {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreatePresetFromInferenceResponse>,
+        crate::runtime::Error<CreatePresetsChatCompletionsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createPresetsChatCompletions` declares, by status.
@@ -875,7 +840,7 @@ impl crate::runtime::ErrorBody for CreatePresetsChatCompletionsError {
 }
 /// Request builder for `createPresetsMessages` (`POST /presets/{slug}/messages`); finish with [`CreatePresetsMessages::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreatePresetsMessages {
     client: super::Client,
     slug: String,
@@ -883,6 +848,7 @@ pub struct CreatePresetsMessages {
     options: crate::runtime::CallOptions,
 }
 impl CreatePresetsMessages {
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<super::types::AnthropicCacheControlDirective>,
@@ -890,25 +856,16 @@ impl CreatePresetsMessages {
         self.body.cache_control = Some(value.into());
         self
     }
-    ///
-    /// Sets `context_management`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn context_management(
         mut self,
-        value: impl Into<
-            crate::runtime::Patch<super::types::MessagesRequestContextManagement>,
-        >,
+        value: impl Into<super::types::MessagesRequestContextManagement>,
     ) -> Self {
-        self.body.context_management = value.into();
+        self.body.context_management = Some(value.into());
         self
     }
     /// Fallback models to try if the primary model fails or refuses, in order. Handled by OpenRouter multi-model routing rather than Anthropic server-side fallbacks; cannot be combined with `models`. Each entry accepts only `model`. Maximum of 3 entries.
-    ///
-    /// Sets `fallbacks`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn fallbacks(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<super::types::MessagesFallbackParam>>>,
-    ) -> Self {
-        self.body.fallbacks = value.into();
+    pub fn fallbacks(mut self, value: Vec<super::types::MessagesFallbackParam>) -> Self {
+        self.body.fallbacks = Some(value);
         self
     }
     pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
@@ -929,10 +886,11 @@ impl CreatePresetsMessages {
         self.body.metadata = Some(value.into());
         self
     }
-    pub fn models(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.models = Some(value.into());
+    pub fn models(mut self, value: Vec<String>) -> Self {
+        self.body.models = Some(value);
         self
     }
+    /// Configuration for controlling output behavior. Supports the effort parameter and structured output format.
     pub fn output_config(
         mut self,
         value: impl Into<super::types::MessagesOutputConfig>,
@@ -943,27 +901,22 @@ impl CreatePresetsMessages {
     /// Plugins you want to enable for this request, including their settings.
     pub fn plugins(
         mut self,
-        value: impl Into<Vec<super::types::ChatRequestPluginsItem>>,
+        value: Vec<super::types::MessagesRequestPluginsItem>,
     ) -> Self {
-        self.body.plugins = Some(value.into());
+        self.body.plugins = Some(value);
         self
     }
-    ///
-    /// Sets `provider`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// When multiple model providers are available, optionally indicate your routing preference.
     pub fn provider(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ProviderPreferences>>,
+        value: impl Into<super::types::ProviderPreferences>,
     ) -> Self {
-        self.body.provider = value.into();
+        self.body.provider = Some(value.into());
         self
     }
-    ///
-    /// Sets `route`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn route(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::DeprecatedRoute>>,
-    ) -> Self {
-        self.body.route = value.into();
+    /// **DEPRECATED** Use providers.sort.partition instead. Backwards-compatible alias for providers.sort.partition. Accepts legacy values: "fallback" (maps to "model"), "sort" (maps to "none").
+    pub fn route(mut self, value: impl Into<super::types::DeprecatedRoute>) -> Self {
+        self.body.route = Some(value.into());
         self
     }
     pub fn service_tier(mut self, value: impl Into<String>) -> Self {
@@ -975,19 +928,15 @@ impl CreatePresetsMessages {
         self.body.session_id = Some(value.into());
         self
     }
-    ///
-    /// Sets `speed`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn speed(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::AnthropicSpeed>>,
-    ) -> Self {
-        self.body.speed = value.into();
+    pub fn speed(mut self, value: impl Into<super::types::AnthropicSpeed>) -> Self {
+        self.body.speed = Some(value.into());
         self
     }
-    pub fn stop_sequences(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.stop_sequences = Some(value.into());
+    pub fn stop_sequences(mut self, value: Vec<String>) -> Self {
+        self.body.stop_sequences = Some(value);
         self
     }
+    /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
     pub fn stop_server_tools_when(
         mut self,
         value: impl Into<super::types::StopServerToolsWhen>,
@@ -1024,11 +973,8 @@ impl CreatePresetsMessages {
         self.body.tool_choice = Some(value.into());
         self
     }
-    pub fn tools(
-        mut self,
-        value: impl Into<Vec<super::types::MessagesRequestToolsItem>>,
-    ) -> Self {
-        self.body.tools = Some(value.into());
+    pub fn tools(mut self, value: Vec<super::types::MessagesRequestToolsItem>) -> Self {
+        self.body.tools = Some(value);
         self
     }
     pub fn top_k(mut self, value: impl Into<i64>) -> Self {
@@ -1039,6 +985,7 @@ impl CreatePresetsMessages {
         self.body.top_p = Some(value.into());
         self
     }
+    /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
     pub fn trace(mut self, value: impl Into<super::types::TraceConfig>) -> Self {
         self.body.trace = Some(value.into());
         self
@@ -1083,6 +1030,7 @@ impl CreatePresetsMessages {
         >("createPresetsMessages", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1109,6 +1057,17 @@ impl CreatePresetsMessages {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreatePresetsMessages {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreatePresetFromInferenceResponse>,
+        crate::runtime::Error<CreatePresetsMessagesError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createPresetsMessages` declares, by status.
@@ -1166,7 +1125,7 @@ impl crate::runtime::ErrorBody for CreatePresetsMessagesError {
 }
 /// Request builder for `createPresetsResponses` (`POST /presets/{slug}/responses`); finish with [`CreatePresetsResponses::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreatePresetsResponses {
     client: super::Client,
     slug: String,
@@ -1174,12 +1133,11 @@ pub struct CreatePresetsResponses {
     options: crate::runtime::CallOptions,
 }
 impl CreatePresetsResponses {
-    ///
-    /// Sets `background`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn background(mut self, value: impl Into<crate::runtime::Patch<bool>>) -> Self {
-        self.body.background = value.into();
+    pub fn background(mut self, value: impl Into<bool>) -> Self {
+        self.body.background = Some(value.into());
         self
     }
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<super::types::AnthropicCacheControlDirective>,
@@ -1187,113 +1145,74 @@ impl CreatePresetsResponses {
         self.body.cache_control = Some(value.into());
         self
     }
+    /// Debug options for inspecting request transformations (streaming only)
     pub fn debug(mut self, value: impl Into<super::types::ChatDebugOptions>) -> Self {
         self.body.debug = Some(value.into());
         self
     }
-    ///
-    /// Sets `frequency_penalty`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn frequency_penalty(
-        mut self,
-        value: impl Into<crate::runtime::Patch<f64>>,
-    ) -> Self {
-        self.body.frequency_penalty = value.into();
+    pub fn frequency_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.body.frequency_penalty = Some(value.into());
         self
     }
+    /// Provider-specific image configuration options. Keys and values vary by model/provider. See https://openrouter.ai/docs/guides/overview/multimodal/image-generation for more details.
     pub fn image_config(mut self, value: impl Into<super::types::ImageConfig>) -> Self {
         self.body.image_config = Some(value.into());
         self
     }
-    ///
-    /// Sets `include`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn include(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<super::types::ResponseIncludesEnum>>>,
-    ) -> Self {
-        self.body.include = value.into();
+    pub fn include(mut self, value: Vec<super::types::ResponseIncludesEnum>) -> Self {
+        self.body.include = Some(value);
         self
     }
+    /// Input for a response request - can be a string or array of items
     pub fn input(mut self, value: impl Into<super::types::Inputs>) -> Self {
         self.body.input = Some(value.into());
         self
     }
-    ///
-    /// Sets `instructions`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn instructions(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.instructions = value.into();
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.body.instructions = Some(value.into());
         self
     }
-    ///
-    /// Sets `max_output_tokens`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn max_output_tokens(
-        mut self,
-        value: impl Into<crate::runtime::Patch<i64>>,
-    ) -> Self {
-        self.body.max_output_tokens = value.into();
+    pub fn max_output_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.body.max_output_tokens = Some(value.into());
         self
     }
     /// Maximum number of server-tool (e.g. `openrouter:web_search`) agent steps the model may take during a request. Defaults to 30, which is also the maximum. Ignored when `stop_server_tools_when` is set.
-    ///
-    /// Sets `max_tool_calls`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn max_tool_calls(
-        mut self,
-        value: impl Into<crate::runtime::Patch<i64>>,
-    ) -> Self {
-        self.body.max_tool_calls = value.into();
+    pub fn max_tool_calls(mut self, value: impl Into<i64>) -> Self {
+        self.body.max_tool_calls = Some(value.into());
         self
     }
-    ///
-    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn metadata(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::RequestMetadata>>,
-    ) -> Self {
-        self.body.metadata = value.into();
+    /// Metadata key-value pairs for the request. Keys must be ≤64 characters and cannot contain brackets. Values must be ≤512 characters. Maximum 16 pairs allowed.
+    pub fn metadata(mut self, value: impl Into<super::types::RequestMetadata>) -> Self {
+        self.body.metadata = Some(value.into());
         self
     }
     /// Output modalities for the response. Supported values are "text" and "image".
-    pub fn modalities(
-        mut self,
-        value: impl Into<Vec<super::types::OutputModalityEnum>>,
-    ) -> Self {
-        self.body.modalities = Some(value.into());
+    pub fn modalities(mut self, value: Vec<super::types::OutputModalityEnum>) -> Self {
+        self.body.modalities = Some(value);
         self
     }
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.body.model = Some(value.into());
         self
     }
-    pub fn models(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.models = Some(value.into());
+    pub fn models(mut self, value: Vec<String>) -> Self {
+        self.body.models = Some(value);
         self
     }
-    ///
-    /// Sets `parallel_tool_calls`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn parallel_tool_calls(
-        mut self,
-        value: impl Into<crate::runtime::Patch<bool>>,
-    ) -> Self {
-        self.body.parallel_tool_calls = value.into();
+    pub fn parallel_tool_calls(mut self, value: impl Into<bool>) -> Self {
+        self.body.parallel_tool_calls = Some(value.into());
         self
     }
     /// Plugins you want to enable for this request, including their settings.
     pub fn plugins(
         mut self,
-        value: impl Into<Vec<super::types::ChatRequestPluginsItem>>,
+        value: Vec<super::types::ResponsesRequestPluginsItem>,
     ) -> Self {
-        self.body.plugins = Some(value.into());
+        self.body.plugins = Some(value);
         self
     }
-    ///
-    /// Sets `presence_penalty`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn presence_penalty(
-        mut self,
-        value: impl Into<crate::runtime::Patch<f64>>,
-    ) -> Self {
-        self.body.presence_penalty = value.into();
+    pub fn presence_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.body.presence_penalty = Some(value.into());
         self
     }
     /// Not supported. The Responses API is stateless: no responses are stored, so a previous response cannot be referenced. Requests with a non-null value are rejected with a 400 error. Send the full conversation history in `input` instead.
@@ -1301,78 +1220,54 @@ impl CreatePresetsResponses {
         self.body.previous_response_id = Some(value.into());
         self
     }
-    ///
-    /// Sets `prompt`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn prompt(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::StoredPromptTemplate>>,
+        value: impl Into<super::types::StoredPromptTemplate>,
     ) -> Self {
-        self.body.prompt = value.into();
+        self.body.prompt = Some(value.into());
         self
     }
-    ///
-    /// Sets `prompt_cache_key`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn prompt_cache_key(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.prompt_cache_key = value.into();
+    pub fn prompt_cache_key(mut self, value: impl Into<String>) -> Self {
+        self.body.prompt_cache_key = Some(value.into());
         self
     }
-    ///
-    /// Sets `prompt_cache_options`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
     pub fn prompt_cache_options(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::PromptCacheOptions>>,
+        value: impl Into<super::types::PromptCacheOptions>,
     ) -> Self {
-        self.body.prompt_cache_options = value.into();
+        self.body.prompt_cache_options = Some(value.into());
         self
     }
-    ///
-    /// Sets `provider`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// When multiple model providers are available, optionally indicate your routing preference.
     pub fn provider(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ProviderPreferences>>,
+        value: impl Into<super::types::ProviderPreferences>,
     ) -> Self {
-        self.body.provider = value.into();
+        self.body.provider = Some(value.into());
         self
     }
-    ///
-    /// Sets `reasoning`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn reasoning(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ReasoningConfig>>,
-    ) -> Self {
-        self.body.reasoning = value.into();
+    /// Configuration for reasoning mode in the response
+    pub fn reasoning(mut self, value: impl Into<super::types::ReasoningConfig>) -> Self {
+        self.body.reasoning = Some(value.into());
         self
     }
-    ///
-    /// Sets `route`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn route(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::DeprecatedRoute>>,
-    ) -> Self {
-        self.body.route = value.into();
+    /// **DEPRECATED** Use providers.sort.partition instead. Backwards-compatible alias for providers.sort.partition. Accepts legacy values: "fallback" (maps to "model"), "sort" (maps to "none").
+    pub fn route(mut self, value: impl Into<super::types::DeprecatedRoute>) -> Self {
+        self.body.route = Some(value.into());
         self
     }
     /// Recommended per-end-user identifier for abuse isolation. Use a stable ID, hash, or pseudonym. When a provider requires a user identity, OpenRouter folds it into the hashed identity sent upstream and never forwards it raw. If omitted, requests use an account-level identity, so provider policy blocks can affect the whole account.
-    ///
-    /// Sets `safety_identifier`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn safety_identifier(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.safety_identifier = value.into();
+    pub fn safety_identifier(mut self, value: impl Into<String>) -> Self {
+        self.body.safety_identifier = Some(value.into());
         self
     }
     /// The service tier to use for processing this request. `fast` is accepted as an alias for `priority`.
-    ///
-    /// Sets `service_tier`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn service_tier(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ChatRequestServiceTier>>,
+        value: impl Into<super::types::ResponsesRequestServiceTier>,
     ) -> Self {
-        self.body.service_tier = value.into();
+        self.body.service_tier = Some(value.into());
         self
     }
     /// A unique identifier for grouping related requests (e.g., a conversation or agent workflow). When provided, OpenRouter uses it as the sticky routing key, routing all requests in the session to the same provider to maximize prompt cache hits. Also used for observability grouping. If provided in both the request body and the x-session-id header, the body value takes precedence. Maximum of 256 characters.
@@ -1380,6 +1275,7 @@ impl CreatePresetsResponses {
         self.body.session_id = Some(value.into());
         self
     }
+    /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
     pub fn stop_server_tools_when(
         mut self,
         value: impl Into<super::types::StopServerToolsWhen>,
@@ -1398,12 +1294,11 @@ impl CreatePresetsResponses {
         self.body.stream = Some(value.into());
         self
     }
-    ///
-    /// Sets `temperature`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn temperature(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.temperature = value.into();
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.body.temperature = Some(value.into());
         self
     }
+    /// Text output configuration including format and verbosity
     pub fn text(mut self, value: impl Into<super::types::TextExtendedConfig>) -> Self {
         self.body.text = Some(value.into());
         self
@@ -1415,40 +1310,32 @@ impl CreatePresetsResponses {
         self.body.tool_choice = Some(value.into());
         self
     }
-    pub fn tools(
-        mut self,
-        value: impl Into<Vec<super::types::ResponsesRequestToolsItem>>,
-    ) -> Self {
-        self.body.tools = Some(value.into());
+    pub fn tools(mut self, value: Vec<super::types::ResponsesRequestToolsItem>) -> Self {
+        self.body.tools = Some(value);
         self
     }
     pub fn top_k(mut self, value: impl Into<i64>) -> Self {
         self.body.top_k = Some(value.into());
         self
     }
-    ///
-    /// Sets `top_logprobs`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn top_logprobs(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
-        self.body.top_logprobs = value.into();
+    pub fn top_logprobs(mut self, value: impl Into<i64>) -> Self {
+        self.body.top_logprobs = Some(value.into());
         self
     }
-    ///
-    /// Sets `top_p`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn top_p(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.top_p = value.into();
+    pub fn top_p(mut self, value: impl Into<f64>) -> Self {
+        self.body.top_p = Some(value.into());
         self
     }
+    /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
     pub fn trace(mut self, value: impl Into<super::types::TraceConfig>) -> Self {
         self.body.trace = Some(value.into());
         self
     }
-    ///
-    /// Sets `truncation`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn truncation(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::OpenAiResponsesTruncation>>,
+        value: impl Into<super::types::OpenAiResponsesTruncation>,
     ) -> Self {
-        self.body.truncation = value.into();
+        self.body.truncation = Some(value.into());
         self
     }
     /// A unique identifier representing your end-user, which helps distinguish between different users of your app. This allows your app to identify specific users in case of abuse reports, preventing your entire app from being affected by the actions of individual users. Maximum of 256 characters.
@@ -1491,6 +1378,7 @@ impl CreatePresetsResponses {
         >("createPresetsResponses", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1517,6 +1405,17 @@ impl CreatePresetsResponses {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreatePresetsResponses {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreatePresetFromInferenceResponse>,
+        crate::runtime::Error<CreatePresetsResponsesError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createPresetsResponses` declares, by status.
@@ -1574,7 +1473,7 @@ impl crate::runtime::ErrorBody for CreatePresetsResponsesError {
 }
 /// Request builder for `listPresetVersions` (`GET /presets/{slug}/versions`); finish with [`ListPresetVersions::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListPresetVersions {
     client: super::Client,
     slug: String,
@@ -1650,6 +1549,7 @@ impl ListPresetVersions {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1674,6 +1574,17 @@ impl ListPresetVersions {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListPresetVersions {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListPresetVersionsResponse>,
+        crate::runtime::Error<ListPresetVersionsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listPresetVersions` declares, by status.
@@ -1715,7 +1626,7 @@ impl crate::runtime::ErrorBody for ListPresetVersionsError {
 }
 /// Request builder for `getPresetVersion` (`GET /presets/{slug}/versions/{version}`); finish with [`GetPresetVersion::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetPresetVersion {
     client: super::Client,
     slug: String,
@@ -1753,6 +1664,7 @@ impl GetPresetVersion {
         >("getPresetVersion", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1776,6 +1688,17 @@ impl GetPresetVersion {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetPresetVersion {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetPresetVersionResponse>,
+        crate::runtime::Error<GetPresetVersionError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getPresetVersion` declares, by status.

@@ -19,7 +19,7 @@ impl Providers<'_> {
 }
 /// Request builder for `listProviders` (`GET /providers`); finish with [`ListProviders::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListProviders {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -55,6 +55,7 @@ impl ListProviders {
         >("listProviders", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -75,6 +76,17 @@ impl ListProviders {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListProviders {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListProvidersResponse>,
+        crate::runtime::Error<ListProvidersError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listProviders` declares, by status.

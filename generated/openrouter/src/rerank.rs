@@ -23,7 +23,7 @@ impl Rerank<'_> {
             body: super::types::CreateRerankRequest {
                 documents,
                 model: model.into(),
-                provider: crate::runtime::Patch::Absent,
+                provider: None,
                 query: query.into(),
                 top_n: None,
             },
@@ -33,20 +33,19 @@ impl Rerank<'_> {
 }
 /// Request builder for `createRerank` (`POST /rerank`); finish with [`CreateRerank::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateRerank {
     client: super::Client,
     body: super::types::CreateRerankRequest,
     options: crate::runtime::CallOptions,
 }
 impl CreateRerank {
-    ///
-    /// Sets `provider`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// When multiple model providers are available, optionally indicate your routing preference.
     pub fn provider(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ProviderPreferences>>,
+        value: impl Into<super::types::ProviderPreferences>,
     ) -> Self {
-        self.body.provider = value.into();
+        self.body.provider = Some(value.into());
         self
     }
     /// Number of most relevant documents to return
@@ -89,6 +88,7 @@ impl CreateRerank {
         >("createRerank", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -113,6 +113,17 @@ impl CreateRerank {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateRerank {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreateRerankResponse>,
+        crate::runtime::Error<CreateRerankError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createRerank` declares, by status.

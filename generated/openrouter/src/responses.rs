@@ -17,45 +17,45 @@ impl Responses<'_> {
             client: self.client.clone(),
             x_open_router_metadata: None,
             body: super::types::ResponsesRequest {
-                background: crate::runtime::Patch::Absent,
+                background: None,
                 cache_control: None,
                 debug: None,
-                frequency_penalty: crate::runtime::Patch::Absent,
+                frequency_penalty: None,
                 image_config: None,
-                include: crate::runtime::Patch::Absent,
+                include: None,
                 input: None,
-                instructions: crate::runtime::Patch::Absent,
-                max_output_tokens: crate::runtime::Patch::Absent,
-                max_tool_calls: crate::runtime::Patch::Absent,
-                metadata: crate::runtime::Patch::Absent,
+                instructions: None,
+                max_output_tokens: None,
+                max_tool_calls: None,
+                metadata: None,
                 modalities: None,
                 model: None,
                 models: None,
-                parallel_tool_calls: crate::runtime::Patch::Absent,
+                parallel_tool_calls: None,
                 plugins: None,
-                presence_penalty: crate::runtime::Patch::Absent,
+                presence_penalty: None,
                 previous_response_id: None,
-                prompt: crate::runtime::Patch::Absent,
-                prompt_cache_key: crate::runtime::Patch::Absent,
-                prompt_cache_options: crate::runtime::Patch::Absent,
-                provider: crate::runtime::Patch::Absent,
-                reasoning: crate::runtime::Patch::Absent,
-                route: crate::runtime::Patch::Absent,
-                safety_identifier: crate::runtime::Patch::Absent,
-                service_tier: crate::runtime::Patch::Absent,
+                prompt: None,
+                prompt_cache_key: None,
+                prompt_cache_options: None,
+                provider: None,
+                reasoning: None,
+                route: None,
+                safety_identifier: None,
+                service_tier: None,
                 session_id: None,
                 stop_server_tools_when: None,
                 store: None,
                 stream: None,
-                temperature: crate::runtime::Patch::Absent,
+                temperature: None,
                 text: None,
                 tool_choice: None,
                 tools: None,
                 top_k: None,
-                top_logprobs: crate::runtime::Patch::Absent,
-                top_p: crate::runtime::Patch::Absent,
+                top_logprobs: None,
+                top_p: None,
                 trace: None,
-                truncation: crate::runtime::Patch::Absent,
+                truncation: None,
                 user: None,
             },
             options: crate::runtime::CallOptions::default(),
@@ -64,7 +64,7 @@ impl Responses<'_> {
 }
 /// Request builder for `createResponses` (`POST /responses`); finish with [`CreateResponses::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateResponses {
     client: super::Client,
     x_open_router_metadata: Option<super::types::MetadataLevel>,
@@ -80,12 +80,11 @@ impl CreateResponses {
         self.x_open_router_metadata = Some(value.into());
         self
     }
-    ///
-    /// Sets `background`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn background(mut self, value: impl Into<crate::runtime::Patch<bool>>) -> Self {
-        self.body.background = value.into();
+    pub fn background(mut self, value: impl Into<bool>) -> Self {
+        self.body.background = Some(value.into());
         self
     }
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<super::types::AnthropicCacheControlDirective>,
@@ -93,113 +92,74 @@ impl CreateResponses {
         self.body.cache_control = Some(value.into());
         self
     }
+    /// Debug options for inspecting request transformations (streaming only)
     pub fn debug(mut self, value: impl Into<super::types::ChatDebugOptions>) -> Self {
         self.body.debug = Some(value.into());
         self
     }
-    ///
-    /// Sets `frequency_penalty`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn frequency_penalty(
-        mut self,
-        value: impl Into<crate::runtime::Patch<f64>>,
-    ) -> Self {
-        self.body.frequency_penalty = value.into();
+    pub fn frequency_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.body.frequency_penalty = Some(value.into());
         self
     }
+    /// Provider-specific image configuration options. Keys and values vary by model/provider. See https://openrouter.ai/docs/guides/overview/multimodal/image-generation for more details.
     pub fn image_config(mut self, value: impl Into<super::types::ImageConfig>) -> Self {
         self.body.image_config = Some(value.into());
         self
     }
-    ///
-    /// Sets `include`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn include(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<super::types::ResponseIncludesEnum>>>,
-    ) -> Self {
-        self.body.include = value.into();
+    pub fn include(mut self, value: Vec<super::types::ResponseIncludesEnum>) -> Self {
+        self.body.include = Some(value);
         self
     }
+    /// Input for a response request - can be a string or array of items
     pub fn input(mut self, value: impl Into<super::types::Inputs>) -> Self {
         self.body.input = Some(value.into());
         self
     }
-    ///
-    /// Sets `instructions`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn instructions(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.instructions = value.into();
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.body.instructions = Some(value.into());
         self
     }
-    ///
-    /// Sets `max_output_tokens`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn max_output_tokens(
-        mut self,
-        value: impl Into<crate::runtime::Patch<i64>>,
-    ) -> Self {
-        self.body.max_output_tokens = value.into();
+    pub fn max_output_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.body.max_output_tokens = Some(value.into());
         self
     }
     /// Maximum number of server-tool (e.g. `openrouter:web_search`) agent steps the model may take during a request. Defaults to 30, which is also the maximum. Ignored when `stop_server_tools_when` is set.
-    ///
-    /// Sets `max_tool_calls`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn max_tool_calls(
-        mut self,
-        value: impl Into<crate::runtime::Patch<i64>>,
-    ) -> Self {
-        self.body.max_tool_calls = value.into();
+    pub fn max_tool_calls(mut self, value: impl Into<i64>) -> Self {
+        self.body.max_tool_calls = Some(value.into());
         self
     }
-    ///
-    /// Sets `metadata`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn metadata(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::RequestMetadata>>,
-    ) -> Self {
-        self.body.metadata = value.into();
+    /// Metadata key-value pairs for the request. Keys must be ≤64 characters and cannot contain brackets. Values must be ≤512 characters. Maximum 16 pairs allowed.
+    pub fn metadata(mut self, value: impl Into<super::types::RequestMetadata>) -> Self {
+        self.body.metadata = Some(value.into());
         self
     }
     /// Output modalities for the response. Supported values are "text" and "image".
-    pub fn modalities(
-        mut self,
-        value: impl Into<Vec<super::types::OutputModalityEnum>>,
-    ) -> Self {
-        self.body.modalities = Some(value.into());
+    pub fn modalities(mut self, value: Vec<super::types::OutputModalityEnum>) -> Self {
+        self.body.modalities = Some(value);
         self
     }
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.body.model = Some(value.into());
         self
     }
-    pub fn models(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.models = Some(value.into());
+    pub fn models(mut self, value: Vec<String>) -> Self {
+        self.body.models = Some(value);
         self
     }
-    ///
-    /// Sets `parallel_tool_calls`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn parallel_tool_calls(
-        mut self,
-        value: impl Into<crate::runtime::Patch<bool>>,
-    ) -> Self {
-        self.body.parallel_tool_calls = value.into();
+    pub fn parallel_tool_calls(mut self, value: impl Into<bool>) -> Self {
+        self.body.parallel_tool_calls = Some(value.into());
         self
     }
     /// Plugins you want to enable for this request, including their settings.
     pub fn plugins(
         mut self,
-        value: impl Into<Vec<super::types::ChatRequestPluginsItem>>,
+        value: Vec<super::types::ResponsesRequestPluginsItem>,
     ) -> Self {
-        self.body.plugins = Some(value.into());
+        self.body.plugins = Some(value);
         self
     }
-    ///
-    /// Sets `presence_penalty`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn presence_penalty(
-        mut self,
-        value: impl Into<crate::runtime::Patch<f64>>,
-    ) -> Self {
-        self.body.presence_penalty = value.into();
+    pub fn presence_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.body.presence_penalty = Some(value.into());
         self
     }
     /// Not supported. The Responses API is stateless: no responses are stored, so a previous response cannot be referenced. Requests with a non-null value are rejected with a 400 error. Send the full conversation history in `input` instead.
@@ -207,78 +167,54 @@ impl CreateResponses {
         self.body.previous_response_id = Some(value.into());
         self
     }
-    ///
-    /// Sets `prompt`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn prompt(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::StoredPromptTemplate>>,
+        value: impl Into<super::types::StoredPromptTemplate>,
     ) -> Self {
-        self.body.prompt = value.into();
+        self.body.prompt = Some(value.into());
         self
     }
-    ///
-    /// Sets `prompt_cache_key`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn prompt_cache_key(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.prompt_cache_key = value.into();
+    pub fn prompt_cache_key(mut self, value: impl Into<String>) -> Self {
+        self.body.prompt_cache_key = Some(value.into());
         self
     }
-    ///
-    /// Sets `prompt_cache_options`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
     pub fn prompt_cache_options(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::PromptCacheOptions>>,
+        value: impl Into<super::types::PromptCacheOptions>,
     ) -> Self {
-        self.body.prompt_cache_options = value.into();
+        self.body.prompt_cache_options = Some(value.into());
         self
     }
-    ///
-    /// Sets `provider`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    /// When multiple model providers are available, optionally indicate your routing preference.
     pub fn provider(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ProviderPreferences>>,
+        value: impl Into<super::types::ProviderPreferences>,
     ) -> Self {
-        self.body.provider = value.into();
+        self.body.provider = Some(value.into());
         self
     }
-    ///
-    /// Sets `reasoning`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn reasoning(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ReasoningConfig>>,
-    ) -> Self {
-        self.body.reasoning = value.into();
+    /// Configuration for reasoning mode in the response
+    pub fn reasoning(mut self, value: impl Into<super::types::ReasoningConfig>) -> Self {
+        self.body.reasoning = Some(value.into());
         self
     }
-    ///
-    /// Sets `route`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn route(
-        mut self,
-        value: impl Into<crate::runtime::Patch<super::types::DeprecatedRoute>>,
-    ) -> Self {
-        self.body.route = value.into();
+    /// **DEPRECATED** Use providers.sort.partition instead. Backwards-compatible alias for providers.sort.partition. Accepts legacy values: "fallback" (maps to "model"), "sort" (maps to "none").
+    pub fn route(mut self, value: impl Into<super::types::DeprecatedRoute>) -> Self {
+        self.body.route = Some(value.into());
         self
     }
     /// Recommended per-end-user identifier for abuse isolation. Use a stable ID, hash, or pseudonym. When a provider requires a user identity, OpenRouter folds it into the hashed identity sent upstream and never forwards it raw. If omitted, requests use an account-level identity, so provider policy blocks can affect the whole account.
-    ///
-    /// Sets `safety_identifier`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn safety_identifier(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.safety_identifier = value.into();
+    pub fn safety_identifier(mut self, value: impl Into<String>) -> Self {
+        self.body.safety_identifier = Some(value.into());
         self
     }
     /// The service tier to use for processing this request. `fast` is accepted as an alias for `priority`.
-    ///
-    /// Sets `service_tier`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn service_tier(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::ChatRequestServiceTier>>,
+        value: impl Into<super::types::ResponsesRequestServiceTier>,
     ) -> Self {
-        self.body.service_tier = value.into();
+        self.body.service_tier = Some(value.into());
         self
     }
     /// A unique identifier for grouping related requests (e.g., a conversation or agent workflow). When provided, OpenRouter uses it as the sticky routing key, routing all requests in the session to the same provider to maximize prompt cache hits. Also used for observability grouping. If provided in both the request body and the x-session-id header, the body value takes precedence. Maximum of 256 characters.
@@ -286,6 +222,7 @@ impl CreateResponses {
         self.body.session_id = Some(value.into());
         self
     }
+    /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
     pub fn stop_server_tools_when(
         mut self,
         value: impl Into<super::types::StopServerToolsWhen>,
@@ -304,12 +241,11 @@ impl CreateResponses {
         self.body.stream = Some(value.into());
         self
     }
-    ///
-    /// Sets `temperature`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn temperature(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.temperature = value.into();
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.body.temperature = Some(value.into());
         self
     }
+    /// Text output configuration including format and verbosity
     pub fn text(mut self, value: impl Into<super::types::TextExtendedConfig>) -> Self {
         self.body.text = Some(value.into());
         self
@@ -321,40 +257,32 @@ impl CreateResponses {
         self.body.tool_choice = Some(value.into());
         self
     }
-    pub fn tools(
-        mut self,
-        value: impl Into<Vec<super::types::ResponsesRequestToolsItem>>,
-    ) -> Self {
-        self.body.tools = Some(value.into());
+    pub fn tools(mut self, value: Vec<super::types::ResponsesRequestToolsItem>) -> Self {
+        self.body.tools = Some(value);
         self
     }
     pub fn top_k(mut self, value: impl Into<i64>) -> Self {
         self.body.top_k = Some(value.into());
         self
     }
-    ///
-    /// Sets `top_logprobs`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn top_logprobs(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
-        self.body.top_logprobs = value.into();
+    pub fn top_logprobs(mut self, value: impl Into<i64>) -> Self {
+        self.body.top_logprobs = Some(value.into());
         self
     }
-    ///
-    /// Sets `top_p`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn top_p(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
-        self.body.top_p = value.into();
+    pub fn top_p(mut self, value: impl Into<f64>) -> Self {
+        self.body.top_p = Some(value.into());
         self
     }
+    /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
     pub fn trace(mut self, value: impl Into<super::types::TraceConfig>) -> Self {
         self.body.trace = Some(value.into());
         self
     }
-    ///
-    /// Sets `truncation`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn truncation(
         mut self,
-        value: impl Into<crate::runtime::Patch<super::types::OpenAiResponsesTruncation>>,
+        value: impl Into<super::types::OpenAiResponsesTruncation>,
     ) -> Self {
-        self.body.truncation = value.into();
+        self.body.truncation = Some(value.into());
         self
     }
     /// A unique identifier representing your end-user, which helps distinguish between different users of your app. This allows your app to identify specific users in case of abuse reports, preventing your entire app from being affected by the actions of individual users. Maximum of 256 characters.
@@ -416,6 +344,7 @@ impl CreateResponses {
         self.options.idle_timeout = Some(timeout);
         self
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -443,6 +372,17 @@ impl CreateResponses {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateResponses {
+    type Output = Result<
+        crate::runtime::Response<super::types::OpenResponsesResult>,
+        crate::runtime::Error<CreateResponsesError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createResponses` declares, by status.

@@ -27,16 +27,16 @@ impl Scim<'_> {
     /// `POST /scim/group-mappings` (operation `createScimGroupMapping`)
     pub fn create(
         &self,
-        role: super::types::WorkspaceMemberRole,
-        scim_group_id: crate::runtime::Uuid,
-        workspace_id: crate::runtime::Uuid,
+        role: impl Into<super::types::CreateScimGroupMappingRequestRole>,
+        scim_group_id: impl Into<crate::runtime::Uuid>,
+        workspace_id: impl Into<crate::runtime::Uuid>,
     ) -> CreateScimGroupMapping {
         CreateScimGroupMapping {
             client: self.client.clone(),
             body: super::types::CreateScimGroupMappingRequest {
-                role,
-                scim_group_id,
-                workspace_id,
+                role: role.into(),
+                scim_group_id: scim_group_id.into(),
+                workspace_id: workspace_id.into(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -46,10 +46,10 @@ impl Scim<'_> {
     /// Get a SCIM group-to-workspace mapping. [Management key](/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /scim/group-mappings/{id}` (operation `getScimGroupMapping`)
-    pub fn read(&self, id: crate::runtime::Uuid) -> GetScimGroupMapping {
+    pub fn read(&self, id: impl Into<crate::runtime::Uuid>) -> GetScimGroupMapping {
         GetScimGroupMapping {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -60,13 +60,13 @@ impl Scim<'_> {
     /// `DELETE /scim/group-mappings/{id}` (operation `deleteScimGroupMapping`)
     pub fn delete(
         &self,
-        id: crate::runtime::Uuid,
-        keep_members: super::types::DeleteScimGroupMappingKeepMembers,
+        id: impl Into<crate::runtime::Uuid>,
+        keep_members: impl Into<super::types::DeleteScimGroupMappingKeepMembers>,
     ) -> DeleteScimGroupMapping {
         DeleteScimGroupMapping {
             client: self.client.clone(),
-            id,
-            keep_members,
+            id: id.into(),
+            keep_members: keep_members.into(),
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -77,14 +77,14 @@ impl Scim<'_> {
     /// `PATCH /scim/group-mappings/{id}` (operation `updateScimGroupMapping`)
     pub fn update(
         &self,
-        id: crate::runtime::Uuid,
-        role: super::types::WorkspaceMemberRole,
+        id: impl Into<crate::runtime::Uuid>,
+        role: impl Into<super::types::UpdateScimGroupMappingRequestRole>,
     ) -> UpdateScimGroupMapping {
         UpdateScimGroupMapping {
             client: self.client.clone(),
-            id,
+            id: id.into(),
             body: super::types::UpdateScimGroupMappingRequest {
-                role,
+                role: role.into(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -105,7 +105,7 @@ impl Scim<'_> {
 }
 /// Request builder for `listScimGroupMappings` (`GET /scim/group-mappings`); finish with [`ListScimGroupMappings::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListScimGroupMappings {
     client: super::Client,
     offset: Option<i64>,
@@ -180,6 +180,7 @@ impl ListScimGroupMappings {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -202,6 +203,17 @@ impl ListScimGroupMappings {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListScimGroupMappings {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListScimGroupMappingsResponse>,
+        crate::runtime::Error<ListScimGroupMappingsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listScimGroupMappings` declares, by status.
@@ -238,7 +250,7 @@ impl crate::runtime::ErrorBody for ListScimGroupMappingsError {
 }
 /// Request builder for `createScimGroupMapping` (`POST /scim/group-mappings`); finish with [`CreateScimGroupMapping::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateScimGroupMapping {
     client: super::Client,
     body: super::types::CreateScimGroupMappingRequest,
@@ -280,6 +292,7 @@ impl CreateScimGroupMapping {
         >("createScimGroupMapping", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -304,6 +317,17 @@ impl CreateScimGroupMapping {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateScimGroupMapping {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreateScimGroupMappingResponse>,
+        crate::runtime::Error<CreateScimGroupMappingError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createScimGroupMapping` declares, by status.
@@ -354,7 +378,7 @@ impl crate::runtime::ErrorBody for CreateScimGroupMappingError {
 }
 /// Request builder for `getScimGroupMapping` (`GET /scim/group-mappings/{id}`); finish with [`GetScimGroupMapping::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetScimGroupMapping {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -391,6 +415,7 @@ impl GetScimGroupMapping {
         >("getScimGroupMapping", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -413,6 +438,17 @@ impl GetScimGroupMapping {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetScimGroupMapping {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetScimGroupMappingResponse>,
+        crate::runtime::Error<GetScimGroupMappingError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getScimGroupMapping` declares, by status.
@@ -447,7 +483,7 @@ impl crate::runtime::ErrorBody for GetScimGroupMappingError {
 }
 /// Request builder for `deleteScimGroupMapping` (`DELETE /scim/group-mappings/{id}`); finish with [`DeleteScimGroupMapping::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DeleteScimGroupMapping {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -485,6 +521,7 @@ impl DeleteScimGroupMapping {
         >("deleteScimGroupMapping", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -508,6 +545,17 @@ impl DeleteScimGroupMapping {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DeleteScimGroupMapping {
+    type Output = Result<
+        crate::runtime::Response<super::types::DeleteScimGroupMappingResponse>,
+        crate::runtime::Error<DeleteScimGroupMappingError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `deleteScimGroupMapping` declares, by status.
@@ -551,7 +599,7 @@ impl crate::runtime::ErrorBody for DeleteScimGroupMappingError {
 }
 /// Request builder for `updateScimGroupMapping` (`PATCH /scim/group-mappings/{id}`); finish with [`UpdateScimGroupMapping::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UpdateScimGroupMapping {
     client: super::Client,
     id: crate::runtime::Uuid,
@@ -594,6 +642,7 @@ impl UpdateScimGroupMapping {
         >("updateScimGroupMapping", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -620,6 +669,17 @@ impl UpdateScimGroupMapping {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UpdateScimGroupMapping {
+    type Output = Result<
+        crate::runtime::Response<super::types::UpdateScimGroupMappingResponse>,
+        crate::runtime::Error<UpdateScimGroupMappingError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `updateScimGroupMapping` declares, by status.
@@ -663,7 +723,7 @@ impl crate::runtime::ErrorBody for UpdateScimGroupMappingError {
 }
 /// Request builder for `listScimGroups` (`GET /scim/groups`); finish with [`ListScimGroups::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListScimGroups {
     client: super::Client,
     offset: Option<i64>,
@@ -735,6 +795,7 @@ impl ListScimGroups {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -757,6 +818,17 @@ impl ListScimGroups {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListScimGroups {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListScimGroupsResponse>,
+        crate::runtime::Error<ListScimGroupsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listScimGroups` declares, by status.

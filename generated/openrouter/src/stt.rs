@@ -14,13 +14,13 @@ impl Stt<'_> {
     /// `POST /audio/transcriptions` (operation `createAudioTranscriptions`)
     pub fn create_transcription(
         &self,
-        input_audio: super::types::SttInputAudio,
+        input_audio: impl Into<super::types::SttInputAudio>,
         model: impl Into<String>,
     ) -> CreateAudioTranscriptions {
         CreateAudioTranscriptions {
             client: self.client.clone(),
             body: super::types::SttRequest {
-                input_audio,
+                input_audio: input_audio.into(),
                 language: None,
                 model: model.into(),
                 provider: None,
@@ -34,7 +34,7 @@ impl Stt<'_> {
 }
 /// Request builder for `createAudioTranscriptions` (`POST /audio/transcriptions`); finish with [`CreateAudioTranscriptions::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateAudioTranscriptions {
     client: super::Client,
     body: super::types::SttRequest,
@@ -49,7 +49,7 @@ impl CreateAudioTranscriptions {
     /// Provider-specific passthrough configuration
     pub fn provider(
         mut self,
-        value: impl Into<super::types::SpeechRequestProvider>,
+        value: impl Into<super::types::SttRequestProvider>,
     ) -> Self {
         self.body.provider = Some(value.into());
         self
@@ -70,9 +70,9 @@ impl CreateAudioTranscriptions {
     /// Timestamp detail levels to include when response_format is "verbose_json". "segment" returns segment-level timestamps; "word" additionally returns word-level timestamps in the words array. Ignored unless response_format is "verbose_json".
     pub fn timestamp_granularities(
         mut self,
-        value: impl Into<Vec<super::types::SttTimestampGranularity>>,
+        value: Vec<super::types::SttTimestampGranularity>,
     ) -> Self {
-        self.body.timestamp_granularities = Some(value.into());
+        self.body.timestamp_granularities = Some(value);
         self
     }
     /// Replaces the whole request body.
@@ -110,6 +110,7 @@ impl CreateAudioTranscriptions {
         >("createAudioTranscriptions", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -134,6 +135,17 @@ impl CreateAudioTranscriptions {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateAudioTranscriptions {
+    type Output = Result<
+        crate::runtime::Response<super::types::SttResponse>,
+        crate::runtime::Error<CreateAudioTranscriptionsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createAudioTranscriptions` declares, by status.

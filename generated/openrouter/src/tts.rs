@@ -34,7 +34,7 @@ impl Tts<'_> {
 }
 /// Request builder for `createAudioSpeech` (`POST /audio/speech`); finish with [`CreateAudioSpeech::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateAudioSpeech {
     client: super::Client,
     body: super::types::SpeechRequest,
@@ -44,9 +44,9 @@ impl CreateAudioSpeech {
     /// Reference content for stateless voice cloning: one `input_audio` part carrying the voice sample, optionally accompanied by one `text` part with its transcript. Only routed to endpoints that support voice cloning.
     pub fn input_references(
         mut self,
-        value: impl Into<Vec<super::types::SpeechInputReference>>,
+        value: Vec<super::types::SpeechInputReference>,
     ) -> Self {
-        self.body.input_references = Some(value.into());
+        self.body.input_references = Some(value);
         self
     }
     /// Provider-specific passthrough configuration
@@ -109,6 +109,7 @@ impl CreateAudioSpeech {
             CreateAudioSpeechError,
         >("createAudioSpeech", raw)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -133,6 +134,17 @@ impl CreateAudioSpeech {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateAudioSpeech {
+    type Output = Result<
+        crate::runtime::Response<crate::runtime::Bytes>,
+        crate::runtime::Error<CreateAudioSpeechError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createAudioSpeech` declares, by status.

@@ -73,7 +73,7 @@ impl VideoGeneration<'_> {
 }
 /// Request builder for `createVideos` (`POST /videos`); finish with [`CreateVideos::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateVideos {
     client: super::Client,
     body: super::types::VideoGenerationRequest,
@@ -104,11 +104,8 @@ impl CreateVideos {
         self
     }
     /// Images to use as the first and/or last frame of the generated video. Each image must specify a frame_type of first_frame or last_frame.
-    pub fn frame_images(
-        mut self,
-        value: impl Into<Vec<super::types::FrameImage>>,
-    ) -> Self {
-        self.body.frame_images = Some(value.into());
+    pub fn frame_images(mut self, value: Vec<super::types::FrameImage>) -> Self {
+        self.body.frame_images = Some(value);
         self
     }
     /// Whether to generate audio alongside the video. Defaults to the endpoint's generate_audio capability flag, false if not set.
@@ -117,11 +114,8 @@ impl CreateVideos {
         self
     }
     /// Reference assets to guide video generation. Accepts image, audio, and video references. Audio and video references are only honored by providers that support them (including BytePlus Seedance generation 2 and newer); other providers use image references and ignore the rest.
-    pub fn input_references(
-        mut self,
-        value: impl Into<Vec<super::types::InputReference>>,
-    ) -> Self {
-        self.body.input_references = Some(value.into());
+    pub fn input_references(mut self, value: Vec<super::types::InputReference>) -> Self {
+        self.body.input_references = Some(value);
         self
     }
     /// Text prompt describing the video to generate. Optional for models that support generating a video from image input alone; required by all other models.
@@ -132,7 +126,7 @@ impl CreateVideos {
     /// Provider-specific passthrough configuration
     pub fn provider(
         mut self,
-        value: impl Into<super::types::SpeechRequestProvider>,
+        value: impl Into<super::types::VideoGenerationRequestProvider>,
     ) -> Self {
         self.body.provider = Some(value.into());
         self
@@ -195,6 +189,7 @@ impl CreateVideos {
         >("createVideos", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -219,6 +214,17 @@ impl CreateVideos {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateVideos {
+    type Output = Result<
+        crate::runtime::Response<super::types::VideoGenerationResponse>,
+        crate::runtime::Error<CreateVideosError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createVideos` declares, by status.
@@ -264,7 +270,7 @@ impl crate::runtime::ErrorBody for CreateVideosError {
 }
 /// Request builder for `getVideos` (`GET /videos/{jobId}`); finish with [`GetVideos::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetVideos {
     client: super::Client,
     job_id: String,
@@ -301,6 +307,7 @@ impl GetVideos {
         >("getVideos", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -321,6 +328,17 @@ impl GetVideos {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetVideos {
+    type Output = Result<
+        crate::runtime::Response<super::types::VideoGenerationResponse>,
+        crate::runtime::Error<GetVideosError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getVideos` declares, by status.
@@ -349,7 +367,7 @@ impl crate::runtime::ErrorBody for GetVideosError {
 }
 /// Request builder for `listVideosContent` (`GET /videos/{jobId}/content`); finish with [`ListVideosContent::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListVideosContent {
     client: super::Client,
     job_id: String,
@@ -390,6 +408,7 @@ impl ListVideosContent {
             ListVideosContentError,
         >("listVideosContent", raw)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -413,6 +432,17 @@ impl ListVideosContent {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListVideosContent {
+    type Output = Result<
+        crate::runtime::Response<crate::runtime::Bytes>,
+        crate::runtime::Error<ListVideosContentError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listVideosContent` declares, by status.
@@ -457,7 +487,7 @@ impl crate::runtime::ErrorBody for ListVideosContentError {
 }
 /// Request builder for `listVideosModels` (`GET /videos/models`); finish with [`ListVideosModels::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListVideosModels {
     client: super::Client,
     options: crate::runtime::CallOptions,
@@ -493,6 +523,7 @@ impl ListVideosModels {
         >("listVideosModels", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -513,6 +544,17 @@ impl ListVideosModels {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListVideosModels {
+    type Output = Result<
+        crate::runtime::Response<super::types::VideoModelsListResponse>,
+        crate::runtime::Error<ListVideosModelsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listVideosModels` declares, by status.

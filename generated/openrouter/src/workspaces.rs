@@ -33,11 +33,11 @@ impl Workspaces<'_> {
         CreateWorkspace {
             client: self.client.clone(),
             body: super::types::CreateWorkspaceRequest {
-                default_image_model: crate::runtime::Patch::Absent,
-                default_provider_sort: crate::runtime::Patch::Absent,
-                default_text_model: crate::runtime::Patch::Absent,
-                description: crate::runtime::Patch::Absent,
-                io_logging_api_key_ids: crate::runtime::Patch::Absent,
+                default_image_model: None,
+                default_provider_sort: None,
+                default_text_model: None,
+                description: None,
+                io_logging_api_key_ids: None,
                 io_logging_sampling_rate: None,
                 is_data_discount_logging_enabled: None,
                 is_observability_broadcast_enabled: None,
@@ -117,12 +117,12 @@ impl Workspaces<'_> {
     pub fn get_budget(
         &self,
         id: impl Into<String>,
-        interval: super::types::WorkspaceBudgetInterval,
+        interval: impl Into<super::types::WorkspaceBudgetInterval>,
     ) -> GetWorkspaceBudget {
         GetWorkspaceBudget {
             client: self.client.clone(),
             id: id.into(),
-            interval,
+            interval: interval.into(),
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -134,16 +134,16 @@ impl Workspaces<'_> {
     pub fn set_budget(
         &self,
         id: impl Into<String>,
-        interval: super::types::WorkspaceBudgetInterval,
-        limit_usd: f64,
+        interval: impl Into<super::types::WorkspaceBudgetInterval>,
+        limit_usd: impl Into<f64>,
     ) -> UpsertWorkspaceBudget {
         UpsertWorkspaceBudget {
             client: self.client.clone(),
             id: id.into(),
-            interval,
+            interval: interval.into(),
             body: super::types::UpsertWorkspaceBudgetRequest {
                 include_byok_in_budgets: None,
-                limit_usd,
+                limit_usd: limit_usd.into(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -156,12 +156,12 @@ impl Workspaces<'_> {
     pub fn delete_budget(
         &self,
         id: impl Into<String>,
-        interval: super::types::WorkspaceBudgetInterval,
+        interval: impl Into<super::types::WorkspaceBudgetInterval>,
     ) -> DeleteWorkspaceBudget {
         DeleteWorkspaceBudget {
             client: self.client.clone(),
             id: id.into(),
-            interval,
+            interval: interval.into(),
             options: crate::runtime::CallOptions::default(),
         }
     }
@@ -220,7 +220,7 @@ impl Workspaces<'_> {
 }
 /// Request builder for `listWorkspaces` (`GET /workspaces`); finish with [`ListWorkspaces::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListWorkspaces {
     client: super::Client,
     offset: Option<i64>,
@@ -292,6 +292,7 @@ impl ListWorkspaces {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -314,6 +315,17 @@ impl ListWorkspaces {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListWorkspaces {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListWorkspacesResponse>,
+        crate::runtime::Error<ListWorkspacesError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listWorkspaces` declares, by status.
@@ -341,7 +353,7 @@ impl crate::runtime::ErrorBody for ListWorkspacesError {
 }
 /// Request builder for `createWorkspace` (`POST /workspaces`); finish with [`CreateWorkspace::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct CreateWorkspace {
     client: super::Client,
     body: super::types::CreateWorkspaceRequest,
@@ -349,53 +361,28 @@ pub struct CreateWorkspace {
 }
 impl CreateWorkspace {
     /// Default image model for this workspace
-    ///
-    /// Sets `default_image_model`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn default_image_model(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.default_image_model = value.into();
+    pub fn default_image_model(mut self, value: impl Into<String>) -> Self {
+        self.body.default_image_model = Some(value.into());
         self
     }
     /// Default provider sort preference (price, throughput, latency, exacto)
-    ///
-    /// Sets `default_provider_sort`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn default_provider_sort(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.default_provider_sort = value.into();
+    pub fn default_provider_sort(mut self, value: impl Into<String>) -> Self {
+        self.body.default_provider_sort = Some(value.into());
         self
     }
     /// Default text model for this workspace
-    ///
-    /// Sets `default_text_model`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn default_text_model(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.default_text_model = value.into();
+    pub fn default_text_model(mut self, value: impl Into<String>) -> Self {
+        self.body.default_text_model = Some(value.into());
         self
     }
     /// Description of the workspace
-    ///
-    /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn description(
-        mut self,
-        value: impl Into<crate::runtime::Patch<String>>,
-    ) -> Self {
-        self.body.description = value.into();
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.body.description = Some(value.into());
         self
     }
     /// Optional array of API key IDs to filter I/O logging
-    ///
-    /// Sets `io_logging_api_key_ids`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
-    pub fn io_logging_api_key_ids(
-        mut self,
-        value: impl Into<crate::runtime::Patch<Vec<i64>>>,
-    ) -> Self {
-        self.body.io_logging_api_key_ids = value.into();
+    pub fn io_logging_api_key_ids(mut self, value: Vec<i64>) -> Self {
+        self.body.io_logging_api_key_ids = Some(value);
         self
     }
     /// Sampling rate for I/O logging (0.0001-1)
@@ -456,6 +443,7 @@ impl CreateWorkspace {
         >("createWorkspace", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -480,6 +468,17 @@ impl CreateWorkspace {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for CreateWorkspace {
+    type Output = Result<
+        crate::runtime::Response<super::types::CreateWorkspaceResponse>,
+        crate::runtime::Error<CreateWorkspaceError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `createWorkspace` declares, by status.
@@ -517,7 +516,7 @@ impl crate::runtime::ErrorBody for CreateWorkspaceError {
 }
 /// Request builder for `getWorkspace` (`GET /workspaces/{id}`); finish with [`GetWorkspace::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetWorkspace {
     client: super::Client,
     id: String,
@@ -554,6 +553,7 @@ impl GetWorkspace {
         >("getWorkspace", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -574,6 +574,17 @@ impl GetWorkspace {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetWorkspace {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetWorkspaceResponse>,
+        crate::runtime::Error<GetWorkspaceError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getWorkspace` declares, by status.
@@ -604,7 +615,7 @@ impl crate::runtime::ErrorBody for GetWorkspaceError {
 }
 /// Request builder for `deleteWorkspace` (`DELETE /workspaces/{id}`); finish with [`DeleteWorkspace::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DeleteWorkspace {
     client: super::Client,
     id: String,
@@ -641,6 +652,7 @@ impl DeleteWorkspace {
         >("deleteWorkspace", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -661,6 +673,17 @@ impl DeleteWorkspace {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DeleteWorkspace {
+    type Output = Result<
+        crate::runtime::Response<super::types::DeleteWorkspaceResponse>,
+        crate::runtime::Error<DeleteWorkspaceError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `deleteWorkspace` declares, by status.
@@ -703,7 +726,7 @@ impl crate::runtime::ErrorBody for DeleteWorkspaceError {
 }
 /// Request builder for `updateWorkspace` (`PATCH /workspaces/{id}`); finish with [`UpdateWorkspace::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UpdateWorkspace {
     client: super::Client,
     id: String,
@@ -829,6 +852,7 @@ impl UpdateWorkspace {
         >("updateWorkspace", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -853,6 +877,17 @@ impl UpdateWorkspace {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UpdateWorkspace {
+    type Output = Result<
+        crate::runtime::Response<super::types::UpdateWorkspaceResponse>,
+        crate::runtime::Error<UpdateWorkspaceError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `updateWorkspace` declares, by status.
@@ -895,7 +930,7 @@ impl crate::runtime::ErrorBody for UpdateWorkspaceError {
 }
 /// Request builder for `listWorkspaceBudgets` (`GET /workspaces/{id}/budgets`); finish with [`ListWorkspaceBudgets::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListWorkspaceBudgets {
     client: super::Client,
     id: String,
@@ -932,6 +967,7 @@ impl ListWorkspaceBudgets {
         >("listWorkspaceBudgets", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -954,6 +990,17 @@ impl ListWorkspaceBudgets {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListWorkspaceBudgets {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListWorkspaceBudgetsResponse>,
+        crate::runtime::Error<ListWorkspaceBudgetsError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listWorkspaceBudgets` declares, by status.
@@ -990,7 +1037,7 @@ impl crate::runtime::ErrorBody for ListWorkspaceBudgetsError {
 }
 /// Request builder for `getWorkspaceBudget` (`GET /workspaces/{id}/budgets/{interval}`); finish with [`GetWorkspaceBudget::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct GetWorkspaceBudget {
     client: super::Client,
     id: String,
@@ -1028,6 +1075,7 @@ impl GetWorkspaceBudget {
         >("getWorkspaceBudget", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1051,6 +1099,17 @@ impl GetWorkspaceBudget {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for GetWorkspaceBudget {
+    type Output = Result<
+        crate::runtime::Response<super::types::GetWorkspaceBudgetResponse>,
+        crate::runtime::Error<GetWorkspaceBudgetError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `getWorkspaceBudget` declares, by status.
@@ -1092,7 +1151,7 @@ impl crate::runtime::ErrorBody for GetWorkspaceBudgetError {
 }
 /// Request builder for `upsertWorkspaceBudget` (`PUT /workspaces/{id}/budgets/{interval}`); finish with [`UpsertWorkspaceBudget::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct UpsertWorkspaceBudget {
     client: super::Client,
     id: String,
@@ -1141,6 +1200,7 @@ impl UpsertWorkspaceBudget {
         >("upsertWorkspaceBudget", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1168,6 +1228,17 @@ impl UpsertWorkspaceBudget {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for UpsertWorkspaceBudget {
+    type Output = Result<
+        crate::runtime::Response<super::types::UpsertWorkspaceBudgetResponse>,
+        crate::runtime::Error<UpsertWorkspaceBudgetError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `upsertWorkspaceBudget` declares, by status.
@@ -1211,7 +1282,7 @@ impl crate::runtime::ErrorBody for UpsertWorkspaceBudgetError {
 }
 /// Request builder for `deleteWorkspaceBudget` (`DELETE /workspaces/{id}/budgets/{interval}`); finish with [`DeleteWorkspaceBudget::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct DeleteWorkspaceBudget {
     client: super::Client,
     id: String,
@@ -1249,6 +1320,7 @@ impl DeleteWorkspaceBudget {
         >("deleteWorkspaceBudget", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1272,6 +1344,17 @@ impl DeleteWorkspaceBudget {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for DeleteWorkspaceBudget {
+    type Output = Result<
+        crate::runtime::Response<super::types::DeleteWorkspaceBudgetResponse>,
+        crate::runtime::Error<DeleteWorkspaceBudgetError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `deleteWorkspaceBudget` declares, by status.
@@ -1315,7 +1398,7 @@ impl crate::runtime::ErrorBody for DeleteWorkspaceBudgetError {
 }
 /// Request builder for `listWorkspaceMembers` (`GET /workspaces/{id}/members`); finish with [`ListWorkspaceMembers::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct ListWorkspaceMembers {
     client: super::Client,
     id: String,
@@ -1391,6 +1474,7 @@ impl ListWorkspaceMembers {
             },
         )
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1415,6 +1499,17 @@ impl ListWorkspaceMembers {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for ListWorkspaceMembers {
+    type Output = Result<
+        crate::runtime::Response<super::types::ListWorkspaceMembersResponse>,
+        crate::runtime::Error<ListWorkspaceMembersError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `listWorkspaceMembers` declares, by status.
@@ -1458,7 +1553,7 @@ impl crate::runtime::ErrorBody for ListWorkspaceMembersError {
 }
 /// Request builder for `bulkAddWorkspaceMembers` (`POST /workspaces/{id}/members/add`); finish with [`BulkAddWorkspaceMembers::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct BulkAddWorkspaceMembers {
     client: super::Client,
     id: String,
@@ -1501,6 +1596,7 @@ impl BulkAddWorkspaceMembers {
         >("bulkAddWorkspaceMembers", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1527,6 +1623,17 @@ impl BulkAddWorkspaceMembers {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for BulkAddWorkspaceMembers {
+    type Output = Result<
+        crate::runtime::Response<super::types::BulkAddWorkspaceMembersResponse>,
+        crate::runtime::Error<BulkAddWorkspaceMembersError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `bulkAddWorkspaceMembers` declares, by status.
@@ -1577,7 +1684,7 @@ impl crate::runtime::ErrorBody for BulkAddWorkspaceMembersError {
 }
 /// Request builder for `bulkRemoveWorkspaceMembers` (`POST /workspaces/{id}/members/remove`); finish with [`BulkRemoveWorkspaceMembers::send`].
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
 pub struct BulkRemoveWorkspaceMembers {
     client: super::Client,
     id: String,
@@ -1623,6 +1730,7 @@ impl BulkRemoveWorkspaceMembers {
         >("bulkRemoveWorkspaceMembers", raw)
             .map(crate::runtime::unwrap_json)
     }
+    #[doc(hidden)]
     fn into_parts(
         self,
     ) -> Result<
@@ -1649,6 +1757,17 @@ impl BulkRemoveWorkspaceMembers {
             options: self.options,
         };
         Ok((self.client, parts))
+    }
+}
+/// `.await` sends the request, like [`send`](Self::send).
+impl std::future::IntoFuture for BulkRemoveWorkspaceMembers {
+    type Output = Result<
+        crate::runtime::Response<super::types::BulkRemoveWorkspaceMembersResponse>,
+        crate::runtime::Error<BulkRemoveWorkspaceMembersError>,
+    >;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// The error bodies `bulkRemoveWorkspaceMembers` declares, by status.

@@ -15,6 +15,7 @@ mod retry;
 mod secret;
 mod sse;
 mod stream;
+mod template;
 mod values;
 
 pub use binary::Binary;
@@ -38,6 +39,17 @@ pub use serde;
 pub use serde_json;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::{Method, StatusCode};
+
+pub use futures_util::{Stream, StreamExt, TryStreamExt};
+pub use template::fill_template;
+
+/// The current time, for the `date-time` fields of requests (`DateTime` is chrono's UTC time).
+pub fn now() -> DateTime {
+    chrono::Utc::now()
+}
+
+/// What awaiting a request builder gives (`client.models().list().await`).
+pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;
 
 /// JSON objects with string keys, in the order the server sent them.
 pub type Map<V> = indexmap::IndexMap<String, V>;

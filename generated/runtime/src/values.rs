@@ -86,6 +86,7 @@ macro_rules! string_enum {
     ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident => $wire:literal,)* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum $name {
             $(#[doc = concat!("`", $wire, "`")] $variant,)*
             /// A value this version of the client does not know (servers add values over time).
@@ -137,12 +138,27 @@ macro_rules! string_enum {
     };
 }
 
+/// `From` each listed variant type into a union (`"text".into()`, `ChatUserMessage::new(…).into()`).
+#[macro_export]
+macro_rules! union_from {
+    ($name:ident { $($variant:ident($ty:ty),)* }) => {
+        $(
+            impl From<$ty> for $name {
+                fn from(value: $ty) -> Self {
+                    $name::$variant(value.into())
+                }
+            }
+        )*
+    };
+}
+
 /// Declares an open integer enum.
 #[macro_export]
 macro_rules! int_enum {
     ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident => $value:literal,)* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum $name {
             $(#[doc = concat!("`", stringify!($value), "`")] $variant,)*
             /// A value this version of the client does not know.
@@ -209,6 +225,7 @@ macro_rules! tagged_union {
     ($(#[$meta:meta])* pub enum $name:ident { tag = $tag:literal; $($variant:ident = $value:literal => $ty:ty,)* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         pub enum $name {
             $(#[doc = concat!("`", $tag, ": ", $value, "`")] $variant($ty),)*
             /// A variant this version of the client does not know; the raw JSON is kept.
@@ -244,6 +261,7 @@ macro_rules! untagged_union {
     ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident($ty:ty),)* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         pub enum $name {
             $(#[allow(missing_docs)] $variant($ty),)*
         }
