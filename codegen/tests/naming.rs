@@ -1,29 +1,86 @@
-//! Names by role: every generated type name is the one its place asks for, or is listed here with
-//! the reason it could not be (the list is checked in, so a new deviation is a reviewed change).
+//! Names by role: every generated type name is the one its place asks for, or is listed in
+//! `naming_exceptions.txt` with the reason it could not be — a new deviation is a reviewed change.
 
-use codegen::load::load_spec;
+mod support;
 
-fn workspace() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+use std::collections::BTreeSet;
+
+/// `ChatContentItemsItem`: no `Variant3`, no `FunctionFunction`.
+fn role_violations(name: &str) -> Option<&'static str> {
+    let positional = name.match_indices("Variant").any(|(i, _)| name[i + 7..].starts_with(|c: char| c.is_ascii_digit()));
+    if positional {
+        return Some("a position number instead of a role");
+    }
+    let words: Vec<&str> = split_words(name);
+    if words.windows(2).any(|pair| pair[0] == pair[1]) {
+        return Some("a word repeated twice in a row");
+    }
+    None
 }
 
-fn resolved(api: &str, file: &str) -> codegen::ir::Api {
-    let path = workspace().join(".spec-cache").join(file);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}; run `cargo xtask fetch`", path.display()));
-    let overlay_path = workspace().join("specs/overlays").join(format!("{api}.yaml"));
-    let overlay = std::fs::read(&overlay_path).ok();
-    let overlays: Vec<codegen::load::OverlaySource<'_>> =
-        overlay.as_deref().map(|bytes| codegen::load::OverlaySource { file: "overlay", bytes }).into_iter().collect();
-    let spec = load_spec(file, &bytes, &overlays).unwrap_or_else(|e| panic!("{e}"));
-    codegen::resolve::resolve(api, &spec).unwrap_or_else(|e| panic!("{e}"))
+fn split_words(name: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (index, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&name[start..index]);
+            start = index;
+        }
+    }
+    words.push(&name[start..]);
+    words
 }
 
 #[test]
-fn print_notes() {
+fn every_deviation_from_a_role_based_name_is_listed_with_its_reason() {
+    let mut found = BTreeSet::new();
     for (api, file) in [("openrouter", "openrouter.yaml"), ("langfuse", "langfuse.yml")] {
-        let api = resolved(api, file);
-        for note in &api.naming_notes {
-            println!("{}\t{}\t{}", note.name, note.source, note.reason);
+        let resolved = support::resolved(api, file);
+        for note in &resolved.naming_notes {
+            found.insert(format!("{api}\t{}\t{}", note.name, note.reason));
+        }
+        for def in &resolved.types.types {
+            if let Some(reason) = role_violations(&def.name) {
+                // Component names are the spec's own words; only names we make must be clean.
+                let ours = !codegen::diff::is_component(def);
+                found.insert(format!("{api}\t{}\t{reason}{}", def.name, if ours { "" } else { " (the spec's component name)" }));
+            }
         }
     }
+    let listed_path = support::workspace().join("codegen/tests/naming_exceptions.txt");
+    let listed: BTreeSet<String> = std::fs::read_to_string(&listed_path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    let new: Vec<_> = found.difference(&listed).collect();
+    let gone: Vec<_> = listed.difference(&found).collect();
+    assert!(
+        new.is_empty() && gone.is_empty(),
+        "names that deviate from their role, not listed in {}:\n{}\nlisted but no longer found:\n{}",
+        listed_path.display(),
+        new.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
+        gone.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
+    );
+}
+
+#[test]
+fn no_name_we_make_carries_a_position_or_a_doubled_word() {
+    for (api, file) in [("openrouter", "openrouter.yaml"), ("langfuse", "langfuse.yml")] {
+        for def in &support::resolved(api, file).types.types {
+            if codegen::diff::is_component(def) {
+                continue;
+            }
+            assert_eq!(role_violations(&def.name), None, "{api}: {} (from {})", def.name, def.source);
+        }
+    }
+}
+
+#[test]
+fn the_detector_sees_what_it_looks_for() {
+    assert!(role_violations("AdditionalToolsItemToolsItemVariant29").is_some());
+    assert!(role_violations("ChatFunctionToolFunctionFunction").is_some());
+    assert_eq!(role_violations("ChatFunctionToolFunctionDef"), None);
+    assert_eq!(role_violations("VariantsList"), None);
 }

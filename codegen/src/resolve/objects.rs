@@ -62,6 +62,11 @@ impl<'a> Resolver<'a> {
                 }
             }
             _ if is_trivial(schema) => {}
+            // `anyOf: [X, {type: null}]` (its null member already folded into `nullable`) is X.
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } if members.len() == 1 => {
+                let kind = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                self.collect((&members[0]).into(), &format!("{at}/{kind}/0"), out, depth + 1)?;
+            }
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Any(_) => {
                 return Err(self.err(&at, "an allOf member here is a union (oneOf/anyOf) merged with other members; only objects can be merged"));
             }

@@ -1,0 +1,32 @@
+//! Shared by the tests that resolve the pinned specs: they read the cache that `cargo xtask
+//! fetch` fills, found from the workspace root (never from the caller's directory).
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::PathBuf;
+
+pub fn workspace() -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+/// The pinned spec of `api` as JSON, before our overlays.
+pub fn pinned_json(file: &str) -> Value {
+    let path = workspace().join(".spec-cache").join(file);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}; run `cargo xtask fetch`", path.display()));
+    codegen::load::parse_document(file, &bytes).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `json` loaded with the API's overlays and resolved.
+pub fn resolve_json(api: &str, file: &str, json: &Value) -> codegen::ir::Api {
+    let bytes = serde_json::to_vec(json).expect("JSON");
+    let overlay_path = workspace().join("specs/overlays").join(format!("{api}.yaml"));
+    let overlay = std::fs::read(&overlay_path).ok();
+    let overlays: Vec<codegen::load::OverlaySource<'_>> =
+        overlay.as_deref().map(|bytes| codegen::load::OverlaySource { file: "overlay", bytes }).into_iter().collect();
+    let spec = codegen::load::load_spec(file, &bytes, &overlays).unwrap_or_else(|e| panic!("{e}"));
+    codegen::resolve::resolve(api, &spec).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn resolved(api: &str, file: &str) -> codegen::ir::Api {
+    resolve_json(api, file, &pinned_json(file))
+}
