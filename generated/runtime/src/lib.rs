@@ -19,16 +19,32 @@ mod template;
 mod values;
 
 pub use binary::Binary;
-pub use config::{env_var, ConfigError};
-pub use error::{ApiError, DecodeError, Error, ErrorBody};
-pub use http::{finish, unwrap_json, ClientOptions, HttpClient, Json, RawResponse, Response, SuccessBody};
-pub use paginate::{paginate, ItemStream};
+pub use config::ConfigError;
+pub use error::{ApiError, DecodeError, Error};
+pub use http::Response;
+pub use paginate::ItemStream;
 pub use patch::Patch;
-pub use request::{header_value, json_body, path_segment, push_file, push_part, push_query, CallOptions, Part, PartValue, Payload, RequestParts};
 pub use retry::RetryPolicy;
-pub use secret::{Credentials, Secret};
+pub use secret::Secret;
+pub use stream::EventStream;
+
+// Plumbing the generated crates call; public only because they are crates of their own.
+#[doc(hidden)]
+pub use config::env_var;
+#[doc(hidden)]
+pub use error::ErrorBody;
+#[doc(hidden)]
+pub use http::{finish, unwrap_json, ClientOptions, HttpClient, Json, RawResponse, SuccessBody};
+#[doc(hidden)]
+pub use paginate::paginate;
+#[doc(hidden)]
+pub use request::{header_value, json_body, path_segment, push_file, push_part, push_query, CallOptions, Part, PartValue, Payload, RequestParts};
+#[doc(hidden)]
+pub use secret::Credentials;
+#[doc(hidden)]
 pub use sse::{RawEvent, SseParser};
-pub use stream::{decode_event, open_stream, EventStream};
+#[doc(hidden)]
+pub use stream::{decode_event, open_stream};
 #[doc(hidden)]
 pub use values::{decode_variant, deserialize_const, deserialize_str_enum, no_variant_error, tag_of, variant_error, StrEnum};
 
