@@ -24,8 +24,12 @@ pub fn struct_impl(def: &TypeDef, fields: &[Field], has_extra: bool) -> TokenStr
             Presence::Required => {
                 let (arg_ty, convert) = super::operations::into_arg(&field.ty, &ty);
                 arguments.push(quote! { #member: #arg_ty });
-                let value = boxed(quote! { #member #convert });
-                inits.push(quote! { #member: #value, });
+                if convert.is_empty() && !field.boxed {
+                    inits.push(quote! { #member, });
+                } else {
+                    let value = boxed(quote! { #member #convert });
+                    inits.push(quote! { #member: #value, });
+                }
             }
             Presence::TriState => {
                 inits.push(quote! { #member: crate::runtime::Patch::Absent, });

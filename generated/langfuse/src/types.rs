@@ -36,7 +36,7 @@ impl AnnotationQueue {
             id: id.into(),
             name: name.into(),
             description: None,
-            score_config_ids: score_config_ids,
+            score_config_ids,
             created_at: created_at.into(),
             updated_at: updated_at.into(),
         }
@@ -138,7 +138,7 @@ pub struct ApiKeyList {
 impl ApiKeyList {
     /// A `ApiKeyList` from its required fields; set the others with the methods below.
     pub fn new(api_keys: Vec<ApiKeySummary>) -> Self {
-        Self { api_keys: api_keys }
+        Self { api_keys }
     }
 }
 /// Response for API key creation
@@ -326,8 +326,8 @@ impl BasePrompt {
             name: name.into(),
             version: version.into(),
             config: config.into(),
-            labels: labels,
-            tags: tags,
+            labels,
+            tags,
             commit_message: None,
             resolution_graph: None,
         }
@@ -944,7 +944,7 @@ pub struct BlobStorageIntegrationsResponse {
 impl BlobStorageIntegrationsResponse {
     /// A `BlobStorageIntegrationsResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<BlobStorageIntegrationResponse>) -> Self {
-        Self { data: data }
+        Self { data }
     }
 }
 crate::runtime::string_enum! {
@@ -1702,11 +1702,11 @@ impl ChatPrompt {
             name: name.into(),
             version: version.into(),
             config: config.into(),
-            labels: labels,
-            tags: tags,
+            labels,
+            tags,
             commit_message: None,
             resolution_graph: None,
-            prompt: prompt,
+            prompt,
         }
     }
     /// Sets `commitMessage`.
@@ -2081,7 +2081,7 @@ impl CreateAnnotationQueueRequest {
         Self {
             name: name.into(),
             description: None,
-            score_config_ids: score_config_ids,
+            score_config_ids,
         }
     }
     /// Sets `description`.
@@ -2266,7 +2266,7 @@ impl CreateChatPromptRequest {
     ) -> Self {
         Self {
             name: name.into(),
-            prompt: prompt,
+            prompt,
             config: None,
             r#type: Default::default(),
             labels: None,
@@ -3630,7 +3630,7 @@ impl DatasetItem {
             dataset_name: dataset_name.into(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
-            media_references: media_references,
+            media_references,
         }
     }
     /// Sets `sourceTraceId` (`None` sends `null`).
@@ -3870,7 +3870,7 @@ impl DatasetRunWithItems {
             dataset_name: dataset_name.into(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
-            dataset_run_items: dataset_run_items,
+            dataset_run_items,
             deprecation: None,
         }
     }
@@ -4277,10 +4277,7 @@ impl ExperimentItemsResponse {
         data: Vec<ExperimentItem>,
         meta: impl Into<ExperimentsResponseMeta>,
     ) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -4293,10 +4290,7 @@ pub struct ExperimentsResponse {
 impl ExperimentsResponse {
     /// A `ExperimentsResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<Experiment>, meta: impl Into<ExperimentsResponseMeta>) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -4349,10 +4343,7 @@ pub struct GetCommentsResponse {
 impl GetCommentsResponse {
     /// A `GetCommentsResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<Comment>, meta: impl Into<UtilsMetaResponse>) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -4508,7 +4499,7 @@ impl GetScoresResponse {
         meta: impl Into<UtilsMetaResponse>,
     ) -> Self {
         Self {
-            data: data,
+            data,
             meta: meta.into(),
             deprecation: None,
         }
@@ -5929,10 +5920,7 @@ pub struct GetScoresV3Response {
 impl GetScoresV3Response {
     /// A `GetScoresV3Response` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<ScoreV3>, meta: impl Into<GetScoresV3Meta>) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -5965,10 +5953,7 @@ pub struct IngestionBatchRequest {
 impl IngestionBatchRequest {
     /// A `IngestionBatchRequest` from its required fields; set the others with the methods below.
     pub fn new(batch: Vec<IngestionEvent>) -> Self {
-        Self {
-            batch: batch,
-            metadata: None,
-        }
+        Self { batch, metadata: None }
     }
     /// Sets `metadata`.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
@@ -6418,10 +6403,7 @@ pub struct IngestionResponse {
 impl IngestionResponse {
     /// A `IngestionResponse` from its required fields; set the others with the methods below.
     pub fn new(successes: Vec<IngestionSuccess>, errors: Vec<IngestionError>) -> Self {
-        Self {
-            successes: successes,
-            errors: errors,
-        }
+        Self { successes, errors }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -6461,10 +6443,7 @@ pub struct LegacyMetricsResponse {
 impl LegacyMetricsResponse {
     /// A `LegacyMetricsResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<serde_json::Value>) -> Self {
-        Self {
-            data: data,
-            deprecation: None,
-        }
+        Self { data, deprecation: None }
     }
     /// Sets `_deprecation`.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
@@ -6482,10 +6461,7 @@ pub struct LegacyObservations {
 impl LegacyObservations {
     /// A `LegacyObservations` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<Observation>, meta: impl Into<UtilsMetaResponse>) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -6502,7 +6478,7 @@ impl LegacyObservationsViews {
     /// A `LegacyObservationsViews` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<ObservationsView>, meta: impl Into<UtilsMetaResponse>) -> Self {
         Self {
-            data: data,
+            data,
             meta: meta.into(),
             deprecation: None,
         }
@@ -6571,9 +6547,9 @@ impl LlmConnection {
             adapter: adapter.into(),
             display_secret_key: display_secret_key.into(),
             base_url: None,
-            custom_models: custom_models,
+            custom_models,
             with_default_models: with_default_models.into(),
-            extra_header_keys: extra_header_keys,
+            extra_header_keys,
             config: None,
             created_at: created_at.into(),
             updated_at: updated_at.into(),
@@ -6711,7 +6687,7 @@ pub struct MembershipsResponse {
 impl MembershipsResponse {
     /// A `MembershipsResponse` from its required fields; set the others with the methods below.
     pub fn new(memberships: Vec<MembershipResponse>) -> Self {
-        Self { memberships: memberships }
+        Self { memberships }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -6726,7 +6702,7 @@ pub struct MetricsV2Response {
 impl MetricsV2Response {
     /// A `MetricsV2Response` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<serde_json::Value>) -> Self {
-        Self { data: data }
+        Self { data }
     }
 }
 /// Model definition used for transforming usage into USD cost and/or tokenization.
@@ -6819,7 +6795,7 @@ impl Model {
             is_langfuse_managed: is_langfuse_managed.into(),
             created_at: created_at.into(),
             prices: prices.into(),
-            pricing_tiers: pricing_tiers,
+            pricing_tiers,
         }
     }
     /// Sets `startDate` (`None` sends `null`).
@@ -7960,10 +7936,7 @@ pub struct ObservationsV2Response {
 impl ObservationsV2Response {
     /// A `ObservationsV2Response` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<ObservationV2>, meta: impl Into<ObservationsV2Meta>) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -8613,9 +8586,7 @@ pub struct OpentelemetryExportTracesRequest {
 impl OpentelemetryExportTracesRequest {
     /// A `OpentelemetryExportTracesRequest` from its required fields; set the others with the methods below.
     pub fn new(resource_spans: Vec<OtelResourceSpan>) -> Self {
-        Self {
-            resource_spans: resource_spans,
-        }
+        Self { resource_spans }
     }
 }
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -8802,7 +8773,7 @@ pub struct OrganizationApiKeysResponse {
 impl OrganizationApiKeysResponse {
     /// A `OrganizationApiKeysResponse` from its required fields; set the others with the methods below.
     pub fn new(api_keys: Vec<OrganizationApiKey>) -> Self {
-        Self { api_keys: api_keys }
+        Self { api_keys }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -8849,7 +8820,7 @@ pub struct OrganizationProjectsResponse {
 impl OrganizationProjectsResponse {
     /// A `OrganizationProjectsResponse` from its required fields; set the others with the methods below.
     pub fn new(projects: Vec<OrganizationProject>) -> Self {
-        Self { projects: projects }
+        Self { projects }
     }
 }
 /// Key-value attribute pair for resources, scopes, or spans
@@ -9165,10 +9136,7 @@ impl PaginatedAnnotationQueueItems {
         data: Vec<AnnotationQueueItem>,
         meta: impl Into<UtilsMetaResponse>,
     ) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -9181,10 +9149,7 @@ pub struct PaginatedAnnotationQueues {
 impl PaginatedAnnotationQueues {
     /// A `PaginatedAnnotationQueues` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<AnnotationQueue>, meta: impl Into<UtilsMetaResponse>) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -9197,10 +9162,7 @@ pub struct PaginatedDatasetItems {
 impl PaginatedDatasetItems {
     /// A `PaginatedDatasetItems` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<DatasetItem>, meta: impl Into<UtilsMetaResponse>) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -9217,7 +9179,7 @@ impl PaginatedDatasetRunItems {
     /// A `PaginatedDatasetRunItems` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<DatasetRunItem>, meta: impl Into<UtilsMetaResponse>) -> Self {
         Self {
-            data: data,
+            data,
             meta: meta.into(),
             deprecation: None,
         }
@@ -9242,7 +9204,7 @@ impl PaginatedDatasetRuns {
     /// A `PaginatedDatasetRuns` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<DatasetRun>, meta: impl Into<UtilsMetaResponse>) -> Self {
         Self {
-            data: data,
+            data,
             meta: meta.into(),
             deprecation: None,
         }
@@ -9263,10 +9225,7 @@ pub struct PaginatedDatasets {
 impl PaginatedDatasets {
     /// A `PaginatedDatasets` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<Dataset>, meta: impl Into<UtilsMetaResponse>) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -9279,10 +9238,7 @@ pub struct PaginatedLlmConnections {
 impl PaginatedLlmConnections {
     /// A `PaginatedLlmConnections` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<LlmConnection>, meta: impl Into<UtilsMetaResponse>) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -9295,10 +9251,7 @@ pub struct PaginatedModels {
 impl PaginatedModels {
     /// A `PaginatedModels` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<Model>, meta: impl Into<UtilsMetaResponse>) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -9315,7 +9268,7 @@ impl PaginatedSessions {
     /// A `PaginatedSessions` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<Session>, meta: impl Into<UtilsMetaResponse>) -> Self {
         Self {
-            data: data,
+            data,
             meta: meta.into(),
             deprecation: None,
         }
@@ -9480,7 +9433,7 @@ impl PricingTier {
             name: name.into(),
             is_default: is_default.into(),
             priority: priority.into(),
-            conditions: conditions,
+            conditions,
             prices: prices.into(),
         }
     }
@@ -9510,7 +9463,7 @@ impl PricingTierAttributeCondition {
             source: source.into(),
             key: key.into(),
             operator: Default::default(),
-            values: values,
+            values,
         }
     }
 }
@@ -9595,7 +9548,7 @@ impl PricingTierInput {
             name: name.into(),
             is_default: is_default.into(),
             priority: priority.into(),
-            conditions: conditions,
+            conditions,
             prices: prices.into(),
         }
     }
@@ -9698,7 +9651,7 @@ pub struct Projects {
 impl Projects {
     /// A `Projects` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<Project>) -> Self {
-        Self { data: data }
+        Self { data }
     }
 }
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -9847,11 +9800,11 @@ impl PromptChat {
             name: name.into(),
             version: version.into(),
             config: config.into(),
-            labels: labels,
-            tags: tags,
+            labels,
+            tags,
             commit_message: None,
             resolution_graph: None,
-            prompt: prompt,
+            prompt,
         }
     }
     /// Sets `commitMessage`.
@@ -9898,9 +9851,9 @@ impl PromptMeta {
         Self {
             name: name.into(),
             r#type: r#type.into(),
-            versions: versions,
-            labels: labels,
-            tags: tags,
+            versions,
+            labels,
+            tags,
             last_updated_at: last_updated_at.into(),
             last_config: last_config.into(),
         }
@@ -9916,10 +9869,7 @@ pub struct PromptMetaListResponse {
 impl PromptMetaListResponse {
     /// A `PromptMetaListResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<PromptMeta>, meta: impl Into<UtilsMetaResponse>) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -9961,8 +9911,8 @@ impl PromptText {
             name: name.into(),
             version: version.into(),
             config: config.into(),
-            labels: labels,
-            tags: tags,
+            labels,
+            tags,
             commit_message: None,
             resolution_graph: None,
             prompt: prompt.into(),
@@ -9996,7 +9946,7 @@ pub struct PromptVersionUpdateRequest {
 impl PromptVersionUpdateRequest {
     /// A `PromptVersionUpdateRequest` from its required fields; set the others with the methods below.
     pub fn new(new_labels: Vec<String>) -> Self {
-        Self { new_labels: new_labels }
+        Self { new_labels }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -10049,7 +9999,7 @@ impl ResourceType {
             endpoint: endpoint.into(),
             description: description.into(),
             schema: schema.into(),
-            schema_extensions: schema_extensions,
+            schema_extensions,
             meta: meta.into(),
         }
     }
@@ -10077,9 +10027,9 @@ impl ResourceTypesResponse {
         resources: Vec<ResourceType>,
     ) -> Self {
         Self {
-            schemas: schemas,
+            schemas,
             total_results: total_results.into(),
-            resources: resources,
+            resources,
         }
     }
 }
@@ -10122,7 +10072,7 @@ impl SchemaResource {
             id: id.into(),
             name: name.into(),
             description: description.into(),
-            attributes: attributes,
+            attributes,
             meta: meta.into(),
         }
     }
@@ -10145,9 +10095,9 @@ impl SchemasResponse {
         resources: Vec<SchemaResource>,
     ) -> Self {
         Self {
-            schemas: schemas,
+            schemas,
             total_results: total_results.into(),
-            resources: resources,
+            resources,
         }
     }
 }
@@ -10274,11 +10224,11 @@ impl ScimUser {
         meta: impl Into<UserMeta>,
     ) -> Self {
         Self {
-            schemas: schemas,
+            schemas,
             id: id.into(),
             user_name: user_name.into(),
             name: name.into(),
-            emails: emails,
+            emails,
             meta: meta.into(),
         }
     }
@@ -10307,11 +10257,11 @@ impl ScimUsersListResponse {
         resources: Vec<ScimUser>,
     ) -> Self {
         Self {
-            schemas: schemas,
+            schemas,
             total_results: total_results.into(),
             start_index: start_index.into(),
             items_per_page: items_per_page.into(),
-            resources: resources,
+            resources,
         }
     }
 }
@@ -10799,10 +10749,7 @@ pub struct ScoreConfigs {
 impl ScoreConfigs {
     /// A `ScoreConfigs` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<ScoreConfig>, meta: impl Into<UtilsMetaResponse>) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -12454,7 +12401,7 @@ impl ServiceProviderConfig {
         meta: impl Into<ResourceMeta>,
     ) -> Self {
         Self {
-            schemas: schemas,
+            schemas,
             documentation_uri: documentation_uri.into(),
             patch: patch.into(),
             bulk: bulk.into(),
@@ -12462,7 +12409,7 @@ impl ServiceProviderConfig {
             change_password: change_password.into(),
             sort: sort.into(),
             etag: etag.into(),
-            authentication_schemes: authentication_schemes,
+            authentication_schemes,
             meta: meta.into(),
         }
     }
@@ -12525,7 +12472,7 @@ impl SessionWithTraces {
             created_at: created_at.into(),
             project_id: project_id.into(),
             environment: environment.into(),
-            traces: traces,
+            traces,
             deprecation: None,
         }
     }
@@ -12641,8 +12588,8 @@ impl TextPrompt {
             name: name.into(),
             version: version.into(),
             config: config.into(),
-            labels: labels,
-            tags: tags,
+            labels,
+            tags,
             commit_message: None,
             resolution_graph: None,
             prompt: prompt.into(),
@@ -13028,7 +12975,7 @@ impl Trace {
             version: None,
             user_id: None,
             metadata: None,
-            tags: tags,
+            tags,
             public: public.into(),
             environment: environment.into(),
         }
@@ -13202,7 +13149,7 @@ pub struct TraceDeleteMultipleRequest {
 impl TraceDeleteMultipleRequest {
     /// A `TraceDeleteMultipleRequest` from its required fields; set the others with the methods below.
     pub fn new(trace_ids: Vec<String>) -> Self {
-        Self { trace_ids: trace_ids }
+        Self { trace_ids }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -13310,7 +13257,7 @@ impl TraceWithDetails {
             version: None,
             user_id: None,
             metadata: None,
-            tags: tags,
+            tags,
             public: public.into(),
             environment: environment.into(),
             html_path: html_path.into(),
@@ -13457,14 +13404,14 @@ impl TraceWithFullDetails {
             version: None,
             user_id: None,
             metadata: None,
-            tags: tags,
+            tags,
             public: public.into(),
             environment: environment.into(),
             html_path: html_path.into(),
             latency: None,
             total_cost: None,
-            observations: observations,
-            scores: scores,
+            observations,
+            scores,
             deprecation: None,
         }
     }
@@ -13538,7 +13485,7 @@ impl Traces {
     /// A `Traces` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<TraceWithDetails>, meta: impl Into<UtilsMetaResponse>) -> Self {
         Self {
-            data: data,
+            data,
             meta: meta.into(),
             deprecation: None,
         }
@@ -13569,7 +13516,7 @@ impl UnstableArrayOptionsEvaluationRuleFilter {
         Self {
             column: column.into(),
             operator: operator.into(),
-            value: value,
+            value,
         }
     }
 }
@@ -13619,7 +13566,7 @@ impl UnstableCategoryOptionsEvaluationRuleFilter {
             column: column.into(),
             key: key.into(),
             operator: operator.into(),
-            value: value,
+            value,
         }
     }
 }
@@ -13700,7 +13647,7 @@ impl UnstableCodeEvaluator {
             id: id.into(),
             name: name.into(),
             version: version.into(),
-            variables: variables,
+            variables,
             mapping: None,
             evaluation_rule_count: evaluation_rule_count.into(),
             created_at: created_at.into(),
@@ -14014,9 +13961,9 @@ impl UnstableCreateDashboardWidgetRequest {
             name: name.into(),
             description: None,
             view: view.into(),
-            dimensions: dimensions,
-            metrics: metrics,
-            filters: filters,
+            dimensions,
+            metrics,
+            filters,
             chart_type: chart_type.into(),
             chart_config: None,
         }
@@ -14143,7 +14090,7 @@ impl UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     ) -> Self {
         Self {
             name: name.into(),
-            evaluators: evaluators,
+            evaluators,
             target: target.into(),
             enabled: enabled.into(),
             sampling: None,
@@ -14310,7 +14257,7 @@ impl UnstableCreateLlmAsJudgeEvaluationRuleRequest {
             enabled: enabled.into(),
             sampling: None,
             filter: None,
-            mapping: mapping,
+            mapping,
         }
     }
     /// Sets `sampling`.
@@ -14527,7 +14474,7 @@ impl UnstableDashboard {
             name: name.into(),
             description: description.into(),
             definition: definition.into(),
-            filters: filters,
+            filters,
         }
     }
 }
@@ -14540,7 +14487,7 @@ pub struct UnstableDashboardDefinition {
 impl UnstableDashboardDefinition {
     /// A `UnstableDashboardDefinition` from its required fields; set the others with the methods below.
     pub fn new(widgets: Vec<UnstableDashboardPlacement>) -> Self {
-        Self { widgets: widgets }
+        Self { widgets }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -14556,10 +14503,7 @@ impl UnstableDashboardList {
         data: Vec<UnstableDashboard>,
         meta: impl Into<UtilsMetaResponse>,
     ) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 crate::runtime::tagged_union! {
@@ -14700,9 +14644,9 @@ impl UnstableDashboardWidget {
             name: name.into(),
             description: description.into(),
             view: view.into(),
-            dimensions: dimensions,
-            metrics: metrics,
-            filters: filters,
+            dimensions,
+            metrics,
+            filters,
             chart_type: chart_type.into(),
             chart_config: chart_config.into(),
         }
@@ -14924,10 +14868,7 @@ impl UnstableDashboardWidgetList {
         data: Vec<UnstableDashboardWidget>,
         meta: impl Into<UtilsMetaResponse>,
     ) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -15130,10 +15071,10 @@ impl UnstableEvaluationRule {
             sampling: sampling.into(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
-            evaluators: evaluators,
+            evaluators,
             target: target.into(),
-            filter: filter,
-            mapping: mapping,
+            filter,
+            mapping,
         }
     }
     /// Sets `evaluator` (`None` sends `null`).
@@ -15418,7 +15359,7 @@ impl UnstableEvaluationRuleFilterArrayOptions {
             r#type: Default::default(),
             column: column.into(),
             operator: operator.into(),
-            value: value,
+            value,
         }
     }
 }
@@ -15478,7 +15419,7 @@ impl UnstableEvaluationRuleFilterCategoryOptions {
             column: column.into(),
             key: key.into(),
             operator: operator.into(),
-            value: value,
+            value,
         }
     }
 }
@@ -15688,7 +15629,7 @@ impl UnstableEvaluationRuleFilterStringOptions {
             r#type: Default::default(),
             column: column.into(),
             operator: operator.into(),
-            value: value,
+            value,
         }
     }
 }
@@ -15881,10 +15822,7 @@ impl UnstableEvaluationRules {
         data: Vec<UnstableReadableEvaluationRule>,
         meta: impl Into<UtilsMetaResponse>,
     ) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 crate::runtime::tagged_union! {
@@ -15952,7 +15890,7 @@ impl UnstableEvaluatorBase {
             id: id.into(),
             name: name.into(),
             version: version.into(),
-            variables: variables,
+            variables,
             mapping: None,
             evaluation_rule_count: evaluation_rule_count.into(),
             created_at: created_at.into(),
@@ -16024,7 +15962,7 @@ impl UnstableEvaluatorCode {
             id: id.into(),
             name: name.into(),
             version: version.into(),
-            variables: variables,
+            variables,
             mapping: None,
             evaluation_rule_count: evaluation_rule_count.into(),
             created_at: created_at.into(),
@@ -16106,7 +16044,7 @@ impl UnstableEvaluatorLlmAsJudge {
             id: id.into(),
             name: name.into(),
             version: version.into(),
-            variables: variables,
+            variables,
             mapping: None,
             evaluation_rule_count: evaluation_rule_count.into(),
             created_at: created_at.into(),
@@ -16303,10 +16241,7 @@ impl UnstableEvaluators {
         data: Vec<UnstableEvaluator>,
         meta: impl Into<UtilsMetaResponse>,
     ) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 crate::runtime::string_enum! {
@@ -16396,12 +16331,12 @@ impl UnstableLegacyEvaluationRule {
             sampling: sampling.into(),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
-            evaluators: evaluators,
+            evaluators,
             target: target.into(),
             delay: delay.into(),
-            time_scope: time_scope,
-            filter: filter,
-            mapping: mapping,
+            time_scope,
+            filter,
+            mapping,
         }
     }
     /// Sets `evaluator` (`None` sends `null`).
@@ -16580,7 +16515,7 @@ impl UnstableLlmAsJudgeEvaluator {
             id: id.into(),
             name: name.into(),
             version: version.into(),
-            variables: variables,
+            variables,
             mapping: None,
             evaluation_rule_count: evaluation_rule_count.into(),
             created_at: created_at.into(),
@@ -16960,7 +16895,7 @@ impl UnstablePublicApiValidationIssue {
         Self {
             code: code.into(),
             message: message.into(),
-            path: path,
+            path,
         }
     }
 }
@@ -17030,7 +16965,7 @@ impl UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
     ) -> Self {
         Self {
             description: description.into(),
-            categories: categories,
+            categories,
             should_allow_multiple_matches: should_allow_multiple_matches.into(),
         }
     }
@@ -17269,7 +17204,7 @@ impl UnstableStringOptionsEvaluationRuleFilter {
         Self {
             column: column.into(),
             operator: operator.into(),
-            value: value,
+            value,
         }
     }
 }

@@ -153,7 +153,7 @@ pub struct ActivityResponse {
 impl ActivityResponse {
     /// A `ActivityResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<ActivityItem>) -> Self {
-        Self { data: data }
+        Self { data }
     }
 }
 /// Additional tools made available to the model at this point in the input
@@ -176,7 +176,7 @@ impl AdditionalToolsItem {
         Self {
             id: None,
             role: role.into(),
-            tools: tools,
+            tools,
             r#type: Default::default(),
         }
     }
@@ -504,7 +504,7 @@ impl AgentMessageItem {
         Self {
             agent: None,
             author: author.into(),
-            content: content,
+            content,
             id: None,
             recipient: recipient.into(),
             r#type: Default::default(),
@@ -823,7 +823,7 @@ impl AnthropicBashCodeExecutionResult {
         stdout: impl Into<String>,
     ) -> Self {
         Self {
-            content: content,
+            content,
             return_code: return_code.into(),
             stderr: stderr.into(),
             stdout: stdout.into(),
@@ -1442,7 +1442,7 @@ impl AnthropicCodeExecutionResult {
         stdout: impl Into<String>,
     ) -> Self {
         Self {
-            content: content,
+            content,
             return_code: return_code.into(),
             stderr: stderr.into(),
             stdout: stdout.into(),
@@ -1838,7 +1838,7 @@ impl AnthropicEncryptedCodeExecutionResult {
         stderr: impl Into<String>,
     ) -> Self {
         Self {
-            content: content,
+            content,
             encrypted_stdout: encrypted_stdout.into(),
             return_code: return_code.into(),
             stderr: stderr.into(),
@@ -1949,7 +1949,7 @@ impl AnthropicFileList {
     pub fn new(data: Vec<AnthropicFile>, has_more: impl Into<bool>) -> Self {
         Self {
             shape: Default::default(),
-            data: data,
+            data,
             first_id: None,
             has_more: has_more.into(),
             last_id: None,
@@ -2359,7 +2359,7 @@ impl AnthropicSearchResultBlockParam {
         Self {
             cache_control: None,
             citations: None,
-            content: content,
+            content,
             source: source.into(),
             title: title.into(),
             r#type: Default::default(),
@@ -2829,7 +2829,7 @@ impl AnthropicToolSearchResult {
     /// A `AnthropicToolSearchResult` from its required fields; set the others with the methods below.
     pub fn new(tool_references: Vec<AnthropicToolReference>) -> Self {
         Self {
-            tool_references: tool_references,
+            tool_references,
             r#type: Default::default(),
         }
     }
@@ -3627,10 +3627,7 @@ pub struct AppRankingsResponse {
 impl AppRankingsResponse {
     /// A `AppRankingsResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<AppRankingsItem>, meta: impl Into<RankingsDailyMeta>) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 /// A tool call emitted by the model requesting a V4A patch operation. The client applies the patch and echoes an `apply_patch_call_output` on the next turn.
@@ -4655,7 +4652,7 @@ impl BaseMessagesResult {
     ) -> Self {
         Self {
             container: None,
-            content: content,
+            content,
             id: id.into(),
             model: model.into(),
             role: Default::default(),
@@ -5232,7 +5229,7 @@ impl BaseResponsesResult {
             metadata: None,
             model: model.into(),
             object: Default::default(),
-            output: output,
+            output,
             output_text: None,
             parallel_tool_calls: parallel_tool_calls.into(),
             presence_penalty: None,
@@ -5248,7 +5245,7 @@ impl BaseResponsesResult {
             temperature: None,
             text: None,
             tool_choice: tool_choice.into(),
-            tools: tools,
+            tools,
             top_logprobs: None,
             top_p: None,
             truncation: None,
@@ -5515,7 +5512,7 @@ impl BaseTextDeltaEvent {
             content_index: content_index.into(),
             delta: delta.into(),
             item_id: item_id.into(),
-            logprobs: logprobs,
+            logprobs,
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             r#type: Default::default(),
@@ -5551,7 +5548,7 @@ impl BaseTextDoneEvent {
         Self {
             content_index: content_index.into(),
             item_id: item_id.into(),
-            logprobs: logprobs,
+            logprobs,
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             text: text.into(),
@@ -5684,7 +5681,7 @@ pub struct BulkAddWorkspaceMembersRequest {
 impl BulkAddWorkspaceMembersRequest {
     /// A `BulkAddWorkspaceMembersRequest` from its required fields; set the others with the methods below.
     pub fn new(user_ids: Vec<String>) -> Self {
-        Self { user_ids: user_ids }
+        Self { user_ids }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -5703,7 +5700,7 @@ impl BulkAddWorkspaceMembersResponse {
     pub fn new(added_count: impl Into<i64>, data: Vec<WorkspaceMember>) -> Self {
         Self {
             added_count: added_count.into(),
-            data: data,
+            data,
         }
     }
 }
@@ -5719,7 +5716,7 @@ pub struct BulkAssignKeysRequest {
 impl BulkAssignKeysRequest {
     /// A `BulkAssignKeysRequest` from its required fields; set the others with the methods below.
     pub fn new(key_hashes: Vec<String>) -> Self {
-        Self { key_hashes: key_hashes }
+        Self { key_hashes }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -5751,9 +5748,7 @@ pub struct BulkAssignMembersRequest {
 impl BulkAssignMembersRequest {
     /// A `BulkAssignMembersRequest` from its required fields; set the others with the methods below.
     pub fn new(member_user_ids: Vec<String>) -> Self {
-        Self {
-            member_user_ids: member_user_ids,
-        }
+        Self { member_user_ids }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -5785,7 +5780,7 @@ pub struct BulkRemoveWorkspaceMembersRequest {
 impl BulkRemoveWorkspaceMembersRequest {
     /// A `BulkRemoveWorkspaceMembersRequest` from its required fields; set the others with the methods below.
     pub fn new(user_ids: Vec<String>) -> Self {
-        Self { user_ids: user_ids }
+        Self { user_ids }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -5817,7 +5812,7 @@ pub struct BulkUnassignKeysRequest {
 impl BulkUnassignKeysRequest {
     /// A `BulkUnassignKeysRequest` from its required fields; set the others with the methods below.
     pub fn new(key_hashes: Vec<String>) -> Self {
-        Self { key_hashes: key_hashes }
+        Self { key_hashes }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -5849,9 +5844,7 @@ pub struct BulkUnassignMembersRequest {
 impl BulkUnassignMembersRequest {
     /// A `BulkUnassignMembersRequest` from its required fields; set the others with the methods below.
     pub fn new(member_user_ids: Vec<String>) -> Self {
-        Self {
-            member_user_ids: member_user_ids,
-        }
+        Self { member_user_ids }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -7123,7 +7116,7 @@ impl ChatRequest {
             logprobs: None,
             max_completion_tokens: None,
             max_tokens: None,
-            messages: messages,
+            messages,
             metadata: None,
             min_p: None,
             modalities: None,
@@ -7524,7 +7517,7 @@ impl ChatResult {
         model: impl Into<String>,
     ) -> Self {
         Self {
-            choices: choices,
+            choices,
             created: created.into(),
             id: id.into(),
             model: model.into(),
@@ -7700,7 +7693,7 @@ impl ChatStreamChunk {
         model: impl Into<String>,
     ) -> Self {
         Self {
-            choices: choices,
+            choices,
             created: created.into(),
             error: None,
             id: id.into(),
@@ -8097,7 +8090,7 @@ impl ChatTokenLogprob {
             bytes: None,
             logprob: logprob.into(),
             token: token.into(),
-            top_logprobs: top_logprobs,
+            top_logprobs,
         }
     }
     /// Sets `bytes` (`None` sends `null`).
@@ -9013,7 +9006,7 @@ impl CompoundFilter {
         r#type: impl Into<CompoundFilterType>,
     ) -> Self {
         Self {
-            filters: filters,
+            filters,
             r#type: r#type.into(),
         }
     }
@@ -10119,7 +10112,7 @@ pub struct CreateEmbeddingsRequestInputListItem {
 impl CreateEmbeddingsRequestInputListItem {
     /// A `CreateEmbeddingsRequestInputListItem` from its required fields; set the others with the methods below.
     pub fn new(content: Vec<CreateEmbeddingsRequestInputListItemContentItem>) -> Self {
-        Self { content: content }
+        Self { content }
     }
 }
 crate::runtime::tagged_union! {
@@ -10222,7 +10215,7 @@ impl CreateEmbeddingsResponse {
         model: impl Into<String>,
     ) -> Self {
         Self {
-            data: data,
+            data,
             id: None,
             model: model.into(),
             object: Default::default(),
@@ -11154,7 +11147,7 @@ impl CreateRerankRequest {
         query: impl Into<String>,
     ) -> Self {
         Self {
-            documents: documents,
+            documents,
             model: model.into(),
             provider: None,
             query: query.into(),
@@ -11263,7 +11256,7 @@ impl CreateRerankResponse {
             id: None,
             model: model.into(),
             provider: None,
-            results: results,
+            results,
             usage: None,
         }
     }
@@ -12359,7 +12352,7 @@ impl EndpointsMetadata {
     /// A `EndpointsMetadata` from its required fields; set the others with the methods below.
     pub fn new(available: Vec<EndpointInfo>, total: impl Into<i64>) -> Self {
         Self {
-            available: available,
+            available,
             total: total.into(),
         }
     }
@@ -12377,7 +12370,7 @@ impl EnumCapability {
     pub fn new(values: Vec<String>) -> Self {
         Self {
             r#type: Default::default(),
-            values: values,
+            values,
         }
     }
 }
@@ -12632,7 +12625,7 @@ impl FileSearchServerTool {
             max_num_results: None,
             ranking_options: None,
             r#type: Default::default(),
-            vector_store_ids: vector_store_ids,
+            vector_store_ids,
         }
     }
     /// Sets `filters`.
@@ -13157,11 +13150,11 @@ impl FusionAnalysisResult {
         unique_insights: Vec<FusionAnalysisResultUniqueInsightsItem>,
     ) -> Self {
         Self {
-            blind_spots: blind_spots,
-            consensus: consensus,
-            contradictions: contradictions,
-            partial_coverage: partial_coverage,
-            unique_insights: unique_insights,
+            blind_spots,
+            consensus,
+            contradictions,
+            partial_coverage,
+            unique_insights,
         }
     }
 }
@@ -13179,7 +13172,7 @@ impl FusionAnalysisResultContradictionsItem {
         topic: impl Into<String>,
     ) -> Self {
         Self {
-            stances: stances,
+            stances,
             topic: topic.into(),
         }
     }
@@ -13211,7 +13204,7 @@ impl FusionAnalysisResultPartialCoverageItem {
     /// A `FusionAnalysisResultPartialCoverageItem` from its required fields; set the others with the methods below.
     pub fn new(models: Vec<String>, point: impl Into<String>) -> Self {
         Self {
-            models: models,
+            models,
             point: point.into(),
         }
     }
@@ -13991,7 +13984,7 @@ pub struct GenerationContentDataInputObject2 {
 impl GenerationContentDataInputObject2 {
     /// A `GenerationContentDataInputObject2` from its required fields; set the others with the methods below.
     pub fn new(messages: Vec<serde_json::Value>) -> Self {
-        Self { messages: messages }
+        Self { messages }
     }
 }
 /// The output from the generation
@@ -14054,7 +14047,7 @@ impl GenerationContentError {
     pub fn new(previous_errors: Vec<GenerationContentErrorAttempt>) -> Self {
         Self {
             message: None,
-            previous_errors: previous_errors,
+            previous_errors,
             provider_name: None,
             raw: None,
             status: None,
@@ -14629,10 +14622,10 @@ impl GetAnalyticsMetaResponseData {
         operators: Vec<GetAnalyticsMetaResponseDataOperatorsItem>,
     ) -> Self {
         Self {
-            dimensions: dimensions,
-            granularities: granularities,
-            metrics: metrics,
-            operators: operators,
+            dimensions,
+            granularities,
+            metrics,
+            operators,
         }
     }
 }
@@ -15817,8 +15810,8 @@ impl ImageEndpoint {
         supports_streaming: impl Into<bool>,
     ) -> Self {
         Self {
-            allowed_passthrough_parameters: allowed_passthrough_parameters,
-            pricing: pricing,
+            allowed_passthrough_parameters,
+            pricing,
             provider_name: provider_name.into(),
             provider_slug: provider_slug.into(),
             provider_tag: None,
@@ -16330,7 +16323,7 @@ impl ImageGenerationResponse {
     ) -> Self {
         Self {
             created: created.into(),
-            data: data,
+            data,
             usage: None,
         }
     }
@@ -16892,8 +16885,8 @@ impl ImageModelArchitecture {
         output_modalities: Vec<ImageOutputModality>,
     ) -> Self {
         Self {
-            input_modalities: input_modalities,
-            output_modalities: output_modalities,
+            input_modalities,
+            output_modalities,
         }
     }
 }
@@ -16911,10 +16904,7 @@ pub struct ImageModelEndpointsResponse {
 impl ImageModelEndpointsResponse {
     /// A `ImageModelEndpointsResponse` from its required fields; set the others with the methods below.
     pub fn new(endpoints: Vec<ImageEndpoint>, id: impl Into<String>) -> Self {
-        Self {
-            endpoints: endpoints,
-            id: id.into(),
-        }
+        Self { endpoints, id: id.into() }
     }
 }
 /// A single image model in the discovery listing.
@@ -16986,7 +16976,7 @@ pub struct ImageModelsListResponse {
 impl ImageModelsListResponse {
     /// A `ImageModelsListResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<ImageModelListItem>) -> Self {
-        Self { data: data }
+        Self { data }
     }
 }
 crate::runtime::string_enum! {
@@ -17959,7 +17949,7 @@ impl ListByokKeysResponse {
     /// A `ListByokKeysResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<ByokKey>, total_count: impl Into<i64>) -> Self {
         Self {
-            data: data,
+            data,
             total_count: total_count.into(),
         }
     }
@@ -18003,7 +17993,7 @@ impl ListEndpointsResponse {
             architecture: architecture.into(),
             created: created.into(),
             description: description.into(),
-            endpoints: endpoints,
+            endpoints,
             id: id.into(),
             name: name.into(),
         }
@@ -18047,10 +18037,10 @@ impl ListEndpointsResponseArchitecture {
         output_modalities: Vec<OutputModality>,
     ) -> Self {
         Self {
-            input_modalities: input_modalities,
+            input_modalities,
             instruct_type: None,
             modality: None,
-            output_modalities: output_modalities,
+            output_modalities,
             tokenizer: None,
         }
     }
@@ -18079,7 +18069,7 @@ pub struct ListEndpointsZdrResponse {
 impl ListEndpointsZdrResponse {
     /// A `ListEndpointsZdrResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<PublicEndpoint>) -> Self {
-        Self { data: data }
+        Self { data }
     }
 }
 crate::runtime::string_enum! {
@@ -18101,7 +18091,7 @@ impl ListGuardrailsResponse {
     /// A `ListGuardrailsResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<Guardrail>, total_count: impl Into<i64>) -> Self {
         Self {
-            data: data,
+            data,
             total_count: total_count.into(),
         }
     }
@@ -18121,7 +18111,7 @@ impl ListKeyAssignmentsResponse {
     /// A `ListKeyAssignmentsResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<KeyAssignment>, total_count: impl Into<i64>) -> Self {
         Self {
-            data: data,
+            data,
             total_count: total_count.into(),
         }
     }
@@ -18141,7 +18131,7 @@ impl ListMemberAssignmentsResponse {
     /// A `ListMemberAssignmentsResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<MemberAssignment>, total_count: impl Into<i64>) -> Self {
         Self {
-            data: data,
+            data,
             total_count: total_count.into(),
         }
     }
@@ -18164,7 +18154,7 @@ impl ListObservabilityDestinationsResponse {
         total_count: impl Into<i64>,
     ) -> Self {
         Self {
-            data: data,
+            data,
             total_count: total_count.into(),
         }
     }
@@ -18187,7 +18177,7 @@ impl ListOrganizationMembersResponse {
         total_count: impl Into<i64>,
     ) -> Self {
         Self {
-            data: data,
+            data,
             total_count: total_count.into(),
         }
     }
@@ -18263,7 +18253,7 @@ impl ListPresetVersionsResponse {
         total_count: impl Into<i64>,
     ) -> Self {
         Self {
-            data: data,
+            data,
             total_count: total_count.into(),
         }
     }
@@ -18280,7 +18270,7 @@ impl ListPresetsResponse {
     /// A `ListPresetsResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<Preset>, total_count: impl Into<i64>) -> Self {
         Self {
-            data: data,
+            data,
             total_count: total_count.into(),
         }
     }
@@ -18294,7 +18284,7 @@ pub struct ListProvidersResponse {
 impl ListProvidersResponse {
     /// A `ListProvidersResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<ListProvidersResponseDataItem>) -> Self {
-        Self { data: data }
+        Self { data }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -18468,7 +18458,7 @@ pub struct ListResponse {
 impl ListResponse {
     /// A `ListResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<ListResponseDataItem>) -> Self {
-        Self { data: data }
+        Self { data }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -18647,7 +18637,7 @@ impl ListScimGroupMappingsResponse {
     /// A `ListScimGroupMappingsResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<ScimGroupMapping>, total_count: impl Into<i64>) -> Self {
         Self {
-            data: data,
+            data,
             total_count: total_count.into(),
         }
     }
@@ -18663,7 +18653,7 @@ impl ListScimGroupsResponse {
     /// A `ListScimGroupsResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<ScimGroup>, total_count: impl Into<i64>) -> Self {
         Self {
-            data: data,
+            data,
             total_count: total_count.into(),
         }
     }
@@ -18684,7 +18674,7 @@ impl ListWorkspaceBudgetsResponse {
     /// A `ListWorkspaceBudgetsResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<WorkspaceBudget>) -> Self {
         Self {
-            data: data,
+            data,
             include_byok_in_budgets: None,
         }
     }
@@ -18709,7 +18699,7 @@ impl ListWorkspaceMembersResponse {
     /// A `ListWorkspaceMembersResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<WorkspaceMember>, total_count: impl Into<i64>) -> Self {
         Self {
-            data: data,
+            data,
             total_count: total_count.into(),
         }
     }
@@ -18729,7 +18719,7 @@ impl ListWorkspacesResponse {
     /// A `ListWorkspacesResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<Workspace>, total_count: impl Into<i64>) -> Self {
         Self {
-            data: data,
+            data,
             total_count: total_count.into(),
         }
     }
@@ -18784,7 +18774,7 @@ impl LocalShellCallItemAction {
         env: impl Into<crate::runtime::Map<String>>,
     ) -> Self {
         Self {
-            command: command,
+            command,
             env: env.into(),
             timeout_ms: None,
             r#type: Default::default(),
@@ -18986,7 +18976,7 @@ impl McpListToolsItem {
             error: None,
             id: id.into(),
             server_label: server_label.into(),
-            tools: tools,
+            tools,
             r#type: Default::default(),
         }
     }
@@ -21676,7 +21666,7 @@ impl MessagesResult {
     ) -> Self {
         Self {
             container: None,
-            content: content,
+            content,
             id: id.into(),
             model: model.into(),
             role: Default::default(),
@@ -21746,9 +21736,7 @@ impl MessagesResultContextManagement {
     pub fn new(
         applied_edits: Vec<MessagesResultContextManagementAppliedEditsItem>,
     ) -> Self {
-        Self {
-            applied_edits: applied_edits,
-        }
+        Self { applied_edits }
     }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -21996,7 +21984,7 @@ impl MessagesStartEventMessage {
     ) -> Self {
         Self {
             container: None,
-            content: content,
+            content,
             id: id.into(),
             model: model.into(),
             provider: None,
@@ -22582,7 +22570,7 @@ impl Model {
             per_request_limits: None,
             pricing: pricing.into(),
             reasoning: None,
-            supported_parameters: supported_parameters,
+            supported_parameters,
             supported_voices: None,
             top_provider: top_provider.into(),
         }
@@ -22699,10 +22687,10 @@ impl ModelArchitecture {
         output_modalities: Vec<OutputModality>,
     ) -> Self {
         Self {
-            input_modalities: input_modalities,
+            input_modalities,
             instruct_type: None,
             modality: None,
-            output_modalities: output_modalities,
+            output_modalities,
             tokenizer: None,
         }
     }
@@ -22742,7 +22730,7 @@ impl ModelBenchmarks {
     pub fn new(design_arena: Vec<DaBenchmarkEntry>) -> Self {
         Self {
             artificial_analysis: None,
-            design_arena: design_arena,
+            design_arena,
         }
     }
     /// Sets `artificial_analysis`.
@@ -23066,7 +23054,7 @@ impl NamespaceTool {
         Self {
             description: description.into(),
             name: name.into(),
-            tools: tools,
+            tools,
             r#type: Default::default(),
         }
     }
@@ -23789,7 +23777,7 @@ pub struct ObservabilityFilterRuleGroup {
 impl ObservabilityFilterRuleGroup {
     /// A `ObservabilityFilterRuleGroup` from its required fields; set the others with the methods below.
     pub fn new(rules: Vec<ObservabilityFilterRuleGroupRulesItem>) -> Self {
-        Self { logic: None, rules: rules }
+        Self { logic: None, rules }
     }
     /// Sets `logic`.
     pub fn logic(mut self, value: impl Into<ObservabilityFilterRuleGroupLogic>) -> Self {
@@ -23873,10 +23861,7 @@ pub struct ObservabilityFilterRulesConfig {
 impl ObservabilityFilterRulesConfig {
     /// A `ObservabilityFilterRulesConfig` from its required fields; set the others with the methods below.
     pub fn new(groups: Vec<ObservabilityFilterRuleGroup>) -> Self {
-        Self {
-            enabled: None,
-            groups: groups,
-        }
+        Self { enabled: None, groups }
     }
     /// Sets `enabled`.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
@@ -23896,10 +23881,7 @@ pub struct ObservabilityFilterRulesConfigNullable {
 impl ObservabilityFilterRulesConfigNullable {
     /// A `ObservabilityFilterRulesConfigNullable` from its required fields; set the others with the methods below.
     pub fn new(groups: Vec<ObservabilityFilterRuleGroup>) -> Self {
-        Self {
-            enabled: None,
-            groups: groups,
-        }
+        Self { enabled: None, groups }
     }
     /// Sets `enabled`.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
@@ -25963,7 +25945,7 @@ impl OpenAiFileList {
     pub fn new(data: Vec<OpenAiFile>, has_more: impl Into<bool>) -> Self {
         Self {
             shape: Default::default(),
-            data: data,
+            data,
             first_id: None,
             has_more: has_more.into(),
             last_id: None,
@@ -26282,7 +26264,7 @@ impl OpenAiResponseInputMessageItem {
         role: impl Into<OpenAiResponseInputMessageItemRole>,
     ) -> Self {
         Self {
-            content: content,
+            content,
             id: id.into(),
             role: role.into(),
             r#type: None,
@@ -27042,7 +27024,7 @@ impl OpenResponsesResult {
             metadata: None,
             model: model.into(),
             object: Default::default(),
-            output: output,
+            output,
             output_text: None,
             parallel_tool_calls: parallel_tool_calls.into(),
             presence_penalty: None,
@@ -27058,7 +27040,7 @@ impl OpenResponsesResult {
             temperature: None,
             text: None,
             tool_choice: tool_choice.into(),
-            tools: tools,
+            tools,
             top_logprobs: None,
             top_p: None,
             truncation: None,
@@ -27332,7 +27314,7 @@ impl OpenRouterFileList {
         Self {
             shape: Default::default(),
             cursor: None,
-            data: data,
+            data,
             first_id: None,
             has_more: has_more.into(),
             last_id: None,
@@ -28026,7 +28008,7 @@ impl OutputComputerCallItem {
             action: None,
             call_id: call_id.into(),
             id: None,
-            pending_safety_checks: pending_safety_checks,
+            pending_safety_checks,
             status: status.into(),
             r#type: Default::default(),
         }
@@ -28897,7 +28879,7 @@ impl OutputItemFileSearchCall {
     ) -> Self {
         Self {
             id: id.into(),
-            queries: queries,
+            queries,
             status: status.into(),
             r#type: Default::default(),
         }
@@ -29014,7 +28996,7 @@ impl OutputItemReasoning {
             encrypted_content: None,
             id: id.into(),
             status: None,
-            summary: summary,
+            summary,
             r#type: Default::default(),
         }
     }
@@ -29348,7 +29330,7 @@ impl OutputMessage {
     /// A `OutputMessage` from its required fields; set the others with the methods below.
     pub fn new(content: Vec<OutputMessageContentItem>, id: impl Into<String>) -> Self {
         Self {
-            content: content,
+            content,
             id: id.into(),
             phase: None,
             role: Default::default(),
@@ -29432,7 +29414,7 @@ impl OutputReasoningItem {
             encrypted_content: None,
             id: id.into(),
             status: None,
-            summary: summary,
+            summary,
             r#type: Default::default(),
             format: None,
             signature: None,
@@ -29568,7 +29550,7 @@ impl OutputShellCallItemAction {
     /// A `OutputShellCallItemAction` from its required fields; set the others with the methods below.
     pub fn new(commands: Vec<String>) -> Self {
         Self {
-            commands: commands,
+            commands,
             max_output_length: None,
             timeout_ms: None,
         }
@@ -29615,7 +29597,7 @@ impl OutputShellCallOutputItem {
             call_id: call_id.into(),
             id: id.into(),
             max_output_length: None,
-            output: output,
+            output,
             status: status.into(),
             r#type: Default::default(),
         }
@@ -29703,7 +29685,7 @@ impl OutputShellServerToolItemAction {
     /// A `OutputShellServerToolItemAction` from its required fields; set the others with the methods below.
     pub fn new(commands: Vec<String>) -> Self {
         Self {
-            commands: commands,
+            commands,
             max_output_length: None,
             timeout_ms: None,
         }
@@ -32952,7 +32934,7 @@ impl PublicEndpoint {
             provider_name: provider_name.into(),
             quantization: None,
             status: None,
-            supported_parameters: supported_parameters,
+            supported_parameters,
             supports_implicit_caching: supports_implicit_caching.into(),
             supports_voice_cloning: None,
             tag: tag.into(),
@@ -33357,7 +33339,7 @@ impl QueryAnalyticsRequest {
             granularity: None,
             group_limit: None,
             limit: None,
-            metrics: metrics,
+            metrics,
             order_by: None,
             time_range: None,
         }
@@ -33471,7 +33453,7 @@ impl QueryAnalyticsRequestClassifierFilters {
     ) -> Self {
         Self {
             classifier_id: classifier_id.into(),
-            filters: filters,
+            filters,
         }
     }
 }
@@ -33702,7 +33684,7 @@ impl QueryAnalyticsResponseData {
     ) -> Self {
         Self {
             cached_at: None,
-            data: data,
+            data,
             metadata: metadata.into(),
             warnings: None,
         }
@@ -33846,10 +33828,7 @@ impl RankingsDailyResponse {
         data: Vec<RankingsDailyItem>,
         meta: impl Into<RankingsDailyMeta>,
     ) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 /// Configuration for reasoning mode in the response
@@ -34193,7 +34172,7 @@ impl ReasoningItem {
             encrypted_content: None,
             id: id.into(),
             status: None,
-            summary: summary,
+            summary,
             r#type: Default::default(),
             format: None,
             signature: None,
@@ -34428,10 +34407,10 @@ impl ResponseOutputTextLogprobsItem {
         top_logprobs: Vec<ResponseOutputTextLogprobsItemTopLogprobsItem>,
     ) -> Self {
         Self {
-            bytes: bytes,
+            bytes,
             logprob: logprob.into(),
             token: token.into(),
-            top_logprobs: top_logprobs,
+            top_logprobs,
         }
     }
 }
@@ -34451,7 +34430,7 @@ impl ResponseOutputTextLogprobsItemTopLogprobsItem {
         token: impl Into<String>,
     ) -> Self {
         Self {
-            bytes: bytes,
+            bytes,
             logprob: logprob.into(),
             token: token.into(),
         }
@@ -35432,10 +35411,7 @@ pub struct SessionCostResponse {
 impl SessionCostResponse {
     /// A `SessionCostResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<SessionCostItem>, meta: impl Into<SessionCostMeta>) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 /// A shell command execution call (newer variant)
@@ -35507,7 +35483,7 @@ impl ShellCallItemAction {
     /// A `ShellCallItemAction` from its required fields; set the others with the methods below.
     pub fn new(commands: Vec<String>) -> Self {
         Self {
-            commands: commands,
+            commands,
             max_output_length: None,
             timeout_ms: None,
         }
@@ -35628,7 +35604,7 @@ impl ShellCallOutputItem {
             call_id: call_id.into(),
             id: None,
             max_output_length: None,
-            output: output,
+            output,
             status: None,
             r#type: Default::default(),
         }
@@ -37163,7 +37139,7 @@ impl TaskClassificationItem {
             category_usage_share: category_usage_share.into(),
             display_name: display_name.into(),
             macro_category: macro_category.into(),
-            models: models,
+            models,
             tag: tag.into(),
             token_share: token_share.into(),
             usage_share: usage_share.into(),
@@ -37277,8 +37253,8 @@ impl TaskClassificationResponseData {
     ) -> Self {
         Self {
             as_of: as_of.into(),
-            classifications: classifications,
-            macro_categories: macro_categories,
+            classifications,
+            macro_categories,
             window_days: window_days.into(),
         }
     }
@@ -37345,7 +37321,7 @@ impl TextDeltaEvent {
             content_index: content_index.into(),
             delta: delta.into(),
             item_id: item_id.into(),
-            logprobs: logprobs,
+            logprobs,
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             r#type: Default::default(),
@@ -37378,7 +37354,7 @@ impl TextDoneEvent {
         Self {
             content_index: content_index.into(),
             item_id: item_id.into(),
-            logprobs: logprobs,
+            logprobs,
             output_index: output_index.into(),
             sequence_number: sequence_number.into(),
             text: text.into(),
@@ -37502,7 +37478,7 @@ impl ToolChoiceAllowed {
     ) -> Self {
         Self {
             mode: mode.into(),
-            tools: tools,
+            tools,
             r#type: Default::default(),
         }
     }
@@ -38113,10 +38089,7 @@ impl UnifiedBenchmarksResponse {
         data: Vec<UnifiedBenchmarksResponseDataItem>,
         meta: impl Into<UnifiedBenchmarksMeta>,
     ) -> Self {
-        Self {
-            data: data,
-            meta: meta.into(),
-        }
+        Self { data, meta: meta.into() }
     }
 }
 crate::runtime::untagged_union! {
@@ -39883,7 +39856,7 @@ impl VideoModel {
         name: impl Into<String>,
     ) -> Self {
         Self {
-            allowed_passthrough_parameters: allowed_passthrough_parameters,
+            allowed_passthrough_parameters,
             canonical_slug: canonical_slug.into(),
             created: created.into(),
             creativity: None,
@@ -40051,7 +40024,7 @@ pub struct VideoModelsListResponse {
 impl VideoModelsListResponse {
     /// A `VideoModelsListResponse` from its required fields; set the others with the methods below.
     pub fn new(data: Vec<VideoModel>) -> Self {
-        Self { data: data }
+        Self { data }
     }
 }
 crate::runtime::string_enum! {
