@@ -195,9 +195,20 @@ impl AnnotationQueuesListQueues {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -294,9 +305,20 @@ impl AnnotationQueuesCreateQueue {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -359,9 +381,20 @@ impl AnnotationQueuesGetQueue {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -392,8 +425,9 @@ impl AnnotationQueuesGetQueue {
             operation: "annotationQueues_getQueue",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/api/public/annotation-queues/{}", crate ::runtime::path_segment(& self
-                .queue_id)
+                "/api/public/annotation-queues/{}", crate
+                ::runtime::path_segment("annotationQueues_getQueue", "queueId", & self
+                .queue_id) ?
             ),
             query,
             headers,
@@ -444,9 +478,20 @@ impl AnnotationQueuesListQueueItems {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -505,8 +550,9 @@ impl AnnotationQueuesListQueueItems {
             operation: "annotationQueues_listQueueItems",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/api/public/annotation-queues/{}/items", crate ::runtime::path_segment(&
-                self.queue_id)
+                "/api/public/annotation-queues/{}/items", crate
+                ::runtime::path_segment("annotationQueues_listQueueItems", "queueId", &
+                self.queue_id) ?
             ),
             query,
             headers,
@@ -552,9 +598,20 @@ impl AnnotationQueuesCreateQueueItem {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -592,8 +649,9 @@ impl AnnotationQueuesCreateQueueItem {
             operation: "annotationQueues_createQueueItem",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/api/public/annotation-queues/{}/items", crate ::runtime::path_segment(&
-                self.queue_id)
+                "/api/public/annotation-queues/{}/items", crate
+                ::runtime::path_segment("annotationQueues_createQueueItem", "queueId", &
+                self.queue_id) ?
             ),
             query,
             headers,
@@ -624,9 +682,20 @@ impl AnnotationQueuesGetQueueItem {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -658,8 +727,10 @@ impl AnnotationQueuesGetQueueItem {
             method: crate::runtime::Method::GET,
             path: format!(
                 "/api/public/annotation-queues/{}/items/{}", crate
-                ::runtime::path_segment(& self.queue_id), crate ::runtime::path_segment(&
-                self.item_id)
+                ::runtime::path_segment("annotationQueues_getQueueItem", "queueId", &
+                self.queue_id) ?, crate
+                ::runtime::path_segment("annotationQueues_getQueueItem", "itemId", & self
+                .item_id) ?
             ),
             query,
             headers,
@@ -690,9 +761,20 @@ impl AnnotationQueuesDeleteQueueItem {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -724,8 +806,10 @@ impl AnnotationQueuesDeleteQueueItem {
             method: crate::runtime::Method::DELETE,
             path: format!(
                 "/api/public/annotation-queues/{}/items/{}", crate
-                ::runtime::path_segment(& self.queue_id), crate ::runtime::path_segment(&
-                self.item_id)
+                ::runtime::path_segment("annotationQueues_deleteQueueItem", "queueId", &
+                self.queue_id) ?, crate
+                ::runtime::path_segment("annotationQueues_deleteQueueItem", "itemId", &
+                self.item_id) ?
             ),
             query,
             headers,
@@ -771,9 +855,20 @@ impl AnnotationQueuesUpdateQueueItem {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -812,8 +907,10 @@ impl AnnotationQueuesUpdateQueueItem {
             method: crate::runtime::Method::PATCH,
             path: format!(
                 "/api/public/annotation-queues/{}/items/{}", crate
-                ::runtime::path_segment(& self.queue_id), crate ::runtime::path_segment(&
-                self.item_id)
+                ::runtime::path_segment("annotationQueues_updateQueueItem", "queueId", &
+                self.queue_id) ?, crate
+                ::runtime::path_segment("annotationQueues_updateQueueItem", "itemId", &
+                self.item_id) ?
             ),
             query,
             headers,
@@ -849,9 +946,20 @@ impl AnnotationQueuesCreateQueueAssignment {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -890,7 +998,8 @@ impl AnnotationQueuesCreateQueueAssignment {
             method: crate::runtime::Method::POST,
             path: format!(
                 "/api/public/annotation-queues/{}/assignments", crate
-                ::runtime::path_segment(& self.queue_id)
+                ::runtime::path_segment("annotationQueues_createQueueAssignment",
+                "queueId", & self.queue_id) ?
             ),
             query,
             headers,
@@ -926,9 +1035,20 @@ impl AnnotationQueuesDeleteQueueAssignment {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -967,7 +1087,8 @@ impl AnnotationQueuesDeleteQueueAssignment {
             method: crate::runtime::Method::DELETE,
             path: format!(
                 "/api/public/annotation-queues/{}/assignments", crate
-                ::runtime::path_segment(& self.queue_id)
+                ::runtime::path_segment("annotationQueues_deleteQueueAssignment",
+                "queueId", & self.queue_id) ?
             ),
             query,
             headers,

@@ -118,9 +118,20 @@ impl ProjectsGet {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -194,9 +205,20 @@ impl ProjectsCreate {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -285,9 +307,20 @@ impl ProjectsUpdate {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -322,8 +355,9 @@ impl ProjectsUpdate {
             operation: "projects_update",
             method: crate::runtime::Method::PUT,
             path: format!(
-                "/api/public/projects/{}", crate ::runtime::path_segment(& self
-                .project_id)
+                "/api/public/projects/{}", crate
+                ::runtime::path_segment("projects_update", "projectId", & self
+                .project_id) ?
             ),
             query,
             headers,
@@ -353,9 +387,20 @@ impl ProjectsDelete {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -386,8 +431,9 @@ impl ProjectsDelete {
             operation: "projects_delete",
             method: crate::runtime::Method::DELETE,
             path: format!(
-                "/api/public/projects/{}", crate ::runtime::path_segment(& self
-                .project_id)
+                "/api/public/projects/{}", crate
+                ::runtime::path_segment("projects_delete", "projectId", & self
+                .project_id) ?
             ),
             query,
             headers,
@@ -417,9 +463,20 @@ impl ProjectsGetApiKeys {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -450,8 +507,9 @@ impl ProjectsGetApiKeys {
             operation: "projects_getApiKeys",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/api/public/projects/{}/apiKeys", crate ::runtime::path_segment(& self
-                .project_id)
+                "/api/public/projects/{}/apiKeys", crate
+                ::runtime::path_segment("projects_getApiKeys", "projectId", & self
+                .project_id) ?
             ),
             query,
             headers,
@@ -514,9 +572,20 @@ impl ProjectsCreateApiKey {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -551,8 +620,9 @@ impl ProjectsCreateApiKey {
             operation: "projects_createApiKey",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/api/public/projects/{}/apiKeys", crate ::runtime::path_segment(& self
-                .project_id)
+                "/api/public/projects/{}/apiKeys", crate
+                ::runtime::path_segment("projects_createApiKey", "projectId", & self
+                .project_id) ?
             ),
             query,
             headers,
@@ -583,9 +653,20 @@ impl ProjectsDeleteApiKey {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -616,8 +697,10 @@ impl ProjectsDeleteApiKey {
             operation: "projects_deleteApiKey",
             method: crate::runtime::Method::DELETE,
             path: format!(
-                "/api/public/projects/{}/apiKeys/{}", crate ::runtime::path_segment(&
-                self.project_id), crate ::runtime::path_segment(& self.api_key_id)
+                "/api/public/projects/{}/apiKeys/{}", crate
+                ::runtime::path_segment("projects_deleteApiKey", "projectId", & self
+                .project_id) ?, crate ::runtime::path_segment("projects_deleteApiKey",
+                "apiKeyId", & self.api_key_id) ?
             ),
             query,
             headers,

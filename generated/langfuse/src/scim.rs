@@ -105,9 +105,20 @@ impl ScimGetServiceProviderConfig {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -165,9 +176,20 @@ impl ScimGetResourceTypes {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -225,9 +247,20 @@ impl ScimGetSchemas {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -303,9 +336,20 @@ impl ScimListUsers {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -396,9 +440,20 @@ impl ScimCreateUser {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -461,9 +516,20 @@ impl ScimGetUser {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -494,8 +560,8 @@ impl ScimGetUser {
             operation: "scim_getUser",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/api/public/scim/Users/{}", crate ::runtime::path_segment(& self
-                .user_id)
+                "/api/public/scim/Users/{}", crate
+                ::runtime::path_segment("scim_getUser", "userId", & self.user_id) ?
             ),
             query,
             headers,
@@ -525,9 +591,20 @@ impl ScimDeleteUser {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -558,8 +635,8 @@ impl ScimDeleteUser {
             operation: "scim_deleteUser",
             method: crate::runtime::Method::DELETE,
             path: format!(
-                "/api/public/scim/Users/{}", crate ::runtime::path_segment(& self
-                .user_id)
+                "/api/public/scim/Users/{}", crate
+                ::runtime::path_segment("scim_deleteUser", "userId", & self.user_id) ?
             ),
             query,
             headers,

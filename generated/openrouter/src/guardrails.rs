@@ -286,9 +286,20 @@ impl ListGuardrails {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -592,9 +603,20 @@ impl CreateGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -690,9 +712,20 @@ impl GetGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -722,7 +755,10 @@ impl GetGuardrail {
         let parts = crate::runtime::RequestParts {
             operation: "getGuardrail",
             method: crate::runtime::Method::GET,
-            path: format!("/guardrails/{}", crate ::runtime::path_segment(& self.id)),
+            path: format!(
+                "/guardrails/{}", crate ::runtime::path_segment("getGuardrail", "id", &
+                self.id) ?
+            ),
             query,
             headers,
             body,
@@ -777,9 +813,20 @@ impl DeleteGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -809,7 +856,10 @@ impl DeleteGuardrail {
         let parts = crate::runtime::RequestParts {
             operation: "deleteGuardrail",
             method: crate::runtime::Method::DELETE,
-            path: format!("/guardrails/{}", crate ::runtime::path_segment(& self.id)),
+            path: format!(
+                "/guardrails/{}", crate ::runtime::path_segment("deleteGuardrail", "id",
+                & self.id) ?
+            ),
             query,
             headers,
             body,
@@ -1057,9 +1107,20 @@ impl UpdateGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1093,7 +1154,10 @@ impl UpdateGuardrail {
         let parts = crate::runtime::RequestParts {
             operation: "updateGuardrail",
             method: crate::runtime::Method::PATCH,
-            path: format!("/guardrails/{}", crate ::runtime::path_segment(& self.id)),
+            path: format!(
+                "/guardrails/{}", crate ::runtime::path_segment("updateGuardrail", "id",
+                & self.id) ?
+            ),
             query,
             headers,
             body,
@@ -1167,9 +1231,20 @@ impl ListGuardrailKeyAssignments {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1229,8 +1304,8 @@ impl ListGuardrailKeyAssignments {
             operation: "listGuardrailKeyAssignments",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/guardrails/{}/assignments/keys", crate ::runtime::path_segment(& self
-                .id)
+                "/guardrails/{}/assignments/keys", crate
+                ::runtime::path_segment("listGuardrailKeyAssignments", "id", & self.id) ?
             ),
             query,
             headers,
@@ -1298,9 +1373,20 @@ impl BulkAssignKeysToGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1335,8 +1421,8 @@ impl BulkAssignKeysToGuardrail {
             operation: "bulkAssignKeysToGuardrail",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/guardrails/{}/assignments/keys", crate ::runtime::path_segment(& self
-                .id)
+                "/guardrails/{}/assignments/keys", crate
+                ::runtime::path_segment("bulkAssignKeysToGuardrail", "id", & self.id) ?
             ),
             query,
             headers,
@@ -1411,9 +1497,20 @@ impl BulkUnassignKeysFromGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1448,8 +1545,9 @@ impl BulkUnassignKeysFromGuardrail {
             operation: "bulkUnassignKeysFromGuardrail",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/guardrails/{}/assignments/keys/remove", crate ::runtime::path_segment(&
-                self.id)
+                "/guardrails/{}/assignments/keys/remove", crate
+                ::runtime::path_segment("bulkUnassignKeysFromGuardrail", "id", & self.id)
+                ?
             ),
             query,
             headers,
@@ -1530,9 +1628,20 @@ impl ListGuardrailMemberAssignments {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1592,8 +1701,9 @@ impl ListGuardrailMemberAssignments {
             operation: "listGuardrailMemberAssignments",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/guardrails/{}/assignments/members", crate ::runtime::path_segment(&
-                self.id)
+                "/guardrails/{}/assignments/members", crate
+                ::runtime::path_segment("listGuardrailMemberAssignments", "id", & self
+                .id) ?
             ),
             query,
             headers,
@@ -1661,9 +1771,20 @@ impl BulkAssignMembersToGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1698,8 +1819,9 @@ impl BulkAssignMembersToGuardrail {
             operation: "bulkAssignMembersToGuardrail",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/guardrails/{}/assignments/members", crate ::runtime::path_segment(&
-                self.id)
+                "/guardrails/{}/assignments/members", crate
+                ::runtime::path_segment("bulkAssignMembersToGuardrail", "id", & self.id)
+                ?
             ),
             query,
             headers,
@@ -1774,9 +1896,20 @@ impl BulkUnassignMembersFromGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1815,7 +1948,8 @@ impl BulkUnassignMembersFromGuardrail {
             method: crate::runtime::Method::POST,
             path: format!(
                 "/guardrails/{}/assignments/members/remove", crate
-                ::runtime::path_segment(& self.id)
+                ::runtime::path_segment("bulkUnassignMembersFromGuardrail", "id", & self
+                .id) ?
             ),
             query,
             headers,
@@ -1895,9 +2029,20 @@ impl ListKeyAssignments {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -2021,9 +2166,20 @@ impl ListMemberAssignments {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.

@@ -248,9 +248,20 @@ impl ListWorkspaces {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -436,9 +447,20 @@ impl CreateWorkspace {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -534,9 +556,20 @@ impl GetWorkspace {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -566,7 +599,10 @@ impl GetWorkspace {
         let parts = crate::runtime::RequestParts {
             operation: "getWorkspace",
             method: crate::runtime::Method::GET,
-            path: format!("/workspaces/{}", crate ::runtime::path_segment(& self.id)),
+            path: format!(
+                "/workspaces/{}", crate ::runtime::path_segment("getWorkspace", "id", &
+                self.id) ?
+            ),
             query,
             headers,
             body,
@@ -621,9 +657,20 @@ impl DeleteWorkspace {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -653,7 +700,10 @@ impl DeleteWorkspace {
         let parts = crate::runtime::RequestParts {
             operation: "deleteWorkspace",
             method: crate::runtime::Method::DELETE,
-            path: format!("/workspaces/{}", crate ::runtime::path_segment(& self.id)),
+            path: format!(
+                "/workspaces/{}", crate ::runtime::path_segment("deleteWorkspace", "id",
+                & self.id) ?
+            ),
             query,
             headers,
             body,
@@ -809,9 +859,20 @@ impl UpdateWorkspace {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -845,7 +906,10 @@ impl UpdateWorkspace {
         let parts = crate::runtime::RequestParts {
             operation: "updateWorkspace",
             method: crate::runtime::Method::PATCH,
-            path: format!("/workspaces/{}", crate ::runtime::path_segment(& self.id)),
+            path: format!(
+                "/workspaces/{}", crate ::runtime::path_segment("updateWorkspace", "id",
+                & self.id) ?
+            ),
             query,
             headers,
             body,
@@ -912,9 +976,20 @@ impl ListWorkspaceBudgets {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -945,7 +1020,8 @@ impl ListWorkspaceBudgets {
             operation: "listWorkspaceBudgets",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/workspaces/{}/budgets", crate ::runtime::path_segment(& self.id)
+                "/workspaces/{}/budgets", crate
+                ::runtime::path_segment("listWorkspaceBudgets", "id", & self.id) ?
             ),
             query,
             headers,
@@ -1008,9 +1084,20 @@ impl GetWorkspaceBudget {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1041,8 +1128,10 @@ impl GetWorkspaceBudget {
             operation: "getWorkspaceBudget",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/workspaces/{}/budgets/{}", crate ::runtime::path_segment(& self.id),
-                crate ::runtime::path_segment(& self.interval)
+                "/workspaces/{}/budgets/{}", crate
+                ::runtime::path_segment("getWorkspaceBudget", "id", & self.id) ?, crate
+                ::runtime::path_segment("getWorkspaceBudget", "interval", & self
+                .interval) ?
             ),
             query,
             headers,
@@ -1121,9 +1210,20 @@ impl UpsertWorkspaceBudget {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1158,8 +1258,10 @@ impl UpsertWorkspaceBudget {
             operation: "upsertWorkspaceBudget",
             method: crate::runtime::Method::PUT,
             path: format!(
-                "/workspaces/{}/budgets/{}", crate ::runtime::path_segment(& self.id),
-                crate ::runtime::path_segment(& self.interval)
+                "/workspaces/{}/budgets/{}", crate
+                ::runtime::path_segment("upsertWorkspaceBudget", "id", & self.id) ?,
+                crate ::runtime::path_segment("upsertWorkspaceBudget", "interval", & self
+                .interval) ?
             ),
             query,
             headers,
@@ -1229,9 +1331,20 @@ impl DeleteWorkspaceBudget {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1262,8 +1375,10 @@ impl DeleteWorkspaceBudget {
             operation: "deleteWorkspaceBudget",
             method: crate::runtime::Method::DELETE,
             path: format!(
-                "/workspaces/{}/budgets/{}", crate ::runtime::path_segment(& self.id),
-                crate ::runtime::path_segment(& self.interval)
+                "/workspaces/{}/budgets/{}", crate
+                ::runtime::path_segment("deleteWorkspaceBudget", "id", & self.id) ?,
+                crate ::runtime::path_segment("deleteWorkspaceBudget", "interval", & self
+                .interval) ?
             ),
             query,
             headers,
@@ -1344,9 +1459,20 @@ impl ListWorkspaceMembers {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1406,7 +1532,8 @@ impl ListWorkspaceMembers {
             operation: "listWorkspaceMembers",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/workspaces/{}/members", crate ::runtime::path_segment(& self.id)
+                "/workspaces/{}/members", crate
+                ::runtime::path_segment("listWorkspaceMembers", "id", & self.id) ?
             ),
             query,
             headers,
@@ -1481,9 +1608,20 @@ impl BulkAddWorkspaceMembers {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1518,7 +1656,8 @@ impl BulkAddWorkspaceMembers {
             operation: "bulkAddWorkspaceMembers",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/workspaces/{}/members/add", crate ::runtime::path_segment(& self.id)
+                "/workspaces/{}/members/add", crate
+                ::runtime::path_segment("bulkAddWorkspaceMembers", "id", & self.id) ?
             ),
             query,
             headers,
@@ -1603,9 +1742,20 @@ impl BulkRemoveWorkspaceMembers {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1640,7 +1790,8 @@ impl BulkRemoveWorkspaceMembers {
             operation: "bulkRemoveWorkspaceMembers",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/workspaces/{}/members/remove", crate ::runtime::path_segment(& self.id)
+                "/workspaces/{}/members/remove", crate
+                ::runtime::path_segment("bulkRemoveWorkspaceMembers", "id", & self.id) ?
             ),
             query,
             headers,
