@@ -331,3 +331,91 @@ fn huge_and_endless_bodies_stay_under_twice_the_limit() {
     eprintln!("{}\npeak RSS growth {} KiB against a limit of {} KiB", lines.join("\n"), growth, LIMIT >> 10);
     assert!(growth * 1024 < 2 * LIMIT as u64, "peak RSS grew {} KiB, limit {} KiB", growth, LIMIT >> 10);
 }
+
+// ---- limits and deadlines set per call ------------------------------------------------------------
+
+#[tokio::test]
+async fn a_per_call_body_limit_overrides_the_clients() {
+    let body = format!("{{\"data\": {{\"count\": 1}}, \"pad\": \"{}\"}}", "p".repeat(4096));
+    let server = Server::start(move |_, _| Reply::Full(200, vec![], body.clone().into_bytes())).await;
+    let client = client(&server);
+    assert_eq!(client.models().count().send().await.unwrap().data.count, 1);
+    match client.models().count().max_body_bytes(1024).send().await.unwrap_err() {
+        Error::TooLarge { what, limit, .. } => assert_eq!((what, limit), ("response body", 1024)),
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_per_call_headers_timeout_bounds_an_ordinary_call() {
+    let server = Server::start(|_, _| Reply::Silent(Duration::from_secs(120))).await;
+    let call = client(&server).models().count().headers_timeout(Duration::from_secs(1)).send();
+    let outcome = tokio::time::timeout(Duration::from_secs(20), call).await.expect("the header deadline must end the call");
+    assert!(matches!(outcome, Err(Error::Timeout { .. })), "{:?}", outcome.err());
+}
+
+#[tokio::test]
+async fn a_stream_of_real_events_ends_at_the_calls_total_deadline() {
+    let chunk = json!({"id": "gen-1", "object": "chat.completion.chunk", "created": 1, "model": "m",
+        "choices": [{"index": 0, "delta": {"content": "x"}, "finish_reason": null}]});
+    let events: Vec<(Duration, Vec<u8>)> = (0..400).map(|_| (Duration::from_millis(100), format!("data: {chunk}\n\n").into_bytes())).collect();
+    let server = Server::start(move |_, _| Reply::Chunks(events.clone())).await;
+    let started = Instant::now();
+    let stream = client(&server).chat().send(messages()).timeout(Duration::from_secs(2)).send_stream().await.unwrap();
+    let items: Vec<_> = tokio::time::timeout(Duration::from_secs(30), stream.collect::<Vec<_>>()).await.expect("the total deadline must end the stream");
+    assert!(matches!(items.last(), Some(Err(Error::Timeout { .. }))), "{:?}", items.last());
+    assert!(items.len() > 1 && items.len() < 400, "{} items", items.len());
+    assert!(started.elapsed() >= Duration::from_secs(2));
+}
+
+// ---- streams expose their response; errors keep what the server sent ------------------------------
+
+#[tokio::test]
+async fn a_stream_exposes_its_status_and_headers() {
+    let body = fixture("openrouter_chat_stream_length_error_usage.sse");
+    let server = Server::start(move |_, _| Reply::Events(vec![("x-request-id", "req-stream-1".into()), ("x-ratelimit-remaining", "99".into())], vec![(Duration::ZERO, body.clone())])).await;
+    let stream = client(&server).chat().send(messages()).send_stream().await.unwrap();
+    assert_eq!(stream.status().as_u16(), 200);
+    assert_eq!(stream.headers().get("x-request-id").unwrap(), "req-stream-1");
+    assert_eq!(stream.headers().get("x-ratelimit-remaining").unwrap(), "99");
+    assert_eq!(stream.collect::<Vec<_>>().await.len(), 11);
+}
+
+#[tokio::test]
+async fn a_decode_error_keeps_the_whole_body_and_the_headers() {
+    let body = format!("{{\"data\": {{\"count\": \"seven\"}}, \"pad\": \"{}\"}}", "p".repeat(100_000));
+    let sent = body.clone();
+    let server = Server::start(move |_, _| Reply::Full(200, vec![("x-request-id", "req-9".into())], body.clone().into_bytes())).await;
+    match client(&server).models().count().send().await.unwrap_err() {
+        Error::Decode(e) => {
+            assert_eq!(e.body.as_ref(), sent.as_bytes());
+            assert_eq!(e.headers.get("x-request-id").unwrap(), "req-9");
+            assert_eq!(e.path, "data.count");
+            assert_eq!(e.status, 200);
+            let text = e.to_string();
+            assert!(text.len() < 1_000 && text.contains("req-9"), "{text}");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+// ---- 9. transport -----------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_users_own_http_client_is_used_and_its_debug_stays_opaque() {
+    let server = Server::start(|_, _| count_ok()).await;
+    let mut headers = openrouter_langfuse::runtime::HeaderMap::new();
+    headers.insert("x-from-own-client", "yes".parse().unwrap());
+    headers.insert("x-proxy-token", "proxy-secret-321".parse().unwrap());
+    let own = openrouter_langfuse::runtime::reqwest::Client::builder().default_headers(headers).build().unwrap();
+    let config = config(&server).with_http_client(own).with_connect_timeout(Duration::from_secs(5));
+    assert_eq!(config.connect_timeout, Some(Duration::from_secs(5)));
+    let client = openrouter::Client::new(config.clone()).unwrap();
+    assert_eq!(client.models().count().send().await.unwrap().data.count, 7);
+    let request = &server.requests()[0];
+    assert_eq!(request.header("x-from-own-client"), Some("yes"));
+    assert_eq!(request.header("authorization"), Some("Bearer sk-or-secret-123"), "the client's own settings still apply");
+    for text in [format!("{config:?}"), format!("{client:?}")] {
+        assert!(!text.contains("proxy-secret-321"), "{text}");
+    }
+}
