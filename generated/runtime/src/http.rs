@@ -183,7 +183,7 @@ impl HttpClient {
             Ok(RawResponse { status, headers, body })
         };
         match timeout {
-            Some(limit) => tokio::time::timeout(limit, whole)
+            Some(deadline) => tokio::time::timeout(deadline, whole)
                 .await
                 .unwrap_or_else(|_| Err(Error::Timeout { operation, elapsed: started.elapsed() })),
             None => whole.await,

@@ -89,7 +89,7 @@ where
         status: status.as_u16(),
         headers: headers.clone(),
         last_event: Instant::now(),
-        deadline: deadline.map(|limit| started + limit),
+        deadline: deadline.and_then(|limit| started.checked_add(limit)),
     };
     let events = stream::unfold(state, move |mut state| async move {
         loop {
