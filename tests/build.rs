@@ -37,7 +37,7 @@ fn main() {
 /// One `Operation { … }` per operation: its declared error statuses and a call with sample
 /// arguments (the spec's examples where it has them, else minimal valid values).
 fn conformance_calls(api_name: &str, doc: &serde_json::Value, api: &codegen::ir::Api, out: &mut String) {
-    use codegen::ir::{ParamLocation, Prim, ResponseContent, TypeRef};
+    use codegen::ir::{ParamLocation, ResponseContent};
     for op in &api.operations {
         let op_pointer = format!("/paths/{}/{}", op.path.replace('~', "~0").replace('/', "~1"), op.http_method.to_lowercase());
         let parameters = doc.pointer(&format!("{op_pointer}/parameters")).and_then(|p| p.as_array()).cloned().unwrap_or_default();

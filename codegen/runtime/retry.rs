@@ -16,6 +16,9 @@ pub struct RetryPolicy {
     pub max_elapsed: Duration,
     /// Also retry non-idempotent requests (POST, PATCH) that may have reached the server.
     pub retry_non_idempotent: bool,
+    /// The longest `Retry-After` honoured; a server asking for more gets its error returned at
+    /// once rather than a caller put to sleep for hours.
+    pub max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -26,6 +29,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(8),
             max_elapsed: Duration::from_secs(60),
             retry_non_idempotent: false,
+            max_retry_after: Duration::from_secs(300),
         }
     }
 }

@@ -1,68 +1,139 @@
 //! Streaming responses: server-sent events decoded into the spec's event type, one item per event.
 
-use super::error::{snippet, ApiError, DecodeError, Error, ErrorBody};
-use super::http::HttpClient;
+use super::error::{ApiError, DecodeError, Error, ErrorBody};
+use super::http::{read_body, HttpClient};
 use super::request::RequestParts;
 use super::sse::{RawEvent, SseParser};
 use futures_util::stream::{self, Stream, StreamExt};
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use std::collections::VecDeque;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
-/// A stream of typed events; dropping it closes the connection and so cancels the request.
-pub type EventStream<T, E> = Pin<Box<dyn Stream<Item = Result<T, Error<E>>> + Send>>;
+/// A stream of typed events, with the status and headers of the response that carries it;
+/// dropping it closes the connection and so cancels the request.
+pub struct EventStream<T, E> {
+    status: StatusCode,
+    headers: HeaderMap,
+    events: Pin<Box<dyn Stream<Item = Result<T, Error<E>>> + Send>>,
+}
+
+impl<T, E> EventStream<T, E> {
+    /// The HTTP status of the streaming response (a success).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers (request and generation ids, rate limits).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl<T, E> std::fmt::Debug for EventStream<T, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream").field("status", &self.status).field("headers", &self.headers).finish_non_exhaustive()
+    }
+}
+
+impl<T, E> Stream for EventStream<T, E> {
+    type Item = Result<T, Error<E>>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.events.as_mut().poll_next(cx)
+    }
+}
 
 /// The event that ends OpenRouter and OpenAI-style streams.
 const DONE: &str = "[DONE]";
 
 /// Sends a streaming request and returns its events. Error statuses are returned before any
 /// event, with the typed error body, as for ordinary calls.
+///
+/// Time limits: the headers must come within the headers timeout and the idle timeout; then each
+/// event within the idle timeout of the previous one (comments are keep-alives, not events, so a
+/// server sending only comments is cut off); the call's own `timeout`, when set, ends the whole
+/// stream.
 pub async fn open_stream<T, E>(client: &HttpClient, mut parts: RequestParts) -> Result<EventStream<T, E>, Error<E>>
 where
     T: DeserializeOwned + Send + 'static,
     E: ErrorBody + Send + 'static,
 {
     let operation = parts.operation;
-    let idle = parts.options.idle_timeout.or(client.options().timeout);
+    let options = client.options();
+    let idle = parts.options.idle_timeout.or(options.idle_timeout);
+    let deadline = parts.options.timeout;
+    let max_event = parts.options.max_event_bytes.unwrap_or(options.max_event_bytes);
+    let max_body = client.max_body_bytes(&parts.options);
     parts.headers.push(("accept", "text/event-stream".to_string()));
     let started = Instant::now();
-    let response = client.send::<E>(&parts, started).await?;
+    let opening = client.send::<E>(&parts, started, idle);
+    let response = match deadline {
+        Some(limit) => tokio::time::timeout(limit, opening).await.unwrap_or_else(|_| Err(Error::Timeout { operation, elapsed: started.elapsed() }))?,
+        None => opening.await?,
+    };
     let status = response.status();
+    let headers = response.headers().clone();
     if !status.is_success() {
-        let headers = response.headers().clone();
-        let body = response.bytes().await.unwrap_or_default();
+        let body = read_body(response, max_body, operation, started).await?;
         let typed = E::decode(status.as_u16(), &body);
         return Err(Error::Api(Box::new(ApiError { operation, status, headers, body: typed, raw: body })));
     }
-    let state = State { body: Box::pin(response.bytes_stream()), parser: SseParser::new(), ready: VecDeque::new(), done: false, status: status.as_u16() };
+    let state = State {
+        body: Box::pin(response.bytes_stream()),
+        parser: SseParser::with_limit(max_event),
+        ready: VecDeque::new(),
+        done: false,
+        status: status.as_u16(),
+        headers: headers.clone(),
+        last_event: Instant::now(),
+        deadline: deadline.and_then(|limit| started.checked_add(limit)),
+    };
     let events = stream::unfold(state, move |mut state| async move {
         loop {
-            if let Some(event) = state.ready.pop_front() {
-                match decode_event::<T, E>(operation, state.status, &event) {
-                    Some(item) => return Some((item, state)),
-                    None => {
-                        state.done = true;
-                        state.ready.clear();
-                        return None;
-                    }
-                }
+            if let Some(item) = state.ready.pop_front() {
+                return Some((item, state));
             }
             if state.done {
                 return None;
             }
-            let next = match idle {
-                Some(limit) => match tokio::time::timeout(limit, state.body.next()).await {
+            // The silence allowed from now: what is left of the idle timeout since the last event,
+            // and of the whole stream's deadline.
+            let now = Instant::now();
+            let idle_left = idle.map(|limit| limit.saturating_sub(now.duration_since(state.last_event)));
+            let total_left = state.deadline.map(|at| at.saturating_duration_since(now));
+            let wait = match (idle_left, total_left) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let next = match wait {
+                Some(wait) => match tokio::time::timeout(wait, state.body.next()).await {
                     Ok(next) => next,
                     Err(_) => {
                         state.done = true;
-                        return Some((Err(Error::Timeout { operation, elapsed: limit }), state));
+                        return Some((Err(Error::Timeout { operation, elapsed: started.elapsed() }), state));
                     }
                 },
                 None => state.body.next().await,
             };
             match next {
-                Some(Ok(chunk)) => state.ready.extend(state.parser.push(&chunk)),
+                Some(Ok(chunk)) => {
+                    let events = state.parser.push(&chunk);
+                    if !events.is_empty() {
+                        state.last_event = Instant::now();
+                    }
+                    for event in events {
+                        if !state.decode(operation, &event) {
+                            break;
+                        }
+                    }
+                    if state.parser.exceeded() && !state.done {
+                        state.done = true;
+                        state.ready.push_back(Err(Error::TooLarge { operation, what: "stream event", limit: max_event }));
+                    }
+                }
                 Some(Err(source)) => {
                     state.done = true;
                     return Some((Err(Error::Transport { operation, source }), state));
@@ -75,45 +146,90 @@ where
                             status: state.status,
                             path: String::new(),
                             message: "the stream ended in the middle of an event".to_string(),
-                            snippet: String::new(),
+                            body: bytes::Bytes::new(),
+                            headers: state.headers.clone(),
                         };
                         return Some((Err(Error::Decode(Box::new(error))), state));
                     }
-                    return None;
                 }
             }
         }
     });
-    Ok(Box::pin(events))
+    Ok(EventStream { status, headers, events: Box::pin(events) })
 }
 
-struct State {
+struct State<T, E> {
     body: Pin<Box<dyn Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
     parser: SseParser,
-    ready: VecDeque<RawEvent>,
+    ready: VecDeque<Result<T, Error<E>>>,
     done: bool,
     status: u16,
+    headers: HeaderMap,
+    /// When the last event (not comment) arrived, or the headers did.
+    last_event: Instant,
+    /// When the whole stream must have ended.
+    deadline: Option<Instant>,
+}
+
+impl<T: DeserializeOwned, E> State<T, E> {
+    /// Queues the items of one event; `false` once `[DONE]` has ended the stream.
+    fn decode(&mut self, operation: &'static str, event: &RawEvent) -> bool {
+        match decode_event::<T, E>(operation, self.status, event) {
+            None => {
+                self.done = true;
+                false
+            }
+            Some(Ok(item)) => {
+                self.ready.push_back(Ok(item));
+                // An error sent together with data (OpenRouter's last chunk: `error` and `usage`)
+                // follows the decoded chunk, so the usage reaches the user before the error.
+                if let Some(error) = in_band_error(event) {
+                    self.ready.push_back(Err(Error::Stream { operation, event: event.event.clone(), error }));
+                }
+                true
+            }
+            Some(Err(mut error)) => {
+                if let Error::Decode(decode) = &mut error {
+                    decode.headers = self.headers.clone();
+                }
+                self.ready.push_back(Err(error));
+                true
+            }
+        }
+    }
 }
 
 /// `None` ends the stream (`[DONE]`); a malformed event is an error item, and the stream goes on.
+/// An event that is only an error (`event: error`, `{"type": "error", "error": …}`,
+/// `{"error": …}`) is `Error::Stream`; one that carries other data as well decodes as the event
+/// type (its `error` field included), and the stream then adds the `Error::Stream`.
 #[doc(hidden)]
 pub fn decode_event<T: DeserializeOwned, E>(operation: &'static str, status: u16, event: &RawEvent) -> Option<Result<T, Error<E>>> {
     if event.data.trim() == DONE {
         return None;
     }
+    let decode = || {
+        let mut deserializer = serde_json::Deserializer::from_str(&event.data);
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            Error::Decode(Box::new(DecodeError {
+                operation,
+                status,
+                path: e.path().to_string(),
+                message: format!("event{}: {}", event.event.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default(), e.inner()),
+                body: bytes::Bytes::copy_from_slice(event.data.as_bytes()),
+                headers: HeaderMap::new(),
+            }))
+        })
+    };
     if let Some(error) = in_band_error(event) {
+        if carries_data(event) {
+            if let Ok(value) = decode() {
+                return Some(Ok(value));
+            }
+        }
         return Some(Err(Error::Stream { operation, event: event.event.clone(), error }));
     }
-    let mut deserializer = serde_json::Deserializer::from_str(&event.data);
-    Some(serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        Error::Decode(Box::new(DecodeError {
-            operation,
-            status,
-            path: e.path().to_string(),
-            message: format!("event{}: {}", event.event.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default(), e.inner()),
-            snippet: snippet(event.data.as_bytes()),
-        }))
-    }))
+    Some(decode())
 }
 
 /// An error the server sends as an event: `event: error`, a payload of `type: "error"`, or a
@@ -129,4 +245,12 @@ fn in_band_error(event: &RawEvent) -> Option<serde_json::Value> {
         _ if event.event.as_deref() == Some("error") || value.get("type").and_then(|t| t.as_str()) == Some("error") => Some(value),
         _ => None,
     }
+}
+
+/// Whether an error event also carries data of its own (ids, choices, usage), beyond the error
+/// and its `type` tag.
+fn carries_data(event: &RawEvent) -> bool {
+    event.event.as_deref() != Some("error")
+        && serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&event.data)
+            .is_ok_and(|object| object.iter().any(|(key, value)| key != "error" && key != "type" && !value.is_null()))
 }

@@ -34,6 +34,13 @@ pub enum Reply {
     Stall(Duration, Vec<u8>),
     /// A `text/event-stream` sent in pieces, each after a pause; the connection then closes.
     Chunks(Vec<(Duration, Vec<u8>)>),
+    /// A `text/event-stream` with extra headers, sent in pieces like `Chunks`.
+    Events(Vec<(&'static str, String)>, Vec<(Duration, Vec<u8>)>),
+    /// Headers, then `piece` repeated until `total` bytes (`None`: forever, chunked encoding) or
+    /// until the client hangs up; `content_type` names what the bytes claim to be.
+    Endless { content_type: &'static str, total: Option<u64>, piece: Vec<u8> },
+    /// Reads the request and sends nothing for this long, then closes.
+    Silent(Duration),
 }
 
 pub fn json(status: u16, body: serde_json::Value) -> Reply {
@@ -110,6 +117,50 @@ async fn serve(mut stream: TcpStream, log: Arc<Mutex<Vec<Received>>>, script: Ar
                     }
                     let _ = stream.flush().await;
                 }
+                false
+            }
+            Reply::Events(headers, chunks) => {
+                let mut head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n".to_string();
+                for (name, value) in headers {
+                    head.push_str(&format!("{name}: {value}\r\n"));
+                }
+                head.push_str("\r\n");
+                let _ = stream.write_all(head.as_bytes()).await;
+                for (pause, bytes) in chunks {
+                    tokio::time::sleep(pause).await;
+                    if stream.write_all(&bytes).await.is_err() {
+                        return;
+                    }
+                    let _ = stream.flush().await;
+                }
+                false
+            }
+            Reply::Endless { content_type, total, piece } => {
+                let framing = match total {
+                    Some(total) => format!("content-length: {total}"),
+                    None => "transfer-encoding: chunked".to_string(),
+                };
+                let head = format!("HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\n{framing}\r\n\r\n");
+                if stream.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let framed = match total {
+                    Some(_) => piece.clone(),
+                    None => [format!("{:x}\r\n", piece.len()).into_bytes(), piece.clone(), b"\r\n".to_vec()].concat(),
+                };
+                let mut sent = 0u64;
+                while total.is_none_or(|total| sent < total) {
+                    let take = total.map_or(framed.len() as u64, |total| (total - sent).min(framed.len() as u64)) as usize;
+                    // A write error means the client gave up, which is what the limits are for.
+                    if stream.write_all(&framed[..take]).await.is_err() {
+                        return;
+                    }
+                    sent += take as u64;
+                }
+                false
+            }
+            Reply::Silent(pause) => {
+                tokio::time::sleep(pause).await;
                 false
             }
         };

@@ -258,16 +258,24 @@ async fn operations_without_security_send_no_credentials() {
 
 #[tokio::test]
 async fn an_error_sent_mid_stream_is_a_typed_error_item() {
+    // A chunk with data of its own arrives as the chunk (its `error` field set), then the error;
+    // an event that is only an error is only the error.
     let error = json!({"id": "gen-1", "object": "chat.completion.chunk", "created": 1, "model": "m",
         "error": {"code": 502, "message": "provider disconnected"}, "choices": []});
-    let body = format!("{}data: {error}\n\ndata: [DONE]\n\n", chunk(1, "a"));
+    let bare = json!({"error": {"code": 429, "message": "rate limited"}});
+    let body = format!("{}data: {error}\n\ndata: {bare}\n\ndata: [DONE]\n\n", chunk(1, "a"));
     let server = Server::start(move |_, _| Reply::Chunks(vec![(Duration::ZERO, body.clone().into_bytes())])).await;
     let messages = serde_json::from_value(json!([{"role": "user", "content": "hi"}])).unwrap();
     let items: Vec<_> = openrouter_client(&server, RetryPolicy::none()).chat().send(messages).send_stream().await.unwrap().collect().await;
-    assert_eq!(items.len(), 2);
+    assert_eq!(items.len(), 4, "{items:?}");
     assert!(items[0].is_ok());
-    match &items[1] {
+    assert_eq!(items[1].as_ref().unwrap().error.as_ref().map(|e| e.code), Some(502));
+    match &items[2] {
         Err(Error::Stream { error, .. }) => assert_eq!(error["code"], 502),
+        other => panic!("expected a stream error item, got {other:?}"),
+    }
+    match &items[3] {
+        Err(Error::Stream { error, .. }) => assert_eq!(error["code"], 429),
         other => panic!("expected a stream error item, got {other:?}"),
     }
 }

@@ -273,9 +273,22 @@ fn operation(api_name: &str, op: &Operation, types: &HashMap<&str, &TypeKind>) -
                 self
             }
 
-            /// Adds a header to this call.
+            /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
             pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
                 self.options.headers.push((name.into(), value.into()));
+                self
+            }
+
+            /// Overrides the client's deadline for the response headers.
+            pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.headers_timeout = Some(timeout);
+                self
+            }
+
+            /// Overrides the client's largest response body (and, for streams, largest event).
+            pub fn max_body_bytes(mut self, limit: usize) -> Self {
+                self.options.max_body_bytes = Some(limit);
+                self.options.max_event_bytes = Some(limit);
                 self
             }
 
@@ -392,7 +405,8 @@ fn path_expression(op: &Operation) -> TokenStream {
         let wire = &rest[start + 1..start + end];
         if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == wire) {
             let name = ident(&param.rust);
-            args.push(quote! { crate::runtime::path_segment(&self.#name) });
+            let op_id = &op.id;
+            args.push(quote! { crate::runtime::path_segment(#op_id, #wire, &self.#name)? });
         }
         rest = &rest[start + end + 1..];
     }

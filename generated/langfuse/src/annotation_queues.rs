@@ -195,9 +195,20 @@ impl AnnotationQueuesListQueues {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -301,9 +312,20 @@ impl AnnotationQueuesCreateQueue {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -378,9 +400,20 @@ impl AnnotationQueuesGetQueue {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -412,8 +445,9 @@ impl AnnotationQueuesGetQueue {
             operation: "annotationQueues_getQueue",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/api/public/annotation-queues/{}", crate ::runtime::path_segment(& self
-                .queue_id)
+                "/api/public/annotation-queues/{}", crate
+                ::runtime::path_segment("annotationQueues_getQueue", "queueId", & self
+                .queue_id) ?
             ),
             query,
             headers,
@@ -475,9 +509,20 @@ impl AnnotationQueuesListQueueItems {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -537,8 +582,9 @@ impl AnnotationQueuesListQueueItems {
             operation: "annotationQueues_listQueueItems",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/api/public/annotation-queues/{}/items", crate ::runtime::path_segment(&
-                self.queue_id)
+                "/api/public/annotation-queues/{}/items", crate
+                ::runtime::path_segment("annotationQueues_listQueueItems", "queueId", &
+                self.queue_id) ?
             ),
             query,
             headers,
@@ -593,9 +639,20 @@ impl AnnotationQueuesCreateQueueItem {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -634,8 +691,9 @@ impl AnnotationQueuesCreateQueueItem {
             operation: "annotationQueues_createQueueItem",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/api/public/annotation-queues/{}/items", crate ::runtime::path_segment(&
-                self.queue_id)
+                "/api/public/annotation-queues/{}/items", crate
+                ::runtime::path_segment("annotationQueues_createQueueItem", "queueId", &
+                self.queue_id) ?
             ),
             query,
             headers,
@@ -677,9 +735,20 @@ impl AnnotationQueuesGetQueueItem {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -712,8 +781,10 @@ impl AnnotationQueuesGetQueueItem {
             method: crate::runtime::Method::GET,
             path: format!(
                 "/api/public/annotation-queues/{}/items/{}", crate
-                ::runtime::path_segment(& self.queue_id), crate ::runtime::path_segment(&
-                self.item_id)
+                ::runtime::path_segment("annotationQueues_getQueueItem", "queueId", &
+                self.queue_id) ?, crate
+                ::runtime::path_segment("annotationQueues_getQueueItem", "itemId", & self
+                .item_id) ?
             ),
             query,
             headers,
@@ -755,9 +826,20 @@ impl AnnotationQueuesDeleteQueueItem {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -790,8 +872,10 @@ impl AnnotationQueuesDeleteQueueItem {
             method: crate::runtime::Method::DELETE,
             path: format!(
                 "/api/public/annotation-queues/{}/items/{}", crate
-                ::runtime::path_segment(& self.queue_id), crate ::runtime::path_segment(&
-                self.item_id)
+                ::runtime::path_segment("annotationQueues_deleteQueueItem", "queueId", &
+                self.queue_id) ?, crate
+                ::runtime::path_segment("annotationQueues_deleteQueueItem", "itemId", &
+                self.item_id) ?
             ),
             query,
             headers,
@@ -848,9 +932,20 @@ impl AnnotationQueuesUpdateQueueItem {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -890,8 +985,10 @@ impl AnnotationQueuesUpdateQueueItem {
             method: crate::runtime::Method::PATCH,
             path: format!(
                 "/api/public/annotation-queues/{}/items/{}", crate
-                ::runtime::path_segment(& self.queue_id), crate ::runtime::path_segment(&
-                self.item_id)
+                ::runtime::path_segment("annotationQueues_updateQueueItem", "queueId", &
+                self.queue_id) ?, crate
+                ::runtime::path_segment("annotationQueues_updateQueueItem", "itemId", &
+                self.item_id) ?
             ),
             query,
             headers,
@@ -938,9 +1035,20 @@ impl AnnotationQueuesCreateQueueAssignment {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -980,7 +1088,8 @@ impl AnnotationQueuesCreateQueueAssignment {
             method: crate::runtime::Method::POST,
             path: format!(
                 "/api/public/annotation-queues/{}/assignments", crate
-                ::runtime::path_segment(& self.queue_id)
+                ::runtime::path_segment("annotationQueues_createQueueAssignment",
+                "queueId", & self.queue_id) ?
             ),
             query,
             headers,
@@ -1027,9 +1136,20 @@ impl AnnotationQueuesDeleteQueueAssignment {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1069,7 +1189,8 @@ impl AnnotationQueuesDeleteQueueAssignment {
             method: crate::runtime::Method::DELETE,
             path: format!(
                 "/api/public/annotation-queues/{}/assignments", crate
-                ::runtime::path_segment(& self.queue_id)
+                ::runtime::path_segment("annotationQueues_deleteQueueAssignment",
+                "queueId", & self.queue_id) ?
             ),
             query,
             headers,

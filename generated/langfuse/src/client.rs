@@ -13,12 +13,23 @@ pub struct Config {
     pub password: Option<crate::runtime::Secret>,
     /// `User-Agent` header.
     pub user_agent: String,
-    /// Headers sent with every request.
-    pub default_headers: Vec<(String, String)>,
-    /// Whole-request timeout (default: none).
+    /// Headers sent with every request (Debug hides credential-like ones).
+    pub default_headers: crate::runtime::HeaderList,
+    /// Whole-request timeout of ordinary calls, retries included (default: 10 min).
     pub timeout: Option<Duration>,
     /// Connection timeout (default: 30 s).
     pub connect_timeout: Option<Duration>,
+    /// Deadline for the response headers of each attempt, streams included (default: 5 min).
+    pub headers_timeout: Option<Duration>,
+    /// Streams: the longest silence before the headers and between events; keep-alive
+    /// comments do not reset it (default: 2 min).
+    pub idle_timeout: Option<Duration>,
+    /// Largest response body read into memory; larger is `Error::TooLarge` (default: 64 MiB).
+    pub max_body_bytes: usize,
+    /// Streams: largest single event; larger is `Error::TooLarge` (default: 16 MiB).
+    pub max_event_bytes: usize,
+    /// Your own HTTP client (proxies, custom roots); see [`Config::with_http_client`].
+    pub http_client: Option<crate::runtime::CustomHttpClient>,
     /// Retry policy for every call (overridable per call).
     pub retry: crate::runtime::RetryPolicy,
 }
@@ -29,9 +40,14 @@ impl Default for Config {
             username: None,
             password: None,
             user_agent: format!("langfuse-rust/{}", env!("CARGO_PKG_VERSION")),
-            default_headers: Vec::new(),
-            timeout: None,
-            connect_timeout: Some(Duration::from_secs(30)),
+            default_headers: crate::runtime::HeaderList::default(),
+            timeout: Some(crate::runtime::defaults::TIMEOUT),
+            connect_timeout: Some(crate::runtime::defaults::CONNECT_TIMEOUT),
+            headers_timeout: Some(crate::runtime::defaults::HEADERS_TIMEOUT),
+            idle_timeout: Some(crate::runtime::defaults::IDLE_TIMEOUT),
+            max_body_bytes: crate::runtime::defaults::MAX_BODY_BYTES,
+            max_event_bytes: crate::runtime::defaults::MAX_EVENT_BYTES,
+            http_client: None,
             retry: crate::runtime::RetryPolicy::default(),
         }
     }
@@ -55,6 +71,38 @@ impl Config {
     /// Sets the whole-request timeout.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+    /// Sets the connection timeout.
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+    /// Sets the deadline for the response headers of each attempt.
+    pub fn with_headers_timeout(mut self, timeout: Duration) -> Self {
+        self.headers_timeout = Some(timeout);
+        self
+    }
+    /// Sets the longest silence a stream may keep (comments do not count).
+    pub fn with_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = Some(timeout);
+        self
+    }
+    /// Sets the largest response body read into memory.
+    pub fn with_max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+    /// Sets the largest stream event buffered.
+    pub fn with_max_event_bytes(mut self, limit: usize) -> Self {
+        self.max_event_bytes = limit;
+        self
+    }
+    /// Uses your own `reqwest::Client` (proxies, custom CA, middleware) instead of one built
+    /// from these settings; `connect_timeout` and redirects are then yours to set (see
+    /// `runtime::same_origin_redirects`), the other deadlines and limits still apply.
+    pub fn with_http_client(mut self, client: crate::runtime::reqwest::Client) -> Self {
+        self.http_client = Some(crate::runtime::CustomHttpClient(client));
         self
     }
     /// Sets the retry policy.
@@ -121,6 +169,11 @@ impl Client {
             timeout: config.timeout,
             connect_timeout: config.connect_timeout,
             retry: config.retry.clone(),
+            headers_timeout: config.headers_timeout,
+            idle_timeout: config.idle_timeout,
+            max_body_bytes: config.max_body_bytes,
+            max_event_bytes: config.max_event_bytes,
+            http_client: config.http_client.clone(),
         };
         crate::runtime::HttpClient::new(options)
             .map(|http| Client { http })

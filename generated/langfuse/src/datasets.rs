@@ -132,9 +132,20 @@ impl DatasetsList {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -255,9 +266,20 @@ impl DatasetsCreate {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -332,9 +354,20 @@ impl DatasetsGet {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -366,8 +399,9 @@ impl DatasetsGet {
             operation: "datasets_get",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/api/public/v2/datasets/{}", crate ::runtime::path_segment(& self
-                .dataset_name)
+                "/api/public/v2/datasets/{}", crate
+                ::runtime::path_segment("datasets_get", "datasetName", & self
+                .dataset_name) ?
             ),
             query,
             headers,
@@ -409,9 +443,20 @@ impl DatasetsGetRun {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -443,8 +488,10 @@ impl DatasetsGetRun {
             operation: "datasets_getRun",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/api/public/datasets/{}/runs/{}", crate ::runtime::path_segment(& self
-                .dataset_name), crate ::runtime::path_segment(& self.run_name)
+                "/api/public/datasets/{}/runs/{}", crate
+                ::runtime::path_segment("datasets_getRun", "datasetName", & self
+                .dataset_name) ?, crate ::runtime::path_segment("datasets_getRun",
+                "runName", & self.run_name) ?
             ),
             query,
             headers,
@@ -486,9 +533,20 @@ impl DatasetsDeleteRun {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -520,8 +578,10 @@ impl DatasetsDeleteRun {
             operation: "datasets_deleteRun",
             method: crate::runtime::Method::DELETE,
             path: format!(
-                "/api/public/datasets/{}/runs/{}", crate ::runtime::path_segment(& self
-                .dataset_name), crate ::runtime::path_segment(& self.run_name)
+                "/api/public/datasets/{}/runs/{}", crate
+                ::runtime::path_segment("datasets_deleteRun", "datasetName", & self
+                .dataset_name) ?, crate ::runtime::path_segment("datasets_deleteRun",
+                "runName", & self.run_name) ?
             ),
             query,
             headers,
@@ -574,9 +634,20 @@ impl DatasetsGetRuns {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -632,8 +703,9 @@ impl DatasetsGetRuns {
             operation: "datasets_getRuns",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/api/public/datasets/{}/runs", crate ::runtime::path_segment(& self
-                .dataset_name)
+                "/api/public/datasets/{}/runs", crate
+                ::runtime::path_segment("datasets_getRuns", "datasetName", & self
+                .dataset_name) ?
             ),
             query,
             headers,

@@ -122,9 +122,20 @@ impl ProjectsGet {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -205,9 +216,20 @@ impl ProjectsCreate {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -301,9 +323,20 @@ impl ProjectsUpdate {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -339,8 +372,9 @@ impl ProjectsUpdate {
             operation: "projects_update",
             method: crate::runtime::Method::PUT,
             path: format!(
-                "/api/public/projects/{}", crate ::runtime::path_segment(& self
-                .project_id)
+                "/api/public/projects/{}", crate
+                ::runtime::path_segment("projects_update", "projectId", & self
+                .project_id) ?
             ),
             query,
             headers,
@@ -381,9 +415,20 @@ impl ProjectsDelete {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -415,8 +460,9 @@ impl ProjectsDelete {
             operation: "projects_delete",
             method: crate::runtime::Method::DELETE,
             path: format!(
-                "/api/public/projects/{}", crate ::runtime::path_segment(& self
-                .project_id)
+                "/api/public/projects/{}", crate
+                ::runtime::path_segment("projects_delete", "projectId", & self
+                .project_id) ?
             ),
             query,
             headers,
@@ -457,9 +503,20 @@ impl ProjectsGetApiKeys {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -491,8 +548,9 @@ impl ProjectsGetApiKeys {
             operation: "projects_getApiKeys",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/api/public/projects/{}/apiKeys", crate ::runtime::path_segment(& self
-                .project_id)
+                "/api/public/projects/{}/apiKeys", crate
+                ::runtime::path_segment("projects_getApiKeys", "projectId", & self
+                .project_id) ?
             ),
             query,
             headers,
@@ -554,9 +612,20 @@ impl ProjectsCreateApiKey {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -592,8 +661,9 @@ impl ProjectsCreateApiKey {
             operation: "projects_createApiKey",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/api/public/projects/{}/apiKeys", crate ::runtime::path_segment(& self
-                .project_id)
+                "/api/public/projects/{}/apiKeys", crate
+                ::runtime::path_segment("projects_createApiKey", "projectId", & self
+                .project_id) ?
             ),
             query,
             headers,
@@ -635,9 +705,20 @@ impl ProjectsDeleteApiKey {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -669,8 +750,10 @@ impl ProjectsDeleteApiKey {
             operation: "projects_deleteApiKey",
             method: crate::runtime::Method::DELETE,
             path: format!(
-                "/api/public/projects/{}/apiKeys/{}", crate ::runtime::path_segment(&
-                self.project_id), crate ::runtime::path_segment(& self.api_key_id)
+                "/api/public/projects/{}/apiKeys/{}", crate
+                ::runtime::path_segment("projects_deleteApiKey", "projectId", & self
+                .project_id) ?, crate ::runtime::path_segment("projects_deleteApiKey",
+                "apiKeyId", & self.api_key_id) ?
             ),
             query,
             headers,

@@ -164,9 +164,20 @@ impl UnstableDashboardsList {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -347,9 +358,20 @@ impl UnstableDashboardsCreate {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -484,9 +506,20 @@ impl UnstableDashboardsGet {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -518,8 +551,9 @@ impl UnstableDashboardsGet {
             operation: "unstable_dashboards_get",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/api/public/unstable/dashboards/{}", crate ::runtime::path_segment(&
-                self.dashboard_id)
+                "/api/public/unstable/dashboards/{}", crate
+                ::runtime::path_segment("unstable_dashboards_get", "dashboardId", & self
+                .dashboard_id) ?
             ),
             query,
             headers,
@@ -620,9 +654,20 @@ impl UnstableDashboardsDelete {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -654,8 +699,9 @@ impl UnstableDashboardsDelete {
             operation: "unstable_dashboards_delete",
             method: crate::runtime::Method::DELETE,
             path: format!(
-                "/api/public/unstable/dashboards/{}", crate ::runtime::path_segment(&
-                self.dashboard_id)
+                "/api/public/unstable/dashboards/{}", crate
+                ::runtime::path_segment("unstable_dashboards_delete", "dashboardId", &
+                self.dashboard_id) ?
             ),
             query,
             headers,
@@ -799,9 +845,20 @@ impl UnstableDashboardsUpdate {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -837,8 +894,9 @@ impl UnstableDashboardsUpdate {
             operation: "unstable_dashboards_update",
             method: crate::runtime::Method::PATCH,
             path: format!(
-                "/api/public/unstable/dashboards/{}", crate ::runtime::path_segment(&
-                self.dashboard_id)
+                "/api/public/unstable/dashboards/{}", crate
+                ::runtime::path_segment("unstable_dashboards_update", "dashboardId", &
+                self.dashboard_id) ?
             ),
             query,
             headers,
@@ -940,9 +998,20 @@ impl UnstableDashboardsAddPlacement {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -982,7 +1051,8 @@ impl UnstableDashboardsAddPlacement {
             method: crate::runtime::Method::POST,
             path: format!(
                 "/api/public/unstable/dashboards/{}/placements", crate
-                ::runtime::path_segment(& self.dashboard_id)
+                ::runtime::path_segment("unstable_dashboards_addPlacement",
+                "dashboardId", & self.dashboard_id) ?
             ),
             query,
             headers,
@@ -1091,9 +1161,20 @@ impl UnstableDashboardsDeletePlacement {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1126,8 +1207,10 @@ impl UnstableDashboardsDeletePlacement {
             method: crate::runtime::Method::DELETE,
             path: format!(
                 "/api/public/unstable/dashboards/{}/placements/{}", crate
-                ::runtime::path_segment(& self.dashboard_id), crate
-                ::runtime::path_segment(& self.placement_id)
+                ::runtime::path_segment("unstable_dashboards_deletePlacement",
+                "dashboardId", & self.dashboard_id) ?, crate
+                ::runtime::path_segment("unstable_dashboards_deletePlacement",
+                "placementId", & self.placement_id) ?
             ),
             query,
             headers,
@@ -1266,9 +1349,20 @@ impl UnstableDashboardsUpdatePlacement {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1308,8 +1402,10 @@ impl UnstableDashboardsUpdatePlacement {
             method: crate::runtime::Method::PATCH,
             path: format!(
                 "/api/public/unstable/dashboards/{}/placements/{}", crate
-                ::runtime::path_segment(& self.dashboard_id), crate
-                ::runtime::path_segment(& self.placement_id)
+                ::runtime::path_segment("unstable_dashboards_updatePlacement",
+                "dashboardId", & self.dashboard_id) ?, crate
+                ::runtime::path_segment("unstable_dashboards_updatePlacement",
+                "placementId", & self.placement_id) ?
             ),
             query,
             headers,

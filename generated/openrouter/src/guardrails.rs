@@ -286,9 +286,20 @@ impl ListGuardrails {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -528,9 +539,20 @@ impl CreateGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -638,9 +660,20 @@ impl GetGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -671,7 +704,10 @@ impl GetGuardrail {
         let parts = crate::runtime::RequestParts {
             operation: "getGuardrail",
             method: crate::runtime::Method::GET,
-            path: format!("/guardrails/{}", crate ::runtime::path_segment(& self.id)),
+            path: format!(
+                "/guardrails/{}", crate ::runtime::path_segment("getGuardrail", "id", &
+                self.id) ?
+            ),
             query,
             headers,
             body,
@@ -737,9 +773,20 @@ impl DeleteGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -770,7 +817,10 @@ impl DeleteGuardrail {
         let parts = crate::runtime::RequestParts {
             operation: "deleteGuardrail",
             method: crate::runtime::Method::DELETE,
-            path: format!("/guardrails/{}", crate ::runtime::path_segment(& self.id)),
+            path: format!(
+                "/guardrails/{}", crate ::runtime::path_segment("deleteGuardrail", "id",
+                & self.id) ?
+            ),
             query,
             headers,
             body,
@@ -1030,9 +1080,20 @@ impl UpdateGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1067,7 +1128,10 @@ impl UpdateGuardrail {
         let parts = crate::runtime::RequestParts {
             operation: "updateGuardrail",
             method: crate::runtime::Method::PATCH,
-            path: format!("/guardrails/{}", crate ::runtime::path_segment(& self.id)),
+            path: format!(
+                "/guardrails/{}", crate ::runtime::path_segment("updateGuardrail", "id",
+                & self.id) ?
+            ),
             query,
             headers,
             body,
@@ -1152,9 +1216,20 @@ impl ListGuardrailKeyAssignments {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1215,8 +1290,8 @@ impl ListGuardrailKeyAssignments {
             operation: "listGuardrailKeyAssignments",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/guardrails/{}/assignments/keys", crate ::runtime::path_segment(& self
-                .id)
+                "/guardrails/{}/assignments/keys", crate
+                ::runtime::path_segment("listGuardrailKeyAssignments", "id", & self.id) ?
             ),
             query,
             headers,
@@ -1295,9 +1370,20 @@ impl BulkAssignKeysToGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1333,8 +1419,8 @@ impl BulkAssignKeysToGuardrail {
             operation: "bulkAssignKeysToGuardrail",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/guardrails/{}/assignments/keys", crate ::runtime::path_segment(& self
-                .id)
+                "/guardrails/{}/assignments/keys", crate
+                ::runtime::path_segment("bulkAssignKeysToGuardrail", "id", & self.id) ?
             ),
             query,
             headers,
@@ -1420,9 +1506,20 @@ impl BulkUnassignKeysFromGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1458,8 +1555,9 @@ impl BulkUnassignKeysFromGuardrail {
             operation: "bulkUnassignKeysFromGuardrail",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/guardrails/{}/assignments/keys/remove", crate ::runtime::path_segment(&
-                self.id)
+                "/guardrails/{}/assignments/keys/remove", crate
+                ::runtime::path_segment("bulkUnassignKeysFromGuardrail", "id", & self.id)
+                ?
             ),
             query,
             headers,
@@ -1551,9 +1649,20 @@ impl ListGuardrailMemberAssignments {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1614,8 +1723,9 @@ impl ListGuardrailMemberAssignments {
             operation: "listGuardrailMemberAssignments",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/guardrails/{}/assignments/members", crate ::runtime::path_segment(&
-                self.id)
+                "/guardrails/{}/assignments/members", crate
+                ::runtime::path_segment("listGuardrailMemberAssignments", "id", & self
+                .id) ?
             ),
             query,
             headers,
@@ -1694,9 +1804,20 @@ impl BulkAssignMembersToGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1732,8 +1853,9 @@ impl BulkAssignMembersToGuardrail {
             operation: "bulkAssignMembersToGuardrail",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/guardrails/{}/assignments/members", crate ::runtime::path_segment(&
-                self.id)
+                "/guardrails/{}/assignments/members", crate
+                ::runtime::path_segment("bulkAssignMembersToGuardrail", "id", & self.id)
+                ?
             ),
             query,
             headers,
@@ -1819,9 +1941,20 @@ impl BulkUnassignMembersFromGuardrail {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1861,7 +1994,8 @@ impl BulkUnassignMembersFromGuardrail {
             method: crate::runtime::Method::POST,
             path: format!(
                 "/guardrails/{}/assignments/members/remove", crate
-                ::runtime::path_segment(& self.id)
+                ::runtime::path_segment("bulkUnassignMembersFromGuardrail", "id", & self
+                .id) ?
             ),
             query,
             headers,
@@ -1952,9 +2086,20 @@ impl ListKeyAssignments {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -2090,9 +2235,20 @@ impl ListMemberAssignments {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.

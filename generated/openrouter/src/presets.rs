@@ -256,9 +256,20 @@ impl ListPresets {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -381,9 +392,20 @@ impl GetPreset {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -414,7 +436,10 @@ impl GetPreset {
         let parts = crate::runtime::RequestParts {
             operation: "getPreset",
             method: crate::runtime::Method::GET,
-            path: format!("/presets/{}", crate ::runtime::path_segment(& self.slug)),
+            path: format!(
+                "/presets/{}", crate ::runtime::path_segment("getPreset", "slug", & self
+                .slug) ?
+            ),
             query,
             headers,
             body,
@@ -724,9 +749,20 @@ impl CreatePresetsChatCompletions {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -762,8 +798,9 @@ impl CreatePresetsChatCompletions {
             operation: "createPresetsChatCompletions",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/presets/{}/chat/completions", crate ::runtime::path_segment(& self
-                .slug)
+                "/presets/{}/chat/completions", crate
+                ::runtime::path_segment("createPresetsChatCompletions", "slug", & self
+                .slug) ?
             ),
             query,
             headers,
@@ -1010,9 +1047,20 @@ impl CreatePresetsMessages {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1048,7 +1096,8 @@ impl CreatePresetsMessages {
             operation: "createPresetsMessages",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/presets/{}/messages", crate ::runtime::path_segment(& self.slug)
+                "/presets/{}/messages", crate
+                ::runtime::path_segment("createPresetsMessages", "slug", & self.slug) ?
             ),
             query,
             headers,
@@ -1358,9 +1407,20 @@ impl CreatePresetsResponses {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1396,7 +1456,8 @@ impl CreatePresetsResponses {
             operation: "createPresetsResponses",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/presets/{}/responses", crate ::runtime::path_segment(& self.slug)
+                "/presets/{}/responses", crate
+                ::runtime::path_segment("createPresetsResponses", "slug", & self.slug) ?
             ),
             query,
             headers,
@@ -1502,9 +1563,20 @@ impl ListPresetVersions {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1565,7 +1637,8 @@ impl ListPresetVersions {
             operation: "listPresetVersions",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/presets/{}/versions", crate ::runtime::path_segment(& self.slug)
+                "/presets/{}/versions", crate
+                ::runtime::path_segment("listPresetVersions", "slug", & self.slug) ?
             ),
             query,
             headers,
@@ -1644,9 +1717,20 @@ impl GetPresetVersion {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1678,8 +1762,9 @@ impl GetPresetVersion {
             operation: "getPresetVersion",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/presets/{}/versions/{}", crate ::runtime::path_segment(& self.slug),
-                crate ::runtime::path_segment(& self.version)
+                "/presets/{}/versions/{}", crate
+                ::runtime::path_segment("getPresetVersion", "slug", & self.slug) ?, crate
+                ::runtime::path_segment("getPresetVersion", "version", & self.version) ?
             ),
             query,
             headers,

@@ -248,9 +248,20 @@ impl ListWorkspaces {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -423,9 +434,20 @@ impl CreateWorkspace {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -533,9 +555,20 @@ impl GetWorkspace {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -566,7 +599,10 @@ impl GetWorkspace {
         let parts = crate::runtime::RequestParts {
             operation: "getWorkspace",
             method: crate::runtime::Method::GET,
-            path: format!("/workspaces/{}", crate ::runtime::path_segment(& self.id)),
+            path: format!(
+                "/workspaces/{}", crate ::runtime::path_segment("getWorkspace", "id", &
+                self.id) ?
+            ),
             query,
             headers,
             body,
@@ -632,9 +668,20 @@ impl DeleteWorkspace {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -665,7 +712,10 @@ impl DeleteWorkspace {
         let parts = crate::runtime::RequestParts {
             operation: "deleteWorkspace",
             method: crate::runtime::Method::DELETE,
-            path: format!("/workspaces/{}", crate ::runtime::path_segment(& self.id)),
+            path: format!(
+                "/workspaces/{}", crate ::runtime::path_segment("deleteWorkspace", "id",
+                & self.id) ?
+            ),
             query,
             headers,
             body,
@@ -832,9 +882,20 @@ impl UpdateWorkspace {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -869,7 +930,10 @@ impl UpdateWorkspace {
         let parts = crate::runtime::RequestParts {
             operation: "updateWorkspace",
             method: crate::runtime::Method::PATCH,
-            path: format!("/workspaces/{}", crate ::runtime::path_segment(& self.id)),
+            path: format!(
+                "/workspaces/{}", crate ::runtime::path_segment("updateWorkspace", "id",
+                & self.id) ?
+            ),
             query,
             headers,
             body,
@@ -947,9 +1011,20 @@ impl ListWorkspaceBudgets {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -981,7 +1056,8 @@ impl ListWorkspaceBudgets {
             operation: "listWorkspaceBudgets",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/workspaces/{}/budgets", crate ::runtime::path_segment(& self.id)
+                "/workspaces/{}/budgets", crate
+                ::runtime::path_segment("listWorkspaceBudgets", "id", & self.id) ?
             ),
             query,
             headers,
@@ -1055,9 +1131,20 @@ impl GetWorkspaceBudget {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1089,8 +1176,10 @@ impl GetWorkspaceBudget {
             operation: "getWorkspaceBudget",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/workspaces/{}/budgets/{}", crate ::runtime::path_segment(& self.id),
-                crate ::runtime::path_segment(& self.interval)
+                "/workspaces/{}/budgets/{}", crate
+                ::runtime::path_segment("getWorkspaceBudget", "id", & self.id) ?, crate
+                ::runtime::path_segment("getWorkspaceBudget", "interval", & self
+                .interval) ?
             ),
             query,
             headers,
@@ -1180,9 +1269,20 @@ impl UpsertWorkspaceBudget {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1218,8 +1318,10 @@ impl UpsertWorkspaceBudget {
             operation: "upsertWorkspaceBudget",
             method: crate::runtime::Method::PUT,
             path: format!(
-                "/workspaces/{}/budgets/{}", crate ::runtime::path_segment(& self.id),
-                crate ::runtime::path_segment(& self.interval)
+                "/workspaces/{}/budgets/{}", crate
+                ::runtime::path_segment("upsertWorkspaceBudget", "id", & self.id) ?,
+                crate ::runtime::path_segment("upsertWorkspaceBudget", "interval", & self
+                .interval) ?
             ),
             query,
             headers,
@@ -1300,9 +1402,20 @@ impl DeleteWorkspaceBudget {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1334,8 +1447,10 @@ impl DeleteWorkspaceBudget {
             operation: "deleteWorkspaceBudget",
             method: crate::runtime::Method::DELETE,
             path: format!(
-                "/workspaces/{}/budgets/{}", crate ::runtime::path_segment(& self.id),
-                crate ::runtime::path_segment(& self.interval)
+                "/workspaces/{}/budgets/{}", crate
+                ::runtime::path_segment("deleteWorkspaceBudget", "id", & self.id) ?,
+                crate ::runtime::path_segment("deleteWorkspaceBudget", "interval", & self
+                .interval) ?
             ),
             query,
             headers,
@@ -1427,9 +1542,20 @@ impl ListWorkspaceMembers {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1490,7 +1616,8 @@ impl ListWorkspaceMembers {
             operation: "listWorkspaceMembers",
             method: crate::runtime::Method::GET,
             path: format!(
-                "/workspaces/{}/members", crate ::runtime::path_segment(& self.id)
+                "/workspaces/{}/members", crate
+                ::runtime::path_segment("listWorkspaceMembers", "id", & self.id) ?
             ),
             query,
             headers,
@@ -1576,9 +1703,20 @@ impl BulkAddWorkspaceMembers {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1614,7 +1752,8 @@ impl BulkAddWorkspaceMembers {
             operation: "bulkAddWorkspaceMembers",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/workspaces/{}/members/add", crate ::runtime::path_segment(& self.id)
+                "/workspaces/{}/members/add", crate
+                ::runtime::path_segment("bulkAddWorkspaceMembers", "id", & self.id) ?
             ),
             query,
             headers,
@@ -1710,9 +1849,20 @@ impl BulkRemoveWorkspaceMembers {
         self.options.retry = Some(policy);
         self
     }
-    /// Adds a header to this call.
+    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Overrides the client's deadline for the response headers.
+    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.headers_timeout = Some(timeout);
+        self
+    }
+    /// Overrides the client's largest response body (and, for streams, largest event).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = Some(limit);
+        self.options.max_event_bytes = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -1748,7 +1898,8 @@ impl BulkRemoveWorkspaceMembers {
             operation: "bulkRemoveWorkspaceMembers",
             method: crate::runtime::Method::POST,
             path: format!(
-                "/workspaces/{}/members/remove", crate ::runtime::path_segment(& self.id)
+                "/workspaces/{}/members/remove", crate
+                ::runtime::path_segment("bulkRemoveWorkspaceMembers", "id", & self.id) ?
             ),
             query,
             headers,

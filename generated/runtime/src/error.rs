@@ -36,6 +36,16 @@ pub enum Error<E = serde_json::Value> {
         /// The error object as sent (e.g. `{"code": 502, "message": "…"}`).
         error: serde_json::Value,
     },
+    /// A response body or stream event was larger than the configured limit; nothing past the
+    /// limit was read into memory.
+    TooLarge {
+        /// The operation's id in the spec.
+        operation: &'static str,
+        /// What outgrew its limit: `"response body"` or `"stream event"`.
+        what: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The request could not be built (for example an invalid header value).
     Request {
         /// The operation's id in the spec.
@@ -71,8 +81,10 @@ pub struct DecodeError {
     pub path: String,
     /// What serde said.
     pub message: String,
-    /// The start of the body, for context.
-    pub snippet: String,
+    /// The whole body as sent (for a stream: the event's data), at most the body limit.
+    pub body: Bytes,
+    /// The response headers (request ids, rate limits).
+    pub headers: HeaderMap,
 }
 
 impl<E> Error<E> {
@@ -85,6 +97,7 @@ impl<E> Error<E> {
             | Error::Stream { operation, .. } => operation,
             Error::Api(e) => e.operation,
             Error::Decode(e) => e.operation,
+            Error::TooLarge { operation, .. } => operation,
         }
     }
 
@@ -104,14 +117,21 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Transport { operation, source } => write!(f, "{operation}: transport error: {source}"),
             Error::Timeout { operation, elapsed } => write!(f, "{operation}: timed out after {elapsed:?}"),
             Error::Api(e) => {
-                write!(f, "{}: the server answered {}", e.operation, e.status)?;
-                match &e.body {
-                    Some(body) => write!(f, ": {body:?}"),
+                write!(f, "{}: the server answered {}{}", e.operation, e.status, request_id(&e.headers))?;
+                match server_message(&e.raw) {
+                    Some(message) => write!(f, ": {}", bounded(&message, DISPLAY_LIMIT)),
+                    None if e.raw.is_empty() => Ok(()),
                     None => write!(f, ": {}", snippet(&e.raw)),
                 }
             }
             Error::Decode(e) => write!(f, "{e}"),
-            Error::Stream { operation, error, .. } => write!(f, "{operation}: the server reported an error mid-stream: {error}"),
+            Error::Stream { operation, error, .. } => {
+                let text = error.get("message").and_then(|m| m.as_str()).map(str::to_string).unwrap_or_else(|| error.to_string());
+                write!(f, "{operation}: the server reported an error mid-stream: {}", bounded(&text, DISPLAY_LIMIT))
+            }
+            Error::TooLarge { operation, what, limit } => {
+                write!(f, "{operation}: the {what} is larger than the limit of {limit} bytes (raise it with the max_body_bytes / max_event_bytes settings)")
+            }
             Error::Request { operation, message } => write!(f, "{operation}: invalid request: {message}"),
         }
     }
@@ -120,8 +140,53 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = if self.path.is_empty() || self.path == "." { "the top level".to_string() } else { format!("`{}`", self.path) };
-        write!(f, "{}: status {} body does not match the spec at {at}: {} (body starts: {})", self.operation, self.status, self.message, self.snippet)
+        // serde quotes the offending value, which may be megabytes long.
+        let message = bounded(&self.message, 200);
+        write!(f, "{}: status {}{} body does not match the spec at {at}: {message}", self.operation, self.status, request_id(&self.headers))?;
+        if !self.body.is_empty() {
+            write!(f, " (body starts: {})", snippet(&self.body))?;
+        }
+        Ok(())
     }
+}
+
+/// How much of a server's text an error message shows.
+const DISPLAY_LIMIT: usize = 500;
+
+/// Headers servers use for the id support asks for.
+const REQUEST_ID_HEADERS: [&str; 4] = ["x-request-id", "request-id", "x-amzn-requestid", "cf-ray"];
+
+/// ` (request id …)` when the server sent one, for support tickets and log searches.
+fn request_id(headers: &HeaderMap) -> String {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
+        .map(|id| format!(" (request id {})", bounded(id, 100)))
+        .unwrap_or_default()
+}
+
+/// The human message in a JSON error body, whatever its schema: OpenRouter's `error.message`,
+/// Langfuse's `message`, or a plain `error`/`detail` string.
+fn server_message(raw: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(raw).ok()?;
+    let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).filter(|s| !s.trim().is_empty()).map(str::to_string);
+    text(value.pointer("/error/message"))
+        .or_else(|| text(value.get("message")))
+        .or_else(|| text(value.get("error")))
+        .or_else(|| text(value.get("detail")))
+        .or_else(|| text(value.get("error_description")))
+}
+
+/// At most `limit` bytes of `text`, cut at a character boundary.
+fn bounded(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+    if text.len() <= limit {
+        return text.into();
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end]).into()
 }
 
 impl<E: fmt::Debug> std::error::Error for Error<E> {
@@ -137,9 +202,8 @@ impl std::error::Error for DecodeError {}
 
 /// The first bytes of a body as text, bounded so that errors stay readable.
 pub fn snippet(body: &[u8]) -> String {
-    const LIMIT: usize = 200;
-    let text = String::from_utf8_lossy(&body[..body.len().min(LIMIT)]);
-    if body.len() > LIMIT {
+    let text = String::from_utf8_lossy(&body[..body.len().min(DISPLAY_LIMIT)]);
+    if body.len() > DISPLAY_LIMIT {
         format!("{text}…")
     } else {
         text.into_owned()

@@ -1,12 +1,12 @@
 //! The HTTP layer every generated client shares: base URL, auth, default headers, timeouts,
 //! retries, and turning responses into typed values or errors.
 
-use super::error::{snippet, ApiError, DecodeError, Error, ErrorBody};
-use super::request::{CallOptions, Payload, PartValue, RequestParts};
+use super::error::{ApiError, DecodeError, Error, ErrorBody};
+use super::request::{parse_header, CallOptions, HeaderList, PartValue, Payload, RequestParts};
 use super::retry::{idempotent, not_processed, retry_after, retryable_status, RetryPolicy};
-use super::secret::Credentials;
+use super::secret::{Credentials, Secret};
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -22,13 +22,69 @@ pub struct ClientOptions {
     /// `User-Agent` header.
     pub user_agent: String,
     /// Headers sent with every request.
-    pub default_headers: Vec<(String, String)>,
+    pub default_headers: HeaderList,
     /// Whole-request timeout.
     pub timeout: Option<Duration>,
     /// Connection-establishment timeout.
     pub connect_timeout: Option<Duration>,
     /// Retry policy (per call overridable).
     pub retry: RetryPolicy,
+    /// The longest wait for response headers, per attempt.
+    pub headers_timeout: Option<Duration>,
+    /// For streams: the longest silence before the headers and between events.
+    pub idle_timeout: Option<Duration>,
+    /// The largest response body read into memory.
+    pub max_body_bytes: usize,
+    /// For streams: the largest event buffered.
+    pub max_event_bytes: usize,
+    /// The user's own HTTP client, used instead of building one.
+    pub http_client: Option<CustomHttpClient>,
+}
+
+/// Defaults every generated `Config` starts from; each is documented on its `Config` field.
+pub mod defaults {
+    use std::time::Duration;
+    /// Whole-request timeout: long enough for a slow non-streaming completion.
+    pub const TIMEOUT: Duration = Duration::from_secs(600);
+    /// Connection-establishment timeout.
+    pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+    /// Deadline for the response headers of each attempt.
+    pub const HEADERS_TIMEOUT: Duration = Duration::from_secs(300);
+    /// Longest silence in a stream (keep-alive comments do not count).
+    pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+    /// Largest response body: a full `/models` listing is a few MB.
+    pub const MAX_BODY_BYTES: usize = 64 << 20;
+    /// Largest stream event.
+    pub const MAX_EVENT_BYTES: usize = super::super::sse::DEFAULT_MAX_EVENT_BYTES;
+}
+
+/// A `reqwest::Client` the user built (proxies, custom roots, middleware). Its redirect policy,
+/// default headers and timeouts are the user's; the client's own deadlines and limits still apply.
+#[derive(Clone)]
+pub struct CustomHttpClient(pub reqwest::Client);
+
+impl std::fmt::Debug for CustomHttpClient {
+    // reqwest's Debug lists the client's default headers, which may hold credentials.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CustomHttpClient(..)")
+    }
+}
+
+/// The redirect policy of the client's own HTTP client: same-origin redirects are followed (at
+/// most 10); a redirect to another origin is not followed and its 3xx is returned as the answer,
+/// so neither configured headers nor a request body ever reach a host the user did not name.
+/// Use it in your own client with `reqwest::ClientBuilder::redirect`.
+pub fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same = attempt.previous().last().is_some_and(|from| from.origin() == attempt.url().origin());
+        if !same {
+            attempt.stop()
+        } else if attempt.previous().len() > 10 {
+            attempt.error("more than 10 redirects")
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// The response of a successful call: the typed value plus everything the server sent.
@@ -84,19 +140,27 @@ impl std::fmt::Debug for HttpClient {
 }
 
 impl HttpClient {
-    /// Builds the client; fails on header values HTTP cannot carry.
-    pub fn new(options: ClientOptions) -> Result<Self, String> {
+    /// Builds the client; fails, naming the setting but never showing its value, on credentials
+    /// or header values HTTP cannot carry.
+    pub fn new(mut options: ClientOptions) -> Result<Self, String> {
+        options.credentials = checked_credentials(&options.credentials)?;
         let mut headers = HeaderMap::new();
-        for (name, value) in &options.default_headers {
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| format!("invalid header name {name:?}: {e}"))?;
-            let value = HeaderValue::from_str(value).map_err(|e| format!("invalid value for header {name}: {e}"))?;
-            headers.insert(name, value);
+        let (name, value) = parse_header("User-Agent", &options.user_agent)?;
+        headers.insert(name, value);
+        for (name, value) in options.default_headers.iter() {
+            let (name, value) = parse_header(name, value)?;
+            headers.append(name, value);
         }
-        let mut builder = reqwest::Client::builder().user_agent(options.user_agent.clone());
-        if let Some(timeout) = options.connect_timeout {
-            builder = builder.connect_timeout(timeout);
-        }
-        let http = builder.build().map_err(|e| format!("could not build the HTTP client: {e}"))?;
+        let http = match &options.http_client {
+            Some(custom) => custom.0.clone(),
+            None => {
+                let mut builder = reqwest::Client::builder().redirect(same_origin_redirects());
+                if let Some(timeout) = options.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                builder.build().map_err(|e| format!("could not build the HTTP client: {e}"))?
+            }
+        };
         Ok(HttpClient { http, options: Arc::new(options), default_headers: Arc::new(headers) })
     }
 
@@ -108,28 +172,39 @@ impl HttpClient {
     /// Sends a request, retrying as the policy allows, and reads the whole body.
     pub async fn execute<E>(&self, parts: RequestParts) -> Result<RawResponse, Error<E>> {
         let timeout = parts.options.timeout.or(self.options.timeout);
+        let limit = parts.options.max_body_bytes.unwrap_or(self.options.max_body_bytes);
         let started = Instant::now();
         let operation = parts.operation;
         let whole = async {
-            let response = self.send(&parts, started).await?;
+            let response = self.send(&parts, started, None).await?;
             let status = response.status();
             let headers = response.headers().clone();
-            let body = response.bytes().await.map_err(|source| transport_error(operation, source, started))?;
+            let body = read_body(response, limit, operation, started).await?;
             Ok(RawResponse { status, headers, body })
         };
         match timeout {
-            Some(limit) => tokio::time::timeout(limit, whole)
+            Some(deadline) => tokio::time::timeout(deadline, whole)
                 .await
                 .unwrap_or_else(|_| Err(Error::Timeout { operation, elapsed: started.elapsed() })),
             None => whole.await,
         }
     }
 
+    /// The call's limit on a response body.
+    pub fn max_body_bytes(&self, options: &CallOptions) -> usize {
+        options.max_body_bytes.unwrap_or(self.options.max_body_bytes)
+    }
+
     /// Sends a request until its headers arrive, retrying as the policy allows; the body is left
-    /// unread (streams read it as it comes).
-    pub async fn send<E>(&self, parts: &RequestParts, started: Instant) -> Result<reqwest::Response, Error<E>> {
+    /// unread (streams read it as it comes). Each attempt waits for its headers at most the
+    /// headers timeout, or `header_wait` when that is shorter.
+    pub async fn send<E>(&self, parts: &RequestParts, started: Instant, header_wait: Option<Duration>) -> Result<reqwest::Response, Error<E>> {
         let policy = parts.options.retry.clone().unwrap_or_else(|| self.options.retry.clone());
         let may_repeat = idempotent(&parts.method) || policy.retry_non_idempotent;
+        let header_wait = match (parts.options.headers_timeout.or(self.options.headers_timeout), header_wait) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let mut retry = 0;
         loop {
             let request = self.build(parts)?;
@@ -143,7 +218,14 @@ impl HttpClient {
                 latency_ms = tracing::field::Empty,
             );
             let attempt_started = Instant::now();
-            let outcome = tracing::Instrument::instrument(self.http.execute(request), span.clone()).await;
+            let attempt = tracing::Instrument::instrument(self.http.execute(request), span.clone());
+            let outcome = match header_wait {
+                Some(wait) => match tokio::time::timeout(wait, attempt).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => return Err(Error::Timeout { operation: parts.operation, elapsed: started.elapsed() }),
+                },
+                None => attempt.await,
+            };
             span.record("latency_ms", attempt_started.elapsed().as_millis() as u64);
             if let Ok(response) = &outcome {
                 span.record("status", response.status().as_u16());
@@ -151,14 +233,17 @@ impl HttpClient {
             let wait = match &outcome {
                 Ok(response) => {
                     let status = response.status().as_u16();
+                    // A server asking for a longer pause than the cap gets its answer returned.
                     (retryable_status(status) && (may_repeat || not_processed(status)))
                         .then(|| retry_after(response.headers()).unwrap_or_else(|| policy.backoff(retry)))
+                        .filter(|wait| *wait <= policy.max_retry_after)
                 }
                 // A refused connection never reached the server; anything later might have.
                 Err(e) if e.is_connect() || may_repeat => Some(policy.backoff(retry)),
                 Err(_) => None,
             };
-            let in_budget = retry < policy.max_retries && wait.is_some_and(|w| started.elapsed() + w <= policy.max_elapsed);
+            // Saturating: the wait comes from the server and may be near `u64::MAX` seconds.
+            let in_budget = retry < policy.max_retries && wait.is_some_and(|w| started.elapsed().saturating_add(w) <= policy.max_elapsed);
             match wait {
                 Some(wait) if in_budget => {
                     tracing::debug!(operation = parts.operation, retry = retry + 1, wait_ms = wait.as_millis() as u64, "retrying");
@@ -175,14 +260,20 @@ impl HttpClient {
     fn build<E>(&self, parts: &RequestParts) -> Result<reqwest::Request, Error<E>> {
         let invalid = |message: String| Error::Request { operation: parts.operation, message };
         let url = format!("{}{}", self.options.base_url.trim_end_matches('/'), parts.path);
+        let mut call_headers = HeaderMap::new();
+        for (name, value) in parts.options.headers.iter() {
+            let (name, value) = parse_header(name, value).map_err(invalid)?;
+            call_headers.append(name, value);
+        }
         let mut request = self.http.request(parts.method.clone(), &url).headers((*self.default_headers).clone());
         if !parts.query.is_empty() {
             request = request.query(&parts.query);
         }
         for (name, value) in &parts.headers {
-            request = request.header(*name, value);
+            let (name, value) = parse_header(name, value).map_err(invalid)?;
+            request = request.header(name, value);
         }
-        request = apply_call_headers(request, &parts.options);
+        request = request.headers(call_headers);
         if parts.authenticated {
             request = match &self.options.credentials {
                 Credentials::None => request,
@@ -214,11 +305,42 @@ impl HttpClient {
     }
 }
 
-fn apply_call_headers(mut request: reqwest::RequestBuilder, options: &CallOptions) -> reqwest::RequestBuilder {
-    for (name, value) in &options.headers {
-        request = request.header(name.as_str(), value.as_str());
+/// Credentials as sent: surrounding whitespace (a pasted key's newline) removed, and any control
+/// character left inside refused here, naming the setting, rather than failing every call later.
+fn checked_credentials(credentials: &Credentials) -> Result<Credentials, String> {
+    let check = |what: &str, value: &str| -> Result<String, String> {
+        let value = value.trim();
+        if value.chars().any(char::is_control) {
+            return Err(format!("the {what} contains a line break or another control character (value not shown); check how it was set"));
+        }
+        Ok(value.to_string())
+    };
+    Ok(match credentials {
+        Credentials::None => Credentials::None,
+        Credentials::Bearer(token) => Credentials::Bearer(Secret::new(check("API key", token.expose())?)),
+        Credentials::Basic { username, password } => Credentials::Basic {
+            username: check("basic-auth user name (public key)", username)?,
+            password: Secret::new(check("basic-auth password (secret key)", password.expose())?),
+        },
+    })
+}
+
+/// Reads a body, refusing to hold more than `limit` bytes: a declared length past the limit fails
+/// before reading, and an undeclared one fails as soon as it passes it.
+pub(crate) async fn read_body<E>(mut response: reqwest::Response, limit: usize, operation: &'static str, started: Instant) -> Result<Bytes, Error<E>> {
+    let too_large = || Error::TooLarge { operation, what: "response body", limit };
+    let declared = response.content_length();
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(too_large());
     }
-    request
+    let mut body = bytes::BytesMut::with_capacity(declared.unwrap_or(0) as usize);
+    while let Some(chunk) = response.chunk().await.map_err(|source| transport_error(operation, source, started))? {
+        if body.len().saturating_add(chunk.len()) > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 fn transport_error<E>(operation: &'static str, source: reqwest::Error, started: Instant) -> Error<E> {
@@ -275,13 +397,7 @@ pub fn finish<S: SuccessBody, E: ErrorBody>(operation: &'static str, raw: RawRes
     if status.is_success() {
         return match S::decode(&body) {
             Ok(value) => Ok(Response { status, headers, raw: body, value }),
-            Err((path, message)) => Err(Error::Decode(Box::new(DecodeError {
-                operation,
-                status: status.as_u16(),
-                path,
-                message,
-                snippet: snippet(&body),
-            }))),
+            Err((path, message)) => Err(Error::Decode(Box::new(DecodeError { operation, status: status.as_u16(), path, message, body, headers }))),
         };
     }
     let typed = E::decode(status.as_u16(), &body);

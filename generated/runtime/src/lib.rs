@@ -21,11 +21,13 @@ mod values;
 pub use binary::Binary;
 pub use config::ConfigError;
 pub use error::{ApiError, DecodeError, Error};
-pub use http::Response;
+pub use http::{defaults, same_origin_redirects, CustomHttpClient, Response};
 pub use paginate::ItemStream;
 pub use patch::Patch;
+pub use request::HeaderList;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use sse::DEFAULT_MAX_EVENT_BYTES;
 pub use stream::EventStream;
 
 // Plumbing the generated crates call; public only because they are crates of their own.
@@ -38,7 +40,7 @@ pub use http::{finish, unwrap_json, ClientOptions, HttpClient, Json, RawResponse
 #[doc(hidden)]
 pub use paginate::paginate;
 #[doc(hidden)]
-pub use request::{header_value, json_body, path_segment, push_file, push_part, push_query, CallOptions, Part, PartValue, Payload, RequestParts};
+pub use request::{header_value, json_body, path_segment, push_file, push_part, push_query, sensitive_header, CallOptions, Part, PartValue, Payload, RequestParts};
 #[doc(hidden)]
 pub use secret::Credentials;
 #[doc(hidden)]
@@ -55,6 +57,8 @@ pub use serde;
 pub use serde_json;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::{Method, StatusCode};
+/// The HTTP client crate, for [`CustomHttpClient`] and [`same_origin_redirects`].
+pub use reqwest;
 
 pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use template::fill_template;

@@ -58,14 +58,76 @@ pub enum PartValue {
 /// Settings for one call that override the client's.
 #[derive(Debug, Clone, Default)]
 pub struct CallOptions {
-    /// Whole-request timeout (connect, send, and read the full body).
+    /// Whole-request timeout (connect, send, and read the full body); for a stream, the deadline
+    /// for the whole stream.
     pub timeout: Option<Duration>,
     /// Retry policy for this call.
     pub retry: Option<super::RetryPolicy>,
     /// Extra headers for this call.
-    pub headers: Vec<(String, String)>,
-    /// For streams: the longest wait for the next event.
+    pub headers: HeaderList,
+    /// For streams: the longest silence from the server, before the headers and between events
+    /// (keep-alive comments do not count as events).
     pub idle_timeout: Option<Duration>,
+    /// The longest wait for the response headers, per attempt.
+    pub headers_timeout: Option<Duration>,
+    /// The largest response body read into memory.
+    pub max_body_bytes: Option<usize>,
+    /// For streams: the largest single event (or line) buffered.
+    pub max_event_bytes: Option<usize>,
+}
+
+/// Header names and values set by the user; `Debug` shows the values of ordinary headers and
+/// hides those whose name suggests a credential.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct HeaderList(pub Vec<(String, String)>);
+
+impl HeaderList {
+    /// Adds a header (sent in addition to any earlier one of the same name).
+    pub fn push(&mut self, header: (String, String)) {
+        self.0.push(header);
+    }
+}
+
+impl std::ops::Deref for HeaderList {
+    type Target = Vec<(String, String)>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for HeaderList {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl From<Vec<(String, String)>> for HeaderList {
+    fn from(headers: Vec<(String, String)>) -> Self {
+        HeaderList(headers)
+    }
+}
+
+impl std::fmt::Debug for HeaderList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.0.iter().map(|(name, value)| (name, if sensitive_header(name) { "***" } else { value.as_str() }))).finish()
+    }
+}
+
+/// Whether a header probably carries a credential. Users name their own auth headers
+/// (`X-Api-Key`, `X-Langfuse-Token`…), so this errs on the side of hiding.
+pub fn sensitive_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["auth", "key", "token", "secret", "password", "cookie", "session", "signature", "credential"].iter().any(|word| name.contains(word))
+}
+
+/// A header as HTTP can carry it; the error names the header and never shows its value, which
+/// may be a secret.
+pub fn parse_header(name: &str, value: &str) -> Result<(reqwest::header::HeaderName, reqwest::header::HeaderValue), String> {
+    let header = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("{name:?} is not a valid header name"))?;
+    let mut parsed = reqwest::header::HeaderValue::from_str(value)
+        .map_err(|_| format!("the value of header {name:?} contains a line break or another character HTTP headers cannot carry (value not shown)"))?;
+    parsed.set_sensitive(sensitive_header(name));
+    Ok((header, parsed))
 }
 
 /// Scalars as they appear in a URL: strings raw, numbers and booleans as JSON writes them.
@@ -99,15 +161,23 @@ pub fn push_query<T: Serialize + ?Sized>(query: &mut Vec<(&'static str, String)>
     }
 }
 
-/// A path parameter, percent-encoded so that `/`, spaces and `%` stay inside the segment.
-pub fn path_segment<T: Serialize + ?Sized>(value: &T) -> String {
+/// A path parameter as one segment: every character but letters, digits, `-`, `_` and `~` is
+/// percent-encoded, `.` included. A value that is empty or a dot segment (`.`, `..`) is refused:
+/// URL normalisation would remove the segment and send the call, credentials and all, to another
+/// endpoint (`/keys/..` is `/`).
+pub fn path_segment<T: Serialize + ?Sized, E>(operation: &'static str, name: &str, value: &T) -> Result<String, super::Error<E>> {
     let text = serde_json::to_value(value).ok().as_ref().and_then(scalar_text).unwrap_or_default();
-    percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string()
+    if text.is_empty() || text == "." || text == ".." {
+        let message = format!("path parameter `{name}` is {text:?}, which would address another endpoint");
+        return Err(super::Error::Request { operation, message });
+    }
+    Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
 }
 
-/// Everything but RFC 3986 unreserved characters is encoded.
-const PATH_SEGMENT: &percent_encoding::AsciiSet =
-    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+/// Everything but letters, digits, `-`, `_` and `~` is encoded, `.` too, so that no server that
+/// decodes before routing sees a dot it did not expect. Encoding alone is not enough: URL parsers
+/// read `%2E%2E` as `..`, hence the refusal in `path_segment`.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~');
 
 /// A header parameter's value.
 pub fn header_value<T: Serialize + ?Sized>(value: &T) -> Option<String> {

@@ -16,24 +16,53 @@ pub struct RawEvent {
 }
 
 /// Incremental event-stream parser.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SseParser {
     buffer: Vec<u8>,
     current: RawEvent,
     has_data: bool,
     /// A `\r` ended the previous chunk; a `\n` starting the next one belongs to it.
     pending_cr: bool,
+    /// The most bytes one event (its partial line plus its data so far) may hold.
+    limit: usize,
+    exceeded: bool,
+}
+
+/// The default largest event: image generation streams send whole base64 images in one event.
+pub const DEFAULT_MAX_EVENT_BYTES: usize = 16 << 20;
+
+impl Default for SseParser {
+    fn default() -> Self {
+        SseParser::with_limit(DEFAULT_MAX_EVENT_BYTES)
+    }
 }
 
 impl SseParser {
-    /// A parser at the start of a stream.
+    /// A parser at the start of a stream, with the default event limit.
     pub fn new() -> Self {
         SseParser::default()
+    }
+
+    /// A parser that stops, rather than buffer more than `limit` bytes for one event.
+    pub fn with_limit(limit: usize) -> Self {
+        SseParser { buffer: Vec::new(), current: RawEvent::default(), has_data: false, pending_cr: false, limit, exceeded: false }
+    }
+
+    /// Whether an event outgrew the limit; the parser then ignores all further input.
+    pub fn exceeded(&self) -> bool {
+        self.exceeded
+    }
+
+    fn overflows(&self, more: usize) -> bool {
+        self.buffer.len().saturating_add(self.current.data.len()).saturating_add(more) > self.limit
     }
 
     /// Feeds bytes; returns the events they complete, in order.
     pub fn push(&mut self, mut chunk: &[u8]) -> Vec<RawEvent> {
         let mut events = Vec::new();
+        if self.exceeded {
+            return events;
+        }
         if self.pending_cr && chunk.first() == Some(&b'\n') {
             chunk = &chunk[1..];
         }
@@ -43,6 +72,9 @@ impl SseParser {
         while i < chunk.len() {
             match chunk[i] {
                 b'\n' | b'\r' => {
+                    if self.overflows(i - start) {
+                        return self.overflow(events);
+                    }
                     self.buffer.extend_from_slice(&chunk[start..i]);
                     let line = std::mem::take(&mut self.buffer);
                     if let Some(event) = self.line(&line) {
@@ -63,7 +95,19 @@ impl SseParser {
             }
             i += 1;
         }
+        if self.overflows(chunk.len() - start) {
+            return self.overflow(events);
+        }
         self.buffer.extend_from_slice(&chunk[start..]);
+        events
+    }
+
+    /// Frees what the oversized event holds; the events completed before it are still returned.
+    fn overflow(&mut self, events: Vec<RawEvent>) -> Vec<RawEvent> {
+        self.exceeded = true;
+        self.buffer = Vec::new();
+        self.current = RawEvent::default();
+        self.has_data = false;
         events
     }
 
@@ -133,5 +177,20 @@ mod tests {
         for split in 1..stream.len() {
             assert_eq!(all(&[&stream[..split], &stream[split..]]), whole, "split at {split}");
         }
+    }
+
+    #[test]
+    fn an_event_past_the_limit_stops_the_parser_and_frees_its_bytes() {
+        let mut parser = SseParser::with_limit(64);
+        assert_eq!(parser.push(b"data: small\n\n").len(), 1);
+        for _ in 0..10 {
+            parser.push(b"data: 0123456789012345678901234567890123456789\n");
+        }
+        assert!(parser.exceeded());
+        assert!(parser.buffer.capacity() == 0 && parser.current.data.is_empty());
+        assert!(parser.push(b"\n\ndata: later\n\n").is_empty());
+        let mut line = SseParser::with_limit(64);
+        line.push(&[b'a'; 65]);
+        assert!(line.exceeded(), "a line without a newline counts too");
     }
 }
