@@ -302,16 +302,29 @@ fn extended_ref(schema: &Schema) -> Option<&str> {
     refs.next().is_none().then_some(first)
 }
 
-/// The value of the first (by name) one-value string property of an inline member.
+/// The value of the first (by name) one-value string property of an inline member, its own or
+/// from its inline `allOf` members.
 fn any_inline_tag(schema: &Schema) -> Option<String> {
-    let properties = match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(object)) => &object.properties,
-        SchemaKind::Any(any) => &any.properties,
-        _ => return None,
-    };
-    let mut names: Vec<&String> = properties.keys().collect();
+    let mut names: Vec<&String> = Vec::new();
+    collect_property_names(schema, &mut names);
     names.sort();
+    names.dedup();
     names.into_iter().find_map(|name| inline_tag(schema, name))
+}
+
+fn collect_property_names<'s>(schema: &'s Schema, out: &mut Vec<&'s String>) {
+    let (properties, all_of) = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => (Some(&object.properties), None),
+        SchemaKind::Any(any) => (Some(&any.properties), Some(&any.all_of)),
+        SchemaKind::AllOf { all_of } => (None, Some(all_of)),
+        _ => (None, None),
+    };
+    out.extend(properties.into_iter().flat_map(|p| p.keys()));
+    for member in all_of.into_iter().flatten() {
+        if let ReferenceOr::Item(member) = member {
+            collect_property_names(member, out);
+        }
+    }
 }
 
 /// A one-value enum property named `property` in an inline schema or its inline allOf members.
