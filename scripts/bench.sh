@@ -2,8 +2,14 @@
 # Performance budgets (a benchmark, not a test):
 #   1. `cargo xtask regen` for both specs, whole process, release-built xtask: median of N runs.
 #   2. Clean dev build of the generated crates only (dependencies already built), CARGO_INCREMENTAL=0.
-# Usage: SPECS_MIRROR=../shared/specs bash scripts/bench.sh [runs]
+# Usage: bash scripts/bench.sh [runs] (after `cargo xtask fetch`; or with SPECS_MIRROR set, which
+# the fetch below then copies from).
 set -euo pipefail
+# A relative SPECS_MIRROR means relative to where this script was started, not to the repository.
+if [ -n "${SPECS_MIRROR:-}" ]; then
+  SPECS_MIRROR=$(cd "$SPECS_MIRROR" && pwd) || { echo "SPECS_MIRROR=$SPECS_MIRROR: no such directory" >&2; exit 2; }
+  export SPECS_MIRROR
+fi
 cd "$(dirname "$0")/.."
 runs="${1:-10}"
 cargo build -q --release -p xtask

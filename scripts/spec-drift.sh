@@ -5,6 +5,11 @@
 # Environment: REPORT (default spec-drift.md); XTASK (default `cargo xtask`);
 # LATEST_URL_<api> to fetch an API's spec from elsewhere; SPECS_WORKSPACE_ROOT, SPECS_MIRROR.
 set -uo pipefail
+# A relative SPECS_MIRROR means relative to where this script was started, not to the checkout.
+if [ -n "${SPECS_MIRROR:-}" ]; then
+  SPECS_MIRROR=$(cd "$SPECS_MIRROR" && pwd) || { echo "SPECS_MIRROR=$SPECS_MIRROR: no such directory" >&2; exit 2; }
+  export SPECS_MIRROR
+fi
 root="${SPECS_WORKSPACE_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}"
 cd "$root"
 xtask="${XTASK:-cargo xtask}"
@@ -12,6 +17,13 @@ report="${REPORT:-$root/spec-drift.md}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 : > "$report"
+
+# The semantic report compares with the pinned spec, so the cache must hold it (a fresh CI
+# checkout has an empty cache): from the pinned URLs, or the mirror.
+if ! $xtask fetch > "$work/fetch.txt" 2>&1; then
+  cat "$work/fetch.txt" >&2
+  exit 2
+fi
 
 for pin in specs/*.toml; do
   api=$(basename "$pin" .toml)

@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Runs every check this repository has. Needs SPECS_MIRROR (a directory holding the pinned spec
-# files) unless the specs are already in the cache (`cargo xtask fetch`).
+# Runs every check this repository has. Specs come from the cache (`.spec-cache/`), which the first
+# step fills: from SPECS_MIRROR (a directory holding the pinned files and history/) when it is set,
+# else from the pinned URLs. Tests read only the cache, never SPECS_MIRROR.
 set -euo pipefail
+# A relative SPECS_MIRROR means relative to where this script was started, not to the repository.
+if [ -n "${SPECS_MIRROR:-}" ]; then
+  SPECS_MIRROR=$(cd "$SPECS_MIRROR" && pwd) || { echo "SPECS_MIRROR=$SPECS_MIRROR: no such directory" >&2; exit 2; }
+  export SPECS_MIRROR
+fi
 cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
 
-step "fetch pinned specs (verifies sha256)"
+step "fetch pinned specs, current and history (verifies sha256)"
 cargo xtask fetch
+# Nothing after this line may depend on the mirror: the cache is the one source of spec bytes.
+unset SPECS_MIRROR
 
 step "drift check: generated/ matches the pinned specs"
 cargo xtask check
@@ -16,8 +24,12 @@ for features in "openrouter" "langfuse" "openrouter,langfuse"; do
   cargo clippy -q -p openrouter-langfuse --no-default-features --features "$features" --all-targets -- -D warnings
 done
 
-step "generated crate: docs build cleanly"
-RUSTDOCFLAGS="-D warnings" cargo doc -q -p openrouter-langfuse --no-deps
+step "generated crates: docs of every published crate build cleanly"
+RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p openrouter-langfuse -p openrouter-langfuse-runtime \
+  -p openrouter-langfuse-openrouter -p openrouter-langfuse-langfuse
+
+step "generated crates: package for publishing, in dependency order (each built from its packaged sources)"
+bash scripts/package.sh
 
 step "install the conformance mock server (Stoplight Prism, pinned in conformance/package-lock.json)"
 if [ ! -x conformance/node_modules/.bin/prism ]; then
@@ -27,14 +39,33 @@ fi
 step "tests (unit, fixtures, drift, round-trips, conformance against Prism, loopback, trybuild)"
 log=$(mktemp)
 set +e
-cargo test --workspace 2>&1 | tee "$log"
+# --no-fail-fast: one failing test binary must not hide the failures of the binaries after it.
+cargo test --workspace --no-fail-fast 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One closing line for the whole run (cargo prints one per test binary, the last often a doc-test
-# binary with nothing in it).
-passed=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{ total += $1 } END { print total + 0 }')
-failed=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{ total += $1 } END { print total + 0 }')
+# binary with nothing in it), naming every failing test with the binary it is in.
+summary=$(awk '
+  /^ *Running / { binary = $0; sub(/^.*\//, "", binary); sub(/\)$/, "", binary); sub(/-[0-9a-f]+$/, "", binary); next }
+  /^ *Doc-tests / { binary = "doc-tests " $2; next }
+  /^test result:/ {
+    if (match($0, /[0-9]+ passed/)) passed += substr($0, RSTART, RLENGTH - 7)
+    if (match($0, /[0-9]+ failed/)) failed += substr($0, RSTART, RLENGTH - 7)
+    next
+  }
+  /^test .* \.\.\. FAILED$/ { name = $0; sub(/^test /, "", name); sub(/ \.\.\. FAILED$/, "", name); names = names (names ? ", " : "") binary ": " name }
+  END {
+    printf "tests: %d passed, %d failed", passed, failed
+    if (names) printf " (%s)", names
+    printf "\n"
+  }' "$log")
+targets=$(grep -E '^error: .*target.* failed' "$log" || true)
 rm -f "$log"
 echo
-echo "tests: ${passed:-0} passed, ${failed:-0} failed"
+if [ "$status" -ne 0 ] && ! grep -q "failed (" <<<"$summary"; then
+  # cargo failed without a failing test line: a build error, or a test binary that crashed.
+  echo "$summary; cargo test exited $status without naming a failing test (a build error or a crashed test binary, see above) ${targets}"
+else
+  echo "$summary"
+fi
 exit "$status"

@@ -7,11 +7,12 @@ use std::fmt::Write;
 
 fn main() {
     let root = codegen::pin::workspace_root();
-    println!("cargo:rerun-if-env-changed={}", codegen::pin::MIRROR_ENV);
     println!("cargo:rerun-if-changed={}", root.join("specs").display());
-    let mirror = codegen::pin::mirror_from_env();
-    let inputs = codegen::pipeline::inputs_from_pins(&root, mirror.as_deref())
-        .unwrap_or_else(|e| panic!("cannot read the pinned specs (set SPECS_MIRROR or run `cargo xtask fetch`): {e}"));
+    let cache = codegen::pin::default_cache_dir();
+    for pin in codegen::pin::Pin::load_all(&root.join("specs")).unwrap_or_else(|e| panic!("{e}")) {
+        println!("cargo:rerun-if-changed={}", pin.cached_path(&cache).display());
+    }
+    let inputs = codegen::pipeline::inputs_from_pins(&root, None).unwrap_or_else(|e| panic!("cannot read the pinned specs: {e}"));
     let mut keys = BTreeSet::new();
     let mut calls = String::new();
     for input in &inputs {

@@ -37,7 +37,7 @@ pub enum PinError {
     HashMismatch { file: String, from: String, expected: String, actual: String },
     #[error("{file}: not in the mirror directory: looked for {looked_at}")]
     MissingInMirror { file: String, looked_at: PathBuf },
-    #[error("{file}: not in the cache ({cache}); run `cargo xtask fetch` or set {MIRROR_ENV} to a directory holding it")]
+    #[error("{file}: not in the spec cache ({cache}); run `cargo xtask fetch` (it downloads the pinned URLs, or copies from `--mirror DIR` / {MIRROR_ENV})")]
     NotCached { file: String, cache: PathBuf },
 }
 
@@ -111,42 +111,26 @@ impl Pin {
     /// The pinned spec's bytes: from the cache when it holds the right ones, else from the
     /// mirror (then cached). Always verified against the pin.
     pub fn read(&self, cache_dir: &Path, mirror: Option<&Path>) -> Result<Vec<u8>, PinError> {
-        let cached = self.cached_path(cache_dir);
-        if let Ok(bytes) = std::fs::read(&cached) {
-            if sha256_hex(&bytes) == self.sha256 {
-                let versioned = self.versioned_path(cache_dir, &self.sha256);
-                if !versioned.exists() {
-                    // Best effort: only `check`'s semantic summary reads it.
-                    let _ = versioned.parent().map(std::fs::create_dir_all);
-                    let _ = std::fs::write(versioned, &bytes);
-                }
-                return Ok(bytes);
+        if let Some(bytes) = cached_verified(&self.cached_path(cache_dir), &self.sha256) {
+            let versioned = self.versioned_path(cache_dir, &self.sha256);
+            if !versioned.exists() {
+                // Best effort: only `check`'s semantic summary reads it.
+                let _ = versioned.parent().map(std::fs::create_dir_all);
+                let _ = std::fs::write(versioned, &bytes);
             }
+            return Ok(bytes);
         }
         let Some(mirror) = mirror else {
             return Err(PinError::NotCached { file: self.file.clone(), cache: cache_dir.to_path_buf() });
         };
-        let source = mirror.join(&self.file);
-        let bytes = match std::fs::read(&source) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(PinError::MissingInMirror { file: self.file.clone(), looked_at: source });
-            }
-            Err(source_error) => return Err(PinError::Io { path: source, source: source_error }),
-        };
-        self.verify(&bytes, &source.display().to_string())?;
+        let bytes = read_mirror(&self.file, &mirror.join(&self.file))?;
         self.store(cache_dir, &bytes)?;
         Ok(bytes)
     }
 
     /// Checks bytes against the pin's hash.
     pub fn verify(&self, bytes: &[u8], from: &str) -> Result<(), PinError> {
-        let actual = sha256_hex(bytes);
-        if actual == self.sha256 {
-            Ok(())
-        } else {
-            Err(PinError::HashMismatch { file: self.file.clone(), from: from.to_string(), expected: self.sha256.clone(), actual })
-        }
+        verify(&self.file, &self.sha256, bytes, from)
     }
 
     /// Verifies bytes and writes them into the cache.
@@ -180,13 +164,135 @@ impl Pin {
     }
 }
 
+/// An older published version of a pinned API's spec, pinned the same way (upstream URL at a
+/// commit + sha256) by a file in `specs/history/`. Drift tests diff it against the current pin.
+/// Cached, and looked for in a mirror, under `history/<file>`.
+#[derive(Debug, Clone)]
+pub struct HistoryPin {
+    /// The pinned API this is a version of.
+    pub api: String,
+    /// Plain file name, under `history/` in the cache and in a mirror.
+    pub file: String,
+    pub url: String,
+    pub sha256: String,
+    pub pin_path: PathBuf,
+}
+
+/// Where history pins live under `specs/`, and history files under the cache and a mirror.
+pub const HISTORY_DIR: &str = "history";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryPinFile {
+    api: String,
+    file: String,
+    url: String,
+    sha256: String,
+}
+
+impl HistoryPin {
+    pub fn load(path: &Path) -> Result<HistoryPin, PinError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PinError::Io { path: path.to_path_buf(), source })?;
+        let invalid = |message: String| PinError::Invalid { path: path.to_path_buf(), message };
+        let raw: HistoryPinFile = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        if raw.sha256.len() != 64 || !raw.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            return Err(invalid(format!("sha256 must be 64 lowercase hex digits, found {:?}", raw.sha256)));
+        }
+        if raw.file.contains('/') || raw.file.contains('\\') || raw.file.is_empty() {
+            return Err(invalid(format!("file must be a plain file name, found {:?}", raw.file)));
+        }
+        Ok(HistoryPin { api: raw.api, file: raw.file, url: raw.url, sha256: raw.sha256, pin_path: path.to_path_buf() })
+    }
+
+    /// Every `*.toml` in `specs_dir/history`, sorted by file name (none when the folder is absent).
+    pub fn load_all(specs_dir: &Path) -> Result<Vec<HistoryPin>, PinError> {
+        let dir = specs_dir.join(HISTORY_DIR);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => return Err(PinError::Io { path: dir, source }),
+        };
+        let mut pins = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(|source| PinError::Io { path: dir.clone(), source })?.path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                pins.push(HistoryPin::load(&path)?);
+            }
+        }
+        pins.sort_by(|a, b| a.file.cmp(&b.file));
+        Ok(pins)
+    }
+
+    /// `history/<file>`: the path under the cache and under a mirror.
+    pub fn relative(&self) -> String {
+        format!("{HISTORY_DIR}/{}", self.file)
+    }
+
+    pub fn cached_path(&self, cache_dir: &Path) -> PathBuf {
+        cache_dir.join(HISTORY_DIR).join(&self.file)
+    }
+
+    /// The pinned bytes: from the cache when it holds the right ones, else from the mirror (then
+    /// cached). Always verified against the pin.
+    pub fn read(&self, cache_dir: &Path, mirror: Option<&Path>) -> Result<Vec<u8>, PinError> {
+        if let Some(bytes) = cached_verified(&self.cached_path(cache_dir), &self.sha256) {
+            return Ok(bytes);
+        }
+        let Some(mirror) = mirror else {
+            return Err(PinError::NotCached { file: self.relative(), cache: cache_dir.to_path_buf() });
+        };
+        let bytes = read_mirror(&self.relative(), &mirror.join(HISTORY_DIR).join(&self.file))?;
+        self.store(cache_dir, &bytes)?;
+        Ok(bytes)
+    }
+
+    pub fn verify(&self, bytes: &[u8], from: &str) -> Result<(), PinError> {
+        verify(&self.relative(), &self.sha256, bytes, from)
+    }
+
+    /// Verifies bytes and writes them into the cache.
+    pub fn store(&self, cache_dir: &Path, bytes: &[u8]) -> Result<PathBuf, PinError> {
+        self.verify(bytes, "the download")?;
+        let path = self.cached_path(cache_dir);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| PinError::Io { path: dir.to_path_buf(), source })?;
+        }
+        std::fs::write(&path, bytes).map_err(|source| PinError::Io { path: path.clone(), source })?;
+        Ok(path)
+    }
+}
+
+/// The file's bytes when it exists and hashes to `sha256` (a stale or partial file is a miss).
+fn cached_verified(path: &Path, sha256: &str) -> Option<Vec<u8>> {
+    std::fs::read(path).ok().filter(|bytes| sha256_hex(bytes) == sha256)
+}
+
+fn read_mirror(file: &str, source: &Path) -> Result<Vec<u8>, PinError> {
+    match std::fs::read(source) {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(PinError::MissingInMirror { file: file.to_string(), looked_at: source.to_path_buf() }),
+        Err(error) => Err(PinError::Io { path: source.to_path_buf(), source: error }),
+    }
+}
+
+fn verify(file: &str, expected: &str, bytes: &[u8], from: &str) -> Result<(), PinError> {
+    let actual = sha256_hex(bytes);
+    if actual == expected {
+        Ok(())
+    } else {
+        Err(PinError::HashMismatch { file: file.to_string(), from: from.to_string(), expected: expected.to_string(), actual })
+    }
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The mirror directory from the environment (empty counts as unset).
-pub fn mirror_from_env() -> Option<PathBuf> {
-    std::env::var_os(MIRROR_ENV).filter(|v| !v.is_empty()).map(PathBuf::from)
+/// A mirror directory as the user typed it, made absolute against the directory the command was
+/// started in: a relative `SPECS_MIRROR=../shared/specs` then means the same thing to every tool,
+/// whatever directory it later works from.
+pub fn absolute_mirror(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Environment variable that points the tools at another checkout (used by tests that must not
@@ -203,4 +309,71 @@ pub fn workspace_root() -> PathBuf {
 
 pub fn default_cache_dir() -> PathBuf {
     workspace_root().join(".spec-cache")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BYTES: &[u8] = b"openapi: 3.0.0\n";
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("pin-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("specs/history")).unwrap();
+        dir
+    }
+
+    fn history_pin(dir: &Path, sha256: &str) -> HistoryPin {
+        let path = dir.join("specs/history/api-old.toml");
+        let text = format!("api = \"api\"\nfile = \"api-old.yaml\"\nurl = \"https://example.invalid/a/old.yaml\"\nsha256 = \"{sha256}\"\n");
+        std::fs::write(&path, text).unwrap();
+        HistoryPin::load_all(&dir.join("specs")).unwrap().remove(0)
+    }
+
+    #[test]
+    fn history_comes_from_the_cache_or_the_mirrors_history_folder_and_is_verified() {
+        let dir = scratch("history");
+        let pin = history_pin(&dir, &sha256_hex(BYTES));
+        let (cache, mirror) = (dir.join("cache"), dir.join("mirror"));
+
+        let missing = pin.read(&cache, None).unwrap_err().to_string();
+        assert!(missing.contains("history/api-old.yaml") && missing.contains("run `cargo xtask fetch`"), "{missing}");
+        let not_mirrored = pin.read(&cache, Some(&mirror)).unwrap_err().to_string();
+        assert!(not_mirrored.contains(&mirror.join("history/api-old.yaml").display().to_string()), "{not_mirrored}");
+
+        std::fs::create_dir_all(mirror.join("history")).unwrap();
+        std::fs::write(mirror.join("history/api-old.yaml"), BYTES).unwrap();
+        assert_eq!(pin.read(&cache, Some(&mirror)).unwrap(), BYTES);
+        assert_eq!(std::fs::read(cache.join("history/api-old.yaml")).unwrap(), BYTES, "copied into the cache");
+        assert_eq!(pin.read(&cache, None).unwrap(), BYTES, "then read without the mirror");
+
+        // A cached file that no longer matches the pin is a miss, not an answer.
+        std::fs::write(cache.join("history/api-old.yaml"), b"tampered").unwrap();
+        assert!(pin.read(&cache, None).is_err());
+        std::fs::write(mirror.join("history/api-old.yaml"), b"tampered").unwrap();
+        let mismatch = pin.read(&cache, Some(&mirror)).unwrap_err().to_string();
+        assert!(mismatch.contains("sha256 mismatch"), "{mismatch}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_history_pin_must_name_a_plain_file_and_a_full_hash() {
+        let dir = scratch("history-invalid");
+        let path = dir.join("specs/history/bad.toml");
+        std::fs::write(&path, "api = \"api\"\nfile = \"../x.yaml\"\nurl = \"u\"\nsha256 = \"abc\"\n").unwrap();
+        let error = HistoryPin::load_all(&dir.join("specs")).unwrap_err().to_string();
+        assert!(error.contains("sha256 must be 64 lowercase hex digits"), "{error}");
+        std::fs::write(&path, format!("api = \"api\"\nfile = \"../x.yaml\"\nurl = \"u\"\nsha256 = \"{}\"\n", sha256_hex(BYTES))).unwrap();
+        let error = HistoryPin::load_all(&dir.join("specs")).unwrap_err().to_string();
+        assert!(error.contains("plain file name"), "{error}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_relative_mirror_is_made_absolute_against_the_working_directory() {
+        let resolved = absolute_mirror(Path::new("../shared/specs"));
+        assert!(resolved.is_absolute());
+        assert_eq!(resolved, std::env::current_dir().unwrap().join("../shared/specs"));
+    }
 }

@@ -3,7 +3,8 @@
 //!   event decoder, in 4 KiB network reads;
 //! - a large `/models` listing decoded into the generated types, against the same bytes decoded
 //!   into `serde_json::Value`.
-//! Run: `SPECS_MIRROR=../shared/specs cargo bench -p spec-tests --bench decode`
+//! Run: `cargo bench -p spec-tests --bench decode` (after `cargo xtask fetch`: the crate's build
+//! script reads the specs from the cache)
 
 use divan::{black_box, Bencher};
 use openrouter_langfuse::openrouter::types::{ChatStreamChunk, ModelsListResponse};

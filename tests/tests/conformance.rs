@@ -86,25 +86,79 @@ impl Drop for Prism {
     }
 }
 
+/// How long Prism may take to parse a spec and listen. Generous on purpose: on a 2-core machine
+/// running other builds it has taken well over 30 s, and waiting longer costs nothing when it is
+/// fast (the wait ends at its readiness line, or as soon as it exits).
+const PRISM_START_LIMIT: Duration = Duration::from_secs(300);
+
+/// The line Prism prints once it accepts requests.
+const PRISM_READY: &str = "Prism is listening on";
+
 async fn start_prism(spec: &std::path::Path) -> Prism {
     let binary = spec_tests::root().join("conformance/node_modules/.bin/prism");
     assert!(binary.exists(), "Prism is not installed: run `npm ci --prefix conformance` ({} is missing)", binary.display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = tokio::process::Command::new(binary)
+    // The port is chosen by binding port 0 and handed to Prism, so another process can take it in
+    // between: that shows as EADDRINUSE in Prism's output, and a fresh port is tried.
+    let mut last_log = String::new();
+    for _ in 0..3 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        match launch_prism(&binary, spec, port).await {
+            Ok(prism) => return prism,
+            Err(log) if log.contains("EADDRINUSE") => last_log = log,
+            Err(log) => panic!("Prism ({}) did not become ready on port {port}. What it printed:\n{log}", spec.display()),
+        }
+    }
+    panic!("Prism found its port taken three times. What it printed last:\n{last_log}");
+}
+
+/// Starts Prism and waits for its readiness line (or an open port); on failure, what it printed.
+async fn launch_prism(binary: &std::path::Path, spec: &std::path::Path, port: u16) -> Result<Prism, String> {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let mut child = tokio::process::Command::new(binary)
         .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
         .arg(spec)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .expect("start prism");
-    for _ in 0..300 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return Prism { child, port };
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    // Prism logs every request, so both pipes are drained for its whole life (a full pipe would
+    // block it); only what it prints before it is ready is kept, for the failure message.
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let ready = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stdout = child.stdout.take().expect("piped stdout");
+    let stderr = child.stderr.take().expect("piped stderr");
+    for pipe in [Box::new(stdout) as Box<dyn tokio::io::AsyncRead + Unpin + Send>, Box::new(stderr)] {
+        let (log, ready) = (log.clone(), ready.clone());
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(pipe).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if line.contains(PRISM_READY) {
+                    ready.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                if !ready.load(std::sync::atomic::Ordering::SeqCst) || line.contains(PRISM_READY) {
+                    let mut log = log.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            }
+        });
     }
-    panic!("Prism did not start listening on port {port} within 30 s");
+    let started = tokio::time::Instant::now();
+    loop {
+        if ready.load(std::sync::atomic::Ordering::SeqCst) || tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return Ok(Prism { child, port });
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            // Let the readers take in its last words.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            return Err(format!("{}\n(exited: {status})", log.lock().unwrap()));
+        }
+        if started.elapsed() > PRISM_START_LIMIT {
+            return Err(format!("{}\n(still not listening after {:?})", log.lock().unwrap(), PRISM_START_LIMIT));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

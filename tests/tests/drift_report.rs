@@ -1,5 +1,5 @@
-//! The semantic drift report for each older spec in `../shared/specs/history` against the current
-//! pin, compared with a committed expected report (rewrite with `UPDATE_EXPECT=1`), and its counts
+//! The semantic drift report for each older spec pinned in `specs/history/` (fetched into the
+//! cache by `cargo xtask fetch`) against the current pin, compared with a committed expected report (rewrite with `UPDATE_EXPECT=1`), and its counts
 //! checked against an independent count made here from the raw YAML.
 
 use codegen::diff::{diff, render, Change, Severity};
@@ -13,13 +13,9 @@ const HISTORY: [(&str, &str); 4] = [
     ("langfuse", "langfuse-2026-07-30.yml"),
 ];
 
-fn history_dir() -> PathBuf {
-    codegen::pin::mirror_from_env().expect("SPECS_MIRROR must point at the specs directory (with history/)").join("history")
-}
-
 fn report(api: &str, file: &str) -> (Vec<Change>, String) {
     let pinned = spec_tests::inputs().into_iter().find(|i| i.name == api).unwrap();
-    let old_bytes = std::fs::read(history_dir().join(file)).unwrap();
+    let old_bytes = spec_tests::history(file);
     let old = pinned.with_spec(file, old_bytes);
     let (_, old_api) = codegen::pipeline::resolve_input(&old).unwrap_or_else(|e| panic!("{e}"));
     let (_, new_api) = codegen::pipeline::resolve_input(&pinned).unwrap_or_else(|e| panic!("{e}"));
@@ -48,6 +44,13 @@ fn count(changes: &[Change], kind: &str) -> usize {
 }
 
 #[test]
+fn every_pinned_history_version_has_a_report() {
+    let pinned: BTreeSet<String> = codegen::pin::HistoryPin::load_all(&spec_tests::root().join("specs")).unwrap().into_iter().map(|v| v.file).collect();
+    let reported: BTreeSet<String> = HISTORY.iter().map(|(_, file)| file.to_string()).collect();
+    assert_eq!(pinned, reported, "specs/history/ and this test's list differ");
+}
+
+#[test]
 fn reports_match_the_expected_output_and_an_independent_count() {
     for (api, file) in HISTORY {
         let (changes, text) = report(api, file);
@@ -58,7 +61,7 @@ fn reports_match_the_expected_output_and_an_independent_count() {
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         assert!(text == expected, "{file}: the report differs from {} (run with UPDATE_EXPECT=1 after checking it)", expected_path.display());
 
-        let old = raw_inventory(&std::fs::read(history_dir().join(file)).unwrap());
+        let old = raw_inventory(&spec_tests::history(file));
         let pinned = spec_tests::inputs().into_iter().find(|i| i.name == api).unwrap();
         let new = raw_inventory(&pinned.spec);
         assert_eq!(count(&changes, "operation-added"), new.0.difference(&old.0).count(), "{file}: operations added");

@@ -27,7 +27,8 @@ pub struct DiffArgs {
 
 /// Returns whether the diff found a breaking change.
 pub fn run(args: DiffArgs) -> Result<bool, String> {
-    let pinned = pipeline::inputs_from_pins(&pin::workspace_root(), args.mirror.as_deref())?;
+    let mirror = args.mirror.as_deref().map(pin::absolute_mirror);
+    let pinned = pipeline::inputs_from_pins(&pin::workspace_root(), mirror.as_deref())?;
     let api = args
         .api
         .clone()

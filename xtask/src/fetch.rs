@@ -1,8 +1,9 @@
 //! `cargo xtask fetch`: fill the spec cache from the pinned URLs (or a mirror directory), checking
-//! every sha256; `--latest` moves a pin to the API's newest published spec.
+//! every sha256: the current pins and the older versions pinned in `specs/history/`. `--latest`
+//! moves a pin to the API's newest published spec.
 
-use codegen::pin::{self, sha256_hex, Pin};
-use std::path::PathBuf;
+use codegen::pin::{self, sha256_hex, HistoryPin, Pin};
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct FetchArgs {
@@ -23,42 +24,68 @@ pub struct FetchArgs {
 pub fn run(args: FetchArgs) -> Result<(), String> {
     let root = pin::workspace_root();
     let cache = pin::default_cache_dir();
+    let mirror = args.mirror.as_deref().map(pin::absolute_mirror);
     let pins = Pin::load_all(&root.join("specs")).map_err(|e| e.to_string())?;
     let selected: Vec<&Pin> = pins.iter().filter(|p| args.api.as_deref().is_none_or(|api| api == p.name)).collect();
     if selected.is_empty() {
         return Err(format!("no pin named {:?} in specs/", args.api.unwrap_or_default()));
     }
-    for pin in selected {
-        if args.latest {
-            latest(pin, &cache, args.mirror.as_deref(), args.url.as_deref())?;
-        } else {
-            pinned(pin, &cache, args.mirror.as_deref())?;
+    if args.latest {
+        for pin in selected {
+            latest(pin, &cache, mirror.as_deref(), args.url.as_deref())?;
         }
+        return Ok(());
     }
-    Ok(())
+    let history = HistoryPin::load_all(&root.join("specs")).map_err(|e| e.to_string())?;
+    if let Some(orphan) = history.iter().find(|h| !pins.iter().any(|p| p.name == h.api)) {
+        return Err(format!("{}: api {:?} names no pin in specs/", orphan.pin_path.display(), orphan.api));
+    }
+    // Every file is tried, so one run names every file that could not be had.
+    let mut failures = Vec::new();
+    for pin in selected {
+        let outcome = fetch_one(&pin.name, &pin.sha256, &pin.url, |m| pin.read(&cache, m), |b| pin.store(&cache, b), mirror.as_deref());
+        failures.extend(outcome.err());
+    }
+    for version in history.iter().filter(|h| args.api.as_deref().is_none_or(|api| api == h.api)) {
+        let label = version.relative();
+        let outcome = fetch_one(&label, &version.sha256, &version.url, |m| version.read(&cache, m), |b| version.store(&cache, b), mirror.as_deref());
+        failures.extend(outcome.err());
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
 }
 
-fn pinned(pin: &Pin, cache: &std::path::Path, mirror: Option<&std::path::Path>) -> Result<(), String> {
-    let source = match mirror {
-        Some(mirror) => {
-            pin.read(cache, Some(mirror)).map_err(|e| e.to_string())?;
-            format!("mirror {}", mirror.display())
-        }
-        None => match pin.read(cache, None) {
-            Ok(_) => "cache".to_string(),
-            Err(_) => {
-                let bytes = download(&pin.url)?;
-                pin.verify(&bytes, &pin.url).map_err(|e| e.to_string())?;
-                pin.store(cache, &bytes).map_err(|e| e.to_string())?;
-                "downloaded".to_string()
-            }
-        },
+/// One pinned file into the cache: kept when the cache already holds the pinned bytes, else
+/// copied from the mirror when one is given, else downloaded from its pinned URL.
+fn fetch_one(
+    label: &str,
+    sha256: &str,
+    url: &str,
+    read: impl Fn(Option<&Path>) -> Result<Vec<u8>, pin::PinError>,
+    store: impl Fn(&[u8]) -> Result<PathBuf, pin::PinError>,
+    mirror: Option<&Path>,
+) -> Result<(), String> {
+    let source = if read(None).is_ok() {
+        "cache".to_string()
+    } else if let Some(mirror) = mirror {
+        read(Some(mirror)).map_err(|e| e.to_string())?;
+        format!("mirror {}", mirror.display())
+    } else {
+        let bytes = download(url)?;
+        store(&bytes).map_err(|e| match e {
+            pin::PinError::HashMismatch { file, expected, actual, .. } => format!("{file}: sha256 mismatch: the pin expects {expected}, the bytes from {url} hash to {actual}"),
+            other => other.to_string(),
+        })?;
+        format!("downloaded {url}")
     };
-    println!("{}: sha256 {} ok ({source})", pin.name, &pin.sha256[..12]);
+    println!("{label}: sha256 {} ok ({source})", &sha256[..12]);
     Ok(())
 }
 
-fn latest(pin: &Pin, cache: &std::path::Path, mirror: Option<&std::path::Path>, url: Option<&str>) -> Result<(), String> {
+fn latest(pin: &Pin, cache: &Path, mirror: Option<&Path>, url: Option<&str>) -> Result<(), String> {
     let url = url.map(str::to_string).or_else(|| pin.latest_url.clone()).ok_or_else(|| format!("{}: the pin has no latest_url", pin.pin_path.display()))?;
     let bytes = download(&url)?;
     let sha = sha256_hex(&bytes);
@@ -86,7 +113,9 @@ fn latest(pin: &Pin, cache: &std::path::Path, mirror: Option<&std::path::Path>, 
 }
 
 fn download(url: &str) -> Result<Vec<u8>, String> {
-    let response = ureq::get(url).call().map_err(|e| format!("downloading {url}: {e}"))?;
+    // Generous: a spec is a few MB, and a slow link must not fail a fetch that is progressing.
+    let agent = ureq::AgentBuilder::new().timeout_connect(std::time::Duration::from_secs(30)).timeout_read(std::time::Duration::from_secs(300)).build();
+    let response = agent.get(url).call().map_err(|e| format!("downloading {url}: {e}"))?;
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes).map_err(|e| format!("reading {url}: {e}"))?;
     Ok(bytes)

@@ -16,7 +16,8 @@ pub struct RegenArgs {
 pub fn regen(args: RegenArgs) -> Result<(), String> {
     let start = Instant::now();
     let root = pin::workspace_root();
-    let files = generate_all(&root, args.mirror.as_deref())?;
+    let mirror = args.mirror.as_deref().map(pin::absolute_mirror);
+    let files = generate_all(&root, mirror.as_deref())?;
     let written = golden::write(&root.join("generated"), &files).map_err(|e| format!("writing generated/: {e}"))?;
     println!("regen: {} files, {written} changed, in {:.0?}", files.len(), start.elapsed());
     Ok(())
@@ -24,13 +25,14 @@ pub fn regen(args: RegenArgs) -> Result<(), String> {
 
 pub fn check(args: RegenArgs) -> Result<(), String> {
     let root = pin::workspace_root();
-    let files = generate_all(&root, args.mirror.as_deref())?;
+    let mirror = args.mirror.as_deref().map(pin::absolute_mirror);
+    let files = generate_all(&root, mirror.as_deref())?;
     let drifts = golden::compare(&root.join("generated"), &files).map_err(|e| format!("reading generated/: {e}"))?;
     if drifts.is_empty() {
         println!("check: generated/ matches the pinned specs ({} files)", files.len());
         return Ok(());
     }
-    let mut message = semantic_summary(&root, args.mirror.as_deref());
+    let mut message = semantic_summary(&root, mirror.as_deref());
     message.push_str(&golden::render(&drifts, "cargo xtask regen"));
     Err(message)
 }
@@ -54,7 +56,8 @@ pub struct MockSpecArgs {
 pub fn mock_spec(args: MockSpecArgs) -> Result<(), String> {
     let root = pin::workspace_root();
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
-    for input in pipeline::inputs_from_pins(&root, args.mirror.as_deref())? {
+    let mirror = args.mirror.as_deref().map(pin::absolute_mirror);
+    for input in pipeline::inputs_from_pins(&root, mirror.as_deref())? {
         let (spec, _) = pipeline::resolve_input(&input).map_err(|e| e.to_string())?;
         let doc = codegen::mock_spec::for_mock_server(&spec.json);
         let path = args.out.join(format!("{}.json", input.name));

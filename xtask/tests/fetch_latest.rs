@@ -1,27 +1,26 @@
 //! `cargo xtask fetch --latest`, offline: a server on 127.0.0.1 publishes another version of the
-//! OpenRouter spec (one from `history/`); the pin must move to it, with the semantic report printed.
-//! Runs against a copy of `specs/`, so this checkout's pins are untouched.
+//! OpenRouter spec (a pinned history version, from the cache); the pin must move to it, with the
+//! semantic report printed. Runs against a copy of `specs/`, so this checkout's pins are
+//! untouched; this checkout's cache stands in as the mirror for the copy's empty one.
 
 mod support;
 
-use std::path::Path;
 use std::process::Command;
-use support::{copy_dir, mirror, serve};
+use support::{cache, copy_dir, pinned, scratch, serve, workspace};
 
 #[test]
 fn fetch_latest_moves_the_pin_and_reports_what_changed() {
-    let published = std::fs::read(mirror().join("history/openrouter-2026-08-03.yaml")).unwrap();
+    let published = pinned("openrouter-2026-08-03.yaml");
     let served = published.clone();
     let port = serve(move |_| served.clone());
-    let root = std::env::temp_dir().join(format!("fetch-latest-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs"), &root.join("specs"));
+    let root = scratch("fetch-latest");
+    copy_dir(&workspace().join("specs"), &root.join("specs"));
     let url = format!("http://127.0.0.1:{port}/openapi.yaml");
 
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["fetch", "--latest", "--api", "openrouter", "--url", &url])
         .env("SPECS_WORKSPACE_ROOT", &root)
-        .env("SPECS_MIRROR", mirror())
+        .env("SPECS_MIRROR", cache())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -38,11 +37,11 @@ fn fetch_latest_moves_the_pin_and_reports_what_changed() {
     assert_eq!(std::fs::read(root.join(".spec-cache/openrouter.yaml")).unwrap(), published);
 
     // `check` now fails, and says first what changed in the API, then which files differ.
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated"), &root.join("generated"));
+    copy_dir(&workspace().join("generated"), &root.join("generated"));
     let check = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("check")
         .env("SPECS_WORKSPACE_ROOT", &root)
-        .env("SPECS_MIRROR", mirror())
+        .env("SPECS_MIRROR", cache())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&check.stderr);
@@ -57,7 +56,7 @@ fn fetch_latest_moves_the_pin_and_reports_what_changed() {
     let again = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["fetch", "--latest", "--api", "openrouter", "--url", &url])
         .env("SPECS_WORKSPACE_ROOT", &root)
-        .env("SPECS_MIRROR", mirror())
+        .env("SPECS_MIRROR", cache())
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("unchanged"));

@@ -4,24 +4,22 @@
 
 mod support;
 
-use std::path::Path;
 use std::process::Command;
-use support::{copy_dir, mirror, serve};
+use support::{cache, copy_dir, pinned, scratch, serve, workspace};
 
 #[test]
 fn the_drift_script_moves_changed_pins_regenerates_and_reports() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let openrouter = std::fs::read(mirror().join("history/openrouter-2026-08-03.yaml")).unwrap();
-    let langfuse = std::fs::read(mirror().join("langfuse.yml")).unwrap();
+    let repo = workspace();
+    let openrouter = pinned("openrouter-2026-08-03.yaml");
+    let langfuse = pinned("langfuse.yml");
     let port = serve(move |request| if request.starts_with("GET /openrouter") { openrouter.clone() } else { langfuse.clone() });
-    let root = std::env::temp_dir().join(format!("spec-drift-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = scratch("spec-drift");
     copy_dir(&repo.join("specs"), &root.join("specs"));
     let report = root.join("report.md");
     let output = Command::new("bash")
         .arg(repo.join("scripts/spec-drift.sh"))
         .env("SPECS_WORKSPACE_ROOT", &root)
-        .env("SPECS_MIRROR", mirror())
+        .env("SPECS_MIRROR", cache())
         .env("XTASK", env!("CARGO_BIN_EXE_xtask"))
         .env("REPORT", &report)
         .env("LATEST_URL_openrouter", format!("http://127.0.0.1:{port}/openrouter"))

@@ -1,12 +1,39 @@
-//! Shared by the xtask tests: the mirror directory, a throwaway copy of a directory, and a tiny
-//! HTTP server on 127.0.0.1 answering from memory.
+//! Shared by the xtask tests: the workspace's spec cache (filled by `cargo xtask fetch`), a
+//! throwaway copy of a directory, and a tiny HTTP server on 127.0.0.1 answering from memory.
 
+use codegen::pin::{HistoryPin, Pin};
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
-pub fn mirror() -> PathBuf {
-    PathBuf::from(std::env::var("SPECS_MIRROR").expect("set SPECS_MIRROR to the specs directory (with history/)"))
+/// This checkout's root, found from the crate rather than the working directory.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// This checkout's spec cache. It has a mirror's layout (`<file>`, `history/<file>`), so a tool
+/// run against a scratch checkout can be pointed at it with `--mirror`.
+pub fn cache() -> PathBuf {
+    workspace().join(".spec-cache")
+}
+
+/// The current pins of this checkout.
+pub fn pins() -> Vec<Pin> {
+    Pin::load_all(&workspace().join("specs")).unwrap()
+}
+
+/// The history pins of this checkout.
+pub fn history_pins() -> Vec<HistoryPin> {
+    HistoryPin::load_all(&workspace().join("specs")).unwrap()
+}
+
+/// A pinned spec's bytes from the cache (verified); says to run `cargo xtask fetch` when absent.
+pub fn pinned(file: &str) -> Vec<u8> {
+    if let Some(pin) = pins().into_iter().find(|p| p.file == file) {
+        return pin.read(&cache(), None).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let version = history_pins().into_iter().find(|h| h.file == file).unwrap_or_else(|| panic!("no pin for {file} in specs/ or specs/history/"));
+    version.read(&cache(), None).unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {
@@ -20,6 +47,14 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// A fresh scratch directory for one test (removed first, in case an earlier run left it).
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 /// Serves each request with the body `route` picks for its request line; returns the port.
