@@ -4512,18 +4512,16 @@ impl GetScoresResponse {
 }
 crate::runtime::tagged_union! {
     pub enum GetScoresResponseData { tag = "dataType"; Numeric = "NUMERIC" =>
-    GetScoresResponseDataGetScoresResponseDataNumeric, Categorical = "CATEGORICAL" =>
-    GetScoresResponseDataGetScoresResponseDataCategorical, Boolean = "BOOLEAN" =>
-    GetScoresResponseDataGetScoresResponseDataBoolean, Correction = "CORRECTION" =>
-    GetScoresResponseDataGetScoresResponseDataCorrection, Text = "TEXT" =>
-    GetScoresResponseDataGetScoresResponseDataText, }
+    GetScoresResponseDataNumeric2, Categorical = "CATEGORICAL" =>
+    GetScoresResponseDataCategorical2, Boolean = "BOOLEAN" =>
+    GetScoresResponseDataBoolean2, Correction = "CORRECTION" =>
+    GetScoresResponseDataCorrection2, Text = "TEXT" => GetScoresResponseDataText2, }
 }
 crate::runtime::union_from! {
-    GetScoresResponseData { Numeric(GetScoresResponseDataGetScoresResponseDataNumeric),
-    Categorical(GetScoresResponseDataGetScoresResponseDataCategorical),
-    Boolean(GetScoresResponseDataGetScoresResponseDataBoolean),
-    Correction(GetScoresResponseDataGetScoresResponseDataCorrection),
-    Text(GetScoresResponseDataGetScoresResponseDataText), }
+    GetScoresResponseData { Numeric(GetScoresResponseDataNumeric2),
+    Categorical(GetScoresResponseDataCategorical2),
+    Boolean(GetScoresResponseDataBoolean2), Correction(GetScoresResponseDataCorrection2),
+    Text(GetScoresResponseDataText2), }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4657,6 +4655,142 @@ impl GetScoresResponseDataBoolean {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
+pub struct GetScoresResponseDataBoolean2 {
+    #[serde(rename = "dataType")]
+    pub data_type: GetScoresResponseDataBooleanDataType,
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
+    pub value: f64,
+    /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
+}
+#[allow(deprecated)]
+impl GetScoresResponseDataBoolean2 {
+    /// A `GetScoresResponseDataBoolean2` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+            trace: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `trace`.
+    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
+        self.trace = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct GetScoresResponseDataBooleanDataType = "BOOLEAN";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetScoresResponseDataCategorical {
     pub id: String,
     /// The trace ID associated with the score
@@ -4784,6 +4918,142 @@ impl GetScoresResponseDataCategorical {
         self.trace = Some(value.into());
         self
     }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetScoresResponseDataCategorical2 {
+    #[serde(rename = "dataType")]
+    pub data_type: GetScoresResponseDataCategoricalDataType,
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
+    pub value: f64,
+    /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
+}
+#[allow(deprecated)]
+impl GetScoresResponseDataCategorical2 {
+    /// A `GetScoresResponseDataCategorical2` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            string_value: string_value.into(),
+            trace: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `trace`.
+    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
+        self.trace = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct GetScoresResponseDataCategoricalDataType = "CATEGORICAL";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4917,282 +5187,9 @@ impl GetScoresResponseDataCorrection {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct GetScoresResponseDataGetScoresResponseDataBoolean {
+pub struct GetScoresResponseDataCorrection2 {
     #[serde(rename = "dataType")]
-    pub data_type: GetScoresResponseDataGetScoresResponseDataBooleanDataType,
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// The numeric value of the score. Equals 1 for "True" and 0 for "False"
-    pub value: f64,
-    /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
-}
-#[allow(deprecated)]
-impl GetScoresResponseDataGetScoresResponseDataBoolean {
-    /// A `GetScoresResponseDataGetScoresResponseDataBoolean` from its required fields; set the others with the methods below.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        source: impl Into<ScoreSource>,
-        timestamp: impl Into<crate::runtime::DateTime>,
-        created_at: impl Into<crate::runtime::DateTime>,
-        updated_at: impl Into<crate::runtime::DateTime>,
-        metadata: impl Into<serde_json::Value>,
-        environment: impl Into<String>,
-        value: impl Into<f64>,
-        string_value: impl Into<String>,
-    ) -> Self {
-        Self {
-            data_type: Default::default(),
-            id: id.into(),
-            trace_id: None,
-            session_id: None,
-            observation_id: None,
-            dataset_run_id: None,
-            name: name.into(),
-            source: source.into(),
-            timestamp: timestamp.into(),
-            created_at: created_at.into(),
-            updated_at: updated_at.into(),
-            author_user_id: None,
-            comment: None,
-            metadata: metadata.into(),
-            config_id: None,
-            queue_id: None,
-            environment: environment.into(),
-            value: value.into(),
-            string_value: string_value.into(),
-            trace: None,
-        }
-    }
-    /// Sets `traceId`.
-    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
-        self.trace_id = Some(value.into());
-        self
-    }
-    /// Sets `sessionId`.
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets `observationId`.
-    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
-        self.observation_id = Some(value.into());
-        self
-    }
-    /// Sets `datasetRunId`.
-    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
-        self.dataset_run_id = Some(value.into());
-        self
-    }
-    /// Sets `authorUserId` (`None` sends `null`).
-    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
-        self.author_user_id = value.into();
-        self
-    }
-    /// Sets `comment` (`None` sends `null`).
-    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
-        self.comment = value.into();
-        self
-    }
-    /// Sets `configId` (`None` sends `null`).
-    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
-        self.config_id = value.into();
-        self
-    }
-    /// Sets `queueId` (`None` sends `null`).
-    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
-        self.queue_id = value.into();
-        self
-    }
-    /// Sets `trace`.
-    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
-        self.trace = Some(value.into());
-        self
-    }
-}
-crate::runtime::const_value! {
-    pub struct GetScoresResponseDataGetScoresResponseDataBooleanDataType = "BOOLEAN";
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetScoresResponseDataGetScoresResponseDataCategorical {
-    #[serde(rename = "dataType")]
-    pub data_type: GetScoresResponseDataGetScoresResponseDataCategoricalDataType,
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// Represents the numeric category mapping of the stringValue. If no config is linked, defaults to 0.
-    pub value: f64,
-    /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
-}
-#[allow(deprecated)]
-impl GetScoresResponseDataGetScoresResponseDataCategorical {
-    /// A `GetScoresResponseDataGetScoresResponseDataCategorical` from its required fields; set the others with the methods below.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        source: impl Into<ScoreSource>,
-        timestamp: impl Into<crate::runtime::DateTime>,
-        created_at: impl Into<crate::runtime::DateTime>,
-        updated_at: impl Into<crate::runtime::DateTime>,
-        metadata: impl Into<serde_json::Value>,
-        environment: impl Into<String>,
-        value: impl Into<f64>,
-        string_value: impl Into<String>,
-    ) -> Self {
-        Self {
-            data_type: Default::default(),
-            id: id.into(),
-            trace_id: None,
-            session_id: None,
-            observation_id: None,
-            dataset_run_id: None,
-            name: name.into(),
-            source: source.into(),
-            timestamp: timestamp.into(),
-            created_at: created_at.into(),
-            updated_at: updated_at.into(),
-            author_user_id: None,
-            comment: None,
-            metadata: metadata.into(),
-            config_id: None,
-            queue_id: None,
-            environment: environment.into(),
-            value: value.into(),
-            string_value: string_value.into(),
-            trace: None,
-        }
-    }
-    /// Sets `traceId`.
-    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
-        self.trace_id = Some(value.into());
-        self
-    }
-    /// Sets `sessionId`.
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets `observationId`.
-    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
-        self.observation_id = Some(value.into());
-        self
-    }
-    /// Sets `datasetRunId`.
-    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
-        self.dataset_run_id = Some(value.into());
-        self
-    }
-    /// Sets `authorUserId` (`None` sends `null`).
-    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
-        self.author_user_id = value.into();
-        self
-    }
-    /// Sets `comment` (`None` sends `null`).
-    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
-        self.comment = value.into();
-        self
-    }
-    /// Sets `configId` (`None` sends `null`).
-    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
-        self.config_id = value.into();
-        self
-    }
-    /// Sets `queueId` (`None` sends `null`).
-    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
-        self.queue_id = value.into();
-        self
-    }
-    /// Sets `trace`.
-    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
-        self.trace = Some(value.into());
-        self
-    }
-}
-crate::runtime::const_value! {
-    pub struct GetScoresResponseDataGetScoresResponseDataCategoricalDataType =
-    "CATEGORICAL";
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetScoresResponseDataGetScoresResponseDataCorrection {
-    #[serde(rename = "dataType")]
-    pub data_type: GetScoresResponseDataGetScoresResponseDataCorrectionDataType,
+    pub data_type: GetScoresResponseDataCorrectionDataType,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -5237,8 +5234,8 @@ pub struct GetScoresResponseDataGetScoresResponseDataCorrection {
     pub trace: Option<GetScoresResponseTraceData>,
 }
 #[allow(deprecated)]
-impl GetScoresResponseDataGetScoresResponseDataCorrection {
-    /// A `GetScoresResponseDataGetScoresResponseDataCorrection` from its required fields; set the others with the methods below.
+impl GetScoresResponseDataCorrection2 {
+    /// A `GetScoresResponseDataCorrection2` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -5322,271 +5319,7 @@ impl GetScoresResponseDataGetScoresResponseDataCorrection {
     }
 }
 crate::runtime::const_value! {
-    pub struct GetScoresResponseDataGetScoresResponseDataCorrectionDataType =
-    "CORRECTION";
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetScoresResponseDataGetScoresResponseDataNumeric {
-    #[serde(rename = "dataType")]
-    pub data_type: GetScoresResponseDataGetScoresResponseDataNumericDataType,
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// The numeric value of the score
-    pub value: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
-}
-#[allow(deprecated)]
-impl GetScoresResponseDataGetScoresResponseDataNumeric {
-    /// A `GetScoresResponseDataGetScoresResponseDataNumeric` from its required fields; set the others with the methods below.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        source: impl Into<ScoreSource>,
-        timestamp: impl Into<crate::runtime::DateTime>,
-        created_at: impl Into<crate::runtime::DateTime>,
-        updated_at: impl Into<crate::runtime::DateTime>,
-        metadata: impl Into<serde_json::Value>,
-        environment: impl Into<String>,
-        value: impl Into<f64>,
-    ) -> Self {
-        Self {
-            data_type: Default::default(),
-            id: id.into(),
-            trace_id: None,
-            session_id: None,
-            observation_id: None,
-            dataset_run_id: None,
-            name: name.into(),
-            source: source.into(),
-            timestamp: timestamp.into(),
-            created_at: created_at.into(),
-            updated_at: updated_at.into(),
-            author_user_id: None,
-            comment: None,
-            metadata: metadata.into(),
-            config_id: None,
-            queue_id: None,
-            environment: environment.into(),
-            value: value.into(),
-            trace: None,
-        }
-    }
-    /// Sets `traceId`.
-    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
-        self.trace_id = Some(value.into());
-        self
-    }
-    /// Sets `sessionId`.
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets `observationId`.
-    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
-        self.observation_id = Some(value.into());
-        self
-    }
-    /// Sets `datasetRunId`.
-    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
-        self.dataset_run_id = Some(value.into());
-        self
-    }
-    /// Sets `authorUserId` (`None` sends `null`).
-    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
-        self.author_user_id = value.into();
-        self
-    }
-    /// Sets `comment` (`None` sends `null`).
-    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
-        self.comment = value.into();
-        self
-    }
-    /// Sets `configId` (`None` sends `null`).
-    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
-        self.config_id = value.into();
-        self
-    }
-    /// Sets `queueId` (`None` sends `null`).
-    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
-        self.queue_id = value.into();
-        self
-    }
-    /// Sets `trace`.
-    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
-        self.trace = Some(value.into());
-        self
-    }
-}
-crate::runtime::const_value! {
-    pub struct GetScoresResponseDataGetScoresResponseDataNumericDataType = "NUMERIC";
-}
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetScoresResponseDataGetScoresResponseDataText {
-    #[serde(rename = "dataType")]
-    pub data_type: GetScoresResponseDataGetScoresResponseDataTextDataType,
-    pub id: String,
-    /// The trace ID associated with the score
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// The session ID associated with the score
-    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-    /// The observation ID associated with the score
-    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
-    pub observation_id: Option<String>,
-    /// The dataset run ID associated with the score
-    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
-    pub dataset_run_id: Option<String>,
-    pub name: String,
-    pub source: ScoreSource,
-    pub timestamp: crate::runtime::DateTime,
-    #[serde(rename = "createdAt")]
-    pub created_at: crate::runtime::DateTime,
-    #[serde(rename = "updatedAt")]
-    pub updated_at: crate::runtime::DateTime,
-    /// The user ID of the author
-    #[serde(rename = "authorUserId")]
-    pub author_user_id: Option<String>,
-    /// Comment on the score
-    pub comment: Option<String>,
-    /// Metadata associated with the score
-    pub metadata: serde_json::Value,
-    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
-    #[serde(rename = "configId")]
-    pub config_id: Option<String>,
-    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
-    #[serde(rename = "queueId")]
-    pub queue_id: Option<String>,
-    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
-    pub environment: String,
-    /// The text content of the score (1-500 characters)
-    #[serde(rename = "stringValue")]
-    pub string_value: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace: Option<GetScoresResponseTraceData>,
-}
-#[allow(deprecated)]
-impl GetScoresResponseDataGetScoresResponseDataText {
-    /// A `GetScoresResponseDataGetScoresResponseDataText` from its required fields; set the others with the methods below.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        source: impl Into<ScoreSource>,
-        timestamp: impl Into<crate::runtime::DateTime>,
-        created_at: impl Into<crate::runtime::DateTime>,
-        updated_at: impl Into<crate::runtime::DateTime>,
-        metadata: impl Into<serde_json::Value>,
-        environment: impl Into<String>,
-        string_value: impl Into<String>,
-    ) -> Self {
-        Self {
-            data_type: Default::default(),
-            id: id.into(),
-            trace_id: None,
-            session_id: None,
-            observation_id: None,
-            dataset_run_id: None,
-            name: name.into(),
-            source: source.into(),
-            timestamp: timestamp.into(),
-            created_at: created_at.into(),
-            updated_at: updated_at.into(),
-            author_user_id: None,
-            comment: None,
-            metadata: metadata.into(),
-            config_id: None,
-            queue_id: None,
-            environment: environment.into(),
-            string_value: string_value.into(),
-            trace: None,
-        }
-    }
-    /// Sets `traceId`.
-    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
-        self.trace_id = Some(value.into());
-        self
-    }
-    /// Sets `sessionId`.
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets `observationId`.
-    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
-        self.observation_id = Some(value.into());
-        self
-    }
-    /// Sets `datasetRunId`.
-    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
-        self.dataset_run_id = Some(value.into());
-        self
-    }
-    /// Sets `authorUserId` (`None` sends `null`).
-    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
-        self.author_user_id = value.into();
-        self
-    }
-    /// Sets `comment` (`None` sends `null`).
-    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
-        self.comment = value.into();
-        self
-    }
-    /// Sets `configId` (`None` sends `null`).
-    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
-        self.config_id = value.into();
-        self
-    }
-    /// Sets `queueId` (`None` sends `null`).
-    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
-        self.queue_id = value.into();
-        self
-    }
-    /// Sets `trace`.
-    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
-        self.trace = Some(value.into());
-        self
-    }
-}
-crate::runtime::const_value! {
-    pub struct GetScoresResponseDataGetScoresResponseDataTextDataType = "TEXT";
+    pub struct GetScoresResponseDataCorrectionDataType = "CORRECTION";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5715,6 +5448,137 @@ impl GetScoresResponseDataNumeric {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
+pub struct GetScoresResponseDataNumeric2 {
+    #[serde(rename = "dataType")]
+    pub data_type: GetScoresResponseDataNumericDataType,
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// The numeric value of the score
+    pub value: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
+}
+#[allow(deprecated)]
+impl GetScoresResponseDataNumeric2 {
+    /// A `GetScoresResponseDataNumeric2` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            value: value.into(),
+            trace: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `trace`.
+    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
+        self.trace = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct GetScoresResponseDataNumericDataType = "NUMERIC";
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetScoresResponseDataText {
     pub id: String,
     /// The trace ID associated with the score
@@ -5838,6 +5702,138 @@ impl GetScoresResponseDataText {
         self.trace = Some(value.into());
         self
     }
+}
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetScoresResponseDataText2 {
+    #[serde(rename = "dataType")]
+    pub data_type: GetScoresResponseDataTextDataType,
+    pub id: String,
+    /// The trace ID associated with the score
+    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The session ID associated with the score
+    #[serde(rename = "sessionId", default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The observation ID associated with the score
+    #[serde(rename = "observationId", default, skip_serializing_if = "Option::is_none")]
+    pub observation_id: Option<String>,
+    /// The dataset run ID associated with the score
+    #[serde(rename = "datasetRunId", default, skip_serializing_if = "Option::is_none")]
+    pub dataset_run_id: Option<String>,
+    pub name: String,
+    pub source: ScoreSource,
+    pub timestamp: crate::runtime::DateTime,
+    #[serde(rename = "createdAt")]
+    pub created_at: crate::runtime::DateTime,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: crate::runtime::DateTime,
+    /// The user ID of the author
+    #[serde(rename = "authorUserId")]
+    pub author_user_id: Option<String>,
+    /// Comment on the score
+    pub comment: Option<String>,
+    /// Metadata associated with the score
+    pub metadata: serde_json::Value,
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
+    #[serde(rename = "configId")]
+    pub config_id: Option<String>,
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
+    #[serde(rename = "queueId")]
+    pub queue_id: Option<String>,
+    /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
+    pub environment: String,
+    /// The text content of the score (1-500 characters)
+    #[serde(rename = "stringValue")]
+    pub string_value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<GetScoresResponseTraceData>,
+}
+#[allow(deprecated)]
+impl GetScoresResponseDataText2 {
+    /// A `GetScoresResponseDataText2` from its required fields; set the others with the methods below.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        source: impl Into<ScoreSource>,
+        timestamp: impl Into<crate::runtime::DateTime>,
+        created_at: impl Into<crate::runtime::DateTime>,
+        updated_at: impl Into<crate::runtime::DateTime>,
+        metadata: impl Into<serde_json::Value>,
+        environment: impl Into<String>,
+        string_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: Default::default(),
+            id: id.into(),
+            trace_id: None,
+            session_id: None,
+            observation_id: None,
+            dataset_run_id: None,
+            name: name.into(),
+            source: source.into(),
+            timestamp: timestamp.into(),
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            author_user_id: None,
+            comment: None,
+            metadata: metadata.into(),
+            config_id: None,
+            queue_id: None,
+            environment: environment.into(),
+            string_value: string_value.into(),
+            trace: None,
+        }
+    }
+    /// Sets `traceId`.
+    pub fn trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+    /// Sets `sessionId`.
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets `observationId`.
+    pub fn observation_id(mut self, value: impl Into<String>) -> Self {
+        self.observation_id = Some(value.into());
+        self
+    }
+    /// Sets `datasetRunId`.
+    pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
+        self.dataset_run_id = Some(value.into());
+        self
+    }
+    /// Sets `authorUserId` (`None` sends `null`).
+    pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.author_user_id = value.into();
+        self
+    }
+    /// Sets `comment` (`None` sends `null`).
+    pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets `configId` (`None` sends `null`).
+    pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets `queueId` (`None` sends `null`).
+    pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
+        self.queue_id = value.into();
+        self
+    }
+    /// Sets `trace`.
+    pub fn trace(mut self, value: impl Into<GetScoresResponseTraceData>) -> Self {
+        self.trace = Some(value.into());
+        self
+    }
+}
+crate::runtime::const_value! {
+    pub struct GetScoresResponseDataTextDataType = "TEXT";
 }
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10266,14 +10262,13 @@ impl ScimUsersListResponse {
     }
 }
 crate::runtime::tagged_union! {
-    pub enum Score { tag = "dataType"; Numeric = "NUMERIC" => ScoreNumericScore,
-    Categorical = "CATEGORICAL" => ScoreCategoricalScore, Boolean = "BOOLEAN" =>
-    ScoreBooleanScore, Correction = "CORRECTION" => ScoreCorrectionScore, Text = "TEXT"
-    => ScoreTextScore, }
+    pub enum Score { tag = "dataType"; Numeric = "NUMERIC" => ScoreNumeric, Categorical =
+    "CATEGORICAL" => ScoreCategorical, Boolean = "BOOLEAN" => ScoreBoolean, Correction =
+    "CORRECTION" => ScoreCorrection, Text = "TEXT" => ScoreText, }
 }
 crate::runtime::union_from! {
-    Score { Numeric(ScoreNumericScore), Categorical(ScoreCategoricalScore),
-    Boolean(ScoreBooleanScore), Correction(ScoreCorrectionScore), Text(ScoreTextScore), }
+    Score { Numeric(ScoreNumeric), Categorical(ScoreCategorical), Boolean(ScoreBoolean),
+    Correction(ScoreCorrection), Text(ScoreText), }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10386,9 +10381,9 @@ impl ScoreBody {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreBooleanScore {
+pub struct ScoreBoolean {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreBooleanScoreDataType,
+    pub data_type: ScoreBooleanDataType,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -10434,8 +10429,8 @@ pub struct ScoreBooleanScore {
     pub deprecation: Option<Deprecation>,
 }
 #[allow(deprecated)]
-impl ScoreBooleanScore {
-    /// A `ScoreBooleanScore` from its required fields; set the others with the methods below.
+impl ScoreBoolean {
+    /// A `ScoreBoolean` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -10519,13 +10514,13 @@ impl ScoreBooleanScore {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreBooleanScoreDataType = "BOOLEAN";
+    pub struct ScoreBooleanDataType = "BOOLEAN";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreCategoricalScore {
+pub struct ScoreCategorical {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreCategoricalScoreDataType,
+    pub data_type: ScoreCategoricalDataType,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -10571,8 +10566,8 @@ pub struct ScoreCategoricalScore {
     pub deprecation: Option<Deprecation>,
 }
 #[allow(deprecated)]
-impl ScoreCategoricalScore {
-    /// A `ScoreCategoricalScore` from its required fields; set the others with the methods below.
+impl ScoreCategorical {
+    /// A `ScoreCategorical` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -10656,7 +10651,7 @@ impl ScoreCategoricalScore {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreCategoricalScoreDataType = "CATEGORICAL";
+    pub struct ScoreCategoricalDataType = "CATEGORICAL";
 }
 /// Configuration for a score
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -10754,9 +10749,9 @@ impl ScoreConfigs {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreCorrectionScore {
+pub struct ScoreCorrection {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreCorrectionScoreDataType,
+    pub data_type: ScoreCorrectionDataType,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -10802,8 +10797,8 @@ pub struct ScoreCorrectionScore {
     pub deprecation: Option<Deprecation>,
 }
 #[allow(deprecated)]
-impl ScoreCorrectionScore {
-    /// A `ScoreCorrectionScore` from its required fields; set the others with the methods below.
+impl ScoreCorrection {
+    /// A `ScoreCorrection` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -10887,7 +10882,7 @@ impl ScoreCorrectionScore {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreCorrectionScoreDataType = "CORRECTION";
+    pub struct ScoreCorrectionDataType = "CORRECTION";
 }
 crate::runtime::string_enum! {
     pub enum ScoreDataType { Numeric => "NUMERIC", Boolean => "BOOLEAN", Categorical =>
@@ -10928,9 +10923,9 @@ impl ScoreEvent {
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreNumericScore {
+pub struct ScoreNumeric {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreNumericScoreDataType,
+    pub data_type: ScoreNumericDataType,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -10973,8 +10968,8 @@ pub struct ScoreNumericScore {
     pub deprecation: Option<Deprecation>,
 }
 #[allow(deprecated)]
-impl ScoreNumericScore {
-    /// A `ScoreNumericScore` from its required fields; set the others with the methods below.
+impl ScoreNumeric {
+    /// A `ScoreNumeric` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -11056,7 +11051,7 @@ impl ScoreNumericScore {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreNumericScoreDataType = "NUMERIC";
+    pub struct ScoreNumericDataType = "NUMERIC";
 }
 crate::runtime::string_enum! {
     pub enum ScoreSource { Annotation => "ANNOTATION", Api => "API", Eval => "EVAL", }
@@ -11127,28 +11122,24 @@ impl ScoreSubjectTraceV3 {
 crate::runtime::tagged_union! {
     #[doc =
     " A reference to the entity this score is attached to. Discriminated by \"kind\" — one of trace, observation, session, or experiment."]
-    pub enum ScoreSubjectV3 { tag = "kind"; Trace = "trace" =>
-    ScoreSubjectV3ScoreSubjectTraceV3, Observation = "observation" =>
-    ScoreSubjectV3ScoreSubjectObservationV3, Session = "session" =>
-    ScoreSubjectV3ScoreSubjectSessionV3, Experiment = "experiment" =>
-    ScoreSubjectV3ScoreSubjectExperimentV3, }
+    pub enum ScoreSubjectV3 { tag = "kind"; Trace = "trace" => ScoreSubjectV3Trace,
+    Observation = "observation" => ScoreSubjectV3Observation, Session = "session" =>
+    ScoreSubjectV3Session, Experiment = "experiment" => ScoreSubjectV3Experiment, }
 }
 crate::runtime::union_from! {
-    ScoreSubjectV3 { Trace(ScoreSubjectV3ScoreSubjectTraceV3),
-    Observation(ScoreSubjectV3ScoreSubjectObservationV3),
-    Session(ScoreSubjectV3ScoreSubjectSessionV3),
-    Experiment(ScoreSubjectV3ScoreSubjectExperimentV3), }
+    ScoreSubjectV3 { Trace(ScoreSubjectV3Trace), Observation(ScoreSubjectV3Observation),
+    Session(ScoreSubjectV3Session), Experiment(ScoreSubjectV3Experiment), }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreSubjectV3ScoreSubjectExperimentV3 {
-    pub kind: ScoreSubjectV3ScoreSubjectExperimentV3Kind,
+pub struct ScoreSubjectV3Experiment {
+    pub kind: ScoreSubjectV3ExperimentKind,
     /// The dataset run ID (experiment ID).
     pub id: String,
 }
 #[allow(deprecated)]
-impl ScoreSubjectV3ScoreSubjectExperimentV3 {
-    /// A `ScoreSubjectV3ScoreSubjectExperimentV3` from its required fields; set the others with the methods below.
+impl ScoreSubjectV3Experiment {
+    /// A `ScoreSubjectV3Experiment` from its required fields; set the others with the methods below.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             kind: Default::default(),
@@ -11157,12 +11148,12 @@ impl ScoreSubjectV3ScoreSubjectExperimentV3 {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreSubjectV3ScoreSubjectExperimentV3Kind = "experiment";
+    pub struct ScoreSubjectV3ExperimentKind = "experiment";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreSubjectV3ScoreSubjectObservationV3 {
-    pub kind: ScoreSubjectV3ScoreSubjectObservationV3Kind,
+pub struct ScoreSubjectV3Observation {
+    pub kind: ScoreSubjectV3ObservationKind,
     /// The observation ID.
     pub id: String,
     /// The parent trace ID, if available.
@@ -11170,8 +11161,8 @@ pub struct ScoreSubjectV3ScoreSubjectObservationV3 {
     pub trace_id: Option<String>,
 }
 #[allow(deprecated)]
-impl ScoreSubjectV3ScoreSubjectObservationV3 {
-    /// A `ScoreSubjectV3ScoreSubjectObservationV3` from its required fields; set the others with the methods below.
+impl ScoreSubjectV3Observation {
+    /// A `ScoreSubjectV3Observation` from its required fields; set the others with the methods below.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             kind: Default::default(),
@@ -11186,18 +11177,18 @@ impl ScoreSubjectV3ScoreSubjectObservationV3 {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreSubjectV3ScoreSubjectObservationV3Kind = "observation";
+    pub struct ScoreSubjectV3ObservationKind = "observation";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreSubjectV3ScoreSubjectSessionV3 {
-    pub kind: ScoreSubjectV3ScoreSubjectSessionV3Kind,
+pub struct ScoreSubjectV3Session {
+    pub kind: ScoreSubjectV3SessionKind,
     /// The session ID.
     pub id: String,
 }
 #[allow(deprecated)]
-impl ScoreSubjectV3ScoreSubjectSessionV3 {
-    /// A `ScoreSubjectV3ScoreSubjectSessionV3` from its required fields; set the others with the methods below.
+impl ScoreSubjectV3Session {
+    /// A `ScoreSubjectV3Session` from its required fields; set the others with the methods below.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             kind: Default::default(),
@@ -11206,18 +11197,18 @@ impl ScoreSubjectV3ScoreSubjectSessionV3 {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreSubjectV3ScoreSubjectSessionV3Kind = "session";
+    pub struct ScoreSubjectV3SessionKind = "session";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreSubjectV3ScoreSubjectTraceV3 {
-    pub kind: ScoreSubjectV3ScoreSubjectTraceV3Kind,
+pub struct ScoreSubjectV3Trace {
+    pub kind: ScoreSubjectV3TraceKind,
     /// The trace ID.
     pub id: String,
 }
 #[allow(deprecated)]
-impl ScoreSubjectV3ScoreSubjectTraceV3 {
-    /// A `ScoreSubjectV3ScoreSubjectTraceV3` from its required fields; set the others with the methods below.
+impl ScoreSubjectV3Trace {
+    /// A `ScoreSubjectV3Trace` from its required fields; set the others with the methods below.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             kind: Default::default(),
@@ -11226,13 +11217,13 @@ impl ScoreSubjectV3ScoreSubjectTraceV3 {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreSubjectV3ScoreSubjectTraceV3Kind = "trace";
+    pub struct ScoreSubjectV3TraceKind = "trace";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreTextScore {
+pub struct ScoreText {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreTextScoreDataType,
+    pub data_type: ScoreTextDataType,
     pub id: String,
     /// The trace ID associated with the score
     #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
@@ -11276,8 +11267,8 @@ pub struct ScoreTextScore {
     pub deprecation: Option<Deprecation>,
 }
 #[allow(deprecated)]
-impl ScoreTextScore {
-    /// A `ScoreTextScore` from its required fields; set the others with the methods below.
+impl ScoreText {
+    /// A `ScoreText` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -11359,22 +11350,22 @@ impl ScoreTextScore {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreTextScoreDataType = "TEXT";
+    pub struct ScoreTextDataType = "TEXT";
 }
 crate::runtime::tagged_union! {
-    pub enum ScoreV1 { tag = "dataType"; Numeric = "NUMERIC" => ScoreV1NumericScoreV1,
-    Categorical = "CATEGORICAL" => ScoreV1CategoricalScoreV1, Boolean = "BOOLEAN" =>
-    ScoreV1BooleanScoreV1, Text = "TEXT" => ScoreV1TextScoreV1, }
+    pub enum ScoreV1 { tag = "dataType"; Numeric = "NUMERIC" => ScoreV1Numeric,
+    Categorical = "CATEGORICAL" => ScoreV1Categorical, Boolean = "BOOLEAN" =>
+    ScoreV1Boolean, Text = "TEXT" => ScoreV1Text, }
 }
 crate::runtime::union_from! {
-    ScoreV1 { Numeric(ScoreV1NumericScoreV1), Categorical(ScoreV1CategoricalScoreV1),
-    Boolean(ScoreV1BooleanScoreV1), Text(ScoreV1TextScoreV1), }
+    ScoreV1 { Numeric(ScoreV1Numeric), Categorical(ScoreV1Categorical),
+    Boolean(ScoreV1Boolean), Text(ScoreV1Text), }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreV1BooleanScoreV1 {
+pub struct ScoreV1Boolean {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreV1BooleanScoreV1DataType,
+    pub data_type: ScoreV1BooleanDataType,
     pub id: String,
     #[serde(rename = "traceId")]
     pub trace_id: String,
@@ -11410,8 +11401,8 @@ pub struct ScoreV1BooleanScoreV1 {
     pub string_value: String,
 }
 #[allow(deprecated)]
-impl ScoreV1BooleanScoreV1 {
-    /// A `ScoreV1BooleanScoreV1` from its required fields; set the others with the methods below.
+impl ScoreV1Boolean {
+    /// A `ScoreV1Boolean` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -11473,13 +11464,13 @@ impl ScoreV1BooleanScoreV1 {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreV1BooleanScoreV1DataType = "BOOLEAN";
+    pub struct ScoreV1BooleanDataType = "BOOLEAN";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreV1CategoricalScoreV1 {
+pub struct ScoreV1Categorical {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreV1CategoricalScoreV1DataType,
+    pub data_type: ScoreV1CategoricalDataType,
     pub id: String,
     #[serde(rename = "traceId")]
     pub trace_id: String,
@@ -11515,8 +11506,8 @@ pub struct ScoreV1CategoricalScoreV1 {
     pub string_value: String,
 }
 #[allow(deprecated)]
-impl ScoreV1CategoricalScoreV1 {
-    /// A `ScoreV1CategoricalScoreV1` from its required fields; set the others with the methods below.
+impl ScoreV1Categorical {
+    /// A `ScoreV1Categorical` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -11578,13 +11569,13 @@ impl ScoreV1CategoricalScoreV1 {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreV1CategoricalScoreV1DataType = "CATEGORICAL";
+    pub struct ScoreV1CategoricalDataType = "CATEGORICAL";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreV1NumericScoreV1 {
+pub struct ScoreV1Numeric {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreV1NumericScoreV1DataType,
+    pub data_type: ScoreV1NumericDataType,
     pub id: String,
     #[serde(rename = "traceId")]
     pub trace_id: String,
@@ -11617,8 +11608,8 @@ pub struct ScoreV1NumericScoreV1 {
     pub value: f64,
 }
 #[allow(deprecated)]
-impl ScoreV1NumericScoreV1 {
-    /// A `ScoreV1NumericScoreV1` from its required fields; set the others with the methods below.
+impl ScoreV1Numeric {
+    /// A `ScoreV1Numeric` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -11678,13 +11669,13 @@ impl ScoreV1NumericScoreV1 {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreV1NumericScoreV1DataType = "NUMERIC";
+    pub struct ScoreV1NumericDataType = "NUMERIC";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreV1TextScoreV1 {
+pub struct ScoreV1Text {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreV1TextScoreV1DataType,
+    pub data_type: ScoreV1TextDataType,
     pub id: String,
     #[serde(rename = "traceId")]
     pub trace_id: String,
@@ -11718,8 +11709,8 @@ pub struct ScoreV1TextScoreV1 {
     pub string_value: String,
 }
 #[allow(deprecated)]
-impl ScoreV1TextScoreV1 {
-    /// A `ScoreV1TextScoreV1` from its required fields; set the others with the methods below.
+impl ScoreV1Text {
+    /// A `ScoreV1Text` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -11779,24 +11770,22 @@ impl ScoreV1TextScoreV1 {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreV1TextScoreV1DataType = "TEXT";
+    pub struct ScoreV1TextDataType = "TEXT";
 }
 crate::runtime::tagged_union! {
-    pub enum ScoreV3 { tag = "dataType"; Numeric = "NUMERIC" => ScoreV3NumericScoreV3,
-    Boolean = "BOOLEAN" => ScoreV3BooleanScoreV3, Categorical = "CATEGORICAL" =>
-    ScoreV3CategoricalScoreV3, Text = "TEXT" => ScoreV3TextScoreV3, Correction =
-    "CORRECTION" => ScoreV3CorrectionScoreV3, }
+    pub enum ScoreV3 { tag = "dataType"; Numeric = "NUMERIC" => ScoreV3Numeric, Boolean =
+    "BOOLEAN" => ScoreV3Boolean, Categorical = "CATEGORICAL" => ScoreV3Categorical, Text
+    = "TEXT" => ScoreV3Text, Correction = "CORRECTION" => ScoreV3Correction, }
 }
 crate::runtime::union_from! {
-    ScoreV3 { Numeric(ScoreV3NumericScoreV3), Boolean(ScoreV3BooleanScoreV3),
-    Categorical(ScoreV3CategoricalScoreV3), Text(ScoreV3TextScoreV3),
-    Correction(ScoreV3CorrectionScoreV3), }
+    ScoreV3 { Numeric(ScoreV3Numeric), Boolean(ScoreV3Boolean),
+    Categorical(ScoreV3Categorical), Text(ScoreV3Text), Correction(ScoreV3Correction), }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreV3BooleanScoreV3 {
+pub struct ScoreV3Boolean {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreV3BooleanScoreV3DataType,
+    pub data_type: ScoreV3BooleanDataType,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -11831,8 +11820,8 @@ pub struct ScoreV3BooleanScoreV3 {
     pub value: bool,
 }
 #[allow(deprecated)]
-impl ScoreV3BooleanScoreV3 {
-    /// A `ScoreV3BooleanScoreV3` from its required fields; set the others with the methods below.
+impl ScoreV3Boolean {
+    /// A `ScoreV3Boolean` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -11896,13 +11885,13 @@ impl ScoreV3BooleanScoreV3 {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreV3BooleanScoreV3DataType = "BOOLEAN";
+    pub struct ScoreV3BooleanDataType = "BOOLEAN";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreV3CategoricalScoreV3 {
+pub struct ScoreV3Categorical {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreV3CategoricalScoreV3DataType,
+    pub data_type: ScoreV3CategoricalDataType,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -11937,8 +11926,8 @@ pub struct ScoreV3CategoricalScoreV3 {
     pub value: String,
 }
 #[allow(deprecated)]
-impl ScoreV3CategoricalScoreV3 {
-    /// A `ScoreV3CategoricalScoreV3` from its required fields; set the others with the methods below.
+impl ScoreV3Categorical {
+    /// A `ScoreV3Categorical` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -12002,13 +11991,13 @@ impl ScoreV3CategoricalScoreV3 {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreV3CategoricalScoreV3DataType = "CATEGORICAL";
+    pub struct ScoreV3CategoricalDataType = "CATEGORICAL";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreV3CorrectionScoreV3 {
+pub struct ScoreV3Correction {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreV3CorrectionScoreV3DataType,
+    pub data_type: ScoreV3CorrectionDataType,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -12043,8 +12032,8 @@ pub struct ScoreV3CorrectionScoreV3 {
     pub value: String,
 }
 #[allow(deprecated)]
-impl ScoreV3CorrectionScoreV3 {
-    /// A `ScoreV3CorrectionScoreV3` from its required fields; set the others with the methods below.
+impl ScoreV3Correction {
+    /// A `ScoreV3Correction` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -12108,13 +12097,13 @@ impl ScoreV3CorrectionScoreV3 {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreV3CorrectionScoreV3DataType = "CORRECTION";
+    pub struct ScoreV3CorrectionDataType = "CORRECTION";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreV3NumericScoreV3 {
+pub struct ScoreV3Numeric {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreV3NumericScoreV3DataType,
+    pub data_type: ScoreV3NumericDataType,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -12149,8 +12138,8 @@ pub struct ScoreV3NumericScoreV3 {
     pub value: f64,
 }
 #[allow(deprecated)]
-impl ScoreV3NumericScoreV3 {
-    /// A `ScoreV3NumericScoreV3` from its required fields; set the others with the methods below.
+impl ScoreV3Numeric {
+    /// A `ScoreV3Numeric` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -12214,13 +12203,13 @@ impl ScoreV3NumericScoreV3 {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreV3NumericScoreV3DataType = "NUMERIC";
+    pub struct ScoreV3NumericDataType = "NUMERIC";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ScoreV3TextScoreV3 {
+pub struct ScoreV3Text {
     #[serde(rename = "dataType")]
-    pub data_type: ScoreV3TextScoreV3DataType,
+    pub data_type: ScoreV3TextDataType,
     pub id: String,
     #[serde(rename = "projectId")]
     pub project_id: String,
@@ -12255,8 +12244,8 @@ pub struct ScoreV3TextScoreV3 {
     pub value: String,
 }
 #[allow(deprecated)]
-impl ScoreV3TextScoreV3 {
-    /// A `ScoreV3TextScoreV3` from its required fields; set the others with the methods below.
+impl ScoreV3Text {
+    /// A `ScoreV3Text` from its required fields; set the others with the methods below.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -12320,7 +12309,7 @@ impl ScoreV3TextScoreV3 {
     }
 }
 crate::runtime::const_value! {
-    pub struct ScoreV3TextScoreV3DataType = "TEXT";
+    pub struct ScoreV3TextDataType = "TEXT";
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -16124,21 +16113,19 @@ crate::runtime::untagged_union! {
     #[doc =
     " - For `CATEGORICAL`, also provide `score.categories` and `score.shouldAllowMultipleMatches`."]
     pub enum UnstableEvaluatorOutputDefinition {
-    UnstablePublicNumericEvaluatorOutputDefinition(UnstableEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition),
-    UnstablePublicBooleanEvaluatorOutputDefinition(UnstableEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition),
-    UnstablePublicCategoricalEvaluatorOutputDefinition(UnstableEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition),
-    }
+    Numeric(UnstableEvaluatorOutputDefinitionNumeric),
+    Boolean(UnstableEvaluatorOutputDefinitionBoolean),
+    Categorical(UnstableEvaluatorOutputDefinitionCategorical), }
 }
 crate::runtime::union_from! {
     UnstableEvaluatorOutputDefinition {
-    UnstablePublicNumericEvaluatorOutputDefinition(UnstableEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition),
-    UnstablePublicBooleanEvaluatorOutputDefinition(UnstableEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition),
-    UnstablePublicCategoricalEvaluatorOutputDefinition(UnstableEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition),
-    }
+    Numeric(UnstableEvaluatorOutputDefinitionNumeric),
+    Boolean(UnstableEvaluatorOutputDefinitionBoolean),
+    Categorical(UnstableEvaluatorOutputDefinitionCategorical), }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct UnstableEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition {
+pub struct UnstableEvaluatorOutputDefinitionBoolean {
     /// Always `BOOLEAN`.
     #[serde(rename = "dataType")]
     pub data_type: UnstableEvaluatorOutputDataType,
@@ -16146,8 +16133,8 @@ pub struct UnstableEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutput
     pub score: UnstableEvaluatorOutputFieldDefinition,
 }
 #[allow(deprecated)]
-impl UnstableEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition {
-    /// A `UnstableEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+impl UnstableEvaluatorOutputDefinitionBoolean {
+    /// A `UnstableEvaluatorOutputDefinitionBoolean` from its required fields; set the others with the methods below.
     pub fn new(
         data_type: impl Into<UnstableEvaluatorOutputDataType>,
         reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
@@ -16162,7 +16149,7 @@ impl UnstableEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefini
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct UnstableEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition {
+pub struct UnstableEvaluatorOutputDefinitionCategorical {
     /// Always `CATEGORICAL`.
     #[serde(rename = "dataType")]
     pub data_type: UnstableEvaluatorOutputDataType,
@@ -16170,8 +16157,8 @@ pub struct UnstableEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOu
     pub score: UnstablePublicCategoricalEvaluatorOutputScoreDefinition,
 }
 #[allow(deprecated)]
-impl UnstableEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition {
-    /// A `UnstableEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+impl UnstableEvaluatorOutputDefinitionCategorical {
+    /// A `UnstableEvaluatorOutputDefinitionCategorical` from its required fields; set the others with the methods below.
     pub fn new(
         data_type: impl Into<UnstableEvaluatorOutputDataType>,
         reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
@@ -16186,7 +16173,7 @@ impl UnstableEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDe
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct UnstableEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition {
+pub struct UnstableEvaluatorOutputDefinitionNumeric {
     /// Always `NUMERIC`.
     #[serde(rename = "dataType")]
     pub data_type: UnstableEvaluatorOutputDataType,
@@ -16194,8 +16181,8 @@ pub struct UnstableEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutput
     pub score: UnstablePublicNumericEvaluatorOutputScoreDefinition,
 }
 #[allow(deprecated)]
-impl UnstableEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition {
-    /// A `UnstableEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+impl UnstableEvaluatorOutputDefinitionNumeric {
+    /// A `UnstableEvaluatorOutputDefinitionNumeric` from its required fields; set the others with the methods below.
     pub fn new(
         data_type: impl Into<UnstableEvaluatorOutputDataType>,
         reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
@@ -16982,21 +16969,19 @@ crate::runtime::untagged_union! {
     " - `BOOLEAN`: expect `true` / `false`"] #[doc =
     " - `CATEGORICAL`: expect one or more values from `score.categories`"] pub enum
     UnstablePublicEvaluatorOutputDefinition {
-    UnstablePublicNumericEvaluatorOutputDefinition(UnstablePublicEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition),
-    UnstablePublicBooleanEvaluatorOutputDefinition(UnstablePublicEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition),
-    UnstablePublicCategoricalEvaluatorOutputDefinition(UnstablePublicEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition),
-    }
+    Numeric(UnstablePublicEvaluatorOutputDefinitionNumeric),
+    Boolean(UnstablePublicEvaluatorOutputDefinitionBoolean),
+    Categorical(UnstablePublicEvaluatorOutputDefinitionCategorical), }
 }
 crate::runtime::union_from! {
     UnstablePublicEvaluatorOutputDefinition {
-    UnstablePublicNumericEvaluatorOutputDefinition(UnstablePublicEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition),
-    UnstablePublicBooleanEvaluatorOutputDefinition(UnstablePublicEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition),
-    UnstablePublicCategoricalEvaluatorOutputDefinition(UnstablePublicEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition),
-    }
+    Numeric(UnstablePublicEvaluatorOutputDefinitionNumeric),
+    Boolean(UnstablePublicEvaluatorOutputDefinitionBoolean),
+    Categorical(UnstablePublicEvaluatorOutputDefinitionCategorical), }
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct UnstablePublicEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition {
+pub struct UnstablePublicEvaluatorOutputDefinitionBoolean {
     /// Always `BOOLEAN`.
     #[serde(rename = "dataType")]
     pub data_type: UnstableEvaluatorOutputDataType,
@@ -17004,8 +16989,8 @@ pub struct UnstablePublicEvaluatorOutputDefinitionUnstablePublicBooleanEvaluator
     pub score: UnstableEvaluatorOutputFieldDefinition,
 }
 #[allow(deprecated)]
-impl UnstablePublicEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition {
-    /// A `UnstablePublicEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+impl UnstablePublicEvaluatorOutputDefinitionBoolean {
+    /// A `UnstablePublicEvaluatorOutputDefinitionBoolean` from its required fields; set the others with the methods below.
     pub fn new(
         data_type: impl Into<UnstableEvaluatorOutputDataType>,
         reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
@@ -17020,7 +17005,7 @@ impl UnstablePublicEvaluatorOutputDefinitionUnstablePublicBooleanEvaluatorOutput
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct UnstablePublicEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition {
+pub struct UnstablePublicEvaluatorOutputDefinitionCategorical {
     /// Always `CATEGORICAL`.
     #[serde(rename = "dataType")]
     pub data_type: UnstableEvaluatorOutputDataType,
@@ -17028,8 +17013,8 @@ pub struct UnstablePublicEvaluatorOutputDefinitionUnstablePublicCategoricalEvalu
     pub score: UnstablePublicCategoricalEvaluatorOutputScoreDefinition,
 }
 #[allow(deprecated)]
-impl UnstablePublicEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition {
-    /// A `UnstablePublicEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+impl UnstablePublicEvaluatorOutputDefinitionCategorical {
+    /// A `UnstablePublicEvaluatorOutputDefinitionCategorical` from its required fields; set the others with the methods below.
     pub fn new(
         data_type: impl Into<UnstableEvaluatorOutputDataType>,
         reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
@@ -17044,7 +17029,7 @@ impl UnstablePublicEvaluatorOutputDefinitionUnstablePublicCategoricalEvaluatorOu
 }
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct UnstablePublicEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition {
+pub struct UnstablePublicEvaluatorOutputDefinitionNumeric {
     /// Always `NUMERIC`.
     #[serde(rename = "dataType")]
     pub data_type: UnstableEvaluatorOutputDataType,
@@ -17052,8 +17037,8 @@ pub struct UnstablePublicEvaluatorOutputDefinitionUnstablePublicNumericEvaluator
     pub score: UnstablePublicNumericEvaluatorOutputScoreDefinition,
 }
 #[allow(deprecated)]
-impl UnstablePublicEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition {
-    /// A `UnstablePublicEvaluatorOutputDefinitionUnstablePublicNumericEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
+impl UnstablePublicEvaluatorOutputDefinitionNumeric {
+    /// A `UnstablePublicEvaluatorOutputDefinitionNumeric` from its required fields; set the others with the methods below.
     pub fn new(
         data_type: impl Into<UnstableEvaluatorOutputDataType>,
         reasoning: impl Into<UnstableEvaluatorOutputFieldDefinition>,
