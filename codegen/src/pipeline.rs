@@ -21,6 +21,8 @@ pub struct ApiInput {
     pub overlays: Vec<(String, Vec<u8>)>,
     /// The `[client]` table of the pin.
     pub profile: crate::profile::ClientProfile,
+    /// Another version than the pinned one: overlay actions that match nothing are skipped.
+    pub other_version: bool,
 }
 
 /// Why generation failed.
@@ -168,6 +170,7 @@ pub fn inputs_from_pins(root: &Path, mirror: Option<&Path>) -> Result<Vec<ApiInp
             spec,
             overlays,
             profile,
+            other_version: false,
         });
     }
     Ok(inputs)
@@ -177,15 +180,20 @@ pub fn inputs_from_pins(root: &Path, mirror: Option<&Path>) -> Result<Vec<ApiInp
 pub fn resolve_input(input: &ApiInput) -> Result<(crate::load::Spec, crate::ir::Api), GenerateError> {
     let overlays: Vec<OverlaySource<'_>> =
         input.overlays.iter().map(|(file, bytes)| OverlaySource { file, bytes }).collect();
-    let spec = load_spec(&input.spec_file, &input.spec, &overlays)?;
+    let spec = if input.other_version {
+        crate::load::load_other_version(&input.spec_file, &input.spec, &overlays)?
+    } else {
+        load_spec(&input.spec_file, &input.spec, &overlays)?
+    };
     let api = crate::resolve::resolve(&input.name, &spec)?;
     Ok((spec, api))
 }
 
 impl ApiInput {
-    /// The same API read from other spec bytes (an older or newer version). The pin's overlays are
-    /// not applied: they fix the pinned version, and other versions may lack what they target.
+    /// The same API read from other spec bytes (an older or newer version). The pin's overlays
+    /// apply to it too, as far as they match, so that a drift report compares like with like
+    /// (an overlay's rename or fix is not reported as an upstream change).
     pub fn with_spec(&self, spec_file: &str, spec: Vec<u8>) -> ApiInput {
-        ApiInput { spec_file: spec_file.to_string(), spec, overlays: Vec::new(), ..self.clone() }
+        ApiInput { spec_file: spec_file.to_string(), spec, other_version: true, ..self.clone() }
     }
 }

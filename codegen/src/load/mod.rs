@@ -26,10 +26,20 @@ pub struct Spec {
 
 /// Parses, applies overlays, checks references, normalises, and reads the document as OpenAPI 3.0.
 pub fn load_spec(file: &str, bytes: &[u8], overlays: &[OverlaySource<'_>]) -> Result<Spec, SpecError> {
+    load_with(file, bytes, overlays, overlay::Misses::Fail)
+}
+
+/// Like [`load_spec`] for a version of the spec other than the pinned one: overlay actions that
+/// no longer (or not yet) match anything are skipped instead of failing.
+pub fn load_other_version(file: &str, bytes: &[u8], overlays: &[OverlaySource<'_>]) -> Result<Spec, SpecError> {
+    load_with(file, bytes, overlays, overlay::Misses::Skip)
+}
+
+fn load_with(file: &str, bytes: &[u8], overlays: &[OverlaySource<'_>], misses: overlay::Misses) -> Result<Spec, SpecError> {
     let mut json = parse_document(file, bytes)?;
     for source in overlays {
         let overlay = parse_document(source.file, source.bytes)?;
-        overlay::apply_overlay(&mut json, source.file, &overlay)?;
+        overlay::apply_overlay(&mut json, source.file, &overlay, misses)?;
     }
     refs::check_refs(file, &json)?;
     normalise::normalise_document(file, &mut json)?;

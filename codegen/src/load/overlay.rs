@@ -9,7 +9,17 @@ use serde_json::Value;
 use serde_json_path::JsonPath;
 
 /// Applies every action of one overlay document to `doc`, in order.
-pub fn apply_overlay(doc: &mut Value, overlay_file: &str, overlay: &Value) -> Result<(), SpecError> {
+/// What an action whose target matches nothing means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Misses {
+    /// The pinned version: the overlay silently stopped applying, which must be fixed.
+    Fail,
+    /// Another version of the spec (history, a newer upstream): apply what still applies, so that
+    /// both sides of a drift report are read the same way.
+    Skip,
+}
+
+pub fn apply_overlay(doc: &mut Value, overlay_file: &str, overlay: &Value, misses: Misses) -> Result<(), SpecError> {
     let version = overlay.get("overlay").and_then(Value::as_str).unwrap_or_default();
     if !version.starts_with("1.") {
         return Err(SpecError::new(overlay_file, "/overlay", format!("expected an Overlay 1.x document, found version {version:?}")));
@@ -19,12 +29,12 @@ pub fn apply_overlay(doc: &mut Value, overlay_file: &str, overlay: &Value) -> Re
         .and_then(Value::as_array)
         .ok_or_else(|| SpecError::new(overlay_file, "/actions", "an overlay needs an `actions` array"))?;
     for (index, action) in actions.iter().enumerate() {
-        apply_action(doc, overlay_file, &format!("/actions/{index}"), action)?;
+        apply_action(doc, overlay_file, &format!("/actions/{index}"), action, misses)?;
     }
     Ok(())
 }
 
-fn apply_action(doc: &mut Value, file: &str, at: &str, action: &Value) -> Result<(), SpecError> {
+fn apply_action(doc: &mut Value, file: &str, at: &str, action: &Value, misses: Misses) -> Result<(), SpecError> {
     let target = action
         .get("target")
         .and_then(Value::as_str)
@@ -33,6 +43,9 @@ fn apply_action(doc: &mut Value, file: &str, at: &str, action: &Value) -> Result
         .map_err(|e| SpecError::new(file, child(at, "target"), format!("invalid JSONPath {target:?}: {e}")))?;
     let pointers: Vec<String> =
         path.query_located(doc).locations().map(|location| location.to_json_pointer()).collect();
+    if pointers.is_empty() && misses == Misses::Skip {
+        return Ok(());
+    }
     if pointers.is_empty() {
         return Err(SpecError::new(file, child(at, "target"), format!("target {target:?} matches nothing in the spec")));
     }
