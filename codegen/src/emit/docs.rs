@@ -37,11 +37,17 @@ pub fn deprecated_attr(deprecated: bool) -> TokenStream {
 /// `what` is deprecated, with the spec's own reason when its description gives one (the first
 /// sentence that mentions deprecation).
 pub fn deprecation_note(what: &str, description: Option<&str>) -> String {
+    // The sentence that says so and the one after it, which usually names the replacement;
+    // markdown emphasis and links read badly in a compiler warning.
     let reason = description.and_then(|text| {
-        text.split_inclusive(['.', '\n'])
-            .map(str::trim)
-            .find(|sentence| sentence.to_ascii_lowercase().contains("deprecat"))
-            .map(|sentence| sentence.trim_end_matches('.').to_string())
+        let plain = text.replace("**", "").replace("Deprecated:", "");
+        let sentences: Vec<&str> = plain.split_inclusive(". ").map(str::trim).filter(|s| !s.is_empty()).collect();
+        let first = sentences.iter().position(|sentence| sentence.to_ascii_lowercase().contains("deprecat"))?;
+        let mut reason = sentences[first..].iter().take(2).copied().collect::<Vec<_>>().join(" ");
+        if let Some(link) = reason.find(", see the [") {
+            reason.truncate(link);
+        }
+        Some(reason.trim_end_matches('.').to_string())
     });
     match reason {
         Some(reason) => format!("{what} is deprecated by the API: {reason}"),

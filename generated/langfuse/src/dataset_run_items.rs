@@ -13,7 +13,7 @@ impl DatasetRunItems<'_> {
     ///
     /// `GET /api/public/dataset-run-items` (operation `datasetRunItems_list`)
     #[deprecated(
-        note = "`langfuse::dataset_run_items().list()` (`GET /api/public/dataset-run-items`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::dataset_run_items().list()` (`GET /api/public/dataset-run-items`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. In Langfuse v4, dataset run items are replaced by experiment items; use `GET /api/public/experiment-items?fromStartTime=<from>&toStartTime=<to>` instead"
     )]
     pub fn list(
         &self,
@@ -35,7 +35,7 @@ impl DatasetRunItems<'_> {
     ///
     /// `POST /api/public/dataset-run-items` (operation `datasetRunItems_create`)
     #[deprecated(
-        note = "`langfuse::dataset_run_items().create()` (`POST /api/public/dataset-run-items`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::dataset_run_items().create()` (`POST /api/public/dataset-run-items`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. In Langfuse v4, create experiment data via the SDK experiment runner or the OpenTelemetry endpoint at POST /api/public/otel/v1/traces"
     )]
     pub fn create(
         &self,

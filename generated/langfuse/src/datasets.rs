@@ -50,7 +50,7 @@ impl Datasets<'_> {
     ///
     /// `GET /api/public/datasets/{datasetName}/runs/{runName}` (operation `datasets_getRun`)
     #[deprecated(
-        note = "`langfuse::datasets().get_run()` (`GET /api/public/datasets/{datasetName}/runs/{runName}`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::datasets().get_run()` (`GET /api/public/datasets/{datasetName}/runs/{runName}`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. In Langfuse v4, dataset runs are replaced by experiments; use GET /api/public/experiments instead"
     )]
     pub fn get_run(
         &self,
@@ -70,7 +70,7 @@ impl Datasets<'_> {
     ///
     /// `DELETE /api/public/datasets/{datasetName}/runs/{runName}` (operation `datasets_deleteRun`)
     #[deprecated(
-        note = "`langfuse::datasets().delete_run()` (`DELETE /api/public/datasets/{datasetName}/runs/{runName}`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::datasets().delete_run()` (`DELETE /api/public/datasets/{datasetName}/runs/{runName}`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. In Langfuse v4, dataset runs are replaced by experiments"
     )]
     pub fn delete_run(
         &self,
@@ -90,7 +90,7 @@ impl Datasets<'_> {
     ///
     /// `GET /api/public/datasets/{datasetName}/runs` (operation `datasets_getRuns`)
     #[deprecated(
-        note = "`langfuse::datasets().get_runs()` (`GET /api/public/datasets/{datasetName}/runs`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::datasets().get_runs()` (`GET /api/public/datasets/{datasetName}/runs`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. In Langfuse v4, dataset runs are replaced by experiments; use GET /api/public/experiments instead"
     )]
     pub fn get_runs(&self, dataset_name: impl Into<String>) -> DatasetsGetRuns {
         DatasetsGetRuns {

@@ -27,7 +27,7 @@ impl Ingestion<'_> {
     ///
     /// `POST /api/public/ingestion` (operation `ingestion_batch`)
     #[deprecated(
-        note = "`langfuse::ingestion().batch()` (`POST /api/public/ingestion`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::ingestion().batch()` (`POST /api/public/ingestion`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. Send data via the OpenTelemetry endpoint at `POST /api/public/otel/v1/traces` instead"
     )]
     pub fn batch(&self, batch: Vec<super::types::IngestionEvent>) -> IngestionBatch {
         IngestionBatch {

@@ -17,7 +17,7 @@ impl LegacyMetricsV1<'_> {
     ///
     /// `GET /api/public/metrics` (operation `legacy_metricsV1_metrics`)
     #[deprecated(
-        note = "`langfuse::legacy_metrics_v1().metrics()` (`GET /api/public/metrics`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::legacy_metrics_v1().metrics()` (`GET /api/public/metrics`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. Use `GET /api/public/v2/metrics?query=<urlencoded json query>` instead"
     )]
     pub fn metrics(&self, query: impl Into<String>) -> LegacyMetricsV1Metrics {
         LegacyMetricsV1Metrics {

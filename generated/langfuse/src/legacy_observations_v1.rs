@@ -13,7 +13,7 @@ impl LegacyObservationsV1<'_> {
     ///
     /// `GET /api/public/observations/{observationId}` (operation `legacy_observationsV1_get`)
     #[deprecated(
-        note = "`langfuse::legacy_observations_v1().get()` (`GET /api/public/observations/{observationId}`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::legacy_observations_v1().get()` (`GET /api/public/observations/{observationId}`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. Use `GET /api/public/v2/observations?fromStartTime=<from>&toStartTime=<to>` instead"
     )]
     pub fn get(&self, observation_id: impl Into<String>) -> LegacyObservationsV1Get {
         LegacyObservationsV1Get {
@@ -30,7 +30,7 @@ impl LegacyObservationsV1<'_> {
     ///
     /// `GET /api/public/observations` (operation `legacy_observationsV1_getMany`)
     #[deprecated(
-        note = "`langfuse::legacy_observations_v1().get_many()` (`GET /api/public/observations`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::legacy_observations_v1().get_many()` (`GET /api/public/observations`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. Use `GET /api/public/v2/observations?fromStartTime=<from>&toStartTime=<to>` instead"
     )]
     pub fn get_many(&self) -> LegacyObservationsV1GetMany {
         LegacyObservationsV1GetMany {

@@ -42,7 +42,7 @@ impl Scores<'_> {
     ///
     /// `GET /api/public/v2/scores` (operation `scores_get-many`)
     #[deprecated(
-        note = "`langfuse::scores().get_many()` (`GET /api/public/v2/scores`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::scores().get_many()` (`GET /api/public/v2/scores`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. Use `GET /api/public/v3/scores` instead"
     )]
     pub fn get_many(&self) -> ScoresGetMany {
         ScoresGetMany {
@@ -77,7 +77,7 @@ impl Scores<'_> {
     ///
     /// `GET /api/public/v2/scores/{scoreId}` (operation `scores_get-by-id`)
     #[deprecated(
-        note = "`langfuse::scores().get_by_id()` (`GET /api/public/v2/scores/{scoreId}`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::scores().get_by_id()` (`GET /api/public/v2/scores/{scoreId}`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. Use `GET /api/public/v3/scores` with the `id` filter instead"
     )]
     pub fn get_by_id(&self, score_id: impl Into<String>) -> ScoresGetById {
         ScoresGetById {

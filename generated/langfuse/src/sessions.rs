@@ -18,7 +18,7 @@ impl Sessions<'_> {
     ///
     /// `GET /api/public/sessions` (operation `sessions_list`)
     #[deprecated(
-        note = "`langfuse::sessions().list()` (`GET /api/public/sessions`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::sessions().list()` (`GET /api/public/sessions`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. In Langfuse v4, read session data via `GET /api/public/v2/observations?filter=<urlencoded sessionId filter>&fromStartTime=<from>&toStartTime=<to>`"
     )]
     pub fn list(&self) -> SessionsList {
         SessionsList {
@@ -42,7 +42,7 @@ impl Sessions<'_> {
     ///
     /// `GET /api/public/sessions/{sessionId}` (operation `sessions_get`)
     #[deprecated(
-        note = "`langfuse::sessions().get()` (`GET /api/public/sessions/{sessionId}`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::sessions().get()` (`GET /api/public/sessions/{sessionId}`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. In Langfuse v4, read session data via `GET /api/public/v2/observations?filter=<urlencoded sessionId filter>&fromStartTime=<from>&toStartTime=<to>`"
     )]
     pub fn get(&self, session_id: impl Into<String>) -> SessionsGet {
         SessionsGet {

@@ -13,7 +13,7 @@ impl Trace<'_> {
     ///
     /// `GET /api/public/traces/{traceId}` (operation `trace_get`)
     #[deprecated(
-        note = "`langfuse::trace().get()` (`GET /api/public/traces/{traceId}`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::trace().get()` (`GET /api/public/traces/{traceId}`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. In Langfuse v4, read span and trace data via `GET /api/public/v2/observations?fromStartTime=<from>&toStartTime=<to>`"
     )]
     pub fn get(&self, trace_id: impl Into<String>) -> TraceGet {
         TraceGet {
@@ -39,7 +39,7 @@ impl Trace<'_> {
     ///
     /// `GET /api/public/traces` (operation `trace_list`)
     #[deprecated(
-        note = "`langfuse::trace().list()` (`GET /api/public/traces`) is deprecated by the API: **Deprecated:** On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026"
+        note = "`langfuse::trace().list()` (`GET /api/public/traces`) is deprecated by the API: On Langfuse Cloud, Langfuse v3 is deprecated and this endpoint will be removed on November 16, 2026. In Langfuse v4, read span and trace data via `GET /api/public/v2/observations?fromStartTime=<from>&toStartTime=<to>`"
     )]
     pub fn list(&self) -> TraceList {
         TraceList {

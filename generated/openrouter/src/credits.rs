@@ -24,7 +24,7 @@ impl Credits<'_> {
     ///
     /// `POST /credits/coinbase` (operation `createCoinbaseCharge`)
     #[deprecated(
-        note = "`openrouter::credits().create_coinbase_charge()` (`POST /credits/coinbase`) is deprecated by the API: Deprecated"
+        note = "`openrouter::credits().create_coinbase_charge()` (`POST /credits/coinbase`) is deprecated by the API: Deprecated. The Coinbase APIs used by this endpoint have been deprecated, so Coinbase Commerce charges have been removed"
     )]
     pub fn create_coinbase_charge(&self) -> CreateCoinbaseCharge {
         CreateCoinbaseCharge {

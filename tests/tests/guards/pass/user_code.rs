@@ -12,7 +12,7 @@ async fn openrouter(id: Uuid) -> Result<(), Box<dyn std::error::Error>> {
     // Tri-state: a value, `None` (sent as null), or not called (left unchanged).
     client.observability().update(id).name("prod").api_key_hashes(None).await?;
     client.observability().update(id).api_key_hashes(vec!["h".to_string()]).send().await?;
-    let body = types::UpdateObservabilityDestinationRequest::new().filter_rules(None).name(Patch::Null);
+    let body = types::UpdateObservabilityDestinationRequest::new().filter_rules(None).api_key_hashes(Patch::Null);
     client.observability().update(id).body(body).timeout(Duration::from_secs(5)).await?;
 
     // Unions convert from each variant; one-value tags are filled in by `new`.
