@@ -31,6 +31,11 @@ pub fn compare(root: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<Drif
     // Every `src` directory generation writes to is owned by it: other files there are stale.
     let owned: BTreeSet<PathBuf> = files.iter().filter_map(|f| src_dir(&f.path)).collect();
     for dir in owned {
+        // An API's `DEGRADED.md` is generation's too: it must go when the last warning does.
+        let report = dir.parent().map(|api| api.join("DEGRADED.md")).filter(|p| p.parent() != Some(Path::new("")));
+        if let Some(report) = report.filter(|p| !expected.contains(p) && root.join(p).is_file()) {
+            drifts.push(Drift::Stale(report));
+        }
         for path in list_files(root, &dir)? {
             if !expected.contains(&path) {
                 drifts.push(Drift::Stale(path));

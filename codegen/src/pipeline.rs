@@ -52,10 +52,10 @@ impl From<SpecError> for GenerateError {
 /// Every file under `generated/src`, in path order.
 pub fn generate(inputs: &[ApiInput]) -> Result<Vec<GeneratedFile>, GenerateError> {
     let per_api: Vec<Result<Vec<GeneratedFile>, GenerateError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = inputs.iter().map(|input| scope.spawn(move || generate_api(input))).collect();
+        let handles: Vec<_> = inputs.iter().map(|input| (input, scope.spawn(move || generate_api_guarded(input)))).collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(GenerateError::Emit { api: "?".into(), message: "generator thread panicked".into() })))
+            .map(|(input, h)| h.join().unwrap_or_else(|payload| Err(panic_error(input, payload.as_ref()))))
             .collect()
     });
     let mut files = runtime_files()?;
@@ -66,6 +66,24 @@ pub fn generate(inputs: &[ApiInput]) -> Result<Vec<GeneratedFile>, GenerateError
     files.push(readme_file()?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// One API's generation, with a panic anywhere in it turned into an error naming the API and its
+/// spec: a generator bug must not take the other APIs' output, or the user's bearings, with it.
+pub fn generate_api_guarded(input: &ApiInput) -> Result<Vec<GeneratedFile>, GenerateError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate_api(input))).unwrap_or_else(|payload| Err(panic_error(input, payload.as_ref())))
+}
+
+fn panic_error(input: &ApiInput, payload: &(dyn std::any::Any + Send)) -> GenerateError {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    GenerateError::Emit {
+        api: input.name.clone(),
+        message: format!("{} ({}): the generator panicked (a bug in codegen, not in the spec): {what}", input.spec_file, input.pin_file),
+    }
 }
 
 fn generate_api(input: &ApiInput) -> Result<Vec<GeneratedFile>, GenerateError> {

@@ -77,11 +77,24 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
             contents: format_file(&header, client::client_module(api_model, profile))?,
         },
     ];
+    if !api_model.warnings.is_empty() {
+        files.push(GeneratedFile { path: PathBuf::from(format!("{api}/DEGRADED.md")), contents: degraded_report(api_model) });
+    }
     for (tag, operations) in &by_tag {
         let tokens = operations::tag_module(api_model, tag, operations)?;
         files.push(GeneratedFile { path: PathBuf::from(format!("{api}/src/{}.rs", tag.module)), contents: format_file(&header, tokens)? });
     }
     Ok(files)
+}
+
+/// What of the spec this crate does not express as written, one located line each, so a user
+/// reading the crate finds the gaps without running the generator.
+fn degraded_report(api: &Api) -> String {
+    let mut out = format!("# What `{}` degrades\n\nThe generator could not express these parts of the spec as written; each was degraded or skipped instead of failing the whole spec.\n\n", api.name);
+    for warning in &api.warnings {
+        out.push_str(&format!("- {warning}\n"));
+    }
+    out
 }
 
 /// `prettyplease` output with the header on top.

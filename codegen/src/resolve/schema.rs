@@ -304,6 +304,10 @@ fn enum_kind(schema: &Schema) -> Option<TypeKind> {
 }
 
 pub(crate) fn enum_from_values(values: Vec<serde_json::Value>) -> TypeKind {
+    // A repeated value would be an unreachable match arm in the generated code.
+    let mut values = values;
+    let mut seen = Vec::with_capacity(values.len());
+    values.retain(|v| if seen.contains(v) { false } else { seen.push(v.clone()); true });
     if values.is_empty() {
         return TypeKind::Alias(TypeRef::Any);
     }
@@ -322,6 +326,17 @@ pub(crate) fn enum_from_values(values: Vec<serde_json::Value>) -> TypeKind {
             })
             .collect();
         return TypeKind::IntEnum { variants };
+    }
+    // Only strings can be string-enum variants: other values keep their JSON type, unchecked.
+    if !values.iter().all(|v| v.is_string()) {
+        let prim = if values.iter().all(|v| v.is_number()) {
+            TypeRef::Prim(crate::ir::Prim::F64)
+        } else if values.iter().all(|v| v.is_boolean()) {
+            TypeRef::Prim(crate::ir::Prim::Bool)
+        } else {
+            TypeRef::Any
+        };
+        return TypeKind::Alias(prim);
     }
     let mut namer = super::names::Namer::default();
     namer.reserve("Unknown");
