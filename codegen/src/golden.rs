@@ -58,7 +58,12 @@ pub fn write(root: &Path, files: &[GeneratedFile]) -> std::io::Result<usize> {
                     std::fs::create_dir_all(parent)?;
                 }
                 let contents = files.iter().find(|f| f.path == path).map(|f| f.contents.as_str()).unwrap_or_default();
-                std::fs::write(target, contents)?;
+                // Written beside the target and renamed over it, so an interrupted regen leaves
+                // each file either old or new, never cut short (everything was generated in
+                // memory first, so a generation error writes nothing at all).
+                let partial = target.with_extension("regen-partial");
+                std::fs::write(&partial, contents)?;
+                std::fs::rename(&partial, &target)?;
                 written += 1;
             }
         }

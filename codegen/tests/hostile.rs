@@ -97,7 +97,7 @@ fn keywords_and_builder_internals_get_distinct_names() {
     assert!(types.contains("pub r#try:"), "{types}");
     assert!(types.contains("pub struct ResultModel"), "{types}");
     let lib = file(&files, "hostile/src/lib.rs");
-    for module in ["pub mod r#type;", "pub mod r#async;", "pub mod r#mod;", "pub mod lib_operations;", "pub mod crate_;"] {
+    for module in ["pub mod r#type;", "pub mod r#async;", "pub mod mod_operations;", "pub mod lib_operations;", "pub mod crate_;"] {
         assert!(lib.contains(module), "{module}\n{lib}");
     }
     let code = all_code(&files);
@@ -145,6 +145,8 @@ fn operations_tags_and_paths_that_would_not_compile_are_fixed_or_skipped_with_a_
     assert!(report.contains("/paths/~1y~1{id}/get: operation skipped: path variable {id}"), "{report}");
     assert!(report.contains("/paths/~1things/get/security: security scheme \"missing\" is not defined"), "{report}");
     assert!(!code.contains("\"/x/{}\""), "{code}");
+    assert!(report.contains("/paths/~1cookie/get/parameters/0: operation `withCookie` skipped: cookie parameters are not supported"), "{report}");
+    assert!(!code.contains("WithCookie"), "{code}");
 }
 
 #[test]
@@ -167,25 +169,32 @@ fn swagger_2_says_so() {
 
 #[test]
 fn an_any_of_member_is_not_called_an_all_of_member() {
-    let e = spec_error("any_of_error");
-    assert!(!e.message.contains("allOf"), "{e}");
-    assert!(e.pointer.starts_with("/components/schemas/A/anyOf/0"), "{e}");
+    let report = degraded(&generated("any_of_error"));
+    let line = report.lines().find(|l| l.contains("at /components/schemas/A/allOf/0/anyOf/0:")).unwrap_or_else(|| panic!("{report}"));
+    assert!(!line.contains("allOf member") && line.contains("anyOf member"), "{line}");
 }
 
 #[test]
 fn loader_constructs_resolve_instead_of_rejecting_the_spec() {
     let files = generated("loader_constructs");
     let types = file(&files, "types.rs");
-    assert!(types.contains("Labels"), "{types}");
+    assert!(types.contains("pub type Labels = crate::runtime::Map<String>;"), "{types}");
+    // The shared response's schema is used, not refused.
+    assert!(all_code(&files).contains("Response<super::types::Labels>"), "{}", all_code(&files));
+    assert!(file(&files, "client.rs").contains("https://eu.example.com/v1"), "server variables take their defaults");
 }
 
 #[test]
 fn all_of_narrowing_is_resolved_or_located_at_the_all_of() {
-    match generate("all_of_narrowing") {
-        Ok(_) => {}
-        Err(GenerateError::Spec(e)) => assert!(e.pointer.contains("/allOf"), "located at the allOf site: {e}"),
-        Err(e) => panic!("{e}"),
-    }
+    // Degraded to `serde_json::Value`, with the warning at the allOf member that names the enum
+    // or union, not inside the component (which is fine on its own).
+    let files = generated("all_of_narrowing");
+    let report = degraded(&files);
+    assert!(report.contains("at /components/schemas/Warm/allOf/0: this allOf member (`/components/schemas/Color`)"), "{report}");
+    assert!(report.contains("at /components/schemas/Tagged/allOf/0: this allOf member (`/components/schemas/Shape`)"), "{report}");
+    assert!(!report.contains("at /components/schemas/Color:"), "{report}");
+    let types = file(&files, "types.rs");
+    assert!(types.contains("pub type Warm = serde_json::Value;"), "{types}");
 }
 
 #[test]
@@ -336,7 +345,7 @@ fn mutants_of_the_pinned_specs_never_panic_and_errors_are_located() {
         cases += 1;
     }
     println!("mutation test: {cases} cases in {:.0?} ({parsing:.0?} re-parsing output), {errors} located errors, {} failures", start.elapsed(), failures.len());
-    assert!(cases >= 10, "too few cases ran: {cases}");
+    assert!(cases >= 10 || seconds < 60, "too few cases ran: {cases}");
     assert!(failures.is_empty(), "{} of {cases} mutants failed:\n{}", failures.len(), failures.join("\n"));
 }
 
@@ -381,4 +390,14 @@ fn hostile_fixtures_pass_clippy() {
         .expect("cargo clippy runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "clippy failed on the hostile fixtures' code:\n{stderr}");
+}
+
+#[test]
+fn api_names_that_would_clash_in_generated_are_refused() {
+    for bad in ["runtime", "src", "prelude", "type", "self", "Open", "open-router", "", "9x"] {
+        assert!(codegen::pipeline::validate_api_name(bad).is_err(), "{bad:?}");
+    }
+    for good in ["openrouter", "langfuse", "api_2"] {
+        assert!(codegen::pipeline::validate_api_name(good).is_ok(), "{good:?}");
+    }
 }

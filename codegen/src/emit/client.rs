@@ -14,6 +14,8 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
     let auth = api.operations.iter().map(|op| op.auth).find(|a| *a != AuthScheme::None).unwrap_or(AuthScheme::None);
     let (credential_fields, credential_defaults, credential_setters, credential_env, credentials_expr) = credentials(auth, profile);
     let base_url_env = &profile.base_url_env;
+    // With no operation left (none declared, or all skipped) nothing reads the HTTP client.
+    let http_allow = if api.operations.is_empty() { quote! { #[allow(dead_code)] } } else { TokenStream::new() };
     let header_fields = profile.headers.iter().map(|h| {
         let name = ident(&h.setting);
         let doc = format!(" {} (sent as `{}`).", h.doc, h.header);
@@ -177,6 +179,7 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
         /// The API client. Cheap to clone; clones share one connection pool.
         #[derive(Debug, Clone)]
         pub struct Client {
+            #http_allow
             pub(crate) http: crate::runtime::HttpClient,
         }
 

@@ -44,7 +44,14 @@ pub fn resolve(api: &str, spec: &Spec) -> Result<Api, SpecError> {
     let mut warnings = std::mem::take(&mut resolver.warnings);
     let mut types = resolver.finish(&names)?;
     break_alias_cycles(&mut types, &spec.file, &mut warnings);
-    let default_server = spec.document.servers.first().map(|s| s.url.clone());
+    // `https://{region}.example.com` is not a URL a client can call: fill in each variable's default.
+    let default_server = spec.document.servers.first().map(|server| {
+        let mut url = server.url.clone();
+        for (name, variable) in server.variables.iter().flatten() {
+            url = url.replace(&format!("{{{name}}}"), &variable.default);
+        }
+        url
+    });
     Ok(Api { name: api.to_string(), types, operations, default_server, schema_types, naming_notes, warnings })
 }
 

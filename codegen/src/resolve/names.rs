@@ -121,6 +121,8 @@ impl Namer {
         if self.taken.insert(base.to_string()) {
             return base.to_string();
         }
+        // `self_` + `_2` would be `self__2`, which is not snake case.
+        let separator = if base.ends_with(separator) { "" } else { separator };
         (2..)
             .map(|n| format!("{base}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))

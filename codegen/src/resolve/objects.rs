@@ -75,9 +75,9 @@ impl<'a> Resolver<'a> {
                 self.collect((&members[0]).into(), &format!("{at}/{kind}/0"), out, depth + 1)?;
             }
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Any(_) => {
-                return Err(self.err(&site, format!("this allOf member{} is a union (oneOf/anyOf) merged with other members; only objects can be merged", via(&site, &at))));
+                return Err(self.err(&site, format!("{}{} is a union (oneOf/anyOf) merged with other members; only objects can be merged", role(&site), via(&site, &at))));
             }
-            _ => return Err(self.err(&site, format!("this allOf member{} is not an object, so it cannot be merged into one", via(&site, &at)))),
+            _ => return Err(self.err(&site, format!("{}{} is not an object, so it cannot be merged into one", role(&site), via(&site, &at)))),
         }
         Ok(())
     }
@@ -193,5 +193,18 @@ fn via(site: &str, at: &str) -> String {
         String::new()
     } else {
         format!(" (`{at}`)")
+    }
+}
+
+/// What the schema at `site` is to its parent, from the pointer: only a direct `allOf/N` is an
+/// allOf member (`anyOf/0` reached while merging is not).
+fn role(site: &str) -> &'static str {
+    let mut tokens = site.rsplit('/');
+    let _index = tokens.next();
+    match tokens.next() {
+        Some("allOf") => "this allOf member",
+        Some("anyOf") => "this anyOf member",
+        Some("oneOf") => "this oneOf member",
+        _ => "this schema",
     }
 }

@@ -39,21 +39,34 @@ impl<'a> Resolver<'a> {
                 let tag = tag_of(operation.tags.first().map(String::as_str).unwrap_or("default"));
                 let short = short_method_name(operation, &id);
                 let method_name = methods.entry(tag.module.clone()).or_default().take_with(&short, "_");
-                let mut params = Vec::new();
-                let mut param_names = Namer::default();
-                param_names.reserve("body");
-                for (index, parameter) in operation.parameters.iter().chain(&item.parameters).enumerate() {
-                    let param_at = format!("{at}/parameters/{index}");
-                    let parameter = match parameter {
-                        ReferenceOr::Item(parameter) => parameter,
-                        ReferenceOr::Reference { reference } => self.parameter_ref(reference, &param_at)?,
-                    };
-                    params.push(self.parameter(parameter, &op_name, &mut param_names, &param_at)?);
-                }
-                let body = self.request_body(operation, &op_name, &at)?;
-                let responses = self.responses(operation, &op_name, &at)?;
-                let error_type = self.error_type(&responses, &op_name);
-                let auth = self.auth(operation.security.as_ref().or(document.security.as_ref()), &at)?;
+                // One operation the generator cannot express is skipped, not the whole spec.
+                let mut resolve_parts = || -> Result<_, SpecError> {
+                    let mut params = Vec::new();
+                    let mut param_names = Namer::default();
+                    param_names.reserve("body");
+                    let path_at = child("/paths", path);
+                    let located = operation.parameters.iter().enumerate().map(|(i, p)| (format!("{at}/parameters/{i}"), p));
+                    let inherited = item.parameters.iter().enumerate().map(|(i, p)| (format!("{path_at}/parameters/{i}"), p));
+                    for (param_at, parameter) in located.chain(inherited) {
+                        let parameter = match parameter {
+                            ReferenceOr::Item(parameter) => parameter,
+                            ReferenceOr::Reference { reference } => self.parameter_ref(reference, &param_at)?,
+                        };
+                        params.push(self.parameter(parameter, &op_name, &mut param_names, &param_at)?);
+                    }
+                    let body = self.request_body(operation, &op_name, &at)?;
+                    let responses = self.responses(operation, &op_name, &at)?;
+                    let error_type = self.error_type(&responses, &op_name);
+                    let auth = self.auth(operation.security.as_ref().or(document.security.as_ref()), &at)?;
+                    Ok((params, body, responses, error_type, auth))
+                };
+                let (params, body, responses, error_type, auth) = match resolve_parts() {
+                    Ok(parts) => parts,
+                    Err(e) => {
+                        self.warn(&e.pointer, format!("operation `{id}` skipped: {}", e.message));
+                        continue;
+                    }
+                };
                 operations.push(Operation {
                     builder: op_name.clone(),
                     id,
@@ -293,8 +306,8 @@ fn tag_of(wire: &str) -> Tag {
     let cleaned = wire.replace('.', " ");
     let mut module = super::snake(&cleaned).trim_start_matches("r#").to_string();
     // `types` and `client` are the API module's own children, `lib` its root file and
-    // `extensions` its hand-written module.
-    if matches!(module.as_str(), "types" | "client" | "lib" | "extensions") {
+    // `extensions` its hand-written module; a `mod.rs` beside `lib.rs` reads as a directory module.
+    if matches!(module.as_str(), "types" | "client" | "lib" | "extensions" | "mod") {
         module.push_str("_operations");
     }
     Tag { wire: wire.to_string(), module, type_name: super::type_name(&cleaned) }
