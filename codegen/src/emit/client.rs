@@ -5,7 +5,7 @@ use super::types::ident;
 use crate::ir::{Api, AuthScheme, Tag};
 use crate::profile::ClientProfile;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use std::collections::BTreeSet;
 
 pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
@@ -27,7 +27,7 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
     });
     let header_setters = profile.headers.iter().map(|h| {
         let name = ident(&h.setting);
-        let setter = format_ident!("with_{}", h.setting);
+        let setter = ident(&format!("with_{}", h.setting));
         let doc = format!(" Sets `{}`: {}", h.header, h.doc);
         quote! { #[doc = #doc] pub fn #setter(mut self, value: impl Into<String>) -> Self { self.#name = Some(value.into()); self } }
     });
