@@ -62,7 +62,8 @@ fn degraded(files: &[GeneratedFile]) -> String {
     files.iter().find(|f| f.path.ends_with("DEGRADED.md")).map(|f| f.contents.clone()).unwrap_or_default()
 }
 
-const FIXTURES: [&str; 10] = [
+const FIXTURES: [&str; 11] = [
+    "component_degrade",
     "unicode_names",
     "keywords",
     "pagination_types",
@@ -159,6 +160,17 @@ fn a_schema_that_is_all_of_itself_is_refused_or_degraded_located() {
         Err(GenerateError::Spec(e)) => assert!(e.pointer.starts_with("/components/schemas/Loop"), "{e}"),
         Err(e) => panic!("{e}"),
     }
+}
+
+#[test]
+fn a_component_that_cannot_be_expressed_degrades_alone() {
+    let files = generated("component_degrade");
+    let types = file(&files, "types.rs");
+    assert!(types.contains("pub type Weird = serde_json::Value;"), "{types}");
+    assert!(types.contains("pub struct Fine"), "{types}");
+    let report = degraded(&files);
+    assert!(report.contains("component_degrade.yaml: at /components/schemas/Weird/properties/a"), "{report}");
+    assert!(report.contains("`Weird` is generated as `serde_json::Value`"), "{report}");
 }
 
 #[test]

@@ -209,7 +209,14 @@ impl<'a> Resolver<'a> {
         };
         // Inline types inside a component are named after what the component asks to be called.
         let desired = self.component_desired[raw].clone();
-        let (mut kind, nullable) = self.kind_of(schema, &desired, &at)?;
+        // A component the generator cannot express costs that component, not the spec.
+        let (mut kind, nullable) = match self.kind_of(schema, &desired, &at) {
+            Ok(resolved) => resolved,
+            Err(e) => {
+                self.warn(&e.pointer, format!("{}; `{name}` is generated as `serde_json::Value`", e.message));
+                (TypeKind::Alias(crate::ir::TypeRef::Any), schema.schema_data.nullable)
+            }
+        };
         // `anyOf: [{…}, null]` made its one member under the component's own name: that member
         // is the component, not a second type the component aliases.
         if let TypeKind::Alias(crate::ir::TypeRef::Named(inner)) = &kind {

@@ -205,7 +205,10 @@ impl<'a> Resolver<'a> {
             }
             _ => match self.anonymous(schema, name, at)? {
                 Some(ty) => Ok((TypeKind::Alias(ty), nullable)),
-                None => Err(self.err(at, "this schema has no Rust equivalent the generator knows")),
+                None => {
+                    self.warn(at, "this schema has no Rust equivalent the generator knows; generated as `serde_json::Value`");
+                    Ok((TypeKind::Alias(TypeRef::Any), nullable))
+                }
             },
         }
     }
