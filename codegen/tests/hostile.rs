@@ -126,6 +126,8 @@ fn enum_values_are_deduplicated_and_non_strings_stay_numeric() {
     assert!(types.contains("pub type Numeric = f64;"), "{types}");
     assert!(types.contains("pub type Flags = bool;"), "{types}");
     assert!(types.contains("pub type Mixed = serde_json::Value;"), "{types}");
+    let report = degraded(&files);
+    assert!(report.contains("enums.yaml: at /components/schemas/Numeric/enum: only string and integer enums become Rust enums; generated as `f64`"), "{report}");
 }
 
 #[test]

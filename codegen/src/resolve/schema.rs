@@ -185,6 +185,14 @@ impl<'a> Resolver<'a> {
         let nullable = schema.schema_data.nullable;
         if let Some(kind) = enum_kind(schema) {
             let has_null = enum_has_null(schema);
+            if let TypeKind::Alias(ty) = &kind {
+                let rust = match ty {
+                    TypeRef::Prim(Prim::F64) => "f64",
+                    TypeRef::Prim(Prim::Bool) => "bool",
+                    _ => "serde_json::Value",
+                };
+                self.warn(&child(at, "enum"), format!("only string and integer enums become Rust enums; generated as `{rust}`, values not checked"));
+            }
             return Ok((kind, nullable || has_null));
         }
         if let Some(target) = single_ref_wrapper(schema) {
