@@ -195,6 +195,9 @@ impl<'a> Resolver<'a> {
             }
             return Ok((kind, nullable || has_null));
         }
+        if let Some(values) = self.narrowed_enum(schema) {
+            return Ok((enum_from_values(values), nullable));
+        }
         if let Some(target) = single_ref_wrapper(schema) {
             let shape = self.shape_of_ref(target, &format!("{at}/allOf/0"))?;
             return Ok((TypeKind::Alias(shape.ty), nullable || shape.nullable));
@@ -289,6 +292,49 @@ fn is_only_all_of(any: &openapiv3::AnySchema) -> bool {
         && any.any_of.is_empty()
         && any.items.is_none()
         && any.enumeration.is_empty()
+}
+
+impl<'a> Resolver<'a> {
+    /// `allOf: [$ref: Color, {enum: [red]}]`: every member lists values, so the schema is the
+    /// values they share (in the first member's order), an enum of its own.
+    fn narrowed_enum(&self, schema: &'a Schema) -> Option<Vec<serde_json::Value>> {
+        let members = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of,
+            SchemaKind::Any(any) if is_only_all_of(any) => &any.all_of,
+            _ => return None,
+        };
+        if members.len() < 2 {
+            return None;
+        }
+        let mut shared: Option<Vec<serde_json::Value>> = None;
+        for member in members {
+            let mut member = member;
+            for _ in 0..8 {
+                let ReferenceOr::Reference { reference } = member else { break };
+                member = self.schemas.get(reference.strip_prefix("#/components/schemas/")?)?;
+            }
+            let ReferenceOr::Item(member) = member else { return None };
+            let values = enum_values(member)?;
+            shared = Some(match shared {
+                None => values,
+                Some(before) => before.into_iter().filter(|v| values.contains(v)).collect(),
+            });
+        }
+        shared.filter(|values| !values.is_empty())
+    }
+}
+
+fn enum_values(schema: &Schema) -> Option<Vec<serde_json::Value>> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+            Some(s.enumeration.iter().flatten().map(|v| serde_json::Value::String(v.clone())).collect())
+        }
+        SchemaKind::Type(Type::Integer(i)) if !i.enumeration.is_empty() => Some(i.enumeration.iter().flatten().map(|v| serde_json::Value::from(*v)).collect()),
+        SchemaKind::Any(any) if !any.enumeration.is_empty() && any.properties.is_empty() && any.all_of.is_empty() => {
+            Some(any.enumeration.iter().filter(|v| !v.is_null()).cloned().collect())
+        }
+        _ => None,
+    }
 }
 
 /// `enum`s (and `const`s, which the loader turned into one-value enums).
