@@ -31,6 +31,11 @@ pub fn compare(root: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<Drif
     // Every `src` directory generation writes to is owned by it: other files there are stale.
     let owned: BTreeSet<PathBuf> = files.iter().filter_map(|f| src_dir(&f.path)).collect();
     for dir in owned {
+        // An API's `DEGRADED.md` is generation's too: it must go when the last warning does.
+        let report = dir.parent().map(|api| api.join("DEGRADED.md")).filter(|p| p.parent() != Some(Path::new("")));
+        if let Some(report) = report.filter(|p| !expected.contains(p) && root.join(p).is_file()) {
+            drifts.push(Drift::Stale(report));
+        }
         for path in list_files(root, &dir)? {
             if !expected.contains(&path) {
                 drifts.push(Drift::Stale(path));
@@ -53,7 +58,12 @@ pub fn write(root: &Path, files: &[GeneratedFile]) -> std::io::Result<usize> {
                     std::fs::create_dir_all(parent)?;
                 }
                 let contents = files.iter().find(|f| f.path == path).map(|f| f.contents.as_str()).unwrap_or_default();
-                std::fs::write(target, contents)?;
+                // Written beside the target and renamed over it, so an interrupted regen leaves
+                // each file either old or new, never cut short (everything was generated in
+                // memory first, so a generation error writes nothing at all).
+                let partial = target.with_extension("regen-partial");
+                std::fs::write(&partial, contents)?;
+                std::fs::rename(&partial, &target)?;
                 written += 1;
             }
         }

@@ -135,6 +135,9 @@ pub struct Api {
     pub schema_types: std::collections::BTreeMap<String, (TypeRef, bool)>,
     /// Names that are not simply the one their place asks for, with the reason.
     pub naming_notes: Vec<NamingNote>,
+    /// What the generator could not express and degraded (or skipped), located in the spec.
+    #[serde(skip)]
+    pub warnings: Vec<crate::error::SpecError>,
 }
 
 /// A type name that had to deviate from the name its place asks for.

@@ -3,6 +3,7 @@
 //! Each stage is one module with one job; `ir` is the contract between `resolve` and `emit`.
 
 pub mod error;
+pub mod idents;
 pub mod load;
 pub mod mock_spec;
 pub mod ir;

@@ -54,10 +54,10 @@ impl From<SpecError> for GenerateError {
 /// Every file under `generated/src`, in path order.
 pub fn generate(inputs: &[ApiInput]) -> Result<Vec<GeneratedFile>, GenerateError> {
     let per_api: Vec<Result<Vec<GeneratedFile>, GenerateError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = inputs.iter().map(|input| scope.spawn(move || generate_api(input))).collect();
+        let handles: Vec<_> = inputs.iter().map(|input| (input, scope.spawn(move || generate_api_guarded(input)))).collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(GenerateError::Emit { api: "?".into(), message: "generator thread panicked".into() })))
+            .map(|(input, h)| h.join().unwrap_or_else(|payload| Err(panic_error(input, payload.as_ref()))))
             .collect()
     });
     let mut files = runtime_files()?;
@@ -68,6 +68,24 @@ pub fn generate(inputs: &[ApiInput]) -> Result<Vec<GeneratedFile>, GenerateError
     files.push(readme_file()?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// One API's generation, with a panic anywhere in it turned into an error naming the API and its
+/// spec: a generator bug must not take the other APIs' output, or the user's bearings, with it.
+pub fn generate_api_guarded(input: &ApiInput) -> Result<Vec<GeneratedFile>, GenerateError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate_api(input))).unwrap_or_else(|payload| Err(panic_error(input, payload.as_ref())))
+}
+
+fn panic_error(input: &ApiInput, payload: &(dyn std::any::Any + Send)) -> GenerateError {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    GenerateError::Emit {
+        api: input.name.clone(),
+        message: format!("{} ({}): the generator panicked (a bug in codegen, not in the spec): {what}", input.spec_file, input.pin_file),
+    }
 }
 
 fn generate_api(input: &ApiInput) -> Result<Vec<GeneratedFile>, GenerateError> {
@@ -154,6 +172,7 @@ pub fn inputs_from_pins(root: &Path, mirror: Option<&Path>) -> Result<Vec<ApiInp
     let relative = |path: &Path| path.strip_prefix(root).unwrap_or(path).display().to_string();
     let mut inputs = Vec::with_capacity(pins.len());
     for pin in pins {
+        validate_api_name(&pin.name).map_err(|e| format!("{}: {e}", relative(&pin.pin_path)))?;
         let spec = pin.read(&cache, mirror).map_err(|e| e.to_string())?;
         let mut overlays = Vec::new();
         for path in &pin.overlays {
@@ -174,6 +193,24 @@ pub fn inputs_from_pins(root: &Path, mirror: Option<&Path>) -> Result<Vec<ApiInp
         });
     }
     Ok(inputs)
+}
+
+/// An API's name becomes a directory, a crate, a module and a feature of `generated/`: it must be
+/// a plain lowercase identifier and must not take a name the facade crate already uses.
+pub fn validate_api_name(name: &str) -> Result<(), String> {
+    let plain = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !plain {
+        return Err(format!("API name {name:?} must be lowercase ASCII letters, digits and `_`, starting with a letter"));
+    }
+    if crate::idents::sanitise(name) != name {
+        return Err(format!("API name {name:?} is a Rust keyword"));
+    }
+    const TAKEN: [&str; 7] = ["runtime", "src", "prelude", "examples", "target", "tests", "default"];
+    if TAKEN.contains(&name) {
+        return Err(format!("API name {name:?} is taken by the generated crate (`{name}`)"));
+    }
+    Ok(())
 }
 
 /// Loads and resolves one API (for tools that need the model, not the files).

@@ -37,6 +37,9 @@ fn loop_of_pure_refs_is_refused() {
 #[test]
 fn unsupported_version_is_refused() {
     let e = error("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    assert_eq!(e.pointer, "/swagger");
+    assert!(e.message.contains("Swagger 2.0") && e.message.contains("not supported"), "{e}");
+    let e = error("openapi: 2.5.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
     assert_eq!(e.pointer, "/openapi");
     assert!(e.message.contains("unsupported OpenAPI version"), "{e}");
 }

@@ -24,7 +24,7 @@ enum Command {
     Check(regen::RegenArgs),
     /// Write each spec, normalised for the conformance mock server, as `<dir>/<api>.json`.
     MockSpec(regen::MockSpecArgs),
-    /// What changed between two spec versions, and whether it breaks users (exit 1 if so).
+    /// What changed between two spec versions, and whether it breaks users (exit 1 if so, 2 on error).
     Diff(diff::DiffArgs),
 }
 
@@ -37,7 +37,11 @@ fn main() -> ExitCode {
         Command::Diff(args) => match diff::run(args) {
             Ok(false) => Ok(()),
             Ok(true) => return ExitCode::from(1),
-            Err(e) => Err(e),
+            // 1 means "breaking"; a diff that could not be made must not read as a verdict.
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
         },
     };
     match result {

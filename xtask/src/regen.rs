@@ -18,6 +18,11 @@ pub fn regen(args: RegenArgs) -> Result<(), String> {
     let root = pin::workspace_root();
     let mirror = args.mirror.as_deref().map(pin::absolute_mirror);
     let files = generate_all(&root, mirror.as_deref())?;
+    for file in files.iter().filter(|f| f.path.ends_with("DEGRADED.md")) {
+        for line in file.contents.lines().filter_map(|l| l.strip_prefix("- ")) {
+            eprintln!("warning: {line}");
+        }
+    }
     let written = golden::write(&root.join("generated"), &files).map_err(|e| format!("writing generated/: {e}"))?;
     println!("regen: {} files, {written} changed, in {:.0?}", files.len(), start.elapsed());
     Ok(())

@@ -5,7 +5,7 @@ use super::types::ident;
 use crate::ir::{Api, AuthScheme, Tag};
 use crate::profile::ClientProfile;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use std::collections::BTreeSet;
 
 pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
@@ -14,6 +14,8 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
     let auth = api.operations.iter().map(|op| op.auth).find(|a| *a != AuthScheme::None).unwrap_or(AuthScheme::None);
     let (credential_fields, credential_defaults, credential_setters, credential_env, credentials_expr) = credentials(auth, profile);
     let base_url_env = &profile.base_url_env;
+    // With no operation left (none declared, or all skipped) nothing reads the HTTP client.
+    let http_allow = if api.operations.is_empty() { quote! { #[allow(dead_code)] } } else { TokenStream::new() };
     let header_fields = profile.headers.iter().map(|h| {
         let name = ident(&h.setting);
         let doc = format!(" {} (sent as `{}`).", h.doc, h.header);
@@ -25,7 +27,7 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
     });
     let header_setters = profile.headers.iter().map(|h| {
         let name = ident(&h.setting);
-        let setter = format_ident!("with_{}", h.setting);
+        let setter = ident(&format!("with_{}", h.setting));
         let doc = format!(" Sets `{}`: {}", h.header, h.doc);
         quote! { #[doc = #doc] pub fn #setter(mut self, value: impl Into<String>) -> Self { self.#name = Some(value.into()); self } }
     });
@@ -177,6 +179,7 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
         /// The API client. Cheap to clone; clones share one connection pool.
         #[derive(Debug, Clone)]
         pub struct Client {
+            #http_allow
             pub(crate) http: crate::runtime::HttpClient,
         }
 

@@ -42,10 +42,16 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
         provenance.pin_file, provenance.sha256
     );
     let items = space.types.iter().map(types::type_item);
+    // Only struct derives name these; a spec of enums and aliases alone would leave them unused.
+    let serde_use = if space.types.iter().any(|t| matches!(t.kind, crate::ir::TypeKind::Struct { .. })) {
+        quote! { use serde::{Deserialize, Serialize}; }
+    } else {
+        TokenStream::new()
+    };
     let types_tokens = quote! {
         //! Every schema of the spec as a Rust type.
         #![allow(deprecated, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::tabs_in_doc_comments, clippy::empty_docs)]
-        use serde::{Deserialize, Serialize};
+        #serde_use
         #(#items)*
     };
     let mut by_tag: BTreeMap<&Tag, Vec<&Operation>> = BTreeMap::new();
@@ -77,11 +83,24 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
             contents: format_file(&header, client::client_module(api_model, profile))?,
         },
     ];
+    if !api_model.warnings.is_empty() {
+        files.push(GeneratedFile { path: PathBuf::from(format!("{api}/DEGRADED.md")), contents: degraded_report(api_model) });
+    }
     for (tag, operations) in &by_tag {
         let tokens = operations::tag_module(api_model, tag, operations)?;
         files.push(GeneratedFile { path: PathBuf::from(format!("{api}/src/{}.rs", tag.module)), contents: format_file(&header, tokens)? });
     }
     Ok(files)
+}
+
+/// What of the spec this crate does not express as written, one located line each, so a user
+/// reading the crate finds the gaps without running the generator.
+fn degraded_report(api: &Api) -> String {
+    let mut out = format!("# What `{}` degrades\n\nThe generator could not express these parts of the spec as written; each was degraded or skipped instead of failing the whole spec.\n\n", api.name);
+    for warning in &api.warnings {
+        out.push_str(&format!("- {warning}\n"));
+    }
+    out
 }
 
 /// `prettyplease` output with the header on top.

@@ -483,6 +483,7 @@ fn error_enum(op: &Operation) -> Option<TokenStream> {
     errors.sort_by_key(|r| (r.status == 0, r.range, r.status));
     let mut variants = Vec::new();
     let mut arms = Vec::new();
+    let mut default_decode = None;
     for response in errors {
         let ResponseContent::Json(ty) = &response.content else { continue };
         let variant = ident(&response.variant);
@@ -499,10 +500,19 @@ fn error_enum(op: &Operation) -> Option<TokenStream> {
             let code = response.status;
             quote! { #code }
         };
-        arms.push(quote! { #pattern => serde_json::from_slice(body).ok().map(#name::#variant), });
+        let decode = quote! { serde_json::from_slice(body).ok().map(#name::#variant) };
+        if response.status == 0 {
+            default_decode = Some(decode.clone());
+        }
+        arms.push(quote! { #pattern => #decode, });
     }
-    let has_default = op.responses.iter().any(|r| r.status == 0);
+    let has_default = op.responses.iter().any(|r| r.status == 0 && matches!(r.content, ResponseContent::Json(_)));
     let fallback = if has_default { TokenStream::new() } else { quote! { _ => None, } };
+    // A `default` alone would be a match with one wildcard arm (`clippy::match_single_binding`).
+    let dispatch = match (&default_decode, arms.len()) {
+        (Some(decode), 1) => quote! { let _ = status; #decode },
+        _ => quote! { match status { #(#arms)* #fallback } },
+    };
     let doc = format!(" The error bodies `{}` declares, by status.", op.id);
     Some(quote! {
         #[doc = #doc]
@@ -511,10 +521,7 @@ fn error_enum(op: &Operation) -> Option<TokenStream> {
 
         impl crate::runtime::ErrorBody for #name {
             fn decode(status: u16, body: &[u8]) -> Option<Self> {
-                match status {
-                    #(#arms)*
-                    #fallback
-                }
+                #dispatch
             }
         }
     })

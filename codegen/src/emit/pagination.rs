@@ -42,14 +42,23 @@ fn detect<'t>(op: &Operation, types: &HashMap<&str, &'t TypeKind>) -> Option<Det
         let meta_fields = struct_fields(&meta.ty, types)?;
         Some(vec![meta, meta_fields.iter().find(|f| f.wire == name)?])
     };
-    if let Some(param) = query("offset") {
-        let marker = fields.iter().find(|f| f.wire == "total_count").into_iter().collect();
+    // The paging code does arithmetic on the parameter (or copies the cursor into it), so the
+    // parameter's type must be the one that code uses; otherwise the operation just has no pager.
+    let int64 = TypeRef::Prim(crate::ir::Prim::I64);
+    let string = TypeRef::Prim(crate::ir::Prim::String);
+    let marker_is = |marker: &[&Field], ty: &TypeRef| marker.last().is_some_and(|f| &f.ty == ty || f.ty == TypeRef::Nullable(Box::new(ty.clone())));
+    let query = |wire: &str, ty: &TypeRef| query(wire).filter(|p| &p.ty == ty);
+    if let Some(param) = query("offset", &int64) {
+        let marker: Vec<&Field> = fields.iter().find(|f| f.wire == "total_count").into_iter().collect();
+        if !marker.is_empty() && !marker_is(&marker, &int64) {
+            return None;
+        }
         return Some(Detected { paging: Paging::Offset, param: param.rust.clone(), data, item, marker });
     }
-    if let (Some(param), Some(marker)) = (query("page"), meta_field("totalPages")) {
+    if let (Some(param), Some(marker)) = (query("page", &int64), meta_field("totalPages").filter(|m| marker_is(m, &int64))) {
         return Some(Detected { paging: Paging::Page, param: param.rust.clone(), data, item, marker });
     }
-    if let (Some(param), Some(marker)) = (query("cursor"), meta_field("cursor")) {
+    if let (Some(param), Some(marker)) = (query("cursor", &string), meta_field("cursor").filter(|m| marker_is(m, &string))) {
         return Some(Detected { paging: Paging::Cursor, param: param.rust.clone(), data, item, marker });
     }
     None

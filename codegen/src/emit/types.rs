@@ -3,7 +3,7 @@
 
 use super::docs::{deprecated_attr, doc_attrs};
 use crate::ir::{Field, Presence, Prim, TypeDef, TypeKind, TypeRef, Variant, EXTRA_FIELD};
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 pub fn type_item(def: &TypeDef) -> TokenStream {
@@ -94,7 +94,7 @@ fn field(field: &Field) -> TokenStream {
         inner = quote! { Box<#inner> };
     }
     let mut serde_args = Vec::new();
-    if field.wire != field.rust.trim_start_matches("r#") {
+    if field.wire != crate::idents::sanitise(&field.rust).trim_start_matches("r#") {
         let wire = &field.wire;
         serde_args.push(quote! { rename = #wire });
     }
@@ -163,13 +163,7 @@ pub fn type_ref_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     }
 }
 
-/// An identifier; `r#type` style names become raw identifiers.
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
+pub use crate::idents::ident;
 
 fn json_literal(value: &serde_json::Value) -> TokenStream {
     match value {

@@ -33,6 +33,10 @@ const REFUSED_KEYWORDS: [&str; 9] = [
 /// Normalises the whole document in place.
 pub fn normalise_document(file: &str, doc: &mut Value) -> Result<(), SpecError> {
     let version = doc.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string();
+    if let Some(swagger) = doc.get("swagger") {
+        let swagger = swagger.as_str().map(str::to_string).unwrap_or_else(|| swagger.to_string());
+        return Err(SpecError::new(file, "/swagger", format!("this is a Swagger {swagger} spec, which is not supported: convert it to OpenAPI 3.0 or 3.1 first")));
+    }
     if !(version.starts_with("3.0.") || version.starts_with("3.1.")) {
         return Err(SpecError::new(file, "/openapi", format!("unsupported OpenAPI version {version:?}: expected 3.0.x or 3.1.x")));
     }
@@ -146,6 +150,10 @@ impl Walker<'_> {
             other => return Err(self.err(at, format!("a schema must be an object, found {}", kind_of(other)))),
         }
         let Value::Object(map) = schema else { return Ok(()) };
+        // JSON object keys are strings whatever this says, so `{type: string}` adds nothing.
+        if map.get("propertyNames").is_some_and(|names| names.as_object().is_some_and(|o| o.len() == 1 && o.get("type") == Some(&Value::from("string")))) {
+            map.remove("propertyNames");
+        }
         for keyword in REFUSED_KEYWORDS {
             if map.contains_key(keyword) {
                 return Err(self.err(&child(at, keyword), format!("`{keyword}` has no equivalent the generator supports")));

@@ -41,9 +41,47 @@ pub fn resolve(api: &str, spec: &Spec) -> Result<Api, SpecError> {
     for (ty, _) in schema_types.values_mut() {
         places::rename_ref(ty, &names);
     }
-    let types = resolver.finish(&names)?;
-    let default_server = spec.document.servers.first().map(|s| s.url.clone());
-    Ok(Api { name: api.to_string(), types, operations, default_server, schema_types, naming_notes })
+    let mut warnings = std::mem::take(&mut resolver.warnings);
+    let mut types = resolver.finish(&names)?;
+    break_alias_cycles(&mut types, &spec.file, &mut warnings);
+    // `https://{region}.example.com` is not a URL a client can call: fill in each variable's default.
+    let default_server = spec.document.servers.first().map(|server| {
+        let mut url = server.url.clone();
+        for (name, variable) in server.variables.iter().flatten() {
+            url = url.replace(&format!("{{{name}}}"), &variable.default);
+        }
+        url
+    });
+    Ok(Api { name: api.to_string(), types, operations, default_server, schema_types, naming_notes, warnings })
+}
+
+/// `A: {allOf: [$ref: A]}` (or a longer ring of such wrappers) would be `type A = A;`, a type
+/// of infinite size: each alias on a ring becomes free-form JSON, with a warning.
+fn break_alias_cycles(types: &mut TypeSpace, file: &str, warnings: &mut Vec<SpecError>) {
+    let aliases: HashMap<String, String> = types
+        .types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Alias(crate::ir::TypeRef::Named(target)) => Some((t.name.clone(), target.clone())),
+            _ => None,
+        })
+        .collect();
+    let on_ring = |start: &str| {
+        let mut at = start;
+        for _ in 0..=aliases.len() {
+            match aliases.get(at) {
+                Some(next) if next == start => return true,
+                Some(next) => at = next,
+                None => return false,
+            }
+        }
+        false
+    };
+    let ring: HashSet<String> = aliases.keys().filter(|name| on_ring(name)).cloned().collect();
+    for def in types.types.iter_mut().filter(|t| ring.contains(&t.name)) {
+        warnings.push(SpecError::new(file, def.source.clone(), "this schema is only a reference to itself (through allOf), so it has no shape; generated as `serde_json::Value`"));
+        def.kind = TypeKind::Alias(crate::ir::TypeRef::Any);
+    }
 }
 
 /// A component's Rust name chosen by one of our overlays (`x-rust-name`), where the spec's own
@@ -87,6 +125,8 @@ pub(crate) struct Resolver<'a> {
     /// Inline types that turned out to be their component (provisional name → component's).
     promoted: HashMap<String, String>,
     schema_types: std::collections::BTreeMap<String, (crate::ir::TypeRef, bool)>,
+    /// Located notes on what was degraded or skipped rather than refused.
+    warnings: Vec<SpecError>,
 }
 
 impl<'a> Resolver<'a> {
@@ -123,11 +163,16 @@ impl<'a> Resolver<'a> {
             place_names,
             promoted: HashMap::new(),
             schema_types: Default::default(),
+            warnings: Vec::new(),
         }
     }
 
     fn err(&self, at: &str, message: impl Into<String>) -> SpecError {
         SpecError::new(self.file, at, message)
+    }
+
+    fn warn(&mut self, at: &str, message: impl Into<String>) {
+        self.warnings.push(SpecError::new(self.file, at, message));
     }
 
     fn resolve_components(&mut self) -> Result<(), SpecError> {
@@ -164,7 +209,14 @@ impl<'a> Resolver<'a> {
         };
         // Inline types inside a component are named after what the component asks to be called.
         let desired = self.component_desired[raw].clone();
-        let (mut kind, nullable) = self.kind_of(schema, &desired, &at)?;
+        // A component the generator cannot express costs that component, not the spec.
+        let (mut kind, nullable) = match self.kind_of(schema, &desired, &at) {
+            Ok(resolved) => resolved,
+            Err(e) => {
+                self.warn(&e.pointer, format!("{}; `{name}` is generated as `serde_json::Value`", e.message));
+                (TypeKind::Alias(crate::ir::TypeRef::Any), schema.schema_data.nullable)
+            }
+        };
         // `anyOf: [{…}, null]` made its one member under the component's own name: that member
         // is the component, not a second type the component aliases.
         if let TypeKind::Alias(crate::ir::TypeRef::Named(inner)) = &kind {

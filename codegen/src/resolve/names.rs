@@ -45,7 +45,7 @@ fn symbol_word(c: char) -> Option<&'static str> {
 
 /// PascalCase type or variant name; never empty, never starting with a digit.
 pub fn pascal(raw: &str) -> String {
-    let mut name = raw.to_upper_camel_case();
+    let mut name = crate::idents::transliterate(raw).to_upper_camel_case();
     if name.is_empty() {
         name = raw.chars().filter_map(symbol_word).collect();
     }
@@ -70,7 +70,7 @@ pub fn type_name(raw: &str) -> String {
 
 /// A snake_case field or method name, keyword-safe: `type` → `r#type`, `01ai` → `_01ai`.
 pub fn snake(raw: &str) -> String {
-    let mut name = raw.to_snake_case();
+    let mut name = crate::idents::transliterate(raw).to_snake_case();
     if name.is_empty() {
         name = raw.chars().filter_map(symbol_word).collect::<String>().to_snake_case();
     }
@@ -121,6 +121,8 @@ impl Namer {
         if self.taken.insert(base.to_string()) {
             return base.to_string();
         }
+        // `self_` + `_2` would be `self__2`, which is not snake case.
+        let separator = if base.ends_with(separator) { "" } else { separator };
         (2..)
             .map(|n| format!("{base}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))

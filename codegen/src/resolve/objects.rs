@@ -19,7 +19,11 @@ pub(crate) struct Collected<'a> {
 impl<'a> Resolver<'a> {
     pub(crate) fn object_kind(&mut self, schema: &'a Schema, name: &str, at: &str) -> Result<TypeKind, SpecError> {
         let mut collected = Collected::default();
-        self.collect(Node::Inline(schema), at, &mut collected, 0)?;
+        if let Err(e) = self.collect(Node::Inline(schema), at, &mut collected, 0) {
+            // One schema we cannot merge must not cost the whole spec: it becomes free-form JSON.
+            self.warn(&e.pointer, format!("{}; the schema is generated as `serde_json::Value`", e.message));
+            return Ok(TypeKind::Alias(crate::ir::TypeRef::Any));
+        }
         self.struct_from(collected, name)
     }
 
@@ -28,6 +32,9 @@ impl<'a> Resolver<'a> {
         if depth > 64 {
             return Err(self.err(at, "allOf nests more than 64 levels deep"));
         }
+        // Problems are reported where the allOf names a member, not inside the component it
+        // refers to, which may be fine on its own.
+        let site = at.to_string();
         let (schema, at) = match node {
             Node::Inline(schema) => (schema, at.to_string()),
             Node::Ref(reference) => {
@@ -68,9 +75,9 @@ impl<'a> Resolver<'a> {
                 self.collect((&members[0]).into(), &format!("{at}/{kind}/0"), out, depth + 1)?;
             }
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Any(_) => {
-                return Err(self.err(&at, "an allOf member here is a union (oneOf/anyOf) merged with other members; only objects can be merged"));
+                return Err(self.err(&site, format!("{}{} is a union (oneOf/anyOf) merged with other members; only objects can be merged", role(&site), via(&site, &at))));
             }
-            _ => return Err(self.err(&at, "an allOf member here is not an object, so it cannot be merged into one")),
+            _ => return Err(self.err(&site, format!("{}{} is not an object, so it cannot be merged into one", role(&site), via(&site, &at)))),
         }
         Ok(())
     }
@@ -178,4 +185,26 @@ fn add_properties<'a>(
         out.properties.insert(name.clone(), (Node::from(schema), child(&child(at, "properties"), name)));
     }
     out.required.extend(required.iter().cloned());
+}
+
+/// ` (\`/components/schemas/X\`)` when the member is a reference, so the message names both ends.
+fn via(site: &str, at: &str) -> String {
+    if site == at {
+        String::new()
+    } else {
+        format!(" (`{at}`)")
+    }
+}
+
+/// What the schema at `site` is to its parent, from the pointer: only a direct `allOf/N` is an
+/// allOf member (`anyOf/0` reached while merging is not).
+fn role(site: &str) -> &'static str {
+    let mut tokens = site.rsplit('/');
+    let _index = tokens.next();
+    match tokens.next() {
+        Some("allOf") => "this allOf member",
+        Some("anyOf") => "this anyOf member",
+        Some("oneOf") => "this oneOf member",
+        _ => "this schema",
+    }
 }

@@ -13,6 +13,14 @@ impl<'a> Resolver<'a> {
         let document = self.document;
         let mut operations = Vec::new();
         let mut builders = Namer::default();
+        // A builder named like its module's accessor (tag `chat`, operation `chat`) would be
+        // defined twice in that module.
+        for item in document.paths.paths.values() {
+            let ReferenceOr::Item(item) = item else { continue };
+            for (_, operation) in item.iter() {
+                builders.reserve(&tag_of(operation.tags.first().map(String::as_str).unwrap_or("default")).type_name);
+            }
+        }
         let mut methods: HashMap<String, Namer> = HashMap::new();
         for (path, item) in &document.paths.paths {
             let ReferenceOr::Item(item) = item else {
@@ -21,26 +29,46 @@ impl<'a> Resolver<'a> {
             for (method, operation) in item.iter() {
                 let at = child(&child("/paths", path), method);
                 let id = operation_label(operation.operation_id.as_deref(), method, path);
-                let op_name = super::pascal(&id);
+                if let Some(variable) = unbound_path_variable(path, operation, item) {
+                    self.warn(&at, format!("operation skipped: path variable {{{variable}}} has no path parameter, so its value could not be sent"));
+                    continue;
+                }
+                // The builder's name is unique, and its inline types and error enum are named
+                // after it, so operations sharing an operationId share no names.
+                let op_name = builders.take(&super::type_name(&id));
                 let tag = tag_of(operation.tags.first().map(String::as_str).unwrap_or("default"));
                 let short = short_method_name(operation, &id);
                 let method_name = methods.entry(tag.module.clone()).or_default().take_with(&short, "_");
-                let mut params = Vec::new();
-                let mut param_names = Namer::default();
-                param_names.reserve("body");
-                for (index, parameter) in operation.parameters.iter().chain(&item.parameters).enumerate() {
-                    let param_at = format!("{at}/parameters/{index}");
-                    let parameter = match parameter {
-                        ReferenceOr::Item(parameter) => parameter,
-                        ReferenceOr::Reference { reference } => self.parameter_ref(reference, &param_at)?,
-                    };
-                    params.push(self.parameter(parameter, &op_name, &mut param_names, &param_at)?);
-                }
-                let body = self.request_body(operation, &op_name, &at)?;
-                let responses = self.responses(operation, &op_name, &at)?;
-                let error_type = self.error_type(&responses, &op_name);
+                // One operation the generator cannot express is skipped, not the whole spec.
+                let mut resolve_parts = || -> Result<_, SpecError> {
+                    let mut params = Vec::new();
+                    let mut param_names = Namer::default();
+                    param_names.reserve("body");
+                    let path_at = child("/paths", path);
+                    let located = operation.parameters.iter().enumerate().map(|(i, p)| (format!("{at}/parameters/{i}"), p));
+                    let inherited = item.parameters.iter().enumerate().map(|(i, p)| (format!("{path_at}/parameters/{i}"), p));
+                    for (param_at, parameter) in located.chain(inherited) {
+                        let parameter = match parameter {
+                            ReferenceOr::Item(parameter) => parameter,
+                            ReferenceOr::Reference { reference } => self.parameter_ref(reference, &param_at)?,
+                        };
+                        params.push(self.parameter(parameter, &op_name, &mut param_names, &param_at)?);
+                    }
+                    let body = self.request_body(operation, &op_name, &at)?;
+                    let responses = self.responses(operation, &op_name, &at)?;
+                    let error_type = self.error_type(&responses, &op_name);
+                    let auth = self.auth(operation.security.as_ref().or(document.security.as_ref()), &at)?;
+                    Ok((params, body, responses, error_type, auth))
+                };
+                let (params, body, responses, error_type, auth) = match resolve_parts() {
+                    Ok(parts) => parts,
+                    Err(e) => {
+                        self.warn(&e.pointer, format!("operation `{id}` skipped: {}", e.message));
+                        continue;
+                    }
+                };
                 operations.push(Operation {
-                    builder: builders.take(&op_name),
+                    builder: op_name.clone(),
                     id,
                     tag,
                     method: method_name,
@@ -52,11 +80,12 @@ impl<'a> Resolver<'a> {
                     params,
                     body,
                     responses,
-                    auth: self.auth(operation.security.as_ref().or(document.security.as_ref()), &at)?,
+                    auth,
                     error_type,
                 });
             }
         }
+        merge_tags_by_module(&mut operations);
         Ok(operations)
     }
 
@@ -96,7 +125,7 @@ impl<'a> Resolver<'a> {
         };
         Ok(Param {
             wire: data.name.clone(),
-            rust: names.take_with(&super::snake(&data.name), "_"),
+            rust: names.take_with(&parameter_name(&data.name), "_"),
             location,
             ty: shape.ty,
             required: data.required || location == ParamLocation::Path,
@@ -143,9 +172,22 @@ impl<'a> Resolver<'a> {
                 Some(StatusCode::Range(range)) => (*range * 100, true, format!("{range}XX")),
                 None => (0, false, "default".to_string()),
             };
-            let response_at = child(&child(at, "responses"), &label);
+            let mut response_at = child(&child(at, "responses"), &label);
+            let mut response = response;
+            // A shared response (`#/components/responses/X`) is one place, so its inline schemas
+            // are one type for every operation that uses it.
+            for _ in 0..8 {
+                let ReferenceOr::Reference { reference } = response else { break };
+                let name = reference.strip_prefix("#/components/responses/");
+                let found = name.and_then(|n| Some((n, self.document.components.as_ref()?.responses.get(n)?)));
+                let Some((name, target)) = found else {
+                    return Err(self.err(&child(&response_at, "$ref"), format!("unsupported response reference {reference:?}")));
+                };
+                response_at = child("/components/responses", name);
+                response = target;
+            }
             let ReferenceOr::Item(response) = response else {
-                return Err(self.err(&response_at, "response references are not supported"));
+                return Err(self.err(&response_at, "response references nest too deep"));
             };
             let success = (200..300).contains(&code);
             let hint = if success { format!("{op_name}Response") } else { format!("{op_name}{}Response", super::pascal(&label)) };
@@ -190,7 +232,7 @@ impl<'a> Resolver<'a> {
         typed.then(|| format!("{op_name}Error"))
     }
 
-    fn auth(&self, security: Option<&Vec<SecurityRequirement>>, at: &str) -> Result<AuthScheme, SpecError> {
+    fn auth(&mut self, security: Option<&Vec<SecurityRequirement>>, at: &str) -> Result<AuthScheme, SpecError> {
         let Some(requirements) = security else { return Ok(AuthScheme::None) };
         if requirements.is_empty() || requirements.iter().any(|r| r.is_empty()) {
             return Ok(AuthScheme::None);
@@ -205,7 +247,10 @@ impl<'a> Resolver<'a> {
                         "basic" => return Ok(AuthScheme::Basic),
                         _ => {}
                     },
-                    None => return Err(self.err(&child(at, "security"), format!("security scheme {name:?} is not defined"))),
+                    None => {
+                        self.warn(&child(at, "security"), format!("security scheme {name:?} is not defined; the operation is sent without authentication"));
+                        return Ok(AuthScheme::None);
+                    }
                     _ => {}
                 }
             }
@@ -260,11 +305,66 @@ fn status_variant(code: u16, range: bool, default: bool) -> String {
 fn tag_of(wire: &str) -> Tag {
     let cleaned = wire.replace('.', " ");
     let mut module = super::snake(&cleaned).trim_start_matches("r#").to_string();
-    // `types` and `client` are the API module's own children.
-    if matches!(module.as_str(), "types" | "client") {
+    // `types` and `client` are the API module's own children, `lib` its root file and
+    // `extensions` its hand-written module; a `mod.rs` beside `lib.rs` reads as a directory module.
+    if matches!(module.as_str(), "types" | "client" | "lib" | "extensions" | "mod") {
         module.push_str("_operations");
     }
     Tag { wire: wire.to_string(), module, type_name: super::type_name(&cleaned) }
+}
+
+/// Names a request builder already uses for its fields and controls; a parameter named like one
+/// gets `_param` (`body` keeps its older numbering: `body_2`).
+const BUILDER_NAMES: [&str; 14] = [
+    "client", "options", "timeout", "retry", "header", "headers_timeout", "idle_timeout", "max_body_bytes", "send",
+    "send_stream", "send_paginated", "into_parts", "into_future", "clone",
+];
+
+fn parameter_name(wire: &str) -> String {
+    let name = super::snake(wire);
+    if BUILDER_NAMES.contains(&name.as_str()) {
+        format!("{name}_param")
+    } else {
+        name
+    }
+}
+
+/// Tags that differ only in case or punctuation (`Things`, `things`) would be one module twice:
+/// their operations share the module of the tag that sorts first, whatever the spec's order.
+fn merge_tags_by_module(operations: &mut [Operation]) {
+    let mut first: HashMap<String, Tag> = HashMap::new();
+    for op in operations.iter() {
+        let entry = first.entry(op.tag.module.clone()).or_insert_with(|| op.tag.clone());
+        if op.tag.wire < entry.wire {
+            *entry = op.tag.clone();
+        }
+    }
+    for op in operations.iter_mut() {
+        op.tag = first[&op.tag.module].clone();
+    }
+}
+
+/// A `{variable}` of the path template that no path parameter fills.
+fn unbound_path_variable(path: &str, operation: &openapiv3::Operation, item: &openapiv3::PathItem) -> Option<String> {
+    let bound = |name: &str| {
+        operation.parameters.iter().chain(&item.parameters).any(|p| match p {
+            ReferenceOr::Item(Parameter::Path { parameter_data, .. }) => parameter_data.name == name,
+            // A referenced parameter is checked when it is resolved.
+            ReferenceOr::Reference { .. } => true,
+            _ => false,
+        })
+    };
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after.find('}')?;
+        let name = &after[..close];
+        if !bound(name) {
+            return Some(name.to_string());
+        }
+        rest = &after[close + 1..];
+    }
+    None
 }
 
 /// The short name users know from the official SDKs: `x-speakeasy-name-override`, else the part

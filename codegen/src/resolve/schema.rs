@@ -185,7 +185,18 @@ impl<'a> Resolver<'a> {
         let nullable = schema.schema_data.nullable;
         if let Some(kind) = enum_kind(schema) {
             let has_null = enum_has_null(schema);
+            if let TypeKind::Alias(ty) = &kind {
+                let rust = match ty {
+                    TypeRef::Prim(Prim::F64) => "f64",
+                    TypeRef::Prim(Prim::Bool) => "bool",
+                    _ => "serde_json::Value",
+                };
+                self.warn(&child(at, "enum"), format!("only string and integer enums become Rust enums; generated as `{rust}`, values not checked"));
+            }
             return Ok((kind, nullable || has_null));
+        }
+        if let Some(values) = self.narrowed_enum(schema) {
+            return Ok((enum_from_values(values), nullable));
         }
         if let Some(target) = single_ref_wrapper(schema) {
             let shape = self.shape_of_ref(target, &format!("{at}/allOf/0"))?;
@@ -205,7 +216,10 @@ impl<'a> Resolver<'a> {
             }
             _ => match self.anonymous(schema, name, at)? {
                 Some(ty) => Ok((TypeKind::Alias(ty), nullable)),
-                None => Err(self.err(at, "this schema has no Rust equivalent the generator knows")),
+                None => {
+                    self.warn(at, "this schema has no Rust equivalent the generator knows; generated as `serde_json::Value`");
+                    Ok((TypeKind::Alias(TypeRef::Any), nullable))
+                }
             },
         }
     }
@@ -280,6 +294,49 @@ fn is_only_all_of(any: &openapiv3::AnySchema) -> bool {
         && any.enumeration.is_empty()
 }
 
+impl<'a> Resolver<'a> {
+    /// `allOf: [$ref: Color, {enum: [red]}]`: every member lists values, so the schema is the
+    /// values they share (in the first member's order), an enum of its own.
+    fn narrowed_enum(&self, schema: &'a Schema) -> Option<Vec<serde_json::Value>> {
+        let members = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of,
+            SchemaKind::Any(any) if is_only_all_of(any) => &any.all_of,
+            _ => return None,
+        };
+        if members.len() < 2 {
+            return None;
+        }
+        let mut shared: Option<Vec<serde_json::Value>> = None;
+        for member in members {
+            let mut member = member;
+            for _ in 0..8 {
+                let ReferenceOr::Reference { reference } = member else { break };
+                member = self.schemas.get(reference.strip_prefix("#/components/schemas/")?)?;
+            }
+            let ReferenceOr::Item(member) = member else { return None };
+            let values = enum_values(member)?;
+            shared = Some(match shared {
+                None => values,
+                Some(before) => before.into_iter().filter(|v| values.contains(v)).collect(),
+            });
+        }
+        shared.filter(|values| !values.is_empty())
+    }
+}
+
+fn enum_values(schema: &Schema) -> Option<Vec<serde_json::Value>> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+            Some(s.enumeration.iter().flatten().map(|v| serde_json::Value::String(v.clone())).collect())
+        }
+        SchemaKind::Type(Type::Integer(i)) if !i.enumeration.is_empty() => Some(i.enumeration.iter().flatten().map(|v| serde_json::Value::from(*v)).collect()),
+        SchemaKind::Any(any) if !any.enumeration.is_empty() && any.properties.is_empty() && any.all_of.is_empty() => {
+            Some(any.enumeration.iter().filter(|v| !v.is_null()).cloned().collect())
+        }
+        _ => None,
+    }
+}
+
 /// `enum`s (and `const`s, which the loader turned into one-value enums).
 fn enum_kind(schema: &Schema) -> Option<TypeKind> {
     let values: Vec<serde_json::Value> = match &schema.schema_kind {
@@ -304,6 +361,10 @@ fn enum_kind(schema: &Schema) -> Option<TypeKind> {
 }
 
 pub(crate) fn enum_from_values(values: Vec<serde_json::Value>) -> TypeKind {
+    // A repeated value would be an unreachable match arm in the generated code.
+    let mut values = values;
+    let mut seen = Vec::with_capacity(values.len());
+    values.retain(|v| if seen.contains(v) { false } else { seen.push(v.clone()); true });
     if values.is_empty() {
         return TypeKind::Alias(TypeRef::Any);
     }
@@ -322,6 +383,17 @@ pub(crate) fn enum_from_values(values: Vec<serde_json::Value>) -> TypeKind {
             })
             .collect();
         return TypeKind::IntEnum { variants };
+    }
+    // Only strings can be string-enum variants: other values keep their JSON type, unchecked.
+    if !values.iter().all(|v| v.is_string()) {
+        let prim = if values.iter().all(|v| v.is_number()) {
+            TypeRef::Prim(crate::ir::Prim::F64)
+        } else if values.iter().all(|v| v.is_boolean()) {
+            TypeRef::Prim(crate::ir::Prim::Bool)
+        } else {
+            TypeRef::Any
+        };
+        return TypeKind::Alias(prim);
     }
     let mut namer = super::names::Namer::default();
     namer.reserve("Unknown");

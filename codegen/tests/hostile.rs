@@ -1,0 +1,421 @@
+//! Hostile specs (issue 11): each fixture under `tests/fixtures/hostile/` holds constructs that
+//! used to crash the generator, reject the whole spec, or pass regen with output that does not
+//! compile. Every generation here must finish without a panic, every error and warning must be
+//! located (file + JSON pointer), and every emitted file must parse.
+
+mod support;
+
+use codegen::emit::GeneratedFile;
+use codegen::pipeline::{generate_api_guarded, ApiInput, GenerateError};
+
+fn input(name: &str, spec: Vec<u8>) -> ApiInput {
+    ApiInput {
+        name: "hostile".into(),
+        pin_file: format!("{name}.toml"),
+        sha256: "0".into(),
+        spec_file: format!("{name}.yaml"),
+        spec,
+        overlays: Vec::new(),
+        profile: Default::default(),
+    }
+}
+
+fn fixture_bytes(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/hostile/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Generates a fixture; every emitted Rust file must parse.
+fn generate(name: &str) -> Result<Vec<GeneratedFile>, GenerateError> {
+    let files = generate_api_guarded(&input(name, fixture_bytes(name)))?;
+    for file in &files {
+        if file.path.extension().is_some_and(|e| e == "rs") {
+            if let Err(e) = syn::parse_file(&file.contents) {
+                panic!("{name}: {} does not parse: {e}\n{}", file.path.display(), file.contents);
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn generated(name: &str) -> Vec<GeneratedFile> {
+    generate(name).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn spec_error(name: &str) -> codegen::error::SpecError {
+    match generate(name) {
+        Ok(_) => panic!("{name}: expected an error"),
+        Err(GenerateError::Spec(e)) => e,
+        Err(other) => panic!("{name}: expected a located spec error, got {other}"),
+    }
+}
+
+fn file<'a>(files: &'a [GeneratedFile], suffix: &str) -> &'a str {
+    &files.iter().find(|f| f.path.ends_with(suffix)).unwrap_or_else(|| panic!("no file {suffix}")).contents
+}
+
+fn all_code(files: &[GeneratedFile]) -> String {
+    files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "rs")).map(|f| f.contents.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+fn degraded(files: &[GeneratedFile]) -> String {
+    files.iter().find(|f| f.path.ends_with("DEGRADED.md")).map(|f| f.contents.clone()).unwrap_or_default()
+}
+
+const FIXTURES: [&str; 11] = [
+    "component_degrade",
+    "unicode_names",
+    "keywords",
+    "pagination_types",
+    "enums",
+    "errors_and_tags",
+    "self_all_of",
+    "loader_constructs",
+    "all_of_narrowing",
+    "any_of_error",
+    "swagger2",
+];
+
+#[test]
+fn non_identifier_unicode_becomes_ascii_identifiers() {
+    let files = generated("unicode_names");
+    let types = file(&files, "types.rs");
+    // `²`, `٣x`, `𝟙` read as digits; a name with no ASCII reading falls back to a safe one.
+    assert!(types.contains("pub struct V2 "), "{types}");
+    assert!(types.contains("pub _3x: Option<i64>"), "{types}");
+    assert!(types.contains("#[serde(rename = \"²\""), "{types}");
+    assert!(types.contains("pub cafe:"), "{types}");
+    assert!(types.is_ascii() || !types.lines().any(|l| l.trim_start().starts_with("pub ") && !l.is_ascii() && !l.contains('"')), "{types}");
+    assert!(!all_code(&files).contains("Ident"), "no identifier error text leaked");
+}
+
+#[test]
+fn keywords_and_builder_internals_get_distinct_names() {
+    let files = generated("keywords");
+    let types = file(&files, "types.rs");
+    assert!(types.contains("pub self_: String"), "{types}");
+    assert!(types.contains("pub self_2: String") || types.contains("pub self__2: String"), "{types}");
+    assert!(types.contains("pub r#try:"), "{types}");
+    assert!(types.contains("pub struct ResultModel"), "{types}");
+    let lib = file(&files, "hostile/src/lib.rs");
+    for module in ["pub mod r#type;", "pub mod r#async;", "pub mod mod_operations;", "pub mod lib_operations;", "pub mod crate_;"] {
+        assert!(lib.contains(module), "{module}\n{lib}");
+    }
+    let code = all_code(&files);
+    for setter in ["fn client_param(", "fn options_param(", "fn timeout_param(", "fn retry_param(", "fn send_param(", "fn header_param("] {
+        assert!(code.contains(setter), "{setter}");
+    }
+    // A builder named `Result` or `Option` would shadow the prelude in its module.
+    assert!(!code.contains("pub struct Result ") && !code.contains("pub struct Option "), "{code}");
+}
+
+#[test]
+fn paginate_only_when_the_parameter_types_allow_it() {
+    let files = generated("pagination_types");
+    let code = all_code(&files);
+    let pagers = code.matches("pub fn send_paginated").count();
+    assert_eq!(pagers, 0, "string/int32 offsets, a string page, an integer cursor, or a string total: no pager\n{code}");
+}
+
+#[test]
+fn enum_values_are_deduplicated_and_non_strings_stay_numeric() {
+    let files = generated("enums");
+    let types = file(&files, "types.rs");
+    assert_eq!(types.matches("=> \"a\"").count(), 1, "{types}");
+    assert_eq!(types.matches("=> 1,").count(), 1, "{types}");
+    assert!(types.contains("pub type Numeric = f64;"), "{types}");
+    assert!(types.contains("pub type Flags = bool;"), "{types}");
+    assert!(types.contains("pub type Mixed = serde_json::Value;"), "{types}");
+    let report = degraded(&files);
+    assert!(report.contains("enums.yaml: at /components/schemas/Numeric/enum: only string and integer enums become Rust enums; generated as `f64`"), "{report}");
+}
+
+#[test]
+fn operations_tags_and_paths_that_would_not_compile_are_fixed_or_skipped_with_a_warning() {
+    let files = generated("errors_and_tags");
+    let code = all_code(&files);
+    // Only `default` decodes errors: no one-armed match.
+    assert!(!code.contains("match status {\n            _ =>"), "{code}");
+    // `Things` and `things` are one module.
+    let lib = file(&files, "hostile/src/lib.rs");
+    assert_eq!(lib.matches("pub mod things;").count(), 1, "{lib}");
+    // Repeated operationId: two builders, two methods.
+    assert!(code.contains("pub struct ListThings ") && code.contains("pub struct ListThings2 "), "{code}");
+    // Tag `chat` and operation `chat`: accessor and builder are different types.
+    assert!(code.contains("pub struct Chat<'a>") && code.contains("pub struct Chat2 "), "{code}");
+    let report = degraded(&files);
+    assert!(report.contains("/paths/~1x~1{}/get: operation skipped: path variable {}"), "{report}");
+    assert!(report.contains("/paths/~1y~1{id}/get: operation skipped: path variable {id}"), "{report}");
+    assert!(report.contains("/paths/~1things/get/security: security scheme \"missing\" is not defined"), "{report}");
+    assert!(!code.contains("\"/x/{}\""), "{code}");
+    assert!(report.contains("/paths/~1cookie/get/parameters/0: operation `withCookie` skipped: cookie parameters are not supported"), "{report}");
+    assert!(!code.contains("WithCookie"), "{code}");
+}
+
+#[test]
+fn a_schema_that_is_all_of_itself_is_refused_or_degraded_located() {
+    match generate("self_all_of") {
+        Ok(files) => {
+            let types = file(&files, "types.rs");
+            assert!(!types.contains("pub type Loop = Loop;"), "{types}");
+        }
+        Err(GenerateError::Spec(e)) => assert!(e.pointer.starts_with("/components/schemas/Loop"), "{e}"),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn a_component_that_cannot_be_expressed_degrades_alone() {
+    let files = generated("component_degrade");
+    let types = file(&files, "types.rs");
+    assert!(types.contains("pub type Weird = serde_json::Value;"), "{types}");
+    assert!(types.contains("pub struct Fine"), "{types}");
+    let report = degraded(&files);
+    assert!(report.contains("component_degrade.yaml: at /components/schemas/Weird/properties/a"), "{report}");
+    assert!(report.contains("`Weird` is generated as `serde_json::Value`"), "{report}");
+}
+
+#[test]
+fn swagger_2_says_so() {
+    let e = spec_error("swagger2");
+    assert!(e.message.contains("Swagger 2.0"), "{e}");
+}
+
+#[test]
+fn an_any_of_member_is_not_called_an_all_of_member() {
+    let report = degraded(&generated("any_of_error"));
+    let line = report.lines().find(|l| l.contains("at /components/schemas/A/allOf/0/anyOf/0:")).unwrap_or_else(|| panic!("{report}"));
+    assert!(!line.contains("allOf member") && line.contains("anyOf member"), "{line}");
+}
+
+#[test]
+fn loader_constructs_resolve_instead_of_rejecting_the_spec() {
+    let files = generated("loader_constructs");
+    let types = file(&files, "types.rs");
+    assert!(types.contains("pub type Labels = crate::runtime::Map<String>;"), "{types}");
+    // The shared response's schema is used, not refused.
+    assert!(all_code(&files).contains("Response<super::types::Labels>"), "{}", all_code(&files));
+    assert!(file(&files, "client.rs").contains("https://eu.example.com/v1"), "server variables take their defaults");
+}
+
+#[test]
+fn all_of_narrowing_is_resolved_or_located_at_the_all_of() {
+    // A union in an allOf is degraded to `serde_json::Value`, with the warning at the allOf member
+    // that names it, not inside the component (which is fine on its own).
+    let files = generated("all_of_narrowing");
+    let report = degraded(&files);
+    assert!(report.contains("at /components/schemas/Tagged/allOf/0: this allOf member (`/components/schemas/Shape`)"), "{report}");
+    assert!(!report.contains("at /components/schemas/Color:"), "{report}");
+    let types = file(&files, "types.rs");
+    // An enum narrowed by a sibling enum is the values both allow.
+    assert!(types.contains("pub struct Warm = \"red\""), "{types}");
+    assert!(!report.contains("/components/schemas/Warm"), "{report}");
+    let warm_or_cool = types.split("pub enum WarmOrCool").nth(1).and_then(|rest| rest.split('}').next()).unwrap_or_else(|| panic!("{types}"));
+    assert!(warm_or_cool.contains("\"red\"") && warm_or_cool.contains("\"blue\""), "{warm_or_cool}");
+    assert!(!warm_or_cool.contains("green") && !warm_or_cool.contains("purple"), "{warm_or_cool}");
+}
+
+#[test]
+fn a_panic_becomes_an_error_naming_the_api() {
+    // Not valid UTF-8 or YAML either way: whatever happens, no panic escapes and the API is named.
+    let result = generate_api_guarded(&input("garbage", vec![0xff, 0xfe, b':', b'{']));
+    if let Err(GenerateError::Emit { api, message }) = &result {
+        assert_eq!(api, "hostile", "{message}");
+    }
+}
+
+/// Every fixture: no panic, and errors located.
+#[test]
+fn no_fixture_panics_and_every_error_is_located() {
+    for name in FIXTURES {
+        match generate(name) {
+            Ok(files) => {
+                for line in degraded(&files).lines().filter_map(|l| l.strip_prefix("- ")) {
+                    assert!(line.contains(": at /"), "{name}: warning not located: {line}");
+                }
+            }
+            Err(GenerateError::Spec(e)) => assert!(!e.file.is_empty(), "{name}: {e}"),
+            Err(e) => panic!("{name}: not a located spec error: {e}"),
+        }
+    }
+}
+
+/// A small deterministic generator (xorshift64*), so a failing case can be replayed by number.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const ODD_NAMES: [&str; 18] =
+    ["²", "٣x", "𝟙", "", "self", "Self", "type", "日本", "a b", "-", "0", "crate", "_", "Result", "lib", "ｆｏｏ", "café", "r#x"];
+const TYPES: [&str; 7] = ["string", "integer", "number", "boolean", "object", "array", "null"];
+
+/// One random edit somewhere in `doc`: rename a key to an odd name, drop a key, duplicate a key
+/// under a name equal after casing, retype a schema, or repeat an enum value.
+fn mutate(doc: &mut serde_json::Value, rng: &mut Rng) {
+    use serde_json::Value;
+    // Walk down from a likely-interesting root, stopping at a random depth; the walk reads, then
+    // the edit goes through the pointer it found.
+    let roots = ["components", "paths"];
+    let root = roots[rng.below(roots.len())];
+    let Some(mut node) = doc.get(root) else { return };
+    let mut pointer = format!("/{root}");
+    let depth = 1 + rng.below(7);
+    for _ in 0..depth {
+        let next = match node {
+            Value::Object(map) if !map.is_empty() => {
+                let key = map.keys().nth(rng.below(map.len())).cloned().unwrap_or_default();
+                map.get(&key).filter(|v| v.is_object() || v.is_array()).map(|v| (key.replace('~', "~0").replace('/', "~1"), v))
+            }
+            Value::Array(items) if !items.is_empty() => {
+                let index = rng.below(items.len());
+                items.get(index).filter(|v| v.is_object() || v.is_array()).map(|v| (index.to_string(), v))
+            }
+            _ => None,
+        };
+        match next {
+            Some((token, next)) => {
+                pointer = format!("{pointer}/{token}");
+                node = next;
+            }
+            None => break,
+        }
+    }
+    let Some(node) = doc.pointer_mut(&pointer) else { return };
+    let Value::Object(map) = node else { return };
+    if map.is_empty() {
+        return;
+    }
+    let key = map.keys().nth(rng.below(map.len())).cloned().unwrap_or_default();
+    match rng.below(5) {
+        0 => {
+            let value = map.shift_remove(&key).unwrap_or_default();
+            let name = ODD_NAMES[rng.below(ODD_NAMES.len())];
+            let name = if rng.below(2) == 0 { name.to_string() } else { format!("{key}{name}") };
+            map.insert(name, value);
+        }
+        1 => {
+            map.shift_remove(&key);
+        }
+        2 => {
+            let value = map[&key].clone();
+            let twin = if key.chars().next().is_some_and(char::is_uppercase) { key.to_lowercase() } else { key.to_uppercase() };
+            map.insert(twin, value);
+        }
+        3 => {
+            map.insert("type".into(), Value::from(TYPES[rng.below(TYPES.len())]));
+        }
+        _ => {
+            if let Some(Value::Array(values)) = map.get_mut("enum") {
+                if let Some(first) = values.first().cloned() {
+                    values.push(first);
+                }
+            } else {
+                map.insert("enum".into(), serde_json::json!([1, 1.5, "x", 1]));
+            }
+        }
+    }
+}
+
+/// Mutants of the pinned specs: as many as fit in about 60 s (debug build). None may panic, every
+/// error must be located by a JSON pointer, and every success must parse.
+#[test]
+fn mutants_of_the_pinned_specs_never_panic_and_errors_are_located() {
+    let specs: Vec<(&str, serde_json::Value)> =
+        ["openrouter.yaml", "langfuse.yml"].into_iter().map(|file| (file, support::pinned_json(file))).collect();
+    let seconds = std::env::var("HOSTILE_MUTATION_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    let budget = std::time::Duration::from_secs(seconds);
+    let mut parsing = std::time::Duration::ZERO;
+    let start = std::time::Instant::now();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let (mut cases, mut errors, mut failures) = (0usize, 0usize, Vec::new());
+    while start.elapsed() < budget && cases < 2000 {
+        let (file, base) = &specs[cases % specs.len()];
+        let mut doc = base.clone();
+        for _ in 0..1 + rng.below(3) {
+            mutate(&mut doc, &mut rng);
+        }
+        let bytes = serde_json::to_vec(&doc).expect("JSON");
+        let mut api = input("mutant", bytes);
+        api.spec_file = (*file).to_string();
+        match generate_api_guarded(&api) {
+            Ok(files) => {
+                let parse_start = std::time::Instant::now();
+                for f in files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "rs")) {
+                    if let Err(e) = syn::parse_file(&f.contents) {
+                        failures.push(format!("case {cases} ({file}): {} does not parse: {e}", f.path.display()));
+                    }
+                }
+                parsing += parse_start.elapsed();
+            }
+            Err(GenerateError::Spec(e)) if e.pointer.starts_with('/') || e.message.starts_with("invalid") => errors += 1,
+            Err(e) => failures.push(format!("case {cases} ({file}): {e}")),
+        }
+        cases += 1;
+    }
+    println!("mutation test: {cases} cases in {:.0?} ({parsing:.0?} re-parsing output), {errors} located errors, {} failures", start.elapsed(), failures.len());
+    assert!(cases >= 10 || seconds < 60, "too few cases ran: {cases}");
+    assert!(failures.is_empty(), "{} of {cases} mutants failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// The emitted code of every fixture that generates, in one crate (one module per fixture, so
+/// the dependencies build once), must pass `cargo clippy -D warnings`, as `generated/` does.
+/// Slow (it builds the runtime's HTTP stack the first time), hence ignored by default:
+/// `cargo test -p codegen --test hostile -- --ignored`.
+#[test]
+#[ignore]
+fn hostile_fixtures_pass_clippy() {
+    let workspace = support::workspace();
+    let dir = workspace.join("target").join("hostile-clippy");
+    let src = dir.join("src");
+    let _ = std::fs::remove_dir_all(&src);
+    std::fs::create_dir_all(&src).unwrap();
+    let runtime = workspace.join("generated").join("runtime");
+    let manifest = format!(
+        "[package]\nname = \"hostile-clippy\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nopenrouter-langfuse-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n[workspace]\n",
+        runtime.display().to_string()
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let mut lib = String::from("//! Every hostile fixture's generated module.\npub use openrouter_langfuse_runtime as runtime;\n");
+    for name in FIXTURES {
+        let Ok(files) = generate(name) else { continue };
+        lib.push_str(&format!("pub mod {name};\n"));
+        for file in files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "rs")) {
+            // `hostile/src/lib.rs` → `src/<fixture>.rs`, the rest under `src/<fixture>/` (a tag
+            // may be named `mod`, so the fixture's root cannot be a `mod.rs`).
+            let file_name = file.path.file_name().unwrap().to_string_lossy().to_string();
+            let target = if file_name == "lib.rs" { src.join(format!("{name}.rs")) } else { src.join(name).join(file_name) };
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(target, &file.contents).unwrap();
+        }
+    }
+    std::fs::write(src.join("lib.rs"), lib).unwrap();
+    let output = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["clippy", "--offline", "--quiet", "--", "-D", "warnings"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .output()
+        .expect("cargo clippy runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "clippy failed on the hostile fixtures' code:\n{stderr}");
+}
+
+#[test]
+fn api_names_that_would_clash_in_generated_are_refused() {
+    for bad in ["runtime", "src", "prelude", "type", "self", "Open", "open-router", "", "9x"] {
+        assert!(codegen::pipeline::validate_api_name(bad).is_err(), "{bad:?}");
+    }
+    for good in ["openrouter", "langfuse", "api_2"] {
+        assert!(codegen::pipeline::validate_api_name(good).is_ok(), "{good:?}");
+    }
+}
