@@ -17,6 +17,7 @@ fn input(name: &str, spec: Vec<u8>) -> ApiInput {
         spec,
         overlays: Vec::new(),
         profile: Default::default(),
+        other_version: false,
     }
 }
 
