@@ -2,17 +2,19 @@
 //! fetch` fills, found from the workspace root (never from the caller's directory).
 #![allow(dead_code)]
 
+use codegen::pin::{default_cache_dir, workspace_root, Pin};
 use serde_json::Value;
 use std::path::PathBuf;
 
 pub fn workspace() -> PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    workspace_root()
 }
 
-/// The pinned spec of `api` as JSON, before our overlays.
+/// The pinned spec of `file` as JSON, before our overlays: the verified bytes from the cache.
 pub fn pinned_json(file: &str) -> Value {
-    let path = workspace().join(".spec-cache").join(file);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}; run `cargo xtask fetch`", path.display()));
+    let pins = Pin::load_all(&workspace().join("specs")).unwrap_or_else(|e| panic!("{e}"));
+    let pin = pins.iter().find(|p| p.file == file).unwrap_or_else(|| panic!("no pin for {file} in specs/"));
+    let bytes = pin.read(&default_cache_dir(), None).unwrap_or_else(|e| panic!("{e}"));
     codegen::load::parse_document(file, &bytes).unwrap_or_else(|e| panic!("{e}"))
 }
 
