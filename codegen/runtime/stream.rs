@@ -209,13 +209,14 @@ pub fn decode_event<T: DeserializeOwned, E>(operation: &'static str, status: u16
         return None;
     }
     let decode = || {
-        let mut deserializer = serde_json::Deserializer::from_str(&event.data);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        // From bytes, like response bodies, so each event type's decoder is compiled once.
+        serde_json::from_slice(event.data.as_bytes()).map_err(|e| {
+            let (path, message) = crate::json_path::located(event.data.as_bytes(), &e);
             Error::Decode(Box::new(DecodeError {
                 operation,
                 status,
-                path: e.path().to_string(),
-                message: format!("event{}: {}", event.event.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default(), e.inner()),
+                path,
+                message: format!("event{}: {message}", event.event.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default()),
                 body: bytes::Bytes::copy_from_slice(event.data.as_bytes()),
                 headers: HeaderMap::new(),
             }))

@@ -39,17 +39,11 @@ pub fn deserialize_const<'de, D: Deserializer<'de>>(deserializer: D, expected: s
     }
 }
 
-/// Decodes one variant's payload from a buffered value, with the inner JSON path in the error.
+/// Decodes one variant's payload from a buffered value. (No inner path: the error's position
+/// in the body locates the union itself, see `json_path`.)
 #[doc(hidden)]
 pub fn decode_variant<'a, T: Deserialize<'a>>(value: &'a serde_json::Value) -> Result<T, String> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        if path.is_empty() || path == "." {
-            e.inner().to_string()
-        } else {
-            format!("at {path}: {}", e.inner())
-        }
-    })
+    T::deserialize(value).map_err(|e| e.to_string())
 }
 
 /// The error for a tagged union whose payload failed to decode.

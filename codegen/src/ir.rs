@@ -4,6 +4,9 @@ use serde::Serialize;
 
 /// The Rust field that keeps additional properties of an object that allows them.
 pub const EXTRA_FIELD: &str = "additional_properties";
+/// The Rust field that keeps the keys a server sends that the schema does not declare (objects
+/// whose schema says nothing of additional properties, or forbids them).
+pub const UNDECLARED_FIELD: &str = "extra";
 
 /// One API's generated types, in a stable order.
 #[derive(Debug, Clone, Serialize)]

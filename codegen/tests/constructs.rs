@@ -61,6 +61,8 @@ fn all_of_merges_overrides_tightens_and_aliases() {
     let names: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
     assert_eq!(names, ["id", "verbosity", "location", "extra"]);
     assert_eq!(field(&api, "Inherits", "extra").presence, Presence::Required);
+    // `extra` holds undeclared keys, so a property of that name steps aside.
+    assert_eq!(field(&api, "Inherits", "extra").rust, "extra_2");
     assert_eq!(kind(&api, "Alias"), &TypeKind::Alias(named("Base")));
     // The later member wins: the override's enum has `xhigh`.
     let TypeRef::Named(verbosity) = &field(&api, "Override", "verbosity").ty else { panic!() };

@@ -3,6 +3,7 @@
 //!   event decoder, in 4 KiB network reads;
 //! - a large `/models` listing decoded into the generated types, against the same bytes decoded
 //!   into `serde_json::Value`.
+//!
 //! Run: `cargo bench -p spec-tests --bench decode` (after `cargo xtask fetch`: the crate's build
 //! script reads the specs from the cache)
 

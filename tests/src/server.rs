@@ -75,7 +75,10 @@ impl Server {
     }
 }
 
-async fn serve(mut stream: TcpStream, log: Arc<Mutex<Vec<Received>>>, script: Arc<dyn Fn(usize, &Received) -> Reply + Send + Sync>) {
+/// What the test says to answer to the n-th request.
+type Script = Arc<dyn Fn(usize, &Received) -> Reply + Send + Sync>;
+
+async fn serve(mut stream: TcpStream, log: Arc<Mutex<Vec<Received>>>, script: Script) {
     let mut buffer = Vec::new();
     loop {
         let Some(request) = read_request(&mut stream, &mut buffer).await else { return };

@@ -7,8 +7,15 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-fn round_trip<T: DeserializeOwned + Serialize>(value: serde_json::Value) -> Result<serde_json::Value, String> {
+fn round_trip<T: DeserializeOwned + Serialize + std::fmt::Debug>(value: serde_json::Value) -> Result<serde_json::Value, String> {
     let typed: T = serde_path_to_error::deserialize(&value).map_err(|e| format!("decode at `{}`: {}", e.path(), e.inner()))?;
+    // Undeclared keys survive the round trip (they are kept in `extra`), but an example that needs
+    // them contradicts its schema; `Extra` prints as a map, so a non-empty one shows here.
+    let debug = format!("{typed:?}");
+    if let Some(at) = debug.find("extra: {\"") {
+        let shown: String = debug[at..].chars().take(80).collect();
+        return Err(format!("keys the schema does not declare: {shown}…"));
+    }
     serde_json::to_value(&typed).map_err(|e| format!("encode: {e}"))
 }
 

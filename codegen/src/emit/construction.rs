@@ -2,7 +2,7 @@
 //! filled in), one chained setter per other field, and `From` conversions into unions.
 
 use super::types::{ident, type_ref};
-use crate::ir::{Conversion, Field, Presence, TypeDef, Variant, EXTRA_FIELD};
+use crate::ir::{Conversion, Field, Presence, TypeDef, Variant, EXTRA_FIELD, UNDECLARED_FIELD};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -73,10 +73,8 @@ pub fn struct_impl(def: &TypeDef, fields: &[Field], has_extra: bool) -> TokenStr
             }
         }
     }
-    if has_extra {
-        let extra = ident(EXTRA_FIELD);
-        inits.push(quote! { #extra: Default::default(), });
-    }
+    let rest = ident(if has_extra { EXTRA_FIELD } else { UNDECLARED_FIELD });
+    inits.push(quote! { #rest: Default::default(), });
     let new_doc = if arguments.is_empty() {
         format!(" An empty `{}`; set fields with the methods below.", def.name)
     } else {

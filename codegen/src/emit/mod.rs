@@ -3,6 +3,7 @@
 mod client;
 mod construction;
 mod docs;
+mod object_serde;
 mod operations;
 mod pagination;
 mod streaming;
@@ -42,16 +43,9 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
         provenance.pin_file, provenance.sha256
     );
     let items = space.types.iter().map(types::type_item);
-    // Only struct derives name these; a spec of enums and aliases alone would leave them unused.
-    let serde_use = if space.types.iter().any(|t| matches!(t.kind, crate::ir::TypeKind::Struct { .. })) {
-        quote! { use serde::{Deserialize, Serialize}; }
-    } else {
-        TokenStream::new()
-    };
     let types_tokens = quote! {
         //! Every schema of the spec as a Rust type.
         #![allow(deprecated, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::tabs_in_doc_comments, clippy::empty_docs)]
-        #serde_use
         #(#items)*
     };
     let mut by_tag: BTreeMap<&Tag, Vec<&Operation>> = BTreeMap::new();

@@ -162,7 +162,9 @@ fn operation(api_name: &str, op: &Operation, types: &HashMap<&str, &TypeKind>) -
                     let name = ident(struct_name);
                     quote! { #tp #name }
                 };
-                inits.push(quote! { body: #struct_path { #(#defaults)* }, });
+                // `struct_fields` only finds structs without declared additional properties.
+                let rest = ident(crate::ir::UNDECLARED_FIELD);
+                inits.push(quote! { body: #struct_path { #(#defaults)* #rest: Default::default(), }, });
                 for f in body_fields.iter().filter(|f| f.presence != Presence::Required) {
                     setters.push(body_field_setter(f, &mut setter_names, &tp));
                 }

@@ -1,8 +1,9 @@
 //! Type definitions → Rust items. Enums and unions go through the runtime's macros so that the
-//! generated source stays small; structs use serde's derives directly.
+//! generated source stays small; structs get written-out serde impls (`object_serde`).
 
 use super::docs::{deprecated_attr, doc_attrs};
-use crate::ir::{Field, Presence, Prim, TypeDef, TypeKind, TypeRef, Variant, EXTRA_FIELD};
+use super::object_serde::{field_type, object_impls, Rest};
+use crate::ir::{Field, Presence, Prim, TypeDef, TypeKind, TypeRef, Variant, EXTRA_FIELD, UNDECLARED_FIELD};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -13,29 +14,43 @@ pub fn type_item(def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct { fields: field_list, extra } => {
             let fields = field_list.iter().map(field);
-            let extra = extra.as_ref().map(|ty| {
-                let ty = type_ref(ty);
-                let name = ident(EXTRA_FIELD);
-                quote! {
-                    #[doc = " Properties the schema does not name (it allows any)."]
-                    #[serde(flatten)]
-                    pub #name: crate::runtime::Map<#ty>,
+            let declared = extra.as_ref().map(type_ref);
+            let rest_field = match &declared {
+                Some(ty) => {
+                    let member = ident(EXTRA_FIELD);
+                    quote! {
+                        #[doc = " Properties the schema does not name (it allows any)."]
+                        pub #member: crate::runtime::Map<#ty>,
+                    }
                 }
-            });
+                None => {
+                    let member = ident(UNDECLARED_FIELD);
+                    quote! {
+                        #[doc = " Keys the server sent that the spec does not declare (sent back as they are on encode)."]
+                        pub #member: crate::runtime::Extra,
+                    }
+                }
+            };
+            let rest = match &declared {
+                Some(ty) => Rest::Declared(ty),
+                None => Rest::Undeclared,
+            };
             let needs_arguments = field_list.iter().any(|f| f.presence == Presence::Required && !f.constant);
             let derives = if needs_arguments {
-                quote! { #[derive(Debug, Clone, Serialize, Deserialize)] }
+                quote! { #[derive(Debug, Clone)] }
             } else {
-                quote! { #[derive(Debug, Clone, Default, Serialize, Deserialize)] }
+                quote! { #[derive(Debug, Clone, Default)] }
             };
-            let construction = super::construction::struct_impl(def, field_list, extra.is_some());
+            let construction = super::construction::struct_impl(def, field_list, declared.is_some());
+            let serde = object_impls(&name, field_list, &rest);
             quote! {
                 #docs
                 #deprecated
                 #derives
                 #[non_exhaustive]
-                pub struct #name { #(#fields)* #extra }
+                pub struct #name { #(#fields)* #rest_field }
 
+                #serde
                 #construction
             }
         }
@@ -89,29 +104,8 @@ fn field(field: &Field) -> TokenStream {
     let name = ident(&field.rust);
     let docs = super::docs::field_doc_attrs(field);
     let deprecated = deprecated_attr(field.deprecated);
-    let mut inner = type_ref(&field.ty);
-    if field.boxed {
-        inner = quote! { Box<#inner> };
-    }
-    let mut serde_args = Vec::new();
-    if field.wire != crate::idents::sanitise(&field.rust).trim_start_matches("r#") {
-        let wire = &field.wire;
-        serde_args.push(quote! { rename = #wire });
-    }
-    let ty = match field.presence {
-        Presence::Required => inner,
-        Presence::RequiredNullable => quote! { Option<#inner> },
-        Presence::Optional => {
-            serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
-            quote! { Option<#inner> }
-        }
-        Presence::TriState => {
-            serde_args.push(quote! { default, skip_serializing_if = "crate::runtime::Patch::is_absent" });
-            quote! { crate::runtime::Patch<#inner> }
-        }
-    };
-    let serde = if serde_args.is_empty() { TokenStream::new() } else { quote! { #[serde(#(#serde_args),*)] } };
-    quote! { #docs #deprecated #serde pub #name: #ty, }
+    let ty = field_type(field);
+    quote! { #docs #deprecated pub #name: #ty, }
 }
 
 fn variant_type(variant: &Variant) -> TokenStream {

@@ -96,9 +96,7 @@ impl<'a> Resolver<'a> {
             return Ok(TypeKind::Alias(TypeRef::Map(Box::new(extra.unwrap_or(TypeRef::Any)))));
         }
         let mut field_names = Namer::default();
-        if extra.is_some() {
-            field_names.reserve(crate::ir::EXTRA_FIELD);
-        }
+        field_names.reserve(if extra.is_some() { crate::ir::EXTRA_FIELD } else { crate::ir::UNDECLARED_FIELD });
         let mut fields = Vec::with_capacity(collected.properties.len());
         for (wire, (node, at)) in collected.properties {
             // Named after the type that declares the property, wherever it is merged into.

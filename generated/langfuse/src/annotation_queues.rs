@@ -32,6 +32,7 @@ impl AnnotationQueues<'_> {
                 name: name.into(),
                 description: None,
                 score_config_ids,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -78,6 +79,7 @@ impl AnnotationQueues<'_> {
                 object_id: object_id.into(),
                 object_type: object_type.into(),
                 status: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -126,6 +128,7 @@ impl AnnotationQueues<'_> {
             item_id: item_id.into(),
             body: super::types::UpdateAnnotationQueueItemRequest {
                 status: crate::runtime::Patch::Absent,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -143,6 +146,7 @@ impl AnnotationQueues<'_> {
             queue_id: queue_id.into(),
             body: super::types::AnnotationQueueAssignmentRequest {
                 user_id: user_id.into(),
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -160,6 +164,7 @@ impl AnnotationQueues<'_> {
             queue_id: queue_id.into(),
             body: super::types::AnnotationQueueAssignmentRequest {
                 user_id: user_id.into(),
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -39,6 +39,7 @@ impl Comments<'_> {
                 object_id: object_id.into(),
                 content: content.into(),
                 author_user_id: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

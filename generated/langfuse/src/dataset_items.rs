@@ -38,6 +38,7 @@ impl DatasetItems<'_> {
                 source_observation_id: None,
                 id: None,
                 status: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -53,6 +53,7 @@ impl DatasetRunItems<'_> {
                 trace_id: None,
                 dataset_version: None,
                 created_at: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -30,6 +30,7 @@ impl Datasets<'_> {
                 metadata: None,
                 input_schema: None,
                 expected_output_schema: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -24,6 +24,7 @@ impl Feedback<'_> {
                 feedback: feedback.into(),
                 goal: None,
                 reference_url: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -35,6 +35,7 @@ impl Ingestion<'_> {
             body: super::types::IngestionBatchRequest {
                 batch,
                 metadata: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

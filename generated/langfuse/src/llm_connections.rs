@@ -38,6 +38,7 @@ impl LlmConnections<'_> {
                 with_default_models: None,
                 extra_headers: None,
                 config: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -34,6 +34,7 @@ impl Media<'_> {
                 upload_http_status: upload_http_status.into(),
                 upload_http_error: crate::runtime::Patch::Absent,
                 upload_time_ms: crate::runtime::Patch::Absent,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -59,6 +60,7 @@ impl Media<'_> {
                 content_length: content_length.into(),
                 sha256_hash: sha256_hash.into(),
                 field: field.into(),
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -39,6 +39,7 @@ impl Models<'_> {
                 pricing_tiers: None,
                 tokenizer_id: None,
                 tokenizer_config: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -33,6 +33,7 @@ impl Opentelemetry<'_> {
             client: self.client.clone(),
             body: super::types::OpentelemetryExportTracesRequest {
                 resource_spans,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

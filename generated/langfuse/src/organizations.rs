@@ -31,6 +31,7 @@ impl Organizations<'_> {
             body: super::types::MembershipRequest {
                 user_id: user_id.into(),
                 role: role.into(),
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -46,6 +47,7 @@ impl Organizations<'_> {
             client: self.client.clone(),
             body: super::types::DeleteMembershipRequest {
                 user_id: user_id.into(),
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -78,6 +80,7 @@ impl Organizations<'_> {
             body: super::types::MembershipRequest {
                 user_id: user_id.into(),
                 role: role.into(),
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -95,6 +98,7 @@ impl Organizations<'_> {
             project_id: project_id.into(),
             body: super::types::DeleteMembershipRequest {
                 user_id: user_id.into(),
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

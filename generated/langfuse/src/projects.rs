@@ -30,6 +30,7 @@ impl Projects<'_> {
                 name: name.into(),
                 metadata: None,
                 retention: retention.into(),
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -49,6 +50,7 @@ impl Projects<'_> {
                 name: name.into(),
                 metadata: None,
                 retention: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -84,6 +86,7 @@ impl Projects<'_> {
                 note: None,
                 public_key: None,
                 secret_key: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

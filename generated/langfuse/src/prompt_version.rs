@@ -22,6 +22,7 @@ impl PromptVersion<'_> {
             version: version.into(),
             body: super::types::PromptVersionUpdateRequest {
                 new_labels,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

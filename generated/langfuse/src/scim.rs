@@ -62,6 +62,7 @@ impl Scim<'_> {
                 emails: None,
                 active: None,
                 password: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

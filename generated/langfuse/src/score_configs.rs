@@ -35,6 +35,7 @@ impl ScoreConfigs<'_> {
                 min_value: None,
                 max_value: None,
                 description: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -63,6 +64,7 @@ impl ScoreConfigs<'_> {
                 min_value: crate::runtime::Patch::Absent,
                 max_value: crate::runtime::Patch::Absent,
                 description: crate::runtime::Patch::Absent,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

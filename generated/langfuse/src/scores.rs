@@ -32,6 +32,7 @@ impl Scores<'_> {
                 data_type: None,
                 config_id: None,
                 source: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

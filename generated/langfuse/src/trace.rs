@@ -69,6 +69,7 @@ impl Trace<'_> {
             client: self.client.clone(),
             body: super::types::TraceDeleteMultipleRequest {
                 trace_ids,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -60,6 +60,7 @@ impl UnstableDashboardWidgets<'_> {
                 filters,
                 chart_type: chart_type.into(),
                 chart_config: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -119,6 +120,7 @@ impl UnstableDashboardWidgets<'_> {
                 filters: crate::runtime::Patch::Absent,
                 chart_type: crate::runtime::Patch::Absent,
                 chart_config: crate::runtime::Patch::Absent,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

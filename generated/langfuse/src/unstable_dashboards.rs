@@ -30,6 +30,7 @@ impl UnstableDashboards<'_> {
                 description: None,
                 definition: None,
                 filters: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -66,6 +67,7 @@ impl UnstableDashboards<'_> {
                 description: crate::runtime::Patch::Absent,
                 definition: crate::runtime::Patch::Absent,
                 filters: crate::runtime::Patch::Absent,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -129,6 +131,7 @@ impl UnstableDashboards<'_> {
                 y: crate::runtime::Patch::Absent,
                 width: crate::runtime::Patch::Absent,
                 height: crate::runtime::Patch::Absent,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

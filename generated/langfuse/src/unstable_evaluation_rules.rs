@@ -139,6 +139,7 @@ impl UnstableEvaluationRules<'_> {
                 sampling: crate::runtime::Patch::Absent,
                 filter: crate::runtime::Patch::Absent,
                 mapping: crate::runtime::Patch::Absent,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -53,6 +53,7 @@ impl Analytics<'_> {
                 metrics,
                 order_by: None,
                 time_range: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -44,6 +44,7 @@ impl AnthropicMessages<'_> {
                 top_p: None,
                 trace: None,
                 user: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -48,6 +48,7 @@ impl ApiKeys<'_> {
                 limit_reset: None,
                 name: name.into(),
                 workspace_id: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -91,6 +92,7 @@ impl ApiKeys<'_> {
                 limit: crate::runtime::Patch::Absent,
                 limit_reset: crate::runtime::Patch::Absent,
                 name: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

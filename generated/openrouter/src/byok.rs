@@ -44,6 +44,7 @@ impl Byok<'_> {
                 name: None,
                 provider: provider.into(),
                 workspace_id: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -89,6 +90,7 @@ impl Byok<'_> {
                 is_fallback: None,
                 key: None,
                 name: crate::runtime::Patch::Absent,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

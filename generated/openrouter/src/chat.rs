@@ -62,6 +62,7 @@ impl Chat<'_> {
                 top_p: None,
                 trace: None,
                 user: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -27,6 +27,7 @@ impl Embeddings<'_> {
                 model: model.into(),
                 provider: None,
                 user: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

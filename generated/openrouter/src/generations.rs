@@ -46,6 +46,7 @@ impl Generations<'_> {
                 category: category.into(),
                 comment: None,
                 generation_id: generation_id.into(),
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

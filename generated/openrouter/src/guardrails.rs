@@ -51,6 +51,7 @@ impl Guardrails<'_> {
                 name: name.into(),
                 reset_interval: None,
                 workspace_id: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -109,6 +110,7 @@ impl Guardrails<'_> {
                 limit_usd: crate::runtime::Patch::Absent,
                 name: None,
                 reset_interval: crate::runtime::Patch::Absent,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -145,6 +147,7 @@ impl Guardrails<'_> {
             id: id.into(),
             body: super::types::BulkAssignKeysRequest {
                 key_hashes,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -164,6 +167,7 @@ impl Guardrails<'_> {
             id: id.into(),
             body: super::types::BulkUnassignKeysRequest {
                 key_hashes,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -200,6 +204,7 @@ impl Guardrails<'_> {
             id: id.into(),
             body: super::types::BulkAssignMembersRequest {
                 member_user_ids,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -219,6 +224,7 @@ impl Guardrails<'_> {
             id: id.into(),
             body: super::types::BulkUnassignMembersRequest {
                 member_user_ids,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

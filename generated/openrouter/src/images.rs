@@ -34,6 +34,7 @@ impl Images<'_> {
                 seed: None,
                 size: None,
                 stream: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -22,6 +22,7 @@ impl OAuth<'_> {
                 code: code.into(),
                 code_challenge_method: None,
                 code_verifier: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -48,6 +49,7 @@ impl OAuth<'_> {
                 spawn_cloud: None,
                 usage_limit_type: None,
                 workspace_id: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

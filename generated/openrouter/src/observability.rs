@@ -47,6 +47,7 @@ impl Observability<'_> {
                 sampling_rate: None,
                 r#type: r#type.into(),
                 workspace_id: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -104,6 +105,7 @@ impl Observability<'_> {
                 name: None,
                 privacy_mode: None,
                 sampling_rate: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

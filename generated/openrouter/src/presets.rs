@@ -88,6 +88,7 @@ impl Presets<'_> {
                 top_p: None,
                 trace: None,
                 user: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -133,6 +134,7 @@ impl Presets<'_> {
                 top_p: None,
                 trace: None,
                 user: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -190,6 +192,7 @@ impl Presets<'_> {
                 trace: None,
                 truncation: None,
                 user: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -26,6 +26,7 @@ impl Rerank<'_> {
                 provider: None,
                 query: query.into(),
                 top_n: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

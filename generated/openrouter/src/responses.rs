@@ -57,6 +57,7 @@ impl Responses<'_> {
                 trace: None,
                 truncation: None,
                 user: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

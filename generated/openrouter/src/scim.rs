@@ -37,6 +37,7 @@ impl Scim<'_> {
                 role: role.into(),
                 scim_group_id: scim_group_id.into(),
                 workspace_id: workspace_id.into(),
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -85,6 +86,7 @@ impl Scim<'_> {
             id: id.into(),
             body: super::types::UpdateScimGroupMappingRequest {
                 role: role.into(),
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

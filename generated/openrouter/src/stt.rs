@@ -27,6 +27,7 @@ impl Stt<'_> {
                 response_format: None,
                 temperature: None,
                 timestamp_granularities: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

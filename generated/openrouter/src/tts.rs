@@ -27,6 +27,7 @@ impl Tts<'_> {
                 response_format: None,
                 speed: None,
                 voice: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

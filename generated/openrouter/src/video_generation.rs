@@ -30,6 +30,7 @@ impl VideoGeneration<'_> {
                 seed: None,
                 size: None,
                 upscale_factor: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -44,6 +44,7 @@ impl Workspaces<'_> {
                 is_observability_io_logging_enabled: None,
                 name: name.into(),
                 slug: slug.into(),
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -93,6 +94,7 @@ impl Workspaces<'_> {
                 is_observability_io_logging_enabled: None,
                 name: None,
                 slug: None,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -144,6 +146,7 @@ impl Workspaces<'_> {
             body: super::types::UpsertWorkspaceBudgetRequest {
                 include_byok_in_budgets: None,
                 limit_usd: limit_usd.into(),
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -194,6 +197,7 @@ impl Workspaces<'_> {
             id: id.into(),
             body: super::types::BulkAddWorkspaceMembersRequest {
                 user_ids,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }
@@ -213,6 +217,7 @@ impl Workspaces<'_> {
             id: id.into(),
             body: super::types::BulkRemoveWorkspaceMembersRequest {
                 user_ids,
+                extra: Default::default(),
             },
             options: crate::runtime::CallOptions::default(),
         }

@@ -364,10 +364,7 @@ impl<T: DeserializeOwned> SuccessBody for Json<T> {
     fn decode(body: &Bytes) -> Result<Self, (String, String)> {
         // An empty body reads as `null`, so optional and unit-like types still decode.
         let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
-        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-        serde_path_to_error::deserialize(&mut deserializer)
-            .map(Json)
-            .map_err(|e| (e.path().to_string(), e.inner().to_string()))
+        serde_json::from_slice(bytes).map(Json).map_err(|e| crate::json_path::located(bytes, &e))
     }
 }
 

@@ -8,6 +8,8 @@ mod binary;
 mod config;
 mod error;
 mod http;
+mod json_path;
+mod object;
 mod paginate;
 mod patch;
 mod request;
@@ -21,6 +23,7 @@ mod values;
 pub use binary::Binary;
 pub use config::ConfigError;
 pub use error::{ApiError, DecodeError, Error};
+pub use object::Extra;
 pub use http::{defaults, same_origin_redirects, CustomHttpClient, Response};
 pub use paginate::ItemStream;
 pub use patch::Patch;
@@ -37,6 +40,8 @@ pub use config::env_var;
 pub use error::ErrorBody;
 #[doc(hidden)]
 pub use http::{finish, unwrap_json, ClientOptions, HttpClient, Json, RawResponse, SuccessBody};
+#[doc(hidden)]
+pub use object::{deserialize_object, keep_extra, required, serialize_extra, FieldKey, Fields, Object};
 #[doc(hidden)]
 pub use paginate::paginate;
 #[doc(hidden)]

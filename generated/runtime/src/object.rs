@@ -1,0 +1,167 @@
+//! How generated structs meet serde. Each struct implements [`Object`] (one `match` over its wire
+//! names) and calls the generic functions here, instead of serde's derives: the derive emits a
+//! field enum with its own visitor, a sequence visitor and a map visitor per type, and over the
+//! ~2,000 structs of the two APIs that expansion was most of the crates' compile time.
+//!
+//! The same code keeps the keys a server sends that the spec does not declare, in [`Extra`].
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::Serialize;
+use std::fmt;
+
+use crate::Map;
+
+/// Properties of an object that its schema does not declare: kept on decode, sent on encode.
+///
+/// Servers add fields before specs catch up (a chat completion's `provider`, a prompt's
+/// `createdAt`); they land here instead of being dropped. On a request type, keys inserted here are
+/// sent along with the declared fields, for parameters the spec does not list yet.
+///
+/// ```
+/// # use openrouter_langfuse_runtime::Extra;
+/// let mut extra = Extra::default();
+/// extra.insert("provider", "OpenAI");
+/// assert_eq!(extra.get("provider").and_then(|v| v.as_str()), Some("OpenAI"));
+/// ```
+#[derive(Clone, Default, PartialEq)]
+pub struct Extra(Option<Box<Map<serde_json::Value>>>);
+
+impl Extra {
+    /// The value of an undeclared key.
+    pub fn get(&self, key: &str) -> Option<&serde_json::Value> {
+        self.0.as_ref().and_then(|map| map.get(key))
+    }
+
+    /// Adds (or replaces) a key, returning the value it had.
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Option<serde_json::Value> {
+        self.0.get_or_insert_with(Default::default).insert(key.into(), value.into())
+    }
+
+    /// Removes a key, returning its value.
+    pub fn remove(&mut self, key: &str) -> Option<serde_json::Value> {
+        self.0.as_mut().and_then(|map| map.shift_remove(key))
+    }
+
+    /// The keys and values, in the order the server sent them.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &serde_json::Value)> {
+        self.0.iter().flat_map(|map| map.iter())
+    }
+
+    /// How many undeclared keys there are.
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |map| map.len())
+    }
+
+    /// True when the server sent only declared keys.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Extra {
+    type Item = (&'a String, &'a serde_json::Value);
+    type IntoIter = Box<dyn Iterator<Item = Self::Item> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+/// A generated struct's decoding: its fields by wire name, read from a JSON object.
+#[doc(hidden)]
+pub trait Object: Sized {
+    /// The type's name, for "expected …" in errors.
+    const NAME: &'static str;
+    fn decode<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` of every generated struct.
+#[doc(hidden)]
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "an object ({})", T::NAME)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::decode(map)
+        }
+    }
+    deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+}
+
+/// A key of an object being decoded: the index of a declared field, or an undeclared name.
+#[doc(hidden)]
+pub enum FieldKey {
+    Known(usize),
+    Unknown(String),
+}
+
+/// Reads one key and looks it up among a struct's wire names (sorted, so a binary search finds
+/// it without allocating for declared keys).
+#[doc(hidden)]
+pub struct Fields(pub &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for Fields {
+    type Value = FieldKey;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<FieldKey, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for Fields {
+    type Value = FieldKey;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<FieldKey, E> {
+        Ok(match self.0.binary_search(&key) {
+            Ok(index) => FieldKey::Known(index),
+            Err(_) => FieldKey::Unknown(key.to_owned()),
+        })
+    }
+    fn visit_string<E: de::Error>(self, key: String) -> Result<FieldKey, E> {
+        Ok(match self.0.binary_search(&key.as_str()) {
+            Ok(index) => FieldKey::Known(index),
+            Err(_) => FieldKey::Unknown(key),
+        })
+    }
+}
+
+/// A required field's value, or serde's "missing field" error.
+#[doc(hidden)]
+pub fn required<T, E: de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(field))
+}
+
+/// Stores an undeclared key's value.
+#[doc(hidden)]
+pub fn keep_extra<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: String) -> Result<(), A::Error> {
+    let value: serde_json::Value = map.next_value()?;
+    extra.0.get_or_insert_with(Default::default).insert(key, value);
+    Ok(())
+}
+
+/// Writes the undeclared keys after the declared fields.
+#[doc(hidden)]
+pub fn serialize_extra<M: SerializeMap>(map: &mut M, extra: &Extra) -> Result<(), M::Error> {
+    for (key, value) in extra.iter() {
+        map.serialize_entry(key, value)?;
+    }
+    Ok(())
+}
+
+impl Serialize for Extra {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        serialize_extra(&mut map, self)?;
+        map.end()
+    }
+}
