@@ -24,6 +24,11 @@ for features in "openrouter" "langfuse" "openrouter,langfuse"; do
   cargo clippy -q -p openrouter-langfuse --no-default-features --features "$features" --all-targets -- -D warnings
 done
 
+step "per-tag features alone (a representative set; scripts/check-features.sh tries every one): zero warnings, clippy -D warnings"
+for features in "openrouter-chat" "openrouter-models" "langfuse-prompts" "langfuse-ingestion"; do
+  cargo clippy -q -p openrouter-langfuse --no-default-features --features "$features,rustls-tls" -- -D warnings
+done
+
 step "generated crates: docs of every published crate build cleanly"
 RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p openrouter-langfuse -p openrouter-langfuse-runtime \
   -p openrouter-langfuse-openrouter -p openrouter-langfuse-langfuse

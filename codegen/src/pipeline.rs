@@ -1,6 +1,7 @@
 //! The whole generator as one call: spec bytes in, the generated crate's files out. No I/O
 //! besides reading the runtime sources, so regen and the drift check share every step.
 
+use crate::emit::manifest::ApiFeatures;
 use crate::emit::{self, GeneratedFile, Provenance};
 use crate::error::SpecError;
 use crate::load::{load_spec, OverlaySource};
@@ -53,18 +54,22 @@ impl From<SpecError> for GenerateError {
 
 /// Every file under `generated/src`, in path order.
 pub fn generate(inputs: &[ApiInput]) -> Result<Vec<GeneratedFile>, GenerateError> {
-    let per_api: Vec<Result<Vec<GeneratedFile>, GenerateError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = inputs.iter().map(|input| (input, scope.spawn(move || generate_api_guarded(input)))).collect();
+    let per_api: Vec<Result<(Vec<GeneratedFile>, ApiFeatures), GenerateError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs.iter().map(|input| (input, scope.spawn(move || guarded(input, || generate_api(input))))).collect();
         handles
             .into_iter()
             .map(|(input, h)| h.join().unwrap_or_else(|payload| Err(panic_error(input, payload.as_ref()))))
             .collect()
     });
     let mut files = runtime_files()?;
+    let mut features = Vec::new();
     for api in per_api {
-        files.extend(api?);
+        let (api_files, api_features) = api?;
+        files.extend(api_files);
+        features.push(api_features);
     }
-    files.push(lib_file(inputs)?);
+    files.push(lib_file(&features)?);
+    files.push(emit::manifest::facade_manifest(&features).map_err(|message| GenerateError::Emit { api: "facade".into(), message })?);
     files.push(readme_file()?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -73,7 +78,11 @@ pub fn generate(inputs: &[ApiInput]) -> Result<Vec<GeneratedFile>, GenerateError
 /// One API's generation, with a panic anywhere in it turned into an error naming the API and its
 /// spec: a generator bug must not take the other APIs' output, or the user's bearings, with it.
 pub fn generate_api_guarded(input: &ApiInput) -> Result<Vec<GeneratedFile>, GenerateError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate_api(input))).unwrap_or_else(|payload| Err(panic_error(input, payload.as_ref())))
+    guarded(input, || generate_api(input)).map(|(files, _)| files)
+}
+
+fn guarded<T>(input: &ApiInput, run: impl FnOnce() -> Result<T, GenerateError>) -> Result<T, GenerateError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|payload| Err(panic_error(input, payload.as_ref())))
 }
 
 fn panic_error(input: &ApiInput, payload: &(dyn std::any::Any + Send)) -> GenerateError {
@@ -88,8 +97,9 @@ fn panic_error(input: &ApiInput, payload: &(dyn std::any::Any + Send)) -> Genera
     }
 }
 
-fn generate_api(input: &ApiInput) -> Result<Vec<GeneratedFile>, GenerateError> {
+fn generate_api(input: &ApiInput) -> Result<(Vec<GeneratedFile>, ApiFeatures), GenerateError> {
     let (_, api) = resolve_input(input)?;
+    let features = ApiFeatures { api: input.name.clone(), tags: emit::features::Gates::of(&api).features().cloned().collect() };
     let provenance = Provenance { pin_file: &input.pin_file, sha256: &input.sha256 };
     let mut files =
         emit::emit_api(&api, &input.profile, &provenance).map_err(|message| GenerateError::Emit { api: input.name.clone(), message })?;
@@ -104,7 +114,7 @@ fn generate_api(input: &ApiInput) -> Result<Vec<GeneratedFile>, GenerateError> {
         }
         files.push(GeneratedFile { path: PathBuf::from(format!("{}/src/extensions.rs", input.name)), contents });
     }
-    Ok(files)
+    Ok((files, features))
 }
 
 /// The facade crate's README, which is also its crate-level documentation (its examples are
@@ -133,15 +143,15 @@ pub fn runtime_files() -> Result<Vec<GeneratedFile>, GenerateError> {
     Ok(files)
 }
 
-fn lib_file(inputs: &[ApiInput]) -> Result<GeneratedFile, GenerateError> {
-    let modules = inputs.iter().map(|input| {
-        let module = emit::ident(&input.name);
-        let krate = emit::ident(&format!("openrouter_langfuse_{}", input.name));
-        let feature = &input.name;
-        let doc = format!(" The {} API, generated from `{}`.", input.name, input.pin_file);
+fn lib_file(apis: &[ApiFeatures]) -> Result<GeneratedFile, GenerateError> {
+    let modules = apis.iter().map(|api| {
+        let module = emit::ident(&api.api);
+        let krate = emit::ident(&format!("openrouter_langfuse_{}", api.api));
+        let cfg = emit::manifest::api_cfg(api);
+        let doc = format!(" The {} API, generated from `specs/{}.toml`.", api.api, api.api);
         quote::quote! {
             #[doc = #doc]
-            #[cfg(feature = #feature)]
+            #cfg
             #[doc(inline)]
             pub use #krate as #module;
         }

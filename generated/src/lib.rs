@@ -4,11 +4,80 @@
 #[doc(inline)]
 pub use openrouter_langfuse_runtime as runtime;
 /// The langfuse API, generated from `specs/langfuse.toml`.
-#[cfg(feature = "langfuse")]
+#[cfg(
+    any(
+        feature = "langfuse",
+        feature = "langfuse-annotation-queues",
+        feature = "langfuse-blob-storage-integrations",
+        feature = "langfuse-comments",
+        feature = "langfuse-dataset-items",
+        feature = "langfuse-dataset-run-items",
+        feature = "langfuse-datasets",
+        feature = "langfuse-experiments",
+        feature = "langfuse-feedback",
+        feature = "langfuse-health",
+        feature = "langfuse-ingestion",
+        feature = "langfuse-legacy-metrics-v1",
+        feature = "langfuse-legacy-observations-v1",
+        feature = "langfuse-legacy-score-v1",
+        feature = "langfuse-llm-connections",
+        feature = "langfuse-media",
+        feature = "langfuse-metrics",
+        feature = "langfuse-models",
+        feature = "langfuse-observations",
+        feature = "langfuse-opentelemetry",
+        feature = "langfuse-organizations",
+        feature = "langfuse-projects",
+        feature = "langfuse-prompt-version",
+        feature = "langfuse-prompts",
+        feature = "langfuse-scim",
+        feature = "langfuse-score-configs",
+        feature = "langfuse-scores",
+        feature = "langfuse-scores-v3",
+        feature = "langfuse-sessions",
+        feature = "langfuse-trace",
+        feature = "langfuse-unstable-dashboard-widgets",
+        feature = "langfuse-unstable-dashboards",
+        feature = "langfuse-unstable-evaluation-rules",
+        feature = "langfuse-unstable-evaluators"
+    )
+)]
 #[doc(inline)]
 pub use openrouter_langfuse_langfuse as langfuse;
 /// The openrouter API, generated from `specs/openrouter.toml`.
-#[cfg(feature = "openrouter")]
+#[cfg(
+    any(
+        feature = "openrouter",
+        feature = "openrouter-analytics",
+        feature = "openrouter-anthropic-messages",
+        feature = "openrouter-api-keys",
+        feature = "openrouter-benchmarks",
+        feature = "openrouter-byok",
+        feature = "openrouter-chat",
+        feature = "openrouter-classifications",
+        feature = "openrouter-credits",
+        feature = "openrouter-datasets",
+        feature = "openrouter-embeddings",
+        feature = "openrouter-endpoints",
+        feature = "openrouter-files",
+        feature = "openrouter-generations",
+        feature = "openrouter-guardrails",
+        feature = "openrouter-images",
+        feature = "openrouter-models",
+        feature = "openrouter-o-auth",
+        feature = "openrouter-observability",
+        feature = "openrouter-organization",
+        feature = "openrouter-presets",
+        feature = "openrouter-providers",
+        feature = "openrouter-rerank",
+        feature = "openrouter-responses",
+        feature = "openrouter-scim",
+        feature = "openrouter-stt",
+        feature = "openrouter-tts",
+        feature = "openrouter-video-generation",
+        feature = "openrouter-workspaces"
+    )
+)]
 #[doc(inline)]
 pub use openrouter_langfuse_openrouter as openrouter;
 /// What a typical program needs in scope: stream combinators (`next()` on streams),

@@ -15,7 +15,14 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
     let (credential_fields, credential_defaults, credential_setters, credential_env, credentials_expr) = credentials(auth, profile);
     let base_url_env = &profile.base_url_env;
     // With no operation left (none declared, or all skipped) nothing reads the HTTP client.
-    let http_allow = if api.operations.is_empty() { quote! { #[allow(dead_code)] } } else { TokenStream::new() };
+    // Nor with no tag's feature enabled.
+    let tag_features: BTreeSet<String> = api.operations.iter().map(|op| super::features::feature_name(&op.tag)).collect();
+    let http_allow = if api.operations.is_empty() {
+        quote! { #[allow(dead_code)] }
+    } else {
+        let features = tag_features.iter();
+        quote! { #[cfg_attr(not(any(#(feature = #features),*)), allow(dead_code))] }
+    };
     let header_fields = profile.headers.iter().map(|h| {
         let name = ident(&h.setting);
         let doc = format!(" {} (sent as `{}`).", h.doc, h.header);
@@ -46,8 +53,9 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
     let accessors = tags.iter().map(|tag| {
         let module = ident(&tag.module);
         let ty = ident(&tag.type_name);
-        let doc = format!(" Operations tagged `{}`.", tag.wire);
-        quote! { #[doc = #doc] pub fn #module(&self) -> super::#module::#ty<'_> { super::#module::#ty { client: self } } }
+        let feature = super::features::feature_name(tag);
+        let doc = format!(" Operations tagged `{}` (cargo feature `{feature}`).", tag.wire);
+        quote! { #[doc = #doc] #[cfg(feature = #feature)] pub fn #module(&self) -> super::#module::#ty<'_> { super::#module::#ty { client: self } } }
     });
     let api_doc = format!(" Settings for the {} client. `Config::default()` reads nothing from the environment; see [`Client::from_env`].", api.name);
     quote! {

@@ -295,6 +295,10 @@ fn operation(api_name: &str, op: &Operation, types: &HashMap<&str, &TypeKind>) -
             }
 
             /// Sends the request and decodes the response.
+            // `#[inline]` on everything that decodes or encodes: the code for an operation is
+            // then compiled in the program that calls it, not for every operation in this crate
+            // (see "Compile cost" in the README).
+            #[inline]
             pub async fn send(self) -> Result<crate::runtime::Response<#success_ty>, crate::runtime::Error<#error_ty>> {
                 let (client, parts) = self.into_parts()?;
                 let raw = client.http.execute(parts).await?;
@@ -304,6 +308,7 @@ fn operation(api_name: &str, op: &Operation, types: &HashMap<&str, &TypeKind>) -
             #extra_methods
 
             #[doc(hidden)]
+            #[inline]
             fn into_parts(self) -> Result<(super::Client, crate::runtime::RequestParts), crate::runtime::Error<#error_ty>> {
                 #query_decl
                 #(#query)*
@@ -329,6 +334,7 @@ fn operation(api_name: &str, op: &Operation, types: &HashMap<&str, &TypeKind>) -
             type Output = Result<crate::runtime::Response<#success_ty>, crate::runtime::Error<#error_ty>>;
             type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
 
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
             }
@@ -522,6 +528,7 @@ fn error_enum(op: &Operation) -> Option<TokenStream> {
         pub enum #name { #(#variants)* }
 
         impl crate::runtime::ErrorBody for #name {
+            #[inline]
             fn decode(status: u16, body: &[u8]) -> Option<Self> {
                 #dispatch
             }

@@ -138,6 +138,7 @@ pub fn paginate_method(op: &Operation, types: &HashMap<&str, &TypeKind>, tp: &To
     quote! {
         /// Every item of every page, as one lazy stream: the next page is requested only when the
         /// items of the previous one have been consumed. Starts at this builder's position.
+        #[inline]
         pub fn send_paginated(self) -> crate::runtime::ItemStream<#item, #error_ty> {
             let start = #start;
             crate::runtime::paginate(start, move |position| {

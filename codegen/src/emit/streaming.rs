@@ -39,6 +39,7 @@ pub fn stream_methods(op: &Operation, types: &HashMap<&str, &TypeKind>, tp: &Tok
         ///
         /// `data: [DONE]` ends the stream and keep-alive comments are skipped; an event that does
         /// not decode is an error item (the stream goes on). Dropping the stream cancels the request.
+        #[inline]
         pub async fn send_stream(mut self) -> Result<crate::runtime::EventStream<#event_ty, #error_ty>, crate::runtime::Error<#error_ty>> {
             #flag
             let (client, parts) = self.into_parts()?;

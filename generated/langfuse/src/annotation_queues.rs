@@ -217,6 +217,7 @@ impl AnnotationQueuesListQueues {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -233,6 +234,7 @@ impl AnnotationQueuesListQueues {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<super::types::AnnotationQueue, serde_json::Value> {
@@ -254,6 +256,7 @@ impl AnnotationQueuesListQueues {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -285,6 +288,7 @@ impl std::future::IntoFuture for AnnotationQueuesListQueues {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -334,6 +338,7 @@ impl AnnotationQueuesCreateQueue {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -349,6 +354,7 @@ impl AnnotationQueuesCreateQueue {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -382,6 +388,7 @@ impl std::future::IntoFuture for AnnotationQueuesCreateQueue {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -422,6 +429,7 @@ impl AnnotationQueuesGetQueue {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -437,6 +445,7 @@ impl AnnotationQueuesGetQueue {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -470,6 +479,7 @@ impl std::future::IntoFuture for AnnotationQueuesGetQueue {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -531,6 +541,7 @@ impl AnnotationQueuesListQueueItems {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -547,6 +558,7 @@ impl AnnotationQueuesListQueueItems {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -571,6 +583,7 @@ impl AnnotationQueuesListQueueItems {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -607,6 +620,7 @@ impl std::future::IntoFuture for AnnotationQueuesListQueueItems {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -661,6 +675,7 @@ impl AnnotationQueuesCreateQueueItem {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -676,6 +691,7 @@ impl AnnotationQueuesCreateQueueItem {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -716,6 +732,7 @@ impl std::future::IntoFuture for AnnotationQueuesCreateQueueItem {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -757,6 +774,7 @@ impl AnnotationQueuesGetQueueItem {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -772,6 +790,7 @@ impl AnnotationQueuesGetQueueItem {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -807,6 +826,7 @@ impl std::future::IntoFuture for AnnotationQueuesGetQueueItem {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -848,6 +868,7 @@ impl AnnotationQueuesDeleteQueueItem {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -863,6 +884,7 @@ impl AnnotationQueuesDeleteQueueItem {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -898,6 +920,7 @@ impl std::future::IntoFuture for AnnotationQueuesDeleteQueueItem {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -954,6 +977,7 @@ impl AnnotationQueuesUpdateQueueItem {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -969,6 +993,7 @@ impl AnnotationQueuesUpdateQueueItem {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1011,6 +1036,7 @@ impl std::future::IntoFuture for AnnotationQueuesUpdateQueueItem {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1057,6 +1083,7 @@ impl AnnotationQueuesCreateQueueAssignment {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1072,6 +1099,7 @@ impl AnnotationQueuesCreateQueueAssignment {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1112,6 +1140,7 @@ impl std::future::IntoFuture for AnnotationQueuesCreateQueueAssignment {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1158,6 +1187,7 @@ impl AnnotationQueuesDeleteQueueAssignment {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1173,6 +1203,7 @@ impl AnnotationQueuesDeleteQueueAssignment {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1213,6 +1244,7 @@ impl std::future::IntoFuture for AnnotationQueuesDeleteQueueAssignment {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

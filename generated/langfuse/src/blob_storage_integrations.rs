@@ -93,6 +93,7 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrations {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -108,6 +109,7 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrations {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -137,6 +139,7 @@ impl std::future::IntoFuture for BlobStorageIntegrationsGetBlobStorageIntegratio
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -177,6 +180,7 @@ impl BlobStorageIntegrationsUpsertBlobStorageIntegration {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -192,6 +196,7 @@ impl BlobStorageIntegrationsUpsertBlobStorageIntegration {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -228,6 +233,7 @@ impl std::future::IntoFuture for BlobStorageIntegrationsUpsertBlobStorageIntegra
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -268,6 +274,7 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrationStatus {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -283,6 +290,7 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrationStatus {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -316,6 +324,7 @@ impl std::future::IntoFuture for BlobStorageIntegrationsGetBlobStorageIntegratio
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -356,6 +365,7 @@ impl BlobStorageIntegrationsDeleteBlobStorageIntegration {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -371,6 +381,7 @@ impl BlobStorageIntegrationsDeleteBlobStorageIntegration {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -404,6 +415,7 @@ impl std::future::IntoFuture for BlobStorageIntegrationsDeleteBlobStorageIntegra
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

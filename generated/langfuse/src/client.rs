@@ -147,6 +147,46 @@ impl Config {
 /// The API client. Cheap to clone; clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
+    #[cfg_attr(
+        not(
+            any(
+                feature = "annotation-queues",
+                feature = "blob-storage-integrations",
+                feature = "comments",
+                feature = "dataset-items",
+                feature = "dataset-run-items",
+                feature = "datasets",
+                feature = "experiments",
+                feature = "feedback",
+                feature = "health",
+                feature = "ingestion",
+                feature = "legacy-metrics-v1",
+                feature = "legacy-observations-v1",
+                feature = "legacy-score-v1",
+                feature = "llm-connections",
+                feature = "media",
+                feature = "metrics",
+                feature = "models",
+                feature = "observations",
+                feature = "opentelemetry",
+                feature = "organizations",
+                feature = "projects",
+                feature = "prompt-version",
+                feature = "prompts",
+                feature = "scim",
+                feature = "score-configs",
+                feature = "scores",
+                feature = "scores-v3",
+                feature = "sessions",
+                feature = "trace",
+                feature = "unstable-dashboard-widgets",
+                feature = "unstable-dashboards",
+                feature = "unstable-evaluation-rules",
+                feature = "unstable-evaluators"
+            )
+        ),
+        allow(dead_code)
+    )]
     pub(crate) http: crate::runtime::HttpClient,
 }
 impl Client {
@@ -183,13 +223,15 @@ impl Client {
     pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
         Client::new(Config::from_env()?)
     }
-    /// Operations tagged `AnnotationQueues`.
+    /// Operations tagged `AnnotationQueues` (cargo feature `annotation-queues`).
+    #[cfg(feature = "annotation-queues")]
     pub fn annotation_queues(&self) -> super::annotation_queues::AnnotationQueues<'_> {
         super::annotation_queues::AnnotationQueues {
             client: self,
         }
     }
-    /// Operations tagged `BlobStorageIntegrations`.
+    /// Operations tagged `BlobStorageIntegrations` (cargo feature `blob-storage-integrations`).
+    #[cfg(feature = "blob-storage-integrations")]
     pub fn blob_storage_integrations(
         &self,
     ) -> super::blob_storage_integrations::BlobStorageIntegrations<'_> {
@@ -197,61 +239,71 @@ impl Client {
             client: self,
         }
     }
-    /// Operations tagged `Comments`.
+    /// Operations tagged `Comments` (cargo feature `comments`).
+    #[cfg(feature = "comments")]
     pub fn comments(&self) -> super::comments::Comments<'_> {
         super::comments::Comments {
             client: self,
         }
     }
-    /// Operations tagged `DatasetItems`.
+    /// Operations tagged `DatasetItems` (cargo feature `dataset-items`).
+    #[cfg(feature = "dataset-items")]
     pub fn dataset_items(&self) -> super::dataset_items::DatasetItems<'_> {
         super::dataset_items::DatasetItems {
             client: self,
         }
     }
-    /// Operations tagged `DatasetRunItems`.
+    /// Operations tagged `DatasetRunItems` (cargo feature `dataset-run-items`).
+    #[cfg(feature = "dataset-run-items")]
     pub fn dataset_run_items(&self) -> super::dataset_run_items::DatasetRunItems<'_> {
         super::dataset_run_items::DatasetRunItems {
             client: self,
         }
     }
-    /// Operations tagged `Datasets`.
+    /// Operations tagged `Datasets` (cargo feature `datasets`).
+    #[cfg(feature = "datasets")]
     pub fn datasets(&self) -> super::datasets::Datasets<'_> {
         super::datasets::Datasets {
             client: self,
         }
     }
-    /// Operations tagged `Experiments`.
+    /// Operations tagged `Experiments` (cargo feature `experiments`).
+    #[cfg(feature = "experiments")]
     pub fn experiments(&self) -> super::experiments::Experiments<'_> {
         super::experiments::Experiments {
             client: self,
         }
     }
-    /// Operations tagged `Feedback`.
+    /// Operations tagged `Feedback` (cargo feature `feedback`).
+    #[cfg(feature = "feedback")]
     pub fn feedback(&self) -> super::feedback::Feedback<'_> {
         super::feedback::Feedback {
             client: self,
         }
     }
-    /// Operations tagged `Health`.
+    /// Operations tagged `Health` (cargo feature `health`).
+    #[cfg(feature = "health")]
     pub fn health(&self) -> super::health::Health<'_> {
         super::health::Health {
             client: self,
         }
     }
-    /// Operations tagged `Ingestion`.
+    /// Operations tagged `Ingestion` (cargo feature `ingestion`).
+    #[cfg(feature = "ingestion")]
     pub fn ingestion(&self) -> super::ingestion::Ingestion<'_> {
         super::ingestion::Ingestion {
             client: self,
         }
     }
-    /// Operations tagged `LegacyMetricsV1`.
+    /// Operations tagged `LegacyMetricsV1` (cargo feature `legacy-metrics-v1`).
+    #[cfg(feature = "legacy-metrics-v1")]
     pub fn legacy_metrics_v1(&self) -> super::legacy_metrics_v1::LegacyMetricsV1<'_> {
         super::legacy_metrics_v1::LegacyMetricsV1 {
             client: self,
         }
     }
-    /// Operations tagged `LegacyObservationsV1`.
+    /// Operations tagged `LegacyObservationsV1` (cargo feature `legacy-observations-v1`).
+    #[cfg(feature = "legacy-observations-v1")]
     pub fn legacy_observations_v1(
         &self,
     ) -> super::legacy_observations_v1::LegacyObservationsV1<'_> {
@@ -259,107 +311,125 @@ impl Client {
             client: self,
         }
     }
-    /// Operations tagged `LegacyScoreV1`.
+    /// Operations tagged `LegacyScoreV1` (cargo feature `legacy-score-v1`).
+    #[cfg(feature = "legacy-score-v1")]
     pub fn legacy_score_v1(&self) -> super::legacy_score_v1::LegacyScoreV1<'_> {
         super::legacy_score_v1::LegacyScoreV1 {
             client: self,
         }
     }
-    /// Operations tagged `LlmConnections`.
+    /// Operations tagged `LlmConnections` (cargo feature `llm-connections`).
+    #[cfg(feature = "llm-connections")]
     pub fn llm_connections(&self) -> super::llm_connections::LlmConnections<'_> {
         super::llm_connections::LlmConnections {
             client: self,
         }
     }
-    /// Operations tagged `Media`.
+    /// Operations tagged `Media` (cargo feature `media`).
+    #[cfg(feature = "media")]
     pub fn media(&self) -> super::media::Media<'_> {
         super::media::Media {
             client: self,
         }
     }
-    /// Operations tagged `Metrics`.
+    /// Operations tagged `Metrics` (cargo feature `metrics`).
+    #[cfg(feature = "metrics")]
     pub fn metrics(&self) -> super::metrics::Metrics<'_> {
         super::metrics::Metrics {
             client: self,
         }
     }
-    /// Operations tagged `Models`.
+    /// Operations tagged `Models` (cargo feature `models`).
+    #[cfg(feature = "models")]
     pub fn models(&self) -> super::models::Models<'_> {
         super::models::Models {
             client: self,
         }
     }
-    /// Operations tagged `Observations`.
+    /// Operations tagged `Observations` (cargo feature `observations`).
+    #[cfg(feature = "observations")]
     pub fn observations(&self) -> super::observations::Observations<'_> {
         super::observations::Observations {
             client: self,
         }
     }
-    /// Operations tagged `Opentelemetry`.
+    /// Operations tagged `Opentelemetry` (cargo feature `opentelemetry`).
+    #[cfg(feature = "opentelemetry")]
     pub fn opentelemetry(&self) -> super::opentelemetry::Opentelemetry<'_> {
         super::opentelemetry::Opentelemetry {
             client: self,
         }
     }
-    /// Operations tagged `Organizations`.
+    /// Operations tagged `Organizations` (cargo feature `organizations`).
+    #[cfg(feature = "organizations")]
     pub fn organizations(&self) -> super::organizations::Organizations<'_> {
         super::organizations::Organizations {
             client: self,
         }
     }
-    /// Operations tagged `Projects`.
+    /// Operations tagged `Projects` (cargo feature `projects`).
+    #[cfg(feature = "projects")]
     pub fn projects(&self) -> super::projects::Projects<'_> {
         super::projects::Projects {
             client: self,
         }
     }
-    /// Operations tagged `PromptVersion`.
+    /// Operations tagged `PromptVersion` (cargo feature `prompt-version`).
+    #[cfg(feature = "prompt-version")]
     pub fn prompt_version(&self) -> super::prompt_version::PromptVersion<'_> {
         super::prompt_version::PromptVersion {
             client: self,
         }
     }
-    /// Operations tagged `Prompts`.
+    /// Operations tagged `Prompts` (cargo feature `prompts`).
+    #[cfg(feature = "prompts")]
     pub fn prompts(&self) -> super::prompts::Prompts<'_> {
         super::prompts::Prompts {
             client: self,
         }
     }
-    /// Operations tagged `Scim`.
+    /// Operations tagged `Scim` (cargo feature `scim`).
+    #[cfg(feature = "scim")]
     pub fn scim(&self) -> super::scim::Scim<'_> {
         super::scim::Scim { client: self }
     }
-    /// Operations tagged `ScoreConfigs`.
+    /// Operations tagged `ScoreConfigs` (cargo feature `score-configs`).
+    #[cfg(feature = "score-configs")]
     pub fn score_configs(&self) -> super::score_configs::ScoreConfigs<'_> {
         super::score_configs::ScoreConfigs {
             client: self,
         }
     }
-    /// Operations tagged `Scores`.
+    /// Operations tagged `Scores` (cargo feature `scores`).
+    #[cfg(feature = "scores")]
     pub fn scores(&self) -> super::scores::Scores<'_> {
         super::scores::Scores {
             client: self,
         }
     }
-    /// Operations tagged `ScoresV3`.
+    /// Operations tagged `ScoresV3` (cargo feature `scores-v3`).
+    #[cfg(feature = "scores-v3")]
     pub fn scores_v3(&self) -> super::scores_v3::ScoresV3<'_> {
         super::scores_v3::ScoresV3 {
             client: self,
         }
     }
-    /// Operations tagged `Sessions`.
+    /// Operations tagged `Sessions` (cargo feature `sessions`).
+    #[cfg(feature = "sessions")]
     pub fn sessions(&self) -> super::sessions::Sessions<'_> {
         super::sessions::Sessions {
             client: self,
         }
     }
-    /// Operations tagged `Trace`.
+    /// Operations tagged `Trace` (cargo feature `trace`).
+    #[cfg(feature = "trace")]
     pub fn trace(&self) -> super::trace::Trace<'_> {
         super::trace::Trace {
             client: self,
         }
     }
-    /// Operations tagged `UnstableDashboardWidgets`.
+    /// Operations tagged `UnstableDashboardWidgets` (cargo feature `unstable-dashboard-widgets`).
+    #[cfg(feature = "unstable-dashboard-widgets")]
     pub fn unstable_dashboard_widgets(
         &self,
     ) -> super::unstable_dashboard_widgets::UnstableDashboardWidgets<'_> {
@@ -367,7 +437,8 @@ impl Client {
             client: self,
         }
     }
-    /// Operations tagged `UnstableDashboards`.
+    /// Operations tagged `UnstableDashboards` (cargo feature `unstable-dashboards`).
+    #[cfg(feature = "unstable-dashboards")]
     pub fn unstable_dashboards(
         &self,
     ) -> super::unstable_dashboards::UnstableDashboards<'_> {
@@ -375,7 +446,8 @@ impl Client {
             client: self,
         }
     }
-    /// Operations tagged `UnstableEvaluationRules`.
+    /// Operations tagged `UnstableEvaluationRules` (cargo feature `unstable-evaluation-rules`).
+    #[cfg(feature = "unstable-evaluation-rules")]
     pub fn unstable_evaluation_rules(
         &self,
     ) -> super::unstable_evaluation_rules::UnstableEvaluationRules<'_> {
@@ -383,7 +455,8 @@ impl Client {
             client: self,
         }
     }
-    /// Operations tagged `UnstableEvaluators`.
+    /// Operations tagged `UnstableEvaluators` (cargo feature `unstable-evaluators`).
+    #[cfg(feature = "unstable-evaluators")]
     pub fn unstable_evaluators(
         &self,
     ) -> super::unstable_evaluators::UnstableEvaluators<'_> {

@@ -1,3 +1,4 @@
+#![cfg(feature = "prompts")]
 //! Hand-written conveniences on generated Langfuse types, written into the generated crate by
 //! `cargo xtask regen` from `codegen/extensions/langfuse.rs`. If an upstream change renames a type
 //! used here, the generated crate stops compiling: that is the drift alarm doing its job.

@@ -81,6 +81,7 @@ impl FeedbackSubmit {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -96,6 +97,7 @@ impl FeedbackSubmit {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -129,6 +131,7 @@ impl std::future::IntoFuture for FeedbackSubmit {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

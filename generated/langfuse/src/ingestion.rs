@@ -87,6 +87,7 @@ impl IngestionBatch {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -102,6 +103,7 @@ impl IngestionBatch {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -135,6 +137,7 @@ impl std::future::IntoFuture for IngestionBatch {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -63,6 +63,7 @@ impl LegacyMetricsV1Metrics {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -78,6 +79,7 @@ impl LegacyMetricsV1Metrics {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -108,6 +110,7 @@ impl std::future::IntoFuture for LegacyMetricsV1Metrics {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

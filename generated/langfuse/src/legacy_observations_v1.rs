@@ -88,6 +88,7 @@ impl LegacyObservationsV1Get {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -103,6 +104,7 @@ impl LegacyObservationsV1Get {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -136,6 +138,7 @@ impl std::future::IntoFuture for LegacyObservationsV1Get {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -343,6 +346,7 @@ impl LegacyObservationsV1GetMany {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -359,6 +363,7 @@ impl LegacyObservationsV1GetMany {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<super::types::ObservationsView, serde_json::Value> {
@@ -380,6 +385,7 @@ impl LegacyObservationsV1GetMany {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -432,6 +438,7 @@ impl std::future::IntoFuture for LegacyObservationsV1GetMany {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

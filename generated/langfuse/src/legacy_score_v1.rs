@@ -54,6 +54,7 @@ impl LegacyScoreV1Delete {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::runtime::Response<()>, crate::runtime::Error<serde_json::Value>> {
@@ -62,6 +63,7 @@ impl LegacyScoreV1Delete {
         crate::runtime::finish::<(), serde_json::Value>("legacy_scoreV1_delete", raw)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -95,6 +97,7 @@ impl std::future::IntoFuture for LegacyScoreV1Delete {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

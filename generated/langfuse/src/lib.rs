@@ -11,70 +11,103 @@ pub use openrouter_langfuse_runtime as runtime;
 mod client;
 pub mod types;
 pub use client::{Client, Config};
-/// Operations tagged `AnnotationQueues`.
+/// Operations tagged `AnnotationQueues` (cargo feature `annotation-queues`).
+#[cfg(feature = "annotation-queues")]
 pub mod annotation_queues;
-/// Operations tagged `BlobStorageIntegrations`.
+/// Operations tagged `BlobStorageIntegrations` (cargo feature `blob-storage-integrations`).
+#[cfg(feature = "blob-storage-integrations")]
 pub mod blob_storage_integrations;
-/// Operations tagged `Comments`.
+/// Operations tagged `Comments` (cargo feature `comments`).
+#[cfg(feature = "comments")]
 pub mod comments;
-/// Operations tagged `DatasetItems`.
+/// Operations tagged `DatasetItems` (cargo feature `dataset-items`).
+#[cfg(feature = "dataset-items")]
 pub mod dataset_items;
-/// Operations tagged `DatasetRunItems`.
+/// Operations tagged `DatasetRunItems` (cargo feature `dataset-run-items`).
+#[cfg(feature = "dataset-run-items")]
 pub mod dataset_run_items;
-/// Operations tagged `Datasets`.
+/// Operations tagged `Datasets` (cargo feature `datasets`).
+#[cfg(feature = "datasets")]
 pub mod datasets;
-/// Operations tagged `Experiments`.
+/// Operations tagged `Experiments` (cargo feature `experiments`).
+#[cfg(feature = "experiments")]
 pub mod experiments;
-/// Operations tagged `Feedback`.
+/// Operations tagged `Feedback` (cargo feature `feedback`).
+#[cfg(feature = "feedback")]
 pub mod feedback;
-/// Operations tagged `Health`.
+/// Operations tagged `Health` (cargo feature `health`).
+#[cfg(feature = "health")]
 pub mod health;
-/// Operations tagged `Ingestion`.
+/// Operations tagged `Ingestion` (cargo feature `ingestion`).
+#[cfg(feature = "ingestion")]
 pub mod ingestion;
-/// Operations tagged `LegacyMetricsV1`.
+/// Operations tagged `LegacyMetricsV1` (cargo feature `legacy-metrics-v1`).
+#[cfg(feature = "legacy-metrics-v1")]
 pub mod legacy_metrics_v1;
-/// Operations tagged `LegacyObservationsV1`.
+/// Operations tagged `LegacyObservationsV1` (cargo feature `legacy-observations-v1`).
+#[cfg(feature = "legacy-observations-v1")]
 pub mod legacy_observations_v1;
-/// Operations tagged `LegacyScoreV1`.
+/// Operations tagged `LegacyScoreV1` (cargo feature `legacy-score-v1`).
+#[cfg(feature = "legacy-score-v1")]
 pub mod legacy_score_v1;
-/// Operations tagged `LlmConnections`.
+/// Operations tagged `LlmConnections` (cargo feature `llm-connections`).
+#[cfg(feature = "llm-connections")]
 pub mod llm_connections;
-/// Operations tagged `Media`.
+/// Operations tagged `Media` (cargo feature `media`).
+#[cfg(feature = "media")]
 pub mod media;
-/// Operations tagged `Metrics`.
+/// Operations tagged `Metrics` (cargo feature `metrics`).
+#[cfg(feature = "metrics")]
 pub mod metrics;
-/// Operations tagged `Models`.
+/// Operations tagged `Models` (cargo feature `models`).
+#[cfg(feature = "models")]
 pub mod models;
-/// Operations tagged `Observations`.
+/// Operations tagged `Observations` (cargo feature `observations`).
+#[cfg(feature = "observations")]
 pub mod observations;
-/// Operations tagged `Opentelemetry`.
+/// Operations tagged `Opentelemetry` (cargo feature `opentelemetry`).
+#[cfg(feature = "opentelemetry")]
 pub mod opentelemetry;
-/// Operations tagged `Organizations`.
+/// Operations tagged `Organizations` (cargo feature `organizations`).
+#[cfg(feature = "organizations")]
 pub mod organizations;
-/// Operations tagged `Projects`.
+/// Operations tagged `Projects` (cargo feature `projects`).
+#[cfg(feature = "projects")]
 pub mod projects;
-/// Operations tagged `PromptVersion`.
+/// Operations tagged `PromptVersion` (cargo feature `prompt-version`).
+#[cfg(feature = "prompt-version")]
 pub mod prompt_version;
-/// Operations tagged `Prompts`.
+/// Operations tagged `Prompts` (cargo feature `prompts`).
+#[cfg(feature = "prompts")]
 pub mod prompts;
-/// Operations tagged `Scim`.
+/// Operations tagged `Scim` (cargo feature `scim`).
+#[cfg(feature = "scim")]
 pub mod scim;
-/// Operations tagged `ScoreConfigs`.
+/// Operations tagged `ScoreConfigs` (cargo feature `score-configs`).
+#[cfg(feature = "score-configs")]
 pub mod score_configs;
-/// Operations tagged `Scores`.
+/// Operations tagged `Scores` (cargo feature `scores`).
+#[cfg(feature = "scores")]
 pub mod scores;
-/// Operations tagged `ScoresV3`.
+/// Operations tagged `ScoresV3` (cargo feature `scores-v3`).
+#[cfg(feature = "scores-v3")]
 pub mod scores_v3;
-/// Operations tagged `Sessions`.
+/// Operations tagged `Sessions` (cargo feature `sessions`).
+#[cfg(feature = "sessions")]
 pub mod sessions;
-/// Operations tagged `Trace`.
+/// Operations tagged `Trace` (cargo feature `trace`).
+#[cfg(feature = "trace")]
 pub mod trace;
-/// Operations tagged `UnstableDashboardWidgets`.
+/// Operations tagged `UnstableDashboardWidgets` (cargo feature `unstable-dashboard-widgets`).
+#[cfg(feature = "unstable-dashboard-widgets")]
 pub mod unstable_dashboard_widgets;
-/// Operations tagged `UnstableDashboards`.
+/// Operations tagged `UnstableDashboards` (cargo feature `unstable-dashboards`).
+#[cfg(feature = "unstable-dashboards")]
 pub mod unstable_dashboards;
-/// Operations tagged `UnstableEvaluationRules`.
+/// Operations tagged `UnstableEvaluationRules` (cargo feature `unstable-evaluation-rules`).
+#[cfg(feature = "unstable-evaluation-rules")]
 pub mod unstable_evaluation_rules;
-/// Operations tagged `UnstableEvaluators`.
+/// Operations tagged `UnstableEvaluators` (cargo feature `unstable-evaluators`).
+#[cfg(feature = "unstable-evaluators")]
 pub mod unstable_evaluators;
 mod extensions;

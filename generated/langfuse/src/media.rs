@@ -102,6 +102,7 @@ impl MediaGet {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -117,6 +118,7 @@ impl MediaGet {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -149,6 +151,7 @@ impl std::future::IntoFuture for MediaGet {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -215,6 +218,7 @@ impl MediaPatch {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<crate::runtime::Response<()>, crate::runtime::Error<serde_json::Value>> {
@@ -223,6 +227,7 @@ impl MediaPatch {
         crate::runtime::finish::<(), serde_json::Value>("media_patch", raw)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -259,6 +264,7 @@ impl std::future::IntoFuture for MediaPatch {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -324,6 +330,7 @@ impl MediaGetUploadUrl {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -339,6 +346,7 @@ impl MediaGetUploadUrl {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -372,6 +380,7 @@ impl std::future::IntoFuture for MediaGetUploadUrl {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -157,6 +157,7 @@ impl OrganizationsGetOrganizationMemberships {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -172,6 +173,7 @@ impl OrganizationsGetOrganizationMemberships {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -201,6 +203,7 @@ impl std::future::IntoFuture for OrganizationsGetOrganizationMemberships {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -246,6 +249,7 @@ impl OrganizationsUpdateOrganizationMembership {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -261,6 +265,7 @@ impl OrganizationsUpdateOrganizationMembership {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -297,6 +302,7 @@ impl std::future::IntoFuture for OrganizationsUpdateOrganizationMembership {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -342,6 +348,7 @@ impl OrganizationsDeleteOrganizationMembership {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -357,6 +364,7 @@ impl OrganizationsDeleteOrganizationMembership {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -393,6 +401,7 @@ impl std::future::IntoFuture for OrganizationsDeleteOrganizationMembership {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -433,6 +442,7 @@ impl OrganizationsGetProjectMemberships {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -448,6 +458,7 @@ impl OrganizationsGetProjectMemberships {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -481,6 +492,7 @@ impl std::future::IntoFuture for OrganizationsGetProjectMemberships {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -527,6 +539,7 @@ impl OrganizationsUpdateProjectMembership {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -542,6 +555,7 @@ impl OrganizationsUpdateProjectMembership {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -582,6 +596,7 @@ impl std::future::IntoFuture for OrganizationsUpdateProjectMembership {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -628,6 +643,7 @@ impl OrganizationsDeleteProjectMembership {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -643,6 +659,7 @@ impl OrganizationsDeleteProjectMembership {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -683,6 +700,7 @@ impl std::future::IntoFuture for OrganizationsDeleteProjectMembership {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -722,6 +740,7 @@ impl OrganizationsGetOrganizationProjects {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -737,6 +756,7 @@ impl OrganizationsGetOrganizationProjects {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -766,6 +786,7 @@ impl std::future::IntoFuture for OrganizationsGetOrganizationProjects {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -805,6 +826,7 @@ impl OrganizationsGetOrganizationApiKeys {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -820,6 +842,7 @@ impl OrganizationsGetOrganizationApiKeys {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -849,6 +872,7 @@ impl std::future::IntoFuture for OrganizationsGetOrganizationApiKeys {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -142,6 +142,7 @@ impl ProjectsGet {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -157,6 +158,7 @@ impl ProjectsGet {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -186,6 +188,7 @@ impl std::future::IntoFuture for ProjectsGet {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -236,6 +239,7 @@ impl ProjectsCreate {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -251,6 +255,7 @@ impl ProjectsCreate {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -284,6 +289,7 @@ impl std::future::IntoFuture for ProjectsCreate {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -343,6 +349,7 @@ impl ProjectsUpdate {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -358,6 +365,7 @@ impl ProjectsUpdate {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -395,6 +403,7 @@ impl std::future::IntoFuture for ProjectsUpdate {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -435,6 +444,7 @@ impl ProjectsDelete {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -450,6 +460,7 @@ impl ProjectsDelete {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -483,6 +494,7 @@ impl std::future::IntoFuture for ProjectsDelete {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -523,6 +535,7 @@ impl ProjectsGetApiKeys {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -538,6 +551,7 @@ impl ProjectsGetApiKeys {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -571,6 +585,7 @@ impl std::future::IntoFuture for ProjectsGetApiKeys {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -632,6 +647,7 @@ impl ProjectsCreateApiKey {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -647,6 +663,7 @@ impl ProjectsCreateApiKey {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -684,6 +701,7 @@ impl std::future::IntoFuture for ProjectsCreateApiKey {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -725,6 +743,7 @@ impl ProjectsDeleteApiKey {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -740,6 +759,7 @@ impl ProjectsDeleteApiKey {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -774,6 +794,7 @@ impl std::future::IntoFuture for ProjectsDeleteApiKey {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -182,6 +182,7 @@ impl ScoresCreate {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -197,6 +198,7 @@ impl ScoresCreate {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -230,6 +232,7 @@ impl std::future::IntoFuture for ScoresCreate {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -395,6 +398,7 @@ impl ScoresGetMany {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -411,6 +415,7 @@ impl ScoresGetMany {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -435,6 +440,7 @@ impl ScoresGetMany {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -500,6 +506,7 @@ impl std::future::IntoFuture for ScoresGetMany {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -540,6 +547,7 @@ impl ScoresGetById {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -555,6 +563,7 @@ impl ScoresGetById {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -587,6 +596,7 @@ impl std::future::IntoFuture for ScoresGetById {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

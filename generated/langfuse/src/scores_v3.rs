@@ -209,6 +209,7 @@ impl ScoresV3GetManyV3 {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -225,6 +226,7 @@ impl ScoresV3GetManyV3 {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<super::types::ScoreV3, serde_json::Value> {
@@ -250,6 +252,7 @@ impl ScoresV3GetManyV3 {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -319,6 +322,7 @@ impl std::future::IntoFuture for ScoresV3GetManyV3 {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -117,6 +117,7 @@ impl SessionsList {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -133,6 +134,7 @@ impl SessionsList {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<super::types::Session, serde_json::Value> {
@@ -154,6 +156,7 @@ impl SessionsList {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -193,6 +196,7 @@ impl std::future::IntoFuture for SessionsList {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -233,6 +237,7 @@ impl SessionsGet {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -248,6 +253,7 @@ impl SessionsGet {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -280,6 +286,7 @@ impl std::future::IntoFuture for SessionsGet {
         crate::runtime::Error<serde_json::Value>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -8,6 +8,7 @@
     clippy::tabs_in_doc_comments,
     clippy::empty_docs
 )]
+#[cfg(feature = "annotation-queues")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnnotationQueue {
@@ -20,6 +21,7 @@ pub struct AnnotationQueue {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "annotation-queues")]
 impl serde::Serialize for AnnotationQueue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -34,6 +36,7 @@ impl serde::Serialize for AnnotationQueue {
         map.end()
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl<'de> serde::Deserialize<'de> for AnnotationQueue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -41,6 +44,7 @@ impl<'de> serde::Deserialize<'de> for AnnotationQueue {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl crate::runtime::Object for AnnotationQueue {
     const NAME: &'static str = "AnnotationQueue";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -83,6 +87,7 @@ impl crate::runtime::Object for AnnotationQueue {
         })
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[allow(deprecated)]
 impl AnnotationQueue {
     /// A `AnnotationQueue` from its required fields; set the others with the methods below.
@@ -109,6 +114,7 @@ impl AnnotationQueue {
         self
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnnotationQueueAssignmentRequest {
@@ -116,6 +122,7 @@ pub struct AnnotationQueueAssignmentRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "annotation-queues")]
 impl serde::Serialize for AnnotationQueueAssignmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -125,6 +132,7 @@ impl serde::Serialize for AnnotationQueueAssignmentRequest {
         map.end()
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl<'de> serde::Deserialize<'de> for AnnotationQueueAssignmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -132,6 +140,7 @@ impl<'de> serde::Deserialize<'de> for AnnotationQueueAssignmentRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl crate::runtime::Object for AnnotationQueueAssignmentRequest {
     const NAME: &'static str = "AnnotationQueueAssignmentRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -152,6 +161,7 @@ impl crate::runtime::Object for AnnotationQueueAssignmentRequest {
         })
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[allow(deprecated)]
 impl AnnotationQueueAssignmentRequest {
     /// A `AnnotationQueueAssignmentRequest` from its required fields; set the others with the methods below.
@@ -162,6 +172,7 @@ impl AnnotationQueueAssignmentRequest {
         }
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnnotationQueueItem {
@@ -176,6 +187,7 @@ pub struct AnnotationQueueItem {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "annotation-queues")]
 impl serde::Serialize for AnnotationQueueItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -194,6 +206,7 @@ impl serde::Serialize for AnnotationQueueItem {
         map.end()
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl<'de> serde::Deserialize<'de> for AnnotationQueueItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -201,6 +214,7 @@ impl<'de> serde::Deserialize<'de> for AnnotationQueueItem {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl crate::runtime::Object for AnnotationQueueItem {
     const NAME: &'static str = "AnnotationQueueItem";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -251,6 +265,7 @@ impl crate::runtime::Object for AnnotationQueueItem {
         })
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[allow(deprecated)]
 impl AnnotationQueueItem {
     /// A `AnnotationQueueItem` from its required fields; set the others with the methods below.
@@ -281,13 +296,16 @@ impl AnnotationQueueItem {
         self
     }
 }
+#[cfg(feature = "annotation-queues")]
 crate::runtime::string_enum! {
     pub enum AnnotationQueueObjectType { Trace => "TRACE", Observation => "OBSERVATION",
     Session => "SESSION", }
 }
+#[cfg(feature = "annotation-queues")]
 crate::runtime::string_enum! {
     pub enum AnnotationQueueStatus { Pending => "PENDING", Completed => "COMPLETED", }
 }
+#[cfg(feature = "projects")]
 /// Response for API key deletion
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -296,6 +314,7 @@ pub struct ApiKeyDeletionResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "projects")]
 impl serde::Serialize for ApiKeyDeletionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -305,6 +324,7 @@ impl serde::Serialize for ApiKeyDeletionResponse {
         map.end()
     }
 }
+#[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for ApiKeyDeletionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -312,6 +332,7 @@ impl<'de> serde::Deserialize<'de> for ApiKeyDeletionResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "projects")]
 impl crate::runtime::Object for ApiKeyDeletionResponse {
     const NAME: &'static str = "ApiKeyDeletionResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -332,6 +353,7 @@ impl crate::runtime::Object for ApiKeyDeletionResponse {
         })
     }
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated)]
 impl ApiKeyDeletionResponse {
     /// A `ApiKeyDeletionResponse` from its required fields; set the others with the methods below.
@@ -342,6 +364,7 @@ impl ApiKeyDeletionResponse {
         }
     }
 }
+#[cfg(feature = "projects")]
 /// List of API keys for a project
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -350,6 +373,7 @@ pub struct ApiKeyList {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "projects")]
 impl serde::Serialize for ApiKeyList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -359,6 +383,7 @@ impl serde::Serialize for ApiKeyList {
         map.end()
     }
 }
+#[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for ApiKeyList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -366,6 +391,7 @@ impl<'de> serde::Deserialize<'de> for ApiKeyList {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "projects")]
 impl crate::runtime::Object for ApiKeyList {
     const NAME: &'static str = "ApiKeyList";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -386,6 +412,7 @@ impl crate::runtime::Object for ApiKeyList {
         })
     }
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated)]
 impl ApiKeyList {
     /// A `ApiKeyList` from its required fields; set the others with the methods below.
@@ -396,6 +423,7 @@ impl ApiKeyList {
         }
     }
 }
+#[cfg(feature = "projects")]
 /// Response for API key creation
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -409,6 +437,7 @@ pub struct ApiKeyResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "projects")]
 impl serde::Serialize for ApiKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -425,6 +454,7 @@ impl serde::Serialize for ApiKeyResponse {
         map.end()
     }
 }
+#[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for ApiKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -432,6 +462,7 @@ impl<'de> serde::Deserialize<'de> for ApiKeyResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "projects")]
 impl crate::runtime::Object for ApiKeyResponse {
     const NAME: &'static str = "ApiKeyResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -474,6 +505,7 @@ impl crate::runtime::Object for ApiKeyResponse {
         })
     }
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated)]
 impl ApiKeyResponse {
     /// A `ApiKeyResponse` from its required fields; set the others with the methods below.
@@ -500,6 +532,7 @@ impl ApiKeyResponse {
         self
     }
 }
+#[cfg(feature = "projects")]
 /// Summary of an API key
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -514,6 +547,7 @@ pub struct ApiKeySummary {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "projects")]
 impl serde::Serialize for ApiKeySummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -535,6 +569,7 @@ impl serde::Serialize for ApiKeySummary {
         map.end()
     }
 }
+#[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for ApiKeySummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -542,6 +577,7 @@ impl<'de> serde::Deserialize<'de> for ApiKeySummary {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "projects")]
 impl crate::runtime::Object for ApiKeySummary {
     const NAME: &'static str = "ApiKeySummary";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -588,6 +624,7 @@ impl crate::runtime::Object for ApiKeySummary {
         })
     }
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated)]
 impl ApiKeySummary {
     /// A `ApiKeySummary` from its required fields; set the others with the methods below.
@@ -624,6 +661,7 @@ impl ApiKeySummary {
         self
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AuthenticationScheme {
@@ -635,6 +673,7 @@ pub struct AuthenticationScheme {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for AuthenticationScheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -648,6 +687,7 @@ impl serde::Serialize for AuthenticationScheme {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for AuthenticationScheme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -655,6 +695,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationScheme {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for AuthenticationScheme {
     const NAME: &'static str = "AuthenticationScheme";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -687,6 +728,7 @@ impl crate::runtime::Object for AuthenticationScheme {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl AuthenticationScheme {
     /// A `AuthenticationScheme` from its required fields; set the others with the methods below.
@@ -707,6 +749,7 @@ impl AuthenticationScheme {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseEvent {
@@ -719,6 +762,7 @@ pub struct BaseEvent {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for BaseEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -732,6 +776,7 @@ impl serde::Serialize for BaseEvent {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for BaseEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -739,6 +784,7 @@ impl<'de> serde::Deserialize<'de> for BaseEvent {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for BaseEvent {
     const NAME: &'static str = "BaseEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -765,6 +811,7 @@ impl crate::runtime::Object for BaseEvent {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl BaseEvent {
     /// A `BaseEvent` from its required fields; set the others with the methods below.
@@ -782,6 +829,7 @@ impl BaseEvent {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BasePrompt {
@@ -799,6 +847,7 @@ pub struct BasePrompt {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for BasePrompt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -818,6 +867,7 @@ impl serde::Serialize for BasePrompt {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for BasePrompt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -825,6 +875,7 @@ impl<'de> serde::Deserialize<'de> for BasePrompt {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for BasePrompt {
     const NAME: &'static str = "BasePrompt";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -871,6 +922,7 @@ impl crate::runtime::Object for BasePrompt {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl BasePrompt {
     /// A `BasePrompt` from its required fields; set the others with the methods below.
@@ -903,6 +955,7 @@ impl BasePrompt {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseScore {
@@ -935,6 +988,7 @@ pub struct BaseScore {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for BaseScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -967,6 +1021,7 @@ impl serde::Serialize for BaseScore {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for BaseScore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -974,6 +1029,7 @@ impl<'de> serde::Deserialize<'de> for BaseScore {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for BaseScore {
     const NAME: &'static str = "BaseScore";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1056,6 +1112,7 @@ impl crate::runtime::Object for BaseScore {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl BaseScore {
     /// A `BaseScore` from its required fields; set the others with the methods below.
@@ -1131,6 +1188,7 @@ impl BaseScore {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseScoreV1 {
@@ -1158,6 +1216,7 @@ pub struct BaseScoreV1 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for BaseScoreV1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1182,6 +1241,7 @@ impl serde::Serialize for BaseScoreV1 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for BaseScoreV1 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1189,6 +1249,7 @@ impl<'de> serde::Deserialize<'de> for BaseScoreV1 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for BaseScoreV1 {
     const NAME: &'static str = "BaseScoreV1";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1263,6 +1324,7 @@ impl crate::runtime::Object for BaseScoreV1 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl BaseScoreV1 {
     /// A `BaseScoreV1` from its required fields; set the others with the methods below.
@@ -1322,6 +1384,7 @@ impl BaseScoreV1 {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseScoreV3 {
@@ -1349,6 +1412,7 @@ pub struct BaseScoreV3 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for BaseScoreV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1383,6 +1447,7 @@ impl serde::Serialize for BaseScoreV3 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for BaseScoreV3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1390,6 +1455,7 @@ impl<'de> serde::Deserialize<'de> for BaseScoreV3 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for BaseScoreV3 {
     const NAME: &'static str = "BaseScoreV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1464,6 +1530,7 @@ impl crate::runtime::Object for BaseScoreV3 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl BaseScoreV3 {
     /// A `BaseScoreV3` from its required fields; set the others with the methods below.
@@ -1527,6 +1594,7 @@ impl BaseScoreV3 {
         self
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 crate::runtime::string_enum! {
     #[doc =
     " Field group selecting which observation columns are included in the export. Applies to all export sources; groups without a counterpart in the legacy data model (e.g. `trace_context`) are omitted from the legacy observations export."]
@@ -1535,14 +1603,17 @@ crate::runtime::string_enum! {
     Prompt => "prompt", Metrics => "metrics", Tools => "tools", TraceContext =>
     "trace_context", }
 }
+#[cfg(feature = "blob-storage-integrations")]
 crate::runtime::string_enum! {
     pub enum BlobStorageExportFrequency { Every20Minutes => "every_20_minutes", Hourly =>
     "hourly", Daily => "daily", Weekly => "weekly", }
 }
+#[cfg(feature = "blob-storage-integrations")]
 crate::runtime::string_enum! {
     pub enum BlobStorageExportMode { FullHistory => "FULL_HISTORY", FromToday =>
     "FROM_TODAY", FromCustomDate => "FROM_CUSTOM_DATE", }
 }
+#[cfg(feature = "blob-storage-integrations")]
 crate::runtime::string_enum! {
     #[doc = " What data the integration exports."] #[doc =
     " - `LEGACY_TRACES_OBSERVATIONS`: traces, observations, and scores tables. Observation columns are controlled by `exportFieldGroups`; field groups without a counterpart in this data model (e.g. `trace_context`) are omitted."]
@@ -1556,6 +1627,7 @@ crate::runtime::string_enum! {
     "LEGACY_TRACES_OBSERVATIONS", ObservationsV2 => "OBSERVATIONS_V2",
     LegacyTracesAndEnrichedObservations => "LEGACY_TRACES_AND_ENRICHED_OBSERVATIONS", }
 }
+#[cfg(feature = "blob-storage-integrations")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BlobStorageIntegrationDeletionResponse {
@@ -1563,6 +1635,7 @@ pub struct BlobStorageIntegrationDeletionResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl serde::Serialize for BlobStorageIntegrationDeletionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1572,6 +1645,7 @@ impl serde::Serialize for BlobStorageIntegrationDeletionResponse {
         map.end()
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl<'de> serde::Deserialize<'de> for BlobStorageIntegrationDeletionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1579,6 +1653,7 @@ impl<'de> serde::Deserialize<'de> for BlobStorageIntegrationDeletionResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl crate::runtime::Object for BlobStorageIntegrationDeletionResponse {
     const NAME: &'static str = "BlobStorageIntegrationDeletionResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1599,6 +1674,7 @@ impl crate::runtime::Object for BlobStorageIntegrationDeletionResponse {
         })
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 #[allow(deprecated)]
 impl BlobStorageIntegrationDeletionResponse {
     /// A `BlobStorageIntegrationDeletionResponse` from its required fields; set the others with the methods below.
@@ -1609,17 +1685,20 @@ impl BlobStorageIntegrationDeletionResponse {
         }
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 crate::runtime::string_enum! {
     #[doc =
     " File format for exported data. `PARQUET` is a columnar binary format encoded and compressed by the storage engine; gzip compression does not apply to it. Note that the model-price columns (`input_price`, `output_price`, `total_price`) are not included in Parquet observation exports."]
     pub enum BlobStorageIntegrationFileType { Json => "JSON", Csv => "CSV", Jsonl =>
     "JSONL", Parquet => "PARQUET", }
 }
+#[cfg(feature = "blob-storage-integrations")]
 crate::runtime::string_enum! {
     #[doc = " File type reported for an existing integration."] pub enum
     BlobStorageIntegrationFileTypeResponse { Json => "JSON", Csv => "CSV", Jsonl =>
     "JSONL", Parquet => "PARQUET", }
 }
+#[cfg(feature = "blob-storage-integrations")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BlobStorageIntegrationResponse {
@@ -1657,6 +1736,7 @@ pub struct BlobStorageIntegrationResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl serde::Serialize for BlobStorageIntegrationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1688,6 +1768,7 @@ impl serde::Serialize for BlobStorageIntegrationResponse {
         map.end()
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl<'de> serde::Deserialize<'de> for BlobStorageIntegrationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1695,6 +1776,7 @@ impl<'de> serde::Deserialize<'de> for BlobStorageIntegrationResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl crate::runtime::Object for BlobStorageIntegrationResponse {
     const NAME: &'static str = "BlobStorageIntegrationResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -1805,6 +1887,7 @@ impl crate::runtime::Object for BlobStorageIntegrationResponse {
         })
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 #[allow(deprecated)]
 impl BlobStorageIntegrationResponse {
     /// A `BlobStorageIntegrationResponse` from its required fields; set the others with the methods below.
@@ -1909,6 +1992,7 @@ impl BlobStorageIntegrationResponse {
         self
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BlobStorageIntegrationStatusResponse {
@@ -1938,6 +2022,7 @@ pub struct BlobStorageIntegrationStatusResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl serde::Serialize for BlobStorageIntegrationStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1954,6 +2039,7 @@ impl serde::Serialize for BlobStorageIntegrationStatusResponse {
         map.end()
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl<'de> serde::Deserialize<'de> for BlobStorageIntegrationStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1961,6 +2047,7 @@ impl<'de> serde::Deserialize<'de> for BlobStorageIntegrationStatusResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl crate::runtime::Object for BlobStorageIntegrationStatusResponse {
     const NAME: &'static str = "BlobStorageIntegrationStatusResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -2011,6 +2098,7 @@ impl crate::runtime::Object for BlobStorageIntegrationStatusResponse {
         })
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 #[allow(deprecated)]
 impl BlobStorageIntegrationStatusResponse {
     /// A `BlobStorageIntegrationStatusResponse` from its required fields; set the others with the methods below.
@@ -2062,10 +2150,12 @@ impl BlobStorageIntegrationStatusResponse {
         self
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 crate::runtime::string_enum! {
     pub enum BlobStorageIntegrationType { S3 => "S3", S3Compatible => "S3_COMPATIBLE",
     AzureBlobStorage => "AZURE_BLOB_STORAGE", }
 }
+#[cfg(feature = "blob-storage-integrations")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BlobStorageIntegrationsResponse {
@@ -2073,6 +2163,7 @@ pub struct BlobStorageIntegrationsResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl serde::Serialize for BlobStorageIntegrationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2082,6 +2173,7 @@ impl serde::Serialize for BlobStorageIntegrationsResponse {
         map.end()
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl<'de> serde::Deserialize<'de> for BlobStorageIntegrationsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2089,6 +2181,7 @@ impl<'de> serde::Deserialize<'de> for BlobStorageIntegrationsResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl crate::runtime::Object for BlobStorageIntegrationsResponse {
     const NAME: &'static str = "BlobStorageIntegrationsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -2109,6 +2202,7 @@ impl crate::runtime::Object for BlobStorageIntegrationsResponse {
         })
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 #[allow(deprecated)]
 impl BlobStorageIntegrationsResponse {
     /// A `BlobStorageIntegrationsResponse` from its required fields; set the others with the methods below.
@@ -2119,6 +2213,7 @@ impl BlobStorageIntegrationsResponse {
         }
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 crate::runtime::string_enum! {
     #[doc = " Sync status of the blob storage integration:"] #[doc =
     " - `disabled` — integration is not enabled"] #[doc =
@@ -2136,6 +2231,7 @@ crate::runtime::string_enum! {
     enum BlobStorageSyncStatus { Idle => "idle", Running => "running", Queued =>
     "queued", UpToDate => "up_to_date", Disabled => "disabled", Error => "error", }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BooleanScore {
@@ -2172,6 +2268,7 @@ pub struct BooleanScore {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for BooleanScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2206,6 +2303,7 @@ impl serde::Serialize for BooleanScore {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for BooleanScore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2213,6 +2311,7 @@ impl<'de> serde::Deserialize<'de> for BooleanScore {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for BooleanScore {
     const NAME: &'static str = "BooleanScore";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -2303,6 +2402,7 @@ impl crate::runtime::Object for BooleanScore {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl BooleanScore {
     /// A `BooleanScore` from its required fields; set the others with the methods below.
@@ -2382,6 +2482,7 @@ impl BooleanScore {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BooleanScoreV1 {
@@ -2413,6 +2514,7 @@ pub struct BooleanScoreV1 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for BooleanScoreV1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2439,6 +2541,7 @@ impl serde::Serialize for BooleanScoreV1 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for BooleanScoreV1 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2446,6 +2549,7 @@ impl<'de> serde::Deserialize<'de> for BooleanScoreV1 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for BooleanScoreV1 {
     const NAME: &'static str = "BooleanScoreV1";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -2528,6 +2632,7 @@ impl crate::runtime::Object for BooleanScoreV1 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl BooleanScoreV1 {
     /// A `BooleanScoreV1` from its required fields; set the others with the methods below.
@@ -2591,6 +2696,7 @@ impl BooleanScoreV1 {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BooleanScoreV3 {
@@ -2620,6 +2726,7 @@ pub struct BooleanScoreV3 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for BooleanScoreV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2655,6 +2762,7 @@ impl serde::Serialize for BooleanScoreV3 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for BooleanScoreV3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2662,6 +2770,7 @@ impl<'de> serde::Deserialize<'de> for BooleanScoreV3 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for BooleanScoreV3 {
     const NAME: &'static str = "BooleanScoreV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -2740,6 +2849,7 @@ impl crate::runtime::Object for BooleanScoreV3 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl BooleanScoreV3 {
     /// A `BooleanScoreV3` from its required fields; set the others with the methods below.
@@ -2805,6 +2915,7 @@ impl BooleanScoreV3 {
         self
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkConfig {
@@ -2814,6 +2925,7 @@ pub struct BulkConfig {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for BulkConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2825,6 +2937,7 @@ impl serde::Serialize for BulkConfig {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for BulkConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2832,6 +2945,7 @@ impl<'de> serde::Deserialize<'de> for BulkConfig {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for BulkConfig {
     const NAME: &'static str = "BulkConfig";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -2858,6 +2972,7 @@ impl crate::runtime::Object for BulkConfig {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl BulkConfig {
     /// A `BulkConfig` from its required fields; set the others with the methods below.
@@ -2874,6 +2989,7 @@ impl BulkConfig {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CategoricalScore {
@@ -2910,6 +3026,7 @@ pub struct CategoricalScore {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for CategoricalScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2944,6 +3061,7 @@ impl serde::Serialize for CategoricalScore {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for CategoricalScore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2951,6 +3069,7 @@ impl<'de> serde::Deserialize<'de> for CategoricalScore {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for CategoricalScore {
     const NAME: &'static str = "CategoricalScore";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -3041,6 +3160,7 @@ impl crate::runtime::Object for CategoricalScore {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl CategoricalScore {
     /// A `CategoricalScore` from its required fields; set the others with the methods below.
@@ -3120,6 +3240,7 @@ impl CategoricalScore {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CategoricalScoreV1 {
@@ -3151,6 +3272,7 @@ pub struct CategoricalScoreV1 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for CategoricalScoreV1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -3177,6 +3299,7 @@ impl serde::Serialize for CategoricalScoreV1 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for CategoricalScoreV1 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3184,6 +3307,7 @@ impl<'de> serde::Deserialize<'de> for CategoricalScoreV1 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for CategoricalScoreV1 {
     const NAME: &'static str = "CategoricalScoreV1";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -3266,6 +3390,7 @@ impl crate::runtime::Object for CategoricalScoreV1 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl CategoricalScoreV1 {
     /// A `CategoricalScoreV1` from its required fields; set the others with the methods below.
@@ -3329,6 +3454,7 @@ impl CategoricalScoreV1 {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CategoricalScoreV3 {
@@ -3358,6 +3484,7 @@ pub struct CategoricalScoreV3 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for CategoricalScoreV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -3393,6 +3520,7 @@ impl serde::Serialize for CategoricalScoreV3 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for CategoricalScoreV3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3400,6 +3528,7 @@ impl<'de> serde::Deserialize<'de> for CategoricalScoreV3 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for CategoricalScoreV3 {
     const NAME: &'static str = "CategoricalScoreV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -3478,6 +3607,7 @@ impl crate::runtime::Object for CategoricalScoreV3 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl CategoricalScoreV3 {
     /// A `CategoricalScoreV3` from its required fields; set the others with the methods below.
@@ -3543,6 +3673,7 @@ impl CategoricalScoreV3 {
         self
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatMessage {
@@ -3552,6 +3683,7 @@ pub struct ChatMessage {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 impl serde::Serialize for ChatMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -3565,6 +3697,7 @@ impl serde::Serialize for ChatMessage {
         map.end()
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 impl<'de> serde::Deserialize<'de> for ChatMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3572,6 +3705,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessage {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 impl crate::runtime::Object for ChatMessage {
     const NAME: &'static str = "ChatMessage";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -3598,6 +3732,7 @@ impl crate::runtime::Object for ChatMessage {
         })
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 #[allow(deprecated)]
 impl ChatMessage {
     /// A `ChatMessage` from its required fields; set the others with the methods below.
@@ -3615,17 +3750,21 @@ impl ChatMessage {
         self
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 crate::runtime::const_value! {
     pub struct ChatMessageType = "chatmessage";
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 crate::runtime::untagged_union! {
     pub enum ChatMessageWithPlaceholders { ChatMessage(ChatMessage),
     PlaceholderMessage(PlaceholderMessage), }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 crate::runtime::union_from! {
     ChatMessageWithPlaceholders { ChatMessage(ChatMessage),
     PlaceholderMessage(PlaceholderMessage), }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatPrompt {
@@ -3644,6 +3783,7 @@ pub struct ChatPrompt {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for ChatPrompt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -3664,6 +3804,7 @@ impl serde::Serialize for ChatPrompt {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for ChatPrompt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3671,6 +3812,7 @@ impl<'de> serde::Deserialize<'de> for ChatPrompt {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for ChatPrompt {
     const NAME: &'static str = "ChatPrompt";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -3721,6 +3863,7 @@ impl crate::runtime::Object for ChatPrompt {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl ChatPrompt {
     /// A `ChatPrompt` from its required fields; set the others with the methods below.
@@ -3755,6 +3898,7 @@ impl ChatPrompt {
         self
     }
 }
+#[cfg(feature = "comments")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Comment {
@@ -3770,6 +3914,7 @@ pub struct Comment {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "comments")]
 impl serde::Serialize for Comment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -3788,6 +3933,7 @@ impl serde::Serialize for Comment {
         map.end()
     }
 }
+#[cfg(feature = "comments")]
 impl<'de> serde::Deserialize<'de> for Comment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3795,6 +3941,7 @@ impl<'de> serde::Deserialize<'de> for Comment {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "comments")]
 impl crate::runtime::Object for Comment {
     const NAME: &'static str = "Comment";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -3845,6 +3992,7 @@ impl crate::runtime::Object for Comment {
         })
     }
 }
+#[cfg(feature = "comments")]
 #[allow(deprecated)]
 impl Comment {
     /// A `Comment` from its required fields; set the others with the methods below.
@@ -3875,10 +4023,12 @@ impl Comment {
         self
     }
 }
+#[cfg(feature = "comments")]
 crate::runtime::string_enum! {
     pub enum CommentObjectType { Trace => "TRACE", Observation => "OBSERVATION", Session
     => "SESSION", Prompt => "PROMPT", }
 }
+#[cfg(feature = "score-configs")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ConfigCategory {
@@ -3887,6 +4037,7 @@ pub struct ConfigCategory {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "score-configs")]
 impl serde::Serialize for ConfigCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -3897,6 +4048,7 @@ impl serde::Serialize for ConfigCategory {
         map.end()
     }
 }
+#[cfg(feature = "score-configs")]
 impl<'de> serde::Deserialize<'de> for ConfigCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3904,6 +4056,7 @@ impl<'de> serde::Deserialize<'de> for ConfigCategory {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "score-configs")]
 impl crate::runtime::Object for ConfigCategory {
     const NAME: &'static str = "ConfigCategory";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -3927,6 +4080,7 @@ impl crate::runtime::Object for ConfigCategory {
         })
     }
 }
+#[cfg(feature = "score-configs")]
 #[allow(deprecated)]
 impl ConfigCategory {
     /// A `ConfigCategory` from its required fields; set the others with the methods below.
@@ -3938,6 +4092,7 @@ impl ConfigCategory {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CorrectionScore {
@@ -3974,6 +4129,7 @@ pub struct CorrectionScore {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for CorrectionScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -4008,6 +4164,7 @@ impl serde::Serialize for CorrectionScore {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for CorrectionScore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4015,6 +4172,7 @@ impl<'de> serde::Deserialize<'de> for CorrectionScore {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for CorrectionScore {
     const NAME: &'static str = "CorrectionScore";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -4105,6 +4263,7 @@ impl crate::runtime::Object for CorrectionScore {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl CorrectionScore {
     /// A `CorrectionScore` from its required fields; set the others with the methods below.
@@ -4184,6 +4343,7 @@ impl CorrectionScore {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CorrectionScoreV3 {
@@ -4213,6 +4373,7 @@ pub struct CorrectionScoreV3 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for CorrectionScoreV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -4248,6 +4409,7 @@ impl serde::Serialize for CorrectionScoreV3 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for CorrectionScoreV3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4255,6 +4417,7 @@ impl<'de> serde::Deserialize<'de> for CorrectionScoreV3 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for CorrectionScoreV3 {
     const NAME: &'static str = "CorrectionScoreV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -4333,6 +4496,7 @@ impl crate::runtime::Object for CorrectionScoreV3 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl CorrectionScoreV3 {
     /// A `CorrectionScoreV3` from its required fields; set the others with the methods below.
@@ -4398,6 +4562,7 @@ impl CorrectionScoreV3 {
         self
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateAnnotationQueueAssignmentResponse {
@@ -4407,6 +4572,7 @@ pub struct CreateAnnotationQueueAssignmentResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "annotation-queues")]
 impl serde::Serialize for CreateAnnotationQueueAssignmentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -4418,6 +4584,7 @@ impl serde::Serialize for CreateAnnotationQueueAssignmentResponse {
         map.end()
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl<'de> serde::Deserialize<'de> for CreateAnnotationQueueAssignmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4425,6 +4592,7 @@ impl<'de> serde::Deserialize<'de> for CreateAnnotationQueueAssignmentResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl crate::runtime::Object for CreateAnnotationQueueAssignmentResponse {
     const NAME: &'static str = "CreateAnnotationQueueAssignmentResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -4451,6 +4619,7 @@ impl crate::runtime::Object for CreateAnnotationQueueAssignmentResponse {
         })
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[allow(deprecated)]
 impl CreateAnnotationQueueAssignmentResponse {
     /// A `CreateAnnotationQueueAssignmentResponse` from its required fields; set the others with the methods below.
@@ -4467,6 +4636,7 @@ impl CreateAnnotationQueueAssignmentResponse {
         }
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateAnnotationQueueItemRequest {
@@ -4477,6 +4647,7 @@ pub struct CreateAnnotationQueueItemRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "annotation-queues")]
 impl serde::Serialize for CreateAnnotationQueueItemRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -4490,6 +4661,7 @@ impl serde::Serialize for CreateAnnotationQueueItemRequest {
         map.end()
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl<'de> serde::Deserialize<'de> for CreateAnnotationQueueItemRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4497,6 +4669,7 @@ impl<'de> serde::Deserialize<'de> for CreateAnnotationQueueItemRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl crate::runtime::Object for CreateAnnotationQueueItemRequest {
     const NAME: &'static str = "CreateAnnotationQueueItemRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -4523,6 +4696,7 @@ impl crate::runtime::Object for CreateAnnotationQueueItemRequest {
         })
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[allow(deprecated)]
 impl CreateAnnotationQueueItemRequest {
     /// A `CreateAnnotationQueueItemRequest` from its required fields; set the others with the methods below.
@@ -4543,6 +4717,7 @@ impl CreateAnnotationQueueItemRequest {
         self
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateAnnotationQueueRequest {
@@ -4552,6 +4727,7 @@ pub struct CreateAnnotationQueueRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "annotation-queues")]
 impl serde::Serialize for CreateAnnotationQueueRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -4565,6 +4741,7 @@ impl serde::Serialize for CreateAnnotationQueueRequest {
         map.end()
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl<'de> serde::Deserialize<'de> for CreateAnnotationQueueRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4572,6 +4749,7 @@ impl<'de> serde::Deserialize<'de> for CreateAnnotationQueueRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl crate::runtime::Object for CreateAnnotationQueueRequest {
     const NAME: &'static str = "CreateAnnotationQueueRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -4598,6 +4776,7 @@ impl crate::runtime::Object for CreateAnnotationQueueRequest {
         })
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[allow(deprecated)]
 impl CreateAnnotationQueueRequest {
     /// A `CreateAnnotationQueueRequest` from its required fields; set the others with the methods below.
@@ -4615,6 +4794,7 @@ impl CreateAnnotationQueueRequest {
         self
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateBlobStorageIntegrationRequest {
@@ -4658,6 +4838,7 @@ pub struct CreateBlobStorageIntegrationRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl serde::Serialize for CreateBlobStorageIntegrationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -4699,6 +4880,7 @@ impl serde::Serialize for CreateBlobStorageIntegrationRequest {
         map.end()
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl<'de> serde::Deserialize<'de> for CreateBlobStorageIntegrationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4706,6 +4888,7 @@ impl<'de> serde::Deserialize<'de> for CreateBlobStorageIntegrationRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 impl crate::runtime::Object for CreateBlobStorageIntegrationRequest {
     const NAME: &'static str = "CreateBlobStorageIntegrationRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -4792,6 +4975,7 @@ impl crate::runtime::Object for CreateBlobStorageIntegrationRequest {
         })
     }
 }
+#[cfg(feature = "blob-storage-integrations")]
 #[allow(deprecated)]
 impl CreateBlobStorageIntegrationRequest {
     /// A `CreateBlobStorageIntegrationRequest` from its required fields; set the others with the methods below.
@@ -4875,6 +5059,7 @@ impl CreateBlobStorageIntegrationRequest {
         self
     }
 }
+#[cfg(feature = "prompts")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateChatPromptRequest {
@@ -4891,6 +5076,7 @@ pub struct CreateChatPromptRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "prompts")]
 impl serde::Serialize for CreateChatPromptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -4914,6 +5100,7 @@ impl serde::Serialize for CreateChatPromptRequest {
         map.end()
     }
 }
+#[cfg(feature = "prompts")]
 impl<'de> serde::Deserialize<'de> for CreateChatPromptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4921,6 +5108,7 @@ impl<'de> serde::Deserialize<'de> for CreateChatPromptRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "prompts")]
 impl crate::runtime::Object for CreateChatPromptRequest {
     const NAME: &'static str = "CreateChatPromptRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -4967,6 +5155,7 @@ impl crate::runtime::Object for CreateChatPromptRequest {
         })
     }
 }
+#[cfg(feature = "prompts")]
 #[allow(deprecated)]
 impl CreateChatPromptRequest {
     /// A `CreateChatPromptRequest` from its required fields; set the others with the methods below.
@@ -5006,9 +5195,11 @@ impl CreateChatPromptRequest {
         self
     }
 }
+#[cfg(feature = "prompts")]
 crate::runtime::const_value! {
     pub struct CreateChatPromptType = "chat";
 }
+#[cfg(feature = "comments")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateCommentRequest {
@@ -5025,6 +5216,7 @@ pub struct CreateCommentRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "comments")]
 impl serde::Serialize for CreateCommentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -5040,6 +5232,7 @@ impl serde::Serialize for CreateCommentRequest {
         map.end()
     }
 }
+#[cfg(feature = "comments")]
 impl<'de> serde::Deserialize<'de> for CreateCommentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5047,6 +5240,7 @@ impl<'de> serde::Deserialize<'de> for CreateCommentRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "comments")]
 impl crate::runtime::Object for CreateCommentRequest {
     const NAME: &'static str = "CreateCommentRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -5085,6 +5279,7 @@ impl crate::runtime::Object for CreateCommentRequest {
         })
     }
 }
+#[cfg(feature = "comments")]
 #[allow(deprecated)]
 impl CreateCommentRequest {
     /// A `CreateCommentRequest` from its required fields; set the others with the methods below.
@@ -5109,6 +5304,7 @@ impl CreateCommentRequest {
         self
     }
 }
+#[cfg(feature = "comments")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateCommentResponse {
@@ -5117,6 +5313,7 @@ pub struct CreateCommentResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "comments")]
 impl serde::Serialize for CreateCommentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -5126,6 +5323,7 @@ impl serde::Serialize for CreateCommentResponse {
         map.end()
     }
 }
+#[cfg(feature = "comments")]
 impl<'de> serde::Deserialize<'de> for CreateCommentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5133,6 +5331,7 @@ impl<'de> serde::Deserialize<'de> for CreateCommentResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "comments")]
 impl crate::runtime::Object for CreateCommentResponse {
     const NAME: &'static str = "CreateCommentResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -5153,6 +5352,7 @@ impl crate::runtime::Object for CreateCommentResponse {
         })
     }
 }
+#[cfg(feature = "comments")]
 #[allow(deprecated)]
 impl CreateCommentResponse {
     /// A `CreateCommentResponse` from its required fields; set the others with the methods below.
@@ -5163,6 +5363,7 @@ impl CreateCommentResponse {
         }
     }
 }
+#[cfg(feature = "dataset-items")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateDatasetItemRequest {
@@ -5179,6 +5380,7 @@ pub struct CreateDatasetItemRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "dataset-items")]
 impl serde::Serialize for CreateDatasetItemRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -5209,6 +5411,7 @@ impl serde::Serialize for CreateDatasetItemRequest {
         map.end()
     }
 }
+#[cfg(feature = "dataset-items")]
 impl<'de> serde::Deserialize<'de> for CreateDatasetItemRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5216,6 +5419,7 @@ impl<'de> serde::Deserialize<'de> for CreateDatasetItemRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "dataset-items")]
 impl crate::runtime::Object for CreateDatasetItemRequest {
     const NAME: &'static str = "CreateDatasetItemRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -5266,6 +5470,7 @@ impl crate::runtime::Object for CreateDatasetItemRequest {
         })
     }
 }
+#[cfg(feature = "dataset-items")]
 #[allow(deprecated)]
 impl CreateDatasetItemRequest {
     /// A `CreateDatasetItemRequest` from its required fields; set the others with the methods below.
@@ -5318,6 +5523,7 @@ impl CreateDatasetItemRequest {
         self
     }
 }
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateDatasetRequest {
@@ -5331,6 +5537,7 @@ pub struct CreateDatasetRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "datasets")]
 impl serde::Serialize for CreateDatasetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -5352,6 +5559,7 @@ impl serde::Serialize for CreateDatasetRequest {
         map.end()
     }
 }
+#[cfg(feature = "datasets")]
 impl<'de> serde::Deserialize<'de> for CreateDatasetRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5359,6 +5567,7 @@ impl<'de> serde::Deserialize<'de> for CreateDatasetRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "datasets")]
 impl crate::runtime::Object for CreateDatasetRequest {
     const NAME: &'static str = "CreateDatasetRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -5397,6 +5606,7 @@ impl crate::runtime::Object for CreateDatasetRequest {
         })
     }
 }
+#[cfg(feature = "datasets")]
 #[allow(deprecated)]
 impl CreateDatasetRequest {
     /// A `CreateDatasetRequest` from its required fields; set the others with the methods below.
@@ -5434,6 +5644,7 @@ impl CreateDatasetRequest {
         self
     }
 }
+#[cfg(feature = "dataset-run-items")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateDatasetRunItemRequest {
@@ -5456,6 +5667,7 @@ pub struct CreateDatasetRunItemRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "dataset-run-items")]
 impl serde::Serialize for CreateDatasetRunItemRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -5484,6 +5696,7 @@ impl serde::Serialize for CreateDatasetRunItemRequest {
         map.end()
     }
 }
+#[cfg(feature = "dataset-run-items")]
 impl<'de> serde::Deserialize<'de> for CreateDatasetRunItemRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5491,6 +5704,7 @@ impl<'de> serde::Deserialize<'de> for CreateDatasetRunItemRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "dataset-run-items")]
 impl crate::runtime::Object for CreateDatasetRunItemRequest {
     const NAME: &'static str = "CreateDatasetRunItemRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -5541,6 +5755,7 @@ impl crate::runtime::Object for CreateDatasetRunItemRequest {
         })
     }
 }
+#[cfg(feature = "dataset-run-items")]
 #[allow(deprecated)]
 impl CreateDatasetRunItemRequest {
     /// A `CreateDatasetRunItemRequest` from its required fields; set the others with the methods below.
@@ -5591,6 +5806,7 @@ impl CreateDatasetRunItemRequest {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateEventBody {
@@ -5609,6 +5825,7 @@ pub struct CreateEventBody {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for CreateEventBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -5653,6 +5870,7 @@ impl serde::Serialize for CreateEventBody {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for CreateEventBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5660,6 +5878,7 @@ impl<'de> serde::Deserialize<'de> for CreateEventBody {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for CreateEventBody {
     const NAME: &'static str = "CreateEventBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -5726,6 +5945,7 @@ impl crate::runtime::Object for CreateEventBody {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl CreateEventBody {
     /// An empty `CreateEventBody`; set fields with the methods below.
@@ -5807,6 +6027,7 @@ impl CreateEventBody {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateEventEvent {
@@ -5820,6 +6041,7 @@ pub struct CreateEventEvent {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for CreateEventEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -5834,6 +6056,7 @@ impl serde::Serialize for CreateEventEvent {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for CreateEventEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5841,6 +6064,7 @@ impl<'de> serde::Deserialize<'de> for CreateEventEvent {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for CreateEventEvent {
     const NAME: &'static str = "CreateEventEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -5870,6 +6094,7 @@ impl crate::runtime::Object for CreateEventEvent {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl CreateEventEvent {
     /// A `CreateEventEvent` from its required fields; set the others with the methods below.
@@ -5892,6 +6117,7 @@ impl CreateEventEvent {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateGenerationBody {
@@ -5919,6 +6145,7 @@ pub struct CreateGenerationBody {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for CreateGenerationBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -5990,6 +6217,7 @@ impl serde::Serialize for CreateGenerationBody {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for CreateGenerationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5997,6 +6225,7 @@ impl<'de> serde::Deserialize<'de> for CreateGenerationBody {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for CreateGenerationBody {
     const NAME: &'static str = "CreateGenerationBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -6099,6 +6328,7 @@ impl crate::runtime::Object for CreateGenerationBody {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl CreateGenerationBody {
     /// An empty `CreateGenerationBody`; set fields with the methods below.
@@ -6240,6 +6470,7 @@ impl CreateGenerationBody {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateGenerationEvent {
@@ -6253,6 +6484,7 @@ pub struct CreateGenerationEvent {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for CreateGenerationEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -6267,6 +6499,7 @@ impl serde::Serialize for CreateGenerationEvent {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for CreateGenerationEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6274,6 +6507,7 @@ impl<'de> serde::Deserialize<'de> for CreateGenerationEvent {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for CreateGenerationEvent {
     const NAME: &'static str = "CreateGenerationEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -6303,6 +6537,7 @@ impl crate::runtime::Object for CreateGenerationEvent {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl CreateGenerationEvent {
     /// A `CreateGenerationEvent` from its required fields; set the others with the methods below.
@@ -6325,6 +6560,7 @@ impl CreateGenerationEvent {
         self
     }
 }
+#[cfg(feature = "models")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateModelRequest {
@@ -6368,6 +6604,7 @@ pub struct CreateModelRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "models")]
 impl serde::Serialize for CreateModelRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -6402,6 +6639,7 @@ impl serde::Serialize for CreateModelRequest {
         map.end()
     }
 }
+#[cfg(feature = "models")]
 impl<'de> serde::Deserialize<'de> for CreateModelRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6409,6 +6647,7 @@ impl<'de> serde::Deserialize<'de> for CreateModelRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "models")]
 impl crate::runtime::Object for CreateModelRequest {
     const NAME: &'static str = "CreateModelRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -6467,6 +6706,7 @@ impl crate::runtime::Object for CreateModelRequest {
         })
     }
 }
+#[cfg(feature = "models")]
 #[allow(deprecated)]
 impl CreateModelRequest {
     /// A `CreateModelRequest` from its required fields; set the others with the methods below.
@@ -6526,6 +6766,7 @@ impl CreateModelRequest {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateObservationEvent {
@@ -6539,6 +6780,7 @@ pub struct CreateObservationEvent {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for CreateObservationEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -6553,6 +6795,7 @@ impl serde::Serialize for CreateObservationEvent {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for CreateObservationEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6560,6 +6803,7 @@ impl<'de> serde::Deserialize<'de> for CreateObservationEvent {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for CreateObservationEvent {
     const NAME: &'static str = "CreateObservationEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -6589,6 +6833,7 @@ impl crate::runtime::Object for CreateObservationEvent {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl CreateObservationEvent {
     /// A `CreateObservationEvent` from its required fields; set the others with the methods below.
@@ -6611,14 +6856,17 @@ impl CreateObservationEvent {
         self
     }
 }
+#[cfg(feature = "prompts")]
 crate::runtime::untagged_union! {
     pub enum CreatePromptRequest { CreateChatPromptRequest(CreateChatPromptRequest),
     CreateTextPromptRequest(CreateTextPromptRequest), }
 }
+#[cfg(feature = "prompts")]
 crate::runtime::union_from! {
     CreatePromptRequest { CreateChatPromptRequest(CreateChatPromptRequest),
     CreateTextPromptRequest(CreateTextPromptRequest), }
 }
+#[cfg(feature = "score-configs")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateScoreConfigRequest {
@@ -6636,6 +6884,7 @@ pub struct CreateScoreConfigRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "score-configs")]
 impl serde::Serialize for CreateScoreConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -6658,6 +6907,7 @@ impl serde::Serialize for CreateScoreConfigRequest {
         map.end()
     }
 }
+#[cfg(feature = "score-configs")]
 impl<'de> serde::Deserialize<'de> for CreateScoreConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6665,6 +6915,7 @@ impl<'de> serde::Deserialize<'de> for CreateScoreConfigRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "score-configs")]
 impl crate::runtime::Object for CreateScoreConfigRequest {
     const NAME: &'static str = "CreateScoreConfigRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -6707,6 +6958,7 @@ impl crate::runtime::Object for CreateScoreConfigRequest {
         })
     }
 }
+#[cfg(feature = "score-configs")]
 #[allow(deprecated)]
 impl CreateScoreConfigRequest {
     /// A `CreateScoreConfigRequest` from its required fields; set the others with the methods below.
@@ -6745,6 +6997,7 @@ impl CreateScoreConfigRequest {
         self
     }
 }
+#[cfg(feature = "scores")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateScoreRequest {
@@ -6771,6 +7024,7 @@ pub struct CreateScoreRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores")]
 impl serde::Serialize for CreateScoreRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -6817,6 +7071,7 @@ impl serde::Serialize for CreateScoreRequest {
         map.end()
     }
 }
+#[cfg(feature = "scores")]
 impl<'de> serde::Deserialize<'de> for CreateScoreRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6824,6 +7079,7 @@ impl<'de> serde::Deserialize<'de> for CreateScoreRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores")]
 impl crate::runtime::Object for CreateScoreRequest {
     const NAME: &'static str = "CreateScoreRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -6898,6 +7154,7 @@ impl crate::runtime::Object for CreateScoreRequest {
         })
     }
 }
+#[cfg(feature = "scores")]
 #[allow(deprecated)]
 impl CreateScoreRequest {
     /// A `CreateScoreRequest` from its required fields; set the others with the methods below.
@@ -6981,6 +7238,7 @@ impl CreateScoreRequest {
         self
     }
 }
+#[cfg(feature = "scores")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateScoreResponse {
@@ -6989,6 +7247,7 @@ pub struct CreateScoreResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores")]
 impl serde::Serialize for CreateScoreResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -6998,6 +7257,7 @@ impl serde::Serialize for CreateScoreResponse {
         map.end()
     }
 }
+#[cfg(feature = "scores")]
 impl<'de> serde::Deserialize<'de> for CreateScoreResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7005,6 +7265,7 @@ impl<'de> serde::Deserialize<'de> for CreateScoreResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores")]
 impl crate::runtime::Object for CreateScoreResponse {
     const NAME: &'static str = "CreateScoreResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -7025,6 +7286,7 @@ impl crate::runtime::Object for CreateScoreResponse {
         })
     }
 }
+#[cfg(feature = "scores")]
 #[allow(deprecated)]
 impl CreateScoreResponse {
     /// A `CreateScoreResponse` from its required fields; set the others with the methods below.
@@ -7035,20 +7297,24 @@ impl CreateScoreResponse {
         }
     }
 }
+#[cfg(feature = "scores")]
 crate::runtime::string_enum! {
     #[doc = " Source values accepted when creating a score via the public REST API."]
     #[doc = " EVAL is reserved for internal evaluator outputs and is intentionally not"]
     #[doc = " exposed here — use commons.ScoreSource when reading scores."] pub enum
     CreateScoreSource { Api => "API", Annotation => "ANNOTATION", }
 }
+#[cfg(any(feature = "ingestion", feature = "scores"))]
 crate::runtime::untagged_union! {
     #[doc =
     " The value of the score. Must be passed as string for categorical and text scores, and numeric for boolean and numeric scores"]
     pub enum CreateScoreValue { Number(f64), String(String), }
 }
+#[cfg(any(feature = "ingestion", feature = "scores"))]
 crate::runtime::union_from! {
     CreateScoreValue { Number(f64), String(String), String(& str), }
 }
+#[cfg(any(feature = "ingestion", feature = "scores"))]
 impl CreateScoreValue {
     /// The text, when this value is the text variant.
     pub fn as_str(&self) -> Option<&str> {
@@ -7059,6 +7325,7 @@ impl CreateScoreValue {
         }
     }
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSpanBody {
@@ -7078,6 +7345,7 @@ pub struct CreateSpanBody {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for CreateSpanBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -7125,6 +7393,7 @@ impl serde::Serialize for CreateSpanBody {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for CreateSpanBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7132,6 +7401,7 @@ impl<'de> serde::Deserialize<'de> for CreateSpanBody {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for CreateSpanBody {
     const NAME: &'static str = "CreateSpanBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -7202,6 +7472,7 @@ impl crate::runtime::Object for CreateSpanBody {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl CreateSpanBody {
     /// An empty `CreateSpanBody`; set fields with the methods below.
@@ -7289,6 +7560,7 @@ impl CreateSpanBody {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateSpanEvent {
@@ -7302,6 +7574,7 @@ pub struct CreateSpanEvent {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for CreateSpanEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -7316,6 +7589,7 @@ impl serde::Serialize for CreateSpanEvent {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for CreateSpanEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7323,6 +7597,7 @@ impl<'de> serde::Deserialize<'de> for CreateSpanEvent {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for CreateSpanEvent {
     const NAME: &'static str = "CreateSpanEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -7352,6 +7627,7 @@ impl crate::runtime::Object for CreateSpanEvent {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl CreateSpanEvent {
     /// A `CreateSpanEvent` from its required fields; set the others with the methods below.
@@ -7374,6 +7650,7 @@ impl CreateSpanEvent {
         self
     }
 }
+#[cfg(feature = "prompts")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateTextPromptRequest {
@@ -7390,6 +7667,7 @@ pub struct CreateTextPromptRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "prompts")]
 impl serde::Serialize for CreateTextPromptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -7415,6 +7693,7 @@ impl serde::Serialize for CreateTextPromptRequest {
         map.end()
     }
 }
+#[cfg(feature = "prompts")]
 impl<'de> serde::Deserialize<'de> for CreateTextPromptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7422,6 +7701,7 @@ impl<'de> serde::Deserialize<'de> for CreateTextPromptRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "prompts")]
 impl crate::runtime::Object for CreateTextPromptRequest {
     const NAME: &'static str = "CreateTextPromptRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -7468,6 +7748,7 @@ impl crate::runtime::Object for CreateTextPromptRequest {
         })
     }
 }
+#[cfg(feature = "prompts")]
 #[allow(deprecated)]
 impl CreateTextPromptRequest {
     /// A `CreateTextPromptRequest` from its required fields; set the others with the methods below.
@@ -7509,9 +7790,11 @@ impl CreateTextPromptRequest {
         self
     }
 }
+#[cfg(feature = "prompts")]
 crate::runtime::const_value! {
     pub struct CreateTextPromptType = "text";
 }
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Dataset {
@@ -7531,6 +7814,7 @@ pub struct Dataset {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "datasets")]
 impl serde::Serialize for Dataset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -7548,6 +7832,7 @@ impl serde::Serialize for Dataset {
         map.end()
     }
 }
+#[cfg(feature = "datasets")]
 impl<'de> serde::Deserialize<'de> for Dataset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7555,6 +7840,7 @@ impl<'de> serde::Deserialize<'de> for Dataset {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "datasets")]
 impl crate::runtime::Object for Dataset {
     const NAME: &'static str = "Dataset";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -7612,6 +7898,7 @@ impl crate::runtime::Object for Dataset {
         })
     }
 }
+#[cfg(feature = "datasets")]
 #[allow(deprecated)]
 impl Dataset {
     /// A `Dataset` from its required fields; set the others with the methods below.
@@ -7645,6 +7932,7 @@ impl Dataset {
         self
     }
 }
+#[cfg(feature = "dataset-items")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DatasetItem {
@@ -7669,6 +7957,7 @@ pub struct DatasetItem {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "dataset-items")]
 impl serde::Serialize for DatasetItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -7689,6 +7978,7 @@ impl serde::Serialize for DatasetItem {
         map.end()
     }
 }
+#[cfg(feature = "dataset-items")]
 impl<'de> serde::Deserialize<'de> for DatasetItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7696,6 +7986,7 @@ impl<'de> serde::Deserialize<'de> for DatasetItem {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "dataset-items")]
 impl crate::runtime::Object for DatasetItem {
     const NAME: &'static str = "DatasetItem";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -7762,6 +8053,7 @@ impl crate::runtime::Object for DatasetItem {
         })
     }
 }
+#[cfg(feature = "dataset-items")]
 #[allow(deprecated)]
 impl DatasetItem {
     /// A `DatasetItem` from its required fields; set the others with the methods below.
@@ -7805,6 +8097,7 @@ impl DatasetItem {
         self
     }
 }
+#[cfg(feature = "dataset-items")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DatasetItemMediaReference {
@@ -7819,6 +8112,7 @@ pub struct DatasetItemMediaReference {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "dataset-items")]
 impl serde::Serialize for DatasetItemMediaReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -7831,6 +8125,7 @@ impl serde::Serialize for DatasetItemMediaReference {
         map.end()
     }
 }
+#[cfg(feature = "dataset-items")]
 impl<'de> serde::Deserialize<'de> for DatasetItemMediaReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7838,6 +8133,7 @@ impl<'de> serde::Deserialize<'de> for DatasetItemMediaReference {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "dataset-items")]
 impl crate::runtime::Object for DatasetItemMediaReference {
     const NAME: &'static str = "DatasetItemMediaReference";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -7867,6 +8163,7 @@ impl crate::runtime::Object for DatasetItemMediaReference {
         })
     }
 }
+#[cfg(feature = "dataset-items")]
 #[allow(deprecated)]
 impl DatasetItemMediaReference {
     /// A `DatasetItemMediaReference` from its required fields; set the others with the methods below.
@@ -7885,10 +8182,12 @@ impl DatasetItemMediaReference {
         }
     }
 }
+#[cfg(feature = "dataset-items")]
 crate::runtime::string_enum! {
     pub enum DatasetItemMediaReferenceField { Input => "input", ExpectedOutput =>
     "expectedOutput", Metadata => "metadata", }
 }
+#[cfg(feature = "dataset-items")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DatasetItemMediaReferenceMedia {
@@ -7905,6 +8204,7 @@ pub struct DatasetItemMediaReferenceMedia {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "dataset-items")]
 impl serde::Serialize for DatasetItemMediaReferenceMedia {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -7918,6 +8218,7 @@ impl serde::Serialize for DatasetItemMediaReferenceMedia {
         map.end()
     }
 }
+#[cfg(feature = "dataset-items")]
 impl<'de> serde::Deserialize<'de> for DatasetItemMediaReferenceMedia {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7925,6 +8226,7 @@ impl<'de> serde::Deserialize<'de> for DatasetItemMediaReferenceMedia {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "dataset-items")]
 impl crate::runtime::Object for DatasetItemMediaReferenceMedia {
     const NAME: &'static str = "DatasetItemMediaReferenceMedia";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -7963,6 +8265,7 @@ impl crate::runtime::Object for DatasetItemMediaReferenceMedia {
         })
     }
 }
+#[cfg(feature = "dataset-items")]
 #[allow(deprecated)]
 impl DatasetItemMediaReferenceMedia {
     /// A `DatasetItemMediaReferenceMedia` from its required fields; set the others with the methods below.
@@ -7983,6 +8286,7 @@ impl DatasetItemMediaReferenceMedia {
         }
     }
 }
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DatasetRun {
@@ -8005,6 +8309,7 @@ pub struct DatasetRun {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "datasets")]
 impl serde::Serialize for DatasetRun {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8021,6 +8326,7 @@ impl serde::Serialize for DatasetRun {
         map.end()
     }
 }
+#[cfg(feature = "datasets")]
 impl<'de> serde::Deserialize<'de> for DatasetRun {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8028,6 +8334,7 @@ impl<'de> serde::Deserialize<'de> for DatasetRun {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "datasets")]
 impl crate::runtime::Object for DatasetRun {
     const NAME: &'static str = "DatasetRun";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -8078,6 +8385,7 @@ impl crate::runtime::Object for DatasetRun {
         })
     }
 }
+#[cfg(feature = "datasets")]
 #[allow(deprecated)]
 impl DatasetRun {
     /// A `DatasetRun` from its required fields; set the others with the methods below.
@@ -8108,6 +8416,7 @@ impl DatasetRun {
         self
     }
 }
+#[cfg(any(feature = "dataset-run-items", feature = "datasets"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DatasetRunItem {
@@ -8123,6 +8432,7 @@ pub struct DatasetRunItem {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "dataset-run-items", feature = "datasets"))]
 impl serde::Serialize for DatasetRunItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8139,6 +8449,7 @@ impl serde::Serialize for DatasetRunItem {
         map.end()
     }
 }
+#[cfg(any(feature = "dataset-run-items", feature = "datasets"))]
 impl<'de> serde::Deserialize<'de> for DatasetRunItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8146,6 +8457,7 @@ impl<'de> serde::Deserialize<'de> for DatasetRunItem {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "dataset-run-items", feature = "datasets"))]
 impl crate::runtime::Object for DatasetRunItem {
     const NAME: &'static str = "DatasetRunItem";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -8196,6 +8508,7 @@ impl crate::runtime::Object for DatasetRunItem {
         })
     }
 }
+#[cfg(any(feature = "dataset-run-items", feature = "datasets"))]
 #[allow(deprecated)]
 impl DatasetRunItem {
     /// A `DatasetRunItem` from its required fields; set the others with the methods below.
@@ -8226,6 +8539,7 @@ impl DatasetRunItem {
         self
     }
 }
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DatasetRunWithItems {
@@ -8251,6 +8565,7 @@ pub struct DatasetRunWithItems {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "datasets")]
 impl serde::Serialize for DatasetRunWithItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8271,6 +8586,7 @@ impl serde::Serialize for DatasetRunWithItems {
         map.end()
     }
 }
+#[cfg(feature = "datasets")]
 impl<'de> serde::Deserialize<'de> for DatasetRunWithItems {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8278,6 +8594,7 @@ impl<'de> serde::Deserialize<'de> for DatasetRunWithItems {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "datasets")]
 impl crate::runtime::Object for DatasetRunWithItems {
     const NAME: &'static str = "DatasetRunWithItems";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -8336,6 +8653,7 @@ impl crate::runtime::Object for DatasetRunWithItems {
         })
     }
 }
+#[cfg(feature = "datasets")]
 #[allow(deprecated)]
 impl DatasetRunWithItems {
     /// A `DatasetRunWithItems` from its required fields; set the others with the methods below.
@@ -8375,9 +8693,11 @@ impl DatasetRunWithItems {
         self
     }
 }
+#[cfg(feature = "dataset-items")]
 crate::runtime::string_enum! {
     pub enum DatasetStatus { Active => "ACTIVE", Archived => "ARCHIVED", }
 }
+#[cfg(feature = "annotation-queues")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DeleteAnnotationQueueAssignmentResponse {
@@ -8385,6 +8705,7 @@ pub struct DeleteAnnotationQueueAssignmentResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "annotation-queues")]
 impl serde::Serialize for DeleteAnnotationQueueAssignmentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8394,6 +8715,7 @@ impl serde::Serialize for DeleteAnnotationQueueAssignmentResponse {
         map.end()
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl<'de> serde::Deserialize<'de> for DeleteAnnotationQueueAssignmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8401,6 +8723,7 @@ impl<'de> serde::Deserialize<'de> for DeleteAnnotationQueueAssignmentResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl crate::runtime::Object for DeleteAnnotationQueueAssignmentResponse {
     const NAME: &'static str = "DeleteAnnotationQueueAssignmentResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -8421,6 +8744,7 @@ impl crate::runtime::Object for DeleteAnnotationQueueAssignmentResponse {
         })
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[allow(deprecated)]
 impl DeleteAnnotationQueueAssignmentResponse {
     /// A `DeleteAnnotationQueueAssignmentResponse` from its required fields; set the others with the methods below.
@@ -8431,6 +8755,7 @@ impl DeleteAnnotationQueueAssignmentResponse {
         }
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DeleteAnnotationQueueItemResponse {
@@ -8439,6 +8764,7 @@ pub struct DeleteAnnotationQueueItemResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "annotation-queues")]
 impl serde::Serialize for DeleteAnnotationQueueItemResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8449,6 +8775,7 @@ impl serde::Serialize for DeleteAnnotationQueueItemResponse {
         map.end()
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl<'de> serde::Deserialize<'de> for DeleteAnnotationQueueItemResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8456,6 +8783,7 @@ impl<'de> serde::Deserialize<'de> for DeleteAnnotationQueueItemResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl crate::runtime::Object for DeleteAnnotationQueueItemResponse {
     const NAME: &'static str = "DeleteAnnotationQueueItemResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -8479,6 +8807,7 @@ impl crate::runtime::Object for DeleteAnnotationQueueItemResponse {
         })
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[allow(deprecated)]
 impl DeleteAnnotationQueueItemResponse {
     /// A `DeleteAnnotationQueueItemResponse` from its required fields; set the others with the methods below.
@@ -8490,6 +8819,7 @@ impl DeleteAnnotationQueueItemResponse {
         }
     }
 }
+#[cfg(feature = "dataset-items")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DeleteDatasetItemResponse {
@@ -8498,6 +8828,7 @@ pub struct DeleteDatasetItemResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "dataset-items")]
 impl serde::Serialize for DeleteDatasetItemResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8507,6 +8838,7 @@ impl serde::Serialize for DeleteDatasetItemResponse {
         map.end()
     }
 }
+#[cfg(feature = "dataset-items")]
 impl<'de> serde::Deserialize<'de> for DeleteDatasetItemResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8514,6 +8846,7 @@ impl<'de> serde::Deserialize<'de> for DeleteDatasetItemResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "dataset-items")]
 impl crate::runtime::Object for DeleteDatasetItemResponse {
     const NAME: &'static str = "DeleteDatasetItemResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -8534,6 +8867,7 @@ impl crate::runtime::Object for DeleteDatasetItemResponse {
         })
     }
 }
+#[cfg(feature = "dataset-items")]
 #[allow(deprecated)]
 impl DeleteDatasetItemResponse {
     /// A `DeleteDatasetItemResponse` from its required fields; set the others with the methods below.
@@ -8544,6 +8878,7 @@ impl DeleteDatasetItemResponse {
         }
     }
 }
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DeleteDatasetRunResponse {
@@ -8551,6 +8886,7 @@ pub struct DeleteDatasetRunResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "datasets")]
 impl serde::Serialize for DeleteDatasetRunResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8560,6 +8896,7 @@ impl serde::Serialize for DeleteDatasetRunResponse {
         map.end()
     }
 }
+#[cfg(feature = "datasets")]
 impl<'de> serde::Deserialize<'de> for DeleteDatasetRunResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8567,6 +8904,7 @@ impl<'de> serde::Deserialize<'de> for DeleteDatasetRunResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "datasets")]
 impl crate::runtime::Object for DeleteDatasetRunResponse {
     const NAME: &'static str = "DeleteDatasetRunResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -8587,6 +8925,7 @@ impl crate::runtime::Object for DeleteDatasetRunResponse {
         })
     }
 }
+#[cfg(feature = "datasets")]
 #[allow(deprecated)]
 impl DeleteDatasetRunResponse {
     /// A `DeleteDatasetRunResponse` from its required fields; set the others with the methods below.
@@ -8597,6 +8936,7 @@ impl DeleteDatasetRunResponse {
         }
     }
 }
+#[cfg(feature = "llm-connections")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DeleteLlmConnectionResponse {
@@ -8604,6 +8944,7 @@ pub struct DeleteLlmConnectionResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "llm-connections")]
 impl serde::Serialize for DeleteLlmConnectionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8613,6 +8954,7 @@ impl serde::Serialize for DeleteLlmConnectionResponse {
         map.end()
     }
 }
+#[cfg(feature = "llm-connections")]
 impl<'de> serde::Deserialize<'de> for DeleteLlmConnectionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8620,6 +8962,7 @@ impl<'de> serde::Deserialize<'de> for DeleteLlmConnectionResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "llm-connections")]
 impl crate::runtime::Object for DeleteLlmConnectionResponse {
     const NAME: &'static str = "DeleteLlmConnectionResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -8640,6 +8983,7 @@ impl crate::runtime::Object for DeleteLlmConnectionResponse {
         })
     }
 }
+#[cfg(feature = "llm-connections")]
 #[allow(deprecated)]
 impl DeleteLlmConnectionResponse {
     /// A `DeleteLlmConnectionResponse` from its required fields; set the others with the methods below.
@@ -8650,6 +8994,7 @@ impl DeleteLlmConnectionResponse {
         }
     }
 }
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DeleteMembershipRequest {
@@ -8657,6 +9002,7 @@ pub struct DeleteMembershipRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "organizations")]
 impl serde::Serialize for DeleteMembershipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8666,6 +9012,7 @@ impl serde::Serialize for DeleteMembershipRequest {
         map.end()
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for DeleteMembershipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8673,6 +9020,7 @@ impl<'de> serde::Deserialize<'de> for DeleteMembershipRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::Object for DeleteMembershipRequest {
     const NAME: &'static str = "DeleteMembershipRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -8693,6 +9041,7 @@ impl crate::runtime::Object for DeleteMembershipRequest {
         })
     }
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated)]
 impl DeleteMembershipRequest {
     /// A `DeleteMembershipRequest` from its required fields; set the others with the methods below.
@@ -8703,6 +9052,7 @@ impl DeleteMembershipRequest {
         }
     }
 }
+#[cfg(feature = "trace")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DeleteTraceResponse {
@@ -8710,6 +9060,7 @@ pub struct DeleteTraceResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "trace")]
 impl serde::Serialize for DeleteTraceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8719,6 +9070,7 @@ impl serde::Serialize for DeleteTraceResponse {
         map.end()
     }
 }
+#[cfg(feature = "trace")]
 impl<'de> serde::Deserialize<'de> for DeleteTraceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8726,6 +9078,7 @@ impl<'de> serde::Deserialize<'de> for DeleteTraceResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "trace")]
 impl crate::runtime::Object for DeleteTraceResponse {
     const NAME: &'static str = "DeleteTraceResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -8746,6 +9099,7 @@ impl crate::runtime::Object for DeleteTraceResponse {
         })
     }
 }
+#[cfg(feature = "trace")]
 #[allow(deprecated)]
 impl DeleteTraceResponse {
     /// A `DeleteTraceResponse` from its required fields; set the others with the methods below.
@@ -8756,6 +9110,17 @@ impl DeleteTraceResponse {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "dataset-run-items",
+        feature = "datasets",
+        feature = "legacy-metrics-v1",
+        feature = "legacy-observations-v1",
+        feature = "scores",
+        feature = "sessions",
+        feature = "trace"
+    )
+)]
 /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8771,6 +9136,17 @@ pub struct Deprecation {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(
+    any(
+        feature = "dataset-run-items",
+        feature = "datasets",
+        feature = "legacy-metrics-v1",
+        feature = "legacy-observations-v1",
+        feature = "scores",
+        feature = "sessions",
+        feature = "trace"
+    )
+)]
 impl serde::Serialize for Deprecation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8789,6 +9165,17 @@ impl serde::Serialize for Deprecation {
         map.end()
     }
 }
+#[cfg(
+    any(
+        feature = "dataset-run-items",
+        feature = "datasets",
+        feature = "legacy-metrics-v1",
+        feature = "legacy-observations-v1",
+        feature = "scores",
+        feature = "sessions",
+        feature = "trace"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for Deprecation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8796,6 +9183,17 @@ impl<'de> serde::Deserialize<'de> for Deprecation {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(
+    any(
+        feature = "dataset-run-items",
+        feature = "datasets",
+        feature = "legacy-metrics-v1",
+        feature = "legacy-observations-v1",
+        feature = "scores",
+        feature = "sessions",
+        feature = "trace"
+    )
+)]
 impl crate::runtime::Object for Deprecation {
     const NAME: &'static str = "Deprecation";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -8825,6 +9223,17 @@ impl crate::runtime::Object for Deprecation {
         })
     }
 }
+#[cfg(
+    any(
+        feature = "dataset-run-items",
+        feature = "datasets",
+        feature = "legacy-metrics-v1",
+        feature = "legacy-observations-v1",
+        feature = "scores",
+        feature = "sessions",
+        feature = "trace"
+    )
+)]
 #[allow(deprecated)]
 impl Deprecation {
     /// A `Deprecation` from its required fields; set the others with the methods below.
@@ -8853,8 +9262,10 @@ impl Deprecation {
         self
     }
 }
+#[cfg(feature = "scim")]
 /// Empty response for 204 No Content responses
 pub type EmptyResponse = crate::runtime::Map<serde_json::Value>;
+#[cfg(feature = "experiments")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Experiment {
@@ -8879,6 +9290,7 @@ pub struct Experiment {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "experiments")]
 impl serde::Serialize for Experiment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8900,6 +9312,7 @@ impl serde::Serialize for Experiment {
         map.end()
     }
 }
+#[cfg(feature = "experiments")]
 impl<'de> serde::Deserialize<'de> for Experiment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8907,6 +9320,7 @@ impl<'de> serde::Deserialize<'de> for Experiment {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "experiments")]
 impl crate::runtime::Object for Experiment {
     const NAME: &'static str = "Experiment";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -8961,6 +9375,7 @@ impl crate::runtime::Object for Experiment {
         })
     }
 }
+#[cfg(feature = "experiments")]
 #[allow(deprecated)]
 impl Experiment {
     /// A `Experiment` from its required fields; set the others with the methods below.
@@ -9005,6 +9420,7 @@ impl Experiment {
         self
     }
 }
+#[cfg(feature = "experiments")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ExperimentItem {
@@ -9040,6 +9456,7 @@ pub struct ExperimentItem {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "experiments")]
 impl serde::Serialize for ExperimentItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9087,6 +9504,7 @@ impl serde::Serialize for ExperimentItem {
         map.end()
     }
 }
+#[cfg(feature = "experiments")]
 impl<'de> serde::Deserialize<'de> for ExperimentItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9094,6 +9512,7 @@ impl<'de> serde::Deserialize<'de> for ExperimentItem {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "experiments")]
 impl crate::runtime::Object for ExperimentItem {
     const NAME: &'static str = "ExperimentItem";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -9188,6 +9607,7 @@ impl crate::runtime::Object for ExperimentItem {
         })
     }
 }
+#[cfg(feature = "experiments")]
 #[allow(deprecated)]
 impl ExperimentItem {
     /// A `ExperimentItem` from its required fields; set the others with the methods below.
@@ -9290,6 +9710,7 @@ impl ExperimentItem {
         self
     }
 }
+#[cfg(feature = "experiments")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ExperimentItemsResponse {
@@ -9298,6 +9719,7 @@ pub struct ExperimentItemsResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "experiments")]
 impl serde::Serialize for ExperimentItemsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9308,6 +9730,7 @@ impl serde::Serialize for ExperimentItemsResponse {
         map.end()
     }
 }
+#[cfg(feature = "experiments")]
 impl<'de> serde::Deserialize<'de> for ExperimentItemsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9315,6 +9738,7 @@ impl<'de> serde::Deserialize<'de> for ExperimentItemsResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "experiments")]
 impl crate::runtime::Object for ExperimentItemsResponse {
     const NAME: &'static str = "ExperimentItemsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -9338,6 +9762,7 @@ impl crate::runtime::Object for ExperimentItemsResponse {
         })
     }
 }
+#[cfg(feature = "experiments")]
 #[allow(deprecated)]
 impl ExperimentItemsResponse {
     /// A `ExperimentItemsResponse` from its required fields; set the others with the methods below.
@@ -9352,6 +9777,7 @@ impl ExperimentItemsResponse {
         }
     }
 }
+#[cfg(feature = "experiments")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ExperimentsResponse {
@@ -9360,6 +9786,7 @@ pub struct ExperimentsResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "experiments")]
 impl serde::Serialize for ExperimentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9370,6 +9797,7 @@ impl serde::Serialize for ExperimentsResponse {
         map.end()
     }
 }
+#[cfg(feature = "experiments")]
 impl<'de> serde::Deserialize<'de> for ExperimentsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9377,6 +9805,7 @@ impl<'de> serde::Deserialize<'de> for ExperimentsResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "experiments")]
 impl crate::runtime::Object for ExperimentsResponse {
     const NAME: &'static str = "ExperimentsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -9400,6 +9829,7 @@ impl crate::runtime::Object for ExperimentsResponse {
         })
     }
 }
+#[cfg(feature = "experiments")]
 #[allow(deprecated)]
 impl ExperimentsResponse {
     /// A `ExperimentsResponse` from its required fields; set the others with the methods below.
@@ -9411,6 +9841,7 @@ impl ExperimentsResponse {
         }
     }
 }
+#[cfg(feature = "experiments")]
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ExperimentsResponseMeta {
@@ -9419,6 +9850,7 @@ pub struct ExperimentsResponseMeta {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "experiments")]
 impl serde::Serialize for ExperimentsResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9430,6 +9862,7 @@ impl serde::Serialize for ExperimentsResponseMeta {
         map.end()
     }
 }
+#[cfg(feature = "experiments")]
 impl<'de> serde::Deserialize<'de> for ExperimentsResponseMeta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9437,6 +9870,7 @@ impl<'de> serde::Deserialize<'de> for ExperimentsResponseMeta {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "experiments")]
 impl crate::runtime::Object for ExperimentsResponseMeta {
     const NAME: &'static str = "ExperimentsResponseMeta";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -9454,6 +9888,7 @@ impl crate::runtime::Object for ExperimentsResponseMeta {
         Ok(Self { cursor: v0, extra: rest })
     }
 }
+#[cfg(feature = "experiments")]
 #[allow(deprecated)]
 impl ExperimentsResponseMeta {
     /// An empty `ExperimentsResponseMeta`; set fields with the methods below.
@@ -9469,10 +9904,12 @@ impl ExperimentsResponseMeta {
         self
     }
 }
+#[cfg(feature = "feedback")]
 crate::runtime::string_enum! {
     pub enum FeedbackTargetType { Skill => "skill", McpTool => "mcp-tool", Cli => "cli",
     Docs => "docs", PublicApi => "public-api", Other => "other", }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FilterConfig {
@@ -9481,6 +9918,7 @@ pub struct FilterConfig {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for FilterConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9491,6 +9929,7 @@ impl serde::Serialize for FilterConfig {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for FilterConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9498,6 +9937,7 @@ impl<'de> serde::Deserialize<'de> for FilterConfig {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for FilterConfig {
     const NAME: &'static str = "FilterConfig";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -9521,6 +9961,7 @@ impl crate::runtime::Object for FilterConfig {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl FilterConfig {
     /// A `FilterConfig` from its required fields; set the others with the methods below.
@@ -9532,6 +9973,7 @@ impl FilterConfig {
         }
     }
 }
+#[cfg(feature = "comments")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetCommentsResponse {
@@ -9540,6 +9982,7 @@ pub struct GetCommentsResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "comments")]
 impl serde::Serialize for GetCommentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9550,6 +9993,7 @@ impl serde::Serialize for GetCommentsResponse {
         map.end()
     }
 }
+#[cfg(feature = "comments")]
 impl<'de> serde::Deserialize<'de> for GetCommentsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9557,6 +10001,7 @@ impl<'de> serde::Deserialize<'de> for GetCommentsResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "comments")]
 impl crate::runtime::Object for GetCommentsResponse {
     const NAME: &'static str = "GetCommentsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -9580,6 +10025,7 @@ impl crate::runtime::Object for GetCommentsResponse {
         })
     }
 }
+#[cfg(feature = "comments")]
 #[allow(deprecated)]
 impl GetCommentsResponse {
     /// A `GetCommentsResponse` from its required fields; set the others with the methods below.
@@ -9591,6 +10037,7 @@ impl GetCommentsResponse {
         }
     }
 }
+#[cfg(feature = "media")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetMediaResponse {
@@ -9609,6 +10056,7 @@ pub struct GetMediaResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "media")]
 impl serde::Serialize for GetMediaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9623,6 +10071,7 @@ impl serde::Serialize for GetMediaResponse {
         map.end()
     }
 }
+#[cfg(feature = "media")]
 impl<'de> serde::Deserialize<'de> for GetMediaResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9630,6 +10079,7 @@ impl<'de> serde::Deserialize<'de> for GetMediaResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "media")]
 impl crate::runtime::Object for GetMediaResponse {
     const NAME: &'static str = "GetMediaResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -9672,6 +10122,7 @@ impl crate::runtime::Object for GetMediaResponse {
         })
     }
 }
+#[cfg(feature = "media")]
 #[allow(deprecated)]
 impl GetMediaResponse {
     /// A `GetMediaResponse` from its required fields; set the others with the methods below.
@@ -9694,6 +10145,7 @@ impl GetMediaResponse {
         }
     }
 }
+#[cfg(feature = "media")]
 /// Request a presigned media upload URL. Provide exactly one context: a trace (traceId, optionally observationId) or a dataset item (datasetId + datasetItemId). field is required and must match the chosen context.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9717,6 +10169,7 @@ pub struct GetMediaUploadUrlRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "media")]
 impl serde::Serialize for GetMediaUploadUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9741,6 +10194,7 @@ impl serde::Serialize for GetMediaUploadUrlRequest {
         map.end()
     }
 }
+#[cfg(feature = "media")]
 impl<'de> serde::Deserialize<'de> for GetMediaUploadUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9748,6 +10202,7 @@ impl<'de> serde::Deserialize<'de> for GetMediaUploadUrlRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "media")]
 impl crate::runtime::Object for GetMediaUploadUrlRequest {
     const NAME: &'static str = "GetMediaUploadUrlRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -9798,6 +10253,7 @@ impl crate::runtime::Object for GetMediaUploadUrlRequest {
         })
     }
 }
+#[cfg(feature = "media")]
 #[allow(deprecated)]
 impl GetMediaUploadUrlRequest {
     /// A `GetMediaUploadUrlRequest` from its required fields; set the others with the methods below.
@@ -9840,6 +10296,7 @@ impl GetMediaUploadUrlRequest {
         self
     }
 }
+#[cfg(feature = "media")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetMediaUploadUrlResponse {
@@ -9850,6 +10307,7 @@ pub struct GetMediaUploadUrlResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "media")]
 impl serde::Serialize for GetMediaUploadUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9862,6 +10320,7 @@ impl serde::Serialize for GetMediaUploadUrlResponse {
         map.end()
     }
 }
+#[cfg(feature = "media")]
 impl<'de> serde::Deserialize<'de> for GetMediaUploadUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9869,6 +10328,7 @@ impl<'de> serde::Deserialize<'de> for GetMediaUploadUrlResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "media")]
 impl crate::runtime::Object for GetMediaUploadUrlResponse {
     const NAME: &'static str = "GetMediaUploadUrlResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -9892,6 +10352,7 @@ impl crate::runtime::Object for GetMediaUploadUrlResponse {
         })
     }
 }
+#[cfg(feature = "media")]
 #[allow(deprecated)]
 impl GetMediaUploadUrlResponse {
     /// A `GetMediaUploadUrlResponse` from its required fields; set the others with the methods below.
@@ -9908,6 +10369,7 @@ impl GetMediaUploadUrlResponse {
         self
     }
 }
+#[cfg(feature = "scores")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponse {
@@ -9918,6 +10380,7 @@ pub struct GetScoresResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores")]
 impl serde::Serialize for GetScoresResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9931,6 +10394,7 @@ impl serde::Serialize for GetScoresResponse {
         map.end()
     }
 }
+#[cfg(feature = "scores")]
 impl<'de> serde::Deserialize<'de> for GetScoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9938,6 +10402,7 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores")]
 impl crate::runtime::Object for GetScoresResponse {
     const NAME: &'static str = "GetScoresResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -9964,6 +10429,7 @@ impl crate::runtime::Object for GetScoresResponse {
         })
     }
 }
+#[cfg(feature = "scores")]
 #[allow(deprecated)]
 impl GetScoresResponse {
     /// A `GetScoresResponse` from its required fields; set the others with the methods below.
@@ -9984,6 +10450,7 @@ impl GetScoresResponse {
         self
     }
 }
+#[cfg(feature = "scores")]
 crate::runtime::tagged_union! {
     pub enum GetScoresResponseData { tag = "dataType"; Numeric = "NUMERIC" =>
     GetScoresResponseDataNumeric2, Categorical = "CATEGORICAL" =>
@@ -9991,12 +10458,14 @@ crate::runtime::tagged_union! {
     GetScoresResponseDataBoolean2, Correction = "CORRECTION" =>
     GetScoresResponseDataCorrection2, Text = "TEXT" => GetScoresResponseDataText2, }
 }
+#[cfg(feature = "scores")]
 crate::runtime::union_from! {
     GetScoresResponseData { Numeric(GetScoresResponseDataNumeric2),
     Categorical(GetScoresResponseDataCategorical2),
     Boolean(GetScoresResponseDataBoolean2), Correction(GetScoresResponseDataCorrection2),
     Text(GetScoresResponseDataText2), }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataBoolean {
@@ -10034,6 +10503,7 @@ pub struct GetScoresResponseDataBoolean {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for GetScoresResponseDataBoolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -10071,6 +10541,7 @@ impl serde::Serialize for GetScoresResponseDataBoolean {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataBoolean {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10078,6 +10549,7 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataBoolean {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for GetScoresResponseDataBoolean {
     const NAME: &'static str = "GetScoresResponseDataBoolean";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -10172,6 +10644,7 @@ impl crate::runtime::Object for GetScoresResponseDataBoolean {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl GetScoresResponseDataBoolean {
     /// A `GetScoresResponseDataBoolean` from its required fields; set the others with the methods below.
@@ -10257,6 +10730,7 @@ impl GetScoresResponseDataBoolean {
         self
     }
 }
+#[cfg(feature = "scores")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataBoolean2 {
@@ -10295,6 +10769,7 @@ pub struct GetScoresResponseDataBoolean2 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores")]
 impl serde::Serialize for GetScoresResponseDataBoolean2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -10333,6 +10808,7 @@ impl serde::Serialize for GetScoresResponseDataBoolean2 {
         map.end()
     }
 }
+#[cfg(feature = "scores")]
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataBoolean2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10340,6 +10816,7 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataBoolean2 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores")]
 impl crate::runtime::Object for GetScoresResponseDataBoolean2 {
     const NAME: &'static str = "GetScoresResponseDataBoolean2";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -10438,6 +10915,7 @@ impl crate::runtime::Object for GetScoresResponseDataBoolean2 {
         })
     }
 }
+#[cfg(feature = "scores")]
 #[allow(deprecated)]
 impl GetScoresResponseDataBoolean2 {
     /// A `GetScoresResponseDataBoolean2` from its required fields; set the others with the methods below.
@@ -10524,9 +11002,11 @@ impl GetScoresResponseDataBoolean2 {
         self
     }
 }
+#[cfg(feature = "scores")]
 crate::runtime::const_value! {
     pub struct GetScoresResponseDataBooleanDataType = "BOOLEAN";
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataCategorical {
@@ -10564,6 +11044,7 @@ pub struct GetScoresResponseDataCategorical {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for GetScoresResponseDataCategorical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -10601,6 +11082,7 @@ impl serde::Serialize for GetScoresResponseDataCategorical {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCategorical {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10608,6 +11090,7 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCategorical {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for GetScoresResponseDataCategorical {
     const NAME: &'static str = "GetScoresResponseDataCategorical";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -10702,6 +11185,7 @@ impl crate::runtime::Object for GetScoresResponseDataCategorical {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl GetScoresResponseDataCategorical {
     /// A `GetScoresResponseDataCategorical` from its required fields; set the others with the methods below.
@@ -10787,6 +11271,7 @@ impl GetScoresResponseDataCategorical {
         self
     }
 }
+#[cfg(feature = "scores")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataCategorical2 {
@@ -10825,6 +11310,7 @@ pub struct GetScoresResponseDataCategorical2 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores")]
 impl serde::Serialize for GetScoresResponseDataCategorical2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -10863,6 +11349,7 @@ impl serde::Serialize for GetScoresResponseDataCategorical2 {
         map.end()
     }
 }
+#[cfg(feature = "scores")]
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCategorical2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10870,6 +11357,7 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCategorical2 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores")]
 impl crate::runtime::Object for GetScoresResponseDataCategorical2 {
     const NAME: &'static str = "GetScoresResponseDataCategorical2";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -10968,6 +11456,7 @@ impl crate::runtime::Object for GetScoresResponseDataCategorical2 {
         })
     }
 }
+#[cfg(feature = "scores")]
 #[allow(deprecated)]
 impl GetScoresResponseDataCategorical2 {
     /// A `GetScoresResponseDataCategorical2` from its required fields; set the others with the methods below.
@@ -11054,9 +11543,11 @@ impl GetScoresResponseDataCategorical2 {
         self
     }
 }
+#[cfg(feature = "scores")]
 crate::runtime::const_value! {
     pub struct GetScoresResponseDataCategoricalDataType = "CATEGORICAL";
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataCorrection {
@@ -11094,6 +11585,7 @@ pub struct GetScoresResponseDataCorrection {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for GetScoresResponseDataCorrection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -11131,6 +11623,7 @@ impl serde::Serialize for GetScoresResponseDataCorrection {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCorrection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11138,6 +11631,7 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCorrection {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for GetScoresResponseDataCorrection {
     const NAME: &'static str = "GetScoresResponseDataCorrection";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -11232,6 +11726,7 @@ impl crate::runtime::Object for GetScoresResponseDataCorrection {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl GetScoresResponseDataCorrection {
     /// A `GetScoresResponseDataCorrection` from its required fields; set the others with the methods below.
@@ -11317,6 +11812,7 @@ impl GetScoresResponseDataCorrection {
         self
     }
 }
+#[cfg(feature = "scores")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataCorrection2 {
@@ -11355,6 +11851,7 @@ pub struct GetScoresResponseDataCorrection2 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores")]
 impl serde::Serialize for GetScoresResponseDataCorrection2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -11393,6 +11890,7 @@ impl serde::Serialize for GetScoresResponseDataCorrection2 {
         map.end()
     }
 }
+#[cfg(feature = "scores")]
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCorrection2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11400,6 +11898,7 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCorrection2 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores")]
 impl crate::runtime::Object for GetScoresResponseDataCorrection2 {
     const NAME: &'static str = "GetScoresResponseDataCorrection2";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -11498,6 +11997,7 @@ impl crate::runtime::Object for GetScoresResponseDataCorrection2 {
         })
     }
 }
+#[cfg(feature = "scores")]
 #[allow(deprecated)]
 impl GetScoresResponseDataCorrection2 {
     /// A `GetScoresResponseDataCorrection2` from its required fields; set the others with the methods below.
@@ -11584,9 +12084,11 @@ impl GetScoresResponseDataCorrection2 {
         self
     }
 }
+#[cfg(feature = "scores")]
 crate::runtime::const_value! {
     pub struct GetScoresResponseDataCorrectionDataType = "CORRECTION";
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataNumeric {
@@ -11622,6 +12124,7 @@ pub struct GetScoresResponseDataNumeric {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for GetScoresResponseDataNumeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -11658,6 +12161,7 @@ impl serde::Serialize for GetScoresResponseDataNumeric {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataNumeric {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11665,6 +12169,7 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataNumeric {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for GetScoresResponseDataNumeric {
     const NAME: &'static str = "GetScoresResponseDataNumeric";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -11755,6 +12260,7 @@ impl crate::runtime::Object for GetScoresResponseDataNumeric {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl GetScoresResponseDataNumeric {
     /// A `GetScoresResponseDataNumeric` from its required fields; set the others with the methods below.
@@ -11838,6 +12344,7 @@ impl GetScoresResponseDataNumeric {
         self
     }
 }
+#[cfg(feature = "scores")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataNumeric2 {
@@ -11874,6 +12381,7 @@ pub struct GetScoresResponseDataNumeric2 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores")]
 impl serde::Serialize for GetScoresResponseDataNumeric2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -11911,6 +12419,7 @@ impl serde::Serialize for GetScoresResponseDataNumeric2 {
         map.end()
     }
 }
+#[cfg(feature = "scores")]
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataNumeric2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11918,6 +12427,7 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataNumeric2 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores")]
 impl crate::runtime::Object for GetScoresResponseDataNumeric2 {
     const NAME: &'static str = "GetScoresResponseDataNumeric2";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -12012,6 +12522,7 @@ impl crate::runtime::Object for GetScoresResponseDataNumeric2 {
         })
     }
 }
+#[cfg(feature = "scores")]
 #[allow(deprecated)]
 impl GetScoresResponseDataNumeric2 {
     /// A `GetScoresResponseDataNumeric2` from its required fields; set the others with the methods below.
@@ -12096,9 +12607,11 @@ impl GetScoresResponseDataNumeric2 {
         self
     }
 }
+#[cfg(feature = "scores")]
 crate::runtime::const_value! {
     pub struct GetScoresResponseDataNumericDataType = "NUMERIC";
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataText {
@@ -12134,6 +12647,7 @@ pub struct GetScoresResponseDataText {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for GetScoresResponseDataText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -12170,6 +12684,7 @@ impl serde::Serialize for GetScoresResponseDataText {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataText {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12177,6 +12692,7 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataText {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for GetScoresResponseDataText {
     const NAME: &'static str = "GetScoresResponseDataText";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -12267,6 +12783,7 @@ impl crate::runtime::Object for GetScoresResponseDataText {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl GetScoresResponseDataText {
     /// A `GetScoresResponseDataText` from its required fields; set the others with the methods below.
@@ -12350,6 +12867,7 @@ impl GetScoresResponseDataText {
         self
     }
 }
+#[cfg(feature = "scores")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataText2 {
@@ -12386,6 +12904,7 @@ pub struct GetScoresResponseDataText2 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores")]
 impl serde::Serialize for GetScoresResponseDataText2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -12423,6 +12942,7 @@ impl serde::Serialize for GetScoresResponseDataText2 {
         map.end()
     }
 }
+#[cfg(feature = "scores")]
 impl<'de> serde::Deserialize<'de> for GetScoresResponseDataText2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12430,6 +12950,7 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataText2 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores")]
 impl crate::runtime::Object for GetScoresResponseDataText2 {
     const NAME: &'static str = "GetScoresResponseDataText2";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -12524,6 +13045,7 @@ impl crate::runtime::Object for GetScoresResponseDataText2 {
         })
     }
 }
+#[cfg(feature = "scores")]
 #[allow(deprecated)]
 impl GetScoresResponseDataText2 {
     /// A `GetScoresResponseDataText2` from its required fields; set the others with the methods below.
@@ -12608,9 +13130,11 @@ impl GetScoresResponseDataText2 {
         self
     }
 }
+#[cfg(feature = "scores")]
 crate::runtime::const_value! {
     pub struct GetScoresResponseDataTextDataType = "TEXT";
 }
+#[cfg(feature = "scores")]
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetScoresResponseTraceData {
@@ -12625,6 +13149,7 @@ pub struct GetScoresResponseTraceData {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores")]
 impl serde::Serialize for GetScoresResponseTraceData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -12645,6 +13170,7 @@ impl serde::Serialize for GetScoresResponseTraceData {
         map.end()
     }
 }
+#[cfg(feature = "scores")]
 impl<'de> serde::Deserialize<'de> for GetScoresResponseTraceData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12652,6 +13178,7 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseTraceData {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores")]
 impl crate::runtime::Object for GetScoresResponseTraceData {
     const NAME: &'static str = "GetScoresResponseTraceData";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -12681,6 +13208,7 @@ impl crate::runtime::Object for GetScoresResponseTraceData {
         })
     }
 }
+#[cfg(feature = "scores")]
 #[allow(deprecated)]
 impl GetScoresResponseTraceData {
     /// An empty `GetScoresResponseTraceData`; set fields with the methods below.
@@ -12714,6 +13242,7 @@ impl GetScoresResponseTraceData {
         self
     }
 }
+#[cfg(feature = "scores-v3")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresV3Meta {
@@ -12723,6 +13252,7 @@ pub struct GetScoresV3Meta {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores-v3")]
 impl serde::Serialize for GetScoresV3Meta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -12735,6 +13265,7 @@ impl serde::Serialize for GetScoresV3Meta {
         map.end()
     }
 }
+#[cfg(feature = "scores-v3")]
 impl<'de> serde::Deserialize<'de> for GetScoresV3Meta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12742,6 +13273,7 @@ impl<'de> serde::Deserialize<'de> for GetScoresV3Meta {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores-v3")]
 impl crate::runtime::Object for GetScoresV3Meta {
     const NAME: &'static str = "GetScoresV3Meta";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -12765,6 +13297,7 @@ impl crate::runtime::Object for GetScoresV3Meta {
         })
     }
 }
+#[cfg(feature = "scores-v3")]
 #[allow(deprecated)]
 impl GetScoresV3Meta {
     /// A `GetScoresV3Meta` from its required fields; set the others with the methods below.
@@ -12781,6 +13314,7 @@ impl GetScoresV3Meta {
         self
     }
 }
+#[cfg(feature = "scores-v3")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresV3Response {
@@ -12789,6 +13323,7 @@ pub struct GetScoresV3Response {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores-v3")]
 impl serde::Serialize for GetScoresV3Response {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -12799,6 +13334,7 @@ impl serde::Serialize for GetScoresV3Response {
         map.end()
     }
 }
+#[cfg(feature = "scores-v3")]
 impl<'de> serde::Deserialize<'de> for GetScoresV3Response {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12806,6 +13342,7 @@ impl<'de> serde::Deserialize<'de> for GetScoresV3Response {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores-v3")]
 impl crate::runtime::Object for GetScoresV3Response {
     const NAME: &'static str = "GetScoresV3Response";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -12829,6 +13366,7 @@ impl crate::runtime::Object for GetScoresV3Response {
         })
     }
 }
+#[cfg(feature = "scores-v3")]
 #[allow(deprecated)]
 impl GetScoresV3Response {
     /// A `GetScoresV3Response` from its required fields; set the others with the methods below.
@@ -12840,6 +13378,7 @@ impl GetScoresV3Response {
         }
     }
 }
+#[cfg(feature = "health")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct HealthResponse {
@@ -12849,6 +13388,7 @@ pub struct HealthResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "health")]
 impl serde::Serialize for HealthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -12859,6 +13399,7 @@ impl serde::Serialize for HealthResponse {
         map.end()
     }
 }
+#[cfg(feature = "health")]
 impl<'de> serde::Deserialize<'de> for HealthResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12866,6 +13407,7 @@ impl<'de> serde::Deserialize<'de> for HealthResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "health")]
 impl crate::runtime::Object for HealthResponse {
     const NAME: &'static str = "HealthResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -12889,6 +13431,7 @@ impl crate::runtime::Object for HealthResponse {
         })
     }
 }
+#[cfg(feature = "health")]
 #[allow(deprecated)]
 impl HealthResponse {
     /// A `HealthResponse` from its required fields; set the others with the methods below.
@@ -12900,6 +13443,7 @@ impl HealthResponse {
         }
     }
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionBatchRequest {
@@ -12910,6 +13454,7 @@ pub struct IngestionBatchRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for IngestionBatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -12922,6 +13467,7 @@ impl serde::Serialize for IngestionBatchRequest {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for IngestionBatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12929,6 +13475,7 @@ impl<'de> serde::Deserialize<'de> for IngestionBatchRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for IngestionBatchRequest {
     const NAME: &'static str = "IngestionBatchRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -12952,6 +13499,7 @@ impl crate::runtime::Object for IngestionBatchRequest {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl IngestionBatchRequest {
     /// A `IngestionBatchRequest` from its required fields; set the others with the methods below.
@@ -12968,6 +13516,7 @@ impl IngestionBatchRequest {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionError {
@@ -12978,6 +13527,7 @@ pub struct IngestionError {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for IngestionError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -12994,6 +13544,7 @@ impl serde::Serialize for IngestionError {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for IngestionError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13001,6 +13552,7 @@ impl<'de> serde::Deserialize<'de> for IngestionError {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for IngestionError {
     const NAME: &'static str = "IngestionError";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -13030,6 +13582,7 @@ impl crate::runtime::Object for IngestionError {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl IngestionError {
     /// A `IngestionError` from its required fields; set the others with the methods below.
@@ -13053,6 +13606,7 @@ impl IngestionError {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::tagged_union! {
     pub enum IngestionEvent { tag = "type"; TraceCreate = "trace-create" =>
     IngestionEventTraceCreate, ScoreCreate = "score-create" => IngestionEventScoreCreate,
@@ -13064,6 +13618,7 @@ crate::runtime::tagged_union! {
     => IngestionEventObservationCreate, ObservationUpdate = "observation-update" =>
     IngestionEventObservationUpdate, }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::union_from! {
     IngestionEvent { TraceCreate(IngestionEventTraceCreate),
     ScoreCreate(IngestionEventScoreCreate), SpanCreate(IngestionEventSpanCreate),
@@ -13073,6 +13628,7 @@ crate::runtime::union_from! {
     SdkLog(IngestionEventSdkLog), ObservationCreate(IngestionEventObservationCreate),
     ObservationUpdate(IngestionEventObservationUpdate), }
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventCreate {
@@ -13087,6 +13643,7 @@ pub struct IngestionEventCreate {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for IngestionEventCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13102,6 +13659,7 @@ impl serde::Serialize for IngestionEventCreate {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for IngestionEventCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13109,6 +13667,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventCreate {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for IngestionEventCreate {
     const NAME: &'static str = "IngestionEventCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -13141,6 +13700,7 @@ impl crate::runtime::Object for IngestionEventCreate {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl IngestionEventCreate {
     /// A `IngestionEventCreate` from its required fields; set the others with the methods below.
@@ -13164,9 +13724,11 @@ impl IngestionEventCreate {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::const_value! {
     pub struct IngestionEventCreateType = "event-create";
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventGenerationCreate {
@@ -13181,6 +13743,7 @@ pub struct IngestionEventGenerationCreate {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for IngestionEventGenerationCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13196,6 +13759,7 @@ impl serde::Serialize for IngestionEventGenerationCreate {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for IngestionEventGenerationCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13203,6 +13767,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventGenerationCreate {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for IngestionEventGenerationCreate {
     const NAME: &'static str = "IngestionEventGenerationCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -13235,6 +13800,7 @@ impl crate::runtime::Object for IngestionEventGenerationCreate {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl IngestionEventGenerationCreate {
     /// A `IngestionEventGenerationCreate` from its required fields; set the others with the methods below.
@@ -13258,9 +13824,11 @@ impl IngestionEventGenerationCreate {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::const_value! {
     pub struct IngestionEventGenerationCreateType = "generation-create";
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventGenerationUpdate {
@@ -13275,6 +13843,7 @@ pub struct IngestionEventGenerationUpdate {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for IngestionEventGenerationUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13290,6 +13859,7 @@ impl serde::Serialize for IngestionEventGenerationUpdate {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for IngestionEventGenerationUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13297,6 +13867,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventGenerationUpdate {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for IngestionEventGenerationUpdate {
     const NAME: &'static str = "IngestionEventGenerationUpdate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -13329,6 +13900,7 @@ impl crate::runtime::Object for IngestionEventGenerationUpdate {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl IngestionEventGenerationUpdate {
     /// A `IngestionEventGenerationUpdate` from its required fields; set the others with the methods below.
@@ -13352,9 +13924,11 @@ impl IngestionEventGenerationUpdate {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::const_value! {
     pub struct IngestionEventGenerationUpdateType = "generation-update";
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventObservationCreate {
@@ -13369,6 +13943,7 @@ pub struct IngestionEventObservationCreate {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for IngestionEventObservationCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13384,6 +13959,7 @@ impl serde::Serialize for IngestionEventObservationCreate {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for IngestionEventObservationCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13391,6 +13967,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventObservationCreate {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for IngestionEventObservationCreate {
     const NAME: &'static str = "IngestionEventObservationCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -13423,6 +14000,7 @@ impl crate::runtime::Object for IngestionEventObservationCreate {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl IngestionEventObservationCreate {
     /// A `IngestionEventObservationCreate` from its required fields; set the others with the methods below.
@@ -13446,9 +14024,11 @@ impl IngestionEventObservationCreate {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::const_value! {
     pub struct IngestionEventObservationCreateType = "observation-create";
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventObservationUpdate {
@@ -13463,6 +14043,7 @@ pub struct IngestionEventObservationUpdate {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for IngestionEventObservationUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13478,6 +14059,7 @@ impl serde::Serialize for IngestionEventObservationUpdate {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for IngestionEventObservationUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13485,6 +14067,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventObservationUpdate {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for IngestionEventObservationUpdate {
     const NAME: &'static str = "IngestionEventObservationUpdate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -13517,6 +14100,7 @@ impl crate::runtime::Object for IngestionEventObservationUpdate {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl IngestionEventObservationUpdate {
     /// A `IngestionEventObservationUpdate` from its required fields; set the others with the methods below.
@@ -13540,9 +14124,11 @@ impl IngestionEventObservationUpdate {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::const_value! {
     pub struct IngestionEventObservationUpdateType = "observation-update";
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventScoreCreate {
@@ -13557,6 +14143,7 @@ pub struct IngestionEventScoreCreate {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for IngestionEventScoreCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13572,6 +14159,7 @@ impl serde::Serialize for IngestionEventScoreCreate {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for IngestionEventScoreCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13579,6 +14167,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventScoreCreate {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for IngestionEventScoreCreate {
     const NAME: &'static str = "IngestionEventScoreCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -13611,6 +14200,7 @@ impl crate::runtime::Object for IngestionEventScoreCreate {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl IngestionEventScoreCreate {
     /// A `IngestionEventScoreCreate` from its required fields; set the others with the methods below.
@@ -13634,9 +14224,11 @@ impl IngestionEventScoreCreate {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::const_value! {
     pub struct IngestionEventScoreCreateType = "score-create";
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventSdkLog {
@@ -13651,6 +14243,7 @@ pub struct IngestionEventSdkLog {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for IngestionEventSdkLog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13666,6 +14259,7 @@ impl serde::Serialize for IngestionEventSdkLog {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for IngestionEventSdkLog {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13673,6 +14267,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventSdkLog {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for IngestionEventSdkLog {
     const NAME: &'static str = "IngestionEventSdkLog";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -13705,6 +14300,7 @@ impl crate::runtime::Object for IngestionEventSdkLog {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl IngestionEventSdkLog {
     /// A `IngestionEventSdkLog` from its required fields; set the others with the methods below.
@@ -13728,9 +14324,11 @@ impl IngestionEventSdkLog {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::const_value! {
     pub struct IngestionEventSdkLogType = "sdk-log";
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventSpanCreate {
@@ -13745,6 +14343,7 @@ pub struct IngestionEventSpanCreate {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for IngestionEventSpanCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13760,6 +14359,7 @@ impl serde::Serialize for IngestionEventSpanCreate {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for IngestionEventSpanCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13767,6 +14367,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventSpanCreate {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for IngestionEventSpanCreate {
     const NAME: &'static str = "IngestionEventSpanCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -13799,6 +14400,7 @@ impl crate::runtime::Object for IngestionEventSpanCreate {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl IngestionEventSpanCreate {
     /// A `IngestionEventSpanCreate` from its required fields; set the others with the methods below.
@@ -13822,9 +14424,11 @@ impl IngestionEventSpanCreate {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::const_value! {
     pub struct IngestionEventSpanCreateType = "span-create";
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventSpanUpdate {
@@ -13839,6 +14443,7 @@ pub struct IngestionEventSpanUpdate {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for IngestionEventSpanUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13854,6 +14459,7 @@ impl serde::Serialize for IngestionEventSpanUpdate {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for IngestionEventSpanUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13861,6 +14467,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventSpanUpdate {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for IngestionEventSpanUpdate {
     const NAME: &'static str = "IngestionEventSpanUpdate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -13893,6 +14500,7 @@ impl crate::runtime::Object for IngestionEventSpanUpdate {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl IngestionEventSpanUpdate {
     /// A `IngestionEventSpanUpdate` from its required fields; set the others with the methods below.
@@ -13916,9 +14524,11 @@ impl IngestionEventSpanUpdate {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::const_value! {
     pub struct IngestionEventSpanUpdateType = "span-update";
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventTraceCreate {
@@ -13933,6 +14543,7 @@ pub struct IngestionEventTraceCreate {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for IngestionEventTraceCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13948,6 +14559,7 @@ impl serde::Serialize for IngestionEventTraceCreate {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for IngestionEventTraceCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13955,6 +14567,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventTraceCreate {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for IngestionEventTraceCreate {
     const NAME: &'static str = "IngestionEventTraceCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -13987,6 +14600,7 @@ impl crate::runtime::Object for IngestionEventTraceCreate {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl IngestionEventTraceCreate {
     /// A `IngestionEventTraceCreate` from its required fields; set the others with the methods below.
@@ -14010,9 +14624,11 @@ impl IngestionEventTraceCreate {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::const_value! {
     pub struct IngestionEventTraceCreateType = "trace-create";
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionResponse {
@@ -14021,6 +14637,7 @@ pub struct IngestionResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for IngestionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -14031,6 +14648,7 @@ impl serde::Serialize for IngestionResponse {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for IngestionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14038,6 +14656,7 @@ impl<'de> serde::Deserialize<'de> for IngestionResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for IngestionResponse {
     const NAME: &'static str = "IngestionResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14061,6 +14680,7 @@ impl crate::runtime::Object for IngestionResponse {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl IngestionResponse {
     /// A `IngestionResponse` from its required fields; set the others with the methods below.
@@ -14072,6 +14692,7 @@ impl IngestionResponse {
         }
     }
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionSuccess {
@@ -14080,6 +14701,7 @@ pub struct IngestionSuccess {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for IngestionSuccess {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -14090,6 +14712,7 @@ impl serde::Serialize for IngestionSuccess {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for IngestionSuccess {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14097,6 +14720,7 @@ impl<'de> serde::Deserialize<'de> for IngestionSuccess {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for IngestionSuccess {
     const NAME: &'static str = "IngestionSuccess";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14120,6 +14744,7 @@ impl crate::runtime::Object for IngestionSuccess {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl IngestionSuccess {
     /// A `IngestionSuccess` from its required fields; set the others with the methods below.
@@ -14131,12 +14756,15 @@ impl IngestionSuccess {
         }
     }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::untagged_union! {
     pub enum IngestionUsage { Usage(Usage), OpenAiUsage(OpenAiUsage), }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::union_from! {
     IngestionUsage { Usage(Usage), OpenAiUsage(OpenAiUsage), }
 }
+#[cfg(feature = "legacy-metrics-v1")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LegacyMetricsResponse {
@@ -14149,6 +14777,7 @@ pub struct LegacyMetricsResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "legacy-metrics-v1")]
 impl serde::Serialize for LegacyMetricsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -14161,6 +14790,7 @@ impl serde::Serialize for LegacyMetricsResponse {
         map.end()
     }
 }
+#[cfg(feature = "legacy-metrics-v1")]
 impl<'de> serde::Deserialize<'de> for LegacyMetricsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14168,6 +14798,7 @@ impl<'de> serde::Deserialize<'de> for LegacyMetricsResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "legacy-metrics-v1")]
 impl crate::runtime::Object for LegacyMetricsResponse {
     const NAME: &'static str = "LegacyMetricsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14191,6 +14822,7 @@ impl crate::runtime::Object for LegacyMetricsResponse {
         })
     }
 }
+#[cfg(feature = "legacy-metrics-v1")]
 #[allow(deprecated)]
 impl LegacyMetricsResponse {
     /// A `LegacyMetricsResponse` from its required fields; set the others with the methods below.
@@ -14207,6 +14839,7 @@ impl LegacyMetricsResponse {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LegacyObservations {
@@ -14215,6 +14848,7 @@ pub struct LegacyObservations {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for LegacyObservations {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -14225,6 +14859,7 @@ impl serde::Serialize for LegacyObservations {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for LegacyObservations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14232,6 +14867,7 @@ impl<'de> serde::Deserialize<'de> for LegacyObservations {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for LegacyObservations {
     const NAME: &'static str = "LegacyObservations";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14255,6 +14891,7 @@ impl crate::runtime::Object for LegacyObservations {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl LegacyObservations {
     /// A `LegacyObservations` from its required fields; set the others with the methods below.
@@ -14266,6 +14903,7 @@ impl LegacyObservations {
         }
     }
 }
+#[cfg(feature = "legacy-observations-v1")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LegacyObservationsViews {
@@ -14276,6 +14914,7 @@ pub struct LegacyObservationsViews {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "legacy-observations-v1")]
 impl serde::Serialize for LegacyObservationsViews {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -14289,6 +14928,7 @@ impl serde::Serialize for LegacyObservationsViews {
         map.end()
     }
 }
+#[cfg(feature = "legacy-observations-v1")]
 impl<'de> serde::Deserialize<'de> for LegacyObservationsViews {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14296,6 +14936,7 @@ impl<'de> serde::Deserialize<'de> for LegacyObservationsViews {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "legacy-observations-v1")]
 impl crate::runtime::Object for LegacyObservationsViews {
     const NAME: &'static str = "LegacyObservationsViews";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14322,6 +14963,7 @@ impl crate::runtime::Object for LegacyObservationsViews {
         })
     }
 }
+#[cfg(feature = "legacy-observations-v1")]
 #[allow(deprecated)]
 impl LegacyObservationsViews {
     /// A `LegacyObservationsViews` from its required fields; set the others with the methods below.
@@ -14339,11 +14981,13 @@ impl LegacyObservationsViews {
         self
     }
 }
+#[cfg(feature = "llm-connections")]
 crate::runtime::string_enum! {
     pub enum LlmAdapter { Anthropic => "anthropic", Openai => "openai", Azure => "azure",
     Bedrock => "bedrock", GoogleVertexAi => "google-vertex-ai", GoogleAiStudio =>
     "google-ai-studio", }
 }
+#[cfg(feature = "llm-connections")]
 /// LLM API connection configuration (secrets excluded)
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -14370,6 +15014,7 @@ pub struct LlmConnection {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "llm-connections")]
 impl serde::Serialize for LlmConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -14393,6 +15038,7 @@ impl serde::Serialize for LlmConnection {
         map.end()
     }
 }
+#[cfg(feature = "llm-connections")]
 impl<'de> serde::Deserialize<'de> for LlmConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14400,6 +15046,7 @@ impl<'de> serde::Deserialize<'de> for LlmConnection {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "llm-connections")]
 impl crate::runtime::Object for LlmConnection {
     const NAME: &'static str = "LlmConnection";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14462,6 +15109,7 @@ impl crate::runtime::Object for LlmConnection {
         })
     }
 }
+#[cfg(feature = "llm-connections")]
 #[allow(deprecated)]
 impl LlmConnection {
     /// A `LlmConnection` from its required fields; set the others with the methods below.
@@ -14503,14 +15151,17 @@ impl LlmConnection {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::untagged_union! {
     pub enum MapValue { Bool(bool), Integer(i64), Number(f32), String(String), List(Vec <
     String >), }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::union_from! {
     MapValue { Bool(bool), Integer(i64), Number(f32), String(String), String(& str),
     List(Vec < String >), }
 }
+#[cfg(feature = "ingestion")]
 impl MapValue {
     /// The text, when this value is the text variant.
     pub fn as_str(&self) -> Option<&str> {
@@ -14521,6 +15172,7 @@ impl MapValue {
         }
     }
 }
+#[cfg(feature = "media")]
 crate::runtime::string_enum! {
     #[doc = " The MIME type of the media record"] pub enum MediaContentType { ImagePng =>
     "image/png", ImageJpeg => "image/jpeg", ImageJpg => "image/jpg", ImageWebp =>
@@ -14551,6 +15203,7 @@ crate::runtime::string_enum! {
     "application/gzip", ApplicationXTar => "application/x-tar", ApplicationX7zCompressed
     => "application/x-7z-compressed", }
 }
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MembershipDeletionResponse {
@@ -14559,6 +15212,7 @@ pub struct MembershipDeletionResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "organizations")]
 impl serde::Serialize for MembershipDeletionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -14569,6 +15223,7 @@ impl serde::Serialize for MembershipDeletionResponse {
         map.end()
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for MembershipDeletionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14576,6 +15231,7 @@ impl<'de> serde::Deserialize<'de> for MembershipDeletionResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::Object for MembershipDeletionResponse {
     const NAME: &'static str = "MembershipDeletionResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14599,6 +15255,7 @@ impl crate::runtime::Object for MembershipDeletionResponse {
         })
     }
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated)]
 impl MembershipDeletionResponse {
     /// A `MembershipDeletionResponse` from its required fields; set the others with the methods below.
@@ -14610,6 +15267,7 @@ impl MembershipDeletionResponse {
         }
     }
 }
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MembershipRequest {
@@ -14618,6 +15276,7 @@ pub struct MembershipRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "organizations")]
 impl serde::Serialize for MembershipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -14628,6 +15287,7 @@ impl serde::Serialize for MembershipRequest {
         map.end()
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for MembershipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14635,6 +15295,7 @@ impl<'de> serde::Deserialize<'de> for MembershipRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::Object for MembershipRequest {
     const NAME: &'static str = "MembershipRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14658,6 +15319,7 @@ impl crate::runtime::Object for MembershipRequest {
         })
     }
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated)]
 impl MembershipRequest {
     /// A `MembershipRequest` from its required fields; set the others with the methods below.
@@ -14669,6 +15331,7 @@ impl MembershipRequest {
         }
     }
 }
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MembershipResponse {
@@ -14679,6 +15342,7 @@ pub struct MembershipResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "organizations")]
 impl serde::Serialize for MembershipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -14691,6 +15355,7 @@ impl serde::Serialize for MembershipResponse {
         map.end()
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for MembershipResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14698,6 +15363,7 @@ impl<'de> serde::Deserialize<'de> for MembershipResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::Object for MembershipResponse {
     const NAME: &'static str = "MembershipResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14727,6 +15393,7 @@ impl crate::runtime::Object for MembershipResponse {
         })
     }
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated)]
 impl MembershipResponse {
     /// A `MembershipResponse` from its required fields; set the others with the methods below.
@@ -14745,10 +15412,12 @@ impl MembershipResponse {
         }
     }
 }
+#[cfg(feature = "organizations")]
 crate::runtime::string_enum! {
     pub enum MembershipRole { Owner => "OWNER", Admin => "ADMIN", Member => "MEMBER",
     Viewer => "VIEWER", }
 }
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MembershipsResponse {
@@ -14756,6 +15425,7 @@ pub struct MembershipsResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "organizations")]
 impl serde::Serialize for MembershipsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -14765,6 +15435,7 @@ impl serde::Serialize for MembershipsResponse {
         map.end()
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for MembershipsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14772,6 +15443,7 @@ impl<'de> serde::Deserialize<'de> for MembershipsResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::Object for MembershipsResponse {
     const NAME: &'static str = "MembershipsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14792,6 +15464,7 @@ impl crate::runtime::Object for MembershipsResponse {
         })
     }
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated)]
 impl MembershipsResponse {
     /// A `MembershipsResponse` from its required fields; set the others with the methods below.
@@ -14802,6 +15475,7 @@ impl MembershipsResponse {
         }
     }
 }
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MetricsV2Response {
@@ -14812,6 +15486,7 @@ pub struct MetricsV2Response {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "metrics")]
 impl serde::Serialize for MetricsV2Response {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -14821,6 +15496,7 @@ impl serde::Serialize for MetricsV2Response {
         map.end()
     }
 }
+#[cfg(feature = "metrics")]
 impl<'de> serde::Deserialize<'de> for MetricsV2Response {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14828,6 +15504,7 @@ impl<'de> serde::Deserialize<'de> for MetricsV2Response {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "metrics")]
 impl crate::runtime::Object for MetricsV2Response {
     const NAME: &'static str = "MetricsV2Response";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14848,6 +15525,7 @@ impl crate::runtime::Object for MetricsV2Response {
         })
     }
 }
+#[cfg(feature = "metrics")]
 #[allow(deprecated)]
 impl MetricsV2Response {
     /// A `MetricsV2Response` from its required fields; set the others with the methods below.
@@ -14858,6 +15536,7 @@ impl MetricsV2Response {
         }
     }
 }
+#[cfg(feature = "models")]
 /// Model definition used for transforming usage into USD cost and/or tokenization.
 ///
 /// Models can have either simple flat pricing or tiered pricing:
@@ -14910,6 +15589,7 @@ pub struct Model {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "models")]
 impl serde::Serialize for Model {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -14934,6 +15614,7 @@ impl serde::Serialize for Model {
         map.end()
     }
 }
+#[cfg(feature = "models")]
 impl<'de> serde::Deserialize<'de> for Model {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14941,6 +15622,7 @@ impl<'de> serde::Deserialize<'de> for Model {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "models")]
 impl crate::runtime::Object for Model {
     const NAME: &'static str = "Model";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -15015,6 +15697,7 @@ impl crate::runtime::Object for Model {
         })
     }
 }
+#[cfg(feature = "models")]
 #[allow(deprecated)]
 impl Model {
     /// A `Model` from its required fields; set the others with the methods below.
@@ -15081,6 +15764,7 @@ impl Model {
         self
     }
 }
+#[cfg(feature = "models")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ModelPrice {
@@ -15088,6 +15772,7 @@ pub struct ModelPrice {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "models")]
 impl serde::Serialize for ModelPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -15097,6 +15782,7 @@ impl serde::Serialize for ModelPrice {
         map.end()
     }
 }
+#[cfg(feature = "models")]
 impl<'de> serde::Deserialize<'de> for ModelPrice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15104,6 +15790,7 @@ impl<'de> serde::Deserialize<'de> for ModelPrice {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "models")]
 impl crate::runtime::Object for ModelPrice {
     const NAME: &'static str = "ModelPrice";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -15124,6 +15811,7 @@ impl crate::runtime::Object for ModelPrice {
         })
     }
 }
+#[cfg(feature = "models")]
 #[allow(deprecated)]
 impl ModelPrice {
     /// A `ModelPrice` from its required fields; set the others with the methods below.
@@ -15134,11 +15822,13 @@ impl ModelPrice {
         }
     }
 }
+#[cfg(feature = "models")]
 crate::runtime::string_enum! {
     #[doc = " Unit of usage in Langfuse"] pub enum ModelUsageUnit { Characters =>
     "CHARACTERS", Tokens => "TOKENS", Milliseconds => "MILLISECONDS", Seconds =>
     "SECONDS", Images => "IMAGES", Requests => "REQUESTS", }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NumericScore {
@@ -15173,6 +15863,7 @@ pub struct NumericScore {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for NumericScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -15206,6 +15897,7 @@ impl serde::Serialize for NumericScore {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for NumericScore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15213,6 +15905,7 @@ impl<'de> serde::Deserialize<'de> for NumericScore {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for NumericScore {
     const NAME: &'static str = "NumericScore";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -15299,6 +15992,7 @@ impl crate::runtime::Object for NumericScore {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl NumericScore {
     /// A `NumericScore` from its required fields; set the others with the methods below.
@@ -15376,6 +16070,7 @@ impl NumericScore {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NumericScoreV1 {
@@ -15405,6 +16100,7 @@ pub struct NumericScoreV1 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for NumericScoreV1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -15430,6 +16126,7 @@ impl serde::Serialize for NumericScoreV1 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for NumericScoreV1 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15437,6 +16134,7 @@ impl<'de> serde::Deserialize<'de> for NumericScoreV1 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for NumericScoreV1 {
     const NAME: &'static str = "NumericScoreV1";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -15515,6 +16213,7 @@ impl crate::runtime::Object for NumericScoreV1 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl NumericScoreV1 {
     /// A `NumericScoreV1` from its required fields; set the others with the methods below.
@@ -15576,6 +16275,7 @@ impl NumericScoreV1 {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NumericScoreV3 {
@@ -15605,6 +16305,7 @@ pub struct NumericScoreV3 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for NumericScoreV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -15640,6 +16341,7 @@ impl serde::Serialize for NumericScoreV3 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for NumericScoreV3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15647,6 +16349,7 @@ impl<'de> serde::Deserialize<'de> for NumericScoreV3 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for NumericScoreV3 {
     const NAME: &'static str = "NumericScoreV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -15725,6 +16428,7 @@ impl crate::runtime::Object for NumericScoreV3 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl NumericScoreV3 {
     /// A `NumericScoreV3` from its required fields; set the others with the methods below.
@@ -15790,6 +16494,7 @@ impl NumericScoreV3 {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Observation {
@@ -15838,6 +16543,7 @@ pub struct Observation {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for Observation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -15867,6 +16573,7 @@ impl serde::Serialize for Observation {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for Observation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15874,6 +16581,7 @@ impl<'de> serde::Deserialize<'de> for Observation {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for Observation {
     const NAME: &'static str = "Observation";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -15976,6 +16684,7 @@ impl crate::runtime::Object for Observation {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl Observation {
     /// A `Observation` from its required fields; set the others with the methods below.
@@ -16071,6 +16780,7 @@ impl Observation {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservationBody {
@@ -16096,6 +16806,7 @@ pub struct ObservationBody {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for ObservationBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -16156,6 +16867,7 @@ impl serde::Serialize for ObservationBody {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for ObservationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16163,6 +16875,7 @@ impl<'de> serde::Deserialize<'de> for ObservationBody {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for ObservationBody {
     const NAME: &'static str = "ObservationBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -16253,6 +16966,7 @@ impl crate::runtime::Object for ObservationBody {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl ObservationBody {
     /// A `ObservationBody` from its required fields; set the others with the methods below.
@@ -16371,16 +17085,27 @@ impl ObservationBody {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "experiments",
+        feature = "ingestion",
+        feature = "legacy-observations-v1",
+        feature = "observations",
+        feature = "trace"
+    )
+)]
 crate::runtime::string_enum! {
     pub enum ObservationLevel { Debug => "DEBUG", Default => "DEFAULT", Warning =>
     "WARNING", Error => "ERROR", }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::string_enum! {
     pub enum ObservationType { Span => "SPAN", Generation => "GENERATION", Event =>
     "EVENT", Agent => "AGENT", Tool => "TOOL", Chain => "CHAIN", Retriever =>
     "RETRIEVER", Evaluator => "EVALUATOR", Embedding => "EMBEDDING", Guardrail =>
     "GUARDRAIL", }
 }
+#[cfg(feature = "observations")]
 /// An observation from the v2 API with field-group-based selection.
 /// Core fields are always present. Other fields are included only when their field group is requested.
 #[derive(Debug, Clone)]
@@ -16475,6 +17200,7 @@ pub struct ObservationV2 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "observations")]
 impl serde::Serialize for ObservationV2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -16587,6 +17313,7 @@ impl serde::Serialize for ObservationV2 {
         map.end()
     }
 }
+#[cfg(feature = "observations")]
 impl<'de> serde::Deserialize<'de> for ObservationV2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16594,6 +17321,7 @@ impl<'de> serde::Deserialize<'de> for ObservationV2 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "observations")]
 impl crate::runtime::Object for ObservationV2 {
     const NAME: &'static str = "ObservationV2";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -16780,6 +17508,7 @@ impl crate::runtime::Object for ObservationV2 {
         })
     }
 }
+#[cfg(feature = "observations")]
 #[allow(deprecated)]
 impl ObservationV2 {
     /// A `ObservationV2` from its required fields; set the others with the methods below.
@@ -17032,6 +17761,7 @@ impl ObservationV2 {
         self
     }
 }
+#[cfg(feature = "observations")]
 /// Metadata for cursor-based pagination
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -17041,6 +17771,7 @@ pub struct ObservationsV2Meta {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "observations")]
 impl serde::Serialize for ObservationsV2Meta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -17052,6 +17783,7 @@ impl serde::Serialize for ObservationsV2Meta {
         map.end()
     }
 }
+#[cfg(feature = "observations")]
 impl<'de> serde::Deserialize<'de> for ObservationsV2Meta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17059,6 +17791,7 @@ impl<'de> serde::Deserialize<'de> for ObservationsV2Meta {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "observations")]
 impl crate::runtime::Object for ObservationsV2Meta {
     const NAME: &'static str = "ObservationsV2Meta";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -17076,6 +17809,7 @@ impl crate::runtime::Object for ObservationsV2Meta {
         Ok(Self { cursor: v0, extra: rest })
     }
 }
+#[cfg(feature = "observations")]
 #[allow(deprecated)]
 impl ObservationsV2Meta {
     /// An empty `ObservationsV2Meta`; set fields with the methods below.
@@ -17091,6 +17825,7 @@ impl ObservationsV2Meta {
         self
     }
 }
+#[cfg(feature = "observations")]
 /// Response containing observations with field-group-based filtering and cursor-based pagination.
 ///
 /// The `data` array contains observation objects with only the requested field groups included.
@@ -17105,6 +17840,7 @@ pub struct ObservationsV2Response {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "observations")]
 impl serde::Serialize for ObservationsV2Response {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -17115,6 +17851,7 @@ impl serde::Serialize for ObservationsV2Response {
         map.end()
     }
 }
+#[cfg(feature = "observations")]
 impl<'de> serde::Deserialize<'de> for ObservationsV2Response {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17122,6 +17859,7 @@ impl<'de> serde::Deserialize<'de> for ObservationsV2Response {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "observations")]
 impl crate::runtime::Object for ObservationsV2Response {
     const NAME: &'static str = "ObservationsV2Response";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -17145,6 +17883,7 @@ impl crate::runtime::Object for ObservationsV2Response {
         })
     }
 }
+#[cfg(feature = "observations")]
 #[allow(deprecated)]
 impl ObservationsV2Response {
     /// A `ObservationsV2Response` from its required fields; set the others with the methods below.
@@ -17156,6 +17895,7 @@ impl ObservationsV2Response {
         }
     }
 }
+#[cfg(any(feature = "legacy-observations-v1", feature = "trace"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservationsView {
@@ -17226,6 +17966,7 @@ pub struct ObservationsView {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "legacy-observations-v1", feature = "trace"))]
 impl serde::Serialize for ObservationsView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -17266,6 +18007,7 @@ impl serde::Serialize for ObservationsView {
         map.end()
     }
 }
+#[cfg(any(feature = "legacy-observations-v1", feature = "trace"))]
 impl<'de> serde::Deserialize<'de> for ObservationsView {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17273,6 +18015,7 @@ impl<'de> serde::Deserialize<'de> for ObservationsView {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "legacy-observations-v1", feature = "trace"))]
 impl crate::runtime::Object for ObservationsView {
     const NAME: &'static str = "ObservationsView";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -17419,6 +18162,7 @@ impl crate::runtime::Object for ObservationsView {
         })
     }
 }
+#[cfg(any(feature = "legacy-observations-v1", feature = "trace"))]
 #[allow(deprecated)]
 impl ObservationsView {
     /// A `ObservationsView` from its required fields; set the others with the methods below.
@@ -17580,6 +18324,7 @@ impl ObservationsView {
         self
     }
 }
+#[cfg(feature = "legacy-observations-v1")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservationsViewSingle {
@@ -17652,6 +18397,7 @@ pub struct ObservationsViewSingle {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "legacy-observations-v1")]
 impl serde::Serialize for ObservationsViewSingle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -17695,6 +18441,7 @@ impl serde::Serialize for ObservationsViewSingle {
         map.end()
     }
 }
+#[cfg(feature = "legacy-observations-v1")]
 impl<'de> serde::Deserialize<'de> for ObservationsViewSingle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17702,6 +18449,7 @@ impl<'de> serde::Deserialize<'de> for ObservationsViewSingle {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "legacy-observations-v1")]
 impl crate::runtime::Object for ObservationsViewSingle {
     const NAME: &'static str = "ObservationsViewSingle";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -17852,6 +18600,7 @@ impl crate::runtime::Object for ObservationsViewSingle {
         })
     }
 }
+#[cfg(feature = "legacy-observations-v1")]
 #[allow(deprecated)]
 impl ObservationsViewSingle {
     /// A `ObservationsViewSingle` from its required fields; set the others with the methods below.
@@ -18019,6 +18768,7 @@ impl ObservationsViewSingle {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 /// OpenAI Usage schema from (Chat-)Completion APIs
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -18031,6 +18781,7 @@ pub struct OpenAiCompletionUsageSchema {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for OpenAiCompletionUsageSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -18048,6 +18799,7 @@ impl serde::Serialize for OpenAiCompletionUsageSchema {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for OpenAiCompletionUsageSchema {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18055,6 +18807,7 @@ impl<'de> serde::Deserialize<'de> for OpenAiCompletionUsageSchema {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for OpenAiCompletionUsageSchema {
     const NAME: &'static str = "OpenAiCompletionUsageSchema";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -18093,6 +18846,7 @@ impl crate::runtime::Object for OpenAiCompletionUsageSchema {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl OpenAiCompletionUsageSchema {
     /// A `OpenAiCompletionUsageSchema` from its required fields; set the others with the methods below.
@@ -18127,6 +18881,7 @@ impl OpenAiCompletionUsageSchema {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 /// OpenAI Usage schema from Response API
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -18139,6 +18894,7 @@ pub struct OpenAiResponseUsageSchema {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for OpenAiResponseUsageSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -18156,6 +18912,7 @@ impl serde::Serialize for OpenAiResponseUsageSchema {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for OpenAiResponseUsageSchema {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18163,6 +18920,7 @@ impl<'de> serde::Deserialize<'de> for OpenAiResponseUsageSchema {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for OpenAiResponseUsageSchema {
     const NAME: &'static str = "OpenAiResponseUsageSchema";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -18201,6 +18959,7 @@ impl crate::runtime::Object for OpenAiResponseUsageSchema {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl OpenAiResponseUsageSchema {
     /// A `OpenAiResponseUsageSchema` from its required fields; set the others with the methods below.
@@ -18235,6 +18994,7 @@ impl OpenAiResponseUsageSchema {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 /// Usage interface of OpenAI for improved compatibility.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -18245,6 +19005,7 @@ pub struct OpenAiUsage {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for OpenAiUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -18262,6 +19023,7 @@ impl serde::Serialize for OpenAiUsage {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for OpenAiUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18269,6 +19031,7 @@ impl<'de> serde::Deserialize<'de> for OpenAiUsage {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for OpenAiUsage {
     const NAME: &'static str = "OpenAiUsage";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -18295,6 +19058,7 @@ impl crate::runtime::Object for OpenAiUsage {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl OpenAiUsage {
     /// An empty `OpenAiUsage`; set fields with the methods below.
@@ -18322,6 +19086,7 @@ impl OpenAiUsage {
         self
     }
 }
+#[cfg(feature = "opentelemetry")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpentelemetryExportTracesRequest {
@@ -18330,6 +19095,7 @@ pub struct OpentelemetryExportTracesRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "opentelemetry")]
 impl serde::Serialize for OpentelemetryExportTracesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -18339,6 +19105,7 @@ impl serde::Serialize for OpentelemetryExportTracesRequest {
         map.end()
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl<'de> serde::Deserialize<'de> for OpentelemetryExportTracesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18346,6 +19113,7 @@ impl<'de> serde::Deserialize<'de> for OpentelemetryExportTracesRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl crate::runtime::Object for OpentelemetryExportTracesRequest {
     const NAME: &'static str = "OpentelemetryExportTracesRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -18366,6 +19134,7 @@ impl crate::runtime::Object for OpentelemetryExportTracesRequest {
         })
     }
 }
+#[cfg(feature = "opentelemetry")]
 #[allow(deprecated)]
 impl OpentelemetryExportTracesRequest {
     /// A `OpentelemetryExportTracesRequest` from its required fields; set the others with the methods below.
@@ -18376,6 +19145,7 @@ impl OpentelemetryExportTracesRequest {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OptionalObservationBody {
@@ -18393,6 +19163,7 @@ pub struct OptionalObservationBody {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for OptionalObservationBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -18434,6 +19205,7 @@ impl serde::Serialize for OptionalObservationBody {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for OptionalObservationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18441,6 +19213,7 @@ impl<'de> serde::Deserialize<'de> for OptionalObservationBody {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for OptionalObservationBody {
     const NAME: &'static str = "OptionalObservationBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -18503,6 +19276,7 @@ impl crate::runtime::Object for OptionalObservationBody {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl OptionalObservationBody {
     /// An empty `OptionalObservationBody`; set fields with the methods below.
@@ -18578,6 +19352,7 @@ impl OptionalObservationBody {
         self
     }
 }
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Organization {
@@ -18588,6 +19363,7 @@ pub struct Organization {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "projects")]
 impl serde::Serialize for Organization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -18598,6 +19374,7 @@ impl serde::Serialize for Organization {
         map.end()
     }
 }
+#[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18605,6 +19382,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "projects")]
 impl crate::runtime::Object for Organization {
     const NAME: &'static str = "Organization";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -18628,6 +19406,7 @@ impl crate::runtime::Object for Organization {
         })
     }
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated)]
 impl Organization {
     /// A `Organization` from its required fields; set the others with the methods below.
@@ -18639,6 +19418,7 @@ impl Organization {
         }
     }
 }
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OrganizationApiKey {
@@ -18652,6 +19432,7 @@ pub struct OrganizationApiKey {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "organizations")]
 impl serde::Serialize for OrganizationApiKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -18673,6 +19454,7 @@ impl serde::Serialize for OrganizationApiKey {
         map.end()
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationApiKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18680,6 +19462,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationApiKey {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::Object for OrganizationApiKey {
     const NAME: &'static str = "OrganizationApiKey";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -18726,6 +19509,7 @@ impl crate::runtime::Object for OrganizationApiKey {
         })
     }
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated)]
 impl OrganizationApiKey {
     /// A `OrganizationApiKey` from its required fields; set the others with the methods below.
@@ -18762,6 +19546,7 @@ impl OrganizationApiKey {
         self
     }
 }
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OrganizationApiKeysResponse {
@@ -18769,6 +19554,7 @@ pub struct OrganizationApiKeysResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "organizations")]
 impl serde::Serialize for OrganizationApiKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -18778,6 +19564,7 @@ impl serde::Serialize for OrganizationApiKeysResponse {
         map.end()
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationApiKeysResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18785,6 +19572,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationApiKeysResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::Object for OrganizationApiKeysResponse {
     const NAME: &'static str = "OrganizationApiKeysResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -18805,6 +19593,7 @@ impl crate::runtime::Object for OrganizationApiKeysResponse {
         })
     }
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated)]
 impl OrganizationApiKeysResponse {
     /// A `OrganizationApiKeysResponse` from its required fields; set the others with the methods below.
@@ -18815,6 +19604,7 @@ impl OrganizationApiKeysResponse {
         }
     }
 }
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OrganizationProject {
@@ -18826,6 +19616,7 @@ pub struct OrganizationProject {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "organizations")]
 impl serde::Serialize for OrganizationProject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -18841,6 +19632,7 @@ impl serde::Serialize for OrganizationProject {
         map.end()
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationProject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18848,6 +19640,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationProject {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::Object for OrganizationProject {
     const NAME: &'static str = "OrganizationProject";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -18880,6 +19673,7 @@ impl crate::runtime::Object for OrganizationProject {
         })
     }
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated)]
 impl OrganizationProject {
     /// A `OrganizationProject` from its required fields; set the others with the methods below.
@@ -18904,6 +19698,7 @@ impl OrganizationProject {
         self
     }
 }
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OrganizationProjectsResponse {
@@ -18911,6 +19706,7 @@ pub struct OrganizationProjectsResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "organizations")]
 impl serde::Serialize for OrganizationProjectsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -18920,6 +19716,7 @@ impl serde::Serialize for OrganizationProjectsResponse {
         map.end()
     }
 }
+#[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationProjectsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18927,6 +19724,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationProjectsResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::runtime::Object for OrganizationProjectsResponse {
     const NAME: &'static str = "OrganizationProjectsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -18947,6 +19745,7 @@ impl crate::runtime::Object for OrganizationProjectsResponse {
         })
     }
 }
+#[cfg(feature = "organizations")]
 #[allow(deprecated)]
 impl OrganizationProjectsResponse {
     /// A `OrganizationProjectsResponse` from its required fields; set the others with the methods below.
@@ -18957,6 +19756,7 @@ impl OrganizationProjectsResponse {
         }
     }
 }
+#[cfg(feature = "opentelemetry")]
 /// Key-value attribute pair for resources, scopes, or spans
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -18968,6 +19768,7 @@ pub struct OtelAttribute {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "opentelemetry")]
 impl serde::Serialize for OtelAttribute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -18982,6 +19783,7 @@ impl serde::Serialize for OtelAttribute {
         map.end()
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl<'de> serde::Deserialize<'de> for OtelAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18989,6 +19791,7 @@ impl<'de> serde::Deserialize<'de> for OtelAttribute {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl crate::runtime::Object for OtelAttribute {
     const NAME: &'static str = "OtelAttribute";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -19012,6 +19815,7 @@ impl crate::runtime::Object for OtelAttribute {
         })
     }
 }
+#[cfg(feature = "opentelemetry")]
 #[allow(deprecated)]
 impl OtelAttribute {
     /// An empty `OtelAttribute`; set fields with the methods below.
@@ -19033,6 +19837,7 @@ impl OtelAttribute {
         self
     }
 }
+#[cfg(feature = "opentelemetry")]
 /// Attribute value wrapper supporting different value types
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -19048,6 +19853,7 @@ pub struct OtelAttributeValue {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "opentelemetry")]
 impl serde::Serialize for OtelAttributeValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -19068,6 +19874,7 @@ impl serde::Serialize for OtelAttributeValue {
         map.end()
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl<'de> serde::Deserialize<'de> for OtelAttributeValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19075,6 +19882,7 @@ impl<'de> serde::Deserialize<'de> for OtelAttributeValue {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl crate::runtime::Object for OtelAttributeValue {
     const NAME: &'static str = "OtelAttributeValue";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -19104,6 +19912,7 @@ impl crate::runtime::Object for OtelAttributeValue {
         })
     }
 }
+#[cfg(feature = "opentelemetry")]
 #[allow(deprecated)]
 impl OtelAttributeValue {
     /// An empty `OtelAttributeValue`; set fields with the methods below.
@@ -19137,6 +19946,7 @@ impl OtelAttributeValue {
         self
     }
 }
+#[cfg(feature = "opentelemetry")]
 /// Resource attributes identifying the source of telemetry
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -19146,6 +19956,7 @@ pub struct OtelResource {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "opentelemetry")]
 impl serde::Serialize for OtelResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -19157,6 +19968,7 @@ impl serde::Serialize for OtelResource {
         map.end()
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl<'de> serde::Deserialize<'de> for OtelResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19164,6 +19976,7 @@ impl<'de> serde::Deserialize<'de> for OtelResource {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl crate::runtime::Object for OtelResource {
     const NAME: &'static str = "OtelResource";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -19184,6 +19997,7 @@ impl crate::runtime::Object for OtelResource {
         })
     }
 }
+#[cfg(feature = "opentelemetry")]
 #[allow(deprecated)]
 impl OtelResource {
     /// An empty `OtelResource`; set fields with the methods below.
@@ -19199,6 +20013,7 @@ impl OtelResource {
         self
     }
 }
+#[cfg(feature = "opentelemetry")]
 /// Represents a collection of spans from a single resource as per OTLP specification
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -19210,6 +20025,7 @@ pub struct OtelResourceSpan {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "opentelemetry")]
 impl serde::Serialize for OtelResourceSpan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -19224,6 +20040,7 @@ impl serde::Serialize for OtelResourceSpan {
         map.end()
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl<'de> serde::Deserialize<'de> for OtelResourceSpan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19231,6 +20048,7 @@ impl<'de> serde::Deserialize<'de> for OtelResourceSpan {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl crate::runtime::Object for OtelResourceSpan {
     const NAME: &'static str = "OtelResourceSpan";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -19254,6 +20072,7 @@ impl crate::runtime::Object for OtelResourceSpan {
         })
     }
 }
+#[cfg(feature = "opentelemetry")]
 #[allow(deprecated)]
 impl OtelResourceSpan {
     /// An empty `OtelResourceSpan`; set fields with the methods below.
@@ -19275,6 +20094,7 @@ impl OtelResourceSpan {
         self
     }
 }
+#[cfg(feature = "opentelemetry")]
 /// Instrumentation scope information
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -19288,6 +20108,7 @@ pub struct OtelScope {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "opentelemetry")]
 impl serde::Serialize for OtelScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -19305,6 +20126,7 @@ impl serde::Serialize for OtelScope {
         map.end()
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl<'de> serde::Deserialize<'de> for OtelScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19312,6 +20134,7 @@ impl<'de> serde::Deserialize<'de> for OtelScope {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl crate::runtime::Object for OtelScope {
     const NAME: &'static str = "OtelScope";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -19338,6 +20161,7 @@ impl crate::runtime::Object for OtelScope {
         })
     }
 }
+#[cfg(feature = "opentelemetry")]
 #[allow(deprecated)]
 impl OtelScope {
     /// An empty `OtelScope`; set fields with the methods below.
@@ -19365,6 +20189,7 @@ impl OtelScope {
         self
     }
 }
+#[cfg(feature = "opentelemetry")]
 /// Collection of spans from a single instrumentation scope
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -19376,6 +20201,7 @@ pub struct OtelScopeSpan {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "opentelemetry")]
 impl serde::Serialize for OtelScopeSpan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -19390,6 +20216,7 @@ impl serde::Serialize for OtelScopeSpan {
         map.end()
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl<'de> serde::Deserialize<'de> for OtelScopeSpan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19397,6 +20224,7 @@ impl<'de> serde::Deserialize<'de> for OtelScopeSpan {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl crate::runtime::Object for OtelScopeSpan {
     const NAME: &'static str = "OtelScopeSpan";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -19420,6 +20248,7 @@ impl crate::runtime::Object for OtelScopeSpan {
         })
     }
 }
+#[cfg(feature = "opentelemetry")]
 #[allow(deprecated)]
 impl OtelScopeSpan {
     /// An empty `OtelScopeSpan`; set fields with the methods below.
@@ -19441,6 +20270,7 @@ impl OtelScopeSpan {
         self
     }
 }
+#[cfg(feature = "opentelemetry")]
 /// Individual span representing a unit of work or operation
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -19466,6 +20296,7 @@ pub struct OtelSpan {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "opentelemetry")]
 impl serde::Serialize for OtelSpan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -19501,6 +20332,7 @@ impl serde::Serialize for OtelSpan {
         map.end()
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl<'de> serde::Deserialize<'de> for OtelSpan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19508,6 +20340,7 @@ impl<'de> serde::Deserialize<'de> for OtelSpan {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "opentelemetry")]
 impl crate::runtime::Object for OtelSpan {
     const NAME: &'static str = "OtelSpan";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -19562,6 +20395,7 @@ impl crate::runtime::Object for OtelSpan {
         })
     }
 }
+#[cfg(feature = "opentelemetry")]
 #[allow(deprecated)]
 impl OtelSpan {
     /// An empty `OtelSpan`; set fields with the methods below.
@@ -19625,8 +20459,10 @@ impl OtelSpan {
         self
     }
 }
+#[cfg(feature = "opentelemetry")]
 /// Response from trace export request. Empty object indicates success.
 pub type OtelTraceResponse = crate::runtime::Map<serde_json::Value>;
+#[cfg(feature = "annotation-queues")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedAnnotationQueueItems {
@@ -19635,6 +20471,7 @@ pub struct PaginatedAnnotationQueueItems {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "annotation-queues")]
 impl serde::Serialize for PaginatedAnnotationQueueItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -19645,6 +20482,7 @@ impl serde::Serialize for PaginatedAnnotationQueueItems {
         map.end()
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl<'de> serde::Deserialize<'de> for PaginatedAnnotationQueueItems {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19652,6 +20490,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedAnnotationQueueItems {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl crate::runtime::Object for PaginatedAnnotationQueueItems {
     const NAME: &'static str = "PaginatedAnnotationQueueItems";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -19675,6 +20514,7 @@ impl crate::runtime::Object for PaginatedAnnotationQueueItems {
         })
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[allow(deprecated)]
 impl PaginatedAnnotationQueueItems {
     /// A `PaginatedAnnotationQueueItems` from its required fields; set the others with the methods below.
@@ -19689,6 +20529,7 @@ impl PaginatedAnnotationQueueItems {
         }
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedAnnotationQueues {
@@ -19697,6 +20538,7 @@ pub struct PaginatedAnnotationQueues {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "annotation-queues")]
 impl serde::Serialize for PaginatedAnnotationQueues {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -19707,6 +20549,7 @@ impl serde::Serialize for PaginatedAnnotationQueues {
         map.end()
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl<'de> serde::Deserialize<'de> for PaginatedAnnotationQueues {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19714,6 +20557,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedAnnotationQueues {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl crate::runtime::Object for PaginatedAnnotationQueues {
     const NAME: &'static str = "PaginatedAnnotationQueues";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -19737,6 +20581,7 @@ impl crate::runtime::Object for PaginatedAnnotationQueues {
         })
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[allow(deprecated)]
 impl PaginatedAnnotationQueues {
     /// A `PaginatedAnnotationQueues` from its required fields; set the others with the methods below.
@@ -19748,6 +20593,7 @@ impl PaginatedAnnotationQueues {
         }
     }
 }
+#[cfg(feature = "dataset-items")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedDatasetItems {
@@ -19756,6 +20602,7 @@ pub struct PaginatedDatasetItems {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "dataset-items")]
 impl serde::Serialize for PaginatedDatasetItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -19766,6 +20613,7 @@ impl serde::Serialize for PaginatedDatasetItems {
         map.end()
     }
 }
+#[cfg(feature = "dataset-items")]
 impl<'de> serde::Deserialize<'de> for PaginatedDatasetItems {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19773,6 +20621,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedDatasetItems {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "dataset-items")]
 impl crate::runtime::Object for PaginatedDatasetItems {
     const NAME: &'static str = "PaginatedDatasetItems";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -19796,6 +20645,7 @@ impl crate::runtime::Object for PaginatedDatasetItems {
         })
     }
 }
+#[cfg(feature = "dataset-items")]
 #[allow(deprecated)]
 impl PaginatedDatasetItems {
     /// A `PaginatedDatasetItems` from its required fields; set the others with the methods below.
@@ -19807,6 +20657,7 @@ impl PaginatedDatasetItems {
         }
     }
 }
+#[cfg(feature = "dataset-run-items")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedDatasetRunItems {
@@ -19817,6 +20668,7 @@ pub struct PaginatedDatasetRunItems {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "dataset-run-items")]
 impl serde::Serialize for PaginatedDatasetRunItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -19830,6 +20682,7 @@ impl serde::Serialize for PaginatedDatasetRunItems {
         map.end()
     }
 }
+#[cfg(feature = "dataset-run-items")]
 impl<'de> serde::Deserialize<'de> for PaginatedDatasetRunItems {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19837,6 +20690,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedDatasetRunItems {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "dataset-run-items")]
 impl crate::runtime::Object for PaginatedDatasetRunItems {
     const NAME: &'static str = "PaginatedDatasetRunItems";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -19863,6 +20717,7 @@ impl crate::runtime::Object for PaginatedDatasetRunItems {
         })
     }
 }
+#[cfg(feature = "dataset-run-items")]
 #[allow(deprecated)]
 impl PaginatedDatasetRunItems {
     /// A `PaginatedDatasetRunItems` from its required fields; set the others with the methods below.
@@ -19880,6 +20735,7 @@ impl PaginatedDatasetRunItems {
         self
     }
 }
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedDatasetRuns {
@@ -19890,6 +20746,7 @@ pub struct PaginatedDatasetRuns {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "datasets")]
 impl serde::Serialize for PaginatedDatasetRuns {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -19903,6 +20760,7 @@ impl serde::Serialize for PaginatedDatasetRuns {
         map.end()
     }
 }
+#[cfg(feature = "datasets")]
 impl<'de> serde::Deserialize<'de> for PaginatedDatasetRuns {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19910,6 +20768,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedDatasetRuns {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "datasets")]
 impl crate::runtime::Object for PaginatedDatasetRuns {
     const NAME: &'static str = "PaginatedDatasetRuns";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -19936,6 +20795,7 @@ impl crate::runtime::Object for PaginatedDatasetRuns {
         })
     }
 }
+#[cfg(feature = "datasets")]
 #[allow(deprecated)]
 impl PaginatedDatasetRuns {
     /// A `PaginatedDatasetRuns` from its required fields; set the others with the methods below.
@@ -19953,6 +20813,7 @@ impl PaginatedDatasetRuns {
         self
     }
 }
+#[cfg(feature = "datasets")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedDatasets {
@@ -19961,6 +20822,7 @@ pub struct PaginatedDatasets {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "datasets")]
 impl serde::Serialize for PaginatedDatasets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -19971,6 +20833,7 @@ impl serde::Serialize for PaginatedDatasets {
         map.end()
     }
 }
+#[cfg(feature = "datasets")]
 impl<'de> serde::Deserialize<'de> for PaginatedDatasets {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19978,6 +20841,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedDatasets {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "datasets")]
 impl crate::runtime::Object for PaginatedDatasets {
     const NAME: &'static str = "PaginatedDatasets";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20001,6 +20865,7 @@ impl crate::runtime::Object for PaginatedDatasets {
         })
     }
 }
+#[cfg(feature = "datasets")]
 #[allow(deprecated)]
 impl PaginatedDatasets {
     /// A `PaginatedDatasets` from its required fields; set the others with the methods below.
@@ -20012,6 +20877,7 @@ impl PaginatedDatasets {
         }
     }
 }
+#[cfg(feature = "llm-connections")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedLlmConnections {
@@ -20020,6 +20886,7 @@ pub struct PaginatedLlmConnections {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "llm-connections")]
 impl serde::Serialize for PaginatedLlmConnections {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20030,6 +20897,7 @@ impl serde::Serialize for PaginatedLlmConnections {
         map.end()
     }
 }
+#[cfg(feature = "llm-connections")]
 impl<'de> serde::Deserialize<'de> for PaginatedLlmConnections {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20037,6 +20905,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedLlmConnections {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "llm-connections")]
 impl crate::runtime::Object for PaginatedLlmConnections {
     const NAME: &'static str = "PaginatedLlmConnections";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20060,6 +20929,7 @@ impl crate::runtime::Object for PaginatedLlmConnections {
         })
     }
 }
+#[cfg(feature = "llm-connections")]
 #[allow(deprecated)]
 impl PaginatedLlmConnections {
     /// A `PaginatedLlmConnections` from its required fields; set the others with the methods below.
@@ -20071,6 +20941,7 @@ impl PaginatedLlmConnections {
         }
     }
 }
+#[cfg(feature = "models")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedModels {
@@ -20079,6 +20950,7 @@ pub struct PaginatedModels {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "models")]
 impl serde::Serialize for PaginatedModels {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20089,6 +20961,7 @@ impl serde::Serialize for PaginatedModels {
         map.end()
     }
 }
+#[cfg(feature = "models")]
 impl<'de> serde::Deserialize<'de> for PaginatedModels {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20096,6 +20969,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedModels {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "models")]
 impl crate::runtime::Object for PaginatedModels {
     const NAME: &'static str = "PaginatedModels";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20119,6 +20993,7 @@ impl crate::runtime::Object for PaginatedModels {
         })
     }
 }
+#[cfg(feature = "models")]
 #[allow(deprecated)]
 impl PaginatedModels {
     /// A `PaginatedModels` from its required fields; set the others with the methods below.
@@ -20130,6 +21005,7 @@ impl PaginatedModels {
         }
     }
 }
+#[cfg(feature = "sessions")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedSessions {
@@ -20140,6 +21016,7 @@ pub struct PaginatedSessions {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "sessions")]
 impl serde::Serialize for PaginatedSessions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20153,6 +21030,7 @@ impl serde::Serialize for PaginatedSessions {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> serde::Deserialize<'de> for PaginatedSessions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20160,6 +21038,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedSessions {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::runtime::Object for PaginatedSessions {
     const NAME: &'static str = "PaginatedSessions";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20186,6 +21065,7 @@ impl crate::runtime::Object for PaginatedSessions {
         })
     }
 }
+#[cfg(feature = "sessions")]
 #[allow(deprecated)]
 impl PaginatedSessions {
     /// A `PaginatedSessions` from its required fields; set the others with the methods below.
@@ -20203,6 +21083,7 @@ impl PaginatedSessions {
         self
     }
 }
+#[cfg(feature = "media")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PatchMediaBody {
@@ -20217,6 +21098,7 @@ pub struct PatchMediaBody {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "media")]
 impl serde::Serialize for PatchMediaBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20233,6 +21115,7 @@ impl serde::Serialize for PatchMediaBody {
         map.end()
     }
 }
+#[cfg(feature = "media")]
 impl<'de> serde::Deserialize<'de> for PatchMediaBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20240,6 +21123,7 @@ impl<'de> serde::Deserialize<'de> for PatchMediaBody {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "media")]
 impl crate::runtime::Object for PatchMediaBody {
     const NAME: &'static str = "PatchMediaBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20274,6 +21158,7 @@ impl crate::runtime::Object for PatchMediaBody {
         })
     }
 }
+#[cfg(feature = "media")]
 #[allow(deprecated)]
 impl PatchMediaBody {
     /// A `PatchMediaBody` from its required fields; set the others with the methods below.
@@ -20306,6 +21191,7 @@ impl PatchMediaBody {
         self
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PlaceholderMessage {
@@ -20314,6 +21200,7 @@ pub struct PlaceholderMessage {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 impl serde::Serialize for PlaceholderMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20326,6 +21213,7 @@ impl serde::Serialize for PlaceholderMessage {
         map.end()
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 impl<'de> serde::Deserialize<'de> for PlaceholderMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20333,6 +21221,7 @@ impl<'de> serde::Deserialize<'de> for PlaceholderMessage {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 impl crate::runtime::Object for PlaceholderMessage {
     const NAME: &'static str = "PlaceholderMessage";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20356,6 +21245,7 @@ impl crate::runtime::Object for PlaceholderMessage {
         })
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 #[allow(deprecated)]
 impl PlaceholderMessage {
     /// A `PlaceholderMessage` from its required fields; set the others with the methods below.
@@ -20372,9 +21262,11 @@ impl PlaceholderMessage {
         self
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 crate::runtime::const_value! {
     pub struct PlaceholderMessageType = "placeholder";
 }
+#[cfg(feature = "models")]
 /// Pricing tier definition with conditional pricing based on usage thresholds or observation attributes.
 ///
 /// Pricing tiers enable accurate cost tracking for LLM providers that charge different rates based on usage patterns or request attributes.
@@ -20434,6 +21326,7 @@ pub struct PricingTier {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "models")]
 impl serde::Serialize for PricingTier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20448,6 +21341,7 @@ impl serde::Serialize for PricingTier {
         map.end()
     }
 }
+#[cfg(feature = "models")]
 impl<'de> serde::Deserialize<'de> for PricingTier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20455,6 +21349,7 @@ impl<'de> serde::Deserialize<'de> for PricingTier {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "models")]
 impl crate::runtime::Object for PricingTier {
     const NAME: &'static str = "PricingTier";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20497,6 +21392,7 @@ impl crate::runtime::Object for PricingTier {
         })
     }
 }
+#[cfg(feature = "models")]
 #[allow(deprecated)]
 impl PricingTier {
     /// A `PricingTier` from its required fields; set the others with the methods below.
@@ -20519,6 +21415,7 @@ impl PricingTier {
         }
     }
 }
+#[cfg(feature = "models")]
 /// Condition that matches any configured value for a top-level observation attribute.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -20534,6 +21431,7 @@ pub struct PricingTierAttributeCondition {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "models")]
 impl serde::Serialize for PricingTierAttributeCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20546,6 +21444,7 @@ impl serde::Serialize for PricingTierAttributeCondition {
         map.end()
     }
 }
+#[cfg(feature = "models")]
 impl<'de> serde::Deserialize<'de> for PricingTierAttributeCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20553,6 +21452,7 @@ impl<'de> serde::Deserialize<'de> for PricingTierAttributeCondition {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "models")]
 impl crate::runtime::Object for PricingTierAttributeCondition {
     const NAME: &'static str = "PricingTierAttributeCondition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20582,6 +21482,7 @@ impl crate::runtime::Object for PricingTierAttributeCondition {
         })
     }
 }
+#[cfg(feature = "models")]
 #[allow(deprecated)]
 impl PricingTierAttributeCondition {
     /// A `PricingTierAttributeCondition` from its required fields; set the others with the methods below.
@@ -20599,14 +21500,17 @@ impl PricingTierAttributeCondition {
         }
     }
 }
+#[cfg(feature = "models")]
 crate::runtime::const_value! {
     #[doc = " Membership operator."] pub struct PricingTierAttributeConditionOperator =
     "in";
 }
+#[cfg(feature = "models")]
 crate::runtime::string_enum! {
     pub enum PricingTierAttributeSource { ModelParameters => "model_parameters", Metadata
     => "metadata", }
 }
+#[cfg(feature = "models")]
 crate::runtime::untagged_union! {
     #[doc =
     " Condition for matching a pricing tier against usage details or observation attributes."]
@@ -20616,10 +21520,12 @@ crate::runtime::untagged_union! {
     PricingTierAttributeCondition(PricingTierAttributeCondition),
     PricingTierUsageCondition(PricingTierUsageCondition), }
 }
+#[cfg(feature = "models")]
 crate::runtime::union_from! {
     PricingTierCondition { PricingTierAttributeCondition(PricingTierAttributeCondition),
     PricingTierUsageCondition(PricingTierUsageCondition), }
 }
+#[cfg(feature = "models")]
 /// Input schema for creating a pricing tier. The tier ID will be automatically generated server-side.
 ///
 /// When creating a model with pricing tiers:
@@ -20667,6 +21573,7 @@ pub struct PricingTierInput {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "models")]
 impl serde::Serialize for PricingTierInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20680,6 +21587,7 @@ impl serde::Serialize for PricingTierInput {
         map.end()
     }
 }
+#[cfg(feature = "models")]
 impl<'de> serde::Deserialize<'de> for PricingTierInput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20687,6 +21595,7 @@ impl<'de> serde::Deserialize<'de> for PricingTierInput {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "models")]
 impl crate::runtime::Object for PricingTierInput {
     const NAME: &'static str = "PricingTierInput";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20725,6 +21634,7 @@ impl crate::runtime::Object for PricingTierInput {
         })
     }
 }
+#[cfg(feature = "models")]
 #[allow(deprecated)]
 impl PricingTierInput {
     /// A `PricingTierInput` from its required fields; set the others with the methods below.
@@ -20745,11 +21655,13 @@ impl PricingTierInput {
         }
     }
 }
+#[cfg(feature = "models")]
 crate::runtime::string_enum! {
     #[doc = " Comparison operators for pricing tier conditions"] pub enum
     PricingTierOperator { Gt => "gt", Gte => "gte", Lt => "lt", Lte => "lte", Eq => "eq",
     Neq => "neq", }
 }
+#[cfg(feature = "models")]
 /// Condition that sums usage details whose keys match a regex.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -20765,6 +21677,7 @@ pub struct PricingTierUsageCondition {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "models")]
 impl serde::Serialize for PricingTierUsageCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20777,6 +21690,7 @@ impl serde::Serialize for PricingTierUsageCondition {
         map.end()
     }
 }
+#[cfg(feature = "models")]
 impl<'de> serde::Deserialize<'de> for PricingTierUsageCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20784,6 +21698,7 @@ impl<'de> serde::Deserialize<'de> for PricingTierUsageCondition {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "models")]
 impl crate::runtime::Object for PricingTierUsageCondition {
     const NAME: &'static str = "PricingTierUsageCondition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20818,6 +21733,7 @@ impl crate::runtime::Object for PricingTierUsageCondition {
         })
     }
 }
+#[cfg(feature = "models")]
 #[allow(deprecated)]
 impl PricingTierUsageCondition {
     /// A `PricingTierUsageCondition` from its required fields; set the others with the methods below.
@@ -20836,6 +21752,7 @@ impl PricingTierUsageCondition {
         }
     }
 }
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Project {
@@ -20850,6 +21767,7 @@ pub struct Project {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "projects")]
 impl serde::Serialize for Project {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20865,6 +21783,7 @@ impl serde::Serialize for Project {
         map.end()
     }
 }
+#[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for Project {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20872,6 +21791,7 @@ impl<'de> serde::Deserialize<'de> for Project {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "projects")]
 impl crate::runtime::Object for Project {
     const NAME: &'static str = "Project";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20910,6 +21830,7 @@ impl crate::runtime::Object for Project {
         })
     }
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated)]
 impl Project {
     /// A `Project` from its required fields; set the others with the methods below.
@@ -20934,6 +21855,7 @@ impl Project {
         self
     }
 }
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ProjectDeletionResponse {
@@ -20942,6 +21864,7 @@ pub struct ProjectDeletionResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "projects")]
 impl serde::Serialize for ProjectDeletionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20952,6 +21875,7 @@ impl serde::Serialize for ProjectDeletionResponse {
         map.end()
     }
 }
+#[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for ProjectDeletionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20959,6 +21883,7 @@ impl<'de> serde::Deserialize<'de> for ProjectDeletionResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "projects")]
 impl crate::runtime::Object for ProjectDeletionResponse {
     const NAME: &'static str = "ProjectDeletionResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20982,6 +21907,7 @@ impl crate::runtime::Object for ProjectDeletionResponse {
         })
     }
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated)]
 impl ProjectDeletionResponse {
     /// A `ProjectDeletionResponse` from its required fields; set the others with the methods below.
@@ -20993,6 +21919,7 @@ impl ProjectDeletionResponse {
         }
     }
 }
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Projects {
@@ -21000,6 +21927,7 @@ pub struct Projects {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "projects")]
 impl serde::Serialize for Projects {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21009,6 +21937,7 @@ impl serde::Serialize for Projects {
         map.end()
     }
 }
+#[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for Projects {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21016,6 +21945,7 @@ impl<'de> serde::Deserialize<'de> for Projects {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "projects")]
 impl crate::runtime::Object for Projects {
     const NAME: &'static str = "Projects";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -21036,6 +21966,7 @@ impl crate::runtime::Object for Projects {
         })
     }
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated)]
 impl Projects {
     /// A `Projects` from its required fields; set the others with the methods below.
@@ -21046,6 +21977,7 @@ impl Projects {
         }
     }
 }
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ProjectsCreateApiKeyRequest {
@@ -21058,6 +21990,7 @@ pub struct ProjectsCreateApiKeyRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "projects")]
 impl serde::Serialize for ProjectsCreateApiKeyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21075,6 +22008,7 @@ impl serde::Serialize for ProjectsCreateApiKeyRequest {
         map.end()
     }
 }
+#[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for ProjectsCreateApiKeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21082,6 +22016,7 @@ impl<'de> serde::Deserialize<'de> for ProjectsCreateApiKeyRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "projects")]
 impl crate::runtime::Object for ProjectsCreateApiKeyRequest {
     const NAME: &'static str = "ProjectsCreateApiKeyRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -21108,6 +22043,7 @@ impl crate::runtime::Object for ProjectsCreateApiKeyRequest {
         })
     }
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated)]
 impl ProjectsCreateApiKeyRequest {
     /// An empty `ProjectsCreateApiKeyRequest`; set fields with the methods below.
@@ -21135,6 +22071,7 @@ impl ProjectsCreateApiKeyRequest {
         self
     }
 }
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ProjectsCreateRequest {
@@ -21146,6 +22083,7 @@ pub struct ProjectsCreateRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "projects")]
 impl serde::Serialize for ProjectsCreateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21159,6 +22097,7 @@ impl serde::Serialize for ProjectsCreateRequest {
         map.end()
     }
 }
+#[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for ProjectsCreateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21166,6 +22105,7 @@ impl<'de> serde::Deserialize<'de> for ProjectsCreateRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "projects")]
 impl crate::runtime::Object for ProjectsCreateRequest {
     const NAME: &'static str = "ProjectsCreateRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -21192,6 +22132,7 @@ impl crate::runtime::Object for ProjectsCreateRequest {
         })
     }
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated)]
 impl ProjectsCreateRequest {
     /// A `ProjectsCreateRequest` from its required fields; set the others with the methods below.
@@ -21209,6 +22150,7 @@ impl ProjectsCreateRequest {
         self
     }
 }
+#[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ProjectsUpdateRequest {
@@ -21223,6 +22165,7 @@ pub struct ProjectsUpdateRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "projects")]
 impl serde::Serialize for ProjectsUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21238,6 +22181,7 @@ impl serde::Serialize for ProjectsUpdateRequest {
         map.end()
     }
 }
+#[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for ProjectsUpdateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21245,6 +22189,7 @@ impl<'de> serde::Deserialize<'de> for ProjectsUpdateRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "projects")]
 impl crate::runtime::Object for ProjectsUpdateRequest {
     const NAME: &'static str = "ProjectsUpdateRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -21271,6 +22216,7 @@ impl crate::runtime::Object for ProjectsUpdateRequest {
         })
     }
 }
+#[cfg(feature = "projects")]
 #[allow(deprecated)]
 impl ProjectsUpdateRequest {
     /// A `ProjectsUpdateRequest` from its required fields; set the others with the methods below.
@@ -21293,13 +22239,16 @@ impl ProjectsUpdateRequest {
         self
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 crate::runtime::tagged_union! {
     pub enum Prompt { tag = "type"; Chat = "chat" => PromptChat, Text = "text" =>
     PromptText, }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 crate::runtime::union_from! {
     Prompt { Chat(PromptChat), Text(PromptText), }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PromptChat {
@@ -21319,6 +22268,7 @@ pub struct PromptChat {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 impl serde::Serialize for PromptChat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21340,6 +22290,7 @@ impl serde::Serialize for PromptChat {
         map.end()
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 impl<'de> serde::Deserialize<'de> for PromptChat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21347,6 +22298,7 @@ impl<'de> serde::Deserialize<'de> for PromptChat {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 impl crate::runtime::Object for PromptChat {
     const NAME: &'static str = "PromptChat";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -21401,6 +22353,7 @@ impl crate::runtime::Object for PromptChat {
         })
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 #[allow(deprecated)]
 impl PromptChat {
     /// A `PromptChat` from its required fields; set the others with the methods below.
@@ -21436,9 +22389,11 @@ impl PromptChat {
         self
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 crate::runtime::const_value! {
     pub struct PromptChatType = "chat";
 }
+#[cfg(feature = "prompts")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PromptMeta {
@@ -21454,6 +22409,7 @@ pub struct PromptMeta {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "prompts")]
 impl serde::Serialize for PromptMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21469,6 +22425,7 @@ impl serde::Serialize for PromptMeta {
         map.end()
     }
 }
+#[cfg(feature = "prompts")]
 impl<'de> serde::Deserialize<'de> for PromptMeta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21476,6 +22433,7 @@ impl<'de> serde::Deserialize<'de> for PromptMeta {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "prompts")]
 impl crate::runtime::Object for PromptMeta {
     const NAME: &'static str = "PromptMeta";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -21522,6 +22480,7 @@ impl crate::runtime::Object for PromptMeta {
         })
     }
 }
+#[cfg(feature = "prompts")]
 #[allow(deprecated)]
 impl PromptMeta {
     /// A `PromptMeta` from its required fields; set the others with the methods below.
@@ -21546,6 +22505,7 @@ impl PromptMeta {
         }
     }
 }
+#[cfg(feature = "prompts")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PromptMetaListResponse {
@@ -21554,6 +22514,7 @@ pub struct PromptMetaListResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "prompts")]
 impl serde::Serialize for PromptMetaListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21564,6 +22525,7 @@ impl serde::Serialize for PromptMetaListResponse {
         map.end()
     }
 }
+#[cfg(feature = "prompts")]
 impl<'de> serde::Deserialize<'de> for PromptMetaListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21571,6 +22533,7 @@ impl<'de> serde::Deserialize<'de> for PromptMetaListResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "prompts")]
 impl crate::runtime::Object for PromptMetaListResponse {
     const NAME: &'static str = "PromptMetaListResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -21594,6 +22557,7 @@ impl crate::runtime::Object for PromptMetaListResponse {
         })
     }
 }
+#[cfg(feature = "prompts")]
 #[allow(deprecated)]
 impl PromptMetaListResponse {
     /// A `PromptMetaListResponse` from its required fields; set the others with the methods below.
@@ -21605,6 +22569,7 @@ impl PromptMetaListResponse {
         }
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PromptText {
@@ -21624,6 +22589,7 @@ pub struct PromptText {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 impl serde::Serialize for PromptText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21645,6 +22611,7 @@ impl serde::Serialize for PromptText {
         map.end()
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 impl<'de> serde::Deserialize<'de> for PromptText {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21652,6 +22619,7 @@ impl<'de> serde::Deserialize<'de> for PromptText {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 impl crate::runtime::Object for PromptText {
     const NAME: &'static str = "PromptText";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -21706,6 +22674,7 @@ impl crate::runtime::Object for PromptText {
         })
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 #[allow(deprecated)]
 impl PromptText {
     /// A `PromptText` from its required fields; set the others with the methods below.
@@ -21741,12 +22710,15 @@ impl PromptText {
         self
     }
 }
+#[cfg(any(feature = "prompt-version", feature = "prompts"))]
 crate::runtime::const_value! {
     pub struct PromptTextType = "text";
 }
+#[cfg(feature = "prompts")]
 crate::runtime::string_enum! {
     pub enum PromptType { Chat => "chat", Text => "text", }
 }
+#[cfg(feature = "prompt-version")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PromptVersionUpdateRequest {
@@ -21755,6 +22727,7 @@ pub struct PromptVersionUpdateRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "prompt-version")]
 impl serde::Serialize for PromptVersionUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21764,6 +22737,7 @@ impl serde::Serialize for PromptVersionUpdateRequest {
         map.end()
     }
 }
+#[cfg(feature = "prompt-version")]
 impl<'de> serde::Deserialize<'de> for PromptVersionUpdateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21771,6 +22745,7 @@ impl<'de> serde::Deserialize<'de> for PromptVersionUpdateRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "prompt-version")]
 impl crate::runtime::Object for PromptVersionUpdateRequest {
     const NAME: &'static str = "PromptVersionUpdateRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -21791,6 +22766,7 @@ impl crate::runtime::Object for PromptVersionUpdateRequest {
         })
     }
 }
+#[cfg(feature = "prompt-version")]
 #[allow(deprecated)]
 impl PromptVersionUpdateRequest {
     /// A `PromptVersionUpdateRequest` from its required fields; set the others with the methods below.
@@ -21801,6 +22777,7 @@ impl PromptVersionUpdateRequest {
         }
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResourceMeta {
@@ -21809,6 +22786,7 @@ pub struct ResourceMeta {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for ResourceMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21819,6 +22797,7 @@ impl serde::Serialize for ResourceMeta {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for ResourceMeta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21826,6 +22805,7 @@ impl<'de> serde::Deserialize<'de> for ResourceMeta {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for ResourceMeta {
     const NAME: &'static str = "ResourceMeta";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -21849,6 +22829,7 @@ impl crate::runtime::Object for ResourceMeta {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl ResourceMeta {
     /// A `ResourceMeta` from its required fields; set the others with the methods below.
@@ -21860,6 +22841,7 @@ impl ResourceMeta {
         }
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResourceType {
@@ -21874,6 +22856,7 @@ pub struct ResourceType {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for ResourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21892,6 +22875,7 @@ impl serde::Serialize for ResourceType {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for ResourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21899,6 +22883,7 @@ impl<'de> serde::Deserialize<'de> for ResourceType {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for ResourceType {
     const NAME: &'static str = "ResourceType";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -21949,6 +22934,7 @@ impl crate::runtime::Object for ResourceType {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl ResourceType {
     /// A `ResourceType` from its required fields; set the others with the methods below.
@@ -21979,6 +22965,7 @@ impl ResourceType {
         self
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResourceTypesResponse {
@@ -21988,6 +22975,7 @@ pub struct ResourceTypesResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for ResourceTypesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21999,6 +22987,7 @@ impl serde::Serialize for ResourceTypesResponse {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for ResourceTypesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22006,6 +22995,7 @@ impl<'de> serde::Deserialize<'de> for ResourceTypesResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for ResourceTypesResponse {
     const NAME: &'static str = "ResourceTypesResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -22032,6 +23022,7 @@ impl crate::runtime::Object for ResourceTypesResponse {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl ResourceTypesResponse {
     /// A `ResourceTypesResponse` from its required fields; set the others with the methods below.
@@ -22048,6 +23039,7 @@ impl ResourceTypesResponse {
         }
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SchemaExtension {
@@ -22056,6 +23048,7 @@ pub struct SchemaExtension {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for SchemaExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22066,6 +23059,7 @@ impl serde::Serialize for SchemaExtension {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for SchemaExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22073,6 +23067,7 @@ impl<'de> serde::Deserialize<'de> for SchemaExtension {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for SchemaExtension {
     const NAME: &'static str = "SchemaExtension";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -22096,6 +23091,7 @@ impl crate::runtime::Object for SchemaExtension {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl SchemaExtension {
     /// A `SchemaExtension` from its required fields; set the others with the methods below.
@@ -22107,6 +23103,7 @@ impl SchemaExtension {
         }
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SchemaResource {
@@ -22118,6 +23115,7 @@ pub struct SchemaResource {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for SchemaResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22131,6 +23129,7 @@ impl serde::Serialize for SchemaResource {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for SchemaResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22138,6 +23137,7 @@ impl<'de> serde::Deserialize<'de> for SchemaResource {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for SchemaResource {
     const NAME: &'static str = "SchemaResource";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -22170,6 +23170,7 @@ impl crate::runtime::Object for SchemaResource {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl SchemaResource {
     /// A `SchemaResource` from its required fields; set the others with the methods below.
@@ -22190,6 +23191,7 @@ impl SchemaResource {
         }
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SchemasResponse {
@@ -22199,6 +23201,7 @@ pub struct SchemasResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for SchemasResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22210,6 +23213,7 @@ impl serde::Serialize for SchemasResponse {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for SchemasResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22217,6 +23221,7 @@ impl<'de> serde::Deserialize<'de> for SchemasResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for SchemasResponse {
     const NAME: &'static str = "SchemasResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -22243,6 +23248,7 @@ impl crate::runtime::Object for SchemasResponse {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl SchemasResponse {
     /// A `SchemasResponse` from its required fields; set the others with the methods below.
@@ -22259,6 +23265,7 @@ impl SchemasResponse {
         }
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScimCreateUserRequest {
@@ -22275,6 +23282,7 @@ pub struct ScimCreateUserRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for ScimCreateUserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22294,6 +23302,7 @@ impl serde::Serialize for ScimCreateUserRequest {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for ScimCreateUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22301,6 +23310,7 @@ impl<'de> serde::Deserialize<'de> for ScimCreateUserRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for ScimCreateUserRequest {
     const NAME: &'static str = "ScimCreateUserRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -22333,6 +23343,7 @@ impl crate::runtime::Object for ScimCreateUserRequest {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl ScimCreateUserRequest {
     /// A `ScimCreateUserRequest` from its required fields; set the others with the methods below.
@@ -22362,6 +23373,7 @@ impl ScimCreateUserRequest {
         self
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScimEmail {
@@ -22371,6 +23383,7 @@ pub struct ScimEmail {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for ScimEmail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22382,6 +23395,7 @@ impl serde::Serialize for ScimEmail {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for ScimEmail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22389,6 +23403,7 @@ impl<'de> serde::Deserialize<'de> for ScimEmail {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for ScimEmail {
     const NAME: &'static str = "ScimEmail";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -22415,6 +23430,7 @@ impl crate::runtime::Object for ScimEmail {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl ScimEmail {
     /// A `ScimEmail` from its required fields; set the others with the methods below.
@@ -22431,6 +23447,7 @@ impl ScimEmail {
         }
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScimFeatureSupport {
@@ -22438,6 +23455,7 @@ pub struct ScimFeatureSupport {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for ScimFeatureSupport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22447,6 +23465,7 @@ impl serde::Serialize for ScimFeatureSupport {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for ScimFeatureSupport {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22454,6 +23473,7 @@ impl<'de> serde::Deserialize<'de> for ScimFeatureSupport {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for ScimFeatureSupport {
     const NAME: &'static str = "ScimFeatureSupport";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -22474,6 +23494,7 @@ impl crate::runtime::Object for ScimFeatureSupport {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl ScimFeatureSupport {
     /// A `ScimFeatureSupport` from its required fields; set the others with the methods below.
@@ -22484,6 +23505,7 @@ impl ScimFeatureSupport {
         }
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ScimName {
@@ -22491,6 +23513,7 @@ pub struct ScimName {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for ScimName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22502,6 +23525,7 @@ impl serde::Serialize for ScimName {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for ScimName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22509,6 +23533,7 @@ impl<'de> serde::Deserialize<'de> for ScimName {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for ScimName {
     const NAME: &'static str = "ScimName";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -22526,6 +23551,7 @@ impl crate::runtime::Object for ScimName {
         Ok(Self { formatted: v0, extra: rest })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl ScimName {
     /// An empty `ScimName`; set fields with the methods below.
@@ -22541,6 +23567,7 @@ impl ScimName {
         self
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScimUser {
@@ -22553,6 +23580,7 @@ pub struct ScimUser {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for ScimUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22567,6 +23595,7 @@ impl serde::Serialize for ScimUser {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for ScimUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22574,6 +23603,7 @@ impl<'de> serde::Deserialize<'de> for ScimUser {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for ScimUser {
     const NAME: &'static str = "ScimUser";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -22609,6 +23639,7 @@ impl crate::runtime::Object for ScimUser {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl ScimUser {
     /// A `ScimUser` from its required fields; set the others with the methods below.
@@ -22631,6 +23662,7 @@ impl ScimUser {
         }
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScimUsersListResponse {
@@ -22642,6 +23674,7 @@ pub struct ScimUsersListResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for ScimUsersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22655,6 +23688,7 @@ impl serde::Serialize for ScimUsersListResponse {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for ScimUsersListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22662,6 +23696,7 @@ impl<'de> serde::Deserialize<'de> for ScimUsersListResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for ScimUsersListResponse {
     const NAME: &'static str = "ScimUsersListResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -22700,6 +23735,7 @@ impl crate::runtime::Object for ScimUsersListResponse {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl ScimUsersListResponse {
     /// A `ScimUsersListResponse` from its required fields; set the others with the methods below.
@@ -22720,15 +23756,18 @@ impl ScimUsersListResponse {
         }
     }
 }
+#[cfg(feature = "scores")]
 crate::runtime::tagged_union! {
     pub enum Score { tag = "dataType"; Numeric = "NUMERIC" => ScoreNumeric, Categorical =
     "CATEGORICAL" => ScoreCategorical, Boolean = "BOOLEAN" => ScoreBoolean, Correction =
     "CORRECTION" => ScoreCorrection, Text = "TEXT" => ScoreText, }
 }
+#[cfg(feature = "scores")]
 crate::runtime::union_from! {
     Score { Numeric(ScoreNumeric), Categorical(ScoreCategorical), Boolean(ScoreBoolean),
     Correction(ScoreCorrection), Text(ScoreText), }
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreBody {
@@ -22753,6 +23792,7 @@ pub struct ScoreBody {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for ScoreBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22796,6 +23836,7 @@ impl serde::Serialize for ScoreBody {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for ScoreBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22803,6 +23844,7 @@ impl<'de> serde::Deserialize<'de> for ScoreBody {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for ScoreBody {
     const NAME: &'static str = "ScoreBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -22873,6 +23915,7 @@ impl crate::runtime::Object for ScoreBody {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl ScoreBody {
     /// A `ScoreBody` from its required fields; set the others with the methods below.
@@ -22950,6 +23993,7 @@ impl ScoreBody {
         self
     }
 }
+#[cfg(feature = "scores")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreBoolean {
@@ -22989,6 +24033,7 @@ pub struct ScoreBoolean {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores")]
 impl serde::Serialize for ScoreBoolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -23027,6 +24072,7 @@ impl serde::Serialize for ScoreBoolean {
         map.end()
     }
 }
+#[cfg(feature = "scores")]
 impl<'de> serde::Deserialize<'de> for ScoreBoolean {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23034,6 +24080,7 @@ impl<'de> serde::Deserialize<'de> for ScoreBoolean {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores")]
 impl crate::runtime::Object for ScoreBoolean {
     const NAME: &'static str = "ScoreBoolean";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -23132,6 +24179,7 @@ impl crate::runtime::Object for ScoreBoolean {
         })
     }
 }
+#[cfg(feature = "scores")]
 #[allow(deprecated)]
 impl ScoreBoolean {
     /// A `ScoreBoolean` from its required fields; set the others with the methods below.
@@ -23218,9 +24266,11 @@ impl ScoreBoolean {
         self
     }
 }
+#[cfg(feature = "scores")]
 crate::runtime::const_value! {
     pub struct ScoreBooleanDataType = "BOOLEAN";
 }
+#[cfg(feature = "scores")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreCategorical {
@@ -23260,6 +24310,7 @@ pub struct ScoreCategorical {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores")]
 impl serde::Serialize for ScoreCategorical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -23298,6 +24349,7 @@ impl serde::Serialize for ScoreCategorical {
         map.end()
     }
 }
+#[cfg(feature = "scores")]
 impl<'de> serde::Deserialize<'de> for ScoreCategorical {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23305,6 +24357,7 @@ impl<'de> serde::Deserialize<'de> for ScoreCategorical {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores")]
 impl crate::runtime::Object for ScoreCategorical {
     const NAME: &'static str = "ScoreCategorical";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -23403,6 +24456,7 @@ impl crate::runtime::Object for ScoreCategorical {
         })
     }
 }
+#[cfg(feature = "scores")]
 #[allow(deprecated)]
 impl ScoreCategorical {
     /// A `ScoreCategorical` from its required fields; set the others with the methods below.
@@ -23489,9 +24543,11 @@ impl ScoreCategorical {
         self
     }
 }
+#[cfg(feature = "scores")]
 crate::runtime::const_value! {
     pub struct ScoreCategoricalDataType = "CATEGORICAL";
 }
+#[cfg(feature = "score-configs")]
 /// Configuration for a score
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -23515,6 +24571,7 @@ pub struct ScoreConfig {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "score-configs")]
 impl serde::Serialize for ScoreConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -23542,6 +24599,7 @@ impl serde::Serialize for ScoreConfig {
         map.end()
     }
 }
+#[cfg(feature = "score-configs")]
 impl<'de> serde::Deserialize<'de> for ScoreConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23549,6 +24607,7 @@ impl<'de> serde::Deserialize<'de> for ScoreConfig {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "score-configs")]
 impl crate::runtime::Object for ScoreConfig {
     const NAME: &'static str = "ScoreConfig";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -23611,6 +24670,7 @@ impl crate::runtime::Object for ScoreConfig {
         })
     }
 }
+#[cfg(feature = "score-configs")]
 #[allow(deprecated)]
 impl ScoreConfig {
     /// A `ScoreConfig` from its required fields; set the others with the methods below.
@@ -23659,10 +24719,12 @@ impl ScoreConfig {
         self
     }
 }
+#[cfg(feature = "score-configs")]
 crate::runtime::string_enum! {
     pub enum ScoreConfigDataType { Numeric => "NUMERIC", Boolean => "BOOLEAN",
     Categorical => "CATEGORICAL", Text => "TEXT", }
 }
+#[cfg(feature = "score-configs")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreConfigs {
@@ -23671,6 +24733,7 @@ pub struct ScoreConfigs {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "score-configs")]
 impl serde::Serialize for ScoreConfigs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -23681,6 +24744,7 @@ impl serde::Serialize for ScoreConfigs {
         map.end()
     }
 }
+#[cfg(feature = "score-configs")]
 impl<'de> serde::Deserialize<'de> for ScoreConfigs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23688,6 +24752,7 @@ impl<'de> serde::Deserialize<'de> for ScoreConfigs {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "score-configs")]
 impl crate::runtime::Object for ScoreConfigs {
     const NAME: &'static str = "ScoreConfigs";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -23711,6 +24776,7 @@ impl crate::runtime::Object for ScoreConfigs {
         })
     }
 }
+#[cfg(feature = "score-configs")]
 #[allow(deprecated)]
 impl ScoreConfigs {
     /// A `ScoreConfigs` from its required fields; set the others with the methods below.
@@ -23722,6 +24788,7 @@ impl ScoreConfigs {
         }
     }
 }
+#[cfg(feature = "scores")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreCorrection {
@@ -23761,6 +24828,7 @@ pub struct ScoreCorrection {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores")]
 impl serde::Serialize for ScoreCorrection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -23799,6 +24867,7 @@ impl serde::Serialize for ScoreCorrection {
         map.end()
     }
 }
+#[cfg(feature = "scores")]
 impl<'de> serde::Deserialize<'de> for ScoreCorrection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23806,6 +24875,7 @@ impl<'de> serde::Deserialize<'de> for ScoreCorrection {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores")]
 impl crate::runtime::Object for ScoreCorrection {
     const NAME: &'static str = "ScoreCorrection";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -23904,6 +24974,7 @@ impl crate::runtime::Object for ScoreCorrection {
         })
     }
 }
+#[cfg(feature = "scores")]
 #[allow(deprecated)]
 impl ScoreCorrection {
     /// A `ScoreCorrection` from its required fields; set the others with the methods below.
@@ -23990,13 +25061,16 @@ impl ScoreCorrection {
         self
     }
 }
+#[cfg(feature = "scores")]
 crate::runtime::const_value! {
     pub struct ScoreCorrectionDataType = "CORRECTION";
 }
+#[cfg(any(feature = "ingestion", feature = "scores"))]
 crate::runtime::string_enum! {
     pub enum ScoreDataType { Numeric => "NUMERIC", Boolean => "BOOLEAN", Categorical =>
     "CATEGORICAL", Correction => "CORRECTION", Text => "TEXT", }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreEvent {
@@ -24010,6 +25084,7 @@ pub struct ScoreEvent {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for ScoreEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24024,6 +25099,7 @@ impl serde::Serialize for ScoreEvent {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for ScoreEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24031,6 +25107,7 @@ impl<'de> serde::Deserialize<'de> for ScoreEvent {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for ScoreEvent {
     const NAME: &'static str = "ScoreEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -24060,6 +25137,7 @@ impl crate::runtime::Object for ScoreEvent {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl ScoreEvent {
     /// A `ScoreEvent` from its required fields; set the others with the methods below.
@@ -24082,6 +25160,7 @@ impl ScoreEvent {
         self
     }
 }
+#[cfg(feature = "scores")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreNumeric {
@@ -24119,6 +25198,7 @@ pub struct ScoreNumeric {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores")]
 impl serde::Serialize for ScoreNumeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24156,6 +25236,7 @@ impl serde::Serialize for ScoreNumeric {
         map.end()
     }
 }
+#[cfg(feature = "scores")]
 impl<'de> serde::Deserialize<'de> for ScoreNumeric {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24163,6 +25244,7 @@ impl<'de> serde::Deserialize<'de> for ScoreNumeric {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores")]
 impl crate::runtime::Object for ScoreNumeric {
     const NAME: &'static str = "ScoreNumeric";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -24257,6 +25339,7 @@ impl crate::runtime::Object for ScoreNumeric {
         })
     }
 }
+#[cfg(feature = "scores")]
 #[allow(deprecated)]
 impl ScoreNumeric {
     /// A `ScoreNumeric` from its required fields; set the others with the methods below.
@@ -24341,12 +25424,22 @@ impl ScoreNumeric {
         self
     }
 }
+#[cfg(feature = "scores")]
 crate::runtime::const_value! {
     pub struct ScoreNumericDataType = "NUMERIC";
 }
+#[cfg(
+    any(
+        feature = "experiments",
+        feature = "scores",
+        feature = "scores-v3",
+        feature = "trace"
+    )
+)]
 crate::runtime::string_enum! {
     pub enum ScoreSource { Annotation => "ANNOTATION", Api => "API", Eval => "EVAL", }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectExperimentV3 {
@@ -24355,6 +25448,7 @@ pub struct ScoreSubjectExperimentV3 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for ScoreSubjectExperimentV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24364,6 +25458,7 @@ impl serde::Serialize for ScoreSubjectExperimentV3 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for ScoreSubjectExperimentV3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24371,6 +25466,7 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectExperimentV3 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for ScoreSubjectExperimentV3 {
     const NAME: &'static str = "ScoreSubjectExperimentV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -24391,6 +25487,7 @@ impl crate::runtime::Object for ScoreSubjectExperimentV3 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl ScoreSubjectExperimentV3 {
     /// A `ScoreSubjectExperimentV3` from its required fields; set the others with the methods below.
@@ -24401,6 +25498,7 @@ impl ScoreSubjectExperimentV3 {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectObservationV3 {
@@ -24411,6 +25509,7 @@ pub struct ScoreSubjectObservationV3 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for ScoreSubjectObservationV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24423,6 +25522,7 @@ impl serde::Serialize for ScoreSubjectObservationV3 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for ScoreSubjectObservationV3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24430,6 +25530,7 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectObservationV3 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for ScoreSubjectObservationV3 {
     const NAME: &'static str = "ScoreSubjectObservationV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -24453,6 +25554,7 @@ impl crate::runtime::Object for ScoreSubjectObservationV3 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl ScoreSubjectObservationV3 {
     /// A `ScoreSubjectObservationV3` from its required fields; set the others with the methods below.
@@ -24469,6 +25571,7 @@ impl ScoreSubjectObservationV3 {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectSessionV3 {
@@ -24477,6 +25580,7 @@ pub struct ScoreSubjectSessionV3 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for ScoreSubjectSessionV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24486,6 +25590,7 @@ impl serde::Serialize for ScoreSubjectSessionV3 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for ScoreSubjectSessionV3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24493,6 +25598,7 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectSessionV3 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for ScoreSubjectSessionV3 {
     const NAME: &'static str = "ScoreSubjectSessionV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -24513,6 +25619,7 @@ impl crate::runtime::Object for ScoreSubjectSessionV3 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl ScoreSubjectSessionV3 {
     /// A `ScoreSubjectSessionV3` from its required fields; set the others with the methods below.
@@ -24523,6 +25630,7 @@ impl ScoreSubjectSessionV3 {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectTraceV3 {
@@ -24531,6 +25639,7 @@ pub struct ScoreSubjectTraceV3 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for ScoreSubjectTraceV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24540,6 +25649,7 @@ impl serde::Serialize for ScoreSubjectTraceV3 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for ScoreSubjectTraceV3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24547,6 +25657,7 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectTraceV3 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for ScoreSubjectTraceV3 {
     const NAME: &'static str = "ScoreSubjectTraceV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -24567,6 +25678,7 @@ impl crate::runtime::Object for ScoreSubjectTraceV3 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl ScoreSubjectTraceV3 {
     /// A `ScoreSubjectTraceV3` from its required fields; set the others with the methods below.
@@ -24577,6 +25689,7 @@ impl ScoreSubjectTraceV3 {
         }
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::tagged_union! {
     #[doc =
     " A reference to the entity this score is attached to. Discriminated by \"kind\" — one of trace, observation, session, or experiment."]
@@ -24584,10 +25697,12 @@ crate::runtime::tagged_union! {
     Observation = "observation" => ScoreSubjectV3Observation, Session = "session" =>
     ScoreSubjectV3Session, Experiment = "experiment" => ScoreSubjectV3Experiment, }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::union_from! {
     ScoreSubjectV3 { Trace(ScoreSubjectV3Trace), Observation(ScoreSubjectV3Observation),
     Session(ScoreSubjectV3Session), Experiment(ScoreSubjectV3Experiment), }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectV3Experiment {
@@ -24597,6 +25712,7 @@ pub struct ScoreSubjectV3Experiment {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl serde::Serialize for ScoreSubjectV3Experiment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24607,6 +25723,7 @@ impl serde::Serialize for ScoreSubjectV3Experiment {
         map.end()
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Experiment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24614,6 +25731,7 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Experiment {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl crate::runtime::Object for ScoreSubjectV3Experiment {
     const NAME: &'static str = "ScoreSubjectV3Experiment";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -24637,6 +25755,7 @@ impl crate::runtime::Object for ScoreSubjectV3Experiment {
         })
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[allow(deprecated)]
 impl ScoreSubjectV3Experiment {
     /// A `ScoreSubjectV3Experiment` from its required fields; set the others with the methods below.
@@ -24648,9 +25767,11 @@ impl ScoreSubjectV3Experiment {
         }
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::const_value! {
     pub struct ScoreSubjectV3ExperimentKind = "experiment";
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectV3Observation {
@@ -24662,6 +25783,7 @@ pub struct ScoreSubjectV3Observation {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl serde::Serialize for ScoreSubjectV3Observation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24675,6 +25797,7 @@ impl serde::Serialize for ScoreSubjectV3Observation {
         map.end()
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Observation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24682,6 +25805,7 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Observation {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl crate::runtime::Object for ScoreSubjectV3Observation {
     const NAME: &'static str = "ScoreSubjectV3Observation";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -24708,6 +25832,7 @@ impl crate::runtime::Object for ScoreSubjectV3Observation {
         })
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[allow(deprecated)]
 impl ScoreSubjectV3Observation {
     /// A `ScoreSubjectV3Observation` from its required fields; set the others with the methods below.
@@ -24725,9 +25850,11 @@ impl ScoreSubjectV3Observation {
         self
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::const_value! {
     pub struct ScoreSubjectV3ObservationKind = "observation";
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectV3Session {
@@ -24737,6 +25864,7 @@ pub struct ScoreSubjectV3Session {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl serde::Serialize for ScoreSubjectV3Session {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24747,6 +25875,7 @@ impl serde::Serialize for ScoreSubjectV3Session {
         map.end()
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Session {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24754,6 +25883,7 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Session {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl crate::runtime::Object for ScoreSubjectV3Session {
     const NAME: &'static str = "ScoreSubjectV3Session";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -24777,6 +25907,7 @@ impl crate::runtime::Object for ScoreSubjectV3Session {
         })
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[allow(deprecated)]
 impl ScoreSubjectV3Session {
     /// A `ScoreSubjectV3Session` from its required fields; set the others with the methods below.
@@ -24788,9 +25919,11 @@ impl ScoreSubjectV3Session {
         }
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::const_value! {
     pub struct ScoreSubjectV3SessionKind = "session";
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectV3Trace {
@@ -24800,6 +25933,7 @@ pub struct ScoreSubjectV3Trace {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl serde::Serialize for ScoreSubjectV3Trace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24810,6 +25944,7 @@ impl serde::Serialize for ScoreSubjectV3Trace {
         map.end()
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Trace {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24817,6 +25952,7 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Trace {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl crate::runtime::Object for ScoreSubjectV3Trace {
     const NAME: &'static str = "ScoreSubjectV3Trace";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -24840,6 +25976,7 @@ impl crate::runtime::Object for ScoreSubjectV3Trace {
         })
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[allow(deprecated)]
 impl ScoreSubjectV3Trace {
     /// A `ScoreSubjectV3Trace` from its required fields; set the others with the methods below.
@@ -24851,9 +25988,11 @@ impl ScoreSubjectV3Trace {
         }
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::const_value! {
     pub struct ScoreSubjectV3TraceKind = "trace";
 }
+#[cfg(feature = "scores")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreText {
@@ -24891,6 +26030,7 @@ pub struct ScoreText {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scores")]
 impl serde::Serialize for ScoreText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24928,6 +26068,7 @@ impl serde::Serialize for ScoreText {
         map.end()
     }
 }
+#[cfg(feature = "scores")]
 impl<'de> serde::Deserialize<'de> for ScoreText {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24935,6 +26076,7 @@ impl<'de> serde::Deserialize<'de> for ScoreText {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scores")]
 impl crate::runtime::Object for ScoreText {
     const NAME: &'static str = "ScoreText";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -25029,6 +26171,7 @@ impl crate::runtime::Object for ScoreText {
         })
     }
 }
+#[cfg(feature = "scores")]
 #[allow(deprecated)]
 impl ScoreText {
     /// A `ScoreText` from its required fields; set the others with the methods below.
@@ -25113,18 +26256,22 @@ impl ScoreText {
         self
     }
 }
+#[cfg(feature = "scores")]
 crate::runtime::const_value! {
     pub struct ScoreTextDataType = "TEXT";
 }
+#[cfg(feature = "trace")]
 crate::runtime::tagged_union! {
     pub enum ScoreV1 { tag = "dataType"; Numeric = "NUMERIC" => ScoreV1Numeric,
     Categorical = "CATEGORICAL" => ScoreV1Categorical, Boolean = "BOOLEAN" =>
     ScoreV1Boolean, Text = "TEXT" => ScoreV1Text, }
 }
+#[cfg(feature = "trace")]
 crate::runtime::union_from! {
     ScoreV1 { Numeric(ScoreV1Numeric), Categorical(ScoreV1Categorical),
     Boolean(ScoreV1Boolean), Text(ScoreV1Text), }
 }
+#[cfg(feature = "trace")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV1Boolean {
@@ -25157,6 +26304,7 @@ pub struct ScoreV1Boolean {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "trace")]
 impl serde::Serialize for ScoreV1Boolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -25184,6 +26332,7 @@ impl serde::Serialize for ScoreV1Boolean {
         map.end()
     }
 }
+#[cfg(feature = "trace")]
 impl<'de> serde::Deserialize<'de> for ScoreV1Boolean {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25191,6 +26340,7 @@ impl<'de> serde::Deserialize<'de> for ScoreV1Boolean {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "trace")]
 impl crate::runtime::Object for ScoreV1Boolean {
     const NAME: &'static str = "ScoreV1Boolean";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -25277,6 +26427,7 @@ impl crate::runtime::Object for ScoreV1Boolean {
         })
     }
 }
+#[cfg(feature = "trace")]
 #[allow(deprecated)]
 impl ScoreV1Boolean {
     /// A `ScoreV1Boolean` from its required fields; set the others with the methods below.
@@ -25341,9 +26492,11 @@ impl ScoreV1Boolean {
         self
     }
 }
+#[cfg(feature = "trace")]
 crate::runtime::const_value! {
     pub struct ScoreV1BooleanDataType = "BOOLEAN";
 }
+#[cfg(feature = "trace")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV1Categorical {
@@ -25376,6 +26529,7 @@ pub struct ScoreV1Categorical {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "trace")]
 impl serde::Serialize for ScoreV1Categorical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -25403,6 +26557,7 @@ impl serde::Serialize for ScoreV1Categorical {
         map.end()
     }
 }
+#[cfg(feature = "trace")]
 impl<'de> serde::Deserialize<'de> for ScoreV1Categorical {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25410,6 +26565,7 @@ impl<'de> serde::Deserialize<'de> for ScoreV1Categorical {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "trace")]
 impl crate::runtime::Object for ScoreV1Categorical {
     const NAME: &'static str = "ScoreV1Categorical";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -25496,6 +26652,7 @@ impl crate::runtime::Object for ScoreV1Categorical {
         })
     }
 }
+#[cfg(feature = "trace")]
 #[allow(deprecated)]
 impl ScoreV1Categorical {
     /// A `ScoreV1Categorical` from its required fields; set the others with the methods below.
@@ -25560,9 +26717,11 @@ impl ScoreV1Categorical {
         self
     }
 }
+#[cfg(feature = "trace")]
 crate::runtime::const_value! {
     pub struct ScoreV1CategoricalDataType = "CATEGORICAL";
 }
+#[cfg(feature = "trace")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV1Numeric {
@@ -25593,6 +26752,7 @@ pub struct ScoreV1Numeric {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "trace")]
 impl serde::Serialize for ScoreV1Numeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -25619,6 +26779,7 @@ impl serde::Serialize for ScoreV1Numeric {
         map.end()
     }
 }
+#[cfg(feature = "trace")]
 impl<'de> serde::Deserialize<'de> for ScoreV1Numeric {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25626,6 +26787,7 @@ impl<'de> serde::Deserialize<'de> for ScoreV1Numeric {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "trace")]
 impl crate::runtime::Object for ScoreV1Numeric {
     const NAME: &'static str = "ScoreV1Numeric";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -25708,6 +26870,7 @@ impl crate::runtime::Object for ScoreV1Numeric {
         })
     }
 }
+#[cfg(feature = "trace")]
 #[allow(deprecated)]
 impl ScoreV1Numeric {
     /// A `ScoreV1Numeric` from its required fields; set the others with the methods below.
@@ -25770,9 +26933,11 @@ impl ScoreV1Numeric {
         self
     }
 }
+#[cfg(feature = "trace")]
 crate::runtime::const_value! {
     pub struct ScoreV1NumericDataType = "NUMERIC";
 }
+#[cfg(feature = "trace")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV1Text {
@@ -25803,6 +26968,7 @@ pub struct ScoreV1Text {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "trace")]
 impl serde::Serialize for ScoreV1Text {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -25829,6 +26995,7 @@ impl serde::Serialize for ScoreV1Text {
         map.end()
     }
 }
+#[cfg(feature = "trace")]
 impl<'de> serde::Deserialize<'de> for ScoreV1Text {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -25836,6 +27003,7 @@ impl<'de> serde::Deserialize<'de> for ScoreV1Text {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "trace")]
 impl crate::runtime::Object for ScoreV1Text {
     const NAME: &'static str = "ScoreV1Text";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -25918,6 +27086,7 @@ impl crate::runtime::Object for ScoreV1Text {
         })
     }
 }
+#[cfg(feature = "trace")]
 #[allow(deprecated)]
 impl ScoreV1Text {
     /// A `ScoreV1Text` from its required fields; set the others with the methods below.
@@ -25980,18 +27149,22 @@ impl ScoreV1Text {
         self
     }
 }
+#[cfg(feature = "trace")]
 crate::runtime::const_value! {
     pub struct ScoreV1TextDataType = "TEXT";
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::tagged_union! {
     pub enum ScoreV3 { tag = "dataType"; Numeric = "NUMERIC" => ScoreV3Numeric, Boolean =
     "BOOLEAN" => ScoreV3Boolean, Categorical = "CATEGORICAL" => ScoreV3Categorical, Text
     = "TEXT" => ScoreV3Text, Correction = "CORRECTION" => ScoreV3Correction, }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::union_from! {
     ScoreV3 { Numeric(ScoreV3Numeric), Boolean(ScoreV3Boolean),
     Categorical(ScoreV3Categorical), Text(ScoreV3Text), Correction(ScoreV3Correction), }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV3Boolean {
@@ -26022,6 +27195,7 @@ pub struct ScoreV3Boolean {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl serde::Serialize for ScoreV3Boolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -26058,6 +27232,7 @@ impl serde::Serialize for ScoreV3Boolean {
         map.end()
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl<'de> serde::Deserialize<'de> for ScoreV3Boolean {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -26065,6 +27240,7 @@ impl<'de> serde::Deserialize<'de> for ScoreV3Boolean {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl crate::runtime::Object for ScoreV3Boolean {
     const NAME: &'static str = "ScoreV3Boolean";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -26147,6 +27323,7 @@ impl crate::runtime::Object for ScoreV3Boolean {
         })
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[allow(deprecated)]
 impl ScoreV3Boolean {
     /// A `ScoreV3Boolean` from its required fields; set the others with the methods below.
@@ -26213,9 +27390,11 @@ impl ScoreV3Boolean {
         self
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::const_value! {
     pub struct ScoreV3BooleanDataType = "BOOLEAN";
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV3Categorical {
@@ -26246,6 +27425,7 @@ pub struct ScoreV3Categorical {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl serde::Serialize for ScoreV3Categorical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -26282,6 +27462,7 @@ impl serde::Serialize for ScoreV3Categorical {
         map.end()
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl<'de> serde::Deserialize<'de> for ScoreV3Categorical {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -26289,6 +27470,7 @@ impl<'de> serde::Deserialize<'de> for ScoreV3Categorical {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl crate::runtime::Object for ScoreV3Categorical {
     const NAME: &'static str = "ScoreV3Categorical";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -26371,6 +27553,7 @@ impl crate::runtime::Object for ScoreV3Categorical {
         })
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[allow(deprecated)]
 impl ScoreV3Categorical {
     /// A `ScoreV3Categorical` from its required fields; set the others with the methods below.
@@ -26437,9 +27620,11 @@ impl ScoreV3Categorical {
         self
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::const_value! {
     pub struct ScoreV3CategoricalDataType = "CATEGORICAL";
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV3Correction {
@@ -26470,6 +27655,7 @@ pub struct ScoreV3Correction {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl serde::Serialize for ScoreV3Correction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -26506,6 +27692,7 @@ impl serde::Serialize for ScoreV3Correction {
         map.end()
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl<'de> serde::Deserialize<'de> for ScoreV3Correction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -26513,6 +27700,7 @@ impl<'de> serde::Deserialize<'de> for ScoreV3Correction {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl crate::runtime::Object for ScoreV3Correction {
     const NAME: &'static str = "ScoreV3Correction";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -26595,6 +27783,7 @@ impl crate::runtime::Object for ScoreV3Correction {
         })
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[allow(deprecated)]
 impl ScoreV3Correction {
     /// A `ScoreV3Correction` from its required fields; set the others with the methods below.
@@ -26661,9 +27850,11 @@ impl ScoreV3Correction {
         self
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::const_value! {
     pub struct ScoreV3CorrectionDataType = "CORRECTION";
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV3Numeric {
@@ -26694,6 +27885,7 @@ pub struct ScoreV3Numeric {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl serde::Serialize for ScoreV3Numeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -26730,6 +27922,7 @@ impl serde::Serialize for ScoreV3Numeric {
         map.end()
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl<'de> serde::Deserialize<'de> for ScoreV3Numeric {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -26737,6 +27930,7 @@ impl<'de> serde::Deserialize<'de> for ScoreV3Numeric {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl crate::runtime::Object for ScoreV3Numeric {
     const NAME: &'static str = "ScoreV3Numeric";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -26819,6 +28013,7 @@ impl crate::runtime::Object for ScoreV3Numeric {
         })
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[allow(deprecated)]
 impl ScoreV3Numeric {
     /// A `ScoreV3Numeric` from its required fields; set the others with the methods below.
@@ -26885,9 +28080,11 @@ impl ScoreV3Numeric {
         self
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::const_value! {
     pub struct ScoreV3NumericDataType = "NUMERIC";
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV3Text {
@@ -26918,6 +28115,7 @@ pub struct ScoreV3Text {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl serde::Serialize for ScoreV3Text {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -26954,6 +28152,7 @@ impl serde::Serialize for ScoreV3Text {
         map.end()
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl<'de> serde::Deserialize<'de> for ScoreV3Text {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -26961,6 +28160,7 @@ impl<'de> serde::Deserialize<'de> for ScoreV3Text {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 impl crate::runtime::Object for ScoreV3Text {
     const NAME: &'static str = "ScoreV3Text";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -27043,6 +28243,7 @@ impl crate::runtime::Object for ScoreV3Text {
         })
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 #[allow(deprecated)]
 impl ScoreV3Text {
     /// A `ScoreV3Text` from its required fields; set the others with the methods below.
@@ -27109,9 +28310,11 @@ impl ScoreV3Text {
         self
     }
 }
+#[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::const_value! {
     pub struct ScoreV3TextDataType = "TEXT";
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SdkLogBody {
@@ -27119,6 +28322,7 @@ pub struct SdkLogBody {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for SdkLogBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -27128,6 +28332,7 @@ impl serde::Serialize for SdkLogBody {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for SdkLogBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -27135,6 +28340,7 @@ impl<'de> serde::Deserialize<'de> for SdkLogBody {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for SdkLogBody {
     const NAME: &'static str = "SdkLogBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -27155,6 +28361,7 @@ impl crate::runtime::Object for SdkLogBody {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl SdkLogBody {
     /// A `SdkLogBody` from its required fields; set the others with the methods below.
@@ -27165,6 +28372,7 @@ impl SdkLogBody {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SdkLogEvent {
@@ -27178,6 +28386,7 @@ pub struct SdkLogEvent {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for SdkLogEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -27192,6 +28401,7 @@ impl serde::Serialize for SdkLogEvent {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for SdkLogEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -27199,6 +28409,7 @@ impl<'de> serde::Deserialize<'de> for SdkLogEvent {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for SdkLogEvent {
     const NAME: &'static str = "SdkLogEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -27228,6 +28439,7 @@ impl crate::runtime::Object for SdkLogEvent {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl SdkLogEvent {
     /// A `SdkLogEvent` from its required fields; set the others with the methods below.
@@ -27250,6 +28462,7 @@ impl SdkLogEvent {
         self
     }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ServiceProviderConfig {
@@ -27266,6 +28479,7 @@ pub struct ServiceProviderConfig {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for ServiceProviderConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -27284,6 +28498,7 @@ impl serde::Serialize for ServiceProviderConfig {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for ServiceProviderConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -27291,6 +28506,7 @@ impl<'de> serde::Deserialize<'de> for ServiceProviderConfig {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for ServiceProviderConfig {
     const NAME: &'static str = "ServiceProviderConfig";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -27352,6 +28568,7 @@ impl crate::runtime::Object for ServiceProviderConfig {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl ServiceProviderConfig {
     /// A `ServiceProviderConfig` from its required fields; set the others with the methods below.
@@ -27383,6 +28600,7 @@ impl ServiceProviderConfig {
         }
     }
 }
+#[cfg(feature = "sessions")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Session {
@@ -27394,6 +28612,7 @@ pub struct Session {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "sessions")]
 impl serde::Serialize for Session {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -27406,6 +28625,7 @@ impl serde::Serialize for Session {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> serde::Deserialize<'de> for Session {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -27413,6 +28633,7 @@ impl<'de> serde::Deserialize<'de> for Session {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::runtime::Object for Session {
     const NAME: &'static str = "Session";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -27442,6 +28663,7 @@ impl crate::runtime::Object for Session {
         })
     }
 }
+#[cfg(feature = "sessions")]
 #[allow(deprecated)]
 impl Session {
     /// A `Session` from its required fields; set the others with the methods below.
@@ -27460,6 +28682,7 @@ impl Session {
         }
     }
 }
+#[cfg(feature = "sessions")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SessionWithTraces {
@@ -27474,6 +28697,7 @@ pub struct SessionWithTraces {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "sessions")]
 impl serde::Serialize for SessionWithTraces {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -27490,6 +28714,7 @@ impl serde::Serialize for SessionWithTraces {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> serde::Deserialize<'de> for SessionWithTraces {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -27497,6 +28722,7 @@ impl<'de> serde::Deserialize<'de> for SessionWithTraces {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::runtime::Object for SessionWithTraces {
     const NAME: &'static str = "SessionWithTraces";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -27539,6 +28765,7 @@ impl crate::runtime::Object for SessionWithTraces {
         })
     }
 }
+#[cfg(feature = "sessions")]
 #[allow(deprecated)]
 impl SessionWithTraces {
     /// A `SessionWithTraces` from its required fields; set the others with the methods below.
@@ -27565,6 +28792,7 @@ impl SessionWithTraces {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Sort {
@@ -27572,6 +28800,7 @@ pub struct Sort {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for Sort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -27581,6 +28810,7 @@ impl serde::Serialize for Sort {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for Sort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -27588,6 +28818,7 @@ impl<'de> serde::Deserialize<'de> for Sort {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for Sort {
     const NAME: &'static str = "Sort";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -27608,6 +28839,7 @@ impl crate::runtime::Object for Sort {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl Sort {
     /// A `Sort` from its required fields; set the others with the methods below.
@@ -27618,6 +28850,7 @@ impl Sort {
         }
     }
 }
+#[cfg(feature = "feedback")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SubmitFeedbackRequest {
@@ -27634,6 +28867,7 @@ pub struct SubmitFeedbackRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "feedback")]
 impl serde::Serialize for SubmitFeedbackRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -27651,6 +28885,7 @@ impl serde::Serialize for SubmitFeedbackRequest {
         map.end()
     }
 }
+#[cfg(feature = "feedback")]
 impl<'de> serde::Deserialize<'de> for SubmitFeedbackRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -27658,6 +28893,7 @@ impl<'de> serde::Deserialize<'de> for SubmitFeedbackRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "feedback")]
 impl crate::runtime::Object for SubmitFeedbackRequest {
     const NAME: &'static str = "SubmitFeedbackRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -27696,6 +28932,7 @@ impl crate::runtime::Object for SubmitFeedbackRequest {
         })
     }
 }
+#[cfg(feature = "feedback")]
 #[allow(deprecated)]
 impl SubmitFeedbackRequest {
     /// A `SubmitFeedbackRequest` from its required fields; set the others with the methods below.
@@ -27724,6 +28961,7 @@ impl SubmitFeedbackRequest {
         self
     }
 }
+#[cfg(feature = "feedback")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SubmitFeedbackResponse {
@@ -27732,6 +28970,7 @@ pub struct SubmitFeedbackResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "feedback")]
 impl serde::Serialize for SubmitFeedbackResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -27741,6 +28980,7 @@ impl serde::Serialize for SubmitFeedbackResponse {
         map.end()
     }
 }
+#[cfg(feature = "feedback")]
 impl<'de> serde::Deserialize<'de> for SubmitFeedbackResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -27748,6 +28988,7 @@ impl<'de> serde::Deserialize<'de> for SubmitFeedbackResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "feedback")]
 impl crate::runtime::Object for SubmitFeedbackResponse {
     const NAME: &'static str = "SubmitFeedbackResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -27768,6 +29009,7 @@ impl crate::runtime::Object for SubmitFeedbackResponse {
         })
     }
 }
+#[cfg(feature = "feedback")]
 #[allow(deprecated)]
 impl SubmitFeedbackResponse {
     /// A `SubmitFeedbackResponse` from its required fields; set the others with the methods below.
@@ -27778,6 +29020,7 @@ impl SubmitFeedbackResponse {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TextPrompt {
@@ -27796,6 +29039,7 @@ pub struct TextPrompt {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for TextPrompt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -27816,6 +29060,7 @@ impl serde::Serialize for TextPrompt {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for TextPrompt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -27823,6 +29068,7 @@ impl<'de> serde::Deserialize<'de> for TextPrompt {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for TextPrompt {
     const NAME: &'static str = "TextPrompt";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -27873,6 +29119,7 @@ impl crate::runtime::Object for TextPrompt {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl TextPrompt {
     /// A `TextPrompt` from its required fields; set the others with the methods below.
@@ -27907,6 +29154,7 @@ impl TextPrompt {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TextScore {
@@ -27941,6 +29189,7 @@ pub struct TextScore {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for TextScore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -27974,6 +29223,7 @@ impl serde::Serialize for TextScore {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for TextScore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -27981,6 +29231,7 @@ impl<'de> serde::Deserialize<'de> for TextScore {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for TextScore {
     const NAME: &'static str = "TextScore";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -28067,6 +29318,7 @@ impl crate::runtime::Object for TextScore {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl TextScore {
     /// A `TextScore` from its required fields; set the others with the methods below.
@@ -28144,6 +29396,7 @@ impl TextScore {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TextScoreV1 {
@@ -28173,6 +29426,7 @@ pub struct TextScoreV1 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for TextScoreV1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -28198,6 +29452,7 @@ impl serde::Serialize for TextScoreV1 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for TextScoreV1 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -28205,6 +29460,7 @@ impl<'de> serde::Deserialize<'de> for TextScoreV1 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for TextScoreV1 {
     const NAME: &'static str = "TextScoreV1";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -28283,6 +29539,7 @@ impl crate::runtime::Object for TextScoreV1 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl TextScoreV1 {
     /// A `TextScoreV1` from its required fields; set the others with the methods below.
@@ -28344,6 +29601,7 @@ impl TextScoreV1 {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TextScoreV3 {
@@ -28373,6 +29631,7 @@ pub struct TextScoreV3 {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for TextScoreV3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -28408,6 +29667,7 @@ impl serde::Serialize for TextScoreV3 {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for TextScoreV3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -28415,6 +29675,7 @@ impl<'de> serde::Deserialize<'de> for TextScoreV3 {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for TextScoreV3 {
     const NAME: &'static str = "TextScoreV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -28493,6 +29754,7 @@ impl crate::runtime::Object for TextScoreV3 {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl TextScoreV3 {
     /// A `TextScoreV3` from its required fields; set the others with the methods below.
@@ -28558,6 +29820,7 @@ impl TextScoreV3 {
         self
     }
 }
+#[cfg(feature = "sessions")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Trace {
@@ -28590,6 +29853,7 @@ pub struct Trace {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "sessions")]
 impl serde::Serialize for Trace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -28617,6 +29881,7 @@ impl serde::Serialize for Trace {
         map.end()
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> serde::Deserialize<'de> for Trace {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -28624,6 +29889,7 @@ impl<'de> serde::Deserialize<'de> for Trace {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 impl crate::runtime::Object for Trace {
     const NAME: &'static str = "Trace";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -28694,6 +29960,7 @@ impl crate::runtime::Object for Trace {
         })
     }
 }
+#[cfg(feature = "sessions")]
 #[allow(deprecated)]
 impl Trace {
     /// A `Trace` from its required fields; set the others with the methods below.
@@ -28762,6 +30029,7 @@ impl Trace {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TraceBody {
@@ -28782,6 +30050,7 @@ pub struct TraceBody {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for TraceBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -28829,6 +30098,7 @@ impl serde::Serialize for TraceBody {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for TraceBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -28836,6 +30106,7 @@ impl<'de> serde::Deserialize<'de> for TraceBody {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for TraceBody {
     const NAME: &'static str = "TraceBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -28906,6 +30177,7 @@ impl crate::runtime::Object for TraceBody {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl TraceBody {
     /// An empty `TraceBody`; set fields with the methods below.
@@ -28993,6 +30265,7 @@ impl TraceBody {
         self
     }
 }
+#[cfg(feature = "trace")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TraceDeleteMultipleRequest {
@@ -29001,6 +30274,7 @@ pub struct TraceDeleteMultipleRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "trace")]
 impl serde::Serialize for TraceDeleteMultipleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -29010,6 +30284,7 @@ impl serde::Serialize for TraceDeleteMultipleRequest {
         map.end()
     }
 }
+#[cfg(feature = "trace")]
 impl<'de> serde::Deserialize<'de> for TraceDeleteMultipleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -29017,6 +30292,7 @@ impl<'de> serde::Deserialize<'de> for TraceDeleteMultipleRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "trace")]
 impl crate::runtime::Object for TraceDeleteMultipleRequest {
     const NAME: &'static str = "TraceDeleteMultipleRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -29037,6 +30313,7 @@ impl crate::runtime::Object for TraceDeleteMultipleRequest {
         })
     }
 }
+#[cfg(feature = "trace")]
 #[allow(deprecated)]
 impl TraceDeleteMultipleRequest {
     /// A `TraceDeleteMultipleRequest` from its required fields; set the others with the methods below.
@@ -29047,6 +30324,7 @@ impl TraceDeleteMultipleRequest {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TraceEvent {
@@ -29060,6 +30338,7 @@ pub struct TraceEvent {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for TraceEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -29074,6 +30353,7 @@ impl serde::Serialize for TraceEvent {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for TraceEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -29081,6 +30361,7 @@ impl<'de> serde::Deserialize<'de> for TraceEvent {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for TraceEvent {
     const NAME: &'static str = "TraceEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -29110,6 +30391,7 @@ impl crate::runtime::Object for TraceEvent {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl TraceEvent {
     /// A `TraceEvent` from its required fields; set the others with the methods below.
@@ -29132,6 +30414,7 @@ impl TraceEvent {
         self
     }
 }
+#[cfg(feature = "trace")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TraceWithDetails {
@@ -29174,6 +30457,7 @@ pub struct TraceWithDetails {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "trace")]
 impl serde::Serialize for TraceWithDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -29214,6 +30498,7 @@ impl serde::Serialize for TraceWithDetails {
         map.end()
     }
 }
+#[cfg(feature = "trace")]
 impl<'de> serde::Deserialize<'de> for TraceWithDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -29221,6 +30506,7 @@ impl<'de> serde::Deserialize<'de> for TraceWithDetails {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "trace")]
 impl crate::runtime::Object for TraceWithDetails {
     const NAME: &'static str = "TraceWithDetails";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -29311,6 +30597,7 @@ impl crate::runtime::Object for TraceWithDetails {
         })
     }
 }
+#[cfg(feature = "trace")]
 #[allow(deprecated)]
 impl TraceWithDetails {
     /// A `TraceWithDetails` from its required fields; set the others with the methods below.
@@ -29405,6 +30692,7 @@ impl TraceWithDetails {
         self
     }
 }
+#[cfg(feature = "trace")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TraceWithFullDetails {
@@ -29449,6 +30737,7 @@ pub struct TraceWithFullDetails {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "trace")]
 impl serde::Serialize for TraceWithFullDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -29488,6 +30777,7 @@ impl serde::Serialize for TraceWithFullDetails {
         map.end()
     }
 }
+#[cfg(feature = "trace")]
 impl<'de> serde::Deserialize<'de> for TraceWithFullDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -29495,6 +30785,7 @@ impl<'de> serde::Deserialize<'de> for TraceWithFullDetails {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "trace")]
 impl crate::runtime::Object for TraceWithFullDetails {
     const NAME: &'static str = "TraceWithFullDetails";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -29589,6 +30880,7 @@ impl crate::runtime::Object for TraceWithFullDetails {
         })
     }
 }
+#[cfg(feature = "trace")]
 #[allow(deprecated)]
 impl TraceWithFullDetails {
     /// A `TraceWithFullDetails` from its required fields; set the others with the methods below.
@@ -29682,6 +30974,7 @@ impl TraceWithFullDetails {
         self
     }
 }
+#[cfg(feature = "trace")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Traces {
@@ -29692,6 +30985,7 @@ pub struct Traces {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "trace")]
 impl serde::Serialize for Traces {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -29705,6 +30999,7 @@ impl serde::Serialize for Traces {
         map.end()
     }
 }
+#[cfg(feature = "trace")]
 impl<'de> serde::Deserialize<'de> for Traces {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -29712,6 +31007,7 @@ impl<'de> serde::Deserialize<'de> for Traces {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "trace")]
 impl crate::runtime::Object for Traces {
     const NAME: &'static str = "Traces";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -29738,6 +31034,7 @@ impl crate::runtime::Object for Traces {
         })
     }
 }
+#[cfg(feature = "trace")]
 #[allow(deprecated)]
 impl Traces {
     /// A `Traces` from its required fields; set the others with the methods below.
@@ -29755,6 +31052,7 @@ impl Traces {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableArrayOptionsEvaluationRuleFilter {
@@ -29766,6 +31064,7 @@ pub struct UnstableArrayOptionsEvaluationRuleFilter {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableArrayOptionsEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -29777,6 +31076,7 @@ impl serde::Serialize for UnstableArrayOptionsEvaluationRuleFilter {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableArrayOptionsEvaluationRuleFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -29784,6 +31084,7 @@ impl<'de> serde::Deserialize<'de> for UnstableArrayOptionsEvaluationRuleFilter {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableArrayOptionsEvaluationRuleFilter {
     const NAME: &'static str = "UnstableArrayOptionsEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -29810,6 +31111,7 @@ impl crate::runtime::Object for UnstableArrayOptionsEvaluationRuleFilter {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableArrayOptionsEvaluationRuleFilter {
     /// A `UnstableArrayOptionsEvaluationRuleFilter` from its required fields; set the others with the methods below.
@@ -29826,6 +31128,7 @@ impl UnstableArrayOptionsEvaluationRuleFilter {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableBooleanEvaluationRuleFilter {
@@ -29836,6 +31139,7 @@ pub struct UnstableBooleanEvaluationRuleFilter {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableBooleanEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -29847,6 +31151,7 @@ impl serde::Serialize for UnstableBooleanEvaluationRuleFilter {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableBooleanEvaluationRuleFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -29854,6 +31159,7 @@ impl<'de> serde::Deserialize<'de> for UnstableBooleanEvaluationRuleFilter {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableBooleanEvaluationRuleFilter {
     const NAME: &'static str = "UnstableBooleanEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -29880,6 +31186,7 @@ impl crate::runtime::Object for UnstableBooleanEvaluationRuleFilter {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableBooleanEvaluationRuleFilter {
     /// A `UnstableBooleanEvaluationRuleFilter` from its required fields; set the others with the methods below.
@@ -29896,6 +31203,7 @@ impl UnstableBooleanEvaluationRuleFilter {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCategoryOptionsEvaluationRuleFilter {
@@ -29908,6 +31216,7 @@ pub struct UnstableCategoryOptionsEvaluationRuleFilter {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableCategoryOptionsEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -29920,6 +31229,7 @@ impl serde::Serialize for UnstableCategoryOptionsEvaluationRuleFilter {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableCategoryOptionsEvaluationRuleFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -29927,6 +31237,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCategoryOptionsEvaluationRuleFilte
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableCategoryOptionsEvaluationRuleFilter {
     const NAME: &'static str = "UnstableCategoryOptionsEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -29956,6 +31267,7 @@ impl crate::runtime::Object for UnstableCategoryOptionsEvaluationRuleFilter {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableCategoryOptionsEvaluationRuleFilter {
     /// A `UnstableCategoryOptionsEvaluationRuleFilter` from its required fields; set the others with the methods below.
@@ -29974,6 +31286,7 @@ impl UnstableCategoryOptionsEvaluationRuleFilter {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 /// Code evaluator family reference used when creating an evaluation rule.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -29985,6 +31298,7 @@ pub struct UnstableCodeEvaluationRuleEvaluatorReference {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableCodeEvaluationRuleEvaluatorReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -29995,6 +31309,7 @@ impl serde::Serialize for UnstableCodeEvaluationRuleEvaluatorReference {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableCodeEvaluationRuleEvaluatorReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -30002,6 +31317,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCodeEvaluationRuleEvaluatorReferen
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableCodeEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableCodeEvaluationRuleEvaluatorReference";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -30025,6 +31341,7 @@ impl crate::runtime::Object for UnstableCodeEvaluationRuleEvaluatorReference {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableCodeEvaluationRuleEvaluatorReference {
     /// A `UnstableCodeEvaluationRuleEvaluatorReference` from its required fields; set the others with the methods below.
@@ -30036,10 +31353,12 @@ impl UnstableCodeEvaluationRuleEvaluatorReference {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::const_value! {
     #[doc = " Must be `code`."] pub struct
     UnstableCodeEvaluationRuleEvaluatorReferenceType = "code";
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCodeEvaluator {
@@ -30072,6 +31391,7 @@ pub struct UnstableCodeEvaluator {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableCodeEvaluator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -30090,6 +31410,7 @@ impl serde::Serialize for UnstableCodeEvaluator {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableCodeEvaluator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -30097,6 +31418,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCodeEvaluator {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableCodeEvaluator {
     const NAME: &'static str = "UnstableCodeEvaluator";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -30155,6 +31477,7 @@ impl crate::runtime::Object for UnstableCodeEvaluator {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableCodeEvaluator {
     /// A `UnstableCodeEvaluator` from its required fields; set the others with the methods below.
@@ -30193,11 +31516,13 @@ impl UnstableCodeEvaluator {
         self
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 crate::runtime::string_enum! {
     #[doc = " Code evaluator runtime language."] pub enum
     UnstableCodeEvaluatorSourceCodeLanguage { Python => "PYTHON", Typescript =>
     "TYPESCRIPT", }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateCodeEvaluationRuleRequest {
@@ -30223,6 +31548,7 @@ pub struct UnstableCreateCodeEvaluationRuleRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableCreateCodeEvaluationRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -30241,6 +31567,7 @@ impl serde::Serialize for UnstableCreateCodeEvaluationRuleRequest {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateCodeEvaluationRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -30248,6 +31575,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateCodeEvaluationRuleRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableCreateCodeEvaluationRuleRequest {
     const NAME: &'static str = "UnstableCreateCodeEvaluationRuleRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -30290,6 +31618,7 @@ impl crate::runtime::Object for UnstableCreateCodeEvaluationRuleRequest {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableCreateCodeEvaluationRuleRequest {
     /// A `UnstableCreateCodeEvaluationRuleRequest` from its required fields; set the others with the methods below.
@@ -30320,6 +31649,7 @@ impl UnstableCreateCodeEvaluationRuleRequest {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateCodeEvaluatorRequest {
@@ -30332,6 +31662,7 @@ pub struct UnstableCreateCodeEvaluatorRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableCreateCodeEvaluatorRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -30343,6 +31674,7 @@ impl serde::Serialize for UnstableCreateCodeEvaluatorRequest {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateCodeEvaluatorRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -30350,6 +31682,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateCodeEvaluatorRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableCreateCodeEvaluatorRequest {
     const NAME: &'static str = "UnstableCreateCodeEvaluatorRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -30376,6 +31709,7 @@ impl crate::runtime::Object for UnstableCreateCodeEvaluatorRequest {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableCreateCodeEvaluatorRequest {
     /// A `UnstableCreateCodeEvaluatorRequest` from its required fields; set the others with the methods below.
@@ -30392,16 +31726,19 @@ impl UnstableCreateCodeEvaluatorRequest {
         }
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 crate::runtime::tagged_union! {
     pub enum UnstableCreateDashboardPlacementRequest { tag = "type"; Widget = "widget" =>
     UnstableCreateDashboardPlacementRequestWidget, Preset = "preset" =>
     UnstableCreateDashboardPlacementRequestPreset, }
 }
+#[cfg(feature = "unstable-dashboards")]
 crate::runtime::union_from! {
     UnstableCreateDashboardPlacementRequest {
     Widget(UnstableCreateDashboardPlacementRequestWidget),
     Preset(UnstableCreateDashboardPlacementRequestPreset), }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateDashboardPlacementRequestPreset {
@@ -30420,6 +31757,7 @@ pub struct UnstableCreateDashboardPlacementRequestPreset {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboards")]
 impl serde::Serialize for UnstableCreateDashboardPlacementRequestPreset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -30445,6 +31783,7 @@ impl serde::Serialize for UnstableCreateDashboardPlacementRequestPreset {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardPlacementRequestPreset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -30452,6 +31791,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardPlacementRequestPre
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl crate::runtime::Object for UnstableCreateDashboardPlacementRequestPreset {
     const NAME: &'static str = "UnstableCreateDashboardPlacementRequestPreset";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -30490,6 +31830,7 @@ impl crate::runtime::Object for UnstableCreateDashboardPlacementRequestPreset {
         })
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[allow(deprecated)]
 impl UnstableCreateDashboardPlacementRequestPreset {
     /// A `UnstableCreateDashboardPlacementRequestPreset` from its required fields; set the others with the methods below.
@@ -30531,9 +31872,11 @@ impl UnstableCreateDashboardPlacementRequestPreset {
         self
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 crate::runtime::const_value! {
     pub struct UnstableCreateDashboardPlacementRequestPresetType = "preset";
 }
+#[cfg(feature = "unstable-dashboards")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateDashboardPlacementRequestWidget {
@@ -30552,6 +31895,7 @@ pub struct UnstableCreateDashboardPlacementRequestWidget {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboards")]
 impl serde::Serialize for UnstableCreateDashboardPlacementRequestWidget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -30577,6 +31921,7 @@ impl serde::Serialize for UnstableCreateDashboardPlacementRequestWidget {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardPlacementRequestWidget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -30584,6 +31929,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardPlacementRequestWid
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl crate::runtime::Object for UnstableCreateDashboardPlacementRequestWidget {
     const NAME: &'static str = "UnstableCreateDashboardPlacementRequestWidget";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -30622,6 +31968,7 @@ impl crate::runtime::Object for UnstableCreateDashboardPlacementRequestWidget {
         })
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[allow(deprecated)]
 impl UnstableCreateDashboardPlacementRequestWidget {
     /// A `UnstableCreateDashboardPlacementRequestWidget` from its required fields; set the others with the methods below.
@@ -30663,9 +32010,11 @@ impl UnstableCreateDashboardPlacementRequestWidget {
         self
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 crate::runtime::const_value! {
     pub struct UnstableCreateDashboardPlacementRequestWidgetType = "widget";
 }
+#[cfg(feature = "unstable-dashboards")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateDashboardRequest {
@@ -30676,6 +32025,7 @@ pub struct UnstableCreateDashboardRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboards")]
 impl serde::Serialize for UnstableCreateDashboardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -30694,6 +32044,7 @@ impl serde::Serialize for UnstableCreateDashboardRequest {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -30701,6 +32052,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl crate::runtime::Object for UnstableCreateDashboardRequest {
     const NAME: &'static str = "UnstableCreateDashboardRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -30730,6 +32082,7 @@ impl crate::runtime::Object for UnstableCreateDashboardRequest {
         })
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[allow(deprecated)]
 impl UnstableCreateDashboardRequest {
     /// A `UnstableCreateDashboardRequest` from its required fields; set the others with the methods below.
@@ -30758,6 +32111,7 @@ impl UnstableCreateDashboardRequest {
         self
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateDashboardWidgetRequest {
@@ -30774,6 +32128,7 @@ pub struct UnstableCreateDashboardWidgetRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl serde::Serialize for UnstableCreateDashboardWidgetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -30794,6 +32149,7 @@ impl serde::Serialize for UnstableCreateDashboardWidgetRequest {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardWidgetRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -30801,6 +32157,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardWidgetRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl crate::runtime::Object for UnstableCreateDashboardWidgetRequest {
     const NAME: &'static str = "UnstableCreateDashboardWidgetRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -30851,6 +32208,7 @@ impl crate::runtime::Object for UnstableCreateDashboardWidgetRequest {
         })
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[allow(deprecated)]
 impl UnstableCreateDashboardWidgetRequest {
     /// A `UnstableCreateDashboardWidgetRequest` from its required fields; set the others with the methods below.
@@ -30888,6 +32246,7 @@ impl UnstableCreateDashboardWidgetRequest {
         self
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateEvaluationRuleEvaluatorAssignment {
@@ -30897,6 +32256,7 @@ pub struct UnstableCreateEvaluationRuleEvaluatorAssignment {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableCreateEvaluationRuleEvaluatorAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -30909,6 +32269,7 @@ impl serde::Serialize for UnstableCreateEvaluationRuleEvaluatorAssignment {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleEvaluatorAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -30916,6 +32277,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleEvaluatorAssig
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableCreateEvaluationRuleEvaluatorAssignment {
     const NAME: &'static str = "UnstableCreateEvaluationRuleEvaluatorAssignment";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -30939,6 +32301,7 @@ impl crate::runtime::Object for UnstableCreateEvaluationRuleEvaluatorAssignment 
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableCreateEvaluationRuleEvaluatorAssignment {
     /// A `UnstableCreateEvaluationRuleEvaluatorAssignment` from its required fields; set the others with the methods below.
@@ -30957,6 +32320,7 @@ impl UnstableCreateEvaluationRuleEvaluatorAssignment {
         self
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateEvaluationRuleEvaluatorReference {
@@ -30966,6 +32330,7 @@ pub struct UnstableCreateEvaluationRuleEvaluatorReference {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableCreateEvaluationRuleEvaluatorReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -30978,6 +32343,7 @@ impl serde::Serialize for UnstableCreateEvaluationRuleEvaluatorReference {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleEvaluatorReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -30985,6 +32351,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleEvaluatorRefer
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableCreateEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableCreateEvaluationRuleEvaluatorReference";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -31008,6 +32375,7 @@ impl crate::runtime::Object for UnstableCreateEvaluationRuleEvaluatorReference {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableCreateEvaluationRuleEvaluatorReference {
     /// A `UnstableCreateEvaluationRuleEvaluatorReference` from its required fields; set the others with the methods below.
@@ -31024,6 +32392,7 @@ impl UnstableCreateEvaluationRuleEvaluatorReference {
         self
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::untagged_union! {
     #[doc = " Request body for creating an evaluation rule."] #[doc = " "] #[doc =
     " Checklist for agents and SDK clients:"] #[doc =
@@ -31042,6 +32411,7 @@ crate::runtime::untagged_union! {
     UnstableCreateEvaluationRuleWithEvaluatorsRequest(UnstableCreateEvaluationRuleWithEvaluatorsRequest),
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::union_from! {
     UnstableCreateEvaluationRuleRequest {
     UnstableCreateLlmAsJudgeEvaluationRuleRequest(UnstableCreateLlmAsJudgeEvaluationRuleRequest),
@@ -31049,6 +32419,7 @@ crate::runtime::union_from! {
     UnstableCreateEvaluationRuleWithEvaluatorsRequest(UnstableCreateEvaluationRuleWithEvaluatorsRequest),
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateEvaluationRuleWithEvaluatorsRequest {
@@ -31073,6 +32444,7 @@ pub struct UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -31091,6 +32463,7 @@ impl serde::Serialize for UnstableCreateEvaluationRuleWithEvaluatorsRequest {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -31098,6 +32471,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleWithEvaluators
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     const NAME: &'static str = "UnstableCreateEvaluationRuleWithEvaluatorsRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -31140,6 +32514,7 @@ impl crate::runtime::Object for UnstableCreateEvaluationRuleWithEvaluatorsReques
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     /// A `UnstableCreateEvaluationRuleWithEvaluatorsRequest` from its required fields; set the others with the methods below.
@@ -31170,6 +32545,7 @@ impl UnstableCreateEvaluationRuleWithEvaluatorsRequest {
         self
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 crate::runtime::tagged_union! {
     #[doc = " Request body for creating an evaluator."] #[doc = " "] #[doc =
     " If the same `name` already exists in your project, Langfuse creates the next version and returns it."]
@@ -31180,11 +32556,13 @@ crate::runtime::tagged_union! {
     => UnstableCreateEvaluatorRequestLlmAsJudge, Code = "code" =>
     UnstableCreateEvaluatorRequestCode, }
 }
+#[cfg(feature = "unstable-evaluators")]
 crate::runtime::union_from! {
     UnstableCreateEvaluatorRequest {
     LlmAsJudge(UnstableCreateEvaluatorRequestLlmAsJudge),
     Code(UnstableCreateEvaluatorRequestCode), }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateEvaluatorRequestCode {
@@ -31198,6 +32576,7 @@ pub struct UnstableCreateEvaluatorRequestCode {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstableCreateEvaluatorRequestCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -31210,6 +32589,7 @@ impl serde::Serialize for UnstableCreateEvaluatorRequestCode {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluatorRequestCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -31217,6 +32597,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluatorRequestCode {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstableCreateEvaluatorRequestCode {
     const NAME: &'static str = "UnstableCreateEvaluatorRequestCode";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -31246,6 +32627,7 @@ impl crate::runtime::Object for UnstableCreateEvaluatorRequestCode {
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstableCreateEvaluatorRequestCode {
     /// A `UnstableCreateEvaluatorRequestCode` from its required fields; set the others with the methods below.
@@ -31263,9 +32645,11 @@ impl UnstableCreateEvaluatorRequestCode {
         }
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 crate::runtime::const_value! {
     pub struct UnstableCreateEvaluatorRequestCodeType = "code";
 }
+#[cfg(feature = "unstable-evaluators")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateEvaluatorRequestLlmAsJudge {
@@ -31286,6 +32670,7 @@ pub struct UnstableCreateEvaluatorRequestLlmAsJudge {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstableCreateEvaluatorRequestLlmAsJudge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -31304,6 +32689,7 @@ impl serde::Serialize for UnstableCreateEvaluatorRequestLlmAsJudge {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluatorRequestLlmAsJudge {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -31311,6 +32697,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluatorRequestLlmAsJudge {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstableCreateEvaluatorRequestLlmAsJudge {
     const NAME: &'static str = "UnstableCreateEvaluatorRequestLlmAsJudge";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -31353,6 +32740,7 @@ impl crate::runtime::Object for UnstableCreateEvaluatorRequestLlmAsJudge {
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstableCreateEvaluatorRequestLlmAsJudge {
     /// A `UnstableCreateEvaluatorRequestLlmAsJudge` from its required fields; set the others with the methods below.
@@ -31385,9 +32773,11 @@ impl UnstableCreateEvaluatorRequestLlmAsJudge {
         self
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 crate::runtime::const_value! {
     pub struct UnstableCreateEvaluatorRequestLlmAsJudgeType = "llm_as_judge";
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateLlmAsJudgeEvaluationRuleRequest {
@@ -31418,6 +32808,7 @@ pub struct UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -31437,6 +32828,7 @@ impl serde::Serialize for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -31444,6 +32836,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateLlmAsJudgeEvaluationRuleRequ
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     const NAME: &'static str = "UnstableCreateLlmAsJudgeEvaluationRuleRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -31490,6 +32883,7 @@ impl crate::runtime::Object for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     /// A `UnstableCreateLlmAsJudgeEvaluationRuleRequest` from its required fields; set the others with the methods below.
@@ -31522,6 +32916,7 @@ impl UnstableCreateLlmAsJudgeEvaluationRuleRequest {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateLlmAsJudgeEvaluatorRequest {
@@ -31541,6 +32936,7 @@ pub struct UnstableCreateLlmAsJudgeEvaluatorRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableCreateLlmAsJudgeEvaluatorRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -31558,6 +32954,7 @@ impl serde::Serialize for UnstableCreateLlmAsJudgeEvaluatorRequest {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateLlmAsJudgeEvaluatorRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -31565,6 +32962,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateLlmAsJudgeEvaluatorRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableCreateLlmAsJudgeEvaluatorRequest {
     const NAME: &'static str = "UnstableCreateLlmAsJudgeEvaluatorRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -31603,6 +33001,7 @@ impl crate::runtime::Object for UnstableCreateLlmAsJudgeEvaluatorRequest {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableCreateLlmAsJudgeEvaluatorRequest {
     /// A `UnstableCreateLlmAsJudgeEvaluatorRequest` from its required fields; set the others with the methods below.
@@ -31634,6 +33033,7 @@ impl UnstableCreateLlmAsJudgeEvaluatorRequest {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreatePresetPlacement {
@@ -31651,6 +33051,7 @@ pub struct UnstableCreatePresetPlacement {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableCreatePresetPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -31675,6 +33076,7 @@ impl serde::Serialize for UnstableCreatePresetPlacement {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableCreatePresetPlacement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -31682,6 +33084,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreatePresetPlacement {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableCreatePresetPlacement {
     const NAME: &'static str = "UnstableCreatePresetPlacement";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -31717,6 +33120,7 @@ impl crate::runtime::Object for UnstableCreatePresetPlacement {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableCreatePresetPlacement {
     /// A `UnstableCreatePresetPlacement` from its required fields; set the others with the methods below.
@@ -31757,6 +33161,7 @@ impl UnstableCreatePresetPlacement {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateWidgetPlacement {
@@ -31774,6 +33179,7 @@ pub struct UnstableCreateWidgetPlacement {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableCreateWidgetPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -31798,6 +33204,7 @@ impl serde::Serialize for UnstableCreateWidgetPlacement {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateWidgetPlacement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -31805,6 +33212,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateWidgetPlacement {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableCreateWidgetPlacement {
     const NAME: &'static str = "UnstableCreateWidgetPlacement";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -31840,6 +33248,7 @@ impl crate::runtime::Object for UnstableCreateWidgetPlacement {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableCreateWidgetPlacement {
     /// A `UnstableCreateWidgetPlacement` from its required fields; set the others with the methods below.
@@ -31880,6 +33289,7 @@ impl UnstableCreateWidgetPlacement {
         self
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboard {
@@ -31894,6 +33304,7 @@ pub struct UnstableDashboard {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboards")]
 impl serde::Serialize for UnstableDashboard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -31909,6 +33320,7 @@ impl serde::Serialize for UnstableDashboard {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl<'de> serde::Deserialize<'de> for UnstableDashboard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -31916,6 +33328,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboard {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl crate::runtime::Object for UnstableDashboard {
     const NAME: &'static str = "UnstableDashboard";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -31962,6 +33375,7 @@ impl crate::runtime::Object for UnstableDashboard {
         })
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[allow(deprecated)]
 impl UnstableDashboard {
     /// A `UnstableDashboard` from its required fields; set the others with the methods below.
@@ -31986,6 +33400,7 @@ impl UnstableDashboard {
         }
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardDefinition {
@@ -31993,6 +33408,7 @@ pub struct UnstableDashboardDefinition {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboards")]
 impl serde::Serialize for UnstableDashboardDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -32002,6 +33418,7 @@ impl serde::Serialize for UnstableDashboardDefinition {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl<'de> serde::Deserialize<'de> for UnstableDashboardDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -32009,6 +33426,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardDefinition {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl crate::runtime::Object for UnstableDashboardDefinition {
     const NAME: &'static str = "UnstableDashboardDefinition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -32029,6 +33447,7 @@ impl crate::runtime::Object for UnstableDashboardDefinition {
         })
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[allow(deprecated)]
 impl UnstableDashboardDefinition {
     /// A `UnstableDashboardDefinition` from its required fields; set the others with the methods below.
@@ -32039,6 +33458,7 @@ impl UnstableDashboardDefinition {
         }
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardList {
@@ -32047,6 +33467,7 @@ pub struct UnstableDashboardList {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboards")]
 impl serde::Serialize for UnstableDashboardList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -32057,6 +33478,7 @@ impl serde::Serialize for UnstableDashboardList {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl<'de> serde::Deserialize<'de> for UnstableDashboardList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -32064,6 +33486,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardList {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl crate::runtime::Object for UnstableDashboardList {
     const NAME: &'static str = "UnstableDashboardList";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -32087,6 +33510,7 @@ impl crate::runtime::Object for UnstableDashboardList {
         })
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[allow(deprecated)]
 impl UnstableDashboardList {
     /// A `UnstableDashboardList` from its required fields; set the others with the methods below.
@@ -32101,6 +33525,7 @@ impl UnstableDashboardList {
         }
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 crate::runtime::tagged_union! {
     #[doc = " A tile on the dashboard's 12-column grid. `x`/`y` are the tile's"] #[doc =
     " top-left cell (0-based; `y` grows downward), `width`/`height` its size"] #[doc =
@@ -32110,10 +33535,12 @@ crate::runtime::tagged_union! {
     { tag = "type"; Widget = "widget" => UnstableDashboardPlacementWidget, Preset =
     "preset" => UnstableDashboardPlacementPreset, }
 }
+#[cfg(feature = "unstable-dashboards")]
 crate::runtime::union_from! {
     UnstableDashboardPlacement { Widget(UnstableDashboardPlacementWidget),
     Preset(UnstableDashboardPlacementPreset), }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardPlacementPreset {
@@ -32127,6 +33554,7 @@ pub struct UnstableDashboardPlacementPreset {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboards")]
 impl serde::Serialize for UnstableDashboardPlacementPreset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -32142,6 +33570,7 @@ impl serde::Serialize for UnstableDashboardPlacementPreset {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl<'de> serde::Deserialize<'de> for UnstableDashboardPlacementPreset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -32149,6 +33578,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardPlacementPreset {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl crate::runtime::Object for UnstableDashboardPlacementPreset {
     const NAME: &'static str = "UnstableDashboardPlacementPreset";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -32187,6 +33617,7 @@ impl crate::runtime::Object for UnstableDashboardPlacementPreset {
         })
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[allow(deprecated)]
 impl UnstableDashboardPlacementPreset {
     /// A `UnstableDashboardPlacementPreset` from its required fields; set the others with the methods below.
@@ -32210,9 +33641,11 @@ impl UnstableDashboardPlacementPreset {
         }
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 crate::runtime::const_value! {
     pub struct UnstableDashboardPlacementPresetType = "preset";
 }
+#[cfg(feature = "unstable-dashboards")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardPlacementWidget {
@@ -32226,6 +33659,7 @@ pub struct UnstableDashboardPlacementWidget {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboards")]
 impl serde::Serialize for UnstableDashboardPlacementWidget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -32241,6 +33675,7 @@ impl serde::Serialize for UnstableDashboardPlacementWidget {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl<'de> serde::Deserialize<'de> for UnstableDashboardPlacementWidget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -32248,6 +33683,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardPlacementWidget {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl crate::runtime::Object for UnstableDashboardPlacementWidget {
     const NAME: &'static str = "UnstableDashboardPlacementWidget";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -32286,6 +33722,7 @@ impl crate::runtime::Object for UnstableDashboardPlacementWidget {
         })
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[allow(deprecated)]
 impl UnstableDashboardPlacementWidget {
     /// A `UnstableDashboardPlacementWidget` from its required fields; set the others with the methods below.
@@ -32309,9 +33746,11 @@ impl UnstableDashboardPlacementWidget {
         }
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 crate::runtime::const_value! {
     pub struct UnstableDashboardPlacementWidgetType = "widget";
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardWidget {
@@ -32337,6 +33776,7 @@ pub struct UnstableDashboardWidget {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl serde::Serialize for UnstableDashboardWidget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -32356,6 +33796,7 @@ impl serde::Serialize for UnstableDashboardWidget {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -32363,6 +33804,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidget {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl crate::runtime::Object for UnstableDashboardWidget {
     const NAME: &'static str = "UnstableDashboardWidget";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -32425,6 +33867,7 @@ impl crate::runtime::Object for UnstableDashboardWidget {
         })
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[allow(deprecated)]
 impl UnstableDashboardWidget {
     /// A `UnstableDashboardWidget` from its required fields; set the others with the methods below.
@@ -32458,6 +33901,7 @@ impl UnstableDashboardWidget {
         }
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 /// Chart-specific widget configuration.
 ///
 /// `type` must match the top-level `chartType`.
@@ -32475,6 +33919,7 @@ pub struct UnstableDashboardWidgetChartConfig {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl serde::Serialize for UnstableDashboardWidgetChartConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -32496,6 +33941,7 @@ impl serde::Serialize for UnstableDashboardWidgetChartConfig {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetChartConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -32503,6 +33949,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetChartConfig {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl crate::runtime::Object for UnstableDashboardWidgetChartConfig {
     const NAME: &'static str = "UnstableDashboardWidgetChartConfig";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -32541,6 +33988,7 @@ impl crate::runtime::Object for UnstableDashboardWidgetChartConfig {
         })
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[allow(deprecated)]
 impl UnstableDashboardWidgetChartConfig {
     /// A `UnstableDashboardWidgetChartConfig` from its required fields; set the others with the methods below.
@@ -32578,6 +34026,7 @@ impl UnstableDashboardWidgetChartConfig {
         self
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 /// Input-side chart config. `type` is optional and defaults to the
 /// widget's `chartType`; when given it must match.
 #[derive(Debug, Clone, Default)]
@@ -32591,6 +34040,7 @@ pub struct UnstableDashboardWidgetChartConfigInput {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl serde::Serialize for UnstableDashboardWidgetChartConfigInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -32614,6 +34064,7 @@ impl serde::Serialize for UnstableDashboardWidgetChartConfigInput {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetChartConfigInput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -32621,6 +34072,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetChartConfigInput {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl crate::runtime::Object for UnstableDashboardWidgetChartConfigInput {
     const NAME: &'static str = "UnstableDashboardWidgetChartConfigInput";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -32659,6 +34111,7 @@ impl crate::runtime::Object for UnstableDashboardWidgetChartConfigInput {
         })
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[allow(deprecated)]
 impl UnstableDashboardWidgetChartConfigInput {
     /// An empty `UnstableDashboardWidgetChartConfigInput`; set fields with the methods below.
@@ -32701,12 +34154,14 @@ impl UnstableDashboardWidgetChartConfigInput {
         self
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 crate::runtime::string_enum! {
     pub enum UnstableDashboardWidgetChartType { LineTimeSeries => "LINE_TIME_SERIES",
     AreaTimeSeries => "AREA_TIME_SERIES", BarTimeSeries => "BAR_TIME_SERIES",
     HorizontalBar => "HORIZONTAL_BAR", VerticalBar => "VERTICAL_BAR", Pie => "PIE",
     Number => "NUMBER", Histogram => "HISTOGRAM", PivotTable => "PIVOT_TABLE", }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardWidgetDefaultSort {
@@ -32715,6 +34170,7 @@ pub struct UnstableDashboardWidgetDefaultSort {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl serde::Serialize for UnstableDashboardWidgetDefaultSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -32725,6 +34181,7 @@ impl serde::Serialize for UnstableDashboardWidgetDefaultSort {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetDefaultSort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -32732,6 +34189,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetDefaultSort {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl crate::runtime::Object for UnstableDashboardWidgetDefaultSort {
     const NAME: &'static str = "UnstableDashboardWidgetDefaultSort";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -32755,6 +34213,7 @@ impl crate::runtime::Object for UnstableDashboardWidgetDefaultSort {
         })
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[allow(deprecated)]
 impl UnstableDashboardWidgetDefaultSort {
     /// A `UnstableDashboardWidgetDefaultSort` from its required fields; set the others with the methods below.
@@ -32769,6 +34228,7 @@ impl UnstableDashboardWidgetDefaultSort {
         }
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardWidgetDimension {
@@ -32776,6 +34236,7 @@ pub struct UnstableDashboardWidgetDimension {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl serde::Serialize for UnstableDashboardWidgetDimension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -32785,6 +34246,7 @@ impl serde::Serialize for UnstableDashboardWidgetDimension {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetDimension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -32792,6 +34254,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetDimension {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl crate::runtime::Object for UnstableDashboardWidgetDimension {
     const NAME: &'static str = "UnstableDashboardWidgetDimension";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -32812,6 +34275,7 @@ impl crate::runtime::Object for UnstableDashboardWidgetDimension {
         })
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[allow(deprecated)]
 impl UnstableDashboardWidgetDimension {
     /// A `UnstableDashboardWidgetDimension` from its required fields; set the others with the methods below.
@@ -32822,6 +34286,7 @@ impl UnstableDashboardWidgetDimension {
         }
     }
 }
+#[cfg(any(feature = "unstable-dashboard-widgets", feature = "unstable-dashboards"))]
 /// A filter in Langfuse filter-state shape. The `value` shape and the
 /// allowed operators depend on `type`:
 ///
@@ -32849,6 +34314,7 @@ pub struct UnstableDashboardWidgetFilter {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "unstable-dashboard-widgets", feature = "unstable-dashboards"))]
 impl serde::Serialize for UnstableDashboardWidgetFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -32866,6 +34332,7 @@ impl serde::Serialize for UnstableDashboardWidgetFilter {
         map.end()
     }
 }
+#[cfg(any(feature = "unstable-dashboard-widgets", feature = "unstable-dashboards"))]
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -32873,6 +34340,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetFilter {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "unstable-dashboard-widgets", feature = "unstable-dashboards"))]
 impl crate::runtime::Object for UnstableDashboardWidgetFilter {
     const NAME: &'static str = "UnstableDashboardWidgetFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -32905,6 +34373,7 @@ impl crate::runtime::Object for UnstableDashboardWidgetFilter {
         })
     }
 }
+#[cfg(any(feature = "unstable-dashboard-widgets", feature = "unstable-dashboards"))]
 #[allow(deprecated)]
 impl UnstableDashboardWidgetFilter {
     /// A `UnstableDashboardWidgetFilter` from its required fields; set the others with the methods below.
@@ -32933,6 +34402,7 @@ impl UnstableDashboardWidgetFilter {
         self
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardWidgetList {
@@ -32941,6 +34411,7 @@ pub struct UnstableDashboardWidgetList {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl serde::Serialize for UnstableDashboardWidgetList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -32951,6 +34422,7 @@ impl serde::Serialize for UnstableDashboardWidgetList {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -32958,6 +34430,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetList {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl crate::runtime::Object for UnstableDashboardWidgetList {
     const NAME: &'static str = "UnstableDashboardWidgetList";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -32981,6 +34454,7 @@ impl crate::runtime::Object for UnstableDashboardWidgetList {
         })
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[allow(deprecated)]
 impl UnstableDashboardWidgetList {
     /// A `UnstableDashboardWidgetList` from its required fields; set the others with the methods below.
@@ -32995,6 +34469,7 @@ impl UnstableDashboardWidgetList {
         }
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardWidgetMetric {
@@ -33003,6 +34478,7 @@ pub struct UnstableDashboardWidgetMetric {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl serde::Serialize for UnstableDashboardWidgetMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -33013,6 +34489,7 @@ impl serde::Serialize for UnstableDashboardWidgetMetric {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetMetric {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33020,6 +34497,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetMetric {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl crate::runtime::Object for UnstableDashboardWidgetMetric {
     const NAME: &'static str = "UnstableDashboardWidgetMetric";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33043,6 +34521,7 @@ impl crate::runtime::Object for UnstableDashboardWidgetMetric {
         })
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[allow(deprecated)]
 impl UnstableDashboardWidgetMetric {
     /// A `UnstableDashboardWidgetMetric` from its required fields; set the others with the methods below.
@@ -33057,19 +34536,23 @@ impl UnstableDashboardWidgetMetric {
         }
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 crate::runtime::string_enum! {
     pub enum UnstableDashboardWidgetMetricAggregation { Sum => "sum", Avg => "avg", Count
     => "count", Max => "max", Min => "min", P50 => "p50", P75 => "p75", P90 => "p90", P95
     => "p95", P99 => "p99", Histogram => "histogram", Uniq => "uniq", }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 crate::runtime::string_enum! {
     pub enum UnstableDashboardWidgetSortOrder { Asc => "ASC", Desc => "DESC", }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 crate::runtime::string_enum! {
     pub enum UnstableDashboardWidgetView { Observations => "observations", ScoresNumeric
     => "scores-numeric", ScoresBoolean => "scores-boolean", ScoresCategorical =>
     "scores-categorical", }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 crate::runtime::string_enum! {
     #[doc = " Widget data view. Responses may include the legacy `traces` value for"]
     #[doc = " widgets created before this API existed."] pub enum
@@ -33077,6 +34560,7 @@ crate::runtime::string_enum! {
     => "scores-numeric", ScoresBoolean => "scores-boolean", ScoresCategorical =>
     "scores-categorical", Traces => "traces", }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDateTimeEvaluationRuleFilter {
@@ -33089,6 +34573,7 @@ pub struct UnstableDateTimeEvaluationRuleFilter {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableDateTimeEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -33100,6 +34585,7 @@ impl serde::Serialize for UnstableDateTimeEvaluationRuleFilter {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableDateTimeEvaluationRuleFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33107,6 +34593,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDateTimeEvaluationRuleFilter {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableDateTimeEvaluationRuleFilter {
     const NAME: &'static str = "UnstableDateTimeEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33133,6 +34620,7 @@ impl crate::runtime::Object for UnstableDateTimeEvaluationRuleFilter {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableDateTimeEvaluationRuleFilter {
     /// A `UnstableDateTimeEvaluationRuleFilter` from its required fields; set the others with the methods below.
@@ -33149,6 +34637,7 @@ impl UnstableDateTimeEvaluationRuleFilter {
         }
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDeleteDashboardPlacementResponse {
@@ -33156,6 +34645,7 @@ pub struct UnstableDeleteDashboardPlacementResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboards")]
 impl serde::Serialize for UnstableDeleteDashboardPlacementResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -33165,6 +34655,7 @@ impl serde::Serialize for UnstableDeleteDashboardPlacementResponse {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl<'de> serde::Deserialize<'de> for UnstableDeleteDashboardPlacementResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33172,6 +34663,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDeleteDashboardPlacementResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl crate::runtime::Object for UnstableDeleteDashboardPlacementResponse {
     const NAME: &'static str = "UnstableDeleteDashboardPlacementResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33192,6 +34684,7 @@ impl crate::runtime::Object for UnstableDeleteDashboardPlacementResponse {
         })
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[allow(deprecated)]
 impl UnstableDeleteDashboardPlacementResponse {
     /// A `UnstableDeleteDashboardPlacementResponse` from its required fields; set the others with the methods below.
@@ -33202,6 +34695,7 @@ impl UnstableDeleteDashboardPlacementResponse {
         }
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDeleteDashboardResponse {
@@ -33209,6 +34703,7 @@ pub struct UnstableDeleteDashboardResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboards")]
 impl serde::Serialize for UnstableDeleteDashboardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -33218,6 +34713,7 @@ impl serde::Serialize for UnstableDeleteDashboardResponse {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl<'de> serde::Deserialize<'de> for UnstableDeleteDashboardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33225,6 +34721,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDeleteDashboardResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl crate::runtime::Object for UnstableDeleteDashboardResponse {
     const NAME: &'static str = "UnstableDeleteDashboardResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33245,6 +34742,7 @@ impl crate::runtime::Object for UnstableDeleteDashboardResponse {
         })
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[allow(deprecated)]
 impl UnstableDeleteDashboardResponse {
     /// A `UnstableDeleteDashboardResponse` from its required fields; set the others with the methods below.
@@ -33255,6 +34753,7 @@ impl UnstableDeleteDashboardResponse {
         }
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDeleteDashboardWidgetResponse {
@@ -33262,6 +34761,7 @@ pub struct UnstableDeleteDashboardWidgetResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl serde::Serialize for UnstableDeleteDashboardWidgetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -33271,6 +34771,7 @@ impl serde::Serialize for UnstableDeleteDashboardWidgetResponse {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl<'de> serde::Deserialize<'de> for UnstableDeleteDashboardWidgetResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33278,6 +34779,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDeleteDashboardWidgetResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl crate::runtime::Object for UnstableDeleteDashboardWidgetResponse {
     const NAME: &'static str = "UnstableDeleteDashboardWidgetResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33298,6 +34800,7 @@ impl crate::runtime::Object for UnstableDeleteDashboardWidgetResponse {
         })
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[allow(deprecated)]
 impl UnstableDeleteDashboardWidgetResponse {
     /// A `UnstableDeleteDashboardWidgetResponse` from its required fields; set the others with the methods below.
@@ -33308,6 +34811,7 @@ impl UnstableDeleteDashboardWidgetResponse {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 /// Confirmation response returned after successful deletion.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -33317,6 +34821,7 @@ pub struct UnstableDeleteEvaluationRuleResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableDeleteEvaluationRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -33326,6 +34831,7 @@ impl serde::Serialize for UnstableDeleteEvaluationRuleResponse {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableDeleteEvaluationRuleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33333,6 +34839,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDeleteEvaluationRuleResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableDeleteEvaluationRuleResponse {
     const NAME: &'static str = "UnstableDeleteEvaluationRuleResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33353,6 +34860,7 @@ impl crate::runtime::Object for UnstableDeleteEvaluationRuleResponse {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableDeleteEvaluationRuleResponse {
     /// A `UnstableDeleteEvaluationRuleResponse` from its required fields; set the others with the methods below.
@@ -33363,6 +34871,7 @@ impl UnstableDeleteEvaluationRuleResponse {
         }
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 /// Confirmation response returned after successful deletion.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -33372,6 +34881,7 @@ pub struct UnstableDeleteEvaluatorResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstableDeleteEvaluatorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -33381,6 +34891,7 @@ impl serde::Serialize for UnstableDeleteEvaluatorResponse {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de> for UnstableDeleteEvaluatorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33388,6 +34899,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDeleteEvaluatorResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstableDeleteEvaluatorResponse {
     const NAME: &'static str = "UnstableDeleteEvaluatorResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33408,6 +34920,7 @@ impl crate::runtime::Object for UnstableDeleteEvaluatorResponse {
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstableDeleteEvaluatorResponse {
     /// A `UnstableDeleteEvaluatorResponse` from its required fields; set the others with the methods below.
@@ -33418,6 +34931,7 @@ impl UnstableDeleteEvaluatorResponse {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRule {
@@ -33460,6 +34974,7 @@ pub struct UnstableEvaluationRule {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -33482,6 +34997,7 @@ impl serde::Serialize for UnstableEvaluationRule {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33489,6 +35005,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRule {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRule {
     const NAME: &'static str = "UnstableEvaluationRule";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33563,6 +35080,7 @@ impl crate::runtime::Object for UnstableEvaluationRule {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRule {
     /// A `UnstableEvaluationRule` from its required fields; set the others with the methods below.
@@ -33617,10 +35135,12 @@ impl UnstableEvaluationRule {
         self
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::string_enum! {
     pub enum UnstableEvaluationRuleArrayOptionsFilterOperator { AnyOf => "any of", NoneOf
     => "none of", AllOf => "all of", }
 }
+#[cfg(feature = "all")]
 /// Live evaluation rule for incoming data.
 ///
 /// An evaluation rule answers:
@@ -33668,6 +35188,7 @@ pub struct UnstableEvaluationRuleBase {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableEvaluationRuleBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -33686,6 +35207,7 @@ impl serde::Serialize for UnstableEvaluationRuleBase {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33693,6 +35215,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleBase {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableEvaluationRuleBase {
     const NAME: &'static str = "UnstableEvaluationRuleBase";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33751,6 +35274,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleBase {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleBase {
     /// A `UnstableEvaluationRuleBase` from its required fields; set the others with the methods below.
@@ -33796,9 +35320,11 @@ impl UnstableEvaluationRuleBase {
         self
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::string_enum! {
     pub enum UnstableEvaluationRuleBooleanFilterOperator { Eq => "=", LtGt => "<>", }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 /// Resolved evaluator currently used by the evaluation rule.
 ///
 /// `id` identifies the evaluator family. Evaluation runs automatically use
@@ -33815,6 +35341,7 @@ pub struct UnstableEvaluationRuleEvaluator {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRuleEvaluator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -33826,6 +35353,7 @@ impl serde::Serialize for UnstableEvaluationRuleEvaluator {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleEvaluator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33833,6 +35361,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleEvaluator {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRuleEvaluator {
     const NAME: &'static str = "UnstableEvaluationRuleEvaluator";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33859,6 +35388,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleEvaluator {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleEvaluator {
     /// A `UnstableEvaluationRuleEvaluator` from its required fields; set the others with the methods below.
@@ -33875,6 +35405,7 @@ impl UnstableEvaluationRuleEvaluator {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleEvaluatorAssignment {
@@ -33888,6 +35419,7 @@ pub struct UnstableEvaluationRuleEvaluatorAssignment {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRuleEvaluatorAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -33898,6 +35430,7 @@ impl serde::Serialize for UnstableEvaluationRuleEvaluatorAssignment {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleEvaluatorAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33905,6 +35438,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleEvaluatorAssignment 
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRuleEvaluatorAssignment {
     const NAME: &'static str = "UnstableEvaluationRuleEvaluatorAssignment";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33928,6 +35462,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleEvaluatorAssignment {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleEvaluatorAssignment {
     /// A `UnstableEvaluationRuleEvaluatorAssignment` from its required fields; set the others with the methods below.
@@ -33947,6 +35482,7 @@ impl UnstableEvaluationRuleEvaluatorAssignment {
         self
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 /// Evaluator family reference used when updating an evaluation rule.
 ///
 /// `name` identifies the evaluator family in the authenticated project context.
@@ -33959,6 +35495,7 @@ pub struct UnstableEvaluationRuleEvaluatorReference {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRuleEvaluatorReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -33968,6 +35505,7 @@ impl serde::Serialize for UnstableEvaluationRuleEvaluatorReference {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleEvaluatorReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33975,6 +35513,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleEvaluatorReference {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableEvaluationRuleEvaluatorReference";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33995,6 +35534,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleEvaluatorReference {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleEvaluatorReference {
     /// A `UnstableEvaluationRuleEvaluatorReference` from its required fields; set the others with the methods below.
@@ -34005,6 +35545,7 @@ impl UnstableEvaluationRuleEvaluatorReference {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::tagged_union! {
     #[doc =
     " One filter condition used to decide whether a live-ingested target should be evaluated."]
@@ -34059,6 +35600,7 @@ crate::runtime::tagged_union! {
     UnstableEvaluationRuleFilterBoolean, Null = "null" =>
     UnstableEvaluationRuleFilterNull, }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::union_from! {
     UnstableEvaluationRuleFilter { Datetime(UnstableEvaluationRuleFilterDatetime),
     String(UnstableEvaluationRuleFilterString),
@@ -34071,6 +35613,7 @@ crate::runtime::union_from! {
     Boolean(UnstableEvaluationRuleFilterBoolean), Null(UnstableEvaluationRuleFilterNull),
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterArrayOptions {
@@ -34083,6 +35626,7 @@ pub struct UnstableEvaluationRuleFilterArrayOptions {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRuleFilterArrayOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -34095,6 +35639,7 @@ impl serde::Serialize for UnstableEvaluationRuleFilterArrayOptions {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterArrayOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34102,6 +35647,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterArrayOptions {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRuleFilterArrayOptions {
     const NAME: &'static str = "UnstableEvaluationRuleFilterArrayOptions";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -34131,6 +35677,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterArrayOptions {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleFilterArrayOptions {
     /// A `UnstableEvaluationRuleFilterArrayOptions` from its required fields; set the others with the methods below.
@@ -34148,9 +35695,11 @@ impl UnstableEvaluationRuleFilterArrayOptions {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterArrayOptionsType = "arrayOptions";
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterBoolean {
@@ -34162,6 +35711,7 @@ pub struct UnstableEvaluationRuleFilterBoolean {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRuleFilterBoolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -34174,6 +35724,7 @@ impl serde::Serialize for UnstableEvaluationRuleFilterBoolean {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterBoolean {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34181,6 +35732,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterBoolean {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRuleFilterBoolean {
     const NAME: &'static str = "UnstableEvaluationRuleFilterBoolean";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -34210,6 +35762,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterBoolean {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleFilterBoolean {
     /// A `UnstableEvaluationRuleFilterBoolean` from its required fields; set the others with the methods below.
@@ -34227,9 +35780,11 @@ impl UnstableEvaluationRuleFilterBoolean {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterBooleanType = "boolean";
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterCategoryOptions {
@@ -34243,6 +35798,7 @@ pub struct UnstableEvaluationRuleFilterCategoryOptions {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRuleFilterCategoryOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -34256,6 +35812,7 @@ impl serde::Serialize for UnstableEvaluationRuleFilterCategoryOptions {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterCategoryOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34263,6 +35820,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterCategoryOption
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRuleFilterCategoryOptions {
     const NAME: &'static str = "UnstableEvaluationRuleFilterCategoryOptions";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -34295,6 +35853,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterCategoryOptions {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleFilterCategoryOptions {
     /// A `UnstableEvaluationRuleFilterCategoryOptions` from its required fields; set the others with the methods below.
@@ -34314,9 +35873,11 @@ impl UnstableEvaluationRuleFilterCategoryOptions {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterCategoryOptionsType = "categoryOptions";
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterDatetime {
@@ -34330,6 +35891,7 @@ pub struct UnstableEvaluationRuleFilterDatetime {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRuleFilterDatetime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -34342,6 +35904,7 @@ impl serde::Serialize for UnstableEvaluationRuleFilterDatetime {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterDatetime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34349,6 +35912,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterDatetime {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRuleFilterDatetime {
     const NAME: &'static str = "UnstableEvaluationRuleFilterDatetime";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -34378,6 +35942,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterDatetime {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleFilterDatetime {
     /// A `UnstableEvaluationRuleFilterDatetime` from its required fields; set the others with the methods below.
@@ -34395,9 +35960,11 @@ impl UnstableEvaluationRuleFilterDatetime {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterDatetimeType = "datetime";
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterNull {
@@ -34410,6 +35977,7 @@ pub struct UnstableEvaluationRuleFilterNull {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRuleFilterNull {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -34424,6 +35992,7 @@ impl serde::Serialize for UnstableEvaluationRuleFilterNull {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterNull {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34431,6 +36000,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterNull {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRuleFilterNull {
     const NAME: &'static str = "UnstableEvaluationRuleFilterNull";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -34460,6 +36030,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterNull {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleFilterNull {
     /// A `UnstableEvaluationRuleFilterNull` from its required fields; set the others with the methods below.
@@ -34481,9 +36052,11 @@ impl UnstableEvaluationRuleFilterNull {
         self
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterNullType = "null";
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterNumber {
@@ -34495,6 +36068,7 @@ pub struct UnstableEvaluationRuleFilterNumber {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRuleFilterNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -34507,6 +36081,7 @@ impl serde::Serialize for UnstableEvaluationRuleFilterNumber {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterNumber {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34514,6 +36089,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterNumber {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRuleFilterNumber {
     const NAME: &'static str = "UnstableEvaluationRuleFilterNumber";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -34543,6 +36119,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterNumber {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleFilterNumber {
     /// A `UnstableEvaluationRuleFilterNumber` from its required fields; set the others with the methods below.
@@ -34560,6 +36137,7 @@ impl UnstableEvaluationRuleFilterNumber {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterNumberObject {
@@ -34573,6 +36151,7 @@ pub struct UnstableEvaluationRuleFilterNumberObject {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRuleFilterNumberObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -34586,6 +36165,7 @@ impl serde::Serialize for UnstableEvaluationRuleFilterNumberObject {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterNumberObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34593,6 +36173,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterNumberObject {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRuleFilterNumberObject {
     const NAME: &'static str = "UnstableEvaluationRuleFilterNumberObject";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -34625,6 +36206,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterNumberObject {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleFilterNumberObject {
     /// A `UnstableEvaluationRuleFilterNumberObject` from its required fields; set the others with the methods below.
@@ -34644,12 +36226,15 @@ impl UnstableEvaluationRuleFilterNumberObject {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterNumberObjectType = "numberObject";
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterNumberType = "number";
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterString {
@@ -34661,6 +36246,7 @@ pub struct UnstableEvaluationRuleFilterString {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRuleFilterString {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -34673,6 +36259,7 @@ impl serde::Serialize for UnstableEvaluationRuleFilterString {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterString {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34680,6 +36267,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterString {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRuleFilterString {
     const NAME: &'static str = "UnstableEvaluationRuleFilterString";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -34709,6 +36297,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterString {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleFilterString {
     /// A `UnstableEvaluationRuleFilterString` from its required fields; set the others with the methods below.
@@ -34726,6 +36315,7 @@ impl UnstableEvaluationRuleFilterString {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterStringObject {
@@ -34739,6 +36329,7 @@ pub struct UnstableEvaluationRuleFilterStringObject {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRuleFilterStringObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -34752,6 +36343,7 @@ impl serde::Serialize for UnstableEvaluationRuleFilterStringObject {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterStringObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34759,6 +36351,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterStringObject {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRuleFilterStringObject {
     const NAME: &'static str = "UnstableEvaluationRuleFilterStringObject";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -34791,6 +36384,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterStringObject {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleFilterStringObject {
     /// A `UnstableEvaluationRuleFilterStringObject` from its required fields; set the others with the methods below.
@@ -34810,9 +36404,11 @@ impl UnstableEvaluationRuleFilterStringObject {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterStringObjectType = "stringObject";
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterStringOptions {
@@ -34825,6 +36421,7 @@ pub struct UnstableEvaluationRuleFilterStringOptions {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRuleFilterStringOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -34837,6 +36434,7 @@ impl serde::Serialize for UnstableEvaluationRuleFilterStringOptions {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterStringOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34844,6 +36442,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterStringOptions 
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRuleFilterStringOptions {
     const NAME: &'static str = "UnstableEvaluationRuleFilterStringOptions";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -34873,6 +36472,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleFilterStringOptions {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleFilterStringOptions {
     /// A `UnstableEvaluationRuleFilterStringOptions` from its required fields; set the others with the methods below.
@@ -34890,12 +36490,15 @@ impl UnstableEvaluationRuleFilterStringOptions {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterStringOptionsType = "stringOptions";
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::const_value! {
     pub struct UnstableEvaluationRuleFilterStringType = "string";
 }
+#[cfg(any(feature = "unstable-evaluation-rules", feature = "unstable-evaluators"))]
 /// Maps one evaluator variable to one source field from the target object.
 ///
 /// Manual mappings are used for `llm_as_judge` evaluators. `code` evaluators use a fixed runtime mapping managed by Langfuse.
@@ -34937,6 +36540,7 @@ pub struct UnstableEvaluationRuleMapping {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "unstable-evaluation-rules", feature = "unstable-evaluators"))]
 impl serde::Serialize for UnstableEvaluationRuleMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -34950,6 +36554,7 @@ impl serde::Serialize for UnstableEvaluationRuleMapping {
         map.end()
     }
 }
+#[cfg(any(feature = "unstable-evaluation-rules", feature = "unstable-evaluators"))]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34957,6 +36562,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleMapping {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "unstable-evaluation-rules", feature = "unstable-evaluators"))]
 impl crate::runtime::Object for UnstableEvaluationRuleMapping {
     const NAME: &'static str = "UnstableEvaluationRuleMapping";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -34983,6 +36589,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleMapping {
         })
     }
 }
+#[cfg(any(feature = "unstable-evaluation-rules", feature = "unstable-evaluators"))]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleMapping {
     /// A `UnstableEvaluationRuleMapping` from its required fields; set the others with the methods below.
@@ -35003,6 +36610,7 @@ impl UnstableEvaluationRuleMapping {
         self
     }
 }
+#[cfg(any(feature = "unstable-evaluation-rules", feature = "unstable-evaluators"))]
 crate::runtime::string_enum! {
     #[doc = " Source field used to populate a prompt variable."] #[doc = " "] #[doc =
     " Use these values when mapping evaluator prompt variables to live data."] #[doc =
@@ -35024,18 +36632,22 @@ crate::runtime::string_enum! {
     Metadata => "metadata", ToolCalls => "tool_calls", ExpectedOutput =>
     "expected_output", ExperimentItemMetadata => "experiment_item_metadata", }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::string_enum! {
     pub enum UnstableEvaluationRuleNullFilterOperator { IsNull => "is null", IsNotNull =>
     "is not null", }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::string_enum! {
     pub enum UnstableEvaluationRuleNumberFilterOperator { Eq => "=", Gt => ">", Lt =>
     "<", GtEq => ">=", LtEq => "<=", }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::string_enum! {
     pub enum UnstableEvaluationRuleOptionsFilterOperator { AnyOf => "any of", NoneOf =>
     "none of", }
 }
+#[cfg(any(feature = "unstable-evaluation-rules", feature = "unstable-evaluators"))]
 /// Maps an evaluator variable to target data, as returned by read endpoints.
 ///
 /// Reads are more permissive than writes in two ways, so that data configured before a
@@ -35057,6 +36669,7 @@ pub struct UnstableEvaluationRuleReadMapping {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "unstable-evaluation-rules", feature = "unstable-evaluators"))]
 impl serde::Serialize for UnstableEvaluationRuleReadMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -35070,6 +36683,7 @@ impl serde::Serialize for UnstableEvaluationRuleReadMapping {
         map.end()
     }
 }
+#[cfg(any(feature = "unstable-evaluation-rules", feature = "unstable-evaluators"))]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleReadMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -35077,6 +36691,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleReadMapping {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "unstable-evaluation-rules", feature = "unstable-evaluators"))]
 impl crate::runtime::Object for UnstableEvaluationRuleReadMapping {
     const NAME: &'static str = "UnstableEvaluationRuleReadMapping";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -35103,6 +36718,7 @@ impl crate::runtime::Object for UnstableEvaluationRuleReadMapping {
         })
     }
 }
+#[cfg(any(feature = "unstable-evaluation-rules", feature = "unstable-evaluators"))]
 #[allow(deprecated)]
 impl UnstableEvaluationRuleReadMapping {
     /// A `UnstableEvaluationRuleReadMapping` from its required fields; set the others with the methods below.
@@ -35128,6 +36744,7 @@ impl UnstableEvaluationRuleReadMapping {
         self
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::string_enum! {
     #[doc = " Effective runtime status of the evaluation rule."] #[doc = " "] #[doc =
     " - `active`: enabled and currently runnable."] #[doc =
@@ -35136,11 +36753,13 @@ crate::runtime::string_enum! {
     pub enum UnstableEvaluationRuleStatus { Active => "active", Inactive => "inactive",
     Paused => "paused", }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::string_enum! {
     pub enum UnstableEvaluationRuleStringFilterOperator { Eq => "=", Contains =>
     "contains", DoesNotContain => "does not contain", StartsWith => "starts with",
     EndsWith => "ends with", }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::string_enum! {
     #[doc = " The ingestion object type that should trigger evaluation runs."] #[doc =
     " "] #[doc =
@@ -35156,9 +36775,11 @@ crate::runtime::string_enum! {
     pub enum UnstableEvaluationRuleTarget { Observation => "observation", Experiment =>
     "experiment", }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::string_enum! {
     pub enum UnstableEvaluationRuleTimeScope { New => "NEW", Existing => "EXISTING", }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 /// Paginated list of evaluation rules.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -35170,6 +36791,7 @@ pub struct UnstableEvaluationRules {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableEvaluationRules {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -35180,6 +36802,7 @@ impl serde::Serialize for UnstableEvaluationRules {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRules {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -35187,6 +36810,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRules {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableEvaluationRules {
     const NAME: &'static str = "UnstableEvaluationRules";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -35210,6 +36834,7 @@ impl crate::runtime::Object for UnstableEvaluationRules {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableEvaluationRules {
     /// A `UnstableEvaluationRules` from its required fields; set the others with the methods below.
@@ -35224,6 +36849,7 @@ impl UnstableEvaluationRules {
         }
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 crate::runtime::tagged_union! {
     #[doc = " One evaluator that can be used for scoring."] #[doc = " "] #[doc =
     " An evaluator describes **how** to score data."] #[doc = " "] #[doc =
@@ -35240,10 +36866,12 @@ crate::runtime::tagged_union! {
     pub enum UnstableEvaluator { tag = "type"; LlmAsJudge = "llm_as_judge" =>
     UnstableEvaluatorLlmAsJudge, Code = "code" => UnstableEvaluatorCode, }
 }
+#[cfg(feature = "unstable-evaluators")]
 crate::runtime::union_from! {
     UnstableEvaluator { LlmAsJudge(UnstableEvaluatorLlmAsJudge),
     Code(UnstableEvaluatorCode), }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluatorBase {
@@ -35272,6 +36900,7 @@ pub struct UnstableEvaluatorBase {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableEvaluatorBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -35288,6 +36917,7 @@ impl serde::Serialize for UnstableEvaluatorBase {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -35295,6 +36925,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorBase {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableEvaluatorBase {
     const NAME: &'static str = "UnstableEvaluatorBase";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -35345,6 +36976,7 @@ impl crate::runtime::Object for UnstableEvaluatorBase {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableEvaluatorBase {
     /// A `UnstableEvaluatorBase` from its required fields; set the others with the methods below.
@@ -35378,6 +37010,7 @@ impl UnstableEvaluatorBase {
         self
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluatorCode {
@@ -35411,6 +37044,7 @@ pub struct UnstableEvaluatorCode {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstableEvaluatorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -35430,6 +37064,7 @@ impl serde::Serialize for UnstableEvaluatorCode {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -35437,6 +37072,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorCode {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstableEvaluatorCode {
     const NAME: &'static str = "UnstableEvaluatorCode";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -35499,6 +37135,7 @@ impl crate::runtime::Object for UnstableEvaluatorCode {
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstableEvaluatorCode {
     /// A `UnstableEvaluatorCode` from its required fields; set the others with the methods below.
@@ -35538,9 +37175,11 @@ impl UnstableEvaluatorCode {
         self
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 crate::runtime::const_value! {
     pub struct UnstableEvaluatorCodeType = "code";
 }
+#[cfg(feature = "unstable-evaluators")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluatorLlmAsJudge {
@@ -35579,6 +37218,7 @@ pub struct UnstableEvaluatorLlmAsJudge {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstableEvaluatorLlmAsJudge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -35599,6 +37239,7 @@ impl serde::Serialize for UnstableEvaluatorLlmAsJudge {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorLlmAsJudge {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -35606,6 +37247,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorLlmAsJudge {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstableEvaluatorLlmAsJudge {
     const NAME: &'static str = "UnstableEvaluatorLlmAsJudge";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -35672,6 +37314,7 @@ impl crate::runtime::Object for UnstableEvaluatorLlmAsJudge {
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstableEvaluatorLlmAsJudge {
     /// A `UnstableEvaluatorLlmAsJudge` from its required fields; set the others with the methods below.
@@ -35720,9 +37363,11 @@ impl UnstableEvaluatorLlmAsJudge {
         self
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 crate::runtime::const_value! {
     pub struct UnstableEvaluatorLlmAsJudgeType = "llm_as_judge";
 }
+#[cfg(feature = "unstable-evaluators")]
 /// Optional explicit model configuration for an evaluator.
 ///
 /// If omitted, Langfuse uses the project's default evaluation model.
@@ -35745,6 +37390,7 @@ pub struct UnstableEvaluatorModelConfig {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstableEvaluatorModelConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -35755,6 +37401,7 @@ impl serde::Serialize for UnstableEvaluatorModelConfig {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorModelConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -35762,6 +37409,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorModelConfig {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstableEvaluatorModelConfig {
     const NAME: &'static str = "UnstableEvaluatorModelConfig";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -35785,6 +37433,7 @@ impl crate::runtime::Object for UnstableEvaluatorModelConfig {
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstableEvaluatorModelConfig {
     /// A `UnstableEvaluatorModelConfig` from its required fields; set the others with the methods below.
@@ -35796,6 +37445,7 @@ impl UnstableEvaluatorModelConfig {
         }
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 crate::runtime::string_enum! {
     #[doc = " Structured score type returned by an evaluator."] #[doc = " "] #[doc =
     " This controls the type of score value Langfuse stores for evaluation results:"]
@@ -35805,6 +37455,7 @@ crate::runtime::string_enum! {
     UnstableEvaluatorOutputDataType { Numeric => "NUMERIC", Boolean => "BOOLEAN",
     Categorical => "CATEGORICAL", }
 }
+#[cfg(feature = "unstable-evaluators")]
 crate::runtime::untagged_union! {
     #[doc = " Structured output definition to send when creating an evaluator."] #[doc =
     " "] #[doc = " Agent guidance:"] #[doc = " - `dataType` is required."] #[doc =
@@ -35820,12 +37471,14 @@ crate::runtime::untagged_union! {
     Boolean(UnstableEvaluatorOutputDefinitionBoolean),
     Categorical(UnstableEvaluatorOutputDefinitionCategorical), }
 }
+#[cfg(feature = "unstable-evaluators")]
 crate::runtime::union_from! {
     UnstableEvaluatorOutputDefinition {
     Numeric(UnstableEvaluatorOutputDefinitionNumeric),
     Boolean(UnstableEvaluatorOutputDefinitionBoolean),
     Categorical(UnstableEvaluatorOutputDefinitionCategorical), }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluatorOutputDefinitionBoolean {
@@ -35836,6 +37489,7 @@ pub struct UnstableEvaluatorOutputDefinitionBoolean {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstableEvaluatorOutputDefinitionBoolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -35847,6 +37501,7 @@ impl serde::Serialize for UnstableEvaluatorOutputDefinitionBoolean {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputDefinitionBoolean {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -35854,6 +37509,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputDefinitionBoolean {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionBoolean {
     const NAME: &'static str = "UnstableEvaluatorOutputDefinitionBoolean";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -35880,6 +37536,7 @@ impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionBoolean {
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstableEvaluatorOutputDefinitionBoolean {
     /// A `UnstableEvaluatorOutputDefinitionBoolean` from its required fields; set the others with the methods below.
@@ -35896,6 +37553,7 @@ impl UnstableEvaluatorOutputDefinitionBoolean {
         }
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluatorOutputDefinitionCategorical {
@@ -35906,6 +37564,7 @@ pub struct UnstableEvaluatorOutputDefinitionCategorical {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstableEvaluatorOutputDefinitionCategorical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -35917,6 +37576,7 @@ impl serde::Serialize for UnstableEvaluatorOutputDefinitionCategorical {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputDefinitionCategorical {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -35924,6 +37584,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputDefinitionCategoric
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionCategorical {
     const NAME: &'static str = "UnstableEvaluatorOutputDefinitionCategorical";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -35950,6 +37611,7 @@ impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionCategorical {
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstableEvaluatorOutputDefinitionCategorical {
     /// A `UnstableEvaluatorOutputDefinitionCategorical` from its required fields; set the others with the methods below.
@@ -35966,6 +37628,7 @@ impl UnstableEvaluatorOutputDefinitionCategorical {
         }
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluatorOutputDefinitionNumeric {
@@ -35976,6 +37639,7 @@ pub struct UnstableEvaluatorOutputDefinitionNumeric {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstableEvaluatorOutputDefinitionNumeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -35987,6 +37651,7 @@ impl serde::Serialize for UnstableEvaluatorOutputDefinitionNumeric {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputDefinitionNumeric {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -35994,6 +37659,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputDefinitionNumeric {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionNumeric {
     const NAME: &'static str = "UnstableEvaluatorOutputDefinitionNumeric";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -36020,6 +37686,7 @@ impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionNumeric {
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstableEvaluatorOutputDefinitionNumeric {
     /// A `UnstableEvaluatorOutputDefinitionNumeric` from its required fields; set the others with the methods below.
@@ -36036,6 +37703,7 @@ impl UnstableEvaluatorOutputDefinitionNumeric {
         }
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluatorOutputFieldDefinition {
@@ -36044,6 +37712,7 @@ pub struct UnstableEvaluatorOutputFieldDefinition {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstableEvaluatorOutputFieldDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36053,6 +37722,7 @@ impl serde::Serialize for UnstableEvaluatorOutputFieldDefinition {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputFieldDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -36060,6 +37730,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputFieldDefinition {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstableEvaluatorOutputFieldDefinition {
     const NAME: &'static str = "UnstableEvaluatorOutputFieldDefinition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -36080,6 +37751,7 @@ impl crate::runtime::Object for UnstableEvaluatorOutputFieldDefinition {
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstableEvaluatorOutputFieldDefinition {
     /// A `UnstableEvaluatorOutputFieldDefinition` from its required fields; set the others with the methods below.
@@ -36090,11 +37762,13 @@ impl UnstableEvaluatorOutputFieldDefinition {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::string_enum! {
     #[doc = " The evaluator engine type."] #[doc = " "] #[doc =
     " The unstable public API supports LLM-as-a-judge and code evaluators."] pub enum
     UnstableEvaluatorType { LlmAsJudge => "llm_as_judge", Code => "code", }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluators {
@@ -36103,6 +37777,7 @@ pub struct UnstableEvaluators {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstableEvaluators {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36113,6 +37788,7 @@ impl serde::Serialize for UnstableEvaluators {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluators {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -36120,6 +37796,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluators {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstableEvaluators {
     const NAME: &'static str = "UnstableEvaluators";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -36143,6 +37820,7 @@ impl crate::runtime::Object for UnstableEvaluators {
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstableEvaluators {
     /// A `UnstableEvaluators` from its required fields; set the others with the methods below.
@@ -36157,12 +37835,14 @@ impl UnstableEvaluators {
         }
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::string_enum! {
     pub enum UnstableLegacyEvaluationObject { Trace => "trace", Span => "span",
     Generation => "generation", Event => "event", Agent => "agent", Tool => "tool", Chain
     => "chain", Retriever => "retriever", Evaluator => "evaluator", Embedding =>
     "embedding", Guardrail => "guardrail", DatasetItem => "dataset_item", }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 /// Legacy trace- or dataset-level evaluation rule returned by list and get for migration.
 ///
 /// This resource is read-only through the unstable public API. Its mapping preserves the trace, dataset item, or named observation selected for each evaluator variable.
@@ -36211,6 +37891,7 @@ pub struct UnstableLegacyEvaluationRule {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableLegacyEvaluationRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36235,6 +37916,7 @@ impl serde::Serialize for UnstableLegacyEvaluationRule {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableLegacyEvaluationRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -36242,6 +37924,7 @@ impl<'de> serde::Deserialize<'de> for UnstableLegacyEvaluationRule {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableLegacyEvaluationRule {
     const NAME: &'static str = "UnstableLegacyEvaluationRule";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -36324,6 +38007,7 @@ impl crate::runtime::Object for UnstableLegacyEvaluationRule {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableLegacyEvaluationRule {
     /// A `UnstableLegacyEvaluationRule` from its required fields; set the others with the methods below.
@@ -36382,6 +38066,7 @@ impl UnstableLegacyEvaluationRule {
         self
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableLegacyEvaluationRuleEvaluatorAssignment {
@@ -36394,6 +38079,7 @@ pub struct UnstableLegacyEvaluationRuleEvaluatorAssignment {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableLegacyEvaluationRuleEvaluatorAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36404,6 +38090,7 @@ impl serde::Serialize for UnstableLegacyEvaluationRuleEvaluatorAssignment {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableLegacyEvaluationRuleEvaluatorAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -36411,6 +38098,7 @@ impl<'de> serde::Deserialize<'de> for UnstableLegacyEvaluationRuleEvaluatorAssig
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableLegacyEvaluationRuleEvaluatorAssignment {
     const NAME: &'static str = "UnstableLegacyEvaluationRuleEvaluatorAssignment";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -36434,6 +38122,7 @@ impl crate::runtime::Object for UnstableLegacyEvaluationRuleEvaluatorAssignment 
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableLegacyEvaluationRuleEvaluatorAssignment {
     /// A `UnstableLegacyEvaluationRuleEvaluatorAssignment` from its required fields; set the others with the methods below.
@@ -36453,6 +38142,7 @@ impl UnstableLegacyEvaluationRuleEvaluatorAssignment {
         self
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 /// Maps one evaluator variable to a trace, dataset item, or field on a named observation in a legacy rule.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -36466,6 +38156,7 @@ pub struct UnstableLegacyEvaluationRuleMapping {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableLegacyEvaluationRuleMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36481,6 +38172,7 @@ impl serde::Serialize for UnstableLegacyEvaluationRuleMapping {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableLegacyEvaluationRuleMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -36488,6 +38180,7 @@ impl<'de> serde::Deserialize<'de> for UnstableLegacyEvaluationRuleMapping {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableLegacyEvaluationRuleMapping {
     const NAME: &'static str = "UnstableLegacyEvaluationRuleMapping";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -36526,6 +38219,7 @@ impl crate::runtime::Object for UnstableLegacyEvaluationRuleMapping {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableLegacyEvaluationRuleMapping {
     /// A `UnstableLegacyEvaluationRuleMapping` from its required fields; set the others with the methods below.
@@ -36554,10 +38248,12 @@ impl UnstableLegacyEvaluationRuleMapping {
         self
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::string_enum! {
     pub enum UnstableLegacyEvaluationRuleTarget { Trace => "trace", Dataset => "dataset",
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 /// LLM-as-judge evaluator family reference used when creating an evaluation rule.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -36569,6 +38265,7 @@ pub struct UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36581,6 +38278,7 @@ impl serde::Serialize for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de>
 for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -36589,6 +38287,7 @@ for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableLlmAsJudgeEvaluationRuleEvaluatorReference";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -36612,6 +38311,7 @@ impl crate::runtime::Object for UnstableLlmAsJudgeEvaluationRuleEvaluatorReferen
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     /// A `UnstableLlmAsJudgeEvaluationRuleEvaluatorReference` from its required fields; set the others with the methods below.
@@ -36628,6 +38328,7 @@ impl UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableLlmAsJudgeEvaluator {
@@ -36665,6 +38366,7 @@ pub struct UnstableLlmAsJudgeEvaluator {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableLlmAsJudgeEvaluator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36684,6 +38386,7 @@ impl serde::Serialize for UnstableLlmAsJudgeEvaluator {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableLlmAsJudgeEvaluator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -36691,6 +38394,7 @@ impl<'de> serde::Deserialize<'de> for UnstableLlmAsJudgeEvaluator {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableLlmAsJudgeEvaluator {
     const NAME: &'static str = "UnstableLlmAsJudgeEvaluator";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -36753,6 +38457,7 @@ impl crate::runtime::Object for UnstableLlmAsJudgeEvaluator {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableLlmAsJudgeEvaluator {
     /// A `UnstableLlmAsJudgeEvaluator` from its required fields; set the others with the methods below.
@@ -36800,9 +38505,11 @@ impl UnstableLlmAsJudgeEvaluator {
         self
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::const_value! {
     pub struct UnstableLlmAsJudgeEvaluatorType = "llm_as_judge";
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableNullEvaluationRuleFilter {
@@ -36814,6 +38521,7 @@ pub struct UnstableNullEvaluationRuleFilter {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableNullEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36827,6 +38535,7 @@ impl serde::Serialize for UnstableNullEvaluationRuleFilter {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableNullEvaluationRuleFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -36834,6 +38543,7 @@ impl<'de> serde::Deserialize<'de> for UnstableNullEvaluationRuleFilter {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableNullEvaluationRuleFilter {
     const NAME: &'static str = "UnstableNullEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -36860,6 +38570,7 @@ impl crate::runtime::Object for UnstableNullEvaluationRuleFilter {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableNullEvaluationRuleFilter {
     /// A `UnstableNullEvaluationRuleFilter` from its required fields; set the others with the methods below.
@@ -36880,6 +38591,7 @@ impl UnstableNullEvaluationRuleFilter {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableNumberEvaluationRuleFilter {
@@ -36890,6 +38602,7 @@ pub struct UnstableNumberEvaluationRuleFilter {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableNumberEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36901,6 +38614,7 @@ impl serde::Serialize for UnstableNumberEvaluationRuleFilter {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableNumberEvaluationRuleFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -36908,6 +38622,7 @@ impl<'de> serde::Deserialize<'de> for UnstableNumberEvaluationRuleFilter {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableNumberEvaluationRuleFilter {
     const NAME: &'static str = "UnstableNumberEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -36934,6 +38649,7 @@ impl crate::runtime::Object for UnstableNumberEvaluationRuleFilter {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableNumberEvaluationRuleFilter {
     /// A `UnstableNumberEvaluationRuleFilter` from its required fields; set the others with the methods below.
@@ -36950,6 +38666,7 @@ impl UnstableNumberEvaluationRuleFilter {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableNumberObjectEvaluationRuleFilter {
@@ -36962,6 +38679,7 @@ pub struct UnstableNumberObjectEvaluationRuleFilter {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableNumberObjectEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36974,6 +38692,7 @@ impl serde::Serialize for UnstableNumberObjectEvaluationRuleFilter {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableNumberObjectEvaluationRuleFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -36981,6 +38700,7 @@ impl<'de> serde::Deserialize<'de> for UnstableNumberObjectEvaluationRuleFilter {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableNumberObjectEvaluationRuleFilter {
     const NAME: &'static str = "UnstableNumberObjectEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -37010,6 +38730,7 @@ impl crate::runtime::Object for UnstableNumberObjectEvaluationRuleFilter {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableNumberObjectEvaluationRuleFilter {
     /// A `UnstableNumberObjectEvaluationRuleFilter` from its required fields; set the others with the methods below.
@@ -37028,6 +38749,7 @@ impl UnstableNumberObjectEvaluationRuleFilter {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePresetPlacement {
@@ -37040,6 +38762,7 @@ pub struct UnstablePresetPlacement {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstablePresetPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -37054,6 +38777,7 @@ impl serde::Serialize for UnstablePresetPlacement {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstablePresetPlacement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -37061,6 +38785,7 @@ impl<'de> serde::Deserialize<'de> for UnstablePresetPlacement {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstablePresetPlacement {
     const NAME: &'static str = "UnstablePresetPlacement";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -37096,6 +38821,7 @@ impl crate::runtime::Object for UnstablePresetPlacement {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstablePresetPlacement {
     /// A `UnstablePresetPlacement` from its required fields; set the others with the methods below.
@@ -37118,6 +38844,14 @@ impl UnstablePresetPlacement {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 /// Standard error envelope for the unstable evaluators API.
 ///
 /// Response handling guidance:
@@ -37137,6 +38871,14 @@ pub struct UnstablePublicApiError {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 impl serde::Serialize for UnstablePublicApiError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -37150,6 +38892,14 @@ impl serde::Serialize for UnstablePublicApiError {
         map.end()
     }
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for UnstablePublicApiError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -37157,6 +38907,14 @@ impl<'de> serde::Deserialize<'de> for UnstablePublicApiError {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 impl crate::runtime::Object for UnstablePublicApiError {
     const NAME: &'static str = "UnstablePublicApiError";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -37183,6 +38941,14 @@ impl crate::runtime::Object for UnstablePublicApiError {
         })
     }
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 #[allow(deprecated)]
 impl UnstablePublicApiError {
     /// A `UnstablePublicApiError` from its required fields; set the others with the methods below.
@@ -37203,6 +38969,14 @@ impl UnstablePublicApiError {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 crate::runtime::string_enum! {
     #[doc = " Machine-readable error code returned by the unstable evaluators API."]
     #[doc = " "] #[doc =
@@ -37220,6 +38994,14 @@ crate::runtime::string_enum! {
     UnprocessableContent => "unprocessable_content", RateLimited => "rate_limited",
     MethodNotAllowed => "method_not_allowed", InternalError => "internal_error", }
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 /// Optional structured context attached to an unstable-evals error.
 ///
 /// The populated fields depend on the error `code`:
@@ -37265,6 +39047,14 @@ pub struct UnstablePublicApiErrorDetails {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 impl serde::Serialize for UnstablePublicApiErrorDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -37318,6 +39108,14 @@ impl serde::Serialize for UnstablePublicApiErrorDetails {
         map.end()
     }
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for UnstablePublicApiErrorDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -37325,6 +39123,14 @@ impl<'de> serde::Deserialize<'de> for UnstablePublicApiErrorDetails {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 impl crate::runtime::Object for UnstablePublicApiErrorDetails {
     const NAME: &'static str = "UnstablePublicApiErrorDetails";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -37403,6 +39209,14 @@ impl crate::runtime::Object for UnstablePublicApiErrorDetails {
         })
     }
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 #[allow(deprecated)]
 impl UnstablePublicApiErrorDetails {
     /// An empty `UnstablePublicApiErrorDetails`; set fields with the methods below.
@@ -37502,6 +39316,14 @@ impl UnstablePublicApiErrorDetails {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 /// One validation issue returned for malformed request bodies or query parameters.
 ///
 /// This mirrors the most important parts of a Zod issue: a machine-readable `code`,
@@ -37518,6 +39340,14 @@ pub struct UnstablePublicApiValidationIssue {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 impl serde::Serialize for UnstablePublicApiValidationIssue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -37529,6 +39359,14 @@ impl serde::Serialize for UnstablePublicApiValidationIssue {
         map.end()
     }
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for UnstablePublicApiValidationIssue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -37536,6 +39374,14 @@ impl<'de> serde::Deserialize<'de> for UnstablePublicApiValidationIssue {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 impl crate::runtime::Object for UnstablePublicApiValidationIssue {
     const NAME: &'static str = "UnstablePublicApiValidationIssue";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -37562,6 +39408,14 @@ impl crate::runtime::Object for UnstablePublicApiValidationIssue {
         })
     }
 }
+#[cfg(
+    any(
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 #[allow(deprecated)]
 impl UnstablePublicApiValidationIssue {
     /// A `UnstablePublicApiValidationIssue` from its required fields; set the others with the methods below.
@@ -37578,6 +39432,7 @@ impl UnstablePublicApiValidationIssue {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicBooleanEvaluatorOutputDefinition {
@@ -37588,6 +39443,7 @@ pub struct UnstablePublicBooleanEvaluatorOutputDefinition {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstablePublicBooleanEvaluatorOutputDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -37599,6 +39455,7 @@ impl serde::Serialize for UnstablePublicBooleanEvaluatorOutputDefinition {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstablePublicBooleanEvaluatorOutputDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -37606,6 +39463,7 @@ impl<'de> serde::Deserialize<'de> for UnstablePublicBooleanEvaluatorOutputDefini
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstablePublicBooleanEvaluatorOutputDefinition {
     const NAME: &'static str = "UnstablePublicBooleanEvaluatorOutputDefinition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -37632,6 +39490,7 @@ impl crate::runtime::Object for UnstablePublicBooleanEvaluatorOutputDefinition {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstablePublicBooleanEvaluatorOutputDefinition {
     /// A `UnstablePublicBooleanEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
@@ -37648,6 +39507,7 @@ impl UnstablePublicBooleanEvaluatorOutputDefinition {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicCategoricalEvaluatorOutputDefinition {
@@ -37658,6 +39518,7 @@ pub struct UnstablePublicCategoricalEvaluatorOutputDefinition {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstablePublicCategoricalEvaluatorOutputDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -37669,6 +39530,7 @@ impl serde::Serialize for UnstablePublicCategoricalEvaluatorOutputDefinition {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de>
 for UnstablePublicCategoricalEvaluatorOutputDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -37677,6 +39539,7 @@ for UnstablePublicCategoricalEvaluatorOutputDefinition {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstablePublicCategoricalEvaluatorOutputDefinition {
     const NAME: &'static str = "UnstablePublicCategoricalEvaluatorOutputDefinition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -37703,6 +39566,7 @@ impl crate::runtime::Object for UnstablePublicCategoricalEvaluatorOutputDefiniti
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstablePublicCategoricalEvaluatorOutputDefinition {
     /// A `UnstablePublicCategoricalEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
@@ -37719,6 +39583,7 @@ impl UnstablePublicCategoricalEvaluatorOutputDefinition {
         }
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
@@ -37728,6 +39593,7 @@ pub struct UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -37742,6 +39608,7 @@ impl serde::Serialize for UnstablePublicCategoricalEvaluatorOutputScoreDefinitio
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de>
 for UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -37750,6 +39617,7 @@ for UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
     const NAME: &'static str = "UnstablePublicCategoricalEvaluatorOutputScoreDefinition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -37783,6 +39651,7 @@ impl crate::runtime::Object for UnstablePublicCategoricalEvaluatorOutputScoreDef
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
     /// A `UnstablePublicCategoricalEvaluatorOutputScoreDefinition` from its required fields; set the others with the methods below.
@@ -37799,6 +39668,7 @@ impl UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
         }
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 crate::runtime::untagged_union! {
     #[doc = " Evaluator output definition returned by the public API."] #[doc = " "]
     #[doc =
@@ -37815,12 +39685,14 @@ crate::runtime::untagged_union! {
     Boolean(UnstablePublicEvaluatorOutputDefinitionBoolean),
     Categorical(UnstablePublicEvaluatorOutputDefinitionCategorical), }
 }
+#[cfg(feature = "unstable-evaluators")]
 crate::runtime::union_from! {
     UnstablePublicEvaluatorOutputDefinition {
     Numeric(UnstablePublicEvaluatorOutputDefinitionNumeric),
     Boolean(UnstablePublicEvaluatorOutputDefinitionBoolean),
     Categorical(UnstablePublicEvaluatorOutputDefinitionCategorical), }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicEvaluatorOutputDefinitionBoolean {
@@ -37831,6 +39703,7 @@ pub struct UnstablePublicEvaluatorOutputDefinitionBoolean {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionBoolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -37842,6 +39715,7 @@ impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionBoolean {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de> for UnstablePublicEvaluatorOutputDefinitionBoolean {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -37849,6 +39723,7 @@ impl<'de> serde::Deserialize<'de> for UnstablePublicEvaluatorOutputDefinitionBoo
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionBoolean {
     const NAME: &'static str = "UnstablePublicEvaluatorOutputDefinitionBoolean";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -37875,6 +39750,7 @@ impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionBoolean {
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstablePublicEvaluatorOutputDefinitionBoolean {
     /// A `UnstablePublicEvaluatorOutputDefinitionBoolean` from its required fields; set the others with the methods below.
@@ -37891,6 +39767,7 @@ impl UnstablePublicEvaluatorOutputDefinitionBoolean {
         }
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicEvaluatorOutputDefinitionCategorical {
@@ -37901,6 +39778,7 @@ pub struct UnstablePublicEvaluatorOutputDefinitionCategorical {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionCategorical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -37912,6 +39790,7 @@ impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionCategorical {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de>
 for UnstablePublicEvaluatorOutputDefinitionCategorical {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -37920,6 +39799,7 @@ for UnstablePublicEvaluatorOutputDefinitionCategorical {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionCategorical {
     const NAME: &'static str = "UnstablePublicEvaluatorOutputDefinitionCategorical";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -37946,6 +39826,7 @@ impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionCategoric
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstablePublicEvaluatorOutputDefinitionCategorical {
     /// A `UnstablePublicEvaluatorOutputDefinitionCategorical` from its required fields; set the others with the methods below.
@@ -37962,6 +39843,7 @@ impl UnstablePublicEvaluatorOutputDefinitionCategorical {
         }
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicEvaluatorOutputDefinitionNumeric {
@@ -37972,6 +39854,7 @@ pub struct UnstablePublicEvaluatorOutputDefinitionNumeric {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionNumeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -37983,6 +39866,7 @@ impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionNumeric {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de> for UnstablePublicEvaluatorOutputDefinitionNumeric {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -37990,6 +39874,7 @@ impl<'de> serde::Deserialize<'de> for UnstablePublicEvaluatorOutputDefinitionNum
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionNumeric {
     const NAME: &'static str = "UnstablePublicEvaluatorOutputDefinitionNumeric";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -38016,6 +39901,7 @@ impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionNumeric {
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstablePublicEvaluatorOutputDefinitionNumeric {
     /// A `UnstablePublicEvaluatorOutputDefinitionNumeric` from its required fields; set the others with the methods below.
@@ -38032,6 +39918,7 @@ impl UnstablePublicEvaluatorOutputDefinitionNumeric {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicNumericEvaluatorOutputDefinition {
@@ -38042,6 +39929,7 @@ pub struct UnstablePublicNumericEvaluatorOutputDefinition {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstablePublicNumericEvaluatorOutputDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -38053,6 +39941,7 @@ impl serde::Serialize for UnstablePublicNumericEvaluatorOutputDefinition {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstablePublicNumericEvaluatorOutputDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -38060,6 +39949,7 @@ impl<'de> serde::Deserialize<'de> for UnstablePublicNumericEvaluatorOutputDefini
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstablePublicNumericEvaluatorOutputDefinition {
     const NAME: &'static str = "UnstablePublicNumericEvaluatorOutputDefinition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -38086,6 +39976,7 @@ impl crate::runtime::Object for UnstablePublicNumericEvaluatorOutputDefinition {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstablePublicNumericEvaluatorOutputDefinition {
     /// A `UnstablePublicNumericEvaluatorOutputDefinition` from its required fields; set the others with the methods below.
@@ -38102,6 +39993,7 @@ impl UnstablePublicNumericEvaluatorOutputDefinition {
         }
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicNumericEvaluatorOutputScoreDefinition {
@@ -38113,6 +40005,7 @@ pub struct UnstablePublicNumericEvaluatorOutputScoreDefinition {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluators")]
 impl serde::Serialize for UnstablePublicNumericEvaluatorOutputScoreDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -38128,6 +40021,7 @@ impl serde::Serialize for UnstablePublicNumericEvaluatorOutputScoreDefinition {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl<'de> serde::Deserialize<'de>
 for UnstablePublicNumericEvaluatorOutputScoreDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -38136,6 +40030,7 @@ for UnstablePublicNumericEvaluatorOutputScoreDefinition {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 impl crate::runtime::Object for UnstablePublicNumericEvaluatorOutputScoreDefinition {
     const NAME: &'static str = "UnstablePublicNumericEvaluatorOutputScoreDefinition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -38162,6 +40057,7 @@ impl crate::runtime::Object for UnstablePublicNumericEvaluatorOutputScoreDefinit
         })
     }
 }
+#[cfg(feature = "unstable-evaluators")]
 #[allow(deprecated)]
 impl UnstablePublicNumericEvaluatorOutputScoreDefinition {
     /// A `UnstablePublicNumericEvaluatorOutputScoreDefinition` from its required fields; set the others with the methods below.
@@ -38184,6 +40080,7 @@ impl UnstablePublicNumericEvaluatorOutputScoreDefinition {
         self
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::untagged_union! {
     #[doc =
     " Evaluation rule returned by list and get, including read-only legacy trace and dataset rules."]
@@ -38191,11 +40088,13 @@ crate::runtime::untagged_union! {
     UnstableLegacyEvaluationRule(UnstableLegacyEvaluationRule),
     UnstableEvaluationRule(UnstableEvaluationRule), }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::union_from! {
     UnstableReadableEvaluationRule {
     UnstableLegacyEvaluationRule(UnstableLegacyEvaluationRule),
     UnstableEvaluationRule(UnstableEvaluationRule), }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableStringEvaluationRuleFilter {
@@ -38206,6 +40105,7 @@ pub struct UnstableStringEvaluationRuleFilter {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableStringEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -38217,6 +40117,7 @@ impl serde::Serialize for UnstableStringEvaluationRuleFilter {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableStringEvaluationRuleFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -38224,6 +40125,7 @@ impl<'de> serde::Deserialize<'de> for UnstableStringEvaluationRuleFilter {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableStringEvaluationRuleFilter {
     const NAME: &'static str = "UnstableStringEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -38250,6 +40152,7 @@ impl crate::runtime::Object for UnstableStringEvaluationRuleFilter {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableStringEvaluationRuleFilter {
     /// A `UnstableStringEvaluationRuleFilter` from its required fields; set the others with the methods below.
@@ -38266,6 +40169,7 @@ impl UnstableStringEvaluationRuleFilter {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableStringObjectEvaluationRuleFilter {
@@ -38278,6 +40182,7 @@ pub struct UnstableStringObjectEvaluationRuleFilter {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableStringObjectEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -38290,6 +40195,7 @@ impl serde::Serialize for UnstableStringObjectEvaluationRuleFilter {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableStringObjectEvaluationRuleFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -38297,6 +40203,7 @@ impl<'de> serde::Deserialize<'de> for UnstableStringObjectEvaluationRuleFilter {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableStringObjectEvaluationRuleFilter {
     const NAME: &'static str = "UnstableStringObjectEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -38326,6 +40233,7 @@ impl crate::runtime::Object for UnstableStringObjectEvaluationRuleFilter {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableStringObjectEvaluationRuleFilter {
     /// A `UnstableStringObjectEvaluationRuleFilter` from its required fields; set the others with the methods below.
@@ -38344,6 +40252,7 @@ impl UnstableStringObjectEvaluationRuleFilter {
         }
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableStringOptionsEvaluationRuleFilter {
@@ -38355,6 +40264,7 @@ pub struct UnstableStringOptionsEvaluationRuleFilter {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableStringOptionsEvaluationRuleFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -38366,6 +40276,7 @@ impl serde::Serialize for UnstableStringOptionsEvaluationRuleFilter {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableStringOptionsEvaluationRuleFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -38373,6 +40284,7 @@ impl<'de> serde::Deserialize<'de> for UnstableStringOptionsEvaluationRuleFilter 
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableStringOptionsEvaluationRuleFilter {
     const NAME: &'static str = "UnstableStringOptionsEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -38399,6 +40311,7 @@ impl crate::runtime::Object for UnstableStringOptionsEvaluationRuleFilter {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableStringOptionsEvaluationRuleFilter {
     /// A `UnstableStringOptionsEvaluationRuleFilter` from its required fields; set the others with the methods below.
@@ -38415,6 +40328,7 @@ impl UnstableStringOptionsEvaluationRuleFilter {
         }
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UnstableUpdateDashboardPlacementRequest {
@@ -38429,6 +40343,7 @@ pub struct UnstableUpdateDashboardPlacementRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboards")]
 impl serde::Serialize for UnstableUpdateDashboardPlacementRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -38449,6 +40364,7 @@ impl serde::Serialize for UnstableUpdateDashboardPlacementRequest {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardPlacementRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -38456,6 +40372,7 @@ impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardPlacementRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl crate::runtime::Object for UnstableUpdateDashboardPlacementRequest {
     const NAME: &'static str = "UnstableUpdateDashboardPlacementRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -38485,6 +40402,7 @@ impl crate::runtime::Object for UnstableUpdateDashboardPlacementRequest {
         })
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[allow(deprecated)]
 impl UnstableUpdateDashboardPlacementRequest {
     /// An empty `UnstableUpdateDashboardPlacementRequest`; set fields with the methods below.
@@ -38518,6 +40436,7 @@ impl UnstableUpdateDashboardPlacementRequest {
         self
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UnstableUpdateDashboardRequest {
@@ -38528,6 +40447,7 @@ pub struct UnstableUpdateDashboardRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboards")]
 impl serde::Serialize for UnstableUpdateDashboardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -38548,6 +40468,7 @@ impl serde::Serialize for UnstableUpdateDashboardRequest {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -38555,6 +40476,7 @@ impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 impl crate::runtime::Object for UnstableUpdateDashboardRequest {
     const NAME: &'static str = "UnstableUpdateDashboardRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -38584,6 +40506,7 @@ impl crate::runtime::Object for UnstableUpdateDashboardRequest {
         })
     }
 }
+#[cfg(feature = "unstable-dashboards")]
 #[allow(deprecated)]
 impl UnstableUpdateDashboardRequest {
     /// An empty `UnstableUpdateDashboardRequest`; set fields with the methods below.
@@ -38626,6 +40549,7 @@ impl UnstableUpdateDashboardRequest {
         self
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UnstableUpdateDashboardWidgetRequest {
@@ -38642,6 +40566,7 @@ pub struct UnstableUpdateDashboardWidgetRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl serde::Serialize for UnstableUpdateDashboardWidgetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -38674,6 +40599,7 @@ impl serde::Serialize for UnstableUpdateDashboardWidgetRequest {
         map.end()
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardWidgetRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -38681,6 +40607,7 @@ impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardWidgetRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 impl crate::runtime::Object for UnstableUpdateDashboardWidgetRequest {
     const NAME: &'static str = "UnstableUpdateDashboardWidgetRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -38731,6 +40658,7 @@ impl crate::runtime::Object for UnstableUpdateDashboardWidgetRequest {
         })
     }
 }
+#[cfg(feature = "unstable-dashboard-widgets")]
 #[allow(deprecated)]
 impl UnstableUpdateDashboardWidgetRequest {
     /// An empty `UnstableUpdateDashboardWidgetRequest`; set fields with the methods below.
@@ -38809,6 +40737,7 @@ impl UnstableUpdateDashboardWidgetRequest {
         self
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 /// Partial update body for an evaluation rule.
 ///
 /// Provide only the fields you want to change.
@@ -38856,6 +40785,7 @@ pub struct UnstableUpdateEvaluationRuleRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl serde::Serialize for UnstableUpdateEvaluationRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -38888,6 +40818,7 @@ impl serde::Serialize for UnstableUpdateEvaluationRuleRequest {
         map.end()
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl<'de> serde::Deserialize<'de> for UnstableUpdateEvaluationRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -38895,6 +40826,7 @@ impl<'de> serde::Deserialize<'de> for UnstableUpdateEvaluationRuleRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 impl crate::runtime::Object for UnstableUpdateEvaluationRuleRequest {
     const NAME: &'static str = "UnstableUpdateEvaluationRuleRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -38947,6 +40879,7 @@ impl crate::runtime::Object for UnstableUpdateEvaluationRuleRequest {
         })
     }
 }
+#[cfg(feature = "unstable-evaluation-rules")]
 #[allow(deprecated)]
 impl UnstableUpdateEvaluationRuleRequest {
     /// An empty `UnstableUpdateEvaluationRuleRequest`; set fields with the methods below.
@@ -39021,6 +40954,7 @@ impl UnstableUpdateEvaluationRuleRequest {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableWidgetPlacement {
@@ -39033,6 +40967,7 @@ pub struct UnstableWidgetPlacement {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UnstableWidgetPlacement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -39047,6 +40982,7 @@ impl serde::Serialize for UnstableWidgetPlacement {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UnstableWidgetPlacement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -39054,6 +40990,7 @@ impl<'de> serde::Deserialize<'de> for UnstableWidgetPlacement {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UnstableWidgetPlacement {
     const NAME: &'static str = "UnstableWidgetPlacement";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -39089,6 +41026,7 @@ impl crate::runtime::Object for UnstableWidgetPlacement {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UnstableWidgetPlacement {
     /// A `UnstableWidgetPlacement` from its required fields; set the others with the methods below.
@@ -39111,6 +41049,7 @@ impl UnstableWidgetPlacement {
         }
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateAnnotationQueueItemRequest {
@@ -39118,6 +41057,7 @@ pub struct UpdateAnnotationQueueItemRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "annotation-queues")]
 impl serde::Serialize for UpdateAnnotationQueueItemRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -39129,6 +41069,7 @@ impl serde::Serialize for UpdateAnnotationQueueItemRequest {
         map.end()
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl<'de> serde::Deserialize<'de> for UpdateAnnotationQueueItemRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -39136,6 +41077,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAnnotationQueueItemRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "annotation-queues")]
 impl crate::runtime::Object for UpdateAnnotationQueueItemRequest {
     const NAME: &'static str = "UpdateAnnotationQueueItemRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -39153,6 +41095,7 @@ impl crate::runtime::Object for UpdateAnnotationQueueItemRequest {
         Ok(Self { status: v0, extra: rest })
     }
 }
+#[cfg(feature = "annotation-queues")]
 #[allow(deprecated)]
 impl UpdateAnnotationQueueItemRequest {
     /// An empty `UpdateAnnotationQueueItemRequest`; set fields with the methods below.
@@ -39171,6 +41114,7 @@ impl UpdateAnnotationQueueItemRequest {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateEventBody {
@@ -39189,6 +41133,7 @@ pub struct UpdateEventBody {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UpdateEventBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -39231,6 +41176,7 @@ impl serde::Serialize for UpdateEventBody {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UpdateEventBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -39238,6 +41184,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEventBody {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UpdateEventBody {
     const NAME: &'static str = "UpdateEventBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -39304,6 +41251,7 @@ impl crate::runtime::Object for UpdateEventBody {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UpdateEventBody {
     /// A `UpdateEventBody` from its required fields; set the others with the methods below.
@@ -39380,6 +41328,7 @@ impl UpdateEventBody {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateGenerationBody {
@@ -39407,6 +41356,7 @@ pub struct UpdateGenerationBody {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for UpdateGenerationBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -39476,6 +41426,7 @@ impl serde::Serialize for UpdateGenerationBody {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for UpdateGenerationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -39483,6 +41434,7 @@ impl<'de> serde::Deserialize<'de> for UpdateGenerationBody {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for UpdateGenerationBody {
     const NAME: &'static str = "UpdateGenerationBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -39585,6 +41537,7 @@ impl crate::runtime::Object for UpdateGenerationBody {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl UpdateGenerationBody {
     /// A `UpdateGenerationBody` from its required fields; set the others with the methods below.
@@ -39721,6 +41674,7 @@ impl UpdateGenerationBody {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateGenerationEvent {
@@ -39734,6 +41688,7 @@ pub struct UpdateGenerationEvent {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UpdateGenerationEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -39748,6 +41703,7 @@ impl serde::Serialize for UpdateGenerationEvent {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UpdateGenerationEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -39755,6 +41711,7 @@ impl<'de> serde::Deserialize<'de> for UpdateGenerationEvent {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UpdateGenerationEvent {
     const NAME: &'static str = "UpdateGenerationEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -39784,6 +41741,7 @@ impl crate::runtime::Object for UpdateGenerationEvent {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UpdateGenerationEvent {
     /// A `UpdateGenerationEvent` from its required fields; set the others with the methods below.
@@ -39806,6 +41764,7 @@ impl UpdateGenerationEvent {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateObservationEvent {
@@ -39819,6 +41778,7 @@ pub struct UpdateObservationEvent {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UpdateObservationEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -39833,6 +41793,7 @@ impl serde::Serialize for UpdateObservationEvent {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UpdateObservationEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -39840,6 +41801,7 @@ impl<'de> serde::Deserialize<'de> for UpdateObservationEvent {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UpdateObservationEvent {
     const NAME: &'static str = "UpdateObservationEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -39869,6 +41831,7 @@ impl crate::runtime::Object for UpdateObservationEvent {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UpdateObservationEvent {
     /// A `UpdateObservationEvent` from its required fields; set the others with the methods below.
@@ -39891,6 +41854,7 @@ impl UpdateObservationEvent {
         self
     }
 }
+#[cfg(feature = "score-configs")]
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateScoreConfigRequest {
@@ -39909,6 +41873,7 @@ pub struct UpdateScoreConfigRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "score-configs")]
 impl serde::Serialize for UpdateScoreConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -39935,6 +41900,7 @@ impl serde::Serialize for UpdateScoreConfigRequest {
         map.end()
     }
 }
+#[cfg(feature = "score-configs")]
 impl<'de> serde::Deserialize<'de> for UpdateScoreConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -39942,6 +41908,7 @@ impl<'de> serde::Deserialize<'de> for UpdateScoreConfigRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "score-configs")]
 impl crate::runtime::Object for UpdateScoreConfigRequest {
     const NAME: &'static str = "UpdateScoreConfigRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -39984,6 +41951,7 @@ impl crate::runtime::Object for UpdateScoreConfigRequest {
         })
     }
 }
+#[cfg(feature = "score-configs")]
 #[allow(deprecated)]
 impl UpdateScoreConfigRequest {
     /// An empty `UpdateScoreConfigRequest`; set fields with the methods below.
@@ -40035,6 +42003,7 @@ impl UpdateScoreConfigRequest {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateSpanBody {
@@ -40054,6 +42023,7 @@ pub struct UpdateSpanBody {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "ingestion")]
 impl serde::Serialize for UpdateSpanBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -40099,6 +42069,7 @@ impl serde::Serialize for UpdateSpanBody {
         map.end()
     }
 }
+#[cfg(feature = "ingestion")]
 impl<'de> serde::Deserialize<'de> for UpdateSpanBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -40106,6 +42077,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSpanBody {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "ingestion")]
 impl crate::runtime::Object for UpdateSpanBody {
     const NAME: &'static str = "UpdateSpanBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -40176,6 +42148,7 @@ impl crate::runtime::Object for UpdateSpanBody {
         })
     }
 }
+#[cfg(feature = "ingestion")]
 #[allow(deprecated)]
 impl UpdateSpanBody {
     /// A `UpdateSpanBody` from its required fields; set the others with the methods below.
@@ -40258,6 +42231,7 @@ impl UpdateSpanBody {
         self
     }
 }
+#[cfg(feature = "all")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateSpanEvent {
@@ -40271,6 +42245,7 @@ pub struct UpdateSpanEvent {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "all")]
 impl serde::Serialize for UpdateSpanEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -40285,6 +42260,7 @@ impl serde::Serialize for UpdateSpanEvent {
         map.end()
     }
 }
+#[cfg(feature = "all")]
 impl<'de> serde::Deserialize<'de> for UpdateSpanEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -40292,6 +42268,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSpanEvent {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "all")]
 impl crate::runtime::Object for UpdateSpanEvent {
     const NAME: &'static str = "UpdateSpanEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -40321,6 +42298,7 @@ impl crate::runtime::Object for UpdateSpanEvent {
         })
     }
 }
+#[cfg(feature = "all")]
 #[allow(deprecated)]
 impl UpdateSpanEvent {
     /// A `UpdateSpanEvent` from its required fields; set the others with the methods below.
@@ -40343,6 +42321,7 @@ impl UpdateSpanEvent {
         self
     }
 }
+#[cfg(feature = "llm-connections")]
 /// Request to create or update an LLM connection (upsert)
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -40366,6 +42345,7 @@ pub struct UpsertLlmConnectionRequest {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "llm-connections")]
 impl serde::Serialize for UpsertLlmConnectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -40392,6 +42372,7 @@ impl serde::Serialize for UpsertLlmConnectionRequest {
         map.end()
     }
 }
+#[cfg(feature = "llm-connections")]
 impl<'de> serde::Deserialize<'de> for UpsertLlmConnectionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -40399,6 +42380,7 @@ impl<'de> serde::Deserialize<'de> for UpsertLlmConnectionRequest {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "llm-connections")]
 impl crate::runtime::Object for UpsertLlmConnectionRequest {
     const NAME: &'static str = "UpsertLlmConnectionRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -40449,6 +42431,7 @@ impl crate::runtime::Object for UpsertLlmConnectionRequest {
         })
     }
 }
+#[cfg(feature = "llm-connections")]
 #[allow(deprecated)]
 impl UpsertLlmConnectionRequest {
     /// A `UpsertLlmConnectionRequest` from its required fields; set the others with the methods below.
@@ -40498,6 +42481,7 @@ impl UpsertLlmConnectionRequest {
         self
     }
 }
+#[cfg(any(feature = "ingestion", feature = "legacy-observations-v1", feature = "trace"))]
 /// (Deprecated. Use usageDetails and costDetails instead.) Standard interface for usage and cost
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -40519,6 +42503,7 @@ pub struct Usage {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(any(feature = "ingestion", feature = "legacy-observations-v1", feature = "trace"))]
 impl serde::Serialize for Usage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -40540,6 +42525,7 @@ impl serde::Serialize for Usage {
         map.end()
     }
 }
+#[cfg(any(feature = "ingestion", feature = "legacy-observations-v1", feature = "trace"))]
 impl<'de> serde::Deserialize<'de> for Usage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -40547,6 +42533,7 @@ impl<'de> serde::Deserialize<'de> for Usage {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(any(feature = "ingestion", feature = "legacy-observations-v1", feature = "trace"))]
 impl crate::runtime::Object for Usage {
     const NAME: &'static str = "Usage";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -40593,6 +42580,7 @@ impl crate::runtime::Object for Usage {
         })
     }
 }
+#[cfg(any(feature = "ingestion", feature = "legacy-observations-v1", feature = "trace"))]
 #[allow(deprecated)]
 impl Usage {
     /// A `Usage` from its required fields; set the others with the methods below.
@@ -40633,16 +42621,19 @@ impl Usage {
         self
     }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::untagged_union! {
     pub enum UsageDetails { OpenAiCompletionUsageSchema(OpenAiCompletionUsageSchema),
     OpenAiResponseUsageSchema(OpenAiResponseUsageSchema), Map(crate ::runtime::Map < i64
     >), }
 }
+#[cfg(feature = "ingestion")]
 crate::runtime::union_from! {
     UsageDetails { OpenAiCompletionUsageSchema(OpenAiCompletionUsageSchema),
     OpenAiResponseUsageSchema(OpenAiResponseUsageSchema), Map(crate ::runtime::Map < i64
     >), }
 }
+#[cfg(feature = "scim")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UserMeta {
@@ -40652,6 +42643,7 @@ pub struct UserMeta {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(feature = "scim")]
 impl serde::Serialize for UserMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -40667,6 +42659,7 @@ impl serde::Serialize for UserMeta {
         map.end()
     }
 }
+#[cfg(feature = "scim")]
 impl<'de> serde::Deserialize<'de> for UserMeta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -40674,6 +42667,7 @@ impl<'de> serde::Deserialize<'de> for UserMeta {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "scim")]
 impl crate::runtime::Object for UserMeta {
     const NAME: &'static str = "UserMeta";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -40700,6 +42694,7 @@ impl crate::runtime::Object for UserMeta {
         })
     }
 }
+#[cfg(feature = "scim")]
 #[allow(deprecated)]
 impl UserMeta {
     /// A `UserMeta` from its required fields; set the others with the methods below.
@@ -40722,6 +42717,27 @@ impl UserMeta {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "annotation-queues",
+        feature = "comments",
+        feature = "dataset-items",
+        feature = "dataset-run-items",
+        feature = "datasets",
+        feature = "legacy-observations-v1",
+        feature = "llm-connections",
+        feature = "models",
+        feature = "prompts",
+        feature = "score-configs",
+        feature = "scores",
+        feature = "sessions",
+        feature = "trace",
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UtilsMetaResponse {
@@ -40736,6 +42752,27 @@ pub struct UtilsMetaResponse {
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
+#[cfg(
+    any(
+        feature = "annotation-queues",
+        feature = "comments",
+        feature = "dataset-items",
+        feature = "dataset-run-items",
+        feature = "datasets",
+        feature = "legacy-observations-v1",
+        feature = "llm-connections",
+        feature = "models",
+        feature = "prompts",
+        feature = "score-configs",
+        feature = "scores",
+        feature = "sessions",
+        feature = "trace",
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 impl serde::Serialize for UtilsMetaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -40748,6 +42785,27 @@ impl serde::Serialize for UtilsMetaResponse {
         map.end()
     }
 }
+#[cfg(
+    any(
+        feature = "annotation-queues",
+        feature = "comments",
+        feature = "dataset-items",
+        feature = "dataset-run-items",
+        feature = "datasets",
+        feature = "legacy-observations-v1",
+        feature = "llm-connections",
+        feature = "models",
+        feature = "prompts",
+        feature = "score-configs",
+        feature = "scores",
+        feature = "sessions",
+        feature = "trace",
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for UtilsMetaResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -40755,6 +42813,27 @@ impl<'de> serde::Deserialize<'de> for UtilsMetaResponse {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(
+    any(
+        feature = "annotation-queues",
+        feature = "comments",
+        feature = "dataset-items",
+        feature = "dataset-run-items",
+        feature = "datasets",
+        feature = "legacy-observations-v1",
+        feature = "llm-connections",
+        feature = "models",
+        feature = "prompts",
+        feature = "score-configs",
+        feature = "scores",
+        feature = "sessions",
+        feature = "trace",
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 impl crate::runtime::Object for UtilsMetaResponse {
     const NAME: &'static str = "UtilsMetaResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -40784,6 +42863,27 @@ impl crate::runtime::Object for UtilsMetaResponse {
         })
     }
 }
+#[cfg(
+    any(
+        feature = "annotation-queues",
+        feature = "comments",
+        feature = "dataset-items",
+        feature = "dataset-run-items",
+        feature = "datasets",
+        feature = "legacy-observations-v1",
+        feature = "llm-connections",
+        feature = "models",
+        feature = "prompts",
+        feature = "score-configs",
+        feature = "scores",
+        feature = "sessions",
+        feature = "trace",
+        feature = "unstable-dashboard-widgets",
+        feature = "unstable-dashboards",
+        feature = "unstable-evaluation-rules",
+        feature = "unstable-evaluators"
+    )
+)]
 #[allow(deprecated)]
 impl UtilsMetaResponse {
     /// A `UtilsMetaResponse` from its required fields; set the others with the methods below.

@@ -173,6 +173,7 @@ impl UnstableDashboardWidgetsList {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -189,6 +190,7 @@ impl UnstableDashboardWidgetsList {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -213,6 +215,7 @@ impl UnstableDashboardWidgetsList {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -244,6 +247,7 @@ impl std::future::IntoFuture for UnstableDashboardWidgetsList {
         crate::runtime::Error<UnstableDashboardWidgetsListError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -267,6 +271,7 @@ pub enum UnstableDashboardWidgetsListError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableDashboardWidgetsListError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -365,6 +370,7 @@ impl UnstableDashboardWidgetsCreate {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -380,6 +386,7 @@ impl UnstableDashboardWidgetsCreate {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -416,6 +423,7 @@ impl std::future::IntoFuture for UnstableDashboardWidgetsCreate {
         crate::runtime::Error<UnstableDashboardWidgetsCreateError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -439,6 +447,7 @@ pub enum UnstableDashboardWidgetsCreateError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableDashboardWidgetsCreateError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -516,6 +525,7 @@ impl UnstableDashboardWidgetsGet {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -531,6 +541,7 @@ impl UnstableDashboardWidgetsGet {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -564,6 +575,7 @@ impl std::future::IntoFuture for UnstableDashboardWidgetsGet {
         crate::runtime::Error<UnstableDashboardWidgetsGetError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -587,6 +599,7 @@ pub enum UnstableDashboardWidgetsGetError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableDashboardWidgetsGetError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -664,6 +677,7 @@ impl UnstableDashboardWidgetsDelete {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -679,6 +693,7 @@ impl UnstableDashboardWidgetsDelete {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -712,6 +727,7 @@ impl std::future::IntoFuture for UnstableDashboardWidgetsDelete {
         crate::runtime::Error<UnstableDashboardWidgetsDeleteError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -737,6 +753,7 @@ pub enum UnstableDashboardWidgetsDeleteError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableDashboardWidgetsDeleteError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -911,6 +928,7 @@ impl UnstableDashboardWidgetsUpdate {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -926,6 +944,7 @@ impl UnstableDashboardWidgetsUpdate {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -966,6 +985,7 @@ impl std::future::IntoFuture for UnstableDashboardWidgetsUpdate {
         crate::runtime::Error<UnstableDashboardWidgetsUpdateError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -989,6 +1009,7 @@ pub enum UnstableDashboardWidgetsUpdateError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableDashboardWidgetsUpdateError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

@@ -184,6 +184,7 @@ impl UnstableDashboardsList {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -200,6 +201,7 @@ impl UnstableDashboardsList {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -224,6 +226,7 @@ impl UnstableDashboardsList {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -255,6 +258,7 @@ impl std::future::IntoFuture for UnstableDashboardsList {
         crate::runtime::Error<UnstableDashboardsListError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -278,6 +282,7 @@ pub enum UnstableDashboardsListError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableDashboardsListError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -378,6 +383,7 @@ impl UnstableDashboardsCreate {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -393,6 +399,7 @@ impl UnstableDashboardsCreate {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -426,6 +433,7 @@ impl std::future::IntoFuture for UnstableDashboardsCreate {
         crate::runtime::Error<UnstableDashboardsCreateError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -449,6 +457,7 @@ pub enum UnstableDashboardsCreateError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableDashboardsCreateError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -526,6 +535,7 @@ impl UnstableDashboardsGet {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -541,6 +551,7 @@ impl UnstableDashboardsGet {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -574,6 +585,7 @@ impl std::future::IntoFuture for UnstableDashboardsGet {
         crate::runtime::Error<UnstableDashboardsGetError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -597,6 +609,7 @@ pub enum UnstableDashboardsGetError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableDashboardsGetError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -674,6 +687,7 @@ impl UnstableDashboardsDelete {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -689,6 +703,7 @@ impl UnstableDashboardsDelete {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -722,6 +737,7 @@ impl std::future::IntoFuture for UnstableDashboardsDelete {
         crate::runtime::Error<UnstableDashboardsDeleteError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -745,6 +761,7 @@ pub enum UnstableDashboardsDeleteError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableDashboardsDeleteError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -865,6 +882,7 @@ impl UnstableDashboardsUpdate {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -880,6 +898,7 @@ impl UnstableDashboardsUpdate {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -917,6 +936,7 @@ impl std::future::IntoFuture for UnstableDashboardsUpdate {
         crate::runtime::Error<UnstableDashboardsUpdateError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -940,6 +960,7 @@ pub enum UnstableDashboardsUpdateError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableDashboardsUpdateError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1018,6 +1039,7 @@ impl UnstableDashboardsAddPlacement {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1033,6 +1055,7 @@ impl UnstableDashboardsAddPlacement {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1073,6 +1096,7 @@ impl std::future::IntoFuture for UnstableDashboardsAddPlacement {
         crate::runtime::Error<UnstableDashboardsAddPlacementError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1098,6 +1122,7 @@ pub enum UnstableDashboardsAddPlacementError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableDashboardsAddPlacementError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1181,6 +1206,7 @@ impl UnstableDashboardsDeletePlacement {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1196,6 +1222,7 @@ impl UnstableDashboardsDeletePlacement {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1231,6 +1258,7 @@ impl std::future::IntoFuture for UnstableDashboardsDeletePlacement {
         crate::runtime::Error<UnstableDashboardsDeletePlacementError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1254,6 +1282,7 @@ pub enum UnstableDashboardsDeletePlacementError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableDashboardsDeletePlacementError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1369,6 +1398,7 @@ impl UnstableDashboardsUpdatePlacement {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1384,6 +1414,7 @@ impl UnstableDashboardsUpdatePlacement {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1426,6 +1457,7 @@ impl std::future::IntoFuture for UnstableDashboardsUpdatePlacement {
         crate::runtime::Error<UnstableDashboardsUpdatePlacementError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1449,6 +1481,7 @@ pub enum UnstableDashboardsUpdatePlacementError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableDashboardsUpdatePlacementError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

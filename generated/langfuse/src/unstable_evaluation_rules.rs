@@ -192,6 +192,7 @@ impl UnstableEvaluationRulesList {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -208,6 +209,7 @@ impl UnstableEvaluationRulesList {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -232,6 +234,7 @@ impl UnstableEvaluationRulesList {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -263,6 +266,7 @@ impl std::future::IntoFuture for UnstableEvaluationRulesList {
         crate::runtime::Error<UnstableEvaluationRulesListError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -286,6 +290,7 @@ pub enum UnstableEvaluationRulesListError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableEvaluationRulesListError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -363,6 +368,7 @@ impl UnstableEvaluationRulesCreate {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -378,6 +384,7 @@ impl UnstableEvaluationRulesCreate {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -414,6 +421,7 @@ impl std::future::IntoFuture for UnstableEvaluationRulesCreate {
         crate::runtime::Error<UnstableEvaluationRulesCreateError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -441,6 +449,7 @@ pub enum UnstableEvaluationRulesCreateError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableEvaluationRulesCreateError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -528,6 +537,7 @@ impl UnstableEvaluationRulesGet {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -543,6 +553,7 @@ impl UnstableEvaluationRulesGet {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -576,6 +587,7 @@ impl std::future::IntoFuture for UnstableEvaluationRulesGet {
         crate::runtime::Error<UnstableEvaluationRulesGetError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -599,6 +611,7 @@ pub enum UnstableEvaluationRulesGetError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableEvaluationRulesGetError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -676,6 +689,7 @@ impl UnstableEvaluationRulesDelete {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -691,6 +705,7 @@ impl UnstableEvaluationRulesDelete {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -724,6 +739,7 @@ impl std::future::IntoFuture for UnstableEvaluationRulesDelete {
         crate::runtime::Error<UnstableEvaluationRulesDeleteError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -747,6 +763,7 @@ pub enum UnstableEvaluationRulesDeleteError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableEvaluationRulesDeleteError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -926,6 +943,7 @@ impl UnstableEvaluationRulesUpdate {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -941,6 +959,7 @@ impl UnstableEvaluationRulesUpdate {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -981,6 +1000,7 @@ impl std::future::IntoFuture for UnstableEvaluationRulesUpdate {
         crate::runtime::Error<UnstableEvaluationRulesUpdateError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1006,6 +1026,7 @@ pub enum UnstableEvaluationRulesUpdateError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableEvaluationRulesUpdateError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

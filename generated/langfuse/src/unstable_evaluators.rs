@@ -139,6 +139,7 @@ impl UnstableEvaluatorsList {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -155,6 +156,7 @@ impl UnstableEvaluatorsList {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -179,6 +181,7 @@ impl UnstableEvaluatorsList {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -210,6 +213,7 @@ impl std::future::IntoFuture for UnstableEvaluatorsList {
         crate::runtime::Error<UnstableEvaluatorsListError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -233,6 +237,7 @@ pub enum UnstableEvaluatorsListError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableEvaluatorsListError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -310,6 +315,7 @@ impl UnstableEvaluatorsCreate {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -325,6 +331,7 @@ impl UnstableEvaluatorsCreate {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -358,6 +365,7 @@ impl std::future::IntoFuture for UnstableEvaluatorsCreate {
         crate::runtime::Error<UnstableEvaluatorsCreateError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -385,6 +393,7 @@ pub enum UnstableEvaluatorsCreateError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableEvaluatorsCreateError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -472,6 +481,7 @@ impl UnstableEvaluatorsGet {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -487,6 +497,7 @@ impl UnstableEvaluatorsGet {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -520,6 +531,7 @@ impl std::future::IntoFuture for UnstableEvaluatorsGet {
         crate::runtime::Error<UnstableEvaluatorsGetError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -543,6 +555,7 @@ pub enum UnstableEvaluatorsGetError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableEvaluatorsGetError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -620,6 +633,7 @@ impl UnstableEvaluatorsDelete {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -635,6 +649,7 @@ impl UnstableEvaluatorsDelete {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -668,6 +683,7 @@ impl std::future::IntoFuture for UnstableEvaluatorsDelete {
         crate::runtime::Error<UnstableEvaluatorsDeleteError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -691,6 +707,7 @@ pub enum UnstableEvaluatorsDeleteError {
     InternalServerError(super::types::UnstablePublicApiError),
 }
 impl crate::runtime::ErrorBody for UnstableEvaluatorsDeleteError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

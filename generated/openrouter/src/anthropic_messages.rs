@@ -247,6 +247,7 @@ impl CreateMessages {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -265,6 +266,7 @@ impl CreateMessages {
     ///
     /// `data: [DONE]` ends the stream and keep-alive comments are skipped; an event that does
     /// not decode is an error item (the stream goes on). Dropping the stream cancels the request.
+    #[inline]
     pub async fn send_stream(
         mut self,
     ) -> Result<
@@ -284,6 +286,7 @@ impl CreateMessages {
         self
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -320,6 +323,7 @@ impl std::future::IntoFuture for CreateMessages {
         crate::runtime::Error<CreateMessagesError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -345,6 +349,7 @@ pub enum CreateMessagesError {
     Status529(super::types::AnthropicMessagesErrorResponse),
 }
 impl crate::runtime::ErrorBody for CreateMessagesError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

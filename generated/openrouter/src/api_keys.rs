@@ -133,6 +133,7 @@ impl GetCurrentKey {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -148,6 +149,7 @@ impl GetCurrentKey {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -177,6 +179,7 @@ impl std::future::IntoFuture for GetCurrentKey {
         crate::runtime::Error<GetCurrentKeyError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -190,6 +193,7 @@ pub enum GetCurrentKeyError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetCurrentKeyError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -257,6 +261,7 @@ impl List {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -273,6 +278,7 @@ impl List {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<super::types::ListResponseDataItem, ListError> {
@@ -296,6 +302,7 @@ impl List {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -333,6 +340,7 @@ impl std::future::IntoFuture for List {
         crate::runtime::Error<ListError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -350,6 +358,7 @@ pub enum ListError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => serde_json::from_slice(body).ok().map(ListError::BadRequest),
@@ -436,6 +445,7 @@ impl CreateKeys {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -451,6 +461,7 @@ impl CreateKeys {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -484,6 +495,7 @@ impl std::future::IntoFuture for CreateKeys {
         crate::runtime::Error<CreateKeysError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -503,6 +515,7 @@ pub enum CreateKeysError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for CreateKeysError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => serde_json::from_slice(body).ok().map(CreateKeysError::BadRequest),
@@ -558,6 +571,7 @@ impl GetKey {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -573,6 +587,7 @@ impl GetKey {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -605,6 +620,7 @@ impl std::future::IntoFuture for GetKey {
         crate::runtime::Error<GetKeyError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -622,6 +638,7 @@ pub enum GetKeyError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetKeyError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => serde_json::from_slice(body).ok().map(GetKeyError::Unauthorized),
@@ -670,6 +687,7 @@ impl DeleteKeys {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -685,6 +703,7 @@ impl DeleteKeys {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -717,6 +736,7 @@ impl std::future::IntoFuture for DeleteKeys {
         crate::runtime::Error<DeleteKeysError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -734,6 +754,7 @@ pub enum DeleteKeysError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for DeleteKeysError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -828,6 +849,7 @@ impl UpdateKeys {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -843,6 +865,7 @@ impl UpdateKeys {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -879,6 +902,7 @@ impl std::future::IntoFuture for UpdateKeys {
         crate::runtime::Error<UpdateKeysError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -898,6 +922,7 @@ pub enum UpdateKeysError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for UpdateKeysError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => serde_json::from_slice(body).ok().map(UpdateKeysError::BadRequest),

@@ -129,6 +129,7 @@ impl GetBenchmarks {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -144,6 +145,7 @@ impl GetBenchmarks {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -202,6 +204,7 @@ impl std::future::IntoFuture for GetBenchmarks {
         crate::runtime::Error<GetBenchmarksError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -219,6 +222,7 @@ pub enum GetBenchmarksError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetBenchmarksError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

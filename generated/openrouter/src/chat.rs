@@ -355,6 +355,7 @@ impl SendChatCompletionRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -373,6 +374,7 @@ impl SendChatCompletionRequest {
     ///
     /// `data: [DONE]` ends the stream and keep-alive comments are skipped; an event that does
     /// not decode is an error item (the stream goes on). Dropping the stream cancels the request.
+    #[inline]
     pub async fn send_stream(
         mut self,
     ) -> Result<
@@ -392,6 +394,7 @@ impl SendChatCompletionRequest {
         self
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -428,6 +431,7 @@ impl std::future::IntoFuture for SendChatCompletionRequest {
         crate::runtime::Error<SendChatCompletionRequestError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -465,6 +469,7 @@ pub enum SendChatCompletionRequestError {
     Status529(super::types::ProviderOverloadedResponse),
 }
 impl crate::runtime::ErrorBody for SendChatCompletionRequestError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

@@ -82,6 +82,7 @@ impl GetTaskClassifications {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -97,6 +98,7 @@ impl GetTaskClassifications {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -127,6 +129,7 @@ impl std::future::IntoFuture for GetTaskClassifications {
         crate::runtime::Error<GetTaskClassificationsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -144,6 +147,7 @@ pub enum GetTaskClassificationsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetTaskClassificationsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

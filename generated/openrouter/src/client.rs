@@ -157,6 +157,41 @@ impl Config {
 /// The API client. Cheap to clone; clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
+    #[cfg_attr(
+        not(
+            any(
+                feature = "analytics",
+                feature = "anthropic-messages",
+                feature = "api-keys",
+                feature = "benchmarks",
+                feature = "byok",
+                feature = "chat",
+                feature = "classifications",
+                feature = "credits",
+                feature = "datasets",
+                feature = "embeddings",
+                feature = "endpoints",
+                feature = "files",
+                feature = "generations",
+                feature = "guardrails",
+                feature = "images",
+                feature = "models",
+                feature = "o-auth",
+                feature = "observability",
+                feature = "organization",
+                feature = "presets",
+                feature = "providers",
+                feature = "rerank",
+                feature = "responses",
+                feature = "scim",
+                feature = "stt",
+                feature = "tts",
+                feature = "video-generation",
+                feature = "workspaces"
+            )
+        ),
+        allow(dead_code)
+    )]
     pub(crate) http: crate::runtime::HttpClient,
 }
 impl Client {
@@ -197,19 +232,22 @@ impl Client {
     pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
         Client::new(Config::from_env()?)
     }
-    /// Operations tagged `API Keys`.
+    /// Operations tagged `API Keys` (cargo feature `api-keys`).
+    #[cfg(feature = "api-keys")]
     pub fn api_keys(&self) -> super::api_keys::ApiKeys<'_> {
         super::api_keys::ApiKeys {
             client: self,
         }
     }
-    /// Operations tagged `Analytics`.
+    /// Operations tagged `Analytics` (cargo feature `analytics`).
+    #[cfg(feature = "analytics")]
     pub fn analytics(&self) -> super::analytics::Analytics<'_> {
         super::analytics::Analytics {
             client: self,
         }
     }
-    /// Operations tagged `Anthropic Messages`.
+    /// Operations tagged `Anthropic Messages` (cargo feature `anthropic-messages`).
+    #[cfg(feature = "anthropic-messages")]
     pub fn anthropic_messages(
         &self,
     ) -> super::anthropic_messages::AnthropicMessages<'_> {
@@ -217,141 +255,166 @@ impl Client {
             client: self,
         }
     }
-    /// Operations tagged `BYOK`.
+    /// Operations tagged `BYOK` (cargo feature `byok`).
+    #[cfg(feature = "byok")]
     pub fn byok(&self) -> super::byok::Byok<'_> {
         super::byok::Byok { client: self }
     }
-    /// Operations tagged `Benchmarks`.
+    /// Operations tagged `Benchmarks` (cargo feature `benchmarks`).
+    #[cfg(feature = "benchmarks")]
     pub fn benchmarks(&self) -> super::benchmarks::Benchmarks<'_> {
         super::benchmarks::Benchmarks {
             client: self,
         }
     }
-    /// Operations tagged `Chat`.
+    /// Operations tagged `Chat` (cargo feature `chat`).
+    #[cfg(feature = "chat")]
     pub fn chat(&self) -> super::chat::Chat<'_> {
         super::chat::Chat { client: self }
     }
-    /// Operations tagged `Classifications`.
+    /// Operations tagged `Classifications` (cargo feature `classifications`).
+    #[cfg(feature = "classifications")]
     pub fn classifications(&self) -> super::classifications::Classifications<'_> {
         super::classifications::Classifications {
             client: self,
         }
     }
-    /// Operations tagged `Credits`.
+    /// Operations tagged `Credits` (cargo feature `credits`).
+    #[cfg(feature = "credits")]
     pub fn credits(&self) -> super::credits::Credits<'_> {
         super::credits::Credits {
             client: self,
         }
     }
-    /// Operations tagged `Datasets`.
+    /// Operations tagged `Datasets` (cargo feature `datasets`).
+    #[cfg(feature = "datasets")]
     pub fn datasets(&self) -> super::datasets::Datasets<'_> {
         super::datasets::Datasets {
             client: self,
         }
     }
-    /// Operations tagged `Embeddings`.
+    /// Operations tagged `Embeddings` (cargo feature `embeddings`).
+    #[cfg(feature = "embeddings")]
     pub fn embeddings(&self) -> super::embeddings::Embeddings<'_> {
         super::embeddings::Embeddings {
             client: self,
         }
     }
-    /// Operations tagged `Endpoints`.
+    /// Operations tagged `Endpoints` (cargo feature `endpoints`).
+    #[cfg(feature = "endpoints")]
     pub fn endpoints(&self) -> super::endpoints::Endpoints<'_> {
         super::endpoints::Endpoints {
             client: self,
         }
     }
-    /// Operations tagged `Files`.
+    /// Operations tagged `Files` (cargo feature `files`).
+    #[cfg(feature = "files")]
     pub fn files(&self) -> super::files::Files<'_> {
         super::files::Files {
             client: self,
         }
     }
-    /// Operations tagged `Generations`.
+    /// Operations tagged `Generations` (cargo feature `generations`).
+    #[cfg(feature = "generations")]
     pub fn generations(&self) -> super::generations::Generations<'_> {
         super::generations::Generations {
             client: self,
         }
     }
-    /// Operations tagged `Guardrails`.
+    /// Operations tagged `Guardrails` (cargo feature `guardrails`).
+    #[cfg(feature = "guardrails")]
     pub fn guardrails(&self) -> super::guardrails::Guardrails<'_> {
         super::guardrails::Guardrails {
             client: self,
         }
     }
-    /// Operations tagged `Images`.
+    /// Operations tagged `Images` (cargo feature `images`).
+    #[cfg(feature = "images")]
     pub fn images(&self) -> super::images::Images<'_> {
         super::images::Images {
             client: self,
         }
     }
-    /// Operations tagged `Models`.
+    /// Operations tagged `Models` (cargo feature `models`).
+    #[cfg(feature = "models")]
     pub fn models(&self) -> super::models::Models<'_> {
         super::models::Models {
             client: self,
         }
     }
-    /// Operations tagged `OAuth`.
+    /// Operations tagged `OAuth` (cargo feature `o-auth`).
+    #[cfg(feature = "o-auth")]
     pub fn o_auth(&self) -> super::o_auth::OAuth<'_> {
         super::o_auth::OAuth {
             client: self,
         }
     }
-    /// Operations tagged `Observability`.
+    /// Operations tagged `Observability` (cargo feature `observability`).
+    #[cfg(feature = "observability")]
     pub fn observability(&self) -> super::observability::Observability<'_> {
         super::observability::Observability {
             client: self,
         }
     }
-    /// Operations tagged `Organization`.
+    /// Operations tagged `Organization` (cargo feature `organization`).
+    #[cfg(feature = "organization")]
     pub fn organization(&self) -> super::organization::Organization<'_> {
         super::organization::Organization {
             client: self,
         }
     }
-    /// Operations tagged `Presets`.
+    /// Operations tagged `Presets` (cargo feature `presets`).
+    #[cfg(feature = "presets")]
     pub fn presets(&self) -> super::presets::Presets<'_> {
         super::presets::Presets {
             client: self,
         }
     }
-    /// Operations tagged `Providers`.
+    /// Operations tagged `Providers` (cargo feature `providers`).
+    #[cfg(feature = "providers")]
     pub fn providers(&self) -> super::providers::Providers<'_> {
         super::providers::Providers {
             client: self,
         }
     }
-    /// Operations tagged `Rerank`.
+    /// Operations tagged `Rerank` (cargo feature `rerank`).
+    #[cfg(feature = "rerank")]
     pub fn rerank(&self) -> super::rerank::Rerank<'_> {
         super::rerank::Rerank {
             client: self,
         }
     }
-    /// Operations tagged `Responses`.
+    /// Operations tagged `Responses` (cargo feature `responses`).
+    #[cfg(feature = "responses")]
     pub fn responses(&self) -> super::responses::Responses<'_> {
         super::responses::Responses {
             client: self,
         }
     }
-    /// Operations tagged `SCIM`.
+    /// Operations tagged `SCIM` (cargo feature `scim`).
+    #[cfg(feature = "scim")]
     pub fn scim(&self) -> super::scim::Scim<'_> {
         super::scim::Scim { client: self }
     }
-    /// Operations tagged `STT`.
+    /// Operations tagged `STT` (cargo feature `stt`).
+    #[cfg(feature = "stt")]
     pub fn stt(&self) -> super::stt::Stt<'_> {
         super::stt::Stt { client: self }
     }
-    /// Operations tagged `TTS`.
+    /// Operations tagged `TTS` (cargo feature `tts`).
+    #[cfg(feature = "tts")]
     pub fn tts(&self) -> super::tts::Tts<'_> {
         super::tts::Tts { client: self }
     }
-    /// Operations tagged `Video Generation`.
+    /// Operations tagged `Video Generation` (cargo feature `video-generation`).
+    #[cfg(feature = "video-generation")]
     pub fn video_generation(&self) -> super::video_generation::VideoGeneration<'_> {
         super::video_generation::VideoGeneration {
             client: self,
         }
     }
-    /// Operations tagged `Workspaces`.
+    /// Operations tagged `Workspaces` (cargo feature `workspaces`).
+    #[cfg(feature = "workspaces")]
     pub fn workspaces(&self) -> super::workspaces::Workspaces<'_> {
         super::workspaces::Workspaces {
             client: self,

@@ -68,6 +68,7 @@ impl GetCredits {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -83,6 +84,7 @@ impl GetCredits {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -112,6 +114,7 @@ impl std::future::IntoFuture for GetCredits {
         crate::runtime::Error<GetCreditsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -127,6 +130,7 @@ pub enum GetCreditsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetCreditsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -177,6 +181,7 @@ impl CreateCoinbaseCharge {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -191,6 +196,7 @@ impl CreateCoinbaseCharge {
         >("createCoinbaseCharge", raw)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -220,6 +226,7 @@ impl std::future::IntoFuture for CreateCoinbaseCharge {
         crate::runtime::Error<CreateCoinbaseChargeError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -231,6 +238,7 @@ pub enum CreateCoinbaseChargeError {
     Gone(super::types::GoneResponse),
 }
 impl crate::runtime::ErrorBody for CreateCoinbaseChargeError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             410u16 => {

@@ -118,6 +118,7 @@ impl CreateEmbeddings {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -133,6 +134,7 @@ impl CreateEmbeddings {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -166,6 +168,7 @@ impl std::future::IntoFuture for CreateEmbeddings {
         crate::runtime::Error<CreateEmbeddingsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -199,6 +202,7 @@ pub enum CreateEmbeddingsError {
     Status529(super::types::ProviderOverloadedResponse),
 }
 impl crate::runtime::ErrorBody for CreateEmbeddingsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -302,6 +306,7 @@ impl ListEmbeddingsModels {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -317,6 +322,7 @@ impl ListEmbeddingsModels {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -348,6 +354,7 @@ impl std::future::IntoFuture for ListEmbeddingsModels {
         crate::runtime::Error<ListEmbeddingsModelsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -361,6 +368,7 @@ pub enum ListEmbeddingsModelsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListEmbeddingsModelsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

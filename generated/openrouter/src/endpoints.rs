@@ -67,6 +67,7 @@ impl ListEndpointsZdr {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -82,6 +83,7 @@ impl ListEndpointsZdr {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -111,6 +113,7 @@ impl std::future::IntoFuture for ListEndpointsZdr {
         crate::runtime::Error<ListEndpointsZdrError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -124,6 +127,7 @@ pub enum ListEndpointsZdrError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListEndpointsZdrError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             403u16 => {
@@ -175,6 +179,7 @@ impl ListEndpoints {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -190,6 +195,7 @@ impl ListEndpoints {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -223,6 +229,7 @@ impl std::future::IntoFuture for ListEndpoints {
         crate::runtime::Error<ListEndpointsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -238,6 +245,7 @@ pub enum ListEndpointsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListEndpointsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             403u16 => {

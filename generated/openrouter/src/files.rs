@@ -166,6 +166,7 @@ impl ListFiles {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -181,6 +182,7 @@ impl ListFiles {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -218,6 +220,7 @@ impl std::future::IntoFuture for ListFiles {
         crate::runtime::Error<ListFilesError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -241,6 +244,7 @@ pub enum ListFilesError {
     ServiceUnavailable(super::types::ServiceUnavailableResponse),
 }
 impl crate::runtime::ErrorBody for ListFilesError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => serde_json::from_slice(body).ok().map(ListFilesError::BadRequest),
@@ -310,6 +314,7 @@ impl UploadFile {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -325,6 +330,7 @@ impl UploadFile {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -360,6 +366,7 @@ impl std::future::IntoFuture for UploadFile {
         crate::runtime::Error<UploadFileError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -385,6 +392,7 @@ pub enum UploadFileError {
     ServiceUnavailable(super::types::ServiceUnavailableResponse),
 }
 impl crate::runtime::ErrorBody for UploadFileError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => serde_json::from_slice(body).ok().map(UploadFileError::BadRequest),
@@ -461,6 +469,7 @@ impl GetFileMetadata {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -476,6 +485,7 @@ impl GetFileMetadata {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -510,6 +520,7 @@ impl std::future::IntoFuture for GetFileMetadata {
         crate::runtime::Error<GetFileMetadataError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -533,6 +544,7 @@ pub enum GetFileMetadataError {
     ServiceUnavailable(super::types::ServiceUnavailableResponse),
 }
 impl crate::runtime::ErrorBody for GetFileMetadataError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -614,6 +626,7 @@ impl DeleteFile {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -629,6 +642,7 @@ impl DeleteFile {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -663,6 +677,7 @@ impl std::future::IntoFuture for DeleteFile {
         crate::runtime::Error<DeleteFileError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -686,6 +701,7 @@ pub enum DeleteFileError {
     ServiceUnavailable(super::types::ServiceUnavailableResponse),
 }
 impl crate::runtime::ErrorBody for DeleteFileError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -759,6 +775,7 @@ impl DownloadFileContent {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -773,6 +790,7 @@ impl DownloadFileContent {
         >("downloadFileContent", raw)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -807,6 +825,7 @@ impl std::future::IntoFuture for DownloadFileContent {
         crate::runtime::Error<DownloadFileContentError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -832,6 +851,7 @@ pub enum DownloadFileContentError {
     ServiceUnavailable(super::types::ServiceUnavailableResponse),
 }
 impl crate::runtime::ErrorBody for DownloadFileContentError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

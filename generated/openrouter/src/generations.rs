@@ -88,6 +88,7 @@ impl GetGeneration {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -103,6 +104,7 @@ impl GetGeneration {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -133,6 +135,7 @@ impl std::future::IntoFuture for GetGeneration {
         crate::runtime::Error<GetGenerationError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -158,6 +161,7 @@ pub enum GetGenerationError {
     Status529(super::types::ProviderOverloadedResponse),
 }
 impl crate::runtime::ErrorBody for GetGenerationError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -228,6 +232,7 @@ impl ListGenerationContent {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -243,6 +248,7 @@ impl ListGenerationContent {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -273,6 +279,7 @@ impl std::future::IntoFuture for ListGenerationContent {
         crate::runtime::Error<ListGenerationContentError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -298,6 +305,7 @@ pub enum ListGenerationContentError {
     Status529(super::types::ProviderOverloadedResponse),
 }
 impl crate::runtime::ErrorBody for ListGenerationContentError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -390,6 +398,7 @@ impl SubmitGenerationFeedback {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -405,6 +414,7 @@ impl SubmitGenerationFeedback {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -438,6 +448,7 @@ impl std::future::IntoFuture for SubmitGenerationFeedback {
         crate::runtime::Error<SubmitGenerationFeedbackError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -457,6 +468,7 @@ pub enum SubmitGenerationFeedbackError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for SubmitGenerationFeedbackError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

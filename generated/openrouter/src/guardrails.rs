@@ -309,6 +309,7 @@ impl ListGuardrails {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -325,6 +326,7 @@ impl ListGuardrails {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<super::types::Guardrail, ListGuardrailsError> {
@@ -348,6 +350,7 @@ impl ListGuardrails {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -380,6 +383,7 @@ impl std::future::IntoFuture for ListGuardrails {
         crate::runtime::Error<ListGuardrailsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -395,6 +399,7 @@ pub enum ListGuardrailsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListGuardrailsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -562,6 +567,7 @@ impl CreateGuardrail {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -577,6 +583,7 @@ impl CreateGuardrail {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -610,6 +617,7 @@ impl std::future::IntoFuture for CreateGuardrail {
         crate::runtime::Error<CreateGuardrailError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -627,6 +635,7 @@ pub enum CreateGuardrailError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for CreateGuardrailError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -683,6 +692,7 @@ impl GetGuardrail {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -698,6 +708,7 @@ impl GetGuardrail {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -730,6 +741,7 @@ impl std::future::IntoFuture for GetGuardrail {
         crate::runtime::Error<GetGuardrailError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -745,6 +757,7 @@ pub enum GetGuardrailError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetGuardrailError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -796,6 +809,7 @@ impl DeleteGuardrail {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -811,6 +825,7 @@ impl DeleteGuardrail {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -843,6 +858,7 @@ impl std::future::IntoFuture for DeleteGuardrail {
         crate::runtime::Error<DeleteGuardrailError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -858,6 +874,7 @@ pub enum DeleteGuardrailError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for DeleteGuardrailError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -1103,6 +1120,7 @@ impl UpdateGuardrail {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1118,6 +1136,7 @@ impl UpdateGuardrail {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1154,6 +1173,7 @@ impl std::future::IntoFuture for UpdateGuardrail {
         crate::runtime::Error<UpdateGuardrailError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1171,6 +1191,7 @@ pub enum UpdateGuardrailError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for UpdateGuardrailError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1239,6 +1260,7 @@ impl ListGuardrailKeyAssignments {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1255,6 +1277,7 @@ impl ListGuardrailKeyAssignments {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -1281,6 +1304,7 @@ impl ListGuardrailKeyAssignments {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1315,6 +1339,7 @@ impl std::future::IntoFuture for ListGuardrailKeyAssignments {
         crate::runtime::Error<ListGuardrailKeyAssignmentsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1330,6 +1355,7 @@ pub enum ListGuardrailKeyAssignmentsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListGuardrailKeyAssignmentsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -1393,6 +1419,7 @@ impl BulkAssignKeysToGuardrail {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1408,6 +1435,7 @@ impl BulkAssignKeysToGuardrail {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1444,6 +1472,7 @@ impl std::future::IntoFuture for BulkAssignKeysToGuardrail {
         crate::runtime::Error<BulkAssignKeysToGuardrailError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1461,6 +1490,7 @@ pub enum BulkAssignKeysToGuardrailError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for BulkAssignKeysToGuardrailError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1529,6 +1559,7 @@ impl BulkUnassignKeysFromGuardrail {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1544,6 +1575,7 @@ impl BulkUnassignKeysFromGuardrail {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1581,6 +1613,7 @@ impl std::future::IntoFuture for BulkUnassignKeysFromGuardrail {
         crate::runtime::Error<BulkUnassignKeysFromGuardrailError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1598,6 +1631,7 @@ pub enum BulkUnassignKeysFromGuardrailError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for BulkUnassignKeysFromGuardrailError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1672,6 +1706,7 @@ impl ListGuardrailMemberAssignments {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1688,6 +1723,7 @@ impl ListGuardrailMemberAssignments {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -1714,6 +1750,7 @@ impl ListGuardrailMemberAssignments {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1749,6 +1786,7 @@ impl std::future::IntoFuture for ListGuardrailMemberAssignments {
         crate::runtime::Error<ListGuardrailMemberAssignmentsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1764,6 +1802,7 @@ pub enum ListGuardrailMemberAssignmentsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListGuardrailMemberAssignmentsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -1827,6 +1866,7 @@ impl BulkAssignMembersToGuardrail {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1842,6 +1882,7 @@ impl BulkAssignMembersToGuardrail {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1879,6 +1920,7 @@ impl std::future::IntoFuture for BulkAssignMembersToGuardrail {
         crate::runtime::Error<BulkAssignMembersToGuardrailError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1896,6 +1938,7 @@ pub enum BulkAssignMembersToGuardrailError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for BulkAssignMembersToGuardrailError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1964,6 +2007,7 @@ impl BulkUnassignMembersFromGuardrail {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1979,6 +2023,7 @@ impl BulkUnassignMembersFromGuardrail {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -2019,6 +2064,7 @@ impl std::future::IntoFuture for BulkUnassignMembersFromGuardrail {
         crate::runtime::Error<BulkUnassignMembersFromGuardrailError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2036,6 +2082,7 @@ pub enum BulkUnassignMembersFromGuardrailError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for BulkUnassignMembersFromGuardrailError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -2109,6 +2156,7 @@ impl ListKeyAssignments {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -2125,6 +2173,7 @@ impl ListKeyAssignments {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -2151,6 +2200,7 @@ impl ListKeyAssignments {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -2182,6 +2232,7 @@ impl std::future::IntoFuture for ListKeyAssignments {
         crate::runtime::Error<ListKeyAssignmentsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2195,6 +2246,7 @@ pub enum ListKeyAssignmentsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListKeyAssignmentsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -2258,6 +2310,7 @@ impl ListMemberAssignments {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -2274,6 +2327,7 @@ impl ListMemberAssignments {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -2300,6 +2354,7 @@ impl ListMemberAssignments {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -2331,6 +2386,7 @@ impl std::future::IntoFuture for ListMemberAssignments {
         crate::runtime::Error<ListMemberAssignmentsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2344,6 +2400,7 @@ pub enum ListMemberAssignmentsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListMemberAssignmentsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {

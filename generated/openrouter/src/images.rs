@@ -190,6 +190,7 @@ impl CreateImages {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -208,6 +209,7 @@ impl CreateImages {
     ///
     /// `data: [DONE]` ends the stream and keep-alive comments are skipped; an event that does
     /// not decode is an error item (the stream goes on). Dropping the stream cancels the request.
+    #[inline]
     pub async fn send_stream(
         mut self,
     ) -> Result<
@@ -227,6 +229,7 @@ impl CreateImages {
         self
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -260,6 +263,7 @@ impl std::future::IntoFuture for CreateImages {
         crate::runtime::Error<CreateImagesError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -291,6 +295,7 @@ pub enum CreateImagesError {
     Status529(super::types::ProviderOverloadedResponse),
 }
 impl crate::runtime::ErrorBody for CreateImagesError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -359,6 +364,7 @@ impl ListImageModels {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -374,6 +380,7 @@ impl ListImageModels {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -403,6 +410,7 @@ impl std::future::IntoFuture for ListImageModels {
         crate::runtime::Error<ListImageModelsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -414,6 +422,7 @@ pub enum ListImageModelsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListImageModelsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             500u16 => {
@@ -462,6 +471,7 @@ impl ListImageModelEndpoints {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -477,6 +487,7 @@ impl ListImageModelEndpoints {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -511,6 +522,7 @@ impl std::future::IntoFuture for ListImageModelEndpoints {
         crate::runtime::Error<ListImageModelEndpointsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -524,6 +536,7 @@ pub enum ListImageModelEndpointsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListImageModelEndpointsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             404u16 => {

@@ -11,59 +11,87 @@ pub use openrouter_langfuse_runtime as runtime;
 mod client;
 pub mod types;
 pub use client::{Client, Config};
-/// Operations tagged `API Keys`.
+/// Operations tagged `API Keys` (cargo feature `api-keys`).
+#[cfg(feature = "api-keys")]
 pub mod api_keys;
-/// Operations tagged `Analytics`.
+/// Operations tagged `Analytics` (cargo feature `analytics`).
+#[cfg(feature = "analytics")]
 pub mod analytics;
-/// Operations tagged `Anthropic Messages`.
+/// Operations tagged `Anthropic Messages` (cargo feature `anthropic-messages`).
+#[cfg(feature = "anthropic-messages")]
 pub mod anthropic_messages;
-/// Operations tagged `BYOK`.
+/// Operations tagged `BYOK` (cargo feature `byok`).
+#[cfg(feature = "byok")]
 pub mod byok;
-/// Operations tagged `Benchmarks`.
+/// Operations tagged `Benchmarks` (cargo feature `benchmarks`).
+#[cfg(feature = "benchmarks")]
 pub mod benchmarks;
-/// Operations tagged `Chat`.
+/// Operations tagged `Chat` (cargo feature `chat`).
+#[cfg(feature = "chat")]
 pub mod chat;
-/// Operations tagged `Classifications`.
+/// Operations tagged `Classifications` (cargo feature `classifications`).
+#[cfg(feature = "classifications")]
 pub mod classifications;
-/// Operations tagged `Credits`.
+/// Operations tagged `Credits` (cargo feature `credits`).
+#[cfg(feature = "credits")]
 pub mod credits;
-/// Operations tagged `Datasets`.
+/// Operations tagged `Datasets` (cargo feature `datasets`).
+#[cfg(feature = "datasets")]
 pub mod datasets;
-/// Operations tagged `Embeddings`.
+/// Operations tagged `Embeddings` (cargo feature `embeddings`).
+#[cfg(feature = "embeddings")]
 pub mod embeddings;
-/// Operations tagged `Endpoints`.
+/// Operations tagged `Endpoints` (cargo feature `endpoints`).
+#[cfg(feature = "endpoints")]
 pub mod endpoints;
-/// Operations tagged `Files`.
+/// Operations tagged `Files` (cargo feature `files`).
+#[cfg(feature = "files")]
 pub mod files;
-/// Operations tagged `Generations`.
+/// Operations tagged `Generations` (cargo feature `generations`).
+#[cfg(feature = "generations")]
 pub mod generations;
-/// Operations tagged `Guardrails`.
+/// Operations tagged `Guardrails` (cargo feature `guardrails`).
+#[cfg(feature = "guardrails")]
 pub mod guardrails;
-/// Operations tagged `Images`.
+/// Operations tagged `Images` (cargo feature `images`).
+#[cfg(feature = "images")]
 pub mod images;
-/// Operations tagged `Models`.
+/// Operations tagged `Models` (cargo feature `models`).
+#[cfg(feature = "models")]
 pub mod models;
-/// Operations tagged `OAuth`.
+/// Operations tagged `OAuth` (cargo feature `o-auth`).
+#[cfg(feature = "o-auth")]
 pub mod o_auth;
-/// Operations tagged `Observability`.
+/// Operations tagged `Observability` (cargo feature `observability`).
+#[cfg(feature = "observability")]
 pub mod observability;
-/// Operations tagged `Organization`.
+/// Operations tagged `Organization` (cargo feature `organization`).
+#[cfg(feature = "organization")]
 pub mod organization;
-/// Operations tagged `Presets`.
+/// Operations tagged `Presets` (cargo feature `presets`).
+#[cfg(feature = "presets")]
 pub mod presets;
-/// Operations tagged `Providers`.
+/// Operations tagged `Providers` (cargo feature `providers`).
+#[cfg(feature = "providers")]
 pub mod providers;
-/// Operations tagged `Rerank`.
+/// Operations tagged `Rerank` (cargo feature `rerank`).
+#[cfg(feature = "rerank")]
 pub mod rerank;
-/// Operations tagged `Responses`.
+/// Operations tagged `Responses` (cargo feature `responses`).
+#[cfg(feature = "responses")]
 pub mod responses;
-/// Operations tagged `SCIM`.
+/// Operations tagged `SCIM` (cargo feature `scim`).
+#[cfg(feature = "scim")]
 pub mod scim;
-/// Operations tagged `STT`.
+/// Operations tagged `STT` (cargo feature `stt`).
+#[cfg(feature = "stt")]
 pub mod stt;
-/// Operations tagged `TTS`.
+/// Operations tagged `TTS` (cargo feature `tts`).
+#[cfg(feature = "tts")]
 pub mod tts;
-/// Operations tagged `Video Generation`.
+/// Operations tagged `Video Generation` (cargo feature `video-generation`).
+#[cfg(feature = "video-generation")]
 pub mod video_generation;
-/// Operations tagged `Workspaces`.
+/// Operations tagged `Workspaces` (cargo feature `workspaces`).
+#[cfg(feature = "workspaces")]
 pub mod workspaces;

@@ -121,6 +121,7 @@ impl GetModel {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -136,6 +137,7 @@ impl GetModel {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -169,6 +171,7 @@ impl std::future::IntoFuture for GetModel {
         crate::runtime::Error<GetModelError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -184,6 +187,7 @@ pub enum GetModelError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetModelError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             403u16 => serde_json::from_slice(body).ok().map(GetModelError::Forbidden),
@@ -422,6 +426,7 @@ impl GetModels {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -437,6 +442,7 @@ impl GetModels {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -572,6 +578,7 @@ impl std::future::IntoFuture for GetModels {
         crate::runtime::Error<GetModelsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -587,6 +594,7 @@ pub enum GetModelsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetModelsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => serde_json::from_slice(body).ok().map(GetModelsError::BadRequest),
@@ -641,6 +649,7 @@ impl ListModelsCount {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -656,6 +665,7 @@ impl ListModelsCount {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -691,6 +701,7 @@ impl std::future::IntoFuture for ListModelsCount {
         crate::runtime::Error<ListModelsCountError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -706,6 +717,7 @@ pub enum ListModelsCountError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListModelsCountError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -770,6 +782,7 @@ impl ListModelsUser {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -785,6 +798,7 @@ impl ListModelsUser {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -816,6 +830,7 @@ impl std::future::IntoFuture for ListModelsUser {
         crate::runtime::Error<ListModelsUserError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -833,6 +848,7 @@ pub enum ListModelsUserError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListModelsUserError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {

@@ -111,6 +111,7 @@ impl ExchangeAuthCodeForApiKey {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -126,6 +127,7 @@ impl ExchangeAuthCodeForApiKey {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -159,6 +161,7 @@ impl std::future::IntoFuture for ExchangeAuthCodeForApiKey {
         crate::runtime::Error<ExchangeAuthCodeForApiKeyError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -174,6 +177,7 @@ pub enum ExchangeAuthCodeForApiKeyError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ExchangeAuthCodeForApiKeyError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -287,6 +291,7 @@ impl CreateAuthKeysCode {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -302,6 +307,7 @@ impl CreateAuthKeysCode {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -335,6 +341,7 @@ impl std::future::IntoFuture for CreateAuthKeysCode {
         crate::runtime::Error<CreateAuthKeysCodeError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -354,6 +361,7 @@ pub enum CreateAuthKeysCodeError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for CreateAuthKeysCodeError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

@@ -164,6 +164,7 @@ impl ListObservabilityDestinations {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -180,6 +181,7 @@ impl ListObservabilityDestinations {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -206,6 +208,7 @@ impl ListObservabilityDestinations {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -238,6 +241,7 @@ impl std::future::IntoFuture for ListObservabilityDestinations {
         crate::runtime::Error<ListObservabilityDestinationsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -253,6 +257,7 @@ pub enum ListObservabilityDestinationsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListObservabilityDestinationsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -369,6 +374,7 @@ impl CreateObservabilityDestination {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -384,6 +390,7 @@ impl CreateObservabilityDestination {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -420,6 +427,7 @@ impl std::future::IntoFuture for CreateObservabilityDestination {
         crate::runtime::Error<CreateObservabilityDestinationError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -439,6 +447,7 @@ pub enum CreateObservabilityDestinationError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for CreateObservabilityDestinationError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -506,6 +515,7 @@ impl GetObservabilityDestination {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -521,6 +531,7 @@ impl GetObservabilityDestination {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -553,6 +564,7 @@ impl std::future::IntoFuture for GetObservabilityDestination {
         crate::runtime::Error<GetObservabilityDestinationError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -568,6 +580,7 @@ pub enum GetObservabilityDestinationError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetObservabilityDestinationError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -625,6 +638,7 @@ impl DeleteObservabilityDestination {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -640,6 +654,7 @@ impl DeleteObservabilityDestination {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -673,6 +688,7 @@ impl std::future::IntoFuture for DeleteObservabilityDestination {
         crate::runtime::Error<DeleteObservabilityDestinationError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -688,6 +704,7 @@ pub enum DeleteObservabilityDestinationError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for DeleteObservabilityDestinationError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -819,6 +836,7 @@ impl UpdateObservabilityDestination {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -834,6 +852,7 @@ impl UpdateObservabilityDestination {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -874,6 +893,7 @@ impl std::future::IntoFuture for UpdateObservabilityDestination {
         crate::runtime::Error<UpdateObservabilityDestinationError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -895,6 +915,7 @@ pub enum UpdateObservabilityDestinationError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for UpdateObservabilityDestinationError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

@@ -68,6 +68,7 @@ impl ListOrganizationMembers {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -84,6 +85,7 @@ impl ListOrganizationMembers {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -110,6 +112,7 @@ impl ListOrganizationMembers {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -141,6 +144,7 @@ impl std::future::IntoFuture for ListOrganizationMembers {
         crate::runtime::Error<ListOrganizationMembersError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -156,6 +160,7 @@ pub enum ListOrganizationMembersError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListOrganizationMembersError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {

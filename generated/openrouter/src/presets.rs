@@ -276,6 +276,7 @@ impl ListPresets {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -292,6 +293,7 @@ impl ListPresets {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<super::types::Preset, ListPresetsError> {
@@ -315,6 +317,7 @@ impl ListPresets {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -346,6 +349,7 @@ impl std::future::IntoFuture for ListPresets {
         crate::runtime::Error<ListPresetsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -361,6 +365,7 @@ pub enum ListPresetsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListPresetsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => serde_json::from_slice(body).ok().map(ListPresetsError::BadRequest),
@@ -412,6 +417,7 @@ impl GetPreset {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -427,6 +433,7 @@ impl GetPreset {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -459,6 +466,7 @@ impl std::future::IntoFuture for GetPreset {
         crate::runtime::Error<GetPresetError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -476,6 +484,7 @@ pub enum GetPresetError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetPresetError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => serde_json::from_slice(body).ok().map(GetPresetError::BadRequest),
@@ -769,6 +778,7 @@ impl CreatePresetsChatCompletions {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -784,6 +794,7 @@ impl CreatePresetsChatCompletions {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -821,6 +832,7 @@ impl std::future::IntoFuture for CreatePresetsChatCompletions {
         crate::runtime::Error<CreatePresetsChatCompletionsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -842,6 +854,7 @@ pub enum CreatePresetsChatCompletionsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for CreatePresetsChatCompletionsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1067,6 +1080,7 @@ impl CreatePresetsMessages {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1082,6 +1096,7 @@ impl CreatePresetsMessages {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1118,6 +1133,7 @@ impl std::future::IntoFuture for CreatePresetsMessages {
         crate::runtime::Error<CreatePresetsMessagesError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1139,6 +1155,7 @@ pub enum CreatePresetsMessagesError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for CreatePresetsMessagesError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1427,6 +1444,7 @@ impl CreatePresetsResponses {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1442,6 +1460,7 @@ impl CreatePresetsResponses {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1478,6 +1497,7 @@ impl std::future::IntoFuture for CreatePresetsResponses {
         crate::runtime::Error<CreatePresetsResponsesError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1499,6 +1519,7 @@ pub enum CreatePresetsResponsesError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for CreatePresetsResponsesError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1583,6 +1604,7 @@ impl ListPresetVersions {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1599,6 +1621,7 @@ impl ListPresetVersions {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -1625,6 +1648,7 @@ impl ListPresetVersions {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1659,6 +1683,7 @@ impl std::future::IntoFuture for ListPresetVersions {
         crate::runtime::Error<ListPresetVersionsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1676,6 +1701,7 @@ pub enum ListPresetVersionsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListPresetVersionsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1737,6 +1763,7 @@ impl GetPresetVersion {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1752,6 +1779,7 @@ impl GetPresetVersion {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1785,6 +1813,7 @@ impl std::future::IntoFuture for GetPresetVersion {
         crate::runtime::Error<GetPresetVersionError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1802,6 +1831,7 @@ pub enum GetPresetVersionError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetPresetVersionError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

@@ -323,6 +323,7 @@ impl CreateResponses {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -341,6 +342,7 @@ impl CreateResponses {
     ///
     /// `data: [DONE]` ends the stream and keep-alive comments are skipped; an event that does
     /// not decode is an error item (the stream goes on). Dropping the stream cancels the request.
+    #[inline]
     pub async fn send_stream(
         mut self,
     ) -> Result<
@@ -357,6 +359,7 @@ impl CreateResponses {
         self
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -393,6 +396,7 @@ impl std::future::IntoFuture for CreateResponses {
         crate::runtime::Error<CreateResponsesError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -430,6 +434,7 @@ pub enum CreateResponsesError {
     Status529(super::types::ProviderOverloadedResponse),
 }
 impl crate::runtime::ErrorBody for CreateResponsesError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

@@ -152,6 +152,7 @@ impl ListScimGroupMappings {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -168,6 +169,7 @@ impl ListScimGroupMappings {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -194,6 +196,7 @@ impl ListScimGroupMappings {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -225,6 +228,7 @@ impl std::future::IntoFuture for ListScimGroupMappings {
         crate::runtime::Error<ListScimGroupMappingsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -240,6 +244,7 @@ pub enum ListScimGroupMappingsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListScimGroupMappingsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -302,6 +307,7 @@ impl CreateScimGroupMapping {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -317,6 +323,7 @@ impl CreateScimGroupMapping {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -350,6 +357,7 @@ impl std::future::IntoFuture for CreateScimGroupMapping {
         crate::runtime::Error<CreateScimGroupMappingError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -369,6 +377,7 @@ pub enum CreateScimGroupMappingError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for CreateScimGroupMappingError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -436,6 +445,7 @@ impl GetScimGroupMapping {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -451,6 +461,7 @@ impl GetScimGroupMapping {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -483,6 +494,7 @@ impl std::future::IntoFuture for GetScimGroupMapping {
         crate::runtime::Error<GetScimGroupMappingError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -498,6 +510,7 @@ pub enum GetScimGroupMappingError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetScimGroupMappingError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -554,6 +567,7 @@ impl DeleteScimGroupMapping {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -569,6 +583,7 @@ impl DeleteScimGroupMapping {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -602,6 +617,7 @@ impl std::future::IntoFuture for DeleteScimGroupMapping {
         crate::runtime::Error<DeleteScimGroupMappingError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -619,6 +635,7 @@ pub enum DeleteScimGroupMappingError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for DeleteScimGroupMappingError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -687,6 +704,7 @@ impl UpdateScimGroupMapping {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -702,6 +720,7 @@ impl UpdateScimGroupMapping {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -738,6 +757,7 @@ impl std::future::IntoFuture for UpdateScimGroupMapping {
         crate::runtime::Error<UpdateScimGroupMappingError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -755,6 +775,7 @@ pub enum UpdateScimGroupMappingError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for UpdateScimGroupMappingError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -828,6 +849,7 @@ impl ListScimGroups {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -844,6 +866,7 @@ impl ListScimGroups {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<super::types::ScimGroup, ListScimGroupsError> {
@@ -867,6 +890,7 @@ impl ListScimGroups {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -898,6 +922,7 @@ impl std::future::IntoFuture for ListScimGroups {
         crate::runtime::Error<ListScimGroupsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -913,6 +938,7 @@ pub enum ListScimGroupsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListScimGroupsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {

@@ -108,6 +108,7 @@ impl CreateAudioTranscriptions {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -123,6 +124,7 @@ impl CreateAudioTranscriptions {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -156,6 +158,7 @@ impl std::future::IntoFuture for CreateAudioTranscriptions {
         crate::runtime::Error<CreateAudioTranscriptionsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -185,6 +188,7 @@ pub enum CreateAudioTranscriptionsError {
     Status529(super::types::ProviderOverloadedResponse),
 }
 impl crate::runtime::ErrorBody for CreateAudioTranscriptionsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

@@ -108,6 +108,7 @@ impl CreateAudioSpeech {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -122,6 +123,7 @@ impl CreateAudioSpeech {
         >("createAudioSpeech", raw)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -155,6 +157,7 @@ impl std::future::IntoFuture for CreateAudioSpeech {
         crate::runtime::Error<CreateAudioSpeechError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -184,6 +187,7 @@ pub enum CreateAudioSpeechError {
     Status529(super::types::ProviderOverloadedResponse),
 }
 impl crate::runtime::ErrorBody for CreateAudioSpeechError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

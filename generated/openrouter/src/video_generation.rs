@@ -187,6 +187,7 @@ impl CreateVideos {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -202,6 +203,7 @@ impl CreateVideos {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -235,6 +237,7 @@ impl std::future::IntoFuture for CreateVideos {
         crate::runtime::Error<CreateVideosError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -256,6 +259,7 @@ pub enum CreateVideosError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for CreateVideosError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -316,6 +320,7 @@ impl GetVideos {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -331,6 +336,7 @@ impl GetVideos {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -363,6 +369,7 @@ impl std::future::IntoFuture for GetVideos {
         crate::runtime::Error<GetVideosError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -378,6 +385,7 @@ pub enum GetVideosError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetVideosError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => serde_json::from_slice(body).ok().map(GetVideosError::Unauthorized),
@@ -432,6 +440,7 @@ impl ListVideosContent {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -446,6 +455,7 @@ impl ListVideosContent {
         >("listVideosContent", raw)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -479,6 +489,7 @@ impl std::future::IntoFuture for ListVideosContent {
         crate::runtime::Error<ListVideosContentError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -498,6 +509,7 @@ pub enum ListVideosContentError {
     BadGateway(super::types::BadGatewayResponse),
 }
 impl crate::runtime::ErrorBody for ListVideosContentError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -558,6 +570,7 @@ impl ListVideosModels {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -573,6 +586,7 @@ impl ListVideosModels {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -602,6 +616,7 @@ impl std::future::IntoFuture for ListVideosModels {
         crate::runtime::Error<ListVideosModelsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -615,6 +630,7 @@ pub enum ListVideosModelsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListVideosModelsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

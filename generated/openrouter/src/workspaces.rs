@@ -270,6 +270,7 @@ impl ListWorkspaces {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -286,6 +287,7 @@ impl ListWorkspaces {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<super::types::Workspace, ListWorkspacesError> {
@@ -309,6 +311,7 @@ impl ListWorkspaces {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -340,6 +343,7 @@ impl std::future::IntoFuture for ListWorkspaces {
         crate::runtime::Error<ListWorkspacesError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -353,6 +357,7 @@ pub enum ListWorkspacesError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListWorkspacesError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -456,6 +461,7 @@ impl CreateWorkspace {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -471,6 +477,7 @@ impl CreateWorkspace {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -504,6 +511,7 @@ impl std::future::IntoFuture for CreateWorkspace {
         crate::runtime::Error<CreateWorkspaceError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -521,6 +529,7 @@ pub enum CreateWorkspaceError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for CreateWorkspaceError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -577,6 +586,7 @@ impl GetWorkspace {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -592,6 +602,7 @@ impl GetWorkspace {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -624,6 +635,7 @@ impl std::future::IntoFuture for GetWorkspace {
         crate::runtime::Error<GetWorkspaceError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -639,6 +651,7 @@ pub enum GetWorkspaceError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetWorkspaceError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -690,6 +703,7 @@ impl DeleteWorkspace {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -705,6 +719,7 @@ impl DeleteWorkspace {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -737,6 +752,7 @@ impl std::future::IntoFuture for DeleteWorkspace {
         crate::runtime::Error<DeleteWorkspaceError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -756,6 +772,7 @@ pub enum DeleteWorkspaceError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for DeleteWorkspaceError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -904,6 +921,7 @@ impl UpdateWorkspace {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -919,6 +937,7 @@ impl UpdateWorkspace {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -955,6 +974,7 @@ impl std::future::IntoFuture for UpdateWorkspace {
         crate::runtime::Error<UpdateWorkspaceError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -974,6 +994,7 @@ pub enum UpdateWorkspaceError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for UpdateWorkspaceError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1033,6 +1054,7 @@ impl ListWorkspaceBudgets {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1048,6 +1070,7 @@ impl ListWorkspaceBudgets {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1080,6 +1103,7 @@ impl std::future::IntoFuture for ListWorkspaceBudgets {
         crate::runtime::Error<ListWorkspaceBudgetsError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1095,6 +1119,7 @@ pub enum ListWorkspaceBudgetsError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListWorkspaceBudgetsError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -1153,6 +1178,7 @@ impl GetWorkspaceBudget {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1168,6 +1194,7 @@ impl GetWorkspaceBudget {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1202,6 +1229,7 @@ impl std::future::IntoFuture for GetWorkspaceBudget {
         crate::runtime::Error<GetWorkspaceBudgetError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1219,6 +1247,7 @@ pub enum GetWorkspaceBudgetError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for GetWorkspaceBudgetError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1291,6 +1320,7 @@ impl UpsertWorkspaceBudget {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1306,6 +1336,7 @@ impl UpsertWorkspaceBudget {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1344,6 +1375,7 @@ impl std::future::IntoFuture for UpsertWorkspaceBudget {
         crate::runtime::Error<UpsertWorkspaceBudgetError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1361,6 +1393,7 @@ pub enum UpsertWorkspaceBudgetError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for UpsertWorkspaceBudgetError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1424,6 +1457,7 @@ impl DeleteWorkspaceBudget {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1439,6 +1473,7 @@ impl DeleteWorkspaceBudget {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1473,6 +1508,7 @@ impl std::future::IntoFuture for DeleteWorkspaceBudget {
         crate::runtime::Error<DeleteWorkspaceBudgetError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1490,6 +1526,7 @@ pub enum DeleteWorkspaceBudgetError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for DeleteWorkspaceBudgetError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1564,6 +1601,7 @@ impl ListWorkspaceMembers {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1580,6 +1618,7 @@ impl ListWorkspaceMembers {
     }
     /// Every item of every page, as one lazy stream: the next page is requested only when the
     /// items of the previous one have been consumed. Starts at this builder's position.
+    #[inline]
     pub fn send_paginated(
         self,
     ) -> crate::runtime::ItemStream<
@@ -1606,6 +1645,7 @@ impl ListWorkspaceMembers {
         )
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1640,6 +1680,7 @@ impl std::future::IntoFuture for ListWorkspaceMembers {
         crate::runtime::Error<ListWorkspaceMembersError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1657,6 +1698,7 @@ pub enum ListWorkspaceMembersError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for ListWorkspaceMembersError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             401u16 => {
@@ -1725,6 +1767,7 @@ impl BulkAddWorkspaceMembers {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1740,6 +1783,7 @@ impl BulkAddWorkspaceMembers {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1776,6 +1820,7 @@ impl std::future::IntoFuture for BulkAddWorkspaceMembers {
         crate::runtime::Error<BulkAddWorkspaceMembersError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1795,6 +1840,7 @@ pub enum BulkAddWorkspaceMembersError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for BulkAddWorkspaceMembersError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {
@@ -1871,6 +1917,7 @@ impl BulkRemoveWorkspaceMembers {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -1886,6 +1933,7 @@ impl BulkRemoveWorkspaceMembers {
             .map(crate::runtime::unwrap_json)
     }
     #[doc(hidden)]
+    #[inline]
     fn into_parts(
         self,
     ) -> Result<
@@ -1922,6 +1970,7 @@ impl std::future::IntoFuture for BulkRemoveWorkspaceMembers {
         crate::runtime::Error<BulkRemoveWorkspaceMembersError>,
     >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1941,6 +1990,7 @@ pub enum BulkRemoveWorkspaceMembersError {
     InternalServerError(super::types::InternalServerResponse),
 }
 impl crate::runtime::ErrorBody for BulkRemoveWorkspaceMembersError {
+    #[inline]
     fn decode(status: u16, body: &[u8]) -> Option<Self> {
         match status {
             400u16 => {

@@ -1,0 +1,137 @@
+//! Cargo features per tag: a program that calls only OpenRouter's chat compiles only the chat
+//! operations and the types they reach. Every type is gated by the tags whose operations reach it
+//! (through parameters, bodies, responses, stream events and error bodies, then through fields,
+//! variants and aliases); a type every tag reaches is not gated; a type no operation reaches is
+//! compiled with the feature `all` only.
+
+use crate::ir::{Api, ResponseContent, Tag, TypeKind, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The feature that enables every tag of an API crate.
+pub const ALL: &str = "all";
+
+/// The cargo feature of a tag (`api_keys` → `api-keys`).
+pub fn feature_name(tag: &Tag) -> String {
+    tag.module.trim_start_matches("r#").replace('_', "-")
+}
+
+/// Which features each type needs.
+pub struct Gates {
+    by_type: HashMap<String, BTreeSet<String>>,
+    every: BTreeSet<String>,
+}
+
+impl Gates {
+    pub fn of(api: &Api) -> Gates {
+        let kinds: HashMap<&str, &TypeKind> = api.types.types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
+        let mut roots: BTreeMap<String, Vec<&TypeRef>> = BTreeMap::new();
+        for op in &api.operations {
+            let refs = roots.entry(feature_name(&op.tag)).or_default();
+            refs.extend(op.params.iter().map(|p| &p.ty));
+            refs.extend(op.body.iter().map(|b| &b.ty));
+            for response in &op.responses {
+                if let ResponseContent::Json(ty) = &response.content {
+                    refs.push(ty);
+                }
+                refs.extend(response.stream.iter());
+            }
+        }
+        let every: BTreeSet<String> = roots.keys().cloned().collect();
+        let mut by_type: HashMap<String, BTreeSet<String>> = HashMap::new();
+        for (feature, refs) in &roots {
+            let mut stack: Vec<&TypeRef> = refs.clone();
+            let mut seen: BTreeSet<&str> = BTreeSet::new();
+            while let Some(ty) = stack.pop() {
+                match ty {
+                    TypeRef::Named(name) => {
+                        if !seen.insert(name.as_str()) {
+                            continue;
+                        }
+                        by_type.entry(name.clone()).or_default().insert(feature.clone());
+                        if let Some(kind) = kinds.get(name.as_str()) {
+                            push_children(kind, &mut stack);
+                        }
+                    }
+                    TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => stack.push(inner),
+                    TypeRef::Prim(_) | TypeRef::Any => {}
+                }
+            }
+        }
+        Gates { by_type, every }
+    }
+
+    /// The tags' features, sorted.
+    pub fn features(&self) -> impl Iterator<Item = &String> {
+        self.every.iter()
+    }
+
+    /// The `#[cfg(…)]` for a type, or nothing when every tag needs it.
+    pub fn type_cfg(&self, name: &str) -> TokenStream {
+        match self.by_type.get(name) {
+            None => quote! { #[cfg(feature = #ALL)] },
+            Some(features) if *features == self.every => TokenStream::new(),
+            Some(features) => any_of(features),
+        }
+    }
+}
+
+fn push_children<'a>(kind: &'a TypeKind, stack: &mut Vec<&'a TypeRef>) {
+    match kind {
+        TypeKind::Struct { fields, extra } => {
+            stack.extend(fields.iter().map(|f| &f.ty));
+            stack.extend(extra.iter());
+        }
+        TypeKind::Union { variants, .. } => stack.extend(variants.iter().map(|v| &v.ty)),
+        TypeKind::Alias(ty) => stack.push(ty),
+        TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } | TypeKind::Const { .. } => {}
+    }
+}
+
+/// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", …))]`.
+pub fn any_of<'a>(features: impl IntoIterator<Item = &'a String>) -> TokenStream {
+    let features: Vec<&String> = features.into_iter().collect();
+    match features.as_slice() {
+        [one] => quote! { #[cfg(feature = #one)] },
+        many => quote! { #[cfg(any(#(feature = #many),*))] },
+    }
+}
+
+/// Puts `cfg` on every item of `tokens` (a type and its impls).
+pub fn gate_items(tokens: TokenStream, cfg: &TokenStream) -> Result<Vec<syn::Item>, String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("emitted code does not parse: {e}"))?;
+    if cfg.is_empty() {
+        return Ok(file.items);
+    }
+    let parser = syn::Attribute::parse_outer;
+    let attrs = syn::parse::Parser::parse2(parser, cfg.clone()).map_err(|e| format!("a feature gate does not parse: {e}"))?;
+    Ok(file
+        .items
+        .into_iter()
+        .map(|mut item| {
+            if let Some(item_attrs) = item_attrs(&mut item) {
+                item_attrs.splice(0..0, attrs.iter().cloned());
+            }
+            item
+        })
+        .collect())
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    Some(match item {
+        syn::Item::Const(i) => &mut i.attrs,
+        syn::Item::Enum(i) => &mut i.attrs,
+        syn::Item::Fn(i) => &mut i.attrs,
+        syn::Item::Impl(i) => &mut i.attrs,
+        syn::Item::Macro(i) => &mut i.attrs,
+        syn::Item::Mod(i) => &mut i.attrs,
+        syn::Item::Static(i) => &mut i.attrs,
+        syn::Item::Struct(i) => &mut i.attrs,
+        syn::Item::Trait(i) => &mut i.attrs,
+        syn::Item::Type(i) => &mut i.attrs,
+        syn::Item::Union(i) => &mut i.attrs,
+        syn::Item::Use(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
