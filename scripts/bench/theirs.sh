@@ -46,3 +46,17 @@ theirs_workspace_manifest() {
     awk '/^\[profile\.dev\.package\./ { keep = 1 } /^\[/ && !/^\[profile\.dev\.package\./ { keep = 0 } keep' Cargo.toml
   } > "$work/Cargo.toml"
 }
+
+# Direct mode needs no config file; the generator writes the dependencies its output uses as a
+# Cargo.toml fragment (REQUIRED_DEPS.toml), which becomes the crate's dependency list.
+theirs_generate_crate() {
+  local dir="$1" spec="$2" api="$3"
+  mkdir -p "$dir/src"
+  "$THEIRS_BIN" generate "$spec" --output-dir "$dir/src/$api" --module-name "$api" >/dev/null 2>&1 || "$THEIRS_BIN" generate "$spec" --output-dir "$dir/src/$api" --module-name "$api"
+  printf 'pub mod %s;\n' "$api" > "$dir/src/lib.rs"
+  {
+    printf '[package]\nname = "theirs-%s"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n' "$api"
+    grep -v '^#' "$dir/src/$api/REQUIRED_DEPS.toml"
+  } > "$dir/Cargo.toml"
+  rm "$dir/src/$api/REQUIRED_DEPS.toml"
+}
