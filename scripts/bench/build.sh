@@ -98,11 +98,11 @@ bench_features() {
     measure subset env CARGO_INCREMENTAL=0 cargo build -q -p openrouter-langfuse --no-default-features --features "rustls-tls,$features"
   done
   local all subset
-  all=$(stat all 2) subset=$(stat subset 2)
+  all=$(median_of all 2) subset=$(median_of subset 2)
   echo
   printf '%-34s %10s %10s %14s\n' "clean dev build (median of $runs)" "CPU s" "wall s" "peak rustc MB"
-  printf '%-34s %10s %10s %14s\n' "both features (default)" "$all" "$(stat all 3)" "$(stat all 4)"
-  printf '%-34s %10s %10s %14s\n' "--features $features" "$subset" "$(stat subset 3)" "$(stat subset 4)"
+  printf '%-34s %10s %10s %14s\n' "both features (default)" "$all" "$(median_of all 3)" "$(median_of all 4)"
+  printf '%-34s %10s %10s %14s\n' "--features $features" "$subset" "$(median_of subset 3)" "$(median_of subset 4)"
   echo "CPU ratio [$features] / both features: $(ratio "$subset" "$all")"
   echo "load average: start $BENCH_LOAD_START, end $(load_average) (CPU seconds move far less with load than wall time)"
 }
@@ -116,7 +116,7 @@ summary_table() {
     IFS=: read -r label o t <<< "$row"
     for col in 2 3 4; do
       case "$col" in 2) metric="CPU s" ;; 3) metric="wall s" ;; 4) metric="peak rustc MB" ;; esac
-      a=$(stat "$o" "$col") b=$(stat "$t" "$col")
+      a=$(median_of "$o" "$col") b=$(median_of "$t" "$col")
       printf '%-15s %-14s %9s %9s %7s\n' "$label" "$metric" "$a" "$b" "$(ratio "$a" "$b")"
       label=""
     done

@@ -54,7 +54,7 @@ measure() {
   printf '  %-28s cpu %7s s  wall %7s s  peak rustc %6s MB\n' $line
 }
 
-# stat NAME COLUMN: median of one column (2 cpu, 3 wall, 4 rss) over every run recorded as NAME.
-stat() { awk -F'\t' -v n="$1" -v c="$2" '$1 == n { print $c }' "$BENCH_RESULTS" | median; }
+# median_of NAME COLUMN: median of one column (2 cpu, 3 wall, 4 rss) over every run recorded as NAME.
+median_of() { awk -F'\t' -v n="$1" -v c="$2" '$1 == n { print $c }' "$BENCH_RESULTS" | median; }
 
 load_average() { uptime | sed 's/.*load average: *//'; }
