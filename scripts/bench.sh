@@ -1,36 +1,41 @@
 #!/usr/bin/env bash
-# Performance budgets (a benchmark, not a test):
-#   1. `cargo xtask regen` for both specs, whole process, release-built xtask: median of N runs.
-#   2. Clean dev build of the generated crates only (dependencies already built), CARGO_INCREMENTAL=0.
-# Usage: bash scripts/bench.sh [runs] (after `cargo xtask fetch`; or with SPECS_MIRROR set, which
-# the fetch below then copies from).
+# Performance budgets (a benchmark, not a test). Run after `cargo xtask fetch` (or with SPECS_MIRROR
+# set, which the fetch then copies from).
+#
+#   scripts/bench.sh [regen] [runs]        regeneration time (release xtask, whole process, median
+#                                          of runs, default 10) and clean dev builds per feature set
+#   scripts/bench.sh build [pairs]         ours against openapi-to-rust 0.23.0 on the same pinned
+#                                          specs, alternating (default 3 pairs): clean build, clean
+#                                          check, incremental rebuild after touching a generated file
+#   scripts/bench.sh features LIST [runs]  clean build with only the features in LIST, against both
+#
+# Builds time only the generated crates: dependencies are built first, untimed. Figures are CPU
+# seconds (user+sys of the cargo process tree), wall seconds and the peak RSS of any one rustc.
+# Needs cargo, GNU time (installed when missing and root) and the crates registry, nothing else;
+# everything it installs or generates stays under target/.
 set -euo pipefail
 # A relative SPECS_MIRROR means relative to where this script was started, not to the repository.
 if [ -n "${SPECS_MIRROR:-}" ]; then
   SPECS_MIRROR=$(cd "$SPECS_MIRROR" && pwd) || { echo "SPECS_MIRROR=$SPECS_MIRROR: no such directory" >&2; exit 2; }
   export SPECS_MIRROR
 fi
-cd "$(dirname "$0")/.."
-runs="${1:-10}"
-cargo build -q --release -p xtask
-./target/release/xtask fetch >/dev/null
-
-times=()
-for _ in $(seq "$runs"); do
-  start=$(date +%s%N)
-  ./target/release/xtask regen >/dev/null
-  end=$(date +%s%N)
-  times+=($(( (end - start) / 1000000 )))
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here/.."
+for helper in common regen theirs build; do
+  # shellcheck source=/dev/null
+  . "$here/bench/$helper.sh"
 done
-sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-echo "regen (whole process, both specs): median ${sorted[$(( runs / 2 ))]} ms, min ${sorted[0]} ms, max ${sorted[$(( runs - 1 ))]} ms over $runs runs"
 
-generated=(-p openrouter-langfuse -p openrouter-langfuse-runtime -p openrouter-langfuse-openrouter -p openrouter-langfuse-langfuse)
-cargo build -q "${generated[@]}"
-for features in "openrouter,langfuse" "openrouter" "langfuse"; do
-  cargo clean -q "${generated[@]}"
-  start=$(date +%s%N)
-  CARGO_INCREMENTAL=0 cargo build -q -p openrouter-langfuse --no-default-features --features "$features"
-  end=$(date +%s%N)
-  echo "clean dev build of the generated crates, features [$features]: $(( (end - start) / 1000000 )) ms"
-done
+mode="${1:-regen}"
+# A bare number is the run count of the default mode, as before the subcommands existed.
+case "$mode" in [0-9]*) mode=regen ;; *) [ $# -gt 0 ] && shift ;; esac
+
+case "$mode" in
+  regen) bench_regen "$@" ;;
+  build | features)
+    cargo build -q --release -p xtask
+    ./target/release/xtask fetch >/dev/null
+    "bench_$mode" "$@"
+    ;;
+  *) sed -n '2,15p' "$0" >&2; exit 2 ;;
+esac
