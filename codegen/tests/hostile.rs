@@ -63,7 +63,7 @@ fn degraded(files: &[GeneratedFile]) -> String {
     files.iter().find(|f| f.path.ends_with("DEGRADED.md")).map(|f| f.contents.clone()).unwrap_or_default()
 }
 
-const FIXTURES: [&str; 11] = [
+const FIXTURES: [&str; 13] = [
     "component_degrade",
     "unicode_names",
     "keywords",
@@ -75,6 +75,8 @@ const FIXTURES: [&str; 11] = [
     "all_of_narrowing",
     "any_of_error",
     "swagger2",
+    "key_constraints",
+    "path_item_refs",
 ];
 
 #[test]
@@ -197,6 +199,41 @@ fn loader_constructs_resolve_instead_of_rejecting_the_spec() {
     // The shared response's schema is used, not refused.
     assert!(all_code(&files).contains("Response<super::types::Labels>"), "{}", all_code(&files));
     assert!(file(&files, "client.rs").contains("https://eu.example.com/v1"), "server variables take their defaults");
+}
+
+#[test]
+fn key_constraints_become_string_keyed_maps_with_a_warning() {
+    let files = generated("key_constraints");
+    let types = file(&files, "types.rs");
+    // One pattern keeps its value type; patterns of different shapes hold any JSON.
+    assert!(types.contains("pub type Scores = crate::runtime::Map<i64>;"), "{types}");
+    assert!(types.contains("pub type Mixed = crate::runtime::Map<serde_json::Value>;"), "{types}");
+    assert!(types.contains("pub type ByRegion = crate::runtime::Map<String>;"), "{types}");
+    assert!(types.contains("pub labels: Option<crate::runtime::Map<bool>>"), "{types}");
+    let report = degraded(&files);
+    for (pointer, what) in [
+        ("/components/schemas/Scores/patternProperties", "map with `String` keys"),
+        ("/components/schemas/Mixed/patternProperties", "`serde_json::Value` values"),
+        ("/components/schemas/ByRegion/propertyNames", "`String` keys"),
+        ("/components/schemas/Tagged/properties/labels/propertyNames", "`String` keys"),
+    ] {
+        let line = report.lines().find(|l| l.contains(&format!("key_constraints.yaml: at {pointer}:"))).unwrap_or_else(|| panic!("{pointer}\n{report}"));
+        assert!(line.contains(what), "{line}");
+    }
+}
+
+#[test]
+fn path_item_references_are_followed_inside_the_document_and_skipped_otherwise() {
+    let files = generated("path_item_refs");
+    let code = all_code(&files);
+    // `/things` from components/pathItems, `/things-again` through `/things`.
+    assert!(code.contains("\"/things\"") && code.contains("\"/things-again\""), "{code}");
+    assert!(code.contains("pub struct GetPlain "), "{code}");
+    assert!(!code.contains("/elsewhere") && !code.contains("/nowhere"), "{code}");
+    let report = degraded(&files);
+    assert!(report.contains("path_item_refs.yaml: at /paths/~1elsewhere/$ref: path skipped: its path item reference \"other.yaml#/paths/~1elsewhere\" points outside this document"), "{report}");
+    assert!(report.contains("path_item_refs.yaml: at /paths/~1nowhere/$ref: path skipped"), "{report}");
+    assert!(!report.contains("/paths/~1things"), "followed references are not degraded\n{report}");
 }
 
 #[test]

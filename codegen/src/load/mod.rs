@@ -1,8 +1,10 @@
 //! Load: bytes of a spec (and our overlays) → a checked, normalised `openapiv3` document.
 
+mod degrade;
 mod normalise;
 mod overlay;
 mod parse;
+mod path_items;
 mod refs;
 
 use crate::error::SpecError;
@@ -22,6 +24,8 @@ pub struct Spec {
     pub file: String,
     pub document: openapiv3::OpenAPI,
     pub json: Value,
+    /// Located notes on what loading degraded or skipped rather than refused.
+    pub warnings: Vec<SpecError>,
 }
 
 /// Parses, applies overlays, checks references, normalises, and reads the document as OpenAPI 3.0.
@@ -41,10 +45,11 @@ fn load_with(file: &str, bytes: &[u8], overlays: &[OverlaySource<'_>], misses: o
         let overlay = parse_document(source.file, source.bytes)?;
         overlay::apply_overlay(&mut json, source.file, &overlay, misses)?;
     }
+    let mut warnings = path_items::inline_path_item_refs(file, &mut json);
     refs::check_refs(file, &json)?;
-    normalise::normalise_document(file, &mut json)?;
+    warnings.extend(normalise::normalise_document(file, &mut json)?);
     let document = read_openapi(file, &json)?;
-    Ok(Spec { file: file.to_string(), document, json })
+    Ok(Spec { file: file.to_string(), document, json, warnings })
 }
 
 fn read_openapi(file: &str, json: &Value) -> Result<openapiv3::OpenAPI, SpecError> {
