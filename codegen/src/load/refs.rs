@@ -45,7 +45,7 @@ fn resolve_chain(file: &str, doc: &Value, at: &str, first: &str) -> Result<(), S
         let Some(pointer) = target.strip_prefix('#') else {
             return Err(SpecError::new(file, at, format!("only local references (`#/…`) are supported, found {target:?}")));
         };
-        if seen.iter().any(|s| *s == target) {
+        if seen.contains(&target) {
             seen.push(target);
             return Err(SpecError::new(file, at, format!("a loop of references that never reaches a schema: {}", seen.join(" → "))));
         }
