@@ -254,6 +254,16 @@ fn all_of_narrowing_is_resolved_or_located_at_the_all_of() {
 }
 
 #[test]
+fn an_optional_overlay_miss_is_listed_in_degraded_md() {
+    let overlay = "overlay: 1.0.0\ninfo: {title: o, version: '1'}\nactions:\n  - target: $.components.schemas.Gone\n    x-optional: true\n    update: {nullable: true}\n";
+    let mut api = input("enums", fixture_bytes("enums"));
+    api.overlays = vec![("specs/overlays/hostile.yaml".into(), overlay.as_bytes().to_vec())];
+    let files = generate_api_guarded(&api).unwrap_or_else(|e| panic!("{e}"));
+    let report = degraded(&files);
+    assert!(report.contains("- specs/overlays/hostile.yaml: at /actions/0/target: optional overlay action skipped"), "{report}");
+}
+
+#[test]
 fn a_panic_becomes_an_error_naming_the_api() {
     // Not valid UTF-8 or YAML either way: whatever happens, no panic escapes and the API is named.
     let result = generate_api_guarded(&input("garbage", vec![0xff, 0xfe, b':', b'{']));

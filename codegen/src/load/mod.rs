@@ -41,11 +41,12 @@ pub fn load_other_version(file: &str, bytes: &[u8], overlays: &[OverlaySource<'_
 
 fn load_with(file: &str, bytes: &[u8], overlays: &[OverlaySource<'_>], misses: overlay::Misses) -> Result<Spec, SpecError> {
     let mut json = parse_document(file, bytes)?;
+    let mut warnings = Vec::new();
     for source in overlays {
         let overlay = parse_document(source.file, source.bytes)?;
-        overlay::apply_overlay(&mut json, source.file, &overlay, misses)?;
+        warnings.extend(overlay::apply_overlay(&mut json, source.file, &overlay, misses)?);
     }
-    let mut warnings = path_items::inline_path_item_refs(file, &mut json);
+    warnings.extend(path_items::inline_path_item_refs(file, &mut json));
     refs::check_refs(file, &json)?;
     warnings.extend(normalise::normalise_document(file, &mut json)?);
     let document = read_openapi(file, &json)?;
