@@ -288,131 +288,29 @@ fn no_fixture_panics_and_every_error_is_located() {
     }
 }
 
-/// A small deterministic generator (xorshift64*), so a failing case can be replayed by number.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-const ODD_NAMES: [&str; 18] =
-    ["²", "٣x", "𝟙", "", "self", "Self", "type", "日本", "a b", "-", "0", "crate", "_", "Result", "lib", "ｆｏｏ", "café", "r#x"];
-const TYPES: [&str; 7] = ["string", "integer", "number", "boolean", "object", "array", "null"];
-
-/// One random edit somewhere in `doc`: rename a key to an odd name, drop a key, duplicate a key
-/// under a name equal after casing, retype a schema, or repeat an enum value.
-fn mutate(doc: &mut serde_json::Value, rng: &mut Rng) {
-    use serde_json::Value;
-    // Walk down from a likely-interesting root, stopping at a random depth; the walk reads, then
-    // the edit goes through the pointer it found.
-    let roots = ["components", "paths"];
-    let root = roots[rng.below(roots.len())];
-    let Some(mut node) = doc.get(root) else { return };
-    let mut pointer = format!("/{root}");
-    let depth = 1 + rng.below(7);
-    for _ in 0..depth {
-        let next = match node {
-            Value::Object(map) if !map.is_empty() => {
-                let key = map.keys().nth(rng.below(map.len())).cloned().unwrap_or_default();
-                map.get(&key).filter(|v| v.is_object() || v.is_array()).map(|v| (key.replace('~', "~0").replace('/', "~1"), v))
-            }
-            Value::Array(items) if !items.is_empty() => {
-                let index = rng.below(items.len());
-                items.get(index).filter(|v| v.is_object() || v.is_array()).map(|v| (index.to_string(), v))
-            }
-            _ => None,
-        };
-        match next {
-            Some((token, next)) => {
-                pointer = format!("{pointer}/{token}");
-                node = next;
-            }
-            None => break,
-        }
-    }
-    let Some(node) = doc.pointer_mut(&pointer) else { return };
-    let Value::Object(map) = node else { return };
-    if map.is_empty() {
-        return;
-    }
-    let key = map.keys().nth(rng.below(map.len())).cloned().unwrap_or_default();
-    match rng.below(5) {
-        0 => {
-            let value = map.shift_remove(&key).unwrap_or_default();
-            let name = ODD_NAMES[rng.below(ODD_NAMES.len())];
-            let name = if rng.below(2) == 0 { name.to_string() } else { format!("{key}{name}") };
-            map.insert(name, value);
-        }
-        1 => {
-            map.shift_remove(&key);
-        }
-        2 => {
-            let value = map[&key].clone();
-            let twin = if key.chars().next().is_some_and(char::is_uppercase) { key.to_lowercase() } else { key.to_uppercase() };
-            map.insert(twin, value);
-        }
-        3 => {
-            map.insert("type".into(), Value::from(TYPES[rng.below(TYPES.len())]));
-        }
-        _ => {
-            if let Some(Value::Array(values)) = map.get_mut("enum") {
-                if let Some(first) = values.first().cloned() {
-                    values.push(first);
-                }
-            } else {
-                map.insert("enum".into(), serde_json::json!([1, 1.5, "x", 1]));
-            }
-        }
-    }
-}
-
-/// Mutants of the pinned specs: as many as fit in about 60 s (debug build). None may panic, every
-/// error must be located by a JSON pointer, and every success must parse.
+/// Mutants of both pinned specs (`codegen::fuzz`): none may panic, every error must be located by
+/// a JSON pointer, and every success must parse. A CI-sized count (debug builds manage about one
+/// case a second); `cargo xtask fuzz --cases N` runs as many as wanted in release.
 #[test]
 fn mutants_of_the_pinned_specs_never_panic_and_errors_are_located() {
     let specs: Vec<(&str, serde_json::Value)> =
         ["openrouter.yaml", "langfuse.yml"].into_iter().map(|file| (file, support::pinned_json(file))).collect();
-    let seconds = std::env::var("HOSTILE_MUTATION_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
-    let budget = std::time::Duration::from_secs(seconds);
-    let mut parsing = std::time::Duration::ZERO;
+    let cases = std::env::var("HOSTILE_MUTATION_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(24u64);
+    let seed = 0x9E37_79B9_7F4A_7C15;
     let start = std::time::Instant::now();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let (mut cases, mut errors, mut failures) = (0usize, 0usize, Vec::new());
-    while start.elapsed() < budget && cases < 2000 {
-        let (file, base) = &specs[cases % specs.len()];
-        let mut doc = base.clone();
-        for _ in 0..1 + rng.below(3) {
-            mutate(&mut doc, &mut rng);
+    let mut failures = Vec::new();
+    let mut located = 0;
+    for case in 0..cases {
+        let (file, base) = &specs[case as usize % specs.len()];
+        match codegen::fuzz::run_case(file, base, seed, case) {
+            codegen::fuzz::Outcome::Located => located += 1,
+            outcome if outcome.is_failure() => failures.push(format!("case {case} ({file}): {outcome:?}")),
+            _ => {}
         }
-        let bytes = serde_json::to_vec(&doc).expect("JSON");
-        let mut api = input("mutant", bytes);
-        api.spec_file = (*file).to_string();
-        match generate_api_guarded(&api) {
-            Ok(files) => {
-                let parse_start = std::time::Instant::now();
-                for f in files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "rs")) {
-                    if let Err(e) = syn::parse_file(&f.contents) {
-                        failures.push(format!("case {cases} ({file}): {} does not parse: {e}", f.path.display()));
-                    }
-                }
-                parsing += parse_start.elapsed();
-            }
-            Err(GenerateError::Spec(e)) if e.pointer.starts_with('/') || e.message.starts_with("invalid") => errors += 1,
-            Err(e) => failures.push(format!("case {cases} ({file}): {e}")),
-        }
-        cases += 1;
     }
-    println!("mutation test: {cases} cases in {:.0?} ({parsing:.0?} re-parsing output), {errors} located errors, {} failures", start.elapsed(), failures.len());
-    assert!(cases >= 10 || seconds < 60, "too few cases ran: {cases}");
-    assert!(failures.is_empty(), "{} of {cases} mutants failed:\n{}", failures.len(), failures.join("\n"));
+    println!("mutation test: {cases} cases in {:.0?}, {located} located errors, {} failures", start.elapsed(), failures.len());
+    assert!(located < cases, "every mutant was refused: the mutations no longer exercise generation");
+    assert!(failures.is_empty(), "{} of {cases} mutants failed (replay: cargo xtask fuzz --seed {seed} --case N):\n{}", failures.len(), failures.join("\n"));
 }
 
 /// The emitted code of every fixture that generates, in one crate (one module per fixture, so
