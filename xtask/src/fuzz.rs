@@ -3,7 +3,7 @@
 //! (`cargo xtask` is a debug build; see README), where it runs thousands of cases; the normal
 //! test run keeps a small count of the same cases.
 
-use codegen::fuzz::{run_case, Outcome};
+use codegen::fuzz::{run_case, run_case_with, Outcome, Parsed};
 use codegen::pin::{self, Pin};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -60,6 +60,7 @@ pub fn run(args: FuzzArgs) -> Result<(), String> {
     let start = Instant::now();
     let next = AtomicU64::new(0);
     let tally = Mutex::new(Tally::default());
+    let parsed = Parsed::default();
     std::thread::scope(|scope| {
         for _ in 0..args.jobs.max(1) {
             scope.spawn(|| loop {
@@ -68,7 +69,7 @@ pub fn run(args: FuzzArgs) -> Result<(), String> {
                     break;
                 }
                 let (file, base) = spec_of(case);
-                let outcome = run_case(file, base, args.seed, case);
+                let outcome = run_case_with(file, base, args.seed, case, &parsed);
                 let mut tally = tally.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 match &outcome {
                     Outcome::Generated => tally.generated += 1,
