@@ -14,6 +14,8 @@ pub const MIRROR_ENV: &str = "SPECS_MIRROR";
 pub struct Pin {
     /// Module name in the generated crate.
     pub name: String,
+    /// How people write the API's name (`OpenRouter`), for generated descriptions.
+    pub title: Option<String>,
     /// File name in the mirror directory and in the cache.
     pub file: String,
     pub url: String,
@@ -44,6 +46,8 @@ pub enum PinError {
 #[derive(Deserialize)]
 struct PinFile {
     name: String,
+    #[serde(default)]
+    title: Option<String>,
     file: String,
     url: String,
     sha256: String,
@@ -75,6 +79,7 @@ impl Pin {
         let dir = path.parent().unwrap_or(Path::new("."));
         Ok(Pin {
             name: raw.name,
+            title: raw.title,
             file: raw.file,
             url: raw.url,
             sha256: raw.sha256,

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 pub struct ApiInput {
     /// Module name in the generated crate (`openrouter`).
     pub name: String,
+    /// How people write the API's name (`OpenRouter`): the pin's `title`, else its name.
+    pub title: String,
     /// How files and errors name the pin (`specs/openrouter.toml`).
     pub pin_file: String,
     pub sha256: String,
@@ -64,6 +66,13 @@ pub fn generate(inputs: &[ApiInput]) -> Result<Vec<GeneratedFile>, GenerateError
     for api in per_api {
         files.extend(api?);
     }
+    let manifests: Vec<emit::manifest::ApiManifest<'_>> =
+        inputs.iter().map(|input| emit::manifest::ApiManifest { name: &input.name, title: &input.title }).collect();
+    let manifest_error = |message| GenerateError::Emit { api: "manifests".into(), message };
+    for api in &manifests {
+        files.extend(emit::manifest::api_files(api).map_err(manifest_error)?);
+    }
+    files.push(emit::manifest::facade_file(&manifests).map_err(manifest_error)?);
     files.push(lib_file(inputs)?);
     files.push(readme_file()?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -185,6 +194,7 @@ pub fn inputs_from_pins(root: &Path, mirror: Option<&Path>) -> Result<Vec<ApiInp
             pin_file: relative(&pin.pin_path),
             sha256: pin.sha256.clone(),
             spec_file: pin.file.clone(),
+            title: pin.title.clone().unwrap_or_else(|| pin.name.clone()),
             name: pin.name,
             spec,
             overlays,

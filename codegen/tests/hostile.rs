@@ -11,6 +11,7 @@ use codegen::pipeline::{generate_api_guarded, ApiInput, GenerateError};
 fn input(name: &str, spec: Vec<u8>) -> ApiInput {
     ApiInput {
         name: "hostile".into(),
+        title: "Hostile".into(),
         pin_file: format!("{name}.toml"),
         sha256: "0".into(),
         spec_file: format!("{name}.yaml"),

@@ -3,6 +3,7 @@
 mod client;
 mod construction;
 mod docs;
+pub mod manifest;
 mod operations;
 mod pagination;
 mod streaming;
