@@ -79,6 +79,8 @@ pub fn run(args: FuzzArgs) -> Result<(), String> {
                     Outcome::Unparsable(_) => tally.unparsable += 1,
                 }
                 if outcome.is_failure() {
+                    // At once: a long run may be cut short, and its failures are what it is for.
+                    eprintln!("fuzz: case {case} ({file}) failed: {outcome:?}");
                     tally.failures.push(format!("case {case} ({file}): {outcome:?}"));
                 }
                 let done = tally.generated + tally.located + tally.panics + tally.unlocated + tally.unparsable;

@@ -146,9 +146,12 @@ async fn main() {
 }
 "#;
 
+/// Each request's line and body, in order.
+type Requests = Vec<(String, Vec<u8>)>;
+
 /// Answers two requests (a created pet, then the same pet without its tag) and returns each
 /// request's line and body.
-fn serve_twice() -> (u16, std::thread::JoinHandle<Vec<(String, Vec<u8>)>>) {
+fn serve_twice() -> (u16, std::thread::JoinHandle<Requests>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let handle = std::thread::spawn(move || {
