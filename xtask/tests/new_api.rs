@@ -62,6 +62,17 @@ fn check_flags_a_missing_or_edited_manifest() {
     let check = xtask(&root, "check");
     assert!(!check.status.success());
     assert!(text(&check).contains("changed  Cargo.toml"), "{}", text(&check));
+    copy_dir(&workspace().join("generated"), &root.join("generated"));
+
+    // The crate of an API whose pin is gone: its manifest and the rest of it are stale.
+    copy_dir(&workspace().join("generated/langfuse"), &root.join("generated/retired"));
+    let check = xtask(&root, "check");
+    assert!(!check.status.success());
+    assert!(text(&check).contains("stale    retired/Cargo.toml"), "{}", text(&check));
+    assert!(text(&check).contains("stale    retired/src/lib.rs"), "{}", text(&check));
+    let regen = xtask(&root, "regen");
+    assert!(regen.status.success(), "{}", text(&regen));
+    assert!(!root.join("generated/retired").exists(), "regen removes it");
     let _ = std::fs::remove_dir_all(&root);
 }
 
