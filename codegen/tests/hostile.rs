@@ -64,7 +64,7 @@ fn degraded(files: &[GeneratedFile]) -> String {
     files.iter().find(|f| f.path.ends_with("DEGRADED.md")).map(|f| f.contents.clone()).unwrap_or_default()
 }
 
-const FIXTURES: [&str; 13] = [
+const FIXTURES: [&str; 14] = [
     "component_degrade",
     "unicode_names",
     "keywords",
@@ -78,6 +78,7 @@ const FIXTURES: [&str; 13] = [
     "swagger2",
     "key_constraints",
     "path_item_refs",
+    "binary_body",
 ];
 
 #[test]
@@ -221,6 +222,15 @@ fn key_constraints_become_string_keyed_maps_with_a_warning() {
         let line = report.lines().find(|l| l.contains(&format!("key_constraints.yaml: at {pointer}:"))).unwrap_or_else(|| panic!("{pointer}\n{report}"));
         assert!(line.contains(what), "{line}");
     }
+}
+
+#[test]
+fn an_operation_with_only_a_raw_body_is_skipped_with_a_located_warning() {
+    let files = generated("binary_body");
+    let code = all_code(&files);
+    assert!(code.contains("pub struct Ping ") && !code.contains("pub struct Upload "), "{code}");
+    let report = degraded(&files);
+    assert!(report.contains("binary_body.yaml: at /paths/~1upload/post/requestBody/content/application~1octet-stream: operation `upload` skipped: raw binary"), "{report}");
 }
 
 #[test]
