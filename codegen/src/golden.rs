@@ -28,6 +28,13 @@ pub fn compare(root: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<Drif
             Err(e) => return Err(e),
         }
     }
+    // A crate whose manifest generation wrote (its pin since removed) and no longer makes: all of
+    // it is stale, or it would stay in the workspace as the facade's dependency never again.
+    for dir in generated_crates(root)? {
+        if !expected.contains(&dir.join("Cargo.toml")) {
+            drifts.extend(list_files(root, &dir)?.into_iter().map(Drift::Stale));
+        }
+    }
     // Every `src` directory generation writes to is owned by it: other files there are stale.
     let owned: BTreeSet<PathBuf> = files.iter().filter_map(|f| src_dir(&f.path)).collect();
     for dir in owned {
@@ -51,7 +58,15 @@ pub fn write(root: &Path, files: &[GeneratedFile]) -> std::io::Result<usize> {
     let mut written = 0;
     for drift in compare(root, files)? {
         match drift {
-            Drift::Stale(path) => std::fs::remove_file(root.join(path))?,
+            Drift::Stale(path) => {
+                std::fs::remove_file(root.join(&path))?;
+                // A retired crate goes whole; `remove_dir` only ever removes empty directories.
+                for dir in path.ancestors().skip(1).filter(|d| !d.as_os_str().is_empty()) {
+                    if std::fs::remove_dir(root.join(dir)).is_err() {
+                        break;
+                    }
+                }
+            }
             Drift::Missing(path) | Drift::Changed { path, .. } => {
                 let target = root.join(&path);
                 if let Some(parent) = target.parent() {
@@ -119,6 +134,26 @@ fn count<'a>(lines: &[&'a str]) -> std::collections::HashMap<&'a str, usize> {
         *counts.entry(*line).or_insert(0) += 1;
     }
     counts
+}
+
+/// The directories directly under `root` whose `Cargo.toml` says generation wrote it.
+fn generated_crates(root: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let manifest = entry.path().join("Cargo.toml");
+        let made_by_regen = std::fs::read_to_string(&manifest).is_ok_and(|text| text.starts_with(crate::emit::manifest::MARKER));
+        if entry.file_type()?.is_dir() && made_by_regen {
+            out.push(PathBuf::from(entry.file_name()));
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// `x/src/a/b.rs` → `x/src`; `src/lib.rs` → `src`.

@@ -14,5 +14,6 @@ pub mod emit;
 pub mod pin;
 pub mod pipeline;
 pub mod examples;
+pub mod fuzz;
 pub mod golden;
 pub mod profile;

@@ -14,6 +14,8 @@ pub const MIRROR_ENV: &str = "SPECS_MIRROR";
 pub struct Pin {
     /// Module name in the generated crate.
     pub name: String,
+    /// How people write the API's name (`OpenRouter`), for generated descriptions.
+    pub title: Option<String>,
     /// File name in the mirror directory and in the cache.
     pub file: String,
     pub url: String,
@@ -44,6 +46,8 @@ pub enum PinError {
 #[derive(Deserialize)]
 struct PinFile {
     name: String,
+    #[serde(default)]
+    title: Option<String>,
     file: String,
     url: String,
     sha256: String,
@@ -75,6 +79,7 @@ impl Pin {
         let dir = path.parent().unwrap_or(Path::new("."));
         Ok(Pin {
             name: raw.name,
+            title: raw.title,
             file: raw.file,
             url: raw.url,
             sha256: raw.sha256,
@@ -262,6 +267,21 @@ impl HistoryPin {
     }
 }
 
+/// A version of a spec the cache has seen, found by its hash alone: the pin's `file` may have been
+/// renamed since that version was cached, so the name in `by-sha256/<sha256>-<file>` is not
+/// trusted, and the cache's other files (current and history) are looked at by content too.
+pub fn find_by_sha256(cache_dir: &Path, sha256: &str) -> Option<Vec<u8>> {
+    let prefix = format!("{sha256}-");
+    let files_in = |dir: PathBuf| -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+        files.sort();
+        files
+    };
+    let named = files_in(cache_dir.join("by-sha256")).into_iter().filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix)));
+    let others = files_in(cache_dir.to_path_buf()).into_iter().chain(files_in(cache_dir.join(HISTORY_DIR)));
+    named.chain(others).find_map(|path| cached_verified(&path, sha256))
+}
+
 /// The file's bytes when it exists and hashes to `sha256` (a stale or partial file is a miss).
 fn cached_verified(path: &Path, sha256: &str) -> Option<Vec<u8>> {
     std::fs::read(path).ok().filter(|bytes| sha256_hex(bytes) == sha256)
@@ -367,6 +387,23 @@ mod tests {
         std::fs::write(&path, format!("api = \"api\"\nfile = \"../x.yaml\"\nurl = \"u\"\nsha256 = \"{}\"\n", sha256_hex(BYTES))).unwrap();
         let error = HistoryPin::load_all(&dir.join("specs")).unwrap_err().to_string();
         assert!(error.contains("plain file name"), "{error}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_cached_version_is_found_by_hash_under_any_name() {
+        let dir = scratch("by-hash");
+        let cache = dir.join("cache");
+        std::fs::create_dir_all(cache.join("by-sha256")).unwrap();
+        let sha = sha256_hex(BYTES);
+        std::fs::write(cache.join(format!("by-sha256/{sha}-old-name.yaml")), BYTES).unwrap();
+        assert_eq!(find_by_sha256(&cache, &sha).as_deref(), Some(BYTES));
+        // A file under the right name with the wrong bytes is not an answer.
+        std::fs::write(cache.join(format!("by-sha256/{sha}-old-name.yaml")), b"tampered").unwrap();
+        assert_eq!(find_by_sha256(&cache, &sha), None);
+        std::fs::create_dir_all(cache.join("history")).unwrap();
+        std::fs::write(cache.join("history/api-2026.yaml"), BYTES).unwrap();
+        assert_eq!(find_by_sha256(&cache, &sha).as_deref(), Some(BYTES), "history files are looked at by content");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -1,7 +1,7 @@
 //! The whole generator as one call: spec bytes in, the generated crate's files out. No I/O
 //! besides reading the runtime sources, so regen and the drift check share every step.
 
-use crate::emit::manifest::ApiFeatures;
+use crate::emit::manifest::ApiManifest;
 use crate::emit::{self, GeneratedFile, Provenance};
 use crate::error::SpecError;
 use crate::load::{load_spec, OverlaySource};
@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 pub struct ApiInput {
     /// Module name in the generated crate (`openrouter`).
     pub name: String,
+    /// How people write the API's name (`OpenRouter`): the pin's `title`, else its name.
+    pub title: String,
     /// How files and errors name the pin (`specs/openrouter.toml`).
     pub pin_file: String,
     pub sha256: String,
@@ -54,7 +56,7 @@ impl From<SpecError> for GenerateError {
 
 /// Every file under `generated/src`, in path order.
 pub fn generate(inputs: &[ApiInput]) -> Result<Vec<GeneratedFile>, GenerateError> {
-    let per_api: Vec<Result<(Vec<GeneratedFile>, ApiFeatures), GenerateError>> = std::thread::scope(|scope| {
+    let per_api: Vec<Result<(Vec<GeneratedFile>, ApiManifest), GenerateError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = inputs.iter().map(|input| (input, scope.spawn(move || guarded(input, || generate_api(input))))).collect();
         handles
             .into_iter()
@@ -68,8 +70,12 @@ pub fn generate(inputs: &[ApiInput]) -> Result<Vec<GeneratedFile>, GenerateError
         files.extend(api_files);
         features.push(api_features);
     }
+    let manifest_error = |message| GenerateError::Emit { api: "manifests".into(), message };
+    for api in &features {
+        files.extend(emit::manifest::api_files(api).map_err(manifest_error)?);
+    }
+    files.push(emit::manifest::facade_file(&features).map_err(manifest_error)?);
     files.push(lib_file(&features)?);
-    files.push(emit::manifest::facade_manifest(&features).map_err(|message| GenerateError::Emit { api: "facade".into(), message })?);
     files.push(readme_file()?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -97,9 +103,9 @@ fn panic_error(input: &ApiInput, payload: &(dyn std::any::Any + Send)) -> Genera
     }
 }
 
-fn generate_api(input: &ApiInput) -> Result<(Vec<GeneratedFile>, ApiFeatures), GenerateError> {
+fn generate_api(input: &ApiInput) -> Result<(Vec<GeneratedFile>, ApiManifest), GenerateError> {
     let (_, api) = resolve_input(input)?;
-    let features = ApiFeatures { api: input.name.clone(), tags: emit::features::Gates::of(&api).features().cloned().collect() };
+    let features = ApiManifest { name: input.name.clone(), title: input.title.clone(), tags: emit::features::Gates::of(&api).features().cloned().collect() };
     let provenance = Provenance { pin_file: &input.pin_file, sha256: &input.sha256 };
     let mut files =
         emit::emit_api(&api, &input.profile, &provenance).map_err(|message| GenerateError::Emit { api: input.name.clone(), message })?;
@@ -143,12 +149,12 @@ pub fn runtime_files() -> Result<Vec<GeneratedFile>, GenerateError> {
     Ok(files)
 }
 
-fn lib_file(apis: &[ApiFeatures]) -> Result<GeneratedFile, GenerateError> {
+fn lib_file(apis: &[ApiManifest]) -> Result<GeneratedFile, GenerateError> {
     let modules = apis.iter().map(|api| {
-        let module = emit::ident(&api.api);
-        let krate = emit::ident(&format!("openrouter_langfuse_{}", api.api));
+        let module = emit::ident(&api.name);
+        let krate = emit::ident(&format!("openrouter_langfuse_{}", api.name));
         let cfg = emit::manifest::api_cfg(api);
-        let doc = format!(" The {} API, generated from `specs/{}.toml`.", api.api, api.api);
+        let doc = format!(" The {} API, generated from `specs/{}.toml`.", api.title, api.name);
         quote::quote! {
             #[doc = #doc]
             #cfg
@@ -195,6 +201,7 @@ pub fn inputs_from_pins(root: &Path, mirror: Option<&Path>) -> Result<Vec<ApiInp
             pin_file: relative(&pin.pin_path),
             sha256: pin.sha256.clone(),
             spec_file: pin.file.clone(),
+            title: pin.title.clone().unwrap_or_else(|| pin.name.clone()),
             name: pin.name,
             spec,
             overlays,

@@ -11,6 +11,7 @@ use codegen::pipeline::{generate_api_guarded, ApiInput, GenerateError};
 fn input(name: &str, spec: Vec<u8>) -> ApiInput {
     ApiInput {
         name: "hostile".into(),
+        title: "Hostile".into(),
         pin_file: format!("{name}.toml"),
         sha256: "0".into(),
         spec_file: format!("{name}.yaml"),
@@ -63,7 +64,7 @@ fn degraded(files: &[GeneratedFile]) -> String {
     files.iter().find(|f| f.path.ends_with("DEGRADED.md")).map(|f| f.contents.clone()).unwrap_or_default()
 }
 
-const FIXTURES: [&str; 11] = [
+const FIXTURES: [&str; 14] = [
     "component_degrade",
     "unicode_names",
     "keywords",
@@ -75,6 +76,9 @@ const FIXTURES: [&str; 11] = [
     "all_of_narrowing",
     "any_of_error",
     "swagger2",
+    "key_constraints",
+    "path_item_refs",
+    "binary_body",
 ];
 
 #[test]
@@ -200,6 +204,50 @@ fn loader_constructs_resolve_instead_of_rejecting_the_spec() {
 }
 
 #[test]
+fn key_constraints_become_string_keyed_maps_with_a_warning() {
+    let files = generated("key_constraints");
+    let types = file(&files, "types.rs");
+    // One pattern keeps its value type; patterns of different shapes hold any JSON.
+    assert!(types.contains("pub type Scores = crate::runtime::Map<i64>;"), "{types}");
+    assert!(types.contains("pub type Mixed = crate::runtime::Map<serde_json::Value>;"), "{types}");
+    assert!(types.contains("pub type ByRegion = crate::runtime::Map<String>;"), "{types}");
+    assert!(types.contains("pub labels: Option<crate::runtime::Map<bool>>"), "{types}");
+    let report = degraded(&files);
+    for (pointer, what) in [
+        ("/components/schemas/Scores/patternProperties", "map with `String` keys"),
+        ("/components/schemas/Mixed/patternProperties", "`serde_json::Value` values"),
+        ("/components/schemas/ByRegion/propertyNames", "`String` keys"),
+        ("/components/schemas/Tagged/properties/labels/propertyNames", "`String` keys"),
+    ] {
+        let line = report.lines().find(|l| l.contains(&format!("key_constraints.yaml: at {pointer}:"))).unwrap_or_else(|| panic!("{pointer}\n{report}"));
+        assert!(line.contains(what), "{line}");
+    }
+}
+
+#[test]
+fn an_operation_with_only_a_raw_body_is_skipped_with_a_located_warning() {
+    let files = generated("binary_body");
+    let code = all_code(&files);
+    assert!(code.contains("pub struct Ping ") && !code.contains("pub struct Upload "), "{code}");
+    let report = degraded(&files);
+    assert!(report.contains("binary_body.yaml: at /paths/~1upload/post/requestBody/content/application~1octet-stream: operation `upload` skipped: raw binary"), "{report}");
+}
+
+#[test]
+fn path_item_references_are_followed_inside_the_document_and_skipped_otherwise() {
+    let files = generated("path_item_refs");
+    let code = all_code(&files);
+    // `/things` from components/pathItems, `/things-again` through `/things`.
+    assert!(code.contains("\"/things\"") && code.contains("\"/things-again\""), "{code}");
+    assert!(code.contains("pub struct GetPlain "), "{code}");
+    assert!(!code.contains("/elsewhere") && !code.contains("/nowhere"), "{code}");
+    let report = degraded(&files);
+    assert!(report.contains("path_item_refs.yaml: at /paths/~1elsewhere/$ref: path skipped: its path item reference \"other.yaml#/paths/~1elsewhere\" points outside this document"), "{report}");
+    assert!(report.contains("path_item_refs.yaml: at /paths/~1nowhere/$ref: path skipped"), "{report}");
+    assert!(!report.contains("/paths/~1things"), "followed references are not degraded\n{report}");
+}
+
+#[test]
 fn all_of_narrowing_is_resolved_or_located_at_the_all_of() {
     // A union in an allOf is degraded to `serde_json::Value`, with the warning at the allOf member
     // that names it, not inside the component (which is fine on its own).
@@ -214,6 +262,16 @@ fn all_of_narrowing_is_resolved_or_located_at_the_all_of() {
     let warm_or_cool = types.split("pub enum WarmOrCool").nth(1).and_then(|rest| rest.split('}').next()).unwrap_or_else(|| panic!("{types}"));
     assert!(warm_or_cool.contains("\"red\"") && warm_or_cool.contains("\"blue\""), "{warm_or_cool}");
     assert!(!warm_or_cool.contains("green") && !warm_or_cool.contains("purple"), "{warm_or_cool}");
+}
+
+#[test]
+fn an_optional_overlay_miss_is_listed_in_degraded_md() {
+    let overlay = "overlay: 1.0.0\ninfo: {title: o, version: '1'}\nactions:\n  - target: $.components.schemas.Gone\n    x-optional: true\n    update: {nullable: true}\n";
+    let mut api = input("enums", fixture_bytes("enums"));
+    api.overlays = vec![("specs/overlays/hostile.yaml".into(), overlay.as_bytes().to_vec())];
+    let files = generate_api_guarded(&api).unwrap_or_else(|e| panic!("{e}"));
+    let report = degraded(&files);
+    assert!(report.contains("- specs/overlays/hostile.yaml: at /actions/0/target: optional overlay action skipped"), "{report}");
 }
 
 #[test]
@@ -241,131 +299,29 @@ fn no_fixture_panics_and_every_error_is_located() {
     }
 }
 
-/// A small deterministic generator (xorshift64*), so a failing case can be replayed by number.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-const ODD_NAMES: [&str; 18] =
-    ["²", "٣x", "𝟙", "", "self", "Self", "type", "日本", "a b", "-", "0", "crate", "_", "Result", "lib", "ｆｏｏ", "café", "r#x"];
-const TYPES: [&str; 7] = ["string", "integer", "number", "boolean", "object", "array", "null"];
-
-/// One random edit somewhere in `doc`: rename a key to an odd name, drop a key, duplicate a key
-/// under a name equal after casing, retype a schema, or repeat an enum value.
-fn mutate(doc: &mut serde_json::Value, rng: &mut Rng) {
-    use serde_json::Value;
-    // Walk down from a likely-interesting root, stopping at a random depth; the walk reads, then
-    // the edit goes through the pointer it found.
-    let roots = ["components", "paths"];
-    let root = roots[rng.below(roots.len())];
-    let Some(mut node) = doc.get(root) else { return };
-    let mut pointer = format!("/{root}");
-    let depth = 1 + rng.below(7);
-    for _ in 0..depth {
-        let next = match node {
-            Value::Object(map) if !map.is_empty() => {
-                let key = map.keys().nth(rng.below(map.len())).cloned().unwrap_or_default();
-                map.get(&key).filter(|v| v.is_object() || v.is_array()).map(|v| (key.replace('~', "~0").replace('/', "~1"), v))
-            }
-            Value::Array(items) if !items.is_empty() => {
-                let index = rng.below(items.len());
-                items.get(index).filter(|v| v.is_object() || v.is_array()).map(|v| (index.to_string(), v))
-            }
-            _ => None,
-        };
-        match next {
-            Some((token, next)) => {
-                pointer = format!("{pointer}/{token}");
-                node = next;
-            }
-            None => break,
-        }
-    }
-    let Some(node) = doc.pointer_mut(&pointer) else { return };
-    let Value::Object(map) = node else { return };
-    if map.is_empty() {
-        return;
-    }
-    let key = map.keys().nth(rng.below(map.len())).cloned().unwrap_or_default();
-    match rng.below(5) {
-        0 => {
-            let value = map.shift_remove(&key).unwrap_or_default();
-            let name = ODD_NAMES[rng.below(ODD_NAMES.len())];
-            let name = if rng.below(2) == 0 { name.to_string() } else { format!("{key}{name}") };
-            map.insert(name, value);
-        }
-        1 => {
-            map.shift_remove(&key);
-        }
-        2 => {
-            let value = map[&key].clone();
-            let twin = if key.chars().next().is_some_and(char::is_uppercase) { key.to_lowercase() } else { key.to_uppercase() };
-            map.insert(twin, value);
-        }
-        3 => {
-            map.insert("type".into(), Value::from(TYPES[rng.below(TYPES.len())]));
-        }
-        _ => {
-            if let Some(Value::Array(values)) = map.get_mut("enum") {
-                if let Some(first) = values.first().cloned() {
-                    values.push(first);
-                }
-            } else {
-                map.insert("enum".into(), serde_json::json!([1, 1.5, "x", 1]));
-            }
-        }
-    }
-}
-
-/// Mutants of the pinned specs: as many as fit in about 60 s (debug build). None may panic, every
-/// error must be located by a JSON pointer, and every success must parse.
+/// Mutants of both pinned specs (`codegen::fuzz`): none may panic, every error must be located by
+/// a JSON pointer, and every success must parse. A CI-sized count (debug builds manage about one
+/// case a second); `cargo xtask fuzz --cases N` runs as many as wanted in release.
 #[test]
 fn mutants_of_the_pinned_specs_never_panic_and_errors_are_located() {
     let specs: Vec<(&str, serde_json::Value)> =
         ["openrouter.yaml", "langfuse.yml"].into_iter().map(|file| (file, support::pinned_json(file))).collect();
-    let seconds = std::env::var("HOSTILE_MUTATION_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
-    let budget = std::time::Duration::from_secs(seconds);
-    let mut parsing = std::time::Duration::ZERO;
+    let cases = std::env::var("HOSTILE_MUTATION_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(24u64);
+    let seed = 0x9E37_79B9_7F4A_7C15;
     let start = std::time::Instant::now();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let (mut cases, mut errors, mut failures) = (0usize, 0usize, Vec::new());
-    while start.elapsed() < budget && cases < 2000 {
-        let (file, base) = &specs[cases % specs.len()];
-        let mut doc = base.clone();
-        for _ in 0..1 + rng.below(3) {
-            mutate(&mut doc, &mut rng);
+    let mut failures = Vec::new();
+    let mut located = 0;
+    for case in 0..cases {
+        let (file, base) = &specs[case as usize % specs.len()];
+        match codegen::fuzz::run_case(file, base, seed, case) {
+            codegen::fuzz::Outcome::Located => located += 1,
+            outcome if outcome.is_failure() => failures.push(format!("case {case} ({file}): {outcome:?}")),
+            _ => {}
         }
-        let bytes = serde_json::to_vec(&doc).expect("JSON");
-        let mut api = input("mutant", bytes);
-        api.spec_file = (*file).to_string();
-        match generate_api_guarded(&api) {
-            Ok(files) => {
-                let parse_start = std::time::Instant::now();
-                for f in files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "rs")) {
-                    if let Err(e) = syn::parse_file(&f.contents) {
-                        failures.push(format!("case {cases} ({file}): {} does not parse: {e}", f.path.display()));
-                    }
-                }
-                parsing += parse_start.elapsed();
-            }
-            Err(GenerateError::Spec(e)) if e.pointer.starts_with('/') || e.message.starts_with("invalid") => errors += 1,
-            Err(e) => failures.push(format!("case {cases} ({file}): {e}")),
-        }
-        cases += 1;
     }
-    println!("mutation test: {cases} cases in {:.0?} ({parsing:.0?} re-parsing output), {errors} located errors, {} failures", start.elapsed(), failures.len());
-    assert!(cases >= 10 || seconds < 60, "too few cases ran: {cases}");
-    assert!(failures.is_empty(), "{} of {cases} mutants failed:\n{}", failures.len(), failures.join("\n"));
+    println!("mutation test: {cases} cases in {:.0?}, {located} located errors, {} failures", start.elapsed(), failures.len());
+    assert!(located < cases, "every mutant was refused: the mutations no longer exercise generation");
+    assert!(failures.is_empty(), "{} of {cases} mutants failed (replay: cargo xtask fuzz --seed {seed} --case N):\n{}", failures.len(), failures.join("\n"));
 }
 
 /// The emitted code of every fixture that generates, in one crate (one module per fixture, so

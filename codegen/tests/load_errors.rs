@@ -60,8 +60,25 @@ fn unknown_schema_type_is_refused() {
 
 #[test]
 fn keywords_without_an_equivalent_are_refused_not_dropped() {
-    let e = error(&format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: object, patternProperties: {{'^x': {{type: string}}}}}}\n"));
-    assert_eq!(e.pointer, "/components/schemas/A/patternProperties");
+    // Tuples have no nearest honest type short of dropping every item's shape silently.
+    let e = error(&format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: array, prefixItems: [{{type: string}}]}}\n"));
+    assert_eq!(e.pointer, "/components/schemas/A/prefixItems");
+}
+
+#[test]
+fn an_optional_overlay_action_that_matches_nothing_is_a_located_warning() {
+    let overlay = "overlay: 1.0.0\ninfo: {title: o, version: '1'}\nactions:\n  - target: $.components.schemas.Nope\n    x-optional: true\n    update: {nullable: true}\n  - target: $.components.schemas.A\n    x-optional: true\n    update: {description: patched}\n";
+    let spec = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: string}}\n");
+    let loaded = load_spec("spec.yaml", spec.as_bytes(), &[OverlaySource { file: "fix.yaml", bytes: overlay.as_bytes() }]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    let warning = &loaded.warnings[0];
+    assert_eq!((warning.file.as_str(), warning.pointer.as_str()), ("fix.yaml", "/actions/0/target"));
+    assert!(warning.message.contains("optional overlay action skipped"), "{warning}");
+    // An optional action that matches still applies.
+    assert_eq!(loaded.json.pointer("/components/schemas/A/description"), Some(&json!("patched")));
+    let not_a_bool = overlay.replacen("x-optional: true", "x-optional: yes please", 1);
+    let e = load_spec("spec.yaml", spec.as_bytes(), &[OverlaySource { file: "fix.yaml", bytes: not_a_bool.as_bytes() }]).err().expect("an error");
+    assert_eq!(e.pointer, "/actions/0/x-optional");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 /// Shared types: errors, responses, retries, streams, `Patch`.
 #[doc(inline)]
 pub use openrouter_langfuse_runtime as runtime;
-/// The langfuse API, generated from `specs/langfuse.toml`.
+/// The Langfuse API, generated from `specs/langfuse.toml`.
 #[cfg(
     any(
         feature = "langfuse",
@@ -44,7 +44,7 @@ pub use openrouter_langfuse_runtime as runtime;
 )]
 #[doc(inline)]
 pub use openrouter_langfuse_langfuse as langfuse;
-/// The openrouter API, generated from `specs/openrouter.toml`.
+/// The OpenRouter API, generated from `specs/openrouter.toml`.
 #[cfg(
     any(
         feature = "openrouter",

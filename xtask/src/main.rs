@@ -1,7 +1,8 @@
-//! Developer tasks: `cargo xtask fetch | regen | check`.
+//! Developer tasks: `cargo xtask fetch | regen | check | diff | fuzz`.
 
 mod diff;
 mod fetch;
+mod fuzz;
 mod regen;
 
 use clap::{Parser, Subcommand};
@@ -26,6 +27,8 @@ enum Command {
     MockSpec(regen::MockSpecArgs),
     /// What changed between two spec versions, and whether it breaks users (exit 1 if so, 2 on error).
     Diff(diff::DiffArgs),
+    /// Seeded mutants of the pinned specs through the generator: panics, unlocated errors, unparsable output.
+    Fuzz(fuzz::FuzzArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
         Command::Regen(args) => regen::regen(args),
         Command::Check(args) => regen::check(args),
         Command::MockSpec(args) => regen::mock_spec(args),
+        Command::Fuzz(args) => fuzz::run(args),
         Command::Diff(args) => match diff::run(args) {
             Ok(false) => Ok(()),
             Ok(true) => return ExitCode::from(1),

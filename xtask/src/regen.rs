@@ -86,7 +86,8 @@ fn semantic_summary(root: &Path, mirror: Option<&Path>) -> String {
         if old_sha == input.sha256 {
             continue;
         }
-        let Ok(old_bytes) = std::fs::read(pin.versioned_path(&cache, old_sha)) else {
+        // By hash, not by the pin's file name, which may have changed along with the bytes.
+        let Some(old_bytes) = pin::find_by_sha256(&cache, old_sha) else {
             out.push_str(&format!("{}: the pin moved from sha256 {old_sha} (that version is not in the cache, so no semantic summary)\n\n", input.name));
             continue;
         };

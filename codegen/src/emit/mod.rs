@@ -85,8 +85,6 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
             contents: format_file(&header, client::client_module(api_model, profile))?,
         },
     ];
-    let tag_features = manifest::ApiFeatures { api: api.to_string(), tags: gates.features().cloned().collect() };
-    files.push(manifest::api_manifest(&tag_features)?);
     if !api_model.warnings.is_empty() {
         files.push(GeneratedFile { path: PathBuf::from(format!("{api}/DEGRADED.md")), contents: degraded_report(api_model) });
     }

@@ -1,8 +1,10 @@
 //! Load: bytes of a spec (and our overlays) → a checked, normalised `openapiv3` document.
 
+mod degrade;
 mod normalise;
 mod overlay;
 mod parse;
+mod path_items;
 mod refs;
 
 use crate::error::SpecError;
@@ -22,6 +24,8 @@ pub struct Spec {
     pub file: String,
     pub document: openapiv3::OpenAPI,
     pub json: Value,
+    /// Located notes on what loading degraded or skipped rather than refused.
+    pub warnings: Vec<SpecError>,
 }
 
 /// Parses, applies overlays, checks references, normalises, and reads the document as OpenAPI 3.0.
@@ -37,14 +41,16 @@ pub fn load_other_version(file: &str, bytes: &[u8], overlays: &[OverlaySource<'_
 
 fn load_with(file: &str, bytes: &[u8], overlays: &[OverlaySource<'_>], misses: overlay::Misses) -> Result<Spec, SpecError> {
     let mut json = parse_document(file, bytes)?;
+    let mut warnings = Vec::new();
     for source in overlays {
         let overlay = parse_document(source.file, source.bytes)?;
-        overlay::apply_overlay(&mut json, source.file, &overlay, misses)?;
+        warnings.extend(overlay::apply_overlay(&mut json, source.file, &overlay, misses)?);
     }
+    warnings.extend(path_items::inline_path_item_refs(file, &mut json));
     refs::check_refs(file, &json)?;
-    normalise::normalise_document(file, &mut json)?;
+    warnings.extend(normalise::normalise_document(file, &mut json)?);
     let document = read_openapi(file, &json)?;
-    Ok(Spec { file: file.to_string(), document, json })
+    Ok(Spec { file: file.to_string(), document, json, warnings })
 }
 
 fn read_openapi(file: &str, json: &Value) -> Result<openapiv3::OpenAPI, SpecError> {

@@ -12,14 +12,14 @@
 //! | `$ref` with sibling keywords               | `allOf: [{$ref}]` + the siblings                |
 //! | boolean schema `true`                      | `{}`                                            |
 //!
-//! Keywords that carry meaning but have no 3.0 form are refused with an error rather than dropped.
+//! `patternProperties` and `propertyNames` become plain maps with a warning (`degrade`); other
+//! keywords that carry meaning but have no 3.0 form are refused with an error rather than dropped.
 
 use crate::error::{child, SpecError};
 use serde_json::{json, Map, Value};
 
 const KNOWN_TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "object", "array"];
-const REFUSED_KEYWORDS: [&str; 9] = [
-    "patternProperties",
+const REFUSED_KEYWORDS: [&str; 7] = [
     "prefixItems",
     "if",
     "then",
@@ -27,11 +27,10 @@ const REFUSED_KEYWORDS: [&str; 9] = [
     "dependentSchemas",
     "unevaluatedProperties",
     "unevaluatedItems",
-    "propertyNames",
 ];
 
-/// Normalises the whole document in place.
-pub fn normalise_document(file: &str, doc: &mut Value) -> Result<(), SpecError> {
+/// Normalises the whole document in place; returns a located warning per construct degraded.
+pub fn normalise_document(file: &str, doc: &mut Value) -> Result<Vec<SpecError>, SpecError> {
     let version = doc.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string();
     if let Some(swagger) = doc.get("swagger") {
         let swagger = swagger.as_str().map(str::to_string).unwrap_or_else(|| swagger.to_string());
@@ -44,7 +43,7 @@ pub fn normalise_document(file: &str, doc: &mut Value) -> Result<(), SpecError> 
         return Err(SpecError::new(file, "/paths", "the spec has no `paths` object: there are no operations to generate"));
     }
     doc["openapi"] = json!("3.0.3");
-    let walker = Walker { file };
+    let walker = Walker { file, warnings: Default::default() };
     if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
         for (name, schema) in schemas.iter_mut() {
             walker.schema(schema, &child("/components/schemas", name))?;
@@ -68,11 +67,13 @@ pub fn normalise_document(file: &str, doc: &mut Value) -> Result<(), SpecError> 
             walker.path_item(item, &child("/paths", path))?;
         }
     }
-    Ok(())
+    Ok(walker.warnings.into_inner())
 }
 
 struct Walker<'a> {
     file: &'a str,
+    /// Interior mutability: every walk method borrows the walker shared while recursing.
+    warnings: std::cell::RefCell<Vec<SpecError>>,
 }
 
 impl Walker<'_> {
@@ -150,9 +151,13 @@ impl Walker<'_> {
             other => return Err(self.err(at, format!("a schema must be an object, found {}", kind_of(other)))),
         }
         let Value::Object(map) = schema else { return Ok(()) };
-        // JSON object keys are strings whatever this says, so `{type: string}` adds nothing.
-        if map.get("propertyNames").is_some_and(|names| names.as_object().is_some_and(|o| o.len() == 1 && o.get("type") == Some(&Value::from("string")))) {
-            map.remove("propertyNames");
+        for (keyword, degrade) in [
+            ("patternProperties", super::degrade::pattern_properties as fn(&mut Map<String, Value>) -> Option<String>),
+            ("propertyNames", super::degrade::property_names),
+        ] {
+            if let Some(message) = degrade(map) {
+                self.warnings.borrow_mut().push(self.err(&child(at, keyword), message));
+            }
         }
         for keyword in REFUSED_KEYWORDS {
             if map.contains_key(keyword) {

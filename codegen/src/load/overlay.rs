@@ -2,13 +2,14 @@
 //!
 //! Only `update` and `remove` actions exist in Overlay 1.0. Targets are RFC 9535 JSONPath
 //! expressions; a target that matches nothing is an error, because an overlay that silently stops
-//! applying (after upstream renamed the thing it fixed) would hide a real change.
+//! applying (after upstream renamed the thing it fixed) would hide a real change. An action marked
+//! `x-optional: true` (a fix upstream may make itself, or one for a construct that comes and goes)
+//! may miss: the miss is a located warning instead, so it still shows in review.
 
 use crate::error::{child, SpecError};
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
-/// Applies every action of one overlay document to `doc`, in order.
 /// What an action whose target matches nothing means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Misses {
@@ -19,7 +20,9 @@ pub enum Misses {
     Skip,
 }
 
-pub fn apply_overlay(doc: &mut Value, overlay_file: &str, overlay: &Value, misses: Misses) -> Result<(), SpecError> {
+/// Applies every action of one overlay document to `doc`, in order; returns a warning per
+/// optional action that matched nothing in the pinned version.
+pub fn apply_overlay(doc: &mut Value, overlay_file: &str, overlay: &Value, misses: Misses) -> Result<Vec<SpecError>, SpecError> {
     let version = overlay.get("overlay").and_then(Value::as_str).unwrap_or_default();
     if !version.starts_with("1.") {
         return Err(SpecError::new(overlay_file, "/overlay", format!("expected an Overlay 1.x document, found version {version:?}")));
@@ -28,13 +31,14 @@ pub fn apply_overlay(doc: &mut Value, overlay_file: &str, overlay: &Value, misse
         .get("actions")
         .and_then(Value::as_array)
         .ok_or_else(|| SpecError::new(overlay_file, "/actions", "an overlay needs an `actions` array"))?;
+    let mut warnings = Vec::new();
     for (index, action) in actions.iter().enumerate() {
-        apply_action(doc, overlay_file, &format!("/actions/{index}"), action, misses)?;
+        warnings.extend(apply_action(doc, overlay_file, &format!("/actions/{index}"), action, misses)?);
     }
-    Ok(())
+    Ok(warnings)
 }
 
-fn apply_action(doc: &mut Value, file: &str, at: &str, action: &Value, misses: Misses) -> Result<(), SpecError> {
+fn apply_action(doc: &mut Value, file: &str, at: &str, action: &Value, misses: Misses) -> Result<Option<SpecError>, SpecError> {
     let target = action
         .get("target")
         .and_then(Value::as_str)
@@ -43,11 +47,19 @@ fn apply_action(doc: &mut Value, file: &str, at: &str, action: &Value, misses: M
         .map_err(|e| SpecError::new(file, child(at, "target"), format!("invalid JSONPath {target:?}: {e}")))?;
     let pointers: Vec<String> =
         path.query_located(doc).locations().map(|location| location.to_json_pointer()).collect();
+    let optional = match action.get("x-optional") {
+        None => false,
+        Some(Value::Bool(optional)) => *optional,
+        Some(_) => return Err(SpecError::new(file, child(at, "x-optional"), "`x-optional` must be true or false")),
+    };
     if pointers.is_empty() && misses == Misses::Skip {
-        return Ok(());
+        return Ok(None);
+    }
+    if pointers.is_empty() && optional {
+        return Ok(Some(SpecError::new(file, child(at, "target"), format!("optional overlay action skipped: target {target:?} matches nothing in the spec"))));
     }
     if pointers.is_empty() {
-        return Err(SpecError::new(file, child(at, "target"), format!("target {target:?} matches nothing in the spec")));
+        return Err(SpecError::new(file, child(at, "target"), format!("target {target:?} matches nothing in the spec (mark the action `x-optional: true` if it may)")));
     }
     let remove = action.get("remove").and_then(Value::as_bool).unwrap_or(false);
     match (action.get("update"), remove) {
@@ -58,14 +70,14 @@ fn apply_action(doc: &mut Value, file: &str, at: &str, action: &Value, misses: M
                     merge(node, update);
                 }
             }
-            Ok(())
+            Ok(None)
         }
         (None, true) => {
             // Remove deepest and last first, so earlier pointers stay valid.
             for pointer in pointers.iter().rev() {
                 remove_at(doc, pointer);
             }
-            Ok(())
+            Ok(None)
         }
         (None, false) => Err(SpecError::new(file, at, "an action needs `update` or `remove: true`")),
     }

@@ -163,7 +163,7 @@ impl<'a> Resolver<'a> {
             place_names,
             promoted: HashMap::new(),
             schema_types: Default::default(),
-            warnings: Vec::new(),
+            warnings: spec.warnings.clone(),
         }
     }
 

@@ -23,8 +23,10 @@ impl<'a> Resolver<'a> {
         }
         let mut methods: HashMap<String, Namer> = HashMap::new();
         for (path, item) in &document.paths.paths {
+            // The loader inlines path-item references; one left here costs its path only.
             let ReferenceOr::Item(item) = item else {
-                return Err(self.err(&child("/paths", path), "path item references are not supported"));
+                self.warn(&child("/paths", path), "path skipped: path item references are not supported here");
+                continue;
             };
             for (method, operation) in item.iter() {
                 let at = child(&child("/paths", path), method);
@@ -155,11 +157,16 @@ impl<'a> Resolver<'a> {
                 MediaKind::EventStream | MediaKind::Text | MediaKind::Binary => BodyMedia::Binary,
             };
             let rank = match media { BodyMedia::Json => 0, BodyMedia::Multipart => 1, BodyMedia::Binary => 2 };
-            if chosen.as_ref().is_none_or(|(r, _)| rank < *r) {
-                chosen = Some((rank, Body { media, ty, required: body.required }));
+            if chosen.as_ref().is_none_or(|(r, _, _)| rank < *r) {
+                chosen = Some((rank, Body { media, ty, required: body.required }, body_at));
             }
         }
-        Ok(chosen.map(|(_, body)| body))
+        // Emit has no raw-bytes body yet: refused here, where the operation is skipped with a
+        // located warning, rather than failing the whole API in emit.
+        if let Some((_, Body { media: BodyMedia::Binary, .. }, body_at)) = &chosen {
+            return Err(self.err(body_at, "raw binary and text request bodies are not supported yet"));
+        }
+        Ok(chosen.map(|(_, body, _)| body))
     }
 
     fn responses(&mut self, operation: &'a openapiv3::Operation, op_name: &str, at: &str) -> Result<Vec<Response>, SpecError> {

@@ -1,6 +1,7 @@
 //! Shared by the xtask tests: the workspace's spec cache (filled by `cargo xtask fetch`), a
 //! throwaway copy of a directory, and a tiny HTTP server on 127.0.0.1 answering from memory.
 
+#![allow(dead_code)] // each test binary uses a different part of it
 use codegen::pin::{HistoryPin, Pin};
 use std::io::{Read, Write};
 use std::net::TcpListener;
