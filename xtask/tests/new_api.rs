@@ -100,7 +100,7 @@ fn new_api_from_a_pin_file_alone() {
     let api_manifest = std::fs::read_to_string(generated.join("petstore/Cargo.toml")).unwrap();
     assert!(api_manifest.contains("name = \"openrouter-langfuse-petstore\"") && api_manifest.contains("the generated Petstore client"), "{api_manifest}");
     let facade = std::fs::read_to_string(generated.join("Cargo.toml")).unwrap();
-    assert!(facade.contains("petstore = [\"dep:openrouter-langfuse-petstore\"]"), "{facade}");
+    assert!(facade.contains("petstore = [\"dep:openrouter-langfuse-petstore\", \"openrouter-langfuse-petstore/all\"]"), "{facade}");
     assert!(facade.contains("openrouter-langfuse-petstore = { path = \"petstore\""), "{facade}");
     assert!(facade.contains("default = [\"langfuse\", \"openrouter\", \"petstore\", \"rustls-tls\"]"), "{facade}");
     let lib = std::fs::read_to_string(generated.join("src/lib.rs")).unwrap();
