@@ -104,33 +104,33 @@ pub enum FieldKey {
     Unknown(String),
 }
 
-/// Reads one key and looks it up among a struct's wire names (sorted, so a binary search finds
-/// it without allocating for declared keys).
+/// Reads one key and looks it up with the struct's own `match` over its wire names (compiled to
+/// a decision on length and bytes; no allocation for declared keys).
 #[doc(hidden)]
-pub struct Fields(pub &'static [&'static str]);
+pub struct Fields<F>(pub F);
 
-impl<'de> DeserializeSeed<'de> for Fields {
+impl<'de, F: Fn(&str) -> Option<usize>> DeserializeSeed<'de> for Fields<F> {
     type Value = FieldKey;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<FieldKey, D::Error> {
         deserializer.deserialize_identifier(self)
     }
 }
 
-impl Visitor<'_> for Fields {
+impl<F: Fn(&str) -> Option<usize>> Visitor<'_> for Fields<F> {
     type Value = FieldKey;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a property name")
     }
     fn visit_str<E: de::Error>(self, key: &str) -> Result<FieldKey, E> {
-        Ok(match self.0.binary_search(&key) {
-            Ok(index) => FieldKey::Known(index),
-            Err(_) => FieldKey::Unknown(key.to_owned()),
+        Ok(match (self.0)(key) {
+            Some(index) => FieldKey::Known(index),
+            None => FieldKey::Unknown(key.to_owned()),
         })
     }
     fn visit_string<E: de::Error>(self, key: String) -> Result<FieldKey, E> {
-        Ok(match self.0.binary_search(&key.as_str()) {
-            Ok(index) => FieldKey::Known(index),
-            Err(_) => FieldKey::Unknown(key),
+        Ok(match (self.0)(&key) {
+            Some(index) => FieldKey::Known(index),
+            None => FieldKey::Unknown(key),
         })
     }
 }

@@ -1,5 +1,5 @@
 //! Structs' `Serialize`/`Deserialize`, written out rather than derived: one map encoder and one
-//! `match` over the sorted wire names per struct, the rest in the runtime's `object` module. This
+//! `match` over the wire names per struct, the rest in the runtime's `object` module. This
 //! is what keeps the generated crates cheap to compile (see the README's design section), and what
 //! keeps undeclared keys instead of dropping them.
 
@@ -83,9 +83,11 @@ fn serialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>) 
 fn deserialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>) -> TokenStream {
     // Locals are numbered, not named after fields, so no property can shadow `map` or `key`.
     let local = |index: usize| format_ident!("v{index}");
-    let mut sorted: Vec<(usize, &str)> = fields.iter().enumerate().map(|(i, f)| (i, f.wire.as_str())).collect();
-    sorted.sort_by(|a, b| a.1.cmp(b.1));
-    let wire_names = sorted.iter().map(|(_, wire)| *wire);
+    let lookup = fields.iter().enumerate().map(|(index, field)| {
+        let wire = &field.wire;
+        let index = Literal::usize_unsuffixed(index);
+        quote! { #wire => Some(#index), }
+    });
     let locals = fields.iter().enumerate().map(|(index, field)| {
         let var = local(index);
         let ty = field_type(field);
@@ -95,13 +97,13 @@ fn deserialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>
             Presence::TriState => quote! { let mut #var: #ty = crate::runtime::Patch::Absent; },
         }
     });
-    // The seed yields only indices of `FIELDS`, so the last one is written `_` to make the match
+    // `field` yields only indices of fields, so the last one is written `_` to make the match
     // exhaustive without an arm that cannot run.
-    let last = sorted.len().saturating_sub(1);
-    let arms = sorted.iter().enumerate().map(|(position, (index, _))| {
-        let var = local(*index);
-        let pattern = if position == last { quote! { _ } } else { Literal::usize_unsuffixed(position).into_token_stream() };
-        match fields[*index].presence {
+    let last = fields.len().saturating_sub(1);
+    let arms = fields.iter().enumerate().map(|(index, field)| {
+        let var = local(index);
+        let pattern = if index == last { quote! { _ } } else { Literal::usize_unsuffixed(index).into_token_stream() };
+        match field.presence {
             Presence::Required => quote! { crate::runtime::FieldKey::Known(#pattern) => #var = Some(map.next_value()?), },
             _ => quote! { crate::runtime::FieldKey::Known(#pattern) => #var = map.next_value()?, },
         }
@@ -144,10 +146,16 @@ fn deserialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>
         impl crate::runtime::Object for #name {
             const NAME: &'static str = #type_name;
             fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                const FIELDS: &[&str] = &[#(#wire_names),*];
+                #[inline]
+                fn field(name: &str) -> Option<usize> {
+                    match name {
+                        #(#lookup)*
+                        _ => None,
+                    }
+                }
                 #(#locals)*
                 #rest_local
-                while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+                while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
                     match key {
                         #(#arms)*
                         #rest_arm

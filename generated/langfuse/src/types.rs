@@ -48,14 +48,18 @@ impl<'de> serde::Deserialize<'de> for AnnotationQueue {
 impl crate::runtime::Object for AnnotationQueue {
     const NAME: &'static str = "AnnotationQueue";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "description",
-            "id",
-            "name",
-            "scoreConfigIds",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "description" => Some(2),
+                "scoreConfigIds" => Some(3),
+                "createdAt" => Some(4),
+                "updatedAt" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -63,13 +67,13 @@ impl crate::runtime::Object for AnnotationQueue {
         let mut v4: Option<crate::runtime::DateTime> = None;
         let mut v5: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v5 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -144,10 +148,16 @@ impl<'de> serde::Deserialize<'de> for AnnotationQueueAssignmentRequest {
 impl crate::runtime::Object for AnnotationQueueAssignmentRequest {
     const NAME: &'static str = "AnnotationQueueAssignmentRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["userId"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "userId" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -218,16 +228,20 @@ impl<'de> serde::Deserialize<'de> for AnnotationQueueItem {
 impl crate::runtime::Object for AnnotationQueueItem {
     const NAME: &'static str = "AnnotationQueueItem";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "completedAt",
-            "createdAt",
-            "id",
-            "objectId",
-            "objectType",
-            "queueId",
-            "status",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "queueId" => Some(1),
+                "objectId" => Some(2),
+                "objectType" => Some(3),
+                "status" => Some(4),
+                "completedAt" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -237,15 +251,15 @@ impl crate::runtime::Object for AnnotationQueueItem {
         let mut v6: Option<crate::runtime::DateTime> = None;
         let mut v7: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v7 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -336,10 +350,16 @@ impl<'de> serde::Deserialize<'de> for ApiKeyDeletionResponse {
 impl crate::runtime::Object for ApiKeyDeletionResponse {
     const NAME: &'static str = "ApiKeyDeletionResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["success"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "success" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<bool> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -395,10 +415,16 @@ impl<'de> serde::Deserialize<'de> for ApiKeyList {
 impl crate::runtime::Object for ApiKeyList {
     const NAME: &'static str = "ApiKeyList";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["apiKeys"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "apiKeys" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<ApiKeySummary>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -466,14 +492,18 @@ impl<'de> serde::Deserialize<'de> for ApiKeyResponse {
 impl crate::runtime::Object for ApiKeyResponse {
     const NAME: &'static str = "ApiKeyResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "displaySecretKey",
-            "id",
-            "note",
-            "publicKey",
-            "secretKey",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "createdAt" => Some(1),
+                "publicKey" => Some(2),
+                "secretKey" => Some(3),
+                "displaySecretKey" => Some(4),
+                "note" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<crate::runtime::DateTime> = None;
         let mut v2: Option<String> = None;
@@ -481,14 +511,14 @@ impl crate::runtime::Object for ApiKeyResponse {
         let mut v4: Option<String> = None;
         let mut v5: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v5 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -581,15 +611,19 @@ impl<'de> serde::Deserialize<'de> for ApiKeySummary {
 impl crate::runtime::Object for ApiKeySummary {
     const NAME: &'static str = "ApiKeySummary";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "displaySecretKey",
-            "expiresAt",
-            "id",
-            "lastUsedAt",
-            "note",
-            "publicKey",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "createdAt" => Some(1),
+                "expiresAt" => Some(2),
+                "lastUsedAt" => Some(3),
+                "note" => Some(4),
+                "publicKey" => Some(5),
+                "displaySecretKey" => Some(6),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<crate::runtime::DateTime> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -598,15 +632,15 @@ impl crate::runtime::Object for ApiKeySummary {
         let mut v5: Option<String> = None;
         let mut v6: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v6 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -699,20 +733,30 @@ impl<'de> serde::Deserialize<'de> for AuthenticationScheme {
 impl crate::runtime::Object for AuthenticationScheme {
     const NAME: &'static str = "AuthenticationScheme";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["description", "name", "primary", "specUri", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "description" => Some(1),
+                "specUri" => Some(2),
+                "type" => Some(3),
+                "primary" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<bool> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -788,16 +832,24 @@ impl<'de> serde::Deserialize<'de> for BaseEvent {
 impl crate::runtime::Object for BaseEvent {
     const NAME: &'static str = "BaseEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id", "metadata", "timestamp"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "metadata" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -879,15 +931,19 @@ impl<'de> serde::Deserialize<'de> for BasePrompt {
 impl crate::runtime::Object for BasePrompt {
     const NAME: &'static str = "BasePrompt";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "commitMessage",
-            "config",
-            "labels",
-            "name",
-            "resolutionGraph",
-            "tags",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "version" => Some(1),
+                "config" => Some(2),
+                "labels" => Some(3),
+                "tags" => Some(4),
+                "commitMessage" => Some(5),
+                "resolutionGraph" => Some(6),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<serde_json::Value> = None;
@@ -896,15 +952,15 @@ impl crate::runtime::Object for BasePrompt {
         let mut v5: Option<String> = None;
         let mut v6: Option<serde_json::Value> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v6 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -1033,24 +1089,28 @@ impl<'de> serde::Deserialize<'de> for BaseScore {
 impl crate::runtime::Object for BaseScore {
     const NAME: &'static str = "BaseScore";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "sessionId" => Some(2),
+                "observationId" => Some(3),
+                "datasetRunId" => Some(4),
+                "name" => Some(5),
+                "source" => Some(6),
+                "timestamp" => Some(7),
+                "createdAt" => Some(8),
+                "updatedAt" => Some(9),
+                "authorUserId" => Some(10),
+                "comment" => Some(11),
+                "metadata" => Some(12),
+                "configId" => Some(13),
+                "queueId" => Some(14),
+                "environment" => Some(15),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -1068,24 +1128,24 @@ impl crate::runtime::Object for BaseScore {
         let mut v14: Option<String> = None;
         let mut v15: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v15 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -1253,22 +1313,26 @@ impl<'de> serde::Deserialize<'de> for BaseScoreV1 {
 impl crate::runtime::Object for BaseScoreV1 {
     const NAME: &'static str = "BaseScoreV1";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "source",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "name" => Some(2),
+                "source" => Some(3),
+                "observationId" => Some(4),
+                "timestamp" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                "authorUserId" => Some(8),
+                "comment" => Some(9),
+                "metadata" => Some(10),
+                "configId" => Some(11),
+                "queueId" => Some(12),
+                "environment" => Some(13),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -1284,22 +1348,22 @@ impl crate::runtime::Object for BaseScoreV1 {
         let mut v12: Option<String> = None;
         let mut v13: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v13 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -1459,22 +1523,26 @@ impl<'de> serde::Deserialize<'de> for BaseScoreV3 {
 impl crate::runtime::Object for BaseScoreV3 {
     const NAME: &'static str = "BaseScoreV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "projectId",
-            "queueId",
-            "source",
-            "subject",
-            "timestamp",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "projectId" => Some(1),
+                "name" => Some(2),
+                "source" => Some(3),
+                "timestamp" => Some(4),
+                "environment" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                "comment" => Some(8),
+                "configId" => Some(9),
+                "metadata" => Some(10),
+                "authorUserId" => Some(11),
+                "queueId" => Some(12),
+                "subject" => Some(13),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -1490,22 +1558,22 @@ impl crate::runtime::Object for BaseScoreV3 {
         let mut v12: Option<String> = None;
         let mut v13: Option<ScoreSubjectV3> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v13 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -1657,10 +1725,16 @@ impl<'de> serde::Deserialize<'de> for BlobStorageIntegrationDeletionResponse {
 impl crate::runtime::Object for BlobStorageIntegrationDeletionResponse {
     const NAME: &'static str = "BlobStorageIntegrationDeletionResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["message"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "message" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -1780,31 +1854,35 @@ impl<'de> serde::Deserialize<'de> for BlobStorageIntegrationResponse {
 impl crate::runtime::Object for BlobStorageIntegrationResponse {
     const NAME: &'static str = "BlobStorageIntegrationResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "accessKeyId",
-            "bucketName",
-            "compressed",
-            "createdAt",
-            "enabled",
-            "endpoint",
-            "exportFieldGroups",
-            "exportFrequency",
-            "exportMode",
-            "exportSource",
-            "exportStartDate",
-            "fileType",
-            "forcePathStyle",
-            "id",
-            "lastError",
-            "lastErrorAt",
-            "lastSyncAt",
-            "nextSyncAt",
-            "prefix",
-            "projectId",
-            "region",
-            "type",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "projectId" => Some(1),
+                "type" => Some(2),
+                "bucketName" => Some(3),
+                "endpoint" => Some(4),
+                "region" => Some(5),
+                "accessKeyId" => Some(6),
+                "prefix" => Some(7),
+                "exportFrequency" => Some(8),
+                "enabled" => Some(9),
+                "forcePathStyle" => Some(10),
+                "fileType" => Some(11),
+                "exportMode" => Some(12),
+                "exportStartDate" => Some(13),
+                "compressed" => Some(14),
+                "exportSource" => Some(15),
+                "exportFieldGroups" => Some(16),
+                "nextSyncAt" => Some(17),
+                "lastSyncAt" => Some(18),
+                "lastError" => Some(19),
+                "lastErrorAt" => Some(20),
+                "createdAt" => Some(21),
+                "updatedAt" => Some(22),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<BlobStorageIntegrationType> = None;
@@ -1829,30 +1907,30 @@ impl crate::runtime::Object for BlobStorageIntegrationResponse {
         let mut v21: Option<crate::runtime::DateTime> = None;
         let mut v22: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v14 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v21 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v16 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v19 = map.next_value()?,
-                crate::runtime::FieldKey::Known(15) => v20 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v18 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(15) => v15 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(16) => v16 = map.next_value()?,
                 crate::runtime::FieldKey::Known(17) => v17 = map.next_value()?,
-                crate::runtime::FieldKey::Known(18) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(19) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(20) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(21) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(18) => v18 = map.next_value()?,
+                crate::runtime::FieldKey::Known(19) => v19 = map.next_value()?,
+                crate::runtime::FieldKey::Known(20) => v20 = map.next_value()?,
+                crate::runtime::FieldKey::Known(21) => v21 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v22 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -2051,16 +2129,20 @@ impl<'de> serde::Deserialize<'de> for BlobStorageIntegrationStatusResponse {
 impl crate::runtime::Object for BlobStorageIntegrationStatusResponse {
     const NAME: &'static str = "BlobStorageIntegrationStatusResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "enabled",
-            "id",
-            "lastError",
-            "lastErrorAt",
-            "lastSyncAt",
-            "nextSyncAt",
-            "projectId",
-            "syncStatus",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "projectId" => Some(1),
+                "syncStatus" => Some(2),
+                "enabled" => Some(3),
+                "lastSyncAt" => Some(4),
+                "nextSyncAt" => Some(5),
+                "lastError" => Some(6),
+                "lastErrorAt" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<BlobStorageSyncStatus> = None;
@@ -2070,16 +2152,16 @@ impl crate::runtime::Object for BlobStorageIntegrationStatusResponse {
         let mut v6: Option<String> = None;
         let mut v7: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v7 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -2185,10 +2267,16 @@ impl<'de> serde::Deserialize<'de> for BlobStorageIntegrationsResponse {
 impl crate::runtime::Object for BlobStorageIntegrationsResponse {
     const NAME: &'static str = "BlobStorageIntegrationsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<BlobStorageIntegrationResponse>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -2315,26 +2403,30 @@ impl<'de> serde::Deserialize<'de> for BooleanScore {
 impl crate::runtime::Object for BooleanScore {
     const NAME: &'static str = "BooleanScore";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "sessionId" => Some(2),
+                "observationId" => Some(3),
+                "datasetRunId" => Some(4),
+                "name" => Some(5),
+                "source" => Some(6),
+                "timestamp" => Some(7),
+                "createdAt" => Some(8),
+                "updatedAt" => Some(9),
+                "authorUserId" => Some(10),
+                "comment" => Some(11),
+                "metadata" => Some(12),
+                "configId" => Some(13),
+                "queueId" => Some(14),
+                "environment" => Some(15),
+                "value" => Some(16),
+                "stringValue" => Some(17),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -2354,26 +2446,26 @@ impl crate::runtime::Object for BooleanScore {
         let mut v16: Option<f64> = None;
         let mut v17: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v17 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v17 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -2553,24 +2645,28 @@ impl<'de> serde::Deserialize<'de> for BooleanScoreV1 {
 impl crate::runtime::Object for BooleanScoreV1 {
     const NAME: &'static str = "BooleanScoreV1";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "name" => Some(2),
+                "source" => Some(3),
+                "observationId" => Some(4),
+                "timestamp" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                "authorUserId" => Some(8),
+                "comment" => Some(9),
+                "metadata" => Some(10),
+                "configId" => Some(11),
+                "queueId" => Some(12),
+                "environment" => Some(13),
+                "value" => Some(14),
+                "stringValue" => Some(15),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -2588,24 +2684,24 @@ impl crate::runtime::Object for BooleanScoreV1 {
         let mut v14: Option<f64> = None;
         let mut v15: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v14 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v15 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -2774,23 +2870,27 @@ impl<'de> serde::Deserialize<'de> for BooleanScoreV3 {
 impl crate::runtime::Object for BooleanScoreV3 {
     const NAME: &'static str = "BooleanScoreV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "projectId",
-            "queueId",
-            "source",
-            "subject",
-            "timestamp",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "projectId" => Some(1),
+                "name" => Some(2),
+                "source" => Some(3),
+                "timestamp" => Some(4),
+                "environment" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                "comment" => Some(8),
+                "configId" => Some(9),
+                "metadata" => Some(10),
+                "authorUserId" => Some(11),
+                "queueId" => Some(12),
+                "subject" => Some(13),
+                "value" => Some(14),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -2807,22 +2907,22 @@ impl crate::runtime::Object for BooleanScoreV3 {
         let mut v13: Option<ScoreSubjectV3> = None;
         let mut v14: Option<bool> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v14 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -2949,16 +3049,24 @@ impl<'de> serde::Deserialize<'de> for BulkConfig {
 impl crate::runtime::Object for BulkConfig {
     const NAME: &'static str = "BulkConfig";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["maxOperations", "maxPayloadSize", "supported"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "supported" => Some(0),
+                "maxOperations" => Some(1),
+                "maxPayloadSize" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<bool> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -3073,26 +3181,30 @@ impl<'de> serde::Deserialize<'de> for CategoricalScore {
 impl crate::runtime::Object for CategoricalScore {
     const NAME: &'static str = "CategoricalScore";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "sessionId" => Some(2),
+                "observationId" => Some(3),
+                "datasetRunId" => Some(4),
+                "name" => Some(5),
+                "source" => Some(6),
+                "timestamp" => Some(7),
+                "createdAt" => Some(8),
+                "updatedAt" => Some(9),
+                "authorUserId" => Some(10),
+                "comment" => Some(11),
+                "metadata" => Some(12),
+                "configId" => Some(13),
+                "queueId" => Some(14),
+                "environment" => Some(15),
+                "value" => Some(16),
+                "stringValue" => Some(17),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -3112,26 +3224,26 @@ impl crate::runtime::Object for CategoricalScore {
         let mut v16: Option<f64> = None;
         let mut v17: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v17 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v17 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -3311,24 +3423,28 @@ impl<'de> serde::Deserialize<'de> for CategoricalScoreV1 {
 impl crate::runtime::Object for CategoricalScoreV1 {
     const NAME: &'static str = "CategoricalScoreV1";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "name" => Some(2),
+                "source" => Some(3),
+                "observationId" => Some(4),
+                "timestamp" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                "authorUserId" => Some(8),
+                "comment" => Some(9),
+                "metadata" => Some(10),
+                "configId" => Some(11),
+                "queueId" => Some(12),
+                "environment" => Some(13),
+                "value" => Some(14),
+                "stringValue" => Some(15),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -3346,24 +3462,24 @@ impl crate::runtime::Object for CategoricalScoreV1 {
         let mut v14: Option<f64> = None;
         let mut v15: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v14 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v15 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -3532,23 +3648,27 @@ impl<'de> serde::Deserialize<'de> for CategoricalScoreV3 {
 impl crate::runtime::Object for CategoricalScoreV3 {
     const NAME: &'static str = "CategoricalScoreV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "projectId",
-            "queueId",
-            "source",
-            "subject",
-            "timestamp",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "projectId" => Some(1),
+                "name" => Some(2),
+                "source" => Some(3),
+                "timestamp" => Some(4),
+                "environment" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                "comment" => Some(8),
+                "configId" => Some(9),
+                "metadata" => Some(10),
+                "authorUserId" => Some(11),
+                "queueId" => Some(12),
+                "subject" => Some(13),
+                "value" => Some(14),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -3565,22 +3685,22 @@ impl crate::runtime::Object for CategoricalScoreV3 {
         let mut v13: Option<ScoreSubjectV3> = None;
         let mut v14: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v14 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -3709,15 +3829,23 @@ impl<'de> serde::Deserialize<'de> for ChatMessage {
 impl crate::runtime::Object for ChatMessage {
     const NAME: &'static str = "ChatMessage";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["content", "role", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "role" => Some(0),
+                "content" => Some(1),
+                "type" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<ChatMessageType> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -3816,16 +3944,20 @@ impl<'de> serde::Deserialize<'de> for ChatPrompt {
 impl crate::runtime::Object for ChatPrompt {
     const NAME: &'static str = "ChatPrompt";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "commitMessage",
-            "config",
-            "labels",
-            "name",
-            "prompt",
-            "resolutionGraph",
-            "tags",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "version" => Some(1),
+                "config" => Some(2),
+                "labels" => Some(3),
+                "tags" => Some(4),
+                "commitMessage" => Some(5),
+                "resolutionGraph" => Some(6),
+                "prompt" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<serde_json::Value> = None;
@@ -3835,16 +3967,16 @@ impl crate::runtime::Object for ChatPrompt {
         let mut v6: Option<serde_json::Value> = None;
         let mut v7: Option<Vec<ChatMessageWithPlaceholders>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v7 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -3945,16 +4077,20 @@ impl<'de> serde::Deserialize<'de> for Comment {
 impl crate::runtime::Object for Comment {
     const NAME: &'static str = "Comment";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "content",
-            "createdAt",
-            "id",
-            "objectId",
-            "objectType",
-            "projectId",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "projectId" => Some(1),
+                "createdAt" => Some(2),
+                "updatedAt" => Some(3),
+                "objectType" => Some(4),
+                "objectId" => Some(5),
+                "content" => Some(6),
+                "authorUserId" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -3964,16 +4100,16 @@ impl crate::runtime::Object for Comment {
         let mut v6: Option<String> = None;
         let mut v7: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v7 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -4060,14 +4196,21 @@ impl<'de> serde::Deserialize<'de> for ConfigCategory {
 impl crate::runtime::Object for ConfigCategory {
     const NAME: &'static str = "ConfigCategory";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["label", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "value" => Some(0),
+                "label" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<f64> = None;
         let mut v1: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -4176,26 +4319,30 @@ impl<'de> serde::Deserialize<'de> for CorrectionScore {
 impl crate::runtime::Object for CorrectionScore {
     const NAME: &'static str = "CorrectionScore";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "sessionId" => Some(2),
+                "observationId" => Some(3),
+                "datasetRunId" => Some(4),
+                "name" => Some(5),
+                "source" => Some(6),
+                "timestamp" => Some(7),
+                "createdAt" => Some(8),
+                "updatedAt" => Some(9),
+                "authorUserId" => Some(10),
+                "comment" => Some(11),
+                "metadata" => Some(12),
+                "configId" => Some(13),
+                "queueId" => Some(14),
+                "environment" => Some(15),
+                "value" => Some(16),
+                "stringValue" => Some(17),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -4215,26 +4362,26 @@ impl crate::runtime::Object for CorrectionScore {
         let mut v16: Option<f64> = None;
         let mut v17: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v17 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v17 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -4421,23 +4568,27 @@ impl<'de> serde::Deserialize<'de> for CorrectionScoreV3 {
 impl crate::runtime::Object for CorrectionScoreV3 {
     const NAME: &'static str = "CorrectionScoreV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "projectId",
-            "queueId",
-            "source",
-            "subject",
-            "timestamp",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "projectId" => Some(1),
+                "name" => Some(2),
+                "source" => Some(3),
+                "timestamp" => Some(4),
+                "environment" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                "comment" => Some(8),
+                "configId" => Some(9),
+                "metadata" => Some(10),
+                "authorUserId" => Some(11),
+                "queueId" => Some(12),
+                "subject" => Some(13),
+                "value" => Some(14),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -4454,22 +4605,22 @@ impl crate::runtime::Object for CorrectionScoreV3 {
         let mut v13: Option<ScoreSubjectV3> = None;
         let mut v14: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v14 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -4596,16 +4747,24 @@ impl<'de> serde::Deserialize<'de> for CreateAnnotationQueueAssignmentResponse {
 impl crate::runtime::Object for CreateAnnotationQueueAssignmentResponse {
     const NAME: &'static str = "CreateAnnotationQueueAssignmentResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["projectId", "queueId", "userId"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "userId" => Some(0),
+                "queueId" => Some(1),
+                "projectId" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -4673,12 +4832,20 @@ impl<'de> serde::Deserialize<'de> for CreateAnnotationQueueItemRequest {
 impl crate::runtime::Object for CreateAnnotationQueueItemRequest {
     const NAME: &'static str = "CreateAnnotationQueueItemRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["objectId", "objectType", "status"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "objectId" => Some(0),
+                "objectType" => Some(1),
+                "status" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<AnnotationQueueObjectType> = None;
         let mut v2: Option<AnnotationQueueStatus> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -4753,15 +4920,23 @@ impl<'de> serde::Deserialize<'de> for CreateAnnotationQueueRequest {
 impl crate::runtime::Object for CreateAnnotationQueueRequest {
     const NAME: &'static str = "CreateAnnotationQueueRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["description", "name", "scoreConfigIds"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "description" => Some(1),
+                "scoreConfigIds" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<Vec<String>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -4892,25 +5067,29 @@ impl<'de> serde::Deserialize<'de> for CreateBlobStorageIntegrationRequest {
 impl crate::runtime::Object for CreateBlobStorageIntegrationRequest {
     const NAME: &'static str = "CreateBlobStorageIntegrationRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "accessKeyId",
-            "bucketName",
-            "compressed",
-            "enabled",
-            "endpoint",
-            "exportFieldGroups",
-            "exportFrequency",
-            "exportMode",
-            "exportSource",
-            "exportStartDate",
-            "fileType",
-            "forcePathStyle",
-            "prefix",
-            "projectId",
-            "region",
-            "secretAccessKey",
-            "type",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "projectId" => Some(0),
+                "type" => Some(1),
+                "bucketName" => Some(2),
+                "endpoint" => Some(3),
+                "region" => Some(4),
+                "accessKeyId" => Some(5),
+                "secretAccessKey" => Some(6),
+                "prefix" => Some(7),
+                "exportFrequency" => Some(8),
+                "enabled" => Some(9),
+                "forcePathStyle" => Some(10),
+                "fileType" => Some(11),
+                "exportMode" => Some(12),
+                "exportStartDate" => Some(13),
+                "compressed" => Some(14),
+                "exportSource" => Some(15),
+                "exportFieldGroups" => Some(16),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<BlobStorageIntegrationType> = None;
         let mut v2: Option<String> = None;
@@ -4929,25 +5108,25 @@ impl crate::runtime::Object for CreateBlobStorageIntegrationRequest {
         let mut v15: Option<BlobStorageExportSource> = None;
         let mut v16: Option<Vec<BlobStorageExportFieldGroup>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v16 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v16 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -5112,15 +5291,19 @@ impl<'de> serde::Deserialize<'de> for CreateChatPromptRequest {
 impl crate::runtime::Object for CreateChatPromptRequest {
     const NAME: &'static str = "CreateChatPromptRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "commitMessage",
-            "config",
-            "labels",
-            "name",
-            "prompt",
-            "tags",
-            "type",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "prompt" => Some(1),
+                "config" => Some(2),
+                "type" => Some(3),
+                "labels" => Some(4),
+                "tags" => Some(5),
+                "commitMessage" => Some(6),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<Vec<ChatMessageWithPlaceholders>> = None;
         let mut v2: Option<serde_json::Value> = None;
@@ -5129,15 +5312,15 @@ impl crate::runtime::Object for CreateChatPromptRequest {
         let mut v5: Option<Vec<String>> = None;
         let mut v6: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v6 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -5244,26 +5427,30 @@ impl<'de> serde::Deserialize<'de> for CreateCommentRequest {
 impl crate::runtime::Object for CreateCommentRequest {
     const NAME: &'static str = "CreateCommentRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "content",
-            "objectId",
-            "objectType",
-            "projectId",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "projectId" => Some(0),
+                "objectType" => Some(1),
+                "objectId" => Some(2),
+                "content" => Some(3),
+                "authorUserId" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -5335,10 +5522,16 @@ impl<'de> serde::Deserialize<'de> for CreateCommentResponse {
 impl crate::runtime::Object for CreateCommentResponse {
     const NAME: &'static str = "CreateCommentResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -5423,16 +5616,20 @@ impl<'de> serde::Deserialize<'de> for CreateDatasetItemRequest {
 impl crate::runtime::Object for CreateDatasetItemRequest {
     const NAME: &'static str = "CreateDatasetItemRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "datasetName",
-            "expectedOutput",
-            "id",
-            "input",
-            "metadata",
-            "sourceObservationId",
-            "sourceTraceId",
-            "status",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "datasetName" => Some(0),
+                "input" => Some(1),
+                "expectedOutput" => Some(2),
+                "metadata" => Some(3),
+                "sourceTraceId" => Some(4),
+                "sourceObservationId" => Some(5),
+                "id" => Some(6),
+                "status" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<serde_json::Value> = None;
         let mut v2: Option<serde_json::Value> = None;
@@ -5442,15 +5639,15 @@ impl crate::runtime::Object for CreateDatasetItemRequest {
         let mut v6: Option<String> = None;
         let mut v7: Option<DatasetStatus> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v7 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -5571,26 +5768,30 @@ impl<'de> serde::Deserialize<'de> for CreateDatasetRequest {
 impl crate::runtime::Object for CreateDatasetRequest {
     const NAME: &'static str = "CreateDatasetRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "description",
-            "expectedOutputSchema",
-            "inputSchema",
-            "metadata",
-            "name",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "description" => Some(1),
+                "metadata" => Some(2),
+                "inputSchema" => Some(3),
+                "expectedOutputSchema" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut v4: Option<serde_json::Value> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -5708,16 +5909,20 @@ impl<'de> serde::Deserialize<'de> for CreateDatasetRunItemRequest {
 impl crate::runtime::Object for CreateDatasetRunItemRequest {
     const NAME: &'static str = "CreateDatasetRunItemRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "datasetItemId",
-            "datasetVersion",
-            "metadata",
-            "observationId",
-            "runDescription",
-            "runName",
-            "traceId",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "runName" => Some(0),
+                "runDescription" => Some(1),
+                "metadata" => Some(2),
+                "datasetItemId" => Some(3),
+                "observationId" => Some(4),
+                "traceId" => Some(5),
+                "datasetVersion" => Some(6),
+                "createdAt" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
@@ -5727,16 +5932,16 @@ impl crate::runtime::Object for CreateDatasetRunItemRequest {
         let mut v6: Option<crate::runtime::DateTime> = None;
         let mut v7: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v7 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -5882,20 +6087,24 @@ impl<'de> serde::Deserialize<'de> for CreateEventBody {
 impl crate::runtime::Object for CreateEventBody {
     const NAME: &'static str = "CreateEventBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "environment",
-            "id",
-            "input",
-            "level",
-            "metadata",
-            "name",
-            "output",
-            "parentObservationId",
-            "startTime",
-            "statusMessage",
-            "traceId",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "traceId" => Some(0),
+                "name" => Some(1),
+                "startTime" => Some(2),
+                "metadata" => Some(3),
+                "input" => Some(4),
+                "output" => Some(5),
+                "level" => Some(6),
+                "statusMessage" => Some(7),
+                "parentObservationId" => Some(8),
+                "version" => Some(9),
+                "environment" => Some(10),
+                "id" => Some(11),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -5909,20 +6118,20 @@ impl crate::runtime::Object for CreateEventBody {
         let mut v10: Option<String> = None;
         let mut v11: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v11 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -6068,18 +6277,27 @@ impl<'de> serde::Deserialize<'de> for CreateEventEvent {
 impl crate::runtime::Object for CreateEventEvent {
     const NAME: &'static str = "CreateEventEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "metadata" => Some(2),
+                "body" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<CreateEventBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -6229,29 +6447,33 @@ impl<'de> serde::Deserialize<'de> for CreateGenerationBody {
 impl crate::runtime::Object for CreateGenerationBody {
     const NAME: &'static str = "CreateGenerationBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "completionStartTime",
-            "costDetails",
-            "endTime",
-            "environment",
-            "id",
-            "input",
-            "level",
-            "metadata",
-            "model",
-            "modelParameters",
-            "name",
-            "output",
-            "parentObservationId",
-            "promptName",
-            "promptVersion",
-            "startTime",
-            "statusMessage",
-            "traceId",
-            "usage",
-            "usageDetails",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "traceId" => Some(0),
+                "name" => Some(1),
+                "startTime" => Some(2),
+                "metadata" => Some(3),
+                "input" => Some(4),
+                "output" => Some(5),
+                "level" => Some(6),
+                "statusMessage" => Some(7),
+                "parentObservationId" => Some(8),
+                "version" => Some(9),
+                "environment" => Some(10),
+                "id" => Some(11),
+                "endTime" => Some(12),
+                "completionStartTime" => Some(13),
+                "model" => Some(14),
+                "modelParameters" => Some(15),
+                "usage" => Some(16),
+                "usageDetails" => Some(17),
+                "costDetails" => Some(18),
+                "promptName" => Some(19),
+                "promptVersion" => Some(20),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -6274,29 +6496,29 @@ impl crate::runtime::Object for CreateGenerationBody {
         let mut v19: Option<String> = None;
         let mut v20: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v18 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
                 crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v19 = map.next_value()?,
-                crate::runtime::FieldKey::Known(14) => v20 = map.next_value()?,
-                crate::runtime::FieldKey::Known(15) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(18) => v16 = map.next_value()?,
-                crate::runtime::FieldKey::Known(19) => v17 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = map.next_value()?,
+                crate::runtime::FieldKey::Known(17) => v17 = map.next_value()?,
+                crate::runtime::FieldKey::Known(18) => v18 = map.next_value()?,
+                crate::runtime::FieldKey::Known(19) => v19 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v20 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -6511,18 +6733,27 @@ impl<'de> serde::Deserialize<'de> for CreateGenerationEvent {
 impl crate::runtime::Object for CreateGenerationEvent {
     const NAME: &'static str = "CreateGenerationEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "metadata" => Some(2),
+                "body" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<CreateGenerationBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -6651,18 +6882,22 @@ impl<'de> serde::Deserialize<'de> for CreateModelRequest {
 impl crate::runtime::Object for CreateModelRequest {
     const NAME: &'static str = "CreateModelRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "inputPrice",
-            "matchPattern",
-            "modelName",
-            "outputPrice",
-            "pricingTiers",
-            "startDate",
-            "tokenizerConfig",
-            "tokenizerId",
-            "totalPrice",
-            "unit",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "modelName" => Some(0),
+                "matchPattern" => Some(1),
+                "startDate" => Some(2),
+                "unit" => Some(3),
+                "inputPrice" => Some(4),
+                "outputPrice" => Some(5),
+                "totalPrice" => Some(6),
+                "pricingTiers" => Some(7),
+                "tokenizerId" => Some(8),
+                "tokenizerConfig" => Some(9),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -6674,18 +6909,18 @@ impl crate::runtime::Object for CreateModelRequest {
         let mut v8: Option<String> = None;
         let mut v9: Option<serde_json::Value> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v9 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -6807,18 +7042,27 @@ impl<'de> serde::Deserialize<'de> for CreateObservationEvent {
 impl crate::runtime::Object for CreateObservationEvent {
     const NAME: &'static str = "CreateObservationEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "metadata" => Some(2),
+                "body" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<ObservationBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -6919,14 +7163,18 @@ impl<'de> serde::Deserialize<'de> for CreateScoreConfigRequest {
 impl crate::runtime::Object for CreateScoreConfigRequest {
     const NAME: &'static str = "CreateScoreConfigRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "categories",
-            "dataType",
-            "description",
-            "maxValue",
-            "minValue",
-            "name",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "dataType" => Some(1),
+                "categories" => Some(2),
+                "minValue" => Some(3),
+                "maxValue" => Some(4),
+                "description" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<ScoreConfigDataType> = None;
         let mut v2: Option<Vec<ConfigCategory>> = None;
@@ -6934,14 +7182,14 @@ impl crate::runtime::Object for CreateScoreConfigRequest {
         let mut v4: Option<f64> = None;
         let mut v5: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v5 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -7083,22 +7331,26 @@ impl<'de> serde::Deserialize<'de> for CreateScoreRequest {
 impl crate::runtime::Object for CreateScoreRequest {
     const NAME: &'static str = "CreateScoreRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "comment",
-            "configId",
-            "dataType",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "traceId",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "sessionId" => Some(2),
+                "observationId" => Some(3),
+                "datasetRunId" => Some(4),
+                "name" => Some(5),
+                "value" => Some(6),
+                "comment" => Some(7),
+                "metadata" => Some(8),
+                "environment" => Some(9),
+                "queueId" => Some(10),
+                "dataType" => Some(11),
+                "configId" => Some(12),
+                "source" => Some(13),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -7114,22 +7366,22 @@ impl crate::runtime::Object for CreateScoreRequest {
         let mut v12: Option<String> = None;
         let mut v13: Option<CreateScoreSource> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v13 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -7269,10 +7521,16 @@ impl<'de> serde::Deserialize<'de> for CreateScoreResponse {
 impl crate::runtime::Object for CreateScoreResponse {
     const NAME: &'static str = "CreateScoreResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -7405,21 +7663,25 @@ impl<'de> serde::Deserialize<'de> for CreateSpanBody {
 impl crate::runtime::Object for CreateSpanBody {
     const NAME: &'static str = "CreateSpanBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "endTime",
-            "environment",
-            "id",
-            "input",
-            "level",
-            "metadata",
-            "name",
-            "output",
-            "parentObservationId",
-            "startTime",
-            "statusMessage",
-            "traceId",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "traceId" => Some(0),
+                "name" => Some(1),
+                "startTime" => Some(2),
+                "metadata" => Some(3),
+                "input" => Some(4),
+                "output" => Some(5),
+                "level" => Some(6),
+                "statusMessage" => Some(7),
+                "parentObservationId" => Some(8),
+                "version" => Some(9),
+                "environment" => Some(10),
+                "id" => Some(11),
+                "endTime" => Some(12),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -7434,21 +7696,21 @@ impl crate::runtime::Object for CreateSpanBody {
         let mut v11: Option<String> = None;
         let mut v12: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
                 crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v12 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -7601,18 +7863,27 @@ impl<'de> serde::Deserialize<'de> for CreateSpanEvent {
 impl crate::runtime::Object for CreateSpanEvent {
     const NAME: &'static str = "CreateSpanEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "metadata" => Some(2),
+                "body" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<CreateSpanBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -7705,15 +7976,19 @@ impl<'de> serde::Deserialize<'de> for CreateTextPromptRequest {
 impl crate::runtime::Object for CreateTextPromptRequest {
     const NAME: &'static str = "CreateTextPromptRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "commitMessage",
-            "config",
-            "labels",
-            "name",
-            "prompt",
-            "tags",
-            "type",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "prompt" => Some(1),
+                "config" => Some(2),
+                "type" => Some(3),
+                "labels" => Some(4),
+                "tags" => Some(5),
+                "commitMessage" => Some(6),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
@@ -7722,15 +7997,15 @@ impl crate::runtime::Object for CreateTextPromptRequest {
         let mut v5: Option<Vec<String>> = None;
         let mut v6: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v6 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -7844,17 +8119,21 @@ impl<'de> serde::Deserialize<'de> for Dataset {
 impl crate::runtime::Object for Dataset {
     const NAME: &'static str = "Dataset";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "description",
-            "expectedOutputSchema",
-            "id",
-            "inputSchema",
-            "metadata",
-            "name",
-            "projectId",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "description" => Some(2),
+                "metadata" => Some(3),
+                "inputSchema" => Some(4),
+                "expectedOutputSchema" => Some(5),
+                "projectId" => Some(6),
+                "createdAt" => Some(7),
+                "updatedAt" => Some(8),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -7865,16 +8144,16 @@ impl crate::runtime::Object for Dataset {
         let mut v7: Option<crate::runtime::DateTime> = None;
         let mut v8: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v8 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -7990,20 +8269,24 @@ impl<'de> serde::Deserialize<'de> for DatasetItem {
 impl crate::runtime::Object for DatasetItem {
     const NAME: &'static str = "DatasetItem";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "datasetId",
-            "datasetName",
-            "expectedOutput",
-            "id",
-            "input",
-            "mediaReferences",
-            "metadata",
-            "sourceObservationId",
-            "sourceTraceId",
-            "status",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "status" => Some(1),
+                "input" => Some(2),
+                "expectedOutput" => Some(3),
+                "metadata" => Some(4),
+                "sourceTraceId" => Some(5),
+                "sourceObservationId" => Some(6),
+                "datasetId" => Some(7),
+                "datasetName" => Some(8),
+                "createdAt" => Some(9),
+                "updatedAt" => Some(10),
+                "mediaReferences" => Some(11),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<DatasetStatus> = None;
         let mut v2: Option<serde_json::Value> = None;
@@ -8017,20 +8300,20 @@ impl crate::runtime::Object for DatasetItem {
         let mut v10: Option<crate::runtime::DateTime> = None;
         let mut v11: Option<Vec<DatasetItemMediaReference>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v11 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -8137,18 +8420,27 @@ impl<'de> serde::Deserialize<'de> for DatasetItemMediaReference {
 impl crate::runtime::Object for DatasetItemMediaReference {
     const NAME: &'static str = "DatasetItemMediaReference";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["field", "jsonPath", "media", "referenceString"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "field" => Some(0),
+                "referenceString" => Some(1),
+                "jsonPath" => Some(2),
+                "media" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<DatasetItemMediaReferenceField> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<DatasetItemMediaReferenceMedia> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -8230,24 +8522,28 @@ impl<'de> serde::Deserialize<'de> for DatasetItemMediaReferenceMedia {
 impl crate::runtime::Object for DatasetItemMediaReferenceMedia {
     const NAME: &'static str = "DatasetItemMediaReferenceMedia";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "contentLength",
-            "contentType",
-            "mediaId",
-            "url",
-            "urlExpiry",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "mediaId" => Some(0),
+                "contentType" => Some(1),
+                "contentLength" => Some(2),
+                "url" => Some(3),
+                "urlExpiry" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -8338,16 +8634,20 @@ impl<'de> serde::Deserialize<'de> for DatasetRun {
 impl crate::runtime::Object for DatasetRun {
     const NAME: &'static str = "DatasetRun";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "datasetId",
-            "datasetName",
-            "description",
-            "id",
-            "metadata",
-            "name",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "description" => Some(2),
+                "metadata" => Some(3),
+                "datasetId" => Some(4),
+                "datasetName" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -8357,15 +8657,15 @@ impl crate::runtime::Object for DatasetRun {
         let mut v6: Option<crate::runtime::DateTime> = None;
         let mut v7: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v7 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -8461,16 +8761,20 @@ impl<'de> serde::Deserialize<'de> for DatasetRunItem {
 impl crate::runtime::Object for DatasetRunItem {
     const NAME: &'static str = "DatasetRunItem";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "datasetItemId",
-            "datasetRunId",
-            "datasetRunName",
-            "id",
-            "observationId",
-            "traceId",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "datasetRunId" => Some(1),
+                "datasetRunName" => Some(2),
+                "datasetItemId" => Some(3),
+                "traceId" => Some(4),
+                "observationId" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -8480,15 +8784,15 @@ impl crate::runtime::Object for DatasetRunItem {
         let mut v6: Option<crate::runtime::DateTime> = None;
         let mut v7: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v7 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -8598,18 +8902,22 @@ impl<'de> serde::Deserialize<'de> for DatasetRunWithItems {
 impl crate::runtime::Object for DatasetRunWithItems {
     const NAME: &'static str = "DatasetRunWithItems";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "_deprecation",
-            "createdAt",
-            "datasetId",
-            "datasetName",
-            "datasetRunItems",
-            "description",
-            "id",
-            "metadata",
-            "name",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "description" => Some(2),
+                "metadata" => Some(3),
+                "datasetId" => Some(4),
+                "datasetName" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                "datasetRunItems" => Some(8),
+                "_deprecation" => Some(9),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -8621,18 +8929,18 @@ impl crate::runtime::Object for DatasetRunWithItems {
         let mut v8: Option<Vec<DatasetRunItem>> = None;
         let mut v9: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v9 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -8727,10 +9035,16 @@ impl<'de> serde::Deserialize<'de> for DeleteAnnotationQueueAssignmentResponse {
 impl crate::runtime::Object for DeleteAnnotationQueueAssignmentResponse {
     const NAME: &'static str = "DeleteAnnotationQueueAssignmentResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["success"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "success" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<bool> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -8787,14 +9101,21 @@ impl<'de> serde::Deserialize<'de> for DeleteAnnotationQueueItemResponse {
 impl crate::runtime::Object for DeleteAnnotationQueueItemResponse {
     const NAME: &'static str = "DeleteAnnotationQueueItemResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["message", "success"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "success" => Some(0),
+                "message" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<bool> = None;
         let mut v1: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -8850,10 +9171,16 @@ impl<'de> serde::Deserialize<'de> for DeleteDatasetItemResponse {
 impl crate::runtime::Object for DeleteDatasetItemResponse {
     const NAME: &'static str = "DeleteDatasetItemResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["message"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "message" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -8908,10 +9235,16 @@ impl<'de> serde::Deserialize<'de> for DeleteDatasetRunResponse {
 impl crate::runtime::Object for DeleteDatasetRunResponse {
     const NAME: &'static str = "DeleteDatasetRunResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["message"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "message" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -8966,10 +9299,16 @@ impl<'de> serde::Deserialize<'de> for DeleteLlmConnectionResponse {
 impl crate::runtime::Object for DeleteLlmConnectionResponse {
     const NAME: &'static str = "DeleteLlmConnectionResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["message"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "message" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -9024,10 +9363,16 @@ impl<'de> serde::Deserialize<'de> for DeleteMembershipRequest {
 impl crate::runtime::Object for DeleteMembershipRequest {
     const NAME: &'static str = "DeleteMembershipRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["userId"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "userId" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -9082,10 +9427,16 @@ impl<'de> serde::Deserialize<'de> for DeleteTraceResponse {
 impl crate::runtime::Object for DeleteTraceResponse {
     const NAME: &'static str = "DeleteTraceResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["message"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "message" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -9197,17 +9548,26 @@ impl<'de> serde::Deserialize<'de> for Deprecation {
 impl crate::runtime::Object for Deprecation {
     const NAME: &'static str = "Deprecation";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["docsUrl", "message", "replacement", "sunsetAt"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "message" => Some(0),
+                "replacement" => Some(1),
+                "docsUrl" => Some(2),
+                "sunsetAt" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -9324,17 +9684,21 @@ impl<'de> serde::Deserialize<'de> for Experiment {
 impl crate::runtime::Object for Experiment {
     const NAME: &'static str = "Experiment";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "datasetId",
-            "description",
-            "endTime",
-            "id",
-            "itemCount",
-            "metadata",
-            "name",
-            "scores",
-            "startTime",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "description" => Some(2),
+                "startTime" => Some(3),
+                "endTime" => Some(4),
+                "itemCount" => Some(5),
+                "datasetId" => Some(6),
+                "metadata" => Some(7),
+                "scores" => Some(8),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -9345,17 +9709,17 @@ impl crate::runtime::Object for Experiment {
         let mut v7: Option<serde_json::Value> = None;
         let mut v8: Option<Vec<ScoreV3>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v8 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -9516,27 +9880,31 @@ impl<'de> serde::Deserialize<'de> for ExperimentItem {
 impl crate::runtime::Object for ExperimentItem {
     const NAME: &'static str = "ExperimentItem";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "endTime",
-            "environment",
-            "expectedOutput",
-            "experimentDatasetId",
-            "experimentDescription",
-            "experimentId",
-            "experimentItemId",
-            "experimentItemMetadata",
-            "experimentItemVersion",
-            "experimentMetadata",
-            "experimentName",
-            "id",
-            "input",
-            "level",
-            "metadata",
-            "output",
-            "scores",
-            "startTime",
-            "traceId",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "startTime" => Some(2),
+                "endTime" => Some(3),
+                "level" => Some(4),
+                "environment" => Some(5),
+                "experimentId" => Some(6),
+                "experimentName" => Some(7),
+                "experimentItemId" => Some(8),
+                "experimentDatasetId" => Some(9),
+                "experimentItemVersion" => Some(10),
+                "input" => Some(11),
+                "output" => Some(12),
+                "expectedOutput" => Some(13),
+                "metadata" => Some(14),
+                "experimentItemMetadata" => Some(15),
+                "experimentMetadata" => Some(16),
+                "experimentDescription" => Some(17),
+                "scores" => Some(18),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -9557,27 +9925,27 @@ impl crate::runtime::Object for ExperimentItem {
         let mut v17: Option<String> = None;
         let mut v18: Option<Vec<ScoreV3>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v17 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v16 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
                 crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(15) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v18 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = map.next_value()?,
+                crate::runtime::FieldKey::Known(17) => v17 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v18 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -9742,11 +10110,18 @@ impl<'de> serde::Deserialize<'de> for ExperimentItemsResponse {
 impl crate::runtime::Object for ExperimentItemsResponse {
     const NAME: &'static str = "ExperimentItemsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<ExperimentItem>> = None;
         let mut v1: Option<ExperimentsResponseMeta> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -9809,11 +10184,18 @@ impl<'de> serde::Deserialize<'de> for ExperimentsResponse {
 impl crate::runtime::Object for ExperimentsResponse {
     const NAME: &'static str = "ExperimentsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<Experiment>> = None;
         let mut v1: Option<ExperimentsResponseMeta> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -9874,10 +10256,16 @@ impl<'de> serde::Deserialize<'de> for ExperimentsResponseMeta {
 impl crate::runtime::Object for ExperimentsResponseMeta {
     const NAME: &'static str = "ExperimentsResponseMeta";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["cursor"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "cursor" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -9941,14 +10329,21 @@ impl<'de> serde::Deserialize<'de> for FilterConfig {
 impl crate::runtime::Object for FilterConfig {
     const NAME: &'static str = "FilterConfig";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["maxResults", "supported"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "supported" => Some(0),
+                "maxResults" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<bool> = None;
         let mut v1: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -10005,11 +10400,18 @@ impl<'de> serde::Deserialize<'de> for GetCommentsResponse {
 impl crate::runtime::Object for GetCommentsResponse {
     const NAME: &'static str = "GetCommentsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<Comment>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -10083,14 +10485,18 @@ impl<'de> serde::Deserialize<'de> for GetMediaResponse {
 impl crate::runtime::Object for GetMediaResponse {
     const NAME: &'static str = "GetMediaResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "contentLength",
-            "contentType",
-            "mediaId",
-            "uploadedAt",
-            "url",
-            "urlExpiry",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "mediaId" => Some(0),
+                "contentType" => Some(1),
+                "contentLength" => Some(2),
+                "uploadedAt" => Some(3),
+                "url" => Some(4),
+                "urlExpiry" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
@@ -10098,11 +10504,11 @@ impl crate::runtime::Object for GetMediaResponse {
         let mut v4: Option<String> = None;
         let mut v5: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v5 = Some(map.next_value()?),
@@ -10206,16 +10612,20 @@ impl<'de> serde::Deserialize<'de> for GetMediaUploadUrlRequest {
 impl crate::runtime::Object for GetMediaUploadUrlRequest {
     const NAME: &'static str = "GetMediaUploadUrlRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "contentLength",
-            "contentType",
-            "datasetId",
-            "datasetItemId",
-            "field",
-            "observationId",
-            "sha256Hash",
-            "traceId",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "traceId" => Some(0),
+                "observationId" => Some(1),
+                "datasetId" => Some(2),
+                "datasetItemId" => Some(3),
+                "contentType" => Some(4),
+                "contentLength" => Some(5),
+                "sha256Hash" => Some(6),
+                "field" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -10225,16 +10635,16 @@ impl crate::runtime::Object for GetMediaUploadUrlRequest {
         let mut v6: Option<String> = None;
         let mut v7: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v7 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -10332,14 +10742,21 @@ impl<'de> serde::Deserialize<'de> for GetMediaUploadUrlResponse {
 impl crate::runtime::Object for GetMediaUploadUrlResponse {
     const NAME: &'static str = "GetMediaUploadUrlResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["mediaId", "uploadUrl"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "uploadUrl" => Some(0),
+                "mediaId" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -10406,16 +10823,24 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponse {
 impl crate::runtime::Object for GetScoresResponse {
     const NAME: &'static str = "GetScoresResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["_deprecation", "data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                "_deprecation" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<GetScoresResponseData>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut v2: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -10553,27 +10978,31 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataBoolean {
 impl crate::runtime::Object for GetScoresResponseDataBoolean {
     const NAME: &'static str = "GetScoresResponseDataBoolean";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "trace",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "sessionId" => Some(2),
+                "observationId" => Some(3),
+                "datasetRunId" => Some(4),
+                "name" => Some(5),
+                "source" => Some(6),
+                "timestamp" => Some(7),
+                "createdAt" => Some(8),
+                "updatedAt" => Some(9),
+                "authorUserId" => Some(10),
+                "comment" => Some(11),
+                "metadata" => Some(12),
+                "configId" => Some(13),
+                "queueId" => Some(14),
+                "environment" => Some(15),
+                "value" => Some(16),
+                "stringValue" => Some(17),
+                "trace" => Some(18),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -10594,27 +11023,27 @@ impl crate::runtime::Object for GetScoresResponseDataBoolean {
         let mut v17: Option<String> = None;
         let mut v18: Option<GetScoresResponseTraceData> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v17 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v18 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(17) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v18 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -10820,28 +11249,32 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataBoolean2 {
 impl crate::runtime::Object for GetScoresResponseDataBoolean2 {
     const NAME: &'static str = "GetScoresResponseDataBoolean2";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "trace",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                "sessionId" => Some(3),
+                "observationId" => Some(4),
+                "datasetRunId" => Some(5),
+                "name" => Some(6),
+                "source" => Some(7),
+                "timestamp" => Some(8),
+                "createdAt" => Some(9),
+                "updatedAt" => Some(10),
+                "authorUserId" => Some(11),
+                "comment" => Some(12),
+                "metadata" => Some(13),
+                "configId" => Some(14),
+                "queueId" => Some(15),
+                "environment" => Some(16),
+                "value" => Some(17),
+                "stringValue" => Some(18),
+                "trace" => Some(19),
+                _ => None,
+            }
+        }
         let mut v0: Option<GetScoresResponseDataBooleanDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -10863,28 +11296,28 @@ impl crate::runtime::Object for GetScoresResponseDataBoolean2 {
         let mut v18: Option<String> = None;
         let mut v19: Option<GetScoresResponseTraceData> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v18 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(16) => v19 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(18) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(17) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(18) => v18 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v19 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -11094,27 +11527,31 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCategorical {
 impl crate::runtime::Object for GetScoresResponseDataCategorical {
     const NAME: &'static str = "GetScoresResponseDataCategorical";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "trace",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "sessionId" => Some(2),
+                "observationId" => Some(3),
+                "datasetRunId" => Some(4),
+                "name" => Some(5),
+                "source" => Some(6),
+                "timestamp" => Some(7),
+                "createdAt" => Some(8),
+                "updatedAt" => Some(9),
+                "authorUserId" => Some(10),
+                "comment" => Some(11),
+                "metadata" => Some(12),
+                "configId" => Some(13),
+                "queueId" => Some(14),
+                "environment" => Some(15),
+                "value" => Some(16),
+                "stringValue" => Some(17),
+                "trace" => Some(18),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -11135,27 +11572,27 @@ impl crate::runtime::Object for GetScoresResponseDataCategorical {
         let mut v17: Option<String> = None;
         let mut v18: Option<GetScoresResponseTraceData> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v17 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v18 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(17) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v18 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -11361,28 +11798,32 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCategorical2 {
 impl crate::runtime::Object for GetScoresResponseDataCategorical2 {
     const NAME: &'static str = "GetScoresResponseDataCategorical2";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "trace",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                "sessionId" => Some(3),
+                "observationId" => Some(4),
+                "datasetRunId" => Some(5),
+                "name" => Some(6),
+                "source" => Some(7),
+                "timestamp" => Some(8),
+                "createdAt" => Some(9),
+                "updatedAt" => Some(10),
+                "authorUserId" => Some(11),
+                "comment" => Some(12),
+                "metadata" => Some(13),
+                "configId" => Some(14),
+                "queueId" => Some(15),
+                "environment" => Some(16),
+                "value" => Some(17),
+                "stringValue" => Some(18),
+                "trace" => Some(19),
+                _ => None,
+            }
+        }
         let mut v0: Option<GetScoresResponseDataCategoricalDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -11404,28 +11845,28 @@ impl crate::runtime::Object for GetScoresResponseDataCategorical2 {
         let mut v18: Option<String> = None;
         let mut v19: Option<GetScoresResponseTraceData> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v18 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(16) => v19 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(18) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(17) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(18) => v18 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v19 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -11635,27 +12076,31 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCorrection {
 impl crate::runtime::Object for GetScoresResponseDataCorrection {
     const NAME: &'static str = "GetScoresResponseDataCorrection";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "trace",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "sessionId" => Some(2),
+                "observationId" => Some(3),
+                "datasetRunId" => Some(4),
+                "name" => Some(5),
+                "source" => Some(6),
+                "timestamp" => Some(7),
+                "createdAt" => Some(8),
+                "updatedAt" => Some(9),
+                "authorUserId" => Some(10),
+                "comment" => Some(11),
+                "metadata" => Some(12),
+                "configId" => Some(13),
+                "queueId" => Some(14),
+                "environment" => Some(15),
+                "value" => Some(16),
+                "stringValue" => Some(17),
+                "trace" => Some(18),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -11676,27 +12121,27 @@ impl crate::runtime::Object for GetScoresResponseDataCorrection {
         let mut v17: Option<String> = None;
         let mut v18: Option<GetScoresResponseTraceData> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v17 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v18 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(17) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v18 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -11902,28 +12347,32 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataCorrection2 {
 impl crate::runtime::Object for GetScoresResponseDataCorrection2 {
     const NAME: &'static str = "GetScoresResponseDataCorrection2";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "trace",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                "sessionId" => Some(3),
+                "observationId" => Some(4),
+                "datasetRunId" => Some(5),
+                "name" => Some(6),
+                "source" => Some(7),
+                "timestamp" => Some(8),
+                "createdAt" => Some(9),
+                "updatedAt" => Some(10),
+                "authorUserId" => Some(11),
+                "comment" => Some(12),
+                "metadata" => Some(13),
+                "configId" => Some(14),
+                "queueId" => Some(15),
+                "environment" => Some(16),
+                "value" => Some(17),
+                "stringValue" => Some(18),
+                "trace" => Some(19),
+                _ => None,
+            }
+        }
         let mut v0: Option<GetScoresResponseDataCorrectionDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -11945,28 +12394,28 @@ impl crate::runtime::Object for GetScoresResponseDataCorrection2 {
         let mut v18: Option<String> = None;
         let mut v19: Option<GetScoresResponseTraceData> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v18 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(16) => v19 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(18) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(17) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(18) => v18 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v19 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -12173,26 +12622,30 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataNumeric {
 impl crate::runtime::Object for GetScoresResponseDataNumeric {
     const NAME: &'static str = "GetScoresResponseDataNumeric";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "timestamp",
-            "trace",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "sessionId" => Some(2),
+                "observationId" => Some(3),
+                "datasetRunId" => Some(4),
+                "name" => Some(5),
+                "source" => Some(6),
+                "timestamp" => Some(7),
+                "createdAt" => Some(8),
+                "updatedAt" => Some(9),
+                "authorUserId" => Some(10),
+                "comment" => Some(11),
+                "metadata" => Some(12),
+                "configId" => Some(13),
+                "queueId" => Some(14),
+                "environment" => Some(15),
+                "value" => Some(16),
+                "trace" => Some(17),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -12212,26 +12665,26 @@ impl crate::runtime::Object for GetScoresResponseDataNumeric {
         let mut v16: Option<f64> = None;
         let mut v17: Option<GetScoresResponseTraceData> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v17 = map.next_value()?,
-                crate::runtime::FieldKey::Known(15) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v17 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -12431,27 +12884,31 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataNumeric2 {
 impl crate::runtime::Object for GetScoresResponseDataNumeric2 {
     const NAME: &'static str = "GetScoresResponseDataNumeric2";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "timestamp",
-            "trace",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                "sessionId" => Some(3),
+                "observationId" => Some(4),
+                "datasetRunId" => Some(5),
+                "name" => Some(6),
+                "source" => Some(7),
+                "timestamp" => Some(8),
+                "createdAt" => Some(9),
+                "updatedAt" => Some(10),
+                "authorUserId" => Some(11),
+                "comment" => Some(12),
+                "metadata" => Some(13),
+                "configId" => Some(14),
+                "queueId" => Some(15),
+                "environment" => Some(16),
+                "value" => Some(17),
+                "trace" => Some(18),
+                _ => None,
+            }
+        }
         let mut v0: Option<GetScoresResponseDataNumericDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -12472,27 +12929,27 @@ impl crate::runtime::Object for GetScoresResponseDataNumeric2 {
         let mut v17: Option<f64> = None;
         let mut v18: Option<GetScoresResponseTraceData> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v18 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(17) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v18 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -12696,26 +13153,30 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataText {
 impl crate::runtime::Object for GetScoresResponseDataText {
     const NAME: &'static str = "GetScoresResponseDataText";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "trace",
-            "traceId",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "sessionId" => Some(2),
+                "observationId" => Some(3),
+                "datasetRunId" => Some(4),
+                "name" => Some(5),
+                "source" => Some(6),
+                "timestamp" => Some(7),
+                "createdAt" => Some(8),
+                "updatedAt" => Some(9),
+                "authorUserId" => Some(10),
+                "comment" => Some(11),
+                "metadata" => Some(12),
+                "configId" => Some(13),
+                "queueId" => Some(14),
+                "environment" => Some(15),
+                "stringValue" => Some(16),
+                "trace" => Some(17),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -12735,26 +13196,26 @@ impl crate::runtime::Object for GetScoresResponseDataText {
         let mut v16: Option<String> = None;
         let mut v17: Option<GetScoresResponseTraceData> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v17 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v17 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -12954,27 +13415,31 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseDataText2 {
 impl crate::runtime::Object for GetScoresResponseDataText2 {
     const NAME: &'static str = "GetScoresResponseDataText2";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "trace",
-            "traceId",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                "sessionId" => Some(3),
+                "observationId" => Some(4),
+                "datasetRunId" => Some(5),
+                "name" => Some(6),
+                "source" => Some(7),
+                "timestamp" => Some(8),
+                "createdAt" => Some(9),
+                "updatedAt" => Some(10),
+                "authorUserId" => Some(11),
+                "comment" => Some(12),
+                "metadata" => Some(13),
+                "configId" => Some(14),
+                "queueId" => Some(15),
+                "environment" => Some(16),
+                "stringValue" => Some(17),
+                "trace" => Some(18),
+                _ => None,
+            }
+        }
         let mut v0: Option<GetScoresResponseDataTextDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -12995,27 +13460,27 @@ impl crate::runtime::Object for GetScoresResponseDataText2 {
         let mut v17: Option<String> = None;
         let mut v18: Option<GetScoresResponseTraceData> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v17 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(16) => v18 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(17) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v18 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -13182,18 +13647,27 @@ impl<'de> serde::Deserialize<'de> for GetScoresResponseTraceData {
 impl crate::runtime::Object for GetScoresResponseTraceData {
     const NAME: &'static str = "GetScoresResponseTraceData";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["environment", "sessionId", "tags", "userId"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "userId" => Some(0),
+                "tags" => Some(1),
+                "environment" => Some(2),
+                "sessionId" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<Vec<String>> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -13277,14 +13751,21 @@ impl<'de> serde::Deserialize<'de> for GetScoresV3Meta {
 impl crate::runtime::Object for GetScoresV3Meta {
     const NAME: &'static str = "GetScoresV3Meta";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["cursor", "limit"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "limit" => Some(0),
+                "cursor" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<i64> = None;
         let mut v1: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -13346,11 +13827,18 @@ impl<'de> serde::Deserialize<'de> for GetScoresV3Response {
 impl crate::runtime::Object for GetScoresV3Response {
     const NAME: &'static str = "GetScoresV3Response";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<ScoreV3>> = None;
         let mut v1: Option<GetScoresV3Meta> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -13411,14 +13899,21 @@ impl<'de> serde::Deserialize<'de> for HealthResponse {
 impl crate::runtime::Object for HealthResponse {
     const NAME: &'static str = "HealthResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["status", "version"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "version" => Some(0),
+                "status" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -13479,11 +13974,18 @@ impl<'de> serde::Deserialize<'de> for IngestionBatchRequest {
 impl crate::runtime::Object for IngestionBatchRequest {
     const NAME: &'static str = "IngestionBatchRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["batch", "metadata"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "batch" => Some(0),
+                "metadata" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<IngestionEvent>> = None;
         let mut v1: Option<serde_json::Value> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
@@ -13556,18 +14058,27 @@ impl<'de> serde::Deserialize<'de> for IngestionError {
 impl crate::runtime::Object for IngestionError {
     const NAME: &'static str = "IngestionError";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["error", "id", "message", "status"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "status" => Some(1),
+                "message" => Some(2),
+                "error" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -13671,20 +14182,30 @@ impl<'de> serde::Deserialize<'de> for IngestionEventCreate {
 impl crate::runtime::Object for IngestionEventCreate {
     const NAME: &'static str = "IngestionEventCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "timestamp" => Some(2),
+                "metadata" => Some(3),
+                "body" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<IngestionEventCreateType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut v4: Option<CreateEventBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -13771,20 +14292,30 @@ impl<'de> serde::Deserialize<'de> for IngestionEventGenerationCreate {
 impl crate::runtime::Object for IngestionEventGenerationCreate {
     const NAME: &'static str = "IngestionEventGenerationCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "timestamp" => Some(2),
+                "metadata" => Some(3),
+                "body" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<IngestionEventGenerationCreateType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut v4: Option<CreateGenerationBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -13871,20 +14402,30 @@ impl<'de> serde::Deserialize<'de> for IngestionEventGenerationUpdate {
 impl crate::runtime::Object for IngestionEventGenerationUpdate {
     const NAME: &'static str = "IngestionEventGenerationUpdate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "timestamp" => Some(2),
+                "metadata" => Some(3),
+                "body" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<IngestionEventGenerationUpdateType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut v4: Option<UpdateGenerationBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -13971,20 +14512,30 @@ impl<'de> serde::Deserialize<'de> for IngestionEventObservationCreate {
 impl crate::runtime::Object for IngestionEventObservationCreate {
     const NAME: &'static str = "IngestionEventObservationCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "timestamp" => Some(2),
+                "metadata" => Some(3),
+                "body" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<IngestionEventObservationCreateType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut v4: Option<ObservationBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -14071,20 +14622,30 @@ impl<'de> serde::Deserialize<'de> for IngestionEventObservationUpdate {
 impl crate::runtime::Object for IngestionEventObservationUpdate {
     const NAME: &'static str = "IngestionEventObservationUpdate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "timestamp" => Some(2),
+                "metadata" => Some(3),
+                "body" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<IngestionEventObservationUpdateType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut v4: Option<ObservationBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -14171,20 +14732,30 @@ impl<'de> serde::Deserialize<'de> for IngestionEventScoreCreate {
 impl crate::runtime::Object for IngestionEventScoreCreate {
     const NAME: &'static str = "IngestionEventScoreCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "timestamp" => Some(2),
+                "metadata" => Some(3),
+                "body" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<IngestionEventScoreCreateType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut v4: Option<ScoreBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -14271,20 +14842,30 @@ impl<'de> serde::Deserialize<'de> for IngestionEventSdkLog {
 impl crate::runtime::Object for IngestionEventSdkLog {
     const NAME: &'static str = "IngestionEventSdkLog";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "timestamp" => Some(2),
+                "metadata" => Some(3),
+                "body" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<IngestionEventSdkLogType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut v4: Option<SdkLogBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -14371,20 +14952,30 @@ impl<'de> serde::Deserialize<'de> for IngestionEventSpanCreate {
 impl crate::runtime::Object for IngestionEventSpanCreate {
     const NAME: &'static str = "IngestionEventSpanCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "timestamp" => Some(2),
+                "metadata" => Some(3),
+                "body" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<IngestionEventSpanCreateType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut v4: Option<CreateSpanBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -14471,20 +15062,30 @@ impl<'de> serde::Deserialize<'de> for IngestionEventSpanUpdate {
 impl crate::runtime::Object for IngestionEventSpanUpdate {
     const NAME: &'static str = "IngestionEventSpanUpdate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "timestamp" => Some(2),
+                "metadata" => Some(3),
+                "body" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<IngestionEventSpanUpdateType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut v4: Option<UpdateSpanBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -14571,20 +15172,30 @@ impl<'de> serde::Deserialize<'de> for IngestionEventTraceCreate {
 impl crate::runtime::Object for IngestionEventTraceCreate {
     const NAME: &'static str = "IngestionEventTraceCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "timestamp" => Some(2),
+                "metadata" => Some(3),
+                "body" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<IngestionEventTraceCreateType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut v4: Option<TraceBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -14660,14 +15271,21 @@ impl<'de> serde::Deserialize<'de> for IngestionResponse {
 impl crate::runtime::Object for IngestionResponse {
     const NAME: &'static str = "IngestionResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["errors", "successes"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "successes" => Some(0),
+                "errors" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<IngestionSuccess>> = None;
         let mut v1: Option<Vec<IngestionError>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -14724,11 +15342,18 @@ impl<'de> serde::Deserialize<'de> for IngestionSuccess {
 impl crate::runtime::Object for IngestionSuccess {
     const NAME: &'static str = "IngestionSuccess";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id", "status"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "status" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -14802,14 +15427,21 @@ impl<'de> serde::Deserialize<'de> for LegacyMetricsResponse {
 impl crate::runtime::Object for LegacyMetricsResponse {
     const NAME: &'static str = "LegacyMetricsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["_deprecation", "data"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "_deprecation" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<serde_json::Value>> = None;
         let mut v1: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -14871,11 +15503,18 @@ impl<'de> serde::Deserialize<'de> for LegacyObservations {
 impl crate::runtime::Object for LegacyObservations {
     const NAME: &'static str = "LegacyObservations";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<Observation>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -14940,16 +15579,24 @@ impl<'de> serde::Deserialize<'de> for LegacyObservationsViews {
 impl crate::runtime::Object for LegacyObservationsViews {
     const NAME: &'static str = "LegacyObservationsViews";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["_deprecation", "data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                "_deprecation" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<ObservationsView>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut v2: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -15050,19 +15697,23 @@ impl<'de> serde::Deserialize<'de> for LlmConnection {
 impl crate::runtime::Object for LlmConnection {
     const NAME: &'static str = "LlmConnection";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "adapter",
-            "baseURL",
-            "config",
-            "createdAt",
-            "customModels",
-            "displaySecretKey",
-            "extraHeaderKeys",
-            "id",
-            "provider",
-            "updatedAt",
-            "withDefaultModels",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "provider" => Some(1),
+                "adapter" => Some(2),
+                "displaySecretKey" => Some(3),
+                "baseURL" => Some(4),
+                "customModels" => Some(5),
+                "withDefaultModels" => Some(6),
+                "extraHeaderKeys" => Some(7),
+                "config" => Some(8),
+                "createdAt" => Some(9),
+                "updatedAt" => Some(10),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -15075,19 +15726,19 @@ impl crate::runtime::Object for LlmConnection {
         let mut v9: Option<crate::runtime::DateTime> = None;
         let mut v10: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v10 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -15235,11 +15886,18 @@ impl<'de> serde::Deserialize<'de> for MembershipDeletionResponse {
 impl crate::runtime::Object for MembershipDeletionResponse {
     const NAME: &'static str = "MembershipDeletionResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["message", "userId"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "message" => Some(0),
+                "userId" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -15299,14 +15957,21 @@ impl<'de> serde::Deserialize<'de> for MembershipRequest {
 impl crate::runtime::Object for MembershipRequest {
     const NAME: &'static str = "MembershipRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["role", "userId"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "userId" => Some(0),
+                "role" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<MembershipRole> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -15367,18 +16032,27 @@ impl<'de> serde::Deserialize<'de> for MembershipResponse {
 impl crate::runtime::Object for MembershipResponse {
     const NAME: &'static str = "MembershipResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["email", "name", "role", "userId"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "userId" => Some(0),
+                "role" => Some(1),
+                "email" => Some(2),
+                "name" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<MembershipRole> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -15447,10 +16121,16 @@ impl<'de> serde::Deserialize<'de> for MembershipsResponse {
 impl crate::runtime::Object for MembershipsResponse {
     const NAME: &'static str = "MembershipsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["memberships"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "memberships" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<MembershipResponse>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -15508,10 +16188,16 @@ impl<'de> serde::Deserialize<'de> for MetricsV2Response {
 impl crate::runtime::Object for MetricsV2Response {
     const NAME: &'static str = "MetricsV2Response";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<serde_json::Value>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -15626,22 +16312,26 @@ impl<'de> serde::Deserialize<'de> for Model {
 impl crate::runtime::Object for Model {
     const NAME: &'static str = "Model";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "id",
-            "inputPrice",
-            "isLangfuseManaged",
-            "matchPattern",
-            "modelName",
-            "outputPrice",
-            "prices",
-            "pricingTiers",
-            "startDate",
-            "tokenizerConfig",
-            "tokenizerId",
-            "totalPrice",
-            "unit",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "modelName" => Some(1),
+                "matchPattern" => Some(2),
+                "startDate" => Some(3),
+                "unit" => Some(4),
+                "inputPrice" => Some(5),
+                "outputPrice" => Some(6),
+                "totalPrice" => Some(7),
+                "tokenizerId" => Some(8),
+                "tokenizerConfig" => Some(9),
+                "isLangfuseManaged" => Some(10),
+                "createdAt" => Some(11),
+                "prices" => Some(12),
+                "pricingTiers" => Some(13),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -15657,22 +16347,22 @@ impl crate::runtime::Object for Model {
         let mut v12: Option<crate::runtime::Map<ModelPrice>> = None;
         let mut v13: Option<Vec<PricingTier>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
                 crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v13 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -15794,10 +16484,16 @@ impl<'de> serde::Deserialize<'de> for ModelPrice {
 impl crate::runtime::Object for ModelPrice {
     const NAME: &'static str = "ModelPrice";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["price"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "price" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<f64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -15909,25 +16605,29 @@ impl<'de> serde::Deserialize<'de> for NumericScore {
 impl crate::runtime::Object for NumericScore {
     const NAME: &'static str = "NumericScore";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "sessionId" => Some(2),
+                "observationId" => Some(3),
+                "datasetRunId" => Some(4),
+                "name" => Some(5),
+                "source" => Some(6),
+                "timestamp" => Some(7),
+                "createdAt" => Some(8),
+                "updatedAt" => Some(9),
+                "authorUserId" => Some(10),
+                "comment" => Some(11),
+                "metadata" => Some(12),
+                "configId" => Some(13),
+                "queueId" => Some(14),
+                "environment" => Some(15),
+                "value" => Some(16),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -15946,24 +16646,24 @@ impl crate::runtime::Object for NumericScore {
         let mut v15: Option<String> = None;
         let mut v16: Option<f64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(15) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v16 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -16138,23 +16838,27 @@ impl<'de> serde::Deserialize<'de> for NumericScoreV1 {
 impl crate::runtime::Object for NumericScoreV1 {
     const NAME: &'static str = "NumericScoreV1";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "source",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "name" => Some(2),
+                "source" => Some(3),
+                "observationId" => Some(4),
+                "timestamp" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                "authorUserId" => Some(8),
+                "comment" => Some(9),
+                "metadata" => Some(10),
+                "configId" => Some(11),
+                "queueId" => Some(12),
+                "environment" => Some(13),
+                "value" => Some(14),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -16171,22 +16875,22 @@ impl crate::runtime::Object for NumericScoreV1 {
         let mut v13: Option<String> = None;
         let mut v14: Option<f64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v14 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -16353,23 +17057,27 @@ impl<'de> serde::Deserialize<'de> for NumericScoreV3 {
 impl crate::runtime::Object for NumericScoreV3 {
     const NAME: &'static str = "NumericScoreV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "projectId",
-            "queueId",
-            "source",
-            "subject",
-            "timestamp",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "projectId" => Some(1),
+                "name" => Some(2),
+                "source" => Some(3),
+                "timestamp" => Some(4),
+                "environment" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                "comment" => Some(8),
+                "configId" => Some(9),
+                "metadata" => Some(10),
+                "authorUserId" => Some(11),
+                "queueId" => Some(12),
+                "subject" => Some(13),
+                "value" => Some(14),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -16386,22 +17094,22 @@ impl crate::runtime::Object for NumericScoreV3 {
         let mut v13: Option<ScoreSubjectV3> = None;
         let mut v14: Option<f64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v14 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -16585,29 +17293,33 @@ impl<'de> serde::Deserialize<'de> for Observation {
 impl crate::runtime::Object for Observation {
     const NAME: &'static str = "Observation";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "completionStartTime",
-            "costDetails",
-            "endTime",
-            "environment",
-            "id",
-            "input",
-            "level",
-            "metadata",
-            "model",
-            "modelParameters",
-            "name",
-            "output",
-            "parentObservationId",
-            "promptId",
-            "startTime",
-            "statusMessage",
-            "traceId",
-            "type",
-            "usage",
-            "usageDetails",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "type" => Some(2),
+                "name" => Some(3),
+                "startTime" => Some(4),
+                "endTime" => Some(5),
+                "completionStartTime" => Some(6),
+                "model" => Some(7),
+                "modelParameters" => Some(8),
+                "input" => Some(9),
+                "version" => Some(10),
+                "metadata" => Some(11),
+                "output" => Some(12),
+                "usage" => Some(13),
+                "level" => Some(14),
+                "statusMessage" => Some(15),
+                "parentObservationId" => Some(16),
+                "promptId" => Some(17),
+                "usageDetails" => Some(18),
+                "costDetails" => Some(19),
+                "environment" => Some(20),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -16630,29 +17342,29 @@ impl crate::runtime::Object for Observation {
         let mut v19: Option<crate::runtime::Map<f64>> = None;
         let mut v20: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v19 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v20 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v14 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v16 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v17 = map.next_value()?,
-                crate::runtime::FieldKey::Known(14) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(18) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(19) => v18 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = map.next_value()?,
+                crate::runtime::FieldKey::Known(17) => v17 = map.next_value()?,
+                crate::runtime::FieldKey::Known(18) => v18 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(19) => v19 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v20 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -16879,26 +17591,30 @@ impl<'de> serde::Deserialize<'de> for ObservationBody {
 impl crate::runtime::Object for ObservationBody {
     const NAME: &'static str = "ObservationBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "completionStartTime",
-            "endTime",
-            "environment",
-            "id",
-            "input",
-            "level",
-            "metadata",
-            "model",
-            "modelParameters",
-            "name",
-            "output",
-            "parentObservationId",
-            "startTime",
-            "statusMessage",
-            "traceId",
-            "type",
-            "usage",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "type" => Some(2),
+                "name" => Some(3),
+                "startTime" => Some(4),
+                "endTime" => Some(5),
+                "completionStartTime" => Some(6),
+                "model" => Some(7),
+                "modelParameters" => Some(8),
+                "input" => Some(9),
+                "version" => Some(10),
+                "metadata" => Some(11),
+                "output" => Some(12),
+                "usage" => Some(13),
+                "level" => Some(14),
+                "statusMessage" => Some(15),
+                "parentObservationId" => Some(16),
+                "environment" => Some(17),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<ObservationType> = None;
@@ -16918,26 +17634,26 @@ impl crate::runtime::Object for ObservationBody {
         let mut v16: Option<String> = None;
         let mut v17: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v17 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
                 crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
                 crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v16 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(14) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(15) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(16) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v17 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -17325,50 +18041,54 @@ impl<'de> serde::Deserialize<'de> for ObservationV2 {
 impl crate::runtime::Object for ObservationV2 {
     const NAME: &'static str = "ObservationV2";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "bookmarked",
-            "completionStartTime",
-            "costDetails",
-            "createdAt",
-            "endTime",
-            "environment",
-            "id",
-            "input",
-            "inputPrice",
-            "internalModelId",
-            "isRootObservation",
-            "latency",
-            "level",
-            "metadata",
-            "modelId",
-            "modelParameters",
-            "name",
-            "output",
-            "outputPrice",
-            "parentObservationId",
-            "projectId",
-            "promptId",
-            "promptName",
-            "promptVersion",
-            "providedModelName",
-            "public",
-            "release",
-            "sessionId",
-            "startTime",
-            "statusMessage",
-            "tags",
-            "timeToFirstToken",
-            "totalCost",
-            "totalPrice",
-            "traceId",
-            "traceName",
-            "type",
-            "updatedAt",
-            "usageDetails",
-            "usagePricingTierName",
-            "userId",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "startTime" => Some(2),
+                "endTime" => Some(3),
+                "projectId" => Some(4),
+                "parentObservationId" => Some(5),
+                "type" => Some(6),
+                "isRootObservation" => Some(7),
+                "name" => Some(8),
+                "level" => Some(9),
+                "statusMessage" => Some(10),
+                "version" => Some(11),
+                "environment" => Some(12),
+                "bookmarked" => Some(13),
+                "public" => Some(14),
+                "userId" => Some(15),
+                "sessionId" => Some(16),
+                "completionStartTime" => Some(17),
+                "createdAt" => Some(18),
+                "updatedAt" => Some(19),
+                "input" => Some(20),
+                "output" => Some(21),
+                "metadata" => Some(22),
+                "providedModelName" => Some(23),
+                "internalModelId" => Some(24),
+                "modelParameters" => Some(25),
+                "usageDetails" => Some(26),
+                "costDetails" => Some(27),
+                "totalCost" => Some(28),
+                "usagePricingTierName" => Some(29),
+                "promptId" => Some(30),
+                "promptName" => Some(31),
+                "promptVersion" => Some(32),
+                "latency" => Some(33),
+                "timeToFirstToken" => Some(34),
+                "modelId" => Some(35),
+                "inputPrice" => Some(36),
+                "outputPrice" => Some(37),
+                "totalPrice" => Some(38),
+                "traceName" => Some(39),
+                "tags" => Some(40),
+                "release" => Some(41),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -17412,50 +18132,50 @@ impl crate::runtime::Object for ObservationV2 {
         let mut v40: Option<Vec<String>> = None;
         let mut v41: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v17 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v27 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v18 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v20 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v36 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v24 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v33 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v22 = map.next_value()?,
-                crate::runtime::FieldKey::Known(14) => v35 = map.next_value()?,
-                crate::runtime::FieldKey::Known(15) => v25 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v21 = map.next_value()?,
-                crate::runtime::FieldKey::Known(18) => v37 = map.next_value()?,
-                crate::runtime::FieldKey::Known(19) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(20) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(21) => v30 = map.next_value()?,
-                crate::runtime::FieldKey::Known(22) => v31 = map.next_value()?,
-                crate::runtime::FieldKey::Known(23) => v32 = map.next_value()?,
-                crate::runtime::FieldKey::Known(24) => v23 = map.next_value()?,
-                crate::runtime::FieldKey::Known(25) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(26) => v41 = map.next_value()?,
-                crate::runtime::FieldKey::Known(27) => v16 = map.next_value()?,
-                crate::runtime::FieldKey::Known(28) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(29) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(30) => v40 = map.next_value()?,
-                crate::runtime::FieldKey::Known(31) => v34 = map.next_value()?,
-                crate::runtime::FieldKey::Known(32) => v28 = map.next_value()?,
-                crate::runtime::FieldKey::Known(33) => v38 = map.next_value()?,
-                crate::runtime::FieldKey::Known(34) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(35) => v39 = map.next_value()?,
-                crate::runtime::FieldKey::Known(36) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(37) => v19 = map.next_value()?,
-                crate::runtime::FieldKey::Known(38) => v26 = map.next_value()?,
-                crate::runtime::FieldKey::Known(39) => v29 = map.next_value()?,
-                crate::runtime::FieldKey::Known(40) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = map.next_value()?,
+                crate::runtime::FieldKey::Known(17) => v17 = map.next_value()?,
+                crate::runtime::FieldKey::Known(18) => v18 = map.next_value()?,
+                crate::runtime::FieldKey::Known(19) => v19 = map.next_value()?,
+                crate::runtime::FieldKey::Known(20) => v20 = map.next_value()?,
+                crate::runtime::FieldKey::Known(21) => v21 = map.next_value()?,
+                crate::runtime::FieldKey::Known(22) => v22 = map.next_value()?,
+                crate::runtime::FieldKey::Known(23) => v23 = map.next_value()?,
+                crate::runtime::FieldKey::Known(24) => v24 = map.next_value()?,
+                crate::runtime::FieldKey::Known(25) => v25 = map.next_value()?,
+                crate::runtime::FieldKey::Known(26) => v26 = map.next_value()?,
+                crate::runtime::FieldKey::Known(27) => v27 = map.next_value()?,
+                crate::runtime::FieldKey::Known(28) => v28 = map.next_value()?,
+                crate::runtime::FieldKey::Known(29) => v29 = map.next_value()?,
+                crate::runtime::FieldKey::Known(30) => v30 = map.next_value()?,
+                crate::runtime::FieldKey::Known(31) => v31 = map.next_value()?,
+                crate::runtime::FieldKey::Known(32) => v32 = map.next_value()?,
+                crate::runtime::FieldKey::Known(33) => v33 = map.next_value()?,
+                crate::runtime::FieldKey::Known(34) => v34 = map.next_value()?,
+                crate::runtime::FieldKey::Known(35) => v35 = map.next_value()?,
+                crate::runtime::FieldKey::Known(36) => v36 = map.next_value()?,
+                crate::runtime::FieldKey::Known(37) => v37 = map.next_value()?,
+                crate::runtime::FieldKey::Known(38) => v38 = map.next_value()?,
+                crate::runtime::FieldKey::Known(39) => v39 = map.next_value()?,
+                crate::runtime::FieldKey::Known(40) => v40 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v41 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -17795,10 +18515,16 @@ impl<'de> serde::Deserialize<'de> for ObservationsV2Meta {
 impl crate::runtime::Object for ObservationsV2Meta {
     const NAME: &'static str = "ObservationsV2Meta";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["cursor"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "cursor" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -17863,11 +18589,18 @@ impl<'de> serde::Deserialize<'de> for ObservationsV2Response {
 impl crate::runtime::Object for ObservationsV2Response {
     const NAME: &'static str = "ObservationsV2Response";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<ObservationV2>> = None;
         let mut v1: Option<ObservationsV2Meta> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -18019,40 +18752,44 @@ impl<'de> serde::Deserialize<'de> for ObservationsView {
 impl crate::runtime::Object for ObservationsView {
     const NAME: &'static str = "ObservationsView";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "calculatedInputCost",
-            "calculatedOutputCost",
-            "calculatedTotalCost",
-            "completionStartTime",
-            "costDetails",
-            "endTime",
-            "environment",
-            "id",
-            "input",
-            "inputPrice",
-            "latency",
-            "level",
-            "metadata",
-            "model",
-            "modelId",
-            "modelParameters",
-            "name",
-            "output",
-            "outputPrice",
-            "parentObservationId",
-            "promptId",
-            "promptName",
-            "promptVersion",
-            "startTime",
-            "statusMessage",
-            "timeToFirstToken",
-            "totalPrice",
-            "traceId",
-            "type",
-            "usage",
-            "usageDetails",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "type" => Some(2),
+                "name" => Some(3),
+                "startTime" => Some(4),
+                "endTime" => Some(5),
+                "completionStartTime" => Some(6),
+                "model" => Some(7),
+                "modelParameters" => Some(8),
+                "input" => Some(9),
+                "version" => Some(10),
+                "metadata" => Some(11),
+                "output" => Some(12),
+                "usage" => Some(13),
+                "level" => Some(14),
+                "statusMessage" => Some(15),
+                "parentObservationId" => Some(16),
+                "promptId" => Some(17),
+                "usageDetails" => Some(18),
+                "costDetails" => Some(19),
+                "environment" => Some(20),
+                "promptName" => Some(21),
+                "promptVersion" => Some(22),
+                "modelId" => Some(23),
+                "inputPrice" => Some(24),
+                "outputPrice" => Some(25),
+                "totalPrice" => Some(26),
+                "calculatedInputCost" => Some(27),
+                "calculatedOutputCost" => Some(28),
+                "calculatedTotalCost" => Some(29),
+                "latency" => Some(30),
+                "timeToFirstToken" => Some(31),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -18086,40 +18823,40 @@ impl crate::runtime::Object for ObservationsView {
         let mut v30: Option<f64> = None;
         let mut v31: Option<f64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v27 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v28 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v29 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v19 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v20 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v24 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v30 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v14 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(14) => v23 = map.next_value()?,
-                crate::runtime::FieldKey::Known(15) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(16) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(18) => v25 = map.next_value()?,
-                crate::runtime::FieldKey::Known(19) => v16 = map.next_value()?,
-                crate::runtime::FieldKey::Known(20) => v17 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = map.next_value()?,
+                crate::runtime::FieldKey::Known(17) => v17 = map.next_value()?,
+                crate::runtime::FieldKey::Known(18) => v18 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(19) => v19 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(20) => v20 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(21) => v21 = map.next_value()?,
                 crate::runtime::FieldKey::Known(22) => v22 = map.next_value()?,
-                crate::runtime::FieldKey::Known(23) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(24) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(25) => v31 = map.next_value()?,
+                crate::runtime::FieldKey::Known(23) => v23 = map.next_value()?,
+                crate::runtime::FieldKey::Known(24) => v24 = map.next_value()?,
+                crate::runtime::FieldKey::Known(25) => v25 = map.next_value()?,
                 crate::runtime::FieldKey::Known(26) => v26 = map.next_value()?,
-                crate::runtime::FieldKey::Known(27) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(28) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(29) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(30) => v18 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(27) => v27 = map.next_value()?,
+                crate::runtime::FieldKey::Known(28) => v28 = map.next_value()?,
+                crate::runtime::FieldKey::Known(29) => v29 = map.next_value()?,
+                crate::runtime::FieldKey::Known(30) => v30 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v31 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -18453,41 +19190,45 @@ impl<'de> serde::Deserialize<'de> for ObservationsViewSingle {
 impl crate::runtime::Object for ObservationsViewSingle {
     const NAME: &'static str = "ObservationsViewSingle";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "_deprecation",
-            "calculatedInputCost",
-            "calculatedOutputCost",
-            "calculatedTotalCost",
-            "completionStartTime",
-            "costDetails",
-            "endTime",
-            "environment",
-            "id",
-            "input",
-            "inputPrice",
-            "latency",
-            "level",
-            "metadata",
-            "model",
-            "modelId",
-            "modelParameters",
-            "name",
-            "output",
-            "outputPrice",
-            "parentObservationId",
-            "promptId",
-            "promptName",
-            "promptVersion",
-            "startTime",
-            "statusMessage",
-            "timeToFirstToken",
-            "totalPrice",
-            "traceId",
-            "type",
-            "usage",
-            "usageDetails",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "type" => Some(2),
+                "name" => Some(3),
+                "startTime" => Some(4),
+                "endTime" => Some(5),
+                "completionStartTime" => Some(6),
+                "model" => Some(7),
+                "modelParameters" => Some(8),
+                "input" => Some(9),
+                "version" => Some(10),
+                "metadata" => Some(11),
+                "output" => Some(12),
+                "usage" => Some(13),
+                "level" => Some(14),
+                "statusMessage" => Some(15),
+                "parentObservationId" => Some(16),
+                "promptId" => Some(17),
+                "usageDetails" => Some(18),
+                "costDetails" => Some(19),
+                "environment" => Some(20),
+                "promptName" => Some(21),
+                "promptVersion" => Some(22),
+                "modelId" => Some(23),
+                "inputPrice" => Some(24),
+                "outputPrice" => Some(25),
+                "totalPrice" => Some(26),
+                "calculatedInputCost" => Some(27),
+                "calculatedOutputCost" => Some(28),
+                "calculatedTotalCost" => Some(29),
+                "latency" => Some(30),
+                "timeToFirstToken" => Some(31),
+                "_deprecation" => Some(32),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -18522,41 +19263,41 @@ impl crate::runtime::Object for ObservationsViewSingle {
         let mut v31: Option<f64> = None;
         let mut v32: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v32 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v27 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v28 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v29 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v19 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v20 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v24 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v30 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v14 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(15) => v23 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(17) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(18) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(19) => v25 = map.next_value()?,
-                crate::runtime::FieldKey::Known(20) => v16 = map.next_value()?,
-                crate::runtime::FieldKey::Known(21) => v17 = map.next_value()?,
-                crate::runtime::FieldKey::Known(22) => v21 = map.next_value()?,
-                crate::runtime::FieldKey::Known(23) => v22 = map.next_value()?,
-                crate::runtime::FieldKey::Known(24) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(25) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(26) => v31 = map.next_value()?,
-                crate::runtime::FieldKey::Known(27) => v26 = map.next_value()?,
-                crate::runtime::FieldKey::Known(28) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(29) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(30) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(31) => v18 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = map.next_value()?,
+                crate::runtime::FieldKey::Known(17) => v17 = map.next_value()?,
+                crate::runtime::FieldKey::Known(18) => v18 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(19) => v19 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(20) => v20 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(21) => v21 = map.next_value()?,
+                crate::runtime::FieldKey::Known(22) => v22 = map.next_value()?,
+                crate::runtime::FieldKey::Known(23) => v23 = map.next_value()?,
+                crate::runtime::FieldKey::Known(24) => v24 = map.next_value()?,
+                crate::runtime::FieldKey::Known(25) => v25 = map.next_value()?,
+                crate::runtime::FieldKey::Known(26) => v26 = map.next_value()?,
+                crate::runtime::FieldKey::Known(27) => v27 = map.next_value()?,
+                crate::runtime::FieldKey::Known(28) => v28 = map.next_value()?,
+                crate::runtime::FieldKey::Known(29) => v29 = map.next_value()?,
+                crate::runtime::FieldKey::Known(30) => v30 = map.next_value()?,
+                crate::runtime::FieldKey::Known(31) => v31 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v32 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -18811,26 +19552,30 @@ impl<'de> serde::Deserialize<'de> for OpenAiCompletionUsageSchema {
 impl crate::runtime::Object for OpenAiCompletionUsageSchema {
     const NAME: &'static str = "OpenAiCompletionUsageSchema";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "completion_tokens",
-            "completion_tokens_details",
-            "prompt_tokens",
-            "prompt_tokens_details",
-            "total_tokens",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "prompt_tokens" => Some(0),
+                "completion_tokens" => Some(1),
+                "total_tokens" => Some(2),
+                "prompt_tokens_details" => Some(3),
+                "completion_tokens_details" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<i64> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<crate::runtime::Map<Option<i64>>> = None;
         let mut v4: Option<crate::runtime::Map<Option<i64>>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -18924,26 +19669,30 @@ impl<'de> serde::Deserialize<'de> for OpenAiResponseUsageSchema {
 impl crate::runtime::Object for OpenAiResponseUsageSchema {
     const NAME: &'static str = "OpenAiResponseUsageSchema";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "input_tokens",
-            "input_tokens_details",
-            "output_tokens",
-            "output_tokens_details",
-            "total_tokens",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "input_tokens" => Some(0),
+                "output_tokens" => Some(1),
+                "total_tokens" => Some(2),
+                "input_tokens_details" => Some(3),
+                "output_tokens_details" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<i64> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<crate::runtime::Map<Option<i64>>> = None;
         let mut v4: Option<crate::runtime::Map<Option<i64>>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -19035,15 +19784,23 @@ impl<'de> serde::Deserialize<'de> for OpenAiUsage {
 impl crate::runtime::Object for OpenAiUsage {
     const NAME: &'static str = "OpenAiUsage";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["completionTokens", "promptTokens", "totalTokens"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "promptTokens" => Some(0),
+                "completionTokens" => Some(1),
+                "totalTokens" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<i64> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -19117,10 +19874,16 @@ impl<'de> serde::Deserialize<'de> for OpentelemetryExportTracesRequest {
 impl crate::runtime::Object for OpentelemetryExportTracesRequest {
     const NAME: &'static str = "OpentelemetryExportTracesRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["resourceSpans"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "resourceSpans" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<OtelResourceSpan>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -19217,19 +19980,23 @@ impl<'de> serde::Deserialize<'de> for OptionalObservationBody {
 impl crate::runtime::Object for OptionalObservationBody {
     const NAME: &'static str = "OptionalObservationBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "environment",
-            "input",
-            "level",
-            "metadata",
-            "name",
-            "output",
-            "parentObservationId",
-            "startTime",
-            "statusMessage",
-            "traceId",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "traceId" => Some(0),
+                "name" => Some(1),
+                "startTime" => Some(2),
+                "metadata" => Some(3),
+                "input" => Some(4),
+                "output" => Some(5),
+                "level" => Some(6),
+                "statusMessage" => Some(7),
+                "parentObservationId" => Some(8),
+                "version" => Some(9),
+                "environment" => Some(10),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -19242,19 +20009,19 @@ impl crate::runtime::Object for OptionalObservationBody {
         let mut v9: Option<String> = None;
         let mut v10: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v10 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -19386,11 +20153,18 @@ impl<'de> serde::Deserialize<'de> for Organization {
 impl crate::runtime::Object for Organization {
     const NAME: &'static str = "Organization";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id", "name"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -19466,15 +20240,19 @@ impl<'de> serde::Deserialize<'de> for OrganizationApiKey {
 impl crate::runtime::Object for OrganizationApiKey {
     const NAME: &'static str = "OrganizationApiKey";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "displaySecretKey",
-            "expiresAt",
-            "id",
-            "lastUsedAt",
-            "note",
-            "publicKey",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "createdAt" => Some(1),
+                "expiresAt" => Some(2),
+                "lastUsedAt" => Some(3),
+                "note" => Some(4),
+                "publicKey" => Some(5),
+                "displaySecretKey" => Some(6),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<crate::runtime::DateTime> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -19483,15 +20261,15 @@ impl crate::runtime::Object for OrganizationApiKey {
         let mut v5: Option<String> = None;
         let mut v6: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v6 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -19576,10 +20354,16 @@ impl<'de> serde::Deserialize<'de> for OrganizationApiKeysResponse {
 impl crate::runtime::Object for OrganizationApiKeysResponse {
     const NAME: &'static str = "OrganizationApiKeysResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["apiKeys"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "apiKeys" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<OrganizationApiKey>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -19644,19 +20428,29 @@ impl<'de> serde::Deserialize<'de> for OrganizationProject {
 impl crate::runtime::Object for OrganizationProject {
     const NAME: &'static str = "OrganizationProject";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["createdAt", "id", "metadata", "name", "updatedAt"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "metadata" => Some(2),
+                "createdAt" => Some(3),
+                "updatedAt" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<crate::runtime::DateTime> = None;
         let mut v4: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -19728,10 +20522,16 @@ impl<'de> serde::Deserialize<'de> for OrganizationProjectsResponse {
 impl crate::runtime::Object for OrganizationProjectsResponse {
     const NAME: &'static str = "OrganizationProjectsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["projects"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "projects" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<OrganizationProject>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -19795,11 +20595,18 @@ impl<'de> serde::Deserialize<'de> for OtelAttribute {
 impl crate::runtime::Object for OtelAttribute {
     const NAME: &'static str = "OtelAttribute";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["key", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "key" => Some(0),
+                "value" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<OtelAttributeValue> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
@@ -19886,18 +20693,27 @@ impl<'de> serde::Deserialize<'de> for OtelAttributeValue {
 impl crate::runtime::Object for OtelAttributeValue {
     const NAME: &'static str = "OtelAttributeValue";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["boolValue", "doubleValue", "intValue", "stringValue"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "stringValue" => Some(0),
+                "intValue" => Some(1),
+                "doubleValue" => Some(2),
+                "boolValue" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<f64> = None;
         let mut v3: Option<bool> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -19980,10 +20796,16 @@ impl<'de> serde::Deserialize<'de> for OtelResource {
 impl crate::runtime::Object for OtelResource {
     const NAME: &'static str = "OtelResource";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["attributes"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "attributes" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<OtelAttribute>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -20052,11 +20874,18 @@ impl<'de> serde::Deserialize<'de> for OtelResourceSpan {
 impl crate::runtime::Object for OtelResourceSpan {
     const NAME: &'static str = "OtelResourceSpan";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["resource", "scopeSpans"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "resource" => Some(0),
+                "scopeSpans" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<OtelResource> = None;
         let mut v1: Option<Vec<OtelScopeSpan>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
@@ -20138,16 +20967,24 @@ impl<'de> serde::Deserialize<'de> for OtelScope {
 impl crate::runtime::Object for OtelScope {
     const NAME: &'static str = "OtelScope";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["attributes", "name", "version"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "version" => Some(1),
+                "attributes" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<Vec<OtelAttribute>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -20228,11 +21065,18 @@ impl<'de> serde::Deserialize<'de> for OtelScopeSpan {
 impl crate::runtime::Object for OtelScopeSpan {
     const NAME: &'static str = "OtelScopeSpan";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["scope", "spans"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "scope" => Some(0),
+                "spans" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<OtelScope> = None;
         let mut v1: Option<Vec<OtelSpan>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
@@ -20344,17 +21188,21 @@ impl<'de> serde::Deserialize<'de> for OtelSpan {
 impl crate::runtime::Object for OtelSpan {
     const NAME: &'static str = "OtelSpan";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "attributes",
-            "endTimeUnixNano",
-            "kind",
-            "name",
-            "parentSpanId",
-            "spanId",
-            "startTimeUnixNano",
-            "status",
-            "traceId",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "traceId" => Some(0),
+                "spanId" => Some(1),
+                "parentSpanId" => Some(2),
+                "name" => Some(3),
+                "kind" => Some(4),
+                "startTimeUnixNano" => Some(5),
+                "endTimeUnixNano" => Some(6),
+                "attributes" => Some(7),
+                "status" => Some(8),
+                _ => None,
+            }
+        }
         let mut v0: Option<serde_json::Value> = None;
         let mut v1: Option<serde_json::Value> = None;
         let mut v2: Option<serde_json::Value> = None;
@@ -20365,17 +21213,17 @@ impl crate::runtime::Object for OtelSpan {
         let mut v7: Option<Vec<OtelAttribute>> = None;
         let mut v8: Option<serde_json::Value> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v8 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -20494,11 +21342,18 @@ impl<'de> serde::Deserialize<'de> for PaginatedAnnotationQueueItems {
 impl crate::runtime::Object for PaginatedAnnotationQueueItems {
     const NAME: &'static str = "PaginatedAnnotationQueueItems";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<AnnotationQueueItem>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -20561,11 +21416,18 @@ impl<'de> serde::Deserialize<'de> for PaginatedAnnotationQueues {
 impl crate::runtime::Object for PaginatedAnnotationQueues {
     const NAME: &'static str = "PaginatedAnnotationQueues";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<AnnotationQueue>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -20625,11 +21487,18 @@ impl<'de> serde::Deserialize<'de> for PaginatedDatasetItems {
 impl crate::runtime::Object for PaginatedDatasetItems {
     const NAME: &'static str = "PaginatedDatasetItems";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<DatasetItem>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -20694,16 +21563,24 @@ impl<'de> serde::Deserialize<'de> for PaginatedDatasetRunItems {
 impl crate::runtime::Object for PaginatedDatasetRunItems {
     const NAME: &'static str = "PaginatedDatasetRunItems";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["_deprecation", "data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                "_deprecation" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<DatasetRunItem>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut v2: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -20772,16 +21649,24 @@ impl<'de> serde::Deserialize<'de> for PaginatedDatasetRuns {
 impl crate::runtime::Object for PaginatedDatasetRuns {
     const NAME: &'static str = "PaginatedDatasetRuns";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["_deprecation", "data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                "_deprecation" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<DatasetRun>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut v2: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -20845,11 +21730,18 @@ impl<'de> serde::Deserialize<'de> for PaginatedDatasets {
 impl crate::runtime::Object for PaginatedDatasets {
     const NAME: &'static str = "PaginatedDatasets";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<Dataset>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -20909,11 +21801,18 @@ impl<'de> serde::Deserialize<'de> for PaginatedLlmConnections {
 impl crate::runtime::Object for PaginatedLlmConnections {
     const NAME: &'static str = "PaginatedLlmConnections";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<LlmConnection>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -20973,11 +21872,18 @@ impl<'de> serde::Deserialize<'de> for PaginatedModels {
 impl crate::runtime::Object for PaginatedModels {
     const NAME: &'static str = "PaginatedModels";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<Model>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -21042,16 +21948,24 @@ impl<'de> serde::Deserialize<'de> for PaginatedSessions {
 impl crate::runtime::Object for PaginatedSessions {
     const NAME: &'static str = "PaginatedSessions";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["_deprecation", "data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                "_deprecation" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<Session>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut v2: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -21127,23 +22041,27 @@ impl<'de> serde::Deserialize<'de> for PatchMediaBody {
 impl crate::runtime::Object for PatchMediaBody {
     const NAME: &'static str = "PatchMediaBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "uploadHttpError",
-            "uploadHttpStatus",
-            "uploadTimeMs",
-            "uploadedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "uploadedAt" => Some(0),
+                "uploadHttpStatus" => Some(1),
+                "uploadHttpError" => Some(2),
+                "uploadTimeMs" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<crate::runtime::DateTime> = None;
         let mut v1: Option<i64> = None;
         let mut v2: crate::runtime::Patch<String> = crate::runtime::Patch::Absent;
         let mut v3: crate::runtime::Patch<i64> = crate::runtime::Patch::Absent;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -21225,11 +22143,18 @@ impl<'de> serde::Deserialize<'de> for PlaceholderMessage {
 impl crate::runtime::Object for PlaceholderMessage {
     const NAME: &'static str = "PlaceholderMessage";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["name", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<PlaceholderMessageType> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
@@ -21353,14 +22278,18 @@ impl<'de> serde::Deserialize<'de> for PricingTier {
 impl crate::runtime::Object for PricingTier {
     const NAME: &'static str = "PricingTier";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "conditions",
-            "id",
-            "isDefault",
-            "name",
-            "prices",
-            "priority",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "isDefault" => Some(2),
+                "priority" => Some(3),
+                "conditions" => Some(4),
+                "prices" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<bool> = None;
@@ -21368,14 +22297,14 @@ impl crate::runtime::Object for PricingTier {
         let mut v4: Option<Vec<PricingTierCondition>> = None;
         let mut v5: Option<crate::runtime::Map<f64>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v5 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -21456,17 +22385,26 @@ impl<'de> serde::Deserialize<'de> for PricingTierAttributeCondition {
 impl crate::runtime::Object for PricingTierAttributeCondition {
     const NAME: &'static str = "PricingTierAttributeCondition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["key", "operator", "source", "values"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "source" => Some(0),
+                "key" => Some(1),
+                "operator" => Some(2),
+                "values" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<PricingTierAttributeSource> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<PricingTierAttributeConditionOperator> = None;
         let mut v3: Option<Vec<String>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -21599,26 +22537,30 @@ impl<'de> serde::Deserialize<'de> for PricingTierInput {
 impl crate::runtime::Object for PricingTierInput {
     const NAME: &'static str = "PricingTierInput";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "conditions",
-            "isDefault",
-            "name",
-            "prices",
-            "priority",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "isDefault" => Some(1),
+                "priority" => Some(2),
+                "conditions" => Some(3),
+                "prices" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<bool> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<Vec<PricingTierCondition>> = None;
         let mut v4: Option<crate::runtime::Map<f64>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -21702,23 +22644,27 @@ impl<'de> serde::Deserialize<'de> for PricingTierUsageCondition {
 impl crate::runtime::Object for PricingTierUsageCondition {
     const NAME: &'static str = "PricingTierUsageCondition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "caseSensitive",
-            "operator",
-            "usageDetailPattern",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "usageDetailPattern" => Some(0),
+                "operator" => Some(1),
+                "value" => Some(2),
+                "caseSensitive" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<PricingTierOperator> = None;
         let mut v2: Option<f64> = None;
         let mut v3: Option<bool> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -21795,25 +22741,29 @@ impl<'de> serde::Deserialize<'de> for Project {
 impl crate::runtime::Object for Project {
     const NAME: &'static str = "Project";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "metadata",
-            "name",
-            "organization",
-            "retentionDays",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "organization" => Some(2),
+                "metadata" => Some(3),
+                "retentionDays" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<Organization> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut v4: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -21887,14 +22837,21 @@ impl<'de> serde::Deserialize<'de> for ProjectDeletionResponse {
 impl crate::runtime::Object for ProjectDeletionResponse {
     const NAME: &'static str = "ProjectDeletionResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["message", "success"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "success" => Some(0),
+                "message" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<bool> = None;
         let mut v1: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -21949,10 +22906,16 @@ impl<'de> serde::Deserialize<'de> for Projects {
 impl crate::runtime::Object for Projects {
     const NAME: &'static str = "Projects";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<Project>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -22020,12 +22983,20 @@ impl<'de> serde::Deserialize<'de> for ProjectsCreateApiKeyRequest {
 impl crate::runtime::Object for ProjectsCreateApiKeyRequest {
     const NAME: &'static str = "ProjectsCreateApiKeyRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["note", "publicKey", "secretKey"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "note" => Some(0),
+                "publicKey" => Some(1),
+                "secretKey" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
                 crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
@@ -22109,15 +23080,23 @@ impl<'de> serde::Deserialize<'de> for ProjectsCreateRequest {
 impl crate::runtime::Object for ProjectsCreateRequest {
     const NAME: &'static str = "ProjectsCreateRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["metadata", "name", "retention"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "metadata" => Some(1),
+                "retention" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<serde_json::Value> = None;
         let mut v2: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -22193,15 +23172,23 @@ impl<'de> serde::Deserialize<'de> for ProjectsUpdateRequest {
 impl crate::runtime::Object for ProjectsUpdateRequest {
     const NAME: &'static str = "ProjectsUpdateRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["metadata", "name", "retention"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "metadata" => Some(1),
+                "retention" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<serde_json::Value> = None;
         let mut v2: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -22302,17 +23289,21 @@ impl<'de> serde::Deserialize<'de> for PromptChat {
 impl crate::runtime::Object for PromptChat {
     const NAME: &'static str = "PromptChat";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "commitMessage",
-            "config",
-            "labels",
-            "name",
-            "prompt",
-            "resolutionGraph",
-            "tags",
-            "type",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "name" => Some(1),
+                "version" => Some(2),
+                "config" => Some(3),
+                "labels" => Some(4),
+                "tags" => Some(5),
+                "commitMessage" => Some(6),
+                "resolutionGraph" => Some(7),
+                "prompt" => Some(8),
+                _ => None,
+            }
+        }
         let mut v0: Option<PromptChatType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
@@ -22323,17 +23314,17 @@ impl crate::runtime::Object for PromptChat {
         let mut v7: Option<serde_json::Value> = None;
         let mut v8: Option<Vec<ChatMessageWithPlaceholders>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v8 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -22437,15 +23428,19 @@ impl<'de> serde::Deserialize<'de> for PromptMeta {
 impl crate::runtime::Object for PromptMeta {
     const NAME: &'static str = "PromptMeta";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "labels",
-            "lastConfig",
-            "lastUpdatedAt",
-            "name",
-            "tags",
-            "type",
-            "versions",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "type" => Some(1),
+                "versions" => Some(2),
+                "labels" => Some(3),
+                "tags" => Some(4),
+                "lastUpdatedAt" => Some(5),
+                "lastConfig" => Some(6),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<PromptType> = None;
         let mut v2: Option<Vec<i64>> = None;
@@ -22454,15 +23449,15 @@ impl crate::runtime::Object for PromptMeta {
         let mut v5: Option<crate::runtime::DateTime> = None;
         let mut v6: Option<serde_json::Value> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v6 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -22537,11 +23532,18 @@ impl<'de> serde::Deserialize<'de> for PromptMetaListResponse {
 impl crate::runtime::Object for PromptMetaListResponse {
     const NAME: &'static str = "PromptMetaListResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<PromptMeta>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -22623,17 +23625,21 @@ impl<'de> serde::Deserialize<'de> for PromptText {
 impl crate::runtime::Object for PromptText {
     const NAME: &'static str = "PromptText";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "commitMessage",
-            "config",
-            "labels",
-            "name",
-            "prompt",
-            "resolutionGraph",
-            "tags",
-            "type",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "name" => Some(1),
+                "version" => Some(2),
+                "config" => Some(3),
+                "labels" => Some(4),
+                "tags" => Some(5),
+                "commitMessage" => Some(6),
+                "resolutionGraph" => Some(7),
+                "prompt" => Some(8),
+                _ => None,
+            }
+        }
         let mut v0: Option<PromptTextType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
@@ -22644,17 +23650,17 @@ impl crate::runtime::Object for PromptText {
         let mut v7: Option<serde_json::Value> = None;
         let mut v8: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v8 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -22749,10 +23755,16 @@ impl<'de> serde::Deserialize<'de> for PromptVersionUpdateRequest {
 impl crate::runtime::Object for PromptVersionUpdateRequest {
     const NAME: &'static str = "PromptVersionUpdateRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["newLabels"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "newLabels" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<String>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -22809,14 +23821,21 @@ impl<'de> serde::Deserialize<'de> for ResourceMeta {
 impl crate::runtime::Object for ResourceMeta {
     const NAME: &'static str = "ResourceMeta";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["location", "resourceType"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "resourceType" => Some(0),
+                "location" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -22887,16 +23906,20 @@ impl<'de> serde::Deserialize<'de> for ResourceType {
 impl crate::runtime::Object for ResourceType {
     const NAME: &'static str = "ResourceType";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "description",
-            "endpoint",
-            "id",
-            "meta",
-            "name",
-            "schema",
-            "schemaExtensions",
-            "schemas",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "schemas" => Some(0),
+                "id" => Some(1),
+                "name" => Some(2),
+                "endpoint" => Some(3),
+                "description" => Some(4),
+                "schema" => Some(5),
+                "schemaExtensions" => Some(6),
+                "meta" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<String>> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -22906,16 +23929,16 @@ impl crate::runtime::Object for ResourceType {
         let mut v6: Option<Vec<SchemaExtension>> = None;
         let mut v7: Option<ResourceMeta> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v7 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -22999,16 +24022,24 @@ impl<'de> serde::Deserialize<'de> for ResourceTypesResponse {
 impl crate::runtime::Object for ResourceTypesResponse {
     const NAME: &'static str = "ResourceTypesResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["Resources", "schemas", "totalResults"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "schemas" => Some(0),
+                "totalResults" => Some(1),
+                "Resources" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<String>> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<Vec<ResourceType>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -23071,14 +24102,21 @@ impl<'de> serde::Deserialize<'de> for SchemaExtension {
 impl crate::runtime::Object for SchemaExtension {
     const NAME: &'static str = "SchemaExtension";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["required", "schema"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "schema" => Some(0),
+                "required" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<bool> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -23141,20 +24179,30 @@ impl<'de> serde::Deserialize<'de> for SchemaResource {
 impl crate::runtime::Object for SchemaResource {
     const NAME: &'static str = "SchemaResource";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["attributes", "description", "id", "meta", "name"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "description" => Some(2),
+                "attributes" => Some(3),
+                "meta" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<Vec<serde_json::Value>> = None;
         let mut v4: Option<ResourceMeta> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -23225,16 +24273,24 @@ impl<'de> serde::Deserialize<'de> for SchemasResponse {
 impl crate::runtime::Object for SchemasResponse {
     const NAME: &'static str = "SchemasResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["Resources", "schemas", "totalResults"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "schemas" => Some(0),
+                "totalResults" => Some(1),
+                "Resources" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<String>> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<Vec<SchemaResource>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -23314,20 +24370,30 @@ impl<'de> serde::Deserialize<'de> for ScimCreateUserRequest {
 impl crate::runtime::Object for ScimCreateUserRequest {
     const NAME: &'static str = "ScimCreateUserRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["active", "emails", "name", "password", "userName"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "userName" => Some(0),
+                "name" => Some(1),
+                "emails" => Some(2),
+                "active" => Some(3),
+                "password" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<ScimName> = None;
         let mut v2: Option<Vec<ScimEmail>> = None;
         let mut v3: Option<bool> = None;
         let mut v4: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -23407,16 +24473,24 @@ impl<'de> serde::Deserialize<'de> for ScimEmail {
 impl crate::runtime::Object for ScimEmail {
     const NAME: &'static str = "ScimEmail";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["primary", "type", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "primary" => Some(0),
+                "value" => Some(1),
+                "type" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<bool> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -23477,10 +24551,16 @@ impl<'de> serde::Deserialize<'de> for ScimFeatureSupport {
 impl crate::runtime::Object for ScimFeatureSupport {
     const NAME: &'static str = "ScimFeatureSupport";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["supported"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "supported" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<bool> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -23537,10 +24617,16 @@ impl<'de> serde::Deserialize<'de> for ScimName {
 impl crate::runtime::Object for ScimName {
     const NAME: &'static str = "ScimName";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["formatted"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "formatted" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -23607,7 +24693,18 @@ impl<'de> serde::Deserialize<'de> for ScimUser {
 impl crate::runtime::Object for ScimUser {
     const NAME: &'static str = "ScimUser";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["emails", "id", "meta", "name", "schemas", "userName"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "schemas" => Some(0),
+                "id" => Some(1),
+                "userName" => Some(2),
+                "name" => Some(3),
+                "emails" => Some(4),
+                "meta" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<String>> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -23615,14 +24712,14 @@ impl crate::runtime::Object for ScimUser {
         let mut v4: Option<Vec<ScimEmail>> = None;
         let mut v5: Option<UserMeta> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v5 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -23700,26 +24797,30 @@ impl<'de> serde::Deserialize<'de> for ScimUsersListResponse {
 impl crate::runtime::Object for ScimUsersListResponse {
     const NAME: &'static str = "ScimUsersListResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "Resources",
-            "itemsPerPage",
-            "schemas",
-            "startIndex",
-            "totalResults",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "schemas" => Some(0),
+                "totalResults" => Some(1),
+                "startIndex" => Some(2),
+                "itemsPerPage" => Some(3),
+                "Resources" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<String>> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<Vec<ScimUser>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -23848,21 +24949,25 @@ impl<'de> serde::Deserialize<'de> for ScoreBody {
 impl crate::runtime::Object for ScoreBody {
     const NAME: &'static str = "ScoreBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "comment",
-            "configId",
-            "dataType",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "traceId",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "sessionId" => Some(2),
+                "observationId" => Some(3),
+                "datasetRunId" => Some(4),
+                "name" => Some(5),
+                "environment" => Some(6),
+                "queueId" => Some(7),
+                "value" => Some(8),
+                "comment" => Some(9),
+                "metadata" => Some(10),
+                "dataType" => Some(11),
+                "configId" => Some(12),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -23877,21 +24982,21 @@ impl crate::runtime::Object for ScoreBody {
         let mut v11: Option<ScoreDataType> = None;
         let mut v12: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v12 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -24084,28 +25189,32 @@ impl<'de> serde::Deserialize<'de> for ScoreBoolean {
 impl crate::runtime::Object for ScoreBoolean {
     const NAME: &'static str = "ScoreBoolean";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "_deprecation",
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                "sessionId" => Some(3),
+                "observationId" => Some(4),
+                "datasetRunId" => Some(5),
+                "name" => Some(6),
+                "source" => Some(7),
+                "timestamp" => Some(8),
+                "createdAt" => Some(9),
+                "updatedAt" => Some(10),
+                "authorUserId" => Some(11),
+                "comment" => Some(12),
+                "metadata" => Some(13),
+                "configId" => Some(14),
+                "queueId" => Some(15),
+                "environment" => Some(16),
+                "value" => Some(17),
+                "stringValue" => Some(18),
+                "_deprecation" => Some(19),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreBooleanDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -24127,28 +25236,28 @@ impl crate::runtime::Object for ScoreBoolean {
         let mut v18: Option<String> = None;
         let mut v19: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v19 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v18 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(16) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(17) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(18) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(17) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(18) => v18 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v19 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -24361,28 +25470,32 @@ impl<'de> serde::Deserialize<'de> for ScoreCategorical {
 impl crate::runtime::Object for ScoreCategorical {
     const NAME: &'static str = "ScoreCategorical";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "_deprecation",
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                "sessionId" => Some(3),
+                "observationId" => Some(4),
+                "datasetRunId" => Some(5),
+                "name" => Some(6),
+                "source" => Some(7),
+                "timestamp" => Some(8),
+                "createdAt" => Some(9),
+                "updatedAt" => Some(10),
+                "authorUserId" => Some(11),
+                "comment" => Some(12),
+                "metadata" => Some(13),
+                "configId" => Some(14),
+                "queueId" => Some(15),
+                "environment" => Some(16),
+                "value" => Some(17),
+                "stringValue" => Some(18),
+                "_deprecation" => Some(19),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreCategoricalDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -24404,28 +25517,28 @@ impl crate::runtime::Object for ScoreCategorical {
         let mut v18: Option<String> = None;
         let mut v19: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v19 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v18 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(16) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(17) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(18) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(17) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(18) => v18 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v19 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -24611,19 +25724,23 @@ impl<'de> serde::Deserialize<'de> for ScoreConfig {
 impl crate::runtime::Object for ScoreConfig {
     const NAME: &'static str = "ScoreConfig";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "categories",
-            "createdAt",
-            "dataType",
-            "description",
-            "id",
-            "isArchived",
-            "maxValue",
-            "minValue",
-            "name",
-            "projectId",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "createdAt" => Some(2),
+                "updatedAt" => Some(3),
+                "projectId" => Some(4),
+                "dataType" => Some(5),
+                "isArchived" => Some(6),
+                "minValue" => Some(7),
+                "maxValue" => Some(8),
+                "categories" => Some(9),
+                "description" => Some(10),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -24636,19 +25753,19 @@ impl crate::runtime::Object for ScoreConfig {
         let mut v9: Option<Vec<ConfigCategory>> = None;
         let mut v10: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v10 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -24756,11 +25873,18 @@ impl<'de> serde::Deserialize<'de> for ScoreConfigs {
 impl crate::runtime::Object for ScoreConfigs {
     const NAME: &'static str = "ScoreConfigs";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<ScoreConfig>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -24879,28 +26003,32 @@ impl<'de> serde::Deserialize<'de> for ScoreCorrection {
 impl crate::runtime::Object for ScoreCorrection {
     const NAME: &'static str = "ScoreCorrection";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "_deprecation",
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                "sessionId" => Some(3),
+                "observationId" => Some(4),
+                "datasetRunId" => Some(5),
+                "name" => Some(6),
+                "source" => Some(7),
+                "timestamp" => Some(8),
+                "createdAt" => Some(9),
+                "updatedAt" => Some(10),
+                "authorUserId" => Some(11),
+                "comment" => Some(12),
+                "metadata" => Some(13),
+                "configId" => Some(14),
+                "queueId" => Some(15),
+                "environment" => Some(16),
+                "value" => Some(17),
+                "stringValue" => Some(18),
+                "_deprecation" => Some(19),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreCorrectionDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -24922,28 +26050,28 @@ impl crate::runtime::Object for ScoreCorrection {
         let mut v18: Option<String> = None;
         let mut v19: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v19 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v18 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(16) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(17) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(18) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(17) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(18) => v18 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v19 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -25111,18 +26239,27 @@ impl<'de> serde::Deserialize<'de> for ScoreEvent {
 impl crate::runtime::Object for ScoreEvent {
     const NAME: &'static str = "ScoreEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "metadata" => Some(2),
+                "body" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<ScoreBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -25248,27 +26385,31 @@ impl<'de> serde::Deserialize<'de> for ScoreNumeric {
 impl crate::runtime::Object for ScoreNumeric {
     const NAME: &'static str = "ScoreNumeric";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "_deprecation",
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                "sessionId" => Some(3),
+                "observationId" => Some(4),
+                "datasetRunId" => Some(5),
+                "name" => Some(6),
+                "source" => Some(7),
+                "timestamp" => Some(8),
+                "createdAt" => Some(9),
+                "updatedAt" => Some(10),
+                "authorUserId" => Some(11),
+                "comment" => Some(12),
+                "metadata" => Some(13),
+                "configId" => Some(14),
+                "queueId" => Some(15),
+                "environment" => Some(16),
+                "value" => Some(17),
+                "_deprecation" => Some(18),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreNumericDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -25289,27 +26430,27 @@ impl crate::runtime::Object for ScoreNumeric {
         let mut v17: Option<f64> = None;
         let mut v18: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v18 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(16) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(17) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v18 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -25470,10 +26611,16 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectExperimentV3 {
 impl crate::runtime::Object for ScoreSubjectExperimentV3 {
     const NAME: &'static str = "ScoreSubjectExperimentV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -25534,11 +26681,18 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectObservationV3 {
 impl crate::runtime::Object for ScoreSubjectObservationV3 {
     const NAME: &'static str = "ScoreSubjectObservationV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id", "traceId"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
@@ -25602,10 +26756,16 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectSessionV3 {
 impl crate::runtime::Object for ScoreSubjectSessionV3 {
     const NAME: &'static str = "ScoreSubjectSessionV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -25661,10 +26821,16 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectTraceV3 {
 impl crate::runtime::Object for ScoreSubjectTraceV3 {
     const NAME: &'static str = "ScoreSubjectTraceV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -25735,14 +26901,21 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Experiment {
 impl crate::runtime::Object for ScoreSubjectV3Experiment {
     const NAME: &'static str = "ScoreSubjectV3Experiment";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id", "kind"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "kind" => Some(0),
+                "id" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreSubjectV3ExperimentKind> = None;
         let mut v1: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -25809,15 +26982,23 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Observation {
 impl crate::runtime::Object for ScoreSubjectV3Observation {
     const NAME: &'static str = "ScoreSubjectV3Observation";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id", "kind", "traceId"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "kind" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreSubjectV3ObservationKind> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -25887,14 +27068,21 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Session {
 impl crate::runtime::Object for ScoreSubjectV3Session {
     const NAME: &'static str = "ScoreSubjectV3Session";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id", "kind"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "kind" => Some(0),
+                "id" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreSubjectV3SessionKind> = None;
         let mut v1: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -25956,14 +27144,21 @@ impl<'de> serde::Deserialize<'de> for ScoreSubjectV3Trace {
 impl crate::runtime::Object for ScoreSubjectV3Trace {
     const NAME: &'static str = "ScoreSubjectV3Trace";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id", "kind"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "kind" => Some(0),
+                "id" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreSubjectV3TraceKind> = None;
         let mut v1: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -26080,27 +27275,31 @@ impl<'de> serde::Deserialize<'de> for ScoreText {
 impl crate::runtime::Object for ScoreText {
     const NAME: &'static str = "ScoreText";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "_deprecation",
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                "sessionId" => Some(3),
+                "observationId" => Some(4),
+                "datasetRunId" => Some(5),
+                "name" => Some(6),
+                "source" => Some(7),
+                "timestamp" => Some(8),
+                "createdAt" => Some(9),
+                "updatedAt" => Some(10),
+                "authorUserId" => Some(11),
+                "comment" => Some(12),
+                "metadata" => Some(13),
+                "configId" => Some(14),
+                "queueId" => Some(15),
+                "environment" => Some(16),
+                "stringValue" => Some(17),
+                "_deprecation" => Some(18),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreTextDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -26121,27 +27320,27 @@ impl crate::runtime::Object for ScoreText {
         let mut v17: Option<String> = None;
         let mut v18: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v18 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v17 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(16) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(17) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(17) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v18 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -26344,25 +27543,29 @@ impl<'de> serde::Deserialize<'de> for ScoreV1Boolean {
 impl crate::runtime::Object for ScoreV1Boolean {
     const NAME: &'static str = "ScoreV1Boolean";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                "name" => Some(3),
+                "source" => Some(4),
+                "observationId" => Some(5),
+                "timestamp" => Some(6),
+                "createdAt" => Some(7),
+                "updatedAt" => Some(8),
+                "authorUserId" => Some(9),
+                "comment" => Some(10),
+                "metadata" => Some(11),
+                "configId" => Some(12),
+                "queueId" => Some(13),
+                "environment" => Some(14),
+                "value" => Some(15),
+                "stringValue" => Some(16),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreV1BooleanDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -26381,25 +27584,25 @@ impl crate::runtime::Object for ScoreV1Boolean {
         let mut v15: Option<f64> = None;
         let mut v16: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v14 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v15 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(15) => v15 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v16 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -26569,25 +27772,29 @@ impl<'de> serde::Deserialize<'de> for ScoreV1Categorical {
 impl crate::runtime::Object for ScoreV1Categorical {
     const NAME: &'static str = "ScoreV1Categorical";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                "name" => Some(3),
+                "source" => Some(4),
+                "observationId" => Some(5),
+                "timestamp" => Some(6),
+                "createdAt" => Some(7),
+                "updatedAt" => Some(8),
+                "authorUserId" => Some(9),
+                "comment" => Some(10),
+                "metadata" => Some(11),
+                "configId" => Some(12),
+                "queueId" => Some(13),
+                "environment" => Some(14),
+                "value" => Some(15),
+                "stringValue" => Some(16),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreV1CategoricalDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -26606,25 +27813,25 @@ impl crate::runtime::Object for ScoreV1Categorical {
         let mut v15: Option<f64> = None;
         let mut v16: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v14 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v15 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(15) => v15 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v16 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -26791,24 +27998,28 @@ impl<'de> serde::Deserialize<'de> for ScoreV1Numeric {
 impl crate::runtime::Object for ScoreV1Numeric {
     const NAME: &'static str = "ScoreV1Numeric";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "source",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                "name" => Some(3),
+                "source" => Some(4),
+                "observationId" => Some(5),
+                "timestamp" => Some(6),
+                "createdAt" => Some(7),
+                "updatedAt" => Some(8),
+                "authorUserId" => Some(9),
+                "comment" => Some(10),
+                "metadata" => Some(11),
+                "configId" => Some(12),
+                "queueId" => Some(13),
+                "environment" => Some(14),
+                "value" => Some(15),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreV1NumericDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -26826,23 +28037,23 @@ impl crate::runtime::Object for ScoreV1Numeric {
         let mut v14: Option<String> = None;
         let mut v15: Option<f64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v14 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v15 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -27007,24 +28218,28 @@ impl<'de> serde::Deserialize<'de> for ScoreV1Text {
 impl crate::runtime::Object for ScoreV1Text {
     const NAME: &'static str = "ScoreV1Text";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "traceId" => Some(2),
+                "name" => Some(3),
+                "source" => Some(4),
+                "observationId" => Some(5),
+                "timestamp" => Some(6),
+                "createdAt" => Some(7),
+                "updatedAt" => Some(8),
+                "authorUserId" => Some(9),
+                "comment" => Some(10),
+                "metadata" => Some(11),
+                "configId" => Some(12),
+                "queueId" => Some(13),
+                "environment" => Some(14),
+                "stringValue" => Some(15),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreV1TextDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -27042,24 +28257,24 @@ impl crate::runtime::Object for ScoreV1Text {
         let mut v14: Option<String> = None;
         let mut v15: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v14 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v15 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -27244,24 +28459,28 @@ impl<'de> serde::Deserialize<'de> for ScoreV3Boolean {
 impl crate::runtime::Object for ScoreV3Boolean {
     const NAME: &'static str = "ScoreV3Boolean";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "projectId",
-            "queueId",
-            "source",
-            "subject",
-            "timestamp",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "projectId" => Some(2),
+                "name" => Some(3),
+                "source" => Some(4),
+                "timestamp" => Some(5),
+                "environment" => Some(6),
+                "createdAt" => Some(7),
+                "updatedAt" => Some(8),
+                "comment" => Some(9),
+                "configId" => Some(10),
+                "metadata" => Some(11),
+                "authorUserId" => Some(12),
+                "queueId" => Some(13),
+                "subject" => Some(14),
+                "value" => Some(15),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreV3BooleanDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -27279,23 +28498,23 @@ impl crate::runtime::Object for ScoreV3Boolean {
         let mut v14: Option<ScoreSubjectV3> = None;
         let mut v15: Option<bool> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v15 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -27474,24 +28693,28 @@ impl<'de> serde::Deserialize<'de> for ScoreV3Categorical {
 impl crate::runtime::Object for ScoreV3Categorical {
     const NAME: &'static str = "ScoreV3Categorical";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "projectId",
-            "queueId",
-            "source",
-            "subject",
-            "timestamp",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "projectId" => Some(2),
+                "name" => Some(3),
+                "source" => Some(4),
+                "timestamp" => Some(5),
+                "environment" => Some(6),
+                "createdAt" => Some(7),
+                "updatedAt" => Some(8),
+                "comment" => Some(9),
+                "configId" => Some(10),
+                "metadata" => Some(11),
+                "authorUserId" => Some(12),
+                "queueId" => Some(13),
+                "subject" => Some(14),
+                "value" => Some(15),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreV3CategoricalDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -27509,23 +28732,23 @@ impl crate::runtime::Object for ScoreV3Categorical {
         let mut v14: Option<ScoreSubjectV3> = None;
         let mut v15: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v15 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -27704,24 +28927,28 @@ impl<'de> serde::Deserialize<'de> for ScoreV3Correction {
 impl crate::runtime::Object for ScoreV3Correction {
     const NAME: &'static str = "ScoreV3Correction";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "projectId",
-            "queueId",
-            "source",
-            "subject",
-            "timestamp",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "projectId" => Some(2),
+                "name" => Some(3),
+                "source" => Some(4),
+                "timestamp" => Some(5),
+                "environment" => Some(6),
+                "createdAt" => Some(7),
+                "updatedAt" => Some(8),
+                "comment" => Some(9),
+                "configId" => Some(10),
+                "metadata" => Some(11),
+                "authorUserId" => Some(12),
+                "queueId" => Some(13),
+                "subject" => Some(14),
+                "value" => Some(15),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreV3CorrectionDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -27739,23 +28966,23 @@ impl crate::runtime::Object for ScoreV3Correction {
         let mut v14: Option<ScoreSubjectV3> = None;
         let mut v15: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v15 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -27934,24 +29161,28 @@ impl<'de> serde::Deserialize<'de> for ScoreV3Numeric {
 impl crate::runtime::Object for ScoreV3Numeric {
     const NAME: &'static str = "ScoreV3Numeric";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "projectId",
-            "queueId",
-            "source",
-            "subject",
-            "timestamp",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "projectId" => Some(2),
+                "name" => Some(3),
+                "source" => Some(4),
+                "timestamp" => Some(5),
+                "environment" => Some(6),
+                "createdAt" => Some(7),
+                "updatedAt" => Some(8),
+                "comment" => Some(9),
+                "configId" => Some(10),
+                "metadata" => Some(11),
+                "authorUserId" => Some(12),
+                "queueId" => Some(13),
+                "subject" => Some(14),
+                "value" => Some(15),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreV3NumericDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -27969,23 +29200,23 @@ impl crate::runtime::Object for ScoreV3Numeric {
         let mut v14: Option<ScoreSubjectV3> = None;
         let mut v15: Option<f64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v15 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -28164,24 +29395,28 @@ impl<'de> serde::Deserialize<'de> for ScoreV3Text {
 impl crate::runtime::Object for ScoreV3Text {
     const NAME: &'static str = "ScoreV3Text";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "dataType",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "projectId",
-            "queueId",
-            "source",
-            "subject",
-            "timestamp",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "id" => Some(1),
+                "projectId" => Some(2),
+                "name" => Some(3),
+                "source" => Some(4),
+                "timestamp" => Some(5),
+                "environment" => Some(6),
+                "createdAt" => Some(7),
+                "updatedAt" => Some(8),
+                "comment" => Some(9),
+                "configId" => Some(10),
+                "metadata" => Some(11),
+                "authorUserId" => Some(12),
+                "queueId" => Some(13),
+                "subject" => Some(14),
+                "value" => Some(15),
+                _ => None,
+            }
+        }
         let mut v0: Option<ScoreV3TextDataType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -28199,23 +29434,23 @@ impl crate::runtime::Object for ScoreV3Text {
         let mut v14: Option<ScoreSubjectV3> = None;
         let mut v15: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v15 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -28344,10 +29579,16 @@ impl<'de> serde::Deserialize<'de> for SdkLogBody {
 impl crate::runtime::Object for SdkLogBody {
     const NAME: &'static str = "SdkLogBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["log"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "log" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<serde_json::Value> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -28413,18 +29654,27 @@ impl<'de> serde::Deserialize<'de> for SdkLogEvent {
 impl crate::runtime::Object for SdkLogEvent {
     const NAME: &'static str = "SdkLogEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "metadata" => Some(2),
+                "body" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<SdkLogBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -28510,18 +29760,22 @@ impl<'de> serde::Deserialize<'de> for ServiceProviderConfig {
 impl crate::runtime::Object for ServiceProviderConfig {
     const NAME: &'static str = "ServiceProviderConfig";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authenticationSchemes",
-            "bulk",
-            "changePassword",
-            "documentationUri",
-            "etag",
-            "filter",
-            "meta",
-            "patch",
-            "schemas",
-            "sort",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "schemas" => Some(0),
+                "documentationUri" => Some(1),
+                "patch" => Some(2),
+                "bulk" => Some(3),
+                "filter" => Some(4),
+                "changePassword" => Some(5),
+                "sort" => Some(6),
+                "etag" => Some(7),
+                "authenticationSchemes" => Some(8),
+                "meta" => Some(9),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<String>> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<ScimFeatureSupport> = None;
@@ -28533,18 +29787,18 @@ impl crate::runtime::Object for ServiceProviderConfig {
         let mut v8: Option<Vec<AuthenticationScheme>> = None;
         let mut v9: Option<ResourceMeta> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v9 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -28637,18 +29891,27 @@ impl<'de> serde::Deserialize<'de> for Session {
 impl crate::runtime::Object for Session {
     const NAME: &'static str = "Session";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["createdAt", "environment", "id", "projectId"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "createdAt" => Some(1),
+                "projectId" => Some(2),
+                "environment" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<crate::runtime::DateTime> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -28726,14 +29989,18 @@ impl<'de> serde::Deserialize<'de> for SessionWithTraces {
 impl crate::runtime::Object for SessionWithTraces {
     const NAME: &'static str = "SessionWithTraces";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "_deprecation",
-            "createdAt",
-            "environment",
-            "id",
-            "projectId",
-            "traces",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "createdAt" => Some(1),
+                "projectId" => Some(2),
+                "environment" => Some(3),
+                "traces" => Some(4),
+                "_deprecation" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<crate::runtime::DateTime> = None;
         let mut v2: Option<String> = None;
@@ -28741,14 +30008,14 @@ impl crate::runtime::Object for SessionWithTraces {
         let mut v4: Option<Vec<Trace>> = None;
         let mut v5: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v5 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -28822,10 +30089,16 @@ impl<'de> serde::Deserialize<'de> for Sort {
 impl crate::runtime::Object for Sort {
     const NAME: &'static str = "Sort";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -28897,26 +30170,30 @@ impl<'de> serde::Deserialize<'de> for SubmitFeedbackRequest {
 impl crate::runtime::Object for SubmitFeedbackRequest {
     const NAME: &'static str = "SubmitFeedbackRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "feedback",
-            "goal",
-            "referenceUrl",
-            "target",
-            "targetType",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "targetType" => Some(0),
+                "target" => Some(1),
+                "feedback" => Some(2),
+                "goal" => Some(3),
+                "referenceUrl" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<FeedbackTargetType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -28992,10 +30269,16 @@ impl<'de> serde::Deserialize<'de> for SubmitFeedbackResponse {
 impl crate::runtime::Object for SubmitFeedbackResponse {
     const NAME: &'static str = "SubmitFeedbackResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -29072,16 +30355,20 @@ impl<'de> serde::Deserialize<'de> for TextPrompt {
 impl crate::runtime::Object for TextPrompt {
     const NAME: &'static str = "TextPrompt";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "commitMessage",
-            "config",
-            "labels",
-            "name",
-            "prompt",
-            "resolutionGraph",
-            "tags",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "version" => Some(1),
+                "config" => Some(2),
+                "labels" => Some(3),
+                "tags" => Some(4),
+                "commitMessage" => Some(5),
+                "resolutionGraph" => Some(6),
+                "prompt" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<serde_json::Value> = None;
@@ -29091,16 +30378,16 @@ impl crate::runtime::Object for TextPrompt {
         let mut v6: Option<serde_json::Value> = None;
         let mut v7: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v7 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -29235,25 +30522,29 @@ impl<'de> serde::Deserialize<'de> for TextScore {
 impl crate::runtime::Object for TextScore {
     const NAME: &'static str = "TextScore";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "datasetRunId",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "sessionId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "sessionId" => Some(2),
+                "observationId" => Some(3),
+                "datasetRunId" => Some(4),
+                "name" => Some(5),
+                "source" => Some(6),
+                "timestamp" => Some(7),
+                "createdAt" => Some(8),
+                "updatedAt" => Some(9),
+                "authorUserId" => Some(10),
+                "comment" => Some(11),
+                "metadata" => Some(12),
+                "configId" => Some(13),
+                "queueId" => Some(14),
+                "environment" => Some(15),
+                "stringValue" => Some(16),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -29272,25 +30563,25 @@ impl crate::runtime::Object for TextScore {
         let mut v15: Option<String> = None;
         let mut v16: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v16 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -29464,23 +30755,27 @@ impl<'de> serde::Deserialize<'de> for TextScoreV1 {
 impl crate::runtime::Object for TextScoreV1 {
     const NAME: &'static str = "TextScoreV1";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "observationId",
-            "queueId",
-            "source",
-            "stringValue",
-            "timestamp",
-            "traceId",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "traceId" => Some(1),
+                "name" => Some(2),
+                "source" => Some(3),
+                "observationId" => Some(4),
+                "timestamp" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                "authorUserId" => Some(8),
+                "comment" => Some(9),
+                "metadata" => Some(10),
+                "configId" => Some(11),
+                "queueId" => Some(12),
+                "environment" => Some(13),
+                "stringValue" => Some(14),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -29497,23 +30792,23 @@ impl crate::runtime::Object for TextScoreV1 {
         let mut v13: Option<String> = None;
         let mut v14: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v14 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v14 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -29679,23 +30974,27 @@ impl<'de> serde::Deserialize<'de> for TextScoreV3 {
 impl crate::runtime::Object for TextScoreV3 {
     const NAME: &'static str = "TextScoreV3";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "authorUserId",
-            "comment",
-            "configId",
-            "createdAt",
-            "environment",
-            "id",
-            "metadata",
-            "name",
-            "projectId",
-            "queueId",
-            "source",
-            "subject",
-            "timestamp",
-            "updatedAt",
-            "value",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "projectId" => Some(1),
+                "name" => Some(2),
+                "source" => Some(3),
+                "timestamp" => Some(4),
+                "environment" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                "comment" => Some(8),
+                "configId" => Some(9),
+                "metadata" => Some(10),
+                "authorUserId" => Some(11),
+                "queueId" => Some(12),
+                "subject" => Some(13),
+                "value" => Some(14),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -29712,22 +31011,22 @@ impl crate::runtime::Object for TextScoreV3 {
         let mut v13: Option<ScoreSubjectV3> = None;
         let mut v14: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
                 crate::runtime::FieldKey::Known(_) => v14 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -29893,21 +31192,25 @@ impl<'de> serde::Deserialize<'de> for Trace {
 impl crate::runtime::Object for Trace {
     const NAME: &'static str = "Trace";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "environment",
-            "id",
-            "input",
-            "metadata",
-            "name",
-            "output",
-            "public",
-            "release",
-            "sessionId",
-            "tags",
-            "timestamp",
-            "userId",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "name" => Some(2),
+                "input" => Some(3),
+                "output" => Some(4),
+                "sessionId" => Some(5),
+                "release" => Some(6),
+                "version" => Some(7),
+                "userId" => Some(8),
+                "metadata" => Some(9),
+                "tags" => Some(10),
+                "public" => Some(11),
+                "environment" => Some(12),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<crate::runtime::DateTime> = None;
         let mut v2: Option<String> = None;
@@ -29922,21 +31225,21 @@ impl crate::runtime::Object for Trace {
         let mut v11: Option<bool> = None;
         let mut v12: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v12 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -30110,21 +31413,25 @@ impl<'de> serde::Deserialize<'de> for TraceBody {
 impl crate::runtime::Object for TraceBody {
     const NAME: &'static str = "TraceBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "environment",
-            "id",
-            "input",
-            "metadata",
-            "name",
-            "output",
-            "public",
-            "release",
-            "sessionId",
-            "tags",
-            "timestamp",
-            "userId",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "name" => Some(2),
+                "userId" => Some(3),
+                "input" => Some(4),
+                "output" => Some(5),
+                "sessionId" => Some(6),
+                "release" => Some(7),
+                "version" => Some(8),
+                "metadata" => Some(9),
+                "tags" => Some(10),
+                "environment" => Some(11),
+                "public" => Some(12),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<crate::runtime::DateTime> = None;
         let mut v2: Option<String> = None;
@@ -30139,21 +31446,21 @@ impl crate::runtime::Object for TraceBody {
         let mut v11: Option<String> = None;
         let mut v12: Option<bool> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
                 crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v12 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -30296,10 +31603,16 @@ impl<'de> serde::Deserialize<'de> for TraceDeleteMultipleRequest {
 impl crate::runtime::Object for TraceDeleteMultipleRequest {
     const NAME: &'static str = "TraceDeleteMultipleRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["traceIds"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "traceIds" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<String>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -30365,18 +31678,27 @@ impl<'de> serde::Deserialize<'de> for TraceEvent {
 impl crate::runtime::Object for TraceEvent {
     const NAME: &'static str = "TraceEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "metadata" => Some(2),
+                "body" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<TraceBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -30510,26 +31832,30 @@ impl<'de> serde::Deserialize<'de> for TraceWithDetails {
 impl crate::runtime::Object for TraceWithDetails {
     const NAME: &'static str = "TraceWithDetails";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "environment",
-            "htmlPath",
-            "id",
-            "input",
-            "latency",
-            "metadata",
-            "name",
-            "observations",
-            "output",
-            "public",
-            "release",
-            "scores",
-            "sessionId",
-            "tags",
-            "timestamp",
-            "totalCost",
-            "userId",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "name" => Some(2),
+                "input" => Some(3),
+                "output" => Some(4),
+                "sessionId" => Some(5),
+                "release" => Some(6),
+                "version" => Some(7),
+                "userId" => Some(8),
+                "metadata" => Some(9),
+                "tags" => Some(10),
+                "public" => Some(11),
+                "environment" => Some(12),
+                "htmlPath" => Some(13),
+                "latency" => Some(14),
+                "totalCost" => Some(15),
+                "observations" => Some(16),
+                "scores" => Some(17),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<crate::runtime::DateTime> = None;
         let mut v2: Option<String> = None;
@@ -30549,26 +31875,26 @@ impl crate::runtime::Object for TraceWithDetails {
         let mut v16: Option<Vec<String>> = None;
         let mut v17: Option<Vec<String>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v16 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v17 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
                 crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v17 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -30789,27 +32115,31 @@ impl<'de> serde::Deserialize<'de> for TraceWithFullDetails {
 impl crate::runtime::Object for TraceWithFullDetails {
     const NAME: &'static str = "TraceWithFullDetails";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "_deprecation",
-            "environment",
-            "htmlPath",
-            "id",
-            "input",
-            "latency",
-            "metadata",
-            "name",
-            "observations",
-            "output",
-            "public",
-            "release",
-            "scores",
-            "sessionId",
-            "tags",
-            "timestamp",
-            "totalCost",
-            "userId",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "name" => Some(2),
+                "input" => Some(3),
+                "output" => Some(4),
+                "sessionId" => Some(5),
+                "release" => Some(6),
+                "version" => Some(7),
+                "userId" => Some(8),
+                "metadata" => Some(9),
+                "tags" => Some(10),
+                "public" => Some(11),
+                "environment" => Some(12),
+                "htmlPath" => Some(13),
+                "latency" => Some(14),
+                "totalCost" => Some(15),
+                "observations" => Some(16),
+                "scores" => Some(17),
+                "_deprecation" => Some(18),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<crate::runtime::DateTime> = None;
         let mut v2: Option<String> = None;
@@ -30830,27 +32160,27 @@ impl crate::runtime::Object for TraceWithFullDetails {
         let mut v17: Option<Vec<ScoreV1>> = None;
         let mut v18: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v18 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v16 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v17 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(14) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(15) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(16) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(17) => v17 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v18 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -31011,16 +32341,24 @@ impl<'de> serde::Deserialize<'de> for Traces {
 impl crate::runtime::Object for Traces {
     const NAME: &'static str = "Traces";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["_deprecation", "data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                "_deprecation" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<TraceWithDetails>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut v2: Option<Deprecation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -31088,12 +32426,20 @@ impl<'de> serde::Deserialize<'de> for UnstableArrayOptionsEvaluationRuleFilter {
 impl crate::runtime::Object for UnstableArrayOptionsEvaluationRuleFilter {
     const NAME: &'static str = "UnstableArrayOptionsEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "operator", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "column" => Some(0),
+                "operator" => Some(1),
+                "value" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleArrayOptionsFilterOperator> = None;
         let mut v2: Option<Vec<String>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -31163,12 +32509,20 @@ impl<'de> serde::Deserialize<'de> for UnstableBooleanEvaluationRuleFilter {
 impl crate::runtime::Object for UnstableBooleanEvaluationRuleFilter {
     const NAME: &'static str = "UnstableBooleanEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "operator", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "column" => Some(0),
+                "operator" => Some(1),
+                "value" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleBooleanFilterOperator> = None;
         let mut v2: Option<bool> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -31241,13 +32595,22 @@ impl<'de> serde::Deserialize<'de> for UnstableCategoryOptionsEvaluationRuleFilte
 impl crate::runtime::Object for UnstableCategoryOptionsEvaluationRuleFilter {
     const NAME: &'static str = "UnstableCategoryOptionsEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "key", "operator", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "column" => Some(0),
+                "key" => Some(1),
+                "operator" => Some(2),
+                "value" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleOptionsFilterOperator> = None;
         let mut v3: Option<Vec<String>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -31321,11 +32684,18 @@ impl<'de> serde::Deserialize<'de> for UnstableCodeEvaluationRuleEvaluatorReferen
 impl crate::runtime::Object for UnstableCodeEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableCodeEvaluationRuleEvaluatorReference";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["name", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableCodeEvaluationRuleEvaluatorReferenceType> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -31422,18 +32792,22 @@ impl<'de> serde::Deserialize<'de> for UnstableCodeEvaluator {
 impl crate::runtime::Object for UnstableCodeEvaluator {
     const NAME: &'static str = "UnstableCodeEvaluator";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "evaluationRuleCount",
-            "id",
-            "mapping",
-            "name",
-            "sourceCode",
-            "sourceCodeLanguage",
-            "updatedAt",
-            "variables",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "version" => Some(2),
+                "variables" => Some(3),
+                "mapping" => Some(4),
+                "evaluationRuleCount" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                "sourceCode" => Some(8),
+                "sourceCodeLanguage" => Some(9),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
@@ -31445,18 +32819,18 @@ impl crate::runtime::Object for UnstableCodeEvaluator {
         let mut v8: Option<String> = None;
         let mut v9: Option<UnstableCodeEvaluatorSourceCodeLanguage> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v9 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -31579,14 +32953,18 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateCodeEvaluationRuleRequest {
 impl crate::runtime::Object for UnstableCreateCodeEvaluationRuleRequest {
     const NAME: &'static str = "UnstableCreateCodeEvaluationRuleRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "enabled",
-            "evaluator",
-            "filter",
-            "name",
-            "sampling",
-            "target",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "evaluator" => Some(1),
+                "target" => Some(2),
+                "enabled" => Some(3),
+                "sampling" => Some(4),
+                "filter" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableCodeEvaluationRuleEvaluatorReference> = None;
         let mut v2: Option<UnstableEvaluationRuleTarget> = None;
@@ -31594,14 +32972,14 @@ impl crate::runtime::Object for UnstableCreateCodeEvaluationRuleRequest {
         let mut v4: Option<f64> = None;
         let mut v5: Option<Vec<UnstableEvaluationRuleFilter>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v5 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -31686,12 +33064,20 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateCodeEvaluatorRequest {
 impl crate::runtime::Object for UnstableCreateCodeEvaluatorRequest {
     const NAME: &'static str = "UnstableCreateCodeEvaluatorRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["name", "sourceCode", "sourceCodeLanguage"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "sourceCode" => Some(1),
+                "sourceCodeLanguage" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableCodeEvaluatorSourceCodeLanguage> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -31795,7 +33181,19 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardPlacementRequestPre
 impl crate::runtime::Object for UnstableCreateDashboardPlacementRequestPreset {
     const NAME: &'static str = "UnstableCreateDashboardPlacementRequestPreset";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["height", "id", "presetId", "type", "width", "x", "y"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "presetId" => Some(2),
+                "x" => Some(3),
+                "y" => Some(4),
+                "width" => Some(5),
+                "height" => Some(6),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableCreateDashboardPlacementRequestPresetType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -31804,15 +33202,15 @@ impl crate::runtime::Object for UnstableCreateDashboardPlacementRequestPreset {
         let mut v5: Option<i64> = None;
         let mut v6: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
                 crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v6 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -31933,7 +33331,19 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardPlacementRequestWid
 impl crate::runtime::Object for UnstableCreateDashboardPlacementRequestWidget {
     const NAME: &'static str = "UnstableCreateDashboardPlacementRequestWidget";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["height", "id", "type", "widgetId", "width", "x", "y"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "widgetId" => Some(2),
+                "x" => Some(3),
+                "y" => Some(4),
+                "width" => Some(5),
+                "height" => Some(6),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableCreateDashboardPlacementRequestWidgetType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -31942,15 +33352,15 @@ impl crate::runtime::Object for UnstableCreateDashboardPlacementRequestWidget {
         let mut v5: Option<i64> = None;
         let mut v6: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v6 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -32056,18 +33466,27 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardRequest {
 impl crate::runtime::Object for UnstableCreateDashboardRequest {
     const NAME: &'static str = "UnstableCreateDashboardRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["definition", "description", "filters", "name"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "description" => Some(1),
+                "definition" => Some(2),
+                "filters" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableDashboardDefinition> = None;
         let mut v3: Option<Vec<UnstableDashboardWidgetFilter>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -32161,16 +33580,20 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardWidgetRequest {
 impl crate::runtime::Object for UnstableCreateDashboardWidgetRequest {
     const NAME: &'static str = "UnstableCreateDashboardWidgetRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "chartConfig",
-            "chartType",
-            "description",
-            "dimensions",
-            "filters",
-            "metrics",
-            "name",
-            "view",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "description" => Some(1),
+                "view" => Some(2),
+                "dimensions" => Some(3),
+                "metrics" => Some(4),
+                "filters" => Some(5),
+                "chartType" => Some(6),
+                "chartConfig" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableDashboardWidgetView> = None;
@@ -32180,16 +33603,16 @@ impl crate::runtime::Object for UnstableCreateDashboardWidgetRequest {
         let mut v6: Option<UnstableDashboardWidgetChartType> = None;
         let mut v7: Option<UnstableDashboardWidgetChartConfigInput> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v7 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -32281,11 +33704,18 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleEvaluatorAssig
 impl crate::runtime::Object for UnstableCreateEvaluationRuleEvaluatorAssignment {
     const NAME: &'static str = "UnstableCreateEvaluationRuleEvaluatorAssignment";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["evaluator", "mapping"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "evaluator" => Some(0),
+                "mapping" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableCreateEvaluationRuleEvaluatorReference> = None;
         let mut v1: Option<Vec<UnstableEvaluationRuleMapping>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
@@ -32355,11 +33785,18 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleEvaluatorRefer
 impl crate::runtime::Object for UnstableCreateEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableCreateEvaluationRuleEvaluatorReference";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["name", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluatorType> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
@@ -32475,14 +33912,18 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleWithEvaluators
 impl crate::runtime::Object for UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     const NAME: &'static str = "UnstableCreateEvaluationRuleWithEvaluatorsRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "enabled",
-            "evaluators",
-            "filter",
-            "name",
-            "sampling",
-            "target",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "evaluators" => Some(1),
+                "target" => Some(2),
+                "enabled" => Some(3),
+                "sampling" => Some(4),
+                "filter" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<Vec<UnstableCreateEvaluationRuleEvaluatorAssignment>> = None;
         let mut v2: Option<UnstableEvaluationRuleTarget> = None;
@@ -32490,14 +33931,14 @@ impl crate::runtime::Object for UnstableCreateEvaluationRuleWithEvaluatorsReques
         let mut v4: Option<f64> = None;
         let mut v5: Option<Vec<UnstableEvaluationRuleFilter>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v5 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -32601,18 +34042,27 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluatorRequestCode {
 impl crate::runtime::Object for UnstableCreateEvaluatorRequestCode {
     const NAME: &'static str = "UnstableCreateEvaluatorRequestCode";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["name", "sourceCode", "sourceCodeLanguage", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "name" => Some(1),
+                "sourceCode" => Some(2),
+                "sourceCodeLanguage" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableCreateEvaluatorRequestCodeType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<UnstableCodeEvaluatorSourceCodeLanguage> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -32701,14 +34151,18 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluatorRequestLlmAsJudge {
 impl crate::runtime::Object for UnstableCreateEvaluatorRequestLlmAsJudge {
     const NAME: &'static str = "UnstableCreateEvaluatorRequestLlmAsJudge";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "mapping",
-            "modelConfig",
-            "name",
-            "outputDefinition",
-            "prompt",
-            "type",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "name" => Some(1),
+                "prompt" => Some(2),
+                "outputDefinition" => Some(3),
+                "modelConfig" => Some(4),
+                "mapping" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableCreateEvaluatorRequestLlmAsJudgeType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -32716,14 +34170,14 @@ impl crate::runtime::Object for UnstableCreateEvaluatorRequestLlmAsJudge {
         let mut v4: Option<UnstableEvaluatorModelConfig> = None;
         let mut v5: Option<Vec<UnstableEvaluationRuleMapping>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v5 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -32840,15 +34294,19 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateLlmAsJudgeEvaluationRuleRequ
 impl crate::runtime::Object for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     const NAME: &'static str = "UnstableCreateLlmAsJudgeEvaluationRuleRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "enabled",
-            "evaluator",
-            "filter",
-            "mapping",
-            "name",
-            "sampling",
-            "target",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "evaluator" => Some(1),
+                "target" => Some(2),
+                "enabled" => Some(3),
+                "sampling" => Some(4),
+                "filter" => Some(5),
+                "mapping" => Some(6),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableLlmAsJudgeEvaluationRuleEvaluatorReference> = None;
         let mut v2: Option<UnstableEvaluationRuleTarget> = None;
@@ -32857,15 +34315,15 @@ impl crate::runtime::Object for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
         let mut v5: Option<Vec<UnstableEvaluationRuleFilter>> = None;
         let mut v6: Option<Vec<UnstableEvaluationRuleMapping>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v6 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -32966,26 +34424,30 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateLlmAsJudgeEvaluatorRequest {
 impl crate::runtime::Object for UnstableCreateLlmAsJudgeEvaluatorRequest {
     const NAME: &'static str = "UnstableCreateLlmAsJudgeEvaluatorRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "mapping",
-            "modelConfig",
-            "name",
-            "outputDefinition",
-            "prompt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "prompt" => Some(1),
+                "outputDefinition" => Some(2),
+                "modelConfig" => Some(3),
+                "mapping" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluatorOutputDefinition> = None;
         let mut v3: Option<UnstableEvaluatorModelConfig> = None;
         let mut v4: Option<Vec<UnstableEvaluationRuleMapping>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -33088,7 +34550,18 @@ impl<'de> serde::Deserialize<'de> for UnstableCreatePresetPlacement {
 impl crate::runtime::Object for UnstableCreatePresetPlacement {
     const NAME: &'static str = "UnstableCreatePresetPlacement";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["height", "id", "presetId", "width", "x", "y"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "presetId" => Some(1),
+                "x" => Some(2),
+                "y" => Some(3),
+                "width" => Some(4),
+                "height" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
@@ -33096,14 +34569,14 @@ impl crate::runtime::Object for UnstableCreatePresetPlacement {
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v5 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -33216,7 +34689,18 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateWidgetPlacement {
 impl crate::runtime::Object for UnstableCreateWidgetPlacement {
     const NAME: &'static str = "UnstableCreateWidgetPlacement";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["height", "id", "widgetId", "width", "x", "y"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "widgetId" => Some(1),
+                "x" => Some(2),
+                "y" => Some(3),
+                "width" => Some(4),
+                "height" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
@@ -33224,14 +34708,14 @@ impl crate::runtime::Object for UnstableCreateWidgetPlacement {
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v5 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -33332,15 +34816,19 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboard {
 impl crate::runtime::Object for UnstableDashboard {
     const NAME: &'static str = "UnstableDashboard";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "definition",
-            "description",
-            "filters",
-            "id",
-            "name",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "createdAt" => Some(1),
+                "updatedAt" => Some(2),
+                "name" => Some(3),
+                "description" => Some(4),
+                "definition" => Some(5),
+                "filters" => Some(6),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<crate::runtime::DateTime> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -33349,15 +34837,15 @@ impl crate::runtime::Object for UnstableDashboard {
         let mut v5: Option<UnstableDashboardDefinition> = None;
         let mut v6: Option<Vec<UnstableDashboardWidgetFilter>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v6 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -33430,10 +34918,16 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardDefinition {
 impl crate::runtime::Object for UnstableDashboardDefinition {
     const NAME: &'static str = "UnstableDashboardDefinition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["widgets"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "widgets" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<UnstableDashboardPlacement>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -33490,11 +34984,18 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardList {
 impl crate::runtime::Object for UnstableDashboardList {
     const NAME: &'static str = "UnstableDashboardList";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<UnstableDashboard>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -33582,7 +35083,19 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardPlacementPreset {
 impl crate::runtime::Object for UnstableDashboardPlacementPreset {
     const NAME: &'static str = "UnstableDashboardPlacementPreset";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["height", "id", "presetId", "type", "width", "x", "y"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "presetId" => Some(2),
+                "x" => Some(3),
+                "y" => Some(4),
+                "width" => Some(5),
+                "height" => Some(6),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableDashboardPlacementPresetType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -33591,15 +35104,15 @@ impl crate::runtime::Object for UnstableDashboardPlacementPreset {
         let mut v5: Option<i64> = None;
         let mut v6: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v6 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -33687,7 +35200,19 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardPlacementWidget {
 impl crate::runtime::Object for UnstableDashboardPlacementWidget {
     const NAME: &'static str = "UnstableDashboardPlacementWidget";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["height", "id", "type", "widgetId", "width", "x", "y"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "widgetId" => Some(2),
+                "x" => Some(3),
+                "y" => Some(4),
+                "width" => Some(5),
+                "height" => Some(6),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableDashboardPlacementWidgetType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -33696,15 +35221,15 @@ impl crate::runtime::Object for UnstableDashboardPlacementWidget {
         let mut v5: Option<i64> = None;
         let mut v6: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v6 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -33808,19 +35333,23 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidget {
 impl crate::runtime::Object for UnstableDashboardWidget {
     const NAME: &'static str = "UnstableDashboardWidget";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "chartConfig",
-            "chartType",
-            "createdAt",
-            "description",
-            "dimensions",
-            "filters",
-            "id",
-            "metrics",
-            "name",
-            "updatedAt",
-            "view",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "createdAt" => Some(1),
+                "updatedAt" => Some(2),
+                "name" => Some(3),
+                "description" => Some(4),
+                "view" => Some(5),
+                "dimensions" => Some(6),
+                "metrics" => Some(7),
+                "filters" => Some(8),
+                "chartType" => Some(9),
+                "chartConfig" => Some(10),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<crate::runtime::DateTime> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -33833,19 +35362,19 @@ impl crate::runtime::Object for UnstableDashboardWidget {
         let mut v9: Option<UnstableDashboardWidgetChartType> = None;
         let mut v10: Option<UnstableDashboardWidgetChartConfig> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v10 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -33953,26 +35482,30 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetChartConfig {
 impl crate::runtime::Object for UnstableDashboardWidgetChartConfig {
     const NAME: &'static str = "UnstableDashboardWidgetChartConfig";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "bins",
-            "defaultSort",
-            "row_limit",
-            "show_value_labels",
-            "type",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "row_limit" => Some(1),
+                "show_value_labels" => Some(2),
+                "bins" => Some(3),
+                "defaultSort" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableDashboardWidgetChartType> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<bool> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<UnstableDashboardWidgetDefaultSort> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -34076,26 +35609,30 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetChartConfigInput {
 impl crate::runtime::Object for UnstableDashboardWidgetChartConfigInput {
     const NAME: &'static str = "UnstableDashboardWidgetChartConfigInput";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "bins",
-            "defaultSort",
-            "row_limit",
-            "show_value_labels",
-            "type",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "row_limit" => Some(1),
+                "show_value_labels" => Some(2),
+                "bins" => Some(3),
+                "defaultSort" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableDashboardWidgetChartType> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<bool> = None;
         let mut v3: Option<i64> = None;
         let mut v4: Option<UnstableDashboardWidgetDefaultSort> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -34193,11 +35730,18 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetDefaultSort {
 impl crate::runtime::Object for UnstableDashboardWidgetDefaultSort {
     const NAME: &'static str = "UnstableDashboardWidgetDefaultSort";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "order"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "column" => Some(0),
+                "order" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableDashboardWidgetSortOrder> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -34258,10 +35802,16 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetDimension {
 impl crate::runtime::Object for UnstableDashboardWidgetDimension {
     const NAME: &'static str = "UnstableDashboardWidgetDimension";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["field"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "field" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -34344,20 +35894,30 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetFilter {
 impl crate::runtime::Object for UnstableDashboardWidgetFilter {
     const NAME: &'static str = "UnstableDashboardWidgetFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "key", "operator", "type", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "column" => Some(0),
+                "operator" => Some(1),
+                "type" => Some(2),
+                "value" => Some(3),
+                "key" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<serde_json::Value> = None;
         let mut v4: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -34434,11 +35994,18 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetList {
 impl crate::runtime::Object for UnstableDashboardWidgetList {
     const NAME: &'static str = "UnstableDashboardWidgetList";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<UnstableDashboardWidget>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -34501,14 +36068,21 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetMetric {
 impl crate::runtime::Object for UnstableDashboardWidgetMetric {
     const NAME: &'static str = "UnstableDashboardWidgetMetric";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["agg", "measure"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "measure" => Some(0),
+                "agg" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableDashboardWidgetMetricAggregation> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -34597,12 +36171,20 @@ impl<'de> serde::Deserialize<'de> for UnstableDateTimeEvaluationRuleFilter {
 impl crate::runtime::Object for UnstableDateTimeEvaluationRuleFilter {
     const NAME: &'static str = "UnstableDateTimeEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "operator", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "column" => Some(0),
+                "operator" => Some(1),
+                "value" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleNumberFilterOperator> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -34667,10 +36249,16 @@ impl<'de> serde::Deserialize<'de> for UnstableDeleteDashboardPlacementResponse {
 impl crate::runtime::Object for UnstableDeleteDashboardPlacementResponse {
     const NAME: &'static str = "UnstableDeleteDashboardPlacementResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["message"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "message" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -34725,10 +36313,16 @@ impl<'de> serde::Deserialize<'de> for UnstableDeleteDashboardResponse {
 impl crate::runtime::Object for UnstableDeleteDashboardResponse {
     const NAME: &'static str = "UnstableDeleteDashboardResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["message"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "message" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -34783,10 +36377,16 @@ impl<'de> serde::Deserialize<'de> for UnstableDeleteDashboardWidgetResponse {
 impl crate::runtime::Object for UnstableDeleteDashboardWidgetResponse {
     const NAME: &'static str = "UnstableDeleteDashboardWidgetResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["message"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "message" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -34843,10 +36443,16 @@ impl<'de> serde::Deserialize<'de> for UnstableDeleteEvaluationRuleResponse {
 impl crate::runtime::Object for UnstableDeleteEvaluationRuleResponse {
     const NAME: &'static str = "UnstableDeleteEvaluationRuleResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["message"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "message" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -34903,10 +36509,16 @@ impl<'de> serde::Deserialize<'de> for UnstableDeleteEvaluatorResponse {
 impl crate::runtime::Object for UnstableDeleteEvaluatorResponse {
     const NAME: &'static str = "UnstableDeleteEvaluatorResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["message"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "message" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -35009,22 +36621,26 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRule {
 impl crate::runtime::Object for UnstableEvaluationRule {
     const NAME: &'static str = "UnstableEvaluationRule";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "enabled",
-            "evaluator",
-            "evaluators",
-            "filter",
-            "id",
-            "mapping",
-            "name",
-            "pausedMessage",
-            "pausedReason",
-            "sampling",
-            "status",
-            "target",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "evaluator" => Some(2),
+                "enabled" => Some(3),
+                "status" => Some(4),
+                "pausedReason" => Some(5),
+                "pausedMessage" => Some(6),
+                "sampling" => Some(7),
+                "createdAt" => Some(8),
+                "updatedAt" => Some(9),
+                "evaluators" => Some(10),
+                "target" => Some(11),
+                "filter" => Some(12),
+                "mapping" => Some(13),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleEvaluator> = None;
@@ -35040,22 +36656,22 @@ impl crate::runtime::Object for UnstableEvaluationRule {
         let mut v12: Option<Vec<UnstableEvaluationRuleFilter>> = None;
         let mut v13: Option<Vec<UnstableEvaluationRuleReadMapping>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(11) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v13 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -35219,18 +36835,22 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleBase {
 impl crate::runtime::Object for UnstableEvaluationRuleBase {
     const NAME: &'static str = "UnstableEvaluationRuleBase";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "enabled",
-            "evaluator",
-            "id",
-            "name",
-            "pausedMessage",
-            "pausedReason",
-            "sampling",
-            "status",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "evaluator" => Some(2),
+                "enabled" => Some(3),
+                "status" => Some(4),
+                "pausedReason" => Some(5),
+                "pausedMessage" => Some(6),
+                "sampling" => Some(7),
+                "createdAt" => Some(8),
+                "updatedAt" => Some(9),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleEvaluator> = None;
@@ -35242,17 +36862,17 @@ impl crate::runtime::Object for UnstableEvaluationRuleBase {
         let mut v8: Option<crate::runtime::DateTime> = None;
         let mut v9: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
                 crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v9 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -35365,12 +36985,20 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleEvaluator {
 impl crate::runtime::Object for UnstableEvaluationRuleEvaluator {
     const NAME: &'static str = "UnstableEvaluationRuleEvaluator";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["id", "name", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "type" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluatorType> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -35442,11 +37070,18 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleEvaluatorAssignment 
 impl crate::runtime::Object for UnstableEvaluationRuleEvaluatorAssignment {
     const NAME: &'static str = "UnstableEvaluationRuleEvaluatorAssignment";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["evaluator", "mapping"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "evaluator" => Some(0),
+                "mapping" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluationRuleEvaluator> = None;
         let mut v1: Option<Vec<UnstableEvaluationRuleReadMapping>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
@@ -35517,10 +37152,16 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleEvaluatorReference {
 impl crate::runtime::Object for UnstableEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableEvaluationRuleEvaluatorReference";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["name"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -35651,17 +37292,26 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterArrayOptions {
 impl crate::runtime::Object for UnstableEvaluationRuleFilterArrayOptions {
     const NAME: &'static str = "UnstableEvaluationRuleFilterArrayOptions";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "operator", "type", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "column" => Some(1),
+                "operator" => Some(2),
+                "value" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluationRuleFilterArrayOptionsType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleArrayOptionsFilterOperator> = None;
         let mut v3: Option<Vec<String>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -35736,17 +37386,26 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterBoolean {
 impl crate::runtime::Object for UnstableEvaluationRuleFilterBoolean {
     const NAME: &'static str = "UnstableEvaluationRuleFilterBoolean";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "operator", "type", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "column" => Some(1),
+                "operator" => Some(2),
+                "value" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluationRuleFilterBooleanType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleBooleanFilterOperator> = None;
         let mut v3: Option<bool> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -35824,19 +37483,29 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterCategoryOption
 impl crate::runtime::Object for UnstableEvaluationRuleFilterCategoryOptions {
     const NAME: &'static str = "UnstableEvaluationRuleFilterCategoryOptions";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "key", "operator", "type", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "column" => Some(1),
+                "key" => Some(2),
+                "operator" => Some(3),
+                "value" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluationRuleFilterCategoryOptionsType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<UnstableEvaluationRuleOptionsFilterOperator> = None;
         let mut v4: Option<Vec<String>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -35916,17 +37585,26 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterDatetime {
 impl crate::runtime::Object for UnstableEvaluationRuleFilterDatetime {
     const NAME: &'static str = "UnstableEvaluationRuleFilterDatetime";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "operator", "type", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "column" => Some(1),
+                "operator" => Some(2),
+                "value" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluationRuleFilterDatetimeType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleNumberFilterOperator> = None;
         let mut v3: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -36004,17 +37682,26 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterNull {
 impl crate::runtime::Object for UnstableEvaluationRuleFilterNull {
     const NAME: &'static str = "UnstableEvaluationRuleFilterNull";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "operator", "type", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "column" => Some(1),
+                "operator" => Some(2),
+                "value" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluationRuleFilterNullType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleNullFilterOperator> = None;
         let mut v3: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -36093,17 +37780,26 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterNumber {
 impl crate::runtime::Object for UnstableEvaluationRuleFilterNumber {
     const NAME: &'static str = "UnstableEvaluationRuleFilterNumber";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "operator", "type", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "column" => Some(1),
+                "operator" => Some(2),
+                "value" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluationRuleFilterNumberType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleNumberFilterOperator> = None;
         let mut v3: Option<f64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -36177,19 +37873,29 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterNumberObject {
 impl crate::runtime::Object for UnstableEvaluationRuleFilterNumberObject {
     const NAME: &'static str = "UnstableEvaluationRuleFilterNumberObject";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "key", "operator", "type", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "column" => Some(1),
+                "key" => Some(2),
+                "operator" => Some(3),
+                "value" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluationRuleFilterNumberObjectType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<UnstableEvaluationRuleNumberFilterOperator> = None;
         let mut v4: Option<f64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -36271,17 +37977,26 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterString {
 impl crate::runtime::Object for UnstableEvaluationRuleFilterString {
     const NAME: &'static str = "UnstableEvaluationRuleFilterString";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "operator", "type", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "column" => Some(1),
+                "operator" => Some(2),
+                "value" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluationRuleFilterStringType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleStringFilterOperator> = None;
         let mut v3: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -36355,19 +38070,29 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterStringObject {
 impl crate::runtime::Object for UnstableEvaluationRuleFilterStringObject {
     const NAME: &'static str = "UnstableEvaluationRuleFilterStringObject";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "key", "operator", "type", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "column" => Some(1),
+                "key" => Some(2),
+                "operator" => Some(3),
+                "value" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluationRuleFilterStringObjectType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<UnstableEvaluationRuleStringFilterOperator> = None;
         let mut v4: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v4 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -36446,17 +38171,26 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleFilterStringOptions 
 impl crate::runtime::Object for UnstableEvaluationRuleFilterStringOptions {
     const NAME: &'static str = "UnstableEvaluationRuleFilterStringOptions";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "operator", "type", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "column" => Some(1),
+                "operator" => Some(2),
+                "value" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluationRuleFilterStringOptionsType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleOptionsFilterOperator> = None;
         let mut v3: Option<Vec<String>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -36566,16 +38300,24 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleMapping {
 impl crate::runtime::Object for UnstableEvaluationRuleMapping {
     const NAME: &'static str = "UnstableEvaluationRuleMapping";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["jsonPath", "source", "variable"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "variable" => Some(0),
+                "source" => Some(1),
+                "jsonPath" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleMappingSource> = None;
         let mut v2: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -36695,16 +38437,24 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleReadMapping {
 impl crate::runtime::Object for UnstableEvaluationRuleReadMapping {
     const NAME: &'static str = "UnstableEvaluationRuleReadMapping";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["jsonPath", "source", "variable"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "variable" => Some(0),
+                "source" => Some(1),
+                "jsonPath" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleMappingSource> = None;
         let mut v2: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -36814,11 +38564,18 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRules {
 impl crate::runtime::Object for UnstableEvaluationRules {
     const NAME: &'static str = "UnstableEvaluationRules";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<UnstableReadableEvaluationRule>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -36929,16 +38686,20 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorBase {
 impl crate::runtime::Object for UnstableEvaluatorBase {
     const NAME: &'static str = "UnstableEvaluatorBase";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "evaluationRuleCount",
-            "id",
-            "mapping",
-            "name",
-            "updatedAt",
-            "variables",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "version" => Some(2),
+                "variables" => Some(3),
+                "mapping" => Some(4),
+                "evaluationRuleCount" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
@@ -36948,16 +38709,16 @@ impl crate::runtime::Object for UnstableEvaluatorBase {
         let mut v6: Option<crate::runtime::DateTime> = None;
         let mut v7: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v7 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -37076,19 +38837,23 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorCode {
 impl crate::runtime::Object for UnstableEvaluatorCode {
     const NAME: &'static str = "UnstableEvaluatorCode";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "evaluationRuleCount",
-            "id",
-            "mapping",
-            "name",
-            "sourceCode",
-            "sourceCodeLanguage",
-            "type",
-            "updatedAt",
-            "variables",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "name" => Some(2),
+                "version" => Some(3),
+                "variables" => Some(4),
+                "mapping" => Some(5),
+                "evaluationRuleCount" => Some(6),
+                "createdAt" => Some(7),
+                "updatedAt" => Some(8),
+                "sourceCode" => Some(9),
+                "sourceCodeLanguage" => Some(10),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluatorCodeType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -37101,19 +38866,19 @@ impl crate::runtime::Object for UnstableEvaluatorCode {
         let mut v9: Option<String> = None;
         let mut v10: Option<UnstableCodeEvaluatorSourceCodeLanguage> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v10 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -37251,20 +39016,24 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorLlmAsJudge {
 impl crate::runtime::Object for UnstableEvaluatorLlmAsJudge {
     const NAME: &'static str = "UnstableEvaluatorLlmAsJudge";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "evaluationRuleCount",
-            "id",
-            "mapping",
-            "modelConfig",
-            "name",
-            "outputDefinition",
-            "prompt",
-            "type",
-            "updatedAt",
-            "variables",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "type" => Some(0),
+                "id" => Some(1),
+                "name" => Some(2),
+                "version" => Some(3),
+                "variables" => Some(4),
+                "mapping" => Some(5),
+                "evaluationRuleCount" => Some(6),
+                "createdAt" => Some(7),
+                "updatedAt" => Some(8),
+                "prompt" => Some(9),
+                "outputDefinition" => Some(10),
+                "modelConfig" => Some(11),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluatorLlmAsJudgeType> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -37278,20 +39047,20 @@ impl crate::runtime::Object for UnstableEvaluatorLlmAsJudge {
         let mut v10: Option<UnstablePublicEvaluatorOutputDefinition> = None;
         let mut v11: Option<UnstableEvaluatorModelConfig> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(10) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v11 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -37413,14 +39182,21 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorModelConfig {
 impl crate::runtime::Object for UnstableEvaluatorModelConfig {
     const NAME: &'static str = "UnstableEvaluatorModelConfig";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["model", "provider"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "provider" => Some(0),
+                "model" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -37513,12 +39289,20 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputDefinitionBoolean {
 impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionBoolean {
     const NAME: &'static str = "UnstableEvaluatorOutputDefinitionBoolean";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "reasoning" => Some(1),
+                "score" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -37588,12 +39372,20 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputDefinitionCategoric
 impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionCategorical {
     const NAME: &'static str = "UnstableEvaluatorOutputDefinitionCategorical";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "reasoning" => Some(1),
+                "score" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstablePublicCategoricalEvaluatorOutputScoreDefinition> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -37663,12 +39455,20 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputDefinitionNumeric {
 impl crate::runtime::Object for UnstableEvaluatorOutputDefinitionNumeric {
     const NAME: &'static str = "UnstableEvaluatorOutputDefinitionNumeric";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "reasoning" => Some(1),
+                "score" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstablePublicNumericEvaluatorOutputScoreDefinition> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -37734,10 +39534,16 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluatorOutputFieldDefinition {
 impl crate::runtime::Object for UnstableEvaluatorOutputFieldDefinition {
     const NAME: &'static str = "UnstableEvaluatorOutputFieldDefinition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["description"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "description" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -37800,11 +39606,18 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluators {
 impl crate::runtime::Object for UnstableEvaluators {
     const NAME: &'static str = "UnstableEvaluators";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["data", "meta"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "data" => Some(0),
+                "meta" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<UnstableEvaluator>> = None;
         let mut v1: Option<UtilsMetaResponse> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
@@ -37928,24 +39741,28 @@ impl<'de> serde::Deserialize<'de> for UnstableLegacyEvaluationRule {
 impl crate::runtime::Object for UnstableLegacyEvaluationRule {
     const NAME: &'static str = "UnstableLegacyEvaluationRule";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "delay",
-            "enabled",
-            "evaluator",
-            "evaluators",
-            "filter",
-            "id",
-            "mapping",
-            "name",
-            "pausedMessage",
-            "pausedReason",
-            "sampling",
-            "status",
-            "target",
-            "timeScope",
-            "updatedAt",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "evaluator" => Some(2),
+                "enabled" => Some(3),
+                "status" => Some(4),
+                "pausedReason" => Some(5),
+                "pausedMessage" => Some(6),
+                "sampling" => Some(7),
+                "createdAt" => Some(8),
+                "updatedAt" => Some(9),
+                "evaluators" => Some(10),
+                "target" => Some(11),
+                "delay" => Some(12),
+                "timeScope" => Some(13),
+                "filter" => Some(14),
+                "mapping" => Some(15),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleEvaluator> = None;
@@ -37963,24 +39780,24 @@ impl crate::runtime::Object for UnstableLegacyEvaluationRule {
         let mut v14: Option<Vec<UnstableEvaluationRuleFilter>> = None;
         let mut v15: Option<Vec<UnstableLegacyEvaluationRuleMapping>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v12 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v10 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v14 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v15 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(12) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(13) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(14) => v13 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(10) => v10 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(12) => v12 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(13) => v13 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(14) => v14 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v15 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -38102,11 +39919,18 @@ impl<'de> serde::Deserialize<'de> for UnstableLegacyEvaluationRuleEvaluatorAssig
 impl crate::runtime::Object for UnstableLegacyEvaluationRuleEvaluatorAssignment {
     const NAME: &'static str = "UnstableLegacyEvaluationRuleEvaluatorAssignment";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["evaluator", "mapping"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "evaluator" => Some(0),
+                "mapping" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluationRuleEvaluator> = None;
         let mut v1: Option<Vec<UnstableLegacyEvaluationRuleMapping>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
@@ -38184,26 +40008,30 @@ impl<'de> serde::Deserialize<'de> for UnstableLegacyEvaluationRuleMapping {
 impl crate::runtime::Object for UnstableLegacyEvaluationRuleMapping {
     const NAME: &'static str = "UnstableLegacyEvaluationRuleMapping";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "jsonPath",
-            "langfuseObject",
-            "objectName",
-            "source",
-            "variable",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "variable" => Some(0),
+                "langfuseObject" => Some(1),
+                "objectName" => Some(2),
+                "source" => Some(3),
+                "jsonPath" => Some(4),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableLegacyEvaluationObject> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v4 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -38291,11 +40119,18 @@ for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
 impl crate::runtime::Object for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableLlmAsJudgeEvaluationRuleEvaluatorReference";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["name", "type"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableLlmAsJudgeEvaluatorType> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
@@ -38398,19 +40233,23 @@ impl<'de> serde::Deserialize<'de> for UnstableLlmAsJudgeEvaluator {
 impl crate::runtime::Object for UnstableLlmAsJudgeEvaluator {
     const NAME: &'static str = "UnstableLlmAsJudgeEvaluator";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "evaluationRuleCount",
-            "id",
-            "mapping",
-            "modelConfig",
-            "name",
-            "outputDefinition",
-            "prompt",
-            "updatedAt",
-            "variables",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "name" => Some(1),
+                "version" => Some(2),
+                "variables" => Some(3),
+                "mapping" => Some(4),
+                "evaluationRuleCount" => Some(5),
+                "createdAt" => Some(6),
+                "updatedAt" => Some(7),
+                "prompt" => Some(8),
+                "outputDefinition" => Some(9),
+                "modelConfig" => Some(10),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
@@ -38423,19 +40262,19 @@ impl crate::runtime::Object for UnstableLlmAsJudgeEvaluator {
         let mut v9: Option<UnstablePublicEvaluatorOutputDefinition> = None;
         let mut v10: Option<UnstableEvaluatorModelConfig> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v6 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v9 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(7) => v8 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(8) => v7 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(9) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(6) => v6 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(7) => v7 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(8) => v8 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(9) => v9 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v10 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -38547,12 +40386,20 @@ impl<'de> serde::Deserialize<'de> for UnstableNullEvaluationRuleFilter {
 impl crate::runtime::Object for UnstableNullEvaluationRuleFilter {
     const NAME: &'static str = "UnstableNullEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "operator", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "column" => Some(0),
+                "operator" => Some(1),
+                "value" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleNullFilterOperator> = None;
         let mut v2: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -38626,12 +40473,20 @@ impl<'de> serde::Deserialize<'de> for UnstableNumberEvaluationRuleFilter {
 impl crate::runtime::Object for UnstableNumberEvaluationRuleFilter {
     const NAME: &'static str = "UnstableNumberEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "operator", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "column" => Some(0),
+                "operator" => Some(1),
+                "value" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleNumberFilterOperator> = None;
         let mut v2: Option<f64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -38704,13 +40559,22 @@ impl<'de> serde::Deserialize<'de> for UnstableNumberObjectEvaluationRuleFilter {
 impl crate::runtime::Object for UnstableNumberObjectEvaluationRuleFilter {
     const NAME: &'static str = "UnstableNumberObjectEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "key", "operator", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "column" => Some(0),
+                "key" => Some(1),
+                "operator" => Some(2),
+                "value" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleNumberFilterOperator> = None;
         let mut v3: Option<f64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -38789,7 +40653,18 @@ impl<'de> serde::Deserialize<'de> for UnstablePresetPlacement {
 impl crate::runtime::Object for UnstablePresetPlacement {
     const NAME: &'static str = "UnstablePresetPlacement";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["height", "id", "presetId", "width", "x", "y"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "presetId" => Some(1),
+                "x" => Some(2),
+                "y" => Some(3),
+                "width" => Some(4),
+                "height" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
@@ -38797,14 +40672,14 @@ impl crate::runtime::Object for UnstablePresetPlacement {
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v5 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -38918,16 +40793,24 @@ impl<'de> serde::Deserialize<'de> for UnstablePublicApiError {
 impl crate::runtime::Object for UnstablePublicApiError {
     const NAME: &'static str = "UnstablePublicApiError";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["code", "details", "message"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "message" => Some(0),
+                "code" => Some(1),
+                "details" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstablePublicApiErrorCode> = None;
         let mut v2: Option<UnstablePublicApiErrorDetails> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -39134,23 +41017,27 @@ impl<'de> serde::Deserialize<'de> for UnstablePublicApiErrorDetails {
 impl crate::runtime::Object for UnstablePublicApiErrorDetails {
     const NAME: &'static str = "UnstablePublicApiErrorDetails";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "allowedValues",
-            "column",
-            "evaluatorName",
-            "field",
-            "invalidValues",
-            "issues",
-            "limit",
-            "model",
-            "provider",
-            "remaining",
-            "resetAt",
-            "retryAfterSeconds",
-            "value",
-            "variable",
-            "variables",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "issues" => Some(0),
+                "field" => Some(1),
+                "column" => Some(2),
+                "invalidValues" => Some(3),
+                "allowedValues" => Some(4),
+                "variable" => Some(5),
+                "variables" => Some(6),
+                "value" => Some(7),
+                "evaluatorName" => Some(8),
+                "provider" => Some(9),
+                "model" => Some(10),
+                "retryAfterSeconds" => Some(11),
+                "limit" => Some(12),
+                "remaining" => Some(13),
+                "resetAt" => Some(14),
+                _ => None,
+            }
+        }
         let mut v0: Option<Vec<UnstablePublicApiValidationIssue>> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
@@ -39167,23 +41054,23 @@ impl crate::runtime::Object for UnstablePublicApiErrorDetails {
         let mut v13: Option<i64> = None;
         let mut v14: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v9 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
                 crate::runtime::FieldKey::Known(11) => v11 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v14 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -39385,12 +41272,20 @@ impl<'de> serde::Deserialize<'de> for UnstablePublicApiValidationIssue {
 impl crate::runtime::Object for UnstablePublicApiValidationIssue {
     const NAME: &'static str = "UnstablePublicApiValidationIssue";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["code", "message", "path"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "code" => Some(0),
+                "message" => Some(1),
+                "path" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<Vec<serde_json::Value>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -39467,12 +41362,20 @@ impl<'de> serde::Deserialize<'de> for UnstablePublicBooleanEvaluatorOutputDefini
 impl crate::runtime::Object for UnstablePublicBooleanEvaluatorOutputDefinition {
     const NAME: &'static str = "UnstablePublicBooleanEvaluatorOutputDefinition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "reasoning" => Some(1),
+                "score" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -39543,12 +41446,20 @@ for UnstablePublicCategoricalEvaluatorOutputDefinition {
 impl crate::runtime::Object for UnstablePublicCategoricalEvaluatorOutputDefinition {
     const NAME: &'static str = "UnstablePublicCategoricalEvaluatorOutputDefinition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "reasoning" => Some(1),
+                "score" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstablePublicCategoricalEvaluatorOutputScoreDefinition> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -39621,19 +41532,23 @@ for UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
 impl crate::runtime::Object for UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
     const NAME: &'static str = "UnstablePublicCategoricalEvaluatorOutputScoreDefinition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "categories",
-            "description",
-            "shouldAllowMultipleMatches",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "description" => Some(0),
+                "categories" => Some(1),
+                "shouldAllowMultipleMatches" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<Vec<String>> = None;
         let mut v2: Option<bool> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
@@ -39727,12 +41642,20 @@ impl<'de> serde::Deserialize<'de> for UnstablePublicEvaluatorOutputDefinitionBoo
 impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionBoolean {
     const NAME: &'static str = "UnstablePublicEvaluatorOutputDefinitionBoolean";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "reasoning" => Some(1),
+                "score" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -39803,12 +41726,20 @@ for UnstablePublicEvaluatorOutputDefinitionCategorical {
 impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionCategorical {
     const NAME: &'static str = "UnstablePublicEvaluatorOutputDefinitionCategorical";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "reasoning" => Some(1),
+                "score" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstablePublicCategoricalEvaluatorOutputScoreDefinition> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -39878,12 +41809,20 @@ impl<'de> serde::Deserialize<'de> for UnstablePublicEvaluatorOutputDefinitionNum
 impl crate::runtime::Object for UnstablePublicEvaluatorOutputDefinitionNumeric {
     const NAME: &'static str = "UnstablePublicEvaluatorOutputDefinitionNumeric";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "reasoning" => Some(1),
+                "score" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstablePublicNumericEvaluatorOutputScoreDefinition> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -39953,12 +41892,20 @@ impl<'de> serde::Deserialize<'de> for UnstablePublicNumericEvaluatorOutputDefini
 impl crate::runtime::Object for UnstablePublicNumericEvaluatorOutputDefinition {
     const NAME: &'static str = "UnstablePublicNumericEvaluatorOutputDefinition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["dataType", "reasoning", "score"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "dataType" => Some(0),
+                "reasoning" => Some(1),
+                "score" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<UnstableEvaluatorOutputDataType> = None;
         let mut v1: Option<UnstableEvaluatorOutputFieldDefinition> = None;
         let mut v2: Option<UnstablePublicNumericEvaluatorOutputScoreDefinition> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -40034,16 +41981,24 @@ for UnstablePublicNumericEvaluatorOutputScoreDefinition {
 impl crate::runtime::Object for UnstablePublicNumericEvaluatorOutputScoreDefinition {
     const NAME: &'static str = "UnstablePublicNumericEvaluatorOutputScoreDefinition";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["description", "maxValue", "minValue"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "description" => Some(0),
+                "minValue" => Some(1),
+                "maxValue" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<f64> = None;
         let mut v2: Option<f64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -40129,12 +42084,20 @@ impl<'de> serde::Deserialize<'de> for UnstableStringEvaluationRuleFilter {
 impl crate::runtime::Object for UnstableStringEvaluationRuleFilter {
     const NAME: &'static str = "UnstableStringEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "operator", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "column" => Some(0),
+                "operator" => Some(1),
+                "value" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleStringFilterOperator> = None;
         let mut v2: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -40207,13 +42170,22 @@ impl<'de> serde::Deserialize<'de> for UnstableStringObjectEvaluationRuleFilter {
 impl crate::runtime::Object for UnstableStringObjectEvaluationRuleFilter {
     const NAME: &'static str = "UnstableStringObjectEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "key", "operator", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "column" => Some(0),
+                "key" => Some(1),
+                "operator" => Some(2),
+                "value" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<UnstableEvaluationRuleStringFilterOperator> = None;
         let mut v3: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -40288,12 +42260,20 @@ impl<'de> serde::Deserialize<'de> for UnstableStringOptionsEvaluationRuleFilter 
 impl crate::runtime::Object for UnstableStringOptionsEvaluationRuleFilter {
     const NAME: &'static str = "UnstableStringOptionsEvaluationRuleFilter";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["column", "operator", "value"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "column" => Some(0),
+                "operator" => Some(1),
+                "value" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<UnstableEvaluationRuleOptionsFilterOperator> = None;
         let mut v2: Option<Vec<String>> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
@@ -40376,18 +42356,27 @@ impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardPlacementRequest {
 impl crate::runtime::Object for UnstableUpdateDashboardPlacementRequest {
     const NAME: &'static str = "UnstableUpdateDashboardPlacementRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["height", "width", "x", "y"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "x" => Some(0),
+                "y" => Some(1),
+                "width" => Some(2),
+                "height" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: crate::runtime::Patch<i64> = crate::runtime::Patch::Absent;
         let mut v1: crate::runtime::Patch<i64> = crate::runtime::Patch::Absent;
         let mut v2: crate::runtime::Patch<i64> = crate::runtime::Patch::Absent;
         let mut v3: crate::runtime::Patch<i64> = crate::runtime::Patch::Absent;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -40480,18 +42469,27 @@ impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardRequest {
 impl crate::runtime::Object for UnstableUpdateDashboardRequest {
     const NAME: &'static str = "UnstableUpdateDashboardRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["definition", "description", "filters", "name"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "description" => Some(1),
+                "definition" => Some(2),
+                "filters" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: crate::runtime::Patch<String> = crate::runtime::Patch::Absent;
         let mut v1: crate::runtime::Patch<String> = crate::runtime::Patch::Absent;
         let mut v2: crate::runtime::Patch<UnstableDashboardDefinition> = crate::runtime::Patch::Absent;
         let mut v3: crate::runtime::Patch<Vec<UnstableDashboardWidgetFilter>> = crate::runtime::Patch::Absent;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
                 crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -40611,16 +42609,20 @@ impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardWidgetRequest {
 impl crate::runtime::Object for UnstableUpdateDashboardWidgetRequest {
     const NAME: &'static str = "UnstableUpdateDashboardWidgetRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "chartConfig",
-            "chartType",
-            "description",
-            "dimensions",
-            "filters",
-            "metrics",
-            "name",
-            "view",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "description" => Some(1),
+                "view" => Some(2),
+                "dimensions" => Some(3),
+                "metrics" => Some(4),
+                "filters" => Some(5),
+                "chartType" => Some(6),
+                "chartConfig" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: crate::runtime::Patch<String> = crate::runtime::Patch::Absent;
         let mut v1: crate::runtime::Patch<String> = crate::runtime::Patch::Absent;
         let mut v2: crate::runtime::Patch<UnstableDashboardWidgetView> = crate::runtime::Patch::Absent;
@@ -40630,16 +42632,16 @@ impl crate::runtime::Object for UnstableUpdateDashboardWidgetRequest {
         let mut v6: crate::runtime::Patch<UnstableDashboardWidgetChartType> = crate::runtime::Patch::Absent;
         let mut v7: crate::runtime::Patch<UnstableDashboardWidgetChartConfigInput> = crate::runtime::Patch::Absent;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v7 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -40830,16 +42832,20 @@ impl<'de> serde::Deserialize<'de> for UnstableUpdateEvaluationRuleRequest {
 impl crate::runtime::Object for UnstableUpdateEvaluationRuleRequest {
     const NAME: &'static str = "UnstableUpdateEvaluationRuleRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "enabled",
-            "evaluator",
-            "evaluators",
-            "filter",
-            "mapping",
-            "name",
-            "sampling",
-            "target",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "name" => Some(0),
+                "evaluators" => Some(1),
+                "evaluator" => Some(2),
+                "target" => Some(3),
+                "enabled" => Some(4),
+                "sampling" => Some(5),
+                "filter" => Some(6),
+                "mapping" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: crate::runtime::Patch<String> = crate::runtime::Patch::Absent;
         let mut v1: crate::runtime::Patch<
             Vec<UnstableCreateEvaluationRuleEvaluatorAssignment>,
@@ -40851,16 +42857,16 @@ impl crate::runtime::Object for UnstableUpdateEvaluationRuleRequest {
         let mut v6: crate::runtime::Patch<Vec<UnstableEvaluationRuleFilter>> = crate::runtime::Patch::Absent;
         let mut v7: crate::runtime::Patch<Vec<UnstableEvaluationRuleMapping>> = crate::runtime::Patch::Absent;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v7 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -40994,7 +43000,18 @@ impl<'de> serde::Deserialize<'de> for UnstableWidgetPlacement {
 impl crate::runtime::Object for UnstableWidgetPlacement {
     const NAME: &'static str = "UnstableWidgetPlacement";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["height", "id", "widgetId", "width", "x", "y"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "widgetId" => Some(1),
+                "x" => Some(2),
+                "y" => Some(3),
+                "width" => Some(4),
+                "height" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<i64> = None;
@@ -41002,14 +43019,14 @@ impl crate::runtime::Object for UnstableWidgetPlacement {
         let mut v4: Option<i64> = None;
         let mut v5: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v5 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v4 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(4) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(4) => v4 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v5 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -41081,10 +43098,16 @@ impl<'de> serde::Deserialize<'de> for UpdateAnnotationQueueItemRequest {
 impl crate::runtime::Object for UpdateAnnotationQueueItemRequest {
     const NAME: &'static str = "UpdateAnnotationQueueItemRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["status"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "status" => Some(0),
+                _ => None,
+            }
+        }
         let mut v0: crate::runtime::Patch<AnnotationQueueStatus> = crate::runtime::Patch::Absent;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(_) => v0 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
@@ -41188,20 +43211,24 @@ impl<'de> serde::Deserialize<'de> for UpdateEventBody {
 impl crate::runtime::Object for UpdateEventBody {
     const NAME: &'static str = "UpdateEventBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "environment",
-            "id",
-            "input",
-            "level",
-            "metadata",
-            "name",
-            "output",
-            "parentObservationId",
-            "startTime",
-            "statusMessage",
-            "traceId",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "traceId" => Some(0),
+                "name" => Some(1),
+                "startTime" => Some(2),
+                "metadata" => Some(3),
+                "input" => Some(4),
+                "output" => Some(5),
+                "level" => Some(6),
+                "statusMessage" => Some(7),
+                "parentObservationId" => Some(8),
+                "version" => Some(9),
+                "environment" => Some(10),
+                "id" => Some(11),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -41215,20 +43242,20 @@ impl crate::runtime::Object for UpdateEventBody {
         let mut v10: Option<String> = None;
         let mut v11: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(2) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v11 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -41438,29 +43465,33 @@ impl<'de> serde::Deserialize<'de> for UpdateGenerationBody {
 impl crate::runtime::Object for UpdateGenerationBody {
     const NAME: &'static str = "UpdateGenerationBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "completionStartTime",
-            "costDetails",
-            "endTime",
-            "environment",
-            "id",
-            "input",
-            "level",
-            "metadata",
-            "model",
-            "modelParameters",
-            "name",
-            "output",
-            "parentObservationId",
-            "promptName",
-            "promptVersion",
-            "startTime",
-            "statusMessage",
-            "traceId",
-            "usage",
-            "usageDetails",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "traceId" => Some(0),
+                "name" => Some(1),
+                "startTime" => Some(2),
+                "metadata" => Some(3),
+                "input" => Some(4),
+                "output" => Some(5),
+                "level" => Some(6),
+                "statusMessage" => Some(7),
+                "parentObservationId" => Some(8),
+                "version" => Some(9),
+                "environment" => Some(10),
+                "id" => Some(11),
+                "endTime" => Some(12),
+                "completionStartTime" => Some(13),
+                "model" => Some(14),
+                "modelParameters" => Some(15),
+                "usage" => Some(16),
+                "promptName" => Some(17),
+                "usageDetails" => Some(18),
+                "costDetails" => Some(19),
+                "promptVersion" => Some(20),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -41483,29 +43514,29 @@ impl crate::runtime::Object for UpdateGenerationBody {
         let mut v19: Option<crate::runtime::Map<f64>> = None;
         let mut v20: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v13 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v19 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
                 crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(8) => v14 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v15 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(12) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(13) => v17 = map.next_value()?,
-                crate::runtime::FieldKey::Known(14) => v20 = map.next_value()?,
-                crate::runtime::FieldKey::Known(15) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(16) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(17) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(18) => v16 = map.next_value()?,
-                crate::runtime::FieldKey::Known(19) => v18 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
+                crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(12) => v12 = map.next_value()?,
+                crate::runtime::FieldKey::Known(13) => v13 = map.next_value()?,
+                crate::runtime::FieldKey::Known(14) => v14 = map.next_value()?,
+                crate::runtime::FieldKey::Known(15) => v15 = map.next_value()?,
+                crate::runtime::FieldKey::Known(16) => v16 = map.next_value()?,
+                crate::runtime::FieldKey::Known(17) => v17 = map.next_value()?,
+                crate::runtime::FieldKey::Known(18) => v18 = map.next_value()?,
+                crate::runtime::FieldKey::Known(19) => v19 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v20 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -41715,18 +43746,27 @@ impl<'de> serde::Deserialize<'de> for UpdateGenerationEvent {
 impl crate::runtime::Object for UpdateGenerationEvent {
     const NAME: &'static str = "UpdateGenerationEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "metadata" => Some(2),
+                "body" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<UpdateGenerationBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -41805,18 +43845,27 @@ impl<'de> serde::Deserialize<'de> for UpdateObservationEvent {
 impl crate::runtime::Object for UpdateObservationEvent {
     const NAME: &'static str = "UpdateObservationEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "metadata" => Some(2),
+                "body" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<ObservationBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -41912,14 +43961,18 @@ impl<'de> serde::Deserialize<'de> for UpdateScoreConfigRequest {
 impl crate::runtime::Object for UpdateScoreConfigRequest {
     const NAME: &'static str = "UpdateScoreConfigRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "categories",
-            "description",
-            "isArchived",
-            "maxValue",
-            "minValue",
-            "name",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "isArchived" => Some(0),
+                "name" => Some(1),
+                "categories" => Some(2),
+                "minValue" => Some(3),
+                "maxValue" => Some(4),
+                "description" => Some(5),
+                _ => None,
+            }
+        }
         let mut v0: crate::runtime::Patch<bool> = crate::runtime::Patch::Absent;
         let mut v1: crate::runtime::Patch<String> = crate::runtime::Patch::Absent;
         let mut v2: crate::runtime::Patch<Vec<ConfigCategory>> = crate::runtime::Patch::Absent;
@@ -41927,14 +43980,14 @@ impl crate::runtime::Object for UpdateScoreConfigRequest {
         let mut v4: crate::runtime::Patch<f64> = crate::runtime::Patch::Absent;
         let mut v5: crate::runtime::Patch<String> = crate::runtime::Patch::Absent;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v5 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -42081,21 +44134,25 @@ impl<'de> serde::Deserialize<'de> for UpdateSpanBody {
 impl crate::runtime::Object for UpdateSpanBody {
     const NAME: &'static str = "UpdateSpanBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "endTime",
-            "environment",
-            "id",
-            "input",
-            "level",
-            "metadata",
-            "name",
-            "output",
-            "parentObservationId",
-            "startTime",
-            "statusMessage",
-            "traceId",
-            "version",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "traceId" => Some(0),
+                "name" => Some(1),
+                "startTime" => Some(2),
+                "metadata" => Some(3),
+                "input" => Some(4),
+                "output" => Some(5),
+                "level" => Some(6),
+                "statusMessage" => Some(7),
+                "parentObservationId" => Some(8),
+                "version" => Some(9),
+                "environment" => Some(10),
+                "id" => Some(11),
+                "endTime" => Some(12),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<crate::runtime::DateTime> = None;
@@ -42110,21 +44167,21 @@ impl crate::runtime::Object for UpdateSpanBody {
         let mut v11: Option<String> = None;
         let mut v12: Option<crate::runtime::DateTime> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v12 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v10 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v11 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(6) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(7) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(7) => v7 = map.next_value()?,
                 crate::runtime::FieldKey::Known(8) => v8 = map.next_value()?,
-                crate::runtime::FieldKey::Known(9) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(10) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(11) => v0 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(9) => v9 = map.next_value()?,
+                crate::runtime::FieldKey::Known(10) => v10 = map.next_value()?,
+                crate::runtime::FieldKey::Known(11) => v11 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v12 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -42272,18 +44329,27 @@ impl<'de> serde::Deserialize<'de> for UpdateSpanEvent {
 impl crate::runtime::Object for UpdateSpanEvent {
     const NAME: &'static str = "UpdateSpanEvent";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["body", "id", "metadata", "timestamp"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "id" => Some(0),
+                "timestamp" => Some(1),
+                "metadata" => Some(2),
+                "body" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<serde_json::Value> = None;
         let mut v3: Option<UpdateSpanBody> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v3 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -42384,16 +44450,20 @@ impl<'de> serde::Deserialize<'de> for UpsertLlmConnectionRequest {
 impl crate::runtime::Object for UpsertLlmConnectionRequest {
     const NAME: &'static str = "UpsertLlmConnectionRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "adapter",
-            "baseURL",
-            "config",
-            "customModels",
-            "extraHeaders",
-            "provider",
-            "secretKey",
-            "withDefaultModels",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "provider" => Some(0),
+                "adapter" => Some(1),
+                "secretKey" => Some(2),
+                "baseURL" => Some(3),
+                "customModels" => Some(4),
+                "withDefaultModels" => Some(5),
+                "extraHeaders" => Some(6),
+                "config" => Some(7),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<LlmAdapter> = None;
         let mut v2: Option<String> = None;
@@ -42403,16 +44473,16 @@ impl crate::runtime::Object for UpsertLlmConnectionRequest {
         let mut v6: Option<crate::runtime::Map<String>> = None;
         let mut v7: Option<serde_json::Value> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v3 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v7 = map.next_value()?,
-                crate::runtime::FieldKey::Known(3) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(5) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(6) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(_) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(6) => v6 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v7 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -42537,15 +44607,19 @@ impl<'de> serde::Deserialize<'de> for Usage {
 impl crate::runtime::Object for Usage {
     const NAME: &'static str = "Usage";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &[
-            "input",
-            "inputCost",
-            "output",
-            "outputCost",
-            "total",
-            "totalCost",
-            "unit",
-        ];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "input" => Some(0),
+                "output" => Some(1),
+                "total" => Some(2),
+                "unit" => Some(3),
+                "inputCost" => Some(4),
+                "outputCost" => Some(5),
+                "totalCost" => Some(6),
+                _ => None,
+            }
+        }
         let mut v0: Option<i64> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
@@ -42554,15 +44628,15 @@ impl crate::runtime::Object for Usage {
         let mut v5: Option<f64> = None;
         let mut v6: Option<f64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
                 crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v4 = map.next_value()?,
-                crate::runtime::FieldKey::Known(2) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(3) => v5 = map.next_value()?,
-                crate::runtime::FieldKey::Known(4) => v2 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(5) => v6 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(3) => v3 = map.next_value()?,
+                crate::runtime::FieldKey::Known(4) => v4 = map.next_value()?,
+                crate::runtime::FieldKey::Known(5) => v5 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v6 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -42671,16 +44745,24 @@ impl<'de> serde::Deserialize<'de> for UserMeta {
 impl crate::runtime::Object for UserMeta {
     const NAME: &'static str = "UserMeta";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["created", "lastModified", "resourceType"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "resourceType" => Some(0),
+                "created" => Some(1),
+                "lastModified" => Some(2),
+                _ => None,
+            }
+        }
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = map.next_value()?,
-                crate::runtime::FieldKey::Known(1) => v2 = map.next_value()?,
-                crate::runtime::FieldKey::Known(_) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = map.next_value()?,
+                crate::runtime::FieldKey::Known(_) => v2 = map.next_value()?,
                 crate::runtime::FieldKey::Unknown(key) => {
                     crate::runtime::keep_extra(&mut map, &mut rest, key)?
                 }
@@ -42837,16 +44919,25 @@ impl<'de> serde::Deserialize<'de> for UtilsMetaResponse {
 impl crate::runtime::Object for UtilsMetaResponse {
     const NAME: &'static str = "UtilsMetaResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        const FIELDS: &[&str] = &["limit", "page", "totalItems", "totalPages"];
+        #[inline]
+        fn field(name: &str) -> Option<usize> {
+            match name {
+                "page" => Some(0),
+                "limit" => Some(1),
+                "totalItems" => Some(2),
+                "totalPages" => Some(3),
+                _ => None,
+            }
+        }
         let mut v0: Option<i64> = None;
         let mut v1: Option<i64> = None;
         let mut v2: Option<i64> = None;
         let mut v3: Option<i64> = None;
         let mut rest = crate::runtime::Extra::default();
-        while let Some(key) = map.next_key_seed(crate::runtime::Fields(FIELDS))? {
+        while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
             match key {
-                crate::runtime::FieldKey::Known(0) => v1 = Some(map.next_value()?),
-                crate::runtime::FieldKey::Known(1) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(0) => v0 = Some(map.next_value()?),
+                crate::runtime::FieldKey::Known(1) => v1 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(2) => v2 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Known(_) => v3 = Some(map.next_value()?),
                 crate::runtime::FieldKey::Unknown(key) => {
