@@ -105,7 +105,7 @@ fn panic_error(input: &ApiInput, payload: &(dyn std::any::Any + Send)) -> Genera
 
 fn generate_api(input: &ApiInput) -> Result<(Vec<GeneratedFile>, ApiManifest), GenerateError> {
     let (_, api) = resolve_input(input)?;
-    let features = ApiManifest { name: input.name.clone(), title: input.title.clone(), tags: emit::features::Gates::of(&api).features().cloned().collect() };
+    let features = ApiManifest { name: input.name.clone(), title: input.title.clone(), tags: emit::features::tag_features(&api).into_iter().collect() };
     let provenance = Provenance { pin_file: &input.pin_file, sha256: &input.sha256 };
     let mut files =
         emit::emit_api(&api, &input.profile, &provenance).map_err(|message| GenerateError::Emit { api: input.name.clone(), message })?;

@@ -16,7 +16,7 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
     let base_url_env = &profile.base_url_env;
     // With no operation left (none declared, or all skipped) nothing reads the HTTP client.
     // Nor with no tag's feature enabled.
-    let tag_features: BTreeSet<String> = api.operations.iter().map(|op| super::features::feature_name(&op.tag)).collect();
+    let tag_features = super::features::tag_features(api);
     let http_allow = if api.operations.is_empty() {
         quote! { #[allow(dead_code)] }
     } else {

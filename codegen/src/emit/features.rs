@@ -17,6 +17,11 @@ pub fn feature_name(tag: &Tag) -> String {
     tag.module.trim_start_matches("r#").replace('_', "-")
 }
 
+/// The features of an API's tags (those with at least one operation), sorted.
+pub fn tag_features(api: &Api) -> BTreeSet<String> {
+    api.operations.iter().map(|op| feature_name(&op.tag)).collect()
+}
+
 /// Which features each type needs.
 pub struct Gates {
     by_type: HashMap<String, BTreeSet<String>>,
@@ -38,7 +43,7 @@ impl Gates {
                 refs.extend(response.stream.iter());
             }
         }
-        let every: BTreeSet<String> = roots.keys().cloned().collect();
+        let every = tag_features(api);
         let mut by_type: HashMap<String, BTreeSet<String>> = HashMap::new();
         for (feature, refs) in &roots {
             let mut stack: Vec<&TypeRef> = refs.clone();
@@ -60,11 +65,6 @@ impl Gates {
             }
         }
         Gates { by_type, every }
-    }
-
-    /// The tags' features, sorted.
-    pub fn features(&self) -> impl Iterator<Item = &String> {
-        self.every.iter()
     }
 
     /// The `#[cfg(…)]` for a type, or nothing when every tag needs it.

@@ -145,7 +145,7 @@ pub fn required<T, E: de::Error>(value: Option<T>, field: &'static str) -> Resul
 #[doc(hidden)]
 pub fn keep_extra<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: String) -> Result<(), A::Error> {
     let value: serde_json::Value = map.next_value()?;
-    extra.0.get_or_insert_with(Default::default).insert(key, value);
+    extra.insert(key, value);
     Ok(())
 }
 
