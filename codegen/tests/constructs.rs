@@ -165,3 +165,36 @@ fn generation_is_deterministic() {
         assert_eq!(fixture(name).1, fixture(name).1, "{name}");
     }
 }
+
+/// Whether the item that follows `header` in the emitted file is compiled only with `full-serde`.
+fn needs_full_serde(types: &str, header: &str) -> bool {
+    let at = types.find(header).unwrap_or_else(|| panic!("no `{header}` in:\n{types}"));
+    types[..at].trim_end().ends_with("#[cfg(feature = \"full-serde\")]")
+}
+
+#[test]
+fn serde_impls_follow_the_directions_a_type_travels_in() {
+    let (_, types) = fixture("directions");
+    let encoder = |ty: &str| format!("impl serde::Serialize for {ty} ");
+    let decoder = |ty: &str| format!("impl<'de> serde::Deserialize<'de> for {ty} ");
+    let object = |ty: &str| format!("impl crate::runtime::Object for {ty} ");
+    // Sent only: no decoder by default.
+    for ty in ["Order", "Shipping"] {
+        assert!(!needs_full_serde(&types, &encoder(ty)), "{ty} is sent");
+        assert!(needs_full_serde(&types, &decoder(ty)), "{ty} is never received");
+        assert!(needs_full_serde(&types, &object(ty)), "{ty} is never received");
+    }
+    // Received only, through a union too: no encoder by default.
+    for ty in ["Receipt", "CardPayment", "CashPayment"] {
+        assert!(needs_full_serde(&types, &encoder(ty)), "{ty} is never sent");
+        assert!(!needs_full_serde(&types, &decoder(ty)), "{ty} is received");
+    }
+    let flat: String = types.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("CashPayment(CashPayment), } Serialize : #[cfg(feature = \"full-serde\")];"), "the union's encoder is gated:\n{types}");
+    // Both ways, or reached from a schema no operation uses: both impls, always.
+    for ty in ["Item", "Note", "Archive"] {
+        assert!(!needs_full_serde(&types, &encoder(ty)), "{ty}");
+        assert!(!needs_full_serde(&types, &decoder(ty)), "{ty}");
+    }
+    insta::assert_snapshot!(types);
+}

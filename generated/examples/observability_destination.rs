@@ -2,6 +2,7 @@
 //! API-key filter by sending `null` (not calling a setter leaves a field unchanged).
 //! Run: `OPENROUTER_API_KEY=… cargo run --example observability_destination`
 
+use openrouter_langfuse::openrouter::types::ObservabilityDestination;
 use openrouter_langfuse::openrouter::Client;
 use openrouter_langfuse::prelude::*;
 
@@ -13,8 +14,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .create(json!({"url": "https://example.com/webhook"}), "my-webhook", "webhook")
         .api_key_hashes(vec!["0123abcd".to_string()])
         .await?;
-    let destination: serde_json::Value = serde_json::to_value(&created.data)?;
-    let id: openrouter_langfuse::runtime::Uuid = serde_json::from_value(destination["id"].clone())?;
+    // The response is a union over every destination type; ours is the webhook one.
+    let ObservabilityDestination::Webhook(destination) = &created.data else {
+        return Err(format!("expected a webhook destination, got {:?}", created.data).into());
+    };
+    let id = destination.id;
 
     let updated = client
         .observability()

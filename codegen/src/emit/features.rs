@@ -22,49 +22,60 @@ pub fn tag_features(api: &Api) -> BTreeSet<String> {
     api.operations.iter().map(|op| feature_name(&op.tag)).collect()
 }
 
+/// The feature that gives every type both serde impls; without it a type has only those of the
+/// directions it travels in (see [`Gates::direction_cfgs`]).
+pub const FULL_SERDE: &str = "full-serde";
+
 /// Which features each type needs.
 pub struct Gates {
     by_type: HashMap<String, BTreeSet<String>>,
     every: BTreeSet<String>,
+    sent: BTreeSet<String>,
+    received: BTreeSet<String>,
+}
+
+/// The `#[cfg(…)]`s of a type's `Serialize` (`encode`) and `Deserialize` (`decode`) impls, empty
+/// when always compiled.
+pub struct DirectionCfgs {
+    pub encode: TokenStream,
+    pub decode: TokenStream,
 }
 
 impl Gates {
     pub fn of(api: &Api) -> Gates {
         let kinds: HashMap<&str, &TypeKind> = api.types.types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
         let mut roots: BTreeMap<String, Vec<&TypeRef>> = BTreeMap::new();
+        let mut sent_roots: Vec<&TypeRef> = Vec::new();
+        let mut received_roots: Vec<&TypeRef> = Vec::new();
         for op in &api.operations {
             let refs = roots.entry(feature_name(&op.tag)).or_default();
+            let before = refs.len();
             refs.extend(op.params.iter().map(|p| &p.ty));
             refs.extend(op.body.iter().map(|b| &b.ty));
+            sent_roots.extend_from_slice(&refs[before..]);
+            let before = refs.len();
             for response in &op.responses {
                 if let ResponseContent::Json(ty) = &response.content {
                     refs.push(ty);
                 }
                 refs.extend(response.stream.iter());
             }
+            received_roots.extend_from_slice(&refs[before..]);
         }
         let every = tag_features(api);
         let mut by_type: HashMap<String, BTreeSet<String>> = HashMap::new();
         for (feature, refs) in &roots {
-            let mut stack: Vec<&TypeRef> = refs.clone();
-            let mut seen: BTreeSet<&str> = BTreeSet::new();
-            while let Some(ty) = stack.pop() {
-                match ty {
-                    TypeRef::Named(name) => {
-                        if !seen.insert(name.as_str()) {
-                            continue;
-                        }
-                        by_type.entry(name.clone()).or_default().insert(feature.clone());
-                        if let Some(kind) = kinds.get(name.as_str()) {
-                            push_children(kind, &mut stack);
-                        }
-                    }
-                    TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => stack.push(inner),
-                    TypeRef::Prim(_) | TypeRef::Any => {}
-                }
+            for name in reach(&kinds, refs.clone()) {
+                by_type.entry(name).or_default().insert(feature.clone());
             }
         }
-        Gates { by_type, every }
+        // A type no operation uses has both impls, so everything it reaches needs them too.
+        let unused: Vec<TypeRef> = api.types.types.iter().filter(|t| !by_type.contains_key(&t.name)).map(|t| TypeRef::Named(t.name.clone())).collect();
+        sent_roots.extend(unused.iter());
+        received_roots.extend(unused.iter());
+        let sent = reach(&kinds, sent_roots);
+        let received = reach(&kinds, received_roots);
+        Gates { by_type, every, sent, received }
     }
 
     /// The `#[cfg(…)]` for a type, or nothing when every tag needs it.
@@ -75,6 +86,39 @@ impl Gates {
             Some(features) => any_of(features),
         }
     }
+
+    /// A type only sent needs no decoder, one only received no encoder: each costs compile time
+    /// in every user's build. `full-serde` brings the other direction back (to forward a response
+    /// as JSON, or read a request from a file). A type no operation uses gets both.
+    pub fn direction_cfgs(&self, name: &str) -> DirectionCfgs {
+        let both = quote! { #[cfg(feature = #FULL_SERDE)] };
+        DirectionCfgs {
+            encode: if self.sent.contains(name) { TokenStream::new() } else { both.clone() },
+            decode: if self.received.contains(name) { TokenStream::new() } else { both },
+        }
+    }
+}
+
+/// The names of the types `roots` reach, through fields, variants and aliases.
+fn reach<'a>(kinds: &HashMap<&str, &'a TypeKind>, roots: Vec<&'a TypeRef>) -> BTreeSet<String> {
+    let mut stack = roots;
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            TypeRef::Named(name) => {
+                if seen.contains(name.as_str()) {
+                    continue;
+                }
+                seen.insert(name.clone());
+                if let Some(kind) = kinds.get(name.as_str()) {
+                    push_children(kind, &mut stack);
+                }
+            }
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => stack.push(inner),
+            TypeRef::Prim(_) | TypeRef::Any => {}
+        }
+    }
+    seen
 }
 
 fn push_children<'a>(kind: &'a TypeKind, stack: &mut Vec<&'a TypeRef>) {

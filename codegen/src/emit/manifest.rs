@@ -24,7 +24,7 @@ pub struct ApiManifest {
 /// `<api>/Cargo.toml`, plus the license files its package must carry.
 pub fn api_files(api: &ApiManifest) -> Result<Vec<GeneratedFile>, String> {
     let quoted: Vec<String> = api.tags.iter().map(|t| format!("{t:?}")).collect();
-    let mut features = format!("all = [{}]\n", quoted.join(", "));
+    let mut features = format!("all = [{}]\n{} = []\n", quoted.join(", "), super::features::FULL_SERDE);
     for tag in &api.tags {
         features.push_str(&format!("{tag} = []\n"));
     }
@@ -48,6 +48,15 @@ pub fn facade_file(apis: &[ApiManifest]) -> Result<GeneratedFile, String> {
             features.push_str(&format!("{name}-{tag} = [\"dep:{krate}\", \"{krate}/{tag}\"]\n"));
         }
     }
+    let full_serde = super::features::FULL_SERDE;
+    let forwarded: Vec<String> = apis.iter().map(|api| format!("\"openrouter-langfuse-{}?/{full_serde}\"", api.name)).collect();
+    features.push_str(&format!(
+        "# Both serde impls on every type. Without it, a type only received (a response) has no\n\
+         # `Serialize` and a type only sent (a request) no `Deserialize`: each unneeded impl costs\n\
+         # compile time.\n\
+         {full_serde} = [{}]\n",
+        forwarded.join(", ")
+    ));
     let dependencies = apis
         .iter()
         .map(|api| format!("openrouter-langfuse-{0} = {{ path = \"{0}\", version = \"=0.1.0\", optional = true, default-features = false }}", api.name))

@@ -47,7 +47,7 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
     let gates = features::Gates::of(api_model);
     let mut items: Vec<syn::Item> = Vec::new();
     for def in &space.types {
-        items.extend(features::gate_items(types::type_item(def), &gates.type_cfg(&def.name))?);
+        items.extend(features::gate_items(types::type_item(def, &gates.direction_cfgs(&def.name)), &gates.type_cfg(&def.name))?);
     }
     let types_tokens = quote! {
         //! Every schema of the spec as a Rust type.

@@ -3,6 +3,7 @@
 //! is what keeps the generated crates cheap to compile (see the README's design section), and what
 //! keeps undeclared keys instead of dropping them.
 
+use super::features::DirectionCfgs;
 use super::types::{ident, type_ref};
 use crate::ir::{Field, Presence, EXTRA_FIELD, UNDECLARED_FIELD};
 use proc_macro2::{Literal, TokenStream};
@@ -16,10 +17,12 @@ pub enum Rest<'a> {
     Undeclared,
 }
 
-pub fn object_impls(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>) -> TokenStream {
+/// Both impls, each under its `cfg` (see [`DirectionCfgs`]).
+pub fn object_impls(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>, cfgs: &DirectionCfgs) -> TokenStream {
     let serialize = serialize_impl(name, fields, rest);
-    let deserialize = deserialize_impl(name, fields, rest);
-    quote! { #serialize #deserialize }
+    let deserialize = deserialize_impl(name, fields, rest, &cfgs.decode);
+    let serialize_cfg = &cfgs.encode;
+    quote! { #serialize_cfg #serialize #deserialize }
 }
 
 /// The field's Rust type, as declared in the struct.
@@ -80,7 +83,7 @@ fn serialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>) 
     }
 }
 
-fn deserialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>) -> TokenStream {
+fn deserialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>, cfg: &TokenStream) -> TokenStream {
     // Locals are numbered, not named after fields, so no property can shadow `map` or `key`.
     let local = |index: usize| format_ident!("v{index}");
     let lookup = fields.iter().enumerate().map(|(index, field)| {
@@ -137,12 +140,14 @@ fn deserialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>
     });
     let type_name = name.to_string();
     quote! {
+        #cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 crate::runtime::deserialize_object(deserializer)
             }
         }
 
+        #cfg
         impl crate::runtime::Object for #name {
             const NAME: &'static str = #type_name;
             fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {

@@ -2,12 +2,13 @@
 //! generated source stays small; structs get written-out serde impls (`object_serde`).
 
 use super::docs::{deprecated_attr, doc_attrs};
+use super::features::DirectionCfgs;
 use super::object_serde::{field_type, object_impls, Rest};
 use crate::ir::{Field, Presence, Prim, TypeDef, TypeKind, TypeRef, Variant, EXTRA_FIELD, UNDECLARED_FIELD};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-pub fn type_item(def: &TypeDef) -> TokenStream {
+pub fn type_item(def: &TypeDef, cfgs: &DirectionCfgs) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref());
     let deprecated = deprecated_attr(def.deprecated);
@@ -42,7 +43,8 @@ pub fn type_item(def: &TypeDef) -> TokenStream {
                 quote! { #[derive(Debug, Clone, Default)] }
             };
             let construction = super::construction::struct_impl(def, field_list, declared.is_some());
-            let serde = object_impls(&name, field_list, &rest);
+            let serde = object_impls(&name, field_list, &rest, cfgs);
+
             quote! {
                 #docs
                 #deprecated
@@ -86,7 +88,8 @@ pub fn type_item(def: &TypeDef) -> TokenStream {
                 quote! { #variant = #value => #ty, }
             });
             let conversions = super::construction::union_conversions(&def.name, variants);
-            quote! { crate::runtime::tagged_union! { #docs #deprecated pub enum #name { tag = #tag; #(#rows)* } } #conversions }
+            let directions = union_directions(cfgs);
+            quote! { crate::runtime::tagged_union! { #docs #deprecated pub enum #name { tag = #tag; #(#rows)* } #directions } #conversions }
         }
         TypeKind::Union { tag: None, variants } => {
             let rows = variants.iter().map(|v| {
@@ -95,9 +98,23 @@ pub fn type_item(def: &TypeDef) -> TokenStream {
                 quote! { #variant(#ty), }
             });
             let conversions = super::construction::union_conversions(&def.name, variants);
-            quote! { crate::runtime::untagged_union! { #docs #deprecated pub enum #name { #(#rows)* } } #conversions }
+            let directions = union_directions(cfgs);
+            quote! { crate::runtime::untagged_union! { #docs #deprecated pub enum #name { #(#rows)* } #directions } #conversions }
         }
     }
+}
+
+/// The union macros' optional `Serialize: #[cfg(…)];` and `Deserialize: #[cfg(…)];`.
+fn union_directions(cfgs: &DirectionCfgs) -> TokenStream {
+    let serialize = (!cfgs.encode.is_empty()).then(|| {
+        let cfg = &cfgs.encode;
+        quote! { Serialize: #cfg; }
+    });
+    let deserialize = (!cfgs.decode.is_empty()).then(|| {
+        let cfg = &cfgs.decode;
+        quote! { Deserialize: #cfg; }
+    });
+    quote! { #serialize #deserialize }
 }
 
 fn field(field: &Field) -> TokenStream {

@@ -314,7 +314,8 @@ fn tag_of(wire: &str) -> Tag {
     let mut module = super::snake(&cleaned).trim_start_matches("r#").to_string();
     // `types` and `client` are the API module's own children, `lib` its root file and
     // `extensions` its hand-written module; a `mod.rs` beside `lib.rs` reads as a directory module.
-    if matches!(module.as_str(), "types" | "client" | "lib" | "extensions" | "mod") {
+    // `all`, `default` and `full_serde` would name the crate's own cargo features.
+    if matches!(module.as_str(), "types" | "client" | "lib" | "extensions" | "mod" | "all" | "default" | "full_serde") {
         module.push_str("_operations");
     }
     Tag { wire: wire.to_string(), module, type_name: super::type_name(&cleaned) }

@@ -22,6 +22,7 @@ pub struct AnnotationQueue {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for AnnotationQueue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -137,6 +138,7 @@ impl serde::Serialize for AnnotationQueueAssignmentRequest {
     }
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnnotationQueueAssignmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -145,6 +147,7 @@ impl<'de> serde::Deserialize<'de> for AnnotationQueueAssignmentRequest {
     }
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnnotationQueueAssignmentRequest {
     const NAME: &'static str = "AnnotationQueueAssignmentRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -198,6 +201,7 @@ pub struct AnnotationQueueItem {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for AnnotationQueueItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -329,6 +333,7 @@ pub struct ApiKeyDeletionResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "projects")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ApiKeyDeletionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -394,6 +399,7 @@ pub struct ApiKeyList {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "projects")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ApiKeyList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -464,6 +470,7 @@ pub struct ApiKeyResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "projects")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ApiKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -578,6 +585,7 @@ pub struct ApiKeySummary {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "projects")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ApiKeySummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -708,6 +716,7 @@ pub struct AuthenticationScheme {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for AuthenticationScheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1704,6 +1713,7 @@ pub struct BlobStorageIntegrationDeletionResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "blob-storage-integrations")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for BlobStorageIntegrationDeletionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1811,6 +1821,7 @@ pub struct BlobStorageIntegrationResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "blob-storage-integrations")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for BlobStorageIntegrationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2101,6 +2112,7 @@ pub struct BlobStorageIntegrationStatusResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "blob-storage-integrations")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for BlobStorageIntegrationStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2246,6 +2258,7 @@ pub struct BlobStorageIntegrationsResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "blob-storage-integrations")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for BlobStorageIntegrationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -3026,6 +3039,7 @@ pub struct BulkConfig {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for BulkConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -4047,6 +4061,7 @@ pub struct Comment {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "comments")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for Comment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -4724,6 +4739,7 @@ pub struct CreateAnnotationQueueAssignmentResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateAnnotationQueueAssignmentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -4821,6 +4837,7 @@ impl serde::Serialize for CreateAnnotationQueueItemRequest {
     }
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateAnnotationQueueItemRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4829,6 +4846,7 @@ impl<'de> serde::Deserialize<'de> for CreateAnnotationQueueItemRequest {
     }
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateAnnotationQueueItemRequest {
     const NAME: &'static str = "CreateAnnotationQueueItemRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -4909,6 +4927,7 @@ impl serde::Serialize for CreateAnnotationQueueRequest {
     }
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateAnnotationQueueRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4917,6 +4936,7 @@ impl<'de> serde::Deserialize<'de> for CreateAnnotationQueueRequest {
     }
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateAnnotationQueueRequest {
     const NAME: &'static str = "CreateAnnotationQueueRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -5056,6 +5076,7 @@ impl serde::Serialize for CreateBlobStorageIntegrationRequest {
     }
 }
 #[cfg(feature = "blob-storage-integrations")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateBlobStorageIntegrationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5064,6 +5085,7 @@ impl<'de> serde::Deserialize<'de> for CreateBlobStorageIntegrationRequest {
     }
 }
 #[cfg(feature = "blob-storage-integrations")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateBlobStorageIntegrationRequest {
     const NAME: &'static str = "CreateBlobStorageIntegrationRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -5280,6 +5302,7 @@ impl serde::Serialize for CreateChatPromptRequest {
     }
 }
 #[cfg(feature = "prompts")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateChatPromptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5288,6 +5311,7 @@ impl<'de> serde::Deserialize<'de> for CreateChatPromptRequest {
     }
 }
 #[cfg(feature = "prompts")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateChatPromptRequest {
     const NAME: &'static str = "CreateChatPromptRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -5416,6 +5440,7 @@ impl serde::Serialize for CreateCommentRequest {
     }
 }
 #[cfg(feature = "comments")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateCommentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5424,6 +5449,7 @@ impl<'de> serde::Deserialize<'de> for CreateCommentRequest {
     }
 }
 #[cfg(feature = "comments")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateCommentRequest {
     const NAME: &'static str = "CreateCommentRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -5501,6 +5527,7 @@ pub struct CreateCommentResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "comments")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateCommentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -5605,6 +5632,7 @@ impl serde::Serialize for CreateDatasetItemRequest {
     }
 }
 #[cfg(feature = "dataset-items")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateDatasetItemRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5613,6 +5641,7 @@ impl<'de> serde::Deserialize<'de> for CreateDatasetItemRequest {
     }
 }
 #[cfg(feature = "dataset-items")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateDatasetItemRequest {
     const NAME: &'static str = "CreateDatasetItemRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -5757,6 +5786,7 @@ impl serde::Serialize for CreateDatasetRequest {
     }
 }
 #[cfg(feature = "datasets")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateDatasetRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5765,6 +5795,7 @@ impl<'de> serde::Deserialize<'de> for CreateDatasetRequest {
     }
 }
 #[cfg(feature = "datasets")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateDatasetRequest {
     const NAME: &'static str = "CreateDatasetRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -5898,6 +5929,7 @@ impl serde::Serialize for CreateDatasetRunItemRequest {
     }
 }
 #[cfg(feature = "dataset-run-items")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateDatasetRunItemRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5906,6 +5938,7 @@ impl<'de> serde::Deserialize<'de> for CreateDatasetRunItemRequest {
     }
 }
 #[cfg(feature = "dataset-run-items")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateDatasetRunItemRequest {
     const NAME: &'static str = "CreateDatasetRunItemRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -6871,6 +6904,7 @@ impl serde::Serialize for CreateModelRequest {
     }
 }
 #[cfg(feature = "models")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateModelRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6879,6 +6913,7 @@ impl<'de> serde::Deserialize<'de> for CreateModelRequest {
     }
 }
 #[cfg(feature = "models")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateModelRequest {
     const NAME: &'static str = "CreateModelRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -7103,7 +7138,8 @@ impl CreateObservationEvent {
 #[cfg(feature = "prompts")]
 crate::runtime::untagged_union! {
     pub enum CreatePromptRequest { CreateChatPromptRequest(CreateChatPromptRequest),
-    CreateTextPromptRequest(CreateTextPromptRequest), }
+    CreateTextPromptRequest(CreateTextPromptRequest), } Deserialize : #[cfg(feature =
+    "full-serde")];
 }
 #[cfg(feature = "prompts")]
 crate::runtime::union_from! {
@@ -7152,6 +7188,7 @@ impl serde::Serialize for CreateScoreConfigRequest {
     }
 }
 #[cfg(feature = "score-configs")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateScoreConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7160,6 +7197,7 @@ impl<'de> serde::Deserialize<'de> for CreateScoreConfigRequest {
     }
 }
 #[cfg(feature = "score-configs")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateScoreConfigRequest {
     const NAME: &'static str = "CreateScoreConfigRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -7320,6 +7358,7 @@ impl serde::Serialize for CreateScoreRequest {
     }
 }
 #[cfg(feature = "scores")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateScoreRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7328,6 +7367,7 @@ impl<'de> serde::Deserialize<'de> for CreateScoreRequest {
     }
 }
 #[cfg(feature = "scores")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateScoreRequest {
     const NAME: &'static str = "CreateScoreRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -7500,6 +7540,7 @@ pub struct CreateScoreResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scores")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for CreateScoreResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -7965,6 +8006,7 @@ impl serde::Serialize for CreateTextPromptRequest {
     }
 }
 #[cfg(feature = "prompts")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for CreateTextPromptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7973,6 +8015,7 @@ impl<'de> serde::Deserialize<'de> for CreateTextPromptRequest {
     }
 }
 #[cfg(feature = "prompts")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for CreateTextPromptRequest {
     const NAME: &'static str = "CreateTextPromptRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -8090,6 +8133,7 @@ pub struct Dataset {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "datasets")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for Dataset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8237,6 +8281,7 @@ pub struct DatasetItem {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "dataset-items")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for DatasetItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8396,6 +8441,7 @@ pub struct DatasetItemMediaReference {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "dataset-items")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for DatasetItemMediaReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8497,6 +8543,7 @@ pub struct DatasetItemMediaReferenceMedia {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "dataset-items")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for DatasetItemMediaReferenceMedia {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8606,6 +8653,7 @@ pub struct DatasetRun {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "datasets")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for DatasetRun {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8733,6 +8781,7 @@ pub struct DatasetRunItem {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(any(feature = "dataset-run-items", feature = "datasets"))]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for DatasetRunItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -8870,6 +8919,7 @@ pub struct DatasetRunWithItems {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "datasets")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for DatasetRunWithItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9014,6 +9064,7 @@ pub struct DeleteAnnotationQueueAssignmentResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteAnnotationQueueAssignmentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9079,6 +9130,7 @@ pub struct DeleteAnnotationQueueItemResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteAnnotationQueueItemResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9150,6 +9202,7 @@ pub struct DeleteDatasetItemResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "dataset-items")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteDatasetItemResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9214,6 +9267,7 @@ pub struct DeleteDatasetRunResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "datasets")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteDatasetRunResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9278,6 +9332,7 @@ pub struct DeleteLlmConnectionResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "llm-connections")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteLlmConnectionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9352,6 +9407,7 @@ impl serde::Serialize for DeleteMembershipRequest {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for DeleteMembershipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9360,6 +9416,7 @@ impl<'de> serde::Deserialize<'de> for DeleteMembershipRequest {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for DeleteMembershipRequest {
     const NAME: &'static str = "DeleteMembershipRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -9406,6 +9463,7 @@ pub struct DeleteTraceResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "trace")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for DeleteTraceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9498,6 +9556,7 @@ pub struct Deprecation {
         feature = "trace"
     )
 )]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for Deprecation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9651,6 +9710,7 @@ pub struct Experiment {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "experiments")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for Experiment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -9821,6 +9881,7 @@ pub struct ExperimentItem {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "experiments")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ExperimentItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -10088,6 +10149,7 @@ pub struct ExperimentItemsResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "experiments")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ExperimentItemsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -10162,6 +10224,7 @@ pub struct ExperimentsResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "experiments")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ExperimentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -10233,6 +10296,7 @@ pub struct ExperimentsResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "experiments")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ExperimentsResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -10307,6 +10371,7 @@ pub struct FilterConfig {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for FilterConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -10378,6 +10443,7 @@ pub struct GetCommentsResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "comments")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for GetCommentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -10459,6 +10525,7 @@ pub struct GetMediaResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "media")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for GetMediaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -10601,6 +10668,7 @@ impl serde::Serialize for GetMediaUploadUrlRequest {
     }
 }
 #[cfg(feature = "media")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for GetMediaUploadUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10609,6 +10677,7 @@ impl<'de> serde::Deserialize<'de> for GetMediaUploadUrlRequest {
     }
 }
 #[cfg(feature = "media")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for GetMediaUploadUrlRequest {
     const NAME: &'static str = "GetMediaUploadUrlRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -10718,6 +10787,7 @@ pub struct GetMediaUploadUrlResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "media")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for GetMediaUploadUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -10798,6 +10868,7 @@ pub struct GetScoresResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scores")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -10882,6 +10953,7 @@ crate::runtime::tagged_union! {
     GetScoresResponseDataCategorical2, Boolean = "BOOLEAN" =>
     GetScoresResponseDataBoolean2, Correction = "CORRECTION" =>
     GetScoresResponseDataCorrection2, Text = "TEXT" => GetScoresResponseDataText2, }
+    Serialize : #[cfg(feature = "full-serde")];
 }
 #[cfg(feature = "scores")]
 crate::runtime::union_from! {
@@ -11199,6 +11271,7 @@ pub struct GetScoresResponseDataBoolean2 {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scores")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataBoolean2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -11748,6 +11821,7 @@ pub struct GetScoresResponseDataCategorical2 {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scores")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataCategorical2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -12297,6 +12371,7 @@ pub struct GetScoresResponseDataCorrection2 {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scores")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataCorrection2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -12835,6 +12910,7 @@ pub struct GetScoresResponseDataNumeric2 {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scores")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataNumeric2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13366,6 +13442,7 @@ pub struct GetScoresResponseDataText2 {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scores")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresResponseDataText2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13727,6 +13804,7 @@ pub struct GetScoresV3Meta {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scores-v3")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresV3Meta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13805,6 +13883,7 @@ pub struct GetScoresV3Response {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scores-v3")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for GetScoresV3Response {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13877,6 +13956,7 @@ pub struct HealthResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "health")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for HealthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -13963,6 +14043,7 @@ impl serde::Serialize for IngestionBatchRequest {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionBatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13971,6 +14052,7 @@ impl<'de> serde::Deserialize<'de> for IngestionBatchRequest {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionBatchRequest {
     const NAME: &'static str = "IngestionBatchRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14030,6 +14112,7 @@ pub struct IngestionError {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for IngestionError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -14127,7 +14210,7 @@ crate::runtime::tagged_union! {
     IngestionEventGenerationUpdate, EventCreate = "event-create" => IngestionEventCreate,
     SdkLog = "sdk-log" => IngestionEventSdkLog, ObservationCreate = "observation-create"
     => IngestionEventObservationCreate, ObservationUpdate = "observation-update" =>
-    IngestionEventObservationUpdate, }
+    IngestionEventObservationUpdate, } Deserialize : #[cfg(feature = "full-serde")];
 }
 #[cfg(feature = "ingestion")]
 crate::runtime::union_from! {
@@ -14171,6 +14254,7 @@ impl serde::Serialize for IngestionEventCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14179,6 +14263,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventCreate {
     const NAME: &'static str = "IngestionEventCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14281,6 +14366,7 @@ impl serde::Serialize for IngestionEventGenerationCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventGenerationCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14289,6 +14375,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventGenerationCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventGenerationCreate {
     const NAME: &'static str = "IngestionEventGenerationCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14391,6 +14478,7 @@ impl serde::Serialize for IngestionEventGenerationUpdate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventGenerationUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14399,6 +14487,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventGenerationUpdate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventGenerationUpdate {
     const NAME: &'static str = "IngestionEventGenerationUpdate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14501,6 +14590,7 @@ impl serde::Serialize for IngestionEventObservationCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventObservationCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14509,6 +14599,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventObservationCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventObservationCreate {
     const NAME: &'static str = "IngestionEventObservationCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14611,6 +14702,7 @@ impl serde::Serialize for IngestionEventObservationUpdate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventObservationUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14619,6 +14711,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventObservationUpdate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventObservationUpdate {
     const NAME: &'static str = "IngestionEventObservationUpdate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14721,6 +14814,7 @@ impl serde::Serialize for IngestionEventScoreCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventScoreCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14729,6 +14823,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventScoreCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventScoreCreate {
     const NAME: &'static str = "IngestionEventScoreCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14831,6 +14926,7 @@ impl serde::Serialize for IngestionEventSdkLog {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventSdkLog {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14839,6 +14935,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventSdkLog {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventSdkLog {
     const NAME: &'static str = "IngestionEventSdkLog";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -14941,6 +15038,7 @@ impl serde::Serialize for IngestionEventSpanCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventSpanCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14949,6 +15047,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventSpanCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventSpanCreate {
     const NAME: &'static str = "IngestionEventSpanCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -15051,6 +15150,7 @@ impl serde::Serialize for IngestionEventSpanUpdate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventSpanUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15059,6 +15159,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventSpanUpdate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventSpanUpdate {
     const NAME: &'static str = "IngestionEventSpanUpdate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -15161,6 +15262,7 @@ impl serde::Serialize for IngestionEventTraceCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for IngestionEventTraceCreate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15169,6 +15271,7 @@ impl<'de> serde::Deserialize<'de> for IngestionEventTraceCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for IngestionEventTraceCreate {
     const NAME: &'static str = "IngestionEventTraceCreate";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -15249,6 +15352,7 @@ pub struct IngestionResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for IngestionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -15320,6 +15424,7 @@ pub struct IngestionSuccess {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "ingestion")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for IngestionSuccess {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -15403,6 +15508,7 @@ pub struct LegacyMetricsResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "legacy-metrics-v1")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for LegacyMetricsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -15554,6 +15660,7 @@ pub struct LegacyObservationsViews {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "legacy-observations-v1")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for LegacyObservationsViews {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -15662,6 +15769,7 @@ pub struct LlmConnection {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "llm-connections")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for LlmConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -15864,6 +15972,7 @@ pub struct MembershipDeletionResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "organizations")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for MembershipDeletionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -15946,6 +16055,7 @@ impl serde::Serialize for MembershipRequest {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for MembershipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15954,6 +16064,7 @@ impl<'de> serde::Deserialize<'de> for MembershipRequest {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for MembershipRequest {
     const NAME: &'static str = "MembershipRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -16008,6 +16119,7 @@ pub struct MembershipResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "organizations")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for MembershipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -16100,6 +16212,7 @@ pub struct MembershipsResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "organizations")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for MembershipsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -16167,6 +16280,7 @@ pub struct MetricsV2Response {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "metrics")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for MetricsV2Response {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -16276,6 +16390,7 @@ pub struct Model {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "models")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for Model {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -16463,6 +16578,7 @@ pub struct ModelPrice {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "models")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -17917,6 +18033,7 @@ pub struct ObservationV2 {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "observations")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservationV2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -18492,6 +18609,7 @@ pub struct ObservationsV2Meta {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "observations")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservationsV2Meta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -18567,6 +18685,7 @@ pub struct ObservationsV2Response {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "observations")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservationsV2Response {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -18700,6 +18819,7 @@ pub struct ObservationsView {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(any(feature = "legacy-observations-v1", feature = "trace"))]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservationsView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -19135,6 +19255,7 @@ pub struct ObservationsViewSingle {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "legacy-observations-v1")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ObservationsViewSingle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -19863,6 +19984,7 @@ impl serde::Serialize for OpentelemetryExportTracesRequest {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OpentelemetryExportTracesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19871,6 +19993,7 @@ impl<'de> serde::Deserialize<'de> for OpentelemetryExportTracesRequest {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OpentelemetryExportTracesRequest {
     const NAME: &'static str = "OpentelemetryExportTracesRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20131,6 +20254,7 @@ pub struct Organization {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "projects")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for Organization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20207,6 +20331,7 @@ pub struct OrganizationApiKey {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "organizations")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for OrganizationApiKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20333,6 +20458,7 @@ pub struct OrganizationApiKeysResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "organizations")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for OrganizationApiKeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20401,6 +20527,7 @@ pub struct OrganizationProject {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "organizations")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for OrganizationProject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20501,6 +20628,7 @@ pub struct OrganizationProjectsResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "organizations")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for OrganizationProjectsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -20584,6 +20712,7 @@ impl serde::Serialize for OtelAttribute {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OtelAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20592,6 +20721,7 @@ impl<'de> serde::Deserialize<'de> for OtelAttribute {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OtelAttribute {
     const NAME: &'static str = "OtelAttribute";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20682,6 +20812,7 @@ impl serde::Serialize for OtelAttributeValue {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OtelAttributeValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20690,6 +20821,7 @@ impl<'de> serde::Deserialize<'de> for OtelAttributeValue {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OtelAttributeValue {
     const NAME: &'static str = "OtelAttributeValue";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20785,6 +20917,7 @@ impl serde::Serialize for OtelResource {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OtelResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20793,6 +20926,7 @@ impl<'de> serde::Deserialize<'de> for OtelResource {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OtelResource {
     const NAME: &'static str = "OtelResource";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20863,6 +20997,7 @@ impl serde::Serialize for OtelResourceSpan {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OtelResourceSpan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20871,6 +21006,7 @@ impl<'de> serde::Deserialize<'de> for OtelResourceSpan {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OtelResourceSpan {
     const NAME: &'static str = "OtelResourceSpan";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -20956,6 +21092,7 @@ impl serde::Serialize for OtelScope {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OtelScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20964,6 +21101,7 @@ impl<'de> serde::Deserialize<'de> for OtelScope {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OtelScope {
     const NAME: &'static str = "OtelScope";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -21054,6 +21192,7 @@ impl serde::Serialize for OtelScopeSpan {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OtelScopeSpan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21062,6 +21201,7 @@ impl<'de> serde::Deserialize<'de> for OtelScopeSpan {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OtelScopeSpan {
     const NAME: &'static str = "OtelScopeSpan";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -21177,6 +21317,7 @@ impl serde::Serialize for OtelSpan {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for OtelSpan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21185,6 +21326,7 @@ impl<'de> serde::Deserialize<'de> for OtelSpan {
     }
 }
 #[cfg(feature = "opentelemetry")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for OtelSpan {
     const NAME: &'static str = "OtelSpan";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -21320,6 +21462,7 @@ pub struct PaginatedAnnotationQueueItems {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedAnnotationQueueItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21394,6 +21537,7 @@ pub struct PaginatedAnnotationQueues {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedAnnotationQueues {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21465,6 +21609,7 @@ pub struct PaginatedDatasetItems {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "dataset-items")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedDatasetItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21538,6 +21683,7 @@ pub struct PaginatedDatasetRunItems {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "dataset-run-items")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedDatasetRunItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21624,6 +21770,7 @@ pub struct PaginatedDatasetRuns {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "datasets")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedDatasetRuns {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21708,6 +21855,7 @@ pub struct PaginatedDatasets {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "datasets")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedDatasets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21779,6 +21927,7 @@ pub struct PaginatedLlmConnections {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "llm-connections")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedLlmConnections {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21850,6 +21999,7 @@ pub struct PaginatedModels {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "models")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedModels {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -21923,6 +22073,7 @@ pub struct PaginatedSessions {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "sessions")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PaginatedSessions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22030,6 +22181,7 @@ impl serde::Serialize for PatchMediaBody {
     }
 }
 #[cfg(feature = "media")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PatchMediaBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22038,6 +22190,7 @@ impl<'de> serde::Deserialize<'de> for PatchMediaBody {
     }
 }
 #[cfg(feature = "media")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for PatchMediaBody {
     const NAME: &'static str = "PatchMediaBody";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -22252,6 +22405,7 @@ pub struct PricingTier {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "models")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PricingTier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22526,6 +22680,7 @@ impl serde::Serialize for PricingTierInput {
     }
 }
 #[cfg(feature = "models")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PricingTierInput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22534,6 +22689,7 @@ impl<'de> serde::Deserialize<'de> for PricingTierInput {
     }
 }
 #[cfg(feature = "models")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for PricingTierInput {
     const NAME: &'static str = "PricingTierInput";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -22714,6 +22870,7 @@ pub struct Project {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "projects")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for Project {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22815,6 +22972,7 @@ pub struct ProjectDeletionResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "projects")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ProjectDeletionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22885,6 +23043,7 @@ pub struct Projects {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "projects")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for Projects {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -22972,6 +23131,7 @@ impl serde::Serialize for ProjectsCreateApiKeyRequest {
     }
 }
 #[cfg(feature = "projects")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ProjectsCreateApiKeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22980,6 +23140,7 @@ impl<'de> serde::Deserialize<'de> for ProjectsCreateApiKeyRequest {
     }
 }
 #[cfg(feature = "projects")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ProjectsCreateApiKeyRequest {
     const NAME: &'static str = "ProjectsCreateApiKeyRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -23069,6 +23230,7 @@ impl serde::Serialize for ProjectsCreateRequest {
     }
 }
 #[cfg(feature = "projects")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ProjectsCreateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23077,6 +23239,7 @@ impl<'de> serde::Deserialize<'de> for ProjectsCreateRequest {
     }
 }
 #[cfg(feature = "projects")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ProjectsCreateRequest {
     const NAME: &'static str = "ProjectsCreateRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -23161,6 +23324,7 @@ impl serde::Serialize for ProjectsUpdateRequest {
     }
 }
 #[cfg(feature = "projects")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ProjectsUpdateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23169,6 +23333,7 @@ impl<'de> serde::Deserialize<'de> for ProjectsUpdateRequest {
     }
 }
 #[cfg(feature = "projects")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ProjectsUpdateRequest {
     const NAME: &'static str = "ProjectsUpdateRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -23229,7 +23394,7 @@ impl ProjectsUpdateRequest {
 #[cfg(any(feature = "prompt-version", feature = "prompts"))]
 crate::runtime::tagged_union! {
     pub enum Prompt { tag = "type"; Chat = "chat" => PromptChat, Text = "text" =>
-    PromptText, }
+    PromptText, } Serialize : #[cfg(feature = "full-serde")];
 }
 #[cfg(any(feature = "prompt-version", feature = "prompts"))]
 crate::runtime::union_from! {
@@ -23256,6 +23421,7 @@ pub struct PromptChat {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(any(feature = "prompt-version", feature = "prompts"))]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PromptChat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -23401,6 +23567,7 @@ pub struct PromptMeta {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "prompts")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PromptMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -23510,6 +23677,7 @@ pub struct PromptMetaListResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "prompts")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PromptMetaListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -23592,6 +23760,7 @@ pub struct PromptText {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(any(feature = "prompt-version", feature = "prompts"))]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PromptText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -23744,6 +23913,7 @@ impl serde::Serialize for PromptVersionUpdateRequest {
     }
 }
 #[cfg(feature = "prompt-version")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for PromptVersionUpdateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -23752,6 +23922,7 @@ impl<'de> serde::Deserialize<'de> for PromptVersionUpdateRequest {
     }
 }
 #[cfg(feature = "prompt-version")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for PromptVersionUpdateRequest {
     const NAME: &'static str = "PromptVersionUpdateRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -23799,6 +23970,7 @@ pub struct ResourceMeta {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ResourceMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -23876,6 +24048,7 @@ pub struct ResourceType {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ResourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -23999,6 +24172,7 @@ pub struct ResourceTypesResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ResourceTypesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24080,6 +24254,7 @@ pub struct SchemaExtension {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for SchemaExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24154,6 +24329,7 @@ pub struct SchemaResource {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for SchemaResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24250,6 +24426,7 @@ pub struct SchemasResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for SchemasResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24359,6 +24536,7 @@ impl serde::Serialize for ScimCreateUserRequest {
     }
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for ScimCreateUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -24367,6 +24545,7 @@ impl<'de> serde::Deserialize<'de> for ScimCreateUserRequest {
     }
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for ScimCreateUserRequest {
     const NAME: &'static str = "ScimCreateUserRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -24530,6 +24709,7 @@ pub struct ScimFeatureSupport {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScimFeatureSupport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24667,6 +24847,7 @@ pub struct ScimUser {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScimUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24772,6 +24953,7 @@ pub struct ScimUsersListResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScimUsersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -24861,7 +25043,8 @@ impl ScimUsersListResponse {
 crate::runtime::tagged_union! {
     pub enum Score { tag = "dataType"; Numeric = "NUMERIC" => ScoreNumeric, Categorical =
     "CATEGORICAL" => ScoreCategorical, Boolean = "BOOLEAN" => ScoreBoolean, Correction =
-    "CORRECTION" => ScoreCorrection, Text = "TEXT" => ScoreText, }
+    "CORRECTION" => ScoreCorrection, Text = "TEXT" => ScoreText, } Serialize :
+    #[cfg(feature = "full-serde")];
 }
 #[cfg(feature = "scores")]
 crate::runtime::union_from! {
@@ -25139,6 +25322,7 @@ pub struct ScoreBoolean {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scores")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreBoolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -25420,6 +25604,7 @@ pub struct ScoreCategorical {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scores")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreCategorical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -25685,6 +25870,7 @@ pub struct ScoreConfig {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "score-configs")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -25851,6 +26037,7 @@ pub struct ScoreConfigs {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "score-configs")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreConfigs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -25953,6 +26140,7 @@ pub struct ScoreCorrection {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scores")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreCorrection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -26336,6 +26524,7 @@ pub struct ScoreNumeric {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scores")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreNumeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -27226,6 +27415,7 @@ pub struct ScoreText {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scores")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -27463,7 +27653,8 @@ crate::runtime::const_value! {
 crate::runtime::tagged_union! {
     pub enum ScoreV1 { tag = "dataType"; Numeric = "NUMERIC" => ScoreV1Numeric,
     Categorical = "CATEGORICAL" => ScoreV1Categorical, Boolean = "BOOLEAN" =>
-    ScoreV1Boolean, Text = "TEXT" => ScoreV1Text, }
+    ScoreV1Boolean, Text = "TEXT" => ScoreV1Text, } Serialize : #[cfg(feature =
+    "full-serde")];
 }
 #[cfg(feature = "trace")]
 crate::runtime::union_from! {
@@ -27504,6 +27695,7 @@ pub struct ScoreV1Boolean {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "trace")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Boolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -27733,6 +27925,7 @@ pub struct ScoreV1Categorical {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "trace")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Categorical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -27960,6 +28153,7 @@ pub struct ScoreV1Numeric {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "trace")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Numeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -28180,6 +28374,7 @@ pub struct ScoreV1Text {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "trace")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV1Text {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -28372,7 +28567,8 @@ crate::runtime::const_value! {
 crate::runtime::tagged_union! {
     pub enum ScoreV3 { tag = "dataType"; Numeric = "NUMERIC" => ScoreV3Numeric, Boolean =
     "BOOLEAN" => ScoreV3Boolean, Categorical = "CATEGORICAL" => ScoreV3Categorical, Text
-    = "TEXT" => ScoreV3Text, Correction = "CORRECTION" => ScoreV3Correction, }
+    = "TEXT" => ScoreV3Text, Correction = "CORRECTION" => ScoreV3Correction, } Serialize
+    : #[cfg(feature = "full-serde")];
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::union_from! {
@@ -28411,6 +28607,7 @@ pub struct ScoreV3Boolean {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Boolean {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -28645,6 +28842,7 @@ pub struct ScoreV3Categorical {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Categorical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -28879,6 +29077,7 @@ pub struct ScoreV3Correction {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Correction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -29113,6 +29312,7 @@ pub struct ScoreV3Numeric {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Numeric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -29347,6 +29547,7 @@ pub struct ScoreV3Text {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ScoreV3Text {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -29730,6 +29931,7 @@ pub struct ServiceProviderConfig {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ServiceProviderConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -29867,6 +30069,7 @@ pub struct Session {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "sessions")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for Session {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -29961,6 +30164,7 @@ pub struct SessionWithTraces {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "sessions")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for SessionWithTraces {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -30159,6 +30363,7 @@ impl serde::Serialize for SubmitFeedbackRequest {
     }
 }
 #[cfg(feature = "feedback")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for SubmitFeedbackRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -30167,6 +30372,7 @@ impl<'de> serde::Deserialize<'de> for SubmitFeedbackRequest {
     }
 }
 #[cfg(feature = "feedback")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for SubmitFeedbackRequest {
     const NAME: &'static str = "SubmitFeedbackRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -30248,6 +30454,7 @@ pub struct SubmitFeedbackResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "feedback")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for SubmitFeedbackResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -31153,6 +31360,7 @@ pub struct Trace {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "sessions")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for Trace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -31592,6 +31800,7 @@ impl serde::Serialize for TraceDeleteMultipleRequest {
     }
 }
 #[cfg(feature = "trace")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for TraceDeleteMultipleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -31600,6 +31809,7 @@ impl<'de> serde::Deserialize<'de> for TraceDeleteMultipleRequest {
     }
 }
 #[cfg(feature = "trace")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for TraceDeleteMultipleRequest {
     const NAME: &'static str = "TraceDeleteMultipleRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -31780,6 +31990,7 @@ pub struct TraceWithDetails {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "trace")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for TraceWithDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -32064,6 +32275,7 @@ pub struct TraceWithFullDetails {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "trace")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for TraceWithFullDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -32316,6 +32528,7 @@ pub struct Traces {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "trace")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for Traces {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -32673,6 +32886,7 @@ impl serde::Serialize for UnstableCodeEvaluationRuleEvaluatorReference {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCodeEvaluationRuleEvaluatorReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -32681,6 +32895,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCodeEvaluationRuleEvaluatorReferen
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCodeEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableCodeEvaluationRuleEvaluatorReference";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -32942,6 +33157,7 @@ impl serde::Serialize for UnstableCreateCodeEvaluationRuleRequest {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateCodeEvaluationRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -32950,6 +33166,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateCodeEvaluationRuleRequest {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateCodeEvaluationRuleRequest {
     const NAME: &'static str = "UnstableCreateCodeEvaluationRuleRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33116,7 +33333,8 @@ impl UnstableCreateCodeEvaluatorRequest {
 crate::runtime::tagged_union! {
     pub enum UnstableCreateDashboardPlacementRequest { tag = "type"; Widget = "widget" =>
     UnstableCreateDashboardPlacementRequestWidget, Preset = "preset" =>
-    UnstableCreateDashboardPlacementRequestPreset, }
+    UnstableCreateDashboardPlacementRequestPreset, } Deserialize : #[cfg(feature =
+    "full-serde")];
 }
 #[cfg(feature = "unstable-dashboards")]
 crate::runtime::union_from! {
@@ -33170,6 +33388,7 @@ impl serde::Serialize for UnstableCreateDashboardPlacementRequestPreset {
     }
 }
 #[cfg(feature = "unstable-dashboards")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardPlacementRequestPreset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33178,6 +33397,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardPlacementRequestPre
     }
 }
 #[cfg(feature = "unstable-dashboards")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateDashboardPlacementRequestPreset {
     const NAME: &'static str = "UnstableCreateDashboardPlacementRequestPreset";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33320,6 +33540,7 @@ impl serde::Serialize for UnstableCreateDashboardPlacementRequestWidget {
     }
 }
 #[cfg(feature = "unstable-dashboards")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardPlacementRequestWidget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33328,6 +33549,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardPlacementRequestWid
     }
 }
 #[cfg(feature = "unstable-dashboards")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateDashboardPlacementRequestWidget {
     const NAME: &'static str = "UnstableCreateDashboardPlacementRequestWidget";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33455,6 +33677,7 @@ impl serde::Serialize for UnstableCreateDashboardRequest {
     }
 }
 #[cfg(feature = "unstable-dashboards")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33463,6 +33686,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardRequest {
     }
 }
 #[cfg(feature = "unstable-dashboards")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateDashboardRequest {
     const NAME: &'static str = "UnstableCreateDashboardRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33569,6 +33793,7 @@ impl serde::Serialize for UnstableCreateDashboardWidgetRequest {
     }
 }
 #[cfg(feature = "unstable-dashboard-widgets")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardWidgetRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33577,6 +33802,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateDashboardWidgetRequest {
     }
 }
 #[cfg(feature = "unstable-dashboard-widgets")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateDashboardWidgetRequest {
     const NAME: &'static str = "UnstableCreateDashboardWidgetRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33693,6 +33919,7 @@ impl serde::Serialize for UnstableCreateEvaluationRuleEvaluatorAssignment {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleEvaluatorAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33701,6 +33928,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleEvaluatorAssig
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateEvaluationRuleEvaluatorAssignment {
     const NAME: &'static str = "UnstableCreateEvaluationRuleEvaluatorAssignment";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33774,6 +34002,7 @@ impl serde::Serialize for UnstableCreateEvaluationRuleEvaluatorReference {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleEvaluatorReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33782,6 +34011,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleEvaluatorRefer
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableCreateEvaluationRuleEvaluatorReference";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33846,7 +34076,7 @@ crate::runtime::untagged_union! {
     UnstableCreateLlmAsJudgeEvaluationRuleRequest(UnstableCreateLlmAsJudgeEvaluationRuleRequest),
     UnstableCreateCodeEvaluationRuleRequest(UnstableCreateCodeEvaluationRuleRequest),
     UnstableCreateEvaluationRuleWithEvaluatorsRequest(UnstableCreateEvaluationRuleWithEvaluatorsRequest),
-    }
+    } Deserialize : #[cfg(feature = "full-serde")];
 }
 #[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::union_from! {
@@ -33901,6 +34131,7 @@ impl serde::Serialize for UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -33909,6 +34140,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluationRuleWithEvaluators
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     const NAME: &'static str = "UnstableCreateEvaluationRuleWithEvaluatorsRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -33995,7 +34227,7 @@ crate::runtime::tagged_union! {
     " If `type` is omitted, Langfuse defaults it to `llm_as_judge` for backwards compatibility."]
     pub enum UnstableCreateEvaluatorRequest { tag = "type"; LlmAsJudge = "llm_as_judge"
     => UnstableCreateEvaluatorRequestLlmAsJudge, Code = "code" =>
-    UnstableCreateEvaluatorRequestCode, }
+    UnstableCreateEvaluatorRequestCode, } Deserialize : #[cfg(feature = "full-serde")];
 }
 #[cfg(feature = "unstable-evaluators")]
 crate::runtime::union_from! {
@@ -34031,6 +34263,7 @@ impl serde::Serialize for UnstableCreateEvaluatorRequestCode {
     }
 }
 #[cfg(feature = "unstable-evaluators")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluatorRequestCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34039,6 +34272,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluatorRequestCode {
     }
 }
 #[cfg(feature = "unstable-evaluators")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateEvaluatorRequestCode {
     const NAME: &'static str = "UnstableCreateEvaluatorRequestCode";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -34140,6 +34374,7 @@ impl serde::Serialize for UnstableCreateEvaluatorRequestLlmAsJudge {
     }
 }
 #[cfg(feature = "unstable-evaluators")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluatorRequestLlmAsJudge {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34148,6 +34383,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateEvaluatorRequestLlmAsJudge {
     }
 }
 #[cfg(feature = "unstable-evaluators")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateEvaluatorRequestLlmAsJudge {
     const NAME: &'static str = "UnstableCreateEvaluatorRequestLlmAsJudge";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -34283,6 +34519,7 @@ impl serde::Serialize for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -34291,6 +34528,7 @@ impl<'de> serde::Deserialize<'de> for UnstableCreateLlmAsJudgeEvaluationRuleRequ
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     const NAME: &'static str = "UnstableCreateLlmAsJudgeEvaluationRuleRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -34789,6 +35027,7 @@ pub struct UnstableDashboard {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-dashboards")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -34962,6 +35201,7 @@ pub struct UnstableDashboardList {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-dashboards")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboardList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -35302,6 +35542,7 @@ pub struct UnstableDashboardWidget {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-dashboard-widgets")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboardWidget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -35449,6 +35690,7 @@ pub struct UnstableDashboardWidgetChartConfig {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-dashboard-widgets")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboardWidgetChartConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -35598,6 +35840,7 @@ impl serde::Serialize for UnstableDashboardWidgetChartConfigInput {
     }
 }
 #[cfg(feature = "unstable-dashboard-widgets")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetChartConfigInput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -35606,6 +35849,7 @@ impl<'de> serde::Deserialize<'de> for UnstableDashboardWidgetChartConfigInput {
     }
 }
 #[cfg(feature = "unstable-dashboard-widgets")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableDashboardWidgetChartConfigInput {
     const NAME: &'static str = "UnstableDashboardWidgetChartConfigInput";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -35972,6 +36216,7 @@ pub struct UnstableDashboardWidgetList {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-dashboard-widgets")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDashboardWidgetList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36228,6 +36473,7 @@ pub struct UnstableDeleteDashboardPlacementResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-dashboards")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteDashboardPlacementResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36292,6 +36538,7 @@ pub struct UnstableDeleteDashboardResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-dashboards")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteDashboardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36356,6 +36603,7 @@ pub struct UnstableDeleteDashboardWidgetResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-dashboard-widgets")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteDashboardWidgetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36422,6 +36670,7 @@ pub struct UnstableDeleteEvaluationRuleResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteEvaluationRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36488,6 +36737,7 @@ pub struct UnstableDeleteEvaluatorResponse {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-evaluators")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableDeleteEvaluatorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -36587,6 +36837,7 @@ pub struct UnstableEvaluationRule {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluationRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -37048,6 +37299,7 @@ pub struct UnstableEvaluationRuleEvaluatorAssignment {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluationRuleEvaluatorAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -37141,6 +37393,7 @@ impl serde::Serialize for UnstableEvaluationRuleEvaluatorReference {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleEvaluatorReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -37149,6 +37402,7 @@ impl<'de> serde::Deserialize<'de> for UnstableEvaluationRuleEvaluatorReference {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableEvaluationRuleEvaluatorReference";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -38542,6 +38796,7 @@ pub struct UnstableEvaluationRules {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluationRules {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -38621,7 +38876,8 @@ crate::runtime::tagged_union! {
     #[doc =
     " - Evaluation rules always run against the latest version for the selected evaluator name within the same source (`project` or `managed`)."]
     pub enum UnstableEvaluator { tag = "type"; LlmAsJudge = "llm_as_judge" =>
-    UnstableEvaluatorLlmAsJudge, Code = "code" => UnstableEvaluatorCode, }
+    UnstableEvaluatorLlmAsJudge, Code = "code" => UnstableEvaluatorCode, } Serialize :
+    #[cfg(feature = "full-serde")];
 }
 #[cfg(feature = "unstable-evaluators")]
 crate::runtime::union_from! {
@@ -38806,6 +39062,7 @@ pub struct UnstableEvaluatorCode {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-evaluators")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluatorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -38984,6 +39241,7 @@ pub struct UnstableEvaluatorLlmAsJudge {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-evaluators")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluatorLlmAsJudge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -39584,6 +39842,7 @@ pub struct UnstableEvaluators {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-evaluators")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableEvaluators {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -39705,6 +39964,7 @@ pub struct UnstableLegacyEvaluationRule {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableLegacyEvaluationRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -39897,6 +40157,7 @@ pub struct UnstableLegacyEvaluationRuleEvaluatorAssignment {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableLegacyEvaluationRuleEvaluatorAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -39981,6 +40242,7 @@ pub struct UnstableLegacyEvaluationRuleMapping {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstableLegacyEvaluationRuleMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -40107,6 +40369,7 @@ impl serde::Serialize for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
 for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -40116,6 +40379,7 @@ for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     const NAME: &'static str = "UnstableLlmAsJudgeEvaluationRuleEvaluatorReference";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -40754,6 +41018,7 @@ pub struct UnstablePublicApiError {
         feature = "unstable-evaluators"
     )
 )]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstablePublicApiError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -40938,6 +41203,7 @@ pub struct UnstablePublicApiErrorDetails {
         feature = "unstable-evaluators"
     )
 )]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstablePublicApiErrorDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -41235,6 +41501,7 @@ pub struct UnstablePublicApiValidationIssue {
         feature = "unstable-evaluators"
     )
 )]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UnstablePublicApiValidationIssue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -42041,7 +42308,8 @@ crate::runtime::untagged_union! {
     " Evaluation rule returned by list and get, including read-only legacy trace and dataset rules."]
     pub enum UnstableReadableEvaluationRule {
     UnstableLegacyEvaluationRule(UnstableLegacyEvaluationRule),
-    UnstableEvaluationRule(UnstableEvaluationRule), }
+    UnstableEvaluationRule(UnstableEvaluationRule), } Serialize : #[cfg(feature =
+    "full-serde")];
 }
 #[cfg(feature = "unstable-evaluation-rules")]
 crate::runtime::union_from! {
@@ -42345,6 +42613,7 @@ impl serde::Serialize for UnstableUpdateDashboardPlacementRequest {
     }
 }
 #[cfg(feature = "unstable-dashboards")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardPlacementRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -42353,6 +42622,7 @@ impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardPlacementRequest {
     }
 }
 #[cfg(feature = "unstable-dashboards")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableUpdateDashboardPlacementRequest {
     const NAME: &'static str = "UnstableUpdateDashboardPlacementRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -42458,6 +42728,7 @@ impl serde::Serialize for UnstableUpdateDashboardRequest {
     }
 }
 #[cfg(feature = "unstable-dashboards")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -42466,6 +42737,7 @@ impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardRequest {
     }
 }
 #[cfg(feature = "unstable-dashboards")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableUpdateDashboardRequest {
     const NAME: &'static str = "UnstableUpdateDashboardRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -42598,6 +42870,7 @@ impl serde::Serialize for UnstableUpdateDashboardWidgetRequest {
     }
 }
 #[cfg(feature = "unstable-dashboard-widgets")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardWidgetRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -42606,6 +42879,7 @@ impl<'de> serde::Deserialize<'de> for UnstableUpdateDashboardWidgetRequest {
     }
 }
 #[cfg(feature = "unstable-dashboard-widgets")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableUpdateDashboardWidgetRequest {
     const NAME: &'static str = "UnstableUpdateDashboardWidgetRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -42821,6 +43095,7 @@ impl serde::Serialize for UnstableUpdateEvaluationRuleRequest {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UnstableUpdateEvaluationRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -42829,6 +43104,7 @@ impl<'de> serde::Deserialize<'de> for UnstableUpdateEvaluationRuleRequest {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UnstableUpdateEvaluationRuleRequest {
     const NAME: &'static str = "UnstableUpdateEvaluationRuleRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -43087,6 +43363,7 @@ impl serde::Serialize for UpdateAnnotationQueueItemRequest {
     }
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateAnnotationQueueItemRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -43095,6 +43372,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAnnotationQueueItemRequest {
     }
 }
 #[cfg(feature = "annotation-queues")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UpdateAnnotationQueueItemRequest {
     const NAME: &'static str = "UpdateAnnotationQueueItemRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -43950,6 +44228,7 @@ impl serde::Serialize for UpdateScoreConfigRequest {
     }
 }
 #[cfg(feature = "score-configs")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpdateScoreConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -43958,6 +44237,7 @@ impl<'de> serde::Deserialize<'de> for UpdateScoreConfigRequest {
     }
 }
 #[cfg(feature = "score-configs")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UpdateScoreConfigRequest {
     const NAME: &'static str = "UpdateScoreConfigRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -44439,6 +44719,7 @@ impl serde::Serialize for UpsertLlmConnectionRequest {
     }
 }
 #[cfg(feature = "llm-connections")]
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for UpsertLlmConnectionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -44447,6 +44728,7 @@ impl<'de> serde::Deserialize<'de> for UpsertLlmConnectionRequest {
     }
 }
 #[cfg(feature = "llm-connections")]
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for UpsertLlmConnectionRequest {
     const NAME: &'static str = "UpsertLlmConnectionRequest";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -44718,6 +45000,7 @@ pub struct UserMeta {
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "scim")]
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for UserMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

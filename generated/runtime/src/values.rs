@@ -213,10 +213,11 @@ macro_rules! const_value {
     };
 }
 
-/// Declares a union told apart by a tag property; unknown tags keep the raw JSON.
+/// Declares a union told apart by a tag property; unknown tags keep the raw JSON. The optional
+/// `Serialize: #[…];` and `Deserialize: #[…];` put an attribute (a `cfg`) on that impl.
 #[macro_export]
 macro_rules! tagged_union {
-    ($(#[$meta:meta])* pub enum $name:ident { tag = $tag:literal; $($variant:ident = $value:literal => $ty:ty,)* }) => {
+    ($(#[$meta:meta])* pub enum $name:ident { tag = $tag:literal; $($variant:ident = $value:literal => $ty:ty,)* } $(Serialize: #[$serialize:meta];)? $(Deserialize: #[$deserialize:meta];)?) => {
         $(#[$meta])*
         #[derive(Debug, Clone)]
         #[non_exhaustive]
@@ -226,6 +227,7 @@ macro_rules! tagged_union {
             Unknown($crate::serde_json::Value),
         }
 
+        $(#[$serialize])?
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -235,6 +237,7 @@ macro_rules! tagged_union {
             }
         }
 
+        $(#[$deserialize])?
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <$crate::serde_json::Value as $crate::serde::Deserialize>::deserialize(deserializer)?;
@@ -250,9 +253,10 @@ macro_rules! tagged_union {
 }
 
 /// Declares a union without a tag: variants are tried in order, the first that decodes wins.
+/// `Serialize: #[…];` and `Deserialize: #[…];` as for [`tagged_union!`].
 #[macro_export]
 macro_rules! untagged_union {
-    ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident($ty:ty),)* }) => {
+    ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident($ty:ty),)* } $(Serialize: #[$serialize:meta];)? $(Deserialize: #[$deserialize:meta];)?) => {
         $(#[$meta])*
         #[derive(Debug, Clone)]
         #[non_exhaustive]
@@ -260,6 +264,7 @@ macro_rules! untagged_union {
             $(#[allow(missing_docs)] $variant($ty),)*
         }
 
+        $(#[$serialize])?
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -268,6 +273,7 @@ macro_rules! untagged_union {
             }
         }
 
+        $(#[$deserialize])?
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <$crate::serde_json::Value as $crate::serde::Deserialize>::deserialize(deserializer)?;
