@@ -11,7 +11,7 @@ mod pagination;
 mod streaming;
 mod types;
 
-use crate::ir::{Api, Operation, Tag};
+use crate::ir::{Api, Operation, Tag, TypeDef};
 use crate::profile::ClientProfile;
 use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
@@ -45,16 +45,12 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
         provenance.pin_file, provenance.sha256
     );
     let gates = features::Gates::of(api_model);
-    let mut items: Vec<syn::Item> = Vec::new();
-    for def in &space.types {
-        items.extend(features::gate_items(types::type_item(def, &gates.direction_cfgs(&def.name)), &gates.type_cfg(&def.name))?);
-    }
     let types_tokens = quote! {
         //! Every schema of the spec as a Rust type.
         #![allow(deprecated, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::tabs_in_doc_comments, clippy::empty_docs)]
     };
-    let mut types_file: syn::File = syn::parse2(types_tokens).map_err(|e| format!("emitted code does not parse: {e}"))?;
-    types_file.items.extend(items);
+    let mut types_rs = format_file(&header, types_tokens)?;
+    types_rs.push_str(&format_types(&space.types, &gates)?);
     let mut by_tag: BTreeMap<&Tag, Vec<&Operation>> = BTreeMap::new();
     for op in &api_model.operations {
         by_tag.entry(&op.tag).or_default().push(op);
@@ -78,7 +74,7 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
         #(#tag_modules)*
     };
     let mut files = vec![
-        GeneratedFile { path: PathBuf::from(format!("{api}/src/types.rs")), contents: format!("{header}{}", prettyplease::unparse(&types_file)) },
+        GeneratedFile { path: PathBuf::from(format!("{api}/src/types.rs")), contents: types_rs },
         GeneratedFile { path: PathBuf::from(format!("{api}/src/lib.rs")), contents: format_file(&header, mod_tokens)? },
         GeneratedFile {
             path: PathBuf::from(format!("{api}/src/client.rs")),
@@ -93,6 +89,26 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
         files.push(GeneratedFile { path: PathBuf::from(format!("{api}/src/{}.rs", tag.module)), contents: format_file(&header, tokens)? });
     }
     Ok(files)
+}
+
+/// The type definitions, formatted in a few chunks at once: building, parsing and printing them
+/// is most of what regeneration costs, and prettyplease prints each item on its own, so the
+/// chunks' text joined in order is the whole file's, whatever the number of threads.
+fn format_types(defs: &[TypeDef], gates: &features::Gates) -> Result<String, String> {
+    const CHUNKS: usize = 4;
+    let chunk_len = defs.len().div_ceil(CHUNKS).max(1);
+    let format_chunk = |chunk: &[TypeDef]| -> Result<String, String> {
+        let mut file = syn::File { shebang: None, attrs: Vec::new(), items: Vec::new() };
+        for def in chunk {
+            file.items.extend(features::gate_items(types::type_item(def, &gates.direction_cfgs(&def.name)), &gates.type_cfg(&def.name))?);
+        }
+        Ok(prettyplease::unparse(&file))
+    };
+    let chunks: Vec<Result<String, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = defs.chunks(chunk_len).map(|chunk| scope.spawn(move || format_chunk(chunk))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload))).collect()
+    });
+    chunks.into_iter().collect()
 }
 
 /// What of the spec this crate does not express as written, one located line each, so a user
