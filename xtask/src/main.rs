@@ -31,6 +31,11 @@ enum Command {
     Fuzz(fuzz::FuzzArgs),
 }
 
+// Regeneration builds and drops millions of small token and syntax-tree nodes; mimalloc makes
+// that about a third faster than the system allocator (0.83 → 0.55 s wall, both specs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Fetch(args) => fetch::run(args),
