@@ -102,13 +102,30 @@ async fn start_prism(spec: &std::path::Path) -> Prism {
     let mut last_log = String::new();
     for _ in 0..3 {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let started = std::time::Instant::now();
         match launch_prism(&binary, spec, port).await {
-            Ok(prism) => return prism,
+            Ok(prism) => {
+                record_start(spec, started.elapsed());
+                return prism;
+            }
             Err(log) if log.contains("EADDRINUSE") => last_log = log,
             Err(log) => panic!("Prism ({}) did not become ready on port {port}. What it printed:\n{log}", spec.display()),
         }
     }
     panic!("Prism found its port taken three times. What it printed last:\n{last_log}");
+}
+
+/// How long each Prism took to become ready, appended to a log in the target directory: a test's
+/// output is shown only when it fails, and how close a loaded machine comes to the start limit is
+/// worth knowing before it is reached.
+fn record_start(spec: &std::path::Path, took: Duration) {
+    use std::io::Write;
+    let log = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("prism-starts.log");
+    let line = format!("{}: ready after {:.1} s (limit {:?})\n", spec.file_name().unwrap_or_default().to_string_lossy(), took.as_secs_f64(), PRISM_START_LIMIT);
+    let written = std::fs::OpenOptions::new().create(true).append(true).open(&log).and_then(|mut file| file.write_all(line.as_bytes()));
+    if let Err(e) = written {
+        eprintln!("could not record Prism's start time in {}: {e}", log.display());
+    }
 }
 
 /// Starts Prism and waits for its readiness line (or an open port); on failure, what it printed.
