@@ -3,6 +3,9 @@
 //! (through parameters, bodies, responses, stream events and error bodies, then through fields,
 //! variants and aliases); a type every tag reaches is not gated; a type no operation reaches is
 //! compiled with the feature `all` only.
+//!
+//! The same walk, from requests and from responses, decides which serde impls a type needs: see
+//! [`Gates::direction_cfgs`] and the feature `full-serde`.
 
 use crate::ir::{Api, ResponseContent, Tag, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
