@@ -51,19 +51,19 @@ impl Gates {
         let mut sent_roots: Vec<&TypeRef> = Vec::new();
         let mut received_roots: Vec<&TypeRef> = Vec::new();
         for op in &api.operations {
+            let sent = op.params.iter().map(|p| &p.ty).chain(op.body.iter().map(|b| &b.ty));
+            let received = op.responses.iter().flat_map(|response| {
+                let json = match &response.content {
+                    ResponseContent::Json(ty) => Some(ty),
+                    _ => None,
+                };
+                json.into_iter().chain(response.stream.iter())
+            });
+            let (sent, received): (Vec<&TypeRef>, Vec<&TypeRef>) = (sent.collect(), received.collect());
             let refs = roots.entry(feature_name(&op.tag)).or_default();
-            let before = refs.len();
-            refs.extend(op.params.iter().map(|p| &p.ty));
-            refs.extend(op.body.iter().map(|b| &b.ty));
-            sent_roots.extend_from_slice(&refs[before..]);
-            let before = refs.len();
-            for response in &op.responses {
-                if let ResponseContent::Json(ty) = &response.content {
-                    refs.push(ty);
-                }
-                refs.extend(response.stream.iter());
-            }
-            received_roots.extend_from_slice(&refs[before..]);
+            refs.extend(sent.iter().chain(&received));
+            sent_roots.extend(sent);
+            received_roots.extend(received);
         }
         let every = tag_features(api);
         let mut by_type: HashMap<String, BTreeSet<String>> = HashMap::new();

@@ -44,7 +44,6 @@ pub fn type_item(def: &TypeDef, cfgs: &DirectionCfgs) -> TokenStream {
             };
             let construction = super::construction::struct_impl(def, field_list, declared.is_some());
             let serde = object_impls(&name, field_list, &rest, cfgs);
-
             quote! {
                 #docs
                 #deprecated
@@ -106,15 +105,8 @@ pub fn type_item(def: &TypeDef, cfgs: &DirectionCfgs) -> TokenStream {
 
 /// The union macros' optional `Serialize: #[cfg(…)];` and `Deserialize: #[cfg(…)];`.
 fn union_directions(cfgs: &DirectionCfgs) -> TokenStream {
-    let serialize = (!cfgs.encode.is_empty()).then(|| {
-        let cfg = &cfgs.encode;
-        quote! { Serialize: #cfg; }
-    });
-    let deserialize = (!cfgs.decode.is_empty()).then(|| {
-        let cfg = &cfgs.decode;
-        quote! { Deserialize: #cfg; }
-    });
-    quote! { #serialize #deserialize }
+    let gated = [(quote! { Serialize }, &cfgs.encode), (quote! { Deserialize }, &cfgs.decode)];
+    gated.into_iter().filter(|(_, cfg)| !cfg.is_empty()).map(|(which, cfg)| quote! { #which: #cfg; }).collect()
 }
 
 fn field(field: &Field) -> TokenStream {
