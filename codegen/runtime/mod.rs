@@ -6,6 +6,7 @@
 
 mod binary;
 mod config;
+mod constant;
 mod error;
 mod http;
 mod json_path;
@@ -22,6 +23,7 @@ mod values;
 
 pub use binary::Binary;
 pub use config::ConfigError;
+pub use constant::Const;
 pub use error::{ApiError, DecodeError, Error};
 pub use object::Extra;
 pub use http::{defaults, same_origin_redirects, CustomHttpClient, Response};
@@ -37,11 +39,13 @@ pub use stream::EventStream;
 #[doc(hidden)]
 pub use config::env_var;
 #[doc(hidden)]
+pub use constant::{ConstLit, ConstValue};
+#[doc(hidden)]
 pub use error::ErrorBody;
 #[doc(hidden)]
 pub use http::{finish, unwrap_json, ClientOptions, HttpClient, Json, RawResponse, SuccessBody};
 #[doc(hidden)]
-pub use object::{deserialize_object, keep_extra, required, serialize_extra, FieldKey, Fields, Object};
+pub use object::{deserialize_object, keep_declared, keep_extra, read_required, read_value, FieldKey, Names, Object, ObjectWriter};
 #[doc(hidden)]
 pub use paginate::paginate;
 #[doc(hidden)]
@@ -53,7 +57,7 @@ pub use sse::{RawEvent, SseParser};
 #[doc(hidden)]
 pub use stream::{decode_event, open_stream};
 #[doc(hidden)]
-pub use values::{decode_variant, deserialize_const, deserialize_str_enum, no_variant_error, tag_of, variant_error, StrEnum};
+pub use values::{decode_variant, deserialize_str_enum, no_variant_error, tag_of, variant_error, StrEnum};
 
 pub use bytes::Bytes;
 #[doc(hidden)]

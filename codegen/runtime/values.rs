@@ -1,4 +1,4 @@
-//! Enums, constants and unions: the macros generated types are declared with, and the generic
+//! Enums and unions: the macros generated types are declared with, and the generic
 //! helpers their expansions call (so each type adds little code of its own).
 
 use serde::de::{self, Deserializer, Visitor};
@@ -26,17 +26,6 @@ pub fn deserialize_str_enum<'de, D: Deserializer<'de>, T: StrEnum>(deserializer:
         }
     }
     deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
-}
-
-/// Checks a constant on decode.
-#[doc(hidden)]
-pub fn deserialize_const<'de, D: Deserializer<'de>>(deserializer: D, expected: serde_json::Value) -> Result<(), D::Error> {
-    let found = serde_json::Value::deserialize(deserializer)?;
-    if found == expected {
-        Ok(())
-    } else {
-        Err(de::Error::custom(format_args!("expected the constant {expected}, found {found}")))
-    }
 }
 
 /// Decodes one variant's payload from a buffered value. (No inner path: the error's position
@@ -186,28 +175,6 @@ macro_rules! int_enum {
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 <i64 as $crate::serde::Deserialize>::deserialize(deserializer).map($name::from_i64)
-            }
-        }
-    };
-}
-
-/// Declares a constant: a unit type that encodes as one fixed value and accepts only it.
-#[macro_export]
-macro_rules! const_value {
-    ($(#[$meta:meta])* pub struct $name:ident = $value:literal;) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-        pub struct $name;
-
-        impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                $crate::serde::Serialize::serialize(&$value, serializer)
-            }
-        }
-
-        impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $crate::deserialize_const(deserializer, $crate::serde_json::json!($value)).map(|()| $name)
             }
         }
     };

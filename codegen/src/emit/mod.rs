@@ -51,6 +51,7 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
     };
     let mut types_rs = format_file(&header, types_tokens)?;
     types_rs.push_str(&format_types(&space.types, &gates)?);
+    types_rs.push_str(&format_constant_markers(&space.types, &gates)?);
     let mut by_tag: BTreeMap<&Tag, Vec<&Operation>> = BTreeMap::new();
     for op in &api_model.operations {
         by_tag.entry(&op.tag).or_default().push(op);
@@ -109,6 +110,28 @@ fn format_types(defs: &[TypeDef], gates: &features::Gates) -> Result<String, Str
         handles.into_iter().map(|h| h.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload))).collect()
     });
     chunks.into_iter().collect()
+}
+
+/// The `constants` module: each constant type's marker, which names its value for the runtime's
+/// `Const`. A module of its own so that a marker can take its type's name without clashing.
+fn format_constant_markers(defs: &[TypeDef], gates: &features::Gates) -> Result<String, String> {
+    let markers: Vec<TokenStream> = defs.iter().filter_map(|def| types::constant_marker(def, &gates.type_cfg(&def.name))).collect();
+    if markers.is_empty() {
+        return Ok(String::new());
+    }
+    let module = quote::quote! {
+        /// The markers behind the constant types: each names its type's one value.
+        #[doc(hidden)]
+        pub mod constants {
+            // Short paths keep each marker's value on one line; no marker is named `rt`. Unused
+            // when the enabled features reach no constant.
+            #[allow(unused_imports)]
+            use crate::runtime as rt;
+            #(#markers)*
+        }
+    };
+    let file: syn::File = syn::parse2(module).map_err(|e| format!("emitted code does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
 }
 
 /// What of the spec this crate does not express as written, one located line each, so a user

@@ -1,5 +1,6 @@
-//! Structs' `Serialize`/`Deserialize`, written out rather than derived: one map encoder and one
-//! `match` over the wire names per struct, the rest in the runtime's `object` module. This
+//! Structs' `Serialize`/`Deserialize`, written out rather than derived: per struct, one call per
+//! field to encode, and a table of wire names with one `match` over their indices to decode; the
+//! rest is in the runtime's `object` module. This
 //! is what keeps the generated crates cheap to compile (see the README's design section), and what
 //! keeps undeclared keys instead of dropping them.
 
@@ -42,39 +43,27 @@ fn serialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>) 
     let entries = fields.iter().map(|field| {
         let member = ident(&field.rust);
         let wire = &field.wire;
-        match field.presence {
-            Presence::Required | Presence::RequiredNullable => quote! { map.serialize_entry(#wire, &self.#member)?; },
-            Presence::Optional => quote! {
-                if let Some(value) = &self.#member {
-                    map.serialize_entry(#wire, value)?;
-                }
-            },
-            Presence::TriState => quote! {
-                if !self.#member.is_absent() {
-                    map.serialize_entry(#wire, &self.#member)?;
-                }
-            },
-        }
+        let write = match field.presence {
+            Presence::Required | Presence::RequiredNullable => quote! { entry },
+            Presence::Optional => quote! { optional },
+            Presence::TriState => quote! { patch },
+        };
+        quote! { map.#write(#wire, &self.#member); }
     });
     let rest = match rest {
         Rest::Declared(_) => {
             let member = ident(EXTRA_FIELD);
-            quote! {
-                for (key, value) in &self.#member {
-                    map.serialize_entry(key, value)?;
-                }
-            }
+            quote! { map.entries(&self.#member); }
         }
         Rest::Undeclared => {
             let member = ident(UNDECLARED_FIELD);
-            quote! { crate::runtime::serialize_extra(&mut map, &self.#member)?; }
+            quote! { map.extra(&self.#member); }
         }
     };
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(None)?;
+                let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
                 #(#entries)*
                 #rest
                 map.end()
@@ -86,11 +75,7 @@ fn serialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>) 
 fn deserialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>, cfg: &TokenStream) -> TokenStream {
     // Locals are numbered, not named after fields, so no property can shadow `map` or `key`.
     let local = |index: usize| format_ident!("v{index}");
-    let lookup = fields.iter().enumerate().map(|(index, field)| {
-        let wire = &field.wire;
-        let index = Literal::usize_unsuffixed(index);
-        quote! { #wire => Some(#index), }
-    });
+    let wires = fields.iter().map(|field| &field.wire);
     let locals = fields.iter().enumerate().map(|(index, field)| {
         let var = local(index);
         let ty = field_type(field);
@@ -100,43 +85,35 @@ fn deserialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>
             Presence::TriState => quote! { let mut #var: #ty = crate::runtime::Patch::Absent; },
         }
     });
-    // `field` yields only indices of fields, so the last one is written `_` to make the match
+    // `Names` yields only indices of fields, so the last one is written `_` to make the match
     // exhaustive without an arm that cannot run.
     let last = fields.len().saturating_sub(1);
     let arms = fields.iter().enumerate().map(|(index, field)| {
         let var = local(index);
         let pattern = if index == last { quote! { _ } } else { Literal::usize_unsuffixed(index).into_token_stream() };
-        match field.presence {
-            Presence::Required => quote! { crate::runtime::FieldKey::Known(#pattern) => #var = Some(map.next_value()?), },
-            _ => quote! { crate::runtime::FieldKey::Known(#pattern) => #var = map.next_value()?, },
-        }
+        let read = match field.presence {
+            Presence::Required => quote! { read_required },
+            _ => quote! { read_value },
+        };
+        quote! { rt::FieldKey::Known(#pattern) => rt::#read(&mut map, &mut #var), }
     });
-    let (rest_local, rest_arm, rest_member) = match rest {
-        Rest::Declared(value_ty) => {
-            let member = ident(EXTRA_FIELD);
-            (
-                quote! { let mut rest: crate::runtime::Map<#value_ty> = crate::runtime::Map::new(); },
-                quote! { crate::runtime::FieldKey::Unknown(key) => { rest.insert(key, map.next_value()?); } },
-                quote! { #member: rest, },
-            )
-        }
-        Rest::Undeclared => {
-            let member = ident(UNDECLARED_FIELD);
-            (
-                quote! { let mut rest = crate::runtime::Extra::default(); },
-                quote! { crate::runtime::FieldKey::Unknown(key) => crate::runtime::keep_extra(&mut map, &mut rest, key)?, },
-                quote! { #member: rest, },
-            )
-        }
+    let (rest_local, keep, rest_member) = match rest {
+        Rest::Declared(value_ty) => (
+            quote! { let mut rest: crate::runtime::Map<#value_ty> = rt::Map::new(); },
+            quote! { keep_declared },
+            ident(EXTRA_FIELD),
+        ),
+        Rest::Undeclared => (quote! { let mut rest = rt::Extra::default(); }, quote! { keep_extra }, ident(UNDECLARED_FIELD)),
     };
+    let present = fields.iter().enumerate().filter(|(_, field)| matches!(field.presence, Presence::Required)).map(|(index, field)| {
+        let var = local(index);
+        let wire = &field.wire;
+        quote! { let Some(#var) = #var else { return Err(serde::de::Error::missing_field(#wire)); }; }
+    });
     let inits = fields.iter().enumerate().map(|(index, field)| {
         let member = ident(&field.rust);
         let var = local(index);
-        let wire = &field.wire;
-        match field.presence {
-            Presence::Required => quote! { #member: crate::runtime::required(#var, #wire)?, },
-            _ => quote! { #member: #var, },
-        }
+        quote! { #member: #var, }
     });
     let type_name = name.to_string();
     quote! {
@@ -151,22 +128,20 @@ fn deserialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>
         impl crate::runtime::Object for #name {
             const NAME: &'static str = #type_name;
             fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                #[inline]
-                fn field(name: &str) -> Option<usize> {
-                    match name {
-                        #(#lookup)*
-                        _ => None,
-                    }
-                }
+                // Short paths keep each arm on one line of the generated file.
+                use crate::runtime as rt;
+                const FIELDS: &[&str] = &[#(#wires),*];
                 #(#locals)*
                 #rest_local
-                while let Some(key) = map.next_key_seed(crate::runtime::Fields(field))? {
-                    match key {
+                while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+                    let read = match key {
                         #(#arms)*
-                        #rest_arm
-                    }
+                        rt::FieldKey::Unknown(key) => rt::#keep(&mut map, &mut rest, key),
+                    };
+                    read?;
                 }
-                Ok(Self { #(#inits)* #rest_member })
+                #(#present)*
+                Ok(Self { #(#inits)* #rest_member: rest })
             }
         }
     }

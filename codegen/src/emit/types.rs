@@ -75,10 +75,7 @@ pub fn type_item(def: &TypeDef, cfgs: &DirectionCfgs) -> TokenStream {
             });
             quote! { crate::runtime::int_enum! { #docs #deprecated pub enum #name { #(#rows)* } } }
         }
-        TypeKind::Const { value } => {
-            let literal = json_literal(value);
-            quote! { crate::runtime::const_value! { #docs #deprecated pub struct #name = #literal; } }
-        }
+        TypeKind::Const { .. } => quote! { #docs #deprecated pub type #name = crate::runtime::Const<constants::#name>; },
         TypeKind::Union { tag: Some(tag), variants } => {
             let rows = variants.iter().map(|v| {
                 let variant = ident(&v.rust);
@@ -168,21 +165,33 @@ pub fn type_ref_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
 
 pub use crate::idents::ident;
 
-fn json_literal(value: &serde_json::Value) -> TokenStream {
-    match value {
-        serde_json::Value::String(s) => quote! { #s },
-        serde_json::Value::Bool(b) => quote! { #b },
+/// A constant type's marker and the value it names, under the type's `cfg`; `None` for other
+/// kinds. Goes in the `constants` module (see `emit::format_constant_markers`).
+pub fn constant_marker(def: &TypeDef, cfg: &TokenStream) -> Option<TokenStream> {
+    let TypeKind::Const { value } = &def.kind else { return None };
+    let name = ident(&def.name);
+    let literal = match value {
+        serde_json::Value::String(s) => quote! { Str(#s) },
+        serde_json::Value::Bool(b) => quote! { Bool(#b) },
         serde_json::Value::Number(n) if n.is_i64() => {
             let literal = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
-            quote! { #literal }
+            quote! { Int(#literal) }
         }
         serde_json::Value::Number(n) => {
-            let literal = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
-            quote! { #literal }
+            let literal = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
+            quote! { Float(#literal) }
         }
         other => {
             let text = other.to_string();
-            quote! { #text }
+            quote! { Json(#text) }
         }
-    }
+    };
+    Some(quote! {
+        #cfg
+        pub enum #name {}
+        #cfg
+        impl rt::ConstValue for #name {
+            const VALUE: rt::ConstLit = rt::ConstLit::#literal;
+        }
+    })
 }

@@ -1,13 +1,13 @@
-//! How generated structs meet serde. Each struct implements [`Object`] (one `match` over its wire
-//! names) and calls the generic functions here, instead of serde's derives: the derive emits a
-//! field enum with its own visitor, a sequence visitor and a map visitor per type, and over the
+//! How generated structs meet serde. Each struct implements [`Object`] (a table of its wire names
+//! and one `match` over their indices) and encodes through [`ObjectWriter`] (one call per field):
+//! generic functions here instead of serde's derives, because the derive emits a field enum with its own visitor, a sequence visitor and a map visitor per type, and over the
 //! ~2,000 structs of the two APIs that expansion was most of the crates' compile time.
 //!
 //! The same code keeps the keys a server sends that the spec does not declare, in [`Extra`].
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::SerializeMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use crate::Map;
@@ -104,41 +104,68 @@ pub enum FieldKey {
     Unknown(String),
 }
 
-/// Reads one key and looks it up with the struct's own `match` over its wire names (compiled to
-/// a decision on length and bytes; no allocation for declared keys).
+/// Reads one key and finds it in the struct's table of wire names. A scan of a static table,
+/// not a `match` per struct: the generated code stays one line per struct, and for the dozen or so
+/// fields of a typical object the scan is as fast as the compiled `match` was (see the decode
+/// benchmark). No allocation for declared keys.
 #[doc(hidden)]
-pub struct Fields<F>(pub F);
+pub struct Names(pub &'static [&'static str]);
 
-impl<'de, F: Fn(&str) -> Option<usize>> DeserializeSeed<'de> for Fields<F> {
+impl Names {
+    fn find(&self, key: &str) -> Option<usize> {
+        self.0.iter().position(|name| *name == key)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Names {
     type Value = FieldKey;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<FieldKey, D::Error> {
         deserializer.deserialize_identifier(self)
     }
 }
 
-impl<F: Fn(&str) -> Option<usize>> Visitor<'_> for Fields<F> {
+impl Visitor<'_> for Names {
     type Value = FieldKey;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a property name")
     }
     fn visit_str<E: de::Error>(self, key: &str) -> Result<FieldKey, E> {
-        Ok(match (self.0)(key) {
+        Ok(match self.find(key) {
             Some(index) => FieldKey::Known(index),
             None => FieldKey::Unknown(key.to_owned()),
         })
     }
     fn visit_string<E: de::Error>(self, key: String) -> Result<FieldKey, E> {
-        Ok(match (self.0)(&key) {
+        Ok(match self.find(&key) {
             Some(index) => FieldKey::Known(index),
             None => FieldKey::Unknown(key),
         })
     }
 }
 
-/// A required field's value, or serde's "missing field" error.
+// The readers below return a `Result` without `?` in the generated `match`: one `?` after it
+// instead of one per arm keeps every struct's decoder to a single branch on errors, which is
+// most of what type and borrow checking pay per field.
+
+/// Reads a required field's value (`None` until its key is seen).
 #[doc(hidden)]
-pub fn required<T, E: de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
-    value.ok_or_else(|| E::missing_field(field))
+pub fn read_required<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error> {
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads an optional, nullable or patch field's value, as its own type decodes it.
+#[doc(hidden)]
+pub fn read_value<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut T) -> Result<(), A::Error> {
+    *slot = map.next_value()?;
+    Ok(())
+}
+
+/// Stores an undeclared key's value in the struct's own `additionalProperties` map.
+#[doc(hidden)]
+pub fn keep_declared<'de, A: MapAccess<'de>, V: Deserialize<'de>>(map: &mut A, rest: &mut Map<V>, key: String) -> Result<(), A::Error> {
+    rest.insert(key, map.next_value()?);
+    Ok(())
 }
 
 /// Stores an undeclared key's value.
@@ -149,9 +176,66 @@ pub fn keep_extra<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: S
     Ok(())
 }
 
-/// Writes the undeclared keys after the declared fields.
+/// A generated struct's `Serialize`: one call per field, no branch. The first error is kept and
+/// the later entries skipped, so `end` returns what an early `?` would have.
 #[doc(hidden)]
-pub fn serialize_extra<M: SerializeMap>(map: &mut M, extra: &Extra) -> Result<(), M::Error> {
+pub struct ObjectWriter<M: SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
+}
+
+impl<M: SerializeMap> ObjectWriter<M> {
+    pub fn begin<S: serde::Serializer<SerializeMap = M, Ok = M::Ok, Error = M::Error>>(serializer: S) -> Result<Self, M::Error> {
+        Ok(Self { map: serializer.serialize_map(None)?, error: None })
+    }
+
+    /// A required or nullable field: always written.
+    pub fn entry<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        if self.error.is_none() {
+            if let Err(error) = self.map.serialize_entry(key, value) {
+                self.error = Some(error);
+            }
+        }
+    }
+
+    /// An optional field: written when set.
+    pub fn optional<T: Serialize>(&mut self, key: &str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.entry(key, value);
+        }
+    }
+
+    /// A field that tells absent from `null`: written unless absent.
+    pub fn patch<T: Serialize>(&mut self, key: &str, value: &crate::Patch<T>) {
+        if !value.is_absent() {
+            self.entry(key, value);
+        }
+    }
+
+    /// The struct's `additionalProperties` map, after the declared fields.
+    pub fn entries<V: Serialize>(&mut self, rest: &Map<V>) {
+        for (key, value) in rest {
+            self.entry(key, value);
+        }
+    }
+
+    /// The undeclared keys a decoded value kept, after the declared fields.
+    pub fn extra(&mut self, extra: &Extra) {
+        for (key, value) in extra.iter() {
+            self.entry(key, value);
+        }
+    }
+
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.map.end(),
+        }
+    }
+}
+
+/// Writes the undeclared keys after the declared fields.
+fn serialize_extra<M: SerializeMap>(map: &mut M, extra: &Extra) -> Result<(), M::Error> {
     for (key, value) in extra.iter() {
         map.serialize_entry(key, value)?;
     }
