@@ -2,8 +2,9 @@
 # Performance budgets (a benchmark, not a test). Run after `cargo xtask fetch` (or with SPECS_MIRROR
 # set, which the fetch then copies from).
 #
-#   scripts/bench.sh [regen] [runs]        regeneration time (release xtask, whole process, median
-#                                          of runs, default 10) and clean dev builds per feature set
+#   scripts/bench.sh [regen] [runs]        regeneration of both specs, ours against openapi-to-rust
+#                                          0.23.0's generate, alternating, whole processes (median
+#                                          of runs, default 10)
 #   scripts/bench.sh build [pairs]         ours against openapi-to-rust 0.23.0 on the same pinned
 #                                          specs, alternating (default 3 pairs): clean build, clean
 #                                          check, incremental rebuild after touching a generated file

@@ -73,8 +73,10 @@ bench_build() {
   done
 
   echo "incremental rebuild after touching one generated file, $pairs pairs:"
-  CARGO_INCREMENTAL=1 ours build -q -p openrouter-langfuse
-  CARGO_INCREMENTAL=1 theirs build -q "${THEIRS_PACKAGES[@]}"
+  # Warm up under the wrapper the measured runs use: cargo fingerprints the wrapper, so a warm-up
+  # without it left the first measured rebuild a full one.
+  CARGO_INCREMENTAL=1 RUSTC_WORKSPACE_WRAPPER="$BENCH_WRAPPER" ours build -q -p openrouter-langfuse
+  CARGO_INCREMENTAL=1 RUSTC_WORKSPACE_WRAPPER="$BENCH_WRAPPER" theirs build -q "${THEIRS_PACKAGES[@]}"
   for i in $(seq "$pairs"); do
     touch_run ours ours-incr
     touch_run theirs theirs-incr
