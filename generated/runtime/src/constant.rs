@@ -118,3 +118,45 @@ impl<'de, M: ConstValue> Deserialize<'de> for Const<M> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    enum Flag {}
+    impl ConstValue for Flag {
+        const VALUE: ConstLit = ConstLit::Bool(true);
+    }
+    enum Version {}
+    impl ConstValue for Version {
+        const VALUE: ConstLit = ConstLit::Int(2);
+    }
+    enum Ratio {}
+    impl ConstValue for Ratio {
+        const VALUE: ConstLit = ConstLit::Float(0.5);
+    }
+    enum Shape {}
+    impl ConstValue for Shape {
+        const VALUE: ConstLit = ConstLit::Json(r#"{"kind":"square","sides":[1,2]}"#);
+    }
+
+    fn round_trip<M: ConstValue>(wire: serde_json::Value) {
+        let value = Const::<M>::default();
+        assert_eq!(serde_json::to_value(value).unwrap(), wire);
+        assert_eq!(value.value(), wire);
+        assert!(serde_json::from_value::<Const<M>>(wire).is_ok());
+    }
+
+    #[test]
+    fn every_kind_of_constant_encodes_as_its_value_and_decodes_only_from_it() {
+        round_trip::<Flag>(json!(true));
+        round_trip::<Version>(json!(2));
+        round_trip::<Ratio>(json!(0.5));
+        round_trip::<Shape>(json!({"kind": "square", "sides": [1, 2]}));
+        let error = serde_json::from_value::<Const<Shape>>(json!({"kind": "circle"})).unwrap_err().to_string();
+        assert!(error.contains(r#"expected the constant {"kind":"square","sides":[1,2]}, found {"kind":"circle"}"#), "{error}");
+        assert!(serde_json::from_value::<Const<Flag>>(json!("true")).is_err());
+        assert_eq!(format!("{:?}", Const::<Version>::default()), "2");
+    }
+}
