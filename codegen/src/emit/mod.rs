@@ -49,13 +49,20 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
         //! Every schema of the spec as a Rust type.
         #![allow(deprecated, clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::tabs_in_doc_comments, clippy::empty_docs)]
     };
-    let mut types_rs = format_file(&header, types_tokens)?;
-    types_rs.push_str(&format_types(&space.types, &gates)?);
-    types_rs.push_str(&format_constant_markers(&space.types, &gates)?);
     let mut by_tag: BTreeMap<&Tag, Vec<&Operation>> = BTreeMap::new();
     for op in &api_model.operations {
         by_tag.entry(&op.tag).or_default().push(op);
     }
+    // The tag modules are formatted on a thread of their own while `types.rs` is, in chunks, on
+    // others: one after the other, a core idled while the last of them finished.
+    let (types_body, tag_files) = std::thread::scope(|scope| {
+        let tag_files = scope.spawn(|| tag_files(api_model, &by_tag, &header));
+        let types_body = format_types(&space.types, &gates);
+        (types_body, tag_files.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload)))
+    });
+    let mut types_rs = format_file(&header, types_tokens)?;
+    types_rs.push_str(&types_body?);
+    types_rs.push_str(&format_constant_markers(&space.types, &gates)?);
     let tag_modules = by_tag.keys().map(|tag| {
         let module = ident(&tag.module);
         let feature = features::feature_name(tag);
@@ -85,11 +92,19 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
     if !api_model.warnings.is_empty() {
         files.push(GeneratedFile { path: PathBuf::from(format!("{api}/DEGRADED.md")), contents: degraded_report(api_model) });
     }
-    for (tag, operations) in &by_tag {
-        let tokens = operations::tag_module(api_model, tag, operations)?;
-        files.push(GeneratedFile { path: PathBuf::from(format!("{api}/src/{}.rs", tag.module)), contents: format_file(&header, tokens)? });
-    }
+    files.extend(tag_files?);
     Ok(files)
+}
+
+/// One file per tag: its operations and their request builders.
+fn tag_files(api_model: &Api, by_tag: &BTreeMap<&Tag, Vec<&Operation>>, header: &str) -> Result<Vec<GeneratedFile>, String> {
+    by_tag
+        .iter()
+        .map(|(tag, operations)| {
+            let tokens = operations::tag_module(api_model, tag, operations)?;
+            Ok(GeneratedFile { path: PathBuf::from(format!("{}/src/{}.rs", api_model.name, tag.module)), contents: format_file(header, tokens)? })
+        })
+        .collect()
 }
 
 /// The type definitions, formatted in a few chunks at once: building, parsing and printing them
@@ -98,12 +113,15 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
 fn format_types(defs: &[TypeDef], gates: &features::Gates) -> Result<String, String> {
     const CHUNKS: usize = 4;
     let chunk_len = defs.len().div_ceil(CHUNKS).max(1);
+    // Each type is printed as soon as it is built, so only one type's tokens and syntax tree are
+    // alive per thread: fewer fresh pages for the allocator to fault in.
     let format_chunk = |chunk: &[TypeDef]| -> Result<String, String> {
-        let mut file = syn::File { shebang: None, attrs: Vec::new(), items: Vec::new() };
+        let mut text = String::new();
         for def in chunk {
-            file.items.extend(features::gate_items(types::type_item(def, &gates.direction_cfgs(&def.name)), &gates.type_cfg(&def.name))?);
+            let items = features::gate_items(types::type_item(def, &gates.direction_cfgs(&def.name)), &gates.type_cfg(&def.name))?;
+            text.push_str(&prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items }));
         }
-        Ok(prettyplease::unparse(&file))
+        Ok(text)
     };
     let chunks: Vec<Result<String, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = defs.chunks(chunk_len).map(|chunk| scope.spawn(move || format_chunk(chunk))).collect();
