@@ -249,3 +249,70 @@ impl Serialize for Extra {
         map.end()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// A field value that fails to encode, or counts how often it was encoded.
+    struct Probe<'a> {
+        fail: bool,
+        encoded: &'a Cell<u32>,
+    }
+
+    impl Serialize for Probe<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.encoded.set(self.encoded.get() + 1);
+            if self.fail {
+                return Err(serde::ser::Error::custom("probe refused"));
+            }
+            serializer.serialize_u32(1)
+        }
+    }
+
+    struct Written<'a>(Vec<(&'static str, Probe<'a>)>, Option<u32>);
+
+    impl Serialize for Written<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = ObjectWriter::begin(serializer)?;
+            for (key, probe) in &self.0 {
+                map.entry(key, probe);
+            }
+            map.optional("absent", &None::<u32>);
+            map.optional("present", &self.1);
+            map.patch("cleared", &crate::Patch::<u32>::Null);
+            map.patch("untouched", &crate::Patch::<u32>::Absent);
+            map.end()
+        }
+    }
+
+    #[test]
+    fn the_object_writer_skips_what_is_absent_and_stops_at_the_first_error() {
+        let count = Cell::new(0);
+        let ok = Written(vec![("a", Probe { fail: false, encoded: &count })], Some(7));
+        assert_eq!(serde_json::to_string(&ok).unwrap(), r#"{"a":1,"present":7,"cleared":null}"#);
+
+        let after_error = Cell::new(0);
+        let failing = Written(
+            vec![
+                ("a", Probe { fail: false, encoded: &count }),
+                ("b", Probe { fail: true, encoded: &count }),
+                ("c", Probe { fail: false, encoded: &after_error }),
+            ],
+            None,
+        );
+        let error = serde_json::to_string(&failing).unwrap_err().to_string();
+        assert_eq!(error, "probe refused");
+        assert_eq!(after_error.get(), 0, "entries after the first error are not encoded");
+    }
+
+    #[test]
+    fn names_are_found_by_wire_name_and_unknown_keys_kept() {
+        let names = Names(&["id", "type", "created_at"]);
+        assert_eq!(names.find("created_at"), Some(2));
+        assert_eq!(names.find("Created_At"), None);
+        let key: FieldKey = names.deserialize(serde_json::Value::from("extra_key")).unwrap();
+        assert!(matches!(key, FieldKey::Unknown(name) if name == "extra_key"));
+    }
+}
