@@ -75,7 +75,12 @@ pub fn type_item(def: &TypeDef, cfgs: &DirectionCfgs) -> TokenStream {
             });
             quote! { crate::runtime::int_enum! { #docs #deprecated pub enum #name { #(#rows)* } } }
         }
-        TypeKind::Const { .. } => quote! { #docs #deprecated pub type #name = crate::runtime::Const<constants::#name>; },
+        TypeKind::Const { value } => {
+            // The value lives on a hidden marker, so the alias says it where users read.
+            let separator = (!docs.is_empty()).then(|| quote! { #[doc = ""] });
+            let value_doc = format!(" Always `{value}`: constructors fill it in, decoding checks it.");
+            quote! { #docs #separator #[doc = #value_doc] #deprecated pub type #name = crate::runtime::Const<constants::#name>; }
+        }
         TypeKind::Union { tag: Some(tag), variants } => {
             let rows = variants.iter().map(|v| {
                 let variant = ident(&v.rust);

@@ -4082,6 +4082,7 @@ impl ChatMessage {
     }
 }
 #[cfg(any(feature = "prompt-version", feature = "prompts"))]
+/// Always `"chatmessage"`: constructors fill it in, decoding checks it.
 pub type ChatMessageType = crate::runtime::Const<constants::ChatMessageType>;
 #[cfg(any(feature = "prompt-version", feature = "prompts"))]
 crate::runtime::untagged_union! {
@@ -5630,6 +5631,7 @@ impl CreateChatPromptRequest {
     }
 }
 #[cfg(feature = "prompts")]
+/// Always `"chat"`: constructors fill it in, decoding checks it.
 pub type CreateChatPromptType = crate::runtime::Const<constants::CreateChatPromptType>;
 #[cfg(feature = "comments")]
 #[derive(Debug, Clone)]
@@ -8115,6 +8117,7 @@ impl CreateTextPromptRequest {
     }
 }
 #[cfg(feature = "prompts")]
+/// Always `"text"`: constructors fill it in, decoding checks it.
 pub type CreateTextPromptType = crate::runtime::Const<constants::CreateTextPromptType>;
 #[cfg(feature = "datasets")]
 #[derive(Debug, Clone)]
@@ -11579,6 +11582,7 @@ impl GetScoresResponseDataBoolean2 {
     }
 }
 #[cfg(feature = "scores")]
+/// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
 pub type GetScoresResponseDataBooleanDataType = crate::runtime::Const<
     constants::GetScoresResponseDataBooleanDataType,
 >;
@@ -12162,6 +12166,7 @@ impl GetScoresResponseDataCategorical2 {
     }
 }
 #[cfg(feature = "scores")]
+/// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
 pub type GetScoresResponseDataCategoricalDataType = crate::runtime::Const<
     constants::GetScoresResponseDataCategoricalDataType,
 >;
@@ -12745,6 +12750,7 @@ impl GetScoresResponseDataCorrection2 {
     }
 }
 #[cfg(feature = "scores")]
+/// Always `"CORRECTION"`: constructors fill it in, decoding checks it.
 pub type GetScoresResponseDataCorrectionDataType = crate::runtime::Const<
     constants::GetScoresResponseDataCorrectionDataType,
 >;
@@ -13304,6 +13310,7 @@ impl GetScoresResponseDataNumeric2 {
     }
 }
 #[cfg(feature = "scores")]
+/// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
 pub type GetScoresResponseDataNumericDataType = crate::runtime::Const<
     constants::GetScoresResponseDataNumericDataType,
 >;
@@ -13863,6 +13870,7 @@ impl GetScoresResponseDataText2 {
     }
 }
 #[cfg(feature = "scores")]
+/// Always `"TEXT"`: constructors fill it in, decoding checks it.
 pub type GetScoresResponseDataTextDataType = crate::runtime::Const<
     constants::GetScoresResponseDataTextDataType,
 >;
@@ -14476,6 +14484,7 @@ impl IngestionEventCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+/// Always `"event-create"`: constructors fill it in, decoding checks it.
 pub type IngestionEventCreateType = crate::runtime::Const<
     constants::IngestionEventCreateType,
 >;
@@ -14587,6 +14596,7 @@ impl IngestionEventGenerationCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+/// Always `"generation-create"`: constructors fill it in, decoding checks it.
 pub type IngestionEventGenerationCreateType = crate::runtime::Const<
     constants::IngestionEventGenerationCreateType,
 >;
@@ -14698,6 +14708,7 @@ impl IngestionEventGenerationUpdate {
     }
 }
 #[cfg(feature = "ingestion")]
+/// Always `"generation-update"`: constructors fill it in, decoding checks it.
 pub type IngestionEventGenerationUpdateType = crate::runtime::Const<
     constants::IngestionEventGenerationUpdateType,
 >;
@@ -14809,6 +14820,7 @@ impl IngestionEventObservationCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+/// Always `"observation-create"`: constructors fill it in, decoding checks it.
 pub type IngestionEventObservationCreateType = crate::runtime::Const<
     constants::IngestionEventObservationCreateType,
 >;
@@ -14920,6 +14932,7 @@ impl IngestionEventObservationUpdate {
     }
 }
 #[cfg(feature = "ingestion")]
+/// Always `"observation-update"`: constructors fill it in, decoding checks it.
 pub type IngestionEventObservationUpdateType = crate::runtime::Const<
     constants::IngestionEventObservationUpdateType,
 >;
@@ -15031,6 +15044,7 @@ impl IngestionEventScoreCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+/// Always `"score-create"`: constructors fill it in, decoding checks it.
 pub type IngestionEventScoreCreateType = crate::runtime::Const<
     constants::IngestionEventScoreCreateType,
 >;
@@ -15142,6 +15156,7 @@ impl IngestionEventSdkLog {
     }
 }
 #[cfg(feature = "ingestion")]
+/// Always `"sdk-log"`: constructors fill it in, decoding checks it.
 pub type IngestionEventSdkLogType = crate::runtime::Const<
     constants::IngestionEventSdkLogType,
 >;
@@ -15253,6 +15268,7 @@ impl IngestionEventSpanCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+/// Always `"span-create"`: constructors fill it in, decoding checks it.
 pub type IngestionEventSpanCreateType = crate::runtime::Const<
     constants::IngestionEventSpanCreateType,
 >;
@@ -15364,6 +15380,7 @@ impl IngestionEventSpanUpdate {
     }
 }
 #[cfg(feature = "ingestion")]
+/// Always `"span-update"`: constructors fill it in, decoding checks it.
 pub type IngestionEventSpanUpdateType = crate::runtime::Const<
     constants::IngestionEventSpanUpdateType,
 >;
@@ -15475,6 +15492,7 @@ impl IngestionEventTraceCreate {
     }
 }
 #[cfg(feature = "ingestion")]
+/// Always `"trace-create"`: constructors fill it in, decoding checks it.
 pub type IngestionEventTraceCreateType = crate::runtime::Const<
     constants::IngestionEventTraceCreateType,
 >;
@@ -22310,6 +22328,7 @@ impl PlaceholderMessage {
     }
 }
 #[cfg(any(feature = "prompt-version", feature = "prompts"))]
+/// Always `"placeholder"`: constructors fill it in, decoding checks it.
 pub type PlaceholderMessageType = crate::runtime::Const<
     constants::PlaceholderMessageType,
 >;
@@ -22578,6 +22597,8 @@ impl PricingTierAttributeCondition {
 }
 #[cfg(feature = "models")]
 /// Membership operator.
+///
+/// Always `"in"`: constructors fill it in, decoding checks it.
 pub type PricingTierAttributeConditionOperator = crate::runtime::Const<
     constants::PricingTierAttributeConditionOperator,
 >;
@@ -23526,6 +23547,7 @@ impl PromptChat {
     }
 }
 #[cfg(any(feature = "prompt-version", feature = "prompts"))]
+/// Always `"chat"`: constructors fill it in, decoding checks it.
 pub type PromptChatType = crate::runtime::Const<constants::PromptChatType>;
 #[cfg(feature = "prompts")]
 #[derive(Debug, Clone)]
@@ -23889,6 +23911,7 @@ impl PromptText {
     }
 }
 #[cfg(any(feature = "prompt-version", feature = "prompts"))]
+/// Always `"text"`: constructors fill it in, decoding checks it.
 pub type PromptTextType = crate::runtime::Const<constants::PromptTextType>;
 #[cfg(feature = "prompts")]
 crate::runtime::string_enum! {
@@ -25557,6 +25580,7 @@ impl ScoreBoolean {
     }
 }
 #[cfg(feature = "scores")]
+/// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
 pub type ScoreBooleanDataType = crate::runtime::Const<constants::ScoreBooleanDataType>;
 #[cfg(feature = "scores")]
 #[derive(Debug, Clone)]
@@ -25855,6 +25879,7 @@ impl ScoreCategorical {
     }
 }
 #[cfg(feature = "scores")]
+/// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
 pub type ScoreCategoricalDataType = crate::runtime::Const<
     constants::ScoreCategoricalDataType,
 >;
@@ -26415,6 +26440,7 @@ impl ScoreCorrection {
     }
 }
 #[cfg(feature = "scores")]
+/// Always `"CORRECTION"`: constructors fill it in, decoding checks it.
 pub type ScoreCorrectionDataType = crate::runtime::Const<
     constants::ScoreCorrectionDataType,
 >;
@@ -26804,6 +26830,7 @@ impl ScoreNumeric {
     }
 }
 #[cfg(feature = "scores")]
+/// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
 pub type ScoreNumericDataType = crate::runtime::Const<constants::ScoreNumericDataType>;
 #[cfg(
     any(
@@ -27147,6 +27174,7 @@ impl ScoreSubjectV3Experiment {
     }
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+/// Always `"experiment"`: constructors fill it in, decoding checks it.
 pub type ScoreSubjectV3ExperimentKind = crate::runtime::Const<
     constants::ScoreSubjectV3ExperimentKind,
 >;
@@ -27233,6 +27261,7 @@ impl ScoreSubjectV3Observation {
     }
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+/// Always `"observation"`: constructors fill it in, decoding checks it.
 pub type ScoreSubjectV3ObservationKind = crate::runtime::Const<
     constants::ScoreSubjectV3ObservationKind,
 >;
@@ -27307,6 +27336,7 @@ impl ScoreSubjectV3Session {
     }
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+/// Always `"session"`: constructors fill it in, decoding checks it.
 pub type ScoreSubjectV3SessionKind = crate::runtime::Const<
     constants::ScoreSubjectV3SessionKind,
 >;
@@ -27381,6 +27411,7 @@ impl ScoreSubjectV3Trace {
     }
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+/// Always `"trace"`: constructors fill it in, decoding checks it.
 pub type ScoreSubjectV3TraceKind = crate::runtime::Const<
     constants::ScoreSubjectV3TraceKind,
 >;
@@ -27669,6 +27700,7 @@ impl ScoreText {
     }
 }
 #[cfg(feature = "scores")]
+/// Always `"TEXT"`: constructors fill it in, decoding checks it.
 pub type ScoreTextDataType = crate::runtime::Const<constants::ScoreTextDataType>;
 #[cfg(feature = "trace")]
 crate::runtime::tagged_union! {
@@ -27938,6 +27970,7 @@ impl ScoreV1Boolean {
     }
 }
 #[cfg(feature = "trace")]
+/// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
 pub type ScoreV1BooleanDataType = crate::runtime::Const<
     constants::ScoreV1BooleanDataType,
 >;
@@ -28197,6 +28230,7 @@ impl ScoreV1Categorical {
     }
 }
 #[cfg(feature = "trace")]
+/// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
 pub type ScoreV1CategoricalDataType = crate::runtime::Const<
     constants::ScoreV1CategoricalDataType,
 >;
@@ -28444,6 +28478,7 @@ impl ScoreV1Numeric {
     }
 }
 #[cfg(feature = "trace")]
+/// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
 pub type ScoreV1NumericDataType = crate::runtime::Const<
     constants::ScoreV1NumericDataType,
 >;
@@ -28691,6 +28726,7 @@ impl ScoreV1Text {
     }
 }
 #[cfg(feature = "trace")]
+/// Always `"TEXT"`: constructors fill it in, decoding checks it.
 pub type ScoreV1TextDataType = crate::runtime::Const<constants::ScoreV1TextDataType>;
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
 crate::runtime::tagged_union! {
@@ -28949,6 +28985,7 @@ impl ScoreV3Boolean {
     }
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+/// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
 pub type ScoreV3BooleanDataType = crate::runtime::Const<
     constants::ScoreV3BooleanDataType,
 >;
@@ -29197,6 +29234,7 @@ impl ScoreV3Categorical {
     }
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+/// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
 pub type ScoreV3CategoricalDataType = crate::runtime::Const<
     constants::ScoreV3CategoricalDataType,
 >;
@@ -29445,6 +29483,7 @@ impl ScoreV3Correction {
     }
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+/// Always `"CORRECTION"`: constructors fill it in, decoding checks it.
 pub type ScoreV3CorrectionDataType = crate::runtime::Const<
     constants::ScoreV3CorrectionDataType,
 >;
@@ -29693,6 +29732,7 @@ impl ScoreV3Numeric {
     }
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+/// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
 pub type ScoreV3NumericDataType = crate::runtime::Const<
     constants::ScoreV3NumericDataType,
 >;
@@ -29941,6 +29981,7 @@ impl ScoreV3Text {
     }
 }
 #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+/// Always `"TEXT"`: constructors fill it in, decoding checks it.
 pub type ScoreV3TextDataType = crate::runtime::Const<constants::ScoreV3TextDataType>;
 #[cfg(feature = "ingestion")]
 #[derive(Debug, Clone)]
@@ -33160,6 +33201,8 @@ impl UnstableCodeEvaluationRuleEvaluatorReference {
 }
 #[cfg(feature = "unstable-evaluation-rules")]
 /// Must be `code`.
+///
+/// Always `"code"`: constructors fill it in, decoding checks it.
 pub type UnstableCodeEvaluationRuleEvaluatorReferenceType = crate::runtime::Const<
     constants::UnstableCodeEvaluationRuleEvaluatorReferenceType,
 >;
@@ -33719,6 +33762,7 @@ impl UnstableCreateDashboardPlacementRequestPreset {
     }
 }
 #[cfg(feature = "unstable-dashboards")]
+/// Always `"preset"`: constructors fill it in, decoding checks it.
 pub type UnstableCreateDashboardPlacementRequestPresetType = crate::runtime::Const<
     constants::UnstableCreateDashboardPlacementRequestPresetType,
 >;
@@ -33854,6 +33898,7 @@ impl UnstableCreateDashboardPlacementRequestWidget {
     }
 }
 #[cfg(feature = "unstable-dashboards")]
+/// Always `"widget"`: constructors fill it in, decoding checks it.
 pub type UnstableCreateDashboardPlacementRequestWidgetType = crate::runtime::Const<
     constants::UnstableCreateDashboardPlacementRequestWidgetType,
 >;
@@ -34528,6 +34573,7 @@ impl UnstableCreateEvaluatorRequestCode {
     }
 }
 #[cfg(feature = "unstable-evaluators")]
+/// Always `"code"`: constructors fill it in, decoding checks it.
 pub type UnstableCreateEvaluatorRequestCodeType = crate::runtime::Const<
     constants::UnstableCreateEvaluatorRequestCodeType,
 >;
@@ -34665,6 +34711,7 @@ impl UnstableCreateEvaluatorRequestLlmAsJudge {
     }
 }
 #[cfg(feature = "unstable-evaluators")]
+/// Always `"llm_as_judge"`: constructors fill it in, decoding checks it.
 pub type UnstableCreateEvaluatorRequestLlmAsJudgeType = crate::runtime::Const<
     constants::UnstableCreateEvaluatorRequestLlmAsJudgeType,
 >;
@@ -35579,6 +35626,7 @@ impl UnstableDashboardPlacementPreset {
     }
 }
 #[cfg(feature = "unstable-dashboards")]
+/// Always `"preset"`: constructors fill it in, decoding checks it.
 pub type UnstableDashboardPlacementPresetType = crate::runtime::Const<
     constants::UnstableDashboardPlacementPresetType,
 >;
@@ -35704,6 +35752,7 @@ impl UnstableDashboardPlacementWidget {
     }
 }
 #[cfg(feature = "unstable-dashboards")]
+/// Always `"widget"`: constructors fill it in, decoding checks it.
 pub type UnstableDashboardPlacementWidgetType = crate::runtime::Const<
     constants::UnstableDashboardPlacementWidgetType,
 >;
@@ -37775,6 +37824,7 @@ impl UnstableEvaluationRuleFilterArrayOptions {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+/// Always `"arrayOptions"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterArrayOptionsType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterArrayOptionsType,
 >;
@@ -37871,6 +37921,7 @@ impl UnstableEvaluationRuleFilterBoolean {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+/// Always `"boolean"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterBooleanType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterBooleanType,
 >;
@@ -37978,6 +38029,7 @@ impl UnstableEvaluationRuleFilterCategoryOptions {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+/// Always `"categoryOptions"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterCategoryOptionsType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterCategoryOptionsType,
 >;
@@ -38076,6 +38128,7 @@ impl UnstableEvaluationRuleFilterDatetime {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+/// Always `"datetime"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterDatetimeType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterDatetimeType,
 >;
@@ -38174,6 +38227,7 @@ impl UnstableEvaluationRuleFilterNull {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+/// Always `"null"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterNullType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterNullType,
 >;
@@ -38373,10 +38427,12 @@ impl UnstableEvaluationRuleFilterNumberObject {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+/// Always `"numberObject"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterNumberObjectType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterNumberObjectType,
 >;
 #[cfg(feature = "unstable-evaluation-rules")]
+/// Always `"number"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterNumberType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterNumberType,
 >;
@@ -38576,6 +38632,7 @@ impl UnstableEvaluationRuleFilterStringObject {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+/// Always `"stringObject"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterStringObjectType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterStringObjectType,
 >;
@@ -38673,10 +38730,12 @@ impl UnstableEvaluationRuleFilterStringOptions {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+/// Always `"stringOptions"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterStringOptionsType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterStringOptionsType,
 >;
 #[cfg(feature = "unstable-evaluation-rules")]
+/// Always `"string"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterStringType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterStringType,
 >;
@@ -39418,6 +39477,7 @@ impl UnstableEvaluatorCode {
     }
 }
 #[cfg(feature = "unstable-evaluators")]
+/// Always `"code"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluatorCodeType = crate::runtime::Const<
     constants::UnstableEvaluatorCodeType,
 >;
@@ -39636,6 +39696,7 @@ impl UnstableEvaluatorLlmAsJudge {
     }
 }
 #[cfg(feature = "unstable-evaluators")]
+/// Always `"llm_as_judge"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluatorLlmAsJudgeType = crate::runtime::Const<
     constants::UnstableEvaluatorLlmAsJudgeType,
 >;
@@ -40892,6 +40953,7 @@ impl UnstableLlmAsJudgeEvaluator {
     }
 }
 #[cfg(feature = "unstable-evaluation-rules")]
+/// Always `"llm_as_judge"`: constructors fill it in, decoding checks it.
 pub type UnstableLlmAsJudgeEvaluatorType = crate::runtime::Const<
     constants::UnstableLlmAsJudgeEvaluatorType,
 >;
