@@ -1,8 +1,8 @@
 //! Structs' `Serialize`/`Deserialize`, written out rather than derived: per struct, one call per
 //! field to encode, and a table of wire names with one `match` over their indices to decode; the
-//! rest is in the runtime's `object` module. This
-//! is what keeps the generated crates cheap to compile (see the README's design section), and what
-//! keeps undeclared keys instead of dropping them.
+//! rest is in the runtime's `object` module. This is what keeps the generated crates cheap to
+//! compile (see the README's design section), and what keeps undeclared keys instead of dropping
+//! them.
 
 use super::features::DirectionCfgs;
 use super::types::{ident, type_ref};

@@ -1,7 +1,8 @@
 //! How generated structs meet serde. Each struct implements [`Object`] (a table of its wire names
 //! and one `match` over their indices) and encodes through [`ObjectWriter`] (one call per field):
-//! generic functions here instead of serde's derives, because the derive emits a field enum with its own visitor, a sequence visitor and a map visitor per type, and over the
-//! ~2,000 structs of the two APIs that expansion was most of the crates' compile time.
+//! generic functions here instead of serde's derives, because the derive emits a field enum with
+//! its own visitor, a sequence visitor and a map visitor per type, and over the ~2,000 structs of
+//! the two APIs that expansion was most of the crates' compile time.
 //!
 //! The same code keeps the keys a server sends that the spec does not declare, in [`Extra`].
 
@@ -213,7 +214,7 @@ impl<M: SerializeMap> ObjectWriter<M> {
     }
 
     /// The struct's `additionalProperties` map, after the declared fields.
-    pub fn entries<V: Serialize>(&mut self, rest: &Map<V>) {
+    pub fn entries<'a, V: Serialize + 'a>(&mut self, rest: impl IntoIterator<Item = (&'a String, &'a V)>) {
         for (key, value) in rest {
             self.entry(key, value);
         }
@@ -221,9 +222,7 @@ impl<M: SerializeMap> ObjectWriter<M> {
 
     /// The undeclared keys a decoded value kept, after the declared fields.
     pub fn extra(&mut self, extra: &Extra) {
-        for (key, value) in extra.iter() {
-            self.entry(key, value);
-        }
+        self.entries(extra.iter());
     }
 
     pub fn end(self) -> Result<M::Ok, M::Error> {
