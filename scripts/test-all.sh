@@ -42,6 +42,9 @@ bash scripts/package.sh
 step "a new API from a pin file alone: regen, build and call it on loopback (ignored in the plain test run: slow)"
 cargo test -q -p xtask --test new_api -- --ignored
 
+step "hostile fixtures' generated code, every feature on: zero warnings, clippy -D warnings (ignored in the plain test run: slow)"
+cargo test -q -p codegen --test hostile -- --ignored
+
 step "install the conformance mock server (Stoplight Prism, pinned in conformance/package-lock.json)"
 if [ ! -x conformance/node_modules/.bin/prism ]; then
   npm ci --prefix conformance --no-audit --no-fund

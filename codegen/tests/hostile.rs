@@ -32,8 +32,15 @@ fn generate(name: &str) -> Result<Vec<GeneratedFile>, GenerateError> {
     let files = generate_api_guarded(&input(name, fixture_bytes(name)))?;
     for file in &files {
         if file.path.extension().is_some_and(|e| e == "rs") {
-            if let Err(e) = syn::parse_file(&file.contents) {
-                panic!("{name}: {} does not parse: {e}\n{}", file.path.display(), file.contents);
+            let parsed = syn::parse_file(&file.contents).unwrap_or_else(|e| panic!("{name}: {} does not parse: {e}\n{}", file.path.display(), file.contents));
+            // Structs are written as text in prettyplease's layout, the rest printed by it: the
+            // file must read as prettyplease prints it (below the `// @generated` header).
+            let body = file.contents.split_once('\n').map_or("", |(_, body)| body);
+            let printed = prettyplease::unparse(&parsed);
+            if body != printed {
+                let line = body.lines().zip(printed.lines()).position(|(a, b)| a != b).unwrap_or(0);
+                let context = |text: &str| text.lines().skip(line.saturating_sub(3)).take(8).collect::<Vec<_>>().join("\n");
+                panic!("{name}: {} is not laid out as prettyplease prints it, from line {}:\n{}\n--- prettyplease:\n{}", file.path.display(), line + 2, context(body), context(&printed));
             }
         }
     }
@@ -327,8 +334,8 @@ fn mutants_of_the_pinned_specs_never_panic_and_errors_are_located() {
 
 /// The emitted code of every fixture that generates, in one crate (one module per fixture, so
 /// the dependencies build once), must pass `cargo clippy -D warnings`, as `generated/` does.
-/// Slow (it builds the runtime's HTTP stack the first time), hence ignored by default:
-/// `cargo test -p codegen --test hostile -- --ignored`.
+/// Slow (it builds the runtime's HTTP stack the first time), hence ignored by default;
+/// `scripts/test-all.sh` runs it: `cargo test -p codegen --test hostile -- --ignored`.
 #[test]
 #[ignore]
 fn hostile_fixtures_pass_clippy() {
@@ -342,11 +349,15 @@ fn hostile_fixtures_pass_clippy() {
         "[package]\nname = \"hostile-clippy\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nopenrouter-langfuse-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\n[workspace]\n",
         runtime.display().to_string()
     );
-    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
     std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     let mut lib = String::from("//! Every hostile fixture's generated module.\npub use openrouter_langfuse_runtime as runtime;\n");
+    // Every feature a fixture gates code on, declared and enabled, so that all of it is checked.
+    let mut features = std::collections::BTreeSet::new();
     for name in FIXTURES {
         let Ok(files) = generate(name) else { continue };
+        for file in &files {
+            features.extend(file.contents.split("feature = \"").skip(1).filter_map(|rest| rest.split('"').next()).map(str::to_string));
+        }
         lib.push_str(&format!("pub mod {name};\n"));
         for file in files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "rs")) {
             // `hostile/src/lib.rs` → `src/<fixture>.rs`, the rest under `src/<fixture>/` (a tag
@@ -358,8 +369,10 @@ fn hostile_fixtures_pass_clippy() {
         }
     }
     std::fs::write(src.join("lib.rs"), lib).unwrap();
+    let declared: String = features.iter().map(|feature| format!("{feature:?} = []\n")).collect();
+    std::fs::write(dir.join("Cargo.toml"), format!("{manifest}\n[features]\n{declared}")).unwrap();
     let output = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["clippy", "--offline", "--quiet", "--", "-D", "warnings"])
+        .args(["clippy", "--offline", "--quiet", "--all-features", "--", "-D", "warnings"])
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", dir.join("target"))
         .output()

@@ -1,8 +1,10 @@
 //! How users build values: a `new` per struct taking the required fields (constant tags are
 //! filled in), one chained setter per other field, and `From` conversions into unions.
 
-use super::types::{ident, type_ref};
-use crate::ir::{Conversion, Field, Presence, TypeDef, Variant, EXTRA_FIELD, UNDECLARED_FIELD};
+use super::rust_text::ItemText;
+use super::types::{ident, type_ref, type_text};
+use crate::idents::sanitise;
+use crate::ir::{Conversion, Field, Presence, TypeDef, TypeRef, Variant, EXTRA_FIELD, UNDECLARED_FIELD};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -10,96 +12,92 @@ use quote::quote;
 const SHADOWING: [&str; 12] =
     ["new", "clone", "into", "from", "default", "fmt", "serialize", "deserialize", "to_owned", "eq", "hash", "borrow"];
 
-pub fn struct_impl(def: &TypeDef, fields: &[Field], has_extra: bool) -> TokenStream {
-    let name = ident(&def.name);
+/// The `impl` with `new` and the setters, under `cfgs` (already laid out attributes).
+pub fn struct_impl(def: &TypeDef, fields: &[Field], has_extra: bool, cfgs: &str) -> Result<String, String> {
+    let name = sanitise(&def.name);
     let mut arguments = Vec::new();
     let mut inits = Vec::new();
-    let mut setters = Vec::new();
+    let mut setters = ItemText::new();
+    setters.indented();
     for field in fields {
-        let member = ident(&field.rust);
-        let ty = type_ref(&field.ty);
-        let boxed = |value: TokenStream| if field.boxed { quote! { Box::new(#value) } } else { value };
+        let member = sanitise(&field.rust);
+        let ty = type_text(&field.ty);
+        let boxed = |value: String| if field.boxed { format!("Box::new({value})") } else { value };
+        let mut setter = |doc: String, argument: String, value: String| {
+            setters.docs(&[doc]);
+            setters.list(&format!("pub fn {}(", setter_name(field)), &["mut self".to_string(), format!("value: {argument}")], ") -> Self {");
+            setters.line(&format!("self.{member} = {value};"));
+            setters.line("self");
+            setters.close("}");
+        };
         match field.presence {
-            Presence::Required if field.constant => inits.push(quote! { #member: Default::default(), }),
+            Presence::Required if field.constant => inits.push(format!("{member}: Default::default()")),
             Presence::Required => {
-                let (arg_ty, convert) = super::operations::into_arg(&field.ty, &ty);
-                arguments.push(quote! { #member: #arg_ty });
+                let (arg_ty, convert) = into_arg_text(&field.ty, &ty);
+                arguments.push(format!("{member}: {arg_ty}"));
                 if convert.is_empty() && !field.boxed {
-                    inits.push(quote! { #member, });
+                    inits.push(member.clone());
                 } else {
-                    let value = boxed(quote! { #member #convert });
-                    inits.push(quote! { #member: #value, });
+                    inits.push(format!("{member}: {}", boxed(format!("{member}{convert}"))));
                 }
             }
             Presence::TriState => {
-                inits.push(quote! { #member: crate::runtime::Patch::Absent, });
-                let value = if field.boxed { quote! { value.into().map(Box::new) } } else { quote! { value.into() } };
+                inits.push(format!("{member}: crate::runtime::Patch::Absent"));
+                let value = if field.boxed { "value.into().map(Box::new)" } else { "value.into()" };
                 let doc = format!(" Sets `{}`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.", field.wire);
-                let setter = setter_name(field);
-                setters.push(quote! {
-                    #[doc = #doc]
-                    pub fn #setter(mut self, value: impl Into<crate::runtime::Patch<#ty>>) -> Self {
-                        self.#member = #value;
-                        self
-                    }
-                });
+                setter(doc, format!("impl Into<crate::runtime::Patch<{ty}>>"), value.to_string());
             }
             Presence::RequiredNullable => {
-                inits.push(quote! { #member: None, });
-                let value = if field.boxed { quote! { value.into().map(Box::new) } } else { quote! { value.into() } };
-                let doc = format!(" Sets `{}` (`None` sends `null`).", field.wire);
-                let setter = setter_name(field);
-                setters.push(quote! {
-                    #[doc = #doc]
-                    pub fn #setter(mut self, value: impl Into<Option<#ty>>) -> Self {
-                        self.#member = #value;
-                        self
-                    }
-                });
+                inits.push(format!("{member}: None"));
+                let value = if field.boxed { "value.into().map(Box::new)" } else { "value.into()" };
+                setter(format!(" Sets `{}` (`None` sends `null`).", field.wire), format!("impl Into<Option<{ty}>>"), value.to_string());
             }
             Presence::Optional => {
-                inits.push(quote! { #member: None, });
-                let (arg_ty, convert) = super::operations::into_arg(&field.ty, &ty);
-                let value = boxed(quote! { value #convert });
-                let doc = format!(" Sets `{}`.", field.wire);
-                let setter = setter_name(field);
-                setters.push(quote! {
-                    #[doc = #doc]
-                    pub fn #setter(mut self, value: #arg_ty) -> Self {
-                        self.#member = Some(#value);
-                        self
-                    }
-                });
+                inits.push(format!("{member}: None"));
+                let (arg_ty, convert) = into_arg_text(&field.ty, &ty);
+                let value = format!("Some({})", boxed(format!("value{convert}")));
+                setter(format!(" Sets `{}`.", field.wire), arg_ty, value);
             }
         }
     }
-    let rest = ident(if has_extra { EXTRA_FIELD } else { UNDECLARED_FIELD });
-    inits.push(quote! { #rest: Default::default(), });
+    let rest = sanitise(if has_extra { EXTRA_FIELD } else { UNDECLARED_FIELD });
+    inits.push(format!("{rest}: Default::default()"));
     let new_doc = if arguments.is_empty() {
         format!(" An empty `{}`; set fields with the methods below.", def.name)
     } else {
         format!(" A `{}` from its required fields; set the others with the methods below.", def.name)
     };
-    let lint = if arguments.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { TokenStream::new() };
-    quote! {
-        #[allow(deprecated)]
-        impl #name {
-            #[doc = #new_doc]
-            #lint
-            pub fn new(#(#arguments),*) -> Self {
-                Self { #(#inits)* }
-            }
-            #(#setters)*
-        }
+    let mut item = ItemText::new();
+    item.lines(cfgs);
+    item.line("#[allow(deprecated)]");
+    item.open(&format!("impl {name} {{"));
+    item.docs(&[new_doc]);
+    if arguments.len() > 7 {
+        item.line("#[allow(clippy::too_many_arguments)]");
+    }
+    item.list("pub fn new(", &arguments, ") -> Self {");
+    item.struct_literal("", &inits, "");
+    item.close("}");
+    item.append(setters);
+    item.close("}");
+    item.finish()
+}
+
+/// Argument type and conversion for a value: `impl Into<T>`, except lists, which stay `Vec<T>`
+/// so that `vec![a.into(), b.into()]` infers its item type (as `operations::into_arg`).
+fn into_arg_text(ty: &TypeRef, text: &str) -> (String, &'static str) {
+    match ty {
+        TypeRef::List(_) => (text.to_string(), ""),
+        _ => (format!("impl Into<{text}>"), ".into()"),
     }
 }
 
-fn setter_name(field: &Field) -> proc_macro2::Ident {
+fn setter_name(field: &Field) -> String {
     let bare = field.rust.trim_start_matches("r#");
     if SHADOWING.contains(&bare) {
-        ident(&format!("{bare}_value"))
+        sanitise(&format!("{bare}_value"))
     } else {
-        ident(&field.rust)
+        sanitise(&field.rust)
     }
 }
 

@@ -3,10 +3,17 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// One `#[doc]` attribute per line. Code fences become `text` blocks: upstream snippets are
-/// curl, JSON or TypeScript, and as Rust doctests they would fail to compile.
+/// One `#[doc]` attribute per line (see [`doc_lines`]).
 pub fn doc_attrs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return TokenStream::new() };
+    let lines = doc_lines(text);
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// The values of a description's doc attributes, one per line. Code fences become `text`
+/// blocks: upstream snippets are curl, JSON or TypeScript, and as Rust doctests they would fail
+/// to compile.
+pub fn doc_lines(text: Option<&str>) -> Vec<String> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Vec::new() };
     let mut in_fence = false;
     let lines = text.lines().map(|line| {
         let trimmed = line.trim_start();
@@ -22,8 +29,11 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     if in_fence {
         lines.push(" ```".to_string());
     }
-    quote! { #( #[doc = #lines] )* }
+    lines
 }
+
+/// What a type or field the spec marks deprecated carries.
+pub const DEPRECATED: &str = "#[deprecated(note = \"deprecated by the API's spec\")]";
 
 /// The attribute for a type the spec marks deprecated.
 pub fn deprecated_attr(deprecated: bool) -> TokenStream {
@@ -56,7 +66,7 @@ pub fn deprecation_note(what: &str, description: Option<&str>) -> String {
 }
 
 /// A field's docs: its description (or the referenced schema's) and the spec's example.
-pub fn field_doc_attrs(field: &crate::ir::Field) -> TokenStream {
+pub fn field_doc_lines(field: &crate::ir::Field) -> Vec<String> {
     let mut text = field.doc.clone().unwrap_or_default();
     if let Some(example) = &field.example {
         if !text.is_empty() {
@@ -64,5 +74,5 @@ pub fn field_doc_attrs(field: &crate::ir::Field) -> TokenStream {
         }
         text.push_str(&format!("Example: `{}`", example.replace('`', "'")));
     }
-    doc_attrs(Some(&text))
+    doc_lines(Some(&text))
 }

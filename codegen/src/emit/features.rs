@@ -15,9 +15,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// The feature that enables every tag of an API crate.
 pub const ALL: &str = "all";
 
-/// The cargo feature of a tag (`api_keys` → `api-keys`).
+/// The cargo feature of a tag (`api_keys` → `api-keys`). Leading underscores stay: a feature
+/// name cannot start with `-` (a tag named `2` has the module `_2`).
 pub fn feature_name(tag: &Tag) -> String {
-    tag.module.trim_start_matches("r#").replace('_', "-")
+    let module = tag.module.trim_start_matches("r#");
+    let words = module.trim_start_matches('_');
+    format!("{}{}", &module[..module.len() - words.len()], words.replace('_', "-"))
 }
 
 /// The features of an API's tags (those with at least one operation), sorted.
@@ -181,4 +184,17 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
         syn::Item::Use(i) => &mut i.attrs,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feature_names_are_valid_cargo_feature_names() {
+        for (module, feature) in [("api_keys", "api-keys"), ("r#type", "type"), ("_2", "_2"), ("__x_y", "__x-y"), ("crate_", "crate-")] {
+            let tag = Tag { wire: module.into(), module: module.into(), type_name: String::new() };
+            assert_eq!(feature_name(&tag), feature, "{module}");
+        }
+    }
 }

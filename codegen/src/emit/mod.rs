@@ -8,6 +8,7 @@ pub mod manifest;
 mod object_serde;
 mod operations;
 mod pagination;
+mod rust_text;
 mod streaming;
 mod types;
 
@@ -107,19 +108,17 @@ fn tag_files(api_model: &Api, by_tag: &BTreeMap<&Tag, Vec<&Operation>>, header: 
         .collect()
 }
 
-/// The type definitions, formatted in a few chunks at once: building, parsing and printing them
-/// is most of what regeneration costs, and prettyplease prints each item on its own, so the
-/// chunks' text joined in order is the whole file's, whatever the number of threads.
+/// The type definitions, formatted in a few chunks at once. Each type's text is independent of
+/// the others' (structs are written as text, other items printed by prettyplease one at a time),
+/// so the chunks' text joined in order is the whole file's, whatever the number of threads.
 fn format_types(defs: &[TypeDef], gates: &features::Gates) -> Result<String, String> {
     const CHUNKS: usize = 4;
     let chunk_len = defs.len().div_ceil(CHUNKS).max(1);
-    // Each type is printed as soon as it is built, so only one type's tokens and syntax tree are
-    // alive per thread: fewer fresh pages for the allocator to fault in.
     let format_chunk = |chunk: &[TypeDef]| -> Result<String, String> {
         let mut text = String::new();
+        let mut cfg_text = rust_text::CfgText::default();
         for def in chunk {
-            let items = features::gate_items(types::type_item(def, &gates.direction_cfgs(&def.name)), &gates.type_cfg(&def.name))?;
-            text.push_str(&prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items }));
+            text.push_str(&types::type_definition(def, gates, &mut cfg_text)?);
         }
         Ok(text)
     };

@@ -2,147 +2,131 @@
 //! field to encode, and a table of wire names with one `match` over their indices to decode; the
 //! rest is in the runtime's `object` module. This is what keeps the generated crates cheap to
 //! compile (see the README's design section), and what keeps undeclared keys instead of dropping
-//! them.
+//! them. Written as text (see `rust_text`).
 
-use super::features::DirectionCfgs;
-use super::types::{ident, type_ref};
+use super::rust_text::{string_literal, ItemText};
+use super::types::type_text;
+use crate::idents::sanitise;
 use crate::ir::{Field, Presence, EXTRA_FIELD, UNDECLARED_FIELD};
-use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote, ToTokens};
 
 /// Where a struct's keys beyond its fields go.
 pub enum Rest<'a> {
-    /// The schema's own `additionalProperties`: a typed map field.
-    Declared(&'a TokenStream),
+    /// The schema's own `additionalProperties`: a typed map field, of this value type.
+    Declared(&'a str),
     /// Nothing declared: the runtime's `Extra`.
     Undeclared,
 }
 
-/// Both impls, each under its `cfg` (see [`DirectionCfgs`]).
-pub fn object_impls(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>, cfgs: &DirectionCfgs) -> TokenStream {
-    let serialize = serialize_impl(name, fields, rest);
-    let deserialize = deserialize_impl(name, fields, rest, &cfgs.decode);
-    let serialize_cfg = &cfgs.encode;
-    quote! { #serialize_cfg #serialize #deserialize }
-}
-
 /// The field's Rust type, as declared in the struct.
-pub fn field_type(field: &Field) -> TokenStream {
-    let mut inner = type_ref(&field.ty);
+pub fn field_type(field: &Field) -> String {
+    let mut inner = type_text(&field.ty);
     if field.boxed {
-        inner = quote! { Box<#inner> };
+        inner = format!("Box<{inner}>");
     }
     match field.presence {
         Presence::Required => inner,
-        Presence::RequiredNullable | Presence::Optional => quote! { Option<#inner> },
-        Presence::TriState => quote! { crate::runtime::Patch<#inner> },
+        Presence::RequiredNullable | Presence::Optional => format!("Option<{inner}>"),
+        Presence::TriState => format!("crate::runtime::Patch<{inner}>"),
     }
 }
 
-fn serialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>) -> TokenStream {
-    let entries = fields.iter().map(|field| {
-        let member = ident(&field.rust);
-        let wire = &field.wire;
+/// The `Serialize` impl, under `cfgs` (already laid out attributes).
+pub fn serialize_item(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str) -> Result<String, String> {
+    let mut item = ItemText::new();
+    item.lines(cfgs);
+    item.open(&format!("impl serde::Serialize for {name} {{"));
+    item.open("fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {");
+    item.line("let mut map = crate::runtime::ObjectWriter::begin(serializer)?;");
+    for field in fields {
         let write = match field.presence {
-            Presence::Required | Presence::RequiredNullable => quote! { entry },
-            Presence::Optional => quote! { optional },
-            Presence::TriState => quote! { patch },
+            Presence::Required | Presence::RequiredNullable => "entry",
+            Presence::Optional => "optional",
+            Presence::TriState => "patch",
         };
-        quote! { map.#write(#wire, &self.#member); }
-    });
-    let rest = match rest {
-        Rest::Declared(_) => {
-            let member = ident(EXTRA_FIELD);
-            quote! { map.entries(&self.#member); }
-        }
-        Rest::Undeclared => {
-            let member = ident(UNDECLARED_FIELD);
-            quote! { map.extra(&self.#member); }
-        }
-    };
-    quote! {
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-                #(#entries)*
-                #rest
-                map.end()
-            }
-        }
+        item.line(&format!("map.{write}({}, &self.{});", string_literal(&field.wire), sanitise(&field.rust)));
     }
+    match rest {
+        Rest::Declared(_) => item.line(&format!("map.entries(&self.{});", sanitise(EXTRA_FIELD))),
+        Rest::Undeclared => item.line(&format!("map.extra(&self.{});", sanitise(UNDECLARED_FIELD))),
+    }
+    item.line("map.end()");
+    item.close("}");
+    item.close("}");
+    item.finish()
 }
 
-fn deserialize_impl(name: &proc_macro2::Ident, fields: &[Field], rest: &Rest<'_>, cfg: &TokenStream) -> TokenStream {
+/// The `Deserialize` impl and the runtime `Object` impl it calls, each under `cfgs`.
+pub fn deserialize_items(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str) -> Result<String, String> {
+    let mut item = ItemText::new();
+    item.lines(cfgs);
+    item.open(&format!("impl<'de> serde::Deserialize<'de> for {name} {{"));
+    item.list("fn deserialize<D: serde::Deserializer<'de>>(", &["deserializer: D".to_string()], ") -> Result<Self, D::Error> {");
+    item.line("crate::runtime::deserialize_object(deserializer)");
+    item.close("}");
+    item.close("}");
+    let mut text = item.finish()?;
+    text.push_str(&object_item(name, fields, rest, cfgs)?);
+    Ok(text)
+}
+
+fn object_item(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str) -> Result<String, String> {
     // Locals are numbered, not named after fields, so no property can shadow `map` or `key`.
-    let local = |index: usize| format_ident!("v{index}");
-    let wires = fields.iter().map(|field| &field.wire);
-    let locals = fields.iter().enumerate().map(|(index, field)| {
+    let local = |index: usize| format!("v{index}");
+    let mut item = ItemText::new();
+    item.lines(cfgs);
+    item.open(&format!("impl crate::runtime::Object for {name} {{"));
+    item.line(&format!("const NAME: &'static str = {};", string_literal(name)));
+    item.open("fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {");
+    // Short paths keep each arm on one line of the generated file.
+    item.line("use crate::runtime as rt;");
+    let wires: Vec<String> = fields.iter().map(|field| string_literal(&field.wire)).collect();
+    item.list("const FIELDS: &[&str] = &[", &wires, "];");
+    for (index, field) in fields.iter().enumerate() {
         let var = local(index);
         let ty = field_type(field);
-        match field.presence {
-            Presence::Required => quote! { let mut #var: Option<#ty> = None; },
-            Presence::RequiredNullable | Presence::Optional => quote! { let mut #var: #ty = None; },
-            Presence::TriState => quote! { let mut #var: #ty = crate::runtime::Patch::Absent; },
+        item.line(&match field.presence {
+            Presence::Required => format!("let mut {var}: Option<{ty}> = None;"),
+            Presence::RequiredNullable | Presence::Optional => format!("let mut {var}: {ty} = None;"),
+            Presence::TriState => format!("let mut {var}: {ty} = crate::runtime::Patch::Absent;"),
+        });
+    }
+    let (keep, rest_member) = match rest {
+        Rest::Declared(value_ty) => {
+            item.line(&format!("let mut rest: crate::runtime::Map<{value_ty}> = rt::Map::new();"));
+            ("keep_declared", sanitise(EXTRA_FIELD))
         }
-    });
+        Rest::Undeclared => {
+            item.line("let mut rest = rt::Extra::default();");
+            ("keep_extra", sanitise(UNDECLARED_FIELD))
+        }
+    };
+    item.open("while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {");
+    item.open("let read = match key {");
     // `Names` yields only indices of fields, so the last one is written `_` to make the match
     // exhaustive without an arm that cannot run.
     let last = fields.len().saturating_sub(1);
-    let arms = fields.iter().enumerate().map(|(index, field)| {
-        let var = local(index);
-        let pattern = if index == last { quote! { _ } } else { Literal::usize_unsuffixed(index).into_token_stream() };
+    for (index, field) in fields.iter().enumerate() {
+        let pattern = if index == last { "_".to_string() } else { index.to_string() };
         let read = match field.presence {
-            Presence::Required => quote! { read_required },
-            _ => quote! { read_value },
+            Presence::Required => "read_required",
+            _ => "read_value",
         };
-        quote! { rt::FieldKey::Known(#pattern) => rt::#read(&mut map, &mut #var), }
-    });
-    let (rest_local, keep, rest_member) = match rest {
-        Rest::Declared(value_ty) => (
-            quote! { let mut rest: crate::runtime::Map<#value_ty> = rt::Map::new(); },
-            quote! { keep_declared },
-            ident(EXTRA_FIELD),
-        ),
-        Rest::Undeclared => (quote! { let mut rest = rt::Extra::default(); }, quote! { keep_extra }, ident(UNDECLARED_FIELD)),
-    };
-    let present = fields.iter().enumerate().filter(|(_, field)| matches!(field.presence, Presence::Required)).map(|(index, field)| {
-        let var = local(index);
-        let wire = &field.wire;
-        quote! { let Some(#var) = #var else { return Err(serde::de::Error::missing_field(#wire)); }; }
-    });
-    let inits = fields.iter().enumerate().map(|(index, field)| {
-        let member = ident(&field.rust);
-        let var = local(index);
-        quote! { #member: #var, }
-    });
-    let type_name = name.to_string();
-    quote! {
-        #cfg
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::deserialize_object(deserializer)
-            }
-        }
-
-        #cfg
-        impl crate::runtime::Object for #name {
-            const NAME: &'static str = #type_name;
-            fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                // Short paths keep each arm on one line of the generated file.
-                use crate::runtime as rt;
-                const FIELDS: &[&str] = &[#(#wires),*];
-                #(#locals)*
-                #rest_local
-                while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-                    let read = match key {
-                        #(#arms)*
-                        rt::FieldKey::Unknown(key) => rt::#keep(&mut map, &mut rest, key),
-                    };
-                    read?;
-                }
-                #(#present)*
-                Ok(Self { #(#inits)* #rest_member: rest })
-            }
-        }
+        item.line(&format!("rt::FieldKey::Known({pattern}) => rt::{read}(&mut map, &mut {}),", local(index)));
     }
+    item.line(&format!("rt::FieldKey::Unknown(key) => rt::{keep}(&mut map, &mut rest, key),"));
+    item.close("};");
+    item.line("read?;");
+    item.close("}");
+    for (index, field) in fields.iter().enumerate().filter(|(_, field)| field.presence == Presence::Required) {
+        let var = local(index);
+        item.open(&format!("let Some({var}) = {var} else {{"));
+        item.line(&format!("return Err(serde::de::Error::missing_field({}));", string_literal(&field.wire)));
+        item.close("};");
+    }
+    let mut inits: Vec<String> = fields.iter().enumerate().map(|(index, field)| format!("{}: {}", sanitise(&field.rust), local(index))).collect();
+    inits.push(format!("{rest_member}: rest"));
+    item.struct_literal("Ok(", &inits, ")");
+    item.close("}");
+    item.close("}");
+    item.finish()
 }

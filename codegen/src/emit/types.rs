@@ -1,60 +1,90 @@
 //! Type definitions → Rust items. Enums and unions go through the runtime's macros so that the
 //! generated source stays small; structs get written-out serde impls (`object_serde`).
 
-use super::docs::{deprecated_attr, doc_attrs};
-use super::features::DirectionCfgs;
-use super::object_serde::{field_type, object_impls, Rest};
+use super::docs::{deprecated_attr, doc_attrs, doc_lines, field_doc_lines, DEPRECATED};
+use super::features::{gate_items, DirectionCfgs, Gates};
+use super::object_serde::{deserialize_items, field_type, serialize_item, Rest};
+use super::rust_text::{CfgText, ItemText};
+use crate::idents::sanitise;
 use crate::ir::{Field, Presence, Prim, TypeDef, TypeKind, TypeRef, Variant, EXTRA_FIELD, UNDECLARED_FIELD};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-pub fn type_item(def: &TypeDef, cfgs: &DirectionCfgs) -> TokenStream {
+/// The laid-out `#[cfg]` lines of a type's items: the type's own gate, then each direction's.
+pub struct ItemCfgs {
+    pub all: String,
+    pub encode: String,
+    pub decode: String,
+}
+
+/// A struct and its impls, as text (see `rust_text`).
+pub fn struct_text(def: &TypeDef, fields: &[Field], extra: Option<&TypeRef>, cfgs: &ItemCfgs) -> Result<String, String> {
+    let name = sanitise(&def.name);
+    let declared = extra.map(type_text);
+    let mut item = ItemText::new();
+    item.lines(&cfgs.all);
+    item.docs(&doc_lines(def.doc.as_deref()));
+    if def.deprecated {
+        item.line(DEPRECATED);
+    }
+    let needs_arguments = fields.iter().any(|f| f.presence == Presence::Required && !f.constant);
+    item.line(if needs_arguments { "#[derive(Debug, Clone)]" } else { "#[derive(Debug, Clone, Default)]" });
+    item.line("#[non_exhaustive]");
+    item.open(&format!("pub struct {name} {{"));
+    for field in fields {
+        item.docs(&field_doc_lines(field));
+        if field.deprecated {
+            item.line(DEPRECATED);
+        }
+        item.line(&format!("pub {}: {},", sanitise(&field.rust), field_type(field)));
+    }
+    match &declared {
+        Some(ty) => {
+            item.line("/// Properties the schema does not name (it allows any).");
+            item.line(&format!("pub {}: crate::runtime::Map<{ty}>,", sanitise(EXTRA_FIELD)));
+        }
+        None => {
+            item.line("/// Keys the server sent that the spec does not declare (sent back as they are on encode).");
+            item.line(&format!("pub {}: crate::runtime::Extra,", sanitise(UNDECLARED_FIELD)));
+        }
+    }
+    item.close("}");
+    let rest = match &declared {
+        Some(ty) => Rest::Declared(ty),
+        None => Rest::Undeclared,
+    };
+    let mut text = item.finish()?;
+    text.push_str(&serialize_item(&name, fields, &rest, &format!("{}{}", cfgs.all, cfgs.encode))?);
+    text.push_str(&deserialize_items(&name, fields, &rest, &format!("{}{}", cfgs.all, cfgs.decode))?);
+    text.push_str(&super::construction::struct_impl(def, fields, declared.is_some(), &cfgs.all)?);
+    Ok(text)
+}
+
+/// A type's items, formatted, under its feature gate.
+pub fn type_definition(def: &TypeDef, gates: &Gates, cfg_text: &mut CfgText) -> Result<String, String> {
+    let type_cfg = gates.type_cfg(&def.name);
+    let directions = gates.direction_cfgs(&def.name);
+    if let TypeKind::Struct { fields, extra } = &def.kind {
+        let cfgs = ItemCfgs {
+            all: cfg_text.text(&type_cfg)?,
+            encode: cfg_text.text(&directions.encode)?,
+            decode: cfg_text.text(&directions.decode)?,
+        };
+        return struct_text(def, fields, extra.as_ref(), &cfgs);
+    }
+    let tokens = token_item(def, &directions).unwrap_or_default();
+    let items = gate_items(tokens, &type_cfg)?;
+    Ok(prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items }))
+}
+
+/// The tokens of a type other than a struct (`None` for one: see [`struct_text`]). Enums and
+/// unions are one macro call each, aliases one line.
+fn token_item(def: &TypeDef, cfgs: &DirectionCfgs) -> Option<TokenStream> {
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref());
     let deprecated = deprecated_attr(def.deprecated);
-    match &def.kind {
-        TypeKind::Struct { fields: field_list, extra } => {
-            let fields = field_list.iter().map(field);
-            let declared = extra.as_ref().map(type_ref);
-            let rest_field = match &declared {
-                Some(ty) => {
-                    let member = ident(EXTRA_FIELD);
-                    quote! {
-                        #[doc = " Properties the schema does not name (it allows any)."]
-                        pub #member: crate::runtime::Map<#ty>,
-                    }
-                }
-                None => {
-                    let member = ident(UNDECLARED_FIELD);
-                    quote! {
-                        #[doc = " Keys the server sent that the spec does not declare (sent back as they are on encode)."]
-                        pub #member: crate::runtime::Extra,
-                    }
-                }
-            };
-            let rest = match &declared {
-                Some(ty) => Rest::Declared(ty),
-                None => Rest::Undeclared,
-            };
-            let needs_arguments = field_list.iter().any(|f| f.presence == Presence::Required && !f.constant);
-            let derives = if needs_arguments {
-                quote! { #[derive(Debug, Clone)] }
-            } else {
-                quote! { #[derive(Debug, Clone, Default)] }
-            };
-            let construction = super::construction::struct_impl(def, field_list, declared.is_some());
-            let serde = object_impls(&name, field_list, &rest, cfgs);
-            quote! {
-                #docs
-                #deprecated
-                #derives
-                #[non_exhaustive]
-                pub struct #name { #(#fields)* #rest_field }
-
-                #serde
-                #construction
-            }
-        }
+    Some(match &def.kind {
+        TypeKind::Struct { .. } => return None,
         TypeKind::Alias(ty) => {
             let ty = type_ref(ty);
             quote! { #docs #deprecated pub type #name = #ty; }
@@ -102,21 +132,13 @@ pub fn type_item(def: &TypeDef, cfgs: &DirectionCfgs) -> TokenStream {
             let directions = union_directions(cfgs);
             quote! { crate::runtime::untagged_union! { #docs #deprecated pub enum #name { #(#rows)* } #directions } #conversions }
         }
-    }
+    })
 }
 
 /// The union macros' optional `Serialize: #[cfg(…)];` and `Deserialize: #[cfg(…)];`.
 fn union_directions(cfgs: &DirectionCfgs) -> TokenStream {
     let gated = [(quote! { Serialize }, &cfgs.encode), (quote! { Deserialize }, &cfgs.decode)];
     gated.into_iter().filter(|(_, cfg)| !cfg.is_empty()).map(|(which, cfg)| quote! { #which: #cfg; }).collect()
-}
-
-fn field(field: &Field) -> TokenStream {
-    let name = ident(&field.rust);
-    let docs = super::docs::field_doc_attrs(field);
-    let deprecated = deprecated_attr(field.deprecated);
-    let ty = field_type(field);
-    quote! { #docs #deprecated pub #name: #ty, }
 }
 
 fn variant_type(variant: &Variant) -> TokenStream {
@@ -169,6 +191,30 @@ pub fn type_ref_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
 }
 
 pub use crate::idents::ident;
+
+/// A type reference as text, as prettyplease prints [`type_ref`]'s tokens.
+pub fn type_text(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => sanitise(name),
+        TypeRef::Prim(prim) => match prim {
+            Prim::String => "String",
+            Prim::Bool => "bool",
+            Prim::I32 => "i32",
+            Prim::I64 => "i64",
+            Prim::F32 => "f32",
+            Prim::F64 => "f64",
+            Prim::DateTime => "crate::runtime::DateTime",
+            Prim::Date => "crate::runtime::Date",
+            Prim::Uuid => "crate::runtime::Uuid",
+            Prim::Binary => "crate::runtime::Binary",
+        }
+        .to_string(),
+        TypeRef::List(inner) => format!("Vec<{}>", type_text(inner)),
+        TypeRef::Map(inner) => format!("crate::runtime::Map<{}>", type_text(inner)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", type_text(inner)),
+        TypeRef::Any => "serde_json::Value".to_string(),
+    }
+}
 
 /// A constant type's marker and the value it names, under the type's `cfg`; `None` for other
 /// kinds. Goes in the `constants` module (see `emit::format_constant_markers`).
