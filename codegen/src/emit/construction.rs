@@ -70,7 +70,7 @@ pub fn struct_impl(def: &TypeDef, fields: &[Field], has_extra: bool, cfgs: &str)
     let mut item = ItemText::new();
     item.lines(cfgs);
     item.line("#[allow(deprecated)]");
-    item.open(&format!("impl {name} {{"));
+    item.open_header(&format!("impl {name} {{"));
     item.docs(&[new_doc]);
     if arguments.len() > 7 {
         item.line("#[allow(clippy::too_many_arguments)]");

@@ -43,7 +43,7 @@ pub fn serialize_item(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str)
             Presence::Optional => "optional",
             Presence::TriState => "patch",
         };
-        item.line(&format!("map.{write}({}, &self.{});", string_literal(&field.wire), sanitise(&field.rust)));
+        item.list(&format!("map.{write}("), &[string_literal(&field.wire), format!("&self.{}", sanitise(&field.rust))], ");");
     }
     match rest {
         Rest::Declared(_) => item.line(&format!("map.entries(&self.{});", sanitise(EXTRA_FIELD))),
@@ -111,16 +111,16 @@ fn object_item(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str) -> Res
             Presence::Required => "read_required",
             _ => "read_value",
         };
-        item.line(&format!("rt::FieldKey::Known({pattern}) => rt::{read}(&mut map, &mut {}),", local(index)));
+        item.arm(&format!("rt::FieldKey::Known({pattern}) => rt::{read}(&mut map, &mut {}),", local(index)));
     }
-    item.line(&format!("rt::FieldKey::Unknown(key) => rt::{keep}(&mut map, &mut rest, key),"));
+    item.arm(&format!("rt::FieldKey::Unknown(key) => rt::{keep}(&mut map, &mut rest, key),"));
     item.close("};");
     item.line("read?;");
     item.close("}");
     for (index, field) in fields.iter().enumerate().filter(|(_, field)| field.presence == Presence::Required) {
         let var = local(index);
         item.open(&format!("let Some({var}) = {var} else {{"));
-        item.line(&format!("return Err(serde::de::Error::missing_field({}));", string_literal(&field.wire)));
+        item.list("return Err(", &[format!("serde::de::Error::missing_field({})", string_literal(&field.wire))], ");");
         item.close("};");
     }
     let mut inits: Vec<String> = fields.iter().enumerate().map(|(index, field)| format!("{}: {}", sanitise(&field.rust), local(index))).collect();

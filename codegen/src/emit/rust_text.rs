@@ -6,7 +6,7 @@
 //! output is the same bytes the token path printed. The writer knows prettyplease's rules only
 //! for what structs need (one-line-or-one-per-line argument lists, arrays and struct literals);
 //! an item with a line it cannot vouch for goes through syn and prettyplease after all (see
-//! [`ItemText::finish`]), which keeps the layout right for odd specs at a little of the cost.
+//! [`ItemText::line`]), which keeps the layout right for odd specs at a little of the cost.
 
 use proc_macro2::{Literal, TokenStream};
 use std::collections::HashMap;
@@ -42,8 +42,18 @@ impl ItemText {
         self.needs_printer |= other.needs_printer;
     }
 
-    /// A line at the current depth.
+    /// A line of code at the current depth. One past the margin is where prettyplease would
+    /// have broken it, in a way this writer does not know: the item goes through prettyplease.
     pub fn line(&mut self, line: &str) {
+        if !self.fits(line) {
+            self.needs_printer = true;
+        }
+        self.unbreakable(line);
+    }
+
+    /// A line prettyplease keeps whole however long: doc comments, attributes it laid out, and
+    /// headers without generics (it breaks a trait impl's at ` for `, and generic types).
+    pub fn unbreakable(&mut self, line: &str) {
         for _ in 0..self.depth {
             self.text.push_str(INDENT);
         }
@@ -51,9 +61,23 @@ impl ItemText {
         self.text.push('\n');
     }
 
+    /// A `match` arm: its trailing comma may pass the margin.
+    pub fn arm(&mut self, line: &str) {
+        if !self.fits(line.strip_suffix(',').unwrap_or(line)) {
+            self.needs_printer = true;
+        }
+        self.unbreakable(line);
+    }
+
     /// A line that opens a block (ends with `{`): what follows is one level deeper.
     pub fn open(&mut self, line: &str) {
         self.line(line);
+        self.depth += 1;
+    }
+
+    /// An inherent `impl X {` or `pub struct X {` header, which prettyplease does not break.
+    pub fn open_header(&mut self, line: &str) {
+        self.unbreakable(line);
         self.depth += 1;
     }
 
@@ -63,10 +87,10 @@ impl ItemText {
         self.line(line);
     }
 
-    /// Already formatted lines (attributes), indented to the current depth.
+    /// Lines prettyplease laid out already (attributes), indented to the current depth.
     pub fn lines(&mut self, text: &str) {
         for line in text.lines() {
-            self.line(line);
+            self.unbreakable(line);
         }
     }
 
@@ -77,9 +101,9 @@ impl ItemText {
             let line = line.as_ref();
             if line.contains(['\n', '\r']) || line.starts_with('/') {
                 self.needs_printer = true;
-                self.line(&format!("#[doc = {}]", string_literal(line)));
+                self.unbreakable(&format!("#[doc = {}]", string_literal(line)));
             } else {
-                self.line(&format!("///{}", line.trim_end_matches(' ')));
+                self.unbreakable(&format!("///{}", line.trim_end_matches(' ')));
             }
         }
     }
@@ -125,12 +149,10 @@ impl ItemText {
         self.depth * INDENT.len() + line.len() <= MARGIN
     }
 
-    /// The item's text. Every line of code must fit the margin: a longer one is where prettyplease
-    /// would have broken it in its own way (or, for a long type, kept it), so such an item is
-    /// parsed and printed by prettyplease instead, as is one whose docs need it.
+    /// The item's text, or prettyplease's printing of it when a line needs that (see
+    /// [`line`](Self::line) and [`docs`](Self::docs)).
     pub fn finish(self) -> Result<String, String> {
-        let too_long = |line: &&str| line.len() > MARGIN && !line.trim_start().starts_with("///");
-        if !self.needs_printer && !self.text.lines().any(|line| too_long(&line)) {
+        if !self.needs_printer {
             return Ok(self.text);
         }
         let file = syn::parse_file(&self.text).map_err(|e| format!("emitted code does not parse: {e}"))?;
@@ -187,6 +209,26 @@ mod tests {
             item.close("}");
             let text = item.finish().expect("writes");
             assert_eq!(text, printed(&text), "{name}");
+        }
+    }
+
+    #[test]
+    fn long_calls_and_arrays_take_one_argument_per_line_as_prettyplease_does() {
+        for wire in ["id", "allowed_passthrough_parameters_and_more"] {
+            let mut item = ItemText::new();
+            item.open("fn f(map: M) -> Result<(), E> {");
+            item.list("map.entry(", &[string_literal(wire), format!("&self.{wire}")], ");");
+            item.list("return Err(", &[format!("serde::de::Error::missing_field({})", string_literal(wire))], ");");
+            item.list("const FIELDS: &[&str] = &[", &[string_literal(wire), string_literal(wire)], "];");
+            item.open("while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {");
+            item.open("let read = match key {");
+            item.arm("rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),");
+            item.close("};");
+            item.close("}");
+            item.close("}");
+            assert!(!item.needs_printer, "{wire}");
+            let text = item.finish().expect("writes");
+            assert_eq!(text, printed(&text), "{wire}");
         }
     }
 

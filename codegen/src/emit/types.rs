@@ -30,7 +30,7 @@ pub fn struct_text(def: &TypeDef, fields: &[Field], extra: Option<&TypeRef>, cfg
     let needs_arguments = fields.iter().any(|f| f.presence == Presence::Required && !f.constant);
     item.line(if needs_arguments { "#[derive(Debug, Clone)]" } else { "#[derive(Debug, Clone, Default)]" });
     item.line("#[non_exhaustive]");
-    item.open(&format!("pub struct {name} {{"));
+    item.open_header(&format!("pub struct {name} {{"));
     for field in fields {
         item.docs(&field_doc_lines(field));
         if field.deprecated {
@@ -40,11 +40,11 @@ pub fn struct_text(def: &TypeDef, fields: &[Field], extra: Option<&TypeRef>, cfg
     }
     match &declared {
         Some(ty) => {
-            item.line("/// Properties the schema does not name (it allows any).");
+            item.docs(&[" Properties the schema does not name (it allows any)."]);
             item.line(&format!("pub {}: crate::runtime::Map<{ty}>,", sanitise(EXTRA_FIELD)));
         }
         None => {
-            item.line("/// Keys the server sent that the spec does not declare (sent back as they are on encode).");
+            item.docs(&[" Keys the server sent that the spec does not declare (sent back as they are on encode)."]);
             item.line(&format!("pub {}: crate::runtime::Extra,", sanitise(UNDECLARED_FIELD)));
         }
     }
