@@ -71,7 +71,7 @@ fn degraded(files: &[GeneratedFile]) -> String {
     files.iter().find(|f| f.path.ends_with("DEGRADED.md")).map(|f| f.contents.clone()).unwrap_or_default()
 }
 
-const FIXTURES: [&str; 14] = [
+const FIXTURES: [&str; 15] = [
     "component_degrade",
     "unicode_names",
     "keywords",
@@ -86,6 +86,7 @@ const FIXTURES: [&str; 14] = [
     "key_constraints",
     "path_item_refs",
     "binary_body",
+    "constants",
 ];
 
 #[test]
@@ -140,6 +141,25 @@ fn enum_values_are_deduplicated_and_non_strings_stay_numeric() {
     assert!(types.contains("pub type Mixed = serde_json::Value;"), "{types}");
     let report = degraded(&files);
     assert!(report.contains("enums.yaml: at /components/schemas/Numeric/enum: only string and integer enums become Rust enums; generated as `f64`"), "{report}");
+}
+
+#[test]
+fn constants_of_every_kind_name_their_value_for_the_runtime() {
+    let files = generated("constants");
+    let types = file(&files, "types.rs");
+    for (name, value) in [
+        ("Text", "rt::ConstLit::Str(\"code\")"),
+        ("LongText", "rt::ConstLit::Str(\n            \"a_constant_value_long_enough_to_push_its_marker_past_the_margin\",\n        )"),
+        ("Flag", "rt::ConstLit::Bool(true)"),
+        ("Count", "rt::ConstLit::Int(3)"),
+        ("Ratio", "rt::ConstLit::Float(1.5f64)"),
+        ("Shape", "rt::ConstLit::Json(\n            \"{\\\"kind\\\":\\\"circle\\\",\\\"sides\\\":[1,2]}\",\n        )"),
+    ] {
+        assert!(types.contains(&format!("impl rt::ConstValue for {name} {{\n        const VALUE: rt::ConstLit = {value};")), "{name}: {types}");
+        assert!(types.contains(&format!("pub type {name} = crate::runtime::Const<constants::{name}>;")), "{name}: {types}");
+    }
+    // Constants are not arguments: the constructor fills them in.
+    assert!(types.contains("pub fn new() -> Self {"), "{types}");
 }
 
 #[test]

@@ -12,7 +12,7 @@ mod rust_text;
 mod streaming;
 mod types;
 
-use crate::ir::{Api, Operation, Tag, TypeDef};
+use crate::ir::{Api, Operation, Tag, TypeDef, TypeKind};
 use crate::profile::ClientProfile;
 use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
@@ -97,15 +97,34 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
     Ok(files)
 }
 
-/// One file per tag: its operations and their request builders.
+/// One file per tag: its operations and their request builders. Formatted on a few threads,
+/// the largest tags first, as the tags of a large API cost more than all its types.
 fn tag_files(api_model: &Api, by_tag: &BTreeMap<&Tag, Vec<&Operation>>, header: &str) -> Result<Vec<GeneratedFile>, String> {
-    by_tag
-        .iter()
-        .map(|(tag, operations)| {
-            let tokens = operations::tag_module(api_model, tag, operations)?;
-            Ok(GeneratedFile { path: PathBuf::from(format!("{}/src/{}.rs", api_model.name, tag.module)), contents: format_file(header, tokens)? })
-        })
-        .collect()
+    const THREADS: usize = 3;
+    let tag_file = |tag: &Tag, operations: &[&Operation]| -> Result<GeneratedFile, String> {
+        let tokens = operations::tag_module(api_model, tag, operations)?;
+        Ok(GeneratedFile { path: PathBuf::from(format!("{}/src/{}.rs", api_model.name, tag.module)), contents: format_file(header, tokens)? })
+    };
+    let mut largest_first: Vec<(&&Tag, &Vec<&Operation>)> = by_tag.iter().collect();
+    largest_first.sort_by_key(|(_, operations)| std::cmp::Reverse(operations.len()));
+    let mut shares: Vec<Vec<(&Tag, &[&Operation])>> = vec![Vec::new(); THREADS];
+    for (index, (tag, operations)) in largest_first.into_iter().enumerate() {
+        shares[index % THREADS].push((tag, operations));
+    }
+    let mut files: Vec<GeneratedFile> = std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .iter()
+            .map(|share| scope.spawn(move || share.iter().map(|(tag, operations)| tag_file(tag, operations)).collect::<Result<Vec<_>, String>>()))
+            .collect();
+        let shares: Vec<Result<Vec<GeneratedFile>, String>> =
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload))).collect();
+        shares.into_iter().collect::<Result<Vec<Vec<GeneratedFile>>, String>>()
+    })?
+    .into_iter()
+    .flatten()
+    .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
 /// The type definitions, formatted in a few chunks at once. Each type's text is independent of
@@ -132,23 +151,23 @@ fn format_types(defs: &[TypeDef], gates: &features::Gates) -> Result<String, Str
 /// The `constants` module: each constant type's marker, which names its value for the runtime's
 /// `Const`. A module of its own so that a marker can take its type's name without clashing.
 fn format_constant_markers(defs: &[TypeDef], gates: &features::Gates) -> Result<String, String> {
-    let markers: Vec<TokenStream> = defs.iter().filter_map(|def| types::constant_marker(def, &gates.type_cfg(&def.name))).collect();
-    if markers.is_empty() {
+    if !defs.iter().any(|def| matches!(def.kind, TypeKind::Const { .. })) {
         return Ok(String::new());
     }
-    let module = quote::quote! {
-        /// The markers behind the constant types: each names its type's one value.
-        #[doc(hidden)]
-        pub mod constants {
-            // Short paths keep each marker's value on one line; no marker is named `rt`. Unused
-            // when the enabled features reach no constant.
-            #[allow(unused_imports)]
-            use crate::runtime as rt;
-            #(#markers)*
-        }
-    };
-    let file: syn::File = syn::parse2(module).map_err(|e| format!("emitted code does not parse: {e}"))?;
-    Ok(prettyplease::unparse(&file))
+    let mut cfg_text = rust_text::CfgText::default();
+    let mut module = rust_text::ItemText::new();
+    module.docs(&[" The markers behind the constant types: each names its type's one value."]);
+    module.line("#[doc(hidden)]");
+    module.open_header("pub mod constants {");
+    // Short paths keep each marker's value on one line; no marker is named `rt`. Unused when the
+    // enabled features reach no constant.
+    module.line("#[allow(unused_imports)]");
+    module.line("use crate::runtime as rt;");
+    for def in defs {
+        types::constant_marker(def, &cfg_text.text_nested(&gates.type_cfg(&def.name))?, &mut module);
+    }
+    module.close("}");
+    module.finish()
 }
 
 /// What of the spec this crate does not express as written, one located line each, so a user

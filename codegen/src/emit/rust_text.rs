@@ -173,18 +173,35 @@ pub struct CfgText {
 }
 
 impl CfgText {
+    /// For a top-level item.
     pub fn text(&mut self, cfg: &TokenStream) -> Result<String, String> {
+        self.laid_out(cfg, false)
+    }
+
+    /// For an item one module down: prettyplease breaks a long gate against the margin, so the
+    /// indented gate may take more lines.
+    pub fn text_nested(&mut self, cfg: &TokenStream) -> Result<String, String> {
+        self.laid_out(cfg, true)
+    }
+
+    fn laid_out(&mut self, cfg: &TokenStream, nested: bool) -> Result<String, String> {
         if cfg.is_empty() {
             return Ok(String::new());
         }
-        let key = cfg.to_string();
+        let key = format!("{nested} {cfg}");
         if let Some(text) = self.printed.get(&key) {
             return Ok(text.clone());
         }
-        let probe = quote::quote! { #cfg struct Probe; };
+        let probe = if nested { quote::quote! { mod m { #cfg struct Probe; } } } else { quote::quote! { #cfg struct Probe; } };
         let file: syn::File = syn::parse2(probe).map_err(|e| format!("a feature gate does not parse: {e}"))?;
         let printed = prettyplease::unparse(&file);
-        let text = printed.strip_suffix("struct Probe;\n").ok_or("a feature gate printed in an unexpected way")?.to_string();
+        let unexpected = || "a feature gate printed in an unexpected way".to_string();
+        let text = if nested {
+            let inner = printed.strip_prefix("mod m {\n").and_then(|rest| rest.strip_suffix("    struct Probe;\n}\n")).ok_or_else(unexpected)?;
+            inner.lines().map(|line| format!("{}\n", line.strip_prefix(INDENT).unwrap_or(line))).collect()
+        } else {
+            printed.strip_suffix("struct Probe;\n").ok_or_else(unexpected)?.to_string()
+        };
         self.printed.insert(key, text.clone());
         Ok(text)
     }

@@ -4,7 +4,7 @@
 use super::docs::{deprecated_attr, doc_attrs, doc_lines, field_doc_lines, DEPRECATED};
 use super::features::{gate_items, DirectionCfgs, Gates};
 use super::object_serde::{deserialize_items, field_type, serialize_item, Rest};
-use super::rust_text::{CfgText, ItemText};
+use super::rust_text::{string_literal, CfgText, ItemText};
 use crate::idents::sanitise;
 use crate::ir::{Field, Presence, Prim, TypeDef, TypeKind, TypeRef, Variant, EXTRA_FIELD, UNDECLARED_FIELD};
 use proc_macro2::{Literal, TokenStream};
@@ -216,33 +216,23 @@ pub fn type_text(ty: &TypeRef) -> String {
     }
 }
 
-/// A constant type's marker and the value it names, under the type's `cfg`; `None` for other
-/// kinds. Goes in the `constants` module (see `emit::format_constant_markers`).
-pub fn constant_marker(def: &TypeDef, cfg: &TokenStream) -> Option<TokenStream> {
-    let TypeKind::Const { value } = &def.kind else { return None };
-    let name = ident(&def.name);
-    let literal = match value {
-        serde_json::Value::String(s) => quote! { Str(#s) },
-        serde_json::Value::Bool(b) => quote! { Bool(#b) },
-        serde_json::Value::Number(n) if n.is_i64() => {
-            let literal = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
-            quote! { Int(#literal) }
-        }
-        serde_json::Value::Number(n) => {
-            let literal = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
-            quote! { Float(#literal) }
-        }
-        other => {
-            let text = other.to_string();
-            quote! { Json(#text) }
-        }
+/// A constant type's marker and the value it names, under the type's `cfg` (laid out for the
+/// module's depth), written into the `constants` module; nothing for other kinds (see
+/// `emit::format_constant_markers`).
+pub fn constant_marker(def: &TypeDef, cfg: &str, module: &mut ItemText) {
+    let TypeKind::Const { value } = &def.kind else { return };
+    let name = sanitise(&def.name);
+    let (kind, literal) = match value {
+        serde_json::Value::String(s) => ("Str", string_literal(s)),
+        serde_json::Value::Bool(b) => ("Bool", b.to_string()),
+        serde_json::Value::Number(n) if n.is_i64() => ("Int", Literal::i64_unsuffixed(n.as_i64().unwrap_or_default()).to_string()),
+        serde_json::Value::Number(n) => ("Float", Literal::f64_suffixed(n.as_f64().unwrap_or_default()).to_string()),
+        other => ("Json", string_literal(&other.to_string())),
     };
-    Some(quote! {
-        #cfg
-        pub enum #name {}
-        #cfg
-        impl rt::ConstValue for #name {
-            const VALUE: rt::ConstLit = rt::ConstLit::#literal;
-        }
-    })
+    module.lines(cfg);
+    module.line(&format!("pub enum {name} {{}}"));
+    module.lines(cfg);
+    module.open(&format!("impl rt::ConstValue for {name} {{"));
+    module.list(&format!("const VALUE: rt::ConstLit = rt::ConstLit::{kind}("), &[literal], ");");
+    module.close("}");
 }
