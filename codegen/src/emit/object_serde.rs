@@ -34,7 +34,7 @@ pub fn field_type(field: &Field) -> String {
 pub fn serialize_item(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str) -> Result<String, String> {
     let mut item = ItemText::new();
     item.lines(cfgs);
-    item.open(&format!("impl serde::Serialize for {name} {{"));
+    item.open_impl_for("impl serde::Serialize", name);
     item.open("fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {");
     item.line("let mut map = crate::runtime::ObjectWriter::begin(serializer)?;");
     for field in fields {
@@ -59,7 +59,7 @@ pub fn serialize_item(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str)
 pub fn deserialize_items(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str) -> Result<String, String> {
     let mut item = ItemText::new();
     item.lines(cfgs);
-    item.open(&format!("impl<'de> serde::Deserialize<'de> for {name} {{"));
+    item.open_impl_for("impl<'de> serde::Deserialize<'de>", name);
     item.list("fn deserialize<D: serde::Deserializer<'de>>(", &["deserializer: D".to_string()], ") -> Result<Self, D::Error> {");
     item.line("crate::runtime::deserialize_object(deserializer)");
     item.close("}");
@@ -74,7 +74,7 @@ fn object_item(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str) -> Res
     let local = |index: usize| format!("v{index}");
     let mut item = ItemText::new();
     item.lines(cfgs);
-    item.open(&format!("impl crate::runtime::Object for {name} {{"));
+    item.open_impl_for("impl crate::runtime::Object", name);
     item.line(&format!("const NAME: &'static str = {};", string_literal(name)));
     item.open("fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {");
     // Short paths keep each arm on one line of the generated file.
@@ -111,9 +111,9 @@ fn object_item(name: &str, fields: &[Field], rest: &Rest<'_>, cfgs: &str) -> Res
             Presence::Required => "read_required",
             _ => "read_value",
         };
-        item.arm(&format!("rt::FieldKey::Known({pattern}) => rt::{read}(&mut map, &mut {}),", local(index)));
+        item.element(&format!("rt::FieldKey::Known({pattern}) => rt::{read}(&mut map, &mut {})", local(index)), false);
     }
-    item.arm(&format!("rt::FieldKey::Unknown(key) => rt::{keep}(&mut map, &mut rest, key),"));
+    item.element(&format!("rt::FieldKey::Unknown(key) => rt::{keep}(&mut map, &mut rest, key)"), true);
     item.close("};");
     item.line("read?;");
     item.close("}");

@@ -52,7 +52,7 @@ impl ItemText {
     }
 
     /// A line prettyplease keeps whole however long: doc comments, attributes it laid out, and
-    /// headers without generics (it breaks a trait impl's at ` for `, and generic types).
+    /// item headers without a trait or generics (`impl X {`, `pub struct X {`, `pub enum X {}`).
     pub fn unbreakable(&mut self, line: &str) {
         for _ in 0..self.depth {
             self.text.push_str(INDENT);
@@ -61,17 +61,33 @@ impl ItemText {
         self.text.push('\n');
     }
 
-    /// A `match` arm: its trailing comma may pass the margin.
-    pub fn arm(&mut self, line: &str) {
-        if !self.fits(line.strip_suffix(',').unwrap_or(line)) {
+    /// An element of a broken list, struct literal or `match`, with its comma. The last
+    /// element's comma is one prettyplease adds only when it breaks the list, so it may pass the
+    /// margin; any other's counts.
+    pub fn element(&mut self, element: &str, last: bool) {
+        let line = format!("{element},");
+        if !self.fits(if last { element } else { &line }) {
             self.needs_printer = true;
         }
-        self.unbreakable(line);
+        self.unbreakable(&line);
     }
 
     /// A line that opens a block (ends with `{`): what follows is one level deeper.
     pub fn open(&mut self, line: &str) {
         self.line(line);
+        self.depth += 1;
+    }
+
+    /// `head for ty {` (`impl serde::Serialize for X {`), or, when that passes the margin,
+    /// `head` and `for ty {` on a line each, as prettyplease breaks a trait impl's header.
+    pub fn open_impl_for(&mut self, head: &str, ty: &str) {
+        let one_line = format!("{head} for {ty} {{");
+        if self.fits(&one_line) {
+            self.unbreakable(&one_line);
+        } else {
+            self.unbreakable(head);
+            self.unbreakable(&format!("for {ty} {{"));
+        }
         self.depth += 1;
     }
 
@@ -117,8 +133,8 @@ impl ItemText {
         } else {
             self.line(head);
             self.depth += 1;
-            for item in items {
-                self.line(&format!("{item},"));
+            for (index, item) in items.iter().enumerate() {
+                self.element(item, index + 1 == items.len());
             }
             self.depth -= 1;
             self.line(tail);
@@ -137,8 +153,19 @@ impl ItemText {
         } else {
             self.line(&format!("{before}Self {{"));
             self.depth += 1;
-            for field in fields {
-                self.line(&format!("{field},"));
+            for (index, field) in fields.iter().enumerate() {
+                let last = index + 1 == fields.len();
+                let whole = if last { field.clone() } else { format!("{field},") };
+                // prettyplease moves a conversion that does not fit to a line of its own.
+                match field.strip_suffix(".into()") {
+                    Some(value) if !self.fits(&whole) => {
+                        self.line(value);
+                        self.depth += 1;
+                        self.element(".into()", last);
+                        self.depth -= 1;
+                    }
+                    _ => self.element(field, last),
+                }
             }
             self.depth -= 1;
             self.line(&format!("}}{after}"));
@@ -224,6 +251,7 @@ mod tests {
             item.line("self");
             item.close("}");
             item.close("}");
+            assert!(!item.needs_printer, "{name}");
             let text = item.finish().expect("writes");
             assert_eq!(text, printed(&text), "{name}");
         }
@@ -239,7 +267,7 @@ mod tests {
             item.list("const FIELDS: &[&str] = &[", &[string_literal(wire), string_literal(wire)], "];");
             item.open("while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {");
             item.open("let read = match key {");
-            item.arm("rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),");
+            item.element("rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key)", true);
             item.close("};");
             item.close("}");
             item.close("}");
@@ -251,11 +279,18 @@ mod tests {
 
     #[test]
     fn struct_literals_stay_on_one_line_only_when_short() {
-        for fields in [vec!["a: v0".to_string()], vec!["first: v0".into(), "second: v1".into(), "rest".into()]] {
+        // The first conversion fits but for its comma; the second does not.
+        let (fits, breaks) = ("broadcast_generation_request_context", "broadcast_generation_request_context_xy");
+        for fields in [
+            vec!["a: v0".to_string()],
+            vec!["first: v0".into(), "second: v1".into(), "rest".into()],
+            vec![format!("{fits}: {fits}.into()"), format!("{breaks}: {breaks}.into()")],
+        ] {
             let mut item = ItemText::new();
             item.open("fn f() -> Result<X, E> {");
             item.struct_literal("Ok(", &fields, ")");
             item.close("}");
+            assert!(!item.needs_printer, "{fields:?}");
             let text = item.finish().expect("writes");
             assert_eq!(text, printed(&text), "{fields:?}");
         }

@@ -230,9 +230,9 @@ pub fn constant_marker(def: &TypeDef, cfg: &str, module: &mut ItemText) {
         other => ("Json", string_literal(&other.to_string())),
     };
     module.lines(cfg);
-    module.line(&format!("pub enum {name} {{}}"));
+    module.unbreakable(&format!("pub enum {name} {{}}"));
     module.lines(cfg);
-    module.open(&format!("impl rt::ConstValue for {name} {{"));
+    module.open_impl_for("impl rt::ConstValue", &name);
     module.list(&format!("const VALUE: rt::ConstLit = rt::ConstLit::{kind}("), &[literal], ");");
     module.close("}");
 }
