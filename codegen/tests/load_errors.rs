@@ -28,6 +28,13 @@ fn dangling_ref_points_at_the_ref() {
 }
 
 #[test]
+fn a_ref_in_a_list_under_an_escaped_key_is_located_exactly() {
+    let e = error(&format!("{HEAD}paths:\n  /a~b:\n    get:\n      parameters: [{{name: x, in: query}}, {{$ref: '#/components/parameters/Missing'}}]\n      responses: {{'200': {{description: ok}}}}\n"));
+    assert_eq!(e.pointer, "/paths/~1a~0b/get/parameters/1/$ref");
+    assert!(e.message.contains("dangling reference"), "{e}");
+}
+
+#[test]
 fn loop_of_pure_refs_is_refused() {
     let e = error(&format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n"));
     assert_eq!(e.pointer, "/components/schemas/A/$ref");

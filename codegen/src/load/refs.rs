@@ -1,36 +1,50 @@
 //! Every `$ref` is checked before anything follows one: local only, pointing at something, and not
 //! part of a loop of references that never reaches a schema.
 
-use crate::error::{child, SpecError};
+use crate::error::{child, escape_token, SpecError};
 use serde_json::Value;
 
 /// Checks every `$ref` in the document.
 pub fn check_refs(file: &str, doc: &Value) -> Result<(), SpecError> {
     let mut refs = Vec::new();
-    collect_refs(doc, String::new(), &mut refs);
+    collect_refs(doc, &mut String::new(), &mut refs);
     for (at, target) in &refs {
         resolve_chain(file, doc, at, target)?;
     }
     Ok(())
 }
 
-fn collect_refs(value: &Value, at: String, out: &mut Vec<(String, String)>) {
+/// The `$ref`s under `value`, each with its pointer. `at` is the pointer to `value`, grown and
+/// cut back in place as the walk goes: a pointer string per node of a large spec cost more than
+/// all the checks.
+fn collect_refs<'a>(value: &'a Value, at: &mut String, out: &mut Vec<(String, &'a str)>) {
+    let len = at.len();
     match value {
         Value::Object(map) => {
             if let Some(Value::String(target)) = map.get("$ref") {
-                out.push((child(&at, "$ref"), target.clone()));
+                out.push((child(at, "$ref"), target));
             }
             for (key, item) in map {
                 // `example`s are data: a `$ref` key inside one is not a reference.
-                if key == "example" || key == "examples" || key == "x-examples" {
+                if key == "example" || key == "examples" || key == "x-examples" || !(item.is_object() || item.is_array()) {
                     continue;
                 }
-                collect_refs(item, child(&at, key), out);
+                at.push('/');
+                if key.contains(['~', '/']) {
+                    at.push_str(&escape_token(key));
+                } else {
+                    at.push_str(key);
+                }
+                collect_refs(item, at, out);
+                at.truncate(len);
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                collect_refs(item, format!("{at}/{index}"), out);
+                at.push('/');
+                at.push_str(&index.to_string());
+                collect_refs(item, at, out);
+                at.truncate(len);
             }
         }
         _ => {}
