@@ -7,6 +7,7 @@
 mod binary;
 mod config;
 mod constant;
+mod controls;
 mod error;
 mod http;
 mod json_path;

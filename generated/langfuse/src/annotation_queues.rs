@@ -190,32 +190,7 @@ impl AnnotationQueuesListQueues {
         self.limit = Some(value.into());
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -311,32 +286,7 @@ impl AnnotationQueuesCreateQueue {
         self.body = body;
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -402,32 +352,7 @@ pub struct AnnotationQueuesGetQueue {
     options: crate::runtime::CallOptions,
 }
 impl AnnotationQueuesGetQueue {
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -514,32 +439,7 @@ impl AnnotationQueuesListQueueItems {
         self.limit = Some(value.into());
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -648,32 +548,7 @@ impl AnnotationQueuesCreateQueueItem {
         self.body = body;
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -747,32 +622,7 @@ pub struct AnnotationQueuesGetQueueItem {
     options: crate::runtime::CallOptions,
 }
 impl AnnotationQueuesGetQueueItem {
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -841,32 +691,7 @@ pub struct AnnotationQueuesDeleteQueueItem {
     options: crate::runtime::CallOptions,
 }
 impl AnnotationQueuesDeleteQueueItem {
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -950,32 +775,7 @@ impl AnnotationQueuesUpdateQueueItem {
         self.body = body;
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -1056,32 +856,7 @@ impl AnnotationQueuesCreateQueueAssignment {
         self.body = body;
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -1160,32 +935,7 @@ impl AnnotationQueuesDeleteQueueAssignment {
         self.body = body;
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(

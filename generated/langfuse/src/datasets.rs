@@ -123,32 +123,7 @@ impl DatasetsList {
         self.limit = Some(value.into());
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -261,32 +236,7 @@ impl DatasetsCreate {
         self.body = body;
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -352,32 +302,7 @@ pub struct DatasetsGet {
     options: crate::runtime::CallOptions,
 }
 impl DatasetsGet {
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -444,32 +369,7 @@ pub struct DatasetsGetRun {
     options: crate::runtime::CallOptions,
 }
 impl DatasetsGetRun {
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -537,32 +437,7 @@ pub struct DatasetsDeleteRun {
     options: crate::runtime::CallOptions,
 }
 impl DatasetsDeleteRun {
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -641,32 +516,7 @@ impl DatasetsGetRuns {
         self.limit = Some(value.into());
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(

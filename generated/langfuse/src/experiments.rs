@@ -122,32 +122,7 @@ impl ExperimentsList {
         self.filter = Some(value.into());
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -316,32 +291,7 @@ impl ExperimentsListItems {
         self.filter = Some(value.into());
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(

@@ -115,32 +115,7 @@ pub struct ProjectsGet {
     options: crate::runtime::CallOptions,
 }
 impl ProjectsGet {
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -212,32 +187,7 @@ impl ProjectsCreate {
         self.body = body;
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -322,32 +272,7 @@ impl ProjectsUpdate {
         self.body = body;
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -417,32 +342,7 @@ pub struct ProjectsDelete {
     options: crate::runtime::CallOptions,
 }
 impl ProjectsDelete {
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -508,32 +408,7 @@ pub struct ProjectsGetApiKeys {
     options: crate::runtime::CallOptions,
 }
 impl ProjectsGetApiKeys {
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -620,32 +495,7 @@ impl ProjectsCreateApiKey {
         self.body = body;
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -716,32 +566,7 @@ pub struct ProjectsDeleteApiKey {
     options: crate::runtime::CallOptions,
 }
 impl ProjectsDeleteApiKey {
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(

@@ -249,32 +249,7 @@ impl ListPresets {
         self.limit = Some(value.into());
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -390,32 +365,7 @@ pub struct GetPreset {
     options: crate::runtime::CallOptions,
 }
 impl GetPreset {
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -751,32 +701,7 @@ impl CreatePresetsChatCompletions {
         self.body = body;
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -1053,32 +978,7 @@ impl CreatePresetsMessages {
         self.body = body;
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -1417,32 +1317,7 @@ impl CreatePresetsResponses {
         self.body = body;
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -1577,32 +1452,7 @@ impl ListPresetVersions {
         self.limit = Some(value.into());
         self
     }
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
@@ -1736,32 +1586,7 @@ pub struct GetPresetVersion {
     options: crate::runtime::CallOptions,
 }
 impl GetPresetVersion {
-    /// Overrides the client's whole-request timeout for this call.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call (checked when sent: an invalid one is `Error::Request`).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Overrides the client's deadline for the response headers.
-    pub fn headers_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.headers_timeout = Some(timeout);
-        self
-    }
-    /// Overrides the client's largest response body (and, for streams, largest event).
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.options.max_body_bytes = Some(limit);
-        self.options.max_event_bytes = Some(limit);
-        self
-    }
+    crate::runtime::call_controls!();
     /// Sends the request and decodes the response.
     #[inline]
     pub async fn send(
