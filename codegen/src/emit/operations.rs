@@ -300,16 +300,7 @@ fn operation(api_name: &str, op: &Operation, types: &HashMap<&str, &TypeKind>) -
             }
         }
 
-        /// `.await` sends the request, like [`send`](Self::send).
-        impl std::future::IntoFuture for #builder {
-            type Output = Result<crate::runtime::Response<#success_ty>, crate::runtime::Error<#error_ty>>;
-            type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-
-            #[inline]
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
+        crate::runtime::send_on_await!(#builder, #success_ty, #error_ty);
     };
     Ok((method_tokens, builder_tokens))
 }

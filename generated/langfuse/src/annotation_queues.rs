@@ -256,18 +256,10 @@ impl AnnotationQueuesListQueues {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for AnnotationQueuesListQueues {
-    type Output = Result<
-        crate::runtime::Response<super::types::PaginatedAnnotationQueues>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    AnnotationQueuesListQueues, super::types::PaginatedAnnotationQueues,
+    serde_json::Value
+);
 /// Request builder for `annotationQueues_createQueue` (`POST /api/public/annotation-queues`); finish with [`AnnotationQueuesCreateQueue::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -331,18 +323,9 @@ impl AnnotationQueuesCreateQueue {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for AnnotationQueuesCreateQueue {
-    type Output = Result<
-        crate::runtime::Response<super::types::AnnotationQueue>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    AnnotationQueuesCreateQueue, super::types::AnnotationQueue, serde_json::Value
+);
 /// Request builder for `annotationQueues_getQueue` (`GET /api/public/annotation-queues/{queueId}`); finish with [`AnnotationQueuesGetQueue::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -397,18 +380,9 @@ impl AnnotationQueuesGetQueue {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for AnnotationQueuesGetQueue {
-    type Output = Result<
-        crate::runtime::Response<super::types::AnnotationQueue>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    AnnotationQueuesGetQueue, super::types::AnnotationQueue, serde_json::Value
+);
 /// Request builder for `annotationQueues_listQueueItems` (`GET /api/public/annotation-queues/{queueId}/items`); finish with [`AnnotationQueuesListQueueItems::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -513,18 +487,10 @@ impl AnnotationQueuesListQueueItems {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for AnnotationQueuesListQueueItems {
-    type Output = Result<
-        crate::runtime::Response<super::types::PaginatedAnnotationQueueItems>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    AnnotationQueuesListQueueItems, super::types::PaginatedAnnotationQueueItems,
+    serde_json::Value
+);
 /// Request builder for `annotationQueues_createQueueItem` (`POST /api/public/annotation-queues/{queueId}/items`); finish with [`AnnotationQueuesCreateQueueItem::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -600,18 +566,9 @@ impl AnnotationQueuesCreateQueueItem {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for AnnotationQueuesCreateQueueItem {
-    type Output = Result<
-        crate::runtime::Response<super::types::AnnotationQueueItem>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    AnnotationQueuesCreateQueueItem, super::types::AnnotationQueueItem, serde_json::Value
+);
 /// Request builder for `annotationQueues_getQueueItem` (`GET /api/public/annotation-queues/{queueId}/items/{itemId}`); finish with [`AnnotationQueuesGetQueueItem::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -669,18 +626,9 @@ impl AnnotationQueuesGetQueueItem {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for AnnotationQueuesGetQueueItem {
-    type Output = Result<
-        crate::runtime::Response<super::types::AnnotationQueueItem>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    AnnotationQueuesGetQueueItem, super::types::AnnotationQueueItem, serde_json::Value
+);
 /// Request builder for `annotationQueues_deleteQueueItem` (`DELETE /api/public/annotation-queues/{queueId}/items/{itemId}`); finish with [`AnnotationQueuesDeleteQueueItem::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -738,18 +686,10 @@ impl AnnotationQueuesDeleteQueueItem {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for AnnotationQueuesDeleteQueueItem {
-    type Output = Result<
-        crate::runtime::Response<super::types::DeleteAnnotationQueueItemResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    AnnotationQueuesDeleteQueueItem, super::types::DeleteAnnotationQueueItemResponse,
+    serde_json::Value
+);
 /// Request builder for `annotationQueues_updateQueueItem` (`PATCH /api/public/annotation-queues/{queueId}/items/{itemId}`); finish with [`AnnotationQueuesUpdateQueueItem::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -829,18 +769,9 @@ impl AnnotationQueuesUpdateQueueItem {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for AnnotationQueuesUpdateQueueItem {
-    type Output = Result<
-        crate::runtime::Response<super::types::AnnotationQueueItem>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    AnnotationQueuesUpdateQueueItem, super::types::AnnotationQueueItem, serde_json::Value
+);
 /// Request builder for `annotationQueues_createQueueAssignment` (`POST /api/public/annotation-queues/{queueId}/assignments`); finish with [`AnnotationQueuesCreateQueueAssignment::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -908,18 +839,10 @@ impl AnnotationQueuesCreateQueueAssignment {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for AnnotationQueuesCreateQueueAssignment {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreateAnnotationQueueAssignmentResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    AnnotationQueuesCreateQueueAssignment,
+    super::types::CreateAnnotationQueueAssignmentResponse, serde_json::Value
+);
 /// Request builder for `annotationQueues_deleteQueueAssignment` (`DELETE /api/public/annotation-queues/{queueId}/assignments`); finish with [`AnnotationQueuesDeleteQueueAssignment::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -987,15 +910,7 @@ impl AnnotationQueuesDeleteQueueAssignment {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for AnnotationQueuesDeleteQueueAssignment {
-    type Output = Result<
-        crate::runtime::Response<super::types::DeleteAnnotationQueueAssignmentResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    AnnotationQueuesDeleteQueueAssignment,
+    super::types::DeleteAnnotationQueueAssignmentResponse, serde_json::Value
+);

@@ -107,18 +107,10 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrations {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for BlobStorageIntegrationsGetBlobStorageIntegrations {
-    type Output = Result<
-        crate::runtime::Response<super::types::BlobStorageIntegrationsResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    BlobStorageIntegrationsGetBlobStorageIntegrations,
+    super::types::BlobStorageIntegrationsResponse, serde_json::Value
+);
 /// Request builder for `blobStorageIntegrations_upsertBlobStorageIntegration` (`PUT /api/public/integrations/blob-storage`); finish with [`BlobStorageIntegrationsUpsertBlobStorageIntegration::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -176,18 +168,10 @@ impl BlobStorageIntegrationsUpsertBlobStorageIntegration {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for BlobStorageIntegrationsUpsertBlobStorageIntegration {
-    type Output = Result<
-        crate::runtime::Response<super::types::BlobStorageIntegrationResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    BlobStorageIntegrationsUpsertBlobStorageIntegration,
+    super::types::BlobStorageIntegrationResponse, serde_json::Value
+);
 /// Request builder for `blobStorageIntegrations_getBlobStorageIntegrationStatus` (`GET /api/public/integrations/blob-storage/{id}`); finish with [`BlobStorageIntegrationsGetBlobStorageIntegrationStatus::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -242,18 +226,10 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrationStatus {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for BlobStorageIntegrationsGetBlobStorageIntegrationStatus {
-    type Output = Result<
-        crate::runtime::Response<super::types::BlobStorageIntegrationStatusResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    BlobStorageIntegrationsGetBlobStorageIntegrationStatus,
+    super::types::BlobStorageIntegrationStatusResponse, serde_json::Value
+);
 /// Request builder for `blobStorageIntegrations_deleteBlobStorageIntegration` (`DELETE /api/public/integrations/blob-storage/{id}`); finish with [`BlobStorageIntegrationsDeleteBlobStorageIntegration::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -308,15 +284,7 @@ impl BlobStorageIntegrationsDeleteBlobStorageIntegration {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for BlobStorageIntegrationsDeleteBlobStorageIntegration {
-    type Output = Result<
-        crate::runtime::Response<super::types::BlobStorageIntegrationDeletionResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    BlobStorageIntegrationsDeleteBlobStorageIntegration,
+    super::types::BlobStorageIntegrationDeletionResponse, serde_json::Value
+);

@@ -167,18 +167,9 @@ impl CommentsGet {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CommentsGet {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetCommentsResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CommentsGet, super::types::GetCommentsResponse, serde_json::Value
+);
 /// Request builder for `comments_create` (`POST /api/public/comments`); finish with [`CommentsCreate::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -243,18 +234,9 @@ impl CommentsCreate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CommentsCreate {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreateCommentResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CommentsCreate, super::types::CreateCommentResponse, serde_json::Value
+);
 /// Request builder for `comments_get-by-id` (`GET /api/public/comments/{commentId}`); finish with [`CommentsGetById::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -309,15 +291,6 @@ impl CommentsGetById {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CommentsGetById {
-    type Output = Result<
-        crate::runtime::Response<super::types::Comment>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CommentsGetById, super::types::Comment, serde_json::Value
+);

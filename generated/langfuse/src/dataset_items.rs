@@ -187,18 +187,9 @@ impl DatasetItemsList {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DatasetItemsList {
-    type Output = Result<
-        crate::runtime::Response<super::types::PaginatedDatasetItems>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DatasetItemsList, super::types::PaginatedDatasetItems, serde_json::Value
+);
 /// Request builder for `datasetItems_create` (`POST /api/public/dataset-items`); finish with [`DatasetItemsCreate::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -288,18 +279,9 @@ impl DatasetItemsCreate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DatasetItemsCreate {
-    type Output = Result<
-        crate::runtime::Response<super::types::DatasetItem>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DatasetItemsCreate, super::types::DatasetItem, serde_json::Value
+);
 /// Request builder for `datasetItems_get` (`GET /api/public/dataset-items/{id}`); finish with [`DatasetItemsGet::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -353,18 +335,9 @@ impl DatasetItemsGet {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DatasetItemsGet {
-    type Output = Result<
-        crate::runtime::Response<super::types::DatasetItem>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DatasetItemsGet, super::types::DatasetItem, serde_json::Value
+);
 /// Request builder for `datasetItems_delete` (`DELETE /api/public/dataset-items/{id}`); finish with [`DatasetItemsDelete::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -418,15 +391,6 @@ impl DatasetItemsDelete {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DatasetItemsDelete {
-    type Output = Result<
-        crate::runtime::Response<super::types::DeleteDatasetItemResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DatasetItemsDelete, super::types::DeleteDatasetItemResponse, serde_json::Value
+);

@@ -149,18 +149,9 @@ impl DatasetRunItemsList {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DatasetRunItemsList {
-    type Output = Result<
-        crate::runtime::Response<super::types::PaginatedDatasetRunItems>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DatasetRunItemsList, super::types::PaginatedDatasetRunItems, serde_json::Value
+);
 /// Request builder for `datasetRunItems_create` (`POST /api/public/dataset-run-items`); finish with [`DatasetRunItemsCreate::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -255,15 +246,6 @@ impl DatasetRunItemsCreate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DatasetRunItemsCreate {
-    type Output = Result<
-        crate::runtime::Response<super::types::DatasetRunItem>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DatasetRunItemsCreate, super::types::DatasetRunItem, serde_json::Value
+);

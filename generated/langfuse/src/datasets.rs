@@ -189,18 +189,9 @@ impl DatasetsList {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DatasetsList {
-    type Output = Result<
-        crate::runtime::Response<super::types::PaginatedDatasets>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DatasetsList, super::types::PaginatedDatasets, serde_json::Value
+);
 /// Request builder for `datasets_create` (`POST /api/public/v2/datasets`); finish with [`DatasetsCreate::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -281,18 +272,7 @@ impl DatasetsCreate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DatasetsCreate {
-    type Output = Result<
-        crate::runtime::Response<super::types::Dataset>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(DatasetsCreate, super::types::Dataset, serde_json::Value);
 /// Request builder for `datasets_get` (`GET /api/public/v2/datasets/{datasetName}`); finish with [`DatasetsGet::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -347,18 +327,7 @@ impl DatasetsGet {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DatasetsGet {
-    type Output = Result<
-        crate::runtime::Response<super::types::Dataset>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(DatasetsGet, super::types::Dataset, serde_json::Value);
 /// Request builder for `datasets_getRun` (`GET /api/public/datasets/{datasetName}/runs/{runName}`); finish with [`DatasetsGetRun::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -415,18 +384,9 @@ impl DatasetsGetRun {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DatasetsGetRun {
-    type Output = Result<
-        crate::runtime::Response<super::types::DatasetRunWithItems>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DatasetsGetRun, super::types::DatasetRunWithItems, serde_json::Value
+);
 /// Request builder for `datasets_deleteRun` (`DELETE /api/public/datasets/{datasetName}/runs/{runName}`); finish with [`DatasetsDeleteRun::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -483,18 +443,9 @@ impl DatasetsDeleteRun {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DatasetsDeleteRun {
-    type Output = Result<
-        crate::runtime::Response<super::types::DeleteDatasetRunResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DatasetsDeleteRun, super::types::DeleteDatasetRunResponse, serde_json::Value
+);
 /// Request builder for `datasets_getRuns` (`GET /api/public/datasets/{datasetName}/runs`); finish with [`DatasetsGetRuns::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -586,15 +537,6 @@ impl DatasetsGetRuns {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DatasetsGetRuns {
-    type Output = Result<
-        crate::runtime::Response<super::types::PaginatedDatasetRuns>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DatasetsGetRuns, super::types::PaginatedDatasetRuns, serde_json::Value
+);

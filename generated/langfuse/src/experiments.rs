@@ -205,18 +205,9 @@ impl ExperimentsList {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ExperimentsList {
-    type Output = Result<
-        crate::runtime::Response<super::types::ExperimentsResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ExperimentsList, super::types::ExperimentsResponse, serde_json::Value
+);
 /// Request builder for `experiments_listItems` (`GET /api/public/experiment-items`); finish with [`ExperimentsListItems::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -390,15 +381,6 @@ impl ExperimentsListItems {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ExperimentsListItems {
-    type Output = Result<
-        crate::runtime::Response<super::types::ExperimentItemsResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ExperimentsListItems, super::types::ExperimentItemsResponse, serde_json::Value
+);

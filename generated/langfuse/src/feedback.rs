@@ -99,15 +99,6 @@ impl FeedbackSubmit {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for FeedbackSubmit {
-    type Output = Result<
-        crate::runtime::Response<super::types::SubmitFeedbackResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    FeedbackSubmit, super::types::SubmitFeedbackResponse, serde_json::Value
+);

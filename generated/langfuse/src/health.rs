@@ -66,15 +66,6 @@ impl HealthHealth {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for HealthHealth {
-    type Output = Result<
-        crate::runtime::Response<super::types::HealthResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    HealthHealth, super::types::HealthResponse, serde_json::Value
+);

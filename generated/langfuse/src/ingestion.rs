@@ -105,15 +105,6 @@ impl IngestionBatch {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for IngestionBatch {
-    type Output = Result<
-        crate::runtime::Response<super::types::IngestionResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    IngestionBatch, super::types::IngestionResponse, serde_json::Value
+);

@@ -78,15 +78,6 @@ impl LegacyMetricsV1Metrics {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for LegacyMetricsV1Metrics {
-    type Output = Result<
-        crate::runtime::Response<super::types::LegacyMetricsResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    LegacyMetricsV1Metrics, super::types::LegacyMetricsResponse, serde_json::Value
+);

@@ -106,18 +106,9 @@ impl LegacyObservationsV1Get {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for LegacyObservationsV1Get {
-    type Output = Result<
-        crate::runtime::Response<super::types::ObservationsViewSingle>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    LegacyObservationsV1Get, super::types::ObservationsViewSingle, serde_json::Value
+);
 /// Request builder for `legacy_observationsV1_getMany` (`GET /api/public/observations`); finish with [`LegacyObservationsV1GetMany::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -381,15 +372,6 @@ impl LegacyObservationsV1GetMany {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for LegacyObservationsV1GetMany {
-    type Output = Result<
-        crate::runtime::Response<super::types::LegacyObservationsViews>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    LegacyObservationsV1GetMany, super::types::LegacyObservationsViews, serde_json::Value
+);

@@ -65,15 +65,4 @@ impl LegacyScoreV1Delete {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for LegacyScoreV1Delete {
-    type Output = Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(LegacyScoreV1Delete, (), serde_json::Value);

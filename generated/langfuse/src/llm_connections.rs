@@ -140,18 +140,9 @@ impl LlmConnectionsList {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for LlmConnectionsList {
-    type Output = Result<
-        crate::runtime::Response<super::types::PaginatedLlmConnections>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    LlmConnectionsList, super::types::PaginatedLlmConnections, serde_json::Value
+);
 /// Request builder for `llmConnections_upsert` (`PUT /api/public/llm-connections`); finish with [`LlmConnectionsUpsert::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -239,18 +230,9 @@ impl LlmConnectionsUpsert {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for LlmConnectionsUpsert {
-    type Output = Result<
-        crate::runtime::Response<super::types::LlmConnection>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    LlmConnectionsUpsert, super::types::LlmConnection, serde_json::Value
+);
 /// Request builder for `llmConnections_delete` (`DELETE /api/public/llm-connections/{id}`); finish with [`LlmConnectionsDelete::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -304,15 +286,6 @@ impl LlmConnectionsDelete {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for LlmConnectionsDelete {
-    type Output = Result<
-        crate::runtime::Response<super::types::DeleteLlmConnectionResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    LlmConnectionsDelete, super::types::DeleteLlmConnectionResponse, serde_json::Value
+);

@@ -119,18 +119,9 @@ impl MediaGet {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for MediaGet {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetMediaResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    MediaGet, super::types::GetMediaResponse, serde_json::Value
+);
 /// Request builder for `media_patch` (`PATCH /api/public/media/{mediaId}`); finish with [`MediaPatch::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -207,18 +198,7 @@ impl MediaPatch {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for MediaPatch {
-    type Output = Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(MediaPatch, (), serde_json::Value);
 /// Request builder for `media_getUploadUrl` (`POST /api/public/media`); finish with [`MediaGetUploadUrl::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -298,15 +278,6 @@ impl MediaGetUploadUrl {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for MediaGetUploadUrl {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetMediaUploadUrlResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    MediaGetUploadUrl, super::types::GetMediaUploadUrlResponse, serde_json::Value
+);

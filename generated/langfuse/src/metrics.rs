@@ -181,15 +181,6 @@ impl MetricsMetrics {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for MetricsMetrics {
-    type Output = Result<
-        crate::runtime::Response<super::types::MetricsV2Response>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    MetricsMetrics, super::types::MetricsV2Response, serde_json::Value
+);

@@ -151,18 +151,9 @@ impl ModelsList {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ModelsList {
-    type Output = Result<
-        crate::runtime::Response<super::types::PaginatedModels>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ModelsList, super::types::PaginatedModels, serde_json::Value
+);
 /// Request builder for `models_create` (`POST /api/public/models`); finish with [`ModelsCreate::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -279,18 +270,7 @@ impl ModelsCreate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ModelsCreate {
-    type Output = Result<
-        crate::runtime::Response<super::types::Model>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(ModelsCreate, super::types::Model, serde_json::Value);
 /// Request builder for `models_get` (`GET /api/public/models/{id}`); finish with [`ModelsGet::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -344,18 +324,7 @@ impl ModelsGet {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ModelsGet {
-    type Output = Result<
-        crate::runtime::Response<super::types::Model>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(ModelsGet, super::types::Model, serde_json::Value);
 /// Request builder for `models_delete` (`DELETE /api/public/models/{id}`); finish with [`ModelsDelete::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -402,15 +371,4 @@ impl ModelsDelete {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ModelsDelete {
-    type Output = Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(ModelsDelete, (), serde_json::Value);

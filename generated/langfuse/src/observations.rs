@@ -407,15 +407,6 @@ impl ObservationsGetMany {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ObservationsGetMany {
-    type Output = Result<
-        crate::runtime::Response<super::types::ObservationsV2Response>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ObservationsGetMany, super::types::ObservationsV2Response, serde_json::Value
+);

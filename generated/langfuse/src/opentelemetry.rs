@@ -98,15 +98,6 @@ impl OpentelemetryExportTraces {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for OpentelemetryExportTraces {
-    type Output = Result<
-        crate::runtime::Response<super::types::OtelTraceResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    OpentelemetryExportTraces, super::types::OtelTraceResponse, serde_json::Value
+);

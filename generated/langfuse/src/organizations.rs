@@ -171,18 +171,10 @@ impl OrganizationsGetOrganizationMemberships {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for OrganizationsGetOrganizationMemberships {
-    type Output = Result<
-        crate::runtime::Response<super::types::MembershipsResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    OrganizationsGetOrganizationMemberships, super::types::MembershipsResponse,
+    serde_json::Value
+);
 /// Request builder for `organizations_updateOrganizationMembership` (`PUT /api/public/organizations/memberships`); finish with [`OrganizationsUpdateOrganizationMembership::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -245,18 +237,10 @@ impl OrganizationsUpdateOrganizationMembership {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for OrganizationsUpdateOrganizationMembership {
-    type Output = Result<
-        crate::runtime::Response<super::types::MembershipResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    OrganizationsUpdateOrganizationMembership, super::types::MembershipResponse,
+    serde_json::Value
+);
 /// Request builder for `organizations_deleteOrganizationMembership` (`DELETE /api/public/organizations/memberships`); finish with [`OrganizationsDeleteOrganizationMembership::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -319,18 +303,10 @@ impl OrganizationsDeleteOrganizationMembership {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for OrganizationsDeleteOrganizationMembership {
-    type Output = Result<
-        crate::runtime::Response<super::types::MembershipDeletionResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    OrganizationsDeleteOrganizationMembership, super::types::MembershipDeletionResponse,
+    serde_json::Value
+);
 /// Request builder for `organizations_getProjectMemberships` (`GET /api/public/projects/{projectId}/memberships`); finish with [`OrganizationsGetProjectMemberships::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -385,18 +361,10 @@ impl OrganizationsGetProjectMemberships {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for OrganizationsGetProjectMemberships {
-    type Output = Result<
-        crate::runtime::Response<super::types::MembershipsResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    OrganizationsGetProjectMemberships, super::types::MembershipsResponse,
+    serde_json::Value
+);
 /// Request builder for `organizations_updateProjectMembership` (`PUT /api/public/projects/{projectId}/memberships`); finish with [`OrganizationsUpdateProjectMembership::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -464,18 +432,10 @@ impl OrganizationsUpdateProjectMembership {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for OrganizationsUpdateProjectMembership {
-    type Output = Result<
-        crate::runtime::Response<super::types::MembershipResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    OrganizationsUpdateProjectMembership, super::types::MembershipResponse,
+    serde_json::Value
+);
 /// Request builder for `organizations_deleteProjectMembership` (`DELETE /api/public/projects/{projectId}/memberships`); finish with [`OrganizationsDeleteProjectMembership::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -543,18 +503,10 @@ impl OrganizationsDeleteProjectMembership {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for OrganizationsDeleteProjectMembership {
-    type Output = Result<
-        crate::runtime::Response<super::types::MembershipDeletionResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    OrganizationsDeleteProjectMembership, super::types::MembershipDeletionResponse,
+    serde_json::Value
+);
 /// Request builder for `organizations_getOrganizationProjects` (`GET /api/public/organizations/projects`); finish with [`OrganizationsGetOrganizationProjects::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -604,18 +556,10 @@ impl OrganizationsGetOrganizationProjects {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for OrganizationsGetOrganizationProjects {
-    type Output = Result<
-        crate::runtime::Response<super::types::OrganizationProjectsResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    OrganizationsGetOrganizationProjects, super::types::OrganizationProjectsResponse,
+    serde_json::Value
+);
 /// Request builder for `organizations_getOrganizationApiKeys` (`GET /api/public/organizations/apiKeys`); finish with [`OrganizationsGetOrganizationApiKeys::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -665,15 +609,7 @@ impl OrganizationsGetOrganizationApiKeys {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for OrganizationsGetOrganizationApiKeys {
-    type Output = Result<
-        crate::runtime::Response<super::types::OrganizationApiKeysResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    OrganizationsGetOrganizationApiKeys, super::types::OrganizationApiKeysResponse,
+    serde_json::Value
+);

@@ -156,18 +156,7 @@ impl ProjectsGet {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ProjectsGet {
-    type Output = Result<
-        crate::runtime::Response<super::types::Projects>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(ProjectsGet, super::types::Projects, serde_json::Value);
 /// Request builder for `projects_create` (`POST /api/public/projects`); finish with [`ProjectsCreate::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -232,18 +221,7 @@ impl ProjectsCreate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ProjectsCreate {
-    type Output = Result<
-        crate::runtime::Response<super::types::Project>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(ProjectsCreate, super::types::Project, serde_json::Value);
 /// Request builder for `projects_update` (`PUT /api/public/projects/{projectId}`); finish with [`ProjectsUpdate::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -321,18 +299,7 @@ impl ProjectsUpdate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ProjectsUpdate {
-    type Output = Result<
-        crate::runtime::Response<super::types::Project>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(ProjectsUpdate, super::types::Project, serde_json::Value);
 /// Request builder for `projects_delete` (`DELETE /api/public/projects/{projectId}`); finish with [`ProjectsDelete::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -387,18 +354,9 @@ impl ProjectsDelete {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ProjectsDelete {
-    type Output = Result<
-        crate::runtime::Response<super::types::ProjectDeletionResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ProjectsDelete, super::types::ProjectDeletionResponse, serde_json::Value
+);
 /// Request builder for `projects_getApiKeys` (`GET /api/public/projects/{projectId}/apiKeys`); finish with [`ProjectsGetApiKeys::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -453,18 +411,9 @@ impl ProjectsGetApiKeys {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ProjectsGetApiKeys {
-    type Output = Result<
-        crate::runtime::Response<super::types::ApiKeyList>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ProjectsGetApiKeys, super::types::ApiKeyList, serde_json::Value
+);
 /// Request builder for `projects_createApiKey` (`POST /api/public/projects/{projectId}/apiKeys`); finish with [`ProjectsCreateApiKey::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -544,18 +493,9 @@ impl ProjectsCreateApiKey {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ProjectsCreateApiKey {
-    type Output = Result<
-        crate::runtime::Response<super::types::ApiKeyResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ProjectsCreateApiKey, super::types::ApiKeyResponse, serde_json::Value
+);
 /// Request builder for `projects_deleteApiKey` (`DELETE /api/public/projects/{projectId}/apiKeys/{apiKeyId}`); finish with [`ProjectsDeleteApiKey::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -612,15 +552,6 @@ impl ProjectsDeleteApiKey {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ProjectsDeleteApiKey {
-    type Output = Result<
-        crate::runtime::Response<super::types::ApiKeyDeletionResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ProjectsDeleteApiKey, super::types::ApiKeyDeletionResponse, serde_json::Value
+);

@@ -94,15 +94,6 @@ impl PromptVersionUpdate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for PromptVersionUpdate {
-    type Output = Result<
-        crate::runtime::Response<super::types::Prompt>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    PromptVersionUpdate, super::types::Prompt, serde_json::Value
+);

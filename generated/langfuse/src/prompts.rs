@@ -133,18 +133,7 @@ impl PromptsGet {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for PromptsGet {
-    type Output = Result<
-        crate::runtime::Response<super::types::Prompt>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(PromptsGet, super::types::Prompt, serde_json::Value);
 /// Request builder for `prompts_delete` (`DELETE /api/public/v2/prompts/{promptName}`); finish with [`PromptsDelete::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -206,18 +195,7 @@ impl PromptsDelete {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for PromptsDelete {
-    type Output = Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(PromptsDelete, (), serde_json::Value);
 /// Request builder for `prompts_list` (`GET /api/public/v2/prompts`); finish with [`PromptsList::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -344,18 +322,9 @@ impl PromptsList {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for PromptsList {
-    type Output = Result<
-        crate::runtime::Response<super::types::PromptMetaListResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    PromptsList, super::types::PromptMetaListResponse, serde_json::Value
+);
 /// Request builder for `prompts_create` (`POST /api/public/v2/prompts`); finish with [`PromptsCreate::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -410,15 +379,4 @@ impl PromptsCreate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for PromptsCreate {
-    type Output = Result<
-        crate::runtime::Response<super::types::Prompt>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(PromptsCreate, super::types::Prompt, serde_json::Value);

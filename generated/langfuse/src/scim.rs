@@ -137,18 +137,9 @@ impl ScimGetServiceProviderConfig {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScimGetServiceProviderConfig {
-    type Output = Result<
-        crate::runtime::Response<super::types::ServiceProviderConfig>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ScimGetServiceProviderConfig, super::types::ServiceProviderConfig, serde_json::Value
+);
 /// Request builder for `scim_getResourceTypes` (`GET /api/public/scim/ResourceTypes`); finish with [`ScimGetResourceTypes::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -198,18 +189,9 @@ impl ScimGetResourceTypes {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScimGetResourceTypes {
-    type Output = Result<
-        crate::runtime::Response<super::types::ResourceTypesResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ScimGetResourceTypes, super::types::ResourceTypesResponse, serde_json::Value
+);
 /// Request builder for `scim_getSchemas` (`GET /api/public/scim/Schemas`); finish with [`ScimGetSchemas::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -259,18 +241,9 @@ impl ScimGetSchemas {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScimGetSchemas {
-    type Output = Result<
-        crate::runtime::Response<super::types::SchemasResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ScimGetSchemas, super::types::SchemasResponse, serde_json::Value
+);
 /// Request builder for `scim_listUsers` (`GET /api/public/scim/Users`); finish with [`ScimListUsers::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -341,18 +314,9 @@ impl ScimListUsers {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScimListUsers {
-    type Output = Result<
-        crate::runtime::Response<super::types::ScimUsersListResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ScimListUsers, super::types::ScimUsersListResponse, serde_json::Value
+);
 /// Request builder for `scim_createUser` (`POST /api/public/scim/Users`); finish with [`ScimCreateUser::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -427,18 +391,9 @@ impl ScimCreateUser {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScimCreateUser {
-    type Output = Result<
-        crate::runtime::Response<super::types::ScimUser>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ScimCreateUser, super::types::ScimUser, serde_json::Value
+);
 /// Request builder for `scim_getUser` (`GET /api/public/scim/Users/{userId}`); finish with [`ScimGetUser::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -492,18 +447,7 @@ impl ScimGetUser {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScimGetUser {
-    type Output = Result<
-        crate::runtime::Response<super::types::ScimUser>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(ScimGetUser, super::types::ScimUser, serde_json::Value);
 /// Request builder for `scim_deleteUser` (`DELETE /api/public/scim/Users/{userId}`); finish with [`ScimDeleteUser::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -557,15 +501,6 @@ impl ScimDeleteUser {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScimDeleteUser {
-    type Output = Result<
-        crate::runtime::Response<super::types::EmptyResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ScimDeleteUser, super::types::EmptyResponse, serde_json::Value
+);

@@ -156,18 +156,9 @@ impl ScoreConfigsGet {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScoreConfigsGet {
-    type Output = Result<
-        crate::runtime::Response<super::types::ScoreConfigs>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ScoreConfigsGet, super::types::ScoreConfigs, serde_json::Value
+);
 /// Request builder for `scoreConfigs_create` (`POST /api/public/score-configs`); finish with [`ScoreConfigsCreate::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -247,18 +238,9 @@ impl ScoreConfigsCreate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScoreConfigsCreate {
-    type Output = Result<
-        crate::runtime::Response<super::types::ScoreConfig>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ScoreConfigsCreate, super::types::ScoreConfig, serde_json::Value
+);
 /// Request builder for `scoreConfigs_get-by-id` (`GET /api/public/score-configs/{configId}`); finish with [`ScoreConfigsGetById::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -313,18 +295,9 @@ impl ScoreConfigsGetById {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScoreConfigsGetById {
-    type Output = Result<
-        crate::runtime::Response<super::types::ScoreConfig>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ScoreConfigsGetById, super::types::ScoreConfig, serde_json::Value
+);
 /// Request builder for `scoreConfigs_update` (`PATCH /api/public/score-configs/{configId}`); finish with [`ScoreConfigsUpdate::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -437,15 +410,6 @@ impl ScoreConfigsUpdate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScoreConfigsUpdate {
-    type Output = Result<
-        crate::runtime::Response<super::types::ScoreConfig>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ScoreConfigsUpdate, super::types::ScoreConfig, serde_json::Value
+);

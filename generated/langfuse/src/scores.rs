@@ -200,18 +200,9 @@ impl ScoresCreate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScoresCreate {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreateScoreResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ScoresCreate, super::types::CreateScoreResponse, serde_json::Value
+);
 /// Request builder for `scores_get-many` (`GET /api/public/v2/scores`); finish with [`ScoresGetMany::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -449,18 +440,9 @@ impl ScoresGetMany {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScoresGetMany {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetScoresResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ScoresGetMany, super::types::GetScoresResponse, serde_json::Value
+);
 /// Request builder for `scores_get-by-id` (`GET /api/public/v2/scores/{scoreId}`); finish with [`ScoresGetById::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -514,15 +496,4 @@ impl ScoresGetById {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScoresGetById {
-    type Output = Result<
-        crate::runtime::Response<super::types::Score>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(ScoresGetById, super::types::Score, serde_json::Value);

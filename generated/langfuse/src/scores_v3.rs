@@ -290,15 +290,6 @@ impl ScoresV3GetManyV3 {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ScoresV3GetManyV3 {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetScoresV3Response>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ScoresV3GetManyV3, super::types::GetScoresV3Response, serde_json::Value
+);

@@ -164,18 +164,9 @@ impl SessionsList {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for SessionsList {
-    type Output = Result<
-        crate::runtime::Response<super::types::PaginatedSessions>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    SessionsList, super::types::PaginatedSessions, serde_json::Value
+);
 /// Request builder for `sessions_get` (`GET /api/public/sessions/{sessionId}`); finish with [`SessionsGet::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -229,15 +220,6 @@ impl SessionsGet {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for SessionsGet {
-    type Output = Result<
-        crate::runtime::Response<super::types::SessionWithTraces>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    SessionsGet, super::types::SessionWithTraces, serde_json::Value
+);

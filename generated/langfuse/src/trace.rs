@@ -135,18 +135,9 @@ impl TraceGet {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for TraceGet {
-    type Output = Result<
-        crate::runtime::Response<super::types::TraceWithFullDetails>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    TraceGet, super::types::TraceWithFullDetails, serde_json::Value
+);
 /// Request builder for `trace_delete` (`DELETE /api/public/traces/{traceId}`); finish with [`TraceDelete::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -200,18 +191,9 @@ impl TraceDelete {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for TraceDelete {
-    type Output = Result<
-        crate::runtime::Response<super::types::DeleteTraceResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    TraceDelete, super::types::DeleteTraceResponse, serde_json::Value
+);
 /// Request builder for `trace_list` (`GET /api/public/traces`); finish with [`TraceList::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -490,18 +472,7 @@ impl TraceList {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for TraceList {
-    type Output = Result<
-        crate::runtime::Response<super::types::Traces>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(TraceList, super::types::Traces, serde_json::Value);
 /// Request builder for `trace_deleteMultiple` (`DELETE /api/public/traces`); finish with [`TraceDeleteMultiple::send`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited (or `.send().await`ed)"]
@@ -561,15 +532,6 @@ impl TraceDeleteMultiple {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for TraceDeleteMultiple {
-    type Output = Result<
-        crate::runtime::Response<super::types::DeleteTraceResponse>,
-        crate::runtime::Error<serde_json::Value>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    TraceDeleteMultiple, super::types::DeleteTraceResponse, serde_json::Value
+);

@@ -215,18 +215,10 @@ impl UnstableDashboardWidgetsList {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableDashboardWidgetsList {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDashboardWidgetList>,
-        crate::runtime::Error<UnstableDashboardWidgetsListError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableDashboardWidgetsList, super::types::UnstableDashboardWidgetList,
+    UnstableDashboardWidgetsListError
+);
 /// The error bodies `unstable_dashboardWidgets_list` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableDashboardWidgetsListError {
@@ -366,18 +358,10 @@ impl UnstableDashboardWidgetsCreate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableDashboardWidgetsCreate {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDashboardWidget>,
-        crate::runtime::Error<UnstableDashboardWidgetsCreateError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableDashboardWidgetsCreate, super::types::UnstableDashboardWidget,
+    UnstableDashboardWidgetsCreateError
+);
 /// The error bodies `unstable_dashboardWidgets_create` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableDashboardWidgetsCreateError {
@@ -493,18 +477,10 @@ impl UnstableDashboardWidgetsGet {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableDashboardWidgetsGet {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDashboardWidget>,
-        crate::runtime::Error<UnstableDashboardWidgetsGetError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableDashboardWidgetsGet, super::types::UnstableDashboardWidget,
+    UnstableDashboardWidgetsGetError
+);
 /// The error bodies `unstable_dashboardWidgets_get` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableDashboardWidgetsGetError {
@@ -620,18 +596,10 @@ impl UnstableDashboardWidgetsDelete {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableDashboardWidgetsDelete {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDeleteDashboardWidgetResponse>,
-        crate::runtime::Error<UnstableDashboardWidgetsDeleteError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableDashboardWidgetsDelete, super::types::UnstableDeleteDashboardWidgetResponse,
+    UnstableDashboardWidgetsDeleteError
+);
 /// The error bodies `unstable_dashboardWidgets_delete` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableDashboardWidgetsDeleteError {
@@ -853,18 +821,10 @@ impl UnstableDashboardWidgetsUpdate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableDashboardWidgetsUpdate {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDashboardWidget>,
-        crate::runtime::Error<UnstableDashboardWidgetsUpdateError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableDashboardWidgetsUpdate, super::types::UnstableDashboardWidget,
+    UnstableDashboardWidgetsUpdateError
+);
 /// The error bodies `unstable_dashboardWidgets_update` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableDashboardWidgetsUpdateError {

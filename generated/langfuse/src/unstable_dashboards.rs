@@ -226,18 +226,10 @@ impl UnstableDashboardsList {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableDashboardsList {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDashboardList>,
-        crate::runtime::Error<UnstableDashboardsListError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableDashboardsList, super::types::UnstableDashboardList,
+    UnstableDashboardsListError
+);
 /// The error bodies `unstable_dashboards_list` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableDashboardsListError {
@@ -376,18 +368,10 @@ impl UnstableDashboardsCreate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableDashboardsCreate {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDashboard>,
-        crate::runtime::Error<UnstableDashboardsCreateError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableDashboardsCreate, super::types::UnstableDashboard,
+    UnstableDashboardsCreateError
+);
 /// The error bodies `unstable_dashboards_create` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableDashboardsCreateError {
@@ -503,18 +487,9 @@ impl UnstableDashboardsGet {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableDashboardsGet {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDashboard>,
-        crate::runtime::Error<UnstableDashboardsGetError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableDashboardsGet, super::types::UnstableDashboard, UnstableDashboardsGetError
+);
 /// The error bodies `unstable_dashboards_get` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableDashboardsGetError {
@@ -630,18 +605,10 @@ impl UnstableDashboardsDelete {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableDashboardsDelete {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDeleteDashboardResponse>,
-        crate::runtime::Error<UnstableDashboardsDeleteError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableDashboardsDelete, super::types::UnstableDeleteDashboardResponse,
+    UnstableDashboardsDeleteError
+);
 /// The error bodies `unstable_dashboards_delete` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableDashboardsDeleteError {
@@ -804,18 +771,10 @@ impl UnstableDashboardsUpdate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableDashboardsUpdate {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDashboard>,
-        crate::runtime::Error<UnstableDashboardsUpdateError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableDashboardsUpdate, super::types::UnstableDashboard,
+    UnstableDashboardsUpdateError
+);
 /// The error bodies `unstable_dashboards_update` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableDashboardsUpdateError {
@@ -939,18 +898,10 @@ impl UnstableDashboardsAddPlacement {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableDashboardsAddPlacement {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDashboardPlacement>,
-        crate::runtime::Error<UnstableDashboardsAddPlacementError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableDashboardsAddPlacement, super::types::UnstableDashboardPlacement,
+    UnstableDashboardsAddPlacementError
+);
 /// The error bodies `unstable_dashboards_addPlacement` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableDashboardsAddPlacementError {
@@ -1076,18 +1027,11 @@ impl UnstableDashboardsDeletePlacement {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableDashboardsDeletePlacement {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDeleteDashboardPlacementResponse>,
-        crate::runtime::Error<UnstableDashboardsDeletePlacementError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableDashboardsDeletePlacement,
+    super::types::UnstableDeleteDashboardPlacementResponse,
+    UnstableDashboardsDeletePlacementError
+);
 /// The error bodies `unstable_dashboards_deletePlacement` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableDashboardsDeletePlacementError {
@@ -1250,18 +1194,10 @@ impl UnstableDashboardsUpdatePlacement {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableDashboardsUpdatePlacement {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDashboardPlacement>,
-        crate::runtime::Error<UnstableDashboardsUpdatePlacementError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableDashboardsUpdatePlacement, super::types::UnstableDashboardPlacement,
+    UnstableDashboardsUpdatePlacementError
+);
 /// The error bodies `unstable_dashboards_updatePlacement` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableDashboardsUpdatePlacementError {

@@ -234,18 +234,10 @@ impl UnstableEvaluationRulesList {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableEvaluationRulesList {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableEvaluationRules>,
-        crate::runtime::Error<UnstableEvaluationRulesListError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableEvaluationRulesList, super::types::UnstableEvaluationRules,
+    UnstableEvaluationRulesListError
+);
 /// The error bodies `unstable_evaluationRules_list` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableEvaluationRulesListError {
@@ -364,18 +356,10 @@ impl UnstableEvaluationRulesCreate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableEvaluationRulesCreate {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableEvaluationRule>,
-        crate::runtime::Error<UnstableEvaluationRulesCreateError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableEvaluationRulesCreate, super::types::UnstableEvaluationRule,
+    UnstableEvaluationRulesCreateError
+);
 /// The error bodies `unstable_evaluationRules_create` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableEvaluationRulesCreateError {
@@ -505,18 +489,10 @@ impl UnstableEvaluationRulesGet {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableEvaluationRulesGet {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableReadableEvaluationRule>,
-        crate::runtime::Error<UnstableEvaluationRulesGetError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableEvaluationRulesGet, super::types::UnstableReadableEvaluationRule,
+    UnstableEvaluationRulesGetError
+);
 /// The error bodies `unstable_evaluationRules_get` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableEvaluationRulesGetError {
@@ -632,18 +608,10 @@ impl UnstableEvaluationRulesDelete {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableEvaluationRulesDelete {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDeleteEvaluationRuleResponse>,
-        crate::runtime::Error<UnstableEvaluationRulesDeleteError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableEvaluationRulesDelete, super::types::UnstableDeleteEvaluationRuleResponse,
+    UnstableEvaluationRulesDeleteError
+);
 /// The error bodies `unstable_evaluationRules_delete` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableEvaluationRulesDeleteError {
@@ -868,18 +836,10 @@ impl UnstableEvaluationRulesUpdate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableEvaluationRulesUpdate {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableEvaluationRule>,
-        crate::runtime::Error<UnstableEvaluationRulesUpdateError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableEvaluationRulesUpdate, super::types::UnstableEvaluationRule,
+    UnstableEvaluationRulesUpdateError
+);
 /// The error bodies `unstable_evaluationRules_update` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableEvaluationRulesUpdateError {

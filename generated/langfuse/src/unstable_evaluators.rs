@@ -181,18 +181,9 @@ impl UnstableEvaluatorsList {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableEvaluatorsList {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableEvaluators>,
-        crate::runtime::Error<UnstableEvaluatorsListError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableEvaluatorsList, super::types::UnstableEvaluators, UnstableEvaluatorsListError
+);
 /// The error bodies `unstable_evaluators_list` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableEvaluatorsListError {
@@ -308,18 +299,10 @@ impl UnstableEvaluatorsCreate {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableEvaluatorsCreate {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableEvaluator>,
-        crate::runtime::Error<UnstableEvaluatorsCreateError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableEvaluatorsCreate, super::types::UnstableEvaluator,
+    UnstableEvaluatorsCreateError
+);
 /// The error bodies `unstable_evaluators_create` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableEvaluatorsCreateError {
@@ -449,18 +432,9 @@ impl UnstableEvaluatorsGet {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableEvaluatorsGet {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableEvaluator>,
-        crate::runtime::Error<UnstableEvaluatorsGetError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableEvaluatorsGet, super::types::UnstableEvaluator, UnstableEvaluatorsGetError
+);
 /// The error bodies `unstable_evaluators_get` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableEvaluatorsGetError {
@@ -576,18 +550,10 @@ impl UnstableEvaluatorsDelete {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UnstableEvaluatorsDelete {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnstableDeleteEvaluatorResponse>,
-        crate::runtime::Error<UnstableEvaluatorsDeleteError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UnstableEvaluatorsDelete, super::types::UnstableDeleteEvaluatorResponse,
+    UnstableEvaluatorsDeleteError
+);
 /// The error bodies `unstable_evaluators_delete` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UnstableEvaluatorsDeleteError {

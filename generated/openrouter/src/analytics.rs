@@ -146,18 +146,9 @@ impl GetUserActivity {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetUserActivity {
-    type Output = Result<
-        crate::runtime::Response<super::types::ActivityResponse>,
-        crate::runtime::Error<GetUserActivityError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetUserActivity, super::types::ActivityResponse, GetUserActivityError
+);
 /// The error bodies `getUserActivity` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetUserActivityError {
@@ -246,18 +237,9 @@ impl GetAnalyticsMeta {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetAnalyticsMeta {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetAnalyticsMetaResponse>,
-        crate::runtime::Error<GetAnalyticsMetaError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetAnalyticsMeta, super::types::GetAnalyticsMetaResponse, GetAnalyticsMetaError
+);
 /// The error bodies `getAnalyticsMeta` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetAnalyticsMetaError {
@@ -404,18 +386,9 @@ impl QueryAnalytics {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for QueryAnalytics {
-    type Output = Result<
-        crate::runtime::Response<super::types::QueryAnalyticsResponse>,
-        crate::runtime::Error<QueryAnalyticsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    QueryAnalytics, super::types::QueryAnalyticsResponse, QueryAnalyticsError
+);
 /// The error bodies `queryAnalytics` declares, by status.
 #[derive(Debug, Clone)]
 pub enum QueryAnalyticsError {

@@ -291,18 +291,9 @@ impl CreateMessages {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateMessages {
-    type Output = Result<
-        crate::runtime::Response<super::types::MessagesResult>,
-        crate::runtime::Error<CreateMessagesError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateMessages, super::types::MessagesResult, CreateMessagesError
+);
 /// The error bodies `createMessages` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateMessagesError {

@@ -147,18 +147,9 @@ impl GetCurrentKey {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetCurrentKey {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetCurrentKeyResponse>,
-        crate::runtime::Error<GetCurrentKeyError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetCurrentKey, super::types::GetCurrentKeyResponse, GetCurrentKeyError
+);
 /// The error bodies `getCurrentKey` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetCurrentKeyError {
@@ -283,18 +274,7 @@ impl List {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for List {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListResponse>,
-        crate::runtime::Error<ListError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(List, super::types::ListResponse, ListError);
 /// The error bodies `list` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListError {
@@ -413,18 +393,9 @@ impl CreateKeys {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateKeys {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreateKeysResponse>,
-        crate::runtime::Error<CreateKeysError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateKeys, super::types::CreateKeysResponse, CreateKeysError
+);
 /// The error bodies `createKeys` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateKeysError {
@@ -513,18 +484,7 @@ impl GetKey {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetKey {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetKeyResponse>,
-        crate::runtime::Error<GetKeyError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(GetKey, super::types::GetKeyResponse, GetKeyError);
 /// The error bodies `getKey` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetKeyError {
@@ -604,18 +564,9 @@ impl DeleteKeys {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DeleteKeys {
-    type Output = Result<
-        crate::runtime::Response<super::types::DeleteKeysResponse>,
-        crate::runtime::Error<DeleteKeysError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DeleteKeys, super::types::DeleteKeysResponse, DeleteKeysError
+);
 /// The error bodies `deleteKeys` declares, by status.
 #[derive(Debug, Clone)]
 pub enum DeleteKeysError {
@@ -745,18 +696,9 @@ impl UpdateKeys {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UpdateKeys {
-    type Output = Result<
-        crate::runtime::Response<super::types::UpdateKeysResponse>,
-        crate::runtime::Error<UpdateKeysError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UpdateKeys, super::types::UpdateKeysResponse, UpdateKeysError
+);
 /// The error bodies `updateKeys` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UpdateKeysError {

@@ -172,18 +172,9 @@ impl GetBenchmarks {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetBenchmarks {
-    type Output = Result<
-        crate::runtime::Response<super::types::UnifiedBenchmarksResponse>,
-        crate::runtime::Error<GetBenchmarksError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetBenchmarks, super::types::UnifiedBenchmarksResponse, GetBenchmarksError
+);
 /// The error bodies `getBenchmarks` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetBenchmarksError {

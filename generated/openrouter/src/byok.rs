@@ -201,18 +201,9 @@ impl ListByokKeys {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListByokKeys {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListByokKeysResponse>,
-        crate::runtime::Error<ListByokKeysError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListByokKeys, super::types::ListByokKeysResponse, ListByokKeysError
+);
 /// The error bodies `listBYOKKeys` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListByokKeysError {
@@ -336,18 +327,9 @@ impl CreateByokKey {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateByokKey {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreateByokKeyResponse>,
-        crate::runtime::Error<CreateByokKeyError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateByokKey, super::types::CreateByokKeyResponse, CreateByokKeyError
+);
 /// The error bodies `createBYOKKey` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateByokKeyError {
@@ -435,18 +417,9 @@ impl GetByokKey {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetByokKey {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetByokKeyResponse>,
-        crate::runtime::Error<GetByokKeyError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetByokKey, super::types::GetByokKeyResponse, GetByokKeyError
+);
 /// The error bodies `getBYOKKey` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetByokKeyError {
@@ -527,18 +500,9 @@ impl DeleteByokKey {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DeleteByokKey {
-    type Output = Result<
-        crate::runtime::Response<super::types::DeleteByokKeyResponse>,
-        crate::runtime::Error<DeleteByokKeyError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DeleteByokKey, super::types::DeleteByokKeyResponse, DeleteByokKeyError
+);
 /// The error bodies `deleteBYOKKey` declares, by status.
 #[derive(Debug, Clone)]
 pub enum DeleteByokKeyError {
@@ -681,18 +645,9 @@ impl UpdateByokKey {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UpdateByokKey {
-    type Output = Result<
-        crate::runtime::Response<super::types::UpdateByokKeyResponse>,
-        crate::runtime::Error<UpdateByokKeyError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UpdateByokKey, super::types::UpdateByokKeyResponse, UpdateByokKeyError
+);
 /// The error bodies `updateBYOKKey` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UpdateByokKeyError {

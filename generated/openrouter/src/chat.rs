@@ -399,18 +399,9 @@ impl SendChatCompletionRequest {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for SendChatCompletionRequest {
-    type Output = Result<
-        crate::runtime::Response<super::types::ChatResult>,
-        crate::runtime::Error<SendChatCompletionRequestError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    SendChatCompletionRequest, super::types::ChatResult, SendChatCompletionRequestError
+);
 /// The error bodies `sendChatCompletionRequest` declares, by status.
 #[derive(Debug, Clone)]
 pub enum SendChatCompletionRequestError {

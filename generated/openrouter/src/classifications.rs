@@ -97,18 +97,10 @@ impl GetTaskClassifications {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetTaskClassifications {
-    type Output = Result<
-        crate::runtime::Response<super::types::TaskClassificationResponse>,
-        crate::runtime::Error<GetTaskClassificationsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetTaskClassifications, super::types::TaskClassificationResponse,
+    GetTaskClassificationsError
+);
 /// The error bodies `getTaskClassifications` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetTaskClassificationsError {

@@ -82,18 +82,9 @@ impl GetCredits {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetCredits {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetCreditsResponse>,
-        crate::runtime::Error<GetCreditsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetCredits, super::types::GetCreditsResponse, GetCreditsError
+);
 /// The error bodies `getCredits` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetCreditsError {
@@ -169,18 +160,7 @@ impl CreateCoinbaseCharge {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateCoinbaseCharge {
-    type Output = Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<CreateCoinbaseChargeError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(CreateCoinbaseCharge, (), CreateCoinbaseChargeError);
 /// The error bodies `createCoinbaseCharge` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateCoinbaseChargeError {

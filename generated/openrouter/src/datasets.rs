@@ -248,18 +248,9 @@ impl GetAppRankings {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetAppRankings {
-    type Output = Result<
-        crate::runtime::Response<super::types::AppRankingsResponse>,
-        crate::runtime::Error<GetAppRankingsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetAppRankings, super::types::AppRankingsResponse, GetAppRankingsError
+);
 /// The error bodies `getAppRankings` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetAppRankingsError {
@@ -419,18 +410,9 @@ impl GetRankingsDaily {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetRankingsDaily {
-    type Output = Result<
-        crate::runtime::Response<super::types::RankingsDailyResponse>,
-        crate::runtime::Error<GetRankingsDailyError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetRankingsDaily, super::types::RankingsDailyResponse, GetRankingsDailyError
+);
 /// The error bodies `getRankingsDaily` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetRankingsDailyError {
@@ -581,18 +563,9 @@ impl GetSessionCost {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetSessionCost {
-    type Output = Result<
-        crate::runtime::Response<super::types::SessionCostResponse>,
-        crate::runtime::Error<GetSessionCostError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetSessionCost, super::types::SessionCostResponse, GetSessionCostError
+);
 /// The error bodies `getSessionCost` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetSessionCostError {

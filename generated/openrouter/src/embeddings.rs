@@ -136,18 +136,9 @@ impl CreateEmbeddings {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateEmbeddings {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreateEmbeddingsResponse>,
-        crate::runtime::Error<CreateEmbeddingsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateEmbeddings, super::types::CreateEmbeddingsResponse, CreateEmbeddingsError
+);
 /// The error bodies `createEmbeddings` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateEmbeddingsError {
@@ -297,18 +288,9 @@ impl ListEmbeddingsModels {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListEmbeddingsModels {
-    type Output = Result<
-        crate::runtime::Response<super::types::ModelsListResponse>,
-        crate::runtime::Error<ListEmbeddingsModelsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListEmbeddingsModels, super::types::ModelsListResponse, ListEmbeddingsModelsError
+);
 /// The error bodies `listEmbeddingsModels` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListEmbeddingsModelsError {

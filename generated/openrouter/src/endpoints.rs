@@ -81,18 +81,9 @@ impl ListEndpointsZdr {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListEndpointsZdr {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListEndpointsZdrResponse>,
-        crate::runtime::Error<ListEndpointsZdrError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListEndpointsZdr, super::types::ListEndpointsZdrResponse, ListEndpointsZdrError
+);
 /// The error bodies `listEndpointsZdr` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListEndpointsZdrError {
@@ -172,18 +163,9 @@ impl ListEndpoints {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListEndpoints {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListEndpointsResponse2>,
-        crate::runtime::Error<ListEndpointsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListEndpoints, super::types::ListEndpointsResponse2, ListEndpointsError
+);
 /// The error bodies `listEndpoints` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListEndpointsError {

@@ -188,18 +188,9 @@ impl ListFiles {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListFiles {
-    type Output = Result<
-        crate::runtime::Response<super::types::FileListResponse>,
-        crate::runtime::Error<ListFilesError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListFiles, super::types::FileListResponse, ListFilesError
+);
 /// The error bodies `listFiles` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListFilesError {
@@ -309,18 +300,7 @@ impl UploadFile {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UploadFile {
-    type Output = Result<
-        crate::runtime::Response<super::types::FileResponse>,
-        crate::runtime::Error<UploadFileError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(UploadFile, super::types::FileResponse, UploadFileError);
 /// The error bodies `uploadFile` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UploadFileError {
@@ -438,18 +418,9 @@ impl GetFileMetadata {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetFileMetadata {
-    type Output = Result<
-        crate::runtime::Response<super::types::FileResponse>,
-        crate::runtime::Error<GetFileMetadataError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetFileMetadata, super::types::FileResponse, GetFileMetadataError
+);
 /// The error bodies `getFileMetadata` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetFileMetadataError {
@@ -570,18 +541,9 @@ impl DeleteFile {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DeleteFile {
-    type Output = Result<
-        crate::runtime::Response<super::types::FileDeleteResponse>,
-        crate::runtime::Error<DeleteFileError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DeleteFile, super::types::FileDeleteResponse, DeleteFileError
+);
 /// The error bodies `deleteFile` declares, by status.
 #[derive(Debug, Clone)]
 pub enum DeleteFileError {
@@ -693,18 +655,9 @@ impl DownloadFileContent {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DownloadFileContent {
-    type Output = Result<
-        crate::runtime::Response<crate::runtime::Bytes>,
-        crate::runtime::Error<DownloadFileContentError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DownloadFileContent, crate ::runtime::Bytes, DownloadFileContentError
+);
 /// The error bodies `downloadFileContent` declares, by status.
 #[derive(Debug, Clone)]
 pub enum DownloadFileContentError {

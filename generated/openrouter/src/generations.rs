@@ -103,18 +103,9 @@ impl GetGeneration {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetGeneration {
-    type Output = Result<
-        crate::runtime::Response<super::types::GenerationResponse>,
-        crate::runtime::Error<GetGenerationError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetGeneration, super::types::GenerationResponse, GetGenerationError
+);
 /// The error bodies `getGeneration` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetGenerationError {
@@ -222,18 +213,10 @@ impl ListGenerationContent {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListGenerationContent {
-    type Output = Result<
-        crate::runtime::Response<super::types::GenerationContentResponse>,
-        crate::runtime::Error<ListGenerationContentError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListGenerationContent, super::types::GenerationContentResponse,
+    ListGenerationContentError
+);
 /// The error bodies `listGenerationContent` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListGenerationContentError {
@@ -366,18 +349,10 @@ impl SubmitGenerationFeedback {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for SubmitGenerationFeedback {
-    type Output = Result<
-        crate::runtime::Response<super::types::SubmitGenerationFeedbackResponse>,
-        crate::runtime::Error<SubmitGenerationFeedbackError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    SubmitGenerationFeedback, super::types::SubmitGenerationFeedbackResponse,
+    SubmitGenerationFeedbackError
+);
 /// The error bodies `submitGenerationFeedback` declares, by status.
 #[derive(Debug, Clone)]
 pub enum SubmitGenerationFeedbackError {

@@ -351,18 +351,9 @@ impl ListGuardrails {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListGuardrails {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListGuardrailsResponse>,
-        crate::runtime::Error<ListGuardrailsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListGuardrails, super::types::ListGuardrailsResponse, ListGuardrailsError
+);
 /// The error bodies `listGuardrails` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListGuardrailsError {
@@ -560,18 +551,9 @@ impl CreateGuardrail {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateGuardrail {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreateGuardrailResponse>,
-        crate::runtime::Error<CreateGuardrailError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateGuardrail, super::types::CreateGuardrailResponse, CreateGuardrailError
+);
 /// The error bodies `createGuardrail` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateGuardrailError {
@@ -659,18 +641,9 @@ impl GetGuardrail {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetGuardrail {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetGuardrailResponse>,
-        crate::runtime::Error<GetGuardrailError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetGuardrail, super::types::GetGuardrailResponse, GetGuardrailError
+);
 /// The error bodies `getGuardrail` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetGuardrailError {
@@ -751,18 +724,9 @@ impl DeleteGuardrail {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DeleteGuardrail {
-    type Output = Result<
-        crate::runtime::Response<super::types::DeleteGuardrailResponse>,
-        crate::runtime::Error<DeleteGuardrailError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DeleteGuardrail, super::types::DeleteGuardrailResponse, DeleteGuardrailError
+);
 /// The error bodies `deleteGuardrail` declares, by status.
 #[derive(Debug, Clone)]
 pub enum DeleteGuardrailError {
@@ -1041,18 +1005,9 @@ impl UpdateGuardrail {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UpdateGuardrail {
-    type Output = Result<
-        crate::runtime::Response<super::types::UpdateGuardrailResponse>,
-        crate::runtime::Error<UpdateGuardrailError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UpdateGuardrail, super::types::UpdateGuardrailResponse, UpdateGuardrailError
+);
 /// The error bodies `updateGuardrail` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UpdateGuardrailError {
@@ -1182,18 +1137,10 @@ impl ListGuardrailKeyAssignments {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListGuardrailKeyAssignments {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListKeyAssignmentsResponse>,
-        crate::runtime::Error<ListGuardrailKeyAssignmentsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListGuardrailKeyAssignments, super::types::ListKeyAssignmentsResponse,
+    ListGuardrailKeyAssignmentsError
+);
 /// The error bodies `listGuardrailKeyAssignments` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListGuardrailKeyAssignmentsError {
@@ -1290,18 +1237,10 @@ impl BulkAssignKeysToGuardrail {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for BulkAssignKeysToGuardrail {
-    type Output = Result<
-        crate::runtime::Response<super::types::BulkAssignKeysResponse>,
-        crate::runtime::Error<BulkAssignKeysToGuardrailError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    BulkAssignKeysToGuardrail, super::types::BulkAssignKeysResponse,
+    BulkAssignKeysToGuardrailError
+);
 /// The error bodies `bulkAssignKeysToGuardrail` declares, by status.
 #[derive(Debug, Clone)]
 pub enum BulkAssignKeysToGuardrailError {
@@ -1406,18 +1345,10 @@ impl BulkUnassignKeysFromGuardrail {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for BulkUnassignKeysFromGuardrail {
-    type Output = Result<
-        crate::runtime::Response<super::types::BulkUnassignKeysResponse>,
-        crate::runtime::Error<BulkUnassignKeysFromGuardrailError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    BulkUnassignKeysFromGuardrail, super::types::BulkUnassignKeysResponse,
+    BulkUnassignKeysFromGuardrailError
+);
 /// The error bodies `bulkUnassignKeysFromGuardrail` declares, by status.
 #[derive(Debug, Clone)]
 pub enum BulkUnassignKeysFromGuardrailError {
@@ -1554,18 +1485,10 @@ impl ListGuardrailMemberAssignments {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListGuardrailMemberAssignments {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListMemberAssignmentsResponse>,
-        crate::runtime::Error<ListGuardrailMemberAssignmentsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListGuardrailMemberAssignments, super::types::ListMemberAssignmentsResponse,
+    ListGuardrailMemberAssignmentsError
+);
 /// The error bodies `listGuardrailMemberAssignments` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListGuardrailMemberAssignmentsError {
@@ -1663,18 +1586,10 @@ impl BulkAssignMembersToGuardrail {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for BulkAssignMembersToGuardrail {
-    type Output = Result<
-        crate::runtime::Response<super::types::BulkAssignMembersResponse>,
-        crate::runtime::Error<BulkAssignMembersToGuardrailError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    BulkAssignMembersToGuardrail, super::types::BulkAssignMembersResponse,
+    BulkAssignMembersToGuardrailError
+);
 /// The error bodies `bulkAssignMembersToGuardrail` declares, by status.
 #[derive(Debug, Clone)]
 pub enum BulkAssignMembersToGuardrailError {
@@ -1782,18 +1697,10 @@ impl BulkUnassignMembersFromGuardrail {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for BulkUnassignMembersFromGuardrail {
-    type Output = Result<
-        crate::runtime::Response<super::types::BulkUnassignMembersResponse>,
-        crate::runtime::Error<BulkUnassignMembersFromGuardrailError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    BulkUnassignMembersFromGuardrail, super::types::BulkUnassignMembersResponse,
+    BulkUnassignMembersFromGuardrailError
+);
 /// The error bodies `bulkUnassignMembersFromGuardrail` declares, by status.
 #[derive(Debug, Clone)]
 pub enum BulkUnassignMembersFromGuardrailError {
@@ -1925,18 +1832,9 @@ impl ListKeyAssignments {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListKeyAssignments {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListKeyAssignmentsResponse>,
-        crate::runtime::Error<ListKeyAssignmentsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListKeyAssignments, super::types::ListKeyAssignmentsResponse, ListKeyAssignmentsError
+);
 /// The error bodies `listKeyAssignments` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListKeyAssignmentsError {
@@ -2054,18 +1952,10 @@ impl ListMemberAssignments {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListMemberAssignments {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListMemberAssignmentsResponse>,
-        crate::runtime::Error<ListMemberAssignmentsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListMemberAssignments, super::types::ListMemberAssignmentsResponse,
+    ListMemberAssignmentsError
+);
 /// The error bodies `listMemberAssignments` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListMemberAssignmentsError {

@@ -231,18 +231,9 @@ impl CreateImages {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateImages {
-    type Output = Result<
-        crate::runtime::Response<super::types::ImageGenerationResponse>,
-        crate::runtime::Error<CreateImagesError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateImages, super::types::ImageGenerationResponse, CreateImagesError
+);
 /// The error bodies `createImages` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateImagesError {
@@ -353,18 +344,9 @@ impl ListImageModels {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListImageModels {
-    type Output = Result<
-        crate::runtime::Response<super::types::ImageModelsListResponse>,
-        crate::runtime::Error<ListImageModelsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListImageModels, super::types::ImageModelsListResponse, ListImageModelsError
+);
 /// The error bodies `listImageModels` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListImageModelsError {
@@ -440,18 +422,10 @@ impl ListImageModelEndpoints {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListImageModelEndpoints {
-    type Output = Result<
-        crate::runtime::Response<super::types::ImageModelEndpointsResponse>,
-        crate::runtime::Error<ListImageModelEndpointsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListImageModelEndpoints, super::types::ImageModelEndpointsResponse,
+    ListImageModelEndpointsError
+);
 /// The error bodies `listImageModelEndpoints` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListImageModelEndpointsError {

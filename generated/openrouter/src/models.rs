@@ -139,18 +139,7 @@ impl GetModel {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetModel {
-    type Output = Result<
-        crate::runtime::Response<super::types::ModelResponse>,
-        crate::runtime::Error<GetModelError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(GetModel, super::types::ModelResponse, GetModelError);
 /// The error bodies `getModel` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetModelError {
@@ -521,18 +510,9 @@ impl GetModels {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetModels {
-    type Output = Result<
-        crate::runtime::Response<super::types::ModelsListResponse>,
-        crate::runtime::Error<GetModelsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetModels, super::types::ModelsListResponse, GetModelsError
+);
 /// The error bodies `getModels` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetModelsError {
@@ -619,18 +599,9 @@ impl ListModelsCount {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListModelsCount {
-    type Output = Result<
-        crate::runtime::Response<super::types::ModelsCountResponse>,
-        crate::runtime::Error<ListModelsCountError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListModelsCount, super::types::ModelsCountResponse, ListModelsCountError
+);
 /// The error bodies `listModelsCount` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListModelsCountError {
@@ -723,18 +694,9 @@ impl ListModelsUser {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListModelsUser {
-    type Output = Result<
-        crate::runtime::Response<super::types::ModelsListResponse>,
-        crate::runtime::Error<ListModelsUserError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListModelsUser, super::types::ModelsListResponse, ListModelsUserError
+);
 /// The error bodies `listModelsUser` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListModelsUserError {

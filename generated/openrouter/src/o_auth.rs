@@ -129,18 +129,10 @@ impl ExchangeAuthCodeForApiKey {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ExchangeAuthCodeForApiKey {
-    type Output = Result<
-        crate::runtime::Response<super::types::ExchangeAuthCodeForApiKeyResponse>,
-        crate::runtime::Error<ExchangeAuthCodeForApiKeyError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ExchangeAuthCodeForApiKey, super::types::ExchangeAuthCodeForApiKeyResponse,
+    ExchangeAuthCodeForApiKeyError
+);
 /// The error bodies `exchangeAuthCodeForAPIKey` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ExchangeAuthCodeForApiKeyError {
@@ -284,18 +276,9 @@ impl CreateAuthKeysCode {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateAuthKeysCode {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreateAuthKeysCodeResponse>,
-        crate::runtime::Error<CreateAuthKeysCodeError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateAuthKeysCode, super::types::CreateAuthKeysCodeResponse, CreateAuthKeysCodeError
+);
 /// The error bodies `createAuthKeysCode` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateAuthKeysCodeError {

@@ -209,18 +209,10 @@ impl ListObservabilityDestinations {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListObservabilityDestinations {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListObservabilityDestinationsResponse>,
-        crate::runtime::Error<ListObservabilityDestinationsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListObservabilityDestinations, super::types::ListObservabilityDestinationsResponse,
+    ListObservabilityDestinationsError
+);
 /// The error bodies `listObservabilityDestinations` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListObservabilityDestinationsError {
@@ -370,18 +362,10 @@ impl CreateObservabilityDestination {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateObservabilityDestination {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreateObservabilityDestinationResponse>,
-        crate::runtime::Error<CreateObservabilityDestinationError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateObservabilityDestination, super::types::CreateObservabilityDestinationResponse,
+    CreateObservabilityDestinationError
+);
 /// The error bodies `createObservabilityDestination` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateObservabilityDestinationError {
@@ -482,18 +466,10 @@ impl GetObservabilityDestination {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetObservabilityDestination {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetObservabilityDestinationResponse>,
-        crate::runtime::Error<GetObservabilityDestinationError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetObservabilityDestination, super::types::GetObservabilityDestinationResponse,
+    GetObservabilityDestinationError
+);
 /// The error bodies `getObservabilityDestination` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetObservabilityDestinationError {
@@ -581,18 +557,10 @@ impl DeleteObservabilityDestination {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DeleteObservabilityDestination {
-    type Output = Result<
-        crate::runtime::Response<super::types::DeleteObservabilityDestinationResponse>,
-        crate::runtime::Error<DeleteObservabilityDestinationError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DeleteObservabilityDestination, super::types::DeleteObservabilityDestinationResponse,
+    DeleteObservabilityDestinationError
+);
 /// The error bodies `deleteObservabilityDestination` declares, by status.
 #[derive(Debug, Clone)]
 pub enum DeleteObservabilityDestinationError {
@@ -761,18 +729,10 @@ impl UpdateObservabilityDestination {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UpdateObservabilityDestination {
-    type Output = Result<
-        crate::runtime::Response<super::types::UpdateObservabilityDestinationResponse>,
-        crate::runtime::Error<UpdateObservabilityDestinationError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UpdateObservabilityDestination, super::types::UpdateObservabilityDestinationResponse,
+    UpdateObservabilityDestinationError
+);
 /// The error bodies `updateObservabilityDestination` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UpdateObservabilityDestinationError {

@@ -112,18 +112,10 @@ impl ListOrganizationMembers {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListOrganizationMembers {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListOrganizationMembersResponse>,
-        crate::runtime::Error<ListOrganizationMembersError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListOrganizationMembers, super::types::ListOrganizationMembersResponse,
+    ListOrganizationMembersError
+);
 /// The error bodies `listOrganizationMembers` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListOrganizationMembersError {

@@ -317,18 +317,9 @@ impl ListPresets {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListPresets {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListPresetsResponse>,
-        crate::runtime::Error<ListPresetsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListPresets, super::types::ListPresetsResponse, ListPresetsError
+);
 /// The error bodies `listPresets` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListPresetsError {
@@ -409,18 +400,9 @@ impl GetPreset {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetPreset {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetPresetResponse>,
-        crate::runtime::Error<GetPresetError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetPreset, super::types::GetPresetResponse, GetPresetError
+);
 /// The error bodies `getPreset` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetPresetError {
@@ -750,18 +732,10 @@ impl CreatePresetsChatCompletions {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreatePresetsChatCompletions {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreatePresetFromInferenceResponse>,
-        crate::runtime::Error<CreatePresetsChatCompletionsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreatePresetsChatCompletions, super::types::CreatePresetFromInferenceResponse,
+    CreatePresetsChatCompletionsError
+);
 /// The error bodies `createPresetsChatCompletions` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreatePresetsChatCompletionsError {
@@ -1026,18 +1000,10 @@ impl CreatePresetsMessages {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreatePresetsMessages {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreatePresetFromInferenceResponse>,
-        crate::runtime::Error<CreatePresetsMessagesError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreatePresetsMessages, super::types::CreatePresetFromInferenceResponse,
+    CreatePresetsMessagesError
+);
 /// The error bodies `createPresetsMessages` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreatePresetsMessagesError {
@@ -1365,18 +1331,10 @@ impl CreatePresetsResponses {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreatePresetsResponses {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreatePresetFromInferenceResponse>,
-        crate::runtime::Error<CreatePresetsResponsesError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreatePresetsResponses, super::types::CreatePresetFromInferenceResponse,
+    CreatePresetsResponsesError
+);
 /// The error bodies `createPresetsResponses` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreatePresetsResponsesError {
@@ -1526,18 +1484,9 @@ impl ListPresetVersions {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListPresetVersions {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListPresetVersionsResponse>,
-        crate::runtime::Error<ListPresetVersionsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListPresetVersions, super::types::ListPresetVersionsResponse, ListPresetVersionsError
+);
 /// The error bodies `listPresetVersions` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListPresetVersionsError {
@@ -1631,18 +1580,9 @@ impl GetPresetVersion {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetPresetVersion {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetPresetVersionResponse>,
-        crate::runtime::Error<GetPresetVersionError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetPresetVersion, super::types::GetPresetVersionResponse, GetPresetVersionError
+);
 /// The error bodies `getPresetVersion` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetPresetVersionError {

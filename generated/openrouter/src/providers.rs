@@ -66,18 +66,9 @@ impl ListProviders {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListProviders {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListProvidersResponse>,
-        crate::runtime::Error<ListProvidersError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListProviders, super::types::ListProvidersResponse, ListProvidersError
+);
 /// The error bodies `listProviders` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListProvidersError {

@@ -104,18 +104,9 @@ impl CreateRerank {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateRerank {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreateRerankResponse>,
-        crate::runtime::Error<CreateRerankError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateRerank, super::types::CreateRerankResponse, CreateRerankError
+);
 /// The error bodies `createRerank` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateRerankError {

@@ -364,18 +364,9 @@ impl CreateResponses {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateResponses {
-    type Output = Result<
-        crate::runtime::Response<super::types::OpenResponsesResult>,
-        crate::runtime::Error<CreateResponsesError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateResponses, super::types::OpenResponsesResult, CreateResponsesError
+);
 /// The error bodies `createResponses` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateResponsesError {

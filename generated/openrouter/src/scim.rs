@@ -196,18 +196,10 @@ impl ListScimGroupMappings {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListScimGroupMappings {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListScimGroupMappingsResponse>,
-        crate::runtime::Error<ListScimGroupMappingsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListScimGroupMappings, super::types::ListScimGroupMappingsResponse,
+    ListScimGroupMappingsError
+);
 /// The error bodies `listScimGroupMappings` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListScimGroupMappingsError {
@@ -300,18 +292,10 @@ impl CreateScimGroupMapping {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateScimGroupMapping {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreateScimGroupMappingResponse>,
-        crate::runtime::Error<CreateScimGroupMappingError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateScimGroupMapping, super::types::CreateScimGroupMappingResponse,
+    CreateScimGroupMappingError
+);
 /// The error bodies `createScimGroupMapping` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateScimGroupMappingError {
@@ -412,18 +396,10 @@ impl GetScimGroupMapping {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetScimGroupMapping {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetScimGroupMappingResponse>,
-        crate::runtime::Error<GetScimGroupMappingError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetScimGroupMapping, super::types::GetScimGroupMappingResponse,
+    GetScimGroupMappingError
+);
 /// The error bodies `getScimGroupMapping` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetScimGroupMappingError {
@@ -510,18 +486,10 @@ impl DeleteScimGroupMapping {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DeleteScimGroupMapping {
-    type Output = Result<
-        crate::runtime::Response<super::types::DeleteScimGroupMappingResponse>,
-        crate::runtime::Error<DeleteScimGroupMappingError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DeleteScimGroupMapping, super::types::DeleteScimGroupMappingResponse,
+    DeleteScimGroupMappingError
+);
 /// The error bodies `deleteScimGroupMapping` declares, by status.
 #[derive(Debug, Clone)]
 pub enum DeleteScimGroupMappingError {
@@ -625,18 +593,10 @@ impl UpdateScimGroupMapping {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UpdateScimGroupMapping {
-    type Output = Result<
-        crate::runtime::Response<super::types::UpdateScimGroupMappingResponse>,
-        crate::runtime::Error<UpdateScimGroupMappingError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UpdateScimGroupMapping, super::types::UpdateScimGroupMappingResponse,
+    UpdateScimGroupMappingError
+);
 /// The error bodies `updateScimGroupMapping` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UpdateScimGroupMappingError {
@@ -765,18 +725,9 @@ impl ListScimGroups {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListScimGroups {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListScimGroupsResponse>,
-        crate::runtime::Error<ListScimGroupsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListScimGroups, super::types::ListScimGroupsResponse, ListScimGroupsError
+);
 /// The error bodies `listScimGroups` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListScimGroupsError {

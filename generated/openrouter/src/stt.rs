@@ -126,18 +126,9 @@ impl CreateAudioTranscriptions {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateAudioTranscriptions {
-    type Output = Result<
-        crate::runtime::Response<super::types::SttResponse>,
-        crate::runtime::Error<CreateAudioTranscriptionsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateAudioTranscriptions, super::types::SttResponse, CreateAudioTranscriptionsError
+);
 /// The error bodies `createAudioTranscriptions` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateAudioTranscriptionsError {

@@ -125,18 +125,9 @@ impl CreateAudioSpeech {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateAudioSpeech {
-    type Output = Result<
-        crate::runtime::Response<crate::runtime::Bytes>,
-        crate::runtime::Error<CreateAudioSpeechError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateAudioSpeech, crate ::runtime::Bytes, CreateAudioSpeechError
+);
 /// The error bodies `createAudioSpeech` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateAudioSpeechError {

@@ -205,18 +205,9 @@ impl CreateVideos {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateVideos {
-    type Output = Result<
-        crate::runtime::Response<super::types::VideoGenerationResponse>,
-        crate::runtime::Error<CreateVideosError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateVideos, super::types::VideoGenerationResponse, CreateVideosError
+);
 /// The error bodies `createVideos` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateVideosError {
@@ -312,18 +303,9 @@ impl GetVideos {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetVideos {
-    type Output = Result<
-        crate::runtime::Response<super::types::VideoGenerationResponse>,
-        crate::runtime::Error<GetVideosError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetVideos, super::types::VideoGenerationResponse, GetVideosError
+);
 /// The error bodies `getVideos` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetVideosError {
@@ -407,18 +389,9 @@ impl ListVideosContent {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListVideosContent {
-    type Output = Result<
-        crate::runtime::Response<crate::runtime::Bytes>,
-        crate::runtime::Error<ListVideosContentError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListVideosContent, crate ::runtime::Bytes, ListVideosContentError
+);
 /// The error bodies `listVideosContent` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListVideosContentError {
@@ -509,18 +482,9 @@ impl ListVideosModels {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListVideosModels {
-    type Output = Result<
-        crate::runtime::Response<super::types::VideoModelsListResponse>,
-        crate::runtime::Error<ListVideosModelsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListVideosModels, super::types::VideoModelsListResponse, ListVideosModelsError
+);
 /// The error bodies `listVideosModels` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListVideosModelsError {

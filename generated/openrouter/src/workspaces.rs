@@ -311,18 +311,9 @@ impl ListWorkspaces {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListWorkspaces {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListWorkspacesResponse>,
-        crate::runtime::Error<ListWorkspacesError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListWorkspaces, super::types::ListWorkspacesResponse, ListWorkspacesError
+);
 /// The error bodies `listWorkspaces` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListWorkspacesError {
@@ -454,18 +445,9 @@ impl CreateWorkspace {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for CreateWorkspace {
-    type Output = Result<
-        crate::runtime::Response<super::types::CreateWorkspaceResponse>,
-        crate::runtime::Error<CreateWorkspaceError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    CreateWorkspace, super::types::CreateWorkspaceResponse, CreateWorkspaceError
+);
 /// The error bodies `createWorkspace` declares, by status.
 #[derive(Debug, Clone)]
 pub enum CreateWorkspaceError {
@@ -553,18 +535,9 @@ impl GetWorkspace {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetWorkspace {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetWorkspaceResponse>,
-        crate::runtime::Error<GetWorkspaceError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetWorkspace, super::types::GetWorkspaceResponse, GetWorkspaceError
+);
 /// The error bodies `getWorkspace` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetWorkspaceError {
@@ -645,18 +618,9 @@ impl DeleteWorkspace {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DeleteWorkspace {
-    type Output = Result<
-        crate::runtime::Response<super::types::DeleteWorkspaceResponse>,
-        crate::runtime::Error<DeleteWorkspaceError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DeleteWorkspace, super::types::DeleteWorkspaceResponse, DeleteWorkspaceError
+);
 /// The error bodies `deleteWorkspace` declares, by status.
 #[derive(Debug, Clone)]
 pub enum DeleteWorkspaceError {
@@ -842,18 +806,9 @@ impl UpdateWorkspace {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UpdateWorkspace {
-    type Output = Result<
-        crate::runtime::Response<super::types::UpdateWorkspaceResponse>,
-        crate::runtime::Error<UpdateWorkspaceError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UpdateWorkspace, super::types::UpdateWorkspaceResponse, UpdateWorkspaceError
+);
 /// The error bodies `updateWorkspace` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UpdateWorkspaceError {
@@ -946,18 +901,10 @@ impl ListWorkspaceBudgets {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListWorkspaceBudgets {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListWorkspaceBudgetsResponse>,
-        crate::runtime::Error<ListWorkspaceBudgetsError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListWorkspaceBudgets, super::types::ListWorkspaceBudgetsResponse,
+    ListWorkspaceBudgetsError
+);
 /// The error bodies `listWorkspaceBudgets` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListWorkspaceBudgetsError {
@@ -1047,18 +994,9 @@ impl GetWorkspaceBudget {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for GetWorkspaceBudget {
-    type Output = Result<
-        crate::runtime::Response<super::types::GetWorkspaceBudgetResponse>,
-        crate::runtime::Error<GetWorkspaceBudgetError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    GetWorkspaceBudget, super::types::GetWorkspaceBudgetResponse, GetWorkspaceBudgetError
+);
 /// The error bodies `getWorkspaceBudget` declares, by status.
 #[derive(Debug, Clone)]
 pub enum GetWorkspaceBudgetError {
@@ -1168,18 +1106,10 @@ impl UpsertWorkspaceBudget {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for UpsertWorkspaceBudget {
-    type Output = Result<
-        crate::runtime::Response<super::types::UpsertWorkspaceBudgetResponse>,
-        crate::runtime::Error<UpsertWorkspaceBudgetError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    UpsertWorkspaceBudget, super::types::UpsertWorkspaceBudgetResponse,
+    UpsertWorkspaceBudgetError
+);
 /// The error bodies `upsertWorkspaceBudget` declares, by status.
 #[derive(Debug, Clone)]
 pub enum UpsertWorkspaceBudgetError {
@@ -1276,18 +1206,10 @@ impl DeleteWorkspaceBudget {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for DeleteWorkspaceBudget {
-    type Output = Result<
-        crate::runtime::Response<super::types::DeleteWorkspaceBudgetResponse>,
-        crate::runtime::Error<DeleteWorkspaceBudgetError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    DeleteWorkspaceBudget, super::types::DeleteWorkspaceBudgetResponse,
+    DeleteWorkspaceBudgetError
+);
 /// The error bodies `deleteWorkspaceBudget` declares, by status.
 #[derive(Debug, Clone)]
 pub enum DeleteWorkspaceBudgetError {
@@ -1423,18 +1345,10 @@ impl ListWorkspaceMembers {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for ListWorkspaceMembers {
-    type Output = Result<
-        crate::runtime::Response<super::types::ListWorkspaceMembersResponse>,
-        crate::runtime::Error<ListWorkspaceMembersError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    ListWorkspaceMembers, super::types::ListWorkspaceMembersResponse,
+    ListWorkspaceMembersError
+);
 /// The error bodies `listWorkspaceMembers` declares, by status.
 #[derive(Debug, Clone)]
 pub enum ListWorkspaceMembersError {
@@ -1538,18 +1452,10 @@ impl BulkAddWorkspaceMembers {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for BulkAddWorkspaceMembers {
-    type Output = Result<
-        crate::runtime::Response<super::types::BulkAddWorkspaceMembersResponse>,
-        crate::runtime::Error<BulkAddWorkspaceMembersError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    BulkAddWorkspaceMembers, super::types::BulkAddWorkspaceMembersResponse,
+    BulkAddWorkspaceMembersError
+);
 /// The error bodies `bulkAddWorkspaceMembers` declares, by status.
 #[derive(Debug, Clone)]
 pub enum BulkAddWorkspaceMembersError {
@@ -1663,18 +1569,10 @@ impl BulkRemoveWorkspaceMembers {
         Ok((self.client, parts))
     }
 }
-/// `.await` sends the request, like [`send`](Self::send).
-impl std::future::IntoFuture for BulkRemoveWorkspaceMembers {
-    type Output = Result<
-        crate::runtime::Response<super::types::BulkRemoveWorkspaceMembersResponse>,
-        crate::runtime::Error<BulkRemoveWorkspaceMembersError>,
-    >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::send_on_await!(
+    BulkRemoveWorkspaceMembers, super::types::BulkRemoveWorkspaceMembersResponse,
+    BulkRemoveWorkspaceMembersError
+);
 /// The error bodies `bulkRemoveWorkspaceMembers` declares, by status.
 #[derive(Debug, Clone)]
 pub enum BulkRemoveWorkspaceMembersError {

@@ -1,6 +1,6 @@
-//! The per-call controls every request builder has, written once: generated builders call
-//! `call_controls!()` in their `impl` instead of repeating five methods each (a quarter of an
-//! operation's source, for every operation of every API).
+//! What every request builder has, written once: generated builders call `call_controls!()` in
+//! their `impl` and `send_on_await!(…)` after it instead of repeating five methods and an
+//! `IntoFuture` impl each (a third of an operation's source, for every operation of every API).
 
 /// The methods that override the client's settings for one call. Expands inside a builder's
 /// `impl`; the builder has an `options: CallOptions` field.
@@ -37,6 +37,25 @@ macro_rules! call_controls {
             self.options.max_body_bytes = Some(limit);
             self.options.max_event_bytes = Some(limit);
             self
+        }
+    };
+}
+
+/// `.await` on a builder sends it: `IntoFuture` through the builder's `send`, whose result is
+/// `Result<Response<$success>, Error<$error>>`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! send_on_await {
+    ($builder:ident, $success:ty, $error:ty) => {
+        /// `.await` sends the request, like [`send`](Self::send).
+        impl std::future::IntoFuture for $builder {
+            type Output = Result<$crate::Response<$success>, $crate::Error<$error>>;
+            type IntoFuture = $crate::BoxFuture<Self::Output>;
+
+            #[inline]
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
         }
     };
 }
