@@ -1,6 +1,6 @@
 //! What every request builder has, written once: generated builders call `call_controls!()` in
 //! their `impl` and `send_on_await!(…)` after it instead of repeating five methods and an
-//! `IntoFuture` impl each (a third of an operation's source, for every operation of every API).
+//! `IntoFuture` impl each (a fifth of an operation's source, for every operation of every API).
 
 /// The methods that override the client's settings for one call. Expands inside a builder's
 /// `impl`; the builder has an `options: CallOptions` field.
