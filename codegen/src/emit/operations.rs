@@ -191,7 +191,7 @@ fn operation(api_name: &str, op: &Operation, types: &HashMap<&str, &TypeKind>) -
         }
         None => quote! { serde_json::Value },
     };
-    let path_expr = path_expression(op);
+    let (path_segments, path_expr) = path_expression(op);
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let name = ident(&p.rust);
         let wire = &p.wire;
@@ -286,6 +286,7 @@ fn operation(api_name: &str, op: &Operation, types: &HashMap<&str, &TypeKind>) -
                 #header_decl
                 #(#headers)*
                 let body = #body_expr;
+                #path_segments
                 let parts = crate::runtime::RequestParts {
                     operation: #op_id,
                     method: crate::runtime::Method::#http_method,
@@ -364,28 +365,31 @@ fn is_keyword(name: &str) -> bool {
 }
 
 /// `format!("/keys/{}", path_segment(&self.hash))`.
-fn path_expression(op: &Operation) -> TokenStream {
+/// The request path: each path parameter checked and encoded into a local of its own first
+/// (`let path_0 = …?;`), then one `format!` that names them inline. Arguments written into the
+/// `format!` itself would be printed as the raw tokens of a macro call, unformatted.
+fn path_expression(op: &Operation) -> (TokenStream, TokenStream) {
     let mut template = String::new();
-    let mut args = Vec::new();
+    let mut segments = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(end) = rest[start..].find('}') else { break };
         template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-        template.push_str("{}");
         let wire = &rest[start + 1..start + end];
         if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == wire) {
             let name = ident(&param.rust);
             let op_id = &op.id;
-            args.push(quote! { crate::runtime::path_segment(#op_id, #wire, &self.#name)? });
+            let local = format_ident!("path_{}", segments.len());
+            template.push_str(&format!("{{{local}}}"));
+            segments.push(quote! { let #local = crate::runtime::path_segment(#op_id, #wire, &self.#name)?; });
+        } else {
+            template.push_str("{}");
         }
         rest = &rest[start + end + 1..];
     }
     template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    if args.is_empty() {
-        quote! { #template.to_string() }
-    } else {
-        quote! { format!(#template, #(#args),*) }
-    }
+    let expression = if segments.is_empty() { quote! { #template.to_string() } } else { quote! { format!(#template) } };
+    (quote! { #(#segments)* }, expression)
 }
 
 fn body_payload(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<TokenStream, String> {

@@ -363,14 +363,15 @@ impl AnnotationQueuesGetQueue {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "annotationQueues_getQueue",
+            "queueId",
+            &self.queue_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "annotationQueues_getQueue",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/annotation-queues/{}", crate
-                ::runtime::path_segment("annotationQueues_getQueue", "queueId", & self
-                .queue_id) ?
-            ),
+            path: format!("/api/public/annotation-queues/{path_0}"),
             query,
             headers,
             body,
@@ -470,14 +471,15 @@ impl AnnotationQueuesListQueueItems {
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "annotationQueues_listQueueItems",
+            "queueId",
+            &self.queue_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "annotationQueues_listQueueItems",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/annotation-queues/{}/items", crate
-                ::runtime::path_segment("annotationQueues_listQueueItems", "queueId", &
-                self.queue_id) ?
-            ),
+            path: format!("/api/public/annotation-queues/{path_0}/items"),
             query,
             headers,
             body,
@@ -549,14 +551,15 @@ impl AnnotationQueuesCreateQueueItem {
                 operation: "annotationQueues_createQueueItem",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "annotationQueues_createQueueItem",
+            "queueId",
+            &self.queue_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "annotationQueues_createQueueItem",
             method: crate::runtime::Method::POST,
-            path: format!(
-                "/api/public/annotation-queues/{}/items", crate
-                ::runtime::path_segment("annotationQueues_createQueueItem", "queueId", &
-                self.queue_id) ?
-            ),
+            path: format!("/api/public/annotation-queues/{path_0}/items"),
             query,
             headers,
             body,
@@ -607,16 +610,20 @@ impl AnnotationQueuesGetQueueItem {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "annotationQueues_getQueueItem",
+            "queueId",
+            &self.queue_id,
+        )?;
+        let path_1 = crate::runtime::path_segment(
+            "annotationQueues_getQueueItem",
+            "itemId",
+            &self.item_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "annotationQueues_getQueueItem",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/annotation-queues/{}/items/{}", crate
-                ::runtime::path_segment("annotationQueues_getQueueItem", "queueId", &
-                self.queue_id) ?, crate
-                ::runtime::path_segment("annotationQueues_getQueueItem", "itemId", & self
-                .item_id) ?
-            ),
+            path: format!("/api/public/annotation-queues/{path_0}/items/{path_1}"),
             query,
             headers,
             body,
@@ -667,16 +674,20 @@ impl AnnotationQueuesDeleteQueueItem {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "annotationQueues_deleteQueueItem",
+            "queueId",
+            &self.queue_id,
+        )?;
+        let path_1 = crate::runtime::path_segment(
+            "annotationQueues_deleteQueueItem",
+            "itemId",
+            &self.item_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "annotationQueues_deleteQueueItem",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/annotation-queues/{}/items/{}", crate
-                ::runtime::path_segment("annotationQueues_deleteQueueItem", "queueId", &
-                self.queue_id) ?, crate
-                ::runtime::path_segment("annotationQueues_deleteQueueItem", "itemId", &
-                self.item_id) ?
-            ),
+            path: format!("/api/public/annotation-queues/{path_0}/items/{path_1}"),
             query,
             headers,
             body,
@@ -750,16 +761,20 @@ impl AnnotationQueuesUpdateQueueItem {
                 operation: "annotationQueues_updateQueueItem",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "annotationQueues_updateQueueItem",
+            "queueId",
+            &self.queue_id,
+        )?;
+        let path_1 = crate::runtime::path_segment(
+            "annotationQueues_updateQueueItem",
+            "itemId",
+            &self.item_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "annotationQueues_updateQueueItem",
             method: crate::runtime::Method::PATCH,
-            path: format!(
-                "/api/public/annotation-queues/{}/items/{}", crate
-                ::runtime::path_segment("annotationQueues_updateQueueItem", "queueId", &
-                self.queue_id) ?, crate
-                ::runtime::path_segment("annotationQueues_updateQueueItem", "itemId", &
-                self.item_id) ?
-            ),
+            path: format!("/api/public/annotation-queues/{path_0}/items/{path_1}"),
             query,
             headers,
             body,
@@ -822,14 +837,15 @@ impl AnnotationQueuesCreateQueueAssignment {
                 operation: "annotationQueues_createQueueAssignment",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "annotationQueues_createQueueAssignment",
+            "queueId",
+            &self.queue_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "annotationQueues_createQueueAssignment",
             method: crate::runtime::Method::POST,
-            path: format!(
-                "/api/public/annotation-queues/{}/assignments", crate
-                ::runtime::path_segment("annotationQueues_createQueueAssignment",
-                "queueId", & self.queue_id) ?
-            ),
+            path: format!("/api/public/annotation-queues/{path_0}/assignments"),
             query,
             headers,
             body,
@@ -893,14 +909,15 @@ impl AnnotationQueuesDeleteQueueAssignment {
                 operation: "annotationQueues_deleteQueueAssignment",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "annotationQueues_deleteQueueAssignment",
+            "queueId",
+            &self.queue_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "annotationQueues_deleteQueueAssignment",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/annotation-queues/{}/assignments", crate
-                ::runtime::path_segment("annotationQueues_deleteQueueAssignment",
-                "queueId", & self.queue_id) ?
-            ),
+            path: format!("/api/public/annotation-queues/{path_0}/assignments"),
             query,
             headers,
             body,

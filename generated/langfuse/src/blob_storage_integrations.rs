@@ -209,14 +209,15 @@ impl BlobStorageIntegrationsGetBlobStorageIntegrationStatus {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "blobStorageIntegrations_getBlobStorageIntegrationStatus",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "blobStorageIntegrations_getBlobStorageIntegrationStatus",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/integrations/blob-storage/{}", crate
-                ::runtime::path_segment("blobStorageIntegrations_getBlobStorageIntegrationStatus",
-                "id", & self.id) ?
-            ),
+            path: format!("/api/public/integrations/blob-storage/{path_0}"),
             query,
             headers,
             body,
@@ -267,14 +268,15 @@ impl BlobStorageIntegrationsDeleteBlobStorageIntegration {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "blobStorageIntegrations_deleteBlobStorageIntegration",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "blobStorageIntegrations_deleteBlobStorageIntegration",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/integrations/blob-storage/{}", crate
-                ::runtime::path_segment("blobStorageIntegrations_deleteBlobStorageIntegration",
-                "id", & self.id) ?
-            ),
+            path: format!("/api/public/integrations/blob-storage/{path_0}"),
             query,
             headers,
             body,

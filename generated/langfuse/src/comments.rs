@@ -274,14 +274,15 @@ impl CommentsGetById {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "comments_get-by-id",
+            "commentId",
+            &self.comment_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "comments_get-by-id",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/comments/{}", crate
-                ::runtime::path_segment("comments_get-by-id", "commentId", & self
-                .comment_id) ?
-            ),
+            path: format!("/api/public/comments/{path_0}"),
             query,
             headers,
             body,

@@ -319,13 +319,11 @@ impl DatasetItemsGet {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("datasetItems_get", "id", &self.id)?;
         let parts = crate::runtime::RequestParts {
             operation: "datasetItems_get",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/dataset-items/{}", crate
-                ::runtime::path_segment("datasetItems_get", "id", & self.id) ?
-            ),
+            path: format!("/api/public/dataset-items/{path_0}"),
             query,
             headers,
             body,
@@ -375,13 +373,15 @@ impl DatasetItemsDelete {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "datasetItems_delete",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "datasetItems_delete",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/dataset-items/{}", crate
-                ::runtime::path_segment("datasetItems_delete", "id", & self.id) ?
-            ),
+            path: format!("/api/public/dataset-items/{path_0}"),
             query,
             headers,
             body,

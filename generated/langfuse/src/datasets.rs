@@ -310,14 +310,15 @@ impl DatasetsGet {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "datasets_get",
+            "datasetName",
+            &self.dataset_name,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "datasets_get",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/v2/datasets/{}", crate
-                ::runtime::path_segment("datasets_get", "datasetName", & self
-                .dataset_name) ?
-            ),
+            path: format!("/api/public/v2/datasets/{path_0}"),
             query,
             headers,
             body,
@@ -366,15 +367,20 @@ impl DatasetsGetRun {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "datasets_getRun",
+            "datasetName",
+            &self.dataset_name,
+        )?;
+        let path_1 = crate::runtime::path_segment(
+            "datasets_getRun",
+            "runName",
+            &self.run_name,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "datasets_getRun",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/datasets/{}/runs/{}", crate
-                ::runtime::path_segment("datasets_getRun", "datasetName", & self
-                .dataset_name) ?, crate ::runtime::path_segment("datasets_getRun",
-                "runName", & self.run_name) ?
-            ),
+            path: format!("/api/public/datasets/{path_0}/runs/{path_1}"),
             query,
             headers,
             body,
@@ -425,15 +431,20 @@ impl DatasetsDeleteRun {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "datasets_deleteRun",
+            "datasetName",
+            &self.dataset_name,
+        )?;
+        let path_1 = crate::runtime::path_segment(
+            "datasets_deleteRun",
+            "runName",
+            &self.run_name,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "datasets_deleteRun",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/datasets/{}/runs/{}", crate
-                ::runtime::path_segment("datasets_deleteRun", "datasetName", & self
-                .dataset_name) ?, crate ::runtime::path_segment("datasets_deleteRun",
-                "runName", & self.run_name) ?
-            ),
+            path: format!("/api/public/datasets/{path_0}/runs/{path_1}"),
             query,
             headers,
             body,
@@ -520,14 +531,15 @@ impl DatasetsGetRuns {
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "datasets_getRuns",
+            "datasetName",
+            &self.dataset_name,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "datasets_getRuns",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/datasets/{}/runs", crate
-                ::runtime::path_segment("datasets_getRuns", "datasetName", & self
-                .dataset_name) ?
-            ),
+            path: format!("/api/public/datasets/{path_0}/runs"),
             query,
             headers,
             body,

@@ -89,14 +89,15 @@ impl LegacyObservationsV1Get {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "legacy_observationsV1_get",
+            "observationId",
+            &self.observation_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "legacy_observationsV1_get",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/observations/{}", crate
-                ::runtime::path_segment("legacy_observationsV1_get", "observationId", &
-                self.observation_id) ?
-            ),
+            path: format!("/api/public/observations/{path_0}"),
             query,
             headers,
             body,

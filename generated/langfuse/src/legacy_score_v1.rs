@@ -48,14 +48,15 @@ impl LegacyScoreV1Delete {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "legacy_scoreV1_delete",
+            "scoreId",
+            &self.score_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "legacy_scoreV1_delete",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/scores/{}", crate
-                ::runtime::path_segment("legacy_scoreV1_delete", "scoreId", & self
-                .score_id) ?
-            ),
+            path: format!("/api/public/scores/{path_0}"),
             query,
             headers,
             body,

@@ -270,13 +270,15 @@ impl LlmConnectionsDelete {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "llmConnections_delete",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "llmConnections_delete",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/llm-connections/{}", crate
-                ::runtime::path_segment("llmConnections_delete", "id", & self.id) ?
-            ),
+            path: format!("/api/public/llm-connections/{path_0}"),
             query,
             headers,
             body,

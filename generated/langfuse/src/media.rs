@@ -103,13 +103,15 @@ impl MediaGet {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "media_get",
+            "mediaId",
+            &self.media_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "media_get",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/media/{}", crate ::runtime::path_segment("media_get",
-                "mediaId", & self.media_id) ?
-            ),
+            path: format!("/api/public/media/{path_0}"),
             query,
             headers,
             body,
@@ -182,13 +184,15 @@ impl MediaPatch {
                 operation: "media_patch",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "media_patch",
+            "mediaId",
+            &self.media_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "media_patch",
             method: crate::runtime::Method::PATCH,
-            path: format!(
-                "/api/public/media/{}", crate ::runtime::path_segment("media_patch",
-                "mediaId", & self.media_id) ?
-            ),
+            path: format!("/api/public/media/{path_0}"),
             query,
             headers,
             body,

@@ -308,13 +308,11 @@ impl ModelsGet {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("models_get", "id", &self.id)?;
         let parts = crate::runtime::RequestParts {
             operation: "models_get",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/models/{}", crate ::runtime::path_segment("models_get",
-                "id", & self.id) ?
-            ),
+            path: format!("/api/public/models/{path_0}"),
             query,
             headers,
             body,
@@ -355,13 +353,11 @@ impl ModelsDelete {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("models_delete", "id", &self.id)?;
         let parts = crate::runtime::RequestParts {
             operation: "models_delete",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/models/{}", crate ::runtime::path_segment("models_delete",
-                "id", & self.id) ?
-            ),
+            path: format!("/api/public/models/{path_0}"),
             query,
             headers,
             body,

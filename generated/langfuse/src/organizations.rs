@@ -344,14 +344,15 @@ impl OrganizationsGetProjectMemberships {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "organizations_getProjectMemberships",
+            "projectId",
+            &self.project_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "organizations_getProjectMemberships",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/projects/{}/memberships", crate
-                ::runtime::path_segment("organizations_getProjectMemberships",
-                "projectId", & self.project_id) ?
-            ),
+            path: format!("/api/public/projects/{path_0}/memberships"),
             query,
             headers,
             body,
@@ -415,14 +416,15 @@ impl OrganizationsUpdateProjectMembership {
                 operation: "organizations_updateProjectMembership",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "organizations_updateProjectMembership",
+            "projectId",
+            &self.project_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "organizations_updateProjectMembership",
             method: crate::runtime::Method::PUT,
-            path: format!(
-                "/api/public/projects/{}/memberships", crate
-                ::runtime::path_segment("organizations_updateProjectMembership",
-                "projectId", & self.project_id) ?
-            ),
+            path: format!("/api/public/projects/{path_0}/memberships"),
             query,
             headers,
             body,
@@ -486,14 +488,15 @@ impl OrganizationsDeleteProjectMembership {
                 operation: "organizations_deleteProjectMembership",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "organizations_deleteProjectMembership",
+            "projectId",
+            &self.project_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "organizations_deleteProjectMembership",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/projects/{}/memberships", crate
-                ::runtime::path_segment("organizations_deleteProjectMembership",
-                "projectId", & self.project_id) ?
-            ),
+            path: format!("/api/public/projects/{path_0}/memberships"),
             query,
             headers,
             body,

@@ -282,14 +282,15 @@ impl ProjectsUpdate {
                 operation: "projects_update",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "projects_update",
+            "projectId",
+            &self.project_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "projects_update",
             method: crate::runtime::Method::PUT,
-            path: format!(
-                "/api/public/projects/{}", crate
-                ::runtime::path_segment("projects_update", "projectId", & self
-                .project_id) ?
-            ),
+            path: format!("/api/public/projects/{path_0}"),
             query,
             headers,
             body,
@@ -337,14 +338,15 @@ impl ProjectsDelete {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "projects_delete",
+            "projectId",
+            &self.project_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "projects_delete",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/projects/{}", crate
-                ::runtime::path_segment("projects_delete", "projectId", & self
-                .project_id) ?
-            ),
+            path: format!("/api/public/projects/{path_0}"),
             query,
             headers,
             body,
@@ -394,14 +396,15 @@ impl ProjectsGetApiKeys {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "projects_getApiKeys",
+            "projectId",
+            &self.project_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "projects_getApiKeys",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/projects/{}/apiKeys", crate
-                ::runtime::path_segment("projects_getApiKeys", "projectId", & self
-                .project_id) ?
-            ),
+            path: format!("/api/public/projects/{path_0}/apiKeys"),
             query,
             headers,
             body,
@@ -476,14 +479,15 @@ impl ProjectsCreateApiKey {
                 operation: "projects_createApiKey",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "projects_createApiKey",
+            "projectId",
+            &self.project_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "projects_createApiKey",
             method: crate::runtime::Method::POST,
-            path: format!(
-                "/api/public/projects/{}/apiKeys", crate
-                ::runtime::path_segment("projects_createApiKey", "projectId", & self
-                .project_id) ?
-            ),
+            path: format!("/api/public/projects/{path_0}/apiKeys"),
             query,
             headers,
             body,
@@ -534,15 +538,20 @@ impl ProjectsDeleteApiKey {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "projects_deleteApiKey",
+            "projectId",
+            &self.project_id,
+        )?;
+        let path_1 = crate::runtime::path_segment(
+            "projects_deleteApiKey",
+            "apiKeyId",
+            &self.api_key_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "projects_deleteApiKey",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/projects/{}/apiKeys/{}", crate
-                ::runtime::path_segment("projects_deleteApiKey", "projectId", & self
-                .project_id) ?, crate ::runtime::path_segment("projects_deleteApiKey",
-                "apiKeyId", & self.api_key_id) ?
-            ),
+            path: format!("/api/public/projects/{path_0}/apiKeys/{path_1}"),
             query,
             headers,
             body,

@@ -76,15 +76,20 @@ impl PromptVersionUpdate {
                 operation: "promptVersion_update",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "promptVersion_update",
+            "name",
+            &self.name,
+        )?;
+        let path_1 = crate::runtime::path_segment(
+            "promptVersion_update",
+            "version",
+            &self.version,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "promptVersion_update",
             method: crate::runtime::Method::PATCH,
-            path: format!(
-                "/api/public/v2/prompts/{}/versions/{}", crate
-                ::runtime::path_segment("promptVersion_update", "name", & self.name) ?,
-                crate ::runtime::path_segment("promptVersion_update", "version", & self
-                .version) ?
-            ),
+            path: format!("/api/public/v2/prompts/{path_0}/versions/{path_1}"),
             query,
             headers,
             body,

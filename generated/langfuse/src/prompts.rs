@@ -117,13 +117,15 @@ impl PromptsGet {
         crate::runtime::push_query(&mut query, "resolve", true, &self.resolve);
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "prompts_get",
+            "promptName",
+            &self.prompt_name,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "prompts_get",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/v2/prompts/{}", crate ::runtime::path_segment("prompts_get",
-                "promptName", & self.prompt_name) ?
-            ),
+            path: format!("/api/public/v2/prompts/{path_0}"),
             query,
             headers,
             body,
@@ -178,14 +180,15 @@ impl PromptsDelete {
         crate::runtime::push_query(&mut query, "version", true, &self.version);
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "prompts_delete",
+            "promptName",
+            &self.prompt_name,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "prompts_delete",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/v2/prompts/{}", crate
-                ::runtime::path_segment("prompts_delete", "promptName", & self
-                .prompt_name) ?
-            ),
+            path: format!("/api/public/v2/prompts/{path_0}"),
             query,
             headers,
             body,

@@ -431,13 +431,15 @@ impl ScimGetUser {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "scim_getUser",
+            "userId",
+            &self.user_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "scim_getUser",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/scim/Users/{}", crate
-                ::runtime::path_segment("scim_getUser", "userId", & self.user_id) ?
-            ),
+            path: format!("/api/public/scim/Users/{path_0}"),
             query,
             headers,
             body,
@@ -485,13 +487,15 @@ impl ScimDeleteUser {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "scim_deleteUser",
+            "userId",
+            &self.user_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "scim_deleteUser",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/scim/Users/{}", crate
-                ::runtime::path_segment("scim_deleteUser", "userId", & self.user_id) ?
-            ),
+            path: format!("/api/public/scim/Users/{path_0}"),
             query,
             headers,
             body,

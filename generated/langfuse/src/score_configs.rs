@@ -278,14 +278,15 @@ impl ScoreConfigsGetById {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "scoreConfigs_get-by-id",
+            "configId",
+            &self.config_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "scoreConfigs_get-by-id",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/score-configs/{}", crate
-                ::runtime::path_segment("scoreConfigs_get-by-id", "configId", & self
-                .config_id) ?
-            ),
+            path: format!("/api/public/score-configs/{path_0}"),
             query,
             headers,
             body,
@@ -393,14 +394,15 @@ impl ScoreConfigsUpdate {
                 operation: "scoreConfigs_update",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "scoreConfigs_update",
+            "configId",
+            &self.config_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "scoreConfigs_update",
             method: crate::runtime::Method::PATCH,
-            path: format!(
-                "/api/public/score-configs/{}", crate
-                ::runtime::path_segment("scoreConfigs_update", "configId", & self
-                .config_id) ?
-            ),
+            path: format!("/api/public/score-configs/{path_0}"),
             query,
             headers,
             body,

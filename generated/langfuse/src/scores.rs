@@ -480,13 +480,15 @@ impl ScoresGetById {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "scores_get-by-id",
+            "scoreId",
+            &self.score_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "scores_get-by-id",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/v2/scores/{}", crate
-                ::runtime::path_segment("scores_get-by-id", "scoreId", & self.score_id) ?
-            ),
+            path: format!("/api/public/v2/scores/{path_0}"),
             query,
             headers,
             body,

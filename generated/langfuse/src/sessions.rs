@@ -204,13 +204,15 @@ impl SessionsGet {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "sessions_get",
+            "sessionId",
+            &self.session_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "sessions_get",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/sessions/{}", crate ::runtime::path_segment("sessions_get",
-                "sessionId", & self.session_id) ?
-            ),
+            path: format!("/api/public/sessions/{path_0}"),
             query,
             headers,
             body,

@@ -119,13 +119,15 @@ impl TraceGet {
         crate::runtime::push_query(&mut query, "fields", true, &self.fields);
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "trace_get",
+            "traceId",
+            &self.trace_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "trace_get",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/traces/{}", crate ::runtime::path_segment("trace_get",
-                "traceId", & self.trace_id) ?
-            ),
+            path: format!("/api/public/traces/{path_0}"),
             query,
             headers,
             body,
@@ -175,13 +177,15 @@ impl TraceDelete {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "trace_delete",
+            "traceId",
+            &self.trace_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "trace_delete",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/traces/{}", crate ::runtime::path_segment("trace_delete",
-                "traceId", & self.trace_id) ?
-            ),
+            path: format!("/api/public/traces/{path_0}"),
             query,
             headers,
             body,

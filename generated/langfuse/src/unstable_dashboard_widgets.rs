@@ -460,14 +460,15 @@ impl UnstableDashboardWidgetsGet {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "unstable_dashboardWidgets_get",
+            "widgetId",
+            &self.widget_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "unstable_dashboardWidgets_get",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/unstable/dashboard-widgets/{}", crate
-                ::runtime::path_segment("unstable_dashboardWidgets_get", "widgetId", &
-                self.widget_id) ?
-            ),
+            path: format!("/api/public/unstable/dashboard-widgets/{path_0}"),
             query,
             headers,
             body,
@@ -579,14 +580,15 @@ impl UnstableDashboardWidgetsDelete {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "unstable_dashboardWidgets_delete",
+            "widgetId",
+            &self.widget_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "unstable_dashboardWidgets_delete",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/unstable/dashboard-widgets/{}", crate
-                ::runtime::path_segment("unstable_dashboardWidgets_delete", "widgetId", &
-                self.widget_id) ?
-            ),
+            path: format!("/api/public/unstable/dashboard-widgets/{path_0}"),
             query,
             headers,
             body,
@@ -804,14 +806,15 @@ impl UnstableDashboardWidgetsUpdate {
                 operation: "unstable_dashboardWidgets_update",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "unstable_dashboardWidgets_update",
+            "widgetId",
+            &self.widget_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "unstable_dashboardWidgets_update",
             method: crate::runtime::Method::PATCH,
-            path: format!(
-                "/api/public/unstable/dashboard-widgets/{}", crate
-                ::runtime::path_segment("unstable_dashboardWidgets_update", "widgetId", &
-                self.widget_id) ?
-            ),
+            path: format!("/api/public/unstable/dashboard-widgets/{path_0}"),
             query,
             headers,
             body,

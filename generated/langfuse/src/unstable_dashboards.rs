@@ -470,14 +470,15 @@ impl UnstableDashboardsGet {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "unstable_dashboards_get",
+            "dashboardId",
+            &self.dashboard_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "unstable_dashboards_get",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/unstable/dashboards/{}", crate
-                ::runtime::path_segment("unstable_dashboards_get", "dashboardId", & self
-                .dashboard_id) ?
-            ),
+            path: format!("/api/public/unstable/dashboards/{path_0}"),
             query,
             headers,
             body,
@@ -588,14 +589,15 @@ impl UnstableDashboardsDelete {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "unstable_dashboards_delete",
+            "dashboardId",
+            &self.dashboard_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "unstable_dashboards_delete",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/unstable/dashboards/{}", crate
-                ::runtime::path_segment("unstable_dashboards_delete", "dashboardId", &
-                self.dashboard_id) ?
-            ),
+            path: format!("/api/public/unstable/dashboards/{path_0}"),
             query,
             headers,
             body,
@@ -754,14 +756,15 @@ impl UnstableDashboardsUpdate {
                 operation: "unstable_dashboards_update",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "unstable_dashboards_update",
+            "dashboardId",
+            &self.dashboard_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "unstable_dashboards_update",
             method: crate::runtime::Method::PATCH,
-            path: format!(
-                "/api/public/unstable/dashboards/{}", crate
-                ::runtime::path_segment("unstable_dashboards_update", "dashboardId", &
-                self.dashboard_id) ?
-            ),
+            path: format!("/api/public/unstable/dashboards/{path_0}"),
             query,
             headers,
             body,
@@ -881,14 +884,15 @@ impl UnstableDashboardsAddPlacement {
                 operation: "unstable_dashboards_addPlacement",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "unstable_dashboards_addPlacement",
+            "dashboardId",
+            &self.dashboard_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "unstable_dashboards_addPlacement",
             method: crate::runtime::Method::POST,
-            path: format!(
-                "/api/public/unstable/dashboards/{}/placements", crate
-                ::runtime::path_segment("unstable_dashboards_addPlacement",
-                "dashboardId", & self.dashboard_id) ?
-            ),
+            path: format!("/api/public/unstable/dashboards/{path_0}/placements"),
             query,
             headers,
             body,
@@ -1008,15 +1012,21 @@ impl UnstableDashboardsDeletePlacement {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "unstable_dashboards_deletePlacement",
+            "dashboardId",
+            &self.dashboard_id,
+        )?;
+        let path_1 = crate::runtime::path_segment(
+            "unstable_dashboards_deletePlacement",
+            "placementId",
+            &self.placement_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "unstable_dashboards_deletePlacement",
             method: crate::runtime::Method::DELETE,
             path: format!(
-                "/api/public/unstable/dashboards/{}/placements/{}", crate
-                ::runtime::path_segment("unstable_dashboards_deletePlacement",
-                "dashboardId", & self.dashboard_id) ?, crate
-                ::runtime::path_segment("unstable_dashboards_deletePlacement",
-                "placementId", & self.placement_id) ?
+                "/api/public/unstable/dashboards/{path_0}/placements/{path_1}"
             ),
             query,
             headers,
@@ -1175,15 +1185,21 @@ impl UnstableDashboardsUpdatePlacement {
                 operation: "unstable_dashboards_updatePlacement",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "unstable_dashboards_updatePlacement",
+            "dashboardId",
+            &self.dashboard_id,
+        )?;
+        let path_1 = crate::runtime::path_segment(
+            "unstable_dashboards_updatePlacement",
+            "placementId",
+            &self.placement_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "unstable_dashboards_updatePlacement",
             method: crate::runtime::Method::PATCH,
             path: format!(
-                "/api/public/unstable/dashboards/{}/placements/{}", crate
-                ::runtime::path_segment("unstable_dashboards_updatePlacement",
-                "dashboardId", & self.dashboard_id) ?, crate
-                ::runtime::path_segment("unstable_dashboards_updatePlacement",
-                "placementId", & self.placement_id) ?
+                "/api/public/unstable/dashboards/{path_0}/placements/{path_1}"
             ),
             query,
             headers,

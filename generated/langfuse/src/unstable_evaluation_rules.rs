@@ -472,14 +472,15 @@ impl UnstableEvaluationRulesGet {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "unstable_evaluationRules_get",
+            "evaluationRuleId",
+            &self.evaluation_rule_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "unstable_evaluationRules_get",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/unstable/evaluation-rules/{}", crate
-                ::runtime::path_segment("unstable_evaluationRules_get",
-                "evaluationRuleId", & self.evaluation_rule_id) ?
-            ),
+            path: format!("/api/public/unstable/evaluation-rules/{path_0}"),
             query,
             headers,
             body,
@@ -591,14 +592,15 @@ impl UnstableEvaluationRulesDelete {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "unstable_evaluationRules_delete",
+            "evaluationRuleId",
+            &self.evaluation_rule_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "unstable_evaluationRules_delete",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/unstable/evaluation-rules/{}", crate
-                ::runtime::path_segment("unstable_evaluationRules_delete",
-                "evaluationRuleId", & self.evaluation_rule_id) ?
-            ),
+            path: format!("/api/public/unstable/evaluation-rules/{path_0}"),
             query,
             headers,
             body,
@@ -819,14 +821,15 @@ impl UnstableEvaluationRulesUpdate {
                 operation: "unstable_evaluationRules_update",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "unstable_evaluationRules_update",
+            "evaluationRuleId",
+            &self.evaluation_rule_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "unstable_evaluationRules_update",
             method: crate::runtime::Method::PATCH,
-            path: format!(
-                "/api/public/unstable/evaluation-rules/{}", crate
-                ::runtime::path_segment("unstable_evaluationRules_update",
-                "evaluationRuleId", & self.evaluation_rule_id) ?
-            ),
+            path: format!("/api/public/unstable/evaluation-rules/{path_0}"),
             query,
             headers,
             body,

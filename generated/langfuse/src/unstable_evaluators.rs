@@ -415,14 +415,15 @@ impl UnstableEvaluatorsGet {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "unstable_evaluators_get",
+            "evaluatorId",
+            &self.evaluator_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "unstable_evaluators_get",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/api/public/unstable/evaluators/{}", crate
-                ::runtime::path_segment("unstable_evaluators_get", "evaluatorId", & self
-                .evaluator_id) ?
-            ),
+            path: format!("/api/public/unstable/evaluators/{path_0}"),
             query,
             headers,
             body,
@@ -533,14 +534,15 @@ impl UnstableEvaluatorsDelete {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "unstable_evaluators_delete",
+            "evaluatorId",
+            &self.evaluator_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "unstable_evaluators_delete",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/api/public/unstable/evaluators/{}", crate
-                ::runtime::path_segment("unstable_evaluators_delete", "evaluatorId", &
-                self.evaluator_id) ?
-            ),
+            path: format!("/api/public/unstable/evaluators/{path_0}"),
             query,
             headers,
             body,

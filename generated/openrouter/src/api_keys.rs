@@ -468,13 +468,11 @@ impl GetKey {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("getKey", "hash", &self.hash)?;
         let parts = crate::runtime::RequestParts {
             operation: "getKey",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/keys/{}", crate ::runtime::path_segment("getKey", "hash", & self.hash)
-                ?
-            ),
+            path: format!("/keys/{path_0}"),
             query,
             headers,
             body,
@@ -548,13 +546,11 @@ impl DeleteKeys {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("deleteKeys", "hash", &self.hash)?;
         let parts = crate::runtime::RequestParts {
             operation: "deleteKeys",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/keys/{}", crate ::runtime::path_segment("deleteKeys", "hash", & self
-                .hash) ?
-            ),
+            path: format!("/keys/{path_0}"),
             query,
             headers,
             body,
@@ -680,13 +676,11 @@ impl UpdateKeys {
                 operation: "updateKeys",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment("updateKeys", "hash", &self.hash)?;
         let parts = crate::runtime::RequestParts {
             operation: "updateKeys",
             method: crate::runtime::Method::PATCH,
-            path: format!(
-                "/keys/{}", crate ::runtime::path_segment("updateKeys", "hash", & self
-                .hash) ?
-            ),
+            path: format!("/keys/{path_0}"),
             query,
             headers,
             body,

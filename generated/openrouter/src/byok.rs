@@ -401,13 +401,11 @@ impl GetByokKey {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("getBYOKKey", "id", &self.id)?;
         let parts = crate::runtime::RequestParts {
             operation: "getBYOKKey",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/byok/{}", crate ::runtime::path_segment("getBYOKKey", "id", & self.id)
-                ?
-            ),
+            path: format!("/byok/{path_0}"),
             query,
             headers,
             body,
@@ -484,13 +482,11 @@ impl DeleteByokKey {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("deleteBYOKKey", "id", &self.id)?;
         let parts = crate::runtime::RequestParts {
             operation: "deleteBYOKKey",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/byok/{}", crate ::runtime::path_segment("deleteBYOKKey", "id", & self
-                .id) ?
-            ),
+            path: format!("/byok/{path_0}"),
             query,
             headers,
             body,
@@ -629,13 +625,11 @@ impl UpdateByokKey {
                 operation: "updateBYOKKey",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment("updateBYOKKey", "id", &self.id)?;
         let parts = crate::runtime::RequestParts {
             operation: "updateBYOKKey",
             method: crate::runtime::Method::PATCH,
-            path: format!(
-                "/byok/{}", crate ::runtime::path_segment("updateBYOKKey", "id", & self
-                .id) ?
-            ),
+            path: format!("/byok/{path_0}"),
             query,
             headers,
             body,

@@ -146,14 +146,16 @@ impl ListEndpoints {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "listEndpoints",
+            "author",
+            &self.author,
+        )?;
+        let path_1 = crate::runtime::path_segment("listEndpoints", "slug", &self.slug)?;
         let parts = crate::runtime::RequestParts {
             operation: "listEndpoints",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/models/{}/{}/endpoints", crate ::runtime::path_segment("listEndpoints",
-                "author", & self.author) ?, crate
-                ::runtime::path_segment("listEndpoints", "slug", & self.slug) ?
-            ),
+            path: format!("/models/{path_0}/{path_1}/endpoints"),
             query,
             headers,
             body,

@@ -402,13 +402,15 @@ impl GetFileMetadata {
         crate::runtime::push_query(&mut query, "provider", true, &self.provider);
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "getFileMetadata",
+            "file_id",
+            &self.file_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "getFileMetadata",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/files/{}", crate ::runtime::path_segment("getFileMetadata", "file_id",
-                & self.file_id) ?
-            ),
+            path: format!("/files/{path_0}"),
             query,
             headers,
             body,
@@ -525,13 +527,15 @@ impl DeleteFile {
         crate::runtime::push_query(&mut query, "provider", true, &self.provider);
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "deleteFile",
+            "file_id",
+            &self.file_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "deleteFile",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/files/{}", crate ::runtime::path_segment("deleteFile", "file_id", &
-                self.file_id) ?
-            ),
+            path: format!("/files/{path_0}"),
             query,
             headers,
             body,
@@ -639,13 +643,15 @@ impl DownloadFileContent {
         crate::runtime::push_query(&mut query, "provider", true, &self.provider);
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "downloadFileContent",
+            "file_id",
+            &self.file_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "downloadFileContent",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/files/{}/content", crate ::runtime::path_segment("downloadFileContent",
-                "file_id", & self.file_id) ?
-            ),
+            path: format!("/files/{path_0}/content"),
             query,
             headers,
             body,

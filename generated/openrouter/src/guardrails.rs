@@ -625,13 +625,11 @@ impl GetGuardrail {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("getGuardrail", "id", &self.id)?;
         let parts = crate::runtime::RequestParts {
             operation: "getGuardrail",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/guardrails/{}", crate ::runtime::path_segment("getGuardrail", "id", &
-                self.id) ?
-            ),
+            path: format!("/guardrails/{path_0}"),
             query,
             headers,
             body,
@@ -708,13 +706,11 @@ impl DeleteGuardrail {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("deleteGuardrail", "id", &self.id)?;
         let parts = crate::runtime::RequestParts {
             operation: "deleteGuardrail",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/guardrails/{}", crate ::runtime::path_segment("deleteGuardrail", "id",
-                & self.id) ?
-            ),
+            path: format!("/guardrails/{path_0}"),
             query,
             headers,
             body,
@@ -989,13 +985,11 @@ impl UpdateGuardrail {
                 operation: "updateGuardrail",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment("updateGuardrail", "id", &self.id)?;
         let parts = crate::runtime::RequestParts {
             operation: "updateGuardrail",
             method: crate::runtime::Method::PATCH,
-            path: format!(
-                "/guardrails/{}", crate ::runtime::path_segment("updateGuardrail", "id",
-                & self.id) ?
-            ),
+            path: format!("/guardrails/{path_0}"),
             query,
             headers,
             body,
@@ -1121,13 +1115,15 @@ impl ListGuardrailKeyAssignments {
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "listGuardrailKeyAssignments",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "listGuardrailKeyAssignments",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/guardrails/{}/assignments/keys", crate
-                ::runtime::path_segment("listGuardrailKeyAssignments", "id", & self.id) ?
-            ),
+            path: format!("/guardrails/{path_0}/assignments/keys"),
             query,
             headers,
             body,
@@ -1221,13 +1217,15 @@ impl BulkAssignKeysToGuardrail {
                 operation: "bulkAssignKeysToGuardrail",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "bulkAssignKeysToGuardrail",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "bulkAssignKeysToGuardrail",
             method: crate::runtime::Method::POST,
-            path: format!(
-                "/guardrails/{}/assignments/keys", crate
-                ::runtime::path_segment("bulkAssignKeysToGuardrail", "id", & self.id) ?
-            ),
+            path: format!("/guardrails/{path_0}/assignments/keys"),
             query,
             headers,
             body,
@@ -1328,14 +1326,15 @@ impl BulkUnassignKeysFromGuardrail {
                 operation: "bulkUnassignKeysFromGuardrail",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "bulkUnassignKeysFromGuardrail",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "bulkUnassignKeysFromGuardrail",
             method: crate::runtime::Method::POST,
-            path: format!(
-                "/guardrails/{}/assignments/keys/remove", crate
-                ::runtime::path_segment("bulkUnassignKeysFromGuardrail", "id", & self.id)
-                ?
-            ),
+            path: format!("/guardrails/{path_0}/assignments/keys/remove"),
             query,
             headers,
             body,
@@ -1468,14 +1467,15 @@ impl ListGuardrailMemberAssignments {
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "listGuardrailMemberAssignments",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "listGuardrailMemberAssignments",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/guardrails/{}/assignments/members", crate
-                ::runtime::path_segment("listGuardrailMemberAssignments", "id", & self
-                .id) ?
-            ),
+            path: format!("/guardrails/{path_0}/assignments/members"),
             query,
             headers,
             body,
@@ -1569,14 +1569,15 @@ impl BulkAssignMembersToGuardrail {
                 operation: "bulkAssignMembersToGuardrail",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "bulkAssignMembersToGuardrail",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "bulkAssignMembersToGuardrail",
             method: crate::runtime::Method::POST,
-            path: format!(
-                "/guardrails/{}/assignments/members", crate
-                ::runtime::path_segment("bulkAssignMembersToGuardrail", "id", & self.id)
-                ?
-            ),
+            path: format!("/guardrails/{path_0}/assignments/members"),
             query,
             headers,
             body,
@@ -1680,14 +1681,15 @@ impl BulkUnassignMembersFromGuardrail {
                 operation: "bulkUnassignMembersFromGuardrail",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "bulkUnassignMembersFromGuardrail",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "bulkUnassignMembersFromGuardrail",
             method: crate::runtime::Method::POST,
-            path: format!(
-                "/guardrails/{}/assignments/members/remove", crate
-                ::runtime::path_segment("bulkUnassignMembersFromGuardrail", "id", & self
-                .id) ?
-            ),
+            path: format!("/guardrails/{path_0}/assignments/members/remove"),
             query,
             headers,
             body,

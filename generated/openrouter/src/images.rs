@@ -404,15 +404,20 @@ impl ListImageModelEndpoints {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "listImageModelEndpoints",
+            "author",
+            &self.author,
+        )?;
+        let path_1 = crate::runtime::path_segment(
+            "listImageModelEndpoints",
+            "slug",
+            &self.slug,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "listImageModelEndpoints",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/images/models/{}/{}/endpoints", crate
-                ::runtime::path_segment("listImageModelEndpoints", "author", & self
-                .author) ?, crate ::runtime::path_segment("listImageModelEndpoints",
-                "slug", & self.slug) ?
-            ),
+            path: format!("/images/models/{path_0}/{path_1}/endpoints"),
             query,
             headers,
             body,

@@ -122,14 +122,12 @@ impl GetModel {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("getModel", "author", &self.author)?;
+        let path_1 = crate::runtime::path_segment("getModel", "slug", &self.slug)?;
         let parts = crate::runtime::RequestParts {
             operation: "getModel",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/model/{}/{}", crate ::runtime::path_segment("getModel", "author", &
-                self.author) ?, crate ::runtime::path_segment("getModel", "slug", & self
-                .slug) ?
-            ),
+            path: format!("/model/{path_0}/{path_1}"),
             query,
             headers,
             body,

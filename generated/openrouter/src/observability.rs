@@ -450,13 +450,15 @@ impl GetObservabilityDestination {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "getObservabilityDestination",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "getObservabilityDestination",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/observability/destinations/{}", crate
-                ::runtime::path_segment("getObservabilityDestination", "id", & self.id) ?
-            ),
+            path: format!("/observability/destinations/{path_0}"),
             query,
             headers,
             body,
@@ -540,14 +542,15 @@ impl DeleteObservabilityDestination {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "deleteObservabilityDestination",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "deleteObservabilityDestination",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/observability/destinations/{}", crate
-                ::runtime::path_segment("deleteObservabilityDestination", "id", & self
-                .id) ?
-            ),
+            path: format!("/observability/destinations/{path_0}"),
             query,
             headers,
             body,
@@ -712,14 +715,15 @@ impl UpdateObservabilityDestination {
                 operation: "updateObservabilityDestination",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "updateObservabilityDestination",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "updateObservabilityDestination",
             method: crate::runtime::Method::PATCH,
-            path: format!(
-                "/observability/destinations/{}", crate
-                ::runtime::path_segment("updateObservabilityDestination", "id", & self
-                .id) ?
-            ),
+            path: format!("/observability/destinations/{path_0}"),
             query,
             headers,
             body,

@@ -384,13 +384,11 @@ impl GetPreset {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("getPreset", "slug", &self.slug)?;
         let parts = crate::runtime::RequestParts {
             operation: "getPreset",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/presets/{}", crate ::runtime::path_segment("getPreset", "slug", & self
-                .slug) ?
-            ),
+            path: format!("/presets/{path_0}"),
             query,
             headers,
             body,
@@ -715,14 +713,15 @@ impl CreatePresetsChatCompletions {
                 operation: "createPresetsChatCompletions",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "createPresetsChatCompletions",
+            "slug",
+            &self.slug,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "createPresetsChatCompletions",
             method: crate::runtime::Method::POST,
-            path: format!(
-                "/presets/{}/chat/completions", crate
-                ::runtime::path_segment("createPresetsChatCompletions", "slug", & self
-                .slug) ?
-            ),
+            path: format!("/presets/{path_0}/chat/completions"),
             query,
             headers,
             body,
@@ -984,13 +983,15 @@ impl CreatePresetsMessages {
                 operation: "createPresetsMessages",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "createPresetsMessages",
+            "slug",
+            &self.slug,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "createPresetsMessages",
             method: crate::runtime::Method::POST,
-            path: format!(
-                "/presets/{}/messages", crate
-                ::runtime::path_segment("createPresetsMessages", "slug", & self.slug) ?
-            ),
+            path: format!("/presets/{path_0}/messages"),
             query,
             headers,
             body,
@@ -1315,13 +1316,15 @@ impl CreatePresetsResponses {
                 operation: "createPresetsResponses",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "createPresetsResponses",
+            "slug",
+            &self.slug,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "createPresetsResponses",
             method: crate::runtime::Method::POST,
-            path: format!(
-                "/presets/{}/responses", crate
-                ::runtime::path_segment("createPresetsResponses", "slug", & self.slug) ?
-            ),
+            path: format!("/presets/{path_0}/responses"),
             query,
             headers,
             body,
@@ -1468,13 +1471,15 @@ impl ListPresetVersions {
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "listPresetVersions",
+            "slug",
+            &self.slug,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "listPresetVersions",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/presets/{}/versions", crate
-                ::runtime::path_segment("listPresetVersions", "slug", & self.slug) ?
-            ),
+            path: format!("/presets/{path_0}/versions"),
             query,
             headers,
             body,
@@ -1563,14 +1568,20 @@ impl GetPresetVersion {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "getPresetVersion",
+            "slug",
+            &self.slug,
+        )?;
+        let path_1 = crate::runtime::path_segment(
+            "getPresetVersion",
+            "version",
+            &self.version,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "getPresetVersion",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/presets/{}/versions/{}", crate
-                ::runtime::path_segment("getPresetVersion", "slug", & self.slug) ?, crate
-                ::runtime::path_segment("getPresetVersion", "version", & self.version) ?
-            ),
+            path: format!("/presets/{path_0}/versions/{path_1}"),
             query,
             headers,
             body,

@@ -380,13 +380,15 @@ impl GetScimGroupMapping {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "getScimGroupMapping",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "getScimGroupMapping",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/scim/group-mappings/{}", crate
-                ::runtime::path_segment("getScimGroupMapping", "id", & self.id) ?
-            ),
+            path: format!("/scim/group-mappings/{path_0}"),
             query,
             headers,
             body,
@@ -470,13 +472,15 @@ impl DeleteScimGroupMapping {
         crate::runtime::push_query(&mut query, "keep_members", true, &self.keep_members);
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "deleteScimGroupMapping",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "deleteScimGroupMapping",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/scim/group-mappings/{}", crate
-                ::runtime::path_segment("deleteScimGroupMapping", "id", & self.id) ?
-            ),
+            path: format!("/scim/group-mappings/{path_0}"),
             query,
             headers,
             body,
@@ -577,13 +581,15 @@ impl UpdateScimGroupMapping {
                 operation: "updateScimGroupMapping",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "updateScimGroupMapping",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "updateScimGroupMapping",
             method: crate::runtime::Method::PATCH,
-            path: format!(
-                "/scim/group-mappings/{}", crate
-                ::runtime::path_segment("updateScimGroupMapping", "id", & self.id) ?
-            ),
+            path: format!("/scim/group-mappings/{path_0}"),
             query,
             headers,
             body,

@@ -287,13 +287,11 @@ impl GetVideos {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("getVideos", "jobId", &self.job_id)?;
         let parts = crate::runtime::RequestParts {
             operation: "getVideos",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/videos/{}", crate ::runtime::path_segment("getVideos", "jobId", & self
-                .job_id) ?
-            ),
+            path: format!("/videos/{path_0}"),
             query,
             headers,
             body,
@@ -373,13 +371,15 @@ impl ListVideosContent {
         crate::runtime::push_query(&mut query, "index", true, &self.index);
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "listVideosContent",
+            "jobId",
+            &self.job_id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "listVideosContent",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/videos/{}/content", crate ::runtime::path_segment("listVideosContent",
-                "jobId", & self.job_id) ?
-            ),
+            path: format!("/videos/{path_0}/content"),
             query,
             headers,
             body,

@@ -519,13 +519,11 @@ impl GetWorkspace {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("getWorkspace", "id", &self.id)?;
         let parts = crate::runtime::RequestParts {
             operation: "getWorkspace",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/workspaces/{}", crate ::runtime::path_segment("getWorkspace", "id", &
-                self.id) ?
-            ),
+            path: format!("/workspaces/{path_0}"),
             query,
             headers,
             body,
@@ -602,13 +600,11 @@ impl DeleteWorkspace {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("deleteWorkspace", "id", &self.id)?;
         let parts = crate::runtime::RequestParts {
             operation: "deleteWorkspace",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/workspaces/{}", crate ::runtime::path_segment("deleteWorkspace", "id",
-                & self.id) ?
-            ),
+            path: format!("/workspaces/{path_0}"),
             query,
             headers,
             body,
@@ -790,13 +786,11 @@ impl UpdateWorkspace {
                 operation: "updateWorkspace",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment("updateWorkspace", "id", &self.id)?;
         let parts = crate::runtime::RequestParts {
             operation: "updateWorkspace",
             method: crate::runtime::Method::PATCH,
-            path: format!(
-                "/workspaces/{}", crate ::runtime::path_segment("updateWorkspace", "id",
-                & self.id) ?
-            ),
+            path: format!("/workspaces/{path_0}"),
             query,
             headers,
             body,
@@ -885,13 +879,15 @@ impl ListWorkspaceBudgets {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "listWorkspaceBudgets",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "listWorkspaceBudgets",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/workspaces/{}/budgets", crate
-                ::runtime::path_segment("listWorkspaceBudgets", "id", & self.id) ?
-            ),
+            path: format!("/workspaces/{path_0}/budgets"),
             query,
             headers,
             body,
@@ -976,15 +972,16 @@ impl GetWorkspaceBudget {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment("getWorkspaceBudget", "id", &self.id)?;
+        let path_1 = crate::runtime::path_segment(
+            "getWorkspaceBudget",
+            "interval",
+            &self.interval,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "getWorkspaceBudget",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/workspaces/{}/budgets/{}", crate
-                ::runtime::path_segment("getWorkspaceBudget", "id", & self.id) ?, crate
-                ::runtime::path_segment("getWorkspaceBudget", "interval", & self
-                .interval) ?
-            ),
+            path: format!("/workspaces/{path_0}/budgets/{path_1}"),
             query,
             headers,
             body,
@@ -1088,15 +1085,20 @@ impl UpsertWorkspaceBudget {
                 operation: "upsertWorkspaceBudget",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "upsertWorkspaceBudget",
+            "id",
+            &self.id,
+        )?;
+        let path_1 = crate::runtime::path_segment(
+            "upsertWorkspaceBudget",
+            "interval",
+            &self.interval,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "upsertWorkspaceBudget",
             method: crate::runtime::Method::PUT,
-            path: format!(
-                "/workspaces/{}/budgets/{}", crate
-                ::runtime::path_segment("upsertWorkspaceBudget", "id", & self.id) ?,
-                crate ::runtime::path_segment("upsertWorkspaceBudget", "interval", & self
-                .interval) ?
-            ),
+            path: format!("/workspaces/{path_0}/budgets/{path_1}"),
             query,
             headers,
             body,
@@ -1188,15 +1190,20 @@ impl DeleteWorkspaceBudget {
         let query = Vec::new();
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "deleteWorkspaceBudget",
+            "id",
+            &self.id,
+        )?;
+        let path_1 = crate::runtime::path_segment(
+            "deleteWorkspaceBudget",
+            "interval",
+            &self.interval,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "deleteWorkspaceBudget",
             method: crate::runtime::Method::DELETE,
-            path: format!(
-                "/workspaces/{}/budgets/{}", crate
-                ::runtime::path_segment("deleteWorkspaceBudget", "id", & self.id) ?,
-                crate ::runtime::path_segment("deleteWorkspaceBudget", "interval", & self
-                .interval) ?
-            ),
+            path: format!("/workspaces/{path_0}/budgets/{path_1}"),
             query,
             headers,
             body,
@@ -1329,13 +1336,15 @@ impl ListWorkspaceMembers {
         crate::runtime::push_query(&mut query, "limit", true, &self.limit);
         let headers = Vec::new();
         let body = crate::runtime::Payload::None;
+        let path_0 = crate::runtime::path_segment(
+            "listWorkspaceMembers",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "listWorkspaceMembers",
             method: crate::runtime::Method::GET,
-            path: format!(
-                "/workspaces/{}/members", crate
-                ::runtime::path_segment("listWorkspaceMembers", "id", & self.id) ?
-            ),
+            path: format!("/workspaces/{path_0}/members"),
             query,
             headers,
             body,
@@ -1436,13 +1445,15 @@ impl BulkAddWorkspaceMembers {
                 operation: "bulkAddWorkspaceMembers",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "bulkAddWorkspaceMembers",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "bulkAddWorkspaceMembers",
             method: crate::runtime::Method::POST,
-            path: format!(
-                "/workspaces/{}/members/add", crate
-                ::runtime::path_segment("bulkAddWorkspaceMembers", "id", & self.id) ?
-            ),
+            path: format!("/workspaces/{path_0}/members/add"),
             query,
             headers,
             body,
@@ -1553,13 +1564,15 @@ impl BulkRemoveWorkspaceMembers {
                 operation: "bulkRemoveWorkspaceMembers",
                 message,
             })?;
+        let path_0 = crate::runtime::path_segment(
+            "bulkRemoveWorkspaceMembers",
+            "id",
+            &self.id,
+        )?;
         let parts = crate::runtime::RequestParts {
             operation: "bulkRemoveWorkspaceMembers",
             method: crate::runtime::Method::POST,
-            path: format!(
-                "/workspaces/{}/members/remove", crate
-                ::runtime::path_segment("bulkRemoveWorkspaceMembers", "id", & self.id) ?
-            ),
+            path: format!("/workspaces/{path_0}/members/remove"),
             query,
             headers,
             body,
