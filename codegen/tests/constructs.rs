@@ -11,7 +11,10 @@ fn fixture(name: &str) -> (Api, String) {
     let api = codegen::resolve::resolve("fixture", &spec).unwrap_or_else(|e| panic!("{e}"));
     let provenance = codegen::emit::Provenance { pin_file: "fixture.toml", sha256: "0" };
     let files = codegen::emit::emit_api(&api, &Default::default(), &provenance).unwrap();
-    let types = files.into_iter().find(|f| f.path.ends_with("types.rs")).unwrap().contents;
+    // `types.rs` and its files per feature set, in path order.
+    let mut parts: Vec<_> = files.into_iter().filter(|f| f.path.ends_with("types.rs") || f.path.parent().is_some_and(|dir| dir.ends_with("types"))).collect();
+    parts.sort_by(|a, b| a.path.cmp(&b.path));
+    let types = parts.into_iter().map(|f| f.contents).collect::<Vec<_>>().join("\n");
     (api, types)
 }
 

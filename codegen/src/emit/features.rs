@@ -86,10 +86,19 @@ impl Gates {
 
     /// The `#[cfg(…)]` for a type, or nothing when every tag needs it.
     pub fn type_cfg(&self, name: &str) -> TokenStream {
+        match self.type_features(name) {
+            None => TokenStream::new(),
+            Some(features) => any_of(&features),
+        }
+    }
+
+    /// The features any of which compiles a type (`all` for one no operation uses), or `None`
+    /// when every tag needs it.
+    pub fn type_features(&self, name: &str) -> Option<Vec<String>> {
         match self.by_type.get(name) {
-            None => quote! { #[cfg(feature = #ALL)] },
-            Some(features) if *features == self.every => TokenStream::new(),
-            Some(features) => any_of(features),
+            None => Some(vec![ALL.to_string()]),
+            Some(features) if *features == self.every => None,
+            Some(features) => Some(features.iter().cloned().collect()),
         }
     }
 

@@ -10,6 +10,7 @@ mod operations;
 mod pagination;
 mod rust_text;
 mod streaming;
+mod type_files;
 mod types;
 
 use crate::ir::{Api, Operation, Tag, TypeDef, TypeKind};
@@ -54,15 +55,16 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
     for op in &api_model.operations {
         by_tag.entry(&op.tag).or_default().push(op);
     }
-    // The tag modules are formatted on a thread of their own while `types.rs` is, in chunks, on
+    // The tag modules are formatted on threads of their own while the types are, in chunks, on
     // others: one after the other, a core idled while the last of them finished.
-    let (types_body, tag_files) = std::thread::scope(|scope| {
+    let (type_files, tag_files) = std::thread::scope(|scope| {
         let tag_files = scope.spawn(|| tag_files(api_model, &by_tag, &header));
-        let types_body = format_types(&space.types, &gates);
-        (types_body, tag_files.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload)))
+        let type_files = type_files::format_type_files(&space.types, &gates);
+        (type_files, tag_files.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload)))
     });
+    let type_files = type_files?;
     let mut types_rs = format_file(&header, types_tokens)?;
-    types_rs.push_str(&types_body?);
+    types_rs.push_str(&type_files.types_body);
     types_rs.push_str(&format_constant_markers(&space.types, &gates)?);
     let tag_modules = by_tag.keys().map(|tag| {
         let module = ident(&tag.module);
@@ -90,6 +92,9 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
             contents: format_file(&header, client::client_module(api_model, profile))?,
         },
     ];
+    for (module, contents) in type_files.groups {
+        files.push(GeneratedFile { path: PathBuf::from(format!("{api}/src/types/{module}.rs")), contents: format!("{header}{contents}") });
+    }
     if !api_model.warnings.is_empty() {
         files.push(GeneratedFile { path: PathBuf::from(format!("{api}/DEGRADED.md")), contents: degraded_report(api_model) });
     }
@@ -125,27 +130,6 @@ fn tag_files(api_model: &Api, by_tag: &BTreeMap<&Tag, Vec<&Operation>>, header: 
     .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
-}
-
-/// The type definitions, formatted in a few chunks at once. Each type's text is independent of
-/// the others' (structs are written as text, other items printed by prettyplease one at a time),
-/// so the chunks' text joined in order is the whole file's, whatever the number of threads.
-fn format_types(defs: &[TypeDef], gates: &features::Gates) -> Result<String, String> {
-    const CHUNKS: usize = 4;
-    let chunk_len = defs.len().div_ceil(CHUNKS).max(1);
-    let format_chunk = |chunk: &[TypeDef]| -> Result<String, String> {
-        let mut text = String::new();
-        let mut cfg_text = rust_text::CfgText::default();
-        for def in chunk {
-            text.push_str(&types::type_definition(def, gates, &mut cfg_text)?);
-        }
-        Ok(text)
-    };
-    let chunks: Vec<Result<String, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = defs.chunks(chunk_len).map(|chunk| scope.spawn(move || format_chunk(chunk))).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload))).collect()
-    });
-    chunks.into_iter().collect()
 }
 
 /// The `constants` module: each constant type's marker, which names its value for the runtime's

@@ -60,9 +60,10 @@ pub fn struct_text(def: &TypeDef, fields: &[Field], extra: Option<&TypeRef>, cfg
     Ok(text)
 }
 
-/// A type's items, formatted, under its feature gate.
-pub fn type_definition(def: &TypeDef, gates: &Gates, cfg_text: &mut CfgText) -> Result<String, String> {
-    let type_cfg = gates.type_cfg(&def.name);
+/// A type's items, formatted, under its feature gate unless `in_gated_module` (the module that
+/// holds it carries the gate).
+pub fn type_definition(def: &TypeDef, gates: &Gates, cfg_text: &mut CfgText, in_gated_module: bool) -> Result<String, String> {
+    let type_cfg = if in_gated_module { TokenStream::new() } else { gates.type_cfg(&def.name) };
     let directions = gates.direction_cfgs(&def.name);
     if let TypeKind::Struct { fields, extra } = &def.kind {
         let cfgs = ItemCfgs {

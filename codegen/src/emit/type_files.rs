@@ -1,0 +1,113 @@
+//! `types.rs` and its files per feature set. A type every tag needs stays in `types.rs`; the
+//! others are grouped by the exact set of features that compile them, one file per set under
+//! `types/`, declared `#[cfg(any(feature = …))] mod for_…;` and re-exported whole. rustc does not
+//! even read the file of a set whose features are all off, so a program that enables one tag no
+//! longer parses every other tag's types to throw them away (that was most of a one-tag build's
+//! macro-expansion time).
+
+use super::features::Gates;
+use super::rust_text::{CfgText, ItemText};
+use super::types;
+use crate::ir::TypeDef;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Longest group module name written out in full; longer ones are cut and get a hash.
+const MAX_MODULE_NAME: usize = 48;
+
+/// One feature set's types.
+struct Group<'a> {
+    module: String,
+    features: Vec<String>,
+    defs: Vec<&'a TypeDef>,
+}
+
+/// The formatted types: `types.rs`'s body (group declarations, then the ungated types) and each
+/// group's file, `(module name, contents without the header)`.
+pub struct TypeFiles {
+    pub types_body: String,
+    pub groups: Vec<(String, String)>,
+}
+
+pub fn format_type_files(defs: &[TypeDef], gates: &Gates) -> Result<TypeFiles, String> {
+    let mut by_features: BTreeMap<Vec<String>, Vec<&TypeDef>> = BTreeMap::new();
+    let mut ungated = Vec::new();
+    for def in defs {
+        match gates.type_features(&def.name) {
+            None => ungated.push(def),
+            Some(features) => by_features.entry(features).or_default().push(def),
+        }
+    }
+    let mut taken = BTreeSet::new();
+    let groups: Vec<Group<'_>> =
+        by_features.into_iter().map(|(features, defs)| Group { module: module_name(&features, &mut taken), features, defs }).collect();
+    // Every type, in file order: ungated ones (index `None`), then each group's.
+    let units: Vec<(Option<usize>, &TypeDef)> =
+        ungated.iter().map(|def| (None, *def)).chain(groups.iter().enumerate().flat_map(|(index, group)| group.defs.iter().map(move |def| (Some(index), *def)))).collect();
+    let texts = format_units(&units, gates)?;
+    let mut body = String::new();
+    let mut cfg_text = CfgText::default();
+    let mut declarations = ItemText::new();
+    for group in &groups {
+        let cfg = cfg_text.text(&super::features::any_of(&group.features))?;
+        declarations.lines(&cfg);
+        declarations.line(&format!("mod {};", group.module));
+        declarations.lines(&cfg);
+        declarations.line(&format!("pub use {}::*;", group.module));
+    }
+    body.push_str(&declarations.finish()?);
+    let mut group_texts: Vec<String> = groups.iter().map(|group| group_preamble(&group.features)).collect();
+    for ((group, _), text) in units.iter().zip(texts) {
+        match group {
+            None => body.push_str(&text),
+            Some(index) => group_texts[*index].push_str(&text),
+        }
+    }
+    Ok(TypeFiles { types_body: body, groups: groups.into_iter().map(|g| g.module).zip(group_texts).collect() })
+}
+
+/// The top of a group's file: what it holds, and the other types in scope.
+fn group_preamble(features: &[String]) -> String {
+    // Feature names are cargo feature names (`[A-Za-z0-9_-]`): nothing to escape in a comment.
+    let list: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
+    let mut text = format!("//! The types compiled only with the feature{} {}.\n", if list.len() == 1 { "" } else { "s" }, list.join(", "));
+    // Types refer to each other by name, wherever their file; one that names no other type
+    // leaves the import unused.
+    text.push_str("#[allow(unused_imports)]\nuse super::*;\n");
+    text
+}
+
+/// The module of a feature set: `for_chat_presets`; a long set is cut and tagged with a hash of
+/// the whole set, so the name stays short and depends on the set alone.
+fn module_name(features: &[String], taken: &mut BTreeSet<String>) -> String {
+    let readable = format!("for_{}", features.join("_")).replace(['-', '.', '+'], "_");
+    let mut name = crate::idents::sanitise(&readable);
+    if name.len() > MAX_MODULE_NAME || taken.contains(&name) {
+        let mut cut: String = name.chars().take(MAX_MODULE_NAME - 9).collect::<String>().trim_end_matches('_').to_string();
+        cut.push_str(&format!("_{:08x}", fnv1a(&features.join(",")) as u32));
+        name = cut;
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// FNV-1a: a hash that is the same on every machine and run (std's is seeded).
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Each type's text, formatted in a few chunks at once. Each type's text is independent of the
+/// others' (structs are written as text, other items printed by prettyplease one at a time), so
+/// the result is the same whatever the number of threads.
+fn format_units(units: &[(Option<usize>, &TypeDef)], gates: &Gates) -> Result<Vec<String>, String> {
+    const CHUNKS: usize = 4;
+    let chunk_len = units.len().div_ceil(CHUNKS).max(1);
+    let format_chunk = |chunk: &[(Option<usize>, &TypeDef)]| -> Result<Vec<String>, String> {
+        let mut cfg_text = CfgText::default();
+        chunk.iter().map(|(group, def)| types::type_definition(def, gates, &mut cfg_text, group.is_some())).collect()
+    };
+    let chunks: Vec<Result<Vec<String>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = units.chunks(chunk_len).map(|chunk| scope.spawn(move || format_chunk(chunk))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload))).collect()
+    });
+    Ok(chunks.into_iter().collect::<Result<Vec<_>, String>>()?.into_iter().flatten().collect())
+}
