@@ -111,3 +111,28 @@ fn format_units(units: &[(Option<usize>, &TypeDef)], gates: &Gates) -> Result<Ve
     });
     Ok(chunks.into_iter().collect::<Result<Vec<_>, String>>()?.into_iter().flatten().collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn features(names: &[&str]) -> Vec<String> {
+        names.iter().map(|name| name.to_string()).collect()
+    }
+
+    #[test]
+    fn module_names_are_readable_short_and_depend_on_the_set_alone() {
+        let mut taken = BTreeSet::new();
+        assert_eq!(module_name(&features(&["chat", "presets"]), &mut taken), "for_chat_presets");
+        assert_eq!(module_name(&features(&["api-keys"]), &mut taken), "for_api_keys");
+        let many = features(&["analytics", "api-keys", "benchmarks", "byok", "chat", "credits", "embeddings"]);
+        let long = module_name(&many, &mut BTreeSet::new());
+        assert!(long.len() <= MAX_MODULE_NAME && long.starts_with("for_analytics_api_keys"), "{long}");
+        assert_eq!(long, module_name(&many, &mut BTreeSet::new()), "the same set, the same name");
+        // Sets that read the same once joined (`a-b` + `c`, `a` + `b-c`) still get two modules.
+        let mut taken = BTreeSet::new();
+        let first = module_name(&features(&["a-b", "c"]), &mut taken);
+        let second = module_name(&features(&["a", "b-c"]), &mut taken);
+        assert_ne!(first, second);
+    }
+}
