@@ -1,6 +1,8 @@
 //! One small fixture spec per construct (tests/fixtures): the type model is checked directly, and
 //! the emitted `types.rs` is snapshotted (tests/snapshots) so any change in output is reviewed.
 
+mod support;
+
 use codegen::ir::{Api, Field, Presence, Prim, TypeKind, TypeRef};
 use codegen::load::load_spec;
 
@@ -11,10 +13,7 @@ fn fixture(name: &str) -> (Api, String) {
     let api = codegen::resolve::resolve("fixture", &spec).unwrap_or_else(|e| panic!("{e}"));
     let provenance = codegen::emit::Provenance { pin_file: "fixture.toml", sha256: "0" };
     let files = codegen::emit::emit_api(&api, &Default::default(), &provenance).unwrap();
-    // `types.rs` and its files per feature set, in path order.
-    let mut parts: Vec<_> = files.into_iter().filter(|f| f.path.ends_with("types.rs") || f.path.parent().is_some_and(|dir| dir.ends_with("types"))).collect();
-    parts.sort_by(|a, b| a.path.cmp(&b.path));
-    let types = parts.into_iter().map(|f| f.contents).collect::<Vec<_>>().join("\n");
+    let types = support::types_code(&files);
     (api, types)
 }
 

@@ -63,14 +63,6 @@ fn file<'a>(files: &'a [GeneratedFile], suffix: &str) -> &'a str {
     &files.iter().find(|f| f.path.ends_with(suffix)).unwrap_or_else(|| panic!("no file {suffix}")).contents
 }
 
-/// `types.rs` and its files per feature set (`types/*.rs`), in path order.
-fn types_code(files: &[GeneratedFile]) -> String {
-    let mut parts: Vec<&GeneratedFile> =
-        files.iter().filter(|f| f.path.ends_with("types.rs") || f.path.parent().is_some_and(|dir| dir.ends_with("types"))).collect();
-    parts.sort_by(|a, b| a.path.cmp(&b.path));
-    parts.iter().map(|f| f.contents.as_str()).collect::<Vec<_>>().join("\n")
-}
-
 fn all_code(files: &[GeneratedFile]) -> String {
     files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "rs")).map(|f| f.contents.as_str()).collect::<Vec<_>>().join("\n")
 }
@@ -100,7 +92,7 @@ const FIXTURES: [&str; 15] = [
 #[test]
 fn non_identifier_unicode_becomes_ascii_identifiers() {
     let files = generated("unicode_names");
-    let types = types_code(&files);
+    let types = support::types_code(&files);
     // `²`, `٣x`, `𝟙` read as digits; a name with no ASCII reading falls back to a safe one.
     assert!(types.contains("pub struct V2 "), "{types}");
     assert!(types.contains("pub _3x: Option<i64>"), "{types}");
@@ -113,7 +105,7 @@ fn non_identifier_unicode_becomes_ascii_identifiers() {
 #[test]
 fn keywords_and_builder_internals_get_distinct_names() {
     let files = generated("keywords");
-    let types = types_code(&files);
+    let types = support::types_code(&files);
     assert!(types.contains("pub self_: String"), "{types}");
     assert!(types.contains("pub self_2: String") || types.contains("pub self__2: String"), "{types}");
     assert!(types.contains("pub r#try:"), "{types}");
@@ -141,7 +133,7 @@ fn paginate_only_when_the_parameter_types_allow_it() {
 #[test]
 fn enum_values_are_deduplicated_and_non_strings_stay_numeric() {
     let files = generated("enums");
-    let types = types_code(&files);
+    let types = support::types_code(&files);
     assert_eq!(types.matches("=> \"a\"").count(), 1, "{types}");
     assert_eq!(types.matches("=> 1,").count(), 1, "{types}");
     assert!(types.contains("pub type Numeric = f64;"), "{types}");
@@ -154,7 +146,7 @@ fn enum_values_are_deduplicated_and_non_strings_stay_numeric() {
 #[test]
 fn constants_of_every_kind_name_their_value_for_the_runtime() {
     let files = generated("constants");
-    let types = types_code(&files);
+    let types = support::types_code(&files);
     for (name, value) in [
         ("Text", "rt::ConstLit::Str(\"code\")"),
         ("LongText", "rt::ConstLit::Str(\n            \"a_constant_value_long_enough_to_push_its_marker_past_the_margin\",\n        )"),
@@ -196,7 +188,7 @@ fn operations_tags_and_paths_that_would_not_compile_are_fixed_or_skipped_with_a_
 fn a_schema_that_is_all_of_itself_is_refused_or_degraded_located() {
     match generate("self_all_of") {
         Ok(files) => {
-            let types = types_code(&files);
+            let types = support::types_code(&files);
             assert!(!types.contains("pub type Loop = Loop;"), "{types}");
         }
         Err(GenerateError::Spec(e)) => assert!(e.pointer.starts_with("/components/schemas/Loop"), "{e}"),
@@ -207,7 +199,7 @@ fn a_schema_that_is_all_of_itself_is_refused_or_degraded_located() {
 #[test]
 fn a_component_that_cannot_be_expressed_degrades_alone() {
     let files = generated("component_degrade");
-    let types = types_code(&files);
+    let types = support::types_code(&files);
     assert!(types.contains("pub type Weird = serde_json::Value;"), "{types}");
     assert!(types.contains("pub struct Fine"), "{types}");
     let report = degraded(&files);
@@ -231,7 +223,7 @@ fn an_any_of_member_is_not_called_an_all_of_member() {
 #[test]
 fn loader_constructs_resolve_instead_of_rejecting_the_spec() {
     let files = generated("loader_constructs");
-    let types = types_code(&files);
+    let types = support::types_code(&files);
     assert!(types.contains("pub type Labels = crate::runtime::Map<String>;"), "{types}");
     // The shared response's schema is used, not refused.
     assert!(all_code(&files).contains("Response<super::types::Labels>"), "{}", all_code(&files));
@@ -241,7 +233,7 @@ fn loader_constructs_resolve_instead_of_rejecting_the_spec() {
 #[test]
 fn key_constraints_become_string_keyed_maps_with_a_warning() {
     let files = generated("key_constraints");
-    let types = types_code(&files);
+    let types = support::types_code(&files);
     // One pattern keeps its value type; patterns of different shapes hold any JSON.
     assert!(types.contains("pub type Scores = crate::runtime::Map<i64>;"), "{types}");
     assert!(types.contains("pub type Mixed = crate::runtime::Map<serde_json::Value>;"), "{types}");
@@ -290,7 +282,7 @@ fn all_of_narrowing_is_resolved_or_located_at_the_all_of() {
     let report = degraded(&files);
     assert!(report.contains("at /components/schemas/Tagged/allOf/0: this allOf member (`/components/schemas/Shape`)"), "{report}");
     assert!(!report.contains("at /components/schemas/Color:"), "{report}");
-    let types = types_code(&files);
+    let types = support::types_code(&files);
     // An enum narrowed by a sibling enum is the values both allow.
     assert!(types.contains("pub type Warm = crate::runtime::Const<constants::Warm>;"), "{types}");
     assert!(types.contains("impl rt::ConstValue for Warm {\n        const VALUE: rt::ConstLit = rt::ConstLit::Str(\"red\");"), "{types}");

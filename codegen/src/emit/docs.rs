@@ -32,13 +32,18 @@ pub fn doc_lines(text: Option<&str>) -> Vec<String> {
     lines
 }
 
-/// What a type or field the spec marks deprecated carries.
-pub const DEPRECATED: &str = "#[deprecated(note = \"deprecated by the API's spec\")]";
+/// The note of what the spec marks deprecated.
+const DEPRECATED_NOTE: &str = "deprecated by the API's spec";
+
+/// The attribute for a type or field the spec marks deprecated, as a line of text.
+pub fn deprecated_line() -> String {
+    format!("#[deprecated(note = {})]", super::rust_text::string_literal(DEPRECATED_NOTE))
+}
 
 /// The attribute for a type the spec marks deprecated.
 pub fn deprecated_attr(deprecated: bool) -> TokenStream {
     if deprecated {
-        quote! { #[deprecated(note = "deprecated by the API's spec")] }
+        quote! { #[deprecated(note = #DEPRECATED_NOTE)] }
     } else {
         TokenStream::new()
     }

@@ -60,7 +60,7 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
     let (type_files, tag_files) = std::thread::scope(|scope| {
         let tag_files = scope.spawn(|| tag_files(api_model, &by_tag, &header));
         let type_files = type_files::format_type_files(&space.types, &gates);
-        (type_files, tag_files.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload)))
+        (type_files, joined(tag_files))
     });
     let type_files = type_files?;
     let mut types_rs = format_file(&header, types_tokens)?;
@@ -122,7 +122,7 @@ fn tag_files(api_model: &Api, by_tag: &BTreeMap<&Tag, Vec<&Operation>>, header: 
             .map(|share| scope.spawn(move || share.iter().map(|(tag, operations)| tag_file(tag, operations)).collect::<Result<Vec<_>, String>>()))
             .collect();
         let shares: Vec<Result<Vec<GeneratedFile>, String>> =
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload))).collect();
+            handles.into_iter().map(joined).collect();
         shares.into_iter().collect::<Result<Vec<Vec<GeneratedFile>>, String>>()
     })?
     .into_iter()
@@ -130,6 +130,12 @@ fn tag_files(api_model: &Api, by_tag: &BTreeMap<&Tag, Vec<&Operation>>, header: 
     .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// A formatting thread's result; its panic goes on in the caller, where `pipeline` turns it into
+/// an error naming the API.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload))
 }
 
 /// The `constants` module: each constant type's marker, which names its value for the runtime's
@@ -147,7 +153,7 @@ fn format_constant_markers(defs: &[TypeDef], gates: &features::Gates) -> Result<
     // enabled features reach no constant.
     module.line("#[allow(unused_imports)]");
     module.line("use crate::runtime as rt;");
-    for def in defs {
+    for def in defs.iter().filter(|def| matches!(def.kind, TypeKind::Const { .. })) {
         types::constant_marker(def, &cfg_text.text_nested(&gates.type_cfg(&def.name))?, &mut module);
     }
     module.close("}");

@@ -364,7 +364,6 @@ fn is_keyword(name: &str) -> bool {
     crate::resolve::snake(name).starts_with("r#")
 }
 
-/// `format!("/keys/{}", path_segment(&self.hash))`.
 /// The request path: each path parameter checked and encoded into a local of its own first
 /// (`let path_0 = …?;`), then one `format!` that names them inline. Arguments written into the
 /// `format!` itself would be printed as the raw tokens of a macro call, unformatted.

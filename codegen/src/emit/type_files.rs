@@ -107,7 +107,7 @@ fn format_units(units: &[(Option<usize>, &TypeDef)], gates: &Gates) -> Result<Ve
     };
     let chunks: Vec<Result<Vec<String>, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = units.chunks(chunk_len).map(|chunk| scope.spawn(move || format_chunk(chunk))).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload))).collect()
+        handles.into_iter().map(super::joined).collect()
     });
     Ok(chunks.into_iter().collect::<Result<Vec<_>, String>>()?.into_iter().flatten().collect())
 }

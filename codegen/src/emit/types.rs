@@ -1,7 +1,7 @@
 //! Type definitions → Rust items. Enums and unions go through the runtime's macros so that the
 //! generated source stays small; structs get written-out serde impls (`object_serde`).
 
-use super::docs::{deprecated_attr, doc_attrs, doc_lines, field_doc_lines, DEPRECATED};
+use super::docs::{deprecated_attr, deprecated_line, doc_attrs, doc_lines, field_doc_lines};
 use super::features::{gate_items, DirectionCfgs, Gates};
 use super::object_serde::{deserialize_items, field_type, serialize_item, Rest};
 use super::rust_text::{string_literal, CfgText, ItemText};
@@ -25,7 +25,7 @@ pub fn struct_text(def: &TypeDef, fields: &[Field], extra: Option<&TypeRef>, cfg
     item.lines(&cfgs.all);
     item.docs(&doc_lines(def.doc.as_deref()));
     if def.deprecated {
-        item.line(DEPRECATED);
+        item.line(&deprecated_line());
     }
     let needs_arguments = fields.iter().any(|f| f.presence == Presence::Required && !f.constant);
     item.line(if needs_arguments { "#[derive(Debug, Clone)]" } else { "#[derive(Debug, Clone, Default)]" });
@@ -34,7 +34,7 @@ pub fn struct_text(def: &TypeDef, fields: &[Field], extra: Option<&TypeRef>, cfg
     for field in fields {
         item.docs(&field_doc_lines(field));
         if field.deprecated {
-            item.line(DEPRECATED);
+            item.line(&deprecated_line());
         }
         item.line(&format!("pub {}: {},", sanitise(&field.rust), field_type(field)));
     }
@@ -163,18 +163,8 @@ pub fn type_ref_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
             let name = ident(name);
             quote! { #prefix #name }
         }
-        TypeRef::Prim(prim) => match prim {
-            Prim::String => quote! { String },
-            Prim::Bool => quote! { bool },
-            Prim::I32 => quote! { i32 },
-            Prim::I64 => quote! { i64 },
-            Prim::F32 => quote! { f32 },
-            Prim::F64 => quote! { f64 },
-            Prim::DateTime => quote! { crate::runtime::DateTime },
-            Prim::Date => quote! { crate::runtime::Date },
-            Prim::Uuid => quote! { crate::runtime::Uuid },
-            Prim::Binary => quote! { crate::runtime::Binary },
-        },
+        // Every path in the table is valid Rust (unit test below).
+        TypeRef::Prim(prim) => prim_path(prim).parse().unwrap_or_default(),
         TypeRef::List(inner) => {
             let inner = type_ref(inner);
             quote! { Vec<#inner> }
@@ -193,23 +183,27 @@ pub fn type_ref_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
 
 pub use crate::idents::ident;
 
+/// The Rust type of a primitive, for both [`type_ref`] and [`type_text`].
+fn prim_path(prim: &Prim) -> &'static str {
+    match prim {
+        Prim::String => "String",
+        Prim::Bool => "bool",
+        Prim::I32 => "i32",
+        Prim::I64 => "i64",
+        Prim::F32 => "f32",
+        Prim::F64 => "f64",
+        Prim::DateTime => "crate::runtime::DateTime",
+        Prim::Date => "crate::runtime::Date",
+        Prim::Uuid => "crate::runtime::Uuid",
+        Prim::Binary => "crate::runtime::Binary",
+    }
+}
+
 /// A type reference as text, as prettyplease prints [`type_ref`]'s tokens.
 pub fn type_text(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) => sanitise(name),
-        TypeRef::Prim(prim) => match prim {
-            Prim::String => "String",
-            Prim::Bool => "bool",
-            Prim::I32 => "i32",
-            Prim::I64 => "i64",
-            Prim::F32 => "f32",
-            Prim::F64 => "f64",
-            Prim::DateTime => "crate::runtime::DateTime",
-            Prim::Date => "crate::runtime::Date",
-            Prim::Uuid => "crate::runtime::Uuid",
-            Prim::Binary => "crate::runtime::Binary",
-        }
-        .to_string(),
+        TypeRef::Prim(prim) => prim_path(prim).to_string(),
         TypeRef::List(inner) => format!("Vec<{}>", type_text(inner)),
         TypeRef::Map(inner) => format!("crate::runtime::Map<{}>", type_text(inner)),
         TypeRef::Nullable(inner) => format!("Option<{}>", type_text(inner)),
@@ -236,4 +230,21 @@ pub fn constant_marker(def: &TypeDef, cfg: &str, module: &mut ItemText) {
     module.open_impl_for("impl rt::ConstValue", &name);
     module.list(&format!("const VALUE: rt::ConstLit = rt::ConstLit::{kind}("), &[literal], ");");
     module.close("}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_primitive_renders_the_same_as_tokens_and_as_text() {
+        let prims = [Prim::String, Prim::Bool, Prim::I32, Prim::I64, Prim::F32, Prim::F64, Prim::DateTime, Prim::Date, Prim::Uuid, Prim::Binary];
+        for prim in prims {
+            let ty = TypeRef::List(Box::new(TypeRef::Prim(prim)));
+            let tokens = type_ref(&ty);
+            assert!(!tokens.is_empty(), "{}", type_text(&ty));
+            let printed: syn::Type = syn::parse2(tokens).expect("a type");
+            assert_eq!(quote!(#printed).to_string().replace(' ', ""), type_text(&ty));
+        }
+    }
 }
