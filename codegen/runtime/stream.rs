@@ -240,7 +240,8 @@ fn in_band_error(event: &RawEvent) -> Option<serde_json::Value> {
     if !looks_like_error {
         return None;
     }
-    let value: serde_json::Value = serde_json::from_str(&event.data).ok()?;
+    // `from_slice`, as everywhere in the runtime: one `serde_json` reader compiled, not two.
+    let value: serde_json::Value = serde_json::from_slice(event.data.as_bytes()).ok()?;
     match value.get("error") {
         Some(error) if error.is_object() => Some(error.clone()),
         _ if event.event.as_deref() == Some("error") || value.get("type").and_then(|t| t.as_str()) == Some("error") => Some(value),
@@ -252,6 +253,6 @@ fn in_band_error(event: &RawEvent) -> Option<serde_json::Value> {
 /// and its `type` tag.
 fn carries_data(event: &RawEvent) -> bool {
     event.event.as_deref() != Some("error")
-        && serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&event.data)
+        && serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(event.data.as_bytes())
             .is_ok_and(|object| object.iter().any(|(key, value)| key != "error" && key != "type" && !value.is_null()))
 }

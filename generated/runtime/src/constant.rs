@@ -54,7 +54,7 @@ impl<M: ConstValue> Const<M> {
             ConstLit::Int(value) => value.into(),
             ConstLit::Float(value) => value.into(),
             // Written by the generator from a parsed value, so it parses back.
-            ConstLit::Json(text) => serde_json::from_str(text).unwrap_or(serde_json::Value::Null),
+            ConstLit::Json(text) => serde_json::from_slice(text.as_bytes()).unwrap_or(serde_json::Value::Null),
         }
     }
 }
