@@ -191,7 +191,7 @@ fn operation(api_name: &str, op: &Operation, types: &HashMap<&str, &TypeKind>) -
         }
         None => quote! { serde_json::Value },
     };
-    let (path_segments, path_expr) = path_expression(op);
+    let (path_segments, path_expr) = path_expression(op)?;
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let name = ident(&p.rust);
         let wire = &p.wire;
@@ -367,7 +367,7 @@ fn is_keyword(name: &str) -> bool {
 /// The request path: each path parameter checked and encoded into a local of its own first
 /// (`let path_0 = …?;`), then one `format!` that names them inline. Arguments written into the
 /// `format!` itself would be printed as the raw tokens of a macro call, unformatted.
-fn path_expression(op: &Operation) -> (TokenStream, TokenStream) {
+fn path_expression(op: &Operation) -> Result<(TokenStream, TokenStream), String> {
     let mut template = String::new();
     let mut segments = Vec::new();
     let mut rest = op.path.as_str();
@@ -382,13 +382,15 @@ fn path_expression(op: &Operation) -> (TokenStream, TokenStream) {
             template.push_str(&format!("{{{local}}}"));
             segments.push(quote! { let #local = crate::runtime::path_segment(#op_id, #wire, &self.#name)?; });
         } else {
-            template.push_str("{}");
+            // The resolver skips such operations with a warning; reaching here means it let one
+            // through, and a guessed URL would be a silent wrong request.
+            return Err(format!("{}: path {:?} has the placeholder {{{wire}}} but no path parameter named {wire:?}", op.id, op.path));
         }
         rest = &rest[start + end + 1..];
     }
     template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     let expression = if segments.is_empty() { quote! { #template.to_string() } } else { quote! { format!(#template) } };
-    (quote! { #(#segments)* }, expression)
+    Ok((quote! { #(#segments)* }, expression))
 }
 
 fn body_payload(op: &Operation, types: &HashMap<&str, &TypeKind>) -> Result<TokenStream, String> {
@@ -499,4 +501,37 @@ fn error_enum(op: &Operation) -> Option<TokenStream> {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn operation(path: &str) -> Operation {
+        Operation {
+            id: "getThing".into(),
+            tag: Tag { wire: "things".into(), module: "things".into(), type_name: "Things".into() },
+            method: "get".into(),
+            builder: "GetThing".into(),
+            http_method: "GET".into(),
+            path: path.into(),
+            summary: None,
+            description: None,
+            deprecated: false,
+            params: Vec::new(),
+            body: None,
+            responses: Vec::new(),
+            auth: AuthScheme::None,
+            error_type: None,
+        }
+    }
+
+    #[test]
+    fn a_placeholder_without_its_parameter_is_an_error_not_a_guessed_url() {
+        let error = path_expression(&operation("/things/{id}")).unwrap_err();
+        assert_eq!(error, r#"getThing: path "/things/{id}" has the placeholder {id} but no path parameter named "id""#);
+        let (segments, expression) = path_expression(&operation("/things")).unwrap();
+        assert!(segments.is_empty());
+        assert_eq!(expression.to_string(), r#""/things" . to_string ()"#);
+    }
 }
