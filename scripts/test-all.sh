@@ -39,7 +39,7 @@ doc_crates=(-p openrouter-langfuse -p openrouter-langfuse-runtime)
 for api in "${apis[@]}"; do doc_crates+=(-p "openrouter-langfuse-$api"); done
 RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps "${doc_crates[@]}"
 # The check is that they build; the 340 MB of pages would only add to the disk a CI run needs.
-rm -rf target/doc
+rm -rf "${CARGO_TARGET_DIR:-target}/doc"
 
 step "generated crates: package for publishing, in dependency order (each built from its packaged sources)"
 bash scripts/package.sh

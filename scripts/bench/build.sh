@@ -105,7 +105,7 @@ bench_features() {
   printf '%-34s %10s %10s %14s\n' "clean dev build (median of $runs)" "CPU s" "wall s" "peak rustc MB"
   printf '%-34s %10s %10s %14s\n' "both features (default)" "$all" "$(median_of all 3)" "$(median_of all 4)"
   printf '%-34s %10s %10s %14s\n' "--features $features" "$subset" "$(median_of subset 3)" "$(median_of subset 4)"
-  echo "CPU ratio [$features] / both features: $(awk -v a="$subset" -v b="$all" 'BEGIN { printf "%.3f", a / b }')"
+  echo "CPU ratio [$features] / both features: $(ratio "$subset" "$all" 3)"
   # The ratio of each alternating pair too: the medians can land on either side of a target that
   # the spread straddles, and the spread says how far to trust them.
   echo "per-pair ratios, in run order: $(awk -F'\t' '$1 == "all" { a[++n] = $2 } $1 == "subset" { s[++m] = $2 }

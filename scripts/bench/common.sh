@@ -19,7 +19,8 @@ median() {
     if (NR % 2) printf "%.2f\n", v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print "nan" }'; }
+# ratio A B [PLACES]: A / B to PLACES decimals (default 2).
+ratio() { awk -v a="$1" -v b="$2" -v p="${3:-2}" 'BEGIN { if (b > 0) printf "%.*f\n", p, a / b; else print "nan" }'; }
 
 # Peak RSS is per rustc process, not per cargo run: cargo itself and the sum over parallel rustcs
 # would hide how much memory one crate needs. Workspace members only, because only they are rebuilt.

@@ -3,6 +3,7 @@
 
 use crate::error::{child, escape_token, SpecError};
 use serde_json::Value;
+use std::fmt::Write;
 
 /// Checks every `$ref` in the document.
 pub fn check_refs(file: &str, doc: &Value) -> Result<(), SpecError> {
@@ -41,8 +42,8 @@ fn collect_refs<'a>(value: &'a Value, at: &mut String, out: &mut Vec<(String, &'
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                at.push('/');
-                at.push_str(&index.to_string());
+                // Writing into the buffer allocates nothing, where `index.to_string()` would.
+                let _ = write!(at, "/{index}");
                 collect_refs(item, at, out);
                 at.truncate(len);
             }
