@@ -17,3 +17,4 @@ pub mod examples;
 pub mod fuzz;
 pub mod golden;
 pub mod profile;
+pub mod observation;
