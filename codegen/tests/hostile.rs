@@ -71,7 +71,7 @@ fn degraded(files: &[GeneratedFile]) -> String {
     files.iter().find(|f| f.path.ends_with("DEGRADED.md")).map(|f| f.contents.clone()).unwrap_or_default()
 }
 
-const FIXTURES: [&str; 15] = [
+const FIXTURES: [&str; 16] = [
     "component_degrade",
     "unicode_names",
     "keywords",
@@ -87,6 +87,7 @@ const FIXTURES: [&str; 15] = [
     "path_item_refs",
     "binary_body",
     "constants",
+    "prelude_names",
 ];
 
 #[test]
@@ -120,6 +121,33 @@ fn keywords_and_builder_internals_get_distinct_names() {
     }
     // A builder named `Result` or `Option` would shadow the prelude in its module.
     assert!(!code.contains("pub struct Result ") && !code.contains("pub struct Option "), "{code}");
+}
+
+/// Names of the prelude, serde, the runtime and the crate's own modules, as schemas, tags,
+/// operations, properties and parameters: each colliding item is renamed, so nothing the emitted
+/// code names unqualified is shadowed (the clippy test below compiles the result).
+#[test]
+fn prelude_and_runtime_names_are_renamed_not_shadowed() {
+    let files = generated("prelude_names");
+    let types = support::types_code(&files);
+    for renamed in ["DefaultModel", "OptionModel", "SomeModel", "NoneModel", "ResultModel", "OkModel", "ErrModel", "BoxModel", "VecModel", "StringModel", "CloneModel", "DebugModel", "SendModel", "SyncModel", "SizedModel", "ValueModel", "ExtraModel", "IntoModel", "FromModel", "SerializeModel", "DeserializeModel"] {
+        assert!(types.contains(&format!(" {renamed} ")) || types.contains(&format!(" {renamed}(")) || types.contains(&format!(" {renamed} =")), "{renamed}\n{types}");
+    }
+    for shadowing in ["struct Default ", "struct Option ", "enum Some ", "enum Result ", "struct Vec ", "enum Box ", "struct Clone ", "enum Into ", "enum From ", "struct Extra "] {
+        assert!(!all_code(&files).contains(shadowing), "{shadowing}");
+    }
+    // Names the API's own schemas do not share a scope with keep their spelling.
+    for kept in ["pub struct Error ", "pub struct Response ", "pub struct Client ", "pub struct Config "] {
+        assert!(types.contains(kept), "{kept}");
+    }
+    let lib = file(&files, "hostile/src/lib.rs");
+    for module in ["pub mod default_operations;", "pub mod runtime_operations;", "pub mod std_operations;", "pub mod core_operations;", "pub mod serde_operations;", "pub mod serde_json_operations;"] {
+        assert!(lib.contains(module), "{module}\n{lib}");
+    }
+    assert!(lib.contains("pub use openrouter_langfuse_runtime as runtime;"), "{lib}");
+    // The accessor derives `Clone`: an operation `clone` must not shadow it.
+    let code = all_code(&files);
+    assert!(code.contains("pub fn clone_op(&self)") && !code.contains("pub fn clone(&self)"), "{code}");
 }
 
 #[test]
