@@ -104,16 +104,15 @@ fn panic_error(input: &ApiInput, payload: &(dyn std::any::Any + Send)) -> Genera
 }
 
 fn generate_api(input: &ApiInput) -> Result<(Vec<GeneratedFile>, ApiManifest), GenerateError> {
-    let (_, api) = resolve_input(input)?;
+    let (_, mut api) = resolve_input(input)?;
+    let extension = checked_extension(input, &mut api)?;
     let features = ApiManifest { name: input.name.clone(), title: input.title.clone(), tags: emit::features::tag_features(&api).into_iter().collect() };
     let provenance = Provenance { pin_file: &input.pin_file, sha256: &input.sha256 };
     let mut files =
         emit::emit_api(&api, &input.profile, &provenance).map_err(|message| GenerateError::Emit { api: input.name.clone(), message })?;
-    // Hand-written conveniences for this API (`codegen/extensions/<api>.rs`) become a private
-    // module of its crate: they add methods to generated types and need no exports of their own.
-    let extension = Path::new(env!("CARGO_MANIFEST_DIR")).join("extensions").join(format!("{}.rs", input.name));
-    if extension.is_file() {
-        let contents = std::fs::read_to_string(&extension).map_err(|e| GenerateError::Runtime { path: extension.clone(), message: e.to_string() })?;
+    // Hand-written conveniences for this API become a private module of its crate: they add
+    // methods to generated types and need no exports of their own.
+    if let Some(contents) = extension {
         let lib = PathBuf::from(format!("{}/src/lib.rs", input.name));
         if let Some(file) = files.iter_mut().find(|f| f.path == lib) {
             file.contents.push_str("mod extensions;\n");
@@ -121,6 +120,27 @@ fn generate_api(input: &ApiInput) -> Result<(Vec<GeneratedFile>, ApiManifest), G
         files.push(GeneratedFile { path: PathBuf::from(format!("{}/src/extensions.rs", input.name)), contents });
     }
     Ok((files, features))
+}
+
+/// The API's extension (`codegen/extensions/<api>.rs`), when it has one and the model has all it
+/// needs; otherwise it is left out and each unmet need becomes a located warning (DEGRADED.md),
+/// so that a spec that regenerates always gives a crate that compiles.
+fn checked_extension(input: &ApiInput, api: &mut crate::ir::Api) -> Result<Option<String>, GenerateError> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("extensions").join(format!("{}.rs", input.name));
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let source = std::fs::read_to_string(&path).map_err(|e| GenerateError::Runtime { path: path.clone(), message: e.to_string() })?;
+    let shown = format!("codegen/extensions/{}.rs", input.name);
+    let extension = crate::extensions::parse(&shown, &source).map_err(|message| GenerateError::Runtime { path: path.clone(), message })?;
+    let unmet = crate::extensions::unmet(&extension, api);
+    if unmet.is_empty() {
+        return Ok(Some(extension.source));
+    }
+    for (pointer, need) in unmet {
+        api.warnings.push(SpecError::new(&input.spec_file, pointer, format!("extension `{shown}` left out: it needs {need}")));
+    }
+    Ok(None)
 }
 
 /// The facade crate's README, which is also its crate-level documentation (its examples are
