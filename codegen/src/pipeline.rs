@@ -208,7 +208,6 @@ pub fn inputs_from_pins(root: &Path, mirror: Option<&Path>) -> Result<Vec<ApiInp
     let relative = |path: &Path| path.strip_prefix(root).unwrap_or(path).display().to_string();
     let mut inputs = Vec::with_capacity(pins.len());
     for pin in pins {
-        validate_api_name(&pin.name).map_err(|e| format!("{}: {e}", relative(&pin.pin_path)))?;
         let spec = pin.read(&cache, mirror).map_err(|e| e.to_string())?;
         let mut overlays = Vec::new();
         for path in &pin.overlays {
@@ -232,23 +231,7 @@ pub fn inputs_from_pins(root: &Path, mirror: Option<&Path>) -> Result<Vec<ApiInp
     Ok(inputs)
 }
 
-/// An API's name becomes a directory, a crate, a module and a feature of `generated/`: it must be
-/// a plain lowercase identifier and must not take a name the facade crate already uses.
-pub fn validate_api_name(name: &str) -> Result<(), String> {
-    let plain = name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !plain {
-        return Err(format!("API name {name:?} must be lowercase ASCII letters, digits and `_`, starting with a letter"));
-    }
-    if crate::idents::sanitise(name) != name {
-        return Err(format!("API name {name:?} is a Rust keyword"));
-    }
-    const TAKEN: [&str; 7] = ["runtime", "src", "prelude", "examples", "target", "tests", "default"];
-    if TAKEN.contains(&name) {
-        return Err(format!("API name {name:?} is taken by the generated crate (`{name}`)"));
-    }
-    Ok(())
-}
+pub use crate::pin::validate_api_name;
 
 /// Loads and resolves one API (for tools that need the model, not the files).
 pub fn resolve_input(input: &ApiInput) -> Result<(crate::load::Spec, crate::ir::Api), GenerateError> {

@@ -254,6 +254,15 @@ fn a_schema_that_is_all_of_itself_is_refused_or_degraded_located() {
         Ok(files) => {
             let types = support::types_code(&files);
             assert!(!types.contains("pub type Loop = Loop;"), "{types}");
+            // Named as the cycle it is, not as a nesting limit.
+            let report = degraded(&files);
+            for expected in [
+                "self_all_of.yaml: at /components/schemas/Nest/allOf/0: `Nest` contains itself through allOf (Nest → Nest)",
+                "self_all_of.yaml: at /components/schemas/Pong/allOf/0: `Ping` contains itself through allOf (Ping → Pong → Ping)",
+            ] {
+                assert!(report.contains(expected), "{expected}\n{report}");
+            }
+            assert!(!report.contains("levels deep"), "{report}");
         }
         Err(GenerateError::Spec(e)) => assert!(e.pointer.starts_with("/components/schemas/Loop"), "{e}"),
         Err(e) => panic!("{e}"),
