@@ -11,6 +11,7 @@ pub mod resolve;
 pub mod sample;
 pub mod diff;
 pub mod emit;
+pub mod extensions;
 pub mod pin;
 pub mod pipeline;
 pub mod examples;

@@ -104,7 +104,8 @@ fn panic_error(input: &ApiInput, payload: &(dyn std::any::Any + Send)) -> Genera
 }
 
 fn generate_api(input: &ApiInput) -> Result<(Vec<GeneratedFile>, ApiManifest), GenerateError> {
-    let (_, api) = resolve_input(input)?;
+    let (_, mut api) = resolve_input(input)?;
+    let extension = checked_extension(input, &mut api)?;
     let features = ApiManifest {
         name: input.name.clone(),
         title: input.title.clone(),
@@ -124,11 +125,9 @@ fn generate_api(input: &ApiInput) -> Result<(Vec<GeneratedFile>, ApiManifest), G
         }
         files.push(GeneratedFile { path: PathBuf::from(format!("{}/src/observe.rs", input.name)), contents: format!("{header}{body}") });
     }
-    // Hand-written conveniences for this API (`codegen/extensions/<api>.rs`) become a private
-    // module of its crate: they add methods to generated types and need no exports of their own.
-    let extension = Path::new(env!("CARGO_MANIFEST_DIR")).join("extensions").join(format!("{}.rs", input.name));
-    if extension.is_file() {
-        let contents = std::fs::read_to_string(&extension).map_err(|e| GenerateError::Runtime { path: extension.clone(), message: e.to_string() })?;
+    // Hand-written conveniences for this API become a private module of its crate: they add
+    // methods to generated types and need no exports of their own.
+    if let Some(contents) = extension {
         let lib = PathBuf::from(format!("{}/src/lib.rs", input.name));
         if let Some(file) = files.iter_mut().find(|f| f.path == lib) {
             file.contents.push_str("mod extensions;\n");
@@ -136,6 +135,27 @@ fn generate_api(input: &ApiInput) -> Result<(Vec<GeneratedFile>, ApiManifest), G
         files.push(GeneratedFile { path: PathBuf::from(format!("{}/src/extensions.rs", input.name)), contents });
     }
     Ok((files, features))
+}
+
+/// The API's extension (`codegen/extensions/<api>.rs`), when it has one and the model has all it
+/// needs; otherwise it is left out and each unmet need becomes a located warning (DEGRADED.md),
+/// so that a spec that regenerates always gives a crate that compiles.
+fn checked_extension(input: &ApiInput, api: &mut crate::ir::Api) -> Result<Option<String>, GenerateError> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("extensions").join(format!("{}.rs", input.name));
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let source = std::fs::read_to_string(&path).map_err(|e| GenerateError::Runtime { path: path.clone(), message: e.to_string() })?;
+    let shown = format!("codegen/extensions/{}.rs", input.name);
+    let extension = crate::extensions::parse(&shown, &source).map_err(|message| GenerateError::Runtime { path: path.clone(), message })?;
+    let unmet = crate::extensions::unmet(&extension, api);
+    if unmet.is_empty() {
+        return Ok(Some(extension.source));
+    }
+    for (pointer, need) in unmet {
+        api.warnings.push(SpecError::new(&input.spec_file, pointer, format!("extension `{shown}` left out: it needs {need}")));
+    }
+    Ok(None)
 }
 
 /// The facade crate's README, which is also its crate-level documentation (its examples are
@@ -209,7 +229,6 @@ pub fn inputs_from_pins(root: &Path, mirror: Option<&Path>) -> Result<Vec<ApiInp
     let relative = |path: &Path| path.strip_prefix(root).unwrap_or(path).display().to_string();
     let mut inputs = Vec::with_capacity(pins.len());
     for pin in pins {
-        validate_api_name(&pin.name).map_err(|e| format!("{}: {e}", relative(&pin.pin_path)))?;
         let spec = pin.read(&cache, mirror).map_err(|e| e.to_string())?;
         let mut overlays = Vec::new();
         for path in &pin.overlays {
@@ -233,23 +252,7 @@ pub fn inputs_from_pins(root: &Path, mirror: Option<&Path>) -> Result<Vec<ApiInp
     Ok(inputs)
 }
 
-/// An API's name becomes a directory, a crate, a module and a feature of `generated/`: it must be
-/// a plain lowercase identifier and must not take a name the facade crate already uses.
-pub fn validate_api_name(name: &str) -> Result<(), String> {
-    let plain = name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !plain {
-        return Err(format!("API name {name:?} must be lowercase ASCII letters, digits and `_`, starting with a letter"));
-    }
-    if crate::idents::sanitise(name) != name {
-        return Err(format!("API name {name:?} is a Rust keyword"));
-    }
-    const TAKEN: [&str; 7] = ["runtime", "src", "prelude", "examples", "target", "tests", "default"];
-    if TAKEN.contains(&name) {
-        return Err(format!("API name {name:?} is taken by the generated crate (`{name}`)"));
-    }
-    Ok(())
-}
+pub use crate::pin::validate_api_name;
 
 /// Loads and resolves one API (for tools that need the model, not the files).
 pub fn resolve_input(input: &ApiInput) -> Result<(crate::load::Spec, crate::ir::Api), GenerateError> {
