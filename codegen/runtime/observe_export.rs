@@ -320,6 +320,12 @@ impl Langfuse {
         LangfuseBuilder::default()
     }
 
+    /// Settings read from the environment ([`LangfuseBuilder::from_env`]), to adjust before
+    /// `build()`.
+    pub fn builder_from_env() -> Result<LangfuseBuilder, ObserveError> {
+        LangfuseBuilder::from_env()
+    }
+
     /// A trace for a group of calls: every call through a client observed with it is a
     /// generation under one root span of this name, labelled as set here.
     pub fn trace(&self, name: impl Into<String>) -> Trace {
