@@ -18,3 +18,4 @@ pub mod examples;
 pub mod fuzz;
 pub mod golden;
 pub mod profile;
+pub mod observation;

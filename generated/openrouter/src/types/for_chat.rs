@@ -138,6 +138,8 @@ pub struct ChatResult {
     pub system_fingerprint: Option<String>,
     /// Token usage statistics
     pub usage: Option<ChatUsage>,
+    /// The upstream provider that served the request.
+    pub provider: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
@@ -154,6 +156,7 @@ impl serde::Serialize for ChatResult {
         map.optional("service_tier", &self.service_tier);
         map.entry("system_fingerprint", &self.system_fingerprint);
         map.optional("usage", &self.usage);
+        map.optional("provider", &self.provider);
         map.extra(&self.extra);
         map.end()
     }
@@ -179,6 +182,7 @@ impl crate::runtime::Object for ChatResult {
             "service_tier",
             "system_fingerprint",
             "usage",
+            "provider",
         ];
         let mut v0: Option<Vec<ChatChoice>> = None;
         let mut v1: Option<i64> = None;
@@ -189,6 +193,7 @@ impl crate::runtime::Object for ChatResult {
         let mut v6: Option<String> = None;
         let mut v7: Option<String> = None;
         let mut v8: Option<ChatUsage> = None;
+        let mut v9: Option<String> = None;
         let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
@@ -200,7 +205,8 @@ impl crate::runtime::Object for ChatResult {
                 rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v9),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -230,6 +236,7 @@ impl crate::runtime::Object for ChatResult {
             service_tier: v6,
             system_fingerprint: v7,
             usage: v8,
+            provider: v9,
             extra: rest,
         })
     }
@@ -253,6 +260,7 @@ impl ChatResult {
             service_tier: None,
             system_fingerprint: None,
             usage: None,
+            provider: None,
             extra: Default::default(),
         }
     }
@@ -274,6 +282,11 @@ impl ChatResult {
     /// Sets `usage`.
     pub fn usage(mut self, value: impl Into<ChatUsage>) -> Self {
         self.usage = Some(value.into());
+        self
+    }
+    /// Sets `provider`.
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.provider = Some(value.into());
         self
     }
 }
@@ -414,6 +427,8 @@ pub struct ChatStreamChunk {
     pub system_fingerprint: Option<String>,
     /// Token usage statistics
     pub usage: Option<ChatUsage>,
+    /// The upstream provider that served the request.
+    pub provider: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
@@ -430,6 +445,7 @@ impl serde::Serialize for ChatStreamChunk {
         map.optional("service_tier", &self.service_tier);
         map.optional("system_fingerprint", &self.system_fingerprint);
         map.optional("usage", &self.usage);
+        map.optional("provider", &self.provider);
         map.extra(&self.extra);
         map.end()
     }
@@ -456,6 +472,7 @@ impl crate::runtime::Object for ChatStreamChunk {
             "service_tier",
             "system_fingerprint",
             "usage",
+            "provider",
         ];
         let mut v0: Option<Vec<ChatStreamChoice>> = None;
         let mut v1: Option<i64> = None;
@@ -467,6 +484,7 @@ impl crate::runtime::Object for ChatStreamChunk {
         let mut v7: Option<String> = None;
         let mut v8: Option<String> = None;
         let mut v9: Option<ChatUsage> = None;
+        let mut v10: Option<String> = None;
         let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
@@ -479,7 +497,8 @@ impl crate::runtime::Object for ChatStreamChunk {
                 rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v10),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -510,6 +529,7 @@ impl crate::runtime::Object for ChatStreamChunk {
             service_tier: v7,
             system_fingerprint: v8,
             usage: v9,
+            provider: v10,
             extra: rest,
         })
     }
@@ -534,6 +554,7 @@ impl ChatStreamChunk {
             service_tier: None,
             system_fingerprint: None,
             usage: None,
+            provider: None,
             extra: Default::default(),
         }
     }
@@ -560,6 +581,11 @@ impl ChatStreamChunk {
     /// Sets `usage`.
     pub fn usage(mut self, value: impl Into<ChatUsage>) -> Self {
         self.usage = Some(value.into());
+        self
+    }
+    /// Sets `provider`.
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.provider = Some(value.into());
         self
     }
 }
