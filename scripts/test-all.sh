@@ -50,6 +50,9 @@ cargo test -q -p xtask --test new_api -- --ignored
 step "hostile fixtures' generated code, every feature on: zero warnings, clippy -D warnings (ignored in the plain test run: slow)"
 cargo test -q -p codegen --test hostile -- --ignored
 
+step "every spec version under specs/history/: regenerated, and each API crate checked with all features, -D warnings (~1.5 min)"
+cargo xtask check-history
+
 step "install the conformance mock server (Stoplight Prism, pinned in conformance/package-lock.json)"
 if [ ! -x conformance/node_modules/.bin/prism ]; then
   npm ci --prefix conformance --no-audit --no-fund
