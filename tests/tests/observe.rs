@@ -464,3 +464,29 @@ fn the_handle_shows_no_secret() {
     let debug = format!("{builder:?}");
     assert!(debug.contains("pk-lf-visible") && !debug.contains("sk-lf-hidden-secret"), "{debug}");
 }
+
+#[tokio::test]
+async fn a_sample_rate_of_zero_records_nothing_and_drops_nothing() {
+    let openrouter = Server::start(|_, _| json(200, completion())).await;
+    let otlp = receiver().await;
+    let langfuse = langfuse(&otlp.url).sample_rate(0.0).build().unwrap();
+    let client = client(&openrouter, no_retries()).observed(&langfuse);
+    for _ in 0..20 {
+        client.chat().send(user("hi")).await.unwrap();
+    }
+    let report = langfuse.shutdown().await.unwrap();
+    assert_eq!((report.exported, report.dropped), (0, 0));
+    assert!(spans(&otlp).is_empty());
+}
+
+#[tokio::test]
+async fn operations_that_are_not_generations_are_not_recorded() {
+    let openrouter = Server::start(|_, _| json(200, json!({"data": {"count": 7}}))).await;
+    let otlp = receiver().await;
+    let langfuse = langfuse(&otlp.url).build().unwrap();
+    let count = client(&openrouter, no_retries()).observed(&langfuse).models().count().await.unwrap();
+    assert_eq!(count.data.count, 7);
+    let report = langfuse.shutdown().await.unwrap();
+    assert_eq!(report.exported, 0);
+    assert!(spans(&otlp).is_empty());
+}

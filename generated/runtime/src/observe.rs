@@ -81,7 +81,7 @@ impl Watch {
             return None;
         }
         let request = match request {
-            super::request::Payload::Json(bytes) => Bytes::copy_from_slice(bytes),
+            super::request::Payload::Json(bytes) => bytes.clone(),
             _ => Bytes::new(),
         };
         let record = CallRecord {
@@ -106,10 +106,10 @@ impl Watch {
     }
 
     /// One stream event, as received.
-    pub(crate) fn event(&mut self, data: &str) {
+    pub(crate) fn event(&mut self, data: String) {
         let at = self.clock.elapsed();
         if let Some(record) = &mut self.record {
-            record.events.push((at, data.to_string()));
+            record.events.push((at, data));
         }
     }
 

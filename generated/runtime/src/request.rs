@@ -31,8 +31,8 @@ pub enum Payload {
     /// No body.
     #[default]
     None,
-    /// `application/json`, already encoded.
-    Json(Vec<u8>),
+    /// `application/json`, already encoded (shared, not copied, by each retry and an observer).
+    Json(bytes::Bytes),
     /// `multipart/form-data` parts.
     Multipart(Vec<Part>),
 }
@@ -201,7 +201,7 @@ pub fn push_part<T: Serialize + ?Sized>(parts: &mut Vec<Part>, name: &str, value
 
 /// JSON-encodes a request body.
 pub fn json_body<T: Serialize + ?Sized>(operation: &'static str, body: &T) -> Result<Payload, String> {
-    serde_json::to_vec(body).map(Payload::Json).map_err(|e| format!("{operation}: request body does not encode as JSON: {e}"))
+    serde_json::to_vec(body).map(|json| Payload::Json(json.into())).map_err(|e| format!("{operation}: request body does not encode as JSON: {e}"))
 }
 
 /// A multipart file part.

@@ -142,7 +142,13 @@ where
                         state.last_event = Instant::now();
                     }
                     for event in events {
-                        if !state.decode(operation, &event) {
+                        let more = state.decode(operation, &event);
+                        // The observer keeps the event's text itself: moved, not copied.
+                        #[cfg(feature = "observe")]
+                        if let Some(watch) = &mut state.watch {
+                            watch.event(event.data);
+                        }
+                        if !more {
                             break;
                         }
                     }
@@ -235,10 +241,6 @@ impl<T, E> State<T, E> {
 impl<T: DeserializeOwned, E> State<T, E> {
     /// Queues the items of one event; `false` once `[DONE]` has ended the stream.
     fn decode(&mut self, operation: &'static str, event: &RawEvent) -> bool {
-        #[cfg(feature = "observe")]
-        if let Some(watch) = &mut self.watch {
-            watch.event(&event.data);
-        }
         match decode_event::<T, E>(operation, self.status, event) {
             None => {
                 self.done = true;
