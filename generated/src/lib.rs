@@ -80,6 +80,15 @@ pub use openrouter_langfuse_langfuse as langfuse;
 )]
 #[doc(inline)]
 pub use openrouter_langfuse_openrouter as openrouter;
+/// Between the two APIs: a Langfuse prompt as OpenRouter chat messages, and
+/// generations linked to it in Langfuse.
+#[cfg(
+    all(
+        any(feature = "openrouter", feature = "openrouter-chat"),
+        any(feature = "langfuse", feature = "langfuse-prompts")
+    )
+)]
+pub mod bridge;
 /// OpenRouter calls recorded in Langfuse over OpenTelemetry (cargo feature `observe`):
 /// [`observe::Langfuse`], traces, and the hook underneath.
 #[cfg(feature = "observe")]

@@ -490,3 +490,35 @@ async fn operations_that_are_not_generations_are_not_recorded() {
     assert_eq!(report.exported, 0);
     assert!(spans(&otlp).is_empty());
 }
+
+#[tokio::test]
+async fn a_langfuse_prompt_becomes_openrouter_messages_and_its_generations_link_back() {
+    use openrouter_langfuse::bridge::{LinkPrompt, PromptMessages};
+    let prompt: openrouter_langfuse::langfuse::types::Prompt = serde_json::from_value(json!({
+        "type": "chat", "name": "support-answer", "version": 3, "config": {}, "labels": ["production"], "tags": [],
+        "prompt": [
+            {"role": "system", "content": "You help with {{product}}."},
+            {"type": "placeholder", "name": "history"},
+            {"role": "user", "content": "How do I start?"}
+        ]
+    }))
+    .unwrap();
+    let messages = prompt.chat_messages(&[("product", "the Rust SDK")]);
+    assert_eq!(
+        serde_json::to_value(&messages).unwrap(),
+        json!([{"role": "system", "content": "You help with the Rust SDK."}, {"role": "user", "content": "How do I start?"}])
+    );
+    let openrouter = Server::start(|_, _| json(200, completion())).await;
+    let otlp = receiver().await;
+    let langfuse = langfuse(&otlp.url).build().unwrap();
+    let client = client(&openrouter, no_retries()).observed(&langfuse.trace("support").prompt_of(&prompt));
+    client.chat().send(messages).await.unwrap();
+    drop(client);
+    langfuse.shutdown().await.unwrap();
+    let spans = spans(&otlp);
+    let generation = generations(&spans)[0];
+    let a = attributes(generation);
+    assert_eq!(text(&a, "langfuse.observation.prompt.name"), "support-answer");
+    assert_eq!(int(&a, "langfuse.observation.prompt.version"), 3);
+    assert_eq!(json_attribute(&a, "langfuse.observation.input")[0]["content"], "You help with the Rust SDK.");
+}

@@ -21,6 +21,8 @@ pub struct ApiManifest {
     pub tags: Vec<String>,
     /// Whether its pin names generation operations (then it has an `observe` feature).
     pub observe: bool,
+    /// Every type name the API's crate defines (what facade-level glue may name).
+    pub types: std::collections::BTreeSet<String>,
 }
 
 /// `<api>/Cargo.toml`, plus the license files its package must carry.
