@@ -522,3 +522,65 @@ async fn a_langfuse_prompt_becomes_openrouter_messages_and_its_generations_link_
     assert_eq!(int(&a, "langfuse.observation.prompt.version"), 3);
     assert_eq!(json_attribute(&a, "langfuse.observation.input")[0]["content"], "You help with the Rust SDK.");
 }
+
+#[tokio::test]
+async fn an_anthropic_messages_stream_is_read_by_event_type() {
+    let events = [
+        json!({"type": "message_start", "message": {"id": "msg_01", "type": "message", "role": "assistant", "model": "anthropic/claude-sonnet-4", "content": [],
+            "stop_reason": null, "stop_sequence": null,
+            "usage": {"input_tokens": 25, "output_tokens": 1, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 20, "cache_creation": null, "inference_geo": null, "server_tool_use": null, "service_tier": "standard"}}}),
+        json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hello"}}),
+        json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": " world"}}),
+        json!({"type": "content_block_stop", "index": 0}),
+        json!({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": null}, "usage": {"output_tokens": 15}}),
+        json!({"type": "message_stop"}),
+    ];
+    let body: Vec<u8> = events.iter().flat_map(|e| format!("event: {}\ndata: {e}\n\n", e["type"].as_str().unwrap()).into_bytes()).collect();
+    let openrouter = Server::start(move |_, _| Reply::Chunks(vec![(Duration::from_millis(5), body.clone())])).await;
+    let otlp = receiver().await;
+    let langfuse = langfuse(&otlp.url).build().unwrap();
+    let client = client(&openrouter, no_retries()).observed(&langfuse);
+    let message = MessagesMessageParam::new("Say hello", "user");
+    let items: Vec<_> = client.anthropic_messages().create("anthropic/claude-sonnet-4").messages(vec![message]).max_tokens(100).send_stream().await.unwrap().collect().await;
+    assert!(items.iter().all(Result::is_ok), "{items:?}");
+    langfuse.shutdown().await.unwrap();
+    let a = attributes(&spans(&otlp)[0]);
+    assert_eq!(spans(&otlp)[0].name, "messages");
+    assert_eq!(json_attribute(&a, "langfuse.observation.output"), json!({"role": "assistant", "content": "Hello world"}));
+    assert_eq!(json_attribute(&a, "langfuse.observation.usage_details"), json!({"input": 25, "output": 15, "input_cache_read": 20, "input_cache_creation": 0}));
+    assert_eq!(text(&a, "gen_ai.response.id"), "msg_01");
+    assert_eq!(text(&a, "langfuse.observation.metadata.finish_reason"), "end_turn");
+    assert_eq!(json_attribute(&a, "langfuse.observation.model.parameters"), json!({"max_tokens": 100}));
+    assert!(a.contains_key("langfuse.observation.completion_start_time"));
+}
+
+#[tokio::test]
+async fn a_tracer_provider_of_the_users_own_receives_the_spans() {
+    use openrouter_langfuse::observe::opentelemetry_sdk::error::OTelSdkResult;
+    use openrouter_langfuse::observe::opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Debug, Clone, Default)]
+    struct Collected(Arc<Mutex<Vec<SpanData>>>);
+    impl SpanExporter for Collected {
+        fn export(&self, batch: Vec<SpanData>) -> impl std::future::Future<Output = OTelSdkResult> + Send {
+            self.0.lock().unwrap().extend(batch);
+            async { Ok(()) }
+        }
+    }
+
+    let collected = Collected::default();
+    let provider = SdkTracerProvider::builder().with_simple_exporter(collected.clone()).build();
+    let openrouter = Server::start(|_, _| json(200, completion())).await;
+    let langfuse = Langfuse::builder().tracer_provider(provider.clone()).build().unwrap();
+    client(&openrouter, no_retries()).observed(&langfuse).chat().send(user("hi")).await.unwrap();
+    let report = langfuse.shutdown().await.unwrap();
+    assert_eq!(report.dropped, 0);
+    let spans = collected.0.lock().unwrap().clone();
+    assert_eq!(spans.len(), 1);
+    let kind = spans[0].attributes.iter().find(|kv| kv.key.as_str() == "langfuse.observation.type").map(|kv| kv.value.to_string());
+    assert_eq!(kind.as_deref(), Some("generation"));
+    // Flushed, not shut down: the user's provider keeps working.
+    assert!(provider.force_flush().is_ok());
+}
