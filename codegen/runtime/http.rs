@@ -39,6 +39,9 @@ pub struct ClientOptions {
     pub max_event_bytes: usize,
     /// The user's own HTTP client, used instead of building one.
     pub http_client: Option<CustomHttpClient>,
+    /// Fail a response whose optional field does not decode, instead of leaving the field out
+    /// with a warning (see `tolerant`).
+    pub strict_decoding: bool,
 }
 
 /// Defaults every generated `Config` starts from; each is documented on its `Config` field.
@@ -98,9 +101,19 @@ pub struct Response<T> {
     pub raw: Bytes,
     /// The body as the spec's type.
     pub value: T,
+    /// Fields that did not decode as the spec says and were left out of `value` (their JSON is
+    /// in the `extra` of the struct that holds them); empty for a body that matched the spec, and
+    /// always with `Config::with_strict_decoding`, which fails such a body instead.
+    pub warnings: Vec<super::tolerant::DecodeWarning>,
 }
 
 impl<T> Response<T> {
+    /// Fields that did not decode as the spec says and were left out of the value: each with its
+    /// JSON path and what was expected; their JSON is kept in the enclosing struct's `extra`.
+    pub fn warnings(&self) -> &[super::tolerant::DecodeWarning] {
+        &self.warnings
+    }
+
     /// The typed value, dropping status, headers and raw body.
     pub fn into_value(self) -> T {
         self.value
@@ -123,6 +136,8 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// Whole body.
     pub body: Bytes,
+    /// The client's `strict_decoding` setting, for `finish`.
+    pub strict_decoding: bool,
 }
 
 /// A configured HTTP client; cheap to clone.
@@ -180,7 +195,7 @@ impl HttpClient {
             let status = response.status();
             let headers = response.headers().clone();
             let body = read_body(response, limit, operation, started).await?;
-            Ok(RawResponse { status, headers, body })
+            Ok(RawResponse { status, headers, body, strict_decoding: self.options.strict_decoding })
         };
         match timeout {
             Some(deadline) => tokio::time::timeout(deadline, whole)
@@ -355,6 +370,12 @@ fn transport_error<E>(operation: &'static str, source: reqwest::Error, started: 
 pub trait SuccessBody: Sized {
     /// Decodes the body of a 2xx response.
     fn decode(body: &Bytes) -> Result<Self, (String, String)>;
+
+    /// Decodes the body leaving out optional fields that do not match the spec, with a warning
+    /// for each (JSON bodies; the others have no fields to leave out).
+    fn decode_tolerant(body: &Bytes) -> Result<(Self, Vec<super::tolerant::DecodeWarning>), (String, String)> {
+        Self::decode(body).map(|value| (value, Vec::new()))
+    }
 }
 
 /// A JSON success body of type `T`.
@@ -365,6 +386,17 @@ impl<T: DeserializeOwned> SuccessBody for Json<T> {
         // An empty body reads as `null`, so optional and unit-like types still decode.
         let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
         serde_json::from_slice(bytes).map(Json).map_err(|e| crate::json_path::located(bytes, &e))
+    }
+
+    fn decode_tolerant(body: &Bytes) -> Result<(Self, Vec<super::tolerant::DecodeWarning>), (String, String)> {
+        let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+        // The strict decode first, unchanged: a body that matches the spec costs nothing more.
+        match serde_json::from_slice(bytes) {
+            Ok(value) => Ok((Json(value), Vec::new())),
+            Err(error) => super::tolerant::decode_tolerant(bytes, error)
+                .map(|(value, warnings)| (Json(value), warnings))
+                .map_err(|e| crate::json_path::located(bytes, &e)),
+        }
     }
 }
 
@@ -390,10 +422,14 @@ impl SuccessBody for String {
 /// (a status the spec does not declare is still a success); other statuses are API errors with
 /// the spec's typed body when it decodes, and the raw body always.
 pub fn finish<S: SuccessBody, E: ErrorBody>(operation: &'static str, raw: RawResponse) -> Result<Response<S>, Error<E>> {
-    let RawResponse { status, headers, body } = raw;
+    let RawResponse { status, headers, body, strict_decoding } = raw;
     if status.is_success() {
-        return match S::decode(&body) {
-            Ok(value) => Ok(Response { status, headers, raw: body, value }),
+        let decoded = if strict_decoding { S::decode(&body).map(|value| (value, Vec::new())) } else { S::decode_tolerant(&body) };
+        return match decoded {
+            Ok((value, warnings)) => {
+                super::tolerant::log_once(operation, &warnings);
+                Ok(Response { status, headers, raw: body, value, warnings })
+            }
             Err((path, message)) => Err(Error::Decode(Box::new(DecodeError { operation, status: status.as_u16(), path, message, body, headers }))),
         };
     }
@@ -403,5 +439,5 @@ pub fn finish<S: SuccessBody, E: ErrorBody>(operation: &'static str, raw: RawRes
 
 /// Unwraps `Response<Json<T>>` into `Response<T>`.
 pub fn unwrap_json<T>(response: Response<Json<T>>) -> Response<T> {
-    Response { status: response.status, headers: response.headers, raw: response.raw, value: response.value.0 }
+    Response { status: response.status, headers: response.headers, raw: response.raw, value: response.value.0, warnings: response.warnings }
 }

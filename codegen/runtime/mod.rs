@@ -20,6 +20,7 @@ mod secret;
 mod sse;
 mod stream;
 mod template;
+mod tolerant;
 mod values;
 
 pub use binary::Binary;
@@ -35,6 +36,7 @@ pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use sse::DEFAULT_MAX_EVENT_BYTES;
 pub use stream::EventStream;
+pub use tolerant::DecodeWarning;
 
 // Plumbing the generated crates call; public only because they are crates of their own.
 #[doc(hidden)]
@@ -56,7 +58,7 @@ pub use secret::Credentials;
 #[doc(hidden)]
 pub use sse::{RawEvent, SseParser};
 #[doc(hidden)]
-pub use stream::{decode_event, open_stream};
+pub use stream::{decode_event, decode_event_with, open_stream};
 #[doc(hidden)]
 pub use values::{decode_variant, deserialize_str_enum, no_variant_error, tag_of, variant_error, StrEnum};
 

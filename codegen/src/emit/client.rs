@@ -90,6 +90,11 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
             pub http_client: Option<crate::runtime::CustomHttpClient>,
             /// Retry policy for every call (overridable per call).
             pub retry: crate::runtime::RetryPolicy,
+            /// Fail a response or stream event whose optional field does not match the spec
+            /// (`Error::Decode`), instead of decoding it without that field, its JSON kept in
+            /// `extra` and a warning on `Response::warnings` / `EventStream::warnings` (default:
+            /// `false`, tolerant). Required fields are strict either way.
+            pub strict_decoding: bool,
             #(#header_fields)*
         }
 
@@ -108,6 +113,7 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
                     max_event_bytes: crate::runtime::defaults::MAX_EVENT_BYTES,
                     http_client: None,
                     retry: crate::runtime::RetryPolicy::default(),
+                    strict_decoding: false,
                     #(#header_defaults)*
                 }
             }
@@ -162,6 +168,12 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
                 self.retry = retry;
                 self
             }
+            /// Fails responses whose optional fields do not match the spec, instead of leaving those
+            /// fields out with a warning (for tests that hold a server to its spec).
+            pub fn with_strict_decoding(mut self, strict: bool) -> Self {
+                self.strict_decoding = strict;
+                self
+            }
             /// Adds a header sent with every request.
             pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
                 self.default_headers.push((name.into(), value.into()));
@@ -209,6 +221,7 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
                     max_body_bytes: config.max_body_bytes,
                     max_event_bytes: config.max_event_bytes,
                     http_client: config.http_client.clone(),
+                    strict_decoding: config.strict_decoding,
                 };
                 crate::runtime::HttpClient::new(options).map(|http| Client { http }).map_err(crate::runtime::ConfigError::new)
             }

@@ -32,6 +32,11 @@ pub struct Config {
     pub http_client: Option<crate::runtime::CustomHttpClient>,
     /// Retry policy for every call (overridable per call).
     pub retry: crate::runtime::RetryPolicy,
+    /// Fail a response or stream event whose optional field does not match the spec
+    /// (`Error::Decode`), instead of decoding it without that field, its JSON kept in
+    /// `extra` and a warning on `Response::warnings` / `EventStream::warnings` (default:
+    /// `false`, tolerant). Required fields are strict either way.
+    pub strict_decoding: bool,
 }
 impl Default for Config {
     fn default() -> Self {
@@ -49,6 +54,7 @@ impl Default for Config {
             max_event_bytes: crate::runtime::defaults::MAX_EVENT_BYTES,
             http_client: None,
             retry: crate::runtime::RetryPolicy::default(),
+            strict_decoding: false,
         }
     }
 }
@@ -108,6 +114,12 @@ impl Config {
     /// Sets the retry policy.
     pub fn with_retry(mut self, retry: crate::runtime::RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+    /// Fails responses whose optional fields do not match the spec, instead of leaving those
+    /// fields out with a warning (for tests that hold a server to its spec).
+    pub fn with_strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = strict;
         self
     }
     /// Adds a header sent with every request.
@@ -214,6 +226,7 @@ impl Client {
             max_body_bytes: config.max_body_bytes,
             max_event_bytes: config.max_event_bytes,
             http_client: config.http_client.clone(),
+            strict_decoding: config.strict_decoding,
         };
         crate::runtime::HttpClient::new(options)
             .map(|http| Client { http })

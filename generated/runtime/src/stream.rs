@@ -4,6 +4,7 @@ use super::error::{ApiError, DecodeError, Error, ErrorBody};
 use super::http::{read_body, HttpClient};
 use super::request::RequestParts;
 use super::sse::{RawEvent, SseParser};
+use super::tolerant::{decode_tolerant, log_once, DecodeWarning};
 use futures_util::stream::{self, Stream, StreamExt};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -13,12 +14,16 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
+/// One event's item and the fields of it left out as not matching the spec.
+type Item<T, E> = (Result<T, Error<E>>, Vec<DecodeWarning>);
+
 /// A stream of typed events, with the status and headers of the response that carries it;
 /// dropping it closes the connection and so cancels the request.
 pub struct EventStream<T, E> {
     status: StatusCode,
     headers: HeaderMap,
-    events: Pin<Box<dyn Stream<Item = Result<T, Error<E>>> + Send>>,
+    events: Pin<Box<dyn Stream<Item = Item<T, E>> + Send>>,
+    warnings: Vec<DecodeWarning>,
 }
 
 impl<T, E> EventStream<T, E> {
@@ -31,6 +36,15 @@ impl<T, E> EventStream<T, E> {
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
+
+    /// The fields of the item last returned that did not decode as the spec says and were left
+    /// out of it (their JSON is in the `extra` of the struct that held them); empty when it
+    /// matched the spec. An accessor rather than a wrapper around each item, so the stream stays a
+    /// plain `Stream<Item = Result<T, Error<E>>>` and the generated event types no field they do
+    /// not declare.
+    pub fn warnings(&self) -> &[DecodeWarning] {
+        &self.warnings
+    }
 }
 
 impl<T, E> std::fmt::Debug for EventStream<T, E> {
@@ -42,7 +56,17 @@ impl<T, E> std::fmt::Debug for EventStream<T, E> {
 impl<T, E> Stream for EventStream<T, E> {
     type Item = Result<T, Error<E>>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.events.as_mut().poll_next(cx)
+        match self.events.as_mut().poll_next(cx) {
+            Poll::Ready(Some((item, warnings))) => {
+                self.warnings = warnings;
+                Poll::Ready(Some(item))
+            }
+            Poll::Ready(None) => {
+                self.warnings.clear();
+                Poll::Ready(None)
+            }
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
@@ -65,6 +89,7 @@ where
     let options = client.options();
     let idle = parts.options.idle_timeout.or(options.idle_timeout);
     let deadline = parts.options.timeout;
+    let strict = options.strict_decoding;
     let max_event = parts.options.max_event_bytes.unwrap_or(options.max_event_bytes);
     let max_body = client.max_body_bytes(&parts.options);
     parts.headers.push(("accept", "text/event-stream".to_string()));
@@ -86,6 +111,7 @@ where
         parser: SseParser::with_limit(max_event),
         ready: VecDeque::new(),
         done: false,
+        strict,
         status: status.as_u16(),
         headers: headers.clone(),
         last_event: Instant::now(),
@@ -113,7 +139,7 @@ where
                     Ok(next) => next,
                     Err(_) => {
                         state.done = true;
-                        return Some((Err(Error::Timeout { operation, elapsed: started.elapsed() }), state));
+                        return Some(((Err(Error::Timeout { operation, elapsed: started.elapsed() }), Vec::new()), state));
                     }
                 },
                 None => state.body.next().await,
@@ -131,12 +157,12 @@ where
                     }
                     if state.parser.exceeded() && !state.done {
                         state.done = true;
-                        state.ready.push_back(Err(Error::TooLarge { operation, what: "stream event", limit: max_event }));
+                        state.ready.push_back((Err(Error::TooLarge { operation, what: "stream event", limit: max_event }), Vec::new()));
                     }
                 }
                 Some(Err(source)) => {
                     state.done = true;
-                    return Some((Err(Error::Transport { operation, source }), state));
+                    return Some(((Err(Error::Transport { operation, source }), Vec::new()), state));
                 }
                 None => {
                     state.done = true;
@@ -149,20 +175,22 @@ where
                             body: bytes::Bytes::new(),
                             headers: state.headers.clone(),
                         };
-                        return Some((Err(Error::Decode(Box::new(error))), state));
+                        return Some(((Err(Error::Decode(Box::new(error))), Vec::new()), state));
                     }
                 }
             }
         }
     });
-    Ok(EventStream { status, headers, events: Box::pin(events) })
+    Ok(EventStream { status, headers, events: Box::pin(events), warnings: Vec::new() })
 }
 
 struct State<T, E> {
     body: Pin<Box<dyn Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
     parser: SseParser,
-    ready: VecDeque<Result<T, Error<E>>>,
+    ready: VecDeque<Item<T, E>>,
     done: bool,
+    /// `Config::strict_decoding`: an event with an off-spec optional field is an error item.
+    strict: bool,
     status: u16,
     headers: HeaderMap,
     /// When the last event (not comment) arrived, or the headers did.
@@ -174,25 +202,26 @@ struct State<T, E> {
 impl<T: DeserializeOwned, E> State<T, E> {
     /// Queues the items of one event; `false` once `[DONE]` has ended the stream.
     fn decode(&mut self, operation: &'static str, event: &RawEvent) -> bool {
-        match decode_event::<T, E>(operation, self.status, event) {
+        match decode_event_with::<T, E>(operation, self.status, event, self.strict) {
             None => {
                 self.done = true;
                 false
             }
-            Some(Ok(item)) => {
-                self.ready.push_back(Ok(item));
+            Some((Ok(item), warnings)) => {
+                log_once(operation, &warnings);
+                self.ready.push_back((Ok(item), warnings));
                 // An error sent together with data (OpenRouter's last chunk: `error` and `usage`)
                 // follows the decoded chunk, so the usage reaches the user before the error.
                 if let Some(error) = in_band_error(event) {
-                    self.ready.push_back(Err(Error::Stream { operation, event: event.event.clone(), error }));
+                    self.ready.push_back((Err(Error::Stream { operation, event: event.event.clone(), error }), Vec::new()));
                 }
                 true
             }
-            Some(Err(mut error)) => {
+            Some((Err(mut error), warnings)) => {
                 if let Error::Decode(decode) = &mut error {
                     decode.headers = self.headers.clone();
                 }
-                self.ready.push_back(Err(error));
+                self.ready.push_back((Err(error), warnings));
                 true
             }
         }
@@ -205,13 +234,27 @@ impl<T: DeserializeOwned, E> State<T, E> {
 /// type (its `error` field included), and the stream then adds the `Error::Stream`.
 #[doc(hidden)]
 pub fn decode_event<T: DeserializeOwned, E>(operation: &'static str, status: u16, event: &RawEvent) -> Option<Result<T, Error<E>>> {
+    decode_event_with(operation, status, event, false).map(|(item, _)| item)
+}
+
+/// [`decode_event`], with the fields left out by tolerant decoding (none when `strict`, which
+/// fails the event instead).
+#[doc(hidden)]
+pub fn decode_event_with<T: DeserializeOwned, E>(operation: &'static str, status: u16, event: &RawEvent, strict: bool) -> Option<Item<T, E>> {
     if event.data.trim() == DONE {
         return None;
     }
     let decode = || {
-        // From bytes, like response bodies, so each event type's decoder is compiled once.
-        serde_json::from_slice(event.data.as_bytes()).map_err(|e| {
-            let (path, message) = crate::json_path::located(event.data.as_bytes(), &e);
+        // From bytes, like response bodies, so each event type's decoder is compiled once; the
+        // tolerant path runs only when that strict decode fails.
+        let bytes = event.data.as_bytes();
+        let decoded = match serde_json::from_slice(bytes) {
+            Ok(value) => Ok((value, Vec::new())),
+            Err(error) if strict => Err(error),
+            Err(error) => decode_tolerant(bytes, error),
+        };
+        decoded.map_err(|e| {
+            let (path, message) = crate::json_path::located(bytes, &e);
             Error::Decode(Box::new(DecodeError {
                 operation,
                 status,
@@ -224,13 +267,16 @@ pub fn decode_event<T: DeserializeOwned, E>(operation: &'static str, status: u16
     };
     if let Some(error) = in_band_error(event) {
         if carries_data(event) {
-            if let Ok(value) = decode() {
-                return Some(Ok(value));
+            if let Ok((value, warnings)) = decode() {
+                return Some((Ok(value), warnings));
             }
         }
-        return Some(Err(Error::Stream { operation, event: event.event.clone(), error }));
+        return Some((Err(Error::Stream { operation, event: event.event.clone(), error }), Vec::new()));
     }
-    Some(decode())
+    Some(match decode() {
+        Ok((value, warnings)) => (Ok(value), warnings),
+        Err(error) => (Err(error), Vec::new()),
+    })
 }
 
 /// An error the server sends as an event: `event: error`, a payload of `type: "error"`, or a
