@@ -47,7 +47,7 @@ pub struct ClientOptions {
 /// Defaults every generated `Config` starts from; each is documented on its `Config` field.
 pub mod defaults {
     use std::time::Duration;
-    /// Whole-request timeout: long enough for a slow non-streaming completion.
+    /// Whole-call timeout, streams included: long enough for a slow completion.
     pub const TIMEOUT: Duration = Duration::from_secs(600);
     /// Connection-establishment timeout.
     pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);

@@ -73,7 +73,8 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
             pub user_agent: String,
             /// Headers sent with every request (Debug hides credential-like ones).
             pub default_headers: crate::runtime::HeaderList,
-            /// Whole-request timeout of ordinary calls, retries included (default: 10 min).
+            /// Whole-call timeout, retries included: until an ordinary call's response is read, and
+            /// until a stream's last event (default: 10 min; a call's `.timeout()` overrides it).
             pub timeout: Option<Duration>,
             /// Connection timeout (default: 30 s).
             pub connect_timeout: Option<Duration>,
@@ -126,7 +127,8 @@ pub fn client_module(api: &Api, profile: &ClientProfile) -> TokenStream {
                 self
             }
             #credential_setters
-            /// Sets the whole-request timeout.
+            /// Sets the whole-call timeout: ordinary calls and streams alike (a stream longer than it
+            /// ends with `Error::Timeout`; lift it per call with `.timeout()`).
             pub fn with_timeout(mut self, timeout: Duration) -> Self {
                 self.timeout = Some(timeout);
                 self

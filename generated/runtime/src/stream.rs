@@ -78,8 +78,8 @@ const DONE: &str = "[DONE]";
 ///
 /// Time limits: the headers must come within the headers timeout and the idle timeout; then each
 /// event within the idle timeout of the previous one (comments are keep-alives, not events, so a
-/// server sending only comments is cut off); the call's own `timeout`, when set, ends the whole
-/// stream.
+/// server sending only comments is cut off); the whole-call timeout (the call's own `timeout`,
+/// else the client's) ends the whole stream, as it ends an ordinary call.
 pub async fn open_stream<T, E>(client: &HttpClient, mut parts: RequestParts) -> Result<EventStream<T, E>, Error<E>>
 where
     T: DeserializeOwned + Send + 'static,
@@ -88,7 +88,9 @@ where
     let operation = parts.operation;
     let options = client.options();
     let idle = parts.options.idle_timeout.or(options.idle_timeout);
-    let deadline = parts.options.timeout;
+    // One meaning of "timeout" for streams and ordinary calls: the whole call, the client's
+    // setting unless the call sets its own.
+    let deadline = parts.options.timeout.or(options.timeout);
     let strict = options.strict_decoding;
     let max_event = parts.options.max_event_bytes.unwrap_or(options.max_event_bytes);
     let max_body = client.max_body_bytes(&parts.options);
