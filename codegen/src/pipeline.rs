@@ -110,13 +110,14 @@ fn generate_api(input: &ApiInput) -> Result<(Vec<GeneratedFile>, ApiManifest), G
     let mut files =
         emit::emit_api(&api, &input.profile, &provenance).map_err(|message| GenerateError::Emit { api: input.name.clone(), message })?;
     // Hand-written conveniences for this API (`codegen/extensions/<api>.rs`) become a private
-    // module of its crate: they add methods to generated types and need no exports of their own.
+    // module of its crate: they add methods to generated types, and the few types of their own
+    // (Langfuse's `CompiledPrompt`) are re-exported at the crate root.
     let extension = Path::new(env!("CARGO_MANIFEST_DIR")).join("extensions").join(format!("{}.rs", input.name));
     if extension.is_file() {
         let contents = std::fs::read_to_string(&extension).map_err(|e| GenerateError::Runtime { path: extension.clone(), message: e.to_string() })?;
         let lib = PathBuf::from(format!("{}/src/lib.rs", input.name));
         if let Some(file) = files.iter_mut().find(|f| f.path == lib) {
-            file.contents.push_str("mod extensions;\n");
+            file.contents.push_str("mod extensions;\n#[allow(unused_imports)] // nothing to export when the tags using them are off\npub use extensions::*;\n");
         }
         files.push(GeneratedFile { path: PathBuf::from(format!("{}/src/extensions.rs", input.name)), contents });
     }
@@ -170,9 +171,10 @@ fn lib_file(apis: &[ApiManifest]) -> Result<GeneratedFile, GenerateError> {
         #(#modules)*
 
         /// What a typical program needs in scope: stream combinators (`next()` on streams),
-        /// the error and response types, `Patch`, and `json!` for free-form JSON fields.
+        /// the error and response types, `Patch`, `json!` for free-form JSON fields, and
+        /// `DecimalText` (`.as_f64()` on prices sent as decimal strings).
         pub mod prelude {
-            pub use crate::runtime::{Error, Patch, Response, RetryPolicy, StreamExt, TryStreamExt};
+            pub use crate::runtime::{DecimalText, Error, Patch, Response, RetryPolicy, StreamExt, TryStreamExt};
             pub use crate::runtime::serde_json::json;
         }
     };

@@ -30,22 +30,70 @@ impl PromptChat {
     }
 }
 
-impl Prompt {
-    /// The same prompt with its `{{variables}}` filled in: text prompts in their text, chat
-    /// prompts in each message's content, as the official SDKs' `compile` does.
-    pub fn compile<K: AsRef<str>, V: AsRef<str>>(&self, variables: &[(K, V)]) -> Prompt {
+/// A prompt with its `{{variables}}` filled in: what you send to a model. A text prompt is its
+/// text; a chat prompt its messages (placeholder messages kept, for you to replace with a
+/// conversation). `Display` prints the text, or one `role: content` line per message.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum CompiledPrompt {
+    /// A text prompt's text.
+    Text(String),
+    /// A chat prompt's messages.
+    Chat(Vec<ChatMessageWithPlaceholders>),
+    /// A prompt type this version of the client does not know, as sent.
+    Unknown(serde_json::Value),
+}
+
+impl CompiledPrompt {
+    /// The text, for a text prompt.
+    pub fn text(&self) -> Option<&str> {
         match self {
-            Prompt::Text(text) => {
-                let mut text = text.clone();
-                text.prompt = text.compile(variables);
-                Prompt::Text(text)
+            CompiledPrompt::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The messages, for a chat prompt.
+    pub fn messages(&self) -> Option<&[ChatMessageWithPlaceholders]> {
+        match self {
+            CompiledPrompt::Chat(messages) => Some(messages),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for CompiledPrompt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CompiledPrompt::Text(text) => f.write_str(text),
+            CompiledPrompt::Chat(messages) => {
+                for (index, message) in messages.iter().enumerate() {
+                    if index > 0 {
+                        f.write_str("\n")?;
+                    }
+                    match message {
+                        ChatMessageWithPlaceholders::ChatMessage(chat) => write!(f, "{}: {}", chat.role, chat.content)?,
+                        ChatMessageWithPlaceholders::PlaceholderMessage(placeholder) => write!(f, "[placeholder {}]", placeholder.name)?,
+                        #[allow(unreachable_patterns)]
+                        _ => f.write_str("[message of an unknown kind]")?,
+                    }
+                }
+                Ok(())
             }
-            Prompt::Chat(chat) => {
-                let mut chat = chat.clone();
-                chat.prompt = chat.compile(variables);
-                Prompt::Chat(chat)
-            }
-            other => other.clone(),
+            CompiledPrompt::Unknown(value) => write!(f, "{value}"),
+        }
+    }
+}
+
+impl Prompt {
+    /// The prompt with its `{{variables}}` filled in, as the official SDKs' `compile` does: a text
+    /// prompt's text, or a chat prompt's messages (`.text()` / `.messages()` read them, and
+    /// `Display` prints either). The prompt's name, version and config stay on `self`.
+    pub fn compile<K: AsRef<str>, V: AsRef<str>>(&self, variables: &[(K, V)]) -> CompiledPrompt {
+        match self {
+            Prompt::Text(text) => CompiledPrompt::Text(text.compile(variables)),
+            Prompt::Chat(chat) => CompiledPrompt::Chat(chat.compile(variables)),
+            Prompt::Unknown(value) => CompiledPrompt::Unknown(value.clone()),
         }
     }
 }

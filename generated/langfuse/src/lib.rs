@@ -111,3 +111,5 @@ pub mod unstable_evaluation_rules;
 #[cfg(feature = "unstable-evaluators")]
 pub mod unstable_evaluators;
 mod extensions;
+#[allow(unused_imports)] // nothing to export when the tags using them are off
+pub use extensions::*;

@@ -152,7 +152,7 @@ impl Config {
     /// Reads the settings the official SDKs read from the environment.
     pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
         let mut config = Config::default();
-        for name in [] {
+        for name in ["OPENROUTER_BASE_URL"] {
             if let Some(value) = crate::runtime::env_var(name) {
                 config.base_url = value;
                 break;

@@ -74,6 +74,7 @@ pub use reqwest;
 
 pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use template::fill_template;
+pub use values::DecimalText;
 
 /// The current time, for the `date-time` fields of requests (`DateTime` is chrono's UTC time).
 pub fn now() -> DateTime {
