@@ -41,6 +41,21 @@ RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps "${doc_crates[@]}"
 # The check is that they build; the 340 MB of pages would only add to the disk a CI run needs.
 rm -rf "${CARGO_TARGET_DIR:-target}/doc"
 
+step "generated crates: every public item documented (rustdoc -W missing-docs counts 0 on each)"
+missing_total=0
+for crate in openrouter-langfuse openrouter-langfuse-runtime "${apis[@]/#/openrouter-langfuse-}"; do
+  output=$(cargo rustdoc -q -p "$crate" -- -W missing-docs 2>&1) || { echo "$output"; exit 1; }
+  count=$(grep -c '^warning: missing documentation' <<<"$output" || true)
+  echo "$crate: $count items without docs"
+  if [ "$count" -gt 0 ]; then grep -A3 '^warning: missing documentation' <<<"$output" | head -20; fi
+  missing_total=$((missing_total + count))
+done
+rm -rf "${CARGO_TARGET_DIR:-target}/doc"
+if [ "$missing_total" -gt 0 ]; then
+  echo "$missing_total public items without docs (cargo rustdoc -p <crate> -- -W missing-docs)"
+  exit 1
+fi
+
 step "generated crates: package for publishing, in dependency order (each built from its packaged sources)"
 bash scripts/package.sh
 
