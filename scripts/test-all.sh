@@ -62,6 +62,9 @@ bash scripts/package.sh
 step "a new API from a pin file alone: regen, build and call it on loopback (ignored in the plain test run: slow)"
 cargo test -q -p xtask --test new_api -- --ignored
 
+step "the crate root's [dependencies] blocks build as written, outside the workspace (ignored in the plain test run: slow)"
+cargo test -q -p spec-tests --test crate_root_manifest -- --ignored
+
 step "hostile fixtures' generated code, every feature on: zero warnings, clippy -D warnings (ignored in the plain test run: slow)"
 cargo test -q -p codegen --test hostile -- --ignored
 
