@@ -30,14 +30,14 @@ for features in "${apis[@]}" "$all_apis"; do
 done
 
 step "per-tag features alone (a representative set; scripts/check-features.sh tries every one): zero warnings, clippy -D warnings"
-for features in "openrouter-chat" "openrouter-models" "langfuse-prompts" "langfuse-ingestion"; do
+for features in "openrouter-chat" "openrouter-models" "langfuse-prompts" "langfuse-ingestion" "openrouter-chat,observe" "langfuse-prompts,observe"; do
   cargo clippy -q -p openrouter-langfuse --no-default-features --features "$features,rustls-tls" -- -D warnings
 done
 
 step "generated crates: docs of every published crate build cleanly"
 doc_crates=(-p openrouter-langfuse -p openrouter-langfuse-runtime)
 for api in "${apis[@]}"; do doc_crates+=(-p "openrouter-langfuse-$api"); done
-RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps "${doc_crates[@]}"
+RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --features openrouter-langfuse/observe "${doc_crates[@]}"
 # The check is that they build; the 340 MB of pages would only add to the disk a CI run needs.
 rm -rf "${CARGO_TARGET_DIR:-target}/doc"
 
@@ -67,6 +67,9 @@ cargo test -q -p spec-tests --test crate_root_manifest -- --ignored
 
 step "hostile fixtures' generated code, every feature on: zero warnings, clippy -D warnings (ignored in the plain test run: slow)"
 cargo test -q -p codegen --test hostile -- --ignored
+
+step "every spec version under specs/history/: regenerated, and each API crate checked with all features, -D warnings (~1.5 min)"
+cargo xtask check-history
 
 step "install the conformance mock server (Stoplight Prism, pinned in conformance/package-lock.json)"
 if [ ! -x conformance/node_modules/.bin/prism ]; then

@@ -96,18 +96,28 @@ where
     let max_body = client.max_body_bytes(&parts.options);
     parts.headers.push(("accept", "text/event-stream".to_string()));
     let started = Instant::now();
-    let opening = client.send::<E>(&parts, started, idle);
-    let response = match deadline {
-        Some(limit) => tokio::time::timeout(limit, opening).await.unwrap_or_else(|_| Err(Error::Timeout { operation, elapsed: started.elapsed() }))?,
-        None => opening.await?,
+    #[cfg(feature = "observe")]
+    let mut watch = client.watch(&parts);
+    let opened = open_response::<E>(client, &parts, started, idle, deadline, max_body).await;
+    #[cfg(feature = "observe")]
+    let opened = match opened {
+        Ok(response) => {
+            if let Some(watch) = &mut watch {
+                watch.status(response.status().as_u16());
+            }
+            Ok(response)
+        }
+        Err(error) => {
+            if let Some(watch) = watch.take() {
+                let body = if let Error::Api(api) = &error { Some(api.raw.clone()) } else { None };
+                watch.finish(body, super::observe::Outcome::Failed(error.to_string()));
+            }
+            Err(error)
+        }
     };
+    let response = opened?;
     let status = response.status();
     let headers = response.headers().clone();
-    if !status.is_success() {
-        let body = read_body(response, max_body, operation, started).await?;
-        let typed = E::decode(status.as_u16(), &body);
-        return Err(Error::Api(Box::new(ApiError { operation, status, headers, body: typed, raw: body })));
-    }
     let state = State {
         body: Box::pin(response.bytes_stream()),
         parser: SseParser::with_limit(max_event),
@@ -118,6 +128,8 @@ where
         headers: headers.clone(),
         last_event: Instant::now(),
         deadline: deadline.and_then(|limit| started.checked_add(limit)),
+        #[cfg(feature = "observe")]
+        watch,
     };
     let events = stream::unfold(state, move |mut state| async move {
         loop {
@@ -125,6 +137,10 @@ where
                 return Some((item, state));
             }
             if state.done {
+                #[cfg(feature = "observe")]
+                if let Some(watch) = state.watch.take() {
+                    watch.finish(None, super::observe::Outcome::Success);
+                }
                 return None;
             }
             // The silence allowed from now: what is left of the idle timeout since the last event,
@@ -141,7 +157,8 @@ where
                     Ok(next) => next,
                     Err(_) => {
                         state.done = true;
-                        return Some(((Err(Error::Timeout { operation, elapsed: started.elapsed() }), Vec::new()), state));
+                        let error = state.noted(Error::Timeout { operation, elapsed: started.elapsed() });
+                        return Some(((Err(error), Vec::new()), state));
                     }
                 },
                 None => state.body.next().await,
@@ -159,12 +176,14 @@ where
                     }
                     if state.parser.exceeded() && !state.done {
                         state.done = true;
-                        state.ready.push_back((Err(Error::TooLarge { operation, what: "stream event", limit: max_event }), Vec::new()));
+                        let error = state.noted(Error::TooLarge { operation, what: "stream event", limit: max_event });
+                        state.ready.push_back((Err(error), Vec::new()));
                     }
                 }
                 Some(Err(source)) => {
                     state.done = true;
-                    return Some(((Err(Error::Transport { operation, source }), Vec::new()), state));
+                    let error = state.noted(Error::Transport { operation, source });
+                    return Some(((Err(error), Vec::new()), state));
                 }
                 None => {
                     state.done = true;
@@ -177,13 +196,40 @@ where
                             body: bytes::Bytes::new(),
                             headers: state.headers.clone(),
                         };
-                        return Some(((Err(Error::Decode(Box::new(error))), Vec::new()), state));
+                        let error = state.noted(Error::Decode(Box::new(error)));
+                        return Some(((Err(error), Vec::new()), state));
                     }
                 }
             }
         }
     });
     Ok(EventStream { status, headers, events: Box::pin(events), warnings: Vec::new() })
+}
+
+/// Sends the request until a successful response's headers arrive; an error status is read and
+/// returned as `Error::Api` with its typed body.
+async fn open_response<E: ErrorBody>(
+    client: &HttpClient,
+    parts: &RequestParts,
+    started: Instant,
+    idle: Option<std::time::Duration>,
+    deadline: Option<std::time::Duration>,
+    max_body: usize,
+) -> Result<reqwest::Response, Error<E>> {
+    let operation = parts.operation;
+    let opening = client.send::<E>(parts, started, idle);
+    let response = match deadline {
+        Some(limit) => tokio::time::timeout(limit, opening).await.unwrap_or_else(|_| Err(Error::Timeout { operation, elapsed: started.elapsed() }))?,
+        None => opening.await?,
+    };
+    let status = response.status();
+    if !status.is_success() {
+        let headers = response.headers().clone();
+        let body = read_body(response, max_body, operation, started).await?;
+        let typed = E::decode(status.as_u16(), &body);
+        return Err(Error::Api(Box::new(ApiError { operation, status, headers, body: typed, raw: body })));
+    }
+    Ok(response)
 }
 
 struct State<T, E> {
@@ -199,11 +245,30 @@ struct State<T, E> {
     last_event: Instant,
     /// When the whole stream must have ended.
     deadline: Option<Instant>,
+    /// The observer's watch over this stream; dropping the stream unfinished drops it too, which
+    /// records the stream as abandoned.
+    #[cfg(feature = "observe")]
+    watch: Option<super::observe::Watch>,
+}
+
+impl<T, E> State<T, E> {
+    /// An error item on its way to the caller; the observer learns of it first.
+    fn noted(&mut self, error: Error<E>) -> Error<E> {
+        #[cfg(feature = "observe")]
+        if let Some(watch) = &mut self.watch {
+            watch.stream_error(error.to_string());
+        }
+        error
+    }
 }
 
 impl<T: DeserializeOwned, E> State<T, E> {
     /// Queues the items of one event; `false` once `[DONE]` has ended the stream.
     fn decode(&mut self, operation: &'static str, event: &RawEvent) -> bool {
+        #[cfg(feature = "observe")]
+        if let Some(watch) = &mut self.watch {
+            watch.event(&event.data);
+        }
         match decode_event_with::<T, E>(operation, self.status, event, self.strict) {
             None => {
                 self.done = true;
@@ -215,7 +280,8 @@ impl<T: DeserializeOwned, E> State<T, E> {
                 // An error sent together with data (OpenRouter's last chunk: `error` and `usage`)
                 // follows the decoded chunk, so the usage reaches the user before the error.
                 if let Some(error) = in_band_error(event) {
-                    self.ready.push_back((Err(Error::Stream { operation, event: event.event.clone(), error }), Vec::new()));
+                    let error = self.noted(Error::Stream { operation, event: event.event.clone(), error });
+                    self.ready.push_back((Err(error), Vec::new()));
                 }
                 true
             }
@@ -223,6 +289,7 @@ impl<T: DeserializeOwned, E> State<T, E> {
                 if let Error::Decode(decode) = &mut error {
                     decode.headers = self.headers.clone();
                 }
+                let error = self.noted(error);
                 self.ready.push_back((Err(error), warnings));
                 true
             }

@@ -55,6 +55,9 @@ fn operations(old: &Api, new: &Api, changes: &mut Vec<Change>) {
         if (&before.tag.module, &before.method) != (&after.tag.module, &after.method) {
             change(changes, Severity::Breaking, "operation-renamed", at, format!("`{}().{}()` is now `{}().{}()`", before.tag.module, before.method, after.tag.module, after.method));
         }
+        if before.builder != after.builder {
+            change(changes, Severity::Breaking, "request-builder-renamed", at, format!("`{}` is now `{}`", before.builder, after.builder));
+        }
         if !before.deprecated && after.deprecated {
             change(changes, Severity::Compatible, "operation-deprecated", at, "marked deprecated (calls now warn)");
         }
@@ -66,6 +69,11 @@ fn operations(old: &Api, new: &Api, changes: &mut Vec<Change>) {
                 None => change(changes, Severity::Compatible, "parameter-added", at, format!("optional `{name}`")),
                 Some(old) if old.required != param.required => change(changes, Severity::Breaking, "parameter-requiredness-changed", at, format!("`{name}`: {} → {}", required_word(old.required), required_word(param.required))),
                 Some(old) if old.ty != param.ty => change(changes, Severity::Breaking, "parameter-type-changed", at, format!("`{name}`: {} → {}", show(&old.ty), show(&param.ty))),
+                // An optional parameter is a setter, called by name; a required one is a
+                // positional argument, whose name callers never write.
+                Some(old) if old.rust != param.rust && !param.required => {
+                    change(changes, Severity::Breaking, "setter-renamed", at, format!("`.{}()` is now `.{}()` (parameter `{name}`)", old.rust, param.rust))
+                }
                 Some(_) => {}
             }
         }
@@ -113,6 +121,10 @@ pub fn is_component(def: &TypeDef) -> bool {
 fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
     let old_types: BTreeMap<&str, &TypeDef> = old.types.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let new_types: BTreeMap<&str, &TypeDef> = new.types.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let (old_features, new_features) = (Features::of(old), Features::of(new));
+    for name in old_types.keys().filter(|name| new_types.contains_key(*name)) {
+        feature_changes(name, &old_features, &new_features, changes);
+    }
     for (name, def) in &new_types {
         if !old_types.contains_key(name) && is_component(def) {
             change(changes, Severity::Compatible, "type-added", *name, kind_word(&def.kind));
@@ -137,9 +149,44 @@ fn kind_word(kind: &TypeKind) -> &'static str {
     }
 }
 
+/// The cargo features that compile each type: a user who enabled one of them to get a type loses
+/// it when it no longer sits behind that feature.
+struct Features {
+    gates: crate::emit::features::Gates,
+    /// What "every tag" (an ungated type) means in this version.
+    every: BTreeSet<String>,
+}
+
+impl Features {
+    fn of(api: &Api) -> Features {
+        let mut every = crate::emit::features::tag_features(api);
+        every.insert(crate::emit::features::ALL.to_string());
+        Features { gates: crate::emit::features::Gates::of(api), every }
+    }
+
+    fn of_type(&self, name: &str) -> BTreeSet<String> {
+        self.gates.type_features(name).map(|f| f.into_iter().collect()).unwrap_or_else(|| self.every.clone())
+    }
+}
+
+fn feature_changes(name: &str, old: &Features, new: &Features, changes: &mut Vec<Change>) {
+    let (before, after) = (old.of_type(name), new.of_type(name));
+    // A tag that is gone took its operations with it (reported there); only the features that
+    // still exist and no longer compile the type are a change the user sees here.
+    let lost: Vec<&String> = before.iter().filter(|f| !after.contains(*f) && new.every.contains(*f)).collect();
+    if !lost.is_empty() {
+        let lost: Vec<String> = lost.iter().map(|f| format!("`{f}`")).collect();
+        let now: Vec<String> = after.iter().map(|f| format!("`{f}`")).collect();
+        change(changes, Severity::Breaking, "type-features-changed", name, format!("no longer compiled with {} (now only with {})", lost.join(", "), now.join(", ")));
+    }
+}
+
 fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, changes: &mut Vec<Change>) {
     match (before, after) {
-        (TypeKind::Struct { fields: old, .. }, TypeKind::Struct { fields: new, .. }) => field_changes(name, old, new, changes),
+        (TypeKind::Struct { fields: old, .. }, TypeKind::Struct { fields: new, .. }) => {
+            field_changes(name, old, new, changes);
+            constructor_changes(name, old, new, changes);
+        }
         (TypeKind::StringEnum { variants: old }, TypeKind::StringEnum { variants: new }) => {
             let old: BTreeSet<&str> = old.iter().map(|v| v.wire.as_str()).collect();
             let new: BTreeSet<&str> = new.iter().map(|v| v.wire.as_str()).collect();
@@ -152,13 +199,23 @@ fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, changes: &mut V
         }
         (TypeKind::Union { variants: old, .. }, TypeKind::Union { variants: new, .. }) => {
             let label = |v: &crate::ir::Variant| v.tag_value.clone().unwrap_or_else(|| v.rust.clone());
-            let old: BTreeSet<String> = old.iter().map(label).collect();
-            let new: BTreeSet<String> = new.iter().map(label).collect();
-            for variant in new.difference(&old) {
+            let old: BTreeMap<String, &crate::ir::Variant> = old.iter().map(|v| (label(v), v)).collect();
+            let new: BTreeMap<String, &crate::ir::Variant> = new.iter().map(|v| (label(v), v)).collect();
+            for variant in new.keys().filter(|k| !old.contains_key(*k)) {
                 change(changes, Severity::Compatible, "union-variant-added", name, format!("`{variant}`"));
             }
-            for variant in old.difference(&new) {
-                change(changes, Severity::Breaking, "union-variant-removed", name, format!("`{variant}`"));
+            for (variant, before) in &old {
+                let Some(after) = new.get(variant) else {
+                    change(changes, Severity::Breaking, "union-variant-removed", name, format!("`{variant}`"));
+                    continue;
+                };
+                // What a user writes to build or match the variant: its name and its payload.
+                if before.rust != after.rust {
+                    change(changes, Severity::Breaking, "union-variant-renamed", name, format!("`{name}::{}` is now `{name}::{}`", before.rust, after.rust));
+                }
+                if (&before.ty, before.boxed) != (&after.ty, after.boxed) {
+                    change(changes, Severity::Breaking, "union-variant-type-changed", name, format!("`{name}::{}({})` is now `{name}::{}({})`", before.rust, payload(before), after.rust, payload(after)));
+                }
             }
         }
         (TypeKind::Alias(old), TypeKind::Alias(new)) if old != new => {
@@ -171,6 +228,26 @@ fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, changes: &mut V
     }
 }
 
+fn payload(variant: &crate::ir::Variant) -> String {
+    if variant.boxed {
+        format!("Box<{}>", show(&variant.ty))
+    } else {
+        show(&variant.ty)
+    }
+}
+
+/// `new(…)` takes the required fields that are not constants, in order: any change to that list
+/// breaks every call, whatever made it (a field added, made required or optional, retyped).
+fn constructor_changes(name: &str, old: &[Field], new: &[Field], changes: &mut Vec<Change>) {
+    let arguments = |fields: &[Field]| -> Vec<String> {
+        fields.iter().filter(|f| f.presence == Presence::Required && !f.constant).map(|f| format!("{}: {}", f.rust, show(&f.ty))).collect()
+    };
+    let (before, after) = (arguments(old), arguments(new));
+    if before != after {
+        change(changes, Severity::Breaking, "constructor-changed", name, format!("`{name}::new({})` is now `{name}::new({})`", before.join(", "), after.join(", ")));
+    }
+}
+
 fn field_changes(name: &str, old: &[Field], new: &[Field], changes: &mut Vec<Change>) {
     let old_fields: BTreeMap<&str, &Field> = old.iter().map(|f| (f.wire.as_str(), f)).collect();
     for field in new {
@@ -179,6 +256,9 @@ fn field_changes(name: &str, old: &[Field], new: &[Field], changes: &mut Vec<Cha
             None if field.presence == Presence::Required => change(changes, Severity::Breaking, "field-added", at, "required (struct literals must now set it; older servers' responses lack it)"),
             None => change(changes, Severity::Compatible, "field-added", at, "optional"),
             Some(before) => {
+                if before.rust != field.rust {
+                    change(changes, Severity::Breaking, "field-renamed", at.clone(), format!("field and setter `{}` are now `{}`", before.rust, field.rust));
+                }
                 let holds_option = |p: Presence| p != Presence::Required;
                 if before.presence != field.presence {
                     let severity = if holds_option(before.presence) == holds_option(field.presence) && before.presence != Presence::TriState && field.presence != Presence::TriState {

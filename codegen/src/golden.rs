@@ -59,7 +59,12 @@ pub fn write(root: &Path, files: &[GeneratedFile]) -> std::io::Result<usize> {
     for drift in compare(root, files)? {
         match drift {
             Drift::Stale(path) => {
-                std::fs::remove_file(root.join(&path))?;
+                // Already gone is fine: a `.regen-partial` left by a killed regen is listed as
+                // stale, then reused and renamed away by the write of the file it belongs to.
+                match std::fs::remove_file(root.join(&path)) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                    _ => {}
+                }
                 // A retired crate goes whole; `remove_dir` only ever removes empty directories.
                 for dir in path.ancestors().skip(1).filter(|d| !d.as_os_str().is_empty()) {
                     if std::fs::remove_dir(root.join(dir)).is_err() {
@@ -186,4 +191,31 @@ fn list_files(root: &Path, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A regen killed between writing a file's `.regen-partial` and renaming it leaves the
+    /// partial behind; the next regen must repair the tree and succeed.
+    #[test]
+    fn a_regen_after_an_interrupted_one_repairs_the_tree_and_succeeds() {
+        let root = std::env::temp_dir().join(format!("golden-interrupted-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let src = root.join("api/src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(src.join("lib.rs"), "old").unwrap();
+        std::fs::write(src.join("lib.regen-partial"), "cut sh").unwrap();
+        let files = vec![
+            GeneratedFile { path: PathBuf::from("api/Cargo.toml"), contents: "[package]".into() },
+            GeneratedFile { path: PathBuf::from("api/src/lib.rs"), contents: "new".into() },
+        ];
+        let written = write(&root, &files).expect("the second regen succeeds");
+        assert_eq!(written, 2);
+        assert_eq!(std::fs::read_to_string(src.join("lib.rs")).unwrap(), "new");
+        assert!(!src.join("lib.regen-partial").exists());
+        assert!(compare(&root, &files).unwrap().is_empty(), "the tree is repaired");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

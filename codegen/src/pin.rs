@@ -64,15 +64,16 @@ struct PinFile {
 impl Pin {
     /// Reads and validates one pin file.
     pub fn load(path: &Path) -> Result<Pin, PinError> {
-        let text = std::fs::read_to_string(path).map_err(|source| PinError::Io { path: path.to_path_buf(), source })?;
-        let invalid = |message: String| PinError::Invalid { path: path.to_path_buf(), message };
+        // Errors name the pin as the user knows it, relative to the workspace, whoever loads it.
+        let shown = path.strip_prefix(workspace_root()).unwrap_or(path).to_path_buf();
+        let text = std::fs::read_to_string(path).map_err(|source| PinError::Io { path: shown.clone(), source })?;
+        let invalid = |message: String| PinError::Invalid { path: shown.clone(), message };
         let raw: PinFile = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
         if raw.sha256.len() != 64 || !raw.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
             return Err(invalid(format!("sha256 must be 64 lowercase hex digits, found {:?}", raw.sha256)));
         }
-        if raw.name.is_empty() || !raw.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-            return Err(invalid(format!("name must be a snake_case identifier, found {:?}", raw.name)));
-        }
+        // Checked here, not only by regen, so that `fetch` refuses a pin regen would refuse.
+        validate_api_name(&raw.name).map_err(invalid)?;
         if raw.file.contains('/') || raw.file.contains('\\') || raw.file.is_empty() {
             return Err(invalid(format!("file must be a plain file name, found {:?}", raw.file)));
         }
@@ -320,6 +321,24 @@ pub fn absolute_mirror(path: &Path) -> PathBuf {
 pub const ROOT_ENV: &str = "SPECS_WORKSPACE_ROOT";
 
 /// The workspace root (the parent of this crate, unless `SPECS_WORKSPACE_ROOT` says otherwise).
+/// An API's name becomes a directory, a crate, a module and a feature of `generated/`: it must be
+/// a plain lowercase identifier and must not take a name the facade crate already uses.
+pub fn validate_api_name(name: &str) -> Result<(), String> {
+    let plain = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !plain {
+        return Err(format!("API name {name:?} must be lowercase ASCII letters, digits and `_`, starting with a letter"));
+    }
+    if crate::idents::sanitise(name) != name {
+        return Err(format!("API name {name:?} is a Rust keyword"));
+    }
+    const TAKEN: [&str; 7] = ["runtime", "src", "prelude", "examples", "target", "tests", "default"];
+    if TAKEN.contains(&name) {
+        return Err(format!("API name {name:?} is taken by the generated crate (`{name}`)"));
+    }
+    Ok(())
+}
+
 pub fn workspace_root() -> PathBuf {
     if let Some(root) = std::env::var_os(ROOT_ENV).filter(|v| !v.is_empty()) {
         return PathBuf::from(root);
@@ -349,6 +368,22 @@ mod tests {
         let text = format!("api = \"api\"\nfile = \"api-old.yaml\"\nurl = \"https://example.invalid/a/old.yaml\"\nsha256 = \"{sha256}\"\n");
         std::fs::write(&path, text).unwrap();
         HistoryPin::load_all(&dir.join("specs")).unwrap().remove(0)
+    }
+
+    /// `fetch` and `regen` both load pins here, so a name regen cannot use fails both, and every
+    /// pin error names the file relative to the workspace.
+    #[test]
+    fn a_pin_named_like_the_generated_crates_own_parts_is_refused_on_load_with_a_relative_path() {
+        let dir = workspace_root().join("target").join(format!("pin-names-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for bad in ["runtime", "self", "prelude", "9x"] {
+            let path = dir.join(format!("{bad}.toml"));
+            let text = format!("name = \"{bad}\"\nfile = \"a.yaml\"\nurl = \"https://example.invalid/a.yaml\"\nsha256 = \"{}\"\n", "0".repeat(64));
+            std::fs::write(&path, text).unwrap();
+            let err = Pin::load(&path).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("target/pin-names-{}/{bad}.toml: API name", std::process::id())), "{err}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

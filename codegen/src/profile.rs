@@ -28,6 +28,10 @@ pub struct ClientProfile {
     /// Headers users set as named settings (`HTTP-Referer` → `http_referer`).
     #[serde(default)]
     pub headers: Vec<HeaderSetting>,
+    /// The pin's `[observe]` table: which operations are generations (a table of its own in the
+    /// pin file, kept here so that every stage that has the profile has it).
+    #[serde(skip)]
+    pub observe: Option<crate::observation::ObserveTable>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -58,10 +62,11 @@ pub fn client_profile(pin_file: &str, text: &str) -> Result<ClientProfile, Strin
         client: Option<toml::Value>,
     }
     let loose: Loose = toml::from_str(text).map_err(|e| format!("{pin_file}: {e}"))?;
-    let Some(client) = loose.client else { return Ok(ClientProfile::default()) };
+    let observe = crate::observation::observe_table(pin_file, text)?;
+    let Some(client) = loose.client else { return Ok(ClientProfile { observe, ..ClientProfile::default() }) };
     let wrapped = toml::Table::from_iter([("client".to_string(), client)]);
     let parsed: PinFile = wrapped.try_into().map_err(|e: toml::de::Error| format!("{pin_file}: [client]: {e}"))?;
-    Ok(parsed.client)
+    Ok(ClientProfile { observe, ..parsed.client })
 }
 
 /// Parses any TOML document into a type (the tests' data files use it).

@@ -8,9 +8,19 @@ mod support;
 use codegen::emit::GeneratedFile;
 use codegen::pipeline::{generate_api_guarded, ApiInput, GenerateError};
 
+/// The API a fixture is generated as: `langfuse_*` fixtures as `langfuse`, so that its
+/// hand-written extension (`codegen/extensions/langfuse.rs`) is checked against them.
+fn api_of(fixture: &str) -> &'static str {
+    if fixture.starts_with("langfuse_") {
+        "langfuse"
+    } else {
+        "hostile"
+    }
+}
+
 fn input(name: &str, spec: Vec<u8>) -> ApiInput {
     ApiInput {
-        name: "hostile".into(),
+        name: api_of(name).into(),
         title: "Hostile".into(),
         pin_file: format!("{name}.toml"),
         sha256: "0".into(),
@@ -35,9 +45,10 @@ fn generate(name: &str) -> Result<Vec<GeneratedFile>, GenerateError> {
             let parsed = syn::parse_file(&file.contents).unwrap_or_else(|e| panic!("{name}: {} does not parse: {e}\n{}", file.path.display(), file.contents));
             // Structs are written as text in prettyplease's layout, the rest printed by it: the
             // file must read as prettyplease prints it (below the `// @generated` header).
+            // Extensions are hand-written and copied as they are.
             let body = file.contents.split_once('\n').map_or("", |(_, body)| body);
             let printed = prettyplease::unparse(&parsed);
-            if body != printed {
+            if body != printed && !file.path.ends_with("extensions.rs") {
                 let line = body.lines().zip(printed.lines()).position(|(a, b)| a != b).unwrap_or(0);
                 let context = |text: &str| text.lines().skip(line.saturating_sub(3)).take(8).collect::<Vec<_>>().join("\n");
                 panic!("{name}: {} is not laid out as prettyplease prints it, from line {}:\n{}\n--- prettyplease:\n{}", file.path.display(), line + 2, context(body), context(&printed));
@@ -71,7 +82,7 @@ fn degraded(files: &[GeneratedFile]) -> String {
     files.iter().find(|f| f.path.ends_with("DEGRADED.md")).map(|f| f.contents.clone()).unwrap_or_default()
 }
 
-const FIXTURES: [&str; 15] = [
+const FIXTURES: [&str; 18] = [
     "component_degrade",
     "unicode_names",
     "keywords",
@@ -87,6 +98,9 @@ const FIXTURES: [&str; 15] = [
     "path_item_refs",
     "binary_body",
     "constants",
+    "prelude_names",
+    "langfuse_prompts",
+    "langfuse_prompts_moved",
 ];
 
 #[test]
@@ -120,6 +134,56 @@ fn keywords_and_builder_internals_get_distinct_names() {
     }
     // A builder named `Result` or `Option` would shadow the prelude in its module.
     assert!(!code.contains("pub struct Result ") && !code.contains("pub struct Option "), "{code}");
+}
+
+/// Names of the prelude, serde, the runtime and the crate's own modules, as schemas, tags,
+/// operations, properties and parameters: each colliding item is renamed, so nothing the emitted
+/// code names unqualified is shadowed (the clippy test below compiles the result).
+#[test]
+fn prelude_and_runtime_names_are_renamed_not_shadowed() {
+    let files = generated("prelude_names");
+    let types = support::types_code(&files);
+    for renamed in ["DefaultModel", "OptionModel", "SomeModel", "NoneModel", "ResultModel", "OkModel", "ErrModel", "BoxModel", "VecModel", "StringModel", "CloneModel", "DebugModel", "SendModel", "SyncModel", "SizedModel", "ValueModel", "ExtraModel", "IntoModel", "FromModel", "SerializeModel", "DeserializeModel"] {
+        assert!(types.contains(&format!(" {renamed} ")) || types.contains(&format!(" {renamed}(")) || types.contains(&format!(" {renamed} =")), "{renamed}\n{types}");
+    }
+    for shadowing in ["struct Default ", "struct Option ", "enum Some ", "enum Result ", "struct Vec ", "enum Box ", "struct Clone ", "enum Into ", "enum From ", "struct Extra "] {
+        assert!(!all_code(&files).contains(shadowing), "{shadowing}");
+    }
+    // Names the API's own schemas do not share a scope with keep their spelling.
+    for kept in ["pub struct Error ", "pub struct Response ", "pub struct Client ", "pub struct Config "] {
+        assert!(types.contains(kept), "{kept}");
+    }
+    let lib = file(&files, "hostile/src/lib.rs");
+    for module in ["pub mod default_operations;", "pub mod runtime_operations;", "pub mod std_operations;", "pub mod core_operations;", "pub mod serde_operations;", "pub mod serde_json_operations;"] {
+        assert!(lib.contains(module), "{module}\n{lib}");
+    }
+    assert!(lib.contains("pub use openrouter_langfuse_runtime as runtime;"), "{lib}");
+    // The accessor derives `Clone`: an operation `clone` must not shadow it.
+    let code = all_code(&files);
+    assert!(code.contains("pub fn clone_op(&self)") && !code.contains("pub fn clone(&self)"), "{code}");
+}
+
+/// An extension whose needs the spec meets is written into the crate; one whose type is gone is
+/// left out with a located warning naming what moved, and the crate still compiles (the clippy
+/// test below builds both).
+#[test]
+fn an_extension_is_left_out_with_a_warning_when_its_needs_are_gone() {
+    let kept = generated("langfuse_prompts");
+    assert!(file(&kept, "langfuse/src/extensions.rs").contains("impl PromptChat"));
+    assert!(file(&kept, "langfuse/src/lib.rs").contains("mod extensions;"));
+    assert_eq!(degraded(&kept), "", "every need is met");
+
+    let moved = generated("langfuse_prompts_moved");
+    assert!(!moved.iter().any(|f| f.path.ends_with("extensions.rs")), "the extension is left out");
+    assert!(!file(&moved, "langfuse/src/lib.rs").contains("mod extensions"));
+    let report = degraded(&moved);
+    for expected in [
+        "langfuse_prompts_moved.yaml: at /components/schemas: extension `codegen/extensions/langfuse.rs` left out: it needs the type `ChatMessageWithPlaceholders`",
+        "langfuse_prompts_moved.yaml: at /components/schemas/PromptChat: extension `codegen/extensions/langfuse.rs` left out: it needs `PromptChat.prompt: Vec<ChatMessageWithPlaceholders>` (line ",
+        "which is now `Vec<ChatMessage>`",
+    ] {
+        assert!(report.contains(expected), "{expected}\n{report}");
+    }
 }
 
 #[test]
@@ -190,6 +254,15 @@ fn a_schema_that_is_all_of_itself_is_refused_or_degraded_located() {
         Ok(files) => {
             let types = support::types_code(&files);
             assert!(!types.contains("pub type Loop = Loop;"), "{types}");
+            // Named as the cycle it is, not as a nesting limit.
+            let report = degraded(&files);
+            for expected in [
+                "self_all_of.yaml: at /components/schemas/Nest/allOf/0: `Nest` contains itself through allOf (Nest → Nest)",
+                "self_all_of.yaml: at /components/schemas/Pong/allOf/0: `Ping` contains itself through allOf (Ping → Pong → Ping)",
+            ] {
+                assert!(report.contains(expected), "{expected}\n{report}");
+            }
+            assert!(!report.contains("levels deep"), "{report}");
         }
         Err(GenerateError::Spec(e)) => assert!(e.pointer.starts_with("/components/schemas/Loop"), "{e}"),
         Err(e) => panic!("{e}"),
@@ -382,7 +455,8 @@ fn hostile_fixtures_pass_clippy() {
         for file in files.iter().filter(|f| f.path.extension().is_some_and(|e| e == "rs")) {
             // `hostile/src/lib.rs` → `src/<fixture>.rs`, the rest under `src/<fixture>/` (a tag
             // may be named `mod`, so the fixture's root cannot be a `mod.rs`), `types/` included.
-            let relative = file.path.strip_prefix("hostile/src").unwrap_or(&file.path);
+            let root = format!("{}/src", api_of(name));
+            let relative = file.path.strip_prefix(&root).unwrap_or(&file.path);
             let target = if relative == std::path::Path::new("lib.rs") { src.join(format!("{name}.rs")) } else { src.join(name).join(relative) };
             std::fs::create_dir_all(target.parent().unwrap()).unwrap();
             std::fs::write(target, &file.contents).unwrap();

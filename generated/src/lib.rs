@@ -80,6 +80,11 @@ pub use openrouter_langfuse_langfuse as langfuse;
 )]
 #[doc(inline)]
 pub use openrouter_langfuse_openrouter as openrouter;
+/// OpenRouter calls recorded in Langfuse over OpenTelemetry (cargo feature `observe`):
+/// [`observe::Langfuse`], traces, and the hook underneath.
+#[cfg(feature = "observe")]
+#[doc(inline)]
+pub use openrouter_langfuse_runtime::observe;
 /// What a typical program needs in scope: stream combinators (`next()` on streams),
 /// the error and response types, `Patch`, `json!` for free-form JSON fields, and
 /// `DecimalText` (`.as_f64()` on prices sent as decimal strings).

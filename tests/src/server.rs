@@ -63,6 +63,9 @@ impl Server {
         let script = Arc::new(script);
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                // A reply is written in pieces (head, then body): with Nagle's algorithm on, the
+                // second piece waits for the client's delayed ACK, 40 ms per call on a reused connection.
+                let _ = stream.set_nodelay(true);
                 let (log, script) = (log.clone(), script.clone());
                 tokio::spawn(async move { serve(stream, log, script).await });
             }

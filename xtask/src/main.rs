@@ -1,8 +1,9 @@
-//! Developer tasks: `cargo xtask fetch | regen | check | diff | fuzz`.
+//! Developer tasks: `cargo xtask fetch | regen | check | diff | fuzz | check-history`.
 
 mod diff;
 mod fetch;
 mod fuzz;
+mod history;
 mod regen;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,8 @@ enum Command {
     MockSpec(regen::MockSpecArgs),
     /// What changed between two spec versions, and whether it breaks users (exit 1 if so, 2 on error).
     Diff(diff::DiffArgs),
+    /// Regenerate every spec version under `specs/history/` and `cargo check` each crate (all features).
+    CheckHistory(history::HistoryArgs),
     /// Seeded mutants of the pinned specs through the generator: panics, unlocated errors, unparsable output.
     Fuzz(fuzz::FuzzArgs),
 }
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Check(args) => regen::check(args),
         Command::MockSpec(args) => regen::mock_spec(args),
         Command::Fuzz(args) => fuzz::run(args),
+        Command::CheckHistory(args) => history::run(args),
         Command::Diff(args) => match diff::run(args) {
             Ok(false) => Ok(()),
             Ok(true) => return ExitCode::from(1),

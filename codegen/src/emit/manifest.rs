@@ -19,6 +19,8 @@ pub struct ApiManifest {
     pub title: String,
     /// The cargo features of its tags (`chat`, `api-keys`), sorted.
     pub tags: Vec<String>,
+    /// Whether its pin names generation operations (then it has an `observe` feature).
+    pub observe: bool,
 }
 
 /// `<api>/Cargo.toml`, plus the license files its package must carry.
@@ -27,6 +29,9 @@ pub fn api_files(api: &ApiManifest) -> Result<Vec<GeneratedFile>, String> {
     let mut features = format!("all = [{}]\n{} = []\n", quoted.join(", "), super::features::FULL_SERDE);
     for tag in &api.tags {
         features.push_str(&format!("{tag} = []\n"));
+    }
+    if api.observe {
+        features.push_str("# Generation calls recorded as OpenTelemetry spans (`Client::observed`).\nobserve = [\"openrouter-langfuse-runtime/observe\"]\n");
     }
     let manifest = template("api-Cargo.toml")?.replace("{api}", &api.name).replace("{title}", &api.title).replace("{features}", &features);
     let mut files = vec![GeneratedFile { path: PathBuf::from(format!("{}/Cargo.toml", api.name)), contents: manifest }];
@@ -56,6 +61,13 @@ pub fn facade_file(apis: &[ApiManifest]) -> Result<GeneratedFile, String> {
          # compile time.\n\
          {full_serde} = [{}]\n",
         forwarded.join(", ")
+    ));
+    let observed: Vec<String> = apis.iter().filter(|api| api.observe).map(|api| format!(", \"openrouter-langfuse-{}?/observe\"", api.name)).collect();
+    features.push_str(&format!(
+        "# OpenRouter calls recorded in Langfuse over OpenTelemetry (`openrouter_langfuse::observe`):\n\
+         # adds the opentelemetry crates, so it is off by default.\n\
+         observe = [\"openrouter-langfuse-runtime/observe\"{}]\n",
+        observed.concat()
     ));
     let dependencies = apis
         .iter()

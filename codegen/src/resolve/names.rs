@@ -13,9 +13,26 @@ const KEYWORDS: [&str; 50] = [
 ];
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: [&str; 4] = ["crate", "self", "Self", "super"];
-/// Type names the generated code uses unqualified; a schema named like one gets a suffix.
-const RESERVED_TYPES: [&str; 12] =
-    ["Option", "Result", "Vec", "String", "Box", "Value", "Map", "Patch", "Serialize", "Deserialize", "Self", "DateTime"];
+/// Names a generated type must not take, because the emitted code (and the runtime's macros,
+/// whose expansions resolve names where they are called) refers to them unqualified: a type of
+/// that name in a `types` or tag module would shadow the prelude item or import, and every use
+/// would stop compiling. A schema, tag or operation named like one gets the suffix `Model`.
+/// The whole std prelude is here (types, traits, variants, derive names), not only what the
+/// emitted code uses today, so that a later emitter change cannot reopen the hole.
+const RESERVED_TYPES: [&str; 56] = [
+    // std prelude: types and variants
+    "Option", "Some", "None", "Result", "Ok", "Err", "Box", "Vec", "String",
+    // std prelude: traits and derive macros
+    "Clone", "Copy", "Send", "Sync", "Sized", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "From", "Into",
+    "TryFrom", "TryInto", "AsRef", "AsMut", "Iterator", "IntoIterator", "DoubleEndedIterator",
+    "ExactSizeIterator", "Extend", "FromIterator", "Default", "Debug", "PartialEq", "Eq", "PartialOrd",
+    "Ord", "Hash", "ToString", "ToOwned",
+    // serde, serde_json and std items the emitted code or the runtime's macros name
+    "Serialize", "Deserialize", "Serializer", "Deserializer", "Value", "Map", "Formatter", "PhantomData",
+    "IntoFuture", "Future", "Pin",
+    // runtime items and the API crate's own names
+    "Patch", "Self", "DateTime", "Extra", "Const",
+];
 
 /// Spelled-out names for symbols, so that values like `>=` still get a readable variant name.
 fn symbol_word(c: char) -> Option<&'static str> {
@@ -156,6 +173,10 @@ mod tests {
         assert_eq!(type_name("Preview_20250311_WebSearchServerTool"), "Preview20250311WebSearchServerTool");
         assert_eq!(type_name("BYOKKey"), "ByokKey");
         assert_eq!(type_name("Option"), "OptionModel");
+        // The accessor of untagged operations (tag `default`) and prelude variants and traits.
+        for (raw, renamed) in [("default", "DefaultModel"), ("Some", "SomeModel"), ("into", "IntoModel"), ("Extra", "ExtraModel")] {
+            assert_eq!(type_name(raw), renamed);
+        }
     }
 
     #[test]

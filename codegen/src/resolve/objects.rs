@@ -14,11 +14,16 @@ pub(crate) struct Collected<'a> {
     pub properties: IndexMap<String, (Node<'a>, String)>,
     pub required: IndexSet<String>,
     pub additional: Option<(&'a AdditionalProperties, String)>,
+    /// The components on the current `allOf` path, to name a schema that contains itself.
+    pub visiting: Vec<String>,
 }
 
 impl<'a> Resolver<'a> {
     pub(crate) fn object_kind(&mut self, schema: &'a Schema, name: &str, at: &str) -> Result<TypeKind, SpecError> {
         let mut collected = Collected::default();
+        if let Some(component) = at.strip_prefix("/components/schemas/").filter(|rest| !rest.contains('/')) {
+            collected.visiting.push(component.replace("~1", "/").replace("~0", "~"));
+        }
         if let Err(e) = self.collect(Node::Inline(schema), at, &mut collected, 0) {
             // One schema we cannot merge must not cost the whole spec: it becomes free-form JSON.
             self.warn(&e.pointer, format!("{}; the schema is generated as `serde_json::Value`", e.message));
@@ -39,13 +44,22 @@ impl<'a> Resolver<'a> {
             Node::Inline(schema) => (schema, at.to_string()),
             Node::Ref(reference) => {
                 let raw = self.component_for_ref(reference, at)?;
+                if let Some(start) = out.visiting.iter().position(|name| *name == raw) {
+                    let mut chain = out.visiting[start..].to_vec();
+                    chain.push(raw.clone());
+                    return Err(self.err(&site, format!("`{raw}` contains itself through allOf ({}), which no type can", chain.join(" → "))));
+                }
                 let at = child("/components/schemas", &raw);
                 match &self.schemas[&raw] {
-                    ReferenceOr::Item(schema) => (schema, at),
+                    ReferenceOr::Item(schema) => {
+                        out.visiting.push(raw.clone());
+                        (schema, at)
+                    }
                     ReferenceOr::Reference { reference } => return self.collect(Node::Ref(reference), &at, out, depth + 1),
                 }
             }
         };
+        let entered = matches!(node, Node::Ref(_));
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
                 add_properties(out, &object.properties, &object.required, &at);
@@ -78,6 +92,9 @@ impl<'a> Resolver<'a> {
                 return Err(self.err(&site, format!("{}{} is a union (oneOf/anyOf) merged with other members; only objects can be merged", role(&site), via(&site, &at))));
             }
             _ => return Err(self.err(&site, format!("{}{} is not an object, so it cannot be merged into one", role(&site), via(&site, &at)))),
+        }
+        if entered {
+            out.visiting.pop();
         }
         Ok(())
     }

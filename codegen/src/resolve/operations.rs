@@ -39,7 +39,7 @@ impl<'a> Resolver<'a> {
                 // after it, so operations sharing an operationId share no names.
                 let op_name = builders.take(&super::type_name(&id));
                 let tag = tag_of(operation.tags.first().map(String::as_str).unwrap_or("default"));
-                let short = short_method_name(operation, &id);
+                let short = accessor_method_name(short_method_name(operation, &id));
                 let method_name = methods.entry(tag.module.clone()).or_default().take_with(&short, "_");
                 // One operation the generator cannot express is skipped, not the whole spec.
                 let mut resolve_parts = || -> Result<_, SpecError> {
@@ -314,8 +314,13 @@ fn tag_of(wire: &str) -> Tag {
     let mut module = super::snake(&cleaned).trim_start_matches("r#").to_string();
     // `types` and `client` are the API module's own children, `lib` its root file and
     // `extensions` its hand-written module; a `mod.rs` beside `lib.rs` reads as a directory module.
-    // `all`, `default` and `full_serde` would name the crate's own cargo features.
-    if matches!(module.as_str(), "types" | "client" | "lib" | "extensions" | "mod" | "all" | "default" | "full_serde") {
+    // `all`, `default` and `full_serde` would name the crate's own cargo features. `runtime`
+    // is the crate root's re-export of the runtime, and a root module named after an extern crate
+    // the emitted code names (`std`, `core`, `serde`, `serde_json`) would shadow it there.
+    if matches!(
+        module.as_str(),
+        "types" | "client" | "lib" | "extensions" | "mod" | "all" | "default" | "full_serde" | "runtime" | "std" | "core" | "alloc" | "serde" | "serde_json"
+    ) {
         module.push_str("_operations");
     }
     Tag { wire: wire.to_string(), module, type_name: super::type_name(&cleaned) }
@@ -383,6 +388,23 @@ fn short_method_name(operation: &openapiv3::Operation, id: &str) -> String {
     }
     let last = id.rsplit('_').next().unwrap_or(id);
     super::snake(if last.is_empty() { id } else { last })
+}
+
+/// Methods of std traits (those clippy's `should_implement_trait` knows, and what the accessor
+/// derives or a user reaches for on any value): an accessor method named like one would shadow
+/// `Clone::clone` on the accessor, or read as that trait's method. They get `_op`.
+const TRAIT_METHODS: [&str; 36] = [
+    "add", "as_mut", "as_ref", "bitand", "bitor", "bitxor", "borrow", "borrow_mut", "clone", "clone_from", "cmp", "default",
+    "deref", "deref_mut", "div", "drop", "eq", "fmt", "from", "from_iter", "from_str", "hash", "index", "index_mut", "into",
+    "into_iter", "mul", "ne", "neg", "next", "not", "rem", "shl", "shr", "sub", "to_owned",
+];
+
+fn accessor_method_name(short: String) -> String {
+    if TRAIT_METHODS.contains(&short.as_str()) {
+        format!("{short}_op")
+    } else {
+        short
+    }
 }
 
 /// operationId, or `{method} {path}` for operations without one.

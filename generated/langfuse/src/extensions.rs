@@ -1,10 +1,21 @@
 #![cfg(feature = "prompts")]
 //! Hand-written conveniences on generated Langfuse types, written into the generated crate by
-//! `cargo xtask regen` from `codegen/extensions/langfuse.rs`. If an upstream change renames a type
-//! used here, the generated crate stops compiling: that is the drift alarm doing its job.
+//! `cargo xtask regen` from `codegen/extensions/langfuse.rs`. Regen checks the needs below against
+//! the spec's model and leaves this module out (with a warning in `DEGRADED.md`) when upstream
+//! moved one of them, so an older or newer spec still gives a crate that compiles.
+// needs: feature prompts
+// needs: variant Prompt::Text(PromptText)
+// needs: variant Prompt::Chat(PromptChat)
+// needs: field PromptText.prompt: String
+// needs: field PromptChat.prompt: Vec<ChatMessageWithPlaceholders>
+// needs: variant ChatMessageWithPlaceholders::ChatMessage(ChatMessage)
+// needs: variant ChatMessageWithPlaceholders::PlaceholderMessage(PlaceholderMessage)
+// needs: field ChatMessage.role: String
+// needs: field ChatMessage.content: String
+// needs: field PlaceholderMessage.name: String
 
+use super::types::{ChatMessageWithPlaceholders, Prompt, PromptChat, PromptText};
 use crate::runtime::fill_template;
-use crate::types::{ChatMessageWithPlaceholders, Prompt, PromptChat, PromptText};
 
 impl PromptText {
     /// The prompt with its `{{variables}}` filled in (unknown ones stay as written).
@@ -16,17 +27,20 @@ impl PromptText {
 impl PromptChat {
     /// The messages with `{{variables}}` filled in their content; placeholder messages are kept.
     pub fn compile<K: AsRef<str>, V: AsRef<str>>(&self, variables: &[(K, V)]) -> Vec<ChatMessageWithPlaceholders> {
-        self.prompt
-            .iter()
-            .map(|message| match message {
-                ChatMessageWithPlaceholders::ChatMessage(chat) => {
-                    let mut chat = chat.clone();
-                    chat.content = fill_template(&chat.content, variables);
-                    ChatMessageWithPlaceholders::ChatMessage(chat)
-                }
-                other => other.clone(),
-            })
-            .collect()
+        self.prompt.iter().map(|message| compile_message(message, variables)).collect()
+    }
+}
+
+// The catch-all arm stays valid if upstream leaves the union with one variant.
+#[allow(unreachable_patterns)]
+fn compile_message<K: AsRef<str>, V: AsRef<str>>(message: &ChatMessageWithPlaceholders, variables: &[(K, V)]) -> ChatMessageWithPlaceholders {
+    match message {
+        ChatMessageWithPlaceholders::ChatMessage(chat) => {
+            let mut chat = chat.clone();
+            chat.content = fill_template(&chat.content, variables);
+            ChatMessageWithPlaceholders::ChatMessage(chat)
+        }
+        other => other.clone(),
     }
 }
 
@@ -40,8 +54,8 @@ pub enum CompiledPrompt {
     Text(String),
     /// A chat prompt's messages.
     Chat(Vec<ChatMessageWithPlaceholders>),
-    /// A prompt type this version of the client does not know, as sent.
-    Unknown(serde_json::Value),
+    /// A prompt of a kind this version of the client does not know, as it came.
+    Other(Prompt),
 }
 
 impl CompiledPrompt {
@@ -63,6 +77,8 @@ impl CompiledPrompt {
 }
 
 impl std::fmt::Display for CompiledPrompt {
+    // As above: the catch-all arm stays valid if upstream leaves the union with one variant.
+    #[allow(unreachable_patterns)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CompiledPrompt::Text(text) => f.write_str(text),
@@ -74,13 +90,12 @@ impl std::fmt::Display for CompiledPrompt {
                     match message {
                         ChatMessageWithPlaceholders::ChatMessage(chat) => write!(f, "{}: {}", chat.role, chat.content)?,
                         ChatMessageWithPlaceholders::PlaceholderMessage(placeholder) => write!(f, "[placeholder {}]", placeholder.name)?,
-                        #[allow(unreachable_patterns)]
                         _ => f.write_str("[message of an unknown kind]")?,
                     }
                 }
                 Ok(())
             }
-            CompiledPrompt::Unknown(value) => write!(f, "{value}"),
+            CompiledPrompt::Other(prompt) => write!(f, "{prompt:?}"),
         }
     }
 }
@@ -89,11 +104,12 @@ impl Prompt {
     /// The prompt with its `{{variables}}` filled in, as the official SDKs' `compile` does: a text
     /// prompt's text, or a chat prompt's messages (`.text()` / `.messages()` read them, and
     /// `Display` prints either). The prompt's name, version and config stay on `self`.
+    #[allow(unreachable_patterns)] // as above, should upstream drop the tag and a variant
     pub fn compile<K: AsRef<str>, V: AsRef<str>>(&self, variables: &[(K, V)]) -> CompiledPrompt {
         match self {
             Prompt::Text(text) => CompiledPrompt::Text(text.compile(variables)),
             Prompt::Chat(chat) => CompiledPrompt::Chat(chat.compile(variables)),
-            Prompt::Unknown(value) => CompiledPrompt::Unknown(value.clone()),
+            other => CompiledPrompt::Other(other.clone()),
         }
     }
 }

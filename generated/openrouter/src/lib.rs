@@ -95,3 +95,8 @@ pub mod video_generation;
 /// Operations tagged `Workspaces` (cargo feature `workspaces`).
 #[cfg(feature = "workspaces")]
 pub mod workspaces;
+/// Recording generation calls in Langfuse (cargo feature `observe`).
+#[cfg(feature = "observe")]
+mod observe;
+#[cfg(feature = "observe")]
+pub use observe::ObserveWith;

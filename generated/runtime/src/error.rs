@@ -111,7 +111,8 @@ impl<E> Error<E> {
     }
 }
 
-impl<E: fmt::Debug> fmt::Display for Error<E> {
+// No bound on `E`: the message never shows the typed body, so observers can describe any error.
+impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Transport { operation, source } => write!(f, "{operation}: transport error: {source}"),

@@ -138,6 +138,9 @@ pub struct RawResponse {
     pub body: Bytes,
     /// The client's `strict_decoding` setting, for `finish`.
     pub strict_decoding: bool,
+    /// The observer's watch over this call, ended by [`finish`].
+    #[cfg(feature = "observe")]
+    pub(crate) watch: Option<super::observe::Watch>,
 }
 
 /// A configured HTTP client; cheap to clone.
@@ -146,6 +149,8 @@ pub struct HttpClient {
     http: reqwest::Client,
     options: Arc<ClientOptions>,
     default_headers: Arc<HeaderMap>,
+    #[cfg(feature = "observe")]
+    observer: Option<Arc<dyn super::observe::Observer>>,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -176,7 +181,26 @@ impl HttpClient {
                 builder.build().map_err(|e| format!("could not build the HTTP client: {e}"))?
             }
         };
-        Ok(HttpClient { http, options: Arc::new(options), default_headers: Arc::new(headers) })
+        Ok(HttpClient {
+            http,
+            options: Arc::new(options),
+            default_headers: Arc::new(headers),
+            #[cfg(feature = "observe")]
+            observer: None,
+        })
+    }
+
+    /// The same client (same connection pool and settings), reporting its calls to `observer`.
+    #[cfg(feature = "observe")]
+    pub fn with_observer(&self, observer: Arc<dyn super::observe::Observer>) -> Self {
+        HttpClient { observer: Some(observer), ..self.clone() }
+    }
+
+    /// The observer's watch over a call that is starting, when there is an observer and it
+    /// wants this operation.
+    #[cfg(feature = "observe")]
+    pub(crate) fn watch(&self, parts: &RequestParts) -> Option<super::observe::Watch> {
+        super::observe::Watch::begin(self.observer.as_ref(), parts.operation, &parts.body)
     }
 
     /// The options this client was built with.
@@ -190,19 +214,46 @@ impl HttpClient {
         let limit = parts.options.max_body_bytes.unwrap_or(self.options.max_body_bytes);
         let started = Instant::now();
         let operation = parts.operation;
+        #[cfg(feature = "observe")]
+        let mut watch = self.watch(&parts);
         let whole = async {
             let response = self.send(&parts, started, None).await?;
             let status = response.status();
             let headers = response.headers().clone();
             let body = read_body(response, limit, operation, started).await?;
-            Ok(RawResponse { status, headers, body, strict_decoding: self.options.strict_decoding })
+            Ok(RawResponse {
+                status,
+                headers,
+                body,
+                strict_decoding: self.options.strict_decoding,
+                #[cfg(feature = "observe")]
+                watch: None,
+            })
         };
-        match timeout {
+        let result = match timeout {
             Some(deadline) => tokio::time::timeout(deadline, whole)
                 .await
                 .unwrap_or_else(|_| Err(Error::Timeout { operation, elapsed: started.elapsed() })),
             None => whole.await,
-        }
+        };
+        #[cfg(feature = "observe")]
+        let result = match result {
+            // `finish` decodes the body and so knows how the call ends: the watch goes with it.
+            Ok(mut raw) => {
+                if let Some(watch) = &mut watch {
+                    watch.status(raw.status.as_u16());
+                }
+                raw.watch = watch;
+                Ok(raw)
+            }
+            Err(error) => {
+                if let Some(watch) = watch {
+                    watch.finish(None, super::observe::Outcome::Failed(error.to_string()));
+                }
+                Err(error)
+            }
+        };
+        result
     }
 
     /// The call's limit on a response body.
@@ -422,7 +473,31 @@ impl SuccessBody for String {
 /// (a status the spec does not declare is still a success); other statuses are API errors with
 /// the spec's typed body when it decodes, and the raw body always.
 pub fn finish<S: SuccessBody, E: ErrorBody>(operation: &'static str, raw: RawResponse) -> Result<Response<S>, Error<E>> {
-    let RawResponse { status, headers, body, strict_decoding } = raw;
+    #[cfg(feature = "observe")]
+    {
+        let mut raw = raw;
+        let watch = raw.watch.take();
+        let result = decide(operation, raw);
+        if let Some(watch) = watch {
+            match &result {
+                Ok(response) => watch.finish(Some(response.raw.clone()), super::observe::Outcome::Success),
+                Err(error) => {
+                    let body = if let Error::Api(api) = error { Some(api.raw.clone()) } else { None };
+                    watch.finish(body, super::observe::Outcome::Failed(error.to_string()));
+                }
+            }
+        }
+        result
+    }
+    #[cfg(not(feature = "observe"))]
+    decide(operation, raw)
+}
+
+fn decide<S: SuccessBody, E: ErrorBody>(operation: &'static str, raw: RawResponse) -> Result<Response<S>, Error<E>> {
+    let status = raw.status;
+    let headers = raw.headers;
+    let body = raw.body;
+    let strict_decoding = raw.strict_decoding;
     if status.is_success() {
         let decoded = if strict_decoding { S::decode(&body).map(|value| (value, Vec::new())) } else { S::decode_tolerant(&body) };
         return match decoded {

@@ -150,6 +150,8 @@ pub struct ChatResult {
     pub system_fingerprint: Option<String>,
     /// Token usage statistics
     pub usage: Option<ChatUsage>,
+    /// The upstream provider that served the request.
+    pub provider: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
@@ -166,6 +168,7 @@ impl serde::Serialize for ChatResult {
         map.optional("service_tier", &self.service_tier);
         map.entry("system_fingerprint", &self.system_fingerprint);
         map.optional("usage", &self.usage);
+        map.optional("provider", &self.provider);
         map.extra(&self.extra);
         map.end()
     }
@@ -191,6 +194,7 @@ impl crate::runtime::Object for ChatResult {
             "service_tier",
             "system_fingerprint",
             "usage",
+            "provider",
         ];
         let mut v0: Option<Vec<ChatChoice>> = None;
         let mut v1: Option<i64> = None;
@@ -201,6 +205,7 @@ impl crate::runtime::Object for ChatResult {
         let mut v6: Option<String> = None;
         let mut v7: Option<String> = None;
         let mut v8: Option<ChatUsage> = None;
+        let mut v9: Option<String> = None;
         let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
@@ -212,7 +217,8 @@ impl crate::runtime::Object for ChatResult {
                 rt::FieldKey::Known(5) => rt::read_value(&mut map, &mut v5),
                 rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
+                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v9),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -242,6 +248,7 @@ impl crate::runtime::Object for ChatResult {
             service_tier: v6,
             system_fingerprint: v7,
             usage: v8,
+            provider: v9,
             extra: rest,
         })
     }
@@ -265,6 +272,7 @@ impl ChatResult {
             service_tier: None,
             system_fingerprint: None,
             usage: None,
+            provider: None,
             extra: Default::default(),
         }
     }
@@ -292,6 +300,13 @@ impl ChatResult {
     /// Token usage statistics
     pub fn usage(mut self, value: impl Into<ChatUsage>) -> Self {
         self.usage = Some(value.into());
+        self
+    }
+    /// Sets `provider`.
+    ///
+    /// The upstream provider that served the request.
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.provider = Some(value.into());
         self
     }
 }
@@ -441,6 +456,8 @@ pub struct ChatStreamChunk {
     pub system_fingerprint: Option<String>,
     /// Token usage statistics
     pub usage: Option<ChatUsage>,
+    /// The upstream provider that served the request.
+    pub provider: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
@@ -457,6 +474,7 @@ impl serde::Serialize for ChatStreamChunk {
         map.optional("service_tier", &self.service_tier);
         map.optional("system_fingerprint", &self.system_fingerprint);
         map.optional("usage", &self.usage);
+        map.optional("provider", &self.provider);
         map.extra(&self.extra);
         map.end()
     }
@@ -483,6 +501,7 @@ impl crate::runtime::Object for ChatStreamChunk {
             "service_tier",
             "system_fingerprint",
             "usage",
+            "provider",
         ];
         let mut v0: Option<Vec<ChatStreamChoice>> = None;
         let mut v1: Option<i64> = None;
@@ -494,6 +513,7 @@ impl crate::runtime::Object for ChatStreamChunk {
         let mut v7: Option<String> = None;
         let mut v8: Option<String> = None;
         let mut v9: Option<ChatUsage> = None;
+        let mut v10: Option<String> = None;
         let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
@@ -506,7 +526,8 @@ impl crate::runtime::Object for ChatStreamChunk {
                 rt::FieldKey::Known(6) => rt::read_value(&mut map, &mut v6),
                 rt::FieldKey::Known(7) => rt::read_value(&mut map, &mut v7),
                 rt::FieldKey::Known(8) => rt::read_value(&mut map, &mut v8),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(9) => rt::read_value(&mut map, &mut v9),
+                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v10),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -537,6 +558,7 @@ impl crate::runtime::Object for ChatStreamChunk {
             service_tier: v7,
             system_fingerprint: v8,
             usage: v9,
+            provider: v10,
             extra: rest,
         })
     }
@@ -561,6 +583,7 @@ impl ChatStreamChunk {
             service_tier: None,
             system_fingerprint: None,
             usage: None,
+            provider: None,
             extra: Default::default(),
         }
     }
@@ -595,6 +618,13 @@ impl ChatStreamChunk {
     /// Token usage statistics
     pub fn usage(mut self, value: impl Into<ChatUsage>) -> Self {
         self.usage = Some(value.into());
+        self
+    }
+    /// Sets `provider`.
+    ///
+    /// The upstream provider that served the request.
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.provider = Some(value.into());
         self
     }
 }

@@ -763,6 +763,8 @@ pub struct CreateEmbeddingsResponse {
     ///
     /// Example: `{"prompt_tokens":8,"total_tokens":8}`
     pub usage: Option<CreateEmbeddingsResponseUsage>,
+    /// The upstream provider that served the request.
+    pub provider: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
@@ -775,6 +777,7 @@ impl serde::Serialize for CreateEmbeddingsResponse {
         map.entry("model", &self.model);
         map.entry("object", &self.object);
         map.optional("usage", &self.usage);
+        map.optional("provider", &self.provider);
         map.extra(&self.extra);
         map.end()
     }
@@ -790,12 +793,13 @@ impl crate::runtime::Object for CreateEmbeddingsResponse {
     const NAME: &'static str = "CreateEmbeddingsResponse";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use crate::runtime as rt;
-        const FIELDS: &[&str] = &["data", "id", "model", "object", "usage"];
+        const FIELDS: &[&str] = &["data", "id", "model", "object", "usage", "provider"];
         let mut v0: Option<Vec<CreateEmbeddingsResponseDataItem>> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<CreateEmbeddingsResponseObject> = None;
         let mut v4: Option<CreateEmbeddingsResponseUsage> = None;
+        let mut v5: Option<String> = None;
         let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
@@ -803,7 +807,8 @@ impl crate::runtime::Object for CreateEmbeddingsResponse {
                 rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v5),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -823,6 +828,7 @@ impl crate::runtime::Object for CreateEmbeddingsResponse {
             model: v2,
             object: v3,
             usage: v4,
+            provider: v5,
             extra: rest,
         })
     }
@@ -840,6 +846,7 @@ impl CreateEmbeddingsResponse {
             model: model.into(),
             object: Default::default(),
             usage: None,
+            provider: None,
             extra: Default::default(),
         }
     }
@@ -855,6 +862,13 @@ impl CreateEmbeddingsResponse {
     /// Token usage statistics
     pub fn usage(mut self, value: impl Into<CreateEmbeddingsResponseUsage>) -> Self {
         self.usage = Some(value.into());
+        self
+    }
+    /// Sets `provider`.
+    ///
+    /// The upstream provider that served the request.
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.provider = Some(value.into());
         self
     }
 }

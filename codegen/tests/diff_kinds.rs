@@ -1,0 +1,127 @@
+//! One fixture pair per kind of break a Rust user feels (their code stops compiling): the drift
+//! report (`codegen::diff`) must name each as breaking, with what the user wrote before and
+//! what they must write now. Each pair is an old and a new spec, as small as the break allows.
+
+use codegen::diff::{diff, Change, Severity};
+use codegen::pipeline::{resolve_input, ApiInput};
+
+/// A spec with one operation per `(tag, schema)`: `GET /<tag>` answering that schema.
+fn spec(operations: &[(&str, &str)], schemas: &str) -> String {
+    let mut paths = String::new();
+    for (tag, schema) in operations {
+        paths.push_str(&format!(
+            "  /{tag}:\n    post:\n      operationId: {tag}_send\n      tags: [{tag}]\n      requestBody:\n        content: {{application/json: {{schema: {{$ref: '#/components/schemas/{schema}'}}}}}}\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/{schema}'}}}}}}}}\n"
+        ));
+    }
+    format!("openapi: 3.0.3\ninfo: {{title: pair, version: '1'}}\npaths:\n{paths}components:\n  schemas:\n{schemas}")
+}
+
+fn resolved(file: &str, text: &str) -> codegen::ir::Api {
+    let input = ApiInput {
+        name: "pair".into(),
+        title: "Pair".into(),
+        pin_file: "pair.toml".into(),
+        sha256: "0".into(),
+        spec_file: file.into(),
+        spec: text.as_bytes().to_vec(),
+        overlays: Vec::new(),
+        profile: Default::default(),
+        other_version: false,
+    };
+    resolve_input(&input).unwrap_or_else(|e| panic!("{file}: {e}")).1
+}
+
+fn changes(old: &str, new: &str) -> Vec<Change> {
+    diff(&resolved("old.yaml", old), &resolved("new.yaml", new))
+}
+
+/// The diff names a breaking change of `kind` whose place and detail contain `detail`.
+fn assert_breaking(changes: &[Change], kind: &str, detail: &str) {
+    let found = changes.iter().any(|c| c.severity == Severity::Breaking && c.kind == kind && format!("{} {}", c.location, c.detail).contains(detail));
+    assert!(found, "no breaking `{kind}` with {detail:?} in:\n{changes:#?}");
+}
+
+#[test]
+fn an_empty_all_of_member_gaining_a_field_changes_the_variant_payload() {
+    let member = |properties: &str| {
+        format!(
+            "    Tool:\n      oneOf:\n        - allOf: [{{$ref: '#/components/schemas/FunctionTool'}}, {{type: object{properties}}}]\n        - {{$ref: '#/components/schemas/WebTool'}}\n    FunctionTool: {{type: object, required: [name], properties: {{name: {{type: string}}}}}}\n    WebTool: {{type: object, required: [url], properties: {{url: {{type: string}}}}}}\n"
+        )
+    };
+    let old = spec(&[("tools", "Tool")], &member(""));
+    let new = spec(&[("tools", "Tool")], &member(", properties: {strict: {type: boolean}}"));
+    let changes = changes(&old, &new);
+    assert_breaking(&changes, "union-variant-type-changed", "`Tool::FunctionTool(FunctionTool)` is now `Tool::");
+}
+
+#[test]
+fn a_field_made_required_changes_the_constructor() {
+    let old = spec(&[("things", "Thing")], "    Thing: {type: object, required: [a], properties: {a: {type: string}, b: {type: integer}}}\n");
+    let new = spec(&[("things", "Thing")], "    Thing: {type: object, required: [a, b], properties: {a: {type: string}, b: {type: integer}}}\n");
+    let changes = changes(&old, &new);
+    assert_breaking(&changes, "constructor-changed", "`Thing::new(a: String)` is now `Thing::new(a: String, b: I64)`");
+}
+
+#[test]
+fn a_field_made_optional_changes_the_constructor_too() {
+    let old = spec(&[("things", "Thing")], "    Thing: {type: object, required: [a, b], properties: {a: {type: string}, b: {type: integer}}}\n");
+    let new = spec(&[("things", "Thing")], "    Thing: {type: object, required: [a], properties: {a: {type: string}, b: {type: integer}}}\n");
+    assert_breaking(&changes(&old, &new), "constructor-changed", "is now `Thing::new(a: String)`");
+}
+
+#[test]
+fn a_field_whose_rust_name_moves_renames_its_field_and_setter() {
+    // `foo-bar` was `foo_bar`; a new property spelled `foo_bar` takes that name.
+    let old = spec(&[("things", "Thing")], "    Thing: {type: object, properties: {foo-bar: {type: string}}}\n");
+    let new = spec(&[("things", "Thing")], "    Thing: {type: object, properties: {foo_bar: {type: string}, foo-bar: {type: string}}}\n");
+    assert_breaking(&changes(&old, &new), "field-renamed", "Thing.foo-bar field and setter `foo_bar` are now `foo_bar_2`");
+}
+
+#[test]
+fn an_optional_parameter_whose_rust_name_moves_renames_its_setter() {
+    let op = |params: &str| {
+        format!("openapi: 3.0.3\ninfo: {{title: pair, version: '1'}}\npaths:\n  /things:\n    get:\n      operationId: things_list\n      tags: [things]\n      parameters:\n{params}      responses:\n        '204': {{description: done}}\ncomponents: {{}}\n")
+    };
+    let old = op("        - {name: page-size, in: query, schema: {type: integer}}\n");
+    let new = op("        - {name: page_size, in: query, schema: {type: integer}}\n        - {name: page-size, in: query, schema: {type: integer}}\n");
+    assert_breaking(&changes(&old, &new), "setter-renamed", "`.page_size()` is now `.page_size_2()` (parameter `page-size`)");
+}
+
+#[test]
+fn an_object_alias_becoming_a_struct_changes_the_type_kind() {
+    let old = spec(&[("things", "Meta")], "    Meta: {type: object}\n");
+    let new = spec(&[("things", "Meta")], "    Meta: {type: object, properties: {a: {type: string}}}\n");
+    assert_breaking(&changes(&old, &new), "type-kind-changed", "Meta alias → struct");
+}
+
+#[test]
+fn a_constant_becoming_an_enum_changes_the_type_kind() {
+    let old = spec(&[("things", "Holder")], "    Holder: {type: object, properties: {role: {$ref: '#/components/schemas/Role'}}}\n    Role: {type: string, enum: [user]}\n");
+    let new = spec(&[("things", "Holder")], "    Holder: {type: object, properties: {role: {$ref: '#/components/schemas/Role'}}}\n    Role: {type: string, enum: [user, admin]}\n");
+    assert_breaking(&changes(&old, &new), "type-kind-changed", "Role constant → enum");
+}
+
+#[test]
+fn a_type_that_moves_to_another_tag_leaves_its_feature() {
+    let schemas = "    Shared: {type: object, properties: {a: {type: string}}}\n    Other: {type: object, properties: {b: {type: string}}}\n";
+    let old = spec(&[("alpha", "Shared"), ("beta", "Other")], schemas);
+    let new = spec(&[("alpha", "Other"), ("beta", "Shared")], schemas);
+    assert_breaking(&changes(&old, &new), "type-features-changed", "Shared no longer compiled with `alpha` (now only with `beta`)");
+}
+
+#[test]
+fn a_variant_whose_payload_schema_is_renamed_is_named() {
+    let union = |target: &str| {
+        format!("    Event:\n      oneOf: [{{$ref: '#/components/schemas/{target}'}}, {{$ref: '#/components/schemas/Stop'}}]\n      discriminator: {{propertyName: kind}}\n    {target}: {{type: object, required: [kind], properties: {{kind: {{type: string, enum: [start]}}}}}}\n    Stop: {{type: object, required: [kind], properties: {{kind: {{type: string, enum: [stop]}}}}}}\n")
+    };
+    // The same wire tag (`start`), now carried by a schema of another name.
+    let changes = changes(&spec(&[("events", "Event")], &union("Start")), &spec(&[("events", "Event")], &union("Begin")));
+    // The variant keeps its name (from the tag value); what a user builds it from changes.
+    assert_breaking(&changes, "union-variant-type-changed", "`Event::Start(Start)` is now `Event::Start(Begin)`");
+}
+
+#[test]
+fn the_request_builder_type_is_part_of_what_users_name() {
+    let op = |id: &str| format!("openapi: 3.0.3\ninfo: {{title: pair, version: '1'}}\npaths:\n  /things:\n    get:\n      operationId: {id}\n      tags: [things]\n      responses:\n        '204': {{description: done}}\ncomponents: {{}}\n");
+    assert_breaking(&changes(&op("things_list"), &op("things_listAll")), "request-builder-renamed", "`ThingsList` is now `ThingsListAll`");
+}

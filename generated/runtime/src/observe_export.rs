@@ -1,0 +1,580 @@
+//! Langfuse as the destination of observed calls, through OpenTelemetry: `Langfuse` owns (or
+//! borrows) a tracer provider whose batch processor exports OTLP/HTTP protobuf to
+//! `{base}/api/public/otel/v1/traces`. Calls reach it through a bounded queue and a worker on a
+//! runtime of its own, so reading a call into a span and exporting it never run on the caller's
+//! task, and a slow or absent Langfuse costs the caller nothing but dropped spans, counted.
+
+use super::observe::{CallRecord, Observer};
+use super::observe_http::{Counters, CountingExporter, ExportClient};
+use super::observe_mapping::{read_generation, GenerationMap};
+use super::observe_spans::{generation_attributes, trace_attributes, ContentPolicy, TraceLabels};
+use super::secret::Secret;
+use opentelemetry::trace::{Span as _, SpanKind, Status, TraceContextExt, Tracer as _, TracerProvider as _};
+use opentelemetry::Context;
+use opentelemetry_otlp::{WithExportConfig, WithHttpConfig};
+use opentelemetry_sdk::trace::{BatchConfigBuilder, BatchSpanProcessor, Sampler, SdkTracer, SdkTracerProvider};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// Langfuse Cloud (EU), as the official SDKs default to.
+pub const DEFAULT_BASE_URL: &str = "https://cloud.langfuse.com";
+/// Where Langfuse takes OTLP traces, below its base URL.
+pub const OTLP_TRACES_PATH: &str = "/api/public/otel/v1/traces";
+
+/// What Langfuse's own SDKs default to.
+mod defaults {
+    use std::time::Duration;
+    pub const BATCH: usize = 512;
+    pub const INTERVAL: Duration = Duration::from_secs(5);
+    pub const QUEUE: usize = 2048;
+    pub const TIMEOUT: Duration = Duration::from_secs(5);
+}
+
+/// Why observation could not be set up or shut down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObserveError(String);
+
+impl std::fmt::Display for ObserveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "langfuse observation: {}", self.0)
+    }
+}
+
+impl std::error::Error for ObserveError {}
+
+/// What `shutdown()` did: spans Langfuse accepted, and spans lost (queue full, Langfuse down or
+/// refusing, the deadline passed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ShutdownReport {
+    /// Spans Langfuse accepted over the handle's life (root spans of traces included).
+    pub exported: u64,
+    /// Spans that never reached Langfuse.
+    pub dropped: u64,
+}
+
+/// Settings for [`Langfuse`]; start from [`Langfuse::builder`] or [`LangfuseBuilder::from_env`].
+#[derive(Clone)]
+#[must_use = "call .build() to get the handle"]
+pub struct LangfuseBuilder {
+    base_url: String,
+    public_key: Option<String>,
+    secret_key: Option<Secret>,
+    timeout: Duration,
+    batch: usize,
+    interval: Duration,
+    queue: usize,
+    sample_rate: f64,
+    labels: TraceLabels,
+    capture: bool,
+    mask: Option<Arc<dyn Fn(serde_json::Value) -> serde_json::Value + Send + Sync>>,
+    provider: Option<SdkTracerProvider>,
+    http: Option<reqwest::Client>,
+}
+
+impl std::fmt::Debug for LangfuseBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LangfuseBuilder")
+            .field("base_url", &self.base_url)
+            .field("public_key", &self.public_key)
+            .field("secret_key", &self.secret_key)
+            .field("timeout", &self.timeout)
+            .field("batch", &self.batch)
+            .field("interval", &self.interval)
+            .field("queue", &self.queue)
+            .field("sample_rate", &self.sample_rate)
+            .field("capture_content", &self.capture)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for LangfuseBuilder {
+    fn default() -> Self {
+        LangfuseBuilder {
+            base_url: DEFAULT_BASE_URL.to_string(),
+            public_key: None,
+            secret_key: None,
+            timeout: defaults::TIMEOUT,
+            batch: defaults::BATCH,
+            interval: defaults::INTERVAL,
+            queue: defaults::QUEUE,
+            sample_rate: 1.0,
+            labels: TraceLabels::default(),
+            capture: true,
+            mask: None,
+            provider: None,
+            http: None,
+        }
+    }
+}
+
+impl LangfuseBuilder {
+    /// Reads what Langfuse's SDKs read: `LANGFUSE_PUBLIC_KEY`, `LANGFUSE_SECRET_KEY`,
+    /// `LANGFUSE_BASE_URL` (or `LANGFUSE_HOST`), `LANGFUSE_TIMEOUT` (seconds),
+    /// `LANGFUSE_SAMPLE_RATE`, `LANGFUSE_FLUSH_AT`, `LANGFUSE_FLUSH_INTERVAL` (seconds),
+    /// `LANGFUSE_RELEASE` and `LANGFUSE_TRACING_ENVIRONMENT`. The keys are required.
+    pub fn from_env() -> Result<Self, ObserveError> {
+        use super::config::env_var;
+        let mut builder = LangfuseBuilder::default();
+        let missing = |name: &str| ObserveError(format!("set {name} (the Langfuse project's API keys are in its settings)"));
+        builder.public_key = Some(env_var("LANGFUSE_PUBLIC_KEY").ok_or_else(|| missing("LANGFUSE_PUBLIC_KEY"))?);
+        builder.secret_key = Some(Secret::new(env_var("LANGFUSE_SECRET_KEY").ok_or_else(|| missing("LANGFUSE_SECRET_KEY"))?));
+        if let Some(url) = env_var("LANGFUSE_BASE_URL").or_else(|| env_var("LANGFUSE_HOST")) {
+            builder.base_url = url;
+        }
+        let number = |name: &str| -> Result<Option<f64>, ObserveError> {
+            env_var(name)
+                .map(|text| text.trim().parse::<f64>().map_err(|_| ObserveError(format!("{name}={text:?} is not a number"))))
+                .transpose()
+        };
+        if let Some(seconds) = number("LANGFUSE_TIMEOUT")? {
+            builder.timeout = Duration::from_secs_f64(seconds.max(0.001));
+        }
+        if let Some(rate) = number("LANGFUSE_SAMPLE_RATE")? {
+            builder.sample_rate = rate.clamp(0.0, 1.0);
+        }
+        if let Some(count) = number("LANGFUSE_FLUSH_AT")? {
+            builder.batch = (count as usize).max(1);
+        }
+        if let Some(seconds) = number("LANGFUSE_FLUSH_INTERVAL")? {
+            builder.interval = Duration::from_secs_f64(seconds.max(0.001));
+        }
+        builder.labels.release = env_var("LANGFUSE_RELEASE");
+        builder.labels.environment = env_var("LANGFUSE_TRACING_ENVIRONMENT");
+        Ok(builder)
+    }
+
+    /// The Langfuse instance (default `https://cloud.langfuse.com`; US region, self-hosted).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The project's key pair (sent as Basic auth, never logged).
+    pub fn keys(mut self, public_key: impl Into<String>, secret_key: impl Into<Secret>) -> Self {
+        self.public_key = Some(public_key.into());
+        self.secret_key = Some(secret_key.into());
+        self
+    }
+
+    /// The deadline of one export request, and of `shutdown()`'s flush (default 5 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Spans per export (default 512) and the longest wait before one (default 5 s).
+    pub fn batch(mut self, spans: usize, interval: Duration) -> Self {
+        self.batch = spans.max(1);
+        self.interval = interval;
+        self
+    }
+
+    /// The most spans waiting for export (default 2,048); past it, new ones are dropped and counted.
+    pub fn queue(mut self, spans: usize) -> Self {
+        self.queue = spans.max(1);
+        self
+    }
+
+    /// The share of traces recorded, 0.0 to 1.0 (default 1.0).
+    pub fn sample_rate(mut self, rate: f64) -> Self {
+        self.sample_rate = rate.clamp(0.0, 1.0);
+        self
+    }
+
+    /// `langfuse.release` on every trace.
+    pub fn release(mut self, release: impl Into<String>) -> Self {
+        self.labels.release = Some(release.into());
+        self
+    }
+
+    /// `langfuse.environment` on every trace (`production`, `staging`…).
+    pub fn environment(mut self, environment: impl Into<String>) -> Self {
+        self.labels.environment = Some(environment.into());
+        self
+    }
+
+    /// Whether inputs and outputs are recorded at all (default true). Off, a generation keeps
+    /// its model, usage, cost, timing and errors, and no content.
+    pub fn capture_content(mut self, capture: bool) -> Self {
+        self.capture = capture;
+        self
+    }
+
+    /// A function that sees every input and output before it leaves the process, and returns
+    /// what is recorded instead (redact, truncate, hash).
+    pub fn mask(mut self, mask: impl Fn(serde_json::Value) -> serde_json::Value + Send + Sync + 'static) -> Self {
+        self.mask = Some(Arc::new(mask));
+        self
+    }
+
+    /// Records into your own OpenTelemetry pipeline instead of exporting to Langfuse: spans go to
+    /// this provider (its processors, exporters and sampler); `shutdown()` flushes it but leaves
+    /// it running. The keys and batching settings are then unused.
+    pub fn tracer_provider(mut self, provider: SdkTracerProvider) -> Self {
+        self.provider = Some(provider);
+        self
+    }
+
+    /// Exports with this HTTP client (proxies, custom roots) instead of one built with the
+    /// crate's TLS settings.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Starts the exporter: a runtime of one thread for exports, and the batch processor's own.
+    pub fn build(self) -> Result<Langfuse, ObserveError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("langfuse-export")
+            .enable_all()
+            .build()
+            .map_err(|e| ObserveError(format!("could not start the export thread: {e}")))?;
+        let counters = Arc::new(Counters::default());
+        let (provider, owned) = match self.provider.clone() {
+            Some(provider) => (provider, false),
+            None => (self.own_provider(runtime.handle().clone(), counters.clone())?, true),
+        };
+        let tracer = provider.tracer("openrouter-langfuse");
+        let (sender, receiver) = mpsc::channel(self.queue);
+        let shared = Arc::new(Shared {
+            sender,
+            tracer,
+            provider,
+            owned,
+            counters,
+            content: ContentPolicy { capture: self.capture, mask: self.mask.clone() },
+            labels: self.labels.clone(),
+            timeout: self.timeout,
+            shut_down: AtomicBool::new(false),
+            runtime: Mutex::new(None),
+        });
+        runtime.spawn(worker(Arc::downgrade(&shared), receiver));
+        *shared.runtime.lock().unwrap_or_else(|e| e.into_inner()) = Some(runtime);
+        Ok(Langfuse { shared: shared.clone(), _guard: Arc::new(DropGuard(shared)) })
+    }
+
+    fn own_provider(&self, runtime: tokio::runtime::Handle, counters: Arc<Counters>) -> Result<SdkTracerProvider, ObserveError> {
+        let (Some(public_key), Some(secret_key)) = (self.public_key.clone(), self.secret_key.clone()) else {
+            return Err(ObserveError("no Langfuse keys: set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY, or call .keys(…)".into()));
+        };
+        let (public_key, secret_key) = (public_key.trim().to_string(), Secret::new(secret_key.expose().trim()));
+        if public_key.chars().chain(secret_key.expose().chars()).any(char::is_control) {
+            return Err(ObserveError("a Langfuse key contains a line break or another control character (value not shown)".into()));
+        }
+        let http = match &self.http {
+            Some(client) => client.clone(),
+            None => reqwest::Client::builder()
+                .redirect(super::http::same_origin_redirects())
+                .connect_timeout(self.timeout)
+                .build()
+                .map_err(|e| ObserveError(format!("could not build the export HTTP client: {e}")))?,
+        };
+        let client = ExportClient { http, runtime, public_key, secret_key, timeout: self.timeout };
+        let endpoint = format!("{}{OTLP_TRACES_PATH}", self.base_url.trim_end_matches('/'));
+        let exporter = opentelemetry_otlp::SpanExporter::builder()
+            .with_http()
+            .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
+            .with_http_client(client)
+            .with_endpoint(endpoint)
+            .with_timeout(self.timeout)
+            .build()
+            .map_err(|e| ObserveError(format!("could not build the OTLP exporter: {e}")))?;
+        let config = BatchConfigBuilder::default()
+            .with_max_queue_size(self.queue)
+            .with_max_export_batch_size(self.batch.min(self.queue))
+            .with_scheduled_delay(self.interval)
+            .build();
+        let processor = BatchSpanProcessor::builder(CountingExporter { inner: exporter, counters }).with_batch_config(config).build();
+        let sampler = Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(self.sample_rate)));
+        Ok(SdkTracerProvider::builder().with_span_processor(processor).with_sampler(sampler).build())
+    }
+}
+
+/// Where observed calls go: Langfuse over OpenTelemetry. Cheap to clone; `shutdown()` once, at
+/// the end, sends what is queued. Pass it to a client's `observed(&langfuse)`.
+#[derive(Clone)]
+pub struct Langfuse {
+    shared: Arc<Shared>,
+    /// Held only by handles (not by observed clients), so the last handle's drop is noticed.
+    _guard: Arc<DropGuard>,
+}
+
+impl std::fmt::Debug for Langfuse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Langfuse").field("capture_content", &self.shared.content.capture).finish_non_exhaustive()
+    }
+}
+
+impl Langfuse {
+    /// [`LangfuseBuilder::from_env`], built.
+    pub fn from_env() -> Result<Langfuse, ObserveError> {
+        LangfuseBuilder::from_env()?.build()
+    }
+
+    /// Settings from scratch (nothing read from the environment).
+    pub fn builder() -> LangfuseBuilder {
+        LangfuseBuilder::default()
+    }
+
+    /// Settings read from the environment ([`LangfuseBuilder::from_env`]), to adjust before
+    /// `build()`.
+    pub fn builder_from_env() -> Result<LangfuseBuilder, ObserveError> {
+        LangfuseBuilder::from_env()
+    }
+
+    /// A trace for a group of calls: every call through a client observed with it is a
+    /// generation under one root span of this name, labelled as set here.
+    pub fn trace(&self, name: impl Into<String>) -> Trace {
+        let mut labels = self.shared.labels.clone();
+        labels.name = Some(name.into());
+        Trace { langfuse: self.clone(), labels, parent: None }
+    }
+
+    /// Sends everything queued and stops exporting; returns how many spans were exported and
+    /// dropped. Waits at most about twice the export timeout. Calls observed afterwards are
+    /// dropped and counted.
+    pub async fn shutdown(&self) -> Result<ShutdownReport, ObserveError> {
+        let shared = &self.shared;
+        if shared.shut_down.swap(true, Ordering::SeqCst) {
+            return Err(ObserveError("shutdown() was already called".into()));
+        }
+        let (done, flushed) = oneshot::channel();
+        let deadline = shared.timeout;
+        // Queued calls become spans first; the flush message waits its turn behind them.
+        let queued = async {
+            shared.sender.send(Message::Flush(done)).await.ok()?;
+            flushed.await.ok()
+        };
+        let _ = tokio::time::timeout(deadline, queued).await;
+        let provider = shared.provider.clone();
+        let owned = shared.owned;
+        let handle = shared.runtime.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|r| r.handle().clone());
+        let closing = move || if owned { provider.shutdown_with_timeout(deadline) } else { provider.force_flush() };
+        // The provider's shutdown blocks on its exporter thread: never on the caller's task.
+        let outcome = match handle {
+            Some(handle) => tokio::time::timeout(deadline * 2, handle.spawn_blocking(closing)).await.ok().and_then(Result::ok),
+            None => None,
+        };
+        let counters = &shared.counters;
+        let ended = counters.ended.load(Ordering::Relaxed);
+        let exported = counters.exported.load(Ordering::Relaxed);
+        let lost = if owned { ended.saturating_sub(exported) } else { 0 };
+        let report = ShutdownReport { exported, dropped: lost + counters.queue_dropped.load(Ordering::Relaxed) };
+        if report.dropped > 0 {
+            tracing::warn!(dropped = report.dropped, exported = report.exported, "Langfuse did not receive every span");
+        }
+        if let Some(Err(error)) = outcome {
+            tracing::debug!(%error, "the span exporter reported an error while shutting down");
+        }
+        Ok(report)
+    }
+
+    /// The observer a generated client installs: calls of the operations in `maps` become
+    /// generations, labelled with the handle's defaults.
+    #[doc(hidden)]
+    pub fn observer(&self, system: &'static str, maps: &'static [GenerationMap]) -> Arc<dyn Observer> {
+        Arc::new(GenerationObserver { system, maps, shared: self.shared.clone(), scope: Arc::new(Scope { labels: self.shared.labels.clone(), root: None }) })
+    }
+}
+
+/// A group of calls shown as one trace in Langfuse; build it with [`Langfuse::trace`], then pass
+/// it to a client's `observed(&trace)`. Each `observed` starts one trace, which ends when that
+/// client and its clones are dropped.
+#[derive(Debug, Clone)]
+#[must_use = "pass it to a client's observed(&trace)"]
+pub struct Trace {
+    langfuse: Langfuse,
+    labels: TraceLabels,
+    parent: Option<Context>,
+}
+
+impl Trace {
+    /// `user.id`.
+    pub fn user_id(mut self, id: impl Into<String>) -> Self {
+        self.labels.user_id = Some(id.into());
+        self
+    }
+
+    /// `session.id`: traces of one conversation.
+    pub fn session_id(mut self, id: impl Into<String>) -> Self {
+        self.labels.session_id = Some(id.into());
+        self
+    }
+
+    /// Adds a tag.
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.labels.tags.push(tag.into());
+        self
+    }
+
+    /// Adds a metadata entry.
+    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+        self.labels.metadata.insert(key.into(), value.into());
+        self
+    }
+
+    /// `langfuse.release` for this trace.
+    pub fn release(mut self, release: impl Into<String>) -> Self {
+        self.labels.release = Some(release.into());
+        self
+    }
+
+    /// Links every generation of the trace to a Langfuse prompt (name and version), as
+    /// Langfuse's prompt management shows it.
+    pub fn prompt(mut self, name: impl Into<String>, version: i64) -> Self {
+        self.labels.prompt = Some((name.into(), version));
+        self
+    }
+
+    /// Starts the trace under an OpenTelemetry context of yours (an enclosing span, e.g. from
+    /// `tracing-opentelemetry`), instead of the context current when `observed` is called.
+    pub fn parent(mut self, context: Context) -> Self {
+        self.parent = Some(context);
+        self
+    }
+
+    /// The observer a generated client installs for this trace; starts the trace's root span.
+    #[doc(hidden)]
+    pub fn observer(&self, system: &'static str, maps: &'static [GenerationMap]) -> Arc<dyn Observer> {
+        let shared = &self.langfuse.shared;
+        let parent = self.parent.clone().unwrap_or_else(Context::current);
+        let mut attributes = Vec::new();
+        trace_attributes(&self.labels, &mut attributes);
+        let name = self.labels.name.clone().unwrap_or_else(|| "trace".to_string());
+        let span = shared.tracer.span_builder(name).with_kind(SpanKind::Internal).with_attributes(attributes).start_with_context(&shared.tracer, &parent);
+        let root = Context::new().with_span(span);
+        let scope = Arc::new(Scope { labels: self.labels.clone(), root: Some((root, shared.clone())) });
+        Arc::new(GenerationObserver { system, maps, shared: shared.clone(), scope })
+    }
+}
+
+/// What every generation of one `observed` client shares.
+struct Scope {
+    labels: TraceLabels,
+    /// The trace's root span, ended when the scope is dropped.
+    root: Option<(Context, Arc<Shared>)>,
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        if let Some((root, shared)) = self.root.take() {
+            let span = root.span();
+            if span.span_context().is_sampled() {
+                shared.counters.ended.fetch_add(1, Ordering::Relaxed);
+            }
+            span.end();
+        }
+    }
+}
+
+struct Shared {
+    sender: mpsc::Sender<Message>,
+    tracer: SdkTracer,
+    provider: SdkTracerProvider,
+    /// Whether the provider is ours to shut down (else the user's).
+    owned: bool,
+    counters: Arc<Counters>,
+    content: ContentPolicy,
+    labels: TraceLabels,
+    timeout: Duration,
+    shut_down: AtomicBool,
+    runtime: Mutex<Option<tokio::runtime::Runtime>>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        // Dropping a runtime blocks, which panics inside another runtime: let it wind down alone.
+        if let Some(runtime) = self.runtime.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// Warns, once, when the last `Langfuse` handle goes without `shutdown()`.
+struct DropGuard(Arc<Shared>);
+
+impl Drop for DropGuard {
+    fn drop(&mut self) {
+        if !self.0.shut_down.load(Ordering::SeqCst) {
+            tracing::warn!("the Langfuse handle was dropped without `shutdown().await`: spans still queued may never be sent");
+        }
+    }
+}
+
+enum Message {
+    Call { system: &'static str, map: &'static GenerationMap, call: Box<CallRecord>, scope: Arc<Scope> },
+    Flush(oneshot::Sender<()>),
+}
+
+struct GenerationObserver {
+    system: &'static str,
+    maps: &'static [GenerationMap],
+    shared: Arc<Shared>,
+    scope: Arc<Scope>,
+}
+
+impl Observer for GenerationObserver {
+    fn observes(&self, operation: &'static str) -> bool {
+        self.maps.iter().any(|map| map.operation == operation)
+    }
+
+    fn context(&self) -> Context {
+        match &self.scope.root {
+            Some((root, _)) => root.clone(),
+            None => Context::current(),
+        }
+    }
+
+    fn record(&self, call: CallRecord) {
+        let Some(map) = self.maps.iter().find(|map| map.operation == call.operation) else { return };
+        let counters = &self.shared.counters;
+        let message = Message::Call { system: self.system, map, call: Box::new(call), scope: self.scope.clone() };
+        if self.shared.shut_down.load(Ordering::Relaxed) || self.shared.sender.try_send(message).is_err() {
+            counters.queue_dropped.fetch_add(1, Ordering::Relaxed);
+            if !counters.overflow_logged.swap(true, Ordering::Relaxed) {
+                tracing::warn!("the Langfuse queue is full or shut down: observed calls are being dropped (counted; shutdown() reports how many)");
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for GenerationObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GenerationObserver").field("system", &self.system).finish_non_exhaustive()
+    }
+}
+
+/// Turns queued calls into spans, off the callers' tasks, until every sender is gone.
+async fn worker(shared: std::sync::Weak<Shared>, mut receiver: mpsc::Receiver<Message>) {
+    while let Some(message) = receiver.recv().await {
+        match message {
+            Message::Flush(done) => {
+                let _ = done.send(());
+            }
+            Message::Call { system, map, call, scope } => {
+                let Some(shared) = shared.upgrade() else { return };
+                let generation = read_generation(map, &call);
+                let attributes = generation_attributes(system, &generation, &scope.labels, &shared.content);
+                let mut builder = shared.tracer.span_builder(generation.name).with_kind(SpanKind::Client).with_attributes(attributes);
+                if let Some(start) = generation.start {
+                    builder = builder.with_start_time(start);
+                }
+                let mut span = builder.start_with_context(&shared.tracer, &call.context);
+                if let (Some("ERROR"), Some(message)) = (generation.level, &generation.status_message) {
+                    span.set_status(Status::error(message.clone()));
+                }
+                if span.span_context().is_sampled() {
+                    shared.counters.ended.fetch_add(1, Ordering::Relaxed);
+                }
+                match generation.end {
+                    Some(end) => span.end_with_timestamp(end),
+                    None => span.end(),
+                }
+            }
+        }
+    }
+}
