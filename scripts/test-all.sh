@@ -41,11 +41,29 @@ RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --features openrouter-langfuse
 # The check is that they build; the 340 MB of pages would only add to the disk a CI run needs.
 rm -rf "${CARGO_TARGET_DIR:-target}/doc"
 
+step "generated crates: every public item documented (rustdoc -W missing-docs counts 0 on each)"
+missing_total=0
+for crate in openrouter-langfuse openrouter-langfuse-runtime "${apis[@]/#/openrouter-langfuse-}"; do
+  output=$(cargo rustdoc -q -p "$crate" -- -W missing-docs 2>&1) || { echo "$output"; exit 1; }
+  count=$(grep -c '^warning: missing documentation' <<<"$output" || true)
+  echo "$crate: $count items without docs"
+  if [ "$count" -gt 0 ]; then grep -A3 '^warning: missing documentation' <<<"$output" | head -20; fi
+  missing_total=$((missing_total + count))
+done
+rm -rf "${CARGO_TARGET_DIR:-target}/doc"
+if [ "$missing_total" -gt 0 ]; then
+  echo "$missing_total public items without docs (cargo rustdoc -p <crate> -- -W missing-docs)"
+  exit 1
+fi
+
 step "generated crates: package for publishing, in dependency order (each built from its packaged sources)"
 bash scripts/package.sh
 
 step "a new API from a pin file alone: regen, build and call it on loopback (ignored in the plain test run: slow)"
 cargo test -q -p xtask --test new_api -- --ignored
+
+step "the crate root's [dependencies] blocks build as written, outside the workspace (ignored in the plain test run: slow)"
+cargo test -q -p spec-tests --test crate_root_manifest -- --ignored
 
 step "hostile fixtures' generated code, every feature on: zero warnings, clippy -D warnings (ignored in the plain test run: slow)"
 cargo test -q -p codegen --test hostile -- --ignored

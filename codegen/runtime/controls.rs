@@ -8,7 +8,8 @@
 #[doc(hidden)]
 macro_rules! call_controls {
     () => {
-        /// Overrides the client's whole-request timeout for this call.
+        /// Overrides the client's whole-call timeout for this call: the time until the whole
+        /// response is read, retries included, and for a stream until its last event.
         pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
             self.options.timeout = Some(timeout);
             self

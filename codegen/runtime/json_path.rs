@@ -11,6 +11,18 @@
 /// that scalar; at the `}`/`]` that closes a container (a missing field, or a union none of whose
 /// variants matched), it names the container.
 pub fn path_at(json: &[u8], line: usize, column: usize) -> String {
+    render(&segments_at(json, line, column))
+}
+
+/// One step of a JSON path: an object's key or an array's index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// The path of [`path_at`] as steps, for code that walks to the value (the tolerant decoder).
+pub fn segments_at(json: &[u8], line: usize, column: usize) -> Vec<Segment> {
     let offset = offset_of(json, line, column);
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
@@ -48,7 +60,13 @@ pub fn path_at(json: &[u8], line: usize, column: usize) -> String {
     if matches!(json.get(offset), Some(b'}' | b']')) {
         stack.pop();
     }
-    render(&stack)
+    stack
+        .into_iter()
+        .filter_map(|frame| match frame {
+            Frame::Object { key, .. } => key.map(Segment::Key),
+            Frame::Array { index } => Some(Segment::Index(index)),
+        })
+        .collect()
 }
 
 /// A failed decode as (path, message without serde_json's "at line … column …").
@@ -65,18 +83,18 @@ enum Frame {
     Array { index: usize },
 }
 
-fn render(stack: &[Frame]) -> String {
+/// `data[3].pricing.prompt`; `.` for the top level.
+pub fn render(segments: &[Segment]) -> String {
     let mut path = String::new();
-    for frame in stack {
-        match frame {
-            Frame::Object { key: Some(key), .. } => {
+    for segment in segments {
+        match segment {
+            Segment::Key(key) => {
                 if !path.is_empty() {
                     path.push('.');
                 }
                 path.push_str(key);
             }
-            Frame::Object { key: None, .. } => {}
-            Frame::Array { index } => path.push_str(&format!("[{index}]")),
+            Segment::Index(index) => path.push_str(&format!("[{index}]")),
         }
     }
     if path.is_empty() {

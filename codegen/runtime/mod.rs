@@ -30,6 +30,7 @@ mod secret;
 mod sse;
 mod stream;
 mod template;
+mod tolerant;
 mod values;
 
 pub use binary::Binary;
@@ -45,6 +46,7 @@ pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use sse::DEFAULT_MAX_EVENT_BYTES;
 pub use stream::EventStream;
+pub use tolerant::DecodeWarning;
 
 // Plumbing the generated crates call; public only because they are crates of their own.
 #[doc(hidden)]
@@ -66,7 +68,7 @@ pub use secret::Credentials;
 #[doc(hidden)]
 pub use sse::{RawEvent, SseParser};
 #[doc(hidden)]
-pub use stream::{decode_event, open_stream};
+pub use stream::{decode_event, decode_event_with, open_stream};
 #[doc(hidden)]
 pub use values::{decode_variant, deserialize_str_enum, no_variant_error, tag_of, variant_error, StrEnum};
 
@@ -82,6 +84,7 @@ pub use reqwest;
 
 pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use template::fill_template;
+pub use values::DecimalText;
 
 /// The current time, for the `date-time` fields of requests (`DateTime` is chrono's UTC time).
 pub fn now() -> DateTime {

@@ -256,3 +256,56 @@ macro_rules! untagged_union {
         }
     };
 }
+
+/// Decimal numbers the API sends as strings (OpenRouter's prices: `"0.0000025"` USD per token),
+/// read as numbers: `model.pricing.prompt.as_f64()`.
+///
+/// An accessor, not a number type for those fields: the spec types them as plain strings (no
+/// format says which strings are decimals), the string keeps every digit the server sent (for
+/// exact sums, parse it with a decimal crate), and changing the fields' type would break every
+/// program that reads them as text. In the prelude.
+///
+/// ```
+/// use openrouter_langfuse_runtime::DecimalText;
+/// assert_eq!("0.0000025".as_f64(), Some(0.0000025));
+/// assert_eq!(Some("-1".to_string()).as_f64(), Some(-1.0));
+/// assert_eq!("free".as_f64(), None);
+/// ```
+pub trait DecimalText {
+    /// The number the text spells (surrounding spaces allowed), or `None` when it spells none
+    /// (or an infinite or NaN one).
+    fn as_f64(&self) -> Option<f64>;
+}
+
+impl DecimalText for str {
+    fn as_f64(&self) -> Option<f64> {
+        self.trim().parse::<f64>().ok().filter(|value| value.is_finite())
+    }
+}
+
+impl DecimalText for String {
+    fn as_f64(&self) -> Option<f64> {
+        self.as_str().as_f64()
+    }
+}
+
+impl DecimalText for Option<String> {
+    fn as_f64(&self) -> Option<f64> {
+        self.as_deref().and_then(DecimalText::as_f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DecimalText;
+
+    #[test]
+    fn decimal_strings_read_as_numbers_and_other_text_as_none() {
+        assert_eq!("0.0000025".as_f64(), Some(0.0000025));
+        assert_eq!(" 1e-6 ".to_string().as_f64(), Some(0.000001));
+        assert_eq!(None::<String>.as_f64(), None);
+        for not_a_number in ["", "free", "inf", "NaN", "0,5"] {
+            assert_eq!(not_a_number.as_f64(), None, "{not_a_number:?}");
+        }
+    }
+}

@@ -129,11 +129,13 @@ fn generate_api(input: &ApiInput) -> Result<(Vec<GeneratedFile>, ApiManifest), G
         files.push(GeneratedFile { path: PathBuf::from(format!("{}/src/observe.rs", input.name)), contents: format!("{header}{body}") });
     }
     // Hand-written conveniences for this API become a private module of its crate: they add
-    // methods to generated types and need no exports of their own.
+    // methods to generated types, and the few types of their own (Langfuse's `CompiledPrompt`)
+    // are re-exported at the crate root.
     if let Some(contents) = extension {
         let lib = PathBuf::from(format!("{}/src/lib.rs", input.name));
         if let Some(file) = files.iter_mut().find(|f| f.path == lib) {
-            file.contents.push_str("mod extensions;\n");
+            // `allow`: with the tags an extension serves turned off, it exports nothing.
+            file.contents.push_str("mod extensions;\n#[allow(unused_imports)]\npub use extensions::*;\n");
         }
         files.push(GeneratedFile { path: PathBuf::from(format!("{}/src/extensions.rs", input.name)), contents });
     }
@@ -248,9 +250,10 @@ fn lib_file(apis: &[ApiManifest], bridge: bool) -> Result<GeneratedFile, Generat
         pub use openrouter_langfuse_runtime::observe;
 
         /// What a typical program needs in scope: stream combinators (`next()` on streams),
-        /// the error and response types, `Patch`, and `json!` for free-form JSON fields.
+        /// the error and response types, `Patch`, `json!` for free-form JSON fields, and
+        /// `DecimalText` (`.as_f64()` on prices sent as decimal strings).
         pub mod prelude {
-            pub use crate::runtime::{Error, Patch, Response, RetryPolicy, StreamExt, TryStreamExt};
+            pub use crate::runtime::{DecimalText, Error, Patch, Response, RetryPolicy, StreamExt, TryStreamExt};
             pub use crate::runtime::serde_json::json;
         }
     };

@@ -21,6 +21,10 @@ pub struct ClientProfile {
     pub basic_username_env: Option<String>,
     #[serde(default)]
     pub basic_password_env: Option<String>,
+    /// The site the spec's relative doc links (`/docs/guides/…`) are relative to; the generated
+    /// docs link there instead, so the links work on a docs site that is not the API's own.
+    #[serde(default)]
+    pub docs_base_url: Option<String>,
     /// Headers users set as named settings (`HTTP-Referer` → `http_referer`).
     #[serde(default)]
     pub headers: Vec<HeaderSetting>,

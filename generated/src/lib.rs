@@ -95,10 +95,11 @@ pub mod bridge;
 #[doc(inline)]
 pub use openrouter_langfuse_runtime::observe;
 /// What a typical program needs in scope: stream combinators (`next()` on streams),
-/// the error and response types, `Patch`, and `json!` for free-form JSON fields.
+/// the error and response types, `Patch`, `json!` for free-form JSON fields, and
+/// `DecimalText` (`.as_f64()` on prices sent as decimal strings).
 pub mod prelude {
     pub use crate::runtime::{
-        Error, Patch, Response, RetryPolicy, StreamExt, TryStreamExt,
+        DecimalText, Error, Patch, Response, RetryPolicy, StreamExt, TryStreamExt,
     };
     pub use crate::runtime::serde_json::json;
 }

@@ -2,6 +2,7 @@
 //! prompts and in every chat message, and leaves placeholders and unknown variables alone.
 
 use openrouter_langfuse::langfuse::types::{ChatMessageWithPlaceholders, Prompt};
+use openrouter_langfuse::langfuse::CompiledPrompt;
 use serde_json::json;
 
 fn prompt(value: serde_json::Value) -> Prompt {
@@ -14,9 +15,10 @@ fn text_prompts_fill_their_variables() {
         "type": "text", "name": "greeting", "version": 3, "config": {}, "labels": ["production"], "tags": [],
         "prompt": "Hello {{name}}, welcome to {{ product }}. {{unknown}} stays."
     }));
-    let Prompt::Text(compiled) = text.compile(&[("name", "Ada"), ("product", "the Rust SDK")]) else { panic!("still a text prompt") };
-    assert_eq!(compiled.prompt, "Hello Ada, welcome to the Rust SDK. {{unknown}} stays.");
-    assert_eq!(compiled.version, 3);
+    let compiled = text.compile(&[("name", "Ada"), ("product", "the Rust SDK")]);
+    assert_eq!(compiled.text(), Some("Hello Ada, welcome to the Rust SDK. {{unknown}} stays."), "the text to send, without a match");
+    assert_eq!(compiled.to_string(), "Hello Ada, welcome to the Rust SDK. {{unknown}} stays.");
+    assert!(compiled.messages().is_none());
 }
 
 #[test]
@@ -29,11 +31,12 @@ fn chat_prompts_fill_every_message_and_keep_placeholders() {
             {"role": "user", "content": "{{question}}"}
         ]
     }));
-    let Prompt::Chat(compiled) = chat.compile(&[("product", "OpenRouter"), ("tone", "friendly"), ("question", "Why?")]) else {
-        panic!("still a chat prompt")
-    };
+    let compiled = chat.compile(&[("product", "OpenRouter"), ("tone", "friendly"), ("question", "Why?")]);
+    assert!(matches!(&compiled, CompiledPrompt::Chat(_)) && compiled.text().is_none());
+    assert_eq!(compiled.to_string(), "system: You support OpenRouter in a friendly tone.\n[placeholder history]\nuser: Why?");
     let contents: Vec<String> = compiled
-        .prompt
+        .messages()
+        .expect("a chat prompt's messages")
         .iter()
         .map(|message| match message {
             ChatMessageWithPlaceholders::ChatMessage(message) => message.content.clone(),

@@ -97,6 +97,32 @@ async fn a_keep_alive_only_stream_ends_at_its_idle_deadline() {
     assert!(started.elapsed() >= Duration::from_secs(1));
 }
 
+/// `Config::with_timeout` and the per-call `.timeout()` mean the same: the whole call, streams
+/// included (issue 21: a keep-alive-only stream used to outlive the client's timeout).
+#[tokio::test]
+async fn the_clients_timeout_bounds_a_keep_alive_only_stream() {
+    let comments: Vec<(Duration, Vec<u8>)> = (0..200).map(|_| (Duration::from_millis(150), b": OPENROUTER PROCESSING\n\n".to_vec())).collect();
+    let server = Server::start(move |_, _| Reply::Chunks(comments.clone())).await;
+    let client = openrouter::Client::new(config(&server).with_timeout(Duration::from_secs(1))).unwrap();
+    let started = Instant::now();
+    let stream = client.chat().send(messages()).send_stream().await.unwrap();
+    let items: Vec<_> = tokio::time::timeout(Duration::from_secs(20), stream.collect::<Vec<_>>()).await.expect("the client's timeout must end the stream");
+    assert_eq!(items.len(), 1);
+    assert!(matches!(items[0], Err(Error::Timeout { .. })), "{:?}", items[0]);
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_secs(1) && elapsed < Duration::from_secs(10), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn the_clients_timeout_bounds_an_ordinary_call_and_a_calls_own_overrides_it() {
+    let server = Server::start(|_, _| Reply::Stall(Duration::from_secs(3), br#"{"data": {"count": 7}}"#.to_vec())).await;
+    let client = openrouter::Client::new(config(&server).with_timeout(Duration::from_secs(1))).unwrap();
+    let outcome = tokio::time::timeout(Duration::from_secs(20), client.models().count().send()).await.expect("bounded");
+    assert!(matches!(outcome, Err(Error::Timeout { .. })), "{:?}", outcome.err());
+    let longer = client.models().count().timeout(Duration::from_secs(10)).send().await;
+    assert!(longer.is_ok(), "the call's own timeout replaces the client's: {:?}", longer.err());
+}
+
 #[tokio::test]
 async fn a_stream_whose_headers_never_come_ends_at_its_deadline() {
     let server = Server::start(|_, _| Reply::Silent(Duration::from_secs(120))).await;

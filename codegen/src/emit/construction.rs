@@ -23,8 +23,15 @@ pub fn struct_impl(def: &TypeDef, fields: &[Field], has_extra: bool, cfgs: &str)
         let member = sanitise(&field.rust);
         let ty = type_text(&field.ty);
         let boxed = |value: String| if field.boxed { format!("Box::new({value})") } else { value };
+        // A setter's doc says what it sets, then repeats the first paragraph of the field's.
+        let described = super::docs::first_paragraph(field.doc.as_deref());
         let mut setter = |doc: String, argument: String, value: String| {
-            setters.docs(&[doc]);
+            let mut lines = vec![doc];
+            if let Some(paragraph) = &described {
+                lines.push(String::new());
+                lines.extend(super::docs::doc_lines(Some(paragraph)));
+            }
+            setters.docs(&lines);
             setters.list(&format!("pub fn {}(", setter_name(field)), &["mut self".to_string(), format!("value: {argument}")], ") -> Self {");
             setters.line(&format!("self.{member} = {value};"));
             setters.line("self");

@@ -102,6 +102,16 @@ impl Gates {
         }
     }
 
+    /// Which serde impls a type has without `full-serde`, for its docs.
+    pub fn direction(&self, name: &str) -> super::docs::Direction {
+        use super::docs::Direction;
+        match (self.sent.contains(name), self.received.contains(name)) {
+            (true, false) => Direction::Sent,
+            (false, true) => Direction::Received,
+            _ => Direction::Both,
+        }
+    }
+
     /// A type only sent needs no decoder, one only received no encoder: each costs compile time
     /// in every user's build. `full-serde` brings the other direction back (to forward a response
     /// as JSON, or read a request from a file). A type no operation uses gets both.

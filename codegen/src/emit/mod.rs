@@ -99,6 +99,11 @@ pub fn emit_api(api_model: &Api, profile: &ClientProfile, provenance: &Provenanc
         files.push(GeneratedFile { path: PathBuf::from(format!("{api}/DEGRADED.md")), contents: degraded_report(api_model) });
     }
     files.extend(tag_files?);
+    if let Some(base) = &profile.docs_base_url {
+        for file in &mut files {
+            file.contents = docs::absolute_links(&file.contents, base);
+        }
+    }
     Ok(files)
 }
 

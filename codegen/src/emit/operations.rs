@@ -114,7 +114,13 @@ fn operation(api_name: &str, op: &Operation, types: &HashMap<&str, &TypeKind>) -
             }
             fields.push(quote! { #name: #ty, });
         } else {
-            let doc = doc_attrs(param.doc.as_deref());
+            let location = match param.location {
+                crate::ir::ParamLocation::Path => "path",
+                crate::ir::ParamLocation::Query => "query",
+                crate::ir::ParamLocation::Header => "header",
+            };
+            let role = format!("Sets the `{}` {location} parameter.", param.wire);
+            let doc = doc_attrs(Some(&with_role(&role, param.doc.as_deref())));
             inits.push(quote! { #name: None, });
             fields.push(quote! { #name: Option<#ty>, });
             let (arg_ty, convert) = into_arg(&param.ty, &ty);
@@ -320,7 +326,8 @@ fn body_field_setter(field: &Field, names: &mut Namer, tp: &TokenStream) -> Toke
     let setter = ident(&names.take_with(field.rust.trim_start_matches("r#"), "_body"));
     let setter = if is_keyword(&setter.to_string()) { ident(&format!("r#{setter}")) } else { setter };
     let ty = type_ref_in(&field.ty, tp);
-    let doc = doc_attrs(field.doc.as_deref());
+    let role = format!("Sets `{}` in the request body.", field.wire);
+    let doc = doc_attrs(Some(&with_role(&role, field.doc.as_deref())));
     let wrap = |value: TokenStream| if field.boxed { quote! { Box::new(#value) } } else { value };
     match field.presence {
         Presence::TriState => {
@@ -533,5 +540,13 @@ mod tests {
         let (segments, expression) = path_expression(&operation("/things")).unwrap();
         assert!(segments.is_empty());
         assert_eq!(expression.to_string(), r#""/things" . to_string ()"#);
+    }
+}
+
+/// A setter's doc: the spec's description of what it sets, else `role` (what it sets and where).
+fn with_role(role: &str, doc: Option<&str>) -> String {
+    match doc.map(str::trim).filter(|doc| !doc.is_empty()) {
+        Some(doc) => doc.to_string(),
+        None => role.to_string(),
     }
 }

@@ -1,7 +1,7 @@
 //! Type definitions → Rust items. Enums and unions go through the runtime's macros so that the
 //! generated source stays small; structs get written-out serde impls (`object_serde`).
 
-use super::docs::{deprecated_attr, deprecated_line, doc_attrs, doc_lines, field_doc_lines};
+use super::docs::{deprecated_attr, deprecated_line, doc_attrs, doc_lines, field_doc_lines_or_role, type_doc_text, Direction};
 use super::features::{gate_items, DirectionCfgs, Gates};
 use super::object_serde::{deserialize_items, field_type, serialize_item, Rest};
 use super::rust_text::{string_literal, CfgText, ItemText};
@@ -15,6 +15,8 @@ pub struct ItemCfgs {
     pub all: String,
     pub encode: String,
     pub decode: String,
+    /// Which serde impls the type has without `full-serde` (said in its docs).
+    pub direction: Direction,
 }
 
 /// A struct and its impls, as text (see `rust_text`).
@@ -23,7 +25,7 @@ pub fn struct_text(def: &TypeDef, fields: &[Field], extra: Option<&TypeRef>, cfg
     let declared = extra.map(type_text);
     let mut item = ItemText::new();
     item.lines(&cfgs.all);
-    item.docs(&doc_lines(def.doc.as_deref()));
+    item.docs(&doc_lines(Some(&type_doc_text(def, cfgs.direction))));
     if def.deprecated {
         item.line(&deprecated_line());
     }
@@ -32,7 +34,7 @@ pub fn struct_text(def: &TypeDef, fields: &[Field], extra: Option<&TypeRef>, cfg
     item.line("#[non_exhaustive]");
     item.open_header(&format!("pub struct {name} {{"));
     for field in fields {
-        item.docs(&field_doc_lines(field));
+        item.docs(&field_doc_lines_or_role(field));
         if field.deprecated {
             item.line(&deprecated_line());
         }
@@ -70,19 +72,20 @@ pub fn type_definition(def: &TypeDef, gates: &Gates, cfg_text: &mut CfgText, in_
             all: cfg_text.text(&type_cfg)?,
             encode: cfg_text.text(&directions.encode)?,
             decode: cfg_text.text(&directions.decode)?,
+            direction: gates.direction(&def.name),
         };
         return struct_text(def, fields, extra.as_ref(), &cfgs);
     }
-    let tokens = token_item(def, &directions).unwrap_or_default();
+    let tokens = token_item(def, &directions, gates.direction(&def.name)).unwrap_or_default();
     let items = gate_items(tokens, &type_cfg)?;
     Ok(prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items }))
 }
 
 /// The tokens of a type other than a struct (`None` for one: see [`struct_text`]). Enums and
 /// unions are one macro call each, aliases one line.
-fn token_item(def: &TypeDef, cfgs: &DirectionCfgs) -> Option<TokenStream> {
+fn token_item(def: &TypeDef, cfgs: &DirectionCfgs, direction: Direction) -> Option<TokenStream> {
     let name = ident(&def.name);
-    let docs = doc_attrs(def.doc.as_deref());
+    let docs = doc_attrs(Some(&type_doc_text(def, direction)));
     let deprecated = deprecated_attr(def.deprecated);
     Some(match &def.kind {
         TypeKind::Struct { .. } => return None,

@@ -269,6 +269,7 @@ pub struct AnnotationQueuesCreateQueue {
     options: crate::runtime::CallOptions,
 }
 impl AnnotationQueuesCreateQueue {
+    /// Sets `description` in the request body.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(value.into());
         self
@@ -712,6 +713,7 @@ pub struct AnnotationQueuesUpdateQueueItem {
     options: crate::runtime::CallOptions,
 }
 impl AnnotationQueuesUpdateQueueItem {
+    /// Sets `status` in the request body.
     ///
     /// Sets `status`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn status(

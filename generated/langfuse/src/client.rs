@@ -15,7 +15,8 @@ pub struct Config {
     pub user_agent: String,
     /// Headers sent with every request (Debug hides credential-like ones).
     pub default_headers: crate::runtime::HeaderList,
-    /// Whole-request timeout of ordinary calls, retries included (default: 10 min).
+    /// Whole-call timeout, retries included: until an ordinary call's response is read, and
+    /// until a stream's last event (default: 10 min; a call's `.timeout()` overrides it).
     pub timeout: Option<Duration>,
     /// Connection timeout (default: 30 s).
     pub connect_timeout: Option<Duration>,
@@ -32,6 +33,11 @@ pub struct Config {
     pub http_client: Option<crate::runtime::CustomHttpClient>,
     /// Retry policy for every call (overridable per call).
     pub retry: crate::runtime::RetryPolicy,
+    /// Fail a response or stream event whose optional field does not match the spec
+    /// (`Error::Decode`), instead of decoding it without that field, its JSON kept in
+    /// `extra` and a warning on `Response::warnings` / `EventStream::warnings` (default:
+    /// `false`, tolerant). Required fields are strict either way.
+    pub strict_decoding: bool,
 }
 impl Default for Config {
     fn default() -> Self {
@@ -49,6 +55,7 @@ impl Default for Config {
             max_event_bytes: crate::runtime::defaults::MAX_EVENT_BYTES,
             http_client: None,
             retry: crate::runtime::RetryPolicy::default(),
+            strict_decoding: false,
         }
     }
 }
@@ -68,7 +75,8 @@ impl Config {
         self.password = Some(password.into());
         self
     }
-    /// Sets the whole-request timeout.
+    /// Sets the whole-call timeout: ordinary calls and streams alike (a stream longer than it
+    /// ends with `Error::Timeout`; lift it per call with `.timeout()`).
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -108,6 +116,12 @@ impl Config {
     /// Sets the retry policy.
     pub fn with_retry(mut self, retry: crate::runtime::RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+    /// Fails responses whose optional fields do not match the spec, instead of leaving those
+    /// fields out with a warning (for tests that hold a server to its spec).
+    pub fn with_strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = strict;
         self
     }
     /// Adds a header sent with every request.
@@ -214,6 +228,7 @@ impl Client {
             max_body_bytes: config.max_body_bytes,
             max_event_bytes: config.max_event_bytes,
             http_client: config.http_client.clone(),
+            strict_decoding: config.strict_decoding,
         };
         crate::runtime::HttpClient::new(options)
             .map(|http| Client { http })

@@ -78,14 +78,17 @@ pub struct DatasetItemsList {
     options: crate::runtime::CallOptions,
 }
 impl DatasetItemsList {
+    /// Sets the `datasetName` query parameter.
     pub fn dataset_name(mut self, value: impl Into<String>) -> Self {
         self.dataset_name = Some(value.into());
         self
     }
+    /// Sets the `sourceTraceId` query parameter.
     pub fn source_trace_id(mut self, value: impl Into<String>) -> Self {
         self.source_trace_id = Some(value.into());
         self
     }
+    /// Sets the `sourceObservationId` query parameter.
     pub fn source_observation_id(mut self, value: impl Into<String>) -> Self {
         self.source_observation_id = Some(value.into());
         self
@@ -199,22 +202,27 @@ pub struct DatasetItemsCreate {
     options: crate::runtime::CallOptions,
 }
 impl DatasetItemsCreate {
+    /// Sets `input` in the request body.
     pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.body.input = Some(value.into());
         self
     }
+    /// Sets `expectedOutput` in the request body.
     pub fn expected_output(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.body.expected_output = Some(value.into());
         self
     }
+    /// Sets `metadata` in the request body.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.body.metadata = Some(value.into());
         self
     }
+    /// Sets `sourceTraceId` in the request body.
     pub fn source_trace_id(mut self, value: impl Into<String>) -> Self {
         self.body.source_trace_id = Some(value.into());
         self
     }
+    /// Sets `sourceObservationId` in the request body.
     pub fn source_observation_id(mut self, value: impl Into<String>) -> Self {
         self.body.source_observation_id = Some(value.into());
         self

@@ -171,6 +171,7 @@ impl DatasetRunItemsCreate {
         self.body.metadata = Some(value.into());
         self
     }
+    /// Sets `observationId` in the request body.
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.body.observation_id = Some(value.into());
         self

@@ -201,10 +201,12 @@ pub struct DatasetsCreate {
     options: crate::runtime::CallOptions,
 }
 impl DatasetsCreate {
+    /// Sets `description` in the request body.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(value.into());
         self
     }
+    /// Sets `metadata` in the request body.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.body.metadata = Some(value.into());
         self

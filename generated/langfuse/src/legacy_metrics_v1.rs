@@ -11,7 +11,7 @@ impl LegacyMetricsV1<'_> {
     ///
     /// Get metrics from the Langfuse project using a query object.
     ///
-    /// Consider using the [v2 metrics endpoint](/api-reference#tag/metricsv2/GET/api/public/v2/metrics) for better performance.
+    /// Consider using the [v2 metrics endpoint](https://langfuse.com/api-reference#tag/metricsv2/GET/api/public/v2/metrics) for better performance.
     ///
     /// For more details, see the [Metrics API documentation](https://langfuse.com/docs/metrics/features/metrics-api).
     ///

@@ -26,7 +26,7 @@ impl LegacyObservationsV1<'_> {
     ///
     /// Get a list of observations.
     ///
-    /// Consider using the [v2 observations endpoint](/api-reference#tag/observationsv2/GET/api/public/v2/observations) for cursor-based pagination and field selection.
+    /// Consider using the [v2 observations endpoint](https://langfuse.com/api-reference#tag/observationsv2/GET/api/public/v2/observations) for cursor-based pagination and field selection.
     ///
     /// `GET /api/public/observations` (operation `legacy_observationsV1_getMany`)
     #[deprecated(
@@ -141,18 +141,22 @@ impl LegacyObservationsV1GetMany {
         self.limit = Some(value.into());
         self
     }
+    /// Sets the `name` query parameter.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+    /// Sets the `userId` query parameter.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+    /// Sets the `type` query parameter.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
+    /// Sets the `traceId` query parameter.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
@@ -162,6 +166,7 @@ impl LegacyObservationsV1GetMany {
         self.level = Some(value.into());
         self
     }
+    /// Sets the `parentObservationId` query parameter.
     pub fn parent_observation_id(mut self, value: impl Into<String>) -> Self {
         self.parent_observation_id = Some(value.into());
         self

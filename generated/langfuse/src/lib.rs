@@ -111,3 +111,5 @@ pub mod unstable_evaluation_rules;
 #[cfg(feature = "unstable-evaluators")]
 pub mod unstable_evaluators;
 mod extensions;
+#[allow(unused_imports)]
+pub use extensions::*;

@@ -118,10 +118,12 @@ impl ObservationsGetMany {
         self.parse_io_as_json = Some(value.into());
         self
     }
+    /// Sets the `name` query parameter.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+    /// Sets the `userId` query parameter.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
@@ -136,6 +138,7 @@ impl ObservationsGetMany {
         self.r#type = Some(value.into());
         self
     }
+    /// Sets the `traceId` query parameter.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self

@@ -214,14 +214,17 @@ pub struct PromptsList {
     options: crate::runtime::CallOptions,
 }
 impl PromptsList {
+    /// Sets the `name` query parameter.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+    /// Sets the `label` query parameter.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+    /// Sets the `tag` query parameter.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self

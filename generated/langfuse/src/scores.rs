@@ -97,30 +97,37 @@ pub struct ScoresCreate {
     options: crate::runtime::CallOptions,
 }
 impl ScoresCreate {
+    /// Sets `id` in the request body.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.body.id = Some(value.into());
         self
     }
+    /// Sets `traceId` in the request body.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.body.trace_id = Some(value.into());
         self
     }
+    /// Sets `sessionId` in the request body.
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.body.session_id = Some(value.into());
         self
     }
+    /// Sets `observationId` in the request body.
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.body.observation_id = Some(value.into());
         self
     }
+    /// Sets `datasetRunId` in the request body.
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.body.dataset_run_id = Some(value.into());
         self
     }
+    /// Sets `comment` in the request body.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.body.comment = Some(value.into());
         self
     }
+    /// Sets `metadata` in the request body.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.body.metadata = Some(value.into());
         self

@@ -230,14 +230,17 @@ impl TraceList {
         self.limit = Some(value.into());
         self
     }
+    /// Sets the `userId` query parameter.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+    /// Sets the `name` query parameter.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+    /// Sets the `sessionId` query parameter.
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self

@@ -680,12 +680,14 @@ pub struct UnstableDashboardWidgetsUpdate {
     options: crate::runtime::CallOptions,
 }
 impl UnstableDashboardWidgetsUpdate {
+    /// Sets `name` in the request body.
     ///
     /// Sets `name`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn name(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
         self.body.name = value.into();
         self
     }
+    /// Sets `description` in the request body.
     ///
     /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn description(
@@ -695,6 +697,7 @@ impl UnstableDashboardWidgetsUpdate {
         self.body.description = value.into();
         self
     }
+    /// Sets `view` in the request body.
     ///
     /// Sets `view`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn view(
@@ -706,6 +709,7 @@ impl UnstableDashboardWidgetsUpdate {
         self.body.view = value.into();
         self
     }
+    /// Sets `dimensions` in the request body.
     ///
     /// Sets `dimensions`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn dimensions(
@@ -717,6 +721,7 @@ impl UnstableDashboardWidgetsUpdate {
         self.body.dimensions = value.into();
         self
     }
+    /// Sets `metrics` in the request body.
     ///
     /// Sets `metrics`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn metrics(
@@ -728,6 +733,7 @@ impl UnstableDashboardWidgetsUpdate {
         self.body.metrics = value.into();
         self
     }
+    /// Sets `filters` in the request body.
     ///
     /// Sets `filters`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn filters(
@@ -739,6 +745,7 @@ impl UnstableDashboardWidgetsUpdate {
         self.body.filters = value.into();
         self
     }
+    /// Sets `chartType` in the request body.
     ///
     /// Sets `chartType`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn chart_type(

@@ -300,10 +300,12 @@ pub struct UnstableDashboardsCreate {
     options: crate::runtime::CallOptions,
 }
 impl UnstableDashboardsCreate {
+    /// Sets `description` in the request body.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(value.into());
         self
     }
+    /// Sets `definition` in the request body.
     pub fn definition(
         mut self,
         value: impl Into<super::types::UnstableDashboardDefinition>,
@@ -311,6 +313,7 @@ impl UnstableDashboardsCreate {
         self.body.definition = Some(value.into());
         self
     }
+    /// Sets `filters` in the request body.
     pub fn filters(
         mut self,
         value: Vec<super::types::UnstableDashboardWidgetFilter>,
@@ -682,12 +685,14 @@ pub struct UnstableDashboardsUpdate {
     options: crate::runtime::CallOptions,
 }
 impl UnstableDashboardsUpdate {
+    /// Sets `name` in the request body.
     ///
     /// Sets `name`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn name(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
         self.body.name = value.into();
         self
     }
+    /// Sets `description` in the request body.
     ///
     /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn description(
@@ -697,6 +702,7 @@ impl UnstableDashboardsUpdate {
         self.body.description = value.into();
         self
     }
+    /// Sets `definition` in the request body.
     ///
     /// Sets `definition`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn definition(
@@ -708,6 +714,7 @@ impl UnstableDashboardsUpdate {
         self.body.definition = value.into();
         self
     }
+    /// Sets `filters` in the request body.
     ///
     /// Sets `filters`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
     pub fn filters(

@@ -9,7 +9,7 @@ pub struct Analytics<'a> {
 impl Analytics<'_> {
     /// Get user activity grouped by endpoint
     ///
-    /// Returns user activity data grouped by endpoint for the last 30 (completed) UTC days. Pass `workspace_id` to scope the response to a single workspace. Pass `group_by=workspace` to split each row per workspace and include `workspace_id` on every item; by default rows are aggregated across workspaces and `workspace_id` is not returned. Activity recorded before workspace resolution existed is permanently attributed to the account default workspace (no backfill is possible). [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Returns user activity data grouped by endpoint for the last 30 (completed) UTC days. Pass `workspace_id` to scope the response to a single workspace. Pass `group_by=workspace` to split each row per workspace and include `workspace_id` on every item; by default rows are aggregated across workspaces and `workspace_id` is not returned. Activity recorded before workspace resolution existed is permanently attributed to the account default workspace (no backfill is possible). [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /activity` (operation `getUserActivity`)
     pub fn get_user_activity(&self) -> GetUserActivity {
@@ -25,7 +25,7 @@ impl Analytics<'_> {
     }
     /// Get available analytics metrics and dimensions
     ///
-    /// Returns the available metrics, dimensions, filter operators, and granularities for the analytics query endpoint. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Returns the available metrics, dimensions, filter operators, and granularities for the analytics query endpoint. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /analytics/meta` (operation `getAnalyticsMeta`)
     pub fn get_analytics_meta(&self) -> GetAnalyticsMeta {
@@ -36,7 +36,7 @@ impl Analytics<'_> {
     }
     /// Query analytics data
     ///
-    /// Execute an analytics query with specified metrics, dimensions, filters, and time range. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Execute an analytics query with specified metrics, dimensions, filters, and time range. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /analytics/query` (operation `queryAnalytics`)
     pub fn query_analytics(&self, metrics: Vec<String>) -> QueryAnalytics {
@@ -296,10 +296,12 @@ impl QueryAnalytics {
         self.body.classifier_filters = Some(value.into());
         self
     }
+    /// Sets `dimensions` in the request body.
     pub fn dimensions(mut self, value: Vec<String>) -> Self {
         self.body.dimensions = Some(value);
         self
     }
+    /// Sets `filters` in the request body.
     pub fn filters(
         mut self,
         value: Vec<super::types::QueryAnalyticsRequestFiltersItem>,
@@ -322,6 +324,7 @@ impl QueryAnalytics {
         self.body.limit = Some(value.into());
         self
     }
+    /// Sets `order_by` in the request body.
     pub fn order_by(
         mut self,
         value: impl Into<super::types::QueryAnalyticsRequestOrderBy>,
@@ -329,6 +332,7 @@ impl QueryAnalytics {
         self.body.order_by = Some(value.into());
         self
     }
+    /// Sets `time_range` in the request body.
     pub fn time_range(
         mut self,
         value: impl Into<super::types::QueryAnalyticsRequestTimeRange>,

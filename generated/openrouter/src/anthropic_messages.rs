@@ -76,6 +76,7 @@ impl CreateMessages {
         self.body.cache_control = Some(value.into());
         self
     }
+    /// Sets `context_management` in the request body.
     pub fn context_management(
         mut self,
         value: impl Into<super::types::MessagesRequestContextManagement>,
@@ -88,10 +89,12 @@ impl CreateMessages {
         self.body.fallbacks = Some(value);
         self
     }
+    /// Sets `max_tokens` in the request body.
     pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
         self.body.max_tokens = Some(value.into());
         self
     }
+    /// Sets `messages` in the request body.
     pub fn messages(
         mut self,
         value: impl Into<Option<Vec<super::types::MessagesMessageParam>>>,
@@ -99,6 +102,7 @@ impl CreateMessages {
         self.body.messages = value.into();
         self
     }
+    /// Sets `metadata` in the request body.
     pub fn metadata(
         mut self,
         value: impl Into<super::types::MessagesRequestMetadata>,
@@ -106,6 +110,7 @@ impl CreateMessages {
         self.body.metadata = Some(value.into());
         self
     }
+    /// Sets `models` in the request body.
     pub fn models(mut self, value: Vec<String>) -> Self {
         self.body.models = Some(value);
         self
@@ -139,6 +144,7 @@ impl CreateMessages {
         self.body.route = Some(value.into());
         self
     }
+    /// Sets `service_tier` in the request body.
     pub fn service_tier(mut self, value: impl Into<String>) -> Self {
         self.body.service_tier = Some(value.into());
         self
@@ -148,10 +154,12 @@ impl CreateMessages {
         self.body.session_id = Some(value.into());
         self
     }
+    /// Sets `speed` in the request body.
     pub fn speed(mut self, value: impl Into<super::types::AnthropicSpeed>) -> Self {
         self.body.speed = Some(value.into());
         self
     }
+    /// Sets `stop_sequences` in the request body.
     pub fn stop_sequences(mut self, value: Vec<String>) -> Self {
         self.body.stop_sequences = Some(value);
         self
@@ -164,10 +172,12 @@ impl CreateMessages {
         self.body.stop_server_tools_when = Some(value.into());
         self
     }
+    /// Sets `stream` in the request body.
     pub fn stream(mut self, value: impl Into<bool>) -> Self {
         self.body.stream = Some(value.into());
         self
     }
+    /// Sets `system` in the request body.
     pub fn system(
         mut self,
         value: impl Into<super::types::MessagesRequestSystem>,
@@ -175,10 +185,12 @@ impl CreateMessages {
         self.body.system = Some(value.into());
         self
     }
+    /// Sets `temperature` in the request body.
     pub fn temperature(mut self, value: impl Into<f64>) -> Self {
         self.body.temperature = Some(value.into());
         self
     }
+    /// Sets `thinking` in the request body.
     pub fn thinking(
         mut self,
         value: impl Into<super::types::MessagesRequestThinking>,
@@ -186,6 +198,7 @@ impl CreateMessages {
         self.body.thinking = Some(value.into());
         self
     }
+    /// Sets `tool_choice` in the request body.
     pub fn tool_choice(
         mut self,
         value: impl Into<super::types::MessagesRequestToolChoice>,
@@ -193,14 +206,17 @@ impl CreateMessages {
         self.body.tool_choice = Some(value.into());
         self
     }
+    /// Sets `tools` in the request body.
     pub fn tools(mut self, value: Vec<super::types::MessagesRequestToolsItem>) -> Self {
         self.body.tools = Some(value);
         self
     }
+    /// Sets `top_k` in the request body.
     pub fn top_k(mut self, value: impl Into<i64>) -> Self {
         self.body.top_k = Some(value.into());
         self
     }
+    /// Sets `top_p` in the request body.
     pub fn top_p(mut self, value: impl Into<f64>) -> Self {
         self.body.top_p = Some(value.into());
         self

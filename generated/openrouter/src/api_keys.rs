@@ -20,7 +20,7 @@ impl ApiKeys<'_> {
     }
     /// List API keys
     ///
-    /// List all API keys for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// List all API keys for the authenticated user. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /keys` (operation `list`)
     pub fn list(&self) -> List {
@@ -34,7 +34,7 @@ impl ApiKeys<'_> {
     }
     /// Create a new API key
     ///
-    /// Create a new API key for the authenticated user. The plaintext `key` is returned only in this response. Treat it as a write-only, sensitive value; it cannot be retrieved later. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Create a new API key for the authenticated user. The plaintext `key` is returned only in this response. Treat it as a write-only, sensitive value; it cannot be retrieved later. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /keys` (operation `createKeys`)
     pub fn create(&self, name: impl Into<String>) -> CreateKeys {
@@ -55,7 +55,7 @@ impl ApiKeys<'_> {
     }
     /// Get a single API key
     ///
-    /// Get a single API key by hash. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Get a single API key by hash. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /keys/{hash}` (operation `getKey`)
     pub fn get(&self, hash: impl Into<String>) -> GetKey {
@@ -67,7 +67,7 @@ impl ApiKeys<'_> {
     }
     /// Delete an API key
     ///
-    /// Delete an existing API key. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Delete an existing API key. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `DELETE /keys/{hash}` (operation `deleteKeys`)
     pub fn delete(&self, hash: impl Into<String>) -> DeleteKeys {
@@ -79,7 +79,7 @@ impl ApiKeys<'_> {
     }
     /// Update an API key
     ///
-    /// Update an existing API key. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Update an existing API key. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `PATCH /keys/{hash}` (operation `updateKeys`)
     pub fn update(&self, hash: impl Into<String>) -> UpdateKeys {

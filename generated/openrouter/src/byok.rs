@@ -9,7 +9,7 @@ pub struct Byok<'a> {
 impl Byok<'_> {
     /// List BYOK provider credentials
     ///
-    /// List the bring-your-own-key (BYOK) provider credentials for the authenticated entity's default workspace. Use the `workspace_id` query parameter to scope the result to a different workspace, or the `provider` query parameter to filter by upstream provider. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// List the bring-your-own-key (BYOK) provider credentials for the authenticated entity's default workspace. Use the `workspace_id` query parameter to scope the result to a different workspace, or the `provider` query parameter to filter by upstream provider. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /byok` (operation `listBYOKKeys`)
     pub fn list(&self) -> ListByokKeys {
@@ -24,7 +24,7 @@ impl Byok<'_> {
     }
     /// Create a BYOK provider credential
     ///
-    /// Create a new bring-your-own-key (BYOK) provider credential. The raw key is encrypted at rest and never returned in API responses. When `workspace_id` is omitted, the credential is created in the default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly. Treat the raw key as write-only; it is never returned after creation. Use `allowed_api_key_hashes` to restrict the credential to specific OpenRouter API keys. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Create a new bring-your-own-key (BYOK) provider credential. The raw key is encrypted at rest and never returned in API responses. When `workspace_id` is omitted, the credential is created in the default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly. Treat the raw key as write-only; it is never returned after creation. Use `allowed_api_key_hashes` to restrict the credential to specific OpenRouter API keys. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /byok` (operation `createBYOKKey`)
     pub fn create(
@@ -51,7 +51,7 @@ impl Byok<'_> {
     }
     /// Get a BYOK provider credential
     ///
-    /// Get a single bring-your-own-key (BYOK) provider credential by its `id`. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Get a single bring-your-own-key (BYOK) provider credential by its `id`. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /byok/{id}` (operation `getBYOKKey`)
     pub fn get(&self, id: impl Into<crate::runtime::Uuid>) -> GetByokKey {
@@ -63,7 +63,7 @@ impl Byok<'_> {
     }
     /// Delete a BYOK provider credential
     ///
-    /// Delete (soft-delete) a bring-your-own-key (BYOK) provider credential by its `id`. The encrypted key material is wiped and the record is marked as deleted. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Delete (soft-delete) a bring-your-own-key (BYOK) provider credential by its `id`. The encrypted key material is wiped and the record is marked as deleted. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `DELETE /byok/{id}` (operation `deleteBYOKKey`)
     pub fn delete(&self, id: impl Into<crate::runtime::Uuid>) -> DeleteByokKey {
@@ -75,7 +75,7 @@ impl Byok<'_> {
     }
     /// Update a BYOK provider credential
     ///
-    /// Update an existing bring-your-own-key (BYOK) provider credential by its `id`. Include the `key` field to rotate the raw provider API key in-place (the previous key material is overwritten). Use `allowed_api_key_hashes` to restrict the credential to specific OpenRouter API keys (`null` clears the restriction). [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Update an existing bring-your-own-key (BYOK) provider credential by its `id`. Include the `key` field to rotate the raw provider API key in-place (the previous key material is overwritten). Use `allowed_api_key_hashes` to restrict the credential to specific OpenRouter API keys (`null` clears the restriction). [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `PATCH /byok/{id}` (operation `updateBYOKKey`)
     pub fn update(&self, id: impl Into<crate::runtime::Uuid>) -> UpdateByokKey {

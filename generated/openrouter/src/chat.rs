@@ -177,6 +177,7 @@ impl SendChatCompletionRequest {
         self.body.presence_penalty = Some(value.into());
         self
     }
+    /// Sets `prompt_cache_key` in the request body.
     pub fn prompt_cache_key(mut self, value: impl Into<String>) -> Self {
         self.body.prompt_cache_key = Some(value.into());
         self

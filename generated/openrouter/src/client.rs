@@ -13,7 +13,8 @@ pub struct Config {
     pub user_agent: String,
     /// Headers sent with every request (Debug hides credential-like ones).
     pub default_headers: crate::runtime::HeaderList,
-    /// Whole-request timeout of ordinary calls, retries included (default: 10 min).
+    /// Whole-call timeout, retries included: until an ordinary call's response is read, and
+    /// until a stream's last event (default: 10 min; a call's `.timeout()` overrides it).
     pub timeout: Option<Duration>,
     /// Connection timeout (default: 30 s).
     pub connect_timeout: Option<Duration>,
@@ -30,6 +31,11 @@ pub struct Config {
     pub http_client: Option<crate::runtime::CustomHttpClient>,
     /// Retry policy for every call (overridable per call).
     pub retry: crate::runtime::RetryPolicy,
+    /// Fail a response or stream event whose optional field does not match the spec
+    /// (`Error::Decode`), instead of decoding it without that field, its JSON kept in
+    /// `extra` and a warning on `Response::warnings` / `EventStream::warnings` (default:
+    /// `false`, tolerant). Required fields are strict either way.
+    pub strict_decoding: bool,
     /// Your app's URL, used to attribute requests in OpenRouter rankings (sent as `HTTP-Referer`).
     pub app_url: Option<String>,
     /// Your app's display name in OpenRouter rankings (sent as `X-OpenRouter-Title`).
@@ -52,6 +58,7 @@ impl Default for Config {
             max_event_bytes: crate::runtime::defaults::MAX_EVENT_BYTES,
             http_client: None,
             retry: crate::runtime::RetryPolicy::default(),
+            strict_decoding: false,
             app_url: None,
             app_title: None,
             app_categories: None,
@@ -69,7 +76,8 @@ impl Config {
         self.api_key = Some(api_key.into());
         self
     }
-    /// Sets the whole-request timeout.
+    /// Sets the whole-call timeout: ordinary calls and streams alike (a stream longer than it
+    /// ends with `Error::Timeout`; lift it per call with `.timeout()`).
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -111,6 +119,12 @@ impl Config {
         self.retry = retry;
         self
     }
+    /// Fails responses whose optional fields do not match the spec, instead of leaving those
+    /// fields out with a warning (for tests that hold a server to its spec).
+    pub fn with_strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = strict;
+        self
+    }
     /// Adds a header sent with every request.
     pub fn with_header(
         mut self,
@@ -138,7 +152,7 @@ impl Config {
     /// Reads the settings the official SDKs read from the environment.
     pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
         let mut config = Config::default();
-        for name in [] {
+        for name in ["OPENROUTER_BASE_URL"] {
             if let Some(value) = crate::runtime::env_var(name) {
                 config.base_url = value;
                 break;
@@ -223,6 +237,7 @@ impl Client {
             max_body_bytes: config.max_body_bytes,
             max_event_bytes: config.max_event_bytes,
             http_client: config.http_client.clone(),
+            strict_decoding: config.strict_decoding,
         };
         crate::runtime::HttpClient::new(options)
             .map(|http| Client { http })

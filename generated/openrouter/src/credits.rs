@@ -9,7 +9,7 @@ pub struct Credits<'a> {
 impl Credits<'_> {
     /// Get remaining credits
     ///
-    /// Get total credits purchased and used for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Get total credits purchased and used for the authenticated user. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /credits` (operation `getCredits`)
     pub fn get_credits(&self) -> GetCredits {

@@ -32,7 +32,7 @@ impl Generations<'_> {
     }
     /// Submit feedback for a generation
     ///
-    /// Submit structured feedback on a generation the authenticated user made. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Submit structured feedback on a generation the authenticated user made. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /generation/feedback` (operation `submitGenerationFeedback`)
     pub fn submit_feedback(

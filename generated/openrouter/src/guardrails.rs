@@ -9,7 +9,7 @@ pub struct Guardrails<'a> {
 impl Guardrails<'_> {
     /// List guardrails
     ///
-    /// List all guardrails for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// List all guardrails for the authenticated user. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /guardrails` (operation `listGuardrails`)
     pub fn list(&self) -> ListGuardrails {
@@ -23,7 +23,7 @@ impl Guardrails<'_> {
     }
     /// Create a guardrail
     ///
-    /// Create a new guardrail for the authenticated user. A newly created guardrail enforces nothing until it is assigned to API keys or organization members; `workspace_id` places the guardrail in a workspace but does not apply it to that workspace's traffic. To restrict all traffic in a workspace, update the workspace's default guardrail instead. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Create a new guardrail for the authenticated user. A newly created guardrail enforces nothing until it is assigned to API keys or organization members; `workspace_id` places the guardrail in a workspace but does not apply it to that workspace's traffic. To restrict all traffic in a workspace, update the workspace's default guardrail instead. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /guardrails` (operation `createGuardrail`)
     pub fn create(&self, name: impl Into<String>) -> CreateGuardrail {
@@ -58,7 +58,7 @@ impl Guardrails<'_> {
     }
     /// Get a guardrail
     ///
-    /// Get a single guardrail by ID. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Get a single guardrail by ID. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /guardrails/{id}` (operation `getGuardrail`)
     pub fn get(&self, id: impl Into<crate::runtime::Uuid>) -> GetGuardrail {
@@ -70,7 +70,7 @@ impl Guardrails<'_> {
     }
     /// Delete a guardrail
     ///
-    /// Delete an existing guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Delete an existing guardrail. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `DELETE /guardrails/{id}` (operation `deleteGuardrail`)
     pub fn delete(&self, id: impl Into<crate::runtime::Uuid>) -> DeleteGuardrail {
@@ -82,7 +82,7 @@ impl Guardrails<'_> {
     }
     /// Update a guardrail
     ///
-    /// Update an existing guardrail, or materialize an unconfigured workspace default guardrail. Collection fields use replace semantics: send the full desired set on every update. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Update an existing guardrail, or materialize an unconfigured workspace default guardrail. Collection fields use replace semantics: send the full desired set on every update. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `PATCH /guardrails/{id}` (operation `updateGuardrail`)
     pub fn update(&self, id: impl Into<crate::runtime::Uuid>) -> UpdateGuardrail {
@@ -117,7 +117,7 @@ impl Guardrails<'_> {
     }
     /// List key assignments for a guardrail
     ///
-    /// List all API key assignments for a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// List all API key assignments for a specific guardrail. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /guardrails/{id}/assignments/keys` (operation `listGuardrailKeyAssignments`)
     pub fn list_guardrail_key_assignments(
@@ -134,7 +134,7 @@ impl Guardrails<'_> {
     }
     /// Bulk assign keys to a guardrail
     ///
-    /// Assign multiple API keys to a specific guardrail. A key may hold at most one guardrail; assigning replaces any existing assignment. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Assign multiple API keys to a specific guardrail. A key may hold at most one guardrail; assigning replaces any existing assignment. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /guardrails/{id}/assignments/keys` (operation `bulkAssignKeysToGuardrail`)
     pub fn bulk_assign_keys(
@@ -154,7 +154,7 @@ impl Guardrails<'_> {
     }
     /// Bulk unassign keys from a guardrail
     ///
-    /// Unassign multiple API keys from a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Unassign multiple API keys from a specific guardrail. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /guardrails/{id}/assignments/keys/remove` (operation `bulkUnassignKeysFromGuardrail`)
     pub fn bulk_unassign_keys(
@@ -174,7 +174,7 @@ impl Guardrails<'_> {
     }
     /// List member assignments for a guardrail
     ///
-    /// List all organization member assignments for a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// List all organization member assignments for a specific guardrail. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /guardrails/{id}/assignments/members` (operation `listGuardrailMemberAssignments`)
     pub fn list_guardrail_member_assignments(
@@ -191,7 +191,7 @@ impl Guardrails<'_> {
     }
     /// Bulk assign members to a guardrail
     ///
-    /// Assign multiple organization members to a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Assign multiple organization members to a specific guardrail. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /guardrails/{id}/assignments/members` (operation `bulkAssignMembersToGuardrail`)
     pub fn bulk_assign_members(
@@ -211,7 +211,7 @@ impl Guardrails<'_> {
     }
     /// Bulk unassign members from a guardrail
     ///
-    /// Unassign multiple organization members from a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Unassign multiple organization members from a specific guardrail. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /guardrails/{id}/assignments/members/remove` (operation `bulkUnassignMembersFromGuardrail`)
     pub fn bulk_unassign_members(
@@ -231,7 +231,7 @@ impl Guardrails<'_> {
     }
     /// List all key assignments
     ///
-    /// List all API key guardrail assignments for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// List all API key guardrail assignments for the authenticated user. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /guardrails/assignments/keys` (operation `listKeyAssignments`)
     pub fn list_key_assignments(&self) -> ListKeyAssignments {
@@ -244,7 +244,7 @@ impl Guardrails<'_> {
     }
     /// List all member assignments
     ///
-    /// List all organization member guardrail assignments for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// List all organization member guardrail assignments for the authenticated user. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /guardrails/assignments/members` (operation `listMemberAssignments`)
     pub fn list_member_assignments(&self) -> ListMemberAssignments {

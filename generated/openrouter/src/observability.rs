@@ -9,7 +9,7 @@ pub struct Observability<'a> {
 impl Observability<'_> {
     /// List observability destinations
     ///
-    /// List the observability destinations configured for the authenticated entity's default workspace. Use the `workspace_id` query parameter to scope the result to a different workspace. Only destinations with stable release status are surfaced — destinations of other types are excluded. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// List the observability destinations configured for the authenticated entity's default workspace. Use the `workspace_id` query parameter to scope the result to a different workspace. Only destinations with stable release status are surfaced — destinations of other types are excluded. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /observability/destinations` (operation `listObservabilityDestinations`)
     pub fn list(&self) -> ListObservabilityDestinations {
@@ -23,7 +23,7 @@ impl Observability<'_> {
     }
     /// Create an observability destination
     ///
-    /// Create a new observability destination. A maximum of 5 destinations per type is allowed. Defaults to the authenticated entity's default workspace; use the `workspace_id` body field to scope to a different workspace. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Create a new observability destination. A maximum of 5 destinations per type is allowed. Defaults to the authenticated entity's default workspace; use the `workspace_id` body field to scope to a different workspace. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /observability/destinations` (operation `createObservabilityDestination`)
     pub fn create(
@@ -54,7 +54,7 @@ impl Observability<'_> {
     }
     /// Get an observability destination
     ///
-    /// Fetch a single observability destination by its UUID. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Fetch a single observability destination by its UUID. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /observability/destinations/{id}` (operation `getObservabilityDestination`)
     pub fn get(
@@ -69,7 +69,7 @@ impl Observability<'_> {
     }
     /// Delete an observability destination
     ///
-    /// Delete an existing observability destination. This performs a soft delete. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Delete an existing observability destination. This performs a soft delete. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `DELETE /observability/destinations/{id}` (operation `deleteObservabilityDestination`)
     pub fn delete(
@@ -84,7 +84,7 @@ impl Observability<'_> {
     }
     /// Update an observability destination
     ///
-    /// Update an existing observability destination. Only the fields provided in the request body are updated. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Update an existing observability destination. Only the fields provided in the request body are updated. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `PATCH /observability/destinations/{id}` (operation `updateObservabilityDestination`)
     pub fn update(

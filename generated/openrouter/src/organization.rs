@@ -9,7 +9,7 @@ pub struct Organization<'a> {
 impl Organization<'_> {
     /// List organization members
     ///
-    /// List all members of the organization associated with the authenticated management key. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// List all members of the organization associated with the authenticated management key. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /organization/members` (operation `listOrganizationMembers`)
     pub fn list_members(&self) -> ListOrganizationMembers {

@@ -530,6 +530,7 @@ impl CreatePresetsChatCompletions {
         self.body.presence_penalty = Some(value.into());
         self
     }
+    /// Sets `prompt_cache_key` in the request body.
     pub fn prompt_cache_key(mut self, value: impl Into<String>) -> Self {
         self.body.prompt_cache_key = Some(value.into());
         self
@@ -807,6 +808,7 @@ impl CreatePresetsMessages {
         self.body.cache_control = Some(value.into());
         self
     }
+    /// Sets `context_management` in the request body.
     pub fn context_management(
         mut self,
         value: impl Into<super::types::MessagesRequestContextManagement>,
@@ -819,10 +821,12 @@ impl CreatePresetsMessages {
         self.body.fallbacks = Some(value);
         self
     }
+    /// Sets `max_tokens` in the request body.
     pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
         self.body.max_tokens = Some(value.into());
         self
     }
+    /// Sets `messages` in the request body.
     pub fn messages(
         mut self,
         value: impl Into<Option<Vec<super::types::MessagesMessageParam>>>,
@@ -830,6 +834,7 @@ impl CreatePresetsMessages {
         self.body.messages = value.into();
         self
     }
+    /// Sets `metadata` in the request body.
     pub fn metadata(
         mut self,
         value: impl Into<super::types::MessagesRequestMetadata>,
@@ -837,6 +842,7 @@ impl CreatePresetsMessages {
         self.body.metadata = Some(value.into());
         self
     }
+    /// Sets `models` in the request body.
     pub fn models(mut self, value: Vec<String>) -> Self {
         self.body.models = Some(value);
         self
@@ -870,6 +876,7 @@ impl CreatePresetsMessages {
         self.body.route = Some(value.into());
         self
     }
+    /// Sets `service_tier` in the request body.
     pub fn service_tier(mut self, value: impl Into<String>) -> Self {
         self.body.service_tier = Some(value.into());
         self
@@ -879,10 +886,12 @@ impl CreatePresetsMessages {
         self.body.session_id = Some(value.into());
         self
     }
+    /// Sets `speed` in the request body.
     pub fn speed(mut self, value: impl Into<super::types::AnthropicSpeed>) -> Self {
         self.body.speed = Some(value.into());
         self
     }
+    /// Sets `stop_sequences` in the request body.
     pub fn stop_sequences(mut self, value: Vec<String>) -> Self {
         self.body.stop_sequences = Some(value);
         self
@@ -895,10 +904,12 @@ impl CreatePresetsMessages {
         self.body.stop_server_tools_when = Some(value.into());
         self
     }
+    /// Sets `stream` in the request body.
     pub fn stream(mut self, value: impl Into<bool>) -> Self {
         self.body.stream = Some(value.into());
         self
     }
+    /// Sets `system` in the request body.
     pub fn system(
         mut self,
         value: impl Into<super::types::MessagesRequestSystem>,
@@ -906,10 +917,12 @@ impl CreatePresetsMessages {
         self.body.system = Some(value.into());
         self
     }
+    /// Sets `temperature` in the request body.
     pub fn temperature(mut self, value: impl Into<f64>) -> Self {
         self.body.temperature = Some(value.into());
         self
     }
+    /// Sets `thinking` in the request body.
     pub fn thinking(
         mut self,
         value: impl Into<super::types::MessagesRequestThinking>,
@@ -917,6 +930,7 @@ impl CreatePresetsMessages {
         self.body.thinking = Some(value.into());
         self
     }
+    /// Sets `tool_choice` in the request body.
     pub fn tool_choice(
         mut self,
         value: impl Into<super::types::MessagesRequestToolChoice>,
@@ -924,14 +938,17 @@ impl CreatePresetsMessages {
         self.body.tool_choice = Some(value.into());
         self
     }
+    /// Sets `tools` in the request body.
     pub fn tools(mut self, value: Vec<super::types::MessagesRequestToolsItem>) -> Self {
         self.body.tools = Some(value);
         self
     }
+    /// Sets `top_k` in the request body.
     pub fn top_k(mut self, value: impl Into<i64>) -> Self {
         self.body.top_k = Some(value.into());
         self
     }
+    /// Sets `top_p` in the request body.
     pub fn top_p(mut self, value: impl Into<f64>) -> Self {
         self.body.top_p = Some(value.into());
         self
@@ -1069,6 +1086,7 @@ pub struct CreatePresetsResponses {
     options: crate::runtime::CallOptions,
 }
 impl CreatePresetsResponses {
+    /// Sets `background` in the request body.
     pub fn background(mut self, value: impl Into<bool>) -> Self {
         self.body.background = Some(value.into());
         self
@@ -1086,6 +1104,7 @@ impl CreatePresetsResponses {
         self.body.debug = Some(value.into());
         self
     }
+    /// Sets `frequency_penalty` in the request body.
     pub fn frequency_penalty(mut self, value: impl Into<f64>) -> Self {
         self.body.frequency_penalty = Some(value.into());
         self
@@ -1095,6 +1114,7 @@ impl CreatePresetsResponses {
         self.body.image_config = Some(value.into());
         self
     }
+    /// Sets `include` in the request body.
     pub fn include(mut self, value: Vec<super::types::ResponseIncludesEnum>) -> Self {
         self.body.include = Some(value);
         self
@@ -1104,10 +1124,12 @@ impl CreatePresetsResponses {
         self.body.input = Some(value.into());
         self
     }
+    /// Sets `instructions` in the request body.
     pub fn instructions(mut self, value: impl Into<String>) -> Self {
         self.body.instructions = Some(value.into());
         self
     }
+    /// Sets `max_output_tokens` in the request body.
     pub fn max_output_tokens(mut self, value: impl Into<i64>) -> Self {
         self.body.max_output_tokens = Some(value.into());
         self
@@ -1127,14 +1149,17 @@ impl CreatePresetsResponses {
         self.body.modalities = Some(value);
         self
     }
+    /// Sets `model` in the request body.
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.body.model = Some(value.into());
         self
     }
+    /// Sets `models` in the request body.
     pub fn models(mut self, value: Vec<String>) -> Self {
         self.body.models = Some(value);
         self
     }
+    /// Sets `parallel_tool_calls` in the request body.
     pub fn parallel_tool_calls(mut self, value: impl Into<bool>) -> Self {
         self.body.parallel_tool_calls = Some(value.into());
         self
@@ -1147,6 +1172,7 @@ impl CreatePresetsResponses {
         self.body.plugins = Some(value);
         self
     }
+    /// Sets `presence_penalty` in the request body.
     pub fn presence_penalty(mut self, value: impl Into<f64>) -> Self {
         self.body.presence_penalty = Some(value.into());
         self
@@ -1156,6 +1182,7 @@ impl CreatePresetsResponses {
         self.body.previous_response_id = Some(value.into());
         self
     }
+    /// Sets `prompt` in the request body.
     pub fn prompt(
         mut self,
         value: impl Into<super::types::StoredPromptTemplate>,
@@ -1163,6 +1190,7 @@ impl CreatePresetsResponses {
         self.body.prompt = Some(value.into());
         self
     }
+    /// Sets `prompt_cache_key` in the request body.
     pub fn prompt_cache_key(mut self, value: impl Into<String>) -> Self {
         self.body.prompt_cache_key = Some(value.into());
         self
@@ -1219,6 +1247,7 @@ impl CreatePresetsResponses {
         self.body.stop_server_tools_when = Some(value.into());
         self
     }
+    /// Sets `store` in the request body.
     pub fn store(
         mut self,
         value: impl Into<super::types::ResponsesRequestStore>,
@@ -1226,10 +1255,12 @@ impl CreatePresetsResponses {
         self.body.store = Some(value.into());
         self
     }
+    /// Sets `stream` in the request body.
     pub fn stream(mut self, value: impl Into<bool>) -> Self {
         self.body.stream = Some(value.into());
         self
     }
+    /// Sets `temperature` in the request body.
     pub fn temperature(mut self, value: impl Into<f64>) -> Self {
         self.body.temperature = Some(value.into());
         self
@@ -1239,6 +1270,7 @@ impl CreatePresetsResponses {
         self.body.text = Some(value.into());
         self
     }
+    /// Sets `tool_choice` in the request body.
     pub fn tool_choice(
         mut self,
         value: impl Into<super::types::OpenAiResponsesToolChoice>,
@@ -1246,18 +1278,22 @@ impl CreatePresetsResponses {
         self.body.tool_choice = Some(value.into());
         self
     }
+    /// Sets `tools` in the request body.
     pub fn tools(mut self, value: Vec<super::types::ResponsesRequestToolsItem>) -> Self {
         self.body.tools = Some(value);
         self
     }
+    /// Sets `top_k` in the request body.
     pub fn top_k(mut self, value: impl Into<i64>) -> Self {
         self.body.top_k = Some(value.into());
         self
     }
+    /// Sets `top_logprobs` in the request body.
     pub fn top_logprobs(mut self, value: impl Into<i64>) -> Self {
         self.body.top_logprobs = Some(value.into());
         self
     }
+    /// Sets `top_p` in the request body.
     pub fn top_p(mut self, value: impl Into<f64>) -> Self {
         self.body.top_p = Some(value.into());
         self
@@ -1267,6 +1303,7 @@ impl CreatePresetsResponses {
         self.body.trace = Some(value.into());
         self
     }
+    /// Sets `truncation` in the request body.
     pub fn truncation(
         mut self,
         value: impl Into<super::types::OpenAiResponsesTruncation>,

@@ -81,6 +81,7 @@ impl CreateResponses {
         self.x_open_router_metadata = Some(value.into());
         self
     }
+    /// Sets `background` in the request body.
     pub fn background(mut self, value: impl Into<bool>) -> Self {
         self.body.background = Some(value.into());
         self
@@ -98,6 +99,7 @@ impl CreateResponses {
         self.body.debug = Some(value.into());
         self
     }
+    /// Sets `frequency_penalty` in the request body.
     pub fn frequency_penalty(mut self, value: impl Into<f64>) -> Self {
         self.body.frequency_penalty = Some(value.into());
         self
@@ -107,6 +109,7 @@ impl CreateResponses {
         self.body.image_config = Some(value.into());
         self
     }
+    /// Sets `include` in the request body.
     pub fn include(mut self, value: Vec<super::types::ResponseIncludesEnum>) -> Self {
         self.body.include = Some(value);
         self
@@ -116,10 +119,12 @@ impl CreateResponses {
         self.body.input = Some(value.into());
         self
     }
+    /// Sets `instructions` in the request body.
     pub fn instructions(mut self, value: impl Into<String>) -> Self {
         self.body.instructions = Some(value.into());
         self
     }
+    /// Sets `max_output_tokens` in the request body.
     pub fn max_output_tokens(mut self, value: impl Into<i64>) -> Self {
         self.body.max_output_tokens = Some(value.into());
         self
@@ -139,14 +144,17 @@ impl CreateResponses {
         self.body.modalities = Some(value);
         self
     }
+    /// Sets `model` in the request body.
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.body.model = Some(value.into());
         self
     }
+    /// Sets `models` in the request body.
     pub fn models(mut self, value: Vec<String>) -> Self {
         self.body.models = Some(value);
         self
     }
+    /// Sets `parallel_tool_calls` in the request body.
     pub fn parallel_tool_calls(mut self, value: impl Into<bool>) -> Self {
         self.body.parallel_tool_calls = Some(value.into());
         self
@@ -159,6 +167,7 @@ impl CreateResponses {
         self.body.plugins = Some(value);
         self
     }
+    /// Sets `presence_penalty` in the request body.
     pub fn presence_penalty(mut self, value: impl Into<f64>) -> Self {
         self.body.presence_penalty = Some(value.into());
         self
@@ -168,6 +177,7 @@ impl CreateResponses {
         self.body.previous_response_id = Some(value.into());
         self
     }
+    /// Sets `prompt` in the request body.
     pub fn prompt(
         mut self,
         value: impl Into<super::types::StoredPromptTemplate>,
@@ -175,6 +185,7 @@ impl CreateResponses {
         self.body.prompt = Some(value.into());
         self
     }
+    /// Sets `prompt_cache_key` in the request body.
     pub fn prompt_cache_key(mut self, value: impl Into<String>) -> Self {
         self.body.prompt_cache_key = Some(value.into());
         self
@@ -231,6 +242,7 @@ impl CreateResponses {
         self.body.stop_server_tools_when = Some(value.into());
         self
     }
+    /// Sets `store` in the request body.
     pub fn store(
         mut self,
         value: impl Into<super::types::ResponsesRequestStore>,
@@ -238,10 +250,12 @@ impl CreateResponses {
         self.body.store = Some(value.into());
         self
     }
+    /// Sets `stream` in the request body.
     pub fn stream(mut self, value: impl Into<bool>) -> Self {
         self.body.stream = Some(value.into());
         self
     }
+    /// Sets `temperature` in the request body.
     pub fn temperature(mut self, value: impl Into<f64>) -> Self {
         self.body.temperature = Some(value.into());
         self
@@ -251,6 +265,7 @@ impl CreateResponses {
         self.body.text = Some(value.into());
         self
     }
+    /// Sets `tool_choice` in the request body.
     pub fn tool_choice(
         mut self,
         value: impl Into<super::types::OpenAiResponsesToolChoice>,
@@ -258,18 +273,22 @@ impl CreateResponses {
         self.body.tool_choice = Some(value.into());
         self
     }
+    /// Sets `tools` in the request body.
     pub fn tools(mut self, value: Vec<super::types::ResponsesRequestToolsItem>) -> Self {
         self.body.tools = Some(value);
         self
     }
+    /// Sets `top_k` in the request body.
     pub fn top_k(mut self, value: impl Into<i64>) -> Self {
         self.body.top_k = Some(value.into());
         self
     }
+    /// Sets `top_logprobs` in the request body.
     pub fn top_logprobs(mut self, value: impl Into<i64>) -> Self {
         self.body.top_logprobs = Some(value.into());
         self
     }
+    /// Sets `top_p` in the request body.
     pub fn top_p(mut self, value: impl Into<f64>) -> Self {
         self.body.top_p = Some(value.into());
         self
@@ -279,6 +298,7 @@ impl CreateResponses {
         self.body.trace = Some(value.into());
         self
     }
+    /// Sets `truncation` in the request body.
     pub fn truncation(
         mut self,
         value: impl Into<super::types::OpenAiResponsesTruncation>,

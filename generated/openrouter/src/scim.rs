@@ -9,7 +9,7 @@ pub struct Scim<'a> {
 impl Scim<'_> {
     /// List SCIM group mappings
     ///
-    /// List SCIM group-to-workspace mappings for the organization. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// List SCIM group-to-workspace mappings for the organization. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /scim/group-mappings` (operation `listScimGroupMappings`)
     pub fn list_mappings(&self) -> ListScimGroupMappings {
@@ -22,7 +22,7 @@ impl Scim<'_> {
     }
     /// Create a SCIM group mapping
     ///
-    /// Create a SCIM group-to-workspace role mapping. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Create a SCIM group-to-workspace role mapping. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /scim/group-mappings` (operation `createScimGroupMapping`)
     pub fn create(
@@ -44,7 +44,7 @@ impl Scim<'_> {
     }
     /// Get a SCIM group mapping
     ///
-    /// Get a SCIM group-to-workspace mapping. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Get a SCIM group-to-workspace mapping. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /scim/group-mappings/{id}` (operation `getScimGroupMapping`)
     pub fn read(&self, id: impl Into<crate::runtime::Uuid>) -> GetScimGroupMapping {
@@ -56,7 +56,7 @@ impl Scim<'_> {
     }
     /// Delete a SCIM group mapping
     ///
-    /// Delete a SCIM group-to-workspace mapping. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Delete a SCIM group-to-workspace mapping. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `DELETE /scim/group-mappings/{id}` (operation `deleteScimGroupMapping`)
     pub fn delete(
@@ -73,7 +73,7 @@ impl Scim<'_> {
     }
     /// Update a SCIM group mapping
     ///
-    /// Update a SCIM group mapping role. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Update a SCIM group mapping role. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `PATCH /scim/group-mappings/{id}` (operation `updateScimGroupMapping`)
     pub fn update(
@@ -93,7 +93,7 @@ impl Scim<'_> {
     }
     /// List SCIM groups
     ///
-    /// List SCIM groups for the organization. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// List SCIM groups for the organization. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /scim/groups` (operation `listScimGroups`)
     pub fn list_groups(&self) -> ListScimGroups {

@@ -339,6 +339,7 @@ pub struct ListVideosContent {
     options: crate::runtime::CallOptions,
 }
 impl ListVideosContent {
+    /// Sets the `index` query parameter.
     pub fn index(mut self, value: impl Into<i64>) -> Self {
         self.index = Some(value.into());
         self

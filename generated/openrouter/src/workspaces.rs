@@ -9,7 +9,7 @@ pub struct Workspaces<'a> {
 impl Workspaces<'_> {
     /// List workspaces
     ///
-    /// List all workspaces for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// List all workspaces for the authenticated user. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /workspaces` (operation `listWorkspaces`)
     pub fn list(&self) -> ListWorkspaces {
@@ -22,7 +22,7 @@ impl Workspaces<'_> {
     }
     /// Create a workspace
     ///
-    /// Create a new workspace for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Create a new workspace for the authenticated user. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /workspaces` (operation `createWorkspace`)
     pub fn create(
@@ -51,7 +51,7 @@ impl Workspaces<'_> {
     }
     /// Get a workspace
     ///
-    /// Get a single workspace by ID or slug. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Get a single workspace by ID or slug. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /workspaces/{id}` (operation `getWorkspace`)
     pub fn get(&self, id: impl Into<String>) -> GetWorkspace {
@@ -63,7 +63,7 @@ impl Workspaces<'_> {
     }
     /// Delete a workspace
     ///
-    /// Delete an existing workspace. Workspaces with active API keys cannot be deleted; remove the keys first. Deleting the default workspace is not yet generally available; callers not enabled for it receive a 403 while the capability rolls out. Deleting any workspace permanently deletes its budgets and guardrails and disables its classifiers and broadcast destinations. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Delete an existing workspace. Workspaces with active API keys cannot be deleted; remove the keys first. Deleting the default workspace is not yet generally available; callers not enabled for it receive a 403 while the capability rolls out. Deleting any workspace permanently deletes its budgets and guardrails and disables its classifiers and broadcast destinations. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `DELETE /workspaces/{id}` (operation `deleteWorkspace`)
     pub fn delete(&self, id: impl Into<String>) -> DeleteWorkspace {
@@ -75,7 +75,7 @@ impl Workspaces<'_> {
     }
     /// Update a workspace
     ///
-    /// Update an existing workspace by ID or slug. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Update an existing workspace by ID or slug. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `PATCH /workspaces/{id}` (operation `updateWorkspace`)
     pub fn update(&self, id: impl Into<String>) -> UpdateWorkspace {
@@ -101,7 +101,7 @@ impl Workspaces<'_> {
     }
     /// List workspace budgets
     ///
-    /// List all budgets configured for a workspace. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// List all budgets configured for a workspace. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /workspaces/{id}/budgets` (operation `listWorkspaceBudgets`)
     pub fn list_budgets(&self, id: impl Into<String>) -> ListWorkspaceBudgets {
@@ -113,7 +113,7 @@ impl Workspaces<'_> {
     }
     /// Get a workspace budget
     ///
-    /// Retrieve the budget for a given interval. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Retrieve the budget for a given interval. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /workspaces/{id}/budgets/{interval}` (operation `getWorkspaceBudget`)
     pub fn get_budget(
@@ -130,7 +130,7 @@ impl Workspaces<'_> {
     }
     /// Create or update a workspace budget
     ///
-    /// Create or update the budget for a given interval. Budget limits must strictly decrease as the interval narrows (lifetime > monthly > weekly > daily). The optional `include_byok_in_budgets` flag is a workspace-wide setting: when provided it applies to every budget interval for the workspace, not just the interval in this request. Note that a change made here is applied to budget enforcement immediately, but an already-open workspace settings page in the web dashboard may keep showing the previous value until it is reloaded. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Create or update the budget for a given interval. Budget limits must strictly decrease as the interval narrows (lifetime > monthly > weekly > daily). The optional `include_byok_in_budgets` flag is a workspace-wide setting: when provided it applies to every budget interval for the workspace, not just the interval in this request. Note that a change made here is applied to budget enforcement immediately, but an already-open workspace settings page in the web dashboard may keep showing the previous value until it is reloaded. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `PUT /workspaces/{id}/budgets/{interval}` (operation `upsertWorkspaceBudget`)
     pub fn set_budget(
@@ -153,7 +153,7 @@ impl Workspaces<'_> {
     }
     /// Delete a workspace budget
     ///
-    /// Remove the budget for a given interval. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Remove the budget for a given interval. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `DELETE /workspaces/{id}/budgets/{interval}` (operation `deleteWorkspaceBudget`)
     pub fn delete_budget(
@@ -170,7 +170,7 @@ impl Workspaces<'_> {
     }
     /// List workspace members
     ///
-    /// List all members of a workspace. Returns paginated results. For the default workspace, returns all organization members (implicit membership). [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// List all members of a workspace. Returns paginated results. For the default workspace, returns all organization members (implicit membership). [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `GET /workspaces/{id}/members` (operation `listWorkspaceMembers`)
     pub fn list_members(&self, id: impl Into<String>) -> ListWorkspaceMembers {
@@ -184,7 +184,7 @@ impl Workspaces<'_> {
     }
     /// Bulk add members to a workspace
     ///
-    /// Add multiple organization members to a workspace. Members are assigned the same role they hold in the organization. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Add multiple organization members to a workspace. Members are assigned the same role they hold in the organization. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /workspaces/{id}/members/add` (operation `bulkAddWorkspaceMembers`)
     pub fn bulk_add_members(
@@ -204,7 +204,7 @@ impl Workspaces<'_> {
     }
     /// Bulk remove members from a workspace
     ///
-    /// Remove multiple members from a workspace. Members with active API keys in the workspace cannot be removed. SCIM-managed members cannot be removed; changes must be made in your identity provider. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+    /// Remove multiple members from a workspace. Members with active API keys in the workspace cannot be removed. SCIM-managed members cannot be removed; changes must be made in your identity provider. [Management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys) required.
     ///
     /// `POST /workspaces/{id}/members/remove` (operation `bulkRemoveWorkspaceMembers`)
     pub fn bulk_remove_members(

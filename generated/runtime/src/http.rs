@@ -39,12 +39,15 @@ pub struct ClientOptions {
     pub max_event_bytes: usize,
     /// The user's own HTTP client, used instead of building one.
     pub http_client: Option<CustomHttpClient>,
+    /// Fail a response whose optional field does not decode, instead of leaving the field out
+    /// with a warning (see `tolerant`).
+    pub strict_decoding: bool,
 }
 
 /// Defaults every generated `Config` starts from; each is documented on its `Config` field.
 pub mod defaults {
     use std::time::Duration;
-    /// Whole-request timeout: long enough for a slow non-streaming completion.
+    /// Whole-call timeout, streams included: long enough for a slow completion.
     pub const TIMEOUT: Duration = Duration::from_secs(600);
     /// Connection-establishment timeout.
     pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -98,9 +101,19 @@ pub struct Response<T> {
     pub raw: Bytes,
     /// The body as the spec's type.
     pub value: T,
+    /// Fields that did not decode as the spec says and were left out of `value` (their JSON is
+    /// in the `extra` of the struct that holds them); empty for a body that matched the spec, and
+    /// always with `Config::with_strict_decoding`, which fails such a body instead.
+    pub warnings: Vec<super::tolerant::DecodeWarning>,
 }
 
 impl<T> Response<T> {
+    /// Fields that did not decode as the spec says and were left out of the value: each with its
+    /// JSON path and what was expected; their JSON is kept in the enclosing struct's `extra`.
+    pub fn warnings(&self) -> &[super::tolerant::DecodeWarning] {
+        &self.warnings
+    }
+
     /// The typed value, dropping status, headers and raw body.
     pub fn into_value(self) -> T {
         self.value
@@ -123,6 +136,8 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// Whole body.
     pub body: Bytes,
+    /// The client's `strict_decoding` setting, for `finish`.
+    pub strict_decoding: bool,
     /// The observer's watch over this call, ended by [`finish`].
     #[cfg(feature = "observe")]
     pub(crate) watch: Option<super::observe::Watch>,
@@ -210,6 +225,7 @@ impl HttpClient {
                 status,
                 headers,
                 body,
+                strict_decoding: self.options.strict_decoding,
                 #[cfg(feature = "observe")]
                 watch: None,
             })
@@ -405,6 +421,12 @@ fn transport_error<E>(operation: &'static str, source: reqwest::Error, started: 
 pub trait SuccessBody: Sized {
     /// Decodes the body of a 2xx response.
     fn decode(body: &Bytes) -> Result<Self, (String, String)>;
+
+    /// Decodes the body leaving out optional fields that do not match the spec, with a warning
+    /// for each (JSON bodies; the others have no fields to leave out).
+    fn decode_tolerant(body: &Bytes) -> Result<(Self, Vec<super::tolerant::DecodeWarning>), (String, String)> {
+        Self::decode(body).map(|value| (value, Vec::new()))
+    }
 }
 
 /// A JSON success body of type `T`.
@@ -415,6 +437,17 @@ impl<T: DeserializeOwned> SuccessBody for Json<T> {
         // An empty body reads as `null`, so optional and unit-like types still decode.
         let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
         serde_json::from_slice(bytes).map(Json).map_err(|e| crate::json_path::located(bytes, &e))
+    }
+
+    fn decode_tolerant(body: &Bytes) -> Result<(Self, Vec<super::tolerant::DecodeWarning>), (String, String)> {
+        let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+        // The strict decode first, unchanged: a body that matches the spec costs nothing more.
+        match serde_json::from_slice(bytes) {
+            Ok(value) => Ok((Json(value), Vec::new())),
+            Err(error) => super::tolerant::decode_tolerant(bytes, error)
+                .map(|(value, warnings)| (Json(value), warnings))
+                .map_err(|e| crate::json_path::located(bytes, &e)),
+        }
     }
 }
 
@@ -464,9 +497,14 @@ fn decide<S: SuccessBody, E: ErrorBody>(operation: &'static str, raw: RawRespons
     let status = raw.status;
     let headers = raw.headers;
     let body = raw.body;
+    let strict_decoding = raw.strict_decoding;
     if status.is_success() {
-        return match S::decode(&body) {
-            Ok(value) => Ok(Response { status, headers, raw: body, value }),
+        let decoded = if strict_decoding { S::decode(&body).map(|value| (value, Vec::new())) } else { S::decode_tolerant(&body) };
+        return match decoded {
+            Ok((value, warnings)) => {
+                super::tolerant::log_once(operation, &warnings);
+                Ok(Response { status, headers, raw: body, value, warnings })
+            }
             Err((path, message)) => Err(Error::Decode(Box::new(DecodeError { operation, status: status.as_u16(), path, message, body, headers }))),
         };
     }
@@ -476,5 +514,5 @@ fn decide<S: SuccessBody, E: ErrorBody>(operation: &'static str, raw: RawRespons
 
 /// Unwraps `Response<Json<T>>` into `Response<T>`.
 pub fn unwrap_json<T>(response: Response<Json<T>>) -> Response<T> {
-    Response { status: response.status, headers: response.headers, raw: response.raw, value: response.value.0 }
+    Response { status: response.status, headers: response.headers, raw: response.raw, value: response.value.0, warnings: response.warnings }
 }

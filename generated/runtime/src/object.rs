@@ -165,15 +165,16 @@ pub fn read_value<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot
 /// Stores an undeclared key's value in the struct's own `additionalProperties` map.
 #[doc(hidden)]
 pub fn keep_declared<'de, A: MapAccess<'de>, V: Deserialize<'de>>(map: &mut A, rest: &mut Map<V>, key: String) -> Result<(), A::Error> {
-    rest.insert(key, map.next_value()?);
+    rest.insert(crate::tolerant::wire_key(key), map.next_value()?);
     Ok(())
 }
 
-/// Stores an undeclared key's value.
+/// Stores an undeclared key's value; a declared field the tolerant decoder set aside (see
+/// `tolerant`) arrives here too, and is stored under its wire name.
 #[doc(hidden)]
 pub fn keep_extra<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: String) -> Result<(), A::Error> {
     let value: serde_json::Value = map.next_value()?;
-    extra.insert(key, value);
+    extra.insert(crate::tolerant::wire_key(key), value);
     Ok(())
 }
 

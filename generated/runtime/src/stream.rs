@@ -4,6 +4,7 @@ use super::error::{ApiError, DecodeError, Error, ErrorBody};
 use super::http::{read_body, HttpClient};
 use super::request::RequestParts;
 use super::sse::{RawEvent, SseParser};
+use super::tolerant::{decode_tolerant, log_once, DecodeWarning};
 use futures_util::stream::{self, Stream, StreamExt};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -13,12 +14,16 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
+/// One event's item and the fields of it left out as not matching the spec.
+type Item<T, E> = (Result<T, Error<E>>, Vec<DecodeWarning>);
+
 /// A stream of typed events, with the status and headers of the response that carries it;
 /// dropping it closes the connection and so cancels the request.
 pub struct EventStream<T, E> {
     status: StatusCode,
     headers: HeaderMap,
-    events: Pin<Box<dyn Stream<Item = Result<T, Error<E>>> + Send>>,
+    events: Pin<Box<dyn Stream<Item = Item<T, E>> + Send>>,
+    warnings: Vec<DecodeWarning>,
 }
 
 impl<T, E> EventStream<T, E> {
@@ -31,6 +36,15 @@ impl<T, E> EventStream<T, E> {
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
+
+    /// The fields of the item last returned that did not decode as the spec says and were left
+    /// out of it (their JSON is in the `extra` of the struct that held them); empty when it
+    /// matched the spec. An accessor rather than a wrapper around each item, so the stream stays a
+    /// plain `Stream<Item = Result<T, Error<E>>>` and the generated event types no field they do
+    /// not declare.
+    pub fn warnings(&self) -> &[DecodeWarning] {
+        &self.warnings
+    }
 }
 
 impl<T, E> std::fmt::Debug for EventStream<T, E> {
@@ -42,7 +56,17 @@ impl<T, E> std::fmt::Debug for EventStream<T, E> {
 impl<T, E> Stream for EventStream<T, E> {
     type Item = Result<T, Error<E>>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.events.as_mut().poll_next(cx)
+        match self.events.as_mut().poll_next(cx) {
+            Poll::Ready(Some((item, warnings))) => {
+                self.warnings = warnings;
+                Poll::Ready(Some(item))
+            }
+            Poll::Ready(None) => {
+                self.warnings.clear();
+                Poll::Ready(None)
+            }
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
@@ -54,8 +78,8 @@ const DONE: &str = "[DONE]";
 ///
 /// Time limits: the headers must come within the headers timeout and the idle timeout; then each
 /// event within the idle timeout of the previous one (comments are keep-alives, not events, so a
-/// server sending only comments is cut off); the call's own `timeout`, when set, ends the whole
-/// stream.
+/// server sending only comments is cut off); the whole-call timeout (the call's own `timeout`,
+/// else the client's) ends the whole stream, as it ends an ordinary call.
 pub async fn open_stream<T, E>(client: &HttpClient, mut parts: RequestParts) -> Result<EventStream<T, E>, Error<E>>
 where
     T: DeserializeOwned + Send + 'static,
@@ -64,7 +88,10 @@ where
     let operation = parts.operation;
     let options = client.options();
     let idle = parts.options.idle_timeout.or(options.idle_timeout);
-    let deadline = parts.options.timeout;
+    // One meaning of "timeout" for streams and ordinary calls: the whole call, the client's
+    // setting unless the call sets its own.
+    let deadline = parts.options.timeout.or(options.timeout);
+    let strict = options.strict_decoding;
     let max_event = parts.options.max_event_bytes.unwrap_or(options.max_event_bytes);
     let max_body = client.max_body_bytes(&parts.options);
     parts.headers.push(("accept", "text/event-stream".to_string()));
@@ -96,6 +123,7 @@ where
         parser: SseParser::with_limit(max_event),
         ready: VecDeque::new(),
         done: false,
+        strict,
         status: status.as_u16(),
         headers: headers.clone(),
         last_event: Instant::now(),
@@ -130,7 +158,7 @@ where
                     Err(_) => {
                         state.done = true;
                         let error = state.noted(Error::Timeout { operation, elapsed: started.elapsed() });
-                        return Some((Err(error), state));
+                        return Some(((Err(error), Vec::new()), state));
                     }
                 },
                 None => state.body.next().await,
@@ -155,13 +183,13 @@ where
                     if state.parser.exceeded() && !state.done {
                         state.done = true;
                         let error = state.noted(Error::TooLarge { operation, what: "stream event", limit: max_event });
-                        state.ready.push_back(Err(error));
+                        state.ready.push_back((Err(error), Vec::new()));
                     }
                 }
                 Some(Err(source)) => {
                     state.done = true;
                     let error = state.noted(Error::Transport { operation, source });
-                    return Some((Err(error), state));
+                    return Some(((Err(error), Vec::new()), state));
                 }
                 None => {
                     state.done = true;
@@ -175,13 +203,13 @@ where
                             headers: state.headers.clone(),
                         };
                         let error = state.noted(Error::Decode(Box::new(error)));
-                        return Some((Err(error), state));
+                        return Some(((Err(error), Vec::new()), state));
                     }
                 }
             }
         }
     });
-    Ok(EventStream { status, headers, events: Box::pin(events) })
+    Ok(EventStream { status, headers, events: Box::pin(events), warnings: Vec::new() })
 }
 
 /// Sends the request until a successful response's headers arrive; an error status is read and
@@ -213,8 +241,10 @@ async fn open_response<E: ErrorBody>(
 struct State<T, E> {
     body: Pin<Box<dyn Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
     parser: SseParser,
-    ready: VecDeque<Result<T, Error<E>>>,
+    ready: VecDeque<Item<T, E>>,
     done: bool,
+    /// `Config::strict_decoding`: an event with an off-spec optional field is an error item.
+    strict: bool,
     status: u16,
     headers: HeaderMap,
     /// When the last event (not comment) arrived, or the headers did.
@@ -241,27 +271,28 @@ impl<T, E> State<T, E> {
 impl<T: DeserializeOwned, E> State<T, E> {
     /// Queues the items of one event; `false` once `[DONE]` has ended the stream.
     fn decode(&mut self, operation: &'static str, event: &RawEvent) -> bool {
-        match decode_event::<T, E>(operation, self.status, event) {
+        match decode_event_with::<T, E>(operation, self.status, event, self.strict) {
             None => {
                 self.done = true;
                 false
             }
-            Some(Ok(item)) => {
-                self.ready.push_back(Ok(item));
+            Some((Ok(item), warnings)) => {
+                log_once(operation, &warnings);
+                self.ready.push_back((Ok(item), warnings));
                 // An error sent together with data (OpenRouter's last chunk: `error` and `usage`)
                 // follows the decoded chunk, so the usage reaches the user before the error.
                 if let Some(error) = in_band_error(event) {
                     let error = self.noted(Error::Stream { operation, event: event.event.clone(), error });
-                    self.ready.push_back(Err(error));
+                    self.ready.push_back((Err(error), Vec::new()));
                 }
                 true
             }
-            Some(Err(mut error)) => {
+            Some((Err(mut error), warnings)) => {
                 if let Error::Decode(decode) = &mut error {
                     decode.headers = self.headers.clone();
                 }
                 let error = self.noted(error);
-                self.ready.push_back(Err(error));
+                self.ready.push_back((Err(error), warnings));
                 true
             }
         }
@@ -274,13 +305,27 @@ impl<T: DeserializeOwned, E> State<T, E> {
 /// type (its `error` field included), and the stream then adds the `Error::Stream`.
 #[doc(hidden)]
 pub fn decode_event<T: DeserializeOwned, E>(operation: &'static str, status: u16, event: &RawEvent) -> Option<Result<T, Error<E>>> {
+    decode_event_with(operation, status, event, false).map(|(item, _)| item)
+}
+
+/// [`decode_event`], with the fields left out by tolerant decoding (none when `strict`, which
+/// fails the event instead).
+#[doc(hidden)]
+pub fn decode_event_with<T: DeserializeOwned, E>(operation: &'static str, status: u16, event: &RawEvent, strict: bool) -> Option<Item<T, E>> {
     if event.data.trim() == DONE {
         return None;
     }
     let decode = || {
-        // From bytes, like response bodies, so each event type's decoder is compiled once.
-        serde_json::from_slice(event.data.as_bytes()).map_err(|e| {
-            let (path, message) = crate::json_path::located(event.data.as_bytes(), &e);
+        // From bytes, like response bodies, so each event type's decoder is compiled once; the
+        // tolerant path runs only when that strict decode fails.
+        let bytes = event.data.as_bytes();
+        let decoded = match serde_json::from_slice(bytes) {
+            Ok(value) => Ok((value, Vec::new())),
+            Err(error) if strict => Err(error),
+            Err(error) => decode_tolerant(bytes, error),
+        };
+        decoded.map_err(|e| {
+            let (path, message) = crate::json_path::located(bytes, &e);
             Error::Decode(Box::new(DecodeError {
                 operation,
                 status,
@@ -293,13 +338,16 @@ pub fn decode_event<T: DeserializeOwned, E>(operation: &'static str, status: u16
     };
     if let Some(error) = in_band_error(event) {
         if carries_data(event) {
-            if let Ok(value) = decode() {
-                return Some(Ok(value));
+            if let Ok((value, warnings)) = decode() {
+                return Some((Ok(value), warnings));
             }
         }
-        return Some(Err(Error::Stream { operation, event: event.event.clone(), error }));
+        return Some((Err(Error::Stream { operation, event: event.event.clone(), error }), Vec::new()));
     }
-    Some(decode())
+    Some(match decode() {
+        Ok((value, warnings)) => (Ok(value), warnings),
+        Err(error) => (Err(error), Vec::new()),
+    })
 }
 
 /// An error the server sends as an event: `event: error`, a payload of `type: "error"`, or a

@@ -2,6 +2,7 @@
 //! The types compiled only with the feature `all`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `BaseEvent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseEvent {
@@ -75,16 +76,22 @@ impl BaseEvent {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The object of the `BasePrompt` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BasePrompt {
+    /// The `name` property (required).
     pub name: String,
+    /// The `version` property (required).
     pub version: i64,
+    /// The `config` property (required).
     pub config: serde_json::Value,
     /// List of deployment labels of this prompt version.
     pub labels: Vec<String>,
@@ -201,19 +208,25 @@ impl BasePrompt {
         }
     }
     /// Sets `commitMessage`.
+    ///
+    /// Commit message for this prompt version.
     pub fn commit_message(mut self, value: impl Into<String>) -> Self {
         self.commit_message = Some(value.into());
         self
     }
     /// Sets `resolutionGraph`.
+    ///
+    /// The dependency resolution graph for the current prompt. Null if the prompt has no dependencies or if `resolve=false` was used.
     pub fn resolution_graph(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.resolution_graph = Some(value.into());
         self
     }
 }
+/// The object of the `BaseScore` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseScore {
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -223,10 +236,15 @@ pub struct BaseScore {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -414,57 +432,81 @@ impl BaseScore {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The object of the `BaseScoreV1` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseScoreV1 {
+    /// The `id` property (required).
     pub id: String,
+    /// The `traceId` property (required).
     pub trace_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
     /// The observation ID associated with the score
     pub observation_id: Option<String>,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -644,42 +686,60 @@ impl BaseScoreV1 {
         }
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The object of the `BaseScoreV3` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseScoreV3 {
+    /// The `id` property (required).
     pub id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
     /// The environment from which this score originated.
     pub environment: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub comment: Option<String>,
@@ -855,39 +915,53 @@ impl BaseScoreV3 {
         }
     }
     /// Sets `comment`.
+    ///
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
     /// Sets `configId`.
+    ///
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.config_id = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `authorUserId`.
+    ///
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
         self.author_user_id = Some(value.into());
         self
     }
     /// Sets `queueId`.
+    ///
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
     pub fn queue_id(mut self, value: impl Into<String>) -> Self {
         self.queue_id = Some(value.into());
         self
     }
     /// Sets `subject`.
+    ///
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
         self.subject = Some(value.into());
         self
     }
 }
+/// The object of the `BooleanScore` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BooleanScore {
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -897,10 +971,15 @@ pub struct BooleanScore {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -1112,57 +1191,81 @@ impl BooleanScore {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The object of the `BooleanScoreV1` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BooleanScoreV1 {
+    /// The `id` property (required).
     pub id: String,
+    /// The `traceId` property (required).
     pub trace_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
     /// The observation ID associated with the score
     pub observation_id: Option<String>,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -1366,42 +1469,60 @@ impl BooleanScoreV1 {
         }
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The object of the `BooleanScoreV3` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BooleanScoreV3 {
+    /// The `id` property (required).
     pub id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
     /// The environment from which this score originated.
     pub environment: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub comment: Option<String>,
@@ -1589,39 +1710,53 @@ impl BooleanScoreV3 {
         }
     }
     /// Sets `comment`.
+    ///
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
     /// Sets `configId`.
+    ///
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.config_id = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `authorUserId`.
+    ///
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
         self.author_user_id = Some(value.into());
         self
     }
     /// Sets `queueId`.
+    ///
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
     pub fn queue_id(mut self, value: impl Into<String>) -> Self {
         self.queue_id = Some(value.into());
         self
     }
     /// Sets `subject`.
+    ///
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
         self.subject = Some(value.into());
         self
     }
 }
+/// The object of the `CategoricalScore` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CategoricalScore {
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -1631,10 +1766,15 @@ pub struct CategoricalScore {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -1846,57 +1986,81 @@ impl CategoricalScore {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The object of the `CategoricalScoreV1` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CategoricalScoreV1 {
+    /// The `id` property (required).
     pub id: String,
+    /// The `traceId` property (required).
     pub trace_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
     /// The observation ID associated with the score
     pub observation_id: Option<String>,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -2100,42 +2264,60 @@ impl CategoricalScoreV1 {
         }
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The object of the `CategoricalScoreV3` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CategoricalScoreV3 {
+    /// The `id` property (required).
     pub id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
     /// The environment from which this score originated.
     pub environment: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub comment: Option<String>,
@@ -2323,41 +2505,57 @@ impl CategoricalScoreV3 {
         }
     }
     /// Sets `comment`.
+    ///
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
     /// Sets `configId`.
+    ///
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.config_id = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `authorUserId`.
+    ///
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
         self.author_user_id = Some(value.into());
         self
     }
     /// Sets `queueId`.
+    ///
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
     pub fn queue_id(mut self, value: impl Into<String>) -> Self {
         self.queue_id = Some(value.into());
         self
     }
     /// Sets `subject`.
+    ///
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
         self.subject = Some(value.into());
         self
     }
 }
+/// The object of the `ChatPrompt` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatPrompt {
+    /// The `name` property (required).
     pub name: String,
+    /// The `version` property (required).
     pub version: i64,
+    /// The `config` property (required).
     pub config: serde_json::Value,
     /// List of deployment labels of this prompt version.
     pub labels: Vec<String>,
@@ -2367,6 +2565,7 @@ pub struct ChatPrompt {
     pub commit_message: Option<String>,
     /// The dependency resolution graph for the current prompt. Null if the prompt has no dependencies or if `resolve=false` was used.
     pub resolution_graph: Option<serde_json::Value>,
+    /// The `prompt` property (required).
     pub prompt: Vec<ChatMessageWithPlaceholders>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2485,19 +2684,25 @@ impl ChatPrompt {
         }
     }
     /// Sets `commitMessage`.
+    ///
+    /// Commit message for this prompt version.
     pub fn commit_message(mut self, value: impl Into<String>) -> Self {
         self.commit_message = Some(value.into());
         self
     }
     /// Sets `resolutionGraph`.
+    ///
+    /// The dependency resolution graph for the current prompt. Null if the prompt has no dependencies or if `resolve=false` was used.
     pub fn resolution_graph(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.resolution_graph = Some(value.into());
         self
     }
 }
+/// The object of the `CorrectionScore` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CorrectionScore {
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -2507,10 +2712,15 @@ pub struct CorrectionScore {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -2722,57 +2932,81 @@ impl CorrectionScore {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The object of the `CorrectionScoreV3` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CorrectionScoreV3 {
+    /// The `id` property (required).
     pub id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
     /// The environment from which this score originated.
     pub environment: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub comment: Option<String>,
@@ -2960,36 +3194,49 @@ impl CorrectionScoreV3 {
         }
     }
     /// Sets `comment`.
+    ///
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
     /// Sets `configId`.
+    ///
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.config_id = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `authorUserId`.
+    ///
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
         self.author_user_id = Some(value.into());
         self
     }
     /// Sets `queueId`.
+    ///
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
     pub fn queue_id(mut self, value: impl Into<String>) -> Self {
         self.queue_id = Some(value.into());
         self
     }
     /// Sets `subject`.
+    ///
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
         self.subject = Some(value.into());
         self
     }
 }
+/// The object of the `CreateEventEvent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateEventEvent {
@@ -2999,6 +3246,7 @@ pub struct CreateEventEvent {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: CreateEventBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3076,11 +3324,14 @@ impl CreateEventEvent {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The object of the `CreateGenerationEvent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateGenerationEvent {
@@ -3090,6 +3341,7 @@ pub struct CreateGenerationEvent {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: CreateGenerationBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3167,11 +3419,14 @@ impl CreateGenerationEvent {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The object of the `CreateObservationEvent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateObservationEvent {
@@ -3181,6 +3436,7 @@ pub struct CreateObservationEvent {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: ObservationBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3258,11 +3514,14 @@ impl CreateObservationEvent {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The object of the `CreateSpanEvent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateSpanEvent {
@@ -3272,6 +3531,7 @@ pub struct CreateSpanEvent {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: CreateSpanBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3349,14 +3609,18 @@ impl CreateSpanEvent {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The object of the `GetScoresResponseDataBoolean` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataBoolean {
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -3366,10 +3630,15 @@ pub struct GetScoresResponseDataBoolean {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -3387,6 +3656,7 @@ pub struct GetScoresResponseDataBoolean {
     pub value: f64,
     /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
     pub string_value: String,
+    /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3588,41 +3858,57 @@ impl GetScoresResponseDataBoolean {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
@@ -3633,9 +3919,11 @@ impl GetScoresResponseDataBoolean {
         self
     }
 }
+/// The object of the `GetScoresResponseDataCategorical` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataCategorical {
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -3645,10 +3933,15 @@ pub struct GetScoresResponseDataCategorical {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -3666,6 +3959,7 @@ pub struct GetScoresResponseDataCategorical {
     pub value: f64,
     /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
     pub string_value: String,
+    /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3867,41 +4161,57 @@ impl GetScoresResponseDataCategorical {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
@@ -3912,9 +4222,11 @@ impl GetScoresResponseDataCategorical {
         self
     }
 }
+/// The object of the `GetScoresResponseDataCorrection` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataCorrection {
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -3924,10 +4236,15 @@ pub struct GetScoresResponseDataCorrection {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -3945,6 +4262,7 @@ pub struct GetScoresResponseDataCorrection {
     pub value: f64,
     /// The string representation of the correction content
     pub string_value: String,
+    /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4146,41 +4464,57 @@ impl GetScoresResponseDataCorrection {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
@@ -4191,9 +4525,11 @@ impl GetScoresResponseDataCorrection {
         self
     }
 }
+/// The object of the `GetScoresResponseDataNumeric` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataNumeric {
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -4203,10 +4539,15 @@ pub struct GetScoresResponseDataNumeric {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -4222,6 +4563,7 @@ pub struct GetScoresResponseDataNumeric {
     pub environment: String,
     /// The numeric value of the score
     pub value: f64,
+    /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4413,41 +4755,57 @@ impl GetScoresResponseDataNumeric {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
@@ -4458,9 +4816,11 @@ impl GetScoresResponseDataNumeric {
         self
     }
 }
+/// The object of the `GetScoresResponseDataText` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataText {
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -4470,10 +4830,15 @@ pub struct GetScoresResponseDataText {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -4489,6 +4854,7 @@ pub struct GetScoresResponseDataText {
     pub environment: String,
     /// The text content of the score (1-500 characters)
     pub string_value: String,
+    /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4680,41 +5046,57 @@ impl GetScoresResponseDataText {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
@@ -4725,10 +5107,13 @@ impl GetScoresResponseDataText {
         self
     }
 }
+/// The object of the `legacyObservations` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LegacyObservations {
+    /// The `data` property (required).
     pub data: Vec<Observation>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4789,9 +5174,11 @@ impl LegacyObservations {
         }
     }
 }
+/// The object of the `NumericScore` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NumericScore {
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -4801,10 +5188,15 @@ pub struct NumericScore {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -5004,57 +5396,81 @@ impl NumericScore {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The object of the `NumericScoreV1` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NumericScoreV1 {
+    /// The `id` property (required).
     pub id: String,
+    /// The `traceId` property (required).
     pub trace_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
     /// The observation ID associated with the score
     pub observation_id: Option<String>,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -5246,42 +5662,60 @@ impl NumericScoreV1 {
         }
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The object of the `NumericScoreV3` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NumericScoreV3 {
+    /// The `id` property (required).
     pub id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
     /// The environment from which this score originated.
     pub environment: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub comment: Option<String>,
@@ -5469,36 +5903,49 @@ impl NumericScoreV3 {
         }
     }
     /// Sets `comment`.
+    ///
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
     /// Sets `configId`.
+    ///
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.config_id = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `authorUserId`.
+    ///
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
         self.author_user_id = Some(value.into());
         self
     }
     /// Sets `queueId`.
+    ///
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
     pub fn queue_id(mut self, value: impl Into<String>) -> Self {
         self.queue_id = Some(value.into());
         self
     }
     /// Sets `subject`.
+    ///
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
         self.subject = Some(value.into());
         self
     }
 }
+/// The object of the `Observation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Observation {
@@ -5764,16 +6211,22 @@ impl Observation {
         }
     }
     /// Sets `traceId` (`None` sends `null`).
+    ///
+    /// The trace ID associated with the observation
     pub fn trace_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.trace_id = value.into();
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// The name of the observation
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
     /// Sets `endTime` (`None` sends `null`).
+    ///
+    /// The end time of the observation.
     pub fn end_time(
         mut self,
         value: impl Into<Option<crate::runtime::DateTime>>,
@@ -5782,6 +6235,8 @@ impl Observation {
         self
     }
     /// Sets `completionStartTime` (`None` sends `null`).
+    ///
+    /// The completion start time of the observation
     pub fn completion_start_time(
         mut self,
         value: impl Into<Option<crate::runtime::DateTime>>,
@@ -5790,44 +6245,66 @@ impl Observation {
         self
     }
     /// Sets `model` (`None` sends `null`).
+    ///
+    /// The model used for the observation
     pub fn model(mut self, value: impl Into<Option<String>>) -> Self {
         self.model = value.into();
         self
     }
     /// Sets `version` (`None` sends `null`).
+    ///
+    /// The version of the observation
     pub fn version(mut self, value: impl Into<Option<String>>) -> Self {
         self.version = value.into();
         self
     }
     /// Sets `statusMessage` (`None` sends `null`).
+    ///
+    /// The status message of the observation
     pub fn status_message(mut self, value: impl Into<Option<String>>) -> Self {
         self.status_message = value.into();
         self
     }
     /// Sets `parentObservationId` (`None` sends `null`).
+    ///
+    /// The parent observation ID
     pub fn parent_observation_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.parent_observation_id = value.into();
         self
     }
     /// Sets `promptId` (`None` sends `null`).
+    ///
+    /// The prompt ID associated with the observation
     pub fn prompt_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.prompt_id = value.into();
         self
     }
 }
+/// The object of the `OptionalObservationBody` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OptionalObservationBody {
+    /// The `traceId` property (optional).
     pub trace_id: Option<String>,
+    /// The `name` property (optional).
     pub name: Option<String>,
+    /// The `startTime` property (optional).
     pub start_time: Option<crate::runtime::DateTime>,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
+    /// The `input` property (optional).
     pub input: Option<serde_json::Value>,
+    /// The `output` property (optional).
     pub output: Option<serde_json::Value>,
+    /// The `level` property (optional).
     pub level: Option<ObservationLevel>,
+    /// The `statusMessage` property (optional).
     pub status_message: Option<String>,
+    /// The `parentObservationId` property (optional).
     pub parent_observation_id: Option<String>,
+    /// The `version` property (optional).
     pub version: Option<String>,
+    /// The `environment` property (optional).
     pub environment: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5994,6 +6471,7 @@ impl OptionalObservationBody {
         self
     }
 }
+/// The object of the `ScoreEvent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreEvent {
@@ -6003,6 +6481,7 @@ pub struct ScoreEvent {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: ScoreBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6080,11 +6559,14 @@ impl ScoreEvent {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The object of the `ScoreSubjectExperimentV3` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectExperimentV3 {
@@ -6138,6 +6620,7 @@ impl ScoreSubjectExperimentV3 {
         }
     }
 }
+/// The object of the `ScoreSubjectObservationV3` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectObservationV3 {
@@ -6201,11 +6684,14 @@ impl ScoreSubjectObservationV3 {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The parent trace ID, if available.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
 }
+/// The object of the `ScoreSubjectSessionV3` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectSessionV3 {
@@ -6259,6 +6745,7 @@ impl ScoreSubjectSessionV3 {
         }
     }
 }
+/// The object of the `ScoreSubjectTraceV3` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectTraceV3 {
@@ -6312,6 +6799,7 @@ impl ScoreSubjectTraceV3 {
         }
     }
 }
+/// The object of the `SDKLogEvent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SdkLogEvent {
@@ -6321,6 +6809,7 @@ pub struct SdkLogEvent {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: SdkLogBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6398,14 +6887,18 @@ impl SdkLogEvent {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The object of the `Sort` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Sort {
+    /// The `id` property (required).
     pub id: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6455,11 +6948,15 @@ impl Sort {
         }
     }
 }
+/// The object of the `TextPrompt` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TextPrompt {
+    /// The `name` property (required).
     pub name: String,
+    /// The `version` property (required).
     pub version: i64,
+    /// The `config` property (required).
     pub config: serde_json::Value,
     /// List of deployment labels of this prompt version.
     pub labels: Vec<String>,
@@ -6469,6 +6966,7 @@ pub struct TextPrompt {
     pub commit_message: Option<String>,
     /// The dependency resolution graph for the current prompt. Null if the prompt has no dependencies or if `resolve=false` was used.
     pub resolution_graph: Option<serde_json::Value>,
+    /// The `prompt` property (required).
     pub prompt: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6587,19 +7085,25 @@ impl TextPrompt {
         }
     }
     /// Sets `commitMessage`.
+    ///
+    /// Commit message for this prompt version.
     pub fn commit_message(mut self, value: impl Into<String>) -> Self {
         self.commit_message = Some(value.into());
         self
     }
     /// Sets `resolutionGraph`.
+    ///
+    /// The dependency resolution graph for the current prompt. Null if the prompt has no dependencies or if `resolve=false` was used.
     pub fn resolution_graph(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.resolution_graph = Some(value.into());
         self
     }
 }
+/// The object of the `TextScore` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TextScore {
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -6609,10 +7113,15 @@ pub struct TextScore {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -6812,57 +7321,81 @@ impl TextScore {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The object of the `TextScoreV1` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TextScoreV1 {
+    /// The `id` property (required).
     pub id: String,
+    /// The `traceId` property (required).
     pub trace_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
     /// The observation ID associated with the score
     pub observation_id: Option<String>,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -7054,42 +7587,60 @@ impl TextScoreV1 {
         }
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The object of the `TextScoreV3` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TextScoreV3 {
+    /// The `id` property (required).
     pub id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
     /// The environment from which this score originated.
     pub environment: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub comment: Option<String>,
@@ -7277,36 +7828,49 @@ impl TextScoreV3 {
         }
     }
     /// Sets `comment`.
+    ///
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
     /// Sets `configId`.
+    ///
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.config_id = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `authorUserId`.
+    ///
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
         self.author_user_id = Some(value.into());
         self
     }
     /// Sets `queueId`.
+    ///
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
     pub fn queue_id(mut self, value: impl Into<String>) -> Self {
         self.queue_id = Some(value.into());
         self
     }
     /// Sets `subject`.
+    ///
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
         self.subject = Some(value.into());
         self
     }
 }
+/// The object of the `TraceEvent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TraceEvent {
@@ -7316,6 +7880,7 @@ pub struct TraceEvent {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: TraceBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7393,16 +7958,20 @@ impl TraceEvent {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The object of the `unstableArrayOptionsEvaluationRuleFilter` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableArrayOptionsEvaluationRuleFilter {
     /// Column to filter on.
     pub column: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleArrayOptionsFilterOperator,
     /// One or more array elements to match.
     pub value: Vec<String>,
@@ -7477,12 +8046,15 @@ impl UnstableArrayOptionsEvaluationRuleFilter {
         }
     }
 }
+/// The object of the `unstableBooleanEvaluationRuleFilter` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableBooleanEvaluationRuleFilter {
     /// Column to filter on.
     pub column: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleBooleanFilterOperator,
+    /// The `value` property (required).
     pub value: bool,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7555,6 +8127,7 @@ impl UnstableBooleanEvaluationRuleFilter {
         }
     }
 }
+/// The object of the `unstableCategoryOptionsEvaluationRuleFilter` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCategoryOptionsEvaluationRuleFilter {
@@ -7562,7 +8135,9 @@ pub struct UnstableCategoryOptionsEvaluationRuleFilter {
     pub column: String,
     /// Key inside the object-valued column to filter on.
     pub key: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleOptionsFilterOperator,
+    /// The `value` property (required).
     pub value: Vec<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7644,6 +8219,7 @@ impl UnstableCategoryOptionsEvaluationRuleFilter {
         }
     }
 }
+/// The object of the `unstableCodeEvaluator` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCodeEvaluator {
@@ -7815,6 +8391,8 @@ impl UnstableCodeEvaluator {
         }
     }
     /// Sets `mapping` (`None` sends `null`).
+    ///
+    /// Default variable mapping for this evaluator version, or `null` when no default is configured.
     pub fn mapping(
         mut self,
         value: impl Into<Option<Vec<UnstableEvaluationRuleReadMapping>>>,
@@ -7823,6 +8401,7 @@ impl UnstableCodeEvaluator {
         self
     }
 }
+/// The object of the `unstableCreateCodeEvaluatorRequest` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateCodeEvaluatorRequest {
@@ -7903,6 +8482,7 @@ impl UnstableCreateCodeEvaluatorRequest {
         }
     }
 }
+/// The object of the `unstableCreateLlmAsJudgeEvaluatorRequest` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateLlmAsJudgeEvaluatorRequest {
@@ -8006,6 +8586,8 @@ impl UnstableCreateLlmAsJudgeEvaluatorRequest {
         }
     }
     /// Sets `modelConfig`.
+    ///
+    /// Optional explicit model configuration. Omit or set to `null` to use the project default evaluation model.
     pub fn model_config(
         mut self,
         value: impl Into<UnstableEvaluatorModelConfig>,
@@ -8014,16 +8596,20 @@ impl UnstableCreateLlmAsJudgeEvaluatorRequest {
         self
     }
     /// Sets `mapping`.
+    ///
+    /// Optional default variable mapping inherited by rule assignments that do not provide an override.
     pub fn mapping(mut self, value: Vec<UnstableEvaluationRuleMapping>) -> Self {
         self.mapping = Some(value);
         self
     }
 }
+/// The object of the `unstableCreatePresetPlacement` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreatePresetPlacement {
     /// Server-generated when omitted.
     pub id: Option<String>,
+    /// The `presetId` property (required).
     pub preset_id: String,
     /// Grid column (12-column grid). Defaults to `0`.
     pub x: Option<i64>,
@@ -8109,36 +8695,48 @@ impl UnstableCreatePresetPlacement {
         }
     }
     /// Sets `id`.
+    ///
+    /// Server-generated when omitted.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets `x`.
+    ///
+    /// Grid column (12-column grid). Defaults to `0`.
     pub fn x(mut self, value: impl Into<i64>) -> Self {
         self.x = Some(value.into());
         self
     }
     /// Sets `y`.
+    ///
+    /// Grid row. Defaults to the first row below all existing tiles.
     pub fn y(mut self, value: impl Into<i64>) -> Self {
         self.y = Some(value.into());
         self
     }
     /// Sets `width`.
+    ///
+    /// Width in grid columns. Defaults to `6`.
     pub fn width(mut self, value: impl Into<i64>) -> Self {
         self.width = Some(value.into());
         self
     }
     /// Sets `height`.
+    ///
+    /// Height in grid rows. Defaults to `6`.
     pub fn height(mut self, value: impl Into<i64>) -> Self {
         self.height = Some(value.into());
         self
     }
 }
+/// The object of the `unstableCreateWidgetPlacement` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateWidgetPlacement {
     /// Server-generated when omitted.
     pub id: Option<String>,
+    /// The `widgetId` property (required).
     pub widget_id: String,
     /// Grid column (12-column grid). Defaults to `0`.
     pub x: Option<i64>,
@@ -8224,31 +8822,42 @@ impl UnstableCreateWidgetPlacement {
         }
     }
     /// Sets `id`.
+    ///
+    /// Server-generated when omitted.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets `x`.
+    ///
+    /// Grid column (12-column grid). Defaults to `0`.
     pub fn x(mut self, value: impl Into<i64>) -> Self {
         self.x = Some(value.into());
         self
     }
     /// Sets `y`.
+    ///
+    /// Grid row. Defaults to the first row below all existing tiles.
     pub fn y(mut self, value: impl Into<i64>) -> Self {
         self.y = Some(value.into());
         self
     }
     /// Sets `width`.
+    ///
+    /// Width in grid columns. Defaults to `6`.
     pub fn width(mut self, value: impl Into<i64>) -> Self {
         self.width = Some(value.into());
         self
     }
     /// Sets `height`.
+    ///
+    /// Height in grid rows. Defaults to `6`.
     pub fn height(mut self, value: impl Into<i64>) -> Self {
         self.height = Some(value.into());
         self
     }
 }
+/// The object of the `unstableDateTimeEvaluationRuleFilter` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDateTimeEvaluationRuleFilter {
@@ -8506,6 +9115,9 @@ impl UnstableEvaluationRuleBase {
         }
     }
     /// Sets `evaluator` (`None` sends `null`).
+    ///
+    /// Deprecated compatibility alias for `evaluators[0].evaluator`, or `null`
+    /// when the rule currently has no evaluator assignments.
     pub fn evaluator(
         mut self,
         value: impl Into<Option<UnstableEvaluationRuleEvaluator>>,
@@ -8514,16 +9126,21 @@ impl UnstableEvaluationRuleBase {
         self
     }
     /// Sets `pausedReason` (`None` sends `null`).
+    ///
+    /// Machine-readable reason when `status=paused`, otherwise `null`.
     pub fn paused_reason(mut self, value: impl Into<Option<String>>) -> Self {
         self.paused_reason = value.into();
         self
     }
     /// Sets `pausedMessage` (`None` sends `null`).
+    ///
+    /// Human-readable explanation when `status=paused`, otherwise `null`.
     pub fn paused_message(mut self, value: impl Into<Option<String>>) -> Self {
         self.paused_message = value.into();
         self
     }
 }
+/// The object of the `unstableEvaluatorBase` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluatorBase {
@@ -8670,6 +9287,8 @@ impl UnstableEvaluatorBase {
         }
     }
     /// Sets `mapping` (`None` sends `null`).
+    ///
+    /// Default variable mapping for this evaluator version, or `null` when no default is configured.
     pub fn mapping(
         mut self,
         value: impl Into<Option<Vec<UnstableEvaluationRuleReadMapping>>>,
@@ -8678,6 +9297,7 @@ impl UnstableEvaluatorBase {
         self
     }
 }
+/// The object of the `unstableLlmAsJudgeEvaluator` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableLlmAsJudgeEvaluator {
@@ -8860,6 +9480,8 @@ impl UnstableLlmAsJudgeEvaluator {
         }
     }
     /// Sets `mapping` (`None` sends `null`).
+    ///
+    /// Default variable mapping for this evaluator version, or `null` when no default is configured.
     pub fn mapping(
         mut self,
         value: impl Into<Option<Vec<UnstableEvaluationRuleReadMapping>>>,
@@ -8868,6 +9490,8 @@ impl UnstableLlmAsJudgeEvaluator {
         self
     }
     /// Sets `modelConfig` (`None` sends `null`).
+    ///
+    /// Explicit model configuration, or `null` when the project default evaluation model is used.
     pub fn model_config(
         mut self,
         value: impl Into<Option<UnstableEvaluatorModelConfig>>,
@@ -8876,11 +9500,13 @@ impl UnstableLlmAsJudgeEvaluator {
         self
     }
 }
+/// The object of the `unstableNullEvaluationRuleFilter` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableNullEvaluationRuleFilter {
     /// Column to filter on. In the unstable public API this is currently `parentObservationId`.
     pub column: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleNullFilterOperator,
     /// Ignored placeholder value. Clients may omit it or send an empty string.
     pub value: Option<String>,
@@ -8951,17 +9577,22 @@ impl UnstableNullEvaluationRuleFilter {
         }
     }
     /// Sets `value`.
+    ///
+    /// Ignored placeholder value. Clients may omit it or send an empty string.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
 }
+/// The object of the `unstableNumberEvaluationRuleFilter` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableNumberEvaluationRuleFilter {
     /// Column to filter on.
     pub column: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleNumberFilterOperator,
+    /// The `value` property (required).
     pub value: f64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -9034,6 +9665,7 @@ impl UnstableNumberEvaluationRuleFilter {
         }
     }
 }
+/// The object of the `unstableNumberObjectEvaluationRuleFilter` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableNumberObjectEvaluationRuleFilter {
@@ -9041,7 +9673,9 @@ pub struct UnstableNumberObjectEvaluationRuleFilter {
     pub column: String,
     /// Key inside the object-valued column to filter on.
     pub key: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleNumberFilterOperator,
+    /// The `value` property (required).
     pub value: f64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -9123,14 +9757,21 @@ impl UnstableNumberObjectEvaluationRuleFilter {
         }
     }
 }
+/// The object of the `unstablePresetPlacement` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePresetPlacement {
+    /// The `id` property (required).
     pub id: String,
+    /// The `presetId` property (required).
     pub preset_id: String,
+    /// The `x` property (required).
     pub x: i64,
+    /// The `y` property (required).
     pub y: i64,
+    /// The `width` property (required).
     pub width: i64,
+    /// The `height` property (required).
     pub height: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -9230,12 +9871,15 @@ impl UnstablePresetPlacement {
         }
     }
 }
+/// The object of the `unstablePublicBooleanEvaluatorOutputDefinition` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicBooleanEvaluatorOutputDefinition {
     /// Always `BOOLEAN`.
     pub data_type: UnstableEvaluatorOutputDataType,
+    /// The `reasoning` property (required).
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
+    /// The `score` property (required).
     pub score: UnstableEvaluatorOutputFieldDefinition,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -9308,12 +9952,15 @@ impl UnstablePublicBooleanEvaluatorOutputDefinition {
         }
     }
 }
+/// The object of the `unstablePublicCategoricalEvaluatorOutputDefinition` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicCategoricalEvaluatorOutputDefinition {
     /// Always `CATEGORICAL`.
     pub data_type: UnstableEvaluatorOutputDataType,
+    /// The `reasoning` property (required).
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
+    /// The `score` property (required).
     pub score: UnstablePublicCategoricalEvaluatorOutputScoreDefinition,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -9387,12 +10034,15 @@ impl UnstablePublicCategoricalEvaluatorOutputDefinition {
         }
     }
 }
+/// The object of the `unstablePublicNumericEvaluatorOutputDefinition` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicNumericEvaluatorOutputDefinition {
     /// Always `NUMERIC`.
     pub data_type: UnstableEvaluatorOutputDataType,
+    /// The `reasoning` property (required).
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
+    /// The `score` property (required).
     pub score: UnstablePublicNumericEvaluatorOutputScoreDefinition,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -9465,12 +10115,15 @@ impl UnstablePublicNumericEvaluatorOutputDefinition {
         }
     }
 }
+/// The object of the `unstableStringEvaluationRuleFilter` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableStringEvaluationRuleFilter {
     /// Column to filter on.
     pub column: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleStringFilterOperator,
+    /// The `value` property (required).
     pub value: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -9543,6 +10196,7 @@ impl UnstableStringEvaluationRuleFilter {
         }
     }
 }
+/// The object of the `unstableStringObjectEvaluationRuleFilter` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableStringObjectEvaluationRuleFilter {
@@ -9550,7 +10204,9 @@ pub struct UnstableStringObjectEvaluationRuleFilter {
     pub column: String,
     /// Top-level key inside the object-valued column to filter on.
     pub key: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleStringFilterOperator,
+    /// The `value` property (required).
     pub value: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -9632,11 +10288,13 @@ impl UnstableStringObjectEvaluationRuleFilter {
         }
     }
 }
+/// The object of the `unstableStringOptionsEvaluationRuleFilter` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableStringOptionsEvaluationRuleFilter {
     /// Column to filter on.
     pub column: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleOptionsFilterOperator,
     /// One or more allowed string values.
     pub value: Vec<String>,
@@ -9711,14 +10369,21 @@ impl UnstableStringOptionsEvaluationRuleFilter {
         }
     }
 }
+/// The object of the `unstableWidgetPlacement` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableWidgetPlacement {
+    /// The `id` property (required).
     pub id: String,
+    /// The `widgetId` property (required).
     pub widget_id: String,
+    /// The `x` property (required).
     pub x: i64,
+    /// The `y` property (required).
     pub y: i64,
+    /// The `width` property (required).
     pub width: i64,
+    /// The `height` property (required).
     pub height: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -9818,20 +10483,33 @@ impl UnstableWidgetPlacement {
         }
     }
 }
+/// The object of the `UpdateEventBody` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateEventBody {
+    /// The `traceId` property (optional).
     pub trace_id: Option<String>,
+    /// The `name` property (optional).
     pub name: Option<String>,
+    /// The `startTime` property (optional).
     pub start_time: Option<crate::runtime::DateTime>,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
+    /// The `input` property (optional).
     pub input: Option<serde_json::Value>,
+    /// The `output` property (optional).
     pub output: Option<serde_json::Value>,
+    /// The `level` property (optional).
     pub level: Option<ObservationLevel>,
+    /// The `statusMessage` property (optional).
     pub status_message: Option<String>,
+    /// The `parentObservationId` property (optional).
     pub parent_observation_id: Option<String>,
+    /// The `version` property (optional).
     pub version: Option<String>,
+    /// The `environment` property (optional).
     pub environment: Option<String>,
+    /// The `id` property (required).
     pub id: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -10007,6 +10685,7 @@ impl UpdateEventBody {
         self
     }
 }
+/// The object of the `UpdateGenerationEvent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateGenerationEvent {
@@ -10016,6 +10695,7 @@ pub struct UpdateGenerationEvent {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: UpdateGenerationBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -10093,11 +10773,14 @@ impl UpdateGenerationEvent {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The object of the `UpdateObservationEvent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateObservationEvent {
@@ -10107,6 +10790,7 @@ pub struct UpdateObservationEvent {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: ObservationBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -10184,11 +10868,14 @@ impl UpdateObservationEvent {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The object of the `UpdateSpanEvent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateSpanEvent {
@@ -10198,6 +10885,7 @@ pub struct UpdateSpanEvent {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: UpdateSpanBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -10275,6 +10963,8 @@ impl UpdateSpanEvent {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self

@@ -2,14 +2,23 @@
 //! The types compiled only with the feature `annotation-queues`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `AnnotationQueue` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnnotationQueue {
+    /// The `id` property (required).
     pub id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `description` property (required, may be `null`).
     pub description: Option<String>,
+    /// The `scoreConfigIds` property (required).
     pub score_config_ids: Vec<String>,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -118,9 +127,13 @@ impl AnnotationQueue {
         self
     }
 }
+/// The object of the `AnnotationQueueAssignmentRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnnotationQueueAssignmentRequest {
+    /// The `userId` property (required).
     pub user_id: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -172,16 +185,27 @@ impl AnnotationQueueAssignmentRequest {
         }
     }
 }
+/// The object of the `AnnotationQueueItem` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnnotationQueueItem {
+    /// The `id` property (required).
     pub id: String,
+    /// The `queueId` property (required).
     pub queue_id: String,
+    /// The `objectId` property (required).
     pub object_id: String,
+    /// The `objectType` property (required).
     pub object_type: AnnotationQueueObjectType,
+    /// The `status` property (required).
     pub status: AnnotationQueueStatus,
+    /// The `completedAt` property (optional).
     pub completed_at: Option<crate::runtime::DateTime>,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -311,17 +335,25 @@ impl AnnotationQueueItem {
     }
 }
 crate::runtime::string_enum! {
+    #[doc = " The values of the `AnnotationQueueObjectType` schema in the API's spec."]
     pub enum AnnotationQueueObjectType { Trace => "TRACE", Observation => "OBSERVATION",
     Session => "SESSION", }
 }
 crate::runtime::string_enum! {
-    pub enum AnnotationQueueStatus { Pending => "PENDING", Completed => "COMPLETED", }
+    #[doc = " The values of the `AnnotationQueueStatus` schema in the API's spec."] pub
+    enum AnnotationQueueStatus { Pending => "PENDING", Completed => "COMPLETED", }
 }
+/// The object of the `CreateAnnotationQueueAssignmentResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateAnnotationQueueAssignmentResponse {
+    /// The `userId` property (required).
     pub user_id: String,
+    /// The `queueId` property (required).
     pub queue_id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -395,10 +427,15 @@ impl CreateAnnotationQueueAssignmentResponse {
         }
     }
 }
+/// The object of the `CreateAnnotationQueueItemRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateAnnotationQueueItemRequest {
+    /// The `objectId` property (required).
     pub object_id: String,
+    /// The `objectType` property (required).
     pub object_type: AnnotationQueueObjectType,
     /// Defaults to PENDING for new queue items
     pub status: Option<AnnotationQueueStatus>,
@@ -471,16 +508,24 @@ impl CreateAnnotationQueueItemRequest {
         }
     }
     /// Sets `status`.
+    ///
+    /// Defaults to PENDING for new queue items
     pub fn status(mut self, value: impl Into<AnnotationQueueStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 }
+/// The object of the `CreateAnnotationQueueRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateAnnotationQueueRequest {
+    /// The `name` property (required).
     pub name: String,
+    /// The `description` property (optional).
     pub description: Option<String>,
+    /// The `scoreConfigIds` property (required).
     pub score_config_ids: Vec<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -553,9 +598,13 @@ impl CreateAnnotationQueueRequest {
         self
     }
 }
+/// The object of the `DeleteAnnotationQueueAssignmentResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DeleteAnnotationQueueAssignmentResponse {
+    /// The `success` property (required).
     pub success: bool,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -606,10 +655,15 @@ impl DeleteAnnotationQueueAssignmentResponse {
         }
     }
 }
+/// The object of the `DeleteAnnotationQueueItemResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DeleteAnnotationQueueItemResponse {
+    /// The `success` property (required).
     pub success: bool,
+    /// The `message` property (required).
     pub message: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -671,10 +725,15 @@ impl DeleteAnnotationQueueItemResponse {
         }
     }
 }
+/// The object of the `PaginatedAnnotationQueueItems` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedAnnotationQueueItems {
+    /// The `data` property (required).
     pub data: Vec<AnnotationQueueItem>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -739,10 +798,15 @@ impl PaginatedAnnotationQueueItems {
         }
     }
 }
+/// The object of the `PaginatedAnnotationQueues` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedAnnotationQueues {
+    /// The `data` property (required).
     pub data: Vec<AnnotationQueue>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -804,9 +868,13 @@ impl PaginatedAnnotationQueues {
         }
     }
 }
+/// The object of the `UpdateAnnotationQueueItemRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateAnnotationQueueItemRequest {
+    /// The `status` property (optional, may be `null`: `Patch` tells absent from `null`).
     pub status: crate::runtime::Patch<AnnotationQueueStatus>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

@@ -2,6 +2,7 @@
 //! The types compiled only with the features `annotation-queues`, `comments`, `dataset-items`, `dataset-run-items`, `datasets`, `legacy-observations-v1`, `llm-connections`, `models`, `prompts`, `score-configs`, `scores`, `sessions`, `trace`, `unstable-dashboard-widgets`, `unstable-dashboards`, `unstable-evaluation-rules`, `unstable-evaluators`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `utilsMetaResponse` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UtilsMetaResponse {

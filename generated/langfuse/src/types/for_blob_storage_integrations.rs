@@ -11,11 +11,13 @@ crate::runtime::string_enum! {
     "trace_context", }
 }
 crate::runtime::string_enum! {
+    #[doc = " The values of the `BlobStorageExportFrequency` schema in the API's spec."]
     pub enum BlobStorageExportFrequency { Every20Minutes => "every_20_minutes", Hourly =>
     "hourly", Daily => "daily", Weekly => "weekly", }
 }
 crate::runtime::string_enum! {
-    pub enum BlobStorageExportMode { FullHistory => "FULL_HISTORY", FromToday =>
+    #[doc = " The values of the `BlobStorageExportMode` schema in the API's spec."] pub
+    enum BlobStorageExportMode { FullHistory => "FULL_HISTORY", FromToday =>
     "FROM_TODAY", FromCustomDate => "FROM_CUSTOM_DATE", }
 }
 crate::runtime::string_enum! {
@@ -31,9 +33,13 @@ crate::runtime::string_enum! {
     "LEGACY_TRACES_OBSERVATIONS", ObservationsV2 => "OBSERVATIONS_V2",
     LegacyTracesAndEnrichedObservations => "LEGACY_TRACES_AND_ENRICHED_OBSERVATIONS", }
 }
+/// The object of the `BlobStorageIntegrationDeletionResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BlobStorageIntegrationDeletionResponse {
+    /// The `message` property (required).
     pub message: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -87,32 +93,52 @@ impl BlobStorageIntegrationDeletionResponse {
 crate::runtime::string_enum! {
     #[doc =
     " File format for exported data. `PARQUET` is a columnar binary format encoded and compressed by the storage engine; gzip compression does not apply to it. Note that the model-price columns (`input_price`, `output_price`, `total_price`) are not included in Parquet observation exports."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum BlobStorageIntegrationFileType { Json => "JSON", Csv => "CSV", Jsonl =>
     "JSONL", Parquet => "PARQUET", }
 }
 crate::runtime::string_enum! {
-    #[doc = " File type reported for an existing integration."] pub enum
-    BlobStorageIntegrationFileTypeResponse { Json => "JSON", Csv => "CSV", Jsonl =>
-    "JSONL", Parquet => "PARQUET", }
+    #[doc = " File type reported for an existing integration."] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum BlobStorageIntegrationFileTypeResponse { Json => "JSON", Csv => "CSV", Jsonl
+    => "JSONL", Parquet => "PARQUET", }
 }
+/// The object of the `BlobStorageIntegrationResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BlobStorageIntegrationResponse {
+    /// The `id` property (required).
     pub id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
+    /// The `type` property (required).
     pub r#type: BlobStorageIntegrationType,
+    /// The `bucketName` property (required).
     pub bucket_name: String,
+    /// The `endpoint` property (required, may be `null`).
     pub endpoint: Option<String>,
+    /// The `region` property (required).
     pub region: String,
+    /// The `accessKeyId` property (required, may be `null`).
     pub access_key_id: Option<String>,
+    /// The `prefix` property (required).
     pub prefix: String,
+    /// The `exportFrequency` property (required).
     pub export_frequency: BlobStorageExportFrequency,
+    /// The `enabled` property (required).
     pub enabled: bool,
+    /// The `forcePathStyle` property (required).
     pub force_path_style: bool,
     /// File type reported for an existing integration.
     pub file_type: BlobStorageIntegrationFileTypeResponse,
+    /// The `exportMode` property (required).
     pub export_mode: BlobStorageExportMode,
+    /// The `exportStartDate` property (required, may be `null`).
     pub export_start_date: Option<crate::runtime::DateTime>,
+    /// The `compressed` property (required).
     pub compressed: bool,
     /// What data the integration exports.
     /// - `LEGACY_TRACES_OBSERVATIONS`: traces, observations, and scores tables. Observation columns are controlled by `exportFieldGroups`; field groups without a counterpart in this data model (e.g. `trace_context`) are omitted.
@@ -123,11 +149,17 @@ pub struct BlobStorageIntegrationResponse {
     pub export_source: BlobStorageExportSource,
     /// Field groups included in each exported observation row. An empty list is treated as all groups during export.
     pub export_field_groups: Option<Vec<BlobStorageExportFieldGroup>>,
+    /// The `nextSyncAt` property (required, may be `null`).
     pub next_sync_at: Option<crate::runtime::DateTime>,
+    /// The `lastSyncAt` property (required, may be `null`).
     pub last_sync_at: Option<crate::runtime::DateTime>,
+    /// The `lastError` property (required, may be `null`).
     pub last_error: Option<String>,
+    /// The `lastErrorAt` property (required, may be `null`).
     pub last_error_at: Option<crate::runtime::DateTime>,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -392,6 +424,8 @@ impl BlobStorageIntegrationResponse {
         self
     }
     /// Sets `exportFieldGroups` (`None` sends `null`).
+    ///
+    /// Field groups included in each exported observation row. An empty list is treated as all groups during export.
     pub fn export_field_groups(
         mut self,
         value: impl Into<Option<Vec<BlobStorageExportFieldGroup>>>,
@@ -429,10 +463,15 @@ impl BlobStorageIntegrationResponse {
         self
     }
 }
+/// The object of the `BlobStorageIntegrationStatusResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BlobStorageIntegrationStatusResponse {
+    /// The `id` property (required).
     pub id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
     /// Sync status of the blob storage integration:
     /// - `disabled` — integration is not enabled
@@ -446,6 +485,7 @@ pub struct BlobStorageIntegrationStatusResponse {
     /// ETL bookmark to determine if new data is available. Note that exports run with a 20-minute lag buffer,
     /// so `lastSyncAt` will always be at least 20 minutes behind real-time.
     pub sync_status: BlobStorageSyncStatus,
+    /// The `enabled` property (required).
     pub enabled: bool,
     /// End of the last successfully exported time window. Compare against your ETL bookmark to determine if new data is available. Null if the integration has never synced.
     pub last_sync_at: Option<crate::runtime::DateTime>,
@@ -565,6 +605,8 @@ impl BlobStorageIntegrationStatusResponse {
         }
     }
     /// Sets `lastSyncAt` (`None` sends `null`).
+    ///
+    /// End of the last successfully exported time window. Compare against your ETL bookmark to determine if new data is available. Null if the integration has never synced.
     pub fn last_sync_at(
         mut self,
         value: impl Into<Option<crate::runtime::DateTime>>,
@@ -573,6 +615,8 @@ impl BlobStorageIntegrationStatusResponse {
         self
     }
     /// Sets `nextSyncAt` (`None` sends `null`).
+    ///
+    /// When the next export is scheduled. Null if no sync has occurred yet.
     pub fn next_sync_at(
         mut self,
         value: impl Into<Option<crate::runtime::DateTime>>,
@@ -581,11 +625,15 @@ impl BlobStorageIntegrationStatusResponse {
         self
     }
     /// Sets `lastError` (`None` sends `null`).
+    ///
+    /// Raw error message from the storage provider (S3/Azure/GCS) if the last export failed. Cleared on successful export.
     pub fn last_error(mut self, value: impl Into<Option<String>>) -> Self {
         self.last_error = value.into();
         self
     }
     /// Sets `lastErrorAt` (`None` sends `null`).
+    ///
+    /// When the last error occurred. Cleared on successful export.
     pub fn last_error_at(
         mut self,
         value: impl Into<Option<crate::runtime::DateTime>>,
@@ -595,12 +643,17 @@ impl BlobStorageIntegrationStatusResponse {
     }
 }
 crate::runtime::string_enum! {
+    #[doc = " The values of the `BlobStorageIntegrationType` schema in the API's spec."]
     pub enum BlobStorageIntegrationType { S3 => "S3", S3Compatible => "S3_COMPATIBLE",
     AzureBlobStorage => "AZURE_BLOB_STORAGE", }
 }
+/// The object of the `BlobStorageIntegrationsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BlobStorageIntegrationsResponse {
+    /// The `data` property (required).
     pub data: Vec<BlobStorageIntegrationResponse>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -664,15 +717,21 @@ crate::runtime::string_enum! {
     " **ETL usage**: poll this endpoint and check for `up_to_date` status. Compare `lastSyncAt` against your"]
     #[doc =
     " ETL bookmark to determine if new data is available. Note that exports run with a 20-minute lag buffer,"]
-    #[doc = " so `lastSyncAt` will always be at least 20 minutes behind real-time."] pub
-    enum BlobStorageSyncStatus { Idle => "idle", Running => "running", Queued =>
+    #[doc = " so `lastSyncAt` will always be at least 20 minutes behind real-time."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum BlobStorageSyncStatus { Idle => "idle", Running => "running", Queued =>
     "queued", UpToDate => "up_to_date", Disabled => "disabled", Error => "error", }
 }
+/// The object of the `CreateBlobStorageIntegrationRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateBlobStorageIntegrationRequest {
     /// ID of the project in which to configure the blob storage integration
     pub project_id: String,
+    /// The `type` property (required).
     pub r#type: BlobStorageIntegrationType,
     /// Name of the storage bucket. For AZURE_BLOB_STORAGE, must be a valid Azure container name (3-63 chars, lowercase letters, numbers, and hyphens only, must start and end with a letter or number, no consecutive hyphens).
     pub bucket_name: String,
@@ -686,6 +745,7 @@ pub struct CreateBlobStorageIntegrationRequest {
     pub secret_access_key: Option<String>,
     /// Path prefix for exported files (must end with forward slash if provided)
     pub prefix: Option<String>,
+    /// The `exportFrequency` property (required).
     pub export_frequency: BlobStorageExportFrequency,
     /// Whether the integration is active
     pub enabled: bool,
@@ -693,6 +753,7 @@ pub struct CreateBlobStorageIntegrationRequest {
     pub force_path_style: bool,
     /// File format for exported data. `PARQUET` is a columnar binary format encoded and compressed by the storage engine; gzip compression does not apply to it. Note that the model-price columns (`input_price`, `output_price`, `total_price`) are not included in Parquet observation exports.
     pub file_type: BlobStorageIntegrationFileType,
+    /// The `exportMode` property (required).
     pub export_mode: BlobStorageExportMode,
     /// Custom start date for exports (required when exportMode is FROM_CUSTOM_DATE). Must not be in the future (27 h tolerance for timezone differences).
     pub export_start_date: Option<crate::runtime::DateTime>,
@@ -894,26 +955,36 @@ impl CreateBlobStorageIntegrationRequest {
         }
     }
     /// Sets `endpoint`.
+    ///
+    /// Custom endpoint URL (required for S3_COMPATIBLE type)
     pub fn endpoint(mut self, value: impl Into<String>) -> Self {
         self.endpoint = Some(value.into());
         self
     }
     /// Sets `accessKeyId`.
+    ///
+    /// Access key ID for authentication
     pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
         self.access_key_id = Some(value.into());
         self
     }
     /// Sets `secretAccessKey`.
+    ///
+    /// Secret access key for authentication (will be encrypted when stored)
     pub fn secret_access_key(mut self, value: impl Into<String>) -> Self {
         self.secret_access_key = Some(value.into());
         self
     }
     /// Sets `prefix`.
+    ///
+    /// Path prefix for exported files (must end with forward slash if provided)
     pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.prefix = Some(value.into());
         self
     }
     /// Sets `exportStartDate`.
+    ///
+    /// Custom start date for exports (required when exportMode is FROM_CUSTOM_DATE). Must not be in the future (27 h tolerance for timezone differences).
     pub fn export_start_date(
         mut self,
         value: impl Into<crate::runtime::DateTime>,
@@ -922,16 +993,22 @@ impl CreateBlobStorageIntegrationRequest {
         self
     }
     /// Sets `compressed`.
+    ///
+    /// Enable gzip compression for exported files (.csv.gz, .json.gz, .jsonl.gz). Defaults to true.
     pub fn compressed(mut self, value: impl Into<bool>) -> Self {
         self.compressed = Some(value.into());
         self
     }
     /// Sets `exportSource`.
+    ///
+    /// Data to export. When omitted on update, the existing value is preserved. When omitted on create, the default is `OBSERVATIONS_V2` on Langfuse Cloud, and on self-hosted deployments `LEGACY_TRACES_OBSERVATIONS` — or `OBSERVATIONS_V2` where the deployment no longer populates the legacy tables. The default is never a source the deployment cannot serve. Required when `exportFieldGroups` is provided.
     pub fn export_source(mut self, value: impl Into<BlobStorageExportSource>) -> Self {
         self.export_source = Some(value.into());
         self
     }
     /// Sets `exportFieldGroups`.
+    ///
+    /// Field groups to include in each exported observation row. Applies to all export sources; must include `core` if provided. When omitted on create, the column default (all groups) applies. When omitted on update, the existing value is preserved.
     pub fn export_field_groups(
         mut self,
         value: Vec<BlobStorageExportFieldGroup>,

@@ -2,15 +2,25 @@
 //! The types compiled only with the feature `comments`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `Comment` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Comment {
+    /// The `id` property (required).
     pub id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
+    /// The `objectType` property (required).
     pub object_type: CommentObjectType,
+    /// The `objectId` property (required).
     pub object_id: String,
+    /// The `content` property (required).
     pub content: String,
     /// The user ID of the comment author
     pub author_user_id: Option<String>,
@@ -136,15 +146,23 @@ impl Comment {
         }
     }
     /// Sets `authorUserId`.
+    ///
+    /// The user ID of the comment author
     pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
         self.author_user_id = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
+    #[doc = " The values of the `CommentObjectType` schema in the API's spec."] #[doc =
+    " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum CommentObjectType { Trace => "TRACE", Observation => "OBSERVATION", Session
     => "SESSION", Prompt => "PROMPT", }
 }
+/// The object of the `CreateCommentRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateCommentRequest {
@@ -251,11 +269,16 @@ impl CreateCommentRequest {
         }
     }
     /// Sets `authorUserId`.
+    ///
+    /// The id of the user who created the comment. Must be a member of the organization that owns the project, otherwise an error will be thrown.
     pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
         self.author_user_id = Some(value.into());
         self
     }
 }
+/// The object of the `CreateCommentResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateCommentResponse {
@@ -310,10 +333,15 @@ impl CreateCommentResponse {
         }
     }
 }
+/// The object of the `GetCommentsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetCommentsResponse {
+    /// The `data` property (required).
     pub data: Vec<Comment>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

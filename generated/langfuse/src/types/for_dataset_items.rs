@@ -2,14 +2,23 @@
 //! The types compiled only with the feature `dataset-items`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `CreateDatasetItemRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateDatasetItemRequest {
+    /// The `datasetName` property (required).
     pub dataset_name: String,
+    /// The `input` property (optional).
     pub input: Option<serde_json::Value>,
+    /// The `expectedOutput` property (optional).
     pub expected_output: Option<serde_json::Value>,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
+    /// The `sourceTraceId` property (optional).
     pub source_trace_id: Option<String>,
+    /// The `sourceObservationId` property (optional).
     pub source_observation_id: Option<String>,
     /// Dataset items are upserted on their id. Id needs to be unique (project-level), cannot be reused across datasets, and must be at most 255 characters.
     pub id: Option<String>,
@@ -137,20 +146,29 @@ impl CreateDatasetItemRequest {
         self
     }
     /// Sets `id`.
+    ///
+    /// Dataset items are upserted on their id. Id needs to be unique (project-level), cannot be reused across datasets, and must be at most 255 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets `status`.
+    ///
+    /// Defaults to ACTIVE for newly created items
     pub fn status(mut self, value: impl Into<DatasetStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 }
+/// The object of the `DatasetItem` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DatasetItem {
+    /// The `id` property (required).
     pub id: String,
+    /// The `status` property (required).
     pub status: DatasetStatus,
     /// Input data for the dataset item
     pub input: serde_json::Value,
@@ -162,9 +180,13 @@ pub struct DatasetItem {
     pub source_trace_id: Option<String>,
     /// The observation ID that sourced this dataset item
     pub source_observation_id: Option<String>,
+    /// The `datasetId` property (required).
     pub dataset_id: String,
+    /// The `datasetName` property (required).
     pub dataset_name: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Resolved Langfuse media references found in input, expectedOutput, and metadata.
     pub media_references: Vec<DatasetItemMediaReference>,
@@ -327,16 +349,23 @@ impl DatasetItem {
         }
     }
     /// Sets `sourceTraceId` (`None` sends `null`).
+    ///
+    /// The trace ID that sourced this dataset item
     pub fn source_trace_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.source_trace_id = value.into();
         self
     }
     /// Sets `sourceObservationId` (`None` sends `null`).
+    ///
+    /// The observation ID that sourced this dataset item
     pub fn source_observation_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.source_observation_id = value.into();
         self
     }
 }
+/// The object of the `DatasetItemMediaReference` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DatasetItemMediaReference {
@@ -430,9 +459,16 @@ impl DatasetItemMediaReference {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the `DatasetItemMediaReferenceField` schema in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum DatasetItemMediaReferenceField { Input => "input", ExpectedOutput =>
     "expectedOutput", Metadata => "metadata", }
 }
+/// The object of the `DatasetItemMediaReferenceMedia` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DatasetItemMediaReferenceMedia {
@@ -543,8 +579,12 @@ impl DatasetItemMediaReferenceMedia {
     }
 }
 crate::runtime::string_enum! {
-    pub enum DatasetStatus { Active => "ACTIVE", Archived => "ARCHIVED", }
+    #[doc = " The values of the `DatasetStatus` schema in the API's spec."] pub enum
+    DatasetStatus { Active => "ACTIVE", Archived => "ARCHIVED", }
 }
+/// The object of the `DeleteDatasetItemResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DeleteDatasetItemResponse {
@@ -599,10 +639,15 @@ impl DeleteDatasetItemResponse {
         }
     }
 }
+/// The object of the `PaginatedDatasetItems` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedDatasetItems {
+    /// The `data` property (required).
     pub data: Vec<DatasetItem>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

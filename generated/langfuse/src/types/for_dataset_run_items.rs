@@ -2,15 +2,21 @@
 //! The types compiled only with the feature `dataset-run-items`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `CreateDatasetRunItemRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateDatasetRunItemRequest {
+    /// The `runName` property (required).
     pub run_name: String,
     /// Description of the run. If run exists, description will be updated.
     pub run_description: Option<String>,
     /// Metadata of the dataset run, updates run if run already exists
     pub metadata: Option<serde_json::Value>,
+    /// The `datasetItemId` property (required).
     pub dataset_item_id: String,
+    /// The `observationId` property (optional).
     pub observation_id: Option<String>,
     /// traceId should always be provided. For compatibility with older SDK versions it can also be inferred from the provided observationId.
     pub trace_id: Option<String>,
@@ -121,11 +127,15 @@ impl CreateDatasetRunItemRequest {
         }
     }
     /// Sets `runDescription`.
+    ///
+    /// Description of the run. If run exists, description will be updated.
     pub fn run_description(mut self, value: impl Into<String>) -> Self {
         self.run_description = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Metadata of the dataset run, updates run if run already exists
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
@@ -136,11 +146,18 @@ impl CreateDatasetRunItemRequest {
         self
     }
     /// Sets `traceId`.
+    ///
+    /// traceId should always be provided. For compatibility with older SDK versions it can also be inferred from the provided observationId.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `datasetVersion`.
+    ///
+    /// ISO 8601 timestamp (RFC 3339, Section 5.6) in UTC (e.g., "2026-01-21T14:35:42Z").
+    /// Specifies the dataset version to use for this experiment run.
+    /// If provided, the experiment will use dataset items as they existed at or before this timestamp.
+    /// If not provided, uses the latest version of dataset items.
     pub fn dataset_version(
         mut self,
         value: impl Into<crate::runtime::DateTime>,
@@ -149,15 +166,22 @@ impl CreateDatasetRunItemRequest {
         self
     }
     /// Sets `createdAt`.
+    ///
+    /// Optional timestamp to set the createdAt field of the dataset run item. If not provided or null, defaults to current timestamp.
     pub fn created_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 }
+/// The object of the `PaginatedDatasetRunItems` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedDatasetRunItems {
+    /// The `data` property (required).
     pub data: Vec<DatasetRunItem>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
@@ -226,6 +250,8 @@ impl PaginatedDatasetRunItems {
         }
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self

@@ -2,17 +2,27 @@
 //! The types compiled only with the features `dataset-run-items`, `datasets`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `DatasetRunItem` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DatasetRunItem {
+    /// The `id` property (required).
     pub id: String,
+    /// The `datasetRunId` property (required).
     pub dataset_run_id: String,
+    /// The `datasetRunName` property (required).
     pub dataset_run_name: String,
+    /// The `datasetItemId` property (required).
     pub dataset_item_id: String,
+    /// The `traceId` property (required).
     pub trace_id: String,
     /// The observation ID associated with this run item
     pub observation_id: Option<String>,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -136,6 +146,8 @@ impl DatasetRunItem {
         }
     }
     /// Sets `observationId` (`None` sends `null`).
+    ///
+    /// The observation ID associated with this run item
     pub fn observation_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.observation_id = value.into();
         self

@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Deprecation {
@@ -81,16 +83,22 @@ impl Deprecation {
         }
     }
     /// Sets `replacement`.
+    ///
+    /// The replacement endpoint, e.g. "GET /api/public/v2/observations". Omitted when the endpoint is being removed without a direct replacement.
     pub fn replacement(mut self, value: impl Into<String>) -> Self {
         self.replacement = Some(value.into());
         self
     }
     /// Sets `docsUrl`.
+    ///
+    /// Link to the migration documentation (markdown), when available.
     pub fn docs_url(mut self, value: impl Into<String>) -> Self {
         self.docs_url = Some(value.into());
         self
     }
     /// Sets `sunsetAt`.
+    ///
+    /// ISO date after which the endpoint may stop working, when a removal date is committed.
     pub fn sunset_at(mut self, value: impl Into<String>) -> Self {
         self.sunset_at = Some(value.into());
         self

@@ -2,11 +2,17 @@
 //! The types compiled only with the feature `datasets`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `CreateDatasetRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateDatasetRequest {
+    /// The `name` property (required).
     pub name: String,
+    /// The `description` property (optional).
     pub description: Option<String>,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
     /// JSON Schema for validating dataset item inputs. When set, all new and existing dataset items will be validated against this schema.
     pub input_schema: Option<serde_json::Value>,
@@ -101,11 +107,15 @@ impl CreateDatasetRequest {
         self
     }
     /// Sets `inputSchema`.
+    ///
+    /// JSON Schema for validating dataset item inputs. When set, all new and existing dataset items will be validated against this schema.
     pub fn input_schema(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.input_schema = Some(value.into());
         self
     }
     /// Sets `expectedOutputSchema`.
+    ///
+    /// JSON Schema for validating dataset item expected outputs. When set, all new and existing dataset items will be validated against this schema.
     pub fn expected_output_schema(
         mut self,
         value: impl Into<serde_json::Value>,
@@ -114,10 +124,15 @@ impl CreateDatasetRequest {
         self
     }
 }
+/// The object of the `Dataset` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Dataset {
+    /// The `id` property (required).
     pub id: String,
+    /// The `name` property (required).
     pub name: String,
     /// Description of the dataset
     pub description: Option<String>,
@@ -127,8 +142,11 @@ pub struct Dataset {
     pub input_schema: serde_json::Value,
     /// JSON Schema for validating dataset item expected outputs
     pub expected_output_schema: serde_json::Value,
+    /// The `projectId` property (required).
     pub project_id: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -263,11 +281,16 @@ impl Dataset {
         }
     }
     /// Sets `description` (`None` sends `null`).
+    ///
+    /// Description of the dataset
     pub fn description(mut self, value: impl Into<Option<String>>) -> Self {
         self.description = value.into();
         self
     }
 }
+/// The object of the `DatasetRun` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DatasetRun {
@@ -409,11 +432,16 @@ impl DatasetRun {
         }
     }
     /// Sets `description` (`None` sends `null`).
+    ///
+    /// Description of the run
     pub fn description(mut self, value: impl Into<Option<String>>) -> Self {
         self.description = value.into();
         self
     }
 }
+/// The object of the `DatasetRunWithItems` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DatasetRunWithItems {
@@ -433,6 +461,7 @@ pub struct DatasetRunWithItems {
     pub created_at: crate::runtime::DateTime,
     /// The date and time when the dataset run was last updated
     pub updated_at: crate::runtime::DateTime,
+    /// The `datasetRunItems` property (required).
     pub dataset_run_items: Vec<DatasetRunItem>,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
@@ -575,19 +604,27 @@ impl DatasetRunWithItems {
         }
     }
     /// Sets `description` (`None` sends `null`).
+    ///
+    /// Description of the run
     pub fn description(mut self, value: impl Into<Option<String>>) -> Self {
         self.description = value.into();
         self
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self
     }
 }
+/// The object of the `DeleteDatasetRunResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DeleteDatasetRunResponse {
+    /// The `message` property (required).
     pub message: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -638,10 +675,15 @@ impl DeleteDatasetRunResponse {
         }
     }
 }
+/// The object of the `PaginatedDatasetRuns` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedDatasetRuns {
+    /// The `data` property (required).
     pub data: Vec<DatasetRun>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
@@ -710,15 +752,22 @@ impl PaginatedDatasetRuns {
         }
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self
     }
 }
+/// The object of the `PaginatedDatasets` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedDatasets {
+    /// The `data` property (required).
     pub data: Vec<Dataset>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

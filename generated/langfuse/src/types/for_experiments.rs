@@ -2,11 +2,17 @@
 //! The types compiled only with the feature `experiments`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `Experiment` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Experiment {
+    /// The `id` property (required).
     pub id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `description` property (required, may be `null`).
     pub description: Option<String>,
     /// Start of the experiment, i.e. the earliest event within the
     /// requested time range. Clipped to `fromStartTime` when the
@@ -148,32 +154,50 @@ impl Experiment {
         self
     }
     /// Sets `datasetId` (`None` sends `null`).
+    ///
+    /// Null when the experiment is not associated with a dataset.
     pub fn dataset_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.dataset_id = value.into();
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Included only when `fields=metadata` is requested.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `scores`.
+    ///
+    /// Included only when `fields=scores` is requested. Contains scores directly attached to the experiment.
     pub fn scores(mut self, value: Vec<ScoreV3>) -> Self {
         self.scores = Some(value);
         self
     }
 }
+/// The object of the `ExperimentItem` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ExperimentItem {
+    /// The `id` property (required).
     pub id: String,
+    /// The `traceId` property (required).
     pub trace_id: String,
+    /// The `startTime` property (required).
     pub start_time: crate::runtime::DateTime,
+    /// The `endTime` property (required, may be `null`).
     pub end_time: Option<crate::runtime::DateTime>,
+    /// The `level` property (required).
     pub level: ObservationLevel,
+    /// The `environment` property (required).
     pub environment: String,
+    /// The `experimentId` property (required).
     pub experiment_id: String,
+    /// The `experimentName` property (required).
     pub experiment_name: String,
+    /// The `experimentItemId` property (required).
     pub experiment_item_id: String,
     /// Included when `fields=dataset` is requested.
     pub experiment_dataset_id: Option<String>,
@@ -396,11 +420,15 @@ impl ExperimentItem {
         self
     }
     /// Sets `experimentDatasetId`.
+    ///
+    /// Included when `fields=dataset` is requested.
     pub fn experiment_dataset_id(mut self, value: impl Into<String>) -> Self {
         self.experiment_dataset_id = Some(value.into());
         self
     }
     /// Sets `experimentItemVersion`.
+    ///
+    /// Included when `fields=dataset` is requested.
     pub fn experiment_item_version(
         mut self,
         value: impl Into<crate::runtime::DateTime>,
@@ -409,26 +437,36 @@ impl ExperimentItem {
         self
     }
     /// Sets `input`.
+    ///
+    /// Included when `fields=io` is requested.
     pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.input = Some(value.into());
         self
     }
     /// Sets `output`.
+    ///
+    /// Included when `fields=io` is requested.
     pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.output = Some(value.into());
         self
     }
     /// Sets `expectedOutput`.
+    ///
+    /// Included when `fields=io` is requested.
     pub fn expected_output(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.expected_output = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Included when `fields=metadata` is requested.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `experimentItemMetadata`.
+    ///
+    /// Included when `fields=itemMetadata` is requested.
     pub fn experiment_item_metadata(
         mut self,
         value: impl Into<serde_json::Value>,
@@ -437,25 +475,36 @@ impl ExperimentItem {
         self
     }
     /// Sets `experimentMetadata`.
+    ///
+    /// Included when `fields=experimentMetadata` is requested.
     pub fn experiment_metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.experiment_metadata = Some(value.into());
         self
     }
     /// Sets `experimentDescription`.
+    ///
+    /// Included when `fields=experimentMetadata` is requested.
     pub fn experiment_description(mut self, value: impl Into<String>) -> Self {
         self.experiment_description = Some(value.into());
         self
     }
     /// Sets `scores`.
+    ///
+    /// Included only when `fields=scores` is requested. Contains item and trace scores only; experiment-level scores are returned by the experiments endpoint.
     pub fn scores(mut self, value: Vec<ScoreV3>) -> Self {
         self.scores = Some(value);
         self
     }
 }
+/// The object of the `ExperimentItemsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ExperimentItemsResponse {
+    /// The `data` property (required).
     pub data: Vec<ExperimentItem>,
+    /// The `meta` property (required).
     pub meta: ExperimentsResponseMeta,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -520,10 +569,15 @@ impl ExperimentItemsResponse {
         }
     }
 }
+/// The object of the `ExperimentsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ExperimentsResponse {
+    /// The `data` property (required).
     pub data: Vec<Experiment>,
+    /// The `meta` property (required).
     pub meta: ExperimentsResponseMeta,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -585,6 +639,9 @@ impl ExperimentsResponse {
         }
     }
 }
+/// The object of the `ExperimentsResponseMeta` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ExperimentsResponseMeta {
@@ -636,6 +693,8 @@ impl ExperimentsResponseMeta {
         }
     }
     /// Sets `cursor`.
+    ///
+    /// Versioned base64url cursor for retrieving the next page. Absent when there are no more results.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self

@@ -3,6 +3,7 @@
 #[allow(unused_imports)]
 use super::*;
 crate::runtime::string_enum! {
-    pub enum ObservationLevel { Debug => "DEBUG", Default => "DEFAULT", Warning =>
-    "WARNING", Error => "ERROR", }
+    #[doc = " The values of the `ObservationLevel` schema in the API's spec."] pub enum
+    ObservationLevel { Debug => "DEBUG", Default => "DEFAULT", Warning => "WARNING",
+    Error => "ERROR", }
 }

@@ -3,5 +3,6 @@
 #[allow(unused_imports)]
 use super::*;
 crate::runtime::string_enum! {
-    pub enum ScoreSource { Annotation => "ANNOTATION", Api => "API", Eval => "EVAL", }
+    #[doc = " The values of the `ScoreSource` schema in the API's spec."] pub enum
+    ScoreSource { Annotation => "ANNOTATION", Api => "API", Eval => "EVAL", }
 }

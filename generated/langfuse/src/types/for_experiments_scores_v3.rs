@@ -13,9 +13,11 @@ crate::runtime::union_from! {
     ScoreSubjectV3 { Trace(ScoreSubjectV3Trace), Observation(ScoreSubjectV3Observation),
     Session(ScoreSubjectV3Session), Experiment(ScoreSubjectV3Experiment), }
 }
+/// The object of the schema at `/components/schemas/ScoreSubjectV3/oneOf/3` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectV3Experiment {
+    /// The `kind` property (always the same value, filled in by `new`).
     pub kind: ScoreSubjectV3ExperimentKind,
     /// The dataset run ID (experiment ID).
     pub id: String,
@@ -78,13 +80,17 @@ impl ScoreSubjectV3Experiment {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/3/allOf/0/properties/kind` in the API's spec.
+///
 /// Always `"experiment"`: constructors fill it in, decoding checks it.
 pub type ScoreSubjectV3ExperimentKind = crate::runtime::Const<
     constants::ScoreSubjectV3ExperimentKind,
 >;
+/// The object of the schema at `/components/schemas/ScoreSubjectV3/oneOf/1` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectV3Observation {
+    /// The `kind` property (always the same value, filled in by `new`).
     pub kind: ScoreSubjectV3ObservationKind,
     /// The observation ID.
     pub id: String,
@@ -154,18 +160,24 @@ impl ScoreSubjectV3Observation {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The parent trace ID, if available.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/1/allOf/0/properties/kind` in the API's spec.
+///
 /// Always `"observation"`: constructors fill it in, decoding checks it.
 pub type ScoreSubjectV3ObservationKind = crate::runtime::Const<
     constants::ScoreSubjectV3ObservationKind,
 >;
+/// The object of the schema at `/components/schemas/ScoreSubjectV3/oneOf/2` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectV3Session {
+    /// The `kind` property (always the same value, filled in by `new`).
     pub kind: ScoreSubjectV3SessionKind,
     /// The session ID.
     pub id: String,
@@ -228,13 +240,17 @@ impl ScoreSubjectV3Session {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/2/allOf/0/properties/kind` in the API's spec.
+///
 /// Always `"session"`: constructors fill it in, decoding checks it.
 pub type ScoreSubjectV3SessionKind = crate::runtime::Const<
     constants::ScoreSubjectV3SessionKind,
 >;
+/// The object of the schema at `/components/schemas/ScoreSubjectV3/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreSubjectV3Trace {
+    /// The `kind` property (always the same value, filled in by `new`).
     pub kind: ScoreSubjectV3TraceKind,
     /// The trace ID.
     pub id: String,
@@ -297,11 +313,17 @@ impl ScoreSubjectV3Trace {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/0/allOf/0/properties/kind` in the API's spec.
+///
 /// Always `"trace"`: constructors fill it in, decoding checks it.
 pub type ScoreSubjectV3TraceKind = crate::runtime::Const<
     constants::ScoreSubjectV3TraceKind,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `ScoreV3` schema in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ScoreV3 { tag = "dataType"; Numeric = "NUMERIC" => ScoreV3Numeric, Boolean =
     "BOOLEAN" => ScoreV3Boolean, Categorical = "CATEGORICAL" => ScoreV3Categorical, Text
     = "TEXT" => ScoreV3Text, Correction = "CORRECTION" => ScoreV3Correction, } Serialize
@@ -311,18 +333,29 @@ crate::runtime::union_from! {
     ScoreV3 { Numeric(ScoreV3Numeric), Boolean(ScoreV3Boolean),
     Categorical(ScoreV3Categorical), Text(ScoreV3Text), Correction(ScoreV3Correction), }
 }
+/// The object of the schema at `/components/schemas/ScoreV3/oneOf/1` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV3Boolean {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: ScoreV3BooleanDataType,
+    /// The `id` property (required).
     pub id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
     /// The environment from which this score originated.
     pub environment: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub comment: Option<String>,
@@ -520,52 +553,77 @@ impl ScoreV3Boolean {
         }
     }
     /// Sets `comment`.
+    ///
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
     /// Sets `configId`.
+    ///
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.config_id = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `authorUserId`.
+    ///
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
         self.author_user_id = Some(value.into());
         self
     }
     /// Sets `queueId`.
+    ///
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
     pub fn queue_id(mut self, value: impl Into<String>) -> Self {
         self.queue_id = Some(value.into());
         self
     }
     /// Sets `subject`.
+    ///
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
         self.subject = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/1/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
 pub type ScoreV3BooleanDataType = crate::runtime::Const<
     constants::ScoreV3BooleanDataType,
 >;
+/// The object of the schema at `/components/schemas/ScoreV3/oneOf/2` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV3Categorical {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: ScoreV3CategoricalDataType,
+    /// The `id` property (required).
     pub id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
     /// The environment from which this score originated.
     pub environment: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub comment: Option<String>,
@@ -763,52 +821,77 @@ impl ScoreV3Categorical {
         }
     }
     /// Sets `comment`.
+    ///
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
     /// Sets `configId`.
+    ///
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.config_id = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `authorUserId`.
+    ///
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
         self.author_user_id = Some(value.into());
         self
     }
     /// Sets `queueId`.
+    ///
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
     pub fn queue_id(mut self, value: impl Into<String>) -> Self {
         self.queue_id = Some(value.into());
         self
     }
     /// Sets `subject`.
+    ///
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
         self.subject = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/2/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
 pub type ScoreV3CategoricalDataType = crate::runtime::Const<
     constants::ScoreV3CategoricalDataType,
 >;
+/// The object of the schema at `/components/schemas/ScoreV3/oneOf/4` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV3Correction {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: ScoreV3CorrectionDataType,
+    /// The `id` property (required).
     pub id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
     /// The environment from which this score originated.
     pub environment: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub comment: Option<String>,
@@ -1006,52 +1089,77 @@ impl ScoreV3Correction {
         }
     }
     /// Sets `comment`.
+    ///
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
     /// Sets `configId`.
+    ///
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.config_id = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `authorUserId`.
+    ///
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
         self.author_user_id = Some(value.into());
         self
     }
     /// Sets `queueId`.
+    ///
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
     pub fn queue_id(mut self, value: impl Into<String>) -> Self {
         self.queue_id = Some(value.into());
         self
     }
     /// Sets `subject`.
+    ///
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
         self.subject = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/4/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"CORRECTION"`: constructors fill it in, decoding checks it.
 pub type ScoreV3CorrectionDataType = crate::runtime::Const<
     constants::ScoreV3CorrectionDataType,
 >;
+/// The object of the schema at `/components/schemas/ScoreV3/oneOf/0` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV3Numeric {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: ScoreV3NumericDataType,
+    /// The `id` property (required).
     pub id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
     /// The environment from which this score originated.
     pub environment: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub comment: Option<String>,
@@ -1249,52 +1357,77 @@ impl ScoreV3Numeric {
         }
     }
     /// Sets `comment`.
+    ///
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
     /// Sets `configId`.
+    ///
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.config_id = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `authorUserId`.
+    ///
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
         self.author_user_id = Some(value.into());
         self
     }
     /// Sets `queueId`.
+    ///
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
     pub fn queue_id(mut self, value: impl Into<String>) -> Self {
         self.queue_id = Some(value.into());
         self
     }
     /// Sets `subject`.
+    ///
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
         self.subject = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/0/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
 pub type ScoreV3NumericDataType = crate::runtime::Const<
     constants::ScoreV3NumericDataType,
 >;
+/// The object of the schema at `/components/schemas/ScoreV3/oneOf/3` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV3Text {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: ScoreV3TextDataType,
+    /// The `id` property (required).
     pub id: String,
+    /// The `projectId` property (required).
     pub project_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
     /// The environment from which this score originated.
     pub environment: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub comment: Option<String>,
@@ -1492,35 +1625,49 @@ impl ScoreV3Text {
         }
     }
     /// Sets `comment`.
+    ///
+    /// Optional comment attached to the score. Present when "details" is included in the fields parameter.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
     /// Sets `configId`.
+    ///
+    /// The score config ID, if this score was created from a config. Present when "details" is included in the fields parameter.
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.config_id = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Arbitrary metadata attached to the score. Present when "details" is included in the fields parameter.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `authorUserId`.
+    ///
+    /// The user who created this score, if available. Present when "annotation" is included in the fields parameter.
     pub fn author_user_id(mut self, value: impl Into<String>) -> Self {
         self.author_user_id = Some(value.into());
         self
     }
     /// Sets `queueId`.
+    ///
+    /// The annotation queue this score belongs to, if any. Present when "annotation" is included in the fields parameter.
     pub fn queue_id(mut self, value: impl Into<String>) -> Self {
         self.queue_id = Some(value.into());
         self
     }
     /// Sets `subject`.
+    ///
+    /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     pub fn subject(mut self, value: impl Into<ScoreSubjectV3>) -> Self {
         self.subject = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/3/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"TEXT"`: constructors fill it in, decoding checks it.
 pub type ScoreV3TextDataType = crate::runtime::Const<constants::ScoreV3TextDataType>;

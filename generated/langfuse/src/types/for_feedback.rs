@@ -3,9 +3,15 @@
 #[allow(unused_imports)]
 use super::*;
 crate::runtime::string_enum! {
+    #[doc = " The values of the `FeedbackTargetType` schema in the API's spec."] #[doc =
+    " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum FeedbackTargetType { Skill => "skill", McpTool => "mcp-tool", Cli => "cli",
     Docs => "docs", PublicApi => "public-api", Other => "other", }
 }
+/// The object of the `SubmitFeedbackRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SubmitFeedbackRequest {
@@ -108,16 +114,23 @@ impl SubmitFeedbackRequest {
         }
     }
     /// Sets `goal`.
+    ///
+    /// Optional user-approved goal or use case they were trying to achieve. Must be between 1 and 1500 characters when provided. Do not include secrets, customer data, trace payloads, or broad unrelated context.
     pub fn goal(mut self, value: impl Into<String>) -> Self {
         self.goal = Some(value.into());
         self
     }
     /// Sets `referenceUrl`.
+    ///
+    /// Optional HTTP(S) reference URL. Langfuse stores it as text for triage and does not fetch it.
     pub fn reference_url(mut self, value: impl Into<String>) -> Self {
         self.reference_url = Some(value.into());
         self
     }
 }
+/// The object of the `SubmitFeedbackResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SubmitFeedbackResponse {

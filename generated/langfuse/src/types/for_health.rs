@@ -2,11 +2,15 @@
 //! The types compiled only with the feature `health`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `HealthResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct HealthResponse {
     /// Langfuse server version
     pub version: String,
+    /// The `status` property (required).
     pub status: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

@@ -2,20 +2,33 @@
 //! The types compiled only with the feature `ingestion`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `CreateEventBody` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateEventBody {
+    /// The `traceId` property (optional).
     pub trace_id: Option<String>,
+    /// The `name` property (optional).
     pub name: Option<String>,
+    /// The `startTime` property (optional).
     pub start_time: Option<crate::runtime::DateTime>,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
+    /// The `input` property (optional).
     pub input: Option<serde_json::Value>,
+    /// The `output` property (optional).
     pub output: Option<serde_json::Value>,
+    /// The `level` property (optional).
     pub level: Option<ObservationLevel>,
+    /// The `statusMessage` property (optional).
     pub status_message: Option<String>,
+    /// The `parentObservationId` property (optional).
     pub parent_observation_id: Option<String>,
+    /// The `version` property (optional).
     pub version: Option<String>,
+    /// The `environment` property (optional).
     pub environment: Option<String>,
+    /// The `id` property (optional).
     pub id: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -193,29 +206,51 @@ impl CreateEventBody {
         self
     }
 }
+/// The object of the `CreateGenerationBody` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateGenerationBody {
+    /// The `traceId` property (optional).
     pub trace_id: Option<String>,
+    /// The `name` property (optional).
     pub name: Option<String>,
+    /// The `startTime` property (optional).
     pub start_time: Option<crate::runtime::DateTime>,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
+    /// The `input` property (optional).
     pub input: Option<serde_json::Value>,
+    /// The `output` property (optional).
     pub output: Option<serde_json::Value>,
+    /// The `level` property (optional).
     pub level: Option<ObservationLevel>,
+    /// The `statusMessage` property (optional).
     pub status_message: Option<String>,
+    /// The `parentObservationId` property (optional).
     pub parent_observation_id: Option<String>,
+    /// The `version` property (optional).
     pub version: Option<String>,
+    /// The `environment` property (optional).
     pub environment: Option<String>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `endTime` property (optional).
     pub end_time: Option<crate::runtime::DateTime>,
+    /// The `completionStartTime` property (optional).
     pub completion_start_time: Option<crate::runtime::DateTime>,
+    /// The `model` property (optional).
     pub model: Option<String>,
+    /// The `modelParameters` property (optional).
     pub model_parameters: Option<crate::runtime::Map<Option<MapValue>>>,
+    /// The `usage` property (optional).
     pub usage: Option<IngestionUsage>,
+    /// The `usageDetails` property (optional).
     pub usage_details: Option<UsageDetails>,
+    /// The `costDetails` property (optional).
     pub cost_details: Option<crate::runtime::Map<f64>>,
+    /// The `promptName` property (optional).
     pub prompt_name: Option<String>,
+    /// The `promptVersion` property (optional).
     pub prompt_version: Option<i64>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -498,21 +533,35 @@ impl CreateGenerationBody {
         self
     }
 }
+/// The object of the `CreateSpanBody` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateSpanBody {
+    /// The `traceId` property (optional).
     pub trace_id: Option<String>,
+    /// The `name` property (optional).
     pub name: Option<String>,
+    /// The `startTime` property (optional).
     pub start_time: Option<crate::runtime::DateTime>,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
+    /// The `input` property (optional).
     pub input: Option<serde_json::Value>,
+    /// The `output` property (optional).
     pub output: Option<serde_json::Value>,
+    /// The `level` property (optional).
     pub level: Option<ObservationLevel>,
+    /// The `statusMessage` property (optional).
     pub status_message: Option<String>,
+    /// The `parentObservationId` property (optional).
     pub parent_observation_id: Option<String>,
+    /// The `version` property (optional).
     pub version: Option<String>,
+    /// The `environment` property (optional).
     pub environment: Option<String>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `endTime` property (optional).
     pub end_time: Option<crate::runtime::DateTime>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -701,6 +750,9 @@ impl CreateSpanBody {
         self
     }
 }
+/// The object of the schema at `/paths/~1api~1public~1ingestion/post/requestBody/content/application~1json/schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionBatchRequest {
@@ -766,17 +818,26 @@ impl IngestionBatchRequest {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The object of the `IngestionError` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionError {
+    /// The `id` property (required).
     pub id: String,
+    /// The `status` property (required).
     pub status: i64,
+    /// The `message` property (optional).
     pub message: Option<String>,
+    /// The `error` property (optional).
     pub error: Option<serde_json::Value>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -859,6 +920,10 @@ impl IngestionError {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `IngestionEvent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum IngestionEvent { tag = "type"; TraceCreate = "trace-create" =>
     IngestionEventTraceCreate, ScoreCreate = "score-create" => IngestionEventScoreCreate,
     SpanCreate = "span-create" => IngestionEventSpanCreate, SpanUpdate = "span-update" =>
@@ -878,9 +943,13 @@ crate::runtime::union_from! {
     SdkLog(IngestionEventSdkLog), ObservationCreate(IngestionEventObservationCreate),
     ObservationUpdate(IngestionEventObservationUpdate), }
 }
+/// The object of the schema at `/components/schemas/IngestionEvent/oneOf/6` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventCreate {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: IngestionEventCreateType,
     /// UUID v4 that identifies the event
     pub id: String,
@@ -888,6 +957,7 @@ pub struct IngestionEventCreate {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: CreateEventBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -975,18 +1045,26 @@ impl IngestionEventCreate {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/6/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"event-create"`: constructors fill it in, decoding checks it.
 pub type IngestionEventCreateType = crate::runtime::Const<
     constants::IngestionEventCreateType,
 >;
+/// The object of the schema at `/components/schemas/IngestionEvent/oneOf/4` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventGenerationCreate {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: IngestionEventGenerationCreateType,
     /// UUID v4 that identifies the event
     pub id: String,
@@ -994,6 +1072,7 @@ pub struct IngestionEventGenerationCreate {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: CreateGenerationBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1081,18 +1160,26 @@ impl IngestionEventGenerationCreate {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/4/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"generation-create"`: constructors fill it in, decoding checks it.
 pub type IngestionEventGenerationCreateType = crate::runtime::Const<
     constants::IngestionEventGenerationCreateType,
 >;
+/// The object of the schema at `/components/schemas/IngestionEvent/oneOf/5` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventGenerationUpdate {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: IngestionEventGenerationUpdateType,
     /// UUID v4 that identifies the event
     pub id: String,
@@ -1100,6 +1187,7 @@ pub struct IngestionEventGenerationUpdate {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: UpdateGenerationBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1187,18 +1275,26 @@ impl IngestionEventGenerationUpdate {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/5/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"generation-update"`: constructors fill it in, decoding checks it.
 pub type IngestionEventGenerationUpdateType = crate::runtime::Const<
     constants::IngestionEventGenerationUpdateType,
 >;
+/// The object of the schema at `/components/schemas/IngestionEvent/oneOf/8` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventObservationCreate {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: IngestionEventObservationCreateType,
     /// UUID v4 that identifies the event
     pub id: String,
@@ -1206,6 +1302,7 @@ pub struct IngestionEventObservationCreate {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: ObservationBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1293,18 +1390,26 @@ impl IngestionEventObservationCreate {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/8/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"observation-create"`: constructors fill it in, decoding checks it.
 pub type IngestionEventObservationCreateType = crate::runtime::Const<
     constants::IngestionEventObservationCreateType,
 >;
+/// The object of the schema at `/components/schemas/IngestionEvent/oneOf/9` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventObservationUpdate {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: IngestionEventObservationUpdateType,
     /// UUID v4 that identifies the event
     pub id: String,
@@ -1312,6 +1417,7 @@ pub struct IngestionEventObservationUpdate {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: ObservationBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1399,18 +1505,26 @@ impl IngestionEventObservationUpdate {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/9/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"observation-update"`: constructors fill it in, decoding checks it.
 pub type IngestionEventObservationUpdateType = crate::runtime::Const<
     constants::IngestionEventObservationUpdateType,
 >;
+/// The object of the schema at `/components/schemas/IngestionEvent/oneOf/1` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventScoreCreate {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: IngestionEventScoreCreateType,
     /// UUID v4 that identifies the event
     pub id: String,
@@ -1418,6 +1532,7 @@ pub struct IngestionEventScoreCreate {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: ScoreBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1505,18 +1620,26 @@ impl IngestionEventScoreCreate {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/1/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"score-create"`: constructors fill it in, decoding checks it.
 pub type IngestionEventScoreCreateType = crate::runtime::Const<
     constants::IngestionEventScoreCreateType,
 >;
+/// The object of the schema at `/components/schemas/IngestionEvent/oneOf/7` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventSdkLog {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: IngestionEventSdkLogType,
     /// UUID v4 that identifies the event
     pub id: String,
@@ -1524,6 +1647,7 @@ pub struct IngestionEventSdkLog {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: SdkLogBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1611,18 +1735,26 @@ impl IngestionEventSdkLog {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/7/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"sdk-log"`: constructors fill it in, decoding checks it.
 pub type IngestionEventSdkLogType = crate::runtime::Const<
     constants::IngestionEventSdkLogType,
 >;
+/// The object of the schema at `/components/schemas/IngestionEvent/oneOf/2` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventSpanCreate {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: IngestionEventSpanCreateType,
     /// UUID v4 that identifies the event
     pub id: String,
@@ -1630,6 +1762,7 @@ pub struct IngestionEventSpanCreate {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: CreateSpanBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1717,18 +1850,26 @@ impl IngestionEventSpanCreate {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/2/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"span-create"`: constructors fill it in, decoding checks it.
 pub type IngestionEventSpanCreateType = crate::runtime::Const<
     constants::IngestionEventSpanCreateType,
 >;
+/// The object of the schema at `/components/schemas/IngestionEvent/oneOf/3` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventSpanUpdate {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: IngestionEventSpanUpdateType,
     /// UUID v4 that identifies the event
     pub id: String,
@@ -1736,6 +1877,7 @@ pub struct IngestionEventSpanUpdate {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: UpdateSpanBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1823,18 +1965,26 @@ impl IngestionEventSpanUpdate {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/3/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"span-update"`: constructors fill it in, decoding checks it.
 pub type IngestionEventSpanUpdateType = crate::runtime::Const<
     constants::IngestionEventSpanUpdateType,
 >;
+/// The object of the schema at `/components/schemas/IngestionEvent/oneOf/0` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionEventTraceCreate {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: IngestionEventTraceCreateType,
     /// UUID v4 that identifies the event
     pub id: String,
@@ -1842,6 +1992,7 @@ pub struct IngestionEventTraceCreate {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
+    /// The `body` property (required).
     pub body: TraceBody,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1929,19 +2080,28 @@ impl IngestionEventTraceCreate {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/0/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"trace-create"`: constructors fill it in, decoding checks it.
 pub type IngestionEventTraceCreateType = crate::runtime::Const<
     constants::IngestionEventTraceCreateType,
 >;
+/// The object of the `IngestionResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionResponse {
+    /// The `successes` property (required).
     pub successes: Vec<IngestionSuccess>,
+    /// The `errors` property (required).
     pub errors: Vec<IngestionError>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2003,10 +2163,15 @@ impl IngestionResponse {
         }
     }
 }
+/// The object of the `IngestionSuccess` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IngestionSuccess {
+    /// The `id` property (required).
     pub id: String,
+    /// The `status` property (required).
     pub status: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2069,12 +2234,16 @@ impl IngestionSuccess {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the `IngestionUsage` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum IngestionUsage { Usage(Usage), OpenAiUsage(OpenAiUsage), }
 }
 crate::runtime::union_from! {
     IngestionUsage { Usage(Usage), OpenAiUsage(OpenAiUsage), }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the `MapValue` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum MapValue { Bool(bool), Integer(i64), Number(f32), String(String), List(Vec <
     String >), }
 }
@@ -2092,27 +2261,45 @@ impl MapValue {
         }
     }
 }
+/// The object of the `ObservationBody` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservationBody {
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `traceId` property (optional).
     pub trace_id: Option<String>,
+    /// The `type` property (required).
     pub r#type: ObservationType,
+    /// The `name` property (optional).
     pub name: Option<String>,
+    /// The `startTime` property (optional).
     pub start_time: Option<crate::runtime::DateTime>,
+    /// The `endTime` property (optional).
     pub end_time: Option<crate::runtime::DateTime>,
+    /// The `completionStartTime` property (optional).
     pub completion_start_time: Option<crate::runtime::DateTime>,
+    /// The `model` property (optional).
     pub model: Option<String>,
+    /// The `modelParameters` property (optional).
     pub model_parameters: Option<crate::runtime::Map<Option<MapValue>>>,
+    /// The `input` property (optional).
     pub input: Option<serde_json::Value>,
+    /// The `version` property (optional).
     pub version: Option<String>,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
+    /// The `output` property (optional).
     pub output: Option<serde_json::Value>,
     /// (Deprecated. Use usageDetails and costDetails instead.) Standard interface for usage and cost
     pub usage: Option<Usage>,
+    /// The `level` property (optional).
     pub level: Option<ObservationLevel>,
+    /// The `statusMessage` property (optional).
     pub status_message: Option<String>,
+    /// The `parentObservationId` property (optional).
     pub parent_observation_id: Option<String>,
+    /// The `environment` property (optional).
     pub environment: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2335,6 +2522,8 @@ impl ObservationBody {
         self
     }
     /// Sets `usage`.
+    ///
+    /// (Deprecated. Use usageDetails and costDetails instead.) Standard interface for usage and cost
     pub fn usage(mut self, value: impl Into<Usage>) -> Self {
         self.usage = Some(value.into());
         self
@@ -2361,19 +2550,24 @@ impl ObservationBody {
     }
 }
 crate::runtime::string_enum! {
-    pub enum ObservationType { Span => "SPAN", Generation => "GENERATION", Event =>
-    "EVENT", Agent => "AGENT", Tool => "TOOL", Chain => "CHAIN", Retriever =>
-    "RETRIEVER", Evaluator => "EVALUATOR", Embedding => "EMBEDDING", Guardrail =>
-    "GUARDRAIL", }
+    #[doc = " The values of the `ObservationType` schema in the API's spec."] pub enum
+    ObservationType { Span => "SPAN", Generation => "GENERATION", Event => "EVENT", Agent
+    => "AGENT", Tool => "TOOL", Chain => "CHAIN", Retriever => "RETRIEVER", Evaluator =>
+    "EVALUATOR", Embedding => "EMBEDDING", Guardrail => "GUARDRAIL", }
 }
 /// OpenAI Usage schema from (Chat-)Completion APIs
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiCompletionUsageSchema {
+    /// The `prompt_tokens` property (required).
     pub prompt_tokens: i64,
+    /// The `completion_tokens` property (required).
     pub completion_tokens: i64,
+    /// The `total_tokens` property (required).
     pub total_tokens: i64,
+    /// The `prompt_tokens_details` property (optional).
     pub prompt_tokens_details: Option<crate::runtime::Map<Option<i64>>>,
+    /// The `completion_tokens_details` property (optional).
     pub completion_tokens_details: Option<crate::runtime::Map<Option<i64>>>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2482,10 +2676,15 @@ impl OpenAiCompletionUsageSchema {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponseUsageSchema {
+    /// The `input_tokens` property (required).
     pub input_tokens: i64,
+    /// The `output_tokens` property (required).
     pub output_tokens: i64,
+    /// The `total_tokens` property (required).
     pub total_tokens: i64,
+    /// The `input_tokens_details` property (optional).
     pub input_tokens_details: Option<crate::runtime::Map<Option<i64>>>,
+    /// The `output_tokens_details` property (optional).
     pub output_tokens_details: Option<crate::runtime::Map<Option<i64>>>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2594,8 +2793,11 @@ impl OpenAiResponseUsageSchema {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OpenAiUsage {
+    /// The `promptTokens` property (optional).
     pub prompt_tokens: Option<i64>,
+    /// The `completionTokens` property (optional).
     pub completion_tokens: Option<i64>,
+    /// The `totalTokens` property (optional).
     pub total_tokens: Option<i64>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2670,22 +2872,31 @@ impl OpenAiUsage {
         self
     }
 }
+/// The object of the `ScoreBody` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreBody {
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `traceId` property (optional).
     pub trace_id: Option<String>,
+    /// The `sessionId` property (optional).
     pub session_id: Option<String>,
+    /// The `observationId` property (optional).
     pub observation_id: Option<String>,
+    /// The `datasetRunId` property (optional).
     pub dataset_run_id: Option<String>,
     /// The name of the score. Always overrides "output" for correction scores.
     pub name: String,
+    /// The `environment` property (optional).
     pub environment: Option<String>,
     /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub queue_id: Option<String>,
     /// The value of the score. Must be passed as string for categorical and text scores, and numeric for boolean and numeric scores. Boolean score values must equal either 1 or 0 (true or false). Text score values must be between 1 and 500 characters.
     pub value: CreateScoreValue,
+    /// The `comment` property (optional).
     pub comment: Option<String>,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
     /// When set, must match the score value's type. If not set, will be inferred from the score value or config
     pub data_type: Option<ScoreDataType>,
@@ -2849,6 +3060,8 @@ impl ScoreBody {
         self
     }
     /// Sets `queueId`.
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<String>) -> Self {
         self.queue_id = Some(value.into());
         self
@@ -2864,19 +3077,25 @@ impl ScoreBody {
         self
     }
     /// Sets `dataType`.
+    ///
+    /// When set, must match the score value's type. If not set, will be inferred from the score value or config
     pub fn data_type(mut self, value: impl Into<ScoreDataType>) -> Self {
         self.data_type = Some(value.into());
         self
     }
     /// Sets `configId`.
+    ///
+    /// Reference a score config on a score. When set, the score name must equal the config name and scores must comply with the config's range and data type. For categorical scores, the value must map to a config category. Numeric scores might be constrained by the score config's max and min values
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.config_id = Some(value.into());
         self
     }
 }
+/// The object of the `SDKLogBody` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SdkLogBody {
+    /// The `log` property (required).
     pub log: serde_json::Value,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2926,20 +3145,33 @@ impl SdkLogBody {
         }
     }
 }
+/// The object of the `TraceBody` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TraceBody {
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `timestamp` property (optional).
     pub timestamp: Option<crate::runtime::DateTime>,
+    /// The `name` property (optional).
     pub name: Option<String>,
+    /// The `userId` property (optional).
     pub user_id: Option<String>,
+    /// The `input` property (optional).
     pub input: Option<serde_json::Value>,
+    /// The `output` property (optional).
     pub output: Option<serde_json::Value>,
+    /// The `sessionId` property (optional).
     pub session_id: Option<String>,
+    /// The `release` property (optional).
     pub release: Option<String>,
+    /// The `version` property (optional).
     pub version: Option<String>,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
+    /// The `tags` property (optional).
     pub tags: Option<Vec<String>>,
+    /// The `environment` property (optional).
     pub environment: Option<String>,
     /// Make trace publicly accessible via url
     pub public: Option<bool>,
@@ -3125,34 +3357,58 @@ impl TraceBody {
         self
     }
     /// Sets `public`.
+    ///
+    /// Make trace publicly accessible via url
     pub fn public(mut self, value: impl Into<bool>) -> Self {
         self.public = Some(value.into());
         self
     }
 }
+/// The object of the `UpdateGenerationBody` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateGenerationBody {
+    /// The `traceId` property (optional).
     pub trace_id: Option<String>,
+    /// The `name` property (optional).
     pub name: Option<String>,
+    /// The `startTime` property (optional).
     pub start_time: Option<crate::runtime::DateTime>,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
+    /// The `input` property (optional).
     pub input: Option<serde_json::Value>,
+    /// The `output` property (optional).
     pub output: Option<serde_json::Value>,
+    /// The `level` property (optional).
     pub level: Option<ObservationLevel>,
+    /// The `statusMessage` property (optional).
     pub status_message: Option<String>,
+    /// The `parentObservationId` property (optional).
     pub parent_observation_id: Option<String>,
+    /// The `version` property (optional).
     pub version: Option<String>,
+    /// The `environment` property (optional).
     pub environment: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `endTime` property (optional).
     pub end_time: Option<crate::runtime::DateTime>,
+    /// The `completionStartTime` property (optional).
     pub completion_start_time: Option<crate::runtime::DateTime>,
+    /// The `model` property (optional).
     pub model: Option<String>,
+    /// The `modelParameters` property (optional).
     pub model_parameters: Option<crate::runtime::Map<Option<MapValue>>>,
+    /// The `usage` property (optional).
     pub usage: Option<IngestionUsage>,
+    /// The `promptName` property (optional).
     pub prompt_name: Option<String>,
+    /// The `usageDetails` property (optional).
     pub usage_details: Option<UsageDetails>,
+    /// The `costDetails` property (optional).
     pub cost_details: Option<crate::runtime::Map<f64>>,
+    /// The `promptVersion` property (optional).
     pub prompt_version: Option<i64>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3433,21 +3689,35 @@ impl UpdateGenerationBody {
         self
     }
 }
+/// The object of the `UpdateSpanBody` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateSpanBody {
+    /// The `traceId` property (optional).
     pub trace_id: Option<String>,
+    /// The `name` property (optional).
     pub name: Option<String>,
+    /// The `startTime` property (optional).
     pub start_time: Option<crate::runtime::DateTime>,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
+    /// The `input` property (optional).
     pub input: Option<serde_json::Value>,
+    /// The `output` property (optional).
     pub output: Option<serde_json::Value>,
+    /// The `level` property (optional).
     pub level: Option<ObservationLevel>,
+    /// The `statusMessage` property (optional).
     pub status_message: Option<String>,
+    /// The `parentObservationId` property (optional).
     pub parent_observation_id: Option<String>,
+    /// The `version` property (optional).
     pub version: Option<String>,
+    /// The `environment` property (optional).
     pub environment: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `endTime` property (optional).
     pub end_time: Option<crate::runtime::DateTime>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3635,6 +3905,8 @@ impl UpdateSpanBody {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the `UsageDetails` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum UsageDetails { OpenAiCompletionUsageSchema(OpenAiCompletionUsageSchema),
     OpenAiResponseUsageSchema(OpenAiResponseUsageSchema), Map(crate ::runtime::Map < i64
     >), }

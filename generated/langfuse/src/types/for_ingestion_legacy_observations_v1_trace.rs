@@ -119,21 +119,29 @@ impl Usage {
         }
     }
     /// Sets `unit` (`None` sends `null`).
+    ///
+    /// Unit of measurement
     pub fn unit(mut self, value: impl Into<Option<String>>) -> Self {
         self.unit = value.into();
         self
     }
     /// Sets `inputCost`.
+    ///
+    /// USD input cost
     pub fn input_cost(mut self, value: impl Into<f64>) -> Self {
         self.input_cost = Some(value.into());
         self
     }
     /// Sets `outputCost`.
+    ///
+    /// USD output cost
     pub fn output_cost(mut self, value: impl Into<f64>) -> Self {
         self.output_cost = Some(value.into());
         self
     }
     /// Sets `totalCost`.
+    ///
+    /// USD total cost, defaults to input+output
     pub fn total_cost(mut self, value: impl Into<f64>) -> Self {
         self.total_cost = Some(value.into());
         self

@@ -21,6 +21,7 @@ impl CreateScoreValue {
     }
 }
 crate::runtime::string_enum! {
-    pub enum ScoreDataType { Numeric => "NUMERIC", Boolean => "BOOLEAN", Categorical =>
+    #[doc = " The values of the `ScoreDataType` schema in the API's spec."] pub enum
+    ScoreDataType { Numeric => "NUMERIC", Boolean => "BOOLEAN", Categorical =>
     "CATEGORICAL", Correction => "CORRECTION", Text => "TEXT", }
 }

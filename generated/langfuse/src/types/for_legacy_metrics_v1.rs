@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `legacy-metrics-v1`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `legacyMetricsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LegacyMetricsResponse {
@@ -68,6 +71,8 @@ impl LegacyMetricsResponse {
         }
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self

@@ -2,10 +2,15 @@
 //! The types compiled only with the feature `legacy-observations-v1`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `legacyObservationsViews` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LegacyObservationsViews {
+    /// The `data` property (required).
     pub data: Vec<ObservationsView>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
@@ -74,11 +79,16 @@ impl LegacyObservationsViews {
         }
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self
     }
 }
+/// The object of the `ObservationsViewSingle` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservationsViewSingle {
@@ -441,16 +451,22 @@ impl ObservationsViewSingle {
         }
     }
     /// Sets `traceId` (`None` sends `null`).
+    ///
+    /// The trace ID associated with the observation
     pub fn trace_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.trace_id = value.into();
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// The name of the observation
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
     /// Sets `endTime` (`None` sends `null`).
+    ///
+    /// The end time of the observation.
     pub fn end_time(
         mut self,
         value: impl Into<Option<crate::runtime::DateTime>>,
@@ -459,6 +475,8 @@ impl ObservationsViewSingle {
         self
     }
     /// Sets `completionStartTime` (`None` sends `null`).
+    ///
+    /// The completion start time of the observation
     pub fn completion_start_time(
         mut self,
         value: impl Into<Option<crate::runtime::DateTime>>,
@@ -467,86 +485,120 @@ impl ObservationsViewSingle {
         self
     }
     /// Sets `model` (`None` sends `null`).
+    ///
+    /// The model used for the observation
     pub fn model(mut self, value: impl Into<Option<String>>) -> Self {
         self.model = value.into();
         self
     }
     /// Sets `version` (`None` sends `null`).
+    ///
+    /// The version of the observation
     pub fn version(mut self, value: impl Into<Option<String>>) -> Self {
         self.version = value.into();
         self
     }
     /// Sets `statusMessage` (`None` sends `null`).
+    ///
+    /// The status message of the observation
     pub fn status_message(mut self, value: impl Into<Option<String>>) -> Self {
         self.status_message = value.into();
         self
     }
     /// Sets `parentObservationId` (`None` sends `null`).
+    ///
+    /// The parent observation ID
     pub fn parent_observation_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.parent_observation_id = value.into();
         self
     }
     /// Sets `promptId` (`None` sends `null`).
+    ///
+    /// The prompt ID associated with the observation
     pub fn prompt_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.prompt_id = value.into();
         self
     }
     /// Sets `promptName` (`None` sends `null`).
+    ///
+    /// The name of the prompt associated with the observation
     pub fn prompt_name(mut self, value: impl Into<Option<String>>) -> Self {
         self.prompt_name = value.into();
         self
     }
     /// Sets `promptVersion` (`None` sends `null`).
+    ///
+    /// The version of the prompt associated with the observation
     pub fn prompt_version(mut self, value: impl Into<Option<i64>>) -> Self {
         self.prompt_version = value.into();
         self
     }
     /// Sets `modelId` (`None` sends `null`).
+    ///
+    /// The unique identifier of the model
     pub fn model_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.model_id = value.into();
         self
     }
     /// Sets `inputPrice` (`None` sends `null`).
+    ///
+    /// The price of the input in USD
     pub fn input_price(mut self, value: impl Into<Option<f64>>) -> Self {
         self.input_price = value.into();
         self
     }
     /// Sets `outputPrice` (`None` sends `null`).
+    ///
+    /// The price of the output in USD.
     pub fn output_price(mut self, value: impl Into<Option<f64>>) -> Self {
         self.output_price = value.into();
         self
     }
     /// Sets `totalPrice` (`None` sends `null`).
+    ///
+    /// The total price in USD.
     pub fn total_price(mut self, value: impl Into<Option<f64>>) -> Self {
         self.total_price = value.into();
         self
     }
     /// Sets `calculatedInputCost` (`None` sends `null`).
+    ///
+    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated cost of the input in USD
     pub fn calculated_input_cost(mut self, value: impl Into<Option<f64>>) -> Self {
         self.calculated_input_cost = value.into();
         self
     }
     /// Sets `calculatedOutputCost` (`None` sends `null`).
+    ///
+    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated cost of the output in USD
     pub fn calculated_output_cost(mut self, value: impl Into<Option<f64>>) -> Self {
         self.calculated_output_cost = value.into();
         self
     }
     /// Sets `calculatedTotalCost` (`None` sends `null`).
+    ///
+    /// (Deprecated. Use usageDetails and costDetails instead.) The calculated total cost in USD
     pub fn calculated_total_cost(mut self, value: impl Into<Option<f64>>) -> Self {
         self.calculated_total_cost = value.into();
         self
     }
     /// Sets `latency` (`None` sends `null`).
+    ///
+    /// The latency in seconds.
     pub fn latency(mut self, value: impl Into<Option<f64>>) -> Self {
         self.latency = value.into();
         self
     }
     /// Sets `timeToFirstToken` (`None` sends `null`).
+    ///
+    /// The time to the first token in seconds
     pub fn time_to_first_token(mut self, value: impl Into<Option<f64>>) -> Self {
         self.time_to_first_token = value.into();
         self
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self

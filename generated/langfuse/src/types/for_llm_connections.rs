@@ -2,9 +2,13 @@
 //! The types compiled only with the feature `llm-connections`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `DeleteLlmConnectionResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DeleteLlmConnectionResponse {
+    /// The `message` property (required).
     pub message: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -56,14 +60,20 @@ impl DeleteLlmConnectionResponse {
     }
 }
 crate::runtime::string_enum! {
+    #[doc = " The values of the `LlmAdapter` schema in the API's spec."] #[doc = " "]
+    #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum LlmAdapter { Anthropic => "anthropic", Openai => "openai", Azure => "azure",
     Bedrock => "bedrock", GoogleVertexAi => "google-vertex-ai", GoogleAiStudio =>
     "google-ai-studio", }
 }
 /// LLM API connection configuration (secrets excluded)
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LlmConnection {
+    /// The `id` property (required).
     pub id: String,
     /// Provider name (e.g., 'openai', 'my-gateway'). Must be unique in project, used for upserting.
     pub provider: String,
@@ -81,7 +91,9 @@ pub struct LlmConnection {
     pub extra_header_keys: Vec<String>,
     /// Adapter-specific configuration. Required for Bedrock (`{"region":"us-east-1"}`), optional for OpenAI (`{"useResponsesApi":true}`), optional for VertexAI (`{"location":"us-central1"}`), not used by other adapters.
     pub config: Option<serde_json::Value>,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -232,20 +244,29 @@ impl LlmConnection {
         }
     }
     /// Sets `baseURL`.
+    ///
+    /// Custom base URL for the LLM API
     pub fn base_url(mut self, value: impl Into<String>) -> Self {
         self.base_url = Some(value.into());
         self
     }
     /// Sets `config`.
+    ///
+    /// Adapter-specific configuration. Required for Bedrock (`{"region":"us-east-1"}`), optional for OpenAI (`{"useResponsesApi":true}`), optional for VertexAI (`{"location":"us-central1"}`), not used by other adapters.
     pub fn config(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.config = Some(value.into());
         self
     }
 }
+/// The object of the `PaginatedLlmConnections` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedLlmConnections {
+    /// The `data` property (required).
     pub data: Vec<LlmConnection>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -308,6 +329,8 @@ impl PaginatedLlmConnections {
     }
 }
 /// Request to create or update an LLM connection (upsert)
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpsertLlmConnectionRequest {
@@ -434,21 +457,29 @@ impl UpsertLlmConnectionRequest {
         }
     }
     /// Sets `baseURL`.
+    ///
+    /// Custom base URL for the LLM API
     pub fn base_url(mut self, value: impl Into<String>) -> Self {
         self.base_url = Some(value.into());
         self
     }
     /// Sets `customModels`.
+    ///
+    /// List of custom model names
     pub fn custom_models(mut self, value: Vec<String>) -> Self {
         self.custom_models = Some(value);
         self
     }
     /// Sets `withDefaultModels`.
+    ///
+    /// Whether to include default models. Default is true.
     pub fn with_default_models(mut self, value: impl Into<bool>) -> Self {
         self.with_default_models = Some(value.into());
         self
     }
     /// Sets `extraHeaders`.
+    ///
+    /// Extra headers to send with requests
     pub fn extra_headers(
         mut self,
         value: impl Into<crate::runtime::Map<String>>,
@@ -457,6 +488,8 @@ impl UpsertLlmConnectionRequest {
         self
     }
     /// Sets `config`.
+    ///
+    /// Adapter-specific configuration. Validation rules: - **Bedrock**: Required. Must be `{"region": "<aws-region>"}` (e.g., `{"region":"us-east-1"}`) - **OpenAI**: Optional. If provided, must be `{"useResponsesApi": <boolean>}` to control whether Langfuse routes calls through OpenAI's Responses API. - **VertexAI**: Optional. If provided, must be `{"location": "<gcp-location>"}` (e.g., `{"location":"us-central1"}`) - **Other adapters**: Not supported. Omit this field or set to null.
     pub fn config(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.config = Some(value.into());
         self

@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `media`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `GetMediaResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetMediaResponse {
@@ -124,6 +127,8 @@ impl GetMediaResponse {
     }
 }
 /// Request a presigned media upload URL. Provide exactly one context: a trace (traceId, optionally observationId) or a dataset item (datasetId + datasetItemId). field is required and must match the chosen context.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetMediaUploadUrlRequest {
@@ -254,26 +259,37 @@ impl GetMediaUploadUrlRequest {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace the media is associated with. Null for dataset item media uploads.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the media record. If the media record is associated directly with a trace, this will be null.
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetId`.
+    ///
+    /// The dataset the media belongs to. Null for trace/observation media uploads.
     pub fn dataset_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_id = Some(value.into());
         self
     }
     /// Sets `datasetItemId`.
+    ///
+    /// The dataset item the media is associated with (need not exist yet). Null for trace/observation media uploads.
     pub fn dataset_item_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_item_id = Some(value.into());
         self
     }
 }
+/// The object of the `GetMediaUploadUrlResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetMediaUploadUrlResponse {
@@ -338,28 +354,31 @@ impl GetMediaUploadUrlResponse {
         }
     }
     /// Sets `uploadUrl`.
+    ///
+    /// The presigned upload URL. If the asset is already uploaded, this will be null
     pub fn upload_url(mut self, value: impl Into<String>) -> Self {
         self.upload_url = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " The MIME type of the media record"] pub enum MediaContentType { ImagePng =>
-    "image/png", ImageJpeg => "image/jpeg", ImageJpg => "image/jpg", ImageWebp =>
-    "image/webp", ImageGif => "image/gif", ImageSvgXml => "image/svg+xml", ImageTiff =>
-    "image/tiff", ImageBmp => "image/bmp", ImageAvif => "image/avif", ImageHeic =>
-    "image/heic", AudioMpeg => "audio/mpeg", AudioMp3 => "audio/mp3", AudioWav =>
-    "audio/wav", AudioOgg => "audio/ogg", AudioOga => "audio/oga", AudioAac =>
-    "audio/aac", AudioMp4 => "audio/mp4", AudioFlac => "audio/flac", AudioOpus =>
-    "audio/opus", AudioWebm => "audio/webm", VideoMp4 => "video/mp4", VideoWebm =>
-    "video/webm", VideoOgg => "video/ogg", VideoMpeg => "video/mpeg", VideoQuicktime =>
-    "video/quicktime", VideoXMsvideo => "video/x-msvideo", VideoXMatroska =>
-    "video/x-matroska", TextPlain => "text/plain", TextHtml => "text/html", TextCss =>
-    "text/css", TextCsv => "text/csv", TextMarkdown => "text/markdown", TextXPython =>
-    "text/x-python", ApplicationJavascript => "application/javascript", TextXTypescript
-    => "text/x-typescript", ApplicationXYaml => "application/x-yaml", ApplicationPdf =>
-    "application/pdf", ApplicationMsword => "application/msword", ApplicationVndMsExcel
-    => "application/vnd.ms-excel",
+    #[doc = " The MIME type of the media record"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum MediaContentType { ImagePng => "image/png", ImageJpeg => "image/jpeg",
+    ImageJpg => "image/jpg", ImageWebp => "image/webp", ImageGif => "image/gif",
+    ImageSvgXml => "image/svg+xml", ImageTiff => "image/tiff", ImageBmp => "image/bmp",
+    ImageAvif => "image/avif", ImageHeic => "image/heic", AudioMpeg => "audio/mpeg",
+    AudioMp3 => "audio/mp3", AudioWav => "audio/wav", AudioOgg => "audio/ogg", AudioOga
+    => "audio/oga", AudioAac => "audio/aac", AudioMp4 => "audio/mp4", AudioFlac =>
+    "audio/flac", AudioOpus => "audio/opus", AudioWebm => "audio/webm", VideoMp4 =>
+    "video/mp4", VideoWebm => "video/webm", VideoOgg => "video/ogg", VideoMpeg =>
+    "video/mpeg", VideoQuicktime => "video/quicktime", VideoXMsvideo =>
+    "video/x-msvideo", VideoXMatroska => "video/x-matroska", TextPlain => "text/plain",
+    TextHtml => "text/html", TextCss => "text/css", TextCsv => "text/csv", TextMarkdown
+    => "text/markdown", TextXPython => "text/x-python", ApplicationJavascript =>
+    "application/javascript", TextXTypescript => "text/x-typescript", ApplicationXYaml =>
+    "application/x-yaml", ApplicationPdf => "application/pdf", ApplicationMsword =>
+    "application/msword", ApplicationVndMsExcel => "application/vnd.ms-excel",
     ApplicationVndOpenxmlformatsOfficedocumentSpreadsheetmlSheet =>
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ApplicationZip
     => "application/zip", ApplicationJson => "application/json", ApplicationXml =>
@@ -373,6 +392,9 @@ crate::runtime::string_enum! {
     "application/gzip", ApplicationXTar => "application/x-tar", ApplicationX7zCompressed
     => "application/x-7z-compressed", }
 }
+/// The object of the `PatchMediaBody` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PatchMediaBody {
@@ -463,6 +485,8 @@ impl PatchMediaBody {
         }
     }
     /// Sets `uploadHttpError`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// The HTTP error message of the upload
     pub fn upload_http_error(
         mut self,
         value: impl Into<crate::runtime::Patch<String>>,
@@ -471,6 +495,8 @@ impl PatchMediaBody {
         self
     }
     /// Sets `uploadTimeMs`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// The time in milliseconds it took to upload the media record
     pub fn upload_time_ms(
         mut self,
         value: impl Into<crate::runtime::Patch<i64>>,

@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `metrics`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `MetricsV2Response` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MetricsV2Response {

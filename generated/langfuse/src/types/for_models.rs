@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `models`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `CreateModelRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateModelRequest {
@@ -154,41 +157,57 @@ impl CreateModelRequest {
         }
     }
     /// Sets `startDate`.
+    ///
+    /// Apply only to generations which are newer than this ISO date.
     pub fn start_date(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
         self.start_date = Some(value.into());
         self
     }
     /// Sets `unit`.
+    ///
+    /// Unit used by this model.
     pub fn unit(mut self, value: impl Into<ModelUsageUnit>) -> Self {
         self.unit = Some(value.into());
         self
     }
     /// Sets `inputPrice`.
+    ///
+    /// Deprecated. Use 'pricingTiers' instead. Price (USD) per input unit. Creates a default tier if pricingTiers not provided.
     pub fn input_price(mut self, value: impl Into<f64>) -> Self {
         self.input_price = Some(value.into());
         self
     }
     /// Sets `outputPrice`.
+    ///
+    /// Deprecated. Use 'pricingTiers' instead. Price (USD) per output unit. Creates a default tier if pricingTiers not provided.
     pub fn output_price(mut self, value: impl Into<f64>) -> Self {
         self.output_price = Some(value.into());
         self
     }
     /// Sets `totalPrice`.
+    ///
+    /// Deprecated. Use 'pricingTiers' instead. Price (USD) per total units. Cannot be set if input or output price is set. Creates a default tier if pricingTiers not provided.
     pub fn total_price(mut self, value: impl Into<f64>) -> Self {
         self.total_price = Some(value.into());
         self
     }
     /// Sets `pricingTiers`.
+    ///
+    /// Optional. Array of pricing tiers for this model.
     pub fn pricing_tiers(mut self, value: Vec<PricingTierInput>) -> Self {
         self.pricing_tiers = Some(value);
         self
     }
     /// Sets `tokenizerId`.
+    ///
+    /// Optional. Tokenizer to be applied to observations which match to this model. See docs for more details.
     pub fn tokenizer_id(mut self, value: impl Into<String>) -> Self {
         self.tokenizer_id = Some(value.into());
         self
     }
     /// Sets `tokenizerConfig`.
+    ///
+    /// Optional. Configuration for the selected tokenizer. Needs to be JSON. See docs for more details.
     pub fn tokenizer_config(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.tokenizer_config = Some(value.into());
         self
@@ -203,9 +222,12 @@ impl CreateModelRequest {
 /// The pricing tiers approach is recommended for models with usage-based pricing variations.
 /// When using tiered pricing, the flat price fields (inputPrice, outputPrice, prices) are populated
 /// from the default tier for backward compatibility.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Model {
+    /// The `id` property (required).
     pub id: String,
     /// Name of the model definition. If multiple with the same name exist, they are applied in the following order: (1) custom over built-in, (2) newest according to startTime where model.startTime<observation.startTime
     pub model_name: String,
@@ -225,6 +247,7 @@ pub struct Model {
     pub tokenizer_id: Option<String>,
     /// Optional. Configuration for the selected tokenizer. Needs to be JSON. See docs for more details.
     pub tokenizer_config: serde_json::Value,
+    /// The `isLangfuseManaged` property (required).
     pub is_langfuse_managed: bool,
     /// Timestamp when the model was created
     pub created_at: crate::runtime::DateTime,
@@ -406,6 +429,8 @@ impl Model {
         }
     }
     /// Sets `startDate` (`None` sends `null`).
+    ///
+    /// Apply only to generations which are newer than this ISO date.
     pub fn start_date(
         mut self,
         value: impl Into<Option<crate::runtime::DateTime>>,
@@ -414,34 +439,48 @@ impl Model {
         self
     }
     /// Sets `unit`.
+    ///
+    /// Unit used by this model.
     pub fn unit(mut self, value: impl Into<ModelUsageUnit>) -> Self {
         self.unit = Some(value.into());
         self
     }
     /// Sets `inputPrice` (`None` sends `null`).
+    ///
+    /// Deprecated. See 'prices' instead. Price (USD) per input unit
     pub fn input_price(mut self, value: impl Into<Option<f64>>) -> Self {
         self.input_price = value.into();
         self
     }
     /// Sets `outputPrice` (`None` sends `null`).
+    ///
+    /// Deprecated. See 'prices' instead. Price (USD) per output unit
     pub fn output_price(mut self, value: impl Into<Option<f64>>) -> Self {
         self.output_price = value.into();
         self
     }
     /// Sets `totalPrice` (`None` sends `null`).
+    ///
+    /// Deprecated. See 'prices' instead. Price (USD) per total unit. Cannot be set if input or output price is set.
     pub fn total_price(mut self, value: impl Into<Option<f64>>) -> Self {
         self.total_price = value.into();
         self
     }
     /// Sets `tokenizerId` (`None` sends `null`).
+    ///
+    /// Optional. Tokenizer to be applied to observations which match to this model. See docs for more details.
     pub fn tokenizer_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.tokenizer_id = value.into();
         self
     }
 }
+/// The object of the `ModelPrice` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ModelPrice {
+    /// The `price` property (required).
     pub price: f64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -497,10 +536,15 @@ crate::runtime::string_enum! {
     "CHARACTERS", Tokens => "TOKENS", Milliseconds => "MILLISECONDS", Seconds =>
     "SECONDS", Images => "IMAGES", Requests => "REQUESTS", }
 }
+/// The object of the `PaginatedModels` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedModels {
+    /// The `data` property (required).
     pub data: Vec<Model>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -579,6 +623,8 @@ impl PaginatedModels {
 /// - Without proper ordering, a less specific condition might match before a more specific one
 ///
 /// Every model must have exactly one default tier to ensure cost calculation always succeeds.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PricingTier {
@@ -822,6 +868,7 @@ pub type PricingTierAttributeConditionOperator = crate::runtime::Const<
     constants::PricingTierAttributeConditionOperator,
 >;
 crate::runtime::string_enum! {
+    #[doc = " The values of the `PricingTierAttributeSource` schema in the API's spec."]
     pub enum PricingTierAttributeSource { ModelParameters => "model_parameters", Metadata
     => "metadata", }
 }
@@ -847,6 +894,8 @@ crate::runtime::union_from! {
 /// - Each tier must define at least one price
 ///
 /// See PricingTier for detailed information about how tiers work and why they're useful.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PricingTierInput {

@@ -4,6 +4,8 @@
 use super::*;
 /// An observation from the v2 API with field-group-based selection.
 /// Core fields are always present. Other fields are included only when their field group is requested.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservationV2 {
@@ -407,11 +409,15 @@ impl ObservationV2 {
         }
     }
     /// Sets `traceId` (`None` sends `null`).
+    ///
+    /// The trace ID associated with the observation
     pub fn trace_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.trace_id = value.into();
         self
     }
     /// Sets `endTime` (`None` sends `null`).
+    ///
+    /// The end time of the observation
     pub fn end_time(
         mut self,
         value: impl Into<Option<crate::runtime::DateTime>>,
@@ -420,61 +426,87 @@ impl ObservationV2 {
         self
     }
     /// Sets `parentObservationId` (`None` sends `null`).
+    ///
+    /// The physical parent observation ID, if present.
+    /// Observations marked as app roots by the SDK may retain a non-null parent ID.
     pub fn parent_observation_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.parent_observation_id = value.into();
         self
     }
     /// Sets `isRootObservation`.
+    ///
+    /// Whether this observation is a logical root.
+    /// This is true for observations without a physical parent and observations marked as app roots by the SDK.
     pub fn is_root_observation(mut self, value: impl Into<bool>) -> Self {
         self.is_root_observation = Some(value.into());
         self
     }
     /// Sets `name`.
+    ///
+    /// The name of the observation
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `level`.
+    ///
+    /// The level of the observation
     pub fn level(mut self, value: impl Into<ObservationLevel>) -> Self {
         self.level = Some(value.into());
         self
     }
     /// Sets `statusMessage`.
+    ///
+    /// The status message of the observation
     pub fn status_message(mut self, value: impl Into<String>) -> Self {
         self.status_message = Some(value.into());
         self
     }
     /// Sets `version`.
+    ///
+    /// The version of the observation
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
     /// Sets `environment`.
+    ///
+    /// The environment from which this observation originated
     pub fn environment(mut self, value: impl Into<String>) -> Self {
         self.environment = Some(value.into());
         self
     }
     /// Sets `bookmarked`.
+    ///
+    /// Whether the observation is bookmarked
     pub fn bookmarked(mut self, value: impl Into<bool>) -> Self {
         self.bookmarked = Some(value.into());
         self
     }
     /// Sets `public`.
+    ///
+    /// Whether the observation is public
     pub fn public(mut self, value: impl Into<bool>) -> Self {
         self.public = Some(value.into());
         self
     }
     /// Sets `userId`.
+    ///
+    /// The user ID associated with the observation
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the observation
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `completionStartTime`.
+    ///
+    /// The completion start time of the observation
     pub fn completion_start_time(
         mut self,
         value: impl Into<crate::runtime::DateTime>,
@@ -483,127 +515,177 @@ impl ObservationV2 {
         self
     }
     /// Sets `createdAt`.
+    ///
+    /// The creation timestamp of the observation
     pub fn created_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
         self.created_at = Some(value.into());
         self
     }
     /// Sets `updatedAt`.
+    ///
+    /// The last update timestamp of the observation
     pub fn updated_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
     /// Sets `input`.
+    ///
+    /// The input data of the observation
     pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.input = Some(value.into());
         self
     }
     /// Sets `output`.
+    ///
+    /// The output data of the observation
     pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.output = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Additional metadata of the observation
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `providedModelName`.
+    ///
+    /// The model name as provided by the user
     pub fn provided_model_name(mut self, value: impl Into<String>) -> Self {
         self.provided_model_name = Some(value.into());
         self
     }
     /// Sets `internalModelId`.
+    ///
+    /// The internal model ID matched by Langfuse
     pub fn internal_model_id(mut self, value: impl Into<String>) -> Self {
         self.internal_model_id = Some(value.into());
         self
     }
     /// Sets `modelParameters`.
+    ///
+    /// The parameters of the model used for the observation
     pub fn model_parameters(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.model_parameters = Some(value.into());
         self
     }
     /// Sets `usageDetails`.
+    ///
+    /// The usage details of the observation. Key is the usage metric name, value is the number of units consumed.
     pub fn usage_details(mut self, value: impl Into<crate::runtime::Map<i64>>) -> Self {
         self.usage_details = Some(value.into());
         self
     }
     /// Sets `costDetails`.
+    ///
+    /// The cost details of the observation. Key is the cost metric name, value is the cost in USD.
     pub fn cost_details(mut self, value: impl Into<crate::runtime::Map<f64>>) -> Self {
         self.cost_details = Some(value.into());
         self
     }
     /// Sets `totalCost`.
+    ///
+    /// The total cost of the observation in USD
     pub fn total_cost(mut self, value: impl Into<f64>) -> Self {
         self.total_cost = Some(value.into());
         self
     }
     /// Sets `usagePricingTierName`.
+    ///
+    /// The name of the pricing tier applied to this observation's usage costs
     pub fn usage_pricing_tier_name(mut self, value: impl Into<String>) -> Self {
         self.usage_pricing_tier_name = Some(value.into());
         self
     }
     /// Sets `promptId`.
+    ///
+    /// The prompt ID associated with the observation
     pub fn prompt_id(mut self, value: impl Into<String>) -> Self {
         self.prompt_id = Some(value.into());
         self
     }
     /// Sets `promptName`.
+    ///
+    /// The prompt name associated with the observation
     pub fn prompt_name(mut self, value: impl Into<String>) -> Self {
         self.prompt_name = Some(value.into());
         self
     }
     /// Sets `promptVersion`.
+    ///
+    /// The prompt version associated with the observation
     pub fn prompt_version(mut self, value: impl Into<i64>) -> Self {
         self.prompt_version = Some(value.into());
         self
     }
     /// Sets `latency`.
+    ///
+    /// The latency in seconds
     pub fn latency(mut self, value: impl Into<f64>) -> Self {
         self.latency = Some(value.into());
         self
     }
     /// Sets `timeToFirstToken`.
+    ///
+    /// The time to first token in seconds
     pub fn time_to_first_token(mut self, value: impl Into<f64>) -> Self {
         self.time_to_first_token = Some(value.into());
         self
     }
     /// Sets `modelId` (`None` sends `null`).
+    ///
+    /// The matched model ID. Null when the `model` field group is not requested.
     pub fn model_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.model_id = value.into();
         self
     }
     /// Sets `inputPrice` (`None` sends `null`).
+    ///
+    /// The input token price (USD per unit) from the matched model, serialized as a decimal string (e.g. "0.0001"). Null when the `model` field group is not requested.
     pub fn input_price(mut self, value: impl Into<Option<String>>) -> Self {
         self.input_price = value.into();
         self
     }
     /// Sets `outputPrice` (`None` sends `null`).
+    ///
+    /// The output token price (USD per unit) from the matched model, serialized as a decimal string (e.g. "0.0001"). Null when the `model` field group is not requested.
     pub fn output_price(mut self, value: impl Into<Option<String>>) -> Self {
         self.output_price = value.into();
         self
     }
     /// Sets `totalPrice` (`None` sends `null`).
+    ///
+    /// The total token price (USD per unit) from the matched model, serialized as a decimal string (e.g. "0.0001"). Null when the `model` field group is not requested.
     pub fn total_price(mut self, value: impl Into<Option<String>>) -> Self {
         self.total_price = value.into();
         self
     }
     /// Sets `traceName`.
+    ///
+    /// The name of the parent trace
     pub fn trace_name(mut self, value: impl Into<String>) -> Self {
         self.trace_name = Some(value.into());
         self
     }
     /// Sets `tags`.
+    ///
+    /// Tags from the parent trace (denormalized onto the observation)
     pub fn tags(mut self, value: Vec<String>) -> Self {
         self.tags = Some(value);
         self
     }
     /// Sets `release`.
+    ///
+    /// The release version of the parent trace
     pub fn release(mut self, value: impl Into<String>) -> Self {
         self.release = Some(value.into());
         self
     }
 }
 /// Metadata for cursor-based pagination
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ObservationsV2Meta {
@@ -655,6 +737,8 @@ impl ObservationsV2Meta {
         }
     }
     /// Sets `cursor`.
+    ///
+    /// Base64-encoded cursor to use for retrieving the next page. If not present, there are no more results.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -664,6 +748,8 @@ impl ObservationsV2Meta {
 ///
 /// The `data` array contains observation objects with only the requested field groups included.
 /// Use the `cursor` in `meta` to retrieve the next page of results.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservationsV2Response {

@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `opentelemetry`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the schema at `/paths/~1api~1public~1otel~1v1~1traces/post/requestBody/content/application~1json/schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpentelemetryExportTracesRequest {
@@ -61,6 +64,8 @@ impl OpentelemetryExportTracesRequest {
     }
 }
 /// Key-value attribute pair for resources, scopes, or spans
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OtelAttribute {
@@ -123,17 +128,23 @@ impl OtelAttribute {
         }
     }
     /// Sets `key`.
+    ///
+    /// Attribute key (e.g., "service.name", "langfuse.observation.type")
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets `value`.
+    ///
+    /// Attribute value
     pub fn value(mut self, value: impl Into<OtelAttributeValue>) -> Self {
         self.value = Some(value.into());
         self
     }
 }
 /// Attribute value wrapper supporting different value types
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OtelAttributeValue {
@@ -210,27 +221,37 @@ impl OtelAttributeValue {
         }
     }
     /// Sets `stringValue`.
+    ///
+    /// String value
     pub fn string_value(mut self, value: impl Into<String>) -> Self {
         self.string_value = Some(value.into());
         self
     }
     /// Sets `intValue`.
+    ///
+    /// Integer value
     pub fn int_value(mut self, value: impl Into<i64>) -> Self {
         self.int_value = Some(value.into());
         self
     }
     /// Sets `doubleValue`.
+    ///
+    /// Double value
     pub fn double_value(mut self, value: impl Into<f64>) -> Self {
         self.double_value = Some(value.into());
         self
     }
     /// Sets `boolValue`.
+    ///
+    /// Boolean value
     pub fn bool_value(mut self, value: impl Into<bool>) -> Self {
         self.bool_value = Some(value.into());
         self
     }
 }
 /// Resource attributes identifying the source of telemetry
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OtelResource {
@@ -286,12 +307,16 @@ impl OtelResource {
         }
     }
     /// Sets `attributes`.
+    ///
+    /// Resource attributes like service.name, service.version, etc.
     pub fn attributes(mut self, value: Vec<OtelAttribute>) -> Self {
         self.attributes = Some(value);
         self
     }
 }
 /// Represents a collection of spans from a single resource as per OTLP specification
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OtelResourceSpan {
@@ -354,17 +379,23 @@ impl OtelResourceSpan {
         }
     }
     /// Sets `resource`.
+    ///
+    /// Resource information
     pub fn resource(mut self, value: impl Into<OtelResource>) -> Self {
         self.resource = Some(value.into());
         self
     }
     /// Sets `scopeSpans`.
+    ///
+    /// Array of scope spans
     pub fn scope_spans(mut self, value: Vec<OtelScopeSpan>) -> Self {
         self.scope_spans = Some(value);
         self
     }
 }
 /// Instrumentation scope information
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OtelScope {
@@ -434,22 +465,30 @@ impl OtelScope {
         }
     }
     /// Sets `name`.
+    ///
+    /// Instrumentation scope name
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `version`.
+    ///
+    /// Instrumentation scope version
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
     /// Sets `attributes`.
+    ///
+    /// Additional scope attributes
     pub fn attributes(mut self, value: Vec<OtelAttribute>) -> Self {
         self.attributes = Some(value);
         self
     }
 }
 /// Collection of spans from a single instrumentation scope
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OtelScopeSpan {
@@ -512,17 +551,23 @@ impl OtelScopeSpan {
         }
     }
     /// Sets `scope`.
+    ///
+    /// Instrumentation scope information
     pub fn scope(mut self, value: impl Into<OtelScope>) -> Self {
         self.scope = Some(value.into());
         self
     }
     /// Sets `spans`.
+    ///
+    /// Array of spans
     pub fn spans(mut self, value: Vec<OtelSpan>) -> Self {
         self.spans = Some(value);
         self
     }
 }
 /// Individual span representing a unit of work or operation
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OtelSpan {
@@ -644,46 +689,64 @@ impl OtelSpan {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// Trace ID (16 bytes, hex-encoded string in JSON or Buffer in binary)
     pub fn trace_id(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `spanId`.
+    ///
+    /// Span ID (8 bytes, hex-encoded string in JSON or Buffer in binary)
     pub fn span_id(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.span_id = Some(value.into());
         self
     }
     /// Sets `parentSpanId`.
+    ///
+    /// Parent span ID if this is a child span
     pub fn parent_span_id(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.parent_span_id = Some(value.into());
         self
     }
     /// Sets `name`.
+    ///
+    /// Span name describing the operation
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `kind`.
+    ///
+    /// Span kind (1=INTERNAL, 2=SERVER, 3=CLIENT, 4=PRODUCER, 5=CONSUMER)
     pub fn kind(mut self, value: impl Into<i64>) -> Self {
         self.kind = Some(value.into());
         self
     }
     /// Sets `startTimeUnixNano`.
+    ///
+    /// Start time in nanoseconds since Unix epoch
     pub fn start_time_unix_nano(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.start_time_unix_nano = Some(value.into());
         self
     }
     /// Sets `endTimeUnixNano`.
+    ///
+    /// End time in nanoseconds since Unix epoch
     pub fn end_time_unix_nano(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.end_time_unix_nano = Some(value.into());
         self
     }
     /// Sets `attributes`.
+    ///
+    /// Span attributes including Langfuse-specific attributes (langfuse.observation.*)
     pub fn attributes(mut self, value: Vec<OtelAttribute>) -> Self {
         self.attributes = Some(value);
         self
     }
     /// Sets `status`.
+    ///
+    /// Span status object
     pub fn status(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.status = Some(value.into());
         self

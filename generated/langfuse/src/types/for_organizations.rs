@@ -2,9 +2,13 @@
 //! The types compiled only with the feature `organizations`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `DeleteMembershipRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DeleteMembershipRequest {
+    /// The `userId` property (required).
     pub user_id: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -56,10 +60,15 @@ impl DeleteMembershipRequest {
         }
     }
 }
+/// The object of the `MembershipDeletionResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MembershipDeletionResponse {
+    /// The `message` property (required).
     pub message: String,
+    /// The `userId` property (required).
     pub user_id: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -121,10 +130,15 @@ impl MembershipDeletionResponse {
         }
     }
 }
+/// The object of the `MembershipRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MembershipRequest {
+    /// The `userId` property (required).
     pub user_id: String,
+    /// The `role` property (required).
     pub role: MembershipRole,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -187,12 +201,19 @@ impl MembershipRequest {
         }
     }
 }
+/// The object of the `MembershipResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MembershipResponse {
+    /// The `userId` property (required).
     pub user_id: String,
+    /// The `role` property (required).
     pub role: MembershipRole,
+    /// The `email` property (required).
     pub email: String,
+    /// The `name` property (required).
     pub name: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -276,12 +297,17 @@ impl MembershipResponse {
     }
 }
 crate::runtime::string_enum! {
-    pub enum MembershipRole { Owner => "OWNER", Admin => "ADMIN", Member => "MEMBER",
-    Viewer => "VIEWER", }
+    #[doc = " The values of the `MembershipRole` schema in the API's spec."] pub enum
+    MembershipRole { Owner => "OWNER", Admin => "ADMIN", Member => "MEMBER", Viewer =>
+    "VIEWER", }
 }
+/// The object of the `MembershipsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MembershipsResponse {
+    /// The `memberships` property (required).
     pub memberships: Vec<MembershipResponse>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -335,15 +361,25 @@ impl MembershipsResponse {
         }
     }
 }
+/// The object of the `OrganizationApiKey` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OrganizationApiKey {
+    /// The `id` property (required).
     pub id: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `expiresAt` property (optional).
     pub expires_at: Option<crate::runtime::DateTime>,
+    /// The `lastUsedAt` property (optional).
     pub last_used_at: Option<crate::runtime::DateTime>,
+    /// The `note` property (optional).
     pub note: Option<String>,
+    /// The `publicKey` property (required).
     pub public_key: String,
+    /// The `displaySecretKey` property (required).
     pub display_secret_key: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -464,9 +500,13 @@ impl OrganizationApiKey {
         self
     }
 }
+/// The object of the `OrganizationApiKeysResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OrganizationApiKeysResponse {
+    /// The `apiKeys` property (required).
     pub api_keys: Vec<OrganizationApiKey>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -517,13 +557,21 @@ impl OrganizationApiKeysResponse {
         }
     }
 }
+/// The object of the `OrganizationProject` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OrganizationProject {
+    /// The `id` property (required).
     pub id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -616,9 +664,13 @@ impl OrganizationProject {
         self
     }
 }
+/// The object of the `OrganizationProjectsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OrganizationProjectsResponse {
+    /// The `projects` property (required).
     pub projects: Vec<OrganizationProject>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

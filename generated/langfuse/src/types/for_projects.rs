@@ -3,9 +3,12 @@
 #[allow(unused_imports)]
 use super::*;
 /// Response for API key deletion
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApiKeyDeletionResponse {
+    /// The `success` property (required).
     pub success: bool,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -57,9 +60,12 @@ impl ApiKeyDeletionResponse {
     }
 }
 /// List of API keys for a project
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApiKeyList {
+    /// The `apiKeys` property (required).
     pub api_keys: Vec<ApiKeySummary>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -111,14 +117,22 @@ impl ApiKeyList {
     }
 }
 /// Response for API key creation
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApiKeyResponse {
+    /// The `id` property (required).
     pub id: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `publicKey` property (required).
     pub public_key: String,
+    /// The `secretKey` property (required).
     pub secret_key: String,
+    /// The `displaySecretKey` property (required).
     pub display_secret_key: String,
+    /// The `note` property (optional).
     pub note: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -228,15 +242,24 @@ impl ApiKeyResponse {
     }
 }
 /// Summary of an API key
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApiKeySummary {
+    /// The `id` property (required).
     pub id: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `expiresAt` property (optional).
     pub expires_at: Option<crate::runtime::DateTime>,
+    /// The `lastUsedAt` property (optional).
     pub last_used_at: Option<crate::runtime::DateTime>,
+    /// The `note` property (optional).
     pub note: Option<String>,
+    /// The `publicKey` property (required).
     pub public_key: String,
+    /// The `displaySecretKey` property (required).
     pub display_secret_key: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -357,6 +380,9 @@ impl ApiKeySummary {
         self
     }
 }
+/// The object of the `Organization` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Organization {
@@ -424,10 +450,15 @@ impl Organization {
         }
     }
 }
+/// The object of the `Project` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Project {
+    /// The `id` property (required).
     pub id: String,
+    /// The `name` property (required).
     pub name: String,
     /// The organization this project belongs to
     pub organization: Organization,
@@ -527,15 +558,22 @@ impl Project {
         }
     }
     /// Sets `retentionDays`.
+    ///
+    /// Number of days to retain data. Null or 0 means no retention. Omitted if no retention is configured.
     pub fn retention_days(mut self, value: impl Into<i64>) -> Self {
         self.retention_days = Some(value.into());
         self
     }
 }
+/// The object of the `ProjectDeletionResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ProjectDeletionResponse {
+    /// The `success` property (required).
     pub success: bool,
+    /// The `message` property (required).
     pub message: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -597,9 +635,13 @@ impl ProjectDeletionResponse {
         }
     }
 }
+/// The object of the `Projects` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Projects {
+    /// The `data` property (required).
     pub data: Vec<Project>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -650,6 +692,9 @@ impl Projects {
         }
     }
 }
+/// The object of the schema at `/paths/~1api~1public~1projects~1{projectId}~1apiKeys/post/requestBody/content/application~1json/schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ProjectsCreateApiKeyRequest {
@@ -719,24 +764,34 @@ impl ProjectsCreateApiKeyRequest {
         }
     }
     /// Sets `note`.
+    ///
+    /// Optional note for the API key
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
     }
     /// Sets `publicKey`.
+    ///
+    /// Optional predefined public key. Must start with 'pk-lf-'. If provided, secretKey must also be provided.
     pub fn public_key(mut self, value: impl Into<String>) -> Self {
         self.public_key = Some(value.into());
         self
     }
     /// Sets `secretKey`.
+    ///
+    /// Optional predefined secret key. Must start with 'sk-lf-'. If provided, publicKey must also be provided.
     pub fn secret_key(mut self, value: impl Into<String>) -> Self {
         self.secret_key = Some(value.into());
         self
     }
 }
+/// The object of the schema at `/paths/~1api~1public~1projects/post/requestBody/content/application~1json/schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ProjectsCreateRequest {
+    /// The `name` property (required).
     pub name: String,
     /// Optional metadata for the project
     pub metadata: Option<serde_json::Value>,
@@ -808,14 +863,20 @@ impl ProjectsCreateRequest {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional metadata for the project
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 }
+/// The object of the schema at `/paths/~1api~1public~1projects~1{projectId}/put/requestBody/content/application~1json/schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ProjectsUpdateRequest {
+    /// The `name` property (required).
     pub name: String,
     /// Optional metadata for the project
     pub metadata: Option<serde_json::Value>,
@@ -887,11 +948,18 @@ impl ProjectsUpdateRequest {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Optional metadata for the project
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `retention`.
+    ///
+    /// Number of days to retain data.
+    /// Must be 0 or at least 3 days.
+    /// Requires data-retention entitlement for non-zero values.
+    /// Optional. Will retain existing retention setting if omitted.
     pub fn retention(mut self, value: impl Into<i64>) -> Self {
         self.retention = Some(value.into());
         self

@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `prompt-version`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the schema at `/paths/~1api~1public~1v2~1prompts~1{name}~1versions~1{version}/patch/requestBody/content/application~1json/schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PromptVersionUpdateRequest {

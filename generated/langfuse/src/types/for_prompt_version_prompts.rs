@@ -2,11 +2,15 @@
 //! The types compiled only with the features `prompt-version`, `prompts`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `ChatMessage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatMessage {
+    /// The `role` property (required).
     pub role: String,
+    /// The `content` property (required).
     pub content: String,
+    /// The `type` property (optional).
     pub r#type: Option<ChatMessageType>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -77,9 +81,13 @@ impl ChatMessage {
         self
     }
 }
+/// The one value of the `ChatMessageType` schema in the API's spec.
+///
 /// Always `"chatmessage"`: constructors fill it in, decoding checks it.
 pub type ChatMessageType = crate::runtime::Const<constants::ChatMessageType>;
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the `ChatMessageWithPlaceholders` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum ChatMessageWithPlaceholders { ChatMessage(ChatMessage),
     PlaceholderMessage(PlaceholderMessage), }
 }
@@ -87,10 +95,13 @@ crate::runtime::union_from! {
     ChatMessageWithPlaceholders { ChatMessage(ChatMessage),
     PlaceholderMessage(PlaceholderMessage), }
 }
+/// The object of the `PlaceholderMessage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PlaceholderMessage {
+    /// The `name` property (required).
     pub name: String,
+    /// The `type` property (optional).
     pub r#type: Option<PlaceholderMessageType>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -153,23 +164,36 @@ impl PlaceholderMessage {
         self
     }
 }
+/// The one value of the `PlaceholderMessageType` schema in the API's spec.
+///
 /// Always `"placeholder"`: constructors fill it in, decoding checks it.
 pub type PlaceholderMessageType = crate::runtime::Const<
     constants::PlaceholderMessageType,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `Prompt` schema in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum Prompt { tag = "type"; Chat = "chat" => PromptChat, Text = "text" =>
     PromptText, } Serialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     Prompt { Chat(PromptChat), Text(PromptText), }
 }
+/// The object of the schema at `/components/schemas/Prompt/oneOf/0` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PromptChat {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: PromptChatType,
+    /// The `name` property (required).
     pub name: String,
+    /// The `version` property (required).
     pub version: i64,
+    /// The `config` property (required).
     pub config: serde_json::Value,
     /// List of deployment labels of this prompt version.
     pub labels: Vec<String>,
@@ -179,6 +203,7 @@ pub struct PromptChat {
     pub commit_message: Option<String>,
     /// The dependency resolution graph for the current prompt. Null if the prompt has no dependencies or if `resolve=false` was used.
     pub resolution_graph: Option<serde_json::Value>,
+    /// The `prompt` property (required).
     pub prompt: Vec<ChatMessageWithPlaceholders>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -307,24 +332,37 @@ impl PromptChat {
         }
     }
     /// Sets `commitMessage`.
+    ///
+    /// Commit message for this prompt version.
     pub fn commit_message(mut self, value: impl Into<String>) -> Self {
         self.commit_message = Some(value.into());
         self
     }
     /// Sets `resolutionGraph`.
+    ///
+    /// The dependency resolution graph for the current prompt. Null if the prompt has no dependencies or if `resolve=false` was used.
     pub fn resolution_graph(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.resolution_graph = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/Prompt/oneOf/0/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"chat"`: constructors fill it in, decoding checks it.
 pub type PromptChatType = crate::runtime::Const<constants::PromptChatType>;
+/// The object of the schema at `/components/schemas/Prompt/oneOf/1` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PromptText {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: PromptTextType,
+    /// The `name` property (required).
     pub name: String,
+    /// The `version` property (required).
     pub version: i64,
+    /// The `config` property (required).
     pub config: serde_json::Value,
     /// List of deployment labels of this prompt version.
     pub labels: Vec<String>,
@@ -334,6 +372,7 @@ pub struct PromptText {
     pub commit_message: Option<String>,
     /// The dependency resolution graph for the current prompt. Null if the prompt has no dependencies or if `resolve=false` was used.
     pub resolution_graph: Option<serde_json::Value>,
+    /// The `prompt` property (required).
     pub prompt: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -462,15 +501,21 @@ impl PromptText {
         }
     }
     /// Sets `commitMessage`.
+    ///
+    /// Commit message for this prompt version.
     pub fn commit_message(mut self, value: impl Into<String>) -> Self {
         self.commit_message = Some(value.into());
         self
     }
     /// Sets `resolutionGraph`.
+    ///
+    /// The dependency resolution graph for the current prompt. Null if the prompt has no dependencies or if `resolve=false` was used.
     pub fn resolution_graph(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.resolution_graph = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/Prompt/oneOf/1/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"text"`: constructors fill it in, decoding checks it.
 pub type PromptTextType = crate::runtime::Const<constants::PromptTextType>;

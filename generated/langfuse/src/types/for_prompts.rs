@@ -2,12 +2,19 @@
 //! The types compiled only with the feature `prompts`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `CreateChatPromptRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateChatPromptRequest {
+    /// The `name` property (required).
     pub name: String,
+    /// The `prompt` property (required).
     pub prompt: Vec<ChatMessageWithPlaceholders>,
+    /// The `config` property (optional).
     pub config: Option<serde_json::Value>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CreateChatPromptType,
     /// List of deployment labels of this prompt version.
     pub labels: Option<Vec<String>>,
@@ -120,24 +127,36 @@ impl CreateChatPromptRequest {
         self
     }
     /// Sets `labels`.
+    ///
+    /// List of deployment labels of this prompt version.
     pub fn labels(mut self, value: Vec<String>) -> Self {
         self.labels = Some(value);
         self
     }
     /// Sets `tags`.
+    ///
+    /// List of tags to apply to all versions of this prompt.
     pub fn tags(mut self, value: Vec<String>) -> Self {
         self.tags = Some(value);
         self
     }
     /// Sets `commitMessage`.
+    ///
+    /// Commit message for this prompt version.
     pub fn commit_message(mut self, value: impl Into<String>) -> Self {
         self.commit_message = Some(value.into());
         self
     }
 }
+/// The one value of the `CreateChatPromptType` schema in the API's spec.
+///
 /// Always `"chat"`: constructors fill it in, decoding checks it.
 pub type CreateChatPromptType = crate::runtime::Const<constants::CreateChatPromptType>;
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the `CreatePromptRequest` schema in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum CreatePromptRequest { CreateChatPromptRequest(CreateChatPromptRequest),
     CreateTextPromptRequest(CreateTextPromptRequest), } Deserialize : #[cfg(feature =
     "full-serde")];
@@ -146,12 +165,19 @@ crate::runtime::union_from! {
     CreatePromptRequest { CreateChatPromptRequest(CreateChatPromptRequest),
     CreateTextPromptRequest(CreateTextPromptRequest), }
 }
+/// The object of the `CreateTextPromptRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateTextPromptRequest {
+    /// The `name` property (required).
     pub name: String,
+    /// The `prompt` property (required).
     pub prompt: String,
+    /// The `config` property (optional).
     pub config: Option<serde_json::Value>,
+    /// The `type` property (optional).
     pub r#type: Option<CreateTextPromptType>,
     /// List of deployment labels of this prompt version.
     pub labels: Option<Vec<String>>,
@@ -263,32 +289,48 @@ impl CreateTextPromptRequest {
         self
     }
     /// Sets `labels`.
+    ///
+    /// List of deployment labels of this prompt version.
     pub fn labels(mut self, value: Vec<String>) -> Self {
         self.labels = Some(value);
         self
     }
     /// Sets `tags`.
+    ///
+    /// List of tags to apply to all versions of this prompt.
     pub fn tags(mut self, value: Vec<String>) -> Self {
         self.tags = Some(value);
         self
     }
     /// Sets `commitMessage`.
+    ///
+    /// Commit message for this prompt version.
     pub fn commit_message(mut self, value: impl Into<String>) -> Self {
         self.commit_message = Some(value.into());
         self
     }
 }
+/// The one value of the `CreateTextPromptType` schema in the API's spec.
+///
 /// Always `"text"`: constructors fill it in, decoding checks it.
 pub type CreateTextPromptType = crate::runtime::Const<constants::CreateTextPromptType>;
+/// The object of the `PromptMeta` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PromptMeta {
+    /// The `name` property (required).
     pub name: String,
     /// Indicates whether the prompt is a text or chat prompt.
     pub r#type: PromptType,
+    /// The `versions` property (required).
     pub versions: Vec<i64>,
+    /// The `labels` property (required).
     pub labels: Vec<String>,
+    /// The `tags` property (required).
     pub tags: Vec<String>,
+    /// The `lastUpdatedAt` property (required).
     pub last_updated_at: crate::runtime::DateTime,
     /// Config object of the most recent prompt version that matches the filters (if any are provided)
     pub last_config: serde_json::Value,
@@ -408,10 +450,15 @@ impl PromptMeta {
         }
     }
 }
+/// The object of the `PromptMetaListResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PromptMetaListResponse {
+    /// The `data` property (required).
     pub data: Vec<PromptMeta>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -474,5 +521,8 @@ impl PromptMetaListResponse {
     }
 }
 crate::runtime::string_enum! {
+    #[doc = " The values of the `PromptType` schema in the API's spec."] #[doc = " "]
+    #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum PromptType { Chat => "chat", Text => "text", }
 }

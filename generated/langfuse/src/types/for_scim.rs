@@ -2,13 +2,21 @@
 //! The types compiled only with the feature `scim`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `AuthenticationScheme` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AuthenticationScheme {
+    /// The `name` property (required).
     pub name: String,
+    /// The `description` property (required).
     pub description: String,
+    /// The `specUri` property (required).
     pub spec_uri: String,
+    /// The `type` property (required).
     pub r#type: String,
+    /// The `primary` property (required).
     pub primary: bool,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -100,11 +108,17 @@ impl AuthenticationScheme {
         }
     }
 }
+/// The object of the `BulkConfig` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkConfig {
+    /// The `supported` property (required).
     pub supported: bool,
+    /// The `maxOperations` property (required).
     pub max_operations: i64,
+    /// The `maxPayloadSize` property (required).
     pub max_payload_size: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -180,10 +194,15 @@ impl BulkConfig {
 }
 /// Empty response for 204 No Content responses
 pub type EmptyResponse = crate::runtime::Map<serde_json::Value>;
+/// The object of the `FilterConfig` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FilterConfig {
+    /// The `supported` property (required).
     pub supported: bool,
+    /// The `maxResults` property (required).
     pub max_results: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -245,10 +264,15 @@ impl FilterConfig {
         }
     }
 }
+/// The object of the `ResourceMeta` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResourceMeta {
+    /// The `resourceType` property (required).
     pub resource_type: String,
+    /// The `location` property (required).
     pub location: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -310,16 +334,27 @@ impl ResourceMeta {
         }
     }
 }
+/// The object of the `ResourceType` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResourceType {
+    /// The `schemas` property (optional).
     pub schemas: Option<Vec<String>>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `endpoint` property (required).
     pub endpoint: String,
+    /// The `description` property (required).
     pub description: String,
+    /// The `schema` property (required).
     pub schema: String,
+    /// The `schemaExtensions` property (required).
     pub schema_extensions: Vec<SchemaExtension>,
+    /// The `meta` property (required).
     pub meta: ResourceMeta,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -448,11 +483,17 @@ impl ResourceType {
         self
     }
 }
+/// The object of the `ResourceTypesResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResourceTypesResponse {
+    /// The `schemas` property (required).
     pub schemas: Vec<String>,
+    /// The `totalResults` property (required).
     pub total_results: i64,
+    /// The `Resources` property (required).
     pub resources: Vec<ResourceType>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -526,10 +567,15 @@ impl ResourceTypesResponse {
         }
     }
 }
+/// The object of the `SchemaExtension` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SchemaExtension {
+    /// The `schema` property (required).
     pub schema: String,
+    /// The `required` property (required).
     pub required: bool,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -591,13 +637,21 @@ impl SchemaExtension {
         }
     }
 }
+/// The object of the `SchemaResource` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SchemaResource {
+    /// The `id` property (required).
     pub id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `description` property (required).
     pub description: String,
+    /// The `attributes` property (required).
     pub attributes: Vec<serde_json::Value>,
+    /// The `meta` property (required).
     pub meta: ResourceMeta,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -689,11 +743,17 @@ impl SchemaResource {
         }
     }
 }
+/// The object of the `SchemasResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SchemasResponse {
+    /// The `schemas` property (required).
     pub schemas: Vec<String>,
+    /// The `totalResults` property (required).
     pub total_results: i64,
+    /// The `Resources` property (required).
     pub resources: Vec<SchemaResource>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -767,6 +827,9 @@ impl SchemasResponse {
         }
     }
 }
+/// The object of the schema at `/paths/~1api~1public~1scim~1Users/post/requestBody/content/application~1json/schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScimCreateUserRequest {
@@ -856,26 +919,36 @@ impl ScimCreateUserRequest {
         }
     }
     /// Sets `emails`.
+    ///
+    /// User's email addresses
     pub fn emails(mut self, value: Vec<ScimEmail>) -> Self {
         self.emails = Some(value);
         self
     }
     /// Sets `active`.
+    ///
+    /// Whether the user is active
     pub fn active(mut self, value: impl Into<bool>) -> Self {
         self.active = Some(value.into());
         self
     }
     /// Sets `password`.
+    ///
+    /// Ignored. Accepted only for compatibility with identity providers that always send a password on user creation (Okta sends a placeholder value even when password sync is disabled). No credential is created for the user; provisioned users authenticate via SSO or set a password themselves through the password reset flow.
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
     }
 }
+/// The object of the `ScimEmail` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScimEmail {
+    /// The `primary` property (required).
     pub primary: bool,
+    /// The `value` property (required).
     pub value: String,
+    /// The `type` property (required).
     pub r#type: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -948,9 +1021,13 @@ impl ScimEmail {
         }
     }
 }
+/// The object of the `ScimFeatureSupport` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScimFeatureSupport {
+    /// The `supported` property (required).
     pub supported: bool,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1001,9 +1078,11 @@ impl ScimFeatureSupport {
         }
     }
 }
+/// The object of the `ScimName` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ScimName {
+    /// The `formatted` property (optional).
     pub formatted: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1055,14 +1134,23 @@ impl ScimName {
         self
     }
 }
+/// The object of the `ScimUser` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScimUser {
+    /// The `schemas` property (required).
     pub schemas: Vec<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `userName` property (required).
     pub user_name: String,
+    /// The `name` property (required).
     pub name: ScimName,
+    /// The `emails` property (required).
     pub emails: Vec<ScimEmail>,
+    /// The `meta` property (required).
     pub meta: UserMeta,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1163,13 +1251,21 @@ impl ScimUser {
         }
     }
 }
+/// The object of the `ScimUsersListResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScimUsersListResponse {
+    /// The `schemas` property (required).
     pub schemas: Vec<String>,
+    /// The `totalResults` property (required).
     pub total_results: i64,
+    /// The `startIndex` property (required).
     pub start_index: i64,
+    /// The `itemsPerPage` property (required).
     pub items_per_page: i64,
+    /// The `Resources` property (required).
     pub resources: Vec<ScimUser>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1267,18 +1363,31 @@ impl ScimUsersListResponse {
         }
     }
 }
+/// The object of the `ServiceProviderConfig` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ServiceProviderConfig {
+    /// The `schemas` property (required).
     pub schemas: Vec<String>,
+    /// The `documentationUri` property (required).
     pub documentation_uri: String,
+    /// The `patch` property (required).
     pub patch: ScimFeatureSupport,
+    /// The `bulk` property (required).
     pub bulk: BulkConfig,
+    /// The `filter` property (required).
     pub filter: FilterConfig,
+    /// The `changePassword` property (required).
     pub change_password: ScimFeatureSupport,
+    /// The `sort` property (required).
     pub sort: ScimFeatureSupport,
+    /// The `etag` property (required).
     pub etag: ScimFeatureSupport,
+    /// The `authenticationSchemes` property (required).
     pub authentication_schemes: Vec<AuthenticationScheme>,
+    /// The `meta` property (required).
     pub meta: ResourceMeta,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1427,11 +1536,17 @@ impl ServiceProviderConfig {
         }
     }
 }
+/// The object of the `UserMeta` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UserMeta {
+    /// The `resourceType` property (required).
     pub resource_type: String,
+    /// The `created` property (optional).
     pub created: Option<String>,
+    /// The `lastModified` property (optional).
     pub last_modified: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

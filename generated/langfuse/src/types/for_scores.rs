@@ -2,18 +2,29 @@
 //! The types compiled only with the feature `scores`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `CreateScoreRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateScoreRequest {
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `traceId` property (optional).
     pub trace_id: Option<String>,
+    /// The `sessionId` property (optional).
     pub session_id: Option<String>,
+    /// The `observationId` property (optional).
     pub observation_id: Option<String>,
+    /// The `datasetRunId` property (optional).
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
     /// The value of the score. Must be passed as string for categorical and text scores, and numeric for boolean and numeric scores. Boolean score values must equal either 1 or 0 (true or false). Text score values must be between 1 and 500 characters.
     pub value: CreateScoreValue,
+    /// The `comment` property (optional).
     pub comment: Option<String>,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
     /// The environment of the score. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: Option<String>,
@@ -196,31 +207,44 @@ impl CreateScoreRequest {
         self
     }
     /// Sets `environment`.
+    ///
+    /// The environment of the score. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub fn environment(mut self, value: impl Into<String>) -> Self {
         self.environment = Some(value.into());
         self
     }
     /// Sets `queueId`.
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<String>) -> Self {
         self.queue_id = Some(value.into());
         self
     }
     /// Sets `dataType`.
+    ///
+    /// The data type of the score. When passing a configId this field is inferred. Otherwise, this field must be passed or will default to numeric.
     pub fn data_type(mut self, value: impl Into<ScoreDataType>) -> Self {
         self.data_type = Some(value.into());
         self
     }
     /// Sets `configId`.
+    ///
+    /// Reference a score config on a score. The unique langfuse identifier of a score config. When passing this field, the dataType and stringValue fields are automatically populated.
     pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.config_id = Some(value.into());
         self
     }
     /// Sets `source`.
+    ///
+    /// The source of the score. Defaults to API. Set to ANNOTATION to prefill scores (e.g. from an LLM) for a human reviewer to verify in an annotation queue. When source is ANNOTATION, a configId is required unless dataType is CORRECTION. EVAL is reserved for internal evaluator outputs and is not accepted on this endpoint.
     pub fn source(mut self, value: impl Into<CreateScoreSource>) -> Self {
         self.source = Some(value.into());
         self
     }
 }
+/// The object of the `CreateScoreResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateScoreResponse {
@@ -278,13 +302,20 @@ impl CreateScoreResponse {
 crate::runtime::string_enum! {
     #[doc = " Source values accepted when creating a score via the public REST API."]
     #[doc = " EVAL is reserved for internal evaluator outputs and is intentionally not"]
-    #[doc = " exposed here — use commons.ScoreSource when reading scores."] pub enum
-    CreateScoreSource { Api => "API", Annotation => "ANNOTATION", }
+    #[doc = " exposed here — use commons.ScoreSource when reading scores."] #[doc =
+    " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum CreateScoreSource { Api => "API", Annotation => "ANNOTATION", }
 }
+/// The object of the `GetScoresResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponse {
+    /// The `data` property (required).
     pub data: Vec<GetScoresResponseData>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
@@ -356,12 +387,18 @@ impl GetScoresResponse {
         }
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `GetScoresResponseData` schema in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum GetScoresResponseData { tag = "dataType"; Numeric = "NUMERIC" =>
     GetScoresResponseDataNumeric2, Categorical = "CATEGORICAL" =>
     GetScoresResponseDataCategorical2, Boolean = "BOOLEAN" =>
@@ -375,10 +412,15 @@ crate::runtime::union_from! {
     Boolean(GetScoresResponseDataBoolean2), Correction(GetScoresResponseDataCorrection2),
     Text(GetScoresResponseDataText2), }
 }
+/// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/2` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataBoolean2 {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: GetScoresResponseDataBooleanDataType,
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -388,10 +430,15 @@ pub struct GetScoresResponseDataBoolean2 {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -409,6 +456,7 @@ pub struct GetScoresResponseDataBoolean2 {
     pub value: f64,
     /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
     pub string_value: String,
+    /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -620,41 +668,57 @@ impl GetScoresResponseDataBoolean2 {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
@@ -665,14 +729,21 @@ impl GetScoresResponseDataBoolean2 {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/2/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
 pub type GetScoresResponseDataBooleanDataType = crate::runtime::Const<
     constants::GetScoresResponseDataBooleanDataType,
 >;
+/// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/1` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataCategorical2 {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: GetScoresResponseDataCategoricalDataType,
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -682,10 +753,15 @@ pub struct GetScoresResponseDataCategorical2 {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -703,6 +779,7 @@ pub struct GetScoresResponseDataCategorical2 {
     pub value: f64,
     /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
     pub string_value: String,
+    /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -914,41 +991,57 @@ impl GetScoresResponseDataCategorical2 {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
@@ -959,14 +1052,21 @@ impl GetScoresResponseDataCategorical2 {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/1/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
 pub type GetScoresResponseDataCategoricalDataType = crate::runtime::Const<
     constants::GetScoresResponseDataCategoricalDataType,
 >;
+/// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/3` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataCorrection2 {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: GetScoresResponseDataCorrectionDataType,
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -976,10 +1076,15 @@ pub struct GetScoresResponseDataCorrection2 {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -997,6 +1102,7 @@ pub struct GetScoresResponseDataCorrection2 {
     pub value: f64,
     /// The string representation of the correction content
     pub string_value: String,
+    /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1208,41 +1314,57 @@ impl GetScoresResponseDataCorrection2 {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
@@ -1253,14 +1375,21 @@ impl GetScoresResponseDataCorrection2 {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/3/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"CORRECTION"`: constructors fill it in, decoding checks it.
 pub type GetScoresResponseDataCorrectionDataType = crate::runtime::Const<
     constants::GetScoresResponseDataCorrectionDataType,
 >;
+/// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/0` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataNumeric2 {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: GetScoresResponseDataNumericDataType,
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -1270,10 +1399,15 @@ pub struct GetScoresResponseDataNumeric2 {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -1289,6 +1423,7 @@ pub struct GetScoresResponseDataNumeric2 {
     pub environment: String,
     /// The numeric value of the score
     pub value: f64,
+    /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1490,41 +1625,57 @@ impl GetScoresResponseDataNumeric2 {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
@@ -1535,14 +1686,21 @@ impl GetScoresResponseDataNumeric2 {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/0/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
 pub type GetScoresResponseDataNumericDataType = crate::runtime::Const<
     constants::GetScoresResponseDataNumericDataType,
 >;
+/// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/4` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresResponseDataText2 {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: GetScoresResponseDataTextDataType,
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -1552,10 +1710,15 @@ pub struct GetScoresResponseDataText2 {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -1571,6 +1734,7 @@ pub struct GetScoresResponseDataText2 {
     pub environment: String,
     /// The text content of the score (1-500 characters)
     pub string_value: String,
+    /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1772,41 +1936,57 @@ impl GetScoresResponseDataText2 {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
@@ -1817,10 +1997,13 @@ impl GetScoresResponseDataText2 {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/4/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"TEXT"`: constructors fill it in, decoding checks it.
 pub type GetScoresResponseDataTextDataType = crate::runtime::Const<
     constants::GetScoresResponseDataTextDataType,
 >;
+/// The object of the `GetScoresResponseTraceData` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetScoresResponseTraceData {
@@ -1895,27 +2078,39 @@ impl GetScoresResponseTraceData {
         }
     }
     /// Sets `userId`.
+    ///
+    /// The user ID associated with the trace referenced by score
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets `tags`.
+    ///
+    /// A list of tags associated with the trace referenced by score
     pub fn tags(mut self, value: Vec<String>) -> Self {
         self.tags = Some(value);
         self
     }
     /// Sets `environment`.
+    ///
+    /// The environment of the trace referenced by score
     pub fn environment(mut self, value: impl Into<String>) -> Self {
         self.environment = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the trace referenced by score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `Score` schema in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum Score { tag = "dataType"; Numeric = "NUMERIC" => ScoreNumeric, Categorical =
     "CATEGORICAL" => ScoreCategorical, Boolean = "BOOLEAN" => ScoreBoolean, Correction =
     "CORRECTION" => ScoreCorrection, Text = "TEXT" => ScoreText, } Serialize :
@@ -1925,10 +2120,15 @@ crate::runtime::union_from! {
     Score { Numeric(ScoreNumeric), Categorical(ScoreCategorical), Boolean(ScoreBoolean),
     Correction(ScoreCorrection), Text(ScoreText), }
 }
+/// The object of the schema at `/components/schemas/Score/oneOf/2` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreBoolean {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: ScoreBooleanDataType,
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -1938,10 +2138,15 @@ pub struct ScoreBoolean {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -2171,57 +2376,82 @@ impl ScoreBoolean {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/Score/oneOf/2/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
 pub type ScoreBooleanDataType = crate::runtime::Const<constants::ScoreBooleanDataType>;
+/// The object of the schema at `/components/schemas/Score/oneOf/1` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreCategorical {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: ScoreCategoricalDataType,
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -2231,10 +2461,15 @@ pub struct ScoreCategorical {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -2464,59 +2699,84 @@ impl ScoreCategorical {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/Score/oneOf/1/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
 pub type ScoreCategoricalDataType = crate::runtime::Const<
     constants::ScoreCategoricalDataType,
 >;
+/// The object of the schema at `/components/schemas/Score/oneOf/3` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreCorrection {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: ScoreCorrectionDataType,
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -2526,10 +2786,15 @@ pub struct ScoreCorrection {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -2759,59 +3024,84 @@ impl ScoreCorrection {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/Score/oneOf/3/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"CORRECTION"`: constructors fill it in, decoding checks it.
 pub type ScoreCorrectionDataType = crate::runtime::Const<
     constants::ScoreCorrectionDataType,
 >;
+/// The object of the schema at `/components/schemas/Score/oneOf/0` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreNumeric {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: ScoreNumericDataType,
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -2821,10 +3111,15 @@ pub struct ScoreNumeric {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -3042,57 +3337,82 @@ impl ScoreNumeric {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/Score/oneOf/0/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
 pub type ScoreNumericDataType = crate::runtime::Const<constants::ScoreNumericDataType>;
+/// The object of the schema at `/components/schemas/Score/oneOf/4` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreText {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: ScoreTextDataType,
+    /// The `id` property (required).
     pub id: String,
     /// The trace ID associated with the score
     pub trace_id: Option<String>,
@@ -3102,10 +3422,15 @@ pub struct ScoreText {
     pub observation_id: Option<String>,
     /// The dataset run ID associated with the score
     pub dataset_run_id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -3323,50 +3648,70 @@ impl ScoreText {
         }
     }
     /// Sets `traceId`.
+    ///
+    /// The trace ID associated with the score
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.trace_id = Some(value.into());
         self
     }
     /// Sets `sessionId`.
+    ///
+    /// The session ID associated with the score
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `datasetRunId`.
+    ///
+    /// The dataset run ID associated with the score
     pub fn dataset_run_id(mut self, value: impl Into<String>) -> Self {
         self.dataset_run_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/Score/oneOf/4/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"TEXT"`: constructors fill it in, decoding checks it.
 pub type ScoreTextDataType = crate::runtime::Const<constants::ScoreTextDataType>;

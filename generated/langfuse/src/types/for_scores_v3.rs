@@ -2,9 +2,13 @@
 //! The types compiled only with the feature `scores-v3`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `GetScoresV3Meta` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresV3Meta {
+    /// The `limit` property (required).
     pub limit: i64,
     /// URL-safe base64 (base64url) cursor for the next page. Absent when there are no more results.
     pub cursor: Option<String>,
@@ -65,15 +69,22 @@ impl GetScoresV3Meta {
         }
     }
     /// Sets `cursor`.
+    ///
+    /// URL-safe base64 (base64url) cursor for the next page. Absent when there are no more results.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
 }
+/// The object of the `GetScoresV3Response` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScoresV3Response {
+    /// The `data` property (required).
     pub data: Vec<ScoreV3>,
+    /// The `meta` property (required).
     pub meta: GetScoresV3Meta,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

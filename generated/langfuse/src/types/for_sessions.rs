@@ -2,10 +2,15 @@
 //! The types compiled only with the feature `sessions`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `PaginatedSessions` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PaginatedSessions {
+    /// The `data` property (required).
     pub data: Vec<Session>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
@@ -74,16 +79,24 @@ impl PaginatedSessions {
         }
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self
     }
 }
+/// The object of the `Session` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Session {
+    /// The `id` property (required).
     pub id: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `projectId` property (required).
     pub project_id: String,
     /// The environment from which this session originated.
     pub environment: String,
@@ -168,14 +181,21 @@ impl Session {
         }
     }
 }
+/// The object of the `SessionWithTraces` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SessionWithTraces {
+    /// The `id` property (required).
     pub id: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `projectId` property (required).
     pub project_id: String,
     /// The environment from which this session originated.
     pub environment: String,
+    /// The `traces` property (required).
     pub traces: Vec<Trace>,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
@@ -281,11 +301,16 @@ impl SessionWithTraces {
         }
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self
     }
 }
+/// The object of the `Trace` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Trace {
@@ -459,41 +484,57 @@ impl Trace {
         }
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// The name of the trace
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
     /// Sets `input`.
+    ///
+    /// The input data of the trace. Can be any JSON.
     pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.input = Some(value.into());
         self
     }
     /// Sets `output`.
+    ///
+    /// The output data of the trace. Can be any JSON.
     pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.output = Some(value.into());
         self
     }
     /// Sets `sessionId` (`None` sends `null`).
+    ///
+    /// The session identifier associated with the trace
     pub fn session_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.session_id = value.into();
         self
     }
     /// Sets `release` (`None` sends `null`).
+    ///
+    /// The release version of the application when the trace was created
     pub fn release(mut self, value: impl Into<Option<String>>) -> Self {
         self.release = value.into();
         self
     }
     /// Sets `version` (`None` sends `null`).
+    ///
+    /// The version of the trace
     pub fn version(mut self, value: impl Into<Option<String>>) -> Self {
         self.version = value.into();
         self
     }
     /// Sets `userId` (`None` sends `null`).
+    ///
+    /// The user identifier associated with the trace
     pub fn user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.user_id = value.into();
         self
     }
     /// Sets `metadata`.
+    ///
+    /// The metadata associated with the trace. Can be any JSON.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self

@@ -2,9 +2,13 @@
 //! The types compiled only with the feature `trace`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `DeleteTraceResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DeleteTraceResponse {
+    /// The `message` property (required).
     pub message: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -56,6 +60,10 @@ impl DeleteTraceResponse {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `ScoreV1` schema in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ScoreV1 { tag = "dataType"; Numeric = "NUMERIC" => ScoreV1Numeric,
     Categorical = "CATEGORICAL" => ScoreV1Categorical, Boolean = "BOOLEAN" =>
     ScoreV1Boolean, Text = "TEXT" => ScoreV1Text, } Serialize : #[cfg(feature =
@@ -65,18 +73,29 @@ crate::runtime::union_from! {
     ScoreV1 { Numeric(ScoreV1Numeric), Categorical(ScoreV1Categorical),
     Boolean(ScoreV1Boolean), Text(ScoreV1Text), }
 }
+/// The object of the schema at `/components/schemas/ScoreV1/oneOf/2` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV1Boolean {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: ScoreV1BooleanDataType,
+    /// The `id` property (required).
     pub id: String,
+    /// The `traceId` property (required).
     pub trace_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
     /// The observation ID associated with the score
     pub observation_id: Option<String>,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -290,47 +309,70 @@ impl ScoreV1Boolean {
         }
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ScoreV1/oneOf/2/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
 pub type ScoreV1BooleanDataType = crate::runtime::Const<
     constants::ScoreV1BooleanDataType,
 >;
+/// The object of the schema at `/components/schemas/ScoreV1/oneOf/1` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV1Categorical {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: ScoreV1CategoricalDataType,
+    /// The `id` property (required).
     pub id: String,
+    /// The `traceId` property (required).
     pub trace_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
     /// The observation ID associated with the score
     pub observation_id: Option<String>,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -544,47 +586,70 @@ impl ScoreV1Categorical {
         }
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ScoreV1/oneOf/1/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
 pub type ScoreV1CategoricalDataType = crate::runtime::Const<
     constants::ScoreV1CategoricalDataType,
 >;
+/// The object of the schema at `/components/schemas/ScoreV1/oneOf/0` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV1Numeric {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: ScoreV1NumericDataType,
+    /// The `id` property (required).
     pub id: String,
+    /// The `traceId` property (required).
     pub trace_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
     /// The observation ID associated with the score
     pub observation_id: Option<String>,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -786,47 +851,70 @@ impl ScoreV1Numeric {
         }
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ScoreV1/oneOf/0/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
 pub type ScoreV1NumericDataType = crate::runtime::Const<
     constants::ScoreV1NumericDataType,
 >;
+/// The object of the schema at `/components/schemas/ScoreV1/oneOf/3` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScoreV1Text {
+    /// The `dataType` property (always the same value, filled in by `new`).
     pub data_type: ScoreV1TextDataType,
+    /// The `id` property (required).
     pub id: String,
+    /// The `traceId` property (required).
     pub trace_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `source` property (required).
     pub source: ScoreSource,
     /// The observation ID associated with the score
     pub observation_id: Option<String>,
+    /// The `timestamp` property (required).
     pub timestamp: crate::runtime::DateTime,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
     /// The user ID of the author
     pub author_user_id: Option<String>,
@@ -1028,33 +1116,48 @@ impl ScoreV1Text {
         }
     }
     /// Sets `observationId`.
+    ///
+    /// The observation ID associated with the score
     pub fn observation_id(mut self, value: impl Into<String>) -> Self {
         self.observation_id = Some(value.into());
         self
     }
     /// Sets `authorUserId` (`None` sends `null`).
+    ///
+    /// The user ID of the author
     pub fn author_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.author_user_id = value.into();
         self
     }
     /// Sets `comment` (`None` sends `null`).
+    ///
+    /// Comment on the score
     pub fn comment(mut self, value: impl Into<Option<String>>) -> Self {
         self.comment = value.into();
         self
     }
     /// Sets `configId` (`None` sends `null`).
+    ///
+    /// Reference a score config on a score. When set, config and score name must be equal and value must comply to optionally defined numerical range
     pub fn config_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.config_id = value.into();
         self
     }
     /// Sets `queueId` (`None` sends `null`).
+    ///
+    /// The annotation queue referenced by the score. Indicates if score was initially created while processing annotation queue.
     pub fn queue_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.queue_id = value.into();
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ScoreV1/oneOf/3/allOf/0/properties/dataType` in the API's spec.
+///
 /// Always `"TEXT"`: constructors fill it in, decoding checks it.
 pub type ScoreV1TextDataType = crate::runtime::Const<constants::ScoreV1TextDataType>;
+/// The object of the schema at `/paths/~1api~1public~1traces/delete/requestBody/content/application~1json/schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TraceDeleteMultipleRequest {
@@ -1110,6 +1213,9 @@ impl TraceDeleteMultipleRequest {
         }
     }
 }
+/// The object of the `TraceWithDetails` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TraceWithDetails {
@@ -1327,66 +1433,93 @@ impl TraceWithDetails {
         }
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// The name of the trace
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
     /// Sets `input`.
+    ///
+    /// The input data of the trace. Can be any JSON.
     pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.input = Some(value.into());
         self
     }
     /// Sets `output`.
+    ///
+    /// The output data of the trace. Can be any JSON.
     pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.output = Some(value.into());
         self
     }
     /// Sets `sessionId` (`None` sends `null`).
+    ///
+    /// The session identifier associated with the trace
     pub fn session_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.session_id = value.into();
         self
     }
     /// Sets `release` (`None` sends `null`).
+    ///
+    /// The release version of the application when the trace was created
     pub fn release(mut self, value: impl Into<Option<String>>) -> Self {
         self.release = value.into();
         self
     }
     /// Sets `version` (`None` sends `null`).
+    ///
+    /// The version of the trace
     pub fn version(mut self, value: impl Into<Option<String>>) -> Self {
         self.version = value.into();
         self
     }
     /// Sets `userId` (`None` sends `null`).
+    ///
+    /// The user identifier associated with the trace
     pub fn user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.user_id = value.into();
         self
     }
     /// Sets `metadata`.
+    ///
+    /// The metadata associated with the trace. Can be any JSON.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `latency`.
+    ///
+    /// Latency of trace in seconds
     pub fn latency(mut self, value: impl Into<f64>) -> Self {
         self.latency = Some(value.into());
         self
     }
     /// Sets `totalCost`.
+    ///
+    /// Cost of trace in USD
     pub fn total_cost(mut self, value: impl Into<f64>) -> Self {
         self.total_cost = Some(value.into());
         self
     }
     /// Sets `observations`.
+    ///
+    /// List of observation ids
     pub fn observations(mut self, value: Vec<String>) -> Self {
         self.observations = Some(value);
         self
     }
     /// Sets `scores`.
+    ///
+    /// List of score ids
     pub fn scores(mut self, value: Vec<String>) -> Self {
         self.scores = Some(value);
         self
     }
 }
+/// The object of the `TraceWithFullDetails` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TraceWithFullDetails {
@@ -1621,65 +1754,92 @@ impl TraceWithFullDetails {
         }
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// The name of the trace
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
     /// Sets `input`.
+    ///
+    /// The input data of the trace. Can be any JSON.
     pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.input = Some(value.into());
         self
     }
     /// Sets `output`.
+    ///
+    /// The output data of the trace. Can be any JSON.
     pub fn output(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.output = Some(value.into());
         self
     }
     /// Sets `sessionId` (`None` sends `null`).
+    ///
+    /// The session identifier associated with the trace
     pub fn session_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.session_id = value.into();
         self
     }
     /// Sets `release` (`None` sends `null`).
+    ///
+    /// The release version of the application when the trace was created
     pub fn release(mut self, value: impl Into<Option<String>>) -> Self {
         self.release = value.into();
         self
     }
     /// Sets `version` (`None` sends `null`).
+    ///
+    /// The version of the trace
     pub fn version(mut self, value: impl Into<Option<String>>) -> Self {
         self.version = value.into();
         self
     }
     /// Sets `userId` (`None` sends `null`).
+    ///
+    /// The user identifier associated with the trace
     pub fn user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.user_id = value.into();
         self
     }
     /// Sets `metadata`.
+    ///
+    /// The metadata associated with the trace. Can be any JSON.
     pub fn metadata(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `latency`.
+    ///
+    /// Latency of trace in seconds
     pub fn latency(mut self, value: impl Into<f64>) -> Self {
         self.latency = Some(value.into());
         self
     }
     /// Sets `totalCost`.
+    ///
+    /// Cost of trace in USD
     pub fn total_cost(mut self, value: impl Into<f64>) -> Self {
         self.total_cost = Some(value.into());
         self
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self
     }
 }
+/// The object of the `Traces` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Traces {
+    /// The `data` property (required).
     pub data: Vec<TraceWithDetails>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
@@ -1748,6 +1908,8 @@ impl Traces {
         }
     }
     /// Sets `_deprecation`.
+    ///
+    /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub fn deprecation(mut self, value: impl Into<Deprecation>) -> Self {
         self.deprecation = Some(value.into());
         self

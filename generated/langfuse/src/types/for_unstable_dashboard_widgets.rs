@@ -2,16 +2,25 @@
 //! The types compiled only with the feature `unstable-dashboard-widgets`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `unstableCreateDashboardWidgetRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateDashboardWidgetRequest {
+    /// The `name` property (required).
     pub name: String,
     /// Defaults to an empty string.
     pub description: Option<String>,
+    /// The `view` property (required).
     pub view: UnstableDashboardWidgetView,
+    /// The `dimensions` property (required).
     pub dimensions: Vec<UnstableDashboardWidgetDimension>,
+    /// The `metrics` property (required).
     pub metrics: Vec<UnstableDashboardWidgetMetric>,
+    /// The `filters` property (required).
     pub filters: Vec<UnstableDashboardWidgetFilter>,
+    /// The `chartType` property (required).
     pub chart_type: UnstableDashboardWidgetChartType,
     /// Defaults to the plain config for `chartType`.
     pub chart_config: Option<UnstableDashboardWidgetChartConfigInput>,
@@ -134,11 +143,15 @@ impl UnstableCreateDashboardWidgetRequest {
         }
     }
     /// Sets `description`.
+    ///
+    /// Defaults to an empty string.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets `chartConfig`.
+    ///
+    /// Defaults to the plain config for `chartType`.
     pub fn chart_config(
         mut self,
         value: impl Into<UnstableDashboardWidgetChartConfigInput>,
@@ -147,20 +160,32 @@ impl UnstableCreateDashboardWidgetRequest {
         self
     }
 }
+/// The object of the `unstableDashboardWidget` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardWidget {
+    /// The `id` property (required).
     pub id: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
+    /// The `name` property (required).
     pub name: String,
+    /// The `description` property (required).
     pub description: String,
     /// Widget data view. Responses may include the legacy `traces` value for
     /// widgets created before this API existed.
     pub view: UnstableDashboardWidgetViewWithLegacy,
+    /// The `dimensions` property (required).
     pub dimensions: Vec<UnstableDashboardWidgetDimension>,
+    /// The `metrics` property (required).
     pub metrics: Vec<UnstableDashboardWidgetMetric>,
+    /// The `filters` property (required).
     pub filters: Vec<UnstableDashboardWidgetFilter>,
+    /// The `chartType` property (required).
     pub chart_type: UnstableDashboardWidgetChartType,
     /// Chart-specific widget configuration.
     ///
@@ -332,13 +357,20 @@ impl UnstableDashboardWidget {
 /// `row_limit` applies to total-value charts and pivot tables.
 /// `bins` applies to histograms.
 /// `defaultSort` applies to pivot tables.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardWidgetChartConfig {
+    /// The `type` property (required).
     pub r#type: UnstableDashboardWidgetChartType,
+    /// The `row_limit` property (optional).
     pub row_limit: Option<i64>,
+    /// The `show_value_labels` property (optional).
     pub show_value_labels: Option<bool>,
+    /// The `bins` property (optional).
     pub bins: Option<i64>,
+    /// The `defaultSort` property (optional).
     pub default_sort: Option<UnstableDashboardWidgetDefaultSort>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -443,13 +475,20 @@ impl UnstableDashboardWidgetChartConfig {
 }
 /// Input-side chart config. `type` is optional and defaults to the
 /// widget's `chartType`; when given it must match.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UnstableDashboardWidgetChartConfigInput {
+    /// The `type` property (optional).
     pub r#type: Option<UnstableDashboardWidgetChartType>,
+    /// The `row_limit` property (optional).
     pub row_limit: Option<i64>,
+    /// The `show_value_labels` property (optional).
     pub show_value_labels: Option<bool>,
+    /// The `bins` property (optional).
     pub bins: Option<i64>,
+    /// The `defaultSort` property (optional).
     pub default_sort: Option<UnstableDashboardWidgetDefaultSort>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -556,15 +595,20 @@ impl UnstableDashboardWidgetChartConfigInput {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the `unstableDashboardWidgetChartType` schema in the API's spec."]
     pub enum UnstableDashboardWidgetChartType { LineTimeSeries => "LINE_TIME_SERIES",
     AreaTimeSeries => "AREA_TIME_SERIES", BarTimeSeries => "BAR_TIME_SERIES",
     HorizontalBar => "HORIZONTAL_BAR", VerticalBar => "VERTICAL_BAR", Pie => "PIE",
     Number => "NUMBER", Histogram => "HISTOGRAM", PivotTable => "PIVOT_TABLE", }
 }
+/// The object of the `unstableDashboardWidgetDefaultSort` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardWidgetDefaultSort {
+    /// The `column` property (required).
     pub column: String,
+    /// The `order` property (required).
     pub order: UnstableDashboardWidgetSortOrder,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -628,9 +672,11 @@ impl UnstableDashboardWidgetDefaultSort {
         }
     }
 }
+/// The object of the `unstableDashboardWidgetDimension` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardWidgetDimension {
+    /// The `field` property (required).
     pub field: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -680,10 +726,15 @@ impl UnstableDashboardWidgetDimension {
         }
     }
 }
+/// The object of the `unstableDashboardWidgetList` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardWidgetList {
+    /// The `data` property (required).
     pub data: Vec<UnstableDashboardWidget>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -748,10 +799,13 @@ impl UnstableDashboardWidgetList {
         }
     }
 }
+/// The object of the `unstableDashboardWidgetMetric` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardWidgetMetric {
+    /// The `measure` property (required).
     pub measure: String,
+    /// The `agg` property (required).
     pub agg: UnstableDashboardWidgetMetricAggregation,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -816,28 +870,40 @@ impl UnstableDashboardWidgetMetric {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the `unstableDashboardWidgetMetricAggregation` schema in the API's spec."]
     pub enum UnstableDashboardWidgetMetricAggregation { Sum => "sum", Avg => "avg", Count
     => "count", Max => "max", Min => "min", P50 => "p50", P75 => "p75", P90 => "p90", P95
     => "p95", P99 => "p99", Histogram => "histogram", Uniq => "uniq", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the `unstableDashboardWidgetSortOrder` schema in the API's spec."]
     pub enum UnstableDashboardWidgetSortOrder { Asc => "ASC", Desc => "DESC", }
 }
 crate::runtime::string_enum! {
+    #[doc = " The values of the `unstableDashboardWidgetView` schema in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum UnstableDashboardWidgetView { Observations => "observations", ScoresNumeric
     => "scores-numeric", ScoresBoolean => "scores-boolean", ScoresCategorical =>
     "scores-categorical", }
 }
 crate::runtime::string_enum! {
     #[doc = " Widget data view. Responses may include the legacy `traces` value for"]
-    #[doc = " widgets created before this API existed."] pub enum
-    UnstableDashboardWidgetViewWithLegacy { Observations => "observations", ScoresNumeric
-    => "scores-numeric", ScoresBoolean => "scores-boolean", ScoresCategorical =>
-    "scores-categorical", Traces => "traces", }
+    #[doc = " widgets created before this API existed."] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum UnstableDashboardWidgetViewWithLegacy { Observations => "observations",
+    ScoresNumeric => "scores-numeric", ScoresBoolean => "scores-boolean",
+    ScoresCategorical => "scores-categorical", Traces => "traces", }
 }
+/// The object of the `unstableDeleteDashboardWidgetResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDeleteDashboardWidgetResponse {
+    /// The `message` property (required).
     pub message: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -888,15 +954,25 @@ impl UnstableDeleteDashboardWidgetResponse {
         }
     }
 }
+/// The object of the `unstableUpdateDashboardWidgetRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UnstableUpdateDashboardWidgetRequest {
+    /// The `name` property (optional, may be `null`: `Patch` tells absent from `null`).
     pub name: crate::runtime::Patch<String>,
+    /// The `description` property (optional, may be `null`: `Patch` tells absent from `null`).
     pub description: crate::runtime::Patch<String>,
+    /// The `view` property (optional, may be `null`: `Patch` tells absent from `null`).
     pub view: crate::runtime::Patch<UnstableDashboardWidgetView>,
+    /// The `dimensions` property (optional, may be `null`: `Patch` tells absent from `null`).
     pub dimensions: crate::runtime::Patch<Vec<UnstableDashboardWidgetDimension>>,
+    /// The `metrics` property (optional, may be `null`: `Patch` tells absent from `null`).
     pub metrics: crate::runtime::Patch<Vec<UnstableDashboardWidgetMetric>>,
+    /// The `filters` property (optional, may be `null`: `Patch` tells absent from `null`).
     pub filters: crate::runtime::Patch<Vec<UnstableDashboardWidgetFilter>>,
+    /// The `chartType` property (optional, may be `null`: `Patch` tells absent from `null`).
     pub chart_type: crate::runtime::Patch<UnstableDashboardWidgetChartType>,
     /// Input-side chart config. `type` is optional and defaults to the
     /// widget's `chartType`; when given it must match.
@@ -1048,6 +1124,9 @@ impl UnstableUpdateDashboardWidgetRequest {
         self
     }
     /// Sets `chartConfig`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Input-side chart config. `type` is optional and defaults to the
+    /// widget's `chartType`; when given it must match.
     pub fn chart_config(
         mut self,
         value: impl Into<crate::runtime::Patch<UnstableDashboardWidgetChartConfigInput>>,

@@ -21,10 +21,15 @@ use super::*;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardWidgetFilter {
+    /// The `column` property (required).
     pub column: String,
+    /// The `operator` property (required).
     pub operator: String,
+    /// The `type` property (required).
     pub r#type: String,
+    /// The `value` property (optional).
     pub value: Option<serde_json::Value>,
+    /// The `key` property (optional).
     pub key: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

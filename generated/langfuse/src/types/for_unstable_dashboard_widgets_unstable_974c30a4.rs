@@ -9,6 +9,8 @@ use super::*;
 /// - Use `code` for precise branching in SDKs, CLIs, or agents.
 /// - Inspect `details` for field-level validation context such as invalid filter values, malformed JSONPath expressions, or missing variable mappings.
 /// - Retry only after fixing the specific issue described by `code` and `details`.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicApiError {
@@ -86,6 +88,8 @@ impl UnstablePublicApiError {
         }
     }
     /// Sets `details`.
+    ///
+    /// Optional structured error context. Inspect the populated fields based on `code`.
     pub fn details(mut self, value: impl Into<UnstablePublicApiErrorDetails>) -> Self {
         self.details = Some(value.into());
         self
@@ -97,6 +101,8 @@ crate::runtime::string_enum! {
     " SDKs, CLIs, and agents should branch on `code` rather than parsing the human-readable `message`."]
     #[doc =
     " The HTTP status still indicates the broad error class, while `code` gives the specific failure reason."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum UnstablePublicApiErrorCode { AuthenticationFailed =>
     "authentication_failed", AccessDenied => "access_denied", InvalidRequest =>
     "invalid_request", InvalidQuery => "invalid_query", InvalidBody => "invalid_body",
@@ -117,6 +123,8 @@ crate::runtime::string_enum! {
 /// - JSONPath validation failures populate `field`, `variable`, and `value`
 /// - evaluator preflight failures populate `evaluatorName`, `provider`, and `model`
 /// - rate limiting populates `retryAfterSeconds`, `limit`, `remaining`, and `resetAt`
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UnstablePublicApiErrorDetails {
@@ -285,76 +293,106 @@ impl UnstablePublicApiErrorDetails {
         }
     }
     /// Sets `issues`.
+    ///
+    /// Validation issues for malformed request bodies or query parameters.
     pub fn issues(mut self, value: Vec<UnstablePublicApiValidationIssue>) -> Self {
         self.issues = Some(value);
         self
     }
     /// Sets `field`.
+    ///
+    /// Path-like reference to the failing field, for example `mapping[1].jsonPath`.
     pub fn field(mut self, value: impl Into<String>) -> Self {
         self.field = Some(value.into());
         self
     }
     /// Sets `column`.
+    ///
+    /// Filter column that failed validation.
     pub fn column(mut self, value: impl Into<String>) -> Self {
         self.column = Some(value.into());
         self
     }
     /// Sets `invalidValues`.
+    ///
+    /// Unsupported values supplied by the caller.
     pub fn invalid_values(mut self, value: Vec<String>) -> Self {
         self.invalid_values = Some(value);
         self
     }
     /// Sets `allowedValues`.
+    ///
+    /// Allowed values for the failing filter column.
     pub fn allowed_values(mut self, value: Vec<String>) -> Self {
         self.allowed_values = Some(value);
         self
     }
     /// Sets `variable`.
+    ///
+    /// Evaluator variable involved in the failure.
     pub fn variable(mut self, value: impl Into<String>) -> Self {
         self.variable = Some(value.into());
         self
     }
     /// Sets `variables`.
+    ///
+    /// Multiple evaluator variables involved in the failure, for example missing mappings.
     pub fn variables(mut self, value: Vec<String>) -> Self {
         self.variables = Some(value);
         self
     }
     /// Sets `value`.
+    ///
+    /// Raw invalid value supplied by the caller.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets `evaluatorName`.
+    ///
+    /// Evaluator name used during preflight validation.
     pub fn evaluator_name(mut self, value: impl Into<String>) -> Self {
         self.evaluator_name = Some(value.into());
         self
     }
     /// Sets `provider`.
+    ///
+    /// Provider resolved during evaluator preflight, if any.
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
     }
     /// Sets `model`.
+    ///
+    /// Model resolved during evaluator preflight, if any.
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.model = Some(value.into());
         self
     }
     /// Sets `retryAfterSeconds`.
+    ///
+    /// Suggested retry delay for rate-limited requests.
     pub fn retry_after_seconds(mut self, value: impl Into<i64>) -> Self {
         self.retry_after_seconds = Some(value.into());
         self
     }
     /// Sets `limit`.
+    ///
+    /// Numeric limit associated with the failure, for example the active evaluation-rule cap or the current rate-limit window.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
     /// Sets `remaining`.
+    ///
+    /// Remaining requests in the current rate-limit window.
     pub fn remaining(mut self, value: impl Into<i64>) -> Self {
         self.remaining = Some(value.into());
         self
     }
     /// Sets `resetAt`.
+    ///
+    /// ISO-8601 timestamp when the current rate-limit window resets.
     pub fn reset_at(mut self, value: impl Into<String>) -> Self {
         self.reset_at = Some(value.into());
         self
@@ -364,6 +402,8 @@ impl UnstablePublicApiErrorDetails {
 ///
 /// This mirrors the most important parts of a Zod issue: a machine-readable `code`,
 /// a human-readable `message`, and a structured `path`.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicApiValidationIssue {

@@ -3,6 +3,10 @@
 #[allow(unused_imports)]
 use super::*;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `unstableCreateDashboardPlacementRequest` schema in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum UnstableCreateDashboardPlacementRequest { tag = "type"; Widget = "widget" =>
     UnstableCreateDashboardPlacementRequestWidget, Preset = "preset" =>
     UnstableCreateDashboardPlacementRequestPreset, } Deserialize : #[cfg(feature =
@@ -13,12 +17,17 @@ crate::runtime::union_from! {
     Widget(UnstableCreateDashboardPlacementRequestWidget),
     Preset(UnstableCreateDashboardPlacementRequestPreset), }
 }
+/// The object of the schema at `/components/schemas/unstableCreateDashboardPlacementRequest/oneOf/1` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateDashboardPlacementRequestPreset {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableCreateDashboardPlacementRequestPresetType,
     /// Server-generated when omitted.
     pub id: Option<String>,
+    /// The `presetId` property (required).
     pub preset_id: String,
     /// Grid column (12-column grid). Defaults to `0`.
     pub x: Option<i64>,
@@ -114,41 +123,58 @@ impl UnstableCreateDashboardPlacementRequestPreset {
         }
     }
     /// Sets `id`.
+    ///
+    /// Server-generated when omitted.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets `x`.
+    ///
+    /// Grid column (12-column grid). Defaults to `0`.
     pub fn x(mut self, value: impl Into<i64>) -> Self {
         self.x = Some(value.into());
         self
     }
     /// Sets `y`.
+    ///
+    /// Grid row. Defaults to the first row below all existing tiles.
     pub fn y(mut self, value: impl Into<i64>) -> Self {
         self.y = Some(value.into());
         self
     }
     /// Sets `width`.
+    ///
+    /// Width in grid columns. Defaults to `6`.
     pub fn width(mut self, value: impl Into<i64>) -> Self {
         self.width = Some(value.into());
         self
     }
     /// Sets `height`.
+    ///
+    /// Height in grid rows. Defaults to `6`.
     pub fn height(mut self, value: impl Into<i64>) -> Self {
         self.height = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/unstableCreateDashboardPlacementRequest/oneOf/1/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"preset"`: constructors fill it in, decoding checks it.
 pub type UnstableCreateDashboardPlacementRequestPresetType = crate::runtime::Const<
     constants::UnstableCreateDashboardPlacementRequestPresetType,
 >;
+/// The object of the schema at `/components/schemas/unstableCreateDashboardPlacementRequest/oneOf/0` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateDashboardPlacementRequestWidget {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableCreateDashboardPlacementRequestWidgetType,
     /// Server-generated when omitted.
     pub id: Option<String>,
+    /// The `widgetId` property (required).
     pub widget_id: String,
     /// Grid column (12-column grid). Defaults to `0`.
     pub x: Option<i64>,
@@ -244,41 +270,60 @@ impl UnstableCreateDashboardPlacementRequestWidget {
         }
     }
     /// Sets `id`.
+    ///
+    /// Server-generated when omitted.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets `x`.
+    ///
+    /// Grid column (12-column grid). Defaults to `0`.
     pub fn x(mut self, value: impl Into<i64>) -> Self {
         self.x = Some(value.into());
         self
     }
     /// Sets `y`.
+    ///
+    /// Grid row. Defaults to the first row below all existing tiles.
     pub fn y(mut self, value: impl Into<i64>) -> Self {
         self.y = Some(value.into());
         self
     }
     /// Sets `width`.
+    ///
+    /// Width in grid columns. Defaults to `6`.
     pub fn width(mut self, value: impl Into<i64>) -> Self {
         self.width = Some(value.into());
         self
     }
     /// Sets `height`.
+    ///
+    /// Height in grid rows. Defaults to `6`.
     pub fn height(mut self, value: impl Into<i64>) -> Self {
         self.height = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/unstableCreateDashboardPlacementRequest/oneOf/0/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"widget"`: constructors fill it in, decoding checks it.
 pub type UnstableCreateDashboardPlacementRequestWidgetType = crate::runtime::Const<
     constants::UnstableCreateDashboardPlacementRequestWidgetType,
 >;
+/// The object of the `unstableCreateDashboardRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateDashboardRequest {
+    /// The `name` property (required).
     pub name: String,
+    /// The `description` property (optional).
     pub description: Option<String>,
+    /// The `definition` property (optional).
     pub definition: Option<UnstableDashboardDefinition>,
+    /// The `filters` property (optional).
     pub filters: Option<Vec<UnstableDashboardWidgetFilter>>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -363,14 +408,23 @@ impl UnstableCreateDashboardRequest {
         self
     }
 }
+/// The object of the `unstableDashboard` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboard {
+    /// The `id` property (required).
     pub id: String,
+    /// The `createdAt` property (required).
     pub created_at: crate::runtime::DateTime,
+    /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
+    /// The `name` property (required).
     pub name: String,
+    /// The `description` property (required).
     pub description: String,
+    /// The `definition` property (required).
     pub definition: UnstableDashboardDefinition,
     /// Dashboard-level filters applied to all widgets on the dashboard.
     pub filters: Vec<UnstableDashboardWidgetFilter>,
@@ -490,9 +544,11 @@ impl UnstableDashboard {
         }
     }
 }
+/// The object of the `unstableDashboardDefinition` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardDefinition {
+    /// The `widgets` property (required).
     pub widgets: Vec<UnstableDashboardPlacement>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -542,10 +598,15 @@ impl UnstableDashboardDefinition {
         }
     }
 }
+/// The object of the `unstableDashboardList` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardList {
+    /// The `data` property (required).
     pub data: Vec<UnstableDashboard>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -623,15 +684,23 @@ crate::runtime::union_from! {
     UnstableDashboardPlacement { Widget(UnstableDashboardPlacementWidget),
     Preset(UnstableDashboardPlacementPreset), }
 }
+/// The object of the schema at `/components/schemas/unstableDashboardPlacement/oneOf/1` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardPlacementPreset {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableDashboardPlacementPresetType,
+    /// The `id` property (required).
     pub id: String,
+    /// The `presetId` property (required).
     pub preset_id: String,
+    /// The `x` property (required).
     pub x: i64,
+    /// The `y` property (required).
     pub y: i64,
+    /// The `width` property (required).
     pub width: i64,
+    /// The `height` property (required).
     pub height: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -739,19 +808,29 @@ impl UnstableDashboardPlacementPreset {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/unstableDashboardPlacement/oneOf/1/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"preset"`: constructors fill it in, decoding checks it.
 pub type UnstableDashboardPlacementPresetType = crate::runtime::Const<
     constants::UnstableDashboardPlacementPresetType,
 >;
+/// The object of the schema at `/components/schemas/unstableDashboardPlacement/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDashboardPlacementWidget {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableDashboardPlacementWidgetType,
+    /// The `id` property (required).
     pub id: String,
+    /// The `widgetId` property (required).
     pub widget_id: String,
+    /// The `x` property (required).
     pub x: i64,
+    /// The `y` property (required).
     pub y: i64,
+    /// The `width` property (required).
     pub width: i64,
+    /// The `height` property (required).
     pub height: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -859,13 +938,19 @@ impl UnstableDashboardPlacementWidget {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/unstableDashboardPlacement/oneOf/0/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"widget"`: constructors fill it in, decoding checks it.
 pub type UnstableDashboardPlacementWidgetType = crate::runtime::Const<
     constants::UnstableDashboardPlacementWidgetType,
 >;
+/// The object of the `unstableDeleteDashboardPlacementResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDeleteDashboardPlacementResponse {
+    /// The `message` property (required).
     pub message: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -916,9 +1001,13 @@ impl UnstableDeleteDashboardPlacementResponse {
         }
     }
 }
+/// The object of the `unstableDeleteDashboardResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDeleteDashboardResponse {
+    /// The `message` property (required).
     pub message: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -969,6 +1058,9 @@ impl UnstableDeleteDashboardResponse {
         }
     }
 }
+/// The object of the `unstableUpdateDashboardPlacementRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UnstableUpdateDashboardPlacementRequest {
@@ -1045,32 +1137,47 @@ impl UnstableUpdateDashboardPlacementRequest {
         }
     }
     /// Sets `x`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Grid column (12-column grid).
     pub fn x(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
         self.x = value.into();
         self
     }
     /// Sets `y`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Grid row.
     pub fn y(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
         self.y = value.into();
         self
     }
     /// Sets `width`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Width in grid columns.
     pub fn width(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
         self.width = value.into();
         self
     }
     /// Sets `height`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Height in grid rows.
     pub fn height(mut self, value: impl Into<crate::runtime::Patch<i64>>) -> Self {
         self.height = value.into();
         self
     }
 }
+/// The object of the `unstableUpdateDashboardRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UnstableUpdateDashboardRequest {
+    /// The `name` property (optional, may be `null`: `Patch` tells absent from `null`).
     pub name: crate::runtime::Patch<String>,
+    /// The `description` property (optional, may be `null`: `Patch` tells absent from `null`).
     pub description: crate::runtime::Patch<String>,
+    /// The `definition` property (optional, may be `null`: `Patch` tells absent from `null`).
     pub definition: crate::runtime::Patch<UnstableDashboardDefinition>,
+    /// The `filters` property (optional, may be `null`: `Patch` tells absent from `null`).
     pub filters: crate::runtime::Patch<Vec<UnstableDashboardWidgetFilter>>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// Code evaluator family reference used when creating an evaluation rule.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCodeEvaluationRuleEvaluatorReference {
@@ -77,6 +79,9 @@ impl UnstableCodeEvaluationRuleEvaluatorReference {
 pub type UnstableCodeEvaluationRuleEvaluatorReferenceType = crate::runtime::Const<
     constants::UnstableCodeEvaluationRuleEvaluatorReferenceType,
 >;
+/// The object of the `unstableCreateCodeEvaluationRuleRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateCodeEvaluationRuleRequest {
@@ -198,19 +203,27 @@ impl UnstableCreateCodeEvaluationRuleRequest {
         }
     }
     /// Sets `sampling`.
+    ///
+    /// Optional sampling fraction. Defaults to `1`.
     pub fn sampling(mut self, value: impl Into<f64>) -> Self {
         self.sampling = Some(value.into());
         self
     }
     /// Sets `filter`.
+    ///
+    /// Optional filter list.
     pub fn filter(mut self, value: Vec<UnstableEvaluationRuleFilter>) -> Self {
         self.filter = Some(value);
         self
     }
 }
+/// The object of the `unstableCreateEvaluationRuleEvaluatorAssignment` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateEvaluationRuleEvaluatorAssignment {
+    /// The `evaluator` property (required).
     pub evaluator: UnstableCreateEvaluationRuleEvaluatorReference,
     /// Optional rule-specific override. Omit to inherit the evaluator version's default mapping. Omit for code evaluators.
     pub mapping: Option<Vec<UnstableEvaluationRuleMapping>>,
@@ -274,14 +287,20 @@ impl UnstableCreateEvaluationRuleEvaluatorAssignment {
         }
     }
     /// Sets `mapping`.
+    ///
+    /// Optional rule-specific override. Omit to inherit the evaluator version's default mapping. Omit for code evaluators.
     pub fn mapping(mut self, value: Vec<UnstableEvaluationRuleMapping>) -> Self {
         self.mapping = Some(value);
         self
     }
 }
+/// The object of the `unstableCreateEvaluationRuleEvaluatorReference` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateEvaluationRuleEvaluatorReference {
+    /// The `name` property (required).
     pub name: String,
     /// Defaults to `llm_as_judge`.
     pub r#type: Option<UnstableEvaluatorType>,
@@ -343,6 +362,8 @@ impl UnstableCreateEvaluationRuleEvaluatorReference {
         }
     }
     /// Sets `type`.
+    ///
+    /// Defaults to `llm_as_judge`.
     pub fn r#type(mut self, value: impl Into<UnstableEvaluatorType>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -359,8 +380,10 @@ crate::runtime::untagged_union! {
     #[doc =
     " - for `code`, do not send variables or mappings; Langfuse stores the fixed code runtime mapping automatically"]
     #[doc = " - optionally narrow execution with `filter`"] #[doc =
-    " - set `enabled=true` only when you want live execution immediately"] pub enum
-    UnstableCreateEvaluationRuleRequest {
+    " - set `enabled=true` only when you want live execution immediately"] #[doc = " "]
+    #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum UnstableCreateEvaluationRuleRequest {
     UnstableCreateLlmAsJudgeEvaluationRuleRequest(UnstableCreateLlmAsJudgeEvaluationRuleRequest),
     UnstableCreateCodeEvaluationRuleRequest(UnstableCreateCodeEvaluationRuleRequest),
     UnstableCreateEvaluationRuleWithEvaluatorsRequest(UnstableCreateEvaluationRuleWithEvaluatorsRequest),
@@ -373,6 +396,9 @@ crate::runtime::union_from! {
     UnstableCreateEvaluationRuleWithEvaluatorsRequest(UnstableCreateEvaluationRuleWithEvaluatorsRequest),
     }
 }
+/// The object of the `unstableCreateEvaluationRuleWithEvaluatorsRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateEvaluationRuleWithEvaluatorsRequest {
@@ -391,8 +417,11 @@ pub struct UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     ///   It currently supports filtering by `datasetId`.
     ///   Discover valid dataset IDs with `GET /api/public/v2/datasets`, then use the returned dataset `id` values in your filter.
     pub target: UnstableEvaluationRuleTarget,
+    /// The `enabled` property (required).
     pub enabled: bool,
+    /// The `sampling` property (optional).
     pub sampling: Option<f64>,
+    /// The `filter` property (optional).
     pub filter: Option<Vec<UnstableEvaluationRuleFilter>>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -503,6 +532,9 @@ impl UnstableCreateEvaluationRuleWithEvaluatorsRequest {
         self
     }
 }
+/// The object of the `unstableCreateLlmAsJudgeEvaluationRuleRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateLlmAsJudgeEvaluationRuleRequest {
@@ -639,17 +671,23 @@ impl UnstableCreateLlmAsJudgeEvaluationRuleRequest {
         }
     }
     /// Sets `sampling`.
+    ///
+    /// Optional sampling fraction. Defaults to `1`.
     pub fn sampling(mut self, value: impl Into<f64>) -> Self {
         self.sampling = Some(value.into());
         self
     }
     /// Sets `filter`.
+    ///
+    /// Optional filter list.
     pub fn filter(mut self, value: Vec<UnstableEvaluationRuleFilter>) -> Self {
         self.filter = Some(value);
         self
     }
 }
 /// Confirmation response returned after successful deletion.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDeleteEvaluationRuleResponse {
@@ -704,6 +742,9 @@ impl UnstableDeleteEvaluationRuleResponse {
         }
     }
 }
+/// The object of the `unstableEvaluationRule` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRule {
@@ -918,6 +959,9 @@ impl UnstableEvaluationRule {
         }
     }
     /// Sets `evaluator` (`None` sends `null`).
+    ///
+    /// Deprecated compatibility alias for `evaluators[0].evaluator`, or `null`
+    /// when the rule currently has no evaluator assignments.
     pub fn evaluator(
         mut self,
         value: impl Into<Option<UnstableEvaluationRuleEvaluator>>,
@@ -926,21 +970,29 @@ impl UnstableEvaluationRule {
         self
     }
     /// Sets `pausedReason` (`None` sends `null`).
+    ///
+    /// Machine-readable reason when `status=paused`, otherwise `null`.
     pub fn paused_reason(mut self, value: impl Into<Option<String>>) -> Self {
         self.paused_reason = value.into();
         self
     }
     /// Sets `pausedMessage` (`None` sends `null`).
+    ///
+    /// Human-readable explanation when `status=paused`, otherwise `null`.
     pub fn paused_message(mut self, value: impl Into<Option<String>>) -> Self {
         self.paused_message = value.into();
         self
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the `unstableEvaluationRuleArrayOptionsFilterOperator` schema in the API's spec."]
     pub enum UnstableEvaluationRuleArrayOptionsFilterOperator { AnyOf => "any of", NoneOf
     => "none of", AllOf => "all of", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the `unstableEvaluationRuleBooleanFilterOperator` schema in the API's spec."]
     pub enum UnstableEvaluationRuleBooleanFilterOperator { Eq => "=", LtGt => "<>", }
 }
 /// Resolved evaluator currently used by the evaluation rule.
@@ -1027,6 +1079,9 @@ impl UnstableEvaluationRuleEvaluator {
         }
     }
 }
+/// The object of the `unstableEvaluationRuleEvaluatorAssignment` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleEvaluatorAssignment {
@@ -1094,6 +1149,8 @@ impl UnstableEvaluationRuleEvaluatorAssignment {
         }
     }
     /// Sets `mapping` (`None` sends `null`).
+    ///
+    /// Rule-specific override, or `null` to inherit the evaluator version's default mapping.
     pub fn mapping(
         mut self,
         value: impl Into<Option<Vec<UnstableEvaluationRuleReadMapping>>>,
@@ -1106,6 +1163,8 @@ impl UnstableEvaluationRuleEvaluatorAssignment {
 ///
 /// `name` identifies the evaluator family in the authenticated project context.
 /// A rule's evaluator type cannot be changed, so this reference does not accept a `type`; the family must match the rule's current evaluator type.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleEvaluatorReference {
@@ -1227,12 +1286,15 @@ crate::runtime::union_from! {
     Boolean(UnstableEvaluationRuleFilterBoolean), Null(UnstableEvaluationRuleFilterNull),
     }
 }
+/// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/5` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterArrayOptions {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableEvaluationRuleFilterArrayOptionsType,
     /// Column to filter on.
     pub column: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleArrayOptionsFilterOperator,
     /// One or more array elements to match.
     pub value: Vec<String>,
@@ -1315,17 +1377,23 @@ impl UnstableEvaluationRuleFilterArrayOptions {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/5/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"arrayOptions"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterArrayOptionsType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterArrayOptionsType,
 >;
+/// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/8` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterBoolean {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableEvaluationRuleFilterBooleanType,
     /// Column to filter on.
     pub column: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleBooleanFilterOperator,
+    /// The `value` property (required).
     pub value: bool,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1406,19 +1474,25 @@ impl UnstableEvaluationRuleFilterBoolean {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/8/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"boolean"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterBooleanType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterBooleanType,
 >;
+/// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/4` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterCategoryOptions {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableEvaluationRuleFilterCategoryOptionsType,
     /// Object-valued column to filter on.
     pub column: String,
     /// Key inside the object-valued column to filter on.
     pub key: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleOptionsFilterOperator,
+    /// The `value` property (required).
     pub value: Vec<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1508,13 +1582,17 @@ impl UnstableEvaluationRuleFilterCategoryOptions {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/4/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"categoryOptions"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterCategoryOptionsType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterCategoryOptionsType,
 >;
+/// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterDatetime {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableEvaluationRuleFilterDatetimeType,
     /// Column to filter on.
     pub column: String,
@@ -1601,16 +1679,21 @@ impl UnstableEvaluationRuleFilterDatetime {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/0/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"datetime"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterDatetimeType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterDatetimeType,
 >;
+/// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/9` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterNull {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableEvaluationRuleFilterNullType,
     /// Column to filter on. In the unstable public API this is currently `parentObservationId`.
     pub column: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleNullFilterOperator,
     /// Ignored placeholder value. Clients may omit it or send an empty string.
     pub value: Option<String>,
@@ -1689,22 +1772,30 @@ impl UnstableEvaluationRuleFilterNull {
         }
     }
     /// Sets `value`.
+    ///
+    /// Ignored placeholder value. Clients may omit it or send an empty string.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/9/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"null"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterNullType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterNullType,
 >;
+/// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/2` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterNumber {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableEvaluationRuleFilterNumberType,
     /// Column to filter on.
     pub column: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleNumberFilterOperator,
+    /// The `value` property (required).
     pub value: f64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1785,15 +1876,19 @@ impl UnstableEvaluationRuleFilterNumber {
         }
     }
 }
+/// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/7` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterNumberObject {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableEvaluationRuleFilterNumberObjectType,
     /// Object-valued column to filter on.
     pub column: String,
     /// Key inside the object-valued column to filter on.
     pub key: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleNumberFilterOperator,
+    /// The `value` property (required).
     pub value: f64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1883,21 +1978,29 @@ impl UnstableEvaluationRuleFilterNumberObject {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/7/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"numberObject"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterNumberObjectType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterNumberObjectType,
 >;
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/2/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"number"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterNumberType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterNumberType,
 >;
+/// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/1` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterString {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableEvaluationRuleFilterStringType,
     /// Column to filter on.
     pub column: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleStringFilterOperator,
+    /// The `value` property (required).
     pub value: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1978,15 +2081,19 @@ impl UnstableEvaluationRuleFilterString {
         }
     }
 }
+/// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/6` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterStringObject {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableEvaluationRuleFilterStringObjectType,
     /// Object-valued column to filter on. In the unstable public API this is currently `metadata`.
     pub column: String,
     /// Top-level key inside the object-valued column to filter on.
     pub key: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleStringFilterOperator,
+    /// The `value` property (required).
     pub value: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2076,16 +2183,21 @@ impl UnstableEvaluationRuleFilterStringObject {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/6/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"stringObject"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterStringObjectType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterStringObjectType,
 >;
+/// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/3` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRuleFilterStringOptions {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableEvaluationRuleFilterStringOptionsType,
     /// Column to filter on.
     pub column: String,
+    /// The `operator` property (required).
     pub operator: UnstableEvaluationRuleOptionsFilterOperator,
     /// One or more allowed string values.
     pub value: Vec<String>,
@@ -2168,23 +2280,33 @@ impl UnstableEvaluationRuleFilterStringOptions {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/3/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"stringOptions"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterStringOptionsType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterStringOptionsType,
 >;
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/1/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"string"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluationRuleFilterStringType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterStringType,
 >;
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the `unstableEvaluationRuleNullFilterOperator` schema in the API's spec."]
     pub enum UnstableEvaluationRuleNullFilterOperator { IsNull => "is null", IsNotNull =>
     "is not null", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the `unstableEvaluationRuleNumberFilterOperator` schema in the API's spec."]
     pub enum UnstableEvaluationRuleNumberFilterOperator { Eq => "=", Gt => ">", Lt =>
     "<", GtEq => ">=", LtEq => "<=", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the `unstableEvaluationRuleOptionsFilterOperator` schema in the API's spec."]
     pub enum UnstableEvaluationRuleOptionsFilterOperator { AnyOf => "any of", NoneOf =>
     "none of", }
 }
@@ -2197,6 +2319,8 @@ crate::runtime::string_enum! {
     Paused => "paused", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the `unstableEvaluationRuleStringFilterOperator` schema in the API's spec."]
     pub enum UnstableEvaluationRuleStringFilterOperator { Eq => "=", Contains =>
     "contains", DoesNotContain => "does not contain", StartsWith => "starts with",
     EndsWith => "ends with", }
@@ -2217,9 +2341,15 @@ crate::runtime::string_enum! {
     "experiment", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the `unstableEvaluationRuleTimeScope` schema in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum UnstableEvaluationRuleTimeScope { New => "NEW", Existing => "EXISTING", }
 }
 /// Paginated list of evaluation rules.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluationRules {
@@ -2296,6 +2426,10 @@ crate::runtime::string_enum! {
     UnstableEvaluatorType { LlmAsJudge => "llm_as_judge", Code => "code", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the `unstableLegacyEvaluationObject` schema in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum UnstableLegacyEvaluationObject { Trace => "trace", Span => "span",
     Generation => "generation", Event => "event", Agent => "agent", Tool => "tool", Chain
     => "chain", Retriever => "retriever", Evaluator => "evaluator", Embedding =>
@@ -2304,6 +2438,8 @@ crate::runtime::string_enum! {
 /// Legacy trace- or dataset-level evaluation rule returned by list and get for migration.
 ///
 /// This resource is read-only through the unstable public API. Its mapping preserves the trace, dataset item, or named observation selected for each evaluator variable.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableLegacyEvaluationRule {
@@ -2337,6 +2473,7 @@ pub struct UnstableLegacyEvaluationRule {
     pub updated_at: crate::runtime::DateTime,
     /// Evaluators attached to this rule in deterministic assignment order.
     pub evaluators: Vec<UnstableLegacyEvaluationRuleEvaluatorAssignment>,
+    /// The `target` property (required).
     pub target: UnstableLegacyEvaluationRuleTarget,
     /// Delay in milliseconds before the legacy evaluation job runs.
     pub delay: i64,
@@ -2541,6 +2678,9 @@ impl UnstableLegacyEvaluationRule {
         }
     }
     /// Sets `evaluator` (`None` sends `null`).
+    ///
+    /// Deprecated compatibility alias for `evaluators[0].evaluator`, or `null`
+    /// when the rule currently has no evaluator assignments.
     pub fn evaluator(
         mut self,
         value: impl Into<Option<UnstableEvaluationRuleEvaluator>>,
@@ -2549,16 +2689,23 @@ impl UnstableLegacyEvaluationRule {
         self
     }
     /// Sets `pausedReason` (`None` sends `null`).
+    ///
+    /// Machine-readable reason when `status=paused`, otherwise `null`.
     pub fn paused_reason(mut self, value: impl Into<Option<String>>) -> Self {
         self.paused_reason = value.into();
         self
     }
     /// Sets `pausedMessage` (`None` sends `null`).
+    ///
+    /// Human-readable explanation when `status=paused`, otherwise `null`.
     pub fn paused_message(mut self, value: impl Into<Option<String>>) -> Self {
         self.paused_message = value.into();
         self
     }
 }
+/// The object of the `unstableLegacyEvaluationRuleEvaluatorAssignment` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableLegacyEvaluationRuleEvaluatorAssignment {
@@ -2567,6 +2714,7 @@ pub struct UnstableLegacyEvaluationRuleEvaluatorAssignment {
     /// `id` identifies the evaluator family. Evaluation runs automatically use
     /// the latest available evaluator version.
     pub evaluator: UnstableEvaluationRuleEvaluator,
+    /// The `mapping` property (required, may be `null`).
     pub mapping: Option<Vec<UnstableLegacyEvaluationRuleMapping>>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2634,14 +2782,20 @@ impl UnstableLegacyEvaluationRuleEvaluatorAssignment {
     }
 }
 /// Maps one evaluator variable to a trace, dataset item, or field on a named observation in a legacy rule.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableLegacyEvaluationRuleMapping {
+    /// The `variable` property (required).
     pub variable: String,
+    /// The `langfuseObject` property (required).
     pub langfuse_object: UnstableLegacyEvaluationObject,
     /// Observation name to match, or `null` when `langfuseObject` is `trace` or `dataset_item`.
     pub object_name: Option<String>,
+    /// The `source` property (required).
     pub source: String,
+    /// The `jsonPath` property (optional).
     pub json_path: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2731,6 +2885,8 @@ impl UnstableLegacyEvaluationRuleMapping {
         }
     }
     /// Sets `objectName` (`None` sends `null`).
+    ///
+    /// Observation name to match, or `null` when `langfuseObject` is `trace` or `dataset_item`.
     pub fn object_name(mut self, value: impl Into<Option<String>>) -> Self {
         self.object_name = value.into();
         self
@@ -2742,10 +2898,16 @@ impl UnstableLegacyEvaluationRuleMapping {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the `unstableLegacyEvaluationRuleTarget` schema in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum UnstableLegacyEvaluationRuleTarget { Trace => "trace", Dataset => "dataset",
     }
 }
 /// LLM-as-judge evaluator family reference used when creating an evaluation rule.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
@@ -2812,11 +2974,15 @@ impl UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
         }
     }
     /// Sets `type`.
+    ///
+    /// Evaluator engine type. Defaults to `llm_as_judge` when omitted.
     pub fn r#type(mut self, value: impl Into<UnstableLlmAsJudgeEvaluatorType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 }
+/// The one value of the `unstableLlmAsJudgeEvaluatorType` schema in the API's spec.
+///
 /// Always `"llm_as_judge"`: constructors fill it in, decoding checks it.
 pub type UnstableLlmAsJudgeEvaluatorType = crate::runtime::Const<
     constants::UnstableLlmAsJudgeEvaluatorType,
@@ -2824,6 +2990,8 @@ pub type UnstableLlmAsJudgeEvaluatorType = crate::runtime::Const<
 crate::runtime::untagged_union! {
     #[doc =
     " Evaluation rule returned by list and get, including read-only legacy trace and dataset rules."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum UnstableReadableEvaluationRule {
     UnstableLegacyEvaluationRule(UnstableLegacyEvaluationRule),
     UnstableEvaluationRule(UnstableEvaluationRule), } Serialize : #[cfg(feature =
@@ -2847,6 +3015,8 @@ crate::runtime::union_from! {
 /// - If you change `target` for an LLM-as-judge rule, usually send both `filter` and `mapping` in the same request.
 /// - For code evaluator rules, omit `mapping`; Langfuse stores the fixed code runtime mapping automatically.
 /// - If you change an experiment `datasetId` filter, call `GET /api/public/v2/datasets` and use dataset `id` values from that response.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UnstableUpdateEvaluationRuleRequest {
@@ -2974,11 +3144,16 @@ impl UnstableUpdateEvaluationRuleRequest {
         }
     }
     /// Sets `name`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Updated deployment name.
     pub fn name(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
         self.name = value.into();
         self
     }
     /// Sets `evaluators`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Full replacement of the rule's evaluator assignments: entries that are
+    /// not listed are detached.
     pub fn evaluators(
         mut self,
         value: impl Into<
@@ -2989,6 +3164,8 @@ impl UnstableUpdateEvaluationRuleRequest {
         self
     }
     /// Sets `evaluator`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Deprecated single-evaluator alias: updates the first assignment only. Prefer `evaluators`.
     pub fn evaluator(
         mut self,
         value: impl Into<crate::runtime::Patch<UnstableEvaluationRuleEvaluatorReference>>,
@@ -2997,6 +3174,8 @@ impl UnstableUpdateEvaluationRuleRequest {
         self
     }
     /// Sets `target`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Updated target object type.
     pub fn target(
         mut self,
         value: impl Into<crate::runtime::Patch<UnstableEvaluationRuleTarget>>,
@@ -3005,16 +3184,22 @@ impl UnstableUpdateEvaluationRuleRequest {
         self
     }
     /// Sets `enabled`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Updated desired enabled state.
     pub fn enabled(mut self, value: impl Into<crate::runtime::Patch<bool>>) -> Self {
         self.enabled = value.into();
         self
     }
     /// Sets `sampling`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Updated sampling fraction.
     pub fn sampling(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
         self.sampling = value.into();
         self
     }
     /// Sets `filter`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Updated filter list.
     pub fn filter(
         mut self,
         value: impl Into<crate::runtime::Patch<Vec<UnstableEvaluationRuleFilter>>>,
@@ -3023,6 +3208,8 @@ impl UnstableUpdateEvaluationRuleRequest {
         self
     }
     /// Sets `mapping`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Updated LLM-as-judge variable mappings.
     pub fn mapping(
         mut self,
         value: impl Into<crate::runtime::Patch<Vec<UnstableEvaluationRuleMapping>>>,

@@ -107,6 +107,8 @@ impl UnstableEvaluationRuleMapping {
         }
     }
     /// Sets `jsonPath`.
+    ///
+    /// Optional JSONPath selector applied to the selected source before it is passed to the evaluator prompt.
     pub fn json_path(mut self, value: impl Into<String>) -> Self {
         self.json_path = Some(value.into());
         self
@@ -212,6 +214,8 @@ impl UnstableEvaluationRuleReadMapping {
         }
     }
     /// Sets `source` (`None` sends `null`).
+    ///
+    /// Source field populating the variable, or `null` when the mapping is incomplete.
     pub fn source(
         mut self,
         value: impl Into<Option<UnstableEvaluationRuleMappingSource>>,
@@ -220,6 +224,8 @@ impl UnstableEvaluationRuleReadMapping {
         self
     }
     /// Sets `jsonPath`.
+    ///
+    /// Optional JSONPath selector applied to the selected source.
     pub fn json_path(mut self, value: impl Into<String>) -> Self {
         self.json_path = Some(value.into());
         self

@@ -13,6 +13,8 @@ crate::runtime::tagged_union! {
     #[doc = " Existing evaluation rules automatically use the latest evaluator version."]
     #[doc =
     " If `type` is omitted, Langfuse defaults it to `llm_as_judge` for backwards compatibility."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum UnstableCreateEvaluatorRequest { tag = "type"; LlmAsJudge = "llm_as_judge"
     => UnstableCreateEvaluatorRequestLlmAsJudge, Code = "code" =>
     UnstableCreateEvaluatorRequestCode, } Deserialize : #[cfg(feature = "full-serde")];
@@ -22,9 +24,13 @@ crate::runtime::union_from! {
     LlmAsJudge(UnstableCreateEvaluatorRequestLlmAsJudge),
     Code(UnstableCreateEvaluatorRequestCode), }
 }
+/// The object of the schema at `/components/schemas/unstableCreateEvaluatorRequest/oneOf/1` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateEvaluatorRequestCode {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableCreateEvaluatorRequestCodeType,
     /// Evaluator name within the authenticated project.
     pub name: String,
@@ -113,13 +119,19 @@ impl UnstableCreateEvaluatorRequestCode {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/unstableCreateEvaluatorRequest/oneOf/1/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"code"`: constructors fill it in, decoding checks it.
 pub type UnstableCreateEvaluatorRequestCodeType = crate::runtime::Const<
     constants::UnstableCreateEvaluatorRequestCodeType,
 >;
+/// The object of the schema at `/components/schemas/unstableCreateEvaluatorRequest/oneOf/0` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableCreateEvaluatorRequestLlmAsJudge {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableCreateEvaluatorRequestLlmAsJudgeType,
     /// Evaluator name within the authenticated project.
     pub name: String,
@@ -232,6 +244,8 @@ impl UnstableCreateEvaluatorRequestLlmAsJudge {
         }
     }
     /// Sets `modelConfig`.
+    ///
+    /// Optional explicit model configuration. Omit or set to `null` to use the project default evaluation model.
     pub fn model_config(
         mut self,
         value: impl Into<UnstableEvaluatorModelConfig>,
@@ -240,16 +254,22 @@ impl UnstableCreateEvaluatorRequestLlmAsJudge {
         self
     }
     /// Sets `mapping`.
+    ///
+    /// Optional default variable mapping inherited by rule assignments that do not provide an override.
     pub fn mapping(mut self, value: Vec<UnstableEvaluationRuleMapping>) -> Self {
         self.mapping = Some(value);
         self
     }
 }
+/// The one value of the schema at `/components/schemas/unstableCreateEvaluatorRequest/oneOf/0/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"llm_as_judge"`: constructors fill it in, decoding checks it.
 pub type UnstableCreateEvaluatorRequestLlmAsJudgeType = crate::runtime::Const<
     constants::UnstableCreateEvaluatorRequestLlmAsJudgeType,
 >;
 /// Confirmation response returned after successful deletion.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableDeleteEvaluatorResponse {
@@ -317,6 +337,8 @@ crate::runtime::tagged_union! {
     " - `id` identifies the evaluator family and remains stable when a new version is created."]
     #[doc =
     " - Evaluation rules always run against the latest version for the selected evaluator name within the same source (`project` or `managed`)."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum UnstableEvaluator { tag = "type"; LlmAsJudge = "llm_as_judge" =>
     UnstableEvaluatorLlmAsJudge, Code = "code" => UnstableEvaluatorCode, } Serialize :
     #[cfg(feature = "full-serde")];
@@ -325,9 +347,13 @@ crate::runtime::union_from! {
     UnstableEvaluator { LlmAsJudge(UnstableEvaluatorLlmAsJudge),
     Code(UnstableEvaluatorCode), }
 }
+/// The object of the schema at `/components/schemas/unstableEvaluator/oneOf/1` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluatorCode {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableEvaluatorCodeType,
     /// Stable identifier of this evaluator across all versions.
     pub id: String,
@@ -507,6 +533,8 @@ impl UnstableEvaluatorCode {
         }
     }
     /// Sets `mapping` (`None` sends `null`).
+    ///
+    /// Default variable mapping for this evaluator version, or `null` when no default is configured.
     pub fn mapping(
         mut self,
         value: impl Into<Option<Vec<UnstableEvaluationRuleReadMapping>>>,
@@ -515,13 +543,19 @@ impl UnstableEvaluatorCode {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/unstableEvaluator/oneOf/1/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"code"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluatorCodeType = crate::runtime::Const<
     constants::UnstableEvaluatorCodeType,
 >;
+/// The object of the schema at `/components/schemas/unstableEvaluator/oneOf/0` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluatorLlmAsJudge {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UnstableEvaluatorLlmAsJudgeType,
     /// Stable identifier of this evaluator across all versions.
     pub id: String,
@@ -712,6 +746,8 @@ impl UnstableEvaluatorLlmAsJudge {
         }
     }
     /// Sets `mapping` (`None` sends `null`).
+    ///
+    /// Default variable mapping for this evaluator version, or `null` when no default is configured.
     pub fn mapping(
         mut self,
         value: impl Into<Option<Vec<UnstableEvaluationRuleReadMapping>>>,
@@ -720,6 +756,8 @@ impl UnstableEvaluatorLlmAsJudge {
         self
     }
     /// Sets `modelConfig` (`None` sends `null`).
+    ///
+    /// Explicit model configuration, or `null` when the project default evaluation model is used.
     pub fn model_config(
         mut self,
         value: impl Into<Option<UnstableEvaluatorModelConfig>>,
@@ -728,6 +766,8 @@ impl UnstableEvaluatorLlmAsJudge {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/unstableEvaluator/oneOf/0/allOf/0/properties/type` in the API's spec.
+///
 /// Always `"llm_as_judge"`: constructors fill it in, decoding checks it.
 pub type UnstableEvaluatorLlmAsJudgeType = crate::runtime::Const<
     constants::UnstableEvaluatorLlmAsJudgeType,
@@ -840,12 +880,15 @@ crate::runtime::union_from! {
     Boolean(UnstableEvaluatorOutputDefinitionBoolean),
     Categorical(UnstableEvaluatorOutputDefinitionCategorical), }
 }
+/// The object of the schema at `/components/schemas/unstableEvaluatorOutputDefinition/oneOf/1` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluatorOutputDefinitionBoolean {
     /// Always `BOOLEAN`.
     pub data_type: UnstableEvaluatorOutputDataType,
+    /// The `reasoning` property (required).
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
+    /// The `score` property (required).
     pub score: UnstableEvaluatorOutputFieldDefinition,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -918,12 +961,15 @@ impl UnstableEvaluatorOutputDefinitionBoolean {
         }
     }
 }
+/// The object of the schema at `/components/schemas/unstableEvaluatorOutputDefinition/oneOf/2` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluatorOutputDefinitionCategorical {
     /// Always `CATEGORICAL`.
     pub data_type: UnstableEvaluatorOutputDataType,
+    /// The `reasoning` property (required).
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
+    /// The `score` property (required).
     pub score: UnstablePublicCategoricalEvaluatorOutputScoreDefinition,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -996,12 +1042,15 @@ impl UnstableEvaluatorOutputDefinitionCategorical {
         }
     }
 }
+/// The object of the schema at `/components/schemas/unstableEvaluatorOutputDefinition/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluatorOutputDefinitionNumeric {
     /// Always `NUMERIC`.
     pub data_type: UnstableEvaluatorOutputDataType,
+    /// The `reasoning` property (required).
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
+    /// The `score` property (required).
     pub score: UnstablePublicNumericEvaluatorOutputScoreDefinition,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1074,6 +1123,7 @@ impl UnstableEvaluatorOutputDefinitionNumeric {
         }
     }
 }
+/// The object of the `unstableEvaluatorOutputFieldDefinition` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluatorOutputFieldDefinition {
@@ -1130,10 +1180,15 @@ impl UnstableEvaluatorOutputFieldDefinition {
         }
     }
 }
+/// The object of the `unstableEvaluators` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstableEvaluators {
+    /// The `data` property (required).
     pub data: Vec<UnstableEvaluator>,
+    /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1198,11 +1253,15 @@ impl UnstableEvaluators {
         }
     }
 }
+/// The object of the `unstablePublicCategoricalEvaluatorOutputScoreDefinition` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
+    /// The `description` property (required).
     pub description: String,
+    /// The `categories` property (required).
     pub categories: Vec<String>,
+    /// The `shouldAllowMultipleMatches` property (required).
     pub should_allow_multiple_matches: bool,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1302,12 +1361,15 @@ crate::runtime::union_from! {
     Boolean(UnstablePublicEvaluatorOutputDefinitionBoolean),
     Categorical(UnstablePublicEvaluatorOutputDefinitionCategorical), }
 }
+/// The object of the schema at `/components/schemas/unstablePublicEvaluatorOutputDefinition/oneOf/1` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicEvaluatorOutputDefinitionBoolean {
     /// Always `BOOLEAN`.
     pub data_type: UnstableEvaluatorOutputDataType,
+    /// The `reasoning` property (required).
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
+    /// The `score` property (required).
     pub score: UnstableEvaluatorOutputFieldDefinition,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1380,12 +1442,15 @@ impl UnstablePublicEvaluatorOutputDefinitionBoolean {
         }
     }
 }
+/// The object of the schema at `/components/schemas/unstablePublicEvaluatorOutputDefinition/oneOf/2` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicEvaluatorOutputDefinitionCategorical {
     /// Always `CATEGORICAL`.
     pub data_type: UnstableEvaluatorOutputDataType,
+    /// The `reasoning` property (required).
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
+    /// The `score` property (required).
     pub score: UnstablePublicCategoricalEvaluatorOutputScoreDefinition,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1459,12 +1524,15 @@ impl UnstablePublicEvaluatorOutputDefinitionCategorical {
         }
     }
 }
+/// The object of the schema at `/components/schemas/unstablePublicEvaluatorOutputDefinition/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicEvaluatorOutputDefinitionNumeric {
     /// Always `NUMERIC`.
     pub data_type: UnstableEvaluatorOutputDataType,
+    /// The `reasoning` property (required).
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
+    /// The `score` property (required).
     pub score: UnstablePublicNumericEvaluatorOutputScoreDefinition,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1537,9 +1605,11 @@ impl UnstablePublicEvaluatorOutputDefinitionNumeric {
         }
     }
 }
+/// The object of the `unstablePublicNumericEvaluatorOutputScoreDefinition` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnstablePublicNumericEvaluatorOutputScoreDefinition {
+    /// The `description` property (required).
     pub description: String,
     /// Inclusive minimum value for numeric evaluator scores.
     pub min_value: Option<f64>,
@@ -1607,11 +1677,15 @@ impl UnstablePublicNumericEvaluatorOutputScoreDefinition {
         }
     }
     /// Sets `minValue`.
+    ///
+    /// Inclusive minimum value for numeric evaluator scores.
     pub fn min_value(mut self, value: impl Into<f64>) -> Self {
         self.min_value = Some(value.into());
         self
     }
     /// Sets `maxValue`.
+    ///
+    /// Inclusive maximum value for numeric evaluator scores.
     pub fn max_value(mut self, value: impl Into<f64>) -> Self {
         self.max_value = Some(value.into());
         self

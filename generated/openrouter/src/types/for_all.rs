@@ -2,14 +2,21 @@
 //! The types compiled only with the feature `all`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `AnthropicBaseUsageIteration` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AnthropicBaseUsageIteration {
+    /// The `cache_creation` property (optional).
+    ///
     /// Example: `{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":0}`
     pub cache_creation: Option<AnthropicIterationCacheCreation>,
+    /// The `cache_creation_input_tokens` property (optional).
     pub cache_creation_input_tokens: Option<i64>,
+    /// The `cache_read_input_tokens` property (optional).
     pub cache_read_input_tokens: Option<i64>,
+    /// The `input_tokens` property (optional).
     pub input_tokens: Option<i64>,
+    /// The `output_tokens` property (optional).
     pub output_tokens: Option<i64>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -113,20 +120,34 @@ impl AnthropicBaseUsageIteration {
         self
     }
 }
+/// The object of the `AnthropicUsage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicUsage {
+    /// The `cache_creation` property (required, may be `null`).
+    ///
     /// Example: `{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":100}`
     pub cache_creation: Option<AnthropicCacheCreation>,
+    /// The `cache_creation_input_tokens` property (required, may be `null`).
     pub cache_creation_input_tokens: Option<i64>,
+    /// The `cache_read_input_tokens` property (required, may be `null`).
     pub cache_read_input_tokens: Option<i64>,
+    /// The `inference_geo` property (required, may be `null`).
     pub inference_geo: Option<String>,
+    /// The `input_tokens` property (required).
     pub input_tokens: i64,
+    /// The `output_tokens` property (required).
     pub output_tokens: i64,
+    /// The `output_tokens_details` property (required, may be `null`).
+    ///
     /// Example: `{"thinking_tokens":0}`
     pub output_tokens_details: Option<AnthropicOutputTokensDetails>,
+    /// The `server_tool_use` property (required, may be `null`).
+    ///
     /// Example: `{"web_fetch_requests":0,"web_search_requests":1}`
     pub server_tool_use: Option<AnthropicServerToolUsage>,
+    /// The `service_tier` property (required, may be `null`).
+    ///
     /// Example: `"standard"`
     pub service_tier: Option<AnthropicServiceTier>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -284,11 +305,17 @@ impl AnthropicUsage {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseContentPartAddedEvent {
+    /// The `content_index` property (required).
     pub content_index: i64,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `part` property (required).
     pub part: BaseContentPartAddedEventPart,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseContentPartAddedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -395,6 +422,8 @@ impl BaseContentPartAddedEvent {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/BaseContentPartAddedEvent/properties/part` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum BaseContentPartAddedEventPart { tag = "type"; OutputText = "output_text" =>
     ResponseOutputText, Refusal = "refusal" => OpenAiResponsesRefusalContent, }
 }
@@ -406,11 +435,17 @@ crate::runtime::union_from! {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseContentPartDoneEvent {
+    /// The `content_index` property (required).
     pub content_index: i64,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `part` property (required).
     pub part: BaseContentPartDoneEventPart,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseContentPartDoneEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -517,6 +552,8 @@ impl BaseContentPartDoneEvent {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/BaseContentPartDoneEvent/properties/part` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum BaseContentPartDoneEventPart { tag = "type"; OutputText = "output_text" =>
     ResponseOutputText, Refusal = "refusal" => OpenAiResponsesRefusalContent, }
 }
@@ -528,20 +565,32 @@ crate::runtime::union_from! {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseMessagesResult {
+    /// The `container` property (required, may be `null`).
+    ///
     /// Example: `{"expires_at":"2026-04-08T00:00:00Z","id":"ctr_01abc"}`
     pub container: Option<AnthropicContainer>,
+    /// The `content` property (required).
     pub content: Vec<OrAnthropicContentBlock>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `model` property (required).
     pub model: String,
+    /// The `role` property (always the same value, filled in by `new`).
     pub role: BaseMessagesResultRole,
     /// Structured information about a refusal
     ///
     /// Example: `{"category":"cyber","explanation":"The request was refused due to policy.","type":"refusal"}`
     pub stop_details: Option<AnthropicRefusalStopDetails>,
+    /// The `stop_reason` property (required, may be `null`).
+    ///
     /// Example: `"end_turn"`
     pub stop_reason: Option<OrAnthropicStopReason>,
+    /// The `stop_sequence` property (required, may be `null`).
     pub stop_sequence: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseMessagesResultType,
+    /// The `usage` property (required).
+    ///
     /// Example: `{"cache_creation":null,"cache_creation_input_tokens":null,"cache_read_input_tokens":null,"inference_geo":null,"input_tokens":100,"output_tokens":50,"output_tokens_details":null,"server_tool_use":null,"service_tier":"standard"}`
     pub usage: BaseMessagesResultUsage,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -676,6 +725,8 @@ impl BaseMessagesResult {
         self
     }
     /// Sets `stop_details` (`None` sends `null`).
+    ///
+    /// Structured information about a refusal
     pub fn stop_details(
         mut self,
         value: impl Into<Option<AnthropicRefusalStopDetails>>,
@@ -697,23 +748,40 @@ impl BaseMessagesResult {
         self
     }
 }
+/// The object of the schema at `/components/schemas/BaseMessagesResult/properties/usage` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseMessagesResultUsage {
+    /// The `cache_creation` property (required, may be `null`).
+    ///
     /// Example: `{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":100}`
     pub cache_creation: Option<AnthropicCacheCreation>,
+    /// The `cache_creation_input_tokens` property (required, may be `null`).
     pub cache_creation_input_tokens: Option<i64>,
+    /// The `cache_read_input_tokens` property (required, may be `null`).
     pub cache_read_input_tokens: Option<i64>,
+    /// The `inference_geo` property (required, may be `null`).
     pub inference_geo: Option<String>,
+    /// The `input_tokens` property (required).
     pub input_tokens: i64,
+    /// The `output_tokens` property (required).
     pub output_tokens: i64,
+    /// The `output_tokens_details` property (required, may be `null`).
+    ///
     /// Example: `{"thinking_tokens":0}`
     pub output_tokens_details: Option<AnthropicOutputTokensDetails>,
+    /// The `server_tool_use` property (required, may be `null`).
+    ///
     /// Example: `{"web_fetch_requests":0,"web_search_requests":1}`
     pub server_tool_use: Option<AnthropicServerToolUsage>,
+    /// The `service_tier` property (required, may be `null`).
+    ///
     /// Example: `"standard"`
     pub service_tier: Option<AnthropicServiceTier>,
+    /// The `iterations` property (optional).
     pub iterations: Option<Vec<AnthropicUsageIteration>>,
+    /// The `speed` property (optional).
+    ///
     /// Example: `"standard"`
     pub speed: Option<AnthropicSpeed>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -889,64 +957,105 @@ impl BaseMessagesResultUsage {
         self
     }
 }
+/// The object of the `BaseResponsesResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseResponsesResult {
+    /// The `background` property (optional).
     pub background: Option<bool>,
+    /// The `completed_at` property (required, may be `null`).
     pub completed_at: Option<i64>,
+    /// The `created_at` property (required).
     pub created_at: i64,
     /// Error information returned from the API
     ///
     /// Example: `{"code":"rate_limit_exceeded","message":"Rate limit exceeded. Please try again later."}`
     pub error: Option<ResponsesErrorField>,
+    /// The `frequency_penalty` property (required, may be `null`).
     pub frequency_penalty: Option<f64>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `incomplete_details` property (required, may be `null`).
+    ///
     /// Example: `{"reason":"max_output_tokens"}`
     pub incomplete_details: Option<IncompleteDetails>,
+    /// The `instructions` property (required, may be `null`).
+    ///
     /// Example: `[{"content":"What is the weather today?","role":"user"}]`
     pub instructions: Option<BaseInputs>,
+    /// The `max_output_tokens` property (optional).
     pub max_output_tokens: Option<i64>,
+    /// The `max_tool_calls` property (optional).
     pub max_tool_calls: Option<i64>,
     /// Metadata key-value pairs for the request. Keys must be ≤64 characters and cannot contain brackets. Values must be ≤512 characters. Maximum 16 pairs allowed.
     ///
     /// Example: `{"session_id":"abc-def-ghi","user_id":"123"}`
     pub metadata: Option<RequestMetadata>,
+    /// The `model` property (required).
     pub model: String,
+    /// The `object` property (always the same value, filled in by `new`).
     pub object: BaseResponsesResultObject,
+    /// The `output` property (required).
     pub output: Vec<BaseResponsesResultOutputItem>,
+    /// The `output_text` property (optional).
     pub output_text: Option<String>,
+    /// The `parallel_tool_calls` property (required).
     pub parallel_tool_calls: bool,
+    /// The `presence_penalty` property (required, may be `null`).
     pub presence_penalty: Option<f64>,
+    /// The `previous_response_id` property (optional).
     pub previous_response_id: Option<String>,
+    /// The `prompt` property (optional).
+    ///
     /// Example: `{"id":"prompt-abc123","variables":{"name":"John"}}`
     pub prompt: Option<StoredPromptTemplate>,
+    /// The `prompt_cache_key` property (optional).
     pub prompt_cache_key: Option<String>,
     /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
     ///
     /// Example: `{"mode":"explicit","ttl":"30m"}`
     pub prompt_cache_options: Option<PromptCacheOptions>,
+    /// The `reasoning` property (optional).
+    ///
     /// Example: `{"effort":"medium","summary":"auto"}`
     pub reasoning: Option<BaseReasoningConfig>,
+    /// The `safety_identifier` property (optional).
     pub safety_identifier: Option<String>,
+    /// The `service_tier` property (optional).
+    ///
     /// Example: `"default"`
     pub service_tier: Option<ServiceTier>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: OpenAiResponsesResponseStatus,
+    /// The `store` property (optional).
     pub store: Option<bool>,
+    /// The `temperature` property (required, may be `null`).
     pub temperature: Option<f64>,
     /// Text output configuration including format and verbosity
     ///
     /// Example: `{"format":{"type":"text"},"verbosity":"medium"}`
     pub text: Option<TextConfig>,
+    /// The `tool_choice` property (required).
+    ///
     /// Example: `"auto"`
     pub tool_choice: OpenAiResponsesToolChoice,
+    /// The `tools` property (required).
     pub tools: Vec<BaseResponsesResultToolsItem>,
+    /// The `top_logprobs` property (optional).
     pub top_logprobs: Option<i64>,
+    /// The `top_p` property (required, may be `null`).
     pub top_p: Option<f64>,
+    /// The `truncation` property (optional).
+    ///
     /// Example: `"auto"`
     pub truncation: Option<Truncation>,
+    /// The `usage` property (optional).
+    ///
     /// Example: `{"input_tokens":100,"input_tokens_details":{"cached_tokens":0},"output_tokens":50,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":150}`
     pub usage: Option<OpenAiResponsesUsage>,
+    /// The `user` property (optional).
     pub user: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1249,6 +1358,8 @@ impl BaseResponsesResult {
         self
     }
     /// Sets `error` (`None` sends `null`).
+    ///
+    /// Error information returned from the API
     pub fn error(mut self, value: impl Into<Option<ResponsesErrorField>>) -> Self {
         self.error = value.into();
         self
@@ -1282,6 +1393,8 @@ impl BaseResponsesResult {
         self
     }
     /// Sets `metadata` (`None` sends `null`).
+    ///
+    /// Metadata key-value pairs for the request. Keys must be ≤64 characters and cannot contain brackets. Values must be ≤512 characters. Maximum 16 pairs allowed.
     pub fn metadata(mut self, value: impl Into<Option<RequestMetadata>>) -> Self {
         self.metadata = value.into();
         self
@@ -1312,6 +1425,8 @@ impl BaseResponsesResult {
         self
     }
     /// Sets `prompt_cache_options`.
+    ///
+    /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
     pub fn prompt_cache_options(mut self, value: impl Into<PromptCacheOptions>) -> Self {
         self.prompt_cache_options = Some(value.into());
         self
@@ -1342,6 +1457,8 @@ impl BaseResponsesResult {
         self
     }
     /// Sets `text`.
+    ///
+    /// Text output configuration including format and verbosity
     pub fn text(mut self, value: impl Into<TextConfig>) -> Self {
         self.text = Some(value.into());
         self
@@ -1373,6 +1490,8 @@ impl BaseResponsesResult {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/BaseResponsesResult/properties/output/items` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum BaseResponsesResultOutputItem { tag = "type"; Message = "message" =>
     OutputMessage, Reasoning = "reasoning" => OutputItemReasoning, FunctionCall =
     "function_call" => OutputItemFunctionCall, CustomToolCall = "custom_tool_call" =>
@@ -1396,12 +1515,19 @@ crate::runtime::union_from! {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseTextDeltaEvent {
+    /// The `content_index` property (required).
     pub content_index: i64,
+    /// The `delta` property (required).
     pub delta: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `logprobs` property (required).
     pub logprobs: Vec<OpenResponsesLogProbs>,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseTextDeltaEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1521,12 +1647,19 @@ impl BaseTextDeltaEvent {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseTextDoneEvent {
+    /// The `content_index` property (required).
     pub content_index: i64,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `logprobs` property (required).
     pub logprobs: Vec<OpenResponsesLogProbs>,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `text` property (required).
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseTextDoneEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1642,6 +1775,7 @@ impl BaseTextDoneEvent {
         }
     }
 }
+/// The object of the `ChatStreamingResponse` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatStreamingResponse {
@@ -1701,11 +1835,17 @@ impl ChatStreamingResponse {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CodeInterpreterCallItem {
+    /// The `code` property (optional).
     pub code: Option<String>,
+    /// The `container_id` property (optional).
     pub container_id: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `outputs` property (optional).
     pub outputs: Option<Vec<OutputItemCodeInterpreterCallOutputsItem>>,
+    /// The `status` property (required).
     pub status: OutputItemCodeInterpreterCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemCodeInterpreterCallType,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -1821,8 +1961,11 @@ impl CodeInterpreterCallItem {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CompletedEvent {
+    /// The `response` property (required).
     pub response: BaseResponsesResult,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CompletedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1894,6 +2037,7 @@ impl CompletedEvent {
         }
     }
 }
+/// The object of the schema at `/paths/~1audio~1transcriptions/post/requestBody/content/multipart~1form-data/schema` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateAudioTranscriptionsRequest {
@@ -2002,11 +2146,15 @@ impl CreateAudioTranscriptionsRequest {
         }
     }
     /// Sets `language`.
+    ///
+    /// The language of the input audio (ISO-639-1).
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
         self
     }
     /// Sets `response_format`.
+    ///
+    /// The response format. "json" (default) returns { text, usage }; "verbose_json" additionally returns task, language, duration, and segment-level timestamps (OpenAI-compatible providers only).
     pub fn response_format(
         mut self,
         value: impl Into<CreateAudioTranscriptionsRequestResponseFormat>,
@@ -2015,11 +2163,15 @@ impl CreateAudioTranscriptionsRequest {
         self
     }
     /// Sets `temperature`.
+    ///
+    /// The sampling temperature.
     pub fn temperature(mut self, value: impl Into<f64>) -> Self {
         self.temperature = Some(value.into());
         self
     }
     /// Sets `timestamp_granularities[]`.
+    ///
+    /// Timestamp detail levels to include when response_format is "verbose_json". "word" additionally returns word-level timestamps in the words array.
     pub fn timestamp_granularities(
         mut self,
         value: Vec<CreateAudioTranscriptionsRequestTimestampGranularitiesItem>,
@@ -2035,6 +2187,8 @@ crate::runtime::string_enum! {
     => "verbose_json", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/paths/~1audio~1transcriptions/post/requestBody/content/multipart~1form-data/schema/properties/timestamp_granularities[]/items` in the API's spec."]
     pub enum CreateAudioTranscriptionsRequestTimestampGranularitiesItem { Word => "word",
     Segment => "segment", }
 }
@@ -2042,8 +2196,11 @@ crate::runtime::string_enum! {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreatedEvent {
+    /// The `response` property (required).
     pub response: BaseResponsesResult,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CreatedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2119,8 +2276,11 @@ impl CreatedEvent {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FailedEvent {
+    /// The `response` property (required).
     pub response: BaseResponsesResult,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FailedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2196,10 +2356,15 @@ impl FailedEvent {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FunctionTool {
+    /// The `description` property (optional).
     pub description: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `parameters` property (required).
     pub parameters: serde_json::Value,
+    /// The `strict` property (optional).
     pub strict: Option<bool>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FunctionToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2291,9 +2456,11 @@ impl FunctionTool {
         self
     }
 }
+/// The object of the `ImageStreamingResponse` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ImageStreamingResponse {
+    /// The `data` property (required).
     pub data: ImageStreamingResponseData,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2347,8 +2514,11 @@ impl ImageStreamingResponse {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InProgressEvent {
+    /// The `response` property (required).
     pub response: BaseResponsesResult,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InProgressEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2424,8 +2594,11 @@ impl InProgressEvent {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IncompleteEvent {
+    /// The `response` property (required).
     pub response: BaseResponsesResult,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: IncompleteEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2497,6 +2670,7 @@ impl IncompleteEvent {
         }
     }
 }
+/// The object of the `MessagesStreamingResponse` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesStreamingResponse {
@@ -2504,6 +2678,7 @@ pub struct MessagesStreamingResponse {
     ///
     /// Example: `{"delta":{"text":"Hello","type":"text_delta"},"index":0,"type":"content_block_delta"}`
     pub data: MessagesStreamEvents,
+    /// The `event` property (required).
     pub event: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2564,13 +2739,19 @@ impl MessagesStreamingResponse {
         }
     }
 }
+/// The object of the `OpenAIResponsesUsage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesUsage {
+    /// The `input_tokens` property (required).
     pub input_tokens: i64,
+    /// The `input_tokens_details` property (required).
     pub input_tokens_details: OpenAiResponsesUsageInputTokensDetails,
+    /// The `output_tokens` property (required).
     pub output_tokens: i64,
+    /// The `output_tokens_details` property (required).
     pub output_tokens_details: OpenAiResponsesUsageOutputTokensDetails,
+    /// The `total_tokens` property (required).
     pub total_tokens: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2671,9 +2852,13 @@ impl OpenAiResponsesUsage {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenResponsesLogProbs {
+    /// The `bytes` property (optional).
     pub bytes: Option<Vec<i64>>,
+    /// The `logprob` property (required).
     pub logprob: f64,
+    /// The `token` property (required).
     pub token: String,
+    /// The `top_logprobs` property (optional).
     pub top_logprobs: Option<Vec<OpenResponsesTopLogprobs>>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2758,9 +2943,13 @@ impl OpenResponsesLogProbs {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputItemAddedEvent {
+    /// The `item` property (required).
     pub item: OutputItemAddedEventItem,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemAddedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2842,6 +3031,8 @@ impl OutputItemAddedEvent {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/OutputItemAddedEvent/properties/item` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OutputItemAddedEventItem { tag = "type"; Message = "message" =>
     OutputMessage, Reasoning = "reasoning" => OutputItemReasoning, FunctionCall =
     "function_call" => OutputItemFunctionCall, CustomToolCall = "custom_tool_call" =>
@@ -2860,14 +3051,21 @@ crate::runtime::union_from! {
     ApplyPatchCall(OutputItemApplyPatchCall),
     CodeInterpreterCall(OutputItemCodeInterpreterCall), }
 }
+/// The object of the `OutputItemApplyPatchCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputItemApplyPatchCall {
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `created_by` property (optional).
     pub created_by: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `operation` property (required).
     pub operation: OutputItemApplyPatchCallOperation,
+    /// The `status` property (required).
     pub status: OutputItemApplyPatchCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemApplyPatchCallType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2975,6 +3173,8 @@ impl OutputItemApplyPatchCall {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/OutputItemApplyPatchCall/properties/operation` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OutputItemApplyPatchCallOperation { tag = "type"; CreateFile = "create_file"
     => ApplyPatchCreateFileOperation, UpdateFile = "update_file" =>
     ApplyPatchUpdateFileOperation, DeleteFile = "delete_file" =>
@@ -2986,21 +3186,32 @@ crate::runtime::union_from! {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/OutputItemApplyPatchCall/properties/status` in the API's spec."]
     pub enum OutputItemApplyPatchCallStatus { InProgress => "in_progress", Completed =>
     "completed", }
 }
+/// The one value of the schema at `/components/schemas/OutputItemApplyPatchCall/properties/type` in the API's spec.
+///
 /// Always `"apply_patch_call"`: constructors fill it in, decoding checks it.
 pub type OutputItemApplyPatchCallType = crate::runtime::Const<
     constants::OutputItemApplyPatchCallType,
 >;
+/// The object of the `OutputItemCodeInterpreterCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputItemCodeInterpreterCall {
+    /// The `code` property (optional).
     pub code: Option<String>,
+    /// The `container_id` property (optional).
     pub container_id: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `outputs` property (optional).
     pub outputs: Option<Vec<OutputItemCodeInterpreterCallOutputsItem>>,
+    /// The `status` property (required).
     pub status: OutputItemCodeInterpreterCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemCodeInterpreterCallType,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -3112,15 +3323,21 @@ impl OutputItemCodeInterpreterCall {
         self
     }
 }
+/// The object of the `OutputItemCustomToolCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputItemCustomToolCall {
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `input` property (required).
     pub input: String,
+    /// The `name` property (required).
     pub name: String,
     /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub namespace: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemCustomToolCallType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3216,11 +3433,15 @@ impl OutputItemCustomToolCall {
         self
     }
     /// Sets `namespace`.
+    ///
+    /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputItemCustomToolCall/properties/type` in the API's spec.
+///
 /// Always `"custom_tool_call"`: constructors fill it in, decoding checks it.
 pub type OutputItemCustomToolCallType = crate::runtime::Const<
     constants::OutputItemCustomToolCallType,
@@ -3229,9 +3450,13 @@ pub type OutputItemCustomToolCallType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputItemDoneEvent {
+    /// The `item` property (required).
     pub item: OutputItemDoneEventItem,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemDoneEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3313,6 +3538,8 @@ impl OutputItemDoneEvent {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/OutputItemDoneEvent/properties/item` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OutputItemDoneEventItem { tag = "type"; Message = "message" =>
     OutputMessage, Reasoning = "reasoning" => OutputItemReasoning, FunctionCall =
     "function_call" => OutputItemFunctionCall, CustomToolCall = "custom_tool_call" =>
@@ -3331,16 +3558,23 @@ crate::runtime::union_from! {
     ApplyPatchCall(OutputItemApplyPatchCall),
     CodeInterpreterCall(OutputItemCodeInterpreterCall), }
 }
+/// The object of the `OutputItemFunctionCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputItemFunctionCall {
+    /// The `arguments` property (required).
     pub arguments: String,
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
     /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub namespace: Option<String>,
+    /// The `status` property (optional).
     pub status: Option<OutputItemFunctionCallStatus>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemFunctionCallType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3449,6 +3683,8 @@ impl OutputItemFunctionCall {
         self
     }
     /// Sets `namespace`.
+    ///
+    /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
@@ -3459,14 +3695,21 @@ impl OutputItemFunctionCall {
         self
     }
 }
+/// The object of the `OutputItemReasoning` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputItemReasoning {
+    /// The `content` property (optional).
     pub content: Option<Vec<ReasoningTextContent>>,
+    /// The `encrypted_content` property (optional).
     pub encrypted_content: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `status` property (optional).
     pub status: Option<OutputItemReasoningStatus>,
+    /// The `summary` property (required).
     pub summary: Vec<ReasoningSummaryText>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemReasoningType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3572,13 +3815,19 @@ impl OutputItemReasoning {
         self
     }
 }
+/// The object of the `OutputItemWebSearchCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputItemWebSearchCall {
+    /// The `action` property (optional).
     pub action: Option<OutputItemWebSearchCallAction>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: WebSearchStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemWebSearchCallType,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -3657,6 +3906,7 @@ impl OutputItemWebSearchCall {
         self
     }
 }
+/// The object of the `ResponsesStreamingResponse` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResponsesStreamingResponse {
@@ -3711,8 +3961,9 @@ impl ResponsesStreamingResponse {
     }
 }
 crate::runtime::string_enum! {
-    pub enum ServiceTier { Auto => "auto", Default => "default", Flex => "flex", Priority
-    => "priority", Scale => "scale", }
+    #[doc = " The values of the `ServiceTier` schema in the API's spec."] pub enum
+    ServiceTier { Auto => "auto", Default => "default", Flex => "flex", Priority =>
+    "priority", Scale => "scale", }
 }
 /// Text output configuration including format and verbosity
 #[derive(Debug, Clone, Default)]
@@ -3722,6 +3973,7 @@ pub struct TextConfig {
     ///
     /// Example: `{"type":"text"}`
     pub format: Option<Formats>,
+    /// The `verbosity` property (optional).
     pub verbosity: Option<TextConfigVerbosity>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3776,6 +4028,8 @@ impl TextConfig {
         }
     }
     /// Sets `format`.
+    ///
+    /// Text response format configuration
     pub fn format(mut self, value: impl Into<Formats>) -> Self {
         self.format = Some(value.into());
         self
@@ -3787,5 +4041,7 @@ impl TextConfig {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/TextConfig/properties/verbosity` in the API's spec."]
     pub enum TextConfigVerbosity { High => "high", Low => "low", Medium => "medium", }
 }

@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `analytics`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `ActivityItem` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ActivityItem {
@@ -216,11 +219,16 @@ impl ActivityItem {
         }
     }
     /// Sets `workspace_id`.
+    ///
+    /// ID of the workspace this activity is attributed to. Only present when `group_by=workspace` is passed; the response is then split per workspace. Activity recorded before workspace resolution existed is attributed to the account default workspace.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
 }
+/// The object of the `ActivityResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ActivityResponse {
@@ -275,9 +283,13 @@ impl ActivityResponse {
         }
     }
 }
+/// The object of the schema at `/paths/~1analytics~1meta/get/responses/200/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetAnalyticsMetaResponse {
+    /// The `data` property (required).
     pub data: GetAnalyticsMetaResponseData,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -328,12 +340,19 @@ impl GetAnalyticsMetaResponse {
         }
     }
 }
+/// The object of the schema at `/paths/~1analytics~1meta/get/responses/200/content/application~1json/schema/properties/data` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetAnalyticsMetaResponseData {
+    /// The `dimensions` property (required).
     pub dimensions: Vec<GetAnalyticsMetaResponseDataDimensionsItem>,
+    /// The `granularities` property (required).
     pub granularities: Vec<GetAnalyticsMetaResponseDataGranularitiesItem>,
+    /// The `metrics` property (required).
     pub metrics: Vec<GetAnalyticsMetaResponseDataMetricsItem>,
+    /// The `operators` property (required).
     pub operators: Vec<GetAnalyticsMetaResponseDataOperatorsItem>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -416,6 +435,9 @@ impl GetAnalyticsMetaResponseData {
         }
     }
 }
+/// The object of the schema at `/paths/~1analytics~1meta/get/responses/200/content/application~1json/schema/properties/data/properties/dimensions/items` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetAnalyticsMetaResponseDataDimensionsItem {
@@ -487,6 +509,9 @@ impl GetAnalyticsMetaResponseDataDimensionsItem {
         }
     }
 }
+/// The object of the schema at `/paths/~1analytics~1meta/get/responses/200/content/application~1json/schema/properties/data/properties/granularities/items` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetAnalyticsMetaResponseDataGranularitiesItem {
@@ -562,10 +587,14 @@ impl GetAnalyticsMetaResponseDataGranularitiesItem {
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Granularity identifier"] pub enum
-    GetAnalyticsMetaResponseDataGranularitiesItemName { Minute => "minute", Hour =>
-    "hour", Day => "day", Week => "week", Month => "month", }
+    #[doc = " Granularity identifier"] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum GetAnalyticsMetaResponseDataGranularitiesItemName { Minute => "minute", Hour
+    => "hour", Day => "day", Week => "week", Month => "month", }
 }
+/// The object of the schema at `/paths/~1analytics~1meta/get/responses/200/content/application~1json/schema/properties/data/properties/metrics/items` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetAnalyticsMetaResponseDataMetricsItem {
@@ -667,10 +696,15 @@ impl GetAnalyticsMetaResponseDataMetricsItem {
 crate::runtime::string_enum! {
     #[doc =
     " How this metric value should be formatted for display (e.g. percent → multiply by 100 and append %, currency → prefix with $)"]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum GetAnalyticsMetaResponseDataMetricsItemDisplayFormat { Number => "number",
     Currency => "currency", Percent => "percent", Latency => "latency", Throughput =>
     "throughput", }
 }
+/// The object of the schema at `/paths/~1analytics~1meta/get/responses/200/content/application~1json/schema/properties/data/properties/operators/items` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetAnalyticsMetaResponseDataOperatorsItem {
@@ -744,14 +778,17 @@ impl GetAnalyticsMetaResponseDataOperatorsItem {
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Operator identifier used in filter definitions"] pub enum
-    GetAnalyticsMetaResponseDataOperatorsItemName { Eq => "eq", Neq => "neq", In => "in",
-    NotIn => "not_in", Gt => "gt", Gte => "gte", Lt => "lt", Lte => "lte", }
+    #[doc = " Operator identifier used in filter definitions"] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum GetAnalyticsMetaResponseDataOperatorsItemName { Eq => "eq", Neq => "neq", In
+    => "in", NotIn => "not_in", Gt => "gt", Gte => "gte", Lt => "lt", Lte => "lte", }
 }
 crate::runtime::string_enum! {
-    #[doc = " Whether the operator expects a single value or an array"] pub enum
-    GetAnalyticsMetaResponseDataOperatorsItemValueType { Scalar => "scalar", Array =>
-    "array", }
+    #[doc = " Whether the operator expects a single value or an array"] #[doc = " "]
+    #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum GetAnalyticsMetaResponseDataOperatorsItemValueType { Scalar => "scalar",
+    Array => "array", }
 }
 /// Set to 'workspace' to split each row per workspace and include `workspace_id` on every item. Omitted by default, in which case rows are aggregated across workspaces (by date, model, and endpoint) and `workspace_id` is not returned — preserving the historical response shape.
 ///
@@ -759,6 +796,9 @@ crate::runtime::string_enum! {
 pub type GetUserActivityGroupBy = crate::runtime::Const<
     constants::GetUserActivityGroupBy,
 >;
+/// The object of the schema at `/paths/~1analytics~1query/post/requestBody/content/application~1json/schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct QueryAnalyticsRequest {
@@ -766,7 +806,9 @@ pub struct QueryAnalyticsRequest {
     pub classifier_dimensions: Option<QueryAnalyticsRequestClassifierDimensions>,
     /// Filter results to generations with specific classifier tag values. Can be combined with classifier_dimensions (must use the same classifier_id) or used independently with standard dimensions.
     pub classifier_filters: Option<QueryAnalyticsRequestClassifierFilters>,
+    /// The `dimensions` property (optional).
     pub dimensions: Option<Vec<String>>,
+    /// The `filters` property (optional).
     pub filters: Option<Vec<QueryAnalyticsRequestFiltersItem>>,
     /// Time granularity
     ///
@@ -778,8 +820,11 @@ pub struct QueryAnalyticsRequest {
     pub group_limit: Option<i64>,
     /// Maximum total rows returned. Defaults to 1000. On time-series queries with dimensions and no explicit group_limit, the server may raise this to accommodate the expected number of unique time-bucket/dimension combinations.
     pub limit: Option<i64>,
+    /// The `metrics` property (required).
     pub metrics: Vec<String>,
+    /// The `order_by` property (optional).
     pub order_by: Option<QueryAnalyticsRequestOrderBy>,
+    /// The `time_range` property (optional).
     pub time_range: Option<QueryAnalyticsRequestTimeRange>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -890,6 +935,8 @@ impl QueryAnalyticsRequest {
         }
     }
     /// Sets `classifier_dimensions`.
+    ///
+    /// Group results by custom classifier tags, breaking down metrics by the specified dimension values. Requires an active classifier on the workspace.
     pub fn classifier_dimensions(
         mut self,
         value: impl Into<QueryAnalyticsRequestClassifierDimensions>,
@@ -898,6 +945,8 @@ impl QueryAnalyticsRequest {
         self
     }
     /// Sets `classifier_filters`.
+    ///
+    /// Filter results to generations with specific classifier tag values. Can be combined with classifier_dimensions (must use the same classifier_id) or used independently with standard dimensions.
     pub fn classifier_filters(
         mut self,
         value: impl Into<QueryAnalyticsRequestClassifierFilters>,
@@ -916,16 +965,22 @@ impl QueryAnalyticsRequest {
         self
     }
     /// Sets `granularity`.
+    ///
+    /// Time granularity
     pub fn granularity(mut self, value: impl Into<String>) -> Self {
         self.granularity = Some(value.into());
         self
     }
     /// Sets `group_limit`.
+    ///
+    /// Maximum rows per distinct combination of dimensions. When omitted on time-series queries (granularity + dimensions), auto-computed to avoid truncating time windows. Explicit values override the default and may truncate time buckets if set lower than the number of buckets in the range. Ignored when no dimensions are specified.
     pub fn group_limit(mut self, value: impl Into<i64>) -> Self {
         self.group_limit = Some(value.into());
         self
     }
     /// Sets `limit`.
+    ///
+    /// Maximum total rows returned. Defaults to 1000. On time-series queries with dimensions and no explicit group_limit, the server may raise this to accommodate the expected number of unique time-bucket/dimension combinations.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
@@ -945,6 +1000,8 @@ impl QueryAnalyticsRequest {
     }
 }
 /// Group results by custom classifier tags, breaking down metrics by the specified dimension values. Requires an active classifier on the workspace.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct QueryAnalyticsRequestClassifierDimensions {
@@ -952,6 +1009,7 @@ pub struct QueryAnalyticsRequestClassifierDimensions {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub classifier_id: crate::runtime::Uuid,
+    /// The `dimension_names` property (optional).
     pub dimension_names: Option<Vec<String>>,
     /// When true, also include generations that have no tag from this classifier. Defaults to false, which returns only classified generations.
     pub include_nulls: Option<bool>,
@@ -1023,12 +1081,16 @@ impl QueryAnalyticsRequestClassifierDimensions {
         self
     }
     /// Sets `include_nulls`.
+    ///
+    /// When true, also include generations that have no tag from this classifier. Defaults to false, which returns only classified generations.
     pub fn include_nulls(mut self, value: impl Into<bool>) -> Self {
         self.include_nulls = Some(value.into());
         self
     }
 }
 /// Filter results to generations with specific classifier tag values. Can be combined with classifier_dimensions (must use the same classifier_id) or used independently with standard dimensions.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct QueryAnalyticsRequestClassifierFilters {
@@ -1036,6 +1098,7 @@ pub struct QueryAnalyticsRequestClassifierFilters {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub classifier_id: crate::runtime::Uuid,
+    /// The `filters` property (required).
     pub filters: Vec<QueryAnalyticsRequestClassifierFiltersDefItem>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1101,6 +1164,9 @@ impl QueryAnalyticsRequestClassifierFilters {
         }
     }
 }
+/// The object of the schema at `/paths/~1analytics~1query/post/requestBody/content/application~1json/schema/properties/classifier_filters/properties/filters/items` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct QueryAnalyticsRequestClassifierFiltersDefItem {
@@ -1192,6 +1258,8 @@ impl QueryAnalyticsRequestClassifierFiltersDefItem {
 crate::runtime::untagged_union! {
     #[doc =
     " Filter value. Use a scalar (string or number) for eq/neq, or an array for in/not_in."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum QueryAnalyticsRequestClassifierFiltersDefItemValue { Number(f64),
     String(String), List(Vec < QueryAnalyticsRequestClassifierFiltersDefItemValueListItem
     >), } Deserialize : #[cfg(feature = "full-serde")];
@@ -1214,6 +1282,10 @@ impl QueryAnalyticsRequestClassifierFiltersDefItemValue {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/paths/~1analytics~1query/post/requestBody/content/application~1json/schema/properties/classifier_filters/properties/filters/items/properties/value/anyOf/2/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum QueryAnalyticsRequestClassifierFiltersDefItemValueListItem { Number(f64),
     String(String), } Deserialize : #[cfg(feature = "full-serde")];
 }
@@ -1233,6 +1305,9 @@ impl QueryAnalyticsRequestClassifierFiltersDefItemValueListItem {
         }
     }
 }
+/// The object of the schema at `/paths/~1analytics~1query/post/requestBody/content/application~1json/schema/properties/filters/items` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct QueryAnalyticsRequestFiltersItem {
@@ -1326,6 +1401,8 @@ impl QueryAnalyticsRequestFiltersItem {
         }
     }
     /// Sets `include_unset`.
+    ///
+    /// Include rows where the dimension has no value. Applies only to the `in` and `not_in` operators and dimensions that have an unset bucket.
     pub fn include_unset(mut self, value: impl Into<bool>) -> Self {
         self.include_unset = Some(value.into());
         self
@@ -1334,6 +1411,8 @@ impl QueryAnalyticsRequestFiltersItem {
 crate::runtime::untagged_union! {
     #[doc =
     " Filter value (scalar or array depending on operator). Several dimensions are enriched in responses (returned as human-readable labels), but filters must use the underlying ID: `api_key_id` — numeric ID (from generation metadata) or key hash (64-char hex from GET /api/v1/keys, resolved server-side); `user` — Clerk user ID (e.g. \"user_abc123\"), not the display name; `workspace` — workspace UUID, not the workspace name (filtering or grouping by the account default workspace also covers activity recorded before workspace resolution existed, which is attributed to that default workspace); `app` — numeric app ID, not the app title; `model` — permaslug (e.g. \"openai/gpt-4o\"), not the display name. Other dimensions (provider, origin, country, etc.) are not enriched and accept the value as returned."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum QueryAnalyticsRequestFiltersItemValue { Number(f64), String(String),
     List(Vec < QueryAnalyticsRequestFiltersItemValueListItem >), } Deserialize :
     #[cfg(feature = "full-serde")];
@@ -1353,6 +1432,10 @@ impl QueryAnalyticsRequestFiltersItemValue {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/paths/~1analytics~1query/post/requestBody/content/application~1json/schema/properties/filters/items/properties/value/anyOf/2/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum QueryAnalyticsRequestFiltersItemValueListItem { Number(f64), String(String),
     } Deserialize : #[cfg(feature = "full-serde")];
 }
@@ -1370,9 +1453,13 @@ impl QueryAnalyticsRequestFiltersItemValueListItem {
         }
     }
 }
+/// The object of the schema at `/paths/~1analytics~1query/post/requestBody/content/application~1json/schema/properties/order_by` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct QueryAnalyticsRequestOrderBy {
+    /// The `direction` property (required).
     pub direction: QueryAnalyticsRequestOrderByDirection,
     /// Field to order by: a metric included in `metrics` (or "request_count", which may be ordered by without being requested), a requested dimension, or "date".
     ///
@@ -1443,12 +1530,21 @@ impl QueryAnalyticsRequestOrderBy {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/paths/~1analytics~1query/post/requestBody/content/application~1json/schema/properties/order_by/properties/direction` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum QueryAnalyticsRequestOrderByDirection { Asc => "asc", Desc => "desc", }
 }
+/// The object of the schema at `/paths/~1analytics~1query/post/requestBody/content/application~1json/schema/properties/time_range` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct QueryAnalyticsRequestTimeRange {
+    /// The `end` property (required).
     pub end: crate::runtime::DateTime,
+    /// The `start` property (required).
     pub start: crate::runtime::DateTime,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1514,9 +1610,13 @@ impl QueryAnalyticsRequestTimeRange {
         }
     }
 }
+/// The object of the schema at `/paths/~1analytics~1query/post/responses/200/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct QueryAnalyticsResponse {
+    /// The `data` property (required).
     pub data: QueryAnalyticsResponseData,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1567,11 +1667,17 @@ impl QueryAnalyticsResponse {
         }
     }
 }
+/// The object of the schema at `/paths/~1analytics~1query/post/responses/200/content/application~1json/schema/properties/data` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct QueryAnalyticsResponseData {
+    /// The `cachedAt` property (optional).
     pub cached_at: Option<f64>,
+    /// The `data` property (required).
     pub data: Vec<serde_json::Value>,
+    /// The `metadata` property (required).
     pub metadata: QueryAnalyticsResponseDataMetadata,
     /// Warnings about filter resolution issues (e.g. unresolvable api_key_id hashes). The query still runs normally; these inform the caller that some filter values could not be resolved.
     pub warnings: Option<Vec<String>>,
@@ -1653,16 +1759,24 @@ impl QueryAnalyticsResponseData {
         self
     }
     /// Sets `warnings`.
+    ///
+    /// Warnings about filter resolution issues (e.g. unresolvable api_key_id hashes). The query still runs normally; these inform the caller that some filter values could not be resolved.
     pub fn warnings(mut self, value: Vec<String>) -> Self {
         self.warnings = Some(value);
         self
     }
 }
+/// The object of the schema at `/paths/~1analytics~1query/post/responses/200/content/application~1json/schema/properties/data/properties/metadata` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct QueryAnalyticsResponseDataMetadata {
+    /// The `query_time_ms` property (required).
     pub query_time_ms: f64,
+    /// The `row_count` property (required).
     pub row_count: i64,
+    /// The `truncated` property (required).
     pub truncated: bool,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// Bad Request - Invalid request parameters or malformed input
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BadRequestResponse {
@@ -10,7 +12,9 @@ pub struct BadRequestResponse {
     ///
     /// Example: `{"code":400,"message":"Invalid request parameters"}`
     pub error: BadRequestResponseErrorData,
+    /// The `openrouter_metadata` property (optional).
     pub openrouter_metadata: Option<serde_json::Value>,
+    /// The `user_id` property (optional).
     pub user_id: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -85,11 +89,16 @@ impl BadRequestResponse {
     }
 }
 /// Error data for BadRequestResponse
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BadRequestResponseErrorData {
+    /// The `code` property (required).
     pub code: i64,
+    /// The `message` property (required).
     pub message: String,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

@@ -2,11 +2,15 @@
 //! The types compiled only with the feature `anthropic-messages`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `AnthropicAdvisorToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicAdvisorToolResult {
+    /// The `content` property (required).
     pub content: serde_json::Value,
+    /// The `tool_use_id` property (required).
     pub tool_use_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicAdvisorToolResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -78,11 +82,15 @@ impl AnthropicAdvisorToolResult {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicAdvisorToolResult/properties/type` in the API's spec.
+///
 /// Always `"advisor_tool_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicAdvisorToolResultType = crate::runtime::Const<
     constants::AnthropicAdvisorToolResultType,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `AnthropicBashCodeExecutionContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum AnthropicBashCodeExecutionContent { tag = "type";
     BashCodeExecutionToolResultError = "bash_code_execution_tool_result_error" =>
     AnthropicBashCodeExecutionToolResultError, BashCodeExecutionResult =
@@ -93,10 +101,13 @@ crate::runtime::union_from! {
     BashCodeExecutionToolResultError(AnthropicBashCodeExecutionToolResultError),
     BashCodeExecutionResult(AnthropicBashCodeExecutionResult), }
 }
+/// The object of the `AnthropicBashCodeExecutionOutput` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicBashCodeExecutionOutput {
+    /// The `file_id` property (required).
     pub file_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicBashCodeExecutionOutputType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -157,17 +168,25 @@ impl AnthropicBashCodeExecutionOutput {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionOutput/properties/type` in the API's spec.
+///
 /// Always `"bash_code_execution_output"`: constructors fill it in, decoding checks it.
 pub type AnthropicBashCodeExecutionOutputType = crate::runtime::Const<
     constants::AnthropicBashCodeExecutionOutputType,
 >;
+/// The object of the `AnthropicBashCodeExecutionResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicBashCodeExecutionResult {
+    /// The `content` property (required).
     pub content: Vec<AnthropicBashCodeExecutionOutput>,
+    /// The `return_code` property (required).
     pub return_code: i64,
+    /// The `stderr` property (required).
     pub stderr: String,
+    /// The `stdout` property (required).
     pub stdout: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicBashCodeExecutionResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -257,16 +276,23 @@ impl AnthropicBashCodeExecutionResult {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionResult/properties/type` in the API's spec.
+///
 /// Always `"bash_code_execution_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicBashCodeExecutionResultType = crate::runtime::Const<
     constants::AnthropicBashCodeExecutionResultType,
 >;
+/// The object of the `AnthropicBashCodeExecutionToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicBashCodeExecutionToolResult {
+    /// The `content` property (required).
+    ///
     /// Example: `{"content":[],"return_code":0,"stderr":"","stdout":"Hello","type":"bash_code_execution_result"}`
     pub content: AnthropicBashCodeExecutionContent,
+    /// The `tool_use_id` property (required).
     pub tool_use_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicBashCodeExecutionToolResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -338,10 +364,13 @@ impl AnthropicBashCodeExecutionToolResult {
         }
     }
 }
+/// The object of the `AnthropicBashCodeExecutionToolResultError` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicBashCodeExecutionToolResultError {
+    /// The `error_code` property (required).
     pub error_code: AnthropicBashCodeExecutionToolResultErrorCode,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicBashCodeExecutionToolResultErrorType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -405,20 +434,28 @@ impl AnthropicBashCodeExecutionToolResultError {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/AnthropicBashCodeExecutionToolResultError/properties/error_code` in the API's spec."]
     pub enum AnthropicBashCodeExecutionToolResultErrorCode { InvalidToolInput =>
     "invalid_tool_input", Unavailable => "unavailable", TooManyRequests =>
     "too_many_requests", ExecutionTimeExceeded => "execution_time_exceeded",
     OutputFileTooLarge => "output_file_too_large", }
 }
+/// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionToolResultError/properties/type` in the API's spec.
+///
 /// Always `"bash_code_execution_tool_result_error"`: constructors fill it in, decoding checks it.
 pub type AnthropicBashCodeExecutionToolResultErrorType = crate::runtime::Const<
     constants::AnthropicBashCodeExecutionToolResultErrorType,
 >;
+/// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionToolResult/properties/type` in the API's spec.
+///
 /// Always `"bash_code_execution_tool_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicBashCodeExecutionToolResultType = crate::runtime::Const<
     constants::AnthropicBashCodeExecutionToolResultType,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `AnthropicCaller` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum AnthropicCaller { tag = "type"; Direct = "direct" => AnthropicDirectCaller,
     CodeExecution20250825 = "code_execution_20250825" =>
     AnthropicCodeExecution20250825Caller, CodeExecution20260120 =
@@ -429,15 +466,23 @@ crate::runtime::union_from! {
     CodeExecution20250825(AnthropicCodeExecution20250825Caller),
     CodeExecution20260120(AnthropicCodeExecution20260120Caller), }
 }
+/// The object of the `AnthropicCitationCharLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCitationCharLocation {
+    /// The `cited_text` property (required).
     pub cited_text: String,
+    /// The `document_index` property (required).
     pub document_index: i64,
+    /// The `document_title` property (required, may be `null`).
     pub document_title: Option<String>,
+    /// The `end_char_index` property (required).
     pub end_char_index: i64,
+    /// The `file_id` property (required, may be `null`).
     pub file_id: Option<String>,
+    /// The `start_char_index` property (required).
     pub start_char_index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationCharLocationType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -555,19 +600,29 @@ impl AnthropicCitationCharLocation {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCitationCharLocation/properties/type` in the API's spec.
+///
 /// Always `"char_location"`: constructors fill it in, decoding checks it.
 pub type AnthropicCitationCharLocationType = crate::runtime::Const<
     constants::AnthropicCitationCharLocationType,
 >;
+/// The object of the `AnthropicCitationContentBlockLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCitationContentBlockLocation {
+    /// The `cited_text` property (required).
     pub cited_text: String,
+    /// The `document_index` property (required).
     pub document_index: i64,
+    /// The `document_title` property (required, may be `null`).
     pub document_title: Option<String>,
+    /// The `end_block_index` property (required).
     pub end_block_index: i64,
+    /// The `file_id` property (required, may be `null`).
     pub file_id: Option<String>,
+    /// The `start_block_index` property (required).
     pub start_block_index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationContentBlockLocationType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -685,19 +740,29 @@ impl AnthropicCitationContentBlockLocation {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCitationContentBlockLocation/properties/type` in the API's spec.
+///
 /// Always `"content_block_location"`: constructors fill it in, decoding checks it.
 pub type AnthropicCitationContentBlockLocationType = crate::runtime::Const<
     constants::AnthropicCitationContentBlockLocationType,
 >;
+/// The object of the `AnthropicCitationPageLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCitationPageLocation {
+    /// The `cited_text` property (required).
     pub cited_text: String,
+    /// The `document_index` property (required).
     pub document_index: i64,
+    /// The `document_title` property (required, may be `null`).
     pub document_title: Option<String>,
+    /// The `end_page_number` property (required).
     pub end_page_number: i64,
+    /// The `file_id` property (required, may be `null`).
     pub file_id: Option<String>,
+    /// The `start_page_number` property (required).
     pub start_page_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationPageLocationType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -815,19 +880,29 @@ impl AnthropicCitationPageLocation {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCitationPageLocation/properties/type` in the API's spec.
+///
 /// Always `"page_location"`: constructors fill it in, decoding checks it.
 pub type AnthropicCitationPageLocationType = crate::runtime::Const<
     constants::AnthropicCitationPageLocationType,
 >;
+/// The object of the `AnthropicCitationSearchResultLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCitationSearchResultLocation {
+    /// The `cited_text` property (required).
     pub cited_text: String,
+    /// The `end_block_index` property (required).
     pub end_block_index: i64,
+    /// The `search_result_index` property (required).
     pub search_result_index: i64,
+    /// The `source` property (required).
     pub source: String,
+    /// The `start_block_index` property (required).
     pub start_block_index: i64,
+    /// The `title` property (required, may be `null`).
     pub title: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationSearchResultLocationType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -944,17 +1019,25 @@ impl AnthropicCitationSearchResultLocation {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCitationSearchResultLocation/properties/type` in the API's spec.
+///
 /// Always `"search_result_location"`: constructors fill it in, decoding checks it.
 pub type AnthropicCitationSearchResultLocationType = crate::runtime::Const<
     constants::AnthropicCitationSearchResultLocationType,
 >;
+/// The object of the `AnthropicCitationWebSearchResultLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCitationWebSearchResultLocation {
+    /// The `cited_text` property (required).
     pub cited_text: String,
+    /// The `encrypted_index` property (required).
     pub encrypted_index: String,
+    /// The `title` property (required, may be `null`).
     pub title: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationWebSearchResultLocationType,
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1051,13 +1134,17 @@ impl AnthropicCitationWebSearchResultLocation {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCitationWebSearchResultLocation/properties/type` in the API's spec.
+///
 /// Always `"web_search_result_location"`: constructors fill it in, decoding checks it.
 pub type AnthropicCitationWebSearchResultLocationType = crate::runtime::Const<
     constants::AnthropicCitationWebSearchResultLocationType,
 >;
+/// The object of the `AnthropicCitationsConfig` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCitationsConfig {
+    /// The `enabled` property (required).
     pub enabled: bool,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1107,10 +1194,13 @@ impl AnthropicCitationsConfig {
         }
     }
 }
+/// The object of the `AnthropicCodeExecution20250825Caller` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCodeExecution20250825Caller {
+    /// The `tool_id` property (required).
     pub tool_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCodeExecution20250825CallerType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1171,14 +1261,19 @@ impl AnthropicCodeExecution20250825Caller {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCodeExecution20250825Caller/properties/type` in the API's spec.
+///
 /// Always `"code_execution_20250825"`: constructors fill it in, decoding checks it.
 pub type AnthropicCodeExecution20250825CallerType = crate::runtime::Const<
     constants::AnthropicCodeExecution20250825CallerType,
 >;
+/// The object of the `AnthropicCodeExecution20260120Caller` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCodeExecution20260120Caller {
+    /// The `tool_id` property (required).
     pub tool_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCodeExecution20260120CallerType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1239,11 +1334,15 @@ impl AnthropicCodeExecution20260120Caller {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCodeExecution20260120Caller/properties/type` in the API's spec.
+///
 /// Always `"code_execution_20260120"`: constructors fill it in, decoding checks it.
 pub type AnthropicCodeExecution20260120CallerType = crate::runtime::Const<
     constants::AnthropicCodeExecution20260120CallerType,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `AnthropicCodeExecutionContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum AnthropicCodeExecutionContent { tag = "type"; CodeExecutionToolResultError =
     "code_execution_tool_result_error" => AnthropicCodeExecutionToolResultError,
     CodeExecutionResult = "code_execution_result" => AnthropicCodeExecutionResult,
@@ -1256,10 +1355,13 @@ crate::runtime::union_from! {
     CodeExecutionResult(AnthropicCodeExecutionResult),
     EncryptedCodeExecutionResult(AnthropicEncryptedCodeExecutionResult), }
 }
+/// The object of the `AnthropicCodeExecutionOutput` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCodeExecutionOutput {
+    /// The `file_id` property (required).
     pub file_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCodeExecutionOutputType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1320,17 +1422,25 @@ impl AnthropicCodeExecutionOutput {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCodeExecutionOutput/properties/type` in the API's spec.
+///
 /// Always `"code_execution_output"`: constructors fill it in, decoding checks it.
 pub type AnthropicCodeExecutionOutputType = crate::runtime::Const<
     constants::AnthropicCodeExecutionOutputType,
 >;
+/// The object of the `AnthropicCodeExecutionResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCodeExecutionResult {
+    /// The `content` property (required).
     pub content: Vec<AnthropicCodeExecutionOutput>,
+    /// The `return_code` property (required).
     pub return_code: i64,
+    /// The `stderr` property (required).
     pub stderr: String,
+    /// The `stdout` property (required).
     pub stdout: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCodeExecutionResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1420,16 +1530,23 @@ impl AnthropicCodeExecutionResult {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCodeExecutionResult/properties/type` in the API's spec.
+///
 /// Always `"code_execution_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicCodeExecutionResultType = crate::runtime::Const<
     constants::AnthropicCodeExecutionResultType,
 >;
+/// The object of the `AnthropicCodeExecutionToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCodeExecutionToolResult {
+    /// The `content` property (required).
+    ///
     /// Example: `{"content":[],"return_code":0,"stderr":"","stdout":"Hello","type":"code_execution_result"}`
     pub content: AnthropicCodeExecutionContent,
+    /// The `tool_use_id` property (required).
     pub tool_use_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCodeExecutionToolResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1501,11 +1618,15 @@ impl AnthropicCodeExecutionToolResult {
         }
     }
 }
+/// The object of the `AnthropicCodeExecutionToolResultError` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCodeExecutionToolResultError {
+    /// The `error_code` property (required).
+    ///
     /// Example: `"unavailable"`
     pub error_code: AnthropicServerToolErrorCode,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCodeExecutionToolResultErrorType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1566,19 +1687,27 @@ impl AnthropicCodeExecutionToolResultError {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCodeExecutionToolResultError/properties/type` in the API's spec.
+///
 /// Always `"code_execution_tool_result_error"`: constructors fill it in, decoding checks it.
 pub type AnthropicCodeExecutionToolResultErrorType = crate::runtime::Const<
     constants::AnthropicCodeExecutionToolResultErrorType,
 >;
+/// The one value of the schema at `/components/schemas/AnthropicCodeExecutionToolResult/properties/type` in the API's spec.
+///
 /// Always `"code_execution_tool_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicCodeExecutionToolResultType = crate::runtime::Const<
     constants::AnthropicCodeExecutionToolResultType,
 >;
+/// The object of the `AnthropicCompactionBlock` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AnthropicCompactionBlock {
+    /// The `content` property (required, may be `null`).
     pub content: Option<String>,
+    /// The `encrypted_content` property (optional).
     pub encrypted_content: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCompactionBlockType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1651,14 +1780,19 @@ impl AnthropicCompactionBlock {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCompactionBlock/properties/type` in the API's spec.
+///
 /// Always `"compaction"`: constructors fill it in, decoding checks it.
 pub type AnthropicCompactionBlockType = crate::runtime::Const<
     constants::AnthropicCompactionBlockType,
 >;
+/// The object of the `AnthropicContainer` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicContainer {
+    /// The `expires_at` property (required).
     pub expires_at: String,
+    /// The `id` property (required).
     pub id: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1719,10 +1853,13 @@ impl AnthropicContainer {
         }
     }
 }
+/// The object of the `AnthropicContainerUpload` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicContainerUpload {
+    /// The `file_id` property (required).
     pub file_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicContainerUploadType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1783,13 +1920,17 @@ impl AnthropicContainerUpload {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicContainerUpload/properties/type` in the API's spec.
+///
 /// Always `"container_upload"`: constructors fill it in, decoding checks it.
 pub type AnthropicContainerUploadType = crate::runtime::Const<
     constants::AnthropicContainerUploadType,
 >;
+/// The object of the `AnthropicDirectCaller` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AnthropicDirectCaller {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicDirectCallerType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1839,17 +1980,25 @@ impl AnthropicDirectCaller {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicDirectCaller/properties/type` in the API's spec.
+///
 /// Always `"direct"`: constructors fill it in, decoding checks it.
 pub type AnthropicDirectCallerType = crate::runtime::Const<
     constants::AnthropicDirectCallerType,
 >;
+/// The object of the `AnthropicDocumentBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicDocumentBlock {
+    /// The `citations` property (optional).
+    ///
     /// Example: `{"enabled":true}`
     pub citations: Option<AnthropicCitationsConfig>,
+    /// The `source` property (required).
     pub source: AnthropicDocumentBlockSource,
+    /// The `title` property (required, may be `null`).
     pub title: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicDocumentBlockType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1931,6 +2080,8 @@ impl AnthropicDocumentBlock {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/AnthropicDocumentBlock/properties/source` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum AnthropicDocumentBlockSource { tag = "type"; Base64 = "base64" =>
     AnthropicBase64PdfSource, Text = "text" => AnthropicPlainTextSource, }
 }
@@ -1938,17 +2089,25 @@ crate::runtime::union_from! {
     AnthropicDocumentBlockSource { Base64(AnthropicBase64PdfSource),
     Text(AnthropicPlainTextSource), }
 }
+/// The one value of the schema at `/components/schemas/AnthropicDocumentBlock/properties/type` in the API's spec.
+///
 /// Always `"document"`: constructors fill it in, decoding checks it.
 pub type AnthropicDocumentBlockType = crate::runtime::Const<
     constants::AnthropicDocumentBlockType,
 >;
+/// The object of the `AnthropicEncryptedCodeExecutionResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicEncryptedCodeExecutionResult {
+    /// The `content` property (required).
     pub content: Vec<AnthropicCodeExecutionOutput>,
+    /// The `encrypted_stdout` property (required).
     pub encrypted_stdout: String,
+    /// The `return_code` property (required).
     pub return_code: i64,
+    /// The `stderr` property (required).
     pub stderr: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicEncryptedCodeExecutionResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2044,18 +2203,27 @@ impl AnthropicEncryptedCodeExecutionResult {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicEncryptedCodeExecutionResult/properties/type` in the API's spec.
+///
 /// Always `"encrypted_code_execution_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicEncryptedCodeExecutionResultType = crate::runtime::Const<
     constants::AnthropicEncryptedCodeExecutionResultType,
 >;
 /// Error response from the Anthropic Messages API
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicMessagesErrorResponse {
+    /// The `error` property (required).
     pub error: AnthropicMessagesErrorResponseError,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
+    /// The `openrouter_metadata` property (optional).
     pub openrouter_metadata: Option<serde_json::Value>,
+    /// The `request_id` property (required, may be `null`).
     pub request_id: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicMessagesErrorResponseType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2153,6 +2321,9 @@ impl AnthropicMessagesErrorResponse {
         self
     }
 }
+/// The object of the schema at `/components/schemas/AnthropicMessagesErrorResponse/properties/error` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicMessagesErrorResponseError {
@@ -2160,7 +2331,9 @@ pub struct AnthropicMessagesErrorResponseError {
     ///
     /// Example: `"rate_limit_exceeded"`
     pub error_type: Option<ApiErrorType>,
+    /// The `message` property (required).
     pub message: String,
+    /// The `type` property (required).
     pub r#type: AnthropicMessagesErrorResponseErrorType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2230,12 +2403,18 @@ impl AnthropicMessagesErrorResponseError {
         }
     }
     /// Sets `error_type`.
+    ///
+    /// Canonical OpenRouter error type, stable across all API formats
     pub fn error_type(mut self, value: impl Into<ApiErrorType>) -> Self {
         self.error_type = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/AnthropicMessagesErrorResponse/properties/error/properties/type` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum AnthropicMessagesErrorResponseErrorType { InvalidRequestError =>
     "invalid_request_error", AuthenticationError => "authentication_error",
     PermissionError => "permission_error", NotFoundError => "not_found_error",
@@ -2243,13 +2422,17 @@ crate::runtime::string_enum! {
     "overloaded_error", BillingError => "billing_error", TimeoutError => "timeout_error",
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicMessagesErrorResponse/properties/type` in the API's spec.
+///
 /// Always `"error"`: constructors fill it in, decoding checks it.
 pub type AnthropicMessagesErrorResponseType = crate::runtime::Const<
     constants::AnthropicMessagesErrorResponseType,
 >;
+/// The object of the `AnthropicOutputTokensDetails` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicOutputTokensDetails {
+    /// The `thinking_tokens` property (required).
     pub thinking_tokens: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2302,10 +2485,13 @@ impl AnthropicOutputTokensDetails {
         }
     }
 }
+/// The object of the `AnthropicRedactedThinkingBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicRedactedThinkingBlock {
+    /// The `data` property (required).
     pub data: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicRedactedThinkingBlockType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2366,6 +2552,8 @@ impl AnthropicRedactedThinkingBlock {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicRedactedThinkingBlock/properties/type` in the API's spec.
+///
 /// Always `"redacted_thinking"`: constructors fill it in, decoding checks it.
 pub type AnthropicRedactedThinkingBlockType = crate::runtime::Const<
     constants::AnthropicRedactedThinkingBlockType,
@@ -2374,8 +2562,11 @@ pub type AnthropicRedactedThinkingBlockType = crate::runtime::Const<
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AnthropicRefusalStopDetails {
+    /// The `category` property (required, may be `null`).
     pub category: Option<AnthropicRefusalStopDetailsCategory>,
+    /// The `explanation` property (required, may be `null`).
     pub explanation: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicRefusalStopDetailsType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2452,23 +2643,32 @@ impl AnthropicRefusalStopDetails {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/AnthropicRefusalStopDetails/properties/category` in the API's spec."]
     pub enum AnthropicRefusalStopDetailsCategory { Cyber => "cyber", Bio => "bio",
     FrontierLlm => "frontier_llm", ReasoningExtraction => "reasoning_extraction",
     GeneralHarms => "general_harms", }
 }
+/// The one value of the schema at `/components/schemas/AnthropicRefusalStopDetails/properties/type` in the API's spec.
+///
 /// Always `"refusal"`: constructors fill it in, decoding checks it.
 pub type AnthropicRefusalStopDetailsType = crate::runtime::Const<
     constants::AnthropicRefusalStopDetailsType,
 >;
 crate::runtime::string_enum! {
-    pub enum AnthropicServerToolErrorCode { InvalidToolInput => "invalid_tool_input",
+    #[doc =
+    " The values of the `AnthropicServerToolErrorCode` schema in the API's spec."] pub
+    enum AnthropicServerToolErrorCode { InvalidToolInput => "invalid_tool_input",
     Unavailable => "unavailable", TooManyRequests => "too_many_requests",
     ExecutionTimeExceeded => "execution_time_exceeded", }
 }
+/// The object of the `AnthropicServerToolUsage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicServerToolUsage {
+    /// The `web_fetch_requests` property (required).
     pub web_fetch_requests: i64,
+    /// The `web_search_requests` property (required).
     pub web_search_requests: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2533,14 +2733,19 @@ impl AnthropicServerToolUsage {
     }
 }
 crate::runtime::string_enum! {
-    pub enum AnthropicServiceTier { Standard => "standard", Priority => "priority", Batch
-    => "batch", }
+    #[doc = " The values of the `AnthropicServiceTier` schema in the API's spec."] pub
+    enum AnthropicServiceTier { Standard => "standard", Priority => "priority", Batch =>
+    "batch", }
 }
+/// The object of the `AnthropicTextBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicTextBlock {
+    /// The `citations` property (required, may be `null`).
     pub citations: Option<Vec<AnthropicTextCitation>>,
+    /// The `text` property (required).
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicTextBlockType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2614,11 +2819,15 @@ impl AnthropicTextBlock {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicTextBlock/properties/type` in the API's spec.
+///
 /// Always `"text"`: constructors fill it in, decoding checks it.
 pub type AnthropicTextBlockType = crate::runtime::Const<
     constants::AnthropicTextBlockType,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `AnthropicTextCitation` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum AnthropicTextCitation { tag = "type"; CharLocation = "char_location" =>
     AnthropicCitationCharLocation, PageLocation = "page_location" =>
     AnthropicCitationPageLocation, ContentBlockLocation = "content_block_location" =>
@@ -2635,6 +2844,8 @@ crate::runtime::union_from! {
     SearchResultLocation(AnthropicCitationSearchResultLocation), }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `AnthropicTextEditorCodeExecutionContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum AnthropicTextEditorCodeExecutionContent { tag = "type";
     TextEditorCodeExecutionToolResultError =
     "text_editor_code_execution_tool_result_error" =>
@@ -2654,10 +2865,13 @@ crate::runtime::union_from! {
     TextEditorCodeExecutionStrReplaceResult(AnthropicTextEditorCodeExecutionStrReplaceResult),
     }
 }
+/// The object of the `AnthropicTextEditorCodeExecutionCreateResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicTextEditorCodeExecutionCreateResult {
+    /// The `is_file_update` property (required).
     pub is_file_update: bool,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicTextEditorCodeExecutionCreateResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2718,18 +2932,27 @@ impl AnthropicTextEditorCodeExecutionCreateResult {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionCreateResult/properties/type` in the API's spec.
+///
 /// Always `"text_editor_code_execution_create_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicTextEditorCodeExecutionCreateResultType = crate::runtime::Const<
     constants::AnthropicTextEditorCodeExecutionCreateResultType,
 >;
+/// The object of the `AnthropicTextEditorCodeExecutionStrReplaceResult` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AnthropicTextEditorCodeExecutionStrReplaceResult {
+    /// The `lines` property (required, may be `null`).
     pub lines: Option<Vec<String>>,
+    /// The `new_lines` property (required, may be `null`).
     pub new_lines: Option<i64>,
+    /// The `new_start` property (required, may be `null`).
     pub new_start: Option<i64>,
+    /// The `old_lines` property (required, may be `null`).
     pub old_lines: Option<i64>,
+    /// The `old_start` property (required, may be `null`).
     pub old_start: Option<i64>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicTextEditorCodeExecutionStrReplaceResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2839,16 +3062,23 @@ impl AnthropicTextEditorCodeExecutionStrReplaceResult {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionStrReplaceResult/properties/type` in the API's spec.
+///
 /// Always `"text_editor_code_execution_str_replace_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicTextEditorCodeExecutionStrReplaceResultType = crate::runtime::Const<
     constants::AnthropicTextEditorCodeExecutionStrReplaceResultType,
 >;
+/// The object of the `AnthropicTextEditorCodeExecutionToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicTextEditorCodeExecutionToolResult {
+    /// The `content` property (required).
+    ///
     /// Example: `{"content":"file content","file_type":"text","num_lines":10,"start_line":1,"total_lines":10,"type":"text_editor_code_execution_view_result"}`
     pub content: AnthropicTextEditorCodeExecutionContent,
+    /// The `tool_use_id` property (required).
     pub tool_use_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicTextEditorCodeExecutionToolResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2920,11 +3150,15 @@ impl AnthropicTextEditorCodeExecutionToolResult {
         }
     }
 }
+/// The object of the `AnthropicTextEditorCodeExecutionToolResultError` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicTextEditorCodeExecutionToolResultError {
+    /// The `error_code` property (required).
     pub error_code: AnthropicTextEditorCodeExecutionToolResultErrorCode,
+    /// The `error_message` property (required, may be `null`).
     pub error_message: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicTextEditorCodeExecutionToolResultErrorType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2998,27 +3232,40 @@ impl AnthropicTextEditorCodeExecutionToolResultError {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionToolResultError/properties/error_code` in the API's spec."]
     pub enum AnthropicTextEditorCodeExecutionToolResultErrorCode { InvalidToolInput =>
     "invalid_tool_input", Unavailable => "unavailable", TooManyRequests =>
     "too_many_requests", ExecutionTimeExceeded => "execution_time_exceeded", FileNotFound
     => "file_not_found", }
 }
+/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionToolResultError/properties/type` in the API's spec.
+///
 /// Always `"text_editor_code_execution_tool_result_error"`: constructors fill it in, decoding checks it.
 pub type AnthropicTextEditorCodeExecutionToolResultErrorType = crate::runtime::Const<
     constants::AnthropicTextEditorCodeExecutionToolResultErrorType,
 >;
+/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionToolResult/properties/type` in the API's spec.
+///
 /// Always `"text_editor_code_execution_tool_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicTextEditorCodeExecutionToolResultType = crate::runtime::Const<
     constants::AnthropicTextEditorCodeExecutionToolResultType,
 >;
+/// The object of the `AnthropicTextEditorCodeExecutionViewResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicTextEditorCodeExecutionViewResult {
+    /// The `content` property (required).
     pub content: String,
+    /// The `file_type` property (required).
     pub file_type: AnthropicTextEditorCodeExecutionViewResultFileType,
+    /// The `num_lines` property (required, may be `null`).
     pub num_lines: Option<i64>,
+    /// The `start_line` property (required, may be `null`).
     pub start_line: Option<i64>,
+    /// The `total_lines` property (required, may be `null`).
     pub total_lines: Option<i64>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicTextEditorCodeExecutionViewResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3128,18 +3375,26 @@ impl AnthropicTextEditorCodeExecutionViewResult {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionViewResult/properties/file_type` in the API's spec."]
     pub enum AnthropicTextEditorCodeExecutionViewResultFileType { Text => "text", Image
     => "image", Pdf => "pdf", }
 }
+/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionViewResult/properties/type` in the API's spec.
+///
 /// Always `"text_editor_code_execution_view_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicTextEditorCodeExecutionViewResultType = crate::runtime::Const<
     constants::AnthropicTextEditorCodeExecutionViewResultType,
 >;
+/// The object of the `AnthropicThinkingBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicThinkingBlock {
+    /// The `signature` property (required).
     pub signature: String,
+    /// The `thinking` property (required).
     pub thinking: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicThinkingBlockType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3208,14 +3463,19 @@ impl AnthropicThinkingBlock {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicThinkingBlock/properties/type` in the API's spec.
+///
 /// Always `"thinking"`: constructors fill it in, decoding checks it.
 pub type AnthropicThinkingBlockType = crate::runtime::Const<
     constants::AnthropicThinkingBlockType,
 >;
+/// The object of the `AnthropicToolReference` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicToolReference {
+    /// The `tool_name` property (required).
     pub tool_name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicToolReferenceType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3276,11 +3536,15 @@ impl AnthropicToolReference {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicToolReference/properties/type` in the API's spec.
+///
 /// Always `"tool_reference"`: constructors fill it in, decoding checks it.
 pub type AnthropicToolReferenceType = crate::runtime::Const<
     constants::AnthropicToolReferenceType,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `AnthropicToolSearchContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum AnthropicToolSearchContent { tag = "type"; ToolSearchToolResultError =
     "tool_search_tool_result_error" => AnthropicToolSearchResultError,
     ToolSearchToolSearchResult = "tool_search_tool_search_result" =>
@@ -3291,10 +3555,13 @@ crate::runtime::union_from! {
     ToolSearchToolResultError(AnthropicToolSearchResultError),
     ToolSearchToolSearchResult(AnthropicToolSearchResult), }
 }
+/// The object of the `AnthropicToolSearchResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicToolSearchResult {
+    /// The `tool_references` property (required).
     pub tool_references: Vec<AnthropicToolReference>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicToolSearchResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3355,12 +3622,17 @@ impl AnthropicToolSearchResult {
         }
     }
 }
+/// The object of the `AnthropicToolSearchResultError` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicToolSearchResultError {
+    /// The `error_code` property (required).
+    ///
     /// Example: `"unavailable"`
     pub error_code: AnthropicServerToolErrorCode,
+    /// The `error_message` property (required, may be `null`).
     pub error_message: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicToolSearchResultErrorType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3431,20 +3703,29 @@ impl AnthropicToolSearchResultError {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicToolSearchResultError/properties/type` in the API's spec.
+///
 /// Always `"tool_search_tool_result_error"`: constructors fill it in, decoding checks it.
 pub type AnthropicToolSearchResultErrorType = crate::runtime::Const<
     constants::AnthropicToolSearchResultErrorType,
 >;
+/// The one value of the schema at `/components/schemas/AnthropicToolSearchResult/properties/type` in the API's spec.
+///
 /// Always `"tool_search_tool_search_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicToolSearchResultType = crate::runtime::Const<
     constants::AnthropicToolSearchResultType,
 >;
+/// The object of the `AnthropicToolSearchToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicToolSearchToolResult {
+    /// The `content` property (required).
+    ///
     /// Example: `{"tool_references":[{"tool_name":"my_tool","type":"tool_reference"}],"type":"tool_search_tool_search_result"}`
     pub content: AnthropicToolSearchContent,
+    /// The `tool_use_id` property (required).
     pub tool_use_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicToolSearchToolResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3516,18 +3797,27 @@ impl AnthropicToolSearchToolResult {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicToolSearchToolResult/properties/type` in the API's spec.
+///
 /// Always `"tool_search_tool_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicToolSearchToolResultType = crate::runtime::Const<
     constants::AnthropicToolSearchToolResultType,
 >;
+/// The object of the `AnthropicToolUseBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicToolUseBlock {
+    /// The `caller` property (required).
+    ///
     /// Example: `{"type":"direct"}`
     pub caller: AnthropicCaller,
+    /// The `id` property (required).
     pub id: String,
+    /// The `input` property (optional).
     pub input: Option<serde_json::Value>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicToolUseBlockType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3618,17 +3908,25 @@ impl AnthropicToolUseBlock {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicToolUseBlock/properties/type` in the API's spec.
+///
 /// Always `"tool_use"`: constructors fill it in, decoding checks it.
 pub type AnthropicToolUseBlockType = crate::runtime::Const<
     constants::AnthropicToolUseBlockType,
 >;
+/// The object of the `AnthropicWebFetchBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicWebFetchBlock {
+    /// The `content` property (required).
+    ///
     /// Example: `{"citations":null,"source":{"data":"Hello, world!","media_type":"text/plain","type":"text"},"title":null,"type":"document"}`
     pub content: AnthropicDocumentBlock,
+    /// The `retrieved_at` property (required, may be `null`).
     pub retrieved_at: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicWebFetchBlockType,
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3710,11 +4008,15 @@ impl AnthropicWebFetchBlock {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicWebFetchBlock/properties/type` in the API's spec.
+///
 /// Always `"web_fetch_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicWebFetchBlockType = crate::runtime::Const<
     constants::AnthropicWebFetchBlockType,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `AnthropicWebFetchContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum AnthropicWebFetchContent { tag = "type"; WebFetchToolResultError =
     "web_fetch_tool_result_error" => AnthropicWebFetchToolResultError, WebFetchResult =
     "web_fetch_result" => AnthropicWebFetchBlock, }
@@ -3723,14 +4025,21 @@ crate::runtime::union_from! {
     AnthropicWebFetchContent { WebFetchToolResultError(AnthropicWebFetchToolResultError),
     WebFetchResult(AnthropicWebFetchBlock), }
 }
+/// The object of the `AnthropicWebFetchToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicWebFetchToolResult {
+    /// The `caller` property (required).
+    ///
     /// Example: `{"type":"direct"}`
     pub caller: AnthropicCaller,
+    /// The `content` property (required).
+    ///
     /// Example: `{"content":{"citations":null,"source":{"data":"","media_type":"text/plain","type":"text"},"title":null,"type":"document"},"retrieved_at":null,"type":"web_fetch_result","url":"https://example.com"}`
     pub content: AnthropicWebFetchContent,
+    /// The `tool_use_id` property (required).
     pub tool_use_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicWebFetchToolResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3811,10 +4120,13 @@ impl AnthropicWebFetchToolResult {
         }
     }
 }
+/// The object of the `AnthropicWebFetchToolResultError` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicWebFetchToolResultError {
+    /// The `error_code` property (required).
     pub error_code: AnthropicWebFetchToolResultErrorCode,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicWebFetchToolResultErrorType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3876,27 +4188,39 @@ impl AnthropicWebFetchToolResultError {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/AnthropicWebFetchToolResultError/properties/error_code` in the API's spec."]
     pub enum AnthropicWebFetchToolResultErrorCode { InvalidToolInput =>
     "invalid_tool_input", UrlTooLong => "url_too_long", UrlNotAllowed =>
     "url_not_allowed", UrlNotAccessible => "url_not_accessible", UnsupportedContentType
     => "unsupported_content_type", TooManyRequests => "too_many_requests",
     MaxUsesExceeded => "max_uses_exceeded", Unavailable => "unavailable", }
 }
+/// The one value of the schema at `/components/schemas/AnthropicWebFetchToolResultError/properties/type` in the API's spec.
+///
 /// Always `"web_fetch_tool_result_error"`: constructors fill it in, decoding checks it.
 pub type AnthropicWebFetchToolResultErrorType = crate::runtime::Const<
     constants::AnthropicWebFetchToolResultErrorType,
 >;
+/// The one value of the schema at `/components/schemas/AnthropicWebFetchToolResult/properties/type` in the API's spec.
+///
 /// Always `"web_fetch_tool_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicWebFetchToolResultType = crate::runtime::Const<
     constants::AnthropicWebFetchToolResultType,
 >;
+/// The object of the `AnthropicWebSearchResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicWebSearchResult {
+    /// The `encrypted_content` property (required).
     pub encrypted_content: String,
+    /// The `page_age` property (required, may be `null`).
     pub page_age: Option<String>,
+    /// The `title` property (required).
     pub title: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicWebSearchResultType,
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3993,17 +4317,25 @@ impl AnthropicWebSearchResult {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicWebSearchResult/properties/type` in the API's spec.
+///
 /// Always `"web_search_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicWebSearchResultType = crate::runtime::Const<
     constants::AnthropicWebSearchResultType,
 >;
+/// The object of the `AnthropicWebSearchToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicWebSearchToolResult {
+    /// The `caller` property (required).
+    ///
     /// Example: `{"type":"direct"}`
     pub caller: AnthropicCaller,
+    /// The `content` property (required).
     pub content: AnthropicWebSearchToolResultContent,
+    /// The `tool_use_id` property (required).
     pub tool_use_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicWebSearchToolResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4085,6 +4417,8 @@ impl AnthropicWebSearchToolResult {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/AnthropicWebSearchToolResult/properties/content` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum AnthropicWebSearchToolResultContent {
     AnthropicWebSearchToolResultError(AnthropicWebSearchToolResultError), List(Vec <
     AnthropicWebSearchResult >), }
@@ -4094,10 +4428,13 @@ crate::runtime::union_from! {
     AnthropicWebSearchToolResultError(AnthropicWebSearchToolResultError), List(Vec <
     AnthropicWebSearchResult >), }
 }
+/// The object of the `AnthropicWebSearchToolResultError` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicWebSearchToolResultError {
+    /// The `error_code` property (required).
     pub error_code: AnthropicWebSearchToolResultErrorCode,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicWebSearchToolResultErrorType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4159,23 +4496,33 @@ impl AnthropicWebSearchToolResultError {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/AnthropicWebSearchToolResultError/properties/error_code` in the API's spec."]
     pub enum AnthropicWebSearchToolResultErrorCode { InvalidToolInput =>
     "invalid_tool_input", Unavailable => "unavailable", MaxUsesExceeded =>
     "max_uses_exceeded", TooManyRequests => "too_many_requests", QueryTooLong =>
     "query_too_long", RequestTooLarge => "request_too_large", }
 }
+/// The one value of the schema at `/components/schemas/AnthropicWebSearchToolResultError/properties/type` in the API's spec.
+///
 /// Always `"web_search_tool_result_error"`: constructors fill it in, decoding checks it.
 pub type AnthropicWebSearchToolResultErrorType = crate::runtime::Const<
     constants::AnthropicWebSearchToolResultErrorType,
 >;
+/// The one value of the schema at `/components/schemas/AnthropicWebSearchToolResult/properties/type` in the API's spec.
+///
 /// Always `"web_search_tool_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicWebSearchToolResultType = crate::runtime::Const<
     constants::AnthropicWebSearchToolResultType,
 >;
+/// The one value of the schema at `/components/schemas/BaseMessagesResult/properties/role` in the API's spec.
+///
 /// Always `"assistant"`: constructors fill it in, decoding checks it.
 pub type BaseMessagesResultRole = crate::runtime::Const<
     constants::BaseMessagesResultRole,
 >;
+/// The one value of the schema at `/components/schemas/BaseMessagesResult/properties/type` in the API's spec.
+///
 /// Always `"message"`: constructors fill it in, decoding checks it.
 pub type BaseMessagesResultType = crate::runtime::Const<
     constants::BaseMessagesResultType,
@@ -4184,8 +4531,11 @@ pub type BaseMessagesResultType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesContentBlockDeltaEvent {
+    /// The `delta` property (required).
     pub delta: MessagesContentBlockDeltaEventDelta,
+    /// The `index` property (required).
     pub index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockDeltaEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4258,6 +4608,8 @@ impl MessagesContentBlockDeltaEvent {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum MessagesContentBlockDeltaEventDelta { tag = "type"; TextDelta = "text_delta"
     => MessagesContentBlockDeltaEventDeltaTextDelta, InputJsonDelta = "input_json_delta"
     => MessagesContentBlockDeltaEventDeltaInputJsonDelta, ThinkingDelta =
@@ -4276,10 +4628,13 @@ crate::runtime::union_from! {
     CitationsDelta(MessagesContentBlockDeltaEventDeltaCitationsDelta),
     CompactionDelta(MessagesContentBlockDeltaEventDeltaCompactionDelta), }
 }
+/// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/4` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesContentBlockDeltaEventDeltaCitationsDelta {
+    /// The `citation` property (required).
     pub citation: MessagesContentBlockDeltaEventDeltaCitationsDeltaCitation,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockDeltaEventDeltaCitationsDeltaType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4343,6 +4698,8 @@ impl MessagesContentBlockDeltaEventDeltaCitationsDelta {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/4/properties/citation` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum MessagesContentBlockDeltaEventDeltaCitationsDeltaCitation { tag = "type";
     CharLocation = "char_location" => AnthropicCitationCharLocation, PageLocation =
     "page_location" => AnthropicCitationPageLocation, ContentBlockLocation =
@@ -4359,15 +4716,21 @@ crate::runtime::union_from! {
     WebSearchResultLocation(AnthropicCitationWebSearchResultLocation),
     SearchResultLocation(AnthropicCitationSearchResultLocation), }
 }
+/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/4/properties/type` in the API's spec.
+///
 /// Always `"citations_delta"`: constructors fill it in, decoding checks it.
 pub type MessagesContentBlockDeltaEventDeltaCitationsDeltaType = crate::runtime::Const<
     constants::MessagesContentBlockDeltaEventDeltaCitationsDeltaType,
 >;
+/// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/5` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesContentBlockDeltaEventDeltaCompactionDelta {
+    /// The `content` property (required, may be `null`).
     pub content: Option<String>,
+    /// The `encrypted_content` property (optional).
     pub encrypted_content: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockDeltaEventDeltaCompactionDeltaType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4441,14 +4804,19 @@ impl MessagesContentBlockDeltaEventDeltaCompactionDelta {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/5/properties/type` in the API's spec.
+///
 /// Always `"compaction_delta"`: constructors fill it in, decoding checks it.
 pub type MessagesContentBlockDeltaEventDeltaCompactionDeltaType = crate::runtime::Const<
     constants::MessagesContentBlockDeltaEventDeltaCompactionDeltaType,
 >;
+/// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/1` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesContentBlockDeltaEventDeltaInputJsonDelta {
+    /// The `partial_json` property (required).
     pub partial_json: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockDeltaEventDeltaInputJsonDeltaType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4509,14 +4877,19 @@ impl MessagesContentBlockDeltaEventDeltaInputJsonDelta {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/1/properties/type` in the API's spec.
+///
 /// Always `"input_json_delta"`: constructors fill it in, decoding checks it.
 pub type MessagesContentBlockDeltaEventDeltaInputJsonDeltaType = crate::runtime::Const<
     constants::MessagesContentBlockDeltaEventDeltaInputJsonDeltaType,
 >;
+/// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/3` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesContentBlockDeltaEventDeltaSignatureDelta {
+    /// The `signature` property (required).
     pub signature: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockDeltaEventDeltaSignatureDeltaType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4577,14 +4950,19 @@ impl MessagesContentBlockDeltaEventDeltaSignatureDelta {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/3/properties/type` in the API's spec.
+///
 /// Always `"signature_delta"`: constructors fill it in, decoding checks it.
 pub type MessagesContentBlockDeltaEventDeltaSignatureDeltaType = crate::runtime::Const<
     constants::MessagesContentBlockDeltaEventDeltaSignatureDeltaType,
 >;
+/// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesContentBlockDeltaEventDeltaTextDelta {
+    /// The `text` property (required).
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockDeltaEventDeltaTextDeltaType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4645,14 +5023,19 @@ impl MessagesContentBlockDeltaEventDeltaTextDelta {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/0/properties/type` in the API's spec.
+///
 /// Always `"text_delta"`: constructors fill it in, decoding checks it.
 pub type MessagesContentBlockDeltaEventDeltaTextDeltaType = crate::runtime::Const<
     constants::MessagesContentBlockDeltaEventDeltaTextDeltaType,
 >;
+/// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/2` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesContentBlockDeltaEventDeltaThinkingDelta {
+    /// The `thinking` property (required).
     pub thinking: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockDeltaEventDeltaThinkingDeltaType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4713,10 +5096,14 @@ impl MessagesContentBlockDeltaEventDeltaThinkingDelta {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/2/properties/type` in the API's spec.
+///
 /// Always `"thinking_delta"`: constructors fill it in, decoding checks it.
 pub type MessagesContentBlockDeltaEventDeltaThinkingDeltaType = crate::runtime::Const<
     constants::MessagesContentBlockDeltaEventDeltaThinkingDeltaType,
 >;
+/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/type` in the API's spec.
+///
 /// Always `"content_block_delta"`: constructors fill it in, decoding checks it.
 pub type MessagesContentBlockDeltaEventType = crate::runtime::Const<
     constants::MessagesContentBlockDeltaEventType,
@@ -4725,8 +5112,11 @@ pub type MessagesContentBlockDeltaEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesContentBlockStartEvent {
+    /// The `content_block` property (required).
     pub content_block: MessagesContentBlockStartEventContentBlock,
+    /// The `index` property (required).
     pub index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockStartEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4799,6 +5189,8 @@ impl MessagesContentBlockStartEvent {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/content_block` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum MessagesContentBlockStartEventContentBlock {
     AnthropicToolUseBlock(AnthropicToolUseBlock),
     AnthropicWebSearchToolResult(AnthropicWebSearchToolResult),
@@ -4838,11 +5230,15 @@ crate::runtime::union_from! {
     AnthropicCompactionBlock(AnthropicCompactionBlock),
     Compaction(MessagesContentBlockStartEventContentBlockCompaction), }
 }
+/// The object of the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/content_block/anyOf/16` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesContentBlockStartEventContentBlockCompaction {
+    /// The `content` property (required, may be `null`).
     pub content: Option<String>,
+    /// The `encrypted_content` property (optional).
     pub encrypted_content: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockStartEventContentBlockCompactionType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4916,10 +5312,14 @@ impl MessagesContentBlockStartEventContentBlockCompaction {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/content_block/anyOf/16/properties/type` in the API's spec.
+///
 /// Always `"compaction"`: constructors fill it in, decoding checks it.
 pub type MessagesContentBlockStartEventContentBlockCompactionType = crate::runtime::Const<
     constants::MessagesContentBlockStartEventContentBlockCompactionType,
 >;
+/// The one value of the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/type` in the API's spec.
+///
 /// Always `"content_block_start"`: constructors fill it in, decoding checks it.
 pub type MessagesContentBlockStartEventType = crate::runtime::Const<
     constants::MessagesContentBlockStartEventType,
@@ -4928,7 +5328,9 @@ pub type MessagesContentBlockStartEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesContentBlockStopEvent {
+    /// The `index` property (required).
     pub index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockStopEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4989,6 +5391,8 @@ impl MessagesContentBlockStopEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesContentBlockStopEvent/properties/type` in the API's spec.
+///
 /// Always `"content_block_stop"`: constructors fill it in, decoding checks it.
 pub type MessagesContentBlockStopEventType = crate::runtime::Const<
     constants::MessagesContentBlockStopEventType,
@@ -4997,8 +5401,11 @@ pub type MessagesContentBlockStopEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesDeltaEvent {
+    /// The `delta` property (required).
     pub delta: MessagesDeltaEventDelta,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesDeltaEventType,
+    /// The `usage` property (required).
     pub usage: MessagesDeltaEventUsage,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5070,17 +5477,23 @@ impl MessagesDeltaEvent {
         }
     }
 }
+/// The object of the schema at `/components/schemas/MessagesDeltaEvent/properties/delta` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesDeltaEventDelta {
+    /// The `container` property (required, may be `null`).
+    ///
     /// Example: `{"expires_at":"2026-04-08T00:00:00Z","id":"ctr_01abc"}`
     pub container: Option<AnthropicContainer>,
     /// Structured information about a refusal
     ///
     /// Example: `{"category":"cyber","explanation":"The request was refused due to policy.","type":"refusal"}`
     pub stop_details: Option<AnthropicRefusalStopDetails>,
+    /// The `stop_reason` property (required, may be `null`).
+    ///
     /// Example: `"end_turn"`
     pub stop_reason: Option<OrAnthropicStopReason>,
+    /// The `stop_sequence` property (required, may be `null`).
     pub stop_sequence: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5155,6 +5568,8 @@ impl MessagesDeltaEventDelta {
         self
     }
     /// Sets `stop_details` (`None` sends `null`).
+    ///
+    /// Structured information about a refusal
     pub fn stop_details(
         mut self,
         value: impl Into<Option<AnthropicRefusalStopDetails>>,
@@ -5176,22 +5591,35 @@ impl MessagesDeltaEventDelta {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesDeltaEvent/properties/type` in the API's spec.
+///
 /// Always `"message_delta"`: constructors fill it in, decoding checks it.
 pub type MessagesDeltaEventType = crate::runtime::Const<
     constants::MessagesDeltaEventType,
 >;
+/// The object of the schema at `/components/schemas/MessagesDeltaEvent/properties/usage` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesDeltaEventUsage {
+    /// The `cache_creation` property (optional).
+    ///
     /// Example: `{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":100}`
     pub cache_creation: Option<AnthropicCacheCreation>,
+    /// The `cache_creation_input_tokens` property (required, may be `null`).
     pub cache_creation_input_tokens: Option<i64>,
+    /// The `cache_read_input_tokens` property (required, may be `null`).
     pub cache_read_input_tokens: Option<i64>,
+    /// The `input_tokens` property (required, may be `null`).
     pub input_tokens: Option<i64>,
+    /// The `iterations` property (optional).
     pub iterations: Option<Vec<AnthropicUsageIteration>>,
+    /// The `output_tokens` property (required).
     pub output_tokens: i64,
+    /// The `output_tokens_details` property (required, may be `null`).
+    ///
     /// Example: `{"thinking_tokens":0}`
     pub output_tokens_details: Option<AnthropicOutputTokensDetails>,
+    /// The `server_tool_use` property (required, may be `null`).
     pub server_tool_use: Option<MessagesDeltaEventUsageServerToolUse>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5329,10 +5757,13 @@ impl MessagesDeltaEventUsage {
         self
     }
 }
+/// The object of the schema at `/components/schemas/MessagesDeltaEvent/properties/usage/properties/server_tool_use` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesDeltaEventUsageServerToolUse {
+    /// The `web_fetch_requests` property (required).
     pub web_fetch_requests: i64,
+    /// The `web_search_requests` property (required).
     pub web_search_requests: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5400,9 +5831,13 @@ impl MessagesDeltaEventUsageServerToolUse {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesErrorEvent {
+    /// The `error` property (required).
     pub error: MessagesErrorEventError,
+    /// The `openrouter_metadata` property (optional).
+    ///
     /// Example: `{"attempt":1,"endpoints":{"available":[{"model":"openai/gpt-4o","provider":"OpenAI","selected":true}],"total":1},"is_byok":false,"region":"iad","requested":"openai/gpt-4o","strategy":"direct","summary":"available=1, selected=OpenAI"}`
     pub openrouter_metadata: Option<OpenRouterMetadata>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesErrorEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5473,6 +5908,7 @@ impl MessagesErrorEvent {
         self
     }
 }
+/// The object of the schema at `/components/schemas/MessagesErrorEvent/properties/error` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesErrorEventError {
@@ -5480,7 +5916,9 @@ pub struct MessagesErrorEventError {
     ///
     /// Example: `"rate_limit_exceeded"`
     pub error_type: Option<ApiErrorType>,
+    /// The `message` property (required).
     pub message: String,
+    /// The `type` property (required).
     pub r#type: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5546,11 +5984,15 @@ impl MessagesErrorEventError {
         }
     }
     /// Sets `error_type`.
+    ///
+    /// Canonical OpenRouter error type, stable across all API formats
     pub fn error_type(mut self, value: impl Into<ApiErrorType>) -> Self {
         self.error_type = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesErrorEvent/properties/type` in the API's spec.
+///
 /// Always `"error"`: constructors fill it in, decoding checks it.
 pub type MessagesErrorEventType = crate::runtime::Const<
     constants::MessagesErrorEventType,
@@ -5559,6 +6001,7 @@ pub type MessagesErrorEventType = crate::runtime::Const<
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesPingEvent {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesPingEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5608,31 +6051,52 @@ impl MessagesPingEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesPingEvent/properties/type` in the API's spec.
+///
 /// Always `"ping"`: constructors fill it in, decoding checks it.
 pub type MessagesPingEventType = crate::runtime::Const<constants::MessagesPingEventType>;
 /// Non-streaming response from the Anthropic Messages API with OpenRouter extensions
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesResult {
+    /// The `container` property (required, may be `null`).
+    ///
     /// Example: `{"expires_at":"2026-04-08T00:00:00Z","id":"ctr_01abc"}`
     pub container: Option<AnthropicContainer>,
+    /// The `content` property (required).
     pub content: Vec<OrAnthropicContentBlock>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `model` property (required).
     pub model: String,
+    /// The `role` property (always the same value, filled in by `new`).
     pub role: BaseMessagesResultRole,
     /// Structured information about a refusal
     ///
     /// Example: `{"category":"cyber","explanation":"The request was refused due to policy.","type":"refusal"}`
     pub stop_details: Option<AnthropicRefusalStopDetails>,
+    /// The `stop_reason` property (required, may be `null`).
+    ///
     /// Example: `"end_turn"`
     pub stop_reason: Option<OrAnthropicStopReason>,
+    /// The `stop_sequence` property (required, may be `null`).
     pub stop_sequence: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseMessagesResultType,
+    /// The `usage` property (required).
+    ///
     /// Example: `{"cache_creation":null,"cache_creation_input_tokens":null,"cache_read_input_tokens":null,"inference_geo":null,"input_tokens":100,"output_tokens":50,"output_tokens_details":null,"server_tool_use":null,"service_tier":"standard"}`
     pub usage: MessagesResultUsage,
+    /// The `context_management` property (optional).
     pub context_management: Option<MessagesResultContextManagement>,
+    /// The `openrouter_metadata` property (optional).
+    ///
     /// Example: `{"attempt":1,"endpoints":{"available":[{"model":"openai/gpt-4o","provider":"OpenAI","selected":true}],"total":1},"is_byok":false,"region":"iad","requested":"openai/gpt-4o","strategy":"direct","summary":"available=1, selected=OpenAI"}`
     pub openrouter_metadata: Option<OpenRouterMetadata>,
+    /// The `provider` property (optional).
+    ///
     /// Example: `"OpenAI"`
     pub provider: Option<ProviderName>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -5786,6 +6250,8 @@ impl MessagesResult {
         self
     }
     /// Sets `stop_details` (`None` sends `null`).
+    ///
+    /// Structured information about a refusal
     pub fn stop_details(
         mut self,
         value: impl Into<Option<AnthropicRefusalStopDetails>>,
@@ -5825,9 +6291,13 @@ impl MessagesResult {
         self
     }
 }
+/// The object of the schema at `/components/schemas/MessagesResult/allOf/1/properties/context_management` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesResultContextManagement {
+    /// The `applied_edits` property (required).
     pub applied_edits: Vec<MessagesResultContextManagementAppliedEditsItem>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5883,9 +6353,13 @@ impl MessagesResultContextManagement {
         }
     }
 }
+/// The object of the schema at `/components/schemas/MessagesResult/allOf/1/properties/context_management/properties/applied_edits/items` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesResultContextManagementAppliedEditsItem {
+    /// The `type` property (required).
     pub r#type: String,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -5939,28 +6413,48 @@ impl MessagesResultContextManagementAppliedEditsItem {
         }
     }
 }
+/// The object of the schema at `/components/schemas/MessagesResult/allOf/1/properties/usage` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesResultUsage {
+    /// The `cache_creation` property (required, may be `null`).
+    ///
     /// Example: `{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":100}`
     pub cache_creation: Option<AnthropicCacheCreation>,
+    /// The `cache_creation_input_tokens` property (required, may be `null`).
     pub cache_creation_input_tokens: Option<i64>,
+    /// The `cache_read_input_tokens` property (required, may be `null`).
     pub cache_read_input_tokens: Option<i64>,
+    /// The `inference_geo` property (required, may be `null`).
     pub inference_geo: Option<String>,
+    /// The `input_tokens` property (required).
     pub input_tokens: i64,
+    /// The `output_tokens` property (required).
     pub output_tokens: i64,
+    /// The `output_tokens_details` property (required, may be `null`).
+    ///
     /// Example: `{"thinking_tokens":0}`
     pub output_tokens_details: Option<AnthropicOutputTokensDetails>,
+    /// The `server_tool_use` property (required, may be `null`).
+    ///
     /// Example: `{"web_fetch_requests":0,"web_search_requests":1}`
     pub server_tool_use: Option<AnthropicServerToolUsage>,
+    /// The `service_tier` property (required, may be `null`).
     pub service_tier: Option<String>,
+    /// The `cost` property (optional).
     pub cost: Option<f64>,
     /// Breakdown of upstream inference costs
     ///
     /// Example: `{"upstream_inference_completions_cost":0.0004,"upstream_inference_cost":null,"upstream_inference_prompt_cost":0.0008}`
     pub cost_details: Option<CostDetails>,
+    /// The `is_byok` property (optional).
     pub is_byok: Option<bool>,
+    /// The `iterations` property (optional).
     pub iterations: Option<Vec<AnthropicUsageIteration>>,
+    /// The `speed` property (optional).
+    ///
     /// Example: `"standard"`
     pub speed: Option<AnthropicSpeed>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -6147,6 +6641,8 @@ impl MessagesResultUsage {
         self
     }
     /// Sets `cost_details`.
+    ///
+    /// Breakdown of upstream inference costs
     pub fn cost_details(mut self, value: impl Into<CostDetails>) -> Self {
         self.cost_details = Some(value.into());
         self
@@ -6171,7 +6667,9 @@ impl MessagesResultUsage {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesStartEvent {
+    /// The `message` property (required).
     pub message: MessagesStartEventMessage,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesStartEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6232,23 +6730,36 @@ impl MessagesStartEvent {
         }
     }
 }
+/// The object of the schema at `/components/schemas/MessagesStartEvent/properties/message` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesStartEventMessage {
+    /// The `container` property (required, may be `null`).
+    ///
     /// Example: `{"expires_at":"2026-04-08T00:00:00Z","id":"ctr_01abc"}`
     pub container: Option<AnthropicContainer>,
+    /// The `content` property (required).
     pub content: Vec<OrAnthropicContentBlock>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `model` property (required).
     pub model: String,
+    /// The `provider` property (optional).
     pub provider: Option<MessagesStartEventMessageProvider>,
+    /// The `role` property (always the same value, filled in by `new`).
     pub role: MessagesStartEventMessageRole,
     /// Structured information about a refusal
     ///
     /// Example: `{"category":"cyber","explanation":"The request was refused due to policy.","type":"refusal"}`
     pub stop_details: Option<AnthropicRefusalStopDetails>,
+    /// The `stop_reason` property (required).
     pub stop_reason: serde_json::Value,
+    /// The `stop_sequence` property (required).
     pub stop_sequence: serde_json::Value,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesStartEventMessageType,
+    /// The `usage` property (required).
+    ///
     /// Example: `{"cache_creation":{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":7381},"cache_creation_input_tokens":7381,"cache_read_input_tokens":0,"inference_geo":null,"input_tokens":100,"output_tokens":1,"output_tokens_details":null,"server_tool_use":null,"service_tier":"standard"}`
     pub usage: MessagesStartEventMessageUsage,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -6405,6 +6916,8 @@ impl MessagesStartEventMessage {
         self
     }
     /// Sets `stop_details` (`None` sends `null`).
+    ///
+    /// Structured information about a refusal
     pub fn stop_details(
         mut self,
         value: impl Into<Option<AnthropicRefusalStopDetails>>,
@@ -6414,6 +6927,8 @@ impl MessagesStartEventMessage {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/provider` in the API's spec."]
     pub enum MessagesStartEventMessageProvider { AnyScale => "AnyScale", Atoma =>
     "Atoma", CentMl => "Cent-ML", CrofAi => "CrofAI", Enfer => "Enfer", GoPomelo =>
     "GoPomelo", HuggingFace => "HuggingFace", Hyperbolic => "Hyperbolic", Hyperbolic2 =>
@@ -6455,31 +6970,52 @@ crate::runtime::string_enum! {
     "Quiver", Krea => "Krea", Runway => "Runway", Xiaomi => "Xiaomi", XAi => "xAI", ZAi
     => "Z.AI", FakeProvider => "FakeProvider", }
 }
+/// The one value of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/role` in the API's spec.
+///
 /// Always `"assistant"`: constructors fill it in, decoding checks it.
 pub type MessagesStartEventMessageRole = crate::runtime::Const<
     constants::MessagesStartEventMessageRole,
 >;
+/// The one value of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/type` in the API's spec.
+///
 /// Always `"message"`: constructors fill it in, decoding checks it.
 pub type MessagesStartEventMessageType = crate::runtime::Const<
     constants::MessagesStartEventMessageType,
 >;
+/// The object of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/usage` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesStartEventMessageUsage {
+    /// The `cache_creation` property (required, may be `null`).
+    ///
     /// Example: `{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":100}`
     pub cache_creation: Option<AnthropicCacheCreation>,
+    /// The `cache_creation_input_tokens` property (required, may be `null`).
     pub cache_creation_input_tokens: Option<i64>,
+    /// The `cache_read_input_tokens` property (required, may be `null`).
     pub cache_read_input_tokens: Option<i64>,
+    /// The `inference_geo` property (required, may be `null`).
     pub inference_geo: Option<String>,
+    /// The `input_tokens` property (required).
     pub input_tokens: i64,
+    /// The `output_tokens` property (required).
     pub output_tokens: i64,
+    /// The `output_tokens_details` property (required, may be `null`).
+    ///
     /// Example: `{"thinking_tokens":0}`
     pub output_tokens_details: Option<AnthropicOutputTokensDetails>,
+    /// The `server_tool_use` property (required, may be `null`).
+    ///
     /// Example: `{"web_fetch_requests":0,"web_search_requests":1}`
     pub server_tool_use: Option<AnthropicServerToolUsage>,
+    /// The `service_tier` property (required, may be `null`).
+    ///
     /// Example: `"standard"`
     pub service_tier: Option<AnthropicServiceTier>,
+    /// The `iterations` property (optional).
     pub iterations: Option<Vec<AnthropicUsageIteration>>,
+    /// The `speed` property (optional).
+    ///
     /// Example: `"standard"`
     pub speed: Option<AnthropicSpeed>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -6655,6 +7191,8 @@ impl MessagesStartEventMessageUsage {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesStartEvent/properties/type` in the API's spec.
+///
 /// Always `"message_start"`: constructors fill it in, decoding checks it.
 pub type MessagesStartEventType = crate::runtime::Const<
     constants::MessagesStartEventType,
@@ -6663,8 +7201,11 @@ pub type MessagesStartEventType = crate::runtime::Const<
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesStopEvent {
+    /// The `openrouter_metadata` property (optional).
+    ///
     /// Example: `{"attempt":1,"endpoints":{"available":[{"model":"openai/gpt-4o","provider":"OpenAI","selected":true}],"total":1},"is_byok":false,"region":"iad","requested":"openai/gpt-4o","strategy":"direct","summary":"available=1, selected=OpenAI"}`
     pub openrouter_metadata: Option<OpenRouterMetadata>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesStopEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6727,6 +7268,8 @@ impl MessagesStopEvent {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesStopEvent/properties/type` in the API's spec.
+///
 /// Always `"message_stop"`: constructors fill it in, decoding checks it.
 pub type MessagesStopEventType = crate::runtime::Const<constants::MessagesStopEventType>;
 crate::runtime::tagged_union! {
@@ -6751,8 +7294,11 @@ crate::runtime::union_from! {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OrAnthropicBashToolResult {
+    /// The `content` property (required).
     pub content: serde_json::Value,
+    /// The `tool_use_id` property (required).
     pub tool_use_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OrAnthropicBashToolResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6824,11 +7370,15 @@ impl OrAnthropicBashToolResult {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ORAnthropicBashToolResult/properties/type` in the API's spec.
+///
 /// Always `"openrouter_bash_tool_result"`: constructors fill it in, decoding checks it.
 pub type OrAnthropicBashToolResultType = crate::runtime::Const<
     constants::OrAnthropicBashToolResultType,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `ORAnthropicContentBlock` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OrAnthropicContentBlock { tag = "type"; Text = "text" => AnthropicTextBlock,
     ToolUse = "tool_use" => AnthropicToolUseBlock, Thinking = "thinking" =>
     AnthropicThinkingBlock, RedactedThinking = "redacted_thinking" =>
@@ -6864,6 +7414,8 @@ crate::runtime::union_from! {
     OpenrouterBashToolResult(OrAnthropicBashToolResult), }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `ORAnthropicNullableCaller` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OrAnthropicNullableCaller { tag = "type"; Direct = "direct" =>
     AnthropicDirectCaller, CodeExecution20250825 = "code_execution_20250825" =>
     AnthropicCodeExecution20250825Caller, CodeExecution20260120 =
@@ -6874,14 +7426,21 @@ crate::runtime::union_from! {
     CodeExecution20250825(AnthropicCodeExecution20250825Caller),
     CodeExecution20260120(AnthropicCodeExecution20260120Caller), }
 }
+/// The object of the `ORAnthropicServerToolUseBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OrAnthropicServerToolUseBlock {
+    /// The `caller` property (optional).
+    ///
     /// Example: `{"type":"direct"}`
     pub caller: Option<OrAnthropicNullableCaller>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `input` property (optional).
     pub input: Option<serde_json::Value>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OrAnthropicServerToolUseBlockType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6970,6 +7529,8 @@ impl OrAnthropicServerToolUseBlock {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ORAnthropicServerToolUseBlock/properties/type` in the API's spec.
+///
 /// Always `"server_tool_use"`: constructors fill it in, decoding checks it.
 pub type OrAnthropicServerToolUseBlockType = crate::runtime::Const<
     constants::OrAnthropicServerToolUseBlockType,
@@ -6978,8 +7539,11 @@ pub type OrAnthropicServerToolUseBlockType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OrAnthropicShellToolResult {
+    /// The `content` property (required).
     pub content: serde_json::Value,
+    /// The `tool_use_id` property (required).
     pub tool_use_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OrAnthropicShellToolResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7051,12 +7615,15 @@ impl OrAnthropicShellToolResult {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ORAnthropicShellToolResult/properties/type` in the API's spec.
+///
 /// Always `"openrouter_shell_tool_result"`: constructors fill it in, decoding checks it.
 pub type OrAnthropicShellToolResultType = crate::runtime::Const<
     constants::OrAnthropicShellToolResultType,
 >;
 crate::runtime::string_enum! {
-    pub enum OrAnthropicStopReason { EndTurn => "end_turn", MaxTokens => "max_tokens",
+    #[doc = " The values of the `ORAnthropicStopReason` schema in the API's spec."] pub
+    enum OrAnthropicStopReason { EndTurn => "end_turn", MaxTokens => "max_tokens",
     ModelContextWindowExceeded => "model_context_window_exceeded", StopSequence =>
     "stop_sequence", ToolUse => "tool_use", PauseTurn => "pause_turn", Refusal =>
     "refusal", Compaction => "compaction", }

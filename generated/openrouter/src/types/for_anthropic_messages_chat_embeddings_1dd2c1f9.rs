@@ -3,8 +3,9 @@
 #[allow(unused_imports)]
 use super::*;
 crate::runtime::string_enum! {
-    pub enum ProviderName { Modal => "Modal", AkashMl => "AkashML", Ai21 => "AI21",
-    AionLabs => "AionLabs", Alibaba => "Alibaba", Ambient => "Ambient", Baidu => "Baidu",
+    #[doc = " The values of the `ProviderName` schema in the API's spec."] pub enum
+    ProviderName { Modal => "Modal", AkashMl => "AkashML", Ai21 => "AI21", AionLabs =>
+    "AionLabs", Alibaba => "Alibaba", Ambient => "Ambient", Baidu => "Baidu",
     AmazonBedrock => "Amazon Bedrock", AmazonNova => "Amazon Nova", Anthropic =>
     "Anthropic", ArceeAi => "Arcee AI", AtlasCloud => "AtlasCloud", Avian => "Avian",
     Azure => "Azure", BaseTen => "BaseTen", BytePlus => "BytePlus", BlackForestLabs =>

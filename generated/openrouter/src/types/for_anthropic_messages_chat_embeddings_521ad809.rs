@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// Percentile-based latency cutoffs. All specified cutoffs must be met for an endpoint to be preferred.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PercentileLatencyCutoffs {
@@ -79,27 +81,37 @@ impl PercentileLatencyCutoffs {
         }
     }
     /// Sets `p50`.
+    ///
+    /// Maximum p50 latency (seconds)
     pub fn p50(mut self, value: impl Into<f64>) -> Self {
         self.p50 = Some(value.into());
         self
     }
     /// Sets `p75`.
+    ///
+    /// Maximum p75 latency (seconds)
     pub fn p75(mut self, value: impl Into<f64>) -> Self {
         self.p75 = Some(value.into());
         self
     }
     /// Sets `p90`.
+    ///
+    /// Maximum p90 latency (seconds)
     pub fn p90(mut self, value: impl Into<f64>) -> Self {
         self.p90 = Some(value.into());
         self
     }
     /// Sets `p99`.
+    ///
+    /// Maximum p99 latency (seconds)
     pub fn p99(mut self, value: impl Into<f64>) -> Self {
         self.p99 = Some(value.into());
         self
     }
 }
 /// Percentile-based throughput cutoffs. All specified cutoffs must be met for an endpoint to be preferred.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PercentileThroughputCutoffs {
@@ -176,21 +188,29 @@ impl PercentileThroughputCutoffs {
         }
     }
     /// Sets `p50`.
+    ///
+    /// Minimum p50 throughput (tokens/sec)
     pub fn p50(mut self, value: impl Into<f64>) -> Self {
         self.p50 = Some(value.into());
         self
     }
     /// Sets `p75`.
+    ///
+    /// Minimum p75 throughput (tokens/sec)
     pub fn p75(mut self, value: impl Into<f64>) -> Self {
         self.p75 = Some(value.into());
         self
     }
     /// Sets `p90`.
+    ///
+    /// Minimum p90 throughput (tokens/sec)
     pub fn p90(mut self, value: impl Into<f64>) -> Self {
         self.p90 = Some(value.into());
         self
     }
     /// Sets `p99`.
+    ///
+    /// Minimum p99 throughput (tokens/sec)
     pub fn p99(mut self, value: impl Into<f64>) -> Self {
         self.p99 = Some(value.into());
         self
@@ -199,6 +219,8 @@ impl PercentileThroughputCutoffs {
 crate::runtime::untagged_union! {
     #[doc =
     " Preferred maximum latency (in seconds). Can be a number (applies to p50) or an object with percentile-specific cutoffs. Endpoints above the threshold(s) may still be used, but are deprioritized in routing. When using fallback models, this may cause a fallback model to be used instead of the primary model if it meets the threshold."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum PreferredMaxLatency { Number(f64),
     PercentileLatencyCutoffs(PercentileLatencyCutoffs), } Deserialize : #[cfg(feature =
     "full-serde")];
@@ -210,6 +232,8 @@ crate::runtime::union_from! {
 crate::runtime::untagged_union! {
     #[doc =
     " Preferred minimum throughput (in tokens per second). Can be a number (applies to p50) or an object with percentile-specific cutoffs. Endpoints below the threshold(s) may still be used, but are deprioritized in routing. When using fallback models, this may cause a fallback model to be used instead of the primary model if it meets the threshold."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum PreferredMinThroughput { Number(f64),
     PercentileThroughputCutoffs(PercentileThroughputCutoffs), } Deserialize :
     #[cfg(feature = "full-serde")];
@@ -219,6 +243,8 @@ crate::runtime::union_from! {
     PercentileThroughputCutoffs(PercentileThroughputCutoffs), }
 }
 /// When multiple model providers are available, optionally indicate your routing preference.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ProviderPreferences {
@@ -395,11 +421,18 @@ impl ProviderPreferences {
         }
     }
     /// Sets `allow_fallbacks`.
+    ///
+    /// Whether to allow backup providers to serve requests
+    /// - true: (default) when the primary provider (or your custom providers in "order") is unavailable, use the next best provider.
+    /// - false: use only the primary/custom provider, and return the upstream error if it's unavailable.
     pub fn allow_fallbacks(mut self, value: impl Into<bool>) -> Self {
         self.allow_fallbacks = Some(value.into());
         self
     }
     /// Sets `data_collection`.
+    ///
+    /// Data collection setting. If no available model provider meets the requirement, your request will return an error.
+    /// - allow: (default) allow providers which store user data non-transiently and may train on it
     pub fn data_collection(
         mut self,
         value: impl Into<ProviderPreferencesDataCollection>,
@@ -408,31 +441,43 @@ impl ProviderPreferences {
         self
     }
     /// Sets `enforce_distillable_text`.
+    ///
+    /// Whether to restrict routing to only models that allow text distillation. When true, only models where the author has allowed distillation will be used.
     pub fn enforce_distillable_text(mut self, value: impl Into<bool>) -> Self {
         self.enforce_distillable_text = Some(value.into());
         self
     }
     /// Sets `ignore`.
+    ///
+    /// List of provider slugs to ignore. If provided, this list is merged with your account-wide ignored provider settings for this request.
     pub fn ignore(mut self, value: Vec<ProviderName>) -> Self {
         self.ignore = Some(value);
         self
     }
     /// Sets `max_price`.
+    ///
+    /// The object specifying the maximum price you want to pay for this request. USD price per million tokens, for prompt and completion.
     pub fn max_price(mut self, value: impl Into<ProviderPreferencesMaxPrice>) -> Self {
         self.max_price = Some(value.into());
         self
     }
     /// Sets `only`.
+    ///
+    /// List of provider slugs to allow. If provided, this list is merged with your account-wide allowed provider settings for this request.
     pub fn only(mut self, value: Vec<ProviderName>) -> Self {
         self.only = Some(value);
         self
     }
     /// Sets `order`.
+    ///
+    /// An ordered list of provider slugs. The router will attempt to use the first provider in the subset of this list that supports your requested model, and fall back to the next if it is unavailable. If no providers are available, the request will fail with an error message.
     pub fn order(mut self, value: Vec<ProviderName>) -> Self {
         self.order = Some(value);
         self
     }
     /// Sets `preferred_max_latency`.
+    ///
+    /// Preferred maximum latency (in seconds). Can be a number (applies to p50) or an object with percentile-specific cutoffs. Endpoints above the threshold(s) may still be used, but are deprioritized in routing. When using fallback models, this may cause a fallback model to be used instead of the primary model if it meets the threshold.
     pub fn preferred_max_latency(
         mut self,
         value: impl Into<PreferredMaxLatency>,
@@ -441,6 +486,8 @@ impl ProviderPreferences {
         self
     }
     /// Sets `preferred_min_throughput`.
+    ///
+    /// Preferred minimum throughput (in tokens per second). Can be a number (applies to p50) or an object with percentile-specific cutoffs. Endpoints below the threshold(s) may still be used, but are deprioritized in routing. When using fallback models, this may cause a fallback model to be used instead of the primary model if it meets the threshold.
     pub fn preferred_min_throughput(
         mut self,
         value: impl Into<PreferredMinThroughput>,
@@ -449,21 +496,29 @@ impl ProviderPreferences {
         self
     }
     /// Sets `quantizations`.
+    ///
+    /// A list of quantization levels to filter the provider by.
     pub fn quantizations(mut self, value: Vec<Quantization>) -> Self {
         self.quantizations = Some(value);
         self
     }
     /// Sets `require_parameters`.
+    ///
+    /// Whether to filter providers to only those that support the parameters you've provided. If this setting is omitted or set to false, then providers will receive only the parameters they support, and ignore the rest.
     pub fn require_parameters(mut self, value: impl Into<bool>) -> Self {
         self.require_parameters = Some(value.into());
         self
     }
     /// Sets `sort`.
+    ///
+    /// The sorting strategy to use for this request, if "order" is not specified. When set, no load balancing is performed.
     pub fn sort(mut self, value: impl Into<ProviderPreferencesSort>) -> Self {
         self.sort = Some(value.into());
         self
     }
     /// Sets `zdr`.
+    ///
+    /// Whether to restrict routing to only ZDR (Zero Data Retention) endpoints. When true, only endpoints that do not retain prompts will be used.
     pub fn zdr(mut self, value: impl Into<bool>) -> Self {
         self.zdr = Some(value.into());
         self
@@ -475,9 +530,13 @@ crate::runtime::string_enum! {
     #[doc =
     " - allow: (default) allow providers which store user data non-transiently and may train on it"]
     #[doc = " "] #[doc = " - deny: use only providers which do not collect user data."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ProviderPreferencesDataCollection { Deny => "deny", Allow => "allow", }
 }
 /// The object specifying the maximum price you want to pay for this request. USD price per million tokens, for prompt and completion.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ProviderPreferencesMaxPrice {
@@ -561,26 +620,36 @@ impl ProviderPreferencesMaxPrice {
         }
     }
     /// Sets `audio`.
+    ///
+    /// Maximum price in USD per audio unit
     pub fn audio(mut self, value: impl Into<String>) -> Self {
         self.audio = Some(value.into());
         self
     }
     /// Sets `completion`.
+    ///
+    /// Maximum price in USD per million completion tokens
     pub fn completion(mut self, value: impl Into<String>) -> Self {
         self.completion = Some(value.into());
         self
     }
     /// Sets `image`.
+    ///
+    /// Maximum price in USD per image
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets `prompt`.
+    ///
+    /// Maximum price in USD per million prompt tokens
     pub fn prompt(mut self, value: impl Into<String>) -> Self {
         self.prompt = Some(value.into());
         self
     }
     /// Sets `request`.
+    ///
+    /// Maximum price in USD per request
     pub fn request(mut self, value: impl Into<String>) -> Self {
         self.request = Some(value.into());
         self
@@ -589,6 +658,8 @@ impl ProviderPreferencesMaxPrice {
 crate::runtime::untagged_union! {
     #[doc =
     " The sorting strategy to use for this request, if \"order\" is not specified. When set, no load balancing is performed."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ProviderPreferencesSort { ProviderSort(ProviderSort),
     ProviderSortConfig(ProviderSortConfig), } Deserialize : #[cfg(feature =
     "full-serde")];

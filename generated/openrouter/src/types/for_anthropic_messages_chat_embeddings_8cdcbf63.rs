@@ -3,11 +3,15 @@
 #[allow(unused_imports)]
 use super::*;
 crate::runtime::string_enum! {
-    #[doc = " The provider sorting strategy (price, throughput, latency)"] pub enum
-    ProviderSort { Price => "price", Throughput => "throughput", Latency => "latency",
-    Exacto => "exacto", }
+    #[doc = " The provider sorting strategy (price, throughput, latency)"] #[doc = " "]
+    #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum ProviderSort { Price => "price", Throughput => "throughput", Latency =>
+    "latency", Exacto => "exacto", }
 }
 /// The provider sorting strategy (price, throughput, latency)
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ProviderSortConfig {
@@ -74,23 +78,31 @@ impl ProviderSortConfig {
         }
     }
     /// Sets `by`.
+    ///
+    /// The provider sorting strategy (price, throughput, latency)
     pub fn by(mut self, value: impl Into<ProviderSortConfigBy>) -> Self {
         self.by = Some(value.into());
         self
     }
     /// Sets `partition`.
+    ///
+    /// Partitioning strategy for sorting: "model" (default) groups endpoints by model before sorting (fallback models remain fallbacks), "none" sorts all endpoints together regardless of model.
     pub fn partition(mut self, value: impl Into<ProviderSortConfigPartition>) -> Self {
         self.partition = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " The provider sorting strategy (price, throughput, latency)"] pub enum
-    ProviderSortConfigBy { Price => "price", Throughput => "throughput", Latency =>
-    "latency", Exacto => "exacto", }
+    #[doc = " The provider sorting strategy (price, throughput, latency)"] #[doc = " "]
+    #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum ProviderSortConfigBy { Price => "price", Throughput => "throughput", Latency
+    => "latency", Exacto => "exacto", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Partitioning strategy for sorting: \"model\" (default) groups endpoints by model before sorting (fallback models remain fallbacks), \"none\" sorts all endpoints together regardless of model."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ProviderSortConfigPartition { Model => "model", None => "none", }
 }

@@ -3,7 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 crate::runtime::string_enum! {
-    pub enum Quantization { Int4 => "int4", Int8 => "int8", Fp4 => "fp4", Mxfp4 =>
-    "mxfp4", Nvfp4 => "nvfp4", Fp6 => "fp6", Fp8 => "fp8", Mxfp8 => "mxfp8", Fp16 =>
-    "fp16", Bf16 => "bf16", Fp32 => "fp32", UnknownValue => "unknown", }
+    #[doc = " The values of the `Quantization` schema in the API's spec."] pub enum
+    Quantization { Int4 => "int4", Int8 => "int8", Fp4 => "fp4", Mxfp4 => "mxfp4", Nvfp4
+    => "nvfp4", Fp6 => "fp6", Fp8 => "fp8", Mxfp8 => "mxfp8", Fp16 => "fp16", Bf16 =>
+    "bf16", Fp32 => "fp32", UnknownValue => "unknown", }
 }

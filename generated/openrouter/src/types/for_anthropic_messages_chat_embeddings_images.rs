@@ -6,8 +6,11 @@ use super::*;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CostDetails {
+    /// The `upstream_inference_completions_cost` property (required).
     pub upstream_inference_completions_cost: f64,
+    /// The `upstream_inference_cost` property (optional).
     pub upstream_inference_cost: Option<f64>,
+    /// The `upstream_inference_prompt_cost` property (required).
     pub upstream_inference_prompt_cost: f64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

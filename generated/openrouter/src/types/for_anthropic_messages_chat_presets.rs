@@ -3,11 +3,16 @@
 #[allow(unused_imports)]
 use super::*;
 /// OpenRouter built-in server tool: searches the web for current information
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OpenRouterWebSearchServerTool {
+    /// The `parameters` property (optional).
+    ///
     /// Example: `{"max_results":5,"search_context_size":"medium"}`
     pub parameters: Option<WebSearchConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenRouterWebSearchServerToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -72,10 +77,15 @@ impl OpenRouterWebSearchServerTool {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OpenRouterWebSearchServerTool/properties/type` in the API's spec.
+///
 /// Always `"openrouter:web_search"`: constructors fill it in, decoding checks it.
 pub type OpenRouterWebSearchServerToolType = crate::runtime::Const<
     constants::OpenRouterWebSearchServerToolType,
 >;
+/// The object of the `WebSearchConfig` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebSearchConfig {
@@ -221,51 +231,71 @@ impl WebSearchConfig {
         }
     }
     /// Sets `allowed_domains`.
+    ///
+    /// Limit search results to these domains. Supported by Exa, Firecrawl, Parallel, Perplexity, and most native providers (Anthropic, OpenAI, xAI). Cannot be used with excluded_domains.
     pub fn allowed_domains(mut self, value: Vec<String>) -> Self {
         self.allowed_domains = Some(value);
         self
     }
     /// Sets `engine`.
+    ///
+    /// Which search engine to use. "auto" (default) uses native if the provider supports it, otherwise Exa. "native" forces the provider's built-in search. "exa" forces the Exa search API. "firecrawl" uses Firecrawl (requires BYOK). "parallel" uses the Parallel search API. "perplexity" uses the Perplexity Search API (raw ranked results).
     pub fn engine(mut self, value: impl Into<WebSearchEngineEnum>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// Sets `excluded_domains`.
+    ///
+    /// Exclude search results from these domains. Supported by Exa, Firecrawl, Parallel, Perplexity, Anthropic, OpenAI, and xAI. Cannot be used with allowed_domains.
     pub fn excluded_domains(mut self, value: Vec<String>) -> Self {
         self.excluded_domains = Some(value);
         self
     }
     /// Sets `max_characters`.
+    ///
+    /// Exact maximum number of characters of content per search result. Applies to the Exa, Parallel, and Perplexity engines; ignored with native provider search and Firecrawl. For Exa, caps highlight content per result. For Parallel, caps excerpt content per result (default 1,500 when omitted). For Perplexity, maps to the native `max_tokens_per_page` parameter (converted from characters to tokens) and trims the response to the exact character cap. When both `max_characters` and `search_context_size` are set, `max_characters` takes precedence. When omitted, falls back to `search_context_size` mapping (Exa) or engine defaults (Parallel, Perplexity).
     pub fn max_characters(mut self, value: impl Into<i64>) -> Self {
         self.max_characters = Some(value.into());
         self
     }
     /// Sets `max_results`.
+    ///
+    /// Maximum number of search results to return per search call. Defaults to 5. Applies to Exa, Firecrawl, Parallel, and Perplexity engines; ignored with native provider search. Perplexity supports a maximum of 20; values above 20 are clamped.
     pub fn max_results(mut self, value: impl Into<i64>) -> Self {
         self.max_results = Some(value.into());
         self
     }
     /// Sets `max_total_results`.
+    ///
+    /// Maximum total number of search results across all search calls in a single request. Once this limit is reached, the tool will stop returning new results. Useful for controlling cost and context size in agentic loops. Defaults to 50 when not specified.
     pub fn max_total_results(mut self, value: impl Into<i64>) -> Self {
         self.max_total_results = Some(value.into());
         self
     }
     /// Sets `max_uses`.
+    ///
+    /// Maximum number of web searches the model may perform in a single request. Once reached, further search calls return an error result instead of executing. Applies to the Exa, Firecrawl, Parallel, and Perplexity engines. With native provider search, forwarded only to Anthropic (as `max_uses`); other native search providers have no equivalent parameter and ignore it.
     pub fn max_uses(mut self, value: impl Into<i64>) -> Self {
         self.max_uses = Some(value.into());
         self
     }
     /// Sets `mode`.
+    ///
+    /// Engine-native search mode. Exa supports instant, fast, auto (default), deep-lite, deep, and deep-reasoning. Parallel supports turbo, fast, basic (default), and advanced. Modes unsupported by the selected engine are ignored.
     pub fn mode(mut self, value: impl Into<WebSearchMode>) -> Self {
         self.mode = Some(value.into());
         self
     }
     /// Sets `search_context_size`.
+    ///
+    /// How much context to retrieve per result. Applies to Exa, Parallel, and Perplexity engines; ignored with native provider search and Firecrawl. For Exa, pins a fixed per-result character cap (low=5,000, medium=15,000, high=30,000); when omitted, Exa picks an adaptive size per query and document (typically ~2,000–4,000 characters per result). For Parallel, controls the total characters across all results; when omitted, Parallel uses its own default size. For Perplexity, maps directly to the Search API's native search_context_size parameter. Overridden by `max_characters` when both are set.
     pub fn search_context_size(mut self, value: impl Into<SearchQualityLevel>) -> Self {
         self.search_context_size = Some(value.into());
         self
     }
     /// Sets `user_location`.
+    ///
+    /// Approximate user location for location-biased results.
     pub fn user_location(
         mut self,
         value: impl Into<WebSearchUserLocationServerTool>,

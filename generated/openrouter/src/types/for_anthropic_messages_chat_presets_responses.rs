@@ -6,8 +6,11 @@ use super::*;
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AnthropicCacheControlDirective {
+    /// The `ttl` property (optional).
+    ///
     /// Example: `"5m"`
     pub ttl: Option<AnthropicCacheControlTtl>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCacheControlDirectiveType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -70,13 +73,19 @@ impl AnthropicCacheControlDirective {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCacheControlDirective/properties/type` in the API's spec.
+///
 /// Always `"ephemeral"`: constructors fill it in, decoding checks it.
 pub type AnthropicCacheControlDirectiveType = crate::runtime::Const<
     constants::AnthropicCacheControlDirectiveType,
 >;
 crate::runtime::string_enum! {
+    #[doc = " The values of the `AnthropicCacheControlTtl` schema in the API's spec."]
     pub enum AnthropicCacheControlTtl { V5m => "5m", V1h => "1h", }
 }
+/// The object of the `AutoBetaRouterPlugin` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AutoBetaRouterPlugin {
@@ -99,6 +108,7 @@ pub struct AutoBetaRouterPlugin {
     ///
     /// Example: `["openai/gpt-4o","meta-llama/*"]`
     pub excluded_models: Option<Vec<String>>,
+    /// The `id` property (always the same value, filled in by `new`).
     pub id: AutoBetaRouterPluginId,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -185,26 +195,36 @@ impl AutoBetaRouterPlugin {
         }
     }
     /// Sets `allowed_models`.
+    ///
+    /// List of model patterns to filter which models the auto-beta-router can route between. Supports wildcards (e.g., "anthropic/*" matches all Anthropic models). Up to 1024 patterns, each at most 1024 characters, with 65536 total characters across all patterns. When not specified, every model ranked for the classified task type is a candidate, falling back to a default model set when rankings are unavailable.
     pub fn allowed_models(mut self, value: Vec<String>) -> Self {
         self.allowed_models = Some(value);
         self
     }
     /// Sets `cost_quality_tradeoff`.
+    ///
+    /// Deprecated: Use cost_tier instead. Balances routing between cost and quality on a 0-10 scale. The auto-beta-router ranks models for the classified task type by community spend share, then filters candidates by their average cost per generation for that task. Higher values favor cheaper models: 10 keeps only models around the cheapest 10th percentile, while 0 permits models up to the 90th percentile for cost. Defaults to 9 when no cost setting is provided. It remains supported and retains ceiling behavior, but cost_tier takes precedence when both are provided.
     pub fn cost_quality_tradeoff(mut self, value: impl Into<i64>) -> Self {
         self.cost_quality_tradeoff = Some(value.into());
         self
     }
     /// Sets `cost_tier`.
+    ///
+    /// Named cost/quality setting. For auto-beta-router, tiers select cost-percentile bands: low = [0, 20), medium = [20, 40), high = [40, 60), xhigh = [60, 80), and max = [80, 100]. Takes precedence over the deprecated numeric cost_quality_tradeoff when both are provided.
     pub fn cost_tier(mut self, value: impl Into<AutoBetaRouterPluginCostTier>) -> Self {
         self.cost_tier = Some(value.into());
         self
     }
     /// Sets `enabled`.
+    ///
+    /// Set to false to disable the auto-beta-router plugin for this request. Defaults to true.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
     /// Sets `excluded_models`.
+    ///
+    /// List of model patterns to exclude from auto-beta-router selection. Supports wildcards (e.g., "meta-llama/*" excludes all Llama models). Up to 1024 patterns, each at most 1024 characters, with 65536 total characters across all patterns. Applied after allowed_models, so an excluded pattern always wins over an allowed one.
     pub fn excluded_models(mut self, value: Vec<String>) -> Self {
         self.excluded_models = Some(value);
         self
@@ -213,13 +233,20 @@ impl AutoBetaRouterPlugin {
 crate::runtime::string_enum! {
     #[doc =
     " Named cost/quality setting. For auto-beta-router, tiers select cost-percentile bands: low = [0, 20), medium = [20, 40), high = [40, 60), xhigh = [60, 80), and max = [80, 100]. Takes precedence over the deprecated numeric cost_quality_tradeoff when both are provided."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AutoBetaRouterPluginCostTier { Low => "low", Medium => "medium", High =>
     "high", Xhigh => "xhigh", Max => "max", }
 }
+/// The one value of the schema at `/components/schemas/AutoBetaRouterPlugin/properties/id` in the API's spec.
+///
 /// Always `"auto-beta-router"`: constructors fill it in, decoding checks it.
 pub type AutoBetaRouterPluginId = crate::runtime::Const<
     constants::AutoBetaRouterPluginId,
 >;
+/// The object of the `AutoRouterPlugin` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AutoRouterPlugin {
@@ -242,6 +269,7 @@ pub struct AutoRouterPlugin {
     ///
     /// Example: `["openai/gpt-4o","meta-llama/*"]`
     pub excluded_models: Option<Vec<String>>,
+    /// The `id` property (always the same value, filled in by `new`).
     pub id: AutoRouterPluginId,
     /// When true, reuses the model from the most recent assistant message's `model` attribute for subsequent turns. Defaults to false.
     ///
@@ -338,31 +366,43 @@ impl AutoRouterPlugin {
         }
     }
     /// Sets `allowed_models`.
+    ///
+    /// List of model patterns to filter which models the auto-router can route between. Supports wildcards (e.g., "anthropic/*" matches all Anthropic models). Up to 1024 patterns, each at most 1024 characters, with 65536 total characters across all patterns. When not specified, every model ranked for the classified task type is a candidate, falling back to a default model set when rankings are unavailable.
     pub fn allowed_models(mut self, value: Vec<String>) -> Self {
         self.allowed_models = Some(value);
         self
     }
     /// Sets `cost_quality_tradeoff`.
+    ///
+    /// Deprecated: Use cost_tier instead. Balances routing between cost and quality on a 0-10 scale. The auto-router ranks models for the classified task type by community spend share, then filters candidates by their average cost per generation for that task. Higher values favor cheaper models: 10 keeps only models around the cheapest 10th percentile, while 0 permits models up to the 90th percentile for cost. Defaults to 9 when no cost setting is provided. It remains supported and retains ceiling behavior, but cost_tier takes precedence when both are provided.
     pub fn cost_quality_tradeoff(mut self, value: impl Into<i64>) -> Self {
         self.cost_quality_tradeoff = Some(value.into());
         self
     }
     /// Sets `cost_tier`.
+    ///
+    /// Named cost/quality setting. Tiers select cost-percentile bands: low = [0, 20), medium = [20, 40), high = [40, 60), xhigh = [60, 80), and max = [80, 100]. Takes precedence over the deprecated numeric cost_quality_tradeoff when both are provided.
     pub fn cost_tier(mut self, value: impl Into<AutoRouterPluginCostTier>) -> Self {
         self.cost_tier = Some(value.into());
         self
     }
     /// Sets `enabled`.
+    ///
+    /// Set to false to disable the auto-router plugin for this request. Defaults to true.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
     /// Sets `excluded_models`.
+    ///
+    /// List of model patterns to exclude from auto-router selection. Supports wildcards (e.g., "meta-llama/*" excludes all Llama models). Up to 1024 patterns, each at most 1024 characters, with 65536 total characters across all patterns. Applied after allowed_models, so an excluded pattern always wins over an allowed one.
     pub fn excluded_models(mut self, value: Vec<String>) -> Self {
         self.excluded_models = Some(value);
         self
     }
     /// Sets `pin_model`.
+    ///
+    /// When true, reuses the model from the most recent assistant message's `model` attribute for subsequent turns. Defaults to false.
     pub fn pin_model(mut self, value: impl Into<bool>) -> Self {
         self.pin_model = Some(value.into());
         self
@@ -371,12 +411,18 @@ impl AutoRouterPlugin {
 crate::runtime::string_enum! {
     #[doc =
     " Named cost/quality setting. Tiers select cost-percentile bands: low = [0, 20), medium = [20, 40), high = [40, 60), xhigh = [60, 80), and max = [80, 100]. Takes precedence over the deprecated numeric cost_quality_tradeoff when both are provided."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AutoRouterPluginCostTier { Low => "low", Medium => "medium", High => "high",
     Xhigh => "xhigh", Max => "max", }
 }
+/// The one value of the schema at `/components/schemas/AutoRouterPlugin/properties/id` in the API's spec.
+///
 /// Always `"auto-router"`: constructors fill it in, decoding checks it.
 pub type AutoRouterPluginId = crate::runtime::Const<constants::AutoRouterPluginId>;
 /// OpenRouter built-in server tool: runs shell commands server-side in a sandboxed container
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BashServerTool {
@@ -384,6 +430,7 @@ pub struct BashServerTool {
     ///
     /// Example: `{"environment":{"type":"container_auto"}}`
     pub parameters: Option<BashServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BashServerToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -443,12 +490,16 @@ impl BashServerTool {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for the openrouter:bash server tool
     pub fn parameters(mut self, value: impl Into<BashServerToolConfig>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 }
 /// Configuration for the openrouter:bash server tool
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BashServerToolConfig {
@@ -524,16 +575,22 @@ impl BashServerToolConfig {
         }
     }
     /// Sets `engine`.
+    ///
+    /// Which bash engine to use. "openrouter" runs commands server-side in the OpenRouter sandbox. "auto" (default) and "native" use native passthrough, returning the tool call to your application to run client-side; OpenRouter does not execute the commands.
     pub fn engine(mut self, value: impl Into<BashServerToolEngine>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// Sets `environment`.
+    ///
+    /// Execution environment for the bash server tool.
     pub fn environment(mut self, value: impl Into<BashServerToolEnvironment>) -> Self {
         self.environment = Some(value.into());
         self
     }
     /// Sets `sleep_after_seconds`.
+    ///
+    /// How long (in seconds) the container stays warm after its last command before sleeping, freeing its capacity slot. Idle-based: each command renews the timer. Defaults to 900 (15 minutes); capped at 2592000 (30 days).
     pub fn sleep_after_seconds(
         mut self,
         value: impl Into<SandboxSleepAfterSeconds>,
@@ -545,25 +602,33 @@ impl BashServerToolConfig {
 crate::runtime::string_enum! {
     #[doc =
     " Which bash engine to use. \"openrouter\" runs commands server-side in the OpenRouter sandbox. \"auto\" (default) and \"native\" use native passthrough, returning the tool call to your application to run client-side; OpenRouter does not execute the commands."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum BashServerToolEngine { Auto => "auto", Native => "native", Openrouter =>
     "openrouter", }
 }
 crate::runtime::tagged_union! {
-    #[doc = " Execution environment for the bash server tool."] pub enum
-    BashServerToolEnvironment { tag = "type"; ContainerAuto = "container_auto" =>
-    ContainerAutoEnvironment, ContainerReference = "container_reference" =>
+    #[doc = " Execution environment for the bash server tool."] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum BashServerToolEnvironment { tag = "type"; ContainerAuto = "container_auto"
+    => ContainerAutoEnvironment, ContainerReference = "container_reference" =>
     ContainerReferenceEnvironment, } Deserialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     BashServerToolEnvironment { ContainerAuto(ContainerAutoEnvironment),
     ContainerReference(ContainerReferenceEnvironment), }
 }
+/// The one value of the schema at `/components/schemas/BashServerTool/properties/type` in the API's spec.
+///
 /// Always `"openrouter:bash"`: constructors fill it in, decoding checks it.
 pub type BashServerToolType = crate::runtime::Const<constants::BashServerToolType>;
 /// An OpenRouter-managed, auto-provisioned ephemeral container.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ContainerAutoEnvironment {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContainerAutoEnvironmentType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -615,11 +680,15 @@ impl ContainerAutoEnvironment {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ContainerAutoEnvironment/properties/type` in the API's spec.
+///
 /// Always `"container_auto"`: constructors fill it in, decoding checks it.
 pub type ContainerAutoEnvironmentType = crate::runtime::Const<
     constants::ContainerAutoEnvironmentType,
 >;
 /// Reference to a previously created container to reuse.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContainerReferenceEnvironment {
@@ -627,6 +696,7 @@ pub struct ContainerReferenceEnvironment {
     ///
     /// Example: `"cntr_abc123"`
     pub container_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContainerReferenceEnvironmentType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -689,6 +759,8 @@ impl ContainerReferenceEnvironment {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ContainerReferenceEnvironment/properties/type` in the API's spec.
+///
 /// Always `"container_reference"`: constructors fill it in, decoding checks it.
 pub type ContainerReferenceEnvironmentType = crate::runtime::Const<
     constants::ContainerReferenceEnvironmentType,
@@ -699,6 +771,9 @@ pub type ContainerReferenceEnvironmentType = crate::runtime::Const<
 pub type ContextCompressionEngine = crate::runtime::Const<
     constants::ContextCompressionEngine,
 >;
+/// The object of the `ContextCompressionPlugin` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ContextCompressionPlugin {
@@ -708,6 +783,7 @@ pub struct ContextCompressionPlugin {
     ///
     /// Example: `"middle-out"`
     pub engine: Option<ContextCompressionEngine>,
+    /// The `id` property (always the same value, filled in by `new`).
     pub id: ContextCompressionPluginId,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -772,21 +848,29 @@ impl ContextCompressionPlugin {
         }
     }
     /// Sets `enabled`.
+    ///
+    /// Set to false to disable the context-compression plugin for this request. Defaults to true.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
     /// Sets `engine`.
+    ///
+    /// The compression engine to use. Defaults to "middle-out".
     pub fn engine(mut self, value: impl Into<ContextCompressionEngine>) -> Self {
         self.engine = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ContextCompressionPlugin/properties/id` in the API's spec.
+///
 /// Always `"context-compression"`: constructors fill it in, decoding checks it.
 pub type ContextCompressionPluginId = crate::runtime::Const<
     constants::ContextCompressionPluginId,
 >;
 /// OpenRouter built-in server tool: returns the current date and time
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DatetimeServerTool {
@@ -794,6 +878,7 @@ pub struct DatetimeServerTool {
     ///
     /// Example: `{"timezone":"America/New_York"}`
     pub parameters: Option<DatetimeServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: DatetimeServerToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -853,12 +938,16 @@ impl DatetimeServerTool {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for the openrouter:datetime server tool
     pub fn parameters(mut self, value: impl Into<DatetimeServerToolConfig>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 }
 /// Configuration for the openrouter:datetime server tool
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DatetimeServerToolConfig {
@@ -913,11 +1002,15 @@ impl DatetimeServerToolConfig {
         }
     }
     /// Sets `timezone`.
+    ///
+    /// IANA timezone name (e.g. "America/New_York"). Defaults to UTC.
     pub fn timezone(mut self, value: impl Into<String>) -> Self {
         self.timezone = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/DatetimeServerTool/properties/type` in the API's spec.
+///
 /// Always `"openrouter:datetime"`: constructors fill it in, decoding checks it.
 pub type DatetimeServerToolType = crate::runtime::Const<
     constants::DatetimeServerToolType,
@@ -925,14 +1018,20 @@ pub type DatetimeServerToolType = crate::runtime::Const<
 crate::runtime::string_enum! {
     #[doc =
     " **DEPRECATED** Use providers.sort.partition instead. Backwards-compatible alias for providers.sort.partition. Accepts legacy values: \"fallback\" (maps to \"model\"), \"sort\" (maps to \"none\")."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     #[deprecated(note = "deprecated by the API's spec")] pub enum DeprecatedRoute {
     Fallback => "fallback", Sort => "sort", }
 }
+/// The object of the `FileParserPlugin` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FileParserPlugin {
     /// Set to false to disable the file-parser plugin for this request. Defaults to true.
     pub enabled: Option<bool>,
+    /// The `id` property (always the same value, filled in by `new`).
     pub id: FileParserPluginId,
     /// Options for PDF parsing.
     ///
@@ -1001,18 +1100,27 @@ impl FileParserPlugin {
         }
     }
     /// Sets `enabled`.
+    ///
+    /// Set to false to disable the file-parser plugin for this request. Defaults to true.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
     /// Sets `pdf`.
+    ///
+    /// Options for PDF parsing.
     pub fn pdf(mut self, value: impl Into<PdfParserOptions>) -> Self {
         self.pdf = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/FileParserPlugin/properties/id` in the API's spec.
+///
 /// Always `"file-parser"`: constructors fill it in, decoding checks it.
 pub type FileParserPluginId = crate::runtime::Const<constants::FileParserPluginId>;
+/// The object of the `FusionPlugin` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FusionPlugin {
@@ -1022,6 +1130,7 @@ pub struct FusionPlugin {
     pub analysis_models: Option<Vec<String>>,
     /// Set to false to disable the fusion plugin for this request. Defaults to true.
     pub enabled: Option<bool>,
+    /// The `id` property (always the same value, filled in by `new`).
     pub id: FusionPluginId,
     /// Maximum number of tool-calling steps each panelist (analysis model) and the analyst model may take during their agentic web-research loop. Models with web_search/web_fetch enabled iterate until they produce a text response or hit this ceiling. Defaults to 4. Capped at 16.
     ///
@@ -1130,44 +1239,63 @@ impl FusionPlugin {
         }
     }
     /// Sets `analysis_models`.
+    ///
+    /// Slugs of models to run in parallel as the "expert panel" the analyst analyzes. Each model receives the same user prompt with web_search + web_fetch enabled. Capped at 8 models to bound cost amplification. When omitted, defaults to the Quality preset from the /labs/fusion UI (~anthropic/claude-opus-latest, ~openai/gpt-latest, ~google/gemini-pro-latest).
     pub fn analysis_models(mut self, value: Vec<String>) -> Self {
         self.analysis_models = Some(value);
         self
     }
     /// Sets `enabled`.
+    ///
+    /// Set to false to disable the fusion plugin for this request. Defaults to true.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
     /// Sets `max_tool_calls`.
+    ///
+    /// Maximum number of tool-calling steps each panelist (analysis model) and the analyst model may take during their agentic web-research loop. Models with web_search/web_fetch enabled iterate until they produce a text response or hit this ceiling. Defaults to 4. Capped at 16.
     pub fn max_tool_calls(mut self, value: impl Into<i64>) -> Self {
         self.max_tool_calls = Some(value.into());
         self
     }
     /// Sets `model`.
+    ///
+    /// Slug of the model that performs both the analyst step (with web_search + web_fetch) and the final synthesis. When omitted, defaults to the first model in the Quality preset.
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.model = Some(value.into());
         self
     }
     /// Sets `preset`.
+    ///
+    /// A curated OpenRouter fusion preset (slugs follow `<task>-<tier>`, e.g. `general-high`). Expands server-side into the preset's analysis_models panel and analyst model, so callers never name individual models. Explicitly provided `analysis_models` / `model` take precedence.
     pub fn preset(mut self, value: impl Into<FusionPluginPreset>) -> Self {
         self.preset = Some(value.into());
         self
     }
     /// Sets `tools`.
+    ///
+    /// Server tools available to panelist and analyst inner calls. Each entry uses the same `{ type, parameters? }` shorthand as the outer Chat Completions request. When omitted, defaults to `[{ type: "openrouter:web_search" }, { type: "openrouter:web_fetch" }]`. Pass an empty array to disable tools entirely (panelists answer from parametric knowledge only).
     pub fn tools(mut self, value: Vec<FusionPluginToolsItem>) -> Self {
         self.tools = Some(value);
         self
     }
 }
+/// The one value of the schema at `/components/schemas/FusionPlugin/properties/id` in the API's spec.
+///
 /// Always `"fusion"`: constructors fill it in, decoding checks it.
 pub type FusionPluginId = crate::runtime::Const<constants::FusionPluginId>;
 crate::runtime::string_enum! {
     #[doc =
     " A curated OpenRouter fusion preset (slugs follow `<task>-<tier>`, e.g. `general-high`). Expands server-side into the preset's analysis_models panel and analyst model, so callers never name individual models. Explicitly provided `analysis_models` / `model` take precedence."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum FusionPluginPreset { GeneralHigh => "general-high", GeneralBudget =>
     "general-budget", GeneralFast => "general-fast", }
 }
+/// The object of the schema at `/components/schemas/FusionPlugin/properties/tools/items` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FusionPluginToolsItem {
@@ -1237,6 +1365,8 @@ impl FusionPluginToolsItem {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Optional configuration forwarded as the tool's `parameters` object.
     pub fn parameters(
         mut self,
         value: impl Into<
@@ -1248,6 +1378,10 @@ impl FusionPluginToolsItem {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/FusionPlugin/properties/tools/items/properties/parameters/additionalProperties` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum FusionPluginToolsItemParametersValue { Bool(bool), Number(f64),
     String(String), List(Vec < Option < FusionPluginToolsItemParametersValueListItem >
     >), Map(crate ::runtime::Map < Option <
@@ -1271,6 +1405,10 @@ impl FusionPluginToolsItemParametersValue {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/FusionPlugin/properties/tools/items/properties/parameters/additionalProperties/anyOf/3/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum FusionPluginToolsItemParametersValueListItem { Bool(bool), Number(f64),
     String(String), } Deserialize : #[cfg(feature = "full-serde")];
 }
@@ -1289,6 +1427,10 @@ impl FusionPluginToolsItemParametersValueListItem {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/FusionPlugin/properties/tools/items/properties/parameters/additionalProperties/anyOf/4/additionalProperties` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum FusionPluginToolsItemParametersValueObjectValue { Bool(bool), Number(f64),
     String(String), } Deserialize : #[cfg(feature = "full-serde")];
 }
@@ -1307,6 +1449,8 @@ impl FusionPluginToolsItemParametersValueObjectValue {
     }
 }
 /// Configuration for the openrouter:image_generation server tool. Accepts all image_config params (aspect_ratio, quality, size, background, output_format, output_compression, moderation, etc.) plus a model field.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageGenerationServerToolConfig {
@@ -1364,12 +1508,18 @@ impl ImageGenerationServerToolConfig {
         }
     }
     /// Sets `model`.
+    ///
+    /// Which image generation model to use (e.g. "openai/gpt-5-image"). Defaults to "openai/gpt-5-image".
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.model = Some(value.into());
         self
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/ImageGenerationServerToolConfig/additionalProperties` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ImageGenerationServerToolConfigValue { Number(f64), String(String), List(Vec
     < serde_json::Value >), } Deserialize : #[cfg(feature = "full-serde")];
 }
@@ -1388,6 +1538,8 @@ impl ImageGenerationServerToolConfigValue {
     }
 }
 /// OpenRouter built-in server tool: generates images from text prompts using an image generation model
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageGenerationServerToolOpenRouter {
@@ -1395,6 +1547,7 @@ pub struct ImageGenerationServerToolOpenRouter {
     ///
     /// Example: `{"aspect_ratio":"16:9","model":"openai/gpt-5-image","quality":"high"}`
     pub parameters: Option<ImageGenerationServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ImageGenerationServerToolOpenRouterType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1454,6 +1607,8 @@ impl ImageGenerationServerToolOpenRouter {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for the openrouter:image_generation server tool. Accepts all image_config params (aspect_ratio, quality, size, background, output_format, output_compression, moderation, etc.) plus a model field.
     pub fn parameters(
         mut self,
         value: impl Into<ImageGenerationServerToolConfig>,
@@ -1462,13 +1617,19 @@ impl ImageGenerationServerToolOpenRouter {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ImageGenerationServerTool_OpenRouter/properties/type` in the API's spec.
+///
 /// Always `"openrouter:image_generation"`: constructors fill it in, decoding checks it.
 pub type ImageGenerationServerToolOpenRouterType = crate::runtime::Const<
     constants::ImageGenerationServerToolOpenRouterType,
 >;
+/// The object of the `ModerationPlugin` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModerationPlugin {
+    /// The `id` property (always the same value, filled in by `new`).
     pub id: ModerationPluginId,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1520,13 +1681,19 @@ impl ModerationPlugin {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ModerationPlugin/properties/id` in the API's spec.
+///
 /// Always `"moderation"`: constructors fill it in, decoding checks it.
 pub type ModerationPluginId = crate::runtime::Const<constants::ModerationPluginId>;
+/// The object of the `ParetoRouterPlugin` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ParetoRouterPlugin {
     /// Set to false to disable the pareto-router plugin for this request. Defaults to true.
     pub enabled: Option<bool>,
+    /// The `id` property (always the same value, filled in by `new`).
     pub id: ParetoRouterPluginId,
     /// Maximum input price in USD per million tokens. When set, quality-tier selection (min_coding_score) is bypassed: the router computes the Pareto frontier over the top coding models and routes to the best-scoring frontier model priced at or below this cap, falling back through cheaper frontier models, then non-frontier models. Enforced against the price source given by price_source. Returns 404 when no candidate satisfies the cap.
     ///
@@ -1617,21 +1784,29 @@ impl ParetoRouterPlugin {
         }
     }
     /// Sets `enabled`.
+    ///
+    /// Set to false to disable the pareto-router plugin for this request. Defaults to true.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
     /// Sets `max_price`.
+    ///
+    /// Maximum input price in USD per million tokens. When set, quality-tier selection (min_coding_score) is bypassed: the router computes the Pareto frontier over the top coding models and routes to the best-scoring frontier model priced at or below this cap, falling back through cheaper frontier models, then non-frontier models. Enforced against the price source given by price_source. Returns 404 when no candidate satisfies the cap.
     pub fn max_price(mut self, value: impl Into<f64>) -> Self {
         self.max_price = Some(value.into());
         self
     }
     /// Sets `min_coding_score`.
+    ///
+    /// Minimum coding quality score between 0 and 1. Maps to internal quality tiers: >= 0.66 → high (top coding models), >= 0.33 → medium (strong modern flagships), < 0.33 → low (capable coders above the median). Omit to default to the highest tier (equivalent to >= 0.66). Not used when max_price is set (price-based selection takes over).
     pub fn min_coding_score(mut self, value: impl Into<f64>) -> Self {
         self.min_coding_score = Some(value.into());
         self
     }
     /// Sets `price_source`.
+    ///
+    /// Price source for the Pareto frontier cost axis and for enforcing max_price. "prompt" uses catalog list price (endpoint.pricing.prompt). "weighted_avg" uses traffic-weighted effective input price from ClickHouse, falling back to prompt price for models without traffic data. Defaults to "prompt".
     pub fn price_source(
         mut self,
         value: impl Into<ParetoRouterPluginPriceSource>,
@@ -1640,21 +1815,29 @@ impl ParetoRouterPlugin {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ParetoRouterPlugin/properties/id` in the API's spec.
+///
 /// Always `"pareto-router"`: constructors fill it in, decoding checks it.
 pub type ParetoRouterPluginId = crate::runtime::Const<constants::ParetoRouterPluginId>;
 crate::runtime::string_enum! {
     #[doc =
     " Price source for the Pareto frontier cost axis and for enforcing max_price. \"prompt\" uses catalog list price (endpoint.pricing.prompt). \"weighted_avg\" uses traffic-weighted effective input price from ClickHouse, falling back to prompt price for models without traffic data. Defaults to \"prompt\"."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ParetoRouterPluginPriceSource { Prompt => "prompt", WeightedAvg =>
     "weighted_avg", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " The engine to use for parsing PDF files. \"pdf-text\" is deprecated and automatically redirected to \"cloudflare-ai\"."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum PdfParserEngine { MistralOcr => "mistral-ocr", Native => "native",
     CloudflareAi => "cloudflare-ai", PdfText => "pdf-text", }
 }
 /// Options for PDF parsing.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PdfParserOptions {
@@ -1709,16 +1892,22 @@ impl PdfParserOptions {
         }
     }
     /// Sets `engine`.
+    ///
+    /// The engine to use for parsing PDF files. "pdf-text" is deprecated and automatically redirected to "cloudflare-ai".
     pub fn engine(mut self, value: impl Into<PdfParserEngine>) -> Self {
         self.engine = Some(value.into());
         self
     }
 }
+/// The object of the `ResponseHealingPlugin` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResponseHealingPlugin {
     /// Set to false to disable the response-healing plugin for this request. Defaults to true.
     pub enabled: Option<bool>,
+    /// The `id` property (always the same value, filled in by `new`).
     pub id: ResponseHealingPluginId,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1778,11 +1967,15 @@ impl ResponseHealingPlugin {
         }
     }
     /// Sets `enabled`.
+    ///
+    /// Set to false to disable the response-healing plugin for this request. Defaults to true.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ResponseHealingPlugin/properties/id` in the API's spec.
+///
 /// Always `"response-healing"`: constructors fill it in, decoding checks it.
 pub type ResponseHealingPluginId = crate::runtime::Const<
     constants::ResponseHealingPluginId,
@@ -1790,6 +1983,8 @@ pub type ResponseHealingPluginId = crate::runtime::Const<
 /// How long (in seconds) the container stays warm after its last command before sleeping, freeing its capacity slot. Idle-based: each command renews the timer. Defaults to 900 (15 minutes); capped at 2592000 (30 days).
 pub type SandboxSleepAfterSeconds = i64;
 /// Configuration for the openrouter:experimental__search_models server tool
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SearchModelsServerToolConfig {
@@ -1847,6 +2042,8 @@ impl SearchModelsServerToolConfig {
         }
     }
     /// Sets `max_results`.
+    ///
+    /// Maximum number of models to return. Defaults to 5, max 20.
     pub fn max_results(mut self, value: impl Into<i64>) -> Self {
         self.max_results = Some(value.into());
         self
@@ -1855,14 +2052,18 @@ impl SearchModelsServerToolConfig {
 crate::runtime::string_enum! {
     #[doc =
     " How much context to retrieve per result. Applies to Exa, Parallel, and Perplexity engines; ignored with native provider search and Firecrawl. For Exa, pins a fixed per-result character cap (low=5,000, medium=15,000, high=30,000); when omitted, Exa picks an adaptive size per query and document (typically ~2,000–4,000 characters per result). For Parallel, controls the total characters across all results; when omitted, Parallel uses its own default size. For Perplexity, maps directly to the Search API's native search_context_size parameter. Overridden by `max_characters` when both are set."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum SearchQualityLevel { Low => "low", Medium => "medium", High => "high", }
 }
 /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
 pub type StopServerToolsWhen = Vec<StopServerToolsWhenCondition>;
 crate::runtime::tagged_union! {
-    #[doc = " A single condition that, when met, halts the server-tool agent loop."] pub
-    enum StopServerToolsWhenCondition { tag = "type"; StepCountIs = "step_count_is" =>
-    StopServerToolsWhenStepCountIs, HasToolCall = "has_tool_call" =>
+    #[doc = " A single condition that, when met, halts the server-tool agent loop."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum StopServerToolsWhenCondition { tag = "type"; StepCountIs = "step_count_is"
+    => StopServerToolsWhenStepCountIs, HasToolCall = "has_tool_call" =>
     StopServerToolsWhenHasToolCall, MaxTokensUsed = "max_tokens_used" =>
     StopServerToolsWhenMaxTokensUsed, MaxCost = "max_cost" => StopServerToolsWhenMaxCost,
     FinishReasonIs = "finish_reason_is" => StopServerToolsWhenFinishReasonIs, }
@@ -1875,10 +2076,14 @@ crate::runtime::union_from! {
     FinishReasonIs(StopServerToolsWhenFinishReasonIs), }
 }
 /// Stop when the upstream model emits this finish reason (e.g. `length`).
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StopServerToolsWhenFinishReasonIs {
+    /// The `reason` property (required).
     pub reason: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: StopServerToolsWhenFinishReasonIsType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1941,15 +2146,21 @@ impl StopServerToolsWhenFinishReasonIs {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/StopServerToolsWhenFinishReasonIs/properties/type` in the API's spec.
+///
 /// Always `"finish_reason_is"`: constructors fill it in, decoding checks it.
 pub type StopServerToolsWhenFinishReasonIsType = crate::runtime::Const<
     constants::StopServerToolsWhenFinishReasonIsType,
 >;
 /// Stop after a tool with this name has been called.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StopServerToolsWhenHasToolCall {
+    /// The `tool_name` property (required).
     pub tool_name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: StopServerToolsWhenHasToolCallType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2012,15 +2223,21 @@ impl StopServerToolsWhenHasToolCall {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/StopServerToolsWhenHasToolCall/properties/type` in the API's spec.
+///
 /// Always `"has_tool_call"`: constructors fill it in, decoding checks it.
 pub type StopServerToolsWhenHasToolCallType = crate::runtime::Const<
     constants::StopServerToolsWhenHasToolCallType,
 >;
 /// Stop once cumulative cost across the loop exceeds this dollar threshold.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StopServerToolsWhenMaxCost {
+    /// The `max_cost_in_dollars` property (required).
     pub max_cost_in_dollars: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: StopServerToolsWhenMaxCostType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2083,15 +2300,21 @@ impl StopServerToolsWhenMaxCost {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/StopServerToolsWhenMaxCost/properties/type` in the API's spec.
+///
 /// Always `"max_cost"`: constructors fill it in, decoding checks it.
 pub type StopServerToolsWhenMaxCostType = crate::runtime::Const<
     constants::StopServerToolsWhenMaxCostType,
 >;
 /// Stop once cumulative token usage across the loop exceeds this threshold.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StopServerToolsWhenMaxTokensUsed {
+    /// The `max_tokens` property (required).
     pub max_tokens: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: StopServerToolsWhenMaxTokensUsedType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2154,15 +2377,21 @@ impl StopServerToolsWhenMaxTokensUsed {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/StopServerToolsWhenMaxTokensUsed/properties/type` in the API's spec.
+///
 /// Always `"max_tokens_used"`: constructors fill it in, decoding checks it.
 pub type StopServerToolsWhenMaxTokensUsedType = crate::runtime::Const<
     constants::StopServerToolsWhenMaxTokensUsedType,
 >;
 /// Stop after the agent loop has executed this many steps.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StopServerToolsWhenStepCountIs {
+    /// The `step_count` property (required).
     pub step_count: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: StopServerToolsWhenStepCountIsType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2225,18 +2454,27 @@ impl StopServerToolsWhenStepCountIs {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/StopServerToolsWhenStepCountIs/properties/type` in the API's spec.
+///
 /// Always `"step_count_is"`: constructors fill it in, decoding checks it.
 pub type StopServerToolsWhenStepCountIsType = crate::runtime::Const<
     constants::StopServerToolsWhenStepCountIsType,
 >;
 /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct TraceConfig {
+    /// The `generation_name` property (optional).
     pub generation_name: Option<String>,
+    /// The `parent_span_id` property (optional).
     pub parent_span_id: Option<String>,
+    /// The `span_name` property (optional).
     pub span_name: Option<String>,
+    /// The `trace_id` property (optional).
     pub trace_id: Option<String>,
+    /// The `trace_name` property (optional).
     pub trace_name: Option<String>,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -2342,9 +2580,14 @@ impl TraceConfig {
 crate::runtime::string_enum! {
     #[doc =
     " Which fetch engine to use. \"auto\" (default) uses native if the provider supports it, otherwise Exa. \"native\" forces the provider's built-in fetch. \"exa\" uses Exa Contents API. \"openrouter\" uses direct HTTP fetch. \"firecrawl\" uses Firecrawl scrape (requires BYOK). \"parallel\" uses the Parallel extract API."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum WebFetchEngineEnum { Auto => "auto", Native => "native", Openrouter =>
     "openrouter", Exa => "exa", Parallel => "parallel", Firecrawl => "firecrawl", }
 }
+/// The object of the `WebFetchPlugin` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebFetchPlugin {
@@ -2352,6 +2595,7 @@ pub struct WebFetchPlugin {
     pub allowed_domains: Option<Vec<String>>,
     /// Never fetch from these domains.
     pub blocked_domains: Option<Vec<String>>,
+    /// The `id` property (always the same value, filled in by `new`).
     pub id: WebFetchPluginId,
     /// Maximum content length in approximate tokens. Content exceeding this limit is truncated.
     pub max_content_tokens: Option<i64>,
@@ -2436,29 +2680,41 @@ impl WebFetchPlugin {
         }
     }
     /// Sets `allowed_domains`.
+    ///
+    /// Only fetch from these domains.
     pub fn allowed_domains(mut self, value: Vec<String>) -> Self {
         self.allowed_domains = Some(value);
         self
     }
     /// Sets `blocked_domains`.
+    ///
+    /// Never fetch from these domains.
     pub fn blocked_domains(mut self, value: Vec<String>) -> Self {
         self.blocked_domains = Some(value);
         self
     }
     /// Sets `max_content_tokens`.
+    ///
+    /// Maximum content length in approximate tokens. Content exceeding this limit is truncated.
     pub fn max_content_tokens(mut self, value: impl Into<i64>) -> Self {
         self.max_content_tokens = Some(value.into());
         self
     }
     /// Sets `max_uses`.
+    ///
+    /// Maximum number of web fetches per request. Once exceeded, the tool returns an error.
     pub fn max_uses(mut self, value: impl Into<i64>) -> Self {
         self.max_uses = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/WebFetchPlugin/properties/id` in the API's spec.
+///
 /// Always `"web-fetch"`: constructors fill it in, decoding checks it.
 pub type WebFetchPluginId = crate::runtime::Const<constants::WebFetchPluginId>;
 /// OpenRouter built-in server tool: fetches full content from a URL (web page or PDF)
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebFetchServerTool {
@@ -2466,6 +2722,7 @@ pub struct WebFetchServerTool {
     ///
     /// Example: `{"max_content_tokens":100000,"max_uses":10}`
     pub parameters: Option<WebFetchServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: WebFetchServerToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2525,12 +2782,16 @@ impl WebFetchServerTool {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for the openrouter:web_fetch server tool
     pub fn parameters(mut self, value: impl Into<WebFetchServerToolConfig>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 }
 /// Configuration for the openrouter:web_fetch server tool
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebFetchServerToolConfig {
@@ -2626,39 +2887,52 @@ impl WebFetchServerToolConfig {
         }
     }
     /// Sets `allowed_domains`.
+    ///
+    /// Only fetch from these domains.
     pub fn allowed_domains(mut self, value: Vec<String>) -> Self {
         self.allowed_domains = Some(value);
         self
     }
     /// Sets `blocked_domains`.
+    ///
+    /// Never fetch from these domains.
     pub fn blocked_domains(mut self, value: Vec<String>) -> Self {
         self.blocked_domains = Some(value);
         self
     }
     /// Sets `engine`.
+    ///
+    /// Which fetch engine to use. "auto" (default) uses native if the provider supports it, otherwise Exa. "native" forces the provider's built-in fetch. "exa" uses Exa Contents API. "openrouter" uses direct HTTP fetch. "firecrawl" uses Firecrawl scrape (requires BYOK). "parallel" uses the Parallel extract API.
     pub fn engine(mut self, value: impl Into<WebFetchEngineEnum>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// Sets `max_content_tokens`.
+    ///
+    /// Maximum content length in approximate tokens. Content exceeding this limit is truncated.
     pub fn max_content_tokens(mut self, value: impl Into<i64>) -> Self {
         self.max_content_tokens = Some(value.into());
         self
     }
     /// Sets `max_uses`.
+    ///
+    /// Maximum number of web fetches per request. Once exceeded, the tool returns an error.
     pub fn max_uses(mut self, value: impl Into<i64>) -> Self {
         self.max_uses = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/WebFetchServerTool/properties/type` in the API's spec.
+///
 /// Always `"openrouter:web_fetch"`: constructors fill it in, decoding checks it.
 pub type WebFetchServerToolType = crate::runtime::Const<
     constants::WebFetchServerToolType,
 >;
 crate::runtime::string_enum! {
-    #[doc = " The search engine to use for web search."] pub enum WebSearchEngine {
-    Native => "native", Exa => "exa", Firecrawl => "firecrawl", Parallel => "parallel",
-    Perplexity => "perplexity", }
+    #[doc = " The search engine to use for web search."] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum WebSearchEngine { Native => "native", Exa => "exa", Firecrawl =>
+    "firecrawl", Parallel => "parallel", Perplexity => "perplexity", }
 }
 crate::runtime::string_enum! {
     #[doc =
@@ -2673,6 +2947,9 @@ crate::runtime::string_enum! {
     DeepLite => "deep-lite", Deep => "deep", DeepReasoning => "deep-reasoning", Turbo =>
     "turbo", Basic => "basic", Advanced => "advanced", }
 }
+/// The object of the `WebSearchPlugin` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebSearchPlugin {
@@ -2686,11 +2963,13 @@ pub struct WebSearchPlugin {
     ///
     /// Example: `["example.com","*.substack.com","openai.com/blog"]`
     pub exclude_domains: Option<Vec<String>>,
+    /// The `id` property (always the same value, filled in by `new`).
     pub id: WebSearchPluginId,
     /// A list of domains to restrict web search results to. Supports wildcards (e.g. "*.substack.com") and path filtering (e.g. "openai.com/blog").
     ///
     /// Example: `["example.com","*.substack.com","openai.com/blog"]`
     pub include_domains: Option<Vec<String>>,
+    /// The `max_results` property (optional).
     pub max_results: Option<i64>,
     /// Maximum number of times the model can invoke web search in a single turn. Passed through to native providers that support it (e.g. Anthropic).
     pub max_uses: Option<i64>,
@@ -2698,7 +2977,9 @@ pub struct WebSearchPlugin {
     ///
     /// Example: `"auto"`
     pub mode: Option<WebSearchMode>,
+    /// The `search_prompt` property (optional).
     pub search_prompt: Option<String>,
+    /// The `user_location` property (optional).
     pub user_location: Option<WebSearchPluginUserLocation>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2809,21 +3090,29 @@ impl WebSearchPlugin {
         }
     }
     /// Sets `enabled`.
+    ///
+    /// Set to false to disable the web-search plugin for this request. Defaults to true.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
     /// Sets `engine`.
+    ///
+    /// The search engine to use for web search.
     pub fn engine(mut self, value: impl Into<WebSearchEngine>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// Sets `exclude_domains`.
+    ///
+    /// A list of domains to exclude from web search results. Supports wildcards (e.g. "*.substack.com") and path filtering (e.g. "openai.com/blog").
     pub fn exclude_domains(mut self, value: Vec<String>) -> Self {
         self.exclude_domains = Some(value);
         self
     }
     /// Sets `include_domains`.
+    ///
+    /// A list of domains to restrict web search results to. Supports wildcards (e.g. "*.substack.com") and path filtering (e.g. "openai.com/blog").
     pub fn include_domains(mut self, value: Vec<String>) -> Self {
         self.include_domains = Some(value);
         self
@@ -2834,11 +3123,15 @@ impl WebSearchPlugin {
         self
     }
     /// Sets `max_uses`.
+    ///
+    /// Maximum number of times the model can invoke web search in a single turn. Passed through to native providers that support it (e.g. Anthropic).
     pub fn max_uses(mut self, value: impl Into<i64>) -> Self {
         self.max_uses = Some(value.into());
         self
     }
     /// Sets `mode`.
+    ///
+    /// Engine-native search mode. Exa supports instant, fast, auto (default), deep-lite, deep, and deep-reasoning. Parallel supports turbo, fast, basic (default), and advanced. Modes unsupported by the selected engine are ignored.
     pub fn mode(mut self, value: impl Into<WebSearchMode>) -> Self {
         self.mode = Some(value.into());
         self
@@ -2857,15 +3150,25 @@ impl WebSearchPlugin {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/WebSearchPlugin/properties/id` in the API's spec.
+///
 /// Always `"web"`: constructors fill it in, decoding checks it.
 pub type WebSearchPluginId = crate::runtime::Const<constants::WebSearchPluginId>;
+/// The object of the schema at `/components/schemas/WebSearchPlugin/properties/user_location` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebSearchPluginUserLocation {
+    /// The `city` property (optional).
     pub city: Option<String>,
+    /// The `country` property (optional).
     pub country: Option<String>,
+    /// The `region` property (optional).
     pub region: Option<String>,
+    /// The `timezone` property (optional).
     pub timezone: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: WebSearchUserLocationType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2961,13 +3264,20 @@ impl WebSearchPluginUserLocation {
     }
 }
 /// Approximate user location for location-biased results.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebSearchUserLocationServerTool {
+    /// The `city` property (optional).
     pub city: Option<String>,
+    /// The `country` property (optional).
     pub country: Option<String>,
+    /// The `region` property (optional).
     pub region: Option<String>,
+    /// The `timezone` property (optional).
     pub timezone: Option<String>,
+    /// The `type` property (optional).
     pub r#type: Option<WebSearchUserLocationServerToolType>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3067,10 +3377,14 @@ impl WebSearchUserLocationServerTool {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/WebSearchUserLocationServerTool/properties/type` in the API's spec.
+///
 /// Always `"approximate"`: constructors fill it in, decoding checks it.
 pub type WebSearchUserLocationServerToolType = crate::runtime::Const<
     constants::WebSearchUserLocationServerToolType,
 >;
+/// The one value of the schema at `/components/schemas/WebSearchUserLocation/properties/type` in the API's spec.
+///
 /// Always `"approximate"`: constructors fill it in, decoding checks it.
 pub type WebSearchUserLocationType = crate::runtime::Const<
     constants::WebSearchUserLocationType,

@@ -19,11 +19,15 @@ crate::runtime::string_enum! {
     => "image_download_failed", Server => "server", Timeout => "timeout", Unmapped =>
     "unmapped", }
 }
+/// The object of the `EndpointInfo` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EndpointInfo {
+    /// The `model` property (required).
     pub model: String,
+    /// The `provider` property (required).
     pub provider: String,
+    /// The `selected` property (required).
     pub selected: bool,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -96,10 +100,13 @@ impl EndpointInfo {
         }
     }
 }
+/// The object of the `EndpointsMetadata` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EndpointsMetadata {
+    /// The `available` property (required).
     pub available: Vec<EndpointInfo>,
+    /// The `total` property (required).
     pub total: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -163,23 +170,39 @@ impl EndpointsMetadata {
 crate::runtime::string_enum! {
     #[doc =
     " Opt-in level for surfacing routing metadata on the response under `openrouter_metadata`."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MetadataLevel { Disabled => "disabled", Enabled => "enabled", }
 }
+/// The object of the `OpenRouterMetadata` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenRouterMetadata {
+    /// The `attempt` property (required).
     pub attempt: i64,
+    /// The `attempts` property (optional).
     pub attempts: Option<Vec<RouterAttempt>>,
+    /// The `endpoints` property (required).
+    ///
     /// Example: `{"available":[{"model":"openai/gpt-4o","provider":"OpenAI","selected":true}],"total":3}`
     pub endpoints: EndpointsMetadata,
+    /// The `is_byok` property (required).
     pub is_byok: bool,
+    /// The `params` property (optional).
+    ///
     /// Example: `{"version_group":"anthropic/claude-sonnet-4"}`
     pub params: Option<RouterParams>,
+    /// The `pipeline` property (optional).
     pub pipeline: Option<Vec<PipelineStage>>,
+    /// The `region` property (required, may be `null`).
     pub region: Option<String>,
+    /// The `requested` property (required).
     pub requested: String,
+    /// The `strategy` property (required).
+    ///
     /// Example: `"direct"`
     pub strategy: RoutingStrategy,
+    /// The `summary` property (required).
     pub summary: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -330,14 +353,21 @@ impl OpenRouterMetadata {
         self
     }
 }
+/// The object of the `PipelineStage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PipelineStage {
+    /// The `cost_usd` property (optional).
     pub cost_usd: Option<f64>,
+    /// The `data` property (optional).
     pub data: Option<serde_json::Value>,
+    /// The `guardrail_id` property (optional).
     pub guardrail_id: Option<String>,
+    /// The `guardrail_scope` property (optional).
     pub guardrail_scope: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `summary` property (optional).
     pub summary: Option<String>,
     /// Categorical kind of a pipeline stage. Multiple plugins can share a type (e.g. all guardrail-level plugins emit `guardrail`); the `name` field disambiguates which plugin emitted it.
     ///
@@ -467,11 +497,15 @@ crate::runtime::string_enum! {
     ServerTools => "server_tools", ResponseHealing => "response_healing",
     ContextCompression => "context_compression", }
 }
+/// The object of the `RouterAttempt` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RouterAttempt {
+    /// The `model` property (required).
     pub model: String,
+    /// The `provider` property (required).
     pub provider: String,
+    /// The `status` property (required).
     pub status: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -544,11 +578,15 @@ impl RouterAttempt {
         }
     }
 }
+/// The object of the `RouterParams` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RouterParams {
+    /// The `quality_floor` property (optional).
     pub quality_floor: Option<f64>,
+    /// The `throughput_floor` property (optional).
     pub throughput_floor: Option<f64>,
+    /// The `version_group` property (optional).
     pub version_group: Option<String>,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -624,7 +662,8 @@ impl RouterParams {
     }
 }
 crate::runtime::string_enum! {
-    pub enum RoutingStrategy { Direct => "direct", Auto => "auto", Free => "free", Latest
-    => "latest", Alias => "alias", Fallback => "fallback", Pareto => "pareto",
-    Bodybuilder => "bodybuilder", Fusion => "fusion", }
+    #[doc = " The values of the `RoutingStrategy` schema in the API's spec."] pub enum
+    RoutingStrategy { Direct => "direct", Auto => "auto", Free => "free", Latest =>
+    "latest", Alias => "alias", Fallback => "fallback", Pareto => "pareto", Bodybuilder
+    => "bodybuilder", Fusion => "fusion", }
 }

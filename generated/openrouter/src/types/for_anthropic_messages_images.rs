@@ -2,16 +2,25 @@
 //! The types compiled only with the features `anthropic-messages`, `images`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `AnthropicAdvisorMessageUsageIteration` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicAdvisorMessageUsageIteration {
+    /// The `cache_creation` property (optional).
+    ///
     /// Example: `{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":0}`
     pub cache_creation: Option<AnthropicIterationCacheCreation>,
+    /// The `cache_creation_input_tokens` property (optional).
     pub cache_creation_input_tokens: Option<i64>,
+    /// The `cache_read_input_tokens` property (optional).
     pub cache_read_input_tokens: Option<i64>,
+    /// The `input_tokens` property (optional).
     pub input_tokens: Option<i64>,
+    /// The `output_tokens` property (optional).
     pub output_tokens: Option<i64>,
+    /// The `model` property (required).
     pub model: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicAdvisorMessageUsageIterationType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -133,14 +142,19 @@ impl AnthropicAdvisorMessageUsageIteration {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicAdvisorMessageUsageIteration/allOf/1/properties/type` in the API's spec.
+///
 /// Always `"advisor_message"`: constructors fill it in, decoding checks it.
 pub type AnthropicAdvisorMessageUsageIterationType = crate::runtime::Const<
     constants::AnthropicAdvisorMessageUsageIterationType,
 >;
+/// The object of the `AnthropicCacheCreation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCacheCreation {
+    /// The `ephemeral_1h_input_tokens` property (required).
     pub ephemeral_1h_input_tokens: i64,
+    /// The `ephemeral_5m_input_tokens` property (required).
     pub ephemeral_5m_input_tokens: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -207,15 +221,23 @@ impl AnthropicCacheCreation {
         }
     }
 }
+/// The object of the `AnthropicCompactionUsageIteration` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AnthropicCompactionUsageIteration {
+    /// The `cache_creation` property (optional).
+    ///
     /// Example: `{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":0}`
     pub cache_creation: Option<AnthropicIterationCacheCreation>,
+    /// The `cache_creation_input_tokens` property (optional).
     pub cache_creation_input_tokens: Option<i64>,
+    /// The `cache_read_input_tokens` property (optional).
     pub cache_read_input_tokens: Option<i64>,
+    /// The `input_tokens` property (optional).
     pub input_tokens: Option<i64>,
+    /// The `output_tokens` property (optional).
     pub output_tokens: Option<i64>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCompactionUsageIterationType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -328,14 +350,19 @@ impl AnthropicCompactionUsageIteration {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCompactionUsageIteration/allOf/1/properties/type` in the API's spec.
+///
 /// Always `"compaction"`: constructors fill it in, decoding checks it.
 pub type AnthropicCompactionUsageIterationType = crate::runtime::Const<
     constants::AnthropicCompactionUsageIterationType,
 >;
+/// The object of the `AnthropicIterationCacheCreation` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AnthropicIterationCacheCreation {
+    /// The `ephemeral_1h_input_tokens` property (optional).
     pub ephemeral_1h_input_tokens: Option<i64>,
+    /// The `ephemeral_5m_input_tokens` property (optional).
     pub ephemeral_5m_input_tokens: Option<i64>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -403,16 +430,25 @@ impl AnthropicIterationCacheCreation {
         self
     }
 }
+/// The object of the `AnthropicMessageUsageIteration` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AnthropicMessageUsageIteration {
+    /// The `cache_creation` property (optional).
+    ///
     /// Example: `{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":0}`
     pub cache_creation: Option<AnthropicIterationCacheCreation>,
+    /// The `cache_creation_input_tokens` property (optional).
     pub cache_creation_input_tokens: Option<i64>,
+    /// The `cache_read_input_tokens` property (optional).
     pub cache_read_input_tokens: Option<i64>,
+    /// The `input_tokens` property (optional).
     pub input_tokens: Option<i64>,
+    /// The `output_tokens` property (optional).
     pub output_tokens: Option<i64>,
+    /// The `model` property (optional).
     pub model: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicMessageUsageIterationType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -536,19 +572,29 @@ impl AnthropicMessageUsageIteration {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicMessageUsageIteration/allOf/1/properties/type` in the API's spec.
+///
 /// Always `"message"`: constructors fill it in, decoding checks it.
 pub type AnthropicMessageUsageIterationType = crate::runtime::Const<
     constants::AnthropicMessageUsageIterationType,
 >;
+/// The object of the `AnthropicUnknownUsageIteration` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicUnknownUsageIteration {
+    /// The `cache_creation` property (optional).
+    ///
     /// Example: `{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":0}`
     pub cache_creation: Option<AnthropicIterationCacheCreation>,
+    /// The `cache_creation_input_tokens` property (optional).
     pub cache_creation_input_tokens: Option<i64>,
+    /// The `cache_read_input_tokens` property (optional).
     pub cache_read_input_tokens: Option<i64>,
+    /// The `input_tokens` property (optional).
     pub input_tokens: Option<i64>,
+    /// The `output_tokens` property (optional).
     pub output_tokens: Option<i64>,
+    /// The `type` property (required).
     pub r#type: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -662,6 +708,8 @@ impl AnthropicUnknownUsageIteration {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the `AnthropicUsageIteration` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum AnthropicUsageIteration {
     AnthropicAdvisorMessageUsageIteration(AnthropicAdvisorMessageUsageIteration),
     AnthropicCompactionUsageIteration(AnthropicCompactionUsageIteration),

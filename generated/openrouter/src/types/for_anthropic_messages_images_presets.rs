@@ -3,5 +3,6 @@
 #[allow(unused_imports)]
 use super::*;
 crate::runtime::string_enum! {
-    pub enum AnthropicSpeed { Fast => "fast", Standard => "standard", }
+    #[doc = " The values of the `AnthropicSpeed` schema in the API's spec."] pub enum
+    AnthropicSpeed { Fast => "fast", Standard => "standard", }
 }

@@ -2,17 +2,29 @@
 //! The types compiled only with the features `anthropic-messages`, `presets`.
 #[allow(unused_imports)]
 use super::*;
+/// The type of the `AnthropicAllowedCallers` schema in the API's spec.
 pub type AnthropicAllowedCallers = Vec<AnthropicAllowedCallersItem>;
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/AnthropicAllowedCallers/items` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AnthropicAllowedCallersItem { Direct => "direct", CodeExecution20250825 =>
     "code_execution_20250825", CodeExecution20260120 => "code_execution_20260120", }
 }
+/// The object of the `AnthropicBase64ImageSource` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicBase64ImageSource {
+    /// The `data` property (required).
     pub data: String,
+    /// The `media_type` property (required).
+    ///
     /// Example: `"image/jpeg"`
     pub media_type: AnthropicImageMimeType,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicBase64ImageSourceType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -86,15 +98,21 @@ impl AnthropicBase64ImageSource {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicBase64ImageSource/properties/type` in the API's spec.
+///
 /// Always `"base64"`: constructors fill it in, decoding checks it.
 pub type AnthropicBase64ImageSourceType = crate::runtime::Const<
     constants::AnthropicBase64ImageSourceType,
 >;
+/// The object of the `AnthropicBase64PdfSource` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicBase64PdfSource {
+    /// The `data` property (required).
     pub data: String,
+    /// The `media_type` property (always the same value, filled in by `new`).
     pub media_type: AnthropicBase64PdfSourceMediaType,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicBase64PdfSourceType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -163,22 +181,35 @@ impl AnthropicBase64PdfSource {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicBase64PdfSource/properties/media_type` in the API's spec.
+///
 /// Always `"application/pdf"`: constructors fill it in, decoding checks it.
 pub type AnthropicBase64PdfSourceMediaType = crate::runtime::Const<
     constants::AnthropicBase64PdfSourceMediaType,
 >;
+/// The one value of the schema at `/components/schemas/AnthropicBase64PdfSource/properties/type` in the API's spec.
+///
 /// Always `"base64"`: constructors fill it in, decoding checks it.
 pub type AnthropicBase64PdfSourceType = crate::runtime::Const<
     constants::AnthropicBase64PdfSourceType,
 >;
+/// The object of the `AnthropicCitationCharLocationParam` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCitationCharLocationParam {
+    /// The `cited_text` property (required).
     pub cited_text: String,
+    /// The `document_index` property (required).
     pub document_index: i64,
+    /// The `document_title` property (required, may be `null`).
     pub document_title: Option<String>,
+    /// The `end_char_index` property (required).
     pub end_char_index: i64,
+    /// The `start_char_index` property (required).
     pub start_char_index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationCharLocationParamType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -287,18 +318,29 @@ impl AnthropicCitationCharLocationParam {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCitationCharLocationParam/properties/type` in the API's spec.
+///
 /// Always `"char_location"`: constructors fill it in, decoding checks it.
 pub type AnthropicCitationCharLocationParamType = crate::runtime::Const<
     constants::AnthropicCitationCharLocationParamType,
 >;
+/// The object of the `AnthropicCitationContentBlockLocationParam` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCitationContentBlockLocationParam {
+    /// The `cited_text` property (required).
     pub cited_text: String,
+    /// The `document_index` property (required).
     pub document_index: i64,
+    /// The `document_title` property (required, may be `null`).
     pub document_title: Option<String>,
+    /// The `end_block_index` property (required).
     pub end_block_index: i64,
+    /// The `start_block_index` property (required).
     pub start_block_index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationContentBlockLocationParamType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -407,18 +449,29 @@ impl AnthropicCitationContentBlockLocationParam {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCitationContentBlockLocationParam/properties/type` in the API's spec.
+///
 /// Always `"content_block_location"`: constructors fill it in, decoding checks it.
 pub type AnthropicCitationContentBlockLocationParamType = crate::runtime::Const<
     constants::AnthropicCitationContentBlockLocationParamType,
 >;
+/// The object of the `AnthropicCitationPageLocationParam` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCitationPageLocationParam {
+    /// The `cited_text` property (required).
     pub cited_text: String,
+    /// The `document_index` property (required).
     pub document_index: i64,
+    /// The `document_title` property (required, may be `null`).
     pub document_title: Option<String>,
+    /// The `end_page_number` property (required).
     pub end_page_number: i64,
+    /// The `start_page_number` property (required).
     pub start_page_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationPageLocationParamType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -527,19 +580,31 @@ impl AnthropicCitationPageLocationParam {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCitationPageLocationParam/properties/type` in the API's spec.
+///
 /// Always `"page_location"`: constructors fill it in, decoding checks it.
 pub type AnthropicCitationPageLocationParamType = crate::runtime::Const<
     constants::AnthropicCitationPageLocationParamType,
 >;
+/// The object of the `AnthropicCitationSearchResultLocationParam` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCitationSearchResultLocationParam {
+    /// The `cited_text` property (required).
     pub cited_text: String,
+    /// The `end_block_index` property (required).
     pub end_block_index: i64,
+    /// The `search_result_index` property (required).
     pub search_result_index: i64,
+    /// The `source` property (required).
     pub source: String,
+    /// The `start_block_index` property (required).
     pub start_block_index: i64,
+    /// The `title` property (required, may be `null`).
     pub title: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationSearchResultLocationParamType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -658,17 +723,27 @@ impl AnthropicCitationSearchResultLocationParam {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCitationSearchResultLocationParam/properties/type` in the API's spec.
+///
 /// Always `"search_result_location"`: constructors fill it in, decoding checks it.
 pub type AnthropicCitationSearchResultLocationParamType = crate::runtime::Const<
     constants::AnthropicCitationSearchResultLocationParamType,
 >;
+/// The object of the `AnthropicCitationWebSearchResultLocationParam` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCitationWebSearchResultLocationParam {
+    /// The `cited_text` property (required).
     pub cited_text: String,
+    /// The `encrypted_index` property (required).
     pub encrypted_index: String,
+    /// The `title` property (required, may be `null`).
     pub title: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationWebSearchResultLocationParamType,
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -767,10 +842,15 @@ impl AnthropicCitationWebSearchResultLocationParam {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicCitationWebSearchResultLocationParam/properties/type` in the API's spec.
+///
 /// Always `"web_search_result_location"`: constructors fill it in, decoding checks it.
 pub type AnthropicCitationWebSearchResultLocationParamType = crate::runtime::Const<
     constants::AnthropicCitationWebSearchResultLocationParamType,
 >;
+/// The object of the `AnthropicDocumentBlockParam` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicDocumentBlockParam {
@@ -778,10 +858,15 @@ pub struct AnthropicDocumentBlockParam {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `citations` property (optional).
     pub citations: Option<AnthropicDocumentBlockParamCitations>,
+    /// The `context` property (optional).
     pub context: Option<String>,
+    /// The `source` property (required).
     pub source: AnthropicDocumentBlockParamSource,
+    /// The `title` property (optional).
     pub title: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicDocumentBlockParamType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -871,6 +956,8 @@ impl AnthropicDocumentBlockParam {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -897,9 +984,13 @@ impl AnthropicDocumentBlockParam {
         self
     }
 }
+/// The object of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/citations` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AnthropicDocumentBlockParamCitations {
+    /// The `enabled` property (optional).
     pub enabled: Option<bool>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -954,6 +1045,10 @@ impl AnthropicDocumentBlockParamCitations {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AnthropicDocumentBlockParamSource { tag = "type"; Base64 = "base64" =>
     AnthropicBase64PdfSource, Text = "text" => AnthropicPlainTextSource, Content =
     "content" => AnthropicDocumentBlockParamSourceContent, Url = "url" =>
@@ -965,10 +1060,15 @@ crate::runtime::union_from! {
     Text(AnthropicPlainTextSource), Content(AnthropicDocumentBlockParamSourceContent),
     Url(AnthropicUrlPdfSource), File(AnthropicFileDocumentSource), }
 }
+/// The object of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source/oneOf/2` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicDocumentBlockParamSourceContent {
+    /// The `content` property (required).
     pub content: AnthropicDocumentBlockParamSourceContentDef,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicDocumentBlockParamSourceContentType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1032,6 +1132,10 @@ impl AnthropicDocumentBlockParamSourceContent {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source/oneOf/2/properties/content` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AnthropicDocumentBlockParamSourceContentDef { String(String), List(Vec <
     AnthropicDocumentBlockParamSourceContentDefListItem >), } Deserialize : #[cfg(feature
     = "full-serde")];
@@ -1051,6 +1155,10 @@ impl AnthropicDocumentBlockParamSourceContentDef {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source/oneOf/2/properties/content/anyOf/1/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AnthropicDocumentBlockParamSourceContentDefListItem { tag = "type"; Text =
     "text" => AnthropicTextBlockParam, Image = "image" => AnthropicImageBlockParam, }
     Deserialize : #[cfg(feature = "full-serde")];
@@ -1059,18 +1167,27 @@ crate::runtime::union_from! {
     AnthropicDocumentBlockParamSourceContentDefListItem { Text(AnthropicTextBlockParam),
     Image(AnthropicImageBlockParam), }
 }
+/// The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source/oneOf/2/properties/type` in the API's spec.
+///
 /// Always `"content"`: constructors fill it in, decoding checks it.
 pub type AnthropicDocumentBlockParamSourceContentType = crate::runtime::Const<
     constants::AnthropicDocumentBlockParamSourceContentType,
 >;
+/// The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/type` in the API's spec.
+///
 /// Always `"document"`: constructors fill it in, decoding checks it.
 pub type AnthropicDocumentBlockParamType = crate::runtime::Const<
     constants::AnthropicDocumentBlockParamType,
 >;
+/// The object of the `AnthropicFileDocumentSource` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicFileDocumentSource {
+    /// The `file_id` property (required).
     pub file_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicFileDocumentSourceType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1133,10 +1250,15 @@ impl AnthropicFileDocumentSource {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicFileDocumentSource/properties/type` in the API's spec.
+///
 /// Always `"file"`: constructors fill it in, decoding checks it.
 pub type AnthropicFileDocumentSourceType = crate::runtime::Const<
     constants::AnthropicFileDocumentSourceType,
 >;
+/// The object of the `AnthropicImageBlockParam` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicImageBlockParam {
@@ -1144,7 +1266,9 @@ pub struct AnthropicImageBlockParam {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `source` property (required).
     pub source: AnthropicImageBlockParamSource,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicImageBlockParamType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1212,6 +1336,8 @@ impl AnthropicImageBlockParam {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -1221,6 +1347,10 @@ impl AnthropicImageBlockParam {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/AnthropicImageBlockParam/properties/source` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AnthropicImageBlockParamSource { tag = "type"; Base64 = "base64" =>
     AnthropicBase64ImageSource, Url = "url" => AnthropicUrlImageSource, } Deserialize :
     #[cfg(feature = "full-serde")];
@@ -1229,18 +1359,28 @@ crate::runtime::union_from! {
     AnthropicImageBlockParamSource { Base64(AnthropicBase64ImageSource),
     Url(AnthropicUrlImageSource), }
 }
+/// The one value of the schema at `/components/schemas/AnthropicImageBlockParam/properties/type` in the API's spec.
+///
 /// Always `"image"`: constructors fill it in, decoding checks it.
 pub type AnthropicImageBlockParamType = crate::runtime::Const<
     constants::AnthropicImageBlockParamType,
 >;
 crate::runtime::string_enum! {
+    #[doc = " The values of the `AnthropicImageMimeType` schema in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AnthropicImageMimeType { ImageJpeg => "image/jpeg", ImagePng => "image/png",
     ImageGif => "image/gif", ImageWebp => "image/webp", }
 }
+/// The object of the `AnthropicInputTokensClearAtLeast` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicInputTokensClearAtLeast {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicInputTokensClearAtLeastType,
+    /// The `value` property (required).
     pub value: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1303,14 +1443,21 @@ impl AnthropicInputTokensClearAtLeast {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicInputTokensClearAtLeast/properties/type` in the API's spec.
+///
 /// Always `"input_tokens"`: constructors fill it in, decoding checks it.
 pub type AnthropicInputTokensClearAtLeastType = crate::runtime::Const<
     constants::AnthropicInputTokensClearAtLeastType,
 >;
+/// The object of the `AnthropicInputTokensTrigger` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicInputTokensTrigger {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicInputTokensTriggerType,
+    /// The `value` property (required).
     pub value: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1373,15 +1520,21 @@ impl AnthropicInputTokensTrigger {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicInputTokensTrigger/properties/type` in the API's spec.
+///
 /// Always `"input_tokens"`: constructors fill it in, decoding checks it.
 pub type AnthropicInputTokensTriggerType = crate::runtime::Const<
     constants::AnthropicInputTokensTriggerType,
 >;
+/// The object of the `AnthropicPlainTextSource` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicPlainTextSource {
+    /// The `data` property (required).
     pub data: String,
+    /// The `media_type` property (always the same value, filled in by `new`).
     pub media_type: AnthropicPlainTextSourceMediaType,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicPlainTextSourceType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1450,14 +1603,21 @@ impl AnthropicPlainTextSource {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicPlainTextSource/properties/media_type` in the API's spec.
+///
 /// Always `"text/plain"`: constructors fill it in, decoding checks it.
 pub type AnthropicPlainTextSourceMediaType = crate::runtime::Const<
     constants::AnthropicPlainTextSourceMediaType,
 >;
+/// The one value of the schema at `/components/schemas/AnthropicPlainTextSource/properties/type` in the API's spec.
+///
 /// Always `"text"`: constructors fill it in, decoding checks it.
 pub type AnthropicPlainTextSourceType = crate::runtime::Const<
     constants::AnthropicPlainTextSourceType,
 >;
+/// The object of the `AnthropicSearchResultBlockParam` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicSearchResultBlockParam {
@@ -1465,10 +1625,15 @@ pub struct AnthropicSearchResultBlockParam {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `citations` property (optional).
     pub citations: Option<AnthropicSearchResultBlockParamCitations>,
+    /// The `content` property (required).
     pub content: Vec<AnthropicTextBlockParam>,
+    /// The `source` property (required).
     pub source: String,
+    /// The `title` property (required).
     pub title: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicSearchResultBlockParamType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1568,6 +1733,8 @@ impl AnthropicSearchResultBlockParam {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -1584,9 +1751,13 @@ impl AnthropicSearchResultBlockParam {
         self
     }
 }
+/// The object of the schema at `/components/schemas/AnthropicSearchResultBlockParam/properties/citations` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AnthropicSearchResultBlockParamCitations {
+    /// The `enabled` property (optional).
     pub enabled: Option<bool>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1640,10 +1811,15 @@ impl AnthropicSearchResultBlockParamCitations {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicSearchResultBlockParam/properties/type` in the API's spec.
+///
 /// Always `"search_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicSearchResultBlockParamType = crate::runtime::Const<
     constants::AnthropicSearchResultBlockParamType,
 >;
+/// The object of the `AnthropicTextBlockParam` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicTextBlockParam {
@@ -1651,8 +1827,11 @@ pub struct AnthropicTextBlockParam {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `citations` property (optional).
     pub citations: Option<Vec<AnthropicTextBlockParamCitationsItem>>,
+    /// The `text` property (required).
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicTextBlockParamType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1725,6 +1904,8 @@ impl AnthropicTextBlockParam {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -1742,6 +1923,10 @@ impl AnthropicTextBlockParam {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/AnthropicTextBlockParam/properties/citations/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AnthropicTextBlockParamCitationsItem { tag = "type"; CharLocation =
     "char_location" => AnthropicCitationCharLocationParam, PageLocation = "page_location"
     => AnthropicCitationPageLocationParam, ContentBlockLocation =
@@ -1759,18 +1944,28 @@ crate::runtime::union_from! {
     WebSearchResultLocation(AnthropicCitationWebSearchResultLocationParam),
     SearchResultLocation(AnthropicCitationSearchResultLocationParam), }
 }
+/// The one value of the schema at `/components/schemas/AnthropicTextBlockParam/properties/type` in the API's spec.
+///
 /// Always `"text"`: constructors fill it in, decoding checks it.
 pub type AnthropicTextBlockParamType = crate::runtime::Const<
     constants::AnthropicTextBlockParamType,
 >;
 crate::runtime::string_enum! {
+    #[doc = " The values of the `AnthropicThinkingDisplay` schema in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AnthropicThinkingDisplay { Summarized => "summarized", Omitted => "omitted",
     }
 }
+/// The object of the `AnthropicThinkingTurns` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicThinkingTurns {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicThinkingTurnsType,
+    /// The `value` property (required).
     pub value: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1833,22 +2028,33 @@ impl AnthropicThinkingTurns {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicThinkingTurns/properties/type` in the API's spec.
+///
 /// Always `"thinking_turns"`: constructors fill it in, decoding checks it.
 pub type AnthropicThinkingTurnsType = crate::runtime::Const<
     constants::AnthropicThinkingTurnsType,
 >;
+/// The object of the `AnthropicToolSearchToolBm25` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicToolSearchToolBm25 {
+    /// The `allowed_callers` property (optional).
+    ///
     /// Example: `["direct"]`
     pub allowed_callers: Option<AnthropicAllowedCallers>,
     /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `defer_loading` property (optional).
     pub defer_loading: Option<bool>,
+    /// The `name` property (always the same value, filled in by `new`).
     pub name: AnthropicToolSearchToolBm25Name,
+    /// The `strict` property (optional).
     pub strict: Option<bool>,
+    /// The `type` property (required).
     pub r#type: AnthropicToolSearchToolBm25Type,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1943,6 +2149,8 @@ impl AnthropicToolSearchToolBm25 {
         self
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -1961,26 +2169,41 @@ impl AnthropicToolSearchToolBm25 {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicToolSearchToolBm25/properties/name` in the API's spec.
+///
 /// Always `"tool_search_tool_bm25"`: constructors fill it in, decoding checks it.
 pub type AnthropicToolSearchToolBm25Name = crate::runtime::Const<
     constants::AnthropicToolSearchToolBm25Name,
 >;
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/AnthropicToolSearchToolBm25/properties/type` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AnthropicToolSearchToolBm25Type { ToolSearchToolBm2520251119 =>
     "tool_search_tool_bm25_20251119", ToolSearchToolBm25 => "tool_search_tool_bm25", }
 }
+/// The object of the `AnthropicToolSearchToolRegex` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicToolSearchToolRegex {
+    /// The `allowed_callers` property (optional).
+    ///
     /// Example: `["direct"]`
     pub allowed_callers: Option<AnthropicAllowedCallers>,
     /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `defer_loading` property (optional).
     pub defer_loading: Option<bool>,
+    /// The `name` property (always the same value, filled in by `new`).
     pub name: AnthropicToolSearchToolRegexName,
+    /// The `strict` property (optional).
     pub strict: Option<bool>,
+    /// The `type` property (required).
     pub r#type: AnthropicToolSearchToolRegexType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2075,6 +2298,8 @@ impl AnthropicToolSearchToolRegex {
         self
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -2093,18 +2318,29 @@ impl AnthropicToolSearchToolRegex {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicToolSearchToolRegex/properties/name` in the API's spec.
+///
 /// Always `"tool_search_tool_regex"`: constructors fill it in, decoding checks it.
 pub type AnthropicToolSearchToolRegexName = crate::runtime::Const<
     constants::AnthropicToolSearchToolRegexName,
 >;
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/AnthropicToolSearchToolRegex/properties/type` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AnthropicToolSearchToolRegexType { ToolSearchToolRegex20251119 =>
     "tool_search_tool_regex_20251119", ToolSearchToolRegex => "tool_search_tool_regex", }
 }
+/// The object of the `AnthropicToolUsesKeep` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicToolUsesKeep {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicToolUsesKeepType,
+    /// The `value` property (required).
     pub value: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2167,14 +2403,21 @@ impl AnthropicToolUsesKeep {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicToolUsesKeep/properties/type` in the API's spec.
+///
 /// Always `"tool_uses"`: constructors fill it in, decoding checks it.
 pub type AnthropicToolUsesKeepType = crate::runtime::Const<
     constants::AnthropicToolUsesKeepType,
 >;
+/// The object of the `AnthropicToolUsesTrigger` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicToolUsesTrigger {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicToolUsesTriggerType,
+    /// The `value` property (required).
     pub value: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2237,14 +2480,21 @@ impl AnthropicToolUsesTrigger {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicToolUsesTrigger/properties/type` in the API's spec.
+///
 /// Always `"tool_uses"`: constructors fill it in, decoding checks it.
 pub type AnthropicToolUsesTriggerType = crate::runtime::Const<
     constants::AnthropicToolUsesTriggerType,
 >;
+/// The object of the `AnthropicUrlImageSource` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicUrlImageSource {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicUrlImageSourceType,
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2307,14 +2557,21 @@ impl AnthropicUrlImageSource {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicUrlImageSource/properties/type` in the API's spec.
+///
 /// Always `"url"`: constructors fill it in, decoding checks it.
 pub type AnthropicUrlImageSourceType = crate::runtime::Const<
     constants::AnthropicUrlImageSourceType,
 >;
+/// The object of the `AnthropicUrlPdfSource` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicUrlPdfSource {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicUrlPdfSourceType,
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2377,17 +2634,27 @@ impl AnthropicUrlPdfSource {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicUrlPdfSource/properties/type` in the API's spec.
+///
 /// Always `"url"`: constructors fill it in, decoding checks it.
 pub type AnthropicUrlPdfSourceType = crate::runtime::Const<
     constants::AnthropicUrlPdfSourceType,
 >;
+/// The object of the `AnthropicWebSearchResultBlockParam` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicWebSearchResultBlockParam {
+    /// The `encrypted_content` property (required).
     pub encrypted_content: String,
+    /// The `page_age` property (optional).
     pub page_age: Option<String>,
+    /// The `title` property (required).
     pub title: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicWebSearchResultBlockParamType,
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2486,17 +2753,27 @@ impl AnthropicWebSearchResultBlockParam {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicWebSearchResultBlockParam/properties/type` in the API's spec.
+///
 /// Always `"web_search_result"`: constructors fill it in, decoding checks it.
 pub type AnthropicWebSearchResultBlockParamType = crate::runtime::Const<
     constants::AnthropicWebSearchResultBlockParamType,
 >;
+/// The object of the `AnthropicWebSearchToolUserLocation` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AnthropicWebSearchToolUserLocation {
+    /// The `city` property (optional).
     pub city: Option<String>,
+    /// The `country` property (optional).
     pub country: Option<String>,
+    /// The `region` property (optional).
     pub region: Option<String>,
+    /// The `timezone` property (optional).
     pub timezone: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicWebSearchToolUserLocationType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2591,16 +2868,23 @@ impl AnthropicWebSearchToolUserLocation {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicWebSearchToolUserLocation/properties/type` in the API's spec.
+///
 /// Always `"approximate"`: constructors fill it in, decoding checks it.
 pub type AnthropicWebSearchToolUserLocationType = crate::runtime::Const<
     constants::AnthropicWebSearchToolUserLocationType,
 >;
 /// Advisor tool result from a prior assistant turn, replayed back to the model on the next turn. Mirrors the block Anthropic returns in assistant content when the `advisor_20260301` tool runs.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesAdvisorToolResultBlock {
+    /// The `content` property (required).
     pub content: serde_json::Value,
+    /// The `tool_use_id` property (required).
     pub tool_use_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesAdvisorToolResultBlockType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2674,16 +2958,23 @@ impl MessagesAdvisorToolResultBlock {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesAdvisorToolResultBlock/properties/type` in the API's spec.
+///
 /// Always `"advisor_tool_result"`: constructors fill it in, decoding checks it.
 pub type MessagesAdvisorToolResultBlockType = crate::runtime::Const<
     constants::MessagesAdvisorToolResultBlockType,
 >;
 /// Output of a sandbox-executed `openrouter:bash` call from a prior assistant turn. Accepted on replay and dropped before the provider request — Anthropic has no equivalent block.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesBashToolResultBlock {
+    /// The `content` property (required).
     pub content: serde_json::Value,
+    /// The `tool_use_id` property (required).
     pub tool_use_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesBashToolResultBlockType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2757,14 +3048,19 @@ impl MessagesBashToolResultBlock {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesBashToolResultBlock/properties/type` in the API's spec.
+///
 /// Always `"openrouter_bash_tool_result"`: constructors fill it in, decoding checks it.
 pub type MessagesBashToolResultBlockType = crate::runtime::Const<
     constants::MessagesBashToolResultBlockType,
 >;
 /// Fallback model to try when the primary model fails or refuses. Only the `model` field is supported; per-attempt overrides are rejected.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesFallbackParam {
+    /// The `model` property (required).
     pub model: String,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -2820,10 +3116,14 @@ impl MessagesFallbackParam {
     }
 }
 /// Anthropic message with OpenRouter extensions
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesMessageParam {
+    /// The `content` property (required).
     pub content: MessagesMessageParamContent,
+    /// The `role` property (required).
     pub role: MessagesMessageParamRole,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2890,6 +3190,10 @@ impl MessagesMessageParam {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesMessageParam/properties/content` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesMessageParamContent { String(String), List(Vec <
     MessagesMessageParamContentListItem >), } Deserialize : #[cfg(feature =
     "full-serde")];
@@ -2909,6 +3213,10 @@ impl MessagesMessageParamContent {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesMessageParamContentListItem { tag = "type"; Text = "text" =>
     AnthropicTextBlockParam, Image = "image" => AnthropicImageBlockParam, Document =
     "document" => AnthropicDocumentBlockParam, ToolUse = "tool_use" =>
@@ -2944,6 +3252,9 @@ crate::runtime::union_from! {
     OpenrouterShellToolResult(MessagesShellToolResultBlock),
     OpenrouterBashToolResult(MessagesBashToolResultBlock), }
 }
+/// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/10` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesMessageParamContentListItemCompaction {
@@ -2951,8 +3262,11 @@ pub struct MessagesMessageParamContentListItemCompaction {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `content` property (required, may be `null`).
     pub content: Option<String>,
+    /// The `encrypted_content` property (optional).
     pub encrypted_content: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemCompactionType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3027,6 +3341,8 @@ impl MessagesMessageParamContentListItemCompaction {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -3045,14 +3361,21 @@ impl MessagesMessageParamContentListItemCompaction {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/10/properties/type` in the API's spec.
+///
 /// Always `"compaction"`: constructors fill it in, decoding checks it.
 pub type MessagesMessageParamContentListItemCompactionType = crate::runtime::Const<
     constants::MessagesMessageParamContentListItemCompactionType,
 >;
+/// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/6` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesMessageParamContentListItemRedactedThinking {
+    /// The `data` property (required).
     pub data: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemRedactedThinkingType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3116,10 +3439,15 @@ impl MessagesMessageParamContentListItemRedactedThinking {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/6/properties/type` in the API's spec.
+///
 /// Always `"redacted_thinking"`: constructors fill it in, decoding checks it.
 pub type MessagesMessageParamContentListItemRedactedThinkingType = crate::runtime::Const<
     constants::MessagesMessageParamContentListItemRedactedThinkingType,
 >;
+/// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/7` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesMessageParamContentListItemServerToolUse {
@@ -3127,9 +3455,13 @@ pub struct MessagesMessageParamContentListItemServerToolUse {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `input` property (optional).
     pub input: Option<serde_json::Value>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemServerToolUseType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3210,6 +3542,8 @@ impl MessagesMessageParamContentListItemServerToolUse {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -3223,15 +3557,23 @@ impl MessagesMessageParamContentListItemServerToolUse {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/7/properties/type` in the API's spec.
+///
 /// Always `"server_tool_use"`: constructors fill it in, decoding checks it.
 pub type MessagesMessageParamContentListItemServerToolUseType = crate::runtime::Const<
     constants::MessagesMessageParamContentListItemServerToolUseType,
 >;
+/// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/5` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesMessageParamContentListItemThinking {
+    /// The `signature` property (required).
     pub signature: String,
+    /// The `thinking` property (required).
     pub thinking: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemThinkingType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3302,10 +3644,15 @@ impl MessagesMessageParamContentListItemThinking {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/5/properties/type` in the API's spec.
+///
 /// Always `"thinking"`: constructors fill it in, decoding checks it.
 pub type MessagesMessageParamContentListItemThinkingType = crate::runtime::Const<
     constants::MessagesMessageParamContentListItemThinkingType,
 >;
+/// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesMessageParamContentListItemToolResult {
@@ -3313,9 +3660,13 @@ pub struct MessagesMessageParamContentListItemToolResult {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `content` property (optional).
     pub content: Option<MessagesMessageParamContentListItemToolResultContent>,
+    /// The `is_error` property (optional).
     pub is_error: Option<bool>,
+    /// The `tool_use_id` property (required).
     pub tool_use_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemToolResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3399,6 +3750,8 @@ impl MessagesMessageParamContentListItemToolResult {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -3421,6 +3774,10 @@ impl MessagesMessageParamContentListItemToolResult {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesMessageParamContentListItemToolResultContent { String(String),
     List(Vec < MessagesMessageParamContentListItemToolResultContentListItem >), }
     Deserialize : #[cfg(feature = "full-serde")];
@@ -3442,6 +3799,10 @@ impl MessagesMessageParamContentListItemToolResultContent {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content/anyOf/1/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesMessageParamContentListItemToolResultContentListItem { tag = "type";
     Text = "text" => AnthropicTextBlockParam, Image = "image" =>
     AnthropicImageBlockParam, ToolReference = "tool_reference" =>
@@ -3457,10 +3818,15 @@ crate::runtime::union_from! {
     SearchResult(AnthropicSearchResultBlockParam), Document(AnthropicDocumentBlockParam),
     }
 }
+/// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content/anyOf/1/items/anyOf/2` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesMessageParamContentListItemToolResultContentListItemToolReference {
+    /// The `tool_name` property (required).
     pub tool_name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3528,14 +3894,21 @@ impl MessagesMessageParamContentListItemToolResultContentListItemToolReference {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content/anyOf/1/items/anyOf/2/properties/type` in the API's spec.
+///
 /// Always `"tool_reference"`: constructors fill it in, decoding checks it.
 pub type MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType = crate::runtime::Const<
     constants::MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType,
 >;
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/type` in the API's spec.
+///
 /// Always `"tool_result"`: constructors fill it in, decoding checks it.
 pub type MessagesMessageParamContentListItemToolResultType = crate::runtime::Const<
     constants::MessagesMessageParamContentListItemToolResultType,
 >;
+/// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/3` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesMessageParamContentListItemToolUse {
@@ -3543,9 +3916,13 @@ pub struct MessagesMessageParamContentListItemToolUse {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `input` property (optional).
     pub input: Option<serde_json::Value>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemToolUseType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3626,6 +4003,8 @@ impl MessagesMessageParamContentListItemToolUse {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -3639,10 +4018,15 @@ impl MessagesMessageParamContentListItemToolUse {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/3/properties/type` in the API's spec.
+///
 /// Always `"tool_use"`: constructors fill it in, decoding checks it.
 pub type MessagesMessageParamContentListItemToolUseType = crate::runtime::Const<
     constants::MessagesMessageParamContentListItemToolUseType,
 >;
+/// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesMessageParamContentListItemWebSearchToolResult {
@@ -3650,8 +4034,11 @@ pub struct MessagesMessageParamContentListItemWebSearchToolResult {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `content` property (required).
     pub content: MessagesMessageParamContentListItemWebSearchToolResultContent,
+    /// The `tool_use_id` property (required).
     pub tool_use_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemWebSearchToolResultType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3735,6 +4122,8 @@ impl MessagesMessageParamContentListItemWebSearchToolResult {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -3744,6 +4133,10 @@ impl MessagesMessageParamContentListItemWebSearchToolResult {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/content` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesMessageParamContentListItemWebSearchToolResultContent {
     WebSearchToolResultError(MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultError),
     List(Vec < AnthropicWebSearchResultBlockParam >), } Deserialize : #[cfg(feature =
@@ -3754,10 +4147,15 @@ crate::runtime::union_from! {
     WebSearchToolResultError(MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultError),
     List(Vec < AnthropicWebSearchResultBlockParam >), }
 }
+/// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/content/anyOf/1` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultError {
+    /// The `error_code` property (required).
     pub error_code: MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorCode,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3832,25 +4230,39 @@ impl MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolR
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/content/anyOf/1/properties/error_code` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum
     MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorCode
     { InvalidToolInput => "invalid_tool_input", Unavailable => "unavailable",
     MaxUsesExceeded => "max_uses_exceeded", TooManyRequests => "too_many_requests",
     QueryTooLong => "query_too_long", }
 }
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/content/anyOf/1/properties/type` in the API's spec.
+///
 /// Always `"web_search_tool_result_error"`: constructors fill it in, decoding checks it.
 pub type MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorType = crate::runtime::Const<
     constants::MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorType,
 >;
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/type` in the API's spec.
+///
 /// Always `"web_search_tool_result"`: constructors fill it in, decoding checks it.
 pub type MessagesMessageParamContentListItemWebSearchToolResultType = crate::runtime::Const<
     constants::MessagesMessageParamContentListItemWebSearchToolResultType,
 >;
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/MessagesMessageParam/properties/role` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesMessageParamRole { User => "user", Assistant => "assistant", System
     => "system", }
 }
 /// Configuration for controlling output behavior. Supports the effort parameter and structured output format.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesOutputConfig {
@@ -3924,16 +4336,22 @@ impl MessagesOutputConfig {
         }
     }
     /// Sets `effort`.
+    ///
+    /// How much effort the model should put into its response. Higher effort levels may result in more thorough analysis but take longer. Valid values are `low`, `medium`, `high`, `xhigh`, or `max`.
     pub fn effort(mut self, value: impl Into<MessagesOutputConfigEffort>) -> Self {
         self.effort = Some(value.into());
         self
     }
     /// Sets `format`.
+    ///
+    /// A schema to specify Claude's output format in responses. See [structured outputs](https://platform.claude.com/docs/en/build-with-claude/structured-outputs).
     pub fn format(mut self, value: impl Into<MessagesOutputConfigFormat>) -> Self {
         self.format = Some(value.into());
         self
     }
     /// Sets `task_budget`.
+    ///
+    /// Task budget for an agentic turn. The model sees a countdown of remaining tokens and uses it to prioritize work and wind down gracefully. Advisory — does not enforce a hard cap.
     pub fn task_budget(
         mut self,
         value: impl Into<MessagesOutputConfigTaskBudget>,
@@ -3945,14 +4363,20 @@ impl MessagesOutputConfig {
 crate::runtime::string_enum! {
     #[doc =
     " How much effort the model should put into its response. Higher effort levels may result in more thorough analysis but take longer. Valid values are `low`, `medium`, `high`, `xhigh`, or `max`."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesOutputConfigEffort { Low => "low", Medium => "medium", High =>
     "high", Xhigh => "xhigh", Max => "max", }
 }
 /// A schema to specify Claude's output format in responses. See [structured outputs](https://platform.claude.com/docs/en/build-with-claude/structured-outputs).
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesOutputConfigFormat {
+    /// The `schema` property (required).
     pub schema: serde_json::Value,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesOutputConfigFormatType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4015,16 +4439,23 @@ impl MessagesOutputConfigFormat {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesOutputConfig/properties/format/properties/type` in the API's spec.
+///
 /// Always `"json_schema"`: constructors fill it in, decoding checks it.
 pub type MessagesOutputConfigFormatType = crate::runtime::Const<
     constants::MessagesOutputConfigFormatType,
 >;
 /// Task budget for an agentic turn. The model sees a countdown of remaining tokens and uses it to prioritize work and wind down gracefully. Advisory — does not enforce a hard cap.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesOutputConfigTaskBudget {
+    /// The `remaining` property (optional).
     pub remaining: Option<i64>,
+    /// The `total` property (required).
     pub total: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesOutputConfigTaskBudgetType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4097,11 +4528,15 @@ impl MessagesOutputConfigTaskBudget {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesOutputConfig/properties/task_budget/properties/type` in the API's spec.
+///
 /// Always `"tokens"`: constructors fill it in, decoding checks it.
 pub type MessagesOutputConfigTaskBudgetType = crate::runtime::Const<
     constants::MessagesOutputConfigTaskBudgetType,
 >;
 /// Request schema for Anthropic Messages API endpoint
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesRequest {
@@ -4109,15 +4544,21 @@ pub struct MessagesRequest {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `context_management` property (optional).
     pub context_management: Option<MessagesRequestContextManagement>,
     /// Fallback models to try if the primary model fails or refuses, in order. Handled by OpenRouter multi-model routing rather than Anthropic server-side fallbacks; cannot be combined with `models`. Each entry accepts only `model`. Maximum of 3 entries.
     ///
     /// Example: `[{"model":"claude-opus-4-8"}]`
     pub fallbacks: Option<Vec<MessagesFallbackParam>>,
+    /// The `max_tokens` property (optional).
     pub max_tokens: Option<i64>,
+    /// The `messages` property (required, may be `null`).
     pub messages: Option<Vec<MessagesMessageParam>>,
+    /// The `metadata` property (optional).
     pub metadata: Option<MessagesRequestMetadata>,
+    /// The `model` property (required).
     pub model: String,
+    /// The `models` property (optional).
     pub models: Option<Vec<String>>,
     /// Configuration for controlling output behavior. Supports the effort parameter and structured output format.
     ///
@@ -4134,23 +4575,35 @@ pub struct MessagesRequest {
     /// Example: `"fallback"`
     #[deprecated(note = "deprecated by the API's spec")]
     pub route: Option<DeprecatedRoute>,
+    /// The `service_tier` property (optional).
     pub service_tier: Option<String>,
     /// A unique identifier for grouping related requests (e.g., a conversation or agent workflow). When provided, OpenRouter uses it as the sticky routing key, routing all requests in the session to the same provider to maximize prompt cache hits. Also used for observability grouping. If provided in both the request body and the x-session-id header, the body value takes precedence. Maximum of 256 characters.
     pub session_id: Option<String>,
+    /// The `speed` property (optional).
+    ///
     /// Example: `"standard"`
     pub speed: Option<AnthropicSpeed>,
+    /// The `stop_sequences` property (optional).
     pub stop_sequences: Option<Vec<String>>,
     /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
     ///
     /// Example: `[{"step_count":5,"type":"step_count_is"},{"max_cost_in_dollars":0.5,"type":"max_cost"}]`
     pub stop_server_tools_when: Option<StopServerToolsWhen>,
+    /// The `stream` property (optional).
     pub stream: Option<bool>,
+    /// The `system` property (optional).
     pub system: Option<MessagesRequestSystem>,
+    /// The `temperature` property (optional).
     pub temperature: Option<f64>,
+    /// The `thinking` property (optional).
     pub thinking: Option<MessagesRequestThinking>,
+    /// The `tool_choice` property (optional).
     pub tool_choice: Option<MessagesRequestToolChoice>,
+    /// The `tools` property (optional).
     pub tools: Option<Vec<MessagesRequestToolsItem>>,
+    /// The `top_k` property (optional).
     pub top_k: Option<i64>,
+    /// The `top_p` property (optional).
     pub top_p: Option<f64>,
     /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
     ///
@@ -4369,6 +4822,8 @@ impl MessagesRequest {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -4385,6 +4840,8 @@ impl MessagesRequest {
         self
     }
     /// Sets `fallbacks`.
+    ///
+    /// Fallback models to try if the primary model fails or refuses, in order. Handled by OpenRouter multi-model routing rather than Anthropic server-side fallbacks; cannot be combined with `models`. Each entry accepts only `model`. Maximum of 3 entries.
     pub fn fallbacks(mut self, value: Vec<MessagesFallbackParam>) -> Self {
         self.fallbacks = Some(value);
         self
@@ -4413,21 +4870,29 @@ impl MessagesRequest {
         self
     }
     /// Sets `output_config`.
+    ///
+    /// Configuration for controlling output behavior. Supports the effort parameter and structured output format.
     pub fn output_config(mut self, value: impl Into<MessagesOutputConfig>) -> Self {
         self.output_config = Some(value.into());
         self
     }
     /// Sets `plugins`.
+    ///
+    /// Plugins you want to enable for this request, including their settings.
     pub fn plugins(mut self, value: Vec<MessagesRequestPluginsItem>) -> Self {
         self.plugins = Some(value);
         self
     }
     /// Sets `provider`.
+    ///
+    /// When multiple model providers are available, optionally indicate your routing preference.
     pub fn provider(mut self, value: impl Into<ProviderPreferences>) -> Self {
         self.provider = Some(value.into());
         self
     }
     /// Sets `route`.
+    ///
+    /// **DEPRECATED** Use providers.sort.partition instead. Backwards-compatible alias for providers.sort.partition. Accepts legacy values: "fallback" (maps to "model"), "sort" (maps to "none").
     pub fn route(mut self, value: impl Into<DeprecatedRoute>) -> Self {
         self.route = Some(value.into());
         self
@@ -4438,6 +4903,8 @@ impl MessagesRequest {
         self
     }
     /// Sets `session_id`.
+    ///
+    /// A unique identifier for grouping related requests (e.g., a conversation or agent workflow). When provided, OpenRouter uses it as the sticky routing key, routing all requests in the session to the same provider to maximize prompt cache hits. Also used for observability grouping. If provided in both the request body and the x-session-id header, the body value takes precedence. Maximum of 256 characters.
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
@@ -4453,6 +4920,8 @@ impl MessagesRequest {
         self
     }
     /// Sets `stop_server_tools_when`.
+    ///
+    /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
     pub fn stop_server_tools_when(
         mut self,
         value: impl Into<StopServerToolsWhen>,
@@ -4501,19 +4970,27 @@ impl MessagesRequest {
         self
     }
     /// Sets `trace`.
+    ///
+    /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
     pub fn trace(mut self, value: impl Into<TraceConfig>) -> Self {
         self.trace = Some(value.into());
         self
     }
     /// Sets `user`.
+    ///
+    /// A unique identifier representing your end-user, which helps distinguish between different users of your app. This allows your app to identify specific users in case of abuse reports, preventing your entire app from being affected by the actions of individual users. Maximum of 256 characters.
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
         self
     }
 }
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestContextManagement {
+    /// The `edits` property (optional).
     pub edits: Option<Vec<MessagesRequestContextManagementEditsItem>>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4571,6 +5048,10 @@ impl MessagesRequestContextManagement {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesRequestContextManagementEditsItem { tag = "type";
     ClearToolUses20250919 = "clear_tool_uses_20250919" =>
     MessagesRequestContextManagementEditsItemClearToolUses20250919, ClearThinking20251015
@@ -4585,10 +5066,15 @@ crate::runtime::union_from! {
     ClearThinking20251015(MessagesRequestContextManagementEditsItemClearThinking20251015),
     Compact20260112(MessagesRequestContextManagementEditsItemCompact20260112), }
 }
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestContextManagementEditsItemClearThinking20251015 {
+    /// The `keep` property (optional).
     pub keep: Option<MessagesRequestContextManagementEditsItemClearThinking20251015Keep>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestContextManagementEditsItemClearThinking20251015Type,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4666,6 +5152,10 @@ impl MessagesRequestContextManagementEditsItemClearThinking20251015 {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesRequestContextManagementEditsItemClearThinking20251015Keep {
     All2(MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll2),
     AnthropicThinkingTurns(AnthropicThinkingTurns),
@@ -4678,9 +5168,13 @@ crate::runtime::union_from! {
     AnthropicThinkingTurns(AnthropicThinkingTurns),
     All(MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll), }
 }
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/1` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestContextManagementEditsItemClearThinking20251015KeepAllType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4737,32 +5231,49 @@ impl MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/2` in the API's spec.
+///
 /// Always `"all"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll2 = crate::runtime::Const<
     constants::MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll2,
 >;
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/1/properties/type` in the API's spec.
+///
 /// Always `"all"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestContextManagementEditsItemClearThinking20251015KeepAllType = crate::runtime::Const<
     constants::MessagesRequestContextManagementEditsItemClearThinking20251015KeepAllType,
 >;
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/type` in the API's spec.
+///
 /// Always `"clear_thinking_20251015"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestContextManagementEditsItemClearThinking20251015Type = crate::runtime::Const<
     constants::MessagesRequestContextManagementEditsItemClearThinking20251015Type,
 >;
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestContextManagementEditsItemClearToolUses20250919 {
+    /// The `clear_at_least` property (optional).
+    ///
     /// Example: `{"type":"input_tokens","value":50000}`
     pub clear_at_least: Option<AnthropicInputTokensClearAtLeast>,
+    /// The `clear_tool_inputs` property (optional).
     pub clear_tool_inputs: Option<
         MessagesRequestContextManagementEditsItemClearToolUses20250919ClearToolInputs,
     >,
+    /// The `exclude_tools` property (optional).
     pub exclude_tools: Option<Vec<String>>,
+    /// The `keep` property (optional).
+    ///
     /// Example: `{"type":"tool_uses","value":5}`
     pub keep: Option<AnthropicToolUsesKeep>,
+    /// The `trigger` property (optional).
     pub trigger: Option<
         MessagesRequestContextManagementEditsItemClearToolUses20250919Trigger,
     >,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestContextManagementEditsItemClearToolUses20250919Type,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4897,6 +5408,10 @@ impl MessagesRequestContextManagementEditsItemClearToolUses20250919 {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/clear_tool_inputs` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum
     MessagesRequestContextManagementEditsItemClearToolUses20250919ClearToolInputs {
     Bool(bool), List(Vec < String >), } Deserialize : #[cfg(feature = "full-serde")];
@@ -4906,6 +5421,10 @@ crate::runtime::union_from! {
     Bool(bool), List(Vec < String >), }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/trigger` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesRequestContextManagementEditsItemClearToolUses20250919Trigger { tag
     = "type"; InputTokens = "input_tokens" => AnthropicInputTokensTrigger, ToolUses =
     "tool_uses" => AnthropicToolUsesTrigger, } Deserialize : #[cfg(feature =
@@ -4915,17 +5434,27 @@ crate::runtime::union_from! {
     MessagesRequestContextManagementEditsItemClearToolUses20250919Trigger {
     InputTokens(AnthropicInputTokensTrigger), ToolUses(AnthropicToolUsesTrigger), }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/type` in the API's spec.
+///
 /// Always `"clear_tool_uses_20250919"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestContextManagementEditsItemClearToolUses20250919Type = crate::runtime::Const<
     constants::MessagesRequestContextManagementEditsItemClearToolUses20250919Type,
 >;
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/2` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestContextManagementEditsItemCompact20260112 {
+    /// The `instructions` property (optional).
     pub instructions: Option<String>,
+    /// The `pause_after_compaction` property (optional).
     pub pause_after_compaction: Option<bool>,
+    /// The `trigger` property (optional).
+    ///
     /// Example: `{"type":"input_tokens","value":100000}`
     pub trigger: Option<AnthropicInputTokensTrigger>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestContextManagementEditsItemCompact20260112Type,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5019,13 +5548,19 @@ impl MessagesRequestContextManagementEditsItemCompact20260112 {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/2/properties/type` in the API's spec.
+///
 /// Always `"compact_20260112"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestContextManagementEditsItemCompact20260112Type = crate::runtime::Const<
     constants::MessagesRequestContextManagementEditsItemCompact20260112Type,
 >;
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/metadata` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestMetadata {
+    /// The `user_id` property (optional).
     pub user_id: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5080,6 +5615,10 @@ impl MessagesRequestMetadata {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/plugins/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesRequestPluginsItem { tag = "id"; AutoRouter = "auto-router" =>
     AutoRouterPlugin, AutoBetaRouter = "auto-beta-router" => AutoBetaRouterPlugin,
     Moderation = "moderation" => ModerationPlugin, Web = "web" => WebSearchPlugin,
@@ -5097,6 +5636,10 @@ crate::runtime::union_from! {
     ParetoRouter(ParetoRouterPlugin), Fusion(FusionPlugin), }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/system` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesRequestSystem { String(String), List(Vec < AnthropicTextBlockParam
     >), } Deserialize : #[cfg(feature = "full-serde")];
 }
@@ -5115,6 +5658,10 @@ impl MessagesRequestSystem {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/thinking` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesRequestThinking { tag = "type"; Enabled = "enabled" =>
     MessagesRequestThinkingEnabled, Disabled = "disabled" =>
     MessagesRequestThinkingDisabled, Adaptive = "adaptive" =>
@@ -5125,11 +5672,17 @@ crate::runtime::union_from! {
     Disabled(MessagesRequestThinkingDisabled), Adaptive(MessagesRequestThinkingAdaptive),
     }
 }
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/2` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestThinkingAdaptive {
+    /// The `display` property (optional).
+    ///
     /// Example: `"summarized"`
     pub display: Option<AnthropicThinkingDisplay>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestThinkingAdaptiveType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5194,13 +5747,19 @@ impl MessagesRequestThinkingAdaptive {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/2/properties/type` in the API's spec.
+///
 /// Always `"adaptive"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestThinkingAdaptiveType = crate::runtime::Const<
     constants::MessagesRequestThinkingAdaptiveType,
 >;
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/1` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestThinkingDisabled {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestThinkingDisabledType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5252,16 +5811,25 @@ impl MessagesRequestThinkingDisabled {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/1/properties/type` in the API's spec.
+///
 /// Always `"disabled"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestThinkingDisabledType = crate::runtime::Const<
     constants::MessagesRequestThinkingDisabledType,
 >;
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/0` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesRequestThinkingEnabled {
+    /// The `budget_tokens` property (required).
     pub budget_tokens: i64,
+    /// The `display` property (optional).
+    ///
     /// Example: `"summarized"`
     pub display: Option<AnthropicThinkingDisplay>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestThinkingEnabledType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5334,11 +5902,17 @@ impl MessagesRequestThinkingEnabled {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/0/properties/type` in the API's spec.
+///
 /// Always `"enabled"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestThinkingEnabledType = crate::runtime::Const<
     constants::MessagesRequestThinkingEnabledType,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/tool_choice` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesRequestToolChoice { tag = "type"; Auto = "auto" =>
     MessagesRequestToolChoiceAuto, Any = "any" => MessagesRequestToolChoiceAny, None =
     "none" => MessagesRequestToolChoiceNone, Tool = "tool" =>
@@ -5349,10 +5923,15 @@ crate::runtime::union_from! {
     Any(MessagesRequestToolChoiceAny), None(MessagesRequestToolChoiceNone),
     Tool(MessagesRequestToolChoiceTool), }
 }
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/1` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestToolChoiceAny {
+    /// The `disable_parallel_tool_use` property (optional).
     pub disable_parallel_tool_use: Option<bool>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolChoiceAnyType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5417,14 +5996,21 @@ impl MessagesRequestToolChoiceAny {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/1/properties/type` in the API's spec.
+///
 /// Always `"any"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolChoiceAnyType = crate::runtime::Const<
     constants::MessagesRequestToolChoiceAnyType,
 >;
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/0` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestToolChoiceAuto {
+    /// The `disable_parallel_tool_use` property (optional).
     pub disable_parallel_tool_use: Option<bool>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolChoiceAutoType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5489,13 +6075,19 @@ impl MessagesRequestToolChoiceAuto {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/0/properties/type` in the API's spec.
+///
 /// Always `"auto"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolChoiceAutoType = crate::runtime::Const<
     constants::MessagesRequestToolChoiceAutoType,
 >;
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/2` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestToolChoiceNone {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolChoiceNoneType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5547,15 +6139,23 @@ impl MessagesRequestToolChoiceNone {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/2/properties/type` in the API's spec.
+///
 /// Always `"none"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolChoiceNoneType = crate::runtime::Const<
     constants::MessagesRequestToolChoiceNoneType,
 >;
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/3` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesRequestToolChoiceTool {
+    /// The `disable_parallel_tool_use` property (optional).
     pub disable_parallel_tool_use: Option<bool>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolChoiceToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5628,11 +6228,17 @@ impl MessagesRequestToolChoiceTool {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/3/properties/type` in the API's spec.
+///
 /// Always `"tool"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolChoiceToolType = crate::runtime::Const<
     constants::MessagesRequestToolChoiceToolType,
 >;
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/tools/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesRequestToolsItem {
     Advisor20260301(MessagesRequestToolsItemAdvisor20260301),
     Bash20250124(MessagesRequestToolsItemBash20250124),
@@ -5668,20 +6274,31 @@ crate::runtime::union_from! {
     ShellServerToolOpenRouter(ShellServerToolOpenRouter),
     ToolSearchServerTool(ToolSearchServerTool), Object(MessagesRequestToolsItemObject), }
 }
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesRequestToolsItemAdvisor20260301 {
+    /// The `allowed_callers` property (optional).
+    ///
     /// Example: `["direct"]`
     pub allowed_callers: Option<AnthropicAllowedCallers>,
     /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `caching` property (optional).
     pub caching: Option<AnthropicCacheControlDirective>,
+    /// The `defer_loading` property (optional).
     pub defer_loading: Option<bool>,
+    /// The `max_uses` property (optional).
     pub max_uses: Option<i64>,
+    /// The `model` property (required).
     pub model: String,
+    /// The `name` property (always the same value, filled in by `new`).
     pub name: MessagesRequestToolsItemAdvisor20260301Name,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolsItemAdvisor20260301Type,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5791,6 +6408,8 @@ impl MessagesRequestToolsItemAdvisor20260301 {
         self
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -5814,14 +6433,21 @@ impl MessagesRequestToolsItemAdvisor20260301 {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5/properties/name` in the API's spec.
+///
 /// Always `"advisor"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolsItemAdvisor20260301Name = crate::runtime::Const<
     constants::MessagesRequestToolsItemAdvisor20260301Name,
 >;
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5/properties/type` in the API's spec.
+///
 /// Always `"advisor_20260301"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolsItemAdvisor20260301Type = crate::runtime::Const<
     constants::MessagesRequestToolsItemAdvisor20260301Type,
 >;
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/1` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestToolsItemBash20250124 {
@@ -5829,7 +6455,9 @@ pub struct MessagesRequestToolsItemBash20250124 {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `name` property (always the same value, filled in by `new`).
     pub name: MessagesRequestToolsItemBash20250124Name,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolsItemBash20250124Type,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5897,6 +6525,8 @@ impl MessagesRequestToolsItemBash20250124 {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -5905,14 +6535,21 @@ impl MessagesRequestToolsItemBash20250124 {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/1/properties/name` in the API's spec.
+///
 /// Always `"bash"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolsItemBash20250124Name = crate::runtime::Const<
     constants::MessagesRequestToolsItemBash20250124Name,
 >;
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/1/properties/type` in the API's spec.
+///
 /// Always `"bash_20250124"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolsItemBash20250124Type = crate::runtime::Const<
     constants::MessagesRequestToolsItemBash20250124Type,
 >;
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/0` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesRequestToolsItemCustom {
@@ -5920,10 +6557,15 @@ pub struct MessagesRequestToolsItemCustom {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `defer_loading` property (optional).
     pub defer_loading: Option<bool>,
+    /// The `description` property (optional).
     pub description: Option<String>,
+    /// The `input_schema` property (required).
     pub input_schema: MessagesRequestToolsItemCustomInputSchema,
+    /// The `name` property (required).
     pub name: String,
+    /// The `type` property (optional).
     pub r#type: Option<MessagesRequestToolsItemCustomType>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6016,6 +6658,8 @@ impl MessagesRequestToolsItemCustom {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -6042,11 +6686,17 @@ impl MessagesRequestToolsItemCustom {
         self
     }
 }
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/0/properties/input_schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestToolsItemCustomInputSchema {
+    /// The `properties` property (optional).
     pub properties: Option<serde_json::Value>,
+    /// The `required` property (optional).
     pub required: Option<Vec<String>>,
+    /// The `type` property (optional).
     pub r#type: Option<String>,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -6123,13 +6773,19 @@ impl MessagesRequestToolsItemCustomInputSchema {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/0/properties/type` in the API's spec.
+///
 /// Always `"custom"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolsItemCustomType = crate::runtime::Const<
     constants::MessagesRequestToolsItemCustomType,
 >;
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/12` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesRequestToolsItemObject {
+    /// The `type` property (required).
     pub r#type: String,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -6184,6 +6840,9 @@ impl MessagesRequestToolsItemObject {
         }
     }
 }
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/2` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestToolsItemTextEditor20250124 {
@@ -6191,7 +6850,9 @@ pub struct MessagesRequestToolsItemTextEditor20250124 {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `name` property (always the same value, filled in by `new`).
     pub name: MessagesRequestToolsItemTextEditor20250124Name,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolsItemTextEditor20250124Type,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6259,6 +6920,8 @@ impl MessagesRequestToolsItemTextEditor20250124 {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -6267,26 +6930,40 @@ impl MessagesRequestToolsItemTextEditor20250124 {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/2/properties/name` in the API's spec.
+///
 /// Always `"str_replace_editor"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolsItemTextEditor20250124Name = crate::runtime::Const<
     constants::MessagesRequestToolsItemTextEditor20250124Name,
 >;
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/2/properties/type` in the API's spec.
+///
 /// Always `"text_editor_20250124"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolsItemTextEditor20250124Type = crate::runtime::Const<
     constants::MessagesRequestToolsItemTextEditor20250124Type,
 >;
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestToolsItemWebSearch20250305 {
+    /// The `allowed_domains` property (optional).
     pub allowed_domains: Option<Vec<String>>,
+    /// The `blocked_domains` property (optional).
     pub blocked_domains: Option<Vec<String>>,
     /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `max_uses` property (optional).
     pub max_uses: Option<i64>,
+    /// The `name` property (always the same value, filled in by `new`).
     pub name: MessagesRequestToolsItemWebSearch20250305Name,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolsItemWebSearch20250305Type,
+    /// The `user_location` property (optional).
+    ///
     /// Example: `{"city":"San Francisco","country":"US","region":"California","timezone":"America/Los_Angeles","type":"approximate"}`
     pub user_location: Option<AnthropicWebSearchToolUserLocation>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -6393,6 +7070,8 @@ impl MessagesRequestToolsItemWebSearch20250305 {
         self
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -6414,28 +7093,44 @@ impl MessagesRequestToolsItemWebSearch20250305 {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3/properties/name` in the API's spec.
+///
 /// Always `"web_search"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolsItemWebSearch20250305Name = crate::runtime::Const<
     constants::MessagesRequestToolsItemWebSearch20250305Name,
 >;
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3/properties/type` in the API's spec.
+///
 /// Always `"web_search_20250305"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolsItemWebSearch20250305Type = crate::runtime::Const<
     constants::MessagesRequestToolsItemWebSearch20250305Type,
 >;
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesRequestToolsItemWebSearch20260209 {
+    /// The `allowed_callers` property (optional).
+    ///
     /// Example: `["direct"]`
     pub allowed_callers: Option<AnthropicAllowedCallers>,
+    /// The `allowed_domains` property (optional).
     pub allowed_domains: Option<Vec<String>>,
+    /// The `blocked_domains` property (optional).
     pub blocked_domains: Option<Vec<String>>,
     /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `max_uses` property (optional).
     pub max_uses: Option<i64>,
+    /// The `name` property (always the same value, filled in by `new`).
     pub name: MessagesRequestToolsItemWebSearch20260209Name,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolsItemWebSearch20260209Type,
+    /// The `user_location` property (optional).
+    ///
     /// Example: `{"city":"San Francisco","country":"US","region":"California","timezone":"America/Los_Angeles","type":"approximate"}`
     pub user_location: Option<AnthropicWebSearchToolUserLocation>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -6553,6 +7248,8 @@ impl MessagesRequestToolsItemWebSearch20260209 {
         self
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -6574,15 +7271,21 @@ impl MessagesRequestToolsItemWebSearch20260209 {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4/properties/name` in the API's spec.
+///
 /// Always `"web_search"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolsItemWebSearch20260209Name = crate::runtime::Const<
     constants::MessagesRequestToolsItemWebSearch20260209Name,
 >;
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4/properties/type` in the API's spec.
+///
 /// Always `"web_search_20260209"`: constructors fill it in, decoding checks it.
 pub type MessagesRequestToolsItemWebSearch20260209Type = crate::runtime::Const<
     constants::MessagesRequestToolsItemWebSearch20260209Type,
 >;
 /// OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesSearchModelsServerTool {
@@ -6590,6 +7293,7 @@ pub struct MessagesSearchModelsServerTool {
     ///
     /// Example: `{"max_results":5}`
     pub parameters: Option<SearchModelsServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesSearchModelsServerToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6649,21 +7353,30 @@ impl MessagesSearchModelsServerTool {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for the openrouter:experimental__search_models server tool
     pub fn parameters(mut self, value: impl Into<SearchModelsServerToolConfig>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesSearchModelsServerTool/properties/type` in the API's spec.
+///
 /// Always `"openrouter:experimental__search_models"`: constructors fill it in, decoding checks it.
 pub type MessagesSearchModelsServerToolType = crate::runtime::Const<
     constants::MessagesSearchModelsServerToolType,
 >;
 /// Output of an `openrouter:shell` call from a prior assistant turn. Accepted on replay and dropped before the provider request — Anthropic has no equivalent block.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesShellToolResultBlock {
+    /// The `content` property (required).
     pub content: serde_json::Value,
+    /// The `tool_use_id` property (required).
     pub tool_use_id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesShellToolResultBlockType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6737,11 +7450,15 @@ impl MessagesShellToolResultBlock {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesShellToolResultBlock/properties/type` in the API's spec.
+///
 /// Always `"openrouter_shell_tool_result"`: constructors fill it in, decoding checks it.
 pub type MessagesShellToolResultBlockType = crate::runtime::Const<
     constants::MessagesShellToolResultBlockType,
 >;
 /// Loads a previously deferred tool (declared in `tools` with `defer_loading: true`) mid-conversation without invalidating the prompt cache. Only valid in `role: "system"` messages. Not supported on Claude Sonnet 5 or models older than Claude Opus 4.8.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesToolAdditionBlock {
@@ -6749,7 +7466,9 @@ pub struct MessagesToolAdditionBlock {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `tool` property (required).
     pub tool: MessagesToolAdditionBlockTool,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolAdditionBlockType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6817,6 +7536,8 @@ impl MessagesToolAdditionBlock {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -6826,6 +7547,10 @@ impl MessagesToolAdditionBlock {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesToolAdditionBlockTool { tag = "type"; ToolReference =
     "tool_reference" => MessagesToolAdditionBlockToolReference, McpToolReference =
     "mcp_tool_reference" => MessagesToolAdditionBlockToolMcpToolReference,
@@ -6839,11 +7564,17 @@ crate::runtime::union_from! {
     McpToolReference(MessagesToolAdditionBlockToolMcpToolReference),
     McpToolsetReference(MessagesToolAdditionBlockToolMcpToolsetReference), }
 }
+/// The object of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/1` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesToolAdditionBlockToolMcpToolReference {
+    /// The `name` property (required).
     pub name: String,
+    /// The `server_name` property (required).
     pub server_name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolAdditionBlockToolMcpToolReferenceType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6914,14 +7645,21 @@ impl MessagesToolAdditionBlockToolMcpToolReference {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/1/properties/type` in the API's spec.
+///
 /// Always `"mcp_tool_reference"`: constructors fill it in, decoding checks it.
 pub type MessagesToolAdditionBlockToolMcpToolReferenceType = crate::runtime::Const<
     constants::MessagesToolAdditionBlockToolMcpToolReferenceType,
 >;
+/// The object of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/2` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesToolAdditionBlockToolMcpToolsetReference {
+    /// The `server_name` property (required).
     pub server_name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolAdditionBlockToolMcpToolsetReferenceType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6984,14 +7722,21 @@ impl MessagesToolAdditionBlockToolMcpToolsetReference {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/2/properties/type` in the API's spec.
+///
 /// Always `"mcp_toolset_reference"`: constructors fill it in, decoding checks it.
 pub type MessagesToolAdditionBlockToolMcpToolsetReferenceType = crate::runtime::Const<
     constants::MessagesToolAdditionBlockToolMcpToolsetReferenceType,
 >;
+/// The object of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/0` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesToolAdditionBlockToolReference {
+    /// The `name` property (required).
     pub name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolAdditionBlockToolReferenceType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7054,15 +7799,21 @@ impl MessagesToolAdditionBlockToolReference {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/0/properties/type` in the API's spec.
+///
 /// Always `"tool_reference"`: constructors fill it in, decoding checks it.
 pub type MessagesToolAdditionBlockToolReferenceType = crate::runtime::Const<
     constants::MessagesToolAdditionBlockToolReferenceType,
 >;
+/// The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/type` in the API's spec.
+///
 /// Always `"tool_addition"`: constructors fill it in, decoding checks it.
 pub type MessagesToolAdditionBlockType = crate::runtime::Const<
     constants::MessagesToolAdditionBlockType,
 >;
 /// Removes a tool from the conversation mid-conversation without invalidating the prompt cache. Only valid in `role: "system"` messages. Not supported on Claude Sonnet 5 or models older than Claude Opus 4.8.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesToolRemovalBlock {
@@ -7070,7 +7821,9 @@ pub struct MessagesToolRemovalBlock {
     ///
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
+    /// The `tool` property (required).
     pub tool: MessagesToolRemovalBlockTool,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolRemovalBlockType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7138,6 +7891,8 @@ impl MessagesToolRemovalBlock {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -7147,6 +7902,10 @@ impl MessagesToolRemovalBlock {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesToolRemovalBlockTool { tag = "type"; ToolReference =
     "tool_reference" => MessagesToolRemovalBlockToolReference, McpToolReference =
     "mcp_tool_reference" => MessagesToolRemovalBlockToolMcpToolReference,
@@ -7159,11 +7918,17 @@ crate::runtime::union_from! {
     McpToolReference(MessagesToolRemovalBlockToolMcpToolReference),
     McpToolsetReference(MessagesToolRemovalBlockToolMcpToolsetReference), }
 }
+/// The object of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/1` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesToolRemovalBlockToolMcpToolReference {
+    /// The `name` property (required).
     pub name: String,
+    /// The `server_name` property (required).
     pub server_name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolRemovalBlockToolMcpToolReferenceType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7234,14 +7999,21 @@ impl MessagesToolRemovalBlockToolMcpToolReference {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/1/properties/type` in the API's spec.
+///
 /// Always `"mcp_tool_reference"`: constructors fill it in, decoding checks it.
 pub type MessagesToolRemovalBlockToolMcpToolReferenceType = crate::runtime::Const<
     constants::MessagesToolRemovalBlockToolMcpToolReferenceType,
 >;
+/// The object of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/2` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesToolRemovalBlockToolMcpToolsetReference {
+    /// The `server_name` property (required).
     pub server_name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolRemovalBlockToolMcpToolsetReferenceType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7304,14 +8076,21 @@ impl MessagesToolRemovalBlockToolMcpToolsetReference {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/2/properties/type` in the API's spec.
+///
 /// Always `"mcp_toolset_reference"`: constructors fill it in, decoding checks it.
 pub type MessagesToolRemovalBlockToolMcpToolsetReferenceType = crate::runtime::Const<
     constants::MessagesToolRemovalBlockToolMcpToolsetReferenceType,
 >;
+/// The object of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/0` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagesToolRemovalBlockToolReference {
+    /// The `name` property (required).
     pub name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolRemovalBlockToolReferenceType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7374,10 +8153,14 @@ impl MessagesToolRemovalBlockToolReference {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/0/properties/type` in the API's spec.
+///
 /// Always `"tool_reference"`: constructors fill it in, decoding checks it.
 pub type MessagesToolRemovalBlockToolReferenceType = crate::runtime::Const<
     constants::MessagesToolRemovalBlockToolReferenceType,
 >;
+/// The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/type` in the API's spec.
+///
 /// Always `"tool_removal"`: constructors fill it in, decoding checks it.
 pub type MessagesToolRemovalBlockType = crate::runtime::Const<
     constants::MessagesToolRemovalBlockType,

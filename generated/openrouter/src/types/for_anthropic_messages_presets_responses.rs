@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// Configuration for the openrouter:shell server tool
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ShellServerToolConfig {
@@ -78,16 +80,22 @@ impl ShellServerToolConfig {
         }
     }
     /// Sets `engine`.
+    ///
+    /// Which shell engine to use. "openrouter" runs commands server-side in the OpenRouter sandbox. "auto" (default) keeps the provider's native hosted shell when available (OpenAI); on other providers the call is routed to the OpenRouter sandbox.
     pub fn engine(mut self, value: impl Into<ShellServerToolEngine>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// Sets `environment`.
+    ///
+    /// Server-side execution environment for the shell tool. Only container-backed environments are supported; "local" shells are not.
     pub fn environment(mut self, value: impl Into<ShellServerToolEnvironment>) -> Self {
         self.environment = Some(value.into());
         self
     }
     /// Sets `sleep_after_seconds`.
+    ///
+    /// How long (in seconds) the container stays warm after its last command before sleeping, freeing its capacity slot. Idle-based: each command renews the timer. Defaults to 900 (15 minutes); capped at 2592000 (30 days).
     pub fn sleep_after_seconds(
         mut self,
         value: impl Into<SandboxSleepAfterSeconds>,
@@ -99,11 +107,15 @@ impl ShellServerToolConfig {
 crate::runtime::string_enum! {
     #[doc =
     " Which shell engine to use. \"openrouter\" runs commands server-side in the OpenRouter sandbox. \"auto\" (default) keeps the provider's native hosted shell when available (OpenAI); on other providers the call is routed to the OpenRouter sandbox."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ShellServerToolEngine { Auto => "auto", Openrouter => "openrouter", }
 }
 crate::runtime::tagged_union! {
     #[doc =
     " Server-side execution environment for the shell tool. Only container-backed environments are supported; \"local\" shells are not."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ShellServerToolEnvironment { tag = "type"; ContainerAuto = "container_auto"
     => ContainerAutoEnvironment, ContainerReference = "container_reference" =>
     ContainerReferenceEnvironment, } Deserialize : #[cfg(feature = "full-serde")];
@@ -113,6 +125,8 @@ crate::runtime::union_from! {
     ContainerReference(ContainerReferenceEnvironment), }
 }
 /// OpenRouter built-in server tool: runs shell commands server-side in a sandboxed container (a sandbox-backed clone of OpenAI's hosted shell tool)
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ShellServerToolOpenRouter {
@@ -120,6 +134,7 @@ pub struct ShellServerToolOpenRouter {
     ///
     /// Example: `{"engine":"openrouter","environment":{"type":"container_auto"}}`
     pub parameters: Option<ShellServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ShellServerToolOpenRouterType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -179,16 +194,22 @@ impl ShellServerToolOpenRouter {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for the openrouter:shell server tool
     pub fn parameters(mut self, value: impl Into<ShellServerToolConfig>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ShellServerTool_OpenRouter/properties/type` in the API's spec.
+///
 /// Always `"openrouter:shell"`: constructors fill it in, decoding checks it.
 pub type ShellServerToolOpenRouterType = crate::runtime::Const<
     constants::ShellServerToolOpenRouterType,
 >;
 /// OpenRouter built-in server tool: finds tools marked `defer_loading` and makes them callable
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ToolSearchServerTool {
@@ -196,6 +217,7 @@ pub struct ToolSearchServerTool {
     ///
     /// Example: `{"max_results":5}`
     pub parameters: Option<ToolSearchServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ToolSearchServerToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -255,12 +277,16 @@ impl ToolSearchServerTool {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for the openrouter:tool_search server tool
     pub fn parameters(mut self, value: impl Into<ToolSearchServerToolConfig>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 }
 /// Configuration for the openrouter:tool_search server tool
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ToolSearchServerToolConfig {
@@ -318,11 +344,15 @@ impl ToolSearchServerToolConfig {
         }
     }
     /// Sets `max_results`.
+    ///
+    /// Maximum tools returned by one search. Defaults to 5.
     pub fn max_results(mut self, value: impl Into<i64>) -> Self {
         self.max_results = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ToolSearchServerTool/properties/type` in the API's spec.
+///
 /// Always `"openrouter:tool_search"`: constructors fill it in, decoding checks it.
 pub type ToolSearchServerToolType = crate::runtime::Const<
     constants::ToolSearchServerToolType,

@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `api-keys`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the schema at `/paths/~1keys/post/requestBody/content/application~1json/schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateKeysRequest {
@@ -124,31 +127,43 @@ impl CreateKeysRequest {
         }
     }
     /// Sets `creator_user_id`.
+    ///
+    /// Optional user ID of the key creator. Only meaningful for organization-owned keys where a specific member is creating the key.
     pub fn creator_user_id(mut self, value: impl Into<String>) -> Self {
         self.creator_user_id = Some(value.into());
         self
     }
     /// Sets `expires_at`.
+    ///
+    /// Optional ISO 8601 UTC timestamp when the API key should expire. Must be UTC, other timezones will be rejected
     pub fn expires_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
     /// Sets `include_byok_in_limit`.
+    ///
+    /// Whether to include BYOK usage in the limit
     pub fn include_byok_in_limit(mut self, value: impl Into<bool>) -> Self {
         self.include_byok_in_limit = Some(value.into());
         self
     }
     /// Sets `limit`.
+    ///
+    /// Optional spending limit for the API key in USD
     pub fn limit(mut self, value: impl Into<f64>) -> Self {
         self.limit = Some(value.into());
         self
     }
     /// Sets `limit_reset`.
+    ///
+    /// Type of limit reset for the API key (daily, weekly, monthly, or null for no reset). Resets happen automatically at midnight UTC, and weeks are Monday through Sunday.
     pub fn limit_reset(mut self, value: impl Into<CreateKeysRequestLimitReset>) -> Self {
         self.limit_reset = Some(value.into());
         self
     }
     /// Sets `workspace_id`.
+    ///
+    /// The workspace to create the API key in. Defaults to the default workspace if not provided.
     pub fn workspace_id(mut self, value: impl Into<crate::runtime::Uuid>) -> Self {
         self.workspace_id = Some(value.into());
         self
@@ -157,9 +172,14 @@ impl CreateKeysRequest {
 crate::runtime::string_enum! {
     #[doc =
     " Type of limit reset for the API key (daily, weekly, monthly, or null for no reset). Resets happen automatically at midnight UTC, and weeks are Monday through Sunday."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum CreateKeysRequestLimitReset { Daily => "daily", Weekly => "weekly", Monthly
     => "monthly", }
 }
+/// The object of the schema at `/paths/~1keys/post/responses/201/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateKeysResponse {
@@ -230,6 +250,8 @@ impl CreateKeysResponse {
     }
 }
 /// The created API key information
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateKeysResponseData {
@@ -550,36 +572,51 @@ impl CreateKeysResponseData {
         }
     }
     /// Sets `creator_user_id` (`None` sends `null`).
+    ///
+    /// The user ID of the key creator. For organization-owned keys, this is the member who created the key. For individual users, this is the user's own ID.
     pub fn creator_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.creator_user_id = value.into();
         self
     }
     /// Sets `expires_at`.
+    ///
+    /// ISO 8601 UTC timestamp when the API key expires, or null if no expiration
     pub fn expires_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
     /// Sets `limit` (`None` sends `null`).
+    ///
+    /// Spending limit for the API key in USD
     pub fn limit(mut self, value: impl Into<Option<f64>>) -> Self {
         self.limit = value.into();
         self
     }
     /// Sets `limit_remaining` (`None` sends `null`).
+    ///
+    /// Remaining spending limit in USD
     pub fn limit_remaining(mut self, value: impl Into<Option<f64>>) -> Self {
         self.limit_remaining = value.into();
         self
     }
     /// Sets `limit_reset` (`None` sends `null`).
+    ///
+    /// Type of limit reset for the API key
     pub fn limit_reset(mut self, value: impl Into<Option<String>>) -> Self {
         self.limit_reset = value.into();
         self
     }
     /// Sets `updated_at` (`None` sends `null`).
+    ///
+    /// ISO 8601 timestamp of when the API key was last updated
     pub fn updated_at(mut self, value: impl Into<Option<String>>) -> Self {
         self.updated_at = value.into();
         self
     }
 }
+/// The object of the schema at `/paths/~1keys~1{hash}/delete/responses/200/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteKeysResponse {
@@ -642,6 +679,9 @@ impl DeleteKeysResponse {
 pub type DeleteKeysResponseDeleted = crate::runtime::Const<
     constants::DeleteKeysResponseDeleted,
 >;
+/// The object of the schema at `/paths/~1key/get/responses/200/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetCurrentKeyResponse {
@@ -697,6 +737,8 @@ impl GetCurrentKeyResponse {
     }
 }
 /// Current API key information
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetCurrentKeyResponseData {
@@ -995,32 +1037,44 @@ impl GetCurrentKeyResponseData {
         }
     }
     /// Sets `creator_user_id` (`None` sends `null`).
+    ///
+    /// The user ID of the key creator. For organization-owned keys, this is the member who created the key. For individual users, this is the user's own ID.
     pub fn creator_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.creator_user_id = value.into();
         self
     }
     /// Sets `expires_at`.
+    ///
+    /// ISO 8601 UTC timestamp when the API key expires, or null if no expiration
     pub fn expires_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
     /// Sets `limit` (`None` sends `null`).
+    ///
+    /// Spending limit for the API key in USD
     pub fn limit(mut self, value: impl Into<Option<f64>>) -> Self {
         self.limit = value.into();
         self
     }
     /// Sets `limit_remaining` (`None` sends `null`).
+    ///
+    /// Remaining spending limit in USD
     pub fn limit_remaining(mut self, value: impl Into<Option<f64>>) -> Self {
         self.limit_remaining = value.into();
         self
     }
     /// Sets `limit_reset` (`None` sends `null`).
+    ///
+    /// Type of limit reset for the API key
     pub fn limit_reset(mut self, value: impl Into<Option<String>>) -> Self {
         self.limit_reset = value.into();
         self
     }
 }
 /// Legacy rate limit information about a key. Will always return -1.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[deprecated(note = "deprecated by the API's spec")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1109,6 +1163,9 @@ impl GetCurrentKeyResponseDataRateLimit {
         }
     }
 }
+/// The object of the schema at `/paths/~1keys~1{hash}/get/responses/200/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetKeyResponse {
@@ -1164,6 +1221,8 @@ impl GetKeyResponse {
     }
 }
 /// The API key information
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetKeyResponseData {
@@ -1484,36 +1543,51 @@ impl GetKeyResponseData {
         }
     }
     /// Sets `creator_user_id` (`None` sends `null`).
+    ///
+    /// The user ID of the key creator. For organization-owned keys, this is the member who created the key. For individual users, this is the user's own ID.
     pub fn creator_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.creator_user_id = value.into();
         self
     }
     /// Sets `expires_at`.
+    ///
+    /// ISO 8601 UTC timestamp when the API key expires, or null if no expiration
     pub fn expires_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
     /// Sets `limit` (`None` sends `null`).
+    ///
+    /// Spending limit for the API key in USD
     pub fn limit(mut self, value: impl Into<Option<f64>>) -> Self {
         self.limit = value.into();
         self
     }
     /// Sets `limit_remaining` (`None` sends `null`).
+    ///
+    /// Remaining spending limit in USD
     pub fn limit_remaining(mut self, value: impl Into<Option<f64>>) -> Self {
         self.limit_remaining = value.into();
         self
     }
     /// Sets `limit_reset` (`None` sends `null`).
+    ///
+    /// Type of limit reset for the API key
     pub fn limit_reset(mut self, value: impl Into<Option<String>>) -> Self {
         self.limit_reset = value.into();
         self
     }
     /// Sets `updated_at` (`None` sends `null`).
+    ///
+    /// ISO 8601 timestamp of when the API key was last updated
     pub fn updated_at(mut self, value: impl Into<Option<String>>) -> Self {
         self.updated_at = value.into();
         self
     }
 }
+/// The object of the schema at `/paths/~1keys/get/responses/200/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListResponse {
@@ -1568,6 +1642,9 @@ impl ListResponse {
         }
     }
 }
+/// The object of the schema at `/paths/~1keys/get/responses/200/content/application~1json/schema/properties/data/items` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListResponseDataItem {
@@ -1888,36 +1965,51 @@ impl ListResponseDataItem {
         }
     }
     /// Sets `creator_user_id` (`None` sends `null`).
+    ///
+    /// The user ID of the key creator. For organization-owned keys, this is the member who created the key. For individual users, this is the user's own ID.
     pub fn creator_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.creator_user_id = value.into();
         self
     }
     /// Sets `expires_at`.
+    ///
+    /// ISO 8601 UTC timestamp when the API key expires, or null if no expiration
     pub fn expires_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
     /// Sets `limit` (`None` sends `null`).
+    ///
+    /// Spending limit for the API key in USD
     pub fn limit(mut self, value: impl Into<Option<f64>>) -> Self {
         self.limit = value.into();
         self
     }
     /// Sets `limit_remaining` (`None` sends `null`).
+    ///
+    /// Remaining spending limit in USD
     pub fn limit_remaining(mut self, value: impl Into<Option<f64>>) -> Self {
         self.limit_remaining = value.into();
         self
     }
     /// Sets `limit_reset` (`None` sends `null`).
+    ///
+    /// Type of limit reset for the API key
     pub fn limit_reset(mut self, value: impl Into<Option<String>>) -> Self {
         self.limit_reset = value.into();
         self
     }
     /// Sets `updated_at` (`None` sends `null`).
+    ///
+    /// ISO 8601 timestamp of when the API key was last updated
     pub fn updated_at(mut self, value: impl Into<Option<String>>) -> Self {
         self.updated_at = value.into();
         self
     }
 }
+/// The object of the schema at `/paths/~1keys~1{hash}/patch/requestBody/content/application~1json/schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateKeysRequest {
@@ -2017,21 +2109,29 @@ impl UpdateKeysRequest {
         }
     }
     /// Sets `disabled`.
+    ///
+    /// Whether to disable the API key
     pub fn disabled(mut self, value: impl Into<bool>) -> Self {
         self.disabled = Some(value.into());
         self
     }
     /// Sets `include_byok_in_limit`.
+    ///
+    /// Whether to include BYOK usage in the limit
     pub fn include_byok_in_limit(mut self, value: impl Into<bool>) -> Self {
         self.include_byok_in_limit = Some(value.into());
         self
     }
     /// Sets `limit`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// New spending limit for the API key in USD
     pub fn limit(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
         self.limit = value.into();
         self
     }
     /// Sets `limit_reset`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// New limit reset type for the API key (daily, weekly, monthly, or null for no reset). Resets happen automatically at midnight UTC, and weeks are Monday through Sunday.
     pub fn limit_reset(
         mut self,
         value: impl Into<crate::runtime::Patch<UpdateKeysRequestLimitReset>>,
@@ -2040,6 +2140,8 @@ impl UpdateKeysRequest {
         self
     }
     /// Sets `name`.
+    ///
+    /// New name for the API key
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -2048,9 +2150,14 @@ impl UpdateKeysRequest {
 crate::runtime::string_enum! {
     #[doc =
     " New limit reset type for the API key (daily, weekly, monthly, or null for no reset). Resets happen automatically at midnight UTC, and weeks are Monday through Sunday."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum UpdateKeysRequestLimitReset { Daily => "daily", Weekly => "weekly", Monthly
     => "monthly", }
 }
+/// The object of the schema at `/paths/~1keys~1{hash}/patch/responses/200/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateKeysResponse {
@@ -2106,6 +2213,8 @@ impl UpdateKeysResponse {
     }
 }
 /// The updated API key information
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateKeysResponseData {
@@ -2426,31 +2535,43 @@ impl UpdateKeysResponseData {
         }
     }
     /// Sets `creator_user_id` (`None` sends `null`).
+    ///
+    /// The user ID of the key creator. For organization-owned keys, this is the member who created the key. For individual users, this is the user's own ID.
     pub fn creator_user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.creator_user_id = value.into();
         self
     }
     /// Sets `expires_at`.
+    ///
+    /// ISO 8601 UTC timestamp when the API key expires, or null if no expiration
     pub fn expires_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
     /// Sets `limit` (`None` sends `null`).
+    ///
+    /// Spending limit for the API key in USD
     pub fn limit(mut self, value: impl Into<Option<f64>>) -> Self {
         self.limit = value.into();
         self
     }
     /// Sets `limit_remaining` (`None` sends `null`).
+    ///
+    /// Remaining spending limit in USD
     pub fn limit_remaining(mut self, value: impl Into<Option<f64>>) -> Self {
         self.limit_remaining = value.into();
         self
     }
     /// Sets `limit_reset` (`None` sends `null`).
+    ///
+    /// Type of limit reset for the API key
     pub fn limit_reset(mut self, value: impl Into<Option<String>>) -> Self {
         self.limit_reset = value.into();
         self
     }
     /// Sets `updated_at` (`None` sends `null`).
+    ///
+    /// ISO 8601 timestamp of when the API key was last updated
     pub fn updated_at(mut self, value: impl Into<Option<String>>) -> Self {
         self.updated_at = value.into();
         self

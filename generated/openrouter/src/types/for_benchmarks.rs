@@ -5,12 +5,16 @@ use super::*;
 crate::runtime::string_enum! {
     #[doc =
     " Design Arena only: arena to query. Defaults to `models` when source is `design-arena`."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetBenchmarksArena { Models => "models", Builders => "builders", Agents =>
     "agents", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Return results for one exact OpenRouter benchmark. A `search_*` value narrows the response to search results only; a classic value narrows the OpenRouter items and leaves other sources' items as they are."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetBenchmarksBenchmarkType { GpqaDiamond => "gpqa_diamond",
     TauBenchVerifiedAirline => "tau_bench_verified_airline", SearchBrowsecomp =>
     "search_browsecomp", SearchHle => "search_hle", SearchDsqa => "search_dsqa",
@@ -19,22 +23,30 @@ crate::runtime::string_enum! {
 crate::runtime::string_enum! {
     #[doc =
     " OpenRouter search benchmarks only: filter by the request surface the lane ran on."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetBenchmarksSearchSurface { ServerTool => "server-tool", Plugin =>
     "plugin", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Benchmark source to query. Determines the shape of the returned items. When omitted, returns results from all sources."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetBenchmarksSource { ArtificialAnalysis => "artificial-analysis",
     DesignArena => "design-arena", Openrouter => "openrouter", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Filter results by task type. For Artificial Analysis, maps to the corresponding index. For Design Arena, maps to the matching category. `search` returns OpenRouter search benchmark results only."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetBenchmarksTaskType { Coding => "coding", Intelligence => "intelligence",
     Agentic => "agentic", Search => "search", }
 }
 /// OpenRouter pricing per token for this model. Null if pricing is unavailable.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnifiedBenchmarkPricing {
@@ -106,6 +118,9 @@ impl UnifiedBenchmarkPricing {
         }
     }
 }
+/// The object of the `UnifiedBenchmarksAAItem` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnifiedBenchmarksAaItem {
@@ -234,21 +249,29 @@ impl UnifiedBenchmarksAaItem {
         }
     }
     /// Sets `agentic_index` (`None` sends `null`).
+    ///
+    /// Artificial Analysis Agentic Index composite score. Higher is better.
     pub fn agentic_index(mut self, value: impl Into<Option<f64>>) -> Self {
         self.agentic_index = value.into();
         self
     }
     /// Sets `coding_index` (`None` sends `null`).
+    ///
+    /// Artificial Analysis Coding Index composite score. Higher is better.
     pub fn coding_index(mut self, value: impl Into<Option<f64>>) -> Self {
         self.coding_index = value.into();
         self
     }
     /// Sets `intelligence_index` (`None` sends `null`).
+    ///
+    /// Artificial Analysis Intelligence Index composite score. Higher is better.
     pub fn intelligence_index(mut self, value: impl Into<Option<f64>>) -> Self {
         self.intelligence_index = value.into();
         self
     }
     /// Sets `pricing` (`None` sends `null`).
+    ///
+    /// OpenRouter pricing per token for this model. Null if pricing is unavailable.
     pub fn pricing(mut self, value: impl Into<Option<UnifiedBenchmarkPricing>>) -> Self {
         self.pricing = value.into();
         self
@@ -260,6 +283,9 @@ impl UnifiedBenchmarksAaItem {
 pub type UnifiedBenchmarksAaItemSource = crate::runtime::Const<
     constants::UnifiedBenchmarksAaItemSource,
 >;
+/// The object of the `UnifiedBenchmarksDAItem` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnifiedBenchmarksDaItem {
@@ -436,11 +462,15 @@ impl UnifiedBenchmarksDaItem {
         }
     }
     /// Sets `avg_generation_time_ms` (`None` sends `null`).
+    ///
+    /// Average generation time in milliseconds.
     pub fn avg_generation_time_ms(mut self, value: impl Into<Option<f64>>) -> Self {
         self.avg_generation_time_ms = value.into();
         self
     }
     /// Sets `pricing` (`None` sends `null`).
+    ///
+    /// OpenRouter pricing per token for this model. Null if pricing is unavailable.
     pub fn pricing(mut self, value: impl Into<Option<UnifiedBenchmarkPricing>>) -> Self {
         self.pricing = value.into();
         self
@@ -453,13 +483,20 @@ pub type UnifiedBenchmarksDaItemSource = crate::runtime::Const<
     constants::UnifiedBenchmarksDaItemSource,
 >;
 /// Placement distribution from tournament matches.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UnifiedBenchmarksDaItemTournamentStats {
+    /// The `first_place` property (required, may be `null`).
     pub first_place: Option<i64>,
+    /// The `fourth_place` property (required, may be `null`).
     pub fourth_place: Option<i64>,
+    /// The `second_place` property (required, may be `null`).
     pub second_place: Option<i64>,
+    /// The `third_place` property (required, may be `null`).
     pub third_place: Option<i64>,
+    /// The `total` property (required, may be `null`).
     pub total: Option<i64>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -561,6 +598,9 @@ impl UnifiedBenchmarksDaItemTournamentStats {
         self
     }
 }
+/// The object of the `UnifiedBenchmarksMeta` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnifiedBenchmarksMeta {
@@ -682,11 +722,15 @@ impl UnifiedBenchmarksMeta {
         }
     }
     /// Sets `citation` (`None` sends `null`).
+    ///
+    /// Required attribution when republishing this data, or null when results span multiple sources (attribute each item individually by its `source` discriminator).
     pub fn citation(mut self, value: impl Into<Option<String>>) -> Self {
         self.citation = value.into();
         self
     }
     /// Sets `source` (`None` sends `null`).
+    ///
+    /// The source filter applied, or null when all sources are returned.
     pub fn source(
         mut self,
         value: impl Into<Option<UnifiedBenchmarksMetaSource>>,
@@ -695,19 +739,25 @@ impl UnifiedBenchmarksMeta {
         self
     }
     /// Sets `source_url` (`None` sends `null`).
+    ///
+    /// URL of the upstream data source, or null when results span multiple sources.
     pub fn source_url(mut self, value: impl Into<Option<String>>) -> Self {
         self.source_url = value.into();
         self
     }
     /// Sets `task_type` (`None` sends `null`).
+    ///
+    /// The task_type filter applied, or null if showing all.
     pub fn task_type(mut self, value: impl Into<Option<String>>) -> Self {
         self.task_type = value.into();
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " The source filter applied, or null when all sources are returned."] pub
-    enum UnifiedBenchmarksMetaSource { ArtificialAnalysis => "artificial-analysis",
+    #[doc = " The source filter applied, or null when all sources are returned."] #[doc =
+    " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum UnifiedBenchmarksMetaSource { ArtificialAnalysis => "artificial-analysis",
     DesignArena => "design-arena", Openrouter => "openrouter", }
 }
 /// Dataset version.
@@ -716,6 +766,9 @@ crate::runtime::string_enum! {
 pub type UnifiedBenchmarksMetaVersion = crate::runtime::Const<
     constants::UnifiedBenchmarksMetaVersion,
 >;
+/// The object of the `UnifiedBenchmarksORItem` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnifiedBenchmarksOrItem {
@@ -880,19 +933,24 @@ impl UnifiedBenchmarksOrItem {
         }
     }
     /// Sets `accuracy_stddev` (`None` sends `null`).
+    ///
+    /// Standard deviation of run accuracy, or null for a single run.
     pub fn accuracy_stddev(mut self, value: impl Into<Option<f64>>) -> Self {
         self.accuracy_stddev = value.into();
         self
     }
     /// Sets `avg_cost_per_task` (`None` sends `null`).
+    ///
+    /// Average cost per task in USD, or null if unavailable.
     pub fn avg_cost_per_task(mut self, value: impl Into<Option<f64>>) -> Self {
         self.avg_cost_per_task = value.into();
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " OpenRouter benchmark evaluation type."] pub enum
-    UnifiedBenchmarksOrItemBenchmarkType { GpqaDiamond => "gpqa_diamond",
+    #[doc = " OpenRouter benchmark evaluation type."] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum UnifiedBenchmarksOrItemBenchmarkType { GpqaDiamond => "gpqa_diamond",
     TauBenchVerifiedAirline => "tau_bench_verified_airline", }
 }
 /// Benchmark source discriminator.
@@ -901,10 +959,16 @@ crate::runtime::string_enum! {
 pub type UnifiedBenchmarksOrItemSource = crate::runtime::Const<
     constants::UnifiedBenchmarksOrItemSource,
 >;
+/// The object of the `UnifiedBenchmarksResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnifiedBenchmarksResponse {
+    /// The `data` property (required).
     pub data: Vec<UnifiedBenchmarksResponseDataItem>,
+    /// The `meta` property (required).
+    ///
     /// Example: `{"as_of":"2026-06-03T12:00:00Z","citation":"Source: Artificial Analysis (artificialanalysis.ai) via OpenRouter (openrouter.ai/rankings).","model_count":50,"source":"artificial-analysis","source_url":"https://artificialanalysis.ai","task_type":null,"version":"v1"}`
     pub meta: UnifiedBenchmarksMeta,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -971,6 +1035,10 @@ impl UnifiedBenchmarksResponse {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/UnifiedBenchmarksResponse/properties/data/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum UnifiedBenchmarksResponseDataItem {
     UnifiedBenchmarksSearchItem(UnifiedBenchmarksSearchItem),
     UnifiedBenchmarksDaItem(UnifiedBenchmarksDaItem),
@@ -985,6 +1053,9 @@ crate::runtime::union_from! {
     UnifiedBenchmarksOrItem(UnifiedBenchmarksOrItem),
     UnifiedBenchmarksAaItem(UnifiedBenchmarksAaItem), }
 }
+/// The object of the `UnifiedBenchmarksSearchItem` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnifiedBenchmarksSearchItem {
@@ -1200,16 +1271,22 @@ impl UnifiedBenchmarksSearchItem {
         }
     }
     /// Sets `avg_cost_per_task` (`None` sends `null`).
+    ///
+    /// Average cost per task in USD, or null if unavailable.
     pub fn avg_cost_per_task(mut self, value: impl Into<Option<f64>>) -> Self {
         self.avg_cost_per_task = value.into();
         self
     }
     /// Sets `avg_latency_per_task_ms` (`None` sends `null`).
+    ///
+    /// Average wall-clock latency per task in milliseconds, or null if unavailable.
     pub fn avg_latency_per_task_ms(mut self, value: impl Into<Option<f64>>) -> Self {
         self.avg_latency_per_task_ms = value.into();
         self
     }
     /// Sets `run_config`.
+    ///
+    /// Published lane configuration, included only when include_run_config=true. Only the agent turn count, reasoning effort, and temperature are exposed; other harness settings are intentionally not part of the public contract.
     pub fn run_config(
         mut self,
         value: impl Into<UnifiedBenchmarksSearchRunConfig>,
@@ -1219,21 +1296,26 @@ impl UnifiedBenchmarksSearchItem {
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " OpenRouter search benchmark."] pub enum
-    UnifiedBenchmarksSearchItemBenchmarkType { SearchBrowsecomp => "search_browsecomp",
-    SearchHle => "search_hle", SearchDsqa => "search_dsqa", SearchWidesearch =>
-    "search_widesearch", }
+    #[doc = " OpenRouter search benchmark."] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum UnifiedBenchmarksSearchItemBenchmarkType { SearchBrowsecomp =>
+    "search_browsecomp", SearchHle => "search_hle", SearchDsqa => "search_dsqa",
+    SearchWidesearch => "search_widesearch", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Identifies the meaning of `primary_score`: `f1_by_item` for WideSearch, `accuracy` for all other search benchmarks."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum UnifiedBenchmarksSearchItemPrimaryMetric { Accuracy => "accuracy", F1ByItem
     => "f1_by_item", }
 }
 crate::runtime::string_enum! {
-    #[doc = " Request surface the published configuration went through."] pub enum
-    UnifiedBenchmarksSearchItemSearchSurface { ServerTool => "server-tool", Plugin =>
-    "plugin", }
+    #[doc = " Request surface the published configuration went through."] #[doc = " "]
+    #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum UnifiedBenchmarksSearchItemSearchSurface { ServerTool => "server-tool",
+    Plugin => "plugin", }
 }
 /// Benchmark source discriminator.
 ///
@@ -1242,6 +1324,8 @@ pub type UnifiedBenchmarksSearchItemSource = crate::runtime::Const<
     constants::UnifiedBenchmarksSearchItemSource,
 >;
 /// Published lane configuration, included only when include_run_config=true. Only the agent turn count, reasoning effort, and temperature are exposed; other harness settings are intentionally not part of the public contract.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UnifiedBenchmarksSearchRunConfig {
@@ -1316,16 +1400,22 @@ impl UnifiedBenchmarksSearchRunConfig {
         }
     }
     /// Sets `max_agent_turns` (`None` sends `null`).
+    ///
+    /// Agent-turn count for the published lane, or null for plugin lanes.
     pub fn max_agent_turns(mut self, value: impl Into<Option<i64>>) -> Self {
         self.max_agent_turns = value.into();
         self
     }
     /// Sets `reasoning_effort` (`None` sends `null`).
+    ///
+    /// Reasoning effort configured for the published lane, or null when omitted.
     pub fn reasoning_effort(mut self, value: impl Into<Option<String>>) -> Self {
         self.reasoning_effort = value.into();
         self
     }
     /// Sets `temperature` (`None` sends `null`).
+    ///
+    /// Sampling temperature configured for the published lane, or null when omitted.
     pub fn temperature(mut self, value: impl Into<Option<f64>>) -> Self {
         self.temperature = value.into();
         self

@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `byok`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `BYOKKey` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ByokKey {
@@ -195,6 +198,8 @@ impl ByokKey {
         }
     }
     /// Sets `allowed_api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` means no restriction.
     pub fn allowed_api_key_hashes(
         mut self,
         value: impl Into<Option<Vec<String>>>,
@@ -203,21 +208,29 @@ impl ByokKey {
         self
     }
     /// Sets `allowed_models` (`None` sends `null`).
+    ///
+    /// Optional allowlist of model slugs this credential may be used for. `null` means no restriction.
     pub fn allowed_models(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.allowed_models = value.into();
         self
     }
     /// Sets `allowed_user_ids` (`None` sends `null`).
+    ///
+    /// Optional allowlist of user IDs that may use this credential. `null` means no restriction.
     pub fn allowed_user_ids(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.allowed_user_ids = value.into();
         self
     }
     /// Sets `name`.
+    ///
+    /// Optional human-readable name for the credential.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `workspace_id` (`None` sends `null`).
+    ///
+    /// The workspace this credential is scoped to, or `null` when it is global — usable across every workspace in the account. A `null` value does not mean the default workspace.
     pub fn workspace_id(
         mut self,
         value: impl Into<Option<crate::runtime::Uuid>>,
@@ -260,6 +273,9 @@ crate::runtime::string_enum! {
     Upstage => "upstage", Venice => "venice", Wafer => "wafer", Wandb => "wandb",
     WandbLegacy => "wandb-legacy", Xai => "xai", Xiaomi => "xiaomi", ZAi => "z-ai", }
 }
+/// The object of the `CreateBYOKKeyRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateByokKeyRequest {
@@ -401,44 +417,62 @@ impl CreateByokKeyRequest {
         }
     }
     /// Sets `allowed_api_key_hashes`.
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` means no restriction. Must contain at least one hash if provided. Hashes that do not belong to your account return a 400.
     pub fn allowed_api_key_hashes(mut self, value: Vec<String>) -> Self {
         self.allowed_api_key_hashes = Some(value);
         self
     }
     /// Sets `allowed_models`.
+    ///
+    /// Optional allowlist of model slugs this credential may be used for. `null` means no restriction.
     pub fn allowed_models(mut self, value: Vec<String>) -> Self {
         self.allowed_models = Some(value);
         self
     }
     /// Sets `allowed_user_ids`.
+    ///
+    /// Optional allowlist of user IDs that may use this credential. `null` means no restriction.
     pub fn allowed_user_ids(mut self, value: Vec<String>) -> Self {
         self.allowed_user_ids = Some(value);
         self
     }
     /// Sets `disabled`.
+    ///
+    /// Whether this credential should be created in a disabled state.
     pub fn disabled(mut self, value: impl Into<bool>) -> Self {
         self.disabled = Some(value.into());
         self
     }
     /// Sets `is_fallback`.
+    ///
+    /// Whether this credential is treated as a fallback — used only after non-fallback keys for the same provider have been tried.
     pub fn is_fallback(mut self, value: impl Into<bool>) -> Self {
         self.is_fallback = Some(value.into());
         self
     }
     /// Sets `name`.
+    ///
+    /// Optional human-readable name for the credential.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `workspace_id`.
+    ///
+    /// Optional workspace ID to scope the credential to. When omitted, the credential is created in the account's default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly.
     pub fn workspace_id(mut self, value: impl Into<crate::runtime::Uuid>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
 }
+/// The object of the `CreateBYOKKeyResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateByokKeyResponse {
+    /// The `data` property (required).
     pub data: ByokKey,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -489,6 +523,9 @@ impl CreateByokKeyResponse {
         }
     }
 }
+/// The object of the `DeleteBYOKKeyResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteByokKeyResponse {
@@ -551,9 +588,13 @@ impl DeleteByokKeyResponse {
 pub type DeleteByokKeyResponseDeleted = crate::runtime::Const<
     constants::DeleteByokKeyResponseDeleted,
 >;
+/// The object of the `GetBYOKKeyResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetByokKeyResponse {
+    /// The `data` property (required).
     pub data: ByokKey,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -607,6 +648,8 @@ impl GetByokKeyResponse {
 crate::runtime::string_enum! {
     #[doc =
     " Optional provider slug to filter by (e.g. `openai`, `anthropic`, `amazon-bedrock`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ListByokKeysProvider { Ai21 => "ai21", AionLabs => "aion-labs", Akashml =>
     "akashml", Alibaba => "alibaba", AmazonBedrock => "amazon-bedrock", AmazonNova =>
     "amazon-nova", Ambient => "ambient", Anthropic => "anthropic", ArceeAi => "arcee-ai",
@@ -638,6 +681,9 @@ crate::runtime::string_enum! {
     Upstage => "upstage", Venice => "venice", Wafer => "wafer", Wandb => "wandb",
     WandbLegacy => "wandb-legacy", Xai => "xai", Xiaomi => "xiaomi", ZAi => "z-ai", }
 }
+/// The object of the `ListBYOKKeysResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListByokKeysResponse {
@@ -707,6 +753,9 @@ impl ListByokKeysResponse {
         }
     }
 }
+/// The object of the `UpdateBYOKKeyRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateByokKeyRequest {
@@ -822,6 +871,8 @@ impl UpdateByokKeyRequest {
         }
     }
     /// Sets `allowed_api_key_hashes`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` clears the restriction. Must contain at least one hash if provided. Hashes that do not belong to your account return a 400.
     pub fn allowed_api_key_hashes(
         mut self,
         value: impl Into<crate::runtime::Patch<Vec<String>>>,
@@ -830,6 +881,8 @@ impl UpdateByokKeyRequest {
         self
     }
     /// Sets `allowed_models`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Optional allowlist of model slugs this credential may be used for. `null` means no restriction.
     pub fn allowed_models(
         mut self,
         value: impl Into<crate::runtime::Patch<Vec<String>>>,
@@ -838,6 +891,8 @@ impl UpdateByokKeyRequest {
         self
     }
     /// Sets `allowed_user_ids`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Optional allowlist of user IDs that may use this credential. `null` means no restriction.
     pub fn allowed_user_ids(
         mut self,
         value: impl Into<crate::runtime::Patch<Vec<String>>>,
@@ -846,29 +901,41 @@ impl UpdateByokKeyRequest {
         self
     }
     /// Sets `disabled`.
+    ///
+    /// Whether this credential is disabled.
     pub fn disabled(mut self, value: impl Into<bool>) -> Self {
         self.disabled = Some(value.into());
         self
     }
     /// Sets `is_fallback`.
+    ///
+    /// Whether this credential is treated as a fallback — used only after non-fallback keys for the same provider have been tried.
     pub fn is_fallback(mut self, value: impl Into<bool>) -> Self {
         self.is_fallback = Some(value.into());
         self
     }
     /// Sets `key`.
+    ///
+    /// A new raw provider API key to rotate the credential in-place. The previous key material is overwritten and the masked label is regenerated. Encrypted at rest and never returned in API responses.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets `name`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Optional human-readable name for the credential.
     pub fn name(mut self, value: impl Into<crate::runtime::Patch<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the `UpdateBYOKKeyResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateByokKeyResponse {
+    /// The `data` property (required).
     pub data: ByokKey,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

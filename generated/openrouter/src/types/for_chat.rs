@@ -3,9 +3,13 @@
 #[allow(unused_imports)]
 use super::*;
 /// Chat completion choice
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatChoice {
+    /// The `finish_reason` property (required, may be `null`).
+    ///
     /// Example: `"stop"`
     pub finish_reason: Option<ChatFinishReasonEnum>,
     /// Choice index
@@ -98,16 +102,21 @@ impl ChatChoice {
         self
     }
     /// Sets `logprobs`.
+    ///
+    /// Log probabilities for the completion
     pub fn logprobs(mut self, value: impl Into<ChatTokenLogprobs>) -> Self {
         self.logprobs = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
-    pub enum ChatFinishReasonEnum { ToolCalls => "tool_calls", Stop => "stop", Length =>
+    #[doc = " The values of the `ChatFinishReasonEnum` schema in the API's spec."] pub
+    enum ChatFinishReasonEnum { ToolCalls => "tool_calls", Stop => "stop", Length =>
     "length", ContentFilter => "content_filter", Error => "error", }
 }
 /// Chat completion response
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatResult {
@@ -125,7 +134,10 @@ pub struct ChatResult {
     ///
     /// Example: `"openai/gpt-4"`
     pub model: String,
+    /// The `object` property (always the same value, filled in by `new`).
     pub object: ChatResultObject,
+    /// The `openrouter_metadata` property (optional).
+    ///
     /// Example: `{"attempt":1,"endpoints":{"available":[{"model":"openai/gpt-4o","provider":"OpenAI","selected":true}],"total":1},"is_byok":false,"region":"iad","requested":"openai/gpt-4o","strategy":"direct","summary":"available=1, selected=OpenAI"}`
     pub openrouter_metadata: Option<OpenRouterMetadata>,
     /// The service tier used by the upstream provider for this request
@@ -270,26 +282,36 @@ impl ChatResult {
         self
     }
     /// Sets `service_tier`.
+    ///
+    /// The service tier used by the upstream provider for this request
     pub fn service_tier(mut self, value: impl Into<String>) -> Self {
         self.service_tier = Some(value.into());
         self
     }
     /// Sets `system_fingerprint` (`None` sends `null`).
+    ///
+    /// System fingerprint
     pub fn system_fingerprint(mut self, value: impl Into<Option<String>>) -> Self {
         self.system_fingerprint = value.into();
         self
     }
     /// Sets `usage`.
+    ///
+    /// Token usage statistics
     pub fn usage(mut self, value: impl Into<ChatUsage>) -> Self {
         self.usage = Some(value.into());
         self
     }
     /// Sets `provider`.
+    ///
+    /// The upstream provider that served the request.
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ChatResult/properties/object` in the API's spec.
+///
 /// Always `"chat.completion"`: constructors fill it in, decoding checks it.
 pub type ChatResultObject = crate::runtime::Const<constants::ChatResultObject>;
 /// Streaming completion choice chunk
@@ -300,6 +322,8 @@ pub struct ChatStreamChoice {
     ///
     /// Example: `{"content":"Hello","role":"assistant"}`
     pub delta: ChatStreamDelta,
+    /// The `finish_reason` property (required, may be `null`).
+    ///
     /// Example: `"stop"`
     pub finish_reason: Option<ChatFinishReasonEnum>,
     /// Choice index
@@ -387,6 +411,8 @@ impl ChatStreamChoice {
         self
     }
     /// Sets `logprobs`.
+    ///
+    /// Log probabilities for the completion
     pub fn logprobs(mut self, value: impl Into<ChatTokenLogprobs>) -> Self {
         self.logprobs = Some(value.into());
         self
@@ -414,7 +440,10 @@ pub struct ChatStreamChunk {
     ///
     /// Example: `"openai/gpt-4"`
     pub model: String,
+    /// The `object` property (always the same value, filled in by `new`).
     pub object: ChatStreamChunkObject,
+    /// The `openrouter_metadata` property (optional).
+    ///
     /// Example: `{"attempt":1,"endpoints":{"available":[{"model":"openai/gpt-4o","provider":"OpenAI","selected":true}],"total":1},"is_byok":false,"region":"iad","requested":"openai/gpt-4o","strategy":"direct","summary":"available=1, selected=OpenAI"}`
     pub openrouter_metadata: Option<OpenRouterMetadata>,
     /// The service tier used by the upstream provider for this request
@@ -559,6 +588,8 @@ impl ChatStreamChunk {
         }
     }
     /// Sets `error`.
+    ///
+    /// Error information
     pub fn error(mut self, value: impl Into<ChatStreamChunkError>) -> Self {
         self.error = Some(value.into());
         self
@@ -569,21 +600,29 @@ impl ChatStreamChunk {
         self
     }
     /// Sets `service_tier`.
+    ///
+    /// The service tier used by the upstream provider for this request
     pub fn service_tier(mut self, value: impl Into<String>) -> Self {
         self.service_tier = Some(value.into());
         self
     }
     /// Sets `system_fingerprint`.
+    ///
+    /// System fingerprint
     pub fn system_fingerprint(mut self, value: impl Into<String>) -> Self {
         self.system_fingerprint = Some(value.into());
         self
     }
     /// Sets `usage`.
+    ///
+    /// Token usage statistics
     pub fn usage(mut self, value: impl Into<ChatUsage>) -> Self {
         self.usage = Some(value.into());
         self
     }
     /// Sets `provider`.
+    ///
+    /// The upstream provider that served the request.
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
@@ -667,6 +706,8 @@ impl ChatStreamChunkError {
         }
     }
     /// Sets `metadata`.
+    ///
+    /// Structured error metadata
     pub fn metadata(mut self, value: impl Into<ChatStreamChunkErrorMetadata>) -> Self {
         self.metadata = Some(value.into());
         self
@@ -738,11 +779,15 @@ impl ChatStreamChunkErrorMetadata {
         }
     }
     /// Sets `provider_code`.
+    ///
+    /// Upstream provider-specific error code, when available
     pub fn provider_code(mut self, value: impl Into<String>) -> Self {
         self.provider_code = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ChatStreamChunk/properties/object` in the API's spec.
+///
 /// Always `"chat.completion.chunk"`: constructors fill it in, decoding checks it.
 pub type ChatStreamChunkObject = crate::runtime::Const<constants::ChatStreamChunkObject>;
 /// Delta changes in streaming response
@@ -859,21 +904,29 @@ impl ChatStreamDelta {
         }
     }
     /// Sets `audio`.
+    ///
+    /// Audio output data or reference
     pub fn audio(mut self, value: impl Into<ChatAudioOutput>) -> Self {
         self.audio = Some(value.into());
         self
     }
     /// Sets `content`.
+    ///
+    /// Message content delta
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self
     }
     /// Sets `reasoning`.
+    ///
+    /// Reasoning content delta
     pub fn reasoning(mut self, value: impl Into<String>) -> Self {
         self.reasoning = Some(value.into());
         self
     }
     /// Sets `reasoning_details`.
+    ///
+    /// Reasoning details for extended thinking models
     pub fn reasoning_details(
         mut self,
         value: impl Into<ChatStreamReasoningDetails>,
@@ -882,16 +935,22 @@ impl ChatStreamDelta {
         self
     }
     /// Sets `refusal`.
+    ///
+    /// Refusal message delta
     pub fn refusal(mut self, value: impl Into<String>) -> Self {
         self.refusal = Some(value.into());
         self
     }
     /// Sets `role`.
+    ///
+    /// The role of the message author
     pub fn role(mut self, value: impl Into<ChatStreamDeltaRole>) -> Self {
         self.role = Some(value.into());
         self
     }
     /// Sets `tool_calls`.
+    ///
+    /// Tool calls delta
     pub fn tool_calls(mut self, value: Vec<ChatStreamToolCall>) -> Self {
         self.tool_calls = Some(value);
         self
@@ -987,16 +1046,22 @@ impl ChatStreamToolCall {
         }
     }
     /// Sets `function`.
+    ///
+    /// Function call details
     pub fn function(mut self, value: impl Into<ChatStreamToolCallFunction>) -> Self {
         self.function = Some(value.into());
         self
     }
     /// Sets `id`.
+    ///
+    /// Tool call identifier
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets `type`.
+    ///
+    /// Tool call type
     pub fn r#type(mut self, value: impl Into<ChatStreamToolCallType>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -1067,11 +1132,15 @@ impl ChatStreamToolCallFunction {
         }
     }
     /// Sets `arguments`.
+    ///
+    /// Function arguments as JSON string
     pub fn arguments(mut self, value: impl Into<String>) -> Self {
         self.arguments = Some(value.into());
         self
     }
     /// Sets `name`.
+    ///
+    /// Function name
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -1171,16 +1240,22 @@ impl ChatTokenLogprob {
         }
     }
     /// Sets `bytes` (`None` sends `null`).
+    ///
+    /// UTF-8 bytes of the token
     pub fn bytes(mut self, value: impl Into<Option<Vec<i64>>>) -> Self {
         self.bytes = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ChatTokenLogprob/properties/top_logprobs/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatTokenLogprobTopLogprobsItem {
+    /// The `bytes` property (required, may be `null`).
     pub bytes: Option<Vec<i64>>,
+    /// The `logprob` property (required).
     pub logprob: f64,
+    /// The `token` property (required).
     pub token: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1312,11 +1387,15 @@ impl ChatTokenLogprobs {
         }
     }
     /// Sets `content` (`None` sends `null`).
+    ///
+    /// Log probabilities for content tokens
     pub fn content(mut self, value: impl Into<Option<Vec<ChatTokenLogprob>>>) -> Self {
         self.content = value.into();
         self
     }
     /// Sets `refusal`.
+    ///
+    /// Log probabilities for refusal tokens
     pub fn refusal(mut self, value: Vec<ChatTokenLogprob>) -> Self {
         self.refusal = Some(value);
         self
@@ -1459,6 +1538,8 @@ impl ChatUsage {
         }
     }
     /// Sets `completion_tokens_details`.
+    ///
+    /// Detailed completion token usage
     pub fn completion_tokens_details(
         mut self,
         value: impl Into<ChatUsageCompletionTokensDetails>,
@@ -1467,21 +1548,29 @@ impl ChatUsage {
         self
     }
     /// Sets `cost`.
+    ///
+    /// Cost of the completion
     pub fn cost(mut self, value: impl Into<f64>) -> Self {
         self.cost = Some(value.into());
         self
     }
     /// Sets `cost_details`.
+    ///
+    /// Breakdown of upstream inference costs
     pub fn cost_details(mut self, value: impl Into<CostDetails>) -> Self {
         self.cost_details = Some(value.into());
         self
     }
     /// Sets `is_byok`.
+    ///
+    /// Whether a request was made using a Bring Your Own Key configuration
     pub fn is_byok(mut self, value: impl Into<bool>) -> Self {
         self.is_byok = Some(value.into());
         self
     }
     /// Sets `prompt_tokens_details`.
+    ///
+    /// Detailed prompt token usage
     pub fn prompt_tokens_details(
         mut self,
         value: impl Into<ChatUsagePromptTokensDetails>,
@@ -1490,6 +1579,8 @@ impl ChatUsage {
         self
     }
     /// Sets `server_tool_use_details`.
+    ///
+    /// Usage for server-side tool execution (e.g., web search)
     pub fn server_tool_use_details(
         mut self,
         value: impl Into<ServerToolUseDetails>,
@@ -1578,21 +1669,29 @@ impl ChatUsageCompletionTokensDetails {
         }
     }
     /// Sets `accepted_prediction_tokens`.
+    ///
+    /// Accepted prediction tokens
     pub fn accepted_prediction_tokens(mut self, value: impl Into<i64>) -> Self {
         self.accepted_prediction_tokens = Some(value.into());
         self
     }
     /// Sets `audio_tokens`.
+    ///
+    /// Tokens used for audio output
     pub fn audio_tokens(mut self, value: impl Into<i64>) -> Self {
         self.audio_tokens = Some(value.into());
         self
     }
     /// Sets `reasoning_tokens`.
+    ///
+    /// Tokens used for reasoning
     pub fn reasoning_tokens(mut self, value: impl Into<i64>) -> Self {
         self.reasoning_tokens = Some(value.into());
         self
     }
     /// Sets `rejected_prediction_tokens`.
+    ///
+    /// Rejected prediction tokens
     pub fn rejected_prediction_tokens(mut self, value: impl Into<i64>) -> Self {
         self.rejected_prediction_tokens = Some(value.into());
         self
@@ -1678,21 +1777,29 @@ impl ChatUsagePromptTokensDetails {
         }
     }
     /// Sets `audio_tokens`.
+    ///
+    /// Audio input tokens
     pub fn audio_tokens(mut self, value: impl Into<i64>) -> Self {
         self.audio_tokens = Some(value.into());
         self
     }
     /// Sets `cache_write_tokens`.
+    ///
+    /// Tokens written to cache. Only returned for models with explicit caching and cache write pricing.
     pub fn cache_write_tokens(mut self, value: impl Into<i64>) -> Self {
         self.cache_write_tokens = Some(value.into());
         self
     }
     /// Sets `cached_tokens`.
+    ///
+    /// Cached prompt tokens
     pub fn cached_tokens(mut self, value: impl Into<i64>) -> Self {
         self.cached_tokens = Some(value.into());
         self
     }
     /// Sets `video_tokens`.
+    ///
+    /// Video input tokens
     pub fn video_tokens(mut self, value: impl Into<i64>) -> Self {
         self.video_tokens = Some(value.into());
         self

@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// Infrastructure Timeout - Provider request timed out at edge network
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EdgeNetworkTimeoutResponse {
@@ -10,7 +12,9 @@ pub struct EdgeNetworkTimeoutResponse {
     ///
     /// Example: `{"code":524,"message":"Request timed out. Please try again later."}`
     pub error: EdgeNetworkTimeoutResponseErrorData,
+    /// The `openrouter_metadata` property (optional).
     pub openrouter_metadata: Option<serde_json::Value>,
+    /// The `user_id` property (optional).
     pub user_id: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -85,11 +89,16 @@ impl EdgeNetworkTimeoutResponse {
     }
 }
 /// Error data for EdgeNetworkTimeoutResponse
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EdgeNetworkTimeoutResponseErrorData {
+    /// The `code` property (required).
     pub code: i64,
+    /// The `message` property (required).
     pub message: String,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -162,6 +171,8 @@ impl EdgeNetworkTimeoutResponseErrorData {
     }
 }
 /// Provider Overloaded - Provider is temporarily overloaded
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ProviderOverloadedResponse {
@@ -169,7 +180,9 @@ pub struct ProviderOverloadedResponse {
     ///
     /// Example: `{"code":529,"message":"Provider returned error"}`
     pub error: ProviderOverloadedResponseErrorData,
+    /// The `openrouter_metadata` property (optional).
     pub openrouter_metadata: Option<serde_json::Value>,
+    /// The `user_id` property (optional).
     pub user_id: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -244,11 +257,16 @@ impl ProviderOverloadedResponse {
     }
 }
 /// Error data for ProviderOverloadedResponse
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ProviderOverloadedResponseErrorData {
+    /// The `code` property (required).
     pub code: i64,
+    /// The `message` property (required).
     pub message: String,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

@@ -4,9 +4,11 @@
 use super::*;
 /// Generated images from image generation models
 pub type ChatAssistantImages = Vec<ChatAssistantImagesItem>;
+/// The object of the schema at `/components/schemas/ChatAssistantImages/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatAssistantImagesItem {
+    /// The `image_url` property (required).
     pub image_url: ChatAssistantImagesItemImageUrl,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -56,6 +58,7 @@ impl ChatAssistantImagesItem {
         }
     }
 }
+/// The object of the schema at `/components/schemas/ChatAssistantImages/items/properties/image_url` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatAssistantImagesItemImageUrl {
@@ -137,6 +140,7 @@ pub struct ChatAssistantMessage {
     pub reasoning_details: Option<ChatReasoningDetails>,
     /// Refusal message if content was refused
     pub refusal: Option<String>,
+    /// The `role` property (always the same value, filled in by `new`).
     pub role: ChatAssistantMessageRole,
     /// Tool calls made by the assistant
     pub tool_calls: Option<Vec<ChatToolCall>>,
@@ -247,46 +251,64 @@ impl ChatAssistantMessage {
         }
     }
     /// Sets `audio`.
+    ///
+    /// Audio output data or reference
     pub fn audio(mut self, value: impl Into<ChatAudioOutput>) -> Self {
         self.audio = Some(value.into());
         self
     }
     /// Sets `content`.
+    ///
+    /// Assistant message content
     pub fn content(mut self, value: impl Into<ChatAssistantMessageContent>) -> Self {
         self.content = Some(value.into());
         self
     }
     /// Sets `images`.
+    ///
+    /// Generated images from image generation models
     pub fn images(mut self, value: impl Into<ChatAssistantImages>) -> Self {
         self.images = Some(value.into());
         self
     }
     /// Sets `model`.
+    ///
+    /// Model that generated this assistant message
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.model = Some(value.into());
         self
     }
     /// Sets `name`.
+    ///
+    /// Optional name for the assistant
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `reasoning`.
+    ///
+    /// Reasoning output
     pub fn reasoning(mut self, value: impl Into<String>) -> Self {
         self.reasoning = Some(value.into());
         self
     }
     /// Sets `reasoning_details`.
+    ///
+    /// Reasoning details for extended thinking models
     pub fn reasoning_details(mut self, value: impl Into<ChatReasoningDetails>) -> Self {
         self.reasoning_details = Some(value.into());
         self
     }
     /// Sets `refusal`.
+    ///
+    /// Refusal message if content was refused
     pub fn refusal(mut self, value: impl Into<String>) -> Self {
         self.refusal = Some(value.into());
         self
     }
     /// Sets `tool_calls`.
+    ///
+    /// Tool calls made by the assistant
     pub fn tool_calls(mut self, value: Vec<ChatToolCall>) -> Self {
         self.tool_calls = Some(value);
         self
@@ -310,6 +332,8 @@ impl ChatAssistantMessageContent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatAssistantMessage/properties/role` in the API's spec.
+///
 /// Always `"assistant"`: constructors fill it in, decoding checks it.
 pub type ChatAssistantMessageRole = crate::runtime::Const<
     constants::ChatAssistantMessageRole,
@@ -389,21 +413,29 @@ impl ChatAudioOutput {
         }
     }
     /// Sets `data`.
+    ///
+    /// Base64 encoded audio data
     pub fn data(mut self, value: impl Into<String>) -> Self {
         self.data = Some(value.into());
         self
     }
     /// Sets `expires_at`.
+    ///
+    /// Audio expiration timestamp
     pub fn expires_at(mut self, value: impl Into<i64>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
     /// Sets `id`.
+    ///
+    /// Audio output identifier
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets `transcript`.
+    ///
+    /// Audio transcript
     pub fn transcript(mut self, value: impl Into<String>) -> Self {
         self.transcript = Some(value.into());
         self
@@ -413,7 +445,9 @@ impl ChatAudioOutput {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatContentAudio {
+    /// The `input_audio` property (required).
     pub input_audio: ChatContentAudioInputAudio,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatContentAudioType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -474,6 +508,7 @@ impl ChatContentAudio {
         }
     }
 }
+/// The object of the schema at `/components/schemas/ChatContentAudio/properties/input_audio` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatContentAudioInputAudio {
@@ -540,6 +575,8 @@ impl ChatContentAudioInputAudio {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatContentAudio/properties/type` in the API's spec.
+///
 /// Always `"input_audio"`: constructors fill it in, decoding checks it.
 pub type ChatContentAudioType = crate::runtime::Const<constants::ChatContentAudioType>;
 /// Anthropic-style cache breakpoint for the content part. Interchangeable with the OpenAI-style `prompt_cache_breakpoint` marker: OpenRouter converts between the two based on the provider serving the request.
@@ -548,7 +585,9 @@ pub type ChatContentCacheControl = AnthropicCacheControlDirective;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatContentFile {
+    /// The `file` property (required).
     pub file: ChatContentFileDef,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatContentFileType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -609,6 +648,7 @@ impl ChatContentFile {
         }
     }
 }
+/// The object of the schema at `/components/schemas/ChatContentFile/properties/file` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChatContentFileDef {
@@ -676,28 +716,38 @@ impl ChatContentFileDef {
         }
     }
     /// Sets `file_data`.
+    ///
+    /// File content as base64 data URL or URL
     pub fn file_data(mut self, value: impl Into<String>) -> Self {
         self.file_data = Some(value.into());
         self
     }
     /// Sets `file_id`.
+    ///
+    /// File ID for previously uploaded files
     pub fn file_id(mut self, value: impl Into<String>) -> Self {
         self.file_id = Some(value.into());
         self
     }
     /// Sets `filename`.
+    ///
+    /// Original filename
     pub fn filename(mut self, value: impl Into<String>) -> Self {
         self.filename = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ChatContentFile/properties/type` in the API's spec.
+///
 /// Always `"file"`: constructors fill it in, decoding checks it.
 pub type ChatContentFileType = crate::runtime::Const<constants::ChatContentFileType>;
 /// Image content part for vision models
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatContentImage {
+    /// The `image_url` property (required).
     pub image_url: ChatContentImageUrl,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatContentImageType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -758,8 +808,11 @@ impl ChatContentImage {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatContentImage/properties/type` in the API's spec.
+///
 /// Always `"image_url"`: constructors fill it in, decoding checks it.
 pub type ChatContentImageType = crate::runtime::Const<constants::ChatContentImageType>;
+/// The object of the schema at `/components/schemas/ChatContentImage/properties/image_url` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatContentImageUrl {
@@ -823,6 +876,8 @@ impl ChatContentImageUrl {
         }
     }
     /// Sets `detail`.
+    ///
+    /// Image detail level for vision models. `original` is an OpenRouter extension (not in the OpenAI Chat Completions spec) requesting true original-resolution media; it is downgraded to `high` for providers that lack an original-resolution tier.
     pub fn detail(mut self, value: impl Into<ChatContentImageUrlDetail>) -> Self {
         self.detail = Some(value.into());
         self
@@ -858,7 +913,9 @@ pub struct ChatContentText {
     ///
     /// Example: `{"mode":"explicit"}`
     pub prompt_cache_breakpoint: Option<PromptCacheBreakpoint>,
+    /// The `text` property (required).
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatContentTextType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -934,11 +991,15 @@ impl ChatContentText {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Anthropic-style cache breakpoint for the content part. Interchangeable with the OpenAI-style `prompt_cache_breakpoint` marker: OpenRouter converts between the two based on the provider serving the request.
     pub fn cache_control(mut self, value: impl Into<ChatContentCacheControl>) -> Self {
         self.cache_control = Some(value.into());
         self
     }
     /// Sets `prompt_cache_breakpoint`.
+    ///
+    /// Marks an explicit prompt-cache boundary on this content block (OpenAI-style). Everything through the block carrying this marker is part of the candidate cached prefix. Supported natively by OpenAI GPT-5.6 and newer; on providers that use Anthropic-style `cache_control`, OpenRouter converts the marker to that format automatically.
     pub fn prompt_cache_breakpoint(
         mut self,
         value: impl Into<PromptCacheBreakpoint>,
@@ -947,12 +1008,15 @@ impl ChatContentText {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ChatContentText/properties/type` in the API's spec.
+///
 /// Always `"text"`: constructors fill it in, decoding checks it.
 pub type ChatContentTextType = crate::runtime::Const<constants::ChatContentTextType>;
 /// Video input content part
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatContentVideo {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatContentVideoType,
     /// Video input object
     ///
@@ -1071,9 +1135,13 @@ impl ChatContentVideoInput {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatContentVideo/properties/type` in the API's spec.
+///
 /// Always `"video_url"`: constructors fill it in, decoding checks it.
 pub type ChatContentVideoType = crate::runtime::Const<constants::ChatContentVideoType>;
 /// Developer message
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatDeveloperMessage {
@@ -1085,6 +1153,7 @@ pub struct ChatDeveloperMessage {
     ///
     /// Example: `"Developer"`
     pub name: Option<String>,
+    /// The `role` property (always the same value, filled in by `new`).
     pub role: ChatDeveloperMessageRole,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1152,15 +1221,18 @@ impl ChatDeveloperMessage {
         }
     }
     /// Sets `name`.
+    ///
+    /// Optional name for the developer message
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 }
 crate::runtime::untagged_union! {
-    #[doc = " Developer message content"] pub enum ChatDeveloperMessageContent {
-    String(String), List(Vec < ChatContentText >), } Deserialize : #[cfg(feature =
-    "full-serde")];
+    #[doc = " Developer message content"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum ChatDeveloperMessageContent { String(String), List(Vec < ChatContentText >),
+    } Deserialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     ChatDeveloperMessageContent { String(String), String(& str), List(Vec <
@@ -1176,11 +1248,15 @@ impl ChatDeveloperMessageContent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatDeveloperMessage/properties/role` in the API's spec.
+///
 /// Always `"developer"`: constructors fill it in, decoding checks it.
 pub type ChatDeveloperMessageRole = crate::runtime::Const<
     constants::ChatDeveloperMessageRole,
 >;
 /// Custom grammar response format
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatFormatGrammarConfig {
@@ -1188,6 +1264,7 @@ pub struct ChatFormatGrammarConfig {
     ///
     /// Example: `"root ::= \"yes\" | \"no\""`
     pub grammar: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatFormatGrammarConfigType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1250,14 +1327,19 @@ impl ChatFormatGrammarConfig {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatFormatGrammarConfig/properties/type` in the API's spec.
+///
 /// Always `"grammar"`: constructors fill it in, decoding checks it.
 pub type ChatFormatGrammarConfigType = crate::runtime::Const<
     constants::ChatFormatGrammarConfigType,
 >;
 /// JSON object response format
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChatFormatJsonObjectConfig {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatFormatJsonObjectConfigType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1309,11 +1391,15 @@ impl ChatFormatJsonObjectConfig {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatFormatJsonObjectConfig/properties/type` in the API's spec.
+///
 /// Always `"json_object"`: constructors fill it in, decoding checks it.
 pub type ChatFormatJsonObjectConfigType = crate::runtime::Const<
     constants::ChatFormatJsonObjectConfigType,
 >;
 /// JSON Schema response format for structured outputs
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatFormatJsonSchemaConfig {
@@ -1321,6 +1407,7 @@ pub struct ChatFormatJsonSchemaConfig {
     ///
     /// Example: `{"description":"A mathematical response","name":"math_response","schema":{"properties":{"answer":{"type":"number"}},"required":["answer"],"type":"object"},"strict":true}`
     pub json_schema: ChatJsonSchemaConfig,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatFormatJsonSchemaConfigType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1383,14 +1470,19 @@ impl ChatFormatJsonSchemaConfig {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatFormatJsonSchemaConfig/properties/type` in the API's spec.
+///
 /// Always `"json_schema"`: constructors fill it in, decoding checks it.
 pub type ChatFormatJsonSchemaConfigType = crate::runtime::Const<
     constants::ChatFormatJsonSchemaConfigType,
 >;
 /// Python code response format
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChatFormatPythonConfig {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatFormatPythonConfigType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1442,14 +1534,19 @@ impl ChatFormatPythonConfig {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatFormatPythonConfig/properties/type` in the API's spec.
+///
 /// Always `"python"`: constructors fill it in, decoding checks it.
 pub type ChatFormatPythonConfigType = crate::runtime::Const<
     constants::ChatFormatPythonConfigType,
 >;
 /// Default text response format
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChatFormatTextConfig {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatFormatTextConfigType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1501,6 +1598,8 @@ impl ChatFormatTextConfig {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatFormatTextConfig/properties/type` in the API's spec.
+///
 /// Always `"text"`: constructors fill it in, decoding checks it.
 pub type ChatFormatTextConfigType = crate::runtime::Const<
     constants::ChatFormatTextConfigType,
@@ -1508,6 +1607,8 @@ pub type ChatFormatTextConfigType = crate::runtime::Const<
 crate::runtime::untagged_union! {
     #[doc =
     " Tool definition for function calling (regular function or OpenRouter built-in server tool)"]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ChatFunctionTool { Function(ChatFunctionToolFunction),
     AdvisorServerToolOpenRouter(AdvisorServerToolOpenRouter),
     BashServerTool(BashServerTool), DatetimeServerTool(DatetimeServerTool),
@@ -1534,6 +1635,9 @@ crate::runtime::union_from! {
     OpenRouterWebSearchServerTool(OpenRouterWebSearchServerTool),
     ChatWebSearchShorthand(ChatWebSearchShorthand), }
 }
+/// The object of the schema at `/components/schemas/ChatFunctionTool/anyOf/0` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatFunctionToolFunction {
@@ -1545,6 +1649,7 @@ pub struct ChatFunctionToolFunction {
     ///
     /// Example: `{"description":"Get the current weather for a location","name":"get_weather","parameters":{"properties":{"location":{"description":"City name","type":"string"}},"required":["location"],"type":"object"}}`
     pub function: ChatFunctionToolFunctionDef,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatFunctionToolFunctionType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1612,12 +1717,16 @@ impl ChatFunctionToolFunction {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Anthropic-style cache breakpoint for the content part. Interchangeable with the OpenAI-style `prompt_cache_breakpoint` marker: OpenRouter converts between the two based on the provider serving the request.
     pub fn cache_control(mut self, value: impl Into<ChatContentCacheControl>) -> Self {
         self.cache_control = Some(value.into());
         self
     }
 }
 /// Function definition for tool calling
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatFunctionToolFunctionDef {
@@ -1705,26 +1814,36 @@ impl ChatFunctionToolFunctionDef {
         }
     }
     /// Sets `description`.
+    ///
+    /// Function description for the model
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets `parameters`.
+    ///
+    /// Function parameters as JSON Schema object
     pub fn parameters(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.parameters = Some(value.into());
         self
     }
     /// Sets `strict`.
+    ///
+    /// Enable strict schema adherence
     pub fn strict(mut self, value: impl Into<bool>) -> Self {
         self.strict = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ChatFunctionTool/anyOf/0/properties/type` in the API's spec.
+///
 /// Always `"function"`: constructors fill it in, decoding checks it.
 pub type ChatFunctionToolFunctionType = crate::runtime::Const<
     constants::ChatFunctionToolFunctionType,
 >;
 /// JSON Schema configuration object
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatJsonSchemaConfig {
@@ -1812,27 +1931,35 @@ impl ChatJsonSchemaConfig {
         }
     }
     /// Sets `description`.
+    ///
+    /// Schema description for the model
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets `schema`.
+    ///
+    /// JSON Schema object
     pub fn schema(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.schema = Some(value.into());
         self
     }
     /// Sets `strict`.
+    ///
+    /// Enable strict schema adherence
     pub fn strict(mut self, value: impl Into<bool>) -> Self {
         self.strict = Some(value.into());
         self
     }
 }
 crate::runtime::tagged_union! {
-    #[doc = " Chat completion message with role-based discrimination"] pub enum
-    ChatMessage { tag = "role"; System = "system" => ChatSystemMessage, User = "user" =>
-    ChatUserMessage, Developer = "developer" => ChatDeveloperMessage, Assistant =
-    "assistant" => ChatAssistantMessage, Tool = "tool" => ChatToolMessage, } Deserialize
-    : #[cfg(feature = "full-serde")];
+    #[doc = " Chat completion message with role-based discrimination"] #[doc = " "] #[doc
+    =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum ChatMessage { tag = "role"; System = "system" => ChatSystemMessage, User =
+    "user" => ChatUserMessage, Developer = "developer" => ChatDeveloperMessage, Assistant
+    = "assistant" => ChatAssistantMessage, Tool = "tool" => ChatToolMessage, }
+    Deserialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     ChatMessage { System(ChatSystemMessage), User(ChatUserMessage),
@@ -1842,10 +1969,14 @@ crate::runtime::union_from! {
 /// Models to use for completion
 pub type ChatModelNames = Vec<ModelName>;
 /// Named tool choice for specific function
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatNamedToolChoice {
+    /// The `function` property (required).
     pub function: ChatNamedToolChoiceFunction,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatNamedToolChoiceType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1908,6 +2039,9 @@ impl ChatNamedToolChoice {
         }
     }
 }
+/// The object of the schema at `/components/schemas/ChatNamedToolChoice/properties/function` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatNamedToolChoiceFunction {
@@ -1965,6 +2099,8 @@ impl ChatNamedToolChoiceFunction {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatNamedToolChoice/properties/type` in the API's spec.
+///
 /// Always `"function"`: constructors fill it in, decoding checks it.
 pub type ChatNamedToolChoiceType = crate::runtime::Const<
     constants::ChatNamedToolChoiceType,
@@ -1972,10 +2108,16 @@ pub type ChatNamedToolChoiceType = crate::runtime::Const<
 /// Reasoning details for extended thinking models
 pub type ChatReasoningDetails = Vec<ReasoningDetailUnion>;
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the `ChatReasoningSummaryVerbosityEnum` schema in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ChatReasoningSummaryVerbosityEnum { Auto => "auto", Concise => "concise",
     Detailed => "detailed", }
 }
 /// Chat completion request parameters
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatRequest {
@@ -2049,6 +2191,7 @@ pub struct ChatRequest {
     ///
     /// Example: `0`
     pub presence_penalty: Option<f64>,
+    /// The `prompt_cache_key` property (optional).
     pub prompt_cache_key: Option<String>,
     /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
     ///
@@ -2442,6 +2585,8 @@ impl ChatRequest {
         }
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -2450,81 +2595,113 @@ impl ChatRequest {
         self
     }
     /// Sets `debug`.
+    ///
+    /// Debug options for inspecting request transformations (streaming only)
     pub fn debug(mut self, value: impl Into<ChatDebugOptions>) -> Self {
         self.debug = Some(value.into());
         self
     }
     /// Sets `frequency_penalty`.
+    ///
+    /// Frequency penalty (-2.0 to 2.0)
     pub fn frequency_penalty(mut self, value: impl Into<f64>) -> Self {
         self.frequency_penalty = Some(value.into());
         self
     }
     /// Sets `image_config`.
+    ///
+    /// Provider-specific image configuration options. Keys and values vary by model/provider. See https://openrouter.ai/docs/guides/overview/multimodal/image-generation for more details.
     pub fn image_config(mut self, value: impl Into<ImageConfig>) -> Self {
         self.image_config = Some(value.into());
         self
     }
     /// Sets `logit_bias`.
+    ///
+    /// Token logit bias adjustments
     pub fn logit_bias(mut self, value: impl Into<crate::runtime::Map<f64>>) -> Self {
         self.logit_bias = Some(value.into());
         self
     }
     /// Sets `logprobs`.
+    ///
+    /// Return log probabilities
     pub fn logprobs(mut self, value: impl Into<bool>) -> Self {
         self.logprobs = Some(value.into());
         self
     }
     /// Sets `max_completion_tokens`.
+    ///
+    /// Maximum tokens in completion
     pub fn max_completion_tokens(mut self, value: impl Into<i64>) -> Self {
         self.max_completion_tokens = Some(value.into());
         self
     }
     /// Sets `max_tokens`.
+    ///
+    /// Maximum tokens (deprecated, use max_completion_tokens). Note: some providers enforce a minimum of 16.
     pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
         self.max_tokens = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Key-value pairs for additional object information (max 16 pairs, 64 char keys, 512 char values)
     pub fn metadata(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `min_p`.
+    ///
+    /// Minimum probability threshold relative to the most likely token. Tokens with probability below min_p * (probability of top token) are filtered out. Not all providers support this parameter.
     pub fn min_p(mut self, value: impl Into<f64>) -> Self {
         self.min_p = Some(value.into());
         self
     }
     /// Sets `modalities`.
+    ///
+    /// Output modalities for the response. Supported values are "text", "image", and "audio".
     pub fn modalities(mut self, value: Vec<ChatRequestModalitiesItem>) -> Self {
         self.modalities = Some(value);
         self
     }
     /// Sets `model`.
+    ///
+    /// Model to use for completion
     pub fn model(mut self, value: impl Into<ModelName>) -> Self {
         self.model = Some(value.into());
         self
     }
     /// Sets `models`.
+    ///
+    /// Models to use for completion
     pub fn models(mut self, value: impl Into<ChatModelNames>) -> Self {
         self.models = Some(value.into());
         self
     }
     /// Sets `parallel_tool_calls`.
+    ///
+    /// Whether to enable parallel function calling during tool use. When true, the model may generate multiple tool calls in a single response.
     pub fn parallel_tool_calls(mut self, value: impl Into<bool>) -> Self {
         self.parallel_tool_calls = Some(value.into());
         self
     }
     /// Sets `plugins`.
+    ///
+    /// Plugins you want to enable for this request, including their settings.
     pub fn plugins(mut self, value: Vec<ChatRequestPluginsItem>) -> Self {
         self.plugins = Some(value);
         self
     }
     /// Sets `prediction`.
+    ///
+    /// Static predicted output content. Supported models can use this to reduce latency when much of the response is known in advance.
     pub fn prediction(mut self, value: impl Into<Prediction>) -> Self {
         self.prediction = Some(value.into());
         self
     }
     /// Sets `presence_penalty`.
+    ///
+    /// Presence penalty (-2.0 to 2.0)
     pub fn presence_penalty(mut self, value: impl Into<f64>) -> Self {
         self.presence_penalty = Some(value.into());
         self
@@ -2535,21 +2712,29 @@ impl ChatRequest {
         self
     }
     /// Sets `prompt_cache_options`.
+    ///
+    /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
     pub fn prompt_cache_options(mut self, value: impl Into<PromptCacheOptions>) -> Self {
         self.prompt_cache_options = Some(value.into());
         self
     }
     /// Sets `provider`.
+    ///
+    /// When multiple model providers are available, optionally indicate your routing preference.
     pub fn provider(mut self, value: impl Into<ProviderPreferences>) -> Self {
         self.provider = Some(value.into());
         self
     }
     /// Sets `reasoning`.
+    ///
+    /// Configuration options for reasoning models
     pub fn reasoning(mut self, value: impl Into<ChatRequestReasoning>) -> Self {
         self.reasoning = Some(value.into());
         self
     }
     /// Sets `reasoning_effort`.
+    ///
+    /// Shorthand for setting reasoning effort. Equivalent to setting reasoning.effort. Cannot be used simultaneously with reasoning.effort if they differ.
     pub fn reasoning_effort(
         mut self,
         value: impl Into<ChatRequestReasoningEffort2>,
@@ -2558,11 +2743,15 @@ impl ChatRequest {
         self
     }
     /// Sets `repetition_penalty`.
+    ///
+    /// Penalizes tokens based on how much they have already appeared in the text. A value of 1.0 means no penalty. Values above 1.0 penalize repeated tokens more strongly. Not all providers support this parameter.
     pub fn repetition_penalty(mut self, value: impl Into<f64>) -> Self {
         self.repetition_penalty = Some(value.into());
         self
     }
     /// Sets `response_format`.
+    ///
+    /// Response format configuration
     pub fn response_format(
         mut self,
         value: impl Into<ChatRequestResponseFormat>,
@@ -2571,31 +2760,43 @@ impl ChatRequest {
         self
     }
     /// Sets `route`.
+    ///
+    /// **DEPRECATED** Use providers.sort.partition instead. Backwards-compatible alias for providers.sort.partition. Accepts legacy values: "fallback" (maps to "model"), "sort" (maps to "none").
     pub fn route(mut self, value: impl Into<DeprecatedRoute>) -> Self {
         self.route = Some(value.into());
         self
     }
     /// Sets `seed`.
+    ///
+    /// Random seed for deterministic outputs
     pub fn seed(mut self, value: impl Into<i64>) -> Self {
         self.seed = Some(value.into());
         self
     }
     /// Sets `service_tier`.
+    ///
+    /// The service tier to use for processing this request. `fast` is accepted as an alias for `priority`.
     pub fn service_tier(mut self, value: impl Into<ChatRequestServiceTier>) -> Self {
         self.service_tier = Some(value.into());
         self
     }
     /// Sets `session_id`.
+    ///
+    /// A unique identifier for grouping related requests (e.g., a conversation or agent workflow). When provided, OpenRouter uses it as the sticky routing key, routing all requests in the session to the same provider to maximize prompt cache hits. Also used for observability grouping. If provided in both the request body and the x-session-id header, the body value takes precedence. Maximum of 256 characters.
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `stop`.
+    ///
+    /// Stop sequences (up to 4)
     pub fn stop(mut self, value: impl Into<ChatRequestStop>) -> Self {
         self.stop = Some(value.into());
         self
     }
     /// Sets `stop_server_tools_when`.
+    ///
+    /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
     pub fn stop_server_tools_when(
         mut self,
         value: impl Into<StopServerToolsWhen>,
@@ -2604,66 +2805,96 @@ impl ChatRequest {
         self
     }
     /// Sets `stream`.
+    ///
+    /// Enable streaming response
     pub fn stream(mut self, value: impl Into<bool>) -> Self {
         self.stream = Some(value.into());
         self
     }
     /// Sets `stream_options`.
+    ///
+    /// Streaming configuration options
     pub fn stream_options(mut self, value: impl Into<ChatStreamOptions>) -> Self {
         self.stream_options = Some(value.into());
         self
     }
     /// Sets `temperature`.
+    ///
+    /// Sampling temperature (0-2)
     pub fn temperature(mut self, value: impl Into<f64>) -> Self {
         self.temperature = Some(value.into());
         self
     }
     /// Sets `tool_choice`.
+    ///
+    /// Tool choice configuration
     pub fn tool_choice(mut self, value: impl Into<ChatToolChoice>) -> Self {
         self.tool_choice = Some(value.into());
         self
     }
     /// Sets `tools`.
+    ///
+    /// Available tools for function calling
     pub fn tools(mut self, value: Vec<ChatFunctionTool>) -> Self {
         self.tools = Some(value);
         self
     }
     /// Sets `top_a`.
+    ///
+    /// Consider only tokens with "sufficiently high" probabilities based on the probability of the most likely token. Not all providers support this parameter.
     pub fn top_a(mut self, value: impl Into<f64>) -> Self {
         self.top_a = Some(value.into());
         self
     }
     /// Sets `top_k`.
+    ///
+    /// Limits the model to choose from the top K most likely tokens at each step. A value of 1 means the model will always pick the most likely next token. Not all providers support this parameter.
     pub fn top_k(mut self, value: impl Into<i64>) -> Self {
         self.top_k = Some(value.into());
         self
     }
     /// Sets `top_logprobs`.
+    ///
+    /// Number of top log probabilities to return (0-20)
     pub fn top_logprobs(mut self, value: impl Into<i64>) -> Self {
         self.top_logprobs = Some(value.into());
         self
     }
     /// Sets `top_p`.
+    ///
+    /// Nucleus sampling parameter (0-1)
     pub fn top_p(mut self, value: impl Into<f64>) -> Self {
         self.top_p = Some(value.into());
         self
     }
     /// Sets `trace`.
+    ///
+    /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
     pub fn trace(mut self, value: impl Into<TraceConfig>) -> Self {
         self.trace = Some(value.into());
         self
     }
     /// Sets `user`.
+    ///
+    /// Per-end-user identifier for abuse isolation. Use a stable ID, hash, or pseudonym. When a provider requires a user identity, OpenRouter folds it into the hashed identity sent upstream and never forwards it raw. If omitted, requests use an account-level identity, so provider policy blocks can affect the whole account.
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ChatRequest/properties/modalities/items` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ChatRequestModalitiesItem { Text => "text", Image => "image", Audio =>
     "audio", }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/ChatRequest/properties/plugins/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ChatRequestPluginsItem { tag = "id"; AutoRouter = "auto-router" =>
     AutoRouterPlugin, AutoBetaRouter = "auto-beta-router" => AutoBetaRouterPlugin,
     Moderation = "moderation" => ModerationPlugin, Web = "web" => WebSearchPlugin,
@@ -2681,6 +2912,8 @@ crate::runtime::union_from! {
     ParetoRouter(ParetoRouterPlugin), Fusion(FusionPlugin), }
 }
 /// Configuration options for reasoning models
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChatRequestReasoning {
@@ -2688,6 +2921,8 @@ pub struct ChatRequestReasoning {
     ///
     /// Example: `"medium"`
     pub effort: Option<ChatRequestReasoningEffort>,
+    /// The `summary` property (optional).
+    ///
     /// Example: `"concise"`
     pub summary: Option<ChatReasoningSummaryVerbosityEnum>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -2745,6 +2980,8 @@ impl ChatRequestReasoning {
         }
     }
     /// Sets `effort`.
+    ///
+    /// Constrains effort on reasoning for reasoning models
     pub fn effort(mut self, value: impl Into<ChatRequestReasoningEffort>) -> Self {
         self.effort = Some(value.into());
         self
@@ -2759,22 +2996,27 @@ impl ChatRequestReasoning {
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Constrains effort on reasoning for reasoning models"] pub enum
-    ChatRequestReasoningEffort { Max => "max", Xhigh => "xhigh", High => "high", Medium
-    => "medium", Low => "low", Minimal => "minimal", None => "none", }
+    #[doc = " Constrains effort on reasoning for reasoning models"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum ChatRequestReasoningEffort { Max => "max", Xhigh => "xhigh", High => "high",
+    Medium => "medium", Low => "low", Minimal => "minimal", None => "none", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Shorthand for setting reasoning effort. Equivalent to setting reasoning.effort. Cannot be used simultaneously with reasoning.effort if they differ."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ChatRequestReasoningEffort2 { Max => "max", Xhigh => "xhigh", High =>
     "high", Medium => "medium", Low => "low", Minimal => "minimal", None => "none", }
 }
 crate::runtime::tagged_union! {
-    #[doc = " Response format configuration"] pub enum ChatRequestResponseFormat { tag =
-    "type"; Text = "text" => ChatFormatTextConfig, JsonObject = "json_object" =>
-    ChatFormatJsonObjectConfig, JsonSchema = "json_schema" => ChatFormatJsonSchemaConfig,
-    Grammar = "grammar" => ChatFormatGrammarConfig, Python = "python" =>
-    ChatFormatPythonConfig, } Deserialize : #[cfg(feature = "full-serde")];
+    #[doc = " Response format configuration"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum ChatRequestResponseFormat { tag = "type"; Text = "text" =>
+    ChatFormatTextConfig, JsonObject = "json_object" => ChatFormatJsonObjectConfig,
+    JsonSchema = "json_schema" => ChatFormatJsonSchemaConfig, Grammar = "grammar" =>
+    ChatFormatGrammarConfig, Python = "python" => ChatFormatPythonConfig, } Deserialize :
+    #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     ChatRequestResponseFormat { Text(ChatFormatTextConfig),
@@ -2784,12 +3026,16 @@ crate::runtime::union_from! {
 crate::runtime::string_enum! {
     #[doc =
     " The service tier to use for processing this request. `fast` is accepted as an alias for `priority`."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ChatRequestServiceTier { Auto => "auto", Default => "default", Fast =>
     "fast", Flex => "flex", Priority => "priority", Scale => "scale", }
 }
 crate::runtime::untagged_union! {
-    #[doc = " Stop sequences (up to 4)"] pub enum ChatRequestStop { String(String),
-    List(Vec < String >), } Deserialize : #[cfg(feature = "full-serde")];
+    #[doc = " Stop sequences (up to 4)"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum ChatRequestStop { String(String), List(Vec < String >), } Deserialize :
+    #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     ChatRequestStop { String(String), String(& str), List(Vec < String >), }
@@ -2805,6 +3051,8 @@ impl ChatRequestStop {
     }
 }
 /// OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChatSearchModelsServerTool {
@@ -2812,6 +3060,7 @@ pub struct ChatSearchModelsServerTool {
     ///
     /// Example: `{"max_results":5}`
     pub parameters: Option<SearchModelsServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatSearchModelsServerToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2871,16 +3120,22 @@ impl ChatSearchModelsServerTool {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for the openrouter:experimental__search_models server tool
     pub fn parameters(mut self, value: impl Into<SearchModelsServerToolConfig>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ChatSearchModelsServerTool/properties/type` in the API's spec.
+///
 /// Always `"openrouter:experimental__search_models"`: constructors fill it in, decoding checks it.
 pub type ChatSearchModelsServerToolType = crate::runtime::Const<
     constants::ChatSearchModelsServerToolType,
 >;
 /// OpenRouter extension: force a specific server tool by naming it directly in `tool_choice.type` instead of wrapping it in `{ type: "function", function: { name } }`.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatServerToolChoice {
@@ -2939,6 +3194,8 @@ impl ChatServerToolChoice {
     }
 }
 /// Streaming configuration options
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChatStreamOptions {
@@ -2997,12 +3254,16 @@ impl ChatStreamOptions {
         }
     }
     /// Sets `include_usage`.
+    ///
+    /// Deprecated: This field has no effect. Full usage details are always included.
     pub fn include_usage(mut self, value: impl Into<bool>) -> Self {
         self.include_usage = Some(value.into());
         self
     }
 }
 /// System message for setting behavior
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatSystemMessage {
@@ -3014,6 +3275,7 @@ pub struct ChatSystemMessage {
     ///
     /// Example: `"Assistant Config"`
     pub name: Option<String>,
+    /// The `role` property (always the same value, filled in by `new`).
     pub role: ChatSystemMessageRole,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3081,15 +3343,18 @@ impl ChatSystemMessage {
         }
     }
     /// Sets `name`.
+    ///
+    /// Optional name for the system message
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 }
 crate::runtime::untagged_union! {
-    #[doc = " System message content"] pub enum ChatSystemMessageContent {
-    String(String), List(Vec < ChatContentText >), } Deserialize : #[cfg(feature =
-    "full-serde")];
+    #[doc = " System message content"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum ChatSystemMessageContent { String(String), List(Vec < ChatContentText >), }
+    Deserialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     ChatSystemMessageContent { String(String), String(& str), List(Vec < ChatContentText
@@ -3105,15 +3370,19 @@ impl ChatSystemMessageContent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatSystemMessage/properties/role` in the API's spec.
+///
 /// Always `"system"`: constructors fill it in, decoding checks it.
 pub type ChatSystemMessageRole = crate::runtime::Const<constants::ChatSystemMessageRole>;
 /// Tool call made by the assistant
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatToolCall {
+    /// The `function` property (required).
     pub function: ChatToolCallFunction,
     /// Tool call identifier
     pub id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatToolCallType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3185,6 +3454,7 @@ impl ChatToolCall {
         }
     }
 }
+/// The object of the schema at `/components/schemas/ChatToolCall/properties/function` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatToolCallFunction {
@@ -3251,28 +3521,40 @@ impl ChatToolCallFunction {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatToolCall/properties/type` in the API's spec.
+///
 /// Always `"function"`: constructors fill it in, decoding checks it.
 pub type ChatToolCallType = crate::runtime::Const<constants::ChatToolCallType>;
 crate::runtime::untagged_union! {
-    #[doc = " Tool choice configuration"] pub enum ChatToolChoice {
-    None(ChatToolChoiceNone), Auto(ChatToolChoiceAuto), Required(ChatToolChoiceRequired),
-    ChatNamedToolChoice(ChatNamedToolChoice), ChatServerToolChoice(ChatServerToolChoice),
-    } Deserialize : #[cfg(feature = "full-serde")];
+    #[doc = " Tool choice configuration"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum ChatToolChoice { None(ChatToolChoiceNone), Auto(ChatToolChoiceAuto),
+    Required(ChatToolChoiceRequired), ChatNamedToolChoice(ChatNamedToolChoice),
+    ChatServerToolChoice(ChatServerToolChoice), } Deserialize : #[cfg(feature =
+    "full-serde")];
 }
 crate::runtime::union_from! {
     ChatToolChoice { None(ChatToolChoiceNone), Auto(ChatToolChoiceAuto),
     Required(ChatToolChoiceRequired), ChatNamedToolChoice(ChatNamedToolChoice),
     ChatServerToolChoice(ChatServerToolChoice), }
 }
+/// The one value of the schema at `/components/schemas/ChatToolChoice/anyOf/1` in the API's spec.
+///
 /// Always `"auto"`: constructors fill it in, decoding checks it.
 pub type ChatToolChoiceAuto = crate::runtime::Const<constants::ChatToolChoiceAuto>;
+/// The one value of the schema at `/components/schemas/ChatToolChoice/anyOf/0` in the API's spec.
+///
 /// Always `"none"`: constructors fill it in, decoding checks it.
 pub type ChatToolChoiceNone = crate::runtime::Const<constants::ChatToolChoiceNone>;
+/// The one value of the schema at `/components/schemas/ChatToolChoice/anyOf/2` in the API's spec.
+///
 /// Always `"required"`: constructors fill it in, decoding checks it.
 pub type ChatToolChoiceRequired = crate::runtime::Const<
     constants::ChatToolChoiceRequired,
 >;
 /// Tool response message
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatToolMessage {
@@ -3280,6 +3562,7 @@ pub struct ChatToolMessage {
     ///
     /// Example: `"The weather in San Francisco is 72°F and sunny."`
     pub content: ChatToolMessageContent,
+    /// The `role` property (always the same value, filled in by `new`).
     pub role: ChatToolMessageRole,
     /// ID of the assistant message tool call this message responds to
     ///
@@ -3358,8 +3641,10 @@ impl ChatToolMessage {
     }
 }
 crate::runtime::untagged_union! {
-    #[doc = " Tool response content"] pub enum ChatToolMessageContent { String(String),
-    List(Vec < ChatContentItems >), } Deserialize : #[cfg(feature = "full-serde")];
+    #[doc = " Tool response content"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum ChatToolMessageContent { String(String), List(Vec < ChatContentItems >), }
+    Deserialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     ChatToolMessageContent { String(String), String(& str), List(Vec < ChatContentItems
@@ -3375,9 +3660,13 @@ impl ChatToolMessageContent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatToolMessage/properties/role` in the API's spec.
+///
 /// Always `"tool"`: constructors fill it in, decoding checks it.
 pub type ChatToolMessageRole = crate::runtime::Const<constants::ChatToolMessageRole>;
 /// User message
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatUserMessage {
@@ -3389,6 +3678,7 @@ pub struct ChatUserMessage {
     ///
     /// Example: `"User"`
     pub name: Option<String>,
+    /// The `role` property (always the same value, filled in by `new`).
     pub role: ChatUserMessageRole,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3456,14 +3746,18 @@ impl ChatUserMessage {
         }
     }
     /// Sets `name`.
+    ///
+    /// Optional name for the user
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 }
 crate::runtime::untagged_union! {
-    #[doc = " User message content"] pub enum ChatUserMessageContent { String(String),
-    List(Vec < ChatContentItems >), } Deserialize : #[cfg(feature = "full-serde")];
+    #[doc = " User message content"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum ChatUserMessageContent { String(String), List(Vec < ChatContentItems >), }
+    Deserialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     ChatUserMessageContent { String(String), String(& str), List(Vec < ChatContentItems
@@ -3479,9 +3773,13 @@ impl ChatUserMessageContent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ChatUserMessage/properties/role` in the API's spec.
+///
 /// Always `"user"`: constructors fill it in, decoding checks it.
 pub type ChatUserMessageRole = crate::runtime::Const<constants::ChatUserMessageRole>;
 /// Web search tool using OpenAI Responses API syntax. Automatically converted to openrouter:web_search.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatWebSearchShorthand {
@@ -3513,12 +3811,15 @@ pub struct ChatWebSearchShorthand {
     ///
     /// Example: `"auto"`
     pub mode: Option<WebSearchMode>,
+    /// The `parameters` property (optional).
+    ///
     /// Example: `{"max_results":5,"search_context_size":"medium"}`
     pub parameters: Option<WebSearchConfig>,
     /// How much context to retrieve per result. Applies to Exa, Parallel, and Perplexity engines; ignored with native provider search and Firecrawl. For Exa, pins a fixed per-result character cap (low=5,000, medium=15,000, high=30,000); when omitted, Exa picks an adaptive size per query and document (typically ~2,000–4,000 characters per result). For Parallel, controls the total characters across all results; when omitted, Parallel uses its own default size. For Perplexity, maps directly to the Search API's native search_context_size parameter. Overridden by `max_characters` when both are set.
     ///
     /// Example: `"medium"`
     pub search_context_size: Option<SearchQualityLevel>,
+    /// The `type` property (required).
     pub r#type: ChatWebSearchShorthandType,
     /// Approximate user location for location-biased results.
     ///
@@ -3645,41 +3946,57 @@ impl ChatWebSearchShorthand {
         }
     }
     /// Sets `allowed_domains`.
+    ///
+    /// Limit search results to these domains. Supported by Exa, Firecrawl, Parallel, Perplexity, and most native providers (Anthropic, OpenAI, xAI). Cannot be used with excluded_domains.
     pub fn allowed_domains(mut self, value: Vec<String>) -> Self {
         self.allowed_domains = Some(value);
         self
     }
     /// Sets `engine`.
+    ///
+    /// Which search engine to use. "auto" (default) uses native if the provider supports it, otherwise Exa. "native" forces the provider's built-in search. "exa" forces the Exa search API. "firecrawl" uses Firecrawl (requires BYOK). "parallel" uses the Parallel search API. "perplexity" uses the Perplexity Search API (raw ranked results).
     pub fn engine(mut self, value: impl Into<WebSearchEngineEnum>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// Sets `excluded_domains`.
+    ///
+    /// Exclude search results from these domains. Supported by Exa, Firecrawl, Parallel, Perplexity, Anthropic, OpenAI, and xAI. Cannot be used with allowed_domains.
     pub fn excluded_domains(mut self, value: Vec<String>) -> Self {
         self.excluded_domains = Some(value);
         self
     }
     /// Sets `max_characters`.
+    ///
+    /// Exact maximum number of characters of content per search result. Applies to the Exa, Parallel, and Perplexity engines; ignored with native provider search and Firecrawl. For Exa, caps highlight content per result. For Parallel, caps excerpt content per result (default 1,500 when omitted). For Perplexity, maps to the native `max_tokens_per_page` parameter (converted from characters to tokens) and trims the response to the exact character cap. When both `max_characters` and `search_context_size` are set, `max_characters` takes precedence. When omitted, falls back to `search_context_size` mapping (Exa) or engine defaults (Parallel, Perplexity).
     pub fn max_characters(mut self, value: impl Into<i64>) -> Self {
         self.max_characters = Some(value.into());
         self
     }
     /// Sets `max_results`.
+    ///
+    /// Maximum number of search results to return per search call. Defaults to 5. Applies to Exa, Firecrawl, Parallel, and Perplexity engines; ignored with native provider search. Perplexity supports a maximum of 20; values above 20 are clamped.
     pub fn max_results(mut self, value: impl Into<i64>) -> Self {
         self.max_results = Some(value.into());
         self
     }
     /// Sets `max_total_results`.
+    ///
+    /// Maximum total number of search results across all search calls in a single request. Once this limit is reached, the tool will stop returning new results. Useful for controlling cost and context size in agentic loops. Defaults to 50 when not specified.
     pub fn max_total_results(mut self, value: impl Into<i64>) -> Self {
         self.max_total_results = Some(value.into());
         self
     }
     /// Sets `max_uses`.
+    ///
+    /// Maximum number of web searches the model may perform in a single request. Once reached, further search calls return an error result instead of executing. Applies to the Exa, Firecrawl, Parallel, and Perplexity engines. With native provider search, forwarded only to Anthropic (as `max_uses`); other native search providers have no equivalent parameter and ignore it.
     pub fn max_uses(mut self, value: impl Into<i64>) -> Self {
         self.max_uses = Some(value.into());
         self
     }
     /// Sets `mode`.
+    ///
+    /// Engine-native search mode. Exa supports instant, fast, auto (default), deep-lite, deep, and deep-reasoning. Parallel supports turbo, fast, basic (default), and advanced. Modes unsupported by the selected engine are ignored.
     pub fn mode(mut self, value: impl Into<WebSearchMode>) -> Self {
         self.mode = Some(value.into());
         self
@@ -3690,11 +4007,15 @@ impl ChatWebSearchShorthand {
         self
     }
     /// Sets `search_context_size`.
+    ///
+    /// How much context to retrieve per result. Applies to Exa, Parallel, and Perplexity engines; ignored with native provider search and Firecrawl. For Exa, pins a fixed per-result character cap (low=5,000, medium=15,000, high=30,000); when omitted, Exa picks an adaptive size per query and document (typically ~2,000–4,000 characters per result). For Parallel, controls the total characters across all results; when omitted, Parallel uses its own default size. For Perplexity, maps directly to the Search API's native search_context_size parameter. Overridden by `max_characters` when both are set.
     pub fn search_context_size(mut self, value: impl Into<SearchQualityLevel>) -> Self {
         self.search_context_size = Some(value.into());
         self
     }
     /// Sets `user_location`.
+    ///
+    /// Approximate user location for location-biased results.
     pub fn user_location(
         mut self,
         value: impl Into<WebSearchUserLocationServerTool>,
@@ -3704,6 +4025,10 @@ impl ChatWebSearchShorthand {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ChatWebSearchShorthand/properties/type` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ChatWebSearchShorthandType { WebSearch => "web_search", WebSearchPreview =>
     "web_search_preview", WebSearchPreview20250311 => "web_search_preview_2025_03_11",
     WebSearch20250826 => "web_search_2025_08_26", }
@@ -3713,6 +4038,7 @@ crate::runtime::string_enum! {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LegacyChatContentVideo {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: LegacyChatContentVideoType,
     /// Video input object
     ///
@@ -3831,6 +4157,8 @@ impl LegacyChatContentVideoInput {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/Legacy_ChatContentVideo/properties/type` in the API's spec.
+///
 /// Always `"input_video"`: constructors fill it in, decoding checks it.
 pub type LegacyChatContentVideoType = crate::runtime::Const<
     constants::LegacyChatContentVideoType,
@@ -3838,10 +4166,14 @@ pub type LegacyChatContentVideoType = crate::runtime::Const<
 /// Model to use for completion
 pub type ModelName = String;
 /// Static predicted output content. Supported models can use this to reduce latency when much of the response is known in advance.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Prediction {
+    /// The `content` property (required).
     pub content: PredictionContent,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: PredictionType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3905,6 +4237,10 @@ impl Prediction {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/Prediction/properties/content` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum PredictionContent { String(String), List(Vec < PredictionContentText >), }
     Deserialize : #[cfg(feature = "full-serde")];
 }
@@ -3923,10 +4259,14 @@ impl PredictionContent {
     }
 }
 /// Text content part for a predicted output.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PredictionContentText {
+    /// The `text` property (required).
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: PredictionContentTextType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3989,21 +4329,31 @@ impl PredictionContentText {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/PredictionContentText/properties/type` in the API's spec.
+///
 /// Always `"text"`: constructors fill it in, decoding checks it.
 pub type PredictionContentTextType = crate::runtime::Const<
     constants::PredictionContentTextType,
 >;
+/// The one value of the schema at `/components/schemas/Prediction/properties/type` in the API's spec.
+///
 /// Always `"content"`: constructors fill it in, decoding checks it.
 pub type PredictionType = crate::runtime::Const<constants::PredictionType>;
 /// Reasoning detail encrypted schema
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ReasoningDetailEncrypted {
+    /// The `data` property (required).
     pub data: String,
+    /// The `format` property (optional).
+    ///
     /// Example: `"unknown"`
     pub format: Option<ReasoningFormat>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `index` property (optional).
     pub index: Option<i64>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ReasoningDetailEncryptedType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4094,6 +4444,8 @@ impl ReasoningDetailEncrypted {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ReasoningDetailEncrypted/properties/type` in the API's spec.
+///
 /// Always `"reasoning.encrypted"`: constructors fill it in, decoding checks it.
 pub type ReasoningDetailEncryptedType = crate::runtime::Const<
     constants::ReasoningDetailEncryptedType,
@@ -4102,14 +4454,23 @@ pub type ReasoningDetailEncryptedType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ReasoningDetailServerToolCall {
+    /// The `arguments` property (required).
     pub arguments: String,
+    /// The `format` property (optional).
+    ///
     /// Example: `"unknown"`
     pub format: Option<ReasoningFormat>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `index` property (optional).
     pub index: Option<i64>,
+    /// The `result` property (required).
     pub result: String,
+    /// The `tool_call_id` property (optional).
     pub tool_call_id: Option<String>,
+    /// The `tool_name` property (required).
     pub tool_name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ReasoningDetailServerToolCallType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4239,6 +4600,8 @@ impl ReasoningDetailServerToolCall {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ReasoningDetailServerToolCall/properties/type` in the API's spec.
+///
 /// Always `"reasoning.server_tool_call"`: constructors fill it in, decoding checks it.
 pub type ReasoningDetailServerToolCallType = crate::runtime::Const<
     constants::ReasoningDetailServerToolCallType,
@@ -4247,11 +4610,17 @@ pub type ReasoningDetailServerToolCallType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ReasoningDetailSummary {
+    /// The `format` property (optional).
+    ///
     /// Example: `"unknown"`
     pub format: Option<ReasoningFormat>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `index` property (optional).
     pub index: Option<i64>,
+    /// The `summary` property (required).
     pub summary: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ReasoningDetailSummaryType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4342,6 +4711,8 @@ impl ReasoningDetailSummary {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ReasoningDetailSummary/properties/type` in the API's spec.
+///
 /// Always `"reasoning.summary"`: constructors fill it in, decoding checks it.
 pub type ReasoningDetailSummaryType = crate::runtime::Const<
     constants::ReasoningDetailSummaryType,
@@ -4350,12 +4721,19 @@ pub type ReasoningDetailSummaryType = crate::runtime::Const<
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReasoningDetailText {
+    /// The `format` property (optional).
+    ///
     /// Example: `"unknown"`
     pub format: Option<ReasoningFormat>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `index` property (optional).
     pub index: Option<i64>,
+    /// The `signature` property (optional).
     pub signature: Option<String>,
+    /// The `text` property (optional).
     pub text: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ReasoningDetailTextType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4458,6 +4836,8 @@ impl ReasoningDetailText {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ReasoningDetailText/properties/type` in the API's spec.
+///
 /// Always `"reasoning.text"`: constructors fill it in, decoding checks it.
 pub type ReasoningDetailTextType = crate::runtime::Const<
     constants::ReasoningDetailTextType,

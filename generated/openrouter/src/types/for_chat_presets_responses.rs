@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// Reasoning configuration forwarded to the advisor call. Use this to control reasoning effort and token budget for models that support extended thinking.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AdvisorReasoning {
@@ -65,22 +67,29 @@ impl AdvisorReasoning {
         }
     }
     /// Sets `effort`.
+    ///
+    /// Reasoning effort level for the advisor call.
     pub fn effort(mut self, value: impl Into<AdvisorReasoningEffort>) -> Self {
         self.effort = Some(value.into());
         self
     }
     /// Sets `max_tokens`.
+    ///
+    /// Maximum number of reasoning tokens the advisor may use.
     pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
         self.max_tokens = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Reasoning effort level for the advisor call."] pub enum
-    AdvisorReasoningEffort { Max => "max", Xhigh => "xhigh", High => "high", Medium =>
-    "medium", Low => "low", Minimal => "minimal", None => "none", }
+    #[doc = " Reasoning effort level for the advisor call."] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum AdvisorReasoningEffort { Max => "max", Xhigh => "xhigh", High => "high",
+    Medium => "medium", Low => "low", Minimal => "minimal", None => "none", }
 }
 /// Configuration for one openrouter:advisor server tool entry.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AdvisorServerToolConfig {
@@ -210,47 +219,65 @@ impl AdvisorServerToolConfig {
         }
     }
     /// Sets `forward_transcript`.
+    ///
+    /// When true, the full parent conversation is forwarded to the advisor so it sees the same context the executor does (and the tool-call `prompt`, if given, is appended as a final user turn). When false or omitted, the advisor receives only the `prompt` the executor passes in the tool call.
     pub fn forward_transcript(mut self, value: impl Into<bool>) -> Self {
         self.forward_transcript = Some(value.into());
         self
     }
     /// Sets `instructions`.
+    ///
+    /// System instructions for the advisor sub-agent. When omitted, the advisor responds with no system prompt of its own.
     pub fn instructions(mut self, value: impl Into<String>) -> Self {
         self.instructions = Some(value.into());
         self
     }
     /// Sets `max_completion_tokens`.
+    ///
+    /// Maximum number of output tokens (including reasoning) the advisor may produce. When omitted, the provider's default applies.
     pub fn max_completion_tokens(mut self, value: impl Into<i64>) -> Self {
         self.max_completion_tokens = Some(value.into());
         self
     }
     /// Sets `model`.
+    ///
+    /// Slug of the advisor model to consult (any OpenRouter model). When omitted, the executor can choose it via the tool call's `model` argument; if neither is set, the model from the outer API request is used.
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.model = Some(value.into());
         self
     }
     /// Sets `name`.
+    ///
+    /// Optional name for this advisor. The model sees one tool per named advisor (and one default for an unnamed entry). Names must be unique across advisor entries. Letters, digits, spaces, underscores, and dashes; trimmed; 1–64 chars.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `reasoning`.
+    ///
+    /// Reasoning configuration forwarded to the advisor call. Use this to control reasoning effort and token budget for models that support extended thinking.
     pub fn reasoning(mut self, value: impl Into<AdvisorReasoning>) -> Self {
         self.reasoning = Some(value.into());
         self
     }
     /// Sets `stream`.
+    ///
+    /// When true, the advisor's advice streams incrementally as it is produced. In the Responses API this emits `response.output_text.delta` events targeting the advisor output item; the final `advice` field is still set on the completed item. Has no effect on the Chat Completions API (where the advice arrives only as the final tool result). When false or omitted, the advice arrives only as the final result.
     pub fn stream(mut self, value: impl Into<bool>) -> Self {
         self.stream = Some(value.into());
         self
     }
     /// Sets `temperature`.
+    ///
+    /// Sampling temperature forwarded to the advisor call. When omitted, the provider's default applies.
     pub fn temperature(mut self, value: impl Into<f64>) -> Self {
         self.temperature = Some(value.into());
         self
     }
 }
 /// OpenRouter built-in server tool: consults a higher-intelligence advisor model (any OpenRouter model) for guidance mid-generation and returns its response. Include multiple entries to offer several named advisors; at most one entry may omit `name` to act as the default advisor.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AdvisorServerToolOpenRouter {
@@ -258,6 +285,7 @@ pub struct AdvisorServerToolOpenRouter {
     ///
     /// Example: `{"model":"~anthropic/claude-opus-latest","name":"reviewer"}`
     pub parameters: Option<AdvisorServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AdvisorServerToolOpenRouterType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -317,16 +345,22 @@ impl AdvisorServerToolOpenRouter {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for one openrouter:advisor server tool entry.
     pub fn parameters(mut self, value: impl Into<AdvisorServerToolConfig>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AdvisorServerTool_OpenRouter/properties/type` in the API's spec.
+///
 /// Always `"openrouter:advisor"`: constructors fill it in, decoding checks it.
 pub type AdvisorServerToolOpenRouterType = crate::runtime::Const<
     constants::AdvisorServerToolOpenRouterType,
 >;
 /// Debug options for inspecting request transformations (streaming only)
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ChatDebugOptions {
@@ -384,12 +418,16 @@ impl ChatDebugOptions {
         }
     }
     /// Sets `echo_upstream_body`.
+    ///
+    /// If true, includes the transformed upstream request body in a debug chunk at the start of the stream. Only works with streaming mode.
     pub fn echo_upstream_body(mut self, value: impl Into<bool>) -> Self {
         self.echo_upstream_body = Some(value.into());
         self
     }
 }
 /// OpenRouter built-in server tool: read, write, edit, and list workspace files via the Files API. Requires an authenticated request; files come from the API key's workspace (or the default workspace for keys without one).
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FilesServerTool {
@@ -397,6 +435,7 @@ pub struct FilesServerTool {
     ///
     /// Example: `{}`
     pub parameters: Option<FilesServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FilesServerToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -456,6 +495,8 @@ impl FilesServerTool {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for the openrouter:files server tool
     pub fn parameters(mut self, value: impl Into<FilesServerToolConfig>) -> Self {
         self.parameters = Some(value.into());
         self
@@ -463,9 +504,13 @@ impl FilesServerTool {
 }
 /// Configuration for the openrouter:files server tool
 pub type FilesServerToolConfig = crate::runtime::Map<serde_json::Value>;
+/// The one value of the schema at `/components/schemas/FilesServerTool/properties/type` in the API's spec.
+///
 /// Always `"openrouter:files"`: constructors fill it in, decoding checks it.
 pub type FilesServerToolType = crate::runtime::Const<constants::FilesServerToolType>;
 /// Configuration for the openrouter:fusion server tool.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FusionServerToolConfig {
@@ -593,11 +638,15 @@ impl FusionServerToolConfig {
         }
     }
     /// Sets `analysis_models`.
+    ///
+    /// Slugs of models to run in parallel as the analysis panel. Each model receives the user prompt with openrouter:web_search and openrouter:web_fetch enabled, then an analyst model summarizes the collective output into structured analysis JSON. Capped at 8 models to bound cost amplification. Defaults to the Quality preset from /labs/fusion.
     pub fn analysis_models(mut self, value: Vec<String>) -> Self {
         self.analysis_models = Some(value);
         self
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -606,21 +655,29 @@ impl FusionServerToolConfig {
         self
     }
     /// Sets `max_completion_tokens`.
+    ///
+    /// Maximum number of output tokens (including reasoning tokens) each panelist and the analyst model may produce per inner call. Controls the total output budget so reasoning-heavy models like GPT-5.5 do not exhaust their token allowance before producing visible text. Defaults to 16000 when omitted.
     pub fn max_completion_tokens(mut self, value: impl Into<i64>) -> Self {
         self.max_completion_tokens = Some(value.into());
         self
     }
     /// Sets `max_tool_calls`.
+    ///
+    /// Maximum number of tool-calling steps each panelist (analysis model) and the analyst model may take during their agentic web-research loop. Models with web_search/web_fetch enabled iterate until they produce a text response or hit this ceiling. Defaults to 4. Capped at 16.
     pub fn max_tool_calls(mut self, value: impl Into<i64>) -> Self {
         self.max_tool_calls = Some(value.into());
         self
     }
     /// Sets `model`.
+    ///
+    /// Slug of the analyst model that produces the structured analysis JSON. Defaults to the model used in the outer API request.
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.model = Some(value.into());
         self
     }
     /// Sets `reasoning`.
+    ///
+    /// Reasoning configuration forwarded to panelist and analyst inner calls. Use this to control reasoning effort and token budget for models that support extended thinking.
     pub fn reasoning(
         mut self,
         value: impl Into<FusionServerToolConfigReasoning>,
@@ -629,17 +686,23 @@ impl FusionServerToolConfig {
         self
     }
     /// Sets `temperature`.
+    ///
+    /// Temperature forwarded to panelist inner calls. The analyst always runs at temperature 0 regardless of this value. When omitted, the provider's default applies.
     pub fn temperature(mut self, value: impl Into<f64>) -> Self {
         self.temperature = Some(value.into());
         self
     }
     /// Sets `tools`.
+    ///
+    /// Server tools available to panelist and analyst inner calls. Each entry uses the same `{ type, parameters? }` shorthand as the outer Chat Completions request. When omitted, defaults to `[{ type: "openrouter:web_search" }, { type: "openrouter:web_fetch" }]`. Pass an empty array to disable tools entirely (panelists answer from parametric knowledge only).
     pub fn tools(mut self, value: Vec<FusionServerToolConfigToolsItem>) -> Self {
         self.tools = Some(value);
         self
     }
 }
 /// Reasoning configuration forwarded to panelist and analyst inner calls. Use this to control reasoning effort and token budget for models that support extended thinking.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FusionServerToolConfigReasoning {
@@ -702,6 +765,8 @@ impl FusionServerToolConfigReasoning {
         }
     }
     /// Sets `effort`.
+    ///
+    /// Reasoning effort level for panelist and analyst inner calls.
     pub fn effort(
         mut self,
         value: impl Into<FusionServerToolConfigReasoningEffort>,
@@ -710,16 +775,23 @@ impl FusionServerToolConfigReasoning {
         self
     }
     /// Sets `max_tokens`.
+    ///
+    /// Maximum number of reasoning tokens each panelist and analyst model may use. Helps bound cost when models allocate too much budget to chain-of-thought.
     pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
         self.max_tokens = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Reasoning effort level for panelist and analyst inner calls."] pub enum
-    FusionServerToolConfigReasoningEffort { Max => "max", Xhigh => "xhigh", High =>
-    "high", Medium => "medium", Low => "low", Minimal => "minimal", None => "none", }
+    #[doc = " Reasoning effort level for panelist and analyst inner calls."] #[doc = " "]
+    #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum FusionServerToolConfigReasoningEffort { Max => "max", Xhigh => "xhigh", High
+    => "high", Medium => "medium", Low => "low", Minimal => "minimal", None => "none", }
 }
+/// The object of the schema at `/components/schemas/FusionServerToolConfig/properties/tools/items` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FusionServerToolConfigToolsItem {
@@ -785,12 +857,16 @@ impl FusionServerToolConfigToolsItem {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Optional configuration forwarded as the tool's `parameters` object.
     pub fn parameters(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 }
 /// OpenRouter built-in server tool: fans out the user prompt to a panel of analysis models, then asks an analyst model to summarize their collective output as structured JSON the outer model can synthesize from.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FusionServerToolOpenRouter {
@@ -798,6 +874,7 @@ pub struct FusionServerToolOpenRouter {
     ///
     /// Example: `{"analysis_models":["~anthropic/claude-opus-latest","~openai/gpt-latest","~google/gemini-pro-latest"]}`
     pub parameters: Option<FusionServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionServerToolOpenRouterType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -857,11 +934,15 @@ impl FusionServerToolOpenRouter {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for the openrouter:fusion server tool.
     pub fn parameters(mut self, value: impl Into<FusionServerToolConfig>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/FusionServerTool_OpenRouter/properties/type` in the API's spec.
+///
 /// Always `"openrouter:fusion"`: constructors fill it in, decoding checks it.
 pub type FusionServerToolOpenRouterType = crate::runtime::Const<
     constants::FusionServerToolOpenRouterType,
@@ -869,6 +950,10 @@ pub type FusionServerToolOpenRouterType = crate::runtime::Const<
 /// Provider-specific image configuration options. Keys and values vary by model/provider. See https://openrouter.ai/docs/guides/overview/multimodal/image-generation for more details.
 pub type ImageConfig = crate::runtime::Map<ImageConfigValue>;
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/ImageConfig/additionalProperties` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ImageConfigValue { Number(f64), String(String), List(Vec < serde_json::Value
     >), } Deserialize : #[cfg(feature = "full-serde")];
 }
@@ -890,6 +975,7 @@ impl ImageConfigValue {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PromptCacheBreakpoint {
+    /// The `mode` property (always the same value, filled in by `new`).
     pub mode: PromptCacheBreakpointMode,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -939,6 +1025,8 @@ impl PromptCacheBreakpoint {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/PromptCacheBreakpoint/properties/mode` in the API's spec.
+///
 /// Always `"explicit"`: constructors fill it in, decoding checks it.
 pub type PromptCacheBreakpointMode = crate::runtime::Const<
     constants::PromptCacheBreakpointMode,
@@ -947,7 +1035,9 @@ pub type PromptCacheBreakpointMode = crate::runtime::Const<
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PromptCacheOptions {
+    /// The `mode` property (always the same value, filled in by `new`).
     pub mode: PromptCacheOptionsMode,
+    /// The `ttl` property (optional).
     pub ttl: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1010,12 +1100,15 @@ impl PromptCacheOptions {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/PromptCacheOptions/properties/mode` in the API's spec.
+///
 /// Always `"explicit"`: constructors fill it in, decoding checks it.
 pub type PromptCacheOptionsMode = crate::runtime::Const<
     constants::PromptCacheOptionsMode,
 >;
 crate::runtime::string_enum! {
-    pub enum ReasoningFormat { UnknownValue => "unknown", OpenaiResponsesV1 =>
+    #[doc = " The values of the `ReasoningFormat` schema in the API's spec."] pub enum
+    ReasoningFormat { UnknownValue => "unknown", OpenaiResponsesV1 =>
     "openai-responses-v1", AzureOpenaiResponsesV1 => "azure-openai-responses-v1",
     BedrockOpenaiResponsesV1 => "bedrock-openai-responses-v1", BedrockXaiResponsesV1 =>
     "bedrock-xai-responses-v1", XaiResponsesV1 => "xai-responses-v1", MetaResponsesV1 =>
@@ -1023,10 +1116,14 @@ crate::runtime::string_enum! {
     "google-gemini-v1", }
 }
 /// A tool made available to the subagent. Only OpenRouter server tools (e.g. openrouter:web_search) are supported; function tools are rejected because the worker has no way to execute them. The subagent tool may not list itself.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SubagentNestedTool {
+    /// The `parameters` property (optional).
     pub parameters: Option<serde_json::Value>,
+    /// The `type` property (required).
     pub r#type: String,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -1092,6 +1189,8 @@ impl SubagentNestedTool {
     }
 }
 /// Reasoning configuration forwarded to the subagent call. Use this to control reasoning effort and token budget for models that support extended thinking.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubagentReasoning {
@@ -1154,22 +1253,29 @@ impl SubagentReasoning {
         }
     }
     /// Sets `effort`.
+    ///
+    /// Reasoning effort level for the subagent call.
     pub fn effort(mut self, value: impl Into<SubagentReasoningEffort>) -> Self {
         self.effort = Some(value.into());
         self
     }
     /// Sets `max_tokens`.
+    ///
+    /// Maximum number of reasoning tokens the subagent may use. Forwarded to the subagent call as `reasoning.max_tokens`.
     pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
         self.max_tokens = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Reasoning effort level for the subagent call."] pub enum
-    SubagentReasoningEffort { Max => "max", Xhigh => "xhigh", High => "high", Medium =>
-    "medium", Low => "low", Minimal => "minimal", None => "none", }
+    #[doc = " Reasoning effort level for the subagent call."] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum SubagentReasoningEffort { Max => "max", Xhigh => "xhigh", High => "high",
+    Medium => "medium", Low => "low", Minimal => "minimal", None => "none", }
 }
 /// Configuration for one openrouter:subagent server tool entry.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubagentServerToolConfig {
@@ -1317,57 +1423,79 @@ impl SubagentServerToolConfig {
         }
     }
     /// Sets `inherit_functions`.
+    ///
+    /// EXPERIMENTAL — subject to change without notice. When true, the subagent inherits every client function defined in the request's top-level `tools` list. Supported on the Responses API (`/api/v1/responses`) only; other APIs reject it with a `400`.
     pub fn inherit_functions(mut self, value: impl Into<bool>) -> Self {
         self.inherit_functions = Some(value.into());
         self
     }
     /// Sets `inherited_function_names`.
+    ///
+    /// EXPERIMENTAL — subject to change without notice. Names of the top-level function tools that the subagent will inherit. Any tool that matches by name will be copied fully into the tools array of the subagent. When `inherit_functions` is `true`, this list does nothing, because every client function will be inherited by default. Names are trimmed before validation, so a whitespace-only name is rejected with a `400`. Supported on the Responses API (`/api/v1/responses`) only; other APIs reject it with a `400`.
     pub fn inherited_function_names(mut self, value: Vec<String>) -> Self {
         self.inherited_function_names = Some(value);
         self
     }
     /// Sets `instructions`.
+    ///
+    /// System instructions for the subagent. When omitted, the subagent responds with no system prompt of its own.
     pub fn instructions(mut self, value: impl Into<String>) -> Self {
         self.instructions = Some(value.into());
         self
     }
     /// Sets `max_completion_tokens`.
+    ///
+    /// Maximum number of output tokens (including reasoning) the subagent may produce. When omitted, the provider's default applies.
     pub fn max_completion_tokens(mut self, value: impl Into<i64>) -> Self {
         self.max_completion_tokens = Some(value.into());
         self
     }
     /// Sets `max_tool_calls`.
+    ///
+    /// Maximum number of tool-calling steps the subagent may take during its agentic loop. Capped at 25. Only relevant when the subagent is given tools. Forwarded to the subagent call as `max_tool_calls`.
     pub fn max_tool_calls(mut self, value: impl Into<i64>) -> Self {
         self.max_tool_calls = Some(value.into());
         self
     }
     /// Sets `model`.
+    ///
+    /// Slug of the model that executes delegated tasks (any OpenRouter model). Typically a smaller, cheaper, faster model than the one delegating. When omitted, the model from the outer API request is used. The subagent tool itself cannot be the subagent model.
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.model = Some(value.into());
         self
     }
     /// Sets `name`.
+    ///
+    /// Optional name for this subagent. The model sees one tool per named subagent (and one default for an unnamed entry). Names must be unique across subagent entries. Letters, digits, spaces, underscores, and dashes; trimmed; 1–64 chars.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `reasoning`.
+    ///
+    /// Reasoning configuration forwarded to the subagent call. Use this to control reasoning effort and token budget for models that support extended thinking.
     pub fn reasoning(mut self, value: impl Into<SubagentReasoning>) -> Self {
         self.reasoning = Some(value.into());
         self
     }
     /// Sets `temperature`.
+    ///
+    /// Sampling temperature forwarded to the subagent call. When omitted, the provider's default applies.
     pub fn temperature(mut self, value: impl Into<f64>) -> Self {
         self.temperature = Some(value.into());
         self
     }
     /// Sets `tools`.
+    ///
+    /// Tools the subagent may use while executing a delegated task. The subagent runs as an agentic sub-agent over these tools, then returns its outcome. Only OpenRouter server tools are supported — function tools are rejected — and the list must not include the subagent tool itself.
     pub fn tools(mut self, value: Vec<SubagentNestedTool>) -> Self {
         self.tools = Some(value);
         self
     }
 }
 /// OpenRouter built-in server tool: delegates self-contained tasks to a smaller, cheaper, faster worker model (any OpenRouter model) mid-generation and returns its outcome. The worker may run as a sub-agent with its own tools.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubagentServerToolOpenRouter {
@@ -1375,6 +1503,7 @@ pub struct SubagentServerToolOpenRouter {
     ///
     /// Example: `{"model":"~anthropic/claude-haiku-latest","name":"summarizer"}`
     pub parameters: Option<SubagentServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: SubagentServerToolOpenRouterType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1434,11 +1563,15 @@ impl SubagentServerToolOpenRouter {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for one openrouter:subagent server tool entry.
     pub fn parameters(mut self, value: impl Into<SubagentServerToolConfig>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/SubagentServerTool_OpenRouter/properties/type` in the API's spec.
+///
 /// Always `"openrouter:subagent"`: constructors fill it in, decoding checks it.
 pub type SubagentServerToolOpenRouterType = crate::runtime::Const<
     constants::SubagentServerToolOpenRouterType,

@@ -74,22 +74,30 @@ impl ServerToolUseDetails {
         }
     }
     /// Sets `tool_calls_executed`.
+    ///
+    /// Number of OpenRouter server tool calls that executed and produced a result.
     pub fn tool_calls_executed(mut self, value: impl Into<i64>) -> Self {
         self.tool_calls_executed = Some(value.into());
         self
     }
     /// Sets `tool_calls_requested`.
+    ///
+    /// Total number of OpenRouter server-orchestrated tool calls the model requested, across all tool types. Provider-native tools (e.g. native web search) are not counted here.
     pub fn tool_calls_requested(mut self, value: impl Into<i64>) -> Self {
         self.tool_calls_requested = Some(value.into());
         self
     }
     /// Sets `web_search_requests`.
+    ///
+    /// Number of web searches performed by server-side tools. For server-orchestrated tool calls a web search is also counted in tool_calls_requested; provider-native web search may report web_search_requests only. Do not sum the two.
     pub fn web_search_requests(mut self, value: impl Into<i64>) -> Self {
         self.web_search_requests = Some(value.into());
         self
     }
 }
 /// Unprocessable Entity - Semantic validation failure
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnprocessableEntityResponse {
@@ -97,7 +105,9 @@ pub struct UnprocessableEntityResponse {
     ///
     /// Example: `{"code":422,"message":"Invalid argument"}`
     pub error: UnprocessableEntityResponseErrorData,
+    /// The `openrouter_metadata` property (optional).
     pub openrouter_metadata: Option<serde_json::Value>,
+    /// The `user_id` property (optional).
     pub user_id: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -172,11 +182,16 @@ impl UnprocessableEntityResponse {
     }
 }
 /// Error data for UnprocessableEntityResponse
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnprocessableEntityResponseErrorData {
+    /// The `code` property (required).
     pub code: i64,
+    /// The `message` property (required).
     pub message: String,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

@@ -8,6 +8,9 @@ use super::*;
 pub type GetTaskClassificationsWindow = crate::runtime::Const<
     constants::GetTaskClassificationsWindow,
 >;
+/// The object of the `TaskClassificationItem` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TaskClassificationItem {
@@ -168,6 +171,9 @@ impl TaskClassificationItem {
         }
     }
 }
+/// The object of the `TaskClassificationMacroCategory` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TaskClassificationMacroCategory {
@@ -268,6 +274,9 @@ impl TaskClassificationMacroCategory {
         }
     }
 }
+/// The object of the `TaskClassificationModel` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TaskClassificationModel {
@@ -355,9 +364,13 @@ impl TaskClassificationModel {
         }
     }
 }
+/// The object of the `TaskClassificationResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TaskClassificationResponse {
+    /// The `data` property (required).
     pub data: TaskClassificationResponseData,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -408,6 +421,9 @@ impl TaskClassificationResponse {
         }
     }
 }
+/// The object of the schema at `/components/schemas/TaskClassificationResponse/properties/data` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TaskClassificationResponseData {

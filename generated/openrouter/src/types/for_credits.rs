@@ -3,9 +3,13 @@
 #[allow(unused_imports)]
 use super::*;
 /// Total credits purchased and used
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetCreditsResponse {
+    /// The `data` property (required).
+    ///
     /// Example: `{"total_credits":100.5,"total_usage":25.75}`
     pub data: GetCreditsResponseData,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -57,6 +61,9 @@ impl GetCreditsResponse {
         }
     }
 }
+/// The object of the schema at `/paths/~1credits/get/responses/200/content/application~1json/schema/properties/data` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetCreditsResponseData {
@@ -129,6 +136,8 @@ impl GetCreditsResponseData {
     }
 }
 /// Gone - Endpoint has been permanently removed or deprecated
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GoneResponse {
@@ -136,7 +145,9 @@ pub struct GoneResponse {
     ///
     /// Example: `{"code":410,"message":"The Coinbase APIs used by this endpoint have been deprecated, so the Coinbase Commerce credits API has been removed. Use the web credits purchase flow instead."}`
     pub error: GoneResponseErrorData,
+    /// The `openrouter_metadata` property (optional).
     pub openrouter_metadata: Option<serde_json::Value>,
+    /// The `user_id` property (optional).
     pub user_id: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -211,11 +222,16 @@ impl GoneResponse {
     }
 }
 /// Error data for GoneResponse
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GoneResponseErrorData {
+    /// The `code` property (required).
     pub code: i64,
+    /// The `message` property (required).
     pub message: String,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `datasets`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `AppRankingsItem` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppRankingsItem {
@@ -121,11 +124,16 @@ impl AppRankingsItem {
         }
     }
 }
+/// The object of the `AppRankingsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AppRankingsResponse {
     /// Apps ranked per the requested `sort`, re-numbered 1..N after category filtering. `popular` sorts by `total_tokens` descending; `trending` sorts by absolute excess token growth descending and may return fewer than `limit` rows when few apps are growing.
     pub data: Vec<AppRankingsItem>,
+    /// The `meta` property (required).
+    ///
     /// Example: `{"as_of":"2026-05-12T02:00:00.000Z","end_date":"2026-05-11","start_date":"2026-04-12","version":"v1"}`
     pub meta: RankingsDailyMeta,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -191,17 +199,23 @@ impl AppRankingsResponse {
 crate::runtime::string_enum! {
     #[doc =
     " Marketplace category group to filter by (e.g. `coding`). Only apps tagged with a subcategory inside this group are returned. Mutually combinable with `subcategory` — when both are supplied the `subcategory` must belong to the `category` group."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetAppRankingsCategory { Coding => "coding", Creative => "creative",
     Productivity => "productivity", Entertainment => "entertainment", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " `popular` ranks apps by total token volume inside the date window. `trending` ranks apps by absolute excess token growth: window volume minus the average volume of the three equal-length periods immediately preceding the window. Apps with no excess growth are omitted from `trending` results."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetAppRankingsSort { Popular => "popular", Trending => "trending", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Marketplace subcategory to filter by (e.g. `cli-agent`). Takes precedence over `category` for the actual filter; when `category` is also supplied the pair must be consistent."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetAppRankingsSubcategory { CliAgent => "cli-agent", IdeExtension =>
     "ide-extension", CloudAgent => "cloud-agent", ProgrammingApp => "programming-app",
     NativeAppBuilder => "native-app-builder", CreativeWriting => "creative-writing",
@@ -212,6 +226,8 @@ crate::runtime::string_enum! {
 crate::runtime::string_enum! {
     #[doc =
     " Restrict to a use-case category (e.g. `programming`, `roleplay`). Sourced from a sampled, upsampled dataset, so `total_tokens` is an estimate and is aggregated weekly (the trailing weekly bucket may include traffic past `end_date`). Cannot be combined with `modality`, `context_bucket`, or `language_type`."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetRankingsDailyCategory { Programming => "programming", Roleplay =>
     "roleplay", Marketing => "marketing", MarketingSeo => "marketing/seo", Technology =>
     "technology", Science => "science", Translation => "translation", Legal => "legal",
@@ -221,31 +237,44 @@ crate::runtime::string_enum! {
 crate::runtime::string_enum! {
     #[doc =
     " Restrict to requests whose context length falls in this bucket (`1K`, `10K`, `100K`, `1M`, or `10M`). Exact dataset — cannot be combined with `category` or `language_type`."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetRankingsDailyContextBucket { V1k => "1K", V10k => "10K", V100k => "100K",
     V1m => "1M", V10m => "10M", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Restrict to natural-language or programming-language tagged activity. Sourced from a sampled, upsampled dataset, so `total_tokens` is an estimate and is aggregated weekly (the trailing weekly bucket may include traffic past `end_date`). Cannot be combined with `modality`, `context_bucket`, or `category`."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetRankingsDailyLanguageType { Natural => "natural", Programming =>
     "programming", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Restrict to models for a modality surface: `text` / `image_output` match output modality, `image` / `audio` match input modality, and `tool_calling` keeps only rows that recorded at least one tool call. Exact dataset — cannot be combined with `category` or `language_type`."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetRankingsDailyModality { Text => "text", Image => "image", ImageOutput =>
     "image_output", Audio => "audio", ToolCalling => "tool_calling", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Time grain of each row. `day` (default) returns the per-UTC-day series; `week` buckets by ISO week start; `month` buckets by month start. With `category` or `language_type` only `week` (default) and `month` are available — `day` is rejected with a 400 because those datasets are aggregated weekly. For those sampled datasets `period=month` buckets each week by its week-start month, so totals are approximate at month boundaries."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetRankingsDailyPeriod { Day => "day", Week => "week", Month => "month", }
 }
 crate::runtime::string_enum! {
-    #[doc = " Filter by the inclusive number of turns in a session."] pub enum
-    GetSessionCostTurnRange { V1Turn => "1-turn", V29Turns => "2-9-turns", V1049Turns =>
-    "10-49-turns", V50PlusTurns => "50-plus-turns", }
+    #[doc = " Filter by the inclusive number of turns in a session."] #[doc = " "] #[doc
+    =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum GetSessionCostTurnRange { V1Turn => "1-turn", V29Turns => "2-9-turns",
+    V1049Turns => "10-49-turns", V50PlusTurns => "50-plus-turns", }
 }
+/// The object of the `RankingsDailyItem` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RankingsDailyItem {
@@ -333,6 +362,9 @@ impl RankingsDailyItem {
         }
     }
 }
+/// The object of the `RankingsDailyMeta` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RankingsDailyMeta {
@@ -436,11 +468,16 @@ impl RankingsDailyMeta {
 pub type RankingsDailyMetaVersion = crate::runtime::Const<
     constants::RankingsDailyMetaVersion,
 >;
+/// The object of the `RankingsDailyResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RankingsDailyResponse {
     /// Up to 51 rows per day — the top 50 public models by `total_tokens` for each UTC calendar date in the window, plus one aggregated `other` row summing every model outside that top 50 (omitted when the long tail is empty). Rows are sorted by `date` ascending, then by `total_tokens` descending, with `other` pinned last within its date. Ties between real models break alphabetically on `model_permaslug` so the order is stable across requests.
     pub data: Vec<RankingsDailyItem>,
+    /// The `meta` property (required).
+    ///
     /// Example: `{"as_of":"2026-05-12T02:00:00.000Z","end_date":"2026-05-11","start_date":"2026-04-12","version":"v1"}`
     pub meta: RankingsDailyMeta,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -506,6 +543,9 @@ impl RankingsDailyResponse {
         }
     }
 }
+/// The object of the `SessionCostItem` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SessionCostItem {
@@ -626,10 +666,14 @@ impl SessionCostItem {
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Inclusive session turn-count range."] pub enum SessionCostItemTurnRange {
-    V1Turn => "1-turn", V29Turns => "2-9-turns", V1049Turns => "10-49-turns",
-    V50PlusTurns => "50-plus-turns", }
+    #[doc = " Inclusive session turn-count range."] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum SessionCostItemTurnRange { V1Turn => "1-turn", V29Turns => "2-9-turns",
+    V1049Turns => "10-49-turns", V50PlusTurns => "50-plus-turns", }
 }
+/// The object of the `SessionCostMeta` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SessionCostMeta {
@@ -717,11 +761,15 @@ impl SessionCostMeta {
         }
     }
     /// Sets `window_days` (`None` sends `null`).
+    ///
+    /// Number of days in the weekly session sample window, or null when no snapshot is published.
     pub fn window_days(mut self, value: impl Into<Option<i64>>) -> Self {
         self.window_days = value.into();
         self
     }
     /// Sets `window_end_date` (`None` sends `null`).
+    ///
+    /// UTC date of the final day in the session sample window, or null when no snapshot is published.
     pub fn window_end_date(mut self, value: impl Into<Option<String>>) -> Self {
         self.window_end_date = value.into();
         self
@@ -733,10 +781,15 @@ impl SessionCostMeta {
 pub type SessionCostMetaVersion = crate::runtime::Const<
     constants::SessionCostMetaVersion,
 >;
+/// The object of the `SessionCostResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SessionCostResponse {
+    /// The `data` property (required).
     pub data: Vec<SessionCostItem>,
+    /// The `meta` property (required).
     pub meta: SessionCostMeta,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

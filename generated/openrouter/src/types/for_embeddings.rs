@@ -2,11 +2,17 @@
 //! The types compiled only with the feature `embeddings`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `ContentPartInputAudio` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContentPartInputAudio {
+    /// The `input_audio` property (required).
+    ///
     /// Example: `{"data":"data:audio/wav;base64,UklGRiQAAABXQVZFZm10IBAAAAA...","format":"wav"}`
     pub input_audio: MultimodalMedia,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContentPartInputAudioType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -69,15 +75,23 @@ impl ContentPartInputAudio {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ContentPartInputAudio/properties/type` in the API's spec.
+///
 /// Always `"input_audio"`: constructors fill it in, decoding checks it.
 pub type ContentPartInputAudioType = crate::runtime::Const<
     constants::ContentPartInputAudioType,
 >;
+/// The object of the `ContentPartInputFile` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContentPartInputFile {
+    /// The `input_file` property (required).
+    ///
     /// Example: `{"data":"data:audio/wav;base64,UklGRiQAAABXQVZFZm10IBAAAAA...","format":"wav"}`
     pub input_file: MultimodalMedia,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContentPartInputFileType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -140,15 +154,23 @@ impl ContentPartInputFile {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ContentPartInputFile/properties/type` in the API's spec.
+///
 /// Always `"input_file"`: constructors fill it in, decoding checks it.
 pub type ContentPartInputFileType = crate::runtime::Const<
     constants::ContentPartInputFileType,
 >;
+/// The object of the `ContentPartInputVideo` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContentPartInputVideo {
+    /// The `input_video` property (required).
+    ///
     /// Example: `{"data":"data:audio/wav;base64,UklGRiQAAABXQVZFZm10IBAAAAA...","format":"wav"}`
     pub input_video: MultimodalMedia,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContentPartInputVideoType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -211,11 +233,15 @@ impl ContentPartInputVideo {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ContentPartInputVideo/properties/type` in the API's spec.
+///
 /// Always `"input_video"`: constructors fill it in, decoding checks it.
 pub type ContentPartInputVideoType = crate::runtime::Const<
     constants::ContentPartInputVideoType,
 >;
 /// Embeddings request input
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateEmbeddingsRequest {
@@ -344,11 +370,15 @@ impl CreateEmbeddingsRequest {
         }
     }
     /// Sets `dimensions`.
+    ///
+    /// The number of dimensions for the output embeddings
     pub fn dimensions(mut self, value: impl Into<i64>) -> Self {
         self.dimensions = Some(value.into());
         self
     }
     /// Sets `encoding_format`.
+    ///
+    /// The format of the output embeddings
     pub fn encoding_format(
         mut self,
         value: impl Into<CreateEmbeddingsRequestEncodingFormat>,
@@ -357,30 +387,40 @@ impl CreateEmbeddingsRequest {
         self
     }
     /// Sets `input_type`.
+    ///
+    /// The type of input (e.g. search_query, search_document)
     pub fn input_type(mut self, value: impl Into<String>) -> Self {
         self.input_type = Some(value.into());
         self
     }
     /// Sets `provider`.
+    ///
+    /// When multiple model providers are available, optionally indicate your routing preference.
     pub fn provider(mut self, value: impl Into<ProviderPreferences>) -> Self {
         self.provider = Some(value.into());
         self
     }
     /// Sets `user`.
+    ///
+    /// A unique identifier for the end-user
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " The format of the output embeddings"] pub enum
-    CreateEmbeddingsRequestEncodingFormat { Float => "float", Base64 => "base64", }
+    #[doc = " The format of the output embeddings"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum CreateEmbeddingsRequestEncodingFormat { Float => "float", Base64 =>
+    "base64", }
 }
 crate::runtime::untagged_union! {
-    #[doc = " Text, token, or multimodal input(s) to embed"] pub enum
-    CreateEmbeddingsRequestInput { String(String), List(Vec < String >), List2(Vec < f64
-    >), List3(Vec < Vec < f64 > >), List4(Vec < CreateEmbeddingsRequestInputListItem >),
-    } Deserialize : #[cfg(feature = "full-serde")];
+    #[doc = " Text, token, or multimodal input(s) to embed"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum CreateEmbeddingsRequestInput { String(String), List(Vec < String >),
+    List2(Vec < f64 >), List3(Vec < Vec < f64 > >), List4(Vec <
+    CreateEmbeddingsRequestInputListItem >), } Deserialize : #[cfg(feature =
+    "full-serde")];
 }
 crate::runtime::union_from! {
     CreateEmbeddingsRequestInput { String(String), String(& str), List(Vec < String >),
@@ -397,9 +437,13 @@ impl CreateEmbeddingsRequestInput {
         }
     }
 }
+/// The object of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateEmbeddingsRequestInputListItem {
+    /// The `content` property (required).
     pub content: Vec<CreateEmbeddingsRequestInputListItemContentItem>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -452,6 +496,10 @@ impl CreateEmbeddingsRequestInputListItem {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum CreateEmbeddingsRequestInputListItemContentItem { tag = "type"; Text =
     "text" => CreateEmbeddingsRequestInputListItemContentItemText, ImageUrl = "image_url"
     => CreateEmbeddingsRequestInputListItemContentItemImageUrl, InputAudio =
@@ -466,10 +514,15 @@ crate::runtime::union_from! {
     InputAudio(ContentPartInputAudio), InputVideo(ContentPartInputVideo),
     InputFile(ContentPartInputFile), }
 }
+/// The object of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/1` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateEmbeddingsRequestInputListItemContentItemImageUrl {
+    /// The `image_url` property (required).
     pub image_url: CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CreateEmbeddingsRequestInputListItemContentItemImageUrlType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -541,9 +594,13 @@ impl CreateEmbeddingsRequestInputListItemContentItemImageUrl {
         }
     }
 }
+/// The object of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/1/properties/image_url` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl {
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -598,14 +655,21 @@ impl CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl {
         }
     }
 }
+/// The one value of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/1/properties/type` in the API's spec.
+///
 /// Always `"image_url"`: constructors fill it in, decoding checks it.
 pub type CreateEmbeddingsRequestInputListItemContentItemImageUrlType = crate::runtime::Const<
     constants::CreateEmbeddingsRequestInputListItemContentItemImageUrlType,
 >;
+/// The object of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/0` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateEmbeddingsRequestInputListItemContentItemText {
+    /// The `text` property (required).
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CreateEmbeddingsRequestInputListItemContentItemTextType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -669,11 +733,15 @@ impl CreateEmbeddingsRequestInputListItemContentItemText {
         }
     }
 }
+/// The one value of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/0/properties/type` in the API's spec.
+///
 /// Always `"text"`: constructors fill it in, decoding checks it.
 pub type CreateEmbeddingsRequestInputListItemContentItemTextType = crate::runtime::Const<
     constants::CreateEmbeddingsRequestInputListItemContentItemTextType,
 >;
 /// Embeddings response containing embedding vectors
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateEmbeddingsResponse {
@@ -689,6 +757,7 @@ pub struct CreateEmbeddingsResponse {
     ///
     /// Example: `"openai/text-embedding-3-small"`
     pub model: String,
+    /// The `object` property (always the same value, filled in by `new`).
     pub object: CreateEmbeddingsResponseObject,
     /// Token usage statistics
     ///
@@ -782,22 +851,30 @@ impl CreateEmbeddingsResponse {
         }
     }
     /// Sets `id`.
+    ///
+    /// Unique identifier for the embeddings response
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets `usage`.
+    ///
+    /// Token usage statistics
     pub fn usage(mut self, value: impl Into<CreateEmbeddingsResponseUsage>) -> Self {
         self.usage = Some(value.into());
         self
     }
     /// Sets `provider`.
+    ///
+    /// The upstream provider that served the request.
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
     }
 }
 /// A single embedding object
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateEmbeddingsResponseDataItem {
@@ -809,6 +886,7 @@ pub struct CreateEmbeddingsResponseDataItem {
     ///
     /// Example: `0`
     pub index: Option<i64>,
+    /// The `object` property (always the same value, filled in by `new`).
     pub object: CreateEmbeddingsResponseDataItemObject,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -875,15 +953,19 @@ impl CreateEmbeddingsResponseDataItem {
         }
     }
     /// Sets `index`.
+    ///
+    /// Index of the embedding in the input list
     pub fn index(mut self, value: impl Into<i64>) -> Self {
         self.index = Some(value.into());
         self
     }
 }
 crate::runtime::untagged_union! {
-    #[doc = " Embedding vector as an array of floats or a base64 string"] pub enum
-    CreateEmbeddingsResponseDataItemEmbedding { String(String), List(Vec < f64 >), }
-    Serialize : #[cfg(feature = "full-serde")];
+    #[doc = " Embedding vector as an array of floats or a base64 string"] #[doc = " "]
+    #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum CreateEmbeddingsResponseDataItemEmbedding { String(String), List(Vec < f64
+    >), } Serialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     CreateEmbeddingsResponseDataItemEmbedding { String(String), String(& str), List(Vec <
@@ -899,15 +981,21 @@ impl CreateEmbeddingsResponseDataItemEmbedding {
         }
     }
 }
+/// The one value of the schema at `/paths/~1embeddings/post/responses/200/content/application~1json/schema/properties/data/items/properties/object` in the API's spec.
+///
 /// Always `"embedding"`: constructors fill it in, decoding checks it.
 pub type CreateEmbeddingsResponseDataItemObject = crate::runtime::Const<
     constants::CreateEmbeddingsResponseDataItemObject,
 >;
+/// The one value of the schema at `/paths/~1embeddings/post/responses/200/content/application~1json/schema/properties/object` in the API's spec.
+///
 /// Always `"list"`: constructors fill it in, decoding checks it.
 pub type CreateEmbeddingsResponseObject = crate::runtime::Const<
     constants::CreateEmbeddingsResponseObject,
 >;
 /// Token usage statistics
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateEmbeddingsResponseUsage {
@@ -1018,21 +1106,29 @@ impl CreateEmbeddingsResponseUsage {
         }
     }
     /// Sets `cost`.
+    ///
+    /// Cost of the request in credits
     pub fn cost(mut self, value: impl Into<f64>) -> Self {
         self.cost = Some(value.into());
         self
     }
     /// Sets `cost_details`.
+    ///
+    /// Breakdown of upstream inference costs
     pub fn cost_details(mut self, value: impl Into<CostDetails>) -> Self {
         self.cost_details = Some(value.into());
         self
     }
     /// Sets `is_byok`.
+    ///
+    /// Whether a request was made using a Bring Your Own Key configuration
     pub fn is_byok(mut self, value: impl Into<bool>) -> Self {
         self.is_byok = Some(value.into());
         self
     }
     /// Sets `prompt_tokens_details`.
+    ///
+    /// Per-modality token breakdown. Only present when the input contains 2+ modalities (e.g. text + image) and the upstream provider returns modality-level usage data. Only non-zero modality counts are included.
     pub fn prompt_tokens_details(
         mut self,
         value: impl Into<CreateEmbeddingsResponseUsagePromptTokensDetails>,
@@ -1042,6 +1138,8 @@ impl CreateEmbeddingsResponseUsage {
     }
 }
 /// Per-modality token breakdown. Only present when the input contains 2+ modalities (e.g. text + image) and the upstream provider returns modality-level usage data. Only non-zero modality counts are included.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateEmbeddingsResponseUsagePromptTokensDetails {
@@ -1134,35 +1232,50 @@ impl CreateEmbeddingsResponseUsagePromptTokensDetails {
         }
     }
     /// Sets `audio_tokens`.
+    ///
+    /// Number of audio tokens in the input
     pub fn audio_tokens(mut self, value: impl Into<i64>) -> Self {
         self.audio_tokens = Some(value.into());
         self
     }
     /// Sets `file_tokens`.
+    ///
+    /// Number of file/document tokens in the input
     pub fn file_tokens(mut self, value: impl Into<i64>) -> Self {
         self.file_tokens = Some(value.into());
         self
     }
     /// Sets `image_tokens`.
+    ///
+    /// Number of image tokens in the input
     pub fn image_tokens(mut self, value: impl Into<i64>) -> Self {
         self.image_tokens = Some(value.into());
         self
     }
     /// Sets `text_tokens`.
+    ///
+    /// Number of text tokens in the input
     pub fn text_tokens(mut self, value: impl Into<i64>) -> Self {
         self.text_tokens = Some(value.into());
         self
     }
     /// Sets `video_tokens`.
+    ///
+    /// Number of video tokens in the input
     pub fn video_tokens(mut self, value: impl Into<i64>) -> Self {
         self.video_tokens = Some(value.into());
         self
     }
 }
+/// The object of the `MultimodalMedia` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MultimodalMedia {
+    /// The `data` property (required).
     pub data: String,
+    /// The `format` property (optional).
     pub format: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

@@ -3,32 +3,43 @@
 #[allow(unused_imports)]
 use super::*;
 crate::runtime::string_enum! {
+    #[doc = " The values of the `InputModality` schema in the API's spec."] #[doc = " "]
+    #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum InputModality { Text => "text", Image => "image", File => "file", Audio =>
     "audio", Video => "video", }
 }
 crate::runtime::string_enum! {
-    #[doc = " Instruction format type"] pub enum InstructType { None => "none", Airoboros
-    => "airoboros", Alpaca => "alpaca", AlpacaModif => "alpaca-modif", Chatml =>
-    "chatml", Claude => "claude", CodeLlama => "code-llama", Gemma => "gemma", Llama2 =>
-    "llama2", Llama3 => "llama3", Mistral => "mistral", Nemotron => "nemotron", Neural =>
-    "neural", Openchat => "openchat", Phi3 => "phi3", Rwkv => "rwkv", Vicuna => "vicuna",
-    Zephyr => "zephyr", DeepseekR1 => "deepseek-r1", DeepseekV31 => "deepseek-v3.1", Qwq
-    => "qwq", Qwen3 => "qwen3", }
+    #[doc = " Instruction format type"] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum InstructType { None => "none", Airoboros => "airoboros", Alpaca => "alpaca",
+    AlpacaModif => "alpaca-modif", Chatml => "chatml", Claude => "claude", CodeLlama =>
+    "code-llama", Gemma => "gemma", Llama2 => "llama2", Llama3 => "llama3", Mistral =>
+    "mistral", Nemotron => "nemotron", Neural => "neural", Openchat => "openchat", Phi3
+    => "phi3", Rwkv => "rwkv", Vicuna => "vicuna", Zephyr => "zephyr", DeepseekR1 =>
+    "deepseek-r1", DeepseekV31 => "deepseek-v3.1", Qwq => "qwq", Qwen3 => "qwen3", }
 }
 crate::runtime::string_enum! {
-    #[doc = " Tokenizer type used by the model"] pub enum ModelGroup { Router =>
-    "Router", Media => "Media", Other => "Other", Gpt => "GPT", Claude => "Claude",
-    Gemini => "Gemini", Gemma => "Gemma", Grok => "Grok", Cohere => "Cohere", Nova =>
-    "Nova", Qwen => "Qwen", Yi => "Yi", DeepSeek => "DeepSeek", Mistral => "Mistral",
-    Llama2 => "Llama2", Llama3 => "Llama3", Llama4 => "Llama4", PaLm => "PaLM", Rwkv =>
-    "RWKV", Qwen3 => "Qwen3", }
+    #[doc = " Tokenizer type used by the model"] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum ModelGroup { Router => "Router", Media => "Media", Other => "Other", Gpt =>
+    "GPT", Claude => "Claude", Gemini => "Gemini", Gemma => "Gemma", Grok => "Grok",
+    Cohere => "Cohere", Nova => "Nova", Qwen => "Qwen", Yi => "Yi", DeepSeek =>
+    "DeepSeek", Mistral => "Mistral", Llama2 => "Llama2", Llama3 => "Llama3", Llama4 =>
+    "Llama4", PaLm => "PaLM", Rwkv => "RWKV", Qwen3 => "Qwen3", }
 }
 crate::runtime::string_enum! {
+    #[doc = " The values of the `OutputModality` schema in the API's spec."] #[doc = " "]
+    #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum OutputModality { Text => "text", Image => "image", Embeddings =>
     "embeddings", Audio => "audio", Video => "video", Rerank => "rerank", Speech =>
     "speech", Transcription => "transcription", }
 }
 crate::runtime::string_enum! {
+    #[doc = " The values of the `Parameter` schema in the API's spec."] #[doc = " "]
+    #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum Parameter { Temperature => "temperature", TopP => "top_p", TopK => "top_k",
     MinP => "min_p", TopA => "top_a", FrequencyPenalty => "frequency_penalty",
     PresencePenalty => "presence_penalty", RepetitionPenalty => "repetition_penalty",
@@ -41,6 +52,8 @@ crate::runtime::string_enum! {
     WebSearchOptions => "web_search_options", Verbosity => "verbosity", }
 }
 /// A conditional override of the base pricing. An entry applies only when all of its condition fields (e.g. min_prompt_tokens, or the utc_start/utc_end time window) match the request; among applicable entries, later entries win per price key; price keys absent from an entry inherit the base price.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PricingOverride {
@@ -169,51 +182,71 @@ impl PricingOverride {
         }
     }
     /// Sets `audio`.
+    ///
+    /// Overridden price in USD per audio input token
     pub fn audio(mut self, value: impl Into<String>) -> Self {
         self.audio = Some(value.into());
         self
     }
     /// Sets `completion`.
+    ///
+    /// Overridden price in USD per token for completion (output) generation
     pub fn completion(mut self, value: impl Into<String>) -> Self {
         self.completion = Some(value.into());
         self
     }
     /// Sets `input_audio_cache`.
+    ///
+    /// Overridden price in USD per cached audio input token
     pub fn input_audio_cache(mut self, value: impl Into<String>) -> Self {
         self.input_audio_cache = Some(value.into());
         self
     }
     /// Sets `input_cache_read`.
+    ///
+    /// Overridden price in USD per cached input token (read)
     pub fn input_cache_read(mut self, value: impl Into<String>) -> Self {
         self.input_cache_read = Some(value.into());
         self
     }
     /// Sets `input_cache_write`.
+    ///
+    /// Overridden price in USD per cache-write token
     pub fn input_cache_write(mut self, value: impl Into<String>) -> Self {
         self.input_cache_write = Some(value.into());
         self
     }
     /// Sets `input_cache_write_1h`.
+    ///
+    /// Overridden price in USD per 1-hour cache-write token
     pub fn input_cache_write_1h(mut self, value: impl Into<String>) -> Self {
         self.input_cache_write_1h = Some(value.into());
         self
     }
     /// Sets `min_prompt_tokens`.
+    ///
+    /// Condition: the entry applies when the total prompt tokens of a request are strictly greater than this threshold
     pub fn min_prompt_tokens(mut self, value: impl Into<f64>) -> Self {
         self.min_prompt_tokens = Some(value.into());
         self
     }
     /// Sets `prompt`.
+    ///
+    /// Overridden price in USD per token for prompt (input) processing
     pub fn prompt(mut self, value: impl Into<String>) -> Self {
         self.prompt = Some(value.into());
         self
     }
     /// Sets `utc_end`.
+    ///
+    /// Condition: exclusive end of a daily UTC time window as an HHMM clock number (e.g. 400 = 04:00)
     pub fn utc_end(mut self, value: impl Into<f64>) -> Self {
         self.utc_end = Some(value.into());
         self
     }
     /// Sets `utc_start`.
+    ///
+    /// Condition: inclusive start of a daily UTC time window as an HHMM clock number (e.g. 100 = 01:00, 1030 = 10:30). The entry applies while the current UTC time is inside the half-open window [utc_start, utc_end), which may wrap past midnight (utc_start > utc_end).
     pub fn utc_start(mut self, value: impl Into<f64>) -> Self {
         self.utc_start = Some(value.into());
         self

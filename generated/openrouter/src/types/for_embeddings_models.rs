@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// Artificial Analysis benchmark index scores.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AaBenchmarkEntry {
@@ -77,22 +79,30 @@ impl AaBenchmarkEntry {
         }
     }
     /// Sets `agentic_index` (`None` sends `null`).
+    ///
+    /// Artificial Analysis Agentic Index score
     pub fn agentic_index(mut self, value: impl Into<Option<f64>>) -> Self {
         self.agentic_index = value.into();
         self
     }
     /// Sets `coding_index` (`None` sends `null`).
+    ///
+    /// Artificial Analysis Coding Index score
     pub fn coding_index(mut self, value: impl Into<Option<f64>>) -> Self {
         self.coding_index = value.into();
         self
     }
     /// Sets `intelligence_index` (`None` sends `null`).
+    ///
+    /// Artificial Analysis Intelligence Index score
     pub fn intelligence_index(mut self, value: impl Into<Option<f64>>) -> Self {
         self.intelligence_index = value.into();
         self
     }
 }
 /// A single Design Arena benchmark entry for a specific arena+category
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DaBenchmarkEntry {
@@ -207,14 +217,22 @@ impl DaBenchmarkEntry {
     }
 }
 /// Default parameters for this model
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DefaultParameters {
+    /// The `frequency_penalty` property (optional).
     pub frequency_penalty: Option<f64>,
+    /// The `presence_penalty` property (optional).
     pub presence_penalty: Option<f64>,
+    /// The `repetition_penalty` property (optional).
     pub repetition_penalty: Option<f64>,
+    /// The `temperature` property (optional).
     pub temperature: Option<f64>,
+    /// The `top_k` property (optional).
     pub top_k: Option<i64>,
+    /// The `top_p` property (optional).
     pub top_p: Option<f64>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -328,6 +346,8 @@ impl DefaultParameters {
     }
 }
 /// Information about an AI model available on OpenRouter
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Model {
@@ -610,21 +630,29 @@ impl Model {
         }
     }
     /// Sets `alias_target`.
+    ///
+    /// Concrete model targeted by this tilde-latest alias, when applicable
     pub fn alias_target(mut self, value: impl Into<ModelAliasTarget>) -> Self {
         self.alias_target = Some(value.into());
         self
     }
     /// Sets `benchmarks`.
+    ///
+    /// Third-party benchmark rankings for this model. Omitted when no benchmark data is available.
     pub fn benchmarks(mut self, value: impl Into<ModelBenchmarks>) -> Self {
         self.benchmarks = Some(value.into());
         self
     }
     /// Sets `context_length` (`None` sends `null`).
+    ///
+    /// Maximum context length in tokens
     pub fn context_length(mut self, value: impl Into<Option<i64>>) -> Self {
         self.context_length = value.into();
         self
     }
     /// Sets `default_parameters` (`None` sends `null`).
+    ///
+    /// Default parameters for this model
     pub fn default_parameters(
         mut self,
         value: impl Into<Option<DefaultParameters>>,
@@ -633,26 +661,36 @@ impl Model {
         self
     }
     /// Sets `description`.
+    ///
+    /// Description of the model
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets `expiration_date`.
+    ///
+    /// The date after which the model may be removed. ISO 8601 date string (YYYY-MM-DD) or null if no expiration.
     pub fn expiration_date(mut self, value: impl Into<String>) -> Self {
         self.expiration_date = Some(value.into());
         self
     }
     /// Sets `hugging_face_id`.
+    ///
+    /// Hugging Face model identifier, if applicable
     pub fn hugging_face_id(mut self, value: impl Into<String>) -> Self {
         self.hugging_face_id = Some(value.into());
         self
     }
     /// Sets `knowledge_cutoff`.
+    ///
+    /// The date up to which the model was trained on data. ISO 8601 date string (YYYY-MM-DD) or null if unknown.
     pub fn knowledge_cutoff(mut self, value: impl Into<String>) -> Self {
         self.knowledge_cutoff = Some(value.into());
         self
     }
     /// Sets `per_request_limits` (`None` sends `null`).
+    ///
+    /// Per-request token limits
     pub fn per_request_limits(
         mut self,
         value: impl Into<Option<PerRequestLimits>>,
@@ -661,17 +699,23 @@ impl Model {
         self
     }
     /// Sets `reasoning`.
+    ///
+    /// Reasoning effort configuration. Omitted for non-reasoning models and dynamic router models.
     pub fn reasoning(mut self, value: impl Into<ModelReasoning>) -> Self {
         self.reasoning = Some(value.into());
         self
     }
     /// Sets `supported_voices` (`None` sends `null`).
+    ///
+    /// List of supported voice identifiers for TTS models. Null for non-TTS models.
     pub fn supported_voices(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.supported_voices = value.into();
         self
     }
 }
 /// Concrete model targeted by this tilde-latest alias, when applicable
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ModelAliasTarget {
@@ -740,6 +784,8 @@ impl ModelAliasTarget {
     }
 }
 /// Model architecture information
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ModelArchitecture {
@@ -843,22 +889,30 @@ impl ModelArchitecture {
         }
     }
     /// Sets `instruct_type`.
+    ///
+    /// Instruction format type
     pub fn instruct_type(mut self, value: impl Into<InstructType>) -> Self {
         self.instruct_type = Some(value.into());
         self
     }
     /// Sets `modality` (`None` sends `null`).
+    ///
+    /// Primary modality of the model
     pub fn modality(mut self, value: impl Into<Option<String>>) -> Self {
         self.modality = value.into();
         self
     }
     /// Sets `tokenizer`.
+    ///
+    /// Tokenizer type used by the model
     pub fn tokenizer(mut self, value: impl Into<ModelGroup>) -> Self {
         self.tokenizer = Some(value.into());
         self
     }
 }
 /// Third-party benchmark rankings for this model. Omitted when no benchmark data is available.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ModelBenchmarks {
@@ -927,12 +981,16 @@ impl ModelBenchmarks {
         }
     }
     /// Sets `artificial_analysis`.
+    ///
+    /// Artificial Analysis benchmark index scores.
     pub fn artificial_analysis(mut self, value: impl Into<AaBenchmarkEntry>) -> Self {
         self.artificial_analysis = Some(value.into());
         self
     }
 }
 /// Related API endpoints and resources for this model.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ModelLinks {
@@ -990,9 +1048,13 @@ impl ModelLinks {
     }
 }
 /// Reasoning effort configuration. Omitted for non-reasoning models and dynamic router models.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ModelReasoning {
+    /// The `default_effort` property (optional).
+    ///
     /// Example: `"medium"`
     pub default_effort: Option<ReasoningEffort>,
     /// Default reasoning enabled state when the client does not set `reasoning.enabled`.
@@ -1086,22 +1148,30 @@ impl ModelReasoning {
         self
     }
     /// Sets `default_enabled`.
+    ///
+    /// Default reasoning enabled state when the client does not set `reasoning.enabled`.
     pub fn default_enabled(mut self, value: impl Into<bool>) -> Self {
         self.default_enabled = Some(value.into());
         self
     }
     /// Sets `supported_efforts`.
+    ///
+    /// Allowed reasoning effort values for this model, in descending effort order (highest first). Null means no allowlist — all gateway effort values are accepted.
     pub fn supported_efforts(mut self, value: Vec<Option<ReasoningEffort>>) -> Self {
         self.supported_efforts = Some(value);
         self
     }
     /// Sets `supports_max_tokens`.
+    ///
+    /// Present and `true` when the model accepts `reasoning.max_tokens` in requests (Anthropic-style) instead of or in addition to `reasoning.effort`. Omitted otherwise.
     pub fn supports_max_tokens(mut self, value: impl Into<bool>) -> Self {
         self.supports_max_tokens = Some(value.into());
         self
     }
 }
 /// List of available models
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ModelsListResponse {
@@ -1175,11 +1245,15 @@ impl ModelsListResponse {
         }
     }
     /// Sets `links`.
+    ///
+    /// Pagination links
     pub fn links(mut self, value: impl Into<ModelsListResponseLinks>) -> Self {
         self.links = Some(value.into());
         self
     }
     /// Sets `total_count`.
+    ///
+    /// Total number of models matching the query
     pub fn total_count(mut self, value: impl Into<i64>) -> Self {
         self.total_count = Some(value.into());
         self
@@ -1188,6 +1262,8 @@ impl ModelsListResponse {
 /// List of available models
 pub type ModelsListResponseData = Vec<Model>;
 /// Pagination links
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ModelsListResponseLinks {
@@ -1241,12 +1317,16 @@ impl ModelsListResponseLinks {
         }
     }
     /// Sets `next` (`None` sends `null`).
+    ///
+    /// URL for the next page of results, or null if this is the last page
     pub fn next(mut self, value: impl Into<Option<String>>) -> Self {
         self.next = value.into();
         self
     }
 }
 /// Per-request token limits
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PerRequestLimits {
@@ -1322,6 +1402,8 @@ impl PerRequestLimits {
     }
 }
 /// Pricing information for the model
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PublicPricing {
@@ -1504,77 +1586,107 @@ impl PublicPricing {
         }
     }
     /// Sets `audio`.
+    ///
+    /// Price in USD per audio input token
     pub fn audio(mut self, value: impl Into<String>) -> Self {
         self.audio = Some(value.into());
         self
     }
     /// Sets `audio_output`.
+    ///
+    /// Price in USD per audio output token
     pub fn audio_output(mut self, value: impl Into<String>) -> Self {
         self.audio_output = Some(value.into());
         self
     }
     /// Sets `discount`.
+    ///
+    /// Fractional discount applied to this endpoint's pricing; the price is multiplied by (1 - discount) (0 = no discount, 1 = free)
     pub fn discount(mut self, value: impl Into<f64>) -> Self {
         self.discount = Some(value.into());
         self
     }
     /// Sets `image`.
+    ///
+    /// Price in USD per input image
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets `image_output`.
+    ///
+    /// Price in USD per output image
     pub fn image_output(mut self, value: impl Into<String>) -> Self {
         self.image_output = Some(value.into());
         self
     }
     /// Sets `image_token`.
+    ///
+    /// Price in USD per image token
     pub fn image_token(mut self, value: impl Into<String>) -> Self {
         self.image_token = Some(value.into());
         self
     }
     /// Sets `input_audio_cache`.
+    ///
+    /// Price in USD per cached audio input token
     pub fn input_audio_cache(mut self, value: impl Into<String>) -> Self {
         self.input_audio_cache = Some(value.into());
         self
     }
     /// Sets `input_cache_read`.
+    ///
+    /// Price in USD per cached input token (read)
     pub fn input_cache_read(mut self, value: impl Into<String>) -> Self {
         self.input_cache_read = Some(value.into());
         self
     }
     /// Sets `input_cache_write`.
+    ///
+    /// Price per cache-write token, in USD per token. For providers with multiple cache TTLs (e.g. Anthropic), this is the default (5-minute) cache-write rate.
     pub fn input_cache_write(mut self, value: impl Into<String>) -> Self {
         self.input_cache_write = Some(value.into());
         self
     }
     /// Sets `input_cache_write_1h`.
+    ///
+    /// Price per 1-hour cache-write token, in USD per token. Only present for providers that price an extended (1-hour) cache TTL separately, such as Anthropic.
     pub fn input_cache_write_1h(mut self, value: impl Into<String>) -> Self {
         self.input_cache_write_1h = Some(value.into());
         self
     }
     /// Sets `internal_reasoning`.
+    ///
+    /// Price in USD per internal reasoning token
     pub fn internal_reasoning(mut self, value: impl Into<String>) -> Self {
         self.internal_reasoning = Some(value.into());
         self
     }
     /// Sets `overrides`.
+    ///
+    /// Conditional overrides of the base pricing (e.g. long-context or time-based pricing). An entry applies when all of its condition fields (e.g. min_prompt_tokens, or the utc_start/utc_end time window) match the request; among applicable entries, later entries win per key; price keys absent from an entry inherit the base price. The top-level pricing keys always reflect the price that applies under default conditions.
     pub fn overrides(mut self, value: Vec<PricingOverride>) -> Self {
         self.overrides = Some(value);
         self
     }
     /// Sets `request`.
+    ///
+    /// Price in USD per request
     pub fn request(mut self, value: impl Into<String>) -> Self {
         self.request = Some(value.into());
         self
     }
     /// Sets `web_search`.
+    ///
+    /// Price in USD per web search
     pub fn web_search(mut self, value: impl Into<String>) -> Self {
         self.web_search = Some(value.into());
         self
     }
 }
 /// Information about the top provider for this model
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TopProviderInfo {
@@ -1656,11 +1768,15 @@ impl TopProviderInfo {
         }
     }
     /// Sets `context_length`.
+    ///
+    /// Context length from the top provider
     pub fn context_length(mut self, value: impl Into<i64>) -> Self {
         self.context_length = Some(value.into());
         self
     }
     /// Sets `max_completion_tokens`.
+    ///
+    /// Maximum completion tokens from the top provider
     pub fn max_completion_tokens(mut self, value: impl Into<i64>) -> Self {
         self.max_completion_tokens = Some(value.into());
         self

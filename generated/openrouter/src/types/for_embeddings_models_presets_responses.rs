@@ -3,6 +3,7 @@
 #[allow(unused_imports)]
 use super::*;
 crate::runtime::string_enum! {
-    pub enum ReasoningEffort { Max => "max", Xhigh => "xhigh", High => "high", Medium =>
-    "medium", Low => "low", Minimal => "minimal", None => "none", }
+    #[doc = " The values of the `ReasoningEffort` schema in the API's spec."] pub enum
+    ReasoningEffort { Max => "max", Xhigh => "xhigh", High => "high", Medium => "medium",
+    Low => "low", Minimal => "minimal", None => "none", }
 }

@@ -3,13 +3,19 @@
 #[allow(unused_imports)]
 use super::*;
 crate::runtime::int_enum! {
+    #[doc = " The values of the `EndpointStatus` schema in the API's spec."] #[doc = " "]
+    #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum EndpointStatus { V0 => 0, Minus1 => - 1, Minus2 => - 2, Minus3 => - 3,
     Minus5 => - 5, Minus10 => - 10, }
 }
 /// List of available endpoints for a model
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListEndpointsResponse {
+    /// The `architecture` property (required).
     pub architecture: ListEndpointsResponseArchitecture,
     /// Unix timestamp of when the model was created
     ///
@@ -135,6 +141,9 @@ impl ListEndpointsResponse {
         }
     }
 }
+/// The object of the schema at `/paths/~1models~1{author}~1{slug}~1endpoints/get/responses/200/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListEndpointsResponse2 {
@@ -189,6 +198,9 @@ impl ListEndpointsResponse2 {
         }
     }
 }
+/// The object of the schema at `/components/schemas/ListEndpointsResponse/properties/architecture` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListEndpointsResponseArchitecture {
@@ -204,6 +216,7 @@ pub struct ListEndpointsResponseArchitecture {
     pub modality: Option<String>,
     /// Supported output modalities
     pub output_modalities: Vec<OutputModality>,
+    /// The `tokenizer` property (required, may be `null`).
     pub tokenizer: Option<ModelGroup>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -289,11 +302,15 @@ impl ListEndpointsResponseArchitecture {
         }
     }
     /// Sets `instruct_type` (`None` sends `null`).
+    ///
+    /// Instruction format type
     pub fn instruct_type(mut self, value: impl Into<Option<InstructType>>) -> Self {
         self.instruct_type = value.into();
         self
     }
     /// Sets `modality` (`None` sends `null`).
+    ///
+    /// Primary modality of the model
     pub fn modality(mut self, value: impl Into<Option<String>>) -> Self {
         self.modality = value.into();
         self
@@ -304,9 +321,13 @@ impl ListEndpointsResponseArchitecture {
         self
     }
 }
+/// The object of the schema at `/paths/~1endpoints~1zdr/get/responses/200/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListEndpointsZdrResponse {
+    /// The `data` property (required).
     pub data: Vec<PublicEndpoint>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -358,6 +379,8 @@ impl ListEndpointsZdrResponse {
     }
 }
 /// Latency percentiles in milliseconds over the last 30 minutes. Latency measures time to first token. Only visible when authenticated with an API key or cookie; returns null for unauthenticated requests.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PercentileStats {
@@ -459,32 +482,48 @@ impl PercentileStats {
     }
 }
 /// Information about a specific model endpoint
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PublicEndpoint {
+    /// The `context_length` property (required).
     pub context_length: i64,
     /// Latency percentiles in milliseconds over the last 30 minutes. Latency measures time to first token. Only visible when authenticated with an API key or cookie; returns null for unauthenticated requests.
     ///
     /// Example: `{"p50":25.5,"p75":35.2,"p90":48.7,"p99":85.3}`
     pub latency_last_30m: Option<PercentileStats>,
+    /// The `max_completion_tokens` property (required, may be `null`).
     pub max_completion_tokens: Option<i64>,
+    /// The `max_prompt_tokens` property (required, may be `null`).
     pub max_prompt_tokens: Option<i64>,
     /// The unique identifier for the model (permaslug)
     ///
     /// Example: `"openai/gpt-4"`
     pub model_id: String,
+    /// The `model_name` property (required).
     pub model_name: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `pricing` property (required).
     pub pricing: PublicEndpointPricing,
+    /// The `provider_name` property (required).
+    ///
     /// Example: `"OpenAI"`
     pub provider_name: ProviderName,
+    /// The `quantization` property (required, may be `null`).
     pub quantization: Option<Quantization>,
+    /// The `status` property (optional).
+    ///
     /// Example: `0`
     pub status: Option<EndpointStatus>,
+    /// The `supported_parameters` property (required).
     pub supported_parameters: Vec<Parameter>,
+    /// The `supports_implicit_caching` property (required).
     pub supports_implicit_caching: bool,
     /// Whether this TTS endpoint accepts inline reference audio (`input_references`) for stateless voice cloning. Requests carrying reference audio are only routed to endpoints where this is true.
     pub supports_voice_cloning: Option<bool>,
+    /// The `tag` property (required).
     pub tag: String,
     /// Latency percentiles in milliseconds over the last 30 minutes. Latency measures time to first token. Only visible when authenticated with an API key or cookie; returns null for unauthenticated requests.
     ///
@@ -492,6 +531,7 @@ pub struct PublicEndpoint {
     pub throughput_last_30m: Option<PercentileStats>,
     /// Uptime percentage over the last 1 day, calculated as successful requests / (successful + error requests) * 100. Rate-limited requests are excluded. Returns null if insufficient data.
     pub uptime_last_1d: Option<f64>,
+    /// The `uptime_last_30m` property (required, may be `null`).
     pub uptime_last_30m: Option<f64>,
     /// Uptime percentage over the last 5 minutes, calculated as successful requests / (successful + error requests) * 100. Rate-limited requests are excluded. Returns null if insufficient data.
     pub uptime_last_5m: Option<f64>,
@@ -692,6 +732,8 @@ impl PublicEndpoint {
         }
     }
     /// Sets `latency_last_30m` (`None` sends `null`).
+    ///
+    /// Latency percentiles in milliseconds over the last 30 minutes. Latency measures time to first token. Only visible when authenticated with an API key or cookie; returns null for unauthenticated requests.
     pub fn latency_last_30m(
         mut self,
         value: impl Into<Option<PercentileStats>>,
@@ -720,11 +762,15 @@ impl PublicEndpoint {
         self
     }
     /// Sets `supports_voice_cloning`.
+    ///
+    /// Whether this TTS endpoint accepts inline reference audio (`input_references`) for stateless voice cloning. Requests carrying reference audio are only routed to endpoints where this is true.
     pub fn supports_voice_cloning(mut self, value: impl Into<bool>) -> Self {
         self.supports_voice_cloning = Some(value.into());
         self
     }
     /// Sets `throughput_last_30m` (`None` sends `null`).
+    ///
+    /// Latency percentiles in milliseconds over the last 30 minutes. Latency measures time to first token. Only visible when authenticated with an API key or cookie; returns null for unauthenticated requests.
     pub fn throughput_last_30m(
         mut self,
         value: impl Into<Option<PercentileStats>>,
@@ -733,6 +779,8 @@ impl PublicEndpoint {
         self
     }
     /// Sets `uptime_last_1d` (`None` sends `null`).
+    ///
+    /// Uptime percentage over the last 1 day, calculated as successful requests / (successful + error requests) * 100. Rate-limited requests are excluded. Returns null if insufficient data.
     pub fn uptime_last_1d(mut self, value: impl Into<Option<f64>>) -> Self {
         self.uptime_last_1d = value.into();
         self
@@ -743,11 +791,16 @@ impl PublicEndpoint {
         self
     }
     /// Sets `uptime_last_5m` (`None` sends `null`).
+    ///
+    /// Uptime percentage over the last 5 minutes, calculated as successful requests / (successful + error requests) * 100. Rate-limited requests are excluded. Returns null if insufficient data.
     pub fn uptime_last_5m(mut self, value: impl Into<Option<f64>>) -> Self {
         self.uptime_last_5m = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/PublicEndpoint/properties/pricing` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PublicEndpointPricing {
@@ -930,71 +983,99 @@ impl PublicEndpointPricing {
         }
     }
     /// Sets `audio`.
+    ///
+    /// Price in USD per audio input token
     pub fn audio(mut self, value: impl Into<String>) -> Self {
         self.audio = Some(value.into());
         self
     }
     /// Sets `audio_output`.
+    ///
+    /// Price in USD per audio output token
     pub fn audio_output(mut self, value: impl Into<String>) -> Self {
         self.audio_output = Some(value.into());
         self
     }
     /// Sets `discount`.
+    ///
+    /// Fractional discount applied to this endpoint's pricing; the price is multiplied by (1 - discount) (0 = no discount, 1 = free)
     pub fn discount(mut self, value: impl Into<f64>) -> Self {
         self.discount = Some(value.into());
         self
     }
     /// Sets `image`.
+    ///
+    /// Price in USD per input image
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets `image_output`.
+    ///
+    /// Price in USD per output image
     pub fn image_output(mut self, value: impl Into<String>) -> Self {
         self.image_output = Some(value.into());
         self
     }
     /// Sets `image_token`.
+    ///
+    /// Price in USD per image token
     pub fn image_token(mut self, value: impl Into<String>) -> Self {
         self.image_token = Some(value.into());
         self
     }
     /// Sets `input_audio_cache`.
+    ///
+    /// Price in USD per cached audio input token
     pub fn input_audio_cache(mut self, value: impl Into<String>) -> Self {
         self.input_audio_cache = Some(value.into());
         self
     }
     /// Sets `input_cache_read`.
+    ///
+    /// Price in USD per cached input token (read)
     pub fn input_cache_read(mut self, value: impl Into<String>) -> Self {
         self.input_cache_read = Some(value.into());
         self
     }
     /// Sets `input_cache_write`.
+    ///
+    /// Price per cache-write token, in USD per token. For providers with multiple cache TTLs (e.g. Anthropic), this is the default (5-minute) cache-write rate.
     pub fn input_cache_write(mut self, value: impl Into<String>) -> Self {
         self.input_cache_write = Some(value.into());
         self
     }
     /// Sets `input_cache_write_1h`.
+    ///
+    /// Price per 1-hour cache-write token, in USD per token. Only present for providers that price an extended (1-hour) cache TTL separately, such as Anthropic.
     pub fn input_cache_write_1h(mut self, value: impl Into<String>) -> Self {
         self.input_cache_write_1h = Some(value.into());
         self
     }
     /// Sets `internal_reasoning`.
+    ///
+    /// Price in USD per internal reasoning token
     pub fn internal_reasoning(mut self, value: impl Into<String>) -> Self {
         self.internal_reasoning = Some(value.into());
         self
     }
     /// Sets `overrides`.
+    ///
+    /// Conditional overrides of the base pricing (e.g. long-context or time-based pricing). An entry applies when all of its condition fields (e.g. min_prompt_tokens, or the utc_start/utc_end time window) match the request; among applicable entries, later entries win per key; price keys absent from an entry inherit the base price. The top-level pricing keys always reflect the price that applies under default conditions.
     pub fn overrides(mut self, value: Vec<PricingOverride>) -> Self {
         self.overrides = Some(value);
         self
     }
     /// Sets `request`.
+    ///
+    /// Price in USD per request
     pub fn request(mut self, value: impl Into<String>) -> Self {
         self.request = Some(value.into());
         self
     }
     /// Sets `web_search`.
+    ///
+    /// Price in USD per web search
     pub fn web_search(mut self, value: impl Into<String>) -> Self {
         self.web_search = Some(value.into());
         self

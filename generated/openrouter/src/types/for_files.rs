@@ -3,16 +3,26 @@
 #[allow(unused_imports)]
 use super::*;
 /// A stored file in Anthropic's Files API shape.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicFile {
+    /// The `_shape` property (always the same value, filled in by `new`).
     pub shape: AnthropicFileShape,
+    /// The `created_at` property (required).
     pub created_at: String,
+    /// The `downloadable` property (required).
     pub downloadable: bool,
+    /// The `filename` property (required).
     pub filename: String,
+    /// The `id` property (required).
     pub id: String,
+    /// The `mime_type` property (required).
     pub mime_type: String,
+    /// The `size_bytes` property (required).
     pub size_bytes: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicFileType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -139,11 +149,16 @@ impl AnthropicFile {
     }
 }
 /// Deletion result in Anthropic's shape.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicFileDeleted {
+    /// The `_shape` property (always the same value, filled in by `new`).
     pub shape: AnthropicFileDeletedShape,
+    /// The `id` property (required).
     pub id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicFileDeletedType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -213,22 +228,33 @@ impl AnthropicFileDeleted {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicFileDeleted/properties/_shape` in the API's spec.
+///
 /// Always `"anthropic"`: constructors fill it in, decoding checks it.
 pub type AnthropicFileDeletedShape = crate::runtime::Const<
     constants::AnthropicFileDeletedShape,
 >;
+/// The one value of the schema at `/components/schemas/AnthropicFileDeleted/properties/type` in the API's spec.
+///
 /// Always `"file_deleted"`: constructors fill it in, decoding checks it.
 pub type AnthropicFileDeletedType = crate::runtime::Const<
     constants::AnthropicFileDeletedType,
 >;
 /// A page of files in Anthropic's shape.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicFileList {
+    /// The `_shape` property (always the same value, filled in by `new`).
     pub shape: AnthropicFileListShape,
+    /// The `data` property (required).
     pub data: Vec<AnthropicFile>,
+    /// The `first_id` property (required, may be `null`).
     pub first_id: Option<String>,
+    /// The `has_more` property (required).
     pub has_more: bool,
+    /// The `last_id` property (required, may be `null`).
     pub last_id: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -318,17 +344,25 @@ impl AnthropicFileList {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/AnthropicFileList/properties/_shape` in the API's spec.
+///
 /// Always `"anthropic"`: constructors fill it in, decoding checks it.
 pub type AnthropicFileListShape = crate::runtime::Const<
     constants::AnthropicFileListShape,
 >;
+/// The one value of the schema at `/components/schemas/AnthropicFile/properties/_shape` in the API's spec.
+///
 /// Always `"anthropic"`: constructors fill it in, decoding checks it.
 pub type AnthropicFileShape = crate::runtime::Const<constants::AnthropicFileShape>;
+/// The one value of the schema at `/components/schemas/AnthropicFile/properties/type` in the API's spec.
+///
 /// Always `"file"`: constructors fill it in, decoding checks it.
 pub type AnthropicFileType = crate::runtime::Const<constants::AnthropicFileType>;
 crate::runtime::tagged_union! {
-    #[doc = " Confirmation that a file was deleted, in the negotiated shape."] pub enum
-    FileDeleteResponse { tag = "_shape"; Openrouter = "openrouter" =>
+    #[doc = " Confirmation that a file was deleted, in the negotiated shape."] #[doc =
+    " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum FileDeleteResponse { tag = "_shape"; Openrouter = "openrouter" =>
     OpenRouterFileDeleted, Openai = "openai" => OpenAiFileDeleted, Anthropic =
     "anthropic" => AnthropicFileDeleted, } Serialize : #[cfg(feature = "full-serde")];
 }
@@ -337,10 +371,11 @@ crate::runtime::union_from! {
     Anthropic(AnthropicFileDeleted), }
 }
 crate::runtime::tagged_union! {
-    #[doc = " A page of files, in the negotiated shape."] pub enum FileListResponse { tag
-    = "_shape"; Openrouter = "openrouter" => OpenRouterFileList, Openai = "openai" =>
-    OpenAiFileList, Anthropic = "anthropic" => AnthropicFileList, } Serialize :
-    #[cfg(feature = "full-serde")];
+    #[doc = " A page of files, in the negotiated shape."] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum FileListResponse { tag = "_shape"; Openrouter = "openrouter" =>
+    OpenRouterFileList, Openai = "openai" => OpenAiFileList, Anthropic = "anthropic" =>
+    AnthropicFileList, } Serialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     FileListResponse { Openrouter(OpenRouterFileList), Openai(OpenAiFileList),
@@ -349,11 +384,15 @@ crate::runtime::union_from! {
 crate::runtime::string_enum! {
     #[doc =
     " Store or read this file on the named provider using your own API key for it. Omit to use OpenRouter storage."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum FileProvider { Openai => "openai", Anthropic => "anthropic", }
 }
 crate::runtime::tagged_union! {
     #[doc =
     " A stored file. The shape is negotiated per request — see the endpoint description."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum FileResponse { tag = "_shape"; Openrouter = "openrouter" => OpenRouterFile,
     Openai = "openai" => OpenAiFile, Anthropic = "anthropic" => AnthropicFile, }
     Serialize : #[cfg(feature = "full-serde")];
@@ -363,20 +402,32 @@ crate::runtime::union_from! {
     Anthropic(AnthropicFile), }
 }
 crate::runtime::string_enum! {
-    #[doc = " Sort direction. Only `asc` is supported by OpenRouter storage."] pub enum
-    ListFilesOrder { Asc => "asc", Desc => "desc", }
+    #[doc = " Sort direction. Only `asc` is supported by OpenRouter storage."] #[doc =
+    " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum ListFilesOrder { Asc => "asc", Desc => "desc", }
 }
 /// A stored file in OpenAI's Files API shape.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiFile {
+    /// The `_shape` property (always the same value, filled in by `new`).
     pub shape: OpenAiFileShape,
+    /// The `bytes` property (required).
     pub bytes: i64,
+    /// The `created_at` property (required).
     pub created_at: i64,
+    /// The `filename` property (required).
     pub filename: String,
+    /// The `id` property (required).
     pub id: String,
+    /// The `object` property (always the same value, filled in by `new`).
     pub object: OpenAiFileObject,
+    /// The `purpose` property (required).
     pub purpose: OpenAiFilePurpose,
+    /// The `status` property (always the same value, filled in by `new`).
     pub status: OpenAiFileStatus,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -502,12 +553,18 @@ impl OpenAiFile {
     }
 }
 /// Deletion result in OpenAI's shape.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiFileDeleted {
+    /// The `_shape` property (always the same value, filled in by `new`).
     pub shape: OpenAiFileDeletedShape,
+    /// The `deleted` property (always the same value, filled in by `new`).
     pub deleted: OpenAiFileDeletedDef,
+    /// The `id` property (required).
     pub id: String,
+    /// The `object` property (always the same value, filled in by `new`).
     pub object: OpenAiFileDeletedObject,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -585,25 +642,39 @@ impl OpenAiFileDeleted {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIFileDeleted/properties/deleted` in the API's spec.
+///
 /// Always `true`: constructors fill it in, decoding checks it.
 pub type OpenAiFileDeletedDef = crate::runtime::Const<constants::OpenAiFileDeletedDef>;
+/// The one value of the schema at `/components/schemas/OpenAIFileDeleted/properties/object` in the API's spec.
+///
 /// Always `"file"`: constructors fill it in, decoding checks it.
 pub type OpenAiFileDeletedObject = crate::runtime::Const<
     constants::OpenAiFileDeletedObject,
 >;
+/// The one value of the schema at `/components/schemas/OpenAIFileDeleted/properties/_shape` in the API's spec.
+///
 /// Always `"openai"`: constructors fill it in, decoding checks it.
 pub type OpenAiFileDeletedShape = crate::runtime::Const<
     constants::OpenAiFileDeletedShape,
 >;
 /// A page of files in OpenAI's shape.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiFileList {
+    /// The `_shape` property (always the same value, filled in by `new`).
     pub shape: OpenAiFileListShape,
+    /// The `data` property (required).
     pub data: Vec<OpenAiFile>,
+    /// The `first_id` property (required, may be `null`).
     pub first_id: Option<String>,
+    /// The `has_more` property (required).
     pub has_more: bool,
+    /// The `last_id` property (required, may be `null`).
     pub last_id: Option<String>,
+    /// The `object` property (always the same value, filled in by `new`).
     pub object: OpenAiFileListObject,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -708,33 +779,57 @@ impl OpenAiFileList {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIFileList/properties/object` in the API's spec.
+///
 /// Always `"list"`: constructors fill it in, decoding checks it.
 pub type OpenAiFileListObject = crate::runtime::Const<constants::OpenAiFileListObject>;
+/// The one value of the schema at `/components/schemas/OpenAIFileList/properties/_shape` in the API's spec.
+///
 /// Always `"openai"`: constructors fill it in, decoding checks it.
 pub type OpenAiFileListShape = crate::runtime::Const<constants::OpenAiFileListShape>;
+/// The one value of the schema at `/components/schemas/OpenAIFile/properties/object` in the API's spec.
+///
 /// Always `"file"`: constructors fill it in, decoding checks it.
 pub type OpenAiFileObject = crate::runtime::Const<constants::OpenAiFileObject>;
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/OpenAIFile/properties/purpose` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum OpenAiFilePurpose { Assistants => "assistants", Batch => "batch", FineTune
     => "fine-tune", Vision => "vision", UserData => "user_data", Evals => "evals",
     AssistantsOutput => "assistants_output", BatchOutput => "batch_output",
     FineTuneResults => "fine-tune-results", }
 }
+/// The one value of the schema at `/components/schemas/OpenAIFile/properties/_shape` in the API's spec.
+///
 /// Always `"openai"`: constructors fill it in, decoding checks it.
 pub type OpenAiFileShape = crate::runtime::Const<constants::OpenAiFileShape>;
+/// The one value of the schema at `/components/schemas/OpenAIFile/properties/status` in the API's spec.
+///
 /// Always `"processed"`: constructors fill it in, decoding checks it.
 pub type OpenAiFileStatus = crate::runtime::Const<constants::OpenAiFileStatus>;
 /// A stored file in the OpenRouter superset shape: Anthropic-shaped, plus OpenRouter-only fields.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenRouterFile {
+    /// The `_shape` property (always the same value, filled in by `new`).
     pub shape: OpenRouterFileShape,
+    /// The `created_at` property (required).
     pub created_at: String,
+    /// The `downloadable` property (required).
     pub downloadable: bool,
+    /// The `filename` property (required).
     pub filename: String,
+    /// The `id` property (required).
     pub id: String,
+    /// The `mime_type` property (required).
     pub mime_type: String,
+    /// The `size_bytes` property (required).
     pub size_bytes: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenRouterFileType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -861,11 +956,16 @@ impl OpenRouterFile {
     }
 }
 /// Deletion result in the OpenRouter shape.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenRouterFileDeleted {
+    /// The `_shape` property (always the same value, filled in by `new`).
     pub shape: OpenRouterFileDeletedShape,
+    /// The `id` property (required).
     pub id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenRouterFileDeletedType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -935,24 +1035,35 @@ impl OpenRouterFileDeleted {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenRouterFileDeleted/properties/_shape` in the API's spec.
+///
 /// Always `"openrouter"`: constructors fill it in, decoding checks it.
 pub type OpenRouterFileDeletedShape = crate::runtime::Const<
     constants::OpenRouterFileDeletedShape,
 >;
+/// The one value of the schema at `/components/schemas/OpenRouterFileDeleted/properties/type` in the API's spec.
+///
 /// Always `"file_deleted"`: constructors fill it in, decoding checks it.
 pub type OpenRouterFileDeletedType = crate::runtime::Const<
     constants::OpenRouterFileDeletedType,
 >;
 /// A page of files in the OpenRouter shape.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenRouterFileList {
+    /// The `_shape` property (always the same value, filled in by `new`).
     pub shape: OpenRouterFileListShape,
     /// Opaque cursor for the next page; null when there are no more results.
     pub cursor: Option<String>,
+    /// The `data` property (required).
     pub data: Vec<OpenRouterFile>,
+    /// The `first_id` property (required, may be `null`).
     pub first_id: Option<String>,
+    /// The `has_more` property (required).
     pub has_more: bool,
+    /// The `last_id` property (required, may be `null`).
     pub last_id: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1044,6 +1155,8 @@ impl OpenRouterFileList {
         }
     }
     /// Sets `cursor` (`None` sends `null`).
+    ///
+    /// Opaque cursor for the next page; null when there are no more results.
     pub fn cursor(mut self, value: impl Into<Option<String>>) -> Self {
         self.cursor = value.into();
         self
@@ -1059,17 +1172,27 @@ impl OpenRouterFileList {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OpenRouterFileList/properties/_shape` in the API's spec.
+///
 /// Always `"openrouter"`: constructors fill it in, decoding checks it.
 pub type OpenRouterFileListShape = crate::runtime::Const<
     constants::OpenRouterFileListShape,
 >;
+/// The one value of the schema at `/components/schemas/OpenRouterFile/properties/_shape` in the API's spec.
+///
 /// Always `"openrouter"`: constructors fill it in, decoding checks it.
 pub type OpenRouterFileShape = crate::runtime::Const<constants::OpenRouterFileShape>;
+/// The one value of the schema at `/components/schemas/OpenRouterFile/properties/type` in the API's spec.
+///
 /// Always `"file"`: constructors fill it in, decoding checks it.
 pub type OpenRouterFileType = crate::runtime::Const<constants::OpenRouterFileType>;
+/// The object of the schema at `/paths/~1files/post/requestBody/content/multipart~1form-data/schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UploadFileRequest {
+    /// The `file` property (required).
     pub file: crate::runtime::Binary,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

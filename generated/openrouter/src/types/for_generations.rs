@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// Stored prompt and completion content, plus the failure error when one was stored
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GenerationContentData {
@@ -80,6 +82,8 @@ impl GenerationContentData {
         }
     }
     /// Sets `error` (`None` sends `null`).
+    ///
+    /// The stored failure for this generation, or null when it succeeded
     pub fn error(mut self, value: impl Into<Option<GenerationContentError>>) -> Self {
         self.error = value.into();
         self
@@ -88,6 +92,8 @@ impl GenerationContentData {
 crate::runtime::untagged_union! {
     #[doc =
     " The input to the generation — either a prompt string or an array of messages"]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum GenerationContentDataInput { Object(GenerationContentDataInputObject),
     Object2(GenerationContentDataInputObject2), } Serialize : #[cfg(feature =
     "full-serde")];
@@ -96,9 +102,14 @@ crate::runtime::union_from! {
     GenerationContentDataInput { Object(GenerationContentDataInputObject),
     Object2(GenerationContentDataInputObject2), }
 }
+/// The object of the schema at `/components/schemas/GenerationContentData/properties/input/anyOf/0` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GenerationContentDataInputObject {
+    /// The `prompt` property (required).
+    ///
     /// Example: `"What is the meaning of life?"`
     pub prompt: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -150,9 +161,14 @@ impl GenerationContentDataInputObject {
         }
     }
 }
+/// The object of the schema at `/components/schemas/GenerationContentData/properties/input/anyOf/1` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GenerationContentDataInputObject2 {
+    /// The `messages` property (required).
+    ///
     /// Example: `[{"content":"What is the meaning of life?","role":"user"}]`
     pub messages: Vec<serde_json::Value>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -205,6 +221,8 @@ impl GenerationContentDataInputObject2 {
     }
 }
 /// The output from the generation
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GenerationContentDataOutput {
@@ -268,17 +286,23 @@ impl GenerationContentDataOutput {
         }
     }
     /// Sets `completion` (`None` sends `null`).
+    ///
+    /// The completion output
     pub fn completion(mut self, value: impl Into<Option<String>>) -> Self {
         self.completion = value.into();
         self
     }
     /// Sets `reasoning` (`None` sends `null`).
+    ///
+    /// Reasoning/thinking output, if any
     pub fn reasoning(mut self, value: impl Into<Option<String>>) -> Self {
         self.reasoning = value.into();
         self
     }
 }
 /// The stored failure for this generation, or null when it succeeded
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GenerationContentError {
@@ -378,27 +402,37 @@ impl GenerationContentError {
         }
     }
     /// Sets `message` (`None` sends `null`).
+    ///
+    /// Error message returned to the client
     pub fn message(mut self, value: impl Into<Option<String>>) -> Self {
         self.message = value.into();
         self
     }
     /// Sets `provider_name` (`None` sends `null`).
+    ///
+    /// Provider whose error was returned to the client, when known
     pub fn provider_name(mut self, value: impl Into<Option<String>>) -> Self {
         self.provider_name = value.into();
         self
     }
     /// Sets `raw` (`None` sends `null`).
+    ///
+    /// Raw error body behind the returned error, when stored
     pub fn raw(mut self, value: impl Into<Option<String>>) -> Self {
         self.raw = value.into();
         self
     }
     /// Sets `status` (`None` sends `null`).
+    ///
+    /// HTTP status returned to the client
     pub fn status(mut self, value: impl Into<Option<i64>>) -> Self {
         self.status = value.into();
         self
     }
 }
 /// A single failed upstream attempt recorded for the generation
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GenerationContentErrorAttempt {
@@ -488,17 +522,23 @@ impl GenerationContentErrorAttempt {
         }
     }
     /// Sets `provider_name` (`None` sends `null`).
+    ///
+    /// Provider that served this attempt, when known
     pub fn provider_name(mut self, value: impl Into<Option<String>>) -> Self {
         self.provider_name = value.into();
         self
     }
     /// Sets `raw` (`None` sends `null`).
+    ///
+    /// Raw error body returned by the provider, when stored
     pub fn raw(mut self, value: impl Into<Option<String>>) -> Self {
         self.raw = value.into();
         self
     }
 }
 /// Stored prompt and completion content for a generation
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GenerationContentResponse {
@@ -556,6 +596,8 @@ impl GenerationContentResponse {
     }
 }
 /// Generation response
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GenerationResponse {
@@ -611,6 +653,8 @@ impl GenerationResponse {
     }
 }
 /// Generation data
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GenerationResponseData {
@@ -1134,6 +1178,8 @@ impl GenerationResponseData {
         }
     }
     /// Sets `api_type` (`None` sends `null`).
+    ///
+    /// Type of API used for the generation
     pub fn api_type(
         mut self,
         value: impl Into<Option<GenerationResponseDataApiType>>,
@@ -1142,66 +1188,92 @@ impl GenerationResponseData {
         self
     }
     /// Sets `app_id` (`None` sends `null`).
+    ///
+    /// ID of the app that made the request
     pub fn app_id(mut self, value: impl Into<Option<i64>>) -> Self {
         self.app_id = value.into();
         self
     }
     /// Sets `cache_discount` (`None` sends `null`).
+    ///
+    /// Discount applied due to caching
     pub fn cache_discount(mut self, value: impl Into<Option<f64>>) -> Self {
         self.cache_discount = value.into();
         self
     }
     /// Sets `cancelled` (`None` sends `null`).
+    ///
+    /// Whether the generation was cancelled
     pub fn cancelled(mut self, value: impl Into<Option<bool>>) -> Self {
         self.cancelled = value.into();
         self
     }
     /// Sets `external_user` (`None` sends `null`).
+    ///
+    /// External user identifier
     pub fn external_user(mut self, value: impl Into<Option<String>>) -> Self {
         self.external_user = value.into();
         self
     }
     /// Sets `finish_reason` (`None` sends `null`).
+    ///
+    /// Reason the generation finished
     pub fn finish_reason(mut self, value: impl Into<Option<String>>) -> Self {
         self.finish_reason = value.into();
         self
     }
     /// Sets `generation_time` (`None` sends `null`).
+    ///
+    /// Time taken for generation in milliseconds
     pub fn generation_time(mut self, value: impl Into<Option<f64>>) -> Self {
         self.generation_time = value.into();
         self
     }
     /// Sets `http_referer` (`None` sends `null`).
+    ///
+    /// Referer header from the request
     pub fn http_referer(mut self, value: impl Into<Option<String>>) -> Self {
         self.http_referer = value.into();
         self
     }
     /// Sets `latency` (`None` sends `null`).
+    ///
+    /// Total latency in milliseconds
     pub fn latency(mut self, value: impl Into<Option<f64>>) -> Self {
         self.latency = value.into();
         self
     }
     /// Sets `moderation_latency` (`None` sends `null`).
+    ///
+    /// Moderation latency in milliseconds
     pub fn moderation_latency(mut self, value: impl Into<Option<f64>>) -> Self {
         self.moderation_latency = value.into();
         self
     }
     /// Sets `native_finish_reason` (`None` sends `null`).
+    ///
+    /// Native finish reason as reported by provider
     pub fn native_finish_reason(mut self, value: impl Into<Option<String>>) -> Self {
         self.native_finish_reason = value.into();
         self
     }
     /// Sets `native_tokens_cached` (`None` sends `null`).
+    ///
+    /// Native cached tokens as reported by provider
     pub fn native_tokens_cached(mut self, value: impl Into<Option<i64>>) -> Self {
         self.native_tokens_cached = value.into();
         self
     }
     /// Sets `native_tokens_completion` (`None` sends `null`).
+    ///
+    /// Native completion tokens as reported by provider
     pub fn native_tokens_completion(mut self, value: impl Into<Option<i64>>) -> Self {
         self.native_tokens_completion = value.into();
         self
     }
     /// Sets `native_tokens_completion_images` (`None` sends `null`).
+    ///
+    /// Native completion image tokens as reported by provider
     pub fn native_tokens_completion_images(
         mut self,
         value: impl Into<Option<i64>>,
@@ -1210,51 +1282,71 @@ impl GenerationResponseData {
         self
     }
     /// Sets `native_tokens_prompt` (`None` sends `null`).
+    ///
+    /// Native prompt tokens as reported by provider
     pub fn native_tokens_prompt(mut self, value: impl Into<Option<i64>>) -> Self {
         self.native_tokens_prompt = value.into();
         self
     }
     /// Sets `native_tokens_reasoning` (`None` sends `null`).
+    ///
+    /// Native reasoning tokens as reported by provider
     pub fn native_tokens_reasoning(mut self, value: impl Into<Option<i64>>) -> Self {
         self.native_tokens_reasoning = value.into();
         self
     }
     /// Sets `num_fetches` (`None` sends `null`).
+    ///
+    /// Number of web fetches performed
     pub fn num_fetches(mut self, value: impl Into<Option<i64>>) -> Self {
         self.num_fetches = value.into();
         self
     }
     /// Sets `num_input_audio_prompt` (`None` sends `null`).
+    ///
+    /// Number of audio inputs in the prompt
     pub fn num_input_audio_prompt(mut self, value: impl Into<Option<i64>>) -> Self {
         self.num_input_audio_prompt = value.into();
         self
     }
     /// Sets `num_media_completion` (`None` sends `null`).
+    ///
+    /// Number of media items in the completion
     pub fn num_media_completion(mut self, value: impl Into<Option<i64>>) -> Self {
         self.num_media_completion = value.into();
         self
     }
     /// Sets `num_media_prompt` (`None` sends `null`).
+    ///
+    /// Number of media items in the prompt
     pub fn num_media_prompt(mut self, value: impl Into<Option<i64>>) -> Self {
         self.num_media_prompt = value.into();
         self
     }
     /// Sets `num_search_results` (`None` sends `null`).
+    ///
+    /// Number of search results included
     pub fn num_search_results(mut self, value: impl Into<Option<i64>>) -> Self {
         self.num_search_results = value.into();
         self
     }
     /// Sets `preset_id` (`None` sends `null`).
+    ///
+    /// ID of the preset used for this generation, null if no preset was used
     pub fn preset_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.preset_id = value.into();
         self
     }
     /// Sets `provider_name` (`None` sends `null`).
+    ///
+    /// Name of the provider that served the request
     pub fn provider_name(mut self, value: impl Into<Option<String>>) -> Self {
         self.provider_name = value.into();
         self
     }
     /// Sets `provider_responses` (`None` sends `null`).
+    ///
+    /// List of provider responses for this generation, including fallback attempts
     pub fn provider_responses(
         mut self,
         value: impl Into<Option<Vec<ProviderResponse>>>,
@@ -1263,84 +1355,115 @@ impl GenerationResponseData {
         self
     }
     /// Sets `request_id`.
+    ///
+    /// Unique identifier grouping all generations from a single API request
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets `response_cache_source_id`.
+    ///
+    /// If this generation was served from response cache, contains the original generation ID. Null otherwise.
     pub fn response_cache_source_id(mut self, value: impl Into<String>) -> Self {
         self.response_cache_source_id = Some(value.into());
         self
     }
     /// Sets `router` (`None` sends `null`).
+    ///
+    /// Router used for the request (e.g., openrouter/auto)
     pub fn router(mut self, value: impl Into<Option<String>>) -> Self {
         self.router = value.into();
         self
     }
     /// Sets `service_tier` (`None` sends `null`).
+    ///
+    /// Service tier the upstream provider reported running this request on, or null if it did not report one.
     pub fn service_tier(mut self, value: impl Into<Option<String>>) -> Self {
         self.service_tier = value.into();
         self
     }
     /// Sets `session_id`.
+    ///
+    /// Session identifier grouping multiple generations in the same session
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `streamed` (`None` sends `null`).
+    ///
+    /// Whether the response was streamed
     pub fn streamed(mut self, value: impl Into<Option<bool>>) -> Self {
         self.streamed = value.into();
         self
     }
     /// Sets `tokens_completion` (`None` sends `null`).
+    ///
+    /// Number of tokens in the completion
     pub fn tokens_completion(mut self, value: impl Into<Option<i64>>) -> Self {
         self.tokens_completion = value.into();
         self
     }
     /// Sets `tokens_prompt` (`None` sends `null`).
+    ///
+    /// Number of tokens in the prompt
     pub fn tokens_prompt(mut self, value: impl Into<Option<i64>>) -> Self {
         self.tokens_prompt = value.into();
         self
     }
     /// Sets `upstream_id` (`None` sends `null`).
+    ///
+    /// Upstream provider's identifier for this generation
     pub fn upstream_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.upstream_id = value.into();
         self
     }
     /// Sets `upstream_inference_cost` (`None` sends `null`).
+    ///
+    /// Cost charged by the upstream provider
     pub fn upstream_inference_cost(mut self, value: impl Into<Option<f64>>) -> Self {
         self.upstream_inference_cost = value.into();
         self
     }
     /// Sets `user_agent` (`None` sends `null`).
+    ///
+    /// User-Agent header from the request
     pub fn user_agent(mut self, value: impl Into<Option<String>>) -> Self {
         self.user_agent = value.into();
         self
     }
     /// Sets `web_search_engine` (`None` sends `null`).
+    ///
+    /// The resolved web search engine used for this generation (e.g. exa, firecrawl, parallel)
     pub fn web_search_engine(mut self, value: impl Into<Option<String>>) -> Self {
         self.web_search_engine = value.into();
         self
     }
     /// Sets `workspace_id` (`None` sends `null`).
+    ///
+    /// ID of the workspace this generation is attributed to. Null for accounts without workspaces. Generations created before workspace resolution existed are attributed to the account default workspace.
     pub fn workspace_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.workspace_id = value.into();
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Type of API used for the generation"] pub enum
-    GenerationResponseDataApiType { Completions => "completions", Embeddings =>
+    #[doc = " Type of API used for the generation"] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum GenerationResponseDataApiType { Completions => "completions", Embeddings =>
     "embeddings", Rerank => "rerank", Tts => "tts", Stt => "stt", Video => "video", Image
     => "image", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " The data region this generation was routed through: 'global', 'europe', or 'us'."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum GenerationResponseDataRegion { Global => "global", Europe => "europe", Us =>
     "us", }
 }
 /// Details of a provider response for a generation attempt
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ProviderResponse {
@@ -1469,31 +1592,43 @@ impl ProviderResponse {
         }
     }
     /// Sets `endpoint_id`.
+    ///
+    /// Internal endpoint identifier
     pub fn endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.endpoint_id = Some(value.into());
         self
     }
     /// Sets `id`.
+    ///
+    /// Upstream provider response identifier
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets `is_byok`.
+    ///
+    /// Whether the request used a bring-your-own-key
     pub fn is_byok(mut self, value: impl Into<bool>) -> Self {
         self.is_byok = Some(value.into());
         self
     }
     /// Sets `latency`.
+    ///
+    /// Response latency in milliseconds
     pub fn latency(mut self, value: impl Into<f64>) -> Self {
         self.latency = Some(value.into());
         self
     }
     /// Sets `model_permaslug`.
+    ///
+    /// Canonical model slug
     pub fn model_permaslug(mut self, value: impl Into<String>) -> Self {
         self.model_permaslug = Some(value.into());
         self
     }
     /// Sets `provider_name`.
+    ///
+    /// Name of the provider
     pub fn provider_name(
         mut self,
         value: impl Into<ProviderResponseProviderName>,
@@ -1502,6 +1637,8 @@ impl ProviderResponse {
         self
     }
     /// Sets `routed_service_tier`.
+    ///
+    /// The service tier this request was routed to (e.g. flex, priority). The tier actually applied and billed is determined by the provider response and may differ.
     pub fn routed_service_tier(
         mut self,
         value: impl Into<ProviderResponseRoutedServiceTier>,
@@ -1510,24 +1647,28 @@ impl ProviderResponse {
         self
     }
     /// Sets `status` (`None` sends `null`).
+    ///
+    /// HTTP status code from the provider
     pub fn status(mut self, value: impl Into<Option<i64>>) -> Self {
         self.status = value.into();
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Name of the provider"] pub enum ProviderResponseProviderName { AnyScale =>
-    "AnyScale", Atoma => "Atoma", CentMl => "Cent-ML", CrofAi => "CrofAI", Enfer =>
-    "Enfer", GoPomelo => "GoPomelo", HuggingFace => "HuggingFace", Hyperbolic =>
-    "Hyperbolic", Hyperbolic2 => "Hyperbolic 2", InoCloud => "InoCloud", Kluster =>
-    "Kluster", Lambda => "Lambda", Lepton => "Lepton", Lynn2 => "Lynn 2", Lynn => "Lynn",
-    Mancer => "Mancer", Modal => "Modal", Nineteen => "Nineteen", OctoAi => "OctoAI",
-    Recursal => "Recursal", Reflection => "Reflection", Replicate => "Replicate",
-    SambaNova2 => "SambaNova 2", SfCompute => "SF Compute", Targon => "Targon", Together2
-    => "Together 2", Ubicloud => "Ubicloud", V01Ai => "01.AI", AkashMl => "AkashML", Ai21
-    => "AI21", AionLabs => "AionLabs", Alibaba => "Alibaba", Ambient => "Ambient", Baidu
-    => "Baidu", AmazonBedrock => "Amazon Bedrock", AmazonNova => "Amazon Nova", Anthropic
-    => "Anthropic", ArceeAi => "Arcee AI", AtlasCloud => "AtlasCloud", Avian => "Avian",
+    #[doc = " Name of the provider"] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum ProviderResponseProviderName { AnyScale => "AnyScale", Atoma => "Atoma",
+    CentMl => "Cent-ML", CrofAi => "CrofAI", Enfer => "Enfer", GoPomelo => "GoPomelo",
+    HuggingFace => "HuggingFace", Hyperbolic => "Hyperbolic", Hyperbolic2 =>
+    "Hyperbolic 2", InoCloud => "InoCloud", Kluster => "Kluster", Lambda => "Lambda",
+    Lepton => "Lepton", Lynn2 => "Lynn 2", Lynn => "Lynn", Mancer => "Mancer", Modal =>
+    "Modal", Nineteen => "Nineteen", OctoAi => "OctoAI", Recursal => "Recursal",
+    Reflection => "Reflection", Replicate => "Replicate", SambaNova2 => "SambaNova 2",
+    SfCompute => "SF Compute", Targon => "Targon", Together2 => "Together 2", Ubicloud =>
+    "Ubicloud", V01Ai => "01.AI", AkashMl => "AkashML", Ai21 => "AI21", AionLabs =>
+    "AionLabs", Alibaba => "Alibaba", Ambient => "Ambient", Baidu => "Baidu",
+    AmazonBedrock => "Amazon Bedrock", AmazonNova => "Amazon Nova", Anthropic =>
+    "Anthropic", ArceeAi => "Arcee AI", AtlasCloud => "AtlasCloud", Avian => "Avian",
     Azure => "Azure", BaseTen => "BaseTen", BytePlus => "BytePlus", BlackForestLabs =>
     "Black Forest Labs", Cerebras => "Cerebras", Chutes => "Chutes", Cirrascale =>
     "Cirrascale", ClaudePlatformOnAws => "Claude Platform on AWS", Clarifai =>
@@ -1560,10 +1701,14 @@ crate::runtime::string_enum! {
 crate::runtime::string_enum! {
     #[doc =
     " The service tier this request was routed to (e.g. flex, priority). The tier actually applied and billed is determined by the provider response and may differ."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ProviderResponseRoutedServiceTier { Flex => "flex", Priority => "priority",
     }
 }
 /// Structured feedback about a specific generation
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SubmitGenerationFeedbackRequest {
@@ -1648,21 +1793,27 @@ impl SubmitGenerationFeedbackRequest {
         }
     }
     /// Sets `comment`.
+    ///
+    /// An optional free-text comment describing the feedback
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " The category of feedback being reported"] pub enum
-    SubmitGenerationFeedbackRequestCategory { Latency => "latency", Incoherence =>
-    "incoherence", IncorrectResponse => "incorrect_response", Formatting => "formatting",
-    Billing => "billing", ApiError => "api_error", Other => "other", }
+    #[doc = " The category of feedback being reported"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum SubmitGenerationFeedbackRequestCategory { Latency => "latency", Incoherence
+    => "incoherence", IncorrectResponse => "incorrect_response", Formatting =>
+    "formatting", Billing => "billing", ApiError => "api_error", Other => "other", }
 }
 /// Confirmation that the feedback was recorded
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SubmitGenerationFeedbackResponse {
+    /// The `data` property (required).
     pub data: SubmitGenerationFeedbackResponseData,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1713,6 +1864,9 @@ impl SubmitGenerationFeedbackResponse {
         }
     }
 }
+/// The object of the schema at `/components/schemas/SubmitGenerationFeedbackResponse/properties/data` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SubmitGenerationFeedbackResponseData {

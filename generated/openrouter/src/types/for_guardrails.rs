@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `guardrails`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `BulkAssignKeysRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkAssignKeysRequest {
@@ -62,6 +65,9 @@ impl BulkAssignKeysRequest {
         }
     }
 }
+/// The object of the `BulkAssignKeysResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkAssignKeysResponse {
@@ -121,6 +127,9 @@ impl BulkAssignKeysResponse {
         }
     }
 }
+/// The object of the `BulkAssignMembersRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkAssignMembersRequest {
@@ -181,6 +190,9 @@ impl BulkAssignMembersRequest {
         }
     }
 }
+/// The object of the `BulkAssignMembersResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkAssignMembersResponse {
@@ -240,6 +252,9 @@ impl BulkAssignMembersResponse {
         }
     }
 }
+/// The object of the `BulkUnassignKeysRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkUnassignKeysRequest {
@@ -300,6 +315,9 @@ impl BulkUnassignKeysRequest {
         }
     }
 }
+/// The object of the `BulkUnassignKeysResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkUnassignKeysResponse {
@@ -359,6 +377,9 @@ impl BulkUnassignKeysResponse {
         }
     }
 }
+/// The object of the `BulkUnassignMembersRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkUnassignMembersRequest {
@@ -419,6 +440,9 @@ impl BulkUnassignMembersRequest {
         }
     }
 }
+/// The object of the `BulkUnassignMembersResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkUnassignMembersResponse {
@@ -487,6 +511,8 @@ crate::runtime::string_enum! {
     ContentFilterBuiltinAction { Redact => "redact", Block => "block", Flag => "flag", }
 }
 /// A builtin content filter entry. Builtin filters include PII detectors and the regex-based prompt injection detector.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContentFilterBuiltinEntry {
@@ -579,17 +605,23 @@ impl ContentFilterBuiltinEntry {
         }
     }
     /// Sets `label`.
+    ///
+    /// Read-only, system-assigned redaction placeholder derived from the slug (e.g. "[EMAIL]", "[PHONE]"). Not settable by the caller.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets `scan_scope`.
+    ///
+    /// Which message roles to scan for prompt injection. Only applies to the regex-prompt-injection builtin. Defaults to all_messages.
     pub fn scan_scope(mut self, value: impl Into<PromptInjectionScanScope>) -> Self {
         self.scan_scope = Some(value.into());
         self
     }
 }
 /// A builtin content filter entry for create/update requests. Labels are system-assigned and cannot be set by the caller.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContentFilterBuiltinEntryInput {
@@ -682,11 +714,15 @@ impl ContentFilterBuiltinEntryInput {
         }
     }
     /// Sets `label`.
+    ///
+    /// Deprecated: labels are system-assigned and cannot be set by the caller. Accepted for backward compatibility but silently ignored.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets `scan_scope`.
+    ///
+    /// Which message roles to scan for prompt injection. Only applies to the regex-prompt-injection builtin. Defaults to all_messages.
     pub fn scan_scope(mut self, value: impl Into<PromptInjectionScanScope>) -> Self {
         self.scan_scope = Some(value.into());
         self
@@ -781,11 +817,16 @@ impl ContentFilterEntry {
         }
     }
     /// Sets `label`.
+    ///
+    /// Optional label used in redaction placeholders or error messages
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
 }
+/// The object of the `CreateGuardrailRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateGuardrailRequest {
@@ -1052,16 +1093,22 @@ impl CreateGuardrailRequest {
         }
     }
     /// Sets `allowed_models`.
+    ///
+    /// Array of model identifiers (slug or canonical_slug accepted)
     pub fn allowed_models(mut self, value: Vec<String>) -> Self {
         self.allowed_models = Some(value);
         self
     }
     /// Sets `allowed_providers`.
+    ///
+    /// List of allowed provider IDs
     pub fn allowed_providers(mut self, value: Vec<String>) -> Self {
         self.allowed_providers = Some(value);
         self
     }
     /// Sets `content_filter_builtins`.
+    ///
+    /// Builtin content filters to apply. Every builtin slug supports "block", "redact", and the detect-only "flag" action.
     pub fn content_filter_builtins(
         mut self,
         value: Vec<ContentFilterBuiltinEntryInput>,
@@ -1070,94 +1117,132 @@ impl CreateGuardrailRequest {
         self
     }
     /// Sets `content_filters`.
+    ///
+    /// Custom regex content filters to apply to request messages
     pub fn content_filters(mut self, value: Vec<ContentFilterEntry>) -> Self {
         self.content_filters = Some(value);
         self
     }
     /// Sets `description`.
+    ///
+    /// Description of the guardrail
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets `enable_free_model_publication`.
+    ///
+    /// Whether this guardrail allows free endpoints that publish prompts.
     pub fn enable_free_model_publication(mut self, value: impl Into<bool>) -> Self {
         self.enable_free_model_publication = Some(value.into());
         self
     }
     /// Sets `enable_free_model_training`.
+    ///
+    /// Whether this guardrail allows free endpoints that train on request data.
     pub fn enable_free_model_training(mut self, value: impl Into<bool>) -> Self {
         self.enable_free_model_training = Some(value.into());
         self
     }
     /// Sets `enable_paid_model_training`.
+    ///
+    /// Whether this guardrail allows paid endpoints that train on request data.
     pub fn enable_paid_model_training(mut self, value: impl Into<bool>) -> Self {
         self.enable_paid_model_training = Some(value.into());
         self
     }
     /// Sets `enforce_zdr`.
+    ///
+    /// Deprecated. Use enforce_zdr_anthropic, enforce_zdr_openai, enforce_zdr_google, enforce_zdr_xai, and enforce_zdr_other instead. When provided, its value is copied into any of those per-provider fields that are not explicitly specified on the request.
     pub fn enforce_zdr(mut self, value: impl Into<bool>) -> Self {
         self.enforce_zdr = Some(value.into());
         self
     }
     /// Sets `enforce_zdr_anthropic`.
+    ///
+    /// Whether to enforce zero data retention for Anthropic models. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_anthropic(mut self, value: impl Into<bool>) -> Self {
         self.enforce_zdr_anthropic = Some(value.into());
         self
     }
     /// Sets `enforce_zdr_google`.
+    ///
+    /// Whether to enforce zero data retention for Google models. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_google(mut self, value: impl Into<bool>) -> Self {
         self.enforce_zdr_google = Some(value.into());
         self
     }
     /// Sets `enforce_zdr_openai`.
+    ///
+    /// Whether to enforce zero data retention for OpenAI models. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_openai(mut self, value: impl Into<bool>) -> Self {
         self.enforce_zdr_openai = Some(value.into());
         self
     }
     /// Sets `enforce_zdr_other`.
+    ///
+    /// Whether to enforce zero data retention for models that are not from Anthropic, OpenAI, Google, or xAI. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_other(mut self, value: impl Into<bool>) -> Self {
         self.enforce_zdr_other = Some(value.into());
         self
     }
     /// Sets `enforce_zdr_xai`.
+    ///
+    /// Whether to enforce zero data retention for xAI models. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_xai(mut self, value: impl Into<bool>) -> Self {
         self.enforce_zdr_xai = Some(value.into());
         self
     }
     /// Sets `ignored_models`.
+    ///
+    /// Array of model identifiers to exclude from routing (slug or canonical_slug accepted)
     pub fn ignored_models(mut self, value: Vec<String>) -> Self {
         self.ignored_models = Some(value);
         self
     }
     /// Sets `ignored_providers`.
+    ///
+    /// List of provider IDs to exclude from routing
     pub fn ignored_providers(mut self, value: Vec<String>) -> Self {
         self.ignored_providers = Some(value);
         self
     }
     /// Sets `include_byok_in_budgets`.
+    ///
+    /// Whether BYOK (bring-your-own-key) inference spend counts toward this guardrail's limit_usd, in addition to OpenRouter credit spend. Defaults to false.
     pub fn include_byok_in_budgets(mut self, value: impl Into<bool>) -> Self {
         self.include_byok_in_budgets = Some(value.into());
         self
     }
     /// Sets `limit_usd`.
+    ///
+    /// Spending limit in USD
     pub fn limit_usd(mut self, value: impl Into<f64>) -> Self {
         self.limit_usd = Some(value.into());
         self
     }
     /// Sets `reset_interval`.
+    ///
+    /// Interval at which the limit resets (daily, weekly, monthly)
     pub fn reset_interval(mut self, value: impl Into<GuardrailInterval>) -> Self {
         self.reset_interval = Some(value.into());
         self
     }
     /// Sets `workspace_id`.
+    ///
+    /// The workspace to create the guardrail in. When omitted, the guardrail is created in the default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly. This only places the guardrail in the workspace; the created guardrail enforces nothing for that workspace's traffic until it is assigned to API keys or members. To restrict all traffic in a workspace, update the workspace's default guardrail instead.
     pub fn workspace_id(mut self, value: impl Into<crate::runtime::Uuid>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
 }
+/// The object of the `CreateGuardrailResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateGuardrailResponse {
+    /// The `data` property (required).
     pub data: Guardrail,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1208,6 +1293,9 @@ impl CreateGuardrailResponse {
         }
     }
 }
+/// The object of the `DeleteGuardrailResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteGuardrailResponse {
@@ -1270,9 +1358,13 @@ impl DeleteGuardrailResponse {
 pub type DeleteGuardrailResponseDeleted = crate::runtime::Const<
     constants::DeleteGuardrailResponseDeleted,
 >;
+/// The object of the `GetGuardrailResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetGuardrailResponse {
+    /// The `data` property (required).
     pub data: Guardrail,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1323,6 +1415,9 @@ impl GetGuardrailResponse {
         }
     }
 }
+/// The object of the `Guardrail` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Guardrail {
@@ -1632,16 +1727,22 @@ impl Guardrail {
         }
     }
     /// Sets `allowed_models`.
+    ///
+    /// Array of model canonical_slugs (immutable identifiers)
     pub fn allowed_models(mut self, value: Vec<String>) -> Self {
         self.allowed_models = Some(value);
         self
     }
     /// Sets `allowed_providers`.
+    ///
+    /// List of allowed provider IDs
     pub fn allowed_providers(mut self, value: Vec<String>) -> Self {
         self.allowed_providers = Some(value);
         self
     }
     /// Sets `content_filter_builtins`.
+    ///
+    /// Builtin content filters applied to requests. Includes PII detectors and the regex-based prompt injection detector.
     pub fn content_filter_builtins(
         mut self,
         value: Vec<ContentFilterBuiltinEntry>,
@@ -1650,86 +1751,120 @@ impl Guardrail {
         self
     }
     /// Sets `content_filters`.
+    ///
+    /// Custom regex content filters applied to request messages
     pub fn content_filters(mut self, value: Vec<ContentFilterEntry>) -> Self {
         self.content_filters = Some(value);
         self
     }
     /// Sets `description`.
+    ///
+    /// Description of the guardrail
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets `enable_free_model_publication`.
+    ///
+    /// Whether this guardrail allows free endpoints that publish prompts.
     pub fn enable_free_model_publication(mut self, value: impl Into<bool>) -> Self {
         self.enable_free_model_publication = Some(value.into());
         self
     }
     /// Sets `enable_free_model_training`.
+    ///
+    /// Whether this guardrail allows free endpoints that train on request data.
     pub fn enable_free_model_training(mut self, value: impl Into<bool>) -> Self {
         self.enable_free_model_training = Some(value.into());
         self
     }
     /// Sets `enable_paid_model_training`.
+    ///
+    /// Whether this guardrail allows paid endpoints that train on request data.
     pub fn enable_paid_model_training(mut self, value: impl Into<bool>) -> Self {
         self.enable_paid_model_training = Some(value.into());
         self
     }
     /// Sets `enforce_zdr`.
+    ///
+    /// Deprecated. Use enforce_zdr_anthropic, enforce_zdr_openai, enforce_zdr_google, enforce_zdr_xai, and enforce_zdr_other instead. When provided, its value is copied into any of those per-provider fields that are not explicitly specified on the request.
     pub fn enforce_zdr(mut self, value: impl Into<bool>) -> Self {
         self.enforce_zdr = Some(value.into());
         self
     }
     /// Sets `enforce_zdr_anthropic`.
+    ///
+    /// Whether to enforce zero data retention for Anthropic models. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_anthropic(mut self, value: impl Into<bool>) -> Self {
         self.enforce_zdr_anthropic = Some(value.into());
         self
     }
     /// Sets `enforce_zdr_google`.
+    ///
+    /// Whether to enforce zero data retention for Google models. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_google(mut self, value: impl Into<bool>) -> Self {
         self.enforce_zdr_google = Some(value.into());
         self
     }
     /// Sets `enforce_zdr_openai`.
+    ///
+    /// Whether to enforce zero data retention for OpenAI models. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_openai(mut self, value: impl Into<bool>) -> Self {
         self.enforce_zdr_openai = Some(value.into());
         self
     }
     /// Sets `enforce_zdr_other`.
+    ///
+    /// Whether to enforce zero data retention for models that are not from Anthropic, OpenAI, Google, or xAI. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_other(mut self, value: impl Into<bool>) -> Self {
         self.enforce_zdr_other = Some(value.into());
         self
     }
     /// Sets `enforce_zdr_xai`.
+    ///
+    /// Whether to enforce zero data retention for xAI models. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_xai(mut self, value: impl Into<bool>) -> Self {
         self.enforce_zdr_xai = Some(value.into());
         self
     }
     /// Sets `ignored_models`.
+    ///
+    /// Array of model canonical_slugs to exclude from routing
     pub fn ignored_models(mut self, value: Vec<String>) -> Self {
         self.ignored_models = Some(value);
         self
     }
     /// Sets `ignored_providers`.
+    ///
+    /// List of provider IDs to exclude from routing
     pub fn ignored_providers(mut self, value: Vec<String>) -> Self {
         self.ignored_providers = Some(value);
         self
     }
     /// Sets `limit_usd`.
+    ///
+    /// Spending limit in USD
     pub fn limit_usd(mut self, value: impl Into<f64>) -> Self {
         self.limit_usd = Some(value.into());
         self
     }
     /// Sets `reset_interval`.
+    ///
+    /// Interval at which the limit resets (daily, weekly, monthly)
     pub fn reset_interval(mut self, value: impl Into<GuardrailInterval>) -> Self {
         self.reset_interval = Some(value.into());
         self
     }
     /// Sets `updated_at`.
+    ///
+    /// ISO 8601 timestamp of when the guardrail was last updated
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
     /// Sets `workspace_id` (`None` sends `null`).
+    ///
+    /// The workspace this guardrail belongs to, or `null` for an unscoped legacy guardrail predating workspaces. Workspace membership organizes the guardrail; it does not apply the guardrail to the workspace's traffic. A `null` value does not mean the default workspace, and does not apply the guardrail across every workspace.
     pub fn workspace_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.workspace_id = value.into();
         self
@@ -1739,6 +1874,9 @@ crate::runtime::string_enum! {
     #[doc = " Interval at which the limit resets (daily, weekly, monthly)"] pub enum
     GuardrailInterval { Daily => "daily", Weekly => "weekly", Monthly => "monthly", }
 }
+/// The object of the `KeyAssignment` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct KeyAssignment {
@@ -1882,11 +2020,16 @@ impl KeyAssignment {
         }
     }
     /// Sets `assigned_by` (`None` sends `null`).
+    ///
+    /// User ID of who made the assignment
     pub fn assigned_by(mut self, value: impl Into<Option<String>>) -> Self {
         self.assigned_by = value.into();
         self
     }
 }
+/// The object of the `ListGuardrailsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListGuardrailsResponse {
@@ -1956,6 +2099,9 @@ impl ListGuardrailsResponse {
         }
     }
 }
+/// The object of the `ListKeyAssignmentsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListKeyAssignmentsResponse {
@@ -2025,6 +2171,9 @@ impl ListKeyAssignmentsResponse {
         }
     }
 }
+/// The object of the `ListMemberAssignmentsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListMemberAssignmentsResponse {
@@ -2094,6 +2243,9 @@ impl ListMemberAssignmentsResponse {
         }
     }
 }
+/// The object of the `MemberAssignment` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MemberAssignment {
@@ -2223,6 +2375,8 @@ impl MemberAssignment {
         }
     }
     /// Sets `assigned_by` (`None` sends `null`).
+    ///
+    /// User ID of who made the assignment
     pub fn assigned_by(mut self, value: impl Into<Option<String>>) -> Self {
         self.assigned_by = value.into();
         self
@@ -2234,6 +2388,9 @@ crate::runtime::string_enum! {
     pub enum PromptInjectionScanScope { UserOnly => "user_only", AllMessages =>
     "all_messages", }
 }
+/// The object of the `UpdateGuardrailRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateGuardrailRequest {
@@ -2484,6 +2641,8 @@ impl UpdateGuardrailRequest {
         }
     }
     /// Sets `allowed_models`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Array of model identifiers (slug or canonical_slug accepted)
     pub fn allowed_models(
         mut self,
         value: impl Into<crate::runtime::Patch<Vec<String>>>,
@@ -2492,6 +2651,8 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `allowed_providers`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// New list of allowed provider IDs
     pub fn allowed_providers(
         mut self,
         value: impl Into<crate::runtime::Patch<Vec<String>>>,
@@ -2500,6 +2661,8 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `content_filter_builtins`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Builtin content filters to apply. Set to null to remove. Every builtin slug supports "block", "redact", and the detect-only "flag" action.
     pub fn content_filter_builtins(
         mut self,
         value: impl Into<crate::runtime::Patch<Vec<ContentFilterBuiltinEntryInput>>>,
@@ -2508,6 +2671,8 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `content_filters`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Custom regex content filters to apply. Set to null to remove.
     pub fn content_filters(
         mut self,
         value: impl Into<crate::runtime::Patch<Vec<ContentFilterEntry>>>,
@@ -2516,6 +2681,8 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// New description for the guardrail
     pub fn description(
         mut self,
         value: impl Into<crate::runtime::Patch<String>>,
@@ -2524,6 +2691,8 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `enable_free_model_publication`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Whether this guardrail allows free endpoints that publish prompts.
     pub fn enable_free_model_publication(
         mut self,
         value: impl Into<crate::runtime::Patch<bool>>,
@@ -2532,6 +2701,8 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `enable_free_model_training`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Whether this guardrail allows free endpoints that train on request data.
     pub fn enable_free_model_training(
         mut self,
         value: impl Into<crate::runtime::Patch<bool>>,
@@ -2540,6 +2711,8 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `enable_paid_model_training`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Whether this guardrail allows paid endpoints that train on request data.
     pub fn enable_paid_model_training(
         mut self,
         value: impl Into<crate::runtime::Patch<bool>>,
@@ -2548,11 +2721,15 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `enforce_zdr`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Deprecated. Use enforce_zdr_anthropic, enforce_zdr_openai, enforce_zdr_google, enforce_zdr_xai, and enforce_zdr_other instead. When provided, its value is copied into any of those per-provider fields that are not explicitly specified on the request.
     pub fn enforce_zdr(mut self, value: impl Into<crate::runtime::Patch<bool>>) -> Self {
         self.enforce_zdr = value.into();
         self
     }
     /// Sets `enforce_zdr_anthropic`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Whether to enforce zero data retention for Anthropic models. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_anthropic(
         mut self,
         value: impl Into<crate::runtime::Patch<bool>>,
@@ -2561,6 +2738,8 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `enforce_zdr_google`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Whether to enforce zero data retention for Google models. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_google(
         mut self,
         value: impl Into<crate::runtime::Patch<bool>>,
@@ -2569,6 +2748,8 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `enforce_zdr_openai`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Whether to enforce zero data retention for OpenAI models. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_openai(
         mut self,
         value: impl Into<crate::runtime::Patch<bool>>,
@@ -2577,6 +2758,8 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `enforce_zdr_other`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Whether to enforce zero data retention for models that are not from Anthropic, OpenAI, Google, or xAI. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_other(
         mut self,
         value: impl Into<crate::runtime::Patch<bool>>,
@@ -2585,6 +2768,8 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `enforce_zdr_xai`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Whether to enforce zero data retention for xAI models. Falls back to enforce_zdr when not provided.
     pub fn enforce_zdr_xai(
         mut self,
         value: impl Into<crate::runtime::Patch<bool>>,
@@ -2593,6 +2778,8 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `ignored_models`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Array of model identifiers to exclude from routing (slug or canonical_slug accepted)
     pub fn ignored_models(
         mut self,
         value: impl Into<crate::runtime::Patch<Vec<String>>>,
@@ -2601,6 +2788,8 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `ignored_providers`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// List of provider IDs to exclude from routing
     pub fn ignored_providers(
         mut self,
         value: impl Into<crate::runtime::Patch<Vec<String>>>,
@@ -2609,21 +2798,29 @@ impl UpdateGuardrailRequest {
         self
     }
     /// Sets `include_byok_in_budgets`.
+    ///
+    /// Whether BYOK (bring-your-own-key) inference spend counts toward this guardrail's limit_usd, in addition to OpenRouter credit spend. Omit to leave unchanged.
     pub fn include_byok_in_budgets(mut self, value: impl Into<bool>) -> Self {
         self.include_byok_in_budgets = Some(value.into());
         self
     }
     /// Sets `limit_usd`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// New spending limit in USD
     pub fn limit_usd(mut self, value: impl Into<crate::runtime::Patch<f64>>) -> Self {
         self.limit_usd = value.into();
         self
     }
     /// Sets `name`.
+    ///
+    /// New name for the guardrail
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `reset_interval`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Interval at which the limit resets (daily, weekly, monthly)
     pub fn reset_interval(
         mut self,
         value: impl Into<crate::runtime::Patch<GuardrailInterval>>,
@@ -2632,9 +2829,13 @@ impl UpdateGuardrailRequest {
         self
     }
 }
+/// The object of the `UpdateGuardrailResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateGuardrailResponse {
+    /// The `data` property (required).
     pub data: Guardrail,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

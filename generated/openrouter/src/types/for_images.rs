@@ -3,9 +3,12 @@
 #[allow(unused_imports)]
 use super::*;
 /// A supported-or-not flag. Present means the parameter is accepted.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BooleanCapability {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BooleanCapabilityType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -56,12 +59,16 @@ impl BooleanCapability {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/BooleanCapability/properties/type` in the API's spec.
+///
 /// Always `"boolean"`: constructors fill it in, decoding checks it.
 pub type BooleanCapabilityType = crate::runtime::Const<constants::BooleanCapabilityType>;
 crate::runtime::tagged_union! {
-    #[doc = " A typed descriptor for one supported request parameter."] pub enum
-    CapabilityDescriptor { tag = "type"; Enum = "enum" => EnumCapability, Range = "range"
-    => RangeCapability, Boolean = "boolean" => BooleanCapability, } Serialize :
+    #[doc = " A typed descriptor for one supported request parameter."] #[doc = " "]
+    #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum CapabilityDescriptor { tag = "type"; Enum = "enum" => EnumCapability, Range
+    = "range" => RangeCapability, Boolean = "boolean" => BooleanCapability, } Serialize :
     #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
@@ -69,10 +76,14 @@ crate::runtime::union_from! {
     Boolean(BooleanCapability), }
 }
 /// A parameter that accepts one of a discrete set of string values.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EnumCapability {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: EnumCapabilityType,
+    /// The `values` property (required).
     pub values: Vec<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -134,9 +145,13 @@ impl EnumCapability {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/EnumCapability/properties/type` in the API's spec.
+///
 /// Always `"enum"`: constructors fill it in, decoding checks it.
 pub type EnumCapabilityType = crate::runtime::Const<constants::EnumCapabilityType>;
 /// An endpoint that serves a given image model.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ImageEndpoint {
@@ -285,6 +300,8 @@ impl ImageEndpoint {
         }
     }
     /// Sets `provider_tag` (`None` sends `null`).
+    ///
+    /// Provider tag for request-side selection
     pub fn provider_tag(mut self, value: impl Into<Option<String>>) -> Self {
         self.provider_tag = value.into();
         self
@@ -385,11 +402,15 @@ impl ImageGenCompletedEvent {
         }
     }
     /// Sets `media_type`.
+    ///
+    /// Media type (MIME type) of the image, e.g. `image/png`, `image/jpeg`, `image/webp`, `image/svg+xml`. May be omitted if the format could not be determined.
     pub fn media_type(mut self, value: impl Into<String>) -> Self {
         self.media_type = Some(value.into());
         self
     }
     /// Sets `usage`.
+    ///
+    /// Token and cost usage for the image generation request, when available
     pub fn usage(mut self, value: impl Into<ImageGenerationUsage>) -> Self {
         self.usage = Some(value.into());
         self
@@ -632,16 +653,22 @@ impl ImageGenStreamErrorEventError {
         }
     }
     /// Sets `code`.
+    ///
+    /// Provider error code, when supplied
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
     /// Sets `param`.
+    ///
+    /// Request parameter associated with the error, when supplied
     pub fn param(mut self, value: impl Into<String>) -> Self {
         self.param = Some(value.into());
         self
     }
     /// Sets `type`.
+    ///
+    /// Provider error type, when supplied
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -746,6 +773,8 @@ pub type ImageGenTextChunkEventType = crate::runtime::Const<
     constants::ImageGenTextChunkEventType,
 >;
 /// Provider routing preferences and provider-specific passthrough configuration.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageGenerationProviderPreferences {
@@ -855,31 +884,45 @@ impl ImageGenerationProviderPreferences {
         }
     }
     /// Sets `allow_fallbacks`.
+    ///
+    /// Whether to allow backup providers to serve requests
+    /// - true: (default) when the primary provider (or your custom providers in "order") is unavailable, use the next best provider.
+    /// - false: use only the primary/custom provider, and return the upstream error if it's unavailable.
     pub fn allow_fallbacks(mut self, value: impl Into<bool>) -> Self {
         self.allow_fallbacks = Some(value.into());
         self
     }
     /// Sets `ignore`.
+    ///
+    /// List of provider slugs to ignore. If provided, this list is merged with your account-wide ignored provider settings for this request.
     pub fn ignore(mut self, value: Vec<ProviderName>) -> Self {
         self.ignore = Some(value);
         self
     }
     /// Sets `only`.
+    ///
+    /// List of provider slugs to allow. If provided, this list is merged with your account-wide allowed provider settings for this request.
     pub fn only(mut self, value: Vec<ProviderName>) -> Self {
         self.only = Some(value);
         self
     }
     /// Sets `options`.
+    ///
+    /// Provider-specific options keyed by provider slug. Only options for the matched provider are forwarded; the rest are ignored. Unrecognized keys are silently dropped.
     pub fn options(mut self, value: impl Into<ProviderOptions>) -> Self {
         self.options = Some(value.into());
         self
     }
     /// Sets `order`.
+    ///
+    /// An ordered list of provider slugs. The router will attempt to use the first provider in the subset of this list that supports your requested model, and fall back to the next if it is unavailable. If no providers are available, the request will fail with an error message.
     pub fn order(mut self, value: Vec<ProviderName>) -> Self {
         self.order = Some(value);
         self
     }
     /// Sets `sort`.
+    ///
+    /// The sorting strategy to use for this request, if "order" is not specified. When set, no load balancing is performed.
     pub fn sort(
         mut self,
         value: impl Into<ImageGenerationProviderPreferencesSort>,
@@ -891,6 +934,8 @@ impl ImageGenerationProviderPreferences {
 crate::runtime::untagged_union! {
     #[doc =
     " The sorting strategy to use for this request, if \"order\" is not specified. When set, no load balancing is performed."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ImageGenerationProviderPreferencesSort { ProviderSort(ProviderSort),
     ProviderSortConfig(ProviderSortConfig), } Deserialize : #[cfg(feature =
     "full-serde")];
@@ -900,6 +945,8 @@ crate::runtime::union_from! {
     ProviderSortConfig(ProviderSortConfig), }
 }
 /// Image generation request input
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ImageGenerationRequest {
@@ -1089,6 +1136,8 @@ impl ImageGenerationRequest {
         }
     }
     /// Sets `aspect_ratio`.
+    ///
+    /// Normalized aspect ratio of the generated image. Providers clamp to their supported subset.
     pub fn aspect_ratio(
         mut self,
         value: impl Into<ImageGenerationRequestAspectRatio>,
@@ -1097,6 +1146,8 @@ impl ImageGenerationRequest {
         self
     }
     /// Sets `background`.
+    ///
+    /// Background treatment. `transparent` requires an output_format that supports alpha (png or webp).
     pub fn background(
         mut self,
         value: impl Into<ImageGenerationRequestBackground>,
@@ -1105,21 +1156,29 @@ impl ImageGenerationRequest {
         self
     }
     /// Sets `input_references`.
+    ///
+    /// Reference images to guide image-to-image generation, as base64 data URLs or HTTP(S) URLs.
     pub fn input_references(mut self, value: Vec<ContentPartImage>) -> Self {
         self.input_references = Some(value);
         self
     }
     /// Sets `n`.
+    ///
+    /// Upper bound on the number of images to generate (1-10). Providers may return fewer images, and providers that only support single-image generation reject n > 1.
     pub fn n(mut self, value: impl Into<i64>) -> Self {
         self.n = Some(value.into());
         self
     }
     /// Sets `output_compression`.
+    ///
+    /// Compression level (0-100) for webp/jpeg output. Ignored for png and by providers without a compression knob.
     pub fn output_compression(mut self, value: impl Into<i64>) -> Self {
         self.output_compression = Some(value.into());
         self
     }
     /// Sets `output_format`.
+    ///
+    /// Encoding of the returned image bytes. Most models produce raster formats (png, jpeg, webp). SVG is supported by vectorization models (e.g. Quiver) — the SVG markup is UTF-8 base64-encoded in `b64_json`.
     pub fn output_format(
         mut self,
         value: impl Into<ImageGenerationRequestOutputFormat>,
@@ -1128,6 +1187,8 @@ impl ImageGenerationRequest {
         self
     }
     /// Sets `provider`.
+    ///
+    /// Provider routing preferences and provider-specific passthrough configuration.
     pub fn provider(
         mut self,
         value: impl Into<ImageGenerationProviderPreferences>,
@@ -1136,11 +1197,15 @@ impl ImageGenerationRequest {
         self
     }
     /// Sets `quality`.
+    ///
+    /// Rendering quality. Providers without a quality knob ignore this.
     pub fn quality(mut self, value: impl Into<ImageGenerationRequestQuality>) -> Self {
         self.quality = Some(value.into());
         self
     }
     /// Sets `resolution`.
+    ///
+    /// Normalized resolution tier of the generated image. Concrete pixel dimensions are derived per-provider.
     pub fn resolution(
         mut self,
         value: impl Into<ImageGenerationRequestResolution>,
@@ -1149,16 +1214,22 @@ impl ImageGenerationRequest {
         self
     }
     /// Sets `seed`.
+    ///
+    /// If specified, the generation will sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed for all providers.
     pub fn seed(mut self, value: impl Into<i64>) -> Self {
         self.seed = Some(value.into());
         self
     }
     /// Sets `size`.
+    ///
+    /// Optional. A convenience shorthand for output dimensions — pass a tier ("2K", "4K") or explicit pixels ("2048x2048") and we normalize it to the right dimensions for the chosen provider. A tier size is equivalent to setting `resolution` and combines with `aspect_ratio`. An explicit pixel size is authoritative: a mismatched `resolution` or `aspect_ratio` alongside it is rejected with a 400.
     pub fn size(mut self, value: impl Into<String>) -> Self {
         self.size = Some(value.into());
         self
     }
     /// Sets `stream`.
+    ///
+    /// If true, partial images are streamed as SSE events as they become available. Only supported by providers with native streaming (currently OpenAI). Non-streaming providers ignore this flag and return a buffered response.
     pub fn stream(mut self, value: impl Into<bool>) -> Self {
         self.stream = Some(value.into());
         self
@@ -1167,6 +1238,8 @@ impl ImageGenerationRequest {
 crate::runtime::string_enum! {
     #[doc =
     " Normalized aspect ratio of the generated image. Providers clamp to their supported subset."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ImageGenerationRequestAspectRatio { V11 => "1:1", V12 => "1:2", V14 =>
     "1:4", V18 => "1:8", V21 => "2:1", V23 => "2:3", V32 => "3:2", V34 => "3:4", V41 =>
     "4:1", V43 => "4:3", V45 => "4:5", V54 => "5:4", V81 => "8:1", V916 => "9:16", V169
@@ -1176,27 +1249,37 @@ crate::runtime::string_enum! {
 crate::runtime::string_enum! {
     #[doc =
     " Background treatment. `transparent` requires an output_format that supports alpha (png or webp)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ImageGenerationRequestBackground { Auto => "auto", Transparent =>
     "transparent", Opaque => "opaque", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Encoding of the returned image bytes. Most models produce raster formats (png, jpeg, webp). SVG is supported by vectorization models (e.g. Quiver) — the SVG markup is UTF-8 base64-encoded in `b64_json`."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ImageGenerationRequestOutputFormat { Png => "png", Jpeg => "jpeg", Webp =>
     "webp", Svg => "svg", }
 }
 crate::runtime::string_enum! {
-    #[doc = " Rendering quality. Providers without a quality knob ignore this."] pub enum
-    ImageGenerationRequestQuality { Auto => "auto", Low => "low", Medium => "medium",
-    High => "high", }
+    #[doc = " Rendering quality. Providers without a quality knob ignore this."] #[doc =
+    " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum ImageGenerationRequestQuality { Auto => "auto", Low => "low", Medium =>
+    "medium", High => "high", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Normalized resolution tier of the generated image. Concrete pixel dimensions are derived per-provider."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ImageGenerationRequestResolution { V512 => "512", V1k => "1K", V2k => "2K",
     V4k => "4K", }
 }
 /// Image generation response
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ImageGenerationResponse {
@@ -1278,11 +1361,16 @@ impl ImageGenerationResponse {
         }
     }
     /// Sets `usage`.
+    ///
+    /// Token and cost usage for the image generation request, when available
     pub fn usage(mut self, value: impl Into<ImageGenerationUsage>) -> Self {
         self.usage = Some(value.into());
         self
     }
 }
+/// The object of the schema at `/components/schemas/ImageGenerationResponse/properties/data/items` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ImageGenerationResponseDataItem {
@@ -1349,6 +1437,8 @@ impl ImageGenerationResponseDataItem {
         }
     }
     /// Sets `media_type`.
+    ///
+    /// Media type (MIME type) of the image, e.g. `image/png`, `image/jpeg`, `image/webp`, `image/svg+xml`. May be omitted if the format could not be determined.
     pub fn media_type(mut self, value: impl Into<String>) -> Self {
         self.media_type = Some(value.into());
         self
@@ -1358,10 +1448,13 @@ impl ImageGenerationResponseDataItem {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ImageGenerationUsage {
+    /// The `cache_creation` property (optional).
+    ///
     /// Example: `{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":100}`
     pub cache_creation: Option<AnthropicCacheCreation>,
     /// The tokens generated
     pub completion_tokens: i64,
+    /// The `completion_tokens_details` property (optional).
     pub completion_tokens_details: Option<ImageGenerationUsageCompletionTokensDetails>,
     /// Cost of the completion
     pub cost: Option<f64>,
@@ -1371,6 +1464,7 @@ pub struct ImageGenerationUsage {
     pub cost_details: Option<CostDetails>,
     /// Whether a request was made using a Bring Your Own Key configuration
     pub is_byok: Option<bool>,
+    /// The `iterations` property (optional).
     pub iterations: Option<Vec<AnthropicUsageIteration>>,
     /// Including images, input audio, and tools if any
     pub prompt_tokens: i64,
@@ -1380,6 +1474,8 @@ pub struct ImageGenerationUsage {
     pub server_tool_use: Option<ImageGenerationUsageServerToolUse>,
     /// The service tier used by the upstream provider for this request
     pub service_tier: Option<String>,
+    /// The `speed` property (optional).
+    ///
     /// Example: `"standard"`
     pub speed: Option<AnthropicSpeed>,
     /// Sum of the above two fields
@@ -1532,16 +1628,22 @@ impl ImageGenerationUsage {
         self
     }
     /// Sets `cost`.
+    ///
+    /// Cost of the completion
     pub fn cost(mut self, value: impl Into<f64>) -> Self {
         self.cost = Some(value.into());
         self
     }
     /// Sets `cost_details`.
+    ///
+    /// Breakdown of upstream inference costs
     pub fn cost_details(mut self, value: impl Into<CostDetails>) -> Self {
         self.cost_details = Some(value.into());
         self
     }
     /// Sets `is_byok`.
+    ///
+    /// Whether a request was made using a Bring Your Own Key configuration
     pub fn is_byok(mut self, value: impl Into<bool>) -> Self {
         self.is_byok = Some(value.into());
         self
@@ -1552,6 +1654,8 @@ impl ImageGenerationUsage {
         self
     }
     /// Sets `prompt_tokens_details`.
+    ///
+    /// Breakdown of tokens used in the prompt.
     pub fn prompt_tokens_details(
         mut self,
         value: impl Into<ImageGenerationUsagePromptTokensDetails>,
@@ -1560,6 +1664,8 @@ impl ImageGenerationUsage {
         self
     }
     /// Sets `server_tool_use`.
+    ///
+    /// Usage for server-side tool execution (e.g., web search)
     pub fn server_tool_use(
         mut self,
         value: impl Into<ImageGenerationUsageServerToolUse>,
@@ -1568,6 +1674,8 @@ impl ImageGenerationUsage {
         self
     }
     /// Sets `service_tier`.
+    ///
+    /// The service tier used by the upstream provider for this request
     pub fn service_tier(mut self, value: impl Into<String>) -> Self {
         self.service_tier = Some(value.into());
         self
@@ -1578,6 +1686,7 @@ impl ImageGenerationUsage {
         self
     }
 }
+/// The object of the schema at `/components/schemas/ImageGenerationUsage/properties/completion_tokens_details` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageGenerationUsageCompletionTokensDetails {
@@ -1645,16 +1754,22 @@ impl ImageGenerationUsageCompletionTokensDetails {
         }
     }
     /// Sets `audio_tokens`.
+    ///
+    /// Tokens generated by the model for audio output.
     pub fn audio_tokens(mut self, value: impl Into<i64>) -> Self {
         self.audio_tokens = Some(value.into());
         self
     }
     /// Sets `image_tokens`.
+    ///
+    /// Tokens generated by the model for image output.
     pub fn image_tokens(mut self, value: impl Into<i64>) -> Self {
         self.image_tokens = Some(value.into());
         self
     }
     /// Sets `reasoning_tokens`.
+    ///
+    /// Tokens generated by the model for reasoning.
     pub fn reasoning_tokens(mut self, value: impl Into<i64>) -> Self {
         self.reasoning_tokens = Some(value.into());
         self
@@ -1748,26 +1863,36 @@ impl ImageGenerationUsagePromptTokensDetails {
         }
     }
     /// Sets `audio_tokens`.
+    ///
+    /// Tokens used for input audio.
     pub fn audio_tokens(mut self, value: impl Into<i64>) -> Self {
         self.audio_tokens = Some(value.into());
         self
     }
     /// Sets `cache_write_tokens`.
+    ///
+    /// Tokens written to cache. Only returned for models with explicit caching and cache write pricing.
     pub fn cache_write_tokens(mut self, value: impl Into<i64>) -> Self {
         self.cache_write_tokens = Some(value.into());
         self
     }
     /// Sets `cached_tokens`.
+    ///
+    /// Tokens cached by the endpoint.
     pub fn cached_tokens(mut self, value: impl Into<i64>) -> Self {
         self.cached_tokens = Some(value.into());
         self
     }
     /// Sets `file_tokens`.
+    ///
+    /// Tokens used for input files/documents.
     pub fn file_tokens(mut self, value: impl Into<i64>) -> Self {
         self.file_tokens = Some(value.into());
         self
     }
     /// Sets `video_tokens`.
+    ///
+    /// Tokens used for input video.
     pub fn video_tokens(mut self, value: impl Into<i64>) -> Self {
         self.video_tokens = Some(value.into());
         self
@@ -1845,25 +1970,37 @@ impl ImageGenerationUsageServerToolUse {
         }
     }
     /// Sets `tool_calls_executed`.
+    ///
+    /// Number of OpenRouter server tool calls that executed and produced a result.
     pub fn tool_calls_executed(mut self, value: impl Into<i64>) -> Self {
         self.tool_calls_executed = Some(value.into());
         self
     }
     /// Sets `tool_calls_requested`.
+    ///
+    /// Total number of OpenRouter server-orchestrated tool calls the model requested, across all tool types. Provider-native tools (e.g. native web search) are not counted here.
     pub fn tool_calls_requested(mut self, value: impl Into<i64>) -> Self {
         self.tool_calls_requested = Some(value.into());
         self
     }
     /// Sets `web_search_requests`.
+    ///
+    /// Number of web searches performed by server-side tools. For server-orchestrated tool calls a web search is also counted in tool_calls_requested; provider-native web search may report web_search_requests only. Do not sum the two.
     pub fn web_search_requests(mut self, value: impl Into<i64>) -> Self {
         self.web_search_requests = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
+    #[doc = " The values of the `ImageInputModality` schema in the API's spec."] #[doc =
+    " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ImageInputModality { Text => "text", Image => "image", File => "file", Audio
     => "audio", Video => "video", }
 }
+/// The object of the `ImageModelArchitecture` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ImageModelArchitecture {
@@ -1935,9 +2072,12 @@ impl ImageModelArchitecture {
     }
 }
 /// The full per-endpoint records for an image model.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ImageModelEndpointsResponse {
+    /// The `endpoints` property (required).
     pub endpoints: Vec<ImageEndpoint>,
     /// Model slug
     ///
@@ -2004,15 +2144,21 @@ impl ImageModelEndpointsResponse {
     }
 }
 /// A single image model in the discovery listing.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ImageModelListItem {
+    /// The `architecture` property (required).
+    ///
     /// Example: `{"input_modalities":["text","image"],"output_modalities":["image"]}`
     pub architecture: ImageModelArchitecture,
     /// Unix timestamp (seconds) of when the model was created
     ///
     /// Example: `1692901234`
     pub created: i64,
+    /// The `description` property (required).
+    ///
     /// Example: `"A text-to-image model."`
     pub description: String,
     /// Relative URL to the full per-endpoint records for this model
@@ -2163,9 +2309,12 @@ impl ImageModelListItem {
     }
 }
 /// List of image generation models.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ImageModelsListResponse {
+    /// The `data` property (required).
     pub data: Vec<ImageModelListItem>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2217,17 +2366,26 @@ impl ImageModelsListResponse {
     }
 }
 crate::runtime::string_enum! {
+    #[doc = " The values of the `ImageOutputModality` schema in the API's spec."] #[doc =
+    " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ImageOutputModality { Text => "text", Image => "image", Embeddings =>
     "embeddings", Audio => "audio", Video => "video", Rerank => "rerank", Speech =>
     "speech", Transcription => "transcription", }
 }
 /// One billable pricing line for an image provider.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ImagePricingEntry {
+    /// The `billable` property (required).
     pub billable: ImagePricingEntryBillable,
+    /// The `cost_usd` property (required).
     pub cost_usd: f64,
+    /// The `unit` property (required).
     pub unit: ImagePricingEntryUnit,
+    /// The `variant` property (optional).
     pub variant: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2312,15 +2470,25 @@ impl ImagePricingEntry {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ImagePricingEntry/properties/billable` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ImagePricingEntryBillable { OutputImage => "output_image", InputImage =>
     "input_image", InputFont => "input_font", InputReference => "input_reference",
     InputText => "input_text", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ImagePricingEntry/properties/unit` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ImagePricingEntryUnit { Image => "image", Megapixel => "megapixel", Token =>
     "token", }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/ImageStreamingResponse/properties/data` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum ImageStreamingResponseData { tag = "type"; ImageGenerationPartialImage =
     "image_generation.partial_image" => ImageGenPartialImageEvent,
     ImageGenerationTextChunk = "image_generation.text_chunk" => ImageGenTextChunkEvent,
@@ -2333,11 +2501,16 @@ crate::runtime::union_from! {
     ImageGenerationCompleted(ImageGenCompletedEvent), Error(ImageGenStreamErrorEvent), }
 }
 /// A parameter that accepts any value within an inclusive numeric range.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RangeCapability {
+    /// The `max` property (required).
     pub max: f64,
+    /// The `min` property (required).
     pub min: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: RangeCapabilityType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2407,6 +2580,8 @@ impl RangeCapability {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/RangeCapability/properties/type` in the API's spec.
+///
 /// Always `"range"`: constructors fill it in, decoding checks it.
 pub type RangeCapabilityType = crate::runtime::Const<constants::RangeCapabilityType>;
 /// Union of supported parameters across every endpoint of this model. Coarse discovery aid; the definitive per-endpoint set is behind the endpoints URL.

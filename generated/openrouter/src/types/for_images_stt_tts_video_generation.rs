@@ -3,144 +3,282 @@
 #[allow(unused_imports)]
 use super::*;
 /// Provider-specific options keyed by provider slug. Only options for the matched provider are forwarded; the rest are ignored. Unrecognized keys are silently dropped.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ProviderOptions {
+    /// The `01ai` property (optional).
     pub _01ai: Option<serde_json::Value>,
+    /// The `ai21` property (optional).
     pub ai21: Option<serde_json::Value>,
+    /// The `aion-labs` property (optional).
     pub aion_labs: Option<serde_json::Value>,
+    /// The `akashml` property (optional).
     pub akashml: Option<serde_json::Value>,
+    /// The `alibaba` property (optional).
     pub alibaba: Option<serde_json::Value>,
+    /// The `amazon-bedrock` property (optional).
     pub amazon_bedrock: Option<serde_json::Value>,
+    /// The `amazon-bedrock/claude-on-aws` property (optional).
     pub amazon_bedrock_claude_on_aws: Option<serde_json::Value>,
+    /// The `amazon-nova` property (optional).
     pub amazon_nova: Option<serde_json::Value>,
+    /// The `ambient` property (optional).
     pub ambient: Option<serde_json::Value>,
+    /// The `anthropic` property (optional).
     pub anthropic: Option<serde_json::Value>,
+    /// The `anthropic/2` property (optional).
     pub anthropic_2: Option<serde_json::Value>,
+    /// The `anyscale` property (optional).
     pub anyscale: Option<serde_json::Value>,
+    /// The `arcee-ai` property (optional).
     pub arcee_ai: Option<serde_json::Value>,
+    /// The `atlas-cloud` property (optional).
     pub atlas_cloud: Option<serde_json::Value>,
+    /// The `atoma` property (optional).
     pub atoma: Option<serde_json::Value>,
+    /// The `avian` property (optional).
     pub avian: Option<serde_json::Value>,
+    /// The `azure` property (optional).
     pub azure: Option<serde_json::Value>,
+    /// The `baidu` property (optional).
     pub baidu: Option<serde_json::Value>,
+    /// The `baseten` property (optional).
     pub baseten: Option<serde_json::Value>,
+    /// The `black-forest-labs` property (optional).
     pub black_forest_labs: Option<serde_json::Value>,
+    /// The `byteplus` property (optional).
     pub byteplus: Option<serde_json::Value>,
+    /// The `centml` property (optional).
     pub centml: Option<serde_json::Value>,
+    /// The `cerebras` property (optional).
     pub cerebras: Option<serde_json::Value>,
+    /// The `chutes` property (optional).
     pub chutes: Option<serde_json::Value>,
+    /// The `cirrascale` property (optional).
     pub cirrascale: Option<serde_json::Value>,
+    /// The `clarifai` property (optional).
     pub clarifai: Option<serde_json::Value>,
+    /// The `claude-on-aws` property (optional).
     pub claude_on_aws: Option<serde_json::Value>,
+    /// The `cloudflare` property (optional).
     pub cloudflare: Option<serde_json::Value>,
+    /// The `cohere` property (optional).
     pub cohere: Option<serde_json::Value>,
+    /// The `coreweave` property (optional).
     pub coreweave: Option<serde_json::Value>,
+    /// The `crofai` property (optional).
     pub crofai: Option<serde_json::Value>,
+    /// The `crucible` property (optional).
     pub crucible: Option<serde_json::Value>,
+    /// The `crusoe` property (optional).
     pub crusoe: Option<serde_json::Value>,
+    /// The `darkbloom` property (optional).
     pub darkbloom: Option<serde_json::Value>,
+    /// The `databricks` property (optional).
     pub databricks: Option<serde_json::Value>,
+    /// The `decart` property (optional).
     pub decart: Option<serde_json::Value>,
+    /// The `deepgram` property (optional).
     pub deepgram: Option<serde_json::Value>,
+    /// The `deepinfra` property (optional).
     pub deepinfra: Option<serde_json::Value>,
+    /// The `deepseek` property (optional).
     pub deepseek: Option<serde_json::Value>,
+    /// The `dekallm` property (optional).
     pub dekallm: Option<serde_json::Value>,
+    /// The `digitalocean` property (optional).
     pub digitalocean: Option<serde_json::Value>,
+    /// The `enfer` property (optional).
     pub enfer: Option<serde_json::Value>,
+    /// The `fake-provider` property (optional).
     pub fake_provider: Option<serde_json::Value>,
+    /// The `featherless` property (optional).
     pub featherless: Option<serde_json::Value>,
+    /// The `fireworks` property (optional).
     pub fireworks: Option<serde_json::Value>,
+    /// The `fish-audio` property (optional).
     pub fish_audio: Option<serde_json::Value>,
+    /// The `friendli` property (optional).
     pub friendli: Option<serde_json::Value>,
+    /// The `gmicloud` property (optional).
     pub gmicloud: Option<serde_json::Value>,
+    /// The `google-ai-studio` property (optional).
     pub google_ai_studio: Option<serde_json::Value>,
+    /// The `google-vertex` property (optional).
     pub google_vertex: Option<serde_json::Value>,
+    /// The `gopomelo` property (optional).
     pub gopomelo: Option<serde_json::Value>,
+    /// The `groq` property (optional).
     pub groq: Option<serde_json::Value>,
+    /// The `heygen` property (optional).
     pub heygen: Option<serde_json::Value>,
+    /// The `huggingface` property (optional).
     pub huggingface: Option<serde_json::Value>,
+    /// The `hyperbolic` property (optional).
     pub hyperbolic: Option<serde_json::Value>,
+    /// The `hyperbolic-quantized` property (optional).
     pub hyperbolic_quantized: Option<serde_json::Value>,
+    /// The `inception` property (optional).
     pub inception: Option<serde_json::Value>,
+    /// The `inceptron` property (optional).
     pub inceptron: Option<serde_json::Value>,
+    /// The `inferact-vllm` property (optional).
     pub inferact_vllm: Option<serde_json::Value>,
+    /// The `inference-net` property (optional).
     pub inference_net: Option<serde_json::Value>,
+    /// The `infermatic` property (optional).
     pub infermatic: Option<serde_json::Value>,
+    /// The `inflection` property (optional).
     pub inflection: Option<serde_json::Value>,
+    /// The `inocloud` property (optional).
     pub inocloud: Option<serde_json::Value>,
+    /// The `io-net` property (optional).
     pub io_net: Option<serde_json::Value>,
+    /// The `ionstream` property (optional).
     pub ionstream: Option<serde_json::Value>,
+    /// The `klusterai` property (optional).
     pub klusterai: Option<serde_json::Value>,
+    /// The `krea` property (optional).
     pub krea: Option<serde_json::Value>,
+    /// The `lambda` property (optional).
     pub lambda: Option<serde_json::Value>,
+    /// The `lepton` property (optional).
     pub lepton: Option<serde_json::Value>,
+    /// The `liquid` property (optional).
     pub liquid: Option<serde_json::Value>,
+    /// The `lynn` property (optional).
     pub lynn: Option<serde_json::Value>,
+    /// The `lynn-private` property (optional).
     pub lynn_private: Option<serde_json::Value>,
+    /// The `makora` property (optional).
     pub makora: Option<serde_json::Value>,
+    /// The `mancer` property (optional).
     pub mancer: Option<serde_json::Value>,
+    /// The `mancer-old` property (optional).
     pub mancer_old: Option<serde_json::Value>,
+    /// The `mara` property (optional).
     pub mara: Option<serde_json::Value>,
+    /// The `meta` property (optional).
     pub meta: Option<serde_json::Value>,
+    /// The `minimax` property (optional).
     pub minimax: Option<serde_json::Value>,
+    /// The `mistral` property (optional).
     pub mistral: Option<serde_json::Value>,
+    /// The `modal` property (optional).
     pub modal: Option<serde_json::Value>,
+    /// The `modelrun` property (optional).
     pub modelrun: Option<serde_json::Value>,
+    /// The `modular` property (optional).
     pub modular: Option<serde_json::Value>,
+    /// The `moonshotai` property (optional).
     pub moonshotai: Option<serde_json::Value>,
+    /// The `morph` property (optional).
     pub morph: Option<serde_json::Value>,
+    /// The `ncompass` property (optional).
     pub ncompass: Option<serde_json::Value>,
+    /// The `nebius` property (optional).
     pub nebius: Option<serde_json::Value>,
+    /// The `nex-agi` property (optional).
     pub nex_agi: Option<serde_json::Value>,
+    /// The `nextbit` property (optional).
     pub nextbit: Option<serde_json::Value>,
+    /// The `nineteen` property (optional).
     pub nineteen: Option<serde_json::Value>,
+    /// The `novita` property (optional).
     pub novita: Option<serde_json::Value>,
+    /// The `nvidia` property (optional).
     pub nvidia: Option<serde_json::Value>,
+    /// The `octoai` property (optional).
     pub octoai: Option<serde_json::Value>,
+    /// The `open-inference` property (optional).
     pub open_inference: Option<serde_json::Value>,
+    /// The `openai` property (optional).
     pub openai: Option<serde_json::Value>,
+    /// The `parasail` property (optional).
     pub parasail: Option<serde_json::Value>,
+    /// The `perceptron` property (optional).
     pub perceptron: Option<serde_json::Value>,
+    /// The `perplexity` property (optional).
     pub perplexity: Option<serde_json::Value>,
+    /// The `phala` property (optional).
     pub phala: Option<serde_json::Value>,
+    /// The `poolside` property (optional).
     pub poolside: Option<serde_json::Value>,
+    /// The `quiver` property (optional).
     pub quiver: Option<serde_json::Value>,
+    /// The `recraft` property (optional).
     pub recraft: Option<serde_json::Value>,
+    /// The `recursal` property (optional).
     pub recursal: Option<serde_json::Value>,
+    /// The `reflection` property (optional).
     pub reflection: Option<serde_json::Value>,
+    /// The `reka` property (optional).
     pub reka: Option<serde_json::Value>,
+    /// The `relace` property (optional).
     pub relace: Option<serde_json::Value>,
+    /// The `replicate` property (optional).
     pub replicate: Option<serde_json::Value>,
+    /// The `runway` property (optional).
     pub runway: Option<serde_json::Value>,
+    /// The `sail-research` property (optional).
     pub sail_research: Option<serde_json::Value>,
+    /// The `sakana` property (optional).
     pub sakana: Option<serde_json::Value>,
+    /// The `sakana-ai` property (optional).
     pub sakana_ai: Option<serde_json::Value>,
+    /// The `sambanova` property (optional).
     pub sambanova: Option<serde_json::Value>,
+    /// The `sambanova-cloaked` property (optional).
     pub sambanova_cloaked: Option<serde_json::Value>,
+    /// The `seed` property (optional).
     pub seed: Option<serde_json::Value>,
+    /// The `sf-compute` property (optional).
     pub sf_compute: Option<serde_json::Value>,
+    /// The `siliconflow` property (optional).
     pub siliconflow: Option<serde_json::Value>,
+    /// The `sourceful` property (optional).
     pub sourceful: Option<serde_json::Value>,
+    /// The `stealth` property (optional).
     pub stealth: Option<serde_json::Value>,
+    /// The `stepfun` property (optional).
     pub stepfun: Option<serde_json::Value>,
+    /// The `streamlake` property (optional).
     pub streamlake: Option<serde_json::Value>,
+    /// The `switchpoint` property (optional).
     pub switchpoint: Option<serde_json::Value>,
+    /// The `targon` property (optional).
     pub targon: Option<serde_json::Value>,
+    /// The `tencent` property (optional).
     pub tencent: Option<serde_json::Value>,
+    /// The `tenstorrent` property (optional).
     pub tenstorrent: Option<serde_json::Value>,
+    /// The `thinkingmachines` property (optional).
     pub thinkingmachines: Option<serde_json::Value>,
+    /// The `together` property (optional).
     pub together: Option<serde_json::Value>,
+    /// The `together-lite` property (optional).
     pub together_lite: Option<serde_json::Value>,
+    /// The `ubicloud` property (optional).
     pub ubicloud: Option<serde_json::Value>,
+    /// The `upstage` property (optional).
     pub upstage: Option<serde_json::Value>,
+    /// The `venice` property (optional).
     pub venice: Option<serde_json::Value>,
+    /// The `voyageai` property (optional).
     pub voyageai: Option<serde_json::Value>,
+    /// The `wafer` property (optional).
     pub wafer: Option<serde_json::Value>,
+    /// The `wandb` property (optional).
     pub wandb: Option<serde_json::Value>,
+    /// The `wandb-legacy` property (optional).
     pub wandb_legacy: Option<serde_json::Value>,
+    /// The `xai` property (optional).
     pub xai: Option<serde_json::Value>,
+    /// The `xiaomi` property (optional).
     pub xiaomi: Option<serde_json::Value>,
+    /// The `z-ai` property (optional).
     pub z_ai: Option<serde_json::Value>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

@@ -2,10 +2,15 @@
 //! The types compiled only with the features `images`, `video-generation`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `ContentPartImage` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContentPartImage {
+    /// The `image_url` property (required).
     pub image_url: ContentPartImageUrl,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContentPartImageType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -68,11 +73,17 @@ impl ContentPartImage {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ContentPartImage/properties/type` in the API's spec.
+///
 /// Always `"image_url"`: constructors fill it in, decoding checks it.
 pub type ContentPartImageType = crate::runtime::Const<constants::ContentPartImageType>;
+/// The object of the schema at `/components/schemas/ContentPartImage/properties/image_url` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContentPartImageUrl {
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

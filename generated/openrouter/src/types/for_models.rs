@@ -3,25 +3,33 @@
 #[allow(unused_imports)]
 use super::*;
 crate::runtime::string_enum! {
-    #[doc = " Filter models by use case category"] pub enum GetModelsCategory {
-    Programming => "programming", Roleplay => "roleplay", Marketing => "marketing",
-    MarketingSeo => "marketing/seo", Technology => "technology", Science => "science",
-    Translation => "translation", Legal => "legal", Finance => "finance", Health =>
-    "health", Trivia => "trivia", Academia => "academia", }
+    #[doc = " Filter models by use case category"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum GetModelsCategory { Programming => "programming", Roleplay => "roleplay",
+    Marketing => "marketing", MarketingSeo => "marketing/seo", Technology =>
+    "technology", Science => "science", Translation => "translation", Legal => "legal",
+    Finance => "finance", Health => "health", Trivia => "trivia", Academia => "academia",
+    }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Filter by distillation capability. \"true\" returns only distillable models, \"false\" excludes them."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetModelsDistillable { True => "true", False => "false", }
 }
 crate::runtime::string_enum! {
     #[doc =
-    " Filter to models with endpoints in the given data region (\"eu\" or \"us\")."] pub
-    enum GetModelsRegion { Eu => "eu", Us => "us", }
+    " Filter to models with endpoints in the given data region (\"eu\" or \"us\")."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum GetModelsRegion { Eu => "eu", Us => "us", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Sort the returned models server-side. Prefer this over fetching the full list and sorting client-side. Options: pricing-low-to-high, pricing-high-to-low (average prompt/completion price), context-high-to-low (context length), throughput-high-to-low, latency-low-to-high (recent median performance), most-popular, top-weekly (tokens processed in the last week), newest (creation date), intelligence-high-to-low, coding-high-to-low, agentic-high-to-low (Artificial Analysis indices), design-arena-elo-high-to-low (best Design Arena ELO across arenas). Models without a score for the chosen benchmark are placed last. When omitted, the existing default ordering is preserved."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetModelsSort { MostPopular => "most-popular", Newest => "newest", TopWeekly
     => "top-weekly", PricingLowToHigh => "pricing-low-to-high", PricingHighToLow =>
     "pricing-high-to-low", ContextHighToLow => "context-high-to-low", ThroughputHighToLow
@@ -35,6 +43,8 @@ crate::runtime::string_enum! {
 /// Always `"true"`: constructors fill it in, decoding checks it.
 pub type GetModelsZdr = crate::runtime::Const<constants::GetModelsZdr>;
 /// Single model response
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ModelResponse {
@@ -90,6 +100,8 @@ impl ModelResponse {
     }
 }
 /// Model count data
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ModelsCountResponse {
@@ -147,6 +159,8 @@ impl ModelsCountResponse {
     }
 }
 /// Model count data
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ModelsCountResponseData {

@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `o-auth`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the schema at `/paths/~1auth~1keys~1code/post/requestBody/content/application~1json/schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateAuthKeysCodeRequest {
@@ -152,11 +155,15 @@ impl CreateAuthKeysCodeRequest {
         }
     }
     /// Sets `code_challenge`.
+    ///
+    /// PKCE code challenge for enhanced security
     pub fn code_challenge(mut self, value: impl Into<String>) -> Self {
         self.code_challenge = Some(value.into());
         self
     }
     /// Sets `code_challenge_method`.
+    ///
+    /// The method used to generate the code challenge
     pub fn code_challenge_method(
         mut self,
         value: impl Into<CreateAuthKeysCodeRequestCodeChallengeMethod>,
@@ -165,31 +172,43 @@ impl CreateAuthKeysCodeRequest {
         self
     }
     /// Sets `expires_at`.
+    ///
+    /// Optional expiration time for the API key to be created
     pub fn expires_at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
     /// Sets `key_label`.
+    ///
+    /// Optional custom label for the API key. Defaults to the app name if not provided.
     pub fn key_label(mut self, value: impl Into<String>) -> Self {
         self.key_label = Some(value.into());
         self
     }
     /// Sets `limit`.
+    ///
+    /// Credit limit for the API key to be created
     pub fn limit(mut self, value: impl Into<f64>) -> Self {
         self.limit = Some(value.into());
         self
     }
     /// Sets `spawn_agent`.
+    ///
+    /// Agent identifier for spawn telemetry
     pub fn spawn_agent(mut self, value: impl Into<String>) -> Self {
         self.spawn_agent = Some(value.into());
         self
     }
     /// Sets `spawn_cloud`.
+    ///
+    /// Cloud identifier for spawn telemetry
     pub fn spawn_cloud(mut self, value: impl Into<String>) -> Self {
         self.spawn_cloud = Some(value.into());
         self
     }
     /// Sets `usage_limit_type`.
+    ///
+    /// Optional credit limit reset interval. When set, the credit limit resets on this interval.
     pub fn usage_limit_type(
         mut self,
         value: impl Into<CreateAuthKeysCodeRequestUsageLimitType>,
@@ -198,21 +217,30 @@ impl CreateAuthKeysCodeRequest {
         self
     }
     /// Sets `workspace_id`.
+    ///
+    /// Optional workspace ID to associate the API key with
     pub fn workspace_id(mut self, value: impl Into<crate::runtime::Uuid>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " The method used to generate the code challenge"] pub enum
-    CreateAuthKeysCodeRequestCodeChallengeMethod { S256 => "S256", Plain => "plain", }
+    #[doc = " The method used to generate the code challenge"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum CreateAuthKeysCodeRequestCodeChallengeMethod { S256 => "S256", Plain =>
+    "plain", }
 }
 crate::runtime::string_enum! {
     #[doc =
     " Optional credit limit reset interval. When set, the credit limit resets on this interval."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum CreateAuthKeysCodeRequestUsageLimitType { Daily => "daily", Weekly =>
     "weekly", Monthly => "monthly", }
 }
+/// The object of the schema at `/paths/~1auth~1keys~1code/post/responses/200/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateAuthKeysCodeResponse {
@@ -270,6 +298,8 @@ impl CreateAuthKeysCodeResponse {
     }
 }
 /// Auth code data
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateAuthKeysCodeResponseData {
@@ -357,6 +387,9 @@ impl CreateAuthKeysCodeResponseData {
         }
     }
 }
+/// The object of the schema at `/paths/~1auth~1keys/post/requestBody/content/application~1json/schema` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ExchangeAuthCodeForApiKeyRequest {
@@ -437,6 +470,8 @@ impl ExchangeAuthCodeForApiKeyRequest {
         }
     }
     /// Sets `code_challenge_method`.
+    ///
+    /// The method used to generate the code challenge
     pub fn code_challenge_method(
         mut self,
         value: impl Into<ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod>,
@@ -445,16 +480,22 @@ impl ExchangeAuthCodeForApiKeyRequest {
         self
     }
     /// Sets `code_verifier`.
+    ///
+    /// The code verifier if code_challenge was used in the authorization request
     pub fn code_verifier(mut self, value: impl Into<String>) -> Self {
         self.code_verifier = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " The method used to generate the code challenge"] pub enum
-    ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod { S256 => "S256", Plain =>
-    "plain", }
+    #[doc = " The method used to generate the code challenge"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod { S256 => "S256", Plain
+    => "plain", }
 }
+/// The object of the schema at `/paths/~1auth~1keys/post/responses/200/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ExchangeAuthCodeForApiKeyResponse {
@@ -523,6 +564,8 @@ impl ExchangeAuthCodeForApiKeyResponse {
         }
     }
     /// Sets `user_id` (`None` sends `null`).
+    ///
+    /// User ID associated with the API key
     pub fn user_id(mut self, value: impl Into<Option<String>>) -> Self {
         self.user_id = value.into();
         self

@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// Conflict - Resource conflict or concurrent modification
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ConflictResponse {
@@ -10,7 +12,9 @@ pub struct ConflictResponse {
     ///
     /// Example: `{"code":409,"message":"Resource conflict. Please try again later."}`
     pub error: ConflictResponseErrorData,
+    /// The `openrouter_metadata` property (optional).
     pub openrouter_metadata: Option<serde_json::Value>,
+    /// The `user_id` property (optional).
     pub user_id: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -85,11 +89,16 @@ impl ConflictResponse {
     }
 }
 /// Error data for ConflictResponse
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ConflictResponseErrorData {
+    /// The `code` property (required).
     pub code: i64,
+    /// The `message` property (required).
     pub message: String,
+    /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

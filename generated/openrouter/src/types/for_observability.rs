@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `observability`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `CreateObservabilityDestinationRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateObservabilityDestinationRequest {
@@ -186,21 +189,29 @@ impl CreateObservabilityDestinationRequest {
         }
     }
     /// Sets `api_key_hashes`.
+    ///
+    /// Optional allowlist of OpenRouter API key hashes whose traffic is forwarded. `null` or omitted means all keys. Must contain at least one hash if provided.
     pub fn api_key_hashes(mut self, value: Vec<String>) -> Self {
         self.api_key_hashes = Some(value);
         self
     }
     /// Sets `broadcast_generation_cost`.
+    ///
+    /// When true, include cost and billing generation metadata.
     pub fn broadcast_generation_cost(mut self, value: impl Into<bool>) -> Self {
         self.broadcast_generation_cost = Some(value.into());
         self
     }
     /// Sets `broadcast_generation_identity`.
+    ///
+    /// When true, include identity generation metadata.
     pub fn broadcast_generation_identity(mut self, value: impl Into<bool>) -> Self {
         self.broadcast_generation_identity = Some(value.into());
         self
     }
     /// Sets `broadcast_generation_request_context`.
+    ///
+    /// When true, include request-context generation metadata.
     pub fn broadcast_generation_request_context(
         mut self,
         value: impl Into<bool>,
@@ -209,11 +220,15 @@ impl CreateObservabilityDestinationRequest {
         self
     }
     /// Sets `enabled`.
+    ///
+    /// Whether this destination should be enabled immediately.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
     /// Sets `filter_rules`.
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<ObservabilityFilterRulesConfigNullable>,
@@ -222,33 +237,45 @@ impl CreateObservabilityDestinationRequest {
         self
     }
     /// Sets `privacy_mode`.
+    ///
+    /// When true, request/response bodies are not forwarded — only metadata.
     pub fn privacy_mode(mut self, value: impl Into<bool>) -> Self {
         self.privacy_mode = Some(value.into());
         self
     }
     /// Sets `sampling_rate`.
+    ///
+    /// Sampling rate between 0.0001 and 1 (1 = 100%).
     pub fn sampling_rate(mut self, value: impl Into<f64>) -> Self {
         self.sampling_rate = Some(value.into());
         self
     }
     /// Sets `workspace_id`.
+    ///
+    /// Optional workspace ID. Defaults to the authenticated entity's default workspace.
     pub fn workspace_id(mut self, value: impl Into<crate::runtime::Uuid>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " The destination type. Only stable destination types are accepted."] pub
-    enum CreateObservabilityDestinationRequestType { Arize => "arize", Braintrust =>
+    #[doc = " The destination type. Only stable destination types are accepted."] #[doc =
+    " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum CreateObservabilityDestinationRequestType { Arize => "arize", Braintrust =>
     "braintrust", Clickhouse => "clickhouse", Datadog => "datadog", Grafana => "grafana",
     Langfuse => "langfuse", Langsmith => "langsmith", Newrelic => "newrelic", Opik =>
     "opik", OtelCollector => "otel-collector", Posthog => "posthog", Ramp => "ramp", S3
     => "s3", Sentry => "sentry", Snowflake => "snowflake", Weave => "weave", Webhook =>
     "webhook", }
 }
+/// The object of the `CreateObservabilityDestinationResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateObservabilityDestinationResponse {
+    /// The `data` property (required).
     pub data: ObservabilityDestination,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -299,6 +326,9 @@ impl CreateObservabilityDestinationResponse {
         }
     }
 }
+/// The object of the `DeleteObservabilityDestinationResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteObservabilityDestinationResponse {
@@ -359,9 +389,13 @@ impl DeleteObservabilityDestinationResponse {
 pub type DeleteObservabilityDestinationResponseDeleted = crate::runtime::Const<
     constants::DeleteObservabilityDestinationResponseDeleted,
 >;
+/// The object of the `GetObservabilityDestinationResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetObservabilityDestinationResponse {
+    /// The `data` property (required).
     pub data: ObservabilityDestination,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -412,6 +446,9 @@ impl GetObservabilityDestinationResponse {
         }
     }
 }
+/// The object of the `ListObservabilityDestinationsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListObservabilityDestinationsResponse {
@@ -484,6 +521,9 @@ impl ListObservabilityDestinationsResponse {
         }
     }
 }
+/// The object of the `ObservabilityArizeDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityArizeDestination {
@@ -501,6 +541,7 @@ pub struct ObservabilityArizeDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityArizeDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -528,6 +569,7 @@ pub struct ObservabilityArizeDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityArizeDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -727,11 +769,15 @@ impl ObservabilityArizeDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -740,20 +786,28 @@ impl ObservabilityArizeDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityArizeDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityArizeDestinationConfig {
+    /// The `apiKey` property (required).
     pub api_key: String,
+    /// The `baseUrl` property (optional).
     pub base_url: Option<String>,
     /// Custom HTTP headers to include in requests to this destination.
     pub headers: Option<crate::runtime::Map<String>>,
     /// The name of the tracing project in Arize AX
     pub model_id: String,
+    /// The `spaceKey` property (required).
     pub space_key: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -842,15 +896,22 @@ impl ObservabilityArizeDestinationConfig {
         self
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to this destination.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityArizeDestination/properties/type` in the API's spec.
+///
 /// Always `"arize"`: constructors fill it in, decoding checks it.
 pub type ObservabilityArizeDestinationType = crate::runtime::Const<
     constants::ObservabilityArizeDestinationType,
 >;
+/// The object of the `ObservabilityBraintrustDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityBraintrustDestination {
@@ -868,6 +929,7 @@ pub struct ObservabilityBraintrustDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityBraintrustDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -895,6 +957,7 @@ pub struct ObservabilityBraintrustDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityBraintrustDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -1094,11 +1157,15 @@ impl ObservabilityBraintrustDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -1107,18 +1174,26 @@ impl ObservabilityBraintrustDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityBraintrustDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityBraintrustDestinationConfig {
+    /// The `apiKey` property (required).
     pub api_key: String,
+    /// The `baseUrl` property (optional).
     pub base_url: Option<String>,
     /// Custom HTTP headers to include in requests to this destination.
     pub headers: Option<crate::runtime::Map<String>>,
+    /// The `projectId` property (required).
     pub project_id: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1195,15 +1270,22 @@ impl ObservabilityBraintrustDestinationConfig {
         self
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to this destination.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityBraintrustDestination/properties/type` in the API's spec.
+///
 /// Always `"braintrust"`: constructors fill it in, decoding checks it.
 pub type ObservabilityBraintrustDestinationType = crate::runtime::Const<
     constants::ObservabilityBraintrustDestinationType,
 >;
+/// The object of the `ObservabilityClickhouseDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityClickhouseDestination {
@@ -1221,6 +1303,7 @@ pub struct ObservabilityClickhouseDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityClickhouseDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -1248,6 +1331,7 @@ pub struct ObservabilityClickhouseDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityClickhouseDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -1447,11 +1531,15 @@ impl ObservabilityClickhouseDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -1460,19 +1548,28 @@ impl ObservabilityClickhouseDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityClickhouseDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityClickhouseDestinationConfig {
+    /// The `database` property (required).
     pub database: String,
     /// Custom HTTP headers to include in requests to this destination.
     pub headers: Option<crate::runtime::Map<String>>,
+    /// The `host` property (required).
     pub host: String,
+    /// The `password` property (required).
     pub password: String,
+    /// The `table` property (optional).
     pub table: Option<String>,
     /// If you have not set a specific username in ClickHouse, simply type in 'default' below.
     pub username: String,
@@ -1574,6 +1671,8 @@ impl ObservabilityClickhouseDestinationConfig {
         }
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to this destination.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
@@ -1584,10 +1683,15 @@ impl ObservabilityClickhouseDestinationConfig {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityClickhouseDestination/properties/type` in the API's spec.
+///
 /// Always `"clickhouse"`: constructors fill it in, decoding checks it.
 pub type ObservabilityClickhouseDestinationType = crate::runtime::Const<
     constants::ObservabilityClickhouseDestinationType,
 >;
+/// The object of the `ObservabilityDatadogDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityDatadogDestination {
@@ -1605,6 +1709,7 @@ pub struct ObservabilityDatadogDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityDatadogDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -1632,6 +1737,7 @@ pub struct ObservabilityDatadogDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityDatadogDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -1831,11 +1937,15 @@ impl ObservabilityDatadogDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -1844,11 +1954,16 @@ impl ObservabilityDatadogDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityDatadogDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityDatadogDestinationConfig {
@@ -1930,21 +2045,31 @@ impl ObservabilityDatadogDestinationConfig {
         }
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to this destination.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
     /// Sets `url`.
+    ///
+    /// Datadog API URL for your region (e.g., https://api.datadoghq.com, https://api.us3.datadoghq.com, https://api.datadoghq.eu)
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityDatadogDestination/properties/type` in the API's spec.
+///
 /// Always `"datadog"`: constructors fill it in, decoding checks it.
 pub type ObservabilityDatadogDestinationType = crate::runtime::Const<
     constants::ObservabilityDatadogDestinationType,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `ObservabilityDestination` schema in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ObservabilityDestination { tag = "type"; Arize = "arize" =>
     ObservabilityArizeDestination, Braintrust = "braintrust" =>
     ObservabilityBraintrustDestination, Clickhouse = "clickhouse" =>
@@ -1976,10 +2101,13 @@ crate::runtime::union_from! {
     Snowflake(ObservabilitySnowflakeDestination), Weave(ObservabilityWeaveDestination),
     Webhook(ObservabilityWebhookDestination), }
 }
+/// The object of the `ObservabilityFilterRuleGroup` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityFilterRuleGroup {
+    /// The `logic` property (optional).
     pub logic: Option<ObservabilityFilterRuleGroupLogic>,
+    /// The `rules` property (required).
     pub rules: Vec<ObservabilityFilterRuleGroupRulesItem>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2043,13 +2171,19 @@ impl ObservabilityFilterRuleGroup {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ObservabilityFilterRuleGroup/properties/logic` in the API's spec."]
     pub enum ObservabilityFilterRuleGroupLogic { And => "and", Or => "or", }
 }
+/// The object of the schema at `/components/schemas/ObservabilityFilterRuleGroup/properties/rules/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityFilterRuleGroupRulesItem {
+    /// The `field` property (required).
     pub field: ObservabilityFilterRuleGroupRulesItemField,
+    /// The `operator` property (required).
     pub operator: ObservabilityFilterRuleGroupRulesItemOperator,
+    /// The `value` property (optional).
     pub value: Option<ObservabilityFilterRuleGroupRulesItemValue>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2127,6 +2261,8 @@ impl ObservabilityFilterRuleGroupRulesItem {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ObservabilityFilterRuleGroup/properties/rules/items/properties/field` in the API's spec."]
     pub enum ObservabilityFilterRuleGroupRulesItemField { Model => "model", Provider =>
     "provider", SessionId => "session_id", UserId => "user_id", ApiKeyName =>
     "api_key_name", FinishReason => "finish_reason", Input => "input", Output =>
@@ -2134,6 +2270,8 @@ crate::runtime::string_enum! {
     "prompt_tokens", CompletionTokens => "completion_tokens", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ObservabilityFilterRuleGroup/properties/rules/items/properties/operator` in the API's spec."]
     pub enum ObservabilityFilterRuleGroupRulesItemOperator { Equals => "equals",
     NotEquals => "not_equals", Contains => "contains", NotContains => "not_contains",
     Regex => "regex", StartsWith => "starts_with", EndsWith => "ends_with", Gt => "gt",
@@ -2141,6 +2279,8 @@ crate::runtime::string_enum! {
     "not_exists", }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/ObservabilityFilterRuleGroup/properties/rules/items/properties/value` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum ObservabilityFilterRuleGroupRulesItemValue { Number(f64), String(String), }
 }
 crate::runtime::union_from! {
@@ -2158,10 +2298,14 @@ impl ObservabilityFilterRuleGroupRulesItemValue {
     }
 }
 /// Optional structured filter rules controlling which events are forwarded.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityFilterRulesConfig {
+    /// The `enabled` property (optional).
     pub enabled: Option<bool>,
+    /// The `groups` property (required).
     pub groups: Vec<ObservabilityFilterRuleGroup>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2226,10 +2370,14 @@ impl ObservabilityFilterRulesConfig {
     }
 }
 /// Optional structured filter rules controlling which events are forwarded.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityFilterRulesConfigNullable {
+    /// The `enabled` property (optional).
     pub enabled: Option<bool>,
+    /// The `groups` property (required).
     pub groups: Vec<ObservabilityFilterRuleGroup>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2294,6 +2442,9 @@ impl ObservabilityFilterRulesConfigNullable {
         self
     }
 }
+/// The object of the `ObservabilityGrafanaDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityGrafanaDestination {
@@ -2311,6 +2462,7 @@ pub struct ObservabilityGrafanaDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityGrafanaDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -2338,6 +2490,7 @@ pub struct ObservabilityGrafanaDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityGrafanaDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -2537,11 +2690,15 @@ impl ObservabilityGrafanaDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -2550,18 +2707,26 @@ impl ObservabilityGrafanaDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityGrafanaDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityGrafanaDestinationConfig {
+    /// The `apiKey` property (required).
     pub api_key: String,
+    /// The `baseUrl` property (optional).
     pub base_url: Option<String>,
     /// Custom HTTP headers to include in requests to this destination.
     pub headers: Option<crate::runtime::Map<String>>,
+    /// The `instanceId` property (required).
     pub instance_id: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2638,15 +2803,22 @@ impl ObservabilityGrafanaDestinationConfig {
         self
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to this destination.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityGrafanaDestination/properties/type` in the API's spec.
+///
 /// Always `"grafana"`: constructors fill it in, decoding checks it.
 pub type ObservabilityGrafanaDestinationType = crate::runtime::Const<
     constants::ObservabilityGrafanaDestinationType,
 >;
+/// The object of the `ObservabilityLangfuseDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityLangfuseDestination {
@@ -2664,6 +2836,7 @@ pub struct ObservabilityLangfuseDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityLangfuseDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -2691,6 +2864,7 @@ pub struct ObservabilityLangfuseDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityLangfuseDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -2890,11 +3064,15 @@ impl ObservabilityLangfuseDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -2903,18 +3081,26 @@ impl ObservabilityLangfuseDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityLangfuseDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityLangfuseDestinationConfig {
+    /// The `baseUrl` property (optional).
     pub base_url: Option<String>,
     /// Custom HTTP headers to include in requests to this destination.
     pub headers: Option<crate::runtime::Map<String>>,
+    /// The `publicKey` property (required).
     pub public_key: String,
+    /// The `secretKey` property (required).
     pub secret_key: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2991,15 +3177,22 @@ impl ObservabilityLangfuseDestinationConfig {
         self
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to this destination.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityLangfuseDestination/properties/type` in the API's spec.
+///
 /// Always `"langfuse"`: constructors fill it in, decoding checks it.
 pub type ObservabilityLangfuseDestinationType = crate::runtime::Const<
     constants::ObservabilityLangfuseDestinationType,
 >;
+/// The object of the `ObservabilityLangsmithDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityLangsmithDestination {
@@ -3017,6 +3210,7 @@ pub struct ObservabilityLangsmithDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityLangsmithDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -3044,6 +3238,7 @@ pub struct ObservabilityLangsmithDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityLangsmithDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -3243,11 +3438,15 @@ impl ObservabilityLangsmithDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -3256,15 +3455,22 @@ impl ObservabilityLangsmithDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityLangsmithDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityLangsmithDestinationConfig {
+    /// The `apiKey` property (required).
     pub api_key: String,
+    /// The `endpoint` property (optional).
     pub endpoint: Option<String>,
     /// Custom HTTP headers to include in requests to this destination.
     pub headers: Option<crate::runtime::Map<String>>,
@@ -3355,25 +3561,36 @@ impl ObservabilityLangsmithDestinationConfig {
         self
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to this destination.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
     /// Sets `project`.
+    ///
+    /// The name for this project, such as pr-openrouter-demo. Defaults to "main" if not set.
     pub fn project(mut self, value: impl Into<String>) -> Self {
         self.project = Some(value.into());
         self
     }
     /// Sets `workspaceId`.
+    ///
+    /// Required for org-scoped API keys. Find this in your LangSmith workspace settings.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityLangsmithDestination/properties/type` in the API's spec.
+///
 /// Always `"langsmith"`: constructors fill it in, decoding checks it.
 pub type ObservabilityLangsmithDestinationType = crate::runtime::Const<
     constants::ObservabilityLangsmithDestinationType,
 >;
+/// The object of the `ObservabilityNewrelicDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityNewrelicDestination {
@@ -3391,6 +3608,7 @@ pub struct ObservabilityNewrelicDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityNewrelicDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -3418,6 +3636,7 @@ pub struct ObservabilityNewrelicDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityNewrelicDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -3617,11 +3836,15 @@ impl ObservabilityNewrelicDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -3630,17 +3853,24 @@ impl ObservabilityNewrelicDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityNewrelicDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityNewrelicDestinationConfig {
     /// Custom HTTP headers to include in requests to this destination.
     pub headers: Option<crate::runtime::Map<String>>,
+    /// The `licenseKey` property (required).
     pub license_key: String,
+    /// The `region` property (optional).
     pub region: Option<ObservabilityNewrelicDestinationConfigRegion>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3704,6 +3934,8 @@ impl ObservabilityNewrelicDestinationConfig {
         }
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to this destination.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
@@ -3718,12 +3950,21 @@ impl ObservabilityNewrelicDestinationConfig {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ObservabilityNewrelicDestination/properties/config/properties/region` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ObservabilityNewrelicDestinationConfigRegion { Us => "us", Eu => "eu", }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityNewrelicDestination/properties/type` in the API's spec.
+///
 /// Always `"newrelic"`: constructors fill it in, decoding checks it.
 pub type ObservabilityNewrelicDestinationType = crate::runtime::Const<
     constants::ObservabilityNewrelicDestinationType,
 >;
+/// The object of the `ObservabilityOpikDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityOpikDestination {
@@ -3741,6 +3982,7 @@ pub struct ObservabilityOpikDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityOpikDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -3768,6 +4010,7 @@ pub struct ObservabilityOpikDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityOpikDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -3967,11 +4210,15 @@ impl ObservabilityOpikDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -3980,18 +4227,26 @@ impl ObservabilityOpikDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityOpikDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityOpikDestinationConfig {
+    /// The `apiKey` property (required).
     pub api_key: String,
     /// Custom HTTP headers to include in requests to this destination.
     pub headers: Option<crate::runtime::Map<String>>,
+    /// The `projectName` property (required).
     pub project_name: String,
+    /// The `workspace` property (required).
     pub workspace: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4070,15 +4325,22 @@ impl ObservabilityOpikDestinationConfig {
         }
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to this destination.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityOpikDestination/properties/type` in the API's spec.
+///
 /// Always `"opik"`: constructors fill it in, decoding checks it.
 pub type ObservabilityOpikDestinationType = crate::runtime::Const<
     constants::ObservabilityOpikDestinationType,
 >;
+/// The object of the `ObservabilityOtelCollectorDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityOtelCollectorDestination {
@@ -4096,6 +4358,7 @@ pub struct ObservabilityOtelCollectorDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityOtelCollectorDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -4123,6 +4386,7 @@ pub struct ObservabilityOtelCollectorDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityOtelCollectorDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -4322,11 +4586,15 @@ impl ObservabilityOtelCollectorDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -4335,14 +4603,20 @@ impl ObservabilityOtelCollectorDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityOtelCollectorDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityOtelCollectorDestinationConfig {
+    /// The `endpoint` property (required).
     pub endpoint: String,
     /// Custom HTTP headers as a JSON object. For Axiom, use {"Authorization": "Bearer xaat-xxx", "X-Axiom-Dataset": "your-dataset"}
     pub headers: Option<crate::runtime::Map<String>>,
@@ -4403,15 +4677,22 @@ impl ObservabilityOtelCollectorDestinationConfig {
         }
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers as a JSON object. For Axiom, use {"Authorization": "Bearer xaat-xxx", "X-Axiom-Dataset": "your-dataset"}
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityOtelCollectorDestination/properties/type` in the API's spec.
+///
 /// Always `"otel-collector"`: constructors fill it in, decoding checks it.
 pub type ObservabilityOtelCollectorDestinationType = crate::runtime::Const<
     constants::ObservabilityOtelCollectorDestinationType,
 >;
+/// The object of the `ObservabilityPosthogDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityPosthogDestination {
@@ -4429,6 +4710,7 @@ pub struct ObservabilityPosthogDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityPosthogDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -4456,6 +4738,7 @@ pub struct ObservabilityPosthogDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityPosthogDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -4655,11 +4938,15 @@ impl ObservabilityPosthogDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -4668,15 +4955,22 @@ impl ObservabilityPosthogDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityPosthogDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityPosthogDestinationConfig {
+    /// The `apiKey` property (required).
     pub api_key: String,
+    /// The `endpoint` property (optional).
     pub endpoint: Option<String>,
     /// Custom HTTP headers to include in requests to this destination.
     pub headers: Option<crate::runtime::Map<String>>,
@@ -4747,15 +5041,22 @@ impl ObservabilityPosthogDestinationConfig {
         self
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to this destination.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityPosthogDestination/properties/type` in the API's spec.
+///
 /// Always `"posthog"`: constructors fill it in, decoding checks it.
 pub type ObservabilityPosthogDestinationType = crate::runtime::Const<
     constants::ObservabilityPosthogDestinationType,
 >;
+/// The object of the `ObservabilityRampDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityRampDestination {
@@ -4773,6 +5074,7 @@ pub struct ObservabilityRampDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityRampDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -4800,6 +5102,7 @@ pub struct ObservabilityRampDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityRampDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -4999,11 +5302,15 @@ impl ObservabilityRampDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -5012,16 +5319,22 @@ impl ObservabilityRampDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityRampDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityRampDestinationConfig {
     /// Generate this in your Ramp integration settings.
     pub api_key: String,
+    /// The `baseUrl` property (optional).
     pub base_url: Option<String>,
     /// Custom HTTP headers to include in requests to Ramp.
     pub headers: Option<crate::runtime::Map<String>>,
@@ -5092,15 +5405,22 @@ impl ObservabilityRampDestinationConfig {
         self
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to Ramp.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityRampDestination/properties/type` in the API's spec.
+///
 /// Always `"ramp"`: constructors fill it in, decoding checks it.
 pub type ObservabilityRampDestinationType = crate::runtime::Const<
     constants::ObservabilityRampDestinationType,
 >;
+/// The object of the `ObservabilityS3Destination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityS3Destination {
@@ -5118,6 +5438,7 @@ pub struct ObservabilityS3Destination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityS3DestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -5145,6 +5466,7 @@ pub struct ObservabilityS3Destination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityS3DestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -5344,11 +5666,15 @@ impl ObservabilityS3Destination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -5357,15 +5683,22 @@ impl ObservabilityS3Destination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityS3Destination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityS3DestinationConfig {
+    /// The `accessKeyId` property (required).
     pub access_key_id: String,
+    /// The `bucketName` property (required).
     pub bucket_name: String,
     /// Only for S3-compatible services like Cloudflare R2 (https://account-id.r2.cloudflarestorage.com) or MinIO. Leave blank for standard AWS S3.
     pub endpoint: Option<String>,
@@ -5373,9 +5706,13 @@ pub struct ObservabilityS3DestinationConfig {
     pub headers: Option<crate::runtime::Map<String>>,
     /// Template for S3 object path. The filename ({traceId}-{timestamp}.json) is automatically appended. Available variables: {prefix}, {date}, {year}, {month}, {day}, {apiKeyName}
     pub path_template: Option<String>,
+    /// The `prefix` property (optional).
     pub prefix: Option<String>,
+    /// The `region` property (optional).
     pub region: Option<String>,
+    /// The `secretAccessKey` property (required).
     pub secret_access_key: String,
+    /// The `sessionToken` property (optional).
     pub session_token: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5489,16 +5826,22 @@ impl ObservabilityS3DestinationConfig {
         }
     }
     /// Sets `endpoint`.
+    ///
+    /// Only for S3-compatible services like Cloudflare R2 (https://account-id.r2.cloudflarestorage.com) or MinIO. Leave blank for standard AWS S3.
     pub fn endpoint(mut self, value: impl Into<String>) -> Self {
         self.endpoint = Some(value.into());
         self
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to this destination.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
     /// Sets `pathTemplate`.
+    ///
+    /// Template for S3 object path. The filename ({traceId}-{timestamp}.json) is automatically appended. Available variables: {prefix}, {date}, {year}, {month}, {day}, {apiKeyName}
     pub fn path_template(mut self, value: impl Into<String>) -> Self {
         self.path_template = Some(value.into());
         self
@@ -5519,10 +5862,15 @@ impl ObservabilityS3DestinationConfig {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityS3Destination/properties/type` in the API's spec.
+///
 /// Always `"s3"`: constructors fill it in, decoding checks it.
 pub type ObservabilityS3DestinationType = crate::runtime::Const<
     constants::ObservabilityS3DestinationType,
 >;
+/// The object of the `ObservabilitySentryDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilitySentryDestination {
@@ -5540,6 +5888,7 @@ pub struct ObservabilitySentryDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilitySentryDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -5567,6 +5916,7 @@ pub struct ObservabilitySentryDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilitySentryDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -5766,11 +6116,15 @@ impl ObservabilitySentryDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -5779,17 +6133,24 @@ impl ObservabilitySentryDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilitySentryDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilitySentryDestinationConfig {
+    /// The `dsn` property (required).
     pub dsn: String,
     /// Custom HTTP headers to include in requests to this destination.
     pub headers: Option<crate::runtime::Map<String>>,
+    /// The `otlpEndpoint` property (required).
     pub otlp_endpoint: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5856,15 +6217,22 @@ impl ObservabilitySentryDestinationConfig {
         }
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to this destination.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilitySentryDestination/properties/type` in the API's spec.
+///
 /// Always `"sentry"`: constructors fill it in, decoding checks it.
 pub type ObservabilitySentryDestinationType = crate::runtime::Const<
     constants::ObservabilitySentryDestinationType,
 >;
+/// The object of the `ObservabilitySnowflakeDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilitySnowflakeDestination {
@@ -5882,6 +6250,7 @@ pub struct ObservabilitySnowflakeDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilitySnowflakeDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -5909,6 +6278,7 @@ pub struct ObservabilitySnowflakeDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilitySnowflakeDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -6108,11 +6478,15 @@ impl ObservabilitySnowflakeDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -6121,21 +6495,32 @@ impl ObservabilitySnowflakeDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilitySnowflakeDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilitySnowflakeDestinationConfig {
+    /// The `account` property (required).
     pub account: String,
+    /// The `database` property (optional).
     pub database: Option<String>,
     /// Custom HTTP headers to include in requests to this destination.
     pub headers: Option<crate::runtime::Map<String>>,
+    /// The `schema` property (optional).
     pub schema: Option<String>,
+    /// The `table` property (optional).
     pub table: Option<String>,
+    /// The `token` property (required).
     pub token: String,
+    /// The `warehouse` property (optional).
     pub warehouse: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6235,6 +6620,8 @@ impl ObservabilitySnowflakeDestinationConfig {
         self
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to this destination.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
@@ -6255,10 +6642,15 @@ impl ObservabilitySnowflakeDestinationConfig {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilitySnowflakeDestination/properties/type` in the API's spec.
+///
 /// Always `"snowflake"`: constructors fill it in, decoding checks it.
 pub type ObservabilitySnowflakeDestinationType = crate::runtime::Const<
     constants::ObservabilitySnowflakeDestinationType,
 >;
+/// The object of the `ObservabilityWeaveDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityWeaveDestination {
@@ -6276,6 +6668,7 @@ pub struct ObservabilityWeaveDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityWeaveDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -6303,6 +6696,7 @@ pub struct ObservabilityWeaveDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityWeaveDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -6502,11 +6896,15 @@ impl ObservabilityWeaveDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -6515,19 +6913,28 @@ impl ObservabilityWeaveDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityWeaveDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityWeaveDestinationConfig {
+    /// The `apiKey` property (required).
     pub api_key: String,
+    /// The `baseUrl` property (optional).
     pub base_url: Option<String>,
+    /// The `entity` property (required).
     pub entity: String,
     /// Custom HTTP headers to include in requests to this destination.
     pub headers: Option<crate::runtime::Map<String>>,
+    /// The `project` property (required).
     pub project: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6616,15 +7023,22 @@ impl ObservabilityWeaveDestinationConfig {
         self
     }
     /// Sets `headers`.
+    ///
+    /// Custom HTTP headers to include in requests to this destination.
     pub fn headers(mut self, value: impl Into<crate::runtime::Map<String>>) -> Self {
         self.headers = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityWeaveDestination/properties/type` in the API's spec.
+///
 /// Always `"weave"`: constructors fill it in, decoding checks it.
 pub type ObservabilityWeaveDestinationType = crate::runtime::Const<
     constants::ObservabilityWeaveDestinationType,
 >;
+/// The object of the `ObservabilityWebhookDestination` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityWebhookDestination {
@@ -6642,6 +7056,7 @@ pub struct ObservabilityWebhookDestination {
     ///
     /// Example: `false`
     pub broadcast_generation_request_context: bool,
+    /// The `config` property (required).
     pub config: ObservabilityWebhookDestinationConfig,
     /// ISO timestamp of when the destination was created.
     ///
@@ -6669,6 +7084,7 @@ pub struct ObservabilityWebhookDestination {
     ///
     /// Example: `1`
     pub sampling_rate: f64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ObservabilityWebhookDestinationType,
     /// ISO timestamp of when the destination was last updated.
     ///
@@ -6868,11 +7284,15 @@ impl ObservabilityWebhookDestination {
         }
     }
     /// Sets `api_key_hashes` (`None` sends `null`).
+    ///
+    /// Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
     pub fn api_key_hashes(mut self, value: impl Into<Option<Vec<String>>>) -> Self {
         self.api_key_hashes = value.into();
         self
     }
     /// Sets `filter_rules` (`None` sends `null`).
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<Option<ObservabilityFilterRulesConfig>>,
@@ -6881,16 +7301,24 @@ impl ObservabilityWebhookDestination {
         self
     }
     /// Sets `name` (`None` sends `null`).
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<Option<String>>) -> Self {
         self.name = value.into();
         self
     }
 }
+/// The object of the schema at `/components/schemas/ObservabilityWebhookDestination/properties/config` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ObservabilityWebhookDestinationConfig {
+    /// The `headers` property (optional).
     pub headers: Option<crate::runtime::Map<String>>,
+    /// The `method` property (optional).
     pub method: Option<ObservabilityWebhookDestinationConfigMethod>,
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6968,13 +7396,22 @@ impl ObservabilityWebhookDestinationConfig {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ObservabilityWebhookDestination/properties/config/properties/method` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ObservabilityWebhookDestinationConfigMethod { Post => "POST", Put => "PUT",
     }
 }
+/// The one value of the schema at `/components/schemas/ObservabilityWebhookDestination/properties/type` in the API's spec.
+///
 /// Always `"webhook"`: constructors fill it in, decoding checks it.
 pub type ObservabilityWebhookDestinationType = crate::runtime::Const<
     constants::ObservabilityWebhookDestinationType,
 >;
+/// The object of the `UpdateObservabilityDestinationRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateObservabilityDestinationRequest {
@@ -7126,6 +7563,8 @@ impl UpdateObservabilityDestinationRequest {
         }
     }
     /// Sets `api_key_hashes`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Optional allowlist of OpenRouter API key hashes. `null` clears the filter (all keys). Omitting leaves the current value. Must contain at least one hash if provided.
     pub fn api_key_hashes(
         mut self,
         value: impl Into<crate::runtime::Patch<Vec<String>>>,
@@ -7134,16 +7573,22 @@ impl UpdateObservabilityDestinationRequest {
         self
     }
     /// Sets `broadcast_generation_cost`.
+    ///
+    /// Whether to include cost and billing generation metadata.
     pub fn broadcast_generation_cost(mut self, value: impl Into<bool>) -> Self {
         self.broadcast_generation_cost = Some(value.into());
         self
     }
     /// Sets `broadcast_generation_identity`.
+    ///
+    /// Whether to include identity generation metadata.
     pub fn broadcast_generation_identity(mut self, value: impl Into<bool>) -> Self {
         self.broadcast_generation_identity = Some(value.into());
         self
     }
     /// Sets `broadcast_generation_request_context`.
+    ///
+    /// Whether to include request-context generation metadata.
     pub fn broadcast_generation_request_context(
         mut self,
         value: impl Into<bool>,
@@ -7152,16 +7597,22 @@ impl UpdateObservabilityDestinationRequest {
         self
     }
     /// Sets `config`.
+    ///
+    /// Provider-specific configuration fields to update. Masked values are ignored; unset fields keep their current value.
     pub fn config(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.config = Some(value.into());
         self
     }
     /// Sets `enabled`.
+    ///
+    /// Whether the destination is enabled.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
     /// Sets `filter_rules`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Optional structured filter rules controlling which events are forwarded.
     pub fn filter_rules(
         mut self,
         value: impl Into<crate::runtime::Patch<ObservabilityFilterRulesConfigNullable>>,
@@ -7170,24 +7621,34 @@ impl UpdateObservabilityDestinationRequest {
         self
     }
     /// Sets `name`.
+    ///
+    /// Human-readable name for the destination.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `privacy_mode`.
+    ///
+    /// When true, request/response bodies are not forwarded — only metadata.
     pub fn privacy_mode(mut self, value: impl Into<bool>) -> Self {
         self.privacy_mode = Some(value.into());
         self
     }
     /// Sets `sampling_rate`.
+    ///
+    /// Sampling rate between 0.0001 and 1 (1 = 100%).
     pub fn sampling_rate(mut self, value: impl Into<f64>) -> Self {
         self.sampling_rate = Some(value.into());
         self
     }
 }
+/// The object of the `UpdateObservabilityDestinationResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateObservabilityDestinationResponse {
+    /// The `data` property (required).
     pub data: ObservabilityDestination,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

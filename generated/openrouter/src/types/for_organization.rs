@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `organization`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the schema at `/paths/~1organization~1members/get/responses/200/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListOrganizationMembersResponse {
@@ -74,6 +77,9 @@ impl ListOrganizationMembersResponse {
         }
     }
 }
+/// The object of the schema at `/paths/~1organization~1members/get/responses/200/content/application~1json/schema/properties/data/items` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListOrganizationMembersResponseDataItem {
@@ -179,18 +185,23 @@ impl ListOrganizationMembersResponseDataItem {
         }
     }
     /// Sets `first_name` (`None` sends `null`).
+    ///
+    /// First name of the member
     pub fn first_name(mut self, value: impl Into<Option<String>>) -> Self {
         self.first_name = value.into();
         self
     }
     /// Sets `last_name` (`None` sends `null`).
+    ///
+    /// Last name of the member
     pub fn last_name(mut self, value: impl Into<Option<String>>) -> Self {
         self.last_name = value.into();
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Role of the member in the organization"] pub enum
-    ListOrganizationMembersResponseDataItemRole { OrgAdmin => "org:admin", OrgMember =>
-    "org:member", }
+    #[doc = " Role of the member in the organization"] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum ListOrganizationMembersResponseDataItemRole { OrgAdmin => "org:admin",
+    OrgMember => "org:member", }
 }

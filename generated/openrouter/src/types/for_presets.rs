@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// Response containing the created preset with its designated version.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreatePresetFromInferenceResponse {
@@ -58,6 +60,8 @@ impl CreatePresetFromInferenceResponse {
     }
 }
 /// A preset with its currently designated version.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetPresetResponse {
@@ -113,6 +117,8 @@ impl GetPresetResponse {
     }
 }
 /// A single version of a preset.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct GetPresetVersionResponse {
@@ -164,16 +170,22 @@ impl GetPresetVersionResponse {
         }
     }
     /// Sets `data` (`None` sends `null`).
+    ///
+    /// A specific version of a preset, containing config and optional system prompt.
     pub fn data(mut self, value: impl Into<Option<PresetDesignatedVersion>>) -> Self {
         self.data = value.into();
         self
     }
 }
 /// A paginated list of preset versions.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListPresetVersionsResponse {
+    /// The `data` property (required).
     pub data: Vec<Option<PresetDesignatedVersion>>,
+    /// The `total_count` property (required).
     pub total_count: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -239,10 +251,14 @@ impl ListPresetVersionsResponse {
     }
 }
 /// A paginated list of presets.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListPresetsResponse {
+    /// The `data` property (required).
     pub data: Vec<Preset>,
+    /// The `total_count` property (required).
     pub total_count: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -305,22 +321,34 @@ impl ListPresetsResponse {
     }
 }
 /// A preset without version details.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Preset {
+    /// The `created_at` property (required).
     pub created_at: String,
+    /// The `creator_user_id` property (required, may be `null`).
     pub creator_user_id: Option<String>,
+    /// The `description` property (required, may be `null`).
     pub description: Option<String>,
+    /// The `designated_version_id` property (required, may be `null`).
     pub designated_version_id: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `slug` property (required).
     pub slug: String,
     /// The status of a preset.
     ///
     /// Example: `"active"`
     pub status: PresetStatus,
+    /// The `status_updated_at` property (required, may be `null`).
     pub status_updated_at: Option<String>,
+    /// The `updated_at` property (required).
     pub updated_at: String,
+    /// The `workspace_id` property (required, may be `null`).
     pub workspace_id: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -484,16 +512,26 @@ impl Preset {
     }
 }
 /// A specific version of a preset, containing config and optional system prompt.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PresetDesignatedVersion {
+    /// The `config` property (required).
     pub config: serde_json::Value,
+    /// The `created_at` property (required).
     pub created_at: String,
+    /// The `creator_id` property (required).
     pub creator_id: String,
+    /// The `id` property (required).
     pub id: String,
+    /// The `preset_id` property (required).
     pub preset_id: String,
+    /// The `system_prompt` property (required, may be `null`).
     pub system_prompt: Option<String>,
+    /// The `updated_at` property (required).
     pub updated_at: String,
+    /// The `version` property (required).
     pub version: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -623,26 +661,40 @@ impl PresetDesignatedVersion {
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " The status of a preset."] pub enum PresetStatus { Active => "active",
-    Disabled => "disabled", Archived => "archived", }
+    #[doc = " The status of a preset."] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum PresetStatus { Active => "active", Disabled => "disabled", Archived =>
+    "archived", }
 }
 /// A preset with its currently designated version.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PresetWithDesignatedVersion {
+    /// The `created_at` property (required).
     pub created_at: String,
+    /// The `creator_user_id` property (required, may be `null`).
     pub creator_user_id: Option<String>,
+    /// The `description` property (required, may be `null`).
     pub description: Option<String>,
+    /// The `designated_version_id` property (required, may be `null`).
     pub designated_version_id: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `slug` property (required).
     pub slug: String,
     /// The status of a preset.
     ///
     /// Example: `"active"`
     pub status: PresetStatus,
+    /// The `status_updated_at` property (required, may be `null`).
     pub status_updated_at: Option<String>,
+    /// The `updated_at` property (required).
     pub updated_at: String,
+    /// The `workspace_id` property (required, may be `null`).
     pub workspace_id: Option<String>,
     /// A specific version of a preset, containing config and optional system prompt.
     pub designated_version: Option<PresetDesignatedVersion>,
@@ -813,6 +865,8 @@ impl PresetWithDesignatedVersion {
         self
     }
     /// Sets `designated_version` (`None` sends `null`).
+    ///
+    /// A specific version of a preset, containing config and optional system prompt.
     pub fn designated_version(
         mut self,
         value: impl Into<Option<PresetDesignatedVersion>>,

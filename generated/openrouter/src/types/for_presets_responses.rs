@@ -3,12 +3,18 @@
 #[allow(unused_imports)]
 use super::*;
 /// Additional tools made available to the model at this point in the input
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AdditionalToolsItem {
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `role` property (required).
     pub role: AdditionalToolsItemRole,
+    /// The `tools` property (required).
     pub tools: Vec<AdditionalToolsItemToolsItem>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AdditionalToolsItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -93,11 +99,19 @@ impl AdditionalToolsItem {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/AdditionalToolsItem/properties/role` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AdditionalToolsItemRole { UnknownValue => "unknown", User => "user",
     Assistant => "assistant", System => "system", Critic => "critic", Discriminator =>
     "discriminator", Developer => "developer", Tool => "tool", }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/AdditionalToolsItem/properties/tools/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AdditionalToolsItemToolsItem { ComputerUseServerTool(ComputerUseServerTool),
     NamespaceTool(NamespaceTool), FunctionTool(AdditionalToolsItemToolsItemFunctionTool),
     FileSearchServerTool(FileSearchServerTool),
@@ -149,13 +163,20 @@ crate::runtime::union_from! {
     Object(AdditionalToolsItemToolsItemObject), }
 }
 /// Function tool definition
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AdditionalToolsItemToolsItemFunctionTool {
+    /// The `description` property (optional).
     pub description: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `parameters` property (required).
     pub parameters: serde_json::Value,
+    /// The `strict` property (optional).
     pub strict: Option<bool>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FunctionToolType,
     /// Withhold this tool from the model until `openrouter:tool_search` finds it. Requires the tool search server tool; at least one tool must remain non-deferred.
     ///
@@ -265,14 +286,20 @@ impl AdditionalToolsItemToolsItemFunctionTool {
         self
     }
     /// Sets `defer_loading`.
+    ///
+    /// Withhold this tool from the model until `openrouter:tool_search` finds it. Requires the tool search server tool; at least one tool must remain non-deferred.
     pub fn defer_loading(mut self, value: impl Into<bool>) -> Self {
         self.defer_loading = Some(value.into());
         self
     }
 }
+/// The object of the schema at `/components/schemas/AdditionalToolsItem/properties/tools/items/anyOf/28` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AdditionalToolsItemToolsItemObject {
+    /// The `type` property (required).
     pub r#type: String,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -327,19 +354,29 @@ impl AdditionalToolsItemToolsItemObject {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AdditionalToolsItem/properties/type` in the API's spec.
+///
 /// Always `"additional_tools"`: constructors fill it in, decoding checks it.
 pub type AdditionalToolsItemType = crate::runtime::Const<
     constants::AdditionalToolsItemType,
 >;
 /// A message routed between agents in a multi-agent session
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AgentMessageItem {
+    /// The `agent` property (optional).
     pub agent: Option<AgentMessageItemAgent>,
+    /// The `author` property (required).
     pub author: String,
+    /// The `content` property (required).
     pub content: Vec<AgentMessageItemContentItem>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `recipient` property (required).
     pub recipient: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AgentMessageItemType,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -449,9 +486,13 @@ impl AgentMessageItem {
         self
     }
 }
+/// The object of the schema at `/components/schemas/AgentMessageItem/properties/agent` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AgentMessageItemAgent {
+    /// The `agent_name` property (required).
     pub agent_name: String,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -507,6 +548,10 @@ impl AgentMessageItemAgent {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/AgentMessageItem/properties/content/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AgentMessageItemContentItem { tag = "type"; InputText = "input_text" =>
     InputText, InputImage = "input_image" => InputImage, EncryptedContent =
     "encrypted_content" => AgentMessageItemContentItemEncryptedContent, } Deserialize :
@@ -516,10 +561,15 @@ crate::runtime::union_from! {
     AgentMessageItemContentItem { InputText(InputText), InputImage(InputImage),
     EncryptedContent(AgentMessageItemContentItemEncryptedContent), }
 }
+/// The object of the schema at `/components/schemas/AgentMessageItem/properties/content/items/oneOf/2` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AgentMessageItemContentItemEncryptedContent {
+    /// The `encrypted_content` property (required).
     pub encrypted_content: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AgentMessageItemContentItemEncryptedContentType,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -582,17 +632,23 @@ impl AgentMessageItemContentItemEncryptedContent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/AgentMessageItem/properties/content/items/oneOf/2/properties/type` in the API's spec.
+///
 /// Always `"encrypted_content"`: constructors fill it in, decoding checks it.
 pub type AgentMessageItemContentItemEncryptedContentType = crate::runtime::Const<
     constants::AgentMessageItemContentItemEncryptedContentType,
 >;
+/// The one value of the schema at `/components/schemas/AgentMessageItem/properties/type` in the API's spec.
+///
 /// Always `"agent_message"`: constructors fill it in, decoding checks it.
 pub type AgentMessageItemType = crate::runtime::Const<constants::AgentMessageItemType>;
 /// A tool call emitted by the model requesting a V4A patch operation. The client applies the patch and echoes an `apply_patch_call_output` on the next turn.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApplyPatchCallItem {
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
     /// The patch operation requested by an `apply_patch_call`. `create_file` and `update_file` carry a V4A diff; `delete_file` omits it.
     ///
@@ -602,6 +658,7 @@ pub struct ApplyPatchCallItem {
     ///
     /// Example: `"completed"`
     pub status: ApplyPatchCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchCallItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -692,6 +749,8 @@ impl ApplyPatchCallItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ApplyPatchCallItem/properties/type` in the API's spec.
+///
 /// Always `"apply_patch_call"`: constructors fill it in, decoding checks it.
 pub type ApplyPatchCallItemType = crate::runtime::Const<
     constants::ApplyPatchCallItemType,
@@ -713,10 +772,15 @@ crate::runtime::union_from! {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApplyPatchCallOutputItem {
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `output` property (optional).
     pub output: Option<String>,
+    /// The `status` property (required).
     pub status: ApplyPatchCallOutputItemStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchCallOutputItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -809,9 +873,13 @@ impl ApplyPatchCallOutputItem {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ApplyPatchCallOutputItem/properties/status` in the API's spec."]
     pub enum ApplyPatchCallOutputItemStatus { Completed => "completed", Failed =>
     "failed", }
 }
+/// The one value of the schema at `/components/schemas/ApplyPatchCallOutputItem/properties/type` in the API's spec.
+///
 /// Always `"apply_patch_call_output"`: constructors fill it in, decoding checks it.
 pub type ApplyPatchCallOutputItemType = crate::runtime::Const<
     constants::ApplyPatchCallOutputItemType,
@@ -824,8 +892,11 @@ crate::runtime::string_enum! {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApplyPatchCreateFileOperation {
+    /// The `diff` property (required).
     pub diff: String,
+    /// The `path` property (required).
     pub path: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchCreateFileOperationType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -894,6 +965,8 @@ impl ApplyPatchCreateFileOperation {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ApplyPatchCreateFileOperation/properties/type` in the API's spec.
+///
 /// Always `"create_file"`: constructors fill it in, decoding checks it.
 pub type ApplyPatchCreateFileOperationType = crate::runtime::Const<
     constants::ApplyPatchCreateFileOperationType,
@@ -902,7 +975,9 @@ pub type ApplyPatchCreateFileOperationType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApplyPatchDeleteFileOperation {
+    /// The `path` property (required).
     pub path: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchDeleteFileOperationType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -963,6 +1038,8 @@ impl ApplyPatchDeleteFileOperation {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ApplyPatchDeleteFileOperation/properties/type` in the API's spec.
+///
 /// Always `"delete_file"`: constructors fill it in, decoding checks it.
 pub type ApplyPatchDeleteFileOperationType = crate::runtime::Const<
     constants::ApplyPatchDeleteFileOperationType,
@@ -970,6 +1047,8 @@ pub type ApplyPatchDeleteFileOperationType = crate::runtime::Const<
 crate::runtime::string_enum! {
     #[doc =
     " Which apply_patch engine to use. \"auto\" (default) uses native passthrough when the endpoint advertises native apply_patch support, otherwise falls back to OpenRouter's HITL validator. \"native\" forces native passthrough — when the endpoint does not support native, the request falls back to HITL. \"openrouter\" always runs the HITL validator. Native passthrough streams the diff incrementally via `apply_patch_call_operation_diff.delta` events; HITL buffers the diff for atomic delivery as a single delta."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ApplyPatchEngineEnum { Auto => "auto", Native => "native", Openrouter =>
     "openrouter", }
 }
@@ -977,6 +1056,7 @@ crate::runtime::string_enum! {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ApplyPatchServerTool {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchServerToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1027,6 +1107,8 @@ impl ApplyPatchServerTool {
     }
 }
 /// Configuration for the openrouter:apply_patch server tool
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ApplyPatchServerToolConfig {
@@ -1081,12 +1163,16 @@ impl ApplyPatchServerToolConfig {
         }
     }
     /// Sets `engine`.
+    ///
+    /// Which apply_patch engine to use. "auto" (default) uses native passthrough when the endpoint advertises native apply_patch support, otherwise falls back to OpenRouter's HITL validator. "native" forces native passthrough — when the endpoint does not support native, the request falls back to HITL. "openrouter" always runs the HITL validator. Native passthrough streams the diff incrementally via `apply_patch_call_operation_diff.delta` events; HITL buffers the diff for atomic delivery as a single delta.
     pub fn engine(mut self, value: impl Into<ApplyPatchEngineEnum>) -> Self {
         self.engine = Some(value.into());
         self
     }
 }
 /// OpenRouter built-in server tool: validates V4A diff patches for file operations (create, update, delete). Restricted to the Responses API.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ApplyPatchServerToolOpenRouter {
@@ -1094,6 +1180,7 @@ pub struct ApplyPatchServerToolOpenRouter {
     ///
     /// Example: `{"engine":"auto"}`
     pub parameters: Option<ApplyPatchServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchServerToolOpenRouterType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1153,15 +1240,21 @@ impl ApplyPatchServerToolOpenRouter {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for the openrouter:apply_patch server tool
     pub fn parameters(mut self, value: impl Into<ApplyPatchServerToolConfig>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ApplyPatchServerTool_OpenRouter/properties/type` in the API's spec.
+///
 /// Always `"openrouter:apply_patch"`: constructors fill it in, decoding checks it.
 pub type ApplyPatchServerToolOpenRouterType = crate::runtime::Const<
     constants::ApplyPatchServerToolOpenRouterType,
 >;
+/// The one value of the schema at `/components/schemas/ApplyPatchServerTool/properties/type` in the API's spec.
+///
 /// Always `"apply_patch"`: constructors fill it in, decoding checks it.
 pub type ApplyPatchServerToolType = crate::runtime::Const<
     constants::ApplyPatchServerToolType,
@@ -1170,8 +1263,11 @@ pub type ApplyPatchServerToolType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApplyPatchUpdateFileOperation {
+    /// The `diff` property (required).
     pub diff: String,
+    /// The `path` property (required).
     pub path: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchUpdateFileOperationType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1240,10 +1336,13 @@ impl ApplyPatchUpdateFileOperation {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ApplyPatchUpdateFileOperation/properties/type` in the API's spec.
+///
 /// Always `"update_file"`: constructors fill it in, decoding checks it.
 pub type ApplyPatchUpdateFileOperationType = crate::runtime::Const<
     constants::ApplyPatchUpdateFileOperationType,
 >;
+/// The object of the `CodeInterpreterFileOutput` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CodeInterpreterFileOutput {
@@ -1253,13 +1352,19 @@ pub struct CodeInterpreterFileOutput {
     pub error_code: Option<String>,
     /// When the `download_url` stops working, as an ISO 8601 timestamp. After this time the file must be regenerated.
     pub expires_at: Option<String>,
+    /// The `filename` property (optional).
     pub filename: Option<String>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `media_type` property (optional).
     pub media_type: Option<String>,
+    /// The `sha256` property (optional).
     pub sha256: Option<String>,
+    /// The `size_bytes` property (optional).
     pub size_bytes: Option<i64>,
     /// Provider-reported readiness of the generated file (e.g. `ready`). Values other than `ready` indicate the artifact may not be downloadable.
     pub status: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CodeInterpreterFileOutputType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1368,16 +1473,22 @@ impl CodeInterpreterFileOutput {
         }
     }
     /// Sets `download_url`.
+    ///
+    /// Provider-issued download URL for the generated file. Typically signed and time-limited (see `expires_at`); fetch promptly rather than persisting the URL.
     pub fn download_url(mut self, value: impl Into<String>) -> Self {
         self.download_url = Some(value.into());
         self
     }
     /// Sets `error_code`.
+    ///
+    /// Provider error code when generating or persisting the file failed; null or absent on success.
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.error_code = Some(value.into());
         self
     }
     /// Sets `expires_at`.
+    ///
+    /// When the `download_url` stops working, as an ISO 8601 timestamp. After this time the file must be regenerated.
     pub fn expires_at(mut self, value: impl Into<String>) -> Self {
         self.expires_at = Some(value.into());
         self
@@ -1408,19 +1519,26 @@ impl CodeInterpreterFileOutput {
         self
     }
     /// Sets `status`.
+    ///
+    /// Provider-reported readiness of the generated file (e.g. `ready`). Values other than `ready` indicate the artifact may not be downloadable.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/CodeInterpreterFileOutput/properties/type` in the API's spec.
+///
 /// Always `"file"`: constructors fill it in, decoding checks it.
 pub type CodeInterpreterFileOutputType = crate::runtime::Const<
     constants::CodeInterpreterFileOutputType,
 >;
+/// The object of the `CodeInterpreterImageOutput` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CodeInterpreterImageOutput {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CodeInterpreterImageOutputType,
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1481,14 +1599,19 @@ impl CodeInterpreterImageOutput {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/CodeInterpreterImageOutput/properties/type` in the API's spec.
+///
 /// Always `"image"`: constructors fill it in, decoding checks it.
 pub type CodeInterpreterImageOutputType = crate::runtime::Const<
     constants::CodeInterpreterImageOutputType,
 >;
+/// The object of the `CodeInterpreterLogsOutput` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CodeInterpreterLogsOutput {
+    /// The `logs` property (required).
     pub logs: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CodeInterpreterLogsOutputType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1549,6 +1672,8 @@ impl CodeInterpreterLogsOutput {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/CodeInterpreterLogsOutput/properties/type` in the API's spec.
+///
 /// Always `"logs"`: constructors fill it in, decoding checks it.
 pub type CodeInterpreterLogsOutputType = crate::runtime::Const<
     constants::CodeInterpreterLogsOutputType,
@@ -1557,7 +1682,9 @@ pub type CodeInterpreterLogsOutputType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CodeInterpreterServerTool {
+    /// The `container` property (required).
     pub container: CodeInterpreterServerToolContainer,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CodeInterpreterServerToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1619,6 +1746,8 @@ impl CodeInterpreterServerTool {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/CodeInterpreterServerTool/properties/container` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum CodeInterpreterServerToolContainer { String(String),
     Auto(CodeInterpreterServerToolContainerAuto), }
 }
@@ -1636,11 +1765,15 @@ impl CodeInterpreterServerToolContainer {
         }
     }
 }
+/// The object of the schema at `/components/schemas/CodeInterpreterServerTool/properties/container/anyOf/1` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CodeInterpreterServerToolContainerAuto {
+    /// The `file_ids` property (optional).
     pub file_ids: Option<Vec<String>>,
+    /// The `memory_limit` property (optional).
     pub memory_limit: Option<CodeInterpreterServerToolContainerAutoMemoryLimit>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CodeInterpreterServerToolContainerAutoType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1717,13 +1850,19 @@ impl CodeInterpreterServerToolContainerAuto {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/CodeInterpreterServerTool/properties/container/anyOf/1/properties/memory_limit` in the API's spec."]
     pub enum CodeInterpreterServerToolContainerAutoMemoryLimit { V1g => "1g", V4g =>
     "4g", V16g => "16g", V64g => "64g", }
 }
+/// The one value of the schema at `/components/schemas/CodeInterpreterServerTool/properties/container/anyOf/1/properties/type` in the API's spec.
+///
 /// Always `"auto"`: constructors fill it in, decoding checks it.
 pub type CodeInterpreterServerToolContainerAutoType = crate::runtime::Const<
     constants::CodeInterpreterServerToolContainerAutoType,
 >;
+/// The one value of the schema at `/components/schemas/CodeInterpreterServerTool/properties/type` in the API's spec.
+///
 /// Always `"code_interpreter"`: constructors fill it in, decoding checks it.
 pub type CodeInterpreterServerToolType = crate::runtime::Const<
     constants::CodeInterpreterServerToolType,
@@ -1732,6 +1871,7 @@ pub type CodeInterpreterServerToolType = crate::runtime::Const<
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CodexLocalShellTool {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CodexLocalShellToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1781,16 +1921,23 @@ impl CodexLocalShellTool {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/CodexLocalShellTool/properties/type` in the API's spec.
+///
 /// Always `"local_shell"`: constructors fill it in, decoding checks it.
 pub type CodexLocalShellToolType = crate::runtime::Const<
     constants::CodexLocalShellToolType,
 >;
 /// A context compaction marker with encrypted summary
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CompactionItem {
+    /// The `encrypted_content` property (required).
     pub encrypted_content: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CompactionItemType,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -1863,13 +2010,17 @@ impl CompactionItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/CompactionItem/properties/type` in the API's spec.
+///
 /// Always `"compaction"`: constructors fill it in, decoding checks it.
 pub type CompactionItemType = crate::runtime::Const<constants::CompactionItemType>;
 /// A compound filter that combines multiple comparison or compound filters
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CompoundFilter {
+    /// The `filters` property (required).
     pub filters: Vec<serde_json::Value>,
+    /// The `type` property (required).
     pub r#type: CompoundFilterType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1934,15 +2085,21 @@ impl CompoundFilter {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/CompoundFilter/properties/type` in the API's spec."]
     pub enum CompoundFilterType { And => "and", Or => "or", }
 }
 /// Computer use preview tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ComputerUseServerTool {
+    /// The `display_height` property (required).
     pub display_height: i64,
+    /// The `display_width` property (required).
     pub display_width: i64,
+    /// The `environment` property (required).
     pub environment: ComputerUseServerToolEnvironment,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ComputerUseServerToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2029,19 +2186,28 @@ impl ComputerUseServerTool {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ComputerUseServerTool/properties/environment` in the API's spec."]
     pub enum ComputerUseServerToolEnvironment { Windows => "windows", Mac => "mac", Linux
     => "linux", Ubuntu => "ubuntu", Browser => "browser", }
 }
+/// The one value of the schema at `/components/schemas/ComputerUseServerTool/properties/type` in the API's spec.
+///
 /// Always `"computer_use_preview"`: constructors fill it in, decoding checks it.
 pub type ComputerUseServerToolType = crate::runtime::Const<
     constants::ComputerUseServerToolType,
 >;
 /// A context compaction marker with an optional encrypted summary
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ContextCompactionItem {
+    /// The `encrypted_content` property (optional).
     pub encrypted_content: Option<String>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContextCompactionItemType,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -2116,6 +2282,8 @@ impl ContextCompactionItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ContextCompactionItem/properties/type` in the API's spec.
+///
 /// Always `"context_compaction"`: constructors fill it in, decoding checks it.
 pub type ContextCompactionItemType = crate::runtime::Const<
     constants::ContextCompactionItemType,
@@ -2124,9 +2292,13 @@ pub type ContextCompactionItemType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CustomTool {
+    /// The `description` property (optional).
     pub description: Option<String>,
+    /// The `format` property (optional).
     pub format: Option<CustomToolFormat>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CustomToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2208,16 +2380,25 @@ impl CustomTool {
     }
 }
 /// A call to a custom (freeform-grammar) tool created by the model — distinct from `function_call`. Used for tools like Codex CLI's `apply_patch` whose payload is opaque text rather than JSON arguments.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CustomToolCallItem {
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `input` property (required).
     pub input: String,
+    /// The `name` property (required).
     pub name: String,
     /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub namespace: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseCustomToolCallType,
+    /// The `status` property (optional).
+    ///
     /// Example: `"completed"`
     pub status: Option<ToolCallStatus>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -2329,6 +2510,8 @@ impl CustomToolCallItem {
         self
     }
     /// Sets `namespace`.
+    ///
+    /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
@@ -2340,12 +2523,18 @@ impl CustomToolCallItem {
     }
 }
 /// The output from a custom (freeform-grammar) tool call execution. Mirrors `function_call_output` but is matched to a `custom_tool_call` rather than a `function_call`.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CustomToolCallOutputItem {
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `output` property (required).
     pub output: CustomToolCallOutputItemOutput,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseCustomToolCallOutputType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2430,6 +2619,10 @@ impl CustomToolCallOutputItem {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/CustomToolCallOutputItem/allOf/1/properties/output` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum CustomToolCallOutputItemOutput { String(String), List(Vec <
     CustomToolCallOutputItemOutputListItem >), } Deserialize : #[cfg(feature =
     "full-serde")];
@@ -2449,6 +2642,10 @@ impl CustomToolCallOutputItemOutput {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/CustomToolCallOutputItem/allOf/1/properties/output/anyOf/1/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum CustomToolCallOutputItemOutputListItem { tag = "type"; InputText =
     "input_text" => InputText, InputImage = "input_image" => InputImage, InputFile =
     "input_file" => InputFile, } Deserialize : #[cfg(feature = "full-serde")];
@@ -2458,17 +2655,23 @@ crate::runtime::union_from! {
     InputImage(InputImage), InputFile(InputFile), }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/CustomTool/properties/format` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum CustomToolFormat { tag = "type"; Text = "text" => CustomToolFormatText,
     Grammar = "grammar" => CustomToolFormatGrammar, }
 }
 crate::runtime::union_from! {
     CustomToolFormat { Text(CustomToolFormatText), Grammar(CustomToolFormatGrammar), }
 }
+/// The object of the schema at `/components/schemas/CustomTool/properties/format/anyOf/1` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CustomToolFormatGrammar {
+    /// The `definition` property (required).
     pub definition: String,
+    /// The `syntax` property (required).
     pub syntax: CustomToolFormatGrammarSyntax,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CustomToolFormatGrammarType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2541,15 +2744,21 @@ impl CustomToolFormatGrammar {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/CustomTool/properties/format/anyOf/1/properties/syntax` in the API's spec."]
     pub enum CustomToolFormatGrammarSyntax { Lark => "lark", Regex => "regex", }
 }
+/// The one value of the schema at `/components/schemas/CustomTool/properties/format/anyOf/1/properties/type` in the API's spec.
+///
 /// Always `"grammar"`: constructors fill it in, decoding checks it.
 pub type CustomToolFormatGrammarType = crate::runtime::Const<
     constants::CustomToolFormatGrammarType,
 >;
+/// The object of the schema at `/components/schemas/CustomTool/properties/format/anyOf/0` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CustomToolFormatText {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CustomToolFormatTextType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2599,21 +2808,31 @@ impl CustomToolFormatText {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/CustomTool/properties/format/anyOf/0/properties/type` in the API's spec.
+///
 /// Always `"text"`: constructors fill it in, decoding checks it.
 pub type CustomToolFormatTextType = crate::runtime::Const<
     constants::CustomToolFormatTextType,
 >;
+/// The one value of the schema at `/components/schemas/CustomTool/properties/type` in the API's spec.
+///
 /// Always `"custom"`: constructors fill it in, decoding checks it.
 pub type CustomToolType = crate::runtime::Const<constants::CustomToolType>;
+/// The object of the `EasyInputMessage` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EasyInputMessage {
+    /// The `content` property (optional).
     pub content: Option<EasyInputMessageContent>,
     /// The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
     ///
     /// Example: `"final_answer"`
     pub phase: Option<EasyInputMessagePhase>,
+    /// The `role` property (required).
     pub role: EasyInputMessageRole,
+    /// The `type` property (optional).
     pub r#type: Option<EasyInputMessageType>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2688,6 +2907,8 @@ impl EasyInputMessage {
         self
     }
     /// Sets `phase`.
+    ///
+    /// The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
     pub fn phase(mut self, value: impl Into<EasyInputMessagePhase>) -> Self {
         self.phase = Some(value.into());
         self
@@ -2699,6 +2920,10 @@ impl EasyInputMessage {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/EasyInputMessage/properties/content` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum EasyInputMessageContent { String(String), List(Vec <
     EasyInputMessageContentListItem >), } Deserialize : #[cfg(feature = "full-serde")];
 }
@@ -2717,6 +2942,10 @@ impl EasyInputMessageContent {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/EasyInputMessage/properties/content/anyOf/0/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum EasyInputMessageContentListItem { tag = "type"; InputText = "input_text" =>
     InputText, InputImage = "input_image" => InputImage, InputFile = "input_file" =>
     InputFile, InputAudio = "input_audio" => InputAudio, InputVideo = "input_video" =>
@@ -2729,25 +2958,39 @@ crate::runtime::union_from! {
 crate::runtime::string_enum! {
     #[doc =
     " The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum EasyInputMessagePhase { Commentary => "commentary", FinalAnswer =>
     "final_answer", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/EasyInputMessage/properties/role` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum EasyInputMessageRole { User => "user", System => "system", Assistant =>
     "assistant", Developer => "developer", }
 }
+/// The one value of the schema at `/components/schemas/EasyInputMessage/properties/type` in the API's spec.
+///
 /// Always `"message"`: constructors fill it in, decoding checks it.
 pub type EasyInputMessageType = crate::runtime::Const<constants::EasyInputMessageType>;
 crate::runtime::string_enum! {
-    pub enum FailableToolCallStatus { InProgress => "in_progress", Completed =>
-    "completed", Incomplete => "incomplete", Failed => "failed", }
+    #[doc = " The values of the `FailableToolCallStatus` schema in the API's spec."] pub
+    enum FailableToolCallStatus { InProgress => "in_progress", Completed => "completed",
+    Incomplete => "incomplete", Failed => "failed", }
 }
+/// The object of the `FileCitation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FileCitation {
+    /// The `file_id` property (required).
     pub file_id: String,
+    /// The `filename` property (required).
     pub filename: String,
+    /// The `index` property (required).
     pub index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FileCitationType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2828,13 +3071,19 @@ impl FileCitation {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/FileCitation/properties/type` in the API's spec.
+///
 /// Always `"file_citation"`: constructors fill it in, decoding checks it.
 pub type FileCitationType = crate::runtime::Const<constants::FileCitationType>;
+/// The object of the `FilePath` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FilePath {
+    /// The `file_id` property (required).
     pub file_id: String,
+    /// The `index` property (required).
     pub index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FilePathType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2903,16 +3152,23 @@ impl FilePath {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/FilePath/properties/type` in the API's spec.
+///
 /// Always `"file_path"`: constructors fill it in, decoding checks it.
 pub type FilePathType = crate::runtime::Const<constants::FilePathType>;
 /// File search tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FileSearchServerTool {
+    /// The `filters` property (optional).
     pub filters: Option<FileSearchServerToolFilters>,
+    /// The `max_num_results` property (optional).
     pub max_num_results: Option<i64>,
+    /// The `ranking_options` property (optional).
     pub ranking_options: Option<FileSearchServerToolRankingOptions>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FileSearchServerToolType,
+    /// The `vector_store_ids` property (required).
     pub vector_store_ids: Vec<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3013,6 +3269,8 @@ impl FileSearchServerTool {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/FileSearchServerTool/properties/filters` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum FileSearchServerToolFilters { Object(FileSearchServerToolFiltersObject),
     CompoundFilter(CompoundFilter), }
 }
@@ -3020,11 +3278,15 @@ crate::runtime::union_from! {
     FileSearchServerToolFilters { Object(FileSearchServerToolFiltersObject),
     CompoundFilter(CompoundFilter), }
 }
+/// The object of the schema at `/components/schemas/FileSearchServerTool/properties/filters/anyOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FileSearchServerToolFiltersObject {
+    /// The `key` property (required).
     pub key: String,
+    /// The `type` property (required).
     pub r#type: FileSearchServerToolFiltersObjectType,
+    /// The `value` property (required).
     pub value: FileSearchServerToolFiltersObjectValue,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3098,10 +3360,14 @@ impl FileSearchServerToolFiltersObject {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/FileSearchServerTool/properties/filters/anyOf/0/properties/type` in the API's spec."]
     pub enum FileSearchServerToolFiltersObjectType { Eq => "eq", Ne => "ne", Gt => "gt",
     Gte => "gte", Lt => "lt", Lte => "lte", }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/FileSearchServerTool/properties/filters/anyOf/0/properties/value` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum FileSearchServerToolFiltersObjectValue { Bool(bool), Number(f64),
     String(String), List(Vec < FileSearchServerToolFiltersObjectValueListItem >), }
 }
@@ -3120,6 +3386,8 @@ impl FileSearchServerToolFiltersObjectValue {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/FileSearchServerTool/properties/filters/anyOf/0/properties/value/anyOf/3/items` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum FileSearchServerToolFiltersObjectValueListItem { Number(f64),
     String(String), }
 }
@@ -3137,10 +3405,13 @@ impl FileSearchServerToolFiltersObjectValueListItem {
         }
     }
 }
+/// The object of the schema at `/components/schemas/FileSearchServerTool/properties/ranking_options` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FileSearchServerToolRankingOptions {
+    /// The `ranker` property (optional).
     pub ranker: Option<FileSearchServerToolRankingOptionsRanker>,
+    /// The `score_threshold` property (optional).
     pub score_threshold: Option<f64>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3209,9 +3480,13 @@ impl FileSearchServerToolRankingOptions {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/FileSearchServerTool/properties/ranking_options/properties/ranker` in the API's spec."]
     pub enum FileSearchServerToolRankingOptionsRanker { Auto => "auto", Default20241115
     => "default-2024-11-15", }
 }
+/// The one value of the schema at `/components/schemas/FileSearchServerTool/properties/type` in the API's spec.
+///
 /// Always `"file_search"`: constructors fill it in, decoding checks it.
 pub type FileSearchServerToolType = crate::runtime::Const<
     constants::FileSearchServerToolType,
@@ -3220,6 +3495,7 @@ pub type FileSearchServerToolType = crate::runtime::Const<
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FormatJsonObjectConfig {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FormatJsonObjectConfigType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3269,6 +3545,8 @@ impl FormatJsonObjectConfig {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/FormatJsonObjectConfig/properties/type` in the API's spec.
+///
 /// Always `"json_object"`: constructors fill it in, decoding checks it.
 pub type FormatJsonObjectConfigType = crate::runtime::Const<
     constants::FormatJsonObjectConfigType,
@@ -3277,10 +3555,15 @@ pub type FormatJsonObjectConfigType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FormatJsonSchemaConfig {
+    /// The `description` property (optional).
     pub description: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `schema` property (required).
     pub schema: serde_json::Value,
+    /// The `strict` property (optional).
     pub strict: Option<bool>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FormatJsonSchemaConfigType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3369,6 +3652,8 @@ impl FormatJsonSchemaConfig {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/FormatJsonSchemaConfig/properties/type` in the API's spec.
+///
 /// Always `"json_schema"`: constructors fill it in, decoding checks it.
 pub type FormatJsonSchemaConfigType = crate::runtime::Const<
     constants::FormatJsonSchemaConfigType,
@@ -3377,6 +3662,7 @@ pub type FormatJsonSchemaConfigType = crate::runtime::Const<
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FormatTextConfig {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FormatTextConfigType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3426,6 +3712,8 @@ impl FormatTextConfig {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/FormatTextConfig/properties/type` in the API's spec.
+///
 /// Always `"text"`: constructors fill it in, decoding checks it.
 pub type FormatTextConfigType = crate::runtime::Const<constants::FormatTextConfigType>;
 crate::runtime::tagged_union! {
@@ -3438,21 +3726,30 @@ crate::runtime::union_from! {
     JsonSchema(FormatJsonSchemaConfig), }
 }
 /// A function call initiated by the model
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FunctionCallItem {
+    /// The `arguments` property (required).
     pub arguments: String,
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (required).
     pub id: String,
+    /// The `name` property (required).
     pub name: String,
     /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub namespace: Option<String>,
+    /// The `status` property (optional).
+    ///
     /// Example: `"completed"`
     pub status: Option<ToolCallStatus>,
     /// EXPERIMENTAL — subject to change without notice. String id that matches the `call_id` of the `openrouter:subagent` server tool call that spawned the subagent. Present on every `function_call` item the subagent projects; absent on ordinary function calls.
     pub subagent_id: Option<String>,
     /// EXPERIMENTAL — subject to change without notice. The subagent's output items produced on this turn. Treat this as an opaque object; you must replay it in the request so that the subagent can continue execution of the tool with the same context. If a subagent created multiple parallel tool calls, only the first tool call will have this field. The other tool calls will only have `subagent_id`. Present only if the tool call originates from a subagent spawned by the `openrouter:subagent` server tool.
     pub subagent_items: Option<Vec<OpenAiResponseFunctionToolCallSubagentItemsItem>>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseFunctionToolCallType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3574,6 +3871,8 @@ impl FunctionCallItem {
         }
     }
     /// Sets `namespace`.
+    ///
+    /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
@@ -3584,11 +3883,15 @@ impl FunctionCallItem {
         self
     }
     /// Sets `subagent_id`.
+    ///
+    /// EXPERIMENTAL — subject to change without notice. String id that matches the `call_id` of the `openrouter:subagent` server tool call that spawned the subagent. Present on every `function_call` item the subagent projects; absent on ordinary function calls.
     pub fn subagent_id(mut self, value: impl Into<String>) -> Self {
         self.subagent_id = Some(value.into());
         self
     }
     /// Sets `subagent_items`.
+    ///
+    /// EXPERIMENTAL — subject to change without notice. The subagent's output items produced on this turn. Treat this as an opaque object; you must replay it in the request so that the subagent can continue execution of the tool with the same context. If a subagent created multiple parallel tool calls, only the first tool call will have this field. The other tool calls will only have `subagent_id`. Present only if the tool call originates from a subagent spawned by the `openrouter:subagent` server tool.
     pub fn subagent_items(
         mut self,
         value: Vec<OpenAiResponseFunctionToolCallSubagentItemsItem>,
@@ -3598,13 +3901,20 @@ impl FunctionCallItem {
     }
 }
 /// The output from a function call execution
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FunctionCallOutputItem {
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `output` property (required).
     pub output: FunctionCallOutputItemOutput,
+    /// The `status` property (optional).
     pub status: Option<ToolCallStatus>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseFunctionToolCallOutputType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3699,6 +4009,10 @@ impl FunctionCallOutputItem {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/FunctionCallOutputItem/allOf/1/properties/output` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum FunctionCallOutputItemOutput { String(String), List(Vec <
     FunctionCallOutputItemOutputListItem >), } Deserialize : #[cfg(feature =
     "full-serde")];
@@ -3718,6 +4032,10 @@ impl FunctionCallOutputItemOutput {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/FunctionCallOutputItem/allOf/1/properties/output/anyOf/1/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum FunctionCallOutputItemOutputListItem { tag = "type"; InputText =
     "input_text" => InputText, InputImage = "input_image" => InputImage, InputFile =
     "input_file" => InputFile, } Deserialize : #[cfg(feature = "full-serde")];
@@ -3726,16 +4044,23 @@ crate::runtime::union_from! {
     FunctionCallOutputItemOutputListItem { InputText(InputText), InputImage(InputImage),
     InputFile(InputFile), }
 }
+/// The one value of the schema at `/components/schemas/FunctionTool/properties/type` in the API's spec.
+///
 /// Always `"function"`: constructors fill it in, decoding checks it.
 pub type FunctionToolType = crate::runtime::Const<constants::FunctionToolType>;
 /// Structured analysis produced by the fusion analyst model.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FusionAnalysisResult {
+    /// The `blind_spots` property (required).
     pub blind_spots: Vec<String>,
+    /// The `consensus` property (required).
     pub consensus: Vec<String>,
+    /// The `contradictions` property (required).
     pub contradictions: Vec<FusionAnalysisResultContradictionsItem>,
+    /// The `partial_coverage` property (required).
     pub partial_coverage: Vec<FusionAnalysisResultPartialCoverageItem>,
+    /// The `unique_insights` property (required).
     pub unique_insights: Vec<FusionAnalysisResultUniqueInsightsItem>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3832,10 +4157,13 @@ impl FusionAnalysisResult {
         }
     }
 }
+/// The object of the schema at `/components/schemas/FusionAnalysisResult/properties/contradictions/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FusionAnalysisResultContradictionsItem {
+    /// The `stances` property (required).
     pub stances: Vec<FusionAnalysisResultContradictionsItemStancesItem>,
+    /// The `topic` property (required).
     pub topic: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3899,10 +4227,13 @@ impl FusionAnalysisResultContradictionsItem {
         }
     }
 }
+/// The object of the schema at `/components/schemas/FusionAnalysisResult/properties/contradictions/items/properties/stances/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FusionAnalysisResultContradictionsItemStancesItem {
+    /// The `model` property (required).
     pub model: String,
+    /// The `stance` property (required).
     pub stance: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3963,10 +4294,13 @@ impl FusionAnalysisResultContradictionsItemStancesItem {
         }
     }
 }
+/// The object of the schema at `/components/schemas/FusionAnalysisResult/properties/partial_coverage/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FusionAnalysisResultPartialCoverageItem {
+    /// The `models` property (required).
     pub models: Vec<String>,
+    /// The `point` property (required).
     pub point: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4027,10 +4361,13 @@ impl FusionAnalysisResultPartialCoverageItem {
         }
     }
 }
+/// The object of the schema at `/components/schemas/FusionAnalysisResult/properties/unique_insights/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FusionAnalysisResultUniqueInsightsItem {
+    /// The `insight` property (required).
     pub insight: String,
+    /// The `model` property (required).
     pub model: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4162,16 +4499,27 @@ impl FusionSource {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageGenerationServerTool {
+    /// The `background` property (optional).
     pub background: Option<ImageGenerationServerToolBackground>,
+    /// The `input_fidelity` property (optional).
     pub input_fidelity: Option<ImageGenerationServerToolInputFidelity>,
+    /// The `input_image_mask` property (optional).
     pub input_image_mask: Option<ImageGenerationServerToolInputImageMask>,
+    /// The `model` property (optional).
     pub model: Option<String>,
+    /// The `moderation` property (optional).
     pub moderation: Option<ImageGenerationServerToolModeration>,
+    /// The `output_compression` property (optional).
     pub output_compression: Option<i64>,
+    /// The `output_format` property (optional).
     pub output_format: Option<ImageGenerationServerToolOutputFormat>,
+    /// The `partial_images` property (optional).
     pub partial_images: Option<i64>,
+    /// The `quality` property (optional).
     pub quality: Option<ImageGenerationServerToolQuality>,
+    /// The `size` property (optional).
     pub size: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ImageGenerationServerToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4355,16 +4703,23 @@ impl ImageGenerationServerTool {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ImageGenerationServerTool/properties/background` in the API's spec."]
     pub enum ImageGenerationServerToolBackground { Transparent => "transparent", Opaque
     => "opaque", Auto => "auto", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ImageGenerationServerTool/properties/input_fidelity` in the API's spec."]
     pub enum ImageGenerationServerToolInputFidelity { High => "high", Low => "low", }
 }
+/// The object of the schema at `/components/schemas/ImageGenerationServerTool/properties/input_image_mask` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ImageGenerationServerToolInputImageMask {
+    /// The `file_id` property (optional).
     pub file_id: Option<String>,
+    /// The `image_url` property (optional).
     pub image_url: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4430,29 +4785,40 @@ impl ImageGenerationServerToolInputImageMask {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ImageGenerationServerTool/properties/moderation` in the API's spec."]
     pub enum ImageGenerationServerToolModeration { Auto => "auto", Low => "low", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ImageGenerationServerTool/properties/output_format` in the API's spec."]
     pub enum ImageGenerationServerToolOutputFormat { Png => "png", Webp => "webp", Jpeg
     => "jpeg", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ImageGenerationServerTool/properties/quality` in the API's spec."]
     pub enum ImageGenerationServerToolQuality { Low => "low", Medium => "medium", High =>
     "high", Auto => "auto", }
 }
+/// The one value of the schema at `/components/schemas/ImageGenerationServerTool/properties/type` in the API's spec.
+///
 /// Always `"image_generation"`: constructors fill it in, decoding checks it.
 pub type ImageGenerationServerToolType = crate::runtime::Const<
     constants::ImageGenerationServerToolType,
 >;
 crate::runtime::string_enum! {
-    pub enum ImageGenerationStatus { InProgress => "in_progress", Completed =>
-    "completed", Generating => "generating", Failed => "failed", }
+    #[doc = " The values of the `ImageGenerationStatus` schema in the API's spec."] pub
+    enum ImageGenerationStatus { InProgress => "in_progress", Completed => "completed",
+    Generating => "generating", Failed => "failed", }
 }
 /// Audio input content item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InputAudio {
+    /// The `input_audio` property (required).
     pub input_audio: InputAudioInputAudio,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InputAudioType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4513,10 +4879,13 @@ impl InputAudio {
         }
     }
 }
+/// The object of the schema at `/components/schemas/InputAudio/properties/input_audio` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InputAudioInputAudio {
+    /// The `data` property (required).
     pub data: String,
+    /// The `format` property (required).
     pub format: InputAudioInputAudioFormat,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4581,18 +4950,27 @@ impl InputAudioInputAudio {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/InputAudio/properties/input_audio/properties/format` in the API's spec."]
     pub enum InputAudioInputAudioFormat { Mp3 => "mp3", Wav => "wav", }
 }
+/// The one value of the schema at `/components/schemas/InputAudio/properties/type` in the API's spec.
+///
 /// Always `"input_audio"`: constructors fill it in, decoding checks it.
 pub type InputAudioType = crate::runtime::Const<constants::InputAudioType>;
 /// File input content item
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct InputFile {
+    /// The `file_data` property (optional).
     pub file_data: Option<String>,
+    /// The `file_id` property (optional).
     pub file_id: Option<String>,
+    /// The `file_url` property (optional).
     pub file_url: Option<String>,
+    /// The `filename` property (optional).
     pub filename: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InputFileType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4691,14 +5069,19 @@ impl InputFile {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/InputFile/properties/type` in the API's spec.
+///
 /// Always `"input_file"`: constructors fill it in, decoding checks it.
 pub type InputFileType = crate::runtime::Const<constants::InputFileType>;
 /// Image input content item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InputImage {
+    /// The `detail` property (required).
     pub detail: InputImageDetail,
+    /// The `image_url` property (optional).
     pub image_url: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InputImageType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4770,17 +5153,28 @@ impl InputImage {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/InputImage/properties/detail` in the API's spec."]
     pub enum InputImageDetail { Auto => "auto", High => "high", Low => "low", Original =>
     "original", }
 }
+/// The one value of the schema at `/components/schemas/InputImage/properties/type` in the API's spec.
+///
 /// Always `"input_image"`: constructors fill it in, decoding checks it.
 pub type InputImageType = crate::runtime::Const<constants::InputImageType>;
+/// The object of the `InputMessageItem` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InputMessageItem {
+    /// The `content` property (optional).
     pub content: Option<Vec<InputMessageItemContentItem>>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `role` property (required).
     pub role: InputMessageItemRole,
+    /// The `type` property (optional).
     pub r#type: Option<InputMessageItemType>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4866,6 +5260,10 @@ impl InputMessageItem {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/InputMessageItem/properties/content/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum InputMessageItemContentItem { tag = "type"; InputText = "input_text" =>
     InputText, InputImage = "input_image" => InputImage, InputFile = "input_file" =>
     InputFile, InputAudio = "input_audio" => InputAudio, InputVideo = "input_video" =>
@@ -4876,9 +5274,15 @@ crate::runtime::union_from! {
     InputFile(InputFile), InputAudio(InputAudio), InputVideo(InputVideo), }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/InputMessageItem/properties/role` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum InputMessageItemRole { User => "user", System => "system", Developer =>
     "developer", }
 }
+/// The one value of the schema at `/components/schemas/InputMessageItem/properties/type` in the API's spec.
+///
 /// Always `"message"`: constructors fill it in, decoding checks it.
 pub type InputMessageItemType = crate::runtime::Const<constants::InputMessageItemType>;
 /// Text input content item
@@ -4889,7 +5293,9 @@ pub struct InputText {
     ///
     /// Example: `{"mode":"explicit"}`
     pub prompt_cache_breakpoint: Option<PromptCacheBreakpoint>,
+    /// The `text` property (required).
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InputTextType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4955,6 +5361,8 @@ impl InputText {
         }
     }
     /// Sets `prompt_cache_breakpoint`.
+    ///
+    /// Marks an explicit prompt-cache boundary on this content block (OpenAI-style). Everything through the block carrying this marker is part of the candidate cached prefix. Supported natively by OpenAI GPT-5.6 and newer; on providers that use Anthropic-style `cache_control`, OpenRouter converts the marker to that format automatically.
     pub fn prompt_cache_breakpoint(
         mut self,
         value: impl Into<PromptCacheBreakpoint>,
@@ -4963,12 +5371,17 @@ impl InputText {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/InputText/properties/type` in the API's spec.
+///
 /// Always `"input_text"`: constructors fill it in, decoding checks it.
 pub type InputTextType = crate::runtime::Const<constants::InputTextType>;
 /// Video input content item
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InputVideo {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InputVideoType,
     /// A base64 data URL or remote URL that resolves to a video file
     pub video_url: String,
@@ -5033,12 +5446,16 @@ impl InputVideo {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/InputVideo/properties/type` in the API's spec.
+///
 /// Always `"input_video"`: constructors fill it in, decoding checks it.
 pub type InputVideoType = crate::runtime::Const<constants::InputVideoType>;
 crate::runtime::untagged_union! {
-    #[doc = " Input for a response request - can be a string or array of items"] pub enum
-    Inputs { String(String), List(Vec < InputsListItem >), } Deserialize : #[cfg(feature
-    = "full-serde")];
+    #[doc = " Input for a response request - can be a string or array of items"] #[doc =
+    " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum Inputs { String(String), List(Vec < InputsListItem >), } Deserialize :
+    #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     Inputs { String(String), String(& str), List(Vec < InputsListItem >), }
@@ -5054,6 +5471,10 @@ impl Inputs {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/Inputs/anyOf/1/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum InputsListItem { Message(InputsListItemMessage),
     FunctionCallItem(FunctionCallItem), LocalShellCallItem(LocalShellCallItem),
     McpApprovalRequestItem(McpApprovalRequestItem), McpCallItem(McpCallItem),
@@ -5141,15 +5562,22 @@ crate::runtime::union_from! {
     InputMessageItem(InputMessageItem), ContextCompactionItem(ContextCompactionItem), }
 }
 /// An output message item
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InputsListItemMessage {
+    /// The `content` property (required, may be `null`).
     pub content: Option<InputsListItemMessageContent>,
+    /// The `id` property (required).
     pub id: String,
     /// The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
     pub phase: Option<OutputMessagePhase>,
+    /// The `role` property (always the same value, filled in by `new`).
     pub role: OutputMessageRole,
+    /// The `status` property (optional).
     pub status: Option<OutputMessageStatus>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InputsListItemMessageType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5243,6 +5671,8 @@ impl InputsListItemMessage {
         self
     }
     /// Sets `phase`.
+    ///
+    /// The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
     pub fn phase(mut self, value: impl Into<OutputMessagePhase>) -> Self {
         self.phase = Some(value.into());
         self
@@ -5254,6 +5684,10 @@ impl InputsListItemMessage {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/Inputs/anyOf/1/items/anyOf/7/allOf/1/properties/content` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum InputsListItemMessageContent { String(String), List(Vec <
     InputsListItemMessageContentListItem >), } Deserialize : #[cfg(feature =
     "full-serde")];
@@ -5273,6 +5707,10 @@ impl InputsListItemMessageContent {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/Inputs/anyOf/1/items/anyOf/7/allOf/1/properties/content/anyOf/0/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum InputsListItemMessageContentListItem { tag = "type"; OutputText =
     "output_text" => ResponseOutputText, Refusal = "refusal" =>
     OpenAiResponsesRefusalContent, } Deserialize : #[cfg(feature = "full-serde")];
@@ -5281,20 +5719,32 @@ crate::runtime::union_from! {
     InputsListItemMessageContentListItem { OutputText(ResponseOutputText),
     Refusal(OpenAiResponsesRefusalContent), }
 }
+/// The one value of the schema at `/components/schemas/Inputs/anyOf/1/items/anyOf/7/allOf/1/properties/type` in the API's spec.
+///
 /// Always `"message"`: constructors fill it in, decoding checks it.
 pub type InputsListItemMessageType = crate::runtime::Const<
     constants::InputsListItemMessageType,
 >;
 /// An output item containing reasoning
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InputsListItemOutputReasoningItem {
+    /// The `content` property (optional).
     pub content: Option<Vec<ReasoningTextContent>>,
+    /// The `encrypted_content` property (optional).
     pub encrypted_content: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `status` property (optional).
     pub status: Option<OutputItemReasoningStatus>,
+    /// The `summary` property (required, may be `null`).
     pub summary: Option<Vec<ReasoningSummaryText>>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemReasoningType,
+    /// The `format` property (optional).
+    ///
     /// Example: `"unknown"`
     pub format: Option<ReasoningFormat>,
     /// A signature for the reasoning content, used for verification
@@ -5429,16 +5879,22 @@ impl InputsListItemOutputReasoningItem {
         self
     }
     /// Sets `signature`.
+    ///
+    /// A signature for the reasoning content, used for verification
     pub fn signature(mut self, value: impl Into<String>) -> Self {
         self.signature = Some(value.into());
         self
     }
 }
 /// A reference to a previous response item by ID
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ItemReferenceItem {
+    /// The `id` property (required).
     pub id: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ItemReferenceItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5501,6 +5957,8 @@ impl ItemReferenceItem {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ItemReferenceItem/properties/type` in the API's spec.
+///
 /// Always `"item_reference"`: constructors fill it in, decoding checks it.
 pub type ItemReferenceItemType = crate::runtime::Const<constants::ItemReferenceItemType>;
 /// Web search tool configuration
@@ -5511,6 +5969,8 @@ pub struct LegacyWebSearchServerTool {
     ///
     /// Example: `"auto"`
     pub engine: Option<WebSearchEngineEnum>,
+    /// The `filters` property (optional).
+    ///
     /// Example: `{"allowed_domains":["example.com"],"blocked_domains":["spam.com"],"excluded_domains":["spam.com"]}`
     pub filters: Option<WebSearchDomainFilter>,
     /// Maximum number of search results to return per search call. Defaults to 5. Applies to Exa, Firecrawl, Parallel, and Perplexity engines; ignored with native provider search. Perplexity supports a maximum of 20; values above 20 are clamped.
@@ -5529,6 +5989,7 @@ pub struct LegacyWebSearchServerTool {
     ///
     /// Example: `"medium"`
     pub search_context_size: Option<SearchContextSizeEnum>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: LegacyWebSearchServerToolType,
     /// User location information for web search
     ///
@@ -5629,6 +6090,8 @@ impl LegacyWebSearchServerTool {
         }
     }
     /// Sets `engine`.
+    ///
+    /// Which search engine to use. "auto" (default) uses native if the provider supports it, otherwise Exa. "native" forces the provider's built-in search. "exa" forces the Exa search API. "firecrawl" uses Firecrawl (requires BYOK). "parallel" uses the Parallel search API. "perplexity" uses the Perplexity Search API (raw ranked results).
     pub fn engine(mut self, value: impl Into<WebSearchEngineEnum>) -> Self {
         self.engine = Some(value.into());
         self
@@ -5639,21 +6102,29 @@ impl LegacyWebSearchServerTool {
         self
     }
     /// Sets `max_results`.
+    ///
+    /// Maximum number of search results to return per search call. Defaults to 5. Applies to Exa, Firecrawl, Parallel, and Perplexity engines; ignored with native provider search. Perplexity supports a maximum of 20; values above 20 are clamped.
     pub fn max_results(mut self, value: impl Into<i64>) -> Self {
         self.max_results = Some(value.into());
         self
     }
     /// Sets `max_uses`.
+    ///
+    /// Maximum number of web searches the model may perform in a single request. Once reached, further search calls return an error result instead of executing. Applies to the Exa, Firecrawl, Parallel, and Perplexity engines. With native provider search, forwarded only to Anthropic (as `max_uses`); other native search providers have no equivalent parameter and ignore it.
     pub fn max_uses(mut self, value: impl Into<i64>) -> Self {
         self.max_uses = Some(value.into());
         self
     }
     /// Sets `mode`.
+    ///
+    /// Engine-native search mode. Exa supports instant, fast, auto (default), deep-lite, deep, and deep-reasoning. Parallel supports turbo, fast, basic (default), and advanced. Modes unsupported by the selected engine are ignored.
     pub fn mode(mut self, value: impl Into<WebSearchMode>) -> Self {
         self.mode = Some(value.into());
         self
     }
     /// Sets `search_context_size`.
+    ///
+    /// Size of the search context for web search tools
     pub fn search_context_size(
         mut self,
         value: impl Into<SearchContextSizeEnum>,
@@ -5662,24 +6133,36 @@ impl LegacyWebSearchServerTool {
         self
     }
     /// Sets `user_location`.
+    ///
+    /// User location information for web search
     pub fn user_location(mut self, value: impl Into<WebSearchUserLocation>) -> Self {
         self.user_location = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/Legacy_WebSearchServerTool/properties/type` in the API's spec.
+///
 /// Always `"web_search"`: constructors fill it in, decoding checks it.
 pub type LegacyWebSearchServerToolType = crate::runtime::Const<
     constants::LegacyWebSearchServerToolType,
 >;
 /// A local shell command execution call
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LocalShellCallItem {
+    /// The `action` property (required).
     pub action: LocalShellCallItemAction,
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (required).
     pub id: String,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: LocalShellCallItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5771,14 +6254,23 @@ impl LocalShellCallItem {
         }
     }
 }
+/// The object of the schema at `/components/schemas/LocalShellCallItem/properties/action` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LocalShellCallItemAction {
+    /// The `command` property (required).
     pub command: Vec<String>,
+    /// The `env` property (required).
     pub env: crate::runtime::Map<String>,
+    /// The `timeout_ms` property (optional).
     pub timeout_ms: Option<i64>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: LocalShellCallItemActionType,
+    /// The `user` property (optional).
     pub user: Option<String>,
+    /// The `working_directory` property (optional).
     pub working_directory: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5889,21 +6381,31 @@ impl LocalShellCallItemAction {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/LocalShellCallItem/properties/action/properties/type` in the API's spec.
+///
 /// Always `"exec"`: constructors fill it in, decoding checks it.
 pub type LocalShellCallItemActionType = crate::runtime::Const<
     constants::LocalShellCallItemActionType,
 >;
+/// The one value of the schema at `/components/schemas/LocalShellCallItem/properties/type` in the API's spec.
+///
 /// Always `"local_shell_call"`: constructors fill it in, decoding checks it.
 pub type LocalShellCallItemType = crate::runtime::Const<
     constants::LocalShellCallItemType,
 >;
 /// Output from a local shell command execution
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LocalShellCallOutputItem {
+    /// The `id` property (required).
     pub id: String,
+    /// The `output` property (required).
     pub output: String,
+    /// The `status` property (optional).
     pub status: Option<ToolCallStatus>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: LocalShellCallOutputItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5984,18 +6486,27 @@ impl LocalShellCallOutputItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/LocalShellCallOutputItem/properties/type` in the API's spec.
+///
 /// Always `"local_shell_call_output"`: constructors fill it in, decoding checks it.
 pub type LocalShellCallOutputItemType = crate::runtime::Const<
     constants::LocalShellCallOutputItemType,
 >;
 /// Request for approval to execute an MCP tool
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct McpApprovalRequestItem {
+    /// The `arguments` property (required).
     pub arguments: String,
+    /// The `id` property (required).
     pub id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `server_label` property (required).
     pub server_label: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: McpApprovalRequestItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6087,18 +6598,27 @@ impl McpApprovalRequestItem {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/McpApprovalRequestItem/properties/type` in the API's spec.
+///
 /// Always `"mcp_approval_request"`: constructors fill it in, decoding checks it.
 pub type McpApprovalRequestItemType = crate::runtime::Const<
     constants::McpApprovalRequestItemType,
 >;
 /// User response to an MCP tool approval request
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct McpApprovalResponseItem {
+    /// The `approval_request_id` property (required).
     pub approval_request_id: String,
+    /// The `approve` property (required).
     pub approve: bool,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `reason` property (optional).
     pub reason: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: McpApprovalResponseItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6198,20 +6718,31 @@ impl McpApprovalResponseItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/McpApprovalResponseItem/properties/type` in the API's spec.
+///
 /// Always `"mcp_approval_response"`: constructors fill it in, decoding checks it.
 pub type McpApprovalResponseItemType = crate::runtime::Const<
     constants::McpApprovalResponseItemType,
 >;
 /// An MCP tool call with its output or error
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct McpCallItem {
+    /// The `arguments` property (required).
     pub arguments: String,
+    /// The `error` property (optional).
     pub error: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `output` property (optional).
     pub output: Option<String>,
+    /// The `server_label` property (required).
     pub server_label: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: McpCallItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6331,16 +6862,25 @@ impl McpCallItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/McpCallItem/properties/type` in the API's spec.
+///
 /// Always `"mcp_call"`: constructors fill it in, decoding checks it.
 pub type McpCallItemType = crate::runtime::Const<constants::McpCallItemType>;
 /// List of available MCP tools from a server
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct McpListToolsItem {
+    /// The `error` property (optional).
     pub error: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `server_label` property (required).
     pub server_label: String,
+    /// The `tools` property (required).
     pub tools: Vec<McpListToolsItemToolsItem>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: McpListToolsItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6433,12 +6973,19 @@ impl McpListToolsItem {
         self
     }
 }
+/// The object of the schema at `/components/schemas/McpListToolsItem/properties/tools/items` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct McpListToolsItemToolsItem {
+    /// The `annotations` property (optional).
     pub annotations: Option<serde_json::Value>,
+    /// The `description` property (optional).
     pub description: Option<String>,
+    /// The `input_schema` property (required).
     pub input_schema: serde_json::Value,
+    /// The `name` property (required).
     pub name: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6524,20 +7071,31 @@ impl McpListToolsItemToolsItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/McpListToolsItem/properties/type` in the API's spec.
+///
 /// Always `"mcp_list_tools"`: constructors fill it in, decoding checks it.
 pub type McpListToolsItemType = crate::runtime::Const<constants::McpListToolsItemType>;
 /// MCP (Model Context Protocol) tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct McpServerTool {
+    /// The `allowed_tools` property (optional).
     pub allowed_tools: Option<McpServerToolAllowedTools>,
+    /// The `authorization` property (optional).
     pub authorization: Option<String>,
+    /// The `connector_id` property (optional).
     pub connector_id: Option<McpServerToolConnectorId>,
+    /// The `headers` property (optional).
     pub headers: Option<crate::runtime::Map<String>>,
+    /// The `require_approval` property (optional).
     pub require_approval: Option<McpServerToolRequireApproval>,
+    /// The `server_description` property (optional).
     pub server_description: Option<String>,
+    /// The `server_label` property (required).
     pub server_label: String,
+    /// The `server_url` property (optional).
     pub server_url: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: McpServerToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6682,6 +7240,8 @@ impl McpServerTool {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/McpServerTool/properties/allowed_tools` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum McpServerToolAllowedTools { Object(McpServerToolAllowedToolsObject),
     List(Vec < String >), }
 }
@@ -6689,10 +7249,13 @@ crate::runtime::union_from! {
     McpServerToolAllowedTools { Object(McpServerToolAllowedToolsObject), List(Vec <
     String >), }
 }
+/// The object of the schema at `/components/schemas/McpServerTool/properties/allowed_tools/anyOf/1` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct McpServerToolAllowedToolsObject {
+    /// The `read_only` property (optional).
     pub read_only: Option<bool>,
+    /// The `tool_names` property (optional).
     pub tool_names: Option<Vec<String>>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6758,6 +7321,8 @@ impl McpServerToolAllowedToolsObject {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/McpServerTool/properties/connector_id` in the API's spec."]
     pub enum McpServerToolConnectorId { ConnectorDropbox => "connector_dropbox",
     ConnectorGmail => "connector_gmail", ConnectorGooglecalendar =>
     "connector_googlecalendar", ConnectorGoogledrive => "connector_googledrive",
@@ -6766,6 +7331,8 @@ crate::runtime::string_enum! {
     ConnectorSharepoint => "connector_sharepoint", }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/McpServerTool/properties/require_approval` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum McpServerToolRequireApproval { Always(McpServerToolRequireApprovalAlways),
     Never(McpServerToolRequireApprovalNever), Object(McpServerToolRequireApprovalObject),
     }
@@ -6775,18 +7342,25 @@ crate::runtime::union_from! {
     Never(McpServerToolRequireApprovalNever), Object(McpServerToolRequireApprovalObject),
     }
 }
+/// The one value of the schema at `/components/schemas/McpServerTool/properties/require_approval/anyOf/1` in the API's spec.
+///
 /// Always `"always"`: constructors fill it in, decoding checks it.
 pub type McpServerToolRequireApprovalAlways = crate::runtime::Const<
     constants::McpServerToolRequireApprovalAlways,
 >;
+/// The one value of the schema at `/components/schemas/McpServerTool/properties/require_approval/anyOf/2` in the API's spec.
+///
 /// Always `"never"`: constructors fill it in, decoding checks it.
 pub type McpServerToolRequireApprovalNever = crate::runtime::Const<
     constants::McpServerToolRequireApprovalNever,
 >;
+/// The object of the schema at `/components/schemas/McpServerTool/properties/require_approval/anyOf/0` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct McpServerToolRequireApprovalObject {
+    /// The `always` property (optional).
     pub always: Option<McpServerToolRequireApprovalObjectAlways>,
+    /// The `never` property (optional).
     pub never: Option<McpServerToolRequireApprovalObjectNever>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6857,9 +7431,11 @@ impl McpServerToolRequireApprovalObject {
         self
     }
 }
+/// The object of the schema at `/components/schemas/McpServerTool/properties/require_approval/anyOf/0/properties/always` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct McpServerToolRequireApprovalObjectAlways {
+    /// The `tool_names` property (optional).
     pub tool_names: Option<Vec<String>>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6914,9 +7490,11 @@ impl McpServerToolRequireApprovalObjectAlways {
         self
     }
 }
+/// The object of the schema at `/components/schemas/McpServerTool/properties/require_approval/anyOf/0/properties/never` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct McpServerToolRequireApprovalObjectNever {
+    /// The `tool_names` property (optional).
     pub tool_names: Option<Vec<String>>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6971,19 +7549,29 @@ impl McpServerToolRequireApprovalObjectNever {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/McpServerTool/properties/type` in the API's spec.
+///
 /// Always `"mcp"`: constructors fill it in, decoding checks it.
 pub type McpServerToolType = crate::runtime::Const<constants::McpServerToolType>;
 /// A function tool grouped inside a namespace tool
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NamespaceFunctionTool {
+    /// The `allowed_callers` property (optional).
     pub allowed_callers: Option<Vec<NamespaceFunctionToolAllowedCallersItem>>,
+    /// The `defer_loading` property (optional).
     pub defer_loading: Option<bool>,
+    /// The `description` property (optional).
     pub description: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `output_schema` property (optional).
     pub output_schema: Option<serde_json::Value>,
+    /// The `parameters` property (optional).
     pub parameters: Option<serde_json::Value>,
+    /// The `strict` property (optional).
     pub strict: Option<bool>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: NamespaceFunctionToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7117,9 +7705,13 @@ impl NamespaceFunctionTool {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/NamespaceFunctionTool/properties/allowed_callers/items` in the API's spec."]
     pub enum NamespaceFunctionToolAllowedCallersItem { Direct => "direct", Programmatic
     => "programmatic", }
 }
+/// The one value of the schema at `/components/schemas/NamespaceFunctionTool/properties/type` in the API's spec.
+///
 /// Always `"function"`: constructors fill it in, decoding checks it.
 pub type NamespaceFunctionToolType = crate::runtime::Const<
     constants::NamespaceFunctionToolType,
@@ -7128,9 +7720,13 @@ pub type NamespaceFunctionToolType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NamespaceTool {
+    /// The `description` property (required).
     pub description: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `tools` property (required).
     pub tools: Vec<NamespaceToolToolsItem>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: NamespaceToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7212,29 +7808,41 @@ impl NamespaceTool {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/NamespaceTool/properties/tools/items` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum NamespaceToolToolsItem { tag = "type"; Function = "function" =>
     NamespaceFunctionTool, Custom = "custom" => CustomTool, }
 }
 crate::runtime::union_from! {
     NamespaceToolToolsItem { Function(NamespaceFunctionTool), Custom(CustomTool), }
 }
+/// The one value of the schema at `/components/schemas/NamespaceTool/properties/type` in the API's spec.
+///
 /// Always `"namespace"`: constructors fill it in, decoding checks it.
 pub type NamespaceToolType = crate::runtime::Const<constants::NamespaceToolType>;
+/// The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCallOutput/properties/type` in the API's spec.
+///
 /// Always `"custom_tool_call_output"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponseCustomToolCallOutputType = crate::runtime::Const<
     constants::OpenAiResponseCustomToolCallOutputType,
 >;
+/// The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCall/properties/type` in the API's spec.
+///
 /// Always `"custom_tool_call"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponseCustomToolCallType = crate::runtime::Const<
     constants::OpenAiResponseCustomToolCallType,
 >;
+/// The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCallOutput/properties/type` in the API's spec.
+///
 /// Always `"function_call_output"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponseFunctionToolCallOutputType = crate::runtime::Const<
     constants::OpenAiResponseFunctionToolCallOutputType,
 >;
+/// The object of the schema at `/components/schemas/OpenAIResponseFunctionToolCall/properties/subagent_items/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponseFunctionToolCallSubagentItemsItem {
+    /// The `type` property (required).
     pub r#type: String,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -7287,11 +7895,15 @@ impl OpenAiResponseFunctionToolCallSubagentItemsItem {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCall/properties/type` in the API's spec.
+///
 /// Always `"function_call"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponseFunctionToolCallType = crate::runtime::Const<
     constants::OpenAiResponseFunctionToolCallType,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the `OpenAIResponsesAnnotation` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OpenAiResponsesAnnotation { tag = "type"; FileCitation = "file_citation" =>
     FileCitation, UrlCitation = "url_citation" => UrlCitation, FilePath = "file_path" =>
     FilePath, }
@@ -7300,10 +7912,13 @@ crate::runtime::union_from! {
     OpenAiResponsesAnnotation { FileCitation(FileCitation), UrlCitation(UrlCitation),
     FilePath(FilePath), }
 }
+/// The object of the `OpenAIResponsesRefusalContent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesRefusalContent {
+    /// The `refusal` property (required).
     pub refusal: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesRefusalContentType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7364,11 +7979,15 @@ impl OpenAiResponsesRefusalContent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesRefusalContent/properties/type` in the API's spec.
+///
 /// Always `"refusal"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesRefusalContentType = crate::runtime::Const<
     constants::OpenAiResponsesRefusalContentType,
 >;
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the `OpenAIResponsesToolChoice` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OpenAiResponsesToolChoice { Auto(OpenAiResponsesToolChoiceAuto),
     None(OpenAiResponsesToolChoiceNone), Required(OpenAiResponsesToolChoiceRequired),
     ToolChoiceAllowed(ToolChoiceAllowed), Function(OpenAiResponsesToolChoiceFunction),
@@ -7382,9 +8001,11 @@ crate::runtime::union_from! {
     ApplyPatch(OpenAiResponsesToolChoiceApplyPatch),
     Shell(OpenAiResponsesToolChoiceShell), Object(OpenAiResponsesToolChoiceObject), }
 }
+/// The object of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/6` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OpenAiResponsesToolChoiceApplyPatch {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesToolChoiceApplyPatchType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7434,18 +8055,25 @@ impl OpenAiResponsesToolChoiceApplyPatch {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/6/properties/type` in the API's spec.
+///
 /// Always `"apply_patch"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesToolChoiceApplyPatchType = crate::runtime::Const<
     constants::OpenAiResponsesToolChoiceApplyPatchType,
 >;
+/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/0` in the API's spec.
+///
 /// Always `"auto"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesToolChoiceAuto = crate::runtime::Const<
     constants::OpenAiResponsesToolChoiceAuto,
 >;
+/// The object of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/3` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesToolChoiceFunction {
+    /// The `name` property (required).
     pub name: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesToolChoiceFunctionType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7506,17 +8134,23 @@ impl OpenAiResponsesToolChoiceFunction {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/3/properties/type` in the API's spec.
+///
 /// Always `"function"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesToolChoiceFunctionType = crate::runtime::Const<
     constants::OpenAiResponsesToolChoiceFunctionType,
 >;
+/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/1` in the API's spec.
+///
 /// Always `"none"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesToolChoiceNone = crate::runtime::Const<
     constants::OpenAiResponsesToolChoiceNone,
 >;
+/// The object of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/4` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesToolChoiceObject {
+    /// The `type` property (required).
     pub r#type: OpenAiResponsesToolChoiceObjectType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7567,16 +8201,22 @@ impl OpenAiResponsesToolChoiceObject {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/4/properties/type` in the API's spec."]
     pub enum OpenAiResponsesToolChoiceObjectType { WebSearchPreview20250311 =>
     "web_search_preview_2025_03_11", WebSearchPreview => "web_search_preview", }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/2` in the API's spec.
+///
 /// Always `"required"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesToolChoiceRequired = crate::runtime::Const<
     constants::OpenAiResponsesToolChoiceRequired,
 >;
+/// The object of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/7` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OpenAiResponsesToolChoiceShell {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesToolChoiceShellType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7626,11 +8266,16 @@ impl OpenAiResponsesToolChoiceShell {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/7/properties/type` in the API's spec.
+///
 /// Always `"shell"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesToolChoiceShellType = crate::runtime::Const<
     constants::OpenAiResponsesToolChoiceShellType,
 >;
 crate::runtime::string_enum! {
+    #[doc = " The values of the `OpenAIResponsesTruncation` schema in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum OpenAiResponsesTruncation { Auto => "auto", Disabled => "disabled", }
 }
 /// An openrouter:advisor server tool output item
@@ -7641,6 +8286,7 @@ pub struct OutputAdvisorServerToolItem {
     pub advice: Option<String>,
     /// Error message when the advisor call did not produce advice. Set together with `status: 'failed'` on the terminal item.
     pub error: Option<String>,
+    /// The `id` property (optional).
     pub id: Option<String>,
     /// Provider-safe function name of the specific advisor instance that produced this item (e.g. `openrouter_advisor__1`). Present only when more than one advisor tool is configured; omitted for the default single advisor. Echo this field back unchanged so the advisor's cross-request memory stays namespaced to the correct instance. This identity is positional: it is derived from the index of the advisor entry in the request `tools` array, so clients must keep the order of advisor tool entries stable across requests in a conversation. Reordering or inserting advisor entries shifts these names and causes each advisor's cross-request memory to be attributed to the wrong instance.
     ///
@@ -7650,8 +8296,11 @@ pub struct OutputAdvisorServerToolItem {
     pub model: Option<String>,
     /// The prompt the executor sent to the advisor.
     pub prompt: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: FailableToolCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputAdvisorServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7751,11 +8400,15 @@ impl OutputAdvisorServerToolItem {
         }
     }
     /// Sets `advice`.
+    ///
+    /// The advisor model's response (the advice text returned to the executor).
     pub fn advice(mut self, value: impl Into<String>) -> Self {
         self.advice = Some(value.into());
         self
     }
     /// Sets `error`.
+    ///
+    /// Error message when the advisor call did not produce advice. Set together with `status: 'failed'` on the terminal item.
     pub fn error(mut self, value: impl Into<String>) -> Self {
         self.error = Some(value.into());
         self
@@ -7766,21 +8419,29 @@ impl OutputAdvisorServerToolItem {
         self
     }
     /// Sets `instance_name`.
+    ///
+    /// Provider-safe function name of the specific advisor instance that produced this item (e.g. `openrouter_advisor__1`). Present only when more than one advisor tool is configured; omitted for the default single advisor. Echo this field back unchanged so the advisor's cross-request memory stays namespaced to the correct instance. This identity is positional: it is derived from the index of the advisor entry in the request `tools` array, so clients must keep the order of advisor tool entries stable across requests in a conversation. Reordering or inserting advisor entries shifts these names and causes each advisor's cross-request memory to be attributed to the wrong instance.
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.instance_name = Some(value.into());
         self
     }
     /// Sets `model`.
+    ///
+    /// Slug of the advisor model that was consulted.
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.model = Some(value.into());
         self
     }
     /// Sets `prompt`.
+    ///
+    /// The prompt the executor sent to the advisor.
     pub fn prompt(mut self, value: impl Into<String>) -> Self {
         self.prompt = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputAdvisorServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:advisor"`: constructors fill it in, decoding checks it.
 pub type OutputAdvisorServerToolItemType = crate::runtime::Const<
     constants::OutputAdvisorServerToolItemType,
@@ -7789,14 +8450,19 @@ pub type OutputAdvisorServerToolItemType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputApplyPatchServerToolItem {
+    /// The `call_id` property (optional).
     pub call_id: Option<String>,
+    /// The `id` property (optional).
     pub id: Option<String>,
     /// The patch operation requested by an `apply_patch_call`. `create_file` and `update_file` carry a V4A diff; `delete_file` omits it.
     ///
     /// Example: `{"diff":"@@ function main() {\n+  console.log(\"hi\");\n }","path":"/src/main.ts","type":"update_file"}`
     pub operation: Option<ApplyPatchCallOperation>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputApplyPatchServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7882,11 +8548,15 @@ impl OutputApplyPatchServerToolItem {
         self
     }
     /// Sets `operation`.
+    ///
+    /// The patch operation requested by an `apply_patch_call`. `create_file` and `update_file` carry a V4A diff; `delete_file` omits it.
     pub fn operation(mut self, value: impl Into<ApplyPatchCallOperation>) -> Self {
         self.operation = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputApplyPatchServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:apply_patch"`: constructors fill it in, decoding checks it.
 pub type OutputApplyPatchServerToolItemType = crate::runtime::Const<
     constants::OutputApplyPatchServerToolItemType,
@@ -7899,13 +8569,21 @@ pub struct OutputBashServerToolItem {
     pub arguments: Option<String>,
     /// The model-generated tool call id from the originating turn.
     pub call_id: Option<String>,
+    /// The `command` property (optional).
     pub command: Option<String>,
+    /// The `exitCode` property (optional).
     pub exit_code: Option<i64>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `stderr` property (optional).
     pub stderr: Option<String>,
+    /// The `stdout` property (optional).
     pub stdout: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputBashServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -8011,11 +8689,15 @@ impl OutputBashServerToolItem {
         }
     }
     /// Sets `arguments`.
+    ///
+    /// The raw tool-call arguments string as emitted by the model.
     pub fn arguments(mut self, value: impl Into<String>) -> Self {
         self.arguments = Some(value.into());
         self
     }
     /// Sets `call_id`.
+    ///
+    /// The model-generated tool call id from the originating turn.
     pub fn call_id(mut self, value: impl Into<String>) -> Self {
         self.call_id = Some(value.into());
         self
@@ -8046,6 +8728,8 @@ impl OutputBashServerToolItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputBashServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:bash"`: constructors fill it in, decoding checks it.
 pub type OutputBashServerToolItemType = crate::runtime::Const<
     constants::OutputBashServerToolItemType,
@@ -8054,11 +8738,17 @@ pub type OutputBashServerToolItemType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputBrowserUseServerToolItem {
+    /// The `action` property (optional).
     pub action: Option<String>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `screenshotB64` property (optional).
     pub screenshot_b64: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputBrowserUseServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -8149,6 +8839,8 @@ impl OutputBrowserUseServerToolItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputBrowserUseServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:browser_use"`: constructors fill it in, decoding checks it.
 pub type OutputBrowserUseServerToolItemType = crate::runtime::Const<
     constants::OutputBrowserUseServerToolItemType,
@@ -8157,11 +8849,17 @@ pub type OutputBrowserUseServerToolItemType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputCodeInterpreterCallItem {
+    /// The `code` property (optional).
     pub code: Option<String>,
+    /// The `container_id` property (optional).
     pub container_id: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `outputs` property (optional).
     pub outputs: Option<Vec<OutputItemCodeInterpreterCallOutputsItem>>,
+    /// The `status` property (required).
     pub status: OutputItemCodeInterpreterCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemCodeInterpreterCallType,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -8277,14 +8975,23 @@ impl OutputCodeInterpreterCallItem {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputCodeInterpreterServerToolItem {
+    /// The `code` property (optional).
     pub code: Option<String>,
+    /// The `exitCode` property (optional).
     pub exit_code: Option<i64>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `language` property (optional).
     pub language: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `stderr` property (optional).
     pub stderr: Option<String>,
+    /// The `stdout` property (optional).
     pub stdout: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputCodeInterpreterServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -8414,18 +9121,27 @@ impl OutputCodeInterpreterServerToolItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputCodeInterpreterServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:code_interpreter"`: constructors fill it in, decoding checks it.
 pub type OutputCodeInterpreterServerToolItemType = crate::runtime::Const<
     constants::OutputCodeInterpreterServerToolItemType,
 >;
+/// The object of the `OutputComputerCallItem` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputComputerCallItem {
+    /// The `action` property (optional).
     pub action: Option<serde_json::Value>,
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `pending_safety_checks` property (required).
     pub pending_safety_checks: Vec<OutputComputerCallItemPendingSafetyChecksItem>,
+    /// The `status` property (required).
     pub status: OutputComputerCallItemStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputComputerCallItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -8533,11 +9249,15 @@ impl OutputComputerCallItem {
         self
     }
 }
+/// The object of the schema at `/components/schemas/OutputComputerCallItem/properties/pending_safety_checks/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputComputerCallItemPendingSafetyChecksItem {
+    /// The `code` property (required).
     pub code: String,
+    /// The `id` property (required).
     pub id: String,
+    /// The `message` property (required).
     pub message: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -8611,9 +9331,13 @@ impl OutputComputerCallItemPendingSafetyChecksItem {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/OutputComputerCallItem/properties/status` in the API's spec."]
     pub enum OutputComputerCallItemStatus { Completed => "completed", Incomplete =>
     "incomplete", InProgress => "in_progress", }
 }
+/// The one value of the schema at `/components/schemas/OutputComputerCallItem/properties/type` in the API's spec.
+///
 /// Always `"computer_call"`: constructors fill it in, decoding checks it.
 pub type OutputComputerCallItemType = crate::runtime::Const<
     constants::OutputComputerCallItemType,
@@ -8622,12 +9346,17 @@ pub type OutputComputerCallItemType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputCustomToolCallItem {
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `input` property (required).
     pub input: String,
+    /// The `name` property (required).
     pub name: String,
     /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub namespace: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputCustomToolCallItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -8723,11 +9452,15 @@ impl OutputCustomToolCallItem {
         self
     }
     /// Sets `namespace`.
+    ///
+    /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputCustomToolCallItem/properties/type` in the API's spec.
+///
 /// Always `"custom_tool_call"`: constructors fill it in, decoding checks it.
 pub type OutputCustomToolCallItemType = crate::runtime::Const<
     constants::OutputCustomToolCallItemType,
@@ -8738,11 +9471,15 @@ pub type OutputCustomToolCallItemType = crate::runtime::Const<
 pub struct OutputDatetimeItem {
     /// ISO 8601 datetime string
     pub datetime: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
     /// IANA timezone name
     pub timezone: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputDatetimeItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -8833,19 +9570,27 @@ impl OutputDatetimeItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputDatetimeItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:datetime"`: constructors fill it in, decoding checks it.
 pub type OutputDatetimeItemType = crate::runtime::Const<
     constants::OutputDatetimeItemType,
 >;
+/// The type of the `OutputFileSearchCallItem` schema in the API's spec.
 pub type OutputFileSearchCallItem = OutputItemFileSearchCall;
 /// An openrouter:file_search server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputFileSearchServerToolItem {
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `queries` property (optional).
     pub queries: Option<Vec<String>>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputFileSearchServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -8926,6 +9671,8 @@ impl OutputFileSearchServerToolItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputFileSearchServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:file_search"`: constructors fill it in, decoding checks it.
 pub type OutputFileSearchServerToolItemType = crate::runtime::Const<
     constants::OutputFileSearchServerToolItemType,
@@ -8944,13 +9691,17 @@ pub struct OutputFilesServerToolItem {
     pub file_id: Option<String>,
     /// The target filename supplied in the tool-call arguments.
     pub filename: Option<String>,
+    /// The `id` property (optional).
     pub id: Option<String>,
     /// The file operation performed (list, read, write, or edit).
     pub operation: Option<String>,
     /// JSON-serialized result of the file operation.
     pub result: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputFilesServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -9062,26 +9813,36 @@ impl OutputFilesServerToolItem {
         }
     }
     /// Sets `arguments`.
+    ///
+    /// The raw tool-call arguments string as emitted by the model.
     pub fn arguments(mut self, value: impl Into<String>) -> Self {
         self.arguments = Some(value.into());
         self
     }
     /// Sets `call_id`.
+    ///
+    /// The model-generated tool call id from the originating turn.
     pub fn call_id(mut self, value: impl Into<String>) -> Self {
         self.call_id = Some(value.into());
         self
     }
     /// Sets `error`.
+    ///
+    /// Error message when the file operation failed.
     pub fn error(mut self, value: impl Into<String>) -> Self {
         self.error = Some(value.into());
         self
     }
     /// Sets `file_id`.
+    ///
+    /// The target file id supplied in the tool-call arguments.
     pub fn file_id(mut self, value: impl Into<String>) -> Self {
         self.file_id = Some(value.into());
         self
     }
     /// Sets `filename`.
+    ///
+    /// The target filename supplied in the tool-call arguments.
     pub fn filename(mut self, value: impl Into<String>) -> Self {
         self.filename = Some(value.into());
         self
@@ -9092,30 +9853,43 @@ impl OutputFilesServerToolItem {
         self
     }
     /// Sets `operation`.
+    ///
+    /// The file operation performed (list, read, write, or edit).
     pub fn operation(mut self, value: impl Into<String>) -> Self {
         self.operation = Some(value.into());
         self
     }
     /// Sets `result`.
+    ///
+    /// JSON-serialized result of the file operation.
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.result = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputFilesServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:files"`: constructors fill it in, decoding checks it.
 pub type OutputFilesServerToolItemType = crate::runtime::Const<
     constants::OutputFilesServerToolItemType,
 >;
+/// The object of the `OutputFunctionCallItem` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputFunctionCallItem {
+    /// The `arguments` property (required).
     pub arguments: String,
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
     /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub namespace: Option<String>,
+    /// The `status` property (optional).
     pub status: Option<OutputItemFunctionCallStatus>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemFunctionCallType,
     /// EXPERIMENTAL — subject to change without notice. String id that matches the `call_id` of the `openrouter:subagent` server tool call that spawned the subagent. Present on every `function_call` item the subagent projects; absent on ordinary function calls.
     pub subagent_id: Option<String>,
@@ -9240,6 +10014,8 @@ impl OutputFunctionCallItem {
         self
     }
     /// Sets `namespace`.
+    ///
+    /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
@@ -9250,11 +10026,15 @@ impl OutputFunctionCallItem {
         self
     }
     /// Sets `subagent_id`.
+    ///
+    /// EXPERIMENTAL — subject to change without notice. String id that matches the `call_id` of the `openrouter:subagent` server tool call that spawned the subagent. Present on every `function_call` item the subagent projects; absent on ordinary function calls.
     pub fn subagent_id(mut self, value: impl Into<String>) -> Self {
         self.subagent_id = Some(value.into());
         self
     }
     /// Sets `subagent_items`.
+    ///
+    /// EXPERIMENTAL — subject to change without notice. The subagent's output items produced on this turn. Treat this as an opaque object; you must replay it in the request so that the subagent can continue execution of the tool with the same context. If a subagent created multiple parallel tool calls, only the first tool call will have this field. The other tool calls will only have `subagent_id`. Present only if the tool call originates from a subagent spawned by the `openrouter:subagent` server tool.
     pub fn subagent_items(
         mut self,
         value: Vec<OutputFunctionCallItemSubagentItemsItem>,
@@ -9263,9 +10043,11 @@ impl OutputFunctionCallItem {
         self
     }
 }
+/// The object of the schema at `/components/schemas/OutputFunctionCallItem/allOf/1/properties/subagent_items/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputFunctionCallItemSubagentItemsItem {
+    /// The `type` property (required).
     pub r#type: String,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -9330,13 +10112,17 @@ pub struct OutputFusionServerToolItem {
     pub failed_models: Option<Vec<OutputFusionServerToolItemFailedModelsItem>>,
     /// Typed failure reason when the fusion run failed. Possible values include: all_panels_failed, insufficient_credits, rate_limited, invalid_model, judge_not_valid_json, judge_schema_mismatch, judge_upstream_error, judge_empty_completion. The four analysis-stage codes keep their pre-rename `judge_` spelling so existing consumers keep matching. The consumer-cancellation code is `cancelled`.
     pub failure_reason: Option<String>,
+    /// The `id` property (optional).
     pub id: Option<String>,
     /// Analysis models that produced a response in this fusion run, with each model's full panel content.
     pub responses: Option<Vec<OutputFusionServerToolItemResponsesItem>>,
     /// Web pages the analysis panels and analyst retrieved via web search during this fusion run, deduplicated by URL across the whole run. Present when at least one model cited a source.
     pub sources: Option<Vec<FusionSource>>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputFusionServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -9442,16 +10228,22 @@ impl OutputFusionServerToolItem {
         }
     }
     /// Sets `analysis`.
+    ///
+    /// Structured analysis produced by the fusion analyst model.
     pub fn analysis(mut self, value: impl Into<FusionAnalysisResult>) -> Self {
         self.analysis = Some(value.into());
         self
     }
     /// Sets `error`.
+    ///
+    /// Error message when the fusion run did not produce an analysis result.
     pub fn error(mut self, value: impl Into<String>) -> Self {
         self.error = Some(value.into());
         self
     }
     /// Sets `failed_models`.
+    ///
+    /// Models that were requested as part of the analysis panel but did not produce a response. Present when at least one requested analysis model failed. The fusion result is still usable but was produced from a degraded panel.
     pub fn failed_models(
         mut self,
         value: Vec<OutputFusionServerToolItemFailedModelsItem>,
@@ -9460,6 +10252,8 @@ impl OutputFusionServerToolItem {
         self
     }
     /// Sets `failure_reason`.
+    ///
+    /// Typed failure reason when the fusion run failed. Possible values include: all_panels_failed, insufficient_credits, rate_limited, invalid_model, judge_not_valid_json, judge_schema_mismatch, judge_upstream_error, judge_empty_completion. The four analysis-stage codes keep their pre-rename `judge_` spelling so existing consumers keep matching. The consumer-cancellation code is `cancelled`.
     pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
         self.failure_reason = Some(value.into());
         self
@@ -9470,6 +10264,8 @@ impl OutputFusionServerToolItem {
         self
     }
     /// Sets `responses`.
+    ///
+    /// Analysis models that produced a response in this fusion run, with each model's full panel content.
     pub fn responses(
         mut self,
         value: Vec<OutputFusionServerToolItemResponsesItem>,
@@ -9478,11 +10274,14 @@ impl OutputFusionServerToolItem {
         self
     }
     /// Sets `sources`.
+    ///
+    /// Web pages the analysis panels and analyst retrieved via web search during this fusion run, deduplicated by URL across the whole run. Present when at least one model cited a source.
     pub fn sources(mut self, value: Vec<FusionSource>) -> Self {
         self.sources = Some(value);
         self
     }
 }
+/// The object of the schema at `/components/schemas/OutputFusionServerToolItem/properties/failed_models/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputFusionServerToolItemFailedModelsItem {
@@ -9556,15 +10355,20 @@ impl OutputFusionServerToolItemFailedModelsItem {
         }
     }
     /// Sets `status_code`.
+    ///
+    /// HTTP status code from the upstream response, when available (e.g. 402, 429).
     pub fn status_code(mut self, value: impl Into<i64>) -> Self {
         self.status_code = Some(value.into());
         self
     }
 }
+/// The object of the schema at `/components/schemas/OutputFusionServerToolItem/properties/responses/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputFusionServerToolItemResponsesItem {
+    /// The `content` property (optional).
     pub content: Option<String>,
+    /// The `model` property (required).
     pub model: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -9627,17 +10431,25 @@ impl OutputFusionServerToolItemResponsesItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputFusionServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:fusion"`: constructors fill it in, decoding checks it.
 pub type OutputFusionServerToolItemType = crate::runtime::Const<
     constants::OutputFusionServerToolItemType,
 >;
+/// The object of the `OutputImageGenerationCallItem` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputImageGenerationCallItem {
+    /// The `id` property (required).
     pub id: String,
+    /// The `result` property (optional).
     pub result: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ImageGenerationStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemImageGenerationCallType,
     /// The prompt (possibly rewritten) that the image was generated from.
     pub prompt: Option<String>,
@@ -9723,6 +10535,8 @@ impl OutputImageGenerationCallItem {
         self
     }
     /// Sets `prompt`.
+    ///
+    /// The prompt (possibly rewritten) that the image was generated from.
     pub fn prompt(mut self, value: impl Into<String>) -> Self {
         self.prompt = Some(value.into());
         self
@@ -9732,16 +10546,23 @@ impl OutputImageGenerationCallItem {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputImageGenerationServerToolItem {
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `imageB64` property (optional).
     pub image_b64: Option<String>,
+    /// The `imageUrl` property (optional).
     pub image_url: Option<String>,
     /// The prompt (possibly rewritten) that the image was generated from.
     pub prompt: Option<String>,
     /// The generated image as a base64-encoded string or URL, matching OpenAI image_generation_call format
     pub result: Option<String>,
+    /// The `revisedPrompt` property (optional).
     pub revised_prompt: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputImageGenerationServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -9856,11 +10677,15 @@ impl OutputImageGenerationServerToolItem {
         self
     }
     /// Sets `prompt`.
+    ///
+    /// The prompt (possibly rewritten) that the image was generated from.
     pub fn prompt(mut self, value: impl Into<String>) -> Self {
         self.prompt = Some(value.into());
         self
     }
     /// Sets `result`.
+    ///
+    /// The generated image as a base64-encoded string or URL, matching OpenAI image_generation_call format
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.result = Some(value.into());
         self
@@ -9871,11 +10696,15 @@ impl OutputImageGenerationServerToolItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputImageGenerationServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:image_generation"`: constructors fill it in, decoding checks it.
 pub type OutputImageGenerationServerToolItemType = crate::runtime::Const<
     constants::OutputImageGenerationServerToolItemType,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/outputs/items` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OutputItemCodeInterpreterCallOutputsItem { tag = "type"; Logs = "logs" =>
     CodeInterpreterLogsOutput, Image = "image" => CodeInterpreterImageOutput, File =
     "file" => CodeInterpreterFileOutput, }
@@ -9885,21 +10714,31 @@ crate::runtime::union_from! {
     Image(CodeInterpreterImageOutput), File(CodeInterpreterFileOutput), }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/status` in the API's spec."]
     pub enum OutputItemCodeInterpreterCallStatus { InProgress => "in_progress", Completed
     => "completed", Incomplete => "incomplete", Interpreting => "interpreting", Failed =>
     "failed", }
 }
+/// The one value of the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/type` in the API's spec.
+///
 /// Always `"code_interpreter_call"`: constructors fill it in, decoding checks it.
 pub type OutputItemCodeInterpreterCallType = crate::runtime::Const<
     constants::OutputItemCodeInterpreterCallType,
 >;
+/// The object of the `OutputItemFileSearchCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputItemFileSearchCall {
+    /// The `id` property (required).
     pub id: String,
+    /// The `queries` property (required).
     pub queries: Vec<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: WebSearchStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemFileSearchCallType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -9980,31 +10819,45 @@ impl OutputItemFileSearchCall {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OutputItemFileSearchCall/properties/type` in the API's spec.
+///
 /// Always `"file_search_call"`: constructors fill it in, decoding checks it.
 pub type OutputItemFileSearchCallType = crate::runtime::Const<
     constants::OutputItemFileSearchCallType,
 >;
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/OutputItemFunctionCall/properties/status` in the API's spec."]
     pub enum OutputItemFunctionCallStatus { Completed => "completed", Incomplete =>
     "incomplete", InProgress => "in_progress", }
 }
+/// The one value of the schema at `/components/schemas/OutputItemFunctionCall/properties/type` in the API's spec.
+///
 /// Always `"function_call"`: constructors fill it in, decoding checks it.
 pub type OutputItemFunctionCallType = crate::runtime::Const<
     constants::OutputItemFunctionCallType,
 >;
+/// The one value of the schema at `/components/schemas/OutputItemImageGenerationCall/properties/type` in the API's spec.
+///
 /// Always `"image_generation_call"`: constructors fill it in, decoding checks it.
 pub type OutputItemImageGenerationCallType = crate::runtime::Const<
     constants::OutputItemImageGenerationCallType,
 >;
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/OutputItemReasoning/properties/status` in the API's spec."]
     pub enum OutputItemReasoningStatus { Completed => "completed", Incomplete =>
     "incomplete", InProgress => "in_progress", }
 }
+/// The one value of the schema at `/components/schemas/OutputItemReasoning/properties/type` in the API's spec.
+///
 /// Always `"reasoning"`: constructors fill it in, decoding checks it.
 pub type OutputItemReasoningType = crate::runtime::Const<
     constants::OutputItemReasoningType,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/OutputItemWebSearchCall/properties/action` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OutputItemWebSearchCallAction { tag = "type"; Search = "search" =>
     OutputItemWebSearchCallActionSearch, OpenPage = "open_page" =>
     OutputItemWebSearchCallActionOpenPage, FindInPage = "find_in_page" =>
@@ -10015,11 +10868,15 @@ crate::runtime::union_from! {
     OpenPage(OutputItemWebSearchCallActionOpenPage),
     FindInPage(OutputItemWebSearchCallActionFindInPage), }
 }
+/// The object of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/2` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputItemWebSearchCallActionFindInPage {
+    /// The `pattern` property (required).
     pub pattern: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemWebSearchCallActionFindInPageType,
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -10088,14 +10945,19 @@ impl OutputItemWebSearchCallActionFindInPage {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/2/properties/type` in the API's spec.
+///
 /// Always `"find_in_page"`: constructors fill it in, decoding checks it.
 pub type OutputItemWebSearchCallActionFindInPageType = crate::runtime::Const<
     constants::OutputItemWebSearchCallActionFindInPageType,
 >;
+/// The object of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/1` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OutputItemWebSearchCallActionOpenPage {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemWebSearchCallActionOpenPageType,
+    /// The `url` property (optional).
     pub url: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -10158,16 +11020,23 @@ impl OutputItemWebSearchCallActionOpenPage {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/1/properties/type` in the API's spec.
+///
 /// Always `"open_page"`: constructors fill it in, decoding checks it.
 pub type OutputItemWebSearchCallActionOpenPageType = crate::runtime::Const<
     constants::OutputItemWebSearchCallActionOpenPageType,
 >;
+/// The object of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputItemWebSearchCallActionSearch {
+    /// The `queries` property (optional).
     pub queries: Option<Vec<String>>,
+    /// The `query` property (required).
     pub query: String,
+    /// The `sources` property (optional).
     pub sources: Option<Vec<WebSearchSource>>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemWebSearchCallActionSearchType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -10248,10 +11117,14 @@ impl OutputItemWebSearchCallActionSearch {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/0/properties/type` in the API's spec.
+///
 /// Always `"search"`: constructors fill it in, decoding checks it.
 pub type OutputItemWebSearchCallActionSearchType = crate::runtime::Const<
     constants::OutputItemWebSearchCallActionSearchType,
 >;
+/// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/type` in the API's spec.
+///
 /// Always `"web_search_call"`: constructors fill it in, decoding checks it.
 pub type OutputItemWebSearchCallType = crate::runtime::Const<
     constants::OutputItemWebSearchCallType,
@@ -10260,11 +11133,17 @@ pub type OutputItemWebSearchCallType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputMcpServerToolItem {
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `serverLabel` property (optional).
     pub server_label: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `toolName` property (optional).
     pub tool_name: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputMcpServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -10355,6 +11234,8 @@ impl OutputMcpServerToolItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputMcpServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:mcp"`: constructors fill it in, decoding checks it.
 pub type OutputMcpServerToolItemType = crate::runtime::Const<
     constants::OutputMcpServerToolItemType,
@@ -10363,12 +11244,19 @@ pub type OutputMcpServerToolItemType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputMemoryServerToolItem {
+    /// The `action` property (optional).
     pub action: Option<OutputMemoryServerToolItemAction>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `key` property (optional).
     pub key: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputMemoryServerToolItemType,
+    /// The `value` property (optional).
     pub value: Option<serde_json::Value>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -10470,9 +11358,13 @@ impl OutputMemoryServerToolItem {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/OutputMemoryServerToolItem/properties/action` in the API's spec."]
     pub enum OutputMemoryServerToolItemAction { Read => "read", Write => "write", Delete
     => "delete", }
 }
+/// The one value of the schema at `/components/schemas/OutputMemoryServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:memory"`: constructors fill it in, decoding checks it.
 pub type OutputMemoryServerToolItemType = crate::runtime::Const<
     constants::OutputMemoryServerToolItemType,
@@ -10483,13 +11375,20 @@ crate::runtime::string_enum! {
     pub enum OutputMessagePhase { Commentary => "commentary", FinalAnswer =>
     "final_answer", }
 }
+/// The one value of the schema at `/components/schemas/OutputMessage/properties/role` in the API's spec.
+///
 /// Always `"assistant"`: constructors fill it in, decoding checks it.
 pub type OutputMessageRole = crate::runtime::Const<constants::OutputMessageRole>;
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/OutputMessage/properties/status` in the API's spec."]
     pub enum OutputMessageStatus { Completed => "completed", Incomplete => "incomplete",
     InProgress => "in_progress", }
 }
 crate::runtime::string_enum! {
+    #[doc = " The values of the `OutputModalityEnum` schema in the API's spec."] #[doc =
+    " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum OutputModalityEnum { Text => "text", Image => "image", }
 }
 /// An openrouter:experimental__search_models server tool output item
@@ -10498,10 +11397,15 @@ crate::runtime::string_enum! {
 pub struct OutputSearchModelsServerToolItem {
     /// The JSON arguments submitted to the search tool (e.g. {"query":"Claude"})
     pub arguments: Option<String>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `query` property (optional).
     pub query: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputSearchModelsServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -10577,6 +11481,8 @@ impl OutputSearchModelsServerToolItem {
         }
     }
     /// Sets `arguments`.
+    ///
+    /// The JSON arguments submitted to the search tool (e.g. {"query":"Claude"})
     pub fn arguments(mut self, value: impl Into<String>) -> Self {
         self.arguments = Some(value.into());
         self
@@ -10592,6 +11498,8 @@ impl OutputSearchModelsServerToolItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputSearchModelsServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:experimental__search_models"`: constructors fill it in, decoding checks it.
 pub type OutputSearchModelsServerToolItemType = crate::runtime::Const<
     constants::OutputSearchModelsServerToolItemType,
@@ -10600,15 +11508,21 @@ pub type OutputSearchModelsServerToolItemType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputShellServerToolItem {
+    /// The `action` property (optional).
     pub action: Option<OutputShellServerToolItemAction>,
     /// The raw tool-call arguments string as emitted by the model.
     pub arguments: Option<String>,
     /// The model-generated tool call id from the originating turn.
     pub call_id: Option<String>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `output` property (optional).
     pub output: Option<Vec<ShellCallOutputContent>>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputShellServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -10707,11 +11621,15 @@ impl OutputShellServerToolItem {
         self
     }
     /// Sets `arguments`.
+    ///
+    /// The raw tool-call arguments string as emitted by the model.
     pub fn arguments(mut self, value: impl Into<String>) -> Self {
         self.arguments = Some(value.into());
         self
     }
     /// Sets `call_id`.
+    ///
+    /// The model-generated tool call id from the originating turn.
     pub fn call_id(mut self, value: impl Into<String>) -> Self {
         self.call_id = Some(value.into());
         self
@@ -10727,11 +11645,15 @@ impl OutputShellServerToolItem {
         self
     }
 }
+/// The object of the schema at `/components/schemas/OutputShellServerToolItem/properties/action` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputShellServerToolItemAction {
+    /// The `commands` property (required).
     pub commands: Vec<String>,
+    /// The `max_output_length` property (optional).
     pub max_output_length: Option<i64>,
+    /// The `timeout_ms` property (optional).
     pub timeout_ms: Option<i64>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -10804,6 +11726,8 @@ impl OutputShellServerToolItemAction {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputShellServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:shell"`: constructors fill it in, decoding checks it.
 pub type OutputShellServerToolItemType = crate::runtime::Const<
     constants::OutputShellServerToolItemType,
@@ -10816,6 +11740,7 @@ pub struct OutputSubagentServerToolItem {
     pub call_id: Option<String>,
     /// Error message when the subagent task did not produce an outcome. Set together with `status: 'failed'` on the terminal item.
     pub error: Option<String>,
+    /// The `id` property (optional).
     pub id: Option<String>,
     /// Provider-safe function name of the specific subagent instance that produced this item (e.g. `openrouter_subagent__1`). Present only on items from non-default instances — the second and later subagent entries in the request `tools` array. The first (default) instance omits it, even when multiple subagents are configured. When a replayed item echoes this field back, the transcript rehydrates the call under that instance's tool. This identity is positional: it is derived from the index of the subagent entry in the request `tools` array, so keep the order of subagent entries stable across requests in a conversation.
     ///
@@ -10829,12 +11754,15 @@ pub struct OutputSubagentServerToolItem {
     pub name: Option<String>,
     /// The worker model's result (the outcome text returned to the delegating model).
     pub outcome: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: FailableToolCallStatus,
     /// The task description the delegating model sent to the worker.
     pub task_description: Option<String>,
     /// The short task identifier the delegating model supplied.
     pub task_name: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputSubagentServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -10952,11 +11880,15 @@ impl OutputSubagentServerToolItem {
         }
     }
     /// Sets `call_id`.
+    ///
+    /// EXPERIMENTAL — subject to change without notice. The `call_id` of the tool call that spawned this subagent. This id will also be included as the `subagent_id` on any `function_call` items created by the subagent. This must be returned in the request so the `function_call` can be matched with the correct subagent. A suspended `in_progress` item is announced once and never re-emitted or terminally closed — completion arrives as a new item with the same `call_id`.
     pub fn call_id(mut self, value: impl Into<String>) -> Self {
         self.call_id = Some(value.into());
         self
     }
     /// Sets `error`.
+    ///
+    /// Error message when the subagent task did not produce an outcome. Set together with `status: 'failed'` on the terminal item.
     pub fn error(mut self, value: impl Into<String>) -> Self {
         self.error = Some(value.into());
         self
@@ -10967,36 +11899,50 @@ impl OutputSubagentServerToolItem {
         self
     }
     /// Sets `instance_name`.
+    ///
+    /// Provider-safe function name of the specific subagent instance that produced this item (e.g. `openrouter_subagent__1`). Present only on items from non-default instances — the second and later subagent entries in the request `tools` array. The first (default) instance omits it, even when multiple subagents are configured. When a replayed item echoes this field back, the transcript rehydrates the call under that instance's tool. This identity is positional: it is derived from the index of the subagent entry in the request `tools` array, so keep the order of subagent entries stable across requests in a conversation.
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.instance_name = Some(value.into());
         self
     }
     /// Sets `model`.
+    ///
+    /// Slug of the worker model that executed the task.
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.model = Some(value.into());
         self
     }
     /// Sets `name`.
+    ///
+    /// Configured name of the subagent that executed the task (the `name` on its tool entry). Present only for named subagents; omitted for an unnamed (default) subagent.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `outcome`.
+    ///
+    /// The worker model's result (the outcome text returned to the delegating model).
     pub fn outcome(mut self, value: impl Into<String>) -> Self {
         self.outcome = Some(value.into());
         self
     }
     /// Sets `task_description`.
+    ///
+    /// The task description the delegating model sent to the worker.
     pub fn task_description(mut self, value: impl Into<String>) -> Self {
         self.task_description = Some(value.into());
         self
     }
     /// Sets `task_name`.
+    ///
+    /// The short task identifier the delegating model supplied.
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.task_name = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputSubagentServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:subagent"`: constructors fill it in, decoding checks it.
 pub type OutputSubagentServerToolItemType = crate::runtime::Const<
     constants::OutputSubagentServerToolItemType,
@@ -11005,11 +11951,17 @@ pub type OutputSubagentServerToolItemType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputTextEditorServerToolItem {
+    /// The `command` property (optional).
     pub command: Option<OutputTextEditorServerToolItemCommand>,
+    /// The `filePath` property (optional).
     pub file_path: Option<String>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputTextEditorServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -11104,9 +12056,13 @@ impl OutputTextEditorServerToolItem {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/OutputTextEditorServerToolItem/properties/command` in the API's spec."]
     pub enum OutputTextEditorServerToolItemCommand { View => "view", Create => "create",
     StrReplace => "str_replace", Insert => "insert", }
 }
+/// The one value of the schema at `/components/schemas/OutputTextEditorServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:text_editor"`: constructors fill it in, decoding checks it.
 pub type OutputTextEditorServerToolItemType = crate::runtime::Const<
     constants::OutputTextEditorServerToolItemType,
@@ -11115,10 +12071,15 @@ pub type OutputTextEditorServerToolItemType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputToolSearchServerToolItem {
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `query` property (optional).
     pub query: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputToolSearchServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -11199,6 +12160,8 @@ impl OutputToolSearchServerToolItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputToolSearchServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:tool_search"`: constructors fill it in, decoding checks it.
 pub type OutputToolSearchServerToolItemType = crate::runtime::Const<
     constants::OutputToolSearchServerToolItemType,
@@ -11207,16 +12170,23 @@ pub type OutputToolSearchServerToolItemType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputWebFetchServerToolItem {
+    /// The `content` property (optional).
     pub content: Option<String>,
     /// The error message if the fetch failed.
     pub error: Option<String>,
     /// The HTTP status code returned by the upstream URL fetch.
     pub http_status: Option<i64>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `title` property (optional).
     pub title: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputWebFetchServerToolItemType,
+    /// The `url` property (optional).
     pub url: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -11321,11 +12291,15 @@ impl OutputWebFetchServerToolItem {
         self
     }
     /// Sets `error`.
+    ///
+    /// The error message if the fetch failed.
     pub fn error(mut self, value: impl Into<String>) -> Self {
         self.error = Some(value.into());
         self
     }
     /// Sets `httpStatus`.
+    ///
+    /// The HTTP status code returned by the upstream URL fetch.
     pub fn http_status(mut self, value: impl Into<i64>) -> Self {
         self.http_status = Some(value.into());
         self
@@ -11346,17 +12320,25 @@ impl OutputWebFetchServerToolItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputWebFetchServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:web_fetch"`: constructors fill it in, decoding checks it.
 pub type OutputWebFetchServerToolItemType = crate::runtime::Const<
     constants::OutputWebFetchServerToolItemType,
 >;
+/// The object of the `OutputWebSearchCallItem` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputWebSearchCallItem {
+    /// The `action` property (optional).
     pub action: Option<OutputItemWebSearchCallAction>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: WebSearchStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemWebSearchCallType,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -11441,9 +12423,13 @@ impl OutputWebSearchCallItem {
 pub struct OutputWebSearchServerToolItem {
     /// The search action performed, matching OpenAI web_search_call.action shape. Includes the query the model issued and optional source URLs returned by the search provider.
     pub action: Option<OutputWebSearchServerToolItemAction>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ToolCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputWebSearchServerToolItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -11514,6 +12500,8 @@ impl OutputWebSearchServerToolItem {
         }
     }
     /// Sets `action`.
+    ///
+    /// The search action performed, matching OpenAI web_search_call.action shape. Includes the query the model issued and optional source URLs returned by the search provider.
     pub fn action(
         mut self,
         value: impl Into<OutputWebSearchServerToolItemAction>,
@@ -11531,8 +12519,11 @@ impl OutputWebSearchServerToolItem {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputWebSearchServerToolItemAction {
+    /// The `query` property (required).
     pub query: String,
+    /// The `sources` property (optional).
     pub sources: Option<Vec<OutputWebSearchServerToolItemActionSourcesItem>>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputWebSearchServerToolItemActionType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -11606,10 +12597,13 @@ impl OutputWebSearchServerToolItemAction {
         self
     }
 }
+/// The object of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/sources/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputWebSearchServerToolItemActionSourcesItem {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputWebSearchServerToolItemActionSourcesItemType,
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -11670,14 +12664,20 @@ impl OutputWebSearchServerToolItemActionSourcesItem {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/sources/items/properties/type` in the API's spec.
+///
 /// Always `"url"`: constructors fill it in, decoding checks it.
 pub type OutputWebSearchServerToolItemActionSourcesItemType = crate::runtime::Const<
     constants::OutputWebSearchServerToolItemActionSourcesItemType,
 >;
+/// The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/type` in the API's spec.
+///
 /// Always `"search"`: constructors fill it in, decoding checks it.
 pub type OutputWebSearchServerToolItemActionType = crate::runtime::Const<
     constants::OutputWebSearchServerToolItemActionType,
 >;
+/// The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/type` in the API's spec.
+///
 /// Always `"openrouter:web_search"`: constructors fill it in, decoding checks it.
 pub type OutputWebSearchServerToolItemType = crate::runtime::Const<
     constants::OutputWebSearchServerToolItemType,
@@ -11690,6 +12690,8 @@ pub struct Preview20250311WebSearchServerTool {
     ///
     /// Example: `"auto"`
     pub engine: Option<WebSearchEngineEnum>,
+    /// The `filters` property (optional).
+    ///
     /// Example: `{"allowed_domains":["example.com"],"blocked_domains":["spam.com"],"excluded_domains":["spam.com"]}`
     pub filters: Option<WebSearchDomainFilter>,
     /// Maximum number of search results to return per search call. Defaults to 5. Applies to Exa, Firecrawl, Parallel, and Perplexity engines; ignored with native provider search. Perplexity supports a maximum of 20; values above 20 are clamped.
@@ -11708,7 +12710,10 @@ pub struct Preview20250311WebSearchServerTool {
     ///
     /// Example: `"medium"`
     pub search_context_size: Option<SearchContextSizeEnum>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: Preview20250311WebSearchServerToolType,
+    /// The `user_location` property (optional).
+    ///
     /// Example: `{"city":"San Francisco","country":"USA","region":"California","timezone":"America/Los_Angeles","type":"approximate"}`
     pub user_location: Option<PreviewWebSearchUserLocation>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -11806,6 +12811,8 @@ impl Preview20250311WebSearchServerTool {
         }
     }
     /// Sets `engine`.
+    ///
+    /// Which search engine to use. "auto" (default) uses native if the provider supports it, otherwise Exa. "native" forces the provider's built-in search. "exa" forces the Exa search API. "firecrawl" uses Firecrawl (requires BYOK). "parallel" uses the Parallel search API. "perplexity" uses the Perplexity Search API (raw ranked results).
     pub fn engine(mut self, value: impl Into<WebSearchEngineEnum>) -> Self {
         self.engine = Some(value.into());
         self
@@ -11816,21 +12823,29 @@ impl Preview20250311WebSearchServerTool {
         self
     }
     /// Sets `max_results`.
+    ///
+    /// Maximum number of search results to return per search call. Defaults to 5. Applies to Exa, Firecrawl, Parallel, and Perplexity engines; ignored with native provider search. Perplexity supports a maximum of 20; values above 20 are clamped.
     pub fn max_results(mut self, value: impl Into<i64>) -> Self {
         self.max_results = Some(value.into());
         self
     }
     /// Sets `max_uses`.
+    ///
+    /// Maximum number of web searches the model may perform in a single request. Once reached, further search calls return an error result instead of executing. Applies to the Exa, Firecrawl, Parallel, and Perplexity engines. With native provider search, forwarded only to Anthropic (as `max_uses`); other native search providers have no equivalent parameter and ignore it.
     pub fn max_uses(mut self, value: impl Into<i64>) -> Self {
         self.max_uses = Some(value.into());
         self
     }
     /// Sets `mode`.
+    ///
+    /// Engine-native search mode. Exa supports instant, fast, auto (default), deep-lite, deep, and deep-reasoning. Parallel supports turbo, fast, basic (default), and advanced. Modes unsupported by the selected engine are ignored.
     pub fn mode(mut self, value: impl Into<WebSearchMode>) -> Self {
         self.mode = Some(value.into());
         self
     }
     /// Sets `search_context_size`.
+    ///
+    /// Size of the search context for web search tools
     pub fn search_context_size(
         mut self,
         value: impl Into<SearchContextSizeEnum>,
@@ -11847,6 +12862,8 @@ impl Preview20250311WebSearchServerTool {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/Preview_20250311_WebSearchServerTool/properties/type` in the API's spec.
+///
 /// Always `"web_search_preview_2025_03_11"`: constructors fill it in, decoding checks it.
 pub type Preview20250311WebSearchServerToolType = crate::runtime::Const<
     constants::Preview20250311WebSearchServerToolType,
@@ -11859,6 +12876,8 @@ pub struct PreviewWebSearchServerTool {
     ///
     /// Example: `"auto"`
     pub engine: Option<WebSearchEngineEnum>,
+    /// The `filters` property (optional).
+    ///
     /// Example: `{"allowed_domains":["example.com"],"blocked_domains":["spam.com"],"excluded_domains":["spam.com"]}`
     pub filters: Option<WebSearchDomainFilter>,
     /// Maximum number of search results to return per search call. Defaults to 5. Applies to Exa, Firecrawl, Parallel, and Perplexity engines; ignored with native provider search. Perplexity supports a maximum of 20; values above 20 are clamped.
@@ -11877,7 +12896,10 @@ pub struct PreviewWebSearchServerTool {
     ///
     /// Example: `"medium"`
     pub search_context_size: Option<SearchContextSizeEnum>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: PreviewWebSearchServerToolType,
+    /// The `user_location` property (optional).
+    ///
     /// Example: `{"city":"San Francisco","country":"USA","region":"California","timezone":"America/Los_Angeles","type":"approximate"}`
     pub user_location: Option<PreviewWebSearchUserLocation>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -11975,6 +12997,8 @@ impl PreviewWebSearchServerTool {
         }
     }
     /// Sets `engine`.
+    ///
+    /// Which search engine to use. "auto" (default) uses native if the provider supports it, otherwise Exa. "native" forces the provider's built-in search. "exa" forces the Exa search API. "firecrawl" uses Firecrawl (requires BYOK). "parallel" uses the Parallel search API. "perplexity" uses the Perplexity Search API (raw ranked results).
     pub fn engine(mut self, value: impl Into<WebSearchEngineEnum>) -> Self {
         self.engine = Some(value.into());
         self
@@ -11985,21 +13009,29 @@ impl PreviewWebSearchServerTool {
         self
     }
     /// Sets `max_results`.
+    ///
+    /// Maximum number of search results to return per search call. Defaults to 5. Applies to Exa, Firecrawl, Parallel, and Perplexity engines; ignored with native provider search. Perplexity supports a maximum of 20; values above 20 are clamped.
     pub fn max_results(mut self, value: impl Into<i64>) -> Self {
         self.max_results = Some(value.into());
         self
     }
     /// Sets `max_uses`.
+    ///
+    /// Maximum number of web searches the model may perform in a single request. Once reached, further search calls return an error result instead of executing. Applies to the Exa, Firecrawl, Parallel, and Perplexity engines. With native provider search, forwarded only to Anthropic (as `max_uses`); other native search providers have no equivalent parameter and ignore it.
     pub fn max_uses(mut self, value: impl Into<i64>) -> Self {
         self.max_uses = Some(value.into());
         self
     }
     /// Sets `mode`.
+    ///
+    /// Engine-native search mode. Exa supports instant, fast, auto (default), deep-lite, deep, and deep-reasoning. Parallel supports turbo, fast, basic (default), and advanced. Modes unsupported by the selected engine are ignored.
     pub fn mode(mut self, value: impl Into<WebSearchMode>) -> Self {
         self.mode = Some(value.into());
         self
     }
     /// Sets `search_context_size`.
+    ///
+    /// Size of the search context for web search tools
     pub fn search_context_size(
         mut self,
         value: impl Into<SearchContextSizeEnum>,
@@ -12016,17 +13048,25 @@ impl PreviewWebSearchServerTool {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/Preview_WebSearchServerTool/properties/type` in the API's spec.
+///
 /// Always `"web_search_preview"`: constructors fill it in, decoding checks it.
 pub type PreviewWebSearchServerToolType = crate::runtime::Const<
     constants::PreviewWebSearchServerToolType,
 >;
+/// The object of the `Preview_WebSearchUserLocation` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PreviewWebSearchUserLocation {
+    /// The `city` property (optional).
     pub city: Option<String>,
+    /// The `country` property (optional).
     pub country: Option<String>,
+    /// The `region` property (optional).
     pub region: Option<String>,
+    /// The `timezone` property (optional).
     pub timezone: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: PreviewWebSearchUserLocationType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -12119,11 +13159,15 @@ impl PreviewWebSearchUserLocation {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/Preview_WebSearchUserLocation/properties/type` in the API's spec.
+///
 /// Always `"approximate"`: constructors fill it in, decoding checks it.
 pub type PreviewWebSearchUserLocationType = crate::runtime::Const<
     constants::PreviewWebSearchUserLocationType,
 >;
 /// Configuration for reasoning mode in the response
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ReasoningConfig {
@@ -12131,15 +13175,21 @@ pub struct ReasoningConfig {
     ///
     /// Example: `"all_turns"`
     pub context: Option<ReasoningContext>,
+    /// The `effort` property (optional).
+    ///
     /// Example: `"medium"`
     pub effort: Option<ReasoningEffort>,
     /// Selects the reasoning mode. `standard` is the default; `pro` engages deeper reasoning on models that support it, billed at standard token rates. Only supported by OpenAI GPT-5.6 and newer.
     ///
     /// Example: `"standard"`
     pub mode: Option<ReasoningMode>,
+    /// The `summary` property (optional).
+    ///
     /// Example: `"auto"`
     pub summary: Option<ReasoningSummaryVerbosity>,
+    /// The `enabled` property (optional).
     pub enabled: Option<bool>,
+    /// The `max_tokens` property (optional).
     pub max_tokens: Option<i64>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -12223,6 +13273,8 @@ impl ReasoningConfig {
         }
     }
     /// Sets `context`.
+    ///
+    /// Controls which reasoning is available to the model. `auto` uses the model default (same as omitting); `all_turns` includes reasoning from earlier turns passed in input; `current_turn` limits to the current turn only. Only supported by OpenAI GPT-5.6 and newer.
     pub fn context(mut self, value: impl Into<ReasoningContext>) -> Self {
         self.context = Some(value.into());
         self
@@ -12233,6 +13285,8 @@ impl ReasoningConfig {
         self
     }
     /// Sets `mode`.
+    ///
+    /// Selects the reasoning mode. `standard` is the default; `pro` engages deeper reasoning on models that support it, billed at standard token rates. Only supported by OpenAI GPT-5.6 and newer.
     pub fn mode(mut self, value: impl Into<ReasoningMode>) -> Self {
         self.mode = Some(value.into());
         self
@@ -12260,17 +13314,28 @@ crate::runtime::string_enum! {
     "current_turn", }
 }
 /// Reasoning output item with signature and format extensions
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ReasoningItem {
+    /// The `content` property (optional).
     pub content: Option<Vec<ReasoningTextContent>>,
+    /// The `encrypted_content` property (optional).
     pub encrypted_content: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `status` property (optional).
     pub status: Option<OutputItemReasoningStatus>,
+    /// The `summary` property (required).
     pub summary: Vec<ReasoningSummaryText>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemReasoningType,
+    /// The `format` property (optional).
+    ///
     /// Example: `"unknown"`
     pub format: Option<ReasoningFormat>,
+    /// The `signature` property (optional).
     pub signature: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -12405,10 +13470,13 @@ crate::runtime::string_enum! {
     " Selects the reasoning mode. `standard` is the default; `pro` engages deeper reasoning on models that support it, billed at standard token rates. Only supported by OpenAI GPT-5.6 and newer."]
     pub enum ReasoningMode { Standard => "standard", Pro => "pro", }
 }
+/// The object of the `ReasoningSummaryText` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ReasoningSummaryText {
+    /// The `text` property (required).
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ReasoningSummaryTextType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -12469,18 +13537,24 @@ impl ReasoningSummaryText {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ReasoningSummaryText/properties/type` in the API's spec.
+///
 /// Always `"summary_text"`: constructors fill it in, decoding checks it.
 pub type ReasoningSummaryTextType = crate::runtime::Const<
     constants::ReasoningSummaryTextType,
 >;
 crate::runtime::string_enum! {
+    #[doc = " The values of the `ReasoningSummaryVerbosity` schema in the API's spec."]
     pub enum ReasoningSummaryVerbosity { Auto => "auto", Concise => "concise", Detailed
     => "detailed", }
 }
+/// The object of the `ReasoningTextContent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ReasoningTextContent {
+    /// The `text` property (required).
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ReasoningTextContentType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -12541,6 +13615,8 @@ impl ReasoningTextContent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ReasoningTextContent/properties/type` in the API's spec.
+///
 /// Always `"reasoning_text"`: constructors fill it in, decoding checks it.
 pub type ReasoningTextContentType = crate::runtime::Const<
     constants::ReasoningTextContentType,
@@ -12548,18 +13624,26 @@ pub type ReasoningTextContentType = crate::runtime::Const<
 /// Metadata key-value pairs for the request. Keys must be ≤64 characters and cannot contain brackets. Values must be ≤512 characters. Maximum 16 pairs allowed.
 pub type RequestMetadata = crate::runtime::Map<String>;
 crate::runtime::string_enum! {
+    #[doc = " The values of the `ResponseIncludesEnum` schema in the API's spec."] #[doc
+    = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ResponseIncludesEnum { FileSearchCallResults => "file_search_call.results",
     MessageInputImageImageUrl => "message.input_image.image_url",
     ComputerCallOutputOutputImageUrl => "computer_call_output.output.image_url",
     ReasoningEncryptedContent => "reasoning.encrypted_content",
     CodeInterpreterCallOutputs => "code_interpreter_call.outputs", }
 }
+/// The object of the `ResponseOutputText` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResponseOutputText {
+    /// The `annotations` property (optional).
     pub annotations: Option<Vec<OpenAiResponsesAnnotation>>,
+    /// The `logprobs` property (optional).
     pub logprobs: Option<Vec<ResponseOutputTextLogprobsItem>>,
+    /// The `text` property (required).
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ResponseOutputTextType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -12640,12 +13724,17 @@ impl ResponseOutputText {
         self
     }
 }
+/// The object of the schema at `/components/schemas/ResponseOutputText/properties/logprobs/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResponseOutputTextLogprobsItem {
+    /// The `bytes` property (required).
     pub bytes: Vec<i64>,
+    /// The `logprob` property (required).
     pub logprob: f64,
+    /// The `token` property (required).
     pub token: String,
+    /// The `top_logprobs` property (required).
     pub top_logprobs: Vec<ResponseOutputTextLogprobsItemTopLogprobsItem>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -12727,11 +13816,15 @@ impl ResponseOutputTextLogprobsItem {
         }
     }
 }
+/// The object of the schema at `/components/schemas/ResponseOutputText/properties/logprobs/items/properties/top_logprobs/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResponseOutputTextLogprobsItemTopLogprobsItem {
+    /// The `bytes` property (required).
     pub bytes: Vec<i64>,
+    /// The `logprob` property (required).
     pub logprob: f64,
+    /// The `token` property (required).
     pub token: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -12804,14 +13897,19 @@ impl ResponseOutputTextLogprobsItemTopLogprobsItem {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ResponseOutputText/properties/type` in the API's spec.
+///
 /// Always `"output_text"`: constructors fill it in, decoding checks it.
 pub type ResponseOutputTextType = crate::runtime::Const<
     constants::ResponseOutputTextType,
 >;
 /// Request schema for Responses endpoint
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ResponsesRequest {
+    /// The `background` property (optional).
     pub background: Option<bool>,
     /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     ///
@@ -12821,17 +13919,21 @@ pub struct ResponsesRequest {
     ///
     /// Example: `{"echo_upstream_body":true}`
     pub debug: Option<ChatDebugOptions>,
+    /// The `frequency_penalty` property (optional).
     pub frequency_penalty: Option<f64>,
     /// Provider-specific image configuration options. Keys and values vary by model/provider. See https://openrouter.ai/docs/guides/overview/multimodal/image-generation for more details.
     ///
     /// Example: `{"aspect_ratio":"16:9","quality":"high"}`
     pub image_config: Option<ImageConfig>,
+    /// The `include` property (optional).
     pub include: Option<Vec<ResponseIncludesEnum>>,
     /// Input for a response request - can be a string or array of items
     ///
     /// Example: `[{"content":"What is the weather today?","role":"user"}]`
     pub input: Option<Inputs>,
+    /// The `instructions` property (optional).
     pub instructions: Option<String>,
+    /// The `max_output_tokens` property (optional).
     pub max_output_tokens: Option<i64>,
     /// Maximum number of server-tool (e.g. `openrouter:web_search`) agent steps the model may take during a request. Defaults to 30, which is also the maximum. Ignored when `stop_server_tools_when` is set.
     ///
@@ -12845,16 +13947,23 @@ pub struct ResponsesRequest {
     ///
     /// Example: `["text","image"]`
     pub modalities: Option<Vec<OutputModalityEnum>>,
+    /// The `model` property (optional).
     pub model: Option<String>,
+    /// The `models` property (optional).
     pub models: Option<Vec<String>>,
+    /// The `parallel_tool_calls` property (optional).
     pub parallel_tool_calls: Option<bool>,
     /// Plugins you want to enable for this request, including their settings.
     pub plugins: Option<Vec<ResponsesRequestPluginsItem>>,
+    /// The `presence_penalty` property (optional).
     pub presence_penalty: Option<f64>,
     /// Not supported. The Responses API is stateless: no responses are stored, so a previous response cannot be referenced. Requests with a non-null value are rejected with a 400 error. Send the full conversation history in `input` instead.
     pub previous_response_id: Option<serde_json::Value>,
+    /// The `prompt` property (optional).
+    ///
     /// Example: `{"id":"prompt-abc123","variables":{"name":"John"}}`
     pub prompt: Option<StoredPromptTemplate>,
+    /// The `prompt_cache_key` property (optional).
     pub prompt_cache_key: Option<String>,
     /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
     ///
@@ -12885,23 +13994,34 @@ pub struct ResponsesRequest {
     ///
     /// Example: `[{"step_count":5,"type":"step_count_is"},{"max_cost_in_dollars":0.5,"type":"max_cost"}]`
     pub stop_server_tools_when: Option<StopServerToolsWhen>,
+    /// The `store` property (optional).
     pub store: Option<ResponsesRequestStore>,
+    /// The `stream` property (optional).
     pub stream: Option<bool>,
+    /// The `temperature` property (optional).
     pub temperature: Option<f64>,
     /// Text output configuration including format and verbosity
     ///
     /// Example: `{"format":{"type":"text"}}`
     pub text: Option<TextExtendedConfig>,
+    /// The `tool_choice` property (optional).
+    ///
     /// Example: `"auto"`
     pub tool_choice: Option<OpenAiResponsesToolChoice>,
+    /// The `tools` property (optional).
     pub tools: Option<Vec<ResponsesRequestToolsItem>>,
+    /// The `top_k` property (optional).
     pub top_k: Option<i64>,
+    /// The `top_logprobs` property (optional).
     pub top_logprobs: Option<i64>,
+    /// The `top_p` property (optional).
     pub top_p: Option<f64>,
     /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
     ///
     /// Example: `{"trace_id":"trace-abc123","trace_name":"my-app-trace"}`
     pub trace: Option<TraceConfig>,
+    /// The `truncation` property (optional).
+    ///
     /// Example: `"auto"`
     pub truncation: Option<OpenAiResponsesTruncation>,
     /// A unique identifier representing your end-user, which helps distinguish between different users of your app. This allows your app to identify specific users in case of abuse reports, preventing your entire app from being affected by the actions of individual users. Maximum of 256 characters.
@@ -13197,6 +14317,8 @@ impl ResponsesRequest {
         self
     }
     /// Sets `cache_control`.
+    ///
+    /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
     pub fn cache_control(
         mut self,
         value: impl Into<AnthropicCacheControlDirective>,
@@ -13205,6 +14327,8 @@ impl ResponsesRequest {
         self
     }
     /// Sets `debug`.
+    ///
+    /// Debug options for inspecting request transformations (streaming only)
     pub fn debug(mut self, value: impl Into<ChatDebugOptions>) -> Self {
         self.debug = Some(value.into());
         self
@@ -13215,6 +14339,8 @@ impl ResponsesRequest {
         self
     }
     /// Sets `image_config`.
+    ///
+    /// Provider-specific image configuration options. Keys and values vary by model/provider. See https://openrouter.ai/docs/guides/overview/multimodal/image-generation for more details.
     pub fn image_config(mut self, value: impl Into<ImageConfig>) -> Self {
         self.image_config = Some(value.into());
         self
@@ -13225,6 +14351,8 @@ impl ResponsesRequest {
         self
     }
     /// Sets `input`.
+    ///
+    /// Input for a response request - can be a string or array of items
     pub fn input(mut self, value: impl Into<Inputs>) -> Self {
         self.input = Some(value.into());
         self
@@ -13240,16 +14368,22 @@ impl ResponsesRequest {
         self
     }
     /// Sets `max_tool_calls`.
+    ///
+    /// Maximum number of server-tool (e.g. `openrouter:web_search`) agent steps the model may take during a request. Defaults to 30, which is also the maximum. Ignored when `stop_server_tools_when` is set.
     pub fn max_tool_calls(mut self, value: impl Into<i64>) -> Self {
         self.max_tool_calls = Some(value.into());
         self
     }
     /// Sets `metadata`.
+    ///
+    /// Metadata key-value pairs for the request. Keys must be ≤64 characters and cannot contain brackets. Values must be ≤512 characters. Maximum 16 pairs allowed.
     pub fn metadata(mut self, value: impl Into<RequestMetadata>) -> Self {
         self.metadata = Some(value.into());
         self
     }
     /// Sets `modalities`.
+    ///
+    /// Output modalities for the response. Supported values are "text" and "image".
     pub fn modalities(mut self, value: Vec<OutputModalityEnum>) -> Self {
         self.modalities = Some(value);
         self
@@ -13270,6 +14404,8 @@ impl ResponsesRequest {
         self
     }
     /// Sets `plugins`.
+    ///
+    /// Plugins you want to enable for this request, including their settings.
     pub fn plugins(mut self, value: Vec<ResponsesRequestPluginsItem>) -> Self {
         self.plugins = Some(value);
         self
@@ -13280,6 +14416,8 @@ impl ResponsesRequest {
         self
     }
     /// Sets `previous_response_id`.
+    ///
+    /// Not supported. The Responses API is stateless: no responses are stored, so a previous response cannot be referenced. Requests with a non-null value are rejected with a 400 error. Send the full conversation history in `input` instead.
     pub fn previous_response_id(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.previous_response_id = Some(value.into());
         self
@@ -13295,31 +14433,43 @@ impl ResponsesRequest {
         self
     }
     /// Sets `prompt_cache_options`.
+    ///
+    /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
     pub fn prompt_cache_options(mut self, value: impl Into<PromptCacheOptions>) -> Self {
         self.prompt_cache_options = Some(value.into());
         self
     }
     /// Sets `provider`.
+    ///
+    /// When multiple model providers are available, optionally indicate your routing preference.
     pub fn provider(mut self, value: impl Into<ProviderPreferences>) -> Self {
         self.provider = Some(value.into());
         self
     }
     /// Sets `reasoning`.
+    ///
+    /// Configuration for reasoning mode in the response
     pub fn reasoning(mut self, value: impl Into<ReasoningConfig>) -> Self {
         self.reasoning = Some(value.into());
         self
     }
     /// Sets `route`.
+    ///
+    /// **DEPRECATED** Use providers.sort.partition instead. Backwards-compatible alias for providers.sort.partition. Accepts legacy values: "fallback" (maps to "model"), "sort" (maps to "none").
     pub fn route(mut self, value: impl Into<DeprecatedRoute>) -> Self {
         self.route = Some(value.into());
         self
     }
     /// Sets `safety_identifier`.
+    ///
+    /// Recommended per-end-user identifier for abuse isolation. Use a stable ID, hash, or pseudonym. When a provider requires a user identity, OpenRouter folds it into the hashed identity sent upstream and never forwards it raw. If omitted, requests use an account-level identity, so provider policy blocks can affect the whole account.
     pub fn safety_identifier(mut self, value: impl Into<String>) -> Self {
         self.safety_identifier = Some(value.into());
         self
     }
     /// Sets `service_tier`.
+    ///
+    /// The service tier to use for processing this request. `fast` is accepted as an alias for `priority`.
     pub fn service_tier(
         mut self,
         value: impl Into<ResponsesRequestServiceTier>,
@@ -13328,11 +14478,15 @@ impl ResponsesRequest {
         self
     }
     /// Sets `session_id`.
+    ///
+    /// A unique identifier for grouping related requests (e.g., a conversation or agent workflow). When provided, OpenRouter uses it as the sticky routing key, routing all requests in the session to the same provider to maximize prompt cache hits. Also used for observability grouping. If provided in both the request body and the x-session-id header, the body value takes precedence. Maximum of 256 characters.
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets `stop_server_tools_when`.
+    ///
+    /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
     pub fn stop_server_tools_when(
         mut self,
         value: impl Into<StopServerToolsWhen>,
@@ -13356,6 +14510,8 @@ impl ResponsesRequest {
         self
     }
     /// Sets `text`.
+    ///
+    /// Text output configuration including format and verbosity
     pub fn text(mut self, value: impl Into<TextExtendedConfig>) -> Self {
         self.text = Some(value.into());
         self
@@ -13386,6 +14542,8 @@ impl ResponsesRequest {
         self
     }
     /// Sets `trace`.
+    ///
+    /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
     pub fn trace(mut self, value: impl Into<TraceConfig>) -> Self {
         self.trace = Some(value.into());
         self
@@ -13396,12 +14554,18 @@ impl ResponsesRequest {
         self
     }
     /// Sets `user`.
+    ///
+    /// A unique identifier representing your end-user, which helps distinguish between different users of your app. This allows your app to identify specific users in case of abuse reports, preventing your entire app from being affected by the actions of individual users. Maximum of 256 characters.
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
         self
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/ResponsesRequest/properties/plugins/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ResponsesRequestPluginsItem { tag = "id"; AutoRouter = "auto-router" =>
     AutoRouterPlugin, AutoBetaRouter = "auto-beta-router" => AutoBetaRouterPlugin,
     Moderation = "moderation" => ModerationPlugin, Web = "web" => WebSearchPlugin,
@@ -13421,12 +14585,20 @@ crate::runtime::union_from! {
 crate::runtime::string_enum! {
     #[doc =
     " The service tier to use for processing this request. `fast` is accepted as an alias for `priority`."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ResponsesRequestServiceTier { Auto => "auto", Default => "default", Fast =>
     "fast", Flex => "flex", Priority => "priority", Scale => "scale", }
 }
+/// The one value of the schema at `/components/schemas/ResponsesRequest/properties/store` in the API's spec.
+///
 /// Always `false`: constructors fill it in, decoding checks it.
 pub type ResponsesRequestStore = crate::runtime::Const<constants::ResponsesRequestStore>;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/ResponsesRequest/properties/tools/items` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ResponsesRequestToolsItem { tag = "type"; Function = "function" =>
     ResponsesRequestToolsItemFunctionTool, WebSearchPreview = "web_search_preview" =>
     PreviewWebSearchServerTool, WebSearchPreview20250311 =
@@ -13477,13 +14649,20 @@ crate::runtime::union_from! {
     OpenrouterToolSearch(ToolSearchServerTool), }
 }
 /// Function tool definition
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResponsesRequestToolsItemFunctionTool {
+    /// The `description` property (optional).
     pub description: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `parameters` property (required).
     pub parameters: serde_json::Value,
+    /// The `strict` property (optional).
     pub strict: Option<bool>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FunctionToolType,
     /// Withhold this tool from the model until `openrouter:tool_search` finds it. Requires the tool search server tool; at least one tool must remain non-deferred.
     ///
@@ -13593,6 +14772,8 @@ impl ResponsesRequestToolsItemFunctionTool {
         self
     }
     /// Sets `defer_loading`.
+    ///
+    /// Withhold this tool from the model until `openrouter:tool_search` finds it. Requires the tool search server tool; at least one tool must remain non-deferred.
     pub fn defer_loading(mut self, value: impl Into<bool>) -> Self {
         self.defer_loading = Some(value.into());
         self
@@ -13603,6 +14784,8 @@ crate::runtime::string_enum! {
     SearchContextSizeEnum { Low => "low", Medium => "medium", High => "high", }
 }
 /// OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SearchModelsServerToolOpenRouter {
@@ -13610,6 +14793,7 @@ pub struct SearchModelsServerToolOpenRouter {
     ///
     /// Example: `{"max_results":5}`
     pub parameters: Option<SearchModelsServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: SearchModelsServerToolOpenRouterType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -13669,26 +14853,38 @@ impl SearchModelsServerToolOpenRouter {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for the openrouter:experimental__search_models server tool
     pub fn parameters(mut self, value: impl Into<SearchModelsServerToolConfig>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/SearchModelsServerTool_OpenRouter/properties/type` in the API's spec.
+///
 /// Always `"openrouter:experimental__search_models"`: constructors fill it in, decoding checks it.
 pub type SearchModelsServerToolOpenRouterType = crate::runtime::Const<
     constants::SearchModelsServerToolOpenRouterType,
 >;
 /// A shell command execution call (newer variant)
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ShellCallItem {
+    /// The `action` property (required).
     pub action: ShellCallItemAction,
     /// The raw tool-call arguments string as emitted by the model. Echo back unchanged when replaying history; used verbatim to preserve provider prompt-cache prefixes.
     pub arguments: Option<String>,
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `environment` property (optional).
     pub environment: Option<serde_json::Value>,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `status` property (optional).
     pub status: Option<ToolCallStatus>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ShellCallItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -13790,6 +14986,8 @@ impl ShellCallItem {
         }
     }
     /// Sets `arguments`.
+    ///
+    /// The raw tool-call arguments string as emitted by the model. Echo back unchanged when replaying history; used verbatim to preserve provider prompt-cache prefixes.
     pub fn arguments(mut self, value: impl Into<String>) -> Self {
         self.arguments = Some(value.into());
         self
@@ -13810,11 +15008,17 @@ impl ShellCallItem {
         self
     }
 }
+/// The object of the schema at `/components/schemas/ShellCallItem/properties/action` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ShellCallItemAction {
+    /// The `commands` property (required).
     pub commands: Vec<String>,
+    /// The `max_output_length` property (optional).
     pub max_output_length: Option<i64>,
+    /// The `timeout_ms` property (optional).
     pub timeout_ms: Option<i64>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -13889,14 +15093,19 @@ impl ShellCallItemAction {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ShellCallItem/properties/type` in the API's spec.
+///
 /// Always `"shell_call"`: constructors fill it in, decoding checks it.
 pub type ShellCallItemType = crate::runtime::Const<constants::ShellCallItemType>;
 /// Captured stdout and stderr for one command of a shell call, with its exit or timeout outcome.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ShellCallOutputContent {
+    /// The `outcome` property (required).
     pub outcome: ShellCallOutputContentOutcome,
+    /// The `stderr` property (required).
     pub stderr: String,
+    /// The `stdout` property (required).
     pub stdout: String,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -13970,6 +15179,8 @@ impl ShellCallOutputContent {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/ShellCallOutputContent/properties/outcome` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum ShellCallOutputContentOutcome { tag = "type"; Exit = "exit" =>
     ShellCallOutputContentOutcomeExit, Timeout = "timeout" =>
     ShellCallOutputContentOutcomeTimeout, }
@@ -13978,10 +15189,13 @@ crate::runtime::union_from! {
     ShellCallOutputContentOutcome { Exit(ShellCallOutputContentOutcomeExit),
     Timeout(ShellCallOutputContentOutcomeTimeout), }
 }
+/// The object of the schema at `/components/schemas/ShellCallOutputContent/properties/outcome/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ShellCallOutputContentOutcomeExit {
+    /// The `exit_code` property (required).
     pub exit_code: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ShellCallOutputContentOutcomeExitType,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -14042,13 +15256,17 @@ impl ShellCallOutputContentOutcomeExit {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ShellCallOutputContent/properties/outcome/oneOf/0/properties/type` in the API's spec.
+///
 /// Always `"exit"`: constructors fill it in, decoding checks it.
 pub type ShellCallOutputContentOutcomeExitType = crate::runtime::Const<
     constants::ShellCallOutputContentOutcomeExitType,
 >;
+/// The object of the schema at `/components/schemas/ShellCallOutputContent/properties/outcome/oneOf/1` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ShellCallOutputContentOutcomeTimeout {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ShellCallOutputContentOutcomeTimeoutType,
     /// Properties the schema does not name (it allows any).
     pub additional_properties: crate::runtime::Map<serde_json::Value>,
@@ -14101,19 +15319,29 @@ impl ShellCallOutputContentOutcomeTimeout {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ShellCallOutputContent/properties/outcome/oneOf/1/properties/type` in the API's spec.
+///
 /// Always `"timeout"`: constructors fill it in, decoding checks it.
 pub type ShellCallOutputContentOutcomeTimeoutType = crate::runtime::Const<
     constants::ShellCallOutputContentOutcomeTimeoutType,
 >;
 /// Output from a shell command execution (newer variant)
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ShellCallOutputItem {
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `max_output_length` property (optional).
     pub max_output_length: Option<i64>,
+    /// The `output` property (required).
     pub output: Vec<ShellCallOutputContent>,
+    /// The `status` property (optional).
     pub status: Option<ToolCallStatus>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ShellCallOutputItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -14221,6 +15449,8 @@ impl ShellCallOutputItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/ShellCallOutputItem/properties/type` in the API's spec.
+///
 /// Always `"shell_call_output"`: constructors fill it in, decoding checks it.
 pub type ShellCallOutputItemType = crate::runtime::Const<
     constants::ShellCallOutputItemType,
@@ -14229,6 +15459,7 @@ pub type ShellCallOutputItemType = crate::runtime::Const<
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ShellServerTool {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ShellServerToolType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -14278,12 +15509,17 @@ impl ShellServerTool {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ShellServerTool/properties/type` in the API's spec.
+///
 /// Always `"shell"`: constructors fill it in, decoding checks it.
 pub type ShellServerToolType = crate::runtime::Const<constants::ShellServerToolType>;
+/// The object of the `StoredPromptTemplate` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StoredPromptTemplate {
+    /// The `id` property (required).
     pub id: String,
+    /// The `variables` property (optional).
     pub variables: Option<crate::runtime::Map<StoredPromptTemplateVariablesValue>>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -14350,6 +15586,8 @@ impl StoredPromptTemplate {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/StoredPromptTemplate/properties/variables/additionalProperties` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum StoredPromptTemplateVariablesValue { String(String), InputText(InputText),
     InputImage(InputImage), InputFile(InputFile), }
 }
@@ -14375,6 +15613,7 @@ pub struct TextExtendedConfig {
     ///
     /// Example: `{"type":"text"}`
     pub format: Option<Formats>,
+    /// The `verbosity` property (optional).
     pub verbosity: Option<TextExtendedConfigVerbosity>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -14429,6 +15668,8 @@ impl TextExtendedConfig {
         }
     }
     /// Sets `format`.
+    ///
+    /// Text response format configuration
     pub fn format(mut self, value: impl Into<Formats>) -> Self {
         self.format = Some(value.into());
         self
@@ -14440,19 +15681,25 @@ impl TextExtendedConfig {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/TextExtendedConfig/allOf/1/properties/verbosity` in the API's spec."]
     pub enum TextExtendedConfigVerbosity { Low => "low", Medium => "medium", High =>
     "high", Xhigh => "xhigh", Max => "max", }
 }
 crate::runtime::string_enum! {
-    pub enum ToolCallStatus { InProgress => "in_progress", Completed => "completed",
-    Incomplete => "incomplete", }
+    #[doc = " The values of the `ToolCallStatus` schema in the API's spec."] pub enum
+    ToolCallStatus { InProgress => "in_progress", Completed => "completed", Incomplete =>
+    "incomplete", }
 }
 /// Constrains the model to a pre-defined set of allowed tools
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ToolChoiceAllowed {
+    /// The `mode` property (required).
     pub mode: ToolChoiceAllowedMode,
+    /// The `tools` property (required).
     pub tools: Vec<serde_json::Value>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ToolChoiceAllowedType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -14525,18 +15772,29 @@ impl ToolChoiceAllowed {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ToolChoiceAllowed/properties/mode` in the API's spec."]
     pub enum ToolChoiceAllowedMode { Auto => "auto", Required => "required", }
 }
+/// The one value of the schema at `/components/schemas/ToolChoiceAllowed/properties/type` in the API's spec.
+///
 /// Always `"allowed_tools"`: constructors fill it in, decoding checks it.
 pub type ToolChoiceAllowedType = crate::runtime::Const<constants::ToolChoiceAllowedType>;
+/// The object of the `URLCitation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UrlCitation {
+    /// The `content` property (optional).
     pub content: Option<String>,
+    /// The `end_index` property (required).
     pub end_index: i64,
+    /// The `start_index` property (required).
     pub start_index: i64,
+    /// The `title` property (required).
     pub title: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: UrlCitationType,
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -14643,13 +15901,19 @@ impl UrlCitation {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/URLCitation/properties/type` in the API's spec.
+///
 /// Always `"url_citation"`: constructors fill it in, decoding checks it.
 pub type UrlCitationType = crate::runtime::Const<constants::UrlCitationType>;
+/// The object of the `WebSearchDomainFilter` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebSearchDomainFilter {
+    /// The `allowed_domains` property (optional).
     pub allowed_domains: Option<Vec<String>>,
+    /// The `blocked_domains` property (optional).
     pub blocked_domains: Option<Vec<String>>,
+    /// The `excluded_domains` property (optional).
     pub excluded_domains: Option<Vec<String>>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -14736,6 +16000,8 @@ pub struct WebSearchServerTool {
     ///
     /// Example: `"auto"`
     pub engine: Option<WebSearchEngineEnum>,
+    /// The `filters` property (optional).
+    ///
     /// Example: `{"allowed_domains":["example.com"],"blocked_domains":["spam.com"],"excluded_domains":["spam.com"]}`
     pub filters: Option<WebSearchDomainFilter>,
     /// Maximum number of search results to return per search call. Defaults to 5. Applies to Exa, Firecrawl, Parallel, and Perplexity engines; ignored with native provider search. Perplexity supports a maximum of 20; values above 20 are clamped.
@@ -14754,6 +16020,7 @@ pub struct WebSearchServerTool {
     ///
     /// Example: `"medium"`
     pub search_context_size: Option<SearchContextSizeEnum>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: WebSearchServerToolType,
     /// User location information for web search
     ///
@@ -14854,6 +16121,8 @@ impl WebSearchServerTool {
         }
     }
     /// Sets `engine`.
+    ///
+    /// Which search engine to use. "auto" (default) uses native if the provider supports it, otherwise Exa. "native" forces the provider's built-in search. "exa" forces the Exa search API. "firecrawl" uses Firecrawl (requires BYOK). "parallel" uses the Parallel search API. "perplexity" uses the Perplexity Search API (raw ranked results).
     pub fn engine(mut self, value: impl Into<WebSearchEngineEnum>) -> Self {
         self.engine = Some(value.into());
         self
@@ -14864,21 +16133,29 @@ impl WebSearchServerTool {
         self
     }
     /// Sets `max_results`.
+    ///
+    /// Maximum number of search results to return per search call. Defaults to 5. Applies to Exa, Firecrawl, Parallel, and Perplexity engines; ignored with native provider search. Perplexity supports a maximum of 20; values above 20 are clamped.
     pub fn max_results(mut self, value: impl Into<i64>) -> Self {
         self.max_results = Some(value.into());
         self
     }
     /// Sets `max_uses`.
+    ///
+    /// Maximum number of web searches the model may perform in a single request. Once reached, further search calls return an error result instead of executing. Applies to the Exa, Firecrawl, Parallel, and Perplexity engines. With native provider search, forwarded only to Anthropic (as `max_uses`); other native search providers have no equivalent parameter and ignore it.
     pub fn max_uses(mut self, value: impl Into<i64>) -> Self {
         self.max_uses = Some(value.into());
         self
     }
     /// Sets `mode`.
+    ///
+    /// Engine-native search mode. Exa supports instant, fast, auto (default), deep-lite, deep, and deep-reasoning. Parallel supports turbo, fast, basic (default), and advanced. Modes unsupported by the selected engine are ignored.
     pub fn mode(mut self, value: impl Into<WebSearchMode>) -> Self {
         self.mode = Some(value.into());
         self
     }
     /// Sets `search_context_size`.
+    ///
+    /// Size of the search context for web search tools
     pub fn search_context_size(
         mut self,
         value: impl Into<SearchContextSizeEnum>,
@@ -14887,12 +16164,16 @@ impl WebSearchServerTool {
         self
     }
     /// Sets `user_location`.
+    ///
+    /// User location information for web search
     pub fn user_location(mut self, value: impl Into<WebSearchUserLocation>) -> Self {
         self.user_location = Some(value.into());
         self
     }
 }
 /// Configuration for the openrouter:web_search server tool
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebSearchServerToolConfig {
@@ -15038,51 +16319,71 @@ impl WebSearchServerToolConfig {
         }
     }
     /// Sets `allowed_domains`.
+    ///
+    /// Limit search results to these domains. Supported by Exa, Firecrawl, Parallel, Perplexity, and most native providers (Anthropic, OpenAI, xAI). Cannot be used with excluded_domains.
     pub fn allowed_domains(mut self, value: Vec<String>) -> Self {
         self.allowed_domains = Some(value);
         self
     }
     /// Sets `engine`.
+    ///
+    /// Which search engine to use. "auto" (default) uses native if the provider supports it, otherwise Exa. "native" forces the provider's built-in search. "exa" forces the Exa search API. "firecrawl" uses Firecrawl (requires BYOK). "parallel" uses the Parallel search API. "perplexity" uses the Perplexity Search API (raw ranked results).
     pub fn engine(mut self, value: impl Into<WebSearchEngineEnum>) -> Self {
         self.engine = Some(value.into());
         self
     }
     /// Sets `excluded_domains`.
+    ///
+    /// Exclude search results from these domains. Supported by Exa, Firecrawl, Parallel, Perplexity, Anthropic, OpenAI, and xAI. Cannot be used with allowed_domains.
     pub fn excluded_domains(mut self, value: Vec<String>) -> Self {
         self.excluded_domains = Some(value);
         self
     }
     /// Sets `max_characters`.
+    ///
+    /// Exact maximum number of characters of content per search result. Applies to the Exa, Parallel, and Perplexity engines; ignored with native provider search and Firecrawl. For Exa, caps highlight content per result. For Parallel, caps excerpt content per result (default 1,500 when omitted). For Perplexity, maps to the native `max_tokens_per_page` parameter (converted from characters to tokens) and trims the response to the exact character cap. When both `max_characters` and `search_context_size` are set, `max_characters` takes precedence. When omitted, falls back to `search_context_size` mapping (Exa) or engine defaults (Parallel, Perplexity).
     pub fn max_characters(mut self, value: impl Into<i64>) -> Self {
         self.max_characters = Some(value.into());
         self
     }
     /// Sets `max_results`.
+    ///
+    /// Maximum number of search results to return per search call. Defaults to 5. Applies to Exa, Firecrawl, Parallel, and Perplexity engines; ignored with native provider search. Perplexity supports a maximum of 20; values above 20 are clamped.
     pub fn max_results(mut self, value: impl Into<i64>) -> Self {
         self.max_results = Some(value.into());
         self
     }
     /// Sets `max_total_results`.
+    ///
+    /// Maximum total number of search results across all search calls in a single request. Once this limit is reached, the tool will stop returning new results. Useful for controlling cost and context size in agentic loops. Defaults to 50 when not specified.
     pub fn max_total_results(mut self, value: impl Into<i64>) -> Self {
         self.max_total_results = Some(value.into());
         self
     }
     /// Sets `max_uses`.
+    ///
+    /// Maximum number of web searches the model may perform in a single request. Once reached, further search calls return an error result instead of executing. Applies to the Exa, Firecrawl, Parallel, and Perplexity engines. With native provider search, forwarded only to Anthropic (as `max_uses`); other native search providers have no equivalent parameter and ignore it.
     pub fn max_uses(mut self, value: impl Into<i64>) -> Self {
         self.max_uses = Some(value.into());
         self
     }
     /// Sets `mode`.
+    ///
+    /// Engine-native search mode. Exa supports instant, fast, auto (default), deep-lite, deep, and deep-reasoning. Parallel supports turbo, fast, basic (default), and advanced. Modes unsupported by the selected engine are ignored.
     pub fn mode(mut self, value: impl Into<WebSearchMode>) -> Self {
         self.mode = Some(value.into());
         self
     }
     /// Sets `search_context_size`.
+    ///
+    /// How much context to retrieve per result. Applies to Exa, Parallel, and Perplexity engines; ignored with native provider search and Firecrawl. For Exa, pins a fixed per-result character cap (low=5,000, medium=15,000, high=30,000); when omitted, Exa picks an adaptive size per query and document (typically ~2,000–4,000 characters per result). For Parallel, controls the total characters across all results; when omitted, Parallel uses its own default size. For Perplexity, maps directly to the Search API's native search_context_size parameter. Overridden by `max_characters` when both are set.
     pub fn search_context_size(mut self, value: impl Into<SearchQualityLevel>) -> Self {
         self.search_context_size = Some(value.into());
         self
     }
     /// Sets `user_location`.
+    ///
+    /// Approximate user location for location-biased results.
     pub fn user_location(
         mut self,
         value: impl Into<WebSearchUserLocationServerTool>,
@@ -15092,6 +16393,8 @@ impl WebSearchServerToolConfig {
     }
 }
 /// OpenRouter built-in server tool: searches the web for current information
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebSearchServerToolOpenRouter {
@@ -15099,6 +16402,7 @@ pub struct WebSearchServerToolOpenRouter {
     ///
     /// Example: `{"max_results":5,"search_context_size":"medium"}`
     pub parameters: Option<WebSearchServerToolConfig>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: WebSearchServerToolOpenRouterType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -15158,23 +16462,32 @@ impl WebSearchServerToolOpenRouter {
         }
     }
     /// Sets `parameters`.
+    ///
+    /// Configuration for the openrouter:web_search server tool
     pub fn parameters(mut self, value: impl Into<WebSearchServerToolConfig>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/WebSearchServerTool_OpenRouter/properties/type` in the API's spec.
+///
 /// Always `"openrouter:web_search"`: constructors fill it in, decoding checks it.
 pub type WebSearchServerToolOpenRouterType = crate::runtime::Const<
     constants::WebSearchServerToolOpenRouterType,
 >;
+/// The one value of the schema at `/components/schemas/WebSearchServerTool/properties/type` in the API's spec.
+///
 /// Always `"web_search_2025_08_26"`: constructors fill it in, decoding checks it.
 pub type WebSearchServerToolType = crate::runtime::Const<
     constants::WebSearchServerToolType,
 >;
+/// The object of the `WebSearchSource` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WebSearchSource {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: WebSearchSourceType,
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -15235,20 +16548,28 @@ impl WebSearchSource {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/WebSearchSource/properties/type` in the API's spec.
+///
 /// Always `"url"`: constructors fill it in, decoding checks it.
 pub type WebSearchSourceType = crate::runtime::Const<constants::WebSearchSourceType>;
 crate::runtime::string_enum! {
-    pub enum WebSearchStatus { Completed => "completed", Searching => "searching",
-    InProgress => "in_progress", Failed => "failed", }
+    #[doc = " The values of the `WebSearchStatus` schema in the API's spec."] pub enum
+    WebSearchStatus { Completed => "completed", Searching => "searching", InProgress =>
+    "in_progress", Failed => "failed", }
 }
 /// User location information for web search
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct WebSearchUserLocation {
+    /// The `city` property (optional).
     pub city: Option<String>,
+    /// The `country` property (optional).
     pub country: Option<String>,
+    /// The `region` property (optional).
     pub region: Option<String>,
+    /// The `timezone` property (optional).
     pub timezone: Option<String>,
+    /// The `type` property (optional).
     pub r#type: Option<WebSearchUserLocationType>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

@@ -2,9 +2,13 @@
 //! The types compiled only with the feature `providers`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the schema at `/paths/~1providers/get/responses/200/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListProvidersResponse {
+    /// The `data` property (required).
     pub data: Vec<ListProvidersResponseDataItem>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -55,6 +59,9 @@ impl ListProvidersResponse {
         }
     }
 }
+/// The object of the schema at `/paths/~1providers/get/responses/200/content/application~1json/schema/properties/data/items` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListProvidersResponseDataItem {
@@ -179,6 +186,8 @@ impl ListProvidersResponseDataItem {
         }
     }
     /// Sets `datacenters`.
+    ///
+    /// ISO 3166-1 Alpha-2 country codes of the provider datacenter locations
     pub fn datacenters(
         mut self,
         value: Vec<ListProvidersResponseDataItemDatacentersItem>,
@@ -187,6 +196,8 @@ impl ListProvidersResponseDataItem {
         self
     }
     /// Sets `headquarters`.
+    ///
+    /// ISO 3166-1 Alpha-2 country code of the provider headquarters
     pub fn headquarters(
         mut self,
         value: impl Into<ListProvidersResponseDataItemHeadquarters>,
@@ -195,22 +206,32 @@ impl ListProvidersResponseDataItem {
         self
     }
     /// Sets `privacy_policy_url` (`None` sends `null`).
+    ///
+    /// URL to the provider's privacy policy
     pub fn privacy_policy_url(mut self, value: impl Into<Option<String>>) -> Self {
         self.privacy_policy_url = value.into();
         self
     }
     /// Sets `status_page_url`.
+    ///
+    /// URL to the provider's status page
     pub fn status_page_url(mut self, value: impl Into<String>) -> Self {
         self.status_page_url = Some(value.into());
         self
     }
     /// Sets `terms_of_service_url`.
+    ///
+    /// URL to the provider's terms of service
     pub fn terms_of_service_url(mut self, value: impl Into<String>) -> Self {
         self.terms_of_service_url = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/paths/~1providers/get/responses/200/content/application~1json/schema/properties/data/items/properties/datacenters/items` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ListProvidersResponseDataItemDatacentersItem { Ad => "AD", Ae => "AE", Af =>
     "AF", Ag => "AG", Ai => "AI", Al => "AL", Am => "AM", Ao => "AO", Aq => "AQ", Ar =>
     "AR", As => "AS", At => "AT", Au => "AU", Aw => "AW", Ax => "AX", Az => "AZ", Ba =>
@@ -250,42 +271,44 @@ crate::runtime::string_enum! {
     "ZM", Zw => "ZW", }
 }
 crate::runtime::string_enum! {
-    #[doc = " ISO 3166-1 Alpha-2 country code of the provider headquarters"] pub enum
-    ListProvidersResponseDataItemHeadquarters { Ad => "AD", Ae => "AE", Af => "AF", Ag =>
-    "AG", Ai => "AI", Al => "AL", Am => "AM", Ao => "AO", Aq => "AQ", Ar => "AR", As =>
-    "AS", At => "AT", Au => "AU", Aw => "AW", Ax => "AX", Az => "AZ", Ba => "BA", Bb =>
-    "BB", Bd => "BD", Be => "BE", Bf => "BF", Bg => "BG", Bh => "BH", Bi => "BI", Bj =>
-    "BJ", Bl => "BL", Bm => "BM", Bn => "BN", Bo => "BO", Bq => "BQ", Br => "BR", Bs =>
-    "BS", Bt => "BT", Bv => "BV", Bw => "BW", By => "BY", Bz => "BZ", Ca => "CA", Cc =>
-    "CC", Cd => "CD", Cf => "CF", Cg => "CG", Ch => "CH", Ci => "CI", Ck => "CK", Cl =>
-    "CL", Cm => "CM", Cn => "CN", Co => "CO", Cr => "CR", Cu => "CU", Cv => "CV", Cw =>
-    "CW", Cx => "CX", Cy => "CY", Cz => "CZ", De => "DE", Dj => "DJ", Dk => "DK", Dm =>
-    "DM", Do => "DO", Dz => "DZ", Ec => "EC", Ee => "EE", Eg => "EG", Eh => "EH", Er =>
-    "ER", Es => "ES", Et => "ET", Fi => "FI", Fj => "FJ", Fk => "FK", Fm => "FM", Fo =>
-    "FO", Fr => "FR", Ga => "GA", Gb => "GB", Gd => "GD", Ge => "GE", Gf => "GF", Gg =>
-    "GG", Gh => "GH", Gi => "GI", Gl => "GL", Gm => "GM", Gn => "GN", Gp => "GP", Gq =>
-    "GQ", Gr => "GR", Gs => "GS", Gt => "GT", Gu => "GU", Gw => "GW", Gy => "GY", Hk =>
-    "HK", Hm => "HM", Hn => "HN", Hr => "HR", Ht => "HT", Hu => "HU", Id => "ID", Ie =>
-    "IE", Il => "IL", Im => "IM", In => "IN", Io => "IO", Iq => "IQ", Ir => "IR", Is =>
-    "IS", It => "IT", Je => "JE", Jm => "JM", Jo => "JO", Jp => "JP", Ke => "KE", Kg =>
-    "KG", Kh => "KH", Ki => "KI", Km => "KM", Kn => "KN", Kp => "KP", Kr => "KR", Kw =>
-    "KW", Ky => "KY", Kz => "KZ", La => "LA", Lb => "LB", Lc => "LC", Li => "LI", Lk =>
-    "LK", Lr => "LR", Ls => "LS", Lt => "LT", Lu => "LU", Lv => "LV", Ly => "LY", Ma =>
-    "MA", Mc => "MC", Md => "MD", Me => "ME", Mf => "MF", Mg => "MG", Mh => "MH", Mk =>
-    "MK", Ml => "ML", Mm => "MM", Mn => "MN", Mo => "MO", Mp => "MP", Mq => "MQ", Mr =>
-    "MR", Ms => "MS", Mt => "MT", Mu => "MU", Mv => "MV", Mw => "MW", Mx => "MX", My =>
-    "MY", Mz => "MZ", Na => "NA", Nc => "NC", Ne => "NE", Nf => "NF", Ng => "NG", Ni =>
-    "NI", Nl => "NL", No => "NO", Np => "NP", Nr => "NR", Nu => "NU", Nz => "NZ", Om =>
-    "OM", Pa => "PA", Pe => "PE", Pf => "PF", Pg => "PG", Ph => "PH", Pk => "PK", Pl =>
-    "PL", Pm => "PM", Pn => "PN", Pr => "PR", Ps => "PS", Pt => "PT", Pw => "PW", Py =>
-    "PY", Qa => "QA", Re => "RE", Ro => "RO", Rs => "RS", Ru => "RU", Rw => "RW", Sa =>
-    "SA", Sb => "SB", Sc => "SC", Sd => "SD", Se => "SE", Sg => "SG", Sh => "SH", Si =>
-    "SI", Sj => "SJ", Sk => "SK", Sl => "SL", Sm => "SM", Sn => "SN", So => "SO", Sr =>
-    "SR", Ss => "SS", St => "ST", Sv => "SV", Sx => "SX", Sy => "SY", Sz => "SZ", Tc =>
-    "TC", Td => "TD", Tf => "TF", Tg => "TG", Th => "TH", Tj => "TJ", Tk => "TK", Tl =>
-    "TL", Tm => "TM", Tn => "TN", To => "TO", Tr => "TR", Tt => "TT", Tv => "TV", Tw =>
-    "TW", Tz => "TZ", Ua => "UA", Ug => "UG", Um => "UM", Us => "US", Uy => "UY", Uz =>
-    "UZ", Va => "VA", Vc => "VC", Ve => "VE", Vg => "VG", Vi => "VI", Vn => "VN", Vu =>
-    "VU", Wf => "WF", Ws => "WS", Ye => "YE", Yt => "YT", Za => "ZA", Zm => "ZM", Zw =>
-    "ZW", }
+    #[doc = " ISO 3166-1 Alpha-2 country code of the provider headquarters"] #[doc = " "]
+    #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum ListProvidersResponseDataItemHeadquarters { Ad => "AD", Ae => "AE", Af =>
+    "AF", Ag => "AG", Ai => "AI", Al => "AL", Am => "AM", Ao => "AO", Aq => "AQ", Ar =>
+    "AR", As => "AS", At => "AT", Au => "AU", Aw => "AW", Ax => "AX", Az => "AZ", Ba =>
+    "BA", Bb => "BB", Bd => "BD", Be => "BE", Bf => "BF", Bg => "BG", Bh => "BH", Bi =>
+    "BI", Bj => "BJ", Bl => "BL", Bm => "BM", Bn => "BN", Bo => "BO", Bq => "BQ", Br =>
+    "BR", Bs => "BS", Bt => "BT", Bv => "BV", Bw => "BW", By => "BY", Bz => "BZ", Ca =>
+    "CA", Cc => "CC", Cd => "CD", Cf => "CF", Cg => "CG", Ch => "CH", Ci => "CI", Ck =>
+    "CK", Cl => "CL", Cm => "CM", Cn => "CN", Co => "CO", Cr => "CR", Cu => "CU", Cv =>
+    "CV", Cw => "CW", Cx => "CX", Cy => "CY", Cz => "CZ", De => "DE", Dj => "DJ", Dk =>
+    "DK", Dm => "DM", Do => "DO", Dz => "DZ", Ec => "EC", Ee => "EE", Eg => "EG", Eh =>
+    "EH", Er => "ER", Es => "ES", Et => "ET", Fi => "FI", Fj => "FJ", Fk => "FK", Fm =>
+    "FM", Fo => "FO", Fr => "FR", Ga => "GA", Gb => "GB", Gd => "GD", Ge => "GE", Gf =>
+    "GF", Gg => "GG", Gh => "GH", Gi => "GI", Gl => "GL", Gm => "GM", Gn => "GN", Gp =>
+    "GP", Gq => "GQ", Gr => "GR", Gs => "GS", Gt => "GT", Gu => "GU", Gw => "GW", Gy =>
+    "GY", Hk => "HK", Hm => "HM", Hn => "HN", Hr => "HR", Ht => "HT", Hu => "HU", Id =>
+    "ID", Ie => "IE", Il => "IL", Im => "IM", In => "IN", Io => "IO", Iq => "IQ", Ir =>
+    "IR", Is => "IS", It => "IT", Je => "JE", Jm => "JM", Jo => "JO", Jp => "JP", Ke =>
+    "KE", Kg => "KG", Kh => "KH", Ki => "KI", Km => "KM", Kn => "KN", Kp => "KP", Kr =>
+    "KR", Kw => "KW", Ky => "KY", Kz => "KZ", La => "LA", Lb => "LB", Lc => "LC", Li =>
+    "LI", Lk => "LK", Lr => "LR", Ls => "LS", Lt => "LT", Lu => "LU", Lv => "LV", Ly =>
+    "LY", Ma => "MA", Mc => "MC", Md => "MD", Me => "ME", Mf => "MF", Mg => "MG", Mh =>
+    "MH", Mk => "MK", Ml => "ML", Mm => "MM", Mn => "MN", Mo => "MO", Mp => "MP", Mq =>
+    "MQ", Mr => "MR", Ms => "MS", Mt => "MT", Mu => "MU", Mv => "MV", Mw => "MW", Mx =>
+    "MX", My => "MY", Mz => "MZ", Na => "NA", Nc => "NC", Ne => "NE", Nf => "NF", Ng =>
+    "NG", Ni => "NI", Nl => "NL", No => "NO", Np => "NP", Nr => "NR", Nu => "NU", Nz =>
+    "NZ", Om => "OM", Pa => "PA", Pe => "PE", Pf => "PF", Pg => "PG", Ph => "PH", Pk =>
+    "PK", Pl => "PL", Pm => "PM", Pn => "PN", Pr => "PR", Ps => "PS", Pt => "PT", Pw =>
+    "PW", Py => "PY", Qa => "QA", Re => "RE", Ro => "RO", Rs => "RS", Ru => "RU", Rw =>
+    "RW", Sa => "SA", Sb => "SB", Sc => "SC", Sd => "SD", Se => "SE", Sg => "SG", Sh =>
+    "SH", Si => "SI", Sj => "SJ", Sk => "SK", Sl => "SL", Sm => "SM", Sn => "SN", So =>
+    "SO", Sr => "SR", Ss => "SS", St => "ST", Sv => "SV", Sx => "SX", Sy => "SY", Sz =>
+    "SZ", Tc => "TC", Td => "TD", Tf => "TF", Tg => "TG", Th => "TH", Tj => "TJ", Tk =>
+    "TK", Tl => "TL", Tm => "TM", Tn => "TN", To => "TO", Tr => "TR", Tt => "TT", Tv =>
+    "TV", Tw => "TW", Tz => "TZ", Ua => "UA", Ug => "UG", Um => "UM", Us => "US", Uy =>
+    "UY", Uz => "UZ", Va => "VA", Vc => "VC", Ve => "VE", Vg => "VG", Vi => "VI", Vn =>
+    "VN", Vu => "VU", Wf => "WF", Ws => "WS", Ye => "YE", Yt => "YT", Za => "ZA", Zm =>
+    "ZM", Zw => "ZW", }
 }

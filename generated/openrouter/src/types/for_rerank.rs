@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// Rerank request input
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateRerankRequest {
@@ -109,11 +111,15 @@ impl CreateRerankRequest {
         }
     }
     /// Sets `provider`.
+    ///
+    /// When multiple model providers are available, optionally indicate your routing preference.
     pub fn provider(mut self, value: impl Into<ProviderPreferences>) -> Self {
         self.provider = Some(value.into());
         self
     }
     /// Sets `top_n`.
+    ///
+    /// Number of most relevant documents to return
     pub fn top_n(mut self, value: impl Into<i64>) -> Self {
         self.top_n = Some(value.into());
         self
@@ -122,6 +128,8 @@ impl CreateRerankRequest {
 crate::runtime::untagged_union! {
     #[doc =
     " A document to rerank. Either a plain string, or a structured object with optional `text` and/or `image`."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum CreateRerankRequestDocumentsItem { String(String),
     Object(CreateRerankRequestDocumentsItemObject), } Deserialize : #[cfg(feature =
     "full-serde")];
@@ -141,6 +149,8 @@ impl CreateRerankRequestDocumentsItem {
     }
 }
 /// A structured document with optional text and/or image content. At least one of `text` or `image` must be provided.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateRerankRequestDocumentsItemObject {
@@ -207,17 +217,23 @@ impl CreateRerankRequestDocumentsItemObject {
         }
     }
     /// Sets `image`.
+    ///
+    /// An image associated with the document, as a remote URL (http/https) or a base64-encoded data URI (data:image/...).
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets `text`.
+    ///
+    /// The document text
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
         self
     }
 }
 /// Rerank response containing ranked results
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateRerankResponse {
@@ -319,22 +335,30 @@ impl CreateRerankResponse {
         }
     }
     /// Sets `id`.
+    ///
+    /// Unique identifier for the rerank response (ORID format)
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets `provider`.
+    ///
+    /// The provider that served the rerank request
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
     }
     /// Sets `usage`.
+    ///
+    /// Usage statistics
     pub fn usage(mut self, value: impl Into<CreateRerankResponseUsage>) -> Self {
         self.usage = Some(value.into());
         self
     }
 }
 /// A single rerank result
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateRerankResponseResultsItem {
@@ -421,6 +445,8 @@ impl CreateRerankResponseResultsItem {
     }
 }
 /// The document object echoing the original input (text and/or image)
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateRerankResponseResultsItemDocument {
@@ -486,17 +512,23 @@ impl CreateRerankResponseResultsItemDocument {
         }
     }
     /// Sets `image`.
+    ///
+    /// The image (URL or data URI) from the original document
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets `text`.
+    ///
+    /// The document text
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
         self
     }
 }
 /// Usage statistics
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CreateRerankResponseUsage {
@@ -571,16 +603,22 @@ impl CreateRerankResponseUsage {
         }
     }
     /// Sets `cost`.
+    ///
+    /// Cost of the request in credits
     pub fn cost(mut self, value: impl Into<f64>) -> Self {
         self.cost = Some(value.into());
         self
     }
     /// Sets `search_units`.
+    ///
+    /// Number of search units consumed (Cohere billing)
     pub fn search_units(mut self, value: impl Into<i64>) -> Self {
         self.search_units = Some(value.into());
         self
     }
     /// Sets `total_tokens`.
+    ///
+    /// Total number of tokens used
     pub fn total_tokens(mut self, value: impl Into<i64>) -> Self {
         self.total_tokens = Some(value.into());
         self

@@ -8,10 +8,15 @@ pub type AnnotationAddedEvent = BaseAnnotationAddedEvent;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApplyPatchCallOperationDiffDeltaEvent {
+    /// The `delta` property (required).
     pub delta: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchCallOperationDiffDeltaEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -107,6 +112,8 @@ impl ApplyPatchCallOperationDiffDeltaEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ApplyPatchCallOperationDiffDeltaEvent/properties/type` in the API's spec.
+///
 /// Always `"response.apply_patch_call_operation_diff.delta"`: constructors fill it in, decoding checks it.
 pub type ApplyPatchCallOperationDiffDeltaEventType = crate::runtime::Const<
     constants::ApplyPatchCallOperationDiffDeltaEventType,
@@ -115,10 +122,15 @@ pub type ApplyPatchCallOperationDiffDeltaEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApplyPatchCallOperationDiffDoneEvent {
+    /// The `diff` property (required).
     pub diff: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchCallOperationDiffDoneEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -214,6 +226,8 @@ impl ApplyPatchCallOperationDiffDoneEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ApplyPatchCallOperationDiffDoneEvent/properties/type` in the API's spec.
+///
 /// Always `"response.apply_patch_call_operation_diff.done"`: constructors fill it in, decoding checks it.
 pub type ApplyPatchCallOperationDiffDoneEventType = crate::runtime::Const<
     constants::ApplyPatchCallOperationDiffDoneEventType,
@@ -222,13 +236,21 @@ pub type ApplyPatchCallOperationDiffDoneEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseAnnotationAddedEvent {
+    /// The `annotation` property (required).
+    ///
     /// Example: `{"file_id":"file-abc123","filename":"research_paper.pdf","index":0,"type":"file_citation"}`
     pub annotation: OpenAiResponsesAnnotation,
+    /// The `annotation_index` property (required).
     pub annotation_index: i64,
+    /// The `content_index` property (required).
     pub content_index: i64,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseAnnotationAddedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -344,14 +366,20 @@ impl BaseAnnotationAddedEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/BaseAnnotationAddedEvent/properties/type` in the API's spec.
+///
 /// Always `"response.output_text.annotation.added"`: constructors fill it in, decoding checks it.
 pub type BaseAnnotationAddedEventType = crate::runtime::Const<
     constants::BaseAnnotationAddedEventType,
 >;
+/// The one value of the schema at `/components/schemas/BaseContentPartAddedEvent/properties/type` in the API's spec.
+///
 /// Always `"response.content_part.added"`: constructors fill it in, decoding checks it.
 pub type BaseContentPartAddedEventType = crate::runtime::Const<
     constants::BaseContentPartAddedEventType,
 >;
+/// The one value of the schema at `/components/schemas/BaseContentPartDoneEvent/properties/type` in the API's spec.
+///
 /// Always `"response.content_part.done"`: constructors fill it in, decoding checks it.
 pub type BaseContentPartDoneEventType = crate::runtime::Const<
     constants::BaseContentPartDoneEventType,
@@ -360,10 +388,15 @@ pub type BaseContentPartDoneEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseCustomToolCallInputDeltaEvent {
+    /// The `delta` property (required).
     pub delta: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseCustomToolCallInputDeltaEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -459,6 +492,8 @@ impl BaseCustomToolCallInputDeltaEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/BaseCustomToolCallInputDeltaEvent/properties/type` in the API's spec.
+///
 /// Always `"response.custom_tool_call_input.delta"`: constructors fill it in, decoding checks it.
 pub type BaseCustomToolCallInputDeltaEventType = crate::runtime::Const<
     constants::BaseCustomToolCallInputDeltaEventType,
@@ -467,10 +502,15 @@ pub type BaseCustomToolCallInputDeltaEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseCustomToolCallInputDoneEvent {
+    /// The `input` property (required).
     pub input: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseCustomToolCallInputDoneEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -566,6 +606,8 @@ impl BaseCustomToolCallInputDoneEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/BaseCustomToolCallInputDoneEvent/properties/type` in the API's spec.
+///
 /// Always `"response.custom_tool_call_input.done"`: constructors fill it in, decoding checks it.
 pub type BaseCustomToolCallInputDoneEventType = crate::runtime::Const<
     constants::BaseCustomToolCallInputDoneEventType,
@@ -574,10 +616,15 @@ pub type BaseCustomToolCallInputDoneEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseErrorEvent {
+    /// The `code` property (required, may be `null`).
     pub code: Option<String>,
+    /// The `message` property (required).
     pub message: String,
+    /// The `param` property (required, may be `null`).
     pub param: Option<String>,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseErrorEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -666,16 +713,23 @@ impl BaseErrorEvent {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/BaseErrorEvent/properties/type` in the API's spec.
+///
 /// Always `"error"`: constructors fill it in, decoding checks it.
 pub type BaseErrorEventType = crate::runtime::Const<constants::BaseErrorEventType>;
 /// Event emitted when function call arguments are being streamed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseFunctionCallArgsDeltaEvent {
+    /// The `delta` property (required).
     pub delta: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseFunctionCallArgsDeltaEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -771,6 +825,8 @@ impl BaseFunctionCallArgsDeltaEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/BaseFunctionCallArgsDeltaEvent/properties/type` in the API's spec.
+///
 /// Always `"response.function_call_arguments.delta"`: constructors fill it in, decoding checks it.
 pub type BaseFunctionCallArgsDeltaEventType = crate::runtime::Const<
     constants::BaseFunctionCallArgsDeltaEventType,
@@ -779,11 +835,17 @@ pub type BaseFunctionCallArgsDeltaEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseFunctionCallArgsDoneEvent {
+    /// The `arguments` property (required).
     pub arguments: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `name` property (required).
     pub name: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseFunctionCallArgsDoneEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -889,11 +951,15 @@ impl BaseFunctionCallArgsDoneEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/BaseFunctionCallArgsDoneEvent/properties/type` in the API's spec.
+///
 /// Always `"response.function_call_arguments.done"`: constructors fill it in, decoding checks it.
 pub type BaseFunctionCallArgsDoneEventType = crate::runtime::Const<
     constants::BaseFunctionCallArgsDoneEventType,
 >;
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the `BaseInputs` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum BaseInputs { String(String), List(Vec < BaseInputsListItem >), }
 }
 crate::runtime::union_from! {
@@ -910,6 +976,8 @@ impl BaseInputs {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/BaseInputs/anyOf/1/items` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum BaseInputsListItem { OutputMessage(OutputMessage),
     OpenAiResponseFunctionToolCall(OpenAiResponseFunctionToolCall),
     OpenAiResponseCustomToolCall(OpenAiResponseCustomToolCall),
@@ -933,12 +1001,17 @@ crate::runtime::union_from! {
     ApplyPatchCallOutputItem(ApplyPatchCallOutputItem),
     Message(BaseInputsListItemMessage), }
 }
+/// The object of the schema at `/components/schemas/BaseInputs/anyOf/1/items/anyOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseInputsListItemMessage {
+    /// The `content` property (required).
     pub content: BaseInputsListItemMessageContent,
+    /// The `phase` property (optional).
     pub phase: Option<BaseInputsListItemMessagePhase>,
+    /// The `role` property (required).
     pub role: BaseInputsListItemMessageRole,
+    /// The `type` property (optional).
     pub r#type: Option<BaseInputsListItemMessageType>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1023,6 +1096,8 @@ impl BaseInputsListItemMessage {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/BaseInputs/anyOf/1/items/anyOf/0/properties/content` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum BaseInputsListItemMessageContent { String(String), List(Vec <
     BaseInputsListItemMessageContentListItem >), }
 }
@@ -1041,6 +1116,8 @@ impl BaseInputsListItemMessageContent {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/BaseInputs/anyOf/1/items/anyOf/0/properties/content/anyOf/0/items` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum BaseInputsListItemMessageContentListItem { tag = "type"; InputText =
     "input_text" => InputText, InputImage = "input_image" => InputImage, InputFile =
     "input_file" => InputFile, InputAudio = "input_audio" => InputAudio, }
@@ -1050,17 +1127,24 @@ crate::runtime::union_from! {
     InputImage(InputImage), InputFile(InputFile), InputAudio(InputAudio), }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/BaseInputs/anyOf/1/items/anyOf/0/properties/phase` in the API's spec."]
     pub enum BaseInputsListItemMessagePhase { Commentary => "commentary", FinalAnswer =>
     "final_answer", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/BaseInputs/anyOf/1/items/anyOf/0/properties/role` in the API's spec."]
     pub enum BaseInputsListItemMessageRole { User => "user", System => "system",
     Assistant => "assistant", Developer => "developer", }
 }
+/// The one value of the schema at `/components/schemas/BaseInputs/anyOf/1/items/anyOf/0/properties/type` in the API's spec.
+///
 /// Always `"message"`: constructors fill it in, decoding checks it.
 pub type BaseInputsListItemMessageType = crate::runtime::Const<
     constants::BaseInputsListItemMessageType,
 >;
+/// The object of the `BaseReasoningConfig` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct BaseReasoningConfig {
@@ -1068,12 +1152,16 @@ pub struct BaseReasoningConfig {
     ///
     /// Example: `"all_turns"`
     pub context: Option<ReasoningContext>,
+    /// The `effort` property (optional).
+    ///
     /// Example: `"medium"`
     pub effort: Option<ReasoningEffort>,
     /// Selects the reasoning mode. `standard` is the default; `pro` engages deeper reasoning on models that support it, billed at standard token rates. Only supported by OpenAI GPT-5.6 and newer.
     ///
     /// Example: `"standard"`
     pub mode: Option<ReasoningMode>,
+    /// The `summary` property (optional).
+    ///
     /// Example: `"auto"`
     pub summary: Option<ReasoningSummaryVerbosity>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -1139,6 +1227,8 @@ impl BaseReasoningConfig {
         }
     }
     /// Sets `context`.
+    ///
+    /// Controls which reasoning is available to the model. `auto` uses the model default (same as omitting); `all_turns` includes reasoning from earlier turns passed in input; `current_turn` limits to the current turn only. Only supported by OpenAI GPT-5.6 and newer.
     pub fn context(mut self, value: impl Into<ReasoningContext>) -> Self {
         self.context = Some(value.into());
         self
@@ -1149,6 +1239,8 @@ impl BaseReasoningConfig {
         self
     }
     /// Sets `mode`.
+    ///
+    /// Selects the reasoning mode. `standard` is the default; `pro` engages deeper reasoning on models that support it, billed at standard token rates. Only supported by OpenAI GPT-5.6 and newer.
     pub fn mode(mut self, value: impl Into<ReasoningMode>) -> Self {
         self.mode = Some(value.into());
         self
@@ -1163,11 +1255,17 @@ impl BaseReasoningConfig {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseReasoningDeltaEvent {
+    /// The `content_index` property (required).
     pub content_index: i64,
+    /// The `delta` property (required).
     pub delta: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseReasoningDeltaEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1273,6 +1371,8 @@ impl BaseReasoningDeltaEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/BaseReasoningDeltaEvent/properties/type` in the API's spec.
+///
 /// Always `"response.reasoning_text.delta"`: constructors fill it in, decoding checks it.
 pub type BaseReasoningDeltaEventType = crate::runtime::Const<
     constants::BaseReasoningDeltaEventType,
@@ -1281,11 +1381,17 @@ pub type BaseReasoningDeltaEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseReasoningDoneEvent {
+    /// The `content_index` property (required).
     pub content_index: i64,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `text` property (required).
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseReasoningDoneEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1391,6 +1497,8 @@ impl BaseReasoningDoneEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/BaseReasoningDoneEvent/properties/type` in the API's spec.
+///
 /// Always `"response.reasoning_text.done"`: constructors fill it in, decoding checks it.
 pub type BaseReasoningDoneEventType = crate::runtime::Const<
     constants::BaseReasoningDoneEventType,
@@ -1399,12 +1507,19 @@ pub type BaseReasoningDoneEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseReasoningSummaryPartAddedEvent {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `part` property (required).
+    ///
     /// Example: `{"text":"Analyzed the problem using first principles","type":"summary_text"}`
     pub part: ReasoningSummaryText,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `summary_index` property (required).
     pub summary_index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseReasoningSummaryPartAddedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1510,6 +1625,8 @@ impl BaseReasoningSummaryPartAddedEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/BaseReasoningSummaryPartAddedEvent/properties/type` in the API's spec.
+///
 /// Always `"response.reasoning_summary_part.added"`: constructors fill it in, decoding checks it.
 pub type BaseReasoningSummaryPartAddedEventType = crate::runtime::Const<
     constants::BaseReasoningSummaryPartAddedEventType,
@@ -1518,12 +1635,19 @@ pub type BaseReasoningSummaryPartAddedEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseReasoningSummaryPartDoneEvent {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `part` property (required).
+    ///
     /// Example: `{"text":"Analyzed the problem using first principles","type":"summary_text"}`
     pub part: ReasoningSummaryText,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `summary_index` property (required).
     pub summary_index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseReasoningSummaryPartDoneEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1629,6 +1753,8 @@ impl BaseReasoningSummaryPartDoneEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/BaseReasoningSummaryPartDoneEvent/properties/type` in the API's spec.
+///
 /// Always `"response.reasoning_summary_part.done"`: constructors fill it in, decoding checks it.
 pub type BaseReasoningSummaryPartDoneEventType = crate::runtime::Const<
     constants::BaseReasoningSummaryPartDoneEventType,
@@ -1637,11 +1763,17 @@ pub type BaseReasoningSummaryPartDoneEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseReasoningSummaryTextDeltaEvent {
+    /// The `delta` property (required).
     pub delta: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `summary_index` property (required).
     pub summary_index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseReasoningSummaryTextDeltaEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1747,6 +1879,8 @@ impl BaseReasoningSummaryTextDeltaEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/BaseReasoningSummaryTextDeltaEvent/properties/type` in the API's spec.
+///
 /// Always `"response.reasoning_summary_text.delta"`: constructors fill it in, decoding checks it.
 pub type BaseReasoningSummaryTextDeltaEventType = crate::runtime::Const<
     constants::BaseReasoningSummaryTextDeltaEventType,
@@ -1755,11 +1889,17 @@ pub type BaseReasoningSummaryTextDeltaEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseReasoningSummaryTextDoneEvent {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `summary_index` property (required).
     pub summary_index: i64,
+    /// The `text` property (required).
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseReasoningSummaryTextDoneEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1865,6 +2005,8 @@ impl BaseReasoningSummaryTextDoneEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/BaseReasoningSummaryTextDoneEvent/properties/type` in the API's spec.
+///
 /// Always `"response.reasoning_summary_text.done"`: constructors fill it in, decoding checks it.
 pub type BaseReasoningSummaryTextDoneEventType = crate::runtime::Const<
     constants::BaseReasoningSummaryTextDoneEventType,
@@ -1873,11 +2015,17 @@ pub type BaseReasoningSummaryTextDoneEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseRefusalDeltaEvent {
+    /// The `content_index` property (required).
     pub content_index: i64,
+    /// The `delta` property (required).
     pub delta: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseRefusalDeltaEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1983,6 +2131,8 @@ impl BaseRefusalDeltaEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/BaseRefusalDeltaEvent/properties/type` in the API's spec.
+///
 /// Always `"response.refusal.delta"`: constructors fill it in, decoding checks it.
 pub type BaseRefusalDeltaEventType = crate::runtime::Const<
     constants::BaseRefusalDeltaEventType,
@@ -1991,11 +2141,17 @@ pub type BaseRefusalDeltaEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseRefusalDoneEvent {
+    /// The `content_index` property (required).
     pub content_index: i64,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `refusal` property (required).
     pub refusal: String,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseRefusalDoneEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2101,15 +2257,21 @@ impl BaseRefusalDoneEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/BaseRefusalDoneEvent/properties/type` in the API's spec.
+///
 /// Always `"response.refusal.done"`: constructors fill it in, decoding checks it.
 pub type BaseRefusalDoneEventType = crate::runtime::Const<
     constants::BaseRefusalDoneEventType,
 >;
+/// The one value of the schema at `/components/schemas/BaseResponsesResult/properties/object` in the API's spec.
+///
 /// Always `"response"`: constructors fill it in, decoding checks it.
 pub type BaseResponsesResultObject = crate::runtime::Const<
     constants::BaseResponsesResultObject,
 >;
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/BaseResponsesResult/properties/tools/items` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum BaseResponsesResultToolsItem { tag = "type"; Function = "function" =>
     BaseResponsesResultToolsItemFunctionTool, WebSearchPreview = "web_search_preview" =>
     PreviewWebSearchServerTool, WebSearchPreview20250311 =
@@ -2139,10 +2301,15 @@ crate::runtime::union_from! {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BaseResponsesResultToolsItemFunctionTool {
+    /// The `description` property (optional).
     pub description: Option<String>,
+    /// The `name` property (required).
     pub name: String,
+    /// The `parameters` property (required).
     pub parameters: serde_json::Value,
+    /// The `strict` property (optional).
     pub strict: Option<bool>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FunctionToolType,
     /// Withhold this tool from the model until `openrouter:tool_search` finds it. Requires the tool search server tool; at least one tool must remain non-deferred.
     ///
@@ -2250,15 +2417,21 @@ impl BaseResponsesResultToolsItemFunctionTool {
         self
     }
     /// Sets `defer_loading`.
+    ///
+    /// Withhold this tool from the model until `openrouter:tool_search` finds it. Requires the tool search server tool; at least one tool must remain non-deferred.
     pub fn defer_loading(mut self, value: impl Into<bool>) -> Self {
         self.defer_loading = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/BaseTextDeltaEvent/properties/type` in the API's spec.
+///
 /// Always `"response.output_text.delta"`: constructors fill it in, decoding checks it.
 pub type BaseTextDeltaEventType = crate::runtime::Const<
     constants::BaseTextDeltaEventType,
 >;
+/// The one value of the schema at `/components/schemas/BaseTextDoneEvent/properties/type` in the API's spec.
+///
 /// Always `"response.output_text.done"`: constructors fill it in, decoding checks it.
 pub type BaseTextDoneEventType = crate::runtime::Const<constants::BaseTextDoneEventType>;
 /// Incremental chunk of code being streamed for a `code_interpreter_call`.
@@ -2271,17 +2444,25 @@ pub type CodeInterpreterCallCompletedEvent = OpenAiResponsesCodeInterpreterCallC
 pub type CodeInterpreterCallInProgressEvent = OpenAiResponsesCodeInterpreterCallInProgress;
 /// Code interpreter is executing the code
 pub type CodeInterpreterCallInterpretingEvent = OpenAiResponsesCodeInterpreterCallInterpreting;
+/// The one value of the schema at `/components/schemas/CompletedEvent/properties/type` in the API's spec.
+///
 /// Always `"response.completed"`: constructors fill it in, decoding checks it.
 pub type CompletedEventType = crate::runtime::Const<constants::CompletedEventType>;
 /// Event emitted when a new content part is added to an output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContentPartAddedEvent {
+    /// The `content_index` property (required).
     pub content_index: i64,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `part` property (required).
     pub part: ContentPartAddedEventPart,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseContentPartAddedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2388,6 +2569,8 @@ impl ContentPartAddedEvent {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/ContentPartAddedEvent/allOf/1/properties/part` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum ContentPartAddedEventPart { tag = "type"; OutputText = "output_text" =>
     ResponseOutputText, ReasoningText = "reasoning_text" => ReasoningTextContent, Refusal
     = "refusal" => OpenAiResponsesRefusalContent, }
@@ -2400,11 +2583,17 @@ crate::runtime::union_from! {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContentPartDoneEvent {
+    /// The `content_index` property (required).
     pub content_index: i64,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `part` property (required).
     pub part: ContentPartDoneEventPart,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseContentPartDoneEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2511,6 +2700,8 @@ impl ContentPartDoneEvent {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/ContentPartDoneEvent/allOf/1/properties/part` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum ContentPartDoneEventPart { tag = "type"; OutputText = "output_text" =>
     ResponseOutputText, ReasoningText = "reasoning_text" => ReasoningTextContent, Refusal
     = "refusal" => OpenAiResponsesRefusalContent, }
@@ -2519,6 +2710,8 @@ crate::runtime::union_from! {
     ContentPartDoneEventPart { OutputText(ResponseOutputText),
     ReasoningText(ReasoningTextContent), Refusal(OpenAiResponsesRefusalContent), }
 }
+/// The one value of the schema at `/components/schemas/CreatedEvent/properties/type` in the API's spec.
+///
 /// Always `"response.created"`: constructors fill it in, decoding checks it.
 pub type CreatedEventType = crate::runtime::Const<constants::CreatedEventType>;
 /// Event emitted when a custom tool call's freeform input is being streamed. Mirrors `response.function_call_arguments.delta` but for `custom` tools whose input is opaque text rather than JSON arguments.
@@ -2529,8 +2722,11 @@ pub type CustomToolCallInputDoneEvent = BaseCustomToolCallInputDoneEvent;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DebugEvent {
+    /// The `debug` property (required).
     pub debug: DebugEventDebug,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: DebugEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2602,10 +2798,13 @@ impl DebugEvent {
         }
     }
 }
+/// The object of the schema at `/components/schemas/DebugEvent/properties/debug` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DebugEventDebug {
+    /// The `echo_upstream_body` property (optional).
     pub echo_upstream_body: Option<serde_json::Value>,
+    /// The `timings` property (optional).
     pub timings: Option<DebugEventDebugTimings>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2670,11 +2869,15 @@ impl DebugEventDebug {
         self
     }
 }
+/// The object of the schema at `/components/schemas/DebugEvent/properties/debug/properties/timings` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DebugEventDebugTimings {
+    /// The `epoch_ms` property (required).
     pub epoch_ms: i64,
+    /// The `event` property (required).
     pub event: DebugEventDebugTimingsEvent,
+    /// The `start_ms` property (required).
     pub start_ms: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2748,14 +2951,20 @@ impl DebugEventDebugTimings {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/DebugEvent/properties/debug/properties/timings/properties/event` in the API's spec."]
     pub enum DebugEventDebugTimingsEvent { AdapterRequest => "adapter_request",
     UpstreamHeadersReceived => "upstream_headers_received", FirstTokenReceived =>
     "first_token_received", UpstreamBodyEnded => "upstream_body_ended", }
 }
+/// The one value of the schema at `/components/schemas/DebugEvent/properties/type` in the API's spec.
+///
 /// Always `"response.debug"`: constructors fill it in, decoding checks it.
 pub type DebugEventType = crate::runtime::Const<constants::DebugEventType>;
 /// Event emitted when an error occurs during streaming
 pub type ErrorEvent = BaseErrorEvent;
+/// The one value of the schema at `/components/schemas/FailedEvent/properties/type` in the API's spec.
+///
 /// Always `"response.failed"`: constructors fill it in, decoding checks it.
 pub type FailedEventType = crate::runtime::Const<constants::FailedEventType>;
 /// Event emitted when function call arguments are being streamed
@@ -2768,9 +2977,13 @@ pub type FunctionCallArgsDoneEvent = BaseFunctionCallArgsDoneEvent;
 pub struct FusionCallAnalysisCompletedEvent {
     /// Structured analysis produced by the fusion analyst model.
     pub analysis: FusionAnalysisResult,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallAnalysisCompletedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2866,6 +3079,8 @@ impl FusionCallAnalysisCompletedEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/FusionCallAnalysisCompletedEvent/properties/type` in the API's spec.
+///
 /// Always `"response.fusion_call.analysis.completed"`: constructors fill it in, decoding checks it.
 pub type FusionCallAnalysisCompletedEventType = crate::runtime::Const<
     constants::FusionCallAnalysisCompletedEventType,
@@ -2876,12 +3091,16 @@ pub type FusionCallAnalysisCompletedEventType = crate::runtime::Const<
 pub struct FusionCallAnalysisInProgressEvent {
     /// Slug of the model producing the structured analysis.
     pub analyst_model: String,
+    /// The `item_id` property (required).
     pub item_id: String,
     /// Deprecated alias of `analyst_model`, kept so existing consumers keep working. Always carries the same value. Use `analyst_model`.
     #[deprecated(note = "deprecated by the API's spec")]
     pub judge_model: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallAnalysisInProgressEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -2987,6 +3206,8 @@ impl FusionCallAnalysisInProgressEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/FusionCallAnalysisInProgressEvent/properties/type` in the API's spec.
+///
 /// Always `"response.fusion_call.analysis.in_progress"`: constructors fill it in, decoding checks it.
 pub type FusionCallAnalysisInProgressEventType = crate::runtime::Const<
     constants::FusionCallAnalysisInProgressEventType,
@@ -2995,9 +3216,13 @@ pub type FusionCallAnalysisInProgressEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FusionCallCompletedEvent {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallCompletedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3078,6 +3303,8 @@ impl FusionCallCompletedEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/FusionCallCompletedEvent/properties/type` in the API's spec.
+///
 /// Always `"response.fusion_call.completed"`: constructors fill it in, decoding checks it.
 pub type FusionCallCompletedEventType = crate::runtime::Const<
     constants::FusionCallCompletedEventType,
@@ -3086,9 +3313,13 @@ pub type FusionCallCompletedEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FusionCallInProgressEvent {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallInProgressEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3169,6 +3400,8 @@ impl FusionCallInProgressEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/FusionCallInProgressEvent/properties/type` in the API's spec.
+///
 /// Always `"response.fusion_call.in_progress"`: constructors fill it in, decoding checks it.
 pub type FusionCallInProgressEventType = crate::runtime::Const<
     constants::FusionCallInProgressEventType,
@@ -3177,10 +3410,15 @@ pub type FusionCallInProgressEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FusionCallPanelAddedEvent {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `model` property (required).
     pub model: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallPanelAddedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3276,6 +3514,8 @@ impl FusionCallPanelAddedEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/FusionCallPanelAddedEvent/properties/type` in the API's spec.
+///
 /// Always `"response.fusion_call.panel.added"`: constructors fill it in, decoding checks it.
 pub type FusionCallPanelAddedEventType = crate::runtime::Const<
     constants::FusionCallPanelAddedEventType,
@@ -3284,11 +3524,17 @@ pub type FusionCallPanelAddedEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FusionCallPanelCompletedEvent {
+    /// The `content` property (required).
     pub content: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `model` property (required).
     pub model: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallPanelCompletedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3394,6 +3640,8 @@ impl FusionCallPanelCompletedEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/FusionCallPanelCompletedEvent/properties/type` in the API's spec.
+///
 /// Always `"response.fusion_call.panel.completed"`: constructors fill it in, decoding checks it.
 pub type FusionCallPanelCompletedEventType = crate::runtime::Const<
     constants::FusionCallPanelCompletedEventType,
@@ -3402,11 +3650,17 @@ pub type FusionCallPanelCompletedEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FusionCallPanelDeltaEvent {
+    /// The `delta` property (required).
     pub delta: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `model` property (required).
     pub model: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallPanelDeltaEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3512,6 +3766,8 @@ impl FusionCallPanelDeltaEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/FusionCallPanelDeltaEvent/properties/type` in the API's spec.
+///
 /// Always `"response.fusion_call.panel.delta"`: constructors fill it in, decoding checks it.
 pub type FusionCallPanelDeltaEventType = crate::runtime::Const<
     constants::FusionCallPanelDeltaEventType,
@@ -3520,12 +3776,19 @@ pub type FusionCallPanelDeltaEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FusionCallPanelFailedEvent {
+    /// The `error` property (required).
     pub error: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `model` property (required).
     pub model: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `status_code` property (optional).
     pub status_code: Option<i64>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallPanelFailedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3642,6 +3905,8 @@ impl FusionCallPanelFailedEvent {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/FusionCallPanelFailedEvent/properties/type` in the API's spec.
+///
 /// Always `"response.fusion_call.panel.failed"`: constructors fill it in, decoding checks it.
 pub type FusionCallPanelFailedEventType = crate::runtime::Const<
     constants::FusionCallPanelFailedEventType,
@@ -3650,11 +3915,17 @@ pub type FusionCallPanelFailedEventType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FusionCallPanelReasoningDeltaEvent {
+    /// The `delta` property (required).
     pub delta: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `model` property (required).
     pub model: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallPanelReasoningDeltaEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3760,6 +4031,8 @@ impl FusionCallPanelReasoningDeltaEvent {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/FusionCallPanelReasoningDeltaEvent/properties/type` in the API's spec.
+///
 /// Always `"response.fusion_call.panel.reasoning.delta"`: constructors fill it in, decoding checks it.
 pub type FusionCallPanelReasoningDeltaEventType = crate::runtime::Const<
     constants::FusionCallPanelReasoningDeltaEventType,
@@ -3772,11 +4045,15 @@ pub type ImageGenCallGeneratingEvent = OpenAiResponsesImageGenCallGenerating;
 pub type ImageGenCallInProgressEvent = OpenAiResponsesImageGenCallInProgress;
 /// Image generation call with partial image
 pub type ImageGenCallPartialImageEvent = OpenAiResponsesImageGenCallPartialImage;
+/// The one value of the schema at `/components/schemas/InProgressEvent/properties/type` in the API's spec.
+///
 /// Always `"response.in_progress"`: constructors fill it in, decoding checks it.
 pub type InProgressEventType = crate::runtime::Const<constants::InProgressEventType>;
+/// The object of the `IncompleteDetails` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IncompleteDetails {
+    /// The `reason` property (optional).
     pub reason: Option<IncompleteDetailsReason>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3829,20 +4106,30 @@ impl IncompleteDetails {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/IncompleteDetails/properties/reason` in the API's spec."]
     pub enum IncompleteDetailsReason { MaxOutputTokens => "max_output_tokens",
     ContentFilter => "content_filter", }
 }
+/// The one value of the schema at `/components/schemas/IncompleteEvent/properties/type` in the API's spec.
+///
 /// Always `"response.incomplete"`: constructors fill it in, decoding checks it.
 pub type IncompleteEventType = crate::runtime::Const<constants::IncompleteEventType>;
+/// The object of the `OpenAIResponseCustomToolCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponseCustomToolCall {
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `input` property (required).
     pub input: String,
+    /// The `name` property (required).
     pub name: String,
     /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub namespace: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseCustomToolCallType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -3938,17 +4225,24 @@ impl OpenAiResponseCustomToolCall {
         self
     }
     /// Sets `namespace`.
+    ///
+    /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 }
+/// The object of the `OpenAIResponseCustomToolCallOutput` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponseCustomToolCallOutput {
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `output` property (required).
     pub output: OpenAiResponseCustomToolCallOutputDef,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseCustomToolCallOutputType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4031,6 +4325,8 @@ impl OpenAiResponseCustomToolCallOutput {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/OpenAIResponseCustomToolCallOutput/properties/output` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OpenAiResponseCustomToolCallOutputDef { String(String), List(Vec <
     OpenAiResponseCustomToolCallOutputDefListItem >), }
 }
@@ -4049,6 +4345,8 @@ impl OpenAiResponseCustomToolCallOutputDef {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/OpenAIResponseCustomToolCallOutput/properties/output/anyOf/1/items` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OpenAiResponseCustomToolCallOutputDefListItem { tag = "type"; InputText =
     "input_text" => InputText, InputImage = "input_image" => InputImage, InputFile =
     "input_file" => InputFile, }
@@ -4057,21 +4355,29 @@ crate::runtime::union_from! {
     OpenAiResponseCustomToolCallOutputDefListItem { InputText(InputText),
     InputImage(InputImage), InputFile(InputFile), }
 }
+/// The object of the `OpenAIResponseFunctionToolCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponseFunctionToolCall {
+    /// The `arguments` property (required).
     pub arguments: String,
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `name` property (required).
     pub name: String,
     /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub namespace: Option<String>,
+    /// The `status` property (optional).
+    ///
     /// Example: `"completed"`
     pub status: Option<ToolCallStatus>,
     /// EXPERIMENTAL — subject to change without notice. String id that matches the `call_id` of the `openrouter:subagent` server tool call that spawned the subagent. Present on every `function_call` item the subagent projects; absent on ordinary function calls.
     pub subagent_id: Option<String>,
     /// EXPERIMENTAL — subject to change without notice. The subagent's output items produced on this turn. Treat this as an opaque object; you must replay it in the request so that the subagent can continue execution of the tool with the same context. If a subagent created multiple parallel tool calls, only the first tool call will have this field. The other tool calls will only have `subagent_id`. Present only if the tool call originates from a subagent spawned by the `openrouter:subagent` server tool.
     pub subagent_items: Option<Vec<OpenAiResponseFunctionToolCallSubagentItemsItem>>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseFunctionToolCallType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4192,6 +4498,8 @@ impl OpenAiResponseFunctionToolCall {
         self
     }
     /// Sets `namespace`.
+    ///
+    /// Namespace qualifier for tools registered as part of a namespace tool group (e.g. an MCP server)
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
@@ -4202,11 +4510,15 @@ impl OpenAiResponseFunctionToolCall {
         self
     }
     /// Sets `subagent_id`.
+    ///
+    /// EXPERIMENTAL — subject to change without notice. String id that matches the `call_id` of the `openrouter:subagent` server tool call that spawned the subagent. Present on every `function_call` item the subagent projects; absent on ordinary function calls.
     pub fn subagent_id(mut self, value: impl Into<String>) -> Self {
         self.subagent_id = Some(value.into());
         self
     }
     /// Sets `subagent_items`.
+    ///
+    /// EXPERIMENTAL — subject to change without notice. The subagent's output items produced on this turn. Treat this as an opaque object; you must replay it in the request so that the subagent can continue execution of the tool with the same context. If a subagent created multiple parallel tool calls, only the first tool call will have this field. The other tool calls will only have `subagent_id`. Present only if the tool call originates from a subagent spawned by the `openrouter:subagent` server tool.
     pub fn subagent_items(
         mut self,
         value: Vec<OpenAiResponseFunctionToolCallSubagentItemsItem>,
@@ -4215,13 +4527,19 @@ impl OpenAiResponseFunctionToolCall {
         self
     }
 }
+/// The object of the `OpenAIResponseFunctionToolCallOutput` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponseFunctionToolCallOutput {
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (optional).
     pub id: Option<String>,
+    /// The `output` property (required).
     pub output: OpenAiResponseFunctionToolCallOutputDef,
+    /// The `status` property (optional).
     pub status: Option<ToolCallStatus>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseFunctionToolCallOutputType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4314,6 +4632,8 @@ impl OpenAiResponseFunctionToolCallOutput {
     }
 }
 crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/OpenAIResponseFunctionToolCallOutput/properties/output` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OpenAiResponseFunctionToolCallOutputDef { String(String), List(Vec <
     OpenAiResponseFunctionToolCallOutputDefListItem >), }
 }
@@ -4332,6 +4652,8 @@ impl OpenAiResponseFunctionToolCallOutputDef {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/OpenAIResponseFunctionToolCallOutput/properties/output/anyOf/1/items` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OpenAiResponseFunctionToolCallOutputDefListItem { tag = "type"; InputText =
     "input_text" => InputText, InputImage = "input_image" => InputImage, InputFile =
     "input_file" => InputFile, }
@@ -4340,12 +4662,17 @@ crate::runtime::union_from! {
     OpenAiResponseFunctionToolCallOutputDefListItem { InputText(InputText),
     InputImage(InputImage), InputFile(InputFile), }
 }
+/// The object of the `OpenAIResponseInputMessageItem` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponseInputMessageItem {
+    /// The `content` property (required).
     pub content: Vec<OpenAiResponseInputMessageItemContentItem>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `role` property (required).
     pub role: OpenAiResponseInputMessageItemRole,
+    /// The `type` property (optional).
     pub r#type: Option<OpenAiResponseInputMessageItemType>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4432,6 +4759,8 @@ impl OpenAiResponseInputMessageItem {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/OpenAIResponseInputMessageItem/properties/content/items` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OpenAiResponseInputMessageItemContentItem { tag = "type"; InputText =
     "input_text" => InputText, InputImage = "input_image" => InputImage, InputFile =
     "input_file" => InputFile, InputAudio = "input_audio" => InputAudio, }
@@ -4441,20 +4770,30 @@ crate::runtime::union_from! {
     InputImage(InputImage), InputFile(InputFile), InputAudio(InputAudio), }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/OpenAIResponseInputMessageItem/properties/role` in the API's spec."]
     pub enum OpenAiResponseInputMessageItemRole { User => "user", System => "system",
     Developer => "developer", }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponseInputMessageItem/properties/type` in the API's spec.
+///
 /// Always `"message"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponseInputMessageItemType = crate::runtime::Const<
     constants::OpenAiResponseInputMessageItemType,
 >;
+/// The object of the `OpenAIResponsesCodeInterpreterCallCodeDelta` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesCodeInterpreterCallCodeDelta {
+    /// The `delta` property (required).
     pub delta: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesCodeInterpreterCallCodeDeltaType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4550,17 +4889,25 @@ impl OpenAiResponsesCodeInterpreterCallCodeDelta {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCodeDelta/properties/type` in the API's spec.
+///
 /// Always `"response.code_interpreter_call_code.delta"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesCodeInterpreterCallCodeDeltaType = crate::runtime::Const<
     constants::OpenAiResponsesCodeInterpreterCallCodeDeltaType,
 >;
+/// The object of the `OpenAIResponsesCodeInterpreterCallCodeDone` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesCodeInterpreterCallCodeDone {
+    /// The `code` property (required).
     pub code: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesCodeInterpreterCallCodeDoneType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4656,16 +5003,23 @@ impl OpenAiResponsesCodeInterpreterCallCodeDone {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCodeDone/properties/type` in the API's spec.
+///
 /// Always `"response.code_interpreter_call_code.done"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesCodeInterpreterCallCodeDoneType = crate::runtime::Const<
     constants::OpenAiResponsesCodeInterpreterCallCodeDoneType,
 >;
+/// The object of the `OpenAIResponsesCodeInterpreterCallCompleted` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesCodeInterpreterCallCompleted {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesCodeInterpreterCallCompletedType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4746,16 +5100,23 @@ impl OpenAiResponsesCodeInterpreterCallCompleted {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCompleted/properties/type` in the API's spec.
+///
 /// Always `"response.code_interpreter_call.completed"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesCodeInterpreterCallCompletedType = crate::runtime::Const<
     constants::OpenAiResponsesCodeInterpreterCallCompletedType,
 >;
+/// The object of the `OpenAIResponsesCodeInterpreterCallInProgress` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesCodeInterpreterCallInProgress {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesCodeInterpreterCallInProgressType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4836,16 +5197,23 @@ impl OpenAiResponsesCodeInterpreterCallInProgress {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallInProgress/properties/type` in the API's spec.
+///
 /// Always `"response.code_interpreter_call.in_progress"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesCodeInterpreterCallInProgressType = crate::runtime::Const<
     constants::OpenAiResponsesCodeInterpreterCallInProgressType,
 >;
+/// The object of the `OpenAIResponsesCodeInterpreterCallInterpreting` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesCodeInterpreterCallInterpreting {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesCodeInterpreterCallInterpretingType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -4926,16 +5294,23 @@ impl OpenAiResponsesCodeInterpreterCallInterpreting {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallInterpreting/properties/type` in the API's spec.
+///
 /// Always `"response.code_interpreter_call.interpreting"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesCodeInterpreterCallInterpretingType = crate::runtime::Const<
     constants::OpenAiResponsesCodeInterpreterCallInterpretingType,
 >;
+/// The object of the `OpenAIResponsesImageGenCallCompleted` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesImageGenCallCompleted {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesImageGenCallCompletedType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5016,16 +5391,23 @@ impl OpenAiResponsesImageGenCallCompleted {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallCompleted/properties/type` in the API's spec.
+///
 /// Always `"response.image_generation_call.completed"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesImageGenCallCompletedType = crate::runtime::Const<
     constants::OpenAiResponsesImageGenCallCompletedType,
 >;
+/// The object of the `OpenAIResponsesImageGenCallGenerating` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesImageGenCallGenerating {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesImageGenCallGeneratingType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5106,16 +5488,23 @@ impl OpenAiResponsesImageGenCallGenerating {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallGenerating/properties/type` in the API's spec.
+///
 /// Always `"response.image_generation_call.generating"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesImageGenCallGeneratingType = crate::runtime::Const<
     constants::OpenAiResponsesImageGenCallGeneratingType,
 >;
+/// The object of the `OpenAIResponsesImageGenCallInProgress` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesImageGenCallInProgress {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesImageGenCallInProgressType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5196,18 +5585,27 @@ impl OpenAiResponsesImageGenCallInProgress {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallInProgress/properties/type` in the API's spec.
+///
 /// Always `"response.image_generation_call.in_progress"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesImageGenCallInProgressType = crate::runtime::Const<
     constants::OpenAiResponsesImageGenCallInProgressType,
 >;
+/// The object of the `OpenAIResponsesImageGenCallPartialImage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesImageGenCallPartialImage {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `partial_image_b64` property (required).
     pub partial_image_b64: String,
+    /// The `partial_image_index` property (required).
     pub partial_image_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesImageGenCallPartialImageType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5313,21 +5711,30 @@ impl OpenAiResponsesImageGenCallPartialImage {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallPartialImage/properties/type` in the API's spec.
+///
 /// Always `"response.image_generation_call.partial_image"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesImageGenCallPartialImageType = crate::runtime::Const<
     constants::OpenAiResponsesImageGenCallPartialImageType,
 >;
 crate::runtime::string_enum! {
-    pub enum OpenAiResponsesResponseStatus { Completed => "completed", Incomplete =>
+    #[doc =
+    " The values of the `OpenAIResponsesResponseStatus` schema in the API's spec."] pub
+    enum OpenAiResponsesResponseStatus { Completed => "completed", Incomplete =>
     "incomplete", InProgress => "in_progress", Failed => "failed", Cancelled =>
     "cancelled", Queued => "queued", }
 }
+/// The object of the `OpenAIResponsesSearchCompleted` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesSearchCompleted {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesSearchCompletedType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5408,14 +5815,19 @@ impl OpenAiResponsesSearchCompleted {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesSearchCompleted/properties/type` in the API's spec.
+///
 /// Always `"response.web_search_call.completed"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesSearchCompletedType = crate::runtime::Const<
     constants::OpenAiResponsesSearchCompletedType,
 >;
+/// The object of the schema at `/components/schemas/OpenAIResponsesUsage/properties/input_tokens_details` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesUsageInputTokensDetails {
+    /// The `cache_write_tokens` property (optional).
     pub cache_write_tokens: Option<i64>,
+    /// The `cached_tokens` property (required).
     pub cached_tokens: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5478,9 +5890,11 @@ impl OpenAiResponsesUsageInputTokensDetails {
         self
     }
 }
+/// The object of the schema at `/components/schemas/OpenAIResponsesUsage/properties/output_tokens_details` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesUsageOutputTokensDetails {
+    /// The `reasoning_tokens` property (required).
     pub reasoning_tokens: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5533,12 +5947,17 @@ impl OpenAiResponsesUsageOutputTokensDetails {
         }
     }
 }
+/// The object of the `OpenAIResponsesWebSearchCallInProgress` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesWebSearchCallInProgress {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesWebSearchCallInProgressType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5619,16 +6038,23 @@ impl OpenAiResponsesWebSearchCallInProgress {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesWebSearchCallInProgress/properties/type` in the API's spec.
+///
 /// Always `"response.web_search_call.in_progress"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesWebSearchCallInProgressType = crate::runtime::Const<
     constants::OpenAiResponsesWebSearchCallInProgressType,
 >;
+/// The object of the `OpenAIResponsesWebSearchCallSearching` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesWebSearchCallSearching {
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesWebSearchCallSearchingType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5709,6 +6135,8 @@ impl OpenAiResponsesWebSearchCallSearching {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OpenAIResponsesWebSearchCallSearching/properties/type` in the API's spec.
+///
 /// Always `"response.web_search_call.searching"`: constructors fill it in, decoding checks it.
 pub type OpenAiResponsesWebSearchCallSearchingType = crate::runtime::Const<
     constants::OpenAiResponsesWebSearchCallSearchingType,
@@ -5719,7 +6147,9 @@ pub type OpenAiResponsesWebSearchCallSearchingType = crate::runtime::Const<
 pub struct OpenResponsesCreatedEvent {
     /// Complete non-streaming response from the Responses API
     pub response: OpenResponsesResult,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CreatedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5797,7 +6227,9 @@ impl OpenResponsesCreatedEvent {
 pub struct OpenResponsesInProgressEvent {
     /// Complete non-streaming response from the Responses API
     pub response: OpenResponsesResult,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InProgressEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -5873,67 +6305,106 @@ impl OpenResponsesInProgressEvent {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenResponsesResult {
+    /// The `background` property (optional).
     pub background: Option<bool>,
+    /// The `completed_at` property (required, may be `null`).
     pub completed_at: Option<i64>,
+    /// The `created_at` property (required).
     pub created_at: i64,
     /// Error information returned from the API
     ///
     /// Example: `{"code":"rate_limit_exceeded","message":"Rate limit exceeded. Please try again later."}`
     pub error: Option<ResponsesErrorField>,
+    /// The `frequency_penalty` property (required, may be `null`).
     pub frequency_penalty: Option<f64>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `incomplete_details` property (required, may be `null`).
+    ///
     /// Example: `{"reason":"max_output_tokens"}`
     pub incomplete_details: Option<IncompleteDetails>,
+    /// The `instructions` property (required, may be `null`).
+    ///
     /// Example: `[{"content":"What is the weather today?","role":"user"}]`
     pub instructions: Option<BaseInputs>,
+    /// The `max_output_tokens` property (optional).
     pub max_output_tokens: Option<i64>,
+    /// The `max_tool_calls` property (optional).
     pub max_tool_calls: Option<i64>,
     /// Metadata key-value pairs for the request. Keys must be ≤64 characters and cannot contain brackets. Values must be ≤512 characters. Maximum 16 pairs allowed.
     ///
     /// Example: `{"session_id":"abc-def-ghi","user_id":"123"}`
     pub metadata: Option<RequestMetadata>,
+    /// The `model` property (required).
     pub model: String,
+    /// The `object` property (always the same value, filled in by `new`).
     pub object: BaseResponsesResultObject,
+    /// The `output` property (required).
     pub output: Vec<OutputItems>,
+    /// The `output_text` property (optional).
     pub output_text: Option<String>,
+    /// The `parallel_tool_calls` property (required).
     pub parallel_tool_calls: bool,
+    /// The `presence_penalty` property (required, may be `null`).
     pub presence_penalty: Option<f64>,
+    /// The `previous_response_id` property (optional).
     pub previous_response_id: Option<String>,
+    /// The `prompt` property (optional).
+    ///
     /// Example: `{"id":"prompt-abc123","variables":{"name":"John"}}`
     pub prompt: Option<StoredPromptTemplate>,
+    /// The `prompt_cache_key` property (optional).
     pub prompt_cache_key: Option<String>,
     /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
     ///
     /// Example: `{"mode":"explicit","ttl":"30m"}`
     pub prompt_cache_options: Option<PromptCacheOptions>,
+    /// The `reasoning` property (optional).
+    ///
     /// Example: `{"effort":"medium","summary":"auto"}`
     pub reasoning: Option<BaseReasoningConfig>,
+    /// The `safety_identifier` property (optional).
     pub safety_identifier: Option<String>,
+    /// The `service_tier` property (optional).
     pub service_tier: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: OpenAiResponsesResponseStatus,
+    /// The `store` property (optional).
     pub store: Option<bool>,
+    /// The `temperature` property (required, may be `null`).
     pub temperature: Option<f64>,
     /// Text output configuration including format and verbosity
     ///
     /// Example: `{"format":{"type":"text"}}`
     pub text: Option<TextExtendedConfig>,
+    /// The `tool_choice` property (required).
+    ///
     /// Example: `"auto"`
     pub tool_choice: OpenAiResponsesToolChoice,
+    /// The `tools` property (required).
     pub tools: Vec<BaseResponsesResultToolsItem>,
+    /// The `top_logprobs` property (optional).
     pub top_logprobs: Option<i64>,
+    /// The `top_p` property (required, may be `null`).
     pub top_p: Option<f64>,
+    /// The `truncation` property (optional).
+    ///
     /// Example: `"auto"`
     pub truncation: Option<Truncation>,
     /// Token usage information for the response
     ///
     /// Example: `{"cost":0.0012,"cost_details":{"upstream_inference_cost":null,"upstream_inference_input_cost":0.0008,"upstream_inference_output_cost":0.0004},"input_tokens":10,"input_tokens_details":{"cached_tokens":0},"output_tokens":25,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":35}`
     pub usage: Option<Usage>,
+    /// The `user` property (optional).
     pub user: Option<String>,
     /// Canonical OpenRouter error type, stable across all API formats
     ///
     /// Example: `"rate_limit_exceeded"`
     pub error_type: Option<ApiErrorType>,
+    /// The `openrouter_metadata` property (optional).
+    ///
     /// Example: `{"attempt":1,"endpoints":{"available":[{"model":"openai/gpt-4o","provider":"OpenAI","selected":true}],"total":1},"is_byok":false,"region":"iad","requested":"openai/gpt-4o","strategy":"direct","summary":"available=1, selected=OpenAI"}`
     pub openrouter_metadata: Option<OpenRouterMetadata>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -6249,6 +6720,8 @@ impl OpenResponsesResult {
         self
     }
     /// Sets `error` (`None` sends `null`).
+    ///
+    /// Error information returned from the API
     pub fn error(mut self, value: impl Into<Option<ResponsesErrorField>>) -> Self {
         self.error = value.into();
         self
@@ -6282,6 +6755,8 @@ impl OpenResponsesResult {
         self
     }
     /// Sets `metadata` (`None` sends `null`).
+    ///
+    /// Metadata key-value pairs for the request. Keys must be ≤64 characters and cannot contain brackets. Values must be ≤512 characters. Maximum 16 pairs allowed.
     pub fn metadata(mut self, value: impl Into<Option<RequestMetadata>>) -> Self {
         self.metadata = value.into();
         self
@@ -6312,6 +6787,8 @@ impl OpenResponsesResult {
         self
     }
     /// Sets `prompt_cache_options`.
+    ///
+    /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
     pub fn prompt_cache_options(mut self, value: impl Into<PromptCacheOptions>) -> Self {
         self.prompt_cache_options = Some(value.into());
         self
@@ -6342,6 +6819,8 @@ impl OpenResponsesResult {
         self
     }
     /// Sets `text`.
+    ///
+    /// Text output configuration including format and verbosity
     pub fn text(mut self, value: impl Into<TextExtendedConfig>) -> Self {
         self.text = Some(value.into());
         self
@@ -6362,6 +6841,8 @@ impl OpenResponsesResult {
         self
     }
     /// Sets `usage`.
+    ///
+    /// Token usage information for the response
     pub fn usage(mut self, value: impl Into<Usage>) -> Self {
         self.usage = Some(value.into());
         self
@@ -6372,6 +6853,8 @@ impl OpenResponsesResult {
         self
     }
     /// Sets `error_type`.
+    ///
+    /// Canonical OpenRouter error type, stable across all API formats
     pub fn error_type(mut self, value: impl Into<ApiErrorType>) -> Self {
         self.error_type = Some(value.into());
         self
@@ -6386,8 +6869,11 @@ impl OpenResponsesResult {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OpenResponsesTopLogprobs {
+    /// The `bytes` property (optional).
     pub bytes: Option<Vec<i64>>,
+    /// The `logprob` property (optional).
     pub logprob: Option<f64>,
+    /// The `token` property (optional).
     pub token: Option<String>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6466,7 +6952,9 @@ impl OpenResponsesTopLogprobs {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputApplyPatchCallItem {
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (required).
     pub id: String,
     /// The patch operation requested by an `apply_patch_call`. `create_file` and `update_file` carry a V4A diff; `delete_file` omits it.
     ///
@@ -6476,6 +6964,7 @@ pub struct OutputApplyPatchCallItem {
     ///
     /// Example: `"completed"`
     pub status: ApplyPatchCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputApplyPatchCallItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6565,25 +7054,37 @@ impl OutputApplyPatchCallItem {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/OutputApplyPatchCallItem/properties/type` in the API's spec.
+///
 /// Always `"apply_patch_call"`: constructors fill it in, decoding checks it.
 pub type OutputApplyPatchCallItemType = crate::runtime::Const<
     constants::OutputApplyPatchCallItemType,
 >;
+/// The one value of the schema at `/components/schemas/OutputItemAddedEvent/properties/type` in the API's spec.
+///
 /// Always `"response.output_item.added"`: constructors fill it in, decoding checks it.
 pub type OutputItemAddedEventType = crate::runtime::Const<
     constants::OutputItemAddedEventType,
 >;
+/// The one value of the schema at `/components/schemas/OutputItemDoneEvent/properties/type` in the API's spec.
+///
 /// Always `"response.output_item.done"`: constructors fill it in, decoding checks it.
 pub type OutputItemDoneEventType = crate::runtime::Const<
     constants::OutputItemDoneEventType,
 >;
+/// The object of the `OutputItemImageGenerationCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputItemImageGenerationCall {
+    /// The `id` property (required).
     pub id: String,
+    /// The `result` property (optional).
     pub result: Option<String>,
+    /// The `status` property (required).
+    ///
     /// Example: `"completed"`
     pub status: ImageGenerationStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemImageGenerationCallType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6723,15 +7224,21 @@ crate::runtime::union_from! {
     OpenrouterFiles(OutputFilesServerToolItem), CustomToolCall(OutputCustomToolCallItem),
     }
 }
+/// The object of the `OutputMessage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputMessage {
+    /// The `content` property (required).
     pub content: Vec<OutputMessageContentItem>,
+    /// The `id` property (required).
     pub id: String,
     /// The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
     pub phase: Option<OutputMessagePhase>,
+    /// The `role` property (always the same value, filled in by `new`).
     pub role: OutputMessageRole,
+    /// The `status` property (optional).
     pub status: Option<OutputMessageStatus>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputMessageType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -6818,6 +7325,8 @@ impl OutputMessage {
         }
     }
     /// Sets `phase`.
+    ///
+    /// The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
     pub fn phase(mut self, value: impl Into<OutputMessagePhase>) -> Self {
         self.phase = Some(value.into());
         self
@@ -6829,6 +7338,8 @@ impl OutputMessage {
     }
 }
 crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/OutputMessage/properties/content/items` in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OutputMessageContentItem { tag = "type"; OutputText = "output_text" =>
     ResponseOutputText, Refusal = "refusal" => OpenAiResponsesRefusalContent, }
 }
@@ -6838,18 +7349,28 @@ crate::runtime::union_from! {
 }
 /// An output message item
 pub type OutputMessageItem = OutputMessage;
+/// The one value of the schema at `/components/schemas/OutputMessage/properties/type` in the API's spec.
+///
 /// Always `"message"`: constructors fill it in, decoding checks it.
 pub type OutputMessageType = crate::runtime::Const<constants::OutputMessageType>;
 /// An output item containing reasoning
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputReasoningItem {
+    /// The `content` property (optional).
     pub content: Option<Vec<ReasoningTextContent>>,
+    /// The `encrypted_content` property (optional).
     pub encrypted_content: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `status` property (optional).
     pub status: Option<OutputItemReasoningStatus>,
+    /// The `summary` property (required).
     pub summary: Vec<ReasoningSummaryText>,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemReasoningType,
+    /// The `format` property (optional).
+    ///
     /// Example: `"unknown"`
     pub format: Option<ReasoningFormat>,
     /// A signature for the reasoning content, used for verification
@@ -6977,6 +7498,8 @@ impl OutputReasoningItem {
         self
     }
     /// Sets `signature`.
+    ///
+    /// A signature for the reasoning content, used for verification
     pub fn signature(mut self, value: impl Into<String>) -> Self {
         self.signature = Some(value.into());
         self
@@ -6986,15 +7509,19 @@ impl OutputReasoningItem {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputShellCallItem {
+    /// The `action` property (optional).
     pub action: Option<OutputShellCallItemAction>,
     /// The raw tool-call arguments string as emitted by the model. Echo back unchanged when replaying history; used verbatim to preserve provider prompt-cache prefixes.
     pub arguments: Option<String>,
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (required).
     pub id: String,
     /// Status of a shell call or its output.
     ///
     /// Example: `"completed"`
     pub status: ShellCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputShellCallItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7097,16 +7624,22 @@ impl OutputShellCallItem {
         self
     }
     /// Sets `arguments`.
+    ///
+    /// The raw tool-call arguments string as emitted by the model. Echo back unchanged when replaying history; used verbatim to preserve provider prompt-cache prefixes.
     pub fn arguments(mut self, value: impl Into<String>) -> Self {
         self.arguments = Some(value.into());
         self
     }
 }
+/// The object of the schema at `/components/schemas/OutputShellCallItem/properties/action` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputShellCallItemAction {
+    /// The `commands` property (required).
     pub commands: Vec<String>,
+    /// The `max_output_length` property (required, may be `null`).
     pub max_output_length: Option<i64>,
+    /// The `timeout_ms` property (required, may be `null`).
     pub timeout_ms: Option<i64>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7179,6 +7712,8 @@ impl OutputShellCallItemAction {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputShellCallItem/properties/type` in the API's spec.
+///
 /// Always `"shell_call"`: constructors fill it in, decoding checks it.
 pub type OutputShellCallItemType = crate::runtime::Const<
     constants::OutputShellCallItemType,
@@ -7187,14 +7722,19 @@ pub type OutputShellCallItemType = crate::runtime::Const<
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutputShellCallOutputItem {
+    /// The `call_id` property (required).
     pub call_id: String,
+    /// The `id` property (required).
     pub id: String,
+    /// The `max_output_length` property (optional).
     pub max_output_length: Option<i64>,
+    /// The `output` property (required).
     pub output: Vec<ShellCallOutputContent>,
     /// Status of a shell call or its output.
     ///
     /// Example: `"completed"`
     pub status: ShellCallStatus,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputShellCallOutputItemType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7301,6 +7841,8 @@ impl OutputShellCallOutputItem {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/OutputShellCallOutputItem/properties/type` in the API's spec.
+///
 /// Always `"shell_call_output"`: constructors fill it in, decoding checks it.
 pub type OutputShellCallOutputItemType = crate::runtime::Const<
     constants::OutputShellCallOutputItemType,
@@ -7325,7 +7867,9 @@ pub type RefusalDoneEvent = BaseRefusalDoneEvent;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ResponsesErrorField {
+    /// The `code` property (required).
     pub code: ResponsesErrorFieldCode,
+    /// The `message` property (required).
     pub message: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7390,6 +7934,8 @@ impl ResponsesErrorField {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ResponsesErrorField/properties/code` in the API's spec."]
     pub enum ResponsesErrorFieldCode { ServerError => "server_error", RateLimitExceeded
     => "rate_limit_exceeded", InvalidPrompt => "invalid_prompt", VectorStoreTimeout =>
     "vector_store_timeout", InvalidImage => "invalid_image", InvalidImageFormat =>
@@ -7531,7 +8077,9 @@ crate::runtime::union_from! {
 pub struct StreamEventsResponseCompleted {
     /// Complete non-streaming response from the Responses API
     pub response: OpenResponsesResult,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CompletedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7609,7 +8157,9 @@ impl StreamEventsResponseCompleted {
 pub struct StreamEventsResponseFailed {
     /// Complete non-streaming response from the Responses API
     pub response: OpenResponsesResult,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FailedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7687,7 +8237,9 @@ impl StreamEventsResponseFailed {
 pub struct StreamEventsResponseIncomplete {
     /// Complete non-streaming response from the Responses API
     pub response: OpenResponsesResult,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: IncompleteEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7767,8 +8319,11 @@ pub struct StreamEventsResponseOutputItemAdded {
     ///
     /// Example: `{"content":[{"text":"Hello! How can I help you today?","type":"output_text"}],"id":"msg-abc123","role":"assistant","status":"completed","type":"message"}`
     pub item: OutputItems,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemAddedEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7857,8 +8412,11 @@ pub struct StreamEventsResponseOutputItemDone {
     ///
     /// Example: `{"content":[{"text":"Hello! How can I help you today?","type":"output_text"}],"id":"msg-abc123","role":"assistant","status":"completed","type":"message"}`
     pub item: OutputItems,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemDoneEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -7943,9 +8501,13 @@ impl StreamEventsResponseOutputItemDone {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StreamLogprob {
+    /// The `bytes` property (optional).
     pub bytes: Option<Vec<i64>>,
+    /// The `logprob` property (required).
     pub logprob: f64,
+    /// The `token` property (required).
     pub token: String,
+    /// The `top_logprobs` property (optional).
     pub top_logprobs: Option<Vec<StreamLogprobTopLogprob>>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -8032,12 +8594,19 @@ pub type StreamLogprobTopLogprob = OpenResponsesTopLogprobs;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TextDeltaEvent {
+    /// The `content_index` property (required).
     pub content_index: i64,
+    /// The `delta` property (required).
     pub delta: String,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `logprobs` property (required).
     pub logprobs: Vec<StreamLogprob>,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseTextDeltaEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -8157,12 +8726,19 @@ impl TextDeltaEvent {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TextDoneEvent {
+    /// The `content_index` property (required).
     pub content_index: i64,
+    /// The `item_id` property (required).
     pub item_id: String,
+    /// The `logprobs` property (required).
     pub logprobs: Vec<StreamLogprob>,
+    /// The `output_index` property (required).
     pub output_index: i64,
+    /// The `sequence_number` property (required).
     pub sequence_number: i64,
+    /// The `text` property (required).
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseTextDoneEventType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -8279,19 +8855,26 @@ impl TextDoneEvent {
     }
 }
 crate::runtime::string_enum! {
-    pub enum Truncation { Auto => "auto", Disabled => "disabled", }
+    #[doc = " The values of the `Truncation` schema in the API's spec."] pub enum
+    Truncation { Auto => "auto", Disabled => "disabled", }
 }
 /// Token usage information for the response
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Usage {
+    /// The `input_tokens` property (required).
     pub input_tokens: i64,
+    /// The `input_tokens_details` property (required).
     pub input_tokens_details: OpenAiResponsesUsageInputTokensDetails,
+    /// The `output_tokens` property (required).
     pub output_tokens: i64,
+    /// The `output_tokens_details` property (required).
     pub output_tokens_details: OpenAiResponsesUsageOutputTokensDetails,
+    /// The `total_tokens` property (required).
     pub total_tokens: i64,
     /// Cost of the completion
     pub cost: Option<f64>,
+    /// The `cost_details` property (optional).
     pub cost_details: Option<UsageCostDetails>,
     /// Whether a request was made using a Bring Your Own Key configuration
     pub is_byok: Option<bool>,
@@ -8418,6 +9001,8 @@ impl Usage {
         }
     }
     /// Sets `cost`.
+    ///
+    /// Cost of the completion
     pub fn cost(mut self, value: impl Into<f64>) -> Self {
         self.cost = Some(value.into());
         self
@@ -8428,11 +9013,15 @@ impl Usage {
         self
     }
     /// Sets `is_byok`.
+    ///
+    /// Whether a request was made using a Bring Your Own Key configuration
     pub fn is_byok(mut self, value: impl Into<bool>) -> Self {
         self.is_byok = Some(value.into());
         self
     }
     /// Sets `server_tool_use_details`.
+    ///
+    /// Usage for server-side tool execution (e.g., web search)
     pub fn server_tool_use_details(
         mut self,
         value: impl Into<ServerToolUseDetails>,
@@ -8441,11 +9030,15 @@ impl Usage {
         self
     }
 }
+/// The object of the schema at `/components/schemas/Usage/anyOf/0/allOf/1/properties/cost_details` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UsageCostDetails {
+    /// The `upstream_inference_cost` property (optional).
     pub upstream_inference_cost: Option<f64>,
+    /// The `upstream_inference_input_cost` property (required).
     pub upstream_inference_input_cost: f64,
+    /// The `upstream_inference_output_cost` property (required).
     pub upstream_inference_output_cost: f64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

@@ -2,11 +2,17 @@
 //! The types compiled only with the feature `scim`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `CreateScimGroupMappingRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateScimGroupMappingRequest {
+    /// The `role` property (required).
     pub role: CreateScimGroupMappingRequestRole,
+    /// The `scim_group_id` property (required).
     pub scim_group_id: crate::runtime::Uuid,
+    /// The `workspace_id` property (required).
     pub workspace_id: crate::runtime::Uuid,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -82,11 +88,20 @@ impl CreateScimGroupMappingRequest {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/CreateScimGroupMappingRequest/properties/role` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum CreateScimGroupMappingRequestRole { Admin => "admin", Member => "member", }
 }
+/// The object of the `CreateScimGroupMappingResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateScimGroupMappingResponse {
+    /// The `data` property (required).
+    ///
     /// Example: `{"created_at":"2025-08-24T10:30:00.000Z","id":"770e8400-e29b-41d4-a716-446655440000","organization_id":"org_123456","role":"member","scim_group_id":"550e8400-e29b-41d4-a716-446655440000","updated_at":"2025-08-24T10:30:00.000Z","workspace_id":"660e8400-e29b-41d4-a716-446655440000"}`
     pub data: ScimGroupMapping,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -141,6 +156,8 @@ impl CreateScimGroupMappingResponse {
 crate::runtime::untagged_union! {
     #[doc =
     " Required. Whether to keep workspace members after deleting the mapping. `false` **removes** the members this mapping granted access to; `true` deletes the mapping while leaving membership intact as manually-managed. There is deliberately no default — omitting it returns `400` so the destructive path cannot be reached by accident. Mirrors the dashboard, whose `DeleteMappingSchema.keepMembers` is likewise required."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum DeleteScimGroupMappingKeepMembers { Bool(bool),
     Enum(DeleteScimGroupMappingKeepMembersEnum), } Deserialize : #[cfg(feature =
     "full-serde")];
@@ -150,11 +167,19 @@ crate::runtime::union_from! {
     Enum(DeleteScimGroupMappingKeepMembersEnum), }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/paths/~1scim~1group-mappings~1{id}/delete/parameters/1/schema/anyOf/0` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum DeleteScimGroupMappingKeepMembersEnum { True => "true", False => "false", }
 }
+/// The object of the `DeleteScimGroupMappingResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteScimGroupMappingResponse {
+    /// The `deleted` property (always the same value, filled in by `new`).
     pub deleted: DeleteScimGroupMappingResponseDeleted,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -205,13 +230,20 @@ impl DeleteScimGroupMappingResponse {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/DeleteScimGroupMappingResponse/properties/deleted` in the API's spec.
+///
 /// Always `true`: constructors fill it in, decoding checks it.
 pub type DeleteScimGroupMappingResponseDeleted = crate::runtime::Const<
     constants::DeleteScimGroupMappingResponseDeleted,
 >;
+/// The object of the `GetScimGroupMappingResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetScimGroupMappingResponse {
+    /// The `data` property (required).
+    ///
     /// Example: `{"created_at":"2025-08-24T10:30:00.000Z","id":"770e8400-e29b-41d4-a716-446655440000","organization_id":"org_123456","role":"member","scim_group_id":"550e8400-e29b-41d4-a716-446655440000","updated_at":"2025-08-24T10:30:00.000Z","workspace_id":"660e8400-e29b-41d4-a716-446655440000"}`
     pub data: ScimGroupMapping,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
@@ -263,10 +295,15 @@ impl GetScimGroupMappingResponse {
         }
     }
 }
+/// The object of the `ListScimGroupMappingsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListScimGroupMappingsResponse {
+    /// The `data` property (required).
     pub data: Vec<ScimGroupMapping>,
+    /// The `total_count` property (required).
     pub total_count: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -328,10 +365,15 @@ impl ListScimGroupMappingsResponse {
         }
     }
 }
+/// The object of the `ListScimGroupsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListScimGroupsResponse {
+    /// The `data` property (required).
     pub data: Vec<ScimGroup>,
+    /// The `total_count` property (required).
     pub total_count: i64,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -393,14 +435,23 @@ impl ListScimGroupsResponse {
         }
     }
 }
+/// The object of the `ScimGroup` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScimGroup {
+    /// The `created_at` property (required).
     pub created_at: String,
+    /// The `display_name` property (required).
     pub display_name: String,
+    /// The `external_id` property (required, may be `null`).
     pub external_id: Option<String>,
+    /// The `id` property (required).
     pub id: crate::runtime::Uuid,
+    /// The `organization_id` property (required).
     pub organization_id: String,
+    /// The `updated_at` property (required).
     pub updated_at: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -509,15 +560,25 @@ impl ScimGroup {
         self
     }
 }
+/// The object of the `ScimGroupMapping` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ScimGroupMapping {
+    /// The `created_at` property (required).
     pub created_at: String,
+    /// The `id` property (required).
     pub id: crate::runtime::Uuid,
+    /// The `organization_id` property (required).
     pub organization_id: String,
+    /// The `role` property (required).
     pub role: ScimGroupMappingRole,
+    /// The `scim_group_id` property (required).
     pub scim_group_id: crate::runtime::Uuid,
+    /// The `updated_at` property (required).
     pub updated_at: String,
+    /// The `workspace_id` property (required).
     pub workspace_id: crate::runtime::Uuid,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -636,11 +697,19 @@ impl ScimGroupMapping {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/ScimGroupMapping/properties/role` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ScimGroupMappingRole { Admin => "admin", Member => "member", }
 }
+/// The object of the `UpdateScimGroupMappingRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateScimGroupMappingRequest {
+    /// The `role` property (required).
     pub role: UpdateScimGroupMappingRequestRole,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -693,11 +762,20 @@ impl UpdateScimGroupMappingRequest {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/UpdateScimGroupMappingRequest/properties/role` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum UpdateScimGroupMappingRequestRole { Admin => "admin", Member => "member", }
 }
+/// The object of the `UpdateScimGroupMappingResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateScimGroupMappingResponse {
+    /// The `data` property (required).
+    ///
     /// Example: `{"created_at":"2025-08-24T10:30:00.000Z","id":"770e8400-e29b-41d4-a716-446655440000","organization_id":"org_123456","role":"member","scim_group_id":"550e8400-e29b-41d4-a716-446655440000","updated_at":"2025-08-24T10:30:00.000Z","workspace_id":"660e8400-e29b-41d4-a716-446655440000"}`
     pub data: ScimGroupMapping,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).

@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// Base64-encoded audio to transcribe
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SttInputAudio {
@@ -72,6 +74,8 @@ impl SttInputAudio {
     }
 }
 /// Speech-to-text request input. Accepts a JSON body with input_audio containing base64-encoded audio.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SttRequest {
@@ -195,16 +199,22 @@ impl SttRequest {
         }
     }
     /// Sets `language`.
+    ///
+    /// ISO-639-1 language code (e.g., "en", "ja"). Auto-detected if omitted.
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
         self
     }
     /// Sets `provider`.
+    ///
+    /// Provider-specific passthrough configuration
     pub fn provider(mut self, value: impl Into<SttRequestProvider>) -> Self {
         self.provider = Some(value.into());
         self
     }
     /// Sets `response_format`.
+    ///
+    /// Output format. "json" (default) returns { text, usage }. "verbose_json" additionally returns task, language, duration, and segment-level timestamps; only supported by OpenAI-compatible providers.
     pub fn response_format(
         mut self,
         value: impl Into<SttRequestResponseFormat>,
@@ -213,11 +223,15 @@ impl SttRequest {
         self
     }
     /// Sets `temperature`.
+    ///
+    /// Sampling temperature for transcription
     pub fn temperature(mut self, value: impl Into<f64>) -> Self {
         self.temperature = Some(value.into());
         self
     }
     /// Sets `timestamp_granularities`.
+    ///
+    /// Timestamp detail levels to include when response_format is "verbose_json". "segment" returns segment-level timestamps; "word" additionally returns word-level timestamps in the words array. Ignored unless response_format is "verbose_json".
     pub fn timestamp_granularities(
         mut self,
         value: Vec<SttTimestampGranularity>,
@@ -227,6 +241,8 @@ impl SttRequest {
     }
 }
 /// Provider-specific passthrough configuration
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SttRequestProvider {
@@ -281,6 +297,8 @@ impl SttRequestProvider {
         }
     }
     /// Sets `options`.
+    ///
+    /// Provider-specific options keyed by provider slug. Only options for the matched provider are forwarded; the rest are ignored. Unrecognized keys are silently dropped.
     pub fn options(mut self, value: impl Into<ProviderOptions>) -> Self {
         self.options = Some(value.into());
         self
@@ -289,9 +307,13 @@ impl SttRequestProvider {
 crate::runtime::string_enum! {
     #[doc =
     " Output format. \"json\" (default) returns { text, usage }. \"verbose_json\" additionally returns task, language, duration, and segment-level timestamps; only supported by OpenAI-compatible providers."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum SttRequestResponseFormat { Json => "json", VerboseJson => "verbose_json", }
 }
 /// STT response containing transcribed text and optional usage statistics
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SttResponse {
@@ -409,37 +431,51 @@ impl SttResponse {
         }
     }
     /// Sets `duration`.
+    ///
+    /// Duration of the input audio in seconds, present when response_format is verbose_json
     pub fn duration(mut self, value: impl Into<f64>) -> Self {
         self.duration = Some(value.into());
         self
     }
     /// Sets `language`.
+    ///
+    /// Detected or forced language, present when response_format is verbose_json
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
         self
     }
     /// Sets `segments`.
+    ///
+    /// Timestamped transcript segments, present when response_format is verbose_json
     pub fn segments(mut self, value: Vec<SttSegment>) -> Self {
         self.segments = Some(value);
         self
     }
     /// Sets `task`.
+    ///
+    /// The task performed, present when response_format is verbose_json
     pub fn task(mut self, value: impl Into<String>) -> Self {
         self.task = Some(value.into());
         self
     }
     /// Sets `usage`.
+    ///
+    /// Aggregated usage statistics for the request
     pub fn usage(mut self, value: impl Into<SttUsage>) -> Self {
         self.usage = Some(value.into());
         self
     }
     /// Sets `words`.
+    ///
+    /// Timestamped words, present when the provider returns word-level timestamps
     pub fn words(mut self, value: Vec<SttWord>) -> Self {
         self.words = Some(value);
         self
     }
 }
 /// A timestamped transcript segment, returned when response_format is verbose_json
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SttSegment {
@@ -605,46 +641,64 @@ impl SttSegment {
         }
     }
     /// Sets `avg_logprob`.
+    ///
+    /// Average log probability of the segment
     pub fn avg_logprob(mut self, value: impl Into<f64>) -> Self {
         self.avg_logprob = Some(value.into());
         self
     }
     /// Sets `compression_ratio`.
+    ///
+    /// Compression ratio of the segment
     pub fn compression_ratio(mut self, value: impl Into<f64>) -> Self {
         self.compression_ratio = Some(value.into());
         self
     }
     /// Sets `no_speech_prob`.
+    ///
+    /// Probability the segment contains no speech
     pub fn no_speech_prob(mut self, value: impl Into<f64>) -> Self {
         self.no_speech_prob = Some(value.into());
         self
     }
     /// Sets `seek`.
+    ///
+    /// Seek offset of the segment
     pub fn seek(mut self, value: impl Into<i64>) -> Self {
         self.seek = Some(value.into());
         self
     }
     /// Sets `speaker`.
+    ///
+    /// Speaker index for the segment, present when the provider returns diarization data
     pub fn speaker(mut self, value: impl Into<i64>) -> Self {
         self.speaker = Some(value.into());
         self
     }
     /// Sets `temperature`.
+    ///
+    /// Temperature used for the segment
     pub fn temperature(mut self, value: impl Into<f64>) -> Self {
         self.temperature = Some(value.into());
         self
     }
     /// Sets `tokens`.
+    ///
+    /// Token IDs of the segment
     pub fn tokens(mut self, value: Vec<i64>) -> Self {
         self.tokens = Some(value);
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " A timestamp detail level for verbose_json transcription responses."] pub
-    enum SttTimestampGranularity { Word => "word", Segment => "segment", }
+    #[doc = " A timestamp detail level for verbose_json transcription responses."] #[doc
+    = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum SttTimestampGranularity { Word => "word", Segment => "segment", }
 }
 /// Aggregated usage statistics for the request
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SttUsage {
@@ -743,32 +797,44 @@ impl SttUsage {
         }
     }
     /// Sets `cost`.
+    ///
+    /// Total cost of the request in USD
     pub fn cost(mut self, value: impl Into<f64>) -> Self {
         self.cost = Some(value.into());
         self
     }
     /// Sets `input_tokens`.
+    ///
+    /// Number of input tokens billed for this request
     pub fn input_tokens(mut self, value: impl Into<i64>) -> Self {
         self.input_tokens = Some(value.into());
         self
     }
     /// Sets `output_tokens`.
+    ///
+    /// Number of output tokens generated
     pub fn output_tokens(mut self, value: impl Into<i64>) -> Self {
         self.output_tokens = Some(value.into());
         self
     }
     /// Sets `seconds`.
+    ///
+    /// Duration of the input audio in seconds
     pub fn seconds(mut self, value: impl Into<f64>) -> Self {
         self.seconds = Some(value.into());
         self
     }
     /// Sets `total_tokens`.
+    ///
+    /// Total number of tokens used (input + output)
     pub fn total_tokens(mut self, value: impl Into<i64>) -> Self {
         self.total_tokens = Some(value.into());
         self
     }
 }
 /// A timestamped word, returned when the provider includes word-level timestamps
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SttWord {
@@ -865,6 +931,8 @@ impl SttWord {
         }
     }
     /// Sets `speaker`.
+    ///
+    /// Speaker index for the word, present when the provider returns diarization data
     pub fn speaker(mut self, value: impl Into<i64>) -> Self {
         self.speaker = Some(value.into());
         self

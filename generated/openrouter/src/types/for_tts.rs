@@ -3,8 +3,9 @@
 #[allow(unused_imports)]
 use super::*;
 crate::runtime::tagged_union! {
-    #[doc = " Reference content part for stateless voice cloning"] pub enum
-    SpeechInputReference { tag = "type"; InputAudio = "input_audio" =>
+    #[doc = " Reference content part for stateless voice cloning"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum SpeechInputReference { tag = "type"; InputAudio = "input_audio" =>
     SpeechInputReferenceAudio, Text = "text" => SpeechInputReferenceText, } Deserialize :
     #[cfg(feature = "full-serde")];
 }
@@ -13,11 +14,14 @@ crate::runtime::union_from! {
     Text(SpeechInputReferenceText), }
 }
 /// Reference audio input for stateless voice cloning
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SpeechInputReferenceAudio {
     /// Reference audio input object
     pub input_audio: SpeechInputReferenceAudioInput,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: SpeechInputReferenceAudioType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -81,6 +85,8 @@ impl SpeechInputReferenceAudio {
     }
 }
 /// Reference audio input object
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SpeechInputReferenceAudioInput {
@@ -150,16 +156,22 @@ impl SpeechInputReferenceAudioInput {
         }
     }
     /// Sets `format`.
+    ///
+    /// Audio format of the reference audio (e.g., wav, mp3). Optional; most providers detect the format from the audio bytes.
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.format = Some(value.into());
         self
     }
 }
+/// The one value of the schema at `/components/schemas/SpeechInputReferenceAudio/properties/type` in the API's spec.
+///
 /// Always `"input_audio"`: constructors fill it in, decoding checks it.
 pub type SpeechInputReferenceAudioType = crate::runtime::Const<
     constants::SpeechInputReferenceAudioType,
 >;
 /// Transcript of the accompanying reference audio
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SpeechInputReferenceText {
@@ -167,6 +179,7 @@ pub struct SpeechInputReferenceText {
     ///
     /// Example: `"I used to rule the world."`
     pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: SpeechInputReferenceTextType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -229,11 +242,15 @@ impl SpeechInputReferenceText {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/SpeechInputReferenceText/properties/type` in the API's spec.
+///
 /// Always `"text"`: constructors fill it in, decoding checks it.
 pub type SpeechInputReferenceTextType = crate::runtime::Const<
     constants::SpeechInputReferenceTextType,
 >;
 /// Text-to-speech request input
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SpeechRequest {
@@ -357,16 +374,22 @@ impl SpeechRequest {
         }
     }
     /// Sets `input_references`.
+    ///
+    /// Reference content for stateless voice cloning: one `input_audio` part carrying the voice sample, optionally accompanied by one `text` part with its transcript. Only routed to endpoints that support voice cloning.
     pub fn input_references(mut self, value: Vec<SpeechInputReference>) -> Self {
         self.input_references = Some(value);
         self
     }
     /// Sets `provider`.
+    ///
+    /// Provider-specific passthrough configuration
     pub fn provider(mut self, value: impl Into<SpeechRequestProvider>) -> Self {
         self.provider = Some(value.into());
         self
     }
     /// Sets `response_format`.
+    ///
+    /// Audio output format
     pub fn response_format(
         mut self,
         value: impl Into<SpeechRequestResponseFormat>,
@@ -375,17 +398,23 @@ impl SpeechRequest {
         self
     }
     /// Sets `speed`.
+    ///
+    /// Playback speed multiplier. Only used by models that support it (e.g. OpenAI TTS). Ignored by other providers.
     pub fn speed(mut self, value: impl Into<f64>) -> Self {
         self.speed = Some(value.into());
         self
     }
     /// Sets `voice`.
+    ///
+    /// Voice identifier (provider-specific).
     pub fn voice(mut self, value: impl Into<String>) -> Self {
         self.voice = Some(value.into());
         self
     }
 }
 /// Provider-specific passthrough configuration
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SpeechRequestProvider {
@@ -440,12 +469,15 @@ impl SpeechRequestProvider {
         }
     }
     /// Sets `options`.
+    ///
+    /// Provider-specific options keyed by provider slug. Only options for the matched provider are forwarded; the rest are ignored. Unrecognized keys are silently dropped.
     pub fn options(mut self, value: impl Into<ProviderOptions>) -> Self {
         self.options = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Audio output format"] pub enum SpeechRequestResponseFormat { Mp3 => "mp3",
-    Pcm => "pcm", }
+    #[doc = " Audio output format"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum SpeechRequestResponseFormat { Mp3 => "mp3", Pcm => "pcm", }
 }

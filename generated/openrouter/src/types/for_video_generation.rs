@@ -2,10 +2,15 @@
 //! The types compiled only with the feature `video-generation`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `ContentPartAudio` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContentPartAudio {
+    /// The `audio_url` property (required).
     pub audio_url: ContentPartAudioUrl,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContentPartAudioType,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -68,11 +73,17 @@ impl ContentPartAudio {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ContentPartAudio/properties/type` in the API's spec.
+///
 /// Always `"audio_url"`: constructors fill it in, decoding checks it.
 pub type ContentPartAudioType = crate::runtime::Const<constants::ContentPartAudioType>;
+/// The object of the schema at `/components/schemas/ContentPartAudio/properties/audio_url` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContentPartAudioUrl {
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -124,10 +135,15 @@ impl ContentPartAudioUrl {
         }
     }
 }
+/// The object of the `ContentPartVideo` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContentPartVideo {
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContentPartVideoType,
+    /// The `video_url` property (required).
     pub video_url: ContentPartVideoUrl,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -190,11 +206,17 @@ impl ContentPartVideo {
         }
     }
 }
+/// The one value of the schema at `/components/schemas/ContentPartVideo/properties/type` in the API's spec.
+///
 /// Always `"video_url"`: constructors fill it in, decoding checks it.
 pub type ContentPartVideoType = crate::runtime::Const<constants::ContentPartVideoType>;
+/// The object of the schema at `/components/schemas/ContentPartVideo/properties/video_url` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ContentPartVideoUrl {
+    /// The `url` property (required).
     pub url: String,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -246,10 +268,15 @@ impl ContentPartVideoUrl {
         }
     }
 }
+/// The object of the `FrameImage` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FrameImage {
+    /// The `image_url` property (required).
     pub image_url: ContentPartImageUrl,
+    /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContentPartImageType,
     /// Whether this image represents the first or last frame of the video
     ///
@@ -328,12 +355,17 @@ impl FrameImage {
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Whether this image represents the first or last frame of the video"] pub
-    enum FrameImageFrameType { FirstFrame => "first_frame", LastFrame => "last_frame", }
+    #[doc = " Whether this image represents the first or last frame of the video"] #[doc
+    = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum FrameImageFrameType { FirstFrame => "first_frame", LastFrame =>
+    "last_frame", }
 }
 crate::runtime::tagged_union! {
     #[doc =
     " A reference asset used to guide video generation. Image references are supported by all providers; audio and video references are only honored by providers that support them (including BytePlus Seedance generation 2 and newer)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum InputReference { tag = "type"; ImageUrl = "image_url" => ContentPartImage,
     AudioUrl = "audio_url" => ContentPartAudio, VideoUrl = "video_url" =>
     ContentPartVideo, } Deserialize : #[cfg(feature = "full-serde")];
@@ -342,6 +374,9 @@ crate::runtime::union_from! {
     InputReference { ImageUrl(ContentPartImage), AudioUrl(ContentPartAudio),
     VideoUrl(ContentPartVideo), }
 }
+/// The object of the `VideoGenerationRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct VideoGenerationRequest {
@@ -369,6 +404,7 @@ pub struct VideoGenerationRequest {
     pub generate_audio: Option<bool>,
     /// Reference assets to guide video generation. Accepts image, audio, and video references. Audio and video references are only honored by providers that support them (including BytePlus Seedance generation 2 and newer); other providers use image references and ignore the rest.
     pub input_references: Option<Vec<InputReference>>,
+    /// The `model` property (required).
     pub model: String,
     /// Text prompt describing the video to generate. Optional for models that support generating a video from image input alone; required by all other models.
     ///
@@ -523,6 +559,8 @@ impl VideoGenerationRequest {
         }
     }
     /// Sets `aspect_ratio`.
+    ///
+    /// Aspect ratio of the generated video
     pub fn aspect_ratio(
         mut self,
         value: impl Into<VideoGenerationRequestAspectRatio>,
@@ -531,46 +569,64 @@ impl VideoGenerationRequest {
         self
     }
     /// Sets `callback_url`.
+    ///
+    /// URL to receive a webhook notification when the video generation job completes. Overrides the workspace-level default callback URL if set. Must be HTTPS.
     pub fn callback_url(mut self, value: impl Into<String>) -> Self {
         self.callback_url = Some(value.into());
         self
     }
     /// Sets `creativity`.
+    ///
+    /// Creativity level for video upscaling models only. This parameter is not supported by video generation models.
     pub fn creativity(mut self, value: impl Into<i64>) -> Self {
         self.creativity = Some(value.into());
         self
     }
     /// Sets `duration`.
+    ///
+    /// Duration of the generated video in seconds
     pub fn duration(mut self, value: impl Into<i64>) -> Self {
         self.duration = Some(value.into());
         self
     }
     /// Sets `frame_images`.
+    ///
+    /// Images to use as the first and/or last frame of the generated video. Each image must specify a frame_type of first_frame or last_frame.
     pub fn frame_images(mut self, value: Vec<FrameImage>) -> Self {
         self.frame_images = Some(value);
         self
     }
     /// Sets `generate_audio`.
+    ///
+    /// Whether to generate audio alongside the video. Defaults to the endpoint's generate_audio capability flag, false if not set.
     pub fn generate_audio(mut self, value: impl Into<bool>) -> Self {
         self.generate_audio = Some(value.into());
         self
     }
     /// Sets `input_references`.
+    ///
+    /// Reference assets to guide video generation. Accepts image, audio, and video references. Audio and video references are only honored by providers that support them (including BytePlus Seedance generation 2 and newer); other providers use image references and ignore the rest.
     pub fn input_references(mut self, value: Vec<InputReference>) -> Self {
         self.input_references = Some(value);
         self
     }
     /// Sets `prompt`.
+    ///
+    /// Text prompt describing the video to generate. Optional for models that support generating a video from image input alone; required by all other models.
     pub fn prompt(mut self, value: impl Into<String>) -> Self {
         self.prompt = Some(value.into());
         self
     }
     /// Sets `provider`.
+    ///
+    /// Provider-specific passthrough configuration
     pub fn provider(mut self, value: impl Into<VideoGenerationRequestProvider>) -> Self {
         self.provider = Some(value.into());
         self
     }
     /// Sets `resolution`.
+    ///
+    /// Resolution of the generated video
     pub fn resolution(
         mut self,
         value: impl Into<VideoGenerationRequestResolution>,
@@ -579,27 +635,37 @@ impl VideoGenerationRequest {
         self
     }
     /// Sets `seed`.
+    ///
+    /// If specified, the generation will sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed for all providers.
     pub fn seed(mut self, value: impl Into<i64>) -> Self {
         self.seed = Some(value.into());
         self
     }
     /// Sets `size`.
+    ///
+    /// Exact pixel dimensions of the generated video in "WIDTHxHEIGHT" format (e.g. "1280x720"). Interchangeable with resolution + aspect_ratio.
     pub fn size(mut self, value: impl Into<String>) -> Self {
         self.size = Some(value.into());
         self
     }
     /// Sets `upscale_factor`.
+    ///
+    /// Upscale factor for video upscaling models only. This parameter is not supported by video generation models.
     pub fn upscale_factor(mut self, value: impl Into<f64>) -> Self {
         self.upscale_factor = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Aspect ratio of the generated video"] pub enum
-    VideoGenerationRequestAspectRatio { V169 => "16:9", V916 => "9:16", V11 => "1:1", V43
-    => "4:3", V34 => "3:4", V32 => "3:2", V23 => "2:3", V219 => "21:9", V921 => "9:21", }
+    #[doc = " Aspect ratio of the generated video"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum VideoGenerationRequestAspectRatio { V169 => "16:9", V916 => "9:16", V11 =>
+    "1:1", V43 => "4:3", V34 => "3:4", V32 => "3:2", V23 => "2:3", V219 => "21:9", V921
+    => "9:21", }
 }
 /// Provider-specific passthrough configuration
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VideoGenerationRequestProvider {
@@ -654,25 +720,36 @@ impl VideoGenerationRequestProvider {
         }
     }
     /// Sets `options`.
+    ///
+    /// Provider-specific options keyed by provider slug. Only options for the matched provider are forwarded; the rest are ignored. Unrecognized keys are silently dropped.
     pub fn options(mut self, value: impl Into<ProviderOptions>) -> Self {
         self.options = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Resolution of the generated video"] pub enum
-    VideoGenerationRequestResolution { V480p => "480p", V720p => "720p", V768p => "768p",
-    V1080p => "1080p", V1k => "1K", V2k => "2K", V4k => "4K", }
+    #[doc = " Resolution of the generated video"] #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum VideoGenerationRequestResolution { V480p => "480p", V720p => "720p", V768p
+    => "768p", V1080p => "1080p", V1k => "1K", V2k => "2K", V4k => "4K", }
 }
+/// The object of the `VideoGenerationResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct VideoGenerationResponse {
+    /// The `error` property (optional).
     pub error: Option<String>,
     /// The generation ID associated with this video generation job. Available once the job has been processed.
     pub generation_id: Option<String>,
+    /// The `id` property (required).
     pub id: String,
+    /// The `polling_url` property (required).
     pub polling_url: String,
+    /// The `status` property (required).
     pub status: VideoGenerationResponseStatus,
+    /// The `unsigned_urls` property (optional).
     pub unsigned_urls: Option<Vec<String>>,
     /// Usage and cost information for the video generation. Available once the job has completed.
     ///
@@ -783,6 +860,8 @@ impl VideoGenerationResponse {
         self
     }
     /// Sets `generation_id`.
+    ///
+    /// The generation ID associated with this video generation job. Available once the job has been processed.
     pub fn generation_id(mut self, value: impl Into<String>) -> Self {
         self.generation_id = Some(value.into());
         self
@@ -793,17 +872,25 @@ impl VideoGenerationResponse {
         self
     }
     /// Sets `usage`.
+    ///
+    /// Usage and cost information for the video generation. Available once the job has completed.
     pub fn usage(mut self, value: impl Into<VideoGenerationUsage>) -> Self {
         self.usage = Some(value.into());
         self
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/VideoGenerationResponse/properties/status` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum VideoGenerationResponseStatus { Pending => "pending", InProgress =>
     "in_progress", Completed => "completed", Failed => "failed", Cancelled =>
     "cancelled", Expired => "expired", }
 }
 /// Usage and cost information for the video generation. Available once the job has completed.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VideoGenerationUsage {
@@ -865,16 +952,23 @@ impl VideoGenerationUsage {
         }
     }
     /// Sets `cost`.
+    ///
+    /// The cost of the video generation in USD.
     pub fn cost(mut self, value: impl Into<f64>) -> Self {
         self.cost = Some(value.into());
         self
     }
     /// Sets `is_byok`.
+    ///
+    /// Whether the request was made using a Bring Your Own Key configuration.
     pub fn is_byok(mut self, value: impl Into<bool>) -> Self {
         self.is_byok = Some(value.into());
         self
     }
 }
+/// The object of the `VideoModel` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct VideoModel {
@@ -1097,26 +1191,36 @@ impl VideoModel {
         }
     }
     /// Sets `creativity` (`None` sends `null`).
+    ///
+    /// Supported creativity levels for video upscaling models
     pub fn creativity(mut self, value: impl Into<Option<Vec<i64>>>) -> Self {
         self.creativity = value.into();
         self
     }
     /// Sets `description`.
+    ///
+    /// Description of the model
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets `generate_audio` (`None` sends `null`).
+    ///
+    /// Whether the model supports generating audio alongside video
     pub fn generate_audio(mut self, value: impl Into<Option<bool>>) -> Self {
         self.generate_audio = value.into();
         self
     }
     /// Sets `hugging_face_id`.
+    ///
+    /// Hugging Face model identifier, if applicable
     pub fn hugging_face_id(mut self, value: impl Into<String>) -> Self {
         self.hugging_face_id = Some(value.into());
         self
     }
     /// Sets `pricing_skus`.
+    ///
+    /// Pricing SKUs with provider prefix stripped, values as strings
     pub fn pricing_skus(
         mut self,
         value: impl Into<crate::runtime::Map<String>>,
@@ -1125,11 +1229,15 @@ impl VideoModel {
         self
     }
     /// Sets `seed` (`None` sends `null`).
+    ///
+    /// Whether the model supports deterministic generation via seed parameter
     pub fn seed(mut self, value: impl Into<Option<bool>>) -> Self {
         self.seed = value.into();
         self
     }
     /// Sets `supported_aspect_ratios` (`None` sends `null`).
+    ///
+    /// Supported output aspect ratios
     pub fn supported_aspect_ratios(
         mut self,
         value: impl Into<Option<Vec<VideoModelSupportedAspectRatiosItem>>>,
@@ -1138,11 +1246,15 @@ impl VideoModel {
         self
     }
     /// Sets `supported_durations` (`None` sends `null`).
+    ///
+    /// Supported video durations in seconds
     pub fn supported_durations(mut self, value: impl Into<Option<Vec<i64>>>) -> Self {
         self.supported_durations = value.into();
         self
     }
     /// Sets `supported_frame_images` (`None` sends `null`).
+    ///
+    /// Supported frame image types (e.g. first_frame, last_frame)
     pub fn supported_frame_images(
         mut self,
         value: impl Into<Option<Vec<VideoModelSupportedFrameImagesItem>>>,
@@ -1151,6 +1263,8 @@ impl VideoModel {
         self
     }
     /// Sets `supported_resolutions` (`None` sends `null`).
+    ///
+    /// Supported output resolutions
     pub fn supported_resolutions(
         mut self,
         value: impl Into<Option<Vec<VideoModelSupportedResolutionsItem>>>,
@@ -1159,6 +1273,8 @@ impl VideoModel {
         self
     }
     /// Sets `supported_sizes` (`None` sends `null`).
+    ///
+    /// Supported output sizes (width x height)
     pub fn supported_sizes(
         mut self,
         value: impl Into<Option<Vec<VideoModelSupportedSizesItem>>>,
@@ -1167,6 +1283,8 @@ impl VideoModel {
         self
     }
     /// Sets `upscale_factor` (`None` sends `null`).
+    ///
+    /// Supported upscale factor range for video upscaling models
     pub fn upscale_factor(
         mut self,
         value: impl Into<Option<VideoModelUpscaleFactor>>,
@@ -1176,19 +1294,35 @@ impl VideoModel {
     }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/VideoModel/properties/supported_aspect_ratios/items` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum VideoModelSupportedAspectRatiosItem { V169 => "16:9", V916 => "9:16", V11 =>
     "1:1", V43 => "4:3", V34 => "3:4", V32 => "3:2", V23 => "2:3", V219 => "21:9", V921
     => "9:21", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/VideoModel/properties/supported_frame_images/items` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum VideoModelSupportedFrameImagesItem { FirstFrame => "first_frame", LastFrame
     => "last_frame", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/VideoModel/properties/supported_resolutions/items` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum VideoModelSupportedResolutionsItem { V480p => "480p", V720p => "720p", V768p
     => "768p", V1080p => "1080p", V1k => "1K", V2k => "2K", V4k => "4K", }
 }
 crate::runtime::string_enum! {
+    #[doc =
+    " The values of the schema at `/components/schemas/VideoModel/properties/supported_sizes/items` in the API's spec."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum VideoModelSupportedSizesItem { V480x480 => "480x480", V480x640 => "480x640",
     V480x720 => "480x720", V480x854 => "480x854", V480x1120 => "480x1120", V560x752 =>
     "560x752", V640x480 => "640x480", V640x640 => "640x640", V720x480 => "720x480",
@@ -1211,10 +1345,14 @@ crate::runtime::string_enum! {
     "3360x1440", V3840x2160 => "3840x2160", V5040x2160 => "5040x2160", }
 }
 /// Supported upscale factor range for video upscaling models
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct VideoModelUpscaleFactor {
+    /// The `max` property (optional).
     pub max: Option<f64>,
+    /// The `min` property (optional).
     pub min: Option<f64>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1280,9 +1418,13 @@ impl VideoModelUpscaleFactor {
         self
     }
 }
+/// The object of the `VideoModelsListResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct VideoModelsListResponse {
+    /// The `data` property (required).
     pub data: Vec<VideoModel>,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,

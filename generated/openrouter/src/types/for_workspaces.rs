@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `workspaces`.
 #[allow(unused_imports)]
 use super::*;
+/// The object of the `BulkAddWorkspaceMembersRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkAddWorkspaceMembersRequest {
@@ -59,6 +62,9 @@ impl BulkAddWorkspaceMembersRequest {
         }
     }
 }
+/// The object of the `BulkAddWorkspaceMembersResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkAddWorkspaceMembersResponse {
@@ -128,6 +134,9 @@ impl BulkAddWorkspaceMembersResponse {
         }
     }
 }
+/// The object of the `BulkRemoveWorkspaceMembersRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkRemoveWorkspaceMembersRequest {
@@ -185,6 +194,9 @@ impl BulkRemoveWorkspaceMembersRequest {
         }
     }
 }
+/// The object of the `BulkRemoveWorkspaceMembersResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkRemoveWorkspaceMembersResponse {
@@ -244,6 +256,9 @@ impl BulkRemoveWorkspaceMembersResponse {
         }
     }
 }
+/// The object of the `CreateWorkspaceRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateWorkspaceRequest {
@@ -416,46 +431,64 @@ impl CreateWorkspaceRequest {
         }
     }
     /// Sets `default_image_model`.
+    ///
+    /// Default image model for this workspace
     pub fn default_image_model(mut self, value: impl Into<String>) -> Self {
         self.default_image_model = Some(value.into());
         self
     }
     /// Sets `default_provider_sort`.
+    ///
+    /// Default provider sort preference (price, throughput, latency, exacto)
     pub fn default_provider_sort(mut self, value: impl Into<String>) -> Self {
         self.default_provider_sort = Some(value.into());
         self
     }
     /// Sets `default_text_model`.
+    ///
+    /// Default text model for this workspace
     pub fn default_text_model(mut self, value: impl Into<String>) -> Self {
         self.default_text_model = Some(value.into());
         self
     }
     /// Sets `description`.
+    ///
+    /// Description of the workspace
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets `io_logging_api_key_ids`.
+    ///
+    /// Optional array of API key IDs to filter I/O logging
     pub fn io_logging_api_key_ids(mut self, value: Vec<i64>) -> Self {
         self.io_logging_api_key_ids = Some(value);
         self
     }
     /// Sets `io_logging_sampling_rate`.
+    ///
+    /// Sampling rate for I/O logging (0.0001-1)
     pub fn io_logging_sampling_rate(mut self, value: impl Into<f64>) -> Self {
         self.io_logging_sampling_rate = Some(value.into());
         self
     }
     /// Sets `is_data_discount_logging_enabled`.
+    ///
+    /// Whether data discount logging is enabled
     pub fn is_data_discount_logging_enabled(mut self, value: impl Into<bool>) -> Self {
         self.is_data_discount_logging_enabled = Some(value.into());
         self
     }
     /// Sets `is_observability_broadcast_enabled`.
+    ///
+    /// Whether broadcast is enabled
     pub fn is_observability_broadcast_enabled(mut self, value: impl Into<bool>) -> Self {
         self.is_observability_broadcast_enabled = Some(value.into());
         self
     }
     /// Sets `is_observability_io_logging_enabled`.
+    ///
+    /// Whether private logging is enabled
     pub fn is_observability_io_logging_enabled(
         mut self,
         value: impl Into<bool>,
@@ -464,9 +497,13 @@ impl CreateWorkspaceRequest {
         self
     }
 }
+/// The object of the `CreateWorkspaceResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CreateWorkspaceResponse {
+    /// The `data` property (required).
     pub data: Workspace,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -517,6 +554,9 @@ impl CreateWorkspaceResponse {
         }
     }
 }
+/// The object of the `DeleteWorkspaceBudgetResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteWorkspaceBudgetResponse {
@@ -579,6 +619,9 @@ impl DeleteWorkspaceBudgetResponse {
 pub type DeleteWorkspaceBudgetResponseDeleted = crate::runtime::Const<
     constants::DeleteWorkspaceBudgetResponseDeleted,
 >;
+/// The object of the `DeleteWorkspaceResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct DeleteWorkspaceResponse {
@@ -641,9 +684,14 @@ impl DeleteWorkspaceResponse {
 pub type DeleteWorkspaceResponseDeleted = crate::runtime::Const<
     constants::DeleteWorkspaceResponseDeleted,
 >;
+/// The object of the `GetWorkspaceBudgetResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetWorkspaceBudgetResponse {
+    /// The `data` property (required).
+    ///
     /// Example: `{"created_at":"2025-08-24T10:30:00Z","id":"770e8400-e29b-41d4-a716-446655440000","limit_usd":100,"reset_interval":"monthly","updated_at":"2025-08-24T15:45:00Z","workspace_id":"550e8400-e29b-41d4-a716-446655440000"}`
     pub data: WorkspaceBudget,
     /// Whether BYOK (bring-your-own-key) spend is included when enforcing the workspace's budgets. This is a workspace-wide setting that applies to all budget intervals (daily, weekly, monthly, and lifetime).
@@ -707,14 +755,20 @@ impl GetWorkspaceBudgetResponse {
         }
     }
     /// Sets `include_byok_in_budgets`.
+    ///
+    /// Whether BYOK (bring-your-own-key) spend is included when enforcing the workspace's budgets. This is a workspace-wide setting that applies to all budget intervals (daily, weekly, monthly, and lifetime).
     pub fn include_byok_in_budgets(mut self, value: impl Into<bool>) -> Self {
         self.include_byok_in_budgets = Some(value.into());
         self
     }
 }
+/// The object of the `GetWorkspaceResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GetWorkspaceResponse {
+    /// The `data` property (required).
     pub data: Workspace,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -765,6 +819,9 @@ impl GetWorkspaceResponse {
         }
     }
 }
+/// The object of the `ListWorkspaceBudgetsResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListWorkspaceBudgetsResponse {
@@ -831,11 +888,16 @@ impl ListWorkspaceBudgetsResponse {
         }
     }
     /// Sets `include_byok_in_budgets`.
+    ///
+    /// Whether BYOK (bring-your-own-key) spend is included when enforcing the workspace's budgets. This is a workspace-wide setting that applies to all budget intervals (daily, weekly, monthly, and lifetime).
     pub fn include_byok_in_budgets(mut self, value: impl Into<bool>) -> Self {
         self.include_byok_in_budgets = Some(value.into());
         self
     }
 }
+/// The object of the `ListWorkspaceMembersResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListWorkspaceMembersResponse {
@@ -905,6 +967,9 @@ impl ListWorkspaceMembersResponse {
         }
     }
 }
+/// The object of the `ListWorkspacesResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ListWorkspacesResponse {
@@ -974,6 +1039,9 @@ impl ListWorkspacesResponse {
         }
     }
 }
+/// The object of the `UpdateWorkspaceRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct UpdateWorkspaceRequest {
@@ -1140,6 +1208,8 @@ impl UpdateWorkspaceRequest {
         }
     }
     /// Sets `default_image_model`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Default image model for this workspace
     pub fn default_image_model(
         mut self,
         value: impl Into<crate::runtime::Patch<String>>,
@@ -1148,6 +1218,8 @@ impl UpdateWorkspaceRequest {
         self
     }
     /// Sets `default_provider_sort`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Default provider sort preference (price, throughput, latency, exacto)
     pub fn default_provider_sort(
         mut self,
         value: impl Into<crate::runtime::Patch<String>>,
@@ -1156,6 +1228,8 @@ impl UpdateWorkspaceRequest {
         self
     }
     /// Sets `default_text_model`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Default text model for this workspace
     pub fn default_text_model(
         mut self,
         value: impl Into<crate::runtime::Patch<String>>,
@@ -1164,6 +1238,8 @@ impl UpdateWorkspaceRequest {
         self
     }
     /// Sets `description`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// New description for the workspace
     pub fn description(
         mut self,
         value: impl Into<crate::runtime::Patch<String>>,
@@ -1172,6 +1248,8 @@ impl UpdateWorkspaceRequest {
         self
     }
     /// Sets `io_logging_api_key_ids`: a value sets it, `None` sends `null` (clears it); not calling this leaves it unchanged.
+    ///
+    /// Optional array of API key IDs to filter I/O logging
     pub fn io_logging_api_key_ids(
         mut self,
         value: impl Into<crate::runtime::Patch<Vec<i64>>>,
@@ -1180,21 +1258,29 @@ impl UpdateWorkspaceRequest {
         self
     }
     /// Sets `io_logging_sampling_rate`.
+    ///
+    /// Sampling rate for I/O logging (0.0001-1)
     pub fn io_logging_sampling_rate(mut self, value: impl Into<f64>) -> Self {
         self.io_logging_sampling_rate = Some(value.into());
         self
     }
     /// Sets `is_data_discount_logging_enabled`.
+    ///
+    /// Whether data discount logging is enabled
     pub fn is_data_discount_logging_enabled(mut self, value: impl Into<bool>) -> Self {
         self.is_data_discount_logging_enabled = Some(value.into());
         self
     }
     /// Sets `is_observability_broadcast_enabled`.
+    ///
+    /// Whether broadcast is enabled
     pub fn is_observability_broadcast_enabled(mut self, value: impl Into<bool>) -> Self {
         self.is_observability_broadcast_enabled = Some(value.into());
         self
     }
     /// Sets `is_observability_io_logging_enabled`.
+    ///
+    /// Whether private logging is enabled
     pub fn is_observability_io_logging_enabled(
         mut self,
         value: impl Into<bool>,
@@ -1203,19 +1289,27 @@ impl UpdateWorkspaceRequest {
         self
     }
     /// Sets `name`.
+    ///
+    /// New name for the workspace
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets `slug`.
+    ///
+    /// New URL-friendly slug (lowercase alphanumeric segments separated by single hyphens, no leading/trailing hyphens)
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
     }
 }
+/// The object of the `UpdateWorkspaceResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateWorkspaceResponse {
+    /// The `data` property (required).
     pub data: Workspace,
     /// Keys the server sent that the spec does not declare (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
@@ -1266,6 +1360,9 @@ impl UpdateWorkspaceResponse {
         }
     }
 }
+/// The object of the `UpsertWorkspaceBudgetRequest` schema in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpsertWorkspaceBudgetRequest {
@@ -1335,14 +1432,21 @@ impl UpsertWorkspaceBudgetRequest {
         }
     }
     /// Sets `include_byok_in_budgets`.
+    ///
+    /// Whether to include BYOK (bring-your-own-key) spend when enforcing the workspace's budgets. This is a workspace-wide setting: it applies to every budget interval (daily, weekly, monthly, and lifetime), not just the interval being upserted in this request. Omit to leave the current setting unchanged.
     pub fn include_byok_in_budgets(mut self, value: impl Into<bool>) -> Self {
         self.include_byok_in_budgets = Some(value.into());
         self
     }
 }
+/// The object of the `UpsertWorkspaceBudgetResponse` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpsertWorkspaceBudgetResponse {
+    /// The `data` property (required).
+    ///
     /// Example: `{"created_at":"2025-08-24T10:30:00Z","id":"770e8400-e29b-41d4-a716-446655440000","limit_usd":100,"reset_interval":"monthly","updated_at":"2025-08-24T15:45:00Z","workspace_id":"550e8400-e29b-41d4-a716-446655440000"}`
     pub data: WorkspaceBudget,
     /// Whether BYOK (bring-your-own-key) spend is included when enforcing the workspace's budgets. This is a workspace-wide setting that applies to all budget intervals (daily, weekly, monthly, and lifetime).
@@ -1406,11 +1510,16 @@ impl UpsertWorkspaceBudgetResponse {
         }
     }
     /// Sets `include_byok_in_budgets`.
+    ///
+    /// Whether BYOK (bring-your-own-key) spend is included when enforcing the workspace's budgets. This is a workspace-wide setting that applies to all budget intervals (daily, weekly, monthly, and lifetime).
     pub fn include_byok_in_budgets(mut self, value: impl Into<bool>) -> Self {
         self.include_byok_in_budgets = Some(value.into());
         self
     }
 }
+/// The object of the `Workspace` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Workspace {
@@ -1682,46 +1791,65 @@ impl Workspace {
         }
     }
     /// Sets `created_by` (`None` sends `null`).
+    ///
+    /// User ID of the workspace creator
     pub fn created_by(mut self, value: impl Into<Option<String>>) -> Self {
         self.created_by = value.into();
         self
     }
     /// Sets `default_image_model` (`None` sends `null`).
+    ///
+    /// Default image model for this workspace
     pub fn default_image_model(mut self, value: impl Into<Option<String>>) -> Self {
         self.default_image_model = value.into();
         self
     }
     /// Sets `default_provider_sort` (`None` sends `null`).
+    ///
+    /// Default provider sort preference (price, throughput, latency, exacto)
     pub fn default_provider_sort(mut self, value: impl Into<Option<String>>) -> Self {
         self.default_provider_sort = value.into();
         self
     }
     /// Sets `default_text_model` (`None` sends `null`).
+    ///
+    /// Default text model for this workspace
     pub fn default_text_model(mut self, value: impl Into<Option<String>>) -> Self {
         self.default_text_model = value.into();
         self
     }
     /// Sets `description` (`None` sends `null`).
+    ///
+    /// Description of the workspace
     pub fn description(mut self, value: impl Into<Option<String>>) -> Self {
         self.description = value.into();
         self
     }
     /// Sets `include_byok_in_budgets`.
+    ///
+    /// Whether BYOK (bring-your-own-key) spend counts toward this workspace's budgets. Set it via the workspace budget endpoints.
     pub fn include_byok_in_budgets(mut self, value: impl Into<bool>) -> Self {
         self.include_byok_in_budgets = Some(value.into());
         self
     }
     /// Sets `io_logging_api_key_ids` (`None` sends `null`).
+    ///
+    /// Optional array of API key IDs to filter I/O logging. Null means all keys are logged.
     pub fn io_logging_api_key_ids(mut self, value: impl Into<Option<Vec<i64>>>) -> Self {
         self.io_logging_api_key_ids = value.into();
         self
     }
     /// Sets `updated_at` (`None` sends `null`).
+    ///
+    /// ISO 8601 timestamp of when the workspace was last updated
     pub fn updated_at(mut self, value: impl Into<Option<String>>) -> Self {
         self.updated_at = value.into();
         self
     }
 }
+/// The object of the `WorkspaceBudget` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WorkspaceBudget {
@@ -1851,6 +1979,8 @@ impl WorkspaceBudget {
         }
     }
     /// Sets `reset_interval` (`None` sends `null`).
+    ///
+    /// Interval at which spend resets. Null means a lifetime (one-time) budget.
     pub fn reset_interval(
         mut self,
         value: impl Into<Option<WorkspaceBudgetResetInterval>>,
@@ -1862,14 +1992,21 @@ impl WorkspaceBudget {
 crate::runtime::string_enum! {
     #[doc =
     " Budget reset interval. Use \"lifetime\" for a one-time budget that never resets."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum WorkspaceBudgetInterval { Daily => "daily", Weekly => "weekly", Monthly =>
     "monthly", Lifetime => "lifetime", }
 }
 crate::runtime::string_enum! {
     #[doc = " Interval at which spend resets. Null means a lifetime (one-time) budget."]
+    #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum WorkspaceBudgetResetInterval { Daily => "daily", Weekly => "weekly", Monthly
     => "monthly", }
 }
+/// The object of the `WorkspaceMember` schema in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WorkspaceMember {
@@ -1984,6 +2121,7 @@ impl WorkspaceMember {
     }
 }
 crate::runtime::string_enum! {
-    #[doc = " Role of the member in the workspace"] pub enum WorkspaceMemberRole { Admin
-    => "admin", Member => "member", }
+    #[doc = " Role of the member in the workspace"] #[doc = " "] #[doc =
+    " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
+    pub enum WorkspaceMemberRole { Admin => "admin", Member => "member", }
 }

@@ -45,8 +45,8 @@ async fn openrouter(id: Uuid) -> Result<(), Box<dyn std::error::Error>> {
 async fn langfuse() -> Result<(), Box<dyn std::error::Error>> {
     let client = langfuse::Client::from_env()?;
     let prompt = client.prompts().get("folder/name").label("production").await?;
-    if let langfuse::types::Prompt::Text(text) = prompt.compile(&[("name", "Ada")]) {
-        println!("{}", text.prompt);
+    if let Some(text) = prompt.compile(&[("name", "Ada")]).text() {
+        println!("{text}");
     }
     let score = langfuse::types::ScoreBody::new("quality", 0.9).comment("good");
     println!("{}", json!(score));
