@@ -24,6 +24,7 @@ fn an_observe_table_that_misses_an_older_version_is_left_out_with_a_warning() {
     let mut as_pinned = openrouter.with_spec(file, bytes);
     as_pinned.other_version = false;
     as_pinned.overlays.clear();
-    let error = codegen::pipeline::generate_api_guarded(&as_pinned).err().expect("an error").to_string();
+    let Err(error) = codegen::pipeline::generate_api_guarded(&as_pinned) else { panic!("expected an error") };
+    let error = error.to_string();
     assert!(error.contains("[[observe.generations]]"), "{error}");
 }
