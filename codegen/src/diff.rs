@@ -183,9 +183,10 @@ fn feature_changes(name: &str, old: &Features, new: &Features, changes: &mut Vec
 
 fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, changes: &mut Vec<Change>) {
     match (before, after) {
-        (TypeKind::Struct { fields: old, .. }, TypeKind::Struct { fields: new, .. }) => {
+        (TypeKind::Struct { fields: old, extra: old_extra }, TypeKind::Struct { fields: new, extra: new_extra }) => {
             field_changes(name, old, new, changes);
             constructor_changes(name, old, new, changes);
+            extra_changes(name, old_extra.as_ref(), new_extra.as_ref(), changes);
         }
         (TypeKind::StringEnum { variants: old }, TypeKind::StringEnum { variants: new }) => {
             let old: BTreeSet<&str> = old.iter().map(|v| v.wire.as_str()).collect();
@@ -233,6 +234,19 @@ fn payload(variant: &crate::ir::Variant) -> String {
         format!("Box<{}>", show(&variant.ty))
     } else {
         show(&variant.ty)
+    }
+}
+
+/// Keys a struct does not declare live in `extra: runtime::Extra`, unless the schema declares
+/// `additionalProperties`: then in `additional_properties: Map<T>`. Code reading either field
+/// breaks when the schema starts or stops declaring them, or changes their type.
+fn extra_changes(name: &str, old: Option<&TypeRef>, new: Option<&TypeRef>, changes: &mut Vec<Change>) {
+    let field = |extra: Option<&TypeRef>| match extra {
+        None => format!("{}: Extra", crate::ir::UNDECLARED_FIELD),
+        Some(ty) => format!("{}: map<{}>", crate::ir::EXTRA_FIELD, show(ty)),
+    };
+    if old != new {
+        change(changes, Severity::Breaking, "extra-field-changed", name, format!("`{}` is now `{}`", field(old), field(new)));
     }
 }
 

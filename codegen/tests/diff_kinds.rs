@@ -125,3 +125,10 @@ fn the_request_builder_type_is_part_of_what_users_name() {
     let op = |id: &str| format!("openapi: 3.0.3\ninfo: {{title: pair, version: '1'}}\npaths:\n  /things:\n    get:\n      operationId: {id}\n      tags: [things]\n      responses:\n        '204': {{description: done}}\ncomponents: {{}}\n");
     assert_breaking(&changes(&op("things_list"), &op("things_listAll")), "request-builder-renamed", "`ThingsList` is now `ThingsListAll`");
 }
+
+#[test]
+fn an_object_declaring_additional_properties_moves_its_undeclared_keys() {
+    let old = spec(&[("things", "Thing")], "    Thing: {type: object, properties: {a: {type: string}}}\n");
+    let new = spec(&[("things", "Thing")], "    Thing: {type: object, properties: {a: {type: string}}, additionalProperties: {type: integer}}\n");
+    assert_breaking(&changes(&old, &new), "extra-field-changed", "Thing `extra: Extra` is now `additional_properties: map<I64>`");
+}
