@@ -131,11 +131,14 @@ fn generate_api(input: &ApiInput) -> Result<(Vec<GeneratedFile>, ApiManifest), G
     // Hand-written conveniences for this API become a private module of its crate: they add
     // methods to generated types, and the few types of their own (Langfuse's `CompiledPrompt`)
     // are re-exported at the crate root.
-    if let Some(contents) = extension {
+    if let Some((contents, features)) = extension {
         let lib = PathBuf::from(format!("{}/src/lib.rs", input.name));
         if let Some(file) = files.iter_mut().find(|f| f.path == lib) {
-            // `allow`: with the tags an extension serves turned off, it exports nothing.
-            file.contents.push_str("mod extensions;\n#[allow(unused_imports)]\npub use extensions::*;\n");
+            // Declared only with the features the extension serves (the file's own `#![cfg]`
+            // would leave the re-export below pointing at nothing); `allow`: it may export nothing.
+            let each: Vec<String> = features.iter().map(|f| format!("feature = {f:?}")).collect();
+            let gate = if each.len() == 1 { each[0].clone() } else { format!("any({})", each.join(", ")) };
+            file.contents.push_str(&format!("#[cfg({gate})]\nmod extensions;\n#[cfg({gate})]\n#[allow(unused_imports)]\npub use extensions::*;\n"));
         }
         files.push(GeneratedFile { path: PathBuf::from(format!("{}/src/extensions.rs", input.name)), contents });
     }
@@ -161,7 +164,7 @@ fn checked_observe(input: &ApiInput, api: &mut crate::ir::Api) -> Result<Option<
 /// The API's extension (`codegen/extensions/<api>.rs`), when it has one and the model has all it
 /// needs; otherwise it is left out and each unmet need becomes a located warning (DEGRADED.md),
 /// so that a spec that regenerates always gives a crate that compiles.
-fn checked_extension(input: &ApiInput, api: &mut crate::ir::Api) -> Result<Option<String>, GenerateError> {
+fn checked_extension(input: &ApiInput, api: &mut crate::ir::Api) -> Result<Option<(String, Vec<String>)>, GenerateError> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("extensions").join(format!("{}.rs", input.name));
     if !path.is_file() {
         return Ok(None);
@@ -171,7 +174,15 @@ fn checked_extension(input: &ApiInput, api: &mut crate::ir::Api) -> Result<Optio
     let extension = crate::extensions::parse(&shown, &source).map_err(|message| GenerateError::Runtime { path: path.clone(), message })?;
     let unmet = crate::extensions::unmet(&extension, api);
     if unmet.is_empty() {
-        return Ok(Some(extension.source));
+        let features = extension
+            .needs
+            .iter()
+            .filter_map(|(_, need)| match need {
+                crate::extensions::Need::Feature(feature) => Some(feature.clone()),
+                _ => None,
+            })
+            .collect();
+        return Ok(Some((extension.source, features)));
     }
     for (pointer, need) in unmet {
         api.warnings.push(SpecError::new(&input.spec_file, pointer, format!("extension `{shown}` left out: it needs {need}")));

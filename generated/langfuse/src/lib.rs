@@ -110,6 +110,8 @@ pub mod unstable_evaluation_rules;
 /// Operations tagged `UnstableEvaluators` (cargo feature `unstable-evaluators`).
 #[cfg(feature = "unstable-evaluators")]
 pub mod unstable_evaluators;
+#[cfg(feature = "prompts")]
 mod extensions;
+#[cfg(feature = "prompts")]
 #[allow(unused_imports)]
 pub use extensions::*;
