@@ -63,7 +63,7 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 
-#[divan::bench(args = [false, true])]
+#[divan::bench(args = [false, true], sample_count = 1000)]
 fn chat_call(bencher: Bencher, observed: bool) {
     let _ = &setup().servers;
     let client = client(&setup().chat, observed);
@@ -73,7 +73,7 @@ fn chat_call(bencher: Bencher, observed: bool) {
     });
 }
 
-#[divan::bench(args = [false, true], sample_count = 30)]
+#[divan::bench(args = [false, true], sample_count = 100)]
 fn stream_1000_chunks(bencher: Bencher, observed: bool) {
     let client = client(&setup().stream, observed);
     let runtime = runtime();
@@ -88,4 +88,33 @@ fn stream_1000_chunks(bencher: Bencher, observed: bool) {
             assert_eq!(chunks, 1000);
         })
     });
+}
+
+/// The caller's share alone: handing a finished call to the observer (a box and a queue send),
+/// as `finish` does, without the HTTP call around it.
+#[divan::bench]
+fn hand_over_one_call(bencher: Bencher) {
+    use openrouter_langfuse::observe::{CallRecord, Outcome};
+    let runtime = runtime();
+    let _guard = runtime.enter();
+    let observer = client_observer();
+    let request = openrouter_langfuse::runtime::Bytes::from_static(br#"{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"Capital of France?"}]}"#);
+    bencher.bench_local(|| {
+        observer.record(CallRecord {
+            operation: "sendChatCompletionRequest",
+            request: request.clone(),
+            started: std::time::SystemTime::now(),
+            duration: Duration::from_micros(40),
+            status: Some(200),
+            response: Some(request.clone()),
+            events: Vec::new(),
+            outcome: Outcome::Success,
+            context: openrouter_langfuse::observe::opentelemetry::Context::current(),
+        })
+    });
+}
+
+fn client_observer() -> std::sync::Arc<dyn openrouter_langfuse::observe::Observer> {
+    use openrouter_langfuse::openrouter::ObserveWith;
+    ObserveWith::observer(&setup().langfuse)
 }
