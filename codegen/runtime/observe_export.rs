@@ -250,6 +250,7 @@ impl LangfuseBuilder {
             labels: self.labels.clone(),
             timeout: self.timeout,
             shut_down: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
             runtime: Mutex::new(None),
         });
         runtime.spawn(worker(Arc::downgrade(&shared), receiver));
@@ -342,14 +343,13 @@ impl Langfuse {
         if shared.shut_down.swap(true, Ordering::SeqCst) {
             return Err(ObserveError("shutdown() was already called".into()));
         }
-        let (done, flushed) = oneshot::channel();
         let deadline = shared.timeout;
-        // Queued calls become spans first; the flush message waits its turn behind them.
-        let queued = async {
-            shared.sender.send(Message::Flush(done)).await.ok()?;
-            flushed.await.ok()
-        };
-        let _ = tokio::time::timeout(deadline, queued).await;
+        // Queued calls become spans first: the flush message waits its turn behind them.
+        let _ = tokio::time::timeout(deadline, flush(shared)).await;
+        // What the deadline left in the queue is dropped, and counted, by the worker; the second
+        // flush returns once it has, so that the report below accounts for every call.
+        shared.closed.store(true, Ordering::SeqCst);
+        let _ = tokio::time::timeout(deadline, flush(shared)).await;
         let provider = shared.provider.clone();
         let owned = shared.owned;
         let handle = shared.runtime.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|r| r.handle().clone());
@@ -482,6 +482,8 @@ struct Shared {
     labels: TraceLabels,
     timeout: Duration,
     shut_down: AtomicBool,
+    /// Set by `shutdown()` once its deadline has passed: the worker drops what is left.
+    closed: AtomicBool,
     runtime: Mutex<Option<tokio::runtime::Runtime>>,
 }
 
@@ -548,6 +550,13 @@ impl std::fmt::Debug for GenerationObserver {
     }
 }
 
+/// Waits until the worker has taken every message queued before this call.
+async fn flush(shared: &Shared) -> Option<()> {
+    let (done, flushed) = oneshot::channel();
+    shared.sender.send(Message::Flush(done)).await.ok()?;
+    flushed.await.ok()
+}
+
 /// Turns queued calls into spans, off the callers' tasks, until every sender is gone.
 async fn worker(shared: std::sync::Weak<Shared>, mut receiver: mpsc::Receiver<Message>) {
     while let Some(message) = receiver.recv().await {
@@ -557,6 +566,10 @@ async fn worker(shared: std::sync::Weak<Shared>, mut receiver: mpsc::Receiver<Me
             }
             Message::Call { system, map, call, scope } => {
                 let Some(shared) = shared.upgrade() else { return };
+                if shared.closed.load(Ordering::SeqCst) {
+                    shared.counters.queue_dropped.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
                 let generation = read_generation(map, &call);
                 let attributes = generation_attributes(system, &generation, &scope.labels, &shared.content);
                 let mut builder = shared.tracer.span_builder(generation.name).with_kind(SpanKind::Client).with_attributes(attributes);
