@@ -122,6 +122,12 @@ impl Watch {
         }
     }
 
+    /// The call failed with `error`; an API error's body is kept (its message is what failed).
+    pub(crate) fn fail<E>(self, error: &super::Error<E>) {
+        let body = if let super::Error::Api(api) = error { Some(api.raw.clone()) } else { None };
+        self.finish(body, Outcome::Failed(error.to_string()));
+    }
+
     /// The call ended: a plain call's body, or `None` for a stream.
     pub(crate) fn finish(mut self, response: Option<Bytes>, outcome: Outcome) {
         if let Some(mut record) = self.record.take() {

@@ -8,7 +8,7 @@ use super::observe::{CallRecord, Observer};
 use super::observe_http::{Counters, CountingExporter, ExportClient};
 use super::observe_mapping::{read_generation, GenerationMap};
 use super::observe_spans::{generation_attributes, trace_attributes, ContentPolicy, TraceLabels};
-use super::secret::Secret;
+use super::secret::{Credentials, Secret};
 use opentelemetry::trace::{Span as _, SpanKind, Status, TraceContextExt, Tracer as _, TracerProvider as _};
 use opentelemetry::Context;
 use opentelemetry_otlp::{WithExportConfig, WithHttpConfig};
@@ -262,10 +262,9 @@ impl LangfuseBuilder {
         let (Some(public_key), Some(secret_key)) = (self.public_key.clone(), self.secret_key.clone()) else {
             return Err(ObserveError("no Langfuse keys: set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY, or call .keys(…)".into()));
         };
-        let (public_key, secret_key) = (public_key.trim().to_string(), Secret::new(secret_key.expose().trim()));
-        if public_key.chars().chain(secret_key.expose().chars()).any(char::is_control) {
-            return Err(ObserveError("a Langfuse key contains a line break or another control character (value not shown)".into()));
-        }
+        // Trimmed and checked as the API clients' keys are.
+        let checked = super::http::checked_credentials(&Credentials::Basic { username: public_key, password: secret_key }).map_err(ObserveError)?;
+        let Credentials::Basic { username: public_key, password: secret_key } = checked else { return Err(ObserveError("the key pair did not survive its check".into())) };
         let http = match &self.http {
             Some(client) => client.clone(),
             None => reqwest::Client::builder()

@@ -4,6 +4,7 @@
 //! instead of silently recording nothing. This module reads a finished call through them.
 
 use super::observe::{CallRecord, Outcome};
+use super::request::scalar_text;
 use serde_json::{Map, Value};
 use std::time::SystemTime;
 
@@ -133,7 +134,7 @@ pub fn read_generation(map: &GenerationMap, call: &CallRecord) -> Generation {
         name: map.name,
         observation_type: map.observation_type,
         operation_name: map.operation_name,
-        request_model: first(&request, map.request.model).and_then(text),
+        request_model: first(&request, map.request.model).and_then(scalar_text),
         input: first(&request, map.request.input).cloned(),
         start: Some(call.started),
         end: Some(call.started + call.duration),
@@ -184,14 +185,6 @@ fn first_selected<'v>(value: &'v Value, selectors: &[Selector]) -> Option<&'v Va
     selectors.iter().find_map(|selector| selector.read(value))
 }
 
-fn text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Null => None,
-        other => Some(other.to_string()),
-    }
-}
-
 /// What the events of a call (or its one response) said, gathered in order.
 #[derive(Default)]
 struct ResultReader {
@@ -213,13 +206,13 @@ impl ResultReader {
     fn read(&mut self, map: &ResultMap, value: &Value) -> bool {
         let keep_first = |slot: &mut Option<String>, selectors: &[Selector]| {
             if slot.is_none() {
-                *slot = first_selected(value, selectors).and_then(text);
+                *slot = first_selected(value, selectors).and_then(scalar_text);
             }
         };
         keep_first(&mut self.id, map.id);
         keep_first(&mut self.model, map.model);
         keep_first(&mut self.provider, map.provider);
-        if let Some(reason) = first_selected(value, map.finish_reason).and_then(text) {
+        if let Some(reason) = first_selected(value, map.finish_reason).and_then(scalar_text) {
             self.finish_reason = Some(reason);
         }
         let mut content = false;

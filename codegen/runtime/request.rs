@@ -131,7 +131,7 @@ pub fn parse_header(name: &str, value: &str) -> Result<(reqwest::header::HeaderN
 }
 
 /// Scalars as they appear in a URL: strings raw, numbers and booleans as JSON writes them.
-fn scalar_text(value: &serde_json::Value) -> Option<String> {
+pub(crate) fn scalar_text(value: &serde_json::Value) -> Option<String> {
     match value {
         serde_json::Value::Null => None,
         serde_json::Value::String(s) => Some(s.clone()),

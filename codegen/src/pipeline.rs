@@ -113,7 +113,7 @@ fn generate_api(input: &ApiInput) -> Result<(Vec<GeneratedFile>, ApiManifest), G
         name: input.name.clone(),
         title: input.title.clone(),
         tags: emit::features::tag_features(&api).into_iter().collect(),
-        observe: input.profile.observe.is_some(),
+        observe: observe.is_some(),
         types: api.types.types.iter().map(|t| t.name.clone()).collect(),
     };
     let provenance = Provenance { pin_file: &input.pin_file, sha256: &input.sha256 };

@@ -248,7 +248,7 @@ impl HttpClient {
             }
             Err(error) => {
                 if let Some(watch) = watch {
-                    watch.finish(None, super::observe::Outcome::Failed(error.to_string()));
+                    watch.fail(&error);
                 }
                 Err(error)
             }
@@ -373,7 +373,7 @@ impl HttpClient {
 
 /// Credentials as sent: surrounding whitespace (a pasted key's newline) removed, and any control
 /// character left inside refused here, naming the setting, rather than failing every call later.
-fn checked_credentials(credentials: &Credentials) -> Result<Credentials, String> {
+pub(crate) fn checked_credentials(credentials: &Credentials) -> Result<Credentials, String> {
     let check = |what: &str, value: &str| -> Result<String, String> {
         let value = value.trim();
         if value.chars().any(char::is_control) {
@@ -481,10 +481,7 @@ pub fn finish<S: SuccessBody, E: ErrorBody>(operation: &'static str, raw: RawRes
         if let Some(watch) = watch {
             match &result {
                 Ok(response) => watch.finish(Some(response.raw.clone()), super::observe::Outcome::Success),
-                Err(error) => {
-                    let body = if let Error::Api(api) = error { Some(api.raw.clone()) } else { None };
-                    watch.finish(body, super::observe::Outcome::Failed(error.to_string()));
-                }
+                Err(error) => watch.fail(error),
             }
         }
         result

@@ -109,8 +109,7 @@ where
         }
         Err(error) => {
             if let Some(watch) = watch.take() {
-                let body = if let Error::Api(api) = &error { Some(api.raw.clone()) } else { None };
-                watch.finish(body, super::observe::Outcome::Failed(error.to_string()));
+                watch.fail(&error);
             }
             Err(error)
         }
