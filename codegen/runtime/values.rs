@@ -121,6 +121,71 @@ macro_rules! string_enum {
     };
 }
 
+/// Checks that a one-value enum's wire value is its one value (see [`one_value_enum!`]).
+#[doc(hidden)]
+pub fn deserialize_one_value<'de, D: Deserializer<'de>>(deserializer: D, expected: &'static str) -> Result<(), D::Error> {
+    struct OneValue(&'static str);
+    impl Visitor<'_> for OneValue {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "the constant {:?}", self.0)
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<(), E> {
+            if value == self.0 {
+                Ok(())
+            } else {
+                Err(E::custom(format_args!("expected the constant {:?}, found {value:?}", self.0)))
+            }
+        }
+    }
+    deserializer.deserialize_str(OneValue(expected))
+}
+
+/// Declares a string enum the spec allows one value of. It has the shape of every other string
+/// enum (a variant per value, `#[non_exhaustive]`), so that when upstream adds a second value
+/// the type gains variants (`Unknown` among them) instead of changing kind under its users.
+/// Unlike an open enum it checks the value on decode, because untagged unions tell their
+/// variants apart by such values; and it holds no data, so a tag costs no space in its struct.
+/// `Default` is the one value, which is how constructors fill it in.
+#[macro_export]
+macro_rules! one_value_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $variant:ident => $wire:literal, }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        #[non_exhaustive]
+        pub enum $name {
+            #[doc = concat!("`", $wire, "`")]
+            #[default]
+            $variant,
+        }
+
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                $wire
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::deserialize_one_value(deserializer, $wire).map(|()| $name::$variant)
+            }
+        }
+    };
+}
+
 /// `From` each listed variant type into a union (`"text".into()`, `ChatUserMessage::new(…).into()`).
 #[macro_export]
 macro_rules! union_from {

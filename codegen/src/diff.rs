@@ -142,7 +142,8 @@ fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
 fn kind_word(kind: &TypeKind) -> &'static str {
     match kind {
         TypeKind::Struct { .. } => "struct",
-        TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => "enum",
+        // A text constant is emitted as an enum of one value (see `one_value_enum!`).
+        TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } | TypeKind::Const { value: serde_json::Value::String(_) } => "enum",
         TypeKind::Const { .. } => "constant",
         TypeKind::Union { .. } => "union",
         TypeKind::Alias(_) => "alias",
@@ -188,9 +189,10 @@ fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, changes: &mut V
             constructor_changes(name, old, new, changes);
             extra_changes(name, old_extra.as_ref(), new_extra.as_ref(), changes);
         }
-        (TypeKind::StringEnum { variants: old }, TypeKind::StringEnum { variants: new }) => {
-            let old: BTreeSet<&str> = old.iter().map(|v| v.wire.as_str()).collect();
-            let new: BTreeSet<&str> = new.iter().map(|v| v.wire.as_str()).collect();
+        (TypeKind::StringEnum { .. } | TypeKind::Const { .. }, TypeKind::StringEnum { .. } | TypeKind::Const { .. })
+            if enum_values(before).is_some() && enum_values(after).is_some() =>
+        {
+            let (old, new) = (enum_values(before).unwrap_or_default(), enum_values(after).unwrap_or_default());
             for value in new.difference(&old) {
                 change(changes, Severity::Compatible, "enum-value-added", name, format!("`{value}`"));
             }
@@ -199,7 +201,9 @@ fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, changes: &mut V
             }
         }
         (TypeKind::Union { variants: old, .. }, TypeKind::Union { variants: new, .. }) => {
-            let label = |v: &crate::ir::Variant| v.tag_value.clone().unwrap_or_else(|| v.rust.clone());
+            // Variants are matched by their Rust name, which is what users write (a union that
+            // loses its tag keeps its variants' names, see `resolve::unions`).
+            let label = |v: &crate::ir::Variant| v.rust.clone();
             let old: BTreeMap<String, &crate::ir::Variant> = old.iter().map(|v| (label(v), v)).collect();
             let new: BTreeMap<String, &crate::ir::Variant> = new.iter().map(|v| (label(v), v)).collect();
             for variant in new.keys().filter(|k| !old.contains_key(*k)) {
@@ -210,9 +214,10 @@ fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, changes: &mut V
                     change(changes, Severity::Breaking, "union-variant-removed", name, format!("`{variant}`"));
                     continue;
                 };
-                // What a user writes to build or match the variant: its name and its payload.
-                if before.rust != after.rust {
-                    change(changes, Severity::Breaking, "union-variant-renamed", name, format!("`{name}::{}` is now `{name}::{}`", before.rust, after.rust));
+                if let (Some(old_tag), Some(new_tag)) = (&before.tag_value, &after.tag_value) {
+                    if old_tag != new_tag {
+                        change(changes, Severity::Breaking, "union-variant-tag-changed", name, format!("`{name}::{variant}` is sent as `{old_tag}` before, `{new_tag}` now"));
+                    }
                 }
                 if (&before.ty, before.boxed) != (&after.ty, after.boxed) {
                     change(changes, Severity::Breaking, "union-variant-type-changed", name, format!("`{name}::{}({})` is now `{name}::{}({})`", before.rust, payload(before), after.rust, payload(after)));
@@ -226,6 +231,15 @@ fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, changes: &mut V
             change(changes, Severity::Breaking, "type-kind-changed", name, format!("{} → {}", kind_word(old), kind_word(new)));
         }
         _ => {}
+    }
+}
+
+/// The values of a string enum, or of a text constant (an enum of one value to its users).
+fn enum_values(kind: &TypeKind) -> Option<BTreeSet<&str>> {
+    match kind {
+        TypeKind::StringEnum { variants } => Some(variants.iter().map(|v| v.wire.as_str()).collect()),
+        TypeKind::Const { value: serde_json::Value::String(value) } => Some(BTreeSet::from([value.as_str()])),
+        _ => None,
     }
 }
 

@@ -143,10 +143,15 @@ fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload))
 }
 
+/// A constant that is not a string: text constants are one-value enums, which need no marker.
+fn is_marker_constant(def: &TypeDef) -> bool {
+    matches!(&def.kind, TypeKind::Const { value } if !value.is_string())
+}
+
 /// The `constants` module: each constant type's marker, which names its value for the runtime's
 /// `Const`. A module of its own so that a marker can take its type's name without clashing.
 fn format_constant_markers(defs: &[TypeDef], gates: &features::Gates) -> Result<String, String> {
-    if !defs.iter().any(|def| matches!(def.kind, TypeKind::Const { .. })) {
+    if !defs.iter().any(is_marker_constant) {
         return Ok(String::new());
     }
     let mut cfg_text = rust_text::CfgText::default();
@@ -158,7 +163,7 @@ fn format_constant_markers(defs: &[TypeDef], gates: &features::Gates) -> Result<
     // enabled features reach no constant.
     module.line("#[allow(unused_imports)]");
     module.line("use crate::runtime as rt;");
-    for def in defs.iter().filter(|def| matches!(def.kind, TypeKind::Const { .. })) {
+    for def in defs.iter().filter(|def| is_marker_constant(def)) {
         types::constant_marker(def, &cfg_text.text_nested(&gates.type_cfg(&def.name))?, &mut module);
     }
     module.close("}");

@@ -46,7 +46,7 @@ pub fn struct_text(def: &TypeDef, fields: &[Field], extra: Option<&TypeRef>, cfg
             item.line(&format!("pub {}: crate::runtime::Map<{ty}>,", sanitise(EXTRA_FIELD)));
         }
         None => {
-            item.docs(&[" Keys the server sent that the spec does not declare (sent back as they are on encode)."]);
+            item.docs(&[" Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode)."]);
             item.line(&format!("pub {}: crate::runtime::Extra,", sanitise(UNDECLARED_FIELD)));
         }
     }
@@ -108,6 +108,12 @@ fn token_item(def: &TypeDef, cfgs: &DirectionCfgs, direction: Direction) -> Opti
                 quote! { #variant => #value, }
             });
             quote! { crate::runtime::int_enum! { #docs #deprecated pub enum #name { #(#rows)* } } }
+        }
+        TypeKind::Const { value: serde_json::Value::String(wire) } => {
+            let separator = (!docs.is_empty()).then(|| quote! { #[doc = ""] });
+            let value_doc = format!(" Always `{wire}` in this version of the spec: constructors fill it in, decoding checks it.");
+            let variant = ident(&crate::resolve::enum_variant(wire));
+            quote! { crate::runtime::one_value_enum! { #docs #separator #[doc = #value_doc] #deprecated pub enum #name { #variant => #wire, } } }
         }
         TypeKind::Const { value } => {
             // The value lives on a hidden marker, so the alias says it where users read.
@@ -219,6 +225,9 @@ pub fn type_text(ty: &TypeRef) -> String {
 /// `emit::format_constant_markers`).
 pub fn constant_marker(def: &TypeDef, cfg: &str, module: &mut ItemText) {
     let TypeKind::Const { value } = &def.kind else { return };
+    if value.is_string() {
+        return;
+    }
     let name = sanitise(&def.name);
     let (kind, literal) = match value {
         serde_json::Value::String(s) => ("Str", string_literal(s)),

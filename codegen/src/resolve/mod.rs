@@ -14,7 +14,7 @@ mod places;
 mod schema;
 mod unions;
 
-pub use names::{pascal, snake, type_name, Namer};
+pub use names::{enum_variant, pascal, snake, type_name, Namer};
 
 use crate::error::SpecError;
 use crate::ir::{Api, TypeDef, TypeKind, TypeSpace};

@@ -75,6 +75,16 @@ pub fn pascal(raw: &str) -> String {
     name
 }
 
+/// A string enum's variant name for a wire value, before collisions are numbered: `Unknown`
+/// (the fallback variant) and `Self` take a `Value` suffix.
+pub fn enum_variant(wire: &str) -> String {
+    let mut base = pascal(wire);
+    if base == "Unknown" || base == "Self" {
+        base.push_str("Value");
+    }
+    base
+}
+
 /// A type name for a schema name: PascalCase, not shadowing a name the generated code relies on.
 pub fn type_name(raw: &str) -> String {
     let name = pascal(raw);

@@ -101,12 +101,17 @@ impl<'a> Resolver<'a> {
 
     /// Turns the merged view into a struct (or a map, for objects without properties).
     pub(crate) fn struct_from(&mut self, collected: Collected<'a>, name: &str) -> Result<TypeKind, SpecError> {
+        // Keys of any JSON value live in `extra`, as undeclared keys do: an object that starts
+        // (or stops) allowing additional properties keeps the field its users read.
         let extra = match &collected.additional {
-            None | Some((AdditionalProperties::Any(false), _)) => None,
-            Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Any),
+            None | Some((AdditionalProperties::Any(_), _)) => None,
             Some((AdditionalProperties::Schema(schema), at)) => {
                 let shape = self.shape(schema.as_ref().into(), &format!("{name}Value"), at)?;
-                Some(if shape.nullable { TypeRef::Nullable(Box::new(shape.ty)) } else { shape.ty })
+                match shape.ty {
+                    TypeRef::Any => None,
+                    ty if shape.nullable => Some(TypeRef::Nullable(Box::new(ty))),
+                    ty => Some(ty),
+                }
             }
         };
         if collected.properties.is_empty() {

@@ -87,7 +87,7 @@ impl<'a> Resolver<'a> {
             return Ok(Shape { ty, nullable: data.nullable, deprecated: data.deprecated });
         }
         // `allOf: [$ref]` + annotations (description, nullable): that type, not a new one.
-        if let Some(target) = single_ref_wrapper(schema) {
+        if let Some(target) = self.wrapped_ref(schema, at)? {
             let mut shape = self.shape_of_ref(target, &format!("{at}/allOf/0"))?;
             shape.nullable |= data.nullable;
             shape.deprecated |= data.deprecated;
@@ -198,7 +198,7 @@ impl<'a> Resolver<'a> {
         if let Some(values) = self.narrowed_enum(schema) {
             return Ok((enum_from_values(values), nullable));
         }
-        if let Some(target) = single_ref_wrapper(schema) {
+        if let Some(target) = self.wrapped_ref(schema, at)? {
             let shape = self.shape_of_ref(target, &format!("{at}/allOf/0"))?;
             return Ok((TypeKind::Alias(shape.ty), nullable || shape.nullable));
         }
@@ -281,6 +281,28 @@ pub(crate) fn single_ref_wrapper(schema: &Schema) -> Option<&str> {
     });
     let first = refs.next()?;
     (refs.next().is_none() && inline_all_trivial).then_some(first)
+}
+
+impl<'a> Resolver<'a> {
+    /// The type an `allOf` only re-states: `allOf: [$ref X]` with annotations beside it. An
+    /// inline member that says `type: object` (even with no properties yet) extends an object
+    /// `X` instead, so it is a struct of its own from the start: when upstream fills that member
+    /// with a property, users see an optional field added, not an alias turned into a struct.
+    fn wrapped_ref(&mut self, schema: &'a Schema, at: &str) -> Result<Option<&'a str>, SpecError> {
+        let Some(target) = single_ref_wrapper(schema) else { return Ok(None) };
+        let members = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of,
+            SchemaKind::Any(any) => &any.all_of,
+            _ => return Ok(Some(target)),
+        };
+        let extension = members.iter().any(|m| matches!(m, ReferenceOr::Item(member) if matches!(member.schema_kind, SchemaKind::Type(Type::Object(_)))));
+        if !extension {
+            return Ok(Some(target));
+        }
+        let shape = self.shape_of_ref(target, &format!("{at}/allOf/0"))?;
+        let extends_struct = matches!(self.kind_behind(&shape.ty), Some(TypeKind::Struct { .. }));
+        Ok((!extends_struct).then_some(target))
+    }
 }
 
 fn is_only_all_of(any: &openapiv3::AnySchema) -> bool {
@@ -403,13 +425,7 @@ pub(crate) fn enum_from_values(values: Vec<serde_json::Value>) -> TypeKind {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         })
-        .map(|wire| {
-            let mut base = super::pascal(&wire);
-            if base == "Unknown" || base == "Self" {
-                base.push_str("Value");
-            }
-            crate::ir::EnumVariant { rust: namer.take(&base), wire }
-        })
+        .map(|wire| crate::ir::EnumVariant { rust: namer.take(&super::names::enum_variant(&wire)), wire })
         .collect();
     TypeKind::StringEnum { variants }
 }

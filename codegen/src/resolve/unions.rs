@@ -176,6 +176,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn untagged(&self, members: Vec<Member>, union_name: &str) -> TypeKind {
+        let own_tags = self.own_tag_labels(&members);
         let mut ranked: Vec<(u32, usize, Member)> =
             members.into_iter().enumerate().map(|(index, m)| (self.specificity(&m.ty), index, m)).collect();
         ranked.sort_by_key(|(rank, index, _)| (*rank, *index));
@@ -183,8 +184,8 @@ impl<'a> Resolver<'a> {
         namer.reserve("Unknown");
         let variants = ranked
             .into_iter()
-            .map(|(_, _, member)| Variant {
-                rust: namer.take(&variant_label(&member.ty, union_name)),
+            .map(|(_, index, member)| Variant {
+                rust: namer.take(&own_tags[index].clone().unwrap_or_else(|| variant_label(&member.ty, union_name))),
                 tag_value: None,
                 ty: member.ty,
                 boxed: false,
@@ -192,6 +193,31 @@ impl<'a> Resolver<'a> {
             })
             .collect();
         TypeKind::Union { tag: None, variants }
+    }
+
+    /// Each member's own tag value as its variant name, where the union as a whole cannot be
+    /// tagged (a member lacks the tag, or repeats another's value): the property most members
+    /// have as a one-value tag (`type` on a tie), the first member with each value. So a union
+    /// that loses its discriminator, or gains a member without the tag, renames none of the
+    /// variants it had.
+    fn own_tag_labels(&self, members: &[Member]) -> Vec<Option<String>> {
+        let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+        for member in members {
+            for property in self.tag_candidates(&member.ty) {
+                *counts.entry(property).or_default() += 1;
+            }
+        }
+        let best = counts
+            .into_iter()
+            .filter(|(_, count)| *count >= 2)
+            .max_by_key(|(property, count)| (*count, property == "type", std::cmp::Reverse(property.clone())))
+            .map(|(property, _)| property);
+        let Some(property) = best else { return vec![None; members.len()] };
+        let mut seen = std::collections::HashSet::new();
+        members
+            .iter()
+            .map(|member| self.tag_value(&member.ty, &property).filter(|value| seen.insert(value.clone())).map(|value| super::pascal(&value)))
+            .collect()
     }
 
     /// Lower ranks are tried first: values that match narrowly before values that match anything.

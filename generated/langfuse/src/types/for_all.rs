@@ -12,7 +12,7 @@ pub struct BaseEvent {
     pub timestamp: String,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseEvent {
@@ -101,7 +101,7 @@ pub struct BasePrompt {
     pub commit_message: Option<String>,
     /// The dependency resolution graph for the current prompt. Null if the prompt has no dependencies or if `resolve=false` was used.
     pub resolution_graph: Option<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BasePrompt {
@@ -258,7 +258,7 @@ pub struct BaseScore {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseScore {
@@ -520,7 +520,7 @@ pub struct BaseScoreV1 {
     pub queue_id: Option<String>,
     /// The environment from which this score originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseScoreV1 {
@@ -753,7 +753,7 @@ pub struct BaseScoreV3 {
     pub queue_id: Option<String>,
     /// The entity this score is attached to (trace, observation, session, or experiment). Present when "subject" is included in the fields parameter.
     pub subject: Option<ScoreSubjectV3>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseScoreV3 {
@@ -997,7 +997,7 @@ pub struct BooleanScore {
     pub value: f64,
     /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
     pub string_value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BooleanScore {
@@ -1283,7 +1283,7 @@ pub struct BooleanScoreV1 {
     pub value: f64,
     /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
     pub string_value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BooleanScoreV1 {
@@ -1538,7 +1538,7 @@ pub struct BooleanScoreV3 {
     pub subject: Option<ScoreSubjectV3>,
     /// The boolean value of the score.
     pub value: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BooleanScoreV3 {
@@ -1792,7 +1792,7 @@ pub struct CategoricalScore {
     pub value: f64,
     /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
     pub string_value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CategoricalScore {
@@ -2078,7 +2078,7 @@ pub struct CategoricalScoreV1 {
     pub value: f64,
     /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
     pub string_value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CategoricalScoreV1 {
@@ -2333,7 +2333,7 @@ pub struct CategoricalScoreV3 {
     pub subject: Option<ScoreSubjectV3>,
     /// The string category value of the score.
     pub value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CategoricalScoreV3 {
@@ -2567,7 +2567,7 @@ pub struct ChatPrompt {
     pub resolution_graph: Option<serde_json::Value>,
     /// The `prompt` property (required).
     pub prompt: Vec<ChatMessageWithPlaceholders>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatPrompt {
@@ -2738,7 +2738,7 @@ pub struct CorrectionScore {
     pub value: f64,
     /// The string representation of the correction content
     pub string_value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CorrectionScore {
@@ -3022,7 +3022,7 @@ pub struct CorrectionScoreV3 {
     pub subject: Option<ScoreSubjectV3>,
     /// The correction content of the score. Empty string if not set.
     pub value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CorrectionScoreV3 {
@@ -3248,7 +3248,7 @@ pub struct CreateEventEvent {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: CreateEventBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateEventEvent {
@@ -3343,7 +3343,7 @@ pub struct CreateGenerationEvent {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: CreateGenerationBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateGenerationEvent {
@@ -3438,7 +3438,7 @@ pub struct CreateObservationEvent {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: ObservationBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateObservationEvent {
@@ -3533,7 +3533,7 @@ pub struct CreateSpanEvent {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: CreateSpanBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateSpanEvent {
@@ -3658,7 +3658,7 @@ pub struct GetScoresResponseDataBoolean {
     pub string_value: String,
     /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetScoresResponseDataBoolean {
@@ -3961,7 +3961,7 @@ pub struct GetScoresResponseDataCategorical {
     pub string_value: String,
     /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetScoresResponseDataCategorical {
@@ -4264,7 +4264,7 @@ pub struct GetScoresResponseDataCorrection {
     pub string_value: String,
     /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetScoresResponseDataCorrection {
@@ -4565,7 +4565,7 @@ pub struct GetScoresResponseDataNumeric {
     pub value: f64,
     /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetScoresResponseDataNumeric {
@@ -4856,7 +4856,7 @@ pub struct GetScoresResponseDataText {
     pub string_value: String,
     /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetScoresResponseDataText {
@@ -5115,7 +5115,7 @@ pub struct LegacyObservations {
     pub data: Vec<Observation>,
     /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LegacyObservations {
@@ -5212,7 +5212,7 @@ pub struct NumericScore {
     pub environment: String,
     /// The numeric value of the score
     pub value: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for NumericScore {
@@ -5486,7 +5486,7 @@ pub struct NumericScoreV1 {
     pub environment: String,
     /// The numeric value of the score
     pub value: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for NumericScoreV1 {
@@ -5731,7 +5731,7 @@ pub struct NumericScoreV3 {
     pub subject: Option<ScoreSubjectV3>,
     /// The numeric value of the score.
     pub value: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for NumericScoreV3 {
@@ -5991,7 +5991,7 @@ pub struct Observation {
     pub cost_details: crate::runtime::Map<f64>,
     /// The environment from which this observation originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Observation {
@@ -6306,7 +6306,7 @@ pub struct OptionalObservationBody {
     pub version: Option<String>,
     /// The `environment` property (optional).
     pub environment: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OptionalObservationBody {
@@ -6483,7 +6483,7 @@ pub struct ScoreEvent {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: ScoreBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreEvent {
@@ -6572,7 +6572,7 @@ impl ScoreEvent {
 pub struct ScoreSubjectExperimentV3 {
     /// The dataset run ID (experiment ID).
     pub id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectExperimentV3 {
@@ -6628,7 +6628,7 @@ pub struct ScoreSubjectObservationV3 {
     pub id: String,
     /// The parent trace ID, if available.
     pub trace_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectObservationV3 {
@@ -6697,7 +6697,7 @@ impl ScoreSubjectObservationV3 {
 pub struct ScoreSubjectSessionV3 {
     /// The session ID.
     pub id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectSessionV3 {
@@ -6751,7 +6751,7 @@ impl ScoreSubjectSessionV3 {
 pub struct ScoreSubjectTraceV3 {
     /// The trace ID.
     pub id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectTraceV3 {
@@ -6811,7 +6811,7 @@ pub struct SdkLogEvent {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: SdkLogBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SdkLogEvent {
@@ -6900,7 +6900,7 @@ impl SdkLogEvent {
 pub struct Sort {
     /// The `id` property (required).
     pub id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Sort {
@@ -6968,7 +6968,7 @@ pub struct TextPrompt {
     pub resolution_graph: Option<serde_json::Value>,
     /// The `prompt` property (required).
     pub prompt: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextPrompt {
@@ -7137,7 +7137,7 @@ pub struct TextScore {
     pub environment: String,
     /// The text content of the score (1-500 characters)
     pub string_value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextScore {
@@ -7411,7 +7411,7 @@ pub struct TextScoreV1 {
     pub environment: String,
     /// The text content of the score (1-500 characters)
     pub string_value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextScoreV1 {
@@ -7656,7 +7656,7 @@ pub struct TextScoreV3 {
     pub subject: Option<ScoreSubjectV3>,
     /// The text content of the score.
     pub value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextScoreV3 {
@@ -7882,7 +7882,7 @@ pub struct TraceEvent {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: TraceBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TraceEvent {
@@ -7975,7 +7975,7 @@ pub struct UnstableArrayOptionsEvaluationRuleFilter {
     pub operator: UnstableEvaluationRuleArrayOptionsFilterOperator,
     /// One or more array elements to match.
     pub value: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableArrayOptionsEvaluationRuleFilter {
@@ -8056,7 +8056,7 @@ pub struct UnstableBooleanEvaluationRuleFilter {
     pub operator: UnstableEvaluationRuleBooleanFilterOperator,
     /// The `value` property (required).
     pub value: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableBooleanEvaluationRuleFilter {
@@ -8139,7 +8139,7 @@ pub struct UnstableCategoryOptionsEvaluationRuleFilter {
     pub operator: UnstableEvaluationRuleOptionsFilterOperator,
     /// The `value` property (required).
     pub value: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCategoryOptionsEvaluationRuleFilter {
@@ -8249,7 +8249,7 @@ pub struct UnstableCodeEvaluator {
     pub source_code: String,
     /// Runtime language for `sourceCode`.
     pub source_code_language: UnstableCodeEvaluatorSourceCodeLanguage,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCodeEvaluator {
@@ -8411,7 +8411,7 @@ pub struct UnstableCreateCodeEvaluatorRequest {
     pub source_code: String,
     /// Runtime language for `sourceCode`.
     pub source_code_language: UnstableCodeEvaluatorSourceCodeLanguage,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateCodeEvaluatorRequest {
@@ -8499,7 +8499,7 @@ pub struct UnstableCreateLlmAsJudgeEvaluatorRequest {
     pub model_config: Option<UnstableEvaluatorModelConfig>,
     /// Optional default variable mapping inherited by rule assignments that do not provide an override.
     pub mapping: Option<Vec<UnstableEvaluationRuleMapping>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateLlmAsJudgeEvaluatorRequest {
@@ -8619,7 +8619,7 @@ pub struct UnstableCreatePresetPlacement {
     pub width: Option<i64>,
     /// Height in grid rows. Defaults to `6`.
     pub height: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreatePresetPlacement {
@@ -8746,7 +8746,7 @@ pub struct UnstableCreateWidgetPlacement {
     pub width: Option<i64>,
     /// Height in grid rows. Defaults to `6`.
     pub height: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateWidgetPlacement {
@@ -8867,7 +8867,7 @@ pub struct UnstableDateTimeEvaluationRuleFilter {
     pub operator: UnstableEvaluationRuleNumberFilterOperator,
     /// Datetime value to compare against.
     pub value: crate::runtime::DateTime,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDateTimeEvaluationRuleFilter {
@@ -8982,7 +8982,7 @@ pub struct UnstableEvaluationRuleBase {
     pub created_at: crate::runtime::DateTime,
     /// Timestamp when the evaluation rule was last updated.
     pub updated_at: crate::runtime::DateTime,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleBase {
@@ -9166,7 +9166,7 @@ pub struct UnstableEvaluatorBase {
     pub created_at: crate::runtime::DateTime,
     /// Timestamp when this evaluator was last updated.
     pub updated_at: crate::runtime::DateTime,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluatorBase {
@@ -9332,7 +9332,7 @@ pub struct UnstableLlmAsJudgeEvaluator {
     pub output_definition: UnstablePublicEvaluatorOutputDefinition,
     /// Explicit model configuration, or `null` when the project default evaluation model is used.
     pub model_config: Option<UnstableEvaluatorModelConfig>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableLlmAsJudgeEvaluator {
@@ -9510,7 +9510,7 @@ pub struct UnstableNullEvaluationRuleFilter {
     pub operator: UnstableEvaluationRuleNullFilterOperator,
     /// Ignored placeholder value. Clients may omit it or send an empty string.
     pub value: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableNullEvaluationRuleFilter {
@@ -9594,7 +9594,7 @@ pub struct UnstableNumberEvaluationRuleFilter {
     pub operator: UnstableEvaluationRuleNumberFilterOperator,
     /// The `value` property (required).
     pub value: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableNumberEvaluationRuleFilter {
@@ -9677,7 +9677,7 @@ pub struct UnstableNumberObjectEvaluationRuleFilter {
     pub operator: UnstableEvaluationRuleNumberFilterOperator,
     /// The `value` property (required).
     pub value: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableNumberObjectEvaluationRuleFilter {
@@ -9773,7 +9773,7 @@ pub struct UnstablePresetPlacement {
     pub width: i64,
     /// The `height` property (required).
     pub height: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePresetPlacement {
@@ -9881,7 +9881,7 @@ pub struct UnstablePublicBooleanEvaluatorOutputDefinition {
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
     /// The `score` property (required).
     pub score: UnstableEvaluatorOutputFieldDefinition,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicBooleanEvaluatorOutputDefinition {
@@ -9962,7 +9962,7 @@ pub struct UnstablePublicCategoricalEvaluatorOutputDefinition {
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
     /// The `score` property (required).
     pub score: UnstablePublicCategoricalEvaluatorOutputScoreDefinition,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicCategoricalEvaluatorOutputDefinition {
@@ -10044,7 +10044,7 @@ pub struct UnstablePublicNumericEvaluatorOutputDefinition {
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
     /// The `score` property (required).
     pub score: UnstablePublicNumericEvaluatorOutputScoreDefinition,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicNumericEvaluatorOutputDefinition {
@@ -10125,7 +10125,7 @@ pub struct UnstableStringEvaluationRuleFilter {
     pub operator: UnstableEvaluationRuleStringFilterOperator,
     /// The `value` property (required).
     pub value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableStringEvaluationRuleFilter {
@@ -10208,7 +10208,7 @@ pub struct UnstableStringObjectEvaluationRuleFilter {
     pub operator: UnstableEvaluationRuleStringFilterOperator,
     /// The `value` property (required).
     pub value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableStringObjectEvaluationRuleFilter {
@@ -10298,7 +10298,7 @@ pub struct UnstableStringOptionsEvaluationRuleFilter {
     pub operator: UnstableEvaluationRuleOptionsFilterOperator,
     /// One or more allowed string values.
     pub value: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableStringOptionsEvaluationRuleFilter {
@@ -10385,7 +10385,7 @@ pub struct UnstableWidgetPlacement {
     pub width: i64,
     /// The `height` property (required).
     pub height: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableWidgetPlacement {
@@ -10511,7 +10511,7 @@ pub struct UpdateEventBody {
     pub environment: Option<String>,
     /// The `id` property (required).
     pub id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateEventBody {
@@ -10697,7 +10697,7 @@ pub struct UpdateGenerationEvent {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: UpdateGenerationBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateGenerationEvent {
@@ -10792,7 +10792,7 @@ pub struct UpdateObservationEvent {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: ObservationBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateObservationEvent {
@@ -10887,7 +10887,7 @@ pub struct UpdateSpanEvent {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: UpdateSpanBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateSpanEvent {

@@ -20,7 +20,7 @@ pub struct AnnotationQueue {
     pub created_at: crate::runtime::DateTime,
     /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -135,7 +135,7 @@ impl AnnotationQueue {
 pub struct AnnotationQueueAssignmentRequest {
     /// The `userId` property (required).
     pub user_id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnnotationQueueAssignmentRequest {
@@ -207,7 +207,7 @@ pub struct AnnotationQueueItem {
     pub created_at: crate::runtime::DateTime,
     /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -355,7 +355,7 @@ pub struct CreateAnnotationQueueAssignmentResponse {
     pub queue_id: String,
     /// The `projectId` property (required).
     pub project_id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -439,7 +439,7 @@ pub struct CreateAnnotationQueueItemRequest {
     pub object_type: AnnotationQueueObjectType,
     /// Defaults to PENDING for new queue items
     pub status: Option<AnnotationQueueStatus>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateAnnotationQueueItemRequest {
@@ -527,7 +527,7 @@ pub struct CreateAnnotationQueueRequest {
     pub description: Option<String>,
     /// The `scoreConfigIds` property (required).
     pub score_config_ids: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateAnnotationQueueRequest {
@@ -606,7 +606,7 @@ impl CreateAnnotationQueueRequest {
 pub struct DeleteAnnotationQueueAssignmentResponse {
     /// The `success` property (required).
     pub success: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -665,7 +665,7 @@ pub struct DeleteAnnotationQueueItemResponse {
     pub success: bool,
     /// The `message` property (required).
     pub message: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -735,7 +735,7 @@ pub struct PaginatedAnnotationQueueItems {
     pub data: Vec<AnnotationQueueItem>,
     /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -808,7 +808,7 @@ pub struct PaginatedAnnotationQueues {
     pub data: Vec<AnnotationQueue>,
     /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -876,7 +876,7 @@ impl PaginatedAnnotationQueues {
 pub struct UpdateAnnotationQueueItemRequest {
     /// The `status` property (optional, may be `null`: `Patch` tells absent from `null`).
     pub status: crate::runtime::Patch<AnnotationQueueStatus>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateAnnotationQueueItemRequest {

@@ -14,7 +14,7 @@ pub struct UtilsMetaResponse {
     pub total_items: i64,
     /// number of total pages given the current limit
     pub total_pages: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UtilsMetaResponse {

@@ -41,7 +41,7 @@ crate::runtime::string_enum! {
 pub struct BlobStorageIntegrationDeletionResponse {
     /// The `message` property (required).
     pub message: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -161,7 +161,7 @@ pub struct BlobStorageIntegrationResponse {
     pub created_at: crate::runtime::DateTime,
     /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -495,7 +495,7 @@ pub struct BlobStorageIntegrationStatusResponse {
     pub last_error: Option<String>,
     /// When the last error occurred. Cleared on successful export.
     pub last_error_at: Option<crate::runtime::DateTime>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -655,7 +655,7 @@ crate::runtime::string_enum! {
 pub struct BlobStorageIntegrationsResponse {
     /// The `data` property (required).
     pub data: Vec<BlobStorageIntegrationResponse>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -769,7 +769,7 @@ pub struct CreateBlobStorageIntegrationRequest {
     ///
     /// `exportFieldGroups` requires `exportSource` to be provided in the same request.
     pub export_field_groups: Option<Vec<BlobStorageExportFieldGroup>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateBlobStorageIntegrationRequest {

@@ -24,7 +24,7 @@ pub struct Comment {
     pub content: String,
     /// The user ID of the comment author
     pub author_user_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -176,7 +176,7 @@ pub struct CreateCommentRequest {
     pub content: String,
     /// The id of the user who created the comment. Must be a member of the organization that owns the project, otherwise an error will be thrown.
     pub author_user_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateCommentRequest {
@@ -284,7 +284,7 @@ impl CreateCommentRequest {
 pub struct CreateCommentResponse {
     /// The id of the created object in Langfuse
     pub id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -343,7 +343,7 @@ pub struct GetCommentsResponse {
     pub data: Vec<Comment>,
     /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

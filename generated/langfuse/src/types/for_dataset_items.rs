@@ -24,7 +24,7 @@ pub struct CreateDatasetItemRequest {
     pub id: Option<String>,
     /// Defaults to ACTIVE for newly created items
     pub status: Option<DatasetStatus>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateDatasetItemRequest {
@@ -190,7 +190,7 @@ pub struct DatasetItem {
     pub updated_at: crate::runtime::DateTime,
     /// Resolved Langfuse media references found in input, expectedOutput, and metadata.
     pub media_references: Vec<DatasetItemMediaReference>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -377,7 +377,7 @@ pub struct DatasetItemMediaReference {
     pub json_path: String,
     /// The resolved media record.
     pub media: DatasetItemMediaReferenceMedia,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -482,7 +482,7 @@ pub struct DatasetItemMediaReferenceMedia {
     pub url: String,
     /// The expiry date and time of the download URL
     pub url_expiry: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -590,7 +590,7 @@ crate::runtime::string_enum! {
 pub struct DeleteDatasetItemResponse {
     /// Success message after deletion
     pub message: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -649,7 +649,7 @@ pub struct PaginatedDatasetItems {
     pub data: Vec<DatasetItem>,
     /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -27,7 +27,7 @@ pub struct CreateDatasetRunItemRequest {
     pub dataset_version: Option<crate::runtime::DateTime>,
     /// Optional timestamp to set the createdAt field of the dataset run item. If not provided or null, defaults to current timestamp.
     pub created_at: Option<crate::runtime::DateTime>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateDatasetRunItemRequest {
@@ -185,7 +185,7 @@ pub struct PaginatedDatasetRunItems {
     pub meta: UtilsMetaResponse,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -24,7 +24,7 @@ pub struct DatasetRunItem {
     pub created_at: crate::runtime::DateTime,
     /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -16,7 +16,7 @@ pub struct Deprecation {
     pub docs_url: Option<String>,
     /// ISO date after which the endpoint may stop working, when a removal date is committed.
     pub sunset_at: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -18,7 +18,7 @@ pub struct CreateDatasetRequest {
     pub input_schema: Option<serde_json::Value>,
     /// JSON Schema for validating dataset item expected outputs. When set, all new and existing dataset items will be validated against this schema.
     pub expected_output_schema: Option<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateDatasetRequest {
@@ -148,7 +148,7 @@ pub struct Dataset {
     pub created_at: crate::runtime::DateTime,
     /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -310,7 +310,7 @@ pub struct DatasetRun {
     pub created_at: crate::runtime::DateTime,
     /// The date and time when the dataset run was last updated
     pub updated_at: crate::runtime::DateTime,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -465,7 +465,7 @@ pub struct DatasetRunWithItems {
     pub dataset_run_items: Vec<DatasetRunItem>,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -626,7 +626,7 @@ impl DatasetRunWithItems {
 pub struct DeleteDatasetRunResponse {
     /// The `message` property (required).
     pub message: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -687,7 +687,7 @@ pub struct PaginatedDatasetRuns {
     pub meta: UtilsMetaResponse,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -769,7 +769,7 @@ pub struct PaginatedDatasets {
     pub data: Vec<Dataset>,
     /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -29,7 +29,7 @@ pub struct Experiment {
     pub metadata: Option<serde_json::Value>,
     /// Included only when `fields=scores` is requested. Contains scores directly attached to the experiment.
     pub scores: Option<Vec<ScoreV3>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -219,7 +219,7 @@ pub struct ExperimentItem {
     pub experiment_description: Option<String>,
     /// Included only when `fields=scores` is requested. Contains item and trace scores only; experiment-level scores are returned by the experiments endpoint.
     pub scores: Option<Vec<ScoreV3>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -506,7 +506,7 @@ pub struct ExperimentItemsResponse {
     pub data: Vec<ExperimentItem>,
     /// The `meta` property (required).
     pub meta: ExperimentsResponseMeta,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -579,7 +579,7 @@ pub struct ExperimentsResponse {
     pub data: Vec<Experiment>,
     /// The `meta` property (required).
     pub meta: ExperimentsResponseMeta,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -647,7 +647,7 @@ impl ExperimentsResponse {
 pub struct ExperimentsResponseMeta {
     /// Versioned base64url cursor for retrieving the next page. Absent when there are no more results.
     pub cursor: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -21,7 +21,7 @@ pub struct ScoreSubjectV3Experiment {
     pub kind: ScoreSubjectV3ExperimentKind,
     /// The dataset run ID (experiment ID).
     pub id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectV3Experiment {
@@ -80,12 +80,13 @@ impl ScoreSubjectV3Experiment {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/3/allOf/0/properties/kind` in the API's spec.
-///
-/// Always `"experiment"`: constructors fill it in, decoding checks it.
-pub type ScoreSubjectV3ExperimentKind = crate::runtime::Const<
-    constants::ScoreSubjectV3ExperimentKind,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/3/allOf/0/properties/kind` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `experiment` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreSubjectV3ExperimentKind { Experiment => "experiment", }
+}
 /// The object of the schema at `/components/schemas/ScoreSubjectV3/oneOf/1` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -96,7 +97,7 @@ pub struct ScoreSubjectV3Observation {
     pub id: String,
     /// The parent trace ID, if available.
     pub trace_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectV3Observation {
@@ -167,12 +168,13 @@ impl ScoreSubjectV3Observation {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/1/allOf/0/properties/kind` in the API's spec.
-///
-/// Always `"observation"`: constructors fill it in, decoding checks it.
-pub type ScoreSubjectV3ObservationKind = crate::runtime::Const<
-    constants::ScoreSubjectV3ObservationKind,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/1/allOf/0/properties/kind` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `observation` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreSubjectV3ObservationKind { Observation => "observation", }
+}
 /// The object of the schema at `/components/schemas/ScoreSubjectV3/oneOf/2` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -181,7 +183,7 @@ pub struct ScoreSubjectV3Session {
     pub kind: ScoreSubjectV3SessionKind,
     /// The session ID.
     pub id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectV3Session {
@@ -240,12 +242,13 @@ impl ScoreSubjectV3Session {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/2/allOf/0/properties/kind` in the API's spec.
-///
-/// Always `"session"`: constructors fill it in, decoding checks it.
-pub type ScoreSubjectV3SessionKind = crate::runtime::Const<
-    constants::ScoreSubjectV3SessionKind,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/2/allOf/0/properties/kind` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `session` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreSubjectV3SessionKind { Session => "session", }
+}
 /// The object of the schema at `/components/schemas/ScoreSubjectV3/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -254,7 +257,7 @@ pub struct ScoreSubjectV3Trace {
     pub kind: ScoreSubjectV3TraceKind,
     /// The trace ID.
     pub id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreSubjectV3Trace {
@@ -313,12 +316,13 @@ impl ScoreSubjectV3Trace {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/0/allOf/0/properties/kind` in the API's spec.
-///
-/// Always `"trace"`: constructors fill it in, decoding checks it.
-pub type ScoreSubjectV3TraceKind = crate::runtime::Const<
-    constants::ScoreSubjectV3TraceKind,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/0/allOf/0/properties/kind` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `trace` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreSubjectV3TraceKind { Trace => "trace", }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `ScoreV3` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -371,7 +375,7 @@ pub struct ScoreV3Boolean {
     pub subject: Option<ScoreSubjectV3>,
     /// The boolean value of the score.
     pub value: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -595,12 +599,13 @@ impl ScoreV3Boolean {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/1/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
-pub type ScoreV3BooleanDataType = crate::runtime::Const<
-    constants::ScoreV3BooleanDataType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ScoreV3/oneOf/1/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `BOOLEAN` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreV3BooleanDataType { Boolean => "BOOLEAN", }
+}
 /// The object of the schema at `/components/schemas/ScoreV3/oneOf/2` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -639,7 +644,7 @@ pub struct ScoreV3Categorical {
     pub subject: Option<ScoreSubjectV3>,
     /// The string category value of the score.
     pub value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -863,12 +868,13 @@ impl ScoreV3Categorical {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/2/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
-pub type ScoreV3CategoricalDataType = crate::runtime::Const<
-    constants::ScoreV3CategoricalDataType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ScoreV3/oneOf/2/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `CATEGORICAL` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreV3CategoricalDataType { Categorical => "CATEGORICAL", }
+}
 /// The object of the schema at `/components/schemas/ScoreV3/oneOf/4` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -907,7 +913,7 @@ pub struct ScoreV3Correction {
     pub subject: Option<ScoreSubjectV3>,
     /// The correction content of the score. Empty string if not set.
     pub value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1131,12 +1137,13 @@ impl ScoreV3Correction {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/4/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"CORRECTION"`: constructors fill it in, decoding checks it.
-pub type ScoreV3CorrectionDataType = crate::runtime::Const<
-    constants::ScoreV3CorrectionDataType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ScoreV3/oneOf/4/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `CORRECTION` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreV3CorrectionDataType { Correction => "CORRECTION", }
+}
 /// The object of the schema at `/components/schemas/ScoreV3/oneOf/0` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1175,7 +1182,7 @@ pub struct ScoreV3Numeric {
     pub subject: Option<ScoreSubjectV3>,
     /// The numeric value of the score.
     pub value: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1399,12 +1406,13 @@ impl ScoreV3Numeric {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/0/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
-pub type ScoreV3NumericDataType = crate::runtime::Const<
-    constants::ScoreV3NumericDataType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ScoreV3/oneOf/0/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `NUMERIC` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreV3NumericDataType { Numeric => "NUMERIC", }
+}
 /// The object of the schema at `/components/schemas/ScoreV3/oneOf/3` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1443,7 +1451,7 @@ pub struct ScoreV3Text {
     pub subject: Option<ScoreSubjectV3>,
     /// The text content of the score.
     pub value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1667,7 +1675,10 @@ impl ScoreV3Text {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/3/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"TEXT"`: constructors fill it in, decoding checks it.
-pub type ScoreV3TextDataType = crate::runtime::Const<constants::ScoreV3TextDataType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ScoreV3/oneOf/3/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `TEXT` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreV3TextDataType { Text => "TEXT", }
+}

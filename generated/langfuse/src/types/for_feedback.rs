@@ -25,7 +25,7 @@ pub struct SubmitFeedbackRequest {
     pub goal: Option<String>,
     /// Optional HTTP(S) reference URL. Langfuse stores it as text for triage and does not fetch it.
     pub reference_url: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubmitFeedbackRequest {
@@ -136,7 +136,7 @@ impl SubmitFeedbackRequest {
 pub struct SubmitFeedbackResponse {
     /// Correlation ID for the submitted feedback.
     pub id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -12,7 +12,7 @@ pub struct HealthResponse {
     pub version: String,
     /// The `status` property (required).
     pub status: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -30,7 +30,7 @@ pub struct CreateEventBody {
     pub environment: Option<String>,
     /// The `id` property (optional).
     pub id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateEventBody {
@@ -252,7 +252,7 @@ pub struct CreateGenerationBody {
     pub prompt_name: Option<String>,
     /// The `promptVersion` property (optional).
     pub prompt_version: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateGenerationBody {
@@ -563,7 +563,7 @@ pub struct CreateSpanBody {
     pub id: Option<String>,
     /// The `endTime` property (optional).
     pub end_time: Option<crate::runtime::DateTime>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateSpanBody {
@@ -760,7 +760,7 @@ pub struct IngestionBatchRequest {
     pub batch: Vec<IngestionEvent>,
     /// Optional. Metadata field used by the Langfuse SDKs for debugging.
     pub metadata: Option<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionBatchRequest {
@@ -839,7 +839,7 @@ pub struct IngestionError {
     pub message: Option<String>,
     /// The `error` property (optional).
     pub error: Option<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -959,7 +959,7 @@ pub struct IngestionEventCreate {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: CreateEventBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventCreate {
@@ -1052,12 +1052,13 @@ impl IngestionEventCreate {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/6/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"event-create"`: constructors fill it in, decoding checks it.
-pub type IngestionEventCreateType = crate::runtime::Const<
-    constants::IngestionEventCreateType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/6/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `event-create` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum IngestionEventCreateType { EventCreate => "event-create", }
+}
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/4` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1074,7 +1075,7 @@ pub struct IngestionEventGenerationCreate {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: CreateGenerationBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventGenerationCreate {
@@ -1167,12 +1168,14 @@ impl IngestionEventGenerationCreate {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/4/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"generation-create"`: constructors fill it in, decoding checks it.
-pub type IngestionEventGenerationCreateType = crate::runtime::Const<
-    constants::IngestionEventGenerationCreateType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/4/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `generation-create` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum IngestionEventGenerationCreateType { GenerationCreate =>
+    "generation-create", }
+}
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/5` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1189,7 +1192,7 @@ pub struct IngestionEventGenerationUpdate {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: UpdateGenerationBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventGenerationUpdate {
@@ -1282,12 +1285,14 @@ impl IngestionEventGenerationUpdate {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/5/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"generation-update"`: constructors fill it in, decoding checks it.
-pub type IngestionEventGenerationUpdateType = crate::runtime::Const<
-    constants::IngestionEventGenerationUpdateType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/5/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `generation-update` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum IngestionEventGenerationUpdateType { GenerationUpdate =>
+    "generation-update", }
+}
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/8` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1304,7 +1309,7 @@ pub struct IngestionEventObservationCreate {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: ObservationBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventObservationCreate {
@@ -1397,12 +1402,14 @@ impl IngestionEventObservationCreate {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/8/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"observation-create"`: constructors fill it in, decoding checks it.
-pub type IngestionEventObservationCreateType = crate::runtime::Const<
-    constants::IngestionEventObservationCreateType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/8/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `observation-create` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum IngestionEventObservationCreateType { ObservationCreate =>
+    "observation-create", }
+}
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/9` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1419,7 +1426,7 @@ pub struct IngestionEventObservationUpdate {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: ObservationBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventObservationUpdate {
@@ -1512,12 +1519,14 @@ impl IngestionEventObservationUpdate {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/9/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"observation-update"`: constructors fill it in, decoding checks it.
-pub type IngestionEventObservationUpdateType = crate::runtime::Const<
-    constants::IngestionEventObservationUpdateType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/9/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `observation-update` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum IngestionEventObservationUpdateType { ObservationUpdate =>
+    "observation-update", }
+}
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/1` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1534,7 +1543,7 @@ pub struct IngestionEventScoreCreate {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: ScoreBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventScoreCreate {
@@ -1627,12 +1636,13 @@ impl IngestionEventScoreCreate {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/1/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"score-create"`: constructors fill it in, decoding checks it.
-pub type IngestionEventScoreCreateType = crate::runtime::Const<
-    constants::IngestionEventScoreCreateType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/1/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `score-create` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum IngestionEventScoreCreateType { ScoreCreate => "score-create", }
+}
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/7` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1649,7 +1659,7 @@ pub struct IngestionEventSdkLog {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: SdkLogBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventSdkLog {
@@ -1742,12 +1752,13 @@ impl IngestionEventSdkLog {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/7/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"sdk-log"`: constructors fill it in, decoding checks it.
-pub type IngestionEventSdkLogType = crate::runtime::Const<
-    constants::IngestionEventSdkLogType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/7/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `sdk-log` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum IngestionEventSdkLogType { SdkLog => "sdk-log", }
+}
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1764,7 +1775,7 @@ pub struct IngestionEventSpanCreate {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: CreateSpanBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventSpanCreate {
@@ -1857,12 +1868,13 @@ impl IngestionEventSpanCreate {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/2/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"span-create"`: constructors fill it in, decoding checks it.
-pub type IngestionEventSpanCreateType = crate::runtime::Const<
-    constants::IngestionEventSpanCreateType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/2/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `span-create` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum IngestionEventSpanCreateType { SpanCreate => "span-create", }
+}
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/3` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1879,7 +1891,7 @@ pub struct IngestionEventSpanUpdate {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: UpdateSpanBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventSpanUpdate {
@@ -1972,12 +1984,13 @@ impl IngestionEventSpanUpdate {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/3/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"span-update"`: constructors fill it in, decoding checks it.
-pub type IngestionEventSpanUpdateType = crate::runtime::Const<
-    constants::IngestionEventSpanUpdateType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/3/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `span-update` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum IngestionEventSpanUpdateType { SpanUpdate => "span-update", }
+}
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1994,7 +2007,7 @@ pub struct IngestionEventTraceCreate {
     pub metadata: Option<serde_json::Value>,
     /// The `body` property (required).
     pub body: TraceBody,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IngestionEventTraceCreate {
@@ -2087,12 +2100,13 @@ impl IngestionEventTraceCreate {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/0/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"trace-create"`: constructors fill it in, decoding checks it.
-pub type IngestionEventTraceCreateType = crate::runtime::Const<
-    constants::IngestionEventTraceCreateType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/0/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `trace-create` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum IngestionEventTraceCreateType { TraceCreate => "trace-create", }
+}
 /// The object of the `IngestionResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2103,7 +2117,7 @@ pub struct IngestionResponse {
     pub successes: Vec<IngestionSuccess>,
     /// The `errors` property (required).
     pub errors: Vec<IngestionError>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2173,7 +2187,7 @@ pub struct IngestionSuccess {
     pub id: String,
     /// The `status` property (required).
     pub status: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2301,7 +2315,7 @@ pub struct ObservationBody {
     pub parent_observation_id: Option<String>,
     /// The `environment` property (optional).
     pub environment: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ObservationBody {
@@ -2569,7 +2583,7 @@ pub struct OpenAiCompletionUsageSchema {
     pub prompt_tokens_details: Option<crate::runtime::Map<Option<i64>>>,
     /// The `completion_tokens_details` property (optional).
     pub completion_tokens_details: Option<crate::runtime::Map<Option<i64>>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiCompletionUsageSchema {
@@ -2686,7 +2700,7 @@ pub struct OpenAiResponseUsageSchema {
     pub input_tokens_details: Option<crate::runtime::Map<Option<i64>>>,
     /// The `output_tokens_details` property (optional).
     pub output_tokens_details: Option<crate::runtime::Map<Option<i64>>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseUsageSchema {
@@ -2799,7 +2813,7 @@ pub struct OpenAiUsage {
     pub completion_tokens: Option<i64>,
     /// The `totalTokens` property (optional).
     pub total_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiUsage {
@@ -2902,7 +2916,7 @@ pub struct ScoreBody {
     pub data_type: Option<ScoreDataType>,
     /// Reference a score config on a score. When set, the score name must equal the config name and scores must comply with the config's range and data type. For categorical scores, the value must map to a config category. Numeric scores might be constrained by the score config's max and min values
     pub config_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScoreBody {
@@ -3097,7 +3111,7 @@ impl ScoreBody {
 pub struct SdkLogBody {
     /// The `log` property (required).
     pub log: serde_json::Value,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SdkLogBody {
@@ -3175,7 +3189,7 @@ pub struct TraceBody {
     pub environment: Option<String>,
     /// Make trace publicly accessible via url
     pub public: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TraceBody {
@@ -3410,7 +3424,7 @@ pub struct UpdateGenerationBody {
     pub cost_details: Option<crate::runtime::Map<f64>>,
     /// The `promptVersion` property (optional).
     pub prompt_version: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateGenerationBody {
@@ -3719,7 +3733,7 @@ pub struct UpdateSpanBody {
     pub id: String,
     /// The `endTime` property (optional).
     pub end_time: Option<crate::runtime::DateTime>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateSpanBody {

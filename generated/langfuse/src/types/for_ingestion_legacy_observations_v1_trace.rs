@@ -20,7 +20,7 @@ pub struct Usage {
     pub output_cost: Option<f64>,
     /// USD total cost, defaults to input+output
     pub total_cost: Option<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Usage {

@@ -14,7 +14,7 @@ pub struct LegacyMetricsResponse {
     pub data: Vec<serde_json::Value>,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -14,7 +14,7 @@ pub struct LegacyObservationsViews {
     pub meta: UtilsMetaResponse,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -158,7 +158,7 @@ pub struct ObservationsViewSingle {
     pub time_to_first_token: Option<f64>,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

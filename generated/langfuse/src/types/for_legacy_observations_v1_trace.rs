@@ -72,7 +72,7 @@ pub struct ObservationsView {
     pub latency: Option<f64>,
     /// The time to the first token in seconds
     pub time_to_first_token: Option<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

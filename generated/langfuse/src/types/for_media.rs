@@ -20,7 +20,7 @@ pub struct GetMediaResponse {
     pub url: String,
     /// The expiry date and time of the media record download URL
     pub url_expiry: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -148,7 +148,7 @@ pub struct GetMediaUploadUrlRequest {
     pub sha256_hash: String,
     /// The item field the media is in: `input`/`output`/`metadata` (trace) or `input`/`expectedOutput`/`metadata` (dataset item).
     pub field: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetMediaUploadUrlRequest {
@@ -297,7 +297,7 @@ pub struct GetMediaUploadUrlResponse {
     pub upload_url: Option<String>,
     /// The unique langfuse identifier of a media record
     pub media_id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -406,7 +406,7 @@ pub struct PatchMediaBody {
     pub upload_http_error: crate::runtime::Patch<String>,
     /// The time in milliseconds it took to upload the media record
     pub upload_time_ms: crate::runtime::Patch<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PatchMediaBody {

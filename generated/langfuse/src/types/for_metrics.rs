@@ -12,7 +12,7 @@ pub struct MetricsV2Response {
     /// Format varies based on the query parameters.
     /// Histograms will return an array with [lower, upper, height] tuples.
     pub data: Vec<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -45,7 +45,7 @@ pub struct CreateModelRequest {
     pub tokenizer_id: Option<String>,
     /// Optional. Configuration for the selected tokenizer. Needs to be JSON. See docs for more details.
     pub tokenizer_config: Option<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateModelRequest {
@@ -266,7 +266,7 @@ pub struct Model {
     ///
     /// If this array is empty, the model uses legacy flat pricing from the inputPrice/outputPrice/totalPrice fields.
     pub pricing_tiers: Vec<PricingTier>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -482,7 +482,7 @@ impl Model {
 pub struct ModelPrice {
     /// The `price` property (required).
     pub price: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -546,7 +546,7 @@ pub struct PaginatedModels {
     pub data: Vec<Model>,
     /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -664,7 +664,7 @@ pub struct PricingTier {
     ///
     /// Example: {"input": 0.000003, "output": 0.000015} means $3 per million input tokens and $15 per million output tokens.
     pub prices: crate::runtime::Map<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -782,7 +782,7 @@ pub struct PricingTierAttributeCondition {
     pub operator: PricingTierAttributeConditionOperator,
     /// Accepted string attribute values. At least one value is required.
     pub values: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PricingTierAttributeCondition {
@@ -861,12 +861,11 @@ impl PricingTierAttributeCondition {
         }
     }
 }
-/// Membership operator.
-///
-/// Always `"in"`: constructors fill it in, decoding checks it.
-pub type PricingTierAttributeConditionOperator = crate::runtime::Const<
-    constants::PricingTierAttributeConditionOperator,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " Membership operator."] #[doc = ""] #[doc =
+    " Always `in` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum PricingTierAttributeConditionOperator { In => "in", }
+}
 crate::runtime::string_enum! {
     #[doc = " The values of the `PricingTierAttributeSource` schema in the API's spec."]
     pub enum PricingTierAttributeSource { ModelParameters => "model_parameters", Metadata
@@ -931,7 +930,7 @@ pub struct PricingTierInput {
     ///
     /// Example: {"input": 0.000003, "output": 0.000015} represents $3 per million input tokens and $15 per million output tokens.
     pub prices: crate::runtime::Map<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PricingTierInput {
@@ -1045,7 +1044,7 @@ pub struct PricingTierUsageCondition {
     pub value: f64,
     /// Whether the usage-detail regex is case-sensitive.
     pub case_sensitive: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PricingTierUsageCondition {

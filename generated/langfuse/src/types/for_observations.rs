@@ -95,7 +95,7 @@ pub struct ObservationV2 {
     pub tags: Option<Vec<String>>,
     /// The release version of the parent trace
     pub release: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -691,7 +691,7 @@ impl ObservationV2 {
 pub struct ObservationsV2Meta {
     /// Base64-encoded cursor to use for retrieving the next page. If not present, there are no more results.
     pub cursor: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -757,7 +757,7 @@ pub struct ObservationsV2Response {
     pub data: Vec<ObservationV2>,
     /// Metadata for cursor-based pagination
     pub meta: ObservationsV2Meta,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -10,7 +10,7 @@ use super::*;
 pub struct OpentelemetryExportTracesRequest {
     /// Array of resource spans containing trace data as defined in the OTLP specification
     pub resource_spans: Vec<OtelResourceSpan>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpentelemetryExportTracesRequest {
@@ -73,7 +73,7 @@ pub struct OtelAttribute {
     pub key: Option<String>,
     /// Attribute value
     pub value: Option<OtelAttributeValue>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OtelAttribute {
@@ -156,7 +156,7 @@ pub struct OtelAttributeValue {
     pub double_value: Option<f64>,
     /// Boolean value
     pub bool_value: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OtelAttributeValue {
@@ -257,7 +257,7 @@ impl OtelAttributeValue {
 pub struct OtelResource {
     /// Resource attributes like service.name, service.version, etc.
     pub attributes: Option<Vec<OtelAttribute>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OtelResource {
@@ -324,7 +324,7 @@ pub struct OtelResourceSpan {
     pub resource: Option<OtelResource>,
     /// Array of scope spans
     pub scope_spans: Option<Vec<OtelScopeSpan>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OtelResourceSpan {
@@ -405,7 +405,7 @@ pub struct OtelScope {
     pub version: Option<String>,
     /// Additional scope attributes
     pub attributes: Option<Vec<OtelAttribute>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OtelScope {
@@ -496,7 +496,7 @@ pub struct OtelScopeSpan {
     pub scope: Option<OtelScope>,
     /// Array of spans
     pub spans: Option<Vec<OtelSpan>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OtelScopeSpan {
@@ -589,7 +589,7 @@ pub struct OtelSpan {
     pub attributes: Option<Vec<OtelAttribute>>,
     /// Span status object
     pub status: Option<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OtelSpan {

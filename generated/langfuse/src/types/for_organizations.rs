@@ -10,7 +10,7 @@ use super::*;
 pub struct DeleteMembershipRequest {
     /// The `userId` property (required).
     pub user_id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DeleteMembershipRequest {
@@ -70,7 +70,7 @@ pub struct MembershipDeletionResponse {
     pub message: String,
     /// The `userId` property (required).
     pub user_id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -140,7 +140,7 @@ pub struct MembershipRequest {
     pub user_id: String,
     /// The `role` property (required).
     pub role: MembershipRole,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MembershipRequest {
@@ -215,7 +215,7 @@ pub struct MembershipResponse {
     pub email: String,
     /// The `name` property (required).
     pub name: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -309,7 +309,7 @@ crate::runtime::string_enum! {
 pub struct MembershipsResponse {
     /// The `memberships` property (required).
     pub memberships: Vec<MembershipResponse>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -381,7 +381,7 @@ pub struct OrganizationApiKey {
     pub public_key: String,
     /// The `displaySecretKey` property (required).
     pub display_secret_key: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -508,7 +508,7 @@ impl OrganizationApiKey {
 pub struct OrganizationApiKeysResponse {
     /// The `apiKeys` property (required).
     pub api_keys: Vec<OrganizationApiKey>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -573,7 +573,7 @@ pub struct OrganizationProject {
     pub created_at: crate::runtime::DateTime,
     /// The `updatedAt` property (required).
     pub updated_at: crate::runtime::DateTime,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -672,7 +672,7 @@ impl OrganizationProject {
 pub struct OrganizationProjectsResponse {
     /// The `projects` property (required).
     pub projects: Vec<OrganizationProject>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -10,7 +10,7 @@ use super::*;
 pub struct ApiKeyDeletionResponse {
     /// The `success` property (required).
     pub success: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -67,7 +67,7 @@ impl ApiKeyDeletionResponse {
 pub struct ApiKeyList {
     /// The `apiKeys` property (required).
     pub api_keys: Vec<ApiKeySummary>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -134,7 +134,7 @@ pub struct ApiKeyResponse {
     pub display_secret_key: String,
     /// The `note` property (optional).
     pub note: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -261,7 +261,7 @@ pub struct ApiKeySummary {
     pub public_key: String,
     /// The `displaySecretKey` property (required).
     pub display_secret_key: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -390,7 +390,7 @@ pub struct Organization {
     pub id: String,
     /// The name of the organization
     pub name: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -466,7 +466,7 @@ pub struct Project {
     pub metadata: serde_json::Value,
     /// Number of days to retain data. Null or 0 means no retention. Omitted if no retention is configured.
     pub retention_days: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -575,7 +575,7 @@ pub struct ProjectDeletionResponse {
     pub success: bool,
     /// The `message` property (required).
     pub message: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -643,7 +643,7 @@ impl ProjectDeletionResponse {
 pub struct Projects {
     /// The `data` property (required).
     pub data: Vec<Project>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -704,7 +704,7 @@ pub struct ProjectsCreateApiKeyRequest {
     pub public_key: Option<String>,
     /// Optional predefined secret key. Must start with 'sk-lf-'. If provided, publicKey must also be provided.
     pub secret_key: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ProjectsCreateApiKeyRequest {
@@ -797,7 +797,7 @@ pub struct ProjectsCreateRequest {
     pub metadata: Option<serde_json::Value>,
     /// Number of days to retain data. Must be 0 or at least 3 days. Requires data-retention entitlement for non-zero values. Optional.
     pub retention: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ProjectsCreateRequest {
@@ -885,7 +885,7 @@ pub struct ProjectsUpdateRequest {
     /// Requires data-retention entitlement for non-zero values.
     /// Optional. Will retain existing retention setting if omitted.
     pub retention: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ProjectsUpdateRequest {

@@ -10,7 +10,7 @@ use super::*;
 pub struct PromptVersionUpdateRequest {
     /// New labels for the prompt version. Labels are unique across versions. The "latest" label is reserved and managed by Langfuse.
     pub new_labels: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PromptVersionUpdateRequest {

@@ -12,7 +12,7 @@ pub struct ChatMessage {
     pub content: String,
     /// The `type` property (optional).
     pub r#type: Option<ChatMessageType>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatMessage {
@@ -81,10 +81,12 @@ impl ChatMessage {
         self
     }
 }
-/// The one value of the `ChatMessageType` schema in the API's spec.
-///
-/// Always `"chatmessage"`: constructors fill it in, decoding checks it.
-pub type ChatMessageType = crate::runtime::Const<constants::ChatMessageType>;
+crate::runtime::one_value_enum! {
+    #[doc = " The one value of the `ChatMessageType` schema in the API's spec."] #[doc =
+    ""] #[doc =
+    " Always `chatmessage` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatMessageType { Chatmessage => "chatmessage", }
+}
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the `ChatMessageWithPlaceholders` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -103,7 +105,7 @@ pub struct PlaceholderMessage {
     pub name: String,
     /// The `type` property (optional).
     pub r#type: Option<PlaceholderMessageType>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PlaceholderMessage {
@@ -164,12 +166,12 @@ impl PlaceholderMessage {
         self
     }
 }
-/// The one value of the `PlaceholderMessageType` schema in the API's spec.
-///
-/// Always `"placeholder"`: constructors fill it in, decoding checks it.
-pub type PlaceholderMessageType = crate::runtime::Const<
-    constants::PlaceholderMessageType,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " The one value of the `PlaceholderMessageType` schema in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `placeholder` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum PlaceholderMessageType { Placeholder => "placeholder", }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `Prompt` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -205,7 +207,7 @@ pub struct PromptChat {
     pub resolution_graph: Option<serde_json::Value>,
     /// The `prompt` property (required).
     pub prompt: Vec<ChatMessageWithPlaceholders>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -346,10 +348,13 @@ impl PromptChat {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/Prompt/oneOf/0/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"chat"`: constructors fill it in, decoding checks it.
-pub type PromptChatType = crate::runtime::Const<constants::PromptChatType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/Prompt/oneOf/0/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `chat` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum PromptChatType { Chat => "chat", }
+}
 /// The object of the schema at `/components/schemas/Prompt/oneOf/1` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -374,7 +379,7 @@ pub struct PromptText {
     pub resolution_graph: Option<serde_json::Value>,
     /// The `prompt` property (required).
     pub prompt: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -515,7 +520,10 @@ impl PromptText {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/Prompt/oneOf/1/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"text"`: constructors fill it in, decoding checks it.
-pub type PromptTextType = crate::runtime::Const<constants::PromptTextType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/Prompt/oneOf/1/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum PromptTextType { Text => "text", }
+}

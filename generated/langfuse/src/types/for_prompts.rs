@@ -22,7 +22,7 @@ pub struct CreateChatPromptRequest {
     pub tags: Option<Vec<String>>,
     /// Commit message for this prompt version.
     pub commit_message: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateChatPromptRequest {
@@ -148,10 +148,12 @@ impl CreateChatPromptRequest {
         self
     }
 }
-/// The one value of the `CreateChatPromptType` schema in the API's spec.
-///
-/// Always `"chat"`: constructors fill it in, decoding checks it.
-pub type CreateChatPromptType = crate::runtime::Const<constants::CreateChatPromptType>;
+crate::runtime::one_value_enum! {
+    #[doc = " The one value of the `CreateChatPromptType` schema in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `chat` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CreateChatPromptType { Chat => "chat", }
+}
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the `CreatePromptRequest` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -185,7 +187,7 @@ pub struct CreateTextPromptRequest {
     pub tags: Option<Vec<String>>,
     /// Commit message for this prompt version.
     pub commit_message: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateTextPromptRequest {
@@ -310,10 +312,12 @@ impl CreateTextPromptRequest {
         self
     }
 }
-/// The one value of the `CreateTextPromptType` schema in the API's spec.
-///
-/// Always `"text"`: constructors fill it in, decoding checks it.
-pub type CreateTextPromptType = crate::runtime::Const<constants::CreateTextPromptType>;
+crate::runtime::one_value_enum! {
+    #[doc = " The one value of the `CreateTextPromptType` schema in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CreateTextPromptType { Text => "text", }
+}
 /// The object of the `PromptMeta` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -334,7 +338,7 @@ pub struct PromptMeta {
     pub last_updated_at: crate::runtime::DateTime,
     /// Config object of the most recent prompt version that matches the filters (if any are provided)
     pub last_config: serde_json::Value,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -460,7 +464,7 @@ pub struct PromptMetaListResponse {
     pub data: Vec<PromptMeta>,
     /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -18,7 +18,7 @@ pub struct AuthenticationScheme {
     pub r#type: String,
     /// The `primary` property (required).
     pub primary: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -120,7 +120,7 @@ pub struct BulkConfig {
     pub max_operations: i64,
     /// The `maxPayloadSize` property (required).
     pub max_payload_size: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -204,7 +204,7 @@ pub struct FilterConfig {
     pub supported: bool,
     /// The `maxResults` property (required).
     pub max_results: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -274,7 +274,7 @@ pub struct ResourceMeta {
     pub resource_type: String,
     /// The `location` property (required).
     pub location: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -356,7 +356,7 @@ pub struct ResourceType {
     pub schema_extensions: Vec<SchemaExtension>,
     /// The `meta` property (required).
     pub meta: ResourceMeta,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -495,7 +495,7 @@ pub struct ResourceTypesResponse {
     pub total_results: i64,
     /// The `Resources` property (required).
     pub resources: Vec<ResourceType>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -577,7 +577,7 @@ pub struct SchemaExtension {
     pub schema: String,
     /// The `required` property (required).
     pub required: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -653,7 +653,7 @@ pub struct SchemaResource {
     pub attributes: Vec<serde_json::Value>,
     /// The `meta` property (required).
     pub meta: ResourceMeta,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -755,7 +755,7 @@ pub struct SchemasResponse {
     pub total_results: i64,
     /// The `Resources` property (required).
     pub resources: Vec<SchemaResource>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -843,7 +843,7 @@ pub struct ScimCreateUserRequest {
     pub active: Option<bool>,
     /// Ignored. Accepted only for compatibility with identity providers that always send a password on user creation (Okta sends a placeholder value even when password sync is disabled). No credential is created for the user; provisioned users authenticate via SSO or set a password themselves through the password reset flow.
     pub password: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScimCreateUserRequest {
@@ -950,7 +950,7 @@ pub struct ScimEmail {
     pub value: String,
     /// The `type` property (required).
     pub r#type: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScimEmail {
@@ -1029,7 +1029,7 @@ impl ScimEmail {
 pub struct ScimFeatureSupport {
     /// The `supported` property (required).
     pub supported: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1084,7 +1084,7 @@ impl ScimFeatureSupport {
 pub struct ScimName {
     /// The `formatted` property (optional).
     pub formatted: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ScimName {
@@ -1152,7 +1152,7 @@ pub struct ScimUser {
     pub emails: Vec<ScimEmail>,
     /// The `meta` property (required).
     pub meta: UserMeta,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1267,7 +1267,7 @@ pub struct ScimUsersListResponse {
     pub items_per_page: i64,
     /// The `Resources` property (required).
     pub resources: Vec<ScimUser>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1389,7 +1389,7 @@ pub struct ServiceProviderConfig {
     pub authentication_schemes: Vec<AuthenticationScheme>,
     /// The `meta` property (required).
     pub meta: ResourceMeta,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1548,7 +1548,7 @@ pub struct UserMeta {
     pub created: Option<String>,
     /// The `lastModified` property (optional).
     pub last_modified: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -10,7 +10,7 @@ pub struct ConfigCategory {
     pub value: f64,
     /// The `label` property (required).
     pub label: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ConfigCategory {
@@ -87,7 +87,7 @@ pub struct CreateScoreConfigRequest {
     pub max_value: Option<f64>,
     /// Description is shown across the Langfuse UI and can be used to e.g. explain the config categories in detail, why a numeric range was set, or provide additional context on config name or usage
     pub description: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateScoreConfigRequest {
@@ -234,7 +234,7 @@ pub struct ScoreConfig {
     pub categories: Option<Vec<ConfigCategory>>,
     /// Description of the score config
     pub description: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -417,7 +417,7 @@ pub struct ScoreConfigs {
     pub data: Vec<ScoreConfig>,
     /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -495,7 +495,7 @@ pub struct UpdateScoreConfigRequest {
     pub max_value: crate::runtime::Patch<f64>,
     /// Description is shown across the Langfuse UI and can be used to e.g. explain the config categories in detail, why a numeric range was set, or provide additional context on config name or usage
     pub description: crate::runtime::Patch<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateScoreConfigRequest {

@@ -36,7 +36,7 @@ pub struct CreateScoreRequest {
     pub config_id: Option<String>,
     /// The source of the score. Defaults to API. Set to ANNOTATION to prefill scores (e.g. from an LLM) for a human reviewer to verify in an annotation queue. When source is ANNOTATION, a configId is required unless dataType is CORRECTION. EVAL is reserved for internal evaluator outputs and is not accepted on this endpoint.
     pub source: Option<CreateScoreSource>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateScoreRequest {
@@ -250,7 +250,7 @@ impl CreateScoreRequest {
 pub struct CreateScoreResponse {
     /// The id of the created object in Langfuse
     pub id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -319,7 +319,7 @@ pub struct GetScoresResponse {
     pub meta: UtilsMetaResponse,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -458,7 +458,7 @@ pub struct GetScoresResponseDataBoolean2 {
     pub string_value: String,
     /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -729,12 +729,13 @@ impl GetScoresResponseDataBoolean2 {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/2/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
-pub type GetScoresResponseDataBooleanDataType = crate::runtime::Const<
-    constants::GetScoresResponseDataBooleanDataType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/2/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `BOOLEAN` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum GetScoresResponseDataBooleanDataType { Boolean => "BOOLEAN", }
+}
 /// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/1` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -781,7 +782,7 @@ pub struct GetScoresResponseDataCategorical2 {
     pub string_value: String,
     /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1052,12 +1053,13 @@ impl GetScoresResponseDataCategorical2 {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/1/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
-pub type GetScoresResponseDataCategoricalDataType = crate::runtime::Const<
-    constants::GetScoresResponseDataCategoricalDataType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/1/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `CATEGORICAL` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum GetScoresResponseDataCategoricalDataType { Categorical => "CATEGORICAL", }
+}
 /// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/3` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1104,7 +1106,7 @@ pub struct GetScoresResponseDataCorrection2 {
     pub string_value: String,
     /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1375,12 +1377,13 @@ impl GetScoresResponseDataCorrection2 {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/3/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"CORRECTION"`: constructors fill it in, decoding checks it.
-pub type GetScoresResponseDataCorrectionDataType = crate::runtime::Const<
-    constants::GetScoresResponseDataCorrectionDataType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/3/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `CORRECTION` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum GetScoresResponseDataCorrectionDataType { Correction => "CORRECTION", }
+}
 /// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/0` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1425,7 +1428,7 @@ pub struct GetScoresResponseDataNumeric2 {
     pub value: f64,
     /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1686,12 +1689,13 @@ impl GetScoresResponseDataNumeric2 {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/0/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
-pub type GetScoresResponseDataNumericDataType = crate::runtime::Const<
-    constants::GetScoresResponseDataNumericDataType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/0/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `NUMERIC` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum GetScoresResponseDataNumericDataType { Numeric => "NUMERIC", }
+}
 /// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/4` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1736,7 +1740,7 @@ pub struct GetScoresResponseDataText2 {
     pub string_value: String,
     /// The `trace` property (optional).
     pub trace: Option<GetScoresResponseTraceData>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1997,12 +2001,13 @@ impl GetScoresResponseDataText2 {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/4/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"TEXT"`: constructors fill it in, decoding checks it.
-pub type GetScoresResponseDataTextDataType = crate::runtime::Const<
-    constants::GetScoresResponseDataTextDataType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/4/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `TEXT` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum GetScoresResponseDataTextDataType { Text => "TEXT", }
+}
 /// The object of the `GetScoresResponseTraceData` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2015,7 +2020,7 @@ pub struct GetScoresResponseTraceData {
     pub environment: Option<String>,
     /// The session ID associated with the trace referenced by score
     pub session_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for GetScoresResponseTraceData {
@@ -2166,7 +2171,7 @@ pub struct ScoreBoolean {
     pub string_value: String,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2439,10 +2444,13 @@ impl ScoreBoolean {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/Score/oneOf/2/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
-pub type ScoreBooleanDataType = crate::runtime::Const<constants::ScoreBooleanDataType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/Score/oneOf/2/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `BOOLEAN` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreBooleanDataType { Boolean => "BOOLEAN", }
+}
 /// The object of the schema at `/components/schemas/Score/oneOf/1` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2489,7 +2497,7 @@ pub struct ScoreCategorical {
     pub string_value: String,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2762,12 +2770,13 @@ impl ScoreCategorical {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/Score/oneOf/1/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
-pub type ScoreCategoricalDataType = crate::runtime::Const<
-    constants::ScoreCategoricalDataType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/Score/oneOf/1/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `CATEGORICAL` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreCategoricalDataType { Categorical => "CATEGORICAL", }
+}
 /// The object of the schema at `/components/schemas/Score/oneOf/3` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2814,7 +2823,7 @@ pub struct ScoreCorrection {
     pub string_value: String,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -3087,12 +3096,13 @@ impl ScoreCorrection {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/Score/oneOf/3/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"CORRECTION"`: constructors fill it in, decoding checks it.
-pub type ScoreCorrectionDataType = crate::runtime::Const<
-    constants::ScoreCorrectionDataType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/Score/oneOf/3/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `CORRECTION` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreCorrectionDataType { Correction => "CORRECTION", }
+}
 /// The object of the schema at `/components/schemas/Score/oneOf/0` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -3137,7 +3147,7 @@ pub struct ScoreNumeric {
     pub value: f64,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -3400,10 +3410,13 @@ impl ScoreNumeric {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/Score/oneOf/0/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
-pub type ScoreNumericDataType = crate::runtime::Const<constants::ScoreNumericDataType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/Score/oneOf/0/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `NUMERIC` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreNumericDataType { Numeric => "NUMERIC", }
+}
 /// The object of the schema at `/components/schemas/Score/oneOf/4` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -3448,7 +3461,7 @@ pub struct ScoreText {
     pub string_value: String,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -3711,7 +3724,10 @@ impl ScoreText {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/Score/oneOf/4/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"TEXT"`: constructors fill it in, decoding checks it.
-pub type ScoreTextDataType = crate::runtime::Const<constants::ScoreTextDataType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/Score/oneOf/4/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `TEXT` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreTextDataType { Text => "TEXT", }
+}

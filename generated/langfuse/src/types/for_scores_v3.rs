@@ -12,7 +12,7 @@ pub struct GetScoresV3Meta {
     pub limit: i64,
     /// URL-safe base64 (base64url) cursor for the next page. Absent when there are no more results.
     pub cursor: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -86,7 +86,7 @@ pub struct GetScoresV3Response {
     pub data: Vec<ScoreV3>,
     /// The `meta` property (required).
     pub meta: GetScoresV3Meta,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -14,7 +14,7 @@ pub struct PaginatedSessions {
     pub meta: UtilsMetaResponse,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -100,7 +100,7 @@ pub struct Session {
     pub project_id: String,
     /// The environment from which this session originated.
     pub environment: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -199,7 +199,7 @@ pub struct SessionWithTraces {
     pub traces: Vec<Trace>,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -340,7 +340,7 @@ pub struct Trace {
     pub public: bool,
     /// The environment from which this trace originated. Can be any lowercase alphanumeric string with hyphens and underscores that does not start with 'langfuse'.
     pub environment: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -10,7 +10,7 @@ use super::*;
 pub struct DeleteTraceResponse {
     /// The `message` property (required).
     pub message: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -113,7 +113,7 @@ pub struct ScoreV1Boolean {
     pub value: f64,
     /// The string representation of the score value. Is inferred from the numeric value and equals "True" or "False"
     pub string_value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -344,12 +344,13 @@ impl ScoreV1Boolean {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ScoreV1/oneOf/2/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
-pub type ScoreV1BooleanDataType = crate::runtime::Const<
-    constants::ScoreV1BooleanDataType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ScoreV1/oneOf/2/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `BOOLEAN` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreV1BooleanDataType { Boolean => "BOOLEAN", }
+}
 /// The object of the schema at `/components/schemas/ScoreV1/oneOf/1` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -390,7 +391,7 @@ pub struct ScoreV1Categorical {
     pub value: f64,
     /// The string representation of the score value. If no config is linked, can be any string. Otherwise, must map to a config category
     pub string_value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -621,12 +622,13 @@ impl ScoreV1Categorical {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ScoreV1/oneOf/1/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
-pub type ScoreV1CategoricalDataType = crate::runtime::Const<
-    constants::ScoreV1CategoricalDataType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ScoreV1/oneOf/1/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `CATEGORICAL` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreV1CategoricalDataType { Categorical => "CATEGORICAL", }
+}
 /// The object of the schema at `/components/schemas/ScoreV1/oneOf/0` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -665,7 +667,7 @@ pub struct ScoreV1Numeric {
     pub environment: String,
     /// The numeric value of the score
     pub value: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -886,12 +888,13 @@ impl ScoreV1Numeric {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ScoreV1/oneOf/0/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
-pub type ScoreV1NumericDataType = crate::runtime::Const<
-    constants::ScoreV1NumericDataType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ScoreV1/oneOf/0/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `NUMERIC` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreV1NumericDataType { Numeric => "NUMERIC", }
+}
 /// The object of the schema at `/components/schemas/ScoreV1/oneOf/3` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -930,7 +933,7 @@ pub struct ScoreV1Text {
     pub environment: String,
     /// The text content of the score (1-500 characters)
     pub string_value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1151,10 +1154,13 @@ impl ScoreV1Text {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ScoreV1/oneOf/3/allOf/0/properties/dataType` in the API's spec.
-///
-/// Always `"TEXT"`: constructors fill it in, decoding checks it.
-pub type ScoreV1TextDataType = crate::runtime::Const<constants::ScoreV1TextDataType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ScoreV1/oneOf/3/allOf/0/properties/dataType` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `TEXT` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ScoreV1TextDataType { Text => "TEXT", }
+}
 /// The object of the schema at `/paths/~1api~1public~1traces/delete/requestBody/content/application~1json/schema` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1163,7 +1169,7 @@ pub type ScoreV1TextDataType = crate::runtime::Const<constants::ScoreV1TextDataT
 pub struct TraceDeleteMultipleRequest {
     /// List of trace IDs to delete
     pub trace_ids: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TraceDeleteMultipleRequest {
@@ -1255,7 +1261,7 @@ pub struct TraceWithDetails {
     pub observations: Option<Vec<String>>,
     /// List of score ids
     pub scores: Option<Vec<String>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1561,7 +1567,7 @@ pub struct TraceWithFullDetails {
     pub scores: Vec<ScoreV1>,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1843,7 +1849,7 @@ pub struct Traces {
     pub meta: UtilsMetaResponse,
     /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
     pub deprecation: Option<Deprecation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

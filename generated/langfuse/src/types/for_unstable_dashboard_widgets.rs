@@ -24,7 +24,7 @@ pub struct UnstableCreateDashboardWidgetRequest {
     pub chart_type: UnstableDashboardWidgetChartType,
     /// Defaults to the plain config for `chartType`.
     pub chart_config: Option<UnstableDashboardWidgetChartConfigInput>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateDashboardWidgetRequest {
@@ -194,7 +194,7 @@ pub struct UnstableDashboardWidget {
     /// `bins` applies to histograms.
     /// `defaultSort` applies to pivot tables.
     pub chart_config: UnstableDashboardWidgetChartConfig,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -372,7 +372,7 @@ pub struct UnstableDashboardWidgetChartConfig {
     pub bins: Option<i64>,
     /// The `defaultSort` property (optional).
     pub default_sort: Option<UnstableDashboardWidgetDefaultSort>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -490,7 +490,7 @@ pub struct UnstableDashboardWidgetChartConfigInput {
     pub bins: Option<i64>,
     /// The `defaultSort` property (optional).
     pub default_sort: Option<UnstableDashboardWidgetDefaultSort>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardWidgetChartConfigInput {
@@ -610,7 +610,7 @@ pub struct UnstableDashboardWidgetDefaultSort {
     pub column: String,
     /// The `order` property (required).
     pub order: UnstableDashboardWidgetSortOrder,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardWidgetDefaultSort {
@@ -678,7 +678,7 @@ impl UnstableDashboardWidgetDefaultSort {
 pub struct UnstableDashboardWidgetDimension {
     /// The `field` property (required).
     pub field: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardWidgetDimension {
@@ -736,7 +736,7 @@ pub struct UnstableDashboardWidgetList {
     pub data: Vec<UnstableDashboardWidget>,
     /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -807,7 +807,7 @@ pub struct UnstableDashboardWidgetMetric {
     pub measure: String,
     /// The `agg` property (required).
     pub agg: UnstableDashboardWidgetMetricAggregation,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardWidgetMetric {
@@ -905,7 +905,7 @@ crate::runtime::string_enum! {
 pub struct UnstableDeleteDashboardWidgetResponse {
     /// The `message` property (required).
     pub message: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -977,7 +977,7 @@ pub struct UnstableUpdateDashboardWidgetRequest {
     /// Input-side chart config. `type` is optional and defaults to the
     /// widget's `chartType`; when given it must match.
     pub chart_config: crate::runtime::Patch<UnstableDashboardWidgetChartConfigInput>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableUpdateDashboardWidgetRequest {

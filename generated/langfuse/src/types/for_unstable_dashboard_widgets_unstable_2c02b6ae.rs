@@ -31,7 +31,7 @@ pub struct UnstableDashboardWidgetFilter {
     pub value: Option<serde_json::Value>,
     /// The `key` property (optional).
     pub key: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardWidgetFilter {

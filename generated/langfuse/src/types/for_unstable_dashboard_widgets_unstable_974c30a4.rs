@@ -20,7 +20,7 @@ pub struct UnstablePublicApiError {
     pub code: UnstablePublicApiErrorCode,
     /// Optional structured error context. Inspect the populated fields based on `code`.
     pub details: Option<UnstablePublicApiErrorDetails>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -158,7 +158,7 @@ pub struct UnstablePublicApiErrorDetails {
     pub remaining: Option<i64>,
     /// ISO-8601 timestamp when the current rate-limit window resets.
     pub reset_at: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -413,7 +413,7 @@ pub struct UnstablePublicApiValidationIssue {
     pub message: String,
     /// Path to the invalid field, for example `["mapping", 0, "jsonPath"]`.
     pub path: Vec<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -37,7 +37,7 @@ pub struct UnstableCreateDashboardPlacementRequestPreset {
     pub width: Option<i64>,
     /// Height in grid rows. Defaults to `6`.
     pub height: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateDashboardPlacementRequestPreset {
@@ -158,12 +158,13 @@ impl UnstableCreateDashboardPlacementRequestPreset {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/unstableCreateDashboardPlacementRequest/oneOf/1/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"preset"`: constructors fill it in, decoding checks it.
-pub type UnstableCreateDashboardPlacementRequestPresetType = crate::runtime::Const<
-    constants::UnstableCreateDashboardPlacementRequestPresetType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableCreateDashboardPlacementRequest/oneOf/1/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `preset` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableCreateDashboardPlacementRequestPresetType { Preset => "preset", }
+}
 /// The object of the schema at `/components/schemas/unstableCreateDashboardPlacementRequest/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -184,7 +185,7 @@ pub struct UnstableCreateDashboardPlacementRequestWidget {
     pub width: Option<i64>,
     /// Height in grid rows. Defaults to `6`.
     pub height: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateDashboardPlacementRequestWidget {
@@ -305,12 +306,13 @@ impl UnstableCreateDashboardPlacementRequestWidget {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/unstableCreateDashboardPlacementRequest/oneOf/0/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"widget"`: constructors fill it in, decoding checks it.
-pub type UnstableCreateDashboardPlacementRequestWidgetType = crate::runtime::Const<
-    constants::UnstableCreateDashboardPlacementRequestWidgetType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableCreateDashboardPlacementRequest/oneOf/0/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `widget` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableCreateDashboardPlacementRequestWidgetType { Widget => "widget", }
+}
 /// The object of the `unstableCreateDashboardRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -325,7 +327,7 @@ pub struct UnstableCreateDashboardRequest {
     pub definition: Option<UnstableDashboardDefinition>,
     /// The `filters` property (optional).
     pub filters: Option<Vec<UnstableDashboardWidgetFilter>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateDashboardRequest {
@@ -428,7 +430,7 @@ pub struct UnstableDashboard {
     pub definition: UnstableDashboardDefinition,
     /// Dashboard-level filters applied to all widgets on the dashboard.
     pub filters: Vec<UnstableDashboardWidgetFilter>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -550,7 +552,7 @@ impl UnstableDashboard {
 pub struct UnstableDashboardDefinition {
     /// The `widgets` property (required).
     pub widgets: Vec<UnstableDashboardPlacement>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardDefinition {
@@ -608,7 +610,7 @@ pub struct UnstableDashboardList {
     pub data: Vec<UnstableDashboard>,
     /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -702,7 +704,7 @@ pub struct UnstableDashboardPlacementPreset {
     pub width: i64,
     /// The `height` property (required).
     pub height: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardPlacementPreset {
@@ -808,12 +810,13 @@ impl UnstableDashboardPlacementPreset {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/unstableDashboardPlacement/oneOf/1/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"preset"`: constructors fill it in, decoding checks it.
-pub type UnstableDashboardPlacementPresetType = crate::runtime::Const<
-    constants::UnstableDashboardPlacementPresetType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableDashboardPlacement/oneOf/1/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `preset` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableDashboardPlacementPresetType { Preset => "preset", }
+}
 /// The object of the schema at `/components/schemas/unstableDashboardPlacement/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -832,7 +835,7 @@ pub struct UnstableDashboardPlacementWidget {
     pub width: i64,
     /// The `height` property (required).
     pub height: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableDashboardPlacementWidget {
@@ -938,12 +941,13 @@ impl UnstableDashboardPlacementWidget {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/unstableDashboardPlacement/oneOf/0/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"widget"`: constructors fill it in, decoding checks it.
-pub type UnstableDashboardPlacementWidgetType = crate::runtime::Const<
-    constants::UnstableDashboardPlacementWidgetType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableDashboardPlacement/oneOf/0/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `widget` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableDashboardPlacementWidgetType { Widget => "widget", }
+}
 /// The object of the `unstableDeleteDashboardPlacementResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -952,7 +956,7 @@ pub type UnstableDashboardPlacementWidgetType = crate::runtime::Const<
 pub struct UnstableDeleteDashboardPlacementResponse {
     /// The `message` property (required).
     pub message: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1009,7 +1013,7 @@ impl UnstableDeleteDashboardPlacementResponse {
 pub struct UnstableDeleteDashboardResponse {
     /// The `message` property (required).
     pub message: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1072,7 +1076,7 @@ pub struct UnstableUpdateDashboardPlacementRequest {
     pub width: crate::runtime::Patch<i64>,
     /// Height in grid rows.
     pub height: crate::runtime::Patch<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableUpdateDashboardPlacementRequest {
@@ -1179,7 +1183,7 @@ pub struct UnstableUpdateDashboardRequest {
     pub definition: crate::runtime::Patch<UnstableDashboardDefinition>,
     /// The `filters` property (optional, may be `null`: `Patch` tells absent from `null`).
     pub filters: crate::runtime::Patch<Vec<UnstableDashboardWidgetFilter>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableUpdateDashboardRequest {

@@ -12,7 +12,7 @@ pub struct UnstableCodeEvaluationRuleEvaluatorReference {
     pub name: String,
     /// Must be `code`.
     pub r#type: UnstableCodeEvaluationRuleEvaluatorReferenceType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCodeEvaluationRuleEvaluatorReference {
@@ -73,12 +73,11 @@ impl UnstableCodeEvaluationRuleEvaluatorReference {
         }
     }
 }
-/// Must be `code`.
-///
-/// Always `"code"`: constructors fill it in, decoding checks it.
-pub type UnstableCodeEvaluationRuleEvaluatorReferenceType = crate::runtime::Const<
-    constants::UnstableCodeEvaluationRuleEvaluatorReferenceType,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " Must be `code`."] #[doc = ""] #[doc =
+    " Always `code` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableCodeEvaluationRuleEvaluatorReferenceType { Code => "code", }
+}
 /// The object of the `unstableCreateCodeEvaluationRuleRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -104,7 +103,7 @@ pub struct UnstableCreateCodeEvaluationRuleRequest {
     /// Each filter object must use a column that is valid for that `target`.
     /// For `target=experiment`, `column=datasetId` expects dataset `id` values from `GET /api/public/v2/datasets`, not dataset names.
     pub filter: Option<Vec<UnstableEvaluationRuleFilter>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateCodeEvaluationRuleRequest {
@@ -227,7 +226,7 @@ pub struct UnstableCreateEvaluationRuleEvaluatorAssignment {
     pub evaluator: UnstableCreateEvaluationRuleEvaluatorReference,
     /// Optional rule-specific override. Omit to inherit the evaluator version's default mapping. Omit for code evaluators.
     pub mapping: Option<Vec<UnstableEvaluationRuleMapping>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateEvaluationRuleEvaluatorAssignment {
@@ -304,7 +303,7 @@ pub struct UnstableCreateEvaluationRuleEvaluatorReference {
     pub name: String,
     /// Defaults to `llm_as_judge`.
     pub r#type: Option<UnstableEvaluatorType>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateEvaluationRuleEvaluatorReference {
@@ -423,7 +422,7 @@ pub struct UnstableCreateEvaluationRuleWithEvaluatorsRequest {
     pub sampling: Option<f64>,
     /// The `filter` property (optional).
     pub filter: Option<Vec<UnstableEvaluationRuleFilter>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateEvaluationRuleWithEvaluatorsRequest {
@@ -562,7 +561,7 @@ pub struct UnstableCreateLlmAsJudgeEvaluationRuleRequest {
     /// Every evaluator variable must appear exactly once.
     /// Build this list from the evaluator `variables` array returned by the evaluator endpoints.
     pub mapping: Vec<UnstableEvaluationRuleMapping>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateLlmAsJudgeEvaluationRuleRequest {
@@ -693,7 +692,7 @@ impl UnstableCreateLlmAsJudgeEvaluationRuleRequest {
 pub struct UnstableDeleteEvaluationRuleResponse {
     /// Always `Evaluation rule successfully deleted`.
     pub message: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -784,7 +783,7 @@ pub struct UnstableEvaluationRule {
     pub filter: Vec<UnstableEvaluationRuleFilter>,
     /// Deprecated compatibility alias containing the effective mapping for `evaluators[0]`.
     pub mapping: Vec<UnstableEvaluationRuleReadMapping>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1008,7 +1007,7 @@ pub struct UnstableEvaluationRuleEvaluator {
     pub name: String,
     /// Evaluator engine type.
     pub r#type: UnstableEvaluatorType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleEvaluator {
@@ -1092,7 +1091,7 @@ pub struct UnstableEvaluationRuleEvaluatorAssignment {
     pub evaluator: UnstableEvaluationRuleEvaluator,
     /// Rule-specific override, or `null` to inherit the evaluator version's default mapping.
     pub mapping: Option<Vec<UnstableEvaluationRuleReadMapping>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1170,7 +1169,7 @@ impl UnstableEvaluationRuleEvaluatorAssignment {
 pub struct UnstableEvaluationRuleEvaluatorReference {
     /// Evaluator family name.
     pub name: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleEvaluatorReference {
@@ -1298,7 +1297,7 @@ pub struct UnstableEvaluationRuleFilterArrayOptions {
     pub operator: UnstableEvaluationRuleArrayOptionsFilterOperator,
     /// One or more array elements to match.
     pub value: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterArrayOptions {
@@ -1377,12 +1376,14 @@ impl UnstableEvaluationRuleFilterArrayOptions {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/5/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"arrayOptions"`: constructors fill it in, decoding checks it.
-pub type UnstableEvaluationRuleFilterArrayOptionsType = crate::runtime::Const<
-    constants::UnstableEvaluationRuleFilterArrayOptionsType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/5/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `arrayOptions` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableEvaluationRuleFilterArrayOptionsType { ArrayOptions =>
+    "arrayOptions", }
+}
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/8` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1395,7 +1396,7 @@ pub struct UnstableEvaluationRuleFilterBoolean {
     pub operator: UnstableEvaluationRuleBooleanFilterOperator,
     /// The `value` property (required).
     pub value: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterBoolean {
@@ -1474,12 +1475,13 @@ impl UnstableEvaluationRuleFilterBoolean {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/8/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"boolean"`: constructors fill it in, decoding checks it.
-pub type UnstableEvaluationRuleFilterBooleanType = crate::runtime::Const<
-    constants::UnstableEvaluationRuleFilterBooleanType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/8/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `boolean` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableEvaluationRuleFilterBooleanType { Boolean => "boolean", }
+}
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/4` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1494,7 +1496,7 @@ pub struct UnstableEvaluationRuleFilterCategoryOptions {
     pub operator: UnstableEvaluationRuleOptionsFilterOperator,
     /// The `value` property (required).
     pub value: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterCategoryOptions {
@@ -1582,12 +1584,14 @@ impl UnstableEvaluationRuleFilterCategoryOptions {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/4/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"categoryOptions"`: constructors fill it in, decoding checks it.
-pub type UnstableEvaluationRuleFilterCategoryOptionsType = crate::runtime::Const<
-    constants::UnstableEvaluationRuleFilterCategoryOptionsType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/4/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `categoryOptions` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableEvaluationRuleFilterCategoryOptionsType { CategoryOptions =>
+    "categoryOptions", }
+}
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1600,7 +1604,7 @@ pub struct UnstableEvaluationRuleFilterDatetime {
     pub operator: UnstableEvaluationRuleNumberFilterOperator,
     /// Datetime value to compare against.
     pub value: crate::runtime::DateTime,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterDatetime {
@@ -1679,12 +1683,13 @@ impl UnstableEvaluationRuleFilterDatetime {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/0/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"datetime"`: constructors fill it in, decoding checks it.
-pub type UnstableEvaluationRuleFilterDatetimeType = crate::runtime::Const<
-    constants::UnstableEvaluationRuleFilterDatetimeType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/0/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `datetime` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableEvaluationRuleFilterDatetimeType { Datetime => "datetime", }
+}
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/9` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1697,7 +1702,7 @@ pub struct UnstableEvaluationRuleFilterNull {
     pub operator: UnstableEvaluationRuleNullFilterOperator,
     /// Ignored placeholder value. Clients may omit it or send an empty string.
     pub value: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterNull {
@@ -1779,12 +1784,13 @@ impl UnstableEvaluationRuleFilterNull {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/9/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"null"`: constructors fill it in, decoding checks it.
-pub type UnstableEvaluationRuleFilterNullType = crate::runtime::Const<
-    constants::UnstableEvaluationRuleFilterNullType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/9/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `null` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableEvaluationRuleFilterNullType { Null => "null", }
+}
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/2` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1797,7 +1803,7 @@ pub struct UnstableEvaluationRuleFilterNumber {
     pub operator: UnstableEvaluationRuleNumberFilterOperator,
     /// The `value` property (required).
     pub value: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterNumber {
@@ -1890,7 +1896,7 @@ pub struct UnstableEvaluationRuleFilterNumberObject {
     pub operator: UnstableEvaluationRuleNumberFilterOperator,
     /// The `value` property (required).
     pub value: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterNumberObject {
@@ -1978,18 +1984,21 @@ impl UnstableEvaluationRuleFilterNumberObject {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/7/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"numberObject"`: constructors fill it in, decoding checks it.
-pub type UnstableEvaluationRuleFilterNumberObjectType = crate::runtime::Const<
-    constants::UnstableEvaluationRuleFilterNumberObjectType,
->;
-/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/2/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"number"`: constructors fill it in, decoding checks it.
-pub type UnstableEvaluationRuleFilterNumberType = crate::runtime::Const<
-    constants::UnstableEvaluationRuleFilterNumberType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/7/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `numberObject` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableEvaluationRuleFilterNumberObjectType { NumberObject =>
+    "numberObject", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/2/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `number` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableEvaluationRuleFilterNumberType { Number => "number", }
+}
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/1` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2002,7 +2011,7 @@ pub struct UnstableEvaluationRuleFilterString {
     pub operator: UnstableEvaluationRuleStringFilterOperator,
     /// The `value` property (required).
     pub value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterString {
@@ -2095,7 +2104,7 @@ pub struct UnstableEvaluationRuleFilterStringObject {
     pub operator: UnstableEvaluationRuleStringFilterOperator,
     /// The `value` property (required).
     pub value: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterStringObject {
@@ -2183,12 +2192,14 @@ impl UnstableEvaluationRuleFilterStringObject {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/6/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"stringObject"`: constructors fill it in, decoding checks it.
-pub type UnstableEvaluationRuleFilterStringObjectType = crate::runtime::Const<
-    constants::UnstableEvaluationRuleFilterStringObjectType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/6/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `stringObject` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableEvaluationRuleFilterStringObjectType { StringObject =>
+    "stringObject", }
+}
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/3` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2201,7 +2212,7 @@ pub struct UnstableEvaluationRuleFilterStringOptions {
     pub operator: UnstableEvaluationRuleOptionsFilterOperator,
     /// One or more allowed string values.
     pub value: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleFilterStringOptions {
@@ -2280,18 +2291,21 @@ impl UnstableEvaluationRuleFilterStringOptions {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/3/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"stringOptions"`: constructors fill it in, decoding checks it.
-pub type UnstableEvaluationRuleFilterStringOptionsType = crate::runtime::Const<
-    constants::UnstableEvaluationRuleFilterStringOptionsType,
->;
-/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/1/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"string"`: constructors fill it in, decoding checks it.
-pub type UnstableEvaluationRuleFilterStringType = crate::runtime::Const<
-    constants::UnstableEvaluationRuleFilterStringType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/3/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `stringOptions` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableEvaluationRuleFilterStringOptionsType { StringOptions =>
+    "stringOptions", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/1/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `string` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableEvaluationRuleFilterStringType { String => "string", }
+}
 crate::runtime::string_enum! {
     #[doc =
     " The values of the `unstableEvaluationRuleNullFilterOperator` schema in the API's spec."]
@@ -2357,7 +2371,7 @@ pub struct UnstableEvaluationRules {
     pub data: Vec<UnstableReadableEvaluationRule>,
     /// Standard pagination metadata.
     pub meta: UtilsMetaResponse,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2483,7 +2497,7 @@ pub struct UnstableLegacyEvaluationRule {
     pub filter: Vec<UnstableEvaluationRuleFilter>,
     /// Stored variable mappings, including the trace, dataset item, or named observation selected for each variable.
     pub mapping: Vec<UnstableLegacyEvaluationRuleMapping>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2716,7 +2730,7 @@ pub struct UnstableLegacyEvaluationRuleEvaluatorAssignment {
     pub evaluator: UnstableEvaluationRuleEvaluator,
     /// The `mapping` property (required, may be `null`).
     pub mapping: Option<Vec<UnstableLegacyEvaluationRuleMapping>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2797,7 +2811,7 @@ pub struct UnstableLegacyEvaluationRuleMapping {
     pub source: String,
     /// The `jsonPath` property (optional).
     pub json_path: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2915,7 +2929,7 @@ pub struct UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
     pub name: String,
     /// Evaluator engine type. Defaults to `llm_as_judge` when omitted.
     pub r#type: Option<UnstableLlmAsJudgeEvaluatorType>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
@@ -2981,12 +2995,13 @@ impl UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
         self
     }
 }
-/// The one value of the `unstableLlmAsJudgeEvaluatorType` schema in the API's spec.
-///
-/// Always `"llm_as_judge"`: constructors fill it in, decoding checks it.
-pub type UnstableLlmAsJudgeEvaluatorType = crate::runtime::Const<
-    constants::UnstableLlmAsJudgeEvaluatorType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the `unstableLlmAsJudgeEvaluatorType` schema in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `llm_as_judge` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableLlmAsJudgeEvaluatorType { LlmAsJudge => "llm_as_judge", }
+}
 crate::runtime::untagged_union! {
     #[doc =
     " Evaluation rule returned by list and get, including read-only legacy trace and dataset rules."]
@@ -3048,7 +3063,7 @@ pub struct UnstableUpdateEvaluationRuleRequest {
     ///
     /// Do not send this field for code evaluator rules. Langfuse stores the fixed code runtime mapping automatically and returns it in the response.
     pub mapping: crate::runtime::Patch<Vec<UnstableEvaluationRuleMapping>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableUpdateEvaluationRuleRequest {

@@ -40,7 +40,7 @@ pub struct UnstableEvaluationRuleMapping {
     /// - Must be a syntactically valid JSONPath expression
     /// - Most useful with `source=metadata`
     pub json_path: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleMapping {
@@ -153,7 +153,7 @@ pub struct UnstableEvaluationRuleReadMapping {
     pub source: Option<UnstableEvaluationRuleMappingSource>,
     /// Optional JSONPath selector applied to the selected source.
     pub json_path: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluationRuleReadMapping {

@@ -38,7 +38,7 @@ pub struct UnstableCreateEvaluatorRequestCode {
     pub source_code: String,
     /// Runtime language for `sourceCode`.
     pub source_code_language: UnstableCodeEvaluatorSourceCodeLanguage,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateEvaluatorRequestCode {
@@ -119,12 +119,13 @@ impl UnstableCreateEvaluatorRequestCode {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/unstableCreateEvaluatorRequest/oneOf/1/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"code"`: constructors fill it in, decoding checks it.
-pub type UnstableCreateEvaluatorRequestCodeType = crate::runtime::Const<
-    constants::UnstableCreateEvaluatorRequestCodeType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableCreateEvaluatorRequest/oneOf/1/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `code` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableCreateEvaluatorRequestCodeType { Code => "code", }
+}
 /// The object of the schema at `/components/schemas/unstableCreateEvaluatorRequest/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -146,7 +147,7 @@ pub struct UnstableCreateEvaluatorRequestLlmAsJudge {
     pub model_config: Option<UnstableEvaluatorModelConfig>,
     /// Optional default variable mapping inherited by rule assignments that do not provide an override.
     pub mapping: Option<Vec<UnstableEvaluationRuleMapping>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableCreateEvaluatorRequestLlmAsJudge {
@@ -261,12 +262,14 @@ impl UnstableCreateEvaluatorRequestLlmAsJudge {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/unstableCreateEvaluatorRequest/oneOf/0/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"llm_as_judge"`: constructors fill it in, decoding checks it.
-pub type UnstableCreateEvaluatorRequestLlmAsJudgeType = crate::runtime::Const<
-    constants::UnstableCreateEvaluatorRequestLlmAsJudgeType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableCreateEvaluatorRequest/oneOf/0/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `llm_as_judge` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableCreateEvaluatorRequestLlmAsJudgeType { LlmAsJudge => "llm_as_judge",
+    }
+}
 /// Confirmation response returned after successful deletion.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -275,7 +278,7 @@ pub type UnstableCreateEvaluatorRequestLlmAsJudgeType = crate::runtime::Const<
 pub struct UnstableDeleteEvaluatorResponse {
     /// Always `Evaluator successfully deleted`.
     pub message: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -381,7 +384,7 @@ pub struct UnstableEvaluatorCode {
     pub source_code: String,
     /// Runtime language for `sourceCode`.
     pub source_code_language: UnstableCodeEvaluatorSourceCodeLanguage,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -543,12 +546,13 @@ impl UnstableEvaluatorCode {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/unstableEvaluator/oneOf/1/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"code"`: constructors fill it in, decoding checks it.
-pub type UnstableEvaluatorCodeType = crate::runtime::Const<
-    constants::UnstableEvaluatorCodeType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableEvaluator/oneOf/1/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `code` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableEvaluatorCodeType { Code => "code", }
+}
 /// The object of the schema at `/components/schemas/unstableEvaluator/oneOf/0` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -588,7 +592,7 @@ pub struct UnstableEvaluatorLlmAsJudge {
     pub output_definition: UnstablePublicEvaluatorOutputDefinition,
     /// Explicit model configuration, or `null` when the project default evaluation model is used.
     pub model_config: Option<UnstableEvaluatorModelConfig>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -766,12 +770,13 @@ impl UnstableEvaluatorLlmAsJudge {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/unstableEvaluator/oneOf/0/allOf/0/properties/type` in the API's spec.
-///
-/// Always `"llm_as_judge"`: constructors fill it in, decoding checks it.
-pub type UnstableEvaluatorLlmAsJudgeType = crate::runtime::Const<
-    constants::UnstableEvaluatorLlmAsJudgeType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/unstableEvaluator/oneOf/0/allOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `llm_as_judge` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnstableEvaluatorLlmAsJudgeType { LlmAsJudge => "llm_as_judge", }
+}
 /// Optional explicit model configuration for an evaluator.
 ///
 /// If omitted, Langfuse uses the project's default evaluation model.
@@ -791,7 +796,7 @@ pub struct UnstableEvaluatorModelConfig {
     pub provider: String,
     /// Model identifier exposed by the provider, for example `gpt-4.1-mini`.
     pub model: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluatorModelConfig {
@@ -890,7 +895,7 @@ pub struct UnstableEvaluatorOutputDefinitionBoolean {
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
     /// The `score` property (required).
     pub score: UnstableEvaluatorOutputFieldDefinition,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluatorOutputDefinitionBoolean {
@@ -971,7 +976,7 @@ pub struct UnstableEvaluatorOutputDefinitionCategorical {
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
     /// The `score` property (required).
     pub score: UnstablePublicCategoricalEvaluatorOutputScoreDefinition,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluatorOutputDefinitionCategorical {
@@ -1052,7 +1057,7 @@ pub struct UnstableEvaluatorOutputDefinitionNumeric {
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
     /// The `score` property (required).
     pub score: UnstablePublicNumericEvaluatorOutputScoreDefinition,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluatorOutputDefinitionNumeric {
@@ -1129,7 +1134,7 @@ impl UnstableEvaluatorOutputDefinitionNumeric {
 pub struct UnstableEvaluatorOutputFieldDefinition {
     /// Human-readable instructions for what the evaluator should return in this field.
     pub description: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstableEvaluatorOutputFieldDefinition {
@@ -1190,7 +1195,7 @@ pub struct UnstableEvaluators {
     pub data: Vec<UnstableEvaluator>,
     /// The `meta` property (required).
     pub meta: UtilsMetaResponse,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1263,7 +1268,7 @@ pub struct UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
     pub categories: Vec<String>,
     /// The `shouldAllowMultipleMatches` property (required).
     pub should_allow_multiple_matches: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicCategoricalEvaluatorOutputScoreDefinition {
@@ -1371,7 +1376,7 @@ pub struct UnstablePublicEvaluatorOutputDefinitionBoolean {
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
     /// The `score` property (required).
     pub score: UnstableEvaluatorOutputFieldDefinition,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionBoolean {
@@ -1452,7 +1457,7 @@ pub struct UnstablePublicEvaluatorOutputDefinitionCategorical {
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
     /// The `score` property (required).
     pub score: UnstablePublicCategoricalEvaluatorOutputScoreDefinition,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionCategorical {
@@ -1534,7 +1539,7 @@ pub struct UnstablePublicEvaluatorOutputDefinitionNumeric {
     pub reasoning: UnstableEvaluatorOutputFieldDefinition,
     /// The `score` property (required).
     pub score: UnstablePublicNumericEvaluatorOutputScoreDefinition,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicEvaluatorOutputDefinitionNumeric {
@@ -1615,7 +1620,7 @@ pub struct UnstablePublicNumericEvaluatorOutputScoreDefinition {
     pub min_value: Option<f64>,
     /// Inclusive maximum value for numeric evaluator scores.
     pub max_value: Option<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UnstablePublicNumericEvaluatorOutputScoreDefinition {

@@ -18,7 +18,7 @@ pub struct AnthropicBaseUsageIteration {
     pub input_tokens: Option<i64>,
     /// The `output_tokens` property (optional).
     pub output_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBaseUsageIteration {
@@ -150,7 +150,7 @@ pub struct AnthropicUsage {
     ///
     /// Example: `"standard"`
     pub service_tier: Option<AnthropicServiceTier>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicUsage {
@@ -301,6 +301,140 @@ impl AnthropicUsage {
         self
     }
 }
+/// Event emitted when a text annotation is added to output
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BaseAnnotationAddedEvent {
+    /// The `annotation` property (required).
+    ///
+    /// Example: `{"file_id":"file-abc123","filename":"research_paper.pdf","index":0,"type":"file_citation"}`
+    pub annotation: OpenAiResponsesAnnotation,
+    /// The `annotation_index` property (required).
+    pub annotation_index: i64,
+    /// The `content_index` property (required).
+    pub content_index: i64,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseAnnotationAddedEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for BaseAnnotationAddedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("annotation", &self.annotation);
+        map.entry("annotation_index", &self.annotation_index);
+        map.entry("content_index", &self.content_index);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseAnnotationAddedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for BaseAnnotationAddedEvent {
+    const NAME: &'static str = "BaseAnnotationAddedEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "annotation",
+            "annotation_index",
+            "content_index",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<OpenAiResponsesAnnotation> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<String> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<i64> = None;
+        let mut v6: Option<BaseAnnotationAddedEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("annotation"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("annotation_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("content_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v6) = v6 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            annotation: v0,
+            annotation_index: v1,
+            content_index: v2,
+            item_id: v3,
+            output_index: v4,
+            sequence_number: v5,
+            r#type: v6,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BaseAnnotationAddedEvent {
+    /// A `BaseAnnotationAddedEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        annotation: impl Into<OpenAiResponsesAnnotation>,
+        annotation_index: impl Into<i64>,
+        content_index: impl Into<i64>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            annotation: annotation.into(),
+            annotation_index: annotation_index.into(),
+            content_index: content_index.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Event emitted when a new content part is added to an output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -317,7 +451,7 @@ pub struct BaseContentPartAddedEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseContentPartAddedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseContentPartAddedEvent {
@@ -447,7 +581,7 @@ pub struct BaseContentPartDoneEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseContentPartDoneEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseContentPartDoneEvent {
@@ -561,6 +695,551 @@ crate::runtime::union_from! {
     BaseContentPartDoneEventPart { OutputText(ResponseOutputText),
     Refusal(OpenAiResponsesRefusalContent), }
 }
+/// Event emitted when a custom tool call's freeform input is being streamed. Mirrors `response.function_call_arguments.delta` but for `custom` tools whose input is opaque text rather than JSON arguments.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BaseCustomToolCallInputDeltaEvent {
+    /// The `delta` property (required).
+    pub delta: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseCustomToolCallInputDeltaEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for BaseCustomToolCallInputDeltaEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("delta", &self.delta);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseCustomToolCallInputDeltaEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for BaseCustomToolCallInputDeltaEvent {
+    const NAME: &'static str = "BaseCustomToolCallInputDeltaEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "delta",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<BaseCustomToolCallInputDeltaEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("delta"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            delta: v0,
+            item_id: v1,
+            output_index: v2,
+            sequence_number: v3,
+            r#type: v4,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BaseCustomToolCallInputDeltaEvent {
+    /// A `BaseCustomToolCallInputDeltaEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        delta: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            delta: delta.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// Event emitted when a custom tool call's freeform input streaming is complete. Mirrors `response.function_call_arguments.done` but for `custom` tools.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BaseCustomToolCallInputDoneEvent {
+    /// The `input` property (required).
+    pub input: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseCustomToolCallInputDoneEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for BaseCustomToolCallInputDoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("input", &self.input);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseCustomToolCallInputDoneEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for BaseCustomToolCallInputDoneEvent {
+    const NAME: &'static str = "BaseCustomToolCallInputDoneEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "input",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<BaseCustomToolCallInputDoneEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("input"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            input: v0,
+            item_id: v1,
+            output_index: v2,
+            sequence_number: v3,
+            r#type: v4,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BaseCustomToolCallInputDoneEvent {
+    /// A `BaseCustomToolCallInputDoneEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        input: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            input: input.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// Event emitted when an error occurs during streaming
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BaseErrorEvent {
+    /// The `code` property (required, may be `null`).
+    pub code: Option<String>,
+    /// The `message` property (required).
+    pub message: String,
+    /// The `param` property (required, may be `null`).
+    pub param: Option<String>,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseErrorEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for BaseErrorEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("code", &self.code);
+        map.entry("message", &self.message);
+        map.entry("param", &self.param);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseErrorEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for BaseErrorEvent {
+    const NAME: &'static str = "BaseErrorEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["code", "message", "param", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<String> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<BaseErrorEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("message"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            code: v0,
+            message: v1,
+            param: v2,
+            sequence_number: v3,
+            r#type: v4,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BaseErrorEvent {
+    /// A `BaseErrorEvent` from its required fields; set the others with the methods below.
+    pub fn new(message: impl Into<String>, sequence_number: impl Into<i64>) -> Self {
+        Self {
+            code: None,
+            message: message.into(),
+            param: None,
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+    /// Sets `code` (`None` sends `null`).
+    pub fn code(mut self, value: impl Into<Option<String>>) -> Self {
+        self.code = value.into();
+        self
+    }
+    /// Sets `param` (`None` sends `null`).
+    pub fn param(mut self, value: impl Into<Option<String>>) -> Self {
+        self.param = value.into();
+        self
+    }
+}
+/// Event emitted when function call arguments are being streamed
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BaseFunctionCallArgsDeltaEvent {
+    /// The `delta` property (required).
+    pub delta: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseFunctionCallArgsDeltaEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for BaseFunctionCallArgsDeltaEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("delta", &self.delta);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseFunctionCallArgsDeltaEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for BaseFunctionCallArgsDeltaEvent {
+    const NAME: &'static str = "BaseFunctionCallArgsDeltaEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "delta",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<BaseFunctionCallArgsDeltaEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("delta"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            delta: v0,
+            item_id: v1,
+            output_index: v2,
+            sequence_number: v3,
+            r#type: v4,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BaseFunctionCallArgsDeltaEvent {
+    /// A `BaseFunctionCallArgsDeltaEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        delta: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            delta: delta.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// Event emitted when function call arguments streaming is complete
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BaseFunctionCallArgsDoneEvent {
+    /// The `arguments` property (required).
+    pub arguments: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `name` property (required).
+    pub name: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseFunctionCallArgsDoneEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for BaseFunctionCallArgsDoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("arguments", &self.arguments);
+        map.entry("item_id", &self.item_id);
+        map.entry("name", &self.name);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseFunctionCallArgsDoneEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for BaseFunctionCallArgsDoneEvent {
+    const NAME: &'static str = "BaseFunctionCallArgsDoneEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "arguments",
+            "item_id",
+            "name",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<String> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<BaseFunctionCallArgsDoneEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("arguments"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            arguments: v0,
+            item_id: v1,
+            name: v2,
+            output_index: v3,
+            sequence_number: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BaseFunctionCallArgsDoneEvent {
+    /// A `BaseFunctionCallArgsDoneEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        arguments: impl Into<String>,
+        item_id: impl Into<String>,
+        name: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            arguments: arguments.into(),
+            item_id: item_id.into(),
+            name: name.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Base Anthropic Messages API response before OpenRouter extensions
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -593,7 +1272,7 @@ pub struct BaseMessagesResult {
     ///
     /// Example: `{"cache_creation":null,"cache_creation_input_tokens":null,"cache_read_input_tokens":null,"inference_geo":null,"input_tokens":100,"output_tokens":50,"output_tokens_details":null,"server_tool_use":null,"service_tier":"standard"}`
     pub usage: BaseMessagesResultUsage,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseMessagesResult {
@@ -784,7 +1463,7 @@ pub struct BaseMessagesResultUsage {
     ///
     /// Example: `"standard"`
     pub speed: Option<AnthropicSpeed>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseMessagesResultUsage {
@@ -957,6 +1636,970 @@ impl BaseMessagesResultUsage {
         self
     }
 }
+/// Event emitted when reasoning text delta is streamed
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BaseReasoningDeltaEvent {
+    /// The `content_index` property (required).
+    pub content_index: i64,
+    /// The `delta` property (required).
+    pub delta: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseReasoningDeltaEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for BaseReasoningDeltaEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("content_index", &self.content_index);
+        map.entry("delta", &self.delta);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseReasoningDeltaEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for BaseReasoningDeltaEvent {
+    const NAME: &'static str = "BaseReasoningDeltaEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "content_index",
+            "delta",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<i64> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<String> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<BaseReasoningDeltaEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("content_index"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("delta"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            content_index: v0,
+            delta: v1,
+            item_id: v2,
+            output_index: v3,
+            sequence_number: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BaseReasoningDeltaEvent {
+    /// A `BaseReasoningDeltaEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        content_index: impl Into<i64>,
+        delta: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            content_index: content_index.into(),
+            delta: delta.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// Event emitted when reasoning text streaming is complete
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BaseReasoningDoneEvent {
+    /// The `content_index` property (required).
+    pub content_index: i64,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `text` property (required).
+    pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseReasoningDoneEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for BaseReasoningDoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("content_index", &self.content_index);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("text", &self.text);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseReasoningDoneEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for BaseReasoningDoneEvent {
+    const NAME: &'static str = "BaseReasoningDoneEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "content_index",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "text",
+            "type",
+        ];
+        let mut v0: Option<i64> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<String> = None;
+        let mut v5: Option<BaseReasoningDoneEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("content_index"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("text"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            content_index: v0,
+            item_id: v1,
+            output_index: v2,
+            sequence_number: v3,
+            text: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BaseReasoningDoneEvent {
+    /// A `BaseReasoningDoneEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        content_index: impl Into<i64>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+        text: impl Into<String>,
+    ) -> Self {
+        Self {
+            content_index: content_index.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            text: text.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// Event emitted when a reasoning summary part is added
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BaseReasoningSummaryPartAddedEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `part` property (required).
+    ///
+    /// Example: `{"text":"Analyzed the problem using first principles","type":"summary_text"}`
+    pub part: ReasoningSummaryText,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `summary_index` property (required).
+    pub summary_index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseReasoningSummaryPartAddedEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for BaseReasoningSummaryPartAddedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("part", &self.part);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("summary_index", &self.summary_index);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseReasoningSummaryPartAddedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for BaseReasoningSummaryPartAddedEvent {
+    const NAME: &'static str = "BaseReasoningSummaryPartAddedEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "item_id",
+            "output_index",
+            "part",
+            "sequence_number",
+            "summary_index",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<ReasoningSummaryText> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<BaseReasoningSummaryPartAddedEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("part"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("summary_index"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            part: v2,
+            sequence_number: v3,
+            summary_index: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BaseReasoningSummaryPartAddedEvent {
+    /// A `BaseReasoningSummaryPartAddedEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        part: impl Into<ReasoningSummaryText>,
+        sequence_number: impl Into<i64>,
+        summary_index: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            part: part.into(),
+            sequence_number: sequence_number.into(),
+            summary_index: summary_index.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// Event emitted when a reasoning summary part is complete
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BaseReasoningSummaryPartDoneEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `part` property (required).
+    ///
+    /// Example: `{"text":"Analyzed the problem using first principles","type":"summary_text"}`
+    pub part: ReasoningSummaryText,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `summary_index` property (required).
+    pub summary_index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseReasoningSummaryPartDoneEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for BaseReasoningSummaryPartDoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("part", &self.part);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("summary_index", &self.summary_index);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseReasoningSummaryPartDoneEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for BaseReasoningSummaryPartDoneEvent {
+    const NAME: &'static str = "BaseReasoningSummaryPartDoneEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "item_id",
+            "output_index",
+            "part",
+            "sequence_number",
+            "summary_index",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<ReasoningSummaryText> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<BaseReasoningSummaryPartDoneEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("part"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("summary_index"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            part: v2,
+            sequence_number: v3,
+            summary_index: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BaseReasoningSummaryPartDoneEvent {
+    /// A `BaseReasoningSummaryPartDoneEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        part: impl Into<ReasoningSummaryText>,
+        sequence_number: impl Into<i64>,
+        summary_index: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            part: part.into(),
+            sequence_number: sequence_number.into(),
+            summary_index: summary_index.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// Event emitted when reasoning summary text delta is streamed
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BaseReasoningSummaryTextDeltaEvent {
+    /// The `delta` property (required).
+    pub delta: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `summary_index` property (required).
+    pub summary_index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseReasoningSummaryTextDeltaEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for BaseReasoningSummaryTextDeltaEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("delta", &self.delta);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("summary_index", &self.summary_index);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseReasoningSummaryTextDeltaEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for BaseReasoningSummaryTextDeltaEvent {
+    const NAME: &'static str = "BaseReasoningSummaryTextDeltaEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "delta",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "summary_index",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<BaseReasoningSummaryTextDeltaEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("delta"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("summary_index"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            delta: v0,
+            item_id: v1,
+            output_index: v2,
+            sequence_number: v3,
+            summary_index: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BaseReasoningSummaryTextDeltaEvent {
+    /// A `BaseReasoningSummaryTextDeltaEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        delta: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+        summary_index: impl Into<i64>,
+    ) -> Self {
+        Self {
+            delta: delta.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            summary_index: summary_index.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// Event emitted when reasoning summary text streaming is complete
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BaseReasoningSummaryTextDoneEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `summary_index` property (required).
+    pub summary_index: i64,
+    /// The `text` property (required).
+    pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseReasoningSummaryTextDoneEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for BaseReasoningSummaryTextDoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("summary_index", &self.summary_index);
+        map.entry("text", &self.text);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseReasoningSummaryTextDoneEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for BaseReasoningSummaryTextDoneEvent {
+    const NAME: &'static str = "BaseReasoningSummaryTextDoneEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "summary_index",
+            "text",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<String> = None;
+        let mut v5: Option<BaseReasoningSummaryTextDoneEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("summary_index"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("text"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            summary_index: v3,
+            text: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BaseReasoningSummaryTextDoneEvent {
+    /// A `BaseReasoningSummaryTextDoneEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+        summary_index: impl Into<i64>,
+        text: impl Into<String>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            summary_index: summary_index.into(),
+            text: text.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// Event emitted when a refusal delta is streamed
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BaseRefusalDeltaEvent {
+    /// The `content_index` property (required).
+    pub content_index: i64,
+    /// The `delta` property (required).
+    pub delta: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseRefusalDeltaEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for BaseRefusalDeltaEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("content_index", &self.content_index);
+        map.entry("delta", &self.delta);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseRefusalDeltaEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for BaseRefusalDeltaEvent {
+    const NAME: &'static str = "BaseRefusalDeltaEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "content_index",
+            "delta",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<i64> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<String> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<BaseRefusalDeltaEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("content_index"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("delta"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            content_index: v0,
+            delta: v1,
+            item_id: v2,
+            output_index: v3,
+            sequence_number: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BaseRefusalDeltaEvent {
+    /// A `BaseRefusalDeltaEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        content_index: impl Into<i64>,
+        delta: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            content_index: content_index.into(),
+            delta: delta.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// Event emitted when refusal streaming is complete
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BaseRefusalDoneEvent {
+    /// The `content_index` property (required).
+    pub content_index: i64,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `refusal` property (required).
+    pub refusal: String,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseRefusalDoneEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for BaseRefusalDoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("content_index", &self.content_index);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("refusal", &self.refusal);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BaseRefusalDoneEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for BaseRefusalDoneEvent {
+    const NAME: &'static str = "BaseRefusalDoneEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "content_index",
+            "item_id",
+            "output_index",
+            "refusal",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<i64> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<String> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<BaseRefusalDoneEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("content_index"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("refusal"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            content_index: v0,
+            item_id: v1,
+            output_index: v2,
+            refusal: v3,
+            sequence_number: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl BaseRefusalDoneEvent {
+    /// A `BaseRefusalDoneEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        content_index: impl Into<i64>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        refusal: impl Into<String>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            content_index: content_index.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            refusal: refusal.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// The object of the `BaseResponsesResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1057,7 +2700,7 @@ pub struct BaseResponsesResult {
     pub usage: Option<OpenAiResponsesUsage>,
     /// The `user` property (optional).
     pub user: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseResponsesResult {
@@ -1529,7 +3172,7 @@ pub struct BaseTextDeltaEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseTextDeltaEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseTextDeltaEvent {
@@ -1661,7 +3304,7 @@ pub struct BaseTextDoneEvent {
     pub text: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseTextDoneEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseTextDoneEvent {
@@ -1783,7 +3426,7 @@ pub struct ChatStreamingResponse {
     ///
     /// Example: `{"choices":[{"delta":{"content":"Hello","role":"assistant"},"finish_reason":null,"index":0}],"created":1677652288,"id":"chatcmpl-123","model":"openai/gpt-4","object":"chat.completion.chunk"}`
     pub data: ChatStreamChunk,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamingResponse {
@@ -1847,8 +3490,8 @@ pub struct CodeInterpreterCallItem {
     pub status: OutputItemCodeInterpreterCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemCodeInterpreterCallType,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1859,7 +3502,7 @@ impl serde::Serialize for CodeInterpreterCallItem {
         map.optional("outputs", &self.outputs);
         map.entry("status", &self.status);
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -1888,7 +3531,7 @@ impl crate::runtime::Object for CodeInterpreterCallItem {
         let mut v3: Option<Vec<OutputItemCodeInterpreterCallOutputsItem>> = None;
         let mut v4: Option<OutputItemCodeInterpreterCallStatus> = None;
         let mut v5: Option<OutputItemCodeInterpreterCallType> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
@@ -1897,7 +3540,7 @@ impl crate::runtime::Object for CodeInterpreterCallItem {
                 rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -1917,7 +3560,7 @@ impl crate::runtime::Object for CodeInterpreterCallItem {
             outputs: v3,
             status: v4,
             r#type: v5,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -1935,7 +3578,7 @@ impl CodeInterpreterCallItem {
             outputs: None,
             status: status.into(),
             r#type: Default::default(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
     /// Sets `code`.
@@ -1967,7 +3610,7 @@ pub struct CompletedEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CompletedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CompletedEvent {
@@ -2055,7 +3698,7 @@ pub struct CreateAudioTranscriptionsRequest {
     pub timestamp_granularities: Option<
         Vec<CreateAudioTranscriptionsRequestTimestampGranularitiesItem>,
     >,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateAudioTranscriptionsRequest {
@@ -2202,7 +3845,7 @@ pub struct CreatedEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CreatedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreatedEvent {
@@ -2282,7 +3925,7 @@ pub struct FailedEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FailedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FailedEvent {
@@ -2366,7 +4009,7 @@ pub struct FunctionTool {
     pub strict: Option<bool>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FunctionToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FunctionTool {
@@ -2462,7 +4105,7 @@ impl FunctionTool {
 pub struct ImageStreamingResponse {
     /// The `data` property (required).
     pub data: ImageStreamingResponseData,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageStreamingResponse {
@@ -2520,7 +4163,7 @@ pub struct InProgressEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InProgressEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InProgressEvent {
@@ -2600,7 +4243,7 @@ pub struct IncompleteEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: IncompleteEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IncompleteEvent {
@@ -2680,7 +4323,7 @@ pub struct MessagesStreamingResponse {
     pub data: MessagesStreamEvents,
     /// The `event` property (required).
     pub event: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesStreamingResponse {
@@ -2739,6 +4382,979 @@ impl MessagesStreamingResponse {
         }
     }
 }
+/// The object of the `OpenAIResponsesCodeInterpreterCallCodeDelta` schema in the API's spec.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OpenAiResponsesCodeInterpreterCallCodeDelta {
+    /// The `delta` property (required).
+    pub delta: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesCodeInterpreterCallCodeDeltaType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCodeDelta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("delta", &self.delta);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallCodeDelta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallCodeDelta {
+    const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallCodeDelta";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "delta",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<OpenAiResponsesCodeInterpreterCallCodeDeltaType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("delta"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            delta: v0,
+            item_id: v1,
+            output_index: v2,
+            sequence_number: v3,
+            r#type: v4,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OpenAiResponsesCodeInterpreterCallCodeDelta {
+    /// A `OpenAiResponsesCodeInterpreterCallCodeDelta` from its required fields; set the others with the methods below.
+    pub fn new(
+        delta: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            delta: delta.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// The object of the `OpenAIResponsesCodeInterpreterCallCodeDone` schema in the API's spec.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OpenAiResponsesCodeInterpreterCallCodeDone {
+    /// The `code` property (required).
+    pub code: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesCodeInterpreterCallCodeDoneType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCodeDone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("code", &self.code);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallCodeDone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallCodeDone {
+    const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallCodeDone";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "code",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<OpenAiResponsesCodeInterpreterCallCodeDoneType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("code"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            code: v0,
+            item_id: v1,
+            output_index: v2,
+            sequence_number: v3,
+            r#type: v4,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OpenAiResponsesCodeInterpreterCallCodeDone {
+    /// A `OpenAiResponsesCodeInterpreterCallCodeDone` from its required fields; set the others with the methods below.
+    pub fn new(
+        code: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// The object of the `OpenAIResponsesCodeInterpreterCallCompleted` schema in the API's spec.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OpenAiResponsesCodeInterpreterCallCompleted {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesCodeInterpreterCallCompletedType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCompleted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallCompleted {
+    const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallCompleted";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesCodeInterpreterCallCompletedType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OpenAiResponsesCodeInterpreterCallCompleted {
+    /// A `OpenAiResponsesCodeInterpreterCallCompleted` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// The object of the `OpenAIResponsesCodeInterpreterCallInProgress` schema in the API's spec.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OpenAiResponsesCodeInterpreterCallInProgress {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesCodeInterpreterCallInProgressType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OpenAiResponsesCodeInterpreterCallInProgress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallInProgress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallInProgress {
+    const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallInProgress";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesCodeInterpreterCallInProgressType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OpenAiResponsesCodeInterpreterCallInProgress {
+    /// A `OpenAiResponsesCodeInterpreterCallInProgress` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// The object of the `OpenAIResponsesCodeInterpreterCallInterpreting` schema in the API's spec.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OpenAiResponsesCodeInterpreterCallInterpreting {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesCodeInterpreterCallInterpretingType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OpenAiResponsesCodeInterpreterCallInterpreting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallInterpreting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallInterpreting {
+    const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallInterpreting";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesCodeInterpreterCallInterpretingType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OpenAiResponsesCodeInterpreterCallInterpreting {
+    /// A `OpenAiResponsesCodeInterpreterCallInterpreting` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// The object of the `OpenAIResponsesImageGenCallCompleted` schema in the API's spec.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OpenAiResponsesImageGenCallCompleted {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesImageGenCallCompletedType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OpenAiResponsesImageGenCallCompleted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenAiResponsesImageGenCallCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OpenAiResponsesImageGenCallCompleted {
+    const NAME: &'static str = "OpenAiResponsesImageGenCallCompleted";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesImageGenCallCompletedType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OpenAiResponsesImageGenCallCompleted {
+    /// A `OpenAiResponsesImageGenCallCompleted` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// The object of the `OpenAIResponsesImageGenCallGenerating` schema in the API's spec.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OpenAiResponsesImageGenCallGenerating {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesImageGenCallGeneratingType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OpenAiResponsesImageGenCallGenerating {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenAiResponsesImageGenCallGenerating {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OpenAiResponsesImageGenCallGenerating {
+    const NAME: &'static str = "OpenAiResponsesImageGenCallGenerating";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesImageGenCallGeneratingType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OpenAiResponsesImageGenCallGenerating {
+    /// A `OpenAiResponsesImageGenCallGenerating` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// The object of the `OpenAIResponsesImageGenCallInProgress` schema in the API's spec.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OpenAiResponsesImageGenCallInProgress {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesImageGenCallInProgressType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OpenAiResponsesImageGenCallInProgress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenAiResponsesImageGenCallInProgress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OpenAiResponsesImageGenCallInProgress {
+    const NAME: &'static str = "OpenAiResponsesImageGenCallInProgress";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesImageGenCallInProgressType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OpenAiResponsesImageGenCallInProgress {
+    /// A `OpenAiResponsesImageGenCallInProgress` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// The object of the `OpenAIResponsesImageGenCallPartialImage` schema in the API's spec.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OpenAiResponsesImageGenCallPartialImage {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `partial_image_b64` property (required).
+    pub partial_image_b64: String,
+    /// The `partial_image_index` property (required).
+    pub partial_image_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesImageGenCallPartialImageType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OpenAiResponsesImageGenCallPartialImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("partial_image_b64", &self.partial_image_b64);
+        map.entry("partial_image_index", &self.partial_image_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenAiResponsesImageGenCallPartialImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OpenAiResponsesImageGenCallPartialImage {
+    const NAME: &'static str = "OpenAiResponsesImageGenCallPartialImage";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "item_id",
+            "output_index",
+            "partial_image_b64",
+            "partial_image_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<String> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<OpenAiResponsesImageGenCallPartialImageType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("partial_image_b64"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("partial_image_index"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            partial_image_b64: v2,
+            partial_image_index: v3,
+            sequence_number: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OpenAiResponsesImageGenCallPartialImage {
+    /// A `OpenAiResponsesImageGenCallPartialImage` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        partial_image_b64: impl Into<String>,
+        partial_image_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            partial_image_b64: partial_image_b64.into(),
+            partial_image_index: partial_image_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// The object of the `OpenAIResponsesSearchCompleted` schema in the API's spec.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OpenAiResponsesSearchCompleted {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesSearchCompletedType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OpenAiResponsesSearchCompleted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenAiResponsesSearchCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OpenAiResponsesSearchCompleted {
+    const NAME: &'static str = "OpenAiResponsesSearchCompleted";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesSearchCompletedType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OpenAiResponsesSearchCompleted {
+    /// A `OpenAiResponsesSearchCompleted` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// The object of the `OpenAIResponsesUsage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2753,7 +5369,7 @@ pub struct OpenAiResponsesUsage {
     pub output_tokens_details: OpenAiResponsesUsageOutputTokensDetails,
     /// The `total_tokens` property (required).
     pub total_tokens: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesUsage {
@@ -2848,6 +5464,188 @@ impl OpenAiResponsesUsage {
         }
     }
 }
+/// The object of the `OpenAIResponsesWebSearchCallInProgress` schema in the API's spec.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OpenAiResponsesWebSearchCallInProgress {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesWebSearchCallInProgressType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OpenAiResponsesWebSearchCallInProgress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenAiResponsesWebSearchCallInProgress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OpenAiResponsesWebSearchCallInProgress {
+    const NAME: &'static str = "OpenAiResponsesWebSearchCallInProgress";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesWebSearchCallInProgressType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OpenAiResponsesWebSearchCallInProgress {
+    /// A `OpenAiResponsesWebSearchCallInProgress` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// The object of the `OpenAIResponsesWebSearchCallSearching` schema in the API's spec.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OpenAiResponsesWebSearchCallSearching {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesWebSearchCallSearchingType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OpenAiResponsesWebSearchCallSearching {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenAiResponsesWebSearchCallSearching {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OpenAiResponsesWebSearchCallSearching {
+    const NAME: &'static str = "OpenAiResponsesWebSearchCallSearching";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesWebSearchCallSearchingType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OpenAiResponsesWebSearchCallSearching {
+    /// A `OpenAiResponsesWebSearchCallSearching` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Log probability information for a token
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2860,7 +5658,7 @@ pub struct OpenResponsesLogProbs {
     pub token: String,
     /// The `top_logprobs` property (optional).
     pub top_logprobs: Option<Vec<OpenResponsesTopLogprobs>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenResponsesLogProbs {
@@ -2939,6 +5737,89 @@ impl OpenResponsesLogProbs {
         self
     }
 }
+/// Alternative token with its log probability
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct OpenResponsesTopLogprobs {
+    /// The `bytes` property (optional).
+    pub bytes: Option<Vec<i64>>,
+    /// The `logprob` property (optional).
+    pub logprob: Option<f64>,
+    /// The `token` property (optional).
+    pub token: Option<String>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OpenResponsesTopLogprobs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.optional("bytes", &self.bytes);
+        map.optional("logprob", &self.logprob);
+        map.optional("token", &self.token);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenResponsesTopLogprobs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OpenResponsesTopLogprobs {
+    const NAME: &'static str = "OpenResponsesTopLogprobs";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["bytes", "logprob", "token"];
+        let mut v0: Option<Vec<i64>> = None;
+        let mut v1: Option<f64> = None;
+        let mut v2: Option<String> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        Ok(Self {
+            bytes: v0,
+            logprob: v1,
+            token: v2,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OpenResponsesTopLogprobs {
+    /// An empty `OpenResponsesTopLogprobs`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            bytes: None,
+            logprob: None,
+            token: None,
+            extra: Default::default(),
+        }
+    }
+    /// Sets `bytes`.
+    pub fn bytes(mut self, value: Vec<i64>) -> Self {
+        self.bytes = Some(value);
+        self
+    }
+    /// Sets `logprob`.
+    pub fn logprob(mut self, value: impl Into<f64>) -> Self {
+        self.logprob = Some(value.into());
+        self
+    }
+    /// Sets `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+}
 /// Event emitted when a new output item is added to the response
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2951,7 +5832,7 @@ pub struct OutputItemAddedEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemAddedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemAddedEvent {
@@ -3067,7 +5948,7 @@ pub struct OutputItemApplyPatchCall {
     pub status: OutputItemApplyPatchCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemApplyPatchCallType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemApplyPatchCall {
@@ -3191,12 +6072,13 @@ crate::runtime::string_enum! {
     pub enum OutputItemApplyPatchCallStatus { InProgress => "in_progress", Completed =>
     "completed", }
 }
-/// The one value of the schema at `/components/schemas/OutputItemApplyPatchCall/properties/type` in the API's spec.
-///
-/// Always `"apply_patch_call"`: constructors fill it in, decoding checks it.
-pub type OutputItemApplyPatchCallType = crate::runtime::Const<
-    constants::OutputItemApplyPatchCallType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputItemApplyPatchCall/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `apply_patch_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputItemApplyPatchCallType { ApplyPatchCall => "apply_patch_call", }
+}
 /// The object of the `OutputItemCodeInterpreterCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3213,8 +6095,8 @@ pub struct OutputItemCodeInterpreterCall {
     pub status: OutputItemCodeInterpreterCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemCodeInterpreterCallType,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemCodeInterpreterCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3225,7 +6107,7 @@ impl serde::Serialize for OutputItemCodeInterpreterCall {
         map.optional("outputs", &self.outputs);
         map.entry("status", &self.status);
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -3254,7 +6136,7 @@ impl crate::runtime::Object for OutputItemCodeInterpreterCall {
         let mut v3: Option<Vec<OutputItemCodeInterpreterCallOutputsItem>> = None;
         let mut v4: Option<OutputItemCodeInterpreterCallStatus> = None;
         let mut v5: Option<OutputItemCodeInterpreterCallType> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
@@ -3263,7 +6145,7 @@ impl crate::runtime::Object for OutputItemCodeInterpreterCall {
                 rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -3283,7 +6165,7 @@ impl crate::runtime::Object for OutputItemCodeInterpreterCall {
             outputs: v3,
             status: v4,
             r#type: v5,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -3301,7 +6183,7 @@ impl OutputItemCodeInterpreterCall {
             outputs: None,
             status: status.into(),
             r#type: Default::default(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
     /// Sets `code`.
@@ -3339,7 +6221,7 @@ pub struct OutputItemCustomToolCall {
     pub namespace: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemCustomToolCallType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemCustomToolCall {
@@ -3440,12 +6322,13 @@ impl OutputItemCustomToolCall {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputItemCustomToolCall/properties/type` in the API's spec.
-///
-/// Always `"custom_tool_call"`: constructors fill it in, decoding checks it.
-pub type OutputItemCustomToolCallType = crate::runtime::Const<
-    constants::OutputItemCustomToolCallType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputItemCustomToolCall/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `custom_tool_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputItemCustomToolCallType { CustomToolCall => "custom_tool_call", }
+}
 /// Event emitted when an output item is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3458,7 +6341,7 @@ pub struct OutputItemDoneEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemDoneEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemDoneEvent {
@@ -3558,6 +6441,99 @@ crate::runtime::union_from! {
     ApplyPatchCall(OutputItemApplyPatchCall),
     CodeInterpreterCall(OutputItemCodeInterpreterCall), }
 }
+/// The object of the `OutputItemFileSearchCall` schema in the API's spec.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OutputItemFileSearchCall {
+    /// The `id` property (required).
+    pub id: String,
+    /// The `queries` property (required).
+    pub queries: Vec<String>,
+    /// The `status` property (required).
+    ///
+    /// Example: `"completed"`
+    pub status: WebSearchStatus,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OutputItemFileSearchCallType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OutputItemFileSearchCall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("id", &self.id);
+        map.entry("queries", &self.queries);
+        map.entry("status", &self.status);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OutputItemFileSearchCall {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OutputItemFileSearchCall {
+    const NAME: &'static str = "OutputItemFileSearchCall";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["id", "queries", "status", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<Vec<String>> = None;
+        let mut v2: Option<WebSearchStatus> = None;
+        let mut v3: Option<OutputItemFileSearchCallType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("queries"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("status"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            id: v0,
+            queries: v1,
+            status: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OutputItemFileSearchCall {
+    /// A `OutputItemFileSearchCall` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        queries: Vec<String>,
+        status: impl Into<WebSearchStatus>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            queries,
+            status: status.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// The object of the `OutputItemFunctionCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3576,7 +6552,7 @@ pub struct OutputItemFunctionCall {
     pub status: Option<OutputItemFunctionCallStatus>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemFunctionCallType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemFunctionCall {
@@ -3711,7 +6687,7 @@ pub struct OutputItemReasoning {
     pub summary: Vec<ReasoningSummaryText>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemReasoningType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemReasoning {
@@ -3829,8 +6805,8 @@ pub struct OutputItemWebSearchCall {
     pub status: WebSearchStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemWebSearchCallType,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemWebSearchCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3839,7 +6815,7 @@ impl serde::Serialize for OutputItemWebSearchCall {
         map.entry("id", &self.id);
         map.entry("status", &self.status);
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -3859,14 +6835,14 @@ impl crate::runtime::Object for OutputItemWebSearchCall {
         let mut v1: Option<String> = None;
         let mut v2: Option<WebSearchStatus> = None;
         let mut v3: Option<OutputItemWebSearchCallType> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -3884,7 +6860,7 @@ impl crate::runtime::Object for OutputItemWebSearchCall {
             id: v1,
             status: v2,
             r#type: v3,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -3897,7 +6873,7 @@ impl OutputItemWebSearchCall {
             id: id.into(),
             status: status.into(),
             r#type: Default::default(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
     /// Sets `action`.
@@ -3912,7 +6888,7 @@ impl OutputItemWebSearchCall {
 pub struct ResponsesStreamingResponse {
     /// Union of all possible event types emitted during response streaming
     pub data: StreamEvents,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponsesStreamingResponse {
@@ -3975,7 +6951,7 @@ pub struct TextConfig {
     pub format: Option<Formats>,
     /// The `verbosity` property (optional).
     pub verbosity: Option<TextConfigVerbosity>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextConfig {

@@ -56,7 +56,7 @@ pub struct ActivityItem {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -234,7 +234,7 @@ impl ActivityItem {
 pub struct ActivityResponse {
     /// List of activity items
     pub data: Vec<ActivityItem>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -291,7 +291,7 @@ impl ActivityResponse {
 pub struct GetAnalyticsMetaResponse {
     /// The `data` property (required).
     pub data: GetAnalyticsMetaResponseData,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -354,7 +354,7 @@ pub struct GetAnalyticsMetaResponseData {
     pub metrics: Vec<GetAnalyticsMetaResponseDataMetricsItem>,
     /// The `operators` property (required).
     pub operators: Vec<GetAnalyticsMetaResponseDataOperatorsItem>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -449,7 +449,7 @@ pub struct GetAnalyticsMetaResponseDataDimensionsItem {
     ///
     /// Example: `"model"`
     pub name: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -523,7 +523,7 @@ pub struct GetAnalyticsMetaResponseDataGranularitiesItem {
     ///
     /// Example: `"day"`
     pub name: GetAnalyticsMetaResponseDataGranularitiesItemName,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -612,7 +612,7 @@ pub struct GetAnalyticsMetaResponseDataMetricsItem {
     ///
     /// Example: `"request_count"`
     pub name: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -714,7 +714,7 @@ pub struct GetAnalyticsMetaResponseDataOperatorsItem {
     pub name: GetAnalyticsMetaResponseDataOperatorsItemName,
     /// Whether the operator expects a single value or an array
     pub value_type: GetAnalyticsMetaResponseDataOperatorsItemValueType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -790,12 +790,13 @@ crate::runtime::string_enum! {
     pub enum GetAnalyticsMetaResponseDataOperatorsItemValueType { Scalar => "scalar",
     Array => "array", }
 }
-/// Set to 'workspace' to split each row per workspace and include `workspace_id` on every item. Omitted by default, in which case rows are aggregated across workspaces (by date, model, and endpoint) and `workspace_id` is not returned — preserving the historical response shape.
-///
-/// Always `"workspace"`: constructors fill it in, decoding checks it.
-pub type GetUserActivityGroupBy = crate::runtime::Const<
-    constants::GetUserActivityGroupBy,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " Set to 'workspace' to split each row per workspace and include `workspace_id` on every item. Omitted by default, in which case rows are aggregated across workspaces (by date, model, and endpoint) and `workspace_id` is not returned — preserving the historical response shape."]
+    #[doc = ""] #[doc =
+    " Always `workspace` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum GetUserActivityGroupBy { Workspace => "workspace", }
+}
 /// The object of the schema at `/paths/~1analytics~1query/post/requestBody/content/application~1json/schema` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -826,7 +827,7 @@ pub struct QueryAnalyticsRequest {
     pub order_by: Option<QueryAnalyticsRequestOrderBy>,
     /// The `time_range` property (optional).
     pub time_range: Option<QueryAnalyticsRequestTimeRange>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for QueryAnalyticsRequest {
@@ -1013,7 +1014,7 @@ pub struct QueryAnalyticsRequestClassifierDimensions {
     pub dimension_names: Option<Vec<String>>,
     /// When true, also include generations that have no tag from this classifier. Defaults to false, which returns only classified generations.
     pub include_nulls: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for QueryAnalyticsRequestClassifierDimensions {
@@ -1100,7 +1101,7 @@ pub struct QueryAnalyticsRequestClassifierFilters {
     pub classifier_id: crate::runtime::Uuid,
     /// The `filters` property (required).
     pub filters: Vec<QueryAnalyticsRequestClassifierFiltersDefItem>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for QueryAnalyticsRequestClassifierFilters {
@@ -1182,7 +1183,7 @@ pub struct QueryAnalyticsRequestClassifierFiltersDefItem {
     ///
     /// Example: `"Engineering"`
     pub value: QueryAnalyticsRequestClassifierFiltersDefItemValue,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for QueryAnalyticsRequestClassifierFiltersDefItem {
@@ -1323,7 +1324,7 @@ pub struct QueryAnalyticsRequestFiltersItem {
     pub operator: String,
     /// Filter value (scalar or array depending on operator). Several dimensions are enriched in responses (returned as human-readable labels), but filters must use the underlying ID: `api_key_id` — numeric ID (from generation metadata) or key hash (64-char hex from GET /api/v1/keys, resolved server-side); `user` — Clerk user ID (e.g. "user_abc123"), not the display name; `workspace` — workspace UUID, not the workspace name (filtering or grouping by the account default workspace also covers activity recorded before workspace resolution existed, which is attributed to that default workspace); `app` — numeric app ID, not the app title; `model` — permaslug (e.g. "openai/gpt-4o"), not the display name. Other dimensions (provider, origin, country, etc.) are not enriched and accept the value as returned.
     pub value: QueryAnalyticsRequestFiltersItemValue,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for QueryAnalyticsRequestFiltersItem {
@@ -1465,7 +1466,7 @@ pub struct QueryAnalyticsRequestOrderBy {
     ///
     /// Example: `"request_count"`
     pub field: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for QueryAnalyticsRequestOrderBy {
@@ -1546,7 +1547,7 @@ pub struct QueryAnalyticsRequestTimeRange {
     pub end: crate::runtime::DateTime,
     /// The `start` property (required).
     pub start: crate::runtime::DateTime,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for QueryAnalyticsRequestTimeRange {
@@ -1618,7 +1619,7 @@ impl QueryAnalyticsRequestTimeRange {
 pub struct QueryAnalyticsResponse {
     /// The `data` property (required).
     pub data: QueryAnalyticsResponseData,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1681,7 +1682,7 @@ pub struct QueryAnalyticsResponseData {
     pub metadata: QueryAnalyticsResponseDataMetadata,
     /// Warnings about filter resolution issues (e.g. unresolvable api_key_id hashes). The query still runs normally; these inform the caller that some filter values could not be resolved.
     pub warnings: Option<Vec<String>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1778,7 +1779,7 @@ pub struct QueryAnalyticsResponseDataMetadata {
     pub row_count: i64,
     /// The `truncated` property (required).
     pub truncated: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

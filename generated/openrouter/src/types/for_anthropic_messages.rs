@@ -12,7 +12,7 @@ pub struct AnthropicAdvisorToolResult {
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicAdvisorToolResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicAdvisorToolResult {
@@ -82,12 +82,14 @@ impl AnthropicAdvisorToolResult {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicAdvisorToolResult/properties/type` in the API's spec.
-///
-/// Always `"advisor_tool_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicAdvisorToolResultType = crate::runtime::Const<
-    constants::AnthropicAdvisorToolResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicAdvisorToolResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `advisor_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicAdvisorToolResultType { AdvisorToolResult => "advisor_tool_result",
+    }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicBashCodeExecutionContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -109,7 +111,7 @@ pub struct AnthropicBashCodeExecutionOutput {
     pub file_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicBashCodeExecutionOutputType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBashCodeExecutionOutput {
@@ -168,12 +170,14 @@ impl AnthropicBashCodeExecutionOutput {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionOutput/properties/type` in the API's spec.
-///
-/// Always `"bash_code_execution_output"`: constructors fill it in, decoding checks it.
-pub type AnthropicBashCodeExecutionOutputType = crate::runtime::Const<
-    constants::AnthropicBashCodeExecutionOutputType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionOutput/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `bash_code_execution_output` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicBashCodeExecutionOutputType { BashCodeExecutionOutput =>
+    "bash_code_execution_output", }
+}
 /// The object of the `AnthropicBashCodeExecutionResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -188,7 +192,7 @@ pub struct AnthropicBashCodeExecutionResult {
     pub stdout: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicBashCodeExecutionResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBashCodeExecutionResult {
@@ -276,12 +280,14 @@ impl AnthropicBashCodeExecutionResult {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionResult/properties/type` in the API's spec.
-///
-/// Always `"bash_code_execution_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicBashCodeExecutionResultType = crate::runtime::Const<
-    constants::AnthropicBashCodeExecutionResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `bash_code_execution_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicBashCodeExecutionResultType { BashCodeExecutionResult =>
+    "bash_code_execution_result", }
+}
 /// The object of the `AnthropicBashCodeExecutionToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -294,7 +300,7 @@ pub struct AnthropicBashCodeExecutionToolResult {
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicBashCodeExecutionToolResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBashCodeExecutionToolResult {
@@ -372,7 +378,7 @@ pub struct AnthropicBashCodeExecutionToolResultError {
     pub error_code: AnthropicBashCodeExecutionToolResultErrorCode,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicBashCodeExecutionToolResultErrorType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBashCodeExecutionToolResultError {
@@ -441,18 +447,22 @@ crate::runtime::string_enum! {
     "too_many_requests", ExecutionTimeExceeded => "execution_time_exceeded",
     OutputFileTooLarge => "output_file_too_large", }
 }
-/// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionToolResultError/properties/type` in the API's spec.
-///
-/// Always `"bash_code_execution_tool_result_error"`: constructors fill it in, decoding checks it.
-pub type AnthropicBashCodeExecutionToolResultErrorType = crate::runtime::Const<
-    constants::AnthropicBashCodeExecutionToolResultErrorType,
->;
-/// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionToolResult/properties/type` in the API's spec.
-///
-/// Always `"bash_code_execution_tool_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicBashCodeExecutionToolResultType = crate::runtime::Const<
-    constants::AnthropicBashCodeExecutionToolResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionToolResultError/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `bash_code_execution_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicBashCodeExecutionToolResultErrorType {
+    BashCodeExecutionToolResultError => "bash_code_execution_tool_result_error", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionToolResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `bash_code_execution_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicBashCodeExecutionToolResultType { BashCodeExecutionToolResult =>
+    "bash_code_execution_tool_result", }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicCaller` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -484,7 +494,7 @@ pub struct AnthropicCitationCharLocation {
     pub start_char_index: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationCharLocationType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationCharLocation {
@@ -600,12 +610,13 @@ impl AnthropicCitationCharLocation {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCitationCharLocation/properties/type` in the API's spec.
-///
-/// Always `"char_location"`: constructors fill it in, decoding checks it.
-pub type AnthropicCitationCharLocationType = crate::runtime::Const<
-    constants::AnthropicCitationCharLocationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCitationCharLocation/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `char_location` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCitationCharLocationType { CharLocation => "char_location", }
+}
 /// The object of the `AnthropicCitationContentBlockLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -624,7 +635,7 @@ pub struct AnthropicCitationContentBlockLocation {
     pub start_block_index: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationContentBlockLocationType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationContentBlockLocation {
@@ -740,12 +751,14 @@ impl AnthropicCitationContentBlockLocation {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCitationContentBlockLocation/properties/type` in the API's spec.
-///
-/// Always `"content_block_location"`: constructors fill it in, decoding checks it.
-pub type AnthropicCitationContentBlockLocationType = crate::runtime::Const<
-    constants::AnthropicCitationContentBlockLocationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCitationContentBlockLocation/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `content_block_location` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCitationContentBlockLocationType { ContentBlockLocation =>
+    "content_block_location", }
+}
 /// The object of the `AnthropicCitationPageLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -764,7 +777,7 @@ pub struct AnthropicCitationPageLocation {
     pub start_page_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationPageLocationType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationPageLocation {
@@ -880,12 +893,13 @@ impl AnthropicCitationPageLocation {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCitationPageLocation/properties/type` in the API's spec.
-///
-/// Always `"page_location"`: constructors fill it in, decoding checks it.
-pub type AnthropicCitationPageLocationType = crate::runtime::Const<
-    constants::AnthropicCitationPageLocationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCitationPageLocation/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `page_location` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCitationPageLocationType { PageLocation => "page_location", }
+}
 /// The object of the `AnthropicCitationSearchResultLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -904,7 +918,7 @@ pub struct AnthropicCitationSearchResultLocation {
     pub title: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationSearchResultLocationType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationSearchResultLocation {
@@ -1019,12 +1033,14 @@ impl AnthropicCitationSearchResultLocation {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCitationSearchResultLocation/properties/type` in the API's spec.
-///
-/// Always `"search_result_location"`: constructors fill it in, decoding checks it.
-pub type AnthropicCitationSearchResultLocationType = crate::runtime::Const<
-    constants::AnthropicCitationSearchResultLocationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCitationSearchResultLocation/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `search_result_location` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCitationSearchResultLocationType { SearchResultLocation =>
+    "search_result_location", }
+}
 /// The object of the `AnthropicCitationWebSearchResultLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1039,7 +1055,7 @@ pub struct AnthropicCitationWebSearchResultLocation {
     pub r#type: AnthropicCitationWebSearchResultLocationType,
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationWebSearchResultLocation {
@@ -1134,19 +1150,21 @@ impl AnthropicCitationWebSearchResultLocation {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCitationWebSearchResultLocation/properties/type` in the API's spec.
-///
-/// Always `"web_search_result_location"`: constructors fill it in, decoding checks it.
-pub type AnthropicCitationWebSearchResultLocationType = crate::runtime::Const<
-    constants::AnthropicCitationWebSearchResultLocationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCitationWebSearchResultLocation/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search_result_location` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCitationWebSearchResultLocationType { WebSearchResultLocation =>
+    "web_search_result_location", }
+}
 /// The object of the `AnthropicCitationsConfig` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicCitationsConfig {
     /// The `enabled` property (required).
     pub enabled: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationsConfig {
@@ -1202,7 +1220,7 @@ pub struct AnthropicCodeExecution20250825Caller {
     pub tool_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCodeExecution20250825CallerType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecution20250825Caller {
@@ -1261,12 +1279,14 @@ impl AnthropicCodeExecution20250825Caller {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCodeExecution20250825Caller/properties/type` in the API's spec.
-///
-/// Always `"code_execution_20250825"`: constructors fill it in, decoding checks it.
-pub type AnthropicCodeExecution20250825CallerType = crate::runtime::Const<
-    constants::AnthropicCodeExecution20250825CallerType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCodeExecution20250825Caller/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `code_execution_20250825` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCodeExecution20250825CallerType { CodeExecution20250825 =>
+    "code_execution_20250825", }
+}
 /// The object of the `AnthropicCodeExecution20260120Caller` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1275,7 +1295,7 @@ pub struct AnthropicCodeExecution20260120Caller {
     pub tool_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCodeExecution20260120CallerType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecution20260120Caller {
@@ -1334,12 +1354,14 @@ impl AnthropicCodeExecution20260120Caller {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCodeExecution20260120Caller/properties/type` in the API's spec.
-///
-/// Always `"code_execution_20260120"`: constructors fill it in, decoding checks it.
-pub type AnthropicCodeExecution20260120CallerType = crate::runtime::Const<
-    constants::AnthropicCodeExecution20260120CallerType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCodeExecution20260120Caller/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `code_execution_20260120` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCodeExecution20260120CallerType { CodeExecution20260120 =>
+    "code_execution_20260120", }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicCodeExecutionContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -1363,7 +1385,7 @@ pub struct AnthropicCodeExecutionOutput {
     pub file_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCodeExecutionOutputType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecutionOutput {
@@ -1422,12 +1444,14 @@ impl AnthropicCodeExecutionOutput {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCodeExecutionOutput/properties/type` in the API's spec.
-///
-/// Always `"code_execution_output"`: constructors fill it in, decoding checks it.
-pub type AnthropicCodeExecutionOutputType = crate::runtime::Const<
-    constants::AnthropicCodeExecutionOutputType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCodeExecutionOutput/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `code_execution_output` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCodeExecutionOutputType { CodeExecutionOutput =>
+    "code_execution_output", }
+}
 /// The object of the `AnthropicCodeExecutionResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1442,7 +1466,7 @@ pub struct AnthropicCodeExecutionResult {
     pub stdout: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCodeExecutionResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecutionResult {
@@ -1530,12 +1554,14 @@ impl AnthropicCodeExecutionResult {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCodeExecutionResult/properties/type` in the API's spec.
-///
-/// Always `"code_execution_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicCodeExecutionResultType = crate::runtime::Const<
-    constants::AnthropicCodeExecutionResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCodeExecutionResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `code_execution_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCodeExecutionResultType { CodeExecutionResult =>
+    "code_execution_result", }
+}
 /// The object of the `AnthropicCodeExecutionToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1548,7 +1574,7 @@ pub struct AnthropicCodeExecutionToolResult {
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCodeExecutionToolResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecutionToolResult {
@@ -1628,7 +1654,7 @@ pub struct AnthropicCodeExecutionToolResultError {
     pub error_code: AnthropicServerToolErrorCode,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCodeExecutionToolResultErrorType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCodeExecutionToolResultError {
@@ -1687,18 +1713,22 @@ impl AnthropicCodeExecutionToolResultError {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCodeExecutionToolResultError/properties/type` in the API's spec.
-///
-/// Always `"code_execution_tool_result_error"`: constructors fill it in, decoding checks it.
-pub type AnthropicCodeExecutionToolResultErrorType = crate::runtime::Const<
-    constants::AnthropicCodeExecutionToolResultErrorType,
->;
-/// The one value of the schema at `/components/schemas/AnthropicCodeExecutionToolResult/properties/type` in the API's spec.
-///
-/// Always `"code_execution_tool_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicCodeExecutionToolResultType = crate::runtime::Const<
-    constants::AnthropicCodeExecutionToolResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCodeExecutionToolResultError/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `code_execution_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCodeExecutionToolResultErrorType { CodeExecutionToolResultError =>
+    "code_execution_tool_result_error", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCodeExecutionToolResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `code_execution_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCodeExecutionToolResultType { CodeExecutionToolResult =>
+    "code_execution_tool_result", }
+}
 /// The object of the `AnthropicCompactionBlock` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1709,7 +1739,7 @@ pub struct AnthropicCompactionBlock {
     pub encrypted_content: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCompactionBlockType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCompactionBlock {
@@ -1780,12 +1810,13 @@ impl AnthropicCompactionBlock {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCompactionBlock/properties/type` in the API's spec.
-///
-/// Always `"compaction"`: constructors fill it in, decoding checks it.
-pub type AnthropicCompactionBlockType = crate::runtime::Const<
-    constants::AnthropicCompactionBlockType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCompactionBlock/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `compaction` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCompactionBlockType { Compaction => "compaction", }
+}
 /// The object of the `AnthropicContainer` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1794,7 +1825,7 @@ pub struct AnthropicContainer {
     pub expires_at: String,
     /// The `id` property (required).
     pub id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicContainer {
@@ -1861,7 +1892,7 @@ pub struct AnthropicContainerUpload {
     pub file_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicContainerUploadType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicContainerUpload {
@@ -1920,19 +1951,20 @@ impl AnthropicContainerUpload {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicContainerUpload/properties/type` in the API's spec.
-///
-/// Always `"container_upload"`: constructors fill it in, decoding checks it.
-pub type AnthropicContainerUploadType = crate::runtime::Const<
-    constants::AnthropicContainerUploadType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicContainerUpload/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `container_upload` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicContainerUploadType { ContainerUpload => "container_upload", }
+}
 /// The object of the `AnthropicDirectCaller` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AnthropicDirectCaller {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicDirectCallerType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDirectCaller {
@@ -1980,12 +2012,13 @@ impl AnthropicDirectCaller {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicDirectCaller/properties/type` in the API's spec.
-///
-/// Always `"direct"`: constructors fill it in, decoding checks it.
-pub type AnthropicDirectCallerType = crate::runtime::Const<
-    constants::AnthropicDirectCallerType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicDirectCaller/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `direct` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicDirectCallerType { Direct => "direct", }
+}
 /// The object of the `AnthropicDocumentBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2000,7 +2033,7 @@ pub struct AnthropicDocumentBlock {
     pub title: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicDocumentBlockType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDocumentBlock {
@@ -2089,12 +2122,13 @@ crate::runtime::union_from! {
     AnthropicDocumentBlockSource { Base64(AnthropicBase64PdfSource),
     Text(AnthropicPlainTextSource), }
 }
-/// The one value of the schema at `/components/schemas/AnthropicDocumentBlock/properties/type` in the API's spec.
-///
-/// Always `"document"`: constructors fill it in, decoding checks it.
-pub type AnthropicDocumentBlockType = crate::runtime::Const<
-    constants::AnthropicDocumentBlockType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicDocumentBlock/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `document` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicDocumentBlockType { Document => "document", }
+}
 /// The object of the `AnthropicEncryptedCodeExecutionResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2109,7 +2143,7 @@ pub struct AnthropicEncryptedCodeExecutionResult {
     pub stderr: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicEncryptedCodeExecutionResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicEncryptedCodeExecutionResult {
@@ -2203,12 +2237,14 @@ impl AnthropicEncryptedCodeExecutionResult {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicEncryptedCodeExecutionResult/properties/type` in the API's spec.
-///
-/// Always `"encrypted_code_execution_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicEncryptedCodeExecutionResultType = crate::runtime::Const<
-    constants::AnthropicEncryptedCodeExecutionResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicEncryptedCodeExecutionResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `encrypted_code_execution_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicEncryptedCodeExecutionResultType { EncryptedCodeExecutionResult =>
+    "encrypted_code_execution_result", }
+}
 /// Error response from the Anthropic Messages API
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2225,7 +2261,7 @@ pub struct AnthropicMessagesErrorResponse {
     pub request_id: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicMessagesErrorResponseType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2335,7 +2371,7 @@ pub struct AnthropicMessagesErrorResponseError {
     pub message: String,
     /// The `type` property (required).
     pub r#type: AnthropicMessagesErrorResponseErrorType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2422,19 +2458,20 @@ crate::runtime::string_enum! {
     "overloaded_error", BillingError => "billing_error", TimeoutError => "timeout_error",
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicMessagesErrorResponse/properties/type` in the API's spec.
-///
-/// Always `"error"`: constructors fill it in, decoding checks it.
-pub type AnthropicMessagesErrorResponseType = crate::runtime::Const<
-    constants::AnthropicMessagesErrorResponseType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicMessagesErrorResponse/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `error` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicMessagesErrorResponseType { Error => "error", }
+}
 /// The object of the `AnthropicOutputTokensDetails` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AnthropicOutputTokensDetails {
     /// The `thinking_tokens` property (required).
     pub thinking_tokens: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicOutputTokensDetails {
@@ -2493,7 +2530,7 @@ pub struct AnthropicRedactedThinkingBlock {
     pub data: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicRedactedThinkingBlockType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicRedactedThinkingBlock {
@@ -2552,12 +2589,14 @@ impl AnthropicRedactedThinkingBlock {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicRedactedThinkingBlock/properties/type` in the API's spec.
-///
-/// Always `"redacted_thinking"`: constructors fill it in, decoding checks it.
-pub type AnthropicRedactedThinkingBlockType = crate::runtime::Const<
-    constants::AnthropicRedactedThinkingBlockType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicRedactedThinkingBlock/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `redacted_thinking` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicRedactedThinkingBlockType { RedactedThinking =>
+    "redacted_thinking", }
+}
 /// Structured information about a refusal
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2568,7 +2607,7 @@ pub struct AnthropicRefusalStopDetails {
     pub explanation: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicRefusalStopDetailsType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicRefusalStopDetails {
@@ -2649,12 +2688,13 @@ crate::runtime::string_enum! {
     FrontierLlm => "frontier_llm", ReasoningExtraction => "reasoning_extraction",
     GeneralHarms => "general_harms", }
 }
-/// The one value of the schema at `/components/schemas/AnthropicRefusalStopDetails/properties/type` in the API's spec.
-///
-/// Always `"refusal"`: constructors fill it in, decoding checks it.
-pub type AnthropicRefusalStopDetailsType = crate::runtime::Const<
-    constants::AnthropicRefusalStopDetailsType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicRefusalStopDetails/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `refusal` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicRefusalStopDetailsType { Refusal => "refusal", }
+}
 crate::runtime::string_enum! {
     #[doc =
     " The values of the `AnthropicServerToolErrorCode` schema in the API's spec."] pub
@@ -2670,7 +2710,7 @@ pub struct AnthropicServerToolUsage {
     pub web_fetch_requests: i64,
     /// The `web_search_requests` property (required).
     pub web_search_requests: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicServerToolUsage {
@@ -2747,7 +2787,7 @@ pub struct AnthropicTextBlock {
     pub text: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicTextBlockType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextBlock {
@@ -2819,12 +2859,13 @@ impl AnthropicTextBlock {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicTextBlock/properties/type` in the API's spec.
-///
-/// Always `"text"`: constructors fill it in, decoding checks it.
-pub type AnthropicTextBlockType = crate::runtime::Const<
-    constants::AnthropicTextBlockType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicTextBlock/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicTextBlockType { Text => "text", }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicTextCitation` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -2873,7 +2914,7 @@ pub struct AnthropicTextEditorCodeExecutionCreateResult {
     pub is_file_update: bool,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicTextEditorCodeExecutionCreateResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionCreateResult {
@@ -2932,12 +2973,14 @@ impl AnthropicTextEditorCodeExecutionCreateResult {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionCreateResult/properties/type` in the API's spec.
-///
-/// Always `"text_editor_code_execution_create_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicTextEditorCodeExecutionCreateResultType = crate::runtime::Const<
-    constants::AnthropicTextEditorCodeExecutionCreateResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionCreateResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text_editor_code_execution_create_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicTextEditorCodeExecutionCreateResultType {
+    TextEditorCodeExecutionCreateResult => "text_editor_code_execution_create_result", }
+}
 /// The object of the `AnthropicTextEditorCodeExecutionStrReplaceResult` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2954,7 +2997,7 @@ pub struct AnthropicTextEditorCodeExecutionStrReplaceResult {
     pub old_start: Option<i64>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicTextEditorCodeExecutionStrReplaceResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionStrReplaceResult {
@@ -3062,12 +3105,15 @@ impl AnthropicTextEditorCodeExecutionStrReplaceResult {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionStrReplaceResult/properties/type` in the API's spec.
-///
-/// Always `"text_editor_code_execution_str_replace_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicTextEditorCodeExecutionStrReplaceResultType = crate::runtime::Const<
-    constants::AnthropicTextEditorCodeExecutionStrReplaceResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionStrReplaceResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text_editor_code_execution_str_replace_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicTextEditorCodeExecutionStrReplaceResultType {
+    TextEditorCodeExecutionStrReplaceResult =>
+    "text_editor_code_execution_str_replace_result", }
+}
 /// The object of the `AnthropicTextEditorCodeExecutionToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3080,7 +3126,7 @@ pub struct AnthropicTextEditorCodeExecutionToolResult {
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicTextEditorCodeExecutionToolResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionToolResult {
@@ -3160,7 +3206,7 @@ pub struct AnthropicTextEditorCodeExecutionToolResultError {
     pub error_message: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicTextEditorCodeExecutionToolResultErrorType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionToolResultError {
@@ -3239,18 +3285,23 @@ crate::runtime::string_enum! {
     "too_many_requests", ExecutionTimeExceeded => "execution_time_exceeded", FileNotFound
     => "file_not_found", }
 }
-/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionToolResultError/properties/type` in the API's spec.
-///
-/// Always `"text_editor_code_execution_tool_result_error"`: constructors fill it in, decoding checks it.
-pub type AnthropicTextEditorCodeExecutionToolResultErrorType = crate::runtime::Const<
-    constants::AnthropicTextEditorCodeExecutionToolResultErrorType,
->;
-/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionToolResult/properties/type` in the API's spec.
-///
-/// Always `"text_editor_code_execution_tool_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicTextEditorCodeExecutionToolResultType = crate::runtime::Const<
-    constants::AnthropicTextEditorCodeExecutionToolResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionToolResultError/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text_editor_code_execution_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicTextEditorCodeExecutionToolResultErrorType {
+    TextEditorCodeExecutionToolResultError =>
+    "text_editor_code_execution_tool_result_error", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionToolResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text_editor_code_execution_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicTextEditorCodeExecutionToolResultType {
+    TextEditorCodeExecutionToolResult => "text_editor_code_execution_tool_result", }
+}
 /// The object of the `AnthropicTextEditorCodeExecutionViewResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3267,7 +3318,7 @@ pub struct AnthropicTextEditorCodeExecutionViewResult {
     pub total_lines: Option<i64>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicTextEditorCodeExecutionViewResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextEditorCodeExecutionViewResult {
@@ -3380,12 +3431,14 @@ crate::runtime::string_enum! {
     pub enum AnthropicTextEditorCodeExecutionViewResultFileType { Text => "text", Image
     => "image", Pdf => "pdf", }
 }
-/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionViewResult/properties/type` in the API's spec.
-///
-/// Always `"text_editor_code_execution_view_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicTextEditorCodeExecutionViewResultType = crate::runtime::Const<
-    constants::AnthropicTextEditorCodeExecutionViewResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionViewResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text_editor_code_execution_view_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicTextEditorCodeExecutionViewResultType {
+    TextEditorCodeExecutionViewResult => "text_editor_code_execution_view_result", }
+}
 /// The object of the `AnthropicThinkingBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3396,7 +3449,7 @@ pub struct AnthropicThinkingBlock {
     pub thinking: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicThinkingBlockType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicThinkingBlock {
@@ -3463,12 +3516,13 @@ impl AnthropicThinkingBlock {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicThinkingBlock/properties/type` in the API's spec.
-///
-/// Always `"thinking"`: constructors fill it in, decoding checks it.
-pub type AnthropicThinkingBlockType = crate::runtime::Const<
-    constants::AnthropicThinkingBlockType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicThinkingBlock/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `thinking` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicThinkingBlockType { Thinking => "thinking", }
+}
 /// The object of the `AnthropicToolReference` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3477,7 +3531,7 @@ pub struct AnthropicToolReference {
     pub tool_name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicToolReferenceType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolReference {
@@ -3536,12 +3590,13 @@ impl AnthropicToolReference {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicToolReference/properties/type` in the API's spec.
-///
-/// Always `"tool_reference"`: constructors fill it in, decoding checks it.
-pub type AnthropicToolReferenceType = crate::runtime::Const<
-    constants::AnthropicToolReferenceType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicToolReference/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_reference` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicToolReferenceType { ToolReference => "tool_reference", }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicToolSearchContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -3563,7 +3618,7 @@ pub struct AnthropicToolSearchResult {
     pub tool_references: Vec<AnthropicToolReference>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicToolSearchResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchResult {
@@ -3634,7 +3689,7 @@ pub struct AnthropicToolSearchResultError {
     pub error_message: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicToolSearchResultErrorType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchResultError {
@@ -3703,18 +3758,22 @@ impl AnthropicToolSearchResultError {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicToolSearchResultError/properties/type` in the API's spec.
-///
-/// Always `"tool_search_tool_result_error"`: constructors fill it in, decoding checks it.
-pub type AnthropicToolSearchResultErrorType = crate::runtime::Const<
-    constants::AnthropicToolSearchResultErrorType,
->;
-/// The one value of the schema at `/components/schemas/AnthropicToolSearchResult/properties/type` in the API's spec.
-///
-/// Always `"tool_search_tool_search_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicToolSearchResultType = crate::runtime::Const<
-    constants::AnthropicToolSearchResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicToolSearchResultError/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_search_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicToolSearchResultErrorType { ToolSearchToolResultError =>
+    "tool_search_tool_result_error", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicToolSearchResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_search_tool_search_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicToolSearchResultType { ToolSearchToolSearchResult =>
+    "tool_search_tool_search_result", }
+}
 /// The object of the `AnthropicToolSearchToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3727,7 +3786,7 @@ pub struct AnthropicToolSearchToolResult {
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicToolSearchToolResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchToolResult {
@@ -3797,12 +3856,14 @@ impl AnthropicToolSearchToolResult {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicToolSearchToolResult/properties/type` in the API's spec.
-///
-/// Always `"tool_search_tool_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicToolSearchToolResultType = crate::runtime::Const<
-    constants::AnthropicToolSearchToolResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicToolSearchToolResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_search_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicToolSearchToolResultType { ToolSearchToolResult =>
+    "tool_search_tool_result", }
+}
 /// The object of the `AnthropicToolUseBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3819,7 +3880,7 @@ pub struct AnthropicToolUseBlock {
     pub name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicToolUseBlockType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolUseBlock {
@@ -3908,12 +3969,13 @@ impl AnthropicToolUseBlock {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicToolUseBlock/properties/type` in the API's spec.
-///
-/// Always `"tool_use"`: constructors fill it in, decoding checks it.
-pub type AnthropicToolUseBlockType = crate::runtime::Const<
-    constants::AnthropicToolUseBlockType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicToolUseBlock/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_use` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicToolUseBlockType { ToolUse => "tool_use", }
+}
 /// The object of the `AnthropicWebFetchBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3928,7 +3990,7 @@ pub struct AnthropicWebFetchBlock {
     pub r#type: AnthropicWebFetchBlockType,
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebFetchBlock {
@@ -4008,12 +4070,13 @@ impl AnthropicWebFetchBlock {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicWebFetchBlock/properties/type` in the API's spec.
-///
-/// Always `"web_fetch_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicWebFetchBlockType = crate::runtime::Const<
-    constants::AnthropicWebFetchBlockType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicWebFetchBlock/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_fetch_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicWebFetchBlockType { WebFetchResult => "web_fetch_result", }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicWebFetchContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -4041,7 +4104,7 @@ pub struct AnthropicWebFetchToolResult {
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicWebFetchToolResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebFetchToolResult {
@@ -4128,7 +4191,7 @@ pub struct AnthropicWebFetchToolResultError {
     pub error_code: AnthropicWebFetchToolResultErrorCode,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicWebFetchToolResultErrorType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebFetchToolResultError {
@@ -4196,18 +4259,22 @@ crate::runtime::string_enum! {
     => "unsupported_content_type", TooManyRequests => "too_many_requests",
     MaxUsesExceeded => "max_uses_exceeded", Unavailable => "unavailable", }
 }
-/// The one value of the schema at `/components/schemas/AnthropicWebFetchToolResultError/properties/type` in the API's spec.
-///
-/// Always `"web_fetch_tool_result_error"`: constructors fill it in, decoding checks it.
-pub type AnthropicWebFetchToolResultErrorType = crate::runtime::Const<
-    constants::AnthropicWebFetchToolResultErrorType,
->;
-/// The one value of the schema at `/components/schemas/AnthropicWebFetchToolResult/properties/type` in the API's spec.
-///
-/// Always `"web_fetch_tool_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicWebFetchToolResultType = crate::runtime::Const<
-    constants::AnthropicWebFetchToolResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicWebFetchToolResultError/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_fetch_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicWebFetchToolResultErrorType { WebFetchToolResultError =>
+    "web_fetch_tool_result_error", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicWebFetchToolResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_fetch_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicWebFetchToolResultType { WebFetchToolResult =>
+    "web_fetch_tool_result", }
+}
 /// The object of the `AnthropicWebSearchResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4222,7 +4289,7 @@ pub struct AnthropicWebSearchResult {
     pub r#type: AnthropicWebSearchResultType,
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchResult {
@@ -4317,12 +4384,13 @@ impl AnthropicWebSearchResult {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicWebSearchResult/properties/type` in the API's spec.
-///
-/// Always `"web_search_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicWebSearchResultType = crate::runtime::Const<
-    constants::AnthropicWebSearchResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicWebSearchResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicWebSearchResultType { WebSearchResult => "web_search_result", }
+}
 /// The object of the `AnthropicWebSearchToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4337,7 +4405,7 @@ pub struct AnthropicWebSearchToolResult {
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicWebSearchToolResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchToolResult {
@@ -4436,7 +4504,7 @@ pub struct AnthropicWebSearchToolResultError {
     pub error_code: AnthropicWebSearchToolResultErrorCode,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicWebSearchToolResultErrorType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchToolResultError {
@@ -4503,30 +4571,36 @@ crate::runtime::string_enum! {
     "max_uses_exceeded", TooManyRequests => "too_many_requests", QueryTooLong =>
     "query_too_long", RequestTooLarge => "request_too_large", }
 }
-/// The one value of the schema at `/components/schemas/AnthropicWebSearchToolResultError/properties/type` in the API's spec.
-///
-/// Always `"web_search_tool_result_error"`: constructors fill it in, decoding checks it.
-pub type AnthropicWebSearchToolResultErrorType = crate::runtime::Const<
-    constants::AnthropicWebSearchToolResultErrorType,
->;
-/// The one value of the schema at `/components/schemas/AnthropicWebSearchToolResult/properties/type` in the API's spec.
-///
-/// Always `"web_search_tool_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicWebSearchToolResultType = crate::runtime::Const<
-    constants::AnthropicWebSearchToolResultType,
->;
-/// The one value of the schema at `/components/schemas/BaseMessagesResult/properties/role` in the API's spec.
-///
-/// Always `"assistant"`: constructors fill it in, decoding checks it.
-pub type BaseMessagesResultRole = crate::runtime::Const<
-    constants::BaseMessagesResultRole,
->;
-/// The one value of the schema at `/components/schemas/BaseMessagesResult/properties/type` in the API's spec.
-///
-/// Always `"message"`: constructors fill it in, decoding checks it.
-pub type BaseMessagesResultType = crate::runtime::Const<
-    constants::BaseMessagesResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicWebSearchToolResultError/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicWebSearchToolResultErrorType { WebSearchToolResultError =>
+    "web_search_tool_result_error", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicWebSearchToolResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicWebSearchToolResultType { WebSearchToolResult =>
+    "web_search_tool_result", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseMessagesResult/properties/role` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `assistant` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseMessagesResultRole { Assistant => "assistant", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseMessagesResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseMessagesResultType { Message => "message", }
+}
 /// Event sent when content is added to a content block
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4537,7 +4611,7 @@ pub struct MessagesContentBlockDeltaEvent {
     pub index: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockDeltaEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEvent {
@@ -4636,7 +4710,7 @@ pub struct MessagesContentBlockDeltaEventDeltaCitationsDelta {
     pub citation: MessagesContentBlockDeltaEventDeltaCitationsDeltaCitation,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockDeltaEventDeltaCitationsDeltaType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaCitationsDelta {
@@ -4716,12 +4790,14 @@ crate::runtime::union_from! {
     WebSearchResultLocation(AnthropicCitationWebSearchResultLocation),
     SearchResultLocation(AnthropicCitationSearchResultLocation), }
 }
-/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/4/properties/type` in the API's spec.
-///
-/// Always `"citations_delta"`: constructors fill it in, decoding checks it.
-pub type MessagesContentBlockDeltaEventDeltaCitationsDeltaType = crate::runtime::Const<
-    constants::MessagesContentBlockDeltaEventDeltaCitationsDeltaType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/4/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `citations_delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesContentBlockDeltaEventDeltaCitationsDeltaType { CitationsDelta =>
+    "citations_delta", }
+}
 /// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/5` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4732,7 +4808,7 @@ pub struct MessagesContentBlockDeltaEventDeltaCompactionDelta {
     pub encrypted_content: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockDeltaEventDeltaCompactionDeltaType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaCompactionDelta {
@@ -4804,12 +4880,14 @@ impl MessagesContentBlockDeltaEventDeltaCompactionDelta {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/5/properties/type` in the API's spec.
-///
-/// Always `"compaction_delta"`: constructors fill it in, decoding checks it.
-pub type MessagesContentBlockDeltaEventDeltaCompactionDeltaType = crate::runtime::Const<
-    constants::MessagesContentBlockDeltaEventDeltaCompactionDeltaType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/5/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `compaction_delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesContentBlockDeltaEventDeltaCompactionDeltaType { CompactionDelta =>
+    "compaction_delta", }
+}
 /// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/1` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4818,7 +4896,7 @@ pub struct MessagesContentBlockDeltaEventDeltaInputJsonDelta {
     pub partial_json: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockDeltaEventDeltaInputJsonDeltaType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaInputJsonDelta {
@@ -4877,12 +4955,14 @@ impl MessagesContentBlockDeltaEventDeltaInputJsonDelta {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/1/properties/type` in the API's spec.
-///
-/// Always `"input_json_delta"`: constructors fill it in, decoding checks it.
-pub type MessagesContentBlockDeltaEventDeltaInputJsonDeltaType = crate::runtime::Const<
-    constants::MessagesContentBlockDeltaEventDeltaInputJsonDeltaType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `input_json_delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesContentBlockDeltaEventDeltaInputJsonDeltaType { InputJsonDelta =>
+    "input_json_delta", }
+}
 /// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/3` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4891,7 +4971,7 @@ pub struct MessagesContentBlockDeltaEventDeltaSignatureDelta {
     pub signature: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockDeltaEventDeltaSignatureDeltaType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaSignatureDelta {
@@ -4950,12 +5030,14 @@ impl MessagesContentBlockDeltaEventDeltaSignatureDelta {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/3/properties/type` in the API's spec.
-///
-/// Always `"signature_delta"`: constructors fill it in, decoding checks it.
-pub type MessagesContentBlockDeltaEventDeltaSignatureDeltaType = crate::runtime::Const<
-    constants::MessagesContentBlockDeltaEventDeltaSignatureDeltaType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/3/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `signature_delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesContentBlockDeltaEventDeltaSignatureDeltaType { SignatureDelta =>
+    "signature_delta", }
+}
 /// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4964,7 +5046,7 @@ pub struct MessagesContentBlockDeltaEventDeltaTextDelta {
     pub text: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockDeltaEventDeltaTextDeltaType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaTextDelta {
@@ -5023,12 +5105,14 @@ impl MessagesContentBlockDeltaEventDeltaTextDelta {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/0/properties/type` in the API's spec.
-///
-/// Always `"text_delta"`: constructors fill it in, decoding checks it.
-pub type MessagesContentBlockDeltaEventDeltaTextDeltaType = crate::runtime::Const<
-    constants::MessagesContentBlockDeltaEventDeltaTextDeltaType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text_delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesContentBlockDeltaEventDeltaTextDeltaType { TextDelta =>
+    "text_delta", }
+}
 /// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/2` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5037,7 +5121,7 @@ pub struct MessagesContentBlockDeltaEventDeltaThinkingDelta {
     pub thinking: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockDeltaEventDeltaThinkingDeltaType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockDeltaEventDeltaThinkingDelta {
@@ -5096,18 +5180,22 @@ impl MessagesContentBlockDeltaEventDeltaThinkingDelta {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/2/properties/type` in the API's spec.
-///
-/// Always `"thinking_delta"`: constructors fill it in, decoding checks it.
-pub type MessagesContentBlockDeltaEventDeltaThinkingDeltaType = crate::runtime::Const<
-    constants::MessagesContentBlockDeltaEventDeltaThinkingDeltaType,
->;
-/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/type` in the API's spec.
-///
-/// Always `"content_block_delta"`: constructors fill it in, decoding checks it.
-pub type MessagesContentBlockDeltaEventType = crate::runtime::Const<
-    constants::MessagesContentBlockDeltaEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/2/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `thinking_delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesContentBlockDeltaEventDeltaThinkingDeltaType { ThinkingDelta =>
+    "thinking_delta", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `content_block_delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesContentBlockDeltaEventType { ContentBlockDelta =>
+    "content_block_delta", }
+}
 /// Event sent when a new content block starts
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5118,7 +5206,7 @@ pub struct MessagesContentBlockStartEvent {
     pub index: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockStartEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockStartEvent {
@@ -5191,44 +5279,36 @@ impl MessagesContentBlockStartEvent {
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/content_block` in the API's spec allows (`oneOf`/`anyOf`)."]
-    pub enum MessagesContentBlockStartEventContentBlock {
-    AnthropicToolUseBlock(AnthropicToolUseBlock),
-    AnthropicWebSearchToolResult(AnthropicWebSearchToolResult),
-    AnthropicWebFetchToolResult(AnthropicWebFetchToolResult),
-    AnthropicThinkingBlock(AnthropicThinkingBlock),
-    OrAnthropicServerToolUseBlock(OrAnthropicServerToolUseBlock),
-    AnthropicCodeExecutionToolResult(AnthropicCodeExecutionToolResult),
-    AnthropicBashCodeExecutionToolResult(AnthropicBashCodeExecutionToolResult),
-    AnthropicTextEditorCodeExecutionToolResult(AnthropicTextEditorCodeExecutionToolResult),
-    AnthropicToolSearchToolResult(AnthropicToolSearchToolResult),
-    AnthropicAdvisorToolResult(AnthropicAdvisorToolResult),
-    OrAnthropicShellToolResult(OrAnthropicShellToolResult),
-    OrAnthropicBashToolResult(OrAnthropicBashToolResult),
-    AnthropicTextBlock(AnthropicTextBlock),
-    AnthropicRedactedThinkingBlock(AnthropicRedactedThinkingBlock),
-    AnthropicContainerUpload(AnthropicContainerUpload),
-    AnthropicCompactionBlock(AnthropicCompactionBlock),
-    Compaction(MessagesContentBlockStartEventContentBlockCompaction), }
+    pub enum MessagesContentBlockStartEventContentBlock { ToolUse(AnthropicToolUseBlock),
+    WebSearchToolResult(AnthropicWebSearchToolResult),
+    WebFetchToolResult(AnthropicWebFetchToolResult), Thinking(AnthropicThinkingBlock),
+    ServerToolUse(OrAnthropicServerToolUseBlock),
+    CodeExecutionToolResult(AnthropicCodeExecutionToolResult),
+    BashCodeExecutionToolResult(AnthropicBashCodeExecutionToolResult),
+    TextEditorCodeExecutionToolResult(AnthropicTextEditorCodeExecutionToolResult),
+    ToolSearchToolResult(AnthropicToolSearchToolResult),
+    AdvisorToolResult(AnthropicAdvisorToolResult),
+    OpenrouterShellToolResult(OrAnthropicShellToolResult),
+    OpenrouterBashToolResult(OrAnthropicBashToolResult), Text(AnthropicTextBlock),
+    RedactedThinking(AnthropicRedactedThinkingBlock),
+    ContainerUpload(AnthropicContainerUpload), Compaction(AnthropicCompactionBlock),
+    Compaction2(MessagesContentBlockStartEventContentBlockCompaction), }
 }
 crate::runtime::union_from! {
-    MessagesContentBlockStartEventContentBlock {
-    AnthropicToolUseBlock(AnthropicToolUseBlock),
-    AnthropicWebSearchToolResult(AnthropicWebSearchToolResult),
-    AnthropicWebFetchToolResult(AnthropicWebFetchToolResult),
-    AnthropicThinkingBlock(AnthropicThinkingBlock),
-    OrAnthropicServerToolUseBlock(OrAnthropicServerToolUseBlock),
-    AnthropicCodeExecutionToolResult(AnthropicCodeExecutionToolResult),
-    AnthropicBashCodeExecutionToolResult(AnthropicBashCodeExecutionToolResult),
-    AnthropicTextEditorCodeExecutionToolResult(AnthropicTextEditorCodeExecutionToolResult),
-    AnthropicToolSearchToolResult(AnthropicToolSearchToolResult),
-    AnthropicAdvisorToolResult(AnthropicAdvisorToolResult),
-    OrAnthropicShellToolResult(OrAnthropicShellToolResult),
-    OrAnthropicBashToolResult(OrAnthropicBashToolResult),
-    AnthropicTextBlock(AnthropicTextBlock),
-    AnthropicRedactedThinkingBlock(AnthropicRedactedThinkingBlock),
-    AnthropicContainerUpload(AnthropicContainerUpload),
-    AnthropicCompactionBlock(AnthropicCompactionBlock),
-    Compaction(MessagesContentBlockStartEventContentBlockCompaction), }
+    MessagesContentBlockStartEventContentBlock { ToolUse(AnthropicToolUseBlock),
+    WebSearchToolResult(AnthropicWebSearchToolResult),
+    WebFetchToolResult(AnthropicWebFetchToolResult), Thinking(AnthropicThinkingBlock),
+    ServerToolUse(OrAnthropicServerToolUseBlock),
+    CodeExecutionToolResult(AnthropicCodeExecutionToolResult),
+    BashCodeExecutionToolResult(AnthropicBashCodeExecutionToolResult),
+    TextEditorCodeExecutionToolResult(AnthropicTextEditorCodeExecutionToolResult),
+    ToolSearchToolResult(AnthropicToolSearchToolResult),
+    AdvisorToolResult(AnthropicAdvisorToolResult),
+    OpenrouterShellToolResult(OrAnthropicShellToolResult),
+    OpenrouterBashToolResult(OrAnthropicBashToolResult), Text(AnthropicTextBlock),
+    RedactedThinking(AnthropicRedactedThinkingBlock),
+    ContainerUpload(AnthropicContainerUpload), Compaction(AnthropicCompactionBlock),
+    Compaction2(MessagesContentBlockStartEventContentBlockCompaction), }
 }
 /// The object of the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/content_block/anyOf/16` in the API's spec.
 #[derive(Debug, Clone, Default)]
@@ -5240,7 +5320,7 @@ pub struct MessagesContentBlockStartEventContentBlockCompaction {
     pub encrypted_content: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockStartEventContentBlockCompactionType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockStartEventContentBlockCompaction {
@@ -5312,18 +5392,22 @@ impl MessagesContentBlockStartEventContentBlockCompaction {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/content_block/anyOf/16/properties/type` in the API's spec.
-///
-/// Always `"compaction"`: constructors fill it in, decoding checks it.
-pub type MessagesContentBlockStartEventContentBlockCompactionType = crate::runtime::Const<
-    constants::MessagesContentBlockStartEventContentBlockCompactionType,
->;
-/// The one value of the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/type` in the API's spec.
-///
-/// Always `"content_block_start"`: constructors fill it in, decoding checks it.
-pub type MessagesContentBlockStartEventType = crate::runtime::Const<
-    constants::MessagesContentBlockStartEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/content_block/anyOf/16/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `compaction` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesContentBlockStartEventContentBlockCompactionType { Compaction =>
+    "compaction", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `content_block_start` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesContentBlockStartEventType { ContentBlockStart =>
+    "content_block_start", }
+}
 /// Event sent when a content block is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5332,7 +5416,7 @@ pub struct MessagesContentBlockStopEvent {
     pub index: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesContentBlockStopEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesContentBlockStopEvent {
@@ -5391,12 +5475,14 @@ impl MessagesContentBlockStopEvent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesContentBlockStopEvent/properties/type` in the API's spec.
-///
-/// Always `"content_block_stop"`: constructors fill it in, decoding checks it.
-pub type MessagesContentBlockStopEventType = crate::runtime::Const<
-    constants::MessagesContentBlockStopEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesContentBlockStopEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `content_block_stop` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesContentBlockStopEventType { ContentBlockStop =>
+    "content_block_stop", }
+}
 /// Event sent when the message metadata changes (e.g., stop_reason)
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5407,7 +5493,7 @@ pub struct MessagesDeltaEvent {
     pub r#type: MessagesDeltaEventType,
     /// The `usage` property (required).
     pub usage: MessagesDeltaEventUsage,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesDeltaEvent {
@@ -5495,7 +5581,7 @@ pub struct MessagesDeltaEventDelta {
     pub stop_reason: Option<OrAnthropicStopReason>,
     /// The `stop_sequence` property (required, may be `null`).
     pub stop_sequence: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesDeltaEventDelta {
@@ -5591,12 +5677,13 @@ impl MessagesDeltaEventDelta {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesDeltaEvent/properties/type` in the API's spec.
-///
-/// Always `"message_delta"`: constructors fill it in, decoding checks it.
-pub type MessagesDeltaEventType = crate::runtime::Const<
-    constants::MessagesDeltaEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesDeltaEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `message_delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesDeltaEventType { MessageDelta => "message_delta", }
+}
 /// The object of the schema at `/components/schemas/MessagesDeltaEvent/properties/usage` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5621,7 +5708,7 @@ pub struct MessagesDeltaEventUsage {
     pub output_tokens_details: Option<AnthropicOutputTokensDetails>,
     /// The `server_tool_use` property (required, may be `null`).
     pub server_tool_use: Option<MessagesDeltaEventUsageServerToolUse>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesDeltaEventUsage {
@@ -5765,7 +5852,7 @@ pub struct MessagesDeltaEventUsageServerToolUse {
     pub web_fetch_requests: i64,
     /// The `web_search_requests` property (required).
     pub web_search_requests: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesDeltaEventUsageServerToolUse {
@@ -5839,7 +5926,7 @@ pub struct MessagesErrorEvent {
     pub openrouter_metadata: Option<OpenRouterMetadata>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesErrorEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesErrorEvent {
@@ -5920,7 +6007,7 @@ pub struct MessagesErrorEventError {
     pub message: String,
     /// The `type` property (required).
     pub r#type: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesErrorEventError {
@@ -5991,19 +6078,20 @@ impl MessagesErrorEventError {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesErrorEvent/properties/type` in the API's spec.
-///
-/// Always `"error"`: constructors fill it in, decoding checks it.
-pub type MessagesErrorEventType = crate::runtime::Const<
-    constants::MessagesErrorEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesErrorEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `error` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesErrorEventType { Error => "error", }
+}
 /// Keep-alive ping event
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct MessagesPingEvent {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesPingEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesPingEvent {
@@ -6051,10 +6139,13 @@ impl MessagesPingEvent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesPingEvent/properties/type` in the API's spec.
-///
-/// Always `"ping"`: constructors fill it in, decoding checks it.
-pub type MessagesPingEventType = crate::runtime::Const<constants::MessagesPingEventType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesPingEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `ping` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesPingEventType { Ping => "ping", }
+}
 /// Non-streaming response from the Anthropic Messages API with OpenRouter extensions
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -6099,7 +6190,7 @@ pub struct MessagesResult {
     ///
     /// Example: `"OpenAI"`
     pub provider: Option<ProviderName>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -6299,7 +6390,7 @@ impl MessagesResult {
 pub struct MessagesResultContextManagement {
     /// The `applied_edits` property (required).
     pub applied_edits: Vec<MessagesResultContextManagementAppliedEditsItem>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -6361,15 +6452,15 @@ impl MessagesResultContextManagement {
 pub struct MessagesResultContextManagementAppliedEditsItem {
     /// The `type` property (required).
     pub r#type: String,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for MessagesResultContextManagementAppliedEditsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -6386,21 +6477,18 @@ impl crate::runtime::Object for MessagesResultContextManagementAppliedEditsItem 
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
         let Some(v0) = v0 else {
             return Err(serde::de::Error::missing_field("type"));
         };
-        Ok(Self {
-            r#type: v0,
-            additional_properties: rest,
-        })
+        Ok(Self { r#type: v0, extra: rest })
     }
 }
 #[allow(deprecated)]
@@ -6409,7 +6497,7 @@ impl MessagesResultContextManagementAppliedEditsItem {
     pub fn new(r#type: impl Into<String>) -> Self {
         Self {
             r#type: r#type.into(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -6457,7 +6545,7 @@ pub struct MessagesResultUsage {
     ///
     /// Example: `"standard"`
     pub speed: Option<AnthropicSpeed>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -6671,7 +6759,7 @@ pub struct MessagesStartEvent {
     pub message: MessagesStartEventMessage,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesStartEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesStartEvent {
@@ -6762,7 +6850,7 @@ pub struct MessagesStartEventMessage {
     ///
     /// Example: `{"cache_creation":{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":7381},"cache_creation_input_tokens":7381,"cache_read_input_tokens":0,"inference_geo":null,"input_tokens":100,"output_tokens":1,"output_tokens_details":null,"server_tool_use":null,"service_tier":"standard"}`
     pub usage: MessagesStartEventMessageUsage,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesStartEventMessage {
@@ -6970,18 +7058,20 @@ crate::runtime::string_enum! {
     "Quiver", Krea => "Krea", Runway => "Runway", Xiaomi => "Xiaomi", XAi => "xAI", ZAi
     => "Z.AI", FakeProvider => "FakeProvider", }
 }
-/// The one value of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/role` in the API's spec.
-///
-/// Always `"assistant"`: constructors fill it in, decoding checks it.
-pub type MessagesStartEventMessageRole = crate::runtime::Const<
-    constants::MessagesStartEventMessageRole,
->;
-/// The one value of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/type` in the API's spec.
-///
-/// Always `"message"`: constructors fill it in, decoding checks it.
-pub type MessagesStartEventMessageType = crate::runtime::Const<
-    constants::MessagesStartEventMessageType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/role` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `assistant` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesStartEventMessageRole { Assistant => "assistant", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesStartEventMessageType { Message => "message", }
+}
 /// The object of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/usage` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7018,7 +7108,7 @@ pub struct MessagesStartEventMessageUsage {
     ///
     /// Example: `"standard"`
     pub speed: Option<AnthropicSpeed>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesStartEventMessageUsage {
@@ -7191,12 +7281,13 @@ impl MessagesStartEventMessageUsage {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesStartEvent/properties/type` in the API's spec.
-///
-/// Always `"message_start"`: constructors fill it in, decoding checks it.
-pub type MessagesStartEventType = crate::runtime::Const<
-    constants::MessagesStartEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesStartEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `message_start` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesStartEventType { MessageStart => "message_start", }
+}
 /// Event sent when the message is complete
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -7207,7 +7298,7 @@ pub struct MessagesStopEvent {
     pub openrouter_metadata: Option<OpenRouterMetadata>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesStopEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesStopEvent {
@@ -7268,10 +7359,13 @@ impl MessagesStopEvent {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesStopEvent/properties/type` in the API's spec.
-///
-/// Always `"message_stop"`: constructors fill it in, decoding checks it.
-pub type MessagesStopEventType = crate::runtime::Const<constants::MessagesStopEventType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesStopEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `message_stop` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesStopEventType { MessageStop => "message_stop", }
+}
 crate::runtime::tagged_union! {
     #[doc = " Union of all possible streaming events"] pub enum MessagesStreamEvents {
     tag = "type"; MessageStart = "message_start" => MessagesStartEvent, MessageDelta =
@@ -7300,7 +7394,7 @@ pub struct OrAnthropicBashToolResult {
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OrAnthropicBashToolResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OrAnthropicBashToolResult {
@@ -7370,12 +7464,14 @@ impl OrAnthropicBashToolResult {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ORAnthropicBashToolResult/properties/type` in the API's spec.
-///
-/// Always `"openrouter_bash_tool_result"`: constructors fill it in, decoding checks it.
-pub type OrAnthropicBashToolResultType = crate::runtime::Const<
-    constants::OrAnthropicBashToolResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ORAnthropicBashToolResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter_bash_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OrAnthropicBashToolResultType { OpenrouterBashToolResult =>
+    "openrouter_bash_tool_result", }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `ORAnthropicContentBlock` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -7442,7 +7538,7 @@ pub struct OrAnthropicServerToolUseBlock {
     pub name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OrAnthropicServerToolUseBlockType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OrAnthropicServerToolUseBlock {
@@ -7529,12 +7625,13 @@ impl OrAnthropicServerToolUseBlock {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ORAnthropicServerToolUseBlock/properties/type` in the API's spec.
-///
-/// Always `"server_tool_use"`: constructors fill it in, decoding checks it.
-pub type OrAnthropicServerToolUseBlockType = crate::runtime::Const<
-    constants::OrAnthropicServerToolUseBlockType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ORAnthropicServerToolUseBlock/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `server_tool_use` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OrAnthropicServerToolUseBlockType { ServerToolUse => "server_tool_use", }
+}
 /// Output of an `openrouter:shell` call executed in the OpenRouter sandbox
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7545,7 +7642,7 @@ pub struct OrAnthropicShellToolResult {
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OrAnthropicShellToolResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OrAnthropicShellToolResult {
@@ -7615,12 +7712,14 @@ impl OrAnthropicShellToolResult {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ORAnthropicShellToolResult/properties/type` in the API's spec.
-///
-/// Always `"openrouter_shell_tool_result"`: constructors fill it in, decoding checks it.
-pub type OrAnthropicShellToolResultType = crate::runtime::Const<
-    constants::OrAnthropicShellToolResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ORAnthropicShellToolResult/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter_shell_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OrAnthropicShellToolResultType { OpenrouterShellToolResult =>
+    "openrouter_shell_tool_result", }
+}
 crate::runtime::string_enum! {
     #[doc = " The values of the `ORAnthropicStopReason` schema in the API's spec."] pub
     enum OrAnthropicStopReason { EndTurn => "end_turn", MaxTokens => "max_tokens",

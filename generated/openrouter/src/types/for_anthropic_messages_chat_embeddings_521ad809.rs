@@ -16,7 +16,7 @@ pub struct PercentileLatencyCutoffs {
     pub p90: Option<f64>,
     /// Maximum p99 latency (seconds)
     pub p99: Option<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PercentileLatencyCutoffs {
@@ -123,7 +123,7 @@ pub struct PercentileThroughputCutoffs {
     pub p90: Option<f64>,
     /// Minimum p99 throughput (tokens/sec)
     pub p99: Option<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PercentileThroughputCutoffs {
@@ -297,7 +297,7 @@ pub struct ProviderPreferences {
     ///
     /// Example: `true`
     pub zdr: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ProviderPreferences {
@@ -550,7 +550,7 @@ pub struct ProviderPreferencesMaxPrice {
     pub prompt: Option<String>,
     /// Maximum price in USD per request
     pub request: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ProviderPreferencesMaxPrice {

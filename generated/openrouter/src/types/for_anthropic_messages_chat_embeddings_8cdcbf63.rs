@@ -23,7 +23,7 @@ pub struct ProviderSortConfig {
     ///
     /// Example: `"model"`
     pub partition: Option<ProviderSortConfigPartition>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ProviderSortConfig {

@@ -12,7 +12,7 @@ pub struct CostDetails {
     pub upstream_inference_cost: Option<f64>,
     /// The `upstream_inference_prompt_cost` property (required).
     pub upstream_inference_prompt_cost: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CostDetails {

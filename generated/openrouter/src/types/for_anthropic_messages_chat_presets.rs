@@ -14,7 +14,7 @@ pub struct OpenRouterWebSearchServerTool {
     pub parameters: Option<WebSearchConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenRouterWebSearchServerToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenRouterWebSearchServerTool {
@@ -77,12 +77,14 @@ impl OpenRouterWebSearchServerTool {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OpenRouterWebSearchServerTool/properties/type` in the API's spec.
-///
-/// Always `"openrouter:web_search"`: constructors fill it in, decoding checks it.
-pub type OpenRouterWebSearchServerToolType = crate::runtime::Const<
-    constants::OpenRouterWebSearchServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenRouterWebSearchServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:web_search` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenRouterWebSearchServerToolType { OpenrouterWebSearch =>
+    "openrouter:web_search", }
+}
 /// The object of the `WebSearchConfig` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -125,7 +127,7 @@ pub struct WebSearchConfig {
     ///
     /// Example: `{"city":"San Francisco","country":"US","region":"California","timezone":"America/Los_Angeles","type":"approximate"}`
     pub user_location: Option<WebSearchUserLocationServerTool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchConfig {

@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use super::*;
 /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct AnthropicCacheControlDirective {
@@ -12,7 +14,7 @@ pub struct AnthropicCacheControlDirective {
     pub ttl: Option<AnthropicCacheControlTtl>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCacheControlDirectiveType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCacheControlDirective {
@@ -24,6 +26,7 @@ impl serde::Serialize for AnthropicCacheControlDirective {
         map.end()
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de> for AnthropicCacheControlDirective {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,6 +34,7 @@ impl<'de> serde::Deserialize<'de> for AnthropicCacheControlDirective {
         crate::runtime::deserialize_object(deserializer)
     }
 }
+#[cfg(feature = "full-serde")]
 impl crate::runtime::Object for AnthropicCacheControlDirective {
     const NAME: &'static str = "AnthropicCacheControlDirective";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -73,12 +77,13 @@ impl AnthropicCacheControlDirective {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCacheControlDirective/properties/type` in the API's spec.
-///
-/// Always `"ephemeral"`: constructors fill it in, decoding checks it.
-pub type AnthropicCacheControlDirectiveType = crate::runtime::Const<
-    constants::AnthropicCacheControlDirectiveType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCacheControlDirective/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `ephemeral` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCacheControlDirectiveType { Ephemeral => "ephemeral", }
+}
 crate::runtime::string_enum! {
     #[doc = " The values of the `AnthropicCacheControlTtl` schema in the API's spec."]
     pub enum AnthropicCacheControlTtl { V5m => "5m", V1h => "1h", }
@@ -110,7 +115,7 @@ pub struct AutoBetaRouterPlugin {
     pub excluded_models: Option<Vec<String>>,
     /// The `id` property (always the same value, filled in by `new`).
     pub id: AutoBetaRouterPluginId,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AutoBetaRouterPlugin {
@@ -238,12 +243,13 @@ crate::runtime::string_enum! {
     pub enum AutoBetaRouterPluginCostTier { Low => "low", Medium => "medium", High =>
     "high", Xhigh => "xhigh", Max => "max", }
 }
-/// The one value of the schema at `/components/schemas/AutoBetaRouterPlugin/properties/id` in the API's spec.
-///
-/// Always `"auto-beta-router"`: constructors fill it in, decoding checks it.
-pub type AutoBetaRouterPluginId = crate::runtime::Const<
-    constants::AutoBetaRouterPluginId,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AutoBetaRouterPlugin/properties/id` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `auto-beta-router` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AutoBetaRouterPluginId { AutoBetaRouter => "auto-beta-router", }
+}
 /// The object of the `AutoRouterPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -275,7 +281,7 @@ pub struct AutoRouterPlugin {
     ///
     /// Example: `false`
     pub pin_model: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AutoRouterPlugin {
@@ -416,10 +422,13 @@ crate::runtime::string_enum! {
     pub enum AutoRouterPluginCostTier { Low => "low", Medium => "medium", High => "high",
     Xhigh => "xhigh", Max => "max", }
 }
-/// The one value of the schema at `/components/schemas/AutoRouterPlugin/properties/id` in the API's spec.
-///
-/// Always `"auto-router"`: constructors fill it in, decoding checks it.
-pub type AutoRouterPluginId = crate::runtime::Const<constants::AutoRouterPluginId>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AutoRouterPlugin/properties/id` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `auto-router` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AutoRouterPluginId { AutoRouter => "auto-router", }
+}
 /// OpenRouter built-in server tool: runs shell commands server-side in a sandboxed container
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -432,7 +441,7 @@ pub struct BashServerTool {
     pub parameters: Option<BashServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BashServerToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BashServerTool {
@@ -515,7 +524,7 @@ pub struct BashServerToolConfig {
     ///
     /// Example: `900`
     pub sleep_after_seconds: Option<SandboxSleepAfterSeconds>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BashServerToolConfig {
@@ -618,10 +627,13 @@ crate::runtime::union_from! {
     BashServerToolEnvironment { ContainerAuto(ContainerAutoEnvironment),
     ContainerReference(ContainerReferenceEnvironment), }
 }
-/// The one value of the schema at `/components/schemas/BashServerTool/properties/type` in the API's spec.
-///
-/// Always `"openrouter:bash"`: constructors fill it in, decoding checks it.
-pub type BashServerToolType = crate::runtime::Const<constants::BashServerToolType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BashServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:bash` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BashServerToolType { OpenrouterBash => "openrouter:bash", }
+}
 /// An OpenRouter-managed, auto-provisioned ephemeral container.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -630,7 +642,7 @@ pub type BashServerToolType = crate::runtime::Const<constants::BashServerToolTyp
 pub struct ContainerAutoEnvironment {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContainerAutoEnvironmentType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContainerAutoEnvironment {
@@ -680,12 +692,13 @@ impl ContainerAutoEnvironment {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ContainerAutoEnvironment/properties/type` in the API's spec.
-///
-/// Always `"container_auto"`: constructors fill it in, decoding checks it.
-pub type ContainerAutoEnvironmentType = crate::runtime::Const<
-    constants::ContainerAutoEnvironmentType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ContainerAutoEnvironment/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `container_auto` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ContainerAutoEnvironmentType { ContainerAuto => "container_auto", }
+}
 /// Reference to a previously created container to reuse.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -698,7 +711,7 @@ pub struct ContainerReferenceEnvironment {
     pub container_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContainerReferenceEnvironmentType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContainerReferenceEnvironment {
@@ -759,18 +772,20 @@ impl ContainerReferenceEnvironment {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ContainerReferenceEnvironment/properties/type` in the API's spec.
-///
-/// Always `"container_reference"`: constructors fill it in, decoding checks it.
-pub type ContainerReferenceEnvironmentType = crate::runtime::Const<
-    constants::ContainerReferenceEnvironmentType,
->;
-/// The compression engine to use. Defaults to "middle-out".
-///
-/// Always `"middle-out"`: constructors fill it in, decoding checks it.
-pub type ContextCompressionEngine = crate::runtime::Const<
-    constants::ContextCompressionEngine,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ContainerReferenceEnvironment/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `container_reference` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ContainerReferenceEnvironmentType { ContainerReference =>
+    "container_reference", }
+}
+crate::runtime::one_value_enum! {
+    #[doc = " The compression engine to use. Defaults to \"middle-out\"."] #[doc = ""]
+    #[doc =
+    " Always `middle-out` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ContextCompressionEngine { MiddleOut => "middle-out", }
+}
 /// The object of the `ContextCompressionPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -785,7 +800,7 @@ pub struct ContextCompressionPlugin {
     pub engine: Option<ContextCompressionEngine>,
     /// The `id` property (always the same value, filled in by `new`).
     pub id: ContextCompressionPluginId,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContextCompressionPlugin {
@@ -862,12 +877,13 @@ impl ContextCompressionPlugin {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ContextCompressionPlugin/properties/id` in the API's spec.
-///
-/// Always `"context-compression"`: constructors fill it in, decoding checks it.
-pub type ContextCompressionPluginId = crate::runtime::Const<
-    constants::ContextCompressionPluginId,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ContextCompressionPlugin/properties/id` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `context-compression` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ContextCompressionPluginId { ContextCompression => "context-compression", }
+}
 /// OpenRouter built-in server tool: returns the current date and time
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -880,7 +896,7 @@ pub struct DatetimeServerTool {
     pub parameters: Option<DatetimeServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: DatetimeServerToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DatetimeServerTool {
@@ -955,7 +971,7 @@ pub struct DatetimeServerToolConfig {
     ///
     /// Example: `"America/New_York"`
     pub timezone: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DatetimeServerToolConfig {
@@ -1009,12 +1025,13 @@ impl DatetimeServerToolConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/DatetimeServerTool/properties/type` in the API's spec.
-///
-/// Always `"openrouter:datetime"`: constructors fill it in, decoding checks it.
-pub type DatetimeServerToolType = crate::runtime::Const<
-    constants::DatetimeServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/DatetimeServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:datetime` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum DatetimeServerToolType { OpenrouterDatetime => "openrouter:datetime", }
+}
 crate::runtime::string_enum! {
     #[doc =
     " **DEPRECATED** Use providers.sort.partition instead. Backwards-compatible alias for providers.sort.partition. Accepts legacy values: \"fallback\" (maps to \"model\"), \"sort\" (maps to \"none\")."]
@@ -1037,7 +1054,7 @@ pub struct FileParserPlugin {
     ///
     /// Example: `{"engine":"cloudflare-ai"}`
     pub pdf: Option<PdfParserOptions>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileParserPlugin {
@@ -1114,10 +1131,13 @@ impl FileParserPlugin {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/FileParserPlugin/properties/id` in the API's spec.
-///
-/// Always `"file-parser"`: constructors fill it in, decoding checks it.
-pub type FileParserPluginId = crate::runtime::Const<constants::FileParserPluginId>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FileParserPlugin/properties/id` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `file-parser` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FileParserPluginId { FileParser => "file-parser", }
+}
 /// The object of the `FusionPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1148,7 +1168,7 @@ pub struct FusionPlugin {
     ///
     /// Example: `[{"parameters":{"excluded_domains":["example.com"]},"type":"openrouter:web_search"},{"type":"openrouter:web_fetch"}]`
     pub tools: Option<Vec<FusionPluginToolsItem>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionPlugin {
@@ -1281,10 +1301,13 @@ impl FusionPlugin {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/FusionPlugin/properties/id` in the API's spec.
-///
-/// Always `"fusion"`: constructors fill it in, decoding checks it.
-pub type FusionPluginId = crate::runtime::Const<constants::FusionPluginId>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FusionPlugin/properties/id` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `fusion` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FusionPluginId { Fusion => "fusion", }
+}
 crate::runtime::string_enum! {
     #[doc =
     " A curated OpenRouter fusion preset (slugs follow `<task>-<tier>`, e.g. `general-high`). Expands server-side into the preset's analysis_models panel and analyst model, so callers never name individual models. Explicitly provided `analysis_models` / `model` take precedence."]
@@ -1305,7 +1328,7 @@ pub struct FusionPluginToolsItem {
     >,
     /// Server tool type identifier (e.g. "openrouter:web_search", "openrouter:web_fetch").
     pub r#type: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionPluginToolsItem {
@@ -1549,7 +1572,7 @@ pub struct ImageGenerationServerToolOpenRouter {
     pub parameters: Option<ImageGenerationServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ImageGenerationServerToolOpenRouterType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationServerToolOpenRouter {
@@ -1617,12 +1640,14 @@ impl ImageGenerationServerToolOpenRouter {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ImageGenerationServerTool_OpenRouter/properties/type` in the API's spec.
-///
-/// Always `"openrouter:image_generation"`: constructors fill it in, decoding checks it.
-pub type ImageGenerationServerToolOpenRouterType = crate::runtime::Const<
-    constants::ImageGenerationServerToolOpenRouterType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ImageGenerationServerTool_OpenRouter/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:image_generation` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ImageGenerationServerToolOpenRouterType { OpenrouterImageGeneration =>
+    "openrouter:image_generation", }
+}
 /// The object of the `ModerationPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1631,7 +1656,7 @@ pub type ImageGenerationServerToolOpenRouterType = crate::runtime::Const<
 pub struct ModerationPlugin {
     /// The `id` property (always the same value, filled in by `new`).
     pub id: ModerationPluginId,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ModerationPlugin {
@@ -1681,10 +1706,13 @@ impl ModerationPlugin {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ModerationPlugin/properties/id` in the API's spec.
-///
-/// Always `"moderation"`: constructors fill it in, decoding checks it.
-pub type ModerationPluginId = crate::runtime::Const<constants::ModerationPluginId>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ModerationPlugin/properties/id` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `moderation` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ModerationPluginId { Moderation => "moderation", }
+}
 /// The object of the `ParetoRouterPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1705,7 +1733,7 @@ pub struct ParetoRouterPlugin {
     pub min_coding_score: Option<f64>,
     /// Price source for the Pareto frontier cost axis and for enforcing max_price. "prompt" uses catalog list price (endpoint.pricing.prompt). "weighted_avg" uses traffic-weighted effective input price from ClickHouse, falling back to prompt price for models without traffic data. Defaults to "prompt".
     pub price_source: Option<ParetoRouterPluginPriceSource>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ParetoRouterPlugin {
@@ -1815,10 +1843,13 @@ impl ParetoRouterPlugin {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ParetoRouterPlugin/properties/id` in the API's spec.
-///
-/// Always `"pareto-router"`: constructors fill it in, decoding checks it.
-pub type ParetoRouterPluginId = crate::runtime::Const<constants::ParetoRouterPluginId>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ParetoRouterPlugin/properties/id` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `pareto-router` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ParetoRouterPluginId { ParetoRouter => "pareto-router", }
+}
 crate::runtime::string_enum! {
     #[doc =
     " Price source for the Pareto frontier cost axis and for enforcing max_price. \"prompt\" uses catalog list price (endpoint.pricing.prompt). \"weighted_avg\" uses traffic-weighted effective input price from ClickHouse, falling back to prompt price for models without traffic data. Defaults to \"prompt\"."]
@@ -1845,7 +1876,7 @@ pub struct PdfParserOptions {
     ///
     /// Example: `"cloudflare-ai"`
     pub engine: Option<PdfParserEngine>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PdfParserOptions {
@@ -1909,7 +1940,7 @@ pub struct ResponseHealingPlugin {
     pub enabled: Option<bool>,
     /// The `id` property (always the same value, filled in by `new`).
     pub id: ResponseHealingPluginId,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponseHealingPlugin {
@@ -1974,12 +2005,13 @@ impl ResponseHealingPlugin {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ResponseHealingPlugin/properties/id` in the API's spec.
-///
-/// Always `"response-healing"`: constructors fill it in, decoding checks it.
-pub type ResponseHealingPluginId = crate::runtime::Const<
-    constants::ResponseHealingPluginId,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ResponseHealingPlugin/properties/id` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response-healing` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ResponseHealingPluginId { ResponseHealing => "response-healing", }
+}
 /// How long (in seconds) the container stays warm after its last command before sleeping, freeing its capacity slot. Idle-based: each command renews the timer. Defaults to 900 (15 minutes); capped at 2592000 (30 days).
 pub type SandboxSleepAfterSeconds = i64;
 /// Configuration for the openrouter:experimental__search_models server tool
@@ -1992,7 +2024,7 @@ pub struct SearchModelsServerToolConfig {
     ///
     /// Example: `5`
     pub max_results: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SearchModelsServerToolConfig {
@@ -2085,7 +2117,7 @@ pub struct StopServerToolsWhenFinishReasonIs {
     pub reason: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: StopServerToolsWhenFinishReasonIsType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenFinishReasonIs {
@@ -2146,12 +2178,14 @@ impl StopServerToolsWhenFinishReasonIs {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/StopServerToolsWhenFinishReasonIs/properties/type` in the API's spec.
-///
-/// Always `"finish_reason_is"`: constructors fill it in, decoding checks it.
-pub type StopServerToolsWhenFinishReasonIsType = crate::runtime::Const<
-    constants::StopServerToolsWhenFinishReasonIsType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/StopServerToolsWhenFinishReasonIs/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `finish_reason_is` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum StopServerToolsWhenFinishReasonIsType { FinishReasonIs =>
+    "finish_reason_is", }
+}
 /// Stop after a tool with this name has been called.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2162,7 +2196,7 @@ pub struct StopServerToolsWhenHasToolCall {
     pub tool_name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: StopServerToolsWhenHasToolCallType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenHasToolCall {
@@ -2223,12 +2257,13 @@ impl StopServerToolsWhenHasToolCall {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/StopServerToolsWhenHasToolCall/properties/type` in the API's spec.
-///
-/// Always `"has_tool_call"`: constructors fill it in, decoding checks it.
-pub type StopServerToolsWhenHasToolCallType = crate::runtime::Const<
-    constants::StopServerToolsWhenHasToolCallType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/StopServerToolsWhenHasToolCall/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `has_tool_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum StopServerToolsWhenHasToolCallType { HasToolCall => "has_tool_call", }
+}
 /// Stop once cumulative cost across the loop exceeds this dollar threshold.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2239,7 +2274,7 @@ pub struct StopServerToolsWhenMaxCost {
     pub max_cost_in_dollars: f64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: StopServerToolsWhenMaxCostType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenMaxCost {
@@ -2300,12 +2335,13 @@ impl StopServerToolsWhenMaxCost {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/StopServerToolsWhenMaxCost/properties/type` in the API's spec.
-///
-/// Always `"max_cost"`: constructors fill it in, decoding checks it.
-pub type StopServerToolsWhenMaxCostType = crate::runtime::Const<
-    constants::StopServerToolsWhenMaxCostType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/StopServerToolsWhenMaxCost/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `max_cost` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum StopServerToolsWhenMaxCostType { MaxCost => "max_cost", }
+}
 /// Stop once cumulative token usage across the loop exceeds this threshold.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2316,7 +2352,7 @@ pub struct StopServerToolsWhenMaxTokensUsed {
     pub max_tokens: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: StopServerToolsWhenMaxTokensUsedType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenMaxTokensUsed {
@@ -2377,12 +2413,13 @@ impl StopServerToolsWhenMaxTokensUsed {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/StopServerToolsWhenMaxTokensUsed/properties/type` in the API's spec.
-///
-/// Always `"max_tokens_used"`: constructors fill it in, decoding checks it.
-pub type StopServerToolsWhenMaxTokensUsedType = crate::runtime::Const<
-    constants::StopServerToolsWhenMaxTokensUsedType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/StopServerToolsWhenMaxTokensUsed/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `max_tokens_used` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum StopServerToolsWhenMaxTokensUsedType { MaxTokensUsed => "max_tokens_used", }
+}
 /// Stop after the agent loop has executed this many steps.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2393,7 +2430,7 @@ pub struct StopServerToolsWhenStepCountIs {
     pub step_count: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: StopServerToolsWhenStepCountIsType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StopServerToolsWhenStepCountIs {
@@ -2454,12 +2491,13 @@ impl StopServerToolsWhenStepCountIs {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/StopServerToolsWhenStepCountIs/properties/type` in the API's spec.
-///
-/// Always `"step_count_is"`: constructors fill it in, decoding checks it.
-pub type StopServerToolsWhenStepCountIsType = crate::runtime::Const<
-    constants::StopServerToolsWhenStepCountIsType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/StopServerToolsWhenStepCountIs/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `step_count_is` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum StopServerToolsWhenStepCountIsType { StepCountIs => "step_count_is", }
+}
 /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2476,8 +2514,8 @@ pub struct TraceConfig {
     pub trace_id: Option<String>,
     /// The `trace_name` property (optional).
     pub trace_name: Option<String>,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TraceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2487,7 +2525,7 @@ impl serde::Serialize for TraceConfig {
         map.optional("span_name", &self.span_name);
         map.optional("trace_id", &self.trace_id);
         map.optional("trace_name", &self.trace_name);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -2516,7 +2554,7 @@ impl crate::runtime::Object for TraceConfig {
         let mut v2: Option<String> = None;
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
@@ -2524,7 +2562,7 @@ impl crate::runtime::Object for TraceConfig {
                 rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
                 rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
                 rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v4),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -2534,7 +2572,7 @@ impl crate::runtime::Object for TraceConfig {
             span_name: v2,
             trace_id: v3,
             trace_name: v4,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -2548,7 +2586,7 @@ impl TraceConfig {
             span_name: None,
             trace_id: None,
             trace_name: None,
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
     /// Sets `generation_name`.
@@ -2601,7 +2639,7 @@ pub struct WebFetchPlugin {
     pub max_content_tokens: Option<i64>,
     /// Maximum number of web fetches per request. Once exceeded, the tool returns an error.
     pub max_uses: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebFetchPlugin {
@@ -2708,10 +2746,13 @@ impl WebFetchPlugin {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/WebFetchPlugin/properties/id` in the API's spec.
-///
-/// Always `"web-fetch"`: constructors fill it in, decoding checks it.
-pub type WebFetchPluginId = crate::runtime::Const<constants::WebFetchPluginId>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/WebFetchPlugin/properties/id` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web-fetch` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum WebFetchPluginId { WebFetch => "web-fetch", }
+}
 /// OpenRouter built-in server tool: fetches full content from a URL (web page or PDF)
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2724,7 +2765,7 @@ pub struct WebFetchServerTool {
     pub parameters: Option<WebFetchServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: WebFetchServerToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebFetchServerTool {
@@ -2811,7 +2852,7 @@ pub struct WebFetchServerToolConfig {
     ///
     /// Example: `10`
     pub max_uses: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebFetchServerToolConfig {
@@ -2922,12 +2963,13 @@ impl WebFetchServerToolConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/WebFetchServerTool/properties/type` in the API's spec.
-///
-/// Always `"openrouter:web_fetch"`: constructors fill it in, decoding checks it.
-pub type WebFetchServerToolType = crate::runtime::Const<
-    constants::WebFetchServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/WebFetchServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:web_fetch` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum WebFetchServerToolType { OpenrouterWebFetch => "openrouter:web_fetch", }
+}
 crate::runtime::string_enum! {
     #[doc = " The search engine to use for web search."] #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
@@ -2981,7 +3023,7 @@ pub struct WebSearchPlugin {
     pub search_prompt: Option<String>,
     /// The `user_location` property (optional).
     pub user_location: Option<WebSearchPluginUserLocation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchPlugin {
@@ -3150,10 +3192,13 @@ impl WebSearchPlugin {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/WebSearchPlugin/properties/id` in the API's spec.
-///
-/// Always `"web"`: constructors fill it in, decoding checks it.
-pub type WebSearchPluginId = crate::runtime::Const<constants::WebSearchPluginId>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/WebSearchPlugin/properties/id` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum WebSearchPluginId { Web => "web", }
+}
 /// The object of the schema at `/components/schemas/WebSearchPlugin/properties/user_location` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3170,7 +3215,7 @@ pub struct WebSearchPluginUserLocation {
     pub timezone: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: WebSearchUserLocationType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchPluginUserLocation {
@@ -3279,7 +3324,7 @@ pub struct WebSearchUserLocationServerTool {
     pub timezone: Option<String>,
     /// The `type` property (optional).
     pub r#type: Option<WebSearchUserLocationServerToolType>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchUserLocationServerTool {
@@ -3377,15 +3422,17 @@ impl WebSearchUserLocationServerTool {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/WebSearchUserLocationServerTool/properties/type` in the API's spec.
-///
-/// Always `"approximate"`: constructors fill it in, decoding checks it.
-pub type WebSearchUserLocationServerToolType = crate::runtime::Const<
-    constants::WebSearchUserLocationServerToolType,
->;
-/// The one value of the schema at `/components/schemas/WebSearchUserLocation/properties/type` in the API's spec.
-///
-/// Always `"approximate"`: constructors fill it in, decoding checks it.
-pub type WebSearchUserLocationType = crate::runtime::Const<
-    constants::WebSearchUserLocationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/WebSearchUserLocationServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `approximate` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum WebSearchUserLocationServerToolType { Approximate => "approximate", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/WebSearchUserLocation/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `approximate` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum WebSearchUserLocationType { Approximate => "approximate", }
+}

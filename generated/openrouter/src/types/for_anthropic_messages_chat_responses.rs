@@ -29,7 +29,7 @@ pub struct EndpointInfo {
     pub provider: String,
     /// The `selected` property (required).
     pub selected: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for EndpointInfo {
@@ -108,7 +108,7 @@ pub struct EndpointsMetadata {
     pub available: Vec<EndpointInfo>,
     /// The `total` property (required).
     pub total: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for EndpointsMetadata {
@@ -204,7 +204,7 @@ pub struct OpenRouterMetadata {
     pub strategy: RoutingStrategy,
     /// The `summary` property (required).
     pub summary: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenRouterMetadata {
@@ -373,7 +373,7 @@ pub struct PipelineStage {
     ///
     /// Example: `"guardrail"`
     pub r#type: PipelineStageType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PipelineStage {
@@ -507,7 +507,7 @@ pub struct RouterAttempt {
     pub provider: String,
     /// The `status` property (required).
     pub status: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for RouterAttempt {
@@ -588,8 +588,8 @@ pub struct RouterParams {
     pub throughput_floor: Option<f64>,
     /// The `version_group` property (optional).
     pub version_group: Option<String>,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for RouterParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -597,7 +597,7 @@ impl serde::Serialize for RouterParams {
         map.optional("quality_floor", &self.quality_floor);
         map.optional("throughput_floor", &self.throughput_floor);
         map.optional("version_group", &self.version_group);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -616,13 +616,13 @@ impl crate::runtime::Object for RouterParams {
         let mut v0: Option<f64> = None;
         let mut v1: Option<f64> = None;
         let mut v2: Option<String> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -630,7 +630,7 @@ impl crate::runtime::Object for RouterParams {
             quality_floor: v0,
             throughput_floor: v1,
             version_group: v2,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -642,7 +642,7 @@ impl RouterParams {
             quality_floor: None,
             throughput_floor: None,
             version_group: None,
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
     /// Sets `quality_floor`.

@@ -22,7 +22,7 @@ pub struct AnthropicAdvisorMessageUsageIteration {
     pub model: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicAdvisorMessageUsageIterationType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicAdvisorMessageUsageIteration {
@@ -142,12 +142,14 @@ impl AnthropicAdvisorMessageUsageIteration {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicAdvisorMessageUsageIteration/allOf/1/properties/type` in the API's spec.
-///
-/// Always `"advisor_message"`: constructors fill it in, decoding checks it.
-pub type AnthropicAdvisorMessageUsageIterationType = crate::runtime::Const<
-    constants::AnthropicAdvisorMessageUsageIterationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicAdvisorMessageUsageIteration/allOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `advisor_message` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicAdvisorMessageUsageIterationType { AdvisorMessage =>
+    "advisor_message", }
+}
 /// The object of the `AnthropicCacheCreation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -156,7 +158,7 @@ pub struct AnthropicCacheCreation {
     pub ephemeral_1h_input_tokens: i64,
     /// The `ephemeral_5m_input_tokens` property (required).
     pub ephemeral_5m_input_tokens: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCacheCreation {
@@ -239,7 +241,7 @@ pub struct AnthropicCompactionUsageIteration {
     pub output_tokens: Option<i64>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCompactionUsageIterationType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCompactionUsageIteration {
@@ -350,12 +352,13 @@ impl AnthropicCompactionUsageIteration {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCompactionUsageIteration/allOf/1/properties/type` in the API's spec.
-///
-/// Always `"compaction"`: constructors fill it in, decoding checks it.
-pub type AnthropicCompactionUsageIterationType = crate::runtime::Const<
-    constants::AnthropicCompactionUsageIterationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCompactionUsageIteration/allOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `compaction` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCompactionUsageIterationType { Compaction => "compaction", }
+}
 /// The object of the `AnthropicIterationCacheCreation` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -364,7 +367,7 @@ pub struct AnthropicIterationCacheCreation {
     pub ephemeral_1h_input_tokens: Option<i64>,
     /// The `ephemeral_5m_input_tokens` property (optional).
     pub ephemeral_5m_input_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicIterationCacheCreation {
@@ -450,7 +453,7 @@ pub struct AnthropicMessageUsageIteration {
     pub model: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicMessageUsageIterationType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicMessageUsageIteration {
@@ -572,12 +575,13 @@ impl AnthropicMessageUsageIteration {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicMessageUsageIteration/allOf/1/properties/type` in the API's spec.
-///
-/// Always `"message"`: constructors fill it in, decoding checks it.
-pub type AnthropicMessageUsageIterationType = crate::runtime::Const<
-    constants::AnthropicMessageUsageIterationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicMessageUsageIteration/allOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicMessageUsageIterationType { Message => "message", }
+}
 /// The object of the `AnthropicUnknownUsageIteration` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -596,7 +600,7 @@ pub struct AnthropicUnknownUsageIteration {
     pub output_tokens: Option<i64>,
     /// The `type` property (required).
     pub r#type: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicUnknownUsageIteration {
@@ -711,15 +715,14 @@ crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the `AnthropicUsageIteration` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum AnthropicUsageIteration {
-    AnthropicAdvisorMessageUsageIteration(AnthropicAdvisorMessageUsageIteration),
-    AnthropicCompactionUsageIteration(AnthropicCompactionUsageIteration),
-    AnthropicMessageUsageIteration(AnthropicMessageUsageIteration),
+    AdvisorMessage(AnthropicAdvisorMessageUsageIteration),
+    Compaction(AnthropicCompactionUsageIteration),
+    Message(AnthropicMessageUsageIteration),
     AnthropicUnknownUsageIteration(AnthropicUnknownUsageIteration), }
 }
 crate::runtime::union_from! {
-    AnthropicUsageIteration {
-    AnthropicAdvisorMessageUsageIteration(AnthropicAdvisorMessageUsageIteration),
-    AnthropicCompactionUsageIteration(AnthropicCompactionUsageIteration),
-    AnthropicMessageUsageIteration(AnthropicMessageUsageIteration),
+    AnthropicUsageIteration { AdvisorMessage(AnthropicAdvisorMessageUsageIteration),
+    Compaction(AnthropicCompactionUsageIteration),
+    Message(AnthropicMessageUsageIteration),
     AnthropicUnknownUsageIteration(AnthropicUnknownUsageIteration), }
 }

@@ -26,7 +26,7 @@ pub struct AnthropicBase64ImageSource {
     pub media_type: AnthropicImageMimeType,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicBase64ImageSourceType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBase64ImageSource {
@@ -98,12 +98,13 @@ impl AnthropicBase64ImageSource {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicBase64ImageSource/properties/type` in the API's spec.
-///
-/// Always `"base64"`: constructors fill it in, decoding checks it.
-pub type AnthropicBase64ImageSourceType = crate::runtime::Const<
-    constants::AnthropicBase64ImageSourceType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicBase64ImageSource/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `base64` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicBase64ImageSourceType { Base64 => "base64", }
+}
 /// The object of the `AnthropicBase64PdfSource` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -114,7 +115,7 @@ pub struct AnthropicBase64PdfSource {
     pub media_type: AnthropicBase64PdfSourceMediaType,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicBase64PdfSourceType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicBase64PdfSource {
@@ -181,18 +182,20 @@ impl AnthropicBase64PdfSource {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicBase64PdfSource/properties/media_type` in the API's spec.
-///
-/// Always `"application/pdf"`: constructors fill it in, decoding checks it.
-pub type AnthropicBase64PdfSourceMediaType = crate::runtime::Const<
-    constants::AnthropicBase64PdfSourceMediaType,
->;
-/// The one value of the schema at `/components/schemas/AnthropicBase64PdfSource/properties/type` in the API's spec.
-///
-/// Always `"base64"`: constructors fill it in, decoding checks it.
-pub type AnthropicBase64PdfSourceType = crate::runtime::Const<
-    constants::AnthropicBase64PdfSourceType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicBase64PdfSource/properties/media_type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `application/pdf` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicBase64PdfSourceMediaType { ApplicationPdf => "application/pdf", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicBase64PdfSource/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `base64` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicBase64PdfSourceType { Base64 => "base64", }
+}
 /// The object of the `AnthropicCitationCharLocationParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -211,7 +214,7 @@ pub struct AnthropicCitationCharLocationParam {
     pub start_char_index: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationCharLocationParamType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationCharLocationParam {
@@ -318,12 +321,13 @@ impl AnthropicCitationCharLocationParam {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCitationCharLocationParam/properties/type` in the API's spec.
-///
-/// Always `"char_location"`: constructors fill it in, decoding checks it.
-pub type AnthropicCitationCharLocationParamType = crate::runtime::Const<
-    constants::AnthropicCitationCharLocationParamType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCitationCharLocationParam/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `char_location` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCitationCharLocationParamType { CharLocation => "char_location", }
+}
 /// The object of the `AnthropicCitationContentBlockLocationParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -342,7 +346,7 @@ pub struct AnthropicCitationContentBlockLocationParam {
     pub start_block_index: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationContentBlockLocationParamType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationContentBlockLocationParam {
@@ -449,12 +453,14 @@ impl AnthropicCitationContentBlockLocationParam {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCitationContentBlockLocationParam/properties/type` in the API's spec.
-///
-/// Always `"content_block_location"`: constructors fill it in, decoding checks it.
-pub type AnthropicCitationContentBlockLocationParamType = crate::runtime::Const<
-    constants::AnthropicCitationContentBlockLocationParamType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCitationContentBlockLocationParam/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `content_block_location` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCitationContentBlockLocationParamType { ContentBlockLocation =>
+    "content_block_location", }
+}
 /// The object of the `AnthropicCitationPageLocationParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -473,7 +479,7 @@ pub struct AnthropicCitationPageLocationParam {
     pub start_page_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationPageLocationParamType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationPageLocationParam {
@@ -580,12 +586,13 @@ impl AnthropicCitationPageLocationParam {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCitationPageLocationParam/properties/type` in the API's spec.
-///
-/// Always `"page_location"`: constructors fill it in, decoding checks it.
-pub type AnthropicCitationPageLocationParamType = crate::runtime::Const<
-    constants::AnthropicCitationPageLocationParamType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCitationPageLocationParam/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `page_location` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCitationPageLocationParamType { PageLocation => "page_location", }
+}
 /// The object of the `AnthropicCitationSearchResultLocationParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -606,7 +613,7 @@ pub struct AnthropicCitationSearchResultLocationParam {
     pub title: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicCitationSearchResultLocationParamType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationSearchResultLocationParam {
@@ -723,12 +730,14 @@ impl AnthropicCitationSearchResultLocationParam {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCitationSearchResultLocationParam/properties/type` in the API's spec.
-///
-/// Always `"search_result_location"`: constructors fill it in, decoding checks it.
-pub type AnthropicCitationSearchResultLocationParamType = crate::runtime::Const<
-    constants::AnthropicCitationSearchResultLocationParamType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCitationSearchResultLocationParam/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `search_result_location` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCitationSearchResultLocationParamType { SearchResultLocation =>
+    "search_result_location", }
+}
 /// The object of the `AnthropicCitationWebSearchResultLocationParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -745,7 +754,7 @@ pub struct AnthropicCitationWebSearchResultLocationParam {
     pub r#type: AnthropicCitationWebSearchResultLocationParamType,
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicCitationWebSearchResultLocationParam {
@@ -842,12 +851,14 @@ impl AnthropicCitationWebSearchResultLocationParam {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicCitationWebSearchResultLocationParam/properties/type` in the API's spec.
-///
-/// Always `"web_search_result_location"`: constructors fill it in, decoding checks it.
-pub type AnthropicCitationWebSearchResultLocationParamType = crate::runtime::Const<
-    constants::AnthropicCitationWebSearchResultLocationParamType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicCitationWebSearchResultLocationParam/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search_result_location` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicCitationWebSearchResultLocationParamType { WebSearchResultLocation
+    => "web_search_result_location", }
+}
 /// The object of the `AnthropicDocumentBlockParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -868,7 +879,7 @@ pub struct AnthropicDocumentBlockParam {
     pub title: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicDocumentBlockParamType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDocumentBlockParam {
@@ -992,7 +1003,7 @@ impl AnthropicDocumentBlockParam {
 pub struct AnthropicDocumentBlockParamCitations {
     /// The `enabled` property (optional).
     pub enabled: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDocumentBlockParamCitations {
@@ -1070,7 +1081,7 @@ pub struct AnthropicDocumentBlockParamSourceContent {
     pub content: AnthropicDocumentBlockParamSourceContentDef,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicDocumentBlockParamSourceContentType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicDocumentBlockParamSourceContent {
@@ -1167,18 +1178,20 @@ crate::runtime::union_from! {
     AnthropicDocumentBlockParamSourceContentDefListItem { Text(AnthropicTextBlockParam),
     Image(AnthropicImageBlockParam), }
 }
-/// The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source/oneOf/2/properties/type` in the API's spec.
-///
-/// Always `"content"`: constructors fill it in, decoding checks it.
-pub type AnthropicDocumentBlockParamSourceContentType = crate::runtime::Const<
-    constants::AnthropicDocumentBlockParamSourceContentType,
->;
-/// The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/type` in the API's spec.
-///
-/// Always `"document"`: constructors fill it in, decoding checks it.
-pub type AnthropicDocumentBlockParamType = crate::runtime::Const<
-    constants::AnthropicDocumentBlockParamType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source/oneOf/2/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `content` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicDocumentBlockParamSourceContentType { Content => "content", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `document` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicDocumentBlockParamType { Document => "document", }
+}
 /// The object of the `AnthropicFileDocumentSource` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1189,7 +1202,7 @@ pub struct AnthropicFileDocumentSource {
     pub file_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicFileDocumentSourceType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicFileDocumentSource {
@@ -1250,12 +1263,13 @@ impl AnthropicFileDocumentSource {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicFileDocumentSource/properties/type` in the API's spec.
-///
-/// Always `"file"`: constructors fill it in, decoding checks it.
-pub type AnthropicFileDocumentSourceType = crate::runtime::Const<
-    constants::AnthropicFileDocumentSourceType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicFileDocumentSource/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicFileDocumentSourceType { File => "file", }
+}
 /// The object of the `AnthropicImageBlockParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1270,7 +1284,7 @@ pub struct AnthropicImageBlockParam {
     pub source: AnthropicImageBlockParamSource,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicImageBlockParamType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicImageBlockParam {
@@ -1359,12 +1373,13 @@ crate::runtime::union_from! {
     AnthropicImageBlockParamSource { Base64(AnthropicBase64ImageSource),
     Url(AnthropicUrlImageSource), }
 }
-/// The one value of the schema at `/components/schemas/AnthropicImageBlockParam/properties/type` in the API's spec.
-///
-/// Always `"image"`: constructors fill it in, decoding checks it.
-pub type AnthropicImageBlockParamType = crate::runtime::Const<
-    constants::AnthropicImageBlockParamType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicImageBlockParam/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `image` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicImageBlockParamType { Image => "image", }
+}
 crate::runtime::string_enum! {
     #[doc = " The values of the `AnthropicImageMimeType` schema in the API's spec."]
     #[doc = " "] #[doc =
@@ -1382,7 +1397,7 @@ pub struct AnthropicInputTokensClearAtLeast {
     pub r#type: AnthropicInputTokensClearAtLeastType,
     /// The `value` property (required).
     pub value: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicInputTokensClearAtLeast {
@@ -1443,12 +1458,13 @@ impl AnthropicInputTokensClearAtLeast {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicInputTokensClearAtLeast/properties/type` in the API's spec.
-///
-/// Always `"input_tokens"`: constructors fill it in, decoding checks it.
-pub type AnthropicInputTokensClearAtLeastType = crate::runtime::Const<
-    constants::AnthropicInputTokensClearAtLeastType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicInputTokensClearAtLeast/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `input_tokens` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicInputTokensClearAtLeastType { InputTokens => "input_tokens", }
+}
 /// The object of the `AnthropicInputTokensTrigger` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1459,7 +1475,7 @@ pub struct AnthropicInputTokensTrigger {
     pub r#type: AnthropicInputTokensTriggerType,
     /// The `value` property (required).
     pub value: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicInputTokensTrigger {
@@ -1520,12 +1536,13 @@ impl AnthropicInputTokensTrigger {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicInputTokensTrigger/properties/type` in the API's spec.
-///
-/// Always `"input_tokens"`: constructors fill it in, decoding checks it.
-pub type AnthropicInputTokensTriggerType = crate::runtime::Const<
-    constants::AnthropicInputTokensTriggerType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicInputTokensTrigger/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `input_tokens` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicInputTokensTriggerType { InputTokens => "input_tokens", }
+}
 /// The object of the `AnthropicPlainTextSource` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1536,7 +1553,7 @@ pub struct AnthropicPlainTextSource {
     pub media_type: AnthropicPlainTextSourceMediaType,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicPlainTextSourceType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicPlainTextSource {
@@ -1603,18 +1620,20 @@ impl AnthropicPlainTextSource {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicPlainTextSource/properties/media_type` in the API's spec.
-///
-/// Always `"text/plain"`: constructors fill it in, decoding checks it.
-pub type AnthropicPlainTextSourceMediaType = crate::runtime::Const<
-    constants::AnthropicPlainTextSourceMediaType,
->;
-/// The one value of the schema at `/components/schemas/AnthropicPlainTextSource/properties/type` in the API's spec.
-///
-/// Always `"text"`: constructors fill it in, decoding checks it.
-pub type AnthropicPlainTextSourceType = crate::runtime::Const<
-    constants::AnthropicPlainTextSourceType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicPlainTextSource/properties/media_type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text/plain` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicPlainTextSourceMediaType { TextPlain => "text/plain", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicPlainTextSource/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicPlainTextSourceType { Text => "text", }
+}
 /// The object of the `AnthropicSearchResultBlockParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1635,7 +1654,7 @@ pub struct AnthropicSearchResultBlockParam {
     pub title: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicSearchResultBlockParamType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicSearchResultBlockParam {
@@ -1759,7 +1778,7 @@ impl AnthropicSearchResultBlockParam {
 pub struct AnthropicSearchResultBlockParamCitations {
     /// The `enabled` property (optional).
     pub enabled: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicSearchResultBlockParamCitations {
@@ -1811,12 +1830,13 @@ impl AnthropicSearchResultBlockParamCitations {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicSearchResultBlockParam/properties/type` in the API's spec.
-///
-/// Always `"search_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicSearchResultBlockParamType = crate::runtime::Const<
-    constants::AnthropicSearchResultBlockParamType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicSearchResultBlockParam/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `search_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicSearchResultBlockParamType { SearchResult => "search_result", }
+}
 /// The object of the `AnthropicTextBlockParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1833,7 +1853,7 @@ pub struct AnthropicTextBlockParam {
     pub text: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicTextBlockParamType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicTextBlockParam {
@@ -1944,12 +1964,13 @@ crate::runtime::union_from! {
     WebSearchResultLocation(AnthropicCitationWebSearchResultLocationParam),
     SearchResultLocation(AnthropicCitationSearchResultLocationParam), }
 }
-/// The one value of the schema at `/components/schemas/AnthropicTextBlockParam/properties/type` in the API's spec.
-///
-/// Always `"text"`: constructors fill it in, decoding checks it.
-pub type AnthropicTextBlockParamType = crate::runtime::Const<
-    constants::AnthropicTextBlockParamType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicTextBlockParam/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicTextBlockParamType { Text => "text", }
+}
 crate::runtime::string_enum! {
     #[doc = " The values of the `AnthropicThinkingDisplay` schema in the API's spec."]
     #[doc = " "] #[doc =
@@ -1967,7 +1988,7 @@ pub struct AnthropicThinkingTurns {
     pub r#type: AnthropicThinkingTurnsType,
     /// The `value` property (required).
     pub value: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicThinkingTurns {
@@ -2028,12 +2049,13 @@ impl AnthropicThinkingTurns {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicThinkingTurns/properties/type` in the API's spec.
-///
-/// Always `"thinking_turns"`: constructors fill it in, decoding checks it.
-pub type AnthropicThinkingTurnsType = crate::runtime::Const<
-    constants::AnthropicThinkingTurnsType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicThinkingTurns/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `thinking_turns` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicThinkingTurnsType { ThinkingTurns => "thinking_turns", }
+}
 /// The object of the `AnthropicToolSearchToolBm25` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2056,7 +2078,7 @@ pub struct AnthropicToolSearchToolBm25 {
     pub strict: Option<bool>,
     /// The `type` property (required).
     pub r#type: AnthropicToolSearchToolBm25Type,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchToolBm25 {
@@ -2169,12 +2191,14 @@ impl AnthropicToolSearchToolBm25 {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicToolSearchToolBm25/properties/name` in the API's spec.
-///
-/// Always `"tool_search_tool_bm25"`: constructors fill it in, decoding checks it.
-pub type AnthropicToolSearchToolBm25Name = crate::runtime::Const<
-    constants::AnthropicToolSearchToolBm25Name,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicToolSearchToolBm25/properties/name` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_search_tool_bm25` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicToolSearchToolBm25Name { ToolSearchToolBm25 =>
+    "tool_search_tool_bm25", }
+}
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/AnthropicToolSearchToolBm25/properties/type` in the API's spec."]
@@ -2205,7 +2229,7 @@ pub struct AnthropicToolSearchToolRegex {
     pub strict: Option<bool>,
     /// The `type` property (required).
     pub r#type: AnthropicToolSearchToolRegexType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolSearchToolRegex {
@@ -2318,12 +2342,14 @@ impl AnthropicToolSearchToolRegex {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicToolSearchToolRegex/properties/name` in the API's spec.
-///
-/// Always `"tool_search_tool_regex"`: constructors fill it in, decoding checks it.
-pub type AnthropicToolSearchToolRegexName = crate::runtime::Const<
-    constants::AnthropicToolSearchToolRegexName,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicToolSearchToolRegex/properties/name` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_search_tool_regex` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicToolSearchToolRegexName { ToolSearchToolRegex =>
+    "tool_search_tool_regex", }
+}
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/AnthropicToolSearchToolRegex/properties/type` in the API's spec."]
@@ -2342,7 +2368,7 @@ pub struct AnthropicToolUsesKeep {
     pub r#type: AnthropicToolUsesKeepType,
     /// The `value` property (required).
     pub value: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolUsesKeep {
@@ -2403,12 +2429,13 @@ impl AnthropicToolUsesKeep {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicToolUsesKeep/properties/type` in the API's spec.
-///
-/// Always `"tool_uses"`: constructors fill it in, decoding checks it.
-pub type AnthropicToolUsesKeepType = crate::runtime::Const<
-    constants::AnthropicToolUsesKeepType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicToolUsesKeep/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_uses` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicToolUsesKeepType { ToolUses => "tool_uses", }
+}
 /// The object of the `AnthropicToolUsesTrigger` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2419,7 +2446,7 @@ pub struct AnthropicToolUsesTrigger {
     pub r#type: AnthropicToolUsesTriggerType,
     /// The `value` property (required).
     pub value: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicToolUsesTrigger {
@@ -2480,12 +2507,13 @@ impl AnthropicToolUsesTrigger {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicToolUsesTrigger/properties/type` in the API's spec.
-///
-/// Always `"tool_uses"`: constructors fill it in, decoding checks it.
-pub type AnthropicToolUsesTriggerType = crate::runtime::Const<
-    constants::AnthropicToolUsesTriggerType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicToolUsesTrigger/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_uses` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicToolUsesTriggerType { ToolUses => "tool_uses", }
+}
 /// The object of the `AnthropicUrlImageSource` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2496,7 +2524,7 @@ pub struct AnthropicUrlImageSource {
     pub r#type: AnthropicUrlImageSourceType,
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicUrlImageSource {
@@ -2557,12 +2585,13 @@ impl AnthropicUrlImageSource {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicUrlImageSource/properties/type` in the API's spec.
-///
-/// Always `"url"`: constructors fill it in, decoding checks it.
-pub type AnthropicUrlImageSourceType = crate::runtime::Const<
-    constants::AnthropicUrlImageSourceType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicUrlImageSource/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `url` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicUrlImageSourceType { Url => "url", }
+}
 /// The object of the `AnthropicUrlPdfSource` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2573,7 +2602,7 @@ pub struct AnthropicUrlPdfSource {
     pub r#type: AnthropicUrlPdfSourceType,
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicUrlPdfSource {
@@ -2634,12 +2663,13 @@ impl AnthropicUrlPdfSource {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicUrlPdfSource/properties/type` in the API's spec.
-///
-/// Always `"url"`: constructors fill it in, decoding checks it.
-pub type AnthropicUrlPdfSourceType = crate::runtime::Const<
-    constants::AnthropicUrlPdfSourceType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicUrlPdfSource/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `url` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicUrlPdfSourceType { Url => "url", }
+}
 /// The object of the `AnthropicWebSearchResultBlockParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2656,7 +2686,7 @@ pub struct AnthropicWebSearchResultBlockParam {
     pub r#type: AnthropicWebSearchResultBlockParamType,
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchResultBlockParam {
@@ -2753,12 +2783,14 @@ impl AnthropicWebSearchResultBlockParam {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicWebSearchResultBlockParam/properties/type` in the API's spec.
-///
-/// Always `"web_search_result"`: constructors fill it in, decoding checks it.
-pub type AnthropicWebSearchResultBlockParamType = crate::runtime::Const<
-    constants::AnthropicWebSearchResultBlockParamType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicWebSearchResultBlockParam/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicWebSearchResultBlockParamType { WebSearchResult =>
+    "web_search_result", }
+}
 /// The object of the `AnthropicWebSearchToolUserLocation` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2775,7 +2807,7 @@ pub struct AnthropicWebSearchToolUserLocation {
     pub timezone: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicWebSearchToolUserLocationType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AnthropicWebSearchToolUserLocation {
@@ -2868,12 +2900,13 @@ impl AnthropicWebSearchToolUserLocation {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicWebSearchToolUserLocation/properties/type` in the API's spec.
-///
-/// Always `"approximate"`: constructors fill it in, decoding checks it.
-pub type AnthropicWebSearchToolUserLocationType = crate::runtime::Const<
-    constants::AnthropicWebSearchToolUserLocationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicWebSearchToolUserLocation/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `approximate` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicWebSearchToolUserLocationType { Approximate => "approximate", }
+}
 /// Advisor tool result from a prior assistant turn, replayed back to the model on the next turn. Mirrors the block Anthropic returns in assistant content when the `advisor_20260301` tool runs.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2886,7 +2919,7 @@ pub struct MessagesAdvisorToolResultBlock {
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesAdvisorToolResultBlockType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesAdvisorToolResultBlock {
@@ -2958,12 +2991,14 @@ impl MessagesAdvisorToolResultBlock {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesAdvisorToolResultBlock/properties/type` in the API's spec.
-///
-/// Always `"advisor_tool_result"`: constructors fill it in, decoding checks it.
-pub type MessagesAdvisorToolResultBlockType = crate::runtime::Const<
-    constants::MessagesAdvisorToolResultBlockType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesAdvisorToolResultBlock/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `advisor_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesAdvisorToolResultBlockType { AdvisorToolResult =>
+    "advisor_tool_result", }
+}
 /// Output of a sandbox-executed `openrouter:bash` call from a prior assistant turn. Accepted on replay and dropped before the provider request — Anthropic has no equivalent block.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2976,7 +3011,7 @@ pub struct MessagesBashToolResultBlock {
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesBashToolResultBlockType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesBashToolResultBlock {
@@ -3048,12 +3083,14 @@ impl MessagesBashToolResultBlock {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesBashToolResultBlock/properties/type` in the API's spec.
-///
-/// Always `"openrouter_bash_tool_result"`: constructors fill it in, decoding checks it.
-pub type MessagesBashToolResultBlockType = crate::runtime::Const<
-    constants::MessagesBashToolResultBlockType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesBashToolResultBlock/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter_bash_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesBashToolResultBlockType { OpenrouterBashToolResult =>
+    "openrouter_bash_tool_result", }
+}
 /// Fallback model to try when the primary model fails or refuses. Only the `model` field is supported; per-attempt overrides are rejected.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3062,14 +3099,14 @@ pub type MessagesBashToolResultBlockType = crate::runtime::Const<
 pub struct MessagesFallbackParam {
     /// The `model` property (required).
     pub model: String,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesFallbackParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.entry("model", &self.model);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -3088,21 +3125,18 @@ impl crate::runtime::Object for MessagesFallbackParam {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["model"];
         let mut v0: Option<String> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
         let Some(v0) = v0 else {
             return Err(serde::de::Error::missing_field("model"));
         };
-        Ok(Self {
-            model: v0,
-            additional_properties: rest,
-        })
+        Ok(Self { model: v0, extra: rest })
     }
 }
 #[allow(deprecated)]
@@ -3111,7 +3145,7 @@ impl MessagesFallbackParam {
     pub fn new(model: impl Into<String>) -> Self {
         Self {
             model: model.into(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -3125,7 +3159,7 @@ pub struct MessagesMessageParam {
     pub content: MessagesMessageParamContent,
     /// The `role` property (required).
     pub role: MessagesMessageParamRole,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParam {
@@ -3268,7 +3302,7 @@ pub struct MessagesMessageParamContentListItemCompaction {
     pub encrypted_content: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemCompactionType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemCompaction {
@@ -3361,12 +3395,14 @@ impl MessagesMessageParamContentListItemCompaction {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/10/properties/type` in the API's spec.
-///
-/// Always `"compaction"`: constructors fill it in, decoding checks it.
-pub type MessagesMessageParamContentListItemCompactionType = crate::runtime::Const<
-    constants::MessagesMessageParamContentListItemCompactionType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/10/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `compaction` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesMessageParamContentListItemCompactionType { Compaction =>
+    "compaction", }
+}
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/6` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3377,7 +3413,7 @@ pub struct MessagesMessageParamContentListItemRedactedThinking {
     pub data: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemRedactedThinkingType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemRedactedThinking {
@@ -3439,12 +3475,14 @@ impl MessagesMessageParamContentListItemRedactedThinking {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/6/properties/type` in the API's spec.
-///
-/// Always `"redacted_thinking"`: constructors fill it in, decoding checks it.
-pub type MessagesMessageParamContentListItemRedactedThinkingType = crate::runtime::Const<
-    constants::MessagesMessageParamContentListItemRedactedThinkingType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/6/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `redacted_thinking` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesMessageParamContentListItemRedactedThinkingType { RedactedThinking
+    => "redacted_thinking", }
+}
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/7` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3463,7 +3501,7 @@ pub struct MessagesMessageParamContentListItemServerToolUse {
     pub name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemServerToolUseType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemServerToolUse {
@@ -3557,12 +3595,14 @@ impl MessagesMessageParamContentListItemServerToolUse {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/7/properties/type` in the API's spec.
-///
-/// Always `"server_tool_use"`: constructors fill it in, decoding checks it.
-pub type MessagesMessageParamContentListItemServerToolUseType = crate::runtime::Const<
-    constants::MessagesMessageParamContentListItemServerToolUseType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/7/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `server_tool_use` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesMessageParamContentListItemServerToolUseType { ServerToolUse =>
+    "server_tool_use", }
+}
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/5` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3575,7 +3615,7 @@ pub struct MessagesMessageParamContentListItemThinking {
     pub thinking: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemThinkingType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemThinking {
@@ -3644,12 +3684,13 @@ impl MessagesMessageParamContentListItemThinking {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/5/properties/type` in the API's spec.
-///
-/// Always `"thinking"`: constructors fill it in, decoding checks it.
-pub type MessagesMessageParamContentListItemThinkingType = crate::runtime::Const<
-    constants::MessagesMessageParamContentListItemThinkingType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/5/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `thinking` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesMessageParamContentListItemThinkingType { Thinking => "thinking", }
+}
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3668,7 +3709,7 @@ pub struct MessagesMessageParamContentListItemToolResult {
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemToolResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemToolResult {
@@ -3828,7 +3869,7 @@ pub struct MessagesMessageParamContentListItemToolResultContentListItemToolRefer
     pub tool_name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize
@@ -3894,18 +3935,23 @@ impl MessagesMessageParamContentListItemToolResultContentListItemToolReference {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content/anyOf/1/items/anyOf/2/properties/type` in the API's spec.
-///
-/// Always `"tool_reference"`: constructors fill it in, decoding checks it.
-pub type MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType = crate::runtime::Const<
-    constants::MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType,
->;
-/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/type` in the API's spec.
-///
-/// Always `"tool_result"`: constructors fill it in, decoding checks it.
-pub type MessagesMessageParamContentListItemToolResultType = crate::runtime::Const<
-    constants::MessagesMessageParamContentListItemToolResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content/anyOf/1/items/anyOf/2/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_reference` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum
+    MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType {
+    ToolReference => "tool_reference", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesMessageParamContentListItemToolResultType { ToolResult =>
+    "tool_result", }
+}
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/3` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3924,7 +3970,7 @@ pub struct MessagesMessageParamContentListItemToolUse {
     pub name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemToolUseType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemToolUse {
@@ -4018,12 +4064,13 @@ impl MessagesMessageParamContentListItemToolUse {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/3/properties/type` in the API's spec.
-///
-/// Always `"tool_use"`: constructors fill it in, decoding checks it.
-pub type MessagesMessageParamContentListItemToolUseType = crate::runtime::Const<
-    constants::MessagesMessageParamContentListItemToolUseType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/3/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_use` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesMessageParamContentListItemToolUseType { ToolUse => "tool_use", }
+}
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4040,7 +4087,7 @@ pub struct MessagesMessageParamContentListItemWebSearchToolResult {
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemWebSearchToolResultType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesMessageParamContentListItemWebSearchToolResult {
@@ -4157,7 +4204,7 @@ pub struct MessagesMessageParamContentListItemWebSearchToolResultContentWebSearc
     pub error_code: MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorCode,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize
@@ -4240,18 +4287,23 @@ crate::runtime::string_enum! {
     MaxUsesExceeded => "max_uses_exceeded", TooManyRequests => "too_many_requests",
     QueryTooLong => "query_too_long", }
 }
-/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/content/anyOf/1/properties/type` in the API's spec.
-///
-/// Always `"web_search_tool_result_error"`: constructors fill it in, decoding checks it.
-pub type MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorType = crate::runtime::Const<
-    constants::MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorType,
->;
-/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/type` in the API's spec.
-///
-/// Always `"web_search_tool_result"`: constructors fill it in, decoding checks it.
-pub type MessagesMessageParamContentListItemWebSearchToolResultType = crate::runtime::Const<
-    constants::MessagesMessageParamContentListItemWebSearchToolResultType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/content/anyOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum
+    MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorType
+    { WebSearchToolResultError => "web_search_tool_result_error", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesMessageParamContentListItemWebSearchToolResultType {
+    WebSearchToolResult => "web_search_tool_result", }
+}
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/MessagesMessageParam/properties/role` in the API's spec."]
@@ -4276,7 +4328,7 @@ pub struct MessagesOutputConfig {
     ///
     /// Example: `{"total":400000,"type":"tokens"}`
     pub task_budget: Option<MessagesOutputConfigTaskBudget>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesOutputConfig {
@@ -4378,7 +4430,7 @@ pub struct MessagesOutputConfigFormat {
     pub schema: serde_json::Value,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesOutputConfigFormatType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesOutputConfigFormat {
@@ -4439,12 +4491,13 @@ impl MessagesOutputConfigFormat {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesOutputConfig/properties/format/properties/type` in the API's spec.
-///
-/// Always `"json_schema"`: constructors fill it in, decoding checks it.
-pub type MessagesOutputConfigFormatType = crate::runtime::Const<
-    constants::MessagesOutputConfigFormatType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesOutputConfig/properties/format/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `json_schema` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesOutputConfigFormatType { JsonSchema => "json_schema", }
+}
 /// Task budget for an agentic turn. The model sees a countdown of remaining tokens and uses it to prioritize work and wind down gracefully. Advisory — does not enforce a hard cap.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4457,7 +4510,7 @@ pub struct MessagesOutputConfigTaskBudget {
     pub total: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesOutputConfigTaskBudgetType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesOutputConfigTaskBudget {
@@ -4528,12 +4581,13 @@ impl MessagesOutputConfigTaskBudget {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesOutputConfig/properties/task_budget/properties/type` in the API's spec.
-///
-/// Always `"tokens"`: constructors fill it in, decoding checks it.
-pub type MessagesOutputConfigTaskBudgetType = crate::runtime::Const<
-    constants::MessagesOutputConfigTaskBudgetType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesOutputConfig/properties/task_budget/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tokens` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesOutputConfigTaskBudgetType { Tokens => "tokens", }
+}
 /// Request schema for Anthropic Messages API endpoint
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4611,7 +4665,7 @@ pub struct MessagesRequest {
     pub trace: Option<TraceConfig>,
     /// A unique identifier representing your end-user, which helps distinguish between different users of your app. This allows your app to identify specific users in case of abuse reports, preventing your entire app from being affected by the actions of individual users. Maximum of 256 characters.
     pub user: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequest {
@@ -4992,7 +5046,7 @@ impl MessagesRequest {
 pub struct MessagesRequestContextManagement {
     /// The `edits` property (optional).
     pub edits: Option<Vec<MessagesRequestContextManagementEditsItem>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestContextManagement {
@@ -5076,7 +5130,7 @@ pub struct MessagesRequestContextManagementEditsItemClearThinking20251015 {
     pub keep: Option<MessagesRequestContextManagementEditsItemClearThinking20251015Keep>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestContextManagementEditsItemClearThinking20251015Type,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize
@@ -5158,14 +5212,14 @@ crate::runtime::untagged_union! {
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MessagesRequestContextManagementEditsItemClearThinking20251015Keep {
     All2(MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll2),
-    AnthropicThinkingTurns(AnthropicThinkingTurns),
+    ThinkingTurns(AnthropicThinkingTurns),
     All(MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll), }
     Deserialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     MessagesRequestContextManagementEditsItemClearThinking20251015Keep {
     All2(MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll2),
-    AnthropicThinkingTurns(AnthropicThinkingTurns),
+    ThinkingTurns(AnthropicThinkingTurns),
     All(MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll), }
 }
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/1` in the API's spec.
@@ -5176,7 +5230,7 @@ crate::runtime::union_from! {
 pub struct MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestContextManagementEditsItemClearThinking20251015KeepAllType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize
@@ -5231,24 +5285,30 @@ impl MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/2` in the API's spec.
-///
-/// Always `"all"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll2 = crate::runtime::Const<
-    constants::MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll2,
->;
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/1/properties/type` in the API's spec.
-///
-/// Always `"all"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestContextManagementEditsItemClearThinking20251015KeepAllType = crate::runtime::Const<
-    constants::MessagesRequestContextManagementEditsItemClearThinking20251015KeepAllType,
->;
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/type` in the API's spec.
-///
-/// Always `"clear_thinking_20251015"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestContextManagementEditsItemClearThinking20251015Type = crate::runtime::Const<
-    constants::MessagesRequestContextManagementEditsItemClearThinking20251015Type,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/2` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `all` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll2 { All
+    => "all", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `all` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestContextManagementEditsItemClearThinking20251015KeepAllType {
+    All => "all", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `clear_thinking_20251015` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestContextManagementEditsItemClearThinking20251015Type {
+    ClearThinking20251015 => "clear_thinking_20251015", }
+}
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5275,7 +5335,7 @@ pub struct MessagesRequestContextManagementEditsItemClearToolUses20250919 {
     >,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestContextManagementEditsItemClearToolUses20250919Type,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize
@@ -5434,12 +5494,14 @@ crate::runtime::union_from! {
     MessagesRequestContextManagementEditsItemClearToolUses20250919Trigger {
     InputTokens(AnthropicInputTokensTrigger), ToolUses(AnthropicToolUsesTrigger), }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/type` in the API's spec.
-///
-/// Always `"clear_tool_uses_20250919"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestContextManagementEditsItemClearToolUses20250919Type = crate::runtime::Const<
-    constants::MessagesRequestContextManagementEditsItemClearToolUses20250919Type,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `clear_tool_uses_20250919` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestContextManagementEditsItemClearToolUses20250919Type {
+    ClearToolUses20250919 => "clear_tool_uses_20250919", }
+}
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5453,10 +5515,10 @@ pub struct MessagesRequestContextManagementEditsItemCompact20260112 {
     /// The `trigger` property (optional).
     ///
     /// Example: `{"type":"input_tokens","value":100000}`
-    pub trigger: Option<AnthropicInputTokensTrigger>,
+    pub trigger: Option<MessagesRequestContextManagementEditsItemCompact20260112Trigger>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestContextManagementEditsItemCompact20260112Type,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestContextManagementEditsItemCompact20260112 {
@@ -5493,7 +5555,9 @@ for MessagesRequestContextManagementEditsItemCompact20260112 {
         ];
         let mut v0: Option<String> = None;
         let mut v1: Option<bool> = None;
-        let mut v2: Option<AnthropicInputTokensTrigger> = None;
+        let mut v2: Option<
+            MessagesRequestContextManagementEditsItemCompact20260112Trigger,
+        > = None;
         let mut v3: Option<
             MessagesRequestContextManagementEditsItemCompact20260112Type,
         > = None;
@@ -5543,17 +5607,96 @@ impl MessagesRequestContextManagementEditsItemCompact20260112 {
         self
     }
     /// Sets `trigger`.
-    pub fn trigger(mut self, value: impl Into<AnthropicInputTokensTrigger>) -> Self {
+    pub fn trigger(
+        mut self,
+        value: impl Into<MessagesRequestContextManagementEditsItemCompact20260112Trigger>,
+    ) -> Self {
         self.trigger = Some(value.into());
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/2/properties/type` in the API's spec.
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/2/properties/trigger/anyOf/0` in the API's spec.
 ///
-/// Always `"compact_20260112"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestContextManagementEditsItemCompact20260112Type = crate::runtime::Const<
-    constants::MessagesRequestContextManagementEditsItemCompact20260112Type,
->;
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct MessagesRequestContextManagementEditsItemCompact20260112Trigger {
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: AnthropicInputTokensTriggerType,
+    /// The `value` property (required).
+    pub value: i64,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize
+for MessagesRequestContextManagementEditsItemCompact20260112Trigger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("type", &self.r#type);
+        map.entry("value", &self.value);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de>
+for MessagesRequestContextManagementEditsItemCompact20260112Trigger {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+#[cfg(feature = "full-serde")]
+impl crate::runtime::Object
+for MessagesRequestContextManagementEditsItemCompact20260112Trigger {
+    const NAME: &'static str = "MessagesRequestContextManagementEditsItemCompact20260112Trigger";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["type", "value"];
+        let mut v0: Option<AnthropicInputTokensTriggerType> = None;
+        let mut v1: Option<i64> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("value"));
+        };
+        Ok(Self {
+            r#type: v0,
+            value: v1,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl MessagesRequestContextManagementEditsItemCompact20260112Trigger {
+    /// A `MessagesRequestContextManagementEditsItemCompact20260112Trigger` from its required fields; set the others with the methods below.
+    pub fn new(value: impl Into<i64>) -> Self {
+        Self {
+            r#type: Default::default(),
+            value: value.into(),
+            extra: Default::default(),
+        }
+    }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/2/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `compact_20260112` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestContextManagementEditsItemCompact20260112Type {
+    Compact20260112 => "compact_20260112", }
+}
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/metadata` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5562,7 +5705,7 @@ pub type MessagesRequestContextManagementEditsItemCompact20260112Type = crate::r
 pub struct MessagesRequestMetadata {
     /// The `user_id` property (optional).
     pub user_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestMetadata {
@@ -5684,7 +5827,7 @@ pub struct MessagesRequestThinkingAdaptive {
     pub display: Option<AnthropicThinkingDisplay>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestThinkingAdaptiveType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestThinkingAdaptive {
@@ -5747,12 +5890,13 @@ impl MessagesRequestThinkingAdaptive {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/2/properties/type` in the API's spec.
-///
-/// Always `"adaptive"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestThinkingAdaptiveType = crate::runtime::Const<
-    constants::MessagesRequestThinkingAdaptiveType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/2/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `adaptive` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestThinkingAdaptiveType { Adaptive => "adaptive", }
+}
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/1` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5761,7 +5905,7 @@ pub type MessagesRequestThinkingAdaptiveType = crate::runtime::Const<
 pub struct MessagesRequestThinkingDisabled {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestThinkingDisabledType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestThinkingDisabled {
@@ -5811,12 +5955,13 @@ impl MessagesRequestThinkingDisabled {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/1/properties/type` in the API's spec.
-///
-/// Always `"disabled"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestThinkingDisabledType = crate::runtime::Const<
-    constants::MessagesRequestThinkingDisabledType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `disabled` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestThinkingDisabledType { Disabled => "disabled", }
+}
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5831,7 +5976,7 @@ pub struct MessagesRequestThinkingEnabled {
     pub display: Option<AnthropicThinkingDisplay>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestThinkingEnabledType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestThinkingEnabled {
@@ -5902,12 +6047,13 @@ impl MessagesRequestThinkingEnabled {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/0/properties/type` in the API's spec.
-///
-/// Always `"enabled"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestThinkingEnabledType = crate::runtime::Const<
-    constants::MessagesRequestThinkingEnabledType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `enabled` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestThinkingEnabledType { Enabled => "enabled", }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/tool_choice` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5933,7 +6079,7 @@ pub struct MessagesRequestToolChoiceAny {
     pub disable_parallel_tool_use: Option<bool>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolChoiceAnyType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolChoiceAny {
@@ -5996,12 +6142,13 @@ impl MessagesRequestToolChoiceAny {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/1/properties/type` in the API's spec.
-///
-/// Always `"any"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolChoiceAnyType = crate::runtime::Const<
-    constants::MessagesRequestToolChoiceAnyType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `any` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolChoiceAnyType { Any => "any", }
+}
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6012,7 +6159,7 @@ pub struct MessagesRequestToolChoiceAuto {
     pub disable_parallel_tool_use: Option<bool>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolChoiceAutoType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolChoiceAuto {
@@ -6075,12 +6222,13 @@ impl MessagesRequestToolChoiceAuto {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/0/properties/type` in the API's spec.
-///
-/// Always `"auto"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolChoiceAutoType = crate::runtime::Const<
-    constants::MessagesRequestToolChoiceAutoType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `auto` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolChoiceAutoType { Auto => "auto", }
+}
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6089,7 +6237,7 @@ pub type MessagesRequestToolChoiceAutoType = crate::runtime::Const<
 pub struct MessagesRequestToolChoiceNone {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolChoiceNoneType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolChoiceNone {
@@ -6139,12 +6287,13 @@ impl MessagesRequestToolChoiceNone {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/2/properties/type` in the API's spec.
-///
-/// Always `"none"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolChoiceNoneType = crate::runtime::Const<
-    constants::MessagesRequestToolChoiceNoneType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/2/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `none` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolChoiceNoneType { None => "none", }
+}
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/3` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6157,7 +6306,7 @@ pub struct MessagesRequestToolChoiceTool {
     pub name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolChoiceToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolChoiceTool {
@@ -6228,12 +6377,13 @@ impl MessagesRequestToolChoiceTool {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/3/properties/type` in the API's spec.
-///
-/// Always `"tool"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolChoiceToolType = crate::runtime::Const<
-    constants::MessagesRequestToolChoiceToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/3/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolChoiceToolType { Tool => "tool", }
+}
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/tools/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -6248,13 +6398,13 @@ crate::runtime::untagged_union! {
     Custom(MessagesRequestToolsItemCustom),
     AnthropicToolSearchToolBm25(AnthropicToolSearchToolBm25),
     AnthropicToolSearchToolRegex(AnthropicToolSearchToolRegex),
-    BashServerTool(BashServerTool), DatetimeServerTool(DatetimeServerTool),
-    ImageGenerationServerToolOpenRouter(ImageGenerationServerToolOpenRouter),
-    MessagesSearchModelsServerTool(MessagesSearchModelsServerTool),
-    WebFetchServerTool(WebFetchServerTool),
-    OpenRouterWebSearchServerTool(OpenRouterWebSearchServerTool),
-    ShellServerToolOpenRouter(ShellServerToolOpenRouter),
-    ToolSearchServerTool(ToolSearchServerTool), Object(MessagesRequestToolsItemObject), }
+    OpenrouterBash(BashServerTool), OpenrouterDatetime(DatetimeServerTool),
+    OpenrouterImageGeneration(ImageGenerationServerToolOpenRouter),
+    OpenrouterExperimentalSearchModels(MessagesSearchModelsServerTool),
+    OpenrouterWebFetch(WebFetchServerTool),
+    OpenrouterWebSearch(OpenRouterWebSearchServerTool),
+    OpenrouterShell(ShellServerToolOpenRouter),
+    OpenrouterToolSearch(ToolSearchServerTool), Object(MessagesRequestToolsItemObject), }
     Deserialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
@@ -6266,13 +6416,13 @@ crate::runtime::union_from! {
     Custom(MessagesRequestToolsItemCustom),
     AnthropicToolSearchToolBm25(AnthropicToolSearchToolBm25),
     AnthropicToolSearchToolRegex(AnthropicToolSearchToolRegex),
-    BashServerTool(BashServerTool), DatetimeServerTool(DatetimeServerTool),
-    ImageGenerationServerToolOpenRouter(ImageGenerationServerToolOpenRouter),
-    MessagesSearchModelsServerTool(MessagesSearchModelsServerTool),
-    WebFetchServerTool(WebFetchServerTool),
-    OpenRouterWebSearchServerTool(OpenRouterWebSearchServerTool),
-    ShellServerToolOpenRouter(ShellServerToolOpenRouter),
-    ToolSearchServerTool(ToolSearchServerTool), Object(MessagesRequestToolsItemObject), }
+    OpenrouterBash(BashServerTool), OpenrouterDatetime(DatetimeServerTool),
+    OpenrouterImageGeneration(ImageGenerationServerToolOpenRouter),
+    OpenrouterExperimentalSearchModels(MessagesSearchModelsServerTool),
+    OpenrouterWebFetch(WebFetchServerTool),
+    OpenrouterWebSearch(OpenRouterWebSearchServerTool),
+    OpenrouterShell(ShellServerToolOpenRouter),
+    OpenrouterToolSearch(ToolSearchServerTool), Object(MessagesRequestToolsItemObject), }
 }
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5` in the API's spec.
 ///
@@ -6300,7 +6450,7 @@ pub struct MessagesRequestToolsItemAdvisor20260301 {
     pub name: MessagesRequestToolsItemAdvisor20260301Name,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolsItemAdvisor20260301Type,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemAdvisor20260301 {
@@ -6433,18 +6583,21 @@ impl MessagesRequestToolsItemAdvisor20260301 {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5/properties/name` in the API's spec.
-///
-/// Always `"advisor"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolsItemAdvisor20260301Name = crate::runtime::Const<
-    constants::MessagesRequestToolsItemAdvisor20260301Name,
->;
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5/properties/type` in the API's spec.
-///
-/// Always `"advisor_20260301"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolsItemAdvisor20260301Type = crate::runtime::Const<
-    constants::MessagesRequestToolsItemAdvisor20260301Type,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5/properties/name` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `advisor` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolsItemAdvisor20260301Name { Advisor => "advisor", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `advisor_20260301` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolsItemAdvisor20260301Type { Advisor20260301 =>
+    "advisor_20260301", }
+}
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/1` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6459,7 +6612,7 @@ pub struct MessagesRequestToolsItemBash20250124 {
     pub name: MessagesRequestToolsItemBash20250124Name,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolsItemBash20250124Type,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemBash20250124 {
@@ -6535,18 +6688,21 @@ impl MessagesRequestToolsItemBash20250124 {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/1/properties/name` in the API's spec.
-///
-/// Always `"bash"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolsItemBash20250124Name = crate::runtime::Const<
-    constants::MessagesRequestToolsItemBash20250124Name,
->;
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/1/properties/type` in the API's spec.
-///
-/// Always `"bash_20250124"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolsItemBash20250124Type = crate::runtime::Const<
-    constants::MessagesRequestToolsItemBash20250124Type,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/1/properties/name` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `bash` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolsItemBash20250124Name { Bash => "bash", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `bash_20250124` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolsItemBash20250124Type { Bash20250124 => "bash_20250124",
+    }
+}
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6567,7 +6723,7 @@ pub struct MessagesRequestToolsItemCustom {
     pub name: String,
     /// The `type` property (optional).
     pub r#type: Option<MessagesRequestToolsItemCustomType>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemCustom {
@@ -6698,8 +6854,8 @@ pub struct MessagesRequestToolsItemCustomInputSchema {
     pub required: Option<Vec<String>>,
     /// The `type` property (optional).
     pub r#type: Option<String>,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemCustomInputSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -6707,7 +6863,7 @@ impl serde::Serialize for MessagesRequestToolsItemCustomInputSchema {
         map.optional("properties", &self.properties);
         map.optional("required", &self.required);
         map.optional("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -6728,13 +6884,13 @@ impl crate::runtime::Object for MessagesRequestToolsItemCustomInputSchema {
         let mut v0: Option<serde_json::Value> = None;
         let mut v1: Option<Vec<String>> = None;
         let mut v2: Option<String> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -6742,7 +6898,7 @@ impl crate::runtime::Object for MessagesRequestToolsItemCustomInputSchema {
             properties: v0,
             required: v1,
             r#type: v2,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -6754,7 +6910,7 @@ impl MessagesRequestToolsItemCustomInputSchema {
             properties: None,
             required: None,
             r#type: None,
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
     /// Sets `properties`.
@@ -6773,12 +6929,13 @@ impl MessagesRequestToolsItemCustomInputSchema {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/0/properties/type` in the API's spec.
-///
-/// Always `"custom"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolsItemCustomType = crate::runtime::Const<
-    constants::MessagesRequestToolsItemCustomType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `custom` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolsItemCustomType { Custom => "custom", }
+}
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/12` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6787,14 +6944,14 @@ pub type MessagesRequestToolsItemCustomType = crate::runtime::Const<
 pub struct MessagesRequestToolsItemObject {
     /// The `type` property (required).
     pub r#type: String,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -6813,21 +6970,18 @@ impl crate::runtime::Object for MessagesRequestToolsItemObject {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
         let Some(v0) = v0 else {
             return Err(serde::de::Error::missing_field("type"));
         };
-        Ok(Self {
-            r#type: v0,
-            additional_properties: rest,
-        })
+        Ok(Self { r#type: v0, extra: rest })
     }
 }
 #[allow(deprecated)]
@@ -6836,7 +6990,7 @@ impl MessagesRequestToolsItemObject {
     pub fn new(r#type: impl Into<String>) -> Self {
         Self {
             r#type: r#type.into(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -6854,7 +7008,7 @@ pub struct MessagesRequestToolsItemTextEditor20250124 {
     pub name: MessagesRequestToolsItemTextEditor20250124Name,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestToolsItemTextEditor20250124Type,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemTextEditor20250124 {
@@ -6930,18 +7084,22 @@ impl MessagesRequestToolsItemTextEditor20250124 {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/2/properties/name` in the API's spec.
-///
-/// Always `"str_replace_editor"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolsItemTextEditor20250124Name = crate::runtime::Const<
-    constants::MessagesRequestToolsItemTextEditor20250124Name,
->;
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/2/properties/type` in the API's spec.
-///
-/// Always `"text_editor_20250124"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolsItemTextEditor20250124Type = crate::runtime::Const<
-    constants::MessagesRequestToolsItemTextEditor20250124Type,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/2/properties/name` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `str_replace_editor` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolsItemTextEditor20250124Name { StrReplaceEditor =>
+    "str_replace_editor", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/2/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text_editor_20250124` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolsItemTextEditor20250124Type { TextEditor20250124 =>
+    "text_editor_20250124", }
+}
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6966,7 +7124,7 @@ pub struct MessagesRequestToolsItemWebSearch20250305 {
     ///
     /// Example: `{"city":"San Francisco","country":"US","region":"California","timezone":"America/Los_Angeles","type":"approximate"}`
     pub user_location: Option<AnthropicWebSearchToolUserLocation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemWebSearch20250305 {
@@ -7093,18 +7251,21 @@ impl MessagesRequestToolsItemWebSearch20250305 {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3/properties/name` in the API's spec.
-///
-/// Always `"web_search"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolsItemWebSearch20250305Name = crate::runtime::Const<
-    constants::MessagesRequestToolsItemWebSearch20250305Name,
->;
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3/properties/type` in the API's spec.
-///
-/// Always `"web_search_20250305"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolsItemWebSearch20250305Type = crate::runtime::Const<
-    constants::MessagesRequestToolsItemWebSearch20250305Type,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3/properties/name` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolsItemWebSearch20250305Name { WebSearch => "web_search", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search_20250305` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolsItemWebSearch20250305Type { WebSearch20250305 =>
+    "web_search_20250305", }
+}
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7133,7 +7294,7 @@ pub struct MessagesRequestToolsItemWebSearch20260209 {
     ///
     /// Example: `{"city":"San Francisco","country":"US","region":"California","timezone":"America/Los_Angeles","type":"approximate"}`
     pub user_location: Option<AnthropicWebSearchToolUserLocation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesRequestToolsItemWebSearch20260209 {
@@ -7271,18 +7432,21 @@ impl MessagesRequestToolsItemWebSearch20260209 {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4/properties/name` in the API's spec.
-///
-/// Always `"web_search"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolsItemWebSearch20260209Name = crate::runtime::Const<
-    constants::MessagesRequestToolsItemWebSearch20260209Name,
->;
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4/properties/type` in the API's spec.
-///
-/// Always `"web_search_20260209"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestToolsItemWebSearch20260209Type = crate::runtime::Const<
-    constants::MessagesRequestToolsItemWebSearch20260209Type,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4/properties/name` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolsItemWebSearch20260209Name { WebSearch => "web_search", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search_20260209` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestToolsItemWebSearch20260209Type { WebSearch20260209 =>
+    "web_search_20260209", }
+}
 /// OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7295,7 +7459,7 @@ pub struct MessagesSearchModelsServerTool {
     pub parameters: Option<SearchModelsServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesSearchModelsServerToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesSearchModelsServerTool {
@@ -7360,12 +7524,14 @@ impl MessagesSearchModelsServerTool {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesSearchModelsServerTool/properties/type` in the API's spec.
-///
-/// Always `"openrouter:experimental__search_models"`: constructors fill it in, decoding checks it.
-pub type MessagesSearchModelsServerToolType = crate::runtime::Const<
-    constants::MessagesSearchModelsServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesSearchModelsServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:experimental__search_models` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesSearchModelsServerToolType { OpenrouterExperimentalSearchModels =>
+    "openrouter:experimental__search_models", }
+}
 /// Output of an `openrouter:shell` call from a prior assistant turn. Accepted on replay and dropped before the provider request — Anthropic has no equivalent block.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7378,7 +7544,7 @@ pub struct MessagesShellToolResultBlock {
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesShellToolResultBlockType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesShellToolResultBlock {
@@ -7450,12 +7616,14 @@ impl MessagesShellToolResultBlock {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesShellToolResultBlock/properties/type` in the API's spec.
-///
-/// Always `"openrouter_shell_tool_result"`: constructors fill it in, decoding checks it.
-pub type MessagesShellToolResultBlockType = crate::runtime::Const<
-    constants::MessagesShellToolResultBlockType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesShellToolResultBlock/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter_shell_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesShellToolResultBlockType { OpenrouterShellToolResult =>
+    "openrouter_shell_tool_result", }
+}
 /// Loads a previously deferred tool (declared in `tools` with `defer_loading: true`) mid-conversation without invalidating the prompt cache. Only valid in `role: "system"` messages. Not supported on Claude Sonnet 5 or models older than Claude Opus 4.8.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7470,7 +7638,7 @@ pub struct MessagesToolAdditionBlock {
     pub tool: MessagesToolAdditionBlockTool,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolAdditionBlockType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolAdditionBlock {
@@ -7576,7 +7744,7 @@ pub struct MessagesToolAdditionBlockToolMcpToolReference {
     pub server_name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolAdditionBlockToolMcpToolReferenceType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolAdditionBlockToolMcpToolReference {
@@ -7645,12 +7813,14 @@ impl MessagesToolAdditionBlockToolMcpToolReference {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/1/properties/type` in the API's spec.
-///
-/// Always `"mcp_tool_reference"`: constructors fill it in, decoding checks it.
-pub type MessagesToolAdditionBlockToolMcpToolReferenceType = crate::runtime::Const<
-    constants::MessagesToolAdditionBlockToolMcpToolReferenceType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `mcp_tool_reference` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesToolAdditionBlockToolMcpToolReferenceType { McpToolReference =>
+    "mcp_tool_reference", }
+}
 /// The object of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7661,7 +7831,7 @@ pub struct MessagesToolAdditionBlockToolMcpToolsetReference {
     pub server_name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolAdditionBlockToolMcpToolsetReferenceType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolAdditionBlockToolMcpToolsetReference {
@@ -7722,12 +7892,14 @@ impl MessagesToolAdditionBlockToolMcpToolsetReference {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/2/properties/type` in the API's spec.
-///
-/// Always `"mcp_toolset_reference"`: constructors fill it in, decoding checks it.
-pub type MessagesToolAdditionBlockToolMcpToolsetReferenceType = crate::runtime::Const<
-    constants::MessagesToolAdditionBlockToolMcpToolsetReferenceType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/2/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `mcp_toolset_reference` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesToolAdditionBlockToolMcpToolsetReferenceType { McpToolsetReference
+    => "mcp_toolset_reference", }
+}
 /// The object of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7738,7 +7910,7 @@ pub struct MessagesToolAdditionBlockToolReference {
     pub name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolAdditionBlockToolReferenceType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolAdditionBlockToolReference {
@@ -7799,18 +7971,21 @@ impl MessagesToolAdditionBlockToolReference {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/0/properties/type` in the API's spec.
-///
-/// Always `"tool_reference"`: constructors fill it in, decoding checks it.
-pub type MessagesToolAdditionBlockToolReferenceType = crate::runtime::Const<
-    constants::MessagesToolAdditionBlockToolReferenceType,
->;
-/// The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/type` in the API's spec.
-///
-/// Always `"tool_addition"`: constructors fill it in, decoding checks it.
-pub type MessagesToolAdditionBlockType = crate::runtime::Const<
-    constants::MessagesToolAdditionBlockType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_reference` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesToolAdditionBlockToolReferenceType { ToolReference =>
+    "tool_reference", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_addition` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesToolAdditionBlockType { ToolAddition => "tool_addition", }
+}
 /// Removes a tool from the conversation mid-conversation without invalidating the prompt cache. Only valid in `role: "system"` messages. Not supported on Claude Sonnet 5 or models older than Claude Opus 4.8.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7825,7 +8000,7 @@ pub struct MessagesToolRemovalBlock {
     pub tool: MessagesToolRemovalBlockTool,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolRemovalBlockType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolRemovalBlock {
@@ -7930,7 +8105,7 @@ pub struct MessagesToolRemovalBlockToolMcpToolReference {
     pub server_name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolRemovalBlockToolMcpToolReferenceType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolRemovalBlockToolMcpToolReference {
@@ -7999,12 +8174,14 @@ impl MessagesToolRemovalBlockToolMcpToolReference {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/1/properties/type` in the API's spec.
-///
-/// Always `"mcp_tool_reference"`: constructors fill it in, decoding checks it.
-pub type MessagesToolRemovalBlockToolMcpToolReferenceType = crate::runtime::Const<
-    constants::MessagesToolRemovalBlockToolMcpToolReferenceType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `mcp_tool_reference` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesToolRemovalBlockToolMcpToolReferenceType { McpToolReference =>
+    "mcp_tool_reference", }
+}
 /// The object of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -8015,7 +8192,7 @@ pub struct MessagesToolRemovalBlockToolMcpToolsetReference {
     pub server_name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolRemovalBlockToolMcpToolsetReferenceType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolRemovalBlockToolMcpToolsetReference {
@@ -8076,12 +8253,14 @@ impl MessagesToolRemovalBlockToolMcpToolsetReference {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/2/properties/type` in the API's spec.
-///
-/// Always `"mcp_toolset_reference"`: constructors fill it in, decoding checks it.
-pub type MessagesToolRemovalBlockToolMcpToolsetReferenceType = crate::runtime::Const<
-    constants::MessagesToolRemovalBlockToolMcpToolsetReferenceType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/2/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `mcp_toolset_reference` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesToolRemovalBlockToolMcpToolsetReferenceType { McpToolsetReference =>
+    "mcp_toolset_reference", }
+}
 /// The object of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -8092,7 +8271,7 @@ pub struct MessagesToolRemovalBlockToolReference {
     pub name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesToolRemovalBlockToolReferenceType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MessagesToolRemovalBlockToolReference {
@@ -8153,15 +8332,18 @@ impl MessagesToolRemovalBlockToolReference {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/0/properties/type` in the API's spec.
-///
-/// Always `"tool_reference"`: constructors fill it in, decoding checks it.
-pub type MessagesToolRemovalBlockToolReferenceType = crate::runtime::Const<
-    constants::MessagesToolRemovalBlockToolReferenceType,
->;
-/// The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/type` in the API's spec.
-///
-/// Always `"tool_removal"`: constructors fill it in, decoding checks it.
-pub type MessagesToolRemovalBlockType = crate::runtime::Const<
-    constants::MessagesToolRemovalBlockType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_reference` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesToolRemovalBlockToolReferenceType { ToolReference =>
+    "tool_reference", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool_removal` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesToolRemovalBlockType { ToolRemoval => "tool_removal", }
+}

@@ -20,7 +20,7 @@ pub struct ShellServerToolConfig {
     ///
     /// Example: `900`
     pub sleep_after_seconds: Option<SandboxSleepAfterSeconds>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellServerToolConfig {
@@ -136,7 +136,7 @@ pub struct ShellServerToolOpenRouter {
     pub parameters: Option<ShellServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ShellServerToolOpenRouterType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellServerToolOpenRouter {
@@ -201,12 +201,13 @@ impl ShellServerToolOpenRouter {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ShellServerTool_OpenRouter/properties/type` in the API's spec.
-///
-/// Always `"openrouter:shell"`: constructors fill it in, decoding checks it.
-pub type ShellServerToolOpenRouterType = crate::runtime::Const<
-    constants::ShellServerToolOpenRouterType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ShellServerTool_OpenRouter/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:shell` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ShellServerToolOpenRouterType { OpenrouterShell => "openrouter:shell", }
+}
 /// OpenRouter built-in server tool: finds tools marked `defer_loading` and makes them callable
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -219,7 +220,7 @@ pub struct ToolSearchServerTool {
     pub parameters: Option<ToolSearchServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ToolSearchServerToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ToolSearchServerTool {
@@ -294,7 +295,7 @@ pub struct ToolSearchServerToolConfig {
     ///
     /// Example: `5`
     pub max_results: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ToolSearchServerToolConfig {
@@ -351,9 +352,11 @@ impl ToolSearchServerToolConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ToolSearchServerTool/properties/type` in the API's spec.
-///
-/// Always `"openrouter:tool_search"`: constructors fill it in, decoding checks it.
-pub type ToolSearchServerToolType = crate::runtime::Const<
-    constants::ToolSearchServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ToolSearchServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:tool_search` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ToolSearchServerToolType { OpenrouterToolSearch => "openrouter:tool_search",
+    }
+}

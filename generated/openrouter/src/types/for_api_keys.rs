@@ -36,7 +36,7 @@ pub struct CreateKeysRequest {
     ///
     /// Example: `"0df9e665-d932-5740-b2c7-b52af166bc11"`
     pub workspace_id: Option<crate::runtime::Uuid>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateKeysRequest {
@@ -189,7 +189,7 @@ pub struct CreateKeysResponse {
     ///
     /// Example: `"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"`
     pub key: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -339,7 +339,7 @@ pub struct CreateKeysResponseData {
     ///
     /// Example: `"0df9e665-d932-5740-b2c7-b52af166bc11"`
     pub workspace_id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -624,7 +624,7 @@ pub struct DeleteKeysResponse {
     ///
     /// Example: `true`
     pub deleted: DeleteKeysResponseDeleted,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -687,7 +687,7 @@ pub type DeleteKeysResponseDeleted = crate::runtime::Const<
 pub struct GetCurrentKeyResponse {
     /// Current API key information
     pub data: GetCurrentKeyResponseData,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -820,7 +820,7 @@ pub struct GetCurrentKeyResponseData {
     ///
     /// Example: `25.5`
     pub usage_weekly: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1091,7 +1091,7 @@ pub struct GetCurrentKeyResponseDataRateLimit {
     ///
     /// Example: `1000`
     pub requests: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1171,7 +1171,7 @@ impl GetCurrentKeyResponseDataRateLimit {
 pub struct GetKeyResponse {
     /// The API key information
     pub data: GetKeyResponseData,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1310,7 +1310,7 @@ pub struct GetKeyResponseData {
     ///
     /// Example: `"0df9e665-d932-5740-b2c7-b52af166bc11"`
     pub workspace_id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1593,7 +1593,7 @@ impl GetKeyResponseData {
 pub struct ListResponse {
     /// List of API keys
     pub data: Vec<ListResponseDataItem>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1732,7 +1732,7 @@ pub struct ListResponseDataItem {
     ///
     /// Example: `"0df9e665-d932-5740-b2c7-b52af166bc11"`
     pub workspace_id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2033,7 +2033,7 @@ pub struct UpdateKeysRequest {
     ///
     /// Example: `"Updated API Key Name"`
     pub name: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateKeysRequest {
@@ -2163,7 +2163,7 @@ crate::runtime::string_enum! {
 pub struct UpdateKeysResponse {
     /// The updated API key information
     pub data: UpdateKeysResponseData,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2302,7 +2302,7 @@ pub struct UpdateKeysResponseData {
     ///
     /// Example: `"0df9e665-d932-5740-b2c7-b52af166bc11"`
     pub workspace_id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -58,7 +58,7 @@ pub struct UnifiedBenchmarkPricing {
     ///
     /// Example: `"0.000003"`
     pub prompt: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -150,7 +150,7 @@ pub struct UnifiedBenchmarksAaItem {
     pub pricing: Option<UnifiedBenchmarkPricing>,
     /// Benchmark source discriminator.
     pub source: UnifiedBenchmarksAaItemSource,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -277,12 +277,12 @@ impl UnifiedBenchmarksAaItem {
         self
     }
 }
-/// Benchmark source discriminator.
-///
-/// Always `"artificial-analysis"`: constructors fill it in, decoding checks it.
-pub type UnifiedBenchmarksAaItemSource = crate::runtime::Const<
-    constants::UnifiedBenchmarksAaItemSource,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " Benchmark source discriminator."] #[doc = ""] #[doc =
+    " Always `artificial-analysis` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnifiedBenchmarksAaItemSource { ArtificialAnalysis => "artificial-analysis",
+    }
+}
 /// The object of the `UnifiedBenchmarksDAItem` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -325,7 +325,7 @@ pub struct UnifiedBenchmarksDaItem {
     ///
     /// Example: `72`
     pub win_rate: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -476,12 +476,11 @@ impl UnifiedBenchmarksDaItem {
         self
     }
 }
-/// Benchmark source discriminator.
-///
-/// Always `"design-arena"`: constructors fill it in, decoding checks it.
-pub type UnifiedBenchmarksDaItemSource = crate::runtime::Const<
-    constants::UnifiedBenchmarksDaItemSource,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " Benchmark source discriminator."] #[doc = ""] #[doc =
+    " Always `design-arena` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnifiedBenchmarksDaItemSource { DesignArena => "design-arena", }
+}
 /// Placement distribution from tournament matches.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -498,7 +497,7 @@ pub struct UnifiedBenchmarksDaItemTournamentStats {
     pub third_place: Option<i64>,
     /// The `total` property (required, may be `null`).
     pub total: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -626,7 +625,7 @@ pub struct UnifiedBenchmarksMeta {
     pub task_type: Option<String>,
     /// Dataset version.
     pub version: UnifiedBenchmarksMetaVersion,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -760,12 +759,11 @@ crate::runtime::string_enum! {
     pub enum UnifiedBenchmarksMetaSource { ArtificialAnalysis => "artificial-analysis",
     DesignArena => "design-arena", Openrouter => "openrouter", }
 }
-/// Dataset version.
-///
-/// Always `"v1"`: constructors fill it in, decoding checks it.
-pub type UnifiedBenchmarksMetaVersion = crate::runtime::Const<
-    constants::UnifiedBenchmarksMetaVersion,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " Dataset version."] #[doc = ""] #[doc =
+    " Always `v1` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnifiedBenchmarksMetaVersion { V1 => "v1", }
+}
 /// The object of the `UnifiedBenchmarksORItem` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -806,7 +804,7 @@ pub struct UnifiedBenchmarksOrItem {
     ///
     /// Example: `300`
     pub total_tasks: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -953,12 +951,11 @@ crate::runtime::string_enum! {
     pub enum UnifiedBenchmarksOrItemBenchmarkType { GpqaDiamond => "gpqa_diamond",
     TauBenchVerifiedAirline => "tau_bench_verified_airline", }
 }
-/// Benchmark source discriminator.
-///
-/// Always `"openrouter"`: constructors fill it in, decoding checks it.
-pub type UnifiedBenchmarksOrItemSource = crate::runtime::Const<
-    constants::UnifiedBenchmarksOrItemSource,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " Benchmark source discriminator."] #[doc = ""] #[doc =
+    " Always `openrouter` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnifiedBenchmarksOrItemSource { Openrouter => "openrouter", }
+}
 /// The object of the `UnifiedBenchmarksResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -971,7 +968,7 @@ pub struct UnifiedBenchmarksResponse {
     ///
     /// Example: `{"as_of":"2026-06-03T12:00:00Z","citation":"Source: Artificial Analysis (artificialanalysis.ai) via OpenRouter (openrouter.ai/rankings).","model_count":50,"source":"artificial-analysis","source_url":"https://artificialanalysis.ai","task_type":null,"version":"v1"}`
     pub meta: UnifiedBenchmarksMeta,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1041,17 +1038,15 @@ crate::runtime::untagged_union! {
     " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum UnifiedBenchmarksResponseDataItem {
     UnifiedBenchmarksSearchItem(UnifiedBenchmarksSearchItem),
-    UnifiedBenchmarksDaItem(UnifiedBenchmarksDaItem),
-    UnifiedBenchmarksOrItem(UnifiedBenchmarksOrItem),
-    UnifiedBenchmarksAaItem(UnifiedBenchmarksAaItem), } Serialize : #[cfg(feature =
+    DesignArena(UnifiedBenchmarksDaItem), Openrouter(UnifiedBenchmarksOrItem),
+    ArtificialAnalysis(UnifiedBenchmarksAaItem), } Serialize : #[cfg(feature =
     "full-serde")];
 }
 crate::runtime::union_from! {
     UnifiedBenchmarksResponseDataItem {
     UnifiedBenchmarksSearchItem(UnifiedBenchmarksSearchItem),
-    UnifiedBenchmarksDaItem(UnifiedBenchmarksDaItem),
-    UnifiedBenchmarksOrItem(UnifiedBenchmarksOrItem),
-    UnifiedBenchmarksAaItem(UnifiedBenchmarksAaItem), }
+    DesignArena(UnifiedBenchmarksDaItem), Openrouter(UnifiedBenchmarksOrItem),
+    ArtificialAnalysis(UnifiedBenchmarksAaItem), }
 }
 /// The object of the `UnifiedBenchmarksSearchItem` schema in the API's spec.
 ///
@@ -1107,7 +1102,7 @@ pub struct UnifiedBenchmarksSearchItem {
     ///
     /// Example: `100`
     pub total_tasks: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1317,12 +1312,11 @@ crate::runtime::string_enum! {
     pub enum UnifiedBenchmarksSearchItemSearchSurface { ServerTool => "server-tool",
     Plugin => "plugin", }
 }
-/// Benchmark source discriminator.
-///
-/// Always `"openrouter"`: constructors fill it in, decoding checks it.
-pub type UnifiedBenchmarksSearchItemSource = crate::runtime::Const<
-    constants::UnifiedBenchmarksSearchItemSource,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " Benchmark source discriminator."] #[doc = ""] #[doc =
+    " Always `openrouter` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UnifiedBenchmarksSearchItemSource { Openrouter => "openrouter", }
+}
 /// Published lane configuration, included only when include_run_config=true. Only the agent turn count, reasoning effort, and temperature are exposed; other harness settings are intentionally not part of the public contract.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1341,7 +1335,7 @@ pub struct UnifiedBenchmarksSearchRunConfig {
     ///
     /// Example: `0.2`
     pub temperature: Option<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

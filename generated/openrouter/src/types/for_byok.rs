@@ -52,7 +52,7 @@ pub struct ByokKey {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: Option<crate::runtime::Uuid>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -311,7 +311,7 @@ pub struct CreateByokKeyRequest {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: Option<crate::runtime::Uuid>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateByokKeyRequest {
@@ -474,7 +474,7 @@ impl CreateByokKeyRequest {
 pub struct CreateByokKeyResponse {
     /// The `data` property (required).
     pub data: ByokKey,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -533,7 +533,7 @@ pub struct DeleteByokKeyResponse {
     ///
     /// Example: `true`
     pub deleted: DeleteByokKeyResponseDeleted,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -596,7 +596,7 @@ pub type DeleteByokKeyResponseDeleted = crate::runtime::Const<
 pub struct GetByokKeyResponse {
     /// The `data` property (required).
     pub data: ByokKey,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -693,7 +693,7 @@ pub struct ListByokKeysResponse {
     ///
     /// Example: `1`
     pub total_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -783,7 +783,7 @@ pub struct UpdateByokKeyRequest {
     ///
     /// Example: `"Updated OpenAI Key"`
     pub name: crate::runtime::Patch<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateByokKeyRequest {
@@ -937,7 +937,7 @@ impl UpdateByokKeyRequest {
 pub struct UpdateByokKeyResponse {
     /// The `data` property (required).
     pub data: ByokKey,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -24,7 +24,7 @@ pub struct ChatChoice {
     ///
     /// Example: `{"content":"The capital of France is Paris.","model":"openai/gpt-4o","role":"assistant"}`
     pub message: ChatAssistantMessage,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -152,7 +152,7 @@ pub struct ChatResult {
     pub usage: Option<ChatUsage>,
     /// The upstream provider that served the request.
     pub provider: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -310,10 +310,13 @@ impl ChatResult {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ChatResult/properties/object` in the API's spec.
-///
-/// Always `"chat.completion"`: constructors fill it in, decoding checks it.
-pub type ChatResultObject = crate::runtime::Const<constants::ChatResultObject>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatResult/properties/object` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `chat.completion` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatResultObject { ChatCompletion => "chat.completion", }
+}
 /// Streaming completion choice chunk
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -334,7 +337,7 @@ pub struct ChatStreamChoice {
     ///
     /// Example: `{"content":[{"bytes":null,"logprob":-0.612345,"token":" Hello","top_logprobs":[]}],"refusal":null}`
     pub logprobs: Option<ChatTokenLogprobs>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamChoice {
@@ -458,7 +461,7 @@ pub struct ChatStreamChunk {
     pub usage: Option<ChatUsage>,
     /// The upstream provider that served the request.
     pub provider: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamChunk {
@@ -642,7 +645,7 @@ pub struct ChatStreamChunkError {
     pub message: String,
     /// Structured error metadata
     pub metadata: Option<ChatStreamChunkErrorMetadata>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamChunkError {
@@ -723,7 +726,7 @@ pub struct ChatStreamChunkErrorMetadata {
     pub error_type: ApiErrorType,
     /// Upstream provider-specific error code, when available
     pub provider_code: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamChunkErrorMetadata {
@@ -786,10 +789,13 @@ impl ChatStreamChunkErrorMetadata {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ChatStreamChunk/properties/object` in the API's spec.
-///
-/// Always `"chat.completion.chunk"`: constructors fill it in, decoding checks it.
-pub type ChatStreamChunkObject = crate::runtime::Const<constants::ChatStreamChunkObject>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatStreamChunk/properties/object` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `chat.completion.chunk` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatStreamChunkObject { ChatCompletionChunk => "chat.completion.chunk", }
+}
 /// Delta changes in streaming response
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -818,7 +824,7 @@ pub struct ChatStreamDelta {
     pub role: Option<ChatStreamDeltaRole>,
     /// Tool calls delta
     pub tool_calls: Option<Vec<ChatStreamToolCall>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamDelta {
@@ -956,10 +962,11 @@ impl ChatStreamDelta {
         self
     }
 }
-/// The role of the message author
-///
-/// Always `"assistant"`: constructors fill it in, decoding checks it.
-pub type ChatStreamDeltaRole = crate::runtime::Const<constants::ChatStreamDeltaRole>;
+crate::runtime::one_value_enum! {
+    #[doc = " The role of the message author"] #[doc = ""] #[doc =
+    " Always `assistant` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatStreamDeltaRole { Assistant => "assistant", }
+}
 /// Reasoning details for extended thinking models
 pub type ChatStreamReasoningDetails = Vec<ReasoningDetailUnion>;
 /// Tool call delta for streaming responses
@@ -980,7 +987,7 @@ pub struct ChatStreamToolCall {
     ///
     /// Example: `"function"`
     pub r#type: Option<ChatStreamToolCallType>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamToolCall {
@@ -1079,7 +1086,7 @@ pub struct ChatStreamToolCallFunction {
     ///
     /// Example: `"get_weather"`
     pub name: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamToolCallFunction {
@@ -1146,12 +1153,11 @@ impl ChatStreamToolCallFunction {
         self
     }
 }
-/// Tool call type
-///
-/// Always `"function"`: constructors fill it in, decoding checks it.
-pub type ChatStreamToolCallType = crate::runtime::Const<
-    constants::ChatStreamToolCallType,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " Tool call type"] #[doc = ""] #[doc =
+    " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatStreamToolCallType { Function => "function", }
+}
 /// Token log probability information
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1164,7 +1170,7 @@ pub struct ChatTokenLogprob {
     pub token: String,
     /// Top alternative tokens with probabilities
     pub top_logprobs: Vec<ChatTokenLogprobTopLogprobsItem>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatTokenLogprob {
@@ -1257,7 +1263,7 @@ pub struct ChatTokenLogprobTopLogprobsItem {
     pub logprob: f64,
     /// The `token` property (required).
     pub token: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatTokenLogprobTopLogprobsItem {
@@ -1334,7 +1340,7 @@ pub struct ChatTokenLogprobs {
     pub content: Option<Vec<ChatTokenLogprob>>,
     /// Log probabilities for refusal tokens
     pub refusal: Option<Vec<ChatTokenLogprob>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatTokenLogprobs {
@@ -1427,7 +1433,7 @@ pub struct ChatUsage {
     pub server_tool_use_details: Option<ServerToolUseDetails>,
     /// Total number of tokens
     pub total_tokens: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatUsage {
@@ -1601,7 +1607,7 @@ pub struct ChatUsageCompletionTokensDetails {
     pub reasoning_tokens: Option<i64>,
     /// Rejected prediction tokens
     pub rejected_prediction_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatUsageCompletionTokensDetails {
@@ -1709,7 +1715,7 @@ pub struct ChatUsagePromptTokensDetails {
     pub cached_tokens: Option<i64>,
     /// Video input tokens
     pub video_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatUsagePromptTokensDetails {

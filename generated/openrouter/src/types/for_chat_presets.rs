@@ -10,7 +10,7 @@ pub type ChatAssistantImages = Vec<ChatAssistantImagesItem>;
 pub struct ChatAssistantImagesItem {
     /// The `image_url` property (required).
     pub image_url: ChatAssistantImagesItemImageUrl,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatAssistantImagesItem {
@@ -64,7 +64,7 @@ impl ChatAssistantImagesItem {
 pub struct ChatAssistantImagesItemImageUrl {
     /// URL or base64-encoded data of the generated image
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatAssistantImagesItemImageUrl {
@@ -144,7 +144,7 @@ pub struct ChatAssistantMessage {
     pub role: ChatAssistantMessageRole,
     /// Tool calls made by the assistant
     pub tool_calls: Option<Vec<ChatToolCall>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatAssistantMessage {
@@ -332,12 +332,13 @@ impl ChatAssistantMessageContent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatAssistantMessage/properties/role` in the API's spec.
-///
-/// Always `"assistant"`: constructors fill it in, decoding checks it.
-pub type ChatAssistantMessageRole = crate::runtime::Const<
-    constants::ChatAssistantMessageRole,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatAssistantMessage/properties/role` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `assistant` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatAssistantMessageRole { Assistant => "assistant", }
+}
 /// Audio output data or reference
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -350,7 +351,7 @@ pub struct ChatAudioOutput {
     pub id: Option<String>,
     /// Audio transcript
     pub transcript: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatAudioOutput {
@@ -449,7 +450,7 @@ pub struct ChatContentAudio {
     pub input_audio: ChatContentAudioInputAudio,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatContentAudioType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentAudio {
@@ -516,7 +517,7 @@ pub struct ChatContentAudioInputAudio {
     pub data: String,
     /// Audio format (e.g., wav, mp3, flac, m4a, ogg, aiff, aac, pcm16, pcm24). Supported formats vary by provider.
     pub format: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentAudioInputAudio {
@@ -575,12 +576,84 @@ impl ChatContentAudioInputAudio {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatContentAudio/properties/type` in the API's spec.
-///
-/// Always `"input_audio"`: constructors fill it in, decoding checks it.
-pub type ChatContentAudioType = crate::runtime::Const<constants::ChatContentAudioType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatContentAudio/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `input_audio` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatContentAudioType { InputAudio => "input_audio", }
+}
 /// Anthropic-style cache breakpoint for the content part. Interchangeable with the OpenAI-style `prompt_cache_breakpoint` marker: OpenRouter converts between the two based on the provider serving the request.
-pub type ChatContentCacheControl = AnthropicCacheControlDirective;
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ChatContentCacheControl {
+    /// The `ttl` property (optional).
+    ///
+    /// Example: `"5m"`
+    pub ttl: Option<AnthropicCacheControlTtl>,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: AnthropicCacheControlDirectiveType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for ChatContentCacheControl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.optional("ttl", &self.ttl);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChatContentCacheControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for ChatContentCacheControl {
+    const NAME: &'static str = "ChatContentCacheControl";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["ttl", "type"];
+        let mut v0: Option<AnthropicCacheControlTtl> = None;
+        let mut v1: Option<AnthropicCacheControlDirectiveType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            ttl: v0,
+            r#type: v1,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl ChatContentCacheControl {
+    /// An empty `ChatContentCacheControl`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            ttl: None,
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+    /// Sets `ttl`.
+    pub fn ttl(mut self, value: impl Into<AnthropicCacheControlTtl>) -> Self {
+        self.ttl = Some(value.into());
+        self
+    }
+}
 /// File content part for document processing
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -589,7 +662,7 @@ pub struct ChatContentFile {
     pub file: ChatContentFileDef,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatContentFileType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentFile {
@@ -658,7 +731,7 @@ pub struct ChatContentFileDef {
     pub file_id: Option<String>,
     /// Original filename
     pub filename: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentFileDef {
@@ -737,10 +810,13 @@ impl ChatContentFileDef {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ChatContentFile/properties/type` in the API's spec.
-///
-/// Always `"file"`: constructors fill it in, decoding checks it.
-pub type ChatContentFileType = crate::runtime::Const<constants::ChatContentFileType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatContentFile/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatContentFileType { File => "file", }
+}
 /// Image content part for vision models
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -749,7 +825,7 @@ pub struct ChatContentImage {
     pub image_url: ChatContentImageUrl,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatContentImageType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentImage {
@@ -808,10 +884,13 @@ impl ChatContentImage {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatContentImage/properties/type` in the API's spec.
-///
-/// Always `"image_url"`: constructors fill it in, decoding checks it.
-pub type ChatContentImageType = crate::runtime::Const<constants::ChatContentImageType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatContentImage/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `image_url` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatContentImageType { ImageUrl => "image_url", }
+}
 /// The object of the schema at `/components/schemas/ChatContentImage/properties/image_url` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -820,7 +899,7 @@ pub struct ChatContentImageUrl {
     pub detail: Option<ChatContentImageUrlDetail>,
     /// URL of the image (data: URLs supported)
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentImageUrl {
@@ -917,7 +996,7 @@ pub struct ChatContentText {
     pub text: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatContentTextType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentText {
@@ -1008,10 +1087,13 @@ impl ChatContentText {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ChatContentText/properties/type` in the API's spec.
-///
-/// Always `"text"`: constructors fill it in, decoding checks it.
-pub type ChatContentTextType = crate::runtime::Const<constants::ChatContentTextType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatContentText/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatContentTextType { Text => "text", }
+}
 /// Video input content part
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1022,7 +1104,7 @@ pub struct ChatContentVideo {
     ///
     /// Example: `{"url":"https://example.com/video.mp4"}`
     pub video_url: ChatContentVideoInput,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentVideo {
@@ -1087,7 +1169,7 @@ impl ChatContentVideo {
 pub struct ChatContentVideoInput {
     /// URL of the video (data: URLs supported)
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatContentVideoInput {
@@ -1135,10 +1217,13 @@ impl ChatContentVideoInput {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatContentVideo/properties/type` in the API's spec.
-///
-/// Always `"video_url"`: constructors fill it in, decoding checks it.
-pub type ChatContentVideoType = crate::runtime::Const<constants::ChatContentVideoType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatContentVideo/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `video_url` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatContentVideoType { VideoUrl => "video_url", }
+}
 /// Developer message
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1155,7 +1240,7 @@ pub struct ChatDeveloperMessage {
     pub name: Option<String>,
     /// The `role` property (always the same value, filled in by `new`).
     pub role: ChatDeveloperMessageRole,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatDeveloperMessage {
@@ -1248,12 +1333,13 @@ impl ChatDeveloperMessageContent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatDeveloperMessage/properties/role` in the API's spec.
-///
-/// Always `"developer"`: constructors fill it in, decoding checks it.
-pub type ChatDeveloperMessageRole = crate::runtime::Const<
-    constants::ChatDeveloperMessageRole,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatDeveloperMessage/properties/role` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `developer` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatDeveloperMessageRole { Developer => "developer", }
+}
 /// Custom grammar response format
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1266,7 +1352,7 @@ pub struct ChatFormatGrammarConfig {
     pub grammar: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatFormatGrammarConfigType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatGrammarConfig {
@@ -1327,12 +1413,13 @@ impl ChatFormatGrammarConfig {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatFormatGrammarConfig/properties/type` in the API's spec.
-///
-/// Always `"grammar"`: constructors fill it in, decoding checks it.
-pub type ChatFormatGrammarConfigType = crate::runtime::Const<
-    constants::ChatFormatGrammarConfigType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatFormatGrammarConfig/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `grammar` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatFormatGrammarConfigType { Grammar => "grammar", }
+}
 /// JSON object response format
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1341,7 +1428,7 @@ pub type ChatFormatGrammarConfigType = crate::runtime::Const<
 pub struct ChatFormatJsonObjectConfig {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatFormatJsonObjectConfigType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatJsonObjectConfig {
@@ -1391,12 +1478,13 @@ impl ChatFormatJsonObjectConfig {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatFormatJsonObjectConfig/properties/type` in the API's spec.
-///
-/// Always `"json_object"`: constructors fill it in, decoding checks it.
-pub type ChatFormatJsonObjectConfigType = crate::runtime::Const<
-    constants::ChatFormatJsonObjectConfigType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatFormatJsonObjectConfig/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `json_object` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatFormatJsonObjectConfigType { JsonObject => "json_object", }
+}
 /// JSON Schema response format for structured outputs
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1409,7 +1497,7 @@ pub struct ChatFormatJsonSchemaConfig {
     pub json_schema: ChatJsonSchemaConfig,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatFormatJsonSchemaConfigType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatJsonSchemaConfig {
@@ -1470,12 +1558,13 @@ impl ChatFormatJsonSchemaConfig {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatFormatJsonSchemaConfig/properties/type` in the API's spec.
-///
-/// Always `"json_schema"`: constructors fill it in, decoding checks it.
-pub type ChatFormatJsonSchemaConfigType = crate::runtime::Const<
-    constants::ChatFormatJsonSchemaConfigType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatFormatJsonSchemaConfig/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `json_schema` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatFormatJsonSchemaConfigType { JsonSchema => "json_schema", }
+}
 /// Python code response format
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1484,7 +1573,7 @@ pub type ChatFormatJsonSchemaConfigType = crate::runtime::Const<
 pub struct ChatFormatPythonConfig {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatFormatPythonConfigType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatPythonConfig {
@@ -1534,12 +1623,13 @@ impl ChatFormatPythonConfig {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatFormatPythonConfig/properties/type` in the API's spec.
-///
-/// Always `"python"`: constructors fill it in, decoding checks it.
-pub type ChatFormatPythonConfigType = crate::runtime::Const<
-    constants::ChatFormatPythonConfigType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatFormatPythonConfig/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `python` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatFormatPythonConfigType { Python => "python", }
+}
 /// Default text response format
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1548,7 +1638,7 @@ pub type ChatFormatPythonConfigType = crate::runtime::Const<
 pub struct ChatFormatTextConfig {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatFormatTextConfigType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFormatTextConfig {
@@ -1598,41 +1688,40 @@ impl ChatFormatTextConfig {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatFormatTextConfig/properties/type` in the API's spec.
-///
-/// Always `"text"`: constructors fill it in, decoding checks it.
-pub type ChatFormatTextConfigType = crate::runtime::Const<
-    constants::ChatFormatTextConfigType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatFormatTextConfig/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatFormatTextConfigType { Text => "text", }
+}
 crate::runtime::untagged_union! {
     #[doc =
     " Tool definition for function calling (regular function or OpenRouter built-in server tool)"]
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ChatFunctionTool { Function(ChatFunctionToolFunction),
-    AdvisorServerToolOpenRouter(AdvisorServerToolOpenRouter),
-    BashServerTool(BashServerTool), DatetimeServerTool(DatetimeServerTool),
-    FilesServerTool(FilesServerTool),
-    FusionServerToolOpenRouter(FusionServerToolOpenRouter),
-    ImageGenerationServerToolOpenRouter(ImageGenerationServerToolOpenRouter),
-    ChatSearchModelsServerTool(ChatSearchModelsServerTool),
-    SubagentServerToolOpenRouter(SubagentServerToolOpenRouter),
-    WebFetchServerTool(WebFetchServerTool),
-    OpenRouterWebSearchServerTool(OpenRouterWebSearchServerTool),
+    OpenrouterAdvisor(AdvisorServerToolOpenRouter), OpenrouterBash(BashServerTool),
+    OpenrouterDatetime(DatetimeServerTool), OpenrouterFiles(FilesServerTool),
+    OpenrouterFusion(FusionServerToolOpenRouter),
+    OpenrouterImageGeneration(ImageGenerationServerToolOpenRouter),
+    OpenrouterExperimentalSearchModels(ChatSearchModelsServerTool),
+    OpenrouterSubagent(SubagentServerToolOpenRouter),
+    OpenrouterWebFetch(WebFetchServerTool),
+    OpenrouterWebSearch(OpenRouterWebSearchServerTool),
     ChatWebSearchShorthand(ChatWebSearchShorthand), } Deserialize : #[cfg(feature =
     "full-serde")];
 }
 crate::runtime::union_from! {
     ChatFunctionTool { Function(ChatFunctionToolFunction),
-    AdvisorServerToolOpenRouter(AdvisorServerToolOpenRouter),
-    BashServerTool(BashServerTool), DatetimeServerTool(DatetimeServerTool),
-    FilesServerTool(FilesServerTool),
-    FusionServerToolOpenRouter(FusionServerToolOpenRouter),
-    ImageGenerationServerToolOpenRouter(ImageGenerationServerToolOpenRouter),
-    ChatSearchModelsServerTool(ChatSearchModelsServerTool),
-    SubagentServerToolOpenRouter(SubagentServerToolOpenRouter),
-    WebFetchServerTool(WebFetchServerTool),
-    OpenRouterWebSearchServerTool(OpenRouterWebSearchServerTool),
+    OpenrouterAdvisor(AdvisorServerToolOpenRouter), OpenrouterBash(BashServerTool),
+    OpenrouterDatetime(DatetimeServerTool), OpenrouterFiles(FilesServerTool),
+    OpenrouterFusion(FusionServerToolOpenRouter),
+    OpenrouterImageGeneration(ImageGenerationServerToolOpenRouter),
+    OpenrouterExperimentalSearchModels(ChatSearchModelsServerTool),
+    OpenrouterSubagent(SubagentServerToolOpenRouter),
+    OpenrouterWebFetch(WebFetchServerTool),
+    OpenrouterWebSearch(OpenRouterWebSearchServerTool),
     ChatWebSearchShorthand(ChatWebSearchShorthand), }
 }
 /// The object of the schema at `/components/schemas/ChatFunctionTool/anyOf/0` in the API's spec.
@@ -1651,7 +1740,7 @@ pub struct ChatFunctionToolFunction {
     pub function: ChatFunctionToolFunctionDef,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatFunctionToolFunctionType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFunctionToolFunction {
@@ -1746,7 +1835,7 @@ pub struct ChatFunctionToolFunctionDef {
     ///
     /// Example: `false`
     pub strict: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatFunctionToolFunctionDef {
@@ -1835,12 +1924,13 @@ impl ChatFunctionToolFunctionDef {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ChatFunctionTool/anyOf/0/properties/type` in the API's spec.
-///
-/// Always `"function"`: constructors fill it in, decoding checks it.
-pub type ChatFunctionToolFunctionType = crate::runtime::Const<
-    constants::ChatFunctionToolFunctionType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatFunctionTool/anyOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatFunctionToolFunctionType { Function => "function", }
+}
 /// JSON Schema configuration object
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1863,7 +1953,7 @@ pub struct ChatJsonSchemaConfig {
     ///
     /// Example: `false`
     pub strict: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatJsonSchemaConfig {
@@ -1978,7 +2068,7 @@ pub struct ChatNamedToolChoice {
     pub function: ChatNamedToolChoiceFunction,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatNamedToolChoiceType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatNamedToolChoice {
@@ -2049,7 +2139,7 @@ pub struct ChatNamedToolChoiceFunction {
     ///
     /// Example: `"get_weather"`
     pub name: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatNamedToolChoiceFunction {
@@ -2099,12 +2189,13 @@ impl ChatNamedToolChoiceFunction {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatNamedToolChoice/properties/type` in the API's spec.
-///
-/// Always `"function"`: constructors fill it in, decoding checks it.
-pub type ChatNamedToolChoiceType = crate::runtime::Const<
-    constants::ChatNamedToolChoiceType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatNamedToolChoice/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatNamedToolChoiceType { Function => "function", }
+}
 /// Reasoning details for extended thinking models
 pub type ChatReasoningDetails = Vec<ReasoningDetailUnion>;
 crate::runtime::string_enum! {
@@ -2284,7 +2375,7 @@ pub struct ChatRequest {
     ///
     /// Example: `"user-123"`
     pub user: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatRequest {
@@ -2925,7 +3016,7 @@ pub struct ChatRequestReasoning {
     ///
     /// Example: `"concise"`
     pub summary: Option<ChatReasoningSummaryVerbosityEnum>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatRequestReasoning {
@@ -3062,7 +3153,7 @@ pub struct ChatSearchModelsServerTool {
     pub parameters: Option<SearchModelsServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatSearchModelsServerToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatSearchModelsServerTool {
@@ -3127,12 +3218,14 @@ impl ChatSearchModelsServerTool {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ChatSearchModelsServerTool/properties/type` in the API's spec.
-///
-/// Always `"openrouter:experimental__search_models"`: constructors fill it in, decoding checks it.
-pub type ChatSearchModelsServerToolType = crate::runtime::Const<
-    constants::ChatSearchModelsServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatSearchModelsServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:experimental__search_models` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatSearchModelsServerToolType { OpenrouterExperimentalSearchModels =>
+    "openrouter:experimental__search_models", }
+}
 /// OpenRouter extension: force a specific server tool by naming it directly in `tool_choice.type` instead of wrapping it in `{ type: "function", function: { name } }`.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3143,7 +3236,7 @@ pub struct ChatServerToolChoice {
     ///
     /// Example: `"openrouter:web_search"`
     pub r#type: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatServerToolChoice {
@@ -3204,7 +3297,7 @@ pub struct ChatStreamOptions {
     /// Example: `true`
     #[deprecated(note = "deprecated by the API's spec")]
     pub include_usage: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatStreamOptions {
@@ -3277,7 +3370,7 @@ pub struct ChatSystemMessage {
     pub name: Option<String>,
     /// The `role` property (always the same value, filled in by `new`).
     pub role: ChatSystemMessageRole,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatSystemMessage {
@@ -3370,10 +3463,13 @@ impl ChatSystemMessageContent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatSystemMessage/properties/role` in the API's spec.
-///
-/// Always `"system"`: constructors fill it in, decoding checks it.
-pub type ChatSystemMessageRole = crate::runtime::Const<constants::ChatSystemMessageRole>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatSystemMessage/properties/role` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `system` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatSystemMessageRole { System => "system", }
+}
 /// Tool call made by the assistant
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3384,7 +3480,7 @@ pub struct ChatToolCall {
     pub id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ChatToolCallType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatToolCall {
@@ -3462,7 +3558,7 @@ pub struct ChatToolCallFunction {
     pub arguments: String,
     /// Function name to call
     pub name: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatToolCallFunction {
@@ -3521,10 +3617,13 @@ impl ChatToolCallFunction {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatToolCall/properties/type` in the API's spec.
-///
-/// Always `"function"`: constructors fill it in, decoding checks it.
-pub type ChatToolCallType = crate::runtime::Const<constants::ChatToolCallType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatToolCall/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatToolCallType { Function => "function", }
+}
 crate::runtime::untagged_union! {
     #[doc = " Tool choice configuration"] #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
@@ -3538,20 +3637,27 @@ crate::runtime::union_from! {
     Required(ChatToolChoiceRequired), ChatNamedToolChoice(ChatNamedToolChoice),
     ChatServerToolChoice(ChatServerToolChoice), }
 }
-/// The one value of the schema at `/components/schemas/ChatToolChoice/anyOf/1` in the API's spec.
-///
-/// Always `"auto"`: constructors fill it in, decoding checks it.
-pub type ChatToolChoiceAuto = crate::runtime::Const<constants::ChatToolChoiceAuto>;
-/// The one value of the schema at `/components/schemas/ChatToolChoice/anyOf/0` in the API's spec.
-///
-/// Always `"none"`: constructors fill it in, decoding checks it.
-pub type ChatToolChoiceNone = crate::runtime::Const<constants::ChatToolChoiceNone>;
-/// The one value of the schema at `/components/schemas/ChatToolChoice/anyOf/2` in the API's spec.
-///
-/// Always `"required"`: constructors fill it in, decoding checks it.
-pub type ChatToolChoiceRequired = crate::runtime::Const<
-    constants::ChatToolChoiceRequired,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatToolChoice/anyOf/1` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `auto` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatToolChoiceAuto { Auto => "auto", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatToolChoice/anyOf/0` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `none` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatToolChoiceNone { None => "none", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatToolChoice/anyOf/2` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `required` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatToolChoiceRequired { Required => "required", }
+}
 /// Tool response message
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3568,7 +3674,7 @@ pub struct ChatToolMessage {
     ///
     /// Example: `"call_abc123"`
     pub tool_call_id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatToolMessage {
@@ -3660,10 +3766,13 @@ impl ChatToolMessageContent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatToolMessage/properties/role` in the API's spec.
-///
-/// Always `"tool"`: constructors fill it in, decoding checks it.
-pub type ChatToolMessageRole = crate::runtime::Const<constants::ChatToolMessageRole>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatToolMessage/properties/role` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `tool` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatToolMessageRole { Tool => "tool", }
+}
 /// User message
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3680,7 +3789,7 @@ pub struct ChatUserMessage {
     pub name: Option<String>,
     /// The `role` property (always the same value, filled in by `new`).
     pub role: ChatUserMessageRole,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatUserMessage {
@@ -3773,10 +3882,13 @@ impl ChatUserMessageContent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ChatUserMessage/properties/role` in the API's spec.
-///
-/// Always `"user"`: constructors fill it in, decoding checks it.
-pub type ChatUserMessageRole = crate::runtime::Const<constants::ChatUserMessageRole>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ChatUserMessage/properties/role` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `user` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ChatUserMessageRole { User => "user", }
+}
 /// Web search tool using OpenAI Responses API syntax. Automatically converted to openrouter:web_search.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3825,7 +3937,7 @@ pub struct ChatWebSearchShorthand {
     ///
     /// Example: `{"city":"San Francisco","country":"US","region":"California","timezone":"America/Los_Angeles","type":"approximate"}`
     pub user_location: Option<WebSearchUserLocationServerTool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatWebSearchShorthand {
@@ -4044,7 +4156,7 @@ pub struct LegacyChatContentVideo {
     ///
     /// Example: `{"url":"https://example.com/video.mp4"}`
     pub video_url: LegacyChatContentVideoInput,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LegacyChatContentVideo {
@@ -4109,7 +4221,7 @@ impl LegacyChatContentVideo {
 pub struct LegacyChatContentVideoInput {
     /// URL of the video (data: URLs supported)
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LegacyChatContentVideoInput {
@@ -4157,12 +4269,13 @@ impl LegacyChatContentVideoInput {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/Legacy_ChatContentVideo/properties/type` in the API's spec.
-///
-/// Always `"input_video"`: constructors fill it in, decoding checks it.
-pub type LegacyChatContentVideoType = crate::runtime::Const<
-    constants::LegacyChatContentVideoType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/Legacy_ChatContentVideo/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `input_video` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum LegacyChatContentVideoType { InputVideo => "input_video", }
+}
 /// Model to use for completion
 pub type ModelName = String;
 /// Static predicted output content. Supported models can use this to reduce latency when much of the response is known in advance.
@@ -4175,7 +4288,7 @@ pub struct Prediction {
     pub content: PredictionContent,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: PredictionType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Prediction {
@@ -4268,7 +4381,7 @@ pub struct PredictionContentText {
     pub text: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: PredictionContentTextType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PredictionContentText {
@@ -4329,16 +4442,20 @@ impl PredictionContentText {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/PredictionContentText/properties/type` in the API's spec.
-///
-/// Always `"text"`: constructors fill it in, decoding checks it.
-pub type PredictionContentTextType = crate::runtime::Const<
-    constants::PredictionContentTextType,
->;
-/// The one value of the schema at `/components/schemas/Prediction/properties/type` in the API's spec.
-///
-/// Always `"content"`: constructors fill it in, decoding checks it.
-pub type PredictionType = crate::runtime::Const<constants::PredictionType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/PredictionContentText/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum PredictionContentTextType { Text => "text", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/Prediction/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `content` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum PredictionType { Content => "content", }
+}
 /// Reasoning detail encrypted schema
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4355,7 +4472,7 @@ pub struct ReasoningDetailEncrypted {
     pub index: Option<i64>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ReasoningDetailEncryptedType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDetailEncrypted {
@@ -4444,12 +4561,14 @@ impl ReasoningDetailEncrypted {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ReasoningDetailEncrypted/properties/type` in the API's spec.
-///
-/// Always `"reasoning.encrypted"`: constructors fill it in, decoding checks it.
-pub type ReasoningDetailEncryptedType = crate::runtime::Const<
-    constants::ReasoningDetailEncryptedType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ReasoningDetailEncrypted/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `reasoning.encrypted` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ReasoningDetailEncryptedType { ReasoningEncrypted => "reasoning.encrypted",
+    }
+}
 /// Record of an OpenRouter server-tool invocation (e.g. openrouter:fusion), carried in reasoning_details so a prior tool call can be rehydrated into a later turn of the same conversation.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4472,7 +4591,7 @@ pub struct ReasoningDetailServerToolCall {
     pub tool_name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ReasoningDetailServerToolCallType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDetailServerToolCall {
@@ -4600,12 +4719,14 @@ impl ReasoningDetailServerToolCall {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ReasoningDetailServerToolCall/properties/type` in the API's spec.
-///
-/// Always `"reasoning.server_tool_call"`: constructors fill it in, decoding checks it.
-pub type ReasoningDetailServerToolCallType = crate::runtime::Const<
-    constants::ReasoningDetailServerToolCallType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ReasoningDetailServerToolCall/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `reasoning.server_tool_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ReasoningDetailServerToolCallType { ReasoningServerToolCall =>
+    "reasoning.server_tool_call", }
+}
 /// Reasoning detail summary schema
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4622,7 +4743,7 @@ pub struct ReasoningDetailSummary {
     pub summary: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ReasoningDetailSummaryType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDetailSummary {
@@ -4711,12 +4832,13 @@ impl ReasoningDetailSummary {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ReasoningDetailSummary/properties/type` in the API's spec.
-///
-/// Always `"reasoning.summary"`: constructors fill it in, decoding checks it.
-pub type ReasoningDetailSummaryType = crate::runtime::Const<
-    constants::ReasoningDetailSummaryType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ReasoningDetailSummary/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `reasoning.summary` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ReasoningDetailSummaryType { ReasoningSummary => "reasoning.summary", }
+}
 /// Reasoning detail text schema
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4735,7 +4857,7 @@ pub struct ReasoningDetailText {
     pub text: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ReasoningDetailTextType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningDetailText {
@@ -4836,12 +4958,13 @@ impl ReasoningDetailText {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ReasoningDetailText/properties/type` in the API's spec.
-///
-/// Always `"reasoning.text"`: constructors fill it in, decoding checks it.
-pub type ReasoningDetailTextType = crate::runtime::Const<
-    constants::ReasoningDetailTextType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ReasoningDetailText/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `reasoning.text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ReasoningDetailTextType { ReasoningText => "reasoning.text", }
+}
 crate::runtime::tagged_union! {
     #[doc = " Reasoning detail union schema"] pub enum ReasoningDetailUnion { tag =
     "type"; ReasoningSummary = "reasoning.summary" => ReasoningDetailSummary,

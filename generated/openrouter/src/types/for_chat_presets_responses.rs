@@ -12,7 +12,7 @@ pub struct AdvisorReasoning {
     pub effort: Option<AdvisorReasoningEffort>,
     /// Maximum number of reasoning tokens the advisor may use.
     pub max_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdvisorReasoning {
@@ -125,7 +125,7 @@ pub struct AdvisorServerToolConfig {
     ///
     /// Example: `0.7`
     pub temperature: Option<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdvisorServerToolConfig {
@@ -287,7 +287,7 @@ pub struct AdvisorServerToolOpenRouter {
     pub parameters: Option<AdvisorServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AdvisorServerToolOpenRouterType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdvisorServerToolOpenRouter {
@@ -352,12 +352,14 @@ impl AdvisorServerToolOpenRouter {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AdvisorServerTool_OpenRouter/properties/type` in the API's spec.
-///
-/// Always `"openrouter:advisor"`: constructors fill it in, decoding checks it.
-pub type AdvisorServerToolOpenRouterType = crate::runtime::Const<
-    constants::AdvisorServerToolOpenRouterType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AdvisorServerTool_OpenRouter/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:advisor` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AdvisorServerToolOpenRouterType { OpenrouterAdvisor => "openrouter:advisor",
+    }
+}
 /// Debug options for inspecting request transformations (streaming only)
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -368,7 +370,7 @@ pub struct ChatDebugOptions {
     ///
     /// Example: `true`
     pub echo_upstream_body: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ChatDebugOptions {
@@ -437,7 +439,7 @@ pub struct FilesServerTool {
     pub parameters: Option<FilesServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FilesServerToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FilesServerTool {
@@ -504,10 +506,13 @@ impl FilesServerTool {
 }
 /// Configuration for the openrouter:files server tool
 pub type FilesServerToolConfig = crate::runtime::Map<serde_json::Value>;
-/// The one value of the schema at `/components/schemas/FilesServerTool/properties/type` in the API's spec.
-///
-/// Always `"openrouter:files"`: constructors fill it in, decoding checks it.
-pub type FilesServerToolType = crate::runtime::Const<constants::FilesServerToolType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FilesServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:files` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FilesServerToolType { OpenrouterFiles => "openrouter:files", }
+}
 /// Configuration for the openrouter:fusion server tool.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -544,7 +549,7 @@ pub struct FusionServerToolConfig {
     ///
     /// Example: `[{"parameters":{"excluded_domains":["example.com"]},"type":"openrouter:web_search"},{"type":"openrouter:web_fetch"}]`
     pub tools: Option<Vec<FusionServerToolConfigToolsItem>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionServerToolConfig {
@@ -710,7 +715,7 @@ pub struct FusionServerToolConfigReasoning {
     pub effort: Option<FusionServerToolConfigReasoningEffort>,
     /// Maximum number of reasoning tokens each panelist and analyst model may use. Helps bound cost when models allocate too much budget to chain-of-thought.
     pub max_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionServerToolConfigReasoning {
@@ -799,7 +804,7 @@ pub struct FusionServerToolConfigToolsItem {
     pub parameters: Option<serde_json::Value>,
     /// Server tool type identifier (e.g. "openrouter:web_search", "openrouter:web_fetch").
     pub r#type: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionServerToolConfigToolsItem {
@@ -876,7 +881,7 @@ pub struct FusionServerToolOpenRouter {
     pub parameters: Option<FusionServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionServerToolOpenRouterType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionServerToolOpenRouter {
@@ -941,12 +946,13 @@ impl FusionServerToolOpenRouter {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/FusionServerTool_OpenRouter/properties/type` in the API's spec.
-///
-/// Always `"openrouter:fusion"`: constructors fill it in, decoding checks it.
-pub type FusionServerToolOpenRouterType = crate::runtime::Const<
-    constants::FusionServerToolOpenRouterType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FusionServerTool_OpenRouter/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:fusion` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FusionServerToolOpenRouterType { OpenrouterFusion => "openrouter:fusion", }
+}
 /// Provider-specific image configuration options. Keys and values vary by model/provider. See https://openrouter.ai/docs/guides/overview/multimodal/image-generation for more details.
 pub type ImageConfig = crate::runtime::Map<ImageConfigValue>;
 crate::runtime::untagged_union! {
@@ -977,7 +983,7 @@ impl ImageConfigValue {
 pub struct PromptCacheBreakpoint {
     /// The `mode` property (always the same value, filled in by `new`).
     pub mode: PromptCacheBreakpointMode,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PromptCacheBreakpoint {
@@ -1025,12 +1031,13 @@ impl PromptCacheBreakpoint {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/PromptCacheBreakpoint/properties/mode` in the API's spec.
-///
-/// Always `"explicit"`: constructors fill it in, decoding checks it.
-pub type PromptCacheBreakpointMode = crate::runtime::Const<
-    constants::PromptCacheBreakpointMode,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/PromptCacheBreakpoint/properties/mode` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `explicit` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum PromptCacheBreakpointMode { Explicit => "explicit", }
+}
 /// Request-level prompt-cache controls. `mode: "explicit"` disables OpenAI-managed breakpoints so only blocks marked with `prompt_cache_breakpoint` are cached. Only supported by OpenAI GPT-5.6 and newer.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1039,7 +1046,7 @@ pub struct PromptCacheOptions {
     pub mode: PromptCacheOptionsMode,
     /// The `ttl` property (optional).
     pub ttl: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PromptCacheOptions {
@@ -1100,12 +1107,13 @@ impl PromptCacheOptions {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/PromptCacheOptions/properties/mode` in the API's spec.
-///
-/// Always `"explicit"`: constructors fill it in, decoding checks it.
-pub type PromptCacheOptionsMode = crate::runtime::Const<
-    constants::PromptCacheOptionsMode,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/PromptCacheOptions/properties/mode` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `explicit` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum PromptCacheOptionsMode { Explicit => "explicit", }
+}
 crate::runtime::string_enum! {
     #[doc = " The values of the `ReasoningFormat` schema in the API's spec."] pub enum
     ReasoningFormat { UnknownValue => "unknown", OpenaiResponsesV1 =>
@@ -1125,15 +1133,15 @@ pub struct SubagentNestedTool {
     pub parameters: Option<serde_json::Value>,
     /// The `type` property (required).
     pub r#type: String,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubagentNestedTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.optional("parameters", &self.parameters);
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -1153,12 +1161,12 @@ impl crate::runtime::Object for SubagentNestedTool {
         const FIELDS: &[&str] = &["parameters", "type"];
         let mut v0: Option<serde_json::Value> = None;
         let mut v1: Option<String> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -1168,7 +1176,7 @@ impl crate::runtime::Object for SubagentNestedTool {
         Ok(Self {
             parameters: v0,
             r#type: v1,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -1179,7 +1187,7 @@ impl SubagentNestedTool {
         Self {
             parameters: None,
             r#type: r#type.into(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
     /// Sets `parameters`.
@@ -1198,7 +1206,7 @@ pub struct SubagentReasoning {
     pub effort: Option<SubagentReasoningEffort>,
     /// Maximum number of reasoning tokens the subagent may use. Forwarded to the subagent call as `reasoning.max_tokens`.
     pub max_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubagentReasoning {
@@ -1317,7 +1325,7 @@ pub struct SubagentServerToolConfig {
     pub temperature: Option<f64>,
     /// Tools the subagent may use while executing a delegated task. The subagent runs as an agentic sub-agent over these tools, then returns its outcome. Only OpenRouter server tools are supported — function tools are rejected — and the list must not include the subagent tool itself.
     pub tools: Option<Vec<SubagentNestedTool>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubagentServerToolConfig {
@@ -1505,7 +1513,7 @@ pub struct SubagentServerToolOpenRouter {
     pub parameters: Option<SubagentServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: SubagentServerToolOpenRouterType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubagentServerToolOpenRouter {
@@ -1570,9 +1578,11 @@ impl SubagentServerToolOpenRouter {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/SubagentServerTool_OpenRouter/properties/type` in the API's spec.
-///
-/// Always `"openrouter:subagent"`: constructors fill it in, decoding checks it.
-pub type SubagentServerToolOpenRouterType = crate::runtime::Const<
-    constants::SubagentServerToolOpenRouterType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/SubagentServerTool_OpenRouter/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:subagent` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum SubagentServerToolOpenRouterType { OpenrouterSubagent =>
+    "openrouter:subagent", }
+}

@@ -12,7 +12,7 @@ pub struct ServerToolUseDetails {
     pub tool_calls_requested: Option<i64>,
     /// Number of web searches performed by server-side tools. For server-orchestrated tool calls a web search is also counted in tool_calls_requested; provider-native web search may report web_search_requests only. Do not sum the two.
     pub web_search_requests: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ServerToolUseDetails {
@@ -109,7 +109,7 @@ pub struct UnprocessableEntityResponse {
     pub openrouter_metadata: Option<serde_json::Value>,
     /// The `user_id` property (optional).
     pub user_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -193,7 +193,7 @@ pub struct UnprocessableEntityResponseErrorData {
     pub message: String,
     /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -2,12 +2,13 @@
 //! The types compiled only with the feature `classifications`.
 #[allow(unused_imports)]
 use super::*;
-/// Trailing time window for the classification data. Currently only `7d` (trailing 7 days) is supported.
-///
-/// Always `"7d"`: constructors fill it in, decoding checks it.
-pub type GetTaskClassificationsWindow = crate::runtime::Const<
-    constants::GetTaskClassificationsWindow,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " Trailing time window for the classification data. Currently only `7d` (trailing 7 days) is supported."]
+    #[doc = ""] #[doc =
+    " Always `7d` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum GetTaskClassificationsWindow { V7d => "7d", }
+}
 /// The object of the `TaskClassificationItem` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -44,7 +45,7 @@ pub struct TaskClassificationItem {
     ///
     /// Example: `0.23`
     pub usage_share: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -193,7 +194,7 @@ pub struct TaskClassificationMacroCategory {
     ///
     /// Example: `0.45`
     pub usage_share: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -292,7 +293,7 @@ pub struct TaskClassificationModel {
     ///
     /// Example: `0.55`
     pub tag_usage_share: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -372,7 +373,7 @@ impl TaskClassificationModel {
 pub struct TaskClassificationResponse {
     /// The `data` property (required).
     pub data: TaskClassificationResponseData,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -439,7 +440,7 @@ pub struct TaskClassificationResponseData {
     ///
     /// Example: `7`
     pub window_days: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

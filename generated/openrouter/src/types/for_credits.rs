@@ -12,7 +12,7 @@ pub struct GetCreditsResponse {
     ///
     /// Example: `{"total_credits":100.5,"total_usage":25.75}`
     pub data: GetCreditsResponseData,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -75,7 +75,7 @@ pub struct GetCreditsResponseData {
     ///
     /// Example: `25.75`
     pub total_usage: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -149,7 +149,7 @@ pub struct GoneResponse {
     pub openrouter_metadata: Option<serde_json::Value>,
     /// The `user_id` property (optional).
     pub user_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -233,7 +233,7 @@ pub struct GoneResponseErrorData {
     pub message: String,
     /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

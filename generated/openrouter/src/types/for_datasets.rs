@@ -28,7 +28,7 @@ pub struct AppRankingsItem {
     ///
     /// Example: `"12345678"`
     pub total_tokens: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -136,7 +136,7 @@ pub struct AppRankingsResponse {
     ///
     /// Example: `{"as_of":"2026-05-12T02:00:00.000Z","end_date":"2026-05-11","start_date":"2026-04-12","version":"v1"}`
     pub meta: RankingsDailyMeta,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -290,7 +290,7 @@ pub struct RankingsDailyItem {
     ///
     /// Example: `"12345678"`
     pub total_tokens: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -382,7 +382,7 @@ pub struct RankingsDailyMeta {
     pub start_date: String,
     /// Dataset version. Field names and grain are stable for the life of `v1`.
     pub version: RankingsDailyMetaVersion,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -462,12 +462,12 @@ impl RankingsDailyMeta {
         }
     }
 }
-/// Dataset version. Field names and grain are stable for the life of `v1`.
-///
-/// Always `"v1"`: constructors fill it in, decoding checks it.
-pub type RankingsDailyMetaVersion = crate::runtime::Const<
-    constants::RankingsDailyMetaVersion,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " Dataset version. Field names and grain are stable for the life of `v1`."]
+    #[doc = ""] #[doc =
+    " Always `v1` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum RankingsDailyMetaVersion { V1 => "v1", }
+}
 /// The object of the `RankingsDailyResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -480,7 +480,7 @@ pub struct RankingsDailyResponse {
     ///
     /// Example: `{"as_of":"2026-05-12T02:00:00.000Z","end_date":"2026-05-11","start_date":"2026-04-12","version":"v1"}`
     pub meta: RankingsDailyMeta,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -569,7 +569,7 @@ pub struct SessionCostItem {
     ///
     /// Example: `"10-49-turns"`
     pub turn_range: SessionCostItemTurnRange,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -691,7 +691,7 @@ pub struct SessionCostMeta {
     ///
     /// Example: `"2026-05-11"`
     pub window_end_date: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -775,12 +775,11 @@ impl SessionCostMeta {
         self
     }
 }
-/// Dataset version.
-///
-/// Always `"v1"`: constructors fill it in, decoding checks it.
-pub type SessionCostMetaVersion = crate::runtime::Const<
-    constants::SessionCostMetaVersion,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " Dataset version."] #[doc = ""] #[doc =
+    " Always `v1` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum SessionCostMetaVersion { V1 => "v1", }
+}
 /// The object of the `SessionCostResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -791,7 +790,7 @@ pub struct SessionCostResponse {
     pub data: Vec<SessionCostItem>,
     /// The `meta` property (required).
     pub meta: SessionCostMeta,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

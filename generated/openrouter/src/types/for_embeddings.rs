@@ -14,7 +14,7 @@ pub struct ContentPartInputAudio {
     pub input_audio: MultimodalMedia,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContentPartInputAudioType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartInputAudio {
@@ -75,12 +75,13 @@ impl ContentPartInputAudio {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ContentPartInputAudio/properties/type` in the API's spec.
-///
-/// Always `"input_audio"`: constructors fill it in, decoding checks it.
-pub type ContentPartInputAudioType = crate::runtime::Const<
-    constants::ContentPartInputAudioType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ContentPartInputAudio/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `input_audio` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ContentPartInputAudioType { InputAudio => "input_audio", }
+}
 /// The object of the `ContentPartInputFile` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -93,7 +94,7 @@ pub struct ContentPartInputFile {
     pub input_file: MultimodalMedia,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContentPartInputFileType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartInputFile {
@@ -154,12 +155,13 @@ impl ContentPartInputFile {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ContentPartInputFile/properties/type` in the API's spec.
-///
-/// Always `"input_file"`: constructors fill it in, decoding checks it.
-pub type ContentPartInputFileType = crate::runtime::Const<
-    constants::ContentPartInputFileType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ContentPartInputFile/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `input_file` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ContentPartInputFileType { InputFile => "input_file", }
+}
 /// The object of the `ContentPartInputVideo` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -172,7 +174,7 @@ pub struct ContentPartInputVideo {
     pub input_video: MultimodalMedia,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContentPartInputVideoType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartInputVideo {
@@ -233,12 +235,13 @@ impl ContentPartInputVideo {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ContentPartInputVideo/properties/type` in the API's spec.
-///
-/// Always `"input_video"`: constructors fill it in, decoding checks it.
-pub type ContentPartInputVideoType = crate::runtime::Const<
-    constants::ContentPartInputVideoType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ContentPartInputVideo/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `input_video` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ContentPartInputVideoType { InputVideo => "input_video", }
+}
 /// Embeddings request input
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -273,7 +276,7 @@ pub struct CreateEmbeddingsRequest {
     ///
     /// Example: `"user-1234"`
     pub user: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateEmbeddingsRequest {
@@ -445,7 +448,7 @@ impl CreateEmbeddingsRequestInput {
 pub struct CreateEmbeddingsRequestInputListItem {
     /// The `content` property (required).
     pub content: Vec<CreateEmbeddingsRequestInputListItemContentItem>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateEmbeddingsRequestInputListItem {
@@ -524,7 +527,7 @@ pub struct CreateEmbeddingsRequestInputListItemContentItemImageUrl {
     pub image_url: CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CreateEmbeddingsRequestInputListItemContentItemImageUrlType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateEmbeddingsRequestInputListItemContentItemImageUrl {
@@ -602,7 +605,7 @@ impl CreateEmbeddingsRequestInputListItemContentItemImageUrl {
 pub struct CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl {
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize
@@ -655,12 +658,14 @@ impl CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl {
         }
     }
 }
-/// The one value of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/1/properties/type` in the API's spec.
-///
-/// Always `"image_url"`: constructors fill it in, decoding checks it.
-pub type CreateEmbeddingsRequestInputListItemContentItemImageUrlType = crate::runtime::Const<
-    constants::CreateEmbeddingsRequestInputListItemContentItemImageUrlType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `image_url` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CreateEmbeddingsRequestInputListItemContentItemImageUrlType { ImageUrl =>
+    "image_url", }
+}
 /// The object of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -671,7 +676,7 @@ pub struct CreateEmbeddingsRequestInputListItemContentItemText {
     pub text: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CreateEmbeddingsRequestInputListItemContentItemTextType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateEmbeddingsRequestInputListItemContentItemText {
@@ -733,12 +738,13 @@ impl CreateEmbeddingsRequestInputListItemContentItemText {
         }
     }
 }
-/// The one value of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/0/properties/type` in the API's spec.
-///
-/// Always `"text"`: constructors fill it in, decoding checks it.
-pub type CreateEmbeddingsRequestInputListItemContentItemTextType = crate::runtime::Const<
-    constants::CreateEmbeddingsRequestInputListItemContentItemTextType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CreateEmbeddingsRequestInputListItemContentItemTextType { Text => "text", }
+}
 /// Embeddings response containing embedding vectors
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -765,7 +771,7 @@ pub struct CreateEmbeddingsResponse {
     pub usage: Option<CreateEmbeddingsResponseUsage>,
     /// The upstream provider that served the request.
     pub provider: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -888,7 +894,7 @@ pub struct CreateEmbeddingsResponseDataItem {
     pub index: Option<i64>,
     /// The `object` property (always the same value, filled in by `new`).
     pub object: CreateEmbeddingsResponseDataItemObject,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -981,18 +987,20 @@ impl CreateEmbeddingsResponseDataItemEmbedding {
         }
     }
 }
-/// The one value of the schema at `/paths/~1embeddings/post/responses/200/content/application~1json/schema/properties/data/items/properties/object` in the API's spec.
-///
-/// Always `"embedding"`: constructors fill it in, decoding checks it.
-pub type CreateEmbeddingsResponseDataItemObject = crate::runtime::Const<
-    constants::CreateEmbeddingsResponseDataItemObject,
->;
-/// The one value of the schema at `/paths/~1embeddings/post/responses/200/content/application~1json/schema/properties/object` in the API's spec.
-///
-/// Always `"list"`: constructors fill it in, decoding checks it.
-pub type CreateEmbeddingsResponseObject = crate::runtime::Const<
-    constants::CreateEmbeddingsResponseObject,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/paths/~1embeddings/post/responses/200/content/application~1json/schema/properties/data/items/properties/object` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `embedding` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CreateEmbeddingsResponseDataItemObject { Embedding => "embedding", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/paths/~1embeddings/post/responses/200/content/application~1json/schema/properties/object` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `list` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CreateEmbeddingsResponseObject { List => "list", }
+}
 /// Token usage statistics
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1019,7 +1027,7 @@ pub struct CreateEmbeddingsResponseUsage {
     ///
     /// Example: `8`
     pub total_tokens: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1157,7 +1165,7 @@ pub struct CreateEmbeddingsResponseUsagePromptTokensDetails {
     pub text_tokens: Option<i64>,
     /// Number of video tokens in the input
     pub video_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1277,7 +1285,7 @@ pub struct MultimodalMedia {
     pub data: String,
     /// The `format` property (optional).
     pub format: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for MultimodalMedia {

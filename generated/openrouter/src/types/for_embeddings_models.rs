@@ -20,7 +20,7 @@ pub struct AaBenchmarkEntry {
     ///
     /// Example: `71.4`
     pub intelligence_index: Option<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -126,7 +126,7 @@ pub struct DaBenchmarkEntry {
     ///
     /// Example: `62.5`
     pub win_rate: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -234,7 +234,7 @@ pub struct DefaultParameters {
     pub top_k: Option<i64>,
     /// The `top_p` property (optional).
     pub top_p: Option<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -427,7 +427,7 @@ pub struct Model {
     ///
     /// Example: `{"context_length":8192,"is_moderated":true,"max_completion_tokens":4096}`
     pub top_provider: TopProviderInfo,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -723,7 +723,7 @@ pub struct ModelAliasTarget {
     pub name: String,
     /// Routable model ID of the concrete target, matching that model row's id
     pub slug: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -805,7 +805,7 @@ pub struct ModelArchitecture {
     ///
     /// Example: `"GPT"`
     pub tokenizer: Option<ModelGroup>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -924,7 +924,7 @@ pub struct ModelBenchmarks {
     ///
     /// Example: `[{"arena":"models","category":"website","elo":1385.2,"rank":5,"win_rate":62.5}]`
     pub design_arena: Vec<DaBenchmarkEntry>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -998,7 +998,7 @@ pub struct ModelLinks {
     ///
     /// Example: `"/api/v1/models/openai/gpt-5.4/endpoints"`
     pub details: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1065,7 +1065,7 @@ pub struct ModelReasoning {
     pub supported_efforts: Option<Vec<Option<ReasoningEffort>>>,
     /// Present and `true` when the model accepts `reasoning.max_tokens` in requests (Anthropic-style) instead of or in addition to `reasoning.effort`. Omitted otherwise.
     pub supports_max_tokens: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1183,7 +1183,7 @@ pub struct ModelsListResponse {
     ///
     /// Example: `150`
     pub total_count: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1271,7 +1271,7 @@ pub struct ModelsListResponseLinks {
     ///
     /// Example: `"/api/v1/models?offset=500&limit=500"`
     pub next: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1338,7 +1338,7 @@ pub struct PerRequestLimits {
     ///
     /// Example: `1000`
     pub prompt_tokens: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1439,7 +1439,7 @@ pub struct PublicPricing {
     pub request: Option<String>,
     /// Price in USD per web search
     pub web_search: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1702,7 +1702,7 @@ pub struct TopProviderInfo {
     ///
     /// Example: `4096`
     pub max_completion_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -35,7 +35,7 @@ pub struct ListEndpointsResponse {
     ///
     /// Example: `"GPT-4"`
     pub name: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -149,7 +149,7 @@ impl ListEndpointsResponse {
 pub struct ListEndpointsResponse2 {
     /// List of available endpoints for a model
     pub data: ListEndpointsResponse,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -218,7 +218,7 @@ pub struct ListEndpointsResponseArchitecture {
     pub output_modalities: Vec<OutputModality>,
     /// The `tokenizer` property (required, may be `null`).
     pub tokenizer: Option<ModelGroup>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -329,7 +329,7 @@ impl ListEndpointsResponseArchitecture {
 pub struct ListEndpointsZdrResponse {
     /// The `data` property (required).
     pub data: Vec<PublicEndpoint>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -400,7 +400,7 @@ pub struct PercentileStats {
     ///
     /// Example: `85.3`
     pub p99: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -535,7 +535,7 @@ pub struct PublicEndpoint {
     pub uptime_last_30m: Option<f64>,
     /// Uptime percentage over the last 5 minutes, calculated as successful requests / (successful + error requests) * 100. Rate-limited requests are excluded. Returns null if insufficient data.
     pub uptime_last_5m: Option<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -836,7 +836,7 @@ pub struct PublicEndpointPricing {
     pub request: Option<String>,
     /// Price in USD per web search
     pub web_search: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -24,7 +24,7 @@ pub struct AnthropicFile {
     pub size_bytes: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicFileType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -160,7 +160,7 @@ pub struct AnthropicFileDeleted {
     pub id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AnthropicFileDeletedType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -228,18 +228,20 @@ impl AnthropicFileDeleted {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicFileDeleted/properties/_shape` in the API's spec.
-///
-/// Always `"anthropic"`: constructors fill it in, decoding checks it.
-pub type AnthropicFileDeletedShape = crate::runtime::Const<
-    constants::AnthropicFileDeletedShape,
->;
-/// The one value of the schema at `/components/schemas/AnthropicFileDeleted/properties/type` in the API's spec.
-///
-/// Always `"file_deleted"`: constructors fill it in, decoding checks it.
-pub type AnthropicFileDeletedType = crate::runtime::Const<
-    constants::AnthropicFileDeletedType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicFileDeleted/properties/_shape` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `anthropic` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicFileDeletedShape { Anthropic => "anthropic", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicFileDeleted/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `file_deleted` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicFileDeletedType { FileDeleted => "file_deleted", }
+}
 /// A page of files in Anthropic's shape.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -256,7 +258,7 @@ pub struct AnthropicFileList {
     pub has_more: bool,
     /// The `last_id` property (required, may be `null`).
     pub last_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -344,20 +346,27 @@ impl AnthropicFileList {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/AnthropicFileList/properties/_shape` in the API's spec.
-///
-/// Always `"anthropic"`: constructors fill it in, decoding checks it.
-pub type AnthropicFileListShape = crate::runtime::Const<
-    constants::AnthropicFileListShape,
->;
-/// The one value of the schema at `/components/schemas/AnthropicFile/properties/_shape` in the API's spec.
-///
-/// Always `"anthropic"`: constructors fill it in, decoding checks it.
-pub type AnthropicFileShape = crate::runtime::Const<constants::AnthropicFileShape>;
-/// The one value of the schema at `/components/schemas/AnthropicFile/properties/type` in the API's spec.
-///
-/// Always `"file"`: constructors fill it in, decoding checks it.
-pub type AnthropicFileType = crate::runtime::Const<constants::AnthropicFileType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicFileList/properties/_shape` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `anthropic` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicFileListShape { Anthropic => "anthropic", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicFile/properties/_shape` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `anthropic` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicFileShape { Anthropic => "anthropic", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AnthropicFile/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AnthropicFileType { File => "file", }
+}
 crate::runtime::tagged_union! {
     #[doc = " Confirmation that a file was deleted, in the negotiated shape."] #[doc =
     " "] #[doc =
@@ -429,7 +438,7 @@ pub struct OpenAiFile {
     pub purpose: OpenAiFilePurpose,
     /// The `status` property (always the same value, filled in by `new`).
     pub status: OpenAiFileStatus,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -566,7 +575,7 @@ pub struct OpenAiFileDeleted {
     pub id: String,
     /// The `object` property (always the same value, filled in by `new`).
     pub object: OpenAiFileDeletedObject,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -646,18 +655,20 @@ impl OpenAiFileDeleted {
 ///
 /// Always `true`: constructors fill it in, decoding checks it.
 pub type OpenAiFileDeletedDef = crate::runtime::Const<constants::OpenAiFileDeletedDef>;
-/// The one value of the schema at `/components/schemas/OpenAIFileDeleted/properties/object` in the API's spec.
-///
-/// Always `"file"`: constructors fill it in, decoding checks it.
-pub type OpenAiFileDeletedObject = crate::runtime::Const<
-    constants::OpenAiFileDeletedObject,
->;
-/// The one value of the schema at `/components/schemas/OpenAIFileDeleted/properties/_shape` in the API's spec.
-///
-/// Always `"openai"`: constructors fill it in, decoding checks it.
-pub type OpenAiFileDeletedShape = crate::runtime::Const<
-    constants::OpenAiFileDeletedShape,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIFileDeleted/properties/object` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiFileDeletedObject { File => "file", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIFileDeleted/properties/_shape` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openai` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiFileDeletedShape { Openai => "openai", }
+}
 /// A page of files in OpenAI's shape.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -676,7 +687,7 @@ pub struct OpenAiFileList {
     pub last_id: Option<String>,
     /// The `object` property (always the same value, filled in by `new`).
     pub object: OpenAiFileListObject,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -779,18 +790,27 @@ impl OpenAiFileList {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OpenAIFileList/properties/object` in the API's spec.
-///
-/// Always `"list"`: constructors fill it in, decoding checks it.
-pub type OpenAiFileListObject = crate::runtime::Const<constants::OpenAiFileListObject>;
-/// The one value of the schema at `/components/schemas/OpenAIFileList/properties/_shape` in the API's spec.
-///
-/// Always `"openai"`: constructors fill it in, decoding checks it.
-pub type OpenAiFileListShape = crate::runtime::Const<constants::OpenAiFileListShape>;
-/// The one value of the schema at `/components/schemas/OpenAIFile/properties/object` in the API's spec.
-///
-/// Always `"file"`: constructors fill it in, decoding checks it.
-pub type OpenAiFileObject = crate::runtime::Const<constants::OpenAiFileObject>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIFileList/properties/object` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `list` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiFileListObject { List => "list", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIFileList/properties/_shape` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openai` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiFileListShape { Openai => "openai", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIFile/properties/object` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiFileObject { File => "file", }
+}
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OpenAIFile/properties/purpose` in the API's spec."]
@@ -801,14 +821,20 @@ crate::runtime::string_enum! {
     AssistantsOutput => "assistants_output", BatchOutput => "batch_output",
     FineTuneResults => "fine-tune-results", }
 }
-/// The one value of the schema at `/components/schemas/OpenAIFile/properties/_shape` in the API's spec.
-///
-/// Always `"openai"`: constructors fill it in, decoding checks it.
-pub type OpenAiFileShape = crate::runtime::Const<constants::OpenAiFileShape>;
-/// The one value of the schema at `/components/schemas/OpenAIFile/properties/status` in the API's spec.
-///
-/// Always `"processed"`: constructors fill it in, decoding checks it.
-pub type OpenAiFileStatus = crate::runtime::Const<constants::OpenAiFileStatus>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIFile/properties/_shape` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openai` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiFileShape { Openai => "openai", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIFile/properties/status` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `processed` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiFileStatus { Processed => "processed", }
+}
 /// A stored file in the OpenRouter superset shape: Anthropic-shaped, plus OpenRouter-only fields.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -831,7 +857,7 @@ pub struct OpenRouterFile {
     pub size_bytes: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenRouterFileType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -967,7 +993,7 @@ pub struct OpenRouterFileDeleted {
     pub id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenRouterFileDeletedType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1035,18 +1061,20 @@ impl OpenRouterFileDeleted {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/OpenRouterFileDeleted/properties/_shape` in the API's spec.
-///
-/// Always `"openrouter"`: constructors fill it in, decoding checks it.
-pub type OpenRouterFileDeletedShape = crate::runtime::Const<
-    constants::OpenRouterFileDeletedShape,
->;
-/// The one value of the schema at `/components/schemas/OpenRouterFileDeleted/properties/type` in the API's spec.
-///
-/// Always `"file_deleted"`: constructors fill it in, decoding checks it.
-pub type OpenRouterFileDeletedType = crate::runtime::Const<
-    constants::OpenRouterFileDeletedType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenRouterFileDeleted/properties/_shape` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenRouterFileDeletedShape { Openrouter => "openrouter", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenRouterFileDeleted/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `file_deleted` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenRouterFileDeletedType { FileDeleted => "file_deleted", }
+}
 /// A page of files in the OpenRouter shape.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1065,7 +1093,7 @@ pub struct OpenRouterFileList {
     pub has_more: bool,
     /// The `last_id` property (required, may be `null`).
     pub last_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1172,20 +1200,27 @@ impl OpenRouterFileList {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OpenRouterFileList/properties/_shape` in the API's spec.
-///
-/// Always `"openrouter"`: constructors fill it in, decoding checks it.
-pub type OpenRouterFileListShape = crate::runtime::Const<
-    constants::OpenRouterFileListShape,
->;
-/// The one value of the schema at `/components/schemas/OpenRouterFile/properties/_shape` in the API's spec.
-///
-/// Always `"openrouter"`: constructors fill it in, decoding checks it.
-pub type OpenRouterFileShape = crate::runtime::Const<constants::OpenRouterFileShape>;
-/// The one value of the schema at `/components/schemas/OpenRouterFile/properties/type` in the API's spec.
-///
-/// Always `"file"`: constructors fill it in, decoding checks it.
-pub type OpenRouterFileType = crate::runtime::Const<constants::OpenRouterFileType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenRouterFileList/properties/_shape` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenRouterFileListShape { Openrouter => "openrouter", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenRouterFile/properties/_shape` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenRouterFileShape { Openrouter => "openrouter", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenRouterFile/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenRouterFileType { File => "file", }
+}
 /// The object of the schema at `/paths/~1files/post/requestBody/content/multipart~1form-data/schema` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1194,7 +1229,7 @@ pub type OpenRouterFileType = crate::runtime::Const<constants::OpenRouterFileTyp
 pub struct UploadFileRequest {
     /// The `file` property (required).
     pub file: crate::runtime::Binary,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UploadFileRequest {

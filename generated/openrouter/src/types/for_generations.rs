@@ -14,7 +14,7 @@ pub struct GenerationContentData {
     pub input: GenerationContentDataInput,
     /// The output from the generation
     pub output: GenerationContentDataOutput,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -112,7 +112,7 @@ pub struct GenerationContentDataInputObject {
     ///
     /// Example: `"What is the meaning of life?"`
     pub prompt: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -171,7 +171,7 @@ pub struct GenerationContentDataInputObject2 {
     ///
     /// Example: `[{"content":"What is the meaning of life?","role":"user"}]`
     pub messages: Vec<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -232,7 +232,7 @@ pub struct GenerationContentDataOutput {
     pub completion: Option<String>,
     /// Reasoning/thinking output, if any
     pub reasoning: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -324,7 +324,7 @@ pub struct GenerationContentError {
     ///
     /// Example: `504`
     pub status: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -452,7 +452,7 @@ pub struct GenerationContentErrorAttempt {
     ///
     /// Example: `"{\"error\":{\"code\":429,\"message\":\"Resource exhausted\"}}"`
     pub raw: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -546,7 +546,7 @@ pub struct GenerationContentResponse {
     ///
     /// Example: `{"error":null,"input":{"messages":[{"content":"What is the meaning of life?","role":"user"}]},"output":{"completion":"The meaning of life is a philosophical question...","reasoning":null}}`
     pub data: GenerationContentData,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -603,7 +603,7 @@ impl GenerationContentResponse {
 pub struct GenerationResponse {
     /// Generation data
     pub data: GenerationResponseData,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -826,7 +826,7 @@ pub struct GenerationResponseData {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1499,7 +1499,7 @@ pub struct ProviderResponse {
     ///
     /// Example: `200`
     pub status: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1724,7 +1724,7 @@ pub struct SubmitGenerationFeedbackRequest {
     ///
     /// Example: `"gen-3bhGkxlo4XFrqiabUM7NDtwDzWwG"`
     pub generation_id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SubmitGenerationFeedbackRequest {
@@ -1815,7 +1815,7 @@ crate::runtime::string_enum! {
 pub struct SubmitGenerationFeedbackResponse {
     /// The `data` property (required).
     pub data: SubmitGenerationFeedbackResponseData,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1874,7 +1874,7 @@ pub struct SubmitGenerationFeedbackResponseData {
     ///
     /// Example: `true`
     pub success: SubmitGenerationFeedbackResponseDataSuccess,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

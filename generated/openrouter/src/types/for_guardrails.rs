@@ -12,7 +12,7 @@ pub struct BulkAssignKeysRequest {
     ///
     /// Example: `["c56454edb818d6b14bc0d61c46025f1450b0f4012d12304ab40aacb519fcbc93"]`
     pub key_hashes: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BulkAssignKeysRequest {
@@ -75,7 +75,7 @@ pub struct BulkAssignKeysResponse {
     ///
     /// Example: `3`
     pub assigned_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -137,7 +137,7 @@ pub struct BulkAssignMembersRequest {
     ///
     /// Example: `["user_abc123","user_def456"]`
     pub member_user_ids: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BulkAssignMembersRequest {
@@ -200,7 +200,7 @@ pub struct BulkAssignMembersResponse {
     ///
     /// Example: `2`
     pub assigned_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -262,7 +262,7 @@ pub struct BulkUnassignKeysRequest {
     ///
     /// Example: `["c56454edb818d6b14bc0d61c46025f1450b0f4012d12304ab40aacb519fcbc93"]`
     pub key_hashes: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BulkUnassignKeysRequest {
@@ -325,7 +325,7 @@ pub struct BulkUnassignKeysResponse {
     ///
     /// Example: `3`
     pub unassigned_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -387,7 +387,7 @@ pub struct BulkUnassignMembersRequest {
     ///
     /// Example: `["user_abc123","user_def456"]`
     pub member_user_ids: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BulkUnassignMembersRequest {
@@ -450,7 +450,7 @@ pub struct BulkUnassignMembersResponse {
     ///
     /// Example: `2`
     pub unassigned_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -532,7 +532,7 @@ pub struct ContentFilterBuiltinEntry {
     ///
     /// Example: `"regex-prompt-injection"`
     pub slug: ContentFilterBuiltinSlug,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -640,7 +640,7 @@ pub struct ContentFilterBuiltinEntryInput {
     ///
     /// Example: `"regex-prompt-injection"`
     pub slug: ContentFilterBuiltinSlug,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentFilterBuiltinEntryInput {
@@ -750,7 +750,7 @@ pub struct ContentFilterEntry {
     ///
     /// Example: `"\\b(sk-[a-zA-Z0-9]{48})\\b"`
     pub pattern: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentFilterEntry {
@@ -915,7 +915,7 @@ pub struct CreateGuardrailRequest {
     ///
     /// Example: `"0df9e665-d932-5740-b2c7-b52af166bc11"`
     pub workspace_id: Option<crate::runtime::Uuid>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateGuardrailRequest {
@@ -1244,7 +1244,7 @@ impl CreateGuardrailRequest {
 pub struct CreateGuardrailResponse {
     /// The `data` property (required).
     pub data: Guardrail,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1303,7 +1303,7 @@ pub struct DeleteGuardrailResponse {
     ///
     /// Example: `true`
     pub deleted: DeleteGuardrailResponseDeleted,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1366,7 +1366,7 @@ pub type DeleteGuardrailResponseDeleted = crate::runtime::Const<
 pub struct GetGuardrailResponse {
     /// The `data` property (required).
     pub data: Guardrail,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1518,7 +1518,7 @@ pub struct Guardrail {
     ///
     /// Example: `"0df9e665-d932-5740-b2c7-b52af166bc11"`
     pub workspace_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1908,7 +1908,7 @@ pub struct KeyAssignment {
     ///
     /// Example: `"Production Key"`
     pub key_name: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2039,7 +2039,7 @@ pub struct ListGuardrailsResponse {
     ///
     /// Example: `25`
     pub total_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2111,7 +2111,7 @@ pub struct ListKeyAssignmentsResponse {
     ///
     /// Example: `25`
     pub total_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2183,7 +2183,7 @@ pub struct ListMemberAssignmentsResponse {
     ///
     /// Example: `10`
     pub total_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2273,7 +2273,7 @@ pub struct MemberAssignment {
     ///
     /// Example: `"user_abc123"`
     pub user_id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2475,7 +2475,7 @@ pub struct UpdateGuardrailRequest {
     ///
     /// Example: `"monthly"`
     pub reset_interval: crate::runtime::Patch<GuardrailInterval>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateGuardrailRequest {
@@ -2837,7 +2837,7 @@ impl UpdateGuardrailRequest {
 pub struct UpdateGuardrailResponse {
     /// The `data` property (required).
     pub data: Guardrail,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

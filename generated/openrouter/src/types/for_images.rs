@@ -10,7 +10,7 @@ use super::*;
 pub struct BooleanCapability {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BooleanCapabilityType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -59,10 +59,13 @@ impl BooleanCapability {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/BooleanCapability/properties/type` in the API's spec.
-///
-/// Always `"boolean"`: constructors fill it in, decoding checks it.
-pub type BooleanCapabilityType = crate::runtime::Const<constants::BooleanCapabilityType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BooleanCapability/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `boolean` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BooleanCapabilityType { Boolean => "boolean", }
+}
 crate::runtime::tagged_union! {
     #[doc = " A typed descriptor for one supported request parameter."] #[doc = " "]
     #[doc =
@@ -85,7 +88,7 @@ pub struct EnumCapability {
     pub r#type: EnumCapabilityType,
     /// The `values` property (required).
     pub values: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -145,10 +148,13 @@ impl EnumCapability {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/EnumCapability/properties/type` in the API's spec.
-///
-/// Always `"enum"`: constructors fill it in, decoding checks it.
-pub type EnumCapabilityType = crate::runtime::Const<constants::EnumCapabilityType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/EnumCapability/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `enum` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum EnumCapabilityType { Enum => "enum", }
+}
 /// An endpoint that serves a given image model.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -183,7 +189,7 @@ pub struct ImageEndpoint {
     ///
     /// Example: `false`
     pub supports_streaming: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -325,7 +331,7 @@ pub struct ImageGenCompletedEvent {
     ///
     /// Example: `{"completion_tokens":4175,"cost":0.04,"prompt_tokens":0,"total_tokens":4175}`
     pub usage: Option<ImageGenerationUsage>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenCompletedEvent {
@@ -416,12 +422,12 @@ impl ImageGenCompletedEvent {
         self
     }
 }
-/// The event type
-///
-/// Always `"image_generation.completed"`: constructors fill it in, decoding checks it.
-pub type ImageGenCompletedEventType = crate::runtime::Const<
-    constants::ImageGenCompletedEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " The event type"] #[doc = ""] #[doc =
+    " Always `image_generation.completed` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ImageGenCompletedEventType { ImageGenerationCompleted =>
+    "image_generation.completed", }
+}
 /// Emitted when a partial image becomes available during streaming generation
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -432,7 +438,7 @@ pub struct ImageGenPartialImageEvent {
     pub partial_image_index: i64,
     /// The event type
     pub r#type: ImageGenPartialImageEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenPartialImageEvent {
@@ -502,12 +508,12 @@ impl ImageGenPartialImageEvent {
         }
     }
 }
-/// The event type
-///
-/// Always `"image_generation.partial_image"`: constructors fill it in, decoding checks it.
-pub type ImageGenPartialImageEventType = crate::runtime::Const<
-    constants::ImageGenPartialImageEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " The event type"] #[doc = ""] #[doc =
+    " Always `image_generation.partial_image` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ImageGenPartialImageEventType { ImageGenerationPartialImage =>
+    "image_generation.partial_image", }
+}
 /// Emitted when streaming generation fails after the SSE response starts
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -516,7 +522,7 @@ pub struct ImageGenStreamErrorEvent {
     pub error: ImageGenStreamErrorEventError,
     /// The event type
     pub r#type: ImageGenStreamErrorEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenStreamErrorEvent {
@@ -587,7 +593,7 @@ pub struct ImageGenStreamErrorEventError {
     pub param: Option<String>,
     /// Provider error type, when supplied
     pub r#type: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenStreamErrorEventError {
@@ -674,12 +680,11 @@ impl ImageGenStreamErrorEventError {
         self
     }
 }
-/// The event type
-///
-/// Always `"error"`: constructors fill it in, decoding checks it.
-pub type ImageGenStreamErrorEventType = crate::runtime::Const<
-    constants::ImageGenStreamErrorEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " The event type"] #[doc = ""] #[doc =
+    " Always `error` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ImageGenStreamErrorEventType { Error => "error", }
+}
 /// Emitted when a text chunk becomes available during streaming generation of text-based formats (e.g. SVG)
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -690,7 +695,7 @@ pub struct ImageGenTextChunkEvent {
     pub text: String,
     /// The event type
     pub r#type: ImageGenTextChunkEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenTextChunkEvent {
@@ -766,12 +771,12 @@ crate::runtime::string_enum! {
     pub enum ImageGenTextChunkEventPhase { Content => "content", Reasoning =>
     "reasoning", Draft => "draft", }
 }
-/// The event type
-///
-/// Always `"image_generation.text_chunk"`: constructors fill it in, decoding checks it.
-pub type ImageGenTextChunkEventType = crate::runtime::Const<
-    constants::ImageGenTextChunkEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc = " The event type"] #[doc = ""] #[doc =
+    " Always `image_generation.text_chunk` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ImageGenTextChunkEventType { ImageGenerationTextChunk =>
+    "image_generation.text_chunk", }
+}
 /// Provider routing preferences and provider-specific passthrough configuration.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -802,7 +807,7 @@ pub struct ImageGenerationProviderPreferences {
     ///
     /// Example: `"price"`
     pub sort: Option<ImageGenerationProviderPreferencesSort>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationProviderPreferences {
@@ -1000,7 +1005,7 @@ pub struct ImageGenerationRequest {
     pub size: Option<String>,
     /// If true, partial images are streamed as SSE events as they become available. Only supported by providers with native streaming (currently OpenAI). Non-streaming providers ignore this flag and return a buffered response.
     pub stream: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationRequest {
@@ -1293,7 +1298,7 @@ pub struct ImageGenerationResponse {
     ///
     /// Example: `{"completion_tokens":4175,"cost":0.04,"prompt_tokens":0,"total_tokens":4175}`
     pub usage: Option<ImageGenerationUsage>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1380,7 +1385,7 @@ pub struct ImageGenerationResponseDataItem {
     ///
     /// Example: `"image/png"`
     pub media_type: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1480,7 +1485,7 @@ pub struct ImageGenerationUsage {
     pub speed: Option<AnthropicSpeed>,
     /// Sum of the above two fields
     pub total_tokens: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationUsage {
@@ -1696,7 +1701,7 @@ pub struct ImageGenerationUsageCompletionTokensDetails {
     pub image_tokens: Option<i64>,
     /// Tokens generated by the model for reasoning.
     pub reasoning_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationUsageCompletionTokensDetails {
@@ -1789,7 +1794,7 @@ pub struct ImageGenerationUsagePromptTokensDetails {
     pub file_tokens: Option<i64>,
     /// Tokens used for input video.
     pub video_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationUsagePromptTokensDetails {
@@ -1908,7 +1913,7 @@ pub struct ImageGenerationUsageServerToolUse {
     pub tool_calls_requested: Option<i64>,
     /// Number of web searches performed by server-side tools. For server-orchestrated tool calls a web search is also counted in tool_calls_requested; provider-native web search may report web_search_requests only. Do not sum the two.
     pub web_search_requests: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationUsageServerToolUse {
@@ -2008,7 +2013,7 @@ pub struct ImageModelArchitecture {
     pub input_modalities: Vec<ImageInputModality>,
     /// Supported output modalities
     pub output_modalities: Vec<ImageOutputModality>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2083,7 +2088,7 @@ pub struct ImageModelEndpointsResponse {
     ///
     /// Example: `"bytedance-seed/seedream-4.5"`
     pub id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2181,7 +2186,7 @@ pub struct ImageModelListItem {
     ///
     /// Example: `false`
     pub supports_streaming: bool,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2316,7 +2321,7 @@ impl ImageModelListItem {
 pub struct ImageModelsListResponse {
     /// The `data` property (required).
     pub data: Vec<ImageModelListItem>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2387,7 +2392,7 @@ pub struct ImagePricingEntry {
     pub unit: ImagePricingEntryUnit,
     /// The `variant` property (optional).
     pub variant: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2512,7 +2517,7 @@ pub struct RangeCapability {
     pub min: f64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: RangeCapabilityType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2580,9 +2585,12 @@ impl RangeCapability {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/RangeCapability/properties/type` in the API's spec.
-///
-/// Always `"range"`: constructors fill it in, decoding checks it.
-pub type RangeCapabilityType = crate::runtime::Const<constants::RangeCapabilityType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/RangeCapability/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `range` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum RangeCapabilityType { Range => "range", }
+}
 /// Union of supported parameters across every endpoint of this model. Coarse discovery aid; the definitive per-endpoint set is behind the endpoints URL.
 pub type SupportedParameters = crate::runtime::Map<CapabilityDescriptor>;

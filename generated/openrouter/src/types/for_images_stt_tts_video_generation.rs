@@ -280,7 +280,7 @@ pub struct ProviderOptions {
     pub xiaomi: Option<serde_json::Value>,
     /// The `z-ai` property (optional).
     pub z_ai: Option<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ProviderOptions {

@@ -12,7 +12,7 @@ pub struct ContentPartImage {
     pub image_url: ContentPartImageUrl,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContentPartImageType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartImage {
@@ -73,10 +73,13 @@ impl ContentPartImage {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ContentPartImage/properties/type` in the API's spec.
-///
-/// Always `"image_url"`: constructors fill it in, decoding checks it.
-pub type ContentPartImageType = crate::runtime::Const<constants::ContentPartImageType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ContentPartImage/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `image_url` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ContentPartImageType { ImageUrl => "image_url", }
+}
 /// The object of the schema at `/components/schemas/ContentPartImage/properties/image_url` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -85,7 +88,7 @@ pub type ContentPartImageType = crate::runtime::Const<constants::ContentPartImag
 pub struct ContentPartImageUrl {
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartImageUrl {

@@ -38,10 +38,13 @@ crate::runtime::string_enum! {
     "coding-high-to-low", AgenticHighToLow => "agentic-high-to-low",
     DesignArenaEloHighToLow => "design-arena-elo-high-to-low", }
 }
-/// When set to "true", return only models with zero data retention endpoints.
-///
-/// Always `"true"`: constructors fill it in, decoding checks it.
-pub type GetModelsZdr = crate::runtime::Const<constants::GetModelsZdr>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " When set to \"true\", return only models with zero data retention endpoints."]
+    #[doc = ""] #[doc =
+    " Always `true` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum GetModelsZdr { True => "true", }
+}
 /// Single model response
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -50,7 +53,7 @@ pub type GetModelsZdr = crate::runtime::Const<constants::GetModelsZdr>;
 pub struct ModelResponse {
     /// Information about an AI model available on OpenRouter
     pub data: Model,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -109,7 +112,7 @@ pub struct ModelsCountResponse {
     ///
     /// Example: `{"count":150}`
     pub data: ModelsCountResponseData,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -168,7 +171,7 @@ pub struct ModelsCountResponseData {
     ///
     /// Example: `150`
     pub count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -46,7 +46,7 @@ pub struct CreateAuthKeysCodeRequest {
     pub usage_limit_type: Option<CreateAuthKeysCodeRequestUsageLimitType>,
     /// Optional workspace ID to associate the API key with
     pub workspace_id: Option<crate::runtime::Uuid>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateAuthKeysCodeRequest {
@@ -248,7 +248,7 @@ pub struct CreateAuthKeysCodeResponse {
     ///
     /// Example: `{"app_id":12345,"created_at":"2025-08-24T10:30:00Z","id":"auth_code_xyz789"}`
     pub data: CreateAuthKeysCodeResponseData,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -315,7 +315,7 @@ pub struct CreateAuthKeysCodeResponseData {
     ///
     /// Example: `"auth_code_xyz789"`
     pub id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -407,7 +407,7 @@ pub struct ExchangeAuthCodeForApiKeyRequest {
     ///
     /// Example: `"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"`
     pub code_verifier: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ExchangeAuthCodeForApiKeyRequest {
@@ -507,7 +507,7 @@ pub struct ExchangeAuthCodeForApiKeyResponse {
     ///
     /// Example: `"user_2yOPcMpKoQhcd4bVgSMlELRaIah"`
     pub user_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

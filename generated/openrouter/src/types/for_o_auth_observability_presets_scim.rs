@@ -16,7 +16,7 @@ pub struct ConflictResponse {
     pub openrouter_metadata: Option<serde_json::Value>,
     /// The `user_id` property (optional).
     pub user_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -100,7 +100,7 @@ pub struct ConflictResponseErrorData {
     pub message: String,
     /// The `metadata` property (optional).
     pub metadata: Option<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

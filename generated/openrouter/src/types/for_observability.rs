@@ -52,7 +52,7 @@ pub struct CreateObservabilityDestinationRequest {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: Option<crate::runtime::Uuid>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateObservabilityDestinationRequest {
@@ -277,7 +277,7 @@ crate::runtime::string_enum! {
 pub struct CreateObservabilityDestinationResponse {
     /// The `data` property (required).
     pub data: ObservabilityDestination,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -334,7 +334,7 @@ impl CreateObservabilityDestinationResponse {
 pub struct DeleteObservabilityDestinationResponse {
     /// Always `true` on success.
     pub deleted: DeleteObservabilityDestinationResponseDeleted,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -397,7 +397,7 @@ pub type DeleteObservabilityDestinationResponseDeleted = crate::runtime::Const<
 pub struct GetObservabilityDestinationResponse {
     /// The `data` property (required).
     pub data: ObservabilityDestination,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -458,7 +458,7 @@ pub struct ListObservabilityDestinationsResponse {
     ///
     /// Example: `1`
     pub total_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -579,7 +579,7 @@ pub struct ObservabilityArizeDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -809,7 +809,7 @@ pub struct ObservabilityArizeDestinationConfig {
     pub model_id: String,
     /// The `spaceKey` property (required).
     pub space_key: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -903,12 +903,13 @@ impl ObservabilityArizeDestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityArizeDestination/properties/type` in the API's spec.
-///
-/// Always `"arize"`: constructors fill it in, decoding checks it.
-pub type ObservabilityArizeDestinationType = crate::runtime::Const<
-    constants::ObservabilityArizeDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityArizeDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `arize` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityArizeDestinationType { Arize => "arize", }
+}
 /// The object of the `ObservabilityBraintrustDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -967,7 +968,7 @@ pub struct ObservabilityBraintrustDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1195,7 +1196,7 @@ pub struct ObservabilityBraintrustDestinationConfig {
     pub headers: Option<crate::runtime::Map<String>>,
     /// The `projectId` property (required).
     pub project_id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1277,12 +1278,13 @@ impl ObservabilityBraintrustDestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityBraintrustDestination/properties/type` in the API's spec.
-///
-/// Always `"braintrust"`: constructors fill it in, decoding checks it.
-pub type ObservabilityBraintrustDestinationType = crate::runtime::Const<
-    constants::ObservabilityBraintrustDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityBraintrustDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `braintrust` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityBraintrustDestinationType { Braintrust => "braintrust", }
+}
 /// The object of the `ObservabilityClickhouseDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1341,7 +1343,7 @@ pub struct ObservabilityClickhouseDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1573,7 +1575,7 @@ pub struct ObservabilityClickhouseDestinationConfig {
     pub table: Option<String>,
     /// If you have not set a specific username in ClickHouse, simply type in 'default' below.
     pub username: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1683,12 +1685,13 @@ impl ObservabilityClickhouseDestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityClickhouseDestination/properties/type` in the API's spec.
-///
-/// Always `"clickhouse"`: constructors fill it in, decoding checks it.
-pub type ObservabilityClickhouseDestinationType = crate::runtime::Const<
-    constants::ObservabilityClickhouseDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityClickhouseDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `clickhouse` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityClickhouseDestinationType { Clickhouse => "clickhouse", }
+}
 /// The object of the `ObservabilityDatadogDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1747,7 +1750,7 @@ pub struct ObservabilityDatadogDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1975,7 +1978,7 @@ pub struct ObservabilityDatadogDestinationConfig {
     pub ml_app: String,
     /// Datadog API URL for your region (e.g., https://api.datadoghq.com, https://api.us3.datadoghq.com, https://api.datadoghq.eu)
     pub url: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2059,12 +2062,13 @@ impl ObservabilityDatadogDestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityDatadogDestination/properties/type` in the API's spec.
-///
-/// Always `"datadog"`: constructors fill it in, decoding checks it.
-pub type ObservabilityDatadogDestinationType = crate::runtime::Const<
-    constants::ObservabilityDatadogDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityDatadogDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `datadog` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityDatadogDestinationType { Datadog => "datadog", }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `ObservabilityDestination` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -2109,7 +2113,7 @@ pub struct ObservabilityFilterRuleGroup {
     pub logic: Option<ObservabilityFilterRuleGroupLogic>,
     /// The `rules` property (required).
     pub rules: Vec<ObservabilityFilterRuleGroupRulesItem>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ObservabilityFilterRuleGroup {
@@ -2185,7 +2189,7 @@ pub struct ObservabilityFilterRuleGroupRulesItem {
     pub operator: ObservabilityFilterRuleGroupRulesItemOperator,
     /// The `value` property (optional).
     pub value: Option<ObservabilityFilterRuleGroupRulesItemValue>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ObservabilityFilterRuleGroupRulesItem {
@@ -2307,7 +2311,7 @@ pub struct ObservabilityFilterRulesConfig {
     pub enabled: Option<bool>,
     /// The `groups` property (required).
     pub groups: Vec<ObservabilityFilterRuleGroup>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2379,7 +2383,7 @@ pub struct ObservabilityFilterRulesConfigNullable {
     pub enabled: Option<bool>,
     /// The `groups` property (required).
     pub groups: Vec<ObservabilityFilterRuleGroup>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ObservabilityFilterRulesConfigNullable {
@@ -2500,7 +2504,7 @@ pub struct ObservabilityGrafanaDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2728,7 +2732,7 @@ pub struct ObservabilityGrafanaDestinationConfig {
     pub headers: Option<crate::runtime::Map<String>>,
     /// The `instanceId` property (required).
     pub instance_id: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2810,12 +2814,13 @@ impl ObservabilityGrafanaDestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityGrafanaDestination/properties/type` in the API's spec.
-///
-/// Always `"grafana"`: constructors fill it in, decoding checks it.
-pub type ObservabilityGrafanaDestinationType = crate::runtime::Const<
-    constants::ObservabilityGrafanaDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityGrafanaDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `grafana` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityGrafanaDestinationType { Grafana => "grafana", }
+}
 /// The object of the `ObservabilityLangfuseDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2874,7 +2879,7 @@ pub struct ObservabilityLangfuseDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -3102,7 +3107,7 @@ pub struct ObservabilityLangfuseDestinationConfig {
     pub public_key: String,
     /// The `secretKey` property (required).
     pub secret_key: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -3184,12 +3189,13 @@ impl ObservabilityLangfuseDestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityLangfuseDestination/properties/type` in the API's spec.
-///
-/// Always `"langfuse"`: constructors fill it in, decoding checks it.
-pub type ObservabilityLangfuseDestinationType = crate::runtime::Const<
-    constants::ObservabilityLangfuseDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityLangfuseDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `langfuse` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityLangfuseDestinationType { Langfuse => "langfuse", }
+}
 /// The object of the `ObservabilityLangsmithDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -3248,7 +3254,7 @@ pub struct ObservabilityLangsmithDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -3478,7 +3484,7 @@ pub struct ObservabilityLangsmithDestinationConfig {
     pub project: Option<String>,
     /// Required for org-scoped API keys. Find this in your LangSmith workspace settings.
     pub workspace_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -3582,12 +3588,13 @@ impl ObservabilityLangsmithDestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityLangsmithDestination/properties/type` in the API's spec.
-///
-/// Always `"langsmith"`: constructors fill it in, decoding checks it.
-pub type ObservabilityLangsmithDestinationType = crate::runtime::Const<
-    constants::ObservabilityLangsmithDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityLangsmithDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `langsmith` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityLangsmithDestinationType { Langsmith => "langsmith", }
+}
 /// The object of the `ObservabilityNewrelicDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -3646,7 +3653,7 @@ pub struct ObservabilityNewrelicDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -3872,7 +3879,7 @@ pub struct ObservabilityNewrelicDestinationConfig {
     pub license_key: String,
     /// The `region` property (optional).
     pub region: Option<ObservabilityNewrelicDestinationConfigRegion>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -3956,12 +3963,13 @@ crate::runtime::string_enum! {
     " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ObservabilityNewrelicDestinationConfigRegion { Us => "us", Eu => "eu", }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityNewrelicDestination/properties/type` in the API's spec.
-///
-/// Always `"newrelic"`: constructors fill it in, decoding checks it.
-pub type ObservabilityNewrelicDestinationType = crate::runtime::Const<
-    constants::ObservabilityNewrelicDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityNewrelicDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `newrelic` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityNewrelicDestinationType { Newrelic => "newrelic", }
+}
 /// The object of the `ObservabilityOpikDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -4020,7 +4028,7 @@ pub struct ObservabilityOpikDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -4248,7 +4256,7 @@ pub struct ObservabilityOpikDestinationConfig {
     pub project_name: String,
     /// The `workspace` property (required).
     pub workspace: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -4332,12 +4340,13 @@ impl ObservabilityOpikDestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityOpikDestination/properties/type` in the API's spec.
-///
-/// Always `"opik"`: constructors fill it in, decoding checks it.
-pub type ObservabilityOpikDestinationType = crate::runtime::Const<
-    constants::ObservabilityOpikDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityOpikDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `opik` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityOpikDestinationType { Opik => "opik", }
+}
 /// The object of the `ObservabilityOtelCollectorDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -4396,7 +4405,7 @@ pub struct ObservabilityOtelCollectorDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -4620,7 +4629,7 @@ pub struct ObservabilityOtelCollectorDestinationConfig {
     pub endpoint: String,
     /// Custom HTTP headers as a JSON object. For Axiom, use {"Authorization": "Bearer xaat-xxx", "X-Axiom-Dataset": "your-dataset"}
     pub headers: Option<crate::runtime::Map<String>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -4684,12 +4693,14 @@ impl ObservabilityOtelCollectorDestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityOtelCollectorDestination/properties/type` in the API's spec.
-///
-/// Always `"otel-collector"`: constructors fill it in, decoding checks it.
-pub type ObservabilityOtelCollectorDestinationType = crate::runtime::Const<
-    constants::ObservabilityOtelCollectorDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityOtelCollectorDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `otel-collector` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityOtelCollectorDestinationType { OtelCollector =>
+    "otel-collector", }
+}
 /// The object of the `ObservabilityPosthogDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -4748,7 +4759,7 @@ pub struct ObservabilityPosthogDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -4974,7 +4985,7 @@ pub struct ObservabilityPosthogDestinationConfig {
     pub endpoint: Option<String>,
     /// Custom HTTP headers to include in requests to this destination.
     pub headers: Option<crate::runtime::Map<String>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -5048,12 +5059,13 @@ impl ObservabilityPosthogDestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityPosthogDestination/properties/type` in the API's spec.
-///
-/// Always `"posthog"`: constructors fill it in, decoding checks it.
-pub type ObservabilityPosthogDestinationType = crate::runtime::Const<
-    constants::ObservabilityPosthogDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityPosthogDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `posthog` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityPosthogDestinationType { Posthog => "posthog", }
+}
 /// The object of the `ObservabilityRampDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -5112,7 +5124,7 @@ pub struct ObservabilityRampDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -5338,7 +5350,7 @@ pub struct ObservabilityRampDestinationConfig {
     pub base_url: Option<String>,
     /// Custom HTTP headers to include in requests to Ramp.
     pub headers: Option<crate::runtime::Map<String>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -5412,12 +5424,13 @@ impl ObservabilityRampDestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityRampDestination/properties/type` in the API's spec.
-///
-/// Always `"ramp"`: constructors fill it in, decoding checks it.
-pub type ObservabilityRampDestinationType = crate::runtime::Const<
-    constants::ObservabilityRampDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityRampDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `ramp` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityRampDestinationType { Ramp => "ramp", }
+}
 /// The object of the `ObservabilityS3Destination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -5476,7 +5489,7 @@ pub struct ObservabilityS3Destination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -5714,7 +5727,7 @@ pub struct ObservabilityS3DestinationConfig {
     pub secret_access_key: String,
     /// The `sessionToken` property (optional).
     pub session_token: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -5862,12 +5875,13 @@ impl ObservabilityS3DestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityS3Destination/properties/type` in the API's spec.
-///
-/// Always `"s3"`: constructors fill it in, decoding checks it.
-pub type ObservabilityS3DestinationType = crate::runtime::Const<
-    constants::ObservabilityS3DestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityS3Destination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `s3` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityS3DestinationType { S3 => "s3", }
+}
 /// The object of the `ObservabilitySentryDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -5926,7 +5940,7 @@ pub struct ObservabilitySentryDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -6152,7 +6166,7 @@ pub struct ObservabilitySentryDestinationConfig {
     pub headers: Option<crate::runtime::Map<String>>,
     /// The `otlpEndpoint` property (required).
     pub otlp_endpoint: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -6224,12 +6238,13 @@ impl ObservabilitySentryDestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilitySentryDestination/properties/type` in the API's spec.
-///
-/// Always `"sentry"`: constructors fill it in, decoding checks it.
-pub type ObservabilitySentryDestinationType = crate::runtime::Const<
-    constants::ObservabilitySentryDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilitySentryDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `sentry` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilitySentryDestinationType { Sentry => "sentry", }
+}
 /// The object of the `ObservabilitySnowflakeDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -6288,7 +6303,7 @@ pub struct ObservabilitySnowflakeDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -6522,7 +6537,7 @@ pub struct ObservabilitySnowflakeDestinationConfig {
     pub token: String,
     /// The `warehouse` property (optional).
     pub warehouse: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -6642,12 +6657,13 @@ impl ObservabilitySnowflakeDestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilitySnowflakeDestination/properties/type` in the API's spec.
-///
-/// Always `"snowflake"`: constructors fill it in, decoding checks it.
-pub type ObservabilitySnowflakeDestinationType = crate::runtime::Const<
-    constants::ObservabilitySnowflakeDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilitySnowflakeDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `snowflake` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilitySnowflakeDestinationType { Snowflake => "snowflake", }
+}
 /// The object of the `ObservabilityWeaveDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -6706,7 +6722,7 @@ pub struct ObservabilityWeaveDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -6936,7 +6952,7 @@ pub struct ObservabilityWeaveDestinationConfig {
     pub headers: Option<crate::runtime::Map<String>>,
     /// The `project` property (required).
     pub project: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -7030,12 +7046,13 @@ impl ObservabilityWeaveDestinationConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityWeaveDestination/properties/type` in the API's spec.
-///
-/// Always `"weave"`: constructors fill it in, decoding checks it.
-pub type ObservabilityWeaveDestinationType = crate::runtime::Const<
-    constants::ObservabilityWeaveDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityWeaveDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `weave` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityWeaveDestinationType { Weave => "weave", }
+}
 /// The object of the `ObservabilityWebhookDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -7094,7 +7111,7 @@ pub struct ObservabilityWebhookDestination {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -7320,7 +7337,7 @@ pub struct ObservabilityWebhookDestinationConfig {
     pub method: Option<ObservabilityWebhookDestinationConfigMethod>,
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -7403,12 +7420,13 @@ crate::runtime::string_enum! {
     pub enum ObservabilityWebhookDestinationConfigMethod { Post => "POST", Put => "PUT",
     }
 }
-/// The one value of the schema at `/components/schemas/ObservabilityWebhookDestination/properties/type` in the API's spec.
-///
-/// Always `"webhook"`: constructors fill it in, decoding checks it.
-pub type ObservabilityWebhookDestinationType = crate::runtime::Const<
-    constants::ObservabilityWebhookDestinationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ObservabilityWebhookDestination/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `webhook` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ObservabilityWebhookDestinationType { Webhook => "webhook", }
+}
 /// The object of the `UpdateObservabilityDestinationRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7451,7 +7469,7 @@ pub struct UpdateObservabilityDestinationRequest {
     ///
     /// Example: `1`
     pub sampling_rate: Option<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateObservabilityDestinationRequest {
@@ -7650,7 +7668,7 @@ impl UpdateObservabilityDestinationRequest {
 pub struct UpdateObservabilityDestinationResponse {
     /// The `data` property (required).
     pub data: ObservabilityDestination,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

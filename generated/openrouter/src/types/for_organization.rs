@@ -14,7 +14,7 @@ pub struct ListOrganizationMembersResponse {
     ///
     /// Example: `25`
     pub total_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -103,7 +103,7 @@ pub struct ListOrganizationMembersResponseDataItem {
     ///
     /// Example: `"org:member"`
     pub role: ListOrganizationMembersResponseDataItemRole,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

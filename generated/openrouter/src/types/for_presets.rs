@@ -10,7 +10,7 @@ use super::*;
 pub struct CreatePresetFromInferenceResponse {
     /// A preset with its currently designated version.
     pub data: PresetWithDesignatedVersion,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -67,7 +67,7 @@ impl CreatePresetFromInferenceResponse {
 pub struct GetPresetResponse {
     /// A preset with its currently designated version.
     pub data: PresetWithDesignatedVersion,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -124,7 +124,7 @@ impl GetPresetResponse {
 pub struct GetPresetVersionResponse {
     /// A specific version of a preset, containing config and optional system prompt.
     pub data: Option<PresetDesignatedVersion>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -187,7 +187,7 @@ pub struct ListPresetVersionsResponse {
     pub data: Vec<Option<PresetDesignatedVersion>>,
     /// The `total_count` property (required).
     pub total_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -260,7 +260,7 @@ pub struct ListPresetsResponse {
     pub data: Vec<Preset>,
     /// The `total_count` property (required).
     pub total_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -350,7 +350,7 @@ pub struct Preset {
     pub updated_at: String,
     /// The `workspace_id` property (required, may be `null`).
     pub workspace_id: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -533,7 +533,7 @@ pub struct PresetDesignatedVersion {
     pub updated_at: String,
     /// The `version` property (required).
     pub version: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -698,7 +698,7 @@ pub struct PresetWithDesignatedVersion {
     pub workspace_id: Option<String>,
     /// A specific version of a preset, containing config and optional system prompt.
     pub designated_version: Option<PresetDesignatedVersion>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -16,7 +16,7 @@ pub struct AdditionalToolsItem {
     pub tools: Vec<AdditionalToolsItemToolsItem>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AdditionalToolsItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdditionalToolsItem {
@@ -112,54 +112,48 @@ crate::runtime::untagged_union! {
     " One of the shapes the schema at `/components/schemas/AdditionalToolsItem/properties/tools/items` in the API's spec allows (`oneOf`/`anyOf`)."]
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
-    pub enum AdditionalToolsItemToolsItem { ComputerUseServerTool(ComputerUseServerTool),
-    NamespaceTool(NamespaceTool), FunctionTool(AdditionalToolsItemToolsItemFunctionTool),
-    FileSearchServerTool(FileSearchServerTool),
-    CodeInterpreterServerTool(CodeInterpreterServerTool), McpServerTool(McpServerTool),
-    CustomTool(CustomTool), PreviewWebSearchServerTool(PreviewWebSearchServerTool),
-    Preview20250311WebSearchServerTool(Preview20250311WebSearchServerTool),
-    LegacyWebSearchServerTool(LegacyWebSearchServerTool),
-    WebSearchServerTool(WebSearchServerTool),
-    ImageGenerationServerTool(ImageGenerationServerTool),
-    CodexLocalShellTool(CodexLocalShellTool), ShellServerTool(ShellServerTool),
-    ApplyPatchServerTool(ApplyPatchServerTool),
-    AdvisorServerToolOpenRouter(AdvisorServerToolOpenRouter),
-    SubagentServerToolOpenRouter(SubagentServerToolOpenRouter),
-    DatetimeServerTool(DatetimeServerTool), FilesServerTool(FilesServerTool),
-    FusionServerToolOpenRouter(FusionServerToolOpenRouter),
-    ImageGenerationServerToolOpenRouter(ImageGenerationServerToolOpenRouter),
-    SearchModelsServerToolOpenRouter(SearchModelsServerToolOpenRouter),
-    WebFetchServerTool(WebFetchServerTool),
-    WebSearchServerToolOpenRouter(WebSearchServerToolOpenRouter),
-    ApplyPatchServerToolOpenRouter(ApplyPatchServerToolOpenRouter),
-    BashServerTool(BashServerTool), ShellServerToolOpenRouter(ShellServerToolOpenRouter),
-    ToolSearchServerTool(ToolSearchServerTool),
+    pub enum AdditionalToolsItemToolsItem { ComputerUsePreview(ComputerUseServerTool),
+    Namespace(NamespaceTool), Function(AdditionalToolsItemToolsItemFunctionTool),
+    FileSearch(FileSearchServerTool), CodeInterpreter(CodeInterpreterServerTool),
+    Mcp(McpServerTool), Custom(CustomTool), WebSearchPreview(PreviewWebSearchServerTool),
+    WebSearchPreview20250311(Preview20250311WebSearchServerTool),
+    WebSearch(LegacyWebSearchServerTool), WebSearch20250826(WebSearchServerTool),
+    ImageGeneration(ImageGenerationServerTool), LocalShell(CodexLocalShellTool),
+    Shell(ShellServerTool), ApplyPatch(ApplyPatchServerTool),
+    OpenrouterAdvisor(AdvisorServerToolOpenRouter),
+    OpenrouterSubagent(SubagentServerToolOpenRouter),
+    OpenrouterDatetime(DatetimeServerTool), OpenrouterFiles(FilesServerTool),
+    OpenrouterFusion(FusionServerToolOpenRouter),
+    OpenrouterImageGeneration(ImageGenerationServerToolOpenRouter),
+    OpenrouterExperimentalSearchModels(SearchModelsServerToolOpenRouter),
+    OpenrouterWebFetch(WebFetchServerTool),
+    OpenrouterWebSearch(WebSearchServerToolOpenRouter),
+    OpenrouterApplyPatch(ApplyPatchServerToolOpenRouter), OpenrouterBash(BashServerTool),
+    OpenrouterShell(ShellServerToolOpenRouter),
+    OpenrouterToolSearch(ToolSearchServerTool),
     Object(AdditionalToolsItemToolsItemObject), } Deserialize : #[cfg(feature =
     "full-serde")];
 }
 crate::runtime::union_from! {
-    AdditionalToolsItemToolsItem { ComputerUseServerTool(ComputerUseServerTool),
-    NamespaceTool(NamespaceTool), FunctionTool(AdditionalToolsItemToolsItemFunctionTool),
-    FileSearchServerTool(FileSearchServerTool),
-    CodeInterpreterServerTool(CodeInterpreterServerTool), McpServerTool(McpServerTool),
-    CustomTool(CustomTool), PreviewWebSearchServerTool(PreviewWebSearchServerTool),
-    Preview20250311WebSearchServerTool(Preview20250311WebSearchServerTool),
-    LegacyWebSearchServerTool(LegacyWebSearchServerTool),
-    WebSearchServerTool(WebSearchServerTool),
-    ImageGenerationServerTool(ImageGenerationServerTool),
-    CodexLocalShellTool(CodexLocalShellTool), ShellServerTool(ShellServerTool),
-    ApplyPatchServerTool(ApplyPatchServerTool),
-    AdvisorServerToolOpenRouter(AdvisorServerToolOpenRouter),
-    SubagentServerToolOpenRouter(SubagentServerToolOpenRouter),
-    DatetimeServerTool(DatetimeServerTool), FilesServerTool(FilesServerTool),
-    FusionServerToolOpenRouter(FusionServerToolOpenRouter),
-    ImageGenerationServerToolOpenRouter(ImageGenerationServerToolOpenRouter),
-    SearchModelsServerToolOpenRouter(SearchModelsServerToolOpenRouter),
-    WebFetchServerTool(WebFetchServerTool),
-    WebSearchServerToolOpenRouter(WebSearchServerToolOpenRouter),
-    ApplyPatchServerToolOpenRouter(ApplyPatchServerToolOpenRouter),
-    BashServerTool(BashServerTool), ShellServerToolOpenRouter(ShellServerToolOpenRouter),
-    ToolSearchServerTool(ToolSearchServerTool),
+    AdditionalToolsItemToolsItem { ComputerUsePreview(ComputerUseServerTool),
+    Namespace(NamespaceTool), Function(AdditionalToolsItemToolsItemFunctionTool),
+    FileSearch(FileSearchServerTool), CodeInterpreter(CodeInterpreterServerTool),
+    Mcp(McpServerTool), Custom(CustomTool), WebSearchPreview(PreviewWebSearchServerTool),
+    WebSearchPreview20250311(Preview20250311WebSearchServerTool),
+    WebSearch(LegacyWebSearchServerTool), WebSearch20250826(WebSearchServerTool),
+    ImageGeneration(ImageGenerationServerTool), LocalShell(CodexLocalShellTool),
+    Shell(ShellServerTool), ApplyPatch(ApplyPatchServerTool),
+    OpenrouterAdvisor(AdvisorServerToolOpenRouter),
+    OpenrouterSubagent(SubagentServerToolOpenRouter),
+    OpenrouterDatetime(DatetimeServerTool), OpenrouterFiles(FilesServerTool),
+    OpenrouterFusion(FusionServerToolOpenRouter),
+    OpenrouterImageGeneration(ImageGenerationServerToolOpenRouter),
+    OpenrouterExperimentalSearchModels(SearchModelsServerToolOpenRouter),
+    OpenrouterWebFetch(WebFetchServerTool),
+    OpenrouterWebSearch(WebSearchServerToolOpenRouter),
+    OpenrouterApplyPatch(ApplyPatchServerToolOpenRouter), OpenrouterBash(BashServerTool),
+    OpenrouterShell(ShellServerToolOpenRouter),
+    OpenrouterToolSearch(ToolSearchServerTool),
     Object(AdditionalToolsItemToolsItemObject), }
 }
 /// Function tool definition
@@ -182,7 +176,7 @@ pub struct AdditionalToolsItemToolsItemFunctionTool {
     ///
     /// Example: `true`
     pub defer_loading: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdditionalToolsItemToolsItemFunctionTool {
@@ -301,14 +295,14 @@ impl AdditionalToolsItemToolsItemFunctionTool {
 pub struct AdditionalToolsItemToolsItemObject {
     /// The `type` property (required).
     pub r#type: String,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AdditionalToolsItemToolsItemObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -327,21 +321,18 @@ impl crate::runtime::Object for AdditionalToolsItemToolsItemObject {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
         let Some(v0) = v0 else {
             return Err(serde::de::Error::missing_field("type"));
         };
-        Ok(Self {
-            r#type: v0,
-            additional_properties: rest,
-        })
+        Ok(Self { r#type: v0, extra: rest })
     }
 }
 #[allow(deprecated)]
@@ -350,16 +341,17 @@ impl AdditionalToolsItemToolsItemObject {
     pub fn new(r#type: impl Into<String>) -> Self {
         Self {
             r#type: r#type.into(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AdditionalToolsItem/properties/type` in the API's spec.
-///
-/// Always `"additional_tools"`: constructors fill it in, decoding checks it.
-pub type AdditionalToolsItemType = crate::runtime::Const<
-    constants::AdditionalToolsItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AdditionalToolsItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `additional_tools` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AdditionalToolsItemType { AdditionalTools => "additional_tools", }
+}
 /// A message routed between agents in a multi-agent session
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -378,8 +370,8 @@ pub struct AgentMessageItem {
     pub recipient: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AgentMessageItemType,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AgentMessageItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -390,7 +382,7 @@ impl serde::Serialize for AgentMessageItem {
         map.optional("id", &self.id);
         map.entry("recipient", &self.recipient);
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -421,7 +413,7 @@ impl crate::runtime::Object for AgentMessageItem {
         let mut v3: Option<String> = None;
         let mut v4: Option<String> = None;
         let mut v5: Option<AgentMessageItemType> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
@@ -430,7 +422,7 @@ impl crate::runtime::Object for AgentMessageItem {
                 rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -453,7 +445,7 @@ impl crate::runtime::Object for AgentMessageItem {
             id: v3,
             recipient: v4,
             r#type: v5,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -472,7 +464,7 @@ impl AgentMessageItem {
             id: None,
             recipient: recipient.into(),
             r#type: Default::default(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
     /// Sets `agent`.
@@ -494,14 +486,14 @@ impl AgentMessageItem {
 pub struct AgentMessageItemAgent {
     /// The `agent_name` property (required).
     pub agent_name: String,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AgentMessageItemAgent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.entry("agent_name", &self.agent_name);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -520,11 +512,11 @@ impl crate::runtime::Object for AgentMessageItemAgent {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["agent_name"];
         let mut v0: Option<String> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -533,7 +525,7 @@ impl crate::runtime::Object for AgentMessageItemAgent {
         };
         Ok(Self {
             agent_name: v0,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -543,7 +535,7 @@ impl AgentMessageItemAgent {
     pub fn new(agent_name: impl Into<String>) -> Self {
         Self {
             agent_name: agent_name.into(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -553,12 +545,14 @@ crate::runtime::tagged_union! {
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum AgentMessageItemContentItem { tag = "type"; InputText = "input_text" =>
-    InputText, InputImage = "input_image" => InputImage, EncryptedContent =
-    "encrypted_content" => AgentMessageItemContentItemEncryptedContent, } Deserialize :
-    #[cfg(feature = "full-serde")];
+    InputText, InputImage = "input_image" => AgentMessageItemContentItemInputImage,
+    EncryptedContent = "encrypted_content" =>
+    AgentMessageItemContentItemEncryptedContent, } Deserialize : #[cfg(feature =
+    "full-serde")];
 }
 crate::runtime::union_from! {
-    AgentMessageItemContentItem { InputText(InputText), InputImage(InputImage),
+    AgentMessageItemContentItem { InputText(InputText),
+    InputImage(AgentMessageItemContentItemInputImage),
     EncryptedContent(AgentMessageItemContentItemEncryptedContent), }
 }
 /// The object of the schema at `/components/schemas/AgentMessageItem/properties/content/items/oneOf/2` in the API's spec.
@@ -571,15 +565,15 @@ pub struct AgentMessageItemContentItemEncryptedContent {
     pub encrypted_content: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: AgentMessageItemContentItemEncryptedContentType,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AgentMessageItemContentItemEncryptedContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.entry("encrypted_content", &self.encrypted_content);
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -599,12 +593,12 @@ impl crate::runtime::Object for AgentMessageItemContentItemEncryptedContent {
         const FIELDS: &[&str] = &["encrypted_content", "type"];
         let mut v0: Option<String> = None;
         let mut v1: Option<AgentMessageItemContentItemEncryptedContentType> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -617,7 +611,7 @@ impl crate::runtime::Object for AgentMessageItemContentItemEncryptedContent {
         Ok(Self {
             encrypted_content: v0,
             r#type: v1,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -628,20 +622,108 @@ impl AgentMessageItemContentItemEncryptedContent {
         Self {
             encrypted_content: encrypted_content.into(),
             r#type: Default::default(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
 }
-/// The one value of the schema at `/components/schemas/AgentMessageItem/properties/content/items/oneOf/2/properties/type` in the API's spec.
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AgentMessageItem/properties/content/items/oneOf/2/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `encrypted_content` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AgentMessageItemContentItemEncryptedContentType { EncryptedContent =>
+    "encrypted_content", }
+}
+/// Image input content item
 ///
-/// Always `"encrypted_content"`: constructors fill it in, decoding checks it.
-pub type AgentMessageItemContentItemEncryptedContentType = crate::runtime::Const<
-    constants::AgentMessageItemContentItemEncryptedContentType,
->;
-/// The one value of the schema at `/components/schemas/AgentMessageItem/properties/type` in the API's spec.
-///
-/// Always `"agent_message"`: constructors fill it in, decoding checks it.
-pub type AgentMessageItemType = crate::runtime::Const<constants::AgentMessageItemType>;
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AgentMessageItemContentItemInputImage {
+    /// The `detail` property (required).
+    pub detail: InputImageDetail,
+    /// The `image_url` property (optional).
+    pub image_url: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: InputImageType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for AgentMessageItemContentItemInputImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("detail", &self.detail);
+        map.optional("image_url", &self.image_url);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for AgentMessageItemContentItemInputImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+#[cfg(feature = "full-serde")]
+impl crate::runtime::Object for AgentMessageItemContentItemInputImage {
+    const NAME: &'static str = "AgentMessageItemContentItemInputImage";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["detail", "image_url", "type"];
+        let mut v0: Option<InputImageDetail> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<InputImageType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("detail"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            detail: v0,
+            image_url: v1,
+            r#type: v2,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl AgentMessageItemContentItemInputImage {
+    /// A `AgentMessageItemContentItemInputImage` from its required fields; set the others with the methods below.
+    pub fn new(detail: impl Into<InputImageDetail>) -> Self {
+        Self {
+            detail: detail.into(),
+            image_url: None,
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+    /// Sets `image_url`.
+    pub fn image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/AgentMessageItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `agent_message` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum AgentMessageItemType { AgentMessage => "agent_message", }
+}
 /// A tool call emitted by the model requesting a V4A patch operation. The client applies the patch and echoes an `apply_patch_call_output` on the next turn.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -660,7 +742,7 @@ pub struct ApplyPatchCallItem {
     pub status: ApplyPatchCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchCallItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCallItem {
@@ -749,12 +831,13 @@ impl ApplyPatchCallItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ApplyPatchCallItem/properties/type` in the API's spec.
-///
-/// Always `"apply_patch_call"`: constructors fill it in, decoding checks it.
-pub type ApplyPatchCallItemType = crate::runtime::Const<
-    constants::ApplyPatchCallItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ApplyPatchCallItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `apply_patch_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ApplyPatchCallItemType { ApplyPatchCall => "apply_patch_call", }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " The patch operation requested by an `apply_patch_call`. `create_file` and `update_file` carry a V4A diff; `delete_file` omits it."]
@@ -782,7 +865,7 @@ pub struct ApplyPatchCallOutputItem {
     pub status: ApplyPatchCallOutputItemStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchCallOutputItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCallOutputItem {
@@ -878,12 +961,14 @@ crate::runtime::string_enum! {
     pub enum ApplyPatchCallOutputItemStatus { Completed => "completed", Failed =>
     "failed", }
 }
-/// The one value of the schema at `/components/schemas/ApplyPatchCallOutputItem/properties/type` in the API's spec.
-///
-/// Always `"apply_patch_call_output"`: constructors fill it in, decoding checks it.
-pub type ApplyPatchCallOutputItemType = crate::runtime::Const<
-    constants::ApplyPatchCallOutputItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ApplyPatchCallOutputItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `apply_patch_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ApplyPatchCallOutputItemType { ApplyPatchCallOutput =>
+    "apply_patch_call_output", }
+}
 crate::runtime::string_enum! {
     #[doc = " Lifecycle state of an `apply_patch_call` output item."] pub enum
     ApplyPatchCallStatus { InProgress => "in_progress", Completed => "completed", }
@@ -898,7 +983,7 @@ pub struct ApplyPatchCreateFileOperation {
     pub path: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchCreateFileOperationType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCreateFileOperation {
@@ -965,12 +1050,13 @@ impl ApplyPatchCreateFileOperation {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ApplyPatchCreateFileOperation/properties/type` in the API's spec.
-///
-/// Always `"create_file"`: constructors fill it in, decoding checks it.
-pub type ApplyPatchCreateFileOperationType = crate::runtime::Const<
-    constants::ApplyPatchCreateFileOperationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ApplyPatchCreateFileOperation/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `create_file` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ApplyPatchCreateFileOperationType { CreateFile => "create_file", }
+}
 /// The `delete_file` variant of an `apply_patch_call.operation`. Identifies the file to remove; no diff is required.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -979,7 +1065,7 @@ pub struct ApplyPatchDeleteFileOperation {
     pub path: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchDeleteFileOperationType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchDeleteFileOperation {
@@ -1038,12 +1124,13 @@ impl ApplyPatchDeleteFileOperation {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ApplyPatchDeleteFileOperation/properties/type` in the API's spec.
-///
-/// Always `"delete_file"`: constructors fill it in, decoding checks it.
-pub type ApplyPatchDeleteFileOperationType = crate::runtime::Const<
-    constants::ApplyPatchDeleteFileOperationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ApplyPatchDeleteFileOperation/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `delete_file` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ApplyPatchDeleteFileOperationType { DeleteFile => "delete_file", }
+}
 crate::runtime::string_enum! {
     #[doc =
     " Which apply_patch engine to use. \"auto\" (default) uses native passthrough when the endpoint advertises native apply_patch support, otherwise falls back to OpenRouter's HITL validator. \"native\" forces native passthrough — when the endpoint does not support native, the request falls back to HITL. \"openrouter\" always runs the HITL validator. Native passthrough streams the diff incrementally via `apply_patch_call_operation_diff.delta` events; HITL buffers the diff for atomic delivery as a single delta."]
@@ -1058,7 +1145,7 @@ crate::runtime::string_enum! {
 pub struct ApplyPatchServerTool {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchServerToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchServerTool {
@@ -1116,7 +1203,7 @@ pub struct ApplyPatchServerToolConfig {
     ///
     /// Example: `"auto"`
     pub engine: Option<ApplyPatchEngineEnum>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchServerToolConfig {
@@ -1182,7 +1269,7 @@ pub struct ApplyPatchServerToolOpenRouter {
     pub parameters: Option<ApplyPatchServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchServerToolOpenRouterType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchServerToolOpenRouter {
@@ -1247,18 +1334,21 @@ impl ApplyPatchServerToolOpenRouter {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ApplyPatchServerTool_OpenRouter/properties/type` in the API's spec.
-///
-/// Always `"openrouter:apply_patch"`: constructors fill it in, decoding checks it.
-pub type ApplyPatchServerToolOpenRouterType = crate::runtime::Const<
-    constants::ApplyPatchServerToolOpenRouterType,
->;
-/// The one value of the schema at `/components/schemas/ApplyPatchServerTool/properties/type` in the API's spec.
-///
-/// Always `"apply_patch"`: constructors fill it in, decoding checks it.
-pub type ApplyPatchServerToolType = crate::runtime::Const<
-    constants::ApplyPatchServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ApplyPatchServerTool_OpenRouter/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:apply_patch` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ApplyPatchServerToolOpenRouterType { OpenrouterApplyPatch =>
+    "openrouter:apply_patch", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ApplyPatchServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `apply_patch` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ApplyPatchServerToolType { ApplyPatch => "apply_patch", }
+}
 /// The `update_file` variant of an `apply_patch_call.operation`. Carries a V4A diff describing edits to an existing file.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1269,7 +1359,7 @@ pub struct ApplyPatchUpdateFileOperation {
     pub path: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchUpdateFileOperationType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchUpdateFileOperation {
@@ -1336,12 +1426,13 @@ impl ApplyPatchUpdateFileOperation {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ApplyPatchUpdateFileOperation/properties/type` in the API's spec.
-///
-/// Always `"update_file"`: constructors fill it in, decoding checks it.
-pub type ApplyPatchUpdateFileOperationType = crate::runtime::Const<
-    constants::ApplyPatchUpdateFileOperationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ApplyPatchUpdateFileOperation/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `update_file` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ApplyPatchUpdateFileOperationType { UpdateFile => "update_file", }
+}
 /// The object of the `CodeInterpreterFileOutput` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1366,7 +1457,7 @@ pub struct CodeInterpreterFileOutput {
     pub status: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CodeInterpreterFileOutputType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterFileOutput {
@@ -1526,12 +1617,13 @@ impl CodeInterpreterFileOutput {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/CodeInterpreterFileOutput/properties/type` in the API's spec.
-///
-/// Always `"file"`: constructors fill it in, decoding checks it.
-pub type CodeInterpreterFileOutputType = crate::runtime::Const<
-    constants::CodeInterpreterFileOutputType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/CodeInterpreterFileOutput/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CodeInterpreterFileOutputType { File => "file", }
+}
 /// The object of the `CodeInterpreterImageOutput` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1540,7 +1632,7 @@ pub struct CodeInterpreterImageOutput {
     pub r#type: CodeInterpreterImageOutputType,
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterImageOutput {
@@ -1599,12 +1691,13 @@ impl CodeInterpreterImageOutput {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/CodeInterpreterImageOutput/properties/type` in the API's spec.
-///
-/// Always `"image"`: constructors fill it in, decoding checks it.
-pub type CodeInterpreterImageOutputType = crate::runtime::Const<
-    constants::CodeInterpreterImageOutputType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/CodeInterpreterImageOutput/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `image` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CodeInterpreterImageOutputType { Image => "image", }
+}
 /// The object of the `CodeInterpreterLogsOutput` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1613,7 +1706,7 @@ pub struct CodeInterpreterLogsOutput {
     pub logs: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CodeInterpreterLogsOutputType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterLogsOutput {
@@ -1672,12 +1765,13 @@ impl CodeInterpreterLogsOutput {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/CodeInterpreterLogsOutput/properties/type` in the API's spec.
-///
-/// Always `"logs"`: constructors fill it in, decoding checks it.
-pub type CodeInterpreterLogsOutputType = crate::runtime::Const<
-    constants::CodeInterpreterLogsOutputType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/CodeInterpreterLogsOutput/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `logs` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CodeInterpreterLogsOutputType { Logs => "logs", }
+}
 /// Code interpreter tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1686,7 +1780,7 @@ pub struct CodeInterpreterServerTool {
     pub container: CodeInterpreterServerToolContainer,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CodeInterpreterServerToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterServerTool {
@@ -1775,7 +1869,7 @@ pub struct CodeInterpreterServerToolContainerAuto {
     pub memory_limit: Option<CodeInterpreterServerToolContainerAutoMemoryLimit>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CodeInterpreterServerToolContainerAutoType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodeInterpreterServerToolContainerAuto {
@@ -1855,25 +1949,27 @@ crate::runtime::string_enum! {
     pub enum CodeInterpreterServerToolContainerAutoMemoryLimit { V1g => "1g", V4g =>
     "4g", V16g => "16g", V64g => "64g", }
 }
-/// The one value of the schema at `/components/schemas/CodeInterpreterServerTool/properties/container/anyOf/1/properties/type` in the API's spec.
-///
-/// Always `"auto"`: constructors fill it in, decoding checks it.
-pub type CodeInterpreterServerToolContainerAutoType = crate::runtime::Const<
-    constants::CodeInterpreterServerToolContainerAutoType,
->;
-/// The one value of the schema at `/components/schemas/CodeInterpreterServerTool/properties/type` in the API's spec.
-///
-/// Always `"code_interpreter"`: constructors fill it in, decoding checks it.
-pub type CodeInterpreterServerToolType = crate::runtime::Const<
-    constants::CodeInterpreterServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/CodeInterpreterServerTool/properties/container/anyOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `auto` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CodeInterpreterServerToolContainerAutoType { Auto => "auto", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/CodeInterpreterServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `code_interpreter` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CodeInterpreterServerToolType { CodeInterpreter => "code_interpreter", }
+}
 /// Local shell tool configuration
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CodexLocalShellTool {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CodexLocalShellToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CodexLocalShellTool {
@@ -1921,12 +2017,13 @@ impl CodexLocalShellTool {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/CodexLocalShellTool/properties/type` in the API's spec.
-///
-/// Always `"local_shell"`: constructors fill it in, decoding checks it.
-pub type CodexLocalShellToolType = crate::runtime::Const<
-    constants::CodexLocalShellToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/CodexLocalShellTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `local_shell` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CodexLocalShellToolType { LocalShell => "local_shell", }
+}
 /// A context compaction marker with encrypted summary
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1939,8 +2036,8 @@ pub struct CompactionItem {
     pub id: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CompactionItemType,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CompactionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1948,7 +2045,7 @@ impl serde::Serialize for CompactionItem {
         map.entry("encrypted_content", &self.encrypted_content);
         map.optional("id", &self.id);
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -1969,13 +2066,13 @@ impl crate::runtime::Object for CompactionItem {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<CompactionItemType> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -1989,7 +2086,7 @@ impl crate::runtime::Object for CompactionItem {
             encrypted_content: v0,
             id: v1,
             r#type: v2,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -2001,7 +2098,7 @@ impl CompactionItem {
             encrypted_content: encrypted_content.into(),
             id: None,
             r#type: Default::default(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
     /// Sets `id`.
@@ -2010,10 +2107,13 @@ impl CompactionItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/CompactionItem/properties/type` in the API's spec.
-///
-/// Always `"compaction"`: constructors fill it in, decoding checks it.
-pub type CompactionItemType = crate::runtime::Const<constants::CompactionItemType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/CompactionItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `compaction` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CompactionItemType { Compaction => "compaction", }
+}
 /// A compound filter that combines multiple comparison or compound filters
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2022,7 +2122,7 @@ pub struct CompoundFilter {
     pub filters: Vec<serde_json::Value>,
     /// The `type` property (required).
     pub r#type: CompoundFilterType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CompoundFilter {
@@ -2101,7 +2201,7 @@ pub struct ComputerUseServerTool {
     pub environment: ComputerUseServerToolEnvironment,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ComputerUseServerToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ComputerUseServerTool {
@@ -2191,12 +2291,13 @@ crate::runtime::string_enum! {
     pub enum ComputerUseServerToolEnvironment { Windows => "windows", Mac => "mac", Linux
     => "linux", Ubuntu => "ubuntu", Browser => "browser", }
 }
-/// The one value of the schema at `/components/schemas/ComputerUseServerTool/properties/type` in the API's spec.
-///
-/// Always `"computer_use_preview"`: constructors fill it in, decoding checks it.
-pub type ComputerUseServerToolType = crate::runtime::Const<
-    constants::ComputerUseServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ComputerUseServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `computer_use_preview` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ComputerUseServerToolType { ComputerUsePreview => "computer_use_preview", }
+}
 /// A context compaction marker with an optional encrypted summary
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2209,8 +2310,8 @@ pub struct ContextCompactionItem {
     pub id: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContextCompactionItemType,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContextCompactionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2218,7 +2319,7 @@ impl serde::Serialize for ContextCompactionItem {
         map.optional("encrypted_content", &self.encrypted_content);
         map.optional("id", &self.id);
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -2239,13 +2340,13 @@ impl crate::runtime::Object for ContextCompactionItem {
         let mut v0: Option<String> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<ContextCompactionItemType> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -2256,7 +2357,7 @@ impl crate::runtime::Object for ContextCompactionItem {
             encrypted_content: v0,
             id: v1,
             r#type: v2,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -2268,7 +2369,7 @@ impl ContextCompactionItem {
             encrypted_content: None,
             id: None,
             r#type: Default::default(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
     /// Sets `encrypted_content`.
@@ -2282,12 +2383,13 @@ impl ContextCompactionItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ContextCompactionItem/properties/type` in the API's spec.
-///
-/// Always `"context_compaction"`: constructors fill it in, decoding checks it.
-pub type ContextCompactionItemType = crate::runtime::Const<
-    constants::ContextCompactionItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ContextCompactionItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `context_compaction` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ContextCompactionItemType { ContextCompaction => "context_compaction", }
+}
 /// Custom tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2300,7 +2402,7 @@ pub struct CustomTool {
     pub name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CustomToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomTool {
@@ -2401,7 +2503,7 @@ pub struct CustomToolCallItem {
     ///
     /// Example: `"completed"`
     pub status: Option<ToolCallStatus>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolCallItem {
@@ -2536,7 +2638,7 @@ pub struct CustomToolCallOutputItem {
     pub output: CustomToolCallOutputItemOutput,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseCustomToolCallOutputType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolCallOutputItem {
@@ -2647,12 +2749,96 @@ crate::runtime::tagged_union! {
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum CustomToolCallOutputItemOutputListItem { tag = "type"; InputText =
-    "input_text" => InputText, InputImage = "input_image" => InputImage, InputFile =
-    "input_file" => InputFile, } Deserialize : #[cfg(feature = "full-serde")];
+    "input_text" => InputText, InputImage = "input_image" =>
+    CustomToolCallOutputItemOutputListItemInputImage, InputFile = "input_file" =>
+    InputFile, } Deserialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     CustomToolCallOutputItemOutputListItem { InputText(InputText),
-    InputImage(InputImage), InputFile(InputFile), }
+    InputImage(CustomToolCallOutputItemOutputListItemInputImage), InputFile(InputFile), }
+}
+/// Image input content item
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CustomToolCallOutputItemOutputListItemInputImage {
+    /// The `detail` property (required).
+    pub detail: InputImageDetail,
+    /// The `image_url` property (optional).
+    pub image_url: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: InputImageType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for CustomToolCallOutputItemOutputListItemInputImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("detail", &self.detail);
+        map.optional("image_url", &self.image_url);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CustomToolCallOutputItemOutputListItemInputImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+#[cfg(feature = "full-serde")]
+impl crate::runtime::Object for CustomToolCallOutputItemOutputListItemInputImage {
+    const NAME: &'static str = "CustomToolCallOutputItemOutputListItemInputImage";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["detail", "image_url", "type"];
+        let mut v0: Option<InputImageDetail> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<InputImageType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("detail"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            detail: v0,
+            image_url: v1,
+            r#type: v2,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl CustomToolCallOutputItemOutputListItemInputImage {
+    /// A `CustomToolCallOutputItemOutputListItemInputImage` from its required fields; set the others with the methods below.
+    pub fn new(detail: impl Into<InputImageDetail>) -> Self {
+        Self {
+            detail: detail.into(),
+            image_url: None,
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+    /// Sets `image_url`.
+    pub fn image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
 }
 crate::runtime::tagged_union! {
     #[doc =
@@ -2673,7 +2859,7 @@ pub struct CustomToolFormatGrammar {
     pub syntax: CustomToolFormatGrammarSyntax,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CustomToolFormatGrammarType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolFormatGrammar {
@@ -2748,19 +2934,20 @@ crate::runtime::string_enum! {
     " The values of the schema at `/components/schemas/CustomTool/properties/format/anyOf/1/properties/syntax` in the API's spec."]
     pub enum CustomToolFormatGrammarSyntax { Lark => "lark", Regex => "regex", }
 }
-/// The one value of the schema at `/components/schemas/CustomTool/properties/format/anyOf/1/properties/type` in the API's spec.
-///
-/// Always `"grammar"`: constructors fill it in, decoding checks it.
-pub type CustomToolFormatGrammarType = crate::runtime::Const<
-    constants::CustomToolFormatGrammarType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/CustomTool/properties/format/anyOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `grammar` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CustomToolFormatGrammarType { Grammar => "grammar", }
+}
 /// The object of the schema at `/components/schemas/CustomTool/properties/format/anyOf/0` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CustomToolFormatText {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CustomToolFormatTextType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CustomToolFormatText {
@@ -2808,16 +2995,20 @@ impl CustomToolFormatText {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/CustomTool/properties/format/anyOf/0/properties/type` in the API's spec.
-///
-/// Always `"text"`: constructors fill it in, decoding checks it.
-pub type CustomToolFormatTextType = crate::runtime::Const<
-    constants::CustomToolFormatTextType,
->;
-/// The one value of the schema at `/components/schemas/CustomTool/properties/type` in the API's spec.
-///
-/// Always `"custom"`: constructors fill it in, decoding checks it.
-pub type CustomToolType = crate::runtime::Const<constants::CustomToolType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/CustomTool/properties/format/anyOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CustomToolFormatTextType { Text => "text", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/CustomTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `custom` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CustomToolType { Custom => "custom", }
+}
 /// The object of the `EasyInputMessage` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2834,7 +3025,7 @@ pub struct EasyInputMessage {
     pub role: EasyInputMessageRole,
     /// The `type` property (optional).
     pub r#type: Option<EasyInputMessageType>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for EasyInputMessage {
@@ -2947,13 +3138,98 @@ crate::runtime::tagged_union! {
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum EasyInputMessageContentListItem { tag = "type"; InputText = "input_text" =>
-    InputText, InputImage = "input_image" => InputImage, InputFile = "input_file" =>
-    InputFile, InputAudio = "input_audio" => InputAudio, InputVideo = "input_video" =>
-    InputVideo, } Deserialize : #[cfg(feature = "full-serde")];
+    InputText, InputImage = "input_image" => EasyInputMessageContentListItemInputImage,
+    InputFile = "input_file" => InputFile, InputAudio = "input_audio" => InputAudio,
+    InputVideo = "input_video" => InputVideo, } Deserialize : #[cfg(feature =
+    "full-serde")];
 }
 crate::runtime::union_from! {
-    EasyInputMessageContentListItem { InputText(InputText), InputImage(InputImage),
-    InputFile(InputFile), InputAudio(InputAudio), InputVideo(InputVideo), }
+    EasyInputMessageContentListItem { InputText(InputText),
+    InputImage(EasyInputMessageContentListItemInputImage), InputFile(InputFile),
+    InputAudio(InputAudio), InputVideo(InputVideo), }
+}
+/// Image input content item
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct EasyInputMessageContentListItemInputImage {
+    /// The `detail` property (required).
+    pub detail: InputImageDetail,
+    /// The `image_url` property (optional).
+    pub image_url: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: InputImageType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for EasyInputMessageContentListItemInputImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("detail", &self.detail);
+        map.optional("image_url", &self.image_url);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for EasyInputMessageContentListItemInputImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+#[cfg(feature = "full-serde")]
+impl crate::runtime::Object for EasyInputMessageContentListItemInputImage {
+    const NAME: &'static str = "EasyInputMessageContentListItemInputImage";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["detail", "image_url", "type"];
+        let mut v0: Option<InputImageDetail> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<InputImageType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("detail"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            detail: v0,
+            image_url: v1,
+            r#type: v2,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl EasyInputMessageContentListItemInputImage {
+    /// A `EasyInputMessageContentListItemInputImage` from its required fields; set the others with the methods below.
+    pub fn new(detail: impl Into<InputImageDetail>) -> Self {
+        Self {
+            detail: detail.into(),
+            image_url: None,
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+    /// Sets `image_url`.
+    pub fn image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
 }
 crate::runtime::string_enum! {
     #[doc =
@@ -2971,10 +3247,13 @@ crate::runtime::string_enum! {
     pub enum EasyInputMessageRole { User => "user", System => "system", Assistant =>
     "assistant", Developer => "developer", }
 }
-/// The one value of the schema at `/components/schemas/EasyInputMessage/properties/type` in the API's spec.
-///
-/// Always `"message"`: constructors fill it in, decoding checks it.
-pub type EasyInputMessageType = crate::runtime::Const<constants::EasyInputMessageType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/EasyInputMessage/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum EasyInputMessageType { Message => "message", }
+}
 crate::runtime::string_enum! {
     #[doc = " The values of the `FailableToolCallStatus` schema in the API's spec."] pub
     enum FailableToolCallStatus { InProgress => "in_progress", Completed => "completed",
@@ -2992,7 +3271,7 @@ pub struct FileCitation {
     pub index: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FileCitationType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileCitation {
@@ -3071,10 +3350,13 @@ impl FileCitation {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/FileCitation/properties/type` in the API's spec.
-///
-/// Always `"file_citation"`: constructors fill it in, decoding checks it.
-pub type FileCitationType = crate::runtime::Const<constants::FileCitationType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FileCitation/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `file_citation` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FileCitationType { FileCitation => "file_citation", }
+}
 /// The object of the `FilePath` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3085,7 +3367,7 @@ pub struct FilePath {
     pub index: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FilePathType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FilePath {
@@ -3152,10 +3434,13 @@ impl FilePath {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/FilePath/properties/type` in the API's spec.
-///
-/// Always `"file_path"`: constructors fill it in, decoding checks it.
-pub type FilePathType = crate::runtime::Const<constants::FilePathType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FilePath/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `file_path` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FilePathType { FilePath => "file_path", }
+}
 /// File search tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3170,7 +3455,7 @@ pub struct FileSearchServerTool {
     pub r#type: FileSearchServerToolType,
     /// The `vector_store_ids` property (required).
     pub vector_store_ids: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileSearchServerTool {
@@ -3288,7 +3573,7 @@ pub struct FileSearchServerToolFiltersObject {
     pub r#type: FileSearchServerToolFiltersObjectType,
     /// The `value` property (required).
     pub value: FileSearchServerToolFiltersObjectValue,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileSearchServerToolFiltersObject {
@@ -3413,7 +3698,7 @@ pub struct FileSearchServerToolRankingOptions {
     pub ranker: Option<FileSearchServerToolRankingOptionsRanker>,
     /// The `score_threshold` property (optional).
     pub score_threshold: Option<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FileSearchServerToolRankingOptions {
@@ -3485,19 +3770,20 @@ crate::runtime::string_enum! {
     pub enum FileSearchServerToolRankingOptionsRanker { Auto => "auto", Default20241115
     => "default-2024-11-15", }
 }
-/// The one value of the schema at `/components/schemas/FileSearchServerTool/properties/type` in the API's spec.
-///
-/// Always `"file_search"`: constructors fill it in, decoding checks it.
-pub type FileSearchServerToolType = crate::runtime::Const<
-    constants::FileSearchServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FileSearchServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `file_search` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FileSearchServerToolType { FileSearch => "file_search", }
+}
 /// JSON object response format
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FormatJsonObjectConfig {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FormatJsonObjectConfigType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FormatJsonObjectConfig {
@@ -3545,12 +3831,13 @@ impl FormatJsonObjectConfig {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/FormatJsonObjectConfig/properties/type` in the API's spec.
-///
-/// Always `"json_object"`: constructors fill it in, decoding checks it.
-pub type FormatJsonObjectConfigType = crate::runtime::Const<
-    constants::FormatJsonObjectConfigType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FormatJsonObjectConfig/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `json_object` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FormatJsonObjectConfigType { JsonObject => "json_object", }
+}
 /// JSON schema constrained response format
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3565,7 +3852,7 @@ pub struct FormatJsonSchemaConfig {
     pub strict: Option<bool>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FormatJsonSchemaConfigType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FormatJsonSchemaConfig {
@@ -3652,19 +3939,20 @@ impl FormatJsonSchemaConfig {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/FormatJsonSchemaConfig/properties/type` in the API's spec.
-///
-/// Always `"json_schema"`: constructors fill it in, decoding checks it.
-pub type FormatJsonSchemaConfigType = crate::runtime::Const<
-    constants::FormatJsonSchemaConfigType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FormatJsonSchemaConfig/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `json_schema` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FormatJsonSchemaConfigType { JsonSchema => "json_schema", }
+}
 /// Plain text response format
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct FormatTextConfig {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FormatTextConfigType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FormatTextConfig {
@@ -3712,10 +4000,13 @@ impl FormatTextConfig {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/FormatTextConfig/properties/type` in the API's spec.
-///
-/// Always `"text"`: constructors fill it in, decoding checks it.
-pub type FormatTextConfigType = crate::runtime::Const<constants::FormatTextConfigType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FormatTextConfig/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FormatTextConfigType { Text => "text", }
+}
 crate::runtime::tagged_union! {
     #[doc = " Text response format configuration"] pub enum Formats { tag = "type"; Text
     = "text" => FormatTextConfig, JsonObject = "json_object" => FormatJsonObjectConfig,
@@ -3751,7 +4042,7 @@ pub struct FunctionCallItem {
     pub subagent_items: Option<Vec<OpenAiResponseFunctionToolCallSubagentItemsItem>>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseFunctionToolCallType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FunctionCallItem {
@@ -3916,7 +4207,7 @@ pub struct FunctionCallOutputItem {
     pub status: Option<ToolCallStatus>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseFunctionToolCallOutputType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FunctionCallOutputItem {
@@ -4037,17 +4328,104 @@ crate::runtime::tagged_union! {
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum FunctionCallOutputItemOutputListItem { tag = "type"; InputText =
-    "input_text" => InputText, InputImage = "input_image" => InputImage, InputFile =
-    "input_file" => InputFile, } Deserialize : #[cfg(feature = "full-serde")];
+    "input_text" => InputText, InputImage = "input_image" =>
+    FunctionCallOutputItemOutputListItemInputImage, InputFile = "input_file" =>
+    InputFile, } Deserialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
-    FunctionCallOutputItemOutputListItem { InputText(InputText), InputImage(InputImage),
-    InputFile(InputFile), }
+    FunctionCallOutputItemOutputListItem { InputText(InputText),
+    InputImage(FunctionCallOutputItemOutputListItemInputImage), InputFile(InputFile), }
 }
-/// The one value of the schema at `/components/schemas/FunctionTool/properties/type` in the API's spec.
+/// Image input content item
 ///
-/// Always `"function"`: constructors fill it in, decoding checks it.
-pub type FunctionToolType = crate::runtime::Const<constants::FunctionToolType>;
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct FunctionCallOutputItemOutputListItemInputImage {
+    /// The `detail` property (required).
+    pub detail: InputImageDetail,
+    /// The `image_url` property (optional).
+    pub image_url: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: InputImageType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for FunctionCallOutputItemOutputListItemInputImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("detail", &self.detail);
+        map.optional("image_url", &self.image_url);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for FunctionCallOutputItemOutputListItemInputImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+#[cfg(feature = "full-serde")]
+impl crate::runtime::Object for FunctionCallOutputItemOutputListItemInputImage {
+    const NAME: &'static str = "FunctionCallOutputItemOutputListItemInputImage";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["detail", "image_url", "type"];
+        let mut v0: Option<InputImageDetail> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<InputImageType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("detail"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            detail: v0,
+            image_url: v1,
+            r#type: v2,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl FunctionCallOutputItemOutputListItemInputImage {
+    /// A `FunctionCallOutputItemOutputListItemInputImage` from its required fields; set the others with the methods below.
+    pub fn new(detail: impl Into<InputImageDetail>) -> Self {
+        Self {
+            detail: detail.into(),
+            image_url: None,
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+    /// Sets `image_url`.
+    pub fn image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FunctionTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FunctionToolType { Function => "function", }
+}
 /// Structured analysis produced by the fusion analyst model.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4062,7 +4440,7 @@ pub struct FusionAnalysisResult {
     pub partial_coverage: Vec<FusionAnalysisResultPartialCoverageItem>,
     /// The `unique_insights` property (required).
     pub unique_insights: Vec<FusionAnalysisResultUniqueInsightsItem>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResult {
@@ -4165,7 +4543,7 @@ pub struct FusionAnalysisResultContradictionsItem {
     pub stances: Vec<FusionAnalysisResultContradictionsItemStancesItem>,
     /// The `topic` property (required).
     pub topic: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResultContradictionsItem {
@@ -4235,7 +4613,7 @@ pub struct FusionAnalysisResultContradictionsItemStancesItem {
     pub model: String,
     /// The `stance` property (required).
     pub stance: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResultContradictionsItemStancesItem {
@@ -4302,7 +4680,7 @@ pub struct FusionAnalysisResultPartialCoverageItem {
     pub models: Vec<String>,
     /// The `point` property (required).
     pub point: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResultPartialCoverageItem {
@@ -4369,7 +4747,7 @@ pub struct FusionAnalysisResultUniqueInsightsItem {
     pub insight: String,
     /// The `model` property (required).
     pub model: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionAnalysisResultUniqueInsightsItem {
@@ -4436,7 +4814,7 @@ pub struct FusionSource {
     pub title: String,
     /// URL of the web page a panel or the analyst retrieved during the run.
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionSource {
@@ -4521,7 +4899,7 @@ pub struct ImageGenerationServerTool {
     pub size: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ImageGenerationServerToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationServerTool {
@@ -4721,7 +5099,7 @@ pub struct ImageGenerationServerToolInputImageMask {
     pub file_id: Option<String>,
     /// The `image_url` property (optional).
     pub image_url: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ImageGenerationServerToolInputImageMask {
@@ -4801,12 +5179,13 @@ crate::runtime::string_enum! {
     pub enum ImageGenerationServerToolQuality { Low => "low", Medium => "medium", High =>
     "high", Auto => "auto", }
 }
-/// The one value of the schema at `/components/schemas/ImageGenerationServerTool/properties/type` in the API's spec.
-///
-/// Always `"image_generation"`: constructors fill it in, decoding checks it.
-pub type ImageGenerationServerToolType = crate::runtime::Const<
-    constants::ImageGenerationServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ImageGenerationServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `image_generation` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ImageGenerationServerToolType { ImageGeneration => "image_generation", }
+}
 crate::runtime::string_enum! {
     #[doc = " The values of the `ImageGenerationStatus` schema in the API's spec."] pub
     enum ImageGenerationStatus { InProgress => "in_progress", Completed => "completed",
@@ -4820,7 +5199,7 @@ pub struct InputAudio {
     pub input_audio: InputAudioInputAudio,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InputAudioType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputAudio {
@@ -4887,7 +5266,7 @@ pub struct InputAudioInputAudio {
     pub data: String,
     /// The `format` property (required).
     pub format: InputAudioInputAudioFormat,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputAudioInputAudio {
@@ -4954,10 +5333,13 @@ crate::runtime::string_enum! {
     " The values of the schema at `/components/schemas/InputAudio/properties/input_audio/properties/format` in the API's spec."]
     pub enum InputAudioInputAudioFormat { Mp3 => "mp3", Wav => "wav", }
 }
-/// The one value of the schema at `/components/schemas/InputAudio/properties/type` in the API's spec.
-///
-/// Always `"input_audio"`: constructors fill it in, decoding checks it.
-pub type InputAudioType = crate::runtime::Const<constants::InputAudioType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/InputAudio/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `input_audio` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum InputAudioType { InputAudio => "input_audio", }
+}
 /// File input content item
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4972,7 +5354,7 @@ pub struct InputFile {
     pub filename: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InputFileType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputFile {
@@ -5069,10 +5451,13 @@ impl InputFile {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/InputFile/properties/type` in the API's spec.
-///
-/// Always `"input_file"`: constructors fill it in, decoding checks it.
-pub type InputFileType = crate::runtime::Const<constants::InputFileType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/InputFile/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `input_file` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum InputFileType { InputFile => "input_file", }
+}
 /// Image input content item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5083,7 +5468,7 @@ pub struct InputImage {
     pub image_url: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InputImageType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputImage {
@@ -5158,10 +5543,13 @@ crate::runtime::string_enum! {
     pub enum InputImageDetail { Auto => "auto", High => "high", Low => "low", Original =>
     "original", }
 }
-/// The one value of the schema at `/components/schemas/InputImage/properties/type` in the API's spec.
-///
-/// Always `"input_image"`: constructors fill it in, decoding checks it.
-pub type InputImageType = crate::runtime::Const<constants::InputImageType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/InputImage/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `input_image` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum InputImageType { InputImage => "input_image", }
+}
 /// The object of the `InputMessageItem` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5176,7 +5564,7 @@ pub struct InputMessageItem {
     pub role: InputMessageItemRole,
     /// The `type` property (optional).
     pub r#type: Option<InputMessageItemType>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputMessageItem {
@@ -5265,13 +5653,98 @@ crate::runtime::tagged_union! {
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum InputMessageItemContentItem { tag = "type"; InputText = "input_text" =>
-    InputText, InputImage = "input_image" => InputImage, InputFile = "input_file" =>
-    InputFile, InputAudio = "input_audio" => InputAudio, InputVideo = "input_video" =>
-    InputVideo, } Deserialize : #[cfg(feature = "full-serde")];
+    InputText, InputImage = "input_image" => InputMessageItemContentItemInputImage,
+    InputFile = "input_file" => InputFile, InputAudio = "input_audio" => InputAudio,
+    InputVideo = "input_video" => InputVideo, } Deserialize : #[cfg(feature =
+    "full-serde")];
 }
 crate::runtime::union_from! {
-    InputMessageItemContentItem { InputText(InputText), InputImage(InputImage),
-    InputFile(InputFile), InputAudio(InputAudio), InputVideo(InputVideo), }
+    InputMessageItemContentItem { InputText(InputText),
+    InputImage(InputMessageItemContentItemInputImage), InputFile(InputFile),
+    InputAudio(InputAudio), InputVideo(InputVideo), }
+}
+/// Image input content item
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct InputMessageItemContentItemInputImage {
+    /// The `detail` property (required).
+    pub detail: InputImageDetail,
+    /// The `image_url` property (optional).
+    pub image_url: Option<String>,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: InputImageType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for InputMessageItemContentItemInputImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("detail", &self.detail);
+        map.optional("image_url", &self.image_url);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for InputMessageItemContentItemInputImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+#[cfg(feature = "full-serde")]
+impl crate::runtime::Object for InputMessageItemContentItemInputImage {
+    const NAME: &'static str = "InputMessageItemContentItemInputImage";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["detail", "image_url", "type"];
+        let mut v0: Option<InputImageDetail> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<InputImageType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("detail"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            detail: v0,
+            image_url: v1,
+            r#type: v2,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl InputMessageItemContentItemInputImage {
+    /// A `InputMessageItemContentItemInputImage` from its required fields; set the others with the methods below.
+    pub fn new(detail: impl Into<InputImageDetail>) -> Self {
+        Self {
+            detail: detail.into(),
+            image_url: None,
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+    /// Sets `image_url`.
+    pub fn image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
 }
 crate::runtime::string_enum! {
     #[doc =
@@ -5281,10 +5754,13 @@ crate::runtime::string_enum! {
     pub enum InputMessageItemRole { User => "user", System => "system", Developer =>
     "developer", }
 }
-/// The one value of the schema at `/components/schemas/InputMessageItem/properties/type` in the API's spec.
-///
-/// Always `"message"`: constructors fill it in, decoding checks it.
-pub type InputMessageItemType = crate::runtime::Const<constants::InputMessageItemType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/InputMessageItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum InputMessageItemType { Message => "message", }
+}
 /// Text input content item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5297,7 +5773,7 @@ pub struct InputText {
     pub text: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InputTextType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputText {
@@ -5371,10 +5847,13 @@ impl InputText {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/InputText/properties/type` in the API's spec.
-///
-/// Always `"input_text"`: constructors fill it in, decoding checks it.
-pub type InputTextType = crate::runtime::Const<constants::InputTextType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/InputText/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `input_text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum InputTextType { InputText => "input_text", }
+}
 /// Video input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5385,7 +5864,7 @@ pub struct InputVideo {
     pub r#type: InputVideoType,
     /// A base64 data URL or remote URL that resolves to a video file
     pub video_url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputVideo {
@@ -5446,10 +5925,13 @@ impl InputVideo {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/InputVideo/properties/type` in the API's spec.
-///
-/// Always `"input_video"`: constructors fill it in, decoding checks it.
-pub type InputVideoType = crate::runtime::Const<constants::InputVideoType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/InputVideo/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `input_video` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum InputVideoType { InputVideo => "input_video", }
+}
 crate::runtime::untagged_union! {
     #[doc = " Input for a response request - can be a string or array of items"] #[doc =
     " "] #[doc =
@@ -5476,90 +5958,80 @@ crate::runtime::untagged_union! {
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum InputsListItem { Message(InputsListItemMessage),
-    FunctionCallItem(FunctionCallItem), LocalShellCallItem(LocalShellCallItem),
-    McpApprovalRequestItem(McpApprovalRequestItem), McpCallItem(McpCallItem),
-    ApplyPatchCallItem(ApplyPatchCallItem),
-    OutputFunctionCallItem(OutputFunctionCallItem),
-    OutputCustomToolCallItem(OutputCustomToolCallItem),
-    OutputFileSearchCallItem(OutputFileSearchCallItem),
-    OutputComputerCallItem(OutputComputerCallItem),
-    OutputDatetimeItem(OutputDatetimeItem), McpListToolsItem(McpListToolsItem),
-    CustomToolCallItem(CustomToolCallItem), AgentMessageItem(AgentMessageItem),
-    ReasoningItem(ReasoningItem), FunctionCallOutputItem(FunctionCallOutputItem),
-    ApplyPatchCallOutputItem(ApplyPatchCallOutputItem),
-    OutputWebSearchCallItem(OutputWebSearchCallItem),
-    OutputImageGenerationCallItem(OutputImageGenerationCallItem),
-    OutputCodeInterpreterCallItem(OutputCodeInterpreterCallItem),
-    LocalShellCallOutputItem(LocalShellCallOutputItem), ShellCallItem(ShellCallItem),
-    ShellCallOutputItem(ShellCallOutputItem),
-    McpApprovalResponseItem(McpApprovalResponseItem),
-    CustomToolCallOutputItem(CustomToolCallOutputItem),
-    AdditionalToolsItem(AdditionalToolsItem),
+    FunctionCall(FunctionCallItem), LocalShellCall(LocalShellCallItem),
+    McpApprovalRequest(McpApprovalRequestItem), McpCall(McpCallItem),
+    ApplyPatchCall(ApplyPatchCallItem), OutputFunctionCallItem(OutputFunctionCallItem),
+    CustomToolCall(OutputCustomToolCallItem), FileSearchCall(OutputFileSearchCallItem),
+    ComputerCall(OutputComputerCallItem), OpenrouterDatetime(OutputDatetimeItem),
+    McpListTools(McpListToolsItem), CustomToolCallItem(CustomToolCallItem),
+    AgentMessage(AgentMessageItem), Reasoning(ReasoningItem),
+    FunctionCallOutput(FunctionCallOutputItem),
+    ApplyPatchCallOutput(ApplyPatchCallOutputItem),
+    WebSearchCall(OutputWebSearchCallItem),
+    ImageGenerationCall(OutputImageGenerationCallItem),
+    CodeInterpreterCall(OutputCodeInterpreterCallItem),
+    LocalShellCallOutput(LocalShellCallOutputItem), ShellCall(ShellCallItem),
+    ShellCallOutput(ShellCallOutputItem), McpApprovalResponse(McpApprovalResponseItem),
+    CustomToolCallOutput(CustomToolCallOutputItem), AdditionalTools(AdditionalToolsItem),
     OutputReasoningItem(InputsListItemOutputReasoningItem),
-    OutputWebSearchServerToolItem(OutputWebSearchServerToolItem),
-    OutputCodeInterpreterServerToolItem(OutputCodeInterpreterServerToolItem),
-    OutputFileSearchServerToolItem(OutputFileSearchServerToolItem),
-    OutputImageGenerationServerToolItem(OutputImageGenerationServerToolItem),
-    OutputBrowserUseServerToolItem(OutputBrowserUseServerToolItem),
-    OutputBashServerToolItem(OutputBashServerToolItem),
-    OutputTextEditorServerToolItem(OutputTextEditorServerToolItem),
-    OutputApplyPatchServerToolItem(OutputApplyPatchServerToolItem),
-    OutputWebFetchServerToolItem(OutputWebFetchServerToolItem),
-    OutputToolSearchServerToolItem(OutputToolSearchServerToolItem),
-    OutputMemoryServerToolItem(OutputMemoryServerToolItem),
-    OutputMcpServerToolItem(OutputMcpServerToolItem),
-    OutputSearchModelsServerToolItem(OutputSearchModelsServerToolItem),
-    OutputFusionServerToolItem(OutputFusionServerToolItem),
-    OutputAdvisorServerToolItem(OutputAdvisorServerToolItem),
-    OutputSubagentServerToolItem(OutputSubagentServerToolItem),
-    OutputFilesServerToolItem(OutputFilesServerToolItem),
-    OutputShellServerToolItem(OutputShellServerToolItem), CompactionItem(CompactionItem),
-    ItemReferenceItem(ItemReferenceItem), EasyInputMessage(EasyInputMessage),
-    InputMessageItem(InputMessageItem), ContextCompactionItem(ContextCompactionItem), }
+    OpenrouterWebSearch(OutputWebSearchServerToolItem),
+    OpenrouterCodeInterpreter(OutputCodeInterpreterServerToolItem),
+    OpenrouterFileSearch(OutputFileSearchServerToolItem),
+    OpenrouterImageGeneration(OutputImageGenerationServerToolItem),
+    OpenrouterBrowserUse(OutputBrowserUseServerToolItem),
+    OpenrouterBash(OutputBashServerToolItem),
+    OpenrouterTextEditor(OutputTextEditorServerToolItem),
+    OpenrouterApplyPatch(OutputApplyPatchServerToolItem),
+    OpenrouterWebFetch(OutputWebFetchServerToolItem),
+    OpenrouterToolSearch(OutputToolSearchServerToolItem),
+    OpenrouterMemory(OutputMemoryServerToolItem), OpenrouterMcp(OutputMcpServerToolItem),
+    OpenrouterExperimentalSearchModels(OutputSearchModelsServerToolItem),
+    OpenrouterFusion(OutputFusionServerToolItem),
+    OpenrouterAdvisor(OutputAdvisorServerToolItem),
+    OpenrouterSubagent(OutputSubagentServerToolItem),
+    OpenrouterFiles(OutputFilesServerToolItem),
+    OpenrouterShell(OutputShellServerToolItem), Compaction(CompactionItem),
+    ItemReference(ItemReferenceItem), EasyInputMessage(EasyInputMessage),
+    InputMessageItem(InputMessageItem), ContextCompaction(ContextCompactionItem), }
     Deserialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
-    InputsListItem { Message(InputsListItemMessage), FunctionCallItem(FunctionCallItem),
-    LocalShellCallItem(LocalShellCallItem),
-    McpApprovalRequestItem(McpApprovalRequestItem), McpCallItem(McpCallItem),
-    ApplyPatchCallItem(ApplyPatchCallItem),
+    InputsListItem { Message(InputsListItemMessage), FunctionCall(FunctionCallItem),
+    LocalShellCall(LocalShellCallItem), McpApprovalRequest(McpApprovalRequestItem),
+    McpCall(McpCallItem), ApplyPatchCall(ApplyPatchCallItem),
     OutputFunctionCallItem(OutputFunctionCallItem),
-    OutputCustomToolCallItem(OutputCustomToolCallItem),
-    OutputFileSearchCallItem(OutputFileSearchCallItem),
-    OutputComputerCallItem(OutputComputerCallItem),
-    OutputDatetimeItem(OutputDatetimeItem), McpListToolsItem(McpListToolsItem),
-    CustomToolCallItem(CustomToolCallItem), AgentMessageItem(AgentMessageItem),
-    ReasoningItem(ReasoningItem), FunctionCallOutputItem(FunctionCallOutputItem),
-    ApplyPatchCallOutputItem(ApplyPatchCallOutputItem),
-    OutputWebSearchCallItem(OutputWebSearchCallItem),
-    OutputImageGenerationCallItem(OutputImageGenerationCallItem),
-    OutputCodeInterpreterCallItem(OutputCodeInterpreterCallItem),
-    LocalShellCallOutputItem(LocalShellCallOutputItem), ShellCallItem(ShellCallItem),
-    ShellCallOutputItem(ShellCallOutputItem),
-    McpApprovalResponseItem(McpApprovalResponseItem),
-    CustomToolCallOutputItem(CustomToolCallOutputItem),
-    AdditionalToolsItem(AdditionalToolsItem),
+    CustomToolCall(OutputCustomToolCallItem), FileSearchCall(OutputFileSearchCallItem),
+    ComputerCall(OutputComputerCallItem), OpenrouterDatetime(OutputDatetimeItem),
+    McpListTools(McpListToolsItem), CustomToolCallItem(CustomToolCallItem),
+    AgentMessage(AgentMessageItem), Reasoning(ReasoningItem),
+    FunctionCallOutput(FunctionCallOutputItem),
+    ApplyPatchCallOutput(ApplyPatchCallOutputItem),
+    WebSearchCall(OutputWebSearchCallItem),
+    ImageGenerationCall(OutputImageGenerationCallItem),
+    CodeInterpreterCall(OutputCodeInterpreterCallItem),
+    LocalShellCallOutput(LocalShellCallOutputItem), ShellCall(ShellCallItem),
+    ShellCallOutput(ShellCallOutputItem), McpApprovalResponse(McpApprovalResponseItem),
+    CustomToolCallOutput(CustomToolCallOutputItem), AdditionalTools(AdditionalToolsItem),
     OutputReasoningItem(InputsListItemOutputReasoningItem),
-    OutputWebSearchServerToolItem(OutputWebSearchServerToolItem),
-    OutputCodeInterpreterServerToolItem(OutputCodeInterpreterServerToolItem),
-    OutputFileSearchServerToolItem(OutputFileSearchServerToolItem),
-    OutputImageGenerationServerToolItem(OutputImageGenerationServerToolItem),
-    OutputBrowserUseServerToolItem(OutputBrowserUseServerToolItem),
-    OutputBashServerToolItem(OutputBashServerToolItem),
-    OutputTextEditorServerToolItem(OutputTextEditorServerToolItem),
-    OutputApplyPatchServerToolItem(OutputApplyPatchServerToolItem),
-    OutputWebFetchServerToolItem(OutputWebFetchServerToolItem),
-    OutputToolSearchServerToolItem(OutputToolSearchServerToolItem),
-    OutputMemoryServerToolItem(OutputMemoryServerToolItem),
-    OutputMcpServerToolItem(OutputMcpServerToolItem),
-    OutputSearchModelsServerToolItem(OutputSearchModelsServerToolItem),
-    OutputFusionServerToolItem(OutputFusionServerToolItem),
-    OutputAdvisorServerToolItem(OutputAdvisorServerToolItem),
-    OutputSubagentServerToolItem(OutputSubagentServerToolItem),
-    OutputFilesServerToolItem(OutputFilesServerToolItem),
-    OutputShellServerToolItem(OutputShellServerToolItem), CompactionItem(CompactionItem),
-    ItemReferenceItem(ItemReferenceItem), EasyInputMessage(EasyInputMessage),
-    InputMessageItem(InputMessageItem), ContextCompactionItem(ContextCompactionItem), }
+    OpenrouterWebSearch(OutputWebSearchServerToolItem),
+    OpenrouterCodeInterpreter(OutputCodeInterpreterServerToolItem),
+    OpenrouterFileSearch(OutputFileSearchServerToolItem),
+    OpenrouterImageGeneration(OutputImageGenerationServerToolItem),
+    OpenrouterBrowserUse(OutputBrowserUseServerToolItem),
+    OpenrouterBash(OutputBashServerToolItem),
+    OpenrouterTextEditor(OutputTextEditorServerToolItem),
+    OpenrouterApplyPatch(OutputApplyPatchServerToolItem),
+    OpenrouterWebFetch(OutputWebFetchServerToolItem),
+    OpenrouterToolSearch(OutputToolSearchServerToolItem),
+    OpenrouterMemory(OutputMemoryServerToolItem), OpenrouterMcp(OutputMcpServerToolItem),
+    OpenrouterExperimentalSearchModels(OutputSearchModelsServerToolItem),
+    OpenrouterFusion(OutputFusionServerToolItem),
+    OpenrouterAdvisor(OutputAdvisorServerToolItem),
+    OpenrouterSubagent(OutputSubagentServerToolItem),
+    OpenrouterFiles(OutputFilesServerToolItem),
+    OpenrouterShell(OutputShellServerToolItem), Compaction(CompactionItem),
+    ItemReference(ItemReferenceItem), EasyInputMessage(EasyInputMessage),
+    InputMessageItem(InputMessageItem), ContextCompaction(ContextCompactionItem), }
 }
 /// An output message item
 ///
@@ -5579,7 +6051,7 @@ pub struct InputsListItemMessage {
     pub status: Option<OutputMessageStatus>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InputsListItemMessageType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputsListItemMessage {
@@ -5719,12 +6191,13 @@ crate::runtime::union_from! {
     InputsListItemMessageContentListItem { OutputText(ResponseOutputText),
     Refusal(OpenAiResponsesRefusalContent), }
 }
-/// The one value of the schema at `/components/schemas/Inputs/anyOf/1/items/anyOf/7/allOf/1/properties/type` in the API's spec.
-///
-/// Always `"message"`: constructors fill it in, decoding checks it.
-pub type InputsListItemMessageType = crate::runtime::Const<
-    constants::InputsListItemMessageType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/Inputs/anyOf/1/items/anyOf/7/allOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum InputsListItemMessageType { Message => "message", }
+}
 /// An output item containing reasoning
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5751,7 +6224,7 @@ pub struct InputsListItemOutputReasoningItem {
     ///
     /// Example: `"EvcBCkgIChABGAIqQKkSDbRuVEQUk9qN1odC098l9SEj..."`
     pub signature: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for InputsListItemOutputReasoningItem {
@@ -5896,7 +6369,7 @@ pub struct ItemReferenceItem {
     pub id: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ItemReferenceItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ItemReferenceItem {
@@ -5957,10 +6430,13 @@ impl ItemReferenceItem {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ItemReferenceItem/properties/type` in the API's spec.
-///
-/// Always `"item_reference"`: constructors fill it in, decoding checks it.
-pub type ItemReferenceItemType = crate::runtime::Const<constants::ItemReferenceItemType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ItemReferenceItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `item_reference` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ItemReferenceItemType { ItemReference => "item_reference", }
+}
 /// Web search tool configuration
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -5995,7 +6471,7 @@ pub struct LegacyWebSearchServerTool {
     ///
     /// Example: `{"city":"San Francisco","country":"USA","region":"California","timezone":"America/Los_Angeles","type":"approximate"}`
     pub user_location: Option<WebSearchUserLocation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LegacyWebSearchServerTool {
@@ -6140,12 +6616,13 @@ impl LegacyWebSearchServerTool {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/Legacy_WebSearchServerTool/properties/type` in the API's spec.
-///
-/// Always `"web_search"`: constructors fill it in, decoding checks it.
-pub type LegacyWebSearchServerToolType = crate::runtime::Const<
-    constants::LegacyWebSearchServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/Legacy_WebSearchServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum LegacyWebSearchServerToolType { WebSearch => "web_search", }
+}
 /// A local shell command execution call
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6164,7 +6641,7 @@ pub struct LocalShellCallItem {
     pub status: ToolCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: LocalShellCallItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LocalShellCallItem {
@@ -6272,7 +6749,7 @@ pub struct LocalShellCallItemAction {
     pub user: Option<String>,
     /// The `working_directory` property (optional).
     pub working_directory: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LocalShellCallItemAction {
@@ -6381,18 +6858,20 @@ impl LocalShellCallItemAction {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/LocalShellCallItem/properties/action/properties/type` in the API's spec.
-///
-/// Always `"exec"`: constructors fill it in, decoding checks it.
-pub type LocalShellCallItemActionType = crate::runtime::Const<
-    constants::LocalShellCallItemActionType,
->;
-/// The one value of the schema at `/components/schemas/LocalShellCallItem/properties/type` in the API's spec.
-///
-/// Always `"local_shell_call"`: constructors fill it in, decoding checks it.
-pub type LocalShellCallItemType = crate::runtime::Const<
-    constants::LocalShellCallItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/LocalShellCallItem/properties/action/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `exec` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum LocalShellCallItemActionType { Exec => "exec", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/LocalShellCallItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `local_shell_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum LocalShellCallItemType { LocalShellCall => "local_shell_call", }
+}
 /// Output from a local shell command execution
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6407,7 +6886,7 @@ pub struct LocalShellCallOutputItem {
     pub status: Option<ToolCallStatus>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: LocalShellCallOutputItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LocalShellCallOutputItem {
@@ -6486,12 +6965,14 @@ impl LocalShellCallOutputItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/LocalShellCallOutputItem/properties/type` in the API's spec.
-///
-/// Always `"local_shell_call_output"`: constructors fill it in, decoding checks it.
-pub type LocalShellCallOutputItemType = crate::runtime::Const<
-    constants::LocalShellCallOutputItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/LocalShellCallOutputItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `local_shell_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum LocalShellCallOutputItemType { LocalShellCallOutput =>
+    "local_shell_call_output", }
+}
 /// Request for approval to execute an MCP tool
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6508,7 +6989,7 @@ pub struct McpApprovalRequestItem {
     pub server_label: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: McpApprovalRequestItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpApprovalRequestItem {
@@ -6598,12 +7079,13 @@ impl McpApprovalRequestItem {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/McpApprovalRequestItem/properties/type` in the API's spec.
-///
-/// Always `"mcp_approval_request"`: constructors fill it in, decoding checks it.
-pub type McpApprovalRequestItemType = crate::runtime::Const<
-    constants::McpApprovalRequestItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/McpApprovalRequestItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `mcp_approval_request` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum McpApprovalRequestItemType { McpApprovalRequest => "mcp_approval_request", }
+}
 /// User response to an MCP tool approval request
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6620,7 +7102,7 @@ pub struct McpApprovalResponseItem {
     pub reason: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: McpApprovalResponseItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpApprovalResponseItem {
@@ -6718,12 +7200,14 @@ impl McpApprovalResponseItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/McpApprovalResponseItem/properties/type` in the API's spec.
-///
-/// Always `"mcp_approval_response"`: constructors fill it in, decoding checks it.
-pub type McpApprovalResponseItemType = crate::runtime::Const<
-    constants::McpApprovalResponseItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/McpApprovalResponseItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `mcp_approval_response` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum McpApprovalResponseItemType { McpApprovalResponse =>
+    "mcp_approval_response", }
+}
 /// An MCP tool call with its output or error
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6744,7 +7228,7 @@ pub struct McpCallItem {
     pub server_label: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: McpCallItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpCallItem {
@@ -6862,10 +7346,13 @@ impl McpCallItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/McpCallItem/properties/type` in the API's spec.
-///
-/// Always `"mcp_call"`: constructors fill it in, decoding checks it.
-pub type McpCallItemType = crate::runtime::Const<constants::McpCallItemType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/McpCallItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `mcp_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum McpCallItemType { McpCall => "mcp_call", }
+}
 /// List of available MCP tools from a server
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6882,7 +7369,7 @@ pub struct McpListToolsItem {
     pub tools: Vec<McpListToolsItemToolsItem>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: McpListToolsItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpListToolsItem {
@@ -6987,7 +7474,7 @@ pub struct McpListToolsItemToolsItem {
     pub input_schema: serde_json::Value,
     /// The `name` property (required).
     pub name: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpListToolsItemToolsItem {
@@ -7071,10 +7558,13 @@ impl McpListToolsItemToolsItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/McpListToolsItem/properties/type` in the API's spec.
-///
-/// Always `"mcp_list_tools"`: constructors fill it in, decoding checks it.
-pub type McpListToolsItemType = crate::runtime::Const<constants::McpListToolsItemType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/McpListToolsItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `mcp_list_tools` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum McpListToolsItemType { McpListTools => "mcp_list_tools", }
+}
 /// MCP (Model Context Protocol) tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7097,7 +7587,7 @@ pub struct McpServerTool {
     pub server_url: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: McpServerToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerTool {
@@ -7257,7 +7747,7 @@ pub struct McpServerToolAllowedToolsObject {
     pub read_only: Option<bool>,
     /// The `tool_names` property (optional).
     pub tool_names: Option<Vec<String>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerToolAllowedToolsObject {
@@ -7342,18 +7832,20 @@ crate::runtime::union_from! {
     Never(McpServerToolRequireApprovalNever), Object(McpServerToolRequireApprovalObject),
     }
 }
-/// The one value of the schema at `/components/schemas/McpServerTool/properties/require_approval/anyOf/1` in the API's spec.
-///
-/// Always `"always"`: constructors fill it in, decoding checks it.
-pub type McpServerToolRequireApprovalAlways = crate::runtime::Const<
-    constants::McpServerToolRequireApprovalAlways,
->;
-/// The one value of the schema at `/components/schemas/McpServerTool/properties/require_approval/anyOf/2` in the API's spec.
-///
-/// Always `"never"`: constructors fill it in, decoding checks it.
-pub type McpServerToolRequireApprovalNever = crate::runtime::Const<
-    constants::McpServerToolRequireApprovalNever,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/McpServerTool/properties/require_approval/anyOf/1` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `always` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum McpServerToolRequireApprovalAlways { Always => "always", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/McpServerTool/properties/require_approval/anyOf/2` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `never` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum McpServerToolRequireApprovalNever { Never => "never", }
+}
 /// The object of the schema at `/components/schemas/McpServerTool/properties/require_approval/anyOf/0` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -7362,7 +7854,7 @@ pub struct McpServerToolRequireApprovalObject {
     pub always: Option<McpServerToolRequireApprovalObjectAlways>,
     /// The `never` property (optional).
     pub never: Option<McpServerToolRequireApprovalObjectNever>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerToolRequireApprovalObject {
@@ -7437,7 +7929,7 @@ impl McpServerToolRequireApprovalObject {
 pub struct McpServerToolRequireApprovalObjectAlways {
     /// The `tool_names` property (optional).
     pub tool_names: Option<Vec<String>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerToolRequireApprovalObjectAlways {
@@ -7496,7 +7988,7 @@ impl McpServerToolRequireApprovalObjectAlways {
 pub struct McpServerToolRequireApprovalObjectNever {
     /// The `tool_names` property (optional).
     pub tool_names: Option<Vec<String>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for McpServerToolRequireApprovalObjectNever {
@@ -7549,10 +8041,13 @@ impl McpServerToolRequireApprovalObjectNever {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/McpServerTool/properties/type` in the API's spec.
-///
-/// Always `"mcp"`: constructors fill it in, decoding checks it.
-pub type McpServerToolType = crate::runtime::Const<constants::McpServerToolType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/McpServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `mcp` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum McpServerToolType { Mcp => "mcp", }
+}
 /// A function tool grouped inside a namespace tool
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7573,7 +8068,7 @@ pub struct NamespaceFunctionTool {
     pub strict: Option<bool>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: NamespaceFunctionToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for NamespaceFunctionTool {
@@ -7710,12 +8205,13 @@ crate::runtime::string_enum! {
     pub enum NamespaceFunctionToolAllowedCallersItem { Direct => "direct", Programmatic
     => "programmatic", }
 }
-/// The one value of the schema at `/components/schemas/NamespaceFunctionTool/properties/type` in the API's spec.
-///
-/// Always `"function"`: constructors fill it in, decoding checks it.
-pub type NamespaceFunctionToolType = crate::runtime::Const<
-    constants::NamespaceFunctionToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/NamespaceFunctionTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum NamespaceFunctionToolType { Function => "function", }
+}
 /// Groups function/custom tools under a shared namespace
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7728,7 +8224,7 @@ pub struct NamespaceTool {
     pub tools: Vec<NamespaceToolToolsItem>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: NamespaceToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for NamespaceTool {
@@ -7816,42 +8312,50 @@ crate::runtime::tagged_union! {
 crate::runtime::union_from! {
     NamespaceToolToolsItem { Function(NamespaceFunctionTool), Custom(CustomTool), }
 }
-/// The one value of the schema at `/components/schemas/NamespaceTool/properties/type` in the API's spec.
-///
-/// Always `"namespace"`: constructors fill it in, decoding checks it.
-pub type NamespaceToolType = crate::runtime::Const<constants::NamespaceToolType>;
-/// The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCallOutput/properties/type` in the API's spec.
-///
-/// Always `"custom_tool_call_output"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponseCustomToolCallOutputType = crate::runtime::Const<
-    constants::OpenAiResponseCustomToolCallOutputType,
->;
-/// The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCall/properties/type` in the API's spec.
-///
-/// Always `"custom_tool_call"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponseCustomToolCallType = crate::runtime::Const<
-    constants::OpenAiResponseCustomToolCallType,
->;
-/// The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCallOutput/properties/type` in the API's spec.
-///
-/// Always `"function_call_output"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponseFunctionToolCallOutputType = crate::runtime::Const<
-    constants::OpenAiResponseFunctionToolCallOutputType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/NamespaceTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `namespace` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum NamespaceToolType { Namespace => "namespace", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCallOutput/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `custom_tool_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponseCustomToolCallOutputType { CustomToolCallOutput =>
+    "custom_tool_call_output", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCall/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `custom_tool_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponseCustomToolCallType { CustomToolCall => "custom_tool_call", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCallOutput/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `function_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponseFunctionToolCallOutputType { FunctionCallOutput =>
+    "function_call_output", }
+}
 /// The object of the schema at `/components/schemas/OpenAIResponseFunctionToolCall/properties/subagent_items/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponseFunctionToolCallSubagentItemsItem {
     /// The `type` property (required).
     pub r#type: String,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseFunctionToolCallSubagentItemsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -7868,21 +8372,18 @@ impl crate::runtime::Object for OpenAiResponseFunctionToolCallSubagentItemsItem 
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
         let Some(v0) = v0 else {
             return Err(serde::de::Error::missing_field("type"));
         };
-        Ok(Self {
-            r#type: v0,
-            additional_properties: rest,
-        })
+        Ok(Self { r#type: v0, extra: rest })
     }
 }
 #[allow(deprecated)]
@@ -7891,16 +8392,17 @@ impl OpenAiResponseFunctionToolCallSubagentItemsItem {
     pub fn new(r#type: impl Into<String>) -> Self {
         Self {
             r#type: r#type.into(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
 }
-/// The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCall/properties/type` in the API's spec.
-///
-/// Always `"function_call"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponseFunctionToolCallType = crate::runtime::Const<
-    constants::OpenAiResponseFunctionToolCallType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCall/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `function_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponseFunctionToolCallType { FunctionCall => "function_call", }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `OpenAIResponsesAnnotation` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -7920,7 +8422,7 @@ pub struct OpenAiResponsesRefusalContent {
     pub refusal: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesRefusalContentType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesRefusalContent {
@@ -7979,25 +8481,26 @@ impl OpenAiResponsesRefusalContent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/OpenAIResponsesRefusalContent/properties/type` in the API's spec.
-///
-/// Always `"refusal"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesRefusalContentType = crate::runtime::Const<
-    constants::OpenAiResponsesRefusalContentType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesRefusalContent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `refusal` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesRefusalContentType { Refusal => "refusal", }
+}
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the `OpenAIResponsesToolChoice` schema in the API's spec allows (`oneOf`/`anyOf`)."]
     pub enum OpenAiResponsesToolChoice { Auto(OpenAiResponsesToolChoiceAuto),
     None(OpenAiResponsesToolChoiceNone), Required(OpenAiResponsesToolChoiceRequired),
-    ToolChoiceAllowed(ToolChoiceAllowed), Function(OpenAiResponsesToolChoiceFunction),
+    AllowedTools(ToolChoiceAllowed), Function(OpenAiResponsesToolChoiceFunction),
     ApplyPatch(OpenAiResponsesToolChoiceApplyPatch),
     Shell(OpenAiResponsesToolChoiceShell), Object(OpenAiResponsesToolChoiceObject), }
 }
 crate::runtime::union_from! {
     OpenAiResponsesToolChoice { Auto(OpenAiResponsesToolChoiceAuto),
     None(OpenAiResponsesToolChoiceNone), Required(OpenAiResponsesToolChoiceRequired),
-    ToolChoiceAllowed(ToolChoiceAllowed), Function(OpenAiResponsesToolChoiceFunction),
+    AllowedTools(ToolChoiceAllowed), Function(OpenAiResponsesToolChoiceFunction),
     ApplyPatch(OpenAiResponsesToolChoiceApplyPatch),
     Shell(OpenAiResponsesToolChoiceShell), Object(OpenAiResponsesToolChoiceObject), }
 }
@@ -8007,7 +8510,7 @@ crate::runtime::union_from! {
 pub struct OpenAiResponsesToolChoiceApplyPatch {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesToolChoiceApplyPatchType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceApplyPatch {
@@ -8055,18 +8558,20 @@ impl OpenAiResponsesToolChoiceApplyPatch {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/6/properties/type` in the API's spec.
-///
-/// Always `"apply_patch"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesToolChoiceApplyPatchType = crate::runtime::Const<
-    constants::OpenAiResponsesToolChoiceApplyPatchType,
->;
-/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/0` in the API's spec.
-///
-/// Always `"auto"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesToolChoiceAuto = crate::runtime::Const<
-    constants::OpenAiResponsesToolChoiceAuto,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/6/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `apply_patch` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesToolChoiceApplyPatchType { ApplyPatch => "apply_patch", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/0` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `auto` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesToolChoiceAuto { Auto => "auto", }
+}
 /// The object of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/3` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8075,7 +8580,7 @@ pub struct OpenAiResponsesToolChoiceFunction {
     pub name: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesToolChoiceFunctionType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceFunction {
@@ -8134,25 +8639,27 @@ impl OpenAiResponsesToolChoiceFunction {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/3/properties/type` in the API's spec.
-///
-/// Always `"function"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesToolChoiceFunctionType = crate::runtime::Const<
-    constants::OpenAiResponsesToolChoiceFunctionType,
->;
-/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/1` in the API's spec.
-///
-/// Always `"none"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesToolChoiceNone = crate::runtime::Const<
-    constants::OpenAiResponsesToolChoiceNone,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/3/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesToolChoiceFunctionType { Function => "function", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/1` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `none` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesToolChoiceNone { None => "none", }
+}
 /// The object of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/4` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OpenAiResponsesToolChoiceObject {
     /// The `type` property (required).
     pub r#type: OpenAiResponsesToolChoiceObjectType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceObject {
@@ -8206,19 +8713,20 @@ crate::runtime::string_enum! {
     pub enum OpenAiResponsesToolChoiceObjectType { WebSearchPreview20250311 =>
     "web_search_preview_2025_03_11", WebSearchPreview => "web_search_preview", }
 }
-/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/2` in the API's spec.
-///
-/// Always `"required"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesToolChoiceRequired = crate::runtime::Const<
-    constants::OpenAiResponsesToolChoiceRequired,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/2` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `required` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesToolChoiceRequired { Required => "required", }
+}
 /// The object of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/7` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct OpenAiResponsesToolChoiceShell {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponsesToolChoiceShellType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesToolChoiceShell {
@@ -8266,12 +8774,13 @@ impl OpenAiResponsesToolChoiceShell {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/7/properties/type` in the API's spec.
-///
-/// Always `"shell"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesToolChoiceShellType = crate::runtime::Const<
-    constants::OpenAiResponsesToolChoiceShellType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/7/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `shell` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesToolChoiceShellType { Shell => "shell", }
+}
 crate::runtime::string_enum! {
     #[doc = " The values of the `OpenAIResponsesTruncation` schema in the API's spec."]
     #[doc = " "] #[doc =
@@ -8302,7 +8811,7 @@ pub struct OutputAdvisorServerToolItem {
     pub status: FailableToolCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputAdvisorServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputAdvisorServerToolItem {
@@ -8440,12 +8949,14 @@ impl OutputAdvisorServerToolItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputAdvisorServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:advisor"`: constructors fill it in, decoding checks it.
-pub type OutputAdvisorServerToolItemType = crate::runtime::Const<
-    constants::OutputAdvisorServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputAdvisorServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:advisor` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputAdvisorServerToolItemType { OpenrouterAdvisor => "openrouter:advisor",
+    }
+}
 /// An openrouter:apply_patch server tool output item. The turn halts when validation succeeds so the client can apply the patch and echo an `apply_patch_call_output` on the next turn.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8464,7 +8975,7 @@ pub struct OutputApplyPatchServerToolItem {
     pub status: ToolCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputApplyPatchServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputApplyPatchServerToolItem {
@@ -8555,12 +9066,14 @@ impl OutputApplyPatchServerToolItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputApplyPatchServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:apply_patch"`: constructors fill it in, decoding checks it.
-pub type OutputApplyPatchServerToolItemType = crate::runtime::Const<
-    constants::OutputApplyPatchServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputApplyPatchServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:apply_patch` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputApplyPatchServerToolItemType { OpenrouterApplyPatch =>
+    "openrouter:apply_patch", }
+}
 /// An openrouter:bash server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8585,7 +9098,7 @@ pub struct OutputBashServerToolItem {
     pub stdout: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputBashServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputBashServerToolItem {
@@ -8728,12 +9241,13 @@ impl OutputBashServerToolItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputBashServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:bash"`: constructors fill it in, decoding checks it.
-pub type OutputBashServerToolItemType = crate::runtime::Const<
-    constants::OutputBashServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputBashServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:bash` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputBashServerToolItemType { OpenrouterBash => "openrouter:bash", }
+}
 /// An openrouter:browser_use server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8750,7 +9264,7 @@ pub struct OutputBrowserUseServerToolItem {
     pub status: ToolCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputBrowserUseServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputBrowserUseServerToolItem {
@@ -8839,12 +9353,14 @@ impl OutputBrowserUseServerToolItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputBrowserUseServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:browser_use"`: constructors fill it in, decoding checks it.
-pub type OutputBrowserUseServerToolItemType = crate::runtime::Const<
-    constants::OutputBrowserUseServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputBrowserUseServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:browser_use` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputBrowserUseServerToolItemType { OpenrouterBrowserUse =>
+    "openrouter:browser_use", }
+}
 /// A code interpreter execution call with outputs
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8861,8 +9377,8 @@ pub struct OutputCodeInterpreterCallItem {
     pub status: OutputItemCodeInterpreterCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemCodeInterpreterCallType,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputCodeInterpreterCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8873,7 +9389,7 @@ impl serde::Serialize for OutputCodeInterpreterCallItem {
         map.optional("outputs", &self.outputs);
         map.entry("status", &self.status);
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -8902,7 +9418,7 @@ impl crate::runtime::Object for OutputCodeInterpreterCallItem {
         let mut v3: Option<Vec<OutputItemCodeInterpreterCallOutputsItem>> = None;
         let mut v4: Option<OutputItemCodeInterpreterCallStatus> = None;
         let mut v5: Option<OutputItemCodeInterpreterCallType> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
@@ -8911,7 +9427,7 @@ impl crate::runtime::Object for OutputCodeInterpreterCallItem {
                 rt::FieldKey::Known(3) => rt::read_value(&mut map, &mut v3),
                 rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -8931,7 +9447,7 @@ impl crate::runtime::Object for OutputCodeInterpreterCallItem {
             outputs: v3,
             status: v4,
             r#type: v5,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -8949,7 +9465,7 @@ impl OutputCodeInterpreterCallItem {
             outputs: None,
             status: status.into(),
             r#type: Default::default(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
     /// Sets `code`.
@@ -8993,7 +9509,7 @@ pub struct OutputCodeInterpreterServerToolItem {
     pub stdout: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputCodeInterpreterServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputCodeInterpreterServerToolItem {
@@ -9121,12 +9637,14 @@ impl OutputCodeInterpreterServerToolItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputCodeInterpreterServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:code_interpreter"`: constructors fill it in, decoding checks it.
-pub type OutputCodeInterpreterServerToolItemType = crate::runtime::Const<
-    constants::OutputCodeInterpreterServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputCodeInterpreterServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:code_interpreter` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputCodeInterpreterServerToolItemType { OpenrouterCodeInterpreter =>
+    "openrouter:code_interpreter", }
+}
 /// The object of the `OutputComputerCallItem` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9143,7 +9661,7 @@ pub struct OutputComputerCallItem {
     pub status: OutputComputerCallItemStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputComputerCallItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputComputerCallItem {
@@ -9259,7 +9777,7 @@ pub struct OutputComputerCallItemPendingSafetyChecksItem {
     pub id: String,
     /// The `message` property (required).
     pub message: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputComputerCallItemPendingSafetyChecksItem {
@@ -9336,12 +9854,13 @@ crate::runtime::string_enum! {
     pub enum OutputComputerCallItemStatus { Completed => "completed", Incomplete =>
     "incomplete", InProgress => "in_progress", }
 }
-/// The one value of the schema at `/components/schemas/OutputComputerCallItem/properties/type` in the API's spec.
-///
-/// Always `"computer_call"`: constructors fill it in, decoding checks it.
-pub type OutputComputerCallItemType = crate::runtime::Const<
-    constants::OutputComputerCallItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputComputerCallItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `computer_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputComputerCallItemType { ComputerCall => "computer_call", }
+}
 /// A call to a custom (freeform-grammar) tool created by the model — distinct from `function_call`. Used for tools like Codex CLI's `apply_patch` whose payload is opaque text rather than JSON arguments.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9358,7 +9877,7 @@ pub struct OutputCustomToolCallItem {
     pub namespace: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputCustomToolCallItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputCustomToolCallItem {
@@ -9459,12 +9978,13 @@ impl OutputCustomToolCallItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputCustomToolCallItem/properties/type` in the API's spec.
-///
-/// Always `"custom_tool_call"`: constructors fill it in, decoding checks it.
-pub type OutputCustomToolCallItemType = crate::runtime::Const<
-    constants::OutputCustomToolCallItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputCustomToolCallItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `custom_tool_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputCustomToolCallItemType { CustomToolCall => "custom_tool_call", }
+}
 /// An openrouter:datetime server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9481,7 +10001,7 @@ pub struct OutputDatetimeItem {
     pub timezone: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputDatetimeItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputDatetimeItem {
@@ -9570,14 +10090,106 @@ impl OutputDatetimeItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputDatetimeItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:datetime"`: constructors fill it in, decoding checks it.
-pub type OutputDatetimeItemType = crate::runtime::Const<
-    constants::OutputDatetimeItemType,
->;
-/// The type of the `OutputFileSearchCallItem` schema in the API's spec.
-pub type OutputFileSearchCallItem = OutputItemFileSearchCall;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputDatetimeItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:datetime` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputDatetimeItemType { OpenrouterDatetime => "openrouter:datetime", }
+}
+/// The object of the `OutputFileSearchCallItem` schema in the API's spec.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OutputFileSearchCallItem {
+    /// The `id` property (required).
+    pub id: String,
+    /// The `queries` property (required).
+    pub queries: Vec<String>,
+    /// The `status` property (required).
+    ///
+    /// Example: `"completed"`
+    pub status: WebSearchStatus,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OutputItemFileSearchCallType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OutputFileSearchCallItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("id", &self.id);
+        map.entry("queries", &self.queries);
+        map.entry("status", &self.status);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OutputFileSearchCallItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OutputFileSearchCallItem {
+    const NAME: &'static str = "OutputFileSearchCallItem";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["id", "queries", "status", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<Vec<String>> = None;
+        let mut v2: Option<WebSearchStatus> = None;
+        let mut v3: Option<OutputItemFileSearchCallType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("queries"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("status"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            id: v0,
+            queries: v1,
+            status: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OutputFileSearchCallItem {
+    /// A `OutputFileSearchCallItem` from its required fields; set the others with the methods below.
+    pub fn new(
+        id: impl Into<String>,
+        queries: Vec<String>,
+        status: impl Into<WebSearchStatus>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            queries,
+            status: status.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// An openrouter:file_search server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9592,7 +10204,7 @@ pub struct OutputFileSearchServerToolItem {
     pub status: ToolCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputFileSearchServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFileSearchServerToolItem {
@@ -9671,12 +10283,14 @@ impl OutputFileSearchServerToolItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputFileSearchServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:file_search"`: constructors fill it in, decoding checks it.
-pub type OutputFileSearchServerToolItemType = crate::runtime::Const<
-    constants::OutputFileSearchServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputFileSearchServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:file_search` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputFileSearchServerToolItemType { OpenrouterFileSearch =>
+    "openrouter:file_search", }
+}
 /// An openrouter:files server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9703,7 +10317,7 @@ pub struct OutputFilesServerToolItem {
     pub status: ToolCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputFilesServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFilesServerToolItem {
@@ -9867,12 +10481,13 @@ impl OutputFilesServerToolItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputFilesServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:files"`: constructors fill it in, decoding checks it.
-pub type OutputFilesServerToolItemType = crate::runtime::Const<
-    constants::OutputFilesServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputFilesServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:files` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputFilesServerToolItemType { OpenrouterFiles => "openrouter:files", }
+}
 /// The object of the `OutputFunctionCallItem` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9895,7 +10510,7 @@ pub struct OutputFunctionCallItem {
     pub subagent_id: Option<String>,
     /// EXPERIMENTAL — subject to change without notice. The subagent's output items produced on this turn. Treat this as an opaque object; you must replay it in the request so that the subagent can continue execution of the tool with the same context. If a subagent created multiple parallel tool calls, only the first tool call will have this field. The other tool calls will only have `subagent_id`. Present only if the tool call originates from a subagent spawned by the `openrouter:subagent` server tool.
     pub subagent_items: Option<Vec<OutputFunctionCallItemSubagentItemsItem>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFunctionCallItem {
@@ -10049,14 +10664,14 @@ impl OutputFunctionCallItem {
 pub struct OutputFunctionCallItemSubagentItemsItem {
     /// The `type` property (required).
     pub r#type: String,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFunctionCallItemSubagentItemsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -10073,21 +10688,18 @@ impl crate::runtime::Object for OutputFunctionCallItemSubagentItemsItem {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<String> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
         let Some(v0) = v0 else {
             return Err(serde::de::Error::missing_field("type"));
         };
-        Ok(Self {
-            r#type: v0,
-            additional_properties: rest,
-        })
+        Ok(Self { r#type: v0, extra: rest })
     }
 }
 #[allow(deprecated)]
@@ -10096,7 +10708,7 @@ impl OutputFunctionCallItemSubagentItemsItem {
     pub fn new(r#type: impl Into<String>) -> Self {
         Self {
             r#type: r#type.into(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -10124,7 +10736,7 @@ pub struct OutputFusionServerToolItem {
     pub status: ToolCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputFusionServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFusionServerToolItem {
@@ -10291,7 +10903,7 @@ pub struct OutputFusionServerToolItemFailedModelsItem {
     pub model: String,
     /// HTTP status code from the upstream response, when available (e.g. 402, 429).
     pub status_code: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFusionServerToolItemFailedModelsItem {
@@ -10370,7 +10982,7 @@ pub struct OutputFusionServerToolItemResponsesItem {
     pub content: Option<String>,
     /// The `model` property (required).
     pub model: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputFusionServerToolItemResponsesItem {
@@ -10431,12 +11043,13 @@ impl OutputFusionServerToolItemResponsesItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputFusionServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:fusion"`: constructors fill it in, decoding checks it.
-pub type OutputFusionServerToolItemType = crate::runtime::Const<
-    constants::OutputFusionServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputFusionServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:fusion` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputFusionServerToolItemType { OpenrouterFusion => "openrouter:fusion", }
+}
 /// The object of the `OutputImageGenerationCallItem` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -10453,7 +11066,7 @@ pub struct OutputImageGenerationCallItem {
     pub r#type: OutputItemImageGenerationCallType,
     /// The prompt (possibly rewritten) that the image was generated from.
     pub prompt: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputImageGenerationCallItem {
@@ -10564,7 +11177,7 @@ pub struct OutputImageGenerationServerToolItem {
     pub status: ToolCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputImageGenerationServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputImageGenerationServerToolItem {
@@ -10696,12 +11309,14 @@ impl OutputImageGenerationServerToolItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputImageGenerationServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:image_generation"`: constructors fill it in, decoding checks it.
-pub type OutputImageGenerationServerToolItemType = crate::runtime::Const<
-    constants::OutputImageGenerationServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputImageGenerationServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:image_generation` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputImageGenerationServerToolItemType { OpenrouterImageGeneration =>
+    "openrouter:image_generation", }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/outputs/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -10720,141 +11335,55 @@ crate::runtime::string_enum! {
     => "completed", Incomplete => "incomplete", Interpreting => "interpreting", Failed =>
     "failed", }
 }
-/// The one value of the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/type` in the API's spec.
-///
-/// Always `"code_interpreter_call"`: constructors fill it in, decoding checks it.
-pub type OutputItemCodeInterpreterCallType = crate::runtime::Const<
-    constants::OutputItemCodeInterpreterCallType,
->;
-/// The object of the `OutputItemFileSearchCall` schema in the API's spec.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct OutputItemFileSearchCall {
-    /// The `id` property (required).
-    pub id: String,
-    /// The `queries` property (required).
-    pub queries: Vec<String>,
-    /// The `status` property (required).
-    ///
-    /// Example: `"completed"`
-    pub status: WebSearchStatus,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: OutputItemFileSearchCallType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `code_interpreter_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputItemCodeInterpreterCallType { CodeInterpreterCall =>
+    "code_interpreter_call", }
 }
-impl serde::Serialize for OutputItemFileSearchCall {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("id", &self.id);
-        map.entry("queries", &self.queries);
-        map.entry("status", &self.status);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputItemFileSearchCall/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `file_search_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputItemFileSearchCallType { FileSearchCall => "file_search_call", }
 }
-impl<'de> serde::Deserialize<'de> for OutputItemFileSearchCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for OutputItemFileSearchCall {
-    const NAME: &'static str = "OutputItemFileSearchCall";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["id", "queries", "status", "type"];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<Vec<String>> = None;
-        let mut v2: Option<WebSearchStatus> = None;
-        let mut v3: Option<OutputItemFileSearchCallType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("id"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("queries"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("status"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            id: v0,
-            queries: v1,
-            status: v2,
-            r#type: v3,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl OutputItemFileSearchCall {
-    /// A `OutputItemFileSearchCall` from its required fields; set the others with the methods below.
-    pub fn new(
-        id: impl Into<String>,
-        queries: Vec<String>,
-        status: impl Into<WebSearchStatus>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            queries,
-            status: status.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/OutputItemFileSearchCall/properties/type` in the API's spec.
-///
-/// Always `"file_search_call"`: constructors fill it in, decoding checks it.
-pub type OutputItemFileSearchCallType = crate::runtime::Const<
-    constants::OutputItemFileSearchCallType,
->;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OutputItemFunctionCall/properties/status` in the API's spec."]
     pub enum OutputItemFunctionCallStatus { Completed => "completed", Incomplete =>
     "incomplete", InProgress => "in_progress", }
 }
-/// The one value of the schema at `/components/schemas/OutputItemFunctionCall/properties/type` in the API's spec.
-///
-/// Always `"function_call"`: constructors fill it in, decoding checks it.
-pub type OutputItemFunctionCallType = crate::runtime::Const<
-    constants::OutputItemFunctionCallType,
->;
-/// The one value of the schema at `/components/schemas/OutputItemImageGenerationCall/properties/type` in the API's spec.
-///
-/// Always `"image_generation_call"`: constructors fill it in, decoding checks it.
-pub type OutputItemImageGenerationCallType = crate::runtime::Const<
-    constants::OutputItemImageGenerationCallType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputItemFunctionCall/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `function_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputItemFunctionCallType { FunctionCall => "function_call", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputItemImageGenerationCall/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `image_generation_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputItemImageGenerationCallType { ImageGenerationCall =>
+    "image_generation_call", }
+}
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OutputItemReasoning/properties/status` in the API's spec."]
     pub enum OutputItemReasoningStatus { Completed => "completed", Incomplete =>
     "incomplete", InProgress => "in_progress", }
 }
-/// The one value of the schema at `/components/schemas/OutputItemReasoning/properties/type` in the API's spec.
-///
-/// Always `"reasoning"`: constructors fill it in, decoding checks it.
-pub type OutputItemReasoningType = crate::runtime::Const<
-    constants::OutputItemReasoningType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputItemReasoning/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `reasoning` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputItemReasoningType { Reasoning => "reasoning", }
+}
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/OutputItemWebSearchCall/properties/action` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -10878,7 +11407,7 @@ pub struct OutputItemWebSearchCallActionFindInPage {
     pub r#type: OutputItemWebSearchCallActionFindInPageType,
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemWebSearchCallActionFindInPage {
@@ -10945,12 +11474,14 @@ impl OutputItemWebSearchCallActionFindInPage {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/2/properties/type` in the API's spec.
-///
-/// Always `"find_in_page"`: constructors fill it in, decoding checks it.
-pub type OutputItemWebSearchCallActionFindInPageType = crate::runtime::Const<
-    constants::OutputItemWebSearchCallActionFindInPageType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/2/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `find_in_page` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputItemWebSearchCallActionFindInPageType { FindInPage => "find_in_page",
+    }
+}
 /// The object of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/1` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -10959,7 +11490,7 @@ pub struct OutputItemWebSearchCallActionOpenPage {
     pub r#type: OutputItemWebSearchCallActionOpenPageType,
     /// The `url` property (optional).
     pub url: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemWebSearchCallActionOpenPage {
@@ -11020,12 +11551,13 @@ impl OutputItemWebSearchCallActionOpenPage {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/1/properties/type` in the API's spec.
-///
-/// Always `"open_page"`: constructors fill it in, decoding checks it.
-pub type OutputItemWebSearchCallActionOpenPageType = crate::runtime::Const<
-    constants::OutputItemWebSearchCallActionOpenPageType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `open_page` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputItemWebSearchCallActionOpenPageType { OpenPage => "open_page", }
+}
 /// The object of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11038,7 +11570,7 @@ pub struct OutputItemWebSearchCallActionSearch {
     pub sources: Option<Vec<WebSearchSource>>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemWebSearchCallActionSearchType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemWebSearchCallActionSearch {
@@ -11117,18 +11649,20 @@ impl OutputItemWebSearchCallActionSearch {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/0/properties/type` in the API's spec.
-///
-/// Always `"search"`: constructors fill it in, decoding checks it.
-pub type OutputItemWebSearchCallActionSearchType = crate::runtime::Const<
-    constants::OutputItemWebSearchCallActionSearchType,
->;
-/// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/type` in the API's spec.
-///
-/// Always `"web_search_call"`: constructors fill it in, decoding checks it.
-pub type OutputItemWebSearchCallType = crate::runtime::Const<
-    constants::OutputItemWebSearchCallType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `search` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputItemWebSearchCallActionSearchType { Search => "search", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputItemWebSearchCallType { WebSearchCall => "web_search_call", }
+}
 /// An openrouter:mcp server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11145,7 +11679,7 @@ pub struct OutputMcpServerToolItem {
     pub tool_name: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputMcpServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputMcpServerToolItem {
@@ -11234,12 +11768,13 @@ impl OutputMcpServerToolItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputMcpServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:mcp"`: constructors fill it in, decoding checks it.
-pub type OutputMcpServerToolItemType = crate::runtime::Const<
-    constants::OutputMcpServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputMcpServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:mcp` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputMcpServerToolItemType { OpenrouterMcp => "openrouter:mcp", }
+}
 /// An openrouter:memory server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11258,7 +11793,7 @@ pub struct OutputMemoryServerToolItem {
     pub r#type: OutputMemoryServerToolItemType,
     /// The `value` property (optional).
     pub value: Option<serde_json::Value>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputMemoryServerToolItem {
@@ -11363,22 +11898,26 @@ crate::runtime::string_enum! {
     pub enum OutputMemoryServerToolItemAction { Read => "read", Write => "write", Delete
     => "delete", }
 }
-/// The one value of the schema at `/components/schemas/OutputMemoryServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:memory"`: constructors fill it in, decoding checks it.
-pub type OutputMemoryServerToolItemType = crate::runtime::Const<
-    constants::OutputMemoryServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputMemoryServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:memory` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputMemoryServerToolItemType { OpenrouterMemory => "openrouter:memory", }
+}
 crate::runtime::string_enum! {
     #[doc =
     " The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages."]
     pub enum OutputMessagePhase { Commentary => "commentary", FinalAnswer =>
     "final_answer", }
 }
-/// The one value of the schema at `/components/schemas/OutputMessage/properties/role` in the API's spec.
-///
-/// Always `"assistant"`: constructors fill it in, decoding checks it.
-pub type OutputMessageRole = crate::runtime::Const<constants::OutputMessageRole>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputMessage/properties/role` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `assistant` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputMessageRole { Assistant => "assistant", }
+}
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OutputMessage/properties/status` in the API's spec."]
@@ -11407,7 +11946,7 @@ pub struct OutputSearchModelsServerToolItem {
     pub status: ToolCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputSearchModelsServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputSearchModelsServerToolItem {
@@ -11498,12 +12037,14 @@ impl OutputSearchModelsServerToolItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputSearchModelsServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:experimental__search_models"`: constructors fill it in, decoding checks it.
-pub type OutputSearchModelsServerToolItemType = crate::runtime::Const<
-    constants::OutputSearchModelsServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputSearchModelsServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:experimental__search_models` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputSearchModelsServerToolItemType { OpenrouterExperimentalSearchModels =>
+    "openrouter:experimental__search_models", }
+}
 /// An openrouter:shell server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11524,7 +12065,7 @@ pub struct OutputShellServerToolItem {
     pub status: ToolCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputShellServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellServerToolItem {
@@ -11655,7 +12196,7 @@ pub struct OutputShellServerToolItemAction {
     pub max_output_length: Option<i64>,
     /// The `timeout_ms` property (optional).
     pub timeout_ms: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellServerToolItemAction {
@@ -11726,12 +12267,13 @@ impl OutputShellServerToolItemAction {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputShellServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:shell"`: constructors fill it in, decoding checks it.
-pub type OutputShellServerToolItemType = crate::runtime::Const<
-    constants::OutputShellServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputShellServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:shell` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputShellServerToolItemType { OpenrouterShell => "openrouter:shell", }
+}
 /// An openrouter:subagent server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11764,7 +12306,7 @@ pub struct OutputSubagentServerToolItem {
     pub task_name: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputSubagentServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputSubagentServerToolItem {
@@ -11941,12 +12483,14 @@ impl OutputSubagentServerToolItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputSubagentServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:subagent"`: constructors fill it in, decoding checks it.
-pub type OutputSubagentServerToolItemType = crate::runtime::Const<
-    constants::OutputSubagentServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputSubagentServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:subagent` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputSubagentServerToolItemType { OpenrouterSubagent =>
+    "openrouter:subagent", }
+}
 /// An openrouter:text_editor server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11963,7 +12507,7 @@ pub struct OutputTextEditorServerToolItem {
     pub status: ToolCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputTextEditorServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputTextEditorServerToolItem {
@@ -12061,12 +12605,14 @@ crate::runtime::string_enum! {
     pub enum OutputTextEditorServerToolItemCommand { View => "view", Create => "create",
     StrReplace => "str_replace", Insert => "insert", }
 }
-/// The one value of the schema at `/components/schemas/OutputTextEditorServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:text_editor"`: constructors fill it in, decoding checks it.
-pub type OutputTextEditorServerToolItemType = crate::runtime::Const<
-    constants::OutputTextEditorServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputTextEditorServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:text_editor` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputTextEditorServerToolItemType { OpenrouterTextEditor =>
+    "openrouter:text_editor", }
+}
 /// An openrouter:tool_search server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12081,7 +12627,7 @@ pub struct OutputToolSearchServerToolItem {
     pub status: ToolCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputToolSearchServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputToolSearchServerToolItem {
@@ -12160,12 +12706,14 @@ impl OutputToolSearchServerToolItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputToolSearchServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:tool_search"`: constructors fill it in, decoding checks it.
-pub type OutputToolSearchServerToolItemType = crate::runtime::Const<
-    constants::OutputToolSearchServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputToolSearchServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:tool_search` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputToolSearchServerToolItemType { OpenrouterToolSearch =>
+    "openrouter:tool_search", }
+}
 /// An openrouter:web_fetch server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12188,7 +12736,7 @@ pub struct OutputWebFetchServerToolItem {
     pub r#type: OutputWebFetchServerToolItemType,
     /// The `url` property (optional).
     pub url: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebFetchServerToolItem {
@@ -12320,12 +12868,14 @@ impl OutputWebFetchServerToolItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputWebFetchServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:web_fetch"`: constructors fill it in, decoding checks it.
-pub type OutputWebFetchServerToolItemType = crate::runtime::Const<
-    constants::OutputWebFetchServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputWebFetchServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:web_fetch` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputWebFetchServerToolItemType { OpenrouterWebFetch =>
+    "openrouter:web_fetch", }
+}
 /// The object of the `OutputWebSearchCallItem` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12340,8 +12890,8 @@ pub struct OutputWebSearchCallItem {
     pub status: WebSearchStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemWebSearchCallType,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebSearchCallItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12350,7 +12900,7 @@ impl serde::Serialize for OutputWebSearchCallItem {
         map.entry("id", &self.id);
         map.entry("status", &self.status);
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -12370,14 +12920,14 @@ impl crate::runtime::Object for OutputWebSearchCallItem {
         let mut v1: Option<String> = None;
         let mut v2: Option<WebSearchStatus> = None;
         let mut v3: Option<OutputItemWebSearchCallType> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -12395,7 +12945,7 @@ impl crate::runtime::Object for OutputWebSearchCallItem {
             id: v1,
             status: v2,
             r#type: v3,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -12408,7 +12958,7 @@ impl OutputWebSearchCallItem {
             id: id.into(),
             status: status.into(),
             r#type: Default::default(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
     /// Sets `action`.
@@ -12431,7 +12981,7 @@ pub struct OutputWebSearchServerToolItem {
     pub status: ToolCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputWebSearchServerToolItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebSearchServerToolItem {
@@ -12525,7 +13075,7 @@ pub struct OutputWebSearchServerToolItemAction {
     pub sources: Option<Vec<OutputWebSearchServerToolItemActionSourcesItem>>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputWebSearchServerToolItemActionType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebSearchServerToolItemAction {
@@ -12605,7 +13155,7 @@ pub struct OutputWebSearchServerToolItemActionSourcesItem {
     pub r#type: OutputWebSearchServerToolItemActionSourcesItemType,
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputWebSearchServerToolItemActionSourcesItem {
@@ -12664,24 +13214,28 @@ impl OutputWebSearchServerToolItemActionSourcesItem {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/sources/items/properties/type` in the API's spec.
-///
-/// Always `"url"`: constructors fill it in, decoding checks it.
-pub type OutputWebSearchServerToolItemActionSourcesItemType = crate::runtime::Const<
-    constants::OutputWebSearchServerToolItemActionSourcesItemType,
->;
-/// The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/type` in the API's spec.
-///
-/// Always `"search"`: constructors fill it in, decoding checks it.
-pub type OutputWebSearchServerToolItemActionType = crate::runtime::Const<
-    constants::OutputWebSearchServerToolItemActionType,
->;
-/// The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/type` in the API's spec.
-///
-/// Always `"openrouter:web_search"`: constructors fill it in, decoding checks it.
-pub type OutputWebSearchServerToolItemType = crate::runtime::Const<
-    constants::OutputWebSearchServerToolItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/sources/items/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `url` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputWebSearchServerToolItemActionSourcesItemType { Url => "url", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/action/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `search` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputWebSearchServerToolItemActionType { Search => "search", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:web_search` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputWebSearchServerToolItemType { OpenrouterWebSearch =>
+    "openrouter:web_search", }
+}
 /// Web search preview tool configuration (2025-03-11 version)
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -12716,7 +13270,7 @@ pub struct Preview20250311WebSearchServerTool {
     ///
     /// Example: `{"city":"San Francisco","country":"USA","region":"California","timezone":"America/Los_Angeles","type":"approximate"}`
     pub user_location: Option<PreviewWebSearchUserLocation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Preview20250311WebSearchServerTool {
@@ -12862,12 +13416,14 @@ impl Preview20250311WebSearchServerTool {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/Preview_20250311_WebSearchServerTool/properties/type` in the API's spec.
-///
-/// Always `"web_search_preview_2025_03_11"`: constructors fill it in, decoding checks it.
-pub type Preview20250311WebSearchServerToolType = crate::runtime::Const<
-    constants::Preview20250311WebSearchServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/Preview_20250311_WebSearchServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search_preview_2025_03_11` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum Preview20250311WebSearchServerToolType { WebSearchPreview20250311 =>
+    "web_search_preview_2025_03_11", }
+}
 /// Web search preview tool configuration
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -12902,7 +13458,7 @@ pub struct PreviewWebSearchServerTool {
     ///
     /// Example: `{"city":"San Francisco","country":"USA","region":"California","timezone":"America/Los_Angeles","type":"approximate"}`
     pub user_location: Option<PreviewWebSearchUserLocation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PreviewWebSearchServerTool {
@@ -13048,12 +13604,13 @@ impl PreviewWebSearchServerTool {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/Preview_WebSearchServerTool/properties/type` in the API's spec.
-///
-/// Always `"web_search_preview"`: constructors fill it in, decoding checks it.
-pub type PreviewWebSearchServerToolType = crate::runtime::Const<
-    constants::PreviewWebSearchServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/Preview_WebSearchServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search_preview` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum PreviewWebSearchServerToolType { WebSearchPreview => "web_search_preview", }
+}
 /// The object of the `Preview_WebSearchUserLocation` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -13068,7 +13625,7 @@ pub struct PreviewWebSearchUserLocation {
     pub timezone: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: PreviewWebSearchUserLocationType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for PreviewWebSearchUserLocation {
@@ -13159,12 +13716,13 @@ impl PreviewWebSearchUserLocation {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/Preview_WebSearchUserLocation/properties/type` in the API's spec.
-///
-/// Always `"approximate"`: constructors fill it in, decoding checks it.
-pub type PreviewWebSearchUserLocationType = crate::runtime::Const<
-    constants::PreviewWebSearchUserLocationType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/Preview_WebSearchUserLocation/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `approximate` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum PreviewWebSearchUserLocationType { Approximate => "approximate", }
+}
 /// Configuration for reasoning mode in the response
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -13191,7 +13749,7 @@ pub struct ReasoningConfig {
     pub enabled: Option<bool>,
     /// The `max_tokens` property (optional).
     pub max_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningConfig {
@@ -13337,7 +13895,7 @@ pub struct ReasoningItem {
     pub format: Option<ReasoningFormat>,
     /// The `signature` property (optional).
     pub signature: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningItem {
@@ -13478,7 +14036,7 @@ pub struct ReasoningSummaryText {
     pub text: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ReasoningSummaryTextType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningSummaryText {
@@ -13537,12 +14095,13 @@ impl ReasoningSummaryText {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ReasoningSummaryText/properties/type` in the API's spec.
-///
-/// Always `"summary_text"`: constructors fill it in, decoding checks it.
-pub type ReasoningSummaryTextType = crate::runtime::Const<
-    constants::ReasoningSummaryTextType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ReasoningSummaryText/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `summary_text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ReasoningSummaryTextType { SummaryText => "summary_text", }
+}
 crate::runtime::string_enum! {
     #[doc = " The values of the `ReasoningSummaryVerbosity` schema in the API's spec."]
     pub enum ReasoningSummaryVerbosity { Auto => "auto", Concise => "concise", Detailed
@@ -13556,7 +14115,7 @@ pub struct ReasoningTextContent {
     pub text: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ReasoningTextContentType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ReasoningTextContent {
@@ -13615,12 +14174,13 @@ impl ReasoningTextContent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ReasoningTextContent/properties/type` in the API's spec.
-///
-/// Always `"reasoning_text"`: constructors fill it in, decoding checks it.
-pub type ReasoningTextContentType = crate::runtime::Const<
-    constants::ReasoningTextContentType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ReasoningTextContent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `reasoning_text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ReasoningTextContentType { ReasoningText => "reasoning_text", }
+}
 /// Metadata key-value pairs for the request. Keys must be ≤64 characters and cannot contain brackets. Values must be ≤512 characters. Maximum 16 pairs allowed.
 pub type RequestMetadata = crate::runtime::Map<String>;
 crate::runtime::string_enum! {
@@ -13645,7 +14205,7 @@ pub struct ResponseOutputText {
     pub text: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ResponseOutputTextType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponseOutputText {
@@ -13736,7 +14296,7 @@ pub struct ResponseOutputTextLogprobsItem {
     pub token: String,
     /// The `top_logprobs` property (required).
     pub top_logprobs: Vec<ResponseOutputTextLogprobsItemTopLogprobsItem>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponseOutputTextLogprobsItem {
@@ -13826,7 +14386,7 @@ pub struct ResponseOutputTextLogprobsItemTopLogprobsItem {
     pub logprob: f64,
     /// The `token` property (required).
     pub token: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponseOutputTextLogprobsItemTopLogprobsItem {
@@ -13897,12 +14457,13 @@ impl ResponseOutputTextLogprobsItemTopLogprobsItem {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ResponseOutputText/properties/type` in the API's spec.
-///
-/// Always `"output_text"`: constructors fill it in, decoding checks it.
-pub type ResponseOutputTextType = crate::runtime::Const<
-    constants::ResponseOutputTextType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ResponseOutputText/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `output_text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ResponseOutputTextType { OutputText => "output_text", }
+}
 /// Request schema for Responses endpoint
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -14026,7 +14587,7 @@ pub struct ResponsesRequest {
     pub truncation: Option<OpenAiResponsesTruncation>,
     /// A unique identifier representing your end-user, which helps distinguish between different users of your app. This allows your app to identify specific users in case of abuse reports, preventing your entire app from being affected by the actions of individual users. Maximum of 256 characters.
     pub user: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponsesRequest {
@@ -14668,7 +15229,7 @@ pub struct ResponsesRequestToolsItemFunctionTool {
     ///
     /// Example: `true`
     pub defer_loading: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponsesRequestToolsItemFunctionTool {
@@ -14795,7 +15356,7 @@ pub struct SearchModelsServerToolOpenRouter {
     pub parameters: Option<SearchModelsServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: SearchModelsServerToolOpenRouterType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SearchModelsServerToolOpenRouter {
@@ -14860,12 +15421,14 @@ impl SearchModelsServerToolOpenRouter {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/SearchModelsServerTool_OpenRouter/properties/type` in the API's spec.
-///
-/// Always `"openrouter:experimental__search_models"`: constructors fill it in, decoding checks it.
-pub type SearchModelsServerToolOpenRouterType = crate::runtime::Const<
-    constants::SearchModelsServerToolOpenRouterType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/SearchModelsServerTool_OpenRouter/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:experimental__search_models` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum SearchModelsServerToolOpenRouterType { OpenrouterExperimentalSearchModels =>
+    "openrouter:experimental__search_models", }
+}
 /// A shell command execution call (newer variant)
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -14886,7 +15449,7 @@ pub struct ShellCallItem {
     pub status: Option<ToolCallStatus>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ShellCallItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallItem {
@@ -15020,7 +15583,7 @@ pub struct ShellCallItemAction {
     pub max_output_length: Option<i64>,
     /// The `timeout_ms` property (optional).
     pub timeout_ms: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallItemAction {
@@ -15093,10 +15656,13 @@ impl ShellCallItemAction {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ShellCallItem/properties/type` in the API's spec.
-///
-/// Always `"shell_call"`: constructors fill it in, decoding checks it.
-pub type ShellCallItemType = crate::runtime::Const<constants::ShellCallItemType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ShellCallItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `shell_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ShellCallItemType { ShellCall => "shell_call", }
+}
 /// Captured stdout and stderr for one command of a shell call, with its exit or timeout outcome.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -15107,8 +15673,8 @@ pub struct ShellCallOutputContent {
     pub stderr: String,
     /// The `stdout` property (required).
     pub stdout: String,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallOutputContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -15116,7 +15682,7 @@ impl serde::Serialize for ShellCallOutputContent {
         map.entry("outcome", &self.outcome);
         map.entry("stderr", &self.stderr);
         map.entry("stdout", &self.stdout);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -15135,13 +15701,13 @@ impl crate::runtime::Object for ShellCallOutputContent {
         let mut v0: Option<ShellCallOutputContentOutcome> = None;
         let mut v1: Option<String> = None;
         let mut v2: Option<String> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -15158,7 +15724,7 @@ impl crate::runtime::Object for ShellCallOutputContent {
             outcome: v0,
             stderr: v1,
             stdout: v2,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -15174,7 +15740,7 @@ impl ShellCallOutputContent {
             outcome: outcome.into(),
             stderr: stderr.into(),
             stdout: stdout.into(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -15197,15 +15763,15 @@ pub struct ShellCallOutputContentOutcomeExit {
     pub exit_code: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ShellCallOutputContentOutcomeExitType,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallOutputContentOutcomeExit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.entry("exit_code", &self.exit_code);
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -15223,12 +15789,12 @@ impl crate::runtime::Object for ShellCallOutputContentOutcomeExit {
         const FIELDS: &[&str] = &["exit_code", "type"];
         let mut v0: Option<i64> = None;
         let mut v1: Option<ShellCallOutputContentOutcomeExitType> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
@@ -15241,7 +15807,7 @@ impl crate::runtime::Object for ShellCallOutputContentOutcomeExit {
         Ok(Self {
             exit_code: v0,
             r#type: v1,
-            additional_properties: rest,
+            extra: rest,
         })
     }
 }
@@ -15252,30 +15818,31 @@ impl ShellCallOutputContentOutcomeExit {
         Self {
             exit_code: exit_code.into(),
             r#type: Default::default(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ShellCallOutputContent/properties/outcome/oneOf/0/properties/type` in the API's spec.
-///
-/// Always `"exit"`: constructors fill it in, decoding checks it.
-pub type ShellCallOutputContentOutcomeExitType = crate::runtime::Const<
-    constants::ShellCallOutputContentOutcomeExitType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ShellCallOutputContent/properties/outcome/oneOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `exit` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ShellCallOutputContentOutcomeExitType { Exit => "exit", }
+}
 /// The object of the schema at `/components/schemas/ShellCallOutputContent/properties/outcome/oneOf/1` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ShellCallOutputContentOutcomeTimeout {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ShellCallOutputContentOutcomeTimeoutType,
-    /// Properties the schema does not name (it allows any).
-    pub additional_properties: crate::runtime::Map<serde_json::Value>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallOutputContentOutcomeTimeout {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.entry("type", &self.r#type);
-        map.entries(&self.additional_properties);
+        map.extra(&self.extra);
         map.end()
     }
 }
@@ -15292,21 +15859,18 @@ impl crate::runtime::Object for ShellCallOutputContentOutcomeTimeout {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["type"];
         let mut v0: Option<ShellCallOutputContentOutcomeTimeoutType> = None;
-        let mut rest: crate::runtime::Map<serde_json::Value> = rt::Map::new();
+        let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
                 rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Unknown(key) => rt::keep_declared(&mut map, &mut rest, key),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
         }
         let Some(v0) = v0 else {
             return Err(serde::de::Error::missing_field("type"));
         };
-        Ok(Self {
-            r#type: v0,
-            additional_properties: rest,
-        })
+        Ok(Self { r#type: v0, extra: rest })
     }
 }
 #[allow(deprecated)]
@@ -15315,16 +15879,17 @@ impl ShellCallOutputContentOutcomeTimeout {
     pub fn new() -> Self {
         Self {
             r#type: Default::default(),
-            additional_properties: Default::default(),
+            extra: Default::default(),
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ShellCallOutputContent/properties/outcome/oneOf/1/properties/type` in the API's spec.
-///
-/// Always `"timeout"`: constructors fill it in, decoding checks it.
-pub type ShellCallOutputContentOutcomeTimeoutType = crate::runtime::Const<
-    constants::ShellCallOutputContentOutcomeTimeoutType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ShellCallOutputContent/properties/outcome/oneOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `timeout` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ShellCallOutputContentOutcomeTimeoutType { Timeout => "timeout", }
+}
 /// Output from a shell command execution (newer variant)
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -15343,7 +15908,7 @@ pub struct ShellCallOutputItem {
     pub status: Option<ToolCallStatus>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ShellCallOutputItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellCallOutputItem {
@@ -15449,19 +16014,20 @@ impl ShellCallOutputItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/ShellCallOutputItem/properties/type` in the API's spec.
-///
-/// Always `"shell_call_output"`: constructors fill it in, decoding checks it.
-pub type ShellCallOutputItemType = crate::runtime::Const<
-    constants::ShellCallOutputItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ShellCallOutputItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `shell_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ShellCallOutputItemType { ShellCallOutput => "shell_call_output", }
+}
 /// Shell tool configuration
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct ShellServerTool {
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ShellServerToolType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ShellServerTool {
@@ -15509,10 +16075,13 @@ impl ShellServerTool {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ShellServerTool/properties/type` in the API's spec.
-///
-/// Always `"shell"`: constructors fill it in, decoding checks it.
-pub type ShellServerToolType = crate::runtime::Const<constants::ShellServerToolType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ShellServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `shell` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ShellServerToolType { Shell => "shell", }
+}
 /// The object of the `StoredPromptTemplate` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -15521,7 +16090,7 @@ pub struct StoredPromptTemplate {
     pub id: String,
     /// The `variables` property (optional).
     pub variables: Option<crate::runtime::Map<StoredPromptTemplateVariablesValue>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StoredPromptTemplate {
@@ -15615,7 +16184,7 @@ pub struct TextExtendedConfig {
     pub format: Option<Formats>,
     /// The `verbosity` property (optional).
     pub verbosity: Option<TextExtendedConfigVerbosity>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextExtendedConfig {
@@ -15701,7 +16270,7 @@ pub struct ToolChoiceAllowed {
     pub tools: Vec<serde_json::Value>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ToolChoiceAllowedType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ToolChoiceAllowed {
@@ -15776,10 +16345,13 @@ crate::runtime::string_enum! {
     " The values of the schema at `/components/schemas/ToolChoiceAllowed/properties/mode` in the API's spec."]
     pub enum ToolChoiceAllowedMode { Auto => "auto", Required => "required", }
 }
-/// The one value of the schema at `/components/schemas/ToolChoiceAllowed/properties/type` in the API's spec.
-///
-/// Always `"allowed_tools"`: constructors fill it in, decoding checks it.
-pub type ToolChoiceAllowedType = crate::runtime::Const<constants::ToolChoiceAllowedType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ToolChoiceAllowed/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `allowed_tools` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ToolChoiceAllowedType { AllowedTools => "allowed_tools", }
+}
 /// The object of the `URLCitation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -15796,7 +16368,7 @@ pub struct UrlCitation {
     pub r#type: UrlCitationType,
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UrlCitation {
@@ -15901,10 +16473,13 @@ impl UrlCitation {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/URLCitation/properties/type` in the API's spec.
-///
-/// Always `"url_citation"`: constructors fill it in, decoding checks it.
-pub type UrlCitationType = crate::runtime::Const<constants::UrlCitationType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/URLCitation/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `url_citation` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum UrlCitationType { UrlCitation => "url_citation", }
+}
 /// The object of the `WebSearchDomainFilter` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -15915,7 +16490,7 @@ pub struct WebSearchDomainFilter {
     pub blocked_domains: Option<Vec<String>>,
     /// The `excluded_domains` property (optional).
     pub excluded_domains: Option<Vec<String>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchDomainFilter {
@@ -16026,7 +16601,7 @@ pub struct WebSearchServerTool {
     ///
     /// Example: `{"city":"San Francisco","country":"USA","region":"California","timezone":"America/Los_Angeles","type":"approximate"}`
     pub user_location: Option<WebSearchUserLocation>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchServerTool {
@@ -16213,7 +16788,7 @@ pub struct WebSearchServerToolConfig {
     ///
     /// Example: `{"city":"San Francisco","country":"US","region":"California","timezone":"America/Los_Angeles","type":"approximate"}`
     pub user_location: Option<WebSearchUserLocationServerTool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchServerToolConfig {
@@ -16404,7 +16979,7 @@ pub struct WebSearchServerToolOpenRouter {
     pub parameters: Option<WebSearchServerToolConfig>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: WebSearchServerToolOpenRouterType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchServerToolOpenRouter {
@@ -16469,18 +17044,21 @@ impl WebSearchServerToolOpenRouter {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/WebSearchServerTool_OpenRouter/properties/type` in the API's spec.
-///
-/// Always `"openrouter:web_search"`: constructors fill it in, decoding checks it.
-pub type WebSearchServerToolOpenRouterType = crate::runtime::Const<
-    constants::WebSearchServerToolOpenRouterType,
->;
-/// The one value of the schema at `/components/schemas/WebSearchServerTool/properties/type` in the API's spec.
-///
-/// Always `"web_search_2025_08_26"`: constructors fill it in, decoding checks it.
-pub type WebSearchServerToolType = crate::runtime::Const<
-    constants::WebSearchServerToolType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/WebSearchServerTool_OpenRouter/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `openrouter:web_search` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum WebSearchServerToolOpenRouterType { OpenrouterWebSearch =>
+    "openrouter:web_search", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/WebSearchServerTool/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `web_search_2025_08_26` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum WebSearchServerToolType { WebSearch20250826 => "web_search_2025_08_26", }
+}
 /// The object of the `WebSearchSource` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -16489,7 +17067,7 @@ pub struct WebSearchSource {
     pub r#type: WebSearchSourceType,
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchSource {
@@ -16548,10 +17126,13 @@ impl WebSearchSource {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/WebSearchSource/properties/type` in the API's spec.
-///
-/// Always `"url"`: constructors fill it in, decoding checks it.
-pub type WebSearchSourceType = crate::runtime::Const<constants::WebSearchSourceType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/WebSearchSource/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `url` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum WebSearchSourceType { Url => "url", }
+}
 crate::runtime::string_enum! {
     #[doc = " The values of the `WebSearchStatus` schema in the API's spec."] pub enum
     WebSearchStatus { Completed => "completed", Searching => "searching", InProgress =>
@@ -16571,7 +17152,7 @@ pub struct WebSearchUserLocation {
     pub timezone: Option<String>,
     /// The `type` property (optional).
     pub r#type: Option<WebSearchUserLocationType>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for WebSearchUserLocation {

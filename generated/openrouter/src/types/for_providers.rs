@@ -10,7 +10,7 @@ use super::*;
 pub struct ListProvidersResponse {
     /// The `data` property (required).
     pub data: Vec<ListProvidersResponseDataItem>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -93,7 +93,7 @@ pub struct ListProvidersResponseDataItem {
     ///
     /// Example: `"https://openai.com/terms"`
     pub terms_of_service_url: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -28,7 +28,7 @@ pub struct CreateRerankRequest {
     ///
     /// Example: `3`
     pub top_n: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateRerankRequest {
@@ -162,7 +162,7 @@ pub struct CreateRerankRequestDocumentsItemObject {
     ///
     /// Example: `"AI enables robots to perceive, plan, and act autonomously."`
     pub text: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateRerankRequestDocumentsItemObject {
@@ -257,7 +257,7 @@ pub struct CreateRerankResponse {
     ///
     /// Example: `{"search_units":1,"total_tokens":150}`
     pub usage: Option<CreateRerankResponseUsage>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -372,7 +372,7 @@ pub struct CreateRerankResponseResultsItem {
     ///
     /// Example: `0.98`
     pub relevance_score: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -458,7 +458,7 @@ pub struct CreateRerankResponseResultsItemDocument {
     ///
     /// Example: `"Paris is the capital of France."`
     pub text: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -544,7 +544,7 @@ pub struct CreateRerankResponseUsage {
     ///
     /// Example: `150`
     pub total_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

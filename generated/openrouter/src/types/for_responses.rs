@@ -3,7 +3,139 @@
 #[allow(unused_imports)]
 use super::*;
 /// Event emitted when a text annotation is added to output
-pub type AnnotationAddedEvent = BaseAnnotationAddedEvent;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AnnotationAddedEvent {
+    /// The `annotation` property (required).
+    ///
+    /// Example: `{"file_id":"file-abc123","filename":"research_paper.pdf","index":0,"type":"file_citation"}`
+    pub annotation: OpenAiResponsesAnnotation,
+    /// The `annotation_index` property (required).
+    pub annotation_index: i64,
+    /// The `content_index` property (required).
+    pub content_index: i64,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseAnnotationAddedEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for AnnotationAddedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("annotation", &self.annotation);
+        map.entry("annotation_index", &self.annotation_index);
+        map.entry("content_index", &self.content_index);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AnnotationAddedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for AnnotationAddedEvent {
+    const NAME: &'static str = "AnnotationAddedEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "annotation",
+            "annotation_index",
+            "content_index",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<OpenAiResponsesAnnotation> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<String> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<i64> = None;
+        let mut v6: Option<BaseAnnotationAddedEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("annotation"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("annotation_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("content_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v6) = v6 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            annotation: v0,
+            annotation_index: v1,
+            content_index: v2,
+            item_id: v3,
+            output_index: v4,
+            sequence_number: v5,
+            r#type: v6,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl AnnotationAddedEvent {
+    /// A `AnnotationAddedEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        annotation: impl Into<OpenAiResponsesAnnotation>,
+        annotation_index: impl Into<i64>,
+        content_index: impl Into<i64>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            annotation: annotation.into(),
+            annotation_index: annotation_index.into(),
+            content_index: content_index.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Incremental chunk of `operation.diff` for an `apply_patch_call`. Matches OpenAI's streaming shape.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -18,7 +150,7 @@ pub struct ApplyPatchCallOperationDiffDeltaEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchCallOperationDiffDeltaEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCallOperationDiffDeltaEvent {
@@ -112,12 +244,15 @@ impl ApplyPatchCallOperationDiffDeltaEvent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ApplyPatchCallOperationDiffDeltaEvent/properties/type` in the API's spec.
-///
-/// Always `"response.apply_patch_call_operation_diff.delta"`: constructors fill it in, decoding checks it.
-pub type ApplyPatchCallOperationDiffDeltaEventType = crate::runtime::Const<
-    constants::ApplyPatchCallOperationDiffDeltaEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ApplyPatchCallOperationDiffDeltaEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.apply_patch_call_operation_diff.delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ApplyPatchCallOperationDiffDeltaEventType {
+    ResponseApplyPatchCallOperationDiffDelta =>
+    "response.apply_patch_call_operation_diff.delta", }
+}
 /// Emitted when `operation.diff` streaming completes for an `apply_patch_call`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -132,7 +267,7 @@ pub struct ApplyPatchCallOperationDiffDoneEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ApplyPatchCallOperationDiffDoneEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ApplyPatchCallOperationDiffDoneEvent {
@@ -226,737 +361,78 @@ impl ApplyPatchCallOperationDiffDoneEvent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ApplyPatchCallOperationDiffDoneEvent/properties/type` in the API's spec.
-///
-/// Always `"response.apply_patch_call_operation_diff.done"`: constructors fill it in, decoding checks it.
-pub type ApplyPatchCallOperationDiffDoneEventType = crate::runtime::Const<
-    constants::ApplyPatchCallOperationDiffDoneEventType,
->;
-/// Event emitted when a text annotation is added to output
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BaseAnnotationAddedEvent {
-    /// The `annotation` property (required).
-    ///
-    /// Example: `{"file_id":"file-abc123","filename":"research_paper.pdf","index":0,"type":"file_citation"}`
-    pub annotation: OpenAiResponsesAnnotation,
-    /// The `annotation_index` property (required).
-    pub annotation_index: i64,
-    /// The `content_index` property (required).
-    pub content_index: i64,
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: BaseAnnotationAddedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ApplyPatchCallOperationDiffDoneEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.apply_patch_call_operation_diff.done` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ApplyPatchCallOperationDiffDoneEventType {
+    ResponseApplyPatchCallOperationDiffDone =>
+    "response.apply_patch_call_operation_diff.done", }
 }
-impl serde::Serialize for BaseAnnotationAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("annotation", &self.annotation);
-        map.entry("annotation_index", &self.annotation_index);
-        map.entry("content_index", &self.content_index);
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseAnnotationAddedEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.output_text.annotation.added` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseAnnotationAddedEventType { ResponseOutputTextAnnotationAdded =>
+    "response.output_text.annotation.added", }
 }
-impl<'de> serde::Deserialize<'de> for BaseAnnotationAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseContentPartAddedEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.content_part.added` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseContentPartAddedEventType { ResponseContentPartAdded =>
+    "response.content_part.added", }
 }
-impl crate::runtime::Object for BaseAnnotationAddedEvent {
-    const NAME: &'static str = "BaseAnnotationAddedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "annotation",
-            "annotation_index",
-            "content_index",
-            "item_id",
-            "output_index",
-            "sequence_number",
-            "type",
-        ];
-        let mut v0: Option<OpenAiResponsesAnnotation> = None;
-        let mut v1: Option<i64> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<String> = None;
-        let mut v4: Option<i64> = None;
-        let mut v5: Option<i64> = None;
-        let mut v6: Option<BaseAnnotationAddedEventType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(5) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v6),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("annotation"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("annotation_index"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("content_index"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v5) = v5 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v6) = v6 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            annotation: v0,
-            annotation_index: v1,
-            content_index: v2,
-            item_id: v3,
-            output_index: v4,
-            sequence_number: v5,
-            r#type: v6,
-            extra: rest,
-        })
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseContentPartDoneEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.content_part.done` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseContentPartDoneEventType { ResponseContentPartDone =>
+    "response.content_part.done", }
 }
-#[allow(deprecated)]
-impl BaseAnnotationAddedEvent {
-    /// A `BaseAnnotationAddedEvent` from its required fields; set the others with the methods below.
-    pub fn new(
-        annotation: impl Into<OpenAiResponsesAnnotation>,
-        annotation_index: impl Into<i64>,
-        content_index: impl Into<i64>,
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            annotation: annotation.into(),
-            annotation_index: annotation_index.into(),
-            content_index: content_index.into(),
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseCustomToolCallInputDeltaEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.custom_tool_call_input.delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseCustomToolCallInputDeltaEventType { ResponseCustomToolCallInputDelta =>
+    "response.custom_tool_call_input.delta", }
 }
-/// The one value of the schema at `/components/schemas/BaseAnnotationAddedEvent/properties/type` in the API's spec.
-///
-/// Always `"response.output_text.annotation.added"`: constructors fill it in, decoding checks it.
-pub type BaseAnnotationAddedEventType = crate::runtime::Const<
-    constants::BaseAnnotationAddedEventType,
->;
-/// The one value of the schema at `/components/schemas/BaseContentPartAddedEvent/properties/type` in the API's spec.
-///
-/// Always `"response.content_part.added"`: constructors fill it in, decoding checks it.
-pub type BaseContentPartAddedEventType = crate::runtime::Const<
-    constants::BaseContentPartAddedEventType,
->;
-/// The one value of the schema at `/components/schemas/BaseContentPartDoneEvent/properties/type` in the API's spec.
-///
-/// Always `"response.content_part.done"`: constructors fill it in, decoding checks it.
-pub type BaseContentPartDoneEventType = crate::runtime::Const<
-    constants::BaseContentPartDoneEventType,
->;
-/// Event emitted when a custom tool call's freeform input is being streamed. Mirrors `response.function_call_arguments.delta` but for `custom` tools whose input is opaque text rather than JSON arguments.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BaseCustomToolCallInputDeltaEvent {
-    /// The `delta` property (required).
-    pub delta: String,
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: BaseCustomToolCallInputDeltaEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseCustomToolCallInputDoneEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.custom_tool_call_input.done` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseCustomToolCallInputDoneEventType { ResponseCustomToolCallInputDone =>
+    "response.custom_tool_call_input.done", }
 }
-impl serde::Serialize for BaseCustomToolCallInputDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("delta", &self.delta);
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseErrorEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `error` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseErrorEventType { Error => "error", }
 }
-impl<'de> serde::Deserialize<'de> for BaseCustomToolCallInputDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseFunctionCallArgsDeltaEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.function_call_arguments.delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseFunctionCallArgsDeltaEventType { ResponseFunctionCallArgumentsDelta =>
+    "response.function_call_arguments.delta", }
 }
-impl crate::runtime::Object for BaseCustomToolCallInputDeltaEvent {
-    const NAME: &'static str = "BaseCustomToolCallInputDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "delta",
-            "item_id",
-            "output_index",
-            "sequence_number",
-            "type",
-        ];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<String> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<BaseCustomToolCallInputDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("delta"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            delta: v0,
-            item_id: v1,
-            output_index: v2,
-            sequence_number: v3,
-            r#type: v4,
-            extra: rest,
-        })
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseFunctionCallArgsDoneEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.function_call_arguments.done` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseFunctionCallArgsDoneEventType { ResponseFunctionCallArgumentsDone =>
+    "response.function_call_arguments.done", }
 }
-#[allow(deprecated)]
-impl BaseCustomToolCallInputDeltaEvent {
-    /// A `BaseCustomToolCallInputDeltaEvent` from its required fields; set the others with the methods below.
-    pub fn new(
-        delta: impl Into<String>,
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            delta: delta.into(),
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/BaseCustomToolCallInputDeltaEvent/properties/type` in the API's spec.
-///
-/// Always `"response.custom_tool_call_input.delta"`: constructors fill it in, decoding checks it.
-pub type BaseCustomToolCallInputDeltaEventType = crate::runtime::Const<
-    constants::BaseCustomToolCallInputDeltaEventType,
->;
-/// Event emitted when a custom tool call's freeform input streaming is complete. Mirrors `response.function_call_arguments.done` but for `custom` tools.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BaseCustomToolCallInputDoneEvent {
-    /// The `input` property (required).
-    pub input: String,
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: BaseCustomToolCallInputDoneEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for BaseCustomToolCallInputDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("input", &self.input);
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BaseCustomToolCallInputDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for BaseCustomToolCallInputDoneEvent {
-    const NAME: &'static str = "BaseCustomToolCallInputDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "input",
-            "item_id",
-            "output_index",
-            "sequence_number",
-            "type",
-        ];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<String> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<BaseCustomToolCallInputDoneEventType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("input"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            input: v0,
-            item_id: v1,
-            output_index: v2,
-            sequence_number: v3,
-            r#type: v4,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl BaseCustomToolCallInputDoneEvent {
-    /// A `BaseCustomToolCallInputDoneEvent` from its required fields; set the others with the methods below.
-    pub fn new(
-        input: impl Into<String>,
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            input: input.into(),
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/BaseCustomToolCallInputDoneEvent/properties/type` in the API's spec.
-///
-/// Always `"response.custom_tool_call_input.done"`: constructors fill it in, decoding checks it.
-pub type BaseCustomToolCallInputDoneEventType = crate::runtime::Const<
-    constants::BaseCustomToolCallInputDoneEventType,
->;
-/// Event emitted when an error occurs during streaming
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BaseErrorEvent {
-    /// The `code` property (required, may be `null`).
-    pub code: Option<String>,
-    /// The `message` property (required).
-    pub message: String,
-    /// The `param` property (required, may be `null`).
-    pub param: Option<String>,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: BaseErrorEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for BaseErrorEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("code", &self.code);
-        map.entry("message", &self.message);
-        map.entry("param", &self.param);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BaseErrorEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for BaseErrorEvent {
-    const NAME: &'static str = "BaseErrorEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["code", "message", "param", "sequence_number", "type"];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<String> = None;
-        let mut v2: Option<String> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<BaseErrorEventType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("message"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            code: v0,
-            message: v1,
-            param: v2,
-            sequence_number: v3,
-            r#type: v4,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl BaseErrorEvent {
-    /// A `BaseErrorEvent` from its required fields; set the others with the methods below.
-    pub fn new(message: impl Into<String>, sequence_number: impl Into<i64>) -> Self {
-        Self {
-            code: None,
-            message: message.into(),
-            param: None,
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-    /// Sets `code` (`None` sends `null`).
-    pub fn code(mut self, value: impl Into<Option<String>>) -> Self {
-        self.code = value.into();
-        self
-    }
-    /// Sets `param` (`None` sends `null`).
-    pub fn param(mut self, value: impl Into<Option<String>>) -> Self {
-        self.param = value.into();
-        self
-    }
-}
-/// The one value of the schema at `/components/schemas/BaseErrorEvent/properties/type` in the API's spec.
-///
-/// Always `"error"`: constructors fill it in, decoding checks it.
-pub type BaseErrorEventType = crate::runtime::Const<constants::BaseErrorEventType>;
-/// Event emitted when function call arguments are being streamed
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BaseFunctionCallArgsDeltaEvent {
-    /// The `delta` property (required).
-    pub delta: String,
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: BaseFunctionCallArgsDeltaEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for BaseFunctionCallArgsDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("delta", &self.delta);
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BaseFunctionCallArgsDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for BaseFunctionCallArgsDeltaEvent {
-    const NAME: &'static str = "BaseFunctionCallArgsDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "delta",
-            "item_id",
-            "output_index",
-            "sequence_number",
-            "type",
-        ];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<String> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<BaseFunctionCallArgsDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("delta"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            delta: v0,
-            item_id: v1,
-            output_index: v2,
-            sequence_number: v3,
-            r#type: v4,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl BaseFunctionCallArgsDeltaEvent {
-    /// A `BaseFunctionCallArgsDeltaEvent` from its required fields; set the others with the methods below.
-    pub fn new(
-        delta: impl Into<String>,
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            delta: delta.into(),
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/BaseFunctionCallArgsDeltaEvent/properties/type` in the API's spec.
-///
-/// Always `"response.function_call_arguments.delta"`: constructors fill it in, decoding checks it.
-pub type BaseFunctionCallArgsDeltaEventType = crate::runtime::Const<
-    constants::BaseFunctionCallArgsDeltaEventType,
->;
-/// Event emitted when function call arguments streaming is complete
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BaseFunctionCallArgsDoneEvent {
-    /// The `arguments` property (required).
-    pub arguments: String,
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `name` property (required).
-    pub name: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: BaseFunctionCallArgsDoneEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for BaseFunctionCallArgsDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("arguments", &self.arguments);
-        map.entry("item_id", &self.item_id);
-        map.entry("name", &self.name);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BaseFunctionCallArgsDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for BaseFunctionCallArgsDoneEvent {
-    const NAME: &'static str = "BaseFunctionCallArgsDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "arguments",
-            "item_id",
-            "name",
-            "output_index",
-            "sequence_number",
-            "type",
-        ];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<String> = None;
-        let mut v2: Option<String> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<i64> = None;
-        let mut v5: Option<BaseFunctionCallArgsDoneEventType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("arguments"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("name"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v5) = v5 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            arguments: v0,
-            item_id: v1,
-            name: v2,
-            output_index: v3,
-            sequence_number: v4,
-            r#type: v5,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl BaseFunctionCallArgsDoneEvent {
-    /// A `BaseFunctionCallArgsDoneEvent` from its required fields; set the others with the methods below.
-    pub fn new(
-        arguments: impl Into<String>,
-        item_id: impl Into<String>,
-        name: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            arguments: arguments.into(),
-            item_id: item_id.into(),
-            name: name.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/BaseFunctionCallArgsDoneEvent/properties/type` in the API's spec.
-///
-/// Always `"response.function_call_arguments.done"`: constructors fill it in, decoding checks it.
-pub type BaseFunctionCallArgsDoneEventType = crate::runtime::Const<
-    constants::BaseFunctionCallArgsDoneEventType,
->;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the `BaseInputs` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -978,28 +454,26 @@ impl BaseInputs {
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/BaseInputs/anyOf/1/items` in the API's spec allows (`oneOf`/`anyOf`)."]
-    pub enum BaseInputsListItem { OutputMessage(OutputMessage),
-    OpenAiResponseFunctionToolCall(OpenAiResponseFunctionToolCall),
-    OpenAiResponseCustomToolCall(OpenAiResponseCustomToolCall),
-    ApplyPatchCallItem(ApplyPatchCallItem),
+    pub enum BaseInputsListItem { Message(OutputMessage),
+    FunctionCall(OpenAiResponseFunctionToolCall),
+    CustomToolCall(OpenAiResponseCustomToolCall), ApplyPatchCall(ApplyPatchCallItem),
     OpenAiResponseInputMessageItem(OpenAiResponseInputMessageItem),
-    OpenAiResponseFunctionToolCallOutput(OpenAiResponseFunctionToolCallOutput),
-    OutputItemImageGenerationCall(OutputItemImageGenerationCall),
-    OpenAiResponseCustomToolCallOutput(OpenAiResponseCustomToolCallOutput),
-    ApplyPatchCallOutputItem(ApplyPatchCallOutputItem),
-    Message(BaseInputsListItemMessage), }
+    FunctionCallOutput(OpenAiResponseFunctionToolCallOutput),
+    ImageGenerationCall(OutputItemImageGenerationCall),
+    CustomToolCallOutput(OpenAiResponseCustomToolCallOutput),
+    ApplyPatchCallOutput(ApplyPatchCallOutputItem), Message2(BaseInputsListItemMessage),
+    }
 }
 crate::runtime::union_from! {
-    BaseInputsListItem { OutputMessage(OutputMessage),
-    OpenAiResponseFunctionToolCall(OpenAiResponseFunctionToolCall),
-    OpenAiResponseCustomToolCall(OpenAiResponseCustomToolCall),
-    ApplyPatchCallItem(ApplyPatchCallItem),
+    BaseInputsListItem { Message(OutputMessage),
+    FunctionCall(OpenAiResponseFunctionToolCall),
+    CustomToolCall(OpenAiResponseCustomToolCall), ApplyPatchCall(ApplyPatchCallItem),
     OpenAiResponseInputMessageItem(OpenAiResponseInputMessageItem),
-    OpenAiResponseFunctionToolCallOutput(OpenAiResponseFunctionToolCallOutput),
-    OutputItemImageGenerationCall(OutputItemImageGenerationCall),
-    OpenAiResponseCustomToolCallOutput(OpenAiResponseCustomToolCallOutput),
-    ApplyPatchCallOutputItem(ApplyPatchCallOutputItem),
-    Message(BaseInputsListItemMessage), }
+    FunctionCallOutput(OpenAiResponseFunctionToolCallOutput),
+    ImageGenerationCall(OutputItemImageGenerationCall),
+    CustomToolCallOutput(OpenAiResponseCustomToolCallOutput),
+    ApplyPatchCallOutput(ApplyPatchCallOutputItem), Message2(BaseInputsListItemMessage),
+    }
 }
 /// The object of the schema at `/components/schemas/BaseInputs/anyOf/1/items/anyOf/0` in the API's spec.
 #[derive(Debug, Clone)]
@@ -1013,7 +487,7 @@ pub struct BaseInputsListItemMessage {
     pub role: BaseInputsListItemMessageRole,
     /// The `type` property (optional).
     pub r#type: Option<BaseInputsListItemMessageType>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseInputsListItemMessage {
@@ -1138,12 +612,13 @@ crate::runtime::string_enum! {
     pub enum BaseInputsListItemMessageRole { User => "user", System => "system",
     Assistant => "assistant", Developer => "developer", }
 }
-/// The one value of the schema at `/components/schemas/BaseInputs/anyOf/1/items/anyOf/0/properties/type` in the API's spec.
-///
-/// Always `"message"`: constructors fill it in, decoding checks it.
-pub type BaseInputsListItemMessageType = crate::runtime::Const<
-    constants::BaseInputsListItemMessageType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseInputs/anyOf/1/items/anyOf/0/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseInputsListItemMessageType { Message => "message", }
+}
 /// The object of the `BaseReasoningConfig` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1164,7 +639,7 @@ pub struct BaseReasoningConfig {
     ///
     /// Example: `"auto"`
     pub summary: Option<ReasoningSummaryVerbosity>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseReasoningConfig {
@@ -1251,1024 +726,76 @@ impl BaseReasoningConfig {
         self
     }
 }
-/// Event emitted when reasoning text delta is streamed
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BaseReasoningDeltaEvent {
-    /// The `content_index` property (required).
-    pub content_index: i64,
-    /// The `delta` property (required).
-    pub delta: String,
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: BaseReasoningDeltaEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseReasoningDeltaEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.reasoning_text.delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseReasoningDeltaEventType { ResponseReasoningTextDelta =>
+    "response.reasoning_text.delta", }
 }
-impl serde::Serialize for BaseReasoningDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("content_index", &self.content_index);
-        map.entry("delta", &self.delta);
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseReasoningDoneEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.reasoning_text.done` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseReasoningDoneEventType { ResponseReasoningTextDone =>
+    "response.reasoning_text.done", }
 }
-impl<'de> serde::Deserialize<'de> for BaseReasoningDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseReasoningSummaryPartAddedEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.reasoning_summary_part.added` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseReasoningSummaryPartAddedEventType { ResponseReasoningSummaryPartAdded
+    => "response.reasoning_summary_part.added", }
 }
-impl crate::runtime::Object for BaseReasoningDeltaEvent {
-    const NAME: &'static str = "BaseReasoningDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "content_index",
-            "delta",
-            "item_id",
-            "output_index",
-            "sequence_number",
-            "type",
-        ];
-        let mut v0: Option<i64> = None;
-        let mut v1: Option<String> = None;
-        let mut v2: Option<String> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<i64> = None;
-        let mut v5: Option<BaseReasoningDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("content_index"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("delta"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v5) = v5 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            content_index: v0,
-            delta: v1,
-            item_id: v2,
-            output_index: v3,
-            sequence_number: v4,
-            r#type: v5,
-            extra: rest,
-        })
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseReasoningSummaryPartDoneEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.reasoning_summary_part.done` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseReasoningSummaryPartDoneEventType { ResponseReasoningSummaryPartDone =>
+    "response.reasoning_summary_part.done", }
 }
-#[allow(deprecated)]
-impl BaseReasoningDeltaEvent {
-    /// A `BaseReasoningDeltaEvent` from its required fields; set the others with the methods below.
-    pub fn new(
-        content_index: impl Into<i64>,
-        delta: impl Into<String>,
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            content_index: content_index.into(),
-            delta: delta.into(),
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseReasoningSummaryTextDeltaEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.reasoning_summary_text.delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseReasoningSummaryTextDeltaEventType { ResponseReasoningSummaryTextDelta
+    => "response.reasoning_summary_text.delta", }
 }
-/// The one value of the schema at `/components/schemas/BaseReasoningDeltaEvent/properties/type` in the API's spec.
-///
-/// Always `"response.reasoning_text.delta"`: constructors fill it in, decoding checks it.
-pub type BaseReasoningDeltaEventType = crate::runtime::Const<
-    constants::BaseReasoningDeltaEventType,
->;
-/// Event emitted when reasoning text streaming is complete
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BaseReasoningDoneEvent {
-    /// The `content_index` property (required).
-    pub content_index: i64,
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `text` property (required).
-    pub text: String,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: BaseReasoningDoneEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseReasoningSummaryTextDoneEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.reasoning_summary_text.done` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseReasoningSummaryTextDoneEventType { ResponseReasoningSummaryTextDone =>
+    "response.reasoning_summary_text.done", }
 }
-impl serde::Serialize for BaseReasoningDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("content_index", &self.content_index);
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("text", &self.text);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseRefusalDeltaEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.refusal.delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseRefusalDeltaEventType { ResponseRefusalDelta =>
+    "response.refusal.delta", }
 }
-impl<'de> serde::Deserialize<'de> for BaseReasoningDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseRefusalDoneEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.refusal.done` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseRefusalDoneEventType { ResponseRefusalDone => "response.refusal.done", }
 }
-impl crate::runtime::Object for BaseReasoningDoneEvent {
-    const NAME: &'static str = "BaseReasoningDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "content_index",
-            "item_id",
-            "output_index",
-            "sequence_number",
-            "text",
-            "type",
-        ];
-        let mut v0: Option<i64> = None;
-        let mut v1: Option<String> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<String> = None;
-        let mut v5: Option<BaseReasoningDoneEventType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("content_index"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("text"));
-        };
-        let Some(v5) = v5 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            content_index: v0,
-            item_id: v1,
-            output_index: v2,
-            sequence_number: v3,
-            text: v4,
-            r#type: v5,
-            extra: rest,
-        })
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseResponsesResult/properties/object` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseResponsesResultObject { Response => "response", }
 }
-#[allow(deprecated)]
-impl BaseReasoningDoneEvent {
-    /// A `BaseReasoningDoneEvent` from its required fields; set the others with the methods below.
-    pub fn new(
-        content_index: impl Into<i64>,
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-        text: impl Into<String>,
-    ) -> Self {
-        Self {
-            content_index: content_index.into(),
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            text: text.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/BaseReasoningDoneEvent/properties/type` in the API's spec.
-///
-/// Always `"response.reasoning_text.done"`: constructors fill it in, decoding checks it.
-pub type BaseReasoningDoneEventType = crate::runtime::Const<
-    constants::BaseReasoningDoneEventType,
->;
-/// Event emitted when a reasoning summary part is added
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BaseReasoningSummaryPartAddedEvent {
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `part` property (required).
-    ///
-    /// Example: `{"text":"Analyzed the problem using first principles","type":"summary_text"}`
-    pub part: ReasoningSummaryText,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `summary_index` property (required).
-    pub summary_index: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: BaseReasoningSummaryPartAddedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for BaseReasoningSummaryPartAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("part", &self.part);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("summary_index", &self.summary_index);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BaseReasoningSummaryPartAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for BaseReasoningSummaryPartAddedEvent {
-    const NAME: &'static str = "BaseReasoningSummaryPartAddedEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "item_id",
-            "output_index",
-            "part",
-            "sequence_number",
-            "summary_index",
-            "type",
-        ];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<i64> = None;
-        let mut v2: Option<ReasoningSummaryText> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<i64> = None;
-        let mut v5: Option<BaseReasoningSummaryPartAddedEventType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("part"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("summary_index"));
-        };
-        let Some(v5) = v5 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            item_id: v0,
-            output_index: v1,
-            part: v2,
-            sequence_number: v3,
-            summary_index: v4,
-            r#type: v5,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl BaseReasoningSummaryPartAddedEvent {
-    /// A `BaseReasoningSummaryPartAddedEvent` from its required fields; set the others with the methods below.
-    pub fn new(
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        part: impl Into<ReasoningSummaryText>,
-        sequence_number: impl Into<i64>,
-        summary_index: impl Into<i64>,
-    ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            part: part.into(),
-            sequence_number: sequence_number.into(),
-            summary_index: summary_index.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/BaseReasoningSummaryPartAddedEvent/properties/type` in the API's spec.
-///
-/// Always `"response.reasoning_summary_part.added"`: constructors fill it in, decoding checks it.
-pub type BaseReasoningSummaryPartAddedEventType = crate::runtime::Const<
-    constants::BaseReasoningSummaryPartAddedEventType,
->;
-/// Event emitted when a reasoning summary part is complete
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BaseReasoningSummaryPartDoneEvent {
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `part` property (required).
-    ///
-    /// Example: `{"text":"Analyzed the problem using first principles","type":"summary_text"}`
-    pub part: ReasoningSummaryText,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `summary_index` property (required).
-    pub summary_index: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: BaseReasoningSummaryPartDoneEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for BaseReasoningSummaryPartDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("part", &self.part);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("summary_index", &self.summary_index);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BaseReasoningSummaryPartDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for BaseReasoningSummaryPartDoneEvent {
-    const NAME: &'static str = "BaseReasoningSummaryPartDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "item_id",
-            "output_index",
-            "part",
-            "sequence_number",
-            "summary_index",
-            "type",
-        ];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<i64> = None;
-        let mut v2: Option<ReasoningSummaryText> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<i64> = None;
-        let mut v5: Option<BaseReasoningSummaryPartDoneEventType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("part"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("summary_index"));
-        };
-        let Some(v5) = v5 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            item_id: v0,
-            output_index: v1,
-            part: v2,
-            sequence_number: v3,
-            summary_index: v4,
-            r#type: v5,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl BaseReasoningSummaryPartDoneEvent {
-    /// A `BaseReasoningSummaryPartDoneEvent` from its required fields; set the others with the methods below.
-    pub fn new(
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        part: impl Into<ReasoningSummaryText>,
-        sequence_number: impl Into<i64>,
-        summary_index: impl Into<i64>,
-    ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            part: part.into(),
-            sequence_number: sequence_number.into(),
-            summary_index: summary_index.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/BaseReasoningSummaryPartDoneEvent/properties/type` in the API's spec.
-///
-/// Always `"response.reasoning_summary_part.done"`: constructors fill it in, decoding checks it.
-pub type BaseReasoningSummaryPartDoneEventType = crate::runtime::Const<
-    constants::BaseReasoningSummaryPartDoneEventType,
->;
-/// Event emitted when reasoning summary text delta is streamed
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BaseReasoningSummaryTextDeltaEvent {
-    /// The `delta` property (required).
-    pub delta: String,
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `summary_index` property (required).
-    pub summary_index: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: BaseReasoningSummaryTextDeltaEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for BaseReasoningSummaryTextDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("delta", &self.delta);
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("summary_index", &self.summary_index);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BaseReasoningSummaryTextDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for BaseReasoningSummaryTextDeltaEvent {
-    const NAME: &'static str = "BaseReasoningSummaryTextDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "delta",
-            "item_id",
-            "output_index",
-            "sequence_number",
-            "summary_index",
-            "type",
-        ];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<String> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<i64> = None;
-        let mut v5: Option<BaseReasoningSummaryTextDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("delta"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("summary_index"));
-        };
-        let Some(v5) = v5 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            delta: v0,
-            item_id: v1,
-            output_index: v2,
-            sequence_number: v3,
-            summary_index: v4,
-            r#type: v5,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl BaseReasoningSummaryTextDeltaEvent {
-    /// A `BaseReasoningSummaryTextDeltaEvent` from its required fields; set the others with the methods below.
-    pub fn new(
-        delta: impl Into<String>,
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-        summary_index: impl Into<i64>,
-    ) -> Self {
-        Self {
-            delta: delta.into(),
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            summary_index: summary_index.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/BaseReasoningSummaryTextDeltaEvent/properties/type` in the API's spec.
-///
-/// Always `"response.reasoning_summary_text.delta"`: constructors fill it in, decoding checks it.
-pub type BaseReasoningSummaryTextDeltaEventType = crate::runtime::Const<
-    constants::BaseReasoningSummaryTextDeltaEventType,
->;
-/// Event emitted when reasoning summary text streaming is complete
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BaseReasoningSummaryTextDoneEvent {
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `summary_index` property (required).
-    pub summary_index: i64,
-    /// The `text` property (required).
-    pub text: String,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: BaseReasoningSummaryTextDoneEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for BaseReasoningSummaryTextDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("summary_index", &self.summary_index);
-        map.entry("text", &self.text);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BaseReasoningSummaryTextDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for BaseReasoningSummaryTextDoneEvent {
-    const NAME: &'static str = "BaseReasoningSummaryTextDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "item_id",
-            "output_index",
-            "sequence_number",
-            "summary_index",
-            "text",
-            "type",
-        ];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<i64> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<String> = None;
-        let mut v5: Option<BaseReasoningSummaryTextDoneEventType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("summary_index"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("text"));
-        };
-        let Some(v5) = v5 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            item_id: v0,
-            output_index: v1,
-            sequence_number: v2,
-            summary_index: v3,
-            text: v4,
-            r#type: v5,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl BaseReasoningSummaryTextDoneEvent {
-    /// A `BaseReasoningSummaryTextDoneEvent` from its required fields; set the others with the methods below.
-    pub fn new(
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-        summary_index: impl Into<i64>,
-        text: impl Into<String>,
-    ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            summary_index: summary_index.into(),
-            text: text.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/BaseReasoningSummaryTextDoneEvent/properties/type` in the API's spec.
-///
-/// Always `"response.reasoning_summary_text.done"`: constructors fill it in, decoding checks it.
-pub type BaseReasoningSummaryTextDoneEventType = crate::runtime::Const<
-    constants::BaseReasoningSummaryTextDoneEventType,
->;
-/// Event emitted when a refusal delta is streamed
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BaseRefusalDeltaEvent {
-    /// The `content_index` property (required).
-    pub content_index: i64,
-    /// The `delta` property (required).
-    pub delta: String,
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: BaseRefusalDeltaEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for BaseRefusalDeltaEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("content_index", &self.content_index);
-        map.entry("delta", &self.delta);
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BaseRefusalDeltaEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for BaseRefusalDeltaEvent {
-    const NAME: &'static str = "BaseRefusalDeltaEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "content_index",
-            "delta",
-            "item_id",
-            "output_index",
-            "sequence_number",
-            "type",
-        ];
-        let mut v0: Option<i64> = None;
-        let mut v1: Option<String> = None;
-        let mut v2: Option<String> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<i64> = None;
-        let mut v5: Option<BaseRefusalDeltaEventType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("content_index"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("delta"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v5) = v5 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            content_index: v0,
-            delta: v1,
-            item_id: v2,
-            output_index: v3,
-            sequence_number: v4,
-            r#type: v5,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl BaseRefusalDeltaEvent {
-    /// A `BaseRefusalDeltaEvent` from its required fields; set the others with the methods below.
-    pub fn new(
-        content_index: impl Into<i64>,
-        delta: impl Into<String>,
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            content_index: content_index.into(),
-            delta: delta.into(),
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/BaseRefusalDeltaEvent/properties/type` in the API's spec.
-///
-/// Always `"response.refusal.delta"`: constructors fill it in, decoding checks it.
-pub type BaseRefusalDeltaEventType = crate::runtime::Const<
-    constants::BaseRefusalDeltaEventType,
->;
-/// Event emitted when refusal streaming is complete
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BaseRefusalDoneEvent {
-    /// The `content_index` property (required).
-    pub content_index: i64,
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `refusal` property (required).
-    pub refusal: String,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: BaseRefusalDoneEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for BaseRefusalDoneEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("content_index", &self.content_index);
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("refusal", &self.refusal);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BaseRefusalDoneEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for BaseRefusalDoneEvent {
-    const NAME: &'static str = "BaseRefusalDoneEvent";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "content_index",
-            "item_id",
-            "output_index",
-            "refusal",
-            "sequence_number",
-            "type",
-        ];
-        let mut v0: Option<i64> = None;
-        let mut v1: Option<String> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<String> = None;
-        let mut v4: Option<i64> = None;
-        let mut v5: Option<BaseRefusalDoneEventType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("content_index"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("refusal"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v5) = v5 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            content_index: v0,
-            item_id: v1,
-            output_index: v2,
-            refusal: v3,
-            sequence_number: v4,
-            r#type: v5,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl BaseRefusalDoneEvent {
-    /// A `BaseRefusalDoneEvent` from its required fields; set the others with the methods below.
-    pub fn new(
-        content_index: impl Into<i64>,
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        refusal: impl Into<String>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            content_index: content_index.into(),
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            refusal: refusal.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/BaseRefusalDoneEvent/properties/type` in the API's spec.
-///
-/// Always `"response.refusal.done"`: constructors fill it in, decoding checks it.
-pub type BaseRefusalDoneEventType = crate::runtime::Const<
-    constants::BaseRefusalDoneEventType,
->;
-/// The one value of the schema at `/components/schemas/BaseResponsesResult/properties/object` in the API's spec.
-///
-/// Always `"response"`: constructors fill it in, decoding checks it.
-pub type BaseResponsesResultObject = crate::runtime::Const<
-    constants::BaseResponsesResultObject,
->;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/BaseResponsesResult/properties/tools/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -2315,7 +842,7 @@ pub struct BaseResponsesResultToolsItemFunctionTool {
     ///
     /// Example: `true`
     pub defer_loading: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BaseResponsesResultToolsItemFunctionTool {
@@ -2424,30 +951,518 @@ impl BaseResponsesResultToolsItemFunctionTool {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/BaseTextDeltaEvent/properties/type` in the API's spec.
-///
-/// Always `"response.output_text.delta"`: constructors fill it in, decoding checks it.
-pub type BaseTextDeltaEventType = crate::runtime::Const<
-    constants::BaseTextDeltaEventType,
->;
-/// The one value of the schema at `/components/schemas/BaseTextDoneEvent/properties/type` in the API's spec.
-///
-/// Always `"response.output_text.done"`: constructors fill it in, decoding checks it.
-pub type BaseTextDoneEventType = crate::runtime::Const<constants::BaseTextDoneEventType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseTextDeltaEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.output_text.delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseTextDeltaEventType { ResponseOutputTextDelta =>
+    "response.output_text.delta", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/BaseTextDoneEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.output_text.done` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum BaseTextDoneEventType { ResponseOutputTextDone =>
+    "response.output_text.done", }
+}
 /// Incremental chunk of code being streamed for a `code_interpreter_call`.
-pub type CodeInterpreterCallCodeDeltaEvent = OpenAiResponsesCodeInterpreterCallCodeDelta;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CodeInterpreterCallCodeDeltaEvent {
+    /// The `delta` property (required).
+    pub delta: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesCodeInterpreterCallCodeDeltaType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for CodeInterpreterCallCodeDeltaEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("delta", &self.delta);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CodeInterpreterCallCodeDeltaEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for CodeInterpreterCallCodeDeltaEvent {
+    const NAME: &'static str = "CodeInterpreterCallCodeDeltaEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "delta",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<OpenAiResponsesCodeInterpreterCallCodeDeltaType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("delta"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            delta: v0,
+            item_id: v1,
+            output_index: v2,
+            sequence_number: v3,
+            r#type: v4,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl CodeInterpreterCallCodeDeltaEvent {
+    /// A `CodeInterpreterCallCodeDeltaEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        delta: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            delta: delta.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Emitted when code streaming completes for a `code_interpreter_call`.
-pub type CodeInterpreterCallCodeDoneEvent = OpenAiResponsesCodeInterpreterCallCodeDone;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CodeInterpreterCallCodeDoneEvent {
+    /// The `code` property (required).
+    pub code: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesCodeInterpreterCallCodeDoneType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for CodeInterpreterCallCodeDoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("code", &self.code);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CodeInterpreterCallCodeDoneEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for CodeInterpreterCallCodeDoneEvent {
+    const NAME: &'static str = "CodeInterpreterCallCodeDoneEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "code",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<OpenAiResponsesCodeInterpreterCallCodeDoneType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("code"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            code: v0,
+            item_id: v1,
+            output_index: v2,
+            sequence_number: v3,
+            r#type: v4,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl CodeInterpreterCallCodeDoneEvent {
+    /// A `CodeInterpreterCallCodeDoneEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        code: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Code interpreter call completed
-pub type CodeInterpreterCallCompletedEvent = OpenAiResponsesCodeInterpreterCallCompleted;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CodeInterpreterCallCompletedEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesCodeInterpreterCallCompletedType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for CodeInterpreterCallCompletedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CodeInterpreterCallCompletedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for CodeInterpreterCallCompletedEvent {
+    const NAME: &'static str = "CodeInterpreterCallCompletedEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesCodeInterpreterCallCompletedType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl CodeInterpreterCallCompletedEvent {
+    /// A `CodeInterpreterCallCompletedEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Code interpreter call in progress
-pub type CodeInterpreterCallInProgressEvent = OpenAiResponsesCodeInterpreterCallInProgress;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CodeInterpreterCallInProgressEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesCodeInterpreterCallInProgressType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for CodeInterpreterCallInProgressEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CodeInterpreterCallInProgressEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for CodeInterpreterCallInProgressEvent {
+    const NAME: &'static str = "CodeInterpreterCallInProgressEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesCodeInterpreterCallInProgressType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl CodeInterpreterCallInProgressEvent {
+    /// A `CodeInterpreterCallInProgressEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Code interpreter is executing the code
-pub type CodeInterpreterCallInterpretingEvent = OpenAiResponsesCodeInterpreterCallInterpreting;
-/// The one value of the schema at `/components/schemas/CompletedEvent/properties/type` in the API's spec.
-///
-/// Always `"response.completed"`: constructors fill it in, decoding checks it.
-pub type CompletedEventType = crate::runtime::Const<constants::CompletedEventType>;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CodeInterpreterCallInterpretingEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesCodeInterpreterCallInterpretingType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for CodeInterpreterCallInterpretingEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CodeInterpreterCallInterpretingEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for CodeInterpreterCallInterpretingEvent {
+    const NAME: &'static str = "CodeInterpreterCallInterpretingEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesCodeInterpreterCallInterpretingType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl CodeInterpreterCallInterpretingEvent {
+    /// A `CodeInterpreterCallInterpretingEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/CompletedEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.completed` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CompletedEventType { ResponseCompleted => "response.completed", }
+}
 /// Event emitted when a new content part is added to an output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2464,7 +1479,7 @@ pub struct ContentPartAddedEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseContentPartAddedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartAddedEvent {
@@ -2595,7 +1610,7 @@ pub struct ContentPartDoneEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseContentPartDoneEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartDoneEvent {
@@ -2710,14 +1725,229 @@ crate::runtime::union_from! {
     ContentPartDoneEventPart { OutputText(ResponseOutputText),
     ReasoningText(ReasoningTextContent), Refusal(OpenAiResponsesRefusalContent), }
 }
-/// The one value of the schema at `/components/schemas/CreatedEvent/properties/type` in the API's spec.
-///
-/// Always `"response.created"`: constructors fill it in, decoding checks it.
-pub type CreatedEventType = crate::runtime::Const<constants::CreatedEventType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/CreatedEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.created` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum CreatedEventType { ResponseCreated => "response.created", }
+}
 /// Event emitted when a custom tool call's freeform input is being streamed. Mirrors `response.function_call_arguments.delta` but for `custom` tools whose input is opaque text rather than JSON arguments.
-pub type CustomToolCallInputDeltaEvent = BaseCustomToolCallInputDeltaEvent;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CustomToolCallInputDeltaEvent {
+    /// The `delta` property (required).
+    pub delta: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseCustomToolCallInputDeltaEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for CustomToolCallInputDeltaEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("delta", &self.delta);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomToolCallInputDeltaEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for CustomToolCallInputDeltaEvent {
+    const NAME: &'static str = "CustomToolCallInputDeltaEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "delta",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<BaseCustomToolCallInputDeltaEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("delta"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            delta: v0,
+            item_id: v1,
+            output_index: v2,
+            sequence_number: v3,
+            r#type: v4,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl CustomToolCallInputDeltaEvent {
+    /// A `CustomToolCallInputDeltaEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        delta: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            delta: delta.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Event emitted when a custom tool call's freeform input streaming is complete. Mirrors `response.function_call_arguments.done` but for `custom` tools.
-pub type CustomToolCallInputDoneEvent = BaseCustomToolCallInputDoneEvent;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CustomToolCallInputDoneEvent {
+    /// The `input` property (required).
+    pub input: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseCustomToolCallInputDoneEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for CustomToolCallInputDoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("input", &self.input);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CustomToolCallInputDoneEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for CustomToolCallInputDoneEvent {
+    const NAME: &'static str = "CustomToolCallInputDoneEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "input",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<BaseCustomToolCallInputDoneEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("input"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            input: v0,
+            item_id: v1,
+            output_index: v2,
+            sequence_number: v3,
+            r#type: v4,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl CustomToolCallInputDoneEvent {
+    /// A `CustomToolCallInputDoneEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        input: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            input: input.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Debug event emitted when debug.echo_upstream_body is true. Contains the transformed upstream request body or timing milestones.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2728,7 +1958,7 @@ pub struct DebugEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: DebugEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DebugEvent {
@@ -2806,7 +2036,7 @@ pub struct DebugEventDebug {
     pub echo_upstream_body: Option<serde_json::Value>,
     /// The `timings` property (optional).
     pub timings: Option<DebugEventDebugTimings>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DebugEventDebug {
@@ -2879,7 +2109,7 @@ pub struct DebugEventDebugTimings {
     pub event: DebugEventDebugTimingsEvent,
     /// The `start_ms` property (required).
     pub start_ms: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for DebugEventDebugTimings {
@@ -2957,20 +2187,349 @@ crate::runtime::string_enum! {
     UpstreamHeadersReceived => "upstream_headers_received", FirstTokenReceived =>
     "first_token_received", UpstreamBodyEnded => "upstream_body_ended", }
 }
-/// The one value of the schema at `/components/schemas/DebugEvent/properties/type` in the API's spec.
-///
-/// Always `"response.debug"`: constructors fill it in, decoding checks it.
-pub type DebugEventType = crate::runtime::Const<constants::DebugEventType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/DebugEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.debug` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum DebugEventType { ResponseDebug => "response.debug", }
+}
 /// Event emitted when an error occurs during streaming
-pub type ErrorEvent = BaseErrorEvent;
-/// The one value of the schema at `/components/schemas/FailedEvent/properties/type` in the API's spec.
-///
-/// Always `"response.failed"`: constructors fill it in, decoding checks it.
-pub type FailedEventType = crate::runtime::Const<constants::FailedEventType>;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ErrorEvent {
+    /// The `code` property (required, may be `null`).
+    pub code: Option<String>,
+    /// The `message` property (required).
+    pub message: String,
+    /// The `param` property (required, may be `null`).
+    pub param: Option<String>,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseErrorEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for ErrorEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("code", &self.code);
+        map.entry("message", &self.message);
+        map.entry("param", &self.param);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for ErrorEvent {
+    const NAME: &'static str = "ErrorEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["code", "message", "param", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<String> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<BaseErrorEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("message"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            code: v0,
+            message: v1,
+            param: v2,
+            sequence_number: v3,
+            r#type: v4,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl ErrorEvent {
+    /// A `ErrorEvent` from its required fields; set the others with the methods below.
+    pub fn new(message: impl Into<String>, sequence_number: impl Into<i64>) -> Self {
+        Self {
+            code: None,
+            message: message.into(),
+            param: None,
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+    /// Sets `code` (`None` sends `null`).
+    pub fn code(mut self, value: impl Into<Option<String>>) -> Self {
+        self.code = value.into();
+        self
+    }
+    /// Sets `param` (`None` sends `null`).
+    pub fn param(mut self, value: impl Into<Option<String>>) -> Self {
+        self.param = value.into();
+        self
+    }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FailedEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.failed` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FailedEventType { ResponseFailed => "response.failed", }
+}
 /// Event emitted when function call arguments are being streamed
-pub type FunctionCallArgsDeltaEvent = BaseFunctionCallArgsDeltaEvent;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct FunctionCallArgsDeltaEvent {
+    /// The `delta` property (required).
+    pub delta: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseFunctionCallArgsDeltaEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for FunctionCallArgsDeltaEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("delta", &self.delta);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FunctionCallArgsDeltaEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for FunctionCallArgsDeltaEvent {
+    const NAME: &'static str = "FunctionCallArgsDeltaEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "delta",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<BaseFunctionCallArgsDeltaEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("delta"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            delta: v0,
+            item_id: v1,
+            output_index: v2,
+            sequence_number: v3,
+            r#type: v4,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl FunctionCallArgsDeltaEvent {
+    /// A `FunctionCallArgsDeltaEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        delta: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            delta: delta.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Event emitted when function call arguments streaming is complete
-pub type FunctionCallArgsDoneEvent = BaseFunctionCallArgsDoneEvent;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct FunctionCallArgsDoneEvent {
+    /// The `arguments` property (required).
+    pub arguments: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `name` property (required).
+    pub name: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseFunctionCallArgsDoneEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for FunctionCallArgsDoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("arguments", &self.arguments);
+        map.entry("item_id", &self.item_id);
+        map.entry("name", &self.name);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FunctionCallArgsDoneEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for FunctionCallArgsDoneEvent {
+    const NAME: &'static str = "FunctionCallArgsDoneEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "arguments",
+            "item_id",
+            "name",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<String> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<BaseFunctionCallArgsDoneEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("arguments"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            arguments: v0,
+            item_id: v1,
+            name: v2,
+            output_index: v3,
+            sequence_number: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl FunctionCallArgsDoneEvent {
+    /// A `FunctionCallArgsDoneEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        arguments: impl Into<String>,
+        item_id: impl Into<String>,
+        name: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            arguments: arguments.into(),
+            item_id: item_id.into(),
+            name: name.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Emitted when the fusion analyst completes with the structured analysis.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2985,7 +2544,7 @@ pub struct FusionCallAnalysisCompletedEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallAnalysisCompletedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallAnalysisCompletedEvent {
@@ -3079,12 +2638,14 @@ impl FusionCallAnalysisCompletedEvent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/FusionCallAnalysisCompletedEvent/properties/type` in the API's spec.
-///
-/// Always `"response.fusion_call.analysis.completed"`: constructors fill it in, decoding checks it.
-pub type FusionCallAnalysisCompletedEventType = crate::runtime::Const<
-    constants::FusionCallAnalysisCompletedEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FusionCallAnalysisCompletedEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.fusion_call.analysis.completed` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FusionCallAnalysisCompletedEventType { ResponseFusionCallAnalysisCompleted
+    => "response.fusion_call.analysis.completed", }
+}
 /// Emitted when the fusion analyst starts producing the structured analysis.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3102,7 +2663,7 @@ pub struct FusionCallAnalysisInProgressEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallAnalysisInProgressEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallAnalysisInProgressEvent {
@@ -3206,12 +2767,14 @@ impl FusionCallAnalysisInProgressEvent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/FusionCallAnalysisInProgressEvent/properties/type` in the API's spec.
-///
-/// Always `"response.fusion_call.analysis.in_progress"`: constructors fill it in, decoding checks it.
-pub type FusionCallAnalysisInProgressEventType = crate::runtime::Const<
-    constants::FusionCallAnalysisInProgressEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FusionCallAnalysisInProgressEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.fusion_call.analysis.in_progress` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FusionCallAnalysisInProgressEventType { ResponseFusionCallAnalysisInProgress
+    => "response.fusion_call.analysis.in_progress", }
+}
 /// Emitted when the openrouter:fusion tool call finishes.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3224,7 +2787,7 @@ pub struct FusionCallCompletedEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallCompletedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallCompletedEvent {
@@ -3303,12 +2866,14 @@ impl FusionCallCompletedEvent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/FusionCallCompletedEvent/properties/type` in the API's spec.
-///
-/// Always `"response.fusion_call.completed"`: constructors fill it in, decoding checks it.
-pub type FusionCallCompletedEventType = crate::runtime::Const<
-    constants::FusionCallCompletedEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FusionCallCompletedEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.fusion_call.completed` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FusionCallCompletedEventType { ResponseFusionCallCompleted =>
+    "response.fusion_call.completed", }
+}
 /// Emitted when an openrouter:fusion tool call begins executing.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3321,7 +2886,7 @@ pub struct FusionCallInProgressEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallInProgressEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallInProgressEvent {
@@ -3400,12 +2965,14 @@ impl FusionCallInProgressEvent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/FusionCallInProgressEvent/properties/type` in the API's spec.
-///
-/// Always `"response.fusion_call.in_progress"`: constructors fill it in, decoding checks it.
-pub type FusionCallInProgressEventType = crate::runtime::Const<
-    constants::FusionCallInProgressEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FusionCallInProgressEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.fusion_call.in_progress` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FusionCallInProgressEventType { ResponseFusionCallInProgress =>
+    "response.fusion_call.in_progress", }
+}
 /// Emitted when a fusion analysis-panel model starts.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3420,7 +2987,7 @@ pub struct FusionCallPanelAddedEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallPanelAddedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelAddedEvent {
@@ -3514,12 +3081,14 @@ impl FusionCallPanelAddedEvent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/FusionCallPanelAddedEvent/properties/type` in the API's spec.
-///
-/// Always `"response.fusion_call.panel.added"`: constructors fill it in, decoding checks it.
-pub type FusionCallPanelAddedEventType = crate::runtime::Const<
-    constants::FusionCallPanelAddedEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FusionCallPanelAddedEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.fusion_call.panel.added` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FusionCallPanelAddedEventType { ResponseFusionCallPanelAdded =>
+    "response.fusion_call.panel.added", }
+}
 /// Emitted when a fusion panel model finishes with its full content.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3536,7 +3105,7 @@ pub struct FusionCallPanelCompletedEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallPanelCompletedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelCompletedEvent {
@@ -3640,12 +3209,14 @@ impl FusionCallPanelCompletedEvent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/FusionCallPanelCompletedEvent/properties/type` in the API's spec.
-///
-/// Always `"response.fusion_call.panel.completed"`: constructors fill it in, decoding checks it.
-pub type FusionCallPanelCompletedEventType = crate::runtime::Const<
-    constants::FusionCallPanelCompletedEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FusionCallPanelCompletedEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.fusion_call.panel.completed` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FusionCallPanelCompletedEventType { ResponseFusionCallPanelCompleted =>
+    "response.fusion_call.panel.completed", }
+}
 /// Incremental content token from a fusion panel model.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3662,7 +3233,7 @@ pub struct FusionCallPanelDeltaEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallPanelDeltaEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelDeltaEvent {
@@ -3766,12 +3337,14 @@ impl FusionCallPanelDeltaEvent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/FusionCallPanelDeltaEvent/properties/type` in the API's spec.
-///
-/// Always `"response.fusion_call.panel.delta"`: constructors fill it in, decoding checks it.
-pub type FusionCallPanelDeltaEventType = crate::runtime::Const<
-    constants::FusionCallPanelDeltaEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FusionCallPanelDeltaEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.fusion_call.panel.delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FusionCallPanelDeltaEventType { ResponseFusionCallPanelDelta =>
+    "response.fusion_call.panel.delta", }
+}
 /// Emitted when a fusion panel model fails.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3790,7 +3363,7 @@ pub struct FusionCallPanelFailedEvent {
     pub status_code: Option<i64>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallPanelFailedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelFailedEvent {
@@ -3905,12 +3478,14 @@ impl FusionCallPanelFailedEvent {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/FusionCallPanelFailedEvent/properties/type` in the API's spec.
-///
-/// Always `"response.fusion_call.panel.failed"`: constructors fill it in, decoding checks it.
-pub type FusionCallPanelFailedEventType = crate::runtime::Const<
-    constants::FusionCallPanelFailedEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FusionCallPanelFailedEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.fusion_call.panel.failed` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FusionCallPanelFailedEventType { ResponseFusionCallPanelFailed =>
+    "response.fusion_call.panel.failed", }
+}
 /// Incremental reasoning token from a fusion panel model.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3927,7 +3502,7 @@ pub struct FusionCallPanelReasoningDeltaEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FusionCallPanelReasoningDeltaEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FusionCallPanelReasoningDeltaEvent {
@@ -4031,31 +3606,422 @@ impl FusionCallPanelReasoningDeltaEvent {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/FusionCallPanelReasoningDeltaEvent/properties/type` in the API's spec.
-///
-/// Always `"response.fusion_call.panel.reasoning.delta"`: constructors fill it in, decoding checks it.
-pub type FusionCallPanelReasoningDeltaEventType = crate::runtime::Const<
-    constants::FusionCallPanelReasoningDeltaEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/FusionCallPanelReasoningDeltaEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.fusion_call.panel.reasoning.delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum FusionCallPanelReasoningDeltaEventType {
+    ResponseFusionCallPanelReasoningDelta =>
+    "response.fusion_call.panel.reasoning.delta", }
+}
 /// Image generation call completed
-pub type ImageGenCallCompletedEvent = OpenAiResponsesImageGenCallCompleted;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ImageGenCallCompletedEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesImageGenCallCompletedType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for ImageGenCallCompletedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageGenCallCompletedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for ImageGenCallCompletedEvent {
+    const NAME: &'static str = "ImageGenCallCompletedEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesImageGenCallCompletedType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl ImageGenCallCompletedEvent {
+    /// A `ImageGenCallCompletedEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Image generation call is generating
-pub type ImageGenCallGeneratingEvent = OpenAiResponsesImageGenCallGenerating;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ImageGenCallGeneratingEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesImageGenCallGeneratingType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for ImageGenCallGeneratingEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageGenCallGeneratingEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for ImageGenCallGeneratingEvent {
+    const NAME: &'static str = "ImageGenCallGeneratingEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesImageGenCallGeneratingType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl ImageGenCallGeneratingEvent {
+    /// A `ImageGenCallGeneratingEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Image generation call in progress
-pub type ImageGenCallInProgressEvent = OpenAiResponsesImageGenCallInProgress;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ImageGenCallInProgressEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesImageGenCallInProgressType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for ImageGenCallInProgressEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageGenCallInProgressEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for ImageGenCallInProgressEvent {
+    const NAME: &'static str = "ImageGenCallInProgressEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesImageGenCallInProgressType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl ImageGenCallInProgressEvent {
+    /// A `ImageGenCallInProgressEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Image generation call with partial image
-pub type ImageGenCallPartialImageEvent = OpenAiResponsesImageGenCallPartialImage;
-/// The one value of the schema at `/components/schemas/InProgressEvent/properties/type` in the API's spec.
-///
-/// Always `"response.in_progress"`: constructors fill it in, decoding checks it.
-pub type InProgressEventType = crate::runtime::Const<constants::InProgressEventType>;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ImageGenCallPartialImageEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `partial_image_b64` property (required).
+    pub partial_image_b64: String,
+    /// The `partial_image_index` property (required).
+    pub partial_image_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesImageGenCallPartialImageType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for ImageGenCallPartialImageEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("partial_image_b64", &self.partial_image_b64);
+        map.entry("partial_image_index", &self.partial_image_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageGenCallPartialImageEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for ImageGenCallPartialImageEvent {
+    const NAME: &'static str = "ImageGenCallPartialImageEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "item_id",
+            "output_index",
+            "partial_image_b64",
+            "partial_image_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<String> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<OpenAiResponsesImageGenCallPartialImageType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("partial_image_b64"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("partial_image_index"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            partial_image_b64: v2,
+            partial_image_index: v3,
+            sequence_number: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl ImageGenCallPartialImageEvent {
+    /// A `ImageGenCallPartialImageEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        partial_image_b64: impl Into<String>,
+        partial_image_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            partial_image_b64: partial_image_b64.into(),
+            partial_image_index: partial_image_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/InProgressEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.in_progress` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum InProgressEventType { ResponseInProgress => "response.in_progress", }
+}
 /// The object of the `IncompleteDetails` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct IncompleteDetails {
     /// The `reason` property (optional).
     pub reason: Option<IncompleteDetailsReason>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IncompleteDetails {
@@ -4111,10 +4077,13 @@ crate::runtime::string_enum! {
     pub enum IncompleteDetailsReason { MaxOutputTokens => "max_output_tokens",
     ContentFilter => "content_filter", }
 }
-/// The one value of the schema at `/components/schemas/IncompleteEvent/properties/type` in the API's spec.
-///
-/// Always `"response.incomplete"`: constructors fill it in, decoding checks it.
-pub type IncompleteEventType = crate::runtime::Const<constants::IncompleteEventType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/IncompleteEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.incomplete` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum IncompleteEventType { ResponseIncomplete => "response.incomplete", }
+}
 /// The object of the `OpenAIResponseCustomToolCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4131,7 +4100,7 @@ pub struct OpenAiResponseCustomToolCall {
     pub namespace: Option<String>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseCustomToolCallType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseCustomToolCall {
@@ -4244,7 +4213,7 @@ pub struct OpenAiResponseCustomToolCallOutput {
     pub output: OpenAiResponseCustomToolCallOutputDef,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseCustomToolCallOutputType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseCustomToolCallOutput {
@@ -4379,7 +4348,7 @@ pub struct OpenAiResponseFunctionToolCall {
     pub subagent_items: Option<Vec<OpenAiResponseFunctionToolCallSubagentItemsItem>>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseFunctionToolCallType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseFunctionToolCall {
@@ -4541,7 +4510,7 @@ pub struct OpenAiResponseFunctionToolCallOutput {
     pub status: Option<ToolCallStatus>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OpenAiResponseFunctionToolCallOutputType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseFunctionToolCallOutput {
@@ -4674,7 +4643,7 @@ pub struct OpenAiResponseInputMessageItem {
     pub role: OpenAiResponseInputMessageItemRole,
     /// The `type` property (optional).
     pub r#type: Option<OpenAiResponseInputMessageItemType>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponseInputMessageItem {
@@ -4775,948 +4744,91 @@ crate::runtime::string_enum! {
     pub enum OpenAiResponseInputMessageItemRole { User => "user", System => "system",
     Developer => "developer", }
 }
-/// The one value of the schema at `/components/schemas/OpenAIResponseInputMessageItem/properties/type` in the API's spec.
-///
-/// Always `"message"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponseInputMessageItemType = crate::runtime::Const<
-    constants::OpenAiResponseInputMessageItemType,
->;
-/// The object of the `OpenAIResponsesCodeInterpreterCallCodeDelta` schema in the API's spec.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct OpenAiResponsesCodeInterpreterCallCodeDelta {
-    /// The `delta` property (required).
-    pub delta: String,
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: OpenAiResponsesCodeInterpreterCallCodeDeltaType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponseInputMessageItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponseInputMessageItemType { Message => "message", }
 }
-impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCodeDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("delta", &self.delta);
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCodeDelta/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.code_interpreter_call_code.delta` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesCodeInterpreterCallCodeDeltaType {
+    ResponseCodeInterpreterCallCodeDelta => "response.code_interpreter_call_code.delta",
     }
 }
-impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallCodeDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCodeDone/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.code_interpreter_call_code.done` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesCodeInterpreterCallCodeDoneType {
+    ResponseCodeInterpreterCallCodeDone => "response.code_interpreter_call_code.done", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCompleted/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.code_interpreter_call.completed` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesCodeInterpreterCallCompletedType {
+    ResponseCodeInterpreterCallCompleted => "response.code_interpreter_call.completed", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallInProgress/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.code_interpreter_call.in_progress` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesCodeInterpreterCallInProgressType {
+    ResponseCodeInterpreterCallInProgress =>
+    "response.code_interpreter_call.in_progress", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallInterpreting/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.code_interpreter_call.interpreting` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesCodeInterpreterCallInterpretingType {
+    ResponseCodeInterpreterCallInterpreting =>
+    "response.code_interpreter_call.interpreting", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallCompleted/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.image_generation_call.completed` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesImageGenCallCompletedType {
+    ResponseImageGenerationCallCompleted => "response.image_generation_call.completed", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallGenerating/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.image_generation_call.generating` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesImageGenCallGeneratingType {
+    ResponseImageGenerationCallGenerating => "response.image_generation_call.generating",
     }
 }
-impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallCodeDelta {
-    const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallCodeDelta";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "delta",
-            "item_id",
-            "output_index",
-            "sequence_number",
-            "type",
-        ];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<String> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<OpenAiResponsesCodeInterpreterCallCodeDeltaType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("delta"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            delta: v0,
-            item_id: v1,
-            output_index: v2,
-            sequence_number: v3,
-            r#type: v4,
-            extra: rest,
-        })
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallInProgress/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.image_generation_call.in_progress` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesImageGenCallInProgressType {
+    ResponseImageGenerationCallInProgress =>
+    "response.image_generation_call.in_progress", }
 }
-#[allow(deprecated)]
-impl OpenAiResponsesCodeInterpreterCallCodeDelta {
-    /// A `OpenAiResponsesCodeInterpreterCallCodeDelta` from its required fields; set the others with the methods below.
-    pub fn new(
-        delta: impl Into<String>,
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            delta: delta.into(),
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallPartialImage/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.image_generation_call.partial_image` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesImageGenCallPartialImageType {
+    ResponseImageGenerationCallPartialImage =>
+    "response.image_generation_call.partial_image", }
 }
-/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCodeDelta/properties/type` in the API's spec.
-///
-/// Always `"response.code_interpreter_call_code.delta"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesCodeInterpreterCallCodeDeltaType = crate::runtime::Const<
-    constants::OpenAiResponsesCodeInterpreterCallCodeDeltaType,
->;
-/// The object of the `OpenAIResponsesCodeInterpreterCallCodeDone` schema in the API's spec.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct OpenAiResponsesCodeInterpreterCallCodeDone {
-    /// The `code` property (required).
-    pub code: String,
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: OpenAiResponsesCodeInterpreterCallCodeDoneType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCodeDone {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("code", &self.code);
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallCodeDone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallCodeDone {
-    const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallCodeDone";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "code",
-            "item_id",
-            "output_index",
-            "sequence_number",
-            "type",
-        ];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<String> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<OpenAiResponsesCodeInterpreterCallCodeDoneType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("code"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            code: v0,
-            item_id: v1,
-            output_index: v2,
-            sequence_number: v3,
-            r#type: v4,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl OpenAiResponsesCodeInterpreterCallCodeDone {
-    /// A `OpenAiResponsesCodeInterpreterCallCodeDone` from its required fields; set the others with the methods below.
-    pub fn new(
-        code: impl Into<String>,
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            code: code.into(),
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCodeDone/properties/type` in the API's spec.
-///
-/// Always `"response.code_interpreter_call_code.done"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesCodeInterpreterCallCodeDoneType = crate::runtime::Const<
-    constants::OpenAiResponsesCodeInterpreterCallCodeDoneType,
->;
-/// The object of the `OpenAIResponsesCodeInterpreterCallCompleted` schema in the API's spec.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct OpenAiResponsesCodeInterpreterCallCompleted {
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: OpenAiResponsesCodeInterpreterCallCompletedType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for OpenAiResponsesCodeInterpreterCallCompleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallCompleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallCompleted {
-    const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallCompleted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<i64> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<OpenAiResponsesCodeInterpreterCallCompletedType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            item_id: v0,
-            output_index: v1,
-            sequence_number: v2,
-            r#type: v3,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl OpenAiResponsesCodeInterpreterCallCompleted {
-    /// A `OpenAiResponsesCodeInterpreterCallCompleted` from its required fields; set the others with the methods below.
-    pub fn new(
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCompleted/properties/type` in the API's spec.
-///
-/// Always `"response.code_interpreter_call.completed"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesCodeInterpreterCallCompletedType = crate::runtime::Const<
-    constants::OpenAiResponsesCodeInterpreterCallCompletedType,
->;
-/// The object of the `OpenAIResponsesCodeInterpreterCallInProgress` schema in the API's spec.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct OpenAiResponsesCodeInterpreterCallInProgress {
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: OpenAiResponsesCodeInterpreterCallInProgressType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for OpenAiResponsesCodeInterpreterCallInProgress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallInProgress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallInProgress {
-    const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallInProgress";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<i64> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<OpenAiResponsesCodeInterpreterCallInProgressType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            item_id: v0,
-            output_index: v1,
-            sequence_number: v2,
-            r#type: v3,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl OpenAiResponsesCodeInterpreterCallInProgress {
-    /// A `OpenAiResponsesCodeInterpreterCallInProgress` from its required fields; set the others with the methods below.
-    pub fn new(
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallInProgress/properties/type` in the API's spec.
-///
-/// Always `"response.code_interpreter_call.in_progress"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesCodeInterpreterCallInProgressType = crate::runtime::Const<
-    constants::OpenAiResponsesCodeInterpreterCallInProgressType,
->;
-/// The object of the `OpenAIResponsesCodeInterpreterCallInterpreting` schema in the API's spec.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct OpenAiResponsesCodeInterpreterCallInterpreting {
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: OpenAiResponsesCodeInterpreterCallInterpretingType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for OpenAiResponsesCodeInterpreterCallInterpreting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenAiResponsesCodeInterpreterCallInterpreting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for OpenAiResponsesCodeInterpreterCallInterpreting {
-    const NAME: &'static str = "OpenAiResponsesCodeInterpreterCallInterpreting";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<i64> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<OpenAiResponsesCodeInterpreterCallInterpretingType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            item_id: v0,
-            output_index: v1,
-            sequence_number: v2,
-            r#type: v3,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl OpenAiResponsesCodeInterpreterCallInterpreting {
-    /// A `OpenAiResponsesCodeInterpreterCallInterpreting` from its required fields; set the others with the methods below.
-    pub fn new(
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallInterpreting/properties/type` in the API's spec.
-///
-/// Always `"response.code_interpreter_call.interpreting"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesCodeInterpreterCallInterpretingType = crate::runtime::Const<
-    constants::OpenAiResponsesCodeInterpreterCallInterpretingType,
->;
-/// The object of the `OpenAIResponsesImageGenCallCompleted` schema in the API's spec.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct OpenAiResponsesImageGenCallCompleted {
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: OpenAiResponsesImageGenCallCompletedType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for OpenAiResponsesImageGenCallCompleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenAiResponsesImageGenCallCompleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for OpenAiResponsesImageGenCallCompleted {
-    const NAME: &'static str = "OpenAiResponsesImageGenCallCompleted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<i64> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<OpenAiResponsesImageGenCallCompletedType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            item_id: v0,
-            output_index: v1,
-            sequence_number: v2,
-            r#type: v3,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl OpenAiResponsesImageGenCallCompleted {
-    /// A `OpenAiResponsesImageGenCallCompleted` from its required fields; set the others with the methods below.
-    pub fn new(
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallCompleted/properties/type` in the API's spec.
-///
-/// Always `"response.image_generation_call.completed"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesImageGenCallCompletedType = crate::runtime::Const<
-    constants::OpenAiResponsesImageGenCallCompletedType,
->;
-/// The object of the `OpenAIResponsesImageGenCallGenerating` schema in the API's spec.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct OpenAiResponsesImageGenCallGenerating {
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: OpenAiResponsesImageGenCallGeneratingType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for OpenAiResponsesImageGenCallGenerating {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenAiResponsesImageGenCallGenerating {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for OpenAiResponsesImageGenCallGenerating {
-    const NAME: &'static str = "OpenAiResponsesImageGenCallGenerating";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<i64> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<OpenAiResponsesImageGenCallGeneratingType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            item_id: v0,
-            output_index: v1,
-            sequence_number: v2,
-            r#type: v3,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl OpenAiResponsesImageGenCallGenerating {
-    /// A `OpenAiResponsesImageGenCallGenerating` from its required fields; set the others with the methods below.
-    pub fn new(
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallGenerating/properties/type` in the API's spec.
-///
-/// Always `"response.image_generation_call.generating"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesImageGenCallGeneratingType = crate::runtime::Const<
-    constants::OpenAiResponsesImageGenCallGeneratingType,
->;
-/// The object of the `OpenAIResponsesImageGenCallInProgress` schema in the API's spec.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct OpenAiResponsesImageGenCallInProgress {
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: OpenAiResponsesImageGenCallInProgressType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for OpenAiResponsesImageGenCallInProgress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenAiResponsesImageGenCallInProgress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for OpenAiResponsesImageGenCallInProgress {
-    const NAME: &'static str = "OpenAiResponsesImageGenCallInProgress";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<i64> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<OpenAiResponsesImageGenCallInProgressType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            item_id: v0,
-            output_index: v1,
-            sequence_number: v2,
-            r#type: v3,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl OpenAiResponsesImageGenCallInProgress {
-    /// A `OpenAiResponsesImageGenCallInProgress` from its required fields; set the others with the methods below.
-    pub fn new(
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallInProgress/properties/type` in the API's spec.
-///
-/// Always `"response.image_generation_call.in_progress"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesImageGenCallInProgressType = crate::runtime::Const<
-    constants::OpenAiResponsesImageGenCallInProgressType,
->;
-/// The object of the `OpenAIResponsesImageGenCallPartialImage` schema in the API's spec.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct OpenAiResponsesImageGenCallPartialImage {
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `partial_image_b64` property (required).
-    pub partial_image_b64: String,
-    /// The `partial_image_index` property (required).
-    pub partial_image_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: OpenAiResponsesImageGenCallPartialImageType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for OpenAiResponsesImageGenCallPartialImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("partial_image_b64", &self.partial_image_b64);
-        map.entry("partial_image_index", &self.partial_image_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenAiResponsesImageGenCallPartialImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for OpenAiResponsesImageGenCallPartialImage {
-    const NAME: &'static str = "OpenAiResponsesImageGenCallPartialImage";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &[
-            "item_id",
-            "output_index",
-            "partial_image_b64",
-            "partial_image_index",
-            "sequence_number",
-            "type",
-        ];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<i64> = None;
-        let mut v2: Option<String> = None;
-        let mut v3: Option<i64> = None;
-        let mut v4: Option<i64> = None;
-        let mut v5: Option<OpenAiResponsesImageGenCallPartialImageType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("partial_image_b64"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("partial_image_index"));
-        };
-        let Some(v4) = v4 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v5) = v5 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            item_id: v0,
-            output_index: v1,
-            partial_image_b64: v2,
-            partial_image_index: v3,
-            sequence_number: v4,
-            r#type: v5,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl OpenAiResponsesImageGenCallPartialImage {
-    /// A `OpenAiResponsesImageGenCallPartialImage` from its required fields; set the others with the methods below.
-    pub fn new(
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        partial_image_b64: impl Into<String>,
-        partial_image_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            partial_image_b64: partial_image_b64.into(),
-            partial_image_index: partial_image_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallPartialImage/properties/type` in the API's spec.
-///
-/// Always `"response.image_generation_call.partial_image"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesImageGenCallPartialImageType = crate::runtime::Const<
-    constants::OpenAiResponsesImageGenCallPartialImageType,
->;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the `OpenAIResponsesResponseStatus` schema in the API's spec."] pub
@@ -5724,103 +4836,14 @@ crate::runtime::string_enum! {
     "incomplete", InProgress => "in_progress", Failed => "failed", Cancelled =>
     "cancelled", Queued => "queued", }
 }
-/// The object of the `OpenAIResponsesSearchCompleted` schema in the API's spec.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct OpenAiResponsesSearchCompleted {
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: OpenAiResponsesSearchCompletedType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesSearchCompleted/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.web_search_call.completed` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesSearchCompletedType { ResponseWebSearchCallCompleted =>
+    "response.web_search_call.completed", }
 }
-impl serde::Serialize for OpenAiResponsesSearchCompleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenAiResponsesSearchCompleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for OpenAiResponsesSearchCompleted {
-    const NAME: &'static str = "OpenAiResponsesSearchCompleted";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<i64> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<OpenAiResponsesSearchCompletedType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            item_id: v0,
-            output_index: v1,
-            sequence_number: v2,
-            r#type: v3,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl OpenAiResponsesSearchCompleted {
-    /// A `OpenAiResponsesSearchCompleted` from its required fields; set the others with the methods below.
-    pub fn new(
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/OpenAIResponsesSearchCompleted/properties/type` in the API's spec.
-///
-/// Always `"response.web_search_call.completed"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesSearchCompletedType = crate::runtime::Const<
-    constants::OpenAiResponsesSearchCompletedType,
->;
 /// The object of the schema at `/components/schemas/OpenAIResponsesUsage/properties/input_tokens_details` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5829,7 +4852,7 @@ pub struct OpenAiResponsesUsageInputTokensDetails {
     pub cache_write_tokens: Option<i64>,
     /// The `cached_tokens` property (required).
     pub cached_tokens: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesUsageInputTokensDetails {
@@ -5896,7 +4919,7 @@ impl OpenAiResponsesUsageInputTokensDetails {
 pub struct OpenAiResponsesUsageOutputTokensDetails {
     /// The `reasoning_tokens` property (required).
     pub reasoning_tokens: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenAiResponsesUsageOutputTokensDetails {
@@ -5947,200 +4970,22 @@ impl OpenAiResponsesUsageOutputTokensDetails {
         }
     }
 }
-/// The object of the `OpenAIResponsesWebSearchCallInProgress` schema in the API's spec.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct OpenAiResponsesWebSearchCallInProgress {
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: OpenAiResponsesWebSearchCallInProgressType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesWebSearchCallInProgress/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.web_search_call.in_progress` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesWebSearchCallInProgressType { ResponseWebSearchCallInProgress
+    => "response.web_search_call.in_progress", }
 }
-impl serde::Serialize for OpenAiResponsesWebSearchCallInProgress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OpenAIResponsesWebSearchCallSearching/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.web_search_call.searching` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OpenAiResponsesWebSearchCallSearchingType { ResponseWebSearchCallSearching
+    => "response.web_search_call.searching", }
 }
-impl<'de> serde::Deserialize<'de> for OpenAiResponsesWebSearchCallInProgress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for OpenAiResponsesWebSearchCallInProgress {
-    const NAME: &'static str = "OpenAiResponsesWebSearchCallInProgress";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<i64> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<OpenAiResponsesWebSearchCallInProgressType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            item_id: v0,
-            output_index: v1,
-            sequence_number: v2,
-            r#type: v3,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl OpenAiResponsesWebSearchCallInProgress {
-    /// A `OpenAiResponsesWebSearchCallInProgress` from its required fields; set the others with the methods below.
-    pub fn new(
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/OpenAIResponsesWebSearchCallInProgress/properties/type` in the API's spec.
-///
-/// Always `"response.web_search_call.in_progress"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesWebSearchCallInProgressType = crate::runtime::Const<
-    constants::OpenAiResponsesWebSearchCallInProgressType,
->;
-/// The object of the `OpenAIResponsesWebSearchCallSearching` schema in the API's spec.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct OpenAiResponsesWebSearchCallSearching {
-    /// The `item_id` property (required).
-    pub item_id: String,
-    /// The `output_index` property (required).
-    pub output_index: i64,
-    /// The `sequence_number` property (required).
-    pub sequence_number: i64,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: OpenAiResponsesWebSearchCallSearchingType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for OpenAiResponsesWebSearchCallSearching {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("item_id", &self.item_id);
-        map.entry("output_index", &self.output_index);
-        map.entry("sequence_number", &self.sequence_number);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenAiResponsesWebSearchCallSearching {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for OpenAiResponsesWebSearchCallSearching {
-    const NAME: &'static str = "OpenAiResponsesWebSearchCallSearching";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<i64> = None;
-        let mut v2: Option<i64> = None;
-        let mut v3: Option<OpenAiResponsesWebSearchCallSearchingType> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("item_id"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("output_index"));
-        };
-        let Some(v2) = v2 else {
-            return Err(serde::de::Error::missing_field("sequence_number"));
-        };
-        let Some(v3) = v3 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            item_id: v0,
-            output_index: v1,
-            sequence_number: v2,
-            r#type: v3,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl OpenAiResponsesWebSearchCallSearching {
-    /// A `OpenAiResponsesWebSearchCallSearching` from its required fields; set the others with the methods below.
-    pub fn new(
-        item_id: impl Into<String>,
-        output_index: impl Into<i64>,
-        sequence_number: impl Into<i64>,
-    ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            output_index: output_index.into(),
-            sequence_number: sequence_number.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/OpenAIResponsesWebSearchCallSearching/properties/type` in the API's spec.
-///
-/// Always `"response.web_search_call.searching"`: constructors fill it in, decoding checks it.
-pub type OpenAiResponsesWebSearchCallSearchingType = crate::runtime::Const<
-    constants::OpenAiResponsesWebSearchCallSearchingType,
->;
 /// Event emitted when a response is created
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -6151,7 +4996,7 @@ pub struct OpenResponsesCreatedEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CreatedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenResponsesCreatedEvent {
@@ -6231,7 +5076,7 @@ pub struct OpenResponsesInProgressEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: InProgressEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenResponsesInProgressEvent {
@@ -6407,7 +5252,7 @@ pub struct OpenResponsesResult {
     ///
     /// Example: `{"attempt":1,"endpoints":{"available":[{"model":"openai/gpt-4o","provider":"OpenAI","selected":true}],"total":1},"is_byok":false,"region":"iad","requested":"openai/gpt-4o","strategy":"direct","summary":"available=1, selected=OpenAI"}`
     pub openrouter_metadata: Option<OpenRouterMetadata>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OpenResponsesResult {
@@ -6865,89 +5710,6 @@ impl OpenResponsesResult {
         self
     }
 }
-/// Alternative token with its log probability
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct OpenResponsesTopLogprobs {
-    /// The `bytes` property (optional).
-    pub bytes: Option<Vec<i64>>,
-    /// The `logprob` property (optional).
-    pub logprob: Option<f64>,
-    /// The `token` property (optional).
-    pub token: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize for OpenResponsesTopLogprobs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.optional("bytes", &self.bytes);
-        map.optional("logprob", &self.logprob);
-        map.optional("token", &self.token);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenResponsesTopLogprobs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for OpenResponsesTopLogprobs {
-    const NAME: &'static str = "OpenResponsesTopLogprobs";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["bytes", "logprob", "token"];
-        let mut v0: Option<Vec<i64>> = None;
-        let mut v1: Option<f64> = None;
-        let mut v2: Option<String> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
-                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
-                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        Ok(Self {
-            bytes: v0,
-            logprob: v1,
-            token: v2,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl OpenResponsesTopLogprobs {
-    /// An empty `OpenResponsesTopLogprobs`; set fields with the methods below.
-    pub fn new() -> Self {
-        Self {
-            bytes: None,
-            logprob: None,
-            token: None,
-            extra: Default::default(),
-        }
-    }
-    /// Sets `bytes`.
-    pub fn bytes(mut self, value: Vec<i64>) -> Self {
-        self.bytes = Some(value);
-        self
-    }
-    /// Sets `logprob`.
-    pub fn logprob(mut self, value: impl Into<f64>) -> Self {
-        self.logprob = Some(value.into());
-        self
-    }
-    /// Sets `token`.
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
-}
 /// A native `apply_patch_call` output item matching OpenAI's Responses API shape. Emitted when the client requested the `apply_patch` shorthand.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -6966,7 +5728,7 @@ pub struct OutputApplyPatchCallItem {
     pub status: ApplyPatchCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputApplyPatchCallItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputApplyPatchCallItem {
@@ -7054,24 +5816,29 @@ impl OutputApplyPatchCallItem {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/OutputApplyPatchCallItem/properties/type` in the API's spec.
-///
-/// Always `"apply_patch_call"`: constructors fill it in, decoding checks it.
-pub type OutputApplyPatchCallItemType = crate::runtime::Const<
-    constants::OutputApplyPatchCallItemType,
->;
-/// The one value of the schema at `/components/schemas/OutputItemAddedEvent/properties/type` in the API's spec.
-///
-/// Always `"response.output_item.added"`: constructors fill it in, decoding checks it.
-pub type OutputItemAddedEventType = crate::runtime::Const<
-    constants::OutputItemAddedEventType,
->;
-/// The one value of the schema at `/components/schemas/OutputItemDoneEvent/properties/type` in the API's spec.
-///
-/// Always `"response.output_item.done"`: constructors fill it in, decoding checks it.
-pub type OutputItemDoneEventType = crate::runtime::Const<
-    constants::OutputItemDoneEventType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputApplyPatchCallItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `apply_patch_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputApplyPatchCallItemType { ApplyPatchCall => "apply_patch_call", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputItemAddedEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.output_item.added` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputItemAddedEventType { ResponseOutputItemAdded =>
+    "response.output_item.added", }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputItemDoneEvent/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `response.output_item.done` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputItemDoneEventType { ResponseOutputItemDone =>
+    "response.output_item.done", }
+}
 /// The object of the `OutputItemImageGenerationCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7086,7 +5853,7 @@ pub struct OutputItemImageGenerationCall {
     pub status: ImageGenerationStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemImageGenerationCallType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputItemImageGenerationCall {
@@ -7240,7 +6007,7 @@ pub struct OutputMessage {
     pub status: Option<OutputMessageStatus>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputMessageType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputMessage {
@@ -7348,11 +6115,125 @@ crate::runtime::union_from! {
     Refusal(OpenAiResponsesRefusalContent), }
 }
 /// An output message item
-pub type OutputMessageItem = OutputMessage;
-/// The one value of the schema at `/components/schemas/OutputMessage/properties/type` in the API's spec.
-///
-/// Always `"message"`: constructors fill it in, decoding checks it.
-pub type OutputMessageType = crate::runtime::Const<constants::OutputMessageType>;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OutputMessageItem {
+    /// The `content` property (required).
+    pub content: Vec<OutputMessageContentItem>,
+    /// The `id` property (required).
+    pub id: String,
+    /// The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
+    pub phase: Option<OutputMessagePhase>,
+    /// The `role` property (always the same value, filled in by `new`).
+    pub role: OutputMessageRole,
+    /// The `status` property (optional).
+    pub status: Option<OutputMessageStatus>,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OutputMessageType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for OutputMessageItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("content", &self.content);
+        map.entry("id", &self.id);
+        map.optional("phase", &self.phase);
+        map.entry("role", &self.role);
+        map.optional("status", &self.status);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OutputMessageItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for OutputMessageItem {
+    const NAME: &'static str = "OutputMessageItem";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["content", "id", "phase", "role", "status", "type"];
+        let mut v0: Option<Vec<OutputMessageContentItem>> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<OutputMessagePhase> = None;
+        let mut v3: Option<OutputMessageRole> = None;
+        let mut v4: Option<OutputMessageStatus> = None;
+        let mut v5: Option<OutputMessageType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_value(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("id"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("role"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            content: v0,
+            id: v1,
+            phase: v2,
+            role: v3,
+            status: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl OutputMessageItem {
+    /// A `OutputMessageItem` from its required fields; set the others with the methods below.
+    pub fn new(content: Vec<OutputMessageContentItem>, id: impl Into<String>) -> Self {
+        Self {
+            content,
+            id: id.into(),
+            phase: None,
+            role: Default::default(),
+            status: None,
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+    /// Sets `phase`.
+    ///
+    /// The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages.
+    pub fn phase(mut self, value: impl Into<OutputMessagePhase>) -> Self {
+        self.phase = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<OutputMessageStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputMessage/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputMessageType { Message => "message", }
+}
 /// An output item containing reasoning
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7377,7 +6258,7 @@ pub struct OutputReasoningItem {
     ///
     /// Example: `"EvcBCkgIChABGAIqQKkSDbRuVEQUk9qN1odC098l9SEj..."`
     pub signature: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputReasoningItem {
@@ -7523,7 +6404,7 @@ pub struct OutputShellCallItem {
     pub status: ShellCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputShellCallItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellCallItem {
@@ -7641,7 +6522,7 @@ pub struct OutputShellCallItemAction {
     pub max_output_length: Option<i64>,
     /// The `timeout_ms` property (required, may be `null`).
     pub timeout_ms: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellCallItemAction {
@@ -7712,12 +6593,13 @@ impl OutputShellCallItemAction {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputShellCallItem/properties/type` in the API's spec.
-///
-/// Always `"shell_call"`: constructors fill it in, decoding checks it.
-pub type OutputShellCallItemType = crate::runtime::Const<
-    constants::OutputShellCallItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputShellCallItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `shell_call` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputShellCallItemType { ShellCall => "shell_call", }
+}
 /// A native `shell_call_output` item matching OpenAI's Responses API shape. Carries per-command stdout, stderr, and the exit/timeout outcome.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7736,7 +6618,7 @@ pub struct OutputShellCallOutputItem {
     pub status: ShellCallStatus,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputShellCallOutputItemType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for OutputShellCallOutputItem {
@@ -7841,28 +6723,977 @@ impl OutputShellCallOutputItem {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/OutputShellCallOutputItem/properties/type` in the API's spec.
-///
-/// Always `"shell_call_output"`: constructors fill it in, decoding checks it.
-pub type OutputShellCallOutputItemType = crate::runtime::Const<
-    constants::OutputShellCallOutputItemType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/OutputShellCallOutputItem/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `shell_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum OutputShellCallOutputItemType { ShellCallOutput => "shell_call_output", }
+}
 /// Event emitted when reasoning text delta is streamed
-pub type ReasoningDeltaEvent = BaseReasoningDeltaEvent;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ReasoningDeltaEvent {
+    /// The `content_index` property (required).
+    pub content_index: i64,
+    /// The `delta` property (required).
+    pub delta: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseReasoningDeltaEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for ReasoningDeltaEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("content_index", &self.content_index);
+        map.entry("delta", &self.delta);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReasoningDeltaEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for ReasoningDeltaEvent {
+    const NAME: &'static str = "ReasoningDeltaEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "content_index",
+            "delta",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<i64> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<String> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<BaseReasoningDeltaEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("content_index"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("delta"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            content_index: v0,
+            delta: v1,
+            item_id: v2,
+            output_index: v3,
+            sequence_number: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl ReasoningDeltaEvent {
+    /// A `ReasoningDeltaEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        content_index: impl Into<i64>,
+        delta: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            content_index: content_index.into(),
+            delta: delta.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Event emitted when reasoning text streaming is complete
-pub type ReasoningDoneEvent = BaseReasoningDoneEvent;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ReasoningDoneEvent {
+    /// The `content_index` property (required).
+    pub content_index: i64,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `text` property (required).
+    pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseReasoningDoneEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for ReasoningDoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("content_index", &self.content_index);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("text", &self.text);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReasoningDoneEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for ReasoningDoneEvent {
+    const NAME: &'static str = "ReasoningDoneEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "content_index",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "text",
+            "type",
+        ];
+        let mut v0: Option<i64> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<String> = None;
+        let mut v5: Option<BaseReasoningDoneEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("content_index"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("text"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            content_index: v0,
+            item_id: v1,
+            output_index: v2,
+            sequence_number: v3,
+            text: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl ReasoningDoneEvent {
+    /// A `ReasoningDoneEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        content_index: impl Into<i64>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+        text: impl Into<String>,
+    ) -> Self {
+        Self {
+            content_index: content_index.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            text: text.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Event emitted when a reasoning summary part is added
-pub type ReasoningSummaryPartAddedEvent = BaseReasoningSummaryPartAddedEvent;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ReasoningSummaryPartAddedEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `part` property (required).
+    ///
+    /// Example: `{"text":"Analyzed the problem using first principles","type":"summary_text"}`
+    pub part: ReasoningSummaryText,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `summary_index` property (required).
+    pub summary_index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseReasoningSummaryPartAddedEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for ReasoningSummaryPartAddedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("part", &self.part);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("summary_index", &self.summary_index);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReasoningSummaryPartAddedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for ReasoningSummaryPartAddedEvent {
+    const NAME: &'static str = "ReasoningSummaryPartAddedEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "item_id",
+            "output_index",
+            "part",
+            "sequence_number",
+            "summary_index",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<ReasoningSummaryText> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<BaseReasoningSummaryPartAddedEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("part"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("summary_index"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            part: v2,
+            sequence_number: v3,
+            summary_index: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl ReasoningSummaryPartAddedEvent {
+    /// A `ReasoningSummaryPartAddedEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        part: impl Into<ReasoningSummaryText>,
+        sequence_number: impl Into<i64>,
+        summary_index: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            part: part.into(),
+            sequence_number: sequence_number.into(),
+            summary_index: summary_index.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Event emitted when a reasoning summary part is complete
-pub type ReasoningSummaryPartDoneEvent = BaseReasoningSummaryPartDoneEvent;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ReasoningSummaryPartDoneEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `part` property (required).
+    ///
+    /// Example: `{"text":"Analyzed the problem using first principles","type":"summary_text"}`
+    pub part: ReasoningSummaryText,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `summary_index` property (required).
+    pub summary_index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseReasoningSummaryPartDoneEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for ReasoningSummaryPartDoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("part", &self.part);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("summary_index", &self.summary_index);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReasoningSummaryPartDoneEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for ReasoningSummaryPartDoneEvent {
+    const NAME: &'static str = "ReasoningSummaryPartDoneEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "item_id",
+            "output_index",
+            "part",
+            "sequence_number",
+            "summary_index",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<ReasoningSummaryText> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<BaseReasoningSummaryPartDoneEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("part"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("summary_index"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            part: v2,
+            sequence_number: v3,
+            summary_index: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl ReasoningSummaryPartDoneEvent {
+    /// A `ReasoningSummaryPartDoneEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        part: impl Into<ReasoningSummaryText>,
+        sequence_number: impl Into<i64>,
+        summary_index: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            part: part.into(),
+            sequence_number: sequence_number.into(),
+            summary_index: summary_index.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Event emitted when reasoning summary text delta is streamed
-pub type ReasoningSummaryTextDeltaEvent = BaseReasoningSummaryTextDeltaEvent;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ReasoningSummaryTextDeltaEvent {
+    /// The `delta` property (required).
+    pub delta: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `summary_index` property (required).
+    pub summary_index: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseReasoningSummaryTextDeltaEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for ReasoningSummaryTextDeltaEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("delta", &self.delta);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("summary_index", &self.summary_index);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReasoningSummaryTextDeltaEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for ReasoningSummaryTextDeltaEvent {
+    const NAME: &'static str = "ReasoningSummaryTextDeltaEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "delta",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "summary_index",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<BaseReasoningSummaryTextDeltaEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("delta"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("summary_index"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            delta: v0,
+            item_id: v1,
+            output_index: v2,
+            sequence_number: v3,
+            summary_index: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl ReasoningSummaryTextDeltaEvent {
+    /// A `ReasoningSummaryTextDeltaEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        delta: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+        summary_index: impl Into<i64>,
+    ) -> Self {
+        Self {
+            delta: delta.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            summary_index: summary_index.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Event emitted when reasoning summary text streaming is complete
-pub type ReasoningSummaryTextDoneEvent = BaseReasoningSummaryTextDoneEvent;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ReasoningSummaryTextDoneEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `summary_index` property (required).
+    pub summary_index: i64,
+    /// The `text` property (required).
+    pub text: String,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseReasoningSummaryTextDoneEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for ReasoningSummaryTextDoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("summary_index", &self.summary_index);
+        map.entry("text", &self.text);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReasoningSummaryTextDoneEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for ReasoningSummaryTextDoneEvent {
+    const NAME: &'static str = "ReasoningSummaryTextDoneEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "summary_index",
+            "text",
+            "type",
+        ];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<String> = None;
+        let mut v5: Option<BaseReasoningSummaryTextDoneEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("summary_index"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("text"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            summary_index: v3,
+            text: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl ReasoningSummaryTextDoneEvent {
+    /// A `ReasoningSummaryTextDoneEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+        summary_index: impl Into<i64>,
+        text: impl Into<String>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            summary_index: summary_index.into(),
+            text: text.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Event emitted when a refusal delta is streamed
-pub type RefusalDeltaEvent = BaseRefusalDeltaEvent;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RefusalDeltaEvent {
+    /// The `content_index` property (required).
+    pub content_index: i64,
+    /// The `delta` property (required).
+    pub delta: String,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseRefusalDeltaEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for RefusalDeltaEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("content_index", &self.content_index);
+        map.entry("delta", &self.delta);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefusalDeltaEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for RefusalDeltaEvent {
+    const NAME: &'static str = "RefusalDeltaEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "content_index",
+            "delta",
+            "item_id",
+            "output_index",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<i64> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<String> = None;
+        let mut v3: Option<i64> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<BaseRefusalDeltaEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("content_index"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("delta"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            content_index: v0,
+            delta: v1,
+            item_id: v2,
+            output_index: v3,
+            sequence_number: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl RefusalDeltaEvent {
+    /// A `RefusalDeltaEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        content_index: impl Into<i64>,
+        delta: impl Into<String>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            content_index: content_index.into(),
+            delta: delta.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Event emitted when refusal streaming is complete
-pub type RefusalDoneEvent = BaseRefusalDoneEvent;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RefusalDoneEvent {
+    /// The `content_index` property (required).
+    pub content_index: i64,
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `refusal` property (required).
+    pub refusal: String,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: BaseRefusalDoneEventType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for RefusalDoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("content_index", &self.content_index);
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("refusal", &self.refusal);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefusalDoneEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for RefusalDoneEvent {
+    const NAME: &'static str = "RefusalDoneEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &[
+            "content_index",
+            "item_id",
+            "output_index",
+            "refusal",
+            "sequence_number",
+            "type",
+        ];
+        let mut v0: Option<i64> = None;
+        let mut v1: Option<String> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<String> = None;
+        let mut v4: Option<i64> = None;
+        let mut v5: Option<BaseRefusalDoneEventType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(3) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Known(4) => rt::read_required(&mut map, &mut v4),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v5),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("content_index"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("refusal"));
+        };
+        let Some(v4) = v4 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v5) = v5 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            content_index: v0,
+            item_id: v1,
+            output_index: v2,
+            refusal: v3,
+            sequence_number: v4,
+            r#type: v5,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl RefusalDoneEvent {
+    /// A `RefusalDoneEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        content_index: impl Into<i64>,
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        refusal: impl Into<String>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            content_index: content_index.into(),
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            refusal: refusal.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Error information returned from the API
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7871,7 +7702,7 @@ pub struct ResponsesErrorField {
     pub code: ResponsesErrorFieldCode,
     /// The `message` property (required).
     pub message: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ResponsesErrorField {
@@ -8081,7 +7912,7 @@ pub struct StreamEventsResponseCompleted {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CompletedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseCompleted {
@@ -8161,7 +7992,7 @@ pub struct StreamEventsResponseFailed {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: FailedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseFailed {
@@ -8241,7 +8072,7 @@ pub struct StreamEventsResponseIncomplete {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: IncompleteEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseIncomplete {
@@ -8325,7 +8156,7 @@ pub struct StreamEventsResponseOutputItemAdded {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemAddedEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseOutputItemAdded {
@@ -8418,7 +8249,7 @@ pub struct StreamEventsResponseOutputItemDone {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: OutputItemDoneEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamEventsResponseOutputItemDone {
@@ -8509,7 +8340,7 @@ pub struct StreamLogprob {
     pub token: String,
     /// The `top_logprobs` property (optional).
     pub top_logprobs: Option<Vec<StreamLogprobTopLogprob>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for StreamLogprob {
@@ -8589,7 +8420,88 @@ impl StreamLogprob {
     }
 }
 /// Alternative token with its log probability
-pub type StreamLogprobTopLogprob = OpenResponsesTopLogprobs;
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct StreamLogprobTopLogprob {
+    /// The `bytes` property (optional).
+    pub bytes: Option<Vec<i64>>,
+    /// The `logprob` property (optional).
+    pub logprob: Option<f64>,
+    /// The `token` property (optional).
+    pub token: Option<String>,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for StreamLogprobTopLogprob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.optional("bytes", &self.bytes);
+        map.optional("logprob", &self.logprob);
+        map.optional("token", &self.token);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for StreamLogprobTopLogprob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for StreamLogprobTopLogprob {
+    const NAME: &'static str = "StreamLogprobTopLogprob";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["bytes", "logprob", "token"];
+        let mut v0: Option<Vec<i64>> = None;
+        let mut v1: Option<f64> = None;
+        let mut v2: Option<String> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_value(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_value(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_value(&mut map, &mut v2),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        Ok(Self {
+            bytes: v0,
+            logprob: v1,
+            token: v2,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl StreamLogprobTopLogprob {
+    /// An empty `StreamLogprobTopLogprob`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self {
+            bytes: None,
+            logprob: None,
+            token: None,
+            extra: Default::default(),
+        }
+    }
+    /// Sets `bytes`.
+    pub fn bytes(mut self, value: Vec<i64>) -> Self {
+        self.bytes = Some(value);
+        self
+    }
+    /// Sets `logprob`.
+    pub fn logprob(mut self, value: impl Into<f64>) -> Self {
+        self.logprob = Some(value.into());
+        self
+    }
+    /// Sets `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+}
 /// Event emitted when a text delta is streamed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8608,7 +8520,7 @@ pub struct TextDeltaEvent {
     pub sequence_number: i64,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseTextDeltaEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextDeltaEvent {
@@ -8740,7 +8652,7 @@ pub struct TextDoneEvent {
     pub text: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: BaseTextDoneEventType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TextDoneEvent {
@@ -8882,7 +8794,7 @@ pub struct Usage {
     ///
     /// Example: `{"tool_calls_executed":2,"tool_calls_requested":2,"web_search_requests":2}`
     pub server_tool_use_details: Option<ServerToolUseDetails>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Usage {
@@ -9040,7 +8952,7 @@ pub struct UsageCostDetails {
     pub upstream_inference_input_cost: f64,
     /// The `upstream_inference_output_cost` property (required).
     pub upstream_inference_output_cost: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UsageCostDetails {
@@ -9122,8 +9034,275 @@ impl UsageCostDetails {
     }
 }
 /// Web search call completed
-pub type WebSearchCallCompletedEvent = OpenAiResponsesSearchCompleted;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct WebSearchCallCompletedEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesSearchCompletedType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for WebSearchCallCompletedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebSearchCallCompletedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for WebSearchCallCompletedEvent {
+    const NAME: &'static str = "WebSearchCallCompletedEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesSearchCompletedType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl WebSearchCallCompletedEvent {
+    /// A `WebSearchCallCompletedEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Web search call in progress
-pub type WebSearchCallInProgressEvent = OpenAiResponsesWebSearchCallInProgress;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct WebSearchCallInProgressEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesWebSearchCallInProgressType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for WebSearchCallInProgressEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebSearchCallInProgressEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for WebSearchCallInProgressEvent {
+    const NAME: &'static str = "WebSearchCallInProgressEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesWebSearchCallInProgressType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl WebSearchCallInProgressEvent {
+    /// A `WebSearchCallInProgressEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 /// Web search call is searching
-pub type WebSearchCallSearchingEvent = OpenAiResponsesWebSearchCallSearching;
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct WebSearchCallSearchingEvent {
+    /// The `item_id` property (required).
+    pub item_id: String,
+    /// The `output_index` property (required).
+    pub output_index: i64,
+    /// The `sequence_number` property (required).
+    pub sequence_number: i64,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: OpenAiResponsesWebSearchCallSearchingType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for WebSearchCallSearchingEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("item_id", &self.item_id);
+        map.entry("output_index", &self.output_index);
+        map.entry("sequence_number", &self.sequence_number);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebSearchCallSearchingEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for WebSearchCallSearchingEvent {
+    const NAME: &'static str = "WebSearchCallSearchingEvent";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["item_id", "output_index", "sequence_number", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<i64> = None;
+        let mut v2: Option<i64> = None;
+        let mut v3: Option<OpenAiResponsesWebSearchCallSearchingType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(1) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(2) => rt::read_required(&mut map, &mut v2),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v3),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("item_id"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("output_index"));
+        };
+        let Some(v2) = v2 else {
+            return Err(serde::de::Error::missing_field("sequence_number"));
+        };
+        let Some(v3) = v3 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            item_id: v0,
+            output_index: v1,
+            sequence_number: v2,
+            r#type: v3,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl WebSearchCallSearchingEvent {
+    /// A `WebSearchCallSearchingEvent` from its required fields; set the others with the methods below.
+    pub fn new(
+        item_id: impl Into<String>,
+        output_index: impl Into<i64>,
+        sequence_number: impl Into<i64>,
+    ) -> Self {
+        Self {
+            item_id: item_id.into(),
+            output_index: output_index.into(),
+            sequence_number: sequence_number.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}

@@ -14,7 +14,7 @@ pub struct CreateScimGroupMappingRequest {
     pub scim_group_id: crate::runtime::Uuid,
     /// The `workspace_id` property (required).
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateScimGroupMappingRequest {
@@ -104,7 +104,7 @@ pub struct CreateScimGroupMappingResponse {
     ///
     /// Example: `{"created_at":"2025-08-24T10:30:00.000Z","id":"770e8400-e29b-41d4-a716-446655440000","organization_id":"org_123456","role":"member","scim_group_id":"550e8400-e29b-41d4-a716-446655440000","updated_at":"2025-08-24T10:30:00.000Z","workspace_id":"660e8400-e29b-41d4-a716-446655440000"}`
     pub data: ScimGroupMapping,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -181,7 +181,7 @@ crate::runtime::string_enum! {
 pub struct DeleteScimGroupMappingResponse {
     /// The `deleted` property (always the same value, filled in by `new`).
     pub deleted: DeleteScimGroupMappingResponseDeleted,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -246,7 +246,7 @@ pub struct GetScimGroupMappingResponse {
     ///
     /// Example: `{"created_at":"2025-08-24T10:30:00.000Z","id":"770e8400-e29b-41d4-a716-446655440000","organization_id":"org_123456","role":"member","scim_group_id":"550e8400-e29b-41d4-a716-446655440000","updated_at":"2025-08-24T10:30:00.000Z","workspace_id":"660e8400-e29b-41d4-a716-446655440000"}`
     pub data: ScimGroupMapping,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -305,7 +305,7 @@ pub struct ListScimGroupMappingsResponse {
     pub data: Vec<ScimGroupMapping>,
     /// The `total_count` property (required).
     pub total_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -375,7 +375,7 @@ pub struct ListScimGroupsResponse {
     pub data: Vec<ScimGroup>,
     /// The `total_count` property (required).
     pub total_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -453,7 +453,7 @@ pub struct ScimGroup {
     pub organization_id: String,
     /// The `updated_at` property (required).
     pub updated_at: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -580,7 +580,7 @@ pub struct ScimGroupMapping {
     pub updated_at: String,
     /// The `workspace_id` property (required).
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -711,7 +711,7 @@ crate::runtime::string_enum! {
 pub struct UpdateScimGroupMappingRequest {
     /// The `role` property (required).
     pub role: UpdateScimGroupMappingRequestRole,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateScimGroupMappingRequest {
@@ -778,7 +778,7 @@ pub struct UpdateScimGroupMappingResponse {
     ///
     /// Example: `{"created_at":"2025-08-24T10:30:00.000Z","id":"770e8400-e29b-41d4-a716-446655440000","organization_id":"org_123456","role":"member","scim_group_id":"550e8400-e29b-41d4-a716-446655440000","updated_at":"2025-08-24T10:30:00.000Z","workspace_id":"660e8400-e29b-41d4-a716-446655440000"}`
     pub data: ScimGroupMapping,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -12,7 +12,7 @@ pub struct SttInputAudio {
     pub data: String,
     /// Audio format (e.g., wav, mp3, flac, m4a, ogg, webm, aac). Supported formats vary by provider.
     pub format: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SttInputAudio {
@@ -105,7 +105,7 @@ pub struct SttRequest {
     ///
     /// Example: `["segment"]`
     pub timestamp_granularities: Option<Vec<SttTimestampGranularity>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SttRequest {
@@ -250,7 +250,7 @@ pub struct SttRequestProvider {
     ///
     /// Example: `{"openai":{"max_tokens":1000}}`
     pub options: Option<ProviderOptions>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SttRequestProvider {
@@ -341,7 +341,7 @@ pub struct SttResponse {
     pub usage: Option<SttUsage>,
     /// Timestamped words, present when the provider returns word-level timestamps
     pub words: Option<Vec<SttWord>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -513,7 +513,7 @@ pub struct SttSegment {
     pub text: String,
     /// Token IDs of the segment
     pub tokens: Option<Vec<i64>>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -722,7 +722,7 @@ pub struct SttUsage {
     ///
     /// Example: `113`
     pub total_tokens: Option<i64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -854,7 +854,7 @@ pub struct SttWord {
     ///
     /// Example: `"Hello"`
     pub word: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

@@ -23,7 +23,7 @@ pub struct SpeechInputReferenceAudio {
     pub input_audio: SpeechInputReferenceAudioInput,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: SpeechInputReferenceAudioType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechInputReferenceAudio {
@@ -98,7 +98,7 @@ pub struct SpeechInputReferenceAudioInput {
     ///
     /// Example: `"wav"`
     pub format: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechInputReferenceAudioInput {
@@ -163,12 +163,13 @@ impl SpeechInputReferenceAudioInput {
         self
     }
 }
-/// The one value of the schema at `/components/schemas/SpeechInputReferenceAudio/properties/type` in the API's spec.
-///
-/// Always `"input_audio"`: constructors fill it in, decoding checks it.
-pub type SpeechInputReferenceAudioType = crate::runtime::Const<
-    constants::SpeechInputReferenceAudioType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/SpeechInputReferenceAudio/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `input_audio` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum SpeechInputReferenceAudioType { InputAudio => "input_audio", }
+}
 /// Transcript of the accompanying reference audio
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -181,7 +182,7 @@ pub struct SpeechInputReferenceText {
     pub text: String,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: SpeechInputReferenceTextType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechInputReferenceText {
@@ -242,12 +243,13 @@ impl SpeechInputReferenceText {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/SpeechInputReferenceText/properties/type` in the API's spec.
-///
-/// Always `"text"`: constructors fill it in, decoding checks it.
-pub type SpeechInputReferenceTextType = crate::runtime::Const<
-    constants::SpeechInputReferenceTextType,
->;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/SpeechInputReferenceText/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum SpeechInputReferenceTextType { Text => "text", }
+}
 /// Text-to-speech request input
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -280,7 +282,7 @@ pub struct SpeechRequest {
     ///
     /// Example: `"en_paul_neutral"`
     pub voice: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechRequest {
@@ -422,7 +424,7 @@ pub struct SpeechRequestProvider {
     ///
     /// Example: `{"openai":{"max_tokens":1000}}`
     pub options: Option<ProviderOptions>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SpeechRequestProvider {

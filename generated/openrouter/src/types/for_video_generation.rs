@@ -12,7 +12,7 @@ pub struct ContentPartAudio {
     pub audio_url: ContentPartAudioUrl,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: ContentPartAudioType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartAudio {
@@ -73,10 +73,13 @@ impl ContentPartAudio {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ContentPartAudio/properties/type` in the API's spec.
-///
-/// Always `"audio_url"`: constructors fill it in, decoding checks it.
-pub type ContentPartAudioType = crate::runtime::Const<constants::ContentPartAudioType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ContentPartAudio/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `audio_url` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ContentPartAudioType { AudioUrl => "audio_url", }
+}
 /// The object of the schema at `/components/schemas/ContentPartAudio/properties/audio_url` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -85,7 +88,7 @@ pub type ContentPartAudioType = crate::runtime::Const<constants::ContentPartAudi
 pub struct ContentPartAudioUrl {
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartAudioUrl {
@@ -145,7 +148,7 @@ pub struct ContentPartVideo {
     pub r#type: ContentPartVideoType,
     /// The `video_url` property (required).
     pub video_url: ContentPartVideoUrl,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartVideo {
@@ -206,10 +209,13 @@ impl ContentPartVideo {
         }
     }
 }
-/// The one value of the schema at `/components/schemas/ContentPartVideo/properties/type` in the API's spec.
-///
-/// Always `"video_url"`: constructors fill it in, decoding checks it.
-pub type ContentPartVideoType = crate::runtime::Const<constants::ContentPartVideoType>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/ContentPartVideo/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `video_url` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum ContentPartVideoType { VideoUrl => "video_url", }
+}
 /// The object of the schema at `/components/schemas/ContentPartVideo/properties/video_url` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -218,7 +224,7 @@ pub type ContentPartVideoType = crate::runtime::Const<constants::ContentPartVide
 pub struct ContentPartVideoUrl {
     /// The `url` property (required).
     pub url: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContentPartVideoUrl {
@@ -282,7 +288,7 @@ pub struct FrameImage {
     ///
     /// Example: `"first_frame"`
     pub frame_type: FrameImageFrameType,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for FrameImage {
@@ -426,7 +432,7 @@ pub struct VideoGenerationRequest {
     ///
     /// Example: `2`
     pub upscale_factor: Option<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for VideoGenerationRequest {
@@ -673,7 +679,7 @@ pub struct VideoGenerationRequestProvider {
     ///
     /// Example: `{"openai":{"max_tokens":1000}}`
     pub options: Option<ProviderOptions>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for VideoGenerationRequestProvider {
@@ -755,7 +761,7 @@ pub struct VideoGenerationResponse {
     ///
     /// Example: `{"cost":0.5,"is_byok":false}`
     pub usage: Option<VideoGenerationUsage>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -898,7 +904,7 @@ pub struct VideoGenerationUsage {
     pub cost: Option<f64>,
     /// Whether the request was made using a Bring Your Own Key configuration.
     pub is_byok: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1018,7 +1024,7 @@ pub struct VideoModel {
     pub supported_sizes: Option<Vec<VideoModelSupportedSizesItem>>,
     /// Supported upscale factor range for video upscaling models
     pub upscale_factor: Option<VideoModelUpscaleFactor>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1354,7 +1360,7 @@ pub struct VideoModelUpscaleFactor {
     pub max: Option<f64>,
     /// The `min` property (optional).
     pub min: Option<f64>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1426,7 +1432,7 @@ impl VideoModelUpscaleFactor {
 pub struct VideoModelsListResponse {
     /// The `data` property (required).
     pub data: Vec<VideoModel>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

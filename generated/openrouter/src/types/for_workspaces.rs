@@ -12,7 +12,7 @@ pub struct BulkAddWorkspaceMembersRequest {
     ///
     /// Example: `["user_abc123","user_def456"]`
     pub user_ids: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BulkAddWorkspaceMembersRequest {
@@ -74,7 +74,7 @@ pub struct BulkAddWorkspaceMembersResponse {
     pub added_count: i64,
     /// List of added workspace memberships
     pub data: Vec<WorkspaceMember>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -144,7 +144,7 @@ pub struct BulkRemoveWorkspaceMembersRequest {
     ///
     /// Example: `["user_abc123","user_def456"]`
     pub user_ids: Vec<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for BulkRemoveWorkspaceMembersRequest {
@@ -204,7 +204,7 @@ pub struct BulkRemoveWorkspaceMembersResponse {
     ///
     /// Example: `2`
     pub removed_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -304,7 +304,7 @@ pub struct CreateWorkspaceRequest {
     ///
     /// Example: `"production"`
     pub slug: String,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CreateWorkspaceRequest {
@@ -505,7 +505,7 @@ impl CreateWorkspaceRequest {
 pub struct CreateWorkspaceResponse {
     /// The `data` property (required).
     pub data: Workspace,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -564,7 +564,7 @@ pub struct DeleteWorkspaceBudgetResponse {
     ///
     /// Example: `true`
     pub deleted: DeleteWorkspaceBudgetResponseDeleted,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -629,7 +629,7 @@ pub struct DeleteWorkspaceResponse {
     ///
     /// Example: `true`
     pub deleted: DeleteWorkspaceResponseDeleted,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -698,7 +698,7 @@ pub struct GetWorkspaceBudgetResponse {
     ///
     /// Example: `true`
     pub include_byok_in_budgets: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -770,7 +770,7 @@ impl GetWorkspaceBudgetResponse {
 pub struct GetWorkspaceResponse {
     /// The `data` property (required).
     pub data: Workspace,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -831,7 +831,7 @@ pub struct ListWorkspaceBudgetsResponse {
     ///
     /// Example: `false`
     pub include_byok_in_budgets: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -907,7 +907,7 @@ pub struct ListWorkspaceMembersResponse {
     ///
     /// Example: `5`
     pub total_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -979,7 +979,7 @@ pub struct ListWorkspacesResponse {
     ///
     /// Example: `5`
     pub total_count: i64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1087,7 +1087,7 @@ pub struct UpdateWorkspaceRequest {
     ///
     /// Example: `"updated-workspace"`
     pub slug: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateWorkspaceRequest {
@@ -1311,7 +1311,7 @@ impl UpdateWorkspaceRequest {
 pub struct UpdateWorkspaceResponse {
     /// The `data` property (required).
     pub data: Workspace,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1374,7 +1374,7 @@ pub struct UpsertWorkspaceBudgetRequest {
     ///
     /// Example: `100`
     pub limit_usd: f64,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpsertWorkspaceBudgetRequest {
@@ -1453,7 +1453,7 @@ pub struct UpsertWorkspaceBudgetResponse {
     ///
     /// Example: `true`
     pub include_byok_in_budgets: Option<bool>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1589,7 +1589,7 @@ pub struct Workspace {
     ///
     /// Example: `"2025-08-24T15:45:00Z"`
     pub updated_at: Option<String>,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -1877,7 +1877,7 @@ pub struct WorkspaceBudget {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]
@@ -2030,7 +2030,7 @@ pub struct WorkspaceMember {
     ///
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`
     pub workspace_id: crate::runtime::Uuid,
-    /// Keys the server sent that the spec does not declare (sent back as they are on encode).
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
 #[cfg(feature = "full-serde")]

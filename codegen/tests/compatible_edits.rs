@@ -1,0 +1,94 @@
+//! Upstream edits that are compatible on the wire must be compatible in Rust: perturbing the
+//! pinned OpenRouter spec the way its history does, the drift report (`codegen::diff`) may list
+//! only what was added, and nothing a user compiled against may break.
+
+mod support;
+
+use codegen::diff::{diff, Change, Severity};
+use serde_json::{json, Value};
+
+fn pinned() -> Value {
+    support::pinned_json("openrouter.yaml")
+}
+
+fn resolved(doc: &Value) -> codegen::ir::Api {
+    support::resolve_json("openrouter", "openrouter.yaml", doc)
+}
+
+/// The changes from the pinned spec to `edit` of it.
+fn changes_after(edit: impl FnOnce(&mut Value)) -> Vec<Change> {
+    let original = pinned();
+    let mut edited = original.clone();
+    edit(&mut edited);
+    diff(&resolved(&original), &resolved(&edited))
+}
+
+fn at<'v>(doc: &'v mut Value, pointer: &str) -> &'v mut Value {
+    doc.pointer_mut(pointer).unwrap_or_else(|| panic!("the pinned spec has no {pointer}"))
+}
+
+/// No breaking change, and exactly `expected` as `kind location detail` lines.
+fn assert_only(changes: &[Change], expected: &[&str]) {
+    let breaking: Vec<&Change> = changes.iter().filter(|c| c.severity == Severity::Breaking).collect();
+    assert!(breaking.is_empty(), "a compatible edit broke users:\n{breaking:#?}");
+    let found: Vec<String> = changes.iter().map(|c| format!("{} {} {}", c.kind, c.location, c.detail)).collect();
+    assert_eq!(found, expected, "{changes:#?}");
+}
+
+#[test]
+fn a_one_value_enum_gaining_a_value_gains_a_variant() {
+    // The stream delta's role: only `assistant` today.
+    let changes = changes_after(|doc| {
+        *at(doc, "/components/schemas/ChatStreamDelta/properties/role/enum") = json!(["assistant", "tool"]);
+    });
+    assert_only(&changes, &["enum-value-added ChatStreamDeltaRole `tool`"]);
+}
+
+#[test]
+fn an_empty_all_of_member_gaining_a_property_adds_a_field() {
+    // A component that only extends its base with `{type: object, properties: {}}` …
+    let changes = changes_after(|doc| {
+        *at(doc, "/components/schemas/ErrorEvent/allOf/1/properties") = json!({"retry_after": {"type": "integer"}});
+    });
+    assert_only(&changes, &["field-added ErrorEvent.retry_after optional"]);
+    // … and an inline union member that does the same: the variant keeps its payload type.
+    let changes = changes_after(|doc| {
+        *at(doc, "/components/schemas/InputMessageItem/properties/content/items/oneOf/1/allOf/1/properties") =
+            json!({"label": {"type": "string"}});
+    });
+    let added: Vec<&Change> = changes.iter().filter(|c| c.kind == "field-added").collect();
+    assert_eq!(added.len(), 1, "{changes:#?}");
+    assert!(added[0].location.ends_with(".label"), "{changes:#?}");
+    assert_only(&changes, &[&format!("field-added {} optional", added[0].location)]);
+}
+
+#[test]
+fn an_object_gaining_an_optional_property_or_additional_properties_adds_only_the_field() {
+    let changes = changes_after(|doc| {
+        let text = at(doc, "/components/schemas/ChatContentText");
+        text["properties"]["zz_note"] = json!({"type": "string"});
+        text["additionalProperties"] = json!(true);
+        at(doc, "/components/schemas/ChatContentImage")["additionalProperties"] = json!({});
+    });
+    assert_only(&changes, &["field-added ChatContentText.zz_note optional"]);
+}
+
+#[test]
+fn a_union_losing_its_discriminator_changes_nothing() {
+    let changes = changes_after(|doc| {
+        at(doc, "/components/schemas/ChatContentItems").as_object_mut().expect("an object").remove("discriminator");
+    });
+    assert_only(&changes, &[]);
+}
+
+#[test]
+fn a_union_that_can_no_longer_be_tagged_keeps_its_variant_names() {
+    // A member without a `type` makes the union untagged: its variants keep the names their
+    // tags gave them, and the new member is the only addition.
+    let changes = changes_after(|doc| {
+        let members = at(doc, "/components/schemas/ChatContentItems/oneOf").as_array_mut().expect("oneOf");
+        members.push(json!({"title": "Note", "type": "object", "required": ["note"], "properties": {"note": {"type": "string"}}}));
+        at(doc, "/components/schemas/ChatContentItems").as_object_mut().expect("an object").remove("discriminator");
+    });
+    assert_only(&changes, &["union-variant-added ChatContentItems `Note`"]);
+}
