@@ -145,13 +145,16 @@ pub fn deserialize_one_value<'de, D: Deserializer<'de>>(deserializer: D, expecte
 /// enum (a variant per value, `#[non_exhaustive]`), so that when upstream adds a second value
 /// the type gains variants (`Unknown` among them) instead of changing kind under its users.
 /// Unlike an open enum it checks the value on decode, because untagged unions tell their
-/// variants apart by such values; and it holds no data, so a tag costs no space in its struct.
-/// `Default` is the one value, which is how constructors fill it in.
+/// variants apart by such values. It holds no data, so it costs no space in its struct.
+/// `Default` is the one value, which is how constructors fill it in. (A union member's tag stays
+/// a `Const`: see `resolve::construction`.)
 #[macro_export]
 macro_rules! one_value_enum {
     ($(#[$meta:meta])* pub enum $name:ident { $variant:ident => $wire:literal, }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        // The traits of `string_enum!` (no more, or a value added upstream would take one away),
+        // and `Default` for constructors.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
         #[non_exhaustive]
         pub enum $name {
             #[doc = concat!("`", $wire, "`")]

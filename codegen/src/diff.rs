@@ -143,7 +143,7 @@ fn kind_word(kind: &TypeKind) -> &'static str {
     match kind {
         TypeKind::Struct { .. } => "struct",
         // A text constant is emitted as an enum of one value (see `one_value_enum!`).
-        TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } | TypeKind::Const { value: serde_json::Value::String(_) } => "enum",
+        TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } | TypeKind::Const { value: serde_json::Value::String(_), .. } => "enum",
         TypeKind::Const { .. } => "constant",
         TypeKind::Union { .. } => "union",
         TypeKind::Alias(_) => "alias",
@@ -238,7 +238,7 @@ fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, changes: &mut V
 fn enum_values(kind: &TypeKind) -> Option<BTreeSet<&str>> {
     match kind {
         TypeKind::StringEnum { variants } => Some(variants.iter().map(|v| v.wire.as_str()).collect()),
-        TypeKind::Const { value: serde_json::Value::String(value) } => Some(BTreeSet::from([value.as_str()])),
+        TypeKind::Const { value: serde_json::Value::String(value), .. } => Some(BTreeSet::from([value.as_str()])),
         _ => None,
     }
 }

@@ -143,9 +143,10 @@ fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload))
 }
 
-/// A constant that is not a string: text constants are one-value enums, which need no marker.
-fn is_marker_constant(def: &TypeDef) -> bool {
-    matches!(&def.kind, TypeKind::Const { value } if !value.is_string())
+/// A constant emitted as `runtime::Const<marker>`: a union member's tag, or a value that is not
+/// text. Other text constants are enums of one value (`one_value_enum!`), which need no marker.
+pub(crate) fn is_marker_constant(def: &TypeDef) -> bool {
+    matches!(&def.kind, TypeKind::Const { value, union_tag } if *union_tag || !value.is_string())
 }
 
 /// The `constants` module: each constant type's marker, which names its value for the runtime's

@@ -109,13 +109,13 @@ fn token_item(def: &TypeDef, cfgs: &DirectionCfgs, direction: Direction) -> Opti
             });
             quote! { crate::runtime::int_enum! { #docs #deprecated pub enum #name { #(#rows)* } } }
         }
-        TypeKind::Const { value: serde_json::Value::String(wire) } => {
+        TypeKind::Const { value: serde_json::Value::String(wire), union_tag: false } => {
             let separator = (!docs.is_empty()).then(|| quote! { #[doc = ""] });
             let value_doc = format!(" Always `{wire}` in this version of the spec: constructors fill it in, decoding checks it.");
             let variant = ident(&crate::resolve::enum_variant(wire));
             quote! { crate::runtime::one_value_enum! { #docs #separator #[doc = #value_doc] #deprecated pub enum #name { #variant => #wire, } } }
         }
-        TypeKind::Const { value } => {
+        TypeKind::Const { value, .. } => {
             // The value lives on a hidden marker, so the alias says it where users read.
             let separator = (!docs.is_empty()).then(|| quote! { #[doc = ""] });
             let value_doc = format!(" Always `{value}`: constructors fill it in, decoding checks it.");
@@ -224,10 +224,10 @@ pub fn type_text(ty: &TypeRef) -> String {
 /// module's depth), written into the `constants` module; nothing for other kinds (see
 /// `emit::format_constant_markers`).
 pub fn constant_marker(def: &TypeDef, cfg: &str, module: &mut ItemText) {
-    let TypeKind::Const { value } = &def.kind else { return };
-    if value.is_string() {
+    if !super::is_marker_constant(def) {
         return;
     }
+    let TypeKind::Const { value, .. } = &def.kind else { return };
     let name = sanitise(&def.name);
     let (kind, literal) = match value {
         serde_json::Value::String(s) => ("Str", string_literal(s)),

@@ -7,6 +7,12 @@ use std::collections::HashMap;
 
 pub(crate) fn decide(types: &mut [TypeDef]) {
     let kinds: HashMap<String, TypeKind> = types.iter().map(|t| (t.name.clone(), t.kind.clone())).collect();
+    let tags = union_tags(&kinds);
+    for def in types.iter_mut() {
+        if let TypeKind::Const { union_tag, .. } = &mut def.kind {
+            *union_tag = tags.contains(&def.name);
+        }
+    }
     for def in types.iter_mut() {
         match &mut def.kind {
             TypeKind::Struct { fields, .. } => {
@@ -35,6 +41,26 @@ pub(crate) fn decide(types: &mut [TypeDef]) {
             _ => {}
         }
     }
+}
+
+/// The constants that are a tagged union member's tag. They stay `runtime::Const` (zero cost,
+/// one generic impl of everything), where other text constants become one-value enums: a tag
+/// that gained a value would no longer tell the union's members apart, so its shape is not
+/// what such an edit puts at stake.
+fn union_tags(kinds: &HashMap<String, TypeKind>) -> std::collections::HashSet<String> {
+    let mut tags = std::collections::HashSet::new();
+    for kind in kinds.values() {
+        let TypeKind::Union { tag: Some(tag), variants } = kind else { continue };
+        for variant in variants {
+            let Some(TypeKind::Struct { fields, .. }) = behind(&variant.ty, kinds).1 else { continue };
+            for field in fields.iter().filter(|f| &f.wire == tag) {
+                if let (TypeRef::Named(name), Some(TypeKind::Const { .. })) = behind(&field.ty, kinds) {
+                    tags.insert(name);
+                }
+            }
+        }
+    }
+    tags
 }
 
 /// The type a reference stands for once aliases are followed, and its definition if named.

@@ -125,7 +125,7 @@ impl<'a> Resolver<'a> {
         let Some(TypeKind::Struct { fields, .. }) = self.kind_behind(ty) else { return None };
         let field = fields.iter().find(|f| f.wire == property && f.presence == Presence::Required)?;
         match self.kind_behind(&field.ty)? {
-            TypeKind::Const { value: serde_json::Value::String(value) } => Some(value.clone()),
+            TypeKind::Const { value: serde_json::Value::String(value), .. } => Some(value.clone()),
             _ => None,
         }
     }

@@ -296,3 +296,327 @@ pub use for_unstable_evaluation_rules_unstable_98952555::*;
 mod for_unstable_evaluators;
 #[cfg(feature = "unstable-evaluators")]
 pub use for_unstable_evaluators::*;
+/// The markers behind the constant types: each names its type's one value.
+#[doc(hidden)]
+pub mod constants {
+    #[allow(unused_imports)]
+    use crate::runtime as rt;
+    #[cfg(feature = "scores")]
+    pub enum GetScoresResponseDataBooleanDataType {}
+    #[cfg(feature = "scores")]
+    impl rt::ConstValue for GetScoresResponseDataBooleanDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("BOOLEAN");
+    }
+    #[cfg(feature = "scores")]
+    pub enum GetScoresResponseDataCategoricalDataType {}
+    #[cfg(feature = "scores")]
+    impl rt::ConstValue for GetScoresResponseDataCategoricalDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("CATEGORICAL");
+    }
+    #[cfg(feature = "scores")]
+    pub enum GetScoresResponseDataCorrectionDataType {}
+    #[cfg(feature = "scores")]
+    impl rt::ConstValue for GetScoresResponseDataCorrectionDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("CORRECTION");
+    }
+    #[cfg(feature = "scores")]
+    pub enum GetScoresResponseDataNumericDataType {}
+    #[cfg(feature = "scores")]
+    impl rt::ConstValue for GetScoresResponseDataNumericDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("NUMERIC");
+    }
+    #[cfg(feature = "scores")]
+    pub enum GetScoresResponseDataTextDataType {}
+    #[cfg(feature = "scores")]
+    impl rt::ConstValue for GetScoresResponseDataTextDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("TEXT");
+    }
+    #[cfg(feature = "ingestion")]
+    pub enum IngestionEventCreateType {}
+    #[cfg(feature = "ingestion")]
+    impl rt::ConstValue for IngestionEventCreateType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("event-create");
+    }
+    #[cfg(feature = "ingestion")]
+    pub enum IngestionEventGenerationCreateType {}
+    #[cfg(feature = "ingestion")]
+    impl rt::ConstValue for IngestionEventGenerationCreateType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("generation-create");
+    }
+    #[cfg(feature = "ingestion")]
+    pub enum IngestionEventGenerationUpdateType {}
+    #[cfg(feature = "ingestion")]
+    impl rt::ConstValue for IngestionEventGenerationUpdateType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("generation-update");
+    }
+    #[cfg(feature = "ingestion")]
+    pub enum IngestionEventObservationCreateType {}
+    #[cfg(feature = "ingestion")]
+    impl rt::ConstValue for IngestionEventObservationCreateType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("observation-create");
+    }
+    #[cfg(feature = "ingestion")]
+    pub enum IngestionEventObservationUpdateType {}
+    #[cfg(feature = "ingestion")]
+    impl rt::ConstValue for IngestionEventObservationUpdateType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("observation-update");
+    }
+    #[cfg(feature = "ingestion")]
+    pub enum IngestionEventScoreCreateType {}
+    #[cfg(feature = "ingestion")]
+    impl rt::ConstValue for IngestionEventScoreCreateType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("score-create");
+    }
+    #[cfg(feature = "ingestion")]
+    pub enum IngestionEventSdkLogType {}
+    #[cfg(feature = "ingestion")]
+    impl rt::ConstValue for IngestionEventSdkLogType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("sdk-log");
+    }
+    #[cfg(feature = "ingestion")]
+    pub enum IngestionEventSpanCreateType {}
+    #[cfg(feature = "ingestion")]
+    impl rt::ConstValue for IngestionEventSpanCreateType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("span-create");
+    }
+    #[cfg(feature = "ingestion")]
+    pub enum IngestionEventSpanUpdateType {}
+    #[cfg(feature = "ingestion")]
+    impl rt::ConstValue for IngestionEventSpanUpdateType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("span-update");
+    }
+    #[cfg(feature = "ingestion")]
+    pub enum IngestionEventTraceCreateType {}
+    #[cfg(feature = "ingestion")]
+    impl rt::ConstValue for IngestionEventTraceCreateType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("trace-create");
+    }
+    #[cfg(any(feature = "prompt-version", feature = "prompts"))]
+    pub enum PromptChatType {}
+    #[cfg(any(feature = "prompt-version", feature = "prompts"))]
+    impl rt::ConstValue for PromptChatType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("chat");
+    }
+    #[cfg(any(feature = "prompt-version", feature = "prompts"))]
+    pub enum PromptTextType {}
+    #[cfg(any(feature = "prompt-version", feature = "prompts"))]
+    impl rt::ConstValue for PromptTextType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("text");
+    }
+    #[cfg(feature = "scores")]
+    pub enum ScoreBooleanDataType {}
+    #[cfg(feature = "scores")]
+    impl rt::ConstValue for ScoreBooleanDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("BOOLEAN");
+    }
+    #[cfg(feature = "scores")]
+    pub enum ScoreCategoricalDataType {}
+    #[cfg(feature = "scores")]
+    impl rt::ConstValue for ScoreCategoricalDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("CATEGORICAL");
+    }
+    #[cfg(feature = "scores")]
+    pub enum ScoreCorrectionDataType {}
+    #[cfg(feature = "scores")]
+    impl rt::ConstValue for ScoreCorrectionDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("CORRECTION");
+    }
+    #[cfg(feature = "scores")]
+    pub enum ScoreNumericDataType {}
+    #[cfg(feature = "scores")]
+    impl rt::ConstValue for ScoreNumericDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("NUMERIC");
+    }
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    pub enum ScoreSubjectV3ExperimentKind {}
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    impl rt::ConstValue for ScoreSubjectV3ExperimentKind {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("experiment");
+    }
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    pub enum ScoreSubjectV3ObservationKind {}
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    impl rt::ConstValue for ScoreSubjectV3ObservationKind {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("observation");
+    }
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    pub enum ScoreSubjectV3SessionKind {}
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    impl rt::ConstValue for ScoreSubjectV3SessionKind {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("session");
+    }
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    pub enum ScoreSubjectV3TraceKind {}
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    impl rt::ConstValue for ScoreSubjectV3TraceKind {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("trace");
+    }
+    #[cfg(feature = "scores")]
+    pub enum ScoreTextDataType {}
+    #[cfg(feature = "scores")]
+    impl rt::ConstValue for ScoreTextDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("TEXT");
+    }
+    #[cfg(feature = "trace")]
+    pub enum ScoreV1BooleanDataType {}
+    #[cfg(feature = "trace")]
+    impl rt::ConstValue for ScoreV1BooleanDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("BOOLEAN");
+    }
+    #[cfg(feature = "trace")]
+    pub enum ScoreV1CategoricalDataType {}
+    #[cfg(feature = "trace")]
+    impl rt::ConstValue for ScoreV1CategoricalDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("CATEGORICAL");
+    }
+    #[cfg(feature = "trace")]
+    pub enum ScoreV1NumericDataType {}
+    #[cfg(feature = "trace")]
+    impl rt::ConstValue for ScoreV1NumericDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("NUMERIC");
+    }
+    #[cfg(feature = "trace")]
+    pub enum ScoreV1TextDataType {}
+    #[cfg(feature = "trace")]
+    impl rt::ConstValue for ScoreV1TextDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("TEXT");
+    }
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    pub enum ScoreV3BooleanDataType {}
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    impl rt::ConstValue for ScoreV3BooleanDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("BOOLEAN");
+    }
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    pub enum ScoreV3CategoricalDataType {}
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    impl rt::ConstValue for ScoreV3CategoricalDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("CATEGORICAL");
+    }
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    pub enum ScoreV3CorrectionDataType {}
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    impl rt::ConstValue for ScoreV3CorrectionDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("CORRECTION");
+    }
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    pub enum ScoreV3NumericDataType {}
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    impl rt::ConstValue for ScoreV3NumericDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("NUMERIC");
+    }
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    pub enum ScoreV3TextDataType {}
+    #[cfg(any(feature = "experiments", feature = "scores-v3"))]
+    impl rt::ConstValue for ScoreV3TextDataType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("TEXT");
+    }
+    #[cfg(feature = "unstable-dashboards")]
+    pub enum UnstableCreateDashboardPlacementRequestPresetType {}
+    #[cfg(feature = "unstable-dashboards")]
+    impl rt::ConstValue for UnstableCreateDashboardPlacementRequestPresetType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("preset");
+    }
+    #[cfg(feature = "unstable-dashboards")]
+    pub enum UnstableCreateDashboardPlacementRequestWidgetType {}
+    #[cfg(feature = "unstable-dashboards")]
+    impl rt::ConstValue for UnstableCreateDashboardPlacementRequestWidgetType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("widget");
+    }
+    #[cfg(feature = "unstable-evaluators")]
+    pub enum UnstableCreateEvaluatorRequestCodeType {}
+    #[cfg(feature = "unstable-evaluators")]
+    impl rt::ConstValue for UnstableCreateEvaluatorRequestCodeType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("code");
+    }
+    #[cfg(feature = "unstable-evaluators")]
+    pub enum UnstableCreateEvaluatorRequestLlmAsJudgeType {}
+    #[cfg(feature = "unstable-evaluators")]
+    impl rt::ConstValue for UnstableCreateEvaluatorRequestLlmAsJudgeType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("llm_as_judge");
+    }
+    #[cfg(feature = "unstable-dashboards")]
+    pub enum UnstableDashboardPlacementPresetType {}
+    #[cfg(feature = "unstable-dashboards")]
+    impl rt::ConstValue for UnstableDashboardPlacementPresetType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("preset");
+    }
+    #[cfg(feature = "unstable-dashboards")]
+    pub enum UnstableDashboardPlacementWidgetType {}
+    #[cfg(feature = "unstable-dashboards")]
+    impl rt::ConstValue for UnstableDashboardPlacementWidgetType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("widget");
+    }
+    #[cfg(feature = "unstable-evaluation-rules")]
+    pub enum UnstableEvaluationRuleFilterArrayOptionsType {}
+    #[cfg(feature = "unstable-evaluation-rules")]
+    impl rt::ConstValue for UnstableEvaluationRuleFilterArrayOptionsType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("arrayOptions");
+    }
+    #[cfg(feature = "unstable-evaluation-rules")]
+    pub enum UnstableEvaluationRuleFilterBooleanType {}
+    #[cfg(feature = "unstable-evaluation-rules")]
+    impl rt::ConstValue for UnstableEvaluationRuleFilterBooleanType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("boolean");
+    }
+    #[cfg(feature = "unstable-evaluation-rules")]
+    pub enum UnstableEvaluationRuleFilterCategoryOptionsType {}
+    #[cfg(feature = "unstable-evaluation-rules")]
+    impl rt::ConstValue for UnstableEvaluationRuleFilterCategoryOptionsType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("categoryOptions");
+    }
+    #[cfg(feature = "unstable-evaluation-rules")]
+    pub enum UnstableEvaluationRuleFilterDatetimeType {}
+    #[cfg(feature = "unstable-evaluation-rules")]
+    impl rt::ConstValue for UnstableEvaluationRuleFilterDatetimeType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("datetime");
+    }
+    #[cfg(feature = "unstable-evaluation-rules")]
+    pub enum UnstableEvaluationRuleFilterNullType {}
+    #[cfg(feature = "unstable-evaluation-rules")]
+    impl rt::ConstValue for UnstableEvaluationRuleFilterNullType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("null");
+    }
+    #[cfg(feature = "unstable-evaluation-rules")]
+    pub enum UnstableEvaluationRuleFilterNumberObjectType {}
+    #[cfg(feature = "unstable-evaluation-rules")]
+    impl rt::ConstValue for UnstableEvaluationRuleFilterNumberObjectType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("numberObject");
+    }
+    #[cfg(feature = "unstable-evaluation-rules")]
+    pub enum UnstableEvaluationRuleFilterNumberType {}
+    #[cfg(feature = "unstable-evaluation-rules")]
+    impl rt::ConstValue for UnstableEvaluationRuleFilterNumberType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("number");
+    }
+    #[cfg(feature = "unstable-evaluation-rules")]
+    pub enum UnstableEvaluationRuleFilterStringObjectType {}
+    #[cfg(feature = "unstable-evaluation-rules")]
+    impl rt::ConstValue for UnstableEvaluationRuleFilterStringObjectType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("stringObject");
+    }
+    #[cfg(feature = "unstable-evaluation-rules")]
+    pub enum UnstableEvaluationRuleFilterStringOptionsType {}
+    #[cfg(feature = "unstable-evaluation-rules")]
+    impl rt::ConstValue for UnstableEvaluationRuleFilterStringOptionsType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("stringOptions");
+    }
+    #[cfg(feature = "unstable-evaluation-rules")]
+    pub enum UnstableEvaluationRuleFilterStringType {}
+    #[cfg(feature = "unstable-evaluation-rules")]
+    impl rt::ConstValue for UnstableEvaluationRuleFilterStringType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("string");
+    }
+    #[cfg(feature = "unstable-evaluators")]
+    pub enum UnstableEvaluatorCodeType {}
+    #[cfg(feature = "unstable-evaluators")]
+    impl rt::ConstValue for UnstableEvaluatorCodeType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("code");
+    }
+    #[cfg(feature = "unstable-evaluators")]
+    pub enum UnstableEvaluatorLlmAsJudgeType {}
+    #[cfg(feature = "unstable-evaluators")]
+    impl rt::ConstValue for UnstableEvaluatorLlmAsJudgeType {
+        const VALUE: rt::ConstLit = rt::ConstLit::Str("llm_as_judge");
+    }
+}

@@ -80,13 +80,12 @@ impl ScoreSubjectV3Experiment {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/3/allOf/0/properties/kind` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `experiment` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreSubjectV3ExperimentKind { Experiment => "experiment", }
-}
+/// The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/3/allOf/0/properties/kind` in the API's spec.
+///
+/// Always `"experiment"`: constructors fill it in, decoding checks it.
+pub type ScoreSubjectV3ExperimentKind = crate::runtime::Const<
+    constants::ScoreSubjectV3ExperimentKind,
+>;
 /// The object of the schema at `/components/schemas/ScoreSubjectV3/oneOf/1` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -168,13 +167,12 @@ impl ScoreSubjectV3Observation {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/1/allOf/0/properties/kind` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `observation` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreSubjectV3ObservationKind { Observation => "observation", }
-}
+/// The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/1/allOf/0/properties/kind` in the API's spec.
+///
+/// Always `"observation"`: constructors fill it in, decoding checks it.
+pub type ScoreSubjectV3ObservationKind = crate::runtime::Const<
+    constants::ScoreSubjectV3ObservationKind,
+>;
 /// The object of the schema at `/components/schemas/ScoreSubjectV3/oneOf/2` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -242,13 +240,12 @@ impl ScoreSubjectV3Session {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/2/allOf/0/properties/kind` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `session` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreSubjectV3SessionKind { Session => "session", }
-}
+/// The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/2/allOf/0/properties/kind` in the API's spec.
+///
+/// Always `"session"`: constructors fill it in, decoding checks it.
+pub type ScoreSubjectV3SessionKind = crate::runtime::Const<
+    constants::ScoreSubjectV3SessionKind,
+>;
 /// The object of the schema at `/components/schemas/ScoreSubjectV3/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -316,13 +313,12 @@ impl ScoreSubjectV3Trace {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/0/allOf/0/properties/kind` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `trace` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreSubjectV3TraceKind { Trace => "trace", }
-}
+/// The one value of the schema at `/components/schemas/ScoreSubjectV3/oneOf/0/allOf/0/properties/kind` in the API's spec.
+///
+/// Always `"trace"`: constructors fill it in, decoding checks it.
+pub type ScoreSubjectV3TraceKind = crate::runtime::Const<
+    constants::ScoreSubjectV3TraceKind,
+>;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `ScoreV3` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -599,13 +595,12 @@ impl ScoreV3Boolean {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ScoreV3/oneOf/1/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `BOOLEAN` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreV3BooleanDataType { Boolean => "BOOLEAN", }
-}
+/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/1/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
+pub type ScoreV3BooleanDataType = crate::runtime::Const<
+    constants::ScoreV3BooleanDataType,
+>;
 /// The object of the schema at `/components/schemas/ScoreV3/oneOf/2` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -868,13 +863,12 @@ impl ScoreV3Categorical {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ScoreV3/oneOf/2/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `CATEGORICAL` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreV3CategoricalDataType { Categorical => "CATEGORICAL", }
-}
+/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/2/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
+pub type ScoreV3CategoricalDataType = crate::runtime::Const<
+    constants::ScoreV3CategoricalDataType,
+>;
 /// The object of the schema at `/components/schemas/ScoreV3/oneOf/4` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1137,13 +1131,12 @@ impl ScoreV3Correction {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ScoreV3/oneOf/4/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `CORRECTION` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreV3CorrectionDataType { Correction => "CORRECTION", }
-}
+/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/4/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"CORRECTION"`: constructors fill it in, decoding checks it.
+pub type ScoreV3CorrectionDataType = crate::runtime::Const<
+    constants::ScoreV3CorrectionDataType,
+>;
 /// The object of the schema at `/components/schemas/ScoreV3/oneOf/0` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1406,13 +1399,12 @@ impl ScoreV3Numeric {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ScoreV3/oneOf/0/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `NUMERIC` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreV3NumericDataType { Numeric => "NUMERIC", }
-}
+/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/0/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
+pub type ScoreV3NumericDataType = crate::runtime::Const<
+    constants::ScoreV3NumericDataType,
+>;
 /// The object of the schema at `/components/schemas/ScoreV3/oneOf/3` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1675,10 +1667,7 @@ impl ScoreV3Text {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ScoreV3/oneOf/3/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `TEXT` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreV3TextDataType { Text => "TEXT", }
-}
+/// The one value of the schema at `/components/schemas/ScoreV3/oneOf/3/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"TEXT"`: constructors fill it in, decoding checks it.
+pub type ScoreV3TextDataType = crate::runtime::Const<constants::ScoreV3TextDataType>;

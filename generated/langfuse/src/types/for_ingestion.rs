@@ -1052,13 +1052,12 @@ impl IngestionEventCreate {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/6/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `event-create` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum IngestionEventCreateType { EventCreate => "event-create", }
-}
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/6/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"event-create"`: constructors fill it in, decoding checks it.
+pub type IngestionEventCreateType = crate::runtime::Const<
+    constants::IngestionEventCreateType,
+>;
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/4` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1168,14 +1167,12 @@ impl IngestionEventGenerationCreate {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/4/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `generation-create` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum IngestionEventGenerationCreateType { GenerationCreate =>
-    "generation-create", }
-}
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/4/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"generation-create"`: constructors fill it in, decoding checks it.
+pub type IngestionEventGenerationCreateType = crate::runtime::Const<
+    constants::IngestionEventGenerationCreateType,
+>;
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/5` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1285,14 +1282,12 @@ impl IngestionEventGenerationUpdate {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/5/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `generation-update` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum IngestionEventGenerationUpdateType { GenerationUpdate =>
-    "generation-update", }
-}
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/5/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"generation-update"`: constructors fill it in, decoding checks it.
+pub type IngestionEventGenerationUpdateType = crate::runtime::Const<
+    constants::IngestionEventGenerationUpdateType,
+>;
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/8` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1402,14 +1397,12 @@ impl IngestionEventObservationCreate {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/8/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `observation-create` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum IngestionEventObservationCreateType { ObservationCreate =>
-    "observation-create", }
-}
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/8/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"observation-create"`: constructors fill it in, decoding checks it.
+pub type IngestionEventObservationCreateType = crate::runtime::Const<
+    constants::IngestionEventObservationCreateType,
+>;
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/9` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1519,14 +1512,12 @@ impl IngestionEventObservationUpdate {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/9/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `observation-update` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum IngestionEventObservationUpdateType { ObservationUpdate =>
-    "observation-update", }
-}
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/9/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"observation-update"`: constructors fill it in, decoding checks it.
+pub type IngestionEventObservationUpdateType = crate::runtime::Const<
+    constants::IngestionEventObservationUpdateType,
+>;
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/1` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1636,13 +1627,12 @@ impl IngestionEventScoreCreate {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/1/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `score-create` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum IngestionEventScoreCreateType { ScoreCreate => "score-create", }
-}
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/1/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"score-create"`: constructors fill it in, decoding checks it.
+pub type IngestionEventScoreCreateType = crate::runtime::Const<
+    constants::IngestionEventScoreCreateType,
+>;
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/7` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1752,13 +1742,12 @@ impl IngestionEventSdkLog {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/7/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `sdk-log` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum IngestionEventSdkLogType { SdkLog => "sdk-log", }
-}
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/7/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"sdk-log"`: constructors fill it in, decoding checks it.
+pub type IngestionEventSdkLogType = crate::runtime::Const<
+    constants::IngestionEventSdkLogType,
+>;
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1868,13 +1857,12 @@ impl IngestionEventSpanCreate {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/2/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `span-create` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum IngestionEventSpanCreateType { SpanCreate => "span-create", }
-}
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/2/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"span-create"`: constructors fill it in, decoding checks it.
+pub type IngestionEventSpanCreateType = crate::runtime::Const<
+    constants::IngestionEventSpanCreateType,
+>;
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/3` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1984,13 +1972,12 @@ impl IngestionEventSpanUpdate {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/3/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `span-update` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum IngestionEventSpanUpdateType { SpanUpdate => "span-update", }
-}
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/3/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"span-update"`: constructors fill it in, decoding checks it.
+pub type IngestionEventSpanUpdateType = crate::runtime::Const<
+    constants::IngestionEventSpanUpdateType,
+>;
 /// The object of the schema at `/components/schemas/IngestionEvent/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2100,13 +2087,12 @@ impl IngestionEventTraceCreate {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/IngestionEvent/oneOf/0/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `trace-create` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum IngestionEventTraceCreateType { TraceCreate => "trace-create", }
-}
+/// The one value of the schema at `/components/schemas/IngestionEvent/oneOf/0/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"trace-create"`: constructors fill it in, decoding checks it.
+pub type IngestionEventTraceCreateType = crate::runtime::Const<
+    constants::IngestionEventTraceCreateType,
+>;
 /// The object of the `IngestionResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

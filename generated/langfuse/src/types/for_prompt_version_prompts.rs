@@ -348,13 +348,10 @@ impl PromptChat {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Prompt/oneOf/0/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `chat` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum PromptChatType { Chat => "chat", }
-}
+/// The one value of the schema at `/components/schemas/Prompt/oneOf/0/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"chat"`: constructors fill it in, decoding checks it.
+pub type PromptChatType = crate::runtime::Const<constants::PromptChatType>;
 /// The object of the schema at `/components/schemas/Prompt/oneOf/1` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -520,10 +517,7 @@ impl PromptText {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Prompt/oneOf/1/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum PromptTextType { Text => "text", }
-}
+/// The one value of the schema at `/components/schemas/Prompt/oneOf/1/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"text"`: constructors fill it in, decoding checks it.
+pub type PromptTextType = crate::runtime::Const<constants::PromptTextType>;

@@ -729,13 +729,12 @@ impl GetScoresResponseDataBoolean2 {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/2/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `BOOLEAN` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum GetScoresResponseDataBooleanDataType { Boolean => "BOOLEAN", }
-}
+/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/2/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
+pub type GetScoresResponseDataBooleanDataType = crate::runtime::Const<
+    constants::GetScoresResponseDataBooleanDataType,
+>;
 /// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/1` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1053,13 +1052,12 @@ impl GetScoresResponseDataCategorical2 {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/1/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `CATEGORICAL` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum GetScoresResponseDataCategoricalDataType { Categorical => "CATEGORICAL", }
-}
+/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/1/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
+pub type GetScoresResponseDataCategoricalDataType = crate::runtime::Const<
+    constants::GetScoresResponseDataCategoricalDataType,
+>;
 /// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/3` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1377,13 +1375,12 @@ impl GetScoresResponseDataCorrection2 {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/3/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `CORRECTION` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum GetScoresResponseDataCorrectionDataType { Correction => "CORRECTION", }
-}
+/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/3/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"CORRECTION"`: constructors fill it in, decoding checks it.
+pub type GetScoresResponseDataCorrectionDataType = crate::runtime::Const<
+    constants::GetScoresResponseDataCorrectionDataType,
+>;
 /// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/0` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1689,13 +1686,12 @@ impl GetScoresResponseDataNumeric2 {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/0/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `NUMERIC` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum GetScoresResponseDataNumericDataType { Numeric => "NUMERIC", }
-}
+/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/0/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
+pub type GetScoresResponseDataNumericDataType = crate::runtime::Const<
+    constants::GetScoresResponseDataNumericDataType,
+>;
 /// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/4` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2001,13 +1997,12 @@ impl GetScoresResponseDataText2 {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/4/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `TEXT` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum GetScoresResponseDataTextDataType { Text => "TEXT", }
-}
+/// The one value of the schema at `/components/schemas/GetScoresResponseData/oneOf/4/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"TEXT"`: constructors fill it in, decoding checks it.
+pub type GetScoresResponseDataTextDataType = crate::runtime::Const<
+    constants::GetScoresResponseDataTextDataType,
+>;
 /// The object of the `GetScoresResponseTraceData` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2444,13 +2439,10 @@ impl ScoreBoolean {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Score/oneOf/2/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `BOOLEAN` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreBooleanDataType { Boolean => "BOOLEAN", }
-}
+/// The one value of the schema at `/components/schemas/Score/oneOf/2/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
+pub type ScoreBooleanDataType = crate::runtime::Const<constants::ScoreBooleanDataType>;
 /// The object of the schema at `/components/schemas/Score/oneOf/1` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2770,13 +2762,12 @@ impl ScoreCategorical {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Score/oneOf/1/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `CATEGORICAL` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreCategoricalDataType { Categorical => "CATEGORICAL", }
-}
+/// The one value of the schema at `/components/schemas/Score/oneOf/1/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
+pub type ScoreCategoricalDataType = crate::runtime::Const<
+    constants::ScoreCategoricalDataType,
+>;
 /// The object of the schema at `/components/schemas/Score/oneOf/3` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -3096,13 +3087,12 @@ impl ScoreCorrection {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Score/oneOf/3/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `CORRECTION` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreCorrectionDataType { Correction => "CORRECTION", }
-}
+/// The one value of the schema at `/components/schemas/Score/oneOf/3/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"CORRECTION"`: constructors fill it in, decoding checks it.
+pub type ScoreCorrectionDataType = crate::runtime::Const<
+    constants::ScoreCorrectionDataType,
+>;
 /// The object of the schema at `/components/schemas/Score/oneOf/0` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -3410,13 +3400,10 @@ impl ScoreNumeric {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Score/oneOf/0/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `NUMERIC` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreNumericDataType { Numeric => "NUMERIC", }
-}
+/// The one value of the schema at `/components/schemas/Score/oneOf/0/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
+pub type ScoreNumericDataType = crate::runtime::Const<constants::ScoreNumericDataType>;
 /// The object of the schema at `/components/schemas/Score/oneOf/4` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -3724,10 +3711,7 @@ impl ScoreText {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Score/oneOf/4/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `TEXT` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreTextDataType { Text => "TEXT", }
-}
+/// The one value of the schema at `/components/schemas/Score/oneOf/4/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"TEXT"`: constructors fill it in, decoding checks it.
+pub type ScoreTextDataType = crate::runtime::Const<constants::ScoreTextDataType>;

@@ -344,13 +344,12 @@ impl ScoreV1Boolean {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ScoreV1/oneOf/2/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `BOOLEAN` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreV1BooleanDataType { Boolean => "BOOLEAN", }
-}
+/// The one value of the schema at `/components/schemas/ScoreV1/oneOf/2/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"BOOLEAN"`: constructors fill it in, decoding checks it.
+pub type ScoreV1BooleanDataType = crate::runtime::Const<
+    constants::ScoreV1BooleanDataType,
+>;
 /// The object of the schema at `/components/schemas/ScoreV1/oneOf/1` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -622,13 +621,12 @@ impl ScoreV1Categorical {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ScoreV1/oneOf/1/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `CATEGORICAL` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreV1CategoricalDataType { Categorical => "CATEGORICAL", }
-}
+/// The one value of the schema at `/components/schemas/ScoreV1/oneOf/1/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"CATEGORICAL"`: constructors fill it in, decoding checks it.
+pub type ScoreV1CategoricalDataType = crate::runtime::Const<
+    constants::ScoreV1CategoricalDataType,
+>;
 /// The object of the schema at `/components/schemas/ScoreV1/oneOf/0` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -888,13 +886,12 @@ impl ScoreV1Numeric {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ScoreV1/oneOf/0/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `NUMERIC` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreV1NumericDataType { Numeric => "NUMERIC", }
-}
+/// The one value of the schema at `/components/schemas/ScoreV1/oneOf/0/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"NUMERIC"`: constructors fill it in, decoding checks it.
+pub type ScoreV1NumericDataType = crate::runtime::Const<
+    constants::ScoreV1NumericDataType,
+>;
 /// The object of the schema at `/components/schemas/ScoreV1/oneOf/3` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1154,13 +1151,10 @@ impl ScoreV1Text {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ScoreV1/oneOf/3/allOf/0/properties/dataType` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `TEXT` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ScoreV1TextDataType { Text => "TEXT", }
-}
+/// The one value of the schema at `/components/schemas/ScoreV1/oneOf/3/allOf/0/properties/dataType` in the API's spec.
+///
+/// Always `"TEXT"`: constructors fill it in, decoding checks it.
+pub type ScoreV1TextDataType = crate::runtime::Const<constants::ScoreV1TextDataType>;
 /// The object of the schema at `/paths/~1api~1public~1traces/delete/requestBody/content/application~1json/schema` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

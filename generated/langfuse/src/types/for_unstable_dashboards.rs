@@ -158,13 +158,12 @@ impl UnstableCreateDashboardPlacementRequestPreset {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableCreateDashboardPlacementRequest/oneOf/1/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `preset` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableCreateDashboardPlacementRequestPresetType { Preset => "preset", }
-}
+/// The one value of the schema at `/components/schemas/unstableCreateDashboardPlacementRequest/oneOf/1/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"preset"`: constructors fill it in, decoding checks it.
+pub type UnstableCreateDashboardPlacementRequestPresetType = crate::runtime::Const<
+    constants::UnstableCreateDashboardPlacementRequestPresetType,
+>;
 /// The object of the schema at `/components/schemas/unstableCreateDashboardPlacementRequest/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -306,13 +305,12 @@ impl UnstableCreateDashboardPlacementRequestWidget {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableCreateDashboardPlacementRequest/oneOf/0/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `widget` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableCreateDashboardPlacementRequestWidgetType { Widget => "widget", }
-}
+/// The one value of the schema at `/components/schemas/unstableCreateDashboardPlacementRequest/oneOf/0/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"widget"`: constructors fill it in, decoding checks it.
+pub type UnstableCreateDashboardPlacementRequestWidgetType = crate::runtime::Const<
+    constants::UnstableCreateDashboardPlacementRequestWidgetType,
+>;
 /// The object of the `unstableCreateDashboardRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -810,13 +808,12 @@ impl UnstableDashboardPlacementPreset {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableDashboardPlacement/oneOf/1/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `preset` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableDashboardPlacementPresetType { Preset => "preset", }
-}
+/// The one value of the schema at `/components/schemas/unstableDashboardPlacement/oneOf/1/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"preset"`: constructors fill it in, decoding checks it.
+pub type UnstableDashboardPlacementPresetType = crate::runtime::Const<
+    constants::UnstableDashboardPlacementPresetType,
+>;
 /// The object of the schema at `/components/schemas/unstableDashboardPlacement/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -941,13 +938,12 @@ impl UnstableDashboardPlacementWidget {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableDashboardPlacement/oneOf/0/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `widget` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableDashboardPlacementWidgetType { Widget => "widget", }
-}
+/// The one value of the schema at `/components/schemas/unstableDashboardPlacement/oneOf/0/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"widget"`: constructors fill it in, decoding checks it.
+pub type UnstableDashboardPlacementWidgetType = crate::runtime::Const<
+    constants::UnstableDashboardPlacementWidgetType,
+>;
 /// The object of the `unstableDeleteDashboardPlacementResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

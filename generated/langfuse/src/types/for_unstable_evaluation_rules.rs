@@ -1376,14 +1376,12 @@ impl UnstableEvaluationRuleFilterArrayOptions {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/5/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `arrayOptions` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableEvaluationRuleFilterArrayOptionsType { ArrayOptions =>
-    "arrayOptions", }
-}
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/5/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"arrayOptions"`: constructors fill it in, decoding checks it.
+pub type UnstableEvaluationRuleFilterArrayOptionsType = crate::runtime::Const<
+    constants::UnstableEvaluationRuleFilterArrayOptionsType,
+>;
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/8` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1475,13 +1473,12 @@ impl UnstableEvaluationRuleFilterBoolean {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/8/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `boolean` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableEvaluationRuleFilterBooleanType { Boolean => "boolean", }
-}
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/8/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"boolean"`: constructors fill it in, decoding checks it.
+pub type UnstableEvaluationRuleFilterBooleanType = crate::runtime::Const<
+    constants::UnstableEvaluationRuleFilterBooleanType,
+>;
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/4` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1584,14 +1581,12 @@ impl UnstableEvaluationRuleFilterCategoryOptions {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/4/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `categoryOptions` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableEvaluationRuleFilterCategoryOptionsType { CategoryOptions =>
-    "categoryOptions", }
-}
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/4/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"categoryOptions"`: constructors fill it in, decoding checks it.
+pub type UnstableEvaluationRuleFilterCategoryOptionsType = crate::runtime::Const<
+    constants::UnstableEvaluationRuleFilterCategoryOptionsType,
+>;
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1683,13 +1678,12 @@ impl UnstableEvaluationRuleFilterDatetime {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/0/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `datetime` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableEvaluationRuleFilterDatetimeType { Datetime => "datetime", }
-}
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/0/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"datetime"`: constructors fill it in, decoding checks it.
+pub type UnstableEvaluationRuleFilterDatetimeType = crate::runtime::Const<
+    constants::UnstableEvaluationRuleFilterDatetimeType,
+>;
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/9` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1784,13 +1778,12 @@ impl UnstableEvaluationRuleFilterNull {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/9/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `null` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableEvaluationRuleFilterNullType { Null => "null", }
-}
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/9/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"null"`: constructors fill it in, decoding checks it.
+pub type UnstableEvaluationRuleFilterNullType = crate::runtime::Const<
+    constants::UnstableEvaluationRuleFilterNullType,
+>;
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/2` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1984,21 +1977,18 @@ impl UnstableEvaluationRuleFilterNumberObject {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/7/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `numberObject` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableEvaluationRuleFilterNumberObjectType { NumberObject =>
-    "numberObject", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/2/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `number` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableEvaluationRuleFilterNumberType { Number => "number", }
-}
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/7/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"numberObject"`: constructors fill it in, decoding checks it.
+pub type UnstableEvaluationRuleFilterNumberObjectType = crate::runtime::Const<
+    constants::UnstableEvaluationRuleFilterNumberObjectType,
+>;
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/2/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"number"`: constructors fill it in, decoding checks it.
+pub type UnstableEvaluationRuleFilterNumberType = crate::runtime::Const<
+    constants::UnstableEvaluationRuleFilterNumberType,
+>;
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/1` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2192,14 +2182,12 @@ impl UnstableEvaluationRuleFilterStringObject {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/6/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `stringObject` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableEvaluationRuleFilterStringObjectType { StringObject =>
-    "stringObject", }
-}
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/6/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"stringObject"`: constructors fill it in, decoding checks it.
+pub type UnstableEvaluationRuleFilterStringObjectType = crate::runtime::Const<
+    constants::UnstableEvaluationRuleFilterStringObjectType,
+>;
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/3` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2291,21 +2279,18 @@ impl UnstableEvaluationRuleFilterStringOptions {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/3/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `stringOptions` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableEvaluationRuleFilterStringOptionsType { StringOptions =>
-    "stringOptions", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/1/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `string` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableEvaluationRuleFilterStringType { String => "string", }
-}
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/3/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"stringOptions"`: constructors fill it in, decoding checks it.
+pub type UnstableEvaluationRuleFilterStringOptionsType = crate::runtime::Const<
+    constants::UnstableEvaluationRuleFilterStringOptionsType,
+>;
+/// The one value of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/1/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"string"`: constructors fill it in, decoding checks it.
+pub type UnstableEvaluationRuleFilterStringType = crate::runtime::Const<
+    constants::UnstableEvaluationRuleFilterStringType,
+>;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the `unstableEvaluationRuleNullFilterOperator` schema in the API's spec."]

@@ -119,13 +119,12 @@ impl UnstableCreateEvaluatorRequestCode {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableCreateEvaluatorRequest/oneOf/1/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `code` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableCreateEvaluatorRequestCodeType { Code => "code", }
-}
+/// The one value of the schema at `/components/schemas/unstableCreateEvaluatorRequest/oneOf/1/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"code"`: constructors fill it in, decoding checks it.
+pub type UnstableCreateEvaluatorRequestCodeType = crate::runtime::Const<
+    constants::UnstableCreateEvaluatorRequestCodeType,
+>;
 /// The object of the schema at `/components/schemas/unstableCreateEvaluatorRequest/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -262,14 +261,12 @@ impl UnstableCreateEvaluatorRequestLlmAsJudge {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableCreateEvaluatorRequest/oneOf/0/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `llm_as_judge` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableCreateEvaluatorRequestLlmAsJudgeType { LlmAsJudge => "llm_as_judge",
-    }
-}
+/// The one value of the schema at `/components/schemas/unstableCreateEvaluatorRequest/oneOf/0/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"llm_as_judge"`: constructors fill it in, decoding checks it.
+pub type UnstableCreateEvaluatorRequestLlmAsJudgeType = crate::runtime::Const<
+    constants::UnstableCreateEvaluatorRequestLlmAsJudgeType,
+>;
 /// Confirmation response returned after successful deletion.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -546,13 +543,12 @@ impl UnstableEvaluatorCode {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableEvaluator/oneOf/1/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `code` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableEvaluatorCodeType { Code => "code", }
-}
+/// The one value of the schema at `/components/schemas/unstableEvaluator/oneOf/1/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"code"`: constructors fill it in, decoding checks it.
+pub type UnstableEvaluatorCodeType = crate::runtime::Const<
+    constants::UnstableEvaluatorCodeType,
+>;
 /// The object of the schema at `/components/schemas/unstableEvaluator/oneOf/0` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -770,13 +766,12 @@ impl UnstableEvaluatorLlmAsJudge {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/unstableEvaluator/oneOf/0/allOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `llm_as_judge` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UnstableEvaluatorLlmAsJudgeType { LlmAsJudge => "llm_as_judge", }
-}
+/// The one value of the schema at `/components/schemas/unstableEvaluator/oneOf/0/allOf/0/properties/type` in the API's spec.
+///
+/// Always `"llm_as_judge"`: constructors fill it in, decoding checks it.
+pub type UnstableEvaluatorLlmAsJudgeType = crate::runtime::Const<
+    constants::UnstableEvaluatorLlmAsJudgeType,
+>;
 /// Optional explicit model configuration for an evaluator.
 ///
 /// If omitted, Langfuse uses the project's default evaluation model.

@@ -6072,13 +6072,12 @@ crate::runtime::string_enum! {
     pub enum OutputItemApplyPatchCallStatus { InProgress => "in_progress", Completed =>
     "completed", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputItemApplyPatchCall/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `apply_patch_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputItemApplyPatchCallType { ApplyPatchCall => "apply_patch_call", }
-}
+/// The one value of the schema at `/components/schemas/OutputItemApplyPatchCall/properties/type` in the API's spec.
+///
+/// Always `"apply_patch_call"`: constructors fill it in, decoding checks it.
+pub type OutputItemApplyPatchCallType = crate::runtime::Const<
+    constants::OutputItemApplyPatchCallType,
+>;
 /// The object of the `OutputItemCodeInterpreterCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -6322,13 +6321,12 @@ impl OutputItemCustomToolCall {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputItemCustomToolCall/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `custom_tool_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputItemCustomToolCallType { CustomToolCall => "custom_tool_call", }
-}
+/// The one value of the schema at `/components/schemas/OutputItemCustomToolCall/properties/type` in the API's spec.
+///
+/// Always `"custom_tool_call"`: constructors fill it in, decoding checks it.
+pub type OutputItemCustomToolCallType = crate::runtime::Const<
+    constants::OutputItemCustomToolCallType,
+>;
 /// Event emitted when an output item is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]

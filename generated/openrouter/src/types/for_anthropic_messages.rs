@@ -82,14 +82,12 @@ impl AnthropicAdvisorToolResult {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicAdvisorToolResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `advisor_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicAdvisorToolResultType { AdvisorToolResult => "advisor_tool_result",
-    }
-}
+/// The one value of the schema at `/components/schemas/AnthropicAdvisorToolResult/properties/type` in the API's spec.
+///
+/// Always `"advisor_tool_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicAdvisorToolResultType = crate::runtime::Const<
+    constants::AnthropicAdvisorToolResultType,
+>;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicBashCodeExecutionContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -280,14 +278,12 @@ impl AnthropicBashCodeExecutionResult {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `bash_code_execution_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicBashCodeExecutionResultType { BashCodeExecutionResult =>
-    "bash_code_execution_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionResult/properties/type` in the API's spec.
+///
+/// Always `"bash_code_execution_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicBashCodeExecutionResultType = crate::runtime::Const<
+    constants::AnthropicBashCodeExecutionResultType,
+>;
 /// The object of the `AnthropicBashCodeExecutionToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -447,22 +443,18 @@ crate::runtime::string_enum! {
     "too_many_requests", ExecutionTimeExceeded => "execution_time_exceeded",
     OutputFileTooLarge => "output_file_too_large", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionToolResultError/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `bash_code_execution_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicBashCodeExecutionToolResultErrorType {
-    BashCodeExecutionToolResultError => "bash_code_execution_tool_result_error", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionToolResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `bash_code_execution_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicBashCodeExecutionToolResultType { BashCodeExecutionToolResult =>
-    "bash_code_execution_tool_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionToolResultError/properties/type` in the API's spec.
+///
+/// Always `"bash_code_execution_tool_result_error"`: constructors fill it in, decoding checks it.
+pub type AnthropicBashCodeExecutionToolResultErrorType = crate::runtime::Const<
+    constants::AnthropicBashCodeExecutionToolResultErrorType,
+>;
+/// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionToolResult/properties/type` in the API's spec.
+///
+/// Always `"bash_code_execution_tool_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicBashCodeExecutionToolResultType = crate::runtime::Const<
+    constants::AnthropicBashCodeExecutionToolResultType,
+>;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicCaller` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -610,13 +602,12 @@ impl AnthropicCitationCharLocation {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCitationCharLocation/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `char_location` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCitationCharLocationType { CharLocation => "char_location", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCitationCharLocation/properties/type` in the API's spec.
+///
+/// Always `"char_location"`: constructors fill it in, decoding checks it.
+pub type AnthropicCitationCharLocationType = crate::runtime::Const<
+    constants::AnthropicCitationCharLocationType,
+>;
 /// The object of the `AnthropicCitationContentBlockLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -751,14 +742,12 @@ impl AnthropicCitationContentBlockLocation {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCitationContentBlockLocation/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `content_block_location` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCitationContentBlockLocationType { ContentBlockLocation =>
-    "content_block_location", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCitationContentBlockLocation/properties/type` in the API's spec.
+///
+/// Always `"content_block_location"`: constructors fill it in, decoding checks it.
+pub type AnthropicCitationContentBlockLocationType = crate::runtime::Const<
+    constants::AnthropicCitationContentBlockLocationType,
+>;
 /// The object of the `AnthropicCitationPageLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -893,13 +882,12 @@ impl AnthropicCitationPageLocation {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCitationPageLocation/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `page_location` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCitationPageLocationType { PageLocation => "page_location", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCitationPageLocation/properties/type` in the API's spec.
+///
+/// Always `"page_location"`: constructors fill it in, decoding checks it.
+pub type AnthropicCitationPageLocationType = crate::runtime::Const<
+    constants::AnthropicCitationPageLocationType,
+>;
 /// The object of the `AnthropicCitationSearchResultLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1033,14 +1021,12 @@ impl AnthropicCitationSearchResultLocation {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCitationSearchResultLocation/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `search_result_location` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCitationSearchResultLocationType { SearchResultLocation =>
-    "search_result_location", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCitationSearchResultLocation/properties/type` in the API's spec.
+///
+/// Always `"search_result_location"`: constructors fill it in, decoding checks it.
+pub type AnthropicCitationSearchResultLocationType = crate::runtime::Const<
+    constants::AnthropicCitationSearchResultLocationType,
+>;
 /// The object of the `AnthropicCitationWebSearchResultLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1150,14 +1136,12 @@ impl AnthropicCitationWebSearchResultLocation {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCitationWebSearchResultLocation/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search_result_location` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCitationWebSearchResultLocationType { WebSearchResultLocation =>
-    "web_search_result_location", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCitationWebSearchResultLocation/properties/type` in the API's spec.
+///
+/// Always `"web_search_result_location"`: constructors fill it in, decoding checks it.
+pub type AnthropicCitationWebSearchResultLocationType = crate::runtime::Const<
+    constants::AnthropicCitationWebSearchResultLocationType,
+>;
 /// The object of the `AnthropicCitationsConfig` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1279,14 +1263,12 @@ impl AnthropicCodeExecution20250825Caller {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCodeExecution20250825Caller/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `code_execution_20250825` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCodeExecution20250825CallerType { CodeExecution20250825 =>
-    "code_execution_20250825", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCodeExecution20250825Caller/properties/type` in the API's spec.
+///
+/// Always `"code_execution_20250825"`: constructors fill it in, decoding checks it.
+pub type AnthropicCodeExecution20250825CallerType = crate::runtime::Const<
+    constants::AnthropicCodeExecution20250825CallerType,
+>;
 /// The object of the `AnthropicCodeExecution20260120Caller` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1354,14 +1336,12 @@ impl AnthropicCodeExecution20260120Caller {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCodeExecution20260120Caller/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `code_execution_20260120` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCodeExecution20260120CallerType { CodeExecution20260120 =>
-    "code_execution_20260120", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCodeExecution20260120Caller/properties/type` in the API's spec.
+///
+/// Always `"code_execution_20260120"`: constructors fill it in, decoding checks it.
+pub type AnthropicCodeExecution20260120CallerType = crate::runtime::Const<
+    constants::AnthropicCodeExecution20260120CallerType,
+>;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicCodeExecutionContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -1554,14 +1534,12 @@ impl AnthropicCodeExecutionResult {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCodeExecutionResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `code_execution_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCodeExecutionResultType { CodeExecutionResult =>
-    "code_execution_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCodeExecutionResult/properties/type` in the API's spec.
+///
+/// Always `"code_execution_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicCodeExecutionResultType = crate::runtime::Const<
+    constants::AnthropicCodeExecutionResultType,
+>;
 /// The object of the `AnthropicCodeExecutionToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1713,22 +1691,18 @@ impl AnthropicCodeExecutionToolResultError {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCodeExecutionToolResultError/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `code_execution_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCodeExecutionToolResultErrorType { CodeExecutionToolResultError =>
-    "code_execution_tool_result_error", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCodeExecutionToolResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `code_execution_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCodeExecutionToolResultType { CodeExecutionToolResult =>
-    "code_execution_tool_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCodeExecutionToolResultError/properties/type` in the API's spec.
+///
+/// Always `"code_execution_tool_result_error"`: constructors fill it in, decoding checks it.
+pub type AnthropicCodeExecutionToolResultErrorType = crate::runtime::Const<
+    constants::AnthropicCodeExecutionToolResultErrorType,
+>;
+/// The one value of the schema at `/components/schemas/AnthropicCodeExecutionToolResult/properties/type` in the API's spec.
+///
+/// Always `"code_execution_tool_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicCodeExecutionToolResultType = crate::runtime::Const<
+    constants::AnthropicCodeExecutionToolResultType,
+>;
 /// The object of the `AnthropicCompactionBlock` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1810,13 +1784,12 @@ impl AnthropicCompactionBlock {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCompactionBlock/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `compaction` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCompactionBlockType { Compaction => "compaction", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCompactionBlock/properties/type` in the API's spec.
+///
+/// Always `"compaction"`: constructors fill it in, decoding checks it.
+pub type AnthropicCompactionBlockType = crate::runtime::Const<
+    constants::AnthropicCompactionBlockType,
+>;
 /// The object of the `AnthropicContainer` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1951,13 +1924,12 @@ impl AnthropicContainerUpload {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicContainerUpload/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `container_upload` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicContainerUploadType { ContainerUpload => "container_upload", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicContainerUpload/properties/type` in the API's spec.
+///
+/// Always `"container_upload"`: constructors fill it in, decoding checks it.
+pub type AnthropicContainerUploadType = crate::runtime::Const<
+    constants::AnthropicContainerUploadType,
+>;
 /// The object of the `AnthropicDirectCaller` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2012,13 +1984,12 @@ impl AnthropicDirectCaller {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicDirectCaller/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `direct` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicDirectCallerType { Direct => "direct", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicDirectCaller/properties/type` in the API's spec.
+///
+/// Always `"direct"`: constructors fill it in, decoding checks it.
+pub type AnthropicDirectCallerType = crate::runtime::Const<
+    constants::AnthropicDirectCallerType,
+>;
 /// The object of the `AnthropicDocumentBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2237,14 +2208,12 @@ impl AnthropicEncryptedCodeExecutionResult {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicEncryptedCodeExecutionResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `encrypted_code_execution_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicEncryptedCodeExecutionResultType { EncryptedCodeExecutionResult =>
-    "encrypted_code_execution_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicEncryptedCodeExecutionResult/properties/type` in the API's spec.
+///
+/// Always `"encrypted_code_execution_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicEncryptedCodeExecutionResultType = crate::runtime::Const<
+    constants::AnthropicEncryptedCodeExecutionResultType,
+>;
 /// Error response from the Anthropic Messages API
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2589,14 +2558,12 @@ impl AnthropicRedactedThinkingBlock {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicRedactedThinkingBlock/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `redacted_thinking` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicRedactedThinkingBlockType { RedactedThinking =>
-    "redacted_thinking", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicRedactedThinkingBlock/properties/type` in the API's spec.
+///
+/// Always `"redacted_thinking"`: constructors fill it in, decoding checks it.
+pub type AnthropicRedactedThinkingBlockType = crate::runtime::Const<
+    constants::AnthropicRedactedThinkingBlockType,
+>;
 /// Structured information about a refusal
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2859,13 +2826,12 @@ impl AnthropicTextBlock {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicTextBlock/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicTextBlockType { Text => "text", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicTextBlock/properties/type` in the API's spec.
+///
+/// Always `"text"`: constructors fill it in, decoding checks it.
+pub type AnthropicTextBlockType = crate::runtime::Const<
+    constants::AnthropicTextBlockType,
+>;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicTextCitation` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -2973,14 +2939,12 @@ impl AnthropicTextEditorCodeExecutionCreateResult {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionCreateResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text_editor_code_execution_create_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicTextEditorCodeExecutionCreateResultType {
-    TextEditorCodeExecutionCreateResult => "text_editor_code_execution_create_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionCreateResult/properties/type` in the API's spec.
+///
+/// Always `"text_editor_code_execution_create_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicTextEditorCodeExecutionCreateResultType = crate::runtime::Const<
+    constants::AnthropicTextEditorCodeExecutionCreateResultType,
+>;
 /// The object of the `AnthropicTextEditorCodeExecutionStrReplaceResult` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3105,15 +3069,12 @@ impl AnthropicTextEditorCodeExecutionStrReplaceResult {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionStrReplaceResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text_editor_code_execution_str_replace_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicTextEditorCodeExecutionStrReplaceResultType {
-    TextEditorCodeExecutionStrReplaceResult =>
-    "text_editor_code_execution_str_replace_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionStrReplaceResult/properties/type` in the API's spec.
+///
+/// Always `"text_editor_code_execution_str_replace_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicTextEditorCodeExecutionStrReplaceResultType = crate::runtime::Const<
+    constants::AnthropicTextEditorCodeExecutionStrReplaceResultType,
+>;
 /// The object of the `AnthropicTextEditorCodeExecutionToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3285,23 +3246,18 @@ crate::runtime::string_enum! {
     "too_many_requests", ExecutionTimeExceeded => "execution_time_exceeded", FileNotFound
     => "file_not_found", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionToolResultError/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text_editor_code_execution_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicTextEditorCodeExecutionToolResultErrorType {
-    TextEditorCodeExecutionToolResultError =>
-    "text_editor_code_execution_tool_result_error", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionToolResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text_editor_code_execution_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicTextEditorCodeExecutionToolResultType {
-    TextEditorCodeExecutionToolResult => "text_editor_code_execution_tool_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionToolResultError/properties/type` in the API's spec.
+///
+/// Always `"text_editor_code_execution_tool_result_error"`: constructors fill it in, decoding checks it.
+pub type AnthropicTextEditorCodeExecutionToolResultErrorType = crate::runtime::Const<
+    constants::AnthropicTextEditorCodeExecutionToolResultErrorType,
+>;
+/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionToolResult/properties/type` in the API's spec.
+///
+/// Always `"text_editor_code_execution_tool_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicTextEditorCodeExecutionToolResultType = crate::runtime::Const<
+    constants::AnthropicTextEditorCodeExecutionToolResultType,
+>;
 /// The object of the `AnthropicTextEditorCodeExecutionViewResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3431,14 +3387,12 @@ crate::runtime::string_enum! {
     pub enum AnthropicTextEditorCodeExecutionViewResultFileType { Text => "text", Image
     => "image", Pdf => "pdf", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionViewResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text_editor_code_execution_view_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicTextEditorCodeExecutionViewResultType {
-    TextEditorCodeExecutionViewResult => "text_editor_code_execution_view_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicTextEditorCodeExecutionViewResult/properties/type` in the API's spec.
+///
+/// Always `"text_editor_code_execution_view_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicTextEditorCodeExecutionViewResultType = crate::runtime::Const<
+    constants::AnthropicTextEditorCodeExecutionViewResultType,
+>;
 /// The object of the `AnthropicThinkingBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3516,13 +3470,12 @@ impl AnthropicThinkingBlock {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicThinkingBlock/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `thinking` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicThinkingBlockType { Thinking => "thinking", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicThinkingBlock/properties/type` in the API's spec.
+///
+/// Always `"thinking"`: constructors fill it in, decoding checks it.
+pub type AnthropicThinkingBlockType = crate::runtime::Const<
+    constants::AnthropicThinkingBlockType,
+>;
 /// The object of the `AnthropicToolReference` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3758,22 +3711,18 @@ impl AnthropicToolSearchResultError {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicToolSearchResultError/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_search_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicToolSearchResultErrorType { ToolSearchToolResultError =>
-    "tool_search_tool_result_error", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicToolSearchResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_search_tool_search_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicToolSearchResultType { ToolSearchToolSearchResult =>
-    "tool_search_tool_search_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicToolSearchResultError/properties/type` in the API's spec.
+///
+/// Always `"tool_search_tool_result_error"`: constructors fill it in, decoding checks it.
+pub type AnthropicToolSearchResultErrorType = crate::runtime::Const<
+    constants::AnthropicToolSearchResultErrorType,
+>;
+/// The one value of the schema at `/components/schemas/AnthropicToolSearchResult/properties/type` in the API's spec.
+///
+/// Always `"tool_search_tool_search_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicToolSearchResultType = crate::runtime::Const<
+    constants::AnthropicToolSearchResultType,
+>;
 /// The object of the `AnthropicToolSearchToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3856,14 +3805,12 @@ impl AnthropicToolSearchToolResult {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicToolSearchToolResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_search_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicToolSearchToolResultType { ToolSearchToolResult =>
-    "tool_search_tool_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicToolSearchToolResult/properties/type` in the API's spec.
+///
+/// Always `"tool_search_tool_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicToolSearchToolResultType = crate::runtime::Const<
+    constants::AnthropicToolSearchToolResultType,
+>;
 /// The object of the `AnthropicToolUseBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3969,13 +3916,12 @@ impl AnthropicToolUseBlock {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicToolUseBlock/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_use` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicToolUseBlockType { ToolUse => "tool_use", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicToolUseBlock/properties/type` in the API's spec.
+///
+/// Always `"tool_use"`: constructors fill it in, decoding checks it.
+pub type AnthropicToolUseBlockType = crate::runtime::Const<
+    constants::AnthropicToolUseBlockType,
+>;
 /// The object of the `AnthropicWebFetchBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4070,13 +4016,12 @@ impl AnthropicWebFetchBlock {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicWebFetchBlock/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_fetch_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicWebFetchBlockType { WebFetchResult => "web_fetch_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicWebFetchBlock/properties/type` in the API's spec.
+///
+/// Always `"web_fetch_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicWebFetchBlockType = crate::runtime::Const<
+    constants::AnthropicWebFetchBlockType,
+>;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicWebFetchContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -4259,22 +4204,18 @@ crate::runtime::string_enum! {
     => "unsupported_content_type", TooManyRequests => "too_many_requests",
     MaxUsesExceeded => "max_uses_exceeded", Unavailable => "unavailable", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicWebFetchToolResultError/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_fetch_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicWebFetchToolResultErrorType { WebFetchToolResultError =>
-    "web_fetch_tool_result_error", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicWebFetchToolResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_fetch_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicWebFetchToolResultType { WebFetchToolResult =>
-    "web_fetch_tool_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicWebFetchToolResultError/properties/type` in the API's spec.
+///
+/// Always `"web_fetch_tool_result_error"`: constructors fill it in, decoding checks it.
+pub type AnthropicWebFetchToolResultErrorType = crate::runtime::Const<
+    constants::AnthropicWebFetchToolResultErrorType,
+>;
+/// The one value of the schema at `/components/schemas/AnthropicWebFetchToolResult/properties/type` in the API's spec.
+///
+/// Always `"web_fetch_tool_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicWebFetchToolResultType = crate::runtime::Const<
+    constants::AnthropicWebFetchToolResultType,
+>;
 /// The object of the `AnthropicWebSearchResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4579,14 +4520,12 @@ crate::runtime::one_value_enum! {
     pub enum AnthropicWebSearchToolResultErrorType { WebSearchToolResultError =>
     "web_search_tool_result_error", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicWebSearchToolResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicWebSearchToolResultType { WebSearchToolResult =>
-    "web_search_tool_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicWebSearchToolResult/properties/type` in the API's spec.
+///
+/// Always `"web_search_tool_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicWebSearchToolResultType = crate::runtime::Const<
+    constants::AnthropicWebSearchToolResultType,
+>;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/BaseMessagesResult/properties/role` in the API's spec."]
@@ -4790,14 +4729,12 @@ crate::runtime::union_from! {
     WebSearchResultLocation(AnthropicCitationWebSearchResultLocation),
     SearchResultLocation(AnthropicCitationSearchResultLocation), }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/4/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `citations_delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesContentBlockDeltaEventDeltaCitationsDeltaType { CitationsDelta =>
-    "citations_delta", }
-}
+/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/4/properties/type` in the API's spec.
+///
+/// Always `"citations_delta"`: constructors fill it in, decoding checks it.
+pub type MessagesContentBlockDeltaEventDeltaCitationsDeltaType = crate::runtime::Const<
+    constants::MessagesContentBlockDeltaEventDeltaCitationsDeltaType,
+>;
 /// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/5` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4880,14 +4817,12 @@ impl MessagesContentBlockDeltaEventDeltaCompactionDelta {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/5/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `compaction_delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesContentBlockDeltaEventDeltaCompactionDeltaType { CompactionDelta =>
-    "compaction_delta", }
-}
+/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/5/properties/type` in the API's spec.
+///
+/// Always `"compaction_delta"`: constructors fill it in, decoding checks it.
+pub type MessagesContentBlockDeltaEventDeltaCompactionDeltaType = crate::runtime::Const<
+    constants::MessagesContentBlockDeltaEventDeltaCompactionDeltaType,
+>;
 /// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/1` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4955,14 +4890,12 @@ impl MessagesContentBlockDeltaEventDeltaInputJsonDelta {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `input_json_delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesContentBlockDeltaEventDeltaInputJsonDeltaType { InputJsonDelta =>
-    "input_json_delta", }
-}
+/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/1/properties/type` in the API's spec.
+///
+/// Always `"input_json_delta"`: constructors fill it in, decoding checks it.
+pub type MessagesContentBlockDeltaEventDeltaInputJsonDeltaType = crate::runtime::Const<
+    constants::MessagesContentBlockDeltaEventDeltaInputJsonDeltaType,
+>;
 /// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/3` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5030,14 +4963,12 @@ impl MessagesContentBlockDeltaEventDeltaSignatureDelta {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/3/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `signature_delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesContentBlockDeltaEventDeltaSignatureDeltaType { SignatureDelta =>
-    "signature_delta", }
-}
+/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/3/properties/type` in the API's spec.
+///
+/// Always `"signature_delta"`: constructors fill it in, decoding checks it.
+pub type MessagesContentBlockDeltaEventDeltaSignatureDeltaType = crate::runtime::Const<
+    constants::MessagesContentBlockDeltaEventDeltaSignatureDeltaType,
+>;
 /// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5105,14 +5036,12 @@ impl MessagesContentBlockDeltaEventDeltaTextDelta {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text_delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesContentBlockDeltaEventDeltaTextDeltaType { TextDelta =>
-    "text_delta", }
-}
+/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/0/properties/type` in the API's spec.
+///
+/// Always `"text_delta"`: constructors fill it in, decoding checks it.
+pub type MessagesContentBlockDeltaEventDeltaTextDeltaType = crate::runtime::Const<
+    constants::MessagesContentBlockDeltaEventDeltaTextDeltaType,
+>;
 /// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/2` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5180,22 +5109,18 @@ impl MessagesContentBlockDeltaEventDeltaThinkingDelta {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/2/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `thinking_delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesContentBlockDeltaEventDeltaThinkingDeltaType { ThinkingDelta =>
-    "thinking_delta", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `content_block_delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesContentBlockDeltaEventType { ContentBlockDelta =>
-    "content_block_delta", }
-}
+/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/2/properties/type` in the API's spec.
+///
+/// Always `"thinking_delta"`: constructors fill it in, decoding checks it.
+pub type MessagesContentBlockDeltaEventDeltaThinkingDeltaType = crate::runtime::Const<
+    constants::MessagesContentBlockDeltaEventDeltaThinkingDeltaType,
+>;
+/// The one value of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/type` in the API's spec.
+///
+/// Always `"content_block_delta"`: constructors fill it in, decoding checks it.
+pub type MessagesContentBlockDeltaEventType = crate::runtime::Const<
+    constants::MessagesContentBlockDeltaEventType,
+>;
 /// Event sent when a new content block starts
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5400,14 +5325,12 @@ crate::runtime::one_value_enum! {
     pub enum MessagesContentBlockStartEventContentBlockCompactionType { Compaction =>
     "compaction", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `content_block_start` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesContentBlockStartEventType { ContentBlockStart =>
-    "content_block_start", }
-}
+/// The one value of the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/type` in the API's spec.
+///
+/// Always `"content_block_start"`: constructors fill it in, decoding checks it.
+pub type MessagesContentBlockStartEventType = crate::runtime::Const<
+    constants::MessagesContentBlockStartEventType,
+>;
 /// Event sent when a content block is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5475,14 +5398,12 @@ impl MessagesContentBlockStopEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesContentBlockStopEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `content_block_stop` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesContentBlockStopEventType { ContentBlockStop =>
-    "content_block_stop", }
-}
+/// The one value of the schema at `/components/schemas/MessagesContentBlockStopEvent/properties/type` in the API's spec.
+///
+/// Always `"content_block_stop"`: constructors fill it in, decoding checks it.
+pub type MessagesContentBlockStopEventType = crate::runtime::Const<
+    constants::MessagesContentBlockStopEventType,
+>;
 /// Event sent when the message metadata changes (e.g., stop_reason)
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5677,13 +5598,12 @@ impl MessagesDeltaEventDelta {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesDeltaEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `message_delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesDeltaEventType { MessageDelta => "message_delta", }
-}
+/// The one value of the schema at `/components/schemas/MessagesDeltaEvent/properties/type` in the API's spec.
+///
+/// Always `"message_delta"`: constructors fill it in, decoding checks it.
+pub type MessagesDeltaEventType = crate::runtime::Const<
+    constants::MessagesDeltaEventType,
+>;
 /// The object of the schema at `/components/schemas/MessagesDeltaEvent/properties/usage` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -6078,13 +5998,12 @@ impl MessagesErrorEventError {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesErrorEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `error` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesErrorEventType { Error => "error", }
-}
+/// The one value of the schema at `/components/schemas/MessagesErrorEvent/properties/type` in the API's spec.
+///
+/// Always `"error"`: constructors fill it in, decoding checks it.
+pub type MessagesErrorEventType = crate::runtime::Const<
+    constants::MessagesErrorEventType,
+>;
 /// Keep-alive ping event
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -6139,13 +6058,10 @@ impl MessagesPingEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesPingEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `ping` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesPingEventType { Ping => "ping", }
-}
+/// The one value of the schema at `/components/schemas/MessagesPingEvent/properties/type` in the API's spec.
+///
+/// Always `"ping"`: constructors fill it in, decoding checks it.
+pub type MessagesPingEventType = crate::runtime::Const<constants::MessagesPingEventType>;
 /// Non-streaming response from the Anthropic Messages API with OpenRouter extensions
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -7281,13 +7197,12 @@ impl MessagesStartEventMessageUsage {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesStartEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `message_start` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesStartEventType { MessageStart => "message_start", }
-}
+/// The one value of the schema at `/components/schemas/MessagesStartEvent/properties/type` in the API's spec.
+///
+/// Always `"message_start"`: constructors fill it in, decoding checks it.
+pub type MessagesStartEventType = crate::runtime::Const<
+    constants::MessagesStartEventType,
+>;
 /// Event sent when the message is complete
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -7359,13 +7274,10 @@ impl MessagesStopEvent {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesStopEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `message_stop` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesStopEventType { MessageStop => "message_stop", }
-}
+/// The one value of the schema at `/components/schemas/MessagesStopEvent/properties/type` in the API's spec.
+///
+/// Always `"message_stop"`: constructors fill it in, decoding checks it.
+pub type MessagesStopEventType = crate::runtime::Const<constants::MessagesStopEventType>;
 crate::runtime::tagged_union! {
     #[doc = " Union of all possible streaming events"] pub enum MessagesStreamEvents {
     tag = "type"; MessageStart = "message_start" => MessagesStartEvent, MessageDelta =
@@ -7464,14 +7376,12 @@ impl OrAnthropicBashToolResult {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ORAnthropicBashToolResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter_bash_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OrAnthropicBashToolResultType { OpenrouterBashToolResult =>
-    "openrouter_bash_tool_result", }
-}
+/// The one value of the schema at `/components/schemas/ORAnthropicBashToolResult/properties/type` in the API's spec.
+///
+/// Always `"openrouter_bash_tool_result"`: constructors fill it in, decoding checks it.
+pub type OrAnthropicBashToolResultType = crate::runtime::Const<
+    constants::OrAnthropicBashToolResultType,
+>;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `ORAnthropicContentBlock` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -7625,13 +7535,12 @@ impl OrAnthropicServerToolUseBlock {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ORAnthropicServerToolUseBlock/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `server_tool_use` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OrAnthropicServerToolUseBlockType { ServerToolUse => "server_tool_use", }
-}
+/// The one value of the schema at `/components/schemas/ORAnthropicServerToolUseBlock/properties/type` in the API's spec.
+///
+/// Always `"server_tool_use"`: constructors fill it in, decoding checks it.
+pub type OrAnthropicServerToolUseBlockType = crate::runtime::Const<
+    constants::OrAnthropicServerToolUseBlockType,
+>;
 /// Output of an `openrouter:shell` call executed in the OpenRouter sandbox
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7712,14 +7621,12 @@ impl OrAnthropicShellToolResult {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ORAnthropicShellToolResult/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter_shell_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OrAnthropicShellToolResultType { OpenrouterShellToolResult =>
-    "openrouter_shell_tool_result", }
-}
+/// The one value of the schema at `/components/schemas/ORAnthropicShellToolResult/properties/type` in the API's spec.
+///
+/// Always `"openrouter_shell_tool_result"`: constructors fill it in, decoding checks it.
+pub type OrAnthropicShellToolResultType = crate::runtime::Const<
+    constants::OrAnthropicShellToolResultType,
+>;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ORAnthropicStopReason` schema in the API's spec."] pub
     enum OrAnthropicStopReason { EndTurn => "end_turn", MaxTokens => "max_tokens",

@@ -243,13 +243,12 @@ crate::runtime::string_enum! {
     pub enum AutoBetaRouterPluginCostTier { Low => "low", Medium => "medium", High =>
     "high", Xhigh => "xhigh", Max => "max", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AutoBetaRouterPlugin/properties/id` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `auto-beta-router` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AutoBetaRouterPluginId { AutoBetaRouter => "auto-beta-router", }
-}
+/// The one value of the schema at `/components/schemas/AutoBetaRouterPlugin/properties/id` in the API's spec.
+///
+/// Always `"auto-beta-router"`: constructors fill it in, decoding checks it.
+pub type AutoBetaRouterPluginId = crate::runtime::Const<
+    constants::AutoBetaRouterPluginId,
+>;
 /// The object of the `AutoRouterPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -422,13 +421,10 @@ crate::runtime::string_enum! {
     pub enum AutoRouterPluginCostTier { Low => "low", Medium => "medium", High => "high",
     Xhigh => "xhigh", Max => "max", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AutoRouterPlugin/properties/id` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `auto-router` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AutoRouterPluginId { AutoRouter => "auto-router", }
-}
+/// The one value of the schema at `/components/schemas/AutoRouterPlugin/properties/id` in the API's spec.
+///
+/// Always `"auto-router"`: constructors fill it in, decoding checks it.
+pub type AutoRouterPluginId = crate::runtime::Const<constants::AutoRouterPluginId>;
 /// OpenRouter built-in server tool: runs shell commands server-side in a sandboxed container
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -627,13 +623,10 @@ crate::runtime::union_from! {
     BashServerToolEnvironment { ContainerAuto(ContainerAutoEnvironment),
     ContainerReference(ContainerReferenceEnvironment), }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BashServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:bash` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BashServerToolType { OpenrouterBash => "openrouter:bash", }
-}
+/// The one value of the schema at `/components/schemas/BashServerTool/properties/type` in the API's spec.
+///
+/// Always `"openrouter:bash"`: constructors fill it in, decoding checks it.
+pub type BashServerToolType = crate::runtime::Const<constants::BashServerToolType>;
 /// An OpenRouter-managed, auto-provisioned ephemeral container.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -692,13 +685,12 @@ impl ContainerAutoEnvironment {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ContainerAutoEnvironment/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `container_auto` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ContainerAutoEnvironmentType { ContainerAuto => "container_auto", }
-}
+/// The one value of the schema at `/components/schemas/ContainerAutoEnvironment/properties/type` in the API's spec.
+///
+/// Always `"container_auto"`: constructors fill it in, decoding checks it.
+pub type ContainerAutoEnvironmentType = crate::runtime::Const<
+    constants::ContainerAutoEnvironmentType,
+>;
 /// Reference to a previously created container to reuse.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -772,14 +764,12 @@ impl ContainerReferenceEnvironment {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ContainerReferenceEnvironment/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `container_reference` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ContainerReferenceEnvironmentType { ContainerReference =>
-    "container_reference", }
-}
+/// The one value of the schema at `/components/schemas/ContainerReferenceEnvironment/properties/type` in the API's spec.
+///
+/// Always `"container_reference"`: constructors fill it in, decoding checks it.
+pub type ContainerReferenceEnvironmentType = crate::runtime::Const<
+    constants::ContainerReferenceEnvironmentType,
+>;
 crate::runtime::one_value_enum! {
     #[doc = " The compression engine to use. Defaults to \"middle-out\"."] #[doc = ""]
     #[doc =
@@ -877,13 +867,12 @@ impl ContextCompressionPlugin {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ContextCompressionPlugin/properties/id` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `context-compression` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ContextCompressionPluginId { ContextCompression => "context-compression", }
-}
+/// The one value of the schema at `/components/schemas/ContextCompressionPlugin/properties/id` in the API's spec.
+///
+/// Always `"context-compression"`: constructors fill it in, decoding checks it.
+pub type ContextCompressionPluginId = crate::runtime::Const<
+    constants::ContextCompressionPluginId,
+>;
 /// OpenRouter built-in server tool: returns the current date and time
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1025,13 +1014,12 @@ impl DatetimeServerToolConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/DatetimeServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:datetime` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum DatetimeServerToolType { OpenrouterDatetime => "openrouter:datetime", }
-}
+/// The one value of the schema at `/components/schemas/DatetimeServerTool/properties/type` in the API's spec.
+///
+/// Always `"openrouter:datetime"`: constructors fill it in, decoding checks it.
+pub type DatetimeServerToolType = crate::runtime::Const<
+    constants::DatetimeServerToolType,
+>;
 crate::runtime::string_enum! {
     #[doc =
     " **DEPRECATED** Use providers.sort.partition instead. Backwards-compatible alias for providers.sort.partition. Accepts legacy values: \"fallback\" (maps to \"model\"), \"sort\" (maps to \"none\")."]
@@ -1131,13 +1119,10 @@ impl FileParserPlugin {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FileParserPlugin/properties/id` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `file-parser` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FileParserPluginId { FileParser => "file-parser", }
-}
+/// The one value of the schema at `/components/schemas/FileParserPlugin/properties/id` in the API's spec.
+///
+/// Always `"file-parser"`: constructors fill it in, decoding checks it.
+pub type FileParserPluginId = crate::runtime::Const<constants::FileParserPluginId>;
 /// The object of the `FusionPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1301,13 +1286,10 @@ impl FusionPlugin {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FusionPlugin/properties/id` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `fusion` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FusionPluginId { Fusion => "fusion", }
-}
+/// The one value of the schema at `/components/schemas/FusionPlugin/properties/id` in the API's spec.
+///
+/// Always `"fusion"`: constructors fill it in, decoding checks it.
+pub type FusionPluginId = crate::runtime::Const<constants::FusionPluginId>;
 crate::runtime::string_enum! {
     #[doc =
     " A curated OpenRouter fusion preset (slugs follow `<task>-<tier>`, e.g. `general-high`). Expands server-side into the preset's analysis_models panel and analyst model, so callers never name individual models. Explicitly provided `analysis_models` / `model` take precedence."]
@@ -1640,14 +1622,12 @@ impl ImageGenerationServerToolOpenRouter {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ImageGenerationServerTool_OpenRouter/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:image_generation` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ImageGenerationServerToolOpenRouterType { OpenrouterImageGeneration =>
-    "openrouter:image_generation", }
-}
+/// The one value of the schema at `/components/schemas/ImageGenerationServerTool_OpenRouter/properties/type` in the API's spec.
+///
+/// Always `"openrouter:image_generation"`: constructors fill it in, decoding checks it.
+pub type ImageGenerationServerToolOpenRouterType = crate::runtime::Const<
+    constants::ImageGenerationServerToolOpenRouterType,
+>;
 /// The object of the `ModerationPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1706,13 +1686,10 @@ impl ModerationPlugin {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ModerationPlugin/properties/id` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `moderation` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ModerationPluginId { Moderation => "moderation", }
-}
+/// The one value of the schema at `/components/schemas/ModerationPlugin/properties/id` in the API's spec.
+///
+/// Always `"moderation"`: constructors fill it in, decoding checks it.
+pub type ModerationPluginId = crate::runtime::Const<constants::ModerationPluginId>;
 /// The object of the `ParetoRouterPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1843,13 +1820,10 @@ impl ParetoRouterPlugin {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ParetoRouterPlugin/properties/id` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `pareto-router` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ParetoRouterPluginId { ParetoRouter => "pareto-router", }
-}
+/// The one value of the schema at `/components/schemas/ParetoRouterPlugin/properties/id` in the API's spec.
+///
+/// Always `"pareto-router"`: constructors fill it in, decoding checks it.
+pub type ParetoRouterPluginId = crate::runtime::Const<constants::ParetoRouterPluginId>;
 crate::runtime::string_enum! {
     #[doc =
     " Price source for the Pareto frontier cost axis and for enforcing max_price. \"prompt\" uses catalog list price (endpoint.pricing.prompt). \"weighted_avg\" uses traffic-weighted effective input price from ClickHouse, falling back to prompt price for models without traffic data. Defaults to \"prompt\"."]
@@ -2005,13 +1979,12 @@ impl ResponseHealingPlugin {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ResponseHealingPlugin/properties/id` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response-healing` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ResponseHealingPluginId { ResponseHealing => "response-healing", }
-}
+/// The one value of the schema at `/components/schemas/ResponseHealingPlugin/properties/id` in the API's spec.
+///
+/// Always `"response-healing"`: constructors fill it in, decoding checks it.
+pub type ResponseHealingPluginId = crate::runtime::Const<
+    constants::ResponseHealingPluginId,
+>;
 /// How long (in seconds) the container stays warm after its last command before sleeping, freeing its capacity slot. Idle-based: each command renews the timer. Defaults to 900 (15 minutes); capped at 2592000 (30 days).
 pub type SandboxSleepAfterSeconds = i64;
 /// Configuration for the openrouter:experimental__search_models server tool
@@ -2178,14 +2151,12 @@ impl StopServerToolsWhenFinishReasonIs {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/StopServerToolsWhenFinishReasonIs/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `finish_reason_is` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum StopServerToolsWhenFinishReasonIsType { FinishReasonIs =>
-    "finish_reason_is", }
-}
+/// The one value of the schema at `/components/schemas/StopServerToolsWhenFinishReasonIs/properties/type` in the API's spec.
+///
+/// Always `"finish_reason_is"`: constructors fill it in, decoding checks it.
+pub type StopServerToolsWhenFinishReasonIsType = crate::runtime::Const<
+    constants::StopServerToolsWhenFinishReasonIsType,
+>;
 /// Stop after a tool with this name has been called.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2257,13 +2228,12 @@ impl StopServerToolsWhenHasToolCall {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/StopServerToolsWhenHasToolCall/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `has_tool_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum StopServerToolsWhenHasToolCallType { HasToolCall => "has_tool_call", }
-}
+/// The one value of the schema at `/components/schemas/StopServerToolsWhenHasToolCall/properties/type` in the API's spec.
+///
+/// Always `"has_tool_call"`: constructors fill it in, decoding checks it.
+pub type StopServerToolsWhenHasToolCallType = crate::runtime::Const<
+    constants::StopServerToolsWhenHasToolCallType,
+>;
 /// Stop once cumulative cost across the loop exceeds this dollar threshold.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2335,13 +2305,12 @@ impl StopServerToolsWhenMaxCost {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/StopServerToolsWhenMaxCost/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `max_cost` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum StopServerToolsWhenMaxCostType { MaxCost => "max_cost", }
-}
+/// The one value of the schema at `/components/schemas/StopServerToolsWhenMaxCost/properties/type` in the API's spec.
+///
+/// Always `"max_cost"`: constructors fill it in, decoding checks it.
+pub type StopServerToolsWhenMaxCostType = crate::runtime::Const<
+    constants::StopServerToolsWhenMaxCostType,
+>;
 /// Stop once cumulative token usage across the loop exceeds this threshold.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2413,13 +2382,12 @@ impl StopServerToolsWhenMaxTokensUsed {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/StopServerToolsWhenMaxTokensUsed/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `max_tokens_used` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum StopServerToolsWhenMaxTokensUsedType { MaxTokensUsed => "max_tokens_used", }
-}
+/// The one value of the schema at `/components/schemas/StopServerToolsWhenMaxTokensUsed/properties/type` in the API's spec.
+///
+/// Always `"max_tokens_used"`: constructors fill it in, decoding checks it.
+pub type StopServerToolsWhenMaxTokensUsedType = crate::runtime::Const<
+    constants::StopServerToolsWhenMaxTokensUsedType,
+>;
 /// Stop after the agent loop has executed this many steps.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2491,13 +2459,12 @@ impl StopServerToolsWhenStepCountIs {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/StopServerToolsWhenStepCountIs/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `step_count_is` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum StopServerToolsWhenStepCountIsType { StepCountIs => "step_count_is", }
-}
+/// The one value of the schema at `/components/schemas/StopServerToolsWhenStepCountIs/properties/type` in the API's spec.
+///
+/// Always `"step_count_is"`: constructors fill it in, decoding checks it.
+pub type StopServerToolsWhenStepCountIsType = crate::runtime::Const<
+    constants::StopServerToolsWhenStepCountIsType,
+>;
 /// Metadata for observability and tracing. Known keys (trace_id, trace_name, span_name, generation_name, parent_span_id) have special handling. Additional keys are passed through as custom metadata to configured broadcast destinations.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2746,13 +2713,10 @@ impl WebFetchPlugin {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/WebFetchPlugin/properties/id` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web-fetch` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum WebFetchPluginId { WebFetch => "web-fetch", }
-}
+/// The one value of the schema at `/components/schemas/WebFetchPlugin/properties/id` in the API's spec.
+///
+/// Always `"web-fetch"`: constructors fill it in, decoding checks it.
+pub type WebFetchPluginId = crate::runtime::Const<constants::WebFetchPluginId>;
 /// OpenRouter built-in server tool: fetches full content from a URL (web page or PDF)
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2963,13 +2927,12 @@ impl WebFetchServerToolConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/WebFetchServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:web_fetch` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum WebFetchServerToolType { OpenrouterWebFetch => "openrouter:web_fetch", }
-}
+/// The one value of the schema at `/components/schemas/WebFetchServerTool/properties/type` in the API's spec.
+///
+/// Always `"openrouter:web_fetch"`: constructors fill it in, decoding checks it.
+pub type WebFetchServerToolType = crate::runtime::Const<
+    constants::WebFetchServerToolType,
+>;
 crate::runtime::string_enum! {
     #[doc = " The search engine to use for web search."] #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
@@ -3192,13 +3155,10 @@ impl WebSearchPlugin {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/WebSearchPlugin/properties/id` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum WebSearchPluginId { Web => "web", }
-}
+/// The one value of the schema at `/components/schemas/WebSearchPlugin/properties/id` in the API's spec.
+///
+/// Always `"web"`: constructors fill it in, decoding checks it.
+pub type WebSearchPluginId = crate::runtime::Const<constants::WebSearchPluginId>;
 /// The object of the schema at `/components/schemas/WebSearchPlugin/properties/user_location` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -98,13 +98,12 @@ impl AnthropicBase64ImageSource {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicBase64ImageSource/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `base64` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicBase64ImageSourceType { Base64 => "base64", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicBase64ImageSource/properties/type` in the API's spec.
+///
+/// Always `"base64"`: constructors fill it in, decoding checks it.
+pub type AnthropicBase64ImageSourceType = crate::runtime::Const<
+    constants::AnthropicBase64ImageSourceType,
+>;
 /// The object of the `AnthropicBase64PdfSource` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -189,13 +188,12 @@ crate::runtime::one_value_enum! {
     " Always `application/pdf` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum AnthropicBase64PdfSourceMediaType { ApplicationPdf => "application/pdf", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicBase64PdfSource/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `base64` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicBase64PdfSourceType { Base64 => "base64", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicBase64PdfSource/properties/type` in the API's spec.
+///
+/// Always `"base64"`: constructors fill it in, decoding checks it.
+pub type AnthropicBase64PdfSourceType = crate::runtime::Const<
+    constants::AnthropicBase64PdfSourceType,
+>;
 /// The object of the `AnthropicCitationCharLocationParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -321,13 +319,12 @@ impl AnthropicCitationCharLocationParam {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCitationCharLocationParam/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `char_location` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCitationCharLocationParamType { CharLocation => "char_location", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCitationCharLocationParam/properties/type` in the API's spec.
+///
+/// Always `"char_location"`: constructors fill it in, decoding checks it.
+pub type AnthropicCitationCharLocationParamType = crate::runtime::Const<
+    constants::AnthropicCitationCharLocationParamType,
+>;
 /// The object of the `AnthropicCitationContentBlockLocationParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -453,14 +450,12 @@ impl AnthropicCitationContentBlockLocationParam {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCitationContentBlockLocationParam/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `content_block_location` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCitationContentBlockLocationParamType { ContentBlockLocation =>
-    "content_block_location", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCitationContentBlockLocationParam/properties/type` in the API's spec.
+///
+/// Always `"content_block_location"`: constructors fill it in, decoding checks it.
+pub type AnthropicCitationContentBlockLocationParamType = crate::runtime::Const<
+    constants::AnthropicCitationContentBlockLocationParamType,
+>;
 /// The object of the `AnthropicCitationPageLocationParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -586,13 +581,12 @@ impl AnthropicCitationPageLocationParam {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCitationPageLocationParam/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `page_location` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCitationPageLocationParamType { PageLocation => "page_location", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCitationPageLocationParam/properties/type` in the API's spec.
+///
+/// Always `"page_location"`: constructors fill it in, decoding checks it.
+pub type AnthropicCitationPageLocationParamType = crate::runtime::Const<
+    constants::AnthropicCitationPageLocationParamType,
+>;
 /// The object of the `AnthropicCitationSearchResultLocationParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -730,14 +724,12 @@ impl AnthropicCitationSearchResultLocationParam {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCitationSearchResultLocationParam/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `search_result_location` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCitationSearchResultLocationParamType { SearchResultLocation =>
-    "search_result_location", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCitationSearchResultLocationParam/properties/type` in the API's spec.
+///
+/// Always `"search_result_location"`: constructors fill it in, decoding checks it.
+pub type AnthropicCitationSearchResultLocationParamType = crate::runtime::Const<
+    constants::AnthropicCitationSearchResultLocationParamType,
+>;
 /// The object of the `AnthropicCitationWebSearchResultLocationParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -851,14 +843,12 @@ impl AnthropicCitationWebSearchResultLocationParam {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicCitationWebSearchResultLocationParam/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search_result_location` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicCitationWebSearchResultLocationParamType { WebSearchResultLocation
-    => "web_search_result_location", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicCitationWebSearchResultLocationParam/properties/type` in the API's spec.
+///
+/// Always `"web_search_result_location"`: constructors fill it in, decoding checks it.
+pub type AnthropicCitationWebSearchResultLocationParamType = crate::runtime::Const<
+    constants::AnthropicCitationWebSearchResultLocationParamType,
+>;
 /// The object of the `AnthropicDocumentBlockParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1178,20 +1168,18 @@ crate::runtime::union_from! {
     AnthropicDocumentBlockParamSourceContentDefListItem { Text(AnthropicTextBlockParam),
     Image(AnthropicImageBlockParam), }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source/oneOf/2/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `content` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicDocumentBlockParamSourceContentType { Content => "content", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `document` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicDocumentBlockParamType { Document => "document", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source/oneOf/2/properties/type` in the API's spec.
+///
+/// Always `"content"`: constructors fill it in, decoding checks it.
+pub type AnthropicDocumentBlockParamSourceContentType = crate::runtime::Const<
+    constants::AnthropicDocumentBlockParamSourceContentType,
+>;
+/// The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/type` in the API's spec.
+///
+/// Always `"document"`: constructors fill it in, decoding checks it.
+pub type AnthropicDocumentBlockParamType = crate::runtime::Const<
+    constants::AnthropicDocumentBlockParamType,
+>;
 /// The object of the `AnthropicFileDocumentSource` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1263,13 +1251,12 @@ impl AnthropicFileDocumentSource {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicFileDocumentSource/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicFileDocumentSourceType { File => "file", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicFileDocumentSource/properties/type` in the API's spec.
+///
+/// Always `"file"`: constructors fill it in, decoding checks it.
+pub type AnthropicFileDocumentSourceType = crate::runtime::Const<
+    constants::AnthropicFileDocumentSourceType,
+>;
 /// The object of the `AnthropicImageBlockParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1373,13 +1360,12 @@ crate::runtime::union_from! {
     AnthropicImageBlockParamSource { Base64(AnthropicBase64ImageSource),
     Url(AnthropicUrlImageSource), }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicImageBlockParam/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `image` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicImageBlockParamType { Image => "image", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicImageBlockParam/properties/type` in the API's spec.
+///
+/// Always `"image"`: constructors fill it in, decoding checks it.
+pub type AnthropicImageBlockParamType = crate::runtime::Const<
+    constants::AnthropicImageBlockParamType,
+>;
 crate::runtime::string_enum! {
     #[doc = " The values of the `AnthropicImageMimeType` schema in the API's spec."]
     #[doc = " "] #[doc =
@@ -1536,13 +1522,12 @@ impl AnthropicInputTokensTrigger {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicInputTokensTrigger/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `input_tokens` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicInputTokensTriggerType { InputTokens => "input_tokens", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicInputTokensTrigger/properties/type` in the API's spec.
+///
+/// Always `"input_tokens"`: constructors fill it in, decoding checks it.
+pub type AnthropicInputTokensTriggerType = crate::runtime::Const<
+    constants::AnthropicInputTokensTriggerType,
+>;
 /// The object of the `AnthropicPlainTextSource` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1627,13 +1612,12 @@ crate::runtime::one_value_enum! {
     " Always `text/plain` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum AnthropicPlainTextSourceMediaType { TextPlain => "text/plain", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicPlainTextSource/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicPlainTextSourceType { Text => "text", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicPlainTextSource/properties/type` in the API's spec.
+///
+/// Always `"text"`: constructors fill it in, decoding checks it.
+pub type AnthropicPlainTextSourceType = crate::runtime::Const<
+    constants::AnthropicPlainTextSourceType,
+>;
 /// The object of the `AnthropicSearchResultBlockParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1830,13 +1814,12 @@ impl AnthropicSearchResultBlockParamCitations {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicSearchResultBlockParam/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `search_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicSearchResultBlockParamType { SearchResult => "search_result", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicSearchResultBlockParam/properties/type` in the API's spec.
+///
+/// Always `"search_result"`: constructors fill it in, decoding checks it.
+pub type AnthropicSearchResultBlockParamType = crate::runtime::Const<
+    constants::AnthropicSearchResultBlockParamType,
+>;
 /// The object of the `AnthropicTextBlockParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1964,13 +1947,12 @@ crate::runtime::union_from! {
     WebSearchResultLocation(AnthropicCitationWebSearchResultLocationParam),
     SearchResultLocation(AnthropicCitationSearchResultLocationParam), }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicTextBlockParam/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicTextBlockParamType { Text => "text", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicTextBlockParam/properties/type` in the API's spec.
+///
+/// Always `"text"`: constructors fill it in, decoding checks it.
+pub type AnthropicTextBlockParamType = crate::runtime::Const<
+    constants::AnthropicTextBlockParamType,
+>;
 crate::runtime::string_enum! {
     #[doc = " The values of the `AnthropicThinkingDisplay` schema in the API's spec."]
     #[doc = " "] #[doc =
@@ -2507,13 +2489,12 @@ impl AnthropicToolUsesTrigger {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicToolUsesTrigger/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_uses` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicToolUsesTriggerType { ToolUses => "tool_uses", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicToolUsesTrigger/properties/type` in the API's spec.
+///
+/// Always `"tool_uses"`: constructors fill it in, decoding checks it.
+pub type AnthropicToolUsesTriggerType = crate::runtime::Const<
+    constants::AnthropicToolUsesTriggerType,
+>;
 /// The object of the `AnthropicUrlImageSource` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2585,13 +2566,12 @@ impl AnthropicUrlImageSource {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicUrlImageSource/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `url` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicUrlImageSourceType { Url => "url", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicUrlImageSource/properties/type` in the API's spec.
+///
+/// Always `"url"`: constructors fill it in, decoding checks it.
+pub type AnthropicUrlImageSourceType = crate::runtime::Const<
+    constants::AnthropicUrlImageSourceType,
+>;
 /// The object of the `AnthropicUrlPdfSource` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2663,13 +2643,12 @@ impl AnthropicUrlPdfSource {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicUrlPdfSource/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `url` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicUrlPdfSourceType { Url => "url", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicUrlPdfSource/properties/type` in the API's spec.
+///
+/// Always `"url"`: constructors fill it in, decoding checks it.
+pub type AnthropicUrlPdfSourceType = crate::runtime::Const<
+    constants::AnthropicUrlPdfSourceType,
+>;
 /// The object of the `AnthropicWebSearchResultBlockParam` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2991,14 +2970,12 @@ impl MessagesAdvisorToolResultBlock {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesAdvisorToolResultBlock/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `advisor_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesAdvisorToolResultBlockType { AdvisorToolResult =>
-    "advisor_tool_result", }
-}
+/// The one value of the schema at `/components/schemas/MessagesAdvisorToolResultBlock/properties/type` in the API's spec.
+///
+/// Always `"advisor_tool_result"`: constructors fill it in, decoding checks it.
+pub type MessagesAdvisorToolResultBlockType = crate::runtime::Const<
+    constants::MessagesAdvisorToolResultBlockType,
+>;
 /// Output of a sandbox-executed `openrouter:bash` call from a prior assistant turn. Accepted on replay and dropped before the provider request — Anthropic has no equivalent block.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3083,14 +3060,12 @@ impl MessagesBashToolResultBlock {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesBashToolResultBlock/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter_bash_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesBashToolResultBlockType { OpenrouterBashToolResult =>
-    "openrouter_bash_tool_result", }
-}
+/// The one value of the schema at `/components/schemas/MessagesBashToolResultBlock/properties/type` in the API's spec.
+///
+/// Always `"openrouter_bash_tool_result"`: constructors fill it in, decoding checks it.
+pub type MessagesBashToolResultBlockType = crate::runtime::Const<
+    constants::MessagesBashToolResultBlockType,
+>;
 /// Fallback model to try when the primary model fails or refuses. Only the `model` field is supported; per-attempt overrides are rejected.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3395,14 +3370,12 @@ impl MessagesMessageParamContentListItemCompaction {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/10/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `compaction` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesMessageParamContentListItemCompactionType { Compaction =>
-    "compaction", }
-}
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/10/properties/type` in the API's spec.
+///
+/// Always `"compaction"`: constructors fill it in, decoding checks it.
+pub type MessagesMessageParamContentListItemCompactionType = crate::runtime::Const<
+    constants::MessagesMessageParamContentListItemCompactionType,
+>;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/6` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3475,14 +3448,12 @@ impl MessagesMessageParamContentListItemRedactedThinking {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/6/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `redacted_thinking` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesMessageParamContentListItemRedactedThinkingType { RedactedThinking
-    => "redacted_thinking", }
-}
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/6/properties/type` in the API's spec.
+///
+/// Always `"redacted_thinking"`: constructors fill it in, decoding checks it.
+pub type MessagesMessageParamContentListItemRedactedThinkingType = crate::runtime::Const<
+    constants::MessagesMessageParamContentListItemRedactedThinkingType,
+>;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/7` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3595,14 +3566,12 @@ impl MessagesMessageParamContentListItemServerToolUse {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/7/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `server_tool_use` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesMessageParamContentListItemServerToolUseType { ServerToolUse =>
-    "server_tool_use", }
-}
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/7/properties/type` in the API's spec.
+///
+/// Always `"server_tool_use"`: constructors fill it in, decoding checks it.
+pub type MessagesMessageParamContentListItemServerToolUseType = crate::runtime::Const<
+    constants::MessagesMessageParamContentListItemServerToolUseType,
+>;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/5` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3684,13 +3653,12 @@ impl MessagesMessageParamContentListItemThinking {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/5/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `thinking` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesMessageParamContentListItemThinkingType { Thinking => "thinking", }
-}
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/5/properties/type` in the API's spec.
+///
+/// Always `"thinking"`: constructors fill it in, decoding checks it.
+pub type MessagesMessageParamContentListItemThinkingType = crate::runtime::Const<
+    constants::MessagesMessageParamContentListItemThinkingType,
+>;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3935,23 +3903,18 @@ impl MessagesMessageParamContentListItemToolResultContentListItemToolReference {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content/anyOf/1/items/anyOf/2/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_reference` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum
-    MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType {
-    ToolReference => "tool_reference", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesMessageParamContentListItemToolResultType { ToolResult =>
-    "tool_result", }
-}
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content/anyOf/1/items/anyOf/2/properties/type` in the API's spec.
+///
+/// Always `"tool_reference"`: constructors fill it in, decoding checks it.
+pub type MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType = crate::runtime::Const<
+    constants::MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType,
+>;
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/type` in the API's spec.
+///
+/// Always `"tool_result"`: constructors fill it in, decoding checks it.
+pub type MessagesMessageParamContentListItemToolResultType = crate::runtime::Const<
+    constants::MessagesMessageParamContentListItemToolResultType,
+>;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/3` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4064,13 +4027,12 @@ impl MessagesMessageParamContentListItemToolUse {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/3/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_use` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesMessageParamContentListItemToolUseType { ToolUse => "tool_use", }
-}
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/3/properties/type` in the API's spec.
+///
+/// Always `"tool_use"`: constructors fill it in, decoding checks it.
+pub type MessagesMessageParamContentListItemToolUseType = crate::runtime::Const<
+    constants::MessagesMessageParamContentListItemToolUseType,
+>;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4296,14 +4258,12 @@ crate::runtime::one_value_enum! {
     MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorType
     { WebSearchToolResultError => "web_search_tool_result_error", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesMessageParamContentListItemWebSearchToolResultType {
-    WebSearchToolResult => "web_search_tool_result", }
-}
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/type` in the API's spec.
+///
+/// Always `"web_search_tool_result"`: constructors fill it in, decoding checks it.
+pub type MessagesMessageParamContentListItemWebSearchToolResultType = crate::runtime::Const<
+    constants::MessagesMessageParamContentListItemWebSearchToolResultType,
+>;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/MessagesMessageParam/properties/role` in the API's spec."]
@@ -5301,14 +5261,12 @@ crate::runtime::one_value_enum! {
     pub enum MessagesRequestContextManagementEditsItemClearThinking20251015KeepAllType {
     All => "all", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `clear_thinking_20251015` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestContextManagementEditsItemClearThinking20251015Type {
-    ClearThinking20251015 => "clear_thinking_20251015", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/type` in the API's spec.
+///
+/// Always `"clear_thinking_20251015"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestContextManagementEditsItemClearThinking20251015Type = crate::runtime::Const<
+    constants::MessagesRequestContextManagementEditsItemClearThinking20251015Type,
+>;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5494,14 +5452,12 @@ crate::runtime::union_from! {
     MessagesRequestContextManagementEditsItemClearToolUses20250919Trigger {
     InputTokens(AnthropicInputTokensTrigger), ToolUses(AnthropicToolUsesTrigger), }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `clear_tool_uses_20250919` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestContextManagementEditsItemClearToolUses20250919Type {
-    ClearToolUses20250919 => "clear_tool_uses_20250919", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/type` in the API's spec.
+///
+/// Always `"clear_tool_uses_20250919"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestContextManagementEditsItemClearToolUses20250919Type = crate::runtime::Const<
+    constants::MessagesRequestContextManagementEditsItemClearToolUses20250919Type,
+>;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5689,14 +5645,12 @@ impl MessagesRequestContextManagementEditsItemCompact20260112Trigger {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/2/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `compact_20260112` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestContextManagementEditsItemCompact20260112Type {
-    Compact20260112 => "compact_20260112", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/2/properties/type` in the API's spec.
+///
+/// Always `"compact_20260112"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestContextManagementEditsItemCompact20260112Type = crate::runtime::Const<
+    constants::MessagesRequestContextManagementEditsItemCompact20260112Type,
+>;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/metadata` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5890,13 +5844,12 @@ impl MessagesRequestThinkingAdaptive {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/2/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `adaptive` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestThinkingAdaptiveType { Adaptive => "adaptive", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/2/properties/type` in the API's spec.
+///
+/// Always `"adaptive"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestThinkingAdaptiveType = crate::runtime::Const<
+    constants::MessagesRequestThinkingAdaptiveType,
+>;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/1` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5955,13 +5908,12 @@ impl MessagesRequestThinkingDisabled {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `disabled` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestThinkingDisabledType { Disabled => "disabled", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/1/properties/type` in the API's spec.
+///
+/// Always `"disabled"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestThinkingDisabledType = crate::runtime::Const<
+    constants::MessagesRequestThinkingDisabledType,
+>;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6047,13 +5999,12 @@ impl MessagesRequestThinkingEnabled {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `enabled` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestThinkingEnabledType { Enabled => "enabled", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/0/properties/type` in the API's spec.
+///
+/// Always `"enabled"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestThinkingEnabledType = crate::runtime::Const<
+    constants::MessagesRequestThinkingEnabledType,
+>;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/tool_choice` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -6142,13 +6093,12 @@ impl MessagesRequestToolChoiceAny {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `any` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestToolChoiceAnyType { Any => "any", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/1/properties/type` in the API's spec.
+///
+/// Always `"any"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestToolChoiceAnyType = crate::runtime::Const<
+    constants::MessagesRequestToolChoiceAnyType,
+>;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6222,13 +6172,12 @@ impl MessagesRequestToolChoiceAuto {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `auto` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestToolChoiceAutoType { Auto => "auto", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/0/properties/type` in the API's spec.
+///
+/// Always `"auto"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestToolChoiceAutoType = crate::runtime::Const<
+    constants::MessagesRequestToolChoiceAutoType,
+>;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6287,13 +6236,12 @@ impl MessagesRequestToolChoiceNone {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/2/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `none` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestToolChoiceNoneType { None => "none", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/2/properties/type` in the API's spec.
+///
+/// Always `"none"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestToolChoiceNoneType = crate::runtime::Const<
+    constants::MessagesRequestToolChoiceNoneType,
+>;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/3` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6377,13 +6325,12 @@ impl MessagesRequestToolChoiceTool {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/3/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestToolChoiceToolType { Tool => "tool", }
-}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/tool_choice/oneOf/3/properties/type` in the API's spec.
+///
+/// Always `"tool"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestToolChoiceToolType = crate::runtime::Const<
+    constants::MessagesRequestToolChoiceToolType,
+>;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/tools/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -7616,14 +7563,12 @@ impl MessagesShellToolResultBlock {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesShellToolResultBlock/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter_shell_tool_result` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesShellToolResultBlockType { OpenrouterShellToolResult =>
-    "openrouter_shell_tool_result", }
-}
+/// The one value of the schema at `/components/schemas/MessagesShellToolResultBlock/properties/type` in the API's spec.
+///
+/// Always `"openrouter_shell_tool_result"`: constructors fill it in, decoding checks it.
+pub type MessagesShellToolResultBlockType = crate::runtime::Const<
+    constants::MessagesShellToolResultBlockType,
+>;
 /// Loads a previously deferred tool (declared in `tools` with `defer_loading: true`) mid-conversation without invalidating the prompt cache. Only valid in `role: "system"` messages. Not supported on Claude Sonnet 5 or models older than Claude Opus 4.8.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7813,14 +7758,12 @@ impl MessagesToolAdditionBlockToolMcpToolReference {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `mcp_tool_reference` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesToolAdditionBlockToolMcpToolReferenceType { McpToolReference =>
-    "mcp_tool_reference", }
-}
+/// The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/1/properties/type` in the API's spec.
+///
+/// Always `"mcp_tool_reference"`: constructors fill it in, decoding checks it.
+pub type MessagesToolAdditionBlockToolMcpToolReferenceType = crate::runtime::Const<
+    constants::MessagesToolAdditionBlockToolMcpToolReferenceType,
+>;
 /// The object of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7892,14 +7835,12 @@ impl MessagesToolAdditionBlockToolMcpToolsetReference {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/2/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `mcp_toolset_reference` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesToolAdditionBlockToolMcpToolsetReferenceType { McpToolsetReference
-    => "mcp_toolset_reference", }
-}
+/// The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/2/properties/type` in the API's spec.
+///
+/// Always `"mcp_toolset_reference"`: constructors fill it in, decoding checks it.
+pub type MessagesToolAdditionBlockToolMcpToolsetReferenceType = crate::runtime::Const<
+    constants::MessagesToolAdditionBlockToolMcpToolsetReferenceType,
+>;
 /// The object of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7971,21 +7912,18 @@ impl MessagesToolAdditionBlockToolReference {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_reference` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesToolAdditionBlockToolReferenceType { ToolReference =>
-    "tool_reference", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_addition` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesToolAdditionBlockType { ToolAddition => "tool_addition", }
-}
+/// The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/tool/oneOf/0/properties/type` in the API's spec.
+///
+/// Always `"tool_reference"`: constructors fill it in, decoding checks it.
+pub type MessagesToolAdditionBlockToolReferenceType = crate::runtime::Const<
+    constants::MessagesToolAdditionBlockToolReferenceType,
+>;
+/// The one value of the schema at `/components/schemas/MessagesToolAdditionBlock/properties/type` in the API's spec.
+///
+/// Always `"tool_addition"`: constructors fill it in, decoding checks it.
+pub type MessagesToolAdditionBlockType = crate::runtime::Const<
+    constants::MessagesToolAdditionBlockType,
+>;
 /// Removes a tool from the conversation mid-conversation without invalidating the prompt cache. Only valid in `role: "system"` messages. Not supported on Claude Sonnet 5 or models older than Claude Opus 4.8.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -8174,14 +8112,12 @@ impl MessagesToolRemovalBlockToolMcpToolReference {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `mcp_tool_reference` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesToolRemovalBlockToolMcpToolReferenceType { McpToolReference =>
-    "mcp_tool_reference", }
-}
+/// The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/1/properties/type` in the API's spec.
+///
+/// Always `"mcp_tool_reference"`: constructors fill it in, decoding checks it.
+pub type MessagesToolRemovalBlockToolMcpToolReferenceType = crate::runtime::Const<
+    constants::MessagesToolRemovalBlockToolMcpToolReferenceType,
+>;
 /// The object of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -8253,14 +8189,12 @@ impl MessagesToolRemovalBlockToolMcpToolsetReference {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/2/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `mcp_toolset_reference` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesToolRemovalBlockToolMcpToolsetReferenceType { McpToolsetReference =>
-    "mcp_toolset_reference", }
-}
+/// The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/2/properties/type` in the API's spec.
+///
+/// Always `"mcp_toolset_reference"`: constructors fill it in, decoding checks it.
+pub type MessagesToolRemovalBlockToolMcpToolsetReferenceType = crate::runtime::Const<
+    constants::MessagesToolRemovalBlockToolMcpToolsetReferenceType,
+>;
 /// The object of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -8332,18 +8266,15 @@ impl MessagesToolRemovalBlockToolReference {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_reference` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesToolRemovalBlockToolReferenceType { ToolReference =>
-    "tool_reference", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool_removal` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesToolRemovalBlockType { ToolRemoval => "tool_removal", }
-}
+/// The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/tool/oneOf/0/properties/type` in the API's spec.
+///
+/// Always `"tool_reference"`: constructors fill it in, decoding checks it.
+pub type MessagesToolRemovalBlockToolReferenceType = crate::runtime::Const<
+    constants::MessagesToolRemovalBlockToolReferenceType,
+>;
+/// The one value of the schema at `/components/schemas/MessagesToolRemovalBlock/properties/type` in the API's spec.
+///
+/// Always `"tool_removal"`: constructors fill it in, decoding checks it.
+pub type MessagesToolRemovalBlockType = crate::runtime::Const<
+    constants::MessagesToolRemovalBlockType,
+>;

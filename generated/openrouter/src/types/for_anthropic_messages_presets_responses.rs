@@ -201,13 +201,12 @@ impl ShellServerToolOpenRouter {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ShellServerTool_OpenRouter/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:shell` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ShellServerToolOpenRouterType { OpenrouterShell => "openrouter:shell", }
-}
+/// The one value of the schema at `/components/schemas/ShellServerTool_OpenRouter/properties/type` in the API's spec.
+///
+/// Always `"openrouter:shell"`: constructors fill it in, decoding checks it.
+pub type ShellServerToolOpenRouterType = crate::runtime::Const<
+    constants::ShellServerToolOpenRouterType,
+>;
 /// OpenRouter built-in server tool: finds tools marked `defer_loading` and makes them callable
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -352,11 +351,9 @@ impl ToolSearchServerToolConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ToolSearchServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:tool_search` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ToolSearchServerToolType { OpenrouterToolSearch => "openrouter:tool_search",
-    }
-}
+/// The one value of the schema at `/components/schemas/ToolSearchServerTool/properties/type` in the API's spec.
+///
+/// Always `"openrouter:tool_search"`: constructors fill it in, decoding checks it.
+pub type ToolSearchServerToolType = crate::runtime::Const<
+    constants::ToolSearchServerToolType,
+>;

@@ -332,13 +332,12 @@ impl ChatAssistantMessageContent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatAssistantMessage/properties/role` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `assistant` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatAssistantMessageRole { Assistant => "assistant", }
-}
+/// The one value of the schema at `/components/schemas/ChatAssistantMessage/properties/role` in the API's spec.
+///
+/// Always `"assistant"`: constructors fill it in, decoding checks it.
+pub type ChatAssistantMessageRole = crate::runtime::Const<
+    constants::ChatAssistantMessageRole,
+>;
 /// Audio output data or reference
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -576,13 +575,10 @@ impl ChatContentAudioInputAudio {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatContentAudio/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `input_audio` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatContentAudioType { InputAudio => "input_audio", }
-}
+/// The one value of the schema at `/components/schemas/ChatContentAudio/properties/type` in the API's spec.
+///
+/// Always `"input_audio"`: constructors fill it in, decoding checks it.
+pub type ChatContentAudioType = crate::runtime::Const<constants::ChatContentAudioType>;
 /// Anthropic-style cache breakpoint for the content part. Interchangeable with the OpenAI-style `prompt_cache_breakpoint` marker: OpenRouter converts between the two based on the provider serving the request.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -810,13 +806,10 @@ impl ChatContentFileDef {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatContentFile/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatContentFileType { File => "file", }
-}
+/// The one value of the schema at `/components/schemas/ChatContentFile/properties/type` in the API's spec.
+///
+/// Always `"file"`: constructors fill it in, decoding checks it.
+pub type ChatContentFileType = crate::runtime::Const<constants::ChatContentFileType>;
 /// Image content part for vision models
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -884,13 +877,10 @@ impl ChatContentImage {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatContentImage/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `image_url` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatContentImageType { ImageUrl => "image_url", }
-}
+/// The one value of the schema at `/components/schemas/ChatContentImage/properties/type` in the API's spec.
+///
+/// Always `"image_url"`: constructors fill it in, decoding checks it.
+pub type ChatContentImageType = crate::runtime::Const<constants::ChatContentImageType>;
 /// The object of the schema at `/components/schemas/ChatContentImage/properties/image_url` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1087,13 +1077,10 @@ impl ChatContentText {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatContentText/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatContentTextType { Text => "text", }
-}
+/// The one value of the schema at `/components/schemas/ChatContentText/properties/type` in the API's spec.
+///
+/// Always `"text"`: constructors fill it in, decoding checks it.
+pub type ChatContentTextType = crate::runtime::Const<constants::ChatContentTextType>;
 /// Video input content part
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1217,13 +1204,10 @@ impl ChatContentVideoInput {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatContentVideo/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `video_url` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatContentVideoType { VideoUrl => "video_url", }
-}
+/// The one value of the schema at `/components/schemas/ChatContentVideo/properties/type` in the API's spec.
+///
+/// Always `"video_url"`: constructors fill it in, decoding checks it.
+pub type ChatContentVideoType = crate::runtime::Const<constants::ChatContentVideoType>;
 /// Developer message
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1333,13 +1317,12 @@ impl ChatDeveloperMessageContent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatDeveloperMessage/properties/role` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `developer` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatDeveloperMessageRole { Developer => "developer", }
-}
+/// The one value of the schema at `/components/schemas/ChatDeveloperMessage/properties/role` in the API's spec.
+///
+/// Always `"developer"`: constructors fill it in, decoding checks it.
+pub type ChatDeveloperMessageRole = crate::runtime::Const<
+    constants::ChatDeveloperMessageRole,
+>;
 /// Custom grammar response format
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1413,13 +1396,12 @@ impl ChatFormatGrammarConfig {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatFormatGrammarConfig/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `grammar` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatFormatGrammarConfigType { Grammar => "grammar", }
-}
+/// The one value of the schema at `/components/schemas/ChatFormatGrammarConfig/properties/type` in the API's spec.
+///
+/// Always `"grammar"`: constructors fill it in, decoding checks it.
+pub type ChatFormatGrammarConfigType = crate::runtime::Const<
+    constants::ChatFormatGrammarConfigType,
+>;
 /// JSON object response format
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1478,13 +1460,12 @@ impl ChatFormatJsonObjectConfig {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatFormatJsonObjectConfig/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `json_object` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatFormatJsonObjectConfigType { JsonObject => "json_object", }
-}
+/// The one value of the schema at `/components/schemas/ChatFormatJsonObjectConfig/properties/type` in the API's spec.
+///
+/// Always `"json_object"`: constructors fill it in, decoding checks it.
+pub type ChatFormatJsonObjectConfigType = crate::runtime::Const<
+    constants::ChatFormatJsonObjectConfigType,
+>;
 /// JSON Schema response format for structured outputs
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1558,13 +1539,12 @@ impl ChatFormatJsonSchemaConfig {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatFormatJsonSchemaConfig/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `json_schema` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatFormatJsonSchemaConfigType { JsonSchema => "json_schema", }
-}
+/// The one value of the schema at `/components/schemas/ChatFormatJsonSchemaConfig/properties/type` in the API's spec.
+///
+/// Always `"json_schema"`: constructors fill it in, decoding checks it.
+pub type ChatFormatJsonSchemaConfigType = crate::runtime::Const<
+    constants::ChatFormatJsonSchemaConfigType,
+>;
 /// Python code response format
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1623,13 +1603,12 @@ impl ChatFormatPythonConfig {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatFormatPythonConfig/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `python` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatFormatPythonConfigType { Python => "python", }
-}
+/// The one value of the schema at `/components/schemas/ChatFormatPythonConfig/properties/type` in the API's spec.
+///
+/// Always `"python"`: constructors fill it in, decoding checks it.
+pub type ChatFormatPythonConfigType = crate::runtime::Const<
+    constants::ChatFormatPythonConfigType,
+>;
 /// Default text response format
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1688,13 +1667,12 @@ impl ChatFormatTextConfig {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatFormatTextConfig/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatFormatTextConfigType { Text => "text", }
-}
+/// The one value of the schema at `/components/schemas/ChatFormatTextConfig/properties/type` in the API's spec.
+///
+/// Always `"text"`: constructors fill it in, decoding checks it.
+pub type ChatFormatTextConfigType = crate::runtime::Const<
+    constants::ChatFormatTextConfigType,
+>;
 crate::runtime::untagged_union! {
     #[doc =
     " Tool definition for function calling (regular function or OpenRouter built-in server tool)"]
@@ -3463,13 +3441,10 @@ impl ChatSystemMessageContent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatSystemMessage/properties/role` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `system` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatSystemMessageRole { System => "system", }
-}
+/// The one value of the schema at `/components/schemas/ChatSystemMessage/properties/role` in the API's spec.
+///
+/// Always `"system"`: constructors fill it in, decoding checks it.
+pub type ChatSystemMessageRole = crate::runtime::Const<constants::ChatSystemMessageRole>;
 /// Tool call made by the assistant
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3766,13 +3741,10 @@ impl ChatToolMessageContent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatToolMessage/properties/role` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `tool` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatToolMessageRole { Tool => "tool", }
-}
+/// The one value of the schema at `/components/schemas/ChatToolMessage/properties/role` in the API's spec.
+///
+/// Always `"tool"`: constructors fill it in, decoding checks it.
+pub type ChatToolMessageRole = crate::runtime::Const<constants::ChatToolMessageRole>;
 /// User message
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3882,13 +3854,10 @@ impl ChatUserMessageContent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ChatUserMessage/properties/role` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `user` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ChatUserMessageRole { User => "user", }
-}
+/// The one value of the schema at `/components/schemas/ChatUserMessage/properties/role` in the API's spec.
+///
+/// Always `"user"`: constructors fill it in, decoding checks it.
+pub type ChatUserMessageRole = crate::runtime::Const<constants::ChatUserMessageRole>;
 /// Web search tool using OpenAI Responses API syntax. Automatically converted to openrouter:web_search.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4269,13 +4238,12 @@ impl LegacyChatContentVideoInput {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Legacy_ChatContentVideo/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `input_video` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum LegacyChatContentVideoType { InputVideo => "input_video", }
-}
+/// The one value of the schema at `/components/schemas/Legacy_ChatContentVideo/properties/type` in the API's spec.
+///
+/// Always `"input_video"`: constructors fill it in, decoding checks it.
+pub type LegacyChatContentVideoType = crate::runtime::Const<
+    constants::LegacyChatContentVideoType,
+>;
 /// Model to use for completion
 pub type ModelName = String;
 /// Static predicted output content. Supported models can use this to reduce latency when much of the response is known in advance.
@@ -4561,14 +4529,12 @@ impl ReasoningDetailEncrypted {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ReasoningDetailEncrypted/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `reasoning.encrypted` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ReasoningDetailEncryptedType { ReasoningEncrypted => "reasoning.encrypted",
-    }
-}
+/// The one value of the schema at `/components/schemas/ReasoningDetailEncrypted/properties/type` in the API's spec.
+///
+/// Always `"reasoning.encrypted"`: constructors fill it in, decoding checks it.
+pub type ReasoningDetailEncryptedType = crate::runtime::Const<
+    constants::ReasoningDetailEncryptedType,
+>;
 /// Record of an OpenRouter server-tool invocation (e.g. openrouter:fusion), carried in reasoning_details so a prior tool call can be rehydrated into a later turn of the same conversation.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4719,14 +4685,12 @@ impl ReasoningDetailServerToolCall {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ReasoningDetailServerToolCall/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `reasoning.server_tool_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ReasoningDetailServerToolCallType { ReasoningServerToolCall =>
-    "reasoning.server_tool_call", }
-}
+/// The one value of the schema at `/components/schemas/ReasoningDetailServerToolCall/properties/type` in the API's spec.
+///
+/// Always `"reasoning.server_tool_call"`: constructors fill it in, decoding checks it.
+pub type ReasoningDetailServerToolCallType = crate::runtime::Const<
+    constants::ReasoningDetailServerToolCallType,
+>;
 /// Reasoning detail summary schema
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4832,13 +4796,12 @@ impl ReasoningDetailSummary {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ReasoningDetailSummary/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `reasoning.summary` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ReasoningDetailSummaryType { ReasoningSummary => "reasoning.summary", }
-}
+/// The one value of the schema at `/components/schemas/ReasoningDetailSummary/properties/type` in the API's spec.
+///
+/// Always `"reasoning.summary"`: constructors fill it in, decoding checks it.
+pub type ReasoningDetailSummaryType = crate::runtime::Const<
+    constants::ReasoningDetailSummaryType,
+>;
 /// Reasoning detail text schema
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4958,13 +4921,12 @@ impl ReasoningDetailText {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ReasoningDetailText/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `reasoning.text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ReasoningDetailTextType { ReasoningText => "reasoning.text", }
-}
+/// The one value of the schema at `/components/schemas/ReasoningDetailText/properties/type` in the API's spec.
+///
+/// Always `"reasoning.text"`: constructors fill it in, decoding checks it.
+pub type ReasoningDetailTextType = crate::runtime::Const<
+    constants::ReasoningDetailTextType,
+>;
 crate::runtime::tagged_union! {
     #[doc = " Reasoning detail union schema"] pub enum ReasoningDetailUnion { tag =
     "type"; ReasoningSummary = "reasoning.summary" => ReasoningDetailSummary,

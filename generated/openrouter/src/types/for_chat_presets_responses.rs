@@ -352,14 +352,12 @@ impl AdvisorServerToolOpenRouter {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AdvisorServerTool_OpenRouter/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:advisor` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AdvisorServerToolOpenRouterType { OpenrouterAdvisor => "openrouter:advisor",
-    }
-}
+/// The one value of the schema at `/components/schemas/AdvisorServerTool_OpenRouter/properties/type` in the API's spec.
+///
+/// Always `"openrouter:advisor"`: constructors fill it in, decoding checks it.
+pub type AdvisorServerToolOpenRouterType = crate::runtime::Const<
+    constants::AdvisorServerToolOpenRouterType,
+>;
 /// Debug options for inspecting request transformations (streaming only)
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -506,13 +504,10 @@ impl FilesServerTool {
 }
 /// Configuration for the openrouter:files server tool
 pub type FilesServerToolConfig = crate::runtime::Map<serde_json::Value>;
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FilesServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:files` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FilesServerToolType { OpenrouterFiles => "openrouter:files", }
-}
+/// The one value of the schema at `/components/schemas/FilesServerTool/properties/type` in the API's spec.
+///
+/// Always `"openrouter:files"`: constructors fill it in, decoding checks it.
+pub type FilesServerToolType = crate::runtime::Const<constants::FilesServerToolType>;
 /// Configuration for the openrouter:fusion server tool.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -946,13 +941,12 @@ impl FusionServerToolOpenRouter {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FusionServerTool_OpenRouter/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:fusion` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FusionServerToolOpenRouterType { OpenrouterFusion => "openrouter:fusion", }
-}
+/// The one value of the schema at `/components/schemas/FusionServerTool_OpenRouter/properties/type` in the API's spec.
+///
+/// Always `"openrouter:fusion"`: constructors fill it in, decoding checks it.
+pub type FusionServerToolOpenRouterType = crate::runtime::Const<
+    constants::FusionServerToolOpenRouterType,
+>;
 /// Provider-specific image configuration options. Keys and values vary by model/provider. See https://openrouter.ai/docs/guides/overview/multimodal/image-generation for more details.
 pub type ImageConfig = crate::runtime::Map<ImageConfigValue>;
 crate::runtime::untagged_union! {
@@ -1578,11 +1572,9 @@ impl SubagentServerToolOpenRouter {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/SubagentServerTool_OpenRouter/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:subagent` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum SubagentServerToolOpenRouterType { OpenrouterSubagent =>
-    "openrouter:subagent", }
-}
+/// The one value of the schema at `/components/schemas/SubagentServerTool_OpenRouter/properties/type` in the API's spec.
+///
+/// Always `"openrouter:subagent"`: constructors fill it in, decoding checks it.
+pub type SubagentServerToolOpenRouterType = crate::runtime::Const<
+    constants::SubagentServerToolOpenRouterType,
+>;

@@ -75,13 +75,12 @@ impl ContentPartInputAudio {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ContentPartInputAudio/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `input_audio` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ContentPartInputAudioType { InputAudio => "input_audio", }
-}
+/// The one value of the schema at `/components/schemas/ContentPartInputAudio/properties/type` in the API's spec.
+///
+/// Always `"input_audio"`: constructors fill it in, decoding checks it.
+pub type ContentPartInputAudioType = crate::runtime::Const<
+    constants::ContentPartInputAudioType,
+>;
 /// The object of the `ContentPartInputFile` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -155,13 +154,12 @@ impl ContentPartInputFile {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ContentPartInputFile/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `input_file` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ContentPartInputFileType { InputFile => "input_file", }
-}
+/// The one value of the schema at `/components/schemas/ContentPartInputFile/properties/type` in the API's spec.
+///
+/// Always `"input_file"`: constructors fill it in, decoding checks it.
+pub type ContentPartInputFileType = crate::runtime::Const<
+    constants::ContentPartInputFileType,
+>;
 /// The object of the `ContentPartInputVideo` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -235,13 +233,12 @@ impl ContentPartInputVideo {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ContentPartInputVideo/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `input_video` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ContentPartInputVideoType { InputVideo => "input_video", }
-}
+/// The one value of the schema at `/components/schemas/ContentPartInputVideo/properties/type` in the API's spec.
+///
+/// Always `"input_video"`: constructors fill it in, decoding checks it.
+pub type ContentPartInputVideoType = crate::runtime::Const<
+    constants::ContentPartInputVideoType,
+>;
 /// Embeddings request input
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -658,14 +655,12 @@ impl CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `image_url` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CreateEmbeddingsRequestInputListItemContentItemImageUrlType { ImageUrl =>
-    "image_url", }
-}
+/// The one value of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/1/properties/type` in the API's spec.
+///
+/// Always `"image_url"`: constructors fill it in, decoding checks it.
+pub type CreateEmbeddingsRequestInputListItemContentItemImageUrlType = crate::runtime::Const<
+    constants::CreateEmbeddingsRequestInputListItemContentItemImageUrlType,
+>;
 /// The object of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -738,13 +733,12 @@ impl CreateEmbeddingsRequestInputListItemContentItemText {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CreateEmbeddingsRequestInputListItemContentItemTextType { Text => "text", }
-}
+/// The one value of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/0/properties/type` in the API's spec.
+///
+/// Always `"text"`: constructors fill it in, decoding checks it.
+pub type CreateEmbeddingsRequestInputListItemContentItemTextType = crate::runtime::Const<
+    constants::CreateEmbeddingsRequestInputListItemContentItemTextType,
+>;
 /// Embeddings response containing embedding vectors
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

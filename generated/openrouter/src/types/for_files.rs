@@ -228,13 +228,12 @@ impl AnthropicFileDeleted {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicFileDeleted/properties/_shape` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `anthropic` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicFileDeletedShape { Anthropic => "anthropic", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicFileDeleted/properties/_shape` in the API's spec.
+///
+/// Always `"anthropic"`: constructors fill it in, decoding checks it.
+pub type AnthropicFileDeletedShape = crate::runtime::Const<
+    constants::AnthropicFileDeletedShape,
+>;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/AnthropicFileDeleted/properties/type` in the API's spec."]
@@ -346,20 +345,16 @@ impl AnthropicFileList {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicFileList/properties/_shape` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `anthropic` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicFileListShape { Anthropic => "anthropic", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AnthropicFile/properties/_shape` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `anthropic` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AnthropicFileShape { Anthropic => "anthropic", }
-}
+/// The one value of the schema at `/components/schemas/AnthropicFileList/properties/_shape` in the API's spec.
+///
+/// Always `"anthropic"`: constructors fill it in, decoding checks it.
+pub type AnthropicFileListShape = crate::runtime::Const<
+    constants::AnthropicFileListShape,
+>;
+/// The one value of the schema at `/components/schemas/AnthropicFile/properties/_shape` in the API's spec.
+///
+/// Always `"anthropic"`: constructors fill it in, decoding checks it.
+pub type AnthropicFileShape = crate::runtime::Const<constants::AnthropicFileShape>;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/AnthropicFile/properties/type` in the API's spec."]
@@ -662,13 +657,12 @@ crate::runtime::one_value_enum! {
     " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum OpenAiFileDeletedObject { File => "file", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIFileDeleted/properties/_shape` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openai` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiFileDeletedShape { Openai => "openai", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIFileDeleted/properties/_shape` in the API's spec.
+///
+/// Always `"openai"`: constructors fill it in, decoding checks it.
+pub type OpenAiFileDeletedShape = crate::runtime::Const<
+    constants::OpenAiFileDeletedShape,
+>;
 /// A page of files in OpenAI's shape.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -797,13 +791,10 @@ crate::runtime::one_value_enum! {
     " Always `list` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum OpenAiFileListObject { List => "list", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIFileList/properties/_shape` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openai` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiFileListShape { Openai => "openai", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIFileList/properties/_shape` in the API's spec.
+///
+/// Always `"openai"`: constructors fill it in, decoding checks it.
+pub type OpenAiFileListShape = crate::runtime::Const<constants::OpenAiFileListShape>;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenAIFile/properties/object` in the API's spec."]
@@ -821,13 +812,10 @@ crate::runtime::string_enum! {
     AssistantsOutput => "assistants_output", BatchOutput => "batch_output",
     FineTuneResults => "fine-tune-results", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIFile/properties/_shape` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openai` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiFileShape { Openai => "openai", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIFile/properties/_shape` in the API's spec.
+///
+/// Always `"openai"`: constructors fill it in, decoding checks it.
+pub type OpenAiFileShape = crate::runtime::Const<constants::OpenAiFileShape>;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenAIFile/properties/status` in the API's spec."]
@@ -1061,13 +1049,12 @@ impl OpenRouterFileDeleted {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenRouterFileDeleted/properties/_shape` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenRouterFileDeletedShape { Openrouter => "openrouter", }
-}
+/// The one value of the schema at `/components/schemas/OpenRouterFileDeleted/properties/_shape` in the API's spec.
+///
+/// Always `"openrouter"`: constructors fill it in, decoding checks it.
+pub type OpenRouterFileDeletedShape = crate::runtime::Const<
+    constants::OpenRouterFileDeletedShape,
+>;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenRouterFileDeleted/properties/type` in the API's spec."]
@@ -1200,20 +1187,16 @@ impl OpenRouterFileList {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenRouterFileList/properties/_shape` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenRouterFileListShape { Openrouter => "openrouter", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenRouterFile/properties/_shape` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenRouterFileShape { Openrouter => "openrouter", }
-}
+/// The one value of the schema at `/components/schemas/OpenRouterFileList/properties/_shape` in the API's spec.
+///
+/// Always `"openrouter"`: constructors fill it in, decoding checks it.
+pub type OpenRouterFileListShape = crate::runtime::Const<
+    constants::OpenRouterFileListShape,
+>;
+/// The one value of the schema at `/components/schemas/OpenRouterFile/properties/_shape` in the API's spec.
+///
+/// Always `"openrouter"`: constructors fill it in, decoding checks it.
+pub type OpenRouterFileShape = crate::runtime::Const<constants::OpenRouterFileShape>;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenRouterFile/properties/type` in the API's spec."]

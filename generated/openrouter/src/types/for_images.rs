@@ -59,13 +59,10 @@ impl BooleanCapability {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BooleanCapability/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `boolean` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BooleanCapabilityType { Boolean => "boolean", }
-}
+/// The one value of the schema at `/components/schemas/BooleanCapability/properties/type` in the API's spec.
+///
+/// Always `"boolean"`: constructors fill it in, decoding checks it.
+pub type BooleanCapabilityType = crate::runtime::Const<constants::BooleanCapabilityType>;
 crate::runtime::tagged_union! {
     #[doc = " A typed descriptor for one supported request parameter."] #[doc = " "]
     #[doc =
@@ -148,13 +145,10 @@ impl EnumCapability {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/EnumCapability/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `enum` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum EnumCapabilityType { Enum => "enum", }
-}
+/// The one value of the schema at `/components/schemas/EnumCapability/properties/type` in the API's spec.
+///
+/// Always `"enum"`: constructors fill it in, decoding checks it.
+pub type EnumCapabilityType = crate::runtime::Const<constants::EnumCapabilityType>;
 /// An endpoint that serves a given image model.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -422,12 +416,12 @@ impl ImageGenCompletedEvent {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc = " The event type"] #[doc = ""] #[doc =
-    " Always `image_generation.completed` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ImageGenCompletedEventType { ImageGenerationCompleted =>
-    "image_generation.completed", }
-}
+/// The event type
+///
+/// Always `"image_generation.completed"`: constructors fill it in, decoding checks it.
+pub type ImageGenCompletedEventType = crate::runtime::Const<
+    constants::ImageGenCompletedEventType,
+>;
 /// Emitted when a partial image becomes available during streaming generation
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -508,12 +502,12 @@ impl ImageGenPartialImageEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc = " The event type"] #[doc = ""] #[doc =
-    " Always `image_generation.partial_image` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ImageGenPartialImageEventType { ImageGenerationPartialImage =>
-    "image_generation.partial_image", }
-}
+/// The event type
+///
+/// Always `"image_generation.partial_image"`: constructors fill it in, decoding checks it.
+pub type ImageGenPartialImageEventType = crate::runtime::Const<
+    constants::ImageGenPartialImageEventType,
+>;
 /// Emitted when streaming generation fails after the SSE response starts
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -680,11 +674,12 @@ impl ImageGenStreamErrorEventError {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc = " The event type"] #[doc = ""] #[doc =
-    " Always `error` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ImageGenStreamErrorEventType { Error => "error", }
-}
+/// The event type
+///
+/// Always `"error"`: constructors fill it in, decoding checks it.
+pub type ImageGenStreamErrorEventType = crate::runtime::Const<
+    constants::ImageGenStreamErrorEventType,
+>;
 /// Emitted when a text chunk becomes available during streaming generation of text-based formats (e.g. SVG)
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -771,12 +766,12 @@ crate::runtime::string_enum! {
     pub enum ImageGenTextChunkEventPhase { Content => "content", Reasoning =>
     "reasoning", Draft => "draft", }
 }
-crate::runtime::one_value_enum! {
-    #[doc = " The event type"] #[doc = ""] #[doc =
-    " Always `image_generation.text_chunk` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ImageGenTextChunkEventType { ImageGenerationTextChunk =>
-    "image_generation.text_chunk", }
-}
+/// The event type
+///
+/// Always `"image_generation.text_chunk"`: constructors fill it in, decoding checks it.
+pub type ImageGenTextChunkEventType = crate::runtime::Const<
+    constants::ImageGenTextChunkEventType,
+>;
 /// Provider routing preferences and provider-specific passthrough configuration.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2585,12 +2580,9 @@ impl RangeCapability {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/RangeCapability/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `range` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum RangeCapabilityType { Range => "range", }
-}
+/// The one value of the schema at `/components/schemas/RangeCapability/properties/type` in the API's spec.
+///
+/// Always `"range"`: constructors fill it in, decoding checks it.
+pub type RangeCapabilityType = crate::runtime::Const<constants::RangeCapabilityType>;
 /// Union of supported parameters across every endpoint of this model. Coarse discovery aid; the definitive per-endpoint set is behind the endpoints URL.
 pub type SupportedParameters = crate::runtime::Map<CapabilityDescriptor>;

@@ -73,13 +73,10 @@ impl ContentPartImage {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ContentPartImage/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `image_url` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ContentPartImageType { ImageUrl => "image_url", }
-}
+/// The one value of the schema at `/components/schemas/ContentPartImage/properties/type` in the API's spec.
+///
+/// Always `"image_url"`: constructors fill it in, decoding checks it.
+pub type ContentPartImageType = crate::runtime::Const<constants::ContentPartImageType>;
 /// The object of the schema at `/components/schemas/ContentPartImage/properties/image_url` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -903,13 +903,12 @@ impl ObservabilityArizeDestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityArizeDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `arize` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityArizeDestinationType { Arize => "arize", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityArizeDestination/properties/type` in the API's spec.
+///
+/// Always `"arize"`: constructors fill it in, decoding checks it.
+pub type ObservabilityArizeDestinationType = crate::runtime::Const<
+    constants::ObservabilityArizeDestinationType,
+>;
 /// The object of the `ObservabilityBraintrustDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1278,13 +1277,12 @@ impl ObservabilityBraintrustDestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityBraintrustDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `braintrust` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityBraintrustDestinationType { Braintrust => "braintrust", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityBraintrustDestination/properties/type` in the API's spec.
+///
+/// Always `"braintrust"`: constructors fill it in, decoding checks it.
+pub type ObservabilityBraintrustDestinationType = crate::runtime::Const<
+    constants::ObservabilityBraintrustDestinationType,
+>;
 /// The object of the `ObservabilityClickhouseDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1685,13 +1683,12 @@ impl ObservabilityClickhouseDestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityClickhouseDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `clickhouse` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityClickhouseDestinationType { Clickhouse => "clickhouse", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityClickhouseDestination/properties/type` in the API's spec.
+///
+/// Always `"clickhouse"`: constructors fill it in, decoding checks it.
+pub type ObservabilityClickhouseDestinationType = crate::runtime::Const<
+    constants::ObservabilityClickhouseDestinationType,
+>;
 /// The object of the `ObservabilityDatadogDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2062,13 +2059,12 @@ impl ObservabilityDatadogDestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityDatadogDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `datadog` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityDatadogDestinationType { Datadog => "datadog", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityDatadogDestination/properties/type` in the API's spec.
+///
+/// Always `"datadog"`: constructors fill it in, decoding checks it.
+pub type ObservabilityDatadogDestinationType = crate::runtime::Const<
+    constants::ObservabilityDatadogDestinationType,
+>;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `ObservabilityDestination` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -2814,13 +2810,12 @@ impl ObservabilityGrafanaDestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityGrafanaDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `grafana` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityGrafanaDestinationType { Grafana => "grafana", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityGrafanaDestination/properties/type` in the API's spec.
+///
+/// Always `"grafana"`: constructors fill it in, decoding checks it.
+pub type ObservabilityGrafanaDestinationType = crate::runtime::Const<
+    constants::ObservabilityGrafanaDestinationType,
+>;
 /// The object of the `ObservabilityLangfuseDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -3189,13 +3184,12 @@ impl ObservabilityLangfuseDestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityLangfuseDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `langfuse` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityLangfuseDestinationType { Langfuse => "langfuse", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityLangfuseDestination/properties/type` in the API's spec.
+///
+/// Always `"langfuse"`: constructors fill it in, decoding checks it.
+pub type ObservabilityLangfuseDestinationType = crate::runtime::Const<
+    constants::ObservabilityLangfuseDestinationType,
+>;
 /// The object of the `ObservabilityLangsmithDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -3588,13 +3582,12 @@ impl ObservabilityLangsmithDestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityLangsmithDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `langsmith` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityLangsmithDestinationType { Langsmith => "langsmith", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityLangsmithDestination/properties/type` in the API's spec.
+///
+/// Always `"langsmith"`: constructors fill it in, decoding checks it.
+pub type ObservabilityLangsmithDestinationType = crate::runtime::Const<
+    constants::ObservabilityLangsmithDestinationType,
+>;
 /// The object of the `ObservabilityNewrelicDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -3963,13 +3956,12 @@ crate::runtime::string_enum! {
     " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ObservabilityNewrelicDestinationConfigRegion { Us => "us", Eu => "eu", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityNewrelicDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `newrelic` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityNewrelicDestinationType { Newrelic => "newrelic", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityNewrelicDestination/properties/type` in the API's spec.
+///
+/// Always `"newrelic"`: constructors fill it in, decoding checks it.
+pub type ObservabilityNewrelicDestinationType = crate::runtime::Const<
+    constants::ObservabilityNewrelicDestinationType,
+>;
 /// The object of the `ObservabilityOpikDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -4340,13 +4332,12 @@ impl ObservabilityOpikDestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityOpikDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `opik` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityOpikDestinationType { Opik => "opik", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityOpikDestination/properties/type` in the API's spec.
+///
+/// Always `"opik"`: constructors fill it in, decoding checks it.
+pub type ObservabilityOpikDestinationType = crate::runtime::Const<
+    constants::ObservabilityOpikDestinationType,
+>;
 /// The object of the `ObservabilityOtelCollectorDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -4693,14 +4684,12 @@ impl ObservabilityOtelCollectorDestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityOtelCollectorDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `otel-collector` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityOtelCollectorDestinationType { OtelCollector =>
-    "otel-collector", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityOtelCollectorDestination/properties/type` in the API's spec.
+///
+/// Always `"otel-collector"`: constructors fill it in, decoding checks it.
+pub type ObservabilityOtelCollectorDestinationType = crate::runtime::Const<
+    constants::ObservabilityOtelCollectorDestinationType,
+>;
 /// The object of the `ObservabilityPosthogDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -5059,13 +5048,12 @@ impl ObservabilityPosthogDestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityPosthogDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `posthog` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityPosthogDestinationType { Posthog => "posthog", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityPosthogDestination/properties/type` in the API's spec.
+///
+/// Always `"posthog"`: constructors fill it in, decoding checks it.
+pub type ObservabilityPosthogDestinationType = crate::runtime::Const<
+    constants::ObservabilityPosthogDestinationType,
+>;
 /// The object of the `ObservabilityRampDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -5424,13 +5412,12 @@ impl ObservabilityRampDestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityRampDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `ramp` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityRampDestinationType { Ramp => "ramp", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityRampDestination/properties/type` in the API's spec.
+///
+/// Always `"ramp"`: constructors fill it in, decoding checks it.
+pub type ObservabilityRampDestinationType = crate::runtime::Const<
+    constants::ObservabilityRampDestinationType,
+>;
 /// The object of the `ObservabilityS3Destination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -5875,13 +5862,12 @@ impl ObservabilityS3DestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityS3Destination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `s3` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityS3DestinationType { S3 => "s3", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityS3Destination/properties/type` in the API's spec.
+///
+/// Always `"s3"`: constructors fill it in, decoding checks it.
+pub type ObservabilityS3DestinationType = crate::runtime::Const<
+    constants::ObservabilityS3DestinationType,
+>;
 /// The object of the `ObservabilitySentryDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -6238,13 +6224,12 @@ impl ObservabilitySentryDestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilitySentryDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `sentry` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilitySentryDestinationType { Sentry => "sentry", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilitySentryDestination/properties/type` in the API's spec.
+///
+/// Always `"sentry"`: constructors fill it in, decoding checks it.
+pub type ObservabilitySentryDestinationType = crate::runtime::Const<
+    constants::ObservabilitySentryDestinationType,
+>;
 /// The object of the `ObservabilitySnowflakeDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -6657,13 +6642,12 @@ impl ObservabilitySnowflakeDestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilitySnowflakeDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `snowflake` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilitySnowflakeDestinationType { Snowflake => "snowflake", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilitySnowflakeDestination/properties/type` in the API's spec.
+///
+/// Always `"snowflake"`: constructors fill it in, decoding checks it.
+pub type ObservabilitySnowflakeDestinationType = crate::runtime::Const<
+    constants::ObservabilitySnowflakeDestinationType,
+>;
 /// The object of the `ObservabilityWeaveDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -7046,13 +7030,12 @@ impl ObservabilityWeaveDestinationConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityWeaveDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `weave` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityWeaveDestinationType { Weave => "weave", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityWeaveDestination/properties/type` in the API's spec.
+///
+/// Always `"weave"`: constructors fill it in, decoding checks it.
+pub type ObservabilityWeaveDestinationType = crate::runtime::Const<
+    constants::ObservabilityWeaveDestinationType,
+>;
 /// The object of the `ObservabilityWebhookDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -7420,13 +7403,12 @@ crate::runtime::string_enum! {
     pub enum ObservabilityWebhookDestinationConfigMethod { Post => "POST", Put => "PUT",
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ObservabilityWebhookDestination/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `webhook` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ObservabilityWebhookDestinationType { Webhook => "webhook", }
-}
+/// The one value of the schema at `/components/schemas/ObservabilityWebhookDestination/properties/type` in the API's spec.
+///
+/// Always `"webhook"`: constructors fill it in, decoding checks it.
+pub type ObservabilityWebhookDestinationType = crate::runtime::Const<
+    constants::ObservabilityWebhookDestinationType,
+>;
 /// The object of the `UpdateObservabilityDestinationRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -626,14 +626,12 @@ impl AgentMessageItemContentItemEncryptedContent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/AgentMessageItem/properties/content/items/oneOf/2/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `encrypted_content` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum AgentMessageItemContentItemEncryptedContentType { EncryptedContent =>
-    "encrypted_content", }
-}
+/// The one value of the schema at `/components/schemas/AgentMessageItem/properties/content/items/oneOf/2/properties/type` in the API's spec.
+///
+/// Always `"encrypted_content"`: constructors fill it in, decoding checks it.
+pub type AgentMessageItemContentItemEncryptedContentType = crate::runtime::Const<
+    constants::AgentMessageItemContentItemEncryptedContentType,
+>;
 /// Image input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1050,13 +1048,12 @@ impl ApplyPatchCreateFileOperation {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ApplyPatchCreateFileOperation/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `create_file` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ApplyPatchCreateFileOperationType { CreateFile => "create_file", }
-}
+/// The one value of the schema at `/components/schemas/ApplyPatchCreateFileOperation/properties/type` in the API's spec.
+///
+/// Always `"create_file"`: constructors fill it in, decoding checks it.
+pub type ApplyPatchCreateFileOperationType = crate::runtime::Const<
+    constants::ApplyPatchCreateFileOperationType,
+>;
 /// The `delete_file` variant of an `apply_patch_call.operation`. Identifies the file to remove; no diff is required.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1124,13 +1121,12 @@ impl ApplyPatchDeleteFileOperation {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ApplyPatchDeleteFileOperation/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `delete_file` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ApplyPatchDeleteFileOperationType { DeleteFile => "delete_file", }
-}
+/// The one value of the schema at `/components/schemas/ApplyPatchDeleteFileOperation/properties/type` in the API's spec.
+///
+/// Always `"delete_file"`: constructors fill it in, decoding checks it.
+pub type ApplyPatchDeleteFileOperationType = crate::runtime::Const<
+    constants::ApplyPatchDeleteFileOperationType,
+>;
 crate::runtime::string_enum! {
     #[doc =
     " Which apply_patch engine to use. \"auto\" (default) uses native passthrough when the endpoint advertises native apply_patch support, otherwise falls back to OpenRouter's HITL validator. \"native\" forces native passthrough — when the endpoint does not support native, the request falls back to HITL. \"openrouter\" always runs the HITL validator. Native passthrough streams the diff incrementally via `apply_patch_call_operation_diff.delta` events; HITL buffers the diff for atomic delivery as a single delta."]
@@ -1334,21 +1330,18 @@ impl ApplyPatchServerToolOpenRouter {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ApplyPatchServerTool_OpenRouter/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:apply_patch` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ApplyPatchServerToolOpenRouterType { OpenrouterApplyPatch =>
-    "openrouter:apply_patch", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ApplyPatchServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `apply_patch` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ApplyPatchServerToolType { ApplyPatch => "apply_patch", }
-}
+/// The one value of the schema at `/components/schemas/ApplyPatchServerTool_OpenRouter/properties/type` in the API's spec.
+///
+/// Always `"openrouter:apply_patch"`: constructors fill it in, decoding checks it.
+pub type ApplyPatchServerToolOpenRouterType = crate::runtime::Const<
+    constants::ApplyPatchServerToolOpenRouterType,
+>;
+/// The one value of the schema at `/components/schemas/ApplyPatchServerTool/properties/type` in the API's spec.
+///
+/// Always `"apply_patch"`: constructors fill it in, decoding checks it.
+pub type ApplyPatchServerToolType = crate::runtime::Const<
+    constants::ApplyPatchServerToolType,
+>;
 /// The `update_file` variant of an `apply_patch_call.operation`. Carries a V4A diff describing edits to an existing file.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1426,13 +1419,12 @@ impl ApplyPatchUpdateFileOperation {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ApplyPatchUpdateFileOperation/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `update_file` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ApplyPatchUpdateFileOperationType { UpdateFile => "update_file", }
-}
+/// The one value of the schema at `/components/schemas/ApplyPatchUpdateFileOperation/properties/type` in the API's spec.
+///
+/// Always `"update_file"`: constructors fill it in, decoding checks it.
+pub type ApplyPatchUpdateFileOperationType = crate::runtime::Const<
+    constants::ApplyPatchUpdateFileOperationType,
+>;
 /// The object of the `CodeInterpreterFileOutput` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1617,13 +1609,12 @@ impl CodeInterpreterFileOutput {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/CodeInterpreterFileOutput/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CodeInterpreterFileOutputType { File => "file", }
-}
+/// The one value of the schema at `/components/schemas/CodeInterpreterFileOutput/properties/type` in the API's spec.
+///
+/// Always `"file"`: constructors fill it in, decoding checks it.
+pub type CodeInterpreterFileOutputType = crate::runtime::Const<
+    constants::CodeInterpreterFileOutputType,
+>;
 /// The object of the `CodeInterpreterImageOutput` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1691,13 +1682,12 @@ impl CodeInterpreterImageOutput {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/CodeInterpreterImageOutput/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `image` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CodeInterpreterImageOutputType { Image => "image", }
-}
+/// The one value of the schema at `/components/schemas/CodeInterpreterImageOutput/properties/type` in the API's spec.
+///
+/// Always `"image"`: constructors fill it in, decoding checks it.
+pub type CodeInterpreterImageOutputType = crate::runtime::Const<
+    constants::CodeInterpreterImageOutputType,
+>;
 /// The object of the `CodeInterpreterLogsOutput` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1765,13 +1755,12 @@ impl CodeInterpreterLogsOutput {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/CodeInterpreterLogsOutput/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `logs` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CodeInterpreterLogsOutputType { Logs => "logs", }
-}
+/// The one value of the schema at `/components/schemas/CodeInterpreterLogsOutput/properties/type` in the API's spec.
+///
+/// Always `"logs"`: constructors fill it in, decoding checks it.
+pub type CodeInterpreterLogsOutputType = crate::runtime::Const<
+    constants::CodeInterpreterLogsOutputType,
+>;
 /// Code interpreter tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1956,13 +1945,12 @@ crate::runtime::one_value_enum! {
     " Always `auto` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum CodeInterpreterServerToolContainerAutoType { Auto => "auto", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/CodeInterpreterServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `code_interpreter` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CodeInterpreterServerToolType { CodeInterpreter => "code_interpreter", }
-}
+/// The one value of the schema at `/components/schemas/CodeInterpreterServerTool/properties/type` in the API's spec.
+///
+/// Always `"code_interpreter"`: constructors fill it in, decoding checks it.
+pub type CodeInterpreterServerToolType = crate::runtime::Const<
+    constants::CodeInterpreterServerToolType,
+>;
 /// Local shell tool configuration
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2017,13 +2005,12 @@ impl CodexLocalShellTool {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/CodexLocalShellTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `local_shell` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CodexLocalShellToolType { LocalShell => "local_shell", }
-}
+/// The one value of the schema at `/components/schemas/CodexLocalShellTool/properties/type` in the API's spec.
+///
+/// Always `"local_shell"`: constructors fill it in, decoding checks it.
+pub type CodexLocalShellToolType = crate::runtime::Const<
+    constants::CodexLocalShellToolType,
+>;
 /// A context compaction marker with encrypted summary
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2291,13 +2278,12 @@ crate::runtime::string_enum! {
     pub enum ComputerUseServerToolEnvironment { Windows => "windows", Mac => "mac", Linux
     => "linux", Ubuntu => "ubuntu", Browser => "browser", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ComputerUseServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `computer_use_preview` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ComputerUseServerToolType { ComputerUsePreview => "computer_use_preview", }
-}
+/// The one value of the schema at `/components/schemas/ComputerUseServerTool/properties/type` in the API's spec.
+///
+/// Always `"computer_use_preview"`: constructors fill it in, decoding checks it.
+pub type ComputerUseServerToolType = crate::runtime::Const<
+    constants::ComputerUseServerToolType,
+>;
 /// A context compaction marker with an optional encrypted summary
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2934,13 +2920,12 @@ crate::runtime::string_enum! {
     " The values of the schema at `/components/schemas/CustomTool/properties/format/anyOf/1/properties/syntax` in the API's spec."]
     pub enum CustomToolFormatGrammarSyntax { Lark => "lark", Regex => "regex", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/CustomTool/properties/format/anyOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `grammar` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CustomToolFormatGrammarType { Grammar => "grammar", }
-}
+/// The one value of the schema at `/components/schemas/CustomTool/properties/format/anyOf/1/properties/type` in the API's spec.
+///
+/// Always `"grammar"`: constructors fill it in, decoding checks it.
+pub type CustomToolFormatGrammarType = crate::runtime::Const<
+    constants::CustomToolFormatGrammarType,
+>;
 /// The object of the schema at `/components/schemas/CustomTool/properties/format/anyOf/0` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2995,20 +2980,16 @@ impl CustomToolFormatText {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/CustomTool/properties/format/anyOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CustomToolFormatTextType { Text => "text", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/CustomTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `custom` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CustomToolType { Custom => "custom", }
-}
+/// The one value of the schema at `/components/schemas/CustomTool/properties/format/anyOf/0/properties/type` in the API's spec.
+///
+/// Always `"text"`: constructors fill it in, decoding checks it.
+pub type CustomToolFormatTextType = crate::runtime::Const<
+    constants::CustomToolFormatTextType,
+>;
+/// The one value of the schema at `/components/schemas/CustomTool/properties/type` in the API's spec.
+///
+/// Always `"custom"`: constructors fill it in, decoding checks it.
+pub type CustomToolType = crate::runtime::Const<constants::CustomToolType>;
 /// The object of the `EasyInputMessage` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3350,13 +3331,10 @@ impl FileCitation {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FileCitation/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `file_citation` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FileCitationType { FileCitation => "file_citation", }
-}
+/// The one value of the schema at `/components/schemas/FileCitation/properties/type` in the API's spec.
+///
+/// Always `"file_citation"`: constructors fill it in, decoding checks it.
+pub type FileCitationType = crate::runtime::Const<constants::FileCitationType>;
 /// The object of the `FilePath` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3434,13 +3412,10 @@ impl FilePath {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FilePath/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `file_path` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FilePathType { FilePath => "file_path", }
-}
+/// The one value of the schema at `/components/schemas/FilePath/properties/type` in the API's spec.
+///
+/// Always `"file_path"`: constructors fill it in, decoding checks it.
+pub type FilePathType = crate::runtime::Const<constants::FilePathType>;
 /// File search tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3770,13 +3745,12 @@ crate::runtime::string_enum! {
     pub enum FileSearchServerToolRankingOptionsRanker { Auto => "auto", Default20241115
     => "default-2024-11-15", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FileSearchServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `file_search` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FileSearchServerToolType { FileSearch => "file_search", }
-}
+/// The one value of the schema at `/components/schemas/FileSearchServerTool/properties/type` in the API's spec.
+///
+/// Always `"file_search"`: constructors fill it in, decoding checks it.
+pub type FileSearchServerToolType = crate::runtime::Const<
+    constants::FileSearchServerToolType,
+>;
 /// JSON object response format
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3831,13 +3805,12 @@ impl FormatJsonObjectConfig {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FormatJsonObjectConfig/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `json_object` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FormatJsonObjectConfigType { JsonObject => "json_object", }
-}
+/// The one value of the schema at `/components/schemas/FormatJsonObjectConfig/properties/type` in the API's spec.
+///
+/// Always `"json_object"`: constructors fill it in, decoding checks it.
+pub type FormatJsonObjectConfigType = crate::runtime::Const<
+    constants::FormatJsonObjectConfigType,
+>;
 /// JSON schema constrained response format
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3939,13 +3912,12 @@ impl FormatJsonSchemaConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FormatJsonSchemaConfig/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `json_schema` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FormatJsonSchemaConfigType { JsonSchema => "json_schema", }
-}
+/// The one value of the schema at `/components/schemas/FormatJsonSchemaConfig/properties/type` in the API's spec.
+///
+/// Always `"json_schema"`: constructors fill it in, decoding checks it.
+pub type FormatJsonSchemaConfigType = crate::runtime::Const<
+    constants::FormatJsonSchemaConfigType,
+>;
 /// Plain text response format
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4000,13 +3972,10 @@ impl FormatTextConfig {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FormatTextConfig/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FormatTextConfigType { Text => "text", }
-}
+/// The one value of the schema at `/components/schemas/FormatTextConfig/properties/type` in the API's spec.
+///
+/// Always `"text"`: constructors fill it in, decoding checks it.
+pub type FormatTextConfigType = crate::runtime::Const<constants::FormatTextConfigType>;
 crate::runtime::tagged_union! {
     #[doc = " Text response format configuration"] pub enum Formats { tag = "type"; Text
     = "text" => FormatTextConfig, JsonObject = "json_object" => FormatJsonObjectConfig,
@@ -4419,13 +4388,10 @@ impl FunctionCallOutputItemOutputListItemInputImage {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FunctionTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FunctionToolType { Function => "function", }
-}
+/// The one value of the schema at `/components/schemas/FunctionTool/properties/type` in the API's spec.
+///
+/// Always `"function"`: constructors fill it in, decoding checks it.
+pub type FunctionToolType = crate::runtime::Const<constants::FunctionToolType>;
 /// Structured analysis produced by the fusion analyst model.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5179,13 +5145,12 @@ crate::runtime::string_enum! {
     pub enum ImageGenerationServerToolQuality { Low => "low", Medium => "medium", High =>
     "high", Auto => "auto", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ImageGenerationServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `image_generation` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ImageGenerationServerToolType { ImageGeneration => "image_generation", }
-}
+/// The one value of the schema at `/components/schemas/ImageGenerationServerTool/properties/type` in the API's spec.
+///
+/// Always `"image_generation"`: constructors fill it in, decoding checks it.
+pub type ImageGenerationServerToolType = crate::runtime::Const<
+    constants::ImageGenerationServerToolType,
+>;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ImageGenerationStatus` schema in the API's spec."] pub
     enum ImageGenerationStatus { InProgress => "in_progress", Completed => "completed",
@@ -5333,13 +5298,10 @@ crate::runtime::string_enum! {
     " The values of the schema at `/components/schemas/InputAudio/properties/input_audio/properties/format` in the API's spec."]
     pub enum InputAudioInputAudioFormat { Mp3 => "mp3", Wav => "wav", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/InputAudio/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `input_audio` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum InputAudioType { InputAudio => "input_audio", }
-}
+/// The one value of the schema at `/components/schemas/InputAudio/properties/type` in the API's spec.
+///
+/// Always `"input_audio"`: constructors fill it in, decoding checks it.
+pub type InputAudioType = crate::runtime::Const<constants::InputAudioType>;
 /// File input content item
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -5451,13 +5413,10 @@ impl InputFile {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/InputFile/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `input_file` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum InputFileType { InputFile => "input_file", }
-}
+/// The one value of the schema at `/components/schemas/InputFile/properties/type` in the API's spec.
+///
+/// Always `"input_file"`: constructors fill it in, decoding checks it.
+pub type InputFileType = crate::runtime::Const<constants::InputFileType>;
 /// Image input content item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5543,13 +5502,10 @@ crate::runtime::string_enum! {
     pub enum InputImageDetail { Auto => "auto", High => "high", Low => "low", Original =>
     "original", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/InputImage/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `input_image` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum InputImageType { InputImage => "input_image", }
-}
+/// The one value of the schema at `/components/schemas/InputImage/properties/type` in the API's spec.
+///
+/// Always `"input_image"`: constructors fill it in, decoding checks it.
+pub type InputImageType = crate::runtime::Const<constants::InputImageType>;
 /// The object of the `InputMessageItem` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5847,13 +5803,10 @@ impl InputText {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/InputText/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `input_text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum InputTextType { InputText => "input_text", }
-}
+/// The one value of the schema at `/components/schemas/InputText/properties/type` in the API's spec.
+///
+/// Always `"input_text"`: constructors fill it in, decoding checks it.
+pub type InputTextType = crate::runtime::Const<constants::InputTextType>;
 /// Video input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5925,13 +5878,10 @@ impl InputVideo {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/InputVideo/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `input_video` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum InputVideoType { InputVideo => "input_video", }
-}
+/// The one value of the schema at `/components/schemas/InputVideo/properties/type` in the API's spec.
+///
+/// Always `"input_video"`: constructors fill it in, decoding checks it.
+pub type InputVideoType = crate::runtime::Const<constants::InputVideoType>;
 crate::runtime::untagged_union! {
     #[doc = " Input for a response request - can be a string or array of items"] #[doc =
     " "] #[doc =
@@ -6616,13 +6566,12 @@ impl LegacyWebSearchServerTool {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Legacy_WebSearchServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum LegacyWebSearchServerToolType { WebSearch => "web_search", }
-}
+/// The one value of the schema at `/components/schemas/Legacy_WebSearchServerTool/properties/type` in the API's spec.
+///
+/// Always `"web_search"`: constructors fill it in, decoding checks it.
+pub type LegacyWebSearchServerToolType = crate::runtime::Const<
+    constants::LegacyWebSearchServerToolType,
+>;
 /// A local shell command execution call
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -8041,13 +7990,10 @@ impl McpServerToolRequireApprovalObjectNever {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/McpServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `mcp` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum McpServerToolType { Mcp => "mcp", }
-}
+/// The one value of the schema at `/components/schemas/McpServerTool/properties/type` in the API's spec.
+///
+/// Always `"mcp"`: constructors fill it in, decoding checks it.
+pub type McpServerToolType = crate::runtime::Const<constants::McpServerToolType>;
 /// A function tool grouped inside a namespace tool
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8205,13 +8151,12 @@ crate::runtime::string_enum! {
     pub enum NamespaceFunctionToolAllowedCallersItem { Direct => "direct", Programmatic
     => "programmatic", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/NamespaceFunctionTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum NamespaceFunctionToolType { Function => "function", }
-}
+/// The one value of the schema at `/components/schemas/NamespaceFunctionTool/properties/type` in the API's spec.
+///
+/// Always `"function"`: constructors fill it in, decoding checks it.
+pub type NamespaceFunctionToolType = crate::runtime::Const<
+    constants::NamespaceFunctionToolType,
+>;
 /// Groups function/custom tools under a shared namespace
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8312,13 +8257,10 @@ crate::runtime::tagged_union! {
 crate::runtime::union_from! {
     NamespaceToolToolsItem { Function(NamespaceFunctionTool), Custom(CustomTool), }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/NamespaceTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `namespace` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum NamespaceToolType { Namespace => "namespace", }
-}
+/// The one value of the schema at `/components/schemas/NamespaceTool/properties/type` in the API's spec.
+///
+/// Always `"namespace"`: constructors fill it in, decoding checks it.
+pub type NamespaceToolType = crate::runtime::Const<constants::NamespaceToolType>;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCallOutput/properties/type` in the API's spec."]
@@ -8481,13 +8423,12 @@ impl OpenAiResponsesRefusalContent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesRefusalContent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `refusal` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesRefusalContentType { Refusal => "refusal", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponsesRefusalContent/properties/type` in the API's spec.
+///
+/// Always `"refusal"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesRefusalContentType = crate::runtime::Const<
+    constants::OpenAiResponsesRefusalContentType,
+>;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the `OpenAIResponsesToolChoice` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -8949,14 +8890,12 @@ impl OutputAdvisorServerToolItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputAdvisorServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:advisor` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputAdvisorServerToolItemType { OpenrouterAdvisor => "openrouter:advisor",
-    }
-}
+/// The one value of the schema at `/components/schemas/OutputAdvisorServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:advisor"`: constructors fill it in, decoding checks it.
+pub type OutputAdvisorServerToolItemType = crate::runtime::Const<
+    constants::OutputAdvisorServerToolItemType,
+>;
 /// An openrouter:apply_patch server tool output item. The turn halts when validation succeeds so the client can apply the patch and echo an `apply_patch_call_output` on the next turn.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9066,14 +9005,12 @@ impl OutputApplyPatchServerToolItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputApplyPatchServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:apply_patch` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputApplyPatchServerToolItemType { OpenrouterApplyPatch =>
-    "openrouter:apply_patch", }
-}
+/// The one value of the schema at `/components/schemas/OutputApplyPatchServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:apply_patch"`: constructors fill it in, decoding checks it.
+pub type OutputApplyPatchServerToolItemType = crate::runtime::Const<
+    constants::OutputApplyPatchServerToolItemType,
+>;
 /// An openrouter:bash server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9241,13 +9178,12 @@ impl OutputBashServerToolItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputBashServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:bash` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputBashServerToolItemType { OpenrouterBash => "openrouter:bash", }
-}
+/// The one value of the schema at `/components/schemas/OutputBashServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:bash"`: constructors fill it in, decoding checks it.
+pub type OutputBashServerToolItemType = crate::runtime::Const<
+    constants::OutputBashServerToolItemType,
+>;
 /// An openrouter:browser_use server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9353,14 +9289,12 @@ impl OutputBrowserUseServerToolItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputBrowserUseServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:browser_use` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputBrowserUseServerToolItemType { OpenrouterBrowserUse =>
-    "openrouter:browser_use", }
-}
+/// The one value of the schema at `/components/schemas/OutputBrowserUseServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:browser_use"`: constructors fill it in, decoding checks it.
+pub type OutputBrowserUseServerToolItemType = crate::runtime::Const<
+    constants::OutputBrowserUseServerToolItemType,
+>;
 /// A code interpreter execution call with outputs
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9637,14 +9571,12 @@ impl OutputCodeInterpreterServerToolItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputCodeInterpreterServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:code_interpreter` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputCodeInterpreterServerToolItemType { OpenrouterCodeInterpreter =>
-    "openrouter:code_interpreter", }
-}
+/// The one value of the schema at `/components/schemas/OutputCodeInterpreterServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:code_interpreter"`: constructors fill it in, decoding checks it.
+pub type OutputCodeInterpreterServerToolItemType = crate::runtime::Const<
+    constants::OutputCodeInterpreterServerToolItemType,
+>;
 /// The object of the `OutputComputerCallItem` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9854,13 +9786,12 @@ crate::runtime::string_enum! {
     pub enum OutputComputerCallItemStatus { Completed => "completed", Incomplete =>
     "incomplete", InProgress => "in_progress", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputComputerCallItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `computer_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputComputerCallItemType { ComputerCall => "computer_call", }
-}
+/// The one value of the schema at `/components/schemas/OutputComputerCallItem/properties/type` in the API's spec.
+///
+/// Always `"computer_call"`: constructors fill it in, decoding checks it.
+pub type OutputComputerCallItemType = crate::runtime::Const<
+    constants::OutputComputerCallItemType,
+>;
 /// A call to a custom (freeform-grammar) tool created by the model — distinct from `function_call`. Used for tools like Codex CLI's `apply_patch` whose payload is opaque text rather than JSON arguments.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9978,13 +9909,12 @@ impl OutputCustomToolCallItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputCustomToolCallItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `custom_tool_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputCustomToolCallItemType { CustomToolCall => "custom_tool_call", }
-}
+/// The one value of the schema at `/components/schemas/OutputCustomToolCallItem/properties/type` in the API's spec.
+///
+/// Always `"custom_tool_call"`: constructors fill it in, decoding checks it.
+pub type OutputCustomToolCallItemType = crate::runtime::Const<
+    constants::OutputCustomToolCallItemType,
+>;
 /// An openrouter:datetime server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -10090,13 +10020,12 @@ impl OutputDatetimeItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputDatetimeItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:datetime` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputDatetimeItemType { OpenrouterDatetime => "openrouter:datetime", }
-}
+/// The one value of the schema at `/components/schemas/OutputDatetimeItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:datetime"`: constructors fill it in, decoding checks it.
+pub type OutputDatetimeItemType = crate::runtime::Const<
+    constants::OutputDatetimeItemType,
+>;
 /// The object of the `OutputFileSearchCallItem` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -10283,14 +10212,12 @@ impl OutputFileSearchServerToolItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputFileSearchServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:file_search` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputFileSearchServerToolItemType { OpenrouterFileSearch =>
-    "openrouter:file_search", }
-}
+/// The one value of the schema at `/components/schemas/OutputFileSearchServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:file_search"`: constructors fill it in, decoding checks it.
+pub type OutputFileSearchServerToolItemType = crate::runtime::Const<
+    constants::OutputFileSearchServerToolItemType,
+>;
 /// An openrouter:files server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -10481,13 +10408,12 @@ impl OutputFilesServerToolItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputFilesServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:files` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputFilesServerToolItemType { OpenrouterFiles => "openrouter:files", }
-}
+/// The one value of the schema at `/components/schemas/OutputFilesServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:files"`: constructors fill it in, decoding checks it.
+pub type OutputFilesServerToolItemType = crate::runtime::Const<
+    constants::OutputFilesServerToolItemType,
+>;
 /// The object of the `OutputFunctionCallItem` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11043,13 +10969,12 @@ impl OutputFusionServerToolItemResponsesItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputFusionServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:fusion` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputFusionServerToolItemType { OpenrouterFusion => "openrouter:fusion", }
-}
+/// The one value of the schema at `/components/schemas/OutputFusionServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:fusion"`: constructors fill it in, decoding checks it.
+pub type OutputFusionServerToolItemType = crate::runtime::Const<
+    constants::OutputFusionServerToolItemType,
+>;
 /// The object of the `OutputImageGenerationCallItem` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11309,14 +11234,12 @@ impl OutputImageGenerationServerToolItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputImageGenerationServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:image_generation` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputImageGenerationServerToolItemType { OpenrouterImageGeneration =>
-    "openrouter:image_generation", }
-}
+/// The one value of the schema at `/components/schemas/OutputImageGenerationServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:image_generation"`: constructors fill it in, decoding checks it.
+pub type OutputImageGenerationServerToolItemType = crate::runtime::Const<
+    constants::OutputImageGenerationServerToolItemType,
+>;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/outputs/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -11335,55 +11258,48 @@ crate::runtime::string_enum! {
     => "completed", Incomplete => "incomplete", Interpreting => "interpreting", Failed =>
     "failed", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `code_interpreter_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputItemCodeInterpreterCallType { CodeInterpreterCall =>
-    "code_interpreter_call", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputItemFileSearchCall/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `file_search_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputItemFileSearchCallType { FileSearchCall => "file_search_call", }
-}
+/// The one value of the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/type` in the API's spec.
+///
+/// Always `"code_interpreter_call"`: constructors fill it in, decoding checks it.
+pub type OutputItemCodeInterpreterCallType = crate::runtime::Const<
+    constants::OutputItemCodeInterpreterCallType,
+>;
+/// The one value of the schema at `/components/schemas/OutputItemFileSearchCall/properties/type` in the API's spec.
+///
+/// Always `"file_search_call"`: constructors fill it in, decoding checks it.
+pub type OutputItemFileSearchCallType = crate::runtime::Const<
+    constants::OutputItemFileSearchCallType,
+>;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OutputItemFunctionCall/properties/status` in the API's spec."]
     pub enum OutputItemFunctionCallStatus { Completed => "completed", Incomplete =>
     "incomplete", InProgress => "in_progress", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputItemFunctionCall/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `function_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputItemFunctionCallType { FunctionCall => "function_call", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputItemImageGenerationCall/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `image_generation_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputItemImageGenerationCallType { ImageGenerationCall =>
-    "image_generation_call", }
-}
+/// The one value of the schema at `/components/schemas/OutputItemFunctionCall/properties/type` in the API's spec.
+///
+/// Always `"function_call"`: constructors fill it in, decoding checks it.
+pub type OutputItemFunctionCallType = crate::runtime::Const<
+    constants::OutputItemFunctionCallType,
+>;
+/// The one value of the schema at `/components/schemas/OutputItemImageGenerationCall/properties/type` in the API's spec.
+///
+/// Always `"image_generation_call"`: constructors fill it in, decoding checks it.
+pub type OutputItemImageGenerationCallType = crate::runtime::Const<
+    constants::OutputItemImageGenerationCallType,
+>;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OutputItemReasoning/properties/status` in the API's spec."]
     pub enum OutputItemReasoningStatus { Completed => "completed", Incomplete =>
     "incomplete", InProgress => "in_progress", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputItemReasoning/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `reasoning` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputItemReasoningType { Reasoning => "reasoning", }
-}
+/// The one value of the schema at `/components/schemas/OutputItemReasoning/properties/type` in the API's spec.
+///
+/// Always `"reasoning"`: constructors fill it in, decoding checks it.
+pub type OutputItemReasoningType = crate::runtime::Const<
+    constants::OutputItemReasoningType,
+>;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/OutputItemWebSearchCall/properties/action` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -11474,14 +11390,12 @@ impl OutputItemWebSearchCallActionFindInPage {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/2/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `find_in_page` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputItemWebSearchCallActionFindInPageType { FindInPage => "find_in_page",
-    }
-}
+/// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/2/properties/type` in the API's spec.
+///
+/// Always `"find_in_page"`: constructors fill it in, decoding checks it.
+pub type OutputItemWebSearchCallActionFindInPageType = crate::runtime::Const<
+    constants::OutputItemWebSearchCallActionFindInPageType,
+>;
 /// The object of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/1` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -11551,13 +11465,12 @@ impl OutputItemWebSearchCallActionOpenPage {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `open_page` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputItemWebSearchCallActionOpenPageType { OpenPage => "open_page", }
-}
+/// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/1/properties/type` in the API's spec.
+///
+/// Always `"open_page"`: constructors fill it in, decoding checks it.
+pub type OutputItemWebSearchCallActionOpenPageType = crate::runtime::Const<
+    constants::OutputItemWebSearchCallActionOpenPageType,
+>;
 /// The object of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11649,20 +11562,18 @@ impl OutputItemWebSearchCallActionSearch {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `search` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputItemWebSearchCallActionSearchType { Search => "search", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputItemWebSearchCallType { WebSearchCall => "web_search_call", }
-}
+/// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/0/properties/type` in the API's spec.
+///
+/// Always `"search"`: constructors fill it in, decoding checks it.
+pub type OutputItemWebSearchCallActionSearchType = crate::runtime::Const<
+    constants::OutputItemWebSearchCallActionSearchType,
+>;
+/// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/type` in the API's spec.
+///
+/// Always `"web_search_call"`: constructors fill it in, decoding checks it.
+pub type OutputItemWebSearchCallType = crate::runtime::Const<
+    constants::OutputItemWebSearchCallType,
+>;
 /// An openrouter:mcp server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11768,13 +11679,12 @@ impl OutputMcpServerToolItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputMcpServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:mcp` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputMcpServerToolItemType { OpenrouterMcp => "openrouter:mcp", }
-}
+/// The one value of the schema at `/components/schemas/OutputMcpServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:mcp"`: constructors fill it in, decoding checks it.
+pub type OutputMcpServerToolItemType = crate::runtime::Const<
+    constants::OutputMcpServerToolItemType,
+>;
 /// An openrouter:memory server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11898,13 +11808,12 @@ crate::runtime::string_enum! {
     pub enum OutputMemoryServerToolItemAction { Read => "read", Write => "write", Delete
     => "delete", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputMemoryServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:memory` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputMemoryServerToolItemType { OpenrouterMemory => "openrouter:memory", }
-}
+/// The one value of the schema at `/components/schemas/OutputMemoryServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:memory"`: constructors fill it in, decoding checks it.
+pub type OutputMemoryServerToolItemType = crate::runtime::Const<
+    constants::OutputMemoryServerToolItemType,
+>;
 crate::runtime::string_enum! {
     #[doc =
     " The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages."]
@@ -12037,14 +11946,12 @@ impl OutputSearchModelsServerToolItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputSearchModelsServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:experimental__search_models` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputSearchModelsServerToolItemType { OpenrouterExperimentalSearchModels =>
-    "openrouter:experimental__search_models", }
-}
+/// The one value of the schema at `/components/schemas/OutputSearchModelsServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:experimental__search_models"`: constructors fill it in, decoding checks it.
+pub type OutputSearchModelsServerToolItemType = crate::runtime::Const<
+    constants::OutputSearchModelsServerToolItemType,
+>;
 /// An openrouter:shell server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12267,13 +12174,12 @@ impl OutputShellServerToolItemAction {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputShellServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:shell` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputShellServerToolItemType { OpenrouterShell => "openrouter:shell", }
-}
+/// The one value of the schema at `/components/schemas/OutputShellServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:shell"`: constructors fill it in, decoding checks it.
+pub type OutputShellServerToolItemType = crate::runtime::Const<
+    constants::OutputShellServerToolItemType,
+>;
 /// An openrouter:subagent server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12483,14 +12389,12 @@ impl OutputSubagentServerToolItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputSubagentServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:subagent` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputSubagentServerToolItemType { OpenrouterSubagent =>
-    "openrouter:subagent", }
-}
+/// The one value of the schema at `/components/schemas/OutputSubagentServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:subagent"`: constructors fill it in, decoding checks it.
+pub type OutputSubagentServerToolItemType = crate::runtime::Const<
+    constants::OutputSubagentServerToolItemType,
+>;
 /// An openrouter:text_editor server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12605,14 +12509,12 @@ crate::runtime::string_enum! {
     pub enum OutputTextEditorServerToolItemCommand { View => "view", Create => "create",
     StrReplace => "str_replace", Insert => "insert", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputTextEditorServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:text_editor` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputTextEditorServerToolItemType { OpenrouterTextEditor =>
-    "openrouter:text_editor", }
-}
+/// The one value of the schema at `/components/schemas/OutputTextEditorServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:text_editor"`: constructors fill it in, decoding checks it.
+pub type OutputTextEditorServerToolItemType = crate::runtime::Const<
+    constants::OutputTextEditorServerToolItemType,
+>;
 /// An openrouter:tool_search server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12706,14 +12608,12 @@ impl OutputToolSearchServerToolItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputToolSearchServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:tool_search` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputToolSearchServerToolItemType { OpenrouterToolSearch =>
-    "openrouter:tool_search", }
-}
+/// The one value of the schema at `/components/schemas/OutputToolSearchServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:tool_search"`: constructors fill it in, decoding checks it.
+pub type OutputToolSearchServerToolItemType = crate::runtime::Const<
+    constants::OutputToolSearchServerToolItemType,
+>;
 /// An openrouter:web_fetch server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12868,14 +12768,12 @@ impl OutputWebFetchServerToolItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputWebFetchServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:web_fetch` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputWebFetchServerToolItemType { OpenrouterWebFetch =>
-    "openrouter:web_fetch", }
-}
+/// The one value of the schema at `/components/schemas/OutputWebFetchServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:web_fetch"`: constructors fill it in, decoding checks it.
+pub type OutputWebFetchServerToolItemType = crate::runtime::Const<
+    constants::OutputWebFetchServerToolItemType,
+>;
 /// The object of the `OutputWebSearchCallItem` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -13228,14 +13126,12 @@ crate::runtime::one_value_enum! {
     " Always `search` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum OutputWebSearchServerToolItemActionType { Search => "search", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:web_search` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputWebSearchServerToolItemType { OpenrouterWebSearch =>
-    "openrouter:web_search", }
-}
+/// The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/type` in the API's spec.
+///
+/// Always `"openrouter:web_search"`: constructors fill it in, decoding checks it.
+pub type OutputWebSearchServerToolItemType = crate::runtime::Const<
+    constants::OutputWebSearchServerToolItemType,
+>;
 /// Web search preview tool configuration (2025-03-11 version)
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -13416,14 +13312,12 @@ impl Preview20250311WebSearchServerTool {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Preview_20250311_WebSearchServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search_preview_2025_03_11` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum Preview20250311WebSearchServerToolType { WebSearchPreview20250311 =>
-    "web_search_preview_2025_03_11", }
-}
+/// The one value of the schema at `/components/schemas/Preview_20250311_WebSearchServerTool/properties/type` in the API's spec.
+///
+/// Always `"web_search_preview_2025_03_11"`: constructors fill it in, decoding checks it.
+pub type Preview20250311WebSearchServerToolType = crate::runtime::Const<
+    constants::Preview20250311WebSearchServerToolType,
+>;
 /// Web search preview tool configuration
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -13604,13 +13498,12 @@ impl PreviewWebSearchServerTool {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/Preview_WebSearchServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search_preview` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum PreviewWebSearchServerToolType { WebSearchPreview => "web_search_preview", }
-}
+/// The one value of the schema at `/components/schemas/Preview_WebSearchServerTool/properties/type` in the API's spec.
+///
+/// Always `"web_search_preview"`: constructors fill it in, decoding checks it.
+pub type PreviewWebSearchServerToolType = crate::runtime::Const<
+    constants::PreviewWebSearchServerToolType,
+>;
 /// The object of the `Preview_WebSearchUserLocation` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -14174,13 +14067,12 @@ impl ReasoningTextContent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ReasoningTextContent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `reasoning_text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ReasoningTextContentType { ReasoningText => "reasoning_text", }
-}
+/// The one value of the schema at `/components/schemas/ReasoningTextContent/properties/type` in the API's spec.
+///
+/// Always `"reasoning_text"`: constructors fill it in, decoding checks it.
+pub type ReasoningTextContentType = crate::runtime::Const<
+    constants::ReasoningTextContentType,
+>;
 /// Metadata key-value pairs for the request. Keys must be ≤64 characters and cannot contain brackets. Values must be ≤512 characters. Maximum 16 pairs allowed.
 pub type RequestMetadata = crate::runtime::Map<String>;
 crate::runtime::string_enum! {
@@ -14457,13 +14349,12 @@ impl ResponseOutputTextLogprobsItemTopLogprobsItem {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ResponseOutputText/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `output_text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ResponseOutputTextType { OutputText => "output_text", }
-}
+/// The one value of the schema at `/components/schemas/ResponseOutputText/properties/type` in the API's spec.
+///
+/// Always `"output_text"`: constructors fill it in, decoding checks it.
+pub type ResponseOutputTextType = crate::runtime::Const<
+    constants::ResponseOutputTextType,
+>;
 /// Request schema for Responses endpoint
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -15421,14 +15312,12 @@ impl SearchModelsServerToolOpenRouter {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/SearchModelsServerTool_OpenRouter/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:experimental__search_models` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum SearchModelsServerToolOpenRouterType { OpenrouterExperimentalSearchModels =>
-    "openrouter:experimental__search_models", }
-}
+/// The one value of the schema at `/components/schemas/SearchModelsServerTool_OpenRouter/properties/type` in the API's spec.
+///
+/// Always `"openrouter:experimental__search_models"`: constructors fill it in, decoding checks it.
+pub type SearchModelsServerToolOpenRouterType = crate::runtime::Const<
+    constants::SearchModelsServerToolOpenRouterType,
+>;
 /// A shell command execution call (newer variant)
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -15822,13 +15711,12 @@ impl ShellCallOutputContentOutcomeExit {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ShellCallOutputContent/properties/outcome/oneOf/0/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `exit` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ShellCallOutputContentOutcomeExitType { Exit => "exit", }
-}
+/// The one value of the schema at `/components/schemas/ShellCallOutputContent/properties/outcome/oneOf/0/properties/type` in the API's spec.
+///
+/// Always `"exit"`: constructors fill it in, decoding checks it.
+pub type ShellCallOutputContentOutcomeExitType = crate::runtime::Const<
+    constants::ShellCallOutputContentOutcomeExitType,
+>;
 /// The object of the schema at `/components/schemas/ShellCallOutputContent/properties/outcome/oneOf/1` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -15883,13 +15771,12 @@ impl ShellCallOutputContentOutcomeTimeout {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ShellCallOutputContent/properties/outcome/oneOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `timeout` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ShellCallOutputContentOutcomeTimeoutType { Timeout => "timeout", }
-}
+/// The one value of the schema at `/components/schemas/ShellCallOutputContent/properties/outcome/oneOf/1/properties/type` in the API's spec.
+///
+/// Always `"timeout"`: constructors fill it in, decoding checks it.
+pub type ShellCallOutputContentOutcomeTimeoutType = crate::runtime::Const<
+    constants::ShellCallOutputContentOutcomeTimeoutType,
+>;
 /// Output from a shell command execution (newer variant)
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -16075,13 +15962,10 @@ impl ShellServerTool {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ShellServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `shell` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ShellServerToolType { Shell => "shell", }
-}
+/// The one value of the schema at `/components/schemas/ShellServerTool/properties/type` in the API's spec.
+///
+/// Always `"shell"`: constructors fill it in, decoding checks it.
+pub type ShellServerToolType = crate::runtime::Const<constants::ShellServerToolType>;
 /// The object of the `StoredPromptTemplate` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -16473,13 +16357,10 @@ impl UrlCitation {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/URLCitation/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `url_citation` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum UrlCitationType { UrlCitation => "url_citation", }
-}
+/// The one value of the schema at `/components/schemas/URLCitation/properties/type` in the API's spec.
+///
+/// Always `"url_citation"`: constructors fill it in, decoding checks it.
+pub type UrlCitationType = crate::runtime::Const<constants::UrlCitationType>;
 /// The object of the `WebSearchDomainFilter` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -17044,21 +16925,18 @@ impl WebSearchServerToolOpenRouter {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/WebSearchServerTool_OpenRouter/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `openrouter:web_search` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum WebSearchServerToolOpenRouterType { OpenrouterWebSearch =>
-    "openrouter:web_search", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/WebSearchServerTool/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `web_search_2025_08_26` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum WebSearchServerToolType { WebSearch20250826 => "web_search_2025_08_26", }
-}
+/// The one value of the schema at `/components/schemas/WebSearchServerTool_OpenRouter/properties/type` in the API's spec.
+///
+/// Always `"openrouter:web_search"`: constructors fill it in, decoding checks it.
+pub type WebSearchServerToolOpenRouterType = crate::runtime::Const<
+    constants::WebSearchServerToolOpenRouterType,
+>;
+/// The one value of the schema at `/components/schemas/WebSearchServerTool/properties/type` in the API's spec.
+///
+/// Always `"web_search_2025_08_26"`: constructors fill it in, decoding checks it.
+pub type WebSearchServerToolType = crate::runtime::Const<
+    constants::WebSearchServerToolType,
+>;
 /// The object of the `WebSearchSource` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -244,15 +244,12 @@ impl ApplyPatchCallOperationDiffDeltaEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ApplyPatchCallOperationDiffDeltaEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.apply_patch_call_operation_diff.delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ApplyPatchCallOperationDiffDeltaEventType {
-    ResponseApplyPatchCallOperationDiffDelta =>
-    "response.apply_patch_call_operation_diff.delta", }
-}
+/// The one value of the schema at `/components/schemas/ApplyPatchCallOperationDiffDeltaEvent/properties/type` in the API's spec.
+///
+/// Always `"response.apply_patch_call_operation_diff.delta"`: constructors fill it in, decoding checks it.
+pub type ApplyPatchCallOperationDiffDeltaEventType = crate::runtime::Const<
+    constants::ApplyPatchCallOperationDiffDeltaEventType,
+>;
 /// Emitted when `operation.diff` streaming completes for an `apply_patch_call`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -361,78 +358,58 @@ impl ApplyPatchCallOperationDiffDoneEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ApplyPatchCallOperationDiffDoneEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.apply_patch_call_operation_diff.done` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ApplyPatchCallOperationDiffDoneEventType {
-    ResponseApplyPatchCallOperationDiffDone =>
-    "response.apply_patch_call_operation_diff.done", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseAnnotationAddedEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.output_text.annotation.added` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseAnnotationAddedEventType { ResponseOutputTextAnnotationAdded =>
-    "response.output_text.annotation.added", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseContentPartAddedEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.content_part.added` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseContentPartAddedEventType { ResponseContentPartAdded =>
-    "response.content_part.added", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseContentPartDoneEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.content_part.done` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseContentPartDoneEventType { ResponseContentPartDone =>
-    "response.content_part.done", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseCustomToolCallInputDeltaEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.custom_tool_call_input.delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseCustomToolCallInputDeltaEventType { ResponseCustomToolCallInputDelta =>
-    "response.custom_tool_call_input.delta", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseCustomToolCallInputDoneEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.custom_tool_call_input.done` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseCustomToolCallInputDoneEventType { ResponseCustomToolCallInputDone =>
-    "response.custom_tool_call_input.done", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseErrorEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `error` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseErrorEventType { Error => "error", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseFunctionCallArgsDeltaEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.function_call_arguments.delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseFunctionCallArgsDeltaEventType { ResponseFunctionCallArgumentsDelta =>
-    "response.function_call_arguments.delta", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseFunctionCallArgsDoneEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.function_call_arguments.done` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseFunctionCallArgsDoneEventType { ResponseFunctionCallArgumentsDone =>
-    "response.function_call_arguments.done", }
-}
+/// The one value of the schema at `/components/schemas/ApplyPatchCallOperationDiffDoneEvent/properties/type` in the API's spec.
+///
+/// Always `"response.apply_patch_call_operation_diff.done"`: constructors fill it in, decoding checks it.
+pub type ApplyPatchCallOperationDiffDoneEventType = crate::runtime::Const<
+    constants::ApplyPatchCallOperationDiffDoneEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseAnnotationAddedEvent/properties/type` in the API's spec.
+///
+/// Always `"response.output_text.annotation.added"`: constructors fill it in, decoding checks it.
+pub type BaseAnnotationAddedEventType = crate::runtime::Const<
+    constants::BaseAnnotationAddedEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseContentPartAddedEvent/properties/type` in the API's spec.
+///
+/// Always `"response.content_part.added"`: constructors fill it in, decoding checks it.
+pub type BaseContentPartAddedEventType = crate::runtime::Const<
+    constants::BaseContentPartAddedEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseContentPartDoneEvent/properties/type` in the API's spec.
+///
+/// Always `"response.content_part.done"`: constructors fill it in, decoding checks it.
+pub type BaseContentPartDoneEventType = crate::runtime::Const<
+    constants::BaseContentPartDoneEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseCustomToolCallInputDeltaEvent/properties/type` in the API's spec.
+///
+/// Always `"response.custom_tool_call_input.delta"`: constructors fill it in, decoding checks it.
+pub type BaseCustomToolCallInputDeltaEventType = crate::runtime::Const<
+    constants::BaseCustomToolCallInputDeltaEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseCustomToolCallInputDoneEvent/properties/type` in the API's spec.
+///
+/// Always `"response.custom_tool_call_input.done"`: constructors fill it in, decoding checks it.
+pub type BaseCustomToolCallInputDoneEventType = crate::runtime::Const<
+    constants::BaseCustomToolCallInputDoneEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseErrorEvent/properties/type` in the API's spec.
+///
+/// Always `"error"`: constructors fill it in, decoding checks it.
+pub type BaseErrorEventType = crate::runtime::Const<constants::BaseErrorEventType>;
+/// The one value of the schema at `/components/schemas/BaseFunctionCallArgsDeltaEvent/properties/type` in the API's spec.
+///
+/// Always `"response.function_call_arguments.delta"`: constructors fill it in, decoding checks it.
+pub type BaseFunctionCallArgsDeltaEventType = crate::runtime::Const<
+    constants::BaseFunctionCallArgsDeltaEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseFunctionCallArgsDoneEvent/properties/type` in the API's spec.
+///
+/// Always `"response.function_call_arguments.done"`: constructors fill it in, decoding checks it.
+pub type BaseFunctionCallArgsDoneEventType = crate::runtime::Const<
+    constants::BaseFunctionCallArgsDoneEventType,
+>;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the `BaseInputs` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -726,69 +703,54 @@ impl BaseReasoningConfig {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseReasoningDeltaEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.reasoning_text.delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseReasoningDeltaEventType { ResponseReasoningTextDelta =>
-    "response.reasoning_text.delta", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseReasoningDoneEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.reasoning_text.done` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseReasoningDoneEventType { ResponseReasoningTextDone =>
-    "response.reasoning_text.done", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseReasoningSummaryPartAddedEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.reasoning_summary_part.added` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseReasoningSummaryPartAddedEventType { ResponseReasoningSummaryPartAdded
-    => "response.reasoning_summary_part.added", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseReasoningSummaryPartDoneEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.reasoning_summary_part.done` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseReasoningSummaryPartDoneEventType { ResponseReasoningSummaryPartDone =>
-    "response.reasoning_summary_part.done", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseReasoningSummaryTextDeltaEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.reasoning_summary_text.delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseReasoningSummaryTextDeltaEventType { ResponseReasoningSummaryTextDelta
-    => "response.reasoning_summary_text.delta", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseReasoningSummaryTextDoneEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.reasoning_summary_text.done` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseReasoningSummaryTextDoneEventType { ResponseReasoningSummaryTextDone =>
-    "response.reasoning_summary_text.done", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseRefusalDeltaEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.refusal.delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseRefusalDeltaEventType { ResponseRefusalDelta =>
-    "response.refusal.delta", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseRefusalDoneEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.refusal.done` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseRefusalDoneEventType { ResponseRefusalDone => "response.refusal.done", }
-}
+/// The one value of the schema at `/components/schemas/BaseReasoningDeltaEvent/properties/type` in the API's spec.
+///
+/// Always `"response.reasoning_text.delta"`: constructors fill it in, decoding checks it.
+pub type BaseReasoningDeltaEventType = crate::runtime::Const<
+    constants::BaseReasoningDeltaEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseReasoningDoneEvent/properties/type` in the API's spec.
+///
+/// Always `"response.reasoning_text.done"`: constructors fill it in, decoding checks it.
+pub type BaseReasoningDoneEventType = crate::runtime::Const<
+    constants::BaseReasoningDoneEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseReasoningSummaryPartAddedEvent/properties/type` in the API's spec.
+///
+/// Always `"response.reasoning_summary_part.added"`: constructors fill it in, decoding checks it.
+pub type BaseReasoningSummaryPartAddedEventType = crate::runtime::Const<
+    constants::BaseReasoningSummaryPartAddedEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseReasoningSummaryPartDoneEvent/properties/type` in the API's spec.
+///
+/// Always `"response.reasoning_summary_part.done"`: constructors fill it in, decoding checks it.
+pub type BaseReasoningSummaryPartDoneEventType = crate::runtime::Const<
+    constants::BaseReasoningSummaryPartDoneEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseReasoningSummaryTextDeltaEvent/properties/type` in the API's spec.
+///
+/// Always `"response.reasoning_summary_text.delta"`: constructors fill it in, decoding checks it.
+pub type BaseReasoningSummaryTextDeltaEventType = crate::runtime::Const<
+    constants::BaseReasoningSummaryTextDeltaEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseReasoningSummaryTextDoneEvent/properties/type` in the API's spec.
+///
+/// Always `"response.reasoning_summary_text.done"`: constructors fill it in, decoding checks it.
+pub type BaseReasoningSummaryTextDoneEventType = crate::runtime::Const<
+    constants::BaseReasoningSummaryTextDoneEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseRefusalDeltaEvent/properties/type` in the API's spec.
+///
+/// Always `"response.refusal.delta"`: constructors fill it in, decoding checks it.
+pub type BaseRefusalDeltaEventType = crate::runtime::Const<
+    constants::BaseRefusalDeltaEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseRefusalDoneEvent/properties/type` in the API's spec.
+///
+/// Always `"response.refusal.done"`: constructors fill it in, decoding checks it.
+pub type BaseRefusalDoneEventType = crate::runtime::Const<
+    constants::BaseRefusalDoneEventType,
+>;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/BaseResponsesResult/properties/object` in the API's spec."]
@@ -951,22 +913,16 @@ impl BaseResponsesResultToolsItemFunctionTool {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseTextDeltaEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.output_text.delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseTextDeltaEventType { ResponseOutputTextDelta =>
-    "response.output_text.delta", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/BaseTextDoneEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.output_text.done` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum BaseTextDoneEventType { ResponseOutputTextDone =>
-    "response.output_text.done", }
-}
+/// The one value of the schema at `/components/schemas/BaseTextDeltaEvent/properties/type` in the API's spec.
+///
+/// Always `"response.output_text.delta"`: constructors fill it in, decoding checks it.
+pub type BaseTextDeltaEventType = crate::runtime::Const<
+    constants::BaseTextDeltaEventType,
+>;
+/// The one value of the schema at `/components/schemas/BaseTextDoneEvent/properties/type` in the API's spec.
+///
+/// Always `"response.output_text.done"`: constructors fill it in, decoding checks it.
+pub type BaseTextDoneEventType = crate::runtime::Const<constants::BaseTextDoneEventType>;
 /// Incremental chunk of code being streamed for a `code_interpreter_call`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1456,13 +1412,10 @@ impl CodeInterpreterCallInterpretingEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/CompletedEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.completed` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CompletedEventType { ResponseCompleted => "response.completed", }
-}
+/// The one value of the schema at `/components/schemas/CompletedEvent/properties/type` in the API's spec.
+///
+/// Always `"response.completed"`: constructors fill it in, decoding checks it.
+pub type CompletedEventType = crate::runtime::Const<constants::CompletedEventType>;
 /// Event emitted when a new content part is added to an output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1725,13 +1678,10 @@ crate::runtime::union_from! {
     ContentPartDoneEventPart { OutputText(ResponseOutputText),
     ReasoningText(ReasoningTextContent), Refusal(OpenAiResponsesRefusalContent), }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/CreatedEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.created` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum CreatedEventType { ResponseCreated => "response.created", }
-}
+/// The one value of the schema at `/components/schemas/CreatedEvent/properties/type` in the API's spec.
+///
+/// Always `"response.created"`: constructors fill it in, decoding checks it.
+pub type CreatedEventType = crate::runtime::Const<constants::CreatedEventType>;
 /// Event emitted when a custom tool call's freeform input is being streamed. Mirrors `response.function_call_arguments.delta` but for `custom` tools whose input is opaque text rather than JSON arguments.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2187,13 +2137,10 @@ crate::runtime::string_enum! {
     UpstreamHeadersReceived => "upstream_headers_received", FirstTokenReceived =>
     "first_token_received", UpstreamBodyEnded => "upstream_body_ended", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/DebugEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.debug` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum DebugEventType { ResponseDebug => "response.debug", }
-}
+/// The one value of the schema at `/components/schemas/DebugEvent/properties/type` in the API's spec.
+///
+/// Always `"response.debug"`: constructors fill it in, decoding checks it.
+pub type DebugEventType = crate::runtime::Const<constants::DebugEventType>;
 /// Event emitted when an error occurs during streaming
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2295,13 +2242,10 @@ impl ErrorEvent {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FailedEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.failed` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FailedEventType { ResponseFailed => "response.failed", }
-}
+/// The one value of the schema at `/components/schemas/FailedEvent/properties/type` in the API's spec.
+///
+/// Always `"response.failed"`: constructors fill it in, decoding checks it.
+pub type FailedEventType = crate::runtime::Const<constants::FailedEventType>;
 /// Event emitted when function call arguments are being streamed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2638,14 +2582,12 @@ impl FusionCallAnalysisCompletedEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FusionCallAnalysisCompletedEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.fusion_call.analysis.completed` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FusionCallAnalysisCompletedEventType { ResponseFusionCallAnalysisCompleted
-    => "response.fusion_call.analysis.completed", }
-}
+/// The one value of the schema at `/components/schemas/FusionCallAnalysisCompletedEvent/properties/type` in the API's spec.
+///
+/// Always `"response.fusion_call.analysis.completed"`: constructors fill it in, decoding checks it.
+pub type FusionCallAnalysisCompletedEventType = crate::runtime::Const<
+    constants::FusionCallAnalysisCompletedEventType,
+>;
 /// Emitted when the fusion analyst starts producing the structured analysis.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2767,14 +2709,12 @@ impl FusionCallAnalysisInProgressEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FusionCallAnalysisInProgressEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.fusion_call.analysis.in_progress` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FusionCallAnalysisInProgressEventType { ResponseFusionCallAnalysisInProgress
-    => "response.fusion_call.analysis.in_progress", }
-}
+/// The one value of the schema at `/components/schemas/FusionCallAnalysisInProgressEvent/properties/type` in the API's spec.
+///
+/// Always `"response.fusion_call.analysis.in_progress"`: constructors fill it in, decoding checks it.
+pub type FusionCallAnalysisInProgressEventType = crate::runtime::Const<
+    constants::FusionCallAnalysisInProgressEventType,
+>;
 /// Emitted when the openrouter:fusion tool call finishes.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2866,14 +2806,12 @@ impl FusionCallCompletedEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FusionCallCompletedEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.fusion_call.completed` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FusionCallCompletedEventType { ResponseFusionCallCompleted =>
-    "response.fusion_call.completed", }
-}
+/// The one value of the schema at `/components/schemas/FusionCallCompletedEvent/properties/type` in the API's spec.
+///
+/// Always `"response.fusion_call.completed"`: constructors fill it in, decoding checks it.
+pub type FusionCallCompletedEventType = crate::runtime::Const<
+    constants::FusionCallCompletedEventType,
+>;
 /// Emitted when an openrouter:fusion tool call begins executing.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2965,14 +2903,12 @@ impl FusionCallInProgressEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FusionCallInProgressEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.fusion_call.in_progress` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FusionCallInProgressEventType { ResponseFusionCallInProgress =>
-    "response.fusion_call.in_progress", }
-}
+/// The one value of the schema at `/components/schemas/FusionCallInProgressEvent/properties/type` in the API's spec.
+///
+/// Always `"response.fusion_call.in_progress"`: constructors fill it in, decoding checks it.
+pub type FusionCallInProgressEventType = crate::runtime::Const<
+    constants::FusionCallInProgressEventType,
+>;
 /// Emitted when a fusion analysis-panel model starts.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3081,14 +3017,12 @@ impl FusionCallPanelAddedEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FusionCallPanelAddedEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.fusion_call.panel.added` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FusionCallPanelAddedEventType { ResponseFusionCallPanelAdded =>
-    "response.fusion_call.panel.added", }
-}
+/// The one value of the schema at `/components/schemas/FusionCallPanelAddedEvent/properties/type` in the API's spec.
+///
+/// Always `"response.fusion_call.panel.added"`: constructors fill it in, decoding checks it.
+pub type FusionCallPanelAddedEventType = crate::runtime::Const<
+    constants::FusionCallPanelAddedEventType,
+>;
 /// Emitted when a fusion panel model finishes with its full content.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3209,14 +3143,12 @@ impl FusionCallPanelCompletedEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FusionCallPanelCompletedEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.fusion_call.panel.completed` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FusionCallPanelCompletedEventType { ResponseFusionCallPanelCompleted =>
-    "response.fusion_call.panel.completed", }
-}
+/// The one value of the schema at `/components/schemas/FusionCallPanelCompletedEvent/properties/type` in the API's spec.
+///
+/// Always `"response.fusion_call.panel.completed"`: constructors fill it in, decoding checks it.
+pub type FusionCallPanelCompletedEventType = crate::runtime::Const<
+    constants::FusionCallPanelCompletedEventType,
+>;
 /// Incremental content token from a fusion panel model.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3337,14 +3269,12 @@ impl FusionCallPanelDeltaEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FusionCallPanelDeltaEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.fusion_call.panel.delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FusionCallPanelDeltaEventType { ResponseFusionCallPanelDelta =>
-    "response.fusion_call.panel.delta", }
-}
+/// The one value of the schema at `/components/schemas/FusionCallPanelDeltaEvent/properties/type` in the API's spec.
+///
+/// Always `"response.fusion_call.panel.delta"`: constructors fill it in, decoding checks it.
+pub type FusionCallPanelDeltaEventType = crate::runtime::Const<
+    constants::FusionCallPanelDeltaEventType,
+>;
 /// Emitted when a fusion panel model fails.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3478,14 +3408,12 @@ impl FusionCallPanelFailedEvent {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FusionCallPanelFailedEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.fusion_call.panel.failed` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FusionCallPanelFailedEventType { ResponseFusionCallPanelFailed =>
-    "response.fusion_call.panel.failed", }
-}
+/// The one value of the schema at `/components/schemas/FusionCallPanelFailedEvent/properties/type` in the API's spec.
+///
+/// Always `"response.fusion_call.panel.failed"`: constructors fill it in, decoding checks it.
+pub type FusionCallPanelFailedEventType = crate::runtime::Const<
+    constants::FusionCallPanelFailedEventType,
+>;
 /// Incremental reasoning token from a fusion panel model.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3606,15 +3534,12 @@ impl FusionCallPanelReasoningDeltaEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/FusionCallPanelReasoningDeltaEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.fusion_call.panel.reasoning.delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum FusionCallPanelReasoningDeltaEventType {
-    ResponseFusionCallPanelReasoningDelta =>
-    "response.fusion_call.panel.reasoning.delta", }
-}
+/// The one value of the schema at `/components/schemas/FusionCallPanelReasoningDeltaEvent/properties/type` in the API's spec.
+///
+/// Always `"response.fusion_call.panel.reasoning.delta"`: constructors fill it in, decoding checks it.
+pub type FusionCallPanelReasoningDeltaEventType = crate::runtime::Const<
+    constants::FusionCallPanelReasoningDeltaEventType,
+>;
 /// Image generation call completed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4008,13 +3933,10 @@ impl ImageGenCallPartialImageEvent {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/InProgressEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.in_progress` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum InProgressEventType { ResponseInProgress => "response.in_progress", }
-}
+/// The one value of the schema at `/components/schemas/InProgressEvent/properties/type` in the API's spec.
+///
+/// Always `"response.in_progress"`: constructors fill it in, decoding checks it.
+pub type InProgressEventType = crate::runtime::Const<constants::InProgressEventType>;
 /// The object of the `IncompleteDetails` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4077,13 +3999,10 @@ crate::runtime::string_enum! {
     pub enum IncompleteDetailsReason { MaxOutputTokens => "max_output_tokens",
     ContentFilter => "content_filter", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/IncompleteEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.incomplete` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum IncompleteEventType { ResponseIncomplete => "response.incomplete", }
-}
+/// The one value of the schema at `/components/schemas/IncompleteEvent/properties/type` in the API's spec.
+///
+/// Always `"response.incomplete"`: constructors fill it in, decoding checks it.
+pub type IncompleteEventType = crate::runtime::Const<constants::IncompleteEventType>;
 /// The object of the `OpenAIResponseCustomToolCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4751,84 +4670,60 @@ crate::runtime::one_value_enum! {
     " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum OpenAiResponseInputMessageItemType { Message => "message", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCodeDelta/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.code_interpreter_call_code.delta` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesCodeInterpreterCallCodeDeltaType {
-    ResponseCodeInterpreterCallCodeDelta => "response.code_interpreter_call_code.delta",
-    }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCodeDone/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.code_interpreter_call_code.done` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesCodeInterpreterCallCodeDoneType {
-    ResponseCodeInterpreterCallCodeDone => "response.code_interpreter_call_code.done", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCompleted/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.code_interpreter_call.completed` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesCodeInterpreterCallCompletedType {
-    ResponseCodeInterpreterCallCompleted => "response.code_interpreter_call.completed", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallInProgress/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.code_interpreter_call.in_progress` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesCodeInterpreterCallInProgressType {
-    ResponseCodeInterpreterCallInProgress =>
-    "response.code_interpreter_call.in_progress", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallInterpreting/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.code_interpreter_call.interpreting` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesCodeInterpreterCallInterpretingType {
-    ResponseCodeInterpreterCallInterpreting =>
-    "response.code_interpreter_call.interpreting", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallCompleted/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.image_generation_call.completed` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesImageGenCallCompletedType {
-    ResponseImageGenerationCallCompleted => "response.image_generation_call.completed", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallGenerating/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.image_generation_call.generating` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesImageGenCallGeneratingType {
-    ResponseImageGenerationCallGenerating => "response.image_generation_call.generating",
-    }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallInProgress/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.image_generation_call.in_progress` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesImageGenCallInProgressType {
-    ResponseImageGenerationCallInProgress =>
-    "response.image_generation_call.in_progress", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallPartialImage/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.image_generation_call.partial_image` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesImageGenCallPartialImageType {
-    ResponseImageGenerationCallPartialImage =>
-    "response.image_generation_call.partial_image", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCodeDelta/properties/type` in the API's spec.
+///
+/// Always `"response.code_interpreter_call_code.delta"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesCodeInterpreterCallCodeDeltaType = crate::runtime::Const<
+    constants::OpenAiResponsesCodeInterpreterCallCodeDeltaType,
+>;
+/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCodeDone/properties/type` in the API's spec.
+///
+/// Always `"response.code_interpreter_call_code.done"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesCodeInterpreterCallCodeDoneType = crate::runtime::Const<
+    constants::OpenAiResponsesCodeInterpreterCallCodeDoneType,
+>;
+/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallCompleted/properties/type` in the API's spec.
+///
+/// Always `"response.code_interpreter_call.completed"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesCodeInterpreterCallCompletedType = crate::runtime::Const<
+    constants::OpenAiResponsesCodeInterpreterCallCompletedType,
+>;
+/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallInProgress/properties/type` in the API's spec.
+///
+/// Always `"response.code_interpreter_call.in_progress"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesCodeInterpreterCallInProgressType = crate::runtime::Const<
+    constants::OpenAiResponsesCodeInterpreterCallInProgressType,
+>;
+/// The one value of the schema at `/components/schemas/OpenAIResponsesCodeInterpreterCallInterpreting/properties/type` in the API's spec.
+///
+/// Always `"response.code_interpreter_call.interpreting"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesCodeInterpreterCallInterpretingType = crate::runtime::Const<
+    constants::OpenAiResponsesCodeInterpreterCallInterpretingType,
+>;
+/// The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallCompleted/properties/type` in the API's spec.
+///
+/// Always `"response.image_generation_call.completed"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesImageGenCallCompletedType = crate::runtime::Const<
+    constants::OpenAiResponsesImageGenCallCompletedType,
+>;
+/// The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallGenerating/properties/type` in the API's spec.
+///
+/// Always `"response.image_generation_call.generating"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesImageGenCallGeneratingType = crate::runtime::Const<
+    constants::OpenAiResponsesImageGenCallGeneratingType,
+>;
+/// The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallInProgress/properties/type` in the API's spec.
+///
+/// Always `"response.image_generation_call.in_progress"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesImageGenCallInProgressType = crate::runtime::Const<
+    constants::OpenAiResponsesImageGenCallInProgressType,
+>;
+/// The one value of the schema at `/components/schemas/OpenAIResponsesImageGenCallPartialImage/properties/type` in the API's spec.
+///
+/// Always `"response.image_generation_call.partial_image"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesImageGenCallPartialImageType = crate::runtime::Const<
+    constants::OpenAiResponsesImageGenCallPartialImageType,
+>;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the `OpenAIResponsesResponseStatus` schema in the API's spec."] pub
@@ -4836,14 +4731,12 @@ crate::runtime::string_enum! {
     "incomplete", InProgress => "in_progress", Failed => "failed", Cancelled =>
     "cancelled", Queued => "queued", }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesSearchCompleted/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.web_search_call.completed` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesSearchCompletedType { ResponseWebSearchCallCompleted =>
-    "response.web_search_call.completed", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponsesSearchCompleted/properties/type` in the API's spec.
+///
+/// Always `"response.web_search_call.completed"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesSearchCompletedType = crate::runtime::Const<
+    constants::OpenAiResponsesSearchCompletedType,
+>;
 /// The object of the schema at `/components/schemas/OpenAIResponsesUsage/properties/input_tokens_details` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4970,22 +4863,18 @@ impl OpenAiResponsesUsageOutputTokensDetails {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesWebSearchCallInProgress/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.web_search_call.in_progress` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesWebSearchCallInProgressType { ResponseWebSearchCallInProgress
-    => "response.web_search_call.in_progress", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OpenAIResponsesWebSearchCallSearching/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.web_search_call.searching` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OpenAiResponsesWebSearchCallSearchingType { ResponseWebSearchCallSearching
-    => "response.web_search_call.searching", }
-}
+/// The one value of the schema at `/components/schemas/OpenAIResponsesWebSearchCallInProgress/properties/type` in the API's spec.
+///
+/// Always `"response.web_search_call.in_progress"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesWebSearchCallInProgressType = crate::runtime::Const<
+    constants::OpenAiResponsesWebSearchCallInProgressType,
+>;
+/// The one value of the schema at `/components/schemas/OpenAIResponsesWebSearchCallSearching/properties/type` in the API's spec.
+///
+/// Always `"response.web_search_call.searching"`: constructors fill it in, decoding checks it.
+pub type OpenAiResponsesWebSearchCallSearchingType = crate::runtime::Const<
+    constants::OpenAiResponsesWebSearchCallSearchingType,
+>;
 /// Event emitted when a response is created
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5816,29 +5705,24 @@ impl OutputApplyPatchCallItem {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputApplyPatchCallItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `apply_patch_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputApplyPatchCallItemType { ApplyPatchCall => "apply_patch_call", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputItemAddedEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.output_item.added` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputItemAddedEventType { ResponseOutputItemAdded =>
-    "response.output_item.added", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputItemDoneEvent/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `response.output_item.done` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputItemDoneEventType { ResponseOutputItemDone =>
-    "response.output_item.done", }
-}
+/// The one value of the schema at `/components/schemas/OutputApplyPatchCallItem/properties/type` in the API's spec.
+///
+/// Always `"apply_patch_call"`: constructors fill it in, decoding checks it.
+pub type OutputApplyPatchCallItemType = crate::runtime::Const<
+    constants::OutputApplyPatchCallItemType,
+>;
+/// The one value of the schema at `/components/schemas/OutputItemAddedEvent/properties/type` in the API's spec.
+///
+/// Always `"response.output_item.added"`: constructors fill it in, decoding checks it.
+pub type OutputItemAddedEventType = crate::runtime::Const<
+    constants::OutputItemAddedEventType,
+>;
+/// The one value of the schema at `/components/schemas/OutputItemDoneEvent/properties/type` in the API's spec.
+///
+/// Always `"response.output_item.done"`: constructors fill it in, decoding checks it.
+pub type OutputItemDoneEventType = crate::runtime::Const<
+    constants::OutputItemDoneEventType,
+>;
 /// The object of the `OutputItemImageGenerationCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -6227,13 +6111,10 @@ impl OutputMessageItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputMessage/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputMessageType { Message => "message", }
-}
+/// The one value of the schema at `/components/schemas/OutputMessage/properties/type` in the API's spec.
+///
+/// Always `"message"`: constructors fill it in, decoding checks it.
+pub type OutputMessageType = crate::runtime::Const<constants::OutputMessageType>;
 /// An output item containing reasoning
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -6593,13 +6474,12 @@ impl OutputShellCallItemAction {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputShellCallItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `shell_call` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputShellCallItemType { ShellCall => "shell_call", }
-}
+/// The one value of the schema at `/components/schemas/OutputShellCallItem/properties/type` in the API's spec.
+///
+/// Always `"shell_call"`: constructors fill it in, decoding checks it.
+pub type OutputShellCallItemType = crate::runtime::Const<
+    constants::OutputShellCallItemType,
+>;
 /// A native `shell_call_output` item matching OpenAI's Responses API shape. Carries per-command stdout, stderr, and the exit/timeout outcome.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -6723,13 +6603,12 @@ impl OutputShellCallOutputItem {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/OutputShellCallOutputItem/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `shell_call_output` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum OutputShellCallOutputItemType { ShellCallOutput => "shell_call_output", }
-}
+/// The one value of the schema at `/components/schemas/OutputShellCallOutputItem/properties/type` in the API's spec.
+///
+/// Always `"shell_call_output"`: constructors fill it in, decoding checks it.
+pub type OutputShellCallOutputItemType = crate::runtime::Const<
+    constants::OutputShellCallOutputItemType,
+>;
 /// Event emitted when reasoning text delta is streamed
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -163,13 +163,12 @@ impl SpeechInputReferenceAudioInput {
         self
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/SpeechInputReferenceAudio/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `input_audio` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum SpeechInputReferenceAudioType { InputAudio => "input_audio", }
-}
+/// The one value of the schema at `/components/schemas/SpeechInputReferenceAudio/properties/type` in the API's spec.
+///
+/// Always `"input_audio"`: constructors fill it in, decoding checks it.
+pub type SpeechInputReferenceAudioType = crate::runtime::Const<
+    constants::SpeechInputReferenceAudioType,
+>;
 /// Transcript of the accompanying reference audio
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -243,13 +242,12 @@ impl SpeechInputReferenceText {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/SpeechInputReferenceText/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `text` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum SpeechInputReferenceTextType { Text => "text", }
-}
+/// The one value of the schema at `/components/schemas/SpeechInputReferenceText/properties/type` in the API's spec.
+///
+/// Always `"text"`: constructors fill it in, decoding checks it.
+pub type SpeechInputReferenceTextType = crate::runtime::Const<
+    constants::SpeechInputReferenceTextType,
+>;
 /// Text-to-speech request input
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -73,13 +73,10 @@ impl ContentPartAudio {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ContentPartAudio/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `audio_url` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ContentPartAudioType { AudioUrl => "audio_url", }
-}
+/// The one value of the schema at `/components/schemas/ContentPartAudio/properties/type` in the API's spec.
+///
+/// Always `"audio_url"`: constructors fill it in, decoding checks it.
+pub type ContentPartAudioType = crate::runtime::Const<constants::ContentPartAudioType>;
 /// The object of the schema at `/components/schemas/ContentPartAudio/properties/audio_url` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -209,13 +206,10 @@ impl ContentPartVideo {
         }
     }
 }
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/ContentPartVideo/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `video_url` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum ContentPartVideoType { VideoUrl => "video_url", }
-}
+/// The one value of the schema at `/components/schemas/ContentPartVideo/properties/type` in the API's spec.
+///
+/// Always `"video_url"`: constructors fill it in, decoding checks it.
+pub type ContentPartVideoType = crate::runtime::Const<constants::ContentPartVideoType>;
 /// The object of the schema at `/components/schemas/ContentPartVideo/properties/video_url` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
