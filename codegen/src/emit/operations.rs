@@ -3,7 +3,9 @@
 //! and a typed error-body enum where the spec declares typed error bodies.
 
 use super::docs::doc_attrs;
-use super::types::{ident, type_ref_in};
+use super::struct_fields::struct_fields;
+use super::type_refs::type_ref_in;
+use crate::idents::ident;
 use crate::ir::{Api, AuthScheme, BodyMedia, Field, Operation, ParamLocation, Presence, Prim, ResponseContent, Tag, TypeKind, TypeRef};
 use crate::resolve::Namer;
 use proc_macro2::TokenStream;
@@ -47,20 +49,6 @@ pub fn tag_module(api: &Api, tag: &Tag, operations: &[&Operation]) -> Result<Tok
 
 fn types_path() -> TokenStream {
     quote! { super::types:: }
-}
-
-/// Follows aliases to a struct's fields.
-pub(super) fn struct_fields<'t>(ty: &TypeRef, types: &HashMap<&str, &'t TypeKind>) -> Option<&'t [Field]> {
-    let mut ty = ty.clone();
-    for _ in 0..16 {
-        let TypeRef::Named(name) = &ty else { return None };
-        match types.get(name.as_str())? {
-            TypeKind::Struct { fields, extra: None } => return Some(fields),
-            TypeKind::Alias(next) => ty = next.clone(),
-            _ => return None,
-        }
-    }
-    None
 }
 
 /// The required fields of a body built field by field (their values are arguments of the
