@@ -498,6 +498,14 @@ fn error_enum(op: &Operation) -> Option<TokenStream> {
     })
 }
 
+/// A setter's doc: the spec's description of what it sets, else `role` (what it sets and where).
+fn with_role(role: &str, doc: Option<&str>) -> String {
+    match doc.map(str::trim).filter(|doc| !doc.is_empty()) {
+        Some(doc) => doc.to_string(),
+        None => role.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -528,13 +536,5 @@ mod tests {
         let (segments, expression) = path_expression(&operation("/things")).unwrap();
         assert!(segments.is_empty());
         assert_eq!(expression.to_string(), r#""/things" . to_string ()"#);
-    }
-}
-
-/// A setter's doc: the spec's description of what it sets, else `role` (what it sets and where).
-fn with_role(role: &str, doc: Option<&str>) -> String {
-    match doc.map(str::trim).filter(|doc| !doc.is_empty()) {
-        Some(doc) => doc.to_string(),
-        None => role.to_string(),
     }
 }
