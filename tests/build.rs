@@ -45,7 +45,7 @@ fn conformance_calls(api_name: &str, doc: &serde_json::Value, api: &codegen::ir:
         let mut args = Vec::new();
         for param in op.params.iter().filter(|p| p.required) {
             let index = parameters.iter().position(|p| p["name"] == param.wire.as_str()).expect("parameter in the spec");
-            let mut value = codegen::sample::sample_at(doc, &format!("{op_pointer}/parameters/{index}/schema"));
+            let mut value = test_support::sample::sample_at(doc, &format!("{op_pointer}/parameters/{index}/schema"));
             if let Some(example) = parameters[index].get("example") {
                 value = example.clone();
             }
@@ -59,10 +59,10 @@ fn conformance_calls(api_name: &str, doc: &serde_json::Value, api: &codegen::ir:
         if let Some(body) = &op.body {
             let media = match body.media { codegen::ir::BodyMedia::Json => "application~1json", codegen::ir::BodyMedia::Multipart => "multipart~1form-data", codegen::ir::BodyMedia::Binary => "application~1octet-stream" };
             let media_pointer = format!("{op_pointer}/requestBody/content/{media}");
-            let mut value = doc.pointer(&format!("{media_pointer}/example")).cloned().unwrap_or_else(|| codegen::sample::sample_at(doc, &format!("{media_pointer}/schema")));
+            let mut value = doc.pointer(&format!("{media_pointer}/example")).cloned().unwrap_or_else(|| test_support::sample::sample_at(doc, &format!("{media_pointer}/schema")));
             if body.media == codegen::ir::BodyMedia::Multipart {
                 // Files are bytes in Rust; the spec's multipart examples are file names.
-                value = codegen::sample::sample_at(doc, &format!("{media_pointer}/schema"));
+                value = test_support::sample::sample_at(doc, &format!("{media_pointer}/schema"));
             }
             if let Some(object) = value.as_object_mut() {
                 // Streaming is exercised against a server that can stream (see streaming tests).

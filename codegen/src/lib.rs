@@ -5,10 +5,8 @@
 pub mod error;
 pub mod idents;
 pub mod load;
-pub mod mock_spec;
 pub mod ir;
 pub mod resolve;
-pub mod sample;
 pub mod diff;
 pub mod emit;
 pub mod extensions;

@@ -81,8 +81,7 @@ input = "/usage/prompt_tokens"
 "#;
 
 fn input(table: &str) -> ApiInput {
-    let mut profile = codegen::profile::ClientProfile::default();
-    profile.observe = observe_table("mini.toml", table).unwrap();
+    let profile = codegen::profile::ClientProfile { observe: observe_table("mini.toml", table).unwrap(), ..Default::default() };
     ApiInput {
         name: "mini".into(),
         title: "Mini".into(),

@@ -184,7 +184,7 @@ async fn every_operation_against_prism() {
     std::fs::create_dir_all(&dir).unwrap();
     for input in spec_tests::inputs() {
         let (spec, _) = codegen::pipeline::resolve_input(&input).unwrap_or_else(|e| panic!("{e}"));
-        let doc = codegen::mock_spec::for_mock_server(&spec.json);
+        let doc = test_support::mock_spec::for_mock_server(&spec.json);
         std::fs::write(dir.join(format!("{}.json", input.name)), serde_json::to_vec(&doc).unwrap()).unwrap();
     }
     let (or_spec, lf_spec) = (dir.join("openrouter.json"), dir.join("langfuse.json"));

@@ -143,7 +143,7 @@ async fn a_stream_cut_mid_event_ends_with_an_error() {
 fn sample_workspace() -> serde_json::Value {
     let input = spec_tests::inputs().into_iter().find(|i| i.name == "openrouter").unwrap();
     let (spec, _) = codegen::pipeline::resolve_input(&input).unwrap_or_else(|e| panic!("{e}"));
-    codegen::sample::sample_at(&spec.json, "/components/schemas/Workspace")
+    test_support::sample::sample_at(&spec.json, "/components/schemas/Workspace")
 }
 
 #[tokio::test]

@@ -64,7 +64,7 @@ pub fn mock_spec(args: MockSpecArgs) -> Result<(), String> {
     let mirror = args.mirror.as_deref().map(pin::absolute_mirror);
     for input in pipeline::inputs_from_pins(&root, mirror.as_deref())? {
         let (spec, _) = pipeline::resolve_input(&input).map_err(|e| e.to_string())?;
-        let doc = codegen::mock_spec::for_mock_server(&spec.json);
+        let doc = test_support::mock_spec::for_mock_server(&spec.json);
         let path = args.out.join(format!("{}.json", input.name));
         let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;

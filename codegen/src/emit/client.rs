@@ -1,7 +1,7 @@
 //! The per-API `Client` and `Config`: base URL, credentials from the spec's security schemes and
 //! the official SDKs' environment variables, named header settings, and one accessor per tag.
 
-use super::types::ident;
+use crate::idents::ident;
 use crate::ir::{Api, AuthScheme, Tag};
 use crate::profile::ClientProfile;
 use proc_macro2::TokenStream;

@@ -2,8 +2,8 @@
 //! filled in), one chained setter per other field, and `From` conversions into unions.
 
 use super::rust_text::ItemText;
-use super::types::{ident, type_ref, type_text};
-use crate::idents::sanitise;
+use super::type_refs::{type_ref, type_text};
+use crate::idents::{ident, sanitise};
 use crate::ir::{Conversion, Field, Presence, TypeDef, TypeRef, Variant, EXTRA_FIELD, UNDECLARED_FIELD};
 use proc_macro2::TokenStream;
 use quote::quote;

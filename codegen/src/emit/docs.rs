@@ -112,7 +112,7 @@ pub fn first_paragraph(text: Option<&str>) -> Option<String> {
     let paragraph: Vec<&str> = text.lines().take_while(|line| !line.trim().is_empty()).collect();
     // A paragraph that opens a code fence or a list reads badly cut short: keep it whole or not at all.
     let joined = paragraph.join("\n");
-    (joined.matches("```").count() % 2 == 0).then_some(joined)
+    joined.matches("```").count().is_multiple_of(2).then_some(joined)
 }
 
 /// A type's docs: the spec's description, or what the type is from its place (its schema's

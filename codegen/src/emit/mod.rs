@@ -10,7 +10,9 @@ mod operations;
 mod pagination;
 mod rust_text;
 mod streaming;
+mod struct_fields;
 mod type_files;
+mod type_refs;
 mod types;
 
 use crate::ir::{Api, Operation, Tag, TypeDef, TypeKind};
@@ -23,7 +25,8 @@ use std::path::PathBuf;
 pub use operations::fieldwise_body_arguments;
 pub use pagination::{paging_of, Paging};
 pub use streaming::stream_event;
-pub use types::{ident, type_ref, type_ref_in};
+pub use crate::idents::ident;
+pub use type_refs::{type_ref, type_ref_in};
 
 /// A file of the generated crates, relative to `generated/`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! them. Written as text (see `rust_text`).
 
 use super::rust_text::{string_literal, ItemText};
-use super::types::type_text;
+use super::type_refs::type_text;
 use crate::idents::sanitise;
 use crate::ir::{Field, Presence, EXTRA_FIELD, UNDECLARED_FIELD};
 

@@ -3,7 +3,9 @@
 //! and a typed error-body enum where the spec declares typed error bodies.
 
 use super::docs::doc_attrs;
-use super::types::{ident, type_ref_in};
+use super::struct_fields::struct_fields;
+use super::type_refs::type_ref_in;
+use crate::idents::ident;
 use crate::ir::{Api, AuthScheme, BodyMedia, Field, Operation, ParamLocation, Presence, Prim, ResponseContent, Tag, TypeKind, TypeRef};
 use crate::resolve::Namer;
 use proc_macro2::TokenStream;
@@ -47,20 +49,6 @@ pub fn tag_module(api: &Api, tag: &Tag, operations: &[&Operation]) -> Result<Tok
 
 fn types_path() -> TokenStream {
     quote! { super::types:: }
-}
-
-/// Follows aliases to a struct's fields.
-pub(super) fn struct_fields<'t>(ty: &TypeRef, types: &HashMap<&str, &'t TypeKind>) -> Option<&'t [Field]> {
-    let mut ty = ty.clone();
-    for _ in 0..16 {
-        let TypeRef::Named(name) = &ty else { return None };
-        match types.get(name.as_str())? {
-            TypeKind::Struct { fields, extra: None } => return Some(fields),
-            TypeKind::Alias(next) => ty = next.clone(),
-            _ => return None,
-        }
-    }
-    None
 }
 
 /// The required fields of a body built field by field (their values are arguments of the
@@ -510,6 +498,14 @@ fn error_enum(op: &Operation) -> Option<TokenStream> {
     })
 }
 
+/// A setter's doc: the spec's description of what it sets, else `role` (what it sets and where).
+fn with_role(role: &str, doc: Option<&str>) -> String {
+    match doc.map(str::trim).filter(|doc| !doc.is_empty()) {
+        Some(doc) => doc.to_string(),
+        None => role.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -540,13 +536,5 @@ mod tests {
         let (segments, expression) = path_expression(&operation("/things")).unwrap();
         assert!(segments.is_empty());
         assert_eq!(expression.to_string(), r#""/things" . to_string ()"#);
-    }
-}
-
-/// A setter's doc: the spec's description of what it sets, else `role` (what it sets and where).
-fn with_role(role: &str, doc: Option<&str>) -> String {
-    match doc.map(str::trim).filter(|doc| !doc.is_empty()) {
-        Some(doc) => doc.to_string(),
-        None => role.to_string(),
     }
 }

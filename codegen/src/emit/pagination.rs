@@ -6,8 +6,9 @@
 //! - page: `page` query parameter, response `{data: [T], meta: {totalPages}}` (Langfuse);
 //! - cursor: `cursor` query parameter, response `{data: [T], meta: {cursor}}` (Langfuse v2/v3).
 
-use super::operations::struct_fields;
-use super::types::{ident, type_ref_in};
+use super::struct_fields::struct_fields;
+use super::type_refs::type_ref_in;
+use crate::idents::ident;
 use crate::ir::{Field, Operation, ParamLocation, Presence, ResponseContent, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;

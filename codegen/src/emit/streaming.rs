@@ -1,8 +1,9 @@
 //! `send_stream()` for operations whose success response can be `text/event-stream`: it turns the
 //! request's streaming flag on and yields the spec's event type, one item per event.
 
-use super::operations::struct_fields;
-use super::types::{ident, type_ref_in};
+use super::struct_fields::struct_fields;
+use super::type_refs::type_ref_in;
+use crate::idents::ident;
 use crate::ir::{Operation, Presence, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;

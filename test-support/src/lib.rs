@@ -1,0 +1,5 @@
+//! What the tests and their tooling make from a normalised spec, kept out of the generator: sample
+//! arguments for every operation, and the document the conformance mock server reads.
+
+pub mod mock_spec;
+pub mod sample;
