@@ -84,3 +84,70 @@ fn the_detector_sees_what_it_looks_for() {
     assert_eq!(role_violations("ChatFunctionToolFunctionDef"), None);
     assert_eq!(role_violations("VariantsList"), None);
 }
+
+/// `Foo2` → `Foo` (a numbered name's base), when the name ends in digits after a letter.
+fn numbered_base(name: &str) -> Option<&str> {
+    let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    (base.len() < name.len() && !base.is_empty()).then_some(base)
+}
+
+/// A kind as the reuse rule compares it: docs and examples aside.
+fn comparable(kind: &codegen::ir::TypeKind) -> codegen::ir::TypeKind {
+    let mut kind = kind.clone();
+    if let codegen::ir::TypeKind::Struct { fields, .. } = &mut kind {
+        for field in fields {
+            field.doc = None;
+            field.example = None;
+        }
+    }
+    kind
+}
+
+#[test]
+fn no_type_name_is_over_60_characters_in_any_version() {
+    let mut longest = Vec::new();
+    for (label, api) in support::every_version() {
+        let over: Vec<&str> = api.types.types.iter().map(|t| t.name.as_str()).filter(|n| n.len() > 60).collect();
+        assert!(over.is_empty(), "{label}: {over:?}");
+        let max = api.types.types.iter().map(|t| t.name.as_str()).max_by_key(|n| (n.len(), std::cmp::Reverse(*n))).unwrap_or_default();
+        longest.push(format!("{label}: {} {max}", max.len()));
+    }
+    eprintln!("longest type name per version:\n{}", longest.join("\n"));
+}
+
+#[test]
+fn no_numbered_name_has_the_same_shape_as_its_base_in_any_version() {
+    for (label, api) in support::every_version() {
+        let by_name: std::collections::HashMap<&str, &codegen::ir::TypeDef> = api.types.types.iter().map(|t| (t.name.as_str(), t)).collect();
+        for def in &api.types.types {
+            let Some(base) = numbered_base(&def.name).and_then(|b| by_name.get(b)) else { continue };
+            assert_ne!(comparable(&def.kind), comparable(&base.kind), "{label}: {} is {} again; it should reuse it", def.name, base.name);
+        }
+    }
+}
+
+#[test]
+fn no_untagged_variant_is_a_numbered_list_or_map_in_any_version() {
+    for (label, api) in support::every_version() {
+        for def in &api.types.types {
+            let codegen::ir::TypeKind::Union { tag: None, variants } = &def.kind else { continue };
+            for variant in variants {
+                let numbered = ["List", "Map"]
+                    .iter()
+                    .any(|word| variant.rust.strip_prefix(word).is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())));
+                assert!(!numbered, "{label}: {}::{} is named by position, not by what it holds", def.name, variant.rust);
+            }
+        }
+    }
+}
+
+#[test]
+fn lists_in_one_union_are_named_by_what_they_hold() {
+    let api = support::resolved("openrouter", "openrouter.yaml");
+    let input = api.types.types.iter().find(|t| t.name == "CreateEmbeddingsRequestInput").expect("CreateEmbeddingsRequestInput");
+    let codegen::ir::TypeKind::Union { variants, .. } = &input.kind else { panic!("a union") };
+    let names: Vec<&str> = variants.iter().map(|v| v.rust.as_str()).collect();
+    for expected in ["String", "StringList", "NumberList", "NumberListList", "ObjectList"] {
+        assert!(names.contains(&expected), "{expected} in {names:?}");
+    }
+}

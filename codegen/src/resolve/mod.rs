@@ -29,7 +29,9 @@ pub fn resolve(api: &str, spec: &Spec) -> Result<Api, SpecError> {
     resolver.resolve_components()?;
     let mut operations = resolver.resolve_operations()?;
     resolver.apply_tri_state(&operations);
-    let (mut names, naming_notes) = places::final_names(&resolver.requests);
+    let kinds = resolver.types.iter().map(|(name, def)| (name.as_str(), &def.kind)).collect();
+    let settled = places::final_names(&resolver.requests, &kinds);
+    let (mut names, naming_notes, merged) = (settled.names, settled.notes, settled.merged);
     for (inner, component) in &resolver.promoted {
         let name = names.get(component).cloned().unwrap_or_else(|| component.clone());
         names.insert(inner.clone(), name);
@@ -42,7 +44,7 @@ pub fn resolve(api: &str, spec: &Spec) -> Result<Api, SpecError> {
         places::rename_ref(ty, &names);
     }
     let mut warnings = std::mem::take(&mut resolver.warnings);
-    let mut types = resolver.finish(&names)?;
+    let mut types = resolver.finish(&names, &merged)?;
     break_alias_cycles(&mut types, &spec.file, &mut warnings);
     // `https://{region}.example.com` is not a URL a client can call: fill in each variable's default.
     let default_server = spec.document.servers.first().map(|server| {
@@ -122,6 +124,8 @@ pub(crate) struct Resolver<'a> {
     inline_shapes: HashMap<String, Shape>,
     /// JSON pointer → the name its place asks for (owners of properties are looked up here).
     place_names: HashMap<String, String>,
+    /// Operation pointer (`/paths/…/get`) → the operation's name, the root of its inline types' names.
+    op_roots: HashMap<String, String>,
     /// Inline types that turned out to be their component (provisional name → component's).
     promoted: HashMap<String, String>,
     schema_types: std::collections::BTreeMap<String, (crate::ir::TypeRef, bool)>,
@@ -162,6 +166,7 @@ impl<'a> Resolver<'a> {
             inline_shapes: HashMap::new(),
             place_names,
             promoted: HashMap::new(),
+            op_roots: HashMap::new(),
             schema_types: Default::default(),
             warnings: spec.warnings.clone(),
         }
@@ -243,8 +248,23 @@ impl<'a> Resolver<'a> {
     }
 
     fn insert(&mut self, def: TypeDef, desired: String, component: bool) {
-        self.requests.insert(def.name.clone(), places::Request { desired, source: def.source.clone(), component });
+        let root = self.root_of(&def.source);
+        self.requests.insert(def.name.clone(), places::Request { desired, source: def.source.clone(), component, root });
         self.types.insert(def.name.clone(), def);
+    }
+
+    /// The name of the component or operation a place sits in, for shortening long names.
+    fn root_of(&self, pointer: &str) -> String {
+        let unescape = |token: &str| token.replace("~1", "/").replace("~0", "~");
+        if let Some(rest) = pointer.strip_prefix("/components/schemas/") {
+            let raw = unescape(rest.split('/').next().unwrap_or_default());
+            return self.component_desired.get(&raw).cloned().unwrap_or_default();
+        }
+        if pointer.starts_with("/paths/") {
+            let operation: Vec<&str> = pointer.splitn(5, '/').take(4).collect();
+            return self.op_roots.get(&operation.join("/")).cloned().unwrap_or_default();
+        }
+        String::new()
     }
 
     /// `#/components/schemas/X` → `X`, checked.
@@ -270,8 +290,9 @@ impl<'a> Resolver<'a> {
         })
     }
 
-    fn finish(self, names: &HashMap<String, String>) -> Result<TypeSpace, SpecError> {
-        let mut types: Vec<TypeDef> = self.types.into_values().collect();
+    fn finish(self, names: &HashMap<String, String>, merged: &HashSet<String>) -> Result<TypeSpace, SpecError> {
+        // A type that reuses another's name is that type: its own definition goes.
+        let mut types: Vec<TypeDef> = self.types.into_iter().filter(|(name, _)| !merged.contains(name)).map(|(_, def)| def).collect();
         for def in &mut types {
             places::rename_type(def, names);
         }

@@ -1,5 +1,17 @@
 //! Rust names for wire names: case conversion, keywords, invalid identifiers, collisions.
 //! Every function here is pure, so the same spec always gives the same names.
+//!
+//! Type names are at most [`MAX_TYPE_NAME`] (60) characters. A name its place asks for that is
+//! longer is shortened by [`shorten`], a pure function of that name and of its root (the name of
+//! the component or operation the place sits in), so it still depends only on the schema's own
+//! place. Names of 60 characters or fewer are never touched. The steps, on PascalCase words:
+//! 1. structural joints go: `ListItem` and `Item` between two words (`…EditsItemClear…` →
+//!    `…EditsClear…`), never the last word;
+//! 2. a run of words that repeats the run right before it goes (`…ContentWebSearchToolResult`
+//!    `ContentWebSearchToolResultError` → `…ContentWebSearchToolResultError`);
+//! 3. if still too long: the root, then as many of the innermost words as fit (the role of the
+//!    innermost schema); words between them go.
+//! Places whose shortened names collide are settled like any other collision (`places`).
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::HashSet;
@@ -132,6 +144,93 @@ pub fn join(owner: &str, suffix: &str) -> String {
     }
 }
 
+/// The longest type name the generator hands out.
+pub const MAX_TYPE_NAME: usize = 60;
+
+/// PascalCase words: `ListItemV5m` → `List`, `Item`, `V5m` (digits stay with their word).
+fn words(name: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (index, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            out.push(&name[start..index]);
+            start = index;
+        }
+    }
+    if start < name.len() {
+        out.push(&name[start..]);
+    }
+    out
+}
+
+/// `desired` in at most `limit` characters (see the module doc for the rule). `root` is the
+/// name of the component or operation the place sits in; when it is not a word-aligned prefix of
+/// `desired`, the first word stands in for it.
+pub fn shorten(desired: &str, root: &str, limit: usize) -> String {
+    if desired.len() <= limit {
+        return desired.to_string();
+    }
+    let all = words(desired);
+    let aligned = !root.is_empty()
+        && root.len() < desired.len()
+        && desired.starts_with(root)
+        && desired[root.len()..].starts_with(|c: char| c.is_ascii_uppercase());
+    let root_len = if aligned { words(root).len() } else { 1.min(all.len()) };
+    let (root_words, rest) = all.split_at(root_len);
+    // 1. Structural joints: `Item` (and a `List` right before it), never the last word.
+    let mut kept: Vec<&str> = Vec::with_capacity(rest.len());
+    for (index, word) in rest.iter().enumerate() {
+        let last = index + 1 == rest.len();
+        let joint = *word == "Item" && !last;
+        let list_joint = *word == "List" && rest.get(index + 1) == Some(&"Item") && index + 2 < rest.len();
+        if !joint && !list_joint {
+            kept.push(word);
+        }
+    }
+    // 2. Stutters: a run of words right after the same run (longest first, then leftmost).
+    let mut full: Vec<&str> = root_words.iter().copied().chain(kept).collect();
+    'stutter: loop {
+        for run in (1..=full.len() / 2).rev() {
+            for start in 0..=full.len() - 2 * run {
+                if start + run >= root_len && full[start..start + run] == full[start + run..start + 2 * run] {
+                    full.drain(start + run..start + 2 * run);
+                    continue 'stutter;
+                }
+            }
+        }
+        break;
+    }
+    let joined = full.concat();
+    if joined.len() <= limit {
+        return joined;
+    }
+    // 3. The root and as many innermost words as fit.
+    let mut root_words = full[..root_len].to_vec();
+    let rest = &full[root_len..];
+    let Some(last) = rest.last() else {
+        return truncate(&joined, limit);
+    };
+    while root_words.len() > 1 && root_words.concat().len() + last.len() > limit {
+        root_words.pop();
+    }
+    let root_text = root_words.concat();
+    let mut tail = last.len();
+    let mut from = rest.len() - 1;
+    while from > 0 && root_text.len() + tail + rest[from - 1].len() <= limit {
+        from -= 1;
+        tail += rest[from].len();
+    }
+    truncate(&format!("{root_text}{}", rest[from..].concat()), limit)
+}
+
+fn truncate(name: &str, limit: usize) -> String {
+    let mut end = limit.min(name.len());
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name[..end].to_string()
+}
+
 /// Hands out names unique within one scope: the first asker gets `base`, later ones `base2`, `base3`…
 #[derive(Debug, Default)]
 pub struct Namer {
@@ -196,6 +295,52 @@ mod tests {
         assert_eq!(join("FooItems", "Item"), "FooItemsItem");
         assert_eq!(join("FooType", "TypeName"), "FooTypeName");
         assert_eq!(join("ChatContentImage", "ImageUrl"), "ChatContentImageUrl");
+    }
+
+    #[test]
+    fn long_names_are_shortened_by_their_structure() {
+        let limit = MAX_TYPE_NAME;
+        // Joints and a stutter.
+        let error = "MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultError";
+        assert_eq!(shorten(&format!("{error}Type"), "MessagesMessageParam", limit), "MessagesMessageParamContentWebSearchToolResultErrorType");
+        assert_eq!(shorten(&format!("{error}Code"), "MessagesMessageParam", limit), "MessagesMessageParamContentWebSearchToolResultErrorCode");
+        assert_eq!(shorten(error, "MessagesMessageParam", limit), "MessagesMessageParamContentWebSearchToolResultError");
+        assert_eq!(
+            shorten("MessagesMessageParamContentListItemWebSearchToolResultContent", "MessagesMessageParam", limit),
+            "MessagesMessageParamContentWebSearchToolResultContent"
+        );
+        // Joints only.
+        assert_eq!(
+            shorten("MessagesMessageParamContentListItemToolResultContentListItemToolReference", "MessagesMessageParam", limit),
+            "MessagesMessageParamContentToolResultContentToolReference"
+        );
+        assert_eq!(
+            shorten("MessagesRequestContextManagementEditsItemClearThinking20251015", "MessagesRequest", limit),
+            "MessagesRequestContextManagementEditsClearThinking20251015"
+        );
+        assert_eq!(
+            shorten("CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl", "CreateEmbeddings", limit),
+            "CreateEmbeddingsRequestInputContentImageUrl"
+        );
+        // The root and the innermost words.
+        assert_eq!(
+            shorten("MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType", "MessagesMessageParam", limit),
+            "MessagesMessageParamToolResultContentToolReferenceType"
+        );
+        assert_eq!(
+            shorten("MessagesRequestContextManagementEditsItemClearThinking20251015KeepAllType", "MessagesRequest", limit),
+            "MessagesRequestEditsClearThinking20251015KeepAllType"
+        );
+        assert_eq!(
+            shorten("MessagesRequestContextManagementEditsItemClearToolUses20250919ClearToolInputs", "MessagesRequest", limit),
+            "MessagesRequestEditsClearToolUses20250919ClearToolInputs"
+        );
+        // Short names stay; the result always fits; a root that is not a prefix is ignored.
+        assert_eq!(shorten("ChatRequestReasoningEffort", "ChatRequest", limit), "ChatRequestReasoningEffort");
+        let long = "Abcdefghij".repeat(8);
+        assert!(shorten(&long, "", limit).len() <= limit);
+        assert!(shorten(&format!("{long}Type"), "Other", limit).len() <= limit);
+        assert!(shorten(&format!("{long}ItemListItem{long}"), &long, 20).len() <= 20);
     }
 
     #[test]

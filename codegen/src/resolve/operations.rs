@@ -38,6 +38,7 @@ impl<'a> Resolver<'a> {
                 // The builder's name is unique, and its inline types and error enum are named
                 // after it, so operations sharing an operationId share no names.
                 let op_name = builders.take(&super::type_name(&id));
+                self.op_roots.insert(at.clone(), op_name.clone());
                 let tag = tag_of(operation.tags.first().map(String::as_str).unwrap_or("default"));
                 let short = accessor_method_name(short_method_name(operation, &id));
                 let method_name = methods.entry(tag.module.clone()).or_default().take_with(&short, "_");

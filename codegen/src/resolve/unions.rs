@@ -182,10 +182,14 @@ impl<'a> Resolver<'a> {
         ranked.sort_by_key(|(rank, index, _)| (*rank, *index));
         let mut namer = Namer::default();
         namer.reserve("Unknown");
+        let labels: Vec<String> = ranked.iter().map(|(_, _, member)| variant_label(&member.ty, union_name)).collect();
+        // Two lists (or maps) are told apart by what they hold, never by a number.
+        let shared = |label: &str| (label == "List" || label == "Map") && labels.iter().filter(|l| *l == label).count() > 1;
         let variants = ranked
             .into_iter()
-            .map(|(_, index, member)| Variant {
-                rust: namer.take(&own_tags[index].clone().unwrap_or_else(|| variant_label(&member.ty, union_name))),
+            .zip(labels.iter())
+            .map(|((_, index, member), label)| Variant {
+                rust: namer.take(&own_tags[index].clone().unwrap_or_else(|| if shared(label) { self.payload_label(&member.ty, union_name) } else { label.clone() })),
                 tag_value: None,
                 ty: member.ty,
                 boxed: false,
@@ -218,6 +222,32 @@ impl<'a> Resolver<'a> {
             .iter()
             .map(|member| self.tag_value(&member.ty, &property).filter(|value| seen.insert(value.clone())).map(|value| super::pascal(&value)))
             .collect()
+    }
+
+    /// A variant name from what a list or map holds: `StringList`, `NumberList`,
+    /// `NumberListList`, `ImageList` (named items, without the union's prefix and the structural
+    /// `ListItem`/`Item`), `ObjectList` (an inline item type named only by its place).
+    fn payload_label(&self, ty: &TypeRef, union_name: &str) -> String {
+        match ty {
+            TypeRef::List(inner) => format!("{}List", self.payload_label(inner, union_name)),
+            TypeRef::Map(inner) => format!("{}Map", self.payload_label(inner, union_name)),
+            TypeRef::Nullable(inner) => self.payload_label(inner, union_name),
+            TypeRef::Named(_) => {
+                let label = variant_label(ty, union_name);
+                let stripped = label.strip_suffix("ListItem").or_else(|| label.strip_suffix("Item")).unwrap_or(&label);
+                if !stripped.is_empty() {
+                    return stripped.to_string();
+                }
+                match self.kind_behind(ty) {
+                    Some(TypeKind::Struct { .. }) => "Object",
+                    Some(TypeKind::Union { .. }) => "Union",
+                    Some(TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. }) => "Enum",
+                    _ => "Value",
+                }
+                .to_string()
+            }
+            TypeRef::Prim(_) | TypeRef::Any => variant_label(ty, union_name),
+        }
     }
 
     /// Lower ranks are tried first: values that match narrowly before values that match anything.

@@ -40,3 +40,31 @@ pub fn types_code(files: &[codegen::emit::GeneratedFile]) -> String {
     parts.sort_by(|a, b| a.path.cmp(&b.path));
     parts.iter().map(|f| f.contents.as_str()).collect::<Vec<_>>().join("\n")
 }
+
+/// The pinned spec of each API and every version of it under `.spec-cache/history/`, resolved as
+/// regen resolves them (history versions as other versions: overlays that no longer fit are left
+/// out). Returns `(label, api)` pairs, the pins first, then the history files by name.
+pub fn every_version() -> Vec<(String, codegen::ir::Api)> {
+    let root = workspace();
+    let pinned = codegen::pipeline::inputs_from_pins(&root, None).unwrap_or_else(|e| panic!("{e}"));
+    let mut out = Vec::new();
+    for input in &pinned {
+        let (_, api) = codegen::pipeline::resolve_input(input).unwrap_or_else(|e| panic!("{e}"));
+        out.push((input.spec_file.clone(), api));
+    }
+    let history = default_cache_dir().join("history");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&history)
+        .unwrap_or_else(|e| panic!("{}: {e}; run `cargo xtask fetch`", history.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    for path in files {
+        let file = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let Some(input) = pinned.iter().find(|i| file.starts_with(&format!("{}-", i.name))) else { continue };
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let (_, api) = codegen::pipeline::resolve_input(&input.with_spec(&file, bytes)).unwrap_or_else(|e| panic!("{e}"));
+        out.push((file, api));
+    }
+    out
+}

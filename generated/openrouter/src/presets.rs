@@ -562,7 +562,7 @@ impl CreatePresetsChatCompletions {
     /// Shorthand for setting reasoning effort. Equivalent to setting reasoning.effort. Cannot be used simultaneously with reasoning.effort if they differ.
     pub fn reasoning_effort(
         mut self,
-        value: impl Into<super::types::ChatRequestReasoningEffort2>,
+        value: impl Into<super::types::ChatRequestReasoningEffort>,
     ) -> Self {
         self.body.reasoning_effort = Some(value.into());
         self

@@ -3815,100 +3815,17 @@ crate::runtime::tagged_union! {
     pub enum MessagesMessageParamContentListItemToolResultContentListItem { tag = "type";
     Text = "text" => AnthropicTextBlockParam, Image = "image" =>
     AnthropicImageBlockParam, ToolReference = "tool_reference" =>
-    MessagesMessageParamContentListItemToolResultContentListItemToolReference,
-    SearchResult = "search_result" => AnthropicSearchResultBlockParam, Document =
-    "document" => AnthropicDocumentBlockParam, } Deserialize : #[cfg(feature =
-    "full-serde")];
+    MessagesMessageParamContentToolResultContentToolReference, SearchResult =
+    "search_result" => AnthropicSearchResultBlockParam, Document = "document" =>
+    AnthropicDocumentBlockParam, } Deserialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
     MessagesMessageParamContentListItemToolResultContentListItem {
     Text(AnthropicTextBlockParam), Image(AnthropicImageBlockParam),
-    ToolReference(MessagesMessageParamContentListItemToolResultContentListItemToolReference),
+    ToolReference(MessagesMessageParamContentToolResultContentToolReference),
     SearchResult(AnthropicSearchResultBlockParam), Document(AnthropicDocumentBlockParam),
     }
 }
-/// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content/anyOf/1/items/anyOf/2` in the API's spec.
-///
-/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct MessagesMessageParamContentListItemToolResultContentListItemToolReference {
-    /// The `tool_name` property (required).
-    pub tool_name: String,
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType,
-    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize
-for MessagesMessageParamContentListItemToolResultContentListItemToolReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("tool_name", &self.tool_name);
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-#[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de>
-for MessagesMessageParamContentListItemToolResultContentListItemToolReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-#[cfg(feature = "full-serde")]
-impl crate::runtime::Object
-for MessagesMessageParamContentListItemToolResultContentListItemToolReference {
-    const NAME: &'static str = "MessagesMessageParamContentListItemToolResultContentListItemToolReference";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["tool_name", "type"];
-        let mut v0: Option<String> = None;
-        let mut v1: Option<
-            MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType,
-        > = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("tool_name"));
-        };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self {
-            tool_name: v0,
-            r#type: v1,
-            extra: rest,
-        })
-    }
-}
-#[allow(deprecated)]
-impl MessagesMessageParamContentListItemToolResultContentListItemToolReference {
-    /// A `MessagesMessageParamContentListItemToolResultContentListItemToolReference` from its required fields; set the others with the methods below.
-    pub fn new(tool_name: impl Into<String>) -> Self {
-        Self {
-            tool_name: tool_name.into(),
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content/anyOf/1/items/anyOf/2/properties/type` in the API's spec.
-///
-/// Always `"tool_reference"`: constructors fill it in, decoding checks it.
-pub type MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType = crate::runtime::Const<
-    constants::MessagesMessageParamContentListItemToolResultContentListItemToolReferenceType,
->;
 /// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/type` in the API's spec.
 ///
 /// Always `"tool_result"`: constructors fill it in, decoding checks it.
@@ -4044,7 +3961,7 @@ pub struct MessagesMessageParamContentListItemWebSearchToolResult {
     /// Example: `{"type":"ephemeral"}`
     pub cache_control: Option<AnthropicCacheControlDirective>,
     /// The `content` property (required).
-    pub content: MessagesMessageParamContentListItemWebSearchToolResultContent,
+    pub content: MessagesMessageParamContentWebSearchToolResultContent,
     /// The `tool_use_id` property (required).
     pub tool_use_id: String,
     /// The `type` property (always the same value, filled in by `new`).
@@ -4079,9 +3996,7 @@ impl crate::runtime::Object for MessagesMessageParamContentListItemWebSearchTool
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["cache_control", "content", "tool_use_id", "type"];
         let mut v0: Option<AnthropicCacheControlDirective> = None;
-        let mut v1: Option<
-            MessagesMessageParamContentListItemWebSearchToolResultContent,
-        > = None;
+        let mut v1: Option<MessagesMessageParamContentWebSearchToolResultContent> = None;
         let mut v2: Option<String> = None;
         let mut v3: Option<MessagesMessageParamContentListItemWebSearchToolResultType> = None;
         let mut rest = rt::Extra::default();
@@ -4117,9 +4032,7 @@ impl crate::runtime::Object for MessagesMessageParamContentListItemWebSearchTool
 impl MessagesMessageParamContentListItemWebSearchToolResult {
     /// A `MessagesMessageParamContentListItemWebSearchToolResult` from its required fields; set the others with the methods below.
     pub fn new(
-        content: impl Into<
-            MessagesMessageParamContentListItemWebSearchToolResultContent,
-        >,
+        content: impl Into<MessagesMessageParamContentWebSearchToolResultContent>,
         tool_use_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -4141,19 +4054,98 @@ impl MessagesMessageParamContentListItemWebSearchToolResult {
         self
     }
 }
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/type` in the API's spec.
+///
+/// Always `"web_search_tool_result"`: constructors fill it in, decoding checks it.
+pub type MessagesMessageParamContentListItemWebSearchToolResultType = crate::runtime::Const<
+    constants::MessagesMessageParamContentListItemWebSearchToolResultType,
+>;
+/// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content/anyOf/1/items/anyOf/2` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct MessagesMessageParamContentToolResultContentToolReference {
+    /// The `tool_name` property (required).
+    pub tool_name: String,
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: MessagesMessageParamToolResultContentToolReferenceType,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for MessagesMessageParamContentToolResultContentToolReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("tool_name", &self.tool_name);
+        map.entry("type", &self.r#type);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de>
+for MessagesMessageParamContentToolResultContentToolReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+#[cfg(feature = "full-serde")]
+impl crate::runtime::Object
+for MessagesMessageParamContentToolResultContentToolReference {
+    const NAME: &'static str = "MessagesMessageParamContentToolResultContentToolReference";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["tool_name", "type"];
+        let mut v0: Option<String> = None;
+        let mut v1: Option<MessagesMessageParamToolResultContentToolReferenceType> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("tool_name"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            tool_name: v0,
+            r#type: v1,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl MessagesMessageParamContentToolResultContentToolReference {
+    /// A `MessagesMessageParamContentToolResultContentToolReference` from its required fields; set the others with the methods below.
+    pub fn new(tool_name: impl Into<String>) -> Self {
+        Self {
+            tool_name: tool_name.into(),
+            r#type: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/content` in the API's spec allows (`oneOf`/`anyOf`)."]
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
-    pub enum MessagesMessageParamContentListItemWebSearchToolResultContent {
-    WebSearchToolResultError(MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultError),
+    pub enum MessagesMessageParamContentWebSearchToolResultContent {
+    WebSearchToolResultError(MessagesMessageParamContentWebSearchToolResultError),
     List(Vec < AnthropicWebSearchResultBlockParam >), } Deserialize : #[cfg(feature =
     "full-serde")];
 }
 crate::runtime::union_from! {
-    MessagesMessageParamContentListItemWebSearchToolResultContent {
-    WebSearchToolResultError(MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultError),
+    MessagesMessageParamContentWebSearchToolResultContent {
+    WebSearchToolResultError(MessagesMessageParamContentWebSearchToolResultError),
     List(Vec < AnthropicWebSearchResultBlockParam >), }
 }
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/content/anyOf/1` in the API's spec.
@@ -4161,16 +4153,15 @@ crate::runtime::union_from! {
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultError {
+pub struct MessagesMessageParamContentWebSearchToolResultError {
     /// The `error_code` property (required).
-    pub error_code: MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorCode,
+    pub error_code: MessagesMessageParamContentWebSearchToolResultErrorCode,
     /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorType,
+    pub r#type: MessagesMessageParamContentWebSearchToolResultErrorType,
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
-impl serde::Serialize
-for MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultError {
+impl serde::Serialize for MessagesMessageParamContentWebSearchToolResultError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.entry("error_code", &self.error_code);
@@ -4181,7 +4172,7 @@ for MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolRe
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
-for MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultError {
+for MessagesMessageParamContentWebSearchToolResultError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4189,18 +4180,13 @@ for MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolRe
     }
 }
 #[cfg(feature = "full-serde")]
-impl crate::runtime::Object
-for MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultError {
-    const NAME: &'static str = "MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultError";
+impl crate::runtime::Object for MessagesMessageParamContentWebSearchToolResultError {
+    const NAME: &'static str = "MessagesMessageParamContentWebSearchToolResultError";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["error_code", "type"];
-        let mut v0: Option<
-            MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorCode,
-        > = None;
-        let mut v1: Option<
-            MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorType,
-        > = None;
+        let mut v0: Option<MessagesMessageParamContentWebSearchToolResultErrorCode> = None;
+        let mut v1: Option<MessagesMessageParamContentWebSearchToolResultErrorType> = None;
         let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
@@ -4224,12 +4210,10 @@ for MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolRe
     }
 }
 #[allow(deprecated)]
-impl MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultError {
-    /// A `MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultError` from its required fields; set the others with the methods below.
+impl MessagesMessageParamContentWebSearchToolResultError {
+    /// A `MessagesMessageParamContentWebSearchToolResultError` from its required fields; set the others with the methods below.
     pub fn new(
-        error_code: impl Into<
-            MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorCode,
-        >,
+        error_code: impl Into<MessagesMessageParamContentWebSearchToolResultErrorCode>,
     ) -> Self {
         Self {
             error_code: error_code.into(),
@@ -4243,27 +4227,19 @@ crate::runtime::string_enum! {
     " The values of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/content/anyOf/1/properties/error_code` in the API's spec."]
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
-    pub enum
-    MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorCode
-    { InvalidToolInput => "invalid_tool_input", Unavailable => "unavailable",
-    MaxUsesExceeded => "max_uses_exceeded", TooManyRequests => "too_many_requests",
-    QueryTooLong => "query_too_long", }
+    pub enum MessagesMessageParamContentWebSearchToolResultErrorCode { InvalidToolInput
+    => "invalid_tool_input", Unavailable => "unavailable", MaxUsesExceeded =>
+    "max_uses_exceeded", TooManyRequests => "too_many_requests", QueryTooLong =>
+    "query_too_long", }
 }
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/content/anyOf/1/properties/type` in the API's spec."]
     #[doc = ""] #[doc =
     " Always `web_search_tool_result_error` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum
-    MessagesMessageParamContentListItemWebSearchToolResultContentWebSearchToolResultErrorType
-    { WebSearchToolResultError => "web_search_tool_result_error", }
+    pub enum MessagesMessageParamContentWebSearchToolResultErrorType {
+    WebSearchToolResultError => "web_search_tool_result_error", }
 }
-/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/8/properties/type` in the API's spec.
-///
-/// Always `"web_search_tool_result"`: constructors fill it in, decoding checks it.
-pub type MessagesMessageParamContentListItemWebSearchToolResultType = crate::runtime::Const<
-    constants::MessagesMessageParamContentListItemWebSearchToolResultType,
->;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/MessagesMessageParam/properties/role` in the API's spec."]
@@ -4272,6 +4248,12 @@ crate::runtime::string_enum! {
     pub enum MessagesMessageParamRole { User => "user", Assistant => "assistant", System
     => "system", }
 }
+/// The one value of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content/anyOf/1/items/anyOf/2/properties/type` in the API's spec.
+///
+/// Always `"tool_reference"`: constructors fill it in, decoding checks it.
+pub type MessagesMessageParamToolResultContentToolReferenceType = crate::runtime::Const<
+    constants::MessagesMessageParamToolResultContentToolReferenceType,
+>;
 /// Configuration for controlling output behavior. Supports the effort parameter and structured output format.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5061,40 +5043,20 @@ impl MessagesRequestContextManagement {
         self
     }
 }
-crate::runtime::tagged_union! {
-    #[doc =
-    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items` in the API's spec allows (`oneOf`/`anyOf`)."]
-    #[doc = " "] #[doc =
-    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
-    pub enum MessagesRequestContextManagementEditsItem { tag = "type";
-    ClearToolUses20250919 = "clear_tool_uses_20250919" =>
-    MessagesRequestContextManagementEditsItemClearToolUses20250919, ClearThinking20251015
-    = "clear_thinking_20251015" =>
-    MessagesRequestContextManagementEditsItemClearThinking20251015, Compact20260112 =
-    "compact_20260112" => MessagesRequestContextManagementEditsItemCompact20260112, }
-    Deserialize : #[cfg(feature = "full-serde")];
-}
-crate::runtime::union_from! {
-    MessagesRequestContextManagementEditsItem {
-    ClearToolUses20250919(MessagesRequestContextManagementEditsItemClearToolUses20250919),
-    ClearThinking20251015(MessagesRequestContextManagementEditsItemClearThinking20251015),
-    Compact20260112(MessagesRequestContextManagementEditsItemCompact20260112), }
-}
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
-pub struct MessagesRequestContextManagementEditsItemClearThinking20251015 {
+pub struct MessagesRequestContextManagementEditsClearThinking20251015 {
     /// The `keep` property (optional).
-    pub keep: Option<MessagesRequestContextManagementEditsItemClearThinking20251015Keep>,
+    pub keep: Option<MessagesRequestManagementEditsClearThinking20251015Keep>,
     /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: MessagesRequestContextManagementEditsItemClearThinking20251015Type,
+    pub r#type: MessagesRequestManagementEditsClearThinking20251015Type,
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
-impl serde::Serialize
-for MessagesRequestContextManagementEditsItemClearThinking20251015 {
+impl serde::Serialize for MessagesRequestContextManagementEditsClearThinking20251015 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.optional("keep", &self.keep);
@@ -5105,7 +5067,7 @@ for MessagesRequestContextManagementEditsItemClearThinking20251015 {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
-for MessagesRequestContextManagementEditsItemClearThinking20251015 {
+for MessagesRequestContextManagementEditsClearThinking20251015 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5114,17 +5076,13 @@ for MessagesRequestContextManagementEditsItemClearThinking20251015 {
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object
-for MessagesRequestContextManagementEditsItemClearThinking20251015 {
-    const NAME: &'static str = "MessagesRequestContextManagementEditsItemClearThinking20251015";
+for MessagesRequestContextManagementEditsClearThinking20251015 {
+    const NAME: &'static str = "MessagesRequestContextManagementEditsClearThinking20251015";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["keep", "type"];
-        let mut v0: Option<
-            MessagesRequestContextManagementEditsItemClearThinking20251015Keep,
-        > = None;
-        let mut v1: Option<
-            MessagesRequestContextManagementEditsItemClearThinking20251015Type,
-        > = None;
+        let mut v0: Option<MessagesRequestManagementEditsClearThinking20251015Keep> = None;
+        let mut v1: Option<MessagesRequestManagementEditsClearThinking20251015Type> = None;
         let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
@@ -5145,8 +5103,8 @@ for MessagesRequestContextManagementEditsItemClearThinking20251015 {
     }
 }
 #[allow(deprecated)]
-impl MessagesRequestContextManagementEditsItemClearThinking20251015 {
-    /// An empty `MessagesRequestContextManagementEditsItemClearThinking20251015`; set fields with the methods below.
+impl MessagesRequestContextManagementEditsClearThinking20251015 {
+    /// An empty `MessagesRequestContextManagementEditsClearThinking20251015`; set fields with the methods below.
     pub fn new() -> Self {
         Self {
             keep: None,
@@ -5157,129 +5115,25 @@ impl MessagesRequestContextManagementEditsItemClearThinking20251015 {
     /// Sets `keep`.
     pub fn keep(
         mut self,
-        value: impl Into<
-            MessagesRequestContextManagementEditsItemClearThinking20251015Keep,
-        >,
+        value: impl Into<MessagesRequestManagementEditsClearThinking20251015Keep>,
     ) -> Self {
         self.keep = Some(value.into());
         self
     }
 }
-crate::runtime::untagged_union! {
-    #[doc =
-    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep` in the API's spec allows (`oneOf`/`anyOf`)."]
-    #[doc = " "] #[doc =
-    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
-    pub enum MessagesRequestContextManagementEditsItemClearThinking20251015Keep {
-    All2(MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll2),
-    ThinkingTurns(AnthropicThinkingTurns),
-    All(MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll), }
-    Deserialize : #[cfg(feature = "full-serde")];
-}
-crate::runtime::union_from! {
-    MessagesRequestContextManagementEditsItemClearThinking20251015Keep {
-    All2(MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll2),
-    ThinkingTurns(AnthropicThinkingTurns),
-    All(MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll), }
-}
-/// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/1` in the API's spec.
-///
-/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll {
-    /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: MessagesRequestContextManagementEditsItemClearThinking20251015KeepAllType,
-    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize
-for MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("type", &self.r#type);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-#[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de>
-for MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-#[cfg(feature = "full-serde")]
-impl crate::runtime::Object
-for MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll {
-    const NAME: &'static str = "MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["type"];
-        let mut v0: Option<
-            MessagesRequestContextManagementEditsItemClearThinking20251015KeepAllType,
-        > = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("type"));
-        };
-        Ok(Self { r#type: v0, extra: rest })
-    }
-}
-#[allow(deprecated)]
-impl MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll {
-    /// An empty `MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll`; set fields with the methods below.
-    pub fn new() -> Self {
-        Self {
-            r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/2` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `all` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestContextManagementEditsItemClearThinking20251015KeepAll2 { All
-    => "all", }
-}
-crate::runtime::one_value_enum! {
-    #[doc =
-    " The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/1/properties/type` in the API's spec."]
-    #[doc = ""] #[doc =
-    " Always `all` in this version of the spec: constructors fill it in, decoding checks it."]
-    pub enum MessagesRequestContextManagementEditsItemClearThinking20251015KeepAllType {
-    All => "all", }
-}
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/type` in the API's spec.
-///
-/// Always `"clear_thinking_20251015"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestContextManagementEditsItemClearThinking20251015Type = crate::runtime::Const<
-    constants::MessagesRequestContextManagementEditsItemClearThinking20251015Type,
->;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
-pub struct MessagesRequestContextManagementEditsItemClearToolUses20250919 {
+pub struct MessagesRequestContextManagementEditsClearToolUses20250919 {
     /// The `clear_at_least` property (optional).
     ///
     /// Example: `{"type":"input_tokens","value":50000}`
     pub clear_at_least: Option<AnthropicInputTokensClearAtLeast>,
     /// The `clear_tool_inputs` property (optional).
     pub clear_tool_inputs: Option<
-        MessagesRequestContextManagementEditsItemClearToolUses20250919ClearToolInputs,
+        MessagesRequestEditsClearToolUses20250919ClearToolInputs,
     >,
     /// The `exclude_tools` property (optional).
     pub exclude_tools: Option<Vec<String>>,
@@ -5288,16 +5142,13 @@ pub struct MessagesRequestContextManagementEditsItemClearToolUses20250919 {
     /// Example: `{"type":"tool_uses","value":5}`
     pub keep: Option<AnthropicToolUsesKeep>,
     /// The `trigger` property (optional).
-    pub trigger: Option<
-        MessagesRequestContextManagementEditsItemClearToolUses20250919Trigger,
-    >,
+    pub trigger: Option<MessagesRequestManagementEditsClearToolUses20250919Trigger>,
     /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: MessagesRequestContextManagementEditsItemClearToolUses20250919Type,
+    pub r#type: MessagesRequestManagementEditsClearToolUses20250919Type,
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
-impl serde::Serialize
-for MessagesRequestContextManagementEditsItemClearToolUses20250919 {
+impl serde::Serialize for MessagesRequestContextManagementEditsClearToolUses20250919 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.optional("clear_at_least", &self.clear_at_least);
@@ -5312,7 +5163,7 @@ for MessagesRequestContextManagementEditsItemClearToolUses20250919 {
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
-for MessagesRequestContextManagementEditsItemClearToolUses20250919 {
+for MessagesRequestContextManagementEditsClearToolUses20250919 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5321,8 +5172,8 @@ for MessagesRequestContextManagementEditsItemClearToolUses20250919 {
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object
-for MessagesRequestContextManagementEditsItemClearToolUses20250919 {
-    const NAME: &'static str = "MessagesRequestContextManagementEditsItemClearToolUses20250919";
+for MessagesRequestContextManagementEditsClearToolUses20250919 {
+    const NAME: &'static str = "MessagesRequestContextManagementEditsClearToolUses20250919";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &[
@@ -5334,17 +5185,11 @@ for MessagesRequestContextManagementEditsItemClearToolUses20250919 {
             "type",
         ];
         let mut v0: Option<AnthropicInputTokensClearAtLeast> = None;
-        let mut v1: Option<
-            MessagesRequestContextManagementEditsItemClearToolUses20250919ClearToolInputs,
-        > = None;
+        let mut v1: Option<MessagesRequestEditsClearToolUses20250919ClearToolInputs> = None;
         let mut v2: Option<Vec<String>> = None;
         let mut v3: Option<AnthropicToolUsesKeep> = None;
-        let mut v4: Option<
-            MessagesRequestContextManagementEditsItemClearToolUses20250919Trigger,
-        > = None;
-        let mut v5: Option<
-            MessagesRequestContextManagementEditsItemClearToolUses20250919Type,
-        > = None;
+        let mut v4: Option<MessagesRequestManagementEditsClearToolUses20250919Trigger> = None;
+        let mut v5: Option<MessagesRequestManagementEditsClearToolUses20250919Type> = None;
         let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
@@ -5373,8 +5218,8 @@ for MessagesRequestContextManagementEditsItemClearToolUses20250919 {
     }
 }
 #[allow(deprecated)]
-impl MessagesRequestContextManagementEditsItemClearToolUses20250919 {
-    /// An empty `MessagesRequestContextManagementEditsItemClearToolUses20250919`; set fields with the methods below.
+impl MessagesRequestContextManagementEditsClearToolUses20250919 {
+    /// An empty `MessagesRequestContextManagementEditsClearToolUses20250919`; set fields with the methods below.
     pub fn new() -> Self {
         Self {
             clear_at_least: None,
@@ -5397,9 +5242,7 @@ impl MessagesRequestContextManagementEditsItemClearToolUses20250919 {
     /// Sets `clear_tool_inputs`.
     pub fn clear_tool_inputs(
         mut self,
-        value: impl Into<
-            MessagesRequestContextManagementEditsItemClearToolUses20250919ClearToolInputs,
-        >,
+        value: impl Into<MessagesRequestEditsClearToolUses20250919ClearToolInputs>,
     ) -> Self {
         self.clear_tool_inputs = Some(value.into());
         self
@@ -5417,47 +5260,104 @@ impl MessagesRequestContextManagementEditsItemClearToolUses20250919 {
     /// Sets `trigger`.
     pub fn trigger(
         mut self,
-        value: impl Into<
-            MessagesRequestContextManagementEditsItemClearToolUses20250919Trigger,
-        >,
+        value: impl Into<MessagesRequestManagementEditsClearToolUses20250919Trigger>,
     ) -> Self {
         self.trigger = Some(value.into());
         self
     }
 }
-crate::runtime::untagged_union! {
-    #[doc =
-    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/clear_tool_inputs` in the API's spec allows (`oneOf`/`anyOf`)."]
-    #[doc = " "] #[doc =
-    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
-    pub enum
-    MessagesRequestContextManagementEditsItemClearToolUses20250919ClearToolInputs {
-    Bool(bool), List(Vec < String >), } Deserialize : #[cfg(feature = "full-serde")];
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/2/properties/trigger/anyOf/0` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct MessagesRequestContextManagementEditsCompact20260112Trigger {
+    /// The `type` property (always the same value, filled in by `new`).
+    pub r#type: AnthropicInputTokensTriggerType,
+    /// The `value` property (required).
+    pub value: i64,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
 }
-crate::runtime::union_from! {
-    MessagesRequestContextManagementEditsItemClearToolUses20250919ClearToolInputs {
-    Bool(bool), List(Vec < String >), }
+impl serde::Serialize for MessagesRequestContextManagementEditsCompact20260112Trigger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("type", &self.r#type);
+        map.entry("value", &self.value);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de>
+for MessagesRequestContextManagementEditsCompact20260112Trigger {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+#[cfg(feature = "full-serde")]
+impl crate::runtime::Object
+for MessagesRequestContextManagementEditsCompact20260112Trigger {
+    const NAME: &'static str = "MessagesRequestContextManagementEditsCompact20260112Trigger";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["type", "value"];
+        let mut v0: Option<AnthropicInputTokensTriggerType> = None;
+        let mut v1: Option<i64> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        let Some(v1) = v1 else {
+            return Err(serde::de::Error::missing_field("value"));
+        };
+        Ok(Self {
+            r#type: v0,
+            value: v1,
+            extra: rest,
+        })
+    }
+}
+#[allow(deprecated)]
+impl MessagesRequestContextManagementEditsCompact20260112Trigger {
+    /// A `MessagesRequestContextManagementEditsCompact20260112Trigger` from its required fields; set the others with the methods below.
+    pub fn new(value: impl Into<i64>) -> Self {
+        Self {
+            r#type: Default::default(),
+            value: value.into(),
+            extra: Default::default(),
+        }
+    }
 }
 crate::runtime::tagged_union! {
     #[doc =
-    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/trigger` in the API's spec allows (`oneOf`/`anyOf`)."]
+    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items` in the API's spec allows (`oneOf`/`anyOf`)."]
     #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
-    pub enum MessagesRequestContextManagementEditsItemClearToolUses20250919Trigger { tag
-    = "type"; InputTokens = "input_tokens" => AnthropicInputTokensTrigger, ToolUses =
-    "tool_uses" => AnthropicToolUsesTrigger, } Deserialize : #[cfg(feature =
-    "full-serde")];
+    pub enum MessagesRequestContextManagementEditsItem { tag = "type";
+    ClearToolUses20250919 = "clear_tool_uses_20250919" =>
+    MessagesRequestContextManagementEditsClearToolUses20250919, ClearThinking20251015 =
+    "clear_thinking_20251015" =>
+    MessagesRequestContextManagementEditsClearThinking20251015, Compact20260112 =
+    "compact_20260112" => MessagesRequestContextManagementEditsItemCompact20260112, }
+    Deserialize : #[cfg(feature = "full-serde")];
 }
 crate::runtime::union_from! {
-    MessagesRequestContextManagementEditsItemClearToolUses20250919Trigger {
-    InputTokens(AnthropicInputTokensTrigger), ToolUses(AnthropicToolUsesTrigger), }
+    MessagesRequestContextManagementEditsItem {
+    ClearToolUses20250919(MessagesRequestContextManagementEditsClearToolUses20250919),
+    ClearThinking20251015(MessagesRequestContextManagementEditsClearThinking20251015),
+    Compact20260112(MessagesRequestContextManagementEditsItemCompact20260112), }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/type` in the API's spec.
-///
-/// Always `"clear_tool_uses_20250919"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestContextManagementEditsItemClearToolUses20250919Type = crate::runtime::Const<
-    constants::MessagesRequestContextManagementEditsItemClearToolUses20250919Type,
->;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5471,7 +5371,7 @@ pub struct MessagesRequestContextManagementEditsItemCompact20260112 {
     /// The `trigger` property (optional).
     ///
     /// Example: `{"type":"input_tokens","value":100000}`
-    pub trigger: Option<MessagesRequestContextManagementEditsItemCompact20260112Trigger>,
+    pub trigger: Option<MessagesRequestContextManagementEditsCompact20260112Trigger>,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: MessagesRequestContextManagementEditsItemCompact20260112Type,
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
@@ -5512,7 +5412,7 @@ for MessagesRequestContextManagementEditsItemCompact20260112 {
         let mut v0: Option<String> = None;
         let mut v1: Option<bool> = None;
         let mut v2: Option<
-            MessagesRequestContextManagementEditsItemCompact20260112Trigger,
+            MessagesRequestContextManagementEditsCompact20260112Trigger,
         > = None;
         let mut v3: Option<
             MessagesRequestContextManagementEditsItemCompact20260112Type,
@@ -5565,38 +5465,76 @@ impl MessagesRequestContextManagementEditsItemCompact20260112 {
     /// Sets `trigger`.
     pub fn trigger(
         mut self,
-        value: impl Into<MessagesRequestContextManagementEditsItemCompact20260112Trigger>,
+        value: impl Into<MessagesRequestContextManagementEditsCompact20260112Trigger>,
     ) -> Self {
         self.trigger = Some(value.into());
         self
     }
 }
-/// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/2/properties/trigger/anyOf/0` in the API's spec.
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/2/properties/type` in the API's spec.
+///
+/// Always `"compact_20260112"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestContextManagementEditsItemCompact20260112Type = crate::runtime::Const<
+    constants::MessagesRequestContextManagementEditsItemCompact20260112Type,
+>;
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/1/properties/type` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `all` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestEditsClearThinking20251015KeepAllType { All => "all", }
+}
+crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/clear_tool_inputs` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum MessagesRequestEditsClearToolUses20250919ClearToolInputs { Bool(bool),
+    List(Vec < String >), } Deserialize : #[cfg(feature = "full-serde")];
+}
+crate::runtime::union_from! {
+    MessagesRequestEditsClearToolUses20250919ClearToolInputs { Bool(bool), List(Vec <
+    String >), }
+}
+crate::runtime::untagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum MessagesRequestManagementEditsClearThinking20251015Keep {
+    All2(MessagesRequestManagementEditsClearThinking20251015KeepAll2),
+    ThinkingTurns(AnthropicThinkingTurns),
+    All(MessagesRequestManagementEditsClearThinking20251015KeepAll), } Deserialize :
+    #[cfg(feature = "full-serde")];
+}
+crate::runtime::union_from! {
+    MessagesRequestManagementEditsClearThinking20251015Keep {
+    All2(MessagesRequestManagementEditsClearThinking20251015KeepAll2),
+    ThinkingTurns(AnthropicThinkingTurns),
+    All(MessagesRequestManagementEditsClearThinking20251015KeepAll), }
+}
+/// The object of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/1` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
-pub struct MessagesRequestContextManagementEditsItemCompact20260112Trigger {
+pub struct MessagesRequestManagementEditsClearThinking20251015KeepAll {
     /// The `type` property (always the same value, filled in by `new`).
-    pub r#type: AnthropicInputTokensTriggerType,
-    /// The `value` property (required).
-    pub value: i64,
+    pub r#type: MessagesRequestEditsClearThinking20251015KeepAllType,
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
     pub extra: crate::runtime::Extra,
 }
-impl serde::Serialize
-for MessagesRequestContextManagementEditsItemCompact20260112Trigger {
+impl serde::Serialize for MessagesRequestManagementEditsClearThinking20251015KeepAll {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
         map.entry("type", &self.r#type);
-        map.entry("value", &self.value);
         map.extra(&self.extra);
         map.end()
     }
 }
 #[cfg(feature = "full-serde")]
 impl<'de> serde::Deserialize<'de>
-for MessagesRequestContextManagementEditsItemCompact20260112Trigger {
+for MessagesRequestManagementEditsClearThinking20251015KeepAll {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5605,18 +5543,16 @@ for MessagesRequestContextManagementEditsItemCompact20260112Trigger {
 }
 #[cfg(feature = "full-serde")]
 impl crate::runtime::Object
-for MessagesRequestContextManagementEditsItemCompact20260112Trigger {
-    const NAME: &'static str = "MessagesRequestContextManagementEditsItemCompact20260112Trigger";
+for MessagesRequestManagementEditsClearThinking20251015KeepAll {
+    const NAME: &'static str = "MessagesRequestManagementEditsClearThinking20251015KeepAll";
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use crate::runtime as rt;
-        const FIELDS: &[&str] = &["type", "value"];
-        let mut v0: Option<AnthropicInputTokensTriggerType> = None;
-        let mut v1: Option<i64> = None;
+        const FIELDS: &[&str] = &["type"];
+        let mut v0: Option<MessagesRequestEditsClearThinking20251015KeepAllType> = None;
         let mut rest = rt::Extra::default();
         while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
             let read = match key {
-                rt::FieldKey::Known(0) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v1),
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
                 rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
             };
             read?;
@@ -5624,32 +5560,51 @@ for MessagesRequestContextManagementEditsItemCompact20260112Trigger {
         let Some(v0) = v0 else {
             return Err(serde::de::Error::missing_field("type"));
         };
-        let Some(v1) = v1 else {
-            return Err(serde::de::Error::missing_field("value"));
-        };
-        Ok(Self {
-            r#type: v0,
-            value: v1,
-            extra: rest,
-        })
+        Ok(Self { r#type: v0, extra: rest })
     }
 }
 #[allow(deprecated)]
-impl MessagesRequestContextManagementEditsItemCompact20260112Trigger {
-    /// A `MessagesRequestContextManagementEditsItemCompact20260112Trigger` from its required fields; set the others with the methods below.
-    pub fn new(value: impl Into<i64>) -> Self {
+impl MessagesRequestManagementEditsClearThinking20251015KeepAll {
+    /// An empty `MessagesRequestManagementEditsClearThinking20251015KeepAll`; set fields with the methods below.
+    pub fn new() -> Self {
         Self {
             r#type: Default::default(),
-            value: value.into(),
             extra: Default::default(),
         }
     }
 }
-/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/2/properties/type` in the API's spec.
+crate::runtime::one_value_enum! {
+    #[doc =
+    " The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep/anyOf/2` in the API's spec."]
+    #[doc = ""] #[doc =
+    " Always `all` in this version of the spec: constructors fill it in, decoding checks it."]
+    pub enum MessagesRequestManagementEditsClearThinking20251015KeepAll2 { All => "all",
+    }
+}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/type` in the API's spec.
 ///
-/// Always `"compact_20260112"`: constructors fill it in, decoding checks it.
-pub type MessagesRequestContextManagementEditsItemCompact20260112Type = crate::runtime::Const<
-    constants::MessagesRequestContextManagementEditsItemCompact20260112Type,
+/// Always `"clear_thinking_20251015"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestManagementEditsClearThinking20251015Type = crate::runtime::Const<
+    constants::MessagesRequestManagementEditsClearThinking20251015Type,
+>;
+crate::runtime::tagged_union! {
+    #[doc =
+    " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/trigger` in the API's spec allows (`oneOf`/`anyOf`)."]
+    #[doc = " "] #[doc =
+    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
+    pub enum MessagesRequestManagementEditsClearToolUses20250919Trigger { tag = "type";
+    InputTokens = "input_tokens" => AnthropicInputTokensTrigger, ToolUses = "tool_uses"
+    => AnthropicToolUsesTrigger, } Deserialize : #[cfg(feature = "full-serde")];
+}
+crate::runtime::union_from! {
+    MessagesRequestManagementEditsClearToolUses20250919Trigger {
+    InputTokens(AnthropicInputTokensTrigger), ToolUses(AnthropicToolUsesTrigger), }
+}
+/// The one value of the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/type` in the API's spec.
+///
+/// Always `"clear_tool_uses_20250919"`: constructors fill it in, decoding checks it.
+pub type MessagesRequestManagementEditsClearToolUses20250919Type = crate::runtime::Const<
+    constants::MessagesRequestManagementEditsClearToolUses20250919Type,
 >;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/metadata` in the API's spec.
 ///

@@ -2277,7 +2277,7 @@ pub struct ChatRequest {
     /// Shorthand for setting reasoning effort. Equivalent to setting reasoning.effort. Cannot be used simultaneously with reasoning.effort if they differ.
     ///
     /// Example: `"medium"`
-    pub reasoning_effort: Option<ChatRequestReasoningEffort2>,
+    pub reasoning_effort: Option<ChatRequestReasoningEffort>,
     /// Penalizes tokens based on how much they have already appeared in the text. A value of 1.0 means no penalty. Values above 1.0 penalize repeated tokens more strongly. Not all providers support this parameter.
     ///
     /// Example: `1`
@@ -2484,7 +2484,7 @@ impl crate::runtime::Object for ChatRequest {
         let mut v19: Option<PromptCacheOptions> = None;
         let mut v20: Option<ProviderPreferences> = None;
         let mut v21: Option<ChatRequestReasoning> = None;
-        let mut v22: Option<ChatRequestReasoningEffort2> = None;
+        let mut v22: Option<ChatRequestReasoningEffort> = None;
         let mut v23: Option<f64> = None;
         let mut v24: Option<ChatRequestResponseFormat> = None;
         let mut v25: Option<DeprecatedRoute> = None;
@@ -2806,7 +2806,7 @@ impl ChatRequest {
     /// Shorthand for setting reasoning effort. Equivalent to setting reasoning.effort. Cannot be used simultaneously with reasoning.effort if they differ.
     pub fn reasoning_effort(
         mut self,
-        value: impl Into<ChatRequestReasoningEffort2>,
+        value: impl Into<ChatRequestReasoningEffort>,
     ) -> Self {
         self.reasoning_effort = Some(value.into());
         self
@@ -3069,14 +3069,6 @@ crate::runtime::string_enum! {
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ChatRequestReasoningEffort { Max => "max", Xhigh => "xhigh", High => "high",
     Medium => "medium", Low => "low", Minimal => "minimal", None => "none", }
-}
-crate::runtime::string_enum! {
-    #[doc =
-    " Shorthand for setting reasoning effort. Equivalent to setting reasoning.effort. Cannot be used simultaneously with reasoning.effort if they differ."]
-    #[doc = " "] #[doc =
-    " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
-    pub enum ChatRequestReasoningEffort2 { Max => "max", Xhigh => "xhigh", High =>
-    "high", Medium => "medium", Low => "low", Minimal => "minimal", None => "none", }
 }
 crate::runtime::tagged_union! {
     #[doc = " Response format configuration"] #[doc = " "] #[doc =

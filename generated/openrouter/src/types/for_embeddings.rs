@@ -417,14 +417,14 @@ crate::runtime::string_enum! {
 crate::runtime::untagged_union! {
     #[doc = " Text, token, or multimodal input(s) to embed"] #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
-    pub enum CreateEmbeddingsRequestInput { String(String), List(Vec < String >),
-    List2(Vec < f64 >), List3(Vec < Vec < f64 > >), List4(Vec <
+    pub enum CreateEmbeddingsRequestInput { String(String), StringList(Vec < String >),
+    NumberList(Vec < f64 >), NumberListList(Vec < Vec < f64 > >), ObjectList(Vec <
     CreateEmbeddingsRequestInputListItem >), } Deserialize : #[cfg(feature =
     "full-serde")];
 }
 crate::runtime::union_from! {
-    CreateEmbeddingsRequestInput { String(String), String(& str), List(Vec < String >),
-    List2(Vec < f64 >), List3(Vec < Vec < f64 > >), List4(Vec <
+    CreateEmbeddingsRequestInput { String(String), String(& str), StringList(Vec < String
+    >), NumberList(Vec < f64 >), NumberListList(Vec < Vec < f64 > >), ObjectList(Vec <
     CreateEmbeddingsRequestInputListItem >), }
 }
 impl CreateEmbeddingsRequestInput {
@@ -434,6 +434,64 @@ impl CreateEmbeddingsRequestInput {
             CreateEmbeddingsRequestInput::String(text) => Some(text),
             #[allow(unreachable_patterns)]
             _ => None,
+        }
+    }
+}
+/// The object of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/1/properties/image_url` in the API's spec.
+///
+/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CreateEmbeddingsRequestInputContentImageUrl {
+    /// The `url` property (required).
+    pub url: String,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for CreateEmbeddingsRequestInputContentImageUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("url", &self.url);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateEmbeddingsRequestInputContentImageUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+#[cfg(feature = "full-serde")]
+impl crate::runtime::Object for CreateEmbeddingsRequestInputContentImageUrl {
+    const NAME: &'static str = "CreateEmbeddingsRequestInputContentImageUrl";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["url"];
+        let mut v0: Option<String> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("url"));
+        };
+        Ok(Self { url: v0, extra: rest })
+    }
+}
+#[allow(deprecated)]
+impl CreateEmbeddingsRequestInputContentImageUrl {
+    /// A `CreateEmbeddingsRequestInputContentImageUrl` from its required fields; set the others with the methods below.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            extra: Default::default(),
         }
     }
 }
@@ -521,7 +579,7 @@ crate::runtime::union_from! {
 #[non_exhaustive]
 pub struct CreateEmbeddingsRequestInputListItemContentItemImageUrl {
     /// The `image_url` property (required).
-    pub image_url: CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl,
+    pub image_url: CreateEmbeddingsRequestInputContentImageUrl,
     /// The `type` property (always the same value, filled in by `new`).
     pub r#type: CreateEmbeddingsRequestInputListItemContentItemImageUrlType,
     /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
@@ -551,9 +609,7 @@ impl crate::runtime::Object for CreateEmbeddingsRequestInputListItemContentItemI
     fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use crate::runtime as rt;
         const FIELDS: &[&str] = &["image_url", "type"];
-        let mut v0: Option<
-            CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl,
-        > = None;
+        let mut v0: Option<CreateEmbeddingsRequestInputContentImageUrl> = None;
         let mut v1: Option<
             CreateEmbeddingsRequestInputListItemContentItemImageUrlType,
         > = None;
@@ -583,74 +639,11 @@ impl crate::runtime::Object for CreateEmbeddingsRequestInputListItemContentItemI
 impl CreateEmbeddingsRequestInputListItemContentItemImageUrl {
     /// A `CreateEmbeddingsRequestInputListItemContentItemImageUrl` from its required fields; set the others with the methods below.
     pub fn new(
-        image_url: impl Into<
-            CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl,
-        >,
+        image_url: impl Into<CreateEmbeddingsRequestInputContentImageUrl>,
     ) -> Self {
         Self {
             image_url: image_url.into(),
             r#type: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
-/// The object of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/1/properties/image_url` in the API's spec.
-///
-/// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl {
-    /// The `url` property (required).
-    pub url: String,
-    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-impl serde::Serialize
-for CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("url", &self.url);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-#[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de>
-for CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-#[cfg(feature = "full-serde")]
-impl crate::runtime::Object
-for CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl {
-    const NAME: &'static str = "CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["url"];
-        let mut v0: Option<String> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("url"));
-        };
-        Ok(Self { url: v0, extra: rest })
-    }
-}
-#[allow(deprecated)]
-impl CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl {
-    /// A `CreateEmbeddingsRequestInputListItemContentItemImageUrlImageUrl` from its required fields; set the others with the methods below.
-    pub fn new(url: impl Into<String>) -> Self {
-        Self {
-            url: url.into(),
             extra: Default::default(),
         }
     }
