@@ -15,14 +15,14 @@ use support::{copy_dir, pinned, pins, scratch, workspace};
 fn scratch_workspace(name: &str) -> PathBuf {
     let root = scratch(name);
     let here = workspace();
-    for dir in ["codegen", "xtask", "specs", "generated/runtime", "generated/examples"] {
+    for dir in ["codegen", "xtask", "test-support", "specs", "generated/runtime", "generated/examples"] {
         copy_dir(&here.join(dir), &root.join(dir));
     }
     for file in ["Cargo.lock", "LICENSE-MIT", "LICENSE-APACHE"] {
         std::fs::copy(here.join(file), root.join(file)).unwrap();
     }
     // The tests crate is this checkout's business, not the scratch's.
-    let manifest = std::fs::read_to_string(here.join("Cargo.toml")).unwrap().replace(", \"tests\"]", "]");
+    let manifest = std::fs::read_to_string(here.join("Cargo.toml")).unwrap().replace(", \"tests\",", ",").replace(", \"tests\"]", "]");
     assert!(!manifest.contains("\"tests\""), "{manifest}");
     std::fs::write(root.join("Cargo.toml"), manifest).unwrap();
     std::fs::create_dir_all(root.join(".spec-cache")).unwrap();
