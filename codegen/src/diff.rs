@@ -102,15 +102,9 @@ fn required_word(required: bool) -> &'static str {
     if required { "required" } else { "optional" }
 }
 
+/// A type as the user's code spells it (`Vec<ChatMessage>`, `Option<i64>`, `Map<String>`).
 fn show(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::Prim(prim) => format!("{prim:?}"),
-        TypeRef::List(inner) => format!("[{}]", show(inner)),
-        TypeRef::Map(inner) => format!("map<{}>", show(inner)),
-        TypeRef::Nullable(inner) => format!("{}?", show(inner)),
-        TypeRef::Any => "any".into(),
-    }
+    crate::emit::type_text(ty).replace("crate::runtime::", "")
 }
 
 /// Whether a type comes from `components/schemas` (inline types are reported through their owner).
@@ -134,7 +128,7 @@ fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
         match new_types.get(name) {
             None if is_component(before) => change(changes, Severity::Breaking, "type-removed", *name, kind_word(&before.kind)),
             None => {}
-            Some(after) => type_changes(name, &before.kind, &after.kind, changes),
+            Some(after) => type_changes(name, &before.kind, &after.kind, &Shapes { old: &old_types, new: &new_types }, changes),
         }
     }
 }
@@ -182,10 +176,41 @@ fn feature_changes(name: &str, old: &Features, new: &Features, changes: &mut Vec
     }
 }
 
-fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, changes: &mut Vec<Change>) {
+/// Both versions' types by name, to say when a retyped field's new type is the old one renamed.
+struct Shapes<'a> {
+    old: &'a BTreeMap<&'a str, &'a TypeDef>,
+    new: &'a BTreeMap<&'a str, &'a TypeDef>,
+}
+
+impl Shapes<'_> {
+    /// Whether `old` (a type of the old version) and `new` (of the new one) are the same shape
+    /// under two names: same kind, same enum values, same wire field names and presence. A hint
+    /// for the report (the user renames the type), not a judgement: the change still breaks.
+    fn renamed(&self, old: &TypeRef, new: &TypeRef) -> bool {
+        match (old, new) {
+            (TypeRef::List(a), TypeRef::List(b)) | (TypeRef::Map(a), TypeRef::Map(b)) | (TypeRef::Nullable(a), TypeRef::Nullable(b)) => self.renamed(a, b),
+            (TypeRef::Named(a), TypeRef::Named(b)) if a != b => {
+                let (Some(a), Some(b)) = (self.old.get(a.as_str()), self.new.get(b.as_str())) else { return false };
+                match (&a.kind, &b.kind) {
+                    (TypeKind::Struct { fields: x, .. }, TypeKind::Struct { fields: y, .. }) => {
+                        let outline = |fields: &[Field]| fields.iter().map(|f| (f.wire.clone(), format!("{:?}", f.presence))).collect::<BTreeSet<_>>();
+                        outline(x) == outline(y)
+                    }
+                    (x, y) => match (enum_values(x), enum_values(y)) {
+                        (Some(x), Some(y)) => x == y,
+                        _ => x == y,
+                    },
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, shapes: &Shapes<'_>, changes: &mut Vec<Change>) {
     match (before, after) {
         (TypeKind::Struct { fields: old, extra: old_extra }, TypeKind::Struct { fields: new, extra: new_extra }) => {
-            field_changes(name, old, new, changes);
+            field_changes(name, old, new, shapes, changes);
             constructor_changes(name, old, new, changes);
             extra_changes(name, old_extra.as_ref(), new_extra.as_ref(), changes);
         }
@@ -257,7 +282,7 @@ fn payload(variant: &crate::ir::Variant) -> String {
 fn extra_changes(name: &str, old: Option<&TypeRef>, new: Option<&TypeRef>, changes: &mut Vec<Change>) {
     let field = |extra: Option<&TypeRef>| match extra {
         None => format!("{}: Extra", crate::ir::UNDECLARED_FIELD),
-        Some(ty) => format!("{}: map<{}>", crate::ir::EXTRA_FIELD, show(ty)),
+        Some(ty) => format!("{}: Map<{}>", crate::ir::EXTRA_FIELD, show(ty)),
     };
     if old != new {
         change(changes, Severity::Breaking, "extra-field-changed", name, format!("`{}` is now `{}`", field(old), field(new)));
@@ -276,7 +301,7 @@ fn constructor_changes(name: &str, old: &[Field], new: &[Field], changes: &mut V
     }
 }
 
-fn field_changes(name: &str, old: &[Field], new: &[Field], changes: &mut Vec<Change>) {
+fn field_changes(name: &str, old: &[Field], new: &[Field], shapes: &Shapes<'_>, changes: &mut Vec<Change>) {
     let old_fields: BTreeMap<&str, &Field> = old.iter().map(|f| (f.wire.as_str(), f)).collect();
     for field in new {
         let at = format!("{name}.{}", field.wire);
@@ -299,7 +324,8 @@ fn field_changes(name: &str, old: &[Field], new: &[Field], changes: &mut Vec<Cha
                     change(changes, Severity::Compatible, "field-nullability-changed", at.clone(), format!("nullable: {} → {}", before.nullable, field.nullable));
                 }
                 if before.ty != field.ty {
-                    change(changes, Severity::Breaking, "field-type-changed", at, format!("{} → {}", show(&before.ty), show(&field.ty)));
+                    let hint = if shapes.renamed(&before.ty, &field.ty) { " (the same shape under another name: rename the type in your code)" } else { "" };
+                    change(changes, Severity::Breaking, "field-type-changed", at, format!("{} → {}{hint}", show(&before.ty), show(&field.ty)));
                 }
             }
         }

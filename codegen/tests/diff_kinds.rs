@@ -46,7 +46,7 @@ fn a_field_made_required_changes_the_constructor() {
     let old = spec(&[("things", "Thing")], "    Thing: {type: object, required: [a], properties: {a: {type: string}, b: {type: integer}}}\n");
     let new = spec(&[("things", "Thing")], "    Thing: {type: object, required: [a, b], properties: {a: {type: string}, b: {type: integer}}}\n");
     let changes = changes(&old, &new);
-    assert_breaking(&changes, "constructor-changed", "`Thing::new(a: String)` is now `Thing::new(a: String, b: I64)`");
+    assert_breaking(&changes, "constructor-changed", "`Thing::new(a: String)` is now `Thing::new(a: String, b: i64)`");
 }
 
 #[test]
@@ -119,5 +119,14 @@ fn the_request_builder_type_is_part_of_what_users_name() {
 fn an_object_declaring_additional_properties_moves_its_undeclared_keys() {
     let old = spec(&[("things", "Thing")], "    Thing: {type: object, properties: {a: {type: string}}}\n");
     let new = spec(&[("things", "Thing")], "    Thing: {type: object, properties: {a: {type: string}}, additionalProperties: {type: integer}}\n");
-    assert_breaking(&changes(&old, &new), "extra-field-changed", "Thing `extra: Extra` is now `additional_properties: map<I64>`");
+    assert_breaking(&changes(&old, &new), "extra-field-changed", "Thing `extra: Extra` is now `additional_properties: Map<i64>`");
+}
+
+#[test]
+fn an_inline_schema_moved_to_a_component_is_named_as_a_rename() {
+    // The type takes the component's name (names are by place), so code naming the old type
+    // breaks; the report says the shape is the same, so the fix is a rename.
+    let old = spec(&[("things", "Thing")], "    Thing: {type: object, properties: {mode: {type: string, enum: [fast, slow]}}}\n");
+    let new = spec(&[("things", "Thing")], "    Thing: {type: object, properties: {mode: {$ref: '#/components/schemas/Mode'}}}\n    Mode: {type: string, enum: [fast, slow]}\n");
+    assert_breaking(&changes(&old, &new), "field-type-changed", "Thing.mode ThingMode → Mode (the same shape under another name");
 }

@@ -26,7 +26,7 @@ pub use operations::fieldwise_body_arguments;
 pub use pagination::{paging_of, Paging};
 pub use streaming::stream_event;
 pub use crate::idents::ident;
-pub use type_refs::{type_ref, type_ref_in};
+pub use type_refs::{type_ref, type_ref_in, type_text};
 
 /// A file of the generated crates, relative to `generated/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,7 +177,7 @@ fn format_constant_markers(defs: &[TypeDef], gates: &features::Gates) -> Result<
 /// What of the spec this crate does not express as written, one located line each, so a user
 /// reading the crate finds the gaps without running the generator.
 fn degraded_report(api: &Api) -> String {
-    let mut out = format!("# What `{}` degrades\n\nThe generator could not express these parts of the spec as written; each was degraded or skipped instead of failing the whole spec.\n\n", api.name);
+    let mut out = format!("# What `{}` degrades\n\nThe generator could not express these parts of the spec as written, or this version of the spec lacks what a hand-written extension needs; each was degraded or left out instead of failing the whole crate.\n\n", api.name);
     for warning in &api.warnings {
         out.push_str(&format!("- {warning}\n"));
     }

@@ -117,9 +117,19 @@ pub(crate) fn final_names(requests: &HashMap<String, Request>, kinds: &HashMap<&
             if canonical.contains_key(provisional.as_str()) {
                 continue;
             }
+            let body = format!("{desired}Body");
             let name = if first {
                 first = false;
                 desired.clone()
+            } else if request.source.starts_with("/paths/") && body.len() <= limit && taken.insert(body.clone()) {
+                // An operation's own inline request or response schema, beside a component of
+                // that name: what it is (the body) says more than a number.
+                settled.notes.push(NamingNote {
+                    name: body.clone(),
+                    source: request.source.clone(),
+                    reason: format!("the component `{desired}` has the name its operation asks for; the operation's inline schema is its body"),
+                });
+                body
             } else {
                 let name = loop {
                     let digits = number.to_string();
