@@ -124,13 +124,13 @@ impl ListEndpoints {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::Response<super::types::ListEndpointsResponse2>,
+        crate::runtime::Response<super::types::ListEndpointsResponseBody>,
         crate::runtime::Error<ListEndpointsError>,
     > {
         let (client, parts) = self.into_parts()?;
         let raw = client.http.execute(parts).await?;
         crate::runtime::finish::<
-            crate::runtime::Json<super::types::ListEndpointsResponse2>,
+            crate::runtime::Json<super::types::ListEndpointsResponseBody>,
             ListEndpointsError,
         >("listEndpoints", raw)
             .map(crate::runtime::unwrap_json)
@@ -166,7 +166,7 @@ impl ListEndpoints {
     }
 }
 crate::runtime::send_on_await!(
-    ListEndpoints, super::types::ListEndpointsResponse2, ListEndpointsError
+    ListEndpoints, super::types::ListEndpointsResponseBody, ListEndpointsError
 );
 /// The error bodies `listEndpoints` declares, by status.
 #[derive(Debug, Clone)]

@@ -141,63 +141,6 @@ impl ListEndpointsResponse {
         }
     }
 }
-/// The object of the schema at `/paths/~1models~1{author}~1{slug}~1endpoints/get/responses/200/content/application~1json/schema` in the API's spec.
-///
-/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct ListEndpointsResponse2 {
-    /// List of available endpoints for a model
-    pub data: ListEndpointsResponse,
-    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
-    pub extra: crate::runtime::Extra,
-}
-#[cfg(feature = "full-serde")]
-impl serde::Serialize for ListEndpointsResponse2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
-        map.entry("data", &self.data);
-        map.extra(&self.extra);
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListEndpointsResponse2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-impl crate::runtime::Object for ListEndpointsResponse2 {
-    const NAME: &'static str = "ListEndpointsResponse2";
-    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        use crate::runtime as rt;
-        const FIELDS: &[&str] = &["data"];
-        let mut v0: Option<ListEndpointsResponse> = None;
-        let mut rest = rt::Extra::default();
-        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
-            let read = match key {
-                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
-                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
-            };
-            read?;
-        }
-        let Some(v0) = v0 else {
-            return Err(serde::de::Error::missing_field("data"));
-        };
-        Ok(Self { data: v0, extra: rest })
-    }
-}
-#[allow(deprecated)]
-impl ListEndpointsResponse2 {
-    /// A `ListEndpointsResponse2` from its required fields; set the others with the methods below.
-    pub fn new(data: impl Into<ListEndpointsResponse>) -> Self {
-        Self {
-            data: data.into(),
-            extra: Default::default(),
-        }
-    }
-}
 /// The object of the schema at `/components/schemas/ListEndpointsResponse/properties/architecture` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -319,6 +262,63 @@ impl ListEndpointsResponseArchitecture {
     pub fn tokenizer(mut self, value: impl Into<Option<ModelGroup>>) -> Self {
         self.tokenizer = value.into();
         self
+    }
+}
+/// The object of the schema at `/paths/~1models~1{author}~1{slug}~1endpoints/get/responses/200/content/application~1json/schema` in the API's spec.
+///
+/// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ListEndpointsResponseBody {
+    /// List of available endpoints for a model
+    pub data: ListEndpointsResponse,
+    /// Keys the spec does not declare, or allows as additional properties of any value (sent back as they are on encode).
+    pub extra: crate::runtime::Extra,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ListEndpointsResponseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::ObjectWriter::begin(serializer)?;
+        map.entry("data", &self.data);
+        map.extra(&self.extra);
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListEndpointsResponseBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::Object for ListEndpointsResponseBody {
+    const NAME: &'static str = "ListEndpointsResponseBody";
+    fn decode<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        use crate::runtime as rt;
+        const FIELDS: &[&str] = &["data"];
+        let mut v0: Option<ListEndpointsResponse> = None;
+        let mut rest = rt::Extra::default();
+        while let Some(key) = map.next_key_seed(rt::Names(FIELDS))? {
+            let read = match key {
+                rt::FieldKey::Known(_) => rt::read_required(&mut map, &mut v0),
+                rt::FieldKey::Unknown(key) => rt::keep_extra(&mut map, &mut rest, key),
+            };
+            read?;
+        }
+        let Some(v0) = v0 else {
+            return Err(serde::de::Error::missing_field("data"));
+        };
+        Ok(Self { data: v0, extra: rest })
+    }
+}
+#[allow(deprecated)]
+impl ListEndpointsResponseBody {
+    /// A `ListEndpointsResponseBody` from its required fields; set the others with the methods below.
+    pub fn new(data: impl Into<ListEndpointsResponse>) -> Self {
+        Self {
+            data: data.into(),
+            extra: Default::default(),
+        }
     }
 }
 /// The object of the schema at `/paths/~1endpoints~1zdr/get/responses/200/content/application~1json/schema` in the API's spec.
