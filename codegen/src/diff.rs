@@ -116,8 +116,11 @@ fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
     let old_types: BTreeMap<&str, &TypeDef> = old.types.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let new_types: BTreeMap<&str, &TypeDef> = new.types.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let (old_features, new_features) = (Features::of(old), Features::of(new));
-    for name in old_types.keys().filter(|name| new_types.contains_key(*name)) {
-        feature_changes(name, &old_features, &new_features, changes);
+    // A place alias is compiled with its target, whose own entry reports a feature change.
+    for (name, before) in &old_types {
+        if new_types.get(name).is_some_and(|after| !before.hidden && !after.hidden) {
+            feature_changes(name, &old_features, &new_features, changes);
+        }
     }
     for (name, def) in &new_types {
         if !old_types.contains_key(name) && is_component(def) {
@@ -128,6 +131,9 @@ fn types(old: &Api, new: &Api, changes: &mut Vec<Change>) {
         match new_types.get(name) {
             None if is_component(before) => change(changes, Severity::Breaking, "type-removed", *name, kind_word(&before.kind)),
             None => {}
+            Some(after) if before.hidden || after.hidden => {
+                place_alias_changes(name, before, after, &Shapes { old: &old_types, new: &new_types }, changes)
+            }
             Some(after) => type_changes(name, &before.kind, &after.kind, &Shapes { old: &old_types, new: &new_types }, changes),
         }
     }
@@ -207,11 +213,47 @@ impl Shapes<'_> {
     }
 }
 
+impl Shapes<'_> {
+    /// `old` and `new` name the same thing for a user: equal, or `new` is the component a place
+    /// now refers to and `old` the name its inline schema had, kept as a place alias.
+    fn same(&self, old: &TypeRef, new: &TypeRef) -> bool {
+        match (old, new) {
+            _ if old == new => true,
+            (TypeRef::List(a), TypeRef::List(b)) | (TypeRef::Map(a), TypeRef::Map(b)) | (TypeRef::Nullable(a), TypeRef::Nullable(b)) => self.same(a, b),
+            (TypeRef::Named(a), TypeRef::Named(_)) => {
+                let kept = self.new.get(a.as_str()).is_some_and(|def| def.hidden && def.kind == TypeKind::Alias(new.clone()));
+                kept && self.renamed(old, new)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A type that became, or stopped being, a place alias (see `resolve::place_aliases`): code
+/// naming it still compiles when the shape behind the name is the same. When it is not, the
+/// field whose type it names reports the break (the alias only follows it).
+fn place_alias_changes(name: &str, before: &TypeDef, after: &TypeDef, shapes: &Shapes<'_>, changes: &mut Vec<Change>) {
+    let target = |def: &TypeDef| match &def.kind {
+        TypeKind::Alias(ty) if def.hidden => Some(ty.clone()),
+        _ => None,
+    };
+    let here = TypeRef::Named(name.to_string());
+    let (same, detail) = match (target(before), target(after)) {
+        (None, Some(now)) => (shapes.renamed(&here, &now), format!("now another name for `{}`: the schema moved to a component", show(&now))),
+        (Some(then), None) => (shapes.renamed(&then, &here), format!("was another name for `{}`, now its own type: the schema is inline again", show(&then))),
+        (Some(then), Some(now)) => (then == now || shapes.renamed(&then, &now), format!("another name for `{}`, now for `{}`", show(&then), show(&now))),
+        (None, None) => return,
+    };
+    if same && before.kind != after.kind {
+        change(changes, Severity::Compatible, "type-moved", name, format!("{detail} (same shape: code naming `{name}` still compiles)"));
+    }
+}
+
 fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, shapes: &Shapes<'_>, changes: &mut Vec<Change>) {
     match (before, after) {
         (TypeKind::Struct { fields: old, extra: old_extra }, TypeKind::Struct { fields: new, extra: new_extra }) => {
             field_changes(name, old, new, shapes, changes);
-            constructor_changes(name, old, new, changes);
+            constructor_changes(name, old, new, shapes, changes);
             extra_changes(name, old_extra.as_ref(), new_extra.as_ref(), changes);
         }
         (TypeKind::StringEnum { .. } | TypeKind::Const { .. }, TypeKind::StringEnum { .. } | TypeKind::Const { .. })
@@ -291,12 +333,13 @@ fn extra_changes(name: &str, old: Option<&TypeRef>, new: Option<&TypeRef>, chang
 
 /// `new(…)` takes the required fields that are not constants, in order: any change to that list
 /// breaks every call, whatever made it (a field added, made required or optional, retyped).
-fn constructor_changes(name: &str, old: &[Field], new: &[Field], changes: &mut Vec<Change>) {
-    let arguments = |fields: &[Field]| -> Vec<String> {
-        fields.iter().filter(|f| f.presence == Presence::Required && !f.constant).map(|f| format!("{}: {}", f.rust, show(&f.ty))).collect()
-    };
-    let (before, after) = (arguments(old), arguments(new));
-    if before != after {
+fn constructor_changes(name: &str, old: &[Field], new: &[Field], shapes: &Shapes<'_>, changes: &mut Vec<Change>) {
+    let required = |fields: &'_ [Field]| -> Vec<Field> { fields.iter().filter(|f| f.presence == Presence::Required && !f.constant).cloned().collect() };
+    let (old_args, new_args) = (required(old), required(new));
+    let unchanged = old_args.len() == new_args.len() && old_args.iter().zip(&new_args).all(|(a, b)| a.rust == b.rust && shapes.same(&a.ty, &b.ty));
+    let arguments = |fields: &[Field]| -> Vec<String> { fields.iter().map(|f| format!("{}: {}", f.rust, show(&f.ty))).collect() };
+    let (before, after) = (arguments(&old_args), arguments(&new_args));
+    if !unchanged {
         change(changes, Severity::Breaking, "constructor-changed", name, format!("`{name}::new({})` is now `{name}::new({})`", before.join(", "), after.join(", ")));
     }
 }
@@ -323,7 +366,9 @@ fn field_changes(name: &str, old: &[Field], new: &[Field], shapes: &Shapes<'_>, 
                 } else if before.nullable != field.nullable {
                     change(changes, Severity::Compatible, "field-nullability-changed", at.clone(), format!("nullable: {} → {}", before.nullable, field.nullable));
                 }
-                if before.ty != field.ty {
+                if before.ty != field.ty && shapes.same(&before.ty, &field.ty) {
+                    change(changes, Severity::Compatible, "field-type-moved", at, format!("{} → {} (the schema moved to a component; `{}` is kept as another name of it)", show(&before.ty), show(&field.ty), show(&before.ty)));
+                } else if before.ty != field.ty {
                     let hint = if shapes.renamed(&before.ty, &field.ty) { " (the same shape under another name: rename the type in your code)" } else { "" };
                     change(changes, Severity::Breaking, "field-type-changed", at, format!("{} → {}{hint}", show(&before.ty), show(&field.ty)));
                 }

@@ -24,6 +24,10 @@ pub struct TypeDef {
     pub doc: Option<String>,
     pub deprecated: bool,
     pub kind: TypeKind,
+    /// A place alias: the name a place that now refers to a component would have given its
+    /// inline type, kept (hidden from the docs) so that code written while the schema was
+    /// inline still compiles after upstream moves it to a `$ref` (see `resolve::place_aliases`).
+    pub hidden: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

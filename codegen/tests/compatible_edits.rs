@@ -92,3 +92,23 @@ fn a_union_that_can_no_longer_be_tagged_keeps_its_variant_names() {
     });
     assert_only(&changes, &["union-variant-added ChatContentItems `Note`"]);
 }
+
+#[test]
+fn an_inline_schema_moved_to_a_component_keeps_its_old_name() {
+    // `AdvisorReasoning.effort` (an inline enum) becomes `$ref: AdvisorEffort`, a new component of
+    // the same shape: the field's type is the component, and `AdvisorReasoningEffort` stays as a
+    // hidden alias of it, so code naming either compiles.
+    let changes = changes_after(|doc| {
+        let effort = at(doc, "/components/schemas/AdvisorReasoning/properties/effort").take();
+        *at(doc, "/components/schemas/AdvisorReasoning/properties/effort") = json!({"$ref": "#/components/schemas/AdvisorEffort"});
+        at(doc, "/components/schemas").as_object_mut().expect("schemas").insert("AdvisorEffort".into(), effort);
+    });
+    assert_only(
+        &changes,
+        &[
+            "field-type-moved AdvisorReasoning.effort AdvisorReasoningEffort → AdvisorEffort (the schema moved to a component; `AdvisorReasoningEffort` is kept as another name of it)",
+            "type-added AdvisorEffort enum",
+            "type-moved AdvisorReasoningEffort now another name for `AdvisorEffort`: the schema moved to a component (same shape: code naming `AdvisorReasoningEffort` still compiles)",
+        ],
+    );
+}

@@ -123,10 +123,12 @@ fn an_object_declaring_additional_properties_moves_its_undeclared_keys() {
 }
 
 #[test]
-fn an_inline_schema_moved_to_a_component_is_named_as_a_rename() {
-    // The type takes the component's name (names are by place), so code naming the old type
-    // breaks; the report says the shape is the same, so the fix is a rename.
+fn a_field_whose_inline_type_moves_into_a_base_is_named_as_a_rename() {
+    // The property now comes from a base through `allOf`, so its type is named after the base
+    // (names are by place) and code naming the old type breaks; the report says the shape is the
+    // same, so the fix is a rename. (A property whose schema becomes a `$ref` keeps its old name
+    // as an alias: see `compatible_edits.rs`.)
     let old = spec(&[("things", "Thing")], "    Thing: {type: object, properties: {mode: {type: string, enum: [fast, slow]}}}\n");
-    let new = spec(&[("things", "Thing")], "    Thing: {type: object, properties: {mode: {$ref: '#/components/schemas/Mode'}}}\n    Mode: {type: string, enum: [fast, slow]}\n");
-    assert_breaking(&changes(&old, &new), "field-type-changed", "Thing.mode ThingMode → Mode (the same shape under another name");
+    let new = spec(&[("things", "Thing")], "    Thing: {allOf: [{$ref: '#/components/schemas/Base'}, {type: object, properties: {id: {type: string}}}]}\n    Base: {type: object, properties: {mode: {type: string, enum: [fast, slow]}}}\n");
+    assert_breaking(&changes(&old, &new), "field-type-changed", "Thing.mode ThingMode → BaseMode (the same shape under another name");
 }

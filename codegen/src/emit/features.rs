@@ -75,6 +75,14 @@ impl Gates {
                 by_type.entry(name).or_default().insert(feature.clone());
             }
         }
+        // A place alias is compiled with its target (no operation names it; old code does).
+        for def in api.types.types.iter().filter(|t| t.hidden) {
+            if let TypeKind::Alias(TypeRef::Named(target)) = &def.kind {
+                if let Some(features) = by_type.get(target).cloned() {
+                    by_type.insert(def.name.clone(), features);
+                }
+            }
+        }
         // A type no operation uses has both impls, so everything it reaches needs them too.
         let unused: Vec<TypeRef> = api.types.types.iter().filter(|t| !by_type.contains_key(&t.name)).map(|t| TypeRef::Named(t.name.clone())).collect();
         sent_roots.extend(unused.iter());

@@ -90,6 +90,11 @@ fn token_item(def: &TypeDef, cfgs: &DirectionCfgs, direction: Direction) -> Opti
     let deprecated = deprecated_attr(def.deprecated);
     Some(match &def.kind {
         TypeKind::Struct { .. } => return None,
+        TypeKind::Alias(target) if def.hidden => {
+            let doc = format!(" The name this place's type had while its schema was inline: another name for [`{}`].", crate::emit::type_text(target));
+            let ty = type_ref(target);
+            quote! { #[doc = #doc] #[doc(hidden)] pub type #name = #ty; }
+        }
         TypeKind::Alias(ty) => {
             let ty = type_ref(ty);
             quote! { #docs #deprecated pub type #name = #ty; }

@@ -10,6 +10,7 @@ mod cycles;
 mod names;
 mod objects;
 mod operations;
+mod place_aliases;
 mod places;
 mod schema;
 mod unions;
@@ -44,7 +45,11 @@ pub fn resolve(api: &str, spec: &Spec) -> Result<Api, SpecError> {
         places::rename_ref(ty, &names);
     }
     let mut warnings = std::mem::take(&mut resolver.warnings);
+    let place_refs = std::mem::take(&mut resolver.place_refs);
+    let roots: Vec<String> = place_refs.iter().map(|r| resolver.root_of(&r.at)).collect();
+    let asked: HashSet<String> = resolver.requests.values().map(|r| names::shorten(&r.desired, &r.root, names::MAX_TYPE_NAME)).collect();
     let mut types = resolver.finish(&names, &merged)?;
+    place_aliases::add(&mut types, &place_refs, &roots, &names, &asked);
     break_alias_cycles(&mut types, &spec.file, &mut warnings);
     // `https://{region}.example.com` is not a URL a client can call: fill in each variable's default.
     let default_server = spec.document.servers.first().map(|server| {
@@ -131,6 +136,10 @@ pub(crate) struct Resolver<'a> {
     schema_types: std::collections::BTreeMap<String, (crate::ir::TypeRef, bool)>,
     /// Located notes on what was degraded or skipped rather than refused.
     warnings: Vec<SpecError>,
+    /// The provisional names of components (a shape naming one came from a `$ref`).
+    component_types: HashSet<String>,
+    /// Places that refer to a component, with the name an inline schema there would ask for.
+    place_refs: Vec<place_aliases::PlaceRef>,
 }
 
 impl<'a> Resolver<'a> {
@@ -147,7 +156,8 @@ impl<'a> Resolver<'a> {
             .iter()
             .map(|(raw, schema)| (raw.clone(), type_name(curated_name(schema).unwrap_or(raw))))
             .collect();
-        let component_names = schemas.keys().map(|raw| (raw.clone(), namer.take(&component_desired[raw]))).collect();
+        let component_names: HashMap<String, String> = schemas.keys().map(|raw| (raw.clone(), namer.take(&component_desired[raw]))).collect();
+        let component_types = component_names.values().cloned().collect();
         let place_names = schemas
             .keys()
             .map(|raw| (crate::error::child("/components/schemas", raw), component_desired[raw].clone()))
@@ -169,6 +179,8 @@ impl<'a> Resolver<'a> {
             op_roots: HashMap::new(),
             schema_types: Default::default(),
             warnings: spec.warnings.clone(),
+            component_types,
+            place_refs: Vec::new(),
         }
     }
 
@@ -205,7 +217,7 @@ impl<'a> Resolver<'a> {
                 self.component_nullable.insert(raw.to_string(), nullable);
                 let desired = self.component_desired[raw].clone();
                 self.insert(
-                    TypeDef { name, source: at, doc: None, deprecated: false, kind: TypeKind::Alias(crate::ir::TypeRef::Named(target_name)) },
+                    TypeDef { name, source: at, doc: None, deprecated: false, kind: TypeKind::Alias(crate::ir::TypeRef::Named(target_name)), hidden: false },
                     desired,
                     true,
                 );
@@ -242,6 +254,7 @@ impl<'a> Resolver<'a> {
             doc: schema.schema_data.description.clone(),
             deprecated: schema.schema_data.deprecated,
             kind,
+            hidden: false,
         };
         self.insert(def, desired, true);
         Ok(())

@@ -58,7 +58,7 @@ pub(crate) fn strip_all_of(mut pointer: &str) -> &str {
 
 /// A kind as compared for reuse: references through `canonical`, docs and examples left out.
 fn comparable(kind: &TypeKind, canonical: &HashMap<String, String>) -> TypeKind {
-    let mut def = TypeDef { name: String::new(), source: String::new(), doc: None, deprecated: false, kind: kind.clone() };
+    let mut def = TypeDef { name: String::new(), source: String::new(), doc: None, deprecated: false, kind: kind.clone(), hidden: false };
     rename_type(&mut def, canonical);
     if let TypeKind::Struct { fields, .. } = &mut def.kind {
         for field in fields {

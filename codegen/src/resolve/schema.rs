@@ -63,6 +63,11 @@ impl<'a> Resolver<'a> {
             shape.nullable = false;
         }
         self.schema_types.insert(at.to_string(), (shape.ty.clone(), shape.nullable));
+        if let TypeRef::Named(target) = &shape.ty {
+            if self.component_types.contains(target) && super::place_aliases::is_named_place(at) {
+                self.place_refs.push(super::place_aliases::PlaceRef { hint: hint.to_string(), at: at.to_string(), target: target.clone() });
+            }
+        }
         Ok(shape)
     }
 
@@ -230,7 +235,7 @@ impl<'a> Resolver<'a> {
             return existing.clone();
         }
         let name = self.namer.take(hint);
-        self.insert(TypeDef { name: name.clone(), source: at.to_string(), doc, deprecated, kind }, hint.to_string(), false);
+        self.insert(TypeDef { name: name.clone(), source: at.to_string(), doc, deprecated, kind, hidden: false }, hint.to_string(), false);
         name
     }
 }

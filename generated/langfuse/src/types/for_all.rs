@@ -5174,6 +5174,9 @@ impl LegacyObservations {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Observation`].
+#[doc(hidden)]
+pub type LegacyObservationsDataItem = Observation;
 /// The object of the `NumericScore` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -334,6 +334,12 @@ impl AnnotationQueueItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueObjectType`].
+#[doc(hidden)]
+pub type AnnotationQueueItemObjectType = AnnotationQueueObjectType;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueStatus`].
+#[doc(hidden)]
+pub type AnnotationQueueItemStatus = AnnotationQueueStatus;
 crate::runtime::string_enum! {
     #[doc = " The values of the `AnnotationQueueObjectType` schema in the API's spec."]
     pub enum AnnotationQueueObjectType { Trace => "TRACE", Observation => "OBSERVATION",
@@ -343,6 +349,54 @@ crate::runtime::string_enum! {
     #[doc = " The values of the `AnnotationQueueStatus` schema in the API's spec."] pub
     enum AnnotationQueueStatus { Pending => "PENDING", Completed => "COMPLETED", }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueAssignmentRequest`].
+#[doc(hidden)]
+pub type AnnotationQueuesCreateQueueAssignmentRequest = AnnotationQueueAssignmentRequest;
+/// The name this place's type had while its schema was inline: another name for [`CreateAnnotationQueueAssignmentResponse`].
+#[doc(hidden)]
+pub type AnnotationQueuesCreateQueueAssignmentResponse = CreateAnnotationQueueAssignmentResponse;
+/// The name this place's type had while its schema was inline: another name for [`CreateAnnotationQueueItemRequest`].
+#[doc(hidden)]
+pub type AnnotationQueuesCreateQueueItemRequest = CreateAnnotationQueueItemRequest;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItem`].
+#[doc(hidden)]
+pub type AnnotationQueuesCreateQueueItemResponse = AnnotationQueueItem;
+/// The name this place's type had while its schema was inline: another name for [`CreateAnnotationQueueRequest`].
+#[doc(hidden)]
+pub type AnnotationQueuesCreateQueueRequest = CreateAnnotationQueueRequest;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueue`].
+#[doc(hidden)]
+pub type AnnotationQueuesCreateQueueResponse = AnnotationQueue;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueAssignmentRequest`].
+#[doc(hidden)]
+pub type AnnotationQueuesDeleteQueueAssignmentRequest = AnnotationQueueAssignmentRequest;
+/// The name this place's type had while its schema was inline: another name for [`DeleteAnnotationQueueAssignmentResponse`].
+#[doc(hidden)]
+pub type AnnotationQueuesDeleteQueueAssignmentResponse = DeleteAnnotationQueueAssignmentResponse;
+/// The name this place's type had while its schema was inline: another name for [`DeleteAnnotationQueueItemResponse`].
+#[doc(hidden)]
+pub type AnnotationQueuesDeleteQueueItemResponse = DeleteAnnotationQueueItemResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItem`].
+#[doc(hidden)]
+pub type AnnotationQueuesGetQueueItemResponse = AnnotationQueueItem;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueue`].
+#[doc(hidden)]
+pub type AnnotationQueuesGetQueueResponse = AnnotationQueue;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedAnnotationQueueItems`].
+#[doc(hidden)]
+pub type AnnotationQueuesListQueueItemsResponse = PaginatedAnnotationQueueItems;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueStatus`].
+#[doc(hidden)]
+pub type AnnotationQueuesListQueueItemsStatus = AnnotationQueueStatus;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedAnnotationQueues`].
+#[doc(hidden)]
+pub type AnnotationQueuesListQueuesResponse = PaginatedAnnotationQueues;
+/// The name this place's type had while its schema was inline: another name for [`UpdateAnnotationQueueItemRequest`].
+#[doc(hidden)]
+pub type AnnotationQueuesUpdateQueueItemRequest = UpdateAnnotationQueueItemRequest;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItem`].
+#[doc(hidden)]
+pub type AnnotationQueuesUpdateQueueItemResponse = AnnotationQueueItem;
 /// The object of the `CreateAnnotationQueueAssignmentResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -515,6 +569,12 @@ impl CreateAnnotationQueueItemRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueObjectType`].
+#[doc(hidden)]
+pub type CreateAnnotationQueueItemRequestObjectType = AnnotationQueueObjectType;
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueStatus`].
+#[doc(hidden)]
+pub type CreateAnnotationQueueItemRequestStatus = AnnotationQueueStatus;
 /// The object of the `CreateAnnotationQueueRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -798,6 +858,9 @@ impl PaginatedAnnotationQueueItems {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueItem`].
+#[doc(hidden)]
+pub type PaginatedAnnotationQueueItemsDataItem = AnnotationQueueItem;
 /// The object of the `PaginatedAnnotationQueues` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -868,6 +931,9 @@ impl PaginatedAnnotationQueues {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueue`].
+#[doc(hidden)]
+pub type PaginatedAnnotationQueuesDataItem = AnnotationQueue;
 /// The object of the `UpdateAnnotationQueueItemRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -931,3 +997,6 @@ impl UpdateAnnotationQueueItemRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnnotationQueueStatus`].
+#[doc(hidden)]
+pub type UpdateAnnotationQueueItemRequestStatus = AnnotationQueueStatus;

@@ -2,6 +2,66 @@
 //! The types compiled only with the features `annotation-queues`, `comments`, `dataset-items`, `dataset-run-items`, `datasets`, `legacy-observations-v1`, `llm-connections`, `models`, `prompts`, `score-configs`, `scores`, `sessions`, `trace`, `unstable-dashboard-widgets`, `unstable-dashboards`, `unstable-evaluation-rules`, `unstable-evaluators`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type GetCommentsResponseMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type GetScoresResponseMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type LegacyObservationsMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type LegacyObservationsViewsMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type PaginatedAnnotationQueueItemsMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type PaginatedAnnotationQueuesMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type PaginatedDatasetItemsMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type PaginatedDatasetRunItemsMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type PaginatedDatasetRunsMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type PaginatedDatasetsMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type PaginatedLlmConnectionsMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type PaginatedModelsMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type PaginatedSessionsMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type PromptMetaListResponseMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type ScoreConfigsMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type TracesMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type UnstableDashboardListMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetListMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesMeta = UtilsMetaResponse;
+/// The name this place's type had while its schema was inline: another name for [`UtilsMetaResponse`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsMeta = UtilsMetaResponse;
 /// The object of the `utilsMetaResponse` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -463,6 +463,24 @@ impl BlobStorageIntegrationResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageExportFieldGroup`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationResponseExportFieldGroupsItem = BlobStorageExportFieldGroup;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageExportFrequency`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationResponseExportFrequency = BlobStorageExportFrequency;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageExportMode`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationResponseExportMode = BlobStorageExportMode;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageExportSource`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationResponseExportSource = BlobStorageExportSource;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationFileTypeResponse`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationResponseFileType = BlobStorageIntegrationFileTypeResponse;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationType`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationResponseType = BlobStorageIntegrationType;
 /// The object of the `BlobStorageIntegrationStatusResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -642,11 +660,23 @@ impl BlobStorageIntegrationStatusResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageSyncStatus`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationStatusResponseSyncStatus = BlobStorageSyncStatus;
 crate::runtime::string_enum! {
     #[doc = " The values of the `BlobStorageIntegrationType` schema in the API's spec."]
     pub enum BlobStorageIntegrationType { S3 => "S3", S3Compatible => "S3_COMPATIBLE",
     AzureBlobStorage => "AZURE_BLOB_STORAGE", }
 }
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationDeletionResponse`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationsDeleteBlobStorageIntegrationResponse = BlobStorageIntegrationDeletionResponse;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationStatusResponse`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationsGetBlobStorageIntegrationResponse = BlobStorageIntegrationStatusResponse;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationsResponse`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationsGetBlobStorageIntegrationsResponse = BlobStorageIntegrationsResponse;
 /// The object of the `BlobStorageIntegrationsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -704,6 +734,15 @@ impl BlobStorageIntegrationsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationResponse`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationsResponseDataItem = BlobStorageIntegrationResponse;
+/// The name this place's type had while its schema was inline: another name for [`CreateBlobStorageIntegrationRequest`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationsUpsertBlobStorageIntegrationRequest = CreateBlobStorageIntegrationRequest;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationResponse`].
+#[doc(hidden)]
+pub type BlobStorageIntegrationsUpsertBlobStorageIntegrationResponse = BlobStorageIntegrationResponse;
 crate::runtime::string_enum! {
     #[doc = " Sync status of the blob storage integration:"] #[doc =
     " - `disabled` — integration is not enabled"] #[doc =
@@ -1017,3 +1056,21 @@ impl CreateBlobStorageIntegrationRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageExportFieldGroup`].
+#[doc(hidden)]
+pub type CreateBlobStorageIntegrationRequestExportFieldGroupsItem = BlobStorageExportFieldGroup;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageExportFrequency`].
+#[doc(hidden)]
+pub type CreateBlobStorageIntegrationRequestExportFrequency = BlobStorageExportFrequency;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageExportMode`].
+#[doc(hidden)]
+pub type CreateBlobStorageIntegrationRequestExportMode = BlobStorageExportMode;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageExportSource`].
+#[doc(hidden)]
+pub type CreateBlobStorageIntegrationRequestExportSource = BlobStorageExportSource;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationFileType`].
+#[doc(hidden)]
+pub type CreateBlobStorageIntegrationRequestFileType = BlobStorageIntegrationFileType;
+/// The name this place's type had while its schema was inline: another name for [`BlobStorageIntegrationType`].
+#[doc(hidden)]
+pub type CreateBlobStorageIntegrationRequestType = BlobStorageIntegrationType;

@@ -160,6 +160,18 @@ crate::runtime::string_enum! {
     pub enum CommentObjectType { Trace => "TRACE", Observation => "OBSERVATION", Session
     => "SESSION", Prompt => "PROMPT", }
 }
+/// The name this place's type had while its schema was inline: another name for [`CreateCommentRequest`].
+#[doc(hidden)]
+pub type CommentsCreateRequest = CreateCommentRequest;
+/// The name this place's type had while its schema was inline: another name for [`CreateCommentResponse`].
+#[doc(hidden)]
+pub type CommentsCreateResponse = CreateCommentResponse;
+/// The name this place's type had while its schema was inline: another name for [`Comment`].
+#[doc(hidden)]
+pub type CommentsGetByIdResponse = Comment;
+/// The name this place's type had while its schema was inline: another name for [`GetCommentsResponse`].
+#[doc(hidden)]
+pub type CommentsGetResponse = GetCommentsResponse;
 /// The object of the `CreateCommentRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -403,3 +415,6 @@ impl GetCommentsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Comment`].
+#[doc(hidden)]
+pub type GetCommentsResponseDataItem = Comment;

@@ -160,6 +160,9 @@ impl CreateDatasetItemRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`DatasetStatus`].
+#[doc(hidden)]
+pub type CreateDatasetItemRequestStatus = DatasetStatus;
 /// The object of the `DatasetItem` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -578,6 +581,27 @@ impl DatasetItemMediaReferenceMedia {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`DatasetItemMediaReference`].
+#[doc(hidden)]
+pub type DatasetItemMediaReferencesItem = DatasetItemMediaReference;
+/// The name this place's type had while its schema was inline: another name for [`DatasetStatus`].
+#[doc(hidden)]
+pub type DatasetItemStatus = DatasetStatus;
+/// The name this place's type had while its schema was inline: another name for [`CreateDatasetItemRequest`].
+#[doc(hidden)]
+pub type DatasetItemsCreateRequest = CreateDatasetItemRequest;
+/// The name this place's type had while its schema was inline: another name for [`DatasetItem`].
+#[doc(hidden)]
+pub type DatasetItemsCreateResponse = DatasetItem;
+/// The name this place's type had while its schema was inline: another name for [`DeleteDatasetItemResponse`].
+#[doc(hidden)]
+pub type DatasetItemsDeleteResponse = DeleteDatasetItemResponse;
+/// The name this place's type had while its schema was inline: another name for [`DatasetItem`].
+#[doc(hidden)]
+pub type DatasetItemsGetResponse = DatasetItem;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetItems`].
+#[doc(hidden)]
+pub type DatasetItemsListResponse = PaginatedDatasetItems;
 crate::runtime::string_enum! {
     #[doc = " The values of the `DatasetStatus` schema in the API's spec."] pub enum
     DatasetStatus { Active => "ACTIVE", Archived => "ARCHIVED", }
@@ -709,3 +733,6 @@ impl PaginatedDatasetItems {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`DatasetItem`].
+#[doc(hidden)]
+pub type PaginatedDatasetItemsDataItem = DatasetItem;

@@ -173,6 +173,12 @@ impl CreateDatasetRunItemRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`CreateDatasetRunItemRequest`].
+#[doc(hidden)]
+pub type DatasetRunItemsCreateRequest = CreateDatasetRunItemRequest;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetRunItems`].
+#[doc(hidden)]
+pub type DatasetRunItemsListResponse = PaginatedDatasetRunItems;
 /// The object of the `PaginatedDatasetRunItems` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

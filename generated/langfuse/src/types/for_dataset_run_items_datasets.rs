@@ -153,3 +153,12 @@ impl DatasetRunItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`DatasetRunItem`].
+#[doc(hidden)]
+pub type DatasetRunItemsCreateResponse = DatasetRunItem;
+/// The name this place's type had while its schema was inline: another name for [`DatasetRunItem`].
+#[doc(hidden)]
+pub type DatasetRunWithItemsDatasetRunItemsItem = DatasetRunItem;
+/// The name this place's type had while its schema was inline: another name for [`DatasetRunItem`].
+#[doc(hidden)]
+pub type PaginatedDatasetRunItemsDataItem = DatasetRunItem;

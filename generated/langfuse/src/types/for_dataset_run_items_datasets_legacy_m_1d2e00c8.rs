@@ -2,6 +2,9 @@
 //! The types compiled only with the features `dataset-run-items`, `datasets`, `legacy-metrics-v1`, `legacy-observations-v1`, `scores`, `sessions`, `trace`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`Deprecation`].
+#[doc(hidden)]
+pub type DatasetRunWithItemsDeprecation = Deprecation;
 /// Migration signal returned by deprecated endpoints. Optional fields are omitted when they have no value.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -104,3 +107,36 @@ impl Deprecation {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Deprecation`].
+#[doc(hidden)]
+pub type GetScoresResponseDeprecation = Deprecation;
+/// The name this place's type had while its schema was inline: another name for [`Deprecation`].
+#[doc(hidden)]
+pub type LegacyMetricsResponseDeprecation = Deprecation;
+/// The name this place's type had while its schema was inline: another name for [`Deprecation`].
+#[doc(hidden)]
+pub type LegacyObservationsViewsDeprecation = Deprecation;
+/// The name this place's type had while its schema was inline: another name for [`Deprecation`].
+#[doc(hidden)]
+pub type ObservationsViewSingleDeprecation = Deprecation;
+/// The name this place's type had while its schema was inline: another name for [`Deprecation`].
+#[doc(hidden)]
+pub type PaginatedDatasetRunItemsDeprecation = Deprecation;
+/// The name this place's type had while its schema was inline: another name for [`Deprecation`].
+#[doc(hidden)]
+pub type PaginatedDatasetRunsDeprecation = Deprecation;
+/// The name this place's type had while its schema was inline: another name for [`Deprecation`].
+#[doc(hidden)]
+pub type PaginatedSessionsDeprecation = Deprecation;
+/// The name this place's type had while its schema was inline: another name for [`Deprecation`].
+#[doc(hidden)]
+pub type ScoreDeprecation = Deprecation;
+/// The name this place's type had while its schema was inline: another name for [`Deprecation`].
+#[doc(hidden)]
+pub type SessionWithTracesDeprecation = Deprecation;
+/// The name this place's type had while its schema was inline: another name for [`Deprecation`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsDeprecation = Deprecation;
+/// The name this place's type had while its schema was inline: another name for [`Deprecation`].
+#[doc(hidden)]
+pub type TracesDeprecation = Deprecation;

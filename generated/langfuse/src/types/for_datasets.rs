@@ -618,6 +618,27 @@ impl DatasetRunWithItems {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`CreateDatasetRequest`].
+#[doc(hidden)]
+pub type DatasetsCreateRequest = CreateDatasetRequest;
+/// The name this place's type had while its schema was inline: another name for [`Dataset`].
+#[doc(hidden)]
+pub type DatasetsCreateResponse = Dataset;
+/// The name this place's type had while its schema was inline: another name for [`DeleteDatasetRunResponse`].
+#[doc(hidden)]
+pub type DatasetsDeleteRunResponse = DeleteDatasetRunResponse;
+/// The name this place's type had while its schema was inline: another name for [`Dataset`].
+#[doc(hidden)]
+pub type DatasetsGetResponse = Dataset;
+/// The name this place's type had while its schema was inline: another name for [`DatasetRunWithItems`].
+#[doc(hidden)]
+pub type DatasetsGetRunResponse = DatasetRunWithItems;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasetRuns`].
+#[doc(hidden)]
+pub type DatasetsGetRunsResponse = PaginatedDatasetRuns;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedDatasets`].
+#[doc(hidden)]
+pub type DatasetsListResponse = PaginatedDatasets;
 /// The object of the `DeleteDatasetRunResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -759,6 +780,9 @@ impl PaginatedDatasetRuns {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`DatasetRun`].
+#[doc(hidden)]
+pub type PaginatedDatasetRunsDataItem = DatasetRun;
 /// The object of the `PaginatedDatasets` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -829,3 +853,6 @@ impl PaginatedDatasets {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Dataset`].
+#[doc(hidden)]
+pub type PaginatedDatasetsDataItem = Dataset;

@@ -569,6 +569,18 @@ impl ExperimentItemsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItem`].
+#[doc(hidden)]
+pub type ExperimentItemsResponseDataItem = ExperimentItem;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentsResponseMeta`].
+#[doc(hidden)]
+pub type ExperimentItemsResponseMeta = ExperimentsResponseMeta;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentItemsResponse`].
+#[doc(hidden)]
+pub type ExperimentsListItemsResponse = ExperimentItemsResponse;
+/// The name this place's type had while its schema was inline: another name for [`ExperimentsResponse`].
+#[doc(hidden)]
+pub type ExperimentsListResponse = ExperimentsResponse;
 /// The object of the `ExperimentsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -639,6 +651,9 @@ impl ExperimentsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Experiment`].
+#[doc(hidden)]
+pub type ExperimentsResponseDataItem = Experiment;
 /// The object of the `ExperimentsResponseMeta` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -2,8 +2,26 @@
 //! The types compiled only with the features `experiments`, `ingestion`, `legacy-observations-v1`, `observations`, `trace`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ObservationLevel`].
+#[doc(hidden)]
+pub type ExperimentItemLevel = ObservationLevel;
+/// The name this place's type had while its schema was inline: another name for [`ObservationLevel`].
+#[doc(hidden)]
+pub type LegacyObservationsV1GetManyLevel = ObservationLevel;
+/// The name this place's type had while its schema was inline: another name for [`ObservationLevel`].
+#[doc(hidden)]
+pub type ObservationBodyLevel = ObservationLevel;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ObservationLevel` schema in the API's spec."] pub enum
     ObservationLevel { Debug => "DEBUG", Default => "DEFAULT", Warning => "WARNING",
     Error => "ERROR", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservationLevel`].
+#[doc(hidden)]
+pub type ObservationV2Level = ObservationLevel;
+/// The name this place's type had while its schema was inline: another name for [`ObservationLevel`].
+#[doc(hidden)]
+pub type ObservationsGetManyLevel = ObservationLevel;
+/// The name this place's type had while its schema was inline: another name for [`ObservationLevel`].
+#[doc(hidden)]
+pub type OptionalObservationBodyLevel = ObservationLevel;

@@ -2,7 +2,19 @@
 //! The types compiled only with the features `experiments`, `scores`, `scores-v3`, `trace`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSource`].
+#[doc(hidden)]
+pub type BaseScoreSource = ScoreSource;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSource`].
+#[doc(hidden)]
+pub type BaseScoreV1Source = ScoreSource;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSource`].
+#[doc(hidden)]
+pub type BaseScoreV3Source = ScoreSource;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ScoreSource` schema in the API's spec."] pub enum
     ScoreSource { Annotation => "ANNOTATION", Api => "API", Eval => "EVAL", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ScoreSource`].
+#[doc(hidden)]
+pub type ScoresGetManySource = ScoreSource;

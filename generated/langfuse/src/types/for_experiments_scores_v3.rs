@@ -2,6 +2,18 @@
 //! The types compiled only with the features `experiments`, `scores-v3`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ScoreSubjectV3`].
+#[doc(hidden)]
+pub type BaseScoreV3Subject = ScoreSubjectV3;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3`].
+#[doc(hidden)]
+pub type ExperimentItemScoresItem = ScoreV3;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3`].
+#[doc(hidden)]
+pub type ExperimentScoresItem = ScoreV3;
+/// The name this place's type had while its schema was inline: another name for [`ScoreV3`].
+#[doc(hidden)]
+pub type GetScoresV3ResponseDataItem = ScoreV3;
 crate::runtime::tagged_union! {
     #[doc =
     " A reference to the entity this score is attached to. Discriminated by \"kind\" — one of trace, observation, session, or experiment."]

@@ -2,6 +2,12 @@
 //! The types compiled only with the feature `feedback`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`SubmitFeedbackRequest`].
+#[doc(hidden)]
+pub type FeedbackSubmitRequest = SubmitFeedbackRequest;
+/// The name this place's type had while its schema was inline: another name for [`SubmitFeedbackResponse`].
+#[doc(hidden)]
+pub type FeedbackSubmitResponse = SubmitFeedbackResponse;
 crate::runtime::string_enum! {
     #[doc = " The values of the `FeedbackTargetType` schema in the API's spec."] #[doc =
     " "] #[doc =
@@ -128,6 +134,9 @@ impl SubmitFeedbackRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`FeedbackTargetType`].
+#[doc(hidden)]
+pub type SubmitFeedbackRequestTargetType = FeedbackTargetType;
 /// The object of the `SubmitFeedbackResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `health`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`HealthResponse`].
+#[doc(hidden)]
+pub type HealthHealthResponse = HealthResponse;
 /// The object of the `HealthResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

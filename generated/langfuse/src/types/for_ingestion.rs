@@ -206,6 +206,9 @@ impl CreateEventBody {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`CreateEventBody`].
+#[doc(hidden)]
+pub type CreateEventEventBody = CreateEventBody;
 /// The object of the `CreateGenerationBody` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -533,6 +536,21 @@ impl CreateGenerationBody {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`MapValue`].
+#[doc(hidden)]
+pub type CreateGenerationBodyModelParametersValue = MapValue;
+/// The name this place's type had while its schema was inline: another name for [`IngestionUsage`].
+#[doc(hidden)]
+pub type CreateGenerationBodyUsage = IngestionUsage;
+/// The name this place's type had while its schema was inline: another name for [`UsageDetails`].
+#[doc(hidden)]
+pub type CreateGenerationBodyUsageDetails = UsageDetails;
+/// The name this place's type had while its schema was inline: another name for [`CreateGenerationBody`].
+#[doc(hidden)]
+pub type CreateGenerationEventBody = CreateGenerationBody;
+/// The name this place's type had while its schema was inline: another name for [`ObservationBody`].
+#[doc(hidden)]
+pub type CreateObservationEventBody = ObservationBody;
 /// The object of the `CreateSpanBody` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -750,6 +768,9 @@ impl CreateSpanBody {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`CreateSpanBody`].
+#[doc(hidden)]
+pub type CreateSpanEventBody = CreateSpanBody;
 /// The object of the schema at `/paths/~1api~1public~1ingestion/post/requestBody/content/application~1json/schema` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -825,6 +846,12 @@ impl IngestionBatchRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`IngestionEvent`].
+#[doc(hidden)]
+pub type IngestionBatchRequestBatchItem = IngestionEvent;
+/// The name this place's type had while its schema was inline: another name for [`IngestionResponse`].
+#[doc(hidden)]
+pub type IngestionBatchResponse = IngestionResponse;
 /// The object of the `IngestionError` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2163,6 +2190,12 @@ impl IngestionResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`IngestionError`].
+#[doc(hidden)]
+pub type IngestionResponseErrorsItem = IngestionError;
+/// The name this place's type had while its schema was inline: another name for [`IngestionSuccess`].
+#[doc(hidden)]
+pub type IngestionResponseSuccessesItem = IngestionSuccess;
 /// The object of the `IngestionSuccess` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2549,6 +2582,12 @@ impl ObservationBody {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`MapValue`].
+#[doc(hidden)]
+pub type ObservationBodyModelParametersValue = MapValue;
+/// The name this place's type had while its schema was inline: another name for [`ObservationType`].
+#[doc(hidden)]
+pub type ObservationBodyType = ObservationType;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ObservationType` schema in the API's spec."] pub enum
     ObservationType { Span => "SPAN", Generation => "GENERATION", Event => "EVENT", Agent
@@ -3091,6 +3130,9 @@ impl ScoreBody {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ScoreBody`].
+#[doc(hidden)]
+pub type ScoreEventBody = ScoreBody;
 /// The object of the `SDKLogBody` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3145,6 +3187,9 @@ impl SdkLogBody {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`SdkLogBody`].
+#[doc(hidden)]
+pub type SdkLogEventBody = SdkLogBody;
 /// The object of the `TraceBody` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3364,6 +3409,9 @@ impl TraceBody {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`TraceBody`].
+#[doc(hidden)]
+pub type TraceEventBody = TraceBody;
 /// The object of the `UpdateGenerationBody` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3689,6 +3737,21 @@ impl UpdateGenerationBody {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`MapValue`].
+#[doc(hidden)]
+pub type UpdateGenerationBodyModelParametersValue = MapValue;
+/// The name this place's type had while its schema was inline: another name for [`IngestionUsage`].
+#[doc(hidden)]
+pub type UpdateGenerationBodyUsage = IngestionUsage;
+/// The name this place's type had while its schema was inline: another name for [`UsageDetails`].
+#[doc(hidden)]
+pub type UpdateGenerationBodyUsageDetails = UsageDetails;
+/// The name this place's type had while its schema was inline: another name for [`UpdateGenerationBody`].
+#[doc(hidden)]
+pub type UpdateGenerationEventBody = UpdateGenerationBody;
+/// The name this place's type had while its schema was inline: another name for [`ObservationBody`].
+#[doc(hidden)]
+pub type UpdateObservationEventBody = ObservationBody;
 /// The object of the `UpdateSpanBody` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3904,6 +3967,9 @@ impl UpdateSpanBody {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UpdateSpanBody`].
+#[doc(hidden)]
+pub type UpdateSpanEventBody = UpdateSpanBody;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the `UsageDetails` schema in the API's spec allows (`oneOf`/`anyOf`)."]

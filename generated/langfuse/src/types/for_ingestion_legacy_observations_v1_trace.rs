@@ -2,6 +2,12 @@
 //! The types compiled only with the features `ingestion`, `legacy-observations-v1`, `trace`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`Usage`].
+#[doc(hidden)]
+pub type ObservationBodyUsage = Usage;
+/// The name this place's type had while its schema was inline: another name for [`Usage`].
+#[doc(hidden)]
+pub type ObservationUsage = Usage;
 /// (Deprecated. Use usageDetails and costDetails instead.) Standard interface for usage and cost
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -2,6 +2,12 @@
 //! The types compiled only with the features `ingestion`, `scores`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ScoreDataType`].
+#[doc(hidden)]
+pub type CreateScoreRequestDataType = ScoreDataType;
+/// The name this place's type had while its schema was inline: another name for [`CreateScoreValue`].
+#[doc(hidden)]
+pub type CreateScoreRequestValue = CreateScoreValue;
 crate::runtime::untagged_union! {
     #[doc =
     " The value of the score. Must be passed as string for categorical and text scores, and numeric for boolean and numeric scores"]
@@ -20,8 +26,17 @@ impl CreateScoreValue {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ScoreDataType`].
+#[doc(hidden)]
+pub type ScoreBodyDataType = ScoreDataType;
+/// The name this place's type had while its schema was inline: another name for [`CreateScoreValue`].
+#[doc(hidden)]
+pub type ScoreBodyValue = CreateScoreValue;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ScoreDataType` schema in the API's spec."] pub enum
     ScoreDataType { Numeric => "NUMERIC", Boolean => "BOOLEAN", Categorical =>
     "CATEGORICAL", Correction => "CORRECTION", Text => "TEXT", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ScoreDataType`].
+#[doc(hidden)]
+pub type ScoresGetManyDataType = ScoreDataType;

@@ -78,3 +78,6 @@ impl LegacyMetricsResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`LegacyMetricsResponse`].
+#[doc(hidden)]
+pub type LegacyMetricsV1MetricsResponse = LegacyMetricsResponse;

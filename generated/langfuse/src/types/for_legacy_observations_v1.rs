@@ -2,6 +2,12 @@
 //! The types compiled only with the feature `legacy-observations-v1`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`LegacyObservationsViews`].
+#[doc(hidden)]
+pub type LegacyObservationsV1GetManyResponse = LegacyObservationsViews;
+/// The name this place's type had while its schema was inline: another name for [`ObservationsViewSingle`].
+#[doc(hidden)]
+pub type LegacyObservationsV1GetResponse = ObservationsViewSingle;
 /// The object of the `legacyObservationsViews` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -2,6 +2,9 @@
 //! The types compiled only with the features `legacy-observations-v1`, `trace`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ObservationsView`].
+#[doc(hidden)]
+pub type LegacyObservationsViewsDataItem = ObservationsView;
 /// The object of the `ObservationsView` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -505,3 +508,6 @@ impl ObservationsView {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservationsView`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsObservationsItem = ObservationsView;

@@ -258,6 +258,18 @@ impl LlmConnection {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`DeleteLlmConnectionResponse`].
+#[doc(hidden)]
+pub type LlmConnectionsDeleteResponse = DeleteLlmConnectionResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedLlmConnections`].
+#[doc(hidden)]
+pub type LlmConnectionsListResponse = PaginatedLlmConnections;
+/// The name this place's type had while its schema was inline: another name for [`UpsertLlmConnectionRequest`].
+#[doc(hidden)]
+pub type LlmConnectionsUpsertRequest = UpsertLlmConnectionRequest;
+/// The name this place's type had while its schema was inline: another name for [`LlmConnection`].
+#[doc(hidden)]
+pub type LlmConnectionsUpsertResponse = LlmConnection;
 /// The object of the `PaginatedLlmConnections` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -328,6 +340,9 @@ impl PaginatedLlmConnections {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`LlmConnection`].
+#[doc(hidden)]
+pub type PaginatedLlmConnectionsDataItem = LlmConnection;
 /// Request to create or update an LLM connection (upsert)
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -495,3 +510,6 @@ impl UpsertLlmConnectionRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`LlmAdapter`].
+#[doc(hidden)]
+pub type UpsertLlmConnectionRequestAdapter = LlmAdapter;

@@ -287,6 +287,9 @@ impl GetMediaUploadUrlRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`MediaContentType`].
+#[doc(hidden)]
+pub type GetMediaUploadUrlRequestContentType = MediaContentType;
 /// The object of the `GetMediaUploadUrlResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -392,6 +395,18 @@ crate::runtime::string_enum! {
     "application/gzip", ApplicationXTar => "application/x-tar", ApplicationX7zCompressed
     => "application/x-7z-compressed", }
 }
+/// The name this place's type had while its schema was inline: another name for [`GetMediaResponse`].
+#[doc(hidden)]
+pub type MediaGetResponse = GetMediaResponse;
+/// The name this place's type had while its schema was inline: another name for [`GetMediaUploadUrlRequest`].
+#[doc(hidden)]
+pub type MediaGetUploadUrlRequest = GetMediaUploadUrlRequest;
+/// The name this place's type had while its schema was inline: another name for [`GetMediaUploadUrlResponse`].
+#[doc(hidden)]
+pub type MediaGetUploadUrlResponse = GetMediaUploadUrlResponse;
+/// The name this place's type had while its schema was inline: another name for [`PatchMediaBody`].
+#[doc(hidden)]
+pub type MediaPatchRequest = PatchMediaBody;
 /// The object of the `PatchMediaBody` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `metrics`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`MetricsV2Response`].
+#[doc(hidden)]
+pub type MetricsMetricsResponse = MetricsV2Response;
 /// The object of the `MetricsV2Response` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

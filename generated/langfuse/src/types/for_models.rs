@@ -213,6 +213,12 @@ impl CreateModelRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PricingTierInput`].
+#[doc(hidden)]
+pub type CreateModelRequestPricingTiersItem = PricingTierInput;
+/// The name this place's type had while its schema was inline: another name for [`ModelUsageUnit`].
+#[doc(hidden)]
+pub type CreateModelRequestUnit = ModelUsageUnit;
 /// Model definition used for transforming usage into USD cost and/or tokenization.
 ///
 /// Models can have either simple flat pricing or tiered pricing:
@@ -531,11 +537,32 @@ impl ModelPrice {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ModelPrice`].
+#[doc(hidden)]
+pub type ModelPricesValue = ModelPrice;
+/// The name this place's type had while its schema was inline: another name for [`PricingTier`].
+#[doc(hidden)]
+pub type ModelPricingTiersItem = PricingTier;
+/// The name this place's type had while its schema was inline: another name for [`ModelUsageUnit`].
+#[doc(hidden)]
+pub type ModelUnit = ModelUsageUnit;
 crate::runtime::string_enum! {
     #[doc = " Unit of usage in Langfuse"] pub enum ModelUsageUnit { Characters =>
     "CHARACTERS", Tokens => "TOKENS", Milliseconds => "MILLISECONDS", Seconds =>
     "SECONDS", Images => "IMAGES", Requests => "REQUESTS", }
 }
+/// The name this place's type had while its schema was inline: another name for [`CreateModelRequest`].
+#[doc(hidden)]
+pub type ModelsCreateRequest = CreateModelRequest;
+/// The name this place's type had while its schema was inline: another name for [`Model`].
+#[doc(hidden)]
+pub type ModelsCreateResponse = Model;
+/// The name this place's type had while its schema was inline: another name for [`Model`].
+#[doc(hidden)]
+pub type ModelsGetResponse = Model;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedModels`].
+#[doc(hidden)]
+pub type ModelsListResponse = PaginatedModels;
 /// The object of the `PaginatedModels` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -606,6 +633,9 @@ impl PaginatedModels {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Model`].
+#[doc(hidden)]
+pub type PaginatedModelsDataItem = Model;
 /// Pricing tier definition with conditional pricing based on usage thresholds or observation attributes.
 ///
 /// Pricing tiers enable accurate cost tracking for LLM providers that charge different rates based on usage patterns or request attributes.
@@ -866,6 +896,9 @@ crate::runtime::one_value_enum! {
     " Always `in` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum PricingTierAttributeConditionOperator { In => "in", }
 }
+/// The name this place's type had while its schema was inline: another name for [`PricingTierAttributeSource`].
+#[doc(hidden)]
+pub type PricingTierAttributeConditionSource = PricingTierAttributeSource;
 crate::runtime::string_enum! {
     #[doc = " The values of the `PricingTierAttributeSource` schema in the API's spec."]
     pub enum PricingTierAttributeSource { ModelParameters => "model_parameters", Metadata
@@ -884,6 +917,9 @@ crate::runtime::union_from! {
     PricingTierCondition { PricingTierAttributeCondition(PricingTierAttributeCondition),
     PricingTierUsageCondition(PricingTierUsageCondition), }
 }
+/// The name this place's type had while its schema was inline: another name for [`PricingTierCondition`].
+#[doc(hidden)]
+pub type PricingTierConditionsItem = PricingTierCondition;
 /// Input schema for creating a pricing tier. The tier ID will be automatically generated server-side.
 ///
 /// When creating a model with pricing tiers:
@@ -1027,6 +1063,9 @@ impl PricingTierInput {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PricingTierCondition`].
+#[doc(hidden)]
+pub type PricingTierInputConditionsItem = PricingTierCondition;
 crate::runtime::string_enum! {
     #[doc = " Comparison operators for pricing tier conditions"] pub enum
     PricingTierOperator { Gt => "gt", Gte => "gte", Lt => "lt", Lte => "lte", Eq => "eq",
@@ -1129,3 +1168,6 @@ impl PricingTierUsageCondition {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PricingTierOperator`].
+#[doc(hidden)]
+pub type PricingTierUsageConditionOperator = PricingTierOperator;

@@ -683,6 +683,9 @@ impl ObservationV2 {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservationsV2Response`].
+#[doc(hidden)]
+pub type ObservationsGetManyResponse = ObservationsV2Response;
 /// Metadata for cursor-based pagination
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -817,3 +820,9 @@ impl ObservationsV2Response {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservationV2`].
+#[doc(hidden)]
+pub type ObservationsV2ResponseDataItem = ObservationV2;
+/// The name this place's type had while its schema was inline: another name for [`ObservationsV2Meta`].
+#[doc(hidden)]
+pub type ObservationsV2ResponseMeta = ObservationsV2Meta;

@@ -63,6 +63,12 @@ impl OpentelemetryExportTracesRequest {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OtelResourceSpan`].
+#[doc(hidden)]
+pub type OpentelemetryExportTracesRequestResourceSpansItem = OtelResourceSpan;
+/// The name this place's type had while its schema was inline: another name for [`OtelTraceResponse`].
+#[doc(hidden)]
+pub type OpentelemetryExportTracesResponse = OtelTraceResponse;
 /// Key-value attribute pair for resources, scopes, or spans
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -314,6 +320,9 @@ impl OtelResource {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OtelAttribute`].
+#[doc(hidden)]
+pub type OtelResourceAttributesItem = OtelAttribute;
 /// Represents a collection of spans from a single resource as per OTLP specification
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -393,6 +402,12 @@ impl OtelResourceSpan {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OtelResource`].
+#[doc(hidden)]
+pub type OtelResourceSpanResource = OtelResource;
+/// The name this place's type had while its schema was inline: another name for [`OtelScopeSpan`].
+#[doc(hidden)]
+pub type OtelResourceSpanScopeSpansItem = OtelScopeSpan;
 /// Instrumentation scope information
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -486,6 +501,9 @@ impl OtelScope {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OtelAttribute`].
+#[doc(hidden)]
+pub type OtelScopeAttributesItem = OtelAttribute;
 /// Collection of spans from a single instrumentation scope
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -565,6 +583,12 @@ impl OtelScopeSpan {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OtelScope`].
+#[doc(hidden)]
+pub type OtelScopeSpanScope = OtelScope;
+/// The name this place's type had while its schema was inline: another name for [`OtelSpan`].
+#[doc(hidden)]
+pub type OtelScopeSpanSpansItem = OtelSpan;
 /// Individual span representing a unit of work or operation
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -752,5 +776,8 @@ impl OtelSpan {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OtelAttribute`].
+#[doc(hidden)]
+pub type OtelSpanAttributesItem = OtelAttribute;
 /// Response from trace export request. Empty object indicates success.
 pub type OtelTraceResponse = crate::runtime::Map<serde_json::Value>;

@@ -201,6 +201,9 @@ impl MembershipRequest {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`MembershipRole`].
+#[doc(hidden)]
+pub type MembershipRequestRole = MembershipRole;
 /// The object of the `MembershipResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -296,6 +299,9 @@ impl MembershipResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`MembershipRole`].
+#[doc(hidden)]
+pub type MembershipResponseRole = MembershipRole;
 crate::runtime::string_enum! {
     #[doc = " The values of the `MembershipRole` schema in the API's spec."] pub enum
     MembershipRole { Owner => "OWNER", Admin => "ADMIN", Member => "MEMBER", Viewer =>
@@ -361,6 +367,9 @@ impl MembershipsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`MembershipResponse`].
+#[doc(hidden)]
+pub type MembershipsResponseMembershipsItem = MembershipResponse;
 /// The object of the `OrganizationApiKey` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -557,6 +566,9 @@ impl OrganizationApiKeysResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OrganizationApiKey`].
+#[doc(hidden)]
+pub type OrganizationApiKeysResponseApiKeysItem = OrganizationApiKey;
 /// The object of the `OrganizationProject` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -721,3 +733,42 @@ impl OrganizationProjectsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OrganizationProject`].
+#[doc(hidden)]
+pub type OrganizationProjectsResponseProjectsItem = OrganizationProject;
+/// The name this place's type had while its schema was inline: another name for [`DeleteMembershipRequest`].
+#[doc(hidden)]
+pub type OrganizationsDeleteOrganizationMembershipRequest = DeleteMembershipRequest;
+/// The name this place's type had while its schema was inline: another name for [`MembershipDeletionResponse`].
+#[doc(hidden)]
+pub type OrganizationsDeleteOrganizationMembershipResponse = MembershipDeletionResponse;
+/// The name this place's type had while its schema was inline: another name for [`DeleteMembershipRequest`].
+#[doc(hidden)]
+pub type OrganizationsDeleteProjectMembershipRequest = DeleteMembershipRequest;
+/// The name this place's type had while its schema was inline: another name for [`MembershipDeletionResponse`].
+#[doc(hidden)]
+pub type OrganizationsDeleteProjectMembershipResponse = MembershipDeletionResponse;
+/// The name this place's type had while its schema was inline: another name for [`OrganizationApiKeysResponse`].
+#[doc(hidden)]
+pub type OrganizationsGetOrganizationApiKeysResponse = OrganizationApiKeysResponse;
+/// The name this place's type had while its schema was inline: another name for [`MembershipsResponse`].
+#[doc(hidden)]
+pub type OrganizationsGetOrganizationMembershipsResponse = MembershipsResponse;
+/// The name this place's type had while its schema was inline: another name for [`OrganizationProjectsResponse`].
+#[doc(hidden)]
+pub type OrganizationsGetOrganizationProjectsResponse = OrganizationProjectsResponse;
+/// The name this place's type had while its schema was inline: another name for [`MembershipsResponse`].
+#[doc(hidden)]
+pub type OrganizationsGetProjectMembershipsResponse = MembershipsResponse;
+/// The name this place's type had while its schema was inline: another name for [`MembershipRequest`].
+#[doc(hidden)]
+pub type OrganizationsUpdateOrganizationMembershipRequest = MembershipRequest;
+/// The name this place's type had while its schema was inline: another name for [`MembershipResponse`].
+#[doc(hidden)]
+pub type OrganizationsUpdateOrganizationMembershipResponse = MembershipResponse;
+/// The name this place's type had while its schema was inline: another name for [`MembershipRequest`].
+#[doc(hidden)]
+pub type OrganizationsUpdateProjectMembershipRequest = MembershipRequest;
+/// The name this place's type had while its schema was inline: another name for [`MembershipResponse`].
+#[doc(hidden)]
+pub type OrganizationsUpdateProjectMembershipResponse = MembershipResponse;

@@ -116,6 +116,9 @@ impl ApiKeyList {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ApiKeySummary`].
+#[doc(hidden)]
+pub type ApiKeyListApiKeysItem = ApiKeySummary;
 /// Response for API key creation
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -635,6 +638,9 @@ impl ProjectDeletionResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Organization`].
+#[doc(hidden)]
+pub type ProjectOrganization = Organization;
 /// The object of the `Projects` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -785,6 +791,9 @@ impl ProjectsCreateApiKeyRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ApiKeyResponse`].
+#[doc(hidden)]
+pub type ProjectsCreateApiKeyResponse = ApiKeyResponse;
 /// The object of the schema at `/paths/~1api~1public~1projects/post/requestBody/content/application~1json/schema` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -870,6 +879,24 @@ impl ProjectsCreateRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Project`].
+#[doc(hidden)]
+pub type ProjectsCreateResponse = Project;
+/// The name this place's type had while its schema was inline: another name for [`Project`].
+#[doc(hidden)]
+pub type ProjectsDataItem = Project;
+/// The name this place's type had while its schema was inline: another name for [`ApiKeyDeletionResponse`].
+#[doc(hidden)]
+pub type ProjectsDeleteApiKeyResponse = ApiKeyDeletionResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProjectDeletionResponse`].
+#[doc(hidden)]
+pub type ProjectsDeleteResponse = ProjectDeletionResponse;
+/// The name this place's type had while its schema was inline: another name for [`ApiKeyList`].
+#[doc(hidden)]
+pub type ProjectsGetApiKeysResponse = ApiKeyList;
+/// The name this place's type had while its schema was inline: another name for [`Projects`].
+#[doc(hidden)]
+pub type ProjectsGetResponse = Projects;
 /// The object of the schema at `/paths/~1api~1public~1projects~1{projectId}/put/requestBody/content/application~1json/schema` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -965,3 +992,6 @@ impl ProjectsUpdateRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Project`].
+#[doc(hidden)]
+pub type ProjectsUpdateResponse = Project;

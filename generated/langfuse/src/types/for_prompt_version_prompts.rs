@@ -97,6 +97,12 @@ crate::runtime::union_from! {
     ChatMessageWithPlaceholders { ChatMessage(ChatMessage),
     PlaceholderMessage(PlaceholderMessage), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageWithPlaceholders`].
+#[doc(hidden)]
+pub type ChatPromptDefItem = ChatMessageWithPlaceholders;
+/// The name this place's type had while its schema was inline: another name for [`ChatMessageWithPlaceholders`].
+#[doc(hidden)]
+pub type CreateChatPromptRequestPromptItem = ChatMessageWithPlaceholders;
 /// The object of the `PlaceholderMessage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -521,3 +527,12 @@ impl PromptText {
 ///
 /// Always `"text"`: constructors fill it in, decoding checks it.
 pub type PromptTextType = crate::runtime::Const<constants::PromptTextType>;
+/// The name this place's type had while its schema was inline: another name for [`Prompt`].
+#[doc(hidden)]
+pub type PromptVersionUpdateResponse = Prompt;
+/// The name this place's type had while its schema was inline: another name for [`Prompt`].
+#[doc(hidden)]
+pub type PromptsCreateResponse = Prompt;
+/// The name this place's type had while its schema was inline: another name for [`Prompt`].
+#[doc(hidden)]
+pub type PromptsGetResponse = Prompt;

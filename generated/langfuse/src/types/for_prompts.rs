@@ -148,6 +148,9 @@ impl CreateChatPromptRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`CreateChatPromptType`].
+#[doc(hidden)]
+pub type CreateChatPromptRequestType = CreateChatPromptType;
 crate::runtime::one_value_enum! {
     #[doc = " The one value of the `CreateChatPromptType` schema in the API's spec."]
     #[doc = ""] #[doc =
@@ -312,6 +315,9 @@ impl CreateTextPromptRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`CreateTextPromptType`].
+#[doc(hidden)]
+pub type CreateTextPromptRequestType = CreateTextPromptType;
 crate::runtime::one_value_enum! {
     #[doc = " The one value of the `CreateTextPromptType` schema in the API's spec."]
     #[doc = ""] #[doc =
@@ -524,9 +530,21 @@ impl PromptMetaListResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PromptMeta`].
+#[doc(hidden)]
+pub type PromptMetaListResponseDataItem = PromptMeta;
+/// The name this place's type had while its schema was inline: another name for [`PromptType`].
+#[doc(hidden)]
+pub type PromptMetaType = PromptType;
 crate::runtime::string_enum! {
     #[doc = " The values of the `PromptType` schema in the API's spec."] #[doc = " "]
     #[doc =
     " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum PromptType { Chat => "chat", Text => "text", }
 }
+/// The name this place's type had while its schema was inline: another name for [`CreatePromptRequest`].
+#[doc(hidden)]
+pub type PromptsCreateRequest = CreatePromptRequest;
+/// The name this place's type had while its schema was inline: another name for [`PromptMetaListResponse`].
+#[doc(hidden)]
+pub type PromptsListResponse = PromptMetaListResponse;

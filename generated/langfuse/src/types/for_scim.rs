@@ -483,6 +483,12 @@ impl ResourceType {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ResourceMeta`].
+#[doc(hidden)]
+pub type ResourceTypeMeta = ResourceMeta;
+/// The name this place's type had while its schema was inline: another name for [`SchemaExtension`].
+#[doc(hidden)]
+pub type ResourceTypeSchemaExtensionsItem = SchemaExtension;
 /// The object of the `ResourceTypesResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -567,6 +573,9 @@ impl ResourceTypesResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ResourceType`].
+#[doc(hidden)]
+pub type ResourceTypesResponseResourcesItem = ResourceType;
 /// The object of the `SchemaExtension` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -743,6 +752,9 @@ impl SchemaResource {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ResourceMeta`].
+#[doc(hidden)]
+pub type SchemaResourceMeta = ResourceMeta;
 /// The object of the `SchemasResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -827,6 +839,9 @@ impl SchemasResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`SchemaResource`].
+#[doc(hidden)]
+pub type SchemasResponseResourcesItem = SchemaResource;
 /// The object of the schema at `/paths/~1api~1public~1scim~1Users/post/requestBody/content/application~1json/schema` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -940,6 +955,18 @@ impl ScimCreateUserRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ScimEmail`].
+#[doc(hidden)]
+pub type ScimCreateUserRequestEmailsItem = ScimEmail;
+/// The name this place's type had while its schema was inline: another name for [`ScimName`].
+#[doc(hidden)]
+pub type ScimCreateUserRequestName = ScimName;
+/// The name this place's type had while its schema was inline: another name for [`ScimUser`].
+#[doc(hidden)]
+pub type ScimCreateUserResponse = ScimUser;
+/// The name this place's type had while its schema was inline: another name for [`EmptyResponse`].
+#[doc(hidden)]
+pub type ScimDeleteUserResponse = EmptyResponse;
 /// The object of the `ScimEmail` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1078,6 +1105,21 @@ impl ScimFeatureSupport {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ResourceTypesResponse`].
+#[doc(hidden)]
+pub type ScimGetResourceTypesResponse = ResourceTypesResponse;
+/// The name this place's type had while its schema was inline: another name for [`SchemasResponse`].
+#[doc(hidden)]
+pub type ScimGetSchemasResponse = SchemasResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceProviderConfig`].
+#[doc(hidden)]
+pub type ScimGetServiceProviderConfigResponse = ServiceProviderConfig;
+/// The name this place's type had while its schema was inline: another name for [`ScimUser`].
+#[doc(hidden)]
+pub type ScimGetUserResponse = ScimUser;
+/// The name this place's type had while its schema was inline: another name for [`ScimUsersListResponse`].
+#[doc(hidden)]
+pub type ScimListUsersResponse = ScimUsersListResponse;
 /// The object of the `ScimName` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1251,6 +1293,15 @@ impl ScimUser {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ScimEmail`].
+#[doc(hidden)]
+pub type ScimUserEmailsItem = ScimEmail;
+/// The name this place's type had while its schema was inline: another name for [`UserMeta`].
+#[doc(hidden)]
+pub type ScimUserMeta = UserMeta;
+/// The name this place's type had while its schema was inline: another name for [`ScimName`].
+#[doc(hidden)]
+pub type ScimUserName = ScimName;
 /// The object of the `ScimUsersListResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1363,6 +1414,9 @@ impl ScimUsersListResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ScimUser`].
+#[doc(hidden)]
+pub type ScimUsersListResponseResourcesItem = ScimUser;
 /// The object of the `ServiceProviderConfig` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1536,6 +1590,30 @@ impl ServiceProviderConfig {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AuthenticationScheme`].
+#[doc(hidden)]
+pub type ServiceProviderConfigAuthenticationSchemesItem = AuthenticationScheme;
+/// The name this place's type had while its schema was inline: another name for [`BulkConfig`].
+#[doc(hidden)]
+pub type ServiceProviderConfigBulk = BulkConfig;
+/// The name this place's type had while its schema was inline: another name for [`ScimFeatureSupport`].
+#[doc(hidden)]
+pub type ServiceProviderConfigChangePassword = ScimFeatureSupport;
+/// The name this place's type had while its schema was inline: another name for [`ScimFeatureSupport`].
+#[doc(hidden)]
+pub type ServiceProviderConfigEtag = ScimFeatureSupport;
+/// The name this place's type had while its schema was inline: another name for [`FilterConfig`].
+#[doc(hidden)]
+pub type ServiceProviderConfigFilter = FilterConfig;
+/// The name this place's type had while its schema was inline: another name for [`ResourceMeta`].
+#[doc(hidden)]
+pub type ServiceProviderConfigMeta = ResourceMeta;
+/// The name this place's type had while its schema was inline: another name for [`ScimFeatureSupport`].
+#[doc(hidden)]
+pub type ServiceProviderConfigPatch = ScimFeatureSupport;
+/// The name this place's type had while its schema was inline: another name for [`ScimFeatureSupport`].
+#[doc(hidden)]
+pub type ServiceProviderConfigSort = ScimFeatureSupport;
 /// The object of the `UserMeta` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -206,6 +206,12 @@ impl CreateScoreConfigRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ConfigCategory`].
+#[doc(hidden)]
+pub type CreateScoreConfigRequestCategoriesItem = ConfigCategory;
+/// The name this place's type had while its schema was inline: another name for [`ScoreConfigDataType`].
+#[doc(hidden)]
+pub type CreateScoreConfigRequestDataType = ScoreConfigDataType;
 /// Configuration for a score
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -402,6 +408,9 @@ impl ScoreConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ConfigCategory`].
+#[doc(hidden)]
+pub type ScoreConfigCategoriesItem = ConfigCategory;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ScoreConfigDataType` schema in the API's spec."] pub
     enum ScoreConfigDataType { Numeric => "NUMERIC", Boolean => "BOOLEAN", Categorical =>
@@ -477,6 +486,27 @@ impl ScoreConfigs {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`CreateScoreConfigRequest`].
+#[doc(hidden)]
+pub type ScoreConfigsCreateRequest = CreateScoreConfigRequest;
+/// The name this place's type had while its schema was inline: another name for [`ScoreConfig`].
+#[doc(hidden)]
+pub type ScoreConfigsCreateResponse = ScoreConfig;
+/// The name this place's type had while its schema was inline: another name for [`ScoreConfig`].
+#[doc(hidden)]
+pub type ScoreConfigsDataItem = ScoreConfig;
+/// The name this place's type had while its schema was inline: another name for [`ScoreConfig`].
+#[doc(hidden)]
+pub type ScoreConfigsGetByIdResponse = ScoreConfig;
+/// The name this place's type had while its schema was inline: another name for [`ScoreConfigs`].
+#[doc(hidden)]
+pub type ScoreConfigsGetResponse = ScoreConfigs;
+/// The name this place's type had while its schema was inline: another name for [`UpdateScoreConfigRequest`].
+#[doc(hidden)]
+pub type ScoreConfigsUpdateRequest = UpdateScoreConfigRequest;
+/// The name this place's type had while its schema was inline: another name for [`ScoreConfig`].
+#[doc(hidden)]
+pub type ScoreConfigsUpdateResponse = ScoreConfig;
 /// The object of the `UpdateScoreConfigRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -625,3 +655,6 @@ impl UpdateScoreConfigRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ConfigCategory`].
+#[doc(hidden)]
+pub type UpdateScoreConfigRequestCategoriesItem = ConfigCategory;

@@ -242,6 +242,9 @@ impl CreateScoreRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`CreateScoreSource`].
+#[doc(hidden)]
+pub type CreateScoreRequestSource = CreateScoreSource;
 /// The object of the `CreateScoreResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -735,6 +738,9 @@ impl GetScoresResponseDataBoolean2 {
 pub type GetScoresResponseDataBooleanDataType = crate::runtime::Const<
     constants::GetScoresResponseDataBooleanDataType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseTraceData`].
+#[doc(hidden)]
+pub type GetScoresResponseDataBooleanTrace = GetScoresResponseTraceData;
 /// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/1` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1058,6 +1064,9 @@ impl GetScoresResponseDataCategorical2 {
 pub type GetScoresResponseDataCategoricalDataType = crate::runtime::Const<
     constants::GetScoresResponseDataCategoricalDataType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseTraceData`].
+#[doc(hidden)]
+pub type GetScoresResponseDataCategoricalTrace = GetScoresResponseTraceData;
 /// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/3` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1381,6 +1390,12 @@ impl GetScoresResponseDataCorrection2 {
 pub type GetScoresResponseDataCorrectionDataType = crate::runtime::Const<
     constants::GetScoresResponseDataCorrectionDataType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseTraceData`].
+#[doc(hidden)]
+pub type GetScoresResponseDataCorrectionTrace = GetScoresResponseTraceData;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseData`].
+#[doc(hidden)]
+pub type GetScoresResponseDataItem = GetScoresResponseData;
 /// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/0` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1692,6 +1707,9 @@ impl GetScoresResponseDataNumeric2 {
 pub type GetScoresResponseDataNumericDataType = crate::runtime::Const<
     constants::GetScoresResponseDataNumericDataType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseTraceData`].
+#[doc(hidden)]
+pub type GetScoresResponseDataNumericTrace = GetScoresResponseTraceData;
 /// The object of the schema at `/components/schemas/GetScoresResponseData/oneOf/4` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2003,6 +2021,9 @@ impl GetScoresResponseDataText2 {
 pub type GetScoresResponseDataTextDataType = crate::runtime::Const<
     constants::GetScoresResponseDataTextDataType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponseTraceData`].
+#[doc(hidden)]
+pub type GetScoresResponseDataTextTrace = GetScoresResponseTraceData;
 /// The object of the `GetScoresResponseTraceData` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3715,3 +3736,15 @@ impl ScoreText {
 ///
 /// Always `"TEXT"`: constructors fill it in, decoding checks it.
 pub type ScoreTextDataType = crate::runtime::Const<constants::ScoreTextDataType>;
+/// The name this place's type had while its schema was inline: another name for [`CreateScoreRequest`].
+#[doc(hidden)]
+pub type ScoresCreateRequest = CreateScoreRequest;
+/// The name this place's type had while its schema was inline: another name for [`CreateScoreResponse`].
+#[doc(hidden)]
+pub type ScoresCreateResponse = CreateScoreResponse;
+/// The name this place's type had while its schema was inline: another name for [`Score`].
+#[doc(hidden)]
+pub type ScoresGetByIdResponse = Score;
+/// The name this place's type had while its schema was inline: another name for [`GetScoresResponse`].
+#[doc(hidden)]
+pub type ScoresGetManyResponse = GetScoresResponse;

@@ -86,6 +86,9 @@ impl PaginatedSessions {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Session`].
+#[doc(hidden)]
+pub type PaginatedSessionsDataItem = Session;
 /// The object of the `Session` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -308,6 +311,15 @@ impl SessionWithTraces {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Trace`].
+#[doc(hidden)]
+pub type SessionWithTracesDefItem = Trace;
+/// The name this place's type had while its schema was inline: another name for [`SessionWithTraces`].
+#[doc(hidden)]
+pub type SessionsGetResponse = SessionWithTraces;
+/// The name this place's type had while its schema was inline: another name for [`PaginatedSessions`].
+#[doc(hidden)]
+pub type SessionsListResponse = PaginatedSessions;
 /// The object of the `Trace` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

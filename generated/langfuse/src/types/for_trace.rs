@@ -1213,6 +1213,18 @@ impl TraceDeleteMultipleRequest {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`DeleteTraceResponse`].
+#[doc(hidden)]
+pub type TraceDeleteMultipleResponse = DeleteTraceResponse;
+/// The name this place's type had while its schema was inline: another name for [`DeleteTraceResponse`].
+#[doc(hidden)]
+pub type TraceDeleteResponse = DeleteTraceResponse;
+/// The name this place's type had while its schema was inline: another name for [`TraceWithFullDetails`].
+#[doc(hidden)]
+pub type TraceGetResponse = TraceWithFullDetails;
+/// The name this place's type had while its schema was inline: another name for [`Traces`].
+#[doc(hidden)]
+pub type TraceListResponse = Traces;
 /// The object of the `TraceWithDetails` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1831,6 +1843,9 @@ impl TraceWithFullDetails {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ScoreV1`].
+#[doc(hidden)]
+pub type TraceWithFullDetailsScoresItem = ScoreV1;
 /// The object of the `Traces` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1915,3 +1930,6 @@ impl Traces {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`TraceWithDetails`].
+#[doc(hidden)]
+pub type TracesDataItem = TraceWithDetails;

@@ -160,6 +160,21 @@ impl UnstableCreateDashboardWidgetRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartConfigInput`].
+#[doc(hidden)]
+pub type UnstableCreateDashboardWidgetRequestChartConfig = UnstableDashboardWidgetChartConfigInput;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartType`].
+#[doc(hidden)]
+pub type UnstableCreateDashboardWidgetRequestChartType = UnstableDashboardWidgetChartType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetDimension`].
+#[doc(hidden)]
+pub type UnstableCreateDashboardWidgetRequestDimensionsItem = UnstableDashboardWidgetDimension;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetric`].
+#[doc(hidden)]
+pub type UnstableCreateDashboardWidgetRequestMetricsItem = UnstableDashboardWidgetMetric;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetView`].
+#[doc(hidden)]
+pub type UnstableCreateDashboardWidgetRequestView = UnstableDashboardWidgetView;
 /// The object of the `unstableDashboardWidget` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -473,6 +488,9 @@ impl UnstableDashboardWidgetChartConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetDefaultSort`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetChartConfigDefaultSort = UnstableDashboardWidgetDefaultSort;
 /// Input-side chart config. `type` is optional and defaults to the
 /// widget's `chartType`; when given it must match.
 ///
@@ -594,6 +612,15 @@ impl UnstableDashboardWidgetChartConfigInput {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetDefaultSort`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetChartConfigInputDefaultSort = UnstableDashboardWidgetDefaultSort;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartType`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetChartConfigInputType = UnstableDashboardWidgetChartType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartType`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetChartConfigType = UnstableDashboardWidgetChartType;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the `unstableDashboardWidgetChartType` schema in the API's spec."]
@@ -672,6 +699,9 @@ impl UnstableDashboardWidgetDefaultSort {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetSortOrder`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetDefaultSortOrder = UnstableDashboardWidgetSortOrder;
 /// The object of the `unstableDashboardWidgetDimension` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -726,6 +756,9 @@ impl UnstableDashboardWidgetDimension {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetDimension`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetDimensionsItem = UnstableDashboardWidgetDimension;
 /// The object of the `unstableDashboardWidgetList` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -799,6 +832,9 @@ impl UnstableDashboardWidgetList {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidget`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetListDataItem = UnstableDashboardWidget;
 /// The object of the `unstableDashboardWidgetMetric` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -869,6 +905,9 @@ impl UnstableDashboardWidgetMetric {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetricAggregation`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetMetricAgg = UnstableDashboardWidgetMetricAggregation;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the `unstableDashboardWidgetMetricAggregation` schema in the API's spec."]
@@ -876,6 +915,9 @@ crate::runtime::string_enum! {
     => "count", Max => "max", Min => "min", P50 => "p50", P75 => "p75", P90 => "p90", P95
     => "p95", P99 => "p99", Histogram => "histogram", Uniq => "uniq", }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetric`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetMetricsItem = UnstableDashboardWidgetMetric;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the `unstableDashboardWidgetSortOrder` schema in the API's spec."]
@@ -897,6 +939,27 @@ crate::runtime::string_enum! {
     ScoresNumeric => "scores-numeric", ScoresBoolean => "scores-boolean",
     ScoresCategorical => "scores-categorical", Traces => "traces", }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardWidgetRequest`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateRequest = UnstableCreateDashboardWidgetRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidget`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateResponse = UnstableDashboardWidget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDeleteDashboardWidgetResponse`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsDeleteResponse = UnstableDeleteDashboardWidgetResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidget`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsGetResponse = UnstableDashboardWidget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetList`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsListResponse = UnstableDashboardWidgetList;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardWidgetRequest`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateRequest = UnstableUpdateDashboardWidgetRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidget`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateResponse = UnstableDashboardWidget;
 /// The object of the `unstableDeleteDashboardWidgetResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1135,3 +1198,18 @@ impl UnstableUpdateDashboardWidgetRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartConfigInput`].
+#[doc(hidden)]
+pub type UnstableUpdateDashboardWidgetRequestChartConfig = UnstableDashboardWidgetChartConfigInput;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetChartType`].
+#[doc(hidden)]
+pub type UnstableUpdateDashboardWidgetRequestChartType = UnstableDashboardWidgetChartType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetDimension`].
+#[doc(hidden)]
+pub type UnstableUpdateDashboardWidgetRequestDimensionsItem = UnstableDashboardWidgetDimension;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetMetric`].
+#[doc(hidden)]
+pub type UnstableUpdateDashboardWidgetRequestMetricsItem = UnstableDashboardWidgetMetric;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetView`].
+#[doc(hidden)]
+pub type UnstableUpdateDashboardWidgetRequestView = UnstableDashboardWidgetView;

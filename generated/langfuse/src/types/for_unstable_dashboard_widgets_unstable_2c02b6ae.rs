@@ -2,6 +2,15 @@
 //! The types compiled only with the features `unstable-dashboard-widgets`, `unstable-dashboards`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetFilter`].
+#[doc(hidden)]
+pub type UnstableCreateDashboardRequestFiltersItem = UnstableDashboardWidgetFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetFilter`].
+#[doc(hidden)]
+pub type UnstableCreateDashboardWidgetRequestFiltersItem = UnstableDashboardWidgetFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetFilter`].
+#[doc(hidden)]
+pub type UnstableDashboardFiltersItem = UnstableDashboardWidgetFilter;
 /// A filter in Langfuse filter-state shape. The `value` shape and the
 /// allowed operators depend on `type`:
 ///
@@ -122,3 +131,12 @@ impl UnstableDashboardWidgetFilter {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetFilter`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetFiltersItem = UnstableDashboardWidgetFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetFilter`].
+#[doc(hidden)]
+pub type UnstableUpdateDashboardRequestFiltersItem = UnstableDashboardWidgetFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardWidgetFilter`].
+#[doc(hidden)]
+pub type UnstableUpdateDashboardWidgetRequestFiltersItem = UnstableDashboardWidgetFilter;

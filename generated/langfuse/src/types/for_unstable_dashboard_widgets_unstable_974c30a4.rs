@@ -2,6 +2,159 @@
 //! The types compiled only with the features `unstable-dashboard-widgets`, `unstable-dashboards`, `unstable-evaluation-rules`, `unstable-evaluators`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsCreateV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsDeleteV409Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsDeleteV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsDeleteV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsGetV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsGetV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsListV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsListV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardWidgetsUpdateV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementV409Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsCreateV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsCreateV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsDeletePlacementV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsDeletePlacementV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsDeleteV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsDeleteV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsGetV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsGetV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsListV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsListV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdatePlacementV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdatePlacementV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdateV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdateV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateV409Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateV422Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesDeleteV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesDeleteV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesGetV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesGetV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesListV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesListV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateV422Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateV409Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateV422Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsDeleteV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsDeleteV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsGetV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsGetV500Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsListV429Response = UnstablePublicApiError;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiError`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsListV500Response = UnstablePublicApiError;
 /// Standard error envelope for the unstable evaluators API.
 ///
 /// Response handling guidance:
@@ -398,6 +551,9 @@ impl UnstablePublicApiErrorDetails {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicApiValidationIssue`].
+#[doc(hidden)]
+pub type UnstablePublicApiErrorDetailsIssuesItem = UnstablePublicApiValidationIssue;
 /// One validation issue returned for malformed request bodies or query parameters.
 ///
 /// This mirrors the most important parts of a Zod issue: a machine-readable `code`,

@@ -408,6 +408,9 @@ impl UnstableCreateDashboardRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardDefinition`].
+#[doc(hidden)]
+pub type UnstableCreateDashboardRequestDefinition = UnstableDashboardDefinition;
 /// The object of the `unstableDashboard` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -598,6 +601,9 @@ impl UnstableDashboardDefinition {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacement`].
+#[doc(hidden)]
+pub type UnstableDashboardDefinitionWidgetsItem = UnstableDashboardPlacement;
 /// The object of the `unstableDashboardList` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -671,6 +677,9 @@ impl UnstableDashboardList {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboard`].
+#[doc(hidden)]
+pub type UnstableDashboardListDataItem = UnstableDashboard;
 crate::runtime::tagged_union! {
     #[doc = " A tile on the dashboard's 12-column grid. `x`/`y` are the tile's"] #[doc =
     " top-left cell (0-based; `y` grows downward), `width`/`height` its size"] #[doc =
@@ -944,6 +953,42 @@ impl UnstableDashboardPlacementWidget {
 pub type UnstableDashboardPlacementWidgetType = crate::runtime::Const<
     constants::UnstableDashboardPlacementWidgetType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardPlacementRequest`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementRequest = UnstableCreateDashboardPlacementRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacement`].
+#[doc(hidden)]
+pub type UnstableDashboardsAddPlacementResponse = UnstableDashboardPlacement;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateDashboardRequest`].
+#[doc(hidden)]
+pub type UnstableDashboardsCreateRequest = UnstableCreateDashboardRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboard`].
+#[doc(hidden)]
+pub type UnstableDashboardsCreateResponse = UnstableDashboard;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDeleteDashboardPlacementResponse`].
+#[doc(hidden)]
+pub type UnstableDashboardsDeletePlacementResponse = UnstableDeleteDashboardPlacementResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDeleteDashboardResponse`].
+#[doc(hidden)]
+pub type UnstableDashboardsDeleteResponse = UnstableDeleteDashboardResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboard`].
+#[doc(hidden)]
+pub type UnstableDashboardsGetResponse = UnstableDashboard;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardList`].
+#[doc(hidden)]
+pub type UnstableDashboardsListResponse = UnstableDashboardList;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardPlacementRequest`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdatePlacementRequest = UnstableUpdateDashboardPlacementRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardPlacement`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdatePlacementResponse = UnstableDashboardPlacement;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateDashboardRequest`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdateRequest = UnstableUpdateDashboardRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboard`].
+#[doc(hidden)]
+pub type UnstableDashboardsUpdateResponse = UnstableDashboard;
 /// The object of the `unstableDeleteDashboardPlacementResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1273,3 +1318,6 @@ impl UnstableUpdateDashboardRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableDashboardDefinition`].
+#[doc(hidden)]
+pub type UnstableUpdateDashboardRequestDefinition = UnstableDashboardDefinition;

@@ -2,6 +2,15 @@
 //! The types compiled only with the feature `unstable-evaluation-rules`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleArrayOptionsFilterOperator`].
+#[doc(hidden)]
+pub type UnstableArrayOptionsEvaluationRuleFilterOperator = UnstableEvaluationRuleArrayOptionsFilterOperator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleBooleanFilterOperator`].
+#[doc(hidden)]
+pub type UnstableBooleanEvaluationRuleFilterOperator = UnstableEvaluationRuleBooleanFilterOperator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleOptionsFilterOperator`].
+#[doc(hidden)]
+pub type UnstableCategoryOptionsEvaluationRuleFilterOperator = UnstableEvaluationRuleOptionsFilterOperator;
 /// Code evaluator family reference used when creating an evaluation rule.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -216,6 +225,15 @@ impl UnstableCreateCodeEvaluationRuleRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableCodeEvaluationRuleEvaluatorReference`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestEvaluator = UnstableCodeEvaluationRuleEvaluatorReference;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestFilterItem = UnstableEvaluationRuleFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleTarget`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluationRuleRequestTarget = UnstableEvaluationRuleTarget;
 /// The object of the `unstableCreateEvaluationRuleEvaluatorAssignment` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -293,6 +311,9 @@ impl UnstableCreateEvaluationRuleEvaluatorAssignment {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluationRuleEvaluatorReference`].
+#[doc(hidden)]
+pub type UnstableCreateEvaluationRuleEvaluatorAssignmentEvaluator = UnstableCreateEvaluationRuleEvaluatorReference;
 /// The object of the `unstableCreateEvaluationRuleEvaluatorReference` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -368,6 +389,9 @@ impl UnstableCreateEvaluationRuleEvaluatorReference {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorType`].
+#[doc(hidden)]
+pub type UnstableCreateEvaluationRuleEvaluatorReferenceType = UnstableEvaluatorType;
 crate::runtime::untagged_union! {
     #[doc = " Request body for creating an evaluation rule."] #[doc = " "] #[doc =
     " Checklist for agents and SDK clients:"] #[doc =
@@ -531,6 +555,15 @@ impl UnstableCreateEvaluationRuleWithEvaluatorsRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
+#[doc(hidden)]
+pub type UnstableCreateEvaluationRuleWithEvaluatorsRequestFilterItem = UnstableEvaluationRuleFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluationRuleEvaluatorAssignment`].
+#[doc(hidden)]
+pub type UnstableCreateEvaluationRuleWithEvaluatorsRequestItem = UnstableCreateEvaluationRuleEvaluatorAssignment;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleTarget`].
+#[doc(hidden)]
+pub type UnstableCreateEvaluationRuleWithEvaluatorsRequestTarget = UnstableEvaluationRuleTarget;
 /// The object of the `unstableCreateLlmAsJudgeEvaluationRuleRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -684,6 +717,18 @@ impl UnstableCreateLlmAsJudgeEvaluationRuleRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableLlmAsJudgeEvaluationRuleEvaluatorReference`].
+#[doc(hidden)]
+pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestEvaluator = UnstableLlmAsJudgeEvaluationRuleEvaluatorReference;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
+#[doc(hidden)]
+pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestFilterItem = UnstableEvaluationRuleFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleTarget`].
+#[doc(hidden)]
+pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestTarget = UnstableEvaluationRuleTarget;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleNumberFilterOperator`].
+#[doc(hidden)]
+pub type UnstableDateTimeEvaluationRuleFilterOperator = UnstableEvaluationRuleNumberFilterOperator;
 /// Confirmation response returned after successful deletion.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -989,6 +1034,12 @@ crate::runtime::string_enum! {
     pub enum UnstableEvaluationRuleArrayOptionsFilterOperator { AnyOf => "any of", NoneOf
     => "none of", AllOf => "all of", }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluator`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleBaseEvaluator = UnstableEvaluationRuleEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleStatus`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleBaseStatus = UnstableEvaluationRuleStatus;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the `unstableEvaluationRuleBooleanFilterOperator` schema in the API's spec."]
@@ -1158,6 +1209,9 @@ impl UnstableEvaluationRuleEvaluatorAssignment {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluator`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleEvaluatorAssignmentEvaluator = UnstableEvaluationRuleEvaluator;
 /// Evaluator family reference used when updating an evaluation rule.
 ///
 /// `name` identifies the evaluator family in the authenticated project context.
@@ -1219,6 +1273,12 @@ impl UnstableEvaluationRuleEvaluatorReference {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorType`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleEvaluatorType = UnstableEvaluatorType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluatorAssignment`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleEvaluatorsItem = UnstableEvaluationRuleEvaluatorAssignment;
 crate::runtime::tagged_union! {
     #[doc =
     " One filter condition used to decide whether a live-ingested target should be evaluated."]
@@ -1684,6 +1744,9 @@ impl UnstableEvaluationRuleFilterDatetime {
 pub type UnstableEvaluationRuleFilterDatetimeType = crate::runtime::Const<
     constants::UnstableEvaluationRuleFilterDatetimeType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleFilterItem = UnstableEvaluationRuleFilter;
 /// The object of the schema at `/components/schemas/unstableEvaluationRuleFilter/oneOf/9` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2419,6 +2482,30 @@ impl UnstableEvaluationRules {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluationRuleRequest`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateRequest = UnstableCreateEvaluationRuleRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRule`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesCreateResponse = UnstableEvaluationRule;
+/// The name this place's type had while its schema was inline: another name for [`UnstableReadableEvaluationRule`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesDataItem = UnstableReadableEvaluationRule;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDeleteEvaluationRuleResponse`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesDeleteResponse = UnstableDeleteEvaluationRuleResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnstableReadableEvaluationRule`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesGetResponse = UnstableReadableEvaluationRule;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRules`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesListResponse = UnstableEvaluationRules;
+/// The name this place's type had while its schema was inline: another name for [`UnstableUpdateEvaluationRuleRequest`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateRequest = UnstableUpdateEvaluationRuleRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRule`].
+#[doc(hidden)]
+pub type UnstableEvaluationRulesUpdateResponse = UnstableEvaluationRule;
 crate::runtime::string_enum! {
     #[doc = " The evaluator engine type."] #[doc = " "] #[doc =
     " The unstable public API supports LLM-as-a-judge and code evaluators."] pub enum
@@ -2780,6 +2867,18 @@ impl UnstableLegacyEvaluationRuleEvaluatorAssignment {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluator`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleEvaluatorAssignmentEvaluator = UnstableEvaluationRuleEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableLegacyEvaluationRuleMapping`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleEvaluatorAssignmentMappingItem = UnstableLegacyEvaluationRuleMapping;
+/// The name this place's type had while its schema was inline: another name for [`UnstableLegacyEvaluationRuleEvaluatorAssignment`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleEvaluatorsItem = UnstableLegacyEvaluationRuleEvaluatorAssignment;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleFilterItem = UnstableEvaluationRuleFilter;
 /// Maps one evaluator variable to a trace, dataset item, or field on a named observation in a legacy rule.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2896,6 +2995,12 @@ impl UnstableLegacyEvaluationRuleMapping {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableLegacyEvaluationRuleMapping`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleMappingItem = UnstableLegacyEvaluationRuleMapping;
+/// The name this place's type had while its schema was inline: another name for [`UnstableLegacyEvaluationObject`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleMappingLangfuseObject = UnstableLegacyEvaluationObject;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the `unstableLegacyEvaluationRuleTarget` schema in the API's spec."]
@@ -2904,6 +3009,9 @@ crate::runtime::string_enum! {
     pub enum UnstableLegacyEvaluationRuleTarget { Trace => "trace", Dataset => "dataset",
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleTimeScope`].
+#[doc(hidden)]
+pub type UnstableLegacyEvaluationRuleTimeScopeItem = UnstableEvaluationRuleTimeScope;
 /// LLM-as-judge evaluator family reference used when creating an evaluation rule.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2980,6 +3088,9 @@ impl UnstableLlmAsJudgeEvaluationRuleEvaluatorReference {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableLlmAsJudgeEvaluatorType`].
+#[doc(hidden)]
+pub type UnstableLlmAsJudgeEvaluationRuleEvaluatorReferenceType = UnstableLlmAsJudgeEvaluatorType;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the `unstableLlmAsJudgeEvaluatorType` schema in the API's spec."]
@@ -2987,6 +3098,15 @@ crate::runtime::one_value_enum! {
     " Always `llm_as_judge` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum UnstableLlmAsJudgeEvaluatorType { LlmAsJudge => "llm_as_judge", }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleNullFilterOperator`].
+#[doc(hidden)]
+pub type UnstableNullEvaluationRuleFilterOperator = UnstableEvaluationRuleNullFilterOperator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleNumberFilterOperator`].
+#[doc(hidden)]
+pub type UnstableNumberEvaluationRuleFilterOperator = UnstableEvaluationRuleNumberFilterOperator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleNumberFilterOperator`].
+#[doc(hidden)]
+pub type UnstableNumberObjectEvaluationRuleFilterOperator = UnstableEvaluationRuleNumberFilterOperator;
 crate::runtime::untagged_union! {
     #[doc =
     " Evaluation rule returned by list and get, including read-only legacy trace and dataset rules."]
@@ -3002,6 +3122,15 @@ crate::runtime::union_from! {
     UnstableLegacyEvaluationRule(UnstableLegacyEvaluationRule),
     UnstableEvaluationRule(UnstableEvaluationRule), }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleStringFilterOperator`].
+#[doc(hidden)]
+pub type UnstableStringEvaluationRuleFilterOperator = UnstableEvaluationRuleStringFilterOperator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleStringFilterOperator`].
+#[doc(hidden)]
+pub type UnstableStringObjectEvaluationRuleFilterOperator = UnstableEvaluationRuleStringFilterOperator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleOptionsFilterOperator`].
+#[doc(hidden)]
+pub type UnstableStringOptionsEvaluationRuleFilterOperator = UnstableEvaluationRuleOptionsFilterOperator;
 /// Partial update body for an evaluation rule.
 ///
 /// Provide only the fields you want to change.
@@ -3218,3 +3347,15 @@ impl UnstableUpdateEvaluationRuleRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleEvaluatorReference`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestEvaluator = UnstableEvaluationRuleEvaluatorReference;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluationRuleEvaluatorAssignment`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestEvaluatorsItem = UnstableCreateEvaluationRuleEvaluatorAssignment;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleFilter`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestFilterItem = UnstableEvaluationRuleFilter;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleTarget`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestTarget = UnstableEvaluationRuleTarget;

@@ -2,6 +2,18 @@
 //! The types compiled only with the features `unstable-evaluation-rules`, `unstable-evaluators`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleMapping`].
+#[doc(hidden)]
+pub type UnstableCreateEvaluationRuleEvaluatorAssignmentMappingItem = UnstableEvaluationRuleMapping;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleMapping`].
+#[doc(hidden)]
+pub type UnstableCreateLlmAsJudgeEvaluationRuleRequestMappingItem = UnstableEvaluationRuleMapping;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleMapping`].
+#[doc(hidden)]
+pub type UnstableCreateLlmAsJudgeEvaluatorRequestMappingItem = UnstableEvaluationRuleMapping;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleReadMapping`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleEvaluatorAssignmentMappingItem = UnstableEvaluationRuleReadMapping;
 /// Maps one evaluator variable to one source field from the target object.
 ///
 /// Manual mappings are used for `llm_as_judge` evaluators. `code` evaluators use a fixed runtime mapping managed by Langfuse.
@@ -114,6 +126,9 @@ impl UnstableEvaluationRuleMapping {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleReadMapping`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleMappingItem = UnstableEvaluationRuleReadMapping;
 crate::runtime::string_enum! {
     #[doc = " Source field used to populate a prompt variable."] #[doc = " "] #[doc =
     " Use these values when mapping evaluator prompt variables to live data."] #[doc =
@@ -231,3 +246,12 @@ impl UnstableEvaluationRuleReadMapping {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleMappingSource`].
+#[doc(hidden)]
+pub type UnstableEvaluationRuleReadMappingSource = UnstableEvaluationRuleMappingSource;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleReadMapping`].
+#[doc(hidden)]
+pub type UnstableEvaluatorBaseMappingItem = UnstableEvaluationRuleReadMapping;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleMapping`].
+#[doc(hidden)]
+pub type UnstableUpdateEvaluationRuleRequestMappingItem = UnstableEvaluationRuleMapping;

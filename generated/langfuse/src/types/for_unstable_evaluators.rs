@@ -7,6 +7,9 @@ crate::runtime::string_enum! {
     UnstableCodeEvaluatorSourceCodeLanguage { Python => "PYTHON", Typescript =>
     "TYPESCRIPT", }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableCodeEvaluatorSourceCodeLanguage`].
+#[doc(hidden)]
+pub type UnstableCreateCodeEvaluatorRequestSourceCodeLanguage = UnstableCodeEvaluatorSourceCodeLanguage;
 crate::runtime::tagged_union! {
     #[doc = " Request body for creating an evaluator."] #[doc = " "] #[doc =
     " If the same `name` already exists in your project, Langfuse creates the next version and returns it."]
@@ -267,6 +270,12 @@ impl UnstableCreateEvaluatorRequestLlmAsJudge {
 pub type UnstableCreateEvaluatorRequestLlmAsJudgeType = crate::runtime::Const<
     constants::UnstableCreateEvaluatorRequestLlmAsJudgeType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorModelConfig`].
+#[doc(hidden)]
+pub type UnstableCreateLlmAsJudgeEvaluatorRequestModelConfig = UnstableEvaluatorModelConfig;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorOutputDefinition`].
+#[doc(hidden)]
+pub type UnstableCreateLlmAsJudgeEvaluatorRequestOutputDefinition = UnstableEvaluatorOutputDefinition;
 /// Confirmation response returned after successful deletion.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1253,6 +1262,48 @@ impl UnstableEvaluators {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluatorRequest`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateRequest = UnstableCreateEvaluatorRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluator`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsCreateResponse = UnstableEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluator`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsDataItem = UnstableEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableDeleteEvaluatorResponse`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsDeleteResponse = UnstableDeleteEvaluatorResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluator`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsGetResponse = UnstableEvaluator;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluators`].
+#[doc(hidden)]
+pub type UnstableEvaluatorsListResponse = UnstableEvaluators;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorModelConfig`].
+#[doc(hidden)]
+pub type UnstableLlmAsJudgeEvaluatorModelConfig = UnstableEvaluatorModelConfig;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicEvaluatorOutputDefinition`].
+#[doc(hidden)]
+pub type UnstableLlmAsJudgeEvaluatorOutputDefinition = UnstablePublicEvaluatorOutputDefinition;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorOutputDataType`].
+#[doc(hidden)]
+pub type UnstablePublicBooleanEvaluatorOutputDefinitionDataType = UnstableEvaluatorOutputDataType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorOutputFieldDefinition`].
+#[doc(hidden)]
+pub type UnstablePublicBooleanEvaluatorOutputDefinitionReasoning = UnstableEvaluatorOutputFieldDefinition;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorOutputFieldDefinition`].
+#[doc(hidden)]
+pub type UnstablePublicBooleanEvaluatorOutputDefinitionScore = UnstableEvaluatorOutputFieldDefinition;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorOutputDataType`].
+#[doc(hidden)]
+pub type UnstablePublicCategoricalEvaluatorOutputDefinitionDataType = UnstableEvaluatorOutputDataType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorOutputFieldDefinition`].
+#[doc(hidden)]
+pub type UnstablePublicCategoricalEvaluatorOutputDefinitionReasoning = UnstableEvaluatorOutputFieldDefinition;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicCategoricalEvaluatorOutputScoreDefinition`].
+#[doc(hidden)]
+pub type UnstablePublicCategoricalEvaluatorOutputDefinitionScore = UnstablePublicCategoricalEvaluatorOutputScoreDefinition;
 /// The object of the `unstablePublicCategoricalEvaluatorOutputScoreDefinition` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1605,6 +1656,15 @@ impl UnstablePublicEvaluatorOutputDefinitionNumeric {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorOutputDataType`].
+#[doc(hidden)]
+pub type UnstablePublicNumericEvaluatorOutputDefinitionDataType = UnstableEvaluatorOutputDataType;
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluatorOutputFieldDefinition`].
+#[doc(hidden)]
+pub type UnstablePublicNumericEvaluatorOutputDefinitionReasoning = UnstableEvaluatorOutputFieldDefinition;
+/// The name this place's type had while its schema was inline: another name for [`UnstablePublicNumericEvaluatorOutputScoreDefinition`].
+#[doc(hidden)]
+pub type UnstablePublicNumericEvaluatorOutputDefinitionScore = UnstablePublicNumericEvaluatorOutputScoreDefinition;
 /// The object of the `unstablePublicNumericEvaluatorOutputScoreDefinition` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

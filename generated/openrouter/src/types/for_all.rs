@@ -3154,6 +3154,15 @@ crate::runtime::union_from! {
     ApplyPatchCall(OutputItemApplyPatchCall),
     CodeInterpreterCall(OutputItemCodeInterpreterCall), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ServiceTier`].
+#[doc(hidden)]
+pub type BaseResponsesResultServiceTier = ServiceTier;
+/// The name this place's type had while its schema was inline: another name for [`TextConfig`].
+#[doc(hidden)]
+pub type BaseResponsesResultText = TextConfig;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesUsage`].
+#[doc(hidden)]
+pub type BaseResponsesResultUsage = OpenAiResponsesUsage;
 /// Event emitted when a text delta is streamed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3286,6 +3295,9 @@ impl BaseTextDeltaEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesLogProbs`].
+#[doc(hidden)]
+pub type BaseTextDeltaEventLogprobsItem = OpenResponsesLogProbs;
 /// Event emitted when text streaming is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3418,6 +3430,9 @@ impl BaseTextDoneEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesLogProbs`].
+#[doc(hidden)]
+pub type BaseTextDoneEventLogprobsItem = OpenResponsesLogProbs;
 /// The object of the `ChatStreamingResponse` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3680,6 +3695,9 @@ impl CompletedEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
+#[doc(hidden)]
+pub type CompletedEventResponse = BaseResponsesResult;
 /// The object of the schema at `/paths/~1audio~1transcriptions/post/requestBody/content/multipart~1form-data/schema` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3915,6 +3933,9 @@ impl CreatedEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
+#[doc(hidden)]
+pub type CreatedEventResponse = BaseResponsesResult;
 /// Event emitted when a response has failed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3995,6 +4016,9 @@ impl FailedEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
+#[doc(hidden)]
+pub type FailedEventResponse = BaseResponsesResult;
 /// Function tool definition
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4233,6 +4257,9 @@ impl InProgressEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
+#[doc(hidden)]
+pub type InProgressEventResponse = BaseResponsesResult;
 /// Event emitted when a response is incomplete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4313,6 +4340,9 @@ impl IncompleteEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseResponsesResult`].
+#[doc(hidden)]
+pub type IncompleteEventResponse = BaseResponsesResult;
 /// The object of the `MessagesStreamingResponse` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5737,6 +5767,9 @@ impl OpenResponsesLogProbs {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesTopLogprobs`].
+#[doc(hidden)]
+pub type OpenResponsesLogProbsTopLogprobsItem = OpenResponsesTopLogprobs;
 /// Alternative token with its log probability
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]

@@ -283,6 +283,9 @@ impl ActivityResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ActivityItem`].
+#[doc(hidden)]
+pub type ActivityResponseDataItem = ActivityItem;
 /// The object of the schema at `/paths/~1analytics~1meta/get/responses/200/content/application~1json/schema` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -797,6 +800,9 @@ crate::runtime::one_value_enum! {
     " Always `workspace` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum GetUserActivityGroupBy { Workspace => "workspace", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ActivityResponse`].
+#[doc(hidden)]
+pub type GetUserActivityResponse = ActivityResponse;
 /// The object of the schema at `/paths/~1analytics~1query/post/requestBody/content/application~1json/schema` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -2,6 +2,57 @@
 //! The types compiled only with the features `analytics`, `api-keys`, `byok`, `chat`, `credits`, `endpoints`, `files`, `generations`, `guardrails`, `images`, `models`, `o-auth`, `observability`, `presets`, `responses`, `workspaces`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type BulkAddWorkspaceMembersV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type BulkRemoveWorkspaceMembersV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type CreateAuthKeysCodeV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type CreateByokKeyV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type CreateGuardrailV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type CreateImagesV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type CreateKeysV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type CreateResponsesV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type CreateWorkspaceV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type DeleteFileV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type DeleteWorkspaceV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type DownloadFileContentV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type ExchangeAuthCodeForApiKeyV403Response = ForbiddenResponse;
 /// Forbidden - Authentication successful but insufficient permissions
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -88,6 +139,9 @@ impl ForbiddenResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponseErrorData`].
+#[doc(hidden)]
+pub type ForbiddenResponseError = ForbiddenResponseErrorData;
 /// Error data for ForbiddenResponse
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -170,3 +224,57 @@ impl ForbiddenResponseErrorData {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type GetAnalyticsMetaV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type GetCreditsV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type GetFileMetadataV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type GetModelV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type GetModelsV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type GetUserActivityV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type ListEndpointsV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type ListEndpointsZdrV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type ListFilesV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type ListGenerationContentV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type ListModelsCountV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type ListModelsUserV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type ListWorkspaceMembersV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type QueryAnalyticsV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type UpdateWorkspaceV403Response = ForbiddenResponse;
+/// The name this place's type had while its schema was inline: another name for [`ForbiddenResponse`].
+#[doc(hidden)]
+pub type UploadFileV403Response = ForbiddenResponse;

@@ -2,6 +2,15 @@
 //! The types compiled only with the features `analytics`, `chat`, `embeddings`, `responses`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`RequestTimeoutResponse`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV408Response = RequestTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`RequestTimeoutResponse`].
+#[doc(hidden)]
+pub type CreateResponsesV408Response = RequestTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`RequestTimeoutResponse`].
+#[doc(hidden)]
+pub type QueryAnalyticsV408Response = RequestTimeoutResponse;
 /// Request Timeout - Operation exceeded time limit
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -88,6 +97,9 @@ impl RequestTimeoutResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`RequestTimeoutResponseErrorData`].
+#[doc(hidden)]
+pub type RequestTimeoutResponseError = RequestTimeoutResponseErrorData;
 /// Error data for RequestTimeoutResponse
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -170,3 +182,6 @@ impl RequestTimeoutResponseErrorData {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`RequestTimeoutResponse`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV408Response = RequestTimeoutResponse;

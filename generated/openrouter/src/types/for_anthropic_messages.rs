@@ -278,6 +278,9 @@ impl AnthropicBashCodeExecutionResult {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionOutput`].
+#[doc(hidden)]
+pub type AnthropicBashCodeExecutionResultContentItem = AnthropicBashCodeExecutionOutput;
 /// The one value of the schema at `/components/schemas/AnthropicBashCodeExecutionResult/properties/type` in the API's spec.
 ///
 /// Always `"bash_code_execution_result"`: constructors fill it in, decoding checks it.
@@ -366,6 +369,9 @@ impl AnthropicBashCodeExecutionToolResult {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionContent`].
+#[doc(hidden)]
+pub type AnthropicBashCodeExecutionToolResultContent = AnthropicBashCodeExecutionContent;
 /// The object of the `AnthropicBashCodeExecutionToolResultError` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1534,6 +1540,9 @@ impl AnthropicCodeExecutionResult {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionOutput`].
+#[doc(hidden)]
+pub type AnthropicCodeExecutionResultContentItem = AnthropicCodeExecutionOutput;
 /// The one value of the schema at `/components/schemas/AnthropicCodeExecutionResult/properties/type` in the API's spec.
 ///
 /// Always `"code_execution_result"`: constructors fill it in, decoding checks it.
@@ -1622,6 +1631,9 @@ impl AnthropicCodeExecutionToolResult {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionContent`].
+#[doc(hidden)]
+pub type AnthropicCodeExecutionToolResultContent = AnthropicCodeExecutionContent;
 /// The object of the `AnthropicCodeExecutionToolResultError` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1691,6 +1703,9 @@ impl AnthropicCodeExecutionToolResultError {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicServerToolErrorCode`].
+#[doc(hidden)]
+pub type AnthropicCodeExecutionToolResultErrorCode = AnthropicServerToolErrorCode;
 /// The one value of the schema at `/components/schemas/AnthropicCodeExecutionToolResultError/properties/type` in the API's spec.
 ///
 /// Always `"code_execution_tool_result_error"`: constructors fill it in, decoding checks it.
@@ -2083,6 +2098,9 @@ impl AnthropicDocumentBlock {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationsConfig`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockCitations = AnthropicCitationsConfig;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/AnthropicDocumentBlock/properties/source` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -2208,6 +2226,9 @@ impl AnthropicEncryptedCodeExecutionResult {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionOutput`].
+#[doc(hidden)]
+pub type AnthropicEncryptedCodeExecutionResultContentItem = AnthropicCodeExecutionOutput;
 /// The one value of the schema at `/components/schemas/AnthropicEncryptedCodeExecutionResult/properties/type` in the API's spec.
 ///
 /// Always `"encrypted_code_execution_result"`: constructors fill it in, decoding checks it.
@@ -2826,6 +2847,9 @@ impl AnthropicTextBlock {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextCitation`].
+#[doc(hidden)]
+pub type AnthropicTextBlockCitationsItem = AnthropicTextCitation;
 /// The one value of the schema at `/components/schemas/AnthropicTextBlock/properties/type` in the API's spec.
 ///
 /// Always `"text"`: constructors fill it in, decoding checks it.
@@ -3157,6 +3181,9 @@ impl AnthropicTextEditorCodeExecutionToolResult {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionContent`].
+#[doc(hidden)]
+pub type AnthropicTextEditorCodeExecutionToolResultContent = AnthropicTextEditorCodeExecutionContent;
 /// The object of the `AnthropicTextEditorCodeExecutionToolResultError` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3711,12 +3738,18 @@ impl AnthropicToolSearchResultError {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicServerToolErrorCode`].
+#[doc(hidden)]
+pub type AnthropicToolSearchResultErrorCode = AnthropicServerToolErrorCode;
 /// The one value of the schema at `/components/schemas/AnthropicToolSearchResultError/properties/type` in the API's spec.
 ///
 /// Always `"tool_search_tool_result_error"`: constructors fill it in, decoding checks it.
 pub type AnthropicToolSearchResultErrorType = crate::runtime::Const<
     constants::AnthropicToolSearchResultErrorType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolReference`].
+#[doc(hidden)]
+pub type AnthropicToolSearchResultToolReferencesItem = AnthropicToolReference;
 /// The one value of the schema at `/components/schemas/AnthropicToolSearchResult/properties/type` in the API's spec.
 ///
 /// Always `"tool_search_tool_search_result"`: constructors fill it in, decoding checks it.
@@ -3805,6 +3838,9 @@ impl AnthropicToolSearchToolResult {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchContent`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolResultContent = AnthropicToolSearchContent;
 /// The one value of the schema at `/components/schemas/AnthropicToolSearchToolResult/properties/type` in the API's spec.
 ///
 /// Always `"tool_search_tool_result"`: constructors fill it in, decoding checks it.
@@ -3916,12 +3952,24 @@ impl AnthropicToolUseBlock {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCaller`].
+#[doc(hidden)]
+pub type AnthropicToolUseBlockCaller = AnthropicCaller;
 /// The one value of the schema at `/components/schemas/AnthropicToolUseBlock/properties/type` in the API's spec.
 ///
 /// Always `"tool_use"`: constructors fill it in, decoding checks it.
 pub type AnthropicToolUseBlockType = crate::runtime::Const<
     constants::AnthropicToolUseBlockType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicOutputTokensDetails`].
+#[doc(hidden)]
+pub type AnthropicUsageOutputTokensDetails = AnthropicOutputTokensDetails;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicServerToolUsage`].
+#[doc(hidden)]
+pub type AnthropicUsageServerToolUse = AnthropicServerToolUsage;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicServiceTier`].
+#[doc(hidden)]
+pub type AnthropicUsageServiceTier = AnthropicServiceTier;
 /// The object of the `AnthropicWebFetchBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4016,6 +4064,9 @@ impl AnthropicWebFetchBlock {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlock`].
+#[doc(hidden)]
+pub type AnthropicWebFetchBlockContent = AnthropicDocumentBlock;
 /// The one value of the schema at `/components/schemas/AnthropicWebFetchBlock/properties/type` in the API's spec.
 ///
 /// Always `"web_fetch_result"`: constructors fill it in, decoding checks it.
@@ -4128,6 +4179,12 @@ impl AnthropicWebFetchToolResult {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCaller`].
+#[doc(hidden)]
+pub type AnthropicWebFetchToolResultCaller = AnthropicCaller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchContent`].
+#[doc(hidden)]
+pub type AnthropicWebFetchToolResultContent = AnthropicWebFetchContent;
 /// The object of the `AnthropicWebFetchToolResultError` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4425,6 +4482,9 @@ impl AnthropicWebSearchToolResult {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCaller`].
+#[doc(hidden)]
+pub type AnthropicWebSearchToolResultCaller = AnthropicCaller;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/AnthropicWebSearchToolResult/properties/content` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -4437,6 +4497,9 @@ crate::runtime::union_from! {
     AnthropicWebSearchToolResultError(AnthropicWebSearchToolResultError), List(Vec <
     AnthropicWebSearchResult >), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchResult`].
+#[doc(hidden)]
+pub type AnthropicWebSearchToolResultContentListItem = AnthropicWebSearchResult;
 /// The object of the `AnthropicWebSearchToolResultError` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4526,6 +4589,12 @@ crate::runtime::one_value_enum! {
 pub type AnthropicWebSearchToolResultType = crate::runtime::Const<
     constants::AnthropicWebSearchToolResultType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicContainer`].
+#[doc(hidden)]
+pub type BaseMessagesResultContainer = AnthropicContainer;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlock`].
+#[doc(hidden)]
+pub type BaseMessagesResultContentItem = OrAnthropicContentBlock;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/BaseMessagesResult/properties/role` in the API's spec."]
@@ -4533,6 +4602,12 @@ crate::runtime::one_value_enum! {
     " Always `assistant` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum BaseMessagesResultRole { Assistant => "assistant", }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetails`].
+#[doc(hidden)]
+pub type BaseMessagesResultStopDetails = AnthropicRefusalStopDetails;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicStopReason`].
+#[doc(hidden)]
+pub type BaseMessagesResultStopReason = OrAnthropicStopReason;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/BaseMessagesResult/properties/type` in the API's spec."]
@@ -4540,6 +4615,30 @@ crate::runtime::one_value_enum! {
     " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum BaseMessagesResultType { Message => "message", }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
+#[doc(hidden)]
+pub type CreateMessagesV400Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
+#[doc(hidden)]
+pub type CreateMessagesV401Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
+#[doc(hidden)]
+pub type CreateMessagesV403Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
+#[doc(hidden)]
+pub type CreateMessagesV404Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
+#[doc(hidden)]
+pub type CreateMessagesV429Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
+#[doc(hidden)]
+pub type CreateMessagesV500Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
+#[doc(hidden)]
+pub type CreateMessagesV503Response = AnthropicMessagesErrorResponse;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessagesErrorResponse`].
+#[doc(hidden)]
+pub type CreateMessagesV529Response = AnthropicMessagesErrorResponse;
 /// Event sent when content is added to a content block
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5598,6 +5697,15 @@ impl MessagesDeltaEventDelta {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicContainer`].
+#[doc(hidden)]
+pub type MessagesDeltaEventDeltaContainer = AnthropicContainer;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetails`].
+#[doc(hidden)]
+pub type MessagesDeltaEventDeltaStopDetails = AnthropicRefusalStopDetails;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicStopReason`].
+#[doc(hidden)]
+pub type MessagesDeltaEventDeltaStopReason = OrAnthropicStopReason;
 /// The one value of the schema at `/components/schemas/MessagesDeltaEvent/properties/type` in the API's spec.
 ///
 /// Always `"message_delta"`: constructors fill it in, decoding checks it.
@@ -5764,6 +5872,9 @@ impl MessagesDeltaEventUsage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicOutputTokensDetails`].
+#[doc(hidden)]
+pub type MessagesDeltaEventUsageOutputTokensDetails = AnthropicOutputTokensDetails;
 /// The object of the schema at `/components/schemas/MessagesDeltaEvent/properties/usage/properties/server_tool_use` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -6930,6 +7041,12 @@ impl MessagesStartEventMessage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicContainer`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContainer = AnthropicContainer;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicContentBlock`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageContentItem = OrAnthropicContentBlock;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/provider` in the API's spec."]
@@ -6981,6 +7098,9 @@ crate::runtime::one_value_enum! {
     " Always `assistant` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum MessagesStartEventMessageRole { Assistant => "assistant", }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRefusalStopDetails`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageStopDetails = AnthropicRefusalStopDetails;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/MessagesStartEvent/properties/message/properties/type` in the API's spec."]
@@ -7296,6 +7416,9 @@ crate::runtime::union_from! {
     ContentBlockStop(MessagesContentBlockStopEvent), Ping(MessagesPingEvent),
     Error(MessagesErrorEvent), }
 }
+/// The name this place's type had while its schema was inline: another name for [`MessagesStreamEvents`].
+#[doc(hidden)]
+pub type MessagesStreamingResponseData = MessagesStreamEvents;
 /// Output of an `openrouter:bash` call executed in the OpenRouter sandbox (`engine: 'openrouter'`)
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7535,6 +7658,9 @@ impl OrAnthropicServerToolUseBlock {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicNullableCaller`].
+#[doc(hidden)]
+pub type OrAnthropicServerToolUseBlockCaller = OrAnthropicNullableCaller;
 /// The one value of the schema at `/components/schemas/ORAnthropicServerToolUseBlock/properties/type` in the API's spec.
 ///
 /// Always `"server_tool_use"`: constructors fill it in, decoding checks it.

@@ -2,6 +2,18 @@
 //! The types compiled only with the features `anthropic-messages`, `chat`, `embeddings`, `endpoints`, `images`, `presets`, `rerank`, `responses`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ProviderName`].
+#[doc(hidden)]
+pub type ImageGenerationProviderPreferencesIgnoreItem = ProviderName;
+/// The name this place's type had while its schema was inline: another name for [`ProviderName`].
+#[doc(hidden)]
+pub type ImageGenerationProviderPreferencesOnlyItem = ProviderName;
+/// The name this place's type had while its schema was inline: another name for [`ProviderName`].
+#[doc(hidden)]
+pub type ImageGenerationProviderPreferencesOrderItem = ProviderName;
+/// The name this place's type had while its schema was inline: another name for [`ProviderName`].
+#[doc(hidden)]
+pub type MessagesResultProvider = ProviderName;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ProviderName` schema in the API's spec."] pub enum
     ProviderName { Modal => "Modal", AkashMl => "AkashML", Ai21 => "AI21", AionLabs =>
@@ -37,3 +49,15 @@ crate::runtime::string_enum! {
     "Quiver", Krea => "Krea", Runway => "Runway", Xiaomi => "Xiaomi", XAi => "xAI", ZAi
     => "Z.AI", FakeProvider => "FakeProvider", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ProviderName`].
+#[doc(hidden)]
+pub type ProviderPreferencesIgnoreItem = ProviderName;
+/// The name this place's type had while its schema was inline: another name for [`ProviderName`].
+#[doc(hidden)]
+pub type ProviderPreferencesOnlyItem = ProviderName;
+/// The name this place's type had while its schema was inline: another name for [`ProviderName`].
+#[doc(hidden)]
+pub type ProviderPreferencesOrderItem = ProviderName;
+/// The name this place's type had while its schema was inline: another name for [`ProviderName`].
+#[doc(hidden)]
+pub type PublicEndpointProviderName = ProviderName;

@@ -2,6 +2,18 @@
 //! The types compiled only with the features `anthropic-messages`, `chat`, `embeddings`, `presets`, `rerank`, `responses`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
+#[doc(hidden)]
+pub type ChatRequestProvider = ProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestProvider = ProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
+#[doc(hidden)]
+pub type CreateRerankRequestProvider = ProviderPreferences;
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
+#[doc(hidden)]
+pub type MessagesRequestProvider = ProviderPreferences;
 /// Percentile-based latency cutoffs. All specified cutoffs must be met for an endpoint to be preferred.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -655,6 +667,12 @@ impl ProviderPreferencesMaxPrice {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PreferredMaxLatency`].
+#[doc(hidden)]
+pub type ProviderPreferencesPreferredMaxLatency = PreferredMaxLatency;
+/// The name this place's type had while its schema was inline: another name for [`PreferredMinThroughput`].
+#[doc(hidden)]
+pub type ProviderPreferencesPreferredMinThroughput = PreferredMinThroughput;
 crate::runtime::untagged_union! {
     #[doc =
     " The sorting strategy to use for this request, if \"order\" is not specified. When set, no load balancing is performed."]
@@ -668,3 +686,6 @@ crate::runtime::union_from! {
     ProviderPreferencesSort { ProviderSort(ProviderSort),
     ProviderSortConfig(ProviderSortConfig), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ProviderPreferences`].
+#[doc(hidden)]
+pub type ResponsesRequestProvider = ProviderPreferences;

@@ -2,6 +2,12 @@
 //! The types compiled only with the features `anthropic-messages`, `chat`, `embeddings`, `endpoints`, `presets`, `rerank`, `responses`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`Quantization`].
+#[doc(hidden)]
+pub type ProviderPreferencesQuantizationsItem = Quantization;
+/// The name this place's type had while its schema was inline: another name for [`Quantization`].
+#[doc(hidden)]
+pub type PublicEndpointQuantization = Quantization;
 crate::runtime::string_enum! {
     #[doc = " The values of the `Quantization` schema in the API's spec."] pub enum
     Quantization { Int4 => "int4", Int8 => "int8", Fp4 => "fp4", Mxfp4 => "mxfp4", Nvfp4

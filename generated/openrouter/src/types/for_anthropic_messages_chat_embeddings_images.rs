@@ -2,6 +2,9 @@
 //! The types compiled only with the features `anthropic-messages`, `chat`, `embeddings`, `images`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`CostDetails`].
+#[doc(hidden)]
+pub type ChatUsageCostDetails = CostDetails;
 /// Breakdown of upstream inference costs
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -99,3 +102,12 @@ impl CostDetails {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`CostDetails`].
+#[doc(hidden)]
+pub type CreateEmbeddingsResponseUsageCostDetails = CostDetails;
+/// The name this place's type had while its schema was inline: another name for [`CostDetails`].
+#[doc(hidden)]
+pub type ImageGenerationUsageCostDetails = CostDetails;
+/// The name this place's type had while its schema was inline: another name for [`CostDetails`].
+#[doc(hidden)]
+pub type MessagesResultUsageCostDetails = CostDetails;

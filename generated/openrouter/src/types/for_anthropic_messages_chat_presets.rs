@@ -2,6 +2,9 @@
 //! The types compiled only with the features `anthropic-messages`, `chat`, `presets`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchConfig`].
+#[doc(hidden)]
+pub type ChatWebSearchShorthandParameters = WebSearchConfig;
 /// OpenRouter built-in server tool: searches the web for current information
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -77,6 +80,9 @@ impl OpenRouterWebSearchServerTool {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WebSearchConfig`].
+#[doc(hidden)]
+pub type OpenRouterWebSearchServerToolParameters = WebSearchConfig;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenRouterWebSearchServerTool/properties/type` in the API's spec."]

@@ -77,6 +77,9 @@ impl AnthropicCacheControlDirective {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlTtl`].
+#[doc(hidden)]
+pub type AnthropicCacheControlDirectiveTtl = AnthropicCacheControlTtl;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/AnthropicCacheControlDirective/properties/type` in the API's spec."]
@@ -88,6 +91,24 @@ crate::runtime::string_enum! {
     #[doc = " The values of the `AnthropicCacheControlTtl` schema in the API's spec."]
     pub enum AnthropicCacheControlTtl { V5m => "5m", V1h => "1h", }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type AnthropicImageBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type AnthropicSearchResultBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolBm25CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolRegexCacheControl = AnthropicCacheControlDirective;
 /// The object of the `AutoBetaRouterPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -604,6 +625,15 @@ impl BashServerToolConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolEngine`].
+#[doc(hidden)]
+pub type BashServerToolConfigEngine = BashServerToolEngine;
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolEnvironment`].
+#[doc(hidden)]
+pub type BashServerToolConfigEnvironment = BashServerToolEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`SandboxSleepAfterSeconds`].
+#[doc(hidden)]
+pub type BashServerToolConfigSleepAfterSeconds = SandboxSleepAfterSeconds;
 crate::runtime::string_enum! {
     #[doc =
     " Which bash engine to use. \"openrouter\" runs commands server-side in the OpenRouter sandbox. \"auto\" (default) and \"native\" use native passthrough, returning the tool call to your application to run client-side; OpenRouter does not execute the commands."]
@@ -623,10 +653,40 @@ crate::runtime::union_from! {
     BashServerToolEnvironment { ContainerAuto(ContainerAutoEnvironment),
     ContainerReference(ContainerReferenceEnvironment), }
 }
+/// The name this place's type had while its schema was inline: another name for [`BashServerToolConfig`].
+#[doc(hidden)]
+pub type BashServerToolParameters = BashServerToolConfig;
 /// The one value of the schema at `/components/schemas/BashServerTool/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:bash"`: constructors fill it in, decoding checks it.
 pub type BashServerToolType = crate::runtime::Const<constants::BashServerToolType>;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type ChatRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
+#[doc(hidden)]
+pub type ChatRequestRoute = DeprecatedRoute;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhen`].
+#[doc(hidden)]
+pub type ChatRequestStopServerToolsWhen = StopServerToolsWhen;
+/// The name this place's type had while its schema was inline: another name for [`TraceConfig`].
+#[doc(hidden)]
+pub type ChatRequestTrace = TraceConfig;
+/// The name this place's type had while its schema was inline: another name for [`SearchModelsServerToolConfig`].
+#[doc(hidden)]
+pub type ChatSearchModelsServerToolParameters = SearchModelsServerToolConfig;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchEngineEnum`].
+#[doc(hidden)]
+pub type ChatWebSearchShorthandEngine = WebSearchEngineEnum;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchMode`].
+#[doc(hidden)]
+pub type ChatWebSearchShorthandMode = WebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`SearchQualityLevel`].
+#[doc(hidden)]
+pub type ChatWebSearchShorthandSearchContextSize = SearchQualityLevel;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerTool`].
+#[doc(hidden)]
+pub type ChatWebSearchShorthandUserLocation = WebSearchUserLocationServerTool;
 /// An OpenRouter-managed, auto-provisioned ephemeral container.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -867,6 +927,9 @@ impl ContextCompressionPlugin {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ContextCompressionEngine`].
+#[doc(hidden)]
+pub type ContextCompressionPluginEngine = ContextCompressionEngine;
 /// The one value of the schema at `/components/schemas/ContextCompressionPlugin/properties/id` in the API's spec.
 ///
 /// Always `"context-compression"`: constructors fill it in, decoding checks it.
@@ -1014,6 +1077,9 @@ impl DatetimeServerToolConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerToolConfig`].
+#[doc(hidden)]
+pub type DatetimeServerToolParameters = DatetimeServerToolConfig;
 /// The one value of the schema at `/components/schemas/DatetimeServerTool/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:datetime"`: constructors fill it in, decoding checks it.
@@ -1123,6 +1189,9 @@ impl FileParserPlugin {
 ///
 /// Always `"file-parser"`: constructors fill it in, decoding checks it.
 pub type FileParserPluginId = crate::runtime::Const<constants::FileParserPluginId>;
+/// The name this place's type had while its schema was inline: another name for [`PdfParserOptions`].
+#[doc(hidden)]
+pub type FileParserPluginPdf = PdfParserOptions;
 /// The object of the `FusionPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1453,6 +1522,9 @@ impl FusionPluginToolsItemParametersValueObjectValue {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type FusionServerToolConfigCacheControl = AnthropicCacheControlDirective;
 /// Configuration for the openrouter:image_generation server tool. Accepts all image_config params (aspect_ratio, quality, size, background, output_format, output_compression, moderation, etc.) plus a model field.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1622,12 +1694,78 @@ impl ImageGenerationServerToolOpenRouter {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolConfig`].
+#[doc(hidden)]
+pub type ImageGenerationServerToolOpenRouterParameters = ImageGenerationServerToolConfig;
 /// The one value of the schema at `/components/schemas/ImageGenerationServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:image_generation"`: constructors fill it in, decoding checks it.
 pub type ImageGenerationServerToolOpenRouterType = crate::runtime::Const<
     constants::ImageGenerationServerToolOpenRouterType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchEngineEnum`].
+#[doc(hidden)]
+pub type LegacyWebSearchServerToolEngine = WebSearchEngineEnum;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchMode`].
+#[doc(hidden)]
+pub type LegacyWebSearchServerToolMode = WebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemCompactionCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemServerToolUseCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolResultCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolUseCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentWebSearchToolResultCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
+#[doc(hidden)]
+pub type MessagesRequestRoute = DeprecatedRoute;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhen`].
+#[doc(hidden)]
+pub type MessagesRequestStopServerToolsWhen = StopServerToolsWhen;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemAdvisor20260301CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemAdvisor20260301Caching = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemBash20250124CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemCustomCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemTextEditor20250124CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20250305CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20260209CacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`TraceConfig`].
+#[doc(hidden)]
+pub type MessagesRequestTrace = TraceConfig;
+/// The name this place's type had while its schema was inline: another name for [`SearchModelsServerToolConfig`].
+#[doc(hidden)]
+pub type MessagesSearchModelsServerToolParameters = SearchModelsServerToolConfig;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesToolAdditionBlockCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type MessagesToolRemovalBlockCacheControl = AnthropicCacheControlDirective;
 /// The object of the `ModerationPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1904,6 +2042,21 @@ impl PdfParserOptions {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PdfParserEngine`].
+#[doc(hidden)]
+pub type PdfParserOptionsEngine = PdfParserEngine;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchEngineEnum`].
+#[doc(hidden)]
+pub type Preview20250311WebSearchServerToolEngine = WebSearchEngineEnum;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchMode`].
+#[doc(hidden)]
+pub type Preview20250311WebSearchServerToolMode = WebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchEngineEnum`].
+#[doc(hidden)]
+pub type PreviewWebSearchServerToolEngine = WebSearchEngineEnum;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchMode`].
+#[doc(hidden)]
+pub type PreviewWebSearchServerToolMode = WebSearchMode;
 /// The object of the `ResponseHealingPlugin` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1985,6 +2138,18 @@ impl ResponseHealingPlugin {
 pub type ResponseHealingPluginId = crate::runtime::Const<
     constants::ResponseHealingPluginId,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
+#[doc(hidden)]
+pub type ResponsesRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
+#[doc(hidden)]
+pub type ResponsesRequestRoute = DeprecatedRoute;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhen`].
+#[doc(hidden)]
+pub type ResponsesRequestStopServerToolsWhen = StopServerToolsWhen;
+/// The name this place's type had while its schema was inline: another name for [`TraceConfig`].
+#[doc(hidden)]
+pub type ResponsesRequestTrace = TraceConfig;
 /// How long (in seconds) the container stays warm after its last command before sleeping, freeing its capacity slot. Idle-based: each command renews the timer. Defaults to 900 (15 minutes); capped at 2592000 (30 days).
 pub type SandboxSleepAfterSeconds = i64;
 /// Configuration for the openrouter:experimental__search_models server tool
@@ -2054,6 +2219,9 @@ impl SearchModelsServerToolConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`SearchModelsServerToolConfig`].
+#[doc(hidden)]
+pub type SearchModelsServerToolOpenRouterParameters = SearchModelsServerToolConfig;
 crate::runtime::string_enum! {
     #[doc =
     " How much context to retrieve per result. Applies to Exa, Parallel, and Perplexity engines; ignored with native provider search and Firecrawl. For Exa, pins a fixed per-result character cap (low=5,000, medium=15,000, high=30,000); when omitted, Exa picks an adaptive size per query and document (typically ~2,000–4,000 characters per result). For Parallel, controls the total characters across all results; when omitted, Parallel uses its own default size. For Perplexity, maps directly to the Search API's native search_context_size parameter. Overridden by `max_characters` when both are set."]
@@ -2061,6 +2229,9 @@ crate::runtime::string_enum! {
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum SearchQualityLevel { Low => "low", Medium => "medium", High => "high", }
 }
+/// The name this place's type had while its schema was inline: another name for [`SandboxSleepAfterSeconds`].
+#[doc(hidden)]
+pub type ShellServerToolConfigSleepAfterSeconds = SandboxSleepAfterSeconds;
 /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
 pub type StopServerToolsWhen = Vec<StopServerToolsWhenCondition>;
 crate::runtime::tagged_union! {
@@ -2234,6 +2405,9 @@ impl StopServerToolsWhenHasToolCall {
 pub type StopServerToolsWhenHasToolCallType = crate::runtime::Const<
     constants::StopServerToolsWhenHasToolCallType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenCondition`].
+#[doc(hidden)]
+pub type StopServerToolsWhenItem = StopServerToolsWhenCondition;
 /// Stop once cumulative cost across the loop exceeds this dollar threshold.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2927,12 +3101,30 @@ impl WebFetchServerToolConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WebFetchEngineEnum`].
+#[doc(hidden)]
+pub type WebFetchServerToolConfigEngine = WebFetchEngineEnum;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerToolConfig`].
+#[doc(hidden)]
+pub type WebFetchServerToolParameters = WebFetchServerToolConfig;
 /// The one value of the schema at `/components/schemas/WebFetchServerTool/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:web_fetch"`: constructors fill it in, decoding checks it.
 pub type WebFetchServerToolType = crate::runtime::Const<
     constants::WebFetchServerToolType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchEngineEnum`].
+#[doc(hidden)]
+pub type WebSearchConfigEngine = WebSearchEngineEnum;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchMode`].
+#[doc(hidden)]
+pub type WebSearchConfigMode = WebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`SearchQualityLevel`].
+#[doc(hidden)]
+pub type WebSearchConfigSearchContextSize = SearchQualityLevel;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerTool`].
+#[doc(hidden)]
+pub type WebSearchConfigUserLocation = WebSearchUserLocationServerTool;
 crate::runtime::string_enum! {
     #[doc = " The search engine to use for web search."] #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
@@ -3155,10 +3347,16 @@ impl WebSearchPlugin {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WebSearchEngine`].
+#[doc(hidden)]
+pub type WebSearchPluginEngine = WebSearchEngine;
 /// The one value of the schema at `/components/schemas/WebSearchPlugin/properties/id` in the API's spec.
 ///
 /// Always `"web"`: constructors fill it in, decoding checks it.
 pub type WebSearchPluginId = crate::runtime::Const<constants::WebSearchPluginId>;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchMode`].
+#[doc(hidden)]
+pub type WebSearchPluginMode = WebSearchMode;
 /// The object of the schema at `/components/schemas/WebSearchPlugin/properties/user_location` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3268,6 +3466,24 @@ impl WebSearchPluginUserLocation {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WebSearchEngineEnum`].
+#[doc(hidden)]
+pub type WebSearchServerToolConfigEngine = WebSearchEngineEnum;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchMode`].
+#[doc(hidden)]
+pub type WebSearchServerToolConfigMode = WebSearchMode;
+/// The name this place's type had while its schema was inline: another name for [`SearchQualityLevel`].
+#[doc(hidden)]
+pub type WebSearchServerToolConfigSearchContextSize = SearchQualityLevel;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocationServerTool`].
+#[doc(hidden)]
+pub type WebSearchServerToolConfigUserLocation = WebSearchUserLocationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchEngineEnum`].
+#[doc(hidden)]
+pub type WebSearchServerToolEngine = WebSearchEngineEnum;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchMode`].
+#[doc(hidden)]
+pub type WebSearchServerToolMode = WebSearchMode;
 /// Approximate user location for location-biased results.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

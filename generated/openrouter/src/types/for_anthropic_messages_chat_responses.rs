@@ -19,6 +19,21 @@ crate::runtime::string_enum! {
     => "image_download_failed", Server => "server", Timeout => "timeout", Unmapped =>
     "unmapped", }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadata`].
+#[doc(hidden)]
+pub type ChatResultOpenrouterMetadata = OpenRouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`ApiErrorType`].
+#[doc(hidden)]
+pub type ChatStreamChunkErrorMetadataErrorType = ApiErrorType;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadata`].
+#[doc(hidden)]
+pub type ChatStreamChunkOpenrouterMetadata = OpenRouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`MetadataLevel`].
+#[doc(hidden)]
+pub type CreateMessagesXOpenRouterMetadata = MetadataLevel;
+/// The name this place's type had while its schema was inline: another name for [`MetadataLevel`].
+#[doc(hidden)]
+pub type CreateResponsesXOpenRouterMetadata = MetadataLevel;
 /// The object of the `EndpointInfo` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -167,6 +182,21 @@ impl EndpointsMetadata {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`EndpointInfo`].
+#[doc(hidden)]
+pub type EndpointsMetadataAvailableItem = EndpointInfo;
+/// The name this place's type had while its schema was inline: another name for [`ApiErrorType`].
+#[doc(hidden)]
+pub type MessagesErrorEventErrorType = ApiErrorType;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadata`].
+#[doc(hidden)]
+pub type MessagesErrorEventOpenrouterMetadata = OpenRouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadata`].
+#[doc(hidden)]
+pub type MessagesResultOpenrouterMetadata = OpenRouterMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadata`].
+#[doc(hidden)]
+pub type MessagesStopEventOpenrouterMetadata = OpenRouterMetadata;
 crate::runtime::string_enum! {
     #[doc =
     " Opt-in level for surfacing routing metadata on the response under `openrouter_metadata`."]
@@ -174,6 +204,12 @@ crate::runtime::string_enum! {
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum MetadataLevel { Disabled => "disabled", Enabled => "enabled", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ApiErrorType`].
+#[doc(hidden)]
+pub type OpenResponsesResultErrorType = ApiErrorType;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterMetadata`].
+#[doc(hidden)]
+pub type OpenResponsesResultOpenrouterMetadata = OpenRouterMetadata;
 /// The object of the `OpenRouterMetadata` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -353,6 +389,21 @@ impl OpenRouterMetadata {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`RouterAttempt`].
+#[doc(hidden)]
+pub type OpenRouterMetadataAttemptsItem = RouterAttempt;
+/// The name this place's type had while its schema was inline: another name for [`EndpointsMetadata`].
+#[doc(hidden)]
+pub type OpenRouterMetadataEndpoints = EndpointsMetadata;
+/// The name this place's type had while its schema was inline: another name for [`RouterParams`].
+#[doc(hidden)]
+pub type OpenRouterMetadataParams = RouterParams;
+/// The name this place's type had while its schema was inline: another name for [`PipelineStage`].
+#[doc(hidden)]
+pub type OpenRouterMetadataPipelineItem = PipelineStage;
+/// The name this place's type had while its schema was inline: another name for [`RoutingStrategy`].
+#[doc(hidden)]
+pub type OpenRouterMetadataStrategy = RoutingStrategy;
 /// The object of the `PipelineStage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -667,3 +718,6 @@ crate::runtime::string_enum! {
     "latest", Alias => "alias", Fallback => "fallback", Pareto => "pareto", Bodybuilder
     => "bodybuilder", Fusion => "fusion", }
 }
+/// The name this place's type had while its schema was inline: another name for [`MetadataLevel`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestXOpenRouterMetadata = MetadataLevel;

@@ -150,6 +150,9 @@ crate::runtime::one_value_enum! {
     pub enum AnthropicAdvisorMessageUsageIterationType { AdvisorMessage =>
     "advisor_message", }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicIterationCacheCreation`].
+#[doc(hidden)]
+pub type AnthropicBaseUsageIterationCacheCreation = AnthropicIterationCacheCreation;
 /// The object of the `AnthropicCacheCreation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -711,6 +714,9 @@ impl AnthropicUnknownUsageIteration {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheCreation`].
+#[doc(hidden)]
+pub type AnthropicUsageCacheCreation = AnthropicCacheCreation;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the `AnthropicUsageIteration` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -726,3 +732,24 @@ crate::runtime::union_from! {
     Message(AnthropicMessageUsageIteration),
     AnthropicUnknownUsageIteration(AnthropicUnknownUsageIteration), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIteration`].
+#[doc(hidden)]
+pub type BaseMessagesResultUsageIterationsItem = AnthropicUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheCreation`].
+#[doc(hidden)]
+pub type ImageGenerationUsageCacheCreation = AnthropicCacheCreation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIteration`].
+#[doc(hidden)]
+pub type ImageGenerationUsageIterationsItem = AnthropicUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCacheCreation`].
+#[doc(hidden)]
+pub type MessagesDeltaEventUsageCacheCreation = AnthropicCacheCreation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIteration`].
+#[doc(hidden)]
+pub type MessagesDeltaEventUsageIterationsItem = AnthropicUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIteration`].
+#[doc(hidden)]
+pub type MessagesResultUsageIterationsItem = AnthropicUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIteration`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageUsageIterationsItem = AnthropicUsageIteration;

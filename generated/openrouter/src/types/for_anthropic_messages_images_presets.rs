@@ -6,3 +6,18 @@ crate::runtime::string_enum! {
     #[doc = " The values of the `AnthropicSpeed` schema in the API's spec."] pub enum
     AnthropicSpeed { Fast => "fast", Standard => "standard", }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSpeed`].
+#[doc(hidden)]
+pub type BaseMessagesResultUsageSpeed = AnthropicSpeed;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSpeed`].
+#[doc(hidden)]
+pub type ImageGenerationUsageSpeed = AnthropicSpeed;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSpeed`].
+#[doc(hidden)]
+pub type MessagesRequestSpeed = AnthropicSpeed;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSpeed`].
+#[doc(hidden)]
+pub type MessagesResultUsageSpeed = AnthropicSpeed;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSpeed`].
+#[doc(hidden)]
+pub type MessagesStartEventMessageUsageSpeed = AnthropicSpeed;

@@ -98,6 +98,9 @@ impl AnthropicBase64ImageSource {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageMimeType`].
+#[doc(hidden)]
+pub type AnthropicBase64ImageSourceMediaType = AnthropicImageMimeType;
 /// The one value of the schema at `/components/schemas/AnthropicBase64ImageSource/properties/type` in the API's spec.
 ///
 /// Always `"base64"`: constructors fill it in, decoding checks it.
@@ -1814,6 +1817,9 @@ impl AnthropicSearchResultBlockParamCitations {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
+#[doc(hidden)]
+pub type AnthropicSearchResultBlockParamContentItem = AnthropicTextBlockParam;
 /// The one value of the schema at `/components/schemas/AnthropicSearchResultBlockParam/properties/type` in the API's spec.
 ///
 /// Always `"search_result"`: constructors fill it in, decoding checks it.
@@ -2173,6 +2179,9 @@ impl AnthropicToolSearchToolBm25 {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallers`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolBm25AllowedCallers = AnthropicAllowedCallers;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/AnthropicToolSearchToolBm25/properties/name` in the API's spec."]
@@ -2324,6 +2333,9 @@ impl AnthropicToolSearchToolRegex {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallers`].
+#[doc(hidden)]
+pub type AnthropicToolSearchToolRegexAllowedCallers = AnthropicAllowedCallers;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/AnthropicToolSearchToolRegex/properties/name` in the API's spec."]
@@ -2886,6 +2898,12 @@ crate::runtime::one_value_enum! {
     " Always `approximate` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum AnthropicWebSearchToolUserLocationType { Approximate => "approximate", }
 }
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequest`].
+#[doc(hidden)]
+pub type CreateMessagesRequest = MessagesRequest;
+/// The name this place's type had while its schema was inline: another name for [`MessagesRequest`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesRequest = MessagesRequest;
 /// Advisor tool result from a prior assistant turn, replayed back to the model on the next turn. Mirrors the block Anthropic returns in assistant content when the `advisor_20260301` tool runs.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4254,6 +4272,9 @@ crate::runtime::string_enum! {
 pub type MessagesMessageParamToolResultContentToolReferenceType = crate::runtime::Const<
     constants::MessagesMessageParamToolResultContentToolReferenceType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchResultBlockParam`].
+#[doc(hidden)]
+pub type MessagesMessageParamWebSearchToolResultContentListItem = AnthropicWebSearchResultBlockParam;
 /// Configuration for controlling output behavior. Supports the effort parameter and structured output format.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5484,6 +5505,9 @@ crate::runtime::one_value_enum! {
     " Always `all` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum MessagesRequestEditsClearThinking20251015KeepAllType { All => "all", }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicInputTokensClearAtLeast`].
+#[doc(hidden)]
+pub type MessagesRequestEditsClearToolUses20250919ClearAtLeast = AnthropicInputTokensClearAtLeast;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/clear_tool_inputs` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5496,6 +5520,9 @@ crate::runtime::union_from! {
     MessagesRequestEditsClearToolUses20250919ClearToolInputs { Bool(bool), List(Vec <
     String >), }
 }
+/// The name this place's type had while its schema was inline: another name for [`MessagesFallbackParam`].
+#[doc(hidden)]
+pub type MessagesRequestFallbacksItem = MessagesFallbackParam;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/1/properties/keep` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5587,6 +5614,9 @@ crate::runtime::one_value_enum! {
 pub type MessagesRequestManagementEditsClearThinking20251015Type = crate::runtime::Const<
     constants::MessagesRequestManagementEditsClearThinking20251015Type,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUsesKeep`].
+#[doc(hidden)]
+pub type MessagesRequestManagementEditsClearToolUses20250919Keep = AnthropicToolUsesKeep;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/context_management/properties/edits/items/oneOf/0/properties/trigger` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5606,6 +5636,9 @@ crate::runtime::union_from! {
 pub type MessagesRequestManagementEditsClearToolUses20250919Type = crate::runtime::Const<
     constants::MessagesRequestManagementEditsClearToolUses20250919Type,
 >;
+/// The name this place's type had while its schema was inline: another name for [`MessagesMessageParam`].
+#[doc(hidden)]
+pub type MessagesRequestMessagesItem = MessagesMessageParam;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/metadata` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5666,6 +5699,9 @@ impl MessagesRequestMetadata {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`MessagesOutputConfig`].
+#[doc(hidden)]
+pub type MessagesRequestOutputConfig = MessagesOutputConfig;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/plugins/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5709,6 +5745,9 @@ impl MessagesRequestSystem {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
+#[doc(hidden)]
+pub type MessagesRequestSystemListItem = AnthropicTextBlockParam;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesRequest/properties/thinking` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5799,6 +5838,9 @@ impl MessagesRequestThinkingAdaptive {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicThinkingDisplay`].
+#[doc(hidden)]
+pub type MessagesRequestThinkingAdaptiveDisplay = AnthropicThinkingDisplay;
 /// The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/2/properties/type` in the API's spec.
 ///
 /// Always `"adaptive"`: constructors fill it in, decoding checks it.
@@ -5954,6 +5996,9 @@ impl MessagesRequestThinkingEnabled {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicThinkingDisplay`].
+#[doc(hidden)]
+pub type MessagesRequestThinkingEnabledDisplay = AnthropicThinkingDisplay;
 /// The one value of the schema at `/components/schemas/MessagesRequest/properties/thinking/oneOf/0/properties/type` in the API's spec.
 ///
 /// Always `"enabled"`: constructors fill it in, decoding checks it.
@@ -6485,6 +6530,9 @@ impl MessagesRequestToolsItemAdvisor20260301 {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallers`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemAdvisor20260301AllowedCallers = AnthropicAllowedCallers;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/5/properties/name` in the API's spec."]
@@ -7168,6 +7216,9 @@ crate::runtime::one_value_enum! {
     pub enum MessagesRequestToolsItemWebSearch20250305Type { WebSearch20250305 =>
     "web_search_20250305", }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolUserLocation`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20250305UserLocation = AnthropicWebSearchToolUserLocation;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7334,6 +7385,9 @@ impl MessagesRequestToolsItemWebSearch20260209 {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAllowedCallers`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20260209AllowedCallers = AnthropicAllowedCallers;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/4/properties/name` in the API's spec."]
@@ -7349,6 +7403,9 @@ crate::runtime::one_value_enum! {
     pub enum MessagesRequestToolsItemWebSearch20260209Type { WebSearch20260209 =>
     "web_search_20260209", }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolUserLocation`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemWebSearch20260209UserLocation = AnthropicWebSearchToolUserLocation;
 /// OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

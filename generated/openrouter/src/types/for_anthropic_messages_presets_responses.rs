@@ -104,6 +104,12 @@ impl ShellServerToolConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolEngine`].
+#[doc(hidden)]
+pub type ShellServerToolConfigEngine = ShellServerToolEngine;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolEnvironment`].
+#[doc(hidden)]
+pub type ShellServerToolConfigEnvironment = ShellServerToolEnvironment;
 crate::runtime::string_enum! {
     #[doc =
     " Which shell engine to use. \"openrouter\" runs commands server-side in the OpenRouter sandbox. \"auto\" (default) keeps the provider's native hosted shell when available (OpenAI); on other providers the call is routed to the OpenRouter sandbox."]
@@ -201,6 +207,9 @@ impl ShellServerToolOpenRouter {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolConfig`].
+#[doc(hidden)]
+pub type ShellServerToolOpenRouterParameters = ShellServerToolConfig;
 /// The one value of the schema at `/components/schemas/ShellServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:shell"`: constructors fill it in, decoding checks it.
@@ -351,6 +360,9 @@ impl ToolSearchServerToolConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolSearchServerToolConfig`].
+#[doc(hidden)]
+pub type ToolSearchServerToolParameters = ToolSearchServerToolConfig;
 /// The one value of the schema at `/components/schemas/ToolSearchServerTool/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:tool_search"`: constructors fill it in, decoding checks it.

@@ -2,6 +2,78 @@
 //! The types compiled only with the features `api-keys`, `benchmarks`, `chat`, `classifications`, `datasets`, `embeddings`, `files`, `generations`, `images`, `rerank`, `responses`, `stt`, `tts`, `video-generation`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type CreateImagesV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type CreateKeysV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type CreateRerankV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type CreateResponsesV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type CreateVideosV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type DeleteFileV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type DeleteKeysV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type DownloadFileContentV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type GetAppRankingsV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type GetBenchmarksV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type GetFileMetadataV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type GetGenerationV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type GetKeyV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type GetRankingsDailyV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type GetSessionCostV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type GetTaskClassificationsV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type ListFilesV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type ListGenerationContentV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type ListV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type SubmitGenerationFeedbackV429Response = TooManyRequestsResponse;
 /// Too Many Requests - Rate limit exceeded
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -88,6 +160,9 @@ impl TooManyRequestsResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponseErrorData`].
+#[doc(hidden)]
+pub type TooManyRequestsResponseError = TooManyRequestsResponseErrorData;
 /// Error data for TooManyRequestsResponse
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -170,3 +245,9 @@ impl TooManyRequestsResponseErrorData {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type UpdateKeysV429Response = TooManyRequestsResponse;
+/// The name this place's type had while its schema was inline: another name for [`TooManyRequestsResponse`].
+#[doc(hidden)]
+pub type UploadFileV429Response = TooManyRequestsResponse;

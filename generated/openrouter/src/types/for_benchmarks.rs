@@ -20,6 +20,9 @@ crate::runtime::string_enum! {
     "search_browsecomp", SearchHle => "search_hle", SearchDsqa => "search_dsqa",
     SearchWidesearch => "search_widesearch", }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksResponse`].
+#[doc(hidden)]
+pub type GetBenchmarksResponse = UnifiedBenchmarksResponse;
 crate::runtime::string_enum! {
     #[doc =
     " OpenRouter search benchmarks only: filter by the request surface the lane ran on."]
@@ -277,6 +280,9 @@ impl UnifiedBenchmarksAaItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarkPricing`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksAaItemPricing = UnifiedBenchmarkPricing;
 crate::runtime::one_value_enum! {
     #[doc = " Benchmark source discriminator."] #[doc = ""] #[doc =
     " Always `artificial-analysis` in this version of the spec: constructors fill it in, decoding checks it."]
@@ -476,6 +482,9 @@ impl UnifiedBenchmarksDaItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarkPricing`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksDaItemPricing = UnifiedBenchmarkPricing;
 crate::runtime::one_value_enum! {
     #[doc = " Benchmark source discriminator."] #[doc = ""] #[doc =
     " Always `design-arena` in this version of the spec: constructors fill it in, decoding checks it."]
@@ -1048,6 +1057,9 @@ crate::runtime::union_from! {
     DesignArena(UnifiedBenchmarksDaItem), Openrouter(UnifiedBenchmarksOrItem),
     ArtificialAnalysis(UnifiedBenchmarksAaItem), }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksMeta`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseMeta = UnifiedBenchmarksMeta;
 /// The object of the `UnifiedBenchmarksSearchItem` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1305,6 +1317,9 @@ crate::runtime::string_enum! {
     pub enum UnifiedBenchmarksSearchItemPrimaryMetric { Accuracy => "accuracy", F1ByItem
     => "f1_by_item", }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksSearchRunConfig`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksSearchItemRunConfig = UnifiedBenchmarksSearchRunConfig;
 crate::runtime::string_enum! {
     #[doc = " Request surface the published configuration went through."] #[doc = " "]
     #[doc =

@@ -239,6 +239,9 @@ impl ByokKey {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ByokProviderSlug`].
+#[doc(hidden)]
+pub type ByokKeyProvider = ByokProviderSlug;
 crate::runtime::string_enum! {
     #[doc =
     " The upstream provider this credential authenticates against, as a lowercase slug (e.g. `openai`, `anthropic`, `amazon-bedrock`)."]
@@ -466,6 +469,9 @@ impl CreateByokKeyRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ByokProviderSlug`].
+#[doc(hidden)]
+pub type CreateByokKeyRequestProvider = ByokProviderSlug;
 /// The object of the `CreateBYOKKeyResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -523,6 +529,9 @@ impl CreateByokKeyResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ByokKey`].
+#[doc(hidden)]
+pub type CreateByokKeyResponseData = ByokKey;
 /// The object of the `DeleteBYOKKeyResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -645,6 +654,9 @@ impl GetByokKeyResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ByokKey`].
+#[doc(hidden)]
+pub type GetByokKeyResponseData = ByokKey;
 crate::runtime::string_enum! {
     #[doc =
     " Optional provider slug to filter by (e.g. `openai`, `anthropic`, `amazon-bedrock`)."]
@@ -753,6 +765,9 @@ impl ListByokKeysResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ByokKey`].
+#[doc(hidden)]
+pub type ListByokKeysResponseDataItem = ByokKey;
 /// The object of the `UpdateBYOKKeyRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -986,3 +1001,6 @@ impl UpdateByokKeyResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ByokKey`].
+#[doc(hidden)]
+pub type UpdateByokKeyResponseData = ByokKey;

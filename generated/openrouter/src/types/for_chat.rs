@@ -109,6 +109,12 @@ impl ChatChoice {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatFinishReasonEnum`].
+#[doc(hidden)]
+pub type ChatChoiceFinishReason = ChatFinishReasonEnum;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobs`].
+#[doc(hidden)]
+pub type ChatChoiceLogprobs = ChatTokenLogprobs;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ChatFinishReasonEnum` schema in the API's spec."] pub
     enum ChatFinishReasonEnum { ToolCalls => "tool_calls", Stop => "stop", Length =>
@@ -310,6 +316,9 @@ impl ChatResult {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatChoice`].
+#[doc(hidden)]
+pub type ChatResultChoicesItem = ChatChoice;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/ChatResult/properties/object` in the API's spec."]
@@ -317,6 +326,9 @@ crate::runtime::one_value_enum! {
     " Always `chat.completion` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum ChatResultObject { ChatCompletion => "chat.completion", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatUsage`].
+#[doc(hidden)]
+pub type ChatResultUsage = ChatUsage;
 /// Streaming completion choice chunk
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -421,6 +433,15 @@ impl ChatStreamChoice {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamDelta`].
+#[doc(hidden)]
+pub type ChatStreamChoiceDelta = ChatStreamDelta;
+/// The name this place's type had while its schema was inline: another name for [`ChatFinishReasonEnum`].
+#[doc(hidden)]
+pub type ChatStreamChoiceFinishReason = ChatFinishReasonEnum;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprobs`].
+#[doc(hidden)]
+pub type ChatStreamChoiceLogprobs = ChatTokenLogprobs;
 /// Streaming chat completion chunk
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -631,6 +652,9 @@ impl ChatStreamChunk {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChoice`].
+#[doc(hidden)]
+pub type ChatStreamChunkChoicesItem = ChatStreamChoice;
 /// Error information
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -796,6 +820,9 @@ crate::runtime::one_value_enum! {
     " Always `chat.completion.chunk` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum ChatStreamChunkObject { ChatCompletionChunk => "chat.completion.chunk", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatUsage`].
+#[doc(hidden)]
+pub type ChatStreamChunkUsage = ChatUsage;
 /// Delta changes in streaming response
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -962,11 +989,17 @@ impl ChatStreamDelta {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamReasoningDetails`].
+#[doc(hidden)]
+pub type ChatStreamDeltaReasoningDetails = ChatStreamReasoningDetails;
 crate::runtime::one_value_enum! {
     #[doc = " The role of the message author"] #[doc = ""] #[doc =
     " Always `assistant` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum ChatStreamDeltaRole { Assistant => "assistant", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamToolCall`].
+#[doc(hidden)]
+pub type ChatStreamDeltaToolCallsItem = ChatStreamToolCall;
 /// Reasoning details for extended thinking models
 pub type ChatStreamReasoningDetails = Vec<ReasoningDetailUnion>;
 /// Tool call delta for streaming responses
@@ -1158,6 +1191,9 @@ crate::runtime::one_value_enum! {
     " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum ChatStreamToolCallType { Function => "function", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamChunk`].
+#[doc(hidden)]
+pub type ChatStreamingResponseData = ChatStreamChunk;
 /// Token log probability information
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1407,6 +1443,12 @@ impl ChatTokenLogprobs {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprob`].
+#[doc(hidden)]
+pub type ChatTokenLogprobsContentItem = ChatTokenLogprob;
+/// The name this place's type had while its schema was inline: another name for [`ChatTokenLogprob`].
+#[doc(hidden)]
+pub type ChatTokenLogprobsRefusalItem = ChatTokenLogprob;
 /// Token usage statistics
 #[derive(Debug, Clone)]
 #[non_exhaustive]

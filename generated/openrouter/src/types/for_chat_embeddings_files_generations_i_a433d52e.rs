@@ -88,6 +88,9 @@ impl BadGatewayResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponseErrorData`].
+#[doc(hidden)]
+pub type BadGatewayResponseError = BadGatewayResponseErrorData;
 /// Error data for BadGatewayResponse
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -170,3 +173,48 @@ impl BadGatewayResponseErrorData {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type CreateImagesV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type CreateRerankV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type CreateResponsesV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type DeleteFileV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type DownloadFileContentV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type GetFileMetadataV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type GetGenerationV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type ListFilesV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type ListGenerationContentV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type ListVideosContentV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV502Response = BadGatewayResponse;
+/// The name this place's type had while its schema was inline: another name for [`BadGatewayResponse`].
+#[doc(hidden)]
+pub type UploadFileV502Response = BadGatewayResponse;

@@ -2,6 +2,15 @@
 //! The types compiled only with the features `chat`, `embeddings`, `files`, `images`, `responses`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponse`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV413Response = PayloadTooLargeResponse;
+/// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponse`].
+#[doc(hidden)]
+pub type CreateImagesV413Response = PayloadTooLargeResponse;
+/// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponse`].
+#[doc(hidden)]
+pub type CreateResponsesV413Response = PayloadTooLargeResponse;
 /// Payload Too Large - Request payload exceeds size limits
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -88,6 +97,9 @@ impl PayloadTooLargeResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponseErrorData`].
+#[doc(hidden)]
+pub type PayloadTooLargeResponseError = PayloadTooLargeResponseErrorData;
 /// Error data for PayloadTooLargeResponse
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -170,3 +182,9 @@ impl PayloadTooLargeResponseErrorData {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponse`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV413Response = PayloadTooLargeResponse;
+/// The name this place's type had while its schema was inline: another name for [`PayloadTooLargeResponse`].
+#[doc(hidden)]
+pub type UploadFileV413Response = PayloadTooLargeResponse;

@@ -2,6 +2,36 @@
 //! The types compiled only with the features `chat`, `embeddings`, `files`, `rerank`, `responses`, `stt`, `tts`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
+#[doc(hidden)]
+pub type CreateRerankV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
+#[doc(hidden)]
+pub type CreateResponsesV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
+#[doc(hidden)]
+pub type DeleteFileV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
+#[doc(hidden)]
+pub type DownloadFileContentV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
+#[doc(hidden)]
+pub type GetFileMetadataV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
+#[doc(hidden)]
+pub type ListFilesV503Response = ServiceUnavailableResponse;
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV503Response = ServiceUnavailableResponse;
 /// Service Unavailable - Service temporarily unavailable
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -88,6 +118,9 @@ impl ServiceUnavailableResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponseErrorData`].
+#[doc(hidden)]
+pub type ServiceUnavailableResponseError = ServiceUnavailableResponseErrorData;
 /// Error data for ServiceUnavailableResponse
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -170,3 +203,6 @@ impl ServiceUnavailableResponseErrorData {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ServiceUnavailableResponse`].
+#[doc(hidden)]
+pub type UploadFileV503Response = ServiceUnavailableResponse;

@@ -2,6 +2,30 @@
 //! The types compiled only with the features `chat`, `embeddings`, `generations`, `images`, `rerank`, `responses`, `stt`, `tts`, `video-generation`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
+#[doc(hidden)]
+pub type CreateImagesV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
+#[doc(hidden)]
+pub type CreateRerankV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
+#[doc(hidden)]
+pub type CreateResponsesV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
+#[doc(hidden)]
+pub type CreateVideosV402Response = PaymentRequiredResponse;
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
+#[doc(hidden)]
+pub type GetGenerationV402Response = PaymentRequiredResponse;
 /// Payment Required - Insufficient credits or quota to complete request
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -88,6 +112,9 @@ impl PaymentRequiredResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponseErrorData`].
+#[doc(hidden)]
+pub type PaymentRequiredResponseError = PaymentRequiredResponseErrorData;
 /// Error data for PaymentRequiredResponse
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -170,3 +197,6 @@ impl PaymentRequiredResponseErrorData {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PaymentRequiredResponse`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV402Response = PaymentRequiredResponse;

@@ -2,6 +2,42 @@
 //! The types compiled only with the features `chat`, `embeddings`, `generations`, `images`, `rerank`, `responses`, `stt`, `tts`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
+#[doc(hidden)]
+pub type CreateAudioSpeechV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
+#[doc(hidden)]
+pub type CreateEmbeddingsV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
+#[doc(hidden)]
+pub type CreateImagesV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
+#[doc(hidden)]
+pub type CreateImagesV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
+#[doc(hidden)]
+pub type CreateRerankV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
+#[doc(hidden)]
+pub type CreateRerankV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
+#[doc(hidden)]
+pub type CreateResponsesV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
+#[doc(hidden)]
+pub type CreateResponsesV529Response = ProviderOverloadedResponse;
 /// Infrastructure Timeout - Provider request timed out at edge network
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -88,6 +124,9 @@ impl EdgeNetworkTimeoutResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponseErrorData`].
+#[doc(hidden)]
+pub type EdgeNetworkTimeoutResponseError = EdgeNetworkTimeoutResponseErrorData;
 /// Error data for EdgeNetworkTimeoutResponse
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -170,6 +209,18 @@ impl EdgeNetworkTimeoutResponseErrorData {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
+#[doc(hidden)]
+pub type GetGenerationV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
+#[doc(hidden)]
+pub type GetGenerationV529Response = ProviderOverloadedResponse;
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
+#[doc(hidden)]
+pub type ListGenerationContentV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
+#[doc(hidden)]
+pub type ListGenerationContentV529Response = ProviderOverloadedResponse;
 /// Provider Overloaded - Provider is temporarily overloaded
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -256,6 +307,9 @@ impl ProviderOverloadedResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponseErrorData`].
+#[doc(hidden)]
+pub type ProviderOverloadedResponseError = ProviderOverloadedResponseErrorData;
 /// Error data for ProviderOverloadedResponse
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -338,3 +392,9 @@ impl ProviderOverloadedResponseErrorData {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`EdgeNetworkTimeoutResponse`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV524Response = EdgeNetworkTimeoutResponse;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOverloadedResponse`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV529Response = ProviderOverloadedResponse;

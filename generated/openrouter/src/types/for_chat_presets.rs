@@ -314,6 +314,9 @@ impl ChatAssistantMessage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatAudioOutput`].
+#[doc(hidden)]
+pub type ChatAssistantMessageAudio = ChatAudioOutput;
 crate::runtime::untagged_union! {
     #[doc = " Assistant message content"] pub enum ChatAssistantMessageContent {
     String(String), List(Vec < ChatContentItems >), }
@@ -332,12 +335,24 @@ impl ChatAssistantMessageContent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItems`].
+#[doc(hidden)]
+pub type ChatAssistantMessageContentListItem = ChatContentItems;
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantImages`].
+#[doc(hidden)]
+pub type ChatAssistantMessageImages = ChatAssistantImages;
+/// The name this place's type had while its schema was inline: another name for [`ChatReasoningDetails`].
+#[doc(hidden)]
+pub type ChatAssistantMessageReasoningDetails = ChatReasoningDetails;
 /// The one value of the schema at `/components/schemas/ChatAssistantMessage/properties/role` in the API's spec.
 ///
 /// Always `"assistant"`: constructors fill it in, decoding checks it.
 pub type ChatAssistantMessageRole = crate::runtime::Const<
     constants::ChatAssistantMessageRole,
 >;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolCall`].
+#[doc(hidden)]
+pub type ChatAssistantMessageToolCallsItem = ChatToolCall;
 /// Audio output data or reference
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -441,6 +456,9 @@ impl ChatAudioOutput {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessage`].
+#[doc(hidden)]
+pub type ChatChoiceMessage = ChatAssistantMessage;
 /// Audio input content part. Supported audio formats vary by provider.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1077,6 +1095,9 @@ impl ChatContentText {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatContentCacheControl`].
+#[doc(hidden)]
+pub type ChatContentTextCacheControl = ChatContentCacheControl;
 /// The one value of the schema at `/components/schemas/ChatContentText/properties/type` in the API's spec.
 ///
 /// Always `"text"`: constructors fill it in, decoding checks it.
@@ -1208,6 +1229,9 @@ impl ChatContentVideoInput {
 ///
 /// Always `"video_url"`: constructors fill it in, decoding checks it.
 pub type ChatContentVideoType = crate::runtime::Const<constants::ChatContentVideoType>;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentVideoInput`].
+#[doc(hidden)]
+pub type ChatContentVideoUrl = ChatContentVideoInput;
 /// Developer message
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1317,6 +1341,9 @@ impl ChatDeveloperMessageContent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatContentText`].
+#[doc(hidden)]
+pub type ChatDeveloperMessageContentListItem = ChatContentText;
 /// The one value of the schema at `/components/schemas/ChatDeveloperMessage/properties/role` in the API's spec.
 ///
 /// Always `"developer"`: constructors fill it in, decoding checks it.
@@ -1539,6 +1566,9 @@ impl ChatFormatJsonSchemaConfig {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatJsonSchemaConfig`].
+#[doc(hidden)]
+pub type ChatFormatJsonSchemaConfigJsonSchema = ChatJsonSchemaConfig;
 /// The one value of the schema at `/components/schemas/ChatFormatJsonSchemaConfig/properties/type` in the API's spec.
 ///
 /// Always `"json_schema"`: constructors fill it in, decoding checks it.
@@ -1791,6 +1821,9 @@ impl ChatFunctionToolFunction {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatContentCacheControl`].
+#[doc(hidden)]
+pub type ChatFunctionToolFunctionCacheControl = ChatContentCacheControl;
 /// Function definition for tool calling
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2036,6 +2069,9 @@ crate::runtime::union_from! {
 }
 /// Models to use for completion
 pub type ChatModelNames = Vec<ModelName>;
+/// The name this place's type had while its schema was inline: another name for [`ModelName`].
+#[doc(hidden)]
+pub type ChatModelNamesItem = ModelName;
 /// Named tool choice for specific function
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2176,6 +2212,9 @@ crate::runtime::one_value_enum! {
 }
 /// Reasoning details for extended thinking models
 pub type ChatReasoningDetails = Vec<ReasoningDetailUnion>;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnion`].
+#[doc(hidden)]
+pub type ChatReasoningDetailsItem = ReasoningDetailUnion;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the `ChatReasoningSummaryVerbosityEnum` schema in the API's spec."]
@@ -2951,6 +2990,9 @@ impl ChatRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatMessage`].
+#[doc(hidden)]
+pub type ChatRequestMessagesItem = ChatMessage;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/ChatRequest/properties/modalities/items` in the API's spec."]
@@ -2959,6 +3001,12 @@ crate::runtime::string_enum! {
     pub enum ChatRequestModalitiesItem { Text => "text", Image => "image", Audio =>
     "audio", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ModelName`].
+#[doc(hidden)]
+pub type ChatRequestModel = ModelName;
+/// The name this place's type had while its schema was inline: another name for [`ChatModelNames`].
+#[doc(hidden)]
+pub type ChatRequestModels = ChatModelNames;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/ChatRequest/properties/plugins/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -2980,6 +3028,9 @@ crate::runtime::union_from! {
     ResponseHealing(ResponseHealingPlugin), ContextCompression(ContextCompressionPlugin),
     ParetoRouter(ParetoRouterPlugin), Fusion(FusionPlugin), }
 }
+/// The name this place's type had while its schema was inline: another name for [`Prediction`].
+#[doc(hidden)]
+pub type ChatRequestPrediction = Prediction;
 /// Configuration options for reasoning models
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3070,6 +3121,9 @@ crate::runtime::string_enum! {
     pub enum ChatRequestReasoningEffort { Max => "max", Xhigh => "xhigh", High => "high",
     Medium => "medium", Low => "low", Minimal => "minimal", None => "none", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatReasoningSummaryVerbosityEnum`].
+#[doc(hidden)]
+pub type ChatRequestReasoningSummary = ChatReasoningSummaryVerbosityEnum;
 crate::runtime::tagged_union! {
     #[doc = " Response format configuration"] #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
@@ -3111,6 +3165,15 @@ impl ChatRequestStop {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatStreamOptions`].
+#[doc(hidden)]
+pub type ChatRequestStreamOptions = ChatStreamOptions;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolChoice`].
+#[doc(hidden)]
+pub type ChatRequestToolChoice = ChatToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`ChatFunctionTool`].
+#[doc(hidden)]
+pub type ChatRequestToolsItem = ChatFunctionTool;
 /// OpenRouter built-in server tool: searches and filters AI models available on OpenRouter
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3256,6 +3319,9 @@ impl ChatServerToolChoice {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatAudioOutput`].
+#[doc(hidden)]
+pub type ChatStreamDeltaAudio = ChatAudioOutput;
 /// Streaming configuration options
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3324,6 +3390,9 @@ impl ChatStreamOptions {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailUnion`].
+#[doc(hidden)]
+pub type ChatStreamReasoningDetailsItem = ReasoningDetailUnion;
 /// System message for setting behavior
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3433,6 +3502,9 @@ impl ChatSystemMessageContent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatContentText`].
+#[doc(hidden)]
+pub type ChatSystemMessageContentListItem = ChatContentText;
 /// The one value of the schema at `/components/schemas/ChatSystemMessage/properties/role` in the API's spec.
 ///
 /// Always `"system"`: constructors fill it in, decoding checks it.
@@ -3733,6 +3805,9 @@ impl ChatToolMessageContent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItems`].
+#[doc(hidden)]
+pub type ChatToolMessageContentListItem = ChatContentItems;
 /// The one value of the schema at `/components/schemas/ChatToolMessage/properties/role` in the API's spec.
 ///
 /// Always `"tool"`: constructors fill it in, decoding checks it.
@@ -3846,6 +3921,9 @@ impl ChatUserMessageContent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatContentItems`].
+#[doc(hidden)]
+pub type ChatUserMessageContentListItem = ChatContentItems;
 /// The one value of the schema at `/components/schemas/ChatUserMessage/properties/role` in the API's spec.
 ///
 /// Always `"user"`: constructors fill it in, decoding checks it.
@@ -4106,6 +4184,9 @@ crate::runtime::string_enum! {
     "web_search_preview", WebSearchPreview20250311 => "web_search_preview_2025_03_11",
     WebSearch20250826 => "web_search_2025_08_26", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatRequest`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsRequest = ChatRequest;
 /// Video input content part (legacy format - deprecated)
 #[deprecated(note = "deprecated by the API's spec")]
 #[derive(Debug, Clone)]
@@ -4236,6 +4317,9 @@ impl LegacyChatContentVideoInput {
 pub type LegacyChatContentVideoType = crate::runtime::Const<
     constants::LegacyChatContentVideoType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`LegacyChatContentVideoInput`].
+#[doc(hidden)]
+pub type LegacyChatContentVideoUrl = LegacyChatContentVideoInput;
 /// Model to use for completion
 pub type ModelName = String;
 /// Static predicted output content. Supported models can use this to reduce latency when much of the response is known in advance.
@@ -4331,6 +4415,9 @@ impl PredictionContent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PredictionContentText`].
+#[doc(hidden)]
+pub type PredictionContentListItem = PredictionContentText;
 /// Text content part for a predicted output.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4931,3 +5018,6 @@ crate::runtime::union_from! {
     ReasoningEncrypted(ReasoningDetailEncrypted), ReasoningText(ReasoningDetailText),
     ReasoningServerToolCall(ReasoningDetailServerToolCall), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatRequest`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestRequest = ChatRequest;

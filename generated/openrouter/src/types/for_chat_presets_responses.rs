@@ -275,6 +275,9 @@ impl AdvisorServerToolConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AdvisorReasoning`].
+#[doc(hidden)]
+pub type AdvisorServerToolConfigReasoning = AdvisorReasoning;
 /// OpenRouter built-in server tool: consults a higher-intelligence advisor model (any OpenRouter model) for guidance mid-generation and returns its response. Include multiple entries to offer several named advisors; at most one entry may omit `name` to act as the default advisor.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -352,12 +355,21 @@ impl AdvisorServerToolOpenRouter {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolConfig`].
+#[doc(hidden)]
+pub type AdvisorServerToolOpenRouterParameters = AdvisorServerToolConfig;
 /// The one value of the schema at `/components/schemas/AdvisorServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:advisor"`: constructors fill it in, decoding checks it.
 pub type AdvisorServerToolOpenRouterType = crate::runtime::Const<
     constants::AdvisorServerToolOpenRouterType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheOptions`].
+#[doc(hidden)]
+pub type BaseResponsesResultPromptCacheOptions = PromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type ChatContentTextPromptCacheBreakpoint = PromptCacheBreakpoint;
 /// Debug options for inspecting request transformations (streaming only)
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -425,6 +437,15 @@ impl ChatDebugOptions {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatDebugOptions`].
+#[doc(hidden)]
+pub type ChatRequestDebug = ChatDebugOptions;
+/// The name this place's type had while its schema was inline: another name for [`ImageConfig`].
+#[doc(hidden)]
+pub type ChatRequestImageConfig = ImageConfig;
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheOptions`].
+#[doc(hidden)]
+pub type ChatRequestPromptCacheOptions = PromptCacheOptions;
 /// OpenRouter built-in server tool: read, write, edit, and list workspace files via the Files API. Requires an authenticated request; files come from the API key's workspace (or the default workspace for keys without one).
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -504,6 +525,9 @@ impl FilesServerTool {
 }
 /// Configuration for the openrouter:files server tool
 pub type FilesServerToolConfig = crate::runtime::Map<serde_json::Value>;
+/// The name this place's type had while its schema was inline: another name for [`FilesServerToolConfig`].
+#[doc(hidden)]
+pub type FilesServerToolParameters = FilesServerToolConfig;
 /// The one value of the schema at `/components/schemas/FilesServerTool/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:files"`: constructors fill it in, decoding checks it.
@@ -941,6 +965,9 @@ impl FusionServerToolOpenRouter {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolConfig`].
+#[doc(hidden)]
+pub type FusionServerToolOpenRouterParameters = FusionServerToolConfig;
 /// The one value of the schema at `/components/schemas/FusionServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:fusion"`: constructors fill it in, decoding checks it.
@@ -971,6 +998,12 @@ impl ImageConfigValue {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheBreakpoint`].
+#[doc(hidden)]
+pub type InputTextPromptCacheBreakpoint = PromptCacheBreakpoint;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningFormat`].
+#[doc(hidden)]
+pub type OutputReasoningItemFormat = ReasoningFormat;
 /// Marks an explicit prompt-cache boundary on this content block (OpenAI-style). Everything through the block carrying this marker is part of the candidate cached prefix. Supported natively by OpenAI GPT-5.6 and newer; on providers that use Anthropic-style `cache_control`, OpenRouter converts the marker to that format automatically.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1108,6 +1141,18 @@ crate::runtime::one_value_enum! {
     " Always `explicit` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum PromptCacheOptionsMode { Explicit => "explicit", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ReasoningFormat`].
+#[doc(hidden)]
+pub type ReasoningDetailEncryptedFormat = ReasoningFormat;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningFormat`].
+#[doc(hidden)]
+pub type ReasoningDetailServerToolCallFormat = ReasoningFormat;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningFormat`].
+#[doc(hidden)]
+pub type ReasoningDetailSummaryFormat = ReasoningFormat;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningFormat`].
+#[doc(hidden)]
+pub type ReasoningDetailTextFormat = ReasoningFormat;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ReasoningFormat` schema in the API's spec."] pub enum
     ReasoningFormat { UnknownValue => "unknown", OpenaiResponsesV1 =>
@@ -1117,6 +1162,18 @@ crate::runtime::string_enum! {
     "meta-responses-v1", AnthropicClaudeV1 => "anthropic-claude-v1", GoogleGeminiV1 =>
     "google-gemini-v1", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ReasoningFormat`].
+#[doc(hidden)]
+pub type ReasoningItemFormat = ReasoningFormat;
+/// The name this place's type had while its schema was inline: another name for [`ChatDebugOptions`].
+#[doc(hidden)]
+pub type ResponsesRequestDebug = ChatDebugOptions;
+/// The name this place's type had while its schema was inline: another name for [`ImageConfig`].
+#[doc(hidden)]
+pub type ResponsesRequestImageConfig = ImageConfig;
+/// The name this place's type had while its schema was inline: another name for [`PromptCacheOptions`].
+#[doc(hidden)]
+pub type ResponsesRequestPromptCacheOptions = PromptCacheOptions;
 /// A tool made available to the subagent. Only OpenRouter server tools (e.g. openrouter:web_search) are supported; function tools are rejected because the worker has no way to execute them. The subagent tool may not list itself.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1495,6 +1552,12 @@ impl SubagentServerToolConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`SubagentReasoning`].
+#[doc(hidden)]
+pub type SubagentServerToolConfigReasoning = SubagentReasoning;
+/// The name this place's type had while its schema was inline: another name for [`SubagentNestedTool`].
+#[doc(hidden)]
+pub type SubagentServerToolConfigToolsItem = SubagentNestedTool;
 /// OpenRouter built-in server tool: delegates self-contained tasks to a smaller, cheaper, faster worker model (any OpenRouter model) mid-generation and returns its outcome. The worker may run as a sub-agent with its own tools.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1572,6 +1635,9 @@ impl SubagentServerToolOpenRouter {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolConfig`].
+#[doc(hidden)]
+pub type SubagentServerToolOpenRouterParameters = SubagentServerToolConfig;
 /// The one value of the schema at `/components/schemas/SubagentServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:subagent"`: constructors fill it in, decoding checks it.

@@ -2,6 +2,15 @@
 //! The types compiled only with the features `chat`, `responses`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ServerToolUseDetails`].
+#[doc(hidden)]
+pub type ChatUsageServerToolUseDetails = ServerToolUseDetails;
+/// The name this place's type had while its schema was inline: another name for [`UnprocessableEntityResponse`].
+#[doc(hidden)]
+pub type CreateResponsesV422Response = UnprocessableEntityResponse;
+/// The name this place's type had while its schema was inline: another name for [`UnprocessableEntityResponse`].
+#[doc(hidden)]
+pub type SendChatCompletionRequestV422Response = UnprocessableEntityResponse;
 /// Usage for server-side tool execution (e.g., web search)
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -181,6 +190,9 @@ impl UnprocessableEntityResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnprocessableEntityResponseErrorData`].
+#[doc(hidden)]
+pub type UnprocessableEntityResponseError = UnprocessableEntityResponseErrorData;
 /// Error data for UnprocessableEntityResponse
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -263,3 +275,6 @@ impl UnprocessableEntityResponseErrorData {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ServerToolUseDetails`].
+#[doc(hidden)]
+pub type UsageServerToolUseDetails = ServerToolUseDetails;

@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `classifications`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`TaskClassificationResponse`].
+#[doc(hidden)]
+pub type GetTaskClassificationsResponse = TaskClassificationResponse;
 crate::runtime::one_value_enum! {
     #[doc =
     " Trailing time window for the classification data. Currently only `7d` (trailing 7 days) is supported."]
@@ -172,6 +175,9 @@ impl TaskClassificationItem {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`TaskClassificationModel`].
+#[doc(hidden)]
+pub type TaskClassificationItemModelsItem = TaskClassificationModel;
 /// The object of the `TaskClassificationMacroCategory` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -526,3 +532,9 @@ impl TaskClassificationResponseData {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`TaskClassificationItem`].
+#[doc(hidden)]
+pub type TaskClassificationResponseDataClassificationsItem = TaskClassificationItem;
+/// The name this place's type had while its schema was inline: another name for [`TaskClassificationMacroCategory`].
+#[doc(hidden)]
+pub type TaskClassificationResponseDataMacroCategoriesItem = TaskClassificationMacroCategory;

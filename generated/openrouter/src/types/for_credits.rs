@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `credits`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`GoneResponse`].
+#[doc(hidden)]
+pub type CreateCoinbaseChargeV410Response = GoneResponse;
 /// Total credits purchased and used
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -221,6 +224,9 @@ impl GoneResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`GoneResponseErrorData`].
+#[doc(hidden)]
+pub type GoneResponseError = GoneResponseErrorData;
 /// Error data for GoneResponse
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

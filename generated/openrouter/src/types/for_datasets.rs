@@ -196,6 +196,12 @@ impl AppRankingsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AppRankingsItem`].
+#[doc(hidden)]
+pub type AppRankingsResponseDataItem = AppRankingsItem;
+/// The name this place's type had while its schema was inline: another name for [`RankingsDailyMeta`].
+#[doc(hidden)]
+pub type AppRankingsResponseMeta = RankingsDailyMeta;
 crate::runtime::string_enum! {
     #[doc =
     " Marketplace category group to filter by (e.g. `coding`). Only apps tagged with a subcategory inside this group are returned. Mutually combinable with `subcategory` — when both are supplied the `subcategory` must belong to the `category` group."]
@@ -204,6 +210,9 @@ crate::runtime::string_enum! {
     pub enum GetAppRankingsCategory { Coding => "coding", Creative => "creative",
     Productivity => "productivity", Entertainment => "entertainment", }
 }
+/// The name this place's type had while its schema was inline: another name for [`AppRankingsResponse`].
+#[doc(hidden)]
+pub type GetAppRankingsResponse = AppRankingsResponse;
 crate::runtime::string_enum! {
     #[doc =
     " `popular` ranks apps by total token volume inside the date window. `trending` ranks apps by absolute excess token growth: window volume minus the average volume of the three equal-length periods immediately preceding the window. Apps with no excess growth are omitted from `trending` results."]
@@ -265,6 +274,12 @@ crate::runtime::string_enum! {
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum GetRankingsDailyPeriod { Day => "day", Week => "week", Month => "month", }
 }
+/// The name this place's type had while its schema was inline: another name for [`RankingsDailyResponse`].
+#[doc(hidden)]
+pub type GetRankingsDailyResponse = RankingsDailyResponse;
+/// The name this place's type had while its schema was inline: another name for [`SessionCostResponse`].
+#[doc(hidden)]
+pub type GetSessionCostResponse = SessionCostResponse;
 crate::runtime::string_enum! {
     #[doc = " Filter by the inclusive number of turns in a session."] #[doc = " "] #[doc
     =
@@ -543,6 +558,12 @@ impl RankingsDailyResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`RankingsDailyItem`].
+#[doc(hidden)]
+pub type RankingsDailyResponseDataItem = RankingsDailyItem;
+/// The name this place's type had while its schema was inline: another name for [`RankingsDailyMeta`].
+#[doc(hidden)]
+pub type RankingsDailyResponseMeta = RankingsDailyMeta;
 /// The object of the `SessionCostItem` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -850,3 +871,9 @@ impl SessionCostResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`SessionCostItem`].
+#[doc(hidden)]
+pub type SessionCostResponseDataItem = SessionCostItem;
+/// The name this place's type had while its schema was inline: another name for [`SessionCostMeta`].
+#[doc(hidden)]
+pub type SessionCostResponseMeta = SessionCostMeta;

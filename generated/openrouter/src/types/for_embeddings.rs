@@ -75,6 +75,9 @@ impl ContentPartInputAudio {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`MultimodalMedia`].
+#[doc(hidden)]
+pub type ContentPartInputAudioInputAudio = MultimodalMedia;
 /// The one value of the schema at `/components/schemas/ContentPartInputAudio/properties/type` in the API's spec.
 ///
 /// Always `"input_audio"`: constructors fill it in, decoding checks it.
@@ -154,6 +157,9 @@ impl ContentPartInputFile {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`MultimodalMedia`].
+#[doc(hidden)]
+pub type ContentPartInputFileInputFile = MultimodalMedia;
 /// The one value of the schema at `/components/schemas/ContentPartInputFile/properties/type` in the API's spec.
 ///
 /// Always `"input_file"`: constructors fill it in, decoding checks it.
@@ -233,6 +239,9 @@ impl ContentPartInputVideo {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`MultimodalMedia`].
+#[doc(hidden)]
+pub type ContentPartInputVideoInputVideo = MultimodalMedia;
 /// The one value of the schema at `/components/schemas/ContentPartInputVideo/properties/type` in the API's spec.
 ///
 /// Always `"input_video"`: constructors fill it in, decoding checks it.

@@ -19,6 +19,30 @@ crate::runtime::string_enum! {
     => "phi3", Rwkv => "rwkv", Vicuna => "vicuna", Zephyr => "zephyr", DeepseekR1 =>
     "deepseek-r1", DeepseekV31 => "deepseek-v3.1", Qwq => "qwq", Qwen3 => "qwen3", }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputModality`].
+#[doc(hidden)]
+pub type ListEndpointsResponseArchitectureInputModalitiesItem = InputModality;
+/// The name this place's type had while its schema was inline: another name for [`InstructType`].
+#[doc(hidden)]
+pub type ListEndpointsResponseArchitectureInstructType = InstructType;
+/// The name this place's type had while its schema was inline: another name for [`OutputModality`].
+#[doc(hidden)]
+pub type ListEndpointsResponseArchitectureOutputModalitiesItem = OutputModality;
+/// The name this place's type had while its schema was inline: another name for [`ModelGroup`].
+#[doc(hidden)]
+pub type ListEndpointsResponseArchitectureTokenizer = ModelGroup;
+/// The name this place's type had while its schema was inline: another name for [`InputModality`].
+#[doc(hidden)]
+pub type ModelArchitectureInputModalitiesItem = InputModality;
+/// The name this place's type had while its schema was inline: another name for [`InstructType`].
+#[doc(hidden)]
+pub type ModelArchitectureInstructType = InstructType;
+/// The name this place's type had while its schema was inline: another name for [`OutputModality`].
+#[doc(hidden)]
+pub type ModelArchitectureOutputModalitiesItem = OutputModality;
+/// The name this place's type had while its schema was inline: another name for [`ModelGroup`].
+#[doc(hidden)]
+pub type ModelArchitectureTokenizer = ModelGroup;
 crate::runtime::string_enum! {
     #[doc = " Tokenizer type used by the model"] #[doc = " "] #[doc =
     " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
@@ -28,6 +52,9 @@ crate::runtime::string_enum! {
     "DeepSeek", Mistral => "Mistral", Llama2 => "Llama2", Llama3 => "Llama3", Llama4 =>
     "Llama4", PaLm => "PaLM", Rwkv => "RWKV", Qwen3 => "Qwen3", }
 }
+/// The name this place's type had while its schema was inline: another name for [`Parameter`].
+#[doc(hidden)]
+pub type ModelSupportedParametersItem = Parameter;
 crate::runtime::string_enum! {
     #[doc = " The values of the `OutputModality` schema in the API's spec."] #[doc = " "]
     #[doc =
@@ -252,3 +279,12 @@ impl PricingOverride {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PricingOverride`].
+#[doc(hidden)]
+pub type PublicEndpointPricingOverridesItem = PricingOverride;
+/// The name this place's type had while its schema was inline: another name for [`Parameter`].
+#[doc(hidden)]
+pub type PublicEndpointSupportedParametersItem = Parameter;
+/// The name this place's type had while its schema was inline: another name for [`PricingOverride`].
+#[doc(hidden)]
+pub type PublicPricingOverridesItem = PricingOverride;

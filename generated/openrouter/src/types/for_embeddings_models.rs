@@ -345,6 +345,15 @@ impl DefaultParameters {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ModelsListResponse`].
+#[doc(hidden)]
+pub type GetModelsResponse = ModelsListResponse;
+/// The name this place's type had while its schema was inline: another name for [`ModelsListResponse`].
+#[doc(hidden)]
+pub type ListEmbeddingsModelsResponse = ModelsListResponse;
+/// The name this place's type had while its schema was inline: another name for [`ModelsListResponse`].
+#[doc(hidden)]
+pub type ListModelsUserResponse = ModelsListResponse;
 /// Information about an AI model available on OpenRouter
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -988,6 +997,15 @@ impl ModelBenchmarks {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AaBenchmarkEntry`].
+#[doc(hidden)]
+pub type ModelBenchmarksArtificialAnalysis = AaBenchmarkEntry;
+/// The name this place's type had while its schema was inline: another name for [`DaBenchmarkEntry`].
+#[doc(hidden)]
+pub type ModelBenchmarksDesignArenaItem = DaBenchmarkEntry;
+/// The name this place's type had while its schema was inline: another name for [`DefaultParameters`].
+#[doc(hidden)]
+pub type ModelDefaultParameters = DefaultParameters;
 /// Related API endpoints and resources for this model.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1047,6 +1065,12 @@ impl ModelLinks {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PerRequestLimits`].
+#[doc(hidden)]
+pub type ModelPerRequestLimits = PerRequestLimits;
+/// The name this place's type had while its schema was inline: another name for [`PublicPricing`].
+#[doc(hidden)]
+pub type ModelPricing = PublicPricing;
 /// Reasoning effort configuration. Omitted for non-reasoning models and dynamic router models.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1169,6 +1193,12 @@ impl ModelReasoning {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Model`].
+#[doc(hidden)]
+pub type ModelResponseData = Model;
+/// The name this place's type had while its schema was inline: another name for [`TopProviderInfo`].
+#[doc(hidden)]
+pub type ModelTopProvider = TopProviderInfo;
 /// List of available models
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1261,6 +1291,9 @@ impl ModelsListResponse {
 }
 /// List of available models
 pub type ModelsListResponseData = Vec<Model>;
+/// The name this place's type had while its schema was inline: another name for [`Model`].
+#[doc(hidden)]
+pub type ModelsListResponseDataItem = Model;
 /// Pagination links
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

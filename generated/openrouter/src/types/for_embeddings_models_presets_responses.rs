@@ -2,6 +2,15 @@
 //! The types compiled only with the features `embeddings`, `models`, `presets`, `responses`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningEffort`].
+#[doc(hidden)]
+pub type BaseReasoningConfigEffort = ReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningEffort`].
+#[doc(hidden)]
+pub type ModelReasoningDefaultEffort = ReasoningEffort;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningEffort`].
+#[doc(hidden)]
+pub type ModelReasoningSupportedEffortsItem = ReasoningEffort;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ReasoningEffort` schema in the API's spec."] pub enum
     ReasoningEffort { Max => "max", Xhigh => "xhigh", High => "high", Medium => "medium",

@@ -321,6 +321,12 @@ impl ListEndpointsResponseBody {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ListEndpointsResponse`].
+#[doc(hidden)]
+pub type ListEndpointsResponseData = ListEndpointsResponse;
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpoint`].
+#[doc(hidden)]
+pub type ListEndpointsResponseEndpointsItem = PublicEndpoint;
 /// The object of the schema at `/paths/~1endpoints~1zdr/get/responses/200/content/application~1json/schema` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -378,6 +384,9 @@ impl ListEndpointsZdrResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PublicEndpoint`].
+#[doc(hidden)]
+pub type ListEndpointsZdrResponseDataItem = PublicEndpoint;
 /// Latency percentiles in milliseconds over the last 30 minutes. Latency measures time to first token. Only visible when authenticated with an API key or cookie; returns null for unauthenticated requests.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -798,6 +807,9 @@ impl PublicEndpoint {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PercentileStats`].
+#[doc(hidden)]
+pub type PublicEndpointLatencyLast30m = PercentileStats;
 /// The object of the schema at `/components/schemas/PublicEndpoint/properties/pricing` in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1081,3 +1093,9 @@ impl PublicEndpointPricing {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`EndpointStatus`].
+#[doc(hidden)]
+pub type PublicEndpointStatus = EndpointStatus;
+/// The name this place's type had while its schema was inline: another name for [`PercentileStats`].
+#[doc(hidden)]
+pub type PublicEndpointThroughputLast30m = PercentileStats;

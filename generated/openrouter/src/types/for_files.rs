@@ -345,6 +345,9 @@ impl AnthropicFileList {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFile`].
+#[doc(hidden)]
+pub type AnthropicFileListDataItem = AnthropicFile;
 /// The one value of the schema at `/components/schemas/AnthropicFileList/properties/_shape` in the API's spec.
 ///
 /// Always `"anthropic"`: constructors fill it in, decoding checks it.
@@ -362,6 +365,15 @@ crate::runtime::one_value_enum! {
     " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum AnthropicFileType { File => "file", }
 }
+/// The name this place's type had while its schema was inline: another name for [`FileProvider`].
+#[doc(hidden)]
+pub type DeleteFileProvider = FileProvider;
+/// The name this place's type had while its schema was inline: another name for [`FileDeleteResponse`].
+#[doc(hidden)]
+pub type DeleteFileResponse = FileDeleteResponse;
+/// The name this place's type had while its schema was inline: another name for [`FileProvider`].
+#[doc(hidden)]
+pub type DownloadFileContentProvider = FileProvider;
 crate::runtime::tagged_union! {
     #[doc = " Confirmation that a file was deleted, in the negotiated shape."] #[doc =
     " "] #[doc =
@@ -405,12 +417,24 @@ crate::runtime::union_from! {
     FileResponse { Openrouter(OpenRouterFile), Openai(OpenAiFile),
     Anthropic(AnthropicFile), }
 }
+/// The name this place's type had while its schema was inline: another name for [`FileProvider`].
+#[doc(hidden)]
+pub type GetFileMetadataProvider = FileProvider;
+/// The name this place's type had while its schema was inline: another name for [`FileResponse`].
+#[doc(hidden)]
+pub type GetFileMetadataResponse = FileResponse;
 crate::runtime::string_enum! {
     #[doc = " Sort direction. Only `asc` is supported by OpenRouter storage."] #[doc =
     " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum ListFilesOrder { Asc => "asc", Desc => "desc", }
 }
+/// The name this place's type had while its schema was inline: another name for [`FileProvider`].
+#[doc(hidden)]
+pub type ListFilesProvider = FileProvider;
+/// The name this place's type had while its schema was inline: another name for [`FileListResponse`].
+#[doc(hidden)]
+pub type ListFilesResponse = FileListResponse;
 /// A stored file in OpenAI's Files API shape.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -784,6 +808,9 @@ impl OpenAiFileList {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFile`].
+#[doc(hidden)]
+pub type OpenAiFileListDataItem = OpenAiFile;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenAIFileList/properties/object` in the API's spec."]
@@ -1187,6 +1214,9 @@ impl OpenRouterFileList {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFile`].
+#[doc(hidden)]
+pub type OpenRouterFileListDataItem = OpenRouterFile;
 /// The one value of the schema at `/components/schemas/OpenRouterFileList/properties/_shape` in the API's spec.
 ///
 /// Always `"openrouter"`: constructors fill it in, decoding checks it.
@@ -1204,6 +1234,9 @@ crate::runtime::one_value_enum! {
     " Always `file` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum OpenRouterFileType { File => "file", }
 }
+/// The name this place's type had while its schema was inline: another name for [`FileProvider`].
+#[doc(hidden)]
+pub type UploadFileProvider = FileProvider;
 /// The object of the schema at `/paths/~1files/post/requestBody/content/multipart~1form-data/schema` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1262,3 +1295,6 @@ impl UploadFileRequest {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`FileResponse`].
+#[doc(hidden)]
+pub type UploadFileResponse = FileResponse;

@@ -89,6 +89,9 @@ impl GenerationContentData {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentError`].
+#[doc(hidden)]
+pub type GenerationContentDataError = GenerationContentError;
 crate::runtime::untagged_union! {
     #[doc =
     " The input to the generation — either a prompt string or an array of messages"]
@@ -536,6 +539,9 @@ impl GenerationContentErrorAttempt {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentErrorAttempt`].
+#[doc(hidden)]
+pub type GenerationContentErrorPreviousErrorsItem = GenerationContentErrorAttempt;
 /// Stored prompt and completion content for a generation
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -595,6 +601,9 @@ impl GenerationContentResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentData`].
+#[doc(hidden)]
+pub type GenerationContentResponseData = GenerationContentData;
 /// Generation response
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1453,6 +1462,9 @@ crate::runtime::string_enum! {
     "embeddings", Rerank => "rerank", Tts => "tts", Stt => "stt", Video => "video", Image
     => "image", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ProviderResponse`].
+#[doc(hidden)]
+pub type GenerationResponseDataProviderResponsesItem = ProviderResponse;
 crate::runtime::string_enum! {
     #[doc =
     " The data region this generation was routed through: 'global', 'europe', or 'us'."]
@@ -1461,6 +1473,12 @@ crate::runtime::string_enum! {
     pub enum GenerationResponseDataRegion { Global => "global", Europe => "europe", Us =>
     "us", }
 }
+/// The name this place's type had while its schema was inline: another name for [`GenerationResponse`].
+#[doc(hidden)]
+pub type GetGenerationResponse = GenerationResponse;
+/// The name this place's type had while its schema was inline: another name for [`GenerationContentResponse`].
+#[doc(hidden)]
+pub type ListGenerationContentResponse = GenerationContentResponse;
 /// Details of a provider response for a generation attempt
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

@@ -127,6 +127,12 @@ impl BulkAssignKeysResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BulkAssignKeysRequest`].
+#[doc(hidden)]
+pub type BulkAssignKeysToGuardrailRequest = BulkAssignKeysRequest;
+/// The name this place's type had while its schema was inline: another name for [`BulkAssignKeysResponse`].
+#[doc(hidden)]
+pub type BulkAssignKeysToGuardrailResponse = BulkAssignKeysResponse;
 /// The object of the `BulkAssignMembersRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -252,6 +258,18 @@ impl BulkAssignMembersResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BulkAssignMembersRequest`].
+#[doc(hidden)]
+pub type BulkAssignMembersToGuardrailRequest = BulkAssignMembersRequest;
+/// The name this place's type had while its schema was inline: another name for [`BulkAssignMembersResponse`].
+#[doc(hidden)]
+pub type BulkAssignMembersToGuardrailResponse = BulkAssignMembersResponse;
+/// The name this place's type had while its schema was inline: another name for [`BulkUnassignKeysRequest`].
+#[doc(hidden)]
+pub type BulkUnassignKeysFromGuardrailRequest = BulkUnassignKeysRequest;
+/// The name this place's type had while its schema was inline: another name for [`BulkUnassignKeysResponse`].
+#[doc(hidden)]
+pub type BulkUnassignKeysFromGuardrailResponse = BulkUnassignKeysResponse;
 /// The object of the `BulkUnassignKeysRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -377,6 +395,12 @@ impl BulkUnassignKeysResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`BulkUnassignMembersRequest`].
+#[doc(hidden)]
+pub type BulkUnassignMembersFromGuardrailRequest = BulkUnassignMembersRequest;
+/// The name this place's type had while its schema was inline: another name for [`BulkUnassignMembersResponse`].
+#[doc(hidden)]
+pub type BulkUnassignMembersFromGuardrailResponse = BulkUnassignMembersResponse;
 /// The object of the `BulkUnassignMembersRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -619,6 +643,9 @@ impl ContentFilterBuiltinEntry {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinAction`].
+#[doc(hidden)]
+pub type ContentFilterBuiltinEntryAction = ContentFilterBuiltinAction;
 /// A builtin content filter entry for create/update requests. Labels are system-assigned and cannot be set by the caller.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -728,6 +755,21 @@ impl ContentFilterBuiltinEntryInput {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinAction`].
+#[doc(hidden)]
+pub type ContentFilterBuiltinEntryInputAction = ContentFilterBuiltinAction;
+/// The name this place's type had while its schema was inline: another name for [`PromptInjectionScanScope`].
+#[doc(hidden)]
+pub type ContentFilterBuiltinEntryInputScanScope = PromptInjectionScanScope;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinSlug`].
+#[doc(hidden)]
+pub type ContentFilterBuiltinEntryInputSlug = ContentFilterBuiltinSlug;
+/// The name this place's type had while its schema was inline: another name for [`PromptInjectionScanScope`].
+#[doc(hidden)]
+pub type ContentFilterBuiltinEntryScanScope = PromptInjectionScanScope;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinSlug`].
+#[doc(hidden)]
+pub type ContentFilterBuiltinEntrySlug = ContentFilterBuiltinSlug;
 crate::runtime::string_enum! {
     #[doc = " The builtin filter identifier"] pub enum ContentFilterBuiltinSlug { Email
     => "email", Phone => "phone", Ssn => "ssn", CreditCard => "credit-card", IpAddress =>
@@ -824,6 +866,9 @@ impl ContentFilterEntry {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterAction`].
+#[doc(hidden)]
+pub type ContentFilterEntryAction = ContentFilterAction;
 /// The object of the `CreateGuardrailRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1236,6 +1281,15 @@ impl CreateGuardrailRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntryInput`].
+#[doc(hidden)]
+pub type CreateGuardrailRequestContentFilterBuiltinsItem = ContentFilterBuiltinEntryInput;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterEntry`].
+#[doc(hidden)]
+pub type CreateGuardrailRequestContentFiltersItem = ContentFilterEntry;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailInterval`].
+#[doc(hidden)]
+pub type CreateGuardrailRequestResetInterval = GuardrailInterval;
 /// The object of the `CreateGuardrailResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1293,6 +1347,9 @@ impl CreateGuardrailResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Guardrail`].
+#[doc(hidden)]
+pub type CreateGuardrailResponseData = Guardrail;
 /// The object of the `DeleteGuardrailResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1415,6 +1472,9 @@ impl GetGuardrailResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Guardrail`].
+#[doc(hidden)]
+pub type GetGuardrailResponseData = Guardrail;
 /// The object of the `Guardrail` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1870,10 +1930,19 @@ impl Guardrail {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntry`].
+#[doc(hidden)]
+pub type GuardrailContentFilterBuiltinsItem = ContentFilterBuiltinEntry;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterEntry`].
+#[doc(hidden)]
+pub type GuardrailContentFiltersItem = ContentFilterEntry;
 crate::runtime::string_enum! {
     #[doc = " Interval at which the limit resets (daily, weekly, monthly)"] pub enum
     GuardrailInterval { Daily => "daily", Weekly => "weekly", Monthly => "monthly", }
 }
+/// The name this place's type had while its schema was inline: another name for [`GuardrailInterval`].
+#[doc(hidden)]
+pub type GuardrailResetInterval = GuardrailInterval;
 /// The object of the `KeyAssignment` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2027,6 +2096,12 @@ impl KeyAssignment {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ListKeyAssignmentsResponse`].
+#[doc(hidden)]
+pub type ListGuardrailKeyAssignmentsResponse = ListKeyAssignmentsResponse;
+/// The name this place's type had while its schema was inline: another name for [`ListMemberAssignmentsResponse`].
+#[doc(hidden)]
+pub type ListGuardrailMemberAssignmentsResponse = ListMemberAssignmentsResponse;
 /// The object of the `ListGuardrailsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2099,6 +2174,9 @@ impl ListGuardrailsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Guardrail`].
+#[doc(hidden)]
+pub type ListGuardrailsResponseDataItem = Guardrail;
 /// The object of the `ListKeyAssignmentsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2171,6 +2249,9 @@ impl ListKeyAssignmentsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`KeyAssignment`].
+#[doc(hidden)]
+pub type ListKeyAssignmentsResponseDataItem = KeyAssignment;
 /// The object of the `ListMemberAssignmentsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2243,6 +2324,9 @@ impl ListMemberAssignmentsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`MemberAssignment`].
+#[doc(hidden)]
+pub type ListMemberAssignmentsResponseDataItem = MemberAssignment;
 /// The object of the `MemberAssignment` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2829,6 +2913,15 @@ impl UpdateGuardrailRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterBuiltinEntryInput`].
+#[doc(hidden)]
+pub type UpdateGuardrailRequestContentFilterBuiltinsItem = ContentFilterBuiltinEntryInput;
+/// The name this place's type had while its schema was inline: another name for [`ContentFilterEntry`].
+#[doc(hidden)]
+pub type UpdateGuardrailRequestContentFiltersItem = ContentFilterEntry;
+/// The name this place's type had while its schema was inline: another name for [`GuardrailInterval`].
+#[doc(hidden)]
+pub type UpdateGuardrailRequestResetInterval = GuardrailInterval;
 /// The object of the `UpdateGuardrailResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2886,3 +2979,6 @@ impl UpdateGuardrailResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Guardrail`].
+#[doc(hidden)]
+pub type UpdateGuardrailResponseData = Guardrail;

@@ -75,6 +75,9 @@ crate::runtime::union_from! {
     CapabilityDescriptor { Enum(EnumCapability), Range(RangeCapability),
     Boolean(BooleanCapability), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequest`].
+#[doc(hidden)]
+pub type CreateImagesRequest = ImageGenerationRequest;
 /// A parameter that accepts one of a discrete set of string values.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -307,6 +310,12 @@ impl ImageEndpoint {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ImagePricingEntry`].
+#[doc(hidden)]
+pub type ImageEndpointPricingItem = ImagePricingEntry;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParameters`].
+#[doc(hidden)]
+pub type ImageEndpointSupportedParameters = SupportedParameters;
 /// Emitted when generation completes and the final image is available
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -422,6 +431,9 @@ impl ImageGenCompletedEvent {
 pub type ImageGenCompletedEventType = crate::runtime::Const<
     constants::ImageGenCompletedEventType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsage`].
+#[doc(hidden)]
+pub type ImageGenCompletedEventUsage = ImageGenerationUsage;
 /// Emitted when a partial image becomes available during streaming generation
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1262,6 +1274,9 @@ crate::runtime::string_enum! {
     pub enum ImageGenerationRequestOutputFormat { Png => "png", Jpeg => "jpeg", Webp =>
     "webp", Svg => "svg", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationProviderPreferences`].
+#[doc(hidden)]
+pub type ImageGenerationRequestProvider = ImageGenerationProviderPreferences;
 crate::runtime::string_enum! {
     #[doc = " Rendering quality. Providers without a quality knob ignore this."] #[doc =
     " "] #[doc =
@@ -1444,6 +1459,9 @@ impl ImageGenerationResponseDataItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationUsage`].
+#[doc(hidden)]
+pub type ImageGenerationResponseUsage = ImageGenerationUsage;
 /// Token and cost usage for the image generation request, when available
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2071,6 +2089,12 @@ impl ImageModelArchitecture {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ImageInputModality`].
+#[doc(hidden)]
+pub type ImageModelArchitectureInputModalitiesItem = ImageInputModality;
+/// The name this place's type had while its schema was inline: another name for [`ImageOutputModality`].
+#[doc(hidden)]
+pub type ImageModelArchitectureOutputModalitiesItem = ImageOutputModality;
 /// The full per-endpoint records for an image model.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2143,6 +2167,9 @@ impl ImageModelEndpointsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ImageEndpoint`].
+#[doc(hidden)]
+pub type ImageModelEndpointsResponseEndpointsItem = ImageEndpoint;
 /// A single image model in the discovery listing.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2308,6 +2335,12 @@ impl ImageModelListItem {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ImageModelArchitecture`].
+#[doc(hidden)]
+pub type ImageModelListItemArchitecture = ImageModelArchitecture;
+/// The name this place's type had while its schema was inline: another name for [`SupportedParameters`].
+#[doc(hidden)]
+pub type ImageModelListItemSupportedParameters = SupportedParameters;
 /// List of image generation models.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2365,6 +2398,9 @@ impl ImageModelsListResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ImageModelListItem`].
+#[doc(hidden)]
+pub type ImageModelsListResponseDataItem = ImageModelListItem;
 crate::runtime::string_enum! {
     #[doc = " The values of the `ImageOutputModality` schema in the API's spec."] #[doc =
     " "] #[doc =
@@ -2500,6 +2536,12 @@ crate::runtime::union_from! {
     ImageGenerationTextChunk(ImageGenTextChunkEvent),
     ImageGenerationCompleted(ImageGenCompletedEvent), Error(ImageGenStreamErrorEvent), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ImageModelEndpointsResponse`].
+#[doc(hidden)]
+pub type ListImageModelEndpointsResponse = ImageModelEndpointsResponse;
+/// The name this place's type had while its schema was inline: another name for [`ImageModelsListResponse`].
+#[doc(hidden)]
+pub type ListImageModelsResponse = ImageModelsListResponse;
 /// A parameter that accepts any value within an inclusive numeric range.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2586,3 +2628,6 @@ impl RangeCapability {
 pub type RangeCapabilityType = crate::runtime::Const<constants::RangeCapabilityType>;
 /// Union of supported parameters across every endpoint of this model. Coarse discovery aid; the definitive per-endpoint set is behind the endpoints URL.
 pub type SupportedParameters = crate::runtime::Map<CapabilityDescriptor>;
+/// The name this place's type had while its schema was inline: another name for [`CapabilityDescriptor`].
+#[doc(hidden)]
+pub type SupportedParametersValue = CapabilityDescriptor;

@@ -2,6 +2,9 @@
 //! The types compiled only with the features `images`, `stt`, `tts`, `video-generation`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOptions`].
+#[doc(hidden)]
+pub type ImageGenerationProviderPreferencesOptions = ProviderOptions;
 /// Provider-specific options keyed by provider slug. Only options for the matched provider are forwarded; the rest are ignored. Unrecognized keys are silently dropped.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1825,3 +1828,12 @@ impl ProviderOptions {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ProviderOptions`].
+#[doc(hidden)]
+pub type SpeechRequestProviderOptions = ProviderOptions;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOptions`].
+#[doc(hidden)]
+pub type SttRequestProviderOptions = ProviderOptions;
+/// The name this place's type had while its schema was inline: another name for [`ProviderOptions`].
+#[doc(hidden)]
+pub type VideoGenerationRequestProviderOptions = ProviderOptions;

@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `models`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ModelResponse`].
+#[doc(hidden)]
+pub type GetModelResponse = ModelResponse;
 crate::runtime::string_enum! {
     #[doc = " Filter models by use case category"] #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
@@ -45,6 +48,9 @@ crate::runtime::one_value_enum! {
     " Always `true` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum GetModelsZdr { True => "true", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ModelsCountResponse`].
+#[doc(hidden)]
+pub type ListModelsCountResponse = ModelsCountResponse;
 /// Single model response
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

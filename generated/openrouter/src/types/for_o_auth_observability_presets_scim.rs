@@ -88,6 +88,9 @@ impl ConflictResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponseErrorData`].
+#[doc(hidden)]
+pub type ConflictResponseError = ConflictResponseErrorData;
 /// Error data for ConflictResponse
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -170,3 +173,24 @@ impl ConflictResponseErrorData {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponse`].
+#[doc(hidden)]
+pub type CreateAuthKeysCodeV409Response = ConflictResponse;
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponse`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationV409Response = ConflictResponse;
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponse`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsV409Response = ConflictResponse;
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponse`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesV409Response = ConflictResponse;
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponse`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesV409Response = ConflictResponse;
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponse`].
+#[doc(hidden)]
+pub type CreateScimGroupMappingV409Response = ConflictResponse;
+/// The name this place's type had while its schema was inline: another name for [`ConflictResponse`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationV409Response = ConflictResponse;

@@ -258,6 +258,9 @@ impl CreateObservabilityDestinationRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigNullable`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationRequestFilterRules = ObservabilityFilterRulesConfigNullable;
 crate::runtime::string_enum! {
     #[doc = " The destination type. Only stable destination types are accepted."] #[doc =
     " "] #[doc =
@@ -326,6 +329,9 @@ impl CreateObservabilityDestinationResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestination`].
+#[doc(hidden)]
+pub type CreateObservabilityDestinationResponseData = ObservabilityDestination;
 /// The object of the `DeleteObservabilityDestinationResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -446,6 +452,9 @@ impl GetObservabilityDestinationResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestination`].
+#[doc(hidden)]
+pub type GetObservabilityDestinationResponseData = ObservabilityDestination;
 /// The object of the `ListObservabilityDestinationsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -521,6 +530,9 @@ impl ListObservabilityDestinationsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestination`].
+#[doc(hidden)]
+pub type ListObservabilityDestinationsResponseDataItem = ObservabilityDestination;
 /// The object of the `ObservabilityArizeDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -903,6 +915,9 @@ impl ObservabilityArizeDestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityArizeDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityArizeDestination/properties/type` in the API's spec.
 ///
 /// Always `"arize"`: constructors fill it in, decoding checks it.
@@ -1277,6 +1292,9 @@ impl ObservabilityBraintrustDestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityBraintrustDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityBraintrustDestination/properties/type` in the API's spec.
 ///
 /// Always `"braintrust"`: constructors fill it in, decoding checks it.
@@ -1683,6 +1701,9 @@ impl ObservabilityClickhouseDestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityClickhouseDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityClickhouseDestination/properties/type` in the API's spec.
 ///
 /// Always `"clickhouse"`: constructors fill it in, decoding checks it.
@@ -2059,6 +2080,9 @@ impl ObservabilityDatadogDestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityDatadogDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityDatadogDestination/properties/type` in the API's spec.
 ///
 /// Always `"datadog"`: constructors fill it in, decoding checks it.
@@ -2369,6 +2393,9 @@ impl ObservabilityFilterRulesConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroup`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigGroupsItem = ObservabilityFilterRuleGroup;
 /// Optional structured filter rules controlling which events are forwarded.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2442,6 +2469,9 @@ impl ObservabilityFilterRulesConfigNullable {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRuleGroup`].
+#[doc(hidden)]
+pub type ObservabilityFilterRulesConfigNullableGroupsItem = ObservabilityFilterRuleGroup;
 /// The object of the `ObservabilityGrafanaDestination` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -2810,6 +2840,9 @@ impl ObservabilityGrafanaDestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityGrafanaDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityGrafanaDestination/properties/type` in the API's spec.
 ///
 /// Always `"grafana"`: constructors fill it in, decoding checks it.
@@ -3184,6 +3217,9 @@ impl ObservabilityLangfuseDestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityLangfuseDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityLangfuseDestination/properties/type` in the API's spec.
 ///
 /// Always `"langfuse"`: constructors fill it in, decoding checks it.
@@ -3582,6 +3618,9 @@ impl ObservabilityLangsmithDestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityLangsmithDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityLangsmithDestination/properties/type` in the API's spec.
 ///
 /// Always `"langsmith"`: constructors fill it in, decoding checks it.
@@ -3956,6 +3995,9 @@ crate::runtime::string_enum! {
     " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
     pub enum ObservabilityNewrelicDestinationConfigRegion { Us => "us", Eu => "eu", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityNewrelicDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityNewrelicDestination/properties/type` in the API's spec.
 ///
 /// Always `"newrelic"`: constructors fill it in, decoding checks it.
@@ -4332,6 +4374,9 @@ impl ObservabilityOpikDestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityOpikDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityOpikDestination/properties/type` in the API's spec.
 ///
 /// Always `"opik"`: constructors fill it in, decoding checks it.
@@ -4684,6 +4729,9 @@ impl ObservabilityOtelCollectorDestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityOtelCollectorDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityOtelCollectorDestination/properties/type` in the API's spec.
 ///
 /// Always `"otel-collector"`: constructors fill it in, decoding checks it.
@@ -5048,6 +5096,9 @@ impl ObservabilityPosthogDestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityPosthogDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityPosthogDestination/properties/type` in the API's spec.
 ///
 /// Always `"posthog"`: constructors fill it in, decoding checks it.
@@ -5412,6 +5463,9 @@ impl ObservabilityRampDestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityRampDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityRampDestination/properties/type` in the API's spec.
 ///
 /// Always `"ramp"`: constructors fill it in, decoding checks it.
@@ -5862,6 +5916,9 @@ impl ObservabilityS3DestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityS3DestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityS3Destination/properties/type` in the API's spec.
 ///
 /// Always `"s3"`: constructors fill it in, decoding checks it.
@@ -6224,6 +6281,9 @@ impl ObservabilitySentryDestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilitySentryDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilitySentryDestination/properties/type` in the API's spec.
 ///
 /// Always `"sentry"`: constructors fill it in, decoding checks it.
@@ -6642,6 +6702,9 @@ impl ObservabilitySnowflakeDestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilitySnowflakeDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilitySnowflakeDestination/properties/type` in the API's spec.
 ///
 /// Always `"snowflake"`: constructors fill it in, decoding checks it.
@@ -7030,6 +7093,9 @@ impl ObservabilityWeaveDestinationConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityWeaveDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityWeaveDestination/properties/type` in the API's spec.
 ///
 /// Always `"weave"`: constructors fill it in, decoding checks it.
@@ -7403,6 +7469,9 @@ crate::runtime::string_enum! {
     pub enum ObservabilityWebhookDestinationConfigMethod { Post => "POST", Put => "PUT",
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfig`].
+#[doc(hidden)]
+pub type ObservabilityWebhookDestinationFilterRules = ObservabilityFilterRulesConfig;
 /// The one value of the schema at `/components/schemas/ObservabilityWebhookDestination/properties/type` in the API's spec.
 ///
 /// Always `"webhook"`: constructors fill it in, decoding checks it.
@@ -7642,6 +7711,9 @@ impl UpdateObservabilityDestinationRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityFilterRulesConfigNullable`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationRequestFilterRules = ObservabilityFilterRulesConfigNullable;
 /// The object of the `UpdateObservabilityDestinationResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -7699,3 +7771,6 @@ impl UpdateObservabilityDestinationResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDestination`].
+#[doc(hidden)]
+pub type UpdateObservabilityDestinationResponseData = ObservabilityDestination;

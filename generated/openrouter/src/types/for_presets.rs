@@ -59,6 +59,18 @@ impl CreatePresetFromInferenceResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PresetWithDesignatedVersion`].
+#[doc(hidden)]
+pub type CreatePresetFromInferenceResponseData = PresetWithDesignatedVersion;
+/// The name this place's type had while its schema was inline: another name for [`CreatePresetFromInferenceResponse`].
+#[doc(hidden)]
+pub type CreatePresetsChatCompletionsResponse = CreatePresetFromInferenceResponse;
+/// The name this place's type had while its schema was inline: another name for [`CreatePresetFromInferenceResponse`].
+#[doc(hidden)]
+pub type CreatePresetsMessagesResponse = CreatePresetFromInferenceResponse;
+/// The name this place's type had while its schema was inline: another name for [`CreatePresetFromInferenceResponse`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesResponse = CreatePresetFromInferenceResponse;
 /// A preset with its currently designated version.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -116,6 +128,9 @@ impl GetPresetResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PresetWithDesignatedVersion`].
+#[doc(hidden)]
+pub type GetPresetResponseData = PresetWithDesignatedVersion;
 /// A single version of a preset.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -177,6 +192,9 @@ impl GetPresetVersionResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PresetDesignatedVersion`].
+#[doc(hidden)]
+pub type GetPresetVersionResponseData = PresetDesignatedVersion;
 /// A paginated list of preset versions.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -250,6 +268,9 @@ impl ListPresetVersionsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PresetDesignatedVersion`].
+#[doc(hidden)]
+pub type ListPresetVersionsResponseDataItem = PresetDesignatedVersion;
 /// A paginated list of presets.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -320,6 +341,9 @@ impl ListPresetsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Preset`].
+#[doc(hidden)]
+pub type ListPresetsResponseDataItem = Preset;
 /// A preset without version details.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -875,3 +899,6 @@ impl PresetWithDesignatedVersion {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`PresetDesignatedVersion`].
+#[doc(hidden)]
+pub type PresetWithDesignatedVersionDesignatedVersion = PresetDesignatedVersion;

@@ -829,6 +829,12 @@ impl ApplyPatchCallItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type ApplyPatchCallItemOperation = ApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type ApplyPatchCallItemStatus = ApplyPatchCallStatus;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/ApplyPatchCallItem/properties/type` in the API's spec."]
@@ -1253,6 +1259,9 @@ impl ApplyPatchServerToolConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchEngineEnum`].
+#[doc(hidden)]
+pub type ApplyPatchServerToolConfigEngine = ApplyPatchEngineEnum;
 /// OpenRouter built-in server tool: validates V4A diff patches for file operations (create, update, delete). Restricted to the Responses API.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1330,6 +1339,9 @@ impl ApplyPatchServerToolOpenRouter {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolConfig`].
+#[doc(hidden)]
+pub type ApplyPatchServerToolOpenRouterParameters = ApplyPatchServerToolConfig;
 /// The one value of the schema at `/components/schemas/ApplyPatchServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:apply_patch"`: constructors fill it in, decoding checks it.
@@ -1425,6 +1437,33 @@ impl ApplyPatchUpdateFileOperation {
 pub type ApplyPatchUpdateFileOperationType = crate::runtime::Const<
     constants::ApplyPatchUpdateFileOperationType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotation`].
+#[doc(hidden)]
+pub type BaseAnnotationAddedEventAnnotation = OpenAiResponsesAnnotation;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningContext`].
+#[doc(hidden)]
+pub type BaseReasoningConfigContext = ReasoningContext;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningMode`].
+#[doc(hidden)]
+pub type BaseReasoningConfigMode = ReasoningMode;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryVerbosity`].
+#[doc(hidden)]
+pub type BaseReasoningConfigSummary = ReasoningSummaryVerbosity;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
+#[doc(hidden)]
+pub type BaseReasoningSummaryPartAddedEventPart = ReasoningSummaryText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
+#[doc(hidden)]
+pub type BaseReasoningSummaryPartDoneEventPart = ReasoningSummaryText;
+/// The name this place's type had while its schema was inline: another name for [`RequestMetadata`].
+#[doc(hidden)]
+pub type BaseResponsesResultMetadata = RequestMetadata;
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplate`].
+#[doc(hidden)]
+pub type BaseResponsesResultPrompt = StoredPromptTemplate;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoice`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolChoice = OpenAiResponsesToolChoice;
 /// The object of the `CodeInterpreterFileOutput` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2376,6 +2415,12 @@ crate::runtime::one_value_enum! {
     " Always `context_compaction` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum ContextCompactionItemType { ContextCompaction => "context_compaction", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequest`].
+#[doc(hidden)]
+pub type CreatePresetsResponsesRequest = ResponsesRequest;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesRequest`].
+#[doc(hidden)]
+pub type CreateResponsesRequest = ResponsesRequest;
 /// Custom tool configuration
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2610,6 +2655,9 @@ impl CustomToolCallItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type CustomToolCallItemStatus = ToolCallStatus;
 /// The output from a custom (freeform-grammar) tool call execution. Mirrors `function_call_output` but is matched to a `custom_tool_call` rather than a `function_call`.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4772,6 +4820,9 @@ impl FusionAnalysisResultUniqueInsightsItem {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResult`].
+#[doc(hidden)]
+pub type FusionCallAnalysisCompletedEventAnalysis = FusionAnalysisResult;
 /// A web page retrieved via web search during a fusion run.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -6309,6 +6360,9 @@ impl InputsListItemOutputReasoningItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
+#[doc(hidden)]
+pub type InputsListItemOutputReasoningItemSummaryItem = ReasoningSummaryText;
 /// A reference to a previous response item by ID
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6566,12 +6620,21 @@ impl LegacyWebSearchServerTool {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WebSearchDomainFilter`].
+#[doc(hidden)]
+pub type LegacyWebSearchServerToolFilters = WebSearchDomainFilter;
+/// The name this place's type had while its schema was inline: another name for [`SearchContextSizeEnum`].
+#[doc(hidden)]
+pub type LegacyWebSearchServerToolSearchContextSize = SearchContextSizeEnum;
 /// The one value of the schema at `/components/schemas/Legacy_WebSearchServerTool/properties/type` in the API's spec.
 ///
 /// Always `"web_search"`: constructors fill it in, decoding checks it.
 pub type LegacyWebSearchServerToolType = crate::runtime::Const<
     constants::LegacyWebSearchServerToolType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocation`].
+#[doc(hidden)]
+pub type LegacyWebSearchServerToolUserLocation = WebSearchUserLocation;
 /// A local shell command execution call
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6814,6 +6877,9 @@ crate::runtime::one_value_enum! {
     " Always `exec` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum LocalShellCallItemActionType { Exec => "exec", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type LocalShellCallItemStatus = ToolCallStatus;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/LocalShellCallItem/properties/type` in the API's spec."]
@@ -6914,6 +6980,9 @@ impl LocalShellCallOutputItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type LocalShellCallOutputItemStatus = ToolCallStatus;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/LocalShellCallOutputItem/properties/type` in the API's spec."]
@@ -8276,6 +8345,9 @@ crate::runtime::one_value_enum! {
     " Always `custom_tool_call` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum OpenAiResponseCustomToolCallType { CustomToolCall => "custom_tool_call", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OpenAiResponseFunctionToolCallOutputStatus = ToolCallStatus;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenAIResponseFunctionToolCallOutput/properties/type` in the API's spec."]
@@ -8284,6 +8356,9 @@ crate::runtime::one_value_enum! {
     pub enum OpenAiResponseFunctionToolCallOutputType { FunctionCallOutput =>
     "function_call_output", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OpenAiResponseFunctionToolCallStatus = ToolCallStatus;
 /// The object of the schema at `/components/schemas/OpenAIResponseFunctionToolCall/properties/subagent_items/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8728,6 +8803,9 @@ crate::runtime::string_enum! {
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum OpenAiResponsesTruncation { Auto => "auto", Disabled => "disabled", }
 }
+/// The name this place's type had while its schema was inline: another name for [`TextExtendedConfig`].
+#[doc(hidden)]
+pub type OpenResponsesResultText = TextExtendedConfig;
 /// An openrouter:advisor server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8890,12 +8968,21 @@ impl OutputAdvisorServerToolItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`FailableToolCallStatus`].
+#[doc(hidden)]
+pub type OutputAdvisorServerToolItemStatus = FailableToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputAdvisorServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:advisor"`: constructors fill it in, decoding checks it.
 pub type OutputAdvisorServerToolItemType = crate::runtime::Const<
     constants::OutputAdvisorServerToolItemType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type OutputApplyPatchCallItemOperation = ApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallStatus`].
+#[doc(hidden)]
+pub type OutputApplyPatchCallItemStatus = ApplyPatchCallStatus;
 /// An openrouter:apply_patch server tool output item. The turn halts when validation succeeds so the client can apply the patch and echo an `apply_patch_call_output` on the next turn.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -9005,6 +9092,12 @@ impl OutputApplyPatchServerToolItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperation`].
+#[doc(hidden)]
+pub type OutputApplyPatchServerToolItemOperation = ApplyPatchCallOperation;
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputApplyPatchServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputApplyPatchServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:apply_patch"`: constructors fill it in, decoding checks it.
@@ -9178,6 +9271,9 @@ impl OutputBashServerToolItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputBashServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputBashServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:bash"`: constructors fill it in, decoding checks it.
@@ -9289,6 +9385,9 @@ impl OutputBrowserUseServerToolItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputBrowserUseServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputBrowserUseServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:browser_use"`: constructors fill it in, decoding checks it.
@@ -9571,6 +9670,9 @@ impl OutputCodeInterpreterServerToolItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputCodeInterpreterServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputCodeInterpreterServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:code_interpreter"`: constructors fill it in, decoding checks it.
@@ -10020,6 +10122,9 @@ impl OutputDatetimeItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputDatetimeItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputDatetimeItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:datetime"`: constructors fill it in, decoding checks it.
@@ -10212,6 +10317,9 @@ impl OutputFileSearchServerToolItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputFileSearchServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputFileSearchServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:file_search"`: constructors fill it in, decoding checks it.
@@ -10408,6 +10516,9 @@ impl OutputFilesServerToolItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputFilesServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputFilesServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:files"`: constructors fill it in, decoding checks it.
@@ -10819,6 +10930,9 @@ impl OutputFusionServerToolItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`FusionAnalysisResult`].
+#[doc(hidden)]
+pub type OutputFusionServerToolItemAnalysis = FusionAnalysisResult;
 /// The object of the schema at `/components/schemas/OutputFusionServerToolItem/properties/failed_models/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -10969,6 +11083,12 @@ impl OutputFusionServerToolItemResponsesItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`FusionSource`].
+#[doc(hidden)]
+pub type OutputFusionServerToolItemSourcesItem = FusionSource;
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputFusionServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputFusionServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:fusion"`: constructors fill it in, decoding checks it.
@@ -11234,6 +11354,9 @@ impl OutputImageGenerationServerToolItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputImageGenerationServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputImageGenerationServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:image_generation"`: constructors fill it in, decoding checks it.
@@ -11264,6 +11387,9 @@ crate::runtime::string_enum! {
 pub type OutputItemCodeInterpreterCallType = crate::runtime::Const<
     constants::OutputItemCodeInterpreterCallType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchStatus`].
+#[doc(hidden)]
+pub type OutputItemFileSearchCallStatus = WebSearchStatus;
 /// The one value of the schema at `/components/schemas/OutputItemFileSearchCall/properties/type` in the API's spec.
 ///
 /// Always `"file_search_call"`: constructors fill it in, decoding checks it.
@@ -11282,18 +11408,27 @@ crate::runtime::string_enum! {
 pub type OutputItemFunctionCallType = crate::runtime::Const<
     constants::OutputItemFunctionCallType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationStatus`].
+#[doc(hidden)]
+pub type OutputItemImageGenerationCallStatus = ImageGenerationStatus;
 /// The one value of the schema at `/components/schemas/OutputItemImageGenerationCall/properties/type` in the API's spec.
 ///
 /// Always `"image_generation_call"`: constructors fill it in, decoding checks it.
 pub type OutputItemImageGenerationCallType = crate::runtime::Const<
     constants::OutputItemImageGenerationCallType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
+#[doc(hidden)]
+pub type OutputItemReasoningContentItem = ReasoningTextContent;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OutputItemReasoning/properties/status` in the API's spec."]
     pub enum OutputItemReasoningStatus { Completed => "completed", Incomplete =>
     "incomplete", InProgress => "in_progress", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
+#[doc(hidden)]
+pub type OutputItemReasoningSummaryItem = ReasoningSummaryText;
 /// The one value of the schema at `/components/schemas/OutputItemReasoning/properties/type` in the API's spec.
 ///
 /// Always `"reasoning"`: constructors fill it in, decoding checks it.
@@ -11562,12 +11697,18 @@ impl OutputItemWebSearchCallActionSearch {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WebSearchSource`].
+#[doc(hidden)]
+pub type OutputItemWebSearchCallActionSearchSourcesItem = WebSearchSource;
 /// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/action/oneOf/0/properties/type` in the API's spec.
 ///
 /// Always `"search"`: constructors fill it in, decoding checks it.
 pub type OutputItemWebSearchCallActionSearchType = crate::runtime::Const<
     constants::OutputItemWebSearchCallActionSearchType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchStatus`].
+#[doc(hidden)]
+pub type OutputItemWebSearchCallStatus = WebSearchStatus;
 /// The one value of the schema at `/components/schemas/OutputItemWebSearchCall/properties/type` in the API's spec.
 ///
 /// Always `"web_search_call"`: constructors fill it in, decoding checks it.
@@ -11679,6 +11820,9 @@ impl OutputMcpServerToolItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputMcpServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputMcpServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:mcp"`: constructors fill it in, decoding checks it.
@@ -11808,6 +11952,9 @@ crate::runtime::string_enum! {
     pub enum OutputMemoryServerToolItemAction { Read => "read", Write => "write", Delete
     => "delete", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputMemoryServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputMemoryServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:memory"`: constructors fill it in, decoding checks it.
@@ -11839,6 +11986,9 @@ crate::runtime::string_enum! {
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum OutputModalityEnum { Text => "text", Image => "image", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
+#[doc(hidden)]
+pub type OutputReasoningItemContentItem = ReasoningTextContent;
 /// An openrouter:experimental__search_models server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11946,12 +12096,18 @@ impl OutputSearchModelsServerToolItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputSearchModelsServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputSearchModelsServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:experimental__search_models"`: constructors fill it in, decoding checks it.
 pub type OutputSearchModelsServerToolItemType = crate::runtime::Const<
     constants::OutputSearchModelsServerToolItemType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContent`].
+#[doc(hidden)]
+pub type OutputShellCallOutputItemOutputItem = ShellCallOutputContent;
 /// An openrouter:shell server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -12174,6 +12330,12 @@ impl OutputShellServerToolItemAction {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContent`].
+#[doc(hidden)]
+pub type OutputShellServerToolItemOutputItem = ShellCallOutputContent;
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputShellServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputShellServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:shell"`: constructors fill it in, decoding checks it.
@@ -12389,6 +12551,9 @@ impl OutputSubagentServerToolItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`FailableToolCallStatus`].
+#[doc(hidden)]
+pub type OutputSubagentServerToolItemStatus = FailableToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputSubagentServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:subagent"`: constructors fill it in, decoding checks it.
@@ -12509,6 +12674,9 @@ crate::runtime::string_enum! {
     pub enum OutputTextEditorServerToolItemCommand { View => "view", Create => "create",
     StrReplace => "str_replace", Insert => "insert", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputTextEditorServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputTextEditorServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:text_editor"`: constructors fill it in, decoding checks it.
@@ -12608,6 +12776,9 @@ impl OutputToolSearchServerToolItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputToolSearchServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputToolSearchServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:tool_search"`: constructors fill it in, decoding checks it.
@@ -12768,6 +12939,9 @@ impl OutputWebFetchServerToolItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputWebFetchServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputWebFetchServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:web_fetch"`: constructors fill it in, decoding checks it.
@@ -13126,6 +13300,9 @@ crate::runtime::one_value_enum! {
     " Always `search` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum OutputWebSearchServerToolItemActionType { Search => "search", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type OutputWebSearchServerToolItemStatus = ToolCallStatus;
 /// The one value of the schema at `/components/schemas/OutputWebSearchServerToolItem/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:web_search"`: constructors fill it in, decoding checks it.
@@ -13312,12 +13489,21 @@ impl Preview20250311WebSearchServerTool {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WebSearchDomainFilter`].
+#[doc(hidden)]
+pub type Preview20250311WebSearchServerToolFilters = WebSearchDomainFilter;
+/// The name this place's type had while its schema was inline: another name for [`SearchContextSizeEnum`].
+#[doc(hidden)]
+pub type Preview20250311WebSearchServerToolSearchContextSize = SearchContextSizeEnum;
 /// The one value of the schema at `/components/schemas/Preview_20250311_WebSearchServerTool/properties/type` in the API's spec.
 ///
 /// Always `"web_search_preview_2025_03_11"`: constructors fill it in, decoding checks it.
 pub type Preview20250311WebSearchServerToolType = crate::runtime::Const<
     constants::Preview20250311WebSearchServerToolType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchUserLocation`].
+#[doc(hidden)]
+pub type Preview20250311WebSearchServerToolUserLocation = PreviewWebSearchUserLocation;
 /// Web search preview tool configuration
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -13498,12 +13684,21 @@ impl PreviewWebSearchServerTool {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WebSearchDomainFilter`].
+#[doc(hidden)]
+pub type PreviewWebSearchServerToolFilters = WebSearchDomainFilter;
+/// The name this place's type had while its schema was inline: another name for [`SearchContextSizeEnum`].
+#[doc(hidden)]
+pub type PreviewWebSearchServerToolSearchContextSize = SearchContextSizeEnum;
 /// The one value of the schema at `/components/schemas/Preview_WebSearchServerTool/properties/type` in the API's spec.
 ///
 /// Always `"web_search_preview"`: constructors fill it in, decoding checks it.
 pub type PreviewWebSearchServerToolType = crate::runtime::Const<
     constants::PreviewWebSearchServerToolType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchUserLocation`].
+#[doc(hidden)]
+pub type PreviewWebSearchServerToolUserLocation = PreviewWebSearchUserLocation;
 /// The object of the `Preview_WebSearchUserLocation` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -13916,6 +14111,9 @@ impl ReasoningItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
+#[doc(hidden)]
+pub type ReasoningItemContentItem = ReasoningTextContent;
 crate::runtime::string_enum! {
     #[doc =
     " Selects the reasoning mode. `standard` is the default; `pro` engages deeper reasoning on models that support it, billed at standard token rates. Only supported by OpenAI GPT-5.6 and newer."]
@@ -14176,6 +14374,9 @@ impl ResponseOutputText {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotation`].
+#[doc(hidden)]
+pub type ResponseOutputTextAnnotationsItem = OpenAiResponsesAnnotation;
 /// The object of the schema at `/components/schemas/ResponseOutputText/properties/logprobs/items` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -15013,6 +15214,18 @@ impl ResponsesRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ResponseIncludesEnum`].
+#[doc(hidden)]
+pub type ResponsesRequestIncludeItem = ResponseIncludesEnum;
+/// The name this place's type had while its schema was inline: another name for [`Inputs`].
+#[doc(hidden)]
+pub type ResponsesRequestInput = Inputs;
+/// The name this place's type had while its schema was inline: another name for [`RequestMetadata`].
+#[doc(hidden)]
+pub type ResponsesRequestMetadata = RequestMetadata;
+/// The name this place's type had while its schema was inline: another name for [`OutputModalityEnum`].
+#[doc(hidden)]
+pub type ResponsesRequestModalitiesItem = OutputModalityEnum;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/ResponsesRequest/properties/plugins/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -15034,6 +15247,12 @@ crate::runtime::union_from! {
     ResponseHealing(ResponseHealingPlugin), ContextCompression(ContextCompressionPlugin),
     ParetoRouter(ParetoRouterPlugin), Fusion(FusionPlugin), }
 }
+/// The name this place's type had while its schema was inline: another name for [`StoredPromptTemplate`].
+#[doc(hidden)]
+pub type ResponsesRequestPrompt = StoredPromptTemplate;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningConfig`].
+#[doc(hidden)]
+pub type ResponsesRequestReasoning = ReasoningConfig;
 crate::runtime::string_enum! {
     #[doc =
     " The service tier to use for processing this request. `fast` is accepted as an alias for `priority`."]
@@ -15046,6 +15265,12 @@ crate::runtime::string_enum! {
 ///
 /// Always `false`: constructors fill it in, decoding checks it.
 pub type ResponsesRequestStore = crate::runtime::Const<constants::ResponsesRequestStore>;
+/// The name this place's type had while its schema was inline: another name for [`TextExtendedConfig`].
+#[doc(hidden)]
+pub type ResponsesRequestText = TextExtendedConfig;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoice`].
+#[doc(hidden)]
+pub type ResponsesRequestToolChoice = OpenAiResponsesToolChoice;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/ResponsesRequest/properties/tools/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -15231,6 +15456,9 @@ impl ResponsesRequestToolsItemFunctionTool {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesTruncation`].
+#[doc(hidden)]
+pub type ResponsesRequestTruncation = OpenAiResponsesTruncation;
 crate::runtime::string_enum! {
     #[doc = " Size of the search context for web search tools"] pub enum
     SearchContextSizeEnum { Low => "low", Medium => "medium", High => "high", }
@@ -15545,6 +15773,9 @@ impl ShellCallItemAction {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type ShellCallItemStatus = ToolCallStatus;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/ShellCallItem/properties/type` in the API's spec."]
@@ -15901,6 +16132,12 @@ impl ShellCallOutputItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputContent`].
+#[doc(hidden)]
+pub type ShellCallOutputItemOutputItem = ShellCallOutputContent;
+/// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
+#[doc(hidden)]
+pub type ShellCallOutputItemStatus = ToolCallStatus;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/ShellCallOutputItem/properties/type` in the API's spec."]
@@ -16058,6 +16295,9 @@ impl StoredPromptTemplateVariablesValue {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Formats`].
+#[doc(hidden)]
+pub type TextConfigFormat = Formats;
 /// Text output configuration including format and verbosity
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -16848,6 +17088,9 @@ impl WebSearchServerToolConfig {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WebSearchDomainFilter`].
+#[doc(hidden)]
+pub type WebSearchServerToolFilters = WebSearchDomainFilter;
 /// OpenRouter built-in server tool: searches the web for current information
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -16925,18 +17168,27 @@ impl WebSearchServerToolOpenRouter {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolConfig`].
+#[doc(hidden)]
+pub type WebSearchServerToolOpenRouterParameters = WebSearchServerToolConfig;
 /// The one value of the schema at `/components/schemas/WebSearchServerTool_OpenRouter/properties/type` in the API's spec.
 ///
 /// Always `"openrouter:web_search"`: constructors fill it in, decoding checks it.
 pub type WebSearchServerToolOpenRouterType = crate::runtime::Const<
     constants::WebSearchServerToolOpenRouterType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`SearchContextSizeEnum`].
+#[doc(hidden)]
+pub type WebSearchServerToolSearchContextSize = SearchContextSizeEnum;
 /// The one value of the schema at `/components/schemas/WebSearchServerTool/properties/type` in the API's spec.
 ///
 /// Always `"web_search_2025_08_26"`: constructors fill it in, decoding checks it.
 pub type WebSearchServerToolType = crate::runtime::Const<
     constants::WebSearchServerToolType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchUserLocation`].
+#[doc(hidden)]
+pub type WebSearchServerToolUserLocation = WebSearchUserLocation;
 /// The object of the `WebSearchSource` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

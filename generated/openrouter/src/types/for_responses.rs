@@ -751,6 +751,15 @@ pub type BaseRefusalDeltaEventType = crate::runtime::Const<
 pub type BaseRefusalDoneEventType = crate::runtime::Const<
     constants::BaseRefusalDoneEventType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`ResponsesErrorField`].
+#[doc(hidden)]
+pub type BaseResponsesResultError = ResponsesErrorField;
+/// The name this place's type had while its schema was inline: another name for [`IncompleteDetails`].
+#[doc(hidden)]
+pub type BaseResponsesResultIncompleteDetails = IncompleteDetails;
+/// The name this place's type had while its schema was inline: another name for [`BaseInputs`].
+#[doc(hidden)]
+pub type BaseResponsesResultInstructions = BaseInputs;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/BaseResponsesResult/properties/object` in the API's spec."]
@@ -758,6 +767,12 @@ crate::runtime::one_value_enum! {
     " Always `response` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum BaseResponsesResultObject { Response => "response", }
 }
+/// The name this place's type had while its schema was inline: another name for [`BaseReasoningConfig`].
+#[doc(hidden)]
+pub type BaseResponsesResultReasoning = BaseReasoningConfig;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesResponseStatus`].
+#[doc(hidden)]
+pub type BaseResponsesResultStatus = OpenAiResponsesResponseStatus;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/BaseResponsesResult/properties/tools/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -913,6 +928,9 @@ impl BaseResponsesResultToolsItemFunctionTool {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Truncation`].
+#[doc(hidden)]
+pub type BaseResponsesResultTruncation = Truncation;
 /// The one value of the schema at `/components/schemas/BaseTextDeltaEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.output_text.delta"`: constructors fill it in, decoding checks it.
@@ -4955,6 +4973,9 @@ impl OpenResponsesCreatedEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
+#[doc(hidden)]
+pub type OpenResponsesCreatedEventResponse = OpenResponsesResult;
 /// Event emitted when a response is in progress
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5035,6 +5056,9 @@ impl OpenResponsesInProgressEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
+#[doc(hidden)]
+pub type OpenResponsesInProgressEventResponse = OpenResponsesResult;
 /// Complete non-streaming response from the Responses API
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5599,6 +5623,12 @@ impl OpenResponsesResult {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItems`].
+#[doc(hidden)]
+pub type OpenResponsesResultOutputItem = OutputItems;
+/// The name this place's type had while its schema was inline: another name for [`Usage`].
+#[doc(hidden)]
+pub type OpenResponsesResultUsage = Usage;
 /// A native `apply_patch_call` output item matching OpenAI's Responses API shape. Emitted when the client requested the `apply_patch` shorthand.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -6474,6 +6504,9 @@ impl OutputShellCallItemAction {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ShellCallStatus`].
+#[doc(hidden)]
+pub type OutputShellCallItemStatus = ShellCallStatus;
 /// The one value of the schema at `/components/schemas/OutputShellCallItem/properties/type` in the API's spec.
 ///
 /// Always `"shell_call"`: constructors fill it in, decoding checks it.
@@ -6603,6 +6636,9 @@ impl OutputShellCallOutputItem {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ShellCallStatus`].
+#[doc(hidden)]
+pub type OutputShellCallOutputItemStatus = ShellCallStatus;
 /// The one value of the schema at `/components/schemas/OutputShellCallOutputItem/properties/type` in the API's spec.
 ///
 /// Always `"shell_call_output"`: constructors fill it in, decoding checks it.
@@ -7659,6 +7695,9 @@ crate::runtime::string_enum! {
     ImageFileNotFound => "image_file_not_found", BioPolicy => "bio_policy",
     DataResidencyMismatch => "data_residency_mismatch", }
 }
+/// The name this place's type had while its schema was inline: another name for [`StreamEvents`].
+#[doc(hidden)]
+pub type ResponsesStreamingResponseData = StreamEvents;
 crate::runtime::string_enum! {
     #[doc = " Status of a shell call or its output."] pub enum ShellCallStatus {
     InProgress => "in_progress", Completed => "completed", Incomplete => "incomplete", }
@@ -7861,6 +7900,9 @@ impl StreamEventsResponseCompleted {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
+#[doc(hidden)]
+pub type StreamEventsResponseCompletedResponse = OpenResponsesResult;
 /// Event emitted when a response has failed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7941,6 +7983,9 @@ impl StreamEventsResponseFailed {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
+#[doc(hidden)]
+pub type StreamEventsResponseFailedResponse = OpenResponsesResult;
 /// Event emitted when a response is incomplete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8021,6 +8066,9 @@ impl StreamEventsResponseIncomplete {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
+#[doc(hidden)]
+pub type StreamEventsResponseIncompleteResponse = OpenResponsesResult;
 /// Event emitted when a new output item is added to the response
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8114,6 +8162,9 @@ impl StreamEventsResponseOutputItemAdded {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItems`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemAddedItem = OutputItems;
 /// Event emitted when an output item is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8207,6 +8258,9 @@ impl StreamEventsResponseOutputItemDone {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItems`].
+#[doc(hidden)]
+pub type StreamEventsResponseOutputItemDoneItem = OutputItems;
 /// Log probability information for a token
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8381,6 +8435,9 @@ impl StreamLogprobTopLogprob {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`StreamLogprobTopLogprob`].
+#[doc(hidden)]
+pub type StreamLogprobTopLogprobsItem = StreamLogprobTopLogprob;
 /// Event emitted when a text delta is streamed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8513,6 +8570,9 @@ impl TextDeltaEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`StreamLogprob`].
+#[doc(hidden)]
+pub type TextDeltaEventLogprobsItem = StreamLogprob;
 /// Event emitted when text streaming is complete
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8645,6 +8705,9 @@ impl TextDoneEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`StreamLogprob`].
+#[doc(hidden)]
+pub type TextDoneEventLogprobsItem = StreamLogprob;
 crate::runtime::string_enum! {
     #[doc = " The values of the `Truncation` schema in the API's spec."] pub enum
     Truncation { Auto => "auto", Disabled => "disabled", }

@@ -153,6 +153,9 @@ impl CreateScimGroupMappingResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ScimGroupMapping`].
+#[doc(hidden)]
+pub type CreateScimGroupMappingResponseData = ScimGroupMapping;
 crate::runtime::untagged_union! {
     #[doc =
     " Required. Whether to keep workspace members after deleting the mapping. `false` **removes** the members this mapping granted access to; `true` deletes the mapping while leaving membership intact as manually-managed. There is deliberately no default — omitting it returns `400` so the destructive path cannot be reached by accident. Mirrors the dashboard, whose `DeleteMappingSchema.keepMembers` is likewise required."]
@@ -295,6 +298,9 @@ impl GetScimGroupMappingResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ScimGroupMapping`].
+#[doc(hidden)]
+pub type GetScimGroupMappingResponseData = ScimGroupMapping;
 /// The object of the `ListScimGroupMappingsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -365,6 +371,9 @@ impl ListScimGroupMappingsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ScimGroupMapping`].
+#[doc(hidden)]
+pub type ListScimGroupMappingsResponseDataItem = ScimGroupMapping;
 /// The object of the `ListScimGroupsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -435,6 +444,9 @@ impl ListScimGroupsResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ScimGroup`].
+#[doc(hidden)]
+pub type ListScimGroupsResponseDataItem = ScimGroup;
 /// The object of the `ScimGroup` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -827,3 +839,6 @@ impl UpdateScimGroupMappingResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ScimGroupMapping`].
+#[doc(hidden)]
+pub type UpdateScimGroupMappingResponseData = ScimGroupMapping;

@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `stt`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`SttResponse`].
+#[doc(hidden)]
+pub type CreateAudioTranscriptionsResponse = SttResponse;
 /// Base64-encoded audio to transcribe
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -240,6 +243,9 @@ impl SttRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`SttInputAudio`].
+#[doc(hidden)]
+pub type SttRequestInputAudio = SttInputAudio;
 /// Provider-specific passthrough configuration
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -311,6 +317,9 @@ crate::runtime::string_enum! {
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
     pub enum SttRequestResponseFormat { Json => "json", VerboseJson => "verbose_json", }
 }
+/// The name this place's type had while its schema was inline: another name for [`SttTimestampGranularity`].
+#[doc(hidden)]
+pub type SttRequestTimestampGranularitiesItem = SttTimestampGranularity;
 /// STT response containing transcribed text and optional usage statistics
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -473,6 +482,15 @@ impl SttResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`SttSegment`].
+#[doc(hidden)]
+pub type SttResponseSegmentsItem = SttSegment;
+/// The name this place's type had while its schema was inline: another name for [`SttUsage`].
+#[doc(hidden)]
+pub type SttResponseUsage = SttUsage;
+/// The name this place's type had while its schema was inline: another name for [`SttWord`].
+#[doc(hidden)]
+pub type SttResponseWordsItem = SttWord;
 /// A timestamped transcript segment, returned when response_format is verbose_json
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.

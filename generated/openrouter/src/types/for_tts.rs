@@ -2,6 +2,9 @@
 //! The types compiled only with the feature `tts`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`SpeechRequest`].
+#[doc(hidden)]
+pub type CreateAudioSpeechRequest = SpeechRequest;
 crate::runtime::tagged_union! {
     #[doc = " Reference content part for stateless voice cloning"] #[doc = " "] #[doc =
     " Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`."]
@@ -163,6 +166,9 @@ impl SpeechInputReferenceAudioInput {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`SpeechInputReferenceAudioInput`].
+#[doc(hidden)]
+pub type SpeechInputReferenceAudioInputAudio = SpeechInputReferenceAudioInput;
 /// The one value of the schema at `/components/schemas/SpeechInputReferenceAudio/properties/type` in the API's spec.
 ///
 /// Always `"input_audio"`: constructors fill it in, decoding checks it.
@@ -412,6 +418,9 @@ impl SpeechRequest {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`SpeechInputReference`].
+#[doc(hidden)]
+pub type SpeechRequestInputReferencesItem = SpeechInputReference;
 /// Provider-specific passthrough configuration
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -268,6 +268,12 @@ impl ContentPartVideoUrl {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationRequest`].
+#[doc(hidden)]
+pub type CreateVideosRequest = VideoGenerationRequest;
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationResponse`].
+#[doc(hidden)]
+pub type CreateVideosResponse = VideoGenerationResponse;
 /// The object of the `FrameImage` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -361,6 +367,9 @@ crate::runtime::string_enum! {
     pub enum FrameImageFrameType { FirstFrame => "first_frame", LastFrame =>
     "last_frame", }
 }
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationResponse`].
+#[doc(hidden)]
+pub type GetVideosResponse = VideoGenerationResponse;
 crate::runtime::tagged_union! {
     #[doc =
     " A reference asset used to guide video generation. Image references are supported by all providers; audio and video references are only honored by providers that support them (including BytePlus Seedance generation 2 and newer)."]
@@ -374,6 +383,9 @@ crate::runtime::union_from! {
     InputReference { ImageUrl(ContentPartImage), AudioUrl(ContentPartAudio),
     VideoUrl(ContentPartVideo), }
 }
+/// The name this place's type had while its schema was inline: another name for [`VideoModelsListResponse`].
+#[doc(hidden)]
+pub type ListVideosModelsResponse = VideoModelsListResponse;
 /// The object of the `VideoGenerationRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -663,6 +675,12 @@ crate::runtime::string_enum! {
     "1:1", V43 => "4:3", V34 => "3:4", V32 => "3:2", V23 => "2:3", V219 => "21:9", V921
     => "9:21", }
 }
+/// The name this place's type had while its schema was inline: another name for [`FrameImage`].
+#[doc(hidden)]
+pub type VideoGenerationRequestFrameImagesItem = FrameImage;
+/// The name this place's type had while its schema was inline: another name for [`InputReference`].
+#[doc(hidden)]
+pub type VideoGenerationRequestInputReferencesItem = InputReference;
 /// Provider-specific passthrough configuration
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -888,6 +906,9 @@ crate::runtime::string_enum! {
     "in_progress", Completed => "completed", Failed => "failed", Cancelled =>
     "cancelled", Expired => "expired", }
 }
+/// The name this place's type had while its schema was inline: another name for [`VideoGenerationUsage`].
+#[doc(hidden)]
+pub type VideoGenerationResponseUsage = VideoGenerationUsage;
 /// Usage and cost information for the video generation. Available once the job has completed.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1475,3 +1496,6 @@ impl VideoModelsListResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`VideoModel`].
+#[doc(hidden)]
+pub type VideoModelsListResponseDataItem = VideoModel;

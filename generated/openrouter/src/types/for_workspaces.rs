@@ -134,6 +134,9 @@ impl BulkAddWorkspaceMembersResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceMember`].
+#[doc(hidden)]
+pub type BulkAddWorkspaceMembersResponseDataItem = WorkspaceMember;
 /// The object of the `BulkRemoveWorkspaceMembersRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -554,6 +557,12 @@ impl CreateWorkspaceResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Workspace`].
+#[doc(hidden)]
+pub type CreateWorkspaceResponseData = Workspace;
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceBudgetInterval`].
+#[doc(hidden)]
+pub type DeleteWorkspaceBudgetInterval = WorkspaceBudgetInterval;
 /// The object of the `DeleteWorkspaceBudgetResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -684,6 +693,9 @@ impl DeleteWorkspaceResponse {
 pub type DeleteWorkspaceResponseDeleted = crate::runtime::Const<
     constants::DeleteWorkspaceResponseDeleted,
 >;
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceBudgetInterval`].
+#[doc(hidden)]
+pub type GetWorkspaceBudgetInterval = WorkspaceBudgetInterval;
 /// The object of the `GetWorkspaceBudgetResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -762,6 +774,9 @@ impl GetWorkspaceBudgetResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceBudget`].
+#[doc(hidden)]
+pub type GetWorkspaceBudgetResponseData = WorkspaceBudget;
 /// The object of the `GetWorkspaceResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -819,6 +834,9 @@ impl GetWorkspaceResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Workspace`].
+#[doc(hidden)]
+pub type GetWorkspaceResponseData = Workspace;
 /// The object of the `ListWorkspaceBudgetsResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -895,6 +913,9 @@ impl ListWorkspaceBudgetsResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceBudget`].
+#[doc(hidden)]
+pub type ListWorkspaceBudgetsResponseDataItem = WorkspaceBudget;
 /// The object of the `ListWorkspaceMembersResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -967,6 +988,9 @@ impl ListWorkspaceMembersResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceMember`].
+#[doc(hidden)]
+pub type ListWorkspaceMembersResponseDataItem = WorkspaceMember;
 /// The object of the `ListWorkspacesResponse` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
@@ -1039,6 +1063,9 @@ impl ListWorkspacesResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Workspace`].
+#[doc(hidden)]
+pub type ListWorkspacesResponseDataItem = Workspace;
 /// The object of the `UpdateWorkspaceRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1360,6 +1387,12 @@ impl UpdateWorkspaceResponse {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`Workspace`].
+#[doc(hidden)]
+pub type UpdateWorkspaceResponseData = Workspace;
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceBudgetInterval`].
+#[doc(hidden)]
+pub type UpsertWorkspaceBudgetInterval = WorkspaceBudgetInterval;
 /// The object of the `UpsertWorkspaceBudgetRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1517,6 +1550,9 @@ impl UpsertWorkspaceBudgetResponse {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`WorkspaceBudget`].
+#[doc(hidden)]
+pub type UpsertWorkspaceBudgetResponseData = WorkspaceBudget;
 /// The object of the `Workspace` schema in the API's spec.
 ///
 /// Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`.
