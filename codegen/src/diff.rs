@@ -104,7 +104,7 @@ fn required_word(required: bool) -> &'static str {
 
 /// A type as the user's code spells it (`Vec<ChatMessage>`, `Option<i64>`, `Map<String>`).
 fn show(ty: &TypeRef) -> String {
-    crate::emit::type_text(ty).replace("crate::runtime::", "")
+    ty.spelled()
 }
 
 /// Whether a type comes from `components/schemas` (inline types are reported through their owner).

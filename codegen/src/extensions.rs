@@ -16,7 +16,7 @@
 //! moved to another tag's feature would be missing from a build with only this one).
 
 use crate::emit::features::Gates;
-use crate::ir::{Api, Presence, Prim, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Presence, TypeDef, TypeKind, TypeRef};
 
 /// One `// needs:` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,7 +118,7 @@ pub fn unmet(extension: &Extension, api: &Api) -> Vec<(String, String)> {
                     TypeKind::Union { variants, .. } => match variants.iter().find(|v| v.rust == *variant) {
                         None => Some((def.source.clone(), format!("the variant `{owner}::{variant}` (line {line}), which `{owner}` no longer has"))),
                         Some(v) => {
-                            let actual = if v.boxed { format!("Box<{}>", type_text(&v.ty)) } else { type_text(&v.ty) };
+                            let actual = if v.boxed { format!("Box<{}>", v.ty.spelled()) } else { v.ty.spelled() };
                             (actual != *ty).then(|| (def.source.clone(), format!("`{owner}::{variant}({ty})` (line {line}), whose payload is now `{actual}`")))
                         }
                     },
@@ -157,7 +157,7 @@ fn kind_name(def: &TypeDef) -> &'static str {
 
 /// A field's Rust type as the extension writes it (named types unqualified).
 fn field_type(presence: Presence, boxed: bool, ty: &TypeRef) -> String {
-    let inner = if boxed { format!("Box<{}>", type_text(ty)) } else { type_text(ty) };
+    let inner = if boxed { format!("Box<{}>", ty.spelled()) } else { ty.spelled() };
     match presence {
         Presence::Required => inner,
         Presence::RequiredNullable | Presence::Optional => format!("Option<{inner}>"),
@@ -165,28 +165,6 @@ fn field_type(presence: Presence, boxed: bool, ty: &TypeRef) -> String {
     }
 }
 
-fn type_text(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::Prim(prim) => match prim {
-            Prim::String => "String",
-            Prim::Bool => "bool",
-            Prim::I32 => "i32",
-            Prim::I64 => "i64",
-            Prim::F32 => "f32",
-            Prim::F64 => "f64",
-            Prim::DateTime => "DateTime",
-            Prim::Date => "Date",
-            Prim::Uuid => "Uuid",
-            Prim::Binary => "Binary",
-        }
-        .to_string(),
-        TypeRef::List(inner) => format!("Vec<{}>", type_text(inner)),
-        TypeRef::Map(inner) => format!("Map<{}>", type_text(inner)),
-        TypeRef::Nullable(inner) => format!("Option<{}>", type_text(inner)),
-        TypeRef::Any => "Value".to_string(),
-    }
-}
 
 #[cfg(test)]
 mod tests {

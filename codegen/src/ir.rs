@@ -117,6 +117,34 @@ pub enum TypeRef {
     Any,
 }
 
+impl TypeRef {
+    /// The type as user code spells it, without the paths the generated code writes
+    /// (`Vec<ChatMessage>`, `Option<i64>`, `Map<String>`, `DateTime`, `serde_json::Value`): what extension
+    /// needs and the drift report say.
+    pub fn spelled(&self) -> String {
+        match self {
+            TypeRef::Named(name) => name.clone(),
+            TypeRef::Prim(prim) => match prim {
+                Prim::String => "String",
+                Prim::Bool => "bool",
+                Prim::I32 => "i32",
+                Prim::I64 => "i64",
+                Prim::F32 => "f32",
+                Prim::F64 => "f64",
+                Prim::DateTime => "DateTime",
+                Prim::Date => "Date",
+                Prim::Uuid => "Uuid",
+                Prim::Binary => "Binary",
+            }
+            .to_string(),
+            TypeRef::List(inner) => format!("Vec<{}>", inner.spelled()),
+            TypeRef::Map(inner) => format!("Map<{}>", inner.spelled()),
+            TypeRef::Nullable(inner) => format!("Option<{}>", inner.spelled()),
+            TypeRef::Any => "serde_json::Value".to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Prim {
     String,

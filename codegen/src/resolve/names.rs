@@ -11,6 +11,7 @@
 //!    `ContentWebSearchToolResultError` → `…ContentWebSearchToolResultError`);
 //! 3. if still too long: the root, then as many of the innermost words as fit (the role of the
 //!    innermost schema); words between them go.
+//!
 //! Places whose shortened names collide are settled like any other collision (`places`).
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
