@@ -24,6 +24,9 @@ unset SPECS_MIRROR
 step "drift check: generated/ matches the pinned specs"
 cargo xtask check
 
+step "the generator and its tools: clippy -D warnings"
+cargo clippy -q -p codegen -p xtask -p test-support --all-targets -- -D warnings
+
 step "generated crate: zero warnings, clippy -D warnings, per API feature (${all_apis}) alone and all together"
 for features in "${apis[@]}" "$all_apis"; do
   cargo clippy -q -p openrouter-langfuse --no-default-features --features "$features" --all-targets -- -D warnings
