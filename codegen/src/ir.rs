@@ -124,24 +124,35 @@ impl TypeRef {
     pub fn spelled(&self) -> String {
         match self {
             TypeRef::Named(name) => name.clone(),
-            TypeRef::Prim(prim) => match prim {
-                Prim::String => "String",
-                Prim::Bool => "bool",
-                Prim::I32 => "i32",
-                Prim::I64 => "i64",
-                Prim::F32 => "f32",
-                Prim::F64 => "f64",
-                Prim::DateTime => "DateTime",
-                Prim::Date => "Date",
-                Prim::Uuid => "Uuid",
-                Prim::Binary => "Binary",
-            }
-            .to_string(),
+            TypeRef::Prim(prim) => prim.rust_name().to_string(),
             TypeRef::List(inner) => format!("Vec<{}>", inner.spelled()),
             TypeRef::Map(inner) => format!("Map<{}>", inner.spelled()),
             TypeRef::Nullable(inner) => format!("Option<{}>", inner.spelled()),
             TypeRef::Any => "serde_json::Value".to_string(),
         }
+    }
+}
+
+impl Prim {
+    /// The Rust type's name; the last four are the runtime's (`crate::runtime::DateTime`).
+    pub fn rust_name(&self) -> &'static str {
+        match self {
+            Prim::String => "String",
+            Prim::Bool => "bool",
+            Prim::I32 => "i32",
+            Prim::I64 => "i64",
+            Prim::F32 => "f32",
+            Prim::F64 => "f64",
+            Prim::DateTime => "DateTime",
+            Prim::Date => "Date",
+            Prim::Uuid => "Uuid",
+            Prim::Binary => "Binary",
+        }
+    }
+
+    /// Whether the type is the runtime's rather than the language's.
+    pub fn from_runtime(&self) -> bool {
+        matches!(self, Prim::DateTime | Prim::Date | Prim::Uuid | Prim::Binary)
     }
 }
 

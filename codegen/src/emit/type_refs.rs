@@ -39,18 +39,11 @@ pub fn type_ref_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
 }
 
 /// The Rust type of a primitive, for both [`type_ref`] and [`type_text`].
-fn prim_path(prim: &Prim) -> &'static str {
-    match prim {
-        Prim::String => "String",
-        Prim::Bool => "bool",
-        Prim::I32 => "i32",
-        Prim::I64 => "i64",
-        Prim::F32 => "f32",
-        Prim::F64 => "f64",
-        Prim::DateTime => "crate::runtime::DateTime",
-        Prim::Date => "crate::runtime::Date",
-        Prim::Uuid => "crate::runtime::Uuid",
-        Prim::Binary => "crate::runtime::Binary",
+fn prim_path(prim: &Prim) -> String {
+    if prim.from_runtime() {
+        format!("crate::runtime::{}", prim.rust_name())
+    } else {
+        prim.rust_name().to_string()
     }
 }
 
@@ -58,7 +51,7 @@ fn prim_path(prim: &Prim) -> &'static str {
 pub fn type_text(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) => sanitise(name),
-        TypeRef::Prim(prim) => prim_path(prim).to_string(),
+        TypeRef::Prim(prim) => prim_path(prim),
         TypeRef::List(inner) => format!("Vec<{}>", type_text(inner)),
         TypeRef::Map(inner) => format!("crate::runtime::Map<{}>", type_text(inner)),
         TypeRef::Nullable(inner) => format!("Option<{}>", type_text(inner)),
