@@ -112,3 +112,24 @@ fn an_inline_schema_moved_to_a_component_keeps_its_old_name() {
         ],
     );
 }
+
+#[test]
+fn a_union_member_moved_to_a_component_keeps_its_payload_name() {
+    // The `enabled` member of `MessagesRequest.thinking` (inline, tagged by `type`) becomes
+    // `$ref: MessagesThinkingEnabled`: the variant keeps its name, and its old payload type
+    // `MessagesRequestThinkingEnabled` stays as a hidden alias, so code building it compiles.
+    let changes = changes_after(|doc| {
+        let pointer = "/components/schemas/MessagesRequest/properties/thinking/oneOf/0";
+        let enabled = at(doc, pointer).take();
+        *at(doc, pointer) = json!({"$ref": "#/components/schemas/MessagesThinkingEnabled"});
+        at(doc, "/components/schemas").as_object_mut().expect("schemas").insert("MessagesThinkingEnabled".into(), enabled);
+    });
+    assert_only(
+        &changes,
+        &[
+            "type-added MessagesThinkingEnabled struct",
+            "type-moved MessagesRequestThinkingEnabled now another name for `MessagesThinkingEnabled`: the schema moved to a component (same shape: code naming `MessagesRequestThinkingEnabled` still compiles)",
+            "union-variant-type-moved MessagesRequestThinking `MessagesRequestThinking::Enabled(MessagesRequestThinkingEnabled)` is now `MessagesRequestThinking::Enabled(MessagesThinkingEnabled)` (the schema moved to a component; `MessagesRequestThinkingEnabled` is kept as another name of it)",
+        ],
+    );
+}

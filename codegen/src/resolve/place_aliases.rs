@@ -2,8 +2,9 @@
 //! component (`instruct_type: {enum: […]}` → `instruct_type: {$ref: InstructType}`), the field's
 //! type changes its name from `ModelArchitectureInstructType` to `InstructType` and code naming
 //! the old one stops compiling, though nothing changed on the wire. So every place that refers
-//! to a component (a property, a list item, a map value, a parameter or body) also keeps the
-//! name its inline schema would have had, as a hidden alias of the component:
+//! to a component (a property, a list item, a map value, a parameter or body, and a union member
+//! that would be named by its title or tag) also keeps the name its inline schema would have had,
+//! as a hidden alias of the component:
 //! `#[doc(hidden)] pub type ModelArchitectureInstructType = InstructType;`. Fields keep the
 //! component's name, which is what the docs show; the alias is only there to be found by old code.
 //!
@@ -26,8 +27,9 @@ pub(crate) struct PlaceRef {
 }
 
 /// Places whose inline schema would be named after them: properties, list items, map values,
-/// parameters and bodies. Union members are not (an inline member is named by its own title or
-/// tag, which a `$ref` does not have), nor `allOf` members (merged, never a type of their own).
+/// parameters and bodies. Union members are named by their own title or tag, not their place
+/// (`Resolver::keep_inline_member_name` adds those), and `allOf` members are merged, never a
+/// type of their own.
 pub(crate) fn is_named_place(at: &str) -> bool {
     let Some((parent, last)) = at.rsplit_once('/') else { return false };
     let parent_last = parent.rsplit('/').next().unwrap_or_default();

@@ -47,6 +47,9 @@ impl<'a> Resolver<'a> {
                 self.member_with_siblings(member.into(), siblings, union_at, &hint, &member_at)?
             };
             nullable |= shape.nullable;
+            if siblings.is_empty() && members.len() > 1 {
+                self.keep_inline_member_name(member, discriminator.map(|d| d.property_name.as_str()), name, &shape.ty, &member_at);
+            }
             let reference = match member {
                 ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/").map(str::to_string),
                 ReferenceOr::Item(_) => None,
@@ -65,6 +68,21 @@ impl<'a> Resolver<'a> {
             return Ok((kind, nullable));
         }
         Ok((self.untagged(resolved, name), nullable))
+    }
+
+    /// A `$ref` member keeps, as a place alias, the name the same schema inline would have had
+    /// (`Tool::Function(ToolFunction)`), so upstream moving a member to a component breaks no
+    /// code. Only for members an inline schema would name by what it says of itself (its title
+    /// or tag): those are the members whose variant name survives the move as well.
+    fn keep_inline_member_name(&mut self, member: &ReferenceOr<Schema>, tag_property: Option<&str>, union_name: &str, ty: &TypeRef, at: &str) {
+        let (ReferenceOr::Reference { reference }, TypeRef::Named(target)) = (member, ty) else { return };
+        if !self.component_types.contains(target) {
+            return;
+        }
+        let Some(ReferenceOr::Item(schema)) = reference.strip_prefix("#/components/schemas/").and_then(|raw| self.schemas.get(raw)) else { return };
+        let Some(label) = self_label(schema, tag_property) else { return };
+        let hint = super::names::join(union_name, &label);
+        self.place_refs.push(super::place_aliases::PlaceRef { hint, at: at.to_string(), target: target.clone() });
     }
 
     /// A `oneOf` with sibling `properties`: the properties belong to every variant.
@@ -298,21 +316,26 @@ fn merged_string_enum(members: &[ReferenceOr<Schema>]) -> Option<TypeKind> {
 /// so that adding or moving a variant renames no other.
 fn member_label(member: &ReferenceOr<Schema>, tag_property: Option<&str>) -> String {
     let ReferenceOr::Item(schema) = member else { return "Value".into() };
-    if let Some(title) = schema.schema_data.title.as_deref().filter(|t| !t.trim().is_empty()) {
-        return super::pascal(title);
-    }
-    for property in tag_property.into_iter().chain(["type"]) {
-        if let Some(value) = inline_tag(schema, property) {
-            return super::pascal(&value);
-        }
-    }
-    if let Some(value) = any_inline_tag(schema) {
-        return super::pascal(&value);
+    if let Some(label) = self_label(schema, tag_property) {
+        return label;
     }
     if let Some(reference) = extended_ref(schema) {
         return super::type_name(reference.rsplit('/').next().unwrap_or(reference));
     }
     shape_label(schema)
+}
+
+/// What a member says of itself: its `title`, else its tag value.
+fn self_label(schema: &Schema, tag_property: Option<&str>) -> Option<String> {
+    if let Some(title) = schema.schema_data.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        return Some(super::pascal(title));
+    }
+    tag_property
+        .into_iter()
+        .chain(["type"])
+        .find_map(|property| inline_tag(schema, property))
+        .or_else(|| any_inline_tag(schema))
+        .map(|value| super::pascal(&value))
 }
 
 fn shape_label(schema: &Schema) -> String {

@@ -2274,6 +2274,9 @@ crate::runtime::untagged_union! {
 crate::runtime::union_from! {
     IngestionUsage { Usage(Usage), OpenAiUsage(OpenAiUsage), }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiUsage`].
+#[doc(hidden)]
+pub type IngestionUsageOpenAiUsage = OpenAiUsage;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the `MapValue` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -3982,3 +3985,9 @@ crate::runtime::union_from! {
     OpenAiResponseUsageSchema(OpenAiResponseUsageSchema), Map(crate ::runtime::Map < i64
     >), }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiCompletionUsageSchema`].
+#[doc(hidden)]
+pub type UsageDetailsOpenAiCompletionUsageSchema = OpenAiCompletionUsageSchema;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseUsageSchema`].
+#[doc(hidden)]
+pub type UsageDetailsOpenAiResponseUsageSchema = OpenAiResponseUsageSchema;

@@ -4,6 +4,9 @@
 use super::*;
 /// The name this place's type had while its schema was inline: another name for [`Usage`].
 #[doc(hidden)]
+pub type IngestionUsageDef = Usage;
+/// The name this place's type had while its schema was inline: another name for [`Usage`].
+#[doc(hidden)]
 pub type ObservationBodyUsage = Usage;
 /// The name this place's type had while its schema was inline: another name for [`Usage`].
 #[doc(hidden)]

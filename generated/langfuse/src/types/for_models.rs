@@ -917,6 +917,12 @@ crate::runtime::union_from! {
     PricingTierCondition { PricingTierAttributeCondition(PricingTierAttributeCondition),
     PricingTierUsageCondition(PricingTierUsageCondition), }
 }
+/// The name this place's type had while its schema was inline: another name for [`PricingTierAttributeCondition`].
+#[doc(hidden)]
+pub type PricingTierConditionPricingTierAttributeCondition = PricingTierAttributeCondition;
+/// The name this place's type had while its schema was inline: another name for [`PricingTierUsageCondition`].
+#[doc(hidden)]
+pub type PricingTierConditionPricingTierUsageCondition = PricingTierUsageCondition;
 /// The name this place's type had while its schema was inline: another name for [`PricingTierCondition`].
 #[doc(hidden)]
 pub type PricingTierConditionsItem = PricingTierCondition;

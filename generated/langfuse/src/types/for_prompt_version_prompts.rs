@@ -97,6 +97,12 @@ crate::runtime::union_from! {
     ChatMessageWithPlaceholders { ChatMessage(ChatMessage),
     PlaceholderMessage(PlaceholderMessage), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatMessage`].
+#[doc(hidden)]
+pub type ChatMessageWithPlaceholdersChatMessage = ChatMessage;
+/// The name this place's type had while its schema was inline: another name for [`PlaceholderMessage`].
+#[doc(hidden)]
+pub type ChatMessageWithPlaceholdersPlaceholderMessage = PlaceholderMessage;
 /// The name this place's type had while its schema was inline: another name for [`ChatMessageWithPlaceholders`].
 #[doc(hidden)]
 pub type ChatPromptDefItem = ChatMessageWithPlaceholders;

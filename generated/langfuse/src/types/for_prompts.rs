@@ -170,6 +170,12 @@ crate::runtime::union_from! {
     CreatePromptRequest { CreateChatPromptRequest(CreateChatPromptRequest),
     CreateTextPromptRequest(CreateTextPromptRequest), }
 }
+/// The name this place's type had while its schema was inline: another name for [`CreateChatPromptRequest`].
+#[doc(hidden)]
+pub type CreatePromptRequestCreateChatPromptRequest = CreateChatPromptRequest;
+/// The name this place's type had while its schema was inline: another name for [`CreateTextPromptRequest`].
+#[doc(hidden)]
+pub type CreatePromptRequestCreateTextPromptRequest = CreateTextPromptRequest;
 /// The object of the `CreateTextPromptRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

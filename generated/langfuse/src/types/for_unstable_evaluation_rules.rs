@@ -419,6 +419,15 @@ crate::runtime::union_from! {
     UnstableCreateEvaluationRuleWithEvaluatorsRequest(UnstableCreateEvaluationRuleWithEvaluatorsRequest),
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateCodeEvaluationRuleRequest`].
+#[doc(hidden)]
+pub type UnstableCreateEvaluationRuleRequestCodeEvaluationRuleRequest = UnstableCreateCodeEvaluationRuleRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateLlmAsJudgeEvaluationRuleRequest`].
+#[doc(hidden)]
+pub type UnstableCreateEvaluationRuleRequestEvaluationRuleRequest = UnstableCreateLlmAsJudgeEvaluationRuleRequest;
+/// The name this place's type had while its schema was inline: another name for [`UnstableCreateEvaluationRuleWithEvaluatorsRequest`].
+#[doc(hidden)]
+pub type UnstableCreateEvaluationRuleRequestRuleWithEvaluatorsRequest = UnstableCreateEvaluationRuleWithEvaluatorsRequest;
 /// The object of the `unstableCreateEvaluationRuleWithEvaluatorsRequest` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3122,6 +3131,12 @@ crate::runtime::union_from! {
     UnstableLegacyEvaluationRule(UnstableLegacyEvaluationRule),
     UnstableEvaluationRule(UnstableEvaluationRule), }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRule`].
+#[doc(hidden)]
+pub type UnstableReadableEvaluationRuleUnstableEvaluationRule = UnstableEvaluationRule;
+/// The name this place's type had while its schema was inline: another name for [`UnstableLegacyEvaluationRule`].
+#[doc(hidden)]
+pub type UnstableReadableEvaluationRuleUnstableLegacyEvaluationRule = UnstableLegacyEvaluationRule;
 /// The name this place's type had while its schema was inline: another name for [`UnstableEvaluationRuleStringFilterOperator`].
 #[doc(hidden)]
 pub type UnstableStringEvaluationRuleFilterOperator = UnstableEvaluationRuleStringFilterOperator;

@@ -3154,6 +3154,27 @@ crate::runtime::union_from! {
     ApplyPatchCall(OutputItemApplyPatchCall),
     CodeInterpreterCall(OutputItemCodeInterpreterCall), }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCall`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemApplyPatchCall = OutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCall`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemCodeInterpreterCall = OutputItemCodeInterpreterCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCall`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemCustomToolCall = OutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemFileSearchCall = OutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCall`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemFunctionCall = OutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoning`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemReasoning = OutputItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemWebSearchCall = OutputItemWebSearchCall;
 /// The name this place's type had while its schema was inline: another name for [`ServiceTier`].
 #[doc(hidden)]
 pub type BaseResponsesResultServiceTier = ServiceTier;
@@ -5965,6 +5986,27 @@ crate::runtime::union_from! {
     ApplyPatchCall(OutputItemApplyPatchCall),
     CodeInterpreterCall(OutputItemCodeInterpreterCall), }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCall`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemApplyPatchCall = OutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCall`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemCodeInterpreterCall = OutputItemCodeInterpreterCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCall`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemCustomToolCall = OutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemFileSearchCall = OutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCall`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemFunctionCall = OutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoning`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemReasoning = OutputItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemWebSearchCall = OutputItemWebSearchCall;
 /// The object of the `OutputItemApplyPatchCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -6472,6 +6514,27 @@ crate::runtime::union_from! {
     ApplyPatchCall(OutputItemApplyPatchCall),
     CodeInterpreterCall(OutputItemCodeInterpreterCall), }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItemApplyPatchCall`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemApplyPatchCall = OutputItemApplyPatchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCodeInterpreterCall`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemCodeInterpreterCall = OutputItemCodeInterpreterCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemCustomToolCall`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemCustomToolCall = OutputItemCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFileSearchCall`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemFileSearchCall = OutputItemFileSearchCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemFunctionCall`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemFunctionCall = OutputItemFunctionCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemReasoning`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemReasoning = OutputItemReasoning;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemWebSearchCall`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemWebSearchCall = OutputItemWebSearchCall;
 /// The object of the `OutputItemFileSearchCall` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

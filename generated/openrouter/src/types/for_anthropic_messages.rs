@@ -101,6 +101,12 @@ crate::runtime::union_from! {
     BashCodeExecutionToolResultError(AnthropicBashCodeExecutionToolResultError),
     BashCodeExecutionResult(AnthropicBashCodeExecutionResult), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionResult`].
+#[doc(hidden)]
+pub type AnthropicBashCodeExecutionContentBashCodeExecutionResult = AnthropicBashCodeExecutionResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionToolResultError`].
+#[doc(hidden)]
+pub type AnthropicBashCodeExecutionContentExecutionToolResultError = AnthropicBashCodeExecutionToolResultError;
 /// The object of the `AnthropicBashCodeExecutionOutput` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -474,6 +480,15 @@ crate::runtime::union_from! {
     CodeExecution20250825(AnthropicCodeExecution20250825Caller),
     CodeExecution20260120(AnthropicCodeExecution20260120Caller), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20250825Caller`].
+#[doc(hidden)]
+pub type AnthropicCallerCodeExecution20250825 = AnthropicCodeExecution20250825Caller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20260120Caller`].
+#[doc(hidden)]
+pub type AnthropicCallerCodeExecution20260120 = AnthropicCodeExecution20260120Caller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDirectCaller`].
+#[doc(hidden)]
+pub type AnthropicCallerDirect = AnthropicDirectCaller;
 /// The object of the `AnthropicCitationCharLocation` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1363,6 +1378,15 @@ crate::runtime::union_from! {
     CodeExecutionResult(AnthropicCodeExecutionResult),
     EncryptedCodeExecutionResult(AnthropicEncryptedCodeExecutionResult), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionResult`].
+#[doc(hidden)]
+pub type AnthropicCodeExecutionContentCodeExecutionResult = AnthropicCodeExecutionResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionToolResultError`].
+#[doc(hidden)]
+pub type AnthropicCodeExecutionContentCodeExecutionToolResultError = AnthropicCodeExecutionToolResultError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicEncryptedCodeExecutionResult`].
+#[doc(hidden)]
+pub type AnthropicCodeExecutionContentEncryptedCodeExecutionResult = AnthropicEncryptedCodeExecutionResult;
 /// The object of the `AnthropicCodeExecutionOutput` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -2874,6 +2898,21 @@ crate::runtime::union_from! {
     WebSearchResultLocation(AnthropicCitationWebSearchResultLocation),
     SearchResultLocation(AnthropicCitationSearchResultLocation), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocation`].
+#[doc(hidden)]
+pub type AnthropicTextCitationCharLocation = AnthropicCitationCharLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationContentBlockLocation`].
+#[doc(hidden)]
+pub type AnthropicTextCitationContentBlockLocation = AnthropicCitationContentBlockLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocation`].
+#[doc(hidden)]
+pub type AnthropicTextCitationPageLocation = AnthropicCitationPageLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationSearchResultLocation`].
+#[doc(hidden)]
+pub type AnthropicTextCitationSearchResultLocation = AnthropicCitationSearchResultLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationWebSearchResultLocation`].
+#[doc(hidden)]
+pub type AnthropicTextCitationWebSearchResultLocation = AnthropicCitationWebSearchResultLocation;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `AnthropicTextEditorCodeExecutionContent` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -2896,6 +2935,18 @@ crate::runtime::union_from! {
     TextEditorCodeExecutionStrReplaceResult(AnthropicTextEditorCodeExecutionStrReplaceResult),
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionCreateResult`].
+#[doc(hidden)]
+pub type AnthropicTextEditorCodeExecutionContentExecutionCreateResult = AnthropicTextEditorCodeExecutionCreateResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionViewResult`].
+#[doc(hidden)]
+pub type AnthropicTextEditorCodeExecutionContentExecutionViewResult = AnthropicTextEditorCodeExecutionViewResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionStrReplaceResult`].
+#[doc(hidden)]
+pub type AnthropicTextEditorCodeExecutionContentStrReplaceResult = AnthropicTextEditorCodeExecutionStrReplaceResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionToolResultError`].
+#[doc(hidden)]
+pub type AnthropicTextEditorCodeExecutionContentToolResultError = AnthropicTextEditorCodeExecutionToolResultError;
 /// The object of the `AnthropicTextEditorCodeExecutionCreateResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -3590,6 +3641,12 @@ crate::runtime::union_from! {
     ToolSearchToolResultError(AnthropicToolSearchResultError),
     ToolSearchToolSearchResult(AnthropicToolSearchResult), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchResultError`].
+#[doc(hidden)]
+pub type AnthropicToolSearchContentToolSearchToolResultError = AnthropicToolSearchResultError;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchResult`].
+#[doc(hidden)]
+pub type AnthropicToolSearchContentToolSearchToolSearchResult = AnthropicToolSearchResult;
 /// The object of the `AnthropicToolSearchResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4084,6 +4141,12 @@ crate::runtime::union_from! {
     AnthropicWebFetchContent { WebFetchToolResultError(AnthropicWebFetchToolResultError),
     WebFetchResult(AnthropicWebFetchBlock), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchBlock`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchResult = AnthropicWebFetchBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResultError`].
+#[doc(hidden)]
+pub type AnthropicWebFetchContentWebFetchToolResultError = AnthropicWebFetchToolResultError;
 /// The object of the `AnthropicWebFetchToolResult` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4500,6 +4563,9 @@ crate::runtime::union_from! {
 /// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchResult`].
 #[doc(hidden)]
 pub type AnthropicWebSearchToolResultContentListItem = AnthropicWebSearchResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResultError`].
+#[doc(hidden)]
+pub type AnthropicWebSearchToolResultContentWebSearchToolResultError = AnthropicWebSearchToolResultError;
 /// The object of the `AnthropicWebSearchToolResultError` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -4719,6 +4785,12 @@ impl MessagesContentBlockDeltaEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationContentBlockLocation`].
+#[doc(hidden)]
+pub type MessagesContentBlockDeltaEventCitationContentBlockLocation = AnthropicCitationContentBlockLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationSearchResultLocation`].
+#[doc(hidden)]
+pub type MessagesContentBlockDeltaEventCitationSearchResultLocation = AnthropicCitationSearchResultLocation;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -4740,6 +4812,12 @@ crate::runtime::union_from! {
     CitationsDelta(MessagesContentBlockDeltaEventDeltaCitationsDelta),
     CompactionDelta(MessagesContentBlockDeltaEventDeltaCompactionDelta), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocation`].
+#[doc(hidden)]
+pub type MessagesContentBlockDeltaEventDeltaCitationCharLocation = AnthropicCitationCharLocation;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocation`].
+#[doc(hidden)]
+pub type MessagesContentBlockDeltaEventDeltaCitationPageLocation = AnthropicCitationPageLocation;
 /// The object of the schema at `/components/schemas/MessagesContentBlockDeltaEvent/properties/delta/oneOf/4` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5220,6 +5298,9 @@ pub type MessagesContentBlockDeltaEventDeltaThinkingDeltaType = crate::runtime::
 pub type MessagesContentBlockDeltaEventType = crate::runtime::Const<
     constants::MessagesContentBlockDeltaEventType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationWebSearchResultLocation`].
+#[doc(hidden)]
+pub type MessagesContentBlockDeltaEventWebSearchResultLocation = AnthropicCitationWebSearchResultLocation;
 /// Event sent when a new content block starts
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -5300,6 +5381,24 @@ impl MessagesContentBlockStartEvent {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionToolResult`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventBashCodeExecutionToolResult = AnthropicBashCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionToolResult`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventBlockCodeExecutionToolResult = AnthropicCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicBashToolResult`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventBlockOpenrouterBashToolResult = OrAnthropicBashToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicShellToolResult`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventBlockOpenrouterShellToolResult = OrAnthropicShellToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolResult`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventBlockToolSearchToolResult = AnthropicToolSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResult`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventBlockWebSearchToolResult = AnthropicWebSearchToolResult;
 crate::runtime::untagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/content_block` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -5334,6 +5433,9 @@ crate::runtime::union_from! {
     ContainerUpload(AnthropicContainerUpload), Compaction(AnthropicCompactionBlock),
     Compaction2(MessagesContentBlockStartEventContentBlockCompaction), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAdvisorToolResult`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockAdvisorToolResult = AnthropicAdvisorToolResult;
 /// The object of the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/content_block/anyOf/16` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -5424,6 +5526,30 @@ crate::runtime::one_value_enum! {
     pub enum MessagesContentBlockStartEventContentBlockCompactionType { Compaction =>
     "compaction", }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicContainerUpload`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockContainerUpload = AnthropicContainerUpload;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRedactedThinkingBlock`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockRedactedThinking = AnthropicRedactedThinkingBlock;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlock`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockServerToolUse = OrAnthropicServerToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlock`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockText = AnthropicTextBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicThinkingBlock`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockThinking = AnthropicThinkingBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlock`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockToolUse = AnthropicToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResult`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventContentBlockWebFetchToolResult = AnthropicWebFetchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionToolResult`].
+#[doc(hidden)]
+pub type MessagesContentBlockStartEventEditorCodeExecutionToolResult = AnthropicTextEditorCodeExecutionToolResult;
 /// The one value of the schema at `/components/schemas/MessagesContentBlockStartEvent/properties/type` in the API's spec.
 ///
 /// Always `"content_block_start"`: constructors fill it in, decoding checks it.
@@ -7416,6 +7542,30 @@ crate::runtime::union_from! {
     ContentBlockStop(MessagesContentBlockStopEvent), Ping(MessagesPingEvent),
     Error(MessagesErrorEvent), }
 }
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockDeltaEvent`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockDelta = MessagesContentBlockDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStartEvent`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStart = MessagesContentBlockStartEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesContentBlockStopEvent`].
+#[doc(hidden)]
+pub type MessagesStreamEventsContentBlockStop = MessagesContentBlockStopEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesErrorEvent`].
+#[doc(hidden)]
+pub type MessagesStreamEventsError = MessagesErrorEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesDeltaEvent`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageDelta = MessagesDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStartEvent`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStart = MessagesStartEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesStopEvent`].
+#[doc(hidden)]
+pub type MessagesStreamEventsMessageStop = MessagesStopEvent;
+/// The name this place's type had while its schema was inline: another name for [`MessagesPingEvent`].
+#[doc(hidden)]
+pub type MessagesStreamEventsPing = MessagesPingEvent;
 /// The name this place's type had while its schema was inline: another name for [`MessagesStreamEvents`].
 #[doc(hidden)]
 pub type MessagesStreamingResponseData = MessagesStreamEvents;
@@ -7542,6 +7692,54 @@ crate::runtime::union_from! {
     OpenrouterShellToolResult(OrAnthropicShellToolResult),
     OpenrouterBashToolResult(OrAnthropicBashToolResult), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAdvisorToolResult`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockAdvisorToolResult = AnthropicAdvisorToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBashCodeExecutionToolResult`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockBashCodeExecutionToolResult = AnthropicBashCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecutionToolResult`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockCodeExecutionToolResult = AnthropicCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCompactionBlock`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockCompaction = AnthropicCompactionBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicContainerUpload`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockContainerUpload = AnthropicContainerUpload;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicBashToolResult`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockOpenrouterBashToolResult = OrAnthropicBashToolResult;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicShellToolResult`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockOpenrouterShellToolResult = OrAnthropicShellToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicRedactedThinkingBlock`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockRedactedThinking = AnthropicRedactedThinkingBlock;
+/// The name this place's type had while its schema was inline: another name for [`OrAnthropicServerToolUseBlock`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockServerToolUse = OrAnthropicServerToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlock`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockText = AnthropicTextBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextEditorCodeExecutionToolResult`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockTextEditorCodeExecutionToolResult = AnthropicTextEditorCodeExecutionToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicThinkingBlock`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockThinking = AnthropicThinkingBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolResult`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockToolSearchToolResult = AnthropicToolSearchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUseBlock`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockToolUse = AnthropicToolUseBlock;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebFetchToolResult`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebFetchToolResult = AnthropicWebFetchToolResult;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicWebSearchToolResult`].
+#[doc(hidden)]
+pub type OrAnthropicContentBlockWebSearchToolResult = AnthropicWebSearchToolResult;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `ORAnthropicNullableCaller` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -7555,6 +7753,15 @@ crate::runtime::union_from! {
     CodeExecution20250825(AnthropicCodeExecution20250825Caller),
     CodeExecution20260120(AnthropicCodeExecution20260120Caller), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20250825Caller`].
+#[doc(hidden)]
+pub type OrAnthropicNullableCallerCodeExecution20250825 = AnthropicCodeExecution20250825Caller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCodeExecution20260120Caller`].
+#[doc(hidden)]
+pub type OrAnthropicNullableCallerCodeExecution20260120 = AnthropicCodeExecution20260120Caller;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDirectCaller`].
+#[doc(hidden)]
+pub type OrAnthropicNullableCallerDirect = AnthropicDirectCaller;
 /// The object of the `ORAnthropicServerToolUseBlock` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -2,9 +2,15 @@
 //! The types compiled only with the features `anthropic-messages`, `chat`, `presets`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerTool`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterWebSearch = OpenRouterWebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`WebSearchConfig`].
 #[doc(hidden)]
 pub type ChatWebSearchShorthandParameters = WebSearchConfig;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterWebSearchServerTool`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterWebSearch = OpenRouterWebSearchServerTool;
 /// OpenRouter built-in server tool: searches the web for current information
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

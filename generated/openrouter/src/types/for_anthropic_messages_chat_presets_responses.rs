@@ -2,6 +2,18 @@
 //! The types compiled only with the features `anthropic-messages`, `chat`, `presets`, `responses`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterWebFetch = WebFetchServerTool;
 /// Enable automatic prompt caching. When set at the top level, the system automatically applies cache breakpoints to the last cacheable block in the request. When set on an individual content block, it marks an explicit cache breakpoint; block-level markers also work on OpenAI models that support explicit prompt caching — OpenRouter converts them to the provider's native format.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -653,6 +665,12 @@ crate::runtime::union_from! {
     BashServerToolEnvironment { ContainerAuto(ContainerAutoEnvironment),
     ContainerReference(ContainerReferenceEnvironment), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ContainerAutoEnvironment`].
+#[doc(hidden)]
+pub type BashServerToolEnvironmentContainerAuto = ContainerAutoEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ContainerReferenceEnvironment`].
+#[doc(hidden)]
+pub type BashServerToolEnvironmentContainerReference = ContainerReferenceEnvironment;
 /// The name this place's type had while its schema was inline: another name for [`BashServerToolConfig`].
 #[doc(hidden)]
 pub type BashServerToolParameters = BashServerToolConfig;
@@ -660,9 +678,51 @@ pub type BashServerToolParameters = BashServerToolConfig;
 ///
 /// Always `"openrouter:bash"`: constructors fill it in, decoding checks it.
 pub type BashServerToolType = crate::runtime::Const<constants::BashServerToolType>;
+/// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterWebFetch = WebFetchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type ChatRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPlugin`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemAutoBetaRouter = AutoBetaRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPlugin`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemAutoRouter = AutoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompressionPlugin`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemContextCompression = ContextCompressionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPlugin`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFileParser = FileParserPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FusionPlugin`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemFusion = FusionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ModerationPlugin`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemModeration = ModerationPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPlugin`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemParetoRouter = ParetoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ResponseHealingPlugin`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemResponseHealing = ResponseHealingPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPlugin`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemWeb = WebSearchPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchPlugin`].
+#[doc(hidden)]
+pub type ChatRequestPluginsItemWebFetch = WebFetchPlugin;
 /// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
 #[doc(hidden)]
 pub type ChatRequestRoute = DeprecatedRoute;
@@ -1727,6 +1787,36 @@ pub type MessagesMessageParamContentWebSearchToolResultCacheControl = AnthropicC
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPlugin`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemAutoBetaRouter = AutoBetaRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPlugin`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemAutoRouter = AutoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompressionPlugin`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemContextCompression = ContextCompressionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPlugin`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemFileParser = FileParserPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FusionPlugin`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemFusion = FusionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ModerationPlugin`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemModeration = ModerationPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPlugin`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemParetoRouter = ParetoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ResponseHealingPlugin`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemResponseHealing = ResponseHealingPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPlugin`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemWeb = WebSearchPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchPlugin`].
+#[doc(hidden)]
+pub type MessagesRequestPluginsItemWebFetch = WebFetchPlugin;
 /// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
 #[doc(hidden)]
 pub type MessagesRequestRoute = DeprecatedRoute;
@@ -1745,6 +1835,18 @@ pub type MessagesRequestToolsItemBash20250124CacheControl = AnthropicCacheContro
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemCustomCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterWebFetch = WebFetchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type MessagesRequestToolsItemTextEditor20250124CacheControl = AnthropicCacheControlDirective;
@@ -2141,12 +2243,54 @@ pub type ResponseHealingPluginId = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`AnthropicCacheControlDirective`].
 #[doc(hidden)]
 pub type ResponsesRequestCacheControl = AnthropicCacheControlDirective;
+/// The name this place's type had while its schema was inline: another name for [`AutoBetaRouterPlugin`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemAutoBetaRouter = AutoBetaRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`AutoRouterPlugin`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemAutoRouter = AutoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompressionPlugin`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemContextCompression = ContextCompressionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FileParserPlugin`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemFileParser = FileParserPlugin;
+/// The name this place's type had while its schema was inline: another name for [`FusionPlugin`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemFusion = FusionPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ModerationPlugin`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemModeration = ModerationPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ParetoRouterPlugin`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemParetoRouter = ParetoRouterPlugin;
+/// The name this place's type had while its schema was inline: another name for [`ResponseHealingPlugin`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemResponseHealing = ResponseHealingPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchPlugin`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemWeb = WebSearchPlugin;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchPlugin`].
+#[doc(hidden)]
+pub type ResponsesRequestPluginsItemWebFetch = WebFetchPlugin;
 /// The name this place's type had while its schema was inline: another name for [`DeprecatedRoute`].
 #[doc(hidden)]
 pub type ResponsesRequestRoute = DeprecatedRoute;
 /// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhen`].
 #[doc(hidden)]
 pub type ResponsesRequestStopServerToolsWhen = StopServerToolsWhen;
+/// The name this place's type had while its schema was inline: another name for [`BashServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterBash = BashServerTool;
+/// The name this place's type had while its schema was inline: another name for [`DatetimeServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterDatetime = DatetimeServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerToolOpenRouter`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterImageGeneration = ImageGenerationServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`WebFetchServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterWebFetch = WebFetchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`TraceConfig`].
 #[doc(hidden)]
 pub type ResponsesRequestTrace = TraceConfig;
@@ -2232,6 +2376,12 @@ crate::runtime::string_enum! {
 /// The name this place's type had while its schema was inline: another name for [`SandboxSleepAfterSeconds`].
 #[doc(hidden)]
 pub type ShellServerToolConfigSleepAfterSeconds = SandboxSleepAfterSeconds;
+/// The name this place's type had while its schema was inline: another name for [`ContainerAutoEnvironment`].
+#[doc(hidden)]
+pub type ShellServerToolEnvironmentContainerAuto = ContainerAutoEnvironment;
+/// The name this place's type had while its schema was inline: another name for [`ContainerReferenceEnvironment`].
+#[doc(hidden)]
+pub type ShellServerToolEnvironmentContainerReference = ContainerReferenceEnvironment;
 /// Stop conditions for the server-tool agent loop. Any condition firing halts the loop (OR logic). When set, this overrides `max_tool_calls`. When a condition fires while the model is still emitting tool calls, the pending tool calls are executed and one final turn is made with tool calls disabled so the response ends with a natural-language answer instead of an unfinished tool call.
 pub type StopServerToolsWhen = Vec<StopServerToolsWhenCondition>;
 crate::runtime::tagged_union! {
@@ -2251,6 +2401,21 @@ crate::runtime::union_from! {
     MaxTokensUsed(StopServerToolsWhenMaxTokensUsed), MaxCost(StopServerToolsWhenMaxCost),
     FinishReasonIs(StopServerToolsWhenFinishReasonIs), }
 }
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenFinishReasonIs`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionFinishReasonIs = StopServerToolsWhenFinishReasonIs;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenHasToolCall`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionHasToolCall = StopServerToolsWhenHasToolCall;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenMaxCost`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionMaxCost = StopServerToolsWhenMaxCost;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenMaxTokensUsed`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionMaxTokensUsed = StopServerToolsWhenMaxTokensUsed;
+/// The name this place's type had while its schema was inline: another name for [`StopServerToolsWhenStepCountIs`].
+#[doc(hidden)]
+pub type StopServerToolsWhenConditionStepCountIs = StopServerToolsWhenStepCountIs;
 /// Stop when the upstream model emits this finish reason (e.g. `length`).
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -732,6 +732,15 @@ crate::runtime::union_from! {
     Message(AnthropicMessageUsageIteration),
     AnthropicUnknownUsageIteration(AnthropicUnknownUsageIteration), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicAdvisorMessageUsageIteration`].
+#[doc(hidden)]
+pub type AnthropicUsageIterationAdvisorMessage = AnthropicAdvisorMessageUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCompactionUsageIteration`].
+#[doc(hidden)]
+pub type AnthropicUsageIterationCompaction = AnthropicCompactionUsageIteration;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicMessageUsageIteration`].
+#[doc(hidden)]
+pub type AnthropicUsageIterationMessage = AnthropicMessageUsageIteration;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicUsageIteration`].
 #[doc(hidden)]
 pub type BaseMessagesResultUsageIterationsItem = AnthropicUsageIteration;

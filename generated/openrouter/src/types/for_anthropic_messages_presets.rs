@@ -1064,6 +1064,9 @@ crate::runtime::union_from! {
     Text(AnthropicPlainTextSource), Content(AnthropicDocumentBlockParamSourceContent),
     Url(AnthropicUrlPdfSource), File(AnthropicFileDocumentSource), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBase64PdfSource`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceBase64 = AnthropicBase64PdfSource;
 /// The object of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source/oneOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1171,18 +1174,39 @@ crate::runtime::union_from! {
     AnthropicDocumentBlockParamSourceContentDefListItem { Text(AnthropicTextBlockParam),
     Image(AnthropicImageBlockParam), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParam`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceContentDefListItemImage = AnthropicImageBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceContentDefListItemText = AnthropicTextBlockParam;
 /// The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/source/oneOf/2/properties/type` in the API's spec.
 ///
 /// Always `"content"`: constructors fill it in, decoding checks it.
 pub type AnthropicDocumentBlockParamSourceContentType = crate::runtime::Const<
     constants::AnthropicDocumentBlockParamSourceContentType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileDocumentSource`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceFile = AnthropicFileDocumentSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicPlainTextSource`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceText = AnthropicPlainTextSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUrlPdfSource`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockParamSourceUrl = AnthropicUrlPdfSource;
 /// The one value of the schema at `/components/schemas/AnthropicDocumentBlockParam/properties/type` in the API's spec.
 ///
 /// Always `"document"`: constructors fill it in, decoding checks it.
 pub type AnthropicDocumentBlockParamType = crate::runtime::Const<
     constants::AnthropicDocumentBlockParamType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBase64PdfSource`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockSourceBase64 = AnthropicBase64PdfSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicPlainTextSource`].
+#[doc(hidden)]
+pub type AnthropicDocumentBlockSourceText = AnthropicPlainTextSource;
 /// The object of the `AnthropicFileDocumentSource` schema in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -1363,6 +1387,12 @@ crate::runtime::union_from! {
     AnthropicImageBlockParamSource { Base64(AnthropicBase64ImageSource),
     Url(AnthropicUrlImageSource), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicBase64ImageSource`].
+#[doc(hidden)]
+pub type AnthropicImageBlockParamSourceBase64 = AnthropicBase64ImageSource;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicUrlImageSource`].
+#[doc(hidden)]
+pub type AnthropicImageBlockParamSourceUrl = AnthropicUrlImageSource;
 /// The one value of the schema at `/components/schemas/AnthropicImageBlockParam/properties/type` in the API's spec.
 ///
 /// Always `"image"`: constructors fill it in, decoding checks it.
@@ -1953,6 +1983,21 @@ crate::runtime::union_from! {
     WebSearchResultLocation(AnthropicCitationWebSearchResultLocationParam),
     SearchResultLocation(AnthropicCitationSearchResultLocationParam), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationCharLocationParam`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCitationsItemCharLocation = AnthropicCitationCharLocationParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationContentBlockLocationParam`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCitationsItemContentBlockLocation = AnthropicCitationContentBlockLocationParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationPageLocationParam`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCitationsItemPageLocation = AnthropicCitationPageLocationParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationSearchResultLocationParam`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCitationsItemSearchResultLocation = AnthropicCitationSearchResultLocationParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicCitationWebSearchResultLocationParam`].
+#[doc(hidden)]
+pub type AnthropicTextBlockParamCitationsItemWebSearchResultLocation = AnthropicCitationWebSearchResultLocationParam;
 /// The one value of the schema at `/components/schemas/AnthropicTextBlockParam/properties/type` in the API's spec.
 ///
 /// Always `"text"`: constructors fill it in, decoding checks it.
@@ -3279,6 +3324,9 @@ crate::runtime::union_from! {
     OpenrouterShellToolResult(MessagesShellToolResultBlock),
     OpenrouterBashToolResult(MessagesBashToolResultBlock), }
 }
+/// The name this place's type had while its schema was inline: another name for [`MessagesAdvisorToolResultBlock`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemAdvisorToolResult = MessagesAdvisorToolResultBlock;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/10` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3394,6 +3442,18 @@ impl MessagesMessageParamContentListItemCompaction {
 pub type MessagesMessageParamContentListItemCompactionType = crate::runtime::Const<
     constants::MessagesMessageParamContentListItemCompactionType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParam`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemDocument = AnthropicDocumentBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParam`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemImage = AnthropicImageBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`MessagesBashToolResultBlock`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemOpenrouterBashToolResult = MessagesBashToolResultBlock;
+/// The name this place's type had while its schema was inline: another name for [`MessagesShellToolResultBlock`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemOpenrouterShellToolResult = MessagesShellToolResultBlock;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/6` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3472,6 +3532,9 @@ impl MessagesMessageParamContentListItemRedactedThinking {
 pub type MessagesMessageParamContentListItemRedactedThinkingType = crate::runtime::Const<
     constants::MessagesMessageParamContentListItemRedactedThinkingType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParam`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemSearchResult = AnthropicSearchResultBlockParam;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/7` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3590,6 +3653,9 @@ impl MessagesMessageParamContentListItemServerToolUse {
 pub type MessagesMessageParamContentListItemServerToolUseType = crate::runtime::Const<
     constants::MessagesMessageParamContentListItemServerToolUseType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemText = AnthropicTextBlockParam;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/5` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3677,6 +3743,12 @@ impl MessagesMessageParamContentListItemThinking {
 pub type MessagesMessageParamContentListItemThinkingType = crate::runtime::Const<
     constants::MessagesMessageParamContentListItemThinkingType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolAdditionBlock`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolAddition = MessagesToolAdditionBlock;
+/// The name this place's type had while its schema was inline: another name for [`MessagesToolRemovalBlock`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentListItemToolRemoval = MessagesToolRemovalBlock;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4078,6 +4150,18 @@ impl MessagesMessageParamContentListItemWebSearchToolResult {
 pub type MessagesMessageParamContentListItemWebSearchToolResultType = crate::runtime::Const<
     constants::MessagesMessageParamContentListItemWebSearchToolResultType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicDocumentBlockParam`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentDocument = AnthropicDocumentBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicImageBlockParam`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentImage = AnthropicImageBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicSearchResultBlockParam`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentSearchResult = AnthropicSearchResultBlockParam;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicTextBlockParam`].
+#[doc(hidden)]
+pub type MessagesMessageParamContentToolResultContentText = AnthropicTextBlockParam;
 /// The object of the schema at `/components/schemas/MessagesMessageParam/properties/content/anyOf/1/items/oneOf/4/properties/content/anyOf/1/items/anyOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5505,6 +5589,9 @@ crate::runtime::one_value_enum! {
     " Always `all` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum MessagesRequestEditsClearThinking20251015KeepAllType { All => "all", }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicThinkingTurns`].
+#[doc(hidden)]
+pub type MessagesRequestEditsClearThinking20251015KeepThinkingTurns = AnthropicThinkingTurns;
 /// The name this place's type had while its schema was inline: another name for [`AnthropicInputTokensClearAtLeast`].
 #[doc(hidden)]
 pub type MessagesRequestEditsClearToolUses20250919ClearAtLeast = AnthropicInputTokensClearAtLeast;
@@ -5520,6 +5607,12 @@ crate::runtime::union_from! {
     MessagesRequestEditsClearToolUses20250919ClearToolInputs { Bool(bool), List(Vec <
     String >), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicInputTokensTrigger`].
+#[doc(hidden)]
+pub type MessagesRequestEditsClearToolUses20250919TriggerInputTokens = AnthropicInputTokensTrigger;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolUsesTrigger`].
+#[doc(hidden)]
+pub type MessagesRequestEditsClearToolUses20250919TriggerToolUses = AnthropicToolUsesTrigger;
 /// The name this place's type had while its schema was inline: another name for [`MessagesFallbackParam`].
 #[doc(hidden)]
 pub type MessagesRequestFallbacksItem = MessagesFallbackParam;
@@ -6944,6 +7037,9 @@ impl MessagesRequestToolsItemObject {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`MessagesSearchModelsServerTool`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterExperimentalSearchModels = MessagesSearchModelsServerTool;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/2` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -7050,6 +7146,12 @@ crate::runtime::one_value_enum! {
     pub enum MessagesRequestToolsItemTextEditor20250124Type { TextEditor20250124 =>
     "text_editor_20250124", }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolBm25`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolBm25 = AnthropicToolSearchToolBm25;
+/// The name this place's type had while its schema was inline: another name for [`AnthropicToolSearchToolRegex`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemToolSearchToolRegex = AnthropicToolSearchToolRegex;
 /// The object of the schema at `/components/schemas/MessagesRequest/properties/tools/items/anyOf/3` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -2,6 +2,24 @@
 //! The types compiled only with the features `anthropic-messages`, `presets`, `responses`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouter`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterShell = ShellServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ToolSearchServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterToolSearch = ToolSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouter`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterShell = ShellServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ToolSearchServerTool`].
+#[doc(hidden)]
+pub type MessagesRequestToolsItemOpenrouterToolSearch = ToolSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerToolOpenRouter`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterShell = ShellServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ToolSearchServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterToolSearch = ToolSearchServerTool;
 /// Configuration for the openrouter:shell server tool
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

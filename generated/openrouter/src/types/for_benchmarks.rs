@@ -1057,6 +1057,12 @@ crate::runtime::union_from! {
     DesignArena(UnifiedBenchmarksDaItem), Openrouter(UnifiedBenchmarksOrItem),
     ArtificialAnalysis(UnifiedBenchmarksAaItem), }
 }
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksAaItem`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseDataItemArtificialAnalysis = UnifiedBenchmarksAaItem;
+/// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksDaItem`].
+#[doc(hidden)]
+pub type UnifiedBenchmarksResponseDataItemDesignArena = UnifiedBenchmarksDaItem;
 /// The name this place's type had while its schema was inline: another name for [`UnifiedBenchmarksMeta`].
 #[doc(hidden)]
 pub type UnifiedBenchmarksResponseMeta = UnifiedBenchmarksMeta;

@@ -988,6 +988,24 @@ crate::runtime::union_from! {
     InputAudio(ChatContentAudio), InputVideo(LegacyChatContentVideo),
     VideoUrl(ChatContentVideo), File(ChatContentFile), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatContentFile`].
+#[doc(hidden)]
+pub type ChatContentItemsFile = ChatContentFile;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentImage`].
+#[doc(hidden)]
+pub type ChatContentItemsImageUrl = ChatContentImage;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentAudio`].
+#[doc(hidden)]
+pub type ChatContentItemsInputAudio = ChatContentAudio;
+/// The name this place's type had while its schema was inline: another name for [`LegacyChatContentVideo`].
+#[doc(hidden)]
+pub type ChatContentItemsInputVideo = LegacyChatContentVideo;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentText`].
+#[doc(hidden)]
+pub type ChatContentItemsText = ChatContentText;
+/// The name this place's type had while its schema was inline: another name for [`ChatContentVideo`].
+#[doc(hidden)]
+pub type ChatContentItemsVideoUrl = ChatContentVideo;
 /// Text content part
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1942,6 +1960,9 @@ crate::runtime::one_value_enum! {
     " Always `function` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum ChatFunctionToolFunctionType { Function => "function", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatSearchModelsServerTool`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterExperimentalSearchModels = ChatSearchModelsServerTool;
 /// JSON Schema configuration object
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2067,6 +2088,21 @@ crate::runtime::union_from! {
     Developer(ChatDeveloperMessage), Assistant(ChatAssistantMessage),
     Tool(ChatToolMessage), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatAssistantMessage`].
+#[doc(hidden)]
+pub type ChatMessageAssistant = ChatAssistantMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatDeveloperMessage`].
+#[doc(hidden)]
+pub type ChatMessageDeveloper = ChatDeveloperMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatSystemMessage`].
+#[doc(hidden)]
+pub type ChatMessageSystem = ChatSystemMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatToolMessage`].
+#[doc(hidden)]
+pub type ChatMessageTool = ChatToolMessage;
+/// The name this place's type had while its schema was inline: another name for [`ChatUserMessage`].
+#[doc(hidden)]
+pub type ChatMessageUser = ChatUserMessage;
 /// Models to use for completion
 pub type ChatModelNames = Vec<ModelName>;
 /// The name this place's type had while its schema was inline: another name for [`ModelName`].
@@ -3138,6 +3174,21 @@ crate::runtime::union_from! {
     JsonObject(ChatFormatJsonObjectConfig), JsonSchema(ChatFormatJsonSchemaConfig),
     Grammar(ChatFormatGrammarConfig), Python(ChatFormatPythonConfig), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatGrammarConfig`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatGrammar = ChatFormatGrammarConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatJsonObjectConfig`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatJsonObject = ChatFormatJsonObjectConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatJsonSchemaConfig`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatJsonSchema = ChatFormatJsonSchemaConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatPythonConfig`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatPython = ChatFormatPythonConfig;
+/// The name this place's type had while its schema was inline: another name for [`ChatFormatTextConfig`].
+#[doc(hidden)]
+pub type ChatRequestResponseFormatText = ChatFormatTextConfig;
 crate::runtime::string_enum! {
     #[doc =
     " The service tier to use for processing this request. `fast` is accepted as an alias for `priority`."]
@@ -3683,6 +3734,9 @@ crate::runtime::one_value_enum! {
     " Always `auto` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum ChatToolChoiceAuto { Auto => "auto", }
 }
+/// The name this place's type had while its schema was inline: another name for [`ChatNamedToolChoice`].
+#[doc(hidden)]
+pub type ChatToolChoiceFunction = ChatNamedToolChoice;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/ChatToolChoice/anyOf/0` in the API's spec."]
@@ -5018,6 +5072,18 @@ crate::runtime::union_from! {
     ReasoningEncrypted(ReasoningDetailEncrypted), ReasoningText(ReasoningDetailText),
     ReasoningServerToolCall(ReasoningDetailServerToolCall), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailEncrypted`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningEncrypted = ReasoningDetailEncrypted;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailServerToolCall`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningServerToolCall = ReasoningDetailServerToolCall;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailSummary`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningSummary = ReasoningDetailSummary;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningDetailText`].
+#[doc(hidden)]
+pub type ReasoningDetailUnionReasoningText = ReasoningDetailText;
 /// The name this place's type had while its schema was inline: another name for [`ChatRequest`].
 #[doc(hidden)]
 pub type SendChatCompletionRequestRequest = ChatRequest;

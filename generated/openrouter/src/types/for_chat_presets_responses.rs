@@ -2,6 +2,18 @@
 //! The types compiled only with the features `chat`, `presets`, `responses`.
 #[allow(unused_imports)]
 use super::*;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouter`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterAdvisor = AdvisorServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`FilesServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterFiles = FilesServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouter`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterFusion = FusionServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouter`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterSubagent = SubagentServerToolOpenRouter;
 /// Reasoning configuration forwarded to the advisor call. Use this to control reasoning effort and token budget for models that support extended thinking.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -437,6 +449,18 @@ impl ChatDebugOptions {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouter`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterAdvisor = AdvisorServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`FilesServerTool`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterFiles = FilesServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouter`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterFusion = FusionServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouter`].
+#[doc(hidden)]
+pub type ChatFunctionToolOpenrouterSubagent = SubagentServerToolOpenRouter;
 /// The name this place's type had while its schema was inline: another name for [`ChatDebugOptions`].
 #[doc(hidden)]
 pub type ChatRequestDebug = ChatDebugOptions;
@@ -1174,6 +1198,18 @@ pub type ResponsesRequestImageConfig = ImageConfig;
 /// The name this place's type had while its schema was inline: another name for [`PromptCacheOptions`].
 #[doc(hidden)]
 pub type ResponsesRequestPromptCacheOptions = PromptCacheOptions;
+/// The name this place's type had while its schema was inline: another name for [`AdvisorServerToolOpenRouter`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterAdvisor = AdvisorServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`FilesServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterFiles = FilesServerTool;
+/// The name this place's type had while its schema was inline: another name for [`FusionServerToolOpenRouter`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterFusion = FusionServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`SubagentServerToolOpenRouter`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterSubagent = SubagentServerToolOpenRouter;
 /// A tool made available to the subagent. Only OpenRouter server tools (e.g. openrouter:web_search) are supported; function tools are rejected because the worker has no way to execute them. The subagent tool may not list itself.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -663,6 +663,15 @@ impl CreateEmbeddingsRequestInputListItemContentItemImageUrl {
 pub type CreateEmbeddingsRequestInputListItemContentItemImageUrlType = crate::runtime::Const<
     constants::CreateEmbeddingsRequestInputListItemContentItemImageUrlType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartInputAudio`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestInputListItemContentItemInputAudio = ContentPartInputAudio;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartInputFile`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestInputListItemContentItemInputFile = ContentPartInputFile;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartInputVideo`].
+#[doc(hidden)]
+pub type CreateEmbeddingsRequestInputListItemContentItemInputVideo = ContentPartInputVideo;
 /// The object of the schema at `/paths/~1embeddings/post/requestBody/content/application~1json/schema/properties/input/anyOf/4/items/properties/content/items/oneOf/0` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

@@ -386,6 +386,15 @@ crate::runtime::union_from! {
     FileDeleteResponse { Openrouter(OpenRouterFileDeleted), Openai(OpenAiFileDeleted),
     Anthropic(AnthropicFileDeleted), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileDeleted`].
+#[doc(hidden)]
+pub type FileDeleteResponseAnthropic = AnthropicFileDeleted;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileDeleted`].
+#[doc(hidden)]
+pub type FileDeleteResponseOpenai = OpenAiFileDeleted;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileDeleted`].
+#[doc(hidden)]
+pub type FileDeleteResponseOpenrouter = OpenRouterFileDeleted;
 crate::runtime::tagged_union! {
     #[doc = " A page of files, in the negotiated shape."] #[doc = " "] #[doc =
     " Received in responses: implements `Deserialize`; the `full-serde` feature adds `Serialize`."]
@@ -397,6 +406,15 @@ crate::runtime::union_from! {
     FileListResponse { Openrouter(OpenRouterFileList), Openai(OpenAiFileList),
     Anthropic(AnthropicFileList), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFileList`].
+#[doc(hidden)]
+pub type FileListResponseAnthropic = AnthropicFileList;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFileList`].
+#[doc(hidden)]
+pub type FileListResponseOpenai = OpenAiFileList;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFileList`].
+#[doc(hidden)]
+pub type FileListResponseOpenrouter = OpenRouterFileList;
 crate::runtime::string_enum! {
     #[doc =
     " Store or read this file on the named provider using your own API key for it. Omit to use OpenRouter storage."]
@@ -417,6 +435,15 @@ crate::runtime::union_from! {
     FileResponse { Openrouter(OpenRouterFile), Openai(OpenAiFile),
     Anthropic(AnthropicFile), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AnthropicFile`].
+#[doc(hidden)]
+pub type FileResponseAnthropic = AnthropicFile;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiFile`].
+#[doc(hidden)]
+pub type FileResponseOpenai = OpenAiFile;
+/// The name this place's type had while its schema was inline: another name for [`OpenRouterFile`].
+#[doc(hidden)]
+pub type FileResponseOpenrouter = OpenRouterFile;
 /// The name this place's type had while its schema was inline: another name for [`FileProvider`].
 #[doc(hidden)]
 pub type GetFileMetadataProvider = FileProvider;

@@ -75,6 +75,15 @@ crate::runtime::union_from! {
     CapabilityDescriptor { Enum(EnumCapability), Range(RangeCapability),
     Boolean(BooleanCapability), }
 }
+/// The name this place's type had while its schema was inline: another name for [`BooleanCapability`].
+#[doc(hidden)]
+pub type CapabilityDescriptorBoolean = BooleanCapability;
+/// The name this place's type had while its schema was inline: another name for [`EnumCapability`].
+#[doc(hidden)]
+pub type CapabilityDescriptorEnum = EnumCapability;
+/// The name this place's type had while its schema was inline: another name for [`RangeCapability`].
+#[doc(hidden)]
+pub type CapabilityDescriptorRange = RangeCapability;
 /// The name this place's type had while its schema was inline: another name for [`ImageGenerationRequest`].
 #[doc(hidden)]
 pub type CreateImagesRequest = ImageGenerationRequest;
@@ -2536,6 +2545,18 @@ crate::runtime::union_from! {
     ImageGenerationTextChunk(ImageGenTextChunkEvent),
     ImageGenerationCompleted(ImageGenCompletedEvent), Error(ImageGenStreamErrorEvent), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ImageGenStreamErrorEvent`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataError = ImageGenStreamErrorEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenCompletedEvent`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataImageGenerationCompleted = ImageGenCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenPartialImageEvent`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataImageGenerationPartialImage = ImageGenPartialImageEvent;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenTextChunkEvent`].
+#[doc(hidden)]
+pub type ImageStreamingResponseDataImageGenerationTextChunk = ImageGenTextChunkEvent;
 /// The name this place's type had while its schema was inline: another name for [`ImageModelEndpointsResponse`].
 #[doc(hidden)]
 pub type ListImageModelEndpointsResponse = ImageModelEndpointsResponse;

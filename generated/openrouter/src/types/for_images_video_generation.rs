@@ -138,3 +138,6 @@ impl ContentPartImageUrl {
 /// The name this place's type had while its schema was inline: another name for [`ContentPartImage`].
 #[doc(hidden)]
 pub type ImageGenerationRequestInputReferencesItem = ContentPartImage;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartImage`].
+#[doc(hidden)]
+pub type InputReferenceImageUrl = ContentPartImage;

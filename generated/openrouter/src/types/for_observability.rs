@@ -2125,6 +2125,57 @@ crate::runtime::union_from! {
     Snowflake(ObservabilitySnowflakeDestination), Weave(ObservabilityWeaveDestination),
     Webhook(ObservabilityWebhookDestination), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityArizeDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationArize = ObservabilityArizeDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityBraintrustDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationBraintrust = ObservabilityBraintrustDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityClickhouseDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationClickhouse = ObservabilityClickhouseDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityDatadogDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationDatadog = ObservabilityDatadogDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityGrafanaDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationGrafana = ObservabilityGrafanaDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangfuseDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangfuse = ObservabilityLangfuseDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityLangsmithDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationLangsmith = ObservabilityLangsmithDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityNewrelicDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationNewrelic = ObservabilityNewrelicDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOpikDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOpik = ObservabilityOpikDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityOtelCollectorDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationOtelCollector = ObservabilityOtelCollectorDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityPosthogDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationPosthog = ObservabilityPosthogDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityRampDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationRamp = ObservabilityRampDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityS3Destination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationS3 = ObservabilityS3Destination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySentryDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSentry = ObservabilitySentryDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilitySnowflakeDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationSnowflake = ObservabilitySnowflakeDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWeaveDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWeave = ObservabilityWeaveDestination;
+/// The name this place's type had while its schema was inline: another name for [`ObservabilityWebhookDestination`].
+#[doc(hidden)]
+pub type ObservabilityDestinationWebhook = ObservabilityWebhookDestination;
 /// The object of the `ObservabilityFilterRuleGroup` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -156,6 +156,21 @@ crate::runtime::union_from! {
     OpenrouterToolSearch(ToolSearchServerTool),
     Object(AdditionalToolsItemToolsItemObject), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemApplyPatch = ApplyPatchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCodeInterpreter = CodeInterpreterServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemComputerUsePreview = ComputerUseServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CustomTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemCustom = CustomTool;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemFileSearch = FileSearchServerTool;
 /// Function tool definition
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -287,6 +302,18 @@ impl AdditionalToolsItemToolsItemFunctionTool {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemImageGeneration = ImageGenerationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CodexLocalShellTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemLocalShell = CodexLocalShellTool;
+/// The name this place's type had while its schema was inline: another name for [`McpServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemMcp = McpServerTool;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemNamespace = NamespaceTool;
 /// The object of the schema at `/components/schemas/AdditionalToolsItem/properties/tools/items/anyOf/28` in the API's spec.
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -345,6 +372,30 @@ impl AdditionalToolsItemToolsItemObject {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouter`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterApplyPatch = ApplyPatchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouter`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemOpenrouterWebSearch = WebSearchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemShell = ShellServerTool;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearch = LegacyWebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearch20250826 = WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchPreview = PreviewWebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerTool`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsItemWebSearchPreview20250311 = Preview20250311WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`SearchModelsServerToolOpenRouter`].
+#[doc(hidden)]
+pub type AdditionalToolsItemToolsOpenrouterExperimentalSearchModels = SearchModelsServerToolOpenRouter;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/AdditionalToolsItem/properties/type` in the API's spec."]
@@ -715,6 +766,9 @@ impl AgentMessageItemContentItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputText`].
+#[doc(hidden)]
+pub type AgentMessageItemContentItemInputText = InputText;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/AgentMessageItem/properties/type` in the API's spec."]
@@ -855,6 +909,15 @@ crate::runtime::union_from! {
     UpdateFile(ApplyPatchUpdateFileOperation), DeleteFile(ApplyPatchDeleteFileOperation),
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCreateFileOperation`].
+#[doc(hidden)]
+pub type ApplyPatchCallOperationCreateFile = ApplyPatchCreateFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchDeleteFileOperation`].
+#[doc(hidden)]
+pub type ApplyPatchCallOperationDeleteFile = ApplyPatchDeleteFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchUpdateFileOperation`].
+#[doc(hidden)]
+pub type ApplyPatchCallOperationUpdateFile = ApplyPatchUpdateFileOperation;
 /// The client's echo of an `apply_patch_call` after applying the patch. `output` is an optional human-readable log; `status` is `completed` when the patch was applied successfully, `failed` otherwise.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1440,6 +1503,36 @@ pub type ApplyPatchUpdateFileOperationType = crate::runtime::Const<
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesAnnotation`].
 #[doc(hidden)]
 pub type BaseAnnotationAddedEventAnnotation = OpenAiResponsesAnnotation;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
+#[doc(hidden)]
+pub type BaseContentPartAddedEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
+#[doc(hidden)]
+pub type BaseContentPartAddedEventPartRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
+#[doc(hidden)]
+pub type BaseContentPartDoneEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
+#[doc(hidden)]
+pub type BaseContentPartDoneEventPartRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItem`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCall = ApplyPatchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItem`].
+#[doc(hidden)]
+pub type BaseInputsListItemApplyPatchCallOutput = ApplyPatchCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`InputAudio`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputAudio = InputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputFile`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputImage`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputImage = InputImage;
+/// The name this place's type had while its schema was inline: another name for [`InputText`].
+#[doc(hidden)]
+pub type BaseInputsListItemMessageContentListItemInputText = InputText;
 /// The name this place's type had while its schema was inline: another name for [`ReasoningContext`].
 #[doc(hidden)]
 pub type BaseReasoningConfigContext = ReasoningContext;
@@ -1464,6 +1557,48 @@ pub type BaseResponsesResultPrompt = StoredPromptTemplate;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesToolChoice`].
 #[doc(hidden)]
 pub type BaseResponsesResultToolChoice = OpenAiResponsesToolChoice;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerTool`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemApplyPatch = ApplyPatchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerTool`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCodeInterpreter = CodeInterpreterServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerTool`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemComputerUsePreview = ComputerUseServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CustomTool`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemCustom = CustomTool;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerTool`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemFileSearch = FileSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemImageGeneration = ImageGenerationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CodexLocalShellTool`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemLocalShell = CodexLocalShellTool;
+/// The name this place's type had while its schema was inline: another name for [`McpServerTool`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemMcp = McpServerTool;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceTool`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemNamespace = NamespaceTool;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerTool`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemShell = ShellServerTool;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerTool`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearch = LegacyWebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerTool`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearch20250826 = WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerTool`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchPreview = PreviewWebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerTool`].
+#[doc(hidden)]
+pub type BaseResponsesResultToolsItemWebSearchPreview20250311 = Preview20250311WebSearchServerTool;
 /// The object of the `CodeInterpreterFileOutput` schema in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2323,6 +2458,24 @@ crate::runtime::string_enum! {
 pub type ComputerUseServerToolType = crate::runtime::Const<
     constants::ComputerUseServerToolType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
+#[doc(hidden)]
+pub type ContentPartAddedEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
+#[doc(hidden)]
+pub type ContentPartAddedEventPartReasoningText = ReasoningTextContent;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
+#[doc(hidden)]
+pub type ContentPartAddedEventPartRefusal = OpenAiResponsesRefusalContent;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
+#[doc(hidden)]
+pub type ContentPartDoneEventPartOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`ReasoningTextContent`].
+#[doc(hidden)]
+pub type ContentPartDoneEventPartReasoningText = ReasoningTextContent;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
+#[doc(hidden)]
+pub type ContentPartDoneEventPartRefusal = OpenAiResponsesRefusalContent;
 /// A context compaction marker with an optional encrypted summary
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2791,6 +2944,9 @@ crate::runtime::union_from! {
     CustomToolCallOutputItemOutputListItem { InputText(InputText),
     InputImage(CustomToolCallOutputItemOutputListItemInputImage), InputFile(InputFile), }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputFile`].
+#[doc(hidden)]
+pub type CustomToolCallOutputItemOutputListItemInputFile = InputFile;
 /// Image input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -2874,6 +3030,9 @@ impl CustomToolCallOutputItemOutputListItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputText`].
+#[doc(hidden)]
+pub type CustomToolCallOutputItemOutputListItemInputText = InputText;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/CustomTool/properties/format` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -3177,6 +3336,12 @@ crate::runtime::union_from! {
     InputImage(EasyInputMessageContentListItemInputImage), InputFile(InputFile),
     InputAudio(InputAudio), InputVideo(InputVideo), }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputAudio`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputAudio = InputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputFile`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputFile = InputFile;
 /// Image input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -3260,6 +3425,12 @@ impl EasyInputMessageContentListItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputText`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputVideo`].
+#[doc(hidden)]
+pub type EasyInputMessageContentListItemInputVideo = InputVideo;
 crate::runtime::string_enum! {
     #[doc =
     " The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages."]
@@ -4033,6 +4204,15 @@ crate::runtime::union_from! {
     Formats { Text(FormatTextConfig), JsonObject(FormatJsonObjectConfig),
     JsonSchema(FormatJsonSchemaConfig), }
 }
+/// The name this place's type had while its schema was inline: another name for [`FormatJsonObjectConfig`].
+#[doc(hidden)]
+pub type FormatsJsonObject = FormatJsonObjectConfig;
+/// The name this place's type had while its schema was inline: another name for [`FormatJsonSchemaConfig`].
+#[doc(hidden)]
+pub type FormatsJsonSchema = FormatJsonSchemaConfig;
+/// The name this place's type had while its schema was inline: another name for [`FormatTextConfig`].
+#[doc(hidden)]
+pub type FormatsText = FormatTextConfig;
 /// A function call initiated by the model
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4353,6 +4533,9 @@ crate::runtime::union_from! {
     FunctionCallOutputItemOutputListItem { InputText(InputText),
     InputImage(FunctionCallOutputItemOutputListItemInputImage), InputFile(InputFile), }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputFile`].
+#[doc(hidden)]
+pub type FunctionCallOutputItemOutputListItemInputFile = InputFile;
 /// Image input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -4436,6 +4619,9 @@ impl FunctionCallOutputItemOutputListItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputText`].
+#[doc(hidden)]
+pub type FunctionCallOutputItemOutputListItemInputText = InputText;
 /// The one value of the schema at `/components/schemas/FunctionTool/properties/type` in the API's spec.
 ///
 /// Always `"function"`: constructors fill it in, decoding checks it.
@@ -5670,6 +5856,12 @@ crate::runtime::union_from! {
     InputImage(InputMessageItemContentItemInputImage), InputFile(InputFile),
     InputAudio(InputAudio), InputVideo(InputVideo), }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputAudio`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputAudio = InputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputFile`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputFile = InputFile;
 /// Image input content item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -5753,6 +5945,12 @@ impl InputMessageItemContentItemInputImage {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputText`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputText = InputText;
+/// The name this place's type had while its schema was inline: another name for [`InputVideo`].
+#[doc(hidden)]
+pub type InputMessageItemContentItemInputVideo = InputVideo;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/InputMessageItem/properties/role` in the API's spec."]
@@ -6034,6 +6232,48 @@ crate::runtime::union_from! {
     ItemReference(ItemReferenceItem), EasyInputMessage(EasyInputMessage),
     InputMessageItem(InputMessageItem), ContextCompaction(ContextCompactionItem), }
 }
+/// The name this place's type had while its schema was inline: another name for [`AdditionalToolsItem`].
+#[doc(hidden)]
+pub type InputsListItemAdditionalTools = AdditionalToolsItem;
+/// The name this place's type had while its schema was inline: another name for [`AgentMessageItem`].
+#[doc(hidden)]
+pub type InputsListItemAgentMessage = AgentMessageItem;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallItem`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCall = ApplyPatchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOutputItem`].
+#[doc(hidden)]
+pub type InputsListItemApplyPatchCallOutput = ApplyPatchCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`CompactionItem`].
+#[doc(hidden)]
+pub type InputsListItemCompaction = CompactionItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItem`].
+#[doc(hidden)]
+pub type InputsListItemComputerCall = OutputComputerCallItem;
+/// The name this place's type had while its schema was inline: another name for [`ContextCompactionItem`].
+#[doc(hidden)]
+pub type InputsListItemContextCompaction = ContextCompactionItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItem`].
+#[doc(hidden)]
+pub type InputsListItemCustomToolCall = OutputCustomToolCallItem;
+/// The name this place's type had while its schema was inline: another name for [`LocalShellCallItem`].
+#[doc(hidden)]
+pub type InputsListItemLocalShellCall = LocalShellCallItem;
+/// The name this place's type had while its schema was inline: another name for [`LocalShellCallOutputItem`].
+#[doc(hidden)]
+pub type InputsListItemLocalShellCallOutput = LocalShellCallOutputItem;
+/// The name this place's type had while its schema was inline: another name for [`McpApprovalRequestItem`].
+#[doc(hidden)]
+pub type InputsListItemMcpApprovalRequest = McpApprovalRequestItem;
+/// The name this place's type had while its schema was inline: another name for [`McpApprovalResponseItem`].
+#[doc(hidden)]
+pub type InputsListItemMcpApprovalResponse = McpApprovalResponseItem;
+/// The name this place's type had while its schema was inline: another name for [`McpCallItem`].
+#[doc(hidden)]
+pub type InputsListItemMcpCall = McpCallItem;
+/// The name this place's type had while its schema was inline: another name for [`McpListToolsItem`].
+#[doc(hidden)]
+pub type InputsListItemMcpListTools = McpListToolsItem;
 /// An output message item
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6192,6 +6432,12 @@ crate::runtime::union_from! {
     InputsListItemMessageContentListItem { OutputText(ResponseOutputText),
     Refusal(OpenAiResponsesRefusalContent), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
+#[doc(hidden)]
+pub type InputsListItemMessageContentListItemOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
+#[doc(hidden)]
+pub type InputsListItemMessageContentListItemRefusal = OpenAiResponsesRefusalContent;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/Inputs/anyOf/1/items/anyOf/7/allOf/1/properties/type` in the API's spec."]
@@ -6199,6 +6445,63 @@ crate::runtime::one_value_enum! {
     " Always `message` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum InputsListItemMessageType { Message => "message", }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterAdvisor = OutputAdvisorServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterApplyPatch = OutputApplyPatchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterBash = OutputBashServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterBrowserUse = OutputBrowserUseServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterCodeInterpreter = OutputCodeInterpreterServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterDatetime = OutputDatetimeItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterExperimentalSearchModels = OutputSearchModelsServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFileSearch = OutputFileSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFiles = OutputFilesServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterFusion = OutputFusionServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterImageGeneration = OutputImageGenerationServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterMcp = OutputMcpServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterMemory = OutputMemoryServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterShell = OutputShellServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterSubagent = OutputSubagentServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterTextEditor = OutputTextEditorServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterToolSearch = OutputToolSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebFetch = OutputWebFetchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItem`].
+#[doc(hidden)]
+pub type InputsListItemOpenrouterWebSearch = OutputWebSearchServerToolItem;
 /// An output item containing reasoning
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -6363,6 +6666,15 @@ impl InputsListItemOutputReasoningItem {
 /// The name this place's type had while its schema was inline: another name for [`ReasoningSummaryText`].
 #[doc(hidden)]
 pub type InputsListItemOutputReasoningItemSummaryItem = ReasoningSummaryText;
+/// The name this place's type had while its schema was inline: another name for [`ItemReferenceItem`].
+#[doc(hidden)]
+pub type InputsListItemReference = ItemReferenceItem;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallItem`].
+#[doc(hidden)]
+pub type InputsListItemShellCall = ShellCallItem;
+/// The name this place's type had while its schema was inline: another name for [`ShellCallOutputItem`].
+#[doc(hidden)]
+pub type InputsListItemShellCallOutput = ShellCallOutputItem;
 /// A reference to a previous response item by ID
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -8326,10 +8638,25 @@ crate::runtime::tagged_union! {
 crate::runtime::union_from! {
     NamespaceToolToolsItem { Function(NamespaceFunctionTool), Custom(CustomTool), }
 }
+/// The name this place's type had while its schema was inline: another name for [`CustomTool`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemCustom = CustomTool;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceFunctionTool`].
+#[doc(hidden)]
+pub type NamespaceToolToolsItemFunction = NamespaceFunctionTool;
 /// The one value of the schema at `/components/schemas/NamespaceTool/properties/type` in the API's spec.
 ///
 /// Always `"namespace"`: constructors fill it in, decoding checks it.
 pub type NamespaceToolType = crate::runtime::Const<constants::NamespaceToolType>;
+/// The name this place's type had while its schema was inline: another name for [`InputFile`].
+#[doc(hidden)]
+pub type OpenAiResponseCustomToolCallOutputDefListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputImage`].
+#[doc(hidden)]
+pub type OpenAiResponseCustomToolCallOutputDefListItemInputImage = InputImage;
+/// The name this place's type had while its schema was inline: another name for [`InputText`].
+#[doc(hidden)]
+pub type OpenAiResponseCustomToolCallOutputDefListItemInputText = InputText;
 crate::runtime::one_value_enum! {
     #[doc =
     " The one value of the schema at `/components/schemas/OpenAIResponseCustomToolCallOutput/properties/type` in the API's spec."]
@@ -8345,6 +8672,15 @@ crate::runtime::one_value_enum! {
     " Always `custom_tool_call` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum OpenAiResponseCustomToolCallType { CustomToolCall => "custom_tool_call", }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputFile`].
+#[doc(hidden)]
+pub type OpenAiResponseFunctionToolCallOutputDefListItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputImage`].
+#[doc(hidden)]
+pub type OpenAiResponseFunctionToolCallOutputDefListItemInputImage = InputImage;
+/// The name this place's type had while its schema was inline: another name for [`InputText`].
+#[doc(hidden)]
+pub type OpenAiResponseFunctionToolCallOutputDefListItemInputText = InputText;
 /// The name this place's type had while its schema was inline: another name for [`ToolCallStatus`].
 #[doc(hidden)]
 pub type OpenAiResponseFunctionToolCallOutputStatus = ToolCallStatus;
@@ -8420,6 +8756,18 @@ crate::runtime::one_value_enum! {
     " Always `function_call` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum OpenAiResponseFunctionToolCallType { FunctionCall => "function_call", }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputAudio`].
+#[doc(hidden)]
+pub type OpenAiResponseInputMessageItemContentItemInputAudio = InputAudio;
+/// The name this place's type had while its schema was inline: another name for [`InputFile`].
+#[doc(hidden)]
+pub type OpenAiResponseInputMessageItemContentItemInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputImage`].
+#[doc(hidden)]
+pub type OpenAiResponseInputMessageItemContentItemInputImage = InputImage;
+/// The name this place's type had while its schema was inline: another name for [`InputText`].
+#[doc(hidden)]
+pub type OpenAiResponseInputMessageItemContentItemInputText = InputText;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the `OpenAIResponsesAnnotation` schema in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -8431,6 +8779,15 @@ crate::runtime::union_from! {
     OpenAiResponsesAnnotation { FileCitation(FileCitation), UrlCitation(UrlCitation),
     FilePath(FilePath), }
 }
+/// The name this place's type had while its schema was inline: another name for [`FileCitation`].
+#[doc(hidden)]
+pub type OpenAiResponsesAnnotationFileCitation = FileCitation;
+/// The name this place's type had while its schema was inline: another name for [`FilePath`].
+#[doc(hidden)]
+pub type OpenAiResponsesAnnotationFilePath = FilePath;
+/// The name this place's type had while its schema was inline: another name for [`UrlCitation`].
+#[doc(hidden)]
+pub type OpenAiResponsesAnnotationUrlCitation = UrlCitation;
 /// The object of the `OpenAIResponsesRefusalContent` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -8520,6 +8877,9 @@ crate::runtime::union_from! {
     ApplyPatch(OpenAiResponsesToolChoiceApplyPatch),
     Shell(OpenAiResponsesToolChoiceShell), Object(OpenAiResponsesToolChoiceObject), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ToolChoiceAllowed`].
+#[doc(hidden)]
+pub type OpenAiResponsesToolChoiceAllowedTools = ToolChoiceAllowed;
 /// The object of the schema at `/components/schemas/OpenAIResponsesToolChoice/anyOf/6` in the API's spec.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -11363,6 +11723,15 @@ pub type OutputImageGenerationServerToolItemStatus = ToolCallStatus;
 pub type OutputImageGenerationServerToolItemType = crate::runtime::Const<
     constants::OutputImageGenerationServerToolItemType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCreateFileOperation`].
+#[doc(hidden)]
+pub type OutputItemApplyPatchCallOperationCreateFile = ApplyPatchCreateFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchDeleteFileOperation`].
+#[doc(hidden)]
+pub type OutputItemApplyPatchCallOperationDeleteFile = ApplyPatchDeleteFileOperation;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchUpdateFileOperation`].
+#[doc(hidden)]
+pub type OutputItemApplyPatchCallOperationUpdateFile = ApplyPatchUpdateFileOperation;
 crate::runtime::tagged_union! {
     #[doc =
     " One of the shapes the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/outputs/items` in the API's spec allows (`oneOf`/`anyOf`)."]
@@ -11374,6 +11743,15 @@ crate::runtime::union_from! {
     OutputItemCodeInterpreterCallOutputsItem { Logs(CodeInterpreterLogsOutput),
     Image(CodeInterpreterImageOutput), File(CodeInterpreterFileOutput), }
 }
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterFileOutput`].
+#[doc(hidden)]
+pub type OutputItemCodeInterpreterCallOutputsItemFile = CodeInterpreterFileOutput;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterImageOutput`].
+#[doc(hidden)]
+pub type OutputItemCodeInterpreterCallOutputsItemImage = CodeInterpreterImageOutput;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterLogsOutput`].
+#[doc(hidden)]
+pub type OutputItemCodeInterpreterCallOutputsItemLogs = CodeInterpreterLogsOutput;
 crate::runtime::string_enum! {
     #[doc =
     " The values of the schema at `/components/schemas/OutputItemCodeInterpreterCall/properties/status` in the API's spec."]
@@ -11715,6 +12093,69 @@ pub type OutputItemWebSearchCallStatus = WebSearchStatus;
 pub type OutputItemWebSearchCallType = crate::runtime::Const<
     constants::OutputItemWebSearchCallType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`OutputComputerCallItem`].
+#[doc(hidden)]
+pub type OutputItemsComputerCall = OutputComputerCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCustomToolCallItem`].
+#[doc(hidden)]
+pub type OutputItemsCustomToolCall = OutputCustomToolCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputAdvisorServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterAdvisor = OutputAdvisorServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterApplyPatch = OutputApplyPatchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBashServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterBash = OutputBashServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputBrowserUseServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterBrowserUse = OutputBrowserUseServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputCodeInterpreterServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterCodeInterpreter = OutputCodeInterpreterServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputDatetimeItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterDatetime = OutputDatetimeItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSearchModelsServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterExperimentalSearchModels = OutputSearchModelsServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFileSearchServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFileSearch = OutputFileSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFilesServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFiles = OutputFilesServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputFusionServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterFusion = OutputFusionServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputImageGenerationServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterImageGeneration = OutputImageGenerationServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMcpServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterMcp = OutputMcpServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputMemoryServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterMemory = OutputMemoryServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterShell = OutputShellServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputSubagentServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterSubagent = OutputSubagentServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputTextEditorServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterTextEditor = OutputTextEditorServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputToolSearchServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterToolSearch = OutputToolSearchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebFetchServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebFetch = OutputWebFetchServerToolItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputWebSearchServerToolItem`].
+#[doc(hidden)]
+pub type OutputItemsOpenrouterWebSearch = OutputWebSearchServerToolItem;
 /// An openrouter:mcp server tool output item
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -11961,6 +12402,12 @@ pub type OutputMemoryServerToolItemStatus = ToolCallStatus;
 pub type OutputMemoryServerToolItemType = crate::runtime::Const<
     constants::OutputMemoryServerToolItemType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`ResponseOutputText`].
+#[doc(hidden)]
+pub type OutputMessageContentItemOutputText = ResponseOutputText;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesRefusalContent`].
+#[doc(hidden)]
+pub type OutputMessageContentItemRefusal = OpenAiResponsesRefusalContent;
 crate::runtime::string_enum! {
     #[doc =
     " The phase of an assistant message. Use `commentary` for an intermediate assistant message and `final_answer` for the final assistant message. For follow-up requests with models like `gpt-5.3-codex` and later, preserve and resend phase on all assistant messages. Omitting it can degrade performance. Not used for user messages."]
@@ -15325,6 +15772,21 @@ crate::runtime::union_from! {
     OpenrouterShell(ShellServerToolOpenRouter),
     OpenrouterToolSearch(ToolSearchServerTool), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemApplyPatch = ApplyPatchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CodeInterpreterServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCodeInterpreter = CodeInterpreterServerTool;
+/// The name this place's type had while its schema was inline: another name for [`ComputerUseServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemComputerUsePreview = ComputerUseServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CustomTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemCustom = CustomTool;
+/// The name this place's type had while its schema was inline: another name for [`FileSearchServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemFileSearch = FileSearchServerTool;
 /// Function tool definition
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.
@@ -15456,6 +15918,42 @@ impl ResponsesRequestToolsItemFunctionTool {
         self
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`ImageGenerationServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemImageGeneration = ImageGenerationServerTool;
+/// The name this place's type had while its schema was inline: another name for [`CodexLocalShellTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemLocalShell = CodexLocalShellTool;
+/// The name this place's type had while its schema was inline: another name for [`McpServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemMcp = McpServerTool;
+/// The name this place's type had while its schema was inline: another name for [`NamespaceTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemNamespace = NamespaceTool;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchServerToolOpenRouter`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterApplyPatch = ApplyPatchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`SearchModelsServerToolOpenRouter`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterExperimentalSearchModels = SearchModelsServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerToolOpenRouter`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemOpenrouterWebSearch = WebSearchServerToolOpenRouter;
+/// The name this place's type had while its schema was inline: another name for [`ShellServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemShell = ShellServerTool;
+/// The name this place's type had while its schema was inline: another name for [`LegacyWebSearchServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearch = LegacyWebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`WebSearchServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearch20250826 = WebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`PreviewWebSearchServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreview = PreviewWebSearchServerTool;
+/// The name this place's type had while its schema was inline: another name for [`Preview20250311WebSearchServerTool`].
+#[doc(hidden)]
+pub type ResponsesRequestToolsItemWebSearchPreview20250311 = Preview20250311WebSearchServerTool;
 /// The name this place's type had while its schema was inline: another name for [`OpenAiResponsesTruncation`].
 #[doc(hidden)]
 pub type ResponsesRequestTruncation = OpenAiResponsesTruncation;
@@ -16295,6 +16793,15 @@ impl StoredPromptTemplateVariablesValue {
         }
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`InputFile`].
+#[doc(hidden)]
+pub type StoredPromptTemplateVariablesValueInputFile = InputFile;
+/// The name this place's type had while its schema was inline: another name for [`InputImage`].
+#[doc(hidden)]
+pub type StoredPromptTemplateVariablesValueInputImage = InputImage;
+/// The name this place's type had while its schema was inline: another name for [`InputText`].
+#[doc(hidden)]
+pub type StoredPromptTemplateVariablesValueInputText = InputText;
 /// The name this place's type had while its schema was inline: another name for [`Formats`].
 #[doc(hidden)]
 pub type TextConfigFormat = Formats;

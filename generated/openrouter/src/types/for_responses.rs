@@ -452,6 +452,21 @@ crate::runtime::union_from! {
     ApplyPatchCallOutput(ApplyPatchCallOutputItem), Message2(BaseInputsListItemMessage),
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCall`].
+#[doc(hidden)]
+pub type BaseInputsListItemCustomToolCall = OpenAiResponseCustomToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseCustomToolCallOutput`].
+#[doc(hidden)]
+pub type BaseInputsListItemCustomToolCallOutput = OpenAiResponseCustomToolCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCall`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCall = OpenAiResponseFunctionToolCall;
+/// The name this place's type had while its schema was inline: another name for [`OpenAiResponseFunctionToolCallOutput`].
+#[doc(hidden)]
+pub type BaseInputsListItemFunctionCallOutput = OpenAiResponseFunctionToolCallOutput;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCall`].
+#[doc(hidden)]
+pub type BaseInputsListItemImageGenerationCall = OutputItemImageGenerationCall;
 /// The object of the schema at `/components/schemas/BaseInputs/anyOf/1/items/anyOf/0` in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -767,6 +782,12 @@ crate::runtime::one_value_enum! {
     " Always `response` in this version of the spec: constructors fill it in, decoding checks it."]
     pub enum BaseResponsesResultObject { Response => "response", }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCall`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemImageGenerationCall = OutputItemImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessage`].
+#[doc(hidden)]
+pub type BaseResponsesResultOutputItemMessage = OutputMessage;
 /// The name this place's type had while its schema was inline: another name for [`BaseReasoningConfig`].
 #[doc(hidden)]
 pub type BaseResponsesResultReasoning = BaseReasoningConfig;
@@ -5741,12 +5762,24 @@ impl OutputApplyPatchCallItem {
 pub type OutputApplyPatchCallItemType = crate::runtime::Const<
     constants::OutputApplyPatchCallItemType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCall`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemImageGenerationCall = OutputItemImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessage`].
+#[doc(hidden)]
+pub type OutputItemAddedEventItemMessage = OutputMessage;
 /// The one value of the schema at `/components/schemas/OutputItemAddedEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.output_item.added"`: constructors fill it in, decoding checks it.
 pub type OutputItemAddedEventType = crate::runtime::Const<
     constants::OutputItemAddedEventType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`OutputItemImageGenerationCall`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemImageGenerationCall = OutputItemImageGenerationCall;
+/// The name this place's type had while its schema was inline: another name for [`OutputMessage`].
+#[doc(hidden)]
+pub type OutputItemDoneEventItemMessage = OutputMessage;
 /// The one value of the schema at `/components/schemas/OutputItemDoneEvent/properties/type` in the API's spec.
 ///
 /// Always `"response.output_item.done"`: constructors fill it in, decoding checks it.
@@ -5905,6 +5938,15 @@ crate::runtime::union_from! {
     OpenrouterFiles(OutputFilesServerToolItem), CustomToolCall(OutputCustomToolCallItem),
     }
 }
+/// The name this place's type had while its schema was inline: another name for [`OutputApplyPatchCallItem`].
+#[doc(hidden)]
+pub type OutputItemsApplyPatchCall = OutputApplyPatchCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallItem`].
+#[doc(hidden)]
+pub type OutputItemsShellCall = OutputShellCallItem;
+/// The name this place's type had while its schema was inline: another name for [`OutputShellCallOutputItem`].
+#[doc(hidden)]
+pub type OutputItemsShellCallOutput = OutputShellCallOutputItem;
 /// The object of the `OutputMessage` schema in the API's spec.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7820,6 +7862,12 @@ crate::runtime::union_from! {
     ResponseFusionCallAnalysisCompleted(FusionCallAnalysisCompletedEvent),
     ResponseFusionCallCompleted(FusionCallCompletedEvent), ResponseDebug(DebugEvent), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDiffDeltaEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseApplyPatchCallOperationDiffDelta = ApplyPatchCallOperationDiffDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`ApplyPatchCallOperationDiffDoneEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseApplyPatchCallOperationDiffDone = ApplyPatchCallOperationDiffDoneEvent;
 /// Event emitted when a response has completed successfully
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7903,6 +7951,9 @@ impl StreamEventsResponseCompleted {
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
 #[doc(hidden)]
 pub type StreamEventsResponseCompletedResponse = OpenResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`DebugEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseDebug = DebugEvent;
 /// Event emitted when a response has failed
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -7986,6 +8037,33 @@ impl StreamEventsResponseFailed {
 /// The name this place's type had while its schema was inline: another name for [`OpenResponsesResult`].
 #[doc(hidden)]
 pub type StreamEventsResponseFailedResponse = OpenResponsesResult;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisCompletedEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallAnalysisCompleted = FusionCallAnalysisCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallAnalysisInProgressEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallAnalysisInProgress = FusionCallAnalysisInProgressEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallCompletedEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallCompleted = FusionCallCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallInProgressEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallInProgress = FusionCallInProgressEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelAddedEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelAdded = FusionCallPanelAddedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelCompletedEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelCompleted = FusionCallPanelCompletedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelDeltaEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelDelta = FusionCallPanelDeltaEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelFailedEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelFailed = FusionCallPanelFailedEvent;
+/// The name this place's type had while its schema was inline: another name for [`FusionCallPanelReasoningDeltaEvent`].
+#[doc(hidden)]
+pub type StreamEventsResponseFusionCallPanelReasoningDelta = FusionCallPanelReasoningDeltaEvent;
 /// Event emitted when a response is incomplete
 #[derive(Debug, Clone)]
 #[non_exhaustive]

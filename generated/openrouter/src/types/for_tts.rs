@@ -175,6 +175,9 @@ pub type SpeechInputReferenceAudioInputAudio = SpeechInputReferenceAudioInput;
 pub type SpeechInputReferenceAudioType = crate::runtime::Const<
     constants::SpeechInputReferenceAudioType,
 >;
+/// The name this place's type had while its schema was inline: another name for [`SpeechInputReferenceAudio`].
+#[doc(hidden)]
+pub type SpeechInputReferenceInputAudio = SpeechInputReferenceAudio;
 /// Transcript of the accompanying reference audio
 ///
 /// Sent in requests: implements `Serialize`; the `full-serde` feature adds `Deserialize`.

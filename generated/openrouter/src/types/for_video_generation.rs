@@ -383,6 +383,12 @@ crate::runtime::union_from! {
     InputReference { ImageUrl(ContentPartImage), AudioUrl(ContentPartAudio),
     VideoUrl(ContentPartVideo), }
 }
+/// The name this place's type had while its schema was inline: another name for [`ContentPartAudio`].
+#[doc(hidden)]
+pub type InputReferenceAudioUrl = ContentPartAudio;
+/// The name this place's type had while its schema was inline: another name for [`ContentPartVideo`].
+#[doc(hidden)]
+pub type InputReferenceVideoUrl = ContentPartVideo;
 /// The name this place's type had while its schema was inline: another name for [`VideoModelsListResponse`].
 #[doc(hidden)]
 pub type ListVideosModelsResponse = VideoModelsListResponse;
