@@ -286,10 +286,14 @@ fn type_changes(name: &str, before: &TypeKind, after: &TypeKind, shapes: &Shapes
                         change(changes, Severity::Breaking, "union-variant-tag-changed", name, format!("`{name}::{variant}` is sent as `{old_tag}` before, `{new_tag}` now"));
                     }
                 }
-                if before.ty != after.ty && before.boxed == after.boxed && shapes.same(&before.ty, &after.ty) {
-                    change(changes, Severity::Compatible, "union-variant-type-moved", name, format!("`{name}::{}({})` is now `{name}::{}({})` (the schema moved to a component; `{}` is kept as another name of it)", before.rust, payload(before), after.rust, payload(after), show(&before.ty)));
-                } else if (&before.ty, before.boxed) != (&after.ty, after.boxed) {
-                    change(changes, Severity::Breaking, "union-variant-type-changed", name, format!("`{name}::{}({})` is now `{name}::{}({})`", before.rust, payload(before), after.rust, payload(after)));
+                if (&before.ty, before.boxed) != (&after.ty, after.boxed) {
+                    let retyped = format!("`{name}::{}({})` is now `{name}::{}({})`", before.rust, payload(before), after.rust, payload(after));
+                    if before.boxed == after.boxed && shapes.same(&before.ty, &after.ty) {
+                        let kept = format!("{retyped} (the schema moved to a component; `{}` is kept as another name of it)", show(&before.ty));
+                        change(changes, Severity::Compatible, "union-variant-type-moved", name, kept);
+                    } else {
+                        change(changes, Severity::Breaking, "union-variant-type-changed", name, retyped);
+                    }
                 }
             }
         }

@@ -31,6 +31,7 @@ impl<'a> Resolver<'a> {
             }
         }
         let discriminator = schema.schema_data.discriminator.as_ref();
+        let tag_property = discriminator.map(|d| d.property_name.as_str());
         let union_at = at.rsplit_once('/').map(|(head, _)| head).unwrap_or(at);
         let mut resolved = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
@@ -39,7 +40,7 @@ impl<'a> Resolver<'a> {
             let hint = if members.len() == 1 {
                 name.to_string()
             } else {
-                super::names::join(name, &member_label(member, discriminator.map(|d| d.property_name.as_str())))
+                super::names::join(name, &member_label(member, tag_property))
             };
             let shape = if siblings.is_empty() {
                 self.shape(member.into(), &hint, &member_at)?
@@ -47,13 +48,15 @@ impl<'a> Resolver<'a> {
                 self.member_with_siblings(member.into(), siblings, union_at, &hint, &member_at)?
             };
             nullable |= shape.nullable;
-            if siblings.is_empty() && members.len() > 1 {
-                self.keep_inline_member_name(member, discriminator.map(|d| d.property_name.as_str()), name, &shape.ty, &member_at);
-            }
             let reference = match member {
                 ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/").map(str::to_string),
                 ReferenceOr::Item(_) => None,
             };
+            // A union of one is its member, and with siblings every member is a struct of its own.
+            let aliased = members.len() > 1 && siblings.is_empty();
+            if let (true, Some(raw), TypeRef::Named(target)) = (aliased, &reference, &shape.ty) {
+                self.keep_inline_member_name(raw, target, tag_property, name, &member_at);
+            }
             resolved.push(Member { ty: shape.ty, reference });
         }
         match resolved.len() {
@@ -74,15 +77,12 @@ impl<'a> Resolver<'a> {
     /// (`Tool::Function(ToolFunction)`), so upstream moving a member to a component breaks no
     /// code. Only for members an inline schema would name by what it says of itself (its title
     /// or tag): those are the members whose variant name survives the move as well.
-    fn keep_inline_member_name(&mut self, member: &ReferenceOr<Schema>, tag_property: Option<&str>, union_name: &str, ty: &TypeRef, at: &str) {
-        let (ReferenceOr::Reference { reference }, TypeRef::Named(target)) = (member, ty) else { return };
-        if !self.component_types.contains(target) {
-            return;
-        }
-        let Some(ReferenceOr::Item(schema)) = reference.strip_prefix("#/components/schemas/").and_then(|raw| self.schemas.get(raw)) else { return };
+    /// (`raw` is the member's component, `target` its type).
+    fn keep_inline_member_name(&mut self, raw: &str, target: &str, tag_property: Option<&str>, union_name: &str, at: &str) {
+        let Some(ReferenceOr::Item(schema)) = self.schemas.get(raw) else { return };
         let Some(label) = self_label(schema, tag_property) else { return };
         let hint = super::names::join(union_name, &label);
-        self.place_refs.push(super::place_aliases::PlaceRef { hint, at: at.to_string(), target: target.clone() });
+        self.place_refs.push(super::place_aliases::PlaceRef { hint, at: at.to_string(), target: target.to_string() });
     }
 
     /// A `oneOf` with sibling `properties`: the properties belong to every variant.
