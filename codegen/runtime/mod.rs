@@ -14,14 +14,6 @@ mod json_path;
 mod object;
 #[cfg(feature = "observe")]
 pub mod observe;
-#[cfg(feature = "observe")]
-mod observe_export;
-#[cfg(feature = "observe")]
-mod observe_http;
-#[cfg(feature = "observe")]
-mod observe_mapping;
-#[cfg(feature = "observe")]
-mod observe_spans;
 mod paginate;
 mod patch;
 mod request;

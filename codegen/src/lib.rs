@@ -16,4 +16,4 @@ pub mod examples;
 pub mod fuzz;
 pub mod golden;
 pub mod profile;
-pub mod observation;
+pub mod observe_table;

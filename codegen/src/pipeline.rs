@@ -151,7 +151,7 @@ fn generate_api(input: &ApiInput) -> Result<(Vec<GeneratedFile>, ApiManifest), G
 /// warning, as an extension is, so that version still regenerates into a crate that compiles.
 fn checked_observe(input: &ApiInput, api: &mut crate::ir::Api) -> Result<Option<String>, GenerateError> {
     let Some(table) = &input.profile.observe else { return Ok(None) };
-    match crate::observation::observe_module(&input.pin_file, table, api) {
+    match crate::emit::observe::observe_module(&input.pin_file, table, api) {
         Ok(body) => Ok(Some(body)),
         Err(message) if input.other_version => {
             api.warnings.push(SpecError::new(&input.spec_file, "/paths", format!("the [observe] table left out (no `Client::observed`): {message}")));
@@ -198,22 +198,32 @@ fn readme_file() -> Result<GeneratedFile, GenerateError> {
     Ok(GeneratedFile { path: PathBuf::from("README.md"), contents })
 }
 
-/// The runtime sources, copied verbatim under `src/runtime/`.
+/// The runtime sources, copied verbatim into the runtime crate's `src/`, folders and all (a
+/// concern with several files, such as `observe/`, keeps its folder).
 pub fn runtime_files() -> Result<Vec<GeneratedFile>, GenerateError> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
-    let entries = std::fs::read_dir(&dir).map_err(|e| GenerateError::Runtime { path: dir.clone(), message: e.to_string() })?;
     let mut files = Vec::new();
+    collect_runtime_files(&dir, Path::new(""), &mut files)?;
+    // Directory order is the file system's: sorted, the output is the same on every machine.
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn collect_runtime_files(dir: &Path, relative: &Path, files: &mut Vec<GeneratedFile>) -> Result<(), GenerateError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| GenerateError::Runtime { path: dir.to_path_buf(), message: e.to_string() })?;
     for entry in entries {
-        let path = entry.map_err(|e| GenerateError::Runtime { path: dir.clone(), message: e.to_string() })?.path();
-        if path.extension().is_some_and(|ext| ext == "rs") {
+        let path = entry.map_err(|e| GenerateError::Runtime { path: dir.to_path_buf(), message: e.to_string() })?.path();
+        let name = path.file_name().map(PathBuf::from).unwrap_or_default();
+        if path.is_dir() {
+            collect_runtime_files(&path, &relative.join(&name), files)?;
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
             let contents = std::fs::read_to_string(&path).map_err(|e| GenerateError::Runtime { path: path.clone(), message: e.to_string() })?;
-            let name = path.file_name().map(PathBuf::from).unwrap_or_default();
-            // The runtime's `mod.rs` is the root of a crate of its own.
-            let name = if name == Path::new("mod.rs") { PathBuf::from("lib.rs") } else { name };
-            files.push(GeneratedFile { path: Path::new("runtime/src").join(name), contents });
+            // The runtime's top `mod.rs` is the root of a crate of its own; a folder's stays `mod.rs`.
+            let name = if relative.as_os_str().is_empty() && name == Path::new("mod.rs") { PathBuf::from("lib.rs") } else { name };
+            files.push(GeneratedFile { path: Path::new("runtime/src").join(relative).join(name), contents });
         }
     }
-    Ok(files)
+    Ok(())
 }
 
 /// The types `codegen/templates/facade-bridge.rs` names, by API.

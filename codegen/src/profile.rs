@@ -31,7 +31,7 @@ pub struct ClientProfile {
     /// The pin's `[observe]` table: which operations are generations (a table of its own in the
     /// pin file, kept here so that every stage that has the profile has it).
     #[serde(skip)]
-    pub observe: Option<crate::observation::ObserveTable>,
+    pub observe: Option<crate::observe_table::ObserveTable>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,7 +62,7 @@ pub fn client_profile(pin_file: &str, text: &str) -> Result<ClientProfile, Strin
         client: Option<toml::Value>,
     }
     let loose: Loose = toml::from_str(text).map_err(|e| format!("{pin_file}: {e}"))?;
-    let observe = crate::observation::observe_table(pin_file, text)?;
+    let observe = crate::observe_table::observe_table(pin_file, text)?;
     let Some(client) = loose.client else { return Ok(ClientProfile { observe, ..ClientProfile::default() }) };
     let wrapped = toml::Table::from_iter([("client".to_string(), client)]);
     let parsed: PinFile = wrapped.try_into().map_err(|e: toml::de::Error| format!("{pin_file}: [client]: {e}"))?;

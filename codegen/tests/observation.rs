@@ -1,7 +1,8 @@
 //! The `[observe]` table of a pin file: every pointer it names is checked against the resolved
 //! spec, so an upstream move fails regen with the operation, the setting and the missing step.
 
-use codegen::observation::{observe_module, observe_table};
+use codegen::emit::observe::observe_module;
+use codegen::observe_table::observe_table;
 use codegen::pipeline::{generate_api_guarded, resolve_input, ApiInput};
 
 const SPEC: &str = r##"

@@ -5,6 +5,7 @@ mod construction;
 mod docs;
 pub mod features;
 pub mod manifest;
+pub mod observe;
 mod object_serde;
 mod operations;
 mod pagination;

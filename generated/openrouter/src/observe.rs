@@ -68,6 +68,20 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                     },
                 ),
                 (
+                    "input_audio_tokens",
+                    Selector {
+                        at: "/usage/prompt_tokens_details/audio_tokens",
+                        when: None,
+                    },
+                ),
+                (
+                    "input_cache_creation",
+                    Selector {
+                        at: "/usage/prompt_tokens_details/cache_write_tokens",
+                        when: None,
+                    },
+                ),
+                (
                     "input_cached_tokens",
                     Selector {
                         at: "/usage/prompt_tokens_details/cached_tokens",
@@ -78,6 +92,13 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                     "output",
                     Selector {
                         at: "/usage/completion_tokens",
+                        when: None,
+                    },
+                ),
+                (
+                    "output_audio_tokens",
+                    Selector {
+                        at: "/usage/completion_tokens_details/audio_tokens",
                         when: None,
                     },
                 ),
@@ -96,6 +117,7 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                     },
                 ),
             ],
+            gross_usage: &["input", "output"],
             cost: &[
                 (
                     "total",
@@ -161,6 +183,20 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                     },
                 ),
                 (
+                    "input_audio_tokens",
+                    Selector {
+                        at: "/usage/prompt_tokens_details/audio_tokens",
+                        when: None,
+                    },
+                ),
+                (
+                    "input_cache_creation",
+                    Selector {
+                        at: "/usage/prompt_tokens_details/cache_write_tokens",
+                        when: None,
+                    },
+                ),
+                (
                     "input_cached_tokens",
                     Selector {
                         at: "/usage/prompt_tokens_details/cached_tokens",
@@ -171,6 +207,13 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                     "output",
                     Selector {
                         at: "/usage/completion_tokens",
+                        when: None,
+                    },
+                ),
+                (
+                    "output_audio_tokens",
+                    Selector {
+                        at: "/usage/completion_tokens_details/audio_tokens",
                         when: None,
                     },
                 ),
@@ -189,6 +232,7 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                     },
                 ),
             ],
+            gross_usage: &["input", "output"],
             cost: &[
                 (
                     "total",
@@ -256,6 +300,13 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                     },
                 ),
                 (
+                    "input_cache_creation",
+                    Selector {
+                        at: "/usage/input_tokens_details/cache_write_tokens",
+                        when: None,
+                    },
+                ),
+                (
                     "input_cached_tokens",
                     Selector {
                         at: "/usage/input_tokens_details/cached_tokens",
@@ -284,6 +335,7 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                     },
                 ),
             ],
+            gross_usage: &["input", "output"],
             cost: &[
                 (
                     "total",
@@ -337,6 +389,13 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                     },
                 ),
                 (
+                    "input_cache_creation",
+                    Selector {
+                        at: "/response/usage/input_tokens_details/cache_write_tokens",
+                        when: None,
+                    },
+                ),
+                (
                     "input_cached_tokens",
                     Selector {
                         at: "/response/usage/input_tokens_details/cached_tokens",
@@ -365,6 +424,7 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                     },
                 ),
             ],
+            gross_usage: &["input", "output"],
             cost: &[
                 (
                     "total",
@@ -441,7 +501,7 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                     },
                 ),
                 (
-                    "input_cache_read",
+                    "input_cached_tokens",
                     Selector {
                         at: "/usage/cache_read_input_tokens",
                         when: None,
@@ -454,7 +514,15 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                         when: None,
                     },
                 ),
+                (
+                    "output_reasoning_tokens",
+                    Selector {
+                        at: "/usage/output_tokens_details/thinking_tokens",
+                        when: None,
+                    },
+                ),
             ],
+            gross_usage: &["output"],
             cost: &[
                 (
                     "total",
@@ -534,14 +602,14 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                     },
                 ),
                 (
-                    "input_cache_read",
+                    "input_cached_tokens",
                     Selector {
                         at: "/message/usage/cache_read_input_tokens",
                         when: None,
                     },
                 ),
                 (
-                    "input_cache_read",
+                    "input_cached_tokens",
                     Selector {
                         at: "/usage/cache_read_input_tokens",
                         when: None,
@@ -554,7 +622,15 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                         when: None,
                     },
                 ),
+                (
+                    "output_reasoning_tokens",
+                    Selector {
+                        at: "/usage/output_tokens_details/thinking_tokens",
+                        when: None,
+                    },
+                ),
             ],
+            gross_usage: &["output"],
             cost: &[],
         },
     },
@@ -607,6 +683,7 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
                     },
                 ),
             ],
+            gross_usage: &[],
             cost: &[
                 (
                     "total",
@@ -627,6 +704,7 @@ pub(crate) static GENERATIONS: &[GenerationMap] = &[
             tool_calls: &[],
             finish_reason: &[],
             usage: &[],
+            gross_usage: &[],
             cost: &[],
         },
     },

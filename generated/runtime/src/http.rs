@@ -105,9 +105,20 @@ pub struct Response<T> {
     /// in the `extra` of the struct that holds them); empty for a body that matched the spec, and
     /// always with `Config::with_strict_decoding`, which fails such a body instead.
     pub warnings: Vec<super::tolerant::DecodeWarning>,
+    /// Where the call is recorded in Langfuse, when its client is observed (feature `observe`).
+    #[cfg(feature = "observe")]
+    pub observation: Option<super::observe::ObservationIds>,
 }
 
 impl<T> Response<T> {
+    /// Where this call is recorded in Langfuse (its trace and observation ids), when the client
+    /// is observed and the operation is a generation: what a score names
+    /// (`langfuse.score(ids, Score::numeric("quality", 0.9))`).
+    #[cfg(feature = "observe")]
+    pub fn observation(&self) -> Option<&super::observe::ObservationIds> {
+        self.observation.as_ref()
+    }
+
     /// Fields that did not decode as the spec says and were left out of the value: each with its
     /// JSON path and what was expected; their JSON is kept in the enclosing struct's `extra`.
     pub fn warnings(&self) -> &[super::tolerant::DecodeWarning] {
@@ -477,10 +488,13 @@ pub fn finish<S: SuccessBody, E: ErrorBody>(operation: &'static str, raw: RawRes
     {
         let mut raw = raw;
         let watch = raw.watch.take();
-        let result = decide(operation, raw);
+        let mut result = decide(operation, raw);
         if let Some(watch) = watch {
-            match &result {
-                Ok(response) => watch.finish(Some(response.raw.clone()), super::observe::Outcome::Success),
+            match &mut result {
+                Ok(response) => {
+                    response.observation = watch.ids();
+                    watch.finish(Some(response.raw.clone()), super::observe::Outcome::Success)
+                }
                 Err(error) => watch.fail(error),
             }
         }
@@ -500,7 +514,15 @@ fn decide<S: SuccessBody, E: ErrorBody>(operation: &'static str, raw: RawRespons
         return match decoded {
             Ok((value, warnings)) => {
                 super::tolerant::log_once(operation, &warnings);
-                Ok(Response { status, headers, raw: body, value, warnings })
+                Ok(Response {
+                    status,
+                    headers,
+                    raw: body,
+                    value,
+                    warnings,
+                    #[cfg(feature = "observe")]
+                    observation: None,
+                })
             }
             Err((path, message)) => Err(Error::Decode(Box::new(DecodeError { operation, status: status.as_u16(), path, message, body, headers }))),
         };
@@ -511,5 +533,13 @@ fn decide<S: SuccessBody, E: ErrorBody>(operation: &'static str, raw: RawRespons
 
 /// Unwraps `Response<Json<T>>` into `Response<T>`.
 pub fn unwrap_json<T>(response: Response<Json<T>>) -> Response<T> {
-    Response { status: response.status, headers: response.headers, raw: response.raw, value: response.value.0, warnings: response.warnings }
+    Response {
+        status: response.status,
+        headers: response.headers,
+        raw: response.raw,
+        value: response.value.0,
+        warnings: response.warnings,
+        #[cfg(feature = "observe")]
+        observation: response.observation,
+    }
 }

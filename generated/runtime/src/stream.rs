@@ -24,6 +24,8 @@ pub struct EventStream<T, E> {
     headers: HeaderMap,
     events: Pin<Box<dyn Stream<Item = Item<T, E>> + Send>>,
     warnings: Vec<DecodeWarning>,
+    #[cfg(feature = "observe")]
+    observation: Option<super::observe::ObservationIds>,
 }
 
 impl<T, E> EventStream<T, E> {
@@ -44,6 +46,13 @@ impl<T, E> EventStream<T, E> {
     /// not declare.
     pub fn warnings(&self) -> &[DecodeWarning] {
         &self.warnings
+    }
+
+    /// Where this stream's call is recorded in Langfuse (its trace and observation ids), when
+    /// the client is observed: known from the start, so a score can name it before the stream ends.
+    #[cfg(feature = "observe")]
+    pub fn observation(&self) -> Option<&super::observe::ObservationIds> {
+        self.observation.as_ref()
     }
 }
 
@@ -115,6 +124,8 @@ where
         }
     };
     let response = opened?;
+    #[cfg(feature = "observe")]
+    let observation = watch.as_ref().and_then(|watch| watch.ids());
     let status = response.status();
     let headers = response.headers().clone();
     let state = State {
@@ -129,6 +140,8 @@ where
         deadline: deadline.and_then(|limit| started.checked_add(limit)),
         #[cfg(feature = "observe")]
         watch,
+        #[cfg(feature = "observe")]
+        failed: false,
     };
     let events = stream::unfold(state, move |mut state| async move {
         loop {
@@ -157,6 +170,7 @@ where
                     Err(_) => {
                         state.done = true;
                         let error = state.noted(Error::Timeout { operation, elapsed: started.elapsed() });
+                        state.hand_over_when_known();
                         return Some(((Err(error), Vec::new()), state));
                     }
                 },
@@ -184,10 +198,12 @@ where
                         let error = state.noted(Error::TooLarge { operation, what: "stream event", limit: max_event });
                         state.ready.push_back((Err(error), Vec::new()));
                     }
+                    state.hand_over_when_known();
                 }
                 Some(Err(source)) => {
                     state.done = true;
                     let error = state.noted(Error::Transport { operation, source });
+                    state.hand_over_when_known();
                     return Some(((Err(error), Vec::new()), state));
                 }
                 None => {
@@ -202,13 +218,22 @@ where
                             headers: state.headers.clone(),
                         };
                         let error = state.noted(Error::Decode(Box::new(error)));
+                        state.hand_over_when_known();
                         return Some(((Err(error), Vec::new()), state));
                     }
+                    state.hand_over_when_known();
                 }
             }
         }
     });
-    Ok(EventStream { status, headers, events: Box::pin(events), warnings: Vec::new() })
+    Ok(EventStream {
+        status,
+        headers,
+        events: Box::pin(events),
+        warnings: Vec::new(),
+        #[cfg(feature = "observe")]
+        observation,
+    })
 }
 
 /// Sends the request until a successful response's headers arrive; an error status is read and
@@ -254,6 +279,9 @@ struct State<T, E> {
     /// records the stream as abandoned.
     #[cfg(feature = "observe")]
     watch: Option<super::observe::Watch>,
+    /// Whether an error item has been queued: the call's outcome is then known.
+    #[cfg(feature = "observe")]
+    failed: bool,
 }
 
 impl<T, E> State<T, E> {
@@ -261,9 +289,22 @@ impl<T, E> State<T, E> {
     fn noted(&mut self, error: Error<E>) -> Error<E> {
         #[cfg(feature = "observe")]
         if let Some(watch) = &mut self.watch {
+            self.failed = true;
             watch.stream_error(error.to_string());
         }
         error
+    }
+
+    /// Hands the call to the observer as soon as its outcome is known (an error item queued, or
+    /// the stream's end read), not when the caller next polls or drops the stream: a caller that
+    /// stops at the error, or after the last chunk, must not hold the record back.
+    fn hand_over_when_known(&mut self) {
+        #[cfg(feature = "observe")]
+        if self.failed || self.done {
+            if let Some(watch) = self.watch.take() {
+                watch.finish(None, super::observe::Outcome::Success);
+            }
+        }
     }
 }
 

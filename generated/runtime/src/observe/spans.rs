@@ -2,7 +2,7 @@
 //! `langfuse.trace.*`) and the GenAI semantic conventions (`gen_ai.*`) side by side, so the same
 //! span reads right in Langfuse and in any other OpenTelemetry backend.
 
-use super::observe_mapping::Generation;
+use super::mapping::Generation;
 use opentelemetry::{Array, KeyValue, StringValue, Value as OtelValue};
 use serde_json::{Map, Value};
 
@@ -36,7 +36,9 @@ pub(crate) struct ContentPolicy {
 }
 
 impl ContentPolicy {
-    fn apply(&self, value: &Option<Value>) -> Option<String> {
+    /// What is recorded of an input or output: nothing when content is not captured, else the
+    /// JSON text of what the mask returns.
+    pub(crate) fn apply(&self, value: &Option<Value>) -> Option<String> {
         if !self.capture {
             return None;
         }
@@ -49,7 +51,25 @@ impl ContentPolicy {
     }
 }
 
-/// The attributes of a trace's labels, shared by the trace's root span and each generation in it.
+/// What Langfuse v4 reads a trace from: its root span's own input, output and metadata (it
+/// inherits nothing from other spans), with the labels every span carries.
+pub(crate) fn root_attributes(labels: &TraceLabels, input: &Option<String>, output: &Option<String>) -> Vec<KeyValue> {
+    let mut attributes = Vec::new();
+    for (key, value) in [("input", input), ("output", output)] {
+        if let Some(value) = value {
+            attributes.push(KeyValue::new(format!("langfuse.observation.{key}"), value.clone()));
+            // The older ingestion path reads the trace's own fields.
+            attributes.push(KeyValue::new(format!("langfuse.trace.{key}"), value.clone()));
+        }
+    }
+    for (key, value) in &labels.metadata {
+        attributes.push(KeyValue::new(format!("langfuse.observation.metadata.{key}"), plain(value)));
+    }
+    attributes
+}
+
+/// The attributes of a trace's labels, on every span of the trace: Langfuse v4 stores one row per
+/// span and inherits nothing between them.
 pub(crate) fn trace_attributes(labels: &TraceLabels, attributes: &mut Vec<KeyValue>) {
     let mut put = |key: &'static str, value: &Option<String>| {
         if let Some(value) = value {
@@ -71,7 +91,7 @@ pub(crate) fn trace_attributes(labels: &TraceLabels, attributes: &mut Vec<KeyVal
 }
 
 /// Every attribute of a generation span.
-pub(crate) fn generation_attributes(system: &'static str, generation: &Generation, labels: &TraceLabels, content: &ContentPolicy) -> Vec<KeyValue> {
+pub(crate) fn generation_attributes(system: &'static str, generation: &Generation, labels: &TraceLabels, input: Option<String>, output: Option<String>) -> Vec<KeyValue> {
     let mut attributes = Vec::with_capacity(32);
     attributes.push(KeyValue::new("langfuse.observation.type", generation.observation_type));
     trace_attributes(labels, &mut attributes);
@@ -82,10 +102,10 @@ pub(crate) fn generation_attributes(system: &'static str, generation: &Generatio
     if !generation.parameters.is_empty() {
         attributes.push(KeyValue::new("langfuse.observation.model.parameters", Value::Object(generation.parameters.clone()).to_string()));
     }
-    if let Some(input) = content.apply(&generation.input) {
+    if let Some(input) = input {
         attributes.push(KeyValue::new("langfuse.observation.input", input));
     }
-    if let Some(output) = content.apply(&generation.output) {
+    if let Some(output) = output {
         attributes.push(KeyValue::new("langfuse.observation.output", output));
     }
     if !generation.usage.is_empty() {
@@ -142,9 +162,10 @@ fn gen_ai_attributes(system: &'static str, generation: &Generation, attributes: 
             attributes.push(KeyValue::new(format!("gen_ai.request.{key}"), value));
         }
     }
-    for (key, convention) in [("input", "gen_ai.usage.input_tokens"), ("output", "gen_ai.usage.output_tokens")] {
-        if let Some(count) = generation.usage.get(key).and_then(Value::as_i64) {
-            attributes.push(KeyValue::new(convention, count));
+    let (input, output) = generation.provider_tokens;
+    for (count, convention) in [(input, "gen_ai.usage.input_tokens"), (output, "gen_ai.usage.output_tokens")] {
+        if let Some(count) = count {
+            attributes.push(KeyValue::new(convention, i64::try_from(count).unwrap_or(i64::MAX)));
         }
     }
     if let Some(status) = generation.http_status {

@@ -3,8 +3,8 @@
 //! file after checking every pointer against the spec, so an upstream move fails the drift check
 //! instead of silently recording nothing. This module reads a finished call through them.
 
-use super::observe::{CallRecord, Outcome};
-use super::request::scalar_text;
+use super::{CallRecord, Outcome};
+use crate::request::scalar_text;
 use serde_json::{Map, Value};
 use std::time::SystemTime;
 
@@ -59,6 +59,10 @@ pub struct ResultMap {
     pub finish_reason: &'static [Selector],
     /// Token counts, under Langfuse's usage keys (`input`, `output`, `total`, `input_cached_tokens`…).
     pub usage: &'static [(&'static str, Selector)],
+    /// Usage keys whose count, as the API sends it, includes their details (OpenAI's
+    /// `prompt_tokens` includes the cached tokens): recorded net of every `<key>_…` detail, since
+    /// Langfuse's usage keys are disjoint and it prices and sums each one.
+    pub gross_usage: &'static [&'static str],
     /// Costs, under Langfuse's cost keys (`total`…).
     pub cost: &'static [(&'static str, Selector)],
 }
@@ -103,8 +107,12 @@ pub struct Generation {
     pub input: Option<Value>,
     /// The output as received (for streams, assembled from the events).
     pub output: Option<Value>,
-    /// Token counts under Langfuse's keys (non-negative integers only).
+    /// Token counts under Langfuse's keys (non-negative integers only), disjoint as Langfuse
+    /// counts them: `input` without cache reads and writes, `output` without reasoning.
     pub usage: Map<String, Value>,
+    /// Input and output tokens as the provider counts them (before `usage` is made disjoint):
+    /// what the GenAI conventions' `gen_ai.usage.*_tokens` mean.
+    pub provider_tokens: (Option<u64>, Option<u64>),
     /// Costs under Langfuse's keys.
     pub cost: Map<String, Value>,
     /// The provider's generation id.
@@ -150,7 +158,7 @@ pub fn read_generation(map: &GenerationMap, call: &CallRecord) -> Generation {
         if let Ok(response) = serde_json::from_slice::<Value>(body) {
             let mut reader = ResultReader::default();
             reader.read(&map.response, &response);
-            reader.apply(&mut generation);
+            reader.apply(&mut generation, map.response.gross_usage);
         }
     }
     if !call.events.is_empty() {
@@ -161,7 +169,7 @@ pub fn read_generation(map: &GenerationMap, call: &CallRecord) -> Generation {
                 generation.completion_start = Some(call.started + *at);
             }
         }
-        reader.apply(&mut generation);
+        reader.apply(&mut generation, map.stream.gross_usage);
     }
     match &call.outcome {
         Outcome::Success => {}
@@ -277,11 +285,17 @@ impl ResultReader {
         }
     }
 
-    fn apply(self, generation: &mut Generation) {
+    fn apply(mut self, generation: &mut Generation, gross_usage: &[&str]) {
         generation.id = self.id.or(generation.id.take());
         generation.response_model = self.model.or(generation.response_model.take());
         generation.provider = self.provider.or(generation.provider.take());
         generation.finish_reason = self.finish_reason.or(generation.finish_reason.take());
+        let count = |key: &str| self.usage.get(key).and_then(Value::as_u64);
+        let provider_tokens = (count("input"), count("output"));
+        if provider_tokens != (None, None) {
+            generation.provider_tokens = provider_tokens;
+        }
+        net_usage(&mut self.usage, gross_usage);
         generation.usage.extend(self.usage);
         generation.cost.extend(self.cost);
         let assembled = !self.text.is_empty() || !self.reasoning.is_empty() || !self.tool_calls.is_empty();
@@ -302,6 +316,19 @@ impl ResultReader {
             }
             None => generation.output.take(),
         };
+    }
+}
+
+/// Makes each gross count net of its details, as Langfuse does for an OpenAI-shaped usage
+/// (`UsageDetails` in its `packages/shared/src/server/ingestion/types.ts`: `input` less every
+/// `input_…` detail, `output` less every `output_…` detail, never below 0); `total` stays the
+/// provider's.
+fn net_usage(usage: &mut Map<String, Value>, gross_usage: &[&str]) {
+    for key in gross_usage {
+        let Some(gross) = usage.get(*key).and_then(Value::as_u64) else { continue };
+        let prefix = format!("{key}_");
+        let details: u64 = usage.iter().filter(|(name, _)| name.starts_with(&prefix)).filter_map(|(_, count)| count.as_u64()).sum();
+        usage.insert((*key).to_string(), Value::from(gross.saturating_sub(details)));
     }
 }
 
@@ -331,6 +358,7 @@ mod tests {
             tool_calls: NONE,
             finish_reason: &[at("/choices/0/finish_reason")],
             usage: &[("input", at("/usage/prompt_tokens")), ("output", at("/usage/completion_tokens"))],
+            gross_usage: &["input", "output"],
             cost: &[("total", at("/usage/cost"))],
         },
         stream: ResultMap {
@@ -342,7 +370,13 @@ mod tests {
             reasoning: NONE,
             tool_calls: &[at("/choices/0/delta/tool_calls")],
             finish_reason: &[at("/choices/0/finish_reason")],
-            usage: &[("input", at("/usage/prompt_tokens")), ("output", at("/usage/completion_tokens"))],
+            usage: &[
+                ("input", at("/usage/prompt_tokens")),
+                ("output", at("/usage/completion_tokens")),
+                ("input_cached_tokens", at("/usage/prompt_tokens_details/cached_tokens")),
+                ("output_reasoning_tokens", at("/usage/completion_tokens_details/reasoning_tokens")),
+            ],
+            gross_usage: &["input", "output"],
             cost: &[("total", at("/usage/cost"))],
         },
     };
@@ -358,6 +392,7 @@ mod tests {
             events: events.into_iter().map(|(ms, data)| (Duration::from_millis(ms), data.to_string())).collect(),
             outcome,
             context: opentelemetry::Context::new(),
+            ids: None,
         }
     }
 
@@ -392,6 +427,20 @@ mod tests {
         assert_eq!(abandoned.output.unwrap()["content"], "x");
         let failed = read_generation(&CHAT, &call(vec![], Outcome::Failed("boom".into())));
         assert_eq!((failed.level, failed.status_message.as_deref()), (Some("ERROR"), Some("boom")));
+    }
+
+    #[test]
+    fn gross_counts_are_recorded_net_of_their_details() {
+        let events = vec![(3, r#"{"choices":[{"delta":{"content":"x"}}],"usage":{"prompt_tokens":21,"completion_tokens":7,"prompt_tokens_details":{"cached_tokens":5},"completion_tokens_details":{"reasoning_tokens":2}}}"#)];
+        let generation = read_generation(&CHAT, &call(events, Outcome::Success));
+        let count = |key: &str| generation.usage.get(key).and_then(Value::as_u64);
+        assert_eq!((count("input"), count("input_cached_tokens"), count("output"), count("output_reasoning_tokens")), (Some(16), Some(5), Some(5), Some(2)));
+        // Details larger than their total (a provider's miscount) never make a count negative.
+        let mut usage = Map::new();
+        usage.insert("input".into(), Value::from(3));
+        usage.insert("input_cached_tokens".into(), Value::from(5));
+        net_usage(&mut usage, &["input"]);
+        assert_eq!(usage.get("input"), Some(&Value::from(0)));
     }
 
     #[test]

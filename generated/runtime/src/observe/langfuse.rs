@@ -4,17 +4,21 @@
 //! runtime of its own, so reading a call into a span and exporting it never run on the caller's
 //! task, and a slow or absent Langfuse costs the caller nothing but dropped spans, counted.
 
-use super::observe::{CallRecord, Observer};
-use super::observe_http::{Counters, CountingExporter, ExportClient};
-use super::observe_mapping::{read_generation, GenerationMap};
-use super::observe_spans::{generation_attributes, trace_attributes, ContentPolicy, TraceLabels};
-use super::secret::{Credentials, Secret};
-use opentelemetry::trace::{Span as _, SpanKind, Status, TraceContextExt, Tracer as _, TracerProvider as _};
+use super::export_client::{CountingExporter, ExportClient};
+use super::ids::{with_ids, ChosenIds, ObservationIds};
+use super::mapping::{read_generation, GenerationMap};
+use super::scores::{Score, ScoreMessage, ScoreSender, ScoreTarget, SCORES_PATH};
+use super::spans::{generation_attributes, ContentPolicy, TraceLabels};
+use super::trace::{Root, Scope, Trace};
+use super::status::{Counters, ShutdownReport, Status};
+use super::{CallRecord, Observer};
+use crate::secret::{Credentials, Secret};
+use opentelemetry::trace::{Span as _, SpanId, SpanKind, Status as SpanStatus, TraceId, Tracer as _, TracerProvider as _};
 use opentelemetry::Context;
 use opentelemetry_otlp::{WithExportConfig, WithHttpConfig};
 use opentelemetry_sdk::trace::{BatchConfigBuilder, BatchSpanProcessor, Sampler, SdkTracer, SdkTracerProvider};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
@@ -44,17 +48,6 @@ impl std::fmt::Display for ObserveError {
 
 impl std::error::Error for ObserveError {}
 
-/// What `shutdown()` did: spans Langfuse accepted, and spans lost (queue full, Langfuse down or
-/// refusing, the deadline passed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ShutdownReport {
-    /// Spans Langfuse accepted over the handle's life (root spans of traces included).
-    pub exported: u64,
-    /// Spans that never reached Langfuse.
-    pub dropped: u64,
-}
-
 /// Settings for [`Langfuse`]; start from [`Langfuse::builder`] or [`LangfuseBuilder::from_env`].
 #[derive(Clone)]
 #[must_use = "call .build() to get the handle"]
@@ -67,11 +60,12 @@ pub struct LangfuseBuilder {
     interval: Duration,
     queue: usize,
     sample_rate: f64,
-    labels: TraceLabels,
+    pub(crate) labels: TraceLabels,
     capture: bool,
     mask: Option<Arc<dyn Fn(serde_json::Value) -> serde_json::Value + Send + Sync>>,
     provider: Option<SdkTracerProvider>,
     http: Option<reqwest::Client>,
+    service_name: Option<String>,
 }
 
 impl std::fmt::Debug for LangfuseBuilder {
@@ -86,6 +80,7 @@ impl std::fmt::Debug for LangfuseBuilder {
             .field("queue", &self.queue)
             .field("sample_rate", &self.sample_rate)
             .field("capture_content", &self.capture)
+            .field("service_name", &self.service_name)
             .finish_non_exhaustive()
     }
 }
@@ -106,6 +101,7 @@ impl Default for LangfuseBuilder {
             mask: None,
             provider: None,
             http: None,
+            service_name: None,
         }
     }
 }
@@ -114,9 +110,10 @@ impl LangfuseBuilder {
     /// Reads what Langfuse's SDKs read: `LANGFUSE_PUBLIC_KEY`, `LANGFUSE_SECRET_KEY`,
     /// `LANGFUSE_BASE_URL` (or `LANGFUSE_HOST`), `LANGFUSE_TIMEOUT` (seconds),
     /// `LANGFUSE_SAMPLE_RATE`, `LANGFUSE_FLUSH_AT`, `LANGFUSE_FLUSH_INTERVAL` (seconds),
-    /// `LANGFUSE_RELEASE` and `LANGFUSE_TRACING_ENVIRONMENT`. The keys are required.
+    /// `LANGFUSE_RELEASE` and `LANGFUSE_TRACING_ENVIRONMENT`, and OpenTelemetry's
+    /// `OTEL_SERVICE_NAME`. The keys are required.
     pub fn from_env() -> Result<Self, ObserveError> {
-        use super::config::env_var;
+        use crate::config::env_var;
         let mut builder = LangfuseBuilder::default();
         let missing = |name: &str| ObserveError(format!("set {name} (the Langfuse project's API keys are in its settings)"));
         builder.public_key = Some(env_var("LANGFUSE_PUBLIC_KEY").ok_or_else(|| missing("LANGFUSE_PUBLIC_KEY"))?);
@@ -143,6 +140,7 @@ impl LangfuseBuilder {
         }
         builder.labels.release = env_var("LANGFUSE_RELEASE");
         builder.labels.environment = env_var("LANGFUSE_TRACING_ENVIRONMENT");
+        builder.service_name = env_var("OTEL_SERVICE_NAME");
         Ok(builder)
     }
 
@@ -196,6 +194,14 @@ impl LangfuseBuilder {
         self
     }
 
+    /// `service.name` of the spans' resource (default `OTEL_SERVICE_NAME`, else OpenTelemetry's
+    /// `unknown_service`): which program the calls came from. Unused with your own tracer provider,
+    /// whose resource is yours.
+    pub fn service_name(mut self, name: impl Into<String>) -> Self {
+        self.service_name = Some(name.into());
+        self
+    }
+
     /// Whether inputs and outputs are recorded at all (default true). Off, a generation keeps
     /// its model, usage, cost, timing and errors, and no content.
     pub fn capture_content(mut self, capture: bool) -> Self {
@@ -225,7 +231,9 @@ impl LangfuseBuilder {
         self
     }
 
-    /// Starts the exporter: a runtime of one thread for exports, and the batch processor's own.
+
+    /// Starts the exporter: a runtime of one thread for exports and scores, and the batch
+    /// processor's own thread.
     pub fn build(self) -> Result<Langfuse, ObserveError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -234,14 +242,33 @@ impl LangfuseBuilder {
             .build()
             .map_err(|e| ObserveError(format!("could not start the export thread: {e}")))?;
         let counters = Arc::new(Counters::default());
+        let keys = self.checked_keys()?;
+        let http = match &self.http {
+            Some(client) => client.clone(),
+            None => reqwest::Client::builder()
+                .redirect(crate::http::same_origin_redirects())
+                .connect_timeout(self.timeout)
+                .build()
+                .map_err(|e| ObserveError(format!("could not build the export HTTP client: {e}")))?,
+        };
         let (provider, owned) = match self.provider.clone() {
             Some(provider) => (provider, false),
-            None => (self.own_provider(runtime.handle().clone(), counters.clone())?, true),
+            None => {
+                let Some((public_key, secret_key)) = keys.clone() else {
+                    return Err(ObserveError("no Langfuse keys: set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY, or call .keys(…)".into()));
+                };
+                let client = ExportClient { http: http.clone(), runtime: runtime.handle().clone(), public_key, secret_key, timeout: self.timeout };
+                (self.own_provider(client, counters.clone())?, true)
+            }
         };
         let tracer = provider.tracer("openrouter-langfuse");
         let (sender, receiver) = mpsc::channel(self.queue);
+        let (score_sender, score_receiver) = mpsc::channel(self.queue);
+        let base = self.base_url.trim_end_matches('/');
+        let scores = ScoreSender { http, url: format!("{base}{SCORES_PATH}"), keys, timeout: self.timeout, counters: counters.clone() };
         let shared = Arc::new(Shared {
             sender,
+            score_sender,
             tracer,
             provider,
             owned,
@@ -251,29 +278,24 @@ impl LangfuseBuilder {
             timeout: self.timeout,
             shut_down: AtomicBool::new(false),
             closed: AtomicBool::new(false),
+            roots: Mutex::new(Vec::new()),
             runtime: Mutex::new(None),
         });
         runtime.spawn(worker(Arc::downgrade(&shared), receiver));
+        runtime.spawn(scores.run(score_receiver));
         *shared.runtime.lock().unwrap_or_else(|e| e.into_inner()) = Some(runtime);
         Ok(Langfuse { shared: shared.clone(), _guard: Arc::new(DropGuard(shared)) })
     }
 
-    fn own_provider(&self, runtime: tokio::runtime::Handle, counters: Arc<Counters>) -> Result<SdkTracerProvider, ObserveError> {
-        let (Some(public_key), Some(secret_key)) = (self.public_key.clone(), self.secret_key.clone()) else {
-            return Err(ObserveError("no Langfuse keys: set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY, or call .keys(…)".into()));
-        };
-        // Trimmed and checked as the API clients' keys are.
-        let checked = super::http::checked_credentials(&Credentials::Basic { username: public_key, password: secret_key }).map_err(ObserveError)?;
-        let Credentials::Basic { username: public_key, password: secret_key } = checked else { return Err(ObserveError("the key pair did not survive its check".into())) };
-        let http = match &self.http {
-            Some(client) => client.clone(),
-            None => reqwest::Client::builder()
-                .redirect(super::http::same_origin_redirects())
-                .connect_timeout(self.timeout)
-                .build()
-                .map_err(|e| ObserveError(format!("could not build the export HTTP client: {e}")))?,
-        };
-        let client = ExportClient { http, runtime, public_key, secret_key, timeout: self.timeout };
+    /// The key pair, trimmed and checked as the API clients' keys are; `None` when not set.
+    fn checked_keys(&self) -> Result<Option<(String, Secret)>, ObserveError> {
+        let (Some(public_key), Some(secret_key)) = (self.public_key.clone(), self.secret_key.clone()) else { return Ok(None) };
+        let checked = crate::http::checked_credentials(&Credentials::Basic { username: public_key, password: secret_key }).map_err(ObserveError)?;
+        let Credentials::Basic { username, password } = checked else { return Err(ObserveError("the key pair did not survive its check".into())) };
+        Ok(Some((username, password)))
+    }
+
+    fn own_provider(&self, client: ExportClient, counters: Arc<Counters>) -> Result<SdkTracerProvider, ObserveError> {
         let endpoint = format!("{}{OTLP_TRACES_PATH}", self.base_url.trim_end_matches('/'));
         let exporter = opentelemetry_otlp::SpanExporter::builder()
             .with_http()
@@ -290,12 +312,24 @@ impl LangfuseBuilder {
             .build();
         let processor = BatchSpanProcessor::builder(CountingExporter { inner: exporter, counters }).with_batch_config(config).build();
         let sampler = Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(self.sample_rate)));
-        Ok(SdkTracerProvider::builder().with_span_processor(processor).with_sampler(sampler).build())
+        let mut resource = opentelemetry_sdk::Resource::builder();
+        if let Some(name) = &self.service_name {
+            resource = resource.with_service_name(name.clone());
+        }
+        Ok(SdkTracerProvider::builder()
+            .with_span_processor(processor)
+            .with_sampler(sampler)
+            .with_id_generator(ChosenIds)
+            .with_resource(resource.build())
+            .build())
     }
 }
 
-/// Where observed calls go: Langfuse over OpenTelemetry. Cheap to clone; `shutdown()` once, at
-/// the end, sends what is queued. Pass it to a client's `observed(&langfuse)`.
+/// Where observed calls go: Langfuse over OpenTelemetry. Cheap to clone. Pass it to a client's
+/// `observed(&langfuse)`; score what was observed with [`score`](Langfuse::score); call
+/// `shutdown().await` once, at the end, to send what is queued and get the account. Dropping the
+/// last handle without it still sends what is queued, waiting at most about four export
+/// timeouts, so a `?` that leaves `main` early loses nothing already recorded.
 #[derive(Clone)]
 pub struct Langfuse {
     shared: Arc<Shared>,
@@ -331,45 +365,37 @@ impl Langfuse {
     pub fn trace(&self, name: impl Into<String>) -> Trace {
         let mut labels = self.shared.labels.clone();
         labels.name = Some(name.into());
-        Trace { langfuse: self.clone(), labels, parent: None }
+        Trace::new(self.clone(), labels)
     }
 
-    /// Sends everything queued and stops exporting; returns how many spans were exported and
-    /// dropped. Waits at most about twice the export timeout. Calls observed afterwards are
-    /// dropped and counted.
+    /// Attaches a score to an observed call (`response.observation()`, a `&ObservationIds`), to
+    /// its whole trace (`ids.trace()`), or to any trace, observation or session by id
+    /// ([`ScoreTarget`]), e.g. feedback that arrives later in another process. Queued and sent by
+    /// the export thread with retries; never blocks. What could not be queued or sent is counted
+    /// in [`status`](Langfuse::status) and the shutdown report.
+    pub fn score(&self, target: impl Into<ScoreTarget>, score: Score) {
+        let counters = &self.shared.counters;
+        counters.scores_started.fetch_add(1, Ordering::SeqCst);
+        let body = score.body(&target.into(), self.shared.labels.environment.as_deref());
+        let refused = self.shared.shut_down.load(Ordering::SeqCst) || self.shared.score_sender.try_send(ScoreMessage::Send(Box::new(body))).is_err();
+        if refused {
+            counters.scores_dropped.fetch_add(1, Ordering::SeqCst);
+            counters.failed("queueing a score", "the score queue is full or shut down");
+        }
+    }
+
+    /// What has been exported, dropped and queued so far, and the last export error. Reads
+    /// counters only: call it as often as you like (a health endpoint, a metric).
+    pub fn status(&self) -> Status {
+        self.shared.counters.status(self.shared.owned)
+    }
+
+    /// Sends everything queued (calls, open traces, scores) and stops exporting; returns how
+    /// many spans and scores were exported and dropped. Traces still open (a traced client
+    /// still alive) are ended here, with what they have. Waits at most about four export
+    /// timeouts. Calls and scores after it are dropped and counted.
     pub async fn shutdown(&self) -> Result<ShutdownReport, ObserveError> {
-        let shared = &self.shared;
-        if shared.shut_down.swap(true, Ordering::SeqCst) {
-            return Err(ObserveError("shutdown() was already called".into()));
-        }
-        let deadline = shared.timeout;
-        // Queued calls become spans first: the flush message waits its turn behind them.
-        let _ = tokio::time::timeout(deadline, flush(shared)).await;
-        // What the deadline left in the queue is dropped, and counted, by the worker; the second
-        // flush returns once it has, so that the report below accounts for every call.
-        shared.closed.store(true, Ordering::SeqCst);
-        let _ = tokio::time::timeout(deadline, flush(shared)).await;
-        let provider = shared.provider.clone();
-        let owned = shared.owned;
-        let handle = shared.runtime.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|r| r.handle().clone());
-        let closing = move || if owned { provider.shutdown_with_timeout(deadline) } else { provider.force_flush() };
-        // The provider's shutdown blocks on its exporter thread: never on the caller's task.
-        let outcome = match handle {
-            Some(handle) => tokio::time::timeout(deadline * 2, handle.spawn_blocking(closing)).await.ok().and_then(Result::ok),
-            None => None,
-        };
-        let counters = &shared.counters;
-        let ended = counters.ended.load(Ordering::Relaxed);
-        let exported = counters.exported.load(Ordering::Relaxed);
-        let lost = if owned { ended.saturating_sub(exported) } else { 0 };
-        let report = ShutdownReport { exported, dropped: lost + counters.queue_dropped.load(Ordering::Relaxed) };
-        if report.dropped > 0 {
-            tracing::warn!(dropped = report.dropped, exported = report.exported, "Langfuse did not receive every span");
-        }
-        if let Some(Err(error)) = outcome {
-            tracing::debug!(%error, "the span exporter reported an error while shutting down");
-        }
-        Ok(report)
+        shut_down(self.shared.clone()).await
     }
 
     /// The observer a generated client installs: calls of the operations in `maps` become
@@ -378,111 +404,69 @@ impl Langfuse {
     pub fn observer(&self, system: &'static str, maps: &'static [GenerationMap]) -> Arc<dyn Observer> {
         Arc::new(GenerationObserver { system, maps, shared: self.shared.clone(), scope: Arc::new(Scope { labels: self.shared.labels.clone(), root: None }) })
     }
-}
 
-/// A group of calls shown as one trace in Langfuse; build it with [`Langfuse::trace`], then pass
-/// it to a client's `observed(&trace)`. Each `observed` starts one trace, which ends when that
-/// client and its clones are dropped.
-#[derive(Debug, Clone)]
-#[must_use = "pass it to a client's observed(&trace)"]
-pub struct Trace {
-    langfuse: Langfuse,
-    labels: TraceLabels,
-    parent: Option<Context>,
-}
-
-impl Trace {
-    /// `user.id`.
-    pub fn user_id(mut self, id: impl Into<String>) -> Self {
-        self.labels.user_id = Some(id.into());
-        self
-    }
-
-    /// `session.id`: traces of one conversation.
-    pub fn session_id(mut self, id: impl Into<String>) -> Self {
-        self.labels.session_id = Some(id.into());
-        self
-    }
-
-    /// Adds a tag.
-    pub fn tag(mut self, tag: impl Into<String>) -> Self {
-        self.labels.tags.push(tag.into());
-        self
-    }
-
-    /// Adds a metadata entry.
-    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
-        self.labels.metadata.insert(key.into(), value.into());
-        self
-    }
-
-    /// `langfuse.release` for this trace.
-    pub fn release(mut self, release: impl Into<String>) -> Self {
-        self.labels.release = Some(release.into());
-        self
-    }
-
-    /// Links every generation of the trace to a Langfuse prompt (name and version), as
-    /// Langfuse's prompt management shows it.
-    pub fn prompt(mut self, name: impl Into<String>, version: i64) -> Self {
-        self.labels.prompt = Some((name.into(), version));
-        self
-    }
-
-    /// Starts the trace under an OpenTelemetry context of yours (an enclosing span, e.g. from
-    /// `tracing-opentelemetry`), instead of the context current when `observed` is called.
-    pub fn parent(mut self, context: Context) -> Self {
-        self.parent = Some(context);
-        self
-    }
-
-    /// The observer a generated client installs for this trace; starts the trace's root span.
-    #[doc(hidden)]
-    pub fn observer(&self, system: &'static str, maps: &'static [GenerationMap]) -> Arc<dyn Observer> {
-        let shared = &self.langfuse.shared;
-        let parent = self.parent.clone().unwrap_or_else(Context::current);
-        let mut attributes = Vec::new();
-        trace_attributes(&self.labels, &mut attributes);
-        let name = self.labels.name.clone().unwrap_or_else(|| "trace".to_string());
-        let span = shared.tracer.span_builder(name).with_kind(SpanKind::Internal).with_attributes(attributes).start_with_context(&shared.tracer, &parent);
-        let root = Context::new().with_span(span);
-        let scope = Arc::new(Scope { labels: self.labels.clone(), root: Some((root, shared.clone())) });
-        Arc::new(GenerationObserver { system, maps, shared: shared.clone(), scope })
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
     }
 }
 
-/// What every generation of one `observed` client shares.
-struct Scope {
-    labels: TraceLabels,
-    /// The trace's root span, ended when the scope is dropped.
-    root: Option<(Context, Arc<Shared>)>,
-}
-
-impl Drop for Scope {
-    fn drop(&mut self) {
-        if let Some((root, shared)) = self.root.take() {
-            let span = root.span();
-            if span.span_context().is_sampled() {
-                shared.counters.ended.fetch_add(1, Ordering::Relaxed);
-            }
-            span.end();
-        }
+/// `shutdown()`, for a handle or for the last handle's drop.
+async fn shut_down(shared: Arc<Shared>) -> Result<ShutdownReport, ObserveError> {
+    if shared.shut_down.swap(true, Ordering::SeqCst) {
+        return Err(ObserveError("shutdown() was already called".into()));
     }
+    let deadline = shared.timeout;
+    // Queued calls become spans first: the flush message waits its turn behind them.
+    let _ = tokio::time::timeout(deadline, flush(&shared)).await;
+    // Traces still open end now, with the input and output their calls gave them.
+    let roots: Vec<Weak<Root>> = std::mem::take(&mut *shared.roots.lock().unwrap_or_else(|e| e.into_inner()));
+    for root in roots.iter().filter_map(Weak::upgrade) {
+        root.end();
+    }
+    // What the deadline left in the queue is dropped, and counted, by the worker; the second
+    // flush returns once it has, so that the report below accounts for every call.
+    shared.closed.store(true, Ordering::SeqCst);
+    let _ = tokio::time::timeout(deadline, flush(&shared)).await;
+    let (done, scores_flushed) = oneshot::channel();
+    if shared.score_sender.send(ScoreMessage::Flush(done)).await.is_ok() {
+        let _ = tokio::time::timeout(deadline * 2, scores_flushed).await;
+    }
+    let provider = shared.provider.clone();
+    let owned = shared.owned;
+    let handle = shared.runtime.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|r| r.handle().clone());
+    let closing = move || if owned { provider.shutdown_with_timeout(deadline) } else { provider.force_flush() };
+    // The provider's shutdown blocks on its exporter thread: never on the caller's task.
+    let outcome = match handle {
+        Some(handle) => tokio::time::timeout(deadline * 2, handle.spawn_blocking(closing)).await.ok().and_then(Result::ok),
+        None => None,
+    };
+    let report = shared.counters.report(owned);
+    if report.dropped > 0 || report.scores_dropped > 0 {
+        tracing::warn!(dropped = report.dropped, exported = report.exported, scores_dropped = report.scores_dropped, "Langfuse did not receive everything recorded");
+    }
+    if let Some(Err(error)) = outcome {
+        tracing::debug!(%error, "the span exporter reported an error while shutting down");
+    }
+    Ok(report)
 }
 
-struct Shared {
+/// Everything a handle, its traces and its observed clients share.
+pub(crate) struct Shared {
     sender: mpsc::Sender<Message>,
-    tracer: SdkTracer,
+    score_sender: mpsc::Sender<ScoreMessage>,
+    pub(crate) tracer: SdkTracer,
     provider: SdkTracerProvider,
     /// Whether the provider is ours to shut down (else the user's).
     owned: bool,
-    counters: Arc<Counters>,
-    content: ContentPolicy,
-    labels: TraceLabels,
+    pub(crate) counters: Arc<Counters>,
+    pub(crate) content: ContentPolicy,
+    pub(crate) labels: TraceLabels,
     timeout: Duration,
     shut_down: AtomicBool,
     /// Set by `shutdown()` once its deadline has passed: the worker drops what is left.
     closed: AtomicBool,
+    /// Traces started and maybe not ended: `shutdown()` ends those still alive.
+    pub(crate) roots: Mutex<Vec<Weak<Root>>>,
     runtime: Mutex<Option<tokio::runtime::Runtime>>,
 }
 
@@ -495,27 +479,49 @@ impl Drop for Shared {
     }
 }
 
-/// Warns, once, when the last `Langfuse` handle goes without `shutdown()`.
+/// Flushes when the last `Langfuse` handle goes without `shutdown()`, as an OpenTelemetry
+/// provider does on drop: a program that returns early (`?` in `main`) still sends what it
+/// recorded, waiting a bounded time.
 struct DropGuard(Arc<Shared>);
 
 impl Drop for DropGuard {
     fn drop(&mut self) {
-        if !self.0.shut_down.load(Ordering::SeqCst) {
-            tracing::warn!("the Langfuse handle was dropped without `shutdown().await`: spans still queued may never be sent");
+        if self.0.shut_down.load(Ordering::SeqCst) {
+            return;
+        }
+        let handle = self.0.runtime.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|r| r.handle().clone());
+        let Some(handle) = handle else { return };
+        // Waiting on our own export thread would wait on ourselves.
+        if tokio::runtime::Handle::try_current().is_ok_and(|current| current.id() == handle.id()) {
+            return;
+        }
+        let (sent, report) = std::sync::mpsc::channel();
+        let shared = self.0.clone();
+        handle.spawn(async move {
+            let _ = sent.send(shut_down(shared).await);
+        });
+        // Each stage of shutdown has its own deadline; together at most about four timeouts.
+        match report.recv_timeout(self.0.timeout * 5) {
+            Ok(Ok(report)) => tracing::info!(exported = report.exported, dropped = report.dropped, "the last Langfuse handle was dropped without `shutdown().await`: flushed what was queued"),
+            _ => tracing::warn!("the last Langfuse handle was dropped without `shutdown().await`, and flushing did not finish in time: spans still queued may be lost"),
         }
     }
 }
 
+/// What the worker is told.
 enum Message {
     Call { system: &'static str, map: &'static GenerationMap, call: Box<CallRecord>, scope: Arc<Scope> },
+    /// Answered once every message queued before it is handled.
     Flush(oneshot::Sender<()>),
 }
 
-struct GenerationObserver {
-    system: &'static str,
-    maps: &'static [GenerationMap],
-    shared: Arc<Shared>,
-    scope: Arc<Scope>,
+/// Turns one client's calls into generations: the handle's (each call a trace of its own, or a
+/// child of the caller's span) or a trace's.
+pub(crate) struct GenerationObserver {
+    pub(crate) system: &'static str,
+    pub(crate) maps: &'static [GenerationMap],
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) scope: Arc<Scope>,
 }
 
 impl Observer for GenerationObserver {
@@ -525,19 +531,26 @@ impl Observer for GenerationObserver {
 
     fn context(&self) -> Context {
         match &self.scope.root {
-            Some((root, _)) => root.clone(),
+            Some(root) => root.context.clone(),
             None => Context::current(),
         }
+    }
+
+    fn ids(&self, context: &Context) -> Option<(TraceId, SpanId)> {
+        // Only our own provider builds spans with the ids chosen here (its id generator).
+        self.shared.owned.then(|| ObservationIds::choose(context))
     }
 
     fn record(&self, call: CallRecord) {
         let Some(map) = self.maps.iter().find(|map| map.operation == call.operation) else { return };
         let counters = &self.shared.counters;
         let message = Message::Call { system: self.system, map, call: Box::new(call), scope: self.scope.clone() };
-        if self.shared.shut_down.load(Ordering::Relaxed) || self.shared.sender.try_send(message).is_err() {
-            counters.queue_dropped.fetch_add(1, Ordering::Relaxed);
+        counters.queued_calls.fetch_add(1, Ordering::SeqCst);
+        if self.shared.shut_down.load(Ordering::SeqCst) || self.shared.sender.try_send(message).is_err() {
+            counters.queued_calls.fetch_sub(1, Ordering::SeqCst);
+            counters.queue_dropped.fetch_add(1, Ordering::SeqCst);
             if !counters.overflow_logged.swap(true, Ordering::Relaxed) {
-                tracing::warn!("the Langfuse queue is full or shut down: observed calls are being dropped (counted; shutdown() reports how many)");
+                tracing::warn!("the Langfuse queue is full or shut down: observed calls are being dropped (counted; Langfuse::status() and shutdown() report how many)");
             }
         }
     }
@@ -557,7 +570,7 @@ async fn flush(shared: &Shared) -> Option<()> {
 }
 
 /// Turns queued calls into spans, off the callers' tasks, until every sender is gone.
-async fn worker(shared: std::sync::Weak<Shared>, mut receiver: mpsc::Receiver<Message>) {
+async fn worker(shared: Weak<Shared>, mut receiver: mpsc::Receiver<Message>) {
     while let Some(message) = receiver.recv().await {
         match message {
             Message::Flush(done) => {
@@ -565,28 +578,39 @@ async fn worker(shared: std::sync::Weak<Shared>, mut receiver: mpsc::Receiver<Me
             }
             Message::Call { system, map, call, scope } => {
                 let Some(shared) = shared.upgrade() else { return };
+                shared.counters.queued_calls.fetch_sub(1, Ordering::SeqCst);
                 if shared.closed.load(Ordering::SeqCst) {
-                    shared.counters.queue_dropped.fetch_add(1, Ordering::Relaxed);
+                    shared.counters.queue_dropped.fetch_add(1, Ordering::SeqCst);
                     continue;
                 }
-                let generation = read_generation(map, &call);
-                let attributes = generation_attributes(system, &generation, &scope.labels, &shared.content);
-                let mut builder = shared.tracer.span_builder(generation.name).with_kind(SpanKind::Client).with_attributes(attributes);
-                if let Some(start) = generation.start {
-                    builder = builder.with_start_time(start);
-                }
-                let mut span = builder.start_with_context(&shared.tracer, &call.context);
-                if let (Some("ERROR"), Some(message)) = (generation.level, &generation.status_message) {
-                    span.set_status(Status::error(message.clone()));
-                }
-                if span.span_context().is_sampled() {
-                    shared.counters.ended.fetch_add(1, Ordering::Relaxed);
-                }
-                match generation.end {
-                    Some(end) => span.end_with_timestamp(end),
-                    None => span.end(),
-                }
+                generation_span(&shared, system, map, &call, &scope);
             }
         }
+    }
+}
+
+/// One call as one finished span, with the ids chosen when it started.
+fn generation_span(shared: &Shared, system: &'static str, map: &GenerationMap, call: &CallRecord, scope: &Scope) {
+    let generation = read_generation(map, call);
+    let input = shared.content.apply(&generation.input);
+    let output = shared.content.apply(&generation.output);
+    if let Some(root) = &scope.root {
+        root.saw(&input, &output);
+    }
+    let attributes = generation_attributes(system, &generation, &scope.labels, input, output);
+    let mut builder = shared.tracer.span_builder(generation.name).with_kind(SpanKind::Client).with_attributes(attributes);
+    if let Some(start) = generation.start {
+        builder = builder.with_start_time(start);
+    }
+    let mut span = with_ids(call.ids, || builder.start_with_context(&shared.tracer, &call.context));
+    if let (Some("ERROR"), Some(message)) = (generation.level, &generation.status_message) {
+        span.set_status(SpanStatus::error(message.clone()));
+    }
+    if span.span_context().is_sampled() {
+        shared.counters.ended.fetch_add(1, Ordering::SeqCst);
+    }
+    match generation.end {
+        Some(end) => span.end_with_timestamp(end),
+        None => span.end(),
     }
 }

@@ -2,33 +2,26 @@
 //! the TLS the user chose, serves the API calls and the exports) and a counter of what was
 //! exported, from which `shutdown()` reports the spans that never reached Langfuse.
 
-use super::secret::Secret;
+use super::status::Counters;
+use crate::secret::Secret;
 use opentelemetry_http::{Bytes as HttpBytes, HttpError, Request, Response};
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Counts shared by the exporter, the queue and `shutdown()`.
-#[derive(Debug, Default)]
-pub(crate) struct Counters {
-    /// Spans ended and sampled (handed to the batch processor).
-    pub ended: AtomicU64,
-    /// Spans Langfuse accepted.
-    pub exported: AtomicU64,
-    /// Calls dropped before they became spans (our queue was full, or shut down).
-    pub queue_dropped: AtomicU64,
-    /// Whether an export failure has been logged (the first one is; the rest are counted).
-    pub failure_logged: AtomicBool,
-    /// Whether a full queue has been logged.
-    pub overflow_logged: AtomicBool,
-}
+/// Which ingestion path Langfuse writes an OTLP batch through. Langfuse v4 writes a batch straight
+/// to its events table, visible at once, only when the request says `4`; without it the batch
+/// takes the older path and appears minutes later (Langfuse's `worker/src/queues/
+/// otelIngestionQueue.ts`, `checkHeaderBasedDirectWrite`; its OTLP route refuses values above 4).
+pub(crate) const INGESTION_VERSION: (&str, &str) = ("x-langfuse-ingestion-version", "4");
 
 /// Sends the exporter's requests with our `reqwest` client on the exporter's own runtime, with
-/// Basic auth from the key pair and the export timeout (`LANGFUSE_TIMEOUT`).
+/// Basic auth from the key pair, Langfuse's real-time ingestion header, and the export timeout
+/// (`LANGFUSE_TIMEOUT`).
 pub(crate) struct ExportClient {
     pub http: reqwest::Client,
     pub runtime: tokio::runtime::Handle,
@@ -59,7 +52,12 @@ impl opentelemetry_http::HttpClient for ExportClient {
         let task = self.runtime.spawn(async move {
             let (parts, body) = request.into_parts();
             let url = parts.uri.to_string();
-            let mut builder = http.request(parts.method, url).headers(parts.headers).basic_auth(public_key, Some(secret_key)).body(body);
+            let mut builder = http
+                .request(parts.method, url)
+                .headers(parts.headers)
+                .header(INGESTION_VERSION.0, INGESTION_VERSION.1)
+                .basic_auth(public_key, Some(secret_key))
+                .body(body);
             builder = builder.timeout(timeout);
             let answer = builder.send().await?;
             let status = answer.status();
@@ -94,13 +92,13 @@ impl<X: SpanExporter> SpanExporter for CountingExporter<X> {
             let result = self.inner.export(batch).await;
             match &result {
                 Ok(()) => {
-                    self.counters.exported.fetch_add(spans, Ordering::Relaxed);
+                    self.counters.exported.fetch_add(spans, Ordering::SeqCst);
+                    self.counters.succeeded();
                 }
                 Err(error) => {
-                    // Once, not per batch: a Langfuse outage must not flood the user's logs.
-                    if !self.counters.failure_logged.swap(true, Ordering::Relaxed) {
-                        tracing::warn!(%error, spans, "exporting spans to Langfuse failed; later failures are counted, not logged, and shutdown() reports how many spans were lost");
-                    }
+                    self.counters.export_failed.fetch_add(spans, Ordering::SeqCst);
+                    // Logged when it is news, not per batch: an outage must not flood the logs.
+                    self.counters.failed("exporting spans to Langfuse", &error.to_string());
                 }
             }
             result

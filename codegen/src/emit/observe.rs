@@ -1,141 +1,14 @@
-//! Which operations are generations, and where their facts sit: the `[observe]` table of a pin
-//! file, checked against the resolved spec and written into the API's crate as a static table
-//! (`<api>/src/observe.rs`, behind the `observe` feature). Every JSON pointer must lead somewhere
-//! the spec declares, so an upstream rename or move fails regen and `check` with the operation,
-//! the setting and the missing step, instead of silently recording nothing.
+//! The `[observe]` table of a pin file (`crate::observe_table`), checked against the resolved spec
+//! and written into the API's crate as a static table (`<api>/src/observe.rs`, behind the
+//! `observe` feature). Every JSON pointer must lead somewhere the spec declares, so an upstream
+//! rename or move fails regen and `check` with the operation, the setting and the missing step,
+//! instead of silently recording nothing.
 
 use crate::ir::{Api, Operation, ResponseContent, TypeKind, TypeRef};
+use crate::observe_table::{GenerationEntry, ObserveTable, ResultEntry, SelectorEntry, Selectors};
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
-
-/// The `[observe]` table of `specs/<api>.toml`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ObserveTable {
-    /// `gen_ai.system` (`openrouter`).
-    pub system: String,
-    /// One entry per operation that is a generation.
-    #[serde(default)]
-    pub generations: Vec<GenerationEntry>,
-}
-
-/// One `[[observe.generations]]` entry.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GenerationEntry {
-    /// The spec's operation id.
-    pub operation: String,
-    /// The observation's name in Langfuse.
-    pub name: String,
-    /// Langfuse's observation type (default `generation`).
-    #[serde(default = "generation_type", rename = "type")]
-    pub observation_type: String,
-    /// `gen_ai.operation.name`.
-    pub gen_ai_operation: String,
-    #[serde(default)]
-    pub request: RequestEntry,
-    #[serde(default)]
-    pub response: ResultEntry,
-    #[serde(default)]
-    pub stream: Option<ResultEntry>,
-}
-
-fn generation_type() -> String {
-    "generation".into()
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RequestEntry {
-    #[serde(default)]
-    pub model: Pointers,
-    #[serde(default)]
-    pub input: Pointers,
-    #[serde(default)]
-    pub parameters: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ResultEntry {
-    #[serde(default)]
-    pub id: Selectors,
-    #[serde(default)]
-    pub model: Selectors,
-    #[serde(default)]
-    pub provider: Selectors,
-    #[serde(default)]
-    pub output: Selectors,
-    #[serde(default)]
-    pub text: Selectors,
-    #[serde(default)]
-    pub reasoning: Selectors,
-    #[serde(default)]
-    pub tool_calls: Selectors,
-    #[serde(default)]
-    pub finish_reason: Selectors,
-    #[serde(default)]
-    pub usage: BTreeMap<String, Selectors>,
-    #[serde(default)]
-    pub cost: BTreeMap<String, Selectors>,
-}
-
-/// One pointer or several (the first present wins).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(from = "OneOrMany<String>")]
-pub struct Pointers(pub Vec<String>);
-
-/// One selector or several.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(from = "OneOrMany<SelectorEntry>")]
-pub struct Selectors(pub Vec<SelectorEntry>);
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany<T> {
-    One(T),
-    Many(Vec<T>),
-}
-
-impl From<OneOrMany<String>> for Pointers {
-    fn from(value: OneOrMany<String>) -> Self {
-        match value {
-            OneOrMany::One(one) => Pointers(vec![one]),
-            OneOrMany::Many(many) => Pointers(many),
-        }
-    }
-}
-
-impl From<OneOrMany<SelectorEntry>> for Selectors {
-    fn from(value: OneOrMany<SelectorEntry>) -> Self {
-        match value {
-            OneOrMany::One(one) => Selectors(vec![one]),
-            OneOrMany::Many(many) => Selectors(many),
-        }
-    }
-}
-
-/// A pointer, or a pointer read only from events whose `when` pointer holds `is`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum SelectorEntry {
-    At(String),
-    When { at: String, when: String, is: String },
-}
-
-/// Reads the `[observe]` table out of a pin file's text, if it has one.
-pub fn observe_table(pin_file: &str, text: &str) -> Result<Option<ObserveTable>, String> {
-    #[derive(Deserialize)]
-    struct Loose {
-        #[serde(default)]
-        observe: Option<toml::Value>,
-    }
-    let loose: Loose = toml::from_str(text).map_err(|e| format!("{pin_file}: {e}"))?;
-    let Some(table) = loose.observe else { return Ok(None) };
-    table.try_into().map(Some).map_err(|e: toml::de::Error| format!("{pin_file}: [observe]: {e}"))
-}
 
 /// Checks every pointer of the table against the API and writes the table as Rust.
 pub fn observe_module(pin_file: &str, table: &ObserveTable, api: &Api) -> Result<String, String> {
@@ -263,8 +136,15 @@ fn result_tokens(walker: &Walker<'_>, here: &str, entry: &ResultEntry, ty: Optio
     let finish_reason = selectors("finish_reason", &entry.finish_reason)?;
     let usage = keyed("usage", &entry.usage)?;
     let cost = keyed("cost", &entry.cost)?;
+    for key in &entry.gross_usage {
+        let details = entry.usage.keys().any(|name| name.strip_prefix(key.as_str()).is_some_and(|rest| rest.starts_with('_')));
+        if !entry.usage.contains_key(key) || !details {
+            return Err(format!("{here}.gross_usage: `{key}` needs a usage entry of its own and at least one `{key}_…` detail to be net of"));
+        }
+    }
+    let gross = &entry.gross_usage;
     Ok(quote! {
-        ResultMap { id: #id, model: #model, provider: #provider, output: #output, text: #text, reasoning: #reasoning, tool_calls: #tool_calls, finish_reason: #finish_reason, usage: #usage, cost: #cost }
+        ResultMap { id: #id, model: #model, provider: #provider, output: #output, text: #text, reasoning: #reasoning, tool_calls: #tool_calls, finish_reason: #finish_reason, usage: #usage, gross_usage: &[#(#gross),*], cost: #cost }
     })
 }
 

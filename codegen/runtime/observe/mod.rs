@@ -5,15 +5,30 @@
 //! event as received, the times, and how the call ended. Everything on the caller's path here is
 //! a few clones and one non-blocking send; interpreting the bytes happens elsewhere, later.
 
-pub use super::observe_export::{Langfuse, LangfuseBuilder, ObserveError, ShutdownReport, Trace, DEFAULT_BASE_URL, OTLP_TRACES_PATH};
-pub use super::observe_mapping::{read_generation, Generation, GenerationMap, RequestMap, ResultMap, Selector};
-pub use super::observe_spans::TraceLabels;
+pub use langfuse::{Langfuse, LangfuseBuilder, ObserveError, DEFAULT_BASE_URL, OTLP_TRACES_PATH};
+pub use trace::Trace;
+pub use scores::{Score, ScoreTarget, ScoreValue, SCORES_PATH};
+pub use status::{ShutdownReport, Status};
+pub use mapping::{read_generation, Generation, GenerationMap, RequestMap, ResultMap, Selector};
+pub use spans::TraceLabels;
 /// The OpenTelemetry API crate, for contexts and your own tracer provider.
 pub use opentelemetry;
 /// The OpenTelemetry SDK crate (`SdkTracerProvider` for [`LangfuseBuilder::tracer_provider`]).
 pub use opentelemetry_sdk;
 
+mod export_client;
+mod ids;
+mod langfuse;
+mod mapping;
+mod scores;
+mod spans;
+mod status;
+mod trace;
+
+pub use ids::ObservationIds;
+
 use bytes::Bytes;
+use opentelemetry::trace::{SpanId, TraceId};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -26,6 +41,13 @@ pub trait Observer: Send + Sync + 'static {
     /// span a user has entered).
     fn context(&self) -> opentelemetry::Context {
         opentelemetry::Context::current()
+    }
+    /// The trace and span ids the call's span will have, chosen as it starts so that the caller
+    /// can name the call at once (see [`ObservationIds`]); `None` when the observer cannot
+    /// promise them.
+    fn ids(&self, context: &opentelemetry::Context) -> Option<(TraceId, SpanId)> {
+        let _ = context;
+        None
     }
     /// A call has ended (or its stream was dropped). Must return at once; may drop the record.
     fn record(&self, call: CallRecord);
@@ -52,6 +74,8 @@ pub struct CallRecord {
     pub outcome: Outcome,
     /// The context the call was made in (see [`Observer::context`]).
     pub context: opentelemetry::Context,
+    /// The trace and span ids the observer chose for the call's span when it started.
+    pub ids: Option<(TraceId, SpanId)>,
 }
 
 /// How an observed call ended, as the caller saw it.
@@ -75,15 +99,17 @@ pub(crate) struct Watch {
 
 impl Watch {
     /// Starts watching a call when the observer wants it.
-    pub(crate) fn begin(observer: Option<&Arc<dyn Observer>>, operation: &'static str, request: &super::request::Payload) -> Option<Watch> {
+    pub(crate) fn begin(observer: Option<&Arc<dyn Observer>>, operation: &'static str, request: &crate::request::Payload) -> Option<Watch> {
         let observer = observer?;
         if !observer.observes(operation) {
             return None;
         }
         let request = match request {
-            super::request::Payload::Json(bytes) => bytes.clone(),
+            crate::request::Payload::Json(bytes) => bytes.clone(),
             _ => Bytes::new(),
         };
+        let context = observer.context();
+        let ids = observer.ids(&context);
         let record = CallRecord {
             operation,
             request,
@@ -93,9 +119,16 @@ impl Watch {
             response: None,
             events: Vec::new(),
             outcome: Outcome::Abandoned,
-            context: observer.context(),
+            context,
+            ids,
         };
         Some(Watch { observer: observer.clone(), record: Some(record), clock: Instant::now() })
+    }
+
+    /// Where the call will be in Langfuse.
+    pub(crate) fn ids(&self) -> Option<ObservationIds> {
+        let (trace, span) = self.record.as_ref()?.ids?;
+        Some(ObservationIds::of(trace, span))
     }
 
     /// The status of the response that is being read.
@@ -123,8 +156,8 @@ impl Watch {
     }
 
     /// The call failed with `error`; an API error's body is kept (its message is what failed).
-    pub(crate) fn fail<E>(self, error: &super::Error<E>) {
-        let body = if let super::Error::Api(api) = error { Some(api.raw.clone()) } else { None };
+    pub(crate) fn fail<E>(self, error: &crate::Error<E>) {
+        let body = if let crate::Error::Api(api) = error { Some(api.raw.clone()) } else { None };
         self.finish(body, Outcome::Failed(error.to_string()));
     }
 
