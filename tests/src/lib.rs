@@ -1,6 +1,7 @@
 //! Shared helpers for the repository's tests.
 
 pub mod json;
+pub mod otlp;
 pub mod server;
 
 use std::path::PathBuf;

@@ -5,109 +5,12 @@
 
 use futures_util::StreamExt;
 use openrouter_langfuse::observe::Langfuse;
-use openrouter_langfuse::openrouter::{self, types::*};
+use openrouter_langfuse::openrouter::types::*;
 use openrouter_langfuse::runtime::{Error, RetryPolicy};
-use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
-use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
-use opentelemetry_proto::tonic::trace::v1::Span;
-use prost::Message;
 use serde_json::{json, Value};
+use spec_tests::otlp::*;
 use spec_tests::server::{json, Reply, Server};
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
-
-const OPENROUTER_KEY: &str = "sk-or-v1-observe-test-secret";
-
-/// A Langfuse OTLP endpoint on loopback that accepts everything.
-async fn receiver() -> Server {
-    Server::start(|_, _| Reply::Full(200, vec![("content-type", "application/x-protobuf".into())], Vec::new())).await
-}
-
-fn langfuse(receiver: &str) -> openrouter_langfuse::observe::LangfuseBuilder {
-    Langfuse::builder().base_url(receiver).keys("pk-lf-test", "sk-lf-test-secret").batch(512, Duration::from_millis(50))
-}
-
-fn client(server: &Server, retry: RetryPolicy) -> openrouter::Client {
-    let config = openrouter::Config::default().with_base_url(&server.url).with_api_key(OPENROUTER_KEY).with_retry(retry);
-    openrouter::Client::new(config).unwrap()
-}
-
-fn no_retries() -> RetryPolicy {
-    RetryPolicy { max_retries: 0, ..RetryPolicy::default() }
-}
-
-/// Every span the receiver got, decoded.
-fn spans(receiver: &Server) -> Vec<Span> {
-    let mut spans = Vec::new();
-    for request in receiver.requests() {
-        assert_eq!(request.target, "/api/public/otel/v1/traces", "exports go to Langfuse's OTLP path");
-        assert_eq!(request.header("content-type"), Some("application/x-protobuf"));
-        assert_eq!(request.header("x-langfuse-ingestion-version"), Some("4"), "Langfuse v4 writes a batch in real time only with this header");
-        let export = ExportTraceServiceRequest::decode(request.body.as_slice()).expect("an OTLP protobuf export");
-        for resource in export.resource_spans {
-            for scope in resource.scope_spans {
-                spans.extend(scope.spans);
-            }
-        }
-    }
-    spans
-}
-
-fn attributes(span: &Span) -> HashMap<String, Any> {
-    span.attributes.iter().filter_map(|kv| Some((kv.key.clone(), kv.value.as_ref()?.value.clone()?))).collect()
-}
-
-fn text(attributes: &HashMap<String, Any>, key: &str) -> String {
-    match attributes.get(key) {
-        Some(Any::StringValue(s)) => s.clone(),
-        other => panic!("{key}: expected a string attribute, found {other:?}"),
-    }
-}
-
-fn int(attributes: &HashMap<String, Any>, key: &str) -> i64 {
-    match attributes.get(key) {
-        Some(Any::IntValue(n)) => *n,
-        other => panic!("{key}: expected an integer attribute, found {other:?}"),
-    }
-}
-
-fn json_attribute(attributes: &HashMap<String, Any>, key: &str) -> Value {
-    serde_json::from_str(&text(attributes, key)).unwrap_or_else(|e| panic!("{key} is not JSON: {e}"))
-}
-
-fn generations(spans: &[Span]) -> Vec<&Span> {
-    spans.iter().filter(|s| matches!(attributes(s).get("langfuse.observation.type"), Some(Any::StringValue(t)) if t == "generation" || t == "embedding")).collect()
-}
-
-fn completion() -> Value {
-    json!({
-        "id": "gen-plain-1", "provider": "OpenAI", "model": "openai/gpt-4o-mini-2024-07-18",
-        "object": "chat.completion", "created": 1763900000,
-        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "Paris."}}],
-        "usage": {
-            "prompt_tokens": 21, "completion_tokens": 3, "total_tokens": 24, "cost": 0.000123,
-            "prompt_tokens_details": {"cached_tokens": 16}, "completion_tokens_details": {"reasoning_tokens": 2},
-            "cost_details": {"upstream_inference_cost": 0.0001, "upstream_inference_prompt_cost": 0.00006, "upstream_inference_completions_cost": 0.00004}
-        }
-    })
-}
-
-fn user(text: &str) -> Vec<ChatMessage> {
-    vec![ChatSystemMessage::new("Answer briefly.").into(), ChatUserMessage::new(text).into()]
-}
-
-fn sse(events: &[Value]) -> Vec<u8> {
-    let mut out = String::new();
-    for event in events {
-        out.push_str(&format!("data: {event}\n\n"));
-    }
-    out.into_bytes()
-}
-
-fn chunk(delta: Value, finish: Value) -> Value {
-    json!({"id": "gen-stream-1", "provider": "Anthropic", "model": "anthropic/claude-sonnet-4", "object": "chat.completion.chunk", "created": 1763901234,
-           "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
-}
 
 #[tokio::test]
 async fn a_plain_chat_call_is_one_generation_with_everything_langfuse_shows() {
