@@ -17,3 +17,4 @@ pub mod fuzz;
 pub mod golden;
 pub mod profile;
 pub mod observe_table;
+pub mod crate_docs;

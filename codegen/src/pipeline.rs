@@ -78,7 +78,7 @@ pub fn generate(inputs: &[ApiInput]) -> Result<Vec<GeneratedFile>, GenerateError
     let bridge = bridge_file(&features, &files)?;
     files.push(lib_file(&features, bridge.is_some())?);
     files.extend(bridge);
-    files.push(readme_file()?);
+    files.extend(readme_files()?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -190,12 +190,13 @@ fn checked_extension(input: &ApiInput, api: &mut crate::ir::Api) -> Result<Optio
     Ok(None)
 }
 
-/// The facade crate's README, which is also its crate-level documentation (its examples are
-/// compiled as doctests): `codegen/templates/crate-readme.md`.
-fn readme_file() -> Result<GeneratedFile, GenerateError> {
+/// The facade crate's README (`codegen/templates/crate-readme.md`) and its crate-level docs: the
+/// same text, with the `observe` programs compiled as doctests only with that feature.
+fn readme_files() -> Result<[GeneratedFile; 2], GenerateError> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates").join("crate-readme.md");
     let contents = std::fs::read_to_string(&path).map_err(|e| GenerateError::Runtime { path: path.clone(), message: e.to_string() })?;
-    Ok(GeneratedFile { path: PathBuf::from("README.md"), contents })
+    let docs = crate::crate_docs::crate_docs(&contents);
+    Ok([GeneratedFile { path: PathBuf::from("README.md"), contents }, GeneratedFile { path: PathBuf::from("src/crate-docs.md"), contents: docs }])
 }
 
 /// The runtime sources, copied verbatim into the runtime crate's `src/`, folders and all (a
@@ -272,7 +273,7 @@ fn lib_file(apis: &[ApiManifest], bridge: bool) -> Result<GeneratedFile, Generat
         quote::quote! {}
     };
     let tokens = quote::quote! {
-        #![doc = include_str!("../README.md")]
+        #![doc = include_str!("crate-docs.md")]
         /// Shared types: errors, responses, retries, streams, `Patch`.
         #[doc(inline)]
         pub use openrouter_langfuse_runtime as runtime;

@@ -13,6 +13,7 @@
 //! let client = openrouter::Client::from_env()?.observed(&trace);
 //! let answer = client.chat().send(prompt.chat_messages(&[("product", "the SDK")])).model("openai/gpt-4o-mini").await?;
 //! println!("{:?}", answer.choices[0].message.content);
+//! langfuse.shutdown().await?; // sends the trace and its generation
 //! # Ok(()) }
 //! # }
 //! ```
