@@ -68,6 +68,9 @@ cargo test -q -p xtask --test new_api -- --ignored
 step "the crate root's [dependencies] blocks build as written, outside the workspace (ignored in the plain test run: slow)"
 cargo test -q -p spec-tests --test crate_root_manifest -- --ignored
 
+step "the facade README's programs, exactly as shown: built outside the workspace with zero warnings and run against loopback OpenRouter and Langfuse, streaming errors included (ignored in the plain test run: slow)"
+cargo test -q -p spec-tests --test readme_examples -- --ignored
+
 step "hostile fixtures' generated code, every feature on: zero warnings, clippy -D warnings (ignored in the plain test run: slow)"
 cargo test -q -p codegen --test hostile -- --ignored
 
