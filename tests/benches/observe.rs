@@ -110,6 +110,7 @@ fn hand_over_one_call(bencher: Bencher) {
             events: Vec::new(),
             outcome: Outcome::Success,
             context: openrouter_langfuse::observe::opentelemetry::Context::current(),
+            ids: None,
         })
     });
 }
