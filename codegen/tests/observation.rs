@@ -139,3 +139,13 @@ fn a_malformed_table_is_refused_with_the_pin_file_named() {
     let error = observe_table("mini.toml", "[observe]\nsystem = \"mini\"\n[[observe.generations]]\noperation = \"chat\"\n").unwrap_err();
     assert!(error.starts_with("mini.toml: [observe]:"), "{error}");
 }
+
+#[test]
+fn a_gross_usage_count_must_have_details_to_be_net_of() {
+    let table = TABLE.replace("[observe.generations.response]\nid = \"/id\"", "[observe.generations.response]\ngross_usage = [\"input\"]\nid = \"/id\"");
+    let error = check(&table).unwrap_err();
+    assert!(error.contains("response.gross_usage: `input` needs a usage entry of its own and at least one `input_…` detail"), "{error}");
+    let with_detail = table.replace("[observe.generations.response.usage]\ninput = \"/usage/prompt_tokens\"", "[observe.generations.response.usage]\ninput = \"/usage/prompt_tokens\"\ninput_cached_tokens = \"/usage/prompt_tokens\"");
+    let module = check(&with_detail).unwrap();
+    assert!(module.contains("gross_usage: &[\"input\"]"), "{module}");
+}
