@@ -22,6 +22,7 @@ mod secret;
 mod sse;
 mod stream;
 mod template;
+mod report;
 mod tolerant;
 mod values;
 

@@ -142,6 +142,12 @@ impl Visitor<'_> for Names {
             None => FieldKey::Unknown(key),
         })
     }
+    /// A key the tolerant decoder hands over again after its value failed (see `tolerant`):
+    /// undeclared whatever its name, so its JSON lands in `extra`. JSON text never gives keys
+    /// as bytes.
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<FieldKey, E> {
+        Ok(FieldKey::Unknown(String::from_utf8_lossy(key).into_owned()))
+    }
 }
 
 // The readers below return a `Result` without `?` in the generated `match`: one `?` after it
@@ -155,26 +161,44 @@ pub fn read_required<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, s
     Ok(())
 }
 
-/// Reads an optional, nullable or patch field's value, as its own type decodes it.
+/// Reads an optional, nullable or patch field's value, as its own type decodes it. In a tolerant
+/// decode (see `tolerant`) a value that fails leaves the field `None` (its `null`), and the
+/// decoder hands its key over again as an undeclared one, for `extra`.
 #[doc(hidden)]
 pub fn read_value<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut T) -> Result<(), A::Error> {
-    *slot = map.next_value()?;
+    match map.next_value() {
+        Ok(value) => *slot = value,
+        Err(error) => {
+            let none = T::deserialize(de::value::UnitDeserializer::<A::Error>::new());
+            match none {
+                Ok(none) if crate::tolerant::set_aside_failed_field() => *slot = none,
+                _ => return Err(error),
+            }
+        }
+    }
     Ok(())
 }
 
-/// Stores an undeclared key's value in the struct's own `additionalProperties` map.
+/// Stores an undeclared key's value in the struct's own `additionalProperties` map. In a tolerant
+/// decode a value that fails is dropped with its warning (there is no `extra` to keep it in).
 #[doc(hidden)]
 pub fn keep_declared<'de, A: MapAccess<'de>, V: Deserialize<'de>>(map: &mut A, rest: &mut Map<V>, key: String) -> Result<(), A::Error> {
-    rest.insert(crate::tolerant::wire_key(key), map.next_value()?);
+    match map.next_value() {
+        Ok(value) => {
+            rest.insert(key, value);
+        }
+        Err(error) if !crate::tolerant::drop_failed_entry() => return Err(error),
+        Err(_) => {}
+    }
     Ok(())
 }
 
 /// Stores an undeclared key's value; a declared field the tolerant decoder set aside (see
-/// `tolerant`) arrives here too, and is stored under its wire name.
+/// `tolerant`) arrives here too, under its wire name.
 #[doc(hidden)]
 pub fn keep_extra<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: String) -> Result<(), A::Error> {
     let value: serde_json::Value = map.next_value()?;
-    extra.insert(crate::tolerant::wire_key(key), value);
+    extra.insert(key, value);
     Ok(())
 }
 
