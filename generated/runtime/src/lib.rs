@@ -51,7 +51,7 @@ pub use error::ErrorBody;
 #[doc(hidden)]
 pub use http::{finish, unwrap_json, ClientOptions, HttpClient, Json, RawResponse, SuccessBody};
 #[doc(hidden)]
-pub use object::{deserialize_object, keep_declared, keep_extra, read_required, read_value, FieldKey, Names, Object, ObjectWriter};
+pub use object::{deserialize_object, keep_declared, keep_extra, read_opt, read_required, read_value, FieldKey, Names, Object, ObjectWriter, Rest};
 #[doc(hidden)]
 pub use paginate::paginate;
 #[doc(hidden)]
