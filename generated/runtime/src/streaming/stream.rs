@@ -1,10 +1,10 @@
 //! Streaming responses: server-sent events decoded into the spec's event type, one item per event.
 
-use super::error::{ApiError, DecodeError, Error, ErrorBody};
-use super::http::{read_body, HttpClient};
-use super::request::RequestParts;
-use super::sse::{RawEvent, SseParser};
-use super::tolerant::{decode_tolerant, log_once, DecodeWarning};
+use crate::error::{ApiError, DecodeError, Error, ErrorBody};
+use crate::http::{read_body, HttpClient};
+use crate::request::RequestParts;
+use crate::sse::{RawEvent, SseParser};
+use crate::tolerant::{decode_tolerant, log_once, DecodeWarning};
 use futures_util::stream::{self, Stream, StreamExt};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -25,7 +25,7 @@ pub struct EventStream<T, E> {
     events: Pin<Box<dyn Stream<Item = Item<T, E>> + Send>>,
     warnings: Vec<DecodeWarning>,
     #[cfg(feature = "observe")]
-    observation: Option<super::observe::ObservationIds>,
+    observation: Option<crate::observe::ObservationIds>,
 }
 
 impl<T, E> EventStream<T, E> {
@@ -51,7 +51,7 @@ impl<T, E> EventStream<T, E> {
     /// Where this stream's call is recorded in Langfuse (its trace and observation ids), when
     /// the client is observed: known from the start, so a score can name it before the stream ends.
     #[cfg(feature = "observe")]
-    pub fn observation(&self) -> Option<&super::observe::ObservationIds> {
+    pub fn observation(&self) -> Option<&crate::observe::ObservationIds> {
         self.observation.as_ref()
     }
 }
@@ -151,7 +151,7 @@ where
             if state.done {
                 #[cfg(feature = "observe")]
                 if let Some(watch) = state.watch.take() {
-                    watch.finish(None, super::observe::Outcome::Success);
+                    watch.finish(None, crate::observe::Outcome::Success);
                 }
                 return None;
             }
@@ -278,7 +278,7 @@ struct State<T, E> {
     /// The observer's watch over this stream; dropping the stream unfinished drops it too, which
     /// records the stream as abandoned.
     #[cfg(feature = "observe")]
-    watch: Option<super::observe::Watch>,
+    watch: Option<crate::observe::Watch>,
     /// Whether an error item has been queued: the call's outcome is then known.
     #[cfg(feature = "observe")]
     failed: bool,
@@ -302,7 +302,7 @@ impl<T, E> State<T, E> {
         #[cfg(feature = "observe")]
         if self.failed || self.done {
             if let Some(watch) = self.watch.take() {
-                watch.finish(None, super::observe::Outcome::Success);
+                watch.finish(None, crate::observe::Outcome::Success);
             }
         }
     }
